@@ -1,0 +1,99 @@
+package dev.tuneforge.app.account;
+
+import dev.tuneforge.app.tenancy.TenantService;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Accounts: sign-in look-up, creation and listing. A platform admin manages every tenant's
+ * users; a tenant admin only their own tenant's members.
+ */
+@Service
+public class AccountService implements UserDetailsService {
+  private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9._@-]{3,100}");
+  static final int MIN_PASSWORD_LENGTH = 8;
+
+  private final UserRepository users;
+  private final TenantService tenants;
+  private final PasswordEncoder passwordEncoder;
+
+  AccountService(UserRepository users, TenantService tenants, PasswordEncoder passwordEncoder) {
+    this.users = users;
+    this.tenants = tenants;
+    this.passwordEncoder = passwordEncoder;
+  }
+
+  @Override
+  public UserDetails loadUserByUsername(String username) {
+    return users
+        .findByUsernameIgnoreCase(username)
+        .map(SignedInUser::of)
+        .orElseThrow(() -> new UsernameNotFoundException("no such user"));
+  }
+
+  @Transactional
+  public AppUser create(
+      @Nullable UUID tenantId, String username, String displayName, String password, Role role) {
+    SignedInUser caller = CurrentUser.require();
+    boolean platformAdmin = caller.role() == Role.PLATFORM_ADMIN;
+    boolean ownTenantAdmin =
+        caller.role() == Role.TENANT_ADMIN && tenantId != null && tenantId.equals(caller.tenantId());
+    if (!platformAdmin && !ownTenantAdmin) {
+      throw new AccessDeniedException("You may not create users in this tenant");
+    }
+    if (role == Role.PLATFORM_ADMIN && !platformAdmin) {
+      throw new AccessDeniedException("Only platform admins create platform admins");
+    }
+    if (role != Role.PLATFORM_ADMIN && (tenantId == null || tenants.find(tenantId).isEmpty())) {
+      throw new IllegalArgumentException("Choose the tenant this user belongs to");
+    }
+    return insert(role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
+  }
+
+  /** Seeds the first platform admin; does nothing once one exists. */
+  @Transactional
+  public boolean createFirstPlatformAdmin(String username, String password) {
+    if (users.existsByRole(Role.PLATFORM_ADMIN)) {
+      return false;
+    }
+    insert(null, username, "Platform admin", password, Role.PLATFORM_ADMIN);
+    return true;
+  }
+
+  private AppUser insert(
+      @Nullable UUID tenantId, String username, String displayName, String password, Role role) {
+    String name = username.strip();
+    if (!USERNAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "A username has 3 to 100 letters, digits or . _ @ - characters");
+    }
+    if (password.length() < MIN_PASSWORD_LENGTH) {
+      throw new IllegalArgumentException(
+          "A password needs at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (users.existsByUsernameIgnoreCase(name)) {
+      throw new IllegalArgumentException("The username '" + name + "' is taken");
+    }
+    String shown = displayName.isBlank() ? name : displayName.strip();
+    return users.save(new AppUser(tenantId, name, shown, passwordEncoder.encode(password), role));
+  }
+
+  /** Users the caller may see: all for platform admins, their tenant's for everyone else. */
+  public List<AppUser> visibleUsers() {
+    SignedInUser caller = CurrentUser.require();
+    if (caller.role() == Role.PLATFORM_ADMIN) {
+      return users.findAllByOrderByUsername();
+    }
+    UUID tenant = caller.tenantId();
+    return tenant == null ? List.of() : users.findByTenantIdOrderByUsername(tenant);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tuneforge.app.account;
+
+import java.util.Optional;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/** The signed-in user of the current request. */
+public final class CurrentUser {
+  private CurrentUser() {}
+
+  public static Optional<SignedInUser> get() {
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    return auth != null && auth.getPrincipal() instanceof SignedInUser user
+        ? Optional.of(user)
+        : Optional.empty();
+  }
+
+  public static SignedInUser require() {
+    return get().orElseThrow(() -> new IllegalStateException("nobody is signed in"));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.tuneforge.app.account.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.AppUser;
+import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.tenancy.Tenant;
+import dev.tuneforge.app.tenancy.TenantService;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Tenants and users. Platform admins create tenants and anyone's accounts; tenant admins add
+ * members to their own tenant.
+ */
+@Route("admin/users")
+@PageTitle("Tenants and users · Tuneforge")
+@Menu(order = 11, title = "Tenants and users")
+@RolesAllowed({"PLATFORM_ADMIN", "TENANT_ADMIN"})
+public class TenantsView extends VerticalLayout {
+  private final TenantService tenants;
+  private final AccountService accounts;
+  private final boolean platformAdmin;
+  private final Grid<Tenant> tenantGrid = new Grid<>(Tenant.class, false);
+  private final Grid<AppUser> userGrid = new Grid<>(AppUser.class, false);
+  private final ComboBox<Tenant> userTenant = new ComboBox<>("Tenant");
+
+  public TenantsView(TenantService tenants, AccountService accounts) {
+    this.tenants = tenants;
+    this.accounts = accounts;
+    SignedInUser me = CurrentUser.require();
+    this.platformAdmin = me.role() == Role.PLATFORM_ADMIN;
+    add(new H2("Tenants and users"));
+
+    if (platformAdmin) {
+      TextField tenantName = new TextField("New tenant");
+      tenantName.setId("tenant-name");
+      Button createTenant = new Button("Create tenant", e -> attempt(() -> {
+        Tenant t = tenants.create(tenantName.getValue());
+        tenantName.clear();
+        Notification.show("Created tenant " + t.getName()).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      }));
+      createTenant.setId("create-tenant");
+      tenantGrid.setId("tenants-grid");
+      tenantGrid.addColumn(Tenant::getName).setHeader("Tenant");
+      tenantGrid.addColumn(t -> t.getId().toString()).setHeader("Id");
+      tenantGrid.setAllRowsVisible(true);
+      HorizontalLayout row = new HorizontalLayout(tenantName, createTenant);
+      row.setAlignItems(Alignment.BASELINE);
+      add(row, tenantGrid);
+    }
+
+    userTenant.setId("user-tenant");
+    userTenant.setItemLabelGenerator(Tenant::getName);
+    userTenant.setVisible(platformAdmin);
+    TextField username = new TextField("Username");
+    username.setId("user-username");
+    PasswordField password = new PasswordField("Password");
+    password.setId("user-password");
+    Select<Role> role = new Select<>();
+    role.setLabel("Role");
+    role.setId("user-role");
+    role.setItems(platformAdmin ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN) : List.of(Role.MEMBER, Role.TENANT_ADMIN));
+    role.setValue(Role.MEMBER);
+    Button createUser = new Button("Create user", e -> attempt(() -> {
+      UUID tenantId = platformAdmin ? (userTenant.getValue() == null ? null : userTenant.getValue().getId()) : me.tenantId();
+      AppUser user = accounts.create(tenantId, username.getValue(), username.getValue(), password.getValue(), role.getValue());
+      username.clear();
+      password.clear();
+      Notification.show("Created user " + user.getUsername()).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    }));
+    createUser.setId("create-user");
+    createUser.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    HorizontalLayout userRow = new HorizontalLayout(userTenant, username, password, role, createUser);
+    userRow.setAlignItems(Alignment.BASELINE);
+    userRow.setWrap(true);
+
+    userGrid.setId("users-grid");
+    userGrid.addColumn(AppUser::getUsername).setHeader("User");
+    userGrid.addColumn(AppUser::getRole).setHeader("Role");
+    userGrid.addColumn(u -> tenantName(u.getTenantId())).setHeader("Tenant");
+    userGrid.setAllRowsVisible(true);
+    add(new H3("Users"), userRow, userGrid);
+    refresh();
+  }
+
+  private void attempt(Runnable action) {
+    try {
+      action.run();
+      refresh();
+    } catch (IllegalArgumentException | org.springframework.security.access.AccessDeniedException e) {
+      Notification.show(e.getMessage(), 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+  }
+
+  private Map<UUID, String> tenantNames = Map.of();
+
+  private String tenantName(UUID id) {
+    return id == null ? "—" : tenantNames.getOrDefault(id, "your tenant");
+  }
+
+  private void refresh() {
+    if (platformAdmin) {
+      List<Tenant> all = tenants.list();
+      tenantNames = all.stream().collect(Collectors.toMap(Tenant::getId, Tenant::getName));
+      tenantGrid.setItems(all);
+      userTenant.setItems(all);
+    }
+    userGrid.setItems(accounts.visibleUsers());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.tuneforge.app.catalog;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A model teams can fine-tune. Shared, so not tenant-owned. */
+@Entity
+@Table(name = "base_model")
+public class BaseModel {
+  @Id private UUID id;
+  private String name;
+  private String architecture;
+  private String description;
+  private String objectPrefix;
+  private long parameters;
+  private Instant createdAt;
+
+  protected BaseModel() {}
+
+  BaseModel(String name, String architecture, String description, String objectPrefix, long parameters) {
+    this.id = UUID.randomUUID();
+    this.name = name;
+    this.architecture = architecture;
+    this.description = description;
+    this.objectPrefix = objectPrefix;
+    this.parameters = parameters;
+    this.createdAt = Instant.now();
+  }
+
+  public UUID getId() {
+    return id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getArchitecture() {
+    return architecture;
+  }
+
+  public String getDescription() {
+    return description;
+  }
+
+  public String getObjectPrefix() {
+    return objectPrefix;
+  }
+
+  public long getParameters() {
+    return parameters;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.tuneforge.app.dataset;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.TenantId;
+
+/** One immutable version of a dataset: a validated chat JSONL object and its figures. */
+@Entity
+@Table(name = "dataset_version")
+public class DatasetVersion {
+  @Id private UUID id;
+  @TenantId private UUID tenantId;
+  private UUID datasetId;
+  private int version;
+  private String fileName;
+  private String format;
+  private String objectKey;
+  private int rowCount;
+  private long sizeBytes;
+  private String sha256;
+  private Instant createdAt;
+
+  protected DatasetVersion() {}
+
+  DatasetVersion(
+      UUID id,
+      UUID datasetId,
+      int version,
+      String fileName,
+      String objectKey,
+      int rowCount,
+      long sizeBytes,
+      String sha256) {
+    this.id = id;
+    this.datasetId = datasetId;
+    this.version = version;
+    this.fileName = fileName;
+    this.format = "chat-jsonl";
+    this.objectKey = objectKey;
+    this.rowCount = rowCount;
+    this.sizeBytes = sizeBytes;
+    this.sha256 = sha256;
+    this.createdAt = Instant.now();
+  }
+
+  public UUID getId() {
+    return id;
+  }
+
+  public UUID getTenantId() {
+    return tenantId;
+  }
+
+  public UUID getDatasetId() {
+    return datasetId;
+  }
+
+  public int getVersion() {
+    return version;
+  }
+
+  public String getFileName() {
+    return fileName;
+  }
+
+  public String getFormat() {
+    return format;
+  }
+
+  public String getObjectKey() {
+    return objectKey;
+  }
+
+  public int getRowCount() {
+    return rowCount;
+  }
+
+  public long getSizeBytes() {
+    return sizeBytes;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+}

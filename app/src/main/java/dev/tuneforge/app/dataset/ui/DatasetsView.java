@@ -1,0 +1,112 @@
+package dev.tuneforge.app.dataset.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.UploadHandler;
+import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
+import jakarta.annotation.security.RolesAllowed;
+import java.nio.file.Files;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** Upload chat JSONL datasets, see the team's datasets and preview their rows. */
+@Route("datasets")
+@PageTitle("Datasets · Tuneforge")
+@Menu(order = 1, title = "Datasets")
+@RolesAllowed({"TENANT_ADMIN", "MEMBER"})
+public class DatasetsView extends VerticalLayout {
+  static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+  private final DatasetService datasets;
+  private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
+  private final TextField name = new TextField("Dataset name");
+  private final Div problems = new Div();
+
+  public DatasetsView(DatasetService datasets) {
+    this.datasets = datasets;
+    name.setId("dataset-name");
+    name.setPlaceholder("e.g. receipts");
+    name.setHelperText("Uploading under an existing name adds a new version");
+
+    Upload upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
+      try {
+        store(metadata.fileName(), file.toPath());
+      } finally {
+        Files.deleteIfExists(file.toPath());
+      }
+    }));
+    upload.setId("dataset-upload");
+    upload.setAcceptedFileTypes(".jsonl", "application/jsonl", "application/x-ndjson");
+    upload.setMaxFiles(1);
+    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop an OpenAI chat JSONL file here"));
+
+    problems.setId("upload-problems");
+    problems.setVisible(false);
+
+    grid.setId("datasets-grid");
+    grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
+    grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);
+    grid.addColumn(DatasetSummary::rows).setHeader("Rows").setAutoWidth(true);
+    grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
+    grid.addColumn(DatasetSummary::fileName).setHeader("File");
+    grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
+    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem()).open());
+
+    add(
+        new H2("Datasets"),
+        new Paragraph(
+            "Upload chat JSONL as OpenAI's fine-tuning API takes it: one {\"messages\": [...]} per line. "
+                + "Every line is checked before anything is stored. Limit: "
+                + datasets.maxUploadBytes() / 1_048_576 + " MB."),
+        new HorizontalLayout(name, upload),
+        problems,
+        grid);
+    setSizeFull();
+    refresh();
+  }
+
+  private void store(String fileName, java.nio.file.Path file) {
+    UI ui = UI.getCurrent();
+    String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
+    try {
+      DatasetSummary saved = datasets.upload(chosen, fileName, file);
+      ui.access(() -> {
+        problems.setVisible(false);
+        Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
+            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+        refresh();
+      });
+    } catch (DatasetRejected rejected) {
+      ui.access(() -> showProblems(rejected));
+    }
+  }
+
+  private void showProblems(DatasetRejected rejected) {
+    problems.removeAll();
+    problems.add(
+        new Paragraph("Nothing was stored. " + rejected.getMessage() + ":"),
+        new Pre(rejected.report().summary()));
+    problems.getStyle().set("color", "var(--lumo-error-text-color)");
+    problems.setVisible(true);
+  }
+
+  private void refresh() {
+    grid.setItems(datasets.list());
+  }
+}

@@ -1,0 +1,6 @@
+package dev.tuneforge.app.finetune;
+
+import java.util.UUID;
+
+/** Something about a job changed: status, metrics or log. Published after commit. */
+public record FineTuneProgressed(UUID tenantId, UUID jobId) {}

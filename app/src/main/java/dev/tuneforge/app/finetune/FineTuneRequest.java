@@ -1,0 +1,44 @@
+package dev.tuneforge.app.finetune;
+
+import java.util.List;
+import java.util.UUID;
+
+/** What a user chooses on the new fine-tune form. */
+public record FineTuneRequest(
+    UUID baseModelId,
+    UUID datasetVersionId,
+    int loraR,
+    double loraAlpha,
+    double loraDropout,
+    List<String> targetModules,
+    int epochs,
+    double learningRate,
+    int batchSize,
+    int maxSequenceLength,
+    long seed,
+    int maxSteps) {
+
+  public static final List<String> PROJECTIONS =
+      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  /** Sensible LoRA defaults for small models. */
+  public static FineTuneRequest defaults(UUID baseModelId, UUID datasetVersionId) {
+    return new FineTuneRequest(
+        baseModelId, datasetVersionId, 8, 16, 0.05, List.of("q_proj", "v_proj"), 1, 2e-4, 4, 512, 42, 0);
+  }
+
+  /** The first problem with these settings, or null. */
+  String problem() {
+    if (loraR < 1 || loraR > 256) return "LoRA r must be between 1 and 256";
+    if (loraAlpha <= 0) return "LoRA alpha must be positive";
+    if (loraDropout < 0 || loraDropout >= 1) return "LoRA dropout must be in [0, 1)";
+    if (targetModules.isEmpty()) return "Choose at least one target module";
+    if (!PROJECTIONS.containsAll(targetModules)) return "Target modules must be among " + PROJECTIONS;
+    if (epochs < 1 || epochs > 100) return "Epochs must be between 1 and 100";
+    if (learningRate <= 0 || learningRate > 1) return "The learning rate must be in (0, 1]";
+    if (batchSize < 1 || batchSize > 512) return "The batch size must be between 1 and 512";
+    if (maxSequenceLength < 16 || maxSequenceLength > 32768) return "The max sequence length must be between 16 and 32768";
+    if (maxSteps < 0) return "Max steps cannot be negative";
+    return null;
+  }
+}

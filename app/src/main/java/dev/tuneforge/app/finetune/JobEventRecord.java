@@ -1,0 +1,105 @@
+package dev.tuneforge.app.finetune;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.TenantId;
+import org.jspecify.annotations.Nullable;
+
+/** One stored event of a job: a training metric or a line of its event log. */
+@Entity
+@Table(name = "job_event")
+public class JobEventRecord {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  private Long id;
+
+  @TenantId private UUID tenantId;
+  private UUID jobId;
+  private Instant at;
+  private String type;
+  private @Nullable Integer step;
+  private @Nullable Integer totalSteps;
+  private @Nullable Double loss;
+  private @Nullable Double learningRate;
+  private @Nullable Double tokensPerSecond;
+  private @Nullable Long tokens;
+  private @Nullable String message;
+
+  protected JobEventRecord() {}
+
+  JobEventRecord(
+      UUID jobId,
+      Instant at,
+      String type,
+      @Nullable Integer step,
+      @Nullable Integer totalSteps,
+      @Nullable Double loss,
+      @Nullable Double learningRate,
+      @Nullable Double tokensPerSecond,
+      @Nullable Long tokens,
+      @Nullable String message) {
+    this.jobId = jobId;
+    this.at = at;
+    this.type = type;
+    this.step = step;
+    this.totalSteps = totalSteps;
+    this.loss = loss;
+    this.learningRate = learningRate;
+    this.tokensPerSecond = tokensPerSecond;
+    this.tokens = tokens;
+    this.message = message == null || message.length() <= 4000 ? message : message.substring(0, 4000);
+  }
+
+  static JobEventRecord log(UUID jobId, String message) {
+    return new JobEventRecord(jobId, Instant.now(), "log", null, null, null, null, null, null, message);
+  }
+
+  public Long getId() {
+    return id;
+  }
+
+  public UUID getJobId() {
+    return jobId;
+  }
+
+  public Instant getAt() {
+    return at;
+  }
+
+  public String getType() {
+    return type;
+  }
+
+  public @Nullable Integer getStep() {
+    return step;
+  }
+
+  public @Nullable Integer getTotalSteps() {
+    return totalSteps;
+  }
+
+  public @Nullable Double getLoss() {
+    return loss;
+  }
+
+  public @Nullable Double getLearningRate() {
+    return learningRate;
+  }
+
+  public @Nullable Double getTokensPerSecond() {
+    return tokensPerSecond;
+  }
+
+  public @Nullable Long getTokens() {
+    return tokens;
+  }
+
+  public @Nullable String getMessage() {
+    return message;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.tuneforge.app.finetune.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobEventRecord;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.finetune.JobUpdates;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One fine-tune: status, settings, the loss curve and event log updating live by server push,
+ * and the adapter download once it succeeded. Unknown ids and other tenants' jobs look alike.
+ */
+@Route("finetunes/:jobId")
+@PageTitle("Fine-tune · Tuneforge")
+@RolesAllowed({"TENANT_ADMIN", "MEMBER"})
+public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObserver {
+  static final String JOB_ID = "jobId";
+
+  private final FineTuneService fineTunes;
+  private final H2 title = new H2();
+  private final Div status = new Div();
+  private final Paragraph summary = new Paragraph();
+  private final Paragraph error = new Paragraph();
+  private final LossChart chart = new LossChart();
+  private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
+  private final Anchor download = new Anchor();
+  private final Button cancel = new Button("Cancel");
+  private @Nullable UUID jobId;
+
+  public FineTuneDetailView(FineTuneService fineTunes, JobUpdates updates) {
+    this.fineTunes = fineTunes;
+    status.setId("job-status");
+    summary.setId("job-summary");
+    error.setId("job-error");
+    error.getStyle().set("color", "var(--lumo-error-text-color)");
+    download.setId("download-adapter");
+    download.setText("Download adapter (PEFT)");
+    download.getElement().setAttribute("download", true);
+    download.setRouterIgnore(true);
+    cancel.setId("cancel-job");
+    cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    cancel.addClickListener(e -> {
+      if (jobId != null) {
+        fineTunes.cancel(jobId);
+        refresh();
+      }
+    });
+    log.setId("job-events");
+    log.addColumn(e -> FineTunesView.WHEN.format(e.getAt())).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
+    log.addColumn(FineTuneDetailView::describe).setHeader("Event").setFlexGrow(1);
+    log.setHeight("320px");
+
+    add(
+        title,
+        new HorizontalLayout(new Span("Status:"), status, cancel, download),
+        summary,
+        error,
+        new H3("Training loss"),
+        chart,
+        new H3("Events"),
+        log);
+    LiveUpdates.bind(this, updates, changed -> {
+      if (changed.equals(jobId)) {
+        refresh();
+      }
+    });
+  }
+
+  @Override
+  public void beforeEnter(BeforeEnterEvent event) {
+    jobId = event.getRouteParameters().get(JOB_ID).flatMap(FineTuneDetailView::parse).orElse(null);
+    if (jobId == null || fineTunes.find(jobId).isEmpty()) {
+      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "No such fine-tune");
+      return;
+    }
+    refresh();
+  }
+
+  private void refresh() {
+    if (jobId == null) {
+      return;
+    }
+    FineTuneJob job = fineTunes.find(jobId).orElse(null);
+    if (job == null) {
+      return;
+    }
+    List<JobEventRecord> events = fineTunes.events(jobId);
+    title.setText(job.getName());
+    status.removeAll();
+    status.add(StatusBadge.of(job.getStatus()));
+    summary.setText(String.format(Locale.ROOT,
+        "LoRA r=%d alpha=%s dropout=%s on %s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens",
+        job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), String.join(", ", job.getTargetModules()),
+        job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
+        job.getSteps(), job.getTrainedTokens()));
+    error.setText(job.getError() == null ? "" : job.getError());
+    error.setVisible(job.getError() != null && job.getStatus() == JobStatus.FAILED);
+    cancel.setVisible(!job.getStatus().finished());
+    boolean done = job.getStatus() == JobStatus.SUCCEEDED;
+    download.setVisible(done);
+    if (done) {
+      download.setHref("/finetunes/" + job.getId() + "/adapter.zip");
+    }
+    chart.show(events.stream()
+        .filter(e -> e.getLoss() != null && e.getStep() != null)
+        .map(e -> new LossChart.Point(e.getStep(), e.getLoss()))
+        .toList());
+    log.setItems(events.stream().filter(e -> !"metric".equals(e.getType()) || isMilestone(e)).toList().reversed());
+  }
+
+  private static boolean isMilestone(JobEventRecord e) {
+    return e.getStep() != null && (e.getStep() == 1 || e.getStep() % 10 == 0 || e.getStep().equals(e.getTotalSteps()));
+  }
+
+  private static String describe(JobEventRecord e) {
+    if ("metric".equals(e.getType())) {
+      return String.format(Locale.ROOT, "step %d/%s · loss %.4f · lr %.2e · %.0f tokens/s",
+          e.getStep(), e.getTotalSteps() == null ? "?" : e.getTotalSteps().toString(),
+          e.getLoss() == null ? Double.NaN : e.getLoss(),
+          e.getLearningRate() == null ? Double.NaN : e.getLearningRate(),
+          e.getTokensPerSecond() == null ? Double.NaN : e.getTokensPerSecond());
+    }
+    return e.getMessage() == null ? "" : e.getMessage();
+  }
+
+  private static java.util.Optional<UUID> parse(String id) {
+    try {
+      return java.util.Optional.of(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+}

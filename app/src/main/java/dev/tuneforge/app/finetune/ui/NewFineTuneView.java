@@ -1,0 +1,152 @@
+package dev.tuneforge.app.finetune.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneRequest;
+import dev.tuneforge.app.finetune.FineTuneService;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.ArrayList;
+
+/** Configure and launch a LoRA fine-tune. */
+@Route("finetunes/new")
+@PageTitle("New fine-tune · Tuneforge")
+@RolesAllowed({"TENANT_ADMIN", "MEMBER"})
+public class NewFineTuneView extends VerticalLayout {
+  private final ComboBox<BaseModel> model = new ComboBox<>("Base model");
+  private final ComboBox<DatasetSummary> dataset = new ComboBox<>("Dataset");
+  private final IntegerField loraR = integer("LoRA r", "lora-r", 1, 256);
+  private final NumberField loraAlpha = number("LoRA alpha", "lora-alpha");
+  private final NumberField loraDropout = number("LoRA dropout", "lora-dropout");
+  private final CheckboxGroup<String> targets = new CheckboxGroup<>("Target modules");
+  private final IntegerField epochs = integer("Epochs", "epochs", 1, 100);
+  private final TextField learningRate = new TextField("Learning rate");
+  private final IntegerField batchSize = integer("Batch size", "batch-size", 1, 512);
+  private final IntegerField maxSeqLength = integer("Max sequence length", "max-seq-length", 16, 32768);
+  private final IntegerField seed = integer("Seed", "seed", 0, Integer.MAX_VALUE);
+  private final IntegerField maxSteps = integer("Max steps (0 = all epochs)", "max-steps", 0, 1_000_000);
+
+  public NewFineTuneView(CatalogService catalog, DatasetService datasets, FineTuneService fineTunes) {
+    model.setId("base-model");
+    model.setItems(catalog.list());
+    model.setItemLabelGenerator(m -> m.getName() + " (" + m.getArchitecture() + ")");
+    model.setWidthFull();
+    dataset.setId("dataset");
+    dataset.setItems(datasets.list());
+    dataset.setItemLabelGenerator(DatasetSummary::label);
+    dataset.setWidthFull();
+    targets.setId("target-modules");
+    targets.setItems(FineTuneRequest.PROJECTIONS);
+    learningRate.setId("learning-rate");
+
+    if (!catalog.list().isEmpty()) {
+      model.setValue(catalog.list().getFirst());
+    }
+    if (!datasets.list().isEmpty()) {
+      dataset.setValue(datasets.list().getFirst());
+    }
+    FineTuneRequest d = FineTuneRequest.defaults(null, null);
+    loraR.setValue(d.loraR());
+    loraAlpha.setValue(d.loraAlpha());
+    loraDropout.setValue(d.loraDropout());
+    targets.setValue(new java.util.LinkedHashSet<>(d.targetModules()));
+    epochs.setValue(d.epochs());
+    learningRate.setValue(Double.toString(d.learningRate()));
+    batchSize.setValue(d.batchSize());
+    maxSeqLength.setValue(d.maxSequenceLength());
+    seed.setValue((int) d.seed());
+    maxSteps.setValue(d.maxSteps());
+
+    FormLayout what = new FormLayout(model, dataset);
+    FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets);
+    lora.setColspan(targets, 3);
+    FormLayout training = new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps);
+
+    Button launch = new Button("Launch fine-tune", e -> {
+      try {
+        FineTuneJob job = fineTunes.create(request());
+        e.getSource().getUI().ifPresent(ui -> ui.navigate(
+            FineTuneDetailView.class, new RouteParameters(FineTuneDetailView.JOB_ID, job.getId().toString())));
+      } catch (IllegalArgumentException problem) {
+        Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
+            .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      }
+    });
+    launch.setId("launch-finetune");
+    launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+
+    add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, launch);
+  }
+
+  private FineTuneRequest request() {
+    if (model.getValue() == null || dataset.getValue() == null) {
+      throw new IllegalArgumentException("Choose a base model and a dataset");
+    }
+    double lr;
+    try {
+      lr = Double.parseDouble(learningRate.getValue().strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("The learning rate must be a number such as 2e-4");
+    }
+    return new FineTuneRequest(
+        model.getValue().getId(),
+        dataset.getValue().versionId(),
+        value(loraR),
+        value(loraAlpha),
+        value(loraDropout),
+        new ArrayList<>(FineTuneRequest.PROJECTIONS.stream().filter(targets.getValue()::contains).toList()),
+        value(epochs),
+        lr,
+        value(batchSize),
+        value(maxSeqLength),
+        value(seed),
+        value(maxSteps));
+  }
+
+  private static int value(IntegerField field) {
+    if (field.getValue() == null) {
+      throw new IllegalArgumentException(field.getLabel() + " is required");
+    }
+    return field.getValue();
+  }
+
+  private static double value(NumberField field) {
+    if (field.getValue() == null) {
+      throw new IllegalArgumentException(field.getLabel() + " is required");
+    }
+    return field.getValue();
+  }
+
+  private static IntegerField integer(String label, String id, int min, int max) {
+    IntegerField field = new IntegerField(label);
+    field.setId(id);
+    field.setMin(min);
+    field.setMax(max);
+    field.setStepButtonsVisible(true);
+    return field;
+  }
+
+  private static NumberField number(String label, String id) {
+    NumberField field = new NumberField(label);
+    field.setId(id);
+    return field;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.tuneforge.app.node;
+
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly
+ * this job's dataset, base model and adapter outputs.
+ */
+@Component
+class LeaseFactory {
+  static final List<String> ADAPTER_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
+  private static final Duration URL_VALIDITY = Duration.ofHours(6);
+
+  private final CatalogService catalog;
+  private final DatasetService datasets;
+  private final ObjectStorage storage;
+
+  LeaseFactory(CatalogService catalog, DatasetService datasets, ObjectStorage storage) {
+    this.catalog = catalog;
+    this.datasets = datasets;
+    this.storage = storage;
+  }
+
+  Lease build(FineTuneJob job, Instant expiresAt) {
+    return TenantContext.callAs(job.getTenantId(), () -> {
+      BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
+      String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
+      Map<String, String> inputs = new LinkedHashMap<>();
+      inputs.put("data/train.jsonl", storage.presignGet(datasetKey, URL_VALIDITY));
+      for (String file : catalog.files(model)) {
+        inputs.put("model/" + file, storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
+      }
+      Map<String, String> outputs = new LinkedHashMap<>();
+      String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+      for (String file : ADAPTER_FILES) {
+        outputs.put("adapter/" + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+      }
+      TrainingSpec spec = new TrainingSpec(
+          job.getId().toString(),
+          model.getName(),
+          new LoraSettings(job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), job.getTargetModules()),
+          new Hyperparameters(
+              job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
+              job.getMaxSteps()));
+      return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
+    });
+  }
+}

@@ -1,0 +1,35 @@
+package dev.tuneforge.app.node;
+
+import dev.tuneforge.protocol.NodeApi;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * The node API's own chain: stateless, no CSRF (no browser), bearer node credentials, 401 for
+ * anyone else. Enrolment is open because the one-time token is checked by the service.
+ */
+@Configuration
+class NodeApiSecurity {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain nodeApiFilterChain(HttpSecurity http, NodeService nodes) throws Exception {
+    return http.securityMatcher(NodeApi.BASE + "/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .requestCache(cache -> cache.disable())
+        .addFilterBefore(new NodeCredentialFilter(nodes), AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(auth -> auth
+            .requestMatchers(NodeApi.ENROL).permitAll()
+            .anyRequest().hasRole("NODE"))
+        .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+        .build();
+  }
+}

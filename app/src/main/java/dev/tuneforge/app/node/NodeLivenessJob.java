@@ -1,0 +1,39 @@
+package dev.tuneforge.app.node;
+
+import dev.tuneforge.app.finetune.JobLeasing;
+import java.time.Instant;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Marks silent nodes offline and puts the jobs whose lease ran out back in the queue, so that
+ * nothing a user submitted is lost with a node.
+ */
+@DisallowConcurrentExecution
+class NodeLivenessJob implements Job {
+  static final String NAME = "node-liveness";
+  private static final Logger log = LoggerFactory.getLogger(NodeLivenessJob.class);
+
+  private final NodeService nodes;
+  private final JobLeasing leasing;
+  private final Dispatcher dispatcher;
+
+  NodeLivenessJob(NodeService nodes, JobLeasing leasing, Dispatcher dispatcher) {
+    this.nodes = nodes;
+    this.leasing = leasing;
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public void execute(JobExecutionContext context) {
+    int offline = nodes.markSilentNodesOffline();
+    int requeued = leasing.requeueExpired(Instant.now());
+    if (offline > 0 || requeued > 0) {
+      log.info("{} nodes went offline; {} jobs back in the queue", offline, requeued);
+      dispatcher.dispatchSoon();
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dev.tuneforge.app.node;
+
+import java.util.UUID;
+
+/** The authenticated caller of the node API. */
+record NodePrincipal(UUID nodeId, String name) {}

@@ -1,0 +1,109 @@
+package dev.tuneforge.app.node;
+
+import dev.tuneforge.protocol.EnrolRequest;
+import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.NodeResources;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Enrolment, authentication and liveness of training nodes. */
+@Service
+@EnableConfigurationProperties(NodeProperties.class)
+public class NodeService {
+  static final Duration TOKEN_VALIDITY = Duration.ofHours(24);
+
+  private final NodeRepository nodes;
+  private final EnrolmentTokenRepository tokens;
+  private final NodeProperties properties;
+
+  NodeService(NodeRepository nodes, EnrolmentTokenRepository tokens, NodeProperties properties) {
+    this.nodes = nodes;
+    this.tokens = tokens;
+    this.properties = properties;
+  }
+
+  /** A new one-time enrolment token, shown once; valid for 24 hours. */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public String issueEnrolmentToken() {
+    return issueToken();
+  }
+
+  /** For the local launcher, which enrols its own node before anyone signs in. */
+  @Transactional
+  public String issueEnrolmentTokenForLocalNode() {
+    return issueToken();
+  }
+
+  private String issueToken() {
+    String token = Secrets.newSecret("tfe_");
+    tokens.save(new EnrolmentToken(Secrets.hash(token), Instant.now().plus(TOKEN_VALIDITY)));
+    return token;
+  }
+
+  /**
+   * Exchanges a valid, unused token for the node's own credential.
+   *
+   * @throws IllegalArgumentException if the token is unknown, used or expired
+   */
+  @Transactional
+  public EnrolResponse enrol(EnrolRequest request) {
+    EnrolmentToken token =
+        tokens
+            .findByTokenHash(Secrets.hash(request.token()))
+            .filter(t -> t.usable(Instant.now()))
+            .orElseThrow(() -> new IllegalArgumentException("The enrolment token is unknown, used or expired"));
+    String credential = Secrets.newSecret("tfn_");
+    NodeResources resources = request.resources();
+    String name = request.name().isBlank() ? "node" : request.name().strip();
+    TrainingNode node =
+        nodes.save(
+            new TrainingNode(
+                name.length() > 200 ? name.substring(0, 200) : name,
+                Secrets.hash(credential),
+                resources.device(),
+                resources.deviceName(),
+                resources.memoryBytes(),
+                resources.cpuCores()));
+    token.use(node.getId());
+    return new EnrolResponse(node.getId(), credential);
+  }
+
+  public Optional<TrainingNode> authenticate(String credential) {
+    return nodes.findByCredentialHash(Secrets.hash(credential));
+  }
+
+  Optional<TrainingNode> authenticatedNode(java.util.UUID nodeId) {
+    return nodes.findById(nodeId);
+  }
+
+  @Transactional
+  public void heartbeat(TrainingNode node, String state) {
+    nodes.findById(node.getId()).ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle"));
+  }
+
+  /** Nodes heard from recently, which may take work. */
+  List<TrainingNode> online() {
+    return nodes.findByStateNotAndLastHeartbeatAtAfterOrderByName(
+        "offline", Instant.now().minus(properties.heartbeatTimeout()));
+  }
+
+  @Transactional
+  int markSilentNodesOffline() {
+    List<TrainingNode> silent =
+        nodes.findByStateNotAndLastHeartbeatAtBefore("offline", Instant.now().minus(properties.heartbeatTimeout()));
+    silent.forEach(TrainingNode::markOffline);
+    return silent.size();
+  }
+
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  public List<TrainingNode> list() {
+    return nodes.findAllByOrderByName();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.tuneforge.app.node;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** An enrolled training node. The app keeps only a hash of its credential. */
+@Entity
+@Table(name = "training_node")
+public class TrainingNode {
+  @Id private UUID id;
+  private String name;
+  private String credentialHash;
+  private String device;
+  private String deviceName;
+  private long memoryBytes;
+  private int cpuCores;
+  private String state;
+  private @Nullable Instant lastHeartbeatAt;
+  private Instant enrolledAt;
+
+  protected TrainingNode() {}
+
+  TrainingNode(String name, String credentialHash, String device, String deviceName, long memoryBytes, int cpuCores) {
+    this.id = UUID.randomUUID();
+    this.name = name;
+    this.credentialHash = credentialHash;
+    this.device = device;
+    this.deviceName = deviceName;
+    this.memoryBytes = memoryBytes;
+    this.cpuCores = cpuCores;
+    this.state = "idle";
+    this.enrolledAt = Instant.now();
+    this.lastHeartbeatAt = enrolledAt;
+  }
+
+  void heartbeat(String reportedState) {
+    state = reportedState;
+    lastHeartbeatAt = Instant.now();
+  }
+
+  void markOffline() {
+    state = "offline";
+  }
+
+  public UUID getId() {
+    return id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getDevice() {
+    return device;
+  }
+
+  public String getDeviceName() {
+    return deviceName;
+  }
+
+  public long getMemoryBytes() {
+    return memoryBytes;
+  }
+
+  public int getCpuCores() {
+    return cpuCores;
+  }
+
+  public String getState() {
+    return state;
+  }
+
+  public @Nullable Instant getLastHeartbeatAt() {
+    return lastHeartbeatAt;
+  }
+
+  public Instant getEnrolledAt() {
+    return enrolledAt;
+  }
+}

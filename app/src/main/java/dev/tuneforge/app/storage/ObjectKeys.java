@@ -1,0 +1,24 @@
+package dev.tuneforge.app.storage;
+
+import java.util.UUID;
+
+/** The object layout: tenant first, so one prefix holds all of a tenant's data. */
+public final class ObjectKeys {
+  private ObjectKeys() {}
+
+  public static String tenantPrefix(UUID tenantId) {
+    return "tenants/" + tenantId + "/";
+  }
+
+  public static String datasetVersion(UUID tenantId, UUID datasetId, int version) {
+    return tenantPrefix(tenantId) + "datasets/" + datasetId + "/v" + version + "/";
+  }
+
+  public static String jobAdapter(UUID tenantId, UUID jobId) {
+    return tenantPrefix(tenantId) + "jobs/" + jobId + "/adapter/";
+  }
+
+  public static String modelPrefix(String modelName) {
+    return "models/" + modelName + "/";
+  }
+}

@@ -1,0 +1,171 @@
+package dev.tuneforge.app.storage;
+
+import dev.tuneforge.app.tenancy.TenantContext;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.Http.Method;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+
+/**
+ * The app's only door to object storage. Methods named {@code tenant…} check that the key
+ * lies under the calling tenant's prefix; the others are for the system (dispatch, catalogue).
+ */
+@Service
+@EnableConfigurationProperties(StorageProperties.class)
+public class ObjectStorage {
+  private static final Long PART_SIZE = 16L * 1024 * 1024;
+
+  private final MinioClient client;
+  private final String bucket;
+  private volatile boolean bucketReady;
+
+  ObjectStorage(StorageProperties properties) {
+    this.client =
+        MinioClient.builder()
+            .endpoint(properties.endpoint())
+            .region(properties.region())
+            .credentials(properties.accessKey(), properties.secretKey())
+            .build();
+    this.bucket = properties.bucket();
+  }
+
+  public void put(String key, Path file, String contentType) {
+    ensureBucket();
+    try (InputStream in = Files.newInputStream(file)) {
+      client.putObject(
+          PutObjectArgs.builder().bucket(bucket).object(key).stream(in, Files.size(file), PART_SIZE)
+              .contentType(contentType)
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new StorageException("Could not store " + key, e);
+    }
+  }
+
+  public InputStream open(String key) {
+    try {
+      return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new StorageException("Could not read " + key, e);
+    }
+  }
+
+  /** Opens an object of the calling tenant; a key of another tenant is refused. */
+  public InputStream tenantOpen(String key) {
+    requireTenantKey(key);
+    return open(key);
+  }
+
+  public boolean exists(String key) {
+    try {
+      client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+      return true;
+    } catch (ErrorResponseException e) {
+      return false;
+    } catch (Exception e) {
+      throw new StorageException("Could not look up " + key, e);
+    }
+  }
+
+  /** Keys under a prefix, recursively, in key order. */
+  public List<String> list(String prefix) {
+    ensureBucket();
+    List<String> keys = new ArrayList<>();
+    try {
+      for (Result<Item> result :
+          client.listObjects(
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+        keys.add(result.get().objectName());
+      }
+    } catch (Exception e) {
+      throw new StorageException("Could not list " + prefix, e);
+    }
+    keys.sort(null);
+    return keys;
+  }
+
+  public List<String> tenantList(String prefix) {
+    requireTenantKey(prefix);
+    return list(prefix);
+  }
+
+  public void delete(String key) {
+    try {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new StorageException("Could not delete " + key, e);
+    }
+  }
+
+  public String presignGet(String key, Duration validFor) {
+    return presign(Method.GET, key, validFor);
+  }
+
+  public String presignPut(String key, Duration validFor) {
+    ensureBucket();
+    return presign(Method.PUT, key, validFor);
+  }
+
+  private String presign(Method method, String key, Duration validFor) {
+    try {
+      return client.getPresignedObjectUrl(
+          GetPresignedObjectUrlArgs.builder()
+              .method(method)
+              .bucket(bucket)
+              .object(key)
+              .expiry((int) validFor.toSeconds())
+              .build());
+    } catch (Exception e) {
+      throw new StorageException("Could not sign a URL for " + key, e);
+    }
+  }
+
+  private static void requireTenantKey(String key) {
+    UUID tenant = TenantContext.requireTenant();
+    if (!key.startsWith(ObjectKeys.tenantPrefix(tenant)) || key.contains("..")) {
+      throw new SecurityException("That object belongs to another tenant");
+    }
+  }
+
+  private void ensureBucket() {
+    if (bucketReady) {
+      return;
+    }
+    try {
+      if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+      bucketReady = true;
+    } catch (Exception e) {
+      throw new StorageException("Object storage is not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Object storage failed; the message says which object. */
+  public static final class StorageException extends RuntimeException {
+    StorageException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.tuneforge.app.tenancy;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface TenantRepository extends JpaRepository<Tenant, UUID> {
+  boolean existsByNameIgnoreCase(String name);
+
+  List<Tenant> findAllByOrderByName();
+}

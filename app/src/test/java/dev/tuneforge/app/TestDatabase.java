@@ -1,0 +1,38 @@
+package dev.tuneforge.app;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first
+ * use. Storage points at a port nothing listens on; tests here do not reach object storage.
+ */
+public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+  private static EmbeddedPostgres postgres;
+
+  static synchronized EmbeddedPostgres postgres() {
+    if (postgres == null) {
+      try {
+        postgres = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return postgres;
+  }
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    TestPropertyValues.of(
+            "spring.datasource.url=" + postgres().getJdbcUrl("postgres", "postgres"),
+            "spring.datasource.username=postgres",
+            "spring.datasource.password=postgres",
+            "tuneforge.storage.endpoint=http://127.0.0.1:1",
+            "tuneforge.bootstrap.admin-password=admin-password-for-tests")
+        .applyTo(context);
+  }
+}

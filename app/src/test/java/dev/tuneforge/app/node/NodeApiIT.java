@@ -1,0 +1,58 @@
+package dev.tuneforge.app.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.protocol.NodeApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/** The node API over real HTTP: enrolment once per token, credentials required everywhere else. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+class NodeApiIT {
+  private final HttpClient http = HttpClient.newHttpClient();
+  @LocalServerPort int port;
+  @Autowired NodeService nodes;
+
+  @Test
+  void aWrongCredentialIsDenied() throws Exception {
+    assertThat(post(NodeApi.HEARTBEAT, "Bearer tfn_not-a-real-credential", "{\"state\":\"idle\"}").statusCode()).isEqualTo(401);
+    assertThat(post(NodeApi.LEASE, null, "{}").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aTokenEnrolsOneNodeOnceAndItsCredentialThenWorks() throws Exception {
+    String token = nodes.issueEnrolmentTokenForLocalNode();
+    String body = "{\"token\":\"" + token + "\",\"name\":\"gpu-1\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
+    HttpResponse<String> first = post(NodeApi.ENROL, null, body);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).contains("\"credential\":\"tfn_");
+    String credential = first.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
+
+    HttpResponse<String> again = post(NodeApi.ENROL, null, body);
+    assertThat(again.statusCode()).isEqualTo(403);
+    assertThat(again.body()).contains("unknown, used or expired");
+
+    HttpResponse<String> heartbeat = post(NodeApi.HEARTBEAT, "Bearer " + credential, "{\"state\":\"idle\"}");
+    assertThat(heartbeat.statusCode()).isEqualTo(200);
+    assertThat(heartbeat.body()).contains("\"cancelCurrentJob\":false");
+  }
+
+  private HttpResponse<String> post(String path, String authorization, String json) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,5 @@
+package dev.tuneforge.launcher;
+
+public final class LocalPlatform {
+  public static void main(String[] args) {}
+}

@@ -1,0 +1,230 @@
+package dev.tuneforge.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent end to end against a faked app and object storage, with fake trainers as the child JVM. */
+class NodeAgentAgainstFakeAppTest {
+  @TempDir Path workDir;
+  private FakeApp app;
+
+  @BeforeEach
+  void startApp() throws Exception {
+    app = new FakeApp();
+  }
+
+  @AfterEach
+  void stopApp() {
+    app.close();
+  }
+
+  @Test
+  void enrolsOnceAndLaterStartsWithTheStoredCredentialAlone() throws Exception {
+    EnrolResponse first = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect();
+
+    Path stored = workDir.resolve("node-credential.json");
+    assertThat(first.nodeId()).isEqualTo(app.nodeId);
+    assertThat(Files.readString(stored)).contains(FakeApp.CREDENTIAL, app.nodeId.toString());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+    assertThat(app.enrolments).singleElement().satisfies(request -> {
+      assertThat(request.name()).isEqualTo("test-node");
+      assertThat(request.resources().device()).isEqualTo("cpu");
+      assertThat(request.resources().cpuCores()).isPositive();
+      assertThat(request.resources().memoryBytes()).isPositive();
+      assertThat(request.resources().deviceName()).isNotBlank();
+    });
+
+    NodeAgent restarted = new NodeAgent(options(null, FakeTrainingJobMain.class));
+    assertThat(restarted.connect().nodeId()).isEqualTo(app.nodeId);
+    assertThat(restarted.pollOnce()).isFalse();
+    assertThat(app.enrolments).hasSize(1);
+    assertThat(app.authorizations).containsOnly("Bearer " + FakeApp.CREDENTIAL);
+  }
+
+  @Test
+  void refusesToStartWithoutTokenOrCredential() {
+    assertThatThrownBy(() -> new NodeAgent(options(null, FakeTrainingJobMain.class)).connect())
+        .isInstanceOfSatisfying(FatalNodeError.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageContaining("not enrolled")
+        .hasMessageContaining("--token");
+    assertThat(app.enrolments).isEmpty();
+  }
+
+  @Test
+  void saysSoWhenTheEnrolmentTokenIsRejected() {
+    assertThatThrownBy(() -> new NodeAgent(options("stale-token", FakeTrainingJobMain.class)).connect())
+        .isInstanceOf(FatalNodeError.class)
+        .hasMessageContaining("rejected the enrolment token (HTTP 401)");
+    assertThat(workDir.resolve("node-credential.json")).doesNotExist();
+  }
+
+  @Test
+  void stopsWithAClearErrorWhenTheAppRejectsTheCredential() throws Exception {
+    new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect();
+    app.rejectCredential = true;
+
+    assertThatThrownBy(() -> new NodeAgent(options(null, FakeTrainingJobMain.class)).run())
+        .isInstanceOfSatisfying(FatalNodeError.class, e -> assertThat(e.exitCode()).isEqualTo(3))
+        .hasMessageContaining("rejected this node's credential (HTTP 401)")
+        .hasMessageContaining("node-credential.json");
+  }
+
+  @Test
+  void runsALeasedJobFromInputsToUploadedAdapterAndResult() throws Exception {
+    app.storage.put("datasets/train.jsonl", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+    app.storage.put("models/tiny/config.json", "{\"hidden_size\":8}".getBytes(StandardCharsets.UTF_8));
+    Lease lease = lease(
+        Map.of(
+            "data/train.jsonl", app.fileUrl("datasets/train.jsonl"),
+            "model/config.json", app.fileUrl("models/tiny/config.json")),
+        Map.of(
+            "adapter/adapter_config.json", app.fileUrl("out/adapter_config.json"),
+            "adapter/adapter_model.safetensors", app.fileUrl("out/adapter_model.safetensors")));
+    app.leases.add(lease);
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    assertThat(agent.pollOnce()).isTrue();
+
+    JobResult result = app.results.poll(1, TimeUnit.SECONDS);
+    assertThat(result).isEqualTo(JobResult.succeeded(1, 64));
+    assertThat(app.resultPaths).containsExactly("/api/node/v1/jobs/" + lease.jobId() + "/result");
+    assertThat(app.events()).extracting(JobEvent::type).containsExactly("log", "metric");
+    assertThat(app.events().get(0).message()).isEqualTo("training on 2 examples");
+    assertThat(app.events().get(1).loss()).isEqualTo(2.5);
+    assertThat(new String(app.storage.get("out/adapter_config.json"), StandardCharsets.UTF_8))
+        .contains("tiny-llama");
+    assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
+    Path jobDir = workDir.resolve("jobs").resolve(lease.jobId().toString());
+    assertThat(jobDir.resolve("model/config.json")).as("inputs are removed after the job").doesNotExist();
+    assertThat(jobDir.resolve("spec.json")).content().contains("\"baseModel\" : \"tiny-llama\"");
+    assertThat(Files.readString(jobDir.resolve("child.log")))
+        .contains("stderr line from the child", "Loading model... (not JSON, kept as log)");
+  }
+
+  @Test
+  void reportsACrashedChildWithItsExitCodeAndLogTail() throws Exception {
+    app.leases.add(lease(Map.of(), Map.of("adapter/adapter_model.safetensors", app.fileUrl("out/a"))));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, CrashingTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    JobResult result = app.results.poll(1, TimeUnit.SECONDS);
+    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.reason())
+        .startsWith("training process exited with code 1")
+        .contains("model/config.json has no hidden_size");
+    assertThat(app.storage).doesNotContainKey("out/a");
+  }
+
+  @Test
+  void failsTheJobWhenAnOutputIsMissing() throws Exception {
+    app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
+    app.leases.add(lease(
+        Map.of("data/train.jsonl", app.fileUrl("d")),
+        Map.of("adapter/checkpoint.bin", app.fileUrl("out/checkpoint.bin"))));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
+        .isEqualTo("the training run did not produce adapter/checkpoint.bin");
+  }
+
+  @Test
+  void failsTheJobWhenAnInputCannotBeDownloaded() throws Exception {
+    app.leases.add(lease(Map.of("data/train.jsonl", app.fileUrl("gone")), Map.of()));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
+        .isEqualTo("could not download input data/train.jsonl: download to train.jsonl failed: HTTP 404");
+  }
+
+  @Test
+  void keepsPollingThroughAppErrorsAndFailedJobsAndCancelsOnRequest() throws Exception {
+    new NodeAgent(options(FakeApp.TOKEN, SlowTrainingJobMain.class)).connect();
+    app.leaseFailures.add(503);
+    Lease slow = lease(Map.of(), Map.of());
+    app.leases.add(slow);
+    NodeAgent agent = new NodeAgent(options(null, SlowTrainingJobMain.class));
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread loop = Thread.ofPlatform().start(() -> {
+      try {
+        agent.run();
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    try {
+      waitUntil(() -> !app.events().isEmpty());
+      assertThat(app.heartbeats).anySatisfy(beat -> {
+        assertThat(beat.state()).isEqualTo("busy");
+        assertThat(beat.currentJobId()).isEqualTo(slow.jobId());
+      });
+      app.cancel.set(true);
+
+      JobResult result = app.results.poll(20, TimeUnit.SECONDS);
+      assertThat(result).isEqualTo(JobResult.failed("cancelled by user", 3, 300));
+      app.cancel.set(false);
+      int callsAfterJob = app.leaseCalls.get();
+      waitUntil(() -> app.leaseCalls.get() > callsAfterJob + 1);
+      waitUntil(() -> app.heartbeats.getLast().state().equals("idle"));
+      assertThat(failure.get()).isNull();
+    } finally {
+      agent.stop();
+      loop.interrupt();
+      loop.join(10_000);
+    }
+  }
+
+  private void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited too long").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private NodeOptions options(@Nullable String token, Class<?> childMain) {
+    return new NodeOptions(
+        app.uri(), workDir, token, "test-node", Duration.ofMillis(200), "cpu", "256m",
+        childMain.getName(), Duration.ofSeconds(5));
+  }
+
+  private static Lease lease(Map<String, String> inputs, Map<String, String> outputs) {
+    UUID jobId = UUID.randomUUID();
+    TrainingSpec spec = new TrainingSpec(
+        jobId.toString(), "tiny-llama", new LoraSettings(8, 16, 0.05, List.of("q_proj", "v_proj")),
+        new Hyperparameters(1, 1e-4, 1, 64, 42, 1));
+    return new Lease(UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
+  }
+}
