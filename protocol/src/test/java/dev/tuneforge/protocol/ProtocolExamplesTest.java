@@ -1,0 +1,62 @@
+package dev.tuneforge.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The example bodies in docs/node-protocol.md (kept here as files) read into the records both
+ * sides use, with Jackson's defaults as the app and the node configure it.
+ */
+class ProtocolExamplesTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static <T> T read(String name, Class<T> type) throws IOException {
+    try (InputStream in = ProtocolExamplesTest.class.getResourceAsStream("/examples/" + name)) {
+      return JSON.readValue(in, type);
+    }
+  }
+
+  @Test
+  void enrolment() throws IOException {
+    EnrolRequest request = read("enrol-request.json", EnrolRequest.class);
+    assertThat(request.resources().device()).isEqualTo("cuda");
+    assertThat(request.resources().memoryBytes()).isEqualTo(85_899_345_920L);
+    assertThat(read("enrol-response.json", EnrolResponse.class).credential()).startsWith("tfn_");
+  }
+
+  @Test
+  void heartbeat() throws IOException {
+    Heartbeat heartbeat = read("heartbeat.json", Heartbeat.class);
+    assertThat(heartbeat.currentJobId()).isEqualTo(UUID.fromString("0b9b7f0e-5d0c-4a70-b1c4-4e1f3c2a9d77"));
+    assertThat(read("heartbeat-reply.json", HeartbeatReply.class).cancelCurrentJob()).isFalse();
+  }
+
+  @Test
+  void leaseCarriesTheSpecAndPresignedUrls() throws IOException {
+    Lease lease = read("lease.json", Lease.class);
+    assertThat(lease.spec().lora().targetModules()).containsExactly("q_proj", "v_proj");
+    assertThat(lease.spec().hyperparameters().maxSequenceLength()).isEqualTo(512);
+    assertThat(lease.inputs()).containsKeys("data/train.jsonl", "model/config.json", "model/tokenizer.json");
+    assertThat(lease.outputs()).containsOnlyKeys("adapter/adapter_config.json", "adapter/adapter_model.safetensors");
+  }
+
+  @Test
+  void eventsAndResultsRoundTrip() throws IOException {
+    JobEventBatch batch = read("events.json", JobEventBatch.class);
+    assertThat(batch.events()).extracting(JobEvent::type).containsExactly("log", "metric");
+    assertThat(batch.events().get(1).loss()).isEqualTo(5.7712);
+    assertThat(JSON.readValue(JSON.writeValueAsString(batch), JobEventBatch.class)).isEqualTo(batch);
+    assertThat(read("result-failed.json", JobResult.class).reason()).contains("NaN");
+    assertThat(read("result-succeeded.json", JobResult.class)).isEqualTo(JobResult.succeeded(113, 211_536));
+  }
+
+  @Test
+  void jobPathsAreFilledIn() {
+    assertThat(NodeApi.forJob(NodeApi.EVENTS, "abc")).isEqualTo("/api/node/v1/jobs/abc/events");
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tuneforge.node;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The node stays a plain Java process: no Spring, no Vaadin, and the trainer knows no agent. */
+class NodeBoundariesTest {
+  private static final JavaClasses NODE =
+      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tuneforge.node");
+
+  @Test
+  void theNodeNeverImportsSpringOrVaadin() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "com.vaadin..").check(NODE);
+  }
+
+  @Test
+  void theTrainerLibraryDoesNotDependOnTheAgent() {
+    noClasses()
+        .that().resideInAnyPackage("dev.tuneforge.node.train..", "dev.tuneforge.node.model..", "dev.tuneforge.node.safetensors..")
+        .should().dependOnClassesThat().resideInAPackage("dev.tuneforge.node.agent..")
+        .allowEmptyShould(true)
+        .check(NODE);
+  }
+}
