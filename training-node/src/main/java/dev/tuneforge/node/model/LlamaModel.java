@@ -1,0 +1,247 @@
+package dev.tuneforge.node.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.LoraSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama}:
+ * RMSNorm, rotary embeddings (rotate_half), grouped-query attention with causal and padding
+ * masks, SwiGLU MLP. Base weights are frozen; only the LoRA matrices collect gradients.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+  /** The projections LoRA can target, in PEFT's usual order. */
+  public static final List<String> PROJECTIONS =
+      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  private final LlamaConfig config;
+  private final NDManager manager;
+  private final NDArray embedding;
+  private final NDArray finalNorm;
+  private final NDArray lmHead;
+  private final List<Map<String, LoraLinear>> projections = new ArrayList<>();
+  private final List<NDArray[]> norms = new ArrayList<>();
+  private final Map<String, NDArray> lora = new TreeMap<>();
+
+  private LlamaModel(LlamaConfig config, HfWeights weights, LoraSettings settings, long seed) {
+    for (String target : settings.targetModules()) {
+      if (!PROJECTIONS.contains(target)) {
+        throw new IllegalArgumentException("unknown LoRA target module " + target + "; known: " + PROJECTIONS);
+      }
+    }
+    if (settings.targetModules().isEmpty() || settings.r() <= 0) {
+      throw new IllegalArgumentException("LoRA needs r > 0 and at least one target module");
+    }
+    this.config = config;
+    this.manager = NDManager.newBaseManager();
+    int hidden = config.hiddenSize();
+    int vocab = config.vocabSize();
+    embedding = frozen(weights.take("model.embed_tokens.weight", vocab, hidden));
+    finalNorm = frozen(weights.take("model.norm.weight", hidden));
+    lmHead =
+        weights.has("lm_head.weight") || !config.tieWordEmbeddings()
+            ? frozen(weights.take("lm_head.weight", vocab, hidden))
+            : embedding;
+    SplittableRandom random = new SplittableRandom(seed);
+    double scale = settings.alpha() / settings.r();
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      String prefix = "model.layers." + i + ".";
+      norms.add(
+          new NDArray[] {
+            frozen(weights.take(prefix + "input_layernorm.weight", hidden)),
+            frozen(weights.take(prefix + "post_attention_layernorm.weight", hidden))
+          });
+      Map<String, LoraLinear> layer = new TreeMap<>();
+      for (String name : PROJECTIONS) {
+        String path = prefix + module(name) + name;
+        long[] shape = projectionShape(name);
+        NDArray weight = frozen(weights.take(path + ".weight", shape));
+        if (settings.targetModules().contains(name)) {
+          NDArray a = manager.create(kaimingUniform(random, settings.r(), (int) shape[1]), new Shape(settings.r(), shape[1]));
+          NDArray b = manager.zeros(new Shape(shape[0], settings.r()));
+          a.setRequiresGradient(true);
+          b.setRequiresGradient(true);
+          lora.put(path + ".lora_A.weight", a);
+          lora.put(path + ".lora_B.weight", b);
+          layer.put(name, new LoraLinear(weight, a, b, (float) settings.dropout(), scale));
+        } else {
+          layer.put(name, new LoraLinear(weight, null, null, 0f, 0));
+        }
+      }
+      projections.add(layer);
+    }
+  }
+
+  /** Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices. */
+  public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
+    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed);
+  }
+
+  public LlamaConfig config() {
+    return config;
+  }
+
+  /** LoRA matrices by PEFT name without the {@code base_model.model.} prefix, sorted. */
+  public Map<String, NDArray> loraParameters() {
+    return Collections.unmodifiableMap(lora);
+  }
+
+  /** Copies of the LoRA matrices as plain tensors, for writing an adapter. */
+  public Map<String, Tensor> exportLora() {
+    Map<String, Tensor> tensors = new TreeMap<>();
+    lora.forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    return tensors;
+  }
+
+  public long trainableParameterCount() {
+    return lora.values().stream().mapToLong(NDArray::size).sum();
+  }
+
+  /** Mean cross-entropy over the tokens whose next-token label is not -100; a 0-d array. */
+  public NDArray loss(NDManager step, TokenBatch batch, boolean training) {
+    long counted = batch.trainableTokens();
+    if (counted == 0) {
+      throw new IllegalArgumentException("the batch has no labelled tokens");
+    }
+    int size = batch.batchSize() * batch.length();
+    long[] targets = new long[size];
+    float[] weights = new float[size];
+    for (int b = 0; b < batch.batchSize(); b++) {
+      for (int t = 0; t + 1 < batch.length(); t++) {
+        long label = batch.labels()[b * batch.length() + t + 1];
+        if (label != TokenBatch.IGNORE) {
+          targets[b * batch.length() + t] = label;
+          weights[b * batch.length() + t] = 1f;
+        }
+      }
+    }
+    StepScalars scalars = new StepScalars(step);
+    NDArray logProbs = forward(step, scalars, batch, training).logSoftmax(-1);
+    NDArray picked =
+        logProbs.gather(step.create(targets, new Shape(batch.batchSize(), batch.length(), 1)), -1);
+    NDArray mask = step.create(weights, new Shape(batch.batchSize(), batch.length(), 1));
+    return picked.mul(mask).sum().neg().div(scalars.of(counted));
+  }
+
+  /** Logits {@code [batch, length, vocab]}. */
+  public NDArray logits(NDManager step, TokenBatch batch, boolean training) {
+    return forward(step, new StepScalars(step), batch, training);
+  }
+
+  private NDArray forward(NDManager step, StepScalars scalars, TokenBatch batch, boolean training) {
+    int batchSize = batch.batchSize();
+    int length = batch.length();
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int headDim = config.headDim();
+    NDArray ids = step.create(batch.inputIds(), new Shape(batchSize, length));
+    NDArray hidden = Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
+    NDArray mask = AttentionInputs.mask(step, batch);
+    NDArray[] rotary = AttentionInputs.rotary(step, length, headDim, config.ropeTheta());
+    NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
+    for (int i = 0; i < projections.size(); i++) {
+      Map<String, LoraLinear> layer = projections.get(i);
+      NDArray x = rmsNorm(hidden, norms.get(i)[0], scalars);
+      NDArray q = heads(layer.get("q_proj").forward(x, scalars, training), batchSize, length, heads, headDim);
+      NDArray k = heads(layer.get("k_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
+      NDArray v = heads(layer.get("v_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
+      q = rotate(q, rotary);
+      k = repeatKv(rotate(k, rotary), heads / kvHeads);
+      v = repeatKv(v, heads / kvHeads);
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
+      NDArray attended =
+          scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batchSize, length, (long) heads * headDim);
+      hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training));
+      x = rmsNorm(hidden, norms.get(i)[1], scalars);
+      NDArray gate = layer.get("gate_proj").forward(x, scalars, training);
+      NDArray up = layer.get("up_proj").forward(x, scalars, training);
+      hidden = hidden.add(layer.get("down_proj").forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training));
+    }
+    return Linear.linear(rmsNorm(hidden, finalNorm, scalars), lmHead).singletonOrThrow();
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray weight, StepScalars scalars) {
+    NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(scalars.of(config.rmsNormEps())).sqrt();
+    return x.div(rms).mul(weight);
+  }
+
+  private static NDArray heads(NDArray x, int batchSize, int length, int heads, int headDim) {
+    return x.reshape(batchSize, length, heads, headDim).transpose(0, 2, 1, 3);
+  }
+
+  /** Hugging Face's repeat_kv: query head h reads key/value head h / groups. */
+  private static NDArray repeatKv(NDArray x, int groups) {
+    if (groups == 1) {
+      return x;
+    }
+    Shape shape = x.getShape();
+    return x.expandDims(2)
+        .broadcast(shape.get(0), shape.get(1), groups, shape.get(2), shape.get(3))
+        .reshape(shape.get(0), shape.get(1) * groups, shape.get(2), shape.get(3));
+  }
+
+  private static NDArray rotate(NDArray x, NDArray[] rotary) {
+    NDList halves = x.split(2, 3);
+    NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
+    return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
+  }
+
+  private static String module(String projection) {
+    return switch (projection) {
+      case "gate_proj", "up_proj", "down_proj" -> "mlp.";
+      default -> "self_attn.";
+    };
+  }
+
+  private long[] projectionShape(String name) {
+    long hidden = config.hiddenSize();
+    long attention = (long) config.numAttentionHeads() * config.headDim();
+    long keyValue = (long) config.numKeyValueHeads() * config.headDim();
+    long intermediate = config.intermediateSize();
+    return switch (name) {
+      case "q_proj" -> new long[] {attention, hidden};
+      case "k_proj", "v_proj" -> new long[] {keyValue, hidden};
+      case "o_proj" -> new long[] {hidden, attention};
+      case "gate_proj", "up_proj" -> new long[] {intermediate, hidden};
+      case "down_proj" -> new long[] {hidden, intermediate};
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private NDArray frozen(Tensor tensor) {
+    return manager.create(tensor.values(), new Shape(tensor.shape()));
+  }
+
+  /** PEFT's default: kaiming_uniform_(a=sqrt(5)), which bounds A by 1/sqrt(fan_in). */
+  private static float[] kaimingUniform(SplittableRandom random, int rows, int fanIn) {
+    double bound = 1.0 / Math.sqrt(fanIn);
+    float[] values = new float[rows * fanIn];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+    }
+    return values;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

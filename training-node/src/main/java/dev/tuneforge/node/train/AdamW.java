@@ -1,0 +1,108 @@
+package dev.tuneforge.node.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tuneforge.node.model.StepScalars;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW as PyTorch defines it (decoupled weight decay, bias correction), with moment arrays it
+ * owns so that a checkpoint can save and restore them; DJL's optimizers cannot export theirs.
+ * Also clips gradients by their global norm.
+ */
+public final class AdamW implements AutoCloseable {
+
+  private final Map<String, NDArray> parameters;
+  private final NDManager manager;
+  private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+  private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private int steps;
+
+  public AdamW(Map<String, NDArray> parameters, double weightDecay) {
+    this(parameters, 0.9, 0.999, 1e-8, weightDecay);
+  }
+
+  public AdamW(Map<String, NDArray> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
+    this.parameters = parameters;
+    this.manager = NDManager.newBaseManager();
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
+    parameters.forEach(
+        (name, p) -> {
+          firstMoments.put(name, manager.zeros(p.getShape()));
+          secondMoments.put(name, manager.zeros(p.getShape()));
+        });
+  }
+
+  /**
+   * Clips gradients to {@code maxGradNorm}, updates every parameter and zeroes its gradient.
+   * Runs outside any GradientCollector. Returns the gradient norm before clipping.
+   */
+  public double step(NDManager step, double learningRate, double maxGradNorm) {
+    steps++;
+    try (NDManager scope = step.newSubManager()) {
+      // Parameters and moments join this scope so that every temporary their ops create
+      // lands here and is freed with it; they return to their own managers on close.
+      Map<String, NDArray> gradients = new LinkedHashMap<>();
+      parameters.forEach(
+          (name, p) -> {
+            NDArray gradient = p.getGradient();
+            gradient.attach(scope);
+            gradients.put(name, gradient);
+            scope.tempAttachAll(p, firstMoments.get(name), secondMoments.get(name));
+          });
+      StepScalars scalars = new StepScalars(scope);
+      double squares = 0;
+      for (NDArray gradient : gradients.values()) {
+        squares += gradient.mul(gradient).sum().getFloat();
+      }
+      double norm = Math.sqrt(squares);
+      if (norm > maxGradNorm) {
+        NDArray clip = scalars.of(maxGradNorm / (norm + 1e-6));
+        gradients.values().forEach(g -> g.muli(clip));
+      }
+      double correction1 = 1 - Math.pow(beta1, steps);
+      double correction2 = 1 - Math.pow(beta2, steps);
+      for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+        NDArray p = entry.getValue();
+        NDArray g = gradients.get(entry.getKey());
+        NDArray m = firstMoments.get(entry.getKey());
+        NDArray v = secondMoments.get(entry.getKey());
+        if (weightDecay > 0) {
+          p.muli(scalars.of(1 - learningRate * weightDecay));
+        }
+        m.muli(scalars.of(beta1)).addi(g.mul(scalars.of(1 - beta1)));
+        v.muli(scalars.of(beta2)).addi(g.mul(g).mul(scalars.of(1 - beta2)));
+        NDArray denominator = v.sqrt().div(scalars.of(Math.sqrt(correction2))).add(scalars.of(epsilon));
+        p.subi(m.div(denominator).mul(scalars.of(learningRate / correction1)));
+        g.subi(g);
+      }
+      return norm;
+    }
+  }
+
+  public int steps() {
+    return steps;
+  }
+
+  public Map<String, NDArray> firstMoments() {
+    return Collections.unmodifiableMap(firstMoments);
+  }
+
+  public Map<String, NDArray> secondMoments() {
+    return Collections.unmodifiableMap(secondMoments);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.tuneforge.node.train;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads OpenAI chat JSONL ({@code {"messages":[{"role","content","weight"?}]}}), one
+ * conversation per line; other top-level keys such as {@code id} are ignored.
+ */
+public final class ChatDataset {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+
+  private ChatDataset() {}
+
+  public static List<Conversation> read(Path jsonl) throws IOException {
+    List<Conversation> conversations = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+      int number = 0;
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        number++;
+        if (!line.isBlank()) {
+          conversations.add(parse(number, line));
+        }
+      }
+    }
+    if (conversations.isEmpty()) {
+      throw new DatasetException("the dataset has no examples");
+    }
+    return conversations;
+  }
+
+  static Conversation parse(int number, String line) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(line);
+    } catch (JacksonException e) {
+      throw DatasetException.atLine(number, "not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    JsonNode messages = root.path("messages");
+    if (!messages.isArray() || messages.isEmpty()) {
+      throw DatasetException.atLine(number, "expected an object with a non-empty \"messages\" array");
+    }
+    List<ChatMessage> parsed = new ArrayList<>();
+    boolean learns = false;
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode message = messages.get(i);
+      String where = "message " + (i + 1);
+      String role = message.path("role").asString("");
+      if (!ROLES.contains(role)) {
+        throw DatasetException.atLine(number, where + " has role \"" + role + "\"; expected system, user or assistant");
+      }
+      JsonNode content = message.path("content");
+      if (!content.isString()) {
+        throw DatasetException.atLine(number, where + " has no string \"content\"");
+      }
+      JsonNode weight = message.path("weight");
+      boolean trainable = true;
+      if (!weight.isMissingNode() && !weight.isNull()) {
+        if (!role.equals("assistant") || !weight.isIntegralNumber() || (weight.asInt() != 0 && weight.asInt() != 1)) {
+          throw DatasetException.atLine(number, where + ": \"weight\" must be 0 or 1 and only on assistant messages");
+        }
+        trainable = weight.asInt() == 1;
+      }
+      learns |= role.equals("assistant") && trainable;
+      parsed.add(new ChatMessage(role, content.asString(), trainable));
+    }
+    if (!learns) {
+      throw DatasetException.atLine(number, "no assistant message to learn from");
+    }
+    return new Conversation(number, parsed);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.tuneforge.node.train;
+
+/** A dataset that cannot be trained on; the message names the line and what is wrong with it. */
+public final class DatasetException extends RuntimeException {
+
+  public DatasetException(String message) {
+    super(message);
+  }
+
+  static DatasetException atLine(int line, String problem) {
+    return new DatasetException("line " + line + " of the dataset: " + problem);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.tuneforge.node.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.node.model.LlamaConfig;
+import dev.tuneforge.node.model.LlamaModel;
+import dev.tuneforge.node.model.UnsupportedModelException;
+import dev.tuneforge.node.safetensors.SafeTensorsException;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Entry point of the child JVM that runs one training job; one job per JVM because DJL allows
+ * one GradientCollector per process.
+ *
+ * <p>{@code args[0]} is the job directory holding {@code spec.json} (a {@link TrainingSpec}),
+ * {@code data/train.jsonl} and the base model under {@code model/}. Every {@link JobEvent} goes
+ * to stdout as one JSON line and nothing else does (logging goes to stderr). On the way out it
+ * writes the adapter to {@code adapter/} and a {@link JobResult} to {@code result.json}, and
+ * exits 0 when the job succeeded, 1 when it failed.
+ */
+public final class TrainingJobMain {
+
+  public static final String SPEC = "spec.json";
+  public static final String DATASET = "data/train.jsonl";
+  public static final String MODEL = "model";
+  public static final String ADAPTER = "adapter";
+  public static final String RESULT = "result.json";
+
+  static final JsonMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final Path jobDirectory;
+  private final PrintStream events;
+  private int steps;
+  private long tokens;
+
+  private TrainingJobMain(Path jobDirectory, PrintStream events) {
+    this.jobDirectory = jobDirectory;
+    this.events = events;
+  }
+
+  public static void main(String[] args) {
+    PrintStream events = System.out;
+    // Libraries that print to System.out would corrupt the event stream.
+    System.setOut(System.err);
+    if (args.length != 1) {
+      System.err.println("usage: TrainingJobMain <job directory>");
+      System.exit(2);
+    }
+    System.exit(run(Path.of(args[0]), events).status().equals("succeeded") ? 0 : 1);
+  }
+
+  /** Runs the job in this JVM, writing events to {@code events}; also writes result.json. */
+  public static JobResult run(Path jobDirectory, PrintStream events) {
+    return new TrainingJobMain(jobDirectory, events).run();
+  }
+
+  private JobResult run() {
+    JobResult result;
+    try {
+      train();
+      result = JobResult.succeeded(steps, tokens);
+    } catch (DatasetException | UnsupportedModelException | SafeTensorsException | TrainingFailedException e) {
+      result = JobResult.failed(e.getMessage(), steps, tokens);
+    } catch (IllegalArgumentException e) {
+      result = JobResult.failed("invalid settings: " + e.getMessage(), steps, tokens);
+    } catch (Exception | OutOfMemoryError | LinkageError e) {
+      e.printStackTrace();
+      result = JobResult.failed("internal error: " + e, steps, tokens);
+    }
+    if (result.reason() != null) {
+      emit(JobEvent.log("failed: " + result.reason()));
+    }
+    try {
+      Path temporary = jobDirectory.resolve(RESULT + ".tmp");
+      Files.writeString(temporary, JSON.writeValueAsString(result));
+      Files.move(temporary, jobDirectory.resolve(RESULT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      e.printStackTrace();
+      return JobResult.failed("could not write " + RESULT + ": " + e.getMessage(), steps, tokens);
+    }
+    return result;
+  }
+
+  private void train() throws IOException {
+    TrainingSpec spec = readSpec();
+    Hyperparameters hyper = spec.hyperparameters();
+    Path modelDirectory = jobDirectory.resolve(MODEL);
+    LlamaConfig config = LlamaConfig.read(modelDirectory.resolve("config.json"));
+    System.setProperty("ai.djl.default_engine", "PyTorch");
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) hyper.seed());
+
+    List<EncodedExample> examples;
+    long padId;
+    try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory)) {
+      List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(DATASET));
+      List<EncodedExample> encoded = new ChatEncoder(tokenizer, hyper.maxSequenceLength()).encodeAll(conversations);
+      examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
+      long truncated = encoded.stream().filter(EncodedExample::truncated).count();
+      if (examples.isEmpty()) {
+        throw new DatasetException(
+            "no example keeps an assistant token within maxSequenceLength " + hyper.maxSequenceLength());
+      }
+      emit(JobEvent.log(encoded.size() + " examples, " + truncated + " truncated to " + hyper.maxSequenceLength()
+          + " tokens, " + (encoded.size() - examples.size()) + " left out for lack of assistant tokens"));
+      padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+    }
+
+    try (LlamaModel model = LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+      emit(JobEvent.log("loaded model " + spec.baseModel() + " (" + config.architectures().getFirst() + ", "
+          + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
+          + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
+          + model.trainableParameterCount() + " trainable LoRA parameters"));
+      Trainer trainer =
+          Trainer.builder()
+              .setModel(model)
+              .setExamples(examples, padId)
+              .optEpochs(hyper.epochs())
+              .optBatchSize(hyper.batchSize())
+              .optLearningRate(hyper.learningRate())
+              .optMaxSteps(hyper.maxSteps())
+              .optSeed(hyper.seed())
+              .optListener(event -> {
+                steps = event.step() == null ? steps : event.step();
+                tokens = event.tokens() == null ? tokens : event.tokens();
+                emit(event);
+              })
+              .build();
+      emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"));
+      TrainingSummary summary = trainer.train();
+      steps = summary.steps();
+      tokens = summary.trainedTokens();
+      PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
+      emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
+    }
+  }
+
+  private TrainingSpec readSpec() throws IOException {
+    TrainingSpec spec;
+    try {
+      spec = JSON.readValue(Files.readString(jobDirectory.resolve(SPEC)), TrainingSpec.class);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(SPEC + " is not a valid training spec: " + e.getOriginalMessage());
+    }
+    if (spec.lora() == null || spec.hyperparameters() == null) {
+      throw new IllegalArgumentException(SPEC + " needs lora and hyperparameters");
+    }
+    return spec;
+  }
+
+  private void emit(JobEvent event) {
+    events.println(JSON.writeValueAsString(event));
+    events.flush();
+  }
+}

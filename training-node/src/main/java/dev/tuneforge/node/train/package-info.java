@@ -1,0 +1,8 @@
+/**
+ * LoRA fine-tuning of a loaded model on chat JSONL: encoding, own AdamW, the training loop,
+ * PEFT adapter output, and the per-job child JVM entry point {@link TrainingJobMain}.
+ */
+@NullMarked
+package dev.tuneforge.node.train;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,121 @@
+package dev.tuneforge.node.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.node.model.TestEngine;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingJobMainTest {
+
+  static {
+    TestEngine.useOneThread();
+  }
+
+  private static final String EXAMPLE =
+      "{\"id\":\"r%d\",\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
+          + "{\"role\":\"user\",\"content\":\"SHOP %d\\nTOTAL RM %d.50\"},"
+          + "{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"%d.50\\\"}\"}]}";
+
+  @TempDir Path job;
+
+  @Test
+  void runsAJobWritingEventsAdapterAndResult() throws IOException {
+    prepare(List.of(example(1), example(2), example(3), example(4), example(5)), 0);
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    List<JobEvent> events = events(stdout);
+    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.steps()).isEqualTo(4);
+    assertThat(result.trainedTokens()).isPositive();
+    assertThat(TrainingJobMain.JSON.readValue(Files.readString(job.resolve("result.json")), JobResult.class)).isEqualTo(result);
+    assertThat(events).filteredOn(e -> e.type().equals("metric")).hasSize(4);
+    assertThat(events).filteredOn(e -> e.type().equals("log")).extracting(JobEvent::message)
+        .anyMatch(m -> m.startsWith("loaded model tuneforge/demo"))
+        .anyMatch(m -> m.equals("5 examples, 4 steps"));
+    assertThat(events.getLast().message()).startsWith("wrote adapter");
+    assertThat(job.resolve("adapter/adapter_config.json")).exists();
+    assertThat(job.resolve("adapter/adapter_model.safetensors")).exists();
+  }
+
+  @Test
+  void asAChildProcessPrintsOnlyEventsOnStdoutAndExitsZero() throws Exception {
+    prepare(List.of(example(1), example(2), example(3)), 2);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    Process process =
+        new ProcessBuilder(
+                java.toString(), "--enable-native-access=ALL-UNNAMED", "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
+                TrainingJobMain.class.getName(), job.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).isZero();
+    List<JobEvent> events = stdout.lines().map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class)).toList();
+    assertThat(events).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step).containsExactly(1, 2);
+    assertThat(Files.readString(job.resolve("result.json"))).contains("\"succeeded\"");
+  }
+
+  @Test
+  void failsNamingTheMalformedLine() throws IOException {
+    prepare(List.of(example(1), example(2), "{\"messages\": [oops"), 0);
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.reason()).startsWith("line 3 of the dataset: not valid JSON");
+    assertThat(Files.readString(job.resolve("result.json"))).contains("line 3 of the dataset");
+    assertThat(events(stdout).getLast().message()).startsWith("failed: line 3");
+  }
+
+  @Test
+  void failsOnAnUnsupportedArchitecture() throws IOException {
+    prepare(List.of(example(1)), 0);
+    Path config = job.resolve("model/config.json");
+    Files.writeString(config, Files.readString(config).replace("LlamaForCausalLM", "Gemma3ForCausalLM"));
+
+    JobResult result = TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    assertThat(result.reason()).isEqualTo("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
+  }
+
+  private void prepare(List<String> lines, int maxSteps) throws IOException {
+    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(job.resolve("model"));
+    Files.createDirectories(job.resolve("data"));
+    Files.write(job.resolve("data/train.jsonl"), lines);
+    TrainingSpec spec =
+        new TrainingSpec(
+            "job-1",
+            "tuneforge/demo",
+            new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
+            new Hyperparameters(2, 1e-3, 2, 256, 7, maxSteps == 0 ? 4 : maxSteps));
+    Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(spec));
+  }
+
+  private static String example(int n) {
+    return EXAMPLE.formatted(n, n, n * 10, n * 10);
+  }
+
+  private static List<JobEvent> events(ByteArrayOutputStream stdout) {
+    return stdout.toString(StandardCharsets.UTF_8).lines()
+        .map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class))
+        .toList();
+  }
+}
