@@ -58,7 +58,8 @@ class LeaseFactory {
           new LoraSettings(job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), job.getTargetModules()),
           new Hyperparameters(
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
-              job.getMaxSteps()));
+              job.getMaxSteps()),
+          null);
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
     });
   }

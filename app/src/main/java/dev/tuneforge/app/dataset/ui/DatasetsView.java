@@ -81,8 +81,9 @@ public class DatasetsView extends VerticalLayout {
     refresh();
   }
 
+  /** Runs on the upload's request thread, without the UI lock: UI changes go through access(). */
   private void store(String fileName, java.nio.file.Path file) {
-    UI ui = UI.getCurrent();
+    UI ui = getUI().orElseThrow();
     String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
     try {
       DatasetSummary saved = datasets.upload(chosen, fileName, file);

@@ -1,0 +1,44 @@
+package dev.tuneforge.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+/** The first admin's password: generated once, then read from the data folder at every start. */
+final class AdminPassword {
+  /** Letters and digits only, without look-alikes, so the password is easy to copy and type. */
+  private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+  private AdminPassword() {}
+
+  static String loadOrCreate(Path file) {
+    try {
+      if (Files.isRegularFile(file)) {
+        String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (!stored.isEmpty()) {
+          return stored;
+        }
+      }
+      SecureRandom random = new SecureRandom();
+      StringBuilder generated = new StringBuilder();
+      for (int i = 0; i < 16; i++) {
+        generated.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+      }
+      String password = generated.toString();
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the file keeps its default permissions
+      }
+      return password;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not keep the admin password in " + file, e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.tuneforge.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** S3Proxy with its filesystem backend, in its own JVM so its ~190 jars stay out of the app. */
+final class S3ProxyServer implements AutoCloseable {
+  private final ManagedProcess process;
+  private final int port;
+
+  private S3ProxyServer(ManagedProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static S3ProxyServer start(Path jar, Path dataDir, int port, String accessKey, String secretKey, String portSetting) {
+    Path runDir = dataDir.resolve("run");
+    Path properties = runDir.resolve("s3proxy.properties");
+    try {
+      Path baseDir = Files.createDirectories(dataDir.resolve("s3"));
+      Files.createDirectories(runDir);
+      Files.writeString(
+          properties,
+          String.join(
+              "\n",
+              "# Written by the Tuneforge launcher at every start.",
+              "s3proxy.endpoint=http://127.0.0.1:" + port,
+              "s3proxy.authorization=aws-v2-or-v4",
+              "s3proxy.identity=" + accessKey,
+              "s3proxy.credential=" + secretKey,
+              "jclouds.provider=filesystem",
+              "jclouds.identity=" + accessKey,
+              "jclouds.credential=" + secretKey,
+              "jclouds.filesystem.basedir=" + baseDir.toAbsolutePath(),
+              ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ManagedProcess.stopLeftOver("s3proxy", runDir, "s3proxy.jar");
+    Ports.requireFree(port, "S3Proxy", portSetting);
+    ManagedProcess process =
+        ManagedProcess.start(
+            "s3proxy",
+            List.of(
+                Artifacts.java().toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-DLOG_LEVEL=warn",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                properties.toAbsolutePath().toString()),
+            Map.of(),
+            dataDir,
+            runDir,
+            dataDir.resolve("logs/s3proxy.log"),
+            "s3proxy.jar");
+    try {
+      Ports.awaitOpen(port, Duration.ofSeconds(90), process::alive, "S3Proxy");
+    } catch (RuntimeException e) {
+      String tail = process.logTail(20);
+      process.stop(Duration.ofSeconds(5));
+      throw new IllegalStateException(e.getMessage() + "; its log " + process.log() + " ends with:\n" + tail, e);
+    }
+    return new S3ProxyServer(process, port);
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.tuneforge.launcher;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The newcomer's journey in a real browser (Debian's chromium) against the whole local
+ * platform with its real training node: the admin creates a tenant and a member; the member
+ * uploads SROIE receipts, launches a LoRA fine-tune of the demo model, watches it live and
+ * downloads the adapter.
+ */
+class BrowserJourneyIT {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @TempDir static Path data;
+  static LocalPlatform platform;
+  static Playwright playwright;
+  static Browser browser;
+
+  @BeforeAll
+  static void start() {
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(CHROMIUM)
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) browser.close();
+    if (playwright != null) playwright.close();
+    if (platform != null) platform.close();
+  }
+
+  @Test
+  void aTeamFineTunesTheDemoModelEndToEnd() throws IOException {
+    Page admin = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
+    signIn(admin, "admin", platform.adminPassword());
+
+    admin.navigate(platform.baseUrl() + "/admin/users");
+    admin.locator("#tenant-name input").fill("acme");
+    admin.locator("#create-tenant").click();
+    assertThat(admin.locator("#tenants-grid")).containsText("acme");
+    admin.locator("#user-tenant input").fill("acme");
+    admin.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("acme")).first().click();
+    admin.locator("#user-username input").fill("alice");
+    admin.locator("#user-password input").fill("alice-password");
+    admin.locator("#create-user").click();
+    assertThat(admin.locator("#users-grid")).containsText("alice");
+    admin.getByText("Sign out").click();
+    assertThat(admin.locator("vaadin-login-form")).isVisible();
+
+    Page member = admin;
+    signIn(member, "alice", "alice-password");
+    member.navigate(platform.baseUrl() + "/datasets");
+
+    Path bad = data.resolve("broken.jsonl");
+    Files.writeString(bad, "{\"messages\":[{\"role\":\"assistant\",\"content\":\"ok\"}]}\n{\"messages\": oops}\n");
+    member.locator("#dataset-name input").fill("broken");
+    member.locator("#dataset-upload input[type=file]").setInputFiles(bad);
+    assertThat(member.locator("#upload-problems")).containsText("line 2: not valid JSON");
+    assertThat(member.locator("#upload-problems")).containsText("Nothing was stored");
+
+    Path receipts = sroieSubset(60);
+    member.locator("#dataset-name input").fill("receipts");
+    member.locator("#dataset-upload input[type=file]").setInputFiles(receipts);
+    assertThat(member.locator("#datasets-grid")).containsText("receipts");
+    assertThat(member.locator("#datasets-grid")).containsText("60");
+    assertThat(member.locator("#datasets-grid")).not().containsText("broken");
+
+    member.navigate(platform.baseUrl() + "/finetunes/new");
+    assertThat(member.locator("#base-model input")).hasValue(Pattern.compile("tuneforge-demo-llama.*"));
+    assertThat(member.locator("#dataset input")).hasValue(Pattern.compile("receipts.*"));
+    member.locator("#max-steps input").fill("24");
+    member.locator("#max-seq-length input").fill("256");
+    member.locator("#learning-rate input").fill("0.002");
+    member.locator("#launch-finetune").click();
+
+    Locator status = member.locator("#job-status");
+    assertThat(status).containsText(Pattern.compile("queued|running|succeeded"));
+    assertThat(member.locator("#loss-chart")).hasAttribute("data-points", Pattern.compile("[1-9][0-9]*"),
+        new LocatorAssertions.HasAttributeOptions().setTimeout(240_000));
+    assertThat(status).containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(420_000));
+    assertThat(member.locator("#job-events")).containsText("Succeeded after 24 steps");
+    member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "finetune-detail.png")).setFullPage(true));
+
+    Download download = member.waitForDownload(() -> member.locator("#download-adapter").click());
+    Path zip = data.resolve("adapter.zip");
+    download.saveAs(zip);
+    assertThat(zipEntries(zip)).containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+  }
+
+  private static void signIn(Page page, String username, String password) {
+    page.navigate(platform.baseUrl() + "/login");
+    page.locator("input[name='username']").fill(username);
+    page.locator("input[name='password']").fill(password);
+    page.locator("input[name='password']").press("Enter");
+    assertThat(page.locator("#signed-in-user")).hasText(username);
+  }
+
+  private static Path sroieSubset(int rows) throws IOException {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("shared/datasets/sroie"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("shared/datasets/sroie not found above " + Path.of("").toAbsolutePath());
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("shared/datasets/sroie/train.jsonl")).subList(0, rows);
+    Path subset = data.resolve("sroie-train.jsonl");
+    Files.write(subset, lines);
+    return subset;
+  }
+
+  private static List<String> zipEntries(Path zip) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        names.add(e.getName());
+        assertThat(in.readAllBytes().length).as(e.getName()).isPositive();
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds Tuneforge and runs every test: unit tests (Surefire) in each module, then the
+# end-to-end tests (*IT, Failsafe) in launcher/, which start the real platform and a training node.
+# Arguments go to Maven, e.g. ./test.sh -o  or  ./test.sh -Dit.test=FineTuneEndToEndIT
+set -euo pipefail
+cd "$(dirname "$0")"
+source bin/java-env.sh
+tuneforge_use_jdk
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests ..."
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  else
+    echo "The browser tests need /usr/bin/chromium: sudo apt-get install -y chromium" >&2
+  fi
+fi
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+echo "Testing with $JAVA_HOME"
+exec ./mvnw -B verify "$@"
