@@ -16,6 +16,16 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The trainer is compared with an independent PyTorch reference (Debian's python3-torch).
+if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's python3-torch for the PyTorch reference tests ..."
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch
+  else
+    echo "The PyTorch reference tests need Debian's python3-torch: sudo apt-get install -y python3-torch" >&2
+  fi
+fi
+
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"
-exec ./mvnw -B verify "$@"
+exec ./mvnw -B verify -Dtuneforge.reference.required=true "$@"

@@ -179,6 +179,38 @@ public final class LocalPlatform implements AutoCloseable {
     return node != null && node.alive();
   }
 
+  /**
+   * Kills the local training node and its training process at once (SIGKILL), as a crashed
+   * machine would stop: no result, no goodbye, the job's lease simply runs out.
+   */
+  public synchronized void killNode() {
+    TrainingNodeProcess running = node;
+    if (running == null) {
+      throw new IllegalStateException("no training node is running");
+    }
+    running.kill();
+    parts.remove(running);
+    node = null;
+  }
+
+  /**
+   * Starts a training node again. With a {@code workDirName} other than {@code node} it works in
+   * a fresh folder of the data folder and enrols as a new node (a replacement machine).
+   */
+  public synchronized void startNode(String workDirName) {
+    if (node != null && node.alive()) {
+      throw new IllegalStateException("a training node is running already");
+    }
+    Path nodeJar = settings.nodeJar() != null ? settings.nodeJar() : Artifacts.nodeJar();
+    NodeService nodes = context().getBean(NodeService.class);
+    TrainingNodeProcess started =
+        TrainingNodeProcess.start(
+            nodeJar, settings.dataDir(), settings.dataDir().resolve(workDirName), baseUrl, settings.nodeChildHeap(),
+            settings.nodeEnvironment(), nodes::issueEnrolmentTokenForLocalNode);
+    node = started;
+    own(started);
+  }
+
   String banner(Duration startup) {
     String line = "=".repeat(72);
     return String.join(

@@ -85,6 +85,22 @@ final class ManagedProcess {
     }
   }
 
+  /** Kills the process and everything it started, with no chance to clean up, and waits until they are gone. */
+  void kill() {
+    List<ProcessHandle> descendants = process.toHandle().descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.onExit().get(30, TimeUnit.SECONDS);
+      for (ProcessHandle child : descendants) {
+        child.onExit().get(30, TimeUnit.SECONDS);
+      }
+      Files.deleteIfExists(pidFile);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not kill " + this + ": " + e, e);
+    }
+  }
+
   /** The last lines of the log, for error messages. */
   String logTail(int lines) {
     try {

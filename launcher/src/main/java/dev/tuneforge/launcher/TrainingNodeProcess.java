@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 /** The local CPU training node: the real agent jar, as its own process, enrolled on first start. */
 final class TrainingNodeProcess implements AutoCloseable {
   static final String NAME = "local-cpu";
+  private static final String CREDENTIAL_FILE = "node-credential.json";
 
   private final ManagedProcess process;
 
@@ -32,7 +33,18 @@ final class TrainingNodeProcess implements AutoCloseable {
       String childHeap,
       Map<String, String> extraEnvironment,
       Supplier<String> enrolmentToken) {
-    Path workDir = dataDir.resolve("node");
+    return start(jar, dataDir, dataDir.resolve("node"), serverUrl, childHeap, extraEnvironment, enrolmentToken);
+  }
+
+  /** As above, with a work folder of its own: a node without its credential enrols as a new node. */
+  static TrainingNodeProcess start(
+      Path jar,
+      Path dataDir,
+      Path workDir,
+      String serverUrl,
+      String childHeap,
+      Map<String, String> extraEnvironment,
+      Supplier<String> enrolmentToken) {
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
@@ -44,7 +56,7 @@ final class TrainingNodeProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of("--server", serverUrl, "--work-dir", workDir.toString(), "--name", NAME, "--child-heap", childHeap));
-    if (!Files.exists(credentialFile(dataDir))) {
+    if (!Files.exists(workDir.resolve(CREDENTIAL_FILE))) {
       command.addAll(List.of("--token", enrolmentToken.get()));
     }
     Map<String, String> environment = new HashMap<>();
@@ -69,7 +81,7 @@ final class TrainingNodeProcess implements AutoCloseable {
   }
 
   static Path credentialFile(Path dataDir) {
-    return dataDir.resolve("node/node-credential.json");
+    return dataDir.resolve("node").resolve(CREDENTIAL_FILE);
   }
 
   boolean alive() {
@@ -78,6 +90,11 @@ final class TrainingNodeProcess implements AutoCloseable {
 
   Path log() {
     return process.log();
+  }
+
+  /** Kills the agent and its training child at once, as a machine that loses power would stop. */
+  void kill() {
+    process.kill();
   }
 
   @Override

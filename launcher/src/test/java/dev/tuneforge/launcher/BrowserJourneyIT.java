@@ -95,8 +95,9 @@ class BrowserJourneyIT {
     member.navigate(platform.baseUrl() + "/finetunes/new");
     assertThat(member.locator("#base-model input")).hasValue(Pattern.compile("tuneforge-demo-llama.*"));
     assertThat(member.locator("#dataset input")).hasValue(Pattern.compile("receipts.*"));
+    member.locator("#epochs input").fill("3");
     member.locator("#max-steps input").fill("24");
-    member.locator("#max-seq-length input").fill("256");
+    member.locator("#max-seq-length input").fill("1024");
     member.locator("#learning-rate input").fill("0.002");
     member.locator("#launch-finetune").click();
 
@@ -108,7 +109,11 @@ class BrowserJourneyIT {
     assertThat(member.locator("#job-events")).containsText("Succeeded after 24 steps");
     member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "finetune-detail.png")).setFullPage(true));
 
+    String href = member.locator("#download-adapter").getAttribute("href");
+    com.microsoft.playwright.APIResponse direct = member.request().get(platform.baseUrl() + href);
+    System.out.println("DOWNLOAD " + href + " -> " + direct.status() + " " + direct.headers() + " " + direct.body().length);
     Download download = member.waitForDownload(() -> member.locator("#download-adapter").click());
+    System.out.println("DOWNLOAD failure: " + download.failure());
     Path zip = data.resolve("adapter.zip");
     download.saveAs(zip);
     assertThat(zipEntries(zip)).containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");

@@ -13,10 +13,21 @@ public final class NodeApi {
   /** {@code {jobId}} is replaced by the leased job's id. */
   public static final String EVENTS = BASE + "/jobs/{jobId}/events";
   public static final String RESULT = BASE + "/jobs/{jobId}/result";
+  /**
+   * A {@link CheckpointUpload} for checkpoint {@code step-{step}} answered with {@link
+   * CheckpointUrls}; after the files are uploaded, {@link #CHECKPOINT_COMPLETE} (no body) makes
+   * it the job's checkpoint to resume from.
+   */
+  public static final String CHECKPOINT = BASE + "/jobs/{jobId}/checkpoints/{step}";
+  public static final String CHECKPOINT_COMPLETE = CHECKPOINT + "/complete";
 
   private NodeApi() {}
 
   public static String forJob(String template, Object jobId) {
     return template.replace("{jobId}", jobId.toString());
+  }
+
+  public static String forCheckpoint(String template, Object jobId, int step) {
+    return forJob(template, jobId).replace("{step}", Integer.toString(step));
   }
 }

@@ -43,6 +43,25 @@ class ProtocolExamplesTest {
     assertThat(lease.spec().hyperparameters().maxSequenceLength()).isEqualTo(512);
     assertThat(lease.inputs()).containsKeys("data/train.jsonl", "model/config.json", "model/tokenizer.json");
     assertThat(lease.outputs()).containsOnlyKeys("adapter/adapter_config.json", "adapter/adapter_model.safetensors");
+    assertThat(lease.spec().options()).isNull();
+    assertThat(lease.spec().resolvedOptions()).isEqualTo(TrainingOptions.DEFAULTS);
+  }
+
+  @Test
+  void trainingOptionsFillInDefaultsAndRoundTrip() throws IOException {
+    TrainingSpec spec = JSON.readValue(
+        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0.05,\"targetModules\":[\"q_proj\"]},"
+            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
+            + "\"options\":{\"schedule\":\"cosine\",\"gradientAccumulation\":4}}",
+        TrainingSpec.class);
+    TrainingOptions resolved = spec.resolvedOptions();
+    assertThat(resolved.schedule()).isEqualTo("cosine");
+    assertThat(resolved.gradientAccumulation()).isEqualTo(4);
+    assertThat(resolved.checkpointEvery()).isEqualTo(50);
+    assertThat(resolved.warmupRatio()).isEqualTo(0.1);
+    String written = JSON.writeValueAsString(spec);
+    assertThat(written).doesNotContain("resolvedOptions");
+    assertThat(JSON.readValue(written, TrainingSpec.class)).isEqualTo(spec);
   }
 
   @Test
@@ -58,5 +77,28 @@ class ProtocolExamplesTest {
   @Test
   void jobPathsAreFilledIn() {
     assertThat(NodeApi.forJob(NodeApi.EVENTS, "abc")).isEqualTo("/api/node/v1/jobs/abc/events");
+    assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, "abc", 40)).isEqualTo("/api/node/v1/jobs/abc/checkpoints/40");
+    assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, "abc", 40))
+        .isEqualTo("/api/node/v1/jobs/abc/checkpoints/40/complete");
+  }
+
+  @Test
+  void checkpointUploadAsksForTheFourFilesAndGetsAUrlForEach() throws IOException {
+    CheckpointUpload upload = read("checkpoint-upload.json", CheckpointUpload.class);
+    assertThat(upload.files()).containsExactlyElementsOf(CheckpointUpload.FILES);
+    CheckpointUrls urls = read("checkpoint-urls.json", CheckpointUrls.class);
+    assertThat(urls.urls()).containsOnlyKeys(CheckpointUpload.FILES);
+    assertThat(urls.urls().get("trainer_state.json")).contains("/checkpoints/step-40/trainer_state.json");
+    assertThat(JSON.readValue(JSON.writeValueAsString(urls), CheckpointUrls.class)).isEqualTo(urls);
+  }
+
+  @Test
+  void aResumedLeaseCarriesTheCheckpointAsInputsAndItsOptions() throws IOException {
+    Lease lease = read("lease-resume.json", Lease.class);
+    assertThat(lease.inputs().keySet())
+        .filteredOn(path -> path.startsWith("resume/"))
+        .containsExactlyInAnyOrderElementsOf(CheckpointUpload.FILES.stream().map(f -> "resume/" + f).toList());
+    assertThat(lease.spec().resolvedOptions().checkpointEvery()).isEqualTo(20);
+    assertThat(lease.spec().resolvedOptions().schedule()).isEqualTo("linear");
   }
 }

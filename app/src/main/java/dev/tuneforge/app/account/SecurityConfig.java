@@ -28,7 +28,8 @@ class SecurityConfig {
   @Bean
   @Order(10)
   SecurityFilterChain browserSecurity(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health").permitAll());
+    // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
+    http.authorizeHttpRequests(auth -> auth.requestMatchers("/finetunes/*/adapter.zip").authenticated());
     return http.with(vaadin(), vaadin -> vaadin.loginView(LoginView.class)).build();
   }
 }

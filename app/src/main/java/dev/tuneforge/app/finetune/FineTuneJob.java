@@ -36,6 +36,8 @@ public class FineTuneJob {
   private int maxSeqLength;
   private long seed;
   private int maxSteps;
+  private int checkpointEvery;
+  private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
   private boolean cancelRequested;
@@ -67,6 +69,7 @@ public class FineTuneJob {
     this.maxSeqLength = request.maxSequenceLength();
     this.seed = request.seed();
     this.maxSteps = request.maxSteps();
+    this.checkpointEvery = request.checkpointEvery();
     this.createdAt = Instant.now();
   }
 
@@ -100,6 +103,13 @@ public class FineTuneJob {
   void progress(int step, long tokens) {
     steps = Math.max(steps, step);
     trainedTokens = Math.max(trainedTokens, tokens);
+  }
+
+  /** A checkpoint whose files all reached storage; an older one never replaces a newer one. */
+  void checkpointed(int step) {
+    if (lastCheckpointStep == null || step > lastCheckpointStep) {
+      lastCheckpointStep = step;
+    }
   }
 
   void succeed(String adapter, int finalSteps, long tokens) {
@@ -191,6 +201,15 @@ public class FineTuneJob {
 
   public int getMaxSteps() {
     return maxSteps;
+  }
+
+  public int getCheckpointEvery() {
+    return checkpointEvery;
+  }
+
+  /** The step of the last checkpoint in storage, or null while there is none. */
+  public @Nullable Integer getLastCheckpointStep() {
+    return lastCheckpointStep;
   }
 
   public @Nullable UUID getNodeId() {

@@ -1,9 +1,13 @@
 package dev.tuneforge.app.finetune;
 
+import dev.tuneforge.protocol.TrainingOptions;
 import java.util.List;
 import java.util.UUID;
 
-/** What a user chooses on the new fine-tune form. */
+/**
+ * What a user chooses on the new fine-tune form. {@code checkpointEvery} is the number of steps
+ * between checkpoints (0: only at the end); a job that loses its node resumes from the last one.
+ */
 public record FineTuneRequest(
     UUID baseModelId,
     UUID datasetVersionId,
@@ -16,10 +20,31 @@ public record FineTuneRequest(
     int batchSize,
     int maxSequenceLength,
     long seed,
-    int maxSteps) {
+    int maxSteps,
+    int checkpointEvery) {
+
+  public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
 
   public static final List<String> PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  /** Settings with the default checkpoint cadence. */
+  public FineTuneRequest(
+      UUID baseModelId,
+      UUID datasetVersionId,
+      int loraR,
+      double loraAlpha,
+      double loraDropout,
+      List<String> targetModules,
+      int epochs,
+      double learningRate,
+      int batchSize,
+      int maxSequenceLength,
+      long seed,
+      int maxSteps) {
+    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate, batchSize,
+        maxSequenceLength, seed, maxSteps, DEFAULT_CHECKPOINT_EVERY);
+  }
 
   /** Sensible LoRA defaults for small models. */
   public static FineTuneRequest defaults(UUID baseModelId, UUID datasetVersionId) {
@@ -39,6 +64,7 @@ public record FineTuneRequest(
     if (batchSize < 1 || batchSize > 512) return "The batch size must be between 1 and 512";
     if (maxSequenceLength < 16 || maxSequenceLength > 32768) return "The max sequence length must be between 16 and 32768";
     if (maxSteps < 0) return "Max steps cannot be negative";
+    if (checkpointEvery < 0) return "Checkpoint every N steps cannot be negative";
     return null;
   }
 }

@@ -122,6 +122,26 @@ public class JobLeasing {
     return true;
   }
 
+  /** The job, while this node holds it and it runs; empty for anyone else. */
+  public Optional<FineTuneJob> runningOn(UUID nodeId, UUID jobId) {
+    return system(() -> jobs.findById(jobId))
+        .filter(job -> nodeId.equals(job.getNodeId()) && job.getStatus() == JobStatus.RUNNING);
+  }
+
+  /**
+   * Makes an uploaded checkpoint the one the job resumes from, if this node still runs the job;
+   * the caller has checked that all its files are in storage.
+   */
+  public boolean checkpointed(UUID nodeId, UUID jobId, int step) {
+    return change(jobId, job -> {
+      if (!nodeId.equals(job.getNodeId()) || job.getStatus() != JobStatus.RUNNING) {
+        return null;
+      }
+      job.checkpointed(step);
+      return "checkpoint step-" + step + " saved";
+    });
+  }
+
   /** Ends the node's job as it reports; a cancelled job stays cancelled. */
   public boolean complete(UUID nodeId, UUID jobId, JobResult result) {
     return change(jobId, job -> {

@@ -7,9 +7,11 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly
- * this job's dataset, base model and adapter outputs.
+ * this job's dataset, base model, last checkpoint (as {@code resume/…}) and adapter outputs;
+ * and signs the uploads of the job's checkpoints.
  */
 @Component
 class LeaseFactory {
@@ -47,6 +50,13 @@ class LeaseFactory {
       for (String file : catalog.files(model)) {
         inputs.put("model/" + file, storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
       }
+      Integer checkpoint = job.getLastCheckpointStep();
+      if (checkpoint != null) {
+        String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
+        for (String file : CheckpointUpload.FILES) {
+          inputs.put("resume/" + file, storage.presignGet(prefix + file, URL_VALIDITY));
+        }
+      }
       Map<String, String> outputs = new LinkedHashMap<>();
       String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
       for (String file : ADAPTER_FILES) {
@@ -59,8 +69,24 @@ class LeaseFactory {
           new Hyperparameters(
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
               job.getMaxSteps()),
-          null);
+          new TrainingOptions(job.getCheckpointEvery(), null, null, null, null, null, null, null));
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
     });
+  }
+
+  /** PUT URLs for the named files of checkpoint {@code step-{step}} of the job. */
+  Map<String, String> checkpointUploads(FineTuneJob job, int step, List<String> files) {
+    String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), step);
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String file : files) {
+      urls.put(file, storage.presignPut(prefix + file, URL_VALIDITY));
+    }
+    return urls;
+  }
+
+  /** Whether every file a resume needs is in storage for that checkpoint. */
+  boolean checkpointStored(FineTuneJob job, int step) {
+    String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), step);
+    return CheckpointUpload.FILES.stream().allMatch(file -> storage.exists(prefix + file));
   }
 }

@@ -1,6 +1,8 @@
 package dev.tuneforge.app.node;
 
 import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.protocol.CheckpointUpload;
+import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.Heartbeat;
@@ -12,6 +14,7 @@ import dev.tuneforge.protocol.NodeApi;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -82,6 +85,55 @@ class NodeApiController {
     boolean accepted = leasing.complete(node.nodeId(), jobId, result);
     dispatcher.dispatchSoon();
     return accepted ? ResponseEntity.ok().build() : ResponseEntity.status(HttpStatus.CONFLICT).build();
+  }
+
+  /** Upload URLs for one checkpoint's files: only the four known names, only for the node running the job. */
+  @PostMapping(NodeApi.CHECKPOINT)
+  ResponseEntity<?> checkpoint(
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID jobId,
+      @PathVariable int step,
+      @RequestBody CheckpointUpload upload) {
+    String problem = checkpointProblem(step, upload);
+    if (problem != null) {
+      return ResponseEntity.badRequest().body(Map.of("error", problem));
+    }
+    return leasing.runningOn(node.nodeId(), jobId)
+        .<ResponseEntity<?>>map(job -> ResponseEntity.ok(new CheckpointUrls(leases.checkpointUploads(job, step, upload.files()))))
+        .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
+  }
+
+  /** Records the checkpoint once all its files are in storage, so a resume never meets a partial one. */
+  @PostMapping(NodeApi.CHECKPOINT_COMPLETE)
+  ResponseEntity<?> checkpointComplete(
+      @AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId, @PathVariable int step) {
+    var job = leasing.runningOn(node.nodeId(), jobId);
+    if (job.isEmpty()) {
+      return ResponseEntity.status(HttpStatus.CONFLICT).build();
+    }
+    if (step < 1 || !leases.checkpointStored(job.get(), step)) {
+      return ResponseEntity.badRequest()
+          .body(Map.of("error", "checkpoint step-" + step + " lacks some of " + CheckpointUpload.FILES));
+    }
+    return leasing.checkpointed(node.nodeId(), jobId, step)
+        ? ResponseEntity.ok().build()
+        : ResponseEntity.status(HttpStatus.CONFLICT).build();
+  }
+
+  private static @Nullable String checkpointProblem(int step, CheckpointUpload upload) {
+    if (step < 1) {
+      return "a checkpoint's step is at least 1";
+    }
+    if (upload.files() == null || upload.files().isEmpty()) {
+      return "name the checkpoint's files";
+    }
+    for (String file : upload.files()) {
+      if (file == null || file.contains("/") || file.contains("\\") || file.contains("..")
+          || !CheckpointUpload.FILES.contains(file)) {
+        return "a checkpoint holds only " + CheckpointUpload.FILES + ", not '" + file + "'";
+      }
+    }
+    return null;
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

@@ -18,6 +18,11 @@ public final class ObjectKeys {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/adapter/";
   }
 
+  /** One checkpoint's folder; every checkpoint of a job stays, whatever became of the job. */
+  public static String jobCheckpoint(UUID tenantId, UUID jobId, int step) {
+    return tenantPrefix(tenantId) + "jobs/" + jobId + "/checkpoints/step-" + step + "/";
+  }
+
   public static String modelPrefix(String modelName) {
     return "models/" + modelName + "/";
   }

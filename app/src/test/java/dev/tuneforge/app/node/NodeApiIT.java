@@ -46,6 +46,32 @@ class NodeApiIT {
     assertThat(heartbeat.body()).contains("\"cancelCurrentJob\":false");
   }
 
+  @Test
+  void checkpointUploadsAreSignedOnlyForTheKnownFilesOfAJobTheNodeRuns() throws Exception {
+    String bearer = "Bearer " + enrol("gpu-2");
+    String job = java.util.UUID.randomUUID().toString();
+    String checkpoint = NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 10);
+
+    HttpResponse<String> escaping = post(checkpoint, bearer, "{\"files\":[\"../adapter/adapter_model.safetensors\"]}");
+    assertThat(escaping.statusCode()).isEqualTo(400);
+    assertThat(post(checkpoint, bearer, "{\"files\":[\"notes.txt\"]}").statusCode()).isEqualTo(400);
+    assertThat(post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 0), bearer, "{\"files\":[\"trainer_state.json\"]}")
+        .statusCode()).isEqualTo(400);
+    assertThat(post(checkpoint, bearer, "{\"files\":[\"trainer_state.json\"]}").statusCode())
+        .as("a job this node does not run").isEqualTo(409);
+    assertThat(post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, job, 10), bearer, "{}").statusCode()).isEqualTo(409);
+    assertThat(post(checkpoint, null, "{\"files\":[\"trainer_state.json\"]}").statusCode()).isEqualTo(401);
+  }
+
+  private String enrol(String name) throws Exception {
+    String token = nodes.issueEnrolmentTokenForLocalNode();
+    String body = "{\"token\":\"" + token + "\",\"name\":\"" + name
+        + "\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
+    HttpResponse<String> enrolled = post(NodeApi.ENROL, null, body);
+    assertThat(enrolled.statusCode()).isEqualTo(200);
+    return enrolled.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
+  }
+
   private HttpResponse<String> post(String path, String authorization, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Content-Type", "application/json")

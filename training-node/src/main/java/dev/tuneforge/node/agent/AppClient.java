@@ -1,5 +1,7 @@
 package dev.tuneforge.node.agent;
 
+import dev.tuneforge.protocol.CheckpointUpload;
+import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.Heartbeat;
@@ -61,6 +63,15 @@ final class AppClient {
 
   void events(UUID jobId, JobEventBatch batch) throws IOException, InterruptedException {
     post(NodeApi.forJob(NodeApi.EVENTS, jobId), batch, CALL_TIMEOUT, true);
+  }
+
+  CheckpointUrls checkpointUrls(UUID jobId, int step, CheckpointUpload upload) throws IOException, InterruptedException {
+    HttpResponse<String> response = post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, jobId, step), upload, CALL_TIMEOUT, true);
+    return Json.MAPPER.readValue(response.body(), CheckpointUrls.class);
+  }
+
+  void checkpointComplete(UUID jobId, int step) throws IOException, InterruptedException {
+    post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, jobId, step), null, CALL_TIMEOUT, true);
   }
 
   void result(UUID jobId, JobResult result) throws IOException, InterruptedException {

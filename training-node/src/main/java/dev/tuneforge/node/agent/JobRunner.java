@@ -21,11 +21,13 @@ final class JobRunner {
   private static final int TAIL_LINES = 15;
 
   private final NodeOptions options;
+  private final AppClient app;
   private final Transfers transfers;
   private final CurrentJob current;
 
-  JobRunner(NodeOptions options, Transfers transfers, CurrentJob current) {
+  JobRunner(NodeOptions options, AppClient app, Transfers transfers, CurrentJob current) {
     this.options = options;
+    this.app = app;
     this.transfers = transfers;
     this.current = current;
   }
@@ -67,7 +69,10 @@ final class JobRunner {
       if (current.cancelled()) {
         return cancelled(progress);
       }
-      int exitCode = runChild(jobDir, relay, progress);
+      int exitCode;
+      try (CheckpointUploader checkpoints = new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay)) {
+        exitCode = runChild(jobDir, relay, progress, checkpoints);
+      }
       if (current.cancelled()) {
         return cancelled(progress);
       }
@@ -100,7 +105,8 @@ final class JobRunner {
     return null;
   }
 
-  private int runChild(Path jobDir, EventRelay relay, Progress progress) throws IOException, InterruptedException {
+  private int runChild(Path jobDir, EventRelay relay, Progress progress, CheckpointUploader checkpoints)
+      throws IOException, InterruptedException {
     TrainingChild child = new TrainingChild(options);
     Process process = child.start(jobDir);
     current.attach(process);
@@ -111,6 +117,7 @@ final class JobRunner {
         event -> {
           progress.record(event);
           relay.add(event);
+          checkpoints.accept(event);
         });
     int exitCode = process.waitFor();
     Log.info("job " + jobDir.getFileName() + ": training process exited with code " + exitCode);

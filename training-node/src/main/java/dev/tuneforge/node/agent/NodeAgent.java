@@ -32,7 +32,7 @@ final class NodeAgent {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.app = new AppClient(http, options.server(), options.leaseTimeout());
-    this.runner = new JobRunner(options, new Transfers(http), current);
+    this.runner = new JobRunner(options, app, new Transfers(http), current);
     this.credentials = new CredentialStore(options.credentialFile());
   }
 

@@ -10,12 +10,12 @@ final class AttentionInputs {
   private AttentionInputs() {}
 
   /** cos and sin of shape {@code [1, 1, length, headDim]}, halves duplicated as HF concatenates them. */
-  static NDArray[] rotary(NDManager step, int length, int headDim, double theta) {
+  static NDArray[] rotary(NDManager step, int length, int headDim, double[] inverseFrequencies) {
     int half = headDim / 2;
     float[] cos = new float[length * headDim];
     float[] sin = new float[length * headDim];
     for (int i = 0; i < half; i++) {
-      float inverseFrequency = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+      float inverseFrequency = (float) inverseFrequencies[i];
       for (int t = 0; t < length; t++) {
         float angle = t * inverseFrequency;
         cos[t * headDim + i] = cos[t * headDim + i + half] = (float) Math.cos(angle);

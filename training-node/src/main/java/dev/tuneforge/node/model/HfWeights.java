@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,12 +34,24 @@ final class HfWeights {
       throw new UnsupportedModelException(
           directory + " has neither model.safetensors nor model.safetensors.index.json");
     }
-    JsonNode weightMap = JSON.readTree(Files.readString(index)).path("weight_map");
+    JsonNode weightMap;
+    try {
+      weightMap = JSON.readTree(Files.readString(index)).path("weight_map");
+    } catch (JacksonException e) {
+      throw new UnsupportedModelException("model.safetensors.index.json is not valid JSON: " + e.getOriginalMessage());
+    }
     TreeSet<String> shards = new TreeSet<>();
     weightMap.properties().forEach(e -> shards.add(e.getValue().asString()));
+    if (shards.isEmpty()) {
+      throw new UnsupportedModelException("model.safetensors.index.json has no weight_map entries");
+    }
     Map<String, Tensor> tensors = new HashMap<>();
     for (String shard : shards) {
-      tensors.putAll(SafeTensors.read(directory.resolve(shard)).tensors());
+      Path file = directory.resolve(shard).normalize();
+      if (!file.startsWith(directory.normalize()) || !Files.isRegularFile(file)) {
+        throw new UnsupportedModelException("shard " + shard + " named in model.safetensors.index.json is missing");
+      }
+      tensors.putAll(SafeTensors.read(file).tensors());
     }
     return new HfWeights(tensors);
   }

@@ -19,11 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama}:
- * RMSNorm, rotary embeddings (rotate_half), grouped-query attention with causal and padding
- * masks, SwiGLU MLP. Base weights are frozen; only the LoRA matrices collect gradients.
+ * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama},
+ * {@code modeling_mistral} and {@code modeling_qwen2}: RMSNorm, rotary embeddings
+ * (rotate_half, optionally Llama 3.1-scaled), grouped-query attention with causal and padding
+ * masks, SwiGLU MLP, q/k/v biases for Qwen2 and tied input/output embeddings where the config
+ * says so. Base weights are frozen; only the LoRA matrices collect gradients.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -55,10 +58,8 @@ public final class LlamaModel implements AutoCloseable {
     int vocab = config.vocabSize();
     embedding = frozen(weights.take("model.embed_tokens.weight", vocab, hidden));
     finalNorm = frozen(weights.take("model.norm.weight", hidden));
-    lmHead =
-        weights.has("lm_head.weight") || !config.tieWordEmbeddings()
-            ? frozen(weights.take("lm_head.weight", vocab, hidden))
-            : embedding;
+    // Tied like Hugging Face ties them: a stored lm_head.weight is ignored.
+    lmHead = config.tieWordEmbeddings() ? embedding : frozen(weights.take("lm_head.weight", vocab, hidden));
     SplittableRandom random = new SplittableRandom(seed);
     double scale = settings.alpha() / settings.r();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
@@ -73,6 +74,7 @@ public final class LlamaModel implements AutoCloseable {
         String path = prefix + module(name) + name;
         long[] shape = projectionShape(name);
         NDArray weight = frozen(weights.take(path + ".weight", shape));
+        @Nullable NDArray bias = hasBias(name) ? frozen(weights.take(path + ".bias", shape[0])) : null;
         if (settings.targetModules().contains(name)) {
           NDArray a = manager.create(kaimingUniform(random, settings.r(), (int) shape[1]), new Shape(settings.r(), shape[1]));
           NDArray b = manager.zeros(new Shape(shape[0], settings.r()));
@@ -80,9 +82,9 @@ public final class LlamaModel implements AutoCloseable {
           b.setRequiresGradient(true);
           lora.put(path + ".lora_A.weight", a);
           lora.put(path + ".lora_B.weight", b);
-          layer.put(name, new LoraLinear(weight, a, b, (float) settings.dropout(), scale));
+          layer.put(name, new LoraLinear(weight, bias, a, b, (float) settings.dropout(), scale));
         } else {
-          layer.put(name, new LoraLinear(weight, null, null, 0f, 0));
+          layer.put(name, new LoraLinear(weight, bias, null, null, 0f, 0));
         }
       }
       projections.add(layer);
@@ -113,6 +115,17 @@ public final class LlamaModel implements AutoCloseable {
 
   public long trainableParameterCount() {
     return lora.values().stream().mapToLong(NDArray::size).sum();
+  }
+
+  /** The model's arrays for inference paths outside this class, such as KV-cached decoding. */
+  public InferenceWeights inferenceWeights() {
+    List<InferenceWeights.Layer> layers = new ArrayList<>();
+    for (int i = 0; i < projections.size(); i++) {
+      Map<String, InferenceWeights.Projection> layer = new TreeMap<>();
+      projections.get(i).forEach((name, linear) -> layer.put(name, linear.weights()));
+      layers.add(new InferenceWeights.Layer(norms.get(i)[0], norms.get(i)[1], layer));
+    }
+    return new InferenceWeights(embedding, finalNorm, lmHead, layers, config.inverseFrequencies());
   }
 
   /** Mean cross-entropy over the tokens whose next-token label is not -100; a 0-d array. */
@@ -155,7 +168,14 @@ public final class LlamaModel implements AutoCloseable {
     NDArray ids = step.create(batch.inputIds(), new Shape(batchSize, length));
     NDArray hidden = Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
     NDArray mask = AttentionInputs.mask(step, batch);
-    NDArray[] rotary = AttentionInputs.rotary(step, length, headDim, config.ropeTheta());
+    if (config.slidingWindow() > 0 && length > config.slidingWindow()) {
+      // Up to the window, sliding-window attention equals full causal attention.
+      throw new UnsupportedModelException(
+          "a sequence of " + length + " tokens exceeds the model's sliding_window " + config.slidingWindow()
+              + ", and sliding-window attention is not implemented; lower maxSequenceLength to at most "
+              + config.slidingWindow());
+    }
+    NDArray[] rotary = AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies());
     NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);
@@ -163,10 +183,12 @@ public final class LlamaModel implements AutoCloseable {
       NDArray q = heads(layer.get("q_proj").forward(x, scalars, training), batchSize, length, heads, headDim);
       NDArray k = heads(layer.get("k_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
       NDArray v = heads(layer.get("v_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
-      q = rotate(q, rotary);
+      // Scaling q (head_dim wide) rather than the scores (length wide) saves a pass over
+      // [batch, heads, length, length] forward and backward.
+      q = rotate(q, rotary).mul(attentionScale);
       k = repeatKv(rotate(k, rotary), heads / kvHeads);
       v = repeatKv(v, heads / kvHeads);
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask);
       NDArray attended =
           scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batchSize, length, (long) heads * headDim);
       hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training));
@@ -202,6 +224,10 @@ public final class LlamaModel implements AutoCloseable {
     NDList halves = x.split(2, 3);
     NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
     return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
+  }
+
+  private boolean hasBias(String projection) {
+    return config.qkvBias() && (projection.equals("q_proj") || projection.equals("k_proj") || projection.equals("v_proj"));
   }
 
   private static String module(String projection) {

@@ -5,26 +5,42 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import org.jspecify.annotations.Nullable;
 
-/** A frozen projection {@code x W^T}, plus {@code scale * B A dropout(x)} when LoRA targets it. */
+/**
+ * A frozen projection {@code x W^T (+ bias)}, plus {@code scale * B A dropout(x)} when LoRA
+ * targets it, as PEFT's {@code lora.Linear} adds its delta to the base layer's output.
+ */
 final class LoraLinear {
 
   private final NDArray weight;
+  private final @Nullable NDArray bias;
   private final @Nullable NDArray loraA;
   private final @Nullable NDArray loraB;
   private final float dropout;
   private final double scale;
 
-  LoraLinear(NDArray weight, @Nullable NDArray loraA, @Nullable NDArray loraB, float dropout, double scale) {
+  LoraLinear(
+      NDArray weight,
+      @Nullable NDArray bias,
+      @Nullable NDArray loraA,
+      @Nullable NDArray loraB,
+      float dropout,
+      double scale) {
     this.weight = weight;
+    this.bias = bias;
     this.loraA = loraA;
     this.loraB = loraB;
     this.dropout = dropout;
     this.scale = scale;
   }
 
+  /** The arrays behind this projection, for inference outside the model (KV-cached decoding). */
+  InferenceWeights.Projection weights() {
+    return new InferenceWeights.Projection(weight, bias, loraA, loraB, scale);
+  }
+
   /** {@code x} must belong to the step's manager: results attach to their first operand's. */
   NDArray forward(NDArray x, StepScalars scalars, boolean training) {
-    NDArray out = Linear.linear(x, weight).singletonOrThrow();
+    NDArray out = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
     if (loraA == null || loraB == null) {
       return out;
     }

@@ -2,10 +2,14 @@ package dev.tuneforge.node.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.node.model.StepScalars;
+import dev.tuneforge.node.safetensors.Tensor;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * AdamW as PyTorch defines it (decoupled weight decay, bias correction), with moment arrays it
@@ -13,6 +17,15 @@ import java.util.Map;
  * Also clips gradients by their global norm.
  */
 public final class AdamW implements AutoCloseable {
+
+  /** What a checkpoint keeps of the optimiser: its step count and both moments by parameter name. */
+  public record State(int steps, Map<String, Tensor> firstMoments, Map<String, Tensor> secondMoments) {
+
+    public State {
+      firstMoments = Map.copyOf(firstMoments);
+      secondMoments = Map.copyOf(secondMoments);
+    }
+  }
 
   private final Map<String, NDArray> parameters;
   private final NDManager manager;
@@ -44,10 +57,10 @@ public final class AdamW implements AutoCloseable {
 
   /**
    * Clips gradients to {@code maxGradNorm}, updates every parameter and zeroes its gradient.
-   * Runs outside any GradientCollector. Returns the gradient norm before clipping.
+   * Runs outside any GradientCollector. Returns the gradient norm before clipping. A gradient
+   * that is not finite changes nothing and fails the run.
    */
   public double step(NDManager step, double learningRate, double maxGradNorm) {
-    steps++;
     try (NDManager scope = step.newSubManager()) {
       // Parameters and moments join this scope so that every temporary their ops create
       // lands here and is freed with it; they return to their own managers on close.
@@ -65,6 +78,10 @@ public final class AdamW implements AutoCloseable {
         squares += gradient.mul(gradient).sum().getFloat();
       }
       double norm = Math.sqrt(squares);
+      if (!Double.isFinite(norm)) {
+        throw new TrainingFailedException("the gradient norm became " + (Double.isNaN(norm) ? "NaN" : "infinite"));
+      }
+      steps++;
       if (norm > maxGradNorm) {
         NDArray clip = scalars.of(maxGradNorm / (norm + 1e-6));
         gradients.values().forEach(g -> g.muli(clip));
@@ -99,6 +116,56 @@ public final class AdamW implements AutoCloseable {
 
   public Map<String, NDArray> secondMoments() {
     return Collections.unmodifiableMap(secondMoments);
+  }
+
+  /** Copies of the step count and moments, for a checkpoint. */
+  public State state() {
+    return new State(steps, export(firstMoments), export(secondMoments));
+  }
+
+  /** Continues from a checkpoint's state; the parameter names and shapes must be those of this optimiser. */
+  public void restore(State state) {
+    requireSameParameters(state.firstMoments(), "first moments");
+    requireSameParameters(state.secondMoments(), "second moments");
+    assign(firstMoments, state.firstMoments());
+    assign(secondMoments, state.secondMoments());
+    steps = state.steps();
+  }
+
+  /**
+   * Overwrites arrays in place with tensors of the same names. In-place arithmetic outside a
+   * GradientCollector, as {@link #step} updates parameters, so it also works on arrays that
+   * collect gradients.
+   */
+  static void assign(Map<String, NDArray> targets, Map<String, Tensor> values) {
+    targets.forEach(
+        (name, target) -> {
+          Tensor value = values.get(name);
+          try (NDManager scope = target.getManager().newSubManager()) {
+            scope.tempAttachAll(target);
+            NDArray source = scope.create(value.values(), new Shape(value.shape()));
+            target.muli(scope.create(0f)).addi(source);
+          }
+        });
+  }
+
+  private void requireSameParameters(Map<String, Tensor> saved, String what) {
+    for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+      Tensor tensor = saved.get(entry.getKey());
+      if (tensor == null || !Arrays.equals(tensor.shape(), entry.getValue().getShape().getShape())) {
+        throw new IllegalArgumentException(
+            "the checkpoint's optimizer " + what + " do not match the parameter " + entry.getKey());
+      }
+    }
+    if (saved.size() != parameters.size()) {
+      throw new IllegalArgumentException("the checkpoint's optimizer " + what + " name other parameters than this model's");
+    }
+  }
+
+  private static Map<String, Tensor> export(Map<String, NDArray> arrays) {
+    Map<String, Tensor> tensors = new TreeMap<>();
+    arrays.forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    return tensors;
   }
 
   @Override

@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tokenizes rendered conversations piece by piece so that labels fall exactly on assistant
- * tokens, then truncates from the right to the maximum sequence length.
+ * Renders conversations with a chat template and tokenizes them piece by piece so that labels
+ * fall exactly on assistant tokens, then truncates from the right to the maximum sequence
+ * length.
  */
 public final class ChatEncoder {
 
@@ -22,14 +23,27 @@ public final class ChatEncoder {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HuggingFaceTokenizer tokenizer;
+  private final ChatTemplate template;
   private final int maxLength;
 
+  /** Renders conversations as ChatML, the demo model's template. */
   public ChatEncoder(HuggingFaceTokenizer tokenizer, int maxLength) {
+    this(tokenizer, ChatTemplate.chatMl(), maxLength);
+  }
+
+  ChatEncoder(HuggingFaceTokenizer tokenizer, ChatTemplate template, int maxLength) {
     if (maxLength < 2) {
       throw new IllegalArgumentException("the maximum sequence length must be at least 2");
     }
     this.tokenizer = tokenizer;
+    this.template = template;
     this.maxLength = maxLength;
+  }
+
+  /** Renders conversations with the model's own chat_template (ChatML when it has none). */
+  public static ChatEncoder forModel(Path modelDirectory, HuggingFaceTokenizer tokenizer, int maxLength)
+      throws IOException {
+    return new ChatEncoder(tokenizer, ChatTemplate.load(modelDirectory), maxLength);
   }
 
   /** The tokenizer of a Hugging Face directory, adding no special tokens of its own. */
@@ -64,7 +78,13 @@ public final class ChatEncoder {
   public EncodedExample encode(Conversation conversation) {
     long[] ids = new long[0];
     long[] labels = new long[0];
-    for (ChatTemplate.Segment segment : ChatTemplate.render(conversation.messages())) {
+    List<ChatTemplate.Segment> segments;
+    try {
+      segments = template.segments(conversation.messages());
+    } catch (IllegalArgumentException e) {
+      throw DatasetException.atLine(conversation.line(), e.getMessage());
+    }
+    for (ChatTemplate.Segment segment : segments) {
       long[] piece = tokenizer.encode(segment.text(), false, false).getIds();
       int at = ids.length;
       ids = Arrays.copyOf(ids, at + piece.length);

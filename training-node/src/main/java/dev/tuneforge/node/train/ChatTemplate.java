@@ -1,40 +1,188 @@
 package dev.tuneforge.node.train;
 
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.tuneforge.node.model.UnsupportedModelException;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders a conversation as ChatML, the demo model's {@code chat_template}, in pieces that
- * say which text carries loss. The one place a Jinja engine would replace later.
+ * A model's Jinja {@code chat_template}, rendered as Hugging Face's {@code apply_chat_template}
+ * renders it, and cut into pieces that say which text carries loss.
+ *
+ * <p>Loss falls on what the template adds for a trainable assistant message: the text between
+ * the conversation rendered up to that message with {@code add_generation_prompt} and the
+ * conversation rendered through it, less trailing whitespace — its content and end token
+ * ({@code <|im_end|>}, {@code <|eot_id|>}, {@code </s>}). That needs a template whose rendering
+ * of a conversation begins with its rendering of every shorter prefix, as chat templates do;
+ * one that does not is refused rather than guessed at.
  */
 final class ChatTemplate {
 
   /** A stretch of rendered text; {@code trainable} marks assistant content and its end token. */
   record Segment(String text, boolean trainable) {}
 
-  static final String IM_START = "<|im_start|>";
-  static final String IM_END = "<|im_end|>";
+  /** ChatML, for models whose tokenizer_config.json has no chat_template (the demo model's). */
+  static final String CHATML =
+      "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content']"
+          + " + '<|im_end|>' + '\\n' }}{% endfor %}"
+          + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-  private ChatTemplate() {}
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  static List<Segment> render(List<ChatMessage> messages) {
-    List<Segment> segments = new ArrayList<>();
-    for (ChatMessage message : messages) {
-      append(segments, IM_START + message.role() + "\n", false);
-      boolean trainable = message.role().equals("assistant") && message.trainable();
-      append(segments, message.content() + IM_END, trainable);
-      append(segments, "\n", false);
+  private final Jinjava jinjava;
+  private final String source;
+  private final String bosToken;
+  private final String eosToken;
+
+  ChatTemplate(String source, String bosToken, String eosToken) {
+    // As transformers configures its Jinja environment.
+    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    try {
+      Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", String.class);
+      // This class is package-private, so the expression engine may call it only this way.
+      raise.setAccessible(true);
+      jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
     }
+    this.source = source;
+    this.bosToken = bosToken;
+    this.eosToken = eosToken;
+  }
+
+  static ChatTemplate chatMl() {
+    return new ChatTemplate(CHATML, "", "<|im_end|>");
+  }
+
+  /**
+   * The template of a Hugging Face directory: {@code chat_template.jinja}, else the
+   * {@code chat_template} of tokenizer_config.json (a string, or a list whose "default" entry
+   * counts), else ChatML.
+   */
+  static ChatTemplate load(Path modelDirectory) throws IOException {
+    Path configFile = modelDirectory.resolve("tokenizer_config.json");
+    JsonNode config = JSON.createObjectNode();
+    if (Files.isRegularFile(configFile)) {
+      try {
+        config = JSON.readTree(Files.readString(configFile));
+      } catch (JacksonException e) {
+        throw new UnsupportedModelException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
+      }
+    }
+    String bos = token(config.path("bos_token"));
+    String eos = token(config.path("eos_token"));
+    Path jinjaFile = modelDirectory.resolve("chat_template.jinja");
+    if (Files.isRegularFile(jinjaFile)) {
+      return new ChatTemplate(Files.readString(jinjaFile), bos, eos);
+    }
+    JsonNode template = config.path("chat_template");
+    if (template.isString()) {
+      return new ChatTemplate(template.asString(), bos, eos);
+    }
+    for (JsonNode named : template) {
+      if (named.path("name").asString("").equals("default")) {
+        return new ChatTemplate(named.path("template").asString(), bos, eos);
+      }
+    }
+    return new ChatTemplate(CHATML, bos, eos.isEmpty() ? "<|im_end|>" : eos);
+  }
+
+  private static String token(JsonNode token) {
+    return token.isObject() ? token.path("content").asString("") : token.asString("");
+  }
+
+  /** @throws IllegalArgumentException naming what the template could not do */
+  String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (ChatMessage message : messages) {
+      list.add(Map.of("role", message.role(), "content", message.content()));
+    }
+    Map<String, Object> context = new HashMap<>();
+    context.put("messages", list);
+    context.put("add_generation_prompt", addGenerationPrompt);
+    context.put("bos_token", bosToken);
+    context.put("eos_token", eosToken);
+    RenderResult result = jinjava.renderForResult(source, context);
+    for (TemplateError error : result.getErrors()) {
+      if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+        throw new IllegalArgumentException(
+            "the chat_template failed at line " + error.getLineno() + ": " + raisedMessage(error.getException()).orElse(error.getMessage()));
+      }
+    }
+    return result.getOutput();
+  }
+
+  List<Segment> segments(List<ChatMessage> messages) {
+    String full = render(messages, false);
+    List<Segment> segments = new ArrayList<>();
+    int at = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage message = messages.get(i);
+      if (!message.role().equals("assistant") || !message.trainable()) {
+        continue;
+      }
+      String before = render(messages.subList(0, i), true);
+      String through = render(messages.subList(0, i + 1), false);
+      if (!through.startsWith(before) || !full.startsWith(through) || before.length() < at) {
+        throw new IllegalArgumentException(
+            "the chat_template does not render conversations so that each begins with its shorter prefixes,"
+                + " so assistant message " + (i + 1) + " cannot be located for its labels");
+      }
+      int end = through.stripTrailing().length();
+      append(segments, full.substring(at, before.length()), false);
+      append(segments, full.substring(before.length(), Math.max(end, before.length())), true);
+      at = Math.max(end, before.length());
+    }
+    append(segments, full.substring(at), false);
     return segments;
   }
 
   /** Neighbours with the same flag are joined so the tokenizer sees them as one text. */
   private static void append(List<Segment> segments, String text, boolean trainable) {
+    if (text.isEmpty()) {
+      return;
+    }
     if (!segments.isEmpty() && segments.getLast().trainable() == trainable) {
       Segment last = segments.removeLast();
       segments.add(new Segment(last.text() + text, trainable));
     } else {
       segments.add(new Segment(text, trainable));
+    }
+  }
+
+  /** Hugging Face's templates call {@code raise_exception} to reject a conversation. */
+  static String raiseException(String message) {
+    throw new Raised(message);
+  }
+
+  private static Optional<String> raisedMessage(@Nullable Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Raised) {
+        return Optional.ofNullable(cause.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** What a template's raise_exception threw, told apart from the engine's own errors. */
+  private static final class Raised extends RuntimeException {
+    Raised(String message) {
+      super(message);
     }
   }
 }

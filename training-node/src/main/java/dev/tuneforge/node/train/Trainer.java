@@ -1,37 +1,58 @@
 package dev.tuneforge.node.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
+import dev.tuneforge.node.safetensors.Tensor;
 import dev.tuneforge.protocol.JobEvent;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The LoRA training loop: seeded shuffles per epoch, one GradientCollector and one NDManager
- * scope per step, AdamW with warm-up and linear decay, a metric event after every step.
+ * The LoRA training loop: a seeded shuffle per epoch, gradient accumulation over micro-batches,
+ * one GradientCollector and one NDManager scope per step, AdamW with warm-up and linear or
+ * cosine decay, a metric event after every step, validation loss with optional early stopping,
+ * and checkpoints from which a run continues exactly.
  */
 public final class Trainer {
+
+  /** Receives a checkpoint every {@code checkpointEvery} steps, at the last step and on early stopping. */
+  @FunctionalInterface
+  public interface CheckpointSink {
+    void save(TrainingCheckpoint checkpoint) throws IOException;
+  }
 
   private final LlamaModel model;
   private final List<EncodedExample> examples;
   private final long padTokenId;
   private final int epochs;
   private final int batchSize;
+  private final int gradientAccumulation;
   private final double learningRate;
+  private final LearningRateSchedule.Decay decay;
   private final int maxSteps;
   private final long seed;
   private final double warmupRatio;
   private final double weightDecay;
   private final double maxGradNorm;
+  private final List<EncodedExample> validationExamples;
+  private final int validationEvery;
+  private final int earlyStoppingPatience;
+  private final int checkpointEvery;
+  private final CheckpointSink checkpoints;
+  private final @Nullable TrainingCheckpoint resumeFrom;
   private final Consumer<JobEvent> listener;
 
   private Trainer(Builder builder) {
@@ -40,15 +61,27 @@ public final class Trainer {
     this.padTokenId = builder.padTokenId;
     this.epochs = builder.epochs;
     this.batchSize = builder.batchSize;
+    this.gradientAccumulation = builder.gradientAccumulation;
     this.learningRate = builder.learningRate;
+    this.decay = builder.decay;
     this.maxSteps = builder.maxSteps;
     this.seed = builder.seed;
     this.warmupRatio = builder.warmupRatio;
     this.weightDecay = builder.weightDecay;
     this.maxGradNorm = builder.maxGradNorm;
+    this.validationExamples = List.copyOf(builder.validationExamples);
+    this.validationEvery = builder.validationEvery;
+    this.earlyStoppingPatience = builder.earlyStoppingPatience;
+    this.checkpointEvery = builder.checkpointEvery;
+    this.checkpoints = builder.checkpoints;
+    this.resumeFrom = builder.resumeFrom;
     this.listener = builder.listener;
     if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
       throw new IllegalArgumentException("training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
+    }
+    if (gradientAccumulation <= 0 || checkpointEvery < 0 || validationEvery < 0 || earlyStoppingPatience < 0) {
+      throw new IllegalArgumentException(
+          "gradientAccumulation must be positive; checkpointEvery, validationEvery and earlyStoppingPatience not negative");
     }
   }
 
@@ -56,56 +89,176 @@ public final class Trainer {
     return new Builder();
   }
 
+  /** Examples one optimiser step consumes: {@code batchSize} per micro-batch times the accumulation. */
+  int examplesPerStep() {
+    return batchSize * gradientAccumulation;
+  }
+
   public int totalSteps() {
-    int perEpoch = (examples.size() + batchSize - 1) / batchSize;
+    int perEpoch = (examples.size() + examplesPerStep() - 1) / examplesPerStep();
     long total = (long) perEpoch * epochs;
     return (int) (maxSteps > 0 ? Math.min(total, maxSteps) : Math.min(total, Integer.MAX_VALUE));
   }
 
-  public TrainingSummary train() {
+  public TrainingSummary train() throws IOException {
+    return train(Integer.MAX_VALUE);
+  }
+
+  /** Trains until the last step, early stopping, or {@code stopAfter} steps (a stand-in for a lost node). */
+  TrainingSummary train(int stopAfter) throws IOException {
     int total = totalSteps();
-    LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(learningRate, warmupRatio, total);
-    Engine.getInstance().setRandomSeed((int) seed);
-    Random shuffler = new Random(seed);
-    List<Double> losses = new ArrayList<>();
-    long tokens = 0;
-    int step = 0;
+    LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
+    DataOrder order = new DataOrder(examples.size(), seed);
+    RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
     try (AdamW optimizer = new AdamW(model.loraParameters(), weightDecay);
         NDManager root = NDManager.newBaseManager()) {
-      while (step < total) {
-        List<EncodedExample> order = new ArrayList<>(examples);
-        Collections.shuffle(order, shuffler);
-        for (int from = 0; from < order.size() && step < total; from += batchSize) {
-          step++;
-          TokenBatch batch = Batches.collate(order.subList(from, Math.min(from + batchSize, order.size())), padTokenId);
-          double rate = schedule.at(step);
-          long started = System.nanoTime();
-          double loss = trainStep(root, optimizer, batch, rate, step);
-          double seconds = (System.nanoTime() - started) / 1e9;
-          tokens += batch.realTokens();
-          losses.add(loss);
-          listener.accept(JobEvent.metric(step, total, loss, rate, batch.realTokens() / seconds, tokens));
+      if (resumeFrom != null) {
+        checkResumable(resumeFrom, total, schedule);
+        restoreLora(resumeFrom.lora());
+        optimizer.restore(resumeFrom.optimizer());
+        progress.restore(resumeFrom.state());
+      }
+      while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly) {
+        List<Integer> indices = order.epoch(progress.epoch);
+        int end = Math.min(progress.position + examplesPerStep(), indices.size());
+        List<TokenBatch> microBatches = new ArrayList<>();
+        for (int from = progress.position; from < end; from += batchSize) {
+          List<EncodedExample> batch =
+              indices.subList(from, Math.min(from + batchSize, end)).stream().map(examples::get).toList();
+          microBatches.add(Batches.collate(batch, padTokenId));
+        }
+        int step = progress.step + 1;
+        double rate = schedule.at(step);
+        long started = System.nanoTime();
+        double loss = trainStep(root, optimizer, microBatches, rate, step, order.dropoutSeed(step));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long stepTokens = microBatches.stream().mapToLong(TokenBatch::realTokens).sum();
+        progress.advance(loss, stepTokens, end, indices.size());
+        listener.accept(JobEvent.metric(step, total, loss, rate, stepTokens / seconds, progress.tokens));
+        boolean last = step == total;
+        if (!validationExamples.isEmpty() && (last || (validationEvery > 0 && step % validationEvery == 0))) {
+          validate(root, progress, step, total);
+        }
+        if (last || progress.stoppedEarly || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
+          checkpoints.save(snapshot(progress, total, schedule, optimizer));
         }
       }
     }
-    return new TrainingSummary(step, tokens, losses);
+    return new TrainingSummary(
+        progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly);
   }
 
-  private double trainStep(NDManager root, AdamW optimizer, TokenBatch batch, double rate, int step) {
+  private double trainStep(
+      NDManager root, AdamW optimizer, List<TokenBatch> microBatches, double rate, int step, int dropoutSeed) {
+    // Reseeding per step makes the dropout masks a function of (seed, step), so that a resumed
+    // run draws the same masks as one that never stopped.
+    Engine.getInstance().setRandomSeed(dropoutSeed);
     try (NDManager scope = root.newSubManager()) {
-      NDArray loss;
-      // Only one collector may exist per JVM; it must be closed before the optimizer runs.
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        loss = model.loss(scope, batch, true);
-        collector.backward(loss);
-      }
-      double value = loss.getFloat();
+      double value = accumulateGradients(scope, microBatches);
       if (!Double.isFinite(value)) {
         throw new TrainingFailedException("loss became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + step);
       }
-      optimizer.step(scope, rate, maxGradNorm);
+      try {
+        optimizer.step(scope, rate, maxGradNorm);
+      } catch (TrainingFailedException e) {
+        throw new TrainingFailedException(e.getMessage() + " at step " + step);
+      }
       return value;
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(step, e);
+    } catch (EngineException e) {
+      if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("memory")) {
+        throw outOfMemory(step, e);
+      }
+      throw e;
     }
+  }
+
+  /**
+   * Runs forward and backward over the micro-batches, leaving the summed gradients on the LoRA
+   * parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
+   * tokens, so the gradients and the returned loss are those of one batch holding them all.
+   */
+  double accumulateGradients(NDManager scope, List<TokenBatch> microBatches) {
+    long counted = microBatches.stream().mapToLong(TokenBatch::trainableTokens).sum();
+    double total = 0;
+    // Only one collector may exist per JVM; it must be closed before the optimizer runs.
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      for (TokenBatch batch : microBatches) {
+        try (NDManager micro = scope.newSubManager()) {
+          NDArray loss = model.loss(micro, batch, true);
+          if (microBatches.size() > 1) {
+            loss = loss.mul(micro.create((float) ((double) batch.trainableTokens() / counted)));
+          }
+          collector.backward(loss);
+          total += loss.getFloat();
+        }
+      }
+    }
+    return total;
+  }
+
+  private void validate(NDManager root, RunProgress progress, int step, int total) {
+    double loss = HeldOutLoss.of(model, root, validationExamples, batchSize, padTokenId);
+    progress.validationLosses.add(new TrainerState.ValidationLoss(step, loss));
+    String message = String.format(Locale.ROOT, "validation loss %.4f at step %d", loss, step);
+    listener.accept(new JobEvent("validation", Instant.now(), step, total, loss, null, null, null, message));
+    if (progress.earlyStopping.record(loss) && step < total) {
+      progress.stoppedEarly = true;
+      listener.accept(JobEvent.log(String.format(Locale.ROOT,
+          "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
+          step, progress.earlyStopping.best(), earlyStoppingPatience)));
+    }
+  }
+
+  private TrainingCheckpoint snapshot(RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
+    TrainerState state = new TrainerState(
+        TrainerState.FORMAT_VERSION, progress.step, total, progress.epoch, progress.position, seed, DataOrder.SCHEME,
+        examples.size(), batchSize, gradientAccumulation, schedule, optimizer.steps(), progress.tokens,
+        progress.losses, progress.validationLosses, progress.earlyStopping.best(),
+        progress.earlyStopping.withoutImprovement(), progress.stoppedEarly, null, null, null);
+    return new TrainingCheckpoint(state, model.exportLora(), optimizer.state());
+  }
+
+  private void checkResumable(TrainingCheckpoint checkpoint, int total, LearningRateSchedule schedule) {
+    TrainerState state = checkpoint.state();
+    List<String> differences = new ArrayList<>();
+    compare(differences, "format version", state.formatVersion(), TrainerState.FORMAT_VERSION);
+    compare(differences, "random number scheme", state.rngScheme(), DataOrder.SCHEME);
+    compare(differences, "seed", state.seed(), seed);
+    compare(differences, "number of training examples", state.examples(), examples.size());
+    compare(differences, "batch size", state.batchSize(), batchSize);
+    compare(differences, "gradient accumulation", state.gradientAccumulation(), gradientAccumulation);
+    compare(differences, "total steps", state.totalSteps(), total);
+    compare(differences, "learning rate schedule", state.schedule(), schedule);
+    if (!differences.isEmpty()) {
+      throw new CheckpointException(
+          "cannot resume from " + checkpoint.name() + ": it was trained with another " + String.join(", ", differences));
+    }
+  }
+
+  private static void compare(List<String> differences, String what, Object saved, Object current) {
+    if (!saved.equals(current)) {
+      differences.add(what + " (checkpoint " + saved + ", this run " + current + ")");
+    }
+  }
+
+  private void restoreLora(Map<String, Tensor> saved) {
+    Map<String, NDArray> parameters = model.loraParameters();
+    boolean matches =
+        saved.size() == parameters.size()
+            && parameters.entrySet().stream()
+                .allMatch(e -> saved.containsKey(e.getKey())
+                    && Arrays.equals(saved.get(e.getKey()).shape(), e.getValue().getShape().getShape()));
+    if (!matches) {
+      throw new CheckpointException("the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
+    }
+    AdamW.assign(parameters, saved);
+  }
+
+  private static TrainingFailedException outOfMemory(int step, Throwable cause) {
+    return new TrainingFailedException("out of memory at step " + step + " (" + cause.getMessage()
+        + "); try a smaller batch size or maxSequenceLength, with gradient accumulation to keep the effective batch");
   }
 
   /** {@code setX} for what training cannot go without, {@code optX} for the rest. */
@@ -115,12 +268,20 @@ public final class Trainer {
     private long padTokenId;
     private int epochs = 1;
     private int batchSize = 4;
+    private int gradientAccumulation = 1;
     private double learningRate = 1e-4;
+    private LearningRateSchedule.Decay decay = LearningRateSchedule.Decay.LINEAR;
     private int maxSteps;
     private long seed = 42;
     private double warmupRatio = 0.1;
     private double weightDecay;
     private double maxGradNorm = 1.0;
+    private List<EncodedExample> validationExamples = List.of();
+    private int validationEvery;
+    private int earlyStoppingPatience;
+    private int checkpointEvery;
+    private CheckpointSink checkpoints = checkpoint -> {};
+    private @Nullable TrainingCheckpoint resumeFrom;
     private Consumer<JobEvent> listener = event -> {};
 
     private Builder() {}
@@ -142,13 +303,25 @@ public final class Trainer {
       return this;
     }
 
+    /** Examples per forward pass (micro-batch). */
     public Builder optBatchSize(int batchSize) {
       this.batchSize = batchSize;
       return this;
     }
 
+    /** Micro-batches whose gradients are summed before each optimiser step. */
+    public Builder optGradientAccumulation(int gradientAccumulation) {
+      this.gradientAccumulation = gradientAccumulation;
+      return this;
+    }
+
     public Builder optLearningRate(double learningRate) {
       this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder optDecay(LearningRateSchedule.Decay decay) {
+      this.decay = decay;
       return this;
     }
 
@@ -175,6 +348,31 @@ public final class Trainer {
 
     public Builder optMaxGradNorm(double maxGradNorm) {
       this.maxGradNorm = maxGradNorm;
+      return this;
+    }
+
+    /**
+     * Held-out examples whose loss is measured every {@code every} steps (0: only after the last
+     * step); with {@code earlyStoppingPatience} above 0 the run stops once that many measurements
+     * in a row did not improve on the best.
+     */
+    public Builder optValidation(List<EncodedExample> examples, int every, int earlyStoppingPatience) {
+      this.validationExamples = examples;
+      this.validationEvery = every;
+      this.earlyStoppingPatience = earlyStoppingPatience;
+      return this;
+    }
+
+    /** Hands a checkpoint to {@code sink} every {@code every} steps (0: only at the end). */
+    public Builder optCheckpoints(int every, CheckpointSink sink) {
+      this.checkpointEvery = every;
+      this.checkpoints = sink;
+      return this;
+    }
+
+    /** Continues from a checkpoint of a run with the same examples and settings. */
+    public Builder optResumeFrom(TrainingCheckpoint checkpoint) {
+      this.resumeFrom = checkpoint;
       return this;
     }
 

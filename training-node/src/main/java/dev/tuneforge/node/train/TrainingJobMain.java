@@ -1,6 +1,7 @@
 package dev.tuneforge.node.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.model.LlamaModel;
@@ -9,6 +10,7 @@ import dev.tuneforge.node.safetensors.SafeTensorsException;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,15 +29,24 @@ import tools.jackson.databind.json.JsonMapper;
  * one GradientCollector per process.
  *
  * <p>{@code args[0]} is the job directory holding {@code spec.json} (a {@link TrainingSpec}),
- * {@code data/train.jsonl} and the base model under {@code model/}. Every {@link JobEvent} goes
- * to stdout as one JSON line and nothing else does (logging goes to stderr). On the way out it
- * writes the adapter to {@code adapter/} and a {@link JobResult} to {@code result.json}, and
- * exits 0 when the job succeeded, 1 when it failed.
+ * {@code data/train.jsonl}, optionally {@code data/validation.jsonl}, and the base model under
+ * {@code model/}. Every {@link JobEvent} goes to stdout as one JSON line and nothing else does
+ * (logging goes to stderr). Every {@code checkpointEvery} steps and at the end it writes a
+ * checkpoint folder {@code checkpoints/step-{n}/} (see {@link CheckpointStore}) and then prints
+ * the log event {@code checkpoint step-{n}}, the agent's cue to upload it. When {@code resume/}
+ * holds a checkpoint (its files, or {@code step-{n}/} folders of which the highest counts), the
+ * run continues from it after checking that data and spec are the same, and logs {@code resumed
+ * from step N}. On the way out it writes the adapter to {@code adapter/} and a {@link JobResult}
+ * to {@code result.json}, and exits 0 when the job succeeded, 1 when it failed; a failure (bad
+ * data, NaN loss, out of memory) leaves the checkpoints written so far in place.
  */
 public final class TrainingJobMain {
 
   public static final String SPEC = "spec.json";
   public static final String DATASET = "data/train.jsonl";
+  public static final String VALIDATION = "data/validation.jsonl";
+  public static final String CHECKPOINTS = "checkpoints";
+  public static final String RESUME = "resume";
   public static final String MODEL = "model";
   public static final String ADAPTER = "adapter";
   public static final String RESULT = "result.json";
@@ -45,6 +58,7 @@ public final class TrainingJobMain {
   private final PrintStream events;
   private int steps;
   private long tokens;
+  private @Nullable String lastCheckpoint;
 
   private TrainingJobMain(Path jobDirectory, PrintStream events) {
     this.jobDirectory = jobDirectory;
@@ -72,13 +86,20 @@ public final class TrainingJobMain {
     try {
       train();
       result = JobResult.succeeded(steps, tokens);
-    } catch (DatasetException | UnsupportedModelException | SafeTensorsException | TrainingFailedException e) {
-      result = JobResult.failed(e.getMessage(), steps, tokens);
+    } catch (DatasetException | UnsupportedModelException | SafeTensorsException | TrainingFailedException
+        | CheckpointException e) {
+      result = failed(e.getMessage());
     } catch (IllegalArgumentException e) {
-      result = JobResult.failed("invalid settings: " + e.getMessage(), steps, tokens);
-    } catch (Exception | OutOfMemoryError | LinkageError e) {
+      result = failed("invalid settings: " + e.getMessage());
+    } catch (OutOfMemoryError e) {
+      result = failed("out of memory after step " + steps + " (" + e.getMessage() + ")");
+    } catch (EngineException e) {
       e.printStackTrace();
-      result = JobResult.failed("internal error: " + e, steps, tokens);
+      boolean memory = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("memory");
+      result = failed((memory ? "out of memory after step " + steps + ": " : "internal error: ") + e.getMessage());
+    } catch (Exception | LinkageError e) {
+      e.printStackTrace();
+      result = failed("internal error: " + e);
     }
     if (result.reason() != null) {
       emit(JobEvent.log("failed: " + result.reason()));
@@ -94,9 +115,16 @@ public final class TrainingJobMain {
     return result;
   }
 
+  /** A failed result whose reason also names the checkpoint that stays behind. */
+  private JobResult failed(@Nullable String reason) {
+    String kept = lastCheckpoint == null ? "" : "; the last checkpoint, " + lastCheckpoint + ", is kept";
+    return JobResult.failed(reason + kept, steps, tokens);
+  }
+
   private void train() throws IOException {
     TrainingSpec spec = readSpec();
     Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
     Path modelDirectory = jobDirectory.resolve(MODEL);
     LlamaConfig config = LlamaConfig.read(modelDirectory.resolve("config.json"));
     System.setProperty("ai.djl.default_engine", "PyTorch");
@@ -104,10 +132,13 @@ public final class TrainingJobMain {
     engine.setRandomSeed((int) hyper.seed());
 
     List<EncodedExample> examples;
+    List<EncodedExample> validation = List.of();
     long padId;
+    Path validationFile = jobDirectory.resolve(VALIDATION);
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory)) {
       List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(DATASET));
-      List<EncodedExample> encoded = new ChatEncoder(tokenizer, hyper.maxSequenceLength()).encodeAll(conversations);
+      ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
+      List<EncodedExample> encoded = encoder.encodeAll(conversations);
       examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
       long truncated = encoded.stream().filter(EncodedExample::truncated).count();
       if (examples.isEmpty()) {
@@ -116,7 +147,23 @@ public final class TrainingJobMain {
       }
       emit(JobEvent.log(encoded.size() + " examples, " + truncated + " truncated to " + hyper.maxSequenceLength()
           + " tokens, " + (encoded.size() - examples.size()) + " left out for lack of assistant tokens"));
+      if (Files.isRegularFile(validationFile)) {
+        validation = readValidation(validationFile, encoder);
+        emit(JobEvent.log(validation.size() + " validation examples"));
+      }
       padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+    }
+    CheckpointStore store =
+        new CheckpointStore(
+            jobDirectory.resolve(CHECKPOINTS),
+            spec,
+            CheckpointStore.sha256(jobDirectory.resolve(DATASET)),
+            Files.isRegularFile(validationFile) ? CheckpointStore.sha256(validationFile) : null);
+    TrainingCheckpoint resume = null;
+    Path resumeFolder = CheckpointStore.find(jobDirectory.resolve(RESUME));
+    if (resumeFolder != null) {
+      resume = CheckpointStore.read(resumeFolder);
+      store.verify(resume);
     }
 
     try (LlamaModel model = LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
@@ -124,28 +171,65 @@ public final class TrainingJobMain {
           + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
           + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
           + model.trainableParameterCount() + " trainable LoRA parameters"));
-      Trainer trainer =
+      Trainer.Builder builder =
           Trainer.builder()
               .setModel(model)
               .setExamples(examples, padId)
               .optEpochs(hyper.epochs())
               .optBatchSize(hyper.batchSize())
+              .optGradientAccumulation(options.gradientAccumulation())
               .optLearningRate(hyper.learningRate())
+              .optDecay(LearningRateSchedule.Decay.parse(options.schedule()))
+              .optWarmupRatio(options.warmupRatio())
+              .optWeightDecay(options.weightDecay())
+              .optMaxGradNorm(options.maxGradNorm())
               .optMaxSteps(hyper.maxSteps())
               .optSeed(hyper.seed())
+              .optValidation(validation, options.validationEvery(), options.earlyStoppingPatience())
+              .optCheckpoints(options.checkpointEvery(), checkpoint -> {
+                store.write(checkpoint);
+                lastCheckpoint = checkpoint.name();
+                emit(JobEvent.log("checkpoint " + checkpoint.name()));
+              })
               .optListener(event -> {
                 steps = event.step() == null ? steps : event.step();
                 tokens = event.tokens() == null ? tokens : event.tokens();
                 emit(event);
-              })
-              .build();
+              });
+      if (resume != null) {
+        builder.optResumeFrom(resume);
+      }
+      Trainer trainer = builder.build();
       emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"));
+      if (resume != null) {
+        steps = resume.state().step();
+        tokens = resume.state().trainedTokens();
+        lastCheckpoint = resume.name();
+        emit(JobEvent.log("resumed from step " + steps));
+      }
       TrainingSummary summary = trainer.train();
+      if (summary.stoppedEarly()) {
+        emit(JobEvent.log("stopped early after step " + summary.steps()));
+      }
       steps = summary.steps();
       tokens = summary.trainedTokens();
       PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
       emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
     }
+  }
+
+  private static List<EncodedExample> readValidation(Path file, ChatEncoder encoder) throws IOException {
+    List<Conversation> conversations;
+    try {
+      conversations = ChatDataset.read(file);
+    } catch (DatasetException e) {
+      throw new DatasetException("validation set: " + e.getMessage());
+    }
+    List<EncodedExample> examples = encoder.encodeAll(conversations).stream().filter(e -> e.trainableTokens() > 0).toList();
+    if (examples.isEmpty()) {
+      throw new DatasetException("validation set: no example keeps an assistant token within maxSequenceLength");
+    }
+    return examples;
   }
 
   private TrainingSpec readSpec() throws IOException {

@@ -3,6 +3,8 @@ package dev.tuneforge.node.agent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.tuneforge.protocol.CheckpointUpload;
+import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.Heartbeat;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,6 +52,10 @@ final class FakeApp implements AutoCloseable {
   final BlockingQueue<Integer> leaseFailures = new LinkedBlockingQueue<>();
   final BlockingQueue<Lease> leases = new LinkedBlockingQueue<>();
   final AtomicReference<Boolean> cancel = new AtomicReference<>(false);
+  /** The job calls in the order they came: {@code checkpoint N}, {@code complete N}, {@code result}. */
+  final List<String> jobCalls = new CopyOnWriteArrayList<>();
+  /** Status codes the checkpoint-URL endpoint answers first; checkpoint files land under {@code checkpoints/step-N/}. */
+  final BlockingQueue<Integer> checkpointFailures = new LinkedBlockingQueue<>();
   volatile boolean rejectCredential;
 
   private final HttpServer server;
@@ -128,7 +135,25 @@ final class FakeApp implements AutoCloseable {
     if (path.endsWith("/events")) {
       batches.add(read(exchange, JobEventBatch.class));
       respond(exchange, 204, "");
+    } else if (path.matches(".*/checkpoints/\\d+/complete")) {
+      exchange.getRequestBody().readAllBytes();
+      jobCalls.add("complete " + path.split("/")[path.split("/").length - 2]);
+      respond(exchange, 200, "");
+    } else if (path.matches(".*/checkpoints/\\d+")) {
+      String step = path.substring(path.lastIndexOf('/') + 1);
+      CheckpointUpload upload = read(exchange, CheckpointUpload.class);
+      Integer failure = checkpointFailures.poll();
+      if (failure != null) {
+        jobCalls.add("refused checkpoint " + step);
+        respond(exchange, failure, "{\"error\":\"not now\"}");
+        return;
+      }
+      jobCalls.add("checkpoint " + step);
+      Map<String, String> urls = new LinkedHashMap<>();
+      upload.files().forEach(file -> urls.put(file, fileUrl("checkpoints/step-" + step + "/" + file)));
+      respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
     } else if (path.endsWith("/result")) {
+      jobCalls.add("result");
       resultPaths.add(path);
       results.add(read(exchange, JobResult.class));
       respond(exchange, 204, "");

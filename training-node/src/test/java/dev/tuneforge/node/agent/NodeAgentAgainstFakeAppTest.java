@@ -3,6 +3,7 @@ package dev.tuneforge.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
@@ -127,6 +128,51 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   @Test
+  void uploadsEachCheckpointInOrderRetryingAndCompletesItBeforeTheResult() throws Exception {
+    app.checkpointFailures.add(503);
+    app.leases.add(lease(Map.of(), adapterOutputs()));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, CheckpointingTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(4, 40));
+    assertThat(app.jobCalls).containsExactly(
+        "refused checkpoint 2", "checkpoint 2", "complete 2", "checkpoint 4", "complete 4", "result");
+    for (int step : new int[] {2, 4}) {
+      for (String file : CheckpointUpload.FILES) {
+        assertThat(new String(app.storage.get("checkpoints/step-" + step + "/" + file), StandardCharsets.UTF_8))
+            .isEqualTo(file + " at step " + step);
+      }
+    }
+    assertThat(app.events()).filteredOn(e -> "log".equals(e.type())).extracting(JobEvent::message)
+        .containsExactly("checkpoint step-2", "checkpoint step-4");
+  }
+
+  @Test
+  void aCheckpointTheAppRefusesIsReportedAndTheJobGoesOn() throws Exception {
+    app.checkpointFailures.add(409);
+    app.leases.add(lease(Map.of(), adapterOutputs()));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, CheckpointingTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(4, 40));
+    assertThat(app.jobCalls).containsExactly("refused checkpoint 2", "checkpoint 4", "complete 4", "result");
+    assertThat(app.events()).filteredOn(e -> "log".equals(e.type())).extracting(JobEvent::message)
+        .anySatisfy(message -> assertThat(message).startsWith("could not upload checkpoint step-2").contains("409"));
+    assertThat(app.storage).doesNotContainKey("checkpoints/step-2/trainer_state.json");
+    assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
+  }
+
+  private Map<String, String> adapterOutputs() {
+    return Map.of(
+        "adapter/adapter_config.json", app.fileUrl("out/adapter_config.json"),
+        "adapter/adapter_model.safetensors", app.fileUrl("out/adapter_model.safetensors"));
+  }
+
+  @Test
   void reportsACrashedChildWithItsExitCodeAndLogTail() throws Exception {
     app.leases.add(lease(Map.of(), Map.of("adapter/adapter_model.safetensors", app.fileUrl("out/a"))));
     NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, CrashingTrainingJobMain.class));
@@ -224,7 +270,7 @@ class NodeAgentAgainstFakeAppTest {
     UUID jobId = UUID.randomUUID();
     TrainingSpec spec = new TrainingSpec(
         jobId.toString(), "tiny-llama", new LoraSettings(8, 16, 0.05, List.of("q_proj", "v_proj")),
-        new Hyperparameters(1, 1e-4, 1, 64, 42, 1));
+        new Hyperparameters(1, 1e-4, 1, 64, 42, 1), null);
     return new Lease(UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
   }
 }

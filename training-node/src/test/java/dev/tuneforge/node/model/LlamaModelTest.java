@@ -159,7 +159,8 @@ class LlamaModelTest {
 
     assertThatThrownBy(() -> LlamaConfig.parse(config))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessage("unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM");
+        .hasMessage(
+            "unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
   }
 
   private static double loss(LlamaModel model, NDManager manager, TokenBatch batch) {

@@ -1,6 +1,7 @@
 package dev.tuneforge.node.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.TestEngine;
@@ -8,6 +9,7 @@ import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,10 +95,89 @@ class TrainingJobMainTest {
 
     JobResult result = TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-    assertThat(result.reason()).isEqualTo("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
+    assertThat(result.reason()).startsWith("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
+  }
+
+  @Test
+  void writesCheckpointsAndResumesFromOneInAnotherJobDirectory() throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
+    TrainingOptions everyTwo = new TrainingOptions(2, "cosine", null, null, null, null, null, null);
+    prepare(job, lines, 0, 1e-3, everyTwo);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    assertThat(TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status()).isEqualTo("succeeded");
+    assertThat(events(first)).extracting(JobEvent::message).contains("checkpoint step-2", "checkpoint step-4");
+
+    Path other = job.resolve("other-node");
+    prepare(other, lines, 0, 1e-3, everyTwo);
+    copyTree(job.resolve("checkpoints/step-2"), other.resolve("resume/step-2"));
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    JobResult resumed = TrainingJobMain.run(other, new PrintStream(second, true, StandardCharsets.UTF_8));
+
+    assertThat(resumed.status()).as(resumed.reason()).isEqualTo("succeeded");
+    assertThat(resumed.steps()).isEqualTo(4);
+    assertThat(events(second)).extracting(JobEvent::message).contains("resumed from step 2", "checkpoint step-4");
+    assertThat(metricLosses(second)).hasSize(2);
+    assertThat(metricLosses(second).get(0)).isCloseTo(metricLosses(first).get(2), within(1e-5));
+    assertThat(metricLosses(second).get(1)).isCloseTo(metricLosses(first).get(3), within(1e-5));
+    assertThat(other.resolve("adapter/adapter_model.safetensors")).exists();
+  }
+
+  @Test
+  void refusesToResumeOnOtherData() throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
+    prepare(job, lines, 0, 1e-3, new TrainingOptions(2, null, null, null, null, null, null, null));
+    TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Path other = job.resolve("other-node");
+    prepare(other, List.of(example(1), example(2), example(3), example(4), example(6)), 0, 1e-3, null);
+    copyTree(job.resolve("checkpoints/step-4"), other.resolve("resume"));
+
+    JobResult result = TrainingJobMain.run(other, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.reason()).startsWith("cannot resume from step-4: the training data differs");
+  }
+
+  @Test
+  void anAbsurdLearningRateFailsWithNanAndKeepsTheLastCheckpoint() throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
+    prepare(job, lines, 12, 1e38, new TrainingOptions(1, null, 0.0, null, null, null, null, null));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).isEqualTo("failed");
+    // lr / (1 - beta1) overflows fp32, so parameters whose first gradient was zero become NaN.
+    assertThat(result.reason()).isEqualTo("loss became NaN at step 2; the last checkpoint, step-1, is kept");
+    assertThat(result.steps()).isEqualTo(1);
+    assertThat(job.resolve("checkpoints/step-1/trainer_state.json")).exists();
+    assertThat(job.resolve("checkpoints/step-2")).doesNotExist();
+    assertThat(events(stdout).getLast().message()).startsWith("failed: loss became NaN at step 2");
+  }
+
+  @Test
+  void measuresValidationLossWhenAValidationFileIsThere() throws IOException {
+    prepare(job, List.of(example(1), example(2), example(3), example(4)), 4, 1e-3,
+        new TrainingOptions(0, null, null, 2, 1, null, null, null));
+    Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.steps()).isEqualTo(2);
+    List<JobEvent> validation = events(stdout).stream().filter(e -> e.type().equals("validation")).toList();
+    assertThat(validation).extracting(JobEvent::step).containsExactly(1, 2);
+    assertThat(validation.getFirst().loss()).isPositive();
+    assertThat(validation.getFirst().message()).startsWith("validation loss ").endsWith(" at step 1");
+    assertThat(events(stdout)).extracting(JobEvent::message).contains("checkpoint step-2").doesNotContain("checkpoint step-1");
   }
 
   private void prepare(List<String> lines, int maxSteps) throws IOException {
+    prepare(job, lines, maxSteps, 1e-3, null);
+  }
+
+  private static void prepare(Path job, List<String> lines, int maxSteps, double learningRate, TrainingOptions options)
+      throws IOException {
     DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(job.resolve("model"));
     Files.createDirectories(job.resolve("data"));
     Files.write(job.resolve("data/train.jsonl"), lines);
@@ -105,8 +186,22 @@ class TrainingJobMainTest {
             "job-1",
             "tuneforge/demo",
             new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
-            new Hyperparameters(2, 1e-3, 2, 256, 7, maxSteps == 0 ? 4 : maxSteps));
+            new Hyperparameters(2, learningRate, 2, 256, 7, maxSteps == 0 ? 4 : maxSteps),
+            options);
     Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(spec));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, to.resolve(file.getFileName().toString()));
+      }
+    }
+  }
+
+  private static List<Double> metricLosses(ByteArrayOutputStream stdout) {
+    return events(stdout).stream().filter(e -> e.type().equals("metric")).map(JobEvent::loss).toList();
   }
 
   private static String example(int n) {

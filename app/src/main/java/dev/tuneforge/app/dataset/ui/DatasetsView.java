@@ -37,14 +37,17 @@ public class DatasetsView extends VerticalLayout {
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
   private final TextField name = new TextField("Dataset name");
   private final Div problems = new Div();
+  private final Upload upload;
 
   public DatasetsView(DatasetService datasets) {
     this.datasets = datasets;
     name.setId("dataset-name");
     name.setPlaceholder("e.g. receipts");
+    // The upload may start without the field losing focus, so the server must see every keystroke.
+    name.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
     name.setHelperText("Uploading under an existing name adds a new version");
 
-    Upload upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
+    upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
       try {
         store(metadata.fileName(), file.toPath());
       } finally {
@@ -88,13 +91,17 @@ public class DatasetsView extends VerticalLayout {
     try {
       DatasetSummary saved = datasets.upload(chosen, fileName, file);
       ui.access(() -> {
+        upload.clearFileList();
         problems.setVisible(false);
         Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
             .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         refresh();
       });
     } catch (DatasetRejected rejected) {
-      ui.access(() -> showProblems(rejected));
+      ui.access(() -> {
+        upload.clearFileList();
+        showProblems(rejected);
+      });
     }
   }
 

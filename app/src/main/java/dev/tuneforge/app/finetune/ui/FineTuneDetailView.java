@@ -109,10 +109,11 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     status.removeAll();
     status.add(StatusBadge.of(job.getStatus()));
     summary.setText(String.format(Locale.ROOT,
-        "LoRA r=%d alpha=%s dropout=%s on %s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens",
+        "LoRA r=%d alpha=%s dropout=%s on %s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
         job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), String.join(", ", job.getTargetModules()),
         job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
-        job.getSteps(), job.getTrainedTokens()));
+        job.getSteps(), job.getTrainedTokens(),
+        job.getLastCheckpointStep() == null ? "no checkpoint yet" : "last checkpoint: step " + job.getLastCheckpointStep()));
     error.setText(job.getError() == null ? "" : job.getError());
     error.setVisible(job.getError() != null && job.getStatus() == JobStatus.FAILED);
     cancel.setVisible(!job.getStatus().finished());
@@ -122,7 +123,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
       download.setHref("/finetunes/" + job.getId() + "/adapter.zip");
     }
     chart.show(events.stream()
-        .filter(e -> e.getLoss() != null && e.getStep() != null)
+        .filter(e -> "metric".equals(e.getType()) && e.getLoss() != null && e.getStep() != null)
         .map(e -> new LossChart.Point(e.getStep(), e.getLoss()))
         .toList());
     log.setItems(events.stream().filter(e -> !"metric".equals(e.getType()) || isMilestone(e)).toList().reversed());

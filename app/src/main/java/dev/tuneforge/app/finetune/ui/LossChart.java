@@ -19,6 +19,7 @@ class LossChart extends Svg {
 
   LossChart() {
     setId("loss-chart");
+    getElement().getStyle().set("width", "100%").set("max-width", WIDTH + "px").set("display", "block");
     show(List.of());
   }
 

@@ -43,6 +43,8 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField maxSeqLength = integer("Max sequence length", "max-seq-length", 16, 32768);
   private final IntegerField seed = integer("Seed", "seed", 0, Integer.MAX_VALUE);
   private final IntegerField maxSteps = integer("Max steps (0 = all epochs)", "max-steps", 0, 1_000_000);
+  private final IntegerField checkpointEvery =
+      integer("Checkpoint every N steps (0 = only at the end)", "checkpoint-every", 0, 1_000_000);
 
   public NewFineTuneView(CatalogService catalog, DatasetService datasets, FineTuneService fineTunes) {
     model.setId("base-model");
@@ -74,11 +76,12 @@ public class NewFineTuneView extends VerticalLayout {
     maxSeqLength.setValue(d.maxSequenceLength());
     seed.setValue((int) d.seed());
     maxSteps.setValue(d.maxSteps());
+    checkpointEvery.setValue(d.checkpointEvery());
 
     FormLayout what = new FormLayout(model, dataset);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets);
     lora.setColspan(targets, 3);
-    FormLayout training = new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps);
+    FormLayout training = new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps, checkpointEvery);
 
     Button launch = new Button("Launch fine-tune", e -> {
       try {
@@ -118,7 +121,8 @@ public class NewFineTuneView extends VerticalLayout {
         value(batchSize),
         value(maxSeqLength),
         value(seed),
-        value(maxSteps));
+        value(maxSteps),
+        value(checkpointEvery));
   }
 
   private static int value(IntegerField field) {

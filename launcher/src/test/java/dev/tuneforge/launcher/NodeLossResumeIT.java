@@ -1,0 +1,254 @@
+package dev.tuneforge.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneRequest;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobEventRecord;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.Tenant;
+import dev.tuneforge.app.tenancy.TenantService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * A node that dies mid-job costs at most the steps since the last checkpoint: the real node
+ * uploads checkpoints while it trains, is killed (agent and training JVM, SIGKILL), the job's
+ * lease runs out and it goes back to the queue, and a replacement node (fresh work folder, so
+ * nothing but object storage carries over) resumes it from the last uploaded checkpoint.
+ */
+@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+class NodeLossResumeIT {
+  private static final int STEPS = 40;
+  private static final int CHECKPOINT_EVERY = 5;
+  private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(6);
+
+  private Path dataDir;
+  private LocalPlatform platform;
+  private ApplicationContext app;
+  private SignedInUser member;
+  private boolean passed;
+
+  @AfterEach
+  void stopPlatform() throws IOException {
+    if (platform != null) {
+      platform.close();
+    }
+    if (!passed) {
+      System.out.println("Kept the platform's data folder for a look: " + dataDir);
+    } else if (dataDir != null) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void aJobWhoseNodeDiesResumesOnTheNextNodeFromItsLastUploadedCheckpoint() throws IOException {
+    long started = System.nanoTime();
+    dataDir = Files.createTempDirectory("tuneforge-resume-");
+    // Short leases so that a dead node's job is back in the queue within ~25 s, not minutes.
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir).withAppProperties(Map.of(
+        "tuneforge.nodes.lease-duration", "12s",
+        "tuneforge.nodes.heartbeat-timeout", "12s")));
+    app = platform.context();
+    SignedInUser admin = principal(platform.adminUsername());
+    Tenant tenant = as(admin, () -> app.getBean(TenantService.class).create("Resume Ltd " + suffix()));
+    String username = "carol-" + suffix();
+    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
+    member = principal(username);
+
+    Path subset = dataDir.resolve("sroie-first-40.jsonl");
+    try (Stream<String> lines = Files.lines(sroieTrainingFile())) {
+      Files.write(subset, lines.limit(40).toList());
+    }
+    DatasetSummary dataset =
+        as(member, () -> app.getBean(DatasetService.class).upload("receipts", "sroie-first-40.jsonl", subset));
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    FineTuneRequest request = new FineTuneRequest(
+        demo.getId(), dataset.versionId(), 4, 8, 0.0, List.of("q_proj", "v_proj"), 10, 2e-3, 2, 1024, 42, STEPS,
+        CHECKPOINT_EVERY);
+    UUID jobId = as(member, () -> app.getBean(FineTuneService.class).create(request)).getId();
+
+    FineTuneJob beforeKill = await(jobId, "a checkpoint recorded with the metrics up to it", job -> {
+      if (job.getStatus().finished()) {
+        fail("The job ended " + job.getStatus() + " before the node could be killed: " + job.getError()
+            + "\nEvents:\n" + eventLog(jobId));
+      }
+      Integer checkpoint = job.getLastCheckpointStep();
+      return checkpoint != null && checkpoint < STEPS && maxMetricStep(jobId) >= checkpoint;
+    });
+    int checkpointAtKill = beforeKill.getLastCheckpointStep();
+    platform.killNode();
+    long killed = System.nanoTime();
+    System.out.println("Killed the node after checkpoint step-" + checkpointAtKill + " and step "
+        + maxMetricStep(jobId) + " of " + STEPS);
+
+    FineTuneJob requeued = await(jobId, "the job back in the queue", job -> job.getStatus() == JobStatus.QUEUED);
+    System.out.println("Back in the queue " + Duration.ofNanos(System.nanoTime() - killed).toSeconds() + " s after the kill");
+    assertThat(requeued.getNodeId()).isNull();
+    assertThat(messages(jobId)).contains("Its node stopped answering; back in the queue");
+
+    platform.startNode("replacement-node");
+    FineTuneJob finished = await(jobId, "the job to finish", job -> job.getStatus().finished());
+    if (finished.getStatus() != JobStatus.SUCCEEDED) {
+      fail("The resumed job ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n" + eventLog(jobId)
+          + "\nNode log:\n" + tail(dataDir.resolve("logs/node.log"), 60));
+    }
+
+    List<JobEventRecord> events = events(jobId);
+    JobEventRecord resumed = events.stream()
+        .filter(e -> e.getMessage() != null && e.getMessage().startsWith("resumed from step "))
+        .findFirst()
+        .orElseGet(() -> fail("No 'resumed from step N' event:\n" + eventLog(jobId)));
+    int resumedFrom = Integer.parseInt(resumed.getMessage().substring("resumed from step ".length()).strip());
+    assertThat(resumedFrom).as("the resume starts at the last uploaded checkpoint")
+        .isGreaterThanOrEqualTo(checkpointAtKill).isLessThan(STEPS);
+    assertThat(resumedFrom % CHECKPOINT_EVERY).isZero();
+
+    List<Integer> stepsAfterResume = events.stream()
+        .filter(e -> e.getId() > resumed.getId() && "metric".equals(e.getType()) && e.getStep() != null)
+        .map(JobEventRecord::getStep)
+        .toList();
+    assertThat(stepsAfterResume).as("no step up to the checkpoint runs twice").allMatch(step -> step > resumedFrom);
+    assertThat(new TreeSet<>(stepsAfterResume))
+        .containsExactlyElementsOf(IntStream.rangeClosed(resumedFrom + 1, STEPS).boxed().toList());
+    Set<Integer> allSteps = events.stream()
+        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .map(JobEventRecord::getStep)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(allSteps).as("the two runs together cover every step")
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, STEPS).boxed().toList());
+    assertThat(finished.getSteps()).isEqualTo(STEPS);
+    assertThat(finished.getLastCheckpointStep()).isEqualTo(STEPS);
+    assertThat(messages(jobId)).contains("checkpoint step-" + checkpointAtKill + " saved", "checkpoint step-" + STEPS + " saved");
+
+    as(member, () -> {
+      assertThat(app.getBean(FineTuneService.class).adapterFiles(jobId))
+          .extracting(key -> key.substring(key.lastIndexOf('/') + 1))
+          .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+      String checkpoints = ObjectKeys.tenantPrefix(tenant.getId()) + "jobs/" + jobId + "/checkpoints/";
+      assertThat(app.getBean(ObjectStorage.class).tenantList(checkpoints))
+          .contains(
+              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, resumedFrom) + "trainer_state.json",
+              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, STEPS) + "optimizer.safetensors");
+      return null;
+    });
+    System.out.println("Resumed from step " + resumedFrom + "; the whole run took "
+        + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+    passed = true;
+  }
+
+  private FineTuneJob await(UUID jobId, String what, Predicate<FineTuneJob> condition) {
+    long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+    FineTuneJob job;
+    do {
+      job = as(member, () -> app.getBean(FineTuneService.class).find(jobId).orElseThrow());
+      if (condition.test(job)) {
+        return job;
+      }
+      Ports.sleep(Duration.ofMillis(250));
+    } while (System.nanoTime() < deadline);
+    FineTuneJob last = job;
+    return fail("Waited " + PHASE_TIMEOUT.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
+        + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(jobId) + "\nNode log:\n"
+        + tail(dataDir.resolve("logs/node.log"), 60));
+  }
+
+  private List<JobEventRecord> events(UUID jobId) {
+    return as(member, () -> app.getBean(FineTuneService.class).events(jobId));
+  }
+
+  private List<String> messages(UUID jobId) {
+    return events(jobId).stream().map(JobEventRecord::getMessage).filter(m -> m != null).toList();
+  }
+
+  private int maxMetricStep(UUID jobId) {
+    return events(jobId).stream()
+        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .mapToInt(JobEventRecord::getStep)
+        .max()
+        .orElse(0);
+  }
+
+  private String eventLog(UUID jobId) {
+    List<String> lines = new ArrayList<>();
+    for (JobEventRecord e : events(jobId)) {
+      lines.add(e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
+          + (e.getMessage() == null ? "" : e.getMessage()));
+    }
+    return String.join("\n", lines);
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + file + ")";
+    }
+  }
+
+  private SignedInUser principal(String username) {
+    return (SignedInUser) app.getBean(AccountService.class).loadUserByUsername(username);
+  }
+
+  /** Runs {@code work} signed in as {@code user}, as a request of theirs would. */
+  private static <T> T as(SignedInUser user, Supplier<T> work) {
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
+    SecurityContextHolder.setContext(context);
+    try {
+      return work.get();
+    } finally {
+      SecurityContextHolder.clearContext();
+    }
+  }
+
+  private static String suffix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** {@code shared/datasets/sroie/train.jsonl} in the nearest folder above this one that has it. */
+  private static Path sroieTrainingFile() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/datasets/sroie/train.jsonl");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return fail("No shared/datasets/sroie/train.jsonl in " + Path.of("").toAbsolutePath() + " or any folder above it");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.tuneforge.node.agent;
+
+import dev.tuneforge.protocol.CheckpointUpload;
+import dev.tuneforge.protocol.CheckpointUrls;
+import dev.tuneforge.protocol.JobEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Uploads each checkpoint the child announces ({@code checkpoint step-{n}}) while training goes
+ * on: one at a time and in order, on a thread of its own. A checkpoint counts for the app only
+ * once all its files are up and {@code complete} was called. A checkpoint that cannot be
+ * uploaded is reported as a job event; the job itself carries on, it only risks more lost steps.
+ */
+final class CheckpointUploader implements AutoCloseable {
+  static final String FOLDER = "checkpoints";
+  private static final Pattern CUE = Pattern.compile("checkpoint step-(\\d+)");
+  private static final int ATTEMPTS = 3;
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+  private static final Duration MAX_WAIT = Duration.ofMinutes(30);
+
+  private final AppClient app;
+  private final Transfers transfers;
+  private final UUID jobId;
+  private final Path checkpoints;
+  private final EventRelay relay;
+  private final ExecutorService uploads;
+
+  CheckpointUploader(AppClient app, Transfers transfers, UUID jobId, Path jobDir, EventRelay relay) {
+    this.app = app;
+    this.transfers = transfers;
+    this.jobId = jobId;
+    this.checkpoints = jobDir.resolve(FOLDER);
+    this.relay = relay;
+    this.uploads =
+        Executors.newSingleThreadExecutor(
+            runnable -> Thread.ofPlatform().daemon().name("checkpoints-" + jobId).unstarted(runnable));
+  }
+
+  /** Queues the upload when the event is the child's cue that a checkpoint folder is complete. */
+  void accept(JobEvent event) {
+    if (!"log".equals(event.type()) || event.message() == null) {
+      return;
+    }
+    Matcher cue = CUE.matcher(event.message());
+    if (cue.matches()) {
+      int step = Integer.parseInt(cue.group(1));
+      uploads.execute(() -> upload(step));
+    }
+  }
+
+  private void upload(int step) {
+    String failure = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        uploadOnce(step);
+        Log.info("job " + jobId + ": checkpoint step-" + step + " uploaded");
+        return;
+      } catch (AppResponseException e) {
+        failure = e.getMessage();
+        if (e.isPermanent()) {
+          break;
+        }
+      } catch (IOException | RuntimeException e) {
+        failure = e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (attempt < ATTEMPTS) {
+        try {
+          Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    Log.warn("job " + jobId + ": could not upload checkpoint step-" + step + ": " + failure);
+    relay.add(JobEvent.log("could not upload checkpoint step-" + step + " (" + failure
+        + "); training goes on, a resume would start from an earlier checkpoint"));
+  }
+
+  private void uploadOnce(int step) throws IOException, InterruptedException {
+    Path folder = checkpoints.resolve("step-" + step);
+    List<String> files = CheckpointUpload.FILES.stream().filter(f -> Files.isRegularFile(folder.resolve(f))).toList();
+    if (files.isEmpty()) {
+      throw new IOException("no checkpoint files in " + folder);
+    }
+    CheckpointUrls urls = app.checkpointUrls(jobId, step, new CheckpointUpload(files));
+    for (String file : files) {
+      String url = urls.urls().get(file);
+      if (url == null) {
+        throw new IOException("the app gave no upload URL for " + file);
+      }
+      transfers.upload(folder.resolve(file), URI.create(url));
+    }
+    app.checkpointComplete(jobId, step);
+  }
+
+  /** Waits for the queued uploads, so the result is reported only after the last checkpoint. */
+  @Override
+  public void close() throws InterruptedException {
+    uploads.shutdown();
+    if (!uploads.awaitTermination(MAX_WAIT.toMinutes(), TimeUnit.MINUTES)) {
+      Log.warn("job " + jobId + ": gave up waiting for checkpoint uploads");
+      uploads.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package dev.tuneforge.node.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.node.model.LlamaModel;
+import dev.tuneforge.node.model.RopeScaling;
+import dev.tuneforge.node.model.TestEngine;
+import dev.tuneforge.node.model.TokenBatch;
+import dev.tuneforge.node.safetensors.DataType;
+import dev.tuneforge.node.safetensors.SafeTensors;
+import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.LoraSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves the trainer's model equal to an independent PyTorch implementation
+ * ({@code src/test/python/reference_model.py}, float64) for every supported architecture:
+ * logits, loss and the gradient of every LoRA matrix, on a padded batch with masked labels and
+ * non-zero LoRA B so that the adapter path counts. Needs {@code /usr/bin/python3} with torch
+ * (Debian's {@code python3-torch}); without it the test is skipped, or fails when
+ * {@code -Dtuneforge.reference.required=true} (CI) asks for it.
+ */
+class PyTorchReferenceTest {
+
+  static {
+    TestEngine.useOneThread();
+  }
+
+  static final double LOGITS_TOLERANCE = 1e-4;
+  static final double LOSS_RELATIVE_TOLERANCE = 1e-5;
+  static final double GRADIENT_TOLERANCE = 1e-4;
+
+  private static final Path SCRIPT = Path.of("src/test/python/reference_model.py");
+  private static final List<String> ALL =
+      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  private static String python = "";
+  private static @Nullable String torchProblem;
+
+  @TempDir static Path dir;
+
+  /** The architectures and the options each brings: GQA everywhere, dtype and layout vary. */
+  enum Case {
+    LLAMA(b -> b),
+    LLAMA3_ROPE_SCALING(
+        // rope_theta 100 and a 64-token original context put the four frequency pairs of
+        // head_dim 8 in all three of llama3's regimes: kept, blended and divided by factor.
+        b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
+    QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
+    MISTRAL_HEAD_DIM_SHARDED(b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
+
+    final UnaryOperator<DemoModelWriter.Builder> options;
+
+    Case(UnaryOperator<DemoModelWriter.Builder> options) {
+      this.options = options;
+    }
+  }
+
+  @BeforeAll
+  static void findPythonWithTorch() {
+    python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
+    boolean required = Boolean.getBoolean("tuneforge.reference.required");
+    torchProblem = torchProblem(python);
+    if (torchProblem != null && required) {
+      fail("the PyTorch reference is required but " + torchProblem);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Case.class)
+  void logitsLossAndLoraGradientsEqualPyTorch(Case testCase) throws Exception {
+    // Assumed per case rather than in @BeforeAll so that the skips and their reason show in reports.
+    assumeTrue(
+        torchProblem == null,
+        () -> "skipped: " + torchProblem + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
+            + " at a python with torch) to compare the trainer with PyTorch");
+    Path caseDir = dir.resolve(testCase.name().toLowerCase());
+    Path modelDir = caseDir.resolve("model");
+    testCase.options
+        .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
+        .build()
+        .writeTo(modelDir);
+    LoraSettings lora = new LoraSettings(4, 8, 0, ALL);
+    TokenBatch batch = batch();
+
+    float[] logits;
+    double loss;
+    Map<String, float[]> gradients = new TreeMap<>();
+    try (LlamaModel model = LlamaModel.load(modelDir, lora, 3);
+        NDManager manager = NDManager.newBaseManager()) {
+      giveLoraBValues(model, manager);
+      Map<String, Tensor> inputs = new TreeMap<>(model.exportLora());
+      inputs.put("input_ids", matrix(batch, batch.inputIds()));
+      inputs.put("attention_mask", matrix(batch, batch.attentionMask()));
+      inputs.put("labels", matrix(batch, batch.labels()));
+      SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
+      Files.writeString(caseDir.resolve("lora.json"), "{\"r\": " + lora.r() + ", \"alpha\": " + lora.alpha() + "}");
+      try (NDManager step = manager.newSubManager()) {
+        logits = model.logits(step, batch, false).toFloatArray();
+      }
+      try (NDManager step = manager.newSubManager()) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray value = model.loss(step, batch, true);
+          loss = value.getFloat();
+          collector.backward(value);
+        }
+        model.loraParameters().forEach((name, p) -> gradients.put(name, p.getGradient().toFloatArray()));
+      }
+    }
+
+    Map<String, Tensor> reference = runReference(caseDir);
+
+    double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
+    double referenceLoss = reference.get("loss").values()[0];
+    double lossDiff = Math.abs(loss - referenceLoss) / Math.abs(referenceLoss);
+    double worstGradient = 0;
+    String worstName = "";
+    for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
+      float[] expected = reference.get("grad/" + entry.getKey()).values();
+      assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
+      double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
+      if (diff >= worstGradient) {
+        worstGradient = diff;
+        worstName = entry.getKey();
+      }
+    }
+    System.out.printf(
+        "PyTorch reference, %s: logits max abs diff %.3g (max |logit| %.3g), loss %.8f vs %.8f (rel diff %.3g),"
+            + " LoRA gradients max diff relative to max %.3g over %d matrices (worst %s)%n",
+        testCase, logitsDiff, maxAbs(reference.get("logits").values()), loss, referenceLoss, lossDiff, worstGradient,
+        gradients.size(), worstName);
+
+    assertThat(gradients).hasSize(2 * 2 * ALL.size());
+    assertThat(logitsDiff).as("logits max abs diff").isLessThan(LOGITS_TOLERANCE);
+    assertThat(lossDiff).as("loss relative diff").isLessThan(LOSS_RELATIVE_TOLERANCE);
+    assertThat(worstGradient).as("gradient diff of " + worstName + " relative to its max").isLessThan(GRADIENT_TOLERANCE);
+  }
+
+  /** Two rows, the second right-padded by three; labels only on a "completion" per row. */
+  private static TokenBatch batch() {
+    long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 0, 0, 0};
+    long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+    long[] labels = {-100, -100, -100, 3, 250, 42, 7, 120, -100, -100, 10, 64, 33, -100, -100, -100};
+    return new TokenBatch(2, 8, ids, mask, labels);
+  }
+
+  /** B starts at zero, which would hide the adapter from the forward pass and A from gradients. */
+  private static void giveLoraBValues(LlamaModel model, NDManager manager) {
+    Random random = new Random(23);
+    for (Map.Entry<String, NDArray> entry : model.loraParameters().entrySet()) {
+      if (entry.getKey().contains("lora_B")) {
+        NDArray b = entry.getValue();
+        float[] values = new float[(int) b.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (float) (random.nextGaussian() * 0.05);
+        }
+        b.addi(manager.create(values, b.getShape()));
+      }
+    }
+  }
+
+  private static Tensor matrix(TokenBatch batch, long[] values) {
+    float[] floats = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      floats[i] = values[i];
+    }
+    return new Tensor(new long[] {batch.batchSize(), batch.length()}, floats);
+  }
+
+  private static Map<String, Tensor> runReference(Path caseDir) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      fail("the PyTorch reference failed:\n" + output);
+    }
+    return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
+  }
+
+  private static @Nullable String torchProblem(String python) {
+    if (!Files.isExecutable(Path.of(python))) {
+      return python + " does not exist";
+    }
+    try {
+      Process process = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        return python + " cannot import torch: " + output.strip().lines().reduce((a, b) -> b).orElse("");
+      }
+      return null;
+    } catch (IOException | InterruptedException e) {
+      return python + " could not be run: " + e.getMessage();
+    }
+  }
+
+  private static double maxAbsDiff(float[] actual, float[] expected) {
+    assertThat(actual).hasSameSizeAs(expected);
+    double max = 0;
+    for (int i = 0; i < actual.length; i++) {
+      max = Math.max(max, Math.abs((double) actual[i] - expected[i]));
+    }
+    return max;
+  }
+
+  private static double maxAbs(float[] values) {
+    double max = 0;
+    for (float v : values) {
+      max = Math.max(max, Math.abs(v));
+    }
+    return max;
+  }
+}

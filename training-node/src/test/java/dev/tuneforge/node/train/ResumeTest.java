@@ -1,0 +1,275 @@
+package dev.tuneforge.node.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.node.model.LlamaModel;
+import dev.tuneforge.node.model.TestEngine;
+import dev.tuneforge.node.model.TokenBatch;
+import dev.tuneforge.node.safetensors.SafeTensors;
+import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingOptions;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints and exact resume on the demo model and twelve SROIE receipts. */
+class ResumeTest {
+
+  static {
+    TestEngine.useOneThread();
+  }
+
+  private static final LoraSettings LORA = new LoraSettings(4, 8, 0.1, List.of("q_proj", "v_proj", "down_proj"));
+  private static final TrainingSpec SPEC =
+      new TrainingSpec("job-1", "tuneforge/demo", LORA, new Hyperparameters(10, 5e-3, 2, 1024, 7, 20),
+          new TrainingOptions(5, "cosine", null, null, null, null, null, null));
+
+  @TempDir static Path shared;
+  @TempDir Path dir;
+
+  private static Path modelDir;
+  private static List<EncodedExample> examples;
+  private static String dataSha256;
+
+  @BeforeAll
+  static void writeModelAndData() throws IOException {
+    modelDir = shared.resolve("model");
+    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(modelDir);
+    Path data = shared.resolve("train.jsonl");
+    Files.write(data, Files.readAllLines(TrainerTest.SROIE).subList(0, 12));
+    try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
+      examples = new ChatEncoder(tokenizer, 1024).encodeAll(ChatDataset.read(data));
+    }
+    dataSha256 = CheckpointStore.sha256(data);
+  }
+
+  @Test
+  void tenStepsCheckpointAndTenMoreEqualTwentyStraight() throws IOException {
+    Path straightDir = dir.resolve("straight/checkpoints");
+    Path firstDir = dir.resolve("first/checkpoints");
+    Path secondDir = dir.resolve("second/checkpoints");
+
+    TrainingSummary straight;
+    Map<String, Tensor> straightAdapter;
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      straight = trainer(model, store(straightDir), new ArrayList<>()).build().train();
+      straightAdapter = model.exportLora();
+    }
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      trainer(model, store(firstDir), new ArrayList<>()).build().train(10);
+    }
+    assertThat(firstDir.resolve("step-5")).isDirectory();
+    assertThat(firstDir.resolve("step-10")).isDirectory();
+    assertThat(firstDir.resolve("step-15")).doesNotExist();
+
+    // Another node: new model (its fresh LoRA drawn from another seed) and trainer.
+    TrainingCheckpoint checkpoint = CheckpointStore.read(firstDir.resolve("step-10"));
+    store(secondDir).verify(checkpoint);
+    List<JobEvent> events = new ArrayList<>();
+    TrainingSummary resumed;
+    Map<String, Tensor> resumedAdapter;
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 99)) {
+      resumed = trainer(model, store(secondDir), events).optResumeFrom(checkpoint).build().train();
+      resumedAdapter = model.exportLora();
+    }
+
+    assertThat(straight.steps()).isEqualTo(20);
+    assertThat(resumed.steps()).isEqualTo(20);
+    assertThat(resumed.trainedTokens()).isEqualTo(straight.trainedTokens());
+    assertThat(events).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step)
+        .containsExactly(11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+    for (int i = 0; i < 20; i++) {
+      assertThat(resumed.losses().get(i)).as("loss of step %d", i + 1).isCloseTo(straight.losses().get(i), within(1e-5));
+    }
+    assertThat(resumedAdapter.keySet()).isEqualTo(straightAdapter.keySet());
+    straightAdapter.forEach((name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
+    TrainingCheckpoint straightEnd = CheckpointStore.read(straightDir.resolve("step-20"));
+    TrainingCheckpoint resumedEnd = CheckpointStore.read(secondDir.resolve("step-20"));
+    assertThat(resumedEnd.state().optimizerSteps()).isEqualTo(20);
+    straightEnd.optimizer().secondMoments().forEach(
+        (name, tensor) -> assertClose(name, resumedEnd.optimizer().secondMoments().get(name).values(), tensor.values()));
+    assertThat(resumedEnd.state().epoch()).isEqualTo(straightEnd.state().epoch());
+  }
+
+  @Test
+  void aCheckpointIsAPeftAdapterPlusOptimizerAndState() throws IOException {
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      trainer(model, store(dir), new ArrayList<>()).build().train(5);
+    }
+    Path step = dir.resolve("step-5");
+    try (var files = Files.list(step)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("adapter_config.json", "adapter_model.safetensors", "optimizer.safetensors", "trainer_state.json");
+    }
+    assertThat(SafeTensors.shapes(step.resolve("adapter_model.safetensors")))
+        .containsKey("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight");
+    assertThat(SafeTensors.shapes(step.resolve("optimizer.safetensors")))
+        .containsKeys("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight.exp_avg",
+            "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight.exp_avg_sq");
+    TrainerState state = CheckpointStore.read(step).state();
+    assertThat(state.step()).isEqualTo(5);
+    assertThat(state.epoch()).isZero();
+    assertThat(state.positionInEpoch()).isEqualTo(10);
+    assertThat(state.optimizerSteps()).isEqualTo(5);
+    assertThat(state.losses()).hasSize(5);
+    assertThat(state.dataSha256()).isEqualTo(dataSha256);
+    assertThat(state.spec()).isEqualTo(SPEC);
+    assertThat(state.schedule().decay()).isEqualTo(LearningRateSchedule.Decay.COSINE);
+  }
+
+  @Test
+  void refusesToResumeOnOtherDataOrSettings() throws IOException {
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      trainer(model, store(dir), new ArrayList<>()).build().train(5);
+    }
+    TrainingCheckpoint checkpoint = CheckpointStore.read(dir.resolve("step-5"));
+
+    assertThatThrownBy(() -> new CheckpointStore(dir, SPEC, "0".repeat(64), null).verify(checkpoint))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("cannot resume from step-5: the training data differs");
+    TrainingSpec otherRate =
+        new TrainingSpec("job-1", "tuneforge/demo", LORA, new Hyperparameters(10, 1e-3, 2, 1024, 7, 20), SPEC.options());
+    assertThatThrownBy(() -> new CheckpointStore(dir, otherRate, dataSha256, null).verify(checkpoint))
+        .hasMessage("cannot resume from step-5: spec field hyperparameters.learningRate differs (0.005 in the checkpoint, 0.001 now)");
+    TrainingSpec otherCadence =
+        new TrainingSpec("job-1", "tuneforge/demo", LORA, SPEC.hyperparameters(), new TrainingOptions(7, "cosine", 0.1, 1, 0, 0, 0.0, 1.0));
+    new CheckpointStore(dir, otherCadence, dataSha256, null).verify(checkpoint);
+
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      Trainer otherBatch = trainer(model, store(dir), new ArrayList<>()).optBatchSize(3).optResumeFrom(checkpoint).build();
+      assertThatThrownBy(otherBatch::train)
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("cannot resume from step-5: it was trained with another batch size (checkpoint 2, this run 3)");
+    }
+  }
+
+  @Test
+  void aNanLossFailsTheRunAndKeepsTheCheckpointBeforeIt() throws IOException {
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      String poisoned = model.loraParameters().keySet().iterator().next();
+      NDArray parameter = model.loraParameters().get(poisoned);
+      float[] nan = new float[Math.toIntExact(parameter.size())];
+      Arrays.fill(nan, Float.NaN);
+      List<JobEvent> poisonAfterStep3 = new ArrayList<>() {
+        @Override
+        public boolean add(JobEvent event) {
+          if (event.step() != null && event.step() == 3) {
+            AdamW.assign(Map.of(poisoned, parameter), Map.of(poisoned, new Tensor(parameter.getShape().getShape(), nan)));
+          }
+          return super.add(event);
+        }
+      };
+      Trainer trainer = trainer(model, store(dir), poisonAfterStep3).optCheckpoints(2, store(dir)::write).build();
+
+      assertThatThrownBy(trainer::train).isInstanceOf(TrainingFailedException.class).hasMessage("loss became NaN at step 4");
+    }
+    assertThat(dir.resolve("step-2/adapter_model.safetensors")).exists();
+    assertThat(dir.resolve("step-4")).doesNotExist();
+    assertThat(CheckpointStore.read(dir.resolve("step-2")).state().step()).isEqualTo(2);
+  }
+
+  @Test
+  void twoMicroBatchesOfTwoGiveTheLossAndGradientsOfOneBatchOfFour() throws IOException {
+    LoraSettings noDropout = new LoraSettings(4, 8, 0.0, LORA.targetModules());
+    List<EncodedExample> four = examples.subList(0, 4);
+    float[][] whole;
+    float[][] accumulated;
+    double wholeLoss;
+    double accumulatedLoss;
+    try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
+        NDManager scope = NDManager.newBaseManager()) {
+      Trainer trainer = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(4).build();
+      wholeLoss = trainer.accumulateGradients(scope, List.of(Batches.collate(four, 0)));
+      whole = gradients(model);
+    }
+    try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
+        NDManager scope = NDManager.newBaseManager()) {
+      Trainer trainer =
+          Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).optGradientAccumulation(2).build();
+      List<TokenBatch> micro = List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
+      accumulatedLoss = trainer.accumulateGradients(scope, micro);
+      accumulated = gradients(model);
+      assertThat(trainer.totalSteps()).isEqualTo(1);
+    }
+
+    assertThat(accumulatedLoss).isCloseTo(wholeLoss, within(1e-5));
+    for (int i = 0; i < whole.length; i++) {
+      assertClose("gradient " + i, accumulated[i], whole[i]);
+    }
+    assertThat(Arrays.stream(whole).mapToDouble(g -> Math.abs(g[0])).max().orElseThrow()).isPositive();
+  }
+
+  @Test
+  void cosineAndLinearSchedulesWarmUpThenDecay() {
+    LearningRateSchedule cosine = LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.COSINE, 1.0, 0.2, 10);
+    assertThat(cosine.at(1)).isCloseTo(0.5, within(1e-12));
+    assertThat(cosine.at(2)).isCloseTo(1.0, within(1e-12));
+    assertThat(cosine.at(3)).isCloseTo(1.0, within(1e-12));
+    assertThat(cosine.at(7)).isCloseTo(0.5, within(1e-12));
+    assertThat(cosine.at(10)).isCloseTo(0.5 * (1 + Math.cos(Math.PI * 7 / 8)), within(1e-12));
+    LearningRateSchedule linear = LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.LINEAR, 1.0, 0.2, 10);
+    assertThat(linear.at(7)).isCloseTo(0.5, within(1e-12));
+    assertThat(linear.at(10)).isCloseTo(0.125, within(1e-12));
+    assertThat(LearningRateSchedule.Decay.parse("Cosine")).isEqualTo(LearningRateSchedule.Decay.COSINE);
+    assertThatThrownBy(() -> LearningRateSchedule.Decay.parse("step")).hasMessageContaining("expected linear or cosine");
+  }
+
+  @Test
+  void earlyStoppingWaitsForPatienceMeasurementsWithoutImprovement() {
+    EarlyStopping stopping = new EarlyStopping(2);
+    assertThat(stopping.record(3.0)).isFalse();
+    assertThat(stopping.record(2.5)).isFalse();
+    assertThat(stopping.record(2.6)).isFalse();
+    assertThat(stopping.record(2.4)).isFalse();
+    assertThat(stopping.record(2.4)).isFalse();
+    assertThat(stopping.record(2.45)).isTrue();
+    assertThat(stopping.best()).isEqualTo(2.4);
+    assertThat(new EarlyStopping(0).record(9)).isFalse();
+  }
+
+  private static Trainer.Builder trainer(LlamaModel model, CheckpointStore store, List<JobEvent> events) {
+    return Trainer.builder()
+        .setModel(model)
+        .setExamples(examples, 0)
+        .optEpochs(10)
+        .optMaxSteps(20)
+        .optBatchSize(2)
+        .optLearningRate(5e-3)
+        .optDecay(LearningRateSchedule.Decay.COSINE)
+        .optSeed(7)
+        .optCheckpoints(5, store::write)
+        .optListener(events::add);
+  }
+
+  private static CheckpointStore store(Path directory) {
+    return new CheckpointStore(directory, SPEC, dataSha256, null);
+  }
+
+  private static float[][] gradients(LlamaModel model) {
+    return model.loraParameters().values().stream().map(p -> p.getGradient().toFloatArray()).toArray(float[][]::new);
+  }
+
+  private static void assertClose(String what, float[] actual, float[] expected) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within(1e-5f));
+    }
+  }
+}
