@@ -4,6 +4,7 @@ import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,27 +13,32 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Uploads, lists and previews the calling tenant's datasets. An upload is validated in full
- * before anything is stored; a rejected file leaves no row and no object behind.
+ * Uploads, lists and previews the calling tenant's datasets. An upload is validated and
+ * normalised to canonical chat JSONL (a temporary file) in one pass before anything is stored;
+ * a rejected file leaves no row and no object behind.
  */
 @Service
 @EnableConfigurationProperties(DatasetProperties.class)
 public class DatasetService {
   /** Name of the canonical chat JSONL object inside a version's prefix. */
   public static final String TRAINING_FILE = "train.jsonl";
+  /** Name (before the upload's extension) of the upload as it came, kept beside the training file. */
+  public static final String ORIGINAL_FILE = "original";
 
   private final DatasetRepository datasets;
   private final DatasetVersionRepository versions;
@@ -59,11 +65,21 @@ public class DatasetService {
 
   /**
    * Validates {@code file} and stores it as a new version of the dataset called {@code name}
-   * (its first version if no such dataset exists).
+   * (its first version if no such dataset exists), detecting its format and rejecting it whole
+   * if any row has a problem.
    *
    * @throws DatasetRejected with every problem found, naming lines and reasons
    */
   public DatasetSummary upload(String name, String fileName, Path file) {
+    return upload(name, fileName, file, null, false).dataset();
+  }
+
+  /**
+   * Like {@link #upload(String, String, Path)}, in the given format (null: detect it) and, with
+   * {@code dropInvalid}, storing the valid rows and reporting the dropped ones.
+   */
+  public DatasetUpload upload(
+      String name, String fileName, Path file, @Nullable DatasetFormat format, boolean dropInvalid) {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     String datasetName = name.strip();
@@ -75,39 +91,67 @@ public class DatasetService {
       throw rejected(
           "The file is " + megabytes(size) + " MB; the limit is " + megabytes(properties.maxUploadBytes()) + " MB");
     }
-    ValidationReport report;
-    String sha256;
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {
-      report = new ChatJsonlValidator().validate(in);
-      sha256 = HexFormat.of().formatHex(in.getMessageDigest().digest());
+    Path canonical = tempFile();
+    try {
+      ValidationReport report;
+      String sha256;
+      try (InputStream in = Files.newInputStream(file);
+          DigestOutputStream out =
+              new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16), sha256())) {
+        report = new DatasetNormalizer(format, dropInvalid).normalize(in, out);
+        out.flush();
+        sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
+      }
+      if (!report.accepted()) {
+        String reason = report.rows() == 0 && report.droppedRows() > 0
+            ? "No row is valid"
+            : "The file has " + report.problemCount() + " problems";
+        throw new DatasetRejected(reason, report);
+      }
+      return new DatasetUpload(store(datasetName, fileName, file, canonical, report, sha256, tenant, user), report);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      deleteQuietly(canonical);
     }
-    if (!report.valid()) {
-      throw new DatasetRejected("The file has " + report.problemCount() + " problems", report);
-    }
+  }
 
+  private DatasetSummary store(
+      String datasetName, String fileName, Path original, Path canonical, ValidationReport report, String sha256,
+      UUID tenant, UUID user) throws IOException {
     Dataset dataset =
         datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user));
     int version =
         versions.findFirstByDatasetIdOrderByVersionDesc(dataset.getId()).map(v -> v.getVersion() + 1).orElse(1);
-    String key = ObjectKeys.datasetVersion(tenant, dataset.getId(), version) + TRAINING_FILE;
-    storage.put(key, file, "application/jsonl");
-    DatasetVersion saved;
+    String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), version);
+    String key = prefix + TRAINING_FILE;
+    String originalKey = prefix + originalFileName(fileName);
+    long size = Files.size(canonical);
+    storage.put(key, canonical, "application/jsonl");
     try {
-      saved =
+      storage.put(originalKey, original, "application/octet-stream");
+      DatasetVersion saved =
           transactions.execute(
               status -> {
                 datasets.save(dataset);
                 return versions.save(
                     new DatasetVersion(
-                        UUID.randomUUID(), dataset.getId(), version, fileName, key, report.rows(), size, sha256));
+                        UUID.randomUUID(), dataset.getId(), version, fileName, report.format(), key, report.rows(),
+                        size, sha256));
               });
+      return summary(dataset, saved);
     } catch (RuntimeException e) {
       storage.delete(key);
+      storage.delete(originalKey);
       throw e;
     }
-    return summary(dataset, saved);
+  }
+
+  /** The name the upload is kept under beside the canonical file: {@code original.<ext>}. */
+  static String originalFileName(String uploadedName) {
+    int dot = uploadedName.lastIndexOf('.');
+    String extension = dot < 0 ? "" : uploadedName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return extension.matches("[a-z0-9]{1,10}") ? ORIGINAL_FILE + "." + extension : ORIGINAL_FILE;
   }
 
   public List<DatasetSummary> list() {
@@ -158,6 +202,22 @@ public class DatasetService {
 
   private static DatasetRejected rejected(String reason) {
     return new DatasetRejected(reason, new ValidationReport(0, List.of(reason), 1));
+  }
+
+  private static Path tempFile() {
+    try {
+      return Files.createTempFile("tuneforge-dataset-", ".jsonl");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      file.toFile().deleteOnExit();
+    }
   }
 
   private static long size(Path file) {

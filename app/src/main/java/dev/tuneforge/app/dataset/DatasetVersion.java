@@ -7,7 +7,11 @@ import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
 
-/** One immutable version of a dataset: a validated chat JSONL object and its figures. */
+/**
+ * One immutable version of a dataset: a validated, canonical chat JSONL object (the original
+ * upload is kept beside it) and its figures. {@code format} is the upload's format;
+ * {@code sizeBytes} and {@code sha256} describe the canonical object.
+ */
 @Entity
 @Table(name = "dataset_version")
 public class DatasetVersion {
@@ -30,6 +34,7 @@ public class DatasetVersion {
       UUID datasetId,
       int version,
       String fileName,
+      DatasetFormat format,
       String objectKey,
       int rowCount,
       long sizeBytes,
@@ -38,7 +43,7 @@ public class DatasetVersion {
     this.datasetId = datasetId;
     this.version = version;
     this.fileName = fileName;
-    this.format = "chat-jsonl";
+    this.format = format.id();
     this.objectKey = objectKey;
     this.rowCount = rowCount;
     this.sizeBytes = sizeBytes;

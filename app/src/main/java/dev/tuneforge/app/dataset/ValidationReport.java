@@ -3,23 +3,36 @@ package dev.tuneforge.app.dataset;
 import java.util.List;
 
 /**
- * The outcome of validating a file: how many rows it has and its problems, each naming the line
- * and the reason. Only the first {@link ChatJsonlValidator#MAX_LISTED_PROBLEMS} are listed;
- * {@code problemCount} counts them all.
+ * The outcome of reading an upload: its format, how many rows were kept and its problems, each
+ * naming the line and the reason. Only the first {@link DatasetNormalizer#MAX_LISTED_PROBLEMS}
+ * are listed; {@code problemCount} counts them all. With "drop invalid rows" each row problem
+ * is a dropped row ({@code droppedRows}); problems of the file itself are never dropped.
  */
-public record ValidationReport(int rows, List<String> problems, int problemCount) {
+public record ValidationReport(
+    DatasetFormat format, int rows, List<String> problems, int problemCount, int droppedRows) {
 
+  public ValidationReport(int rows, List<String> problems, int problemCount) {
+    this(DatasetFormat.CHAT, rows, problems, problemCount, 0);
+  }
+
+  /** Whether the file has no problems at all. */
   public boolean valid() {
     return problemCount == 0;
   }
 
-  /** A one-paragraph summary for the UI. */
+  /** Whether the kept rows may be stored: some are left and every problem was a dropped row. */
+  public boolean accepted() {
+    return rows > 0 && problemCount == droppedRows;
+  }
+
+  /** A one-paragraph summary for the UI: the rows kept, or the problems. */
   public String summary() {
     if (valid()) {
       return rows + " valid rows";
     }
     String listed = String.join("\n", problems);
     int hidden = problemCount - problems.size();
-    return listed + (hidden > 0 ? "\n… and " + hidden + " more problems" : "");
+    String more = hidden > 0 ? "\n… and " + hidden + " more " + (accepted() ? "dropped rows" : "problems") : "";
+    return (accepted() ? rows + " rows kept; " + droppedRows + " dropped:\n" : "") + listed + more;
   }
 }

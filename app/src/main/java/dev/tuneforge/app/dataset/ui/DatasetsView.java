@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.ui;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -10,21 +11,25 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.UploadHandler;
+import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.DatasetUpload;
+import dev.tuneforge.app.dataset.ValidationReport;
 import jakarta.annotation.security.RolesAllowed;
 import java.nio.file.Files;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** Upload chat JSONL datasets, see the team's datasets and preview their rows. */
+/** Upload datasets (chat, prompt/completion, Alpaca or ShareGPT JSONL), see the team's datasets and preview their rows. */
 @Route("datasets")
 @PageTitle("Datasets · Tuneforge")
 @Menu(order = 1, title = "Datasets")
@@ -36,7 +41,10 @@ public class DatasetsView extends VerticalLayout {
   private final DatasetService datasets;
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
   private final TextField name = new TextField("Dataset name");
+  private final Select<DatasetFormat> format = new Select<>();
+  private final Checkbox dropInvalid = new Checkbox("Drop invalid rows");
   private final Div problems = new Div();
+  private final Div report = new Div();
   private final Upload upload;
 
   public DatasetsView(DatasetService datasets) {
@@ -47,6 +55,15 @@ public class DatasetsView extends VerticalLayout {
     name.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
     name.setHelperText("Uploading under an existing name adds a new version");
 
+    format.setId("dataset-format");
+    format.setLabel("Format");
+    format.setItems(DatasetFormat.values());
+    format.setItemLabelGenerator(f -> f == null ? "Detect" : f.label());
+    format.setEmptySelectionAllowed(true);
+    format.setEmptySelectionCaption("Detect");
+    dropInvalid.setId("drop-invalid");
+    dropInvalid.setTooltipText("Store the valid rows and list the others, instead of rejecting the file");
+
     upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
       try {
         store(metadata.fileName(), file.toPath());
@@ -55,12 +72,14 @@ public class DatasetsView extends VerticalLayout {
       }
     }));
     upload.setId("dataset-upload");
-    upload.setAcceptedFileTypes(".jsonl", "application/jsonl", "application/x-ndjson");
+    upload.setAcceptedFileTypes(".jsonl", ".ndjson", "application/jsonl", "application/x-ndjson");
     upload.setMaxFiles(1);
-    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop an OpenAI chat JSONL file here"));
+    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a JSONL file here"));
 
     problems.setId("upload-problems");
     problems.setVisible(false);
+    report.setId("upload-report");
+    report.setVisible(false);
 
     grid.setId("datasets-grid");
     grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
@@ -74,11 +93,13 @@ public class DatasetsView extends VerticalLayout {
     add(
         new H2("Datasets"),
         new Paragraph(
-            "Upload chat JSONL as OpenAI's fine-tuning API takes it: one {\"messages\": [...]} per line. "
+            "Upload JSONL in OpenAI chat ({\"messages\": [...]}), prompt/completion, Alpaca or ShareGPT "
+                + "layout; it is stored as OpenAI chat JSONL, with the original kept beside it. "
                 + "Every line is checked before anything is stored. Limit: "
                 + datasets.maxUploadBytes() / 1_048_576 + " MB."),
-        new HorizontalLayout(name, upload),
+        new HorizontalLayout(name, format, dropInvalid, upload),
         problems,
+        report,
         grid);
     setSizeFull();
     refresh();
@@ -89,10 +110,12 @@ public class DatasetsView extends VerticalLayout {
     UI ui = getUI().orElseThrow();
     String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
     try {
-      DatasetSummary saved = datasets.upload(chosen, fileName, file);
+      DatasetUpload stored = datasets.upload(chosen, fileName, file, format.getValue(), dropInvalid.getValue());
+      DatasetSummary saved = stored.dataset();
       ui.access(() -> {
         upload.clearFileList();
         problems.setVisible(false);
+        showDropped(stored.report());
         Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
             .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         refresh();
@@ -100,6 +123,7 @@ public class DatasetsView extends VerticalLayout {
     } catch (DatasetRejected rejected) {
       ui.access(() -> {
         upload.clearFileList();
+        report.setVisible(false);
         showProblems(rejected);
       });
     }
@@ -112,6 +136,14 @@ public class DatasetsView extends VerticalLayout {
         new Pre(rejected.report().summary()));
     problems.getStyle().set("color", "var(--lumo-error-text-color)");
     problems.setVisible(true);
+  }
+
+  private void showDropped(ValidationReport read) {
+    report.removeAll();
+    report.setVisible(read.droppedRows() > 0);
+    if (read.droppedRows() > 0) {
+      report.add(new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"), new Pre(read.summary()));
+    }
   }
 
   private void refresh() {

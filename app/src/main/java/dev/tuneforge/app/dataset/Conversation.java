@@ -1,0 +1,176 @@
+package dev.tuneforge.app.dataset;
+
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
+
+/**
+ * One row being read, reused from row to row so that validating a large file allocates little:
+ * message texts are copied into one growing char buffer and referred to by spans.
+ */
+final class Conversation {
+  static final byte NOT_OBJECT = -2;
+  static final byte NO_ROLE = -1;
+  static final byte SYSTEM = 0;
+  static final byte USER = 1;
+  static final byte ASSISTANT = 2;
+  static final byte OTHER_ROLE = 3;
+
+  /** A span for a key that is absent. */
+  static final long MISSING = -1;
+  /** A span for a key whose value is not a string. */
+  static final long NOT_TEXT = -2;
+
+  static final int NO_WEIGHT = -1;
+  static final int BAD_WEIGHT = 2;
+
+  private static final SerializableString[] ROLE_NAMES = {
+    new SerializedString("system"), new SerializedString("user"), new SerializedString("assistant")
+  };
+  private static final SerializableString MESSAGES = new SerializedString("messages");
+  private static final SerializableString ROLE = new SerializedString("role");
+  private static final SerializableString CONTENT = new SerializedString("content");
+  private static final SerializableString WEIGHT = new SerializedString("weight");
+
+  private char[] text = new char[1 << 14];
+  private int textLength;
+  private int size;
+  private byte[] roles = new byte[16];
+  private long[] contents = new long[16];
+  private int[] weights = new int[16];
+  private @Nullable String[] otherRoles = new String[16];
+  private @Nullable String[] weightTexts = new String[16];
+
+  void clear() {
+    textLength = 0;
+    size = 0;
+  }
+
+  /** Forgets the messages but keeps the text, for a key that is repeated within a row. */
+  void dropMessages() {
+    size = 0;
+  }
+
+  int size() {
+    return size;
+  }
+
+  byte role(int i) {
+    return roles[i];
+  }
+
+  @Nullable String otherRole(int i) {
+    return otherRoles[i];
+  }
+
+  long content(int i) {
+    return contents[i];
+  }
+
+  int weight(int i) {
+    return weights[i];
+  }
+
+  @Nullable String weightText(int i) {
+    return weightTexts[i];
+  }
+
+  void add(byte role, @Nullable String otherRole, long content, int weight, @Nullable String weightText) {
+    if (size == roles.length) {
+      int grown = size * 2;
+      roles = Arrays.copyOf(roles, grown);
+      contents = Arrays.copyOf(contents, grown);
+      weights = Arrays.copyOf(weights, grown);
+      otherRoles = Arrays.copyOf(otherRoles, grown);
+      weightTexts = Arrays.copyOf(weightTexts, grown);
+    }
+    roles[size] = role;
+    otherRoles[size] = otherRole;
+    contents[size] = content;
+    weights[size] = weight;
+    weightTexts[size] = weightText;
+    size++;
+  }
+
+  void add(byte role, long content) {
+    add(role, null, content, NO_WEIGHT, null);
+  }
+
+  /** Puts a message before all others. */
+  void prepend(byte role, long content) {
+    add(role, content);
+    int last = size - 1;
+    System.arraycopy(roles, 0, roles, 1, last);
+    System.arraycopy(contents, 0, contents, 1, last);
+    System.arraycopy(weights, 0, weights, 1, last);
+    System.arraycopy(otherRoles, 0, otherRoles, 1, last);
+    System.arraycopy(weightTexts, 0, weightTexts, 1, last);
+    roles[0] = role;
+    contents[0] = content;
+    weights[0] = NO_WEIGHT;
+    otherRoles[0] = null;
+    weightTexts[0] = null;
+  }
+
+  /** Copies the parser's current string value into the buffer and returns its span. */
+  long copyText(JsonParser p) {
+    return append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
+  }
+
+  /** A new span holding {@code first}, {@code separator} and {@code second} in a row. */
+  long concat(long first, String separator, long second) {
+    int start = textLength;
+    append(text, start(first), length(first));
+    append(separator.toCharArray(), 0, separator.length());
+    append(text, start(second), length(second));
+    return span(start, textLength - start);
+  }
+
+  static int length(long span) {
+    return (int) span;
+  }
+
+  private static int start(long span) {
+    return (int) (span >>> 32);
+  }
+
+  private static long span(int start, int length) {
+    return ((long) start << 32) | length;
+  }
+
+  private long append(char[] chars, int offset, int length) {
+    if (textLength + length > text.length) {
+      // When chars is the old buffer (concat), it still holds the text being copied.
+      text = Arrays.copyOf(text, Math.max(text.length * 2, textLength + length));
+    }
+    System.arraycopy(chars, offset, text, textLength, length);
+    long span = span(textLength, length);
+    textLength += length;
+    return span;
+  }
+
+  /** Writes the row as one canonical chat JSONL line; every message must be valid. */
+  void writeTo(JsonGenerator out) {
+    out.writeStartObject();
+    out.writeName(MESSAGES);
+    out.writeStartArray();
+    for (int i = 0; i < size; i++) {
+      out.writeStartObject();
+      out.writeName(ROLE);
+      out.writeString(ROLE_NAMES[roles[i]]);
+      out.writeName(CONTENT);
+      out.writeString(text, start(contents[i]), length(contents[i]));
+      if (weights[i] != NO_WEIGHT) {
+        out.writeName(WEIGHT);
+        out.writeNumber(weights[i]);
+      }
+      out.writeEndObject();
+    }
+    out.writeEndArray();
+    out.writeEndObject();
+    out.writeRaw('\n');
+  }
+}

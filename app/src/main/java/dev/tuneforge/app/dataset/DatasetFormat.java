@@ -1,0 +1,48 @@
+package dev.tuneforge.app.dataset;
+
+import java.util.Collection;
+
+/** The layouts an upload may come in; each is normalised to OpenAI chat JSONL. */
+public enum DatasetFormat {
+  CHAT("chat-jsonl", "Chat JSONL ({\"messages\": [...]})"),
+  PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL"),
+  ALPACA("alpaca-jsonl", "Alpaca JSONL (instruction, input, output)"),
+  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)");
+
+  private final String id;
+  private final String label;
+
+  DatasetFormat(String id, String label) {
+    this.id = id;
+    this.label = label;
+  }
+
+  /** The name stored on a {@link DatasetVersion}. */
+  public String id() {
+    return id;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /**
+   * The format whose keys the first row has. A row that names none of them, or is not JSON at
+   * all, counts as chat, so its problems are explained in the terms of the default format.
+   */
+  static DatasetFormat fromTopLevelKeys(Collection<String> keys) {
+    if (keys.contains("messages")) {
+      return CHAT;
+    }
+    if (keys.contains("conversations")) {
+      return SHAREGPT;
+    }
+    if (keys.contains("instruction") || keys.contains("output")) {
+      return ALPACA;
+    }
+    if (keys.contains("prompt") || keys.contains("completion")) {
+      return PROMPT_COMPLETION;
+    }
+    return CHAT;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.tuneforge.app.evaluation;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Whether the fine-tune beat its base model: overall and per-field deltas (tuned minus base)
+ * and the examples worth looking at. Both reports must cover the same examples in the same order.
+ */
+public record Comparison(EvaluationReport base, EvaluationReport tuned, Map<String, FieldDelta> fields,
+    List<ExamplePair> pairs) {
+  public Comparison {
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    pairs = List.copyOf(pairs);
+  }
+
+  public static Comparison of(EvaluationReport base, EvaluationReport tuned) {
+    if (base.size() != tuned.size()) {
+      throw new IllegalArgumentException("base has " + base.size() + " examples, tuned " + tuned.size());
+    }
+    List<ExamplePair> pairs = new ArrayList<>();
+    for (int i = 0; i < base.size(); i++) {
+      ExampleScore b = base.examples().get(i);
+      ExampleScore t = tuned.examples().get(i);
+      if (!b.example().expected().equals(t.example().expected())) {
+        throw new IllegalArgumentException("example " + i + " expects different answers in base and tuned");
+      }
+      pairs.add(new ExamplePair(i, b, t));
+    }
+    Set<String> paths = new LinkedHashSet<>(base.fields().keySet());
+    paths.addAll(tuned.fields().keySet());
+    Map<String, FieldDelta> fields = new LinkedHashMap<>();
+    for (String path : paths) {
+      fields.put(path, new FieldDelta(path, base.field(path), tuned.field(path)));
+    }
+    return new Comparison(base, tuned, fields, pairs);
+  }
+
+  public double microF1Delta() {
+    return tuned.micro().f1() - base.micro().f1();
+  }
+
+  public double jsonValidityRateDelta() {
+    return tuned.jsonValidityRate() - base.jsonValidityRate();
+  }
+
+  public double objectMatchRateDelta() {
+    return tuned.objectMatchRate() - base.objectMatchRate();
+  }
+
+  /** Examples whose field-level F1 is lower for the tuned model than for the base model. */
+  public List<ExamplePair> tunedWorse() {
+    return select(p -> p.tuned().counts().f1() < p.base().counts().f1());
+  }
+
+  /** Examples where the tuned model's field-level F1 is higher. */
+  public List<ExamplePair> tunedBetter() {
+    return select(p -> p.tuned().counts().f1() > p.base().counts().f1());
+  }
+
+  /** Examples neither model got right as a whole object. */
+  public List<ExamplePair> bothWrong() {
+    return select(p -> !p.base().objectMatch() && !p.tuned().objectMatch());
+  }
+
+  /** Examples where at least one of the two outputs is not valid JSON. */
+  public List<ExamplePair> invalidJson() {
+    return select(p -> !p.base().validJson() || !p.tuned().validJson());
+  }
+
+  private List<ExamplePair> select(Predicate<ExamplePair> test) {
+    return pairs.stream().filter(test).toList();
+  }
+}

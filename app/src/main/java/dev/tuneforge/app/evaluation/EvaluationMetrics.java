@@ -1,0 +1,72 @@
+package dev.tuneforge.app.evaluation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/**
+ * The evaluation feature's facade: scores a model's outputs against the expected answers and
+ * compares a tuned model with its base model. Stateless and thread-safe.
+ */
+@Service
+public class EvaluationMetrics {
+
+  /**
+   * @throws IllegalArgumentException when there are no examples or an expected answer is not a
+   *     JSON object (the dataset is wrong, not the model)
+   */
+  public EvaluationReport evaluate(List<EvaluationExample> examples) {
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("nothing to evaluate");
+    }
+    List<ExampleScore> scores = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i++) {
+      scores.add(score(i, examples.get(i)));
+    }
+    Map<String, FieldStats> fields = new LinkedHashMap<>();
+    FieldCounts micro = FieldCounts.ZERO;
+    for (ExampleScore score : scores) {
+      for (FieldOutcome outcome : score.fields()) {
+        fields.put(outcome.path(), fields.getOrDefault(outcome.path(), FieldStats.empty(outcome.path())).plus(outcome));
+      }
+      micro = micro.plus(score.counts());
+    }
+    return new EvaluationReport(scores, orderExpectedFirst(fields), micro);
+  }
+
+  public Comparison compare(EvaluationReport base, EvaluationReport tuned) {
+    return Comparison.of(base, tuned);
+  }
+
+  static ExampleScore score(int index, EvaluationExample example) {
+    ParsedOutput expected = JsonOutput.parse(example.expected());
+    if (!expected.valid()) {
+      throw new IllegalArgumentException(
+          "expected answer of example " + index + " (" + example.id() + ") is unusable: " + expected.problem());
+    }
+    ParsedOutput predicted = JsonOutput.parse(example.output());
+    Set<String> paths = new LinkedHashSet<>(expected.fields().keySet());
+    paths.addAll(predicted.fields().keySet());
+    List<FieldOutcome> outcomes = new ArrayList<>();
+    for (String path : paths) {
+      outcomes.add(FieldOutcome.of(path, expected.fields().get(path), predicted.fields().get(path)));
+    }
+    return new ExampleScore(index, example, predicted.valid(), outcomes,
+        RougeL.score(example.output(), example.expected()));
+  }
+
+  private static Map<String, FieldStats> orderExpectedFirst(Map<String, FieldStats> fields) {
+    Map<String, FieldStats> ordered = new LinkedHashMap<>();
+    fields.forEach((path, stats) -> {
+      if (stats.support() > 0) {
+        ordered.put(path, stats);
+      }
+    });
+    fields.forEach(ordered::putIfAbsent);
+    return ordered;
+  }
+}
