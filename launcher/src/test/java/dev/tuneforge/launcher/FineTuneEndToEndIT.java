@@ -9,6 +9,7 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
@@ -68,6 +69,7 @@ class FineTuneEndToEndIT {
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
   private static final int RANK = 8;
   private static final int MAX_STEPS = 30;
+  private static final long UPLOAD_LIMIT = 1 << 20;
   private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(8);
 
   private static Path dataDir;
@@ -85,7 +87,8 @@ class FineTuneEndToEndIT {
   static void startPlatform() throws IOException {
     dataDir = Files.createTempDirectory("tuneforge-e2e-");
     long started = System.nanoTime();
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir));
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir)
+        .withAppProperties(Map.of("tuneforge.datasets.max-upload-bytes", Long.toString(UPLOAD_LIMIT))));
     startupMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     System.out.println("Platform started in " + startupMillis + " ms at " + platform.baseUrl());
     app = platform.context();
@@ -155,6 +158,42 @@ class FineTuneEndToEndIT {
     assertThat(datasetOfA.rows()).isEqualTo(40);
     assertThat(datasetKeyOfA).startsWith(dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfA.tenantId()));
     assertThat(jobOfA.getStatus()).isIn(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void badUploadsAreRefusedWithTheLineAndReasonAndLeaveNothingBehind() throws IOException {
+    Path malformed = dataDir.resolve("malformed.jsonl");
+    Files.writeString(malformed,
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"}]}\n"
+            + "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}\n");
+    Path empty = Files.writeString(dataDir.resolve("empty.jsonl"), "");
+    Path tooLarge = dataDir.resolve("too-large.jsonl");
+    List<String> receipts = Files.readAllLines(sroieTrainingFile());
+    try (var out = Files.newBufferedWriter(tooLarge)) {
+      for (int i = 0; Files.size(tooLarge) <= UPLOAD_LIMIT; i++) {
+        out.write(receipts.get(i % receipts.size()));
+        out.newLine();
+        out.flush();
+      }
+    }
+    as(memberOfB, () -> {
+      DatasetService datasets = app.getBean(DatasetService.class);
+      assertThatThrownBy(() -> datasets.upload("broken", "malformed.jsonl", malformed))
+          .isInstanceOfSatisfying(DatasetRejected.class, e ->
+              assertThat(e.report().problems()).containsExactly("line 2: no assistant message to learn from"));
+      assertThatThrownBy(() -> datasets.upload("empty", "empty.jsonl", empty))
+          .isInstanceOfSatisfying(DatasetRejected.class, e ->
+              assertThat(e.report().problems().getFirst()).contains("empty"));
+      assertThatThrownBy(() -> datasets.upload("huge", "too-large.jsonl", tooLarge))
+          .isInstanceOfSatisfying(DatasetRejected.class, e ->
+              assertThat(e.getMessage()).contains("the limit is 1.0 MB"));
+      assertThat(datasets.list()).isEmpty();
+      return null;
+    });
+    assertThat(app.getBean(ObjectStorage.class).list(
+            dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfB.tenantId())))
+        .as("no object of a refused upload is left in storage")
+        .isEmpty();
   }
 
   @Test
