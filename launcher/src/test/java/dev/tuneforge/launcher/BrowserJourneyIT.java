@@ -91,6 +91,8 @@ class BrowserJourneyIT {
     assertThat(member.locator("#datasets-grid")).containsText("receipts");
     assertThat(member.locator("#datasets-grid")).containsText("60");
     assertThat(member.locator("#datasets-grid")).not().containsText("broken");
+    assertThat(member.locator("#upload-report #quality-keys-chart")).isVisible();
+    member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "datasets.png")).setFullPage(true));
 
     member.navigate(platform.baseUrl() + "/finetunes/new");
     assertThat(member.locator("#base-model input")).hasValue(Pattern.compile("tuneforge-demo-llama.*"));

@@ -115,6 +115,16 @@ final class Conversation {
     weightTexts[0] = null;
   }
 
+  /** The text of message {@code i}, which must have text content. */
+  String text(int i) {
+    return new String(text, start(contents[i]), length(contents[i]));
+  }
+
+  /** Gives message {@code i} new text (redaction); the old text stays in the buffer unused. */
+  void replaceText(int i, String replacement) {
+    contents[i] = append(replacement.toCharArray(), 0, replacement.length());
+  }
+
   /** Copies the parser's current string value into the buffer and returns its span. */
   long copyText(JsonParser p) {
     return append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());

@@ -33,14 +33,29 @@ public final class DatasetNormalizer {
 
   private final @Nullable DatasetFormat format;
   private final boolean dropInvalid;
+  private final QualityAnalyzer quality;
 
   /**
    * @param format the upload's format, or null to detect it from the first non-blank line
    * @param dropInvalid leave invalid rows out (and list them) instead of rejecting the file
    */
   public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid) {
+    this(format, dropInvalid, false);
+  }
+
+  /**
+   * @param redactPersonalData replace emails, phone numbers, card numbers and IBANs in the
+   *     canonical rows with {@code [EMAIL]}, {@code [PHONE]}, {@code [CARD]}, {@code [IBAN]}
+   */
+  public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData) {
     this.format = format;
     this.dropInvalid = dropInvalid;
+    this.quality = new QualityAnalyzer(redactPersonalData, QualityReport.DEFAULT_MAX_TOKENS);
+  }
+
+  /** The quality of the rows kept by the last {@link #normalize} (redacted ones as stored). */
+  public QualityReport quality() {
+    return quality.report();
   }
 
   /** Reads {@code input} to its end; writes valid rows to {@code canonical} when given. */
@@ -81,12 +96,14 @@ public final class DatasetNormalizer {
         }
         if (problem == null) {
           rows++;
+          quality.accept(row, lineNumber);
           if (out != null && (dropInvalid || problemCount == 0)) {
             row.writeTo(out);
           }
         } else {
           problemCount++;
           dropped += dropInvalid ? 1 : 0;
+          quality.dropped(problem);
           if (problems.size() < MAX_LISTED_PROBLEMS) {
             problems.add("line " + lineNumber + ": " + problem);
           }

@@ -71,15 +71,18 @@ public class DatasetService {
    * @throws DatasetRejected with every problem found, naming lines and reasons
    */
   public DatasetSummary upload(String name, String fileName, Path file) {
-    return upload(name, fileName, file, null, false).dataset();
+    return upload(name, fileName, file, null, false, false).dataset();
   }
 
   /**
    * Like {@link #upload(String, String, Path)}, in the given format (null: detect it) and, with
-   * {@code dropInvalid}, storing the valid rows and reporting the dropped ones.
+   * {@code dropInvalid}, storing the valid rows and reporting the dropped ones. With {@code
+   * redactPersonalData} the stored training file has personal data replaced by placeholders; the
+   * original is kept as uploaded.
    */
   public DatasetUpload upload(
-      String name, String fileName, Path file, @Nullable DatasetFormat format, boolean dropInvalid) {
+      String name, String fileName, Path file, @Nullable DatasetFormat format, boolean dropInvalid,
+      boolean redactPersonalData) {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     String datasetName = name.strip();
@@ -94,11 +97,14 @@ public class DatasetService {
     Path canonical = tempFile();
     try {
       ValidationReport report;
+      QualityReport quality;
       String sha256;
       try (InputStream in = Files.newInputStream(file);
           DigestOutputStream out =
               new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16), sha256())) {
-        report = new DatasetNormalizer(format, dropInvalid).normalize(in, out);
+        DatasetNormalizer normalizer = new DatasetNormalizer(format, dropInvalid, redactPersonalData);
+        report = normalizer.normalize(in, out);
+        quality = normalizer.quality();
         out.flush();
         sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
       }
@@ -108,7 +114,8 @@ public class DatasetService {
             : "The file has " + report.problemCount() + " problems";
         throw new DatasetRejected(reason, report);
       }
-      return new DatasetUpload(store(datasetName, fileName, file, canonical, report, sha256, tenant, user), report);
+      return new DatasetUpload(
+          store(datasetName, fileName, file, canonical, report, quality, sha256, tenant, user), report, quality);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -117,8 +124,8 @@ public class DatasetService {
   }
 
   private DatasetSummary store(
-      String datasetName, String fileName, Path original, Path canonical, ValidationReport report, String sha256,
-      UUID tenant, UUID user) throws IOException {
+      String datasetName, String fileName, Path original, Path canonical, ValidationReport report,
+      QualityReport quality, String sha256, UUID tenant, UUID user) throws IOException {
     Dataset dataset =
         datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user));
     int version =
@@ -137,7 +144,7 @@ public class DatasetService {
                 return versions.save(
                     new DatasetVersion(
                         UUID.randomUUID(), dataset.getId(), version, fileName, report.format(), key, report.rows(),
-                        size, sha256));
+                        size, sha256, QualityReports.toJson(quality)));
               });
       return summary(dataset, saved);
     } catch (RuntimeException e) {
@@ -169,6 +176,11 @@ public class DatasetService {
     return versions
         .findById(versionId)
         .flatMap(v -> datasets.findById(v.getDatasetId()).map(d -> summary(d, v)));
+  }
+
+  /** A version's quality report; empty for unknown ids and versions stored before reports existed. */
+  public Optional<QualityReport> quality(UUID versionId) {
+    return versions.findById(versionId).map(DatasetVersion::getQualityReport).map(QualityReports::fromJson);
   }
 
   /** The object key of a version's training file, for dispatch (any tenant in system context). */

@@ -6,11 +6,12 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One immutable version of a dataset: a validated, canonical chat JSONL object (the original
  * upload is kept beside it) and its figures. {@code format} is the upload's format;
- * {@code sizeBytes} and {@code sha256} describe the canonical object.
+ * {@code sizeBytes} and {@code sha256} describe the canonical object; {@code qualityReport} its rows.
  */
 @Entity
 @Table(name = "dataset_version")
@@ -26,6 +27,7 @@ public class DatasetVersion {
   private long sizeBytes;
   private String sha256;
   private Instant createdAt;
+  private @Nullable String qualityReport;
 
   protected DatasetVersion() {}
 
@@ -38,7 +40,8 @@ public class DatasetVersion {
       String objectKey,
       int rowCount,
       long sizeBytes,
-      String sha256) {
+      String sha256,
+      @Nullable String qualityReport) {
     this.id = id;
     this.datasetId = datasetId;
     this.version = version;
@@ -49,6 +52,7 @@ public class DatasetVersion {
     this.sizeBytes = sizeBytes;
     this.sha256 = sha256;
     this.createdAt = Instant.now();
+    this.qualityReport = qualityReport;
   }
 
   public UUID getId() {
@@ -93,5 +97,10 @@ public class DatasetVersion {
 
   public Instant getCreatedAt() {
     return createdAt;
+  }
+
+  /** The {@link QualityReport} as JSON; null for versions stored before reports existed. */
+  public @Nullable String getQualityReport() {
+    return qualityReport;
   }
 }

@@ -7,7 +7,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 
-/** The first rows of a dataset version, as stored. */
+/** A dataset version's quality report (when it has one) and its first rows, as stored. */
 class DatasetPreviewDialog extends Dialog {
   private static final int ROWS = 20;
 
@@ -22,6 +22,7 @@ class DatasetPreviewDialog extends Dialog {
       pre.getStyle().set("white-space", "pre-wrap").set("font-size", "var(--lumo-font-size-xs)");
       rows.add(pre);
     }
+    datasets.quality(dataset.versionId()).ifPresent(q -> add(new QualityReportView(q)));
     add(rows);
     getFooter().add(new Button("Close", e -> close()));
   }

@@ -43,6 +43,7 @@ public class DatasetsView extends VerticalLayout {
   private final TextField name = new TextField("Dataset name");
   private final Select<DatasetFormat> format = new Select<>();
   private final Checkbox dropInvalid = new Checkbox("Drop invalid rows");
+  private final Checkbox redact = new Checkbox("Redact personal data");
   private final Div problems = new Div();
   private final Div report = new Div();
   private final Upload upload;
@@ -63,6 +64,9 @@ public class DatasetsView extends VerticalLayout {
     format.setEmptySelectionCaption("Detect");
     dropInvalid.setId("drop-invalid");
     dropInvalid.setTooltipText("Store the valid rows and list the others, instead of rejecting the file");
+    redact.setId("redact-personal-data");
+    redact.setTooltipText("Replace emails, phone numbers, card numbers and IBANs with [EMAIL], [PHONE], [CARD], [IBAN] "
+        + "in the training file; the original is kept as uploaded");
 
     upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
       try {
@@ -97,7 +101,7 @@ public class DatasetsView extends VerticalLayout {
                 + "layout; it is stored as OpenAI chat JSONL, with the original kept beside it. "
                 + "Every line is checked before anything is stored. Limit: "
                 + datasets.maxUploadBytes() / 1_048_576 + " MB."),
-        new HorizontalLayout(name, format, dropInvalid, upload),
+        new HorizontalLayout(name, format, dropInvalid, redact, upload),
         problems,
         report,
         grid);
@@ -110,12 +114,13 @@ public class DatasetsView extends VerticalLayout {
     UI ui = getUI().orElseThrow();
     String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
     try {
-      DatasetUpload stored = datasets.upload(chosen, fileName, file, format.getValue(), dropInvalid.getValue());
+      DatasetUpload stored = datasets.upload(
+          chosen, fileName, file, format.getValue(), dropInvalid.getValue(), redact.getValue());
       DatasetSummary saved = stored.dataset();
       ui.access(() -> {
         upload.clearFileList();
         problems.setVisible(false);
-        showDropped(stored.report());
+        showDropped(stored);
         Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
             .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         refresh();
@@ -138,12 +143,14 @@ public class DatasetsView extends VerticalLayout {
     problems.setVisible(true);
   }
 
-  private void showDropped(ValidationReport read) {
+  private void showDropped(DatasetUpload stored) {
+    ValidationReport read = stored.report();
     report.removeAll();
-    report.setVisible(read.droppedRows() > 0);
+    report.setVisible(true);
     if (read.droppedRows() > 0) {
       report.add(new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"), new Pre(read.summary()));
     }
+    report.add(new QualityReportView(stored.quality()));
   }
 
   private void refresh() {
