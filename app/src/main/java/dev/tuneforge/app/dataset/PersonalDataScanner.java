@@ -51,10 +51,18 @@ final class PersonalDataScanner {
     if (result.indexOf('@') >= 0) {
       result = apply(EMAIL, Kind.EMAIL, result, found, m -> true);
     }
+    // Each regex runs only where a match is possible at all: a run of the characters it is made of
+    // holding enough digits (or symbols). A cheap scan of the text decides; most text has no such run.
     if (digits(result) >= 8) {
-      result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
-      result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
-      result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
+      if (hasRun(result, PersonalDataScanner::ibanChar, c -> c != ' ', 15)) {
+        result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
+      }
+      if (hasRun(result, c -> isDigit(c) || c == ' ' || c == '-', PersonalDataScanner::isDigit, 13)) {
+        result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
+      }
+      if (hasRun(result, c -> isDigit(c) || " .-()+".indexOf(c) >= 0, PersonalDataScanner::isDigit, 9)) {
+        result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
+      }
     }
     return redact ? result : text;
   }
@@ -110,6 +118,32 @@ final class PersonalDataScanner {
   private static boolean phoneLike(String candidate) {
     long digits = candidate.chars().filter(Character::isDigit).count();
     return digits >= 9 && digits <= 15;
+  }
+
+  private interface CharTest {
+    boolean test(char c);
+  }
+
+  /** Whether {@code text} has a run of {@code member} characters with at least {@code min} {@code counted} ones. */
+  private static boolean hasRun(String text, CharTest member, CharTest counted, int min) {
+    int count = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!member.test(c)) {
+        count = 0;
+      } else if (counted.test(c) && ++count >= min) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean ibanChar(char c) {
+    return (c >= 'A' && c <= 'Z') || isDigit(c) || c == ' ';
   }
 
   private static int digits(String text) {

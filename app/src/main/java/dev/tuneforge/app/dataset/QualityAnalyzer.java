@@ -40,6 +40,7 @@ final class QualityAnalyzer {
   private final Map<PersonalDataScanner.Kind, List<Integer>> personalLines =
       new EnumMap<>(PersonalDataScanner.Kind.class);
   private final List<Long> shingles = new ArrayList<>();
+  private long[] wordHashes = new long[256];
   private int rows;
   private int exact;
   private int near;
@@ -143,26 +144,44 @@ final class QualityAnalyzer {
     }
   }
 
-  /** Word 5-shingles of the row's text, lower-cased; a text of fewer words is one shingle. */
+  /**
+   * Word 5-shingles of the row's text, lower-cased; a text of fewer words is one shingle. Words are
+   * runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), hashed as they are read: no split, no substrings.
+   */
   private void shingle(String text) {
-    String[] words = text.toLowerCase(java.util.Locale.ROOT).split("\\W+");
-    List<String> kept = new ArrayList<>(words.length);
-    for (String w : words) {
-      if (!w.isEmpty()) {
-        kept.add(w);
+    int count = 0;
+    long word = 0;
+    boolean inWord = false;
+    for (int i = 0; i <= text.length(); i++) {
+      char c = i < text.length() ? text.charAt(i) : ' ';
+      if (isWordChar(c)) {
+        char lower = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        word = inWord ? (word ^ lower) * 0x100000001b3L : (0xcbf29ce484222325L ^ lower) * 0x100000001b3L;
+        inWord = true;
+      } else if (inWord) {
+        if (count == wordHashes.length) {
+          wordHashes = java.util.Arrays.copyOf(wordHashes, count * 2);
+        }
+        wordHashes[count++] = word;
+        inWord = false;
       }
     }
-    if (kept.isEmpty()) {
+    if (count == 0) {
       return;
     }
-    int count = Math.max(1, kept.size() - SHINGLE + 1);
-    for (int s = 0; s < count; s++) {
+    int shingleCount = Math.max(1, count - SHINGLE + 1);
+    for (int s = 0; s < shingleCount; s++) {
       long h = 0xcbf29ce484222325L;
-      for (int w = s; w < Math.min(kept.size(), s + SHINGLE); w++) {
-        h = hash(h * 31 + 1, kept.get(w));
+      for (int w = s; w < Math.min(count, s + SHINGLE); w++) {
+        h = (h * 31 + 1) ^ wordHashes[w];
+        h *= 0x100000001b3L;
       }
       shingles.add(mix(h));
     }
+  }
+
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   private long simHash() {
