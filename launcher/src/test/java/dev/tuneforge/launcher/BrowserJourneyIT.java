@@ -130,14 +130,7 @@ class BrowserJourneyIT {
   }
 
   private static Path sroieSubset(int rows) throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("shared/datasets/sroie"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("shared/datasets/sroie not found above " + Path.of("").toAbsolutePath());
-    }
-    List<String> lines = Files.readAllLines(dir.resolve("shared/datasets/sroie/train.jsonl")).subList(0, rows);
+    List<String> lines = Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, rows);
     Path subset = data.resolve("sroie-train.jsonl");
     Files.write(subset, lines);
     return subset;

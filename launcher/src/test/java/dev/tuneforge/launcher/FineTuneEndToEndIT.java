@@ -1,5 +1,9 @@
 package dev.tuneforge.launcher;
 
+import static dev.tuneforge.launcher.PlatformTestSupport.as;
+import static dev.tuneforge.launcher.PlatformTestSupport.principal;
+import static dev.tuneforge.launcher.PlatformTestSupport.sroieTrainingFile;
+import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -93,7 +97,7 @@ class FineTuneEndToEndIT {
     System.out.println("Platform started in " + startupMillis + " ms at " + platform.baseUrl());
     app = platform.context();
 
-    SignedInUser admin = principal(platform.adminUsername());
+    SignedInUser admin = principal(app, platform.adminUsername());
     Tenant tenantA = as(admin, () -> app.getBean(TenantService.class).create("Receipts Inc " + suffix()));
     Tenant tenantB = as(admin, () -> app.getBean(TenantService.class).create("Other Corp " + suffix()));
     memberOfA = member(admin, tenantA, "alice-" + suffix());
@@ -123,7 +127,8 @@ class FineTuneEndToEndIT {
             // from the right, so at 256 most answers (the only trained tokens) would be cut off.
             1024,
             42,
-            MAX_STEPS);
+            MAX_STEPS,
+            FineTuneRequest.DEFAULT_CHECKPOINT_EVERY);
     jobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(request));
   }
 
@@ -407,37 +412,7 @@ class FineTuneEndToEndIT {
 
   private static SignedInUser member(SignedInUser admin, Tenant tenant, String username) {
     as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
-    return principal(username);
+    return principal(app, username);
   }
 
-  private static SignedInUser principal(String username) {
-    return (SignedInUser) app.getBean(AccountService.class).loadUserByUsername(username);
-  }
-
-  /** Runs {@code work} signed in as {@code user}, as a request of theirs would. */
-  private static <T> T as(SignedInUser user, Supplier<T> work) {
-    SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
-    SecurityContextHolder.setContext(context);
-    try {
-      return work.get();
-    } finally {
-      SecurityContextHolder.clearContext();
-    }
-  }
-
-  private static String suffix() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** {@code shared/datasets/sroie/train.jsonl} in the nearest folder above this one that has it. */
-  private static Path sroieTrainingFile() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/datasets/sroie/train.jsonl");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return fail("No shared/datasets/sroie/train.jsonl in " + Path.of("").toAbsolutePath() + " or any folder above it");
-  }
 }

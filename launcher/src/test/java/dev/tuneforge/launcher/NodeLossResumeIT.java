@@ -1,5 +1,9 @@
 package dev.tuneforge.launcher;
 
+import static dev.tuneforge.launcher.PlatformTestSupport.as;
+import static dev.tuneforge.launcher.PlatformTestSupport.principal;
+import static dev.tuneforge.launcher.PlatformTestSupport.sroieTrainingFile;
+import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -84,11 +88,11 @@ class NodeLossResumeIT {
         "tuneforge.nodes.lease-duration", "12s",
         "tuneforge.nodes.heartbeat-timeout", "12s")));
     app = platform.context();
-    SignedInUser admin = principal(platform.adminUsername());
+    SignedInUser admin = principal(app, platform.adminUsername());
     Tenant tenant = as(admin, () -> app.getBean(TenantService.class).create("Resume Ltd " + suffix()));
     String username = "carol-" + suffix();
     as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
-    member = principal(username);
+    member = principal(app, username);
 
     Path subset = dataDir.resolve("sroie-first-40.jsonl");
     try (Stream<String> lines = Files.lines(sroieTrainingFile())) {
@@ -219,36 +223,5 @@ class NodeLossResumeIT {
     } catch (IOException e) {
       return "(no " + file + ")";
     }
-  }
-
-  private SignedInUser principal(String username) {
-    return (SignedInUser) app.getBean(AccountService.class).loadUserByUsername(username);
-  }
-
-  /** Runs {@code work} signed in as {@code user}, as a request of theirs would. */
-  private static <T> T as(SignedInUser user, Supplier<T> work) {
-    SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
-    SecurityContextHolder.setContext(context);
-    try {
-      return work.get();
-    } finally {
-      SecurityContextHolder.clearContext();
-    }
-  }
-
-  private static String suffix() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** {@code shared/datasets/sroie/train.jsonl} in the nearest folder above this one that has it. */
-  private static Path sroieTrainingFile() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/datasets/sroie/train.jsonl");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return fail("No shared/datasets/sroie/train.jsonl in " + Path.of("").toAbsolutePath() + " or any folder above it");
   }
 }

@@ -28,28 +28,12 @@ public record FineTuneRequest(
   public static final List<String> PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-  /** Settings with the default checkpoint cadence. */
-  public FineTuneRequest(
-      UUID baseModelId,
-      UUID datasetVersionId,
-      int loraR,
-      double loraAlpha,
-      double loraDropout,
-      List<String> targetModules,
-      int epochs,
-      double learningRate,
-      int batchSize,
-      int maxSequenceLength,
-      long seed,
-      int maxSteps) {
-    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate, batchSize,
-        maxSequenceLength, seed, maxSteps, DEFAULT_CHECKPOINT_EVERY);
-  }
 
   /** Sensible LoRA defaults for small models. */
   public static FineTuneRequest defaults(UUID baseModelId, UUID datasetVersionId) {
     return new FineTuneRequest(
-        baseModelId, datasetVersionId, 8, 16, 0.05, List.of("q_proj", "v_proj"), 1, 2e-4, 4, 512, 42, 0);
+        baseModelId, datasetVersionId, 8, 16, 0.05, List.of("q_proj", "v_proj"), 1, 2e-4, 4, 512, 42, 0,
+        DEFAULT_CHECKPOINT_EVERY);
   }
 
   /** The first problem with these settings, or null. */

@@ -1,5 +1,7 @@
 package dev.tuneforge.node.generate;
 
+import dev.tuneforge.node.model.AttentionOps;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -67,13 +69,13 @@ final class CachedDecoder {
     for (int i = 0; i < weights.layers().size(); i++) {
       InferenceWeights.Layer layer = weights.layers().get(i);
       NDArray x = rmsNorm(hidden, layer.inputNorm(), scalars);
-      NDArray q = heads(project(layer, "q_proj", x, scalars), batchSize, count, heads, headDim);
-      NDArray k = heads(project(layer, "k_proj", x, scalars), batchSize, count, kvHeads, headDim);
-      NDArray v = heads(project(layer, "v_proj", x, scalars), batchSize, count, kvHeads, headDim);
-      NDArray[] cached = cache.append(i, rotate(k, rotary), v);
-      NDArray keys = repeatKv(cached[0], heads / kvHeads);
-      NDArray values = repeatKv(cached[1], heads / kvHeads);
-      NDArray scores = rotate(q, rotary).matMul(keys.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
+      NDArray q = AttentionOps.heads(project(layer, "q_proj", x, scalars), batchSize, count, heads, headDim);
+      NDArray k = AttentionOps.heads(project(layer, "k_proj", x, scalars), batchSize, count, kvHeads, headDim);
+      NDArray v = AttentionOps.heads(project(layer, "v_proj", x, scalars), batchSize, count, kvHeads, headDim);
+      NDArray[] cached = cache.append(i, AttentionOps.rotate(k, rotary), v);
+      NDArray keys = AttentionOps.repeatKv(cached[0], heads / kvHeads);
+      NDArray values = AttentionOps.repeatKv(cached[1], heads / kvHeads);
+      NDArray scores = AttentionOps.rotate(q, rotary).matMul(keys.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
       NDArray attended =
           scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(batchSize, count, (long) heads * headDim);
       hidden = hidden.add(project(layer, "o_proj", attended, scalars));
@@ -149,23 +151,4 @@ final class CachedDecoder {
     return new NDArray[] {step.create(cos, shape), step.create(sin, shape)};
   }
 
-  private static NDArray heads(NDArray x, int batchSize, int length, int heads, int headDim) {
-    return x.reshape(batchSize, length, heads, headDim).transpose(0, 2, 1, 3);
-  }
-
-  private static NDArray repeatKv(NDArray x, int groups) {
-    if (groups == 1) {
-      return x;
-    }
-    Shape shape = x.getShape();
-    return x.expandDims(2)
-        .broadcast(shape.get(0), shape.get(1), groups, shape.get(2), shape.get(3))
-        .reshape(shape.get(0), shape.get(1) * groups, shape.get(2), shape.get(3));
-  }
-
-  private static NDArray rotate(NDArray x, NDArray[] rotary) {
-    NDList halves = x.split(2, 3);
-    NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
-    return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
-  }
 }

@@ -180,14 +180,14 @@ public final class LlamaModel implements AutoCloseable {
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);
       NDArray x = rmsNorm(hidden, norms.get(i)[0], scalars);
-      NDArray q = heads(layer.get("q_proj").forward(x, scalars, training), batchSize, length, heads, headDim);
-      NDArray k = heads(layer.get("k_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
-      NDArray v = heads(layer.get("v_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
+      NDArray q = AttentionOps.heads(layer.get("q_proj").forward(x, scalars, training), batchSize, length, heads, headDim);
+      NDArray k = AttentionOps.heads(layer.get("k_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
+      NDArray v = AttentionOps.heads(layer.get("v_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
       // Scaling q (head_dim wide) rather than the scores (length wide) saves a pass over
       // [batch, heads, length, length] forward and backward.
-      q = rotate(q, rotary).mul(attentionScale);
-      k = repeatKv(rotate(k, rotary), heads / kvHeads);
-      v = repeatKv(v, heads / kvHeads);
+      q = AttentionOps.rotate(q, rotary).mul(attentionScale);
+      k = AttentionOps.repeatKv(AttentionOps.rotate(k, rotary), heads / kvHeads);
+      v = AttentionOps.repeatKv(v, heads / kvHeads);
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask);
       NDArray attended =
           scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batchSize, length, (long) heads * headDim);
@@ -203,27 +203,6 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray rmsNorm(NDArray x, NDArray weight, StepScalars scalars) {
     NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(scalars.of(config.rmsNormEps())).sqrt();
     return x.div(rms).mul(weight);
-  }
-
-  private static NDArray heads(NDArray x, int batchSize, int length, int heads, int headDim) {
-    return x.reshape(batchSize, length, heads, headDim).transpose(0, 2, 1, 3);
-  }
-
-  /** Hugging Face's repeat_kv: query head h reads key/value head h / groups. */
-  private static NDArray repeatKv(NDArray x, int groups) {
-    if (groups == 1) {
-      return x;
-    }
-    Shape shape = x.getShape();
-    return x.expandDims(2)
-        .broadcast(shape.get(0), shape.get(1), groups, shape.get(2), shape.get(3))
-        .reshape(shape.get(0), shape.get(1) * groups, shape.get(2), shape.get(3));
-  }
-
-  private static NDArray rotate(NDArray x, NDArray[] rotary) {
-    NDList halves = x.split(2, 3);
-    NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
-    return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
   }
 
   private boolean hasBias(String projection) {

@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Right-pads examples to the longest of their batch, as Hugging Face's collators do. */
-final class Batches {
+public final class Batches {
 
   private Batches() {}
 
-  static TokenBatch collate(List<EncodedExample> examples, long padId) {
+  public static TokenBatch collate(List<EncodedExample> examples, long padId) {
     int length = examples.stream().mapToInt(EncodedExample::length).max().orElseThrow();
     int size = examples.size();
     long[] ids = new long[size * length];

@@ -1,5 +1,7 @@
 package dev.tuneforge.node.bench;
 
+import dev.tuneforge.node.train.Batches;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -162,7 +164,7 @@ public final class LearningBenchmark {
     long tokens = 0;
     try (NDManager root = NDManager.newBaseManager()) {
       for (int from = 0; from < examples.size(); from += batchSize) {
-        TokenBatch batch = collate(examples.subList(from, Math.min(from + batchSize, examples.size())), padId);
+        TokenBatch batch = Batches.collate(examples.subList(from, Math.min(from + batchSize, examples.size())), padId);
         try (NDManager scope = root.newSubManager()) {
           weighted += model.loss(scope, batch, false).getFloat() * (double) batch.trainableTokens();
           tokens += batch.trainableTokens();
@@ -203,22 +205,6 @@ public final class LearningBenchmark {
     return loss / tokens;
   }
 
-  private static TokenBatch collate(List<EncodedExample> examples, long padId) {
-    int length = examples.stream().mapToInt(EncodedExample::length).max().orElseThrow();
-    int size = examples.size();
-    long[] ids = new long[size * length];
-    long[] mask = new long[size * length];
-    long[] labels = new long[size * length];
-    Arrays.fill(ids, padId);
-    Arrays.fill(labels, TokenBatch.IGNORE);
-    for (int b = 0; b < size; b++) {
-      EncodedExample example = examples.get(b);
-      System.arraycopy(example.inputIds(), 0, ids, b * length, example.length());
-      System.arraycopy(example.labels(), 0, labels, b * length, example.length());
-      Arrays.fill(mask, b * length, b * length + example.length(), 1L);
-    }
-    return new TokenBatch(size, length, ids, mask, labels);
-  }
 
   /** Overwrites the model's LoRA matrices with a PEFT adapter's, outside any gradient collector. */
   private static void loadAdapter(LlamaModel model, Path adapter) throws IOException {
