@@ -16,6 +16,13 @@ import org.jspecify.annotations.Nullable;
  *       do not improve on the best; 0 never stops early.
  *   <li>{@code weightDecay} (0.0): AdamW's decoupled weight decay.
  *   <li>{@code maxGradNorm} (1.0): gradients are clipped to this global norm.
+ *   <li>{@code evaluationExamples} (100): after training, how many examples of the evaluation
+ *       set (the lease's {@code data/evaluation.jsonl}, else {@code data/validation.jsonl}) the
+ *       base and the tuned model generate for; 0 skips the evaluation.
+ *   <li>{@code evaluationMaxNewTokens} (256): greedy decoding stops at EOS or after this many
+ *       tokens, in the evaluation and in the samples.
+ *   <li>{@code samplesPerValidation} (1): each time the validation loss is measured, the tuned
+ *       model so far also answers this many validation prompts, sent as {@code sample} events.
  * </ul>
  */
 public record TrainingOptions(
@@ -26,9 +33,27 @@ public record TrainingOptions(
     @Nullable Integer validationEvery,
     @Nullable Integer earlyStoppingPatience,
     @Nullable Double weightDecay,
-    @Nullable Double maxGradNorm) {
+    @Nullable Double maxGradNorm,
+    @Nullable Integer evaluationExamples,
+    @Nullable Integer evaluationMaxNewTokens,
+    @Nullable Integer samplesPerValidation) {
 
-  public static final TrainingOptions DEFAULTS = new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0);
+  public static final TrainingOptions DEFAULTS =
+      new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1);
+
+  /** Only the first eight options; the evaluation ones take their defaults. */
+  public TrainingOptions(
+      @Nullable Integer checkpointEvery,
+      @Nullable String schedule,
+      @Nullable Double warmupRatio,
+      @Nullable Integer gradientAccumulation,
+      @Nullable Integer validationEvery,
+      @Nullable Integer earlyStoppingPatience,
+      @Nullable Double weightDecay,
+      @Nullable Double maxGradNorm) {
+    this(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery, earlyStoppingPatience,
+        weightDecay, maxGradNorm, null, null, null);
+  }
 
   /** These options with every missing one set to its default. */
   public TrainingOptions withDefaults() {
@@ -40,7 +65,10 @@ public record TrainingOptions(
         or(validationEvery, DEFAULTS.validationEvery),
         or(earlyStoppingPatience, DEFAULTS.earlyStoppingPatience),
         or(weightDecay, DEFAULTS.weightDecay),
-        or(maxGradNorm, DEFAULTS.maxGradNorm));
+        or(maxGradNorm, DEFAULTS.maxGradNorm),
+        or(evaluationExamples, DEFAULTS.evaluationExamples),
+        or(evaluationMaxNewTokens, DEFAULTS.evaluationMaxNewTokens),
+        or(samplesPerValidation, DEFAULTS.samplesPerValidation));
   }
 
   private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {

@@ -75,6 +75,41 @@ class ProtocolExamplesTest {
   }
 
   @Test
+  void stopAtCheckpointAndItsResult() throws IOException {
+    HeartbeatReply reply = read("heartbeat-reply-stop.json", HeartbeatReply.class);
+    assertThat(reply.cancelCurrentJob()).isFalse();
+    assertThat(reply.stopCurrentJob()).contains("budget");
+    assertThat(read("heartbeat-reply.json", HeartbeatReply.class).stopCurrentJob()).isNull();
+    JobResult stopped = read("result-stopped.json", JobResult.class);
+    assertThat(stopped).isEqualTo(JobResult.stopped(reply.stopCurrentJob(), 40, 81_920));
+  }
+
+  @Test
+  void evaluationFilesReadIntoTheirRecords() throws IOException {
+    EvaluationSummary summary = read("evaluation-summary.json", EvaluationSummary.class);
+    assertThat(summary.tuned().loss()).isLessThan(summary.base().loss());
+    assertThat(summary.error()).isNull();
+    String line;
+    try (InputStream in = ProtocolExamplesTest.class.getResourceAsStream("/examples/evaluation-generations.jsonl")) {
+      line = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+    EvaluationExample example = JSON.readValue(line, EvaluationExample.class);
+    assertThat(example.prompt()).extracting(PromptMessage::role).containsExactly("system", "user");
+    assertThat(example.expected()).startsWith("{\"company\"");
+    assertThat(example.tunedStop()).isEqualTo("eos");
+    assertThat(JSON.readValue(JSON.writeValueAsString(example), EvaluationExample.class)).isEqualTo(example);
+  }
+
+  @Test
+  void evaluationOptionsDefaultAndTheShortConstructorKeepsThem() {
+    TrainingOptions resolved = new TrainingOptions(5, null, null, null, null, null, null, null).withDefaults();
+    assertThat(resolved.evaluationExamples()).isEqualTo(100);
+    assertThat(resolved.evaluationMaxNewTokens()).isEqualTo(256);
+    assertThat(resolved.samplesPerValidation()).isEqualTo(1);
+    assertThat(resolved.checkpointEvery()).isEqualTo(5);
+  }
+
+  @Test
   void jobPathsAreFilledIn() {
     assertThat(NodeApi.forJob(NodeApi.EVENTS, "abc")).isEqualTo("/api/node/v1/jobs/abc/events");
     assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, "abc", 40)).isEqualTo("/api/node/v1/jobs/abc/checkpoints/40");

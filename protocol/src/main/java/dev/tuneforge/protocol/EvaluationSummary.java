@@ -1,0 +1,20 @@
+package dev.tuneforge.protocol;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code evaluation/summary.json}, written by the node after training when the lease asked for an
+ * evaluation: how many examples were generated for, the decoding settings, the teacher-forced
+ * {@link TokenScores} of both models, and the wall-clock seconds and tokens the evaluation took
+ * (metered apart from training). {@code error} is set, and the scores may be null, when the
+ * evaluation could not run; the adapter is still good.
+ */
+public record EvaluationSummary(
+    int examples,
+    String decoding,
+    int maxNewTokens,
+    @Nullable TokenScores base,
+    @Nullable TokenScores tuned,
+    double seconds,
+    long generatedTokens,
+    @Nullable String error) {}
