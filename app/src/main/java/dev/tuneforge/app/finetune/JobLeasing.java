@@ -142,9 +142,12 @@ public class JobLeasing {
     });
   }
 
-  /** Ends the node's job as it reports; a cancelled job stays cancelled. */
+  /**
+   * Ends the node's job as it reports; a cancelled job stays cancelled. Publishes {@link
+   * FineTuneFinished} once the outcome is stored.
+   */
   public boolean complete(UUID nodeId, UUID jobId, JobResult result) {
-    return change(jobId, job -> {
+    boolean completed = change(jobId, job -> {
       if (!nodeId.equals(job.getNodeId())) {
         return null;
       }
@@ -160,6 +163,11 @@ public class JobLeasing {
       job.finish(JobStatus.FAILED, reason);
       return "Failed: " + reason;
     });
+    if (completed) {
+      system(() -> jobs.findById(jobId)).ifPresent(job ->
+          publisher.publishEvent(new FineTuneFinished(job.getTenantId(), jobId, job.getStatus())));
+    }
+    return completed;
   }
 
   /** Jobs whose node stopped renewing go back to the queue. */

@@ -1,0 +1,6 @@
+package dev.tuneforge.app.finetune;
+
+import java.util.UUID;
+
+/** A job reached its node's final word ({@code succeeded}, {@code failed}, ...). Published after commit. */
+public record FineTuneFinished(UUID tenantId, UUID jobId, JobStatus status) {}
