@@ -37,6 +37,8 @@ public class FineTuneJob {
   private long seed;
   private int maxSteps;
   private int checkpointEvery;
+  private @Nullable UUID evaluationDatasetVersionId;
+  private int evaluationExamples;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -70,6 +72,8 @@ public class FineTuneJob {
     this.seed = request.seed();
     this.maxSteps = request.maxSteps();
     this.checkpointEvery = request.checkpointEvery();
+    this.evaluationDatasetVersionId = request.evaluationDatasetVersionId();
+    this.evaluationExamples = request.evaluationExamples();
     this.createdAt = Instant.now();
   }
 
@@ -205,6 +209,16 @@ public class FineTuneJob {
 
   public int getCheckpointEvery() {
     return checkpointEvery;
+  }
+
+  /** A held-out dataset version to evaluate on; null: the training dataset's validation split. */
+  public @Nullable UUID getEvaluationDatasetVersionId() {
+    return evaluationDatasetVersionId;
+  }
+
+  /** How many examples the base and tuned models answer after training; 0: no evaluation. */
+  public int getEvaluationExamples() {
+    return evaluationExamples;
   }
 
   /** The step of the last checkpoint in storage, or null while there is none. */

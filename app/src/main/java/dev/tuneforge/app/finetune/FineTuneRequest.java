@@ -3,10 +3,14 @@ package dev.tuneforge.app.finetune;
 import dev.tuneforge.protocol.TrainingOptions;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a user chooses on the new fine-tune form. {@code checkpointEvery} is the number of steps
  * between checkpoints (0: only at the end); a job that loses its node resumes from the last one.
+ * After training, the base and the tuned model answer up to {@code evaluationExamples} prompts
+ * (0: no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's
+ * validation split when that is null.
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -21,7 +25,20 @@ public record FineTuneRequest(
     int maxSequenceLength,
     long seed,
     int maxSteps,
-    int checkpointEvery) {
+    int checkpointEvery,
+    @Nullable UUID evaluationDatasetVersionId,
+    int evaluationExamples) {
+
+  public static final int DEFAULT_EVALUATION_EXAMPLES = TrainingOptions.DEFAULTS.evaluationExamples();
+
+  /** Evaluates on the validation split with the default number of examples. */
+  public FineTuneRequest(
+      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
+      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
+      long seed, int maxSteps, int checkpointEvery) {
+    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
+        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, null, DEFAULT_EVALUATION_EXAMPLES);
+  }
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
 
@@ -49,6 +66,10 @@ public record FineTuneRequest(
     if (maxSequenceLength < 16 || maxSequenceLength > 32768) return "The max sequence length must be between 16 and 32768";
     if (maxSteps < 0) return "Max steps cannot be negative";
     if (checkpointEvery < 0) return "Checkpoint every N steps cannot be negative";
+    if (evaluationExamples < 0 || evaluationExamples > 10_000) return "Evaluation examples must be between 0 and 10000";
+    if (datasetVersionId.equals(evaluationDatasetVersionId)) {
+      return "Evaluate on held-out data, not on the training dataset itself";
+    }
     return null;
   }
 }

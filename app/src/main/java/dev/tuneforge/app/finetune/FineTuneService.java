@@ -61,6 +61,10 @@ public class FineTuneService {
         datasets
             .findVersion(request.datasetVersionId())
             .orElseThrow(() -> new IllegalArgumentException("Choose one of your datasets"));
+    if (request.evaluationDatasetVersionId() != null
+        && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
+      throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
+    }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     FineTuneJob job =
         transactions.execute(

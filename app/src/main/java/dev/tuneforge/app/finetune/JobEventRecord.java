@@ -8,6 +8,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** One stored event of a job: a training metric or a line of its event log. */
@@ -53,6 +54,24 @@ public class JobEventRecord {
     this.tokensPerSecond = tokensPerSecond;
     this.tokens = tokens;
     this.message = message == null || message.length() <= 4000 ? message : message.substring(0, 4000);
+  }
+
+  private static final int MESSAGE_LIMIT = 4000;
+
+  /** A loss at a step, as a chart plots it. */
+  public record LossPoint(int step, double loss) {}
+
+  /** The losses of one event type ({@code metric}: training, {@code validation}), in order. */
+  public static List<LossPoint> curve(List<JobEventRecord> events, String type) {
+    return events.stream()
+        .filter(e -> type.equals(e.getType()) && e.getLoss() != null && e.getStep() != null)
+        .map(e -> new LossPoint(e.getStep(), e.getLoss()))
+        .toList();
+  }
+
+  /** The message cut to what the column holds (a generated sample can run long). */
+  static @Nullable String fit(@Nullable String message) {
+    return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
   }
 
   static JobEventRecord log(UUID jobId, String message) {

@@ -109,8 +109,9 @@ public class JobLeasing {
       for (JobEvent e : batch) {
         rows.add(new JobEventRecord(
             jobId, e.at(), e.type(), e.step(), e.totalSteps(), e.loss(), e.learningRate(),
-            e.tokensPerSecond(), e.tokens(), e.message()));
-        if (e.step() != null) lastStep = Math.max(lastStep, e.step());
+            e.tokensPerSecond(), e.tokens(), JobEventRecord.fit(e.message())));
+        // An evaluation event's step counts answered examples, not training steps.
+        if (e.step() != null && "metric".equals(e.type())) lastStep = Math.max(lastStep, e.step());
         if (e.tokens() != null) lastTokens = Math.max(lastTokens, e.tokens());
       }
       events.saveAll(rows);

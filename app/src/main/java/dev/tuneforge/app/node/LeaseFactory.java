@@ -23,12 +23,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly
- * this job's dataset, base model, last checkpoint (as {@code resume/…}) and adapter outputs;
- * and signs the uploads of the job's checkpoints.
+ * this job's dataset, base model, last checkpoint (as {@code resume/…}), evaluation set, adapter
+ * and evaluation outputs; and signs the uploads of the job's checkpoints. Validation loss (and a
+ * generated sample) is measured at every checkpoint.
  */
 @Component
 class LeaseFactory {
   static final List<String> ADAPTER_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
+  static final List<String> EVALUATION_FILES = List.of("generations.jsonl", "summary.json");
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
 
   private final CatalogService catalog;
@@ -57,10 +59,22 @@ class LeaseFactory {
           inputs.put("resume/" + file, storage.presignGet(prefix + file, URL_VALIDITY));
         }
       }
+      boolean evaluate = false;
+      if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
+        String heldOut = datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
+        inputs.put("data/evaluation.jsonl", storage.presignGet(heldOut, URL_VALIDITY));
+        evaluate = true;
+      }
       Map<String, String> outputs = new LinkedHashMap<>();
       String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
       for (String file : ADAPTER_FILES) {
         outputs.put("adapter/" + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+      }
+      if (evaluate) {
+        String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
+        for (String file : EVALUATION_FILES) {
+          outputs.put("evaluation/" + file, storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
+        }
       }
       TrainingSpec spec = new TrainingSpec(
           job.getId().toString(),
@@ -69,7 +83,8 @@ class LeaseFactory {
           new Hyperparameters(
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
               job.getMaxSteps()),
-          new TrainingOptions(job.getCheckpointEvery(), null, null, null, null, null, null, null));
+          new TrainingOptions(job.getCheckpointEvery(), null, null, null, job.getCheckpointEvery(), null, null, null,
+              evaluate ? job.getEvaluationExamples() : 0, null, null));
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
     });
   }

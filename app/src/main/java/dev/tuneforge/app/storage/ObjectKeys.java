@@ -23,6 +23,11 @@ public final class ObjectKeys {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/checkpoints/step-" + step + "/";
   }
 
+  /** The node's evaluation files: {@code generations.jsonl} and {@code summary.json}. */
+  public static String jobEvaluation(UUID tenantId, UUID jobId) {
+    return tenantPrefix(tenantId) + "jobs/" + jobId + "/evaluation/";
+  }
+
   public static String modelPrefix(String modelName) {
     return "models/" + modelName + "/";
   }

@@ -24,6 +24,7 @@ class FineTuneTenancyIT {
   @Autowired JobEventRepository events;
   @Autowired JobLeasing leasing;
   @Autowired JdbcClient jdbc;
+  @Autowired dev.tuneforge.app.evaluation.EvaluationService evaluations;
 
   @Test
   void aTenantSeesOnlyItsOwnJobsAndEvents() {
@@ -84,6 +85,29 @@ class FineTuneTenancyIT {
     assertThat(TenantContext.callAs(a, () -> fineTunes.events(job)))
         .extracting(JobEventRecord::getMessage)
         .contains("Its node stopped answering; back in the queue");
+  }
+
+  @Test
+  void anEvaluationIsSeenOnlyByItsTenant() {
+    UUID a = tenant("e");
+    UUID b = tenant("f");
+    UUID job = TenantContext.callAs(a, () -> job("e"));
+    TenantContext.runAsSystem(() -> jdbc.sql(
+            "insert into evaluation (job_id, tenant_id, status, kind, examples, decoding, max_new_tokens, seconds,"
+                + " generated_tokens, generations_key, base_metrics, tuned_metrics, field_metrics, created_at)"
+                + " values (?, ?, 'succeeded', 'extraction', 1, 'greedy', 64, 1.5, 20, 'k', ?, ?, '[]', now())")
+        .params(job, a,
+            "{\"examples\":1,\"jsonValidity\":0.0,\"objectMatch\":0.0,\"microPrecision\":0.0,\"microRecall\":0.0,"
+                + "\"microF1\":0.0,\"rougeL\":0.1,\"textMatch\":0.0,\"loss\":3.0,\"perplexity\":20.1,\"tokenAccuracy\":0.1}",
+            "{\"examples\":1,\"jsonValidity\":1.0,\"objectMatch\":1.0,\"microPrecision\":1.0,\"microRecall\":1.0,"
+                + "\"microF1\":1.0,\"rougeL\":1.0,\"textMatch\":1.0,\"loss\":0.5,\"perplexity\":1.6,\"tokenAccuracy\":0.9}")
+        .update());
+
+    var mine = TenantContext.callAs(a, () -> evaluations.find(job)).orElseThrow();
+    assertThat(mine.tuned().microF1()).isEqualTo(1.0);
+    assertThat(mine.base().loss()).isEqualTo(3.0);
+    assertThat(TenantContext.callAs(b, () -> evaluations.find(job))).isEmpty();
+    assertThat(evaluations.find(job)).as("nobody signed in sees nothing").isEmpty();
   }
 
   private UUID tenant(String name) {

@@ -15,6 +15,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.base.ui.LineChart;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
@@ -41,7 +42,10 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final Div status = new Div();
   private final Paragraph summary = new Paragraph();
   private final Paragraph error = new Paragraph();
-  private final LossChart chart = new LossChart();
+  private final LineChart chart = new LineChart("loss-chart", "Training and validation loss by step", "No loss reported yet");
+  private final Div progress = new Div();
+  private final Div sample = new Div();
+  private final Anchor evaluation = new Anchor();
   private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
   private final Anchor download = new Anchor();
   private final Button cancel = new Button("Cancel");
@@ -65,6 +69,12 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         refresh();
       }
     });
+    progress.setId("job-progress");
+    sample.setId("job-sample");
+    sample.getStyle().set("white-space", "pre-wrap").set("font-family", "var(--lumo-font-family-monospace)")
+        .set("font-size", "var(--lumo-font-size-s)").set("max-height", "8em").set("overflow", "auto");
+    evaluation.setId("open-evaluation");
+    evaluation.setText("Evaluation: base vs tuned");
     log.setId("job-events");
     log.addColumn(e -> FineTunesView.WHEN.format(e.getAt())).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
     log.addColumn(FineTuneDetailView::describe).setHeader("Event").setFlexGrow(1);
@@ -72,11 +82,14 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
 
     add(
         title,
-        new HorizontalLayout(new Span("Status:"), status, cancel, download),
+        new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation),
         summary,
+        progress,
         error,
-        new H3("Training loss"),
+        new H3("Loss"),
         chart,
+        new H3("Latest sample from the validation set"),
+        sample,
         new H3("Events"),
         log);
     LiveUpdates.bind(this, updates, changed -> {
@@ -122,11 +135,33 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     if (done) {
       download.setHref("/finetunes/" + job.getId() + "/adapter.zip");
     }
-    chart.show(events.stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getLoss() != null && e.getStep() != null)
-        .map(e -> new LossChart.Point(e.getStep(), e.getLoss()))
-        .toList());
-    log.setItems(events.stream().filter(e -> !"metric".equals(e.getType()) || isMilestone(e)).toList().reversed());
+    evaluation.setVisible(done && job.getEvaluationExamples() > 0);
+    evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
+    chart.show(List.of(
+        LineChart.Series.of("training loss", JobEventRecord.curve(events, "metric"), JobEventRecord.LossPoint::step,
+            JobEventRecord.LossPoint::loss, false),
+        LineChart.Series.of("validation loss", JobEventRecord.curve(events, "validation"),
+            JobEventRecord.LossPoint::step, JobEventRecord.LossPoint::loss, true)));
+    JobEventRecord latestSample = last(events, "sample");
+    sample.setText(latestSample == null ? "No sample yet: one is generated each time the validation loss is measured"
+        : "step " + latestSample.getStep() + ": " + latestSample.getMessage());
+    JobEventRecord evaluating = last(events, "evaluation");
+    progress.setText(evaluating == null || job.getStatus().finished() ? ""
+        : "Evaluating: " + evaluating.getStep() + " of " + evaluating.getTotalSteps() + " examples answered by both models");
+    log.setItems(events.stream()
+        .filter(e -> !"metric".equals(e.getType()) && !"evaluation".equals(e.getType()) || isMilestone(e))
+        .toList().reversed());
+  }
+
+
+  private static @Nullable JobEventRecord last(List<JobEventRecord> events, String type) {
+    JobEventRecord found = null;
+    for (JobEventRecord e : events) {
+      if (type.equals(e.getType())) {
+        found = e;
+      }
+    }
+    return found;
   }
 
   private static boolean isMilestone(JobEventRecord e) {
@@ -140,6 +175,9 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
           e.getLoss() == null ? Double.NaN : e.getLoss(),
           e.getLearningRate() == null ? Double.NaN : e.getLearningRate(),
           e.getTokensPerSecond() == null ? Double.NaN : e.getTokensPerSecond());
+    }
+    if ("sample".equals(e.getType())) {
+      return "sample at step " + e.getStep() + ": " + e.getMessage();
     }
     return e.getMessage() == null ? "" : e.getMessage();
   }

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import dev.tuneforge.app.finetune.FineTuneJob;
@@ -35,7 +36,16 @@ public class FineTunesView extends VerticalLayout {
     create.setId("new-finetune");
     create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
+    Button compare = new Button("Compare selected", e -> {
+      String ids = String.join(",", grid.getSelectedItems().stream().map(job -> job.getId().toString()).toList());
+      e.getSource().getUI().ifPresent(ui -> ui.navigate("compare", QueryParameters.of("ids", ids)));
+    });
+    compare.setId("compare-selected");
+    compare.setEnabled(false);
+
     grid.setId("finetunes-grid");
+    grid.setSelectionMode(Grid.SelectionMode.MULTI);
+    grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 2));
     grid.addColumn(FineTuneJob::getName).setHeader("Fine-tune").setAutoWidth(true).setFlexGrow(1);
     grid.addComponentColumn(job -> StatusBadge.of(job.getStatus())).setHeader("Status").setAutoWidth(true);
     grid.addColumn(FineTuneJob::getSteps).setHeader("Steps").setAutoWidth(true);
@@ -44,7 +54,7 @@ public class FineTunesView extends VerticalLayout {
     grid.addItemClickListener(e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(
         FineTuneDetailView.class, new RouteParameters(FineTuneDetailView.JOB_ID, e.getItem().getId().toString()))));
 
-    add(new HorizontalLayout(new H2("Fine-tunes"), create), grid);
+    add(new HorizontalLayout(new H2("Fine-tunes"), create, compare), grid);
     setSizeFull();
     refresh();
     LiveUpdates.bind(this, updates, jobId -> refresh());

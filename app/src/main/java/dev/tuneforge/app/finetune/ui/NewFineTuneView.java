@@ -45,6 +45,9 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField maxSteps = integer("Max steps (0 = all epochs)", "max-steps", 0, 1_000_000);
   private final IntegerField checkpointEvery =
       integer("Checkpoint every N steps (0 = only at the end)", "checkpoint-every", 0, 1_000_000);
+  private final ComboBox<DatasetSummary> evaluationDataset = new ComboBox<>("Evaluate on");
+  private final IntegerField evaluationExamples =
+      integer("Examples to evaluate (0 = no evaluation)", "evaluation-examples", 0, 10_000);
 
   public NewFineTuneView(CatalogService catalog, DatasetService datasets, FineTuneService fineTunes) {
     model.setId("base-model");
@@ -55,6 +58,13 @@ public class NewFineTuneView extends VerticalLayout {
     dataset.setItems(datasets.list());
     dataset.setItemLabelGenerator(DatasetSummary::label);
     dataset.setWidthFull();
+    evaluationDataset.setId("evaluation-dataset");
+    evaluationDataset.setItems(datasets.list());
+    evaluationDataset.setItemLabelGenerator(DatasetSummary::label);
+    evaluationDataset.setPlaceholder("The training dataset's validation split");
+    evaluationDataset.setClearButtonVisible(true);
+    evaluationDataset.setHelperText("Base and tuned model answer the same held-out prompts after training");
+    evaluationDataset.setWidthFull();
     targets.setId("target-modules");
     targets.setItems(FineTuneRequest.PROJECTIONS);
     learningRate.setId("learning-rate");
@@ -77,6 +87,7 @@ public class NewFineTuneView extends VerticalLayout {
     seed.setValue((int) d.seed());
     maxSteps.setValue(d.maxSteps());
     checkpointEvery.setValue(d.checkpointEvery());
+    evaluationExamples.setValue(d.evaluationExamples());
 
     FormLayout what = new FormLayout(model, dataset);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets);
@@ -96,7 +107,10 @@ public class NewFineTuneView extends VerticalLayout {
     launch.setId("launch-finetune");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
-    add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, launch);
+    FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
+
+    add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, new H3("Evaluation"),
+        evaluation, launch);
   }
 
   private FineTuneRequest request() {
@@ -122,7 +136,9 @@ public class NewFineTuneView extends VerticalLayout {
         value(maxSeqLength),
         value(seed),
         value(maxSteps),
-        value(checkpointEvery));
+        value(checkpointEvery),
+        evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
+        value(evaluationExamples));
   }
 
   private static int value(IntegerField field) {

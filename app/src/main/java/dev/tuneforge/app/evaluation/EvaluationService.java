@@ -1,0 +1,153 @@
+package dev.tuneforge.app.evaluation;
+
+import dev.tuneforge.app.finetune.FineTuneFinished;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.protocol.EvaluationExample;
+import dev.tuneforge.protocol.EvaluationSummary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stores each fine-tune's evaluation when its node reports success: reads the generations and
+ * summary the node uploaded, computes {@link EvaluationScores} and keeps them with the job. Pages
+ * read the stored metrics; the side-by-side table is recomputed from the stored generations,
+ * which also proves the stored metrics honest. Everything runs as the job's tenant.
+ */
+@Service
+public class EvaluationService {
+  static final String GENERATIONS = "generations.jsonl";
+  static final String SUMMARY = "summary.json";
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluationService.class);
+  private static final JsonMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final EvaluationRepository evaluations;
+  private final FineTuneService fineTunes;
+  private final ObjectStorage storage;
+  private final TransactionTemplate transactions;
+
+  EvaluationService(EvaluationRepository evaluations, FineTuneService fineTunes, ObjectStorage storage,
+      TransactionTemplate transactions) {
+    this.evaluations = evaluations;
+    this.fineTunes = fineTunes;
+    this.storage = storage;
+    this.transactions = transactions;
+  }
+
+  @EventListener
+  void onFinished(FineTuneFinished finished) {
+    if (finished.status() != JobStatus.SUCCEEDED) {
+      return;
+    }
+    TenantContext.runAs(finished.tenantId(), () -> {
+      try {
+        ingest(finished.jobId());
+      } catch (RuntimeException e) {
+        LOG.error("could not store the evaluation of job {}", finished.jobId(), e);
+      }
+    });
+  }
+
+  /**
+   * Reads the job's evaluation files and stores their metrics; empty when the job asked for no
+   * evaluation or the node wrote none. Runs as the caller's tenant.
+   */
+  public Optional<StoredEvaluation> ingest(UUID jobId) {
+    FineTuneJob job = fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
+    String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), jobId);
+    if (job.getEvaluationExamples() == 0 || !storage.exists(prefix + SUMMARY)) {
+      return Optional.empty();
+    }
+    EvaluationSummary summary = read(prefix + SUMMARY, EvaluationSummary.class);
+    Evaluation row = new Evaluation(jobId, prefix + GENERATIONS, summary.decoding(), summary.maxNewTokens(),
+        summary.seconds(), summary.generatedTokens());
+    if (summary.error() != null) {
+      row.fail("the node could not evaluate: " + summary.error());
+    } else {
+      try {
+        EvaluationScores scores = EvaluationScores.compute(generations(row), summary);
+        row.succeed(scores.kind().code(), scores.base().examples(), JSON.writeValueAsString(scores.base()),
+            JSON.writeValueAsString(scores.tuned()), JSON.writeValueAsString(scores.fields()));
+      } catch (IllegalArgumentException | JacksonException | UncheckedIOException e) {
+        row.fail(e.getMessage());
+      }
+    }
+    Evaluation saved = transactions.execute(status -> evaluations.save(row));
+    return Optional.of(stored(saved));
+  }
+
+  /** The job's stored evaluation, if it has one and belongs to the caller's tenant. */
+  public Optional<StoredEvaluation> find(UUID jobId) {
+    return evaluations.findById(jobId).map(EvaluationService::stored);
+  }
+
+  /** The generations the node uploaded, in the order it wrote them. */
+  public List<EvaluationExample> generations(Evaluation evaluation) {
+    List<EvaluationExample> rows = new ArrayList<>();
+    try (InputStream in = storage.tenantOpen(evaluation.getGenerationsKey());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      int number = 0;
+      while ((line = reader.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          rows.add(JSON.readValue(line, EvaluationExample.class));
+        } catch (JacksonException e) {
+          throw new IllegalArgumentException("line " + number + " of the generations is not an example: "
+              + e.getOriginalMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** The metrics computed afresh from the stored generations and summary (the table's source). */
+  public EvaluationScores recompute(Evaluation evaluation) {
+    String summaryKey = evaluation.getGenerationsKey().replace(GENERATIONS, SUMMARY);
+    return EvaluationScores.compute(generations(evaluation), read(summaryKey, EvaluationSummary.class));
+  }
+
+  private <T> T read(String key, Class<T> type) {
+    try (InputStream in = storage.tenantOpen(key)) {
+      return JSON.readValue(in, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static StoredEvaluation stored(Evaluation row) {
+    if (!row.succeeded()) {
+      return new StoredEvaluation(row, null, null, List.of());
+    }
+    return new StoredEvaluation(row, JSON.readValue(row.getBaseMetrics(), ModelMetrics.class),
+        JSON.readValue(row.getTunedMetrics(), ModelMetrics.class),
+        Arrays.asList(JSON.readValue(row.getFieldMetrics(), FieldMetrics[].class)));
+  }
+}

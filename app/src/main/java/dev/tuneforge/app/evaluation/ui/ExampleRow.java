@@ -1,0 +1,75 @@
+package dev.tuneforge.app.evaluation.ui;
+
+import dev.tuneforge.app.evaluation.Comparison;
+import dev.tuneforge.app.evaluation.EvaluationScores;
+import dev.tuneforge.app.evaluation.ExamplePair;
+import dev.tuneforge.app.evaluation.FieldOutcome;
+import dev.tuneforge.app.evaluation.RougeL;
+import dev.tuneforge.protocol.EvaluationExample;
+import dev.tuneforge.protocol.PromptMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A row of the side-by-side table: one prompt, the expected answer, both outputs, and each
+ * model's marks and score (example-level field F1 for extraction, ROUGE-L for free text).
+ */
+record ExampleRow(
+    EvaluationExample example,
+    List<FieldOutcome> baseMarks,
+    List<FieldOutcome> tunedMarks,
+    double baseScore,
+    double tunedScore,
+    boolean baseValid,
+    boolean tunedValid,
+    boolean baseRight,
+    boolean tunedRight) {
+
+  /** The filters of the table, each with what it keeps. */
+  enum Filter {
+    ALL("All examples", r -> true),
+    TUNED_WORSE("Tuned got worse", r -> r.tunedScore < r.baseScore),
+    TUNED_BETTER("Tuned got better", r -> r.tunedScore > r.baseScore),
+    BOTH_WRONG("Both wrong", r -> !r.baseRight && !r.tunedRight),
+    INVALID_JSON("Invalid JSON", r -> !r.baseValid || !r.tunedValid);
+
+    final String label;
+    final Predicate<ExampleRow> keeps;
+
+    Filter(String label, Predicate<ExampleRow> keeps) {
+      this.label = label;
+      this.keeps = keeps;
+    }
+  }
+
+  static List<ExampleRow> of(List<EvaluationExample> generations, EvaluationScores scores) {
+    List<ExampleRow> rows = new ArrayList<>();
+    Comparison comparison = scores.comparison();
+    for (int i = 0; i < generations.size(); i++) {
+      EvaluationExample g = generations.get(i);
+      if (comparison != null) {
+        ExamplePair pair = comparison.pairs().get(i);
+        rows.add(new ExampleRow(g, pair.base().fields(), pair.tuned().fields(), pair.base().counts().f1(),
+            pair.tuned().counts().f1(), pair.base().validJson(), pair.tuned().validJson(), pair.base().objectMatch(),
+            pair.tuned().objectMatch()));
+      } else {
+        double base = RougeL.score(g.baseOutput(), g.expected());
+        double tuned = RougeL.score(g.tunedOutput(), g.expected());
+        rows.add(new ExampleRow(g, List.of(), List.of(), base, tuned, true, true, base >= 0.999, tuned >= 0.999));
+      }
+    }
+    return rows;
+  }
+
+  /** The last user message: what a reader scans the table by. */
+  String input() {
+    List<PromptMessage> prompt = example.prompt();
+    for (int i = prompt.size() - 1; i >= 0; i--) {
+      if ("user".equals(prompt.get(i).role())) {
+        return prompt.get(i).content();
+      }
+    }
+    return prompt.isEmpty() ? "" : prompt.getLast().content();
+  }
+}
