@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * downloads the adapter.
  */
 class BrowserJourneyIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   @TempDir static Path data;
   static LocalPlatform platform;
@@ -41,12 +38,8 @@ class BrowserJourneyIT {
   @BeforeAll
   static void start() {
     platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    playwright = BrowserSupport.playwright();
+    browser = BrowserSupport.chromium(playwright);
   }
 
   @AfterAll
@@ -122,11 +115,7 @@ class BrowserJourneyIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    page.navigate(platform.baseUrl() + "/login");
-    page.locator("input[name='username']").fill(username);
-    page.locator("input[name='password']").fill(password);
-    page.locator("input[name='password']").press("Enter");
-    assertThat(page.locator("#signed-in-user")).hasText(username);
+    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
   }
 
   private static Path sroieSubset(int rows) throws IOException {

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneService;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationContext;
@@ -30,6 +35,41 @@ final class PlatformTestSupport {
       return work.get();
     } finally {
       SecurityContextHolder.clearContext();
+    }
+  }
+
+  /** Waits until the job finishes, failing with its events and the node's log if it does not in time. */
+  static FineTuneJob awaitFinished(LocalPlatform platform, SignedInUser user, UUID jobId, Duration timeout,
+      Path dataDir) {
+    FineTuneService fineTunes = platform.context().getBean(FineTuneService.class);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    FineTuneJob job;
+    do {
+      job = as(user, () -> fineTunes.find(jobId).orElseThrow());
+      if (job.getStatus().finished()) {
+        return job;
+      }
+      if (!platform.nodeAlive()) {
+        fail("The training node died; its log ends with:\n" + tail(dataDir.resolve("logs/node.log"), 60));
+      }
+      Ports.sleep(Duration.ofSeconds(2));
+    } while (System.nanoTime() < deadline);
+    FineTuneJob last = job;
+    List<String> events = as(user, () -> fineTunes.events(jobId)).stream()
+        .map(e -> e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
+            + (e.getMessage() == null ? "" : e.getMessage()))
+        .toList();
+    return fail("The fine-tune did not finish within " + timeout.toMinutes() + " min; it is " + last.getStatus()
+        + " after " + last.getSteps() + " steps.\nEvents:\n" + String.join("\n", events) + "\nNode log:\n"
+        + tail(dataDir.resolve("logs/node.log"), 60));
+  }
+
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + file + ")";
     }
   }
 

@@ -1,0 +1,42 @@
+package dev.tuneforge.launcher;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** What the browser tests share: Debian's chromium through Playwright, and signing in. */
+final class BrowserSupport {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  private BrowserSupport() {}
+
+  static Playwright playwright() {
+    return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+  }
+
+  static Browser chromium(Playwright playwright) {
+    return playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(CHROMIUM)
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+  }
+
+  static void signIn(Page page, String baseUrl, String username, String password) {
+    page.navigate(baseUrl + "/login");
+    page.locator("input[name='username']").fill(username);
+    page.locator("input[name='password']").fill(password);
+    page.locator("input[name='password']").press("Enter");
+    assertThat(page.locator("#signed-in-user")).hasText(username);
+  }
+
+  static void screenshot(Page page, String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name)).setFullPage(true));
+  }
+}

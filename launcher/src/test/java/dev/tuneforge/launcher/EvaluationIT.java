@@ -1,0 +1,167 @@
+package dev.tuneforge.launcher;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.tuneforge.launcher.PlatformTestSupport.as;
+import static dev.tuneforge.launcher.PlatformTestSupport.principal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.evaluation.EvaluationScores;
+import dev.tuneforge.app.evaluation.EvaluationService;
+import dev.tuneforge.app.evaluation.StoredEvaluation;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneRequest;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobEventRecord;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.tenancy.Tenant;
+import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.protocol.EvaluationExample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * Evaluation for real: two fine-tunes of the demo model on SROIE receipts, each evaluated by the
+ * real node against its base model on 8 held-out receipts. The stored metrics must equal those
+ * recomputed from the generations in storage; then a member reads the evaluation page and the
+ * comparison of both fine-tunes in chromium.
+ */
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+class EvaluationIT {
+  private static final int HELD_OUT = 8;
+  private static final String PASSWORD = "correct-horse-1";
+
+  @TempDir static Path data;
+  static LocalPlatform platform;
+  static ApplicationContext app;
+  static SignedInUser member;
+  static String memberName;
+  static FineTuneJob first;
+  static FineTuneJob second;
+
+  @BeforeAll
+  static void trainTwoFineTunes() throws IOException {
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
+    app = platform.context();
+    SignedInUser admin = principal(app, platform.adminUsername());
+    Tenant tenant = as(admin, () -> app.getBean(TenantService.class).create("Evaluators " + PlatformTestSupport.suffix()));
+    memberName = "eve-" + PlatformTestSupport.suffix();
+    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), memberName, memberName, PASSWORD, Role.MEMBER));
+    member = principal(app, memberName);
+
+    List<String> receipts = Files.readAllLines(PlatformTestSupport.sroieTrainingFile());
+    Path train = Files.write(data.resolve("train.jsonl"), receipts.subList(0, 40));
+    Path heldOut = Files.write(data.resolve("held-out.jsonl"), receipts.subList(40, 40 + HELD_OUT));
+    DatasetService datasets = app.getBean(DatasetService.class);
+    DatasetSummary training = as(member, () -> datasets.upload("receipts", "train.jsonl", train));
+    DatasetSummary evaluation = as(member, () -> datasets.upload("receipts held out", "held-out.jsonl", heldOut));
+    UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
+    FineTuneService fineTunes = app.getBean(FineTuneService.class);
+    List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    first = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
+        2e-3, 4, 1024, 42, 24, 12, evaluation.versionId(), HELD_OUT)));
+    second = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
+        5e-4, 4, 1024, 7, 12, 0, evaluation.versionId(), HELD_OUT)));
+    Duration timeout = Duration.ofMinutes(8);
+    first = PlatformTestSupport.awaitFinished(platform, member, first.getId(), timeout, data.resolve("platform"));
+    second = PlatformTestSupport.awaitFinished(platform, member, second.getId(), timeout, data.resolve("platform"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void storedMetricsEqualThoseRecomputedFromTheStoredGenerations() {
+    for (FineTuneJob job : List.of(first, second)) {
+      assertThat(job.getStatus()).as(job.getName() + ": " + job.getError()).isEqualTo(JobStatus.SUCCEEDED);
+      EvaluationService evaluations = app.getBean(EvaluationService.class);
+      StoredEvaluation stored = as(member, () -> evaluations.find(job.getId())).orElseThrow();
+      assertThat(stored.row().getError()).isNull();
+      assertThat(stored.row().getKind()).isEqualTo("extraction");
+      assertThat(stored.row().getExamples()).isEqualTo(HELD_OUT);
+
+      List<EvaluationExample> generations = as(member, () -> evaluations.generations(stored.row()));
+      assertThat(generations).hasSize(HELD_OUT);
+      assertThat(generations).extracting(EvaluationExample::expected).allMatch(e -> e.startsWith("{"));
+      EvaluationScores recomputed = as(member, () -> evaluations.recompute(stored.row()));
+      assertThat(recomputed.base()).isEqualTo(stored.base());
+      assertThat(recomputed.tuned()).isEqualTo(stored.tuned());
+      assertThat(recomputed.fields()).isEqualTo(stored.fields());
+      assertThat(stored.fields()).extracting(f -> f.path()).contains("company", "date", "address", "total");
+
+      assertThat(stored.base().loss()).isNotNull();
+      assertThat(stored.tuned().loss())
+          .as("fine-tuning on receipts lowers the loss of held-out receipts' answers")
+          .isLessThan(stored.base().loss());
+      assertThat(stored.tuned().perplexity()).isCloseTo(Math.exp(stored.tuned().loss()),
+          org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+    List<JobEventRecord> events = as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
+    assertThat(events).extracting(JobEventRecord::getType).contains("evaluation");
+  }
+
+  @Test
+  void aMemberReadsTheEvaluationAndComparesBothFineTunes() {
+    StoredEvaluation stored = as(member, () -> app.getBean(EvaluationService.class).find(first.getId())).orElseThrow();
+    EvaluationScores scores = as(member, () -> app.getBean(EvaluationService.class).recompute(stored.row()));
+    try (Playwright playwright = BrowserSupport.playwright(); Browser browser = BrowserSupport.chromium(playwright)) {
+      Page page = browser.newPage();
+      BrowserSupport.signIn(page, platform.baseUrl(), memberName, PASSWORD);
+
+      page.navigate(platform.baseUrl() + "/finetunes/" + first.getId());
+      assertThat(page.locator("#job-status")).containsText("succeeded");
+      page.locator("#open-evaluation").click();
+      assertThat(page.locator("#evaluation-status")).containsText(HELD_OUT + " examples");
+      assertThat(page.locator("#evaluation-metrics")).containsText("Field F1 (micro)");
+      assertThat(page.locator("#evaluation-metrics")).containsText("Loss on expected answers");
+      assertThat(page.locator("#field-metrics")).containsText("company");
+      assertThat(page.locator("#field-metrics")).containsText("total");
+      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(HELD_OUT));
+
+      int invalid = scores.comparison().invalidJson().size();
+      page.locator("#example-filter").click();
+      page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("Invalid JSON")).click();
+      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(invalid));
+      int worse = scores.comparison().tunedWorse().size();
+      page.locator("#example-filter").click();
+      page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("Tuned got worse")).click();
+      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(worse));
+      BrowserSupport.screenshot(page, "evaluation.png");
+
+      page.navigate(platform.baseUrl() + "/finetunes");
+      page.locator("#finetunes-grid vaadin-checkbox").nth(1).click();
+      page.locator("#finetunes-grid vaadin-checkbox").nth(2).click();
+      page.locator("#compare-selected").click();
+      assertThat(page).hasURL(Pattern.compile(".*/compare\\?ids=.*"));
+      assertThat(page.locator("#compare-metrics")).containsText(first.getName());
+      assertThat(page.locator("#compare-metrics")).containsText("Field F1 (micro)");
+      assertThat(page.locator("#compare-metrics")).containsText("F1 · total");
+      assertThat(page.locator("#compare-chart")).hasAttribute("data-series",
+          Pattern.compile(".*=\\d+,.*=\\d+.*"));
+      BrowserSupport.screenshot(page, "compare.png");
+    }
+  }
+}
