@@ -58,10 +58,6 @@ final class CurrentJob {
     stopReason = null;
   }
 
-  synchronized @Nullable String stopReason() {
-    return stopReason;
-  }
-
   /**
    * Where the job's training process will run; a stop that came earlier (while inputs were
    * downloading) is passed on here, before the process starts.
