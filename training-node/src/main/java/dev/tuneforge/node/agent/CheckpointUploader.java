@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ final class CheckpointUploader implements AutoCloseable {
   private final Path checkpoints;
   private final EventRelay relay;
   private final ExecutorService uploads;
+  private final Set<Integer> completed = new ConcurrentSkipListSet<>();
 
   CheckpointUploader(AppClient app, Transfers transfers, UUID jobId, Path jobDir, EventRelay relay) {
     this.app = app;
@@ -64,6 +67,7 @@ final class CheckpointUploader implements AutoCloseable {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         uploadOnce(step);
+        completed.add(step);
         Log.info("job " + jobId + ": checkpoint step-" + step + " uploaded");
         return;
       } catch (AppResponseException e) {
@@ -106,6 +110,11 @@ final class CheckpointUploader implements AutoCloseable {
       transfers.upload(folder.resolve(file), URI.create(url));
     }
     app.checkpointComplete(jobId, step);
+  }
+
+  /** Whether checkpoint {@code step} is in storage and recorded by the app. */
+  boolean completed(int step) {
+    return completed.contains(step);
   }
 
   /** Waits for the queued uploads, so the result is reported only after the last checkpoint. */

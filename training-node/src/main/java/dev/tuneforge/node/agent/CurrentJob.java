@@ -1,12 +1,17 @@
 package dev.tuneforge.node.agent;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The job this node is working on, shared by the lease loop (which runs it), the heartbeat
- * (which reports it and may cancel it) and the shutdown hook (which kills it).
+ * (which reports it and may cancel or stop it) and the shutdown hook (which kills it).
  */
 final class CurrentJob {
   private static final long GRACE_SECONDS = 10;
@@ -14,11 +19,15 @@ final class CurrentJob {
   private @Nullable UUID jobId;
   private @Nullable Process process;
   private boolean cancelled;
+  private @Nullable Path jobDir;
+  private @Nullable String stopReason;
 
   synchronized void begin(UUID id) {
     jobId = id;
     process = null;
     cancelled = false;
+    jobDir = null;
+    stopReason = null;
   }
 
   synchronized @Nullable UUID jobId() {
@@ -45,6 +54,46 @@ final class CurrentJob {
     jobId = null;
     process = null;
     cancelled = false;
+    jobDir = null;
+    stopReason = null;
+  }
+
+  /**
+   * Where the job's training process will run; a stop that came earlier (while inputs were
+   * downloading) is passed on here, before the process starts.
+   */
+  synchronized void workIn(Path dir) throws IOException {
+    jobDir = dir;
+    if (stopReason != null) {
+      writeStopFile(dir, stopReason);
+    }
+  }
+
+  /**
+   * Asks the named job to stop at its next checkpoint: the training process finds the reason in
+   * the file {@value TrainingChild#STOP_FILE} of its job folder after each optimiser step.
+   * Returns false when the request is not new or is for another job.
+   */
+  synchronized boolean stop(UUID id, String reason) {
+    if (!id.equals(jobId) || stopReason != null) {
+      return false;
+    }
+    stopReason = reason;
+    if (jobDir != null) {
+      try {
+        writeStopFile(jobDir, reason);
+      } catch (IOException e) {
+        Log.warn("could not ask job " + id + " to stop: " + e.getMessage());
+      }
+    }
+    return true;
+  }
+
+  private static void writeStopFile(Path dir, String reason) throws IOException {
+    Path temporary = dir.resolve(TrainingChild.STOP_FILE + ".tmp");
+    Files.writeString(temporary, reason, StandardCharsets.UTF_8);
+    Files.move(temporary, dir.resolve(TrainingChild.STOP_FILE), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Cancels only the named job, so a late cancel for a finished job cannot hit the next one. */

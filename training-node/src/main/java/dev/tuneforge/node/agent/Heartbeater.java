@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tells the app every few seconds that the node lives and what it works on; the reply is how
- * a user's cancel reaches the child. Failures are logged once per outage, not once per beat.
+ * a user's cancel, or the app's request to stop at a checkpoint, reaches the child. Failures
+ * are logged once per outage, not once per beat.
  */
 final class Heartbeater implements AutoCloseable {
   private final AppClient app;
@@ -41,6 +42,10 @@ final class Heartbeater implements AutoCloseable {
       if (reply.cancelCurrentJob() && jobId != null && !current.cancelled()) {
         Log.info("the app cancelled job " + jobId + "; stopping its training process");
         current.cancel(jobId);
+      }
+      String stop = reply.stopCurrentJob();
+      if (stop != null && jobId != null && current.stop(jobId, stop)) {
+        Log.info("the app asked job " + jobId + " to stop at a checkpoint: " + stop);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

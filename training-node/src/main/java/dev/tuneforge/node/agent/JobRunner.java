@@ -13,11 +13,15 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Works one lease from files in to result out. Every way a job can go wrong ends in a
- * {@link JobResult}: a failed job is the user's news, never the agent's crash.
+ * {@link JobResult}: a failed job is the user's news, never the agent's crash. A job stopped on
+ * the app's request reports {@code stopped} once its last checkpoint is uploaded, and uploads no
+ * other output.
  */
 final class JobRunner {
   static final String SPEC_FILE = "spec.json";
   static final String RESULT_FILE = "result.json";
+  /** Outputs under this folder are the evaluation's: a job without them still delivers its adapter. */
+  static final String EVALUATION_FOLDER = "evaluation/";
   private static final int TAIL_LINES = 15;
 
   private final NodeOptions options;
@@ -65,22 +69,29 @@ final class JobRunner {
       Files.write(
           jobDir.resolve(SPEC_FILE),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lease.spec()));
+      // A job that resumes on this node finds its folder as the stopped or lost run left it.
       Files.deleteIfExists(jobDir.resolve(RESULT_FILE));
+      Files.deleteIfExists(jobDir.resolve(TrainingChild.STOP_FILE));
+      current.workIn(jobDir);
       if (current.cancelled()) {
         return cancelled(progress);
       }
       int exitCode;
-      try (CheckpointUploader checkpoints = new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay)) {
+      CheckpointUploader checkpoints = new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay);
+      try (checkpoints) {
         exitCode = runChild(jobDir, relay, progress, checkpoints);
       }
       if (current.cancelled()) {
         return cancelled(progress);
       }
       JobResult result = outcome(jobDir, exitCode);
+      if ("stopped".equals(result.status())) {
+        return stopped(result, checkpoints);
+      }
       if (!"succeeded".equals(result.status())) {
         return result;
       }
-      String uploadFailure = uploadOutputs(lease, jobDir);
+      String uploadFailure = uploadOutputs(lease, jobDir, relay);
       return uploadFailure == null
           ? result
           : JobResult.failed(uploadFailure, result.steps(), result.trainedTokens());
@@ -156,10 +167,26 @@ final class JobRunner {
     return tail.isEmpty() ? reason : reason + ":\n" + tail;
   }
 
-  private @Nullable String uploadOutputs(Lease lease, Path jobDir) throws InterruptedException {
+  /**
+   * A stopped job resumes from the checkpoint it wrote at its last step; should that one not have
+   * reached storage, the app still holds an earlier one, and the reason says so.
+   */
+  private static JobResult stopped(JobResult result, CheckpointUploader checkpoints) {
+    if (checkpoints.completed(result.steps())) {
+      return result;
+    }
+    return JobResult.stopped(result.reason() + "; its checkpoint at step " + result.steps()
+        + " could not be uploaded, so it resumes from an earlier one", result.steps(), result.trainedTokens());
+  }
+
+  private @Nullable String uploadOutputs(Lease lease, Path jobDir, EventRelay relay) throws InterruptedException {
     for (Map.Entry<String, String> output : lease.outputs().entrySet()) {
       try {
         Path source = Transfers.resolveInside(jobDir, output.getKey());
+        if (!Files.isRegularFile(source) && output.getKey().startsWith(EVALUATION_FOLDER)) {
+          relay.add(JobEvent.log("the job produced no " + output.getKey() + "; the adapter is delivered without it"));
+          continue;
+        }
         if (!Files.isRegularFile(source)) {
           return "the training run did not produce " + output.getKey();
         }
@@ -182,6 +209,9 @@ final class JobRunner {
     private volatile long tokens;
 
     void record(JobEvent event) {
+      if (!"metric".equals(event.type())) {
+        return;
+      }
       if (event.step() != null) {
         steps = event.step();
       }

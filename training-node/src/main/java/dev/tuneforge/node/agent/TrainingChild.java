@@ -27,6 +27,8 @@ import tools.jackson.core.JacksonException;
  */
 final class TrainingChild {
   static final String LOG_FILE = "child.log";
+  /** Its text is the reason; the child stops at a checkpoint once it appears (TrainingJobMain.STOP). */
+  static final String STOP_FILE = "stop";
 
   private final NodeOptions options;
 

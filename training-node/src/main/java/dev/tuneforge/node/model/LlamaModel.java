@@ -147,7 +147,7 @@ public final class LlamaModel implements AutoCloseable {
       }
     }
     StepScalars scalars = new StepScalars(step);
-    NDArray logProbs = forward(step, scalars, batch, training).logSoftmax(-1);
+    NDArray logProbs = forward(step, scalars, batch, training, true).logSoftmax(-1);
     NDArray picked =
         logProbs.gather(step.create(targets, new Shape(batch.batchSize(), batch.length(), 1)), -1);
     NDArray mask = step.create(weights, new Shape(batch.batchSize(), batch.length(), 1));
@@ -156,10 +156,15 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Logits {@code [batch, length, vocab]}. */
   public NDArray logits(NDManager step, TokenBatch batch, boolean training) {
-    return forward(step, new StepScalars(step), batch, training);
+    return logits(step, batch, training, true);
   }
 
-  private NDArray forward(NDManager step, StepScalars scalars, TokenBatch batch, boolean training) {
+  /** Logits {@code [batch, length, vocab]}; without {@code adapter}, those of the base model alone. */
+  public NDArray logits(NDManager step, TokenBatch batch, boolean training, boolean adapter) {
+    return forward(step, new StepScalars(step), batch, training, adapter);
+  }
+
+  private NDArray forward(NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
     int batchSize = batch.batchSize();
     int length = batch.length();
     int heads = config.numAttentionHeads();
@@ -180,9 +185,9 @@ public final class LlamaModel implements AutoCloseable {
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);
       NDArray x = rmsNorm(hidden, norms.get(i)[0], scalars);
-      NDArray q = AttentionOps.heads(layer.get("q_proj").forward(x, scalars, training), batchSize, length, heads, headDim);
-      NDArray k = AttentionOps.heads(layer.get("k_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
-      NDArray v = AttentionOps.heads(layer.get("v_proj").forward(x, scalars, training), batchSize, length, kvHeads, headDim);
+      NDArray q = AttentionOps.heads(layer.get("q_proj").forward(x, scalars, training, adapter), batchSize, length, heads, headDim);
+      NDArray k = AttentionOps.heads(layer.get("k_proj").forward(x, scalars, training, adapter), batchSize, length, kvHeads, headDim);
+      NDArray v = AttentionOps.heads(layer.get("v_proj").forward(x, scalars, training, adapter), batchSize, length, kvHeads, headDim);
       // Scaling q (head_dim wide) rather than the scores (length wide) saves a pass over
       // [batch, heads, length, length] forward and backward.
       q = AttentionOps.rotate(q, rotary).mul(attentionScale);
@@ -191,11 +196,11 @@ public final class LlamaModel implements AutoCloseable {
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask);
       NDArray attended =
           scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batchSize, length, (long) heads * headDim);
-      hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training));
+      hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training, adapter));
       x = rmsNorm(hidden, norms.get(i)[1], scalars);
-      NDArray gate = layer.get("gate_proj").forward(x, scalars, training);
-      NDArray up = layer.get("up_proj").forward(x, scalars, training);
-      hidden = hidden.add(layer.get("down_proj").forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training));
+      NDArray gate = layer.get("gate_proj").forward(x, scalars, training, adapter);
+      NDArray up = layer.get("up_proj").forward(x, scalars, training, adapter);
+      hidden = hidden.add(layer.get("down_proj").forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training, adapter));
     }
     return Linear.linear(rmsNorm(hidden, finalNorm, scalars), lmHead).singletonOrThrow();
   }

@@ -38,10 +38,13 @@ final class LoraLinear {
     return new InferenceWeights.Projection(weight, bias, loraA, loraB, scale);
   }
 
-  /** {@code x} must belong to the step's manager: results attach to their first operand's. */
-  NDArray forward(NDArray x, StepScalars scalars, boolean training) {
+  /**
+   * {@code x} must belong to the step's manager: results attach to their first operand's.
+   * Without {@code adapter} the projection is the base model's alone.
+   */
+  NDArray forward(NDArray x, StepScalars scalars, boolean training, boolean adapter) {
     NDArray out = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
-    if (loraA == null || loraB == null) {
+    if (!adapter || loraA == null || loraB == null) {
       return out;
     }
     NDArray input = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;

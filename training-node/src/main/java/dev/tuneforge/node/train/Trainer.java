@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The LoRA training loop: a seeded shuffle per epoch, gradient accumulation over micro-batches,
  * one GradientCollector and one NDManager scope per step, AdamW with warm-up and linear or
- * cosine decay, a metric event after every step, validation loss with optional early stopping,
- * and checkpoints from which a run continues exactly.
+ * cosine decay, a metric event after every step, validation loss with optional early stopping
+ * and sample answers, checkpoints from which a run continues exactly, and a stop on request at
+ * a checkpoint.
  */
 public final class Trainer {
 
@@ -32,6 +33,21 @@ public final class Trainer {
   @FunctionalInterface
   public interface CheckpointSink {
     void save(TrainingCheckpoint checkpoint) throws IOException;
+  }
+
+  /**
+   * Answers to a few validation prompts by the model as trained so far, asked each time the
+   * validation loss is measured. It must draw on no random stream of the run (decode greedily).
+   */
+  @FunctionalInterface
+  public interface Samples {
+    List<String> answers();
+  }
+
+  /** Asked after every optimiser step but the last; a reason stops the run there. */
+  @FunctionalInterface
+  public interface StopRequest {
+    @Nullable String reason();
   }
 
   private final LlamaModel model;
@@ -54,6 +70,8 @@ public final class Trainer {
   private final CheckpointSink checkpoints;
   private final @Nullable TrainingCheckpoint resumeFrom;
   private final Consumer<JobEvent> listener;
+  private final Samples samples;
+  private final StopRequest stopRequest;
 
   private Trainer(Builder builder) {
     this.model = Objects.requireNonNull(builder.model, "model");
@@ -76,6 +94,8 @@ public final class Trainer {
     this.checkpoints = builder.checkpoints;
     this.resumeFrom = builder.resumeFrom;
     this.listener = builder.listener;
+    this.samples = builder.samples;
+    this.stopRequest = builder.stopRequest;
     if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
       throw new IllegalArgumentException("training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
     }
@@ -104,12 +124,17 @@ public final class Trainer {
     return train(Integer.MAX_VALUE);
   }
 
-  /** Trains until the last step, early stopping, or {@code stopAfter} steps (a stand-in for a lost node). */
+  /**
+   * Trains until the last step, early stopping, a stop request, or {@code stopAfter} steps (a
+   * stand-in for a lost node). A stop request ends the run after the step in progress with a
+   * checkpoint of that step, from which a resume continues exactly.
+   */
   TrainingSummary train(int stopAfter) throws IOException {
     int total = totalSteps();
     LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
     DataOrder order = new DataOrder(examples.size(), seed);
     RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
+    String stopReason = null;
     try (AdamW optimizer = new AdamW(model.loraParameters(), weightDecay);
         NDManager root = NDManager.newBaseManager()) {
       if (resumeFrom != null) {
@@ -118,7 +143,7 @@ public final class Trainer {
         optimizer.restore(resumeFrom.optimizer());
         progress.restore(resumeFrom.state());
       }
-      while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly) {
+      while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly && stopReason == null) {
         List<Integer> indices = order.epoch(progress.epoch);
         int end = Math.min(progress.position + examplesPerStep(), indices.size());
         List<TokenBatch> microBatches = new ArrayList<>();
@@ -139,13 +164,14 @@ public final class Trainer {
         if (!validationExamples.isEmpty() && (last || (validationEvery > 0 && step % validationEvery == 0))) {
           validate(root, progress, step, total);
         }
-        if (last || progress.stoppedEarly || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
+        stopReason = last || progress.stoppedEarly ? null : stopRequest.reason();
+        if (last || progress.stoppedEarly || stopReason != null || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
           checkpoints.save(snapshot(progress, total, schedule, optimizer));
         }
       }
     }
     return new TrainingSummary(
-        progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly);
+        progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly, stopReason);
   }
 
   private double trainStep(
@@ -203,12 +229,25 @@ public final class Trainer {
     progress.validationLosses.add(new TrainerState.ValidationLoss(step, loss));
     String message = String.format(Locale.ROOT, "validation loss %.4f at step %d", loss, step);
     listener.accept(new JobEvent("validation", Instant.now(), step, total, loss, null, null, null, message));
+    sample(step);
     if (progress.earlyStopping.record(loss) && step < total) {
       progress.stoppedEarly = true;
       listener.accept(JobEvent.log(String.format(Locale.ROOT,
           "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
           step, progress.earlyStopping.best(), earlyStoppingPatience)));
     }
+  }
+
+  /** Between steps, outside any GradientCollector; each step reseeds the engine before its dropout. */
+  private void sample(int step) {
+    List<String> answers;
+    try {
+      answers = samples.answers();
+    } catch (RuntimeException e) {
+      listener.accept(JobEvent.log("no sample answer at step " + step + ": " + e.getMessage()));
+      return;
+    }
+    answers.forEach(answer -> listener.accept(JobEvent.sample(step, answer)));
   }
 
   private TrainingCheckpoint snapshot(RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
@@ -283,6 +322,8 @@ public final class Trainer {
     private CheckpointSink checkpoints = checkpoint -> {};
     private @Nullable TrainingCheckpoint resumeFrom;
     private Consumer<JobEvent> listener = event -> {};
+    private Samples samples = List::of;
+    private StopRequest stopRequest = () -> null;
 
     private Builder() {}
 
@@ -378,6 +419,18 @@ public final class Trainer {
 
     public Builder optListener(Consumer<JobEvent> listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /** Sends the answers of {@code samples} as {@code sample} events after each validation loss. */
+    public Builder optSamples(Samples samples) {
+      this.samples = samples;
+      return this;
+    }
+
+    /** Asked after each optimiser step whether to stop there (see {@link Trainer#train()}). */
+    public Builder optStopRequest(StopRequest stopRequest) {
+      this.stopRequest = stopRequest;
       return this;
     }
 

@@ -3,6 +3,10 @@ package dev.tuneforge.node.train;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.node.evaluate.EvaluationSet;
+import dev.tuneforge.node.evaluate.JobEvaluation;
+import dev.tuneforge.node.evaluate.ModelComparison;
+import dev.tuneforge.node.evaluate.ValidationSamples;
 import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.UnsupportedModelException;
@@ -36,9 +40,17 @@ import tools.jackson.databind.json.JsonMapper;
  * the log event {@code checkpoint step-{n}}, the agent's cue to upload it. When {@code resume/}
  * holds a checkpoint (its files, or {@code step-{n}/} folders of which the highest counts), the
  * run continues from it after checking that data and spec are the same, and logs {@code resumed
- * from step N}. On the way out it writes the adapter to {@code adapter/} and a {@link JobResult}
- * to {@code result.json}, and exits 0 when the job succeeded, 1 when it failed; a failure (bad
- * data, NaN loss, out of memory) leaves the checkpoints written so far in place.
+ * from step N}. Each time it measures the validation loss, the model so far answers the first
+ * {@code samplesPerValidation} validation prompts ({@code sample} events). On the way out it
+ * writes the adapter to {@code adapter/}, then, when {@code evaluationExamples} is above 0 and
+ * the job has {@code data/evaluation.jsonl} or {@code data/validation.jsonl}, compares the base
+ * and the tuned model on it ({@link JobEvaluation}: {@code evaluation/generations.jsonl} and
+ * {@code evaluation/summary.json}, never failing the job), and writes a {@link JobResult} to
+ * {@code result.json}. A file {@code stop} in the job directory (its text is the reason) asks the
+ * run to stop: after the step in progress it writes that step's checkpoint, skips adapter and
+ * evaluation and reports {@code stopped}; a stop that comes during the evaluation cuts it short
+ * instead. It exits 0 when the job succeeded or stopped, 1 when it failed; a failure (bad data,
+ * NaN loss, out of memory) leaves the checkpoints written so far in place.
  */
 public final class TrainingJobMain {
 
@@ -50,6 +62,7 @@ public final class TrainingJobMain {
   public static final String MODEL = "model";
   public static final String ADAPTER = "adapter";
   public static final String RESULT = "result.json";
+  public static final String STOP = "stop";
 
   static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -73,7 +86,7 @@ public final class TrainingJobMain {
       System.err.println("usage: TrainingJobMain <job directory>");
       System.exit(2);
     }
-    System.exit(run(Path.of(args[0]), events).status().equals("succeeded") ? 0 : 1);
+    System.exit(run(Path.of(args[0]), events).status().equals("failed") ? 1 : 0);
   }
 
   /** Runs the job in this JVM, writing events to {@code events}; also writes result.json. */
@@ -84,8 +97,8 @@ public final class TrainingJobMain {
   private JobResult run() {
     JobResult result;
     try {
-      train();
-      result = JobResult.succeeded(steps, tokens);
+      String stopReason = train();
+      result = stopReason == null ? JobResult.succeeded(steps, tokens) : JobResult.stopped(stopReason, steps, tokens);
     } catch (DatasetException | UnsupportedModelException | SafeTensorsException | TrainingFailedException
         | CheckpointException e) {
       result = failed(e.getMessage());
@@ -121,21 +134,23 @@ public final class TrainingJobMain {
     return JobResult.failed(reason + kept, steps, tokens);
   }
 
-  private void train() throws IOException {
+  /** Trains, writes the adapter and evaluates; returns the reason when a stop request ended the run. */
+  private @Nullable String train() throws IOException {
     TrainingSpec spec = readSpec();
     Hyperparameters hyper = spec.hyperparameters();
     TrainingOptions options = spec.resolvedOptions();
     Path modelDirectory = jobDirectory.resolve(MODEL);
-    LlamaConfig config = LlamaConfig.read(modelDirectory.resolve("config.json"));
+    // An unsupported model is refused before any time goes into tokenizing.
+    LlamaConfig.read(modelDirectory.resolve("config.json"));
     System.setProperty("ai.djl.default_engine", "PyTorch");
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) hyper.seed());
 
-    List<EncodedExample> examples;
-    List<EncodedExample> validation = List.of();
-    long padId;
     Path validationFile = jobDirectory.resolve(VALIDATION);
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory)) {
+      List<EncodedExample> examples;
+      List<Conversation> validationConversations = List.of();
+      List<EncodedExample> validation = List.of();
       List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(DATASET));
       ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
       List<EncodedExample> encoded = encoder.encodeAll(conversations);
@@ -148,11 +163,28 @@ public final class TrainingJobMain {
       emit(JobEvent.log(encoded.size() + " examples, " + truncated + " truncated to " + hyper.maxSequenceLength()
           + " tokens, " + (encoded.size() - examples.size()) + " left out for lack of assistant tokens"));
       if (Files.isRegularFile(validationFile)) {
-        validation = readValidation(validationFile, encoder);
+        validationConversations = readValidation(validationFile);
+        validation = encodeValidation(validationConversations, encoder);
         emit(JobEvent.log(validation.size() + " validation examples"));
       }
-      padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+      long padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+      return train(spec, tokenizer, examples, padId, validationConversations, validation);
     }
+  }
+
+  private @Nullable String train(
+      TrainingSpec spec,
+      HuggingFaceTokenizer tokenizer,
+      List<EncodedExample> examples,
+      long padId,
+      List<Conversation> validationConversations,
+      List<EncodedExample> validation)
+      throws IOException {
+    Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
+    Path modelDirectory = jobDirectory.resolve(MODEL);
+    Path validationFile = jobDirectory.resolve(VALIDATION);
+    Engine engine = Engine.getEngine("PyTorch");
     CheckpointStore store =
         new CheckpointStore(
             jobDirectory.resolve(CHECKPOINTS),
@@ -167,6 +199,7 @@ public final class TrainingJobMain {
     }
 
     try (LlamaModel model = LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+      LlamaConfig config = model.config();
       emit(JobEvent.log("loaded model " + spec.baseModel() + " (" + config.architectures().getFirst() + ", "
           + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
           + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
@@ -191,11 +224,18 @@ public final class TrainingJobMain {
                 lastCheckpoint = checkpoint.name();
                 emit(JobEvent.log("checkpoint " + checkpoint.name()));
               })
+              .optStopRequest(this::stopRequested)
               .optListener(event -> {
-                steps = event.step() == null ? steps : event.step();
-                tokens = event.tokens() == null ? tokens : event.tokens();
+                if (event.type().equals("metric")) {
+                  steps = event.step() == null ? steps : event.step();
+                  tokens = event.tokens() == null ? tokens : event.tokens();
+                }
                 emit(event);
               });
+      if (!validationConversations.isEmpty() && options.samplesPerValidation() > 0) {
+        builder.optSamples(ValidationSamples.of(model, tokenizer, modelDirectory, validationConversations,
+            options.samplesPerValidation(), options.evaluationMaxNewTokens()));
+      }
       if (resume != null) {
         builder.optResumeFrom(resume);
       }
@@ -213,18 +253,53 @@ public final class TrainingJobMain {
       }
       steps = summary.steps();
       tokens = summary.trainedTokens();
+      if (summary.stopReason() != null) {
+        emit(JobEvent.log("stopped after step " + steps + " (" + summary.stopReason() + "); checkpoint " + lastCheckpoint
+            + " is where it resumes"));
+        return summary.stopReason();
+      }
       PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
       emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
+      Path evaluationSet = EvaluationSet.find(jobDirectory);
+      if (options.evaluationExamples() > 0 && evaluationSet != null) {
+        ModelComparison.Builder comparison =
+            ModelComparison.builder()
+                .setModel(model)
+                .setTokenizer(tokenizer)
+                .setModelDirectory(modelDirectory)
+                .optMaxNewTokens(options.evaluationMaxNewTokens())
+                .optBatchSize(hyper.batchSize())
+                .optMaxSequenceLength(hyper.maxSequenceLength())
+                .optStopRequest(this::stopRequested);
+        JobEvaluation.run(jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
+      }
+      return null;
     }
   }
 
-  private static List<EncodedExample> readValidation(Path file, ChatEncoder encoder) throws IOException {
-    List<Conversation> conversations;
+  /** The reason in the {@code stop} file the agent writes when the app asks the job to stop. */
+  private @Nullable String stopRequested() {
+    Path file = jobDirectory.resolve(STOP);
+    if (!Files.exists(file)) {
+      return null;
+    }
     try {
-      conversations = ChatDataset.read(file);
+      String reason = Files.readString(file).strip();
+      return reason.isEmpty() ? "stop requested" : reason;
+    } catch (IOException e) {
+      return "stop requested";
+    }
+  }
+
+  private static List<Conversation> readValidation(Path file) throws IOException {
+    try {
+      return ChatDataset.read(file);
     } catch (DatasetException e) {
       throw new DatasetException("validation set: " + e.getMessage());
     }
+  }
+
+  private static List<EncodedExample> encodeValidation(List<Conversation> conversations, ChatEncoder encoder) {
     List<EncodedExample> examples = encoder.encodeAll(conversations).stream().filter(e -> e.trainableTokens() > 0).toList();
     if (examples.isEmpty()) {
       throw new DatasetException("validation set: no example keeps an assistant token within maxSequenceLength");

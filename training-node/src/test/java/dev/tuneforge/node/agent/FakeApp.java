@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for the Tuneforge app and its object storage on 127.0.0.1: enough of the node API
@@ -52,6 +53,8 @@ final class FakeApp implements AutoCloseable {
   final BlockingQueue<Integer> leaseFailures = new LinkedBlockingQueue<>();
   final BlockingQueue<Lease> leases = new LinkedBlockingQueue<>();
   final AtomicReference<Boolean> cancel = new AtomicReference<>(false);
+  /** When set, every heartbeat asks the node to stop its current job at a checkpoint, for this reason. */
+  final AtomicReference<@Nullable String> stop = new AtomicReference<>();
   /** The job calls in the order they came: {@code checkpoint N}, {@code complete N}, {@code result}. */
   final List<String> jobCalls = new CopyOnWriteArrayList<>();
   /** Status codes the checkpoint-URL endpoint answers first; checkpoint files land under {@code checkpoints/step-N/}. */
@@ -108,7 +111,7 @@ final class FakeApp implements AutoCloseable {
 
   private void heartbeat(HttpExchange exchange) throws IOException {
     heartbeats.add(read(exchange, Heartbeat.class));
-    respond(exchange, 200, Json.MAPPER.writeValueAsString(new HeartbeatReply(cancel.get())));
+    respond(exchange, 200, Json.MAPPER.writeValueAsString(new HeartbeatReply(cancel.get(), stop.get())));
   }
 
   private void lease(HttpExchange exchange) throws IOException {

@@ -2,14 +2,20 @@ package dev.tuneforge.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.node.train.TrainingJobMain;
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.EvaluationExample;
+import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -204,6 +211,23 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   @Test
+  void deliversTheAdapterWhenTheJobProducedNoEvaluation() throws Exception {
+    app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
+    Map<String, String> outputs = new HashMap<>(adapterOutputs());
+    outputs.put("evaluation/summary.json", app.fileUrl("out/evaluation/summary.json"));
+    app.leases.add(lease(Map.of("data/train.jsonl", app.fileUrl("d")), outputs));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    agent.pollOnce();
+
+    assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(1, 64));
+    assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
+    assertThat(app.events()).extracting(JobEvent::message)
+        .contains("the job produced no evaluation/summary.json; the adapter is delivered without it");
+  }
+
+  @Test
   void failsTheJobWhenAnInputCannotBeDownloaded() throws Exception {
     app.leases.add(lease(Map.of("data/train.jsonl", app.fileUrl("gone")), Map.of()));
     NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
@@ -250,6 +274,119 @@ class NodeAgentAgainstFakeAppTest {
       loop.interrupt();
       loop.join(10_000);
     }
+  }
+
+  @Test
+  void stopsAJobAtACheckpointWhenTheAppAsksAndALaterLeaseResumesItExactly() throws Exception {
+    Map<String, String> inputs = demoJobInputs();
+    String budget = "the tenant's monthly budget of 50.00 is spent (50.12 this month)";
+    new NodeAgent(options(FakeApp.TOKEN, TrainingJobMain.class)).connect();
+    NodeAgent agent = new NodeAgent(options(null, TrainingJobMain.class));
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread loop = Thread.ofPlatform().start(() -> {
+      try {
+        agent.run();
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    try {
+      UUID jobId = UUID.randomUUID();
+      app.stop.set(budget);
+      app.leases.add(demoLease(jobId, inputs));
+      JobResult stopped = app.results.poll(120, TimeUnit.SECONDS);
+
+      assertThat(stopped).as("result of the stopped run").isNotNull();
+      assertThat(stopped.status()).as(stopped.reason()).isEqualTo("stopped");
+      assertThat(stopped.reason()).isEqualTo(budget);
+      int step = stopped.steps();
+      assertThat(step).as("stopped before its last step").isBetween(1, 5);
+      assertThat(app.jobCalls).containsExactly("checkpoint " + step, "complete " + step, "result");
+      for (String file : CheckpointUpload.FILES) {
+        assertThat(app.storage).containsKey("checkpoints/step-" + step + "/" + file);
+      }
+      assertThat(app.storage).doesNotContainKeys("out/adapter_model.safetensors", "out/evaluation/summary.json");
+      assertThat(app.events()).extracting(JobEvent::message).anyMatch(m -> m != null && m.startsWith("stopped after step " + step));
+
+      app.stop.set(null);
+      app.jobCalls.clear();
+      int before = app.events().size();
+      Map<String, String> withCheckpoint = new HashMap<>(inputs);
+      CheckpointUpload.FILES.forEach(file -> withCheckpoint.put("resume/" + file, app.fileUrl("checkpoints/step-" + step + "/" + file)));
+      app.leases.add(demoLease(jobId, withCheckpoint));
+      JobResult resumed = app.results.poll(120, TimeUnit.SECONDS);
+      List<JobEvent> resumedEvents = app.events().subList(before, app.events().size());
+
+      assertThat(resumed).as("result of the resumed run").isNotNull();
+      assertThat(resumed.status()).as(resumed.reason()).isEqualTo("succeeded");
+      assertThat(resumed.steps()).isEqualTo(6);
+      assertThat(resumedEvents).extracting(JobEvent::message).contains("resumed from step " + step);
+      assertThat(app.storage).containsKey("out/adapter_model.safetensors");
+      EvaluationSummary evaluation = Json.MAPPER.readValue(app.storage.get("out/evaluation/summary.json"), EvaluationSummary.class);
+      assertThat(evaluation.error()).isNull();
+      assertThat(evaluation.examples()).isEqualTo(2);
+      assertThat(new String(app.storage.get("out/evaluation/generations.jsonl"), StandardCharsets.UTF_8).lines()
+          .map(line -> Json.MAPPER.readValue(line, EvaluationExample.class))).extracting(EvaluationExample::expected)
+          .containsExactly("{\"total\": \"70.50\"}", "{\"total\": \"80.50\"}");
+
+      before = app.events().size();
+      app.leases.add(demoLease(UUID.randomUUID(), inputs));
+      JobResult straight = app.results.poll(120, TimeUnit.SECONDS);
+      List<JobEvent> straightEvents = app.events().subList(before, app.events().size());
+
+      assertThat(straight.status()).as(straight.reason()).isEqualTo("succeeded");
+      assertThat(straight.trainedTokens()).isEqualTo(resumed.trainedTokens());
+      List<JobEvent> expected = metrics(straightEvents).subList(step, 6);
+      List<JobEvent> actual = metrics(resumedEvents);
+      assertThat(actual).extracting(JobEvent::step).containsExactlyElementsOf(expected.stream().map(JobEvent::step).toList());
+      for (int i = 0; i < expected.size(); i++) {
+        assertThat(actual.get(i).loss()).as("loss of step %d", expected.get(i).step()).isCloseTo(expected.get(i).loss(), within(1e-5));
+      }
+      assertThat(failure.get()).isNull();
+    } finally {
+      agent.stop();
+      loop.interrupt();
+      loop.join(10_000);
+    }
+  }
+
+  /** The demo model, six receipt-like examples and two to evaluate on in the fake storage, as a lease's inputs. */
+  private Map<String, String> demoJobInputs() throws Exception {
+    Path model = workDir.resolve("source-model");
+    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(model);
+    Map<String, String> inputs = new HashMap<>();
+    try (var files = Files.list(model)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        app.storage.put("models/demo/" + name, Files.readAllBytes(file));
+        inputs.put("model/" + name, app.fileUrl("models/demo/" + name));
+      }
+    }
+    StringBuilder data = new StringBuilder();
+    for (int n = 1; n <= 8; n++) {
+      data.append("{\"messages\":[{\"role\":\"user\",\"content\":\"SHOP ").append(n).append(" TOTAL RM ").append(n * 10)
+          .append(".50\"},{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"").append(n * 10).append(".50\\\"}\"}]}\n");
+    }
+    List<String> lines = data.toString().lines().toList();
+    app.storage.put("datasets/train.jsonl", (String.join("\n", lines.subList(0, 6)) + "\n").getBytes(StandardCharsets.UTF_8));
+    app.storage.put("datasets/evaluation.jsonl", (String.join("\n", lines.subList(6, 8)) + "\n").getBytes(StandardCharsets.UTF_8));
+    inputs.put("data/train.jsonl", app.fileUrl("datasets/train.jsonl"));
+    inputs.put("data/evaluation.jsonl", app.fileUrl("datasets/evaluation.jsonl"));
+    return inputs;
+  }
+
+  private Lease demoLease(UUID jobId, Map<String, String> inputs) {
+    TrainingSpec spec = new TrainingSpec(
+        jobId.toString(), "tuneforge/demo", new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
+        new Hyperparameters(2, 1e-3, 2, 256, 7, 6), new TrainingOptions(50, null, null, null, null, null, null, null, 2, 8, 0));
+    Map<String, String> outputs = new HashMap<>(adapterOutputs());
+    outputs.put("evaluation/summary.json", app.fileUrl("out/evaluation/summary.json"));
+    outputs.put("evaluation/generations.jsonl", app.fileUrl("out/evaluation/generations.jsonl"));
+    return new Lease(UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
+  }
+
+  private static List<JobEvent> metrics(List<JobEvent> events) {
+    return events.stream().filter(e -> "metric".equals(e.type())).toList();
   }
 
   private void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

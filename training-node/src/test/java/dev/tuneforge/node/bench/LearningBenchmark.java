@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.node.evaluate.EvaluationFiles;
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
@@ -15,6 +16,7 @@ import dev.tuneforge.node.train.ChatDataset;
 import dev.tuneforge.node.train.ChatEncoder;
 import dev.tuneforge.node.train.EncodedExample;
 import dev.tuneforge.node.train.TrainingJobMain;
+import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
@@ -50,7 +52,8 @@ public final class LearningBenchmark {
       Map.entry("dropout", "0.05"), Map.entry("targets", String.join(",", LlamaModel.PROJECTIONS)),
       Map.entry("hidden", "64"), Map.entry("layers", "2"), Map.entry("heads", "4"), Map.entry("kv-heads", "2"),
       Map.entry("intermediate", "172"), Map.entry("validation-every", "50"), Map.entry("seed", "42"),
-      Map.entry("threads", "2"));
+      Map.entry("threads", "2"), Map.entry("evaluation-examples", "20"), Map.entry("evaluation-max-new-tokens", "128"),
+      Map.entry("samples", "1"));
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -86,7 +89,8 @@ public final class LearningBenchmark {
     TrainingSpec spec = new TrainingSpec("bench-sroie", "tuneforge/demo-llama", lora,
         new Hyperparameters(options.integer("epochs"), options.number("lr"), batch, maxLength, seed,
             options.integer("max-steps")),
-        new TrainingOptions(0, "linear", 0.1, 1, options.integer("validation-every"), 0, 0.0, 1.0));
+        new TrainingOptions(0, "linear", 0.1, 1, options.integer("validation-every"), 0, 0.0, 1.0,
+            options.integer("evaluation-examples"), options.integer("evaluation-max-new-tokens"), options.integer("samples")));
     Files.writeString(job.resolve(TrainingJobMain.SPEC), JSON.writeValueAsString(spec));
 
     Encoded train;
@@ -156,6 +160,21 @@ public final class LearningBenchmark {
         unigram);
     System.out.printf(Locale.ROOT, "  tuned / base                     %.3f (perplexity %.1f -> %.1f)%n",
         tunedLoss / baseLoss, Math.exp(baseLoss), Math.exp(tunedLoss));
+    Path summaryFile = job.resolve(EvaluationFiles.SUMMARY);
+    if (Files.isRegularFile(summaryFile)) {
+      EvaluationSummary evaluation = JSON.readValue(Files.readString(summaryFile), EvaluationSummary.class);
+      System.out.printf(Locale.ROOT, "  evaluation                       %d examples, greedy, max %d new tokens: %.1f s, %d tokens"
+          + " generated (%.0f tokens/s, base and tuned)%n", evaluation.examples(), evaluation.maxNewTokens(),
+          evaluation.seconds(), evaluation.generatedTokens(), evaluation.generatedTokens() / evaluation.seconds());
+      if (evaluation.base() != null && evaluation.tuned() != null) {
+        System.out.printf(Locale.ROOT, "  evaluation scores, base / tuned  loss %.3f / %.3f, token accuracy %.1f %% / %.1f %%%n",
+            evaluation.base().loss(), evaluation.tuned().loss(), 100 * evaluation.base().tokenAccuracy(),
+            100 * evaluation.tuned().tokenAccuracy());
+      }
+      if (evaluation.error() != null) {
+        System.out.println("  evaluation error                 " + evaluation.error());
+      }
+    }
   }
 
   /** Token-weighted mean loss over held-out examples, no dropout, no gradients, as the trainer measures it. */
@@ -269,6 +288,8 @@ public final class LearningBenchmark {
           validation.add(new double[] {event.path("step").asInt(), event.path("loss").asDouble()});
           System.err.println(event.path("message").asString());
         }
+        case "sample" -> System.err.println("sample at step " + event.path("step").asInt() + ": "
+            + event.path("message").asString());
         default -> System.err.println(event.path("message").asString());
       }
     }

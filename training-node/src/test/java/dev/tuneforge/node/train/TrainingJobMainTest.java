@@ -14,6 +14,7 @@ import dev.tuneforge.protocol.TrainingSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +171,73 @@ class TrainingJobMainTest {
     assertThat(validation.getFirst().loss()).isPositive();
     assertThat(validation.getFirst().message()).startsWith("validation loss ").endsWith(" at step 1");
     assertThat(events(stdout)).extracting(JobEvent::message).contains("checkpoint step-2").doesNotContain("checkpoint step-1");
+  }
+
+  @Test
+  void stopsAtACheckpointWhenAskedAndAResumeContinuesAsIfItHadNotStopped() throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
+    List<String> validation = List.of(example(7), example(8));
+    Path straight = job.resolve("straight");
+    prepare(straight, lines, 6, 1e-3, new TrainingOptions(4, null, null, null, 2, null, null, null, 2, 8, 0));
+    Files.write(straight.resolve("data/validation.jsonl"), validation);
+    ByteArrayOutputStream straightEvents = new ByteArrayOutputStream();
+    assertThat(TrainingJobMain.run(straight, new PrintStream(straightEvents, true, StandardCharsets.UTF_8)).status()).isEqualTo("succeeded");
+
+    TrainingOptions withSamples = new TrainingOptions(4, null, null, null, 2, null, null, null, 2, 8, 1);
+    Path stopped = job.resolve("stopped");
+    prepare(stopped, lines, 6, 1e-3, withSamples);
+    Files.write(stopped.resolve("data/validation.jsonl"), validation);
+    ByteArrayOutputStream stoppedEvents = new ByteArrayOutputStream();
+    JobResult stop = TrainingJobMain.run(stopped, stopFileAfterStep(3, stopped, stoppedEvents));
+
+    assertThat(stop).isEqualTo(JobResult.stopped("the tenant's budget is spent", 3, stop.trainedTokens()));
+    assertThat(TrainingJobMain.JSON.readValue(Files.readString(stopped.resolve("result.json")), JobResult.class)).isEqualTo(stop);
+    assertThat(events(stoppedEvents)).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step).containsExactly(1, 2, 3);
+    assertThat(events(stoppedEvents)).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(2);
+    assertThat(events(stoppedEvents)).extracting(JobEvent::message).contains("checkpoint step-3")
+        .anyMatch(m -> m != null && m.startsWith("stopped after step 3 (the tenant's budget is spent)"));
+    assertThat(stopped.resolve("checkpoints/step-3/trainer_state.json")).exists();
+    assertThat(stopped.resolve("adapter")).doesNotExist();
+    assertThat(stopped.resolve("evaluation")).doesNotExist();
+    // Samples decode greedily and draw on no random stream: the run is bit for bit the same.
+    assertThat(metricLosses(stoppedEvents)).containsExactlyElementsOf(metricLosses(straightEvents).subList(0, 3));
+
+    Path resumed = job.resolve("resumed");
+    prepare(resumed, lines, 6, 1e-3, withSamples);
+    Files.write(resumed.resolve("data/validation.jsonl"), validation);
+    copyTree(stopped.resolve("checkpoints/step-3"), resumed.resolve("resume"));
+    ByteArrayOutputStream resumedEvents = new ByteArrayOutputStream();
+    JobResult finished = TrainingJobMain.run(resumed, new PrintStream(resumedEvents, true, StandardCharsets.UTF_8));
+
+    assertThat(finished.status()).as(finished.reason()).isEqualTo("succeeded");
+    assertThat(finished.steps()).isEqualTo(6);
+    List<Double> expected = metricLosses(straightEvents).subList(3, 6);
+    List<Double> actual = metricLosses(resumedEvents);
+    assertThat(actual).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(actual.get(i)).as("loss of step %d", i + 4).isCloseTo(expected.get(i), within(1e-5));
+    }
+    assertThat(events(resumedEvents)).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(4, 6);
+    assertThat(resumed.resolve("adapter/adapter_model.safetensors")).exists();
+    assertThat(resumed.resolve("evaluation/summary.json")).exists();
+  }
+
+  /** Events to {@code out}; once step {@code step}'s metric is out, the job finds a stop file, as the agent writes it. */
+  private static PrintStream stopFileAfterStep(int step, Path job, ByteArrayOutputStream out) {
+    return new PrintStream(out, true, StandardCharsets.UTF_8) {
+      @Override
+      public void println(String line) {
+        super.println(line);
+        JobEvent event = TrainingJobMain.JSON.readValue(line, JobEvent.class);
+        if (event.type().equals("metric") && event.step() == step) {
+          try {
+            Files.writeString(job.resolve(TrainingJobMain.STOP), "the tenant's budget is spent\n");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    };
   }
 
   private void prepare(List<String> lines, int maxSteps) throws IOException {
