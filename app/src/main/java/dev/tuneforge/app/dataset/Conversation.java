@@ -125,6 +125,11 @@ final class Conversation {
     contents[i] = append(replacement.toCharArray(), 0, replacement.length());
   }
 
+  /** Copies {@code value} into the buffer and returns its span. */
+  long copyText(String value) {
+    return append(value.toCharArray(), 0, value.length());
+  }
+
   /** Copies the parser's current string value into the buffer and returns its span. */
   long copyText(JsonParser p) {
     return append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
