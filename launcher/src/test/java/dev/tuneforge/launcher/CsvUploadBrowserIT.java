@@ -25,8 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A member uploads SROIE receipts as CSV (OCR text with commas and newlines, answers with quotes
  * in quoted fields), maps its columns in the browser, chooses a seeded random validation split,
- * and sees the quality report and the training and validation counts; a CSV with an unclosed
- * quote is refused, naming its line.
+ * and sees the quality report and the training and validation counts; then derives a version
+ * with personal data redacted. A CSV with an unclosed quote is refused, naming its line.
  */
 class CsvUploadBrowserIT {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -118,6 +118,15 @@ class CsvUploadBrowserIT {
         training + " training rows, " + receipts.validationRows() + " validation rows (split: random 20% (seed 7))");
     assertThat(page.locator("#dataset-preview-validation")).containsText("\"role\":\"system\"");
     assertThat(page.locator("#dataset-preview")).containsText(receipts.firstTrainingCompany());
+
+    page.locator("#derive-redact").click();
+    page.locator("#derive-dedupe").click();
+    page.locator("#derive-version").click();
+    assertThat(grid).containsText("v2");
+    assertThat(grid).containsText("v1, personal data redacted, 0 duplicate rows removed");
+    assertThat(page.locator("#upload-split")).hasText("Stored " + training + " training rows and "
+        + receipts.validationRows() + " validation rows (split: random 20% (seed 7)).");
+    assertThat(page.locator("#upload-report #quality-personal-data")).containsText("redacted in the training file");
   }
 
   private static void choose(Page page, String select, String item) {

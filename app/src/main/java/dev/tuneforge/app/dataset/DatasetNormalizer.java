@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -41,6 +42,8 @@ public final class DatasetNormalizer {
   private int dropped;
   private int rows;
   private int validationRows;
+  private @Nullable Set<Long> seenRows;
+  private int duplicatesRemoved;
 
   /**
    * @param format the upload's format, or null to detect it from the first non-blank line
@@ -78,6 +81,20 @@ public final class DatasetNormalizer {
     return quality.report();
   }
 
+  /**
+   * Leaves out rows whose roles and texts equal a row already in {@code seen} (which this adds
+   * to): share one set between two normalisers to keep validation rows that repeat a training row out.
+   */
+  DatasetNormalizer removeDuplicates(Set<Long> seen) {
+    this.seenRows = seen;
+    return this;
+  }
+
+  /** How many rows the last {@link #normalize} left out as duplicates. */
+  int duplicatesRemoved() {
+    return duplicatesRemoved;
+  }
+
   /** How many of the kept rows went to the validation output. */
   public int validationRows() {
     return validationRows;
@@ -94,6 +111,12 @@ public final class DatasetNormalizer {
    */
   public ValidationReport normalize(
       InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation) throws IOException {
+    problems.clear();
+    problemCount = 0;
+    dropped = 0;
+    rows = 0;
+    validationRows = 0;
+    duplicatesRemoved = 0;
     DatasetFormat used;
     try (JsonGenerator trainOut = train == null ? null : JSON.createGenerator(train);
         JsonGenerator validationOut = validation == null ? null : JSON.createGenerator(validation)) {
@@ -214,6 +237,10 @@ public final class DatasetNormalizer {
       if (problems.size() < MAX_LISTED_PROBLEMS) {
         problems.add("line " + line + ": " + problem);
       }
+      return;
+    }
+    if (seenRows != null && !seenRows.add(row.fingerprint())) {
+      duplicatesRemoved++;
       return;
     }
     rows++;

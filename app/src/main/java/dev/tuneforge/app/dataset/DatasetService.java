@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,8 +115,13 @@ public class DatasetService {
       if (read.trainRows == 0) {
         throw rejected("No row is left for training: all " + read.validationRows + " rows are validation rows");
       }
+      Map<String, Path> originals = new LinkedHashMap<>();
+      originals.put(originalFileName(fileName), file);
+      if (options.split() instanceof DatasetSplit.SeparateFile separate) {
+        originals.put(originalValidationFileName(separate.fileName()), separate.file());
+      }
       return new DatasetUpload(
-          store(datasetName, fileName, file, read, options.split(), tenant, user), report, read.quality);
+          store(datasetName, fileName, read, options.split().describe(), originals, tenant, user), report, read.quality);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -145,9 +152,13 @@ public class DatasetService {
     }
   }
 
+  /**
+   * Stores a new version of the dataset called {@code datasetName}: the canonical files of {@code
+   * read} and the {@code originals} (object name to file), all or nothing.
+   */
   private DatasetSummary store(
-      String datasetName, String fileName, Path original, NormalizedUpload read, DatasetSplit split, UUID tenant,
-      UUID user) throws IOException {
+      String datasetName, String fileName, NormalizedUpload read, String split, Map<String, Path> originals,
+      UUID tenant, UUID user) throws IOException {
     Dataset dataset =
         datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user));
     int version =
@@ -155,10 +166,6 @@ public class DatasetService {
     String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), version);
     String key = prefix + TRAINING_FILE;
     String validationKey = read.validationRows > 0 ? prefix + VALIDATION_FILE : null;
-    String originalKey = prefix + originalFileName(fileName);
-    String originalValidationKey = split instanceof DatasetSplit.SeparateFile separate
-        ? prefix + originalValidationFileName(separate.fileName())
-        : null;
     long size = Files.size(read.train);
     List<String> written = new ArrayList<>();
     try {
@@ -166,9 +173,8 @@ public class DatasetService {
       if (validationKey != null) {
         put(written, validationKey, read.validation, "application/jsonl");
       }
-      put(written, originalKey, original, "application/octet-stream");
-      if (originalValidationKey != null) {
-        put(written, originalValidationKey, ((DatasetSplit.SeparateFile) split).file(), "application/octet-stream");
+      for (Map.Entry<String, Path> original : originals.entrySet()) {
+        put(written, prefix + original.getKey(), original.getValue(), "application/octet-stream");
       }
       DatasetVersion saved =
           transactions.execute(
@@ -178,12 +184,66 @@ public class DatasetService {
                     new DatasetVersion(
                         UUID.randomUUID(), dataset.getId(), version, fileName, read.report.format(), key,
                         read.trainRows, size, read.sha256, QualityReports.toJson(read.quality))
-                        .withValidation(validationKey, read.validationRows, split.describe()));
+                        .withValidation(validationKey, read.validationRows, split));
               });
       return summary(dataset, saved);
     } catch (RuntimeException e) {
       written.forEach(storage::delete);
       throw e;
+    }
+  }
+
+  /**
+   * Adds a version made from {@code versionId}'s stored files: personal data redacted and/or
+   * duplicate rows removed (a validation row repeating a training row too), each row keeping its
+   * side. The source version stays as it is.
+   */
+  public DatasetUpload derive(UUID versionId, boolean redactPersonalData, boolean removeDuplicates) {
+    UUID tenant = TenantContext.requireTenant();
+    UUID user = CurrentUser.require().userId();
+    if (!redactPersonalData && !removeDuplicates) {
+      throw rejected("Choose what the new version changes: redact personal data, remove duplicates or both");
+    }
+    DatasetVersion source =
+        versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+    Dataset dataset = datasets.findById(source.getDatasetId()).orElseThrow();
+    List<Path> copies = new ArrayList<>();
+    try {
+      Path train = download(source.getObjectKey(), copies);
+      Path validation = source.getValidationObjectKey() == null ? null : download(source.getValidationObjectKey(), copies);
+      try (NormalizedUpload read = NormalizedUpload.derive(train, validation, redactPersonalData, removeDuplicates)) {
+        List<String> changes = new ArrayList<>();
+        if (redactPersonalData) {
+          changes.add("personal data redacted");
+        }
+        if (removeDuplicates) {
+          changes.add(read.duplicatesRemoved + " duplicate rows removed");
+        }
+        String fileName = "v" + source.getVersion() + ", " + String.join(", ", changes);
+        DatasetSummary saved = store(dataset.getName(), fileName, read, source.getSplit(), Map.of(), tenant, user);
+        return new DatasetUpload(saved, read.report, read.quality);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      copies.forEach(DatasetService::deleteQuietly);
+    }
+  }
+
+  private Path download(String key, List<Path> copies) throws IOException {
+    Path copy = Files.createTempFile("tuneforge-source-", ".jsonl");
+    copies.add(copy);
+    try (InputStream in = storage.tenantOpen(key)) {
+      Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return copy;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      file.toFile().deleteOnExit();
     }
   }
 

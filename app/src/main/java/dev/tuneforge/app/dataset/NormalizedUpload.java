@@ -27,6 +27,8 @@ final class NormalizedUpload implements AutoCloseable {
   final int trainRows;
   final int validationRows;
   final String sha256;
+  /** Rows left out as duplicates when deriving a version. */
+  int duplicatesRemoved;
 
   private NormalizedUpload(
       Path train, Path validation, ValidationReport report, QualityReport quality, int trainRows, int validationRows,
@@ -64,6 +66,52 @@ final class NormalizedUpload implements AutoCloseable {
       }
       return new NormalizedUpload(train, validation, report, normalizer.quality(),
           report.rows() - validationRows, validationRows, sha256);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(train);
+      Files.deleteIfExists(validation);
+      throw e;
+    }
+  }
+
+  /**
+   * A version's canonical files read again into new ones: redacted and/or without duplicate rows
+   * (a validation row that repeats a training row counts as one). Each side keeps its rows' side.
+   */
+  static NormalizedUpload derive(Path sourceTrain, @Nullable Path sourceValidation, boolean redact, boolean dedupe)
+      throws IOException {
+    Path train = Files.createTempFile("tuneforge-train-", ".jsonl");
+    Path validation = Files.createTempFile("tuneforge-validation-", ".jsonl");
+    try {
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      DatasetNormalizer trainRows = new DatasetNormalizer(DatasetFormat.CHAT, false, redact);
+      DatasetNormalizer validationRows = new DatasetNormalizer(DatasetFormat.CHAT, false, redact);
+      if (dedupe) {
+        trainRows.removeDuplicates(seen);
+        validationRows.removeDuplicates(seen);
+      }
+      ValidationReport report;
+      String sha256;
+      try (InputStream in = Files.newInputStream(sourceTrain);
+          DigestOutputStream out = new DigestOutputStream(buffered(train), sha256())) {
+        report = trainRows.normalize(in, out);
+        out.flush();
+        sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
+      }
+      int removed = trainRows.duplicatesRemoved();
+      int validated = 0;
+      if (sourceValidation != null) {
+        try (InputStream in = Files.newInputStream(sourceValidation);
+            OutputStream out = buffered(validation)) {
+          ValidationReport own = validationRows.normalize(in, out);
+          validated = own.rows();
+          removed += validationRows.duplicatesRemoved();
+          report = combined(report, own, DatasetService.VALIDATION_FILE);
+        }
+      }
+      NormalizedUpload derived = new NormalizedUpload(
+          train, validation, report, trainRows.quality(), report.rows() - validated, validated, sha256);
+      derived.duplicatesRemoved = removed;
+      return derived;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(train);
       Files.deleteIfExists(validation);

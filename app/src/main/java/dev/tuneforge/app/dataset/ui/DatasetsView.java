@@ -119,7 +119,7 @@ public class DatasetsView extends VerticalLayout {
     grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
     grid.addColumn(DatasetSummary::fileName).setHeader("File");
     grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
-    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem()).open());
+    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem(), this::stored).open());
 
     add(
         new H2("Datasets"),
