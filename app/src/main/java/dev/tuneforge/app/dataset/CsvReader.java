@@ -46,6 +46,8 @@ final class CsvReader implements AutoCloseable {
   /** Whether the current field was quoted (a quote after its closing one is then misplaced). */
   private boolean quoted;
   private boolean blank;
+  /** Characters of the current record so far, quoted ones included, against {@code maxRecordChars}. */
+  private int chars;
 
   CsvReader(InputStream in, int maxRecordChars) {
     this.in = in;
@@ -73,7 +75,7 @@ final class CsvReader implements AutoCloseable {
       return false;
     }
     recordLine = line;
-    int chars = 0;
+    chars = 0;
     while (true) {
       int c = read();
       if (c < 0 || c == '\n') {
@@ -85,12 +87,12 @@ final class CsvReader implements AutoCloseable {
         continue;
       }
       if (++chars > maxRecordChars) {
-        throw new Broken("line " + recordLine + ": the record is longer than " + (maxRecordChars >> 20) + " M characters");
+        throw tooLong(recordLine);
       }
       if (c == ',') {
         endField();
       } else if (c == '"' && field.isEmpty() && !quoted) {
-        chars += readQuoted();
+        readQuoted();
       } else {
         if (c == '"' && problem == null) {
           problem = "a quote inside an unquoted field (column " + (fields.size() + 1) + "); quote the whole field and double the quote";
@@ -101,10 +103,9 @@ final class CsvReader implements AutoCloseable {
   }
 
   /** Reads a quoted field after its opening quote, up to and including the closing quote. */
-  private int readQuoted() throws IOException {
+  private void readQuoted() throws IOException {
     quoted = true;
     int startLine = line;
-    int chars = 0;
     while (true) {
       int c = read();
       if (c < 0) {
@@ -113,7 +114,7 @@ final class CsvReader implements AutoCloseable {
       }
       if (++chars > maxRecordChars) {
         throw new Broken("line " + startLine + ": a quoted field (column " + (fields.size() + 1)
-            + ") runs past " + (maxRecordChars >> 20) + " M characters; is its closing quote missing?");
+            + ") takes the record past " + millions(maxRecordChars) + " characters; is its closing quote missing?");
       }
       if (c == '"') {
         if (peek() == '"') {
@@ -125,10 +126,18 @@ final class CsvReader implements AutoCloseable {
         if (after >= 0 && after != ',' && after != '\n' && after != '\r' && problem == null) {
           problem = "text after the closing quote of column " + (fields.size() + 1);
         }
-        return chars;
+        return;
       }
       field.append((char) c);
     }
+  }
+
+  private Broken tooLong(int line) {
+    return new Broken("line " + line + ": the record is longer than " + millions(maxRecordChars) + " characters");
+  }
+
+  private static String millions(int chars) {
+    return chars >= 1 << 20 ? (chars >> 20) + " M" : String.valueOf(chars);
   }
 
   private void endField() {

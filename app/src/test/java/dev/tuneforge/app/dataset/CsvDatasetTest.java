@@ -138,4 +138,15 @@ class CsvDatasetTest {
     assertThat(normalize(QA, false, "question,answer\n").problems())
         .containsExactly("the file is empty: it has no conversations");
   }
+
+  @Test
+  void aRecordOverTheLimitIsRefusedWithoutBeingHeldWhole() throws IOException {
+    byte[] csv = ("question,answer\nq,\"" + "x".repeat(100) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (CsvReader records = new CsvReader(new ByteArrayInputStream(csv), 40)) {
+      assertThat(records.next()).isTrue();
+      org.assertj.core.api.Assertions.assertThatThrownBy(records::next)
+          .isInstanceOf(CsvReader.Broken.class)
+          .hasMessage("line 2: a quoted field (column 2) takes the record past 40 characters; is its closing quote missing?");
+    }
+  }
 }
