@@ -125,6 +125,11 @@ final class Conversation {
     contents[i] = append(replacement.toCharArray(), 0, replacement.length());
   }
 
+  /** Copies {@code value} into the buffer and returns its span. */
+  long copyText(String value) {
+    return append(value.toCharArray(), 0, value.length());
+  }
+
   /** Copies the parser's current string value into the buffer and returns its span. */
   long copyText(JsonParser p) {
     return append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
@@ -160,6 +165,22 @@ final class Conversation {
     long span = span(textLength, length);
     textLength += length;
     return span;
+  }
+
+  /** A 64-bit FNV-1a hash of the roles, weights and texts: equal rows, equal fingerprints. */
+  long fingerprint() {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < size; i++) {
+      h = (h ^ roles[i]) * 0x100000001b3L;
+      h = (h ^ (weights[i] & 0xFF)) * 0x100000001b3L;
+      int start = start(contents[i]);
+      int end = start + length(contents[i]);
+      for (int j = start; j < end; j++) {
+        h = (h ^ text[j]) * 0x100000001b3L;
+      }
+      h = (h ^ 0x1F) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** Writes the row as one canonical chat JSONL line; every message must be valid. */

@@ -7,7 +7,9 @@ public enum DatasetFormat {
   CHAT("chat-jsonl", "Chat JSONL ({\"messages\": [...]})"),
   PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL"),
   ALPACA("alpaca-jsonl", "Alpaca JSONL (instruction, input, output)"),
-  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)");
+  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)"),
+  /** Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn. */
+  CSV("csv", "CSV (map its columns)");
 
   private final String id;
   private final String label;

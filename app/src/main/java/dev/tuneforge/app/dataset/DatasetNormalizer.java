@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -34,6 +35,15 @@ public final class DatasetNormalizer {
   private final @Nullable DatasetFormat format;
   private final boolean dropInvalid;
   private final QualityAnalyzer quality;
+  private final @Nullable CsvMapping csv;
+  private final DatasetSplit split;
+  private final List<String> problems = new ArrayList<>();
+  private int problemCount;
+  private int dropped;
+  private int rows;
+  private int validationRows;
+  private @Nullable Set<Long> seenRows;
+  private int duplicatesRemoved;
 
   /**
    * @param format the upload's format, or null to detect it from the first non-blank line
@@ -48,9 +58,22 @@ public final class DatasetNormalizer {
    *     canonical rows with {@code [EMAIL]}, {@code [PHONE]}, {@code [CARD]}, {@code [IBAN]}
    */
   public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData) {
+    this(format, dropInvalid, redactPersonalData, null, DatasetSplit.none());
+  }
+
+  /**
+   * @param csv for {@link DatasetFormat#CSV}, the columns to use (null: guess them from the header)
+   * @param split how rows are divided between the training and the validation output; a {@link
+   *     DatasetSplit.SeparateFile} is read by a normaliser of its own, so here it means none
+   */
+  public DatasetNormalizer(
+      @Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData, @Nullable CsvMapping csv,
+      DatasetSplit split) {
     this.format = format;
     this.dropInvalid = dropInvalid;
     this.quality = new QualityAnalyzer(redactPersonalData, QualityReport.DEFAULT_MAX_TOKENS);
+    this.csv = csv;
+    this.split = split;
   }
 
   /** The quality of the rows kept by the last {@link #normalize} (redacted ones as stored). */
@@ -58,31 +81,82 @@ public final class DatasetNormalizer {
     return quality.report();
   }
 
+  /**
+   * Leaves out rows whose roles and texts equal a row already in {@code seen} (which this adds
+   * to): share one set between two normalisers to keep validation rows that repeat a training row out.
+   */
+  DatasetNormalizer removeDuplicates(Set<Long> seen) {
+    this.seenRows = seen;
+    return this;
+  }
+
+  /** How many rows the last {@link #normalize} left out as duplicates. */
+  int duplicatesRemoved() {
+    return duplicatesRemoved;
+  }
+
+  /** How many of the kept rows went to the validation output. */
+  public int validationRows() {
+    return validationRows;
+  }
+
   /** Reads {@code input} to its end; writes valid rows to {@code canonical} when given. */
   public ValidationReport normalize(InputStream input, @Nullable OutputStream canonical) throws IOException {
-    List<String> problems = new ArrayList<>();
-    int problemCount = 0;
-    int dropped = 0;
-    int rows = 0;
+    return normalize(input, canonical, null);
+  }
+
+  /**
+   * Reads {@code input} to its end, once; writes each valid row to {@code train} or {@code
+   * validation} as the split says (rows for an absent output are counted, not written).
+   */
+  public ValidationReport normalize(
+      InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation) throws IOException {
+    problems.clear();
+    problemCount = 0;
+    dropped = 0;
+    rows = 0;
+    validationRows = 0;
+    duplicatesRemoved = 0;
+    DatasetFormat used;
+    try (JsonGenerator trainOut = train == null ? null : JSON.createGenerator(train);
+        JsonGenerator validationOut = validation == null ? null : JSON.createGenerator(validation)) {
+      used = format == DatasetFormat.CSV
+          ? readCsv(input, trainOut, validationOut)
+          : readJsonl(input, trainOut, validationOut);
+      if (trainOut != null) {
+        trainOut.flush();
+      }
+      if (validationOut != null) {
+        validationOut.flush();
+      }
+    }
+    if (rows == 0 && problemCount == 0) {
+      problems.add("the file is empty: it has no conversations");
+      problemCount = 1;
+    }
+    return new ValidationReport(used, rows, List.copyOf(problems), problemCount, dropped);
+  }
+
+  private DatasetFormat readJsonl(InputStream input, @Nullable JsonGenerator train, @Nullable JsonGenerator validation)
+      throws IOException {
     int lineNumber = 0;
     DatasetFormat used = format;
     RowReader reader = used == null ? null : RowReader.of(used);
     Conversation row = new Conversation();
-    try (Utf8Lines lines = new Utf8Lines(input, MAX_LINE_BYTES);
-        JsonGenerator out = canonical == null ? null : JSON.createGenerator(canonical)) {
+    String splitField = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    try (Utf8Lines lines = new Utf8Lines(input, MAX_LINE_BYTES)) {
       while (true) {
         try {
           if (!lines.next()) {
             break;
           }
         } catch (Utf8Lines.NotUtf8 e) {
-          // An encoding error is the file's, not a row's: it is never dropped.
-          problems.add("line " + (lineNumber + 1) + ": the file is not UTF-8 text");
-          problemCount++;
+          fileProblem("line " + (lineNumber + 1) + ": the file is not UTF-8 text");
           break;
         }
         lineNumber++;
         String problem;
+        String side = null;
         if (lines.tooLong()) {
           problem = "longer than " + (MAX_LINE_BYTES >> 20) + " MB";
         } else if (lines.isBlank()) {
@@ -93,32 +167,114 @@ public final class DatasetNormalizer {
             reader = RowReader.of(used);
           }
           problem = readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
+          if (problem == null && splitField != null) {
+            side = topLevelText(lines.bytes(), lines.start(), lines.length(), splitField);
+            problem = side == null ? "missing the \"" + splitField + "\" field (train or validation)" : null;
+          }
         }
+        keep(problem, row, lineNumber, side, "\"" + splitField + "\" is", train, validation);
+      }
+    }
+    return used == null ? DatasetFormat.CHAT : used;
+  }
+
+  private DatasetFormat readCsv(InputStream input, @Nullable JsonGenerator train, @Nullable JsonGenerator validation)
+      throws IOException {
+    Conversation row = new Conversation();
+    String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {
+      if (!records.next()) {
+        fileProblem("the file is empty: it has no header");
+        return DatasetFormat.CSV;
+      }
+      if (records.problem() != null) {
+        fileProblem("line 1 (the header): " + records.problem());
+        return DatasetFormat.CSV;
+      }
+      CsvRows mapped;
+      try {
+        mapped = new CsvRows(records.fields(), csv, splitColumn);
+      } catch (CsvRows.Unmapped e) {
+        fileProblem(e.getMessage());
+        return DatasetFormat.CSV;
+      }
+      while (records.next()) {
+        if (records.isBlank()) {
+          continue;
+        }
+        String problem = records.problem();
         if (problem == null) {
-          rows++;
-          quality.accept(row, lineNumber);
-          if (out != null && (dropInvalid || problemCount == 0)) {
-            row.writeTo(out);
+          problem = mapped.read(records.fields(), row);
+        }
+        String side = problem == null ? mapped.split(records.fields()) : null;
+        keep(problem, row, records.line(), side, "the \"" + splitColumn + "\" cell is", train, validation);
+      }
+    } catch (CsvReader.Broken e) {
+      fileProblem(e.getMessage());
+    }
+    return DatasetFormat.CSV;
+  }
+
+  /** Counts and writes a row that has no problem, to the side the split gives it; lists it otherwise. */
+  private void keep(
+      @Nullable String problem, Conversation row, int line, @Nullable String side, String sideName,
+      @Nullable JsonGenerator train, @Nullable JsonGenerator validation) {
+    boolean toValidation = false;
+    if (problem == null && split instanceof DatasetSplit.ByField && side != null) {
+      Boolean value = DatasetSplit.side(side);
+      if (value == null) {
+        problem = sideName + (side.isBlank() ? " empty" : " \"" + side + "\"") + "; expected train or validation";
+      } else {
+        toValidation = value;
+      }
+    } else if (problem == null && split instanceof DatasetSplit.Random random) {
+      toValidation = random.validation(line);
+    }
+    if (problem != null) {
+      problemCount++;
+      dropped += dropInvalid ? 1 : 0;
+      quality.dropped(problem);
+      if (problems.size() < MAX_LISTED_PROBLEMS) {
+        problems.add("line " + line + ": " + problem);
+      }
+      return;
+    }
+    if (seenRows != null && !seenRows.add(row.fingerprint())) {
+      duplicatesRemoved++;
+      return;
+    }
+    rows++;
+    validationRows += toValidation ? 1 : 0;
+    quality.accept(row, line);
+    JsonGenerator out = toValidation ? validation : train;
+    if (out != null && (dropInvalid || problemCount == 0)) {
+      row.writeTo(out);
+    }
+  }
+
+  /** A problem of the file itself, which is never dropped: the upload is refused. */
+  private void fileProblem(String problem) {
+    problems.add(problem);
+    problemCount++;
+  }
+
+  /** The string value of the row's top-level {@code field}; null when absent or not a string. */
+  static @Nullable String topLevelText(byte[] bytes, int start, int length, String field) {
+    try (JsonParser p = JSON.createParser(bytes, start, length)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals(field) && value == JsonToken.VALUE_STRING) {
+            return p.getString();
           }
-        } else {
-          problemCount++;
-          dropped += dropInvalid ? 1 : 0;
-          quality.dropped(problem);
-          if (problems.size() < MAX_LISTED_PROBLEMS) {
-            problems.add("line " + lineNumber + ": " + problem);
-          }
+          p.skipChildren();
         }
       }
-      if (out != null) {
-        out.flush();
-      }
+    } catch (JacksonException e) {
+      // The row was read without error before this is asked; nothing to add.
     }
-    if (rows == 0 && problemCount == 0) {
-      problems.add("the file is empty: it has no conversations");
-      problemCount = 1;
-    }
-    return new ValidationReport(
-        used == null ? DatasetFormat.CHAT : used, rows, List.copyOf(problems), problemCount, dropped);
+    return null;
   }
 
   private static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {

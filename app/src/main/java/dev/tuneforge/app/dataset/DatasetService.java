@@ -4,7 +4,6 @@ import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,6 +36,8 @@ public class DatasetService {
   public static final String TRAINING_FILE = "train.jsonl";
   /** Name (before the upload's extension) of the upload as it came, kept beside the training file. */
   public static final String ORIGINAL_FILE = "original";
+  /** Name of the canonical chat JSONL object of a version's validation rows, when it has any. */
+  public static final String VALIDATION_FILE = "validation.jsonl";
 
   private final DatasetRepository datasets;
   private final DatasetVersionRepository versions;
@@ -83,75 +82,179 @@ public class DatasetService {
   public DatasetUpload upload(
       String name, String fileName, Path file, @Nullable DatasetFormat format, boolean dropInvalid,
       boolean redactPersonalData) {
+    return upload(name, fileName, file,
+        new DatasetUploadOptions(format, dropInvalid, redactPersonalData, null, DatasetSplit.none()));
+  }
+
+  /**
+   * Like {@link #upload(String, String, Path)}, read as {@code options} say: a CSV by its column
+   * mapping, and its rows divided into a training file and a validation file by the split.
+   *
+   * @throws DatasetRejected with every problem found in either file, naming the file, lines and reasons
+   */
+  public DatasetUpload upload(String name, String fileName, Path file, DatasetUploadOptions options) {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     String datasetName = name.strip();
     if (datasetName.isEmpty()) {
       throw rejected("Give the dataset a name");
     }
-    long size = size(file);
-    if (size > properties.maxUploadBytes()) {
-      throw rejected(
-          "The file is " + megabytes(size) + " MB; the limit is " + megabytes(properties.maxUploadBytes()) + " MB");
+    checkSize(fileName, file);
+    if (options.split() instanceof DatasetSplit.SeparateFile separate) {
+      checkSize(separate.fileName(), separate.file());
     }
-    Path canonical = tempFile();
-    try {
-      ValidationReport report;
-      QualityReport quality;
-      String sha256;
-      try (InputStream in = Files.newInputStream(file);
-          DigestOutputStream out =
-              new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16), sha256())) {
-        DatasetNormalizer normalizer = new DatasetNormalizer(format, dropInvalid, redactPersonalData);
-        report = normalizer.normalize(in, out);
-        quality = normalizer.quality();
-        out.flush();
-        sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
-      }
+    try (NormalizedUpload read = NormalizedUpload.read(fileName, file, options)) {
+      ValidationReport report = read.report;
       if (!report.accepted()) {
         String reason = report.rows() == 0 && report.droppedRows() > 0
             ? "No row is valid"
-            : "The file has " + report.problemCount() + " problems";
+            : "The " + (options.split() instanceof DatasetSplit.SeparateFile ? "files have " : "file has ")
+                + report.problemCount() + " problems";
         throw new DatasetRejected(reason, report);
       }
+      if (read.trainRows == 0) {
+        throw rejected("No row is left for training: all " + read.validationRows + " rows are validation rows");
+      }
+      Map<String, Path> originals = new LinkedHashMap<>();
+      originals.put(originalFileName(fileName), file);
+      if (options.split() instanceof DatasetSplit.SeparateFile separate) {
+        originals.put(originalValidationFileName(separate.fileName()), separate.file());
+      }
       return new DatasetUpload(
-          store(datasetName, fileName, file, canonical, report, quality, sha256, tenant, user), report, quality);
+          store(datasetName, fileName, read, options.split().describe(), originals, tenant, user), report, read.quality);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      deleteQuietly(canonical);
     }
   }
 
+  private void checkSize(String fileName, Path file) {
+    long size = size(file);
+    if (size > properties.maxUploadBytes()) {
+      throw rejected(fileName + " is " + megabytes(size) + " MB; the limit is "
+          + megabytes(properties.maxUploadBytes()) + " MB");
+    }
+  }
+
+  /** The header of a CSV file, for choosing its columns; refused when it has none. */
+  public List<String> csvColumns(Path file) {
+    try (CsvReader csv = new CsvReader(Files.newInputStream(file), DatasetNormalizer.MAX_LINE_BYTES)) {
+      if (!csv.next() || csv.isBlank()) {
+        throw rejected("The CSV file has no header line");
+      }
+      if (csv.problem() != null) {
+        throw rejected("line 1 (the header): " + csv.problem());
+      }
+      return csv.fields().stream().map(String::strip).toList();
+    } catch (CsvReader.Broken e) {
+      throw rejected(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Stores a new version of the dataset called {@code datasetName}: the canonical files of {@code
+   * read} and the {@code originals} (object name to file), all or nothing.
+   */
   private DatasetSummary store(
-      String datasetName, String fileName, Path original, Path canonical, ValidationReport report,
-      QualityReport quality, String sha256, UUID tenant, UUID user) throws IOException {
+      String datasetName, String fileName, NormalizedUpload read, String split, Map<String, Path> originals,
+      UUID tenant, UUID user) throws IOException {
     Dataset dataset =
         datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user));
     int version =
         versions.findFirstByDatasetIdOrderByVersionDesc(dataset.getId()).map(v -> v.getVersion() + 1).orElse(1);
     String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), version);
     String key = prefix + TRAINING_FILE;
-    String originalKey = prefix + originalFileName(fileName);
-    long size = Files.size(canonical);
-    storage.put(key, canonical, "application/jsonl");
+    String validationKey = read.validationRows > 0 ? prefix + VALIDATION_FILE : null;
+    long size = Files.size(read.train);
+    List<String> written = new ArrayList<>();
     try {
-      storage.put(originalKey, original, "application/octet-stream");
+      put(written, key, read.train, "application/jsonl");
+      if (validationKey != null) {
+        put(written, validationKey, read.validation, "application/jsonl");
+      }
+      for (Map.Entry<String, Path> original : originals.entrySet()) {
+        put(written, prefix + original.getKey(), original.getValue(), "application/octet-stream");
+      }
       DatasetVersion saved =
           transactions.execute(
               status -> {
                 datasets.save(dataset);
                 return versions.save(
                     new DatasetVersion(
-                        UUID.randomUUID(), dataset.getId(), version, fileName, report.format(), key, report.rows(),
-                        size, sha256, QualityReports.toJson(quality)));
+                        UUID.randomUUID(), dataset.getId(), version, fileName, read.report.format(), key,
+                        read.trainRows, size, read.sha256, QualityReports.toJson(read.quality))
+                        .withValidation(validationKey, read.validationRows, split));
               });
       return summary(dataset, saved);
     } catch (RuntimeException e) {
-      storage.delete(key);
-      storage.delete(originalKey);
+      written.forEach(storage::delete);
       throw e;
     }
+  }
+
+  /**
+   * Adds a version made from {@code versionId}'s stored files: personal data redacted and/or
+   * duplicate rows removed (a validation row repeating a training row too), each row keeping its
+   * side. The source version stays as it is.
+   */
+  public DatasetUpload derive(UUID versionId, boolean redactPersonalData, boolean removeDuplicates) {
+    UUID tenant = TenantContext.requireTenant();
+    UUID user = CurrentUser.require().userId();
+    if (!redactPersonalData && !removeDuplicates) {
+      throw rejected("Choose what the new version changes: redact personal data, remove duplicates or both");
+    }
+    DatasetVersion source =
+        versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+    Dataset dataset = datasets.findById(source.getDatasetId()).orElseThrow();
+    List<Path> copies = new ArrayList<>();
+    try {
+      Path train = download(source.getObjectKey(), copies);
+      Path validation = source.getValidationObjectKey() == null ? null : download(source.getValidationObjectKey(), copies);
+      try (NormalizedUpload read = NormalizedUpload.derive(train, validation, redactPersonalData, removeDuplicates)) {
+        List<String> changes = new ArrayList<>();
+        if (redactPersonalData) {
+          changes.add("personal data redacted");
+        }
+        if (removeDuplicates) {
+          changes.add(read.duplicatesRemoved + " duplicate rows removed");
+        }
+        String fileName = "v" + source.getVersion() + ", " + String.join(", ", changes);
+        DatasetSummary saved = store(dataset.getName(), fileName, read, source.getSplit(), Map.of(), tenant, user);
+        return new DatasetUpload(saved, read.report, read.quality);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      copies.forEach(DatasetService::deleteQuietly);
+    }
+  }
+
+  private Path download(String key, List<Path> copies) throws IOException {
+    Path copy = Files.createTempFile("tuneforge-source-", ".jsonl");
+    copies.add(copy);
+    try (InputStream in = storage.tenantOpen(key)) {
+      Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return copy;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      file.toFile().deleteOnExit();
+    }
+  }
+
+  private void put(List<String> written, String key, Path file, String contentType) {
+    storage.put(key, file, contentType);
+    written.add(key);
+  }
+
+  /** The name a separate validation upload is kept under: {@code original-validation.<ext>}. */
+  static String originalValidationFileName(String uploadedName) {
+    return originalFileName(uploadedName).replaceFirst("^" + ORIGINAL_FILE, ORIGINAL_FILE + "-validation");
   }
 
   /** The name the upload is kept under beside the canonical file: {@code original.<ext>}. */
@@ -188,12 +291,29 @@ public class DatasetService {
     return versions.findById(versionId).map(DatasetVersion::getObjectKey);
   }
 
-  /** The first {@code limit} rows of a version, as stored. */
+  /**
+   * The object key of a version's validation file; empty when it has none, for unknown ids and for
+   * other tenants' versions (any tenant in system context), like {@link #trainingFileKey}.
+   */
+  public Optional<String> validationFileKey(UUID versionId) {
+    return versions.findById(versionId).map(DatasetVersion::getValidationObjectKey);
+  }
+
+  /** The first {@code limit} rows of a version's training file, as stored. */
   public List<String> preview(UUID versionId, int limit) {
+    return preview(versionId, limit, false);
+  }
+
+  /** The first {@code limit} rows of a version's training or validation file (none when it has no such file). */
+  public List<String> preview(UUID versionId, int limit, boolean validation) {
     DatasetVersion version =
         versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+    String key = validation ? version.getValidationObjectKey() : version.getObjectKey();
     List<String> rows = new ArrayList<>();
-    try (InputStream in = storage.tenantOpen(version.getObjectKey());
+    if (key == null) {
+      return rows;
+    }
+    try (InputStream in = storage.tenantOpen(key);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while (rows.size() < limit && (line = reader.readLine()) != null) {
@@ -209,27 +329,12 @@ public class DatasetService {
 
   private static DatasetSummary summary(Dataset d, DatasetVersion v) {
     return new DatasetSummary(
-        d.getId(), d.getName(), v.getId(), v.getVersion(), v.getFileName(), v.getRowCount(), v.getSizeBytes(), v.getCreatedAt());
+        d.getId(), d.getName(), v.getId(), v.getVersion(), v.getFileName(), v.getRowCount(), v.getSizeBytes(),
+        v.getCreatedAt(), v.getValidationRowCount(), v.getSplit());
   }
 
   private static DatasetRejected rejected(String reason) {
     return new DatasetRejected(reason, new ValidationReport(0, List.of(reason), 1));
-  }
-
-  private static Path tempFile() {
-    try {
-      return Files.createTempFile("tuneforge-dataset-", ".jsonl");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      file.toFile().deleteOnExit();
-    }
   }
 
   private static long size(Path file) {
@@ -244,11 +349,4 @@ public class DatasetService {
     return String.format("%.1f", bytes / 1_048_576.0);
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

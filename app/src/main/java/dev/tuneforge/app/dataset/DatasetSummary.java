@@ -3,7 +3,11 @@ package dev.tuneforge.app.dataset;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A dataset with its latest version, as lists and pickers show it. */
+/**
+ * A dataset with its latest version, as lists and pickers show it. {@code rows} counts the
+ * training file's rows, {@code validationRows} the validation file's (0 when there is none);
+ * {@code split} says how they were divided ({@link DatasetSplit#describe()}).
+ */
 public record DatasetSummary(
     UUID datasetId,
     String name,
@@ -12,9 +16,21 @@ public record DatasetSummary(
     String fileName,
     int rows,
     long sizeBytes,
-    Instant createdAt) {
+    Instant createdAt,
+    int validationRows,
+    String split) {
+
+  public DatasetSummary(
+      UUID datasetId, String name, UUID versionId, int version, String fileName, int rows, long sizeBytes,
+      Instant createdAt) {
+    this(datasetId, name, versionId, version, fileName, rows, sizeBytes, createdAt, 0, "none");
+  }
+
+  public boolean hasValidation() {
+    return validationRows > 0;
+  }
 
   public String label() {
-    return name + " (v" + version + ", " + rows + " rows)";
+    return name + " (v" + version + ", " + rows + " rows" + (hasValidation() ? " + " + validationRows + " validation" : "") + ")";
   }
 }

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * One immutable version of a dataset: a validated, canonical chat JSONL object (the original
  * upload is kept beside it) and its figures. {@code format} is the upload's format;
  * {@code sizeBytes} and {@code sha256} describe the canonical object; {@code qualityReport} its rows.
+ * A version may also have a canonical validation file ({@code validationObjectKey}); {@code
+ * rowCount} counts the training rows only.
  */
 @Entity
 @Table(name = "dataset_version")
@@ -28,6 +30,9 @@ public class DatasetVersion {
   private String sha256;
   private Instant createdAt;
   private @Nullable String qualityReport;
+  private @Nullable String validationObjectKey;
+  private int validationRowCount;
+  private String split = "none";
 
   protected DatasetVersion() {}
 
@@ -53,6 +58,14 @@ public class DatasetVersion {
     this.sha256 = sha256;
     this.createdAt = Instant.now();
     this.qualityReport = qualityReport;
+  }
+
+  /** Gives the version a validation file of {@code rows} rows, divided from the training rows as {@code split} says. */
+  DatasetVersion withValidation(@Nullable String objectKey, int rows, String split) {
+    this.validationObjectKey = objectKey;
+    this.validationRowCount = rows;
+    this.split = split;
+    return this;
   }
 
   public UUID getId() {
@@ -102,5 +115,18 @@ public class DatasetVersion {
   /** The {@link QualityReport} as JSON; null for versions stored before reports existed. */
   public @Nullable String getQualityReport() {
     return qualityReport;
+  }
+
+  public @Nullable String getValidationObjectKey() {
+    return validationObjectKey;
+  }
+
+  public int getValidationRowCount() {
+    return validationRowCount;
+  }
+
+  /** How the rows were divided, e.g. {@code random 10% (seed 42)}; {@code none} without validation. */
+  public String getSplit() {
+    return split;
   }
 }

@@ -18,6 +18,7 @@ interface RowReader {
       case PROMPT_COMPLETION -> new PromptCompletionRows();
       case ALPACA -> new AlpacaRows();
       case SHAREGPT -> new ShareGptRows();
+      case CSV -> throw new IllegalArgumentException("CSV rows are read by CsvReader, not as JSON");
     };
   }
 

@@ -1,6 +1,8 @@
 package dev.tuneforge.app.dataset.ui;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
@@ -21,11 +23,17 @@ import com.vaadin.flow.server.streams.UploadHandler;
 import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSplit;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.DatasetUpload;
+import dev.tuneforge.app.dataset.DatasetUploadOptions;
 import dev.tuneforge.app.dataset.ValidationReport;
 import jakarta.annotation.security.RolesAllowed;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
@@ -47,6 +55,12 @@ public class DatasetsView extends VerticalLayout {
   private final Div problems = new Div();
   private final Div report = new Div();
   private final Upload upload;
+  private final SplitField split = new SplitField();
+  private final CsvMappingForm mapping = new CsvMappingForm();
+  private final Div pendingPanel = new Div();
+  private final Paragraph pendingText = new Paragraph();
+  private @Nullable PendingFile pending;
+  private boolean pendingCsv;
 
   public DatasetsView(DatasetService datasets) {
     this.datasets = datasets;
@@ -70,15 +84,25 @@ public class DatasetsView extends VerticalLayout {
 
     upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
       try {
-        store(metadata.fileName(), file.toPath());
+        received(metadata.fileName(), file.toPath());
       } finally {
         Files.deleteIfExists(file.toPath());
       }
     }));
     upload.setId("dataset-upload");
-    upload.setAcceptedFileTypes(".jsonl", ".ndjson", "application/jsonl", "application/x-ndjson");
+    upload.setAcceptedFileTypes(".jsonl", ".ndjson", ".csv", "application/jsonl", "application/x-ndjson", "text/csv");
     upload.setMaxFiles(1);
-    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a JSONL file here"));
+    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a JSONL or CSV file here"));
+
+    pendingPanel.setId("pending-upload");
+    pendingPanel.setVisible(false);
+    Button store = new Button("Store dataset", e -> storePending());
+    store.setId("store-dataset");
+    store.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    Button cancel = new Button("Cancel", e -> forgetPending());
+    cancel.setId("cancel-upload");
+    pendingPanel.add(pendingText, mapping, new HorizontalLayout(store, cancel));
+    addDetachListener(e -> forgetPending());
 
     problems.setId("upload-problems");
     problems.setVisible(false);
@@ -88,20 +112,26 @@ public class DatasetsView extends VerticalLayout {
     grid.setId("datasets-grid");
     grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
     grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);
-    grid.addColumn(DatasetSummary::rows).setHeader("Rows").setAutoWidth(true);
+    grid.addColumn(DatasetSummary::rows).setHeader("Training rows").setAutoWidth(true);
+    grid.addColumn(s -> s.hasValidation() ? String.valueOf(s.validationRows()) : "—")
+        .setHeader("Validation rows").setAutoWidth(true);
+    grid.addColumn(DatasetSummary::split).setHeader("Split").setAutoWidth(true);
     grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
     grid.addColumn(DatasetSummary::fileName).setHeader("File");
     grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
-    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem()).open());
+    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem(), this::stored).open());
 
     add(
         new H2("Datasets"),
         new Paragraph(
             "Upload JSONL in OpenAI chat ({\"messages\": [...]}), prompt/completion, Alpaca or ShareGPT "
-                + "layout; it is stored as OpenAI chat JSONL, with the original kept beside it. "
+                + "layout, or CSV whose columns you map to turns; it is stored as OpenAI chat JSONL, with the "
+                + "original kept beside it, and split into training and validation rows as you choose. "
                 + "Every line is checked before anything is stored. Limit: "
                 + datasets.maxUploadBytes() / 1_048_576 + " MB."),
         new HorizontalLayout(name, format, dropInvalid, redact, upload),
+        split,
+        pendingPanel,
         problems,
         report,
         grid);
@@ -109,36 +139,112 @@ public class DatasetsView extends VerticalLayout {
     refresh();
   }
 
-  /** Runs on the upload's request thread, without the UI lock: UI changes go through access(). */
-  private void store(String fileName, java.nio.file.Path file) {
+  /**
+   * Runs on the upload's request thread, without the UI lock: UI changes go through access(). A
+   * CSV file, or one whose validation file is separate, is held until the user stores it.
+   */
+  private void received(String fileName, Path file) {
     UI ui = getUI().orElseThrow();
-    String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
+    boolean csv = format.getValue() == DatasetFormat.CSV
+        || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
+    if (csv || split.isSeparateFile()) {
+      PendingFile kept = PendingFile.keep(fileName, file);
+      try {
+        List<String> header = csv ? datasets.csvColumns(kept.path()) : List.of();
+        ui.access(() -> hold(kept, csv, header));
+      } catch (DatasetRejected rejected) {
+        kept.delete();
+        ui.access(() -> rejected(rejected));
+      }
+      return;
+    }
     try {
-      DatasetUpload stored = datasets.upload(
-          chosen, fileName, file, format.getValue(), dropInvalid.getValue(), redact.getValue());
-      DatasetSummary saved = stored.dataset();
-      ui.access(() -> {
-        upload.clearFileList();
-        problems.setVisible(false);
-        showDropped(stored);
-        Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
-            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-        refresh();
-      });
+      DatasetUpload stored = upload(fileName, file, options(false));
+      ui.access(() -> stored(stored));
     } catch (DatasetRejected rejected) {
-      ui.access(() -> {
-        upload.clearFileList();
-        report.setVisible(false);
-        showProblems(rejected);
-      });
+      ui.access(() -> rejected(rejected));
+    } catch (IllegalArgumentException wrong) {
+      ui.access(() -> refused(wrong.getMessage(), ""));
     }
   }
 
-  private void showProblems(DatasetRejected rejected) {
+  private DatasetUpload upload(String fileName, Path file, DatasetUploadOptions options) {
+    String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
+    return datasets.upload(chosen, fileName, file, options);
+  }
+
+  /** The options as chosen; for a CSV file its mapping, and a split column when one is chosen. */
+  private DatasetUploadOptions options(boolean csv) {
+    DatasetUploadOptions options = new DatasetUploadOptions(
+        csv ? DatasetFormat.CSV : format.getValue(), dropInvalid.getValue(), redact.getValue(),
+        csv ? mapping.value() : null, split.value());
+    String splitColumn = csv ? mapping.splitColumn() : null;
+    return splitColumn == null ? options : options.withSplit(new DatasetSplit.ByField(splitColumn));
+  }
+
+  private void hold(PendingFile file, boolean csv, List<String> header) {
+    forgetPending();
+    pending = file;
+    pendingCsv = csv;
+    upload.clearFileList();
+    problems.setVisible(false);
+    report.setVisible(false);
+    mapping.setVisible(csv);
+    if (csv) {
+      mapping.show(header);
+    }
+    pendingText.setText(file.fileName() + (csv ? ": choose which columns make each conversation, then store it."
+        : ": upload the validation file, then store the dataset."));
+    pendingPanel.setVisible(true);
+  }
+
+  private void storePending() {
+    PendingFile file = pending;
+    if (file == null) {
+      return;
+    }
+    try {
+      DatasetUpload stored = upload(file.fileName(), file.path(), options(pendingCsv));
+      forgetPending();
+      split.stored();
+      stored(stored);
+    } catch (DatasetRejected rejected) {
+      rejected(rejected);
+    } catch (IllegalArgumentException wrong) {
+      refused(wrong.getMessage(), "");
+    }
+  }
+
+  private void forgetPending() {
+    if (pending != null) {
+      pending.delete();
+      pending = null;
+    }
+    pendingPanel.setVisible(false);
+  }
+
+  private void stored(DatasetUpload stored) {
+    DatasetSummary saved = stored.dataset();
+    upload.clearFileList();
+    problems.setVisible(false);
+    showDropped(stored);
+    Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
+        .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    refresh();
+  }
+
+  private void rejected(DatasetRejected rejected) {
+    refused(rejected.getMessage(), rejected.report().summary());
+  }
+
+  private void refused(String reason, String details) {
+    upload.clearFileList();
+    report.setVisible(false);
     problems.removeAll();
-    problems.add(
-        new Paragraph("Nothing was stored. " + rejected.getMessage() + ":"),
-        new Pre(rejected.report().summary()));
+    problems.add(new Paragraph("Nothing was stored. " + reason + (details.isEmpty() ? "" : ":")));
+    if (!details.isEmpty()) {
+      problems.add(new Pre(details));
+    }
     problems.getStyle().set("color", "var(--lumo-error-text-color)");
     problems.setVisible(true);
   }
@@ -147,6 +253,13 @@ public class DatasetsView extends VerticalLayout {
     ValidationReport read = stored.report();
     report.removeAll();
     report.setVisible(true);
+    DatasetSummary saved = stored.dataset();
+    Paragraph counts = new Paragraph(saved.hasValidation()
+        ? "Stored " + saved.rows() + " training rows and " + saved.validationRows() + " validation rows (split: "
+            + saved.split() + ")."
+        : "Stored " + saved.rows() + " training rows; no validation rows" + (saved.split().equals("none") ? "." : " (split: " + saved.split() + ")."));
+    counts.setId("upload-split");
+    report.add(counts);
     if (read.droppedRows() > 0) {
       report.add(new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"), new Pre(read.summary()));
     }

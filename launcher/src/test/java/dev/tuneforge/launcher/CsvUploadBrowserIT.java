@@ -1,0 +1,186 @@
+package dev.tuneforge.launcher;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.tuneforge.app.dataset.DatasetSplit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A member uploads SROIE receipts as CSV (OCR text with commas and newlines, answers with quotes
+ * in quoted fields), maps its columns in the browser, chooses a seeded random validation split,
+ * and sees the quality report and the training and validation counts; then derives a version
+ * with personal data redacted. A CSV with an unclosed quote is refused, naming its line.
+ */
+class CsvUploadBrowserIT {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final int ROWS = 40;
+  private static final double PERCENT = 20;
+  private static final long SEED = 7;
+
+  @TempDir static Path data;
+  static LocalPlatform platform;
+  static Playwright playwright;
+  static Browser browser;
+
+  @BeforeAll
+  static void start() {
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(CHROMIUM)
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) browser.close();
+    if (playwright != null) playwright.close();
+    if (platform != null) platform.close();
+  }
+
+  @Test
+  void aMemberMapsACsvFilesColumnsAndSplitsOffValidationRows() throws IOException {
+    Page page = browser.newContext().newPage();
+    signIn(page, "admin", platform.adminPassword());
+    page.navigate(platform.baseUrl() + "/admin/users");
+    page.locator("#tenant-name input").fill("csv-team");
+    page.locator("#create-tenant").click();
+    assertThat(page.locator("#tenants-grid")).containsText("csv-team");
+    page.locator("#user-tenant input").fill("csv-team");
+    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("csv-team")).first().click();
+    page.locator("#user-username input").fill("carol");
+    page.locator("#user-password input").fill("carol-password");
+    page.locator("#create-user").click();
+    assertThat(page.locator("#users-grid")).containsText("carol");
+    page.getByText("Sign out").click();
+    assertThat(page.locator("vaadin-login-form")).isVisible();
+
+    signIn(page, "carol", "carol-password");
+    page.navigate(platform.baseUrl() + "/datasets");
+
+    Path broken = Files.writeString(data.resolve("broken.csv"),
+        "question,answer\r\nWhat is the total?,9.00\r\nAnd the date?,\"never closed\r\n");
+    page.locator("#dataset-name input").fill("broken");
+    page.locator("#dataset-upload input[type=file]").setInputFiles(broken);
+    assertThat(page.locator("#csv-mapping")).isVisible();
+    page.locator("#store-dataset").click();
+    assertThat(page.locator("#upload-problems")).containsText("Nothing was stored");
+    assertThat(page.locator("#upload-problems"))
+        .containsText("line 3: a quoted field (column 2) is never closed; the file ends inside it");
+    page.locator("#cancel-upload").click();
+
+    Receipts receipts = receiptsCsv();
+    page.locator("#dataset-name input").fill("receipts-csv");
+    choose(page, "#split-kind", "Random share (seeded)");
+    page.locator("#split-percent input").fill(String.valueOf((int) PERCENT));
+    page.locator("#split-seed input").fill(String.valueOf(SEED));
+    page.locator("#split-seed input").press("Tab");
+    page.locator("#dataset-upload input[type=file]").setInputFiles(receipts.file());
+    assertThat(page.locator("#pending-upload")).containsText("receipts.csv: choose which columns");
+    choose(page, "#csv-user-column", "receipt_text");
+    choose(page, "#csv-assistant-column", "expected_fields");
+    choose(page, "#csv-system-column", "instruction");
+    page.locator("#store-dataset").click();
+
+    int training = ROWS - receipts.validationRows();
+    assertThat(receipts.validationRows()).as("the seed gives some validation rows").isBetween(3, 15);
+    assertThat(page.locator("#upload-split")).hasText("Stored " + training + " training rows and "
+        + receipts.validationRows() + " validation rows (split: random 20% (seed 7)).");
+    assertThat(page.locator("#upload-report #quality-rows")).hasText(ROWS + " rows");
+    assertThat(page.locator("#upload-report #quality-keys-chart")).isVisible();
+    Locator grid = page.locator("#datasets-grid");
+    assertThat(grid).containsText("receipts-csv");
+    assertThat(grid).containsText("random 20% (seed 7)");
+    assertThat(grid).not().containsText("broken");
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "csv-upload.png")).setFullPage(true));
+
+    page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("receipts-csv")).first().click();
+    assertThat(page.locator("#preview-counts")).hasText(
+        training + " training rows, " + receipts.validationRows() + " validation rows (split: random 20% (seed 7))");
+    assertThat(page.locator("#dataset-preview-validation")).containsText("\"role\":\"system\"");
+    assertThat(page.locator("#dataset-preview")).containsText(receipts.firstTrainingCompany());
+
+    page.locator("#derive-redact").click();
+    page.locator("#derive-dedupe").click();
+    page.locator("#derive-version").click();
+    assertThat(grid).containsText("v2");
+    assertThat(grid).containsText("v1, personal data redacted, 0 duplicate rows removed");
+    assertThat(page.locator("#upload-split")).hasText("Stored " + training + " training rows and "
+        + receipts.validationRows() + " validation rows (split: random 20% (seed 7)).");
+    assertThat(page.locator("#upload-report #quality-personal-data")).containsText("redacted in the training file");
+  }
+
+  private static void choose(Page page, String select, String item) {
+    page.locator(select).click();
+    // Playwright hands the pattern to JavaScript, which has no \Q…\E quoting.
+    String exactly = "^\\s*" + item.replaceAll("\\W", "\\\\$0") + "\\s*$";
+    page.locator("vaadin-select-item:visible", new Page.LocatorOptions().setHasText(Pattern.compile(exactly)))
+        .first().click();
+    assertThat(page.locator(select)).containsText(item);
+  }
+
+  private record Receipts(Path file, int validationRows, String firstTrainingCompany) {}
+
+  /**
+   * The first SROIE receipts as CSV: OCR text (commas, newlines), the answer JSON (quotes,
+   * commas) and the instruction, each quoted as RFC 4180 says; records end in CRLF. Counts the
+   * validation rows the split must give, from each record's first line.
+   */
+  private static Receipts receiptsCsv() throws IOException {
+    JsonMapper json = JsonMapper.builder().build();
+    DatasetSplit.Random split = new DatasetSplit.Random(PERCENT, SEED);
+    StringBuilder csv = new StringBuilder("id,instruction,receipt_text,expected_fields\r\n");
+    int line = 2;
+    int validation = 0;
+    String firstTrainingCompany = null;
+    List<String> rows = Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, ROWS);
+    for (String row : rows) {
+      JsonNode receipt = json.readTree(row);
+      JsonNode messages = receipt.get("messages");
+      String text = messages.get(1).get("content").asString();
+      String answer = messages.get(2).get("content").asString();
+      String record = String.join(",", receipt.get("id").asString(), quoted(messages.get(0).get("content").asString()),
+          quoted(text), quoted(answer));
+      if (split.validation(line)) {
+        validation++;
+      } else if (firstTrainingCompany == null) {
+        firstTrainingCompany = json.readTree(answer).get("company").asString();
+      }
+      csv.append(record).append("\r\n");
+      line += 1 + (int) record.chars().filter(c -> c == '\n').count();
+    }
+    assertThat(csv.toString()).contains("\"\"company\"\"").contains(",\n");
+    return new Receipts(Files.writeString(data.resolve("receipts.csv"), csv), validation, firstTrainingCompany);
+  }
+
+  private static String quoted(String field) {
+    return "\"" + field.replace("\"", "\"\"") + "\"";
+  }
+
+  private static void signIn(Page page, String username, String password) {
+    page.navigate(platform.baseUrl() + "/login");
+    page.locator("input[name='username']").fill(username);
+    page.locator("input[name='password']").fill(password);
+    page.locator("input[name='password']").press("Enter");
+    assertThat(page.locator("#signed-in-user")).hasText(username);
+  }
+}
