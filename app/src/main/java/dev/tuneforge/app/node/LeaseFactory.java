@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -59,7 +60,9 @@ class LeaseFactory {
           inputs.put("resume/" + file, storage.presignGet(prefix + file, URL_VALIDITY));
         }
       }
-      boolean evaluate = false;
+      Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());
+      validation.ifPresent(key -> inputs.put("data/validation.jsonl", storage.presignGet(key, URL_VALIDITY)));
+      boolean evaluate = job.getEvaluationExamples() > 0 && validation.isPresent();
       if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
         String heldOut = datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
         inputs.put("data/evaluation.jsonl", storage.presignGet(heldOut, URL_VALIDITY));

@@ -58,7 +58,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     this.evaluations = evaluations;
     picker.setId("compare-jobs");
     picker.setWidthFull();
-    picker.setItemLabelGenerator(FineTuneJob::getName);
+    picker.setItemLabelGenerator(CompareView::label);
     picker.setItems(fineTunes.list().stream().filter(j -> j.getStatus() == JobStatus.SUCCEEDED).toList());
     picker.addValueChangeListener(e -> {
       show(List.copyOf(e.getValue()));
@@ -103,7 +103,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     grid.addColumn(Row::name).setHeader("").setAutoWidth(true).setFlexGrow(1);
     for (int i = 0; i < jobs.size(); i++) {
       int column = i;
-      grid.addColumn(row -> row.cells().get(column)).setHeader(jobs.get(i).getName()).setAutoWidth(true);
+      grid.addColumn(row -> row.cells().get(column)).setHeader(label(jobs.get(i))).setAutoWidth(true);
     }
     grid.setItems(rows(found));
     grid.setAllRowsVisible(true);
@@ -114,8 +114,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     List<LineChart.Series> validation = new ArrayList<>();
     for (FineTuneJob job : jobs) {
       List<JobEventRecord> events = fineTunes.events(job.getId());
-      series.add(loss(job.getName(), events, "metric", false));
-      validation.add(loss(job.getName() + " (validation)", events, "validation", true));
+      series.add(loss(label(job), events, "metric", false));
+      validation.add(loss(label(job) + " (validation)", events, "validation", true));
     }
     series.addAll(validation.stream().filter(s -> !s.points().isEmpty()).toList());
     chart.show(series);
@@ -173,6 +173,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         : String.format(Locale.ROOT, "%.3f (%+.3f vs base)", tuned, tuned - base);
   }
 
+
+  /** Jobs of the same model and dataset share a name; the id's start tells them apart. */
+  private static String label(FineTuneJob job) {
+    return job.getName() + " · " + job.getId().toString().substring(0, 8);
+  }
 
   private static LineChart.Series loss(String name, List<JobEventRecord> events, String type, boolean dashed) {
     return LineChart.Series.of(name, JobEventRecord.curve(events, type), JobEventRecord.LossPoint::step,
