@@ -13,6 +13,8 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSplit;
+import dev.tuneforge.app.dataset.DatasetUploadOptions;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
@@ -41,9 +43,10 @@ import org.springframework.context.ApplicationContext;
 
 /**
  * Evaluation for real: two fine-tunes of the demo model on SROIE receipts, each evaluated by the
- * real node against its base model on 8 held-out receipts. The stored metrics must equal those
- * recomputed from the generations in storage; then a member reads the evaluation page and the
- * comparison of both fine-tunes in chromium.
+ * real node against its base model on 8 receipts it did not train on: the first on a held-out
+ * dataset, the second on its dataset's validation split (which also gives validation losses and
+ * samples during training). The stored metrics must equal those recomputed from the generations
+ * in storage; then a member reads the evaluation page and the comparison in chromium.
  */
 @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EvaluationIT {
@@ -74,13 +77,16 @@ class EvaluationIT {
     DatasetService datasets = app.getBean(DatasetService.class);
     DatasetSummary training = as(member, () -> datasets.upload("receipts", "train.jsonl", train));
     DatasetSummary evaluation = as(member, () -> datasets.upload("receipts held out", "held-out.jsonl", heldOut));
+    DatasetSummary withSplit = as(member, () -> datasets.upload("receipts with split", "train.jsonl", train,
+        DatasetUploadOptions.defaults().withSplit(new DatasetSplit.SeparateFile("held-out.jsonl", heldOut)))).dataset();
+    assertThat(withSplit.hasValidation()).isTrue();
     UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
     first = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
         2e-3, 4, 1024, 42, 24, 12, evaluation.versionId(), HELD_OUT)));
-    second = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
-        5e-4, 4, 1024, 7, 12, 0, evaluation.versionId(), HELD_OUT)));
+    second = as(member, () -> fineTunes.create(new FineTuneRequest(demo, withSplit.versionId(), 8, 16, 0.0, targets, 10,
+        5e-4, 4, 1024, 7, 12, 6, null, HELD_OUT)));
     Duration timeout = Duration.ofMinutes(8);
     first = PlatformTestSupport.awaitFinished(platform, member, first.getId(), timeout, data.resolve("platform"));
     second = PlatformTestSupport.awaitFinished(platform, member, second.getId(), timeout, data.resolve("platform"));
@@ -120,7 +126,12 @@ class EvaluationIT {
           org.assertj.core.data.Percentage.withPercentage(1e-6));
     }
     List<JobEventRecord> events = as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
-    assertThat(events).extracting(JobEventRecord::getType).contains("evaluation");
+    assertThat(events).extracting(JobEventRecord::getType).contains("evaluation").doesNotContain("validation");
+    List<JobEventRecord> split = as(member, () -> app.getBean(FineTuneService.class).events(second.getId()));
+    assertThat(split).filteredOn(e -> "validation".equals(e.getType())).extracting(JobEventRecord::getStep)
+        .as("validation loss at every checkpoint").containsExactly(6, 12);
+    assertThat(split).filteredOn(e -> "sample".equals(e.getType())).extracting(JobEventRecord::getStep)
+        .containsExactly(6, 12);
   }
 
   @Test
@@ -150,6 +161,11 @@ class EvaluationIT {
       page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("Tuned got worse")).click();
       assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(worse));
       BrowserSupport.screenshot(page, "evaluation.png");
+
+      page.navigate(platform.baseUrl() + "/finetunes/" + second.getId());
+      assertThat(page.locator("#loss-chart")).hasAttribute("data-series",
+          Pattern.compile("training loss=12,validation loss=2"));
+      assertThat(page.locator("#job-sample")).containsText("step 12: ");
 
       page.navigate(platform.baseUrl() + "/finetunes");
       page.locator("#finetunes-grid vaadin-checkbox").nth(1).click();
