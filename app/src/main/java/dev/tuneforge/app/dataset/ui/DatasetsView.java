@@ -1,43 +1,19 @@
 package dev.tuneforge.app.dataset.ui;
 
-import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Pre;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.UploadHandler;
-import dev.tuneforge.app.dataset.DatasetFormat;
-import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
-import dev.tuneforge.app.dataset.DatasetSplit;
 import dev.tuneforge.app.dataset.DatasetSummary;
-import dev.tuneforge.app.dataset.DatasetUpload;
-import dev.tuneforge.app.dataset.DatasetUploadOptions;
-import dev.tuneforge.app.dataset.ValidationReport;
 import jakarta.annotation.security.RolesAllowed;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** Upload datasets (chat, prompt/completion, Alpaca or ShareGPT JSONL), see the team's datasets and preview their rows. */
+/** Upload datasets (chat, prompt/completion, Alpaca or ShareGPT JSONL, or mapped CSV), see the team's datasets and preview their rows. */
 @Route("datasets")
 @PageTitle("Datasets · Tuneforge")
 @Menu(order = 1, title = "Datasets")
@@ -48,67 +24,11 @@ public class DatasetsView extends VerticalLayout {
 
   private final DatasetService datasets;
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
-  private final TextField name = new TextField("Dataset name");
-  private final Select<DatasetFormat> format = new Select<>();
-  private final Checkbox dropInvalid = new Checkbox("Drop invalid rows");
-  private final Checkbox redact = new Checkbox("Redact personal data");
-  private final Div problems = new Div();
-  private final Div report = new Div();
-  private final Upload upload;
-  private final SplitField split = new SplitField();
-  private final CsvMappingForm mapping = new CsvMappingForm();
-  private final Div pendingPanel = new Div();
-  private final Paragraph pendingText = new Paragraph();
-  private @Nullable PendingFile pending;
-  private boolean pendingCsv;
+  private final DatasetUploadForm form;
 
   public DatasetsView(DatasetService datasets) {
     this.datasets = datasets;
-    name.setId("dataset-name");
-    name.setPlaceholder("e.g. receipts");
-    // The upload may start without the field losing focus, so the server must see every keystroke.
-    name.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
-    name.setHelperText("Uploading under an existing name adds a new version");
-
-    format.setId("dataset-format");
-    format.setLabel("Format");
-    format.setItems(DatasetFormat.values());
-    format.setItemLabelGenerator(f -> f == null ? "Detect" : f.label());
-    format.setEmptySelectionAllowed(true);
-    format.setEmptySelectionCaption("Detect");
-    dropInvalid.setId("drop-invalid");
-    dropInvalid.setTooltipText("Store the valid rows and list the others, instead of rejecting the file");
-    redact.setId("redact-personal-data");
-    redact.setTooltipText("Replace emails, phone numbers, card numbers and IBANs with [EMAIL], [PHONE], [CARD], [IBAN] "
-        + "in the training file; the original is kept as uploaded");
-
-    upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
-      try {
-        received(metadata.fileName(), file.toPath());
-      } finally {
-        Files.deleteIfExists(file.toPath());
-      }
-    }));
-    upload.setId("dataset-upload");
-    upload.setAcceptedFileTypes(".jsonl", ".ndjson", ".csv", "application/jsonl", "application/x-ndjson", "text/csv");
-    upload.setMaxFiles(1);
-    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a JSONL or CSV file here"));
-
-    pendingPanel.setId("pending-upload");
-    pendingPanel.setVisible(false);
-    Button store = new Button("Store dataset", e -> storePending());
-    store.setId("store-dataset");
-    store.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    Button cancel = new Button("Cancel", e -> forgetPending());
-    cancel.setId("cancel-upload");
-    pendingPanel.add(pendingText, mapping, new HorizontalLayout(store, cancel));
-    addDetachListener(e -> forgetPending());
-
-    problems.setId("upload-problems");
-    problems.setVisible(false);
-    report.setId("upload-report");
-    report.setVisible(false);
-
+    this.form = new DatasetUploadForm(datasets, this::refresh);
     grid.setId("datasets-grid");
     grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
     grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);
@@ -119,7 +39,7 @@ public class DatasetsView extends VerticalLayout {
     grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
     grid.addColumn(DatasetSummary::fileName).setHeader("File");
     grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
-    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem(), this::stored).open());
+    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem(), form::stored).open());
 
     add(
         new H2("Datasets"),
@@ -129,141 +49,10 @@ public class DatasetsView extends VerticalLayout {
                 + "original kept beside it, and split into training and validation rows as you choose. "
                 + "Every line is checked before anything is stored. Limit: "
                 + datasets.maxUploadBytes() / 1_048_576 + " MB."),
-        new HorizontalLayout(name, format, dropInvalid, redact, upload),
-        split,
-        pendingPanel,
-        problems,
-        report,
+        form,
         grid);
     setSizeFull();
     refresh();
-  }
-
-  /**
-   * Runs on the upload's request thread, without the UI lock: UI changes go through access(). A
-   * CSV file, or one whose validation file is separate, is held until the user stores it.
-   */
-  private void received(String fileName, Path file) {
-    UI ui = getUI().orElseThrow();
-    boolean csv = format.getValue() == DatasetFormat.CSV
-        || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
-    if (csv || split.isSeparateFile()) {
-      PendingFile kept = PendingFile.keep(fileName, file);
-      try {
-        List<String> header = csv ? datasets.csvColumns(kept.path()) : List.of();
-        ui.access(() -> hold(kept, csv, header));
-      } catch (DatasetRejected rejected) {
-        kept.delete();
-        ui.access(() -> rejected(rejected));
-      }
-      return;
-    }
-    try {
-      DatasetUpload stored = upload(fileName, file, options(false));
-      ui.access(() -> stored(stored));
-    } catch (DatasetRejected rejected) {
-      ui.access(() -> rejected(rejected));
-    } catch (IllegalArgumentException wrong) {
-      ui.access(() -> refused(wrong.getMessage(), ""));
-    }
-  }
-
-  private DatasetUpload upload(String fileName, Path file, DatasetUploadOptions options) {
-    String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
-    return datasets.upload(chosen, fileName, file, options);
-  }
-
-  /** The options as chosen; for a CSV file its mapping, and a split column when one is chosen. */
-  private DatasetUploadOptions options(boolean csv) {
-    DatasetUploadOptions options = new DatasetUploadOptions(
-        csv ? DatasetFormat.CSV : format.getValue(), dropInvalid.getValue(), redact.getValue(),
-        csv ? mapping.value() : null, split.value());
-    String splitColumn = csv ? mapping.splitColumn() : null;
-    return splitColumn == null ? options : options.withSplit(new DatasetSplit.ByField(splitColumn));
-  }
-
-  private void hold(PendingFile file, boolean csv, List<String> header) {
-    forgetPending();
-    pending = file;
-    pendingCsv = csv;
-    upload.clearFileList();
-    problems.setVisible(false);
-    report.setVisible(false);
-    mapping.setVisible(csv);
-    if (csv) {
-      mapping.show(header);
-    }
-    pendingText.setText(file.fileName() + (csv ? ": choose which columns make each conversation, then store it."
-        : ": upload the validation file, then store the dataset."));
-    pendingPanel.setVisible(true);
-  }
-
-  private void storePending() {
-    PendingFile file = pending;
-    if (file == null) {
-      return;
-    }
-    try {
-      DatasetUpload stored = upload(file.fileName(), file.path(), options(pendingCsv));
-      forgetPending();
-      split.stored();
-      stored(stored);
-    } catch (DatasetRejected rejected) {
-      rejected(rejected);
-    } catch (IllegalArgumentException wrong) {
-      refused(wrong.getMessage(), "");
-    }
-  }
-
-  private void forgetPending() {
-    if (pending != null) {
-      pending.delete();
-      pending = null;
-    }
-    pendingPanel.setVisible(false);
-  }
-
-  private void stored(DatasetUpload stored) {
-    DatasetSummary saved = stored.dataset();
-    upload.clearFileList();
-    problems.setVisible(false);
-    showDropped(stored);
-    Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
-        .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-    refresh();
-  }
-
-  private void rejected(DatasetRejected rejected) {
-    refused(rejected.getMessage(), rejected.report().summary());
-  }
-
-  private void refused(String reason, String details) {
-    upload.clearFileList();
-    report.setVisible(false);
-    problems.removeAll();
-    problems.add(new Paragraph("Nothing was stored. " + reason + (details.isEmpty() ? "" : ":")));
-    if (!details.isEmpty()) {
-      problems.add(new Pre(details));
-    }
-    problems.getStyle().set("color", "var(--lumo-error-text-color)");
-    problems.setVisible(true);
-  }
-
-  private void showDropped(DatasetUpload stored) {
-    ValidationReport read = stored.report();
-    report.removeAll();
-    report.setVisible(true);
-    DatasetSummary saved = stored.dataset();
-    Paragraph counts = new Paragraph(saved.hasValidation()
-        ? "Stored " + saved.rows() + " training rows and " + saved.validationRows() + " validation rows (split: "
-            + saved.split() + ")."
-        : "Stored " + saved.rows() + " training rows; no validation rows" + (saved.split().equals("none") ? "." : " (split: " + saved.split() + ")."));
-    counts.setId("upload-split");
-    report.add(counts);
-    if (read.droppedRows() > 0) {
-      report.add(new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"), new Pre(read.summary()));
-    }
-    report.add(new QualityReportView(stored.quality()));
   }
 
   private void refresh() {

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Throughput and peak heap of reading a CSV upload (SROIE receipts repeated: quoted OCR text with
  * commas and newlines, quoted JSON answers) with a column mapping and a seeded 10 % validation
- * split, writing both canonical files. Not a test: run it by hand (docs/datasets.md).
+ * split, writing both canonical files; then the same rows as chat JSONL, for comparison. Not a test: run it by hand (docs/datasets.md).
  *
  * <p>Arguments: the file size in MB (default 200) and the folder holding sroie/train.jsonl.
  */
@@ -51,6 +51,22 @@ public final class CsvSplitBenchmark {
               + "%d validation rows of %d (%.2f %%)%n",
           bytes / 1048576.0 / seconds, rows / seconds, seconds, peak >> 20, normalizer.validationRows(), rows,
           100.0 * normalizer.validationRows() / rows);
+      Path jsonl = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".jsonl");
+      try {
+        generateJsonl(sroie, jsonl, rows);
+        start = System.nanoTime();
+        DatasetNormalizer same = new DatasetNormalizer(null, false, false, null, new DatasetSplit.Random(10, 42));
+        try (InputStream in = Files.newInputStream(jsonl);
+            OutputStream t = new BufferedOutputStream(Files.newOutputStream(train), 1 << 16);
+            OutputStream v = new BufferedOutputStream(Files.newOutputStream(validation), 1 << 16)) {
+          same.normalize(in, t, v);
+        }
+        seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("the same rows as chat JSONL:    %.1f MB/s, %.0f rows/s, %.2f s%n",
+            Files.size(jsonl) / 1048576.0 / seconds, rows / seconds, seconds);
+      } finally {
+        Files.deleteIfExists(jsonl);
+      }
     } finally {
       Files.deleteIfExists(csv);
       Files.deleteIfExists(train);
@@ -91,6 +107,17 @@ public final class CsvSplitBenchmark {
       }
     }
     return rows;
+  }
+
+  /** The same receipts, row for row, as chat JSONL. */
+  private static void generateJsonl(Path sroie, Path jsonl, long rows) throws IOException {
+    List<String> lines = Files.readAllLines(sroie);
+    try (Writer out = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
+      for (long i = 0; i < rows; i++) {
+        out.write(lines.get((int) (i % lines.size())));
+        out.write('\n');
+      }
+    }
   }
 
   private static String quoted(String field) {
