@@ -190,18 +190,35 @@ public class JobLeasing {
   }
 
   /**
-   * Records why a waiting job is not dispatched; logs it only when the reason changes, so a job
-   * held for hours has one line in its log, not one per dispatch tick.
+   * Records why a waiting job is not dispatched. The log gets a line when the job starts to wait;
+   * later wordings (the spend in them moves while other jobs run) replace the shown reason
+   * quietly, so a job held for hours has one line in its log, not one per dispatch tick.
    */
   public boolean hold(UUID jobId, String reason) {
-    return change(jobId, job -> {
-      if (job.getNodeId() != null || reason.equals(job.getHoldReason())
-          || (job.getStatus() != JobStatus.QUEUED && job.getStatus() != JobStatus.PAUSED)) {
-        return null;
+    Optional<FineTuneJob> found = system(() -> jobs.findById(jobId));
+    if (found.isEmpty() || reason.equals(found.get().getHoldReason())) {
+      return false;
+    }
+    if (found.get().getHoldReason() == null) {
+      return change(jobId, job -> {
+        if (!waiting(job)) {
+          return null;
+        }
+        job.hold(reason);
+        return "Not dispatched: " + reason;
+      });
+    }
+    changeQuietly(jobId, job -> {
+      if (waiting(job)) {
+        job.hold(reason);
       }
-      job.hold(reason);
-      return "Not dispatched: " + reason;
     });
+    publisher.publishEvent(new FineTuneProgressed(found.get().getTenantId(), jobId));
+    return true;
+  }
+
+  private static boolean waiting(FineTuneJob job) {
+    return job.getNodeId() == null && (job.getStatus() == JobStatus.QUEUED || job.getStatus() == JobStatus.PAUSED);
   }
 
   /**

@@ -79,7 +79,7 @@ public class UsageRecord {
 
   void close(Instant at, long tokensNow) {
     endedAt = at.isBefore(startedAt) ? startedAt : at;
-    seconds = Duration.between(startedAt, endedAt).toSeconds();
+    seconds = wholeSeconds(Duration.between(startedAt, endedAt));
     trainedTokens = Math.max(0, tokensNow - tokensAtStart);
     cost = Money.cost(pricePerGpuHour, seconds);
   }
@@ -92,11 +92,16 @@ public class UsageRecord {
 
   /** The cost, or for an open segment what it has cost up to {@code now}. */
   public BigDecimal costAt(Instant now) {
-    return endedAt != null ? cost : Money.cost(pricePerGpuHour, Math.max(0, Duration.between(startedAt, now).toSeconds()));
+    return endedAt != null ? cost : Money.cost(pricePerGpuHour, secondsAt(now));
   }
 
   public long secondsAt(Instant now) {
-    return endedAt != null ? seconds : Math.max(0, Duration.between(startedAt, now).toSeconds());
+    return endedAt != null ? seconds : Math.max(0, wholeSeconds(Duration.between(startedAt, now)));
+  }
+
+  /** To the nearest second: PostgreSQL keeps microseconds, rounding, so a stored start can move by half of one. */
+  private static long wholeSeconds(Duration duration) {
+    return Math.round(duration.toMillis() / 1000.0);
   }
 
   private static String clip(String text) {

@@ -13,6 +13,7 @@ import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.app.usage.UsageRecord;
+import dev.tuneforge.app.usage.UsageSegment;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.NodeApi;
 import java.math.BigDecimal;
@@ -55,7 +56,7 @@ class BudgetEnforcementIT {
   @Test
   void aJobThatWouldExceedTheBudgetIsHeldWithItsReasonAndDispatchedOnceTheBudgetIsRaised() throws Exception {
     Tenant t = new Tenant("held");
-    enrol("budget-node-1");
+    UUID node = nodes.authenticate(enrol("budget-node-1")).orElseThrow().getId();
     UUID job = t.job("queued");
     budget(t.id, new BigDecimal("0"));
     onlyThisJobWaits(job);
@@ -70,6 +71,16 @@ class BudgetEnforcementIT {
         .contains("this job's estimate of");
     assertThat(t.messages(job).stream().filter(m -> m.startsWith("Not dispatched: ")))
         .as("said once, not at every dispatch tick").hasSize(1);
+
+    UUID earlier = t.job("succeeded");
+    Instant start = Instant.now().minusSeconds(600);
+    usage.open(new UsageSegment(t.id, earlier, "earlier job", t.user, t.model, node, "budget-node-1", "cpu · budget test",
+        new BigDecimal("3.6"), 0, start));
+    usage.close(earlier, 100_000, start.plusSeconds(100));
+    dispatcher.dispatch();
+    assertThat(t.find(job).getHoldReason()).as("the shown reason follows the spend").contains("0.1000 USD spent");
+    assertThat(t.messages(job).stream().filter(m -> m.startsWith("Not dispatched: ")))
+        .as("a new wording of the same wait is not logged again").hasSize(1);
 
     budget(t.id, new BigDecimal("25"));
     dispatcher.dispatch();

@@ -32,7 +32,41 @@ class UsageMeteringIT {
   @Autowired UsageService usage;
   @Autowired UsageReports reports;
   @Autowired BudgetService budgets;
+  @Autowired EstimateService estimates;
   @Autowired JdbcClient jdbc;
+
+  @Test
+  void anEstimateIsTokensTimesEpochsCutByMaxStepsOverThroughputTimesPrice() {
+    UsageFixtures db = new UsageFixtures(jdbc);
+    UUID tenant = db.tenant("estimated");
+    UUID user = db.user(tenant, "est-" + UUID.randomUUID());
+    // 4 MB is 1,000,000 tokens an epoch; 2 epochs of 5 steps, cut to 5 steps: half of 2,000,000.
+    UUID version = db.datasetVersion(tenant, user, 10, 4_000_000);
+    JobWork work = new JobWork(version, 2, 5, 2, 0);
+    String unmeasured = "cuda · never measured " + UUID.randomUUID();
+    assertThat(estimates.remainingCost(tenant, work, unmeasured, PRICE))
+        .as("1,000,000 tokens at the assumed 20,000 tokens/s is 50 s").isEqualByComparingTo("0.05");
+    assertThat(estimates.remainingCost(tenant, new JobWork(version, 2, 5, 2, 600_000), unmeasured, PRICE))
+        .as("only what is left to train").isEqualByComparingTo("0.02");
+    assertThat(estimates.remainingCost(tenant, new JobWork(version, 1, 0, 2, 0), unmeasured, PRICE))
+        .isEqualByComparingTo("0.05");
+
+    Setup measured = new Setup("throughput");
+    String measuredClass = "cuda · measured " + UUID.randomUUID();
+    Instant start = dayTwoOfThisMonth();
+    usage.open(new UsageSegment(measured.tenant, measured.job, measured.jobName, measured.user, measured.model,
+        measured.node, "gpu-node", measuredClass, PRICE, 0, start));
+    usage.close(measured.job, 400_000, start.plusSeconds(40));
+    assertThat(estimates.measured().get(measuredClass).tokensPerSecond()).isEqualTo(10_000.0);
+    assertThat(estimates.remainingCost(tenant, work, measuredClass, PRICE))
+        .as("the class's measured 10,000 tokens/s: 100 s").isEqualByComparingTo("0.1");
+
+    Estimate shown = TenantContext.callAs(tenant, () -> estimates.estimates(work)).getFirst();
+    assertThat(shown.tokens()).isEqualTo(1_000_000);
+    assertThat(shown.describe()).contains("1,000,000 tokens (estimated at 4 bytes per token)");
+    assertThatThrownBy(() -> TenantContext.callAs(measured.tenant, () -> estimates.estimates(work)))
+        .as("another tenant's dataset").hasMessage("Choose one of your datasets");
+  }
 
   @Test
   void aSegmentCostsItsNodesPriceForItsSecondsAndCountsOnlyTheTokensItTrained() {
