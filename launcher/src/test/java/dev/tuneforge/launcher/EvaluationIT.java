@@ -26,6 +26,9 @@ import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.app.usage.UsageKind;
+import dev.tuneforge.app.usage.UsageRecord;
+import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,6 +128,9 @@ class EvaluationIT {
       assertThat(stored.tuned().perplexity()).isCloseTo(Math.exp(stored.tuned().loss()),
           org.assertj.core.data.Percentage.withPercentage(1e-6));
     }
+    List<UsageRecord> usage = as(member, () -> app.getBean(UsageService.class).segments(first.getId()));
+    assertThat(usage).extracting(UsageRecord::getKind).as("the evaluation is metered apart from training")
+        .contains(UsageKind.TRAINING, UsageKind.EVALUATION);
     List<JobEventRecord> events = as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
     assertThat(events).extracting(JobEventRecord::getType).contains("evaluation").doesNotContain("validation");
     List<JobEventRecord> split = as(member, () -> app.getBean(FineTuneService.class).events(second.getId()));

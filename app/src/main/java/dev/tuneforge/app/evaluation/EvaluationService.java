@@ -7,6 +7,7 @@ import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import java.io.BufferedReader;
@@ -47,15 +48,18 @@ public class EvaluationService {
   private final FineTuneService fineTunes;
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
+  private final UsageService usage;
 
   EvaluationService(EvaluationRepository evaluations, FineTuneService fineTunes, ObjectStorage storage,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions, UsageService usage) {
     this.evaluations = evaluations;
     this.fineTunes = fineTunes;
     this.storage = storage;
     this.transactions = transactions;
+    this.usage = usage;
   }
 
+  /** Stores the evaluation and meters its node time apart from training. */
   @EventListener
   void onFinished(FineTuneFinished finished) {
     if (finished.status() != JobStatus.SUCCEEDED) {
@@ -63,7 +67,8 @@ public class EvaluationService {
     }
     TenantContext.runAs(finished.tenantId(), () -> {
       try {
-        ingest(finished.jobId());
+        ingest(finished.jobId()).ifPresent(stored -> usage.splitEvaluation(finished.jobId(),
+            Math.round(stored.row().getSeconds()), stored.row().getGeneratedTokens()));
       } catch (RuntimeException e) {
         LOG.error("could not store the evaluation of job {}", finished.jobId(), e);
       }

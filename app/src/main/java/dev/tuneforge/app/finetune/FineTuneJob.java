@@ -50,6 +50,7 @@ public class FineTuneJob {
   private Instant createdAt;
   private @Nullable Instant startedAt;
   private @Nullable Instant finishedAt;
+  private @Nullable String holdReason;
 
   protected FineTuneJob() {}
 
@@ -82,6 +83,7 @@ public class FineTuneJob {
   }
 
   void assign(UUID node, Instant leaseUntil) {
+    holdReason = null;
     nodeId = node;
     leaseExpiresAt = leaseUntil;
   }
@@ -126,9 +128,30 @@ public class FineTuneJob {
   void finish(JobStatus outcome, @Nullable String reason) {
     status = outcome;
     error = reason;
+    holdReason = null;
     nodeId = null;
     leaseExpiresAt = null;
     finishedAt = Instant.now();
+  }
+
+  /** Stopped at its last checkpoint; keeps that checkpoint so that it resumes from there. */
+  void pause(String reason, int atStep, long tokens) {
+    status = JobStatus.PAUSED;
+    holdReason = reason;
+    nodeId = null;
+    leaseExpiresAt = null;
+    steps = Math.max(steps, atStep);
+    trainedTokens = Math.max(trainedTokens, tokens);
+  }
+
+  /** A paused job back in the queue, to resume from its last checkpoint. */
+  void unpause() {
+    status = JobStatus.QUEUED;
+    holdReason = null;
+  }
+
+  void hold(@Nullable String reason) {
+    holdReason = reason;
   }
 
   void requestCancel() {
@@ -264,5 +287,13 @@ public class FineTuneJob {
 
   public @Nullable Instant getFinishedAt() {
     return finishedAt;
+  }
+
+  /**
+   * Why the job waits (queued or paused) or is being stopped (running), for instance the
+   * tenant's monthly budget; null when nothing holds it.
+   */
+  public @Nullable String getHoldReason() {
+    return holdReason;
   }
 }

@@ -148,13 +148,23 @@ public class JobLeasing {
    * FineTuneFinished} once the outcome is stored.
    */
   public boolean complete(UUID nodeId, UUID jobId, JobResult result) {
+    long[] tokensAtEnd = {0};
     boolean completed = change(jobId, job -> {
       if (!nodeId.equals(job.getNodeId())) {
         return null;
       }
+      tokensAtEnd[0] = Math.max(job.getTrainedTokens(), result.trainedTokens());
       if (job.isCancelRequested()) {
         job.finish(JobStatus.CANCELLED, "Cancelled by user");
         return "Cancelled after " + result.steps() + " steps";
+      }
+      if ("stopped".equals(result.status())) {
+        String reason = result.reason() != null ? result.reason()
+            : job.getHoldReason() != null ? job.getHoldReason() : "stopped by the platform";
+        job.pause(reason, result.steps(), result.trainedTokens());
+        Integer checkpoint = job.getLastCheckpointStep();
+        return "Paused after " + result.steps() + " steps"
+            + (checkpoint == null ? " with no checkpoint" : " at checkpoint step-" + checkpoint) + ": " + reason;
       }
       if ("succeeded".equals(result.status())) {
         job.succeed(ObjectKeys.jobAdapter(job.getTenantId(), job.getId()), result.steps(), result.trainedTokens());
@@ -165,10 +175,87 @@ public class JobLeasing {
       return "Failed: " + reason;
     });
     if (completed) {
-      system(() -> jobs.findById(jobId)).ifPresent(job ->
-          publisher.publishEvent(new FineTuneFinished(job.getTenantId(), jobId, job.getStatus())));
+      publisher.publishEvent(new JobLeaseEnded(jobId, nodeId, tokensAtEnd[0], Instant.now()));
+      system(() -> jobs.findById(jobId)).ifPresent(job -> {
+        if (job.getStatus().finished()) {
+          publisher.publishEvent(new FineTuneFinished(job.getTenantId(), jobId, job.getStatus()));
+        }
+      });
     }
     return completed;
+  }
+
+  /** Paused jobs (stopped at a checkpoint for their tenant's budget), oldest first. */
+  public List<FineTuneJob> paused() {
+    return system(() -> jobs.findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus.PAUSED));
+  }
+
+  /**
+   * Records why a waiting job is not dispatched. The log gets a line when the job starts to wait;
+   * later wordings (the spend in them moves while other jobs run) replace the shown reason
+   * quietly, so a job held for hours has one line in its log, not one per dispatch tick.
+   */
+  public boolean hold(UUID jobId, String reason) {
+    Optional<FineTuneJob> found = system(() -> jobs.findById(jobId));
+    if (found.isEmpty() || reason.equals(found.get().getHoldReason())) {
+      return false;
+    }
+    if (found.get().getHoldReason() == null) {
+      return change(jobId, job -> {
+        if (!waiting(job)) {
+          return null;
+        }
+        job.hold(reason);
+        return "Not dispatched: " + reason;
+      });
+    }
+    changeQuietly(jobId, job -> {
+      if (waiting(job)) {
+        job.hold(reason);
+      }
+    });
+    publisher.publishEvent(new FineTuneProgressed(found.get().getTenantId(), jobId));
+    return true;
+  }
+
+  private static boolean waiting(FineTuneJob job) {
+    return job.getNodeId() == null && (job.getStatus() == JobStatus.QUEUED || job.getStatus() == JobStatus.PAUSED);
+  }
+
+  /**
+   * Asks the node's running job to stop at a checkpoint; returns the reason to send with every
+   * heartbeat until the node reports, logging it once.
+   */
+  public Optional<String> requestStop(UUID nodeId, UUID jobId, String reason) {
+    Optional<FineTuneJob> running = runningOn(nodeId, jobId);
+    if (running.isEmpty()) {
+      return Optional.empty();
+    }
+    String pending = running.get().getHoldReason();
+    if (pending != null) {
+      return Optional.of(pending);
+    }
+    change(jobId, job -> {
+      if (job.getHoldReason() != null || job.getStatus() != JobStatus.RUNNING) {
+        return null;
+      }
+      job.hold(reason);
+      return "Stopping at a checkpoint: " + reason;
+    });
+    return Optional.of(reason);
+  }
+
+  /** A paused job back in the queue; the lease it gets resumes from its last checkpoint. */
+  public boolean resume(UUID jobId, String why) {
+    return change(jobId, job -> {
+      if (job.getStatus() != JobStatus.PAUSED) {
+        return null;
+      }
+      job.unpause();
+      Integer checkpoint = job.getLastCheckpointStep();
+      return why + "; back in the queue"
+          + (checkpoint == null ? "" : " to resume from checkpoint step-" + checkpoint);
+    });
   }
 
   /** Jobs whose node stopped renewing go back to the queue. */
@@ -176,14 +263,20 @@ public class JobLeasing {
     List<FineTuneJob> expired = system(() -> jobs.findByNodeIdIsNotNullAndLeaseExpiresAtBefore(now));
     int count = 0;
     for (FineTuneJob stale : expired) {
+      UUID lostNode = stale.getNodeId();
+      long[] tokensAtEnd = {0};
       if (change(stale.getId(), job -> {
         if (job.getLeaseExpiresAt() == null || !job.getLeaseExpiresAt().isBefore(now)) {
           return null;
         }
+        tokensAtEnd[0] = job.getTrainedTokens();
         job.requeue();
         return "Its node stopped answering; back in the queue";
       })) {
         count++;
+        if (lostNode != null) {
+          publisher.publishEvent(new JobLeaseEnded(stale.getId(), lostNode, tokensAtEnd[0], Instant.now()));
+        }
       }
     }
     return count;

@@ -3,9 +3,14 @@ package dev.tuneforge.app.node;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.EstimateService;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -15,7 +20,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Matches queued jobs to idle nodes, oldest job first. Runs inside the clustered Quartz job
+ * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
+ * tenant over its monthly budget, and puts paused jobs back in the queue once the budget allows
+ * them again (raised, or a new month). Runs inside the clustered Quartz job
  * {@link DispatchJob}, so with several app replicas only one dispatches at a time.
  */
 @Component
@@ -26,17 +33,32 @@ class Dispatcher {
   private final NodeService nodes;
   private final NodeProperties properties;
   private final Scheduler scheduler;
+  private final BudgetService budgets;
+  private final EstimateService estimates;
+  private final NodePricing pricing;
 
-  Dispatcher(JobLeasing leasing, NodeService nodes, NodeProperties properties, Scheduler scheduler) {
+  Dispatcher(
+      JobLeasing leasing,
+      NodeService nodes,
+      NodeProperties properties,
+      Scheduler scheduler,
+      BudgetService budgets,
+      EstimateService estimates,
+      NodePricing pricing) {
     this.leasing = leasing;
     this.nodes = nodes;
     this.properties = properties;
     this.scheduler = scheduler;
+    this.budgets = budgets;
+    this.estimates = estimates;
+    this.pricing = pricing;
   }
 
   int dispatch() {
+    List<TrainingNode> online = nodes.online();
+    resumePaused(online);
     Deque<TrainingNode> idle = new ArrayDeque<>();
-    for (TrainingNode node : nodes.online()) {
+    for (TrainingNode node : online) {
       if (!leasing.holdsAJob(node.getId())) {
         idle.add(node);
       }
@@ -47,6 +69,12 @@ class Dispatcher {
       if (node == null) {
         break;
       }
+      Optional<String> overBudget = budgetProblem(job, node);
+      if (overBudget.isPresent()) {
+        leasing.hold(job.getId(), overBudget.get());
+        idle.addFirst(node);
+        continue;
+      }
       if (leasing.assign(job.getId(), node.getId(), node.getName(), Instant.now().plus(properties.leaseDuration()))) {
         assigned++;
       } else {
@@ -54,6 +82,34 @@ class Dispatcher {
       }
     }
     return assigned;
+  }
+
+  /** Paused jobs whose tenant's budget now allows the rest of their work go back in the queue. */
+  private void resumePaused(List<TrainingNode> online) {
+    for (FineTuneJob job : leasing.paused()) {
+      Optional<String> problem = online.isEmpty()
+          ? budgets.dispatchProblem(job.getTenantId(), BigDecimal.ZERO)
+          : budgetProblem(job, online.getFirst());
+      if (problem.isEmpty()) {
+        leasing.resume(job.getId(), "The budget allows it again");
+      } else {
+        leasing.hold(job.getId(), problem.get());
+      }
+    }
+  }
+
+  private Optional<String> budgetProblem(FineTuneJob job, TrainingNode node) {
+    if (budgets.budget(job.getTenantId()).isEmpty()) {
+      return Optional.empty();
+    }
+    BigDecimal estimate;
+    try {
+      estimate = estimates.remainingCost(
+          job.getTenantId(), Metering.work(job), NodePricing.nodeClass(node), pricing.price(node));
+    } catch (IllegalArgumentException noDataset) {
+      estimate = BigDecimal.ZERO;
+    }
+    return budgets.dispatchProblem(job.getTenantId(), estimate);
   }
 
   /** Asks Quartz to run dispatch now instead of at its next tick. */

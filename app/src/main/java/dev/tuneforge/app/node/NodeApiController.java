@@ -1,6 +1,7 @@
 package dev.tuneforge.app.node;
 
 import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
@@ -32,14 +33,24 @@ class NodeApiController {
   private final LeaseFactory leases;
   private final Dispatcher dispatcher;
   private final NodeProperties properties;
+  private final Metering metering;
+  private final BudgetService budgets;
 
   NodeApiController(
-      NodeService nodes, JobLeasing leasing, LeaseFactory leases, Dispatcher dispatcher, NodeProperties properties) {
+      NodeService nodes,
+      JobLeasing leasing,
+      LeaseFactory leases,
+      Dispatcher dispatcher,
+      NodeProperties properties,
+      Metering metering,
+      BudgetService budgets) {
     this.nodes = nodes;
     this.leasing = leasing;
     this.leases = leases;
     this.dispatcher = dispatcher;
     this.properties = properties;
+    this.metering = metering;
+    this.budgets = budgets;
   }
 
   @PostMapping(NodeApi.ENROL)
@@ -50,8 +61,16 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(@AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
-    boolean cancel = leasing.renew(node.nodeId(), heartbeat.currentJobId(), Instant.now().plus(properties.leaseDuration()));
-    return new HeartbeatReply(cancel);
+    UUID jobId = heartbeat.currentJobId();
+    boolean cancel = leasing.renew(node.nodeId(), jobId, Instant.now().plus(properties.leaseDuration()));
+    if (cancel || jobId == null) {
+      return new HeartbeatReply(cancel);
+    }
+    String stop = leasing.runningOn(node.nodeId(), jobId)
+        .flatMap(job -> budgets.runningProblem(job.getTenantId()))
+        .flatMap(reason -> leasing.requestStop(node.nodeId(), jobId, reason))
+        .orElse(null);
+    return new HeartbeatReply(false, stop);
   }
 
   /** Long poll: answers as soon as a job is assigned to this node, or with 204 after the wait. */
@@ -64,7 +83,9 @@ class NodeApiController {
       Instant expires = Instant.now().plus(properties.leaseDuration());
       var started = leasing.start(node.nodeId(), expires);
       if (started.isPresent()) {
-        return ResponseEntity.ok(leases.build(started.get(), expires));
+        Lease lease = leases.build(started.get(), expires);
+        nodes.authenticatedNode(node.nodeId()).ifPresent(n -> metering.started(started.get(), n));
+        return ResponseEntity.ok(lease);
       }
       Thread.sleep(250);
     } while (System.nanoTime() < deadline);

@@ -3,10 +3,14 @@ package dev.tuneforge.app.node;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.NodeResources;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -100,6 +104,28 @@ public class NodeService {
         nodes.findByStateNotAndLastHeartbeatAtBefore("offline", Instant.now().minus(properties.heartbeatTimeout()));
     silent.forEach(TrainingNode::markOffline);
     return silent.size();
+  }
+
+  /**
+   * Sets a node's price per GPU-hour; null returns it to the default for its device. Jobs
+   * already on the node keep the price they started at.
+   *
+   * @throws IllegalArgumentException for a negative or oversized price, or an unknown node
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public TrainingNode setPrice(UUID nodeId, @Nullable BigDecimal perGpuHour) {
+    if (perGpuHour != null && (perGpuHour.signum() < 0 || perGpuHour.compareTo(BigDecimal.valueOf(100_000_000)) >= 0)) {
+      throw new IllegalArgumentException("A price per GPU-hour is between 0 and 100000000, not " + perGpuHour.toPlainString());
+    }
+    TrainingNode node = nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
+    node.price(perGpuHour == null ? null : perGpuHour.setScale(4, RoundingMode.HALF_UP));
+    return nodes.save(node);
+  }
+
+  /** Every enrolled node, for pricing (no admin check: prices are not secret, callers are internal). */
+  List<TrainingNode> all() {
+    return nodes.findAllByOrderByName();
   }
 
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")

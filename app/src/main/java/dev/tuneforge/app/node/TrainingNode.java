@@ -3,6 +3,7 @@ package dev.tuneforge.app.node;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,7 @@ public class TrainingNode {
   private String state;
   private @Nullable Instant lastHeartbeatAt;
   private Instant enrolledAt;
+  private @Nullable BigDecimal pricePerGpuHour;
 
   protected TrainingNode() {}
 
@@ -40,6 +42,10 @@ public class TrainingNode {
   void heartbeat(String reportedState) {
     state = reportedState;
     lastHeartbeatAt = Instant.now();
+  }
+
+  void price(@Nullable BigDecimal perGpuHour) {
+    pricePerGpuHour = perGpuHour;
   }
 
   void markOffline() {
@@ -80,5 +86,10 @@ public class TrainingNode {
 
   public Instant getEnrolledAt() {
     return enrolledAt;
+  }
+
+  /** The admin's price per GPU-hour for this node; null: the configured default for its device. */
+  public @Nullable BigDecimal getPricePerGpuHour() {
+    return pricePerGpuHour;
   }
 }

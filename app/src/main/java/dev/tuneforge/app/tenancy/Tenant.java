@@ -3,8 +3,10 @@ package dev.tuneforge.app.tenancy;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** A team: the unit of isolation. Its members see only its datasets, jobs and objects. */
 @Entity
@@ -13,6 +15,7 @@ public class Tenant {
   @Id private UUID id;
   private String name;
   private Instant createdAt;
+  private @Nullable BigDecimal monthlyBudget;
 
   protected Tenant() {}
 
@@ -32,5 +35,14 @@ public class Tenant {
 
   public Instant getCreatedAt() {
     return createdAt;
+  }
+
+  /** What the tenant may spend per calendar month (UTC); null for no limit. */
+  public @Nullable BigDecimal getMonthlyBudget() {
+    return monthlyBudget;
+  }
+
+  void setMonthlyBudget(@Nullable BigDecimal budget) {
+    monthlyBudget = budget;
   }
 }

@@ -1,8 +1,10 @@
 package dev.tuneforge.app.tenancy;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,6 +34,25 @@ public class TenantService {
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   public List<Tenant> list() {
     return tenants.findAllByOrderByName();
+  }
+
+  /**
+   * Sets a tenant's monthly budget; null removes the limit.
+   *
+   * @throws IllegalArgumentException for a negative budget or an unknown tenant
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public Tenant setMonthlyBudget(UUID id, @Nullable BigDecimal budget) {
+    if (budget != null && budget.signum() < 0) {
+      throw new IllegalArgumentException("A monthly budget is zero or more, not " + budget.toPlainString());
+    }
+    if (budget != null && budget.precision() - budget.scale() > 12) {
+      throw new IllegalArgumentException("A monthly budget has at most 12 digits before the point");
+    }
+    Tenant tenant = tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+    tenant.setMonthlyBudget(budget == null ? null : budget.setScale(2, java.math.RoundingMode.HALF_UP));
+    return tenants.save(tenant);
   }
 
   public Optional<Tenant> find(UUID id) {

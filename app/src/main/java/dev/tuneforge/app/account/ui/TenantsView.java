@@ -6,6 +6,8 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -24,6 +26,7 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import jakarta.annotation.security.RolesAllowed;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,10 +68,33 @@ public class TenantsView extends VerticalLayout {
       tenantGrid.setId("tenants-grid");
       tenantGrid.addColumn(Tenant::getName).setHeader("Tenant");
       tenantGrid.addColumn(t -> t.getId().toString()).setHeader("Id");
+      tenantGrid.addColumn(t -> budgetText(t.getMonthlyBudget())).setHeader("Monthly budget");
       tenantGrid.setAllRowsVisible(true);
       HorizontalLayout row = new HorizontalLayout(tenantName, createTenant);
       row.setAlignItems(Alignment.BASELINE);
-      add(row, tenantGrid);
+      BigDecimalField budget = new BigDecimalField("Monthly budget (empty = unlimited)");
+      budget.setId("tenant-budget");
+      tenantGrid.asSingleSelect().addValueChangeListener(e ->
+          budget.setValue(e.getValue() == null ? null : e.getValue().getMonthlyBudget()));
+      Button saveBudget = new Button("Set budget of selected tenant", e -> attempt(() -> {
+        Tenant selected = tenantGrid.asSingleSelect().getValue();
+        if (selected == null) {
+          throw new IllegalArgumentException("Select a tenant in the table first");
+        }
+        Tenant saved = tenants.setMonthlyBudget(selected.getId(), budget.getValue());
+        Notification.show("Monthly budget of " + saved.getName() + ": " + budgetText(saved.getMonthlyBudget()))
+            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      }));
+      saveBudget.setId("save-tenant-budget");
+      HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget);
+      budgetRow.setAlignItems(Alignment.BASELINE);
+      add(row, tenantGrid, budgetRow);
+    } else if (me.tenantId() != null) {
+      Paragraph budget = new Paragraph("Your tenant's monthly budget: "
+          + tenants.find(me.tenantId()).map(t -> budgetText(t.getMonthlyBudget())).orElse("unlimited")
+          + ". A platform admin sets it; the Usage page shows what is spent.");
+      budget.setId("tenant-budget-info");
+      add(budget);
     }
 
     userTenant.setId("user-tenant");
@@ -112,6 +138,10 @@ public class TenantsView extends VerticalLayout {
     } catch (IllegalArgumentException | org.springframework.security.access.AccessDeniedException e) {
       Notification.show(e.getMessage(), 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
     }
+  }
+
+  private static String budgetText(BigDecimal budget) {
+    return budget == null ? "unlimited" : budget.toPlainString() + " per month";
   }
 
   private Map<UUID, String> tenantNames = Map.of();

@@ -7,6 +7,8 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -23,6 +25,9 @@ import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.usage.Estimate;
+import dev.tuneforge.app.usage.EstimateService;
+import dev.tuneforge.app.usage.JobWork;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 
@@ -49,7 +54,12 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField evaluationExamples =
       integer("Examples to evaluate (0 = no evaluation)", "evaluation-examples", 0, 10_000);
 
-  public NewFineTuneView(CatalogService catalog, DatasetService datasets, FineTuneService fineTunes) {
+  private final Paragraph estimate = new Paragraph();
+  private final EstimateService estimates;
+
+  public NewFineTuneView(
+      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates) {
+    this.estimates = estimates;
     model.setId("base-model");
     model.setItems(catalog.list());
     model.setItemLabelGenerator(m -> m.getName() + " (" + m.getArchitecture() + ")");
@@ -107,10 +117,38 @@ public class NewFineTuneView extends VerticalLayout {
     launch.setId("launch-finetune");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
+    estimate.setId("cost-estimate");
+    dataset.addValueChangeListener(e -> showEstimate());
+    epochs.addValueChangeListener(e -> showEstimate());
+    batchSize.addValueChangeListener(e -> showEstimate());
+    maxSteps.addValueChangeListener(e -> showEstimate());
+    showEstimate();
+
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 
     add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, new H3("Evaluation"),
-        evaluation, launch);
+        evaluation, new H3("Estimated cost"), estimate, launch);
+  }
+
+  /** Tokens × epochs ÷ each node class's throughput × its price, cheapest class first. */
+  private void showEstimate() {
+    estimate.removeAll();
+    if (dataset.getValue() == null || epochs.getValue() == null || batchSize.getValue() == null) {
+      estimate.setText("Choose a dataset and the number of epochs to see what the job should cost.");
+      return;
+    }
+    int steps = maxSteps.getValue() == null ? 0 : maxSteps.getValue();
+    try {
+      for (Estimate e : estimates.estimates(
+          new JobWork(dataset.getValue().versionId(), epochs.getValue(), steps, batchSize.getValue(), 0))) {
+        Span line = new Span(e.describe());
+        line.getStyle().set("display", "block");
+        line.addClassName("cost-estimate-line");
+        estimate.add(line);
+      }
+    } catch (IllegalArgumentException problem) {
+      estimate.setText(problem.getMessage());
+    }
   }
 
   private FineTuneRequest request() {

@@ -4,30 +4,49 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.node.NodePricing;
 import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.node.TrainingNode;
+import dev.tuneforge.app.usage.EstimateService;
+import dev.tuneforge.app.usage.Money;
+import dev.tuneforge.app.usage.NodeClasses.NodeClass;
 import jakarta.annotation.security.RolesAllowed;
+import java.util.Locale;
 import java.time.Duration;
 import java.time.Instant;
 
-/** GPU nodes (admin): issue enrolment tokens, see each node's state and last heartbeat. */
+/**
+ * GPU nodes (admin): issue enrolment tokens, see each node's state and last heartbeat, set each
+ * node's price per GPU-hour, and see each node class's measured throughput.
+ */
 @Route("nodes")
 @PageTitle("Training nodes · Tuneforge")
 @Menu(order = 10, title = "Training nodes")
 @RolesAllowed("PLATFORM_ADMIN")
 public class NodesView extends VerticalLayout {
   private final NodeService nodes;
+  private final NodePricing pricing;
+  private final EstimateService estimates;
   private final Grid<TrainingNode> grid = new Grid<>(TrainingNode.class, false);
+  private final Grid<NodeClass> classes = new Grid<>();
   private final Pre token = new Pre();
+  private final BigDecimalField price = new BigDecimalField("Price per GPU-hour (empty = default)");
 
-  public NodesView(NodeService nodes) {
+  public NodesView(NodeService nodes, NodePricing pricing, EstimateService estimates) {
     this.nodes = nodes;
+    this.pricing = pricing;
+    this.estimates = estimates;
     token.setId("enrolment-token");
     token.setVisible(false);
     Button issue = new Button("Issue enrolment token", e -> {
@@ -45,6 +64,35 @@ public class NodesView extends VerticalLayout {
     grid.addColumn(n -> n.getDevice() + " · " + n.getDeviceName()).setHeader("Device").setFlexGrow(1);
     grid.addColumn(n -> n.getCpuCores() + " cores, " + n.getMemoryBytes() / (1L << 30) + " GiB").setHeader("Resources");
     grid.addColumn(n -> ago(n.getLastHeartbeatAt())).setHeader("Last heartbeat").setAutoWidth(true);
+    grid.addColumn(n -> Money.plain(pricing.price(n)) + (n.getPricePerGpuHour() == null ? " (default)" : ""))
+        .setHeader("Price / GPU-hour").setAutoWidth(true);
+    grid.asSingleSelect().addValueChangeListener(e -> price.setValue(e.getValue() == null ? null : e.getValue().getPricePerGpuHour()));
+
+    price.setId("node-price");
+    Button savePrice = new Button("Set price of selected node", e -> {
+      TrainingNode selected = grid.asSingleSelect().getValue();
+      if (selected == null) {
+        error("Select a node in the table first");
+        return;
+      }
+      try {
+        nodes.setPrice(selected.getId(), price.getValue());
+        Notification.show("Price of " + selected.getName() + " saved").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+        refresh();
+      } catch (IllegalArgumentException problem) {
+        error(problem.getMessage());
+      }
+    });
+    savePrice.setId("save-node-price");
+    HorizontalLayout priceRow = new HorizontalLayout(price, savePrice);
+    priceRow.setAlignItems(Alignment.BASELINE);
+
+    classes.setId("node-classes-grid");
+    classes.addColumn(NodeClass::name).setHeader("Node class").setFlexGrow(1);
+    classes.addColumn(NodeClass::nodes).setHeader("Nodes").setAutoWidth(true);
+    classes.addColumn(c -> Money.plain(c.pricePerGpuHour())).setHeader("Price / GPU-hour (highest)").setAutoWidth(true);
+    classes.addColumn(c -> throughput(c.name())).setHeader("Measured throughput").setAutoWidth(true);
+    classes.setAllRowsVisible(true);
 
     add(
         new H2("Training nodes"),
@@ -52,12 +100,29 @@ public class NodesView extends VerticalLayout {
         issue,
         token,
         reload,
-        grid);
+        grid,
+        priceRow,
+        new H3("Node classes"),
+        new Paragraph("Throughput is trained tokens per second a node was held, over finished training on that class;"
+            + " estimates before launch use it, or an assumed figure until a class has one."),
+        classes);
     refresh();
   }
 
   private void refresh() {
     grid.setItems(nodes.list());
+    classes.setItems(pricing.nodeClasses());
+  }
+
+  private String throughput(String nodeClass) {
+    var measured = estimates.measured().get(nodeClass);
+    return measured == null
+        ? "none yet"
+        : String.format(Locale.ROOT, "%,.0f tokens/s (%,d tokens in %,d s)", measured.tokensPerSecond(), measured.tokens(), measured.seconds());
+  }
+
+  private static void error(String message) {
+    Notification.show(message, 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 
   private static String ago(Instant at) {

@@ -1,0 +1,41 @@
+package dev.tuneforge.app.node;
+
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.JobLeaseEnded;
+import dev.tuneforge.app.usage.JobWork;
+import dev.tuneforge.app.usage.UsageSegment;
+import dev.tuneforge.app.usage.UsageService;
+import java.time.Instant;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Meters the time jobs hold nodes: a segment opens when a node starts a job, at the node's price
+ * then, and closes when the node's lease on the job ends (result, or back in the queue).
+ */
+@Component
+class Metering {
+  private final UsageService usage;
+  private final NodePricing pricing;
+
+  Metering(UsageService usage, NodePricing pricing) {
+    this.usage = usage;
+    this.pricing = pricing;
+  }
+
+  void started(FineTuneJob job, TrainingNode node) {
+    usage.open(new UsageSegment(
+        job.getTenantId(), job.getId(), job.getName(), job.getCreatedBy(), job.getBaseModelId(), node.getId(),
+        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), Instant.now()));
+  }
+
+  /** Runs before FineTuneFinished's listeners, so an evaluation split finds the segment closed. */
+  @EventListener
+  void on(JobLeaseEnded ended) {
+    usage.close(ended.jobId(), ended.trainedTokens(), ended.at());
+  }
+
+  static JobWork work(FineTuneJob job) {
+    return new JobWork(job.getDatasetVersionId(), job.getEpochs(), job.getMaxSteps(), job.getBatchSize(), job.getTrainedTokens());
+  }
+}

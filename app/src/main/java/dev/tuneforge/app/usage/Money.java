@@ -1,0 +1,23 @@
+package dev.tuneforge.app.usage;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Amounts as people read them: cents for large amounts, four decimals for the small ones CPU nodes cost. */
+public final class Money {
+  private Money() {}
+
+  public static String format(BigDecimal amount, String currency) {
+    return plain(amount) + " " + currency;
+  }
+
+  public static String plain(BigDecimal amount) {
+    int scale = amount.abs().compareTo(BigDecimal.ONE) >= 0 || amount.signum() == 0 ? 2 : 4;
+    return amount.setScale(scale, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  /** {@code price} per hour for {@code seconds}, to the millionth. */
+  static BigDecimal cost(BigDecimal pricePerHour, long seconds) {
+    return pricePerHour.multiply(BigDecimal.valueOf(seconds)).divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_UP);
+  }
+}

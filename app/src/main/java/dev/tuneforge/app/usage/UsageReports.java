@@ -1,0 +1,113 @@
+package dev.tuneforge.app.usage;
+
+import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.AppUser;
+import dev.tuneforge.app.tenancy.TenantContext;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/** The calling tenant's usage: reports by day, user and base model, and the CSV export. */
+@Service
+public class UsageReports {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+
+  private final UsageRepository records;
+  private final BudgetService budgets;
+  private final AccountService accounts;
+  private final UsageProperties properties;
+
+  UsageReports(UsageRepository records, BudgetService budgets, AccountService accounts, UsageProperties properties) {
+    this.records = records;
+    this.budgets = budgets;
+    this.accounts = accounts;
+    this.properties = properties;
+  }
+
+  /** The month's report for the signed-in member's tenant; by day in UTC, a segment counted on the day it began. */
+  public UsageReport report(YearMonth month) {
+    UUID tenant = TenantContext.requireTenant();
+    Instant now = Instant.now();
+    Map<UUID, String> users = accounts.visibleUsers().stream()
+        .collect(Collectors.toMap(AppUser::getId, AppUser::getUsername, (a, b) -> a));
+    List<UsageRecord> rows = records.findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(
+        BudgetService.start(month), BudgetService.start(month.plusMonths(1)));
+    Map<LocalDate, BigDecimal> byDay = new LinkedHashMap<>();
+    for (int day = 1; day <= month.lengthOfMonth(); day++) {
+      byDay.put(month.atDay(day), BigDecimal.ZERO);
+    }
+    List<UsageReport.Line> lines = new ArrayList<>();
+    BigDecimal total = BigDecimal.ZERO;
+    for (UsageRecord r : rows) {
+      BigDecimal cost = r.costAt(now);
+      total = total.add(cost);
+      byDay.merge(LocalDate.ofInstant(r.getStartedAt(), ZoneOffset.UTC), cost, BigDecimal::add);
+      lines.add(new UsageReport.Line(
+          TIME.format(r.getStartedAt()),
+          r.getEndedAt() == null ? "" : TIME.format(r.getEndedAt()),
+          r.getKind().wire(),
+          r.getJobName(),
+          users.getOrDefault(r.getUserId(), r.getUserId().toString()),
+          r.getBaseModelName(),
+          r.getNodeName(),
+          r.getNodeClass(),
+          r.getPricePerGpuHour(),
+          r.secondsAt(now),
+          r.getTrainedTokens(),
+          cost));
+    }
+    return new UsageReport(
+        month,
+        properties.currency(),
+        total,
+        budgets.budget(tenant).orElse(null),
+        byDay,
+        sum(lines, UsageReport.Line::user),
+        sum(lines, UsageReport.Line::baseModel),
+        lines);
+  }
+
+  /** The month's segments as CSV (RFC 4180), one line each, for the signed-in member's tenant. */
+  public String csv(YearMonth month) {
+    StringBuilder out = new StringBuilder(
+        "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency\r\n");
+    for (UsageReport.Line l : report(month).lines()) {
+      out.append(String.join(",",
+              l.started(), l.ended(), l.kind(), quote(l.job()), quote(l.user()), quote(l.baseModel()), quote(l.node()),
+              quote(l.nodeClass()), l.pricePerGpuHour().toPlainString(), Long.toString(l.seconds()),
+              Long.toString(l.tokens()), l.cost().toPlainString(), properties.currency()))
+          .append("\r\n");
+    }
+    return out.toString();
+  }
+
+  public String currency() {
+    return properties.currency();
+  }
+
+  private static Map<String, BigDecimal> sum(List<UsageReport.Line> lines, Function<UsageReport.Line, String> key) {
+    Map<String, BigDecimal> sums = lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
+    return sums.entrySet().stream()
+        .sorted(Map.Entry.<String, BigDecimal>comparingByValue(Comparator.reverseOrder()))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  private static String quote(String value) {
+    boolean needs = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
+    String safe = value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@")
+        ? "'" + value : value;
+    return needs || !safe.equals(value) ? "\"" + safe.replace("\"", "\"\"") + "\"" : value;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tuneforge.app.usage.ui;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.Money;
+import dev.tuneforge.app.usage.UsageReport;
+import dev.tuneforge.app.usage.UsageReports;
+import jakarta.annotation.security.RolesAllowed;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The team's spend in a month: total against the budget, by day, user and base model, and a CSV export. */
+@Route("usage")
+@PageTitle("Usage · Tuneforge")
+@Menu(order = 4, title = "Usage")
+@RolesAllowed({"TENANT_ADMIN", "MEMBER"})
+public class UsageView extends VerticalLayout {
+  private final UsageReports reports;
+  private final Select<YearMonth> month;
+  private final Paragraph total = new Paragraph();
+  private final Paragraph budget = new Paragraph();
+  private final BarChart byDay = BarChart.columns("usage-by-day", "Spend by day");
+  private final BarChart byUser = BarChart.bars("usage-by-user", "Spend by user");
+  private final BarChart byModel = BarChart.bars("usage-by-model", "Spend by base model");
+  private final Grid<UsageReport.Line> grid = new Grid<>();
+  private final Anchor csv = new Anchor();
+
+  public UsageView(UsageReports reports, BudgetService budgets) {
+    this.reports = reports;
+    this.month = Months.select(budgets.currentMonth());
+    total.setId("usage-total");
+    budget.setId("usage-budget");
+    csv.setId("usage-csv");
+    csv.setText("Download CSV");
+    grid.setId("usage-grid");
+    grid.addColumn(UsageReport.Line::started).setHeader("Started (UTC)").setAutoWidth(true);
+    grid.addColumn(UsageReport.Line::kind).setHeader("Kind").setAutoWidth(true);
+    grid.addColumn(UsageReport.Line::job).setHeader("Job").setFlexGrow(1);
+    grid.addColumn(UsageReport.Line::user).setHeader("User").setAutoWidth(true);
+    grid.addColumn(UsageReport.Line::node).setHeader("Node").setAutoWidth(true);
+    grid.addColumn(l -> l.seconds() + " s").setHeader("Time").setAutoWidth(true);
+    grid.addColumn(UsageReport.Line::tokens).setHeader("Tokens").setAutoWidth(true);
+    grid.addColumn(l -> Money.plain(l.cost())).setHeader("Cost").setAutoWidth(true);
+    grid.setAllRowsVisible(true);
+    month.addValueChangeListener(e -> refresh());
+
+    HorizontalLayout top = new HorizontalLayout(month, csv);
+    top.setAlignItems(Alignment.BASELINE);
+    add(new H2("Usage"), top, total, budget,
+        new H3("By day"), byDay, new H3("By user"), byUser, new H3("By base model"), byModel,
+        new H3("Node time"), grid);
+    refresh();
+  }
+
+  private void refresh() {
+    YearMonth selected = month.getValue();
+    UsageReport report = reports.report(selected);
+    String currency = report.currency();
+    total.setText("Spent " + Money.format(report.total(), currency) + " in " + Months.LABEL.format(selected)
+        + " (" + report.lines().size() + " metered segments)");
+    BigDecimal limit = report.budget();
+    Double used = report.budgetUsedPercent();
+    budget.setText(limit == null || used == null
+        ? "No monthly budget: spend is not limited."
+        : String.format(Locale.ROOT, "Monthly budget %s: %.1f %% used", Money.format(limit, currency), used));
+    byDay.show(report.byDay().entrySet().stream()
+        .map(e -> new BarChart.Bar(Integer.toString(e.getKey().getDayOfMonth()), e.getValue().doubleValue(),
+            Money.format(e.getValue(), currency)))
+        .toList());
+    byUser.show(bars(report.byUser(), currency));
+    byModel.show(bars(report.byModel(), currency));
+    grid.setItems(report.lines());
+    String file = "usage-" + selected + ".csv";
+    csv.setHref(DownloadHandler.fromInputStream(event -> {
+      byte[] bytes = reports.csv(selected).getBytes(StandardCharsets.UTF_8);
+      return new com.vaadin.flow.server.streams.DownloadResponse(
+          new java.io.ByteArrayInputStream(bytes), file, "text/csv;charset=UTF-8", bytes.length);
+    }));
+  }
+
+  private static List<BarChart.Bar> bars(Map<String, BigDecimal> sums, String currency) {
+    return sums.entrySet().stream()
+        .map(e -> new BarChart.Bar(e.getKey(), e.getValue().doubleValue(), Money.format(e.getValue(), currency)))
+        .toList();
+  }
+}
