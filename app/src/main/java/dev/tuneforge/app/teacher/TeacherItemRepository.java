@@ -14,8 +14,6 @@ interface TeacherItemRepository extends JpaRepository<TeacherItem, UUID> {
 
   List<TeacherItem> findByRunIdAndStatus(UUID runId, ItemStatus status);
 
-  List<TeacherItem> findByRunIdAndStatusOrderByStageAscOrdinalAsc(UUID runId, ItemStatus status);
-
   boolean existsByRunId(UUID runId);
 
   @Query("select i.stage as stage, i.status as status, count(i) as items from TeacherItem i"

@@ -4,6 +4,7 @@ import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -199,9 +200,14 @@ public class TeacherService {
   }
 
   public List<Rejection> rejections(UUID runId) {
+    return rejections(runId, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} extractions the judge rejected, with its reasons. */
+  public List<Rejection> rejections(UUID runId, int limit) {
     List<Rejection> result = new ArrayList<>();
     for (TeacherItem judge : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.JUDGE,
-        ItemStatus.REJECTED)) {
+        ItemStatus.REJECTED).stream().limit(limit).toList()) {
       result.add(new Rejection(judge.getId(), judge.getCategory(), judge.getSubtopic(), output(judge.getDocumentId()),
           output(judge.getParentId()), judge.getReason() == null ? "" : judge.getReason()));
     }
@@ -210,14 +216,21 @@ public class TeacherService {
 
   /** Items that failed (after retries, or with an answer that was not what was asked for), with the reason. */
   public List<TeacherItem> failures(UUID runId) {
-    return items.findByRunIdAndStatusOrderByStageAscOrdinalAsc(runId, ItemStatus.FAILED);
+    return items.findByRunIdAndStatus(runId, ItemStatus.FAILED).stream()
+        .sorted(Comparator.comparing(TeacherItem::getStage).thenComparing(TeacherItem::getOrdinal))
+        .toList();
   }
 
   /** The run's output rows so far: extractions the judge accepted and the filter kept, with their provenance. */
   public List<OutputRow> rows(UUID runId) {
+    return rows(runId, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} output rows. */
+  public List<OutputRow> rows(UUID runId, int limit) {
     List<OutputRow> result = new ArrayList<>();
     for (TeacherItem row : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.FILTER,
-        ItemStatus.DONE)) {
+        ItemStatus.DONE).stream().limit(limit).toList()) {
       result.add(new OutputRow(row.getId(), String.valueOf(row.getCategory()), String.valueOf(row.getSubtopic()),
           output(row.getDocumentId()), String.valueOf(row.getOutput()), String.valueOf(row.getProvenance())));
     }
