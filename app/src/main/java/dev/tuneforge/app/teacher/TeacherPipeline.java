@@ -1,5 +1,6 @@
 package dev.tuneforge.app.teacher;
 
+import dev.tuneforge.app.dataset.DatasetRejected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -215,6 +216,10 @@ class TeacherPipeline {
     UUID version;
     try {
       version = dataset.store(run, kept);
+    } catch (DatasetRejected e) {
+      finish(run.getId(), RunStatus.FAILED, "Dataset validation refused the rows: " + e.getMessage() + "\n"
+          + e.report().summary());
+      return;
     } catch (RuntimeException e) {
       log.warn("Teacher run {} could not store its dataset", run.getId(), e);
       finish(run.getId(), RunStatus.FAILED, "The " + kept.size() + " rows are ready but storing the dataset failed ("

@@ -172,6 +172,7 @@ class TeacherPipelineIT {
     // Tests have no object storage: the rows passed DatasetService's validation and only the store failed.
     assertThat(done.getStatus()).isEqualTo(RunStatus.FAILED);
     assertThat(done.getError()).startsWith("The 4 rows are ready but storing the dataset failed").endsWith("resume to try again");
+    System.out.println("Storing without object storage: " + done.getError());
   }
 
   @Test
