@@ -56,6 +56,7 @@ class TeacherPipelineBrowserIT {
     page.locator("#create-user").click();
     assertThat(page.locator("#users-grid")).containsText("tess");
     page.getByText("Sign out").click();
+    assertThat(page.locator("vaadin-login-form")).isVisible();
 
     BrowserSupport.signIn(page, platform.baseUrl(), "tess", "tess-password");
     page.getByText("Teacher pipeline").first().click();
@@ -84,7 +85,7 @@ class TeacherPipelineBrowserIT {
     assertThat(page.locator("#run-progress-label")).hasText("100%");
     assertThat(page.locator("#run-rejections")).containsText("The total does not match the receipt");
     assertThat(page.locator("#run-rows")).containsText("\"runId\"");
-    assertThat(page.locator("#run-dataset")).containsText("synthetic-receipts v1");
+    assertThat(page.locator("#run-dataset")).containsText("synthetic-receipts (v1, 2 rows)");
     BrowserSupport.screenshot(page, "teacher-run.png");
 
     page.navigate(platform.baseUrl() + "/datasets");

@@ -93,17 +93,18 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     stages.setAllRowsVisible(true);
 
     rejections.setId("run-rejections");
-    rejections.addColumn(Rejection::reason).setHeader("Judge's reason").setFlexGrow(2);
+    rejections.addColumn(Rejection::reason).setHeader("Judge's reason").setFlexGrow(2).setTooltipGenerator(Rejection::reason);
     rejections.addColumn(r -> r.category() + " / " + r.subtopic()).setHeader("Category / subtopic").setAutoWidth(true);
     rejections.addColumn(r -> excerpt(r.document())).setHeader("Document").setFlexGrow(2);
-    rejections.addColumn(Rejection::extraction).setHeader("Extraction").setFlexGrow(2);
+    rejections.addColumn(Rejection::extraction).setHeader("Extraction").setFlexGrow(2)
+        .setTooltipGenerator(Rejection::extraction);
     rejections.setAllRowsVisible(true);
 
     failures.setId("run-failures");
     failures.addColumn(i -> i.getStage().label()).setHeader("Stage").setAutoWidth(true);
     failures.addColumn(i -> i.getCategory() == null ? "" : i.getCategory() + (i.getSubtopic() == null ? "" : " / " + i.getSubtopic()))
         .setHeader("Category / subtopic").setAutoWidth(true);
-    failures.addColumn(TeacherItem::getReason).setHeader("Reason").setFlexGrow(3);
+    failures.addColumn(TeacherItem::getReason).setHeader("Reason").setFlexGrow(3).setTooltipGenerator(TeacherItem::getReason);
     failures.addColumn(TeacherItem::getAttempts).setHeader("Attempts").setAutoWidth(true);
     failures.setAllRowsVisible(true);
 
@@ -111,7 +112,7 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     rows.addColumn(r -> r.category() + " / " + r.subtopic()).setHeader("Category / subtopic").setAutoWidth(true);
     rows.addColumn(r -> excerpt(r.document())).setHeader("Document").setFlexGrow(2);
     rows.addColumn(OutputRow::extraction).setHeader("Extraction").setFlexGrow(2);
-    rows.addColumn(OutputRow::provenance).setHeader("Provenance").setFlexGrow(2);
+    rows.addColumn(OutputRow::provenance).setHeader("Provenance").setFlexGrow(2).setTooltipGenerator(OutputRow::provenance);
     rows.setHeight("360px");
 
     progress.setWidth("320px");
