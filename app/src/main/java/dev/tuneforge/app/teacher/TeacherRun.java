@@ -169,6 +169,10 @@ public class TeacherRun {
     return createdAt;
   }
 
+  public @Nullable Instant getStartedAt() {
+    return startedAt;
+  }
+
   public @Nullable Instant getFinishedAt() {
     return finishedAt;
   }

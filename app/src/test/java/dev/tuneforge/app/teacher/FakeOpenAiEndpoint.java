@@ -40,10 +40,12 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
   private volatile Predicate<String> wrongKeysFor = document -> false;
   private volatile Predicate<String> rejectFor = document -> false;
   private volatile IntConsumer afterCall = n -> {};
+  private volatile long delayMillis;
 
   FakeOpenAiEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/chat/completions", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
   }
 
@@ -78,6 +80,12 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
     return this;
   }
 
+  /** Every answer takes this long, as a real model's would. */
+  FakeOpenAiEndpoint delay(long millis) {
+    delayMillis = millis;
+    return this;
+  }
+
   /** Called with the number of answered calls so far, just before each answer is sent. */
   FakeOpenAiEndpoint afterCall(IntConsumer hook) {
     afterCall = hook;
@@ -98,6 +106,13 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
     String system = "";
     String user = "";

@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
       "tuneforge.secrets.key=a-platform-secret-for-tests-only-0123456789",
       "tuneforge.teacher.retries=2",
       "tuneforge.teacher.backoff=10ms",
-      "tuneforge.teacher.call-timeout=5s"
+      "tuneforge.teacher.call-timeout=5s",
+      "tuneforge.teacher.max-concurrent-runs=1"
     })
 @ContextConfiguration(initializers = TestDatabase.class)
 class TeacherPipelineIT {
@@ -224,6 +225,32 @@ class TeacherPipelineIT {
     assertThat(current.getStatus()).as(String.valueOf(current.getError())).isIn(RunStatus.FAILED, RunStatus.SUCCEEDED);
     assertThat(a.call(() -> teacher.rows(run.getId()))).hasSize(2);
     assertThatThrownBy(() -> a.run(() -> teacher.resume(UUID.randomUUID()))).hasMessage("No such run");
+  }
+
+  @Test
+  void runsBeyondTheInstancesLimitWaitTheirTurn() {
+    Member a = member("queue");
+    fake.delay(300);
+    TeacherRun first = a.call(() -> teacher.launch(request(a, "receipts-first", 1, 1, 2)));
+    TeacherRun second = a.call(() -> teacher.launch(request(a, "receipts-second", 1, 1, 2)));
+
+    TeacherRun firstDone = awaitFinished(a, first.getId());
+    TeacherRun secondDone = awaitFinished(a, second.getId());
+    assertThat(a.call(() -> teacher.rows(second.getId()))).hasSize(2);
+    TeacherRun earlier = firstDone.getStartedAt().isBefore(secondDone.getStartedAt()) ? firstDone : secondDone;
+    TeacherRun later = earlier == firstDone ? secondDone : firstDone;
+    assertThat(later.getStartedAt()).as("one run at a time on this instance").isAfter(earlier.getFinishedAt());
+  }
+
+  private TeacherRun awaitFinished(Member member, UUID runId) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    TeacherRun current = member.call(() -> teacher.find(runId).orElseThrow());
+    while (current.getStatus().active() && Instant.now().isBefore(deadline)) {
+      sleep(200);
+      current = member.call(() -> teacher.find(runId).orElseThrow());
+    }
+    assertThat(current.getStatus()).as(String.valueOf(current.getError())).isIn(RunStatus.FAILED, RunStatus.SUCCEEDED);
+    return current;
   }
 
   @Test
