@@ -68,7 +68,11 @@ class TeacherPipeline {
         Optional<TeacherItem> next;
         while ((next = items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, stage, ItemStatus.PENDING))
             .isPresent()) {
-          if (cancelRequested(runId)) {
+          TeacherRun current = runs.findById(runId).orElse(null);
+          if (current == null || current.getStatus() != RunStatus.RUNNING) {
+            return;
+          }
+          if (current.isCancelRequested()) {
             finish(runId, RunStatus.CANCELLED, "Cancelled; resume to continue with the items not yet done");
             return;
           }
@@ -232,10 +236,6 @@ class TeacherPipeline {
       current.finish(RunStatus.SUCCEEDED, null);
       runs.save(current);
     });
-  }
-
-  private boolean cancelRequested(UUID runId) {
-    return runs.findById(runId).map(TeacherRun::isCancelRequested).orElse(true);
   }
 
   private void finish(UUID runId, RunStatus outcome, @Nullable String reason) {

@@ -10,6 +10,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
@@ -36,9 +37,13 @@ class TeacherRunJob implements Job {
     this.properties = properties;
   }
 
+  static JobKey key(UUID runId) {
+    return JobKey.jobKey(runId.toString(), GROUP);
+  }
+
   static JobDetail detail(TeacherRun run) {
     return JobBuilder.newJob(TeacherRunJob.class)
-        .withIdentity(run.getId().toString(), GROUP)
+        .withIdentity(key(run.getId()))
         .usingJobData(RUN_ID, run.getId().toString())
         .usingJobData(TENANT_ID, run.getTenantId().toString())
         .requestRecovery(true)

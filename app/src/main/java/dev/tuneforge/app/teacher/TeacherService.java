@@ -130,17 +130,31 @@ public class TeacherService {
     return runs.findById(runId);
   }
 
-  /** A queued run stops at once; a running one after its current teacher call. */
+  /**
+   * A queued run stops at once; a running one after its current teacher call, or at once if its
+   * background job is gone (no runner would ever see the request).
+   */
   public void cancel(UUID runId) {
+    boolean jobExists = jobExists(runId);
     transactions.executeWithoutResult(status -> {
       TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
       if (run.getStatus() == RunStatus.QUEUED) {
         run.finish(RunStatus.CANCELLED, "Cancelled before it started; resume to start it");
+      } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
+        run.finish(RunStatus.CANCELLED, "Cancelled; its background job had stopped, resume to continue");
       } else if (run.getStatus() == RunStatus.RUNNING) {
         run.requestCancel();
       }
       runs.save(run);
     });
+  }
+
+  private boolean jobExists(UUID runId) {
+    try {
+      return scheduler.checkExists(TeacherRunJob.key(runId));
+    } catch (SchedulerException e) {
+      return true;
+    }
   }
 
   /**
@@ -246,7 +260,7 @@ public class TeacherService {
         cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
   }
 
-  private void schedule(TeacherRun run) {
+  void schedule(TeacherRun run) {
     try {
       scheduler.scheduleJob(TeacherRunJob.detail(run), Set.of(TeacherRunJob.trigger(run)), true);
     } catch (SchedulerException e) {

@@ -179,18 +179,22 @@ class TeacherPipelineIT {
   @Test
   void aCancelledRunResumesWithoutRedoingFinishedItems() {
     Member a = member("resume");
-    TeacherRun run = a.call(() -> teacher.prepare(request(a, "receipts-resume", 2, 2, 2)));
+    java.util.concurrent.atomic.AtomicReference<UUID> launched = new java.util.concurrent.atomic.AtomicReference<>();
     fake.afterCall(n -> {
       if (n == 7) {
-        a.run(() -> teacher.cancel(run.getId()));
+        a.run(() -> teacher.cancel(launched.get()));
       }
     });
+    TeacherRun run = a.call(() -> {
+      TeacherRun prepared = teacher.prepare(request(a, "receipts-resume", 2, 2, 2));
+      launched.set(prepared.getId());
+      teacher.schedule(prepared);
+      return prepared;
+    });
 
-    a.run(() -> pipeline.run(run.getId()));
-
-    TeacherRun cancelled = a.call(() -> teacher.find(run.getId()).orElseThrow());
+    TeacherRun cancelled = awaitStopped(a, run.getId());
     assertThat(cancelled.getStatus()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(cancelled.getError()).contains("resume to continue");
+    assertThat(cancelled.getError()).isEqualTo("Cancelled; resume to continue with the items not yet done");
     RunProgress halfway = a.call(() -> teacher.progress(run.getId()));
     assertThat(halfway.stages().get(2).done()).as("documents written before the cancel").isEqualTo(4);
     assertThat(halfway.stages().get(2).pending()).isEqualTo(4);
@@ -198,8 +202,8 @@ class TeacherPipelineIT {
     assertThatThrownBy(() -> a.run(() -> teacher.cancel(UUID.randomUUID()))).hasMessage("No such run");
 
     fake.afterCall(n -> {});
-    a.call(() -> teacher.reopen(run.getId()));
-    a.run(() -> pipeline.run(run.getId()));
+    a.run(() -> teacher.resume(run.getId()));
+    awaitFinished(a, run.getId());
 
     assertThat(fake.calls("categories")).isEqualTo(1);
     assertThat(fake.calls("subtopics")).isEqualTo(2);
@@ -210,6 +214,19 @@ class TeacherPipelineIT {
     assertThat(a.call(() -> teacher.rows(run.getId()))).hasSize(8);
     assertThat(a.call(() -> teacher.progress(run.getId())).stages())
         .allSatisfy(stage -> assertThat(stage.pending()).isZero());
+  }
+
+  @Test
+  void aRunWhoseRunnerVanishedCanBeCancelledAndResumed() {
+    Member a = member("orphan");
+    TeacherRun run = a.call(() -> teacher.prepare(request(a, "receipts-orphan", 1, 1, 1)));
+    jdbc.sql("update teacher_run set status = 'RUNNING' where id = ?").param(run.getId()).update();
+
+    a.run(() -> teacher.cancel(run.getId()));
+    assertThat(a.call(() -> teacher.find(run.getId()).orElseThrow()).getStatus()).isEqualTo(RunStatus.CANCELLED);
+
+    a.run(() -> teacher.resume(run.getId()));
+    assertThat(awaitFinished(a, run.getId()).getError()).startsWith("The 1 rows are ready");
   }
 
   @Test
@@ -240,6 +257,16 @@ class TeacherPipelineIT {
     TeacherRun earlier = firstDone.getStartedAt().isBefore(secondDone.getStartedAt()) ? firstDone : secondDone;
     TeacherRun later = earlier == firstDone ? secondDone : firstDone;
     assertThat(later.getStartedAt()).as("one run at a time on this instance").isAfter(earlier.getFinishedAt());
+  }
+
+  private TeacherRun awaitStopped(Member member, UUID runId) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    TeacherRun current = member.call(() -> teacher.find(runId).orElseThrow());
+    while (current.getStatus().active() && Instant.now().isBefore(deadline)) {
+      sleep(100);
+      current = member.call(() -> teacher.find(runId).orElseThrow());
+    }
+    return current;
   }
 
   private TeacherRun awaitFinished(Member member, UUID runId) {
