@@ -1,0 +1,96 @@
+package dev.tuneforge.app.teacher;
+
+import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.dataset.DatasetService;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns a run's kept rows into canonical chat JSONL (system: the schema prompt, user: the
+ * document, assistant: the extraction) and stores it through {@link DatasetService} as a new
+ * version of the dataset named after the run, on behalf of the user who launched it.
+ */
+@Component
+class TeacherDataset {
+  private final DatasetService datasets;
+  private final AccountService accounts;
+  private final TeacherItemRepository items;
+
+  TeacherDataset(DatasetService datasets, AccountService accounts, TeacherItemRepository items) {
+    this.datasets = datasets;
+    this.accounts = accounts;
+    this.items = items;
+  }
+
+  /** Writes one chat row per kept filter item, in the run's order. */
+  void write(TeacherRun run, List<TeacherItem> kept, Writer out) throws IOException {
+    String system = run.getSchema().systemPrompt();
+    for (TeacherItem row : kept) {
+      UUID documentId = row.getDocumentId();
+      String document = documentId == null ? null : items.findById(documentId).map(TeacherItem::getOutput).orElse(null);
+      if (document == null || row.getOutput() == null) {
+        continue;
+      }
+      ObjectNode line = TeacherAnswers.JSON.createObjectNode();
+      ArrayNode messages = line.putArray("messages");
+      messages.addObject().put("role", "system").put("content", system);
+      messages.addObject().put("role", "user").put("content", document);
+      messages.addObject().put("role", "assistant").put("content", row.getOutput());
+      out.write(TeacherAnswers.JSON.writeValueAsString(line));
+      out.write('\n');
+    }
+  }
+
+  /** Stores the rows as a dataset version and returns its id. */
+  UUID store(TeacherRun run, List<TeacherItem> kept) {
+    Path file;
+    try {
+      file = Files.createTempFile("tuneforge-teacher-", ".jsonl");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        write(run, kept, out);
+      }
+      return asLauncher(run, () -> datasets.upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
+          .versionId());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      file.toFile().delete();
+    }
+  }
+
+  /** The dataset is the launching user's work, so the upload runs as them (a job thread has no signed-in user). */
+  private <T> T asLauncher(TeacherRun run, java.util.function.Supplier<T> work) {
+    if (!(accounts.loadUserByUsername(run.getCreatedByUsername()) instanceof SignedInUser user)
+        || !user.userId().equals(run.getCreatedBy()) || !user.enabled()
+        || !run.getTenantId().equals(user.tenantId())) {
+      throw new IllegalStateException("The user who launched the run can no longer store datasets");
+    }
+    SecurityContext previous = SecurityContextHolder.getContext();
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
+    SecurityContextHolder.setContext(context);
+    try {
+      return work.get();
+    } finally {
+      SecurityContextHolder.setContext(previous);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.tuneforge.app.teacher;
+
+import dev.tuneforge.app.dataset.DatasetRejected;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Works through a run's pending items stage by stage, one teacher call at a time, saving each
+ * result together with the items it leads to. Cancellation is checked between calls; a call
+ * that fails after its retries fails only its item, and the run goes on.
+ */
+@Component
+class TeacherPipeline {
+  private static final Logger log = LoggerFactory.getLogger(TeacherPipeline.class);
+  /** Extraction and judging want the teacher's best answer, not variety. */
+  private static final double PRECISE = 0.0;
+
+  private final TeacherRunRepository runs;
+  private final TeacherItemRepository items;
+  private final TeacherEndpointRepository endpoints;
+  private final SecretCipher cipher;
+  private final TeacherClient client;
+  private final TeacherDataset dataset;
+  private final TransactionTemplate transactions;
+
+  TeacherPipeline(TeacherRunRepository runs, TeacherItemRepository items, TeacherEndpointRepository endpoints,
+      SecretCipher cipher, TeacherClient client, TeacherDataset dataset, TransactionTemplate transactions) {
+    this.runs = runs;
+    this.items = items;
+    this.endpoints = endpoints;
+    this.cipher = cipher;
+    this.client = client;
+    this.dataset = dataset;
+    this.transactions = transactions;
+  }
+
+  /** Runs a queued run (or one whose previous runner died) to its end or to a cancellation; as its tenant. */
+  void run(UUID runId) {
+    TeacherRun run = transactions.execute(status -> {
+      TeacherRun found = runs.findById(runId).orElse(null);
+      if (found == null || !found.getStatus().active()) {
+        return null;
+      }
+      found.start();
+      if (!items.existsByRunId(runId)) {
+        items.save(TeacherItem.first(runId));
+      }
+      return runs.save(found);
+    });
+    if (run == null) {
+      return;
+    }
+    try {
+      TeacherEndpoint endpoint = endpoints.findById(run.getEndpointId())
+          .orElseThrow(() -> new IllegalStateException("The run's teacher endpoint no longer exists"));
+      TeacherClient.Target target = new TeacherClient.Target(endpoint.getBaseUrl(), run.getTeacherModel(),
+          cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
+      ExtractionSchema schema = run.getSchema();
+      for (Stage stage : Stage.values()) {
+        Optional<TeacherItem> next;
+        while ((next = items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, stage, ItemStatus.PENDING))
+            .isPresent()) {
+          TeacherRun current = runs.findById(runId).orElse(null);
+          if (current == null || current.getStatus() != RunStatus.RUNNING) {
+            return;
+          }
+          if (current.isCancelRequested()) {
+            finish(runId, RunStatus.CANCELLED, "Cancelled; resume to continue with the items not yet done");
+            return;
+          }
+          process(run, target, schema, next.get());
+        }
+      }
+      complete(run);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finish(runId, RunStatus.CANCELLED, "Stopped because the app shut down; resume to continue");
+    } catch (RuntimeException e) {
+      log.warn("Teacher run {} failed", runId, e);
+      finish(runId, RunStatus.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+  }
+
+  private void process(TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+      throws InterruptedException {
+    String prompt = promptId(item.getStage());
+    List<TeacherItem> children = new ArrayList<>();
+    try {
+      switch (item.getStage()) {
+        case CATEGORIES -> {
+          String answer = call(run, target, TeacherPrompts.SYSTEM,
+              TeacherPrompts.categories(run.getDomain(), schema, run.getCategories()), item);
+          List<String> categories = TeacherAnswers.list(answer, "categories", run.getCategories());
+          for (int i = 0; i < categories.size(); i++) {
+            children.add(item.child(Stage.SUBTOPICS, i, categories.get(i), null));
+          }
+          item.done(TeacherAnswers.JSON.writeValueAsString(categories), prompt);
+        }
+        case SUBTOPICS -> {
+          String category = require(item.getCategory());
+          String answer = call(run, target, TeacherPrompts.SYSTEM,
+              TeacherPrompts.subtopics(run.getDomain(), category, run.getSubtopicsPerCategory()), item);
+          List<String> subtopics = TeacherAnswers.list(answer, "subtopics", run.getSubtopicsPerCategory());
+          int perCategory = run.getSubtopicsPerCategory() * run.getDocumentsPerSubtopic();
+          for (int s = 0; s < subtopics.size(); s++) {
+            for (int d = 0; d < run.getDocumentsPerSubtopic(); d++) {
+              int ordinal = item.getOrdinal() * perCategory + s * run.getDocumentsPerSubtopic() + d;
+              children.add(item.child(Stage.DOCUMENTS, ordinal, category, subtopics.get(s)));
+            }
+          }
+          item.done(TeacherAnswers.JSON.writeValueAsString(subtopics), prompt);
+        }
+        case DOCUMENTS -> {
+          int variant = item.getOrdinal() % run.getDocumentsPerSubtopic();
+          String document = call(run, target, TeacherPrompts.SYSTEM, TeacherPrompts.document(run.getDomain(), schema,
+              require(item.getCategory()), require(item.getSubtopic()), variant, run.getDocumentsPerSubtopic()), item)
+              .strip();
+          if (document.isEmpty()) {
+            throw new TeacherCallFailed("The teacher wrote an empty document");
+          }
+          children.add(item.child(Stage.EXTRACTION, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          item.done(document, prompt);
+        }
+        case EXTRACTION -> {
+          String answer = client.complete(target, schema.systemPrompt(), document(item), PRECISE, seed(run, item));
+          String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
+          children.add(item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          item.done(extraction, prompt);
+        }
+        case JUDGE -> {
+          String extraction = require(parent(item).getOutput());
+          String answer = client.complete(target, TeacherPrompts.SYSTEM,
+              TeacherPrompts.judge(schema, document(item), extraction), PRECISE, seed(run, item));
+          TeacherAnswers.Verdict verdict = TeacherAnswers.verdict(answer);
+          ObjectNode recorded = TeacherAnswers.JSON.createObjectNode()
+              .put("verdict", verdict.accepted() ? "accept" : "reject").put("reason", verdict.reason());
+          if (verdict.accepted()) {
+            children.add(item.child(Stage.FILTER, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+            item.done(TeacherAnswers.JSON.writeValueAsString(recorded), prompt);
+          } else {
+            item.rejected(TeacherAnswers.JSON.writeValueAsString(recorded), verdict.reason(), prompt);
+          }
+        }
+        case FILTER -> {
+          TeacherItem extraction = parent(parent(item));
+          String problem = TeacherAnswers.filterProblem(require(extraction.getOutput()), schema);
+          if (problem != null) {
+            throw new TeacherCallFailed(problem);
+          }
+          item.done(TeacherAnswers.canonical(require(extraction.getOutput()), schema), prompt);
+          item.recordProvenance(provenance(run, item));
+        }
+      }
+    } catch (TeacherCallFailed e) {
+      children.clear();
+      item.failed(e.getMessage(), prompt);
+    }
+    transactions.executeWithoutResult(status -> {
+      items.save(item);
+      items.saveAll(children);
+    });
+  }
+
+  private String call(TeacherRun run, TeacherClient.Target target, String system, String user, TeacherItem item)
+      throws TeacherCallFailed, InterruptedException {
+    return client.complete(target, system, user, run.getTemperature(), seed(run, item));
+  }
+
+  /** Each call's own seed, so a rerun with the same seed asks the same questions. */
+  private static long seed(TeacherRun run, TeacherItem item) {
+    return run.getSeed() + item.getStage().ordinal() * 1_000_003L + item.getOrdinal();
+  }
+
+  private String document(TeacherItem item) {
+    UUID documentId = require(item.getDocumentId());
+    return require(items.findById(documentId).orElseThrow().getOutput());
+  }
+
+  private TeacherItem parent(TeacherItem item) {
+    return items.findById(require(item.getParentId())).orElseThrow();
+  }
+
+  /** Where an output row came from: the run, its category, subtopic and document, the teacher and each prompt. */
+  private String provenance(TeacherRun run, TeacherItem filter) {
+    ObjectNode node = TeacherAnswers.JSON.createObjectNode();
+    node.put("runId", run.getId().toString());
+    node.put("category", filter.getCategory());
+    node.put("subtopic", filter.getSubtopic());
+    node.put("documentItemId", String.valueOf(filter.getDocumentId()));
+    node.put("teacherModel", run.getTeacherModel());
+    ObjectNode prompts = node.putObject("prompts");
+    ObjectNode itemIds = node.putObject("items");
+    prompts.put(Stage.FILTER.name().toLowerCase(java.util.Locale.ROOT), TeacherPrompts.FILTER);
+    itemIds.put(Stage.FILTER.name().toLowerCase(java.util.Locale.ROOT), filter.getId().toString());
+    TeacherItem current = filter;
+    while (current.getParentId() != null) {
+      current = parent(current);
+      String stage = current.getStage().name().toLowerCase(java.util.Locale.ROOT);
+      prompts.put(stage, current.getPromptId());
+      itemIds.put(stage, current.getId().toString());
+    }
+    return TeacherAnswers.JSON.writeValueAsString(node);
+  }
+
+  private void complete(TeacherRun run) {
+    List<TeacherItem> kept =
+        items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(run.getId(), Stage.FILTER, ItemStatus.DONE);
+    if (kept.isEmpty()) {
+      finish(run.getId(), RunStatus.FAILED, "No row passed the judge and the filter; see the failures and rejections");
+      return;
+    }
+    UUID version;
+    try {
+      version = dataset.store(run, kept);
+    } catch (DatasetRejected e) {
+      finish(run.getId(), RunStatus.FAILED, "Dataset validation refused the rows: " + e.getMessage() + "\n"
+          + e.report().summary());
+      return;
+    } catch (RuntimeException e) {
+      log.warn("Teacher run {} could not store its dataset", run.getId(), e);
+      finish(run.getId(), RunStatus.FAILED, "The " + kept.size() + " rows are ready but storing the dataset failed ("
+          + e.getMessage() + "); resume to try again");
+      return;
+    }
+    transactions.executeWithoutResult(status -> {
+      TeacherRun current = runs.findById(run.getId()).orElseThrow();
+      current.producedDataset(version);
+      current.finish(RunStatus.SUCCEEDED, null);
+      runs.save(current);
+    });
+  }
+
+  private void finish(UUID runId, RunStatus outcome, @Nullable String reason) {
+    transactions.executeWithoutResult(status -> runs.findById(runId).ifPresent(run -> {
+      run.finish(outcome, reason);
+      runs.save(run);
+    }));
+  }
+
+  private static String promptId(Stage stage) {
+    return switch (stage) {
+      case CATEGORIES -> TeacherPrompts.CATEGORIES;
+      case SUBTOPICS -> TeacherPrompts.SUBTOPICS;
+      case DOCUMENTS -> TeacherPrompts.DOCUMENTS;
+      case EXTRACTION -> TeacherPrompts.EXTRACTION;
+      case JUDGE -> TeacherPrompts.JUDGE;
+      case FILTER -> TeacherPrompts.FILTER;
+    };
+  }
+
+  private static <T> T require(@Nullable T value) {
+    if (value == null) {
+      throw new IllegalStateException("A teacher item lacks what its stage needs");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,286 @@
+package dev.tuneforge.app.teacher;
+
+import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.account.SignedInUser;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What users do with the teacher pipeline: keep endpoints, test them, launch, watch, cancel and
+ * resume runs. Everything runs as the caller's tenant; other tenants' endpoints and runs are
+ * not found rather than forbidden.
+ */
+@Service
+@EnableConfigurationProperties(TeacherProperties.class)
+public class TeacherService {
+  private final TeacherEndpointRepository endpoints;
+  private final TeacherRunRepository runs;
+  private final TeacherItemRepository items;
+  private final SecretCipher cipher;
+  private final TeacherClient client;
+  private final Scheduler scheduler;
+  private final TransactionTemplate transactions;
+
+  TeacherService(TeacherEndpointRepository endpoints, TeacherRunRepository runs, TeacherItemRepository items,
+      SecretCipher cipher, TeacherClient client, Scheduler scheduler, TransactionTemplate transactions) {
+    this.endpoints = endpoints;
+    this.runs = runs;
+    this.items = items;
+    this.cipher = cipher;
+    this.client = client;
+    this.scheduler = scheduler;
+    this.transactions = transactions;
+  }
+
+  public List<TeacherEndpoint> endpoints() {
+    return endpoints.findAllByOrderByName();
+  }
+
+  public Optional<TeacherEndpoint> endpoint(UUID id) {
+    return endpoints.findById(id);
+  }
+
+  /**
+   * Saves an endpoint with its API key encrypted; the key cannot be read back, only its last four characters.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public TeacherEndpoint addEndpoint(String name, String baseUrl, String model, String apiKey) {
+    UUID user = CurrentUser.require().userId();
+    String shownName = name.strip();
+    String key = apiKey.strip();
+    if (shownName.isEmpty()) {
+      throw new IllegalArgumentException("Give the endpoint a name");
+    }
+    if (endpoints.existsByNameIgnoreCase(shownName)) {
+      throw new IllegalArgumentException("An endpoint called '" + shownName + "' exists already");
+    }
+    String url = checkedBaseUrl(baseUrl);
+    if (model.isBlank()) {
+      throw new IllegalArgumentException("Name the model the endpoint serves, e.g. gpt-4o-mini");
+    }
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("Enter the API key (any text for a local server that takes none)");
+    }
+    UUID id = UUID.randomUUID();
+    String lastFour = key.length() <= 4 ? key : key.substring(key.length() - 4);
+    return endpoints.save(new TeacherEndpoint(id, shownName, url, model.strip(), cipher.encrypt(key, id.toString()),
+        lastFour, user));
+  }
+
+  /**
+   * Sends a tiny prompt to the endpoint.
+   *
+   * @return what the model answered
+   * @throws IllegalArgumentException with the reason the call failed
+   */
+  public String testConnection(UUID endpointId) {
+    TeacherEndpoint endpoint =
+        endpoints.findById(endpointId).orElseThrow(() -> new IllegalArgumentException("No such endpoint"));
+    try {
+      return client.probe(target(endpoint)).strip();
+    } catch (TeacherCallFailed e) {
+      throw new IllegalArgumentException(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
+  /**
+   * Saves the run and starts it in the background.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the request
+   */
+  public TeacherRun launch(TeacherRunRequest request) {
+    TeacherRun run = prepare(request);
+    schedule(run);
+    return run;
+  }
+
+  /** Validates and saves a run without starting it. */
+  TeacherRun prepare(TeacherRunRequest request) {
+    String problem = request.problem();
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    SignedInUser user = CurrentUser.require();
+    TeacherEndpoint endpoint = endpoints.findById(request.endpointId())
+        .orElseThrow(() -> new IllegalArgumentException("Choose one of your teacher endpoints"));
+    return runs.save(new TeacherRun(request, endpoint, user.userId(), user.username()));
+  }
+
+  public List<TeacherRun> runs() {
+    return runs.findAllByOrderByCreatedAtDesc();
+  }
+
+  public Optional<TeacherRun> find(UUID runId) {
+    return runs.findById(runId);
+  }
+
+  /**
+   * A queued run stops at once; a running one after its current teacher call, or at once if its
+   * background job is gone (no runner would ever see the request).
+   */
+  public void cancel(UUID runId) {
+    boolean jobExists = jobExists(runId);
+    transactions.executeWithoutResult(status -> {
+      TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+      if (run.getStatus() == RunStatus.QUEUED) {
+        run.finish(RunStatus.CANCELLED, "Cancelled before it started; resume to start it");
+      } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
+        run.finish(RunStatus.CANCELLED, "Cancelled; its background job had stopped, resume to continue");
+      } else if (run.getStatus() == RunStatus.RUNNING) {
+        run.requestCancel();
+      }
+      runs.save(run);
+    });
+  }
+
+  private boolean jobExists(UUID runId) {
+    try {
+      return scheduler.checkExists(TeacherRunJob.key(runId));
+    } catch (SchedulerException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Starts a cancelled or failed run again: its failed items are tried again, done items are kept.
+   *
+   * @throws IllegalArgumentException when the run is not one that can be resumed
+   */
+  public void resume(UUID runId) {
+    schedule(reopen(runId));
+  }
+
+  /** Queues a cancelled or failed run again, its failed items pending, without starting it. */
+  TeacherRun reopen(UUID runId) {
+    return transactions.execute(status -> {
+      TeacherRun found = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+      if (found.getStatus() != RunStatus.CANCELLED && found.getStatus() != RunStatus.FAILED) {
+        throw new IllegalArgumentException("Only a cancelled or failed run can be resumed");
+      }
+      for (TeacherItem failed : items.findByRunIdAndStatus(runId, ItemStatus.FAILED)) {
+        failed.retry();
+        items.save(failed);
+      }
+      found.queue();
+      return runs.save(found);
+    });
+  }
+
+  public RunProgress progress(UUID runId) {
+    TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+    Map<Stage, long[]> counts = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      counts.put(stage, new long[ItemStatus.values().length]);
+    }
+    for (TeacherItemRepository.StageStatusCount count : items.countByStage(runId)) {
+      counts.get(count.getStage())[count.getStatus().ordinal()] = count.getItems();
+    }
+    List<StageProgress> stages = new ArrayList<>();
+    long expected = 1;
+    double sum = 0;
+    for (Stage stage : Stage.values()) {
+      long[] c = counts.get(stage);
+      expected = switch (stage) {
+        case CATEGORIES -> 1;
+        case SUBTOPICS -> run.getCategories();
+        case DOCUMENTS -> run.getPlannedDocuments();
+        default -> expected;
+      };
+      StageProgress progress = new StageProgress(stage, c[ItemStatus.DONE.ordinal()], c[ItemStatus.FAILED.ordinal()],
+          c[ItemStatus.REJECTED.ordinal()], c[ItemStatus.PENDING.ordinal()], expected);
+      stages.add(progress);
+      sum += expected == 0 ? 1 : Math.min(1.0, (double) progress.finished() / expected);
+      // What fails or is rejected here never reaches the next stage.
+      expected = Math.max(0, expected - progress.failed() - progress.rejected());
+    }
+    double fraction = run.getStatus() == RunStatus.SUCCEEDED ? 1.0 : sum / Stage.values().length;
+    return new RunProgress(stages, fraction);
+  }
+
+  public List<Rejection> rejections(UUID runId) {
+    return rejections(runId, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} extractions the judge rejected, with its reasons. */
+  public List<Rejection> rejections(UUID runId, int limit) {
+    List<Rejection> result = new ArrayList<>();
+    for (TeacherItem judge : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.JUDGE,
+        ItemStatus.REJECTED).stream().limit(limit).toList()) {
+      result.add(new Rejection(judge.getId(), judge.getCategory(), judge.getSubtopic(), output(judge.getDocumentId()),
+          output(judge.getParentId()), judge.getReason() == null ? "" : judge.getReason()));
+    }
+    return result;
+  }
+
+  /** Items that failed (after retries, or with an answer that was not what was asked for), with the reason. */
+  public List<TeacherItem> failures(UUID runId) {
+    return items.findByRunIdAndStatus(runId, ItemStatus.FAILED).stream()
+        .sorted(Comparator.comparing(TeacherItem::getStage).thenComparing(TeacherItem::getOrdinal))
+        .toList();
+  }
+
+  /** The run's output rows so far: extractions the judge accepted and the filter kept, with their provenance. */
+  public List<OutputRow> rows(UUID runId) {
+    return rows(runId, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} output rows. */
+  public List<OutputRow> rows(UUID runId, int limit) {
+    List<OutputRow> result = new ArrayList<>();
+    for (TeacherItem row : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.FILTER,
+        ItemStatus.DONE).stream().limit(limit).toList()) {
+      result.add(new OutputRow(row.getId(), String.valueOf(row.getCategory()), String.valueOf(row.getSubtopic()),
+          output(row.getDocumentId()), String.valueOf(row.getOutput()), String.valueOf(row.getProvenance())));
+    }
+    return result;
+  }
+
+  private String output(@org.jspecify.annotations.Nullable UUID itemId) {
+    return itemId == null ? "" : items.findById(itemId).map(TeacherItem::getOutput).orElse("");
+  }
+
+  private TeacherClient.Target target(TeacherEndpoint endpoint) {
+    return new TeacherClient.Target(endpoint.getBaseUrl(), endpoint.getModel(),
+        cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
+  }
+
+  void schedule(TeacherRun run) {
+    try {
+      scheduler.scheduleJob(TeacherRunJob.detail(run), Set.of(TeacherRunJob.trigger(run)), true);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("Could not start the run in the background: " + e.getMessage(), e);
+    }
+  }
+
+  static String checkedBaseUrl(String baseUrl) {
+    String url = baseUrl.strip();
+    try {
+      URI uri = URI.create(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getQuery() == null) {
+        TeacherClient.completionsUri(url);
+        return url;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "The base URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1");
+  }
+}
