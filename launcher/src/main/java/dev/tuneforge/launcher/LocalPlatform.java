@@ -138,6 +138,8 @@ public final class LocalPlatform implements AutoCloseable {
     properties.put("tuneforge.storage.secret-key", STORAGE_SECRET_KEY);
     properties.put("tuneforge.bootstrap.admin-username", ADMIN_USERNAME);
     properties.put("tuneforge.bootstrap.admin-password", adminPassword);
+    // The key that encrypts tenants' teacher API keys lives with the rest of the platform's data.
+    properties.put("tuneforge.secrets.key-file", settings.dataDir().resolve("secrets.key").toString());
     properties.put("server.port", Integer.toString(settings.httpPort()));
     properties.put("logging.file.name", settings.dataDir().resolve("logs/app.log").toString());
     // Ctrl+C should not wait out a node's 20 s lease poll.
