@@ -120,8 +120,10 @@ public class FineTuneService {
                 found.requestCancel();
                 events.save(JobEventRecord.log(found.getId(), "Cancellation requested"));
               } else {
+                boolean paused = found.getStatus() == JobStatus.PAUSED;
                 found.finish(JobStatus.CANCELLED, "Cancelled by user");
-                events.save(JobEventRecord.log(found.getId(), "Cancelled before it started"));
+                events.save(JobEventRecord.log(found.getId(), paused
+                    ? "Cancelled while paused; its checkpoints are kept" : "Cancelled before it started"));
               }
               return jobs.save(found);
             });

@@ -42,6 +42,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final Div status = new Div();
   private final Paragraph summary = new Paragraph();
   private final Paragraph error = new Paragraph();
+  private final Paragraph hold = new Paragraph();
   private final LineChart chart = new LineChart("loss-chart", "Training and validation loss by step", "No loss reported yet");
   private final Div progress = new Div();
   private final Div sample = new Div();
@@ -57,6 +58,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     summary.setId("job-summary");
     error.setId("job-error");
     error.getStyle().set("color", "var(--lumo-error-text-color)");
+    hold.setId("job-hold");
+    hold.getStyle().set("color", "var(--lumo-warning-text-color, #b25e00)");
     download.setId("download-adapter");
     download.setText("Download adapter (PEFT)");
     download.getElement().setAttribute("download", true);
@@ -85,6 +88,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation),
         summary,
         progress,
+        hold,
         error,
         new H3("Loss"),
         chart,
@@ -129,6 +133,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         job.getLastCheckpointStep() == null ? "no checkpoint yet" : "last checkpoint: step " + job.getLastCheckpointStep()));
     error.setText(job.getError() == null ? "" : job.getError());
     error.setVisible(job.getError() != null && job.getStatus() == JobStatus.FAILED);
+    hold.setText(job.getHoldReason() == null ? "" : job.getHoldReason());
+    hold.setVisible(job.getHoldReason() != null && !job.getStatus().finished());
     cancel.setVisible(!job.getStatus().finished());
     boolean done = job.getStatus() == JobStatus.SUCCEEDED;
     download.setVisible(done);
