@@ -4,11 +4,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.TimeoutError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** What the browser tests share: Debian's chromium through Playwright, and signing in. */
 final class BrowserSupport {
@@ -34,6 +37,27 @@ final class BrowserSupport {
     page.locator("input[name='password']").fill(password);
     page.locator("input[name='password']").press("Enter");
     assertThat(page.locator("#signed-in-user")).hasText(username);
+  }
+
+  /**
+   * Opens a Vaadin select and clicks the first item whose text matches. A click that lands while
+   * another select's overlay is still closing does not open this one, so opening is retried.
+   */
+  static void choose(Page page, String select, Pattern item) {
+    Locator option = page.locator("vaadin-select-item:visible", new Page.LocatorOptions().setHasText(item)).first();
+    for (int attempt = 1; ; attempt++) {
+      page.locator(select).click();
+      try {
+        option.waitFor(new Locator.WaitForOptions().setTimeout(5_000));
+        break;
+      } catch (TimeoutError notOpened) {
+        if (attempt == 3) {
+          throw notOpened;
+        }
+        page.keyboard().press("Escape");
+      }
+    }
+    option.click();
   }
 
   static void screenshot(Page page, String name) {

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  * with personal data redacted. A CSV with an unclosed quote is refused, naming its line.
  */
 class CsvUploadBrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final int ROWS = 40;
   private static final double PERCENT = 20;
   private static final long SEED = 7;
@@ -42,12 +39,8 @@ class CsvUploadBrowserIT {
   @BeforeAll
   static void start() {
     platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    playwright = BrowserSupport.playwright();
+    browser = BrowserSupport.chromium(playwright);
   }
 
   @AfterAll
@@ -130,11 +123,8 @@ class CsvUploadBrowserIT {
   }
 
   private static void choose(Page page, String select, String item) {
-    page.locator(select).click();
     // Playwright hands the pattern to JavaScript, which has no \Q…\E quoting.
-    String exactly = "^\\s*" + item.replaceAll("\\W", "\\\\$0") + "\\s*$";
-    page.locator("vaadin-select-item:visible", new Page.LocatorOptions().setHasText(Pattern.compile(exactly)))
-        .first().click();
+    BrowserSupport.choose(page, select, Pattern.compile("^\\s*" + item.replaceAll("\\W", "\\\\$0") + "\\s*$"));
     assertThat(page.locator(select)).containsText(item);
   }
 
@@ -177,10 +167,6 @@ class CsvUploadBrowserIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    page.navigate(platform.baseUrl() + "/login");
-    page.locator("input[name='username']").fill(username);
-    page.locator("input[name='password']").fill(password);
-    page.locator("input[name='password']").press("Enter");
-    assertThat(page.locator("#signed-in-user")).hasText(username);
+    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
   }
 }

@@ -6,7 +6,6 @@ import static dev.tuneforge.launcher.PlatformTestSupport.principal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -35,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +50,6 @@ import org.springframework.context.ApplicationContext;
  * exactly the team's rows; the admin sees every team on the platform-wide page.
  */
 class UsageBrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   // 3.60 per hour is 0.001 per second.
   private static final BigDecimal PRICE = new BigDecimal("3.6");
 
@@ -64,12 +61,8 @@ class UsageBrowserIT {
   @BeforeAll
   static void start() {
     platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    playwright = BrowserSupport.playwright();
+    browser = BrowserSupport.chromium(playwright);
   }
 
   @AfterAll
@@ -190,10 +183,6 @@ class UsageBrowserIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    page.navigate(platform.baseUrl() + "/login");
-    page.locator("input[name='username']").fill(username);
-    page.locator("input[name='password']").fill(password);
-    page.locator("input[name='password']").press("Enter");
-    assertThat(page.locator("#signed-in-user")).hasText(username);
+    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
   }
 }
