@@ -2,8 +2,11 @@ package dev.tuneforge.app.synthetic.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
@@ -15,13 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fields to extract, one grid row each: name, type, description and examples (separated by
+ * The fields to extract, one table row each: name, type, description and examples (separated by
  * {@code |}, since values such as addresses contain commas). Inputs carry ids by row number.
  */
 final class FieldEditor extends VerticalLayout {
   static final String EXAMPLE_SEPARATOR = "|";
 
-  /** One editable row; the grid's inputs write straight into it. */
+  /** One editable row; its inputs write straight into it. */
   static final class Row {
     String name;
     FieldType type;
@@ -42,39 +45,22 @@ final class FieldEditor extends VerticalLayout {
   }
 
   private final List<Row> rows = new ArrayList<>();
-  private final Grid<Row> grid = new Grid<>();
+  private final VerticalLayout table = new VerticalLayout();
 
   FieldEditor() {
     rows.add(new Row("vendor", FieldType.COMPANY, "The seller's name", ""));
     rows.add(new Row("date", FieldType.DATE, "The date of the document", ""));
     rows.add(new Row("total", FieldType.MONEY, "The amount to pay, tax included", ""));
-    grid.setId("fields-grid");
-    grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
-    grid.setAllRowsVisible(true);
-    grid.addComponentColumn(row -> text(row, "field-name-", row.name, v -> row.name = v, "e.g. invoice_number"))
-        .setHeader("Name").setFlexGrow(2);
-    grid.addComponentColumn(this::typeSelect).setHeader("Type").setFlexGrow(1);
-    grid.addComponentColumn(row -> text(row, "field-description-", row.description, v -> row.description = v, "What the model is told"))
-        .setHeader("Description").setFlexGrow(3);
-    grid.addComponentColumn(row -> text(row, "field-examples-", row.examples, v -> row.examples = v, "a | b | c"))
-        .setHeader("Examples (separate with |)").setFlexGrow(3);
-    grid.addComponentColumn(row -> {
-      Button remove = new Button("Remove", e -> {
-        rows.remove(row);
-        refresh();
-      });
-      remove.setId("remove-field-" + rows.indexOf(row));
-      remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
-      return remove;
-    }).setFlexGrow(0).setAutoWidth(true);
-
+    table.setId("fields-grid");
+    table.setPadding(false);
+    table.setSpacing(false);
     Button add = new Button("Add field", e -> {
       rows.add(new Row("", FieldType.STRING, "", ""));
       refresh();
     });
     add.setId("add-field");
     setPadding(false);
-    add(grid, add);
+    add(table, add);
     refresh();
   }
 
@@ -109,6 +95,40 @@ final class FieldEditor extends VerticalLayout {
   }
 
   private void refresh() {
-    grid.setItems(new ArrayList<>(rows));
+    table.removeAll();
+    HorizontalLayout header = line(new Span("Name"), new Span("Type"), new Span("Description"),
+        new Span("Examples (separate with " + EXAMPLE_SEPARATOR + ")"), new Span());
+    header.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+    table.add(header);
+    for (Row row : rows) {
+      Button remove = new Button("Remove", e -> {
+        rows.remove(row);
+        refresh();
+      });
+      remove.setId("remove-field-" + rows.indexOf(row));
+      remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+      table.add(line(
+          text(row, "field-name-", row.name, v -> row.name = v, "e.g. invoice_number"),
+          typeSelect(row),
+          text(row, "field-description-", row.description, v -> row.description = v, "What the model is told"),
+          text(row, "field-examples-", row.examples, v -> row.examples = v, "a | b | c"),
+          remove));
+    }
+  }
+
+  /** One row of the table: name, type, description, examples and the remove button, in fixed proportions. */
+  private static HorizontalLayout line(Component name, Component type, Component description, Component examples, Component remove) {
+    HorizontalLayout line = new HorizontalLayout(name, type, description, examples, remove);
+    line.setWidthFull();
+    line.setFlexGrow(2, name);
+    line.setFlexGrow(1, type);
+    line.setFlexGrow(3, description);
+    line.setFlexGrow(3, examples);
+    line.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+    for (Component c : List.of(name, type, description, examples)) {
+      ((HasSize) c).setWidth("0");
+    }
+    ((HasSize) remove).setMinWidth("6em");
+    return line;
   }
 }

@@ -5,7 +5,6 @@ import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -132,8 +131,9 @@ public class GenerateDatasetView extends VerticalLayout {
       List<GeneratedExample> rows = synthetic.preview(spec);
       problem.setVisible(false);
       preview.removeAll();
-      Details prompt = new Details("System prompt", new Pre(synthetic.systemPrompt(spec)));
-      preview.add(prompt);
+      Pre prompt = new Pre(synthetic.systemPrompt(spec));
+      prompt.setId("preview-system-prompt");
+      preview.add(new H3("System prompt"), prompt);
       for (int i = 0; i < rows.size(); i++) {
         Pre document = new Pre(rows.get(i).document());
         document.setId("preview-document-" + i);
