@@ -128,6 +128,7 @@ final class FieldEditor extends VerticalLayout {
     for (Component c : List.of(name, type, description, examples)) {
       ((HasSize) c).setWidth("0");
     }
+    ((HasSize) type).setMinWidth("9em");
     ((HasSize) remove).setMinWidth("6em");
     return line;
   }

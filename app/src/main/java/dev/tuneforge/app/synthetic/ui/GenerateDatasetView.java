@@ -133,10 +133,12 @@ public class GenerateDatasetView extends VerticalLayout {
       preview.removeAll();
       Pre prompt = new Pre(synthetic.systemPrompt(spec));
       prompt.setId("preview-system-prompt");
+      prompt.getStyle().set("white-space", "pre-wrap");
       preview.add(new H3("System prompt"), prompt);
       for (int i = 0; i < rows.size(); i++) {
         Pre document = new Pre(rows.get(i).document());
         document.setId("preview-document-" + i);
+        document.getStyle().set("white-space", "pre-wrap");
         Pre answer = new Pre(rows.get(i).answer());
         answer.setId("preview-answer-" + i);
         answer.getStyle().set("white-space", "pre-wrap");
