@@ -54,18 +54,7 @@ class BrowserJourneyIT {
     Page admin = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
     signIn(admin, "admin", platform.adminPassword());
 
-    admin.navigate(platform.baseUrl() + "/admin/users");
-    admin.locator("#tenant-name input").fill("acme");
-    admin.locator("#create-tenant").click();
-    assertThat(admin.locator("#tenants-grid")).containsText("acme");
-    admin.locator("#user-tenant input").fill("acme");
-    admin.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("acme")).first().click();
-    admin.locator("#user-username input").fill("alice");
-    admin.locator("#user-password input").fill("alice-password");
-    admin.locator("#create-user").click();
-    assertThat(admin.locator("#users-grid")).containsText("alice");
-    admin.getByText("Sign out").click();
-    assertThat(admin.locator("vaadin-login-form")).isVisible();
+    BrowserSupport.createTenantAndMember(admin, platform.baseUrl(), "acme", "alice", "alice-password");
 
     Page member = admin;
     signIn(member, "alice", "alice-password");

@@ -40,6 +40,25 @@ final class BrowserSupport {
   }
 
   /**
+   * As the signed-in platform admin, creates a tenant and a member of it through the tenants
+   * page, and signs out.
+   */
+  static void createTenantAndMember(Page page, String baseUrl, String tenant, String member, String password) {
+    page.navigate(baseUrl + "/admin/users");
+    page.locator("#tenant-name input").fill(tenant);
+    page.locator("#create-tenant").click();
+    assertThat(page.locator("#tenants-grid")).containsText(tenant);
+    page.locator("#user-tenant input").fill(tenant);
+    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText(tenant)).first().click();
+    page.locator("#user-username input").fill(member);
+    page.locator("#user-password input").fill(password);
+    page.locator("#create-user").click();
+    assertThat(page.locator("#users-grid")).containsText(member);
+    page.getByText("Sign out").click();
+    assertThat(page.locator("vaadin-login-form")).isVisible();
+  }
+
+  /**
    * Opens a Vaadin select and clicks the first item whose text matches. A click that lands while
    * another select's overlay is still closing does not open this one, so opening is retried.
    */

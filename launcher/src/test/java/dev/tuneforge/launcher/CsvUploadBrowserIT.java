@@ -54,18 +54,7 @@ class CsvUploadBrowserIT {
   void aMemberMapsACsvFilesColumnsAndSplitsOffValidationRows() throws IOException {
     Page page = browser.newContext().newPage();
     signIn(page, "admin", platform.adminPassword());
-    page.navigate(platform.baseUrl() + "/admin/users");
-    page.locator("#tenant-name input").fill("csv-team");
-    page.locator("#create-tenant").click();
-    assertThat(page.locator("#tenants-grid")).containsText("csv-team");
-    page.locator("#user-tenant input").fill("csv-team");
-    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("csv-team")).first().click();
-    page.locator("#user-username input").fill("carol");
-    page.locator("#user-password input").fill("carol-password");
-    page.locator("#create-user").click();
-    assertThat(page.locator("#users-grid")).containsText("carol");
-    page.getByText("Sign out").click();
-    assertThat(page.locator("vaadin-login-form")).isVisible();
+    BrowserSupport.createTenantAndMember(page, platform.baseUrl(), "csv-team", "carol", "carol-password");
 
     signIn(page, "carol", "carol-password");
     page.navigate(platform.baseUrl() + "/datasets");

@@ -45,18 +45,7 @@ class TeacherPipelineBrowserIT {
   void aMemberTurnsATeacherRunIntoADatasetVersion() {
     Page page = browser.newPage();
     BrowserSupport.signIn(page, platform.baseUrl(), "admin", platform.adminPassword());
-    page.navigate(platform.baseUrl() + "/admin/users");
-    page.locator("#tenant-name input").fill("teachers");
-    page.locator("#create-tenant").click();
-    assertThat(page.locator("#tenants-grid")).containsText("teachers");
-    page.locator("#user-tenant input").fill("teachers");
-    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("teachers")).first().click();
-    page.locator("#user-username input").fill("tess");
-    page.locator("#user-password input").fill("tess-password");
-    page.locator("#create-user").click();
-    assertThat(page.locator("#users-grid")).containsText("tess");
-    page.getByText("Sign out").click();
-    assertThat(page.locator("vaadin-login-form")).isVisible();
+    BrowserSupport.createTenantAndMember(page, platform.baseUrl(), "teachers", "tess", "tess-password");
 
     BrowserSupport.signIn(page, platform.baseUrl(), "tess", "tess-password");
     page.getByText("Teacher pipeline").first().click();
