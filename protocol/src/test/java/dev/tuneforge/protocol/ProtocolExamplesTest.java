@@ -65,6 +65,27 @@ class ProtocolExamplesTest {
   }
 
   @Test
+  void rsLoraAndPackingAreOffWhenMissingAndRoundTrip() throws IOException {
+    TrainingSpec old = JSON.readValue(
+        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":16,\"alpha\":32,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
+            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
+            + "\"options\":{\"schedule\":\"cosine\"}}",
+        TrainingSpec.class);
+    assertThat(old.lora().rslora()).isFalse();
+    assertThat(old.lora().scale()).isEqualTo(2.0);
+    assertThat(old.resolvedOptions().packing()).isFalse();
+
+    TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, java.util.List.of("q_proj"), true),
+        old.hyperparameters(), new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
+    String written = JSON.writeValueAsString(spec);
+    assertThat(written).contains("\"useRslora\":true", "\"packing\":true").doesNotContain("scale");
+    TrainingSpec read = JSON.readValue(written, TrainingSpec.class);
+    assertThat(read).isEqualTo(spec);
+    assertThat(read.lora().scale()).isEqualTo(8.0);
+    assertThat(read.resolvedOptions().packing()).isTrue();
+  }
+
+  @Test
   void eventsAndResultsRoundTrip() throws IOException {
     JobEventBatch batch = read("events.json", JobEventBatch.class);
     assertThat(batch.events()).extracting(JobEvent::type).containsExactly("log", "metric");
