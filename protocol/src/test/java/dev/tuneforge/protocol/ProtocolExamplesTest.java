@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,7 +76,7 @@ class ProtocolExamplesTest {
     assertThat(old.lora().scale()).isEqualTo(2.0);
     assertThat(old.resolvedOptions().packing()).isFalse();
 
-    TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, java.util.List.of("q_proj"), true),
+    TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, List.of("q_proj"), true),
         old.hyperparameters(), new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
     String written = JSON.writeValueAsString(spec);
     assertThat(written).contains("\"useRslora\":true", "\"packing\":true").doesNotContain("scale");

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -330,7 +331,7 @@ class ResumeTest {
   }
 
   private static void randomizeLoraB(LlamaModel model) {
-    java.util.Random random = new java.util.Random(5);
+    Random random = new Random(5);
     model.loraParameters().forEach((name, p) -> {
       if (name.contains("lora_B")) {
         float[] values = new float[(int) p.size()];
