@@ -4,14 +4,17 @@ Written from the architecture definitions of Hugging Face's LlamaForCausalLM,
 MistralForCausalLM and Qwen2ForCausalLM (RMSNorm, rotate_half rotary embeddings with optional
 Llama 3.1 frequency scaling, grouped-query attention with causal and padding masks, SwiGLU,
 q/k/v biases for Qwen2, tied embeddings) and of PEFT's LoRA
-(y = W x + b + alpha/r * B A x, dropout off). It needs only torch: safetensors files are
+(y = W x + b + alpha/r * B A x, or alpha/sqrt(r) with use_rslora; dropout off). Packed rows
+(several examples per row) come with position_ids that restart at 0 for each example; a token
+then attends only to earlier tokens of its own example (a block-diagonal causal 4D mask). It needs only torch: safetensors files are
 parsed here with json and struct. Everything is computed in float64, so the differences the
 Java test reports are the Java side's float32 error.
 
 usage: reference_model.py CASE_DIR
   reads  CASE_DIR/model/ (a Hugging Face directory), CASE_DIR/inputs.safetensors
-         (input_ids, attention_mask, labels as [batch, length]; LoRA matrices by PEFT name
-         without the base_model.model. prefix) and CASE_DIR/lora.json ({"r", "alpha"})
+         (input_ids, attention_mask, labels and optionally position_ids as [batch, length];
+         LoRA matrices by PEFT name without the base_model.model. prefix) and
+         CASE_DIR/lora.json ({"r", "alpha", optionally "use_rslora"})
   writes CASE_DIR/reference.safetensors: logits, loss and grad/<LoRA name> for each matrix
 """
 
@@ -141,12 +144,16 @@ def run(case_dir):
         config = Config(json.load(f))
     with open(os.path.join(case_dir, "lora.json")) as f:
         lora_settings = json.load(f)
-    scaling = lora_settings["alpha"] / lora_settings["r"]
+    if lora_settings.get("use_rslora", False):
+        scaling = lora_settings["alpha"] / math.sqrt(lora_settings["r"])
+    else:
+        scaling = lora_settings["alpha"] / lora_settings["r"]
     weights = read_weights(os.path.join(case_dir, "model"))
     inputs = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     ids = inputs.pop("input_ids").long()
     attention_mask = inputs.pop("attention_mask").long()
     labels = inputs.pop("labels").long()
+    position_ids = inputs.pop("position_ids").long() if "position_ids" in inputs else None
     lora = {name: tensor.clone().requires_grad_(True) for name, tensor in inputs.items()}
     batch, length = ids.shape
     if config.window is not None:
@@ -161,12 +168,20 @@ def run(case_dir):
             y = y + scaling * ((x @ a.T) @ lora[prefix + ".lora_B.weight"].T)
         return y
 
-    positions = torch.arange(length, dtype=torch.float64)
-    angles = positions[:, None] * inverse_frequencies(config)[None, :]
+    if position_ids is None:
+        positions = torch.arange(length, dtype=torch.float64)
+        angles = positions[:, None] * inverse_frequencies(config)[None, :]
+    else:
+        # [batch, 1, length, head_dim / 2]: each row at its own positions
+        angles = (position_ids.to(torch.float64)[:, :, None] * inverse_frequencies(config)[None, None, :])[:, None]
     cos = torch.cat((angles, angles), dim=-1).cos()
     sin = torch.cat((angles, angles), dim=-1).sin()
     causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
     visible = causal[None, None, :, :] & attention_mask.bool()[:, None, None, :]
+    if position_ids is not None:
+        # a position 0 starts the next example of a packed row
+        example = torch.cumsum((position_ids == 0).long(), dim=1)
+        visible = visible & (example[:, None, :, None] == example[:, None, None, :])
     groups = config.heads // config.kv_heads
 
     hidden = weights["model.embed_tokens.weight"][ids]

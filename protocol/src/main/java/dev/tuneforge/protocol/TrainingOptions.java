@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  *       tokens, in the evaluation and in the samples.
  *   <li>{@code samplesPerValidation} (1): each time the validation loss is measured, the tuned
  *       model so far also answers this many validation prompts, sent as {@code sample} events.
+ *   <li>{@code packing} (false): each optimiser step's examples are packed several to a row of
+ *       {@code maxSequenceLength} tokens instead of one to a padded row; attention stays within
+ *       each example and positions restart at 0 per example, so the loss and gradients are those
+ *       of unpacked training with less padding computed.
  * </ul>
  */
 public record TrainingOptions(
@@ -36,10 +40,28 @@ public record TrainingOptions(
     @Nullable Double maxGradNorm,
     @Nullable Integer evaluationExamples,
     @Nullable Integer evaluationMaxNewTokens,
-    @Nullable Integer samplesPerValidation) {
+    @Nullable Integer samplesPerValidation,
+    @Nullable Boolean packing) {
 
   public static final TrainingOptions DEFAULTS =
-      new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1);
+      new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false);
+
+  /** All options but {@code packing}, which stays off. */
+  public TrainingOptions(
+      @Nullable Integer checkpointEvery,
+      @Nullable String schedule,
+      @Nullable Double warmupRatio,
+      @Nullable Integer gradientAccumulation,
+      @Nullable Integer validationEvery,
+      @Nullable Integer earlyStoppingPatience,
+      @Nullable Double weightDecay,
+      @Nullable Double maxGradNorm,
+      @Nullable Integer evaluationExamples,
+      @Nullable Integer evaluationMaxNewTokens,
+      @Nullable Integer samplesPerValidation) {
+    this(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery, earlyStoppingPatience,
+        weightDecay, maxGradNorm, evaluationExamples, evaluationMaxNewTokens, samplesPerValidation, null);
+  }
 
   /** Only the first eight options; the evaluation ones take their defaults. */
   public TrainingOptions(
@@ -52,7 +74,7 @@ public record TrainingOptions(
       @Nullable Double weightDecay,
       @Nullable Double maxGradNorm) {
     this(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery, earlyStoppingPatience,
-        weightDecay, maxGradNorm, null, null, null);
+        weightDecay, maxGradNorm, null, null, null, null);
   }
 
   /** These options with every missing one set to its default. */
@@ -68,7 +90,8 @@ public record TrainingOptions(
         or(maxGradNorm, DEFAULTS.maxGradNorm),
         or(evaluationExamples, DEFAULTS.evaluationExamples),
         or(evaluationMaxNewTokens, DEFAULTS.evaluationMaxNewTokens),
-        or(samplesPerValidation, DEFAULTS.samplesPerValidation));
+        or(samplesPerValidation, DEFAULTS.samplesPerValidation),
+        or(packing, DEFAULTS.packing));
   }
 
   private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {

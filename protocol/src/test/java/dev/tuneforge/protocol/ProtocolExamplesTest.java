@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,6 +63,27 @@ class ProtocolExamplesTest {
     String written = JSON.writeValueAsString(spec);
     assertThat(written).doesNotContain("resolvedOptions");
     assertThat(JSON.readValue(written, TrainingSpec.class)).isEqualTo(spec);
+  }
+
+  @Test
+  void rsLoraAndPackingAreOffWhenMissingAndRoundTrip() throws IOException {
+    TrainingSpec old = JSON.readValue(
+        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":16,\"alpha\":32,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
+            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
+            + "\"options\":{\"schedule\":\"cosine\"}}",
+        TrainingSpec.class);
+    assertThat(old.lora().rslora()).isFalse();
+    assertThat(old.lora().scale()).isEqualTo(2.0);
+    assertThat(old.resolvedOptions().packing()).isFalse();
+
+    TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, List.of("q_proj"), true),
+        old.hyperparameters(), new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
+    String written = JSON.writeValueAsString(spec);
+    assertThat(written).contains("\"useRslora\":true", "\"packing\":true").doesNotContain("scale");
+    TrainingSpec read = JSON.readValue(written, TrainingSpec.class);
+    assertThat(read).isEqualTo(spec);
+    assertThat(read.lora().scale()).isEqualTo(8.0);
+    assertThat(read.resolvedOptions().packing()).isTrue();
   }
 
   @Test

@@ -39,6 +39,8 @@ public class FineTuneJob {
   private int checkpointEvery;
   private @Nullable UUID evaluationDatasetVersionId;
   private int evaluationExamples;
+  private boolean useRslora;
+  private boolean packing;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -75,6 +77,8 @@ public class FineTuneJob {
     this.checkpointEvery = request.checkpointEvery();
     this.evaluationDatasetVersionId = request.evaluationDatasetVersionId();
     this.evaluationExamples = request.evaluationExamples();
+    this.useRslora = request.useRslora();
+    this.packing = request.packing();
     this.createdAt = Instant.now();
   }
 
@@ -242,6 +246,16 @@ public class FineTuneJob {
   /** How many examples the base and tuned models answer after training; 0: no evaluation. */
   public int getEvaluationExamples() {
     return evaluationExamples;
+  }
+
+  /** Whether the adapter is scaled by alpha / sqrt(r) (rsLoRA) rather than alpha / r. */
+  public boolean isUseRslora() {
+    return useRslora;
+  }
+
+  /** Whether training packs several examples into each row of the max sequence length. */
+  public boolean isPacking() {
+    return packing;
   }
 
   /** The step of the last checkpoint in storage, or null while there is none. */

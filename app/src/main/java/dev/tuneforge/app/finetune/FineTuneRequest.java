@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * between checkpoints (0: only at the end); a job that loses its node resumes from the last one.
  * After training, the base and the tuned model answer up to {@code evaluationExamples} prompts
  * (0: no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's
- * validation split when that is null.
+ * validation split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r)
+ * instead of alpha / r; {@code packing} packs several examples into each row of
+ * {@code maxSequenceLength} tokens (same loss, less padding computed).
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -27,9 +29,22 @@ public record FineTuneRequest(
     int maxSteps,
     int checkpointEvery,
     @Nullable UUID evaluationDatasetVersionId,
-    int evaluationExamples) {
+    int evaluationExamples,
+    boolean useRslora,
+    boolean packing) {
 
   public static final int DEFAULT_EVALUATION_EXAMPLES = TrainingOptions.DEFAULTS.evaluationExamples();
+
+  /** Plain LoRA scaling, no packing. */
+  public FineTuneRequest(
+      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
+      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
+      long seed, int maxSteps, int checkpointEvery, @Nullable UUID evaluationDatasetVersionId,
+      int evaluationExamples) {
+    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
+        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
+        evaluationExamples, false, false);
+  }
 
   /** Evaluates on the validation split with the default number of examples. */
   public FineTuneRequest(

@@ -82,12 +82,13 @@ class LeaseFactory {
       TrainingSpec spec = new TrainingSpec(
           job.getId().toString(),
           model.getName(),
-          new LoraSettings(job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), job.getTargetModules()),
+          new LoraSettings(
+              job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), job.getTargetModules(), job.isUseRslora()),
           new Hyperparameters(
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
               job.getMaxSteps()),
           new TrainingOptions(job.getCheckpointEvery(), null, null, null, job.getCheckpointEvery(), null, null, null,
-              evaluate ? job.getEvaluationExamples() : 0, null, null));
+              evaluate ? job.getEvaluationExamples() : 0, null, null, job.isPacking()));
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
     });
   }

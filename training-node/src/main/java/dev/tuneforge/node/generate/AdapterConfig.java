@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A PEFT LoRA adapter directory ({@code adapter_config.json} and
  * {@code adapter_model.safetensors}) as far as plain LoRA on a Llama-shaped model's linear
- * projections goes; variants that change the arithmetic (rsLoRA, DoRA, per-layer ranks, trained
- * biases, fan-in-fan-out storage) are refused rather than loaded wrongly. Pure Java: no DJL.
+ * projections goes, with or without rsLoRA ({@code use_rslora}); variants that change the
+ * arithmetic otherwise (DoRA, per-layer ranks, trained biases, fan-in-fan-out storage) are
+ * refused rather than loaded wrongly. Pure Java: no DJL.
  */
 public record AdapterConfig(LoraSettings lora, String baseModel) {
 
@@ -31,9 +32,9 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** The multiplier of {@code B A}: {@code lora_alpha / r}. */
+  /** The multiplier of {@code B A}: {@code lora_alpha / r}, or {@code lora_alpha / sqrt(r)} with rsLoRA. */
   public double scale() {
-    return lora.alpha() / lora.r();
+    return lora.scale();
   }
 
   public static AdapterConfig read(Path adapterDirectory) throws IOException {
@@ -51,7 +52,8 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
     require(root.path("r").asInt(0) > 0, "r must be a positive integer");
     require(root.path("lora_alpha").isNumber(), "lora_alpha must be a number");
     require(root.path("bias").asString("none").equals("none"), "only bias: none is supported");
-    require(!root.path("use_rslora").asBoolean(false), "use_rslora is not supported");
+    require(root.path("use_rslora").isMissingNode() || root.path("use_rslora").isNull() || root.path("use_rslora").isBoolean(),
+        "use_rslora must be true or false");
     require(!root.path("use_dora").asBoolean(false), "use_dora is not supported");
     require(!root.path("fan_in_fan_out").asBoolean(false), "fan_in_fan_out is not supported");
     for (String field : List.of("rank_pattern", "alpha_pattern", "modules_to_save", "layers_to_transform")) {
@@ -63,7 +65,8 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
             root.path("r").asInt(),
             root.path("lora_alpha").asDouble(),
             root.path("lora_dropout").asDouble(0),
-            targetModules(root.path("target_modules")));
+            targetModules(root.path("target_modules")),
+            root.path("use_rslora").asBoolean(false));
     return new AdapterConfig(lora, root.path("base_model_name_or_path").asString(""));
   }
 

@@ -43,7 +43,7 @@ public final class PeftAdapter {
   }
 
   private static LoraSettings withoutDropout(LoraSettings lora) {
-    return new LoraSettings(lora.r(), lora.alpha(), 0, lora.targetModules());
+    return new LoraSettings(lora.r(), lora.alpha(), 0, lora.targetModules(), lora.useRslora());
   }
 
   private static void assign(LlamaModel model, Map<String, Tensor> weights) {

@@ -27,16 +27,49 @@ final class AttentionInputs {
   }
 
   /**
-   * Additive mask {@code [batch, 1, length, length]}: a query sees earlier real tokens only.
+   * cos and sin of shape {@code [batch, 1, length, headDim]} at the batch's position ids, for
+   * packed rows whose positions restart at 0 per example.
+   */
+  static NDArray[] rotary(NDManager step, TokenBatch batch, int headDim, double[] inverseFrequencies) {
+    int half = headDim / 2;
+    int rows = batch.batchSize();
+    int length = batch.length();
+    float[] cos = new float[rows * length * headDim];
+    float[] sin = new float[rows * length * headDim];
+    for (int b = 0; b < rows; b++) {
+      for (int t = 0; t < length; t++) {
+        long position = batch.position(b, t);
+        int offset = (b * length + t) * headDim;
+        for (int i = 0; i < half; i++) {
+          float angle = position * (float) inverseFrequencies[i];
+          cos[offset + i] = cos[offset + i + half] = (float) Math.cos(angle);
+          sin[offset + i] = sin[offset + i + half] = (float) Math.sin(angle);
+        }
+      }
+    }
+    Shape shape = new Shape(rows, 1, length, headDim);
+    return new NDArray[] {step.create(cos, shape), step.create(sin, shape)};
+  }
+
+  /**
+   * Additive mask {@code [batch, 1, length, length]}: a query sees earlier real tokens of its own
+   * example only (block-diagonal causal in a packed row, where a position 0 starts an example).
    * A large finite negative, not -inf, so that rows of padding queries stay finite.
    */
   static NDArray mask(NDManager step, TokenBatch batch) {
     int length = batch.length();
     float[] mask = new float[batch.batchSize() * length * length];
+    int[] example = new int[length];
     for (int b = 0; b < batch.batchSize(); b++) {
+      for (int t = 0, current = 0; t < length; t++) {
+        if (t > 0 && batch.position(b, t) == 0) {
+          current++;
+        }
+        example[t] = current;
+      }
       for (int i = 0; i < length; i++) {
         for (int j = 0; j < length; j++) {
-          boolean visible = j <= i && batch.attentionMask()[b * length + j] != 0;
+          boolean visible = j <= i && batch.attentionMask()[b * length + j] != 0 && example[j] == example[i];
           mask[(b * length + i) * length + j] = visible ? 0f : -1e9f;
         }
       }

@@ -61,7 +61,7 @@ public final class LlamaModel implements AutoCloseable {
     // Tied like Hugging Face ties them: a stored lm_head.weight is ignored.
     lmHead = config.tieWordEmbeddings() ? embedding : frozen(weights.take("lm_head.weight", vocab, hidden));
     SplittableRandom random = new SplittableRandom(seed);
-    double scale = settings.alpha() / settings.r();
+    double scale = settings.scale();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String prefix = "model.layers." + i + ".";
       norms.add(
@@ -180,7 +180,9 @@ public final class LlamaModel implements AutoCloseable {
               + ", and sliding-window attention is not implemented; lower maxSequenceLength to at most "
               + config.slidingWindow());
     }
-    NDArray[] rotary = AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies());
+    NDArray[] rotary = batch.positionIds() == null
+        ? AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies())
+        : AttentionInputs.rotary(step, batch, headDim, config.inverseFrequencies());
     NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);

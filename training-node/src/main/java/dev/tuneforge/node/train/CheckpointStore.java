@@ -170,8 +170,11 @@ public final class CheckpointStore {
     TrainingOptions o = spec.resolvedOptions();
     TrainingOptions options = new TrainingOptions(
         null, o.schedule(), o.warmupRatio(), o.gradientAccumulation(), o.validationEvery(), o.earlyStoppingPatience(),
-        o.weightDecay(), o.maxGradNorm());
-    return JSON.valueToTree(new TrainingSpec(spec.jobId(), spec.baseModel(), spec.lora(), spec.hyperparameters(), options));
+        o.weightDecay(), o.maxGradNorm(), null, null, null, o.packing());
+    // A spec from before rsLoRA existed has no useRslora; it means false.
+    LoraSettings l = spec.lora();
+    LoraSettings lora = new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), l.rslora());
+    return JSON.valueToTree(new TrainingSpec(spec.jobId(), spec.baseModel(), lora, spec.hyperparameters(), options));
   }
 
   private static List<String> differences(String path, JsonNode saved, JsonNode current) {

@@ -59,7 +59,7 @@ public final class PeftAdapterWriter {
     root.putNull("revision");
     new TreeSet<>(lora.targetModules()).forEach(root.putArray("target_modules")::add);
     root.put("task_type", "CAUSAL_LM");
-    root.put("use_rslora", false);
+    root.put("use_rslora", lora.rslora());
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
 }

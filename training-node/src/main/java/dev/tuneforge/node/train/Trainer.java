@@ -72,6 +72,7 @@ public final class Trainer {
   private final Consumer<JobEvent> listener;
   private final Samples samples;
   private final StopRequest stopRequest;
+  private final int packedRowLength;
 
   private Trainer(Builder builder) {
     this.model = Objects.requireNonNull(builder.model, "model");
@@ -96,8 +97,12 @@ public final class Trainer {
     this.listener = builder.listener;
     this.samples = builder.samples;
     this.stopRequest = builder.stopRequest;
+    this.packedRowLength = builder.packedRowLength;
     if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
       throw new IllegalArgumentException("training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
+    }
+    if (packedRowLength < 0) {
+      throw new IllegalArgumentException("the packed row length must be positive (0: no packing)");
     }
     if (gradientAccumulation <= 0 || checkpointEvery < 0 || validationEvery < 0 || earlyStoppingPatience < 0) {
       throw new IllegalArgumentException(
@@ -146,12 +151,7 @@ public final class Trainer {
       while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly && stopReason == null) {
         List<Integer> indices = order.epoch(progress.epoch);
         int end = Math.min(progress.position + examplesPerStep(), indices.size());
-        List<TokenBatch> microBatches = new ArrayList<>();
-        for (int from = progress.position; from < end; from += batchSize) {
-          List<EncodedExample> batch =
-              indices.subList(from, Math.min(from + batchSize, end)).stream().map(examples::get).toList();
-          microBatches.add(Batches.collate(batch, padTokenId));
-        }
+        List<TokenBatch> microBatches = microBatches(indices.subList(progress.position, end));
         int step = progress.step + 1;
         double rate = schedule.at(step);
         long started = System.nanoTime();
@@ -172,6 +172,23 @@ public final class Trainer {
     }
     return new TrainingSummary(
         progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly, stopReason);
+  }
+
+  /**
+   * The step's examples, {@code batchSize} to a padded micro-batch; with packing, first fit into
+   * rows of {@code packedRowLength} tokens, {@code batchSize} rows to a micro-batch. Either way
+   * the step holds the same examples in the same order, so the loss is the same.
+   */
+  private List<TokenBatch> microBatches(List<Integer> stepIndices) {
+    List<EncodedExample> stepExamples = stepIndices.stream().map(examples::get).toList();
+    if (packedRowLength > 0) {
+      return Batches.pack(stepExamples, packedRowLength, batchSize, padTokenId);
+    }
+    List<TokenBatch> microBatches = new ArrayList<>();
+    for (int from = 0; from < stepExamples.size(); from += batchSize) {
+      microBatches.add(Batches.collate(stepExamples.subList(from, Math.min(from + batchSize, stepExamples.size())), padTokenId));
+    }
+    return microBatches;
   }
 
   private double trainStep(
@@ -324,6 +341,7 @@ public final class Trainer {
     private Consumer<JobEvent> listener = event -> {};
     private Samples samples = List::of;
     private StopRequest stopRequest = () -> null;
+    private int packedRowLength;
 
     private Builder() {}
 
@@ -431,6 +449,15 @@ public final class Trainer {
     /** Asked after each optimiser step whether to stop there (see {@link Trainer#train()}). */
     public Builder optStopRequest(StopRequest stopRequest) {
       this.stopRequest = stopRequest;
+      return this;
+    }
+
+    /**
+     * Packs each step's examples into rows of {@code rowLength} tokens (the maxSequenceLength they
+     * were truncated to), {@code batchSize} rows per micro-batch; 0 pads one example per row.
+     */
+    public Builder optPacking(int rowLength) {
+      this.packedRowLength = rowLength;
       return this;
     }
 

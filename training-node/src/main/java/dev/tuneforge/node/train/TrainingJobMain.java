@@ -218,6 +218,7 @@ public final class TrainingJobMain {
               .optMaxGradNorm(options.maxGradNorm())
               .optMaxSteps(hyper.maxSteps())
               .optSeed(hyper.seed())
+              .optPacking(Boolean.TRUE.equals(options.packing()) ? hyper.maxSequenceLength() : 0)
               .optValidation(validation, options.validationEvery(), options.earlyStoppingPatience())
               .optCheckpoints(options.checkpointEvery(), checkpoint -> {
                 store.write(checkpoint);
@@ -240,7 +241,9 @@ public final class TrainingJobMain {
         builder.optResumeFrom(resume);
       }
       Trainer trainer = builder.build();
-      emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"));
+      emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"
+          + (Boolean.TRUE.equals(options.packing()) ? ", packed into rows of " + hyper.maxSequenceLength() + " tokens" : "")
+          + (spec.lora().rslora() ? ", rsLoRA scale " + spec.lora().scale() : "")));
       if (resume != null) {
         steps = resume.state().step();
         tokens = resume.state().trainedTokens();

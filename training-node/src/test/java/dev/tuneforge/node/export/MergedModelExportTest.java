@@ -82,6 +82,17 @@ class MergedModelExportTest {
   }
 
   @Test
+  void anRsLoraAdapterMergesWithItsOwnScale() throws IOException {
+    LoraSettings lora = new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj", "up_proj", "down_proj"), true);
+    float[][] expected = baseAndAdapter(DemoModelWriter.builder().optSeed(2), lora);
+    Path merged = dir.resolve("merged");
+
+    MergedModelExport.builder().setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(merged).build().write();
+
+    assertThat(maxAbsDiff(mergedLogits(merged), expected)).isLessThan(LOGITS_TOLERANCE);
+  }
+
+  @Test
   void aTiedBf16ModelStaysTiedAndBf16() throws IOException {
     LoraSettings lora = new LoraSettings(8, 16, 0, List.of("q_proj", "k_proj", "v_proj", "o_proj"));
     float[][] expected =

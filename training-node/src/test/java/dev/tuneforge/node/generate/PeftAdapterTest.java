@@ -41,7 +41,7 @@ class PeftAdapterTest {
         LlamaModel base = PeftAdapter.loadBase(modelDir)) {
       assertThat(LoraFixtures.fullLogits(loaded, IDS)).isDeepEqualTo(expected);
       assertThat(LoraFixtures.fullLogits(base, IDS)[7]).isNotEqualTo(expected[7]);
-      assertThat(AdapterConfig.read(dir.resolve("adapter")).lora()).isEqualTo(new LoraSettings(4, 16, 0.05, lora.targetModules()));
+      assertThat(AdapterConfig.read(dir.resolve("adapter")).lora()).isEqualTo(new LoraSettings(4, 16, 0.05, lora.targetModules(), false));
     }
   }
 
@@ -62,12 +62,35 @@ class PeftAdapterTest {
   }
 
   @Test
-  void rsLoraIsRefusedRatherThanScaledWrongly() throws IOException {
-    Path adapter = Files.createDirectories(dir.resolve("adapter"));
-    Files.writeString(
-        adapter.resolve(AdapterConfig.CONFIG),
-        "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":true}");
+  void anRsLoraAdapterRoundTripsWithItsScale() throws IOException {
+    Path modelDir = dir.resolve("model");
+    DemoModelWriter.builder().optSeed(4).build().writeTo(modelDir);
+    LoraSettings lora = new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj"), true);
+    float[][] expected;
+    try (LlamaModel trained = LlamaModel.load(modelDir, lora, 9)) {
+      LoraFixtures.randomizeLoraB(trained, 2);
+      expected = LoraFixtures.fullLogits(trained, IDS);
+      PeftAdapterWriter.write(dir.resolve("adapter"), lora, "demo", trained.exportLora());
+    }
 
-    assertThatThrownBy(() -> AdapterConfig.read(adapter)).hasMessageContaining("use_rslora");
+    assertThat(Files.readString(dir.resolve("adapter").resolve(AdapterConfig.CONFIG))).contains("\"use_rslora\" : true");
+    AdapterConfig config = AdapterConfig.read(dir.resolve("adapter"));
+    assertThat(config.lora().rslora()).isTrue();
+    assertThat(config.scale()).isEqualTo(8 / Math.sqrt(4));
+    try (LlamaModel loaded = PeftAdapter.load(modelDir, dir.resolve("adapter"))) {
+      assertThat(LoraFixtures.fullLogits(loaded, IDS)).isDeepEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPlainAdapterSaysSoAndAMalformedRsLoraFlagIsRefused() throws IOException {
+    Path adapter = Files.createDirectories(dir.resolve("adapter"));
+    Files.writeString(adapter.resolve(AdapterConfig.CONFIG),
+        "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":false}");
+    assertThat(AdapterConfig.read(adapter).scale()).isEqualTo(2.0);
+
+    Files.writeString(adapter.resolve(AdapterConfig.CONFIG),
+        "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":\"yes\"}");
+    assertThatThrownBy(() -> AdapterConfig.read(adapter)).hasMessageContaining("use_rslora must be true or false");
   }
 }

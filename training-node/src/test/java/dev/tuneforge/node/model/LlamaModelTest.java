@@ -68,6 +68,34 @@ class LlamaModelTest {
    * modeling_llama (rotate_half, repeat_kv, causal plus padding mask) gives for this seeded
    * model and batch; it changes if DemoModelWriter's initialisation does.
    */
+  /** rsLoRA scales by alpha / sqrt(r): with r = 4 and alpha = 8 that is plain LoRA's alpha = 16. */
+  @Test
+  void rsLoraScalesByAlphaOverTheSquareRootOfTheRank() throws IOException {
+    try (LlamaModel rslora = LlamaModel.load(dir, new LoraSettings(4, 8, 0, ALL, true), 1);
+        LlamaModel plainSameAlpha = LlamaModel.load(dir, new LoraSettings(4, 8, 0, ALL), 1);
+        LlamaModel plainEquivalent = LlamaModel.load(dir, new LoraSettings(4, 16, 0, ALL, false), 1);
+        NDManager step = NDManager.newBaseManager()) {
+      for (LlamaModel model : List.of(rslora, plainSameAlpha, plainEquivalent)) {
+        Random random = new Random(3);
+        model.loraParameters().forEach((name, p) -> {
+          if (name.contains("lora_B")) {
+            float[] values = new float[(int) p.size()];
+            for (int i = 0; i < values.length; i++) {
+              values[i] = (float) (random.nextGaussian() * 0.2);
+            }
+            p.set(values);
+          }
+        });
+      }
+      float[] expected = plainEquivalent.logits(step, batch(), false).toFloatArray();
+
+      assertThat(rslora.logits(step, batch(), false).toFloatArray()).containsExactly(expected, within(1e-6f));
+      assertThat(plainSameAlpha.loss(step, batch(), false).getFloat())
+          .as("rsLoRA must differ from plain LoRA at the same alpha")
+          .isNotCloseTo(rslora.loss(step, batch(), false).getFloat(), within(1e-4f));
+    }
+  }
+
   @Test
   void lossMatchesAnIndependentReferenceImplementation() throws IOException {
     try (LlamaModel model = LlamaModel.load(dir, new LoraSettings(2, 4, 0, List.of("q_proj")), 1);

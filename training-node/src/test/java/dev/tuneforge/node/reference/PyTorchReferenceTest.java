@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,14 +97,34 @@ class PyTorchReferenceTest {
         () -> "skipped: " + torchProblem + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
             + " at a python with torch) to compare the trainer with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
-    Path modelDir = caseDir.resolve("model");
     testCase.options
         .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
         .build()
-        .writeTo(modelDir);
-    LoraSettings lora = new LoraSettings(4, 8, 0, ALL);
-    TokenBatch batch = batch();
+        .writeTo(caseDir.resolve("model"));
+    compareWithReference(testCase.name(), caseDir, new LoraSettings(4, 8, 0, ALL), batch());
+  }
 
+  /**
+   * rsLoRA's alpha / sqrt(r) scale and packed rows: two examples in the first row and two in the
+   * second, each with positions restarting at 0 and attention confined to itself.
+   */
+  @Test
+  void packedRowsWithRsLoraEqualPyTorch() throws Exception {
+    assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
+    Path caseDir = dir.resolve("packed_rslora");
+    DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2)
+        .build()
+        .writeTo(caseDir.resolve("model"));
+    long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 21, 0, 0};
+    long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+    long[] labels = {-100, -100, 99, 3, -100, -100, 7, 120, -100, 9, 10, -100, 33, 21, -100, -100};
+    long[] positions = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 0, 1, 2, 3, 4};
+    compareWithReference(
+        "packed rows, rsLoRA", caseDir, new LoraSettings(4, 8, 0, ALL, true), new TokenBatch(2, 8, ids, mask, labels, positions));
+  }
+
+  private static void compareWithReference(String name, Path caseDir, LoraSettings lora, TokenBatch batch) throws Exception {
+    Path modelDir = caseDir.resolve("model");
     float[] logits;
     double loss;
     Map<String, float[]> gradients = new TreeMap<>();
@@ -114,8 +135,12 @@ class PyTorchReferenceTest {
       inputs.put("input_ids", matrix(batch, batch.inputIds()));
       inputs.put("attention_mask", matrix(batch, batch.attentionMask()));
       inputs.put("labels", matrix(batch, batch.labels()));
+      if (batch.positionIds() != null) {
+        inputs.put("position_ids", matrix(batch, batch.positionIds()));
+      }
       SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
-      Files.writeString(caseDir.resolve("lora.json"), "{\"r\": " + lora.r() + ", \"alpha\": " + lora.alpha() + "}");
+      Files.writeString(caseDir.resolve("lora.json"),
+          "{\"r\": " + lora.r() + ", \"alpha\": " + lora.alpha() + ", \"use_rslora\": " + lora.rslora() + "}");
       try (NDManager step = manager.newSubManager()) {
         logits = model.logits(step, batch, false).toFloatArray();
       }
@@ -125,12 +150,11 @@ class PyTorchReferenceTest {
           loss = value.getFloat();
           collector.backward(value);
         }
-        model.loraParameters().forEach((name, p) -> gradients.put(name, p.getGradient().toFloatArray()));
+        model.loraParameters().forEach((n, p) -> gradients.put(n, p.getGradient().toFloatArray()));
       }
     }
 
     Map<String, Tensor> reference = runReference(caseDir);
-
     double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
     double referenceLoss = reference.get("loss").values()[0];
     double lossDiff = Math.abs(loss - referenceLoss) / Math.abs(referenceLoss);
@@ -148,7 +172,7 @@ class PyTorchReferenceTest {
     System.out.printf(
         "PyTorch reference, %s: logits max abs diff %.3g (max |logit| %.3g), loss %.8f vs %.8f (rel diff %.3g),"
             + " LoRA gradients max diff relative to max %.3g over %d matrices (worst %s)%n",
-        testCase, logitsDiff, maxAbs(reference.get("logits").values()), loss, referenceLoss, lossDiff, worstGradient,
+        name, logitsDiff, maxAbs(reference.get("logits").values()), loss, referenceLoss, lossDiff, worstGradient,
         gradients.size(), worstName);
 
     assertThat(gradients).hasSize(2 * 2 * ALL.size());

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,6 +215,132 @@ class ResumeTest {
       assertClose("gradient " + i, accumulated[i], whole[i]);
     }
     assertThat(Arrays.stream(whole).mapToDouble(g -> Math.abs(g[0])).max().orElseThrow()).isPositive();
+  }
+
+  @Test
+  void aPackedExampleHasTheLogitsAndLossOfTheExampleAlone() throws IOException {
+    LoraSettings noDropout = new LoraSettings(4, 8, 0.0, LORA.targetModules());
+    List<EncodedExample> three = examples.subList(0, 3);
+    int rowLength = three.stream().mapToInt(EncodedExample::length).sum();
+    List<TokenBatch> packed = Batches.pack(three, rowLength, 2, 0);
+    assertThat(packed).hasSize(1);
+    assertThat(packed.getFirst().batchSize()).isEqualTo(1);
+    try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
+        NDManager step = NDManager.newBaseManager()) {
+      randomizeLoraB(model);
+      float[] packedLogits = model.logits(step, packed.getFirst(), false).toFloatArray();
+      int vocab = packedLogits.length / rowLength;
+      int offset = 0;
+      for (EncodedExample example : three) {
+        TokenBatch alone = Batches.collate(List.of(example), 0);
+        float[] expected = model.logits(step, alone, false).toFloatArray();
+        float[] actual = Arrays.copyOfRange(packedLogits, offset * vocab, (offset + example.length()) * vocab);
+        assertClose("logits of line " + example.line(), actual, expected);
+        TokenBatch single = Batches.pack(List.of(example), rowLength, 1, 0).getFirst();
+        assertThat(single.trainableTokens()).isEqualTo(example.trainableTokens());
+        assertThat((double) model.loss(step, single, false).getFloat())
+            .as("loss of line %d packed alone, with padding", example.line())
+            .isCloseTo(model.loss(step, alone, false).getFloat(), within(1e-5));
+        offset += example.length();
+      }
+      assertThat(packed.getFirst().trainableTokens()).isEqualTo(three.stream().mapToLong(EncodedExample::trainableTokens).sum());
+    }
+  }
+
+  @Test
+  void aPackedStepHasTheLossAndGradientsOfTheUnpackedStepWithLessPadding() throws IOException {
+    LoraSettings noDropout = new LoraSettings(4, 8, 0.0, LORA.targetModules());
+    List<EncodedExample> four = examples.subList(0, 4);
+    // Two rows of two examples each: the longest pair fills its row exactly.
+    int rowLength = Math.max(four.get(0).length() + four.get(1).length(), four.get(2).length() + four.get(3).length());
+    List<TokenBatch> unpacked = List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
+    List<TokenBatch> packed = Batches.pack(four, rowLength, 2, 0);
+    float[][] expectedGradients;
+    float[][] packedGradients;
+    double expectedLoss;
+    double packedLoss;
+    try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
+        NDManager scope = NDManager.newBaseManager()) {
+      randomizeLoraB(model);
+      expectedLoss = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).build()
+          .accumulateGradients(scope, unpacked);
+      expectedGradients = gradients(model);
+    }
+    try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
+        NDManager scope = NDManager.newBaseManager()) {
+      randomizeLoraB(model);
+      packedLoss = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).optPacking(rowLength).build()
+          .accumulateGradients(scope, packed);
+      packedGradients = gradients(model);
+    }
+
+    assertThat(packed).hasSize(1);
+    assertThat(packed.getFirst().batchSize()).isEqualTo(2);
+    assertThat(packedLoss).isCloseTo(expectedLoss, within(1e-5));
+    for (int i = 0; i < expectedGradients.length; i++) {
+      assertClose("gradient " + i, packedGradients[i], expectedGradients[i]);
+    }
+  }
+
+  @Test
+  void packingTheTwelveReceiptsIntoRowsOf2048TokensComputesLessPadding() {
+    List<TokenBatch> unpacked = new ArrayList<>();
+    for (int from = 0; from < examples.size(); from += 4) {
+      unpacked.add(Batches.collate(examples.subList(from, from + 4), 0));
+    }
+    List<TokenBatch> packed = Batches.pack(examples, 2048, 4, 0);
+
+    assertThat(packed.stream().mapToLong(TokenBatch::realTokens).sum())
+        .isEqualTo(unpacked.stream().mapToLong(TokenBatch::realTokens).sum());
+    assertThat(packed.stream().mapToLong(TokenBatch::trainableTokens).sum())
+        .isEqualTo(unpacked.stream().mapToLong(TokenBatch::trainableTokens).sum());
+    assertThat(padding(packed)).as("padding tokens packed, unpacked %d", padding(unpacked)).isLessThan(padding(unpacked));
+    assertThat(packed.stream().mapToInt(TokenBatch::batchSize).sum()).isLessThan(examples.size());
+  }
+
+  private static long padding(List<TokenBatch> batches) {
+    return batches.stream().mapToLong(b -> (long) b.batchSize() * b.length() - b.realTokens()).sum();
+  }
+
+  @Test
+  void aPackedRunResumesExactly() throws IOException {
+    Path straightDir = dir.resolve("straight");
+    Path firstDir = dir.resolve("first");
+    TrainingSummary straight;
+    Map<String, Tensor> straightAdapter;
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      straight = trainer(model, store(straightDir), new ArrayList<>()).optMaxSteps(6).optBatchSize(4).optPacking(1024)
+          .build().train();
+      straightAdapter = model.exportLora();
+    }
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      trainer(model, store(firstDir), new ArrayList<>()).optMaxSteps(6).optBatchSize(4).optPacking(1024).build().train(5);
+    }
+    TrainingSummary resumed;
+    Map<String, Tensor> resumedAdapter;
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 99)) {
+      resumed = trainer(model, store(dir.resolve("second")), new ArrayList<>()).optMaxSteps(6).optBatchSize(4)
+          .optPacking(1024).optResumeFrom(CheckpointStore.read(firstDir.resolve("step-5"))).build().train();
+      resumedAdapter = model.exportLora();
+    }
+
+    assertThat(resumed.steps()).isEqualTo(6);
+    assertThat(resumed.trainedTokens()).isEqualTo(straight.trainedTokens());
+    assertThat(resumed.losses().getLast()).isCloseTo(straight.losses().getLast(), within(1e-5));
+    straightAdapter.forEach((name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
+  }
+
+  private static void randomizeLoraB(LlamaModel model) {
+    Random random = new Random(5);
+    model.loraParameters().forEach((name, p) -> {
+      if (name.contains("lora_B")) {
+        float[] values = new float[(int) p.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        p.set(values);
+      }
+    });
   }
 
   @Test

@@ -57,6 +57,30 @@ class TrainingJobMainTest {
   }
 
   @Test
+  void packingAndRsLoraFromTheSpecReachTheTrainerAndTheAdapter(@TempDir Path plainJob) throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
+    prepare(plainJob, lines, 0, 1e-3, null);
+    JobResult plain = TrainingJobMain.run(plainJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    prepare(job, lines, 0, 1e-3, new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
+    TrainingSpec spec = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
+    LoraSettings l = spec.lora();
+    spec = new TrainingSpec(spec.jobId(), spec.baseModel(), new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), true),
+        spec.hyperparameters(), spec.options());
+    Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(spec));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.steps()).isEqualTo(plain.steps());
+    assertThat(result.trainedTokens()).as("the same real tokens, packed").isEqualTo(plain.trainedTokens());
+    assertThat(events(stdout)).filteredOn(e -> e.type().equals("log")).extracting(JobEvent::message)
+        .anyMatch(m -> m.equals("5 examples, 4 steps, packed into rows of 256 tokens, rsLoRA scale 4.0"));
+    assertThat(TrainingJobMain.JSON.readTree(Files.readString(job.resolve("adapter/adapter_config.json"))).path("use_rslora").asBoolean())
+        .isTrue();
+  }
+
+  @Test
   void asAChildProcessPrintsOnlyEventsOnStdoutAndExitsZero() throws Exception {
     prepare(List.of(example(1), example(2), example(3)), 2);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -2,6 +2,7 @@ package dev.tuneforge.app.finetune.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.formlayout.FormLayout;
@@ -54,6 +55,9 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField evaluationExamples =
       integer("Examples to evaluate (0 = no evaluation)", "evaluation-examples", 0, 10_000);
 
+  private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
+  private final Checkbox packing = new Checkbox("Pack examples into full rows");
+
   private final Paragraph estimate = new Paragraph();
   private final EstimateService estimates;
 
@@ -78,6 +82,10 @@ public class NewFineTuneView extends VerticalLayout {
     targets.setId("target-modules");
     targets.setItems(FineTuneRequest.PROJECTIONS);
     learningRate.setId("learning-rate");
+    useRslora.setId("use-rslora");
+    useRslora.setTooltipText("Rank-stabilised LoRA: keeps the update's size steady at higher ranks");
+    packing.setId("packing");
+    packing.setTooltipText("Several examples share a row of the max sequence length: same loss, less padding");
 
     if (!catalog.list().isEmpty()) {
       model.setValue(catalog.list().getFirst());
@@ -98,11 +106,14 @@ public class NewFineTuneView extends VerticalLayout {
     maxSteps.setValue(d.maxSteps());
     checkpointEvery.setValue(d.checkpointEvery());
     evaluationExamples.setValue(d.evaluationExamples());
+    useRslora.setValue(d.useRslora());
+    packing.setValue(d.packing());
 
     FormLayout what = new FormLayout(model, dataset);
-    FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets);
+    FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
-    FormLayout training = new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps, checkpointEvery);
+    FormLayout training =
+        new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps, checkpointEvery, packing);
 
     Button launch = new Button("Launch fine-tune", e -> {
       try {
@@ -176,7 +187,9 @@ public class NewFineTuneView extends VerticalLayout {
         value(maxSteps),
         value(checkpointEvery),
         evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
-        value(evaluationExamples));
+        value(evaluationExamples),
+        useRslora.getValue(),
+        packing.getValue());
   }
 
   private static int value(IntegerField field) {

@@ -1,0 +1,78 @@
+package dev.tuneforge.app.finetune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.tenancy.TenantContext;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The rsLoRA and packing choices of the new fine-tune form are kept with the job (V010), off
+ * for requests and rows that predate them, and only the job's own tenant reads them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+class FineTuneTrainingOptionsIT {
+  @Autowired FineTuneService fineTunes;
+  @Autowired FineTuneRepository jobs;
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void rsLoraAndPackingAreKeptWithTheJobOfItsTenantOnly() {
+    UUID tenant = tenant("opts");
+    UUID other = tenant("other");
+    UUID[] ids = TenantContext.callAs(tenant, () -> {
+      UUID user = UUID.randomUUID();
+      UUID model = UUID.randomUUID();
+      UUID dataset = UUID.randomUUID();
+      UUID version = UUID.randomUUID();
+      TenantContext.runAsSystem(() -> {
+        jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at)"
+                + " values (?, ?, ?, 'u', 'x', 'MEMBER', now())")
+            .params(user, tenant, "u-" + user).update();
+        jdbc.sql("insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at)"
+                + " values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
+            .params(model, "m-" + model).update();
+        jdbc.sql("insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, 'd', ?, now())")
+            .params(dataset, tenant, user).update();
+        jdbc.sql("insert into dataset_version (id, tenant_id, dataset_id, version, file_name, format, object_key,"
+                + " row_count, size_bytes, sha256, created_at) values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', 1, 1, 'x', now())")
+            .params(version, tenant, dataset).update();
+      });
+      FineTuneRequest d = FineTuneRequest.defaults(model, version);
+      FineTuneRequest both = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), d.loraR(), d.loraAlpha(),
+          d.loraDropout(), d.targetModules(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(),
+          d.seed(), d.maxSteps(), d.checkpointEvery(), null, d.evaluationExamples(), true, true);
+      return new UUID[] {
+        jobs.save(new FineTuneJob("with options", user, both)).getId(),
+        jobs.save(new FineTuneJob("defaults", user, d)).getId()
+      };
+    });
+
+    FineTuneJob withOptions = TenantContext.callAs(tenant, () -> fineTunes.find(ids[0]).orElseThrow());
+    FineTuneJob plain = TenantContext.callAs(tenant, () -> fineTunes.find(ids[1]).orElseThrow());
+    assertThat(withOptions.isUseRslora()).isTrue();
+    assertThat(withOptions.isPacking()).isTrue();
+    assertThat(plain.isUseRslora()).isFalse();
+    assertThat(plain.isPacking()).isFalse();
+    assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[0]))).isEmpty();
+
+    // Rows from before V010 read as plain LoRA without packing.
+    List<String> columns = jdbc.sql("select column_name || ' ' || is_nullable || ' ' || column_default from information_schema.columns"
+            + " where table_name = 'fine_tune_job' and column_name in ('use_rslora', 'packing') order by column_name")
+        .query(String.class).list();
+    assertThat(columns).containsExactly("packing NO false", "use_rslora NO false");
+  }
+
+  private UUID tenant(String name) {
+    UUID id = UUID.randomUUID();
+    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(id, name + "-" + id).update();
+    return id;
+  }
+}
