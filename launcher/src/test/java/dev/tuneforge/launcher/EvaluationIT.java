@@ -88,8 +88,9 @@ class EvaluationIT {
     List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
     first = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
         2e-3, 4, 1024, 42, 24, 12, evaluation.versionId(), HELD_OUT)));
+    // The second also uses rank-stabilised LoRA and packing, as a user ticks them on the form.
     second = as(member, () -> fineTunes.create(new FineTuneRequest(demo, withSplit.versionId(), 8, 16, 0.0, targets, 10,
-        5e-4, 4, 1024, 7, 12, 6, null, HELD_OUT)));
+        5e-4, 4, 1024, 7, 12, 6, null, HELD_OUT, true, true)));
     Duration timeout = Duration.ofMinutes(8);
     first = PlatformTestSupport.awaitFinished(platform, member, first.getId(), timeout, data.resolve("platform"));
     second = PlatformTestSupport.awaitFinished(platform, member, second.getId(), timeout, data.resolve("platform"));
@@ -128,6 +129,17 @@ class EvaluationIT {
       assertThat(stored.tuned().perplexity()).isCloseTo(Math.exp(stored.tuned().loss()),
           org.assertj.core.data.Percentage.withPercentage(1e-6));
     }
+    String config = as(member, () -> {
+      FineTuneService fineTunes = app.getBean(FineTuneService.class);
+      String key = fineTunes.adapterFiles(second.getId()).stream().filter(k -> k.endsWith("adapter_config.json"))
+          .findFirst().orElseThrow();
+      try (var in = app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(config).as("the rsLoRA choice reaches the adapter").containsPattern("\"use_rslora\"\\s*:\\s*true");
     List<UsageRecord> usage = as(member, () -> app.getBean(UsageService.class).segments(first.getId()));
     assertThat(usage).extracting(UsageRecord::getKind).as("the evaluation is metered apart from training")
         .contains(UsageKind.TRAINING, UsageKind.EVALUATION);
