@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,16 +68,7 @@ class BudgetIT {
 
   @AfterEach
   void stopPlatform() throws IOException {
-    if (platform != null) {
-      platform.close();
-    }
-    if (!passed) {
-      System.out.println("Kept the platform's data folder for a look: " + dataDir);
-    } else if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
+    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
   }
 
   @Test

@@ -37,15 +37,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +52,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.springframework.context.ApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -262,13 +256,13 @@ class FineTuneEndToEndIT {
   @Test
   void theRealNodeTrainsTheDemoModelIntoAPeftAdapter() throws IOException {
     long started = System.nanoTime();
-    FineTuneJob finished = awaitFinished(jobOfA.getId());
+    FineTuneJob finished = PlatformTestSupport.awaitFinished(platform, memberOfA, jobOfA.getId(), TRAINING_TIMEOUT, dataDir);
     System.out.println(
         "Fine-tune " + finished.getStatus() + " after " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
             + " s of waiting (platform start " + startupMillis + " ms)");
     if (finished.getStatus() != JobStatus.SUCCEEDED) {
-      fail("The fine-tune ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n" + eventLog(finished.getId())
-          + "\nNode log:\n" + tail(dataDir.resolve("logs/node.log"), 60));
+      fail("The fine-tune ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n" + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
+          + "\nNode log:\n" + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
     }
     assertThat(finished.getSteps()).isEqualTo(MAX_STEPS);
 
@@ -370,43 +364,6 @@ class FineTuneEndToEndIT {
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     try (InputStream in = app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "config.json")) {
       return JSON.readTree(in.readAllBytes());
-    }
-  }
-
-  private static FineTuneJob awaitFinished(UUID jobId) {
-    long deadline = System.nanoTime() + TRAINING_TIMEOUT.toNanos();
-    FineTuneJob job;
-    do {
-      job = as(memberOfA, () -> app.getBean(FineTuneService.class).find(jobId).orElseThrow());
-      if (job.getStatus().finished()) {
-        return job;
-      }
-      if (!platform.nodeAlive()) {
-        fail("The training node died; its log ends with:\n" + tail(dataDir.resolve("logs/node.log"), 60));
-      }
-      Ports.sleep(Duration.ofSeconds(2));
-    } while (System.nanoTime() < deadline);
-    FineTuneJob last = job;
-    return fail("The fine-tune did not finish within " + TRAINING_TIMEOUT.toMinutes() + " min; it is " + last.getStatus()
-        + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(jobId) + "\nNode log:\n"
-        + tail(dataDir.resolve("logs/node.log"), 60));
-  }
-
-  private static String eventLog(UUID jobId) {
-    List<String> lines = new ArrayList<>();
-    for (JobEventRecord event : as(memberOfA, () -> app.getBean(FineTuneService.class).events(jobId))) {
-      lines.add(event.getType() + " " + (event.getStep() == null ? "" : "step " + event.getStep() + " loss " + event.getLoss() + " ")
-          + (event.getMessage() == null ? "" : event.getMessage()));
-    }
-    return String.join("\n", lines);
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no " + file + ")";
     }
   }
 

@@ -28,14 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -43,9 +41,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * A node that dies mid-job costs at most the steps since the last checkpoint: the real node
@@ -67,16 +62,7 @@ class NodeLossResumeIT {
 
   @AfterEach
   void stopPlatform() throws IOException {
-    if (platform != null) {
-      platform.close();
-    }
-    if (!passed) {
-      System.out.println("Kept the platform's data folder for a look: " + dataDir);
-    } else if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
+    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
   }
 
   @Test
@@ -129,7 +115,7 @@ class NodeLossResumeIT {
     FineTuneJob finished = await(jobId, "the job to finish", job -> job.getStatus().finished());
     if (finished.getStatus() != JobStatus.SUCCEEDED) {
       fail("The resumed job ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n" + eventLog(jobId)
-          + "\nNode log:\n" + tail(dataDir.resolve("logs/node.log"), 60));
+          + "\nNode log:\n" + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
     }
 
     List<JobEventRecord> events = events(jobId);
@@ -188,7 +174,7 @@ class NodeLossResumeIT {
     FineTuneJob last = job;
     return fail("Waited " + PHASE_TIMEOUT.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
         + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(jobId) + "\nNode log:\n"
-        + tail(dataDir.resolve("logs/node.log"), 60));
+        + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
   }
 
   private List<JobEventRecord> events(UUID jobId) {
@@ -214,14 +200,5 @@ class NodeLossResumeIT {
           + (e.getMessage() == null ? "" : e.getMessage()));
     }
     return String.join("\n", lines);
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no " + file + ")";
-    }
   }
 }

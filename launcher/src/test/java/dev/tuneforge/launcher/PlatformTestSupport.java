@@ -55,13 +55,18 @@ final class PlatformTestSupport {
       Ports.sleep(Duration.ofSeconds(2));
     } while (System.nanoTime() < deadline);
     FineTuneJob last = job;
-    List<String> events = as(user, () -> fineTunes.events(jobId)).stream()
-        .map(e -> e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
-            + (e.getMessage() == null ? "" : e.getMessage()))
-        .toList();
     return fail("The fine-tune did not finish within " + timeout.toMinutes() + " min; it is " + last.getStatus()
-        + " after " + last.getSteps() + " steps.\nEvents:\n" + String.join("\n", events) + "\nNode log:\n"
+        + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(platform, user, jobId) + "\nNode log:\n"
         + tail(dataDir.resolve("logs/node.log"), 60));
+  }
+
+  /** The job's events, one line each, for failure messages. */
+  static String eventLog(LocalPlatform platform, SignedInUser user, UUID jobId) {
+    FineTuneService fineTunes = platform.context().getBean(FineTuneService.class);
+    return String.join("\n", as(user, () -> fineTunes.events(jobId)).stream()
+        .map(e -> e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
+            + (e.getLoss() == null ? "" : "loss " + e.getLoss() + " ") + (e.getMessage() == null ? "" : e.getMessage()))
+        .toList());
   }
 
   static String tail(Path file, int lines) {
@@ -70,6 +75,24 @@ final class PlatformTestSupport {
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no " + file + ")";
+    }
+  }
+
+  /**
+   * Stops the platform, then deletes its data folder when the test passed, or keeps it for a look
+   * (logs, database) and says where.
+   */
+  static void closeAndClean(@org.jspecify.annotations.Nullable LocalPlatform platform,
+      @org.jspecify.annotations.Nullable Path dataDir, boolean passed) throws IOException {
+    if (platform != null) {
+      platform.close();
+    }
+    if (!passed) {
+      System.out.println("Kept the platform's data folder for a look: " + dataDir);
+    } else if (dataDir != null) {
+      try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 
