@@ -1,6 +1,7 @@
 package dev.tuneforge.node;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -15,6 +16,11 @@ class NodeBoundariesTest {
   @Test
   void theNodeNeverImportsSpringOrVaadin() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "com.vaadin..").check(NODE);
+  }
+
+  @Test
+  void thePackagesFormNoCycle() {
+    slices().matching("dev.tuneforge.node.(*)..").should().beFreeOfCycles().check(NODE);
   }
 
   @Test

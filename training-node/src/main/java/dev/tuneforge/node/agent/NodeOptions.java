@@ -25,7 +25,7 @@ record NodeOptions(
     String childMainClass,
     Duration leaseTimeout) {
 
-  static final String TRAINER_MAIN = "dev.tuneforge.node.train.TrainingJobMain";
+  static final String TRAINER_MAIN = "dev.tuneforge.node.job.TrainingJobMain";
   /** The app holds a lease poll for about 20 s; waiting longer keeps a slow answer from looking like a failure. */
   static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(40);
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tuneforge.node.model.DemoModelWriter;
-import dev.tuneforge.node.train.TrainingJobMain;
+import dev.tuneforge.node.job.TrainingJobMain;
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.EvaluationExample;

@@ -25,7 +25,7 @@ class NodeOptionsTest {
     assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(options.device()).isEqualTo("cpu");
     assertThat(options.childHeap()).isEqualTo("4g");
-    assertThat(options.childMainClass()).isEqualTo("dev.tuneforge.node.train.TrainingJobMain");
+    assertThat(options.childMainClass()).isEqualTo("dev.tuneforge.node.job.TrainingJobMain");
     assertThat(options.credentialFile()).isEqualTo(Path.of("/var/lib/tuneforge/node-credential.json"));
   }
 

@@ -43,7 +43,7 @@ class TrainingChildTest {
 
     assertThat(new TrainingChild(options).command(jobDir))
         .startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g")
-        .endsWith("dev.tuneforge.node.train.TrainingJobMain", jobDir.toString())
+        .endsWith("dev.tuneforge.node.job.TrainingJobMain", jobDir.toString())
         .contains("-cp");
   }
 }

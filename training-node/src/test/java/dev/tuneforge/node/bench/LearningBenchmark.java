@@ -15,7 +15,7 @@ import dev.tuneforge.node.safetensors.Tensor;
 import dev.tuneforge.node.train.ChatDataset;
 import dev.tuneforge.node.train.ChatEncoder;
 import dev.tuneforge.node.train.EncodedExample;
-import dev.tuneforge.node.train.TrainingJobMain;
+import dev.tuneforge.node.job.TrainingJobMain;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobResult;

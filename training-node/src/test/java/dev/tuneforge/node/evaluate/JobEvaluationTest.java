@@ -12,7 +12,7 @@ import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.node.train.ChatEncoder;
 import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.train.TrainingJobMain;
+import dev.tuneforge.node.job.TrainingJobMain;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;

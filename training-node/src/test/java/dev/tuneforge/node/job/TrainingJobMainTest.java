@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.node.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

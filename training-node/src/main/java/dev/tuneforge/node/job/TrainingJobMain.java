@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.node.job;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
@@ -11,6 +11,19 @@ import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.UnsupportedModelException;
 import dev.tuneforge.node.safetensors.SafeTensorsException;
+import dev.tuneforge.node.train.ChatDataset;
+import dev.tuneforge.node.train.ChatEncoder;
+import dev.tuneforge.node.train.CheckpointException;
+import dev.tuneforge.node.train.CheckpointStore;
+import dev.tuneforge.node.train.Conversation;
+import dev.tuneforge.node.train.DatasetException;
+import dev.tuneforge.node.train.EncodedExample;
+import dev.tuneforge.node.train.LearningRateSchedule;
+import dev.tuneforge.node.train.PeftAdapterWriter;
+import dev.tuneforge.node.train.Trainer;
+import dev.tuneforge.node.train.TrainingCheckpoint;
+import dev.tuneforge.node.train.TrainingFailedException;
+import dev.tuneforge.node.train.TrainingSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
