@@ -32,7 +32,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -168,19 +167,9 @@ class BudgetIT {
   }
 
   private FineTuneJob await(UUID jobId, String what, Predicate<FineTuneJob> condition) {
-    long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-    FineTuneJob job;
-    do {
-      job = job(jobId);
-      if (condition.test(job)) {
-        return job;
-      }
-      Ports.sleep(Duration.ofMillis(250));
-    } while (System.nanoTime() < deadline);
-    FineTuneJob last = job;
-    return fail("Waited " + PHASE_TIMEOUT.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
-        + " after " + last.getSteps() + " steps.\n" + eventLog(jobId));
+    return PlatformTestSupport.await(platform, member, jobId, what, condition, PHASE_TIMEOUT, dataDir);
   }
+
 
   private List<UsageRecord> segments(UUID jobId) {
     return as(member, () -> app.getBean(UsageService.class).segments(jobId));
@@ -192,34 +181,19 @@ class BudgetIT {
   }
 
   private List<JobEventRecord> events(UUID jobId) {
-    return as(member, () -> app.getBean(FineTuneService.class).events(jobId));
+    return PlatformTestSupport.events(platform, member, jobId);
   }
 
   private List<String> messages(UUID jobId) {
-    return events(jobId).stream().map(JobEventRecord::getMessage).filter(m -> m != null).toList();
+    return PlatformTestSupport.messages(platform, member, jobId);
   }
 
   private int maxMetricStep(UUID jobId) {
-    return events(jobId).stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
-        .mapToInt(JobEventRecord::getStep)
-        .max()
-        .orElse(0);
+    return PlatformTestSupport.maxMetricStep(platform, member, jobId);
   }
 
   private String eventLog(UUID jobId) {
-    List<String> lines = new ArrayList<>();
-    for (JobEventRecord e : events(jobId)) {
-      lines.add(e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
-          + (e.getMessage() == null ? "" : e.getMessage()));
-    }
-    String nodeLog;
-    try {
-      List<String> all = Files.readAllLines(dataDir.resolve("logs/node.log"));
-      nodeLog = String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
-    } catch (IOException e) {
-      nodeLog = "(no node log)";
-    }
-    return "Events:\n" + String.join("\n", lines) + "\nNode log:\n" + nodeLog;
+    return PlatformTestSupport.eventLog(platform, member, jobId) + "\nNode log:\n"
+        + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 40);
   }
 }

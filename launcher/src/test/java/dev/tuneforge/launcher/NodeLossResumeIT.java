@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,43 +161,23 @@ class NodeLossResumeIT {
   }
 
   private FineTuneJob await(UUID jobId, String what, Predicate<FineTuneJob> condition) {
-    long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-    FineTuneJob job;
-    do {
-      job = as(member, () -> app.getBean(FineTuneService.class).find(jobId).orElseThrow());
-      if (condition.test(job)) {
-        return job;
-      }
-      Ports.sleep(Duration.ofMillis(250));
-    } while (System.nanoTime() < deadline);
-    FineTuneJob last = job;
-    return fail("Waited " + PHASE_TIMEOUT.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
-        + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(jobId) + "\nNode log:\n"
-        + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
+    return PlatformTestSupport.await(platform, member, jobId, what, condition, PHASE_TIMEOUT, dataDir);
   }
 
+
   private List<JobEventRecord> events(UUID jobId) {
-    return as(member, () -> app.getBean(FineTuneService.class).events(jobId));
+    return PlatformTestSupport.events(platform, member, jobId);
   }
 
   private List<String> messages(UUID jobId) {
-    return events(jobId).stream().map(JobEventRecord::getMessage).filter(m -> m != null).toList();
+    return PlatformTestSupport.messages(platform, member, jobId);
   }
 
   private int maxMetricStep(UUID jobId) {
-    return events(jobId).stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
-        .mapToInt(JobEventRecord::getStep)
-        .max()
-        .orElse(0);
+    return PlatformTestSupport.maxMetricStep(platform, member, jobId);
   }
 
   private String eventLog(UUID jobId) {
-    List<String> lines = new ArrayList<>();
-    for (JobEventRecord e : events(jobId)) {
-      lines.add(e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
-          + (e.getMessage() == null ? "" : e.getMessage()));
-    }
-    return String.join("\n", lines);
+    return PlatformTestSupport.eventLog(platform, member, jobId);
   }
 }

@@ -6,12 +6,14 @@ import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobEventRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -41,29 +43,57 @@ final class PlatformTestSupport {
   /** Waits until the job finishes, failing with its events and the node's log if it does not in time. */
   static FineTuneJob awaitFinished(LocalPlatform platform, SignedInUser user, UUID jobId, Duration timeout,
       Path dataDir) {
+    return await(platform, user, jobId, "the fine-tune to finish", job -> {
+      if (!job.getStatus().finished() && !platform.nodeAlive()) {
+        fail("The training node died; its log ends with:\n" + tail(dataDir.resolve("logs/node.log"), 60));
+      }
+      return job.getStatus().finished();
+    }, timeout, dataDir);
+  }
+
+  /**
+   * Polls the job until {@code condition} holds, failing after {@code timeout} with what was
+   * awaited, the job's events and the node's log.
+   */
+  static FineTuneJob await(LocalPlatform platform, SignedInUser user, UUID jobId, String what,
+      Predicate<FineTuneJob> condition, Duration timeout, Path dataDir) {
     FineTuneService fineTunes = platform.context().getBean(FineTuneService.class);
     long deadline = System.nanoTime() + timeout.toNanos();
     FineTuneJob job;
     do {
       job = as(user, () -> fineTunes.find(jobId).orElseThrow());
-      if (job.getStatus().finished()) {
+      if (condition.test(job)) {
         return job;
       }
-      if (!platform.nodeAlive()) {
-        fail("The training node died; its log ends with:\n" + tail(dataDir.resolve("logs/node.log"), 60));
-      }
-      Ports.sleep(Duration.ofSeconds(2));
+      Ports.sleep(Duration.ofMillis(250));
     } while (System.nanoTime() < deadline);
     FineTuneJob last = job;
-    return fail("The fine-tune did not finish within " + timeout.toMinutes() + " min; it is " + last.getStatus()
+    return fail("Waited " + timeout.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
         + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(platform, user, jobId) + "\nNode log:\n"
         + tail(dataDir.resolve("logs/node.log"), 60));
   }
 
+  static List<JobEventRecord> events(LocalPlatform platform, SignedInUser user, UUID jobId) {
+    return as(user, () -> platform.context().getBean(FineTuneService.class).events(jobId));
+  }
+
+  /** The messages of the job's log events, in order. */
+  static List<String> messages(LocalPlatform platform, SignedInUser user, UUID jobId) {
+    return events(platform, user, jobId).stream().map(JobEventRecord::getMessage).filter(m -> m != null).toList();
+  }
+
+  /** The last training step the job reported. */
+  static int maxMetricStep(LocalPlatform platform, SignedInUser user, UUID jobId) {
+    return events(platform, user, jobId).stream()
+        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .mapToInt(JobEventRecord::getStep)
+        .max()
+        .orElse(0);
+  }
+
   /** The job's events, one line each, for failure messages. */
   static String eventLog(LocalPlatform platform, SignedInUser user, UUID jobId) {
-    FineTuneService fineTunes = platform.context().getBean(FineTuneService.class);
-    return String.join("\n", as(user, () -> fineTunes.events(jobId)).stream()
+    return String.join("\n", events(platform, user, jobId).stream()
         .map(e -> e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
             + (e.getLoss() == null ? "" : "loss " + e.getLoss() + " ") + (e.getMessage() == null ? "" : e.getMessage()))
         .toList());

@@ -4,11 +4,9 @@ import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.TokenScores;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,11 +54,9 @@ public record EvaluationScores(
     }
     EvaluationMetrics metrics = new EvaluationMetrics();
     Comparison comparison = metrics.compare(metrics.evaluate(base), metrics.evaluate(tuned));
-    Set<String> paths = new LinkedHashSet<>(comparison.fields().keySet());
     List<FieldMetrics> fields = new ArrayList<>();
-    for (String path : paths) {
-      FieldDelta delta = comparison.fields().get(path);
-      fields.add(new FieldMetrics(path, Math.max(delta.base().support(), delta.tuned().support()),
+    for (FieldDelta delta : comparison.fields().values()) {
+      fields.add(new FieldMetrics(delta.path(), Math.max(delta.base().support(), delta.tuned().support()),
           FieldMetrics.FieldScore.of(delta.base()), FieldMetrics.FieldScore.of(delta.tuned())));
     }
     return new EvaluationScores(Kind.EXTRACTION, extraction(comparison.base(), summary.base()),

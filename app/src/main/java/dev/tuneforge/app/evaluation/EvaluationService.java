@@ -133,10 +133,15 @@ public class EvaluationService {
     return rows;
   }
 
-  /** The metrics computed afresh from the stored generations and summary (the table's source). */
+  /** The metrics computed afresh from the stored generations and summary. */
   public EvaluationScores recompute(Evaluation evaluation) {
+    return recompute(evaluation, generations(evaluation));
+  }
+
+  /** The metrics computed afresh from generations already read, and the stored summary (the table's source). */
+  public EvaluationScores recompute(Evaluation evaluation, List<EvaluationExample> generations) {
     String summaryKey = evaluation.getGenerationsKey().replace(GENERATIONS, SUMMARY);
-    return EvaluationScores.compute(generations(evaluation), read(summaryKey, EvaluationSummary.class));
+    return EvaluationScores.compute(generations, read(summaryKey, EvaluationSummary.class));
   }
 
   private <T> T read(String key, Class<T> type) {

@@ -19,7 +19,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.FieldMetrics;
 import dev.tuneforge.app.evaluation.StoredEvaluation;
@@ -96,8 +95,8 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     if (extraction) {
       add(new H3("Fields"), fields(evaluation.fields()));
     }
-    EvaluationScores scores = evaluations.recompute(evaluation.row());
-    rows = ExampleRow.of(evaluations.generations(evaluation.row()), scores);
+    List<dev.tuneforge.protocol.EvaluationExample> generations = evaluations.generations(evaluation.row());
+    rows = ExampleRow.of(generations, evaluations.recompute(evaluation.row(), generations));
     add(new H3("Examples"), examplesSection(extraction));
     apply();
   }
