@@ -8,6 +8,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.options.WaitForSelectorState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,24 +60,28 @@ final class BrowserSupport {
   }
 
   /**
-   * Opens a Vaadin select and clicks the first item whose text matches. A click that lands while
-   * another select's overlay is still closing does not open this one, so opening is retried.
+   * Opens a Vaadin select and clicks the first item whose text matches. The overlay of an earlier
+   * choice keeps its items visible while it closes: a click on the select in that moment does not
+   * open it, and an item found then vanishes before it can be clicked. (The chosen value shows as a
+   * copy of its item outside the list box, so only the list box's items count.) So this waits for any
+   * earlier overlay to close first, and retries opening and clicking with short timeouts.
    */
   static void choose(Page page, String select, Pattern item) {
-    Locator option = page.locator("vaadin-select-item:visible", new Page.LocatorOptions().setHasText(item)).first();
+    Locator anyItem = page.locator("vaadin-select-list-box vaadin-select-item:visible").first();
+    Locator option = page.locator("vaadin-select-list-box vaadin-select-item:visible", new Page.LocatorOptions().setHasText(item)).first();
     for (int attempt = 1; ; attempt++) {
-      page.locator(select).click();
       try {
-        option.waitFor(new Locator.WaitForOptions().setTimeout(5_000));
-        break;
-      } catch (TimeoutError notOpened) {
-        if (attempt == 3) {
-          throw notOpened;
+        anyItem.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(5_000));
+        page.locator(select).click();
+        option.click(new Locator.ClickOptions().setTimeout(5_000));
+        return;
+      } catch (TimeoutError notChosen) {
+        if (attempt == 4) {
+          throw notChosen;
         }
         page.keyboard().press("Escape");
       }
     }
-    option.click();
   }
 
   static void screenshot(Page page, String name) {
