@@ -115,10 +115,11 @@ public final class AdamW implements AutoCloseable {
         if (weightDecay > 0 && !withoutDecay.contains(entry.getKey())) {
           p.muli(scalars.of(1 - learningRate * weightDecay));
         }
+        // Temporaries are updated in place: with full fine-tuning each one is the size of a weight.
         m.muli(scalars.of(beta1)).addi(g.mul(scalars.of(1 - beta1)));
-        v.muli(scalars.of(beta2)).addi(g.mul(g).mul(scalars.of(1 - beta2)));
-        NDArray denominator = v.sqrt().div(scalars.of(Math.sqrt(correction2))).add(scalars.of(epsilon));
-        p.subi(m.div(denominator).mul(scalars.of(learningRate / correction1)));
+        v.muli(scalars.of(beta2)).addi(g.mul(g).muli(scalars.of(1 - beta2)));
+        NDArray denominator = v.sqrt().divi(scalars.of(Math.sqrt(correction2))).addi(scalars.of(epsilon));
+        p.subi(m.div(denominator).muli(scalars.of(learningRate / correction1)));
         g.subi(g);
       }
       return norm;
