@@ -174,7 +174,12 @@ def main(work, trace):
         config = json.load(f)
     weights = {name: t.float() for name, t in read_safetensors(os.path.join(work, "model", "model.safetensors")).items()}
     tokens = read_safetensors(os.path.join(work, "tokens.safetensors"))["input_ids"].long()
-    model = Model(config, weights, settings)
+    full = settings.get("method") == "full"
+    # Full fine-tuning: no LoRA layer, every weight (embedding, norms, projections, lm_head) trains.
+    model = Model(config, weights, dict(settings, targets=[]) if full else settings)
+    if full:
+        for parameter in model.parameters():
+            parameter.requires_grad_(True)
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=settings["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     batch = settings["batch"]

@@ -16,6 +16,14 @@ usage: reference_model.py CASE_DIR
          LoRA matrices by PEFT name without the base_model.model. prefix) and
          CASE_DIR/lora.json ({"r", "alpha", optionally "use_rslora"})
   writes CASE_DIR/reference.safetensors: logits, loss and grad/<LoRA name> for each matrix
+
+Full fine-tuning: when CASE_DIR/full.json exists ({"lr", "weight_decay", "max_grad_norm",
+"no_decay": [names]}) there is no LoRA (lora.json is not read) and every weight of the model
+takes gradients; the output has grad/<weight name> for each (a tied lm_head is the embedding),
+then one torch.optim.AdamW step (parameter groups: no_decay names get weight_decay 0; gradients
+clipped by torch.nn.utils.clip_grad_norm_ first) from these gradients gives updated/<name>, and
+another from the Java side's own gradients (inputs javagrad/<name>) gives
+updated_from_java/<name>, which isolates the optimiser from the float32 error of the gradients.
 """
 
 import json
@@ -139,21 +147,50 @@ def rotate_half(x):
     return torch.cat((-second, first), dim=-1)
 
 
+def adamw_step(weights, gradients, full_settings):
+    """One torch.optim.AdamW step on copies of the weights, with the given gradients."""
+    params = {name: tensor.detach().clone().requires_grad_(True) for name, tensor in weights.items()}
+    for name, param in params.items():
+        param.grad = gradients[name].detach().clone()
+    no_decay = set(full_settings["no_decay"])
+    groups = [
+        {"params": [p for n, p in params.items() if n not in no_decay], "weight_decay": full_settings["weight_decay"]},
+        {"params": [p for n, p in params.items() if n in no_decay], "weight_decay": 0.0},
+    ]
+    torch.nn.utils.clip_grad_norm_(list(params.values()), full_settings["max_grad_norm"])
+    optimizer = torch.optim.AdamW(groups, lr=full_settings["lr"], betas=(0.9, 0.999), eps=1e-8)
+    optimizer.step()
+    return params
+
+
 def run(case_dir):
     with open(os.path.join(case_dir, "model", "config.json")) as f:
         config = Config(json.load(f))
-    with open(os.path.join(case_dir, "lora.json")) as f:
-        lora_settings = json.load(f)
-    if lora_settings.get("use_rslora", False):
-        scaling = lora_settings["alpha"] / math.sqrt(lora_settings["r"])
+    full_path = os.path.join(case_dir, "full.json")
+    full_settings = None
+    scaling = 0.0
+    if os.path.exists(full_path):
+        with open(full_path) as f:
+            full_settings = json.load(f)
     else:
-        scaling = lora_settings["alpha"] / lora_settings["r"]
+        with open(os.path.join(case_dir, "lora.json")) as f:
+            lora_settings = json.load(f)
+        if lora_settings.get("use_rslora", False):
+            scaling = lora_settings["alpha"] / math.sqrt(lora_settings["r"])
+        else:
+            scaling = lora_settings["alpha"] / lora_settings["r"]
     weights = read_weights(os.path.join(case_dir, "model"))
+    if full_settings is not None:
+        if config.tied:
+            # Hugging Face ties lm_head to the embedding; a stored copy is not a parameter.
+            weights.pop("lm_head.weight", None)
+        weights = {name: tensor.clone().requires_grad_(True) for name, tensor in weights.items()}
     inputs = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     ids = inputs.pop("input_ids").long()
     attention_mask = inputs.pop("attention_mask").long()
     labels = inputs.pop("labels").long()
     position_ids = inputs.pop("position_ids").long() if "position_ids" in inputs else None
+    java_gradients = {n[len("javagrad/"):]: inputs.pop(n) for n in [n for n in inputs if n.startswith("javagrad/")]}
     lora = {name: tensor.clone().requires_grad_(True) for name, tensor in inputs.items()}
     batch, length = ids.shape
     if config.window is not None:
@@ -213,6 +250,15 @@ def run(case_dir):
     results = {"logits": logits, "loss": loss.reshape(1)}
     for name, tensor in lora.items():
         results["grad/" + name] = tensor.grad
+    if full_settings is not None:
+        gradients = {name: tensor.grad for name, tensor in weights.items()}
+        for name, gradient in gradients.items():
+            results["grad/" + name] = gradient
+        for name, tensor in adamw_step(weights, gradients, full_settings).items():
+            results["updated/" + name] = tensor
+        if java_gradients:
+            for name, tensor in adamw_step(weights, java_gradients, full_settings).items():
+                results["updated_from_java/" + name] = tensor
     write_safetensors(os.path.join(case_dir, "reference.safetensors"), results)
 
 

@@ -24,6 +24,8 @@ import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.node.safetensors.SafeTensors;
+import dev.tuneforge.node.safetensors.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +61,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The whole platform, for real: embedded PostgreSQL, S3Proxy, the app and the training-node
  * process training the demo model on SROIE receipts. One platform serves every test; the
- * fine-tune is launched in {@link #startPlatform} so it trains while the isolation tests run.
+ * fine-tunes (LoRA, then a short full fine-tune) are launched in {@link #startPlatform} so they
+ * train while the isolation tests run.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class FineTuneEndToEndIT {
@@ -80,6 +84,8 @@ class FineTuneEndToEndIT {
   private static DatasetSummary datasetOfA;
   private static String datasetKeyOfA;
   private static FineTuneJob jobOfA;
+  private static FineTuneJob fullJobOfA;
+  private static final int FULL_STEPS = 6;
 
   @BeforeAll
   static void startPlatform() throws IOException {
@@ -124,6 +130,11 @@ class FineTuneEndToEndIT {
             MAX_STEPS,
             FineTuneRequest.DEFAULT_CHECKPOINT_EVERY);
     jobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(request));
+    // Queued behind the LoRA job on the one node: a few steps of training every weight, and a
+    // two-example evaluation whose base side must be the untouched model.
+    FineTuneRequest full = new FineTuneRequest(demo.getId(), datasetOfA.versionId(), RANK, 16, 0.0, TARGETS, 10, 1e-3, 4,
+        1024, 42, FULL_STEPS, 0, null, 2, false, false, FineTuneRequest.FULL);
+    fullJobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(full));
   }
 
   /** Set when a test fails, so that the data folder (logs, database) stays for a look. */
@@ -321,6 +332,54 @@ class FineTuneEndToEndIT {
     double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     System.out.printf("Loss fell from %.3f (first 5 steps) to %.3f (last 5)%n", first, last);
     assertThat(last).as("losses %s", losses).isLessThan(first);
+  }
+
+  @Test
+  void theRealNodeFullyFineTunesTheDemoModelIntoAHuggingFaceModel() throws IOException {
+    FineTuneJob finished = PlatformTestSupport.awaitFinished(platform, memberOfA, fullJobOfA.getId(), TRAINING_TIMEOUT, dataDir);
+    if (finished.getStatus() != JobStatus.SUCCEEDED) {
+      fail("The full fine-tune ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n"
+          + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
+          + "\nNode log:\n" + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
+    }
+    assertThat(finished.getMethod()).isEqualTo("full");
+    assertThat(finished.getSteps()).isEqualTo(FULL_STEPS);
+    assertThat(finished.getAdapterPrefix()).endsWith("/jobs/" + finished.getId() + "/model/");
+    Map<String, byte[]> tuned = as(memberOfA, () -> {
+      assertThat(app.getBean(FineTuneService.class).adapterFiles(finished.getId())).as("no adapter for a full fine-tune").isEmpty();
+      Map<String, byte[]> files = new HashMap<>();
+      for (String key : app.getBean(FineTuneService.class).tunedModelFiles(finished.getId())) {
+        try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
+          files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return files;
+    });
+    assertThat(tuned).containsKeys("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
+    assertThat(as(memberOfB, () -> app.getBean(FineTuneService.class).tunedModelFiles(finished.getId()))).isEmpty();
+    assertThat(JSON.readTree(tuned.get("config.json")).path("architectures").get(0).asString())
+        .isEqualTo(demoModelConfig().path("architectures").get(0).asString());
+
+    // Every base tensor, same shape, in fp32 (the independent header reader checks 4 bytes a value), values changed.
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    Path basePath = dataDir.resolve("base-model.safetensors");
+    try (InputStream in = app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "model.safetensors")) {
+      Files.write(basePath, in.readAllBytes());
+    }
+    Path tunedPath = Files.write(dataDir.resolve("tuned-model.safetensors"), tuned.get("model.safetensors"));
+    Map<String, long[]> shapes = safetensorsShapes(tuned.get("model.safetensors"));
+    Map<String, Tensor> base = SafeTensors.read(basePath).tensors();
+    Map<String, Tensor> trained = SafeTensors.read(tunedPath).tensors();
+    assertThat(shapes.keySet()).containsExactlyInAnyOrderElementsOf(base.keySet());
+    base.forEach((name, tensor) -> {
+      assertThat(shapes.get(name)).as(name).containsExactly(tensor.shape());
+      assertThat(Arrays.equals(trained.get(name).values(), tensor.values())).as("%s changed", name).isFalse();
+    });
+    assertThat(as(memberOfA, () -> app.getBean(FineTuneService.class).events(finished.getId())))
+        .extracting(JobEventRecord::getMessage)
+        .anyMatch(m -> m != null && m.startsWith("wrote the tuned model after " + FULL_STEPS + " steps"));
   }
 
   private static void expectLora(Map<String, long[]> expected, String module, int in, int out) {

@@ -158,4 +158,27 @@ class ProtocolExamplesTest {
     assertThat(lease.spec().resolvedOptions().checkpointEvery()).isEqualTo(20);
     assertThat(lease.spec().resolvedOptions().schedule()).isEqualTo("linear");
   }
+
+  @Test
+  void aFullFineTuningLeaseNamesItsMethodAndAsksForAModel() throws IOException {
+    Lease lease = read("lease-full.json", Lease.class);
+    assertThat(lease.spec().method()).isEqualTo(TrainingSpec.FULL);
+    assertThat(lease.spec().fullFineTuning()).isTrue();
+    assertThat(lease.outputs()).containsKeys("tuned-model/model.safetensors", "tuned-model/config.json");
+    assertThat(CheckpointUpload.filesFor(lease.spec())).contains("model.safetensors").doesNotContain("adapter_config.json");
+    assertThat(JSON.readValue(JSON.writeValueAsString(lease.spec()), TrainingSpec.class)).isEqualTo(lease.spec());
+    Lease lora = read("lease.json", Lease.class);
+    assertThat(lora.spec().method()).isNull();
+    assertThat(lora.spec().fullFineTuning()).isFalse();
+    assertThat(CheckpointUpload.filesFor(lora.spec())).isEqualTo(CheckpointUpload.FILES);
+  }
+
+  @Test
+  void anUnknownMethodIsRefusedByName() {
+    String json = "{\"jobId\":\"j\",\"baseModel\":\"m\",\"method\":\"qlora\","
+        + "\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
+        + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0}}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, TrainingSpec.class))
+        .hasMessageContaining("qlora");
+  }
 }

@@ -29,7 +29,7 @@ class SecurityConfig {
   @Order(10)
   SecurityFilterChain browserSecurity(HttpSecurity http) throws Exception {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
-    http.authorizeHttpRequests(auth -> auth.requestMatchers("/finetunes/*/adapter.zip").authenticated());
+    http.authorizeHttpRequests(auth -> auth.requestMatchers("/finetunes/*/adapter.zip", "/finetunes/*/model.zip").authenticated());
     return http.with(vaadin(), vaadin -> vaadin.loginView(LoginView.class)).build();
   }
 }

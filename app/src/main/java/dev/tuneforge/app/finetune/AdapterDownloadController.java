@@ -17,8 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * Streams a finished adapter as one zip in PEFT's layout. Another tenant's job answers 404,
- * exactly like a job that does not exist.
+ * Streams a finished adapter as one zip in PEFT's layout, or a finished full fine-tune's model as
+ * one zip in Hugging Face's layout. Another tenant's job answers 404, exactly like a job that does
+ * not exist (or one of the other method).
  */
 @RestController
 class AdapterDownloadController {
@@ -32,7 +33,15 @@ class AdapterDownloadController {
 
   @GetMapping("/finetunes/{jobId}/adapter.zip")
   ResponseEntity<StreamingResponseBody> download(@PathVariable UUID jobId) {
-    List<String> keys = fineTunes.adapterFiles(jobId);
+    return zip(fineTunes.adapterFiles(jobId), "adapter-" + jobId + ".zip");
+  }
+
+  @GetMapping("/finetunes/{jobId}/model.zip")
+  ResponseEntity<StreamingResponseBody> downloadModel(@PathVariable UUID jobId) {
+    return zip(fineTunes.tunedModelFiles(jobId), "model-" + jobId + ".zip");
+  }
+
+  private ResponseEntity<StreamingResponseBody> zip(List<String> keys, String fileName) {
     if (keys.isEmpty()) {
       return ResponseEntity.notFound().build();
     }
@@ -40,7 +49,7 @@ class AdapterDownloadController {
     List<InputStream> streams = keys.stream().map(storage::tenantOpen).toList();
     StreamingResponseBody body = out -> writeZip(keys, streams, out);
     return ResponseEntity.ok()
-        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"adapter-" + jobId + ".zip\"")
+        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName + "\"")
         .contentType(MediaType.parseMediaType("application/zip"))
         .body(body);
   }

@@ -63,7 +63,7 @@ public class FineTuneJob {
     this.baseModelId = request.baseModelId();
     this.datasetVersionId = request.datasetVersionId();
     this.status = JobStatus.VALIDATING_FILES;
-    this.method = "lora";
+    this.method = request.fullFineTuning() ? FineTuneRequest.FULL : FineTuneRequest.LORA;
     this.loraR = request.loraR();
     this.loraAlpha = request.loraAlpha();
     this.loraDropout = request.loraDropout();
@@ -190,8 +190,14 @@ public class FineTuneJob {
     return status;
   }
 
+  /** {@code lora} or {@code full}. */
   public String getMethod() {
     return method;
+  }
+
+  /** Whether every weight trains, delivering a whole model rather than an adapter. */
+  public boolean isFullFineTuning() {
+    return FineTuneRequest.FULL.equals(method);
   }
 
   public int getLoraR() {

@@ -1,6 +1,7 @@
 package dev.tuneforge.app.finetune;
 
 import dev.tuneforge.protocol.TrainingOptions;
+import dev.tuneforge.protocol.TrainingSpec;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * (0: no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's
  * validation split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r)
  * instead of alpha / r; {@code packing} packs several examples into each row of
- * {@code maxSequenceLength} tokens (same loss, less padding computed).
+ * {@code maxSequenceLength} tokens (same loss, less padding computed). {@code method} is
+ * {@value #LORA} (null: the same) or {@value #FULL}, which trains every weight, ignores the LoRA
+ * settings and delivers a whole model instead of an adapter.
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -31,7 +34,22 @@ public record FineTuneRequest(
     @Nullable UUID evaluationDatasetVersionId,
     int evaluationExamples,
     boolean useRslora,
-    boolean packing) {
+    boolean packing,
+    @Nullable String method) {
+
+  public static final String LORA = TrainingSpec.LORA;
+  public static final String FULL = TrainingSpec.FULL;
+
+  /** A LoRA fine-tune. */
+  public FineTuneRequest(
+      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
+      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
+      long seed, int maxSteps, int checkpointEvery, @Nullable UUID evaluationDatasetVersionId,
+      int evaluationExamples, boolean useRslora, boolean packing) {
+    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
+        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
+        evaluationExamples, useRslora, packing, null);
+  }
 
   public static final int DEFAULT_EVALUATION_EXAMPLES = TrainingOptions.DEFAULTS.evaluationExamples();
 
@@ -68,13 +86,36 @@ public record FineTuneRequest(
         DEFAULT_CHECKPOINT_EVERY);
   }
 
-  /** The first problem with these settings, or null. */
+  /** This request with another method, {@value #LORA} or {@value #FULL}. */
+  public FineTuneRequest withMethod(String newMethod) {
+    return new FineTuneRequest(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs,
+        learningRate, batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
+        evaluationExamples, useRslora, packing, newMethod);
+  }
+
+  /** Whether every weight trains rather than a LoRA adapter. */
+  public boolean fullFineTuning() {
+    return FULL.equals(method);
+  }
+
+  /** The first problem with these settings, or null; the LoRA settings of a full fine-tune are not looked at. */
   String problem() {
+    if (method != null && !method.equals(LORA) && !method.equals(FULL)) {
+      return "The method must be LoRA (\"" + LORA + "\") or full fine-tuning (\"" + FULL + "\"), not \"" + method + "\"";
+    }
+    return fullFineTuning() ? trainingProblem() : loraProblem();
+  }
+
+  private @Nullable String loraProblem() {
     if (loraR < 1 || loraR > 256) return "LoRA r must be between 1 and 256";
     if (loraAlpha <= 0) return "LoRA alpha must be positive";
     if (loraDropout < 0 || loraDropout >= 1) return "LoRA dropout must be in [0, 1)";
     if (targetModules.isEmpty()) return "Choose at least one target module";
     if (!PROJECTIONS.containsAll(targetModules)) return "Target modules must be among " + PROJECTIONS;
+    return trainingProblem();
+  }
+
+  private @Nullable String trainingProblem() {
     if (epochs < 1 || epochs > 100) return "Epochs must be between 1 and 100";
     if (learningRate <= 0 || learningRate > 1) return "The learning rate must be in (0, 1]";
     if (batchSize < 1 || batchSize > 512) return "The batch size must be between 1 and 512";

@@ -130,10 +130,20 @@ public class FineTuneService {
     publisher.publishEvent(new FineTuneProgressed(job.getTenantId(), job.getId()));
   }
 
-  /** Keys of the finished adapter's files, for the download; empty until the job succeeded. */
+  /** Keys of the finished adapter's files, for the download; empty until the job succeeded, and for a full fine-tune. */
   public List<String> adapterFiles(UUID jobId) {
+    return deliveredFiles(jobId, false);
+  }
+
+  /** Keys of a finished full fine-tune's model files, for the download; empty until it succeeded, and for LoRA. */
+  public List<String> tunedModelFiles(UUID jobId) {
+    return deliveredFiles(jobId, true);
+  }
+
+  private List<String> deliveredFiles(UUID jobId, boolean full) {
     return find(jobId)
         .filter(job -> job.getStatus() == JobStatus.SUCCEEDED && job.getAdapterPrefix() != null)
+        .filter(job -> job.isFullFineTuning() == full)
         .map(job -> storage.tenantList(job.getAdapterPrefix()))
         .orElse(List.of());
   }

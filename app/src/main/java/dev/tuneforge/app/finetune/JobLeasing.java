@@ -167,7 +167,10 @@ public class JobLeasing {
             + (checkpoint == null ? " with no checkpoint" : " at checkpoint step-" + checkpoint) + ": " + reason;
       }
       if ("succeeded".equals(result.status())) {
-        job.succeed(ObjectKeys.jobAdapter(job.getTenantId(), job.getId()), result.steps(), result.trainedTokens());
+        String delivered = job.isFullFineTuning()
+            ? ObjectKeys.jobModel(job.getTenantId(), job.getId())
+            : ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+        job.succeed(delivered, result.steps(), result.trainedTokens());
         return "Succeeded after " + result.steps() + " steps and " + result.trainedTokens() + " trained tokens";
       }
       String reason = result.reason() == null ? "the node reported a failure without a reason" : result.reason();

@@ -15,6 +15,7 @@ import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,18 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly
  * this job's dataset, base model, last checkpoint (as {@code resume/…}), evaluation set, adapter
- * and evaluation outputs; and signs the uploads of the job's checkpoints. Validation loss (and a
+ * (for a full fine-tune: the whole tuned model, {@code tuned-model/…}) and evaluation outputs;
+ * and signs the uploads of the job's checkpoints. Validation loss (and a
  * generated sample) is measured at every checkpoint.
  */
 @Component
 class LeaseFactory {
   static final List<String> ADAPTER_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
   static final List<String> EVALUATION_FILES = List.of("generations.jsonl", "summary.json");
+  /** A full fine-tune writes one fp32 file, however large; the base's other files are copied beside it. */
+  static final String TUNED_WEIGHTS = "model.safetensors";
+  private static final List<String> WEIGHT_SUFFIXES =
+      List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
 
   private final CatalogService catalog;
@@ -56,7 +62,7 @@ class LeaseFactory {
       Integer checkpoint = job.getLastCheckpointStep();
       if (checkpoint != null) {
         String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
-        for (String file : CheckpointUpload.FILES) {
+        for (String file : checkpointFiles(job)) {
           inputs.put("resume/" + file, storage.presignGet(prefix + file, URL_VALIDITY));
         }
       }
@@ -69,9 +75,16 @@ class LeaseFactory {
         evaluate = true;
       }
       Map<String, String> outputs = new LinkedHashMap<>();
-      String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
-      for (String file : ADAPTER_FILES) {
-        outputs.put("adapter/" + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+      if (job.isFullFineTuning()) {
+        String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
+        for (String file : tunedModelFiles(catalog.files(model))) {
+          outputs.put("tuned-model/" + file, storage.presignPut(modelPrefix + file, URL_VALIDITY));
+        }
+      } else {
+        String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+        for (String file : ADAPTER_FILES) {
+          outputs.put("adapter/" + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+        }
       }
       if (evaluate) {
         String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
@@ -88,9 +101,32 @@ class LeaseFactory {
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
               job.getMaxSteps()),
           new TrainingOptions(job.getCheckpointEvery(), null, null, null, job.getCheckpointEvery(), null, null, null,
-              evaluate ? job.getEvaluationExamples() : 0, null, null, job.isPacking()));
+              evaluate ? job.getEvaluationExamples() : 0, null, null, job.isPacking()),
+          // LoRA leases name no method, as before full fine-tuning existed.
+          job.isFullFineTuning() ? TrainingSpec.FULL : null);
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
     });
+  }
+
+  /**
+   * What a full fine-tune delivers: {@value #TUNED_WEIGHTS} and every other top-level file of the
+   * base model (config, generation config, tokenizer files, chat template), as the node copies them.
+   */
+  static List<String> tunedModelFiles(List<String> baseFiles) {
+    List<String> files = new ArrayList<>();
+    files.add(TUNED_WEIGHTS);
+    for (String file : baseFiles) {
+      boolean weights = WEIGHT_SUFFIXES.stream().anyMatch(file::endsWith);
+      if (!weights && !file.contains("/") && !file.startsWith(".")) {
+        files.add(file);
+      }
+    }
+    return files;
+  }
+
+  /** The files of one of the job's checkpoints: an adapter's or, for a full fine-tune, all weights. */
+  List<String> checkpointFiles(FineTuneJob job) {
+    return job.isFullFineTuning() ? CheckpointUpload.FULL_FILES : CheckpointUpload.FILES;
   }
 
   /** PUT URLs for the named files of checkpoint {@code step-{step}} of the job. */
@@ -106,6 +142,6 @@ class LeaseFactory {
   /** Whether every file a resume needs is in storage for that checkpoint. */
   boolean checkpointStored(FineTuneJob job, int step) {
     String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), step);
-    return CheckpointUpload.FILES.stream().allMatch(file -> storage.exists(prefix + file));
+    return checkpointFiles(job).stream().allMatch(file -> storage.exists(prefix + file));
   }
 }

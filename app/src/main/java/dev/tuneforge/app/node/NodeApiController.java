@@ -134,7 +134,7 @@ class NodeApiController {
     }
     if (step < 1 || !leases.checkpointStored(job.get(), step)) {
       return ResponseEntity.badRequest()
-          .body(Map.of("error", "checkpoint step-" + step + " lacks some of " + CheckpointUpload.FILES));
+          .body(Map.of("error", "checkpoint step-" + step + " lacks some of " + leases.checkpointFiles(job.get())));
     }
     return leasing.checkpointed(node.nodeId(), jobId, step)
         ? ResponseEntity.ok().build()
@@ -150,8 +150,9 @@ class NodeApiController {
     }
     for (String file : upload.files()) {
       if (file == null || file.contains("/") || file.contains("\\") || file.contains("..")
-          || !CheckpointUpload.FILES.contains(file)) {
-        return "a checkpoint holds only " + CheckpointUpload.FILES + ", not '" + file + "'";
+          || !CheckpointUpload.known(file)) {
+        return "a checkpoint holds only " + CheckpointUpload.FILES + " (LoRA) or " + CheckpointUpload.FULL_FILES
+            + " (full fine-tuning), not '" + file + "'";
       }
     }
     return null;

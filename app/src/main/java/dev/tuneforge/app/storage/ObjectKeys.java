@@ -18,6 +18,11 @@ public final class ObjectKeys {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/adapter/";
   }
 
+  /** A full fine-tune's model in Hugging Face layout, where a LoRA job has its adapter. */
+  public static String jobModel(UUID tenantId, UUID jobId) {
+    return tenantPrefix(tenantId) + "jobs/" + jobId + "/model/";
+  }
+
   /** One checkpoint's folder; every checkpoint of a job stays, whatever became of the job. */
   public static String jobCheckpoint(UUID tenantId, UUID jobId, int step) {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/checkpoints/step-" + step + "/";

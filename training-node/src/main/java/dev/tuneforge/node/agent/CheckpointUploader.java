@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Uploads each checkpoint the child announces ({@code checkpoint step-{n}}) while training goes
@@ -97,7 +98,10 @@ final class CheckpointUploader implements AutoCloseable {
 
   private void uploadOnce(int step) throws IOException, InterruptedException {
     Path folder = checkpoints.resolve("step-" + step);
-    List<String> files = CheckpointUpload.FILES.stream().filter(f -> Files.isRegularFile(folder.resolve(f))).toList();
+    List<String> files = Stream.concat(CheckpointUpload.FILES.stream(), CheckpointUpload.FULL_FILES.stream())
+        .distinct()
+        .filter(f -> Files.isRegularFile(folder.resolve(f)))
+        .toList();
     if (files.isEmpty()) {
       throw new IOException("no checkpoint files in " + folder);
     }

@@ -21,8 +21,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The base model (adapter off) and the tuned model (adapter on) of one loaded model over the
- * same evaluation cases, batch by batch: greedy generations with the same settings from the
+ * The base model (adapter off) and the tuned model (adapter on) of one loaded model, or for full
+ * fine-tuning a separately loaded base model and the tuned one, over the same evaluation cases, batch by batch: greedy generations with the same settings from the
  * KV-cached {@link Generator}, and teacher-forced {@link TokenScores} on the cases' assistant
  * tokens, encoded and truncated as training encodes them. No gradients: run it outside any
  * GradientCollector.
@@ -52,6 +52,7 @@ public final class ModelComparison {
   }
 
   private final LlamaModel model;
+  private final LlamaModel baseModel;
   private final HuggingFaceTokenizer tokenizer;
   private final Path modelDirectory;
   private final int maxNewTokens;
@@ -68,6 +69,7 @@ public final class ModelComparison {
       throw new IllegalArgumentException("max new tokens and batch size must be at least 1");
     }
     this.model = builder.model;
+    this.baseModel = builder.baseModel != null ? builder.baseModel : builder.model;
     this.tokenizer = builder.tokenizer;
     this.modelDirectory = builder.modelDirectory;
     this.maxNewTokens = builder.maxNewTokens;
@@ -82,8 +84,8 @@ public final class ModelComparison {
   }
 
   public Result compare(List<EvaluationCase> cases) throws IOException {
-    Generator base = generator(false);
-    Generator tuned = generator(true);
+    Generator base = generator(baseModel, false);
+    Generator tuned = generator(model, true);
     ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, maxSequenceLength);
     long padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
     TokenTally baseTally = new TokenTally();
@@ -114,7 +116,7 @@ public final class ModelComparison {
         if (!encoded.isEmpty()) {
           TokenBatch tokens = Batches.collate(encoded, padId);
           try (NDManager scope = root.newSubManager()) {
-            baseTally.add(model, scope, tokens, false);
+            baseTally.add(baseModel, scope, tokens, false);
           }
           try (NDManager scope = root.newSubManager()) {
             tunedTally.add(model, scope, tokens, true);
@@ -126,9 +128,9 @@ public final class ModelComparison {
     return new Result(examples, baseTally.scores(), tunedTally.scores(), generated, stopReason);
   }
 
-  private Generator generator(boolean adapter) throws IOException {
+  private Generator generator(LlamaModel generating, boolean adapter) throws IOException {
     return Generator.builder()
-        .setModel(model)
+        .setModel(generating)
         .setTokenizer(tokenizer)
         .optModelDirectory(modelDirectory)
         .optMaxNewTokens(maxNewTokens)
@@ -144,6 +146,7 @@ public final class ModelComparison {
   /** {@code setX} for what a comparison cannot go without, {@code optX} for the rest. */
   public static final class Builder {
     private @Nullable LlamaModel model;
+    private @Nullable LlamaModel baseModel;
     private @Nullable HuggingFaceTokenizer tokenizer;
     private @Nullable Path modelDirectory;
     private int maxNewTokens = 256;
@@ -157,6 +160,15 @@ public final class ModelComparison {
     /** The model with its trained adapter; the base model is the same with the adapter off. */
     public Builder setModel(LlamaModel model) {
       this.model = model;
+      return this;
+    }
+
+    /**
+     * The base model to compare with, loaded on its own (see {@link LlamaModel#loadFrozen}), for
+     * a tuned model that has no adapter to switch off because all its weights were trained.
+     */
+    public Builder optBaseModel(LlamaModel baseModel) {
+      this.baseModel = baseModel;
       return this;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code model.safetensors.index.json} above the shard size, and every other file of the base
  * directory (config, tokenizer, generation config, chat template) copied. Tied embeddings stay
  * tied: LoRA never adapts them, and a base without {@code lm_head.weight} gets none. Pure Java.
+ *
+ * <p>Given the weights of a full fine-tune instead of an adapter, it writes those in place of the
+ * base's tensors of the same names (a stored but tied {@code lm_head.weight} takes the trained
+ * embedding), so the directory has exactly the base's tensor names and shapes.
  */
 public final class MergedModelExport {
 
@@ -42,14 +47,19 @@ public final class MergedModelExport {
       List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
 
   private final Path model;
-  private final Path adapter;
+  private final @Nullable Path adapter;
+  private final @Nullable Map<String, Tensor> trained;
   private final Path output;
   private final DataType dataType;
   private final long maxShardBytes;
 
   private MergedModelExport(Builder builder) {
     this.model = require(builder.model, "model directory");
-    this.adapter = require(builder.adapter, "adapter directory");
+    if ((builder.adapter == null) == (builder.trained == null)) {
+      throw new IllegalStateException("the export needs either an adapter directory or trained weights");
+    }
+    this.adapter = builder.adapter;
+    this.trained = builder.trained;
     this.output = require(builder.output, "output directory");
     this.dataType = builder.dataType;
     this.maxShardBytes = builder.maxShardBytes;
@@ -69,9 +79,36 @@ public final class MergedModelExport {
       }
     }
     LlamaConfig config = LlamaConfig.read(model.resolve("config.json"));
-    AdapterConfig adapterConfig = AdapterConfig.read(adapter);
-    Map<String, Tensor> lora = adapterConfig.readWeights(adapter, config.numHiddenLayers());
     Map<String, Tensor> weights = readBase();
+    if (trained != null) {
+      replace(weights, trained, config);
+    } else {
+      merge(weights, config);
+    }
+    Files.createDirectories(output);
+    List<String> files = writeWeights(weights);
+    copyOtherFiles();
+    return files;
+  }
+
+  private static void replace(Map<String, Tensor> weights, Map<String, Tensor> trained, LlamaConfig config)
+      throws IOException {
+    for (Map.Entry<String, Tensor> entry : trained.entrySet()) {
+      Tensor base = weights.get(entry.getKey());
+      if (base == null || !Arrays.equals(base.shape(), entry.getValue().shape())) {
+        throw new IOException("the trained weight " + entry.getKey() + " has no counterpart of its shape in the base model");
+      }
+      weights.put(entry.getKey(), entry.getValue());
+    }
+    if (config.tieWordEmbeddings() && weights.containsKey("lm_head.weight")) {
+      weights.put("lm_head.weight", weights.get("model.embed_tokens.weight"));
+    }
+  }
+
+  private void merge(Map<String, Tensor> weights, LlamaConfig config) throws IOException {
+    Path adapterDirectory = require(adapter, "adapter directory");
+    AdapterConfig adapterConfig = AdapterConfig.read(adapterDirectory);
+    Map<String, Tensor> lora = adapterConfig.readWeights(adapterDirectory, config.numHiddenLayers());
     for (String name : lora.keySet()) {
       if (name.endsWith(".lora_A.weight")) {
         String module = name.substring(0, name.length() - ".lora_A.weight".length());
@@ -84,10 +121,6 @@ public final class MergedModelExport {
             LoraMerge.merge(module, base, lora.get(name), lora.get(module + ".lora_B.weight"), adapterConfig.scale()));
       }
     }
-    Files.createDirectories(output);
-    List<String> files = writeWeights(weights);
-    copyOtherFiles();
-    return files;
   }
 
   private Map<String, Tensor> readBase() throws IOException {
@@ -179,6 +212,7 @@ public final class MergedModelExport {
   public static final class Builder {
     private @Nullable Path model;
     private @Nullable Path adapter;
+    private @Nullable Map<String, Tensor> trained;
     private @Nullable Path output;
     private DataType dataType = DataType.F32;
     private long maxShardBytes = DEFAULT_MAX_SHARD_BYTES;
@@ -194,6 +228,15 @@ public final class MergedModelExport {
     /** The PEFT adapter directory. */
     public Builder setAdapter(Path adapter) {
       this.adapter = adapter;
+      return this;
+    }
+
+    /**
+     * Instead of an adapter: the weights of a full fine-tune by Hugging Face name, written in
+     * place of the base's.
+     */
+    public Builder setTrainedWeights(Map<String, Tensor> trained) {
+      this.trained = trained;
       return this;
     }
 

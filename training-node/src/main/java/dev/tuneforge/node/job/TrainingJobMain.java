@@ -7,6 +7,7 @@ import dev.tuneforge.node.evaluate.EvaluationSet;
 import dev.tuneforge.node.evaluate.JobEvaluation;
 import dev.tuneforge.node.evaluate.ModelComparison;
 import dev.tuneforge.node.evaluate.ValidationSamples;
+import dev.tuneforge.node.export.MergedModelExport;
 import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.UnsupportedModelException;
@@ -34,6 +35,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +57,9 @@ import tools.jackson.databind.json.JsonMapper;
  * run continues from it after checking that data and spec are the same, and logs {@code resumed
  * from step N}. Each time it measures the validation loss, the model so far answers the first
  * {@code samplesPerValidation} validation prompts ({@code sample} events). On the way out it
- * writes the adapter to {@code adapter/}, then, when {@code evaluationExamples} is above 0 and
+ * writes the adapter to {@code adapter/} (for full fine-tuning, the whole tuned model in Hugging
+ * Face layout to {@code tuned-model/}: {@code model.safetensors} in fp32 and the base's other
+ * files), then, when {@code evaluationExamples} is above 0 and
  * the job has {@code data/evaluation.jsonl} or {@code data/validation.jsonl}, compares the base
  * and the tuned model on it ({@link JobEvaluation}: {@code evaluation/generations.jsonl} and
  * {@code evaluation/summary.json}, never failing the job), and writes a {@link JobResult} to
@@ -74,6 +78,7 @@ public final class TrainingJobMain {
   public static final String RESUME = "resume";
   public static final String MODEL = "model";
   public static final String ADAPTER = "adapter";
+  public static final String TUNED_MODEL = "tuned-model";
   public static final String RESULT = "result.json";
   public static final String STOP = "stop";
 
@@ -211,12 +216,15 @@ public final class TrainingJobMain {
       store.verify(resume);
     }
 
-    try (LlamaModel model = LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+    boolean full = spec.fullFineTuning();
+    try (LlamaModel model = full
+        ? LlamaModel.loadForFullFineTuning(modelDirectory)
+        : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
       LlamaConfig config = model.config();
       emit(JobEvent.log("loaded model " + spec.baseModel() + " (" + config.architectures().getFirst() + ", "
           + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
           + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
-          + model.trainableParameterCount() + " trainable LoRA parameters"));
+          + model.trainableParameterCount() + (full ? " trainable parameters: full fine-tuning, every weight" : " trainable LoRA parameters")));
       Trainer.Builder builder =
           Trainer.builder()
               .setModel(model)
@@ -256,7 +264,7 @@ public final class TrainingJobMain {
       Trainer trainer = builder.build();
       emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"
           + (Boolean.TRUE.equals(options.packing()) ? ", packed into rows of " + hyper.maxSequenceLength() + " tokens" : "")
-          + (spec.lora().rslora() ? ", rsLoRA scale " + spec.lora().scale() : "")));
+          + (!full && spec.lora().rslora() ? ", rsLoRA scale " + spec.lora().scale() : "")));
       if (resume != null) {
         steps = resume.state().step();
         tokens = resume.state().trainedTokens();
@@ -274,22 +282,64 @@ public final class TrainingJobMain {
             + " is where it resumes"));
         return summary.stopReason();
       }
-      PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
-      emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
+      if (full) {
+        writeTunedModel(modelDirectory, model);
+        emit(JobEvent.log("wrote the tuned model after " + steps + " steps, " + tokens + " tokens"));
+      } else {
+        PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
+        emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
+      }
       Path evaluationSet = EvaluationSet.find(jobDirectory);
       if (options.evaluationExamples() > 0 && evaluationSet != null) {
-        ModelComparison.Builder comparison =
-            ModelComparison.builder()
-                .setModel(model)
-                .setTokenizer(tokenizer)
-                .setModelDirectory(modelDirectory)
-                .optMaxNewTokens(options.evaluationMaxNewTokens())
-                .optBatchSize(hyper.batchSize())
-                .optMaxSequenceLength(hyper.maxSequenceLength())
-                .optStopRequest(this::stopRequested);
-        JobEvaluation.run(jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
+        evaluate(spec, model, tokenizer, evaluationSet);
       }
       return null;
+    }
+  }
+
+  /** One fp32 {@code model.safetensors}, however large, so that the app knows the file names to ask for. */
+  private void writeTunedModel(Path modelDirectory, LlamaModel model) throws IOException {
+    Path output = jobDirectory.resolve(TUNED_MODEL);
+    if (Files.isDirectory(output)) {
+      try (var old = Files.walk(output)) {
+        for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    MergedModelExport.builder()
+        .setModel(modelDirectory)
+        .setTrainedWeights(model.exportTrainable())
+        .setOutput(output)
+        .optMaxShardBytes(Long.MAX_VALUE)
+        .build()
+        .write();
+  }
+
+  /**
+   * Base against tuned. A full fine-tune changed the weights in place, so its base side is the
+   * original model loaded again from {@code model/}, only now that the optimiser's moments are
+   * freed, and closed right after.
+   */
+  private void evaluate(TrainingSpec spec, LlamaModel model, HuggingFaceTokenizer tokenizer, Path evaluationSet)
+      throws IOException {
+    Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
+    Path modelDirectory = jobDirectory.resolve(MODEL);
+    try (@Nullable LlamaModel base = spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
+      ModelComparison.Builder comparison =
+          ModelComparison.builder()
+              .setModel(model)
+              .setTokenizer(tokenizer)
+              .setModelDirectory(modelDirectory)
+              .optMaxNewTokens(options.evaluationMaxNewTokens())
+              .optBatchSize(hyper.batchSize())
+              .optMaxSequenceLength(hyper.maxSequenceLength())
+              .optStopRequest(this::stopRequested);
+      if (base != null) {
+        comparison.optBaseModel(base);
+      }
+      JobEvaluation.run(jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
     }
   }
 
@@ -330,8 +380,8 @@ public final class TrainingJobMain {
     } catch (JacksonException e) {
       throw new IllegalArgumentException(SPEC + " is not a valid training spec: " + e.getOriginalMessage());
     }
-    if (spec.lora() == null || spec.hyperparameters() == null) {
-      throw new IllegalArgumentException(SPEC + " needs lora and hyperparameters");
+    if ((spec.lora() == null && !spec.fullFineTuning()) || spec.hyperparameters() == null) {
+      throw new IllegalArgumentException(SPEC + " needs lora (for a LoRA run) and hyperparameters");
     }
     return spec;
   }

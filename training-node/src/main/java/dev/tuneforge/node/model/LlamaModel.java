@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * {@code modeling_mistral} and {@code modeling_qwen2}: RMSNorm, rotary embeddings
  * (rotate_half, optionally Llama 3.1-scaled), grouped-query attention with causal and padding
  * masks, SwiGLU MLP, q/k/v biases for Qwen2 and tied input/output embeddings where the config
- * says so. Base weights are frozen; only the LoRA matrices collect gradients.
+ * says so. Loaded for LoRA, the base weights are frozen and only the LoRA matrices collect
+ * gradients; loaded for full fine-tuning, every weight collects gradients (a tied lm_head is the
+ * embedding itself, so it stays tied); loaded frozen, nothing does.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -42,40 +46,42 @@ public final class LlamaModel implements AutoCloseable {
   private final List<Map<String, LoraLinear>> projections = new ArrayList<>();
   private final List<NDArray[]> norms = new ArrayList<>();
   private final Map<String, NDArray> lora = new TreeMap<>();
+  private final Map<String, NDArray> full = new TreeMap<>();
+  private final boolean fullFineTuning;
 
-  private LlamaModel(LlamaConfig config, HfWeights weights, LoraSettings settings, long seed) {
-    for (String target : settings.targetModules()) {
-      if (!PROJECTIONS.contains(target)) {
-        throw new IllegalArgumentException("unknown LoRA target module " + target + "; known: " + PROJECTIONS);
-      }
-    }
-    if (settings.targetModules().isEmpty() || settings.r() <= 0) {
-      throw new IllegalArgumentException("LoRA needs r > 0 and at least one target module");
+  /**
+   * With {@code settings} null no LoRA matrices are added: the base weights collect gradients
+   * when {@code trainBase}, else the model is frozen.
+   */
+  private LlamaModel(LlamaConfig config, HfWeights weights, @Nullable LoraSettings settings, long seed, boolean trainBase) {
+    this.fullFineTuning = trainBase;
+    if (settings != null) {
+      checkLora(settings);
     }
     this.config = config;
     this.manager = NDManager.newBaseManager();
     int hidden = config.hiddenSize();
     int vocab = config.vocabSize();
-    embedding = frozen(weights.take("model.embed_tokens.weight", vocab, hidden));
-    finalNorm = frozen(weights.take("model.norm.weight", hidden));
+    embedding = base(weights, "model.embed_tokens.weight", vocab, hidden);
+    finalNorm = base(weights, "model.norm.weight", hidden);
     // Tied like Hugging Face ties them: a stored lm_head.weight is ignored.
-    lmHead = config.tieWordEmbeddings() ? embedding : frozen(weights.take("lm_head.weight", vocab, hidden));
+    lmHead = config.tieWordEmbeddings() ? embedding : base(weights, "lm_head.weight", vocab, hidden);
     SplittableRandom random = new SplittableRandom(seed);
-    double scale = settings.scale();
+    double scale = settings == null ? 0 : settings.scale();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String prefix = "model.layers." + i + ".";
       norms.add(
           new NDArray[] {
-            frozen(weights.take(prefix + "input_layernorm.weight", hidden)),
-            frozen(weights.take(prefix + "post_attention_layernorm.weight", hidden))
+            base(weights, prefix + "input_layernorm.weight", hidden),
+            base(weights, prefix + "post_attention_layernorm.weight", hidden)
           });
       Map<String, LoraLinear> layer = new TreeMap<>();
       for (String name : PROJECTIONS) {
         String path = prefix + module(name) + name;
         long[] shape = projectionShape(name);
-        NDArray weight = frozen(weights.take(path + ".weight", shape));
-        @Nullable NDArray bias = hasBias(name) ? frozen(weights.take(path + ".bias", shape[0])) : null;
-        if (settings.targetModules().contains(name)) {
+        NDArray weight = base(weights, path + ".weight", shape);
+        @Nullable NDArray bias = hasBias(name) ? base(weights, path + ".bias", shape[0]) : null;
+        if (settings != null && settings.targetModules().contains(name)) {
           NDArray a = manager.create(kaimingUniform(random, settings.r(), (int) shape[1]), new Shape(settings.r(), shape[1]));
           NDArray b = manager.zeros(new Shape(shape[0], settings.r()));
           a.setRequiresGradient(true);
@@ -91,10 +97,33 @@ public final class LlamaModel implements AutoCloseable {
     }
   }
 
+  private static void checkLora(LoraSettings settings) {
+    for (String target : settings.targetModules()) {
+      if (!PROJECTIONS.contains(target)) {
+        throw new IllegalArgumentException("unknown LoRA target module " + target + "; known: " + PROJECTIONS);
+      }
+    }
+    if (settings.targetModules().isEmpty() || settings.r() <= 0) {
+      throw new IllegalArgumentException("LoRA needs r > 0 and at least one target module");
+    }
+  }
+
   /** Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices. */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
     LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), lora, seed);
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false);
+  }
+
+  /** Loads config and fp32 weights from a Hugging Face directory, every weight trainable. */
+  public static LlamaModel loadForFullFineTuning(Path directory) throws IOException {
+    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, true);
+  }
+
+  /** Loads config and fp32 weights from a Hugging Face directory, nothing trainable: the base model as it is. */
+  public static LlamaModel loadFrozen(Path directory) throws IOException {
+    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, false);
   }
 
   public LlamaConfig config() {
@@ -113,8 +142,45 @@ public final class LlamaModel implements AutoCloseable {
     return tensors;
   }
 
+  /** Whether every weight trains, rather than LoRA matrices beside frozen weights. */
+  public boolean fullFineTuning() {
+    return fullFineTuning;
+  }
+
+  /**
+   * What the optimiser updates, sorted by name: the LoRA matrices as {@link #loraParameters()}
+   * names them, or for full fine-tuning every weight under its Hugging Face name (a tied lm_head
+   * only as {@code model.embed_tokens.weight}).
+   */
+  public Map<String, NDArray> trainableParameters() {
+    return Collections.unmodifiableMap(fullFineTuning ? full : lora);
+  }
+
+  /** Copies of {@link #trainableParameters()} as plain tensors, for a checkpoint or a model file. */
+  public Map<String, Tensor> exportTrainable() {
+    Map<String, Tensor> tensors = new TreeMap<>();
+    trainableParameters().forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    return tensors;
+  }
+
+  /**
+   * The trainable parameters AdamW should not decay: for full fine-tuning the norms' weights and
+   * the biases (every 1-d parameter), as Hugging Face's Trainer exempts them; none for LoRA.
+   */
+  public Set<String> parametersWithoutWeightDecay() {
+    Set<String> exempt = new TreeSet<>();
+    if (fullFineTuning) {
+      full.forEach((name, array) -> {
+        if (array.getShape().dimension() == 1) {
+          exempt.add(name);
+        }
+      });
+    }
+    return exempt;
+  }
+
   public long trainableParameterCount() {
-    return lora.values().stream().mapToLong(NDArray::size).sum();
+    return trainableParameters().values().stream().mapToLong(NDArray::size).sum();
   }
 
   /** The model's arrays for inference paths outside this class, such as KV-cached decoding. */
@@ -238,8 +304,15 @@ public final class LlamaModel implements AutoCloseable {
     };
   }
 
-  private NDArray frozen(Tensor tensor) {
-    return manager.create(tensor.values(), new Shape(tensor.shape()));
+  /** A base weight: frozen, or for full fine-tuning trainable under its Hugging Face name. */
+  private NDArray base(HfWeights weights, String name, long... shape) {
+    Tensor tensor = weights.take(name, shape);
+    NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
+    if (fullFineTuning) {
+      array.setRequiresGradient(true);
+      full.put(name, array);
+    }
+    return array;
   }
 
   /** PEFT's default: kaiming_uniform_(a=sqrt(5)), which bounds A by 1/sqrt(fan_in). */

@@ -9,12 +9,15 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * AdamW as PyTorch defines it (decoupled weight decay, bias correction), with moment arrays it
  * owns so that a checkpoint can save and restore them; DJL's optimizers cannot export theirs.
- * Also clips gradients by their global norm.
+ * Also clips gradients by their global norm. Parameters named in {@code withoutDecay} (for full
+ * fine-tuning the norms and biases) are not decayed, as a PyTorch parameter group with
+ * {@code weight_decay=0} would have them.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -35,14 +38,30 @@ public final class AdamW implements AutoCloseable {
   private final double beta2;
   private final double epsilon;
   private final double weightDecay;
+  private final Set<String> withoutDecay;
   private int steps;
 
   public AdamW(Map<String, NDArray> parameters, double weightDecay) {
-    this(parameters, 0.9, 0.999, 1e-8, weightDecay);
+    this(parameters, 0.9, 0.999, 1e-8, weightDecay, Set.of());
+  }
+
+  public AdamW(Map<String, NDArray> parameters, double weightDecay, Set<String> withoutDecay) {
+    this(parameters, 0.9, 0.999, 1e-8, weightDecay, withoutDecay);
   }
 
   public AdamW(Map<String, NDArray> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
+    this(parameters, beta1, beta2, epsilon, weightDecay, Set.of());
+  }
+
+  public AdamW(
+      Map<String, NDArray> parameters,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double weightDecay,
+      Set<String> withoutDecay) {
     this.parameters = parameters;
+    this.withoutDecay = Set.copyOf(withoutDecay);
     this.manager = NDManager.newBaseManager();
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -93,13 +112,14 @@ public final class AdamW implements AutoCloseable {
         NDArray g = gradients.get(entry.getKey());
         NDArray m = firstMoments.get(entry.getKey());
         NDArray v = secondMoments.get(entry.getKey());
-        if (weightDecay > 0) {
+        if (weightDecay > 0 && !withoutDecay.contains(entry.getKey())) {
           p.muli(scalars.of(1 - learningRate * weightDecay));
         }
+        // Temporaries are updated in place: with full fine-tuning each one is the size of a weight.
         m.muli(scalars.of(beta1)).addi(g.mul(scalars.of(1 - beta1)));
-        v.muli(scalars.of(beta2)).addi(g.mul(g).mul(scalars.of(1 - beta2)));
-        NDArray denominator = v.sqrt().div(scalars.of(Math.sqrt(correction2))).add(scalars.of(epsilon));
-        p.subi(m.div(denominator).mul(scalars.of(learningRate / correction1)));
+        v.muli(scalars.of(beta2)).addi(g.mul(g).muli(scalars.of(1 - beta2)));
+        NDArray denominator = v.sqrt().divi(scalars.of(Math.sqrt(correction2))).addi(scalars.of(epsilon));
+        p.subi(m.div(denominator).muli(scalars.of(learningRate / correction1)));
         g.subi(g);
       }
       return norm;

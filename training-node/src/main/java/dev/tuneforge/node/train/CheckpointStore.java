@@ -29,10 +29,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checkpoint folders {@code step-{n}/} of one job: {@code adapter_model.safetensors} and
+ * Checkpoint folders {@code step-{n}/} of one job: for LoRA {@code adapter_model.safetensors} and
  * {@code adapter_config.json} exactly as the final adapter (so a checkpoint is itself a usable
- * PEFT adapter), {@code optimizer.safetensors} with AdamW's moments under the adapter's key plus
- * {@code .exp_avg} and {@code .exp_avg_sq}, and {@code trainer_state.json} (a {@link
+ * PEFT adapter), for full fine-tuning {@code model.safetensors} with every weight in fp32 under
+ * its Hugging Face name; {@code optimizer.safetensors} with AdamW's moments under the weight's
+ * key plus {@code .exp_avg} and {@code .exp_avg_sq}, and {@code trainer_state.json} (a {@link
  * TrainerState} stamped with the job's spec and the data's sha256). A folder appears complete
  * or not at all: it is written under another name and renamed.
  */
@@ -40,6 +41,8 @@ public final class CheckpointStore {
 
   public static final String STATE = "trainer_state.json";
   public static final String OPTIMIZER = "optimizer.safetensors";
+  /** The weights of a full fine-tuning checkpoint. */
+  public static final String WEIGHTS = "model.safetensors";
   static final String FIRST_MOMENT = ".exp_avg";
   static final String SECOND_MOMENT = ".exp_avg_sq";
 
@@ -68,11 +71,18 @@ public final class CheckpointStore {
     Path target = directory.resolve(checkpoint.name());
     Path partial = directory.resolve("." + checkpoint.name() + ".partial");
     deleteTree(partial);
-    LoraSettings lora = spec.lora();
-    PeftAdapterWriter.write(partial, lora, spec.baseModel(), checkpoint.lora());
+    String prefix;
+    if (spec.fullFineTuning()) {
+      Files.createDirectories(partial);
+      SafeTensors.write(partial.resolve(WEIGHTS), checkpoint.weights(), Map.of("format", "pt"));
+      prefix = "";
+    } else {
+      PeftAdapterWriter.write(partial, spec.lora(), spec.baseModel(), checkpoint.weights());
+      prefix = PeftAdapterWriter.KEY_PREFIX;
+    }
     Map<String, Tensor> moments = new TreeMap<>();
-    checkpoint.optimizer().firstMoments().forEach((name, m) -> moments.put(PeftAdapterWriter.KEY_PREFIX + name + FIRST_MOMENT, m));
-    checkpoint.optimizer().secondMoments().forEach((name, v) -> moments.put(PeftAdapterWriter.KEY_PREFIX + name + SECOND_MOMENT, v));
+    checkpoint.optimizer().firstMoments().forEach((name, m) -> moments.put(prefix + name + FIRST_MOMENT, m));
+    checkpoint.optimizer().secondMoments().forEach((name, v) -> moments.put(prefix + name + SECOND_MOMENT, v));
     SafeTensors.write(
         partial.resolve(OPTIMIZER),
         moments,
@@ -103,7 +113,10 @@ public final class CheckpointStore {
     }
   }
 
-  /** Reads a checkpoint folder; the LoRA and moment maps are keyed as the model names its matrices. */
+  /**
+   * Reads a checkpoint folder, of a full fine-tuning run when it holds {@value #WEIGHTS}; the
+   * weight and moment maps are keyed as the model names its trainable parameters.
+   */
   public static TrainingCheckpoint read(Path folder) throws IOException {
     TrainerState state;
     try {
@@ -112,9 +125,10 @@ public final class CheckpointStore {
       throw new CheckpointException("the checkpoint's " + STATE + " cannot be read: " + e.getOriginalMessage(), e);
     }
     try {
-      Map<String, Tensor> lora = new TreeMap<>();
-      SafeTensors.read(folder.resolve(PeftAdapterWriter.WEIGHTS)).tensors()
-          .forEach((key, tensor) -> lora.put(withoutPrefix(key), tensor));
+      Map<String, Tensor> weights = new TreeMap<>();
+      Path full = folder.resolve(WEIGHTS);
+      SafeTensors.read(Files.isRegularFile(full) ? full : folder.resolve(PeftAdapterWriter.WEIGHTS)).tensors()
+          .forEach((key, tensor) -> weights.put(withoutPrefix(key), tensor));
       Map<String, Tensor> first = new TreeMap<>();
       Map<String, Tensor> second = new TreeMap<>();
       SafeTensorsFile optimizer = SafeTensors.read(folder.resolve(OPTIMIZER));
@@ -125,7 +139,7 @@ public final class CheckpointStore {
           first.put(withoutPrefix(key.substring(0, key.length() - FIRST_MOMENT.length())), tensor);
         }
       });
-      return new TrainingCheckpoint(state, lora, new AdamW.State(state.optimizerSteps(), first, second));
+      return new TrainingCheckpoint(state, weights, new AdamW.State(state.optimizerSteps(), first, second));
     } catch (SafeTensorsException e) {
       throw new CheckpointException("the checkpoint step-" + state.step() + " is damaged: " + e.getMessage(), e);
     }
@@ -174,7 +188,9 @@ public final class CheckpointStore {
     // A spec from before rsLoRA existed has no useRslora; it means false.
     LoraSettings l = spec.lora();
     LoraSettings lora = new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), l.rslora());
-    return JSON.valueToTree(new TrainingSpec(spec.jobId(), spec.baseModel(), lora, spec.hyperparameters(), options));
+    // A spec from before full fine-tuning existed has no method; it means LoRA.
+    String method = spec.fullFineTuning() ? TrainingSpec.FULL : TrainingSpec.LORA;
+    return JSON.valueToTree(new TrainingSpec(spec.jobId(), spec.baseModel(), lora, spec.hyperparameters(), options, method));
   }
 
   private static List<String> differences(String path, JsonNode saved, JsonNode current) {

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The LoRA training loop: a seeded shuffle per epoch, gradient accumulation over micro-batches,
+ * The training loop, for LoRA or full fine-tuning alike (it updates whatever {@link
+ * LlamaModel#trainableParameters()} holds): a seeded shuffle per epoch, gradient accumulation over micro-batches,
  * one GradientCollector and one NDManager scope per step, AdamW with warm-up and linear or
  * cosine decay, a metric event after every step, validation loss with optional early stopping
  * and sample answers, checkpoints from which a run continues exactly, and a stop on request at
@@ -140,11 +141,11 @@ public final class Trainer {
     DataOrder order = new DataOrder(examples.size(), seed);
     RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
     String stopReason = null;
-    try (AdamW optimizer = new AdamW(model.loraParameters(), weightDecay);
+    try (AdamW optimizer = new AdamW(model.trainableParameters(), weightDecay, model.parametersWithoutWeightDecay());
         NDManager root = NDManager.newBaseManager()) {
       if (resumeFrom != null) {
         checkResumable(resumeFrom, total, schedule);
-        restoreLora(resumeFrom.lora());
+        restoreWeights(resumeFrom.weights());
         optimizer.restore(resumeFrom.optimizer());
         progress.restore(resumeFrom.state());
       }
@@ -218,8 +219,8 @@ public final class Trainer {
   }
 
   /**
-   * Runs forward and backward over the micro-batches, leaving the summed gradients on the LoRA
-   * parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
+   * Runs forward and backward over the micro-batches, leaving the summed gradients on the
+   * trainable parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
    * tokens, so the gradients and the returned loss are those of one batch holding them all.
    */
   double accumulateGradients(NDManager scope, List<TokenBatch> microBatches) {
@@ -273,7 +274,7 @@ public final class Trainer {
         examples.size(), batchSize, gradientAccumulation, schedule, optimizer.steps(), progress.tokens,
         progress.losses, progress.validationLosses, progress.earlyStopping.best(),
         progress.earlyStopping.withoutImprovement(), progress.stoppedEarly, null, null, null);
-    return new TrainingCheckpoint(state, model.exportLora(), optimizer.state());
+    return new TrainingCheckpoint(state, model.exportTrainable(), optimizer.state());
   }
 
   private void checkResumable(TrainingCheckpoint checkpoint, int total, LearningRateSchedule schedule) {
@@ -299,15 +300,17 @@ public final class Trainer {
     }
   }
 
-  private void restoreLora(Map<String, Tensor> saved) {
-    Map<String, NDArray> parameters = model.loraParameters();
+  private void restoreWeights(Map<String, Tensor> saved) {
+    Map<String, NDArray> parameters = model.trainableParameters();
     boolean matches =
         saved.size() == parameters.size()
             && parameters.entrySet().stream()
                 .allMatch(e -> saved.containsKey(e.getKey())
                     && Arrays.equals(saved.get(e.getKey()).shape(), e.getValue().getShape().getShape()));
     if (!matches) {
-      throw new CheckpointException("the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
+      throw new CheckpointException(model.fullFineTuning()
+          ? "the checkpoint's weights are not those of this model (another architecture, or a LoRA checkpoint)"
+          : "the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
     }
     AdamW.assign(parameters, saved);
   }

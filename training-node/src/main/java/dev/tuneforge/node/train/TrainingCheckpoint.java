@@ -4,13 +4,15 @@ import dev.tuneforge.node.safetensors.Tensor;
 import java.util.Map;
 
 /**
- * Everything a run needs to continue exactly: its state, the LoRA matrices (named as {@link
- * dev.tuneforge.node.model.LlamaModel#loraParameters()} names them) and the optimiser's moments.
+ * Everything a run needs to continue exactly: its state, the trained weights (the LoRA matrices,
+ * or for full fine-tuning every weight, named as {@link
+ * dev.tuneforge.node.model.LlamaModel#trainableParameters()} names them) and the optimiser's
+ * moments.
  */
-public record TrainingCheckpoint(TrainerState state, Map<String, Tensor> lora, AdamW.State optimizer) {
+public record TrainingCheckpoint(TrainerState state, Map<String, Tensor> weights, AdamW.State optimizer) {
 
   public TrainingCheckpoint {
-    lora = Map.copyOf(lora);
+    weights = Map.copyOf(weights);
   }
 
   /** The folder name of this checkpoint under {@code checkpoints/}. */

@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Trains LoRA steps on random tokens with our trainer (LlamaModel, AdamW, the Trainer's loop)
+ * Trains LoRA steps (or, with {@code --method full}, full fine-tuning steps that train every
+ * weight) on random tokens with our trainer (LlamaModel, AdamW, the Trainer's loop)
  * and with a PyTorch eager implementation of the same model ({@code bench_speed.py}) on the
  * same weights, tokens and thread count, and prints step times, tokens/s and peak memory of
  * both. Warm-up steps are not timed. With several rounds the two sides take turns, so that a
@@ -46,7 +48,7 @@ public final class TrainingSpeedBenchmark {
       Map.entry("rounds", "3"), Map.entry("threads", "1"), Map.entry("seed", "42"), Map.entry("lr", "1e-4"),
       Map.entry("python", "/usr/bin/python3"), Map.entry("scripts", "training-node/src/test/python"),
       Map.entry("side", "both"), Map.entry("torch-blas", ""),
-      Map.entry("profile", ""));
+      Map.entry("profile", ""), Map.entry("method", "lora"));
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -64,11 +66,15 @@ public final class TrainingSpeedBenchmark {
     LoraSettings lora =
         new LoraSettings(options.integer("r"), options.number("alpha"), options.number("dropout"), options.list("targets"));
     long seed = options.integer("seed");
+    boolean full = options.text("method").equals("full");
+    if (!full && !options.text("method").equals("lora")) {
+      throw new IllegalArgumentException("--method is lora or full, not " + options.text("method"));
+    }
 
     Path work = Files.createTempDirectory("tuneforge-bench-speed");
     shape.writeTo(work.resolve("model"), seed);
     long[][] tokens = randomTokens(batch * (warmup + steps), length, shape.vocab(), seed);
-    writeInputs(work, tokens, length, options, lora);
+    writeInputs(work, tokens, length, options, lora, full);
 
     StepTimes ours = new StepTimes();
     StepTimes torch = new StepTimes();
@@ -88,14 +94,14 @@ public final class TrainingSpeedBenchmark {
       }
       if (!side.equals("pytorch")) {
         long[] before = CpuSteal.now();
-        runOurs(work.resolve("model"), lora, tokens, batch, length, warmup, steps, options.number("lr"), seed,
+        runOurs(work.resolve("model"), full ? null : lora, tokens, batch, length, warmup, steps, options.number("lr"), seed,
             profile(options, "ours"), ours);
         ours.steal.add(before, CpuSteal.now());
       }
     }
     String oursName =
         side.equals("pytorch") ? "-" : "DJL " + Engine.getDjlVersion() + ", libtorch " + Engine.getEngine("PyTorch").getVersion();
-    print(shape, lora, batch, length, warmup, steps, options.integer("rounds"), threads, ours, oursName, torch,
+    print(shape, full ? null : lora, batch, length, warmup, steps, options.integer("rounds"), threads, ours, oursName, torch,
         "torch " + torchVersion);
     if (options.text("profile").isEmpty()) {
       deleteRecursively(work);
@@ -121,8 +127,8 @@ public final class TrainingSpeedBenchmark {
     return tokens;
   }
 
-  private static void writeInputs(Path work, long[][] tokens, int length, BenchArgs options, LoraSettings lora)
-      throws IOException {
+  private static void writeInputs(Path work, long[][] tokens, int length, BenchArgs options, LoraSettings lora,
+      boolean full) throws IOException {
     float[] flat = new float[tokens.length * length];
     for (int i = 0; i < tokens.length; i++) {
       for (int t = 0; t < length; t++) {
@@ -138,6 +144,7 @@ public final class TrainingSpeedBenchmark {
     settings.put("threads", options.integer("threads"));
     settings.put("lr", options.number("lr"));
     settings.put("seed", options.integer("seed"));
+    settings.put("method", full ? "full" : "lora");
     settings.put("r", lora.r());
     settings.put("alpha", lora.alpha());
     settings.put("dropout", lora.dropout());
@@ -167,14 +174,14 @@ public final class TrainingSpeedBenchmark {
     return JSON.readTree(output.strip().lines().reduce((a, b) -> b).orElse("{}"));
   }
 
-  /** Our side: the real Trainer loop, timed between its per-step metric events. */
-  private static void runOurs(Path modelDir, LoraSettings lora, long[][] tokens, int batch, int length, int warmup,
+  /** Our side: the real Trainer loop, timed between its per-step metric events; no LoRA settings: full fine-tuning. */
+  private static void runOurs(Path modelDir, @Nullable LoraSettings lora, long[][] tokens, int batch, int length, int warmup,
       int steps, double lr, long seed, String profile, StepTimes times) throws IOException {
     List<EncodedExample> examples = new ArrayList<>();
     for (int i = 0; i < tokens.length; i++) {
       examples.add(new EncodedExample(i + 1, tokens[i], tokens[i].clone(), false));
     }
-    try (LlamaModel model = LlamaModel.load(modelDir, lora, seed)) {
+    try (LlamaModel model = lora == null ? LlamaModel.loadForFullFineTuning(modelDir) : LlamaModel.load(modelDir, lora, seed)) {
       times.firstLoss = firstLoss(model, tokens, batch, length);
       List<Long> stamps = new ArrayList<>();
       Trainer trainer = Trainer.builder()
@@ -243,16 +250,21 @@ public final class TrainingSpeedBenchmark {
     return seconds.stream().map(s -> String.format(Locale.ROOT, "%.0f", s * 1000)).toList() + " ms";
   }
 
-  private static void print(ModelShape shape, LoraSettings lora, int batch, int length, int warmup, int steps,
+  private static void print(ModelShape shape, @Nullable LoraSettings lora, int batch, int length, int warmup, int steps,
       int rounds, int threads, StepTimes ours, String oursName, StepTimes torch, String torchName) {
     long tokensPerStep = (long) batch * length;
     System.out.println();
-    System.out.printf(Locale.ROOT, "Training speed: one LoRA step (forward, backward, clip, AdamW), fp32, CPU%n");
+    System.out.printf(Locale.ROOT, "Training speed: one %s step (forward, backward, clip, AdamW), fp32, CPU%n",
+        lora == null ? "full fine-tuning" : "LoRA");
     System.out.printf(Locale.ROOT, "  model      %s (Llama)%n", shape);
     System.out.printf(Locale.ROOT, "  batch      %d x %d tokens = %d tokens per step, random tokens, all labelled%n",
         batch, length, tokensPerStep);
-    System.out.printf(Locale.ROOT, "  LoRA       r %d, alpha %s, dropout %s on %s%n", lora.r(), lora.alpha(), lora.dropout(),
-        String.join(",", lora.targetModules()));
+    if (lora == null) {
+      System.out.printf(Locale.ROOT, "  method     full fine-tuning: every weight trains (no weight decay on either side)%n");
+    } else {
+      System.out.printf(Locale.ROOT, "  LoRA       r %d, alpha %s, dropout %s on %s%n", lora.r(), lora.alpha(), lora.dropout(),
+          String.join(",", lora.targetModules()));
+    }
     System.out.printf(Locale.ROOT, "  timing     %d steps after %d warm-up steps, %d round(s); %d intra-op thread(s), 1 inter-op%n",
         steps, warmup, rounds, threads);
     System.out.println();

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.node.model.LlamaModel;
+import dev.tuneforge.node.safetensors.SafeTensors;
+import dev.tuneforge.node.safetensors.SafeTensorsFile;
+import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
@@ -18,7 +23,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -244,6 +251,55 @@ class TrainingJobMainTest {
     assertThat(events(resumedEvents)).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(4, 6);
     assertThat(resumed.resolve("adapter/adapter_model.safetensors")).exists();
     assertThat(resumed.resolve("evaluation/summary.json")).exists();
+  }
+
+  /**
+   * A full fine-tune delivers a Hugging Face model directory with every base tensor changed, which
+   * loads back; its evaluation's base side is the original model, scored as a LoRA job's base
+   * (adapter off) is.
+   */
+  @Test
+  void aFullFineTuneWritesTheWholeModelAndComparesWithTheOriginalBase(@TempDir Path loraJob) throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
+    TrainingOptions evaluate = new TrainingOptions(0, null, null, null, null, null, null, null, 2, 8, 0);
+    prepare(loraJob, lines, 0, 1e-3, evaluate);
+    Files.write(loraJob.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
+    assertThat(TrainingJobMain.run(loraJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).status())
+        .isEqualTo("succeeded");
+    prepare(job, lines, 0, 1e-3, evaluate);
+    Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
+    TrainingSpec lora = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
+    TrainingSpec full = new TrainingSpec(
+        lora.jobId(), lora.baseModel(), lora.lora(), lora.hyperparameters(), lora.options(), TrainingSpec.FULL);
+    Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(full));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(events(stdout)).extracting(JobEvent::message)
+        .anyMatch(m -> m != null && m.endsWith("trainable parameters: full fine-tuning, every weight"))
+        .anyMatch(m -> m != null && m.startsWith("wrote the tuned model after 4 steps"));
+    assertThat(job.resolve("adapter")).doesNotExist();
+    Path tuned = job.resolve(TrainingJobMain.TUNED_MODEL);
+    try (var files = Files.list(tuned)) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .contains("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
+    }
+    Map<String, Tensor> base = SafeTensors.read(job.resolve("model/model.safetensors")).tensors();
+    SafeTensorsFile written = SafeTensors.read(tuned.resolve("model.safetensors"));
+    assertThat(written.tensors().keySet()).isEqualTo(base.keySet());
+    base.forEach((name, tensor) -> assertThat(Arrays.equals(written.tensors().get(name).values(), tensor.values()))
+        .as("%s changed", name).isFalse());
+    try (LlamaModel reloaded = LlamaModel.loadFrozen(tuned)) {
+      assertThat(reloaded.config().hiddenSize()).isEqualTo(32);
+    }
+    EvaluationSummary fullSummary =
+        TrainingJobMain.JSON.readValue(Files.readString(job.resolve("evaluation/summary.json")), EvaluationSummary.class);
+    EvaluationSummary loraSummary =
+        TrainingJobMain.JSON.readValue(Files.readString(loraJob.resolve("evaluation/summary.json")), EvaluationSummary.class);
+    assertThat(fullSummary.base().loss()).isCloseTo(loraSummary.base().loss(), within(1e-5));
+    assertThat(fullSummary.tuned().loss()).isLessThan(fullSummary.base().loss());
   }
 
   /** Events to {@code out}; once step {@code step}'s metric is out, the job finds a stop file, as the agent writes it. */

@@ -16,15 +16,19 @@ import dev.tuneforge.node.model.TokenBatch;
 import dev.tuneforge.node.safetensors.DataType;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.node.train.AdamW;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Proves the trainer's model equal to an independent PyTorch implementation
  * ({@code src/test/python/reference_model.py}, float64) for every supported architecture:
  * logits, loss and the gradient of every LoRA matrix, on a padded batch with masked labels and
- * non-zero LoRA B so that the adapter path counts. Needs {@code /usr/bin/python3} with torch
+ * non-zero LoRA B so that the adapter path counts; for full fine-tuning, the gradient of every
+ * weight (embedding, norms, projections, Qwen2's biases, lm_head or its tie) and one AdamW step
+ * against {@code torch.optim.AdamW}. Needs {@code /usr/bin/python3} with torch
  * (Debian's {@code python3-torch}); without it the test is skipped, or fails when
  * {@code -Dtuneforge.reference.required=true} (CI) asks for it.
  */
@@ -51,6 +57,16 @@ class PyTorchReferenceTest {
   static final double LOGITS_TOLERANCE = 1e-4;
   static final double LOSS_RELATIVE_TOLERANCE = 1e-5;
   static final double GRADIENT_TOLERANCE = 1e-4;
+  /** One AdamW step from the same gradients: the weights after it, in absolute terms. */
+  static final double ADAMW_STEP_TOLERANCE = 1e-6;
+  /**
+   * One AdamW step from each side's own gradients, as a share of the learning rate: the first
+   * step moves each weight by about lr * sign(gradient), so a gradient within float32 error of 0
+   * may move its weight differently; the bound is on the worst weight of the model.
+   */
+  static final double OWN_GRADIENT_STEP_TOLERANCE = 0.01;
+  private static final double FULL_LEARNING_RATE = 1e-3;
+  private static final double FULL_WEIGHT_DECAY = 0.1;
 
   private static final Path SCRIPT = Path.of("src/test/python/reference_model.py");
   private static final List<String> ALL =
@@ -102,6 +118,102 @@ class PyTorchReferenceTest {
         .build()
         .writeTo(caseDir.resolve("model"));
     compareWithReference(testCase.name(), caseDir, new LoraSettings(4, 8, 0, ALL), batch());
+  }
+
+  /**
+   * Full fine-tuning: the gradient of every weight equals PyTorch's, and one AdamW step (weight
+   * decay 0.1 except on norms and biases, clipping at 1.0) moves every weight as
+   * {@code torch.optim.AdamW} with the same parameter groups does.
+   */
+  @ParameterizedTest
+  @EnumSource(Case.class)
+  void fullFineTuningGradientsOfEveryWeightAndOneAdamWStepEqualPyTorch(Case testCase) throws Exception {
+    assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
+    Path caseDir = dir.resolve("full_" + testCase.name().toLowerCase());
+    testCase.options
+        .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
+        .build()
+        .writeTo(caseDir.resolve("model"));
+    TokenBatch batch = batch();
+    float[] logits;
+    double loss;
+    Map<String, float[]> gradients = new TreeMap<>();
+    Map<String, Tensor> updated;
+    try (LlamaModel model = LlamaModel.loadForFullFineTuning(caseDir.resolve("model"));
+        NDManager manager = NDManager.newBaseManager()) {
+      try (NDManager step = manager.newSubManager()) {
+        logits = model.logits(step, batch, false).toFloatArray();
+      }
+      Map<String, Tensor> inputs = new TreeMap<>();
+      try (NDManager step = manager.newSubManager()) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray value = model.loss(step, batch, true);
+          loss = value.getFloat();
+          collector.backward(value);
+        }
+        model.trainableParameters().forEach((n, p) -> {
+          float[] gradient = p.getGradient().toFloatArray();
+          gradients.put(n, gradient);
+          inputs.put("javagrad/" + n, new Tensor(p.getShape().getShape(), gradient));
+        });
+      }
+      try (NDManager step = manager.newSubManager();
+          AdamW adam = new AdamW(model.trainableParameters(), FULL_WEIGHT_DECAY, model.parametersWithoutWeightDecay())) {
+        adam.step(step, FULL_LEARNING_RATE, 1.0);
+      }
+      updated = model.exportTrainable();
+      inputs.put("input_ids", matrix(batch, batch.inputIds()));
+      inputs.put("attention_mask", matrix(batch, batch.attentionMask()));
+      inputs.put("labels", matrix(batch, batch.labels()));
+      SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
+      Files.writeString(caseDir.resolve("full.json"), "{\"lr\": " + FULL_LEARNING_RATE + ", \"weight_decay\": "
+          + FULL_WEIGHT_DECAY + ", \"max_grad_norm\": 1.0, \"no_decay\": ["
+          + String.join(", ", model.parametersWithoutWeightDecay().stream().map(n -> "\"" + n + "\"").toList()) + "]}");
+    }
+
+    Map<String, Tensor> reference = runReference(caseDir);
+    Map<String, Tensor> base = new TreeMap<>();
+    try (var files = Files.list(caseDir.resolve("model"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
+        base.putAll(SafeTensors.read(file).tensors());
+      }
+    }
+    Set<String> expectedNames = new TreeSet<>(base.keySet());
+    if (!base.containsKey("lm_head.weight")) {
+      assertThat(testCase).as("only a tied model may store no lm_head").isEqualTo(Case.QWEN2_TIED_BF16);
+    }
+    assertThat(gradients.keySet()).as("every weight of the model trains").isEqualTo(expectedNames);
+    double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
+    double referenceLoss = reference.get("loss").values()[0];
+    double worstGradient = 0;
+    String worstName = "";
+    double worstStep = 0;
+    double worstOwnStep = 0;
+    for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
+      float[] expected = reference.get("grad/" + entry.getKey()).values();
+      assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
+      double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
+      if (diff >= worstGradient) {
+        worstGradient = diff;
+        worstName = entry.getKey();
+      }
+      float[] ours = updated.get(entry.getKey()).values();
+      worstStep = Math.max(worstStep, maxAbsDiff(ours, reference.get("updated_from_java/" + entry.getKey()).values()));
+      worstOwnStep = Math.max(worstOwnStep, maxAbsDiff(ours, reference.get("updated/" + entry.getKey()).values()));
+      assertThat(Arrays.equals(ours, base.get(entry.getKey()).values())).as(entry.getKey() + " moved").isFalse();
+    }
+    System.out.printf(
+        "PyTorch reference, full fine-tuning, %s: logits max abs diff %.3g, loss rel diff %.3g, gradients of %d weights"
+            + " max diff relative to max %.3g (worst %s); one AdamW step (lr %.0e): max abs diff %.3g from the same"
+            + " gradients, %.3g (%.3g of lr) from each side's own%n",
+        testCase, logitsDiff, Math.abs(loss - referenceLoss) / Math.abs(referenceLoss), gradients.size(), worstGradient,
+        worstName, FULL_LEARNING_RATE, worstStep, worstOwnStep, worstOwnStep / FULL_LEARNING_RATE);
+    assertThat(logitsDiff).as("logits max abs diff").isLessThan(LOGITS_TOLERANCE);
+    assertThat(Math.abs(loss - referenceLoss) / Math.abs(referenceLoss)).isLessThan(LOSS_RELATIVE_TOLERANCE);
+    assertThat(worstGradient).as("gradient diff of " + worstName + " relative to its max").isLessThan(GRADIENT_TOLERANCE);
+    assertThat(worstStep).as("AdamW step from the same gradients").isLessThan(ADAMW_STEP_TOLERANCE);
+    assertThat(worstOwnStep / FULL_LEARNING_RATE).as("AdamW step from each side's gradients, share of lr")
+        .isLessThan(OWN_GRADIENT_STEP_TOLERANCE);
   }
 
   /**

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One fine-tune: status, settings, the loss curve and event log updating live by server push,
- * and the adapter download once it succeeded. Unknown ids and other tenants' jobs look alike.
+ * and the adapter (or, for a full fine-tune, the tuned model) download once it succeeded. Unknown ids and other tenants' jobs look alike.
  */
 @Route("finetunes/:jobId")
 @PageTitle("Fine-tune · Tuneforge")
@@ -40,6 +40,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final FineTuneService fineTunes;
   private final H2 title = new H2();
   private final Div status = new Div();
+  private final Paragraph method = new Paragraph();
   private final Paragraph summary = new Paragraph();
   private final Paragraph error = new Paragraph();
   private final Paragraph hold = new Paragraph();
@@ -56,6 +57,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     this.fineTunes = fineTunes;
     status.setId("job-status");
     summary.setId("job-summary");
+    method.setId("job-method");
     error.setId("job-error");
     error.getStyle().set("color", "var(--lumo-error-text-color)");
     hold.setId("job-hold");
@@ -86,6 +88,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     add(
         title,
         new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation),
+        method,
         summary,
         progress,
         hold,
@@ -125,10 +128,16 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     title.setText(job.getName());
     status.removeAll();
     status.add(StatusBadge.of(job.getStatus()));
+    boolean full = job.isFullFineTuning();
+    method.setText(full
+        ? "Method: full fine-tuning. Every weight is trained; the result is the whole tuned model in Hugging Face"
+            + " layout (model.safetensors in fp32, config, tokenizer files), to use in place of the base model."
+        : "Method: LoRA. The result is an adapter in PEFT's layout, to load on top of the base model.");
+    String trained = full ? "Full fine-tuning of every weight" : String.format(Locale.ROOT, "LoRA r=%d alpha=%s dropout=%s on %s",
+        job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), String.join(", ", job.getTargetModules()));
     summary.setText(String.format(Locale.ROOT,
-        "LoRA r=%d alpha=%s dropout=%s on %s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
-        job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), String.join(", ", job.getTargetModules()),
-        job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
+        "%s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
+        trained, job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
         job.getSteps(), job.getTrainedTokens(),
         job.getLastCheckpointStep() == null ? "no checkpoint yet" : "last checkpoint: step " + job.getLastCheckpointStep()));
     error.setText(job.getError() == null ? "" : job.getError());
@@ -139,7 +148,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     boolean done = job.getStatus() == JobStatus.SUCCEEDED;
     download.setVisible(done);
     if (done) {
-      download.setHref("/finetunes/" + job.getId() + "/adapter.zip");
+      download.setHref("/finetunes/" + job.getId() + (full ? "/model.zip" : "/adapter.zip"));
+      download.setText(full ? "Download tuned model (Hugging Face, safetensors)" : "Download adapter (PEFT)");
     }
     evaluation.setVisible(done && job.getEvaluationExamples() > 0);
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");

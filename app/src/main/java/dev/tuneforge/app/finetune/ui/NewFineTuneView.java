@@ -13,6 +13,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 public class NewFineTuneView extends VerticalLayout {
   private final ComboBox<BaseModel> model = new ComboBox<>("Base model");
   private final ComboBox<DatasetSummary> dataset = new ComboBox<>("Dataset");
+  private final RadioButtonGroup<String> method = new RadioButtonGroup<>("Method");
   private final IntegerField loraR = integer("LoRA r", "lora-r", 1, 256);
   private final NumberField loraAlpha = number("LoRA alpha", "lora-alpha");
   private final NumberField loraDropout = number("LoRA dropout", "lora-dropout");
@@ -79,6 +81,13 @@ public class NewFineTuneView extends VerticalLayout {
     evaluationDataset.setClearButtonVisible(true);
     evaluationDataset.setHelperText("Base and tuned model answer the same held-out prompts after training");
     evaluationDataset.setWidthFull();
+    method.setId("method");
+    method.setItems(FineTuneRequest.LORA, FineTuneRequest.FULL);
+    method.setItemLabelGenerator(m -> m.equals(FineTuneRequest.FULL) ? "Full fine-tuning" : "LoRA");
+    method.setHelperText("LoRA trains a small adapter beside the frozen model; full fine-tuning trains every"
+        + " weight (about four times the model's size in memory) and delivers the whole model");
+    method.setValue(FineTuneRequest.LORA);
+    method.addValueChangeListener(e -> showMethod());
     targets.setId("target-modules");
     targets.setItems(FineTuneRequest.PROJECTIONS);
     learningRate.setId("learning-rate");
@@ -109,7 +118,8 @@ public class NewFineTuneView extends VerticalLayout {
     useRslora.setValue(d.useRslora());
     packing.setValue(d.packing());
 
-    FormLayout what = new FormLayout(model, dataset);
+    FormLayout what = new FormLayout(model, dataset, method);
+    what.setColspan(method, 2);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
     FormLayout training =
@@ -134,11 +144,22 @@ public class NewFineTuneView extends VerticalLayout {
     batchSize.addValueChangeListener(e -> showEstimate());
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
+    showMethod();
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 
     add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, new H3("Evaluation"),
         evaluation, new H3("Estimated cost"), estimate, launch);
+  }
+
+  /** LoRA's settings mean nothing to a full fine-tune, so they cannot be edited while it is chosen. */
+  private void showMethod() {
+    boolean lora = !FineTuneRequest.FULL.equals(method.getValue());
+    loraR.setEnabled(lora);
+    loraAlpha.setEnabled(lora);
+    loraDropout.setEnabled(lora);
+    targets.setEnabled(lora);
+    useRslora.setEnabled(lora);
   }
 
   /** Tokens × epochs ÷ each node class's throughput × its price, cheapest class first. */
@@ -189,7 +210,8 @@ public class NewFineTuneView extends VerticalLayout {
         evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
         value(evaluationExamples),
         useRslora.getValue(),
-        packing.getValue());
+        packing.getValue(),
+        method.getValue() == null ? FineTuneRequest.LORA : method.getValue());
   }
 
   private static int value(IntegerField field) {

@@ -1,0 +1,88 @@
+package dev.tuneforge.app.finetune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.tenancy.TenantContext;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The method chosen on the new fine-tune form (LoRA or full fine-tuning) is kept with the job,
+ * only its tenant reads it, the database refuses any other (V013), and a full fine-tune is not
+ * held to LoRA settings it ignores.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+class FineTuneMethodIT {
+  @Autowired FineTuneService fineTunes;
+  @Autowired FineTuneRepository jobs;
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void theMethodIsKeptWithTheJobOfItsTenantOnly() {
+    UUID tenant = tenant("method");
+    UUID other = tenant("other");
+    UUID[] ids = TenantContext.callAs(tenant, () -> {
+      UUID user = UUID.randomUUID();
+      UUID model = UUID.randomUUID();
+      UUID dataset = UUID.randomUUID();
+      UUID version = UUID.randomUUID();
+      TenantContext.runAsSystem(() -> {
+        jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at)"
+                + " values (?, ?, ?, 'u', 'x', 'MEMBER', now())")
+            .params(user, tenant, "u-" + user).update();
+        jdbc.sql("insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at)"
+                + " values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
+            .params(model, "m-" + model).update();
+        jdbc.sql("insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, 'd', ?, now())")
+            .params(dataset, tenant, user).update();
+        jdbc.sql("insert into dataset_version (id, tenant_id, dataset_id, version, file_name, format, object_key,"
+                + " row_count, size_bytes, sha256, created_at) values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', 1, 1, 'x', now())")
+            .params(version, tenant, dataset).update();
+      });
+      FineTuneRequest lora = FineTuneRequest.defaults(model, version);
+      return new UUID[] {
+        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL))).getId(),
+        jobs.save(new FineTuneJob("lora", user, lora)).getId()
+      };
+    });
+
+    FineTuneJob full = TenantContext.callAs(tenant, () -> fineTunes.find(ids[0]).orElseThrow());
+    FineTuneJob lora = TenantContext.callAs(tenant, () -> fineTunes.find(ids[1]).orElseThrow());
+    assertThat(full.getMethod()).isEqualTo("full");
+    assertThat(full.isFullFineTuning()).isTrue();
+    assertThat(lora.getMethod()).isEqualTo("lora");
+    assertThat(lora.isFullFineTuning()).isFalse();
+    assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[0]))).isEmpty();
+    assertThat(TenantContext.callAs(other, () -> fineTunes.tunedModelFiles(ids[0]))).isEmpty();
+
+    assertThatThrownBy(() -> TenantContext.runAsSystem(() ->
+            jdbc.sql("update fine_tune_job set method = 'qlora' where id = ?").params(ids[0]).update()))
+        .hasMessageContaining("ck_fine_tune_job_method");
+  }
+
+  @Test
+  void aFullFineTuneIgnoresLoraSettingsButNotAnUnknownMethod() {
+    FineTuneRequest d = FineTuneRequest.defaults(UUID.randomUUID(), UUID.randomUUID());
+    FineTuneRequest noTargets = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), 0, d.loraAlpha(),
+        d.loraDropout(), List.of(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(), d.seed(),
+        d.maxSteps(), d.checkpointEvery(), null, d.evaluationExamples(), false, false, null);
+    assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
+    assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
+    assertThat(d.withMethod("qlora").problem()).contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");
+    assertThat(d.withMethod(FineTuneRequest.FULL).withMethod(FineTuneRequest.FULL).learningRate()).isEqualTo(d.learningRate());
+  }
+
+  private UUID tenant(String name) {
+    UUID id = UUID.randomUUID();
+    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(id, name + "-" + id).update();
+    return id;
+  }
+}
