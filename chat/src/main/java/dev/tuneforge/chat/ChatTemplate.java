@@ -1,11 +1,10 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import dev.tuneforge.node.model.UnsupportedModelException;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -31,13 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * of a conversation begins with its rendering of every shorter prefix, as chat templates do;
  * one that does not is refused rather than guessed at.
  */
-final class ChatTemplate {
+public final class ChatTemplate {
 
   /** A stretch of rendered text; {@code trainable} marks assistant content and its end token. */
-  record Segment(String text, boolean trainable) {}
+  public record Segment(String text, boolean trainable) {}
 
   /** ChatML, for models whose tokenizer_config.json has no chat_template (the demo model's). */
-  static final String CHATML =
+  public static final String CHATML =
       "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content']"
           + " + '<|im_end|>' + '\\n' }}{% endfor %}"
           + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -49,12 +48,12 @@ final class ChatTemplate {
   private final String bosToken;
   private final String eosToken;
 
-  ChatTemplate(String source, String bosToken, String eosToken) {
+  public ChatTemplate(String source, String bosToken, String eosToken) {
     // As transformers configures its Jinja environment.
     this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
     try {
       Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", String.class);
-      // This class is package-private, so the expression engine may call it only this way.
+      // The method is package-private, so the expression engine may call it only this way.
       raise.setAccessible(true);
       jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
     } catch (NoSuchMethodException e) {
@@ -65,7 +64,7 @@ final class ChatTemplate {
     this.eosToken = eosToken;
   }
 
-  static ChatTemplate chatMl() {
+  public static ChatTemplate chatMl() {
     return new ChatTemplate(CHATML, "", "<|im_end|>");
   }
 
@@ -74,14 +73,14 @@ final class ChatTemplate {
    * {@code chat_template} of tokenizer_config.json (a string, or a list whose "default" entry
    * counts), else ChatML.
    */
-  static ChatTemplate load(Path modelDirectory) throws IOException {
+  public static ChatTemplate load(Path modelDirectory) throws IOException {
     Path configFile = modelDirectory.resolve("tokenizer_config.json");
     JsonNode config = JSON.createObjectNode();
     if (Files.isRegularFile(configFile)) {
       try {
         config = JSON.readTree(Files.readString(configFile));
       } catch (JacksonException e) {
-        throw new UnsupportedModelException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
+        throw new ModelFileException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
       }
     }
     String bos = token(config.path("bos_token"));
@@ -107,7 +106,7 @@ final class ChatTemplate {
   }
 
   /** @throws IllegalArgumentException naming what the template could not do */
-  String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (ChatMessage message : messages) {
       list.add(Map.of("role", message.role(), "content", message.content()));
@@ -127,7 +126,7 @@ final class ChatTemplate {
     return result.getOutput();
   }
 
-  List<Segment> segments(List<ChatMessage> messages) {
+  public List<Segment> segments(List<ChatMessage> messages) {
     String full = render(messages, false);
     List<Segment> segments = new ArrayList<>();
     int at = 0;
