@@ -23,6 +23,7 @@ import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -62,7 +63,8 @@ public class NewFineTuneView extends VerticalLayout {
   private final EstimateService estimates;
 
   public NewFineTuneView(
-      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates) {
+      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates,
+      TokenLengthService tokens) {
     this.estimates = estimates;
     model.setId("base-model");
     model.setItems(catalog.list());
@@ -134,6 +136,7 @@ public class NewFineTuneView extends VerticalLayout {
     batchSize.addValueChangeListener(e -> showEstimate());
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
+    TruncationHint.attach(tokens, model, dataset, maxSeqLength);
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 
