@@ -2,9 +2,12 @@ package dev.tuneforge.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -47,6 +50,8 @@ public final class ChatTemplate {
   private final String source;
   private final String bosToken;
   private final String eosToken;
+  /** The template parsed once (parsing dominated rendering); null when parsing reported problems. */
+  private final @Nullable Node tree;
 
   public ChatTemplate(String source, String bosToken, String eosToken) {
     // As transformers configures its Jinja environment.
@@ -62,6 +67,20 @@ public final class ChatTemplate {
     this.source = source;
     this.bosToken = bosToken;
     this.eosToken = eosToken;
+    this.tree = parse(jinjava, source);
+  }
+
+  private static @Nullable Node parse(Jinjava jinjava, String source) {
+    JinjavaInterpreter parser = jinjava.newInterpreter();
+    JinjavaInterpreter.pushCurrent(parser);
+    try {
+      Node parsed = parser.parse(source);
+      return parser.getErrorsCopy().isEmpty() ? parsed : null;
+    } catch (RuntimeException e) {
+      return null;
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
   }
 
   public static ChatTemplate chatMl() {
@@ -116,7 +135,7 @@ public final class ChatTemplate {
     context.put("add_generation_prompt", addGenerationPrompt);
     context.put("bos_token", bosToken);
     context.put("eos_token", eosToken);
-    RenderResult result = jinjava.renderForResult(source, context);
+    RenderResult result = renderForResult(context);
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
         throw new IllegalArgumentException(
@@ -124,6 +143,32 @@ public final class ChatTemplate {
       }
     }
     return result.getOutput();
+  }
+
+  /**
+   * As {@link Jinjava#renderForResult(String, Map)} renders {@code source} (which is parse and
+   * render the tree), from the tree parsed once. A template that failed to parse, or a render that
+   * throws, takes Jinjava's own path, so problems are reported exactly as Jinjava reports them.
+   */
+  private RenderResult renderForResult(Map<String, Object> bindings) {
+    if (tree == null) {
+      return jinjava.renderForResult(source, bindings);
+    }
+    Context context = new Context(jinjava.getGlobalContextCopy(), bindings, jinjava.getGlobalConfig().getDisabled());
+    JinjavaInterpreter interpreter =
+        jinjava.getGlobalConfig().getInterpreterFactory().newInstance(jinjava, context, jinjava.getGlobalConfig());
+    RenderResult result = null;
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      String output = interpreter.render(tree);
+      result = new RenderResult(output, interpreter.getContext(), interpreter.getErrorsCopy());
+    } catch (RuntimeException e) {
+      // Rendering again below, with no interpreter current, reports it as Jinjava does.
+    } finally {
+      JinjavaInterpreter.popCurrent();
+      jinjava.getGlobalContext().reset();
+    }
+    return result != null ? result : jinjava.renderForResult(source, bindings);
   }
 
   public List<Segment> segments(List<ChatMessage> messages) {
@@ -136,7 +181,8 @@ public final class ChatTemplate {
         continue;
       }
       String before = render(messages.subList(0, i), true);
-      String through = render(messages.subList(0, i + 1), false);
+      // The last message's conversation is the whole one, already rendered.
+      String through = i == messages.size() - 1 ? full : render(messages.subList(0, i + 1), false);
       if (!through.startsWith(before) || !full.startsWith(through) || before.length() < at) {
         throw new IllegalArgumentException(
             "the chat_template does not render conversations so that each begins with its shorter prefixes,"

@@ -4,10 +4,15 @@ import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static dev.tuneforge.launcher.PlatformTestSupport.principal;
 import static dev.tuneforge.launcher.PlatformTestSupport.sroieTrainingFile;
 import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
@@ -43,10 +48,12 @@ import org.springframework.context.ApplicationContext;
  * Token lengths on the real platform (embedded PostgreSQL, S3Proxy, no training node): storing
  * SROIE counts its rows in the background under the demo model, with exactly the lengths and
  * truncation the trainer's encoder gives; another length is counted on demand; another tenant
- * sees none of it.
+ * sees none of it. In the browser, the preview dialog and the fine-tune form show the figures.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class TokenLengthsIT {
+  private static final String PASSWORD = "correct-horse-1";
+
   private static Path dataDir;
   private static LocalPlatform platform;
   private static ApplicationContext app;
@@ -124,7 +131,53 @@ class TokenLengthsIT {
     assertThat(tokens.find(version, demo.getId(), TokenLengthService.DEFAULT_MAX_LENGTH)).as("nobody signed in").isEmpty();
     assertThatThrownBy(() -> as(alice, () -> tokens.request(version, demo.getId(), 1)))
         .hasMessageContaining("The maximum length must be between 2 and");
+
+    seenInTheBrowser(alice.username(), summary, cut.summary(), shorter);
     passed = true;
+  }
+
+  /**
+   * The preview dialog shows the exact figures of both counts, the estimate (labelled) for a
+   * length not counted yet, counts it on demand; the fine-tune form shows the truncation figure.
+   */
+  private static void seenInTheBrowser(
+      String username, TokenLengths.Summary atDefault, TokenLengths.Summary atShorter, int shorter) {
+    try (Playwright playwright = BrowserSupport.playwright(); Browser browser = BrowserSupport.chromium(playwright)) {
+      Page page = browser.newPage();
+      BrowserSupport.signIn(page, platform.baseUrl(), username, PASSWORD);
+      page.navigate(platform.baseUrl() + "/datasets");
+      page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("sroie")).first().click();
+      assertThat(page.locator("#token-lengths-title")).hasText("Token lengths under " + DemoModel.NAME);
+      assertThat(page.locator("#token-lengths-percentiles")).containsText(
+          "p50 " + atDefault.p50() + ", p90 " + atDefault.p90() + ", p99 " + atDefault.p99() + ", max " + atDefault.maxTokens());
+      assertThat(page.locator("#token-lengths-truncated")).hasText("0 rows (0.0 %) longer than 2048 tokens would be truncated");
+      assertThat(page.locator("#token-lengths-chart")).isVisible();
+      assertThat(page.locator("#quality-length-estimate")).hasCount(0);
+
+      maxLength(page, shorter);
+      assertThat(page.locator("#token-lengths-truncated")).hasText(String.format(java.util.Locale.ROOT,
+          "%d rows (%.1f %%) longer than %d tokens would be truncated", atShorter.truncatedRows(), atShorter.truncatedPercent(), shorter));
+
+      maxLength(page, 512);
+      assertThat(page.locator("#token-lengths-status")).containsText("Not counted yet");
+      assertThat(page.locator("#quality-length-estimate")).containsText("estimates (UTF-8 bytes ÷ 4)");
+      page.locator("#token-lengths-count").click();
+      assertThat(page.locator("#token-lengths-truncated")).containsText("longer than 512 tokens would be truncated",
+          new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+      page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "token-lengths.png")).setFullPage(true));
+
+      page.navigate(platform.baseUrl() + "/finetunes/new");
+      page.locator("#max-seq-length input").fill(String.valueOf(shorter));
+      page.locator("#max-seq-length input").press("Tab");
+      assertThat(page.locator("#max-seq-length")).containsText(
+          atShorter.truncatedRows() + " rows (" + String.format(java.util.Locale.ROOT, "%.1f", atShorter.truncatedPercent())
+              + " %) longer than " + shorter + " tokens would be truncated");
+    }
+  }
+
+  private static void maxLength(Page page, int tokens) {
+    page.locator("#token-lengths-max input").fill(String.valueOf(tokens));
+    page.locator("#token-lengths-max input").press("Tab");
   }
 
   private static void assertTruncationAsTheTrainerDoes(
@@ -156,7 +209,7 @@ class TokenLengthsIT {
   }
 
   private static SignedInUser member(SignedInUser admin, Tenant tenant, String username) {
-    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
+    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, PASSWORD, Role.MEMBER));
     return principal(app, username);
   }
 }
