@@ -6,16 +6,17 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.chat.ChatDataset;
-import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.ModelFileException;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -73,9 +74,9 @@ class TokenLengthRunner {
         try (InputStream in = storage.tenantOpen(key)) {
           Files.copy(in, train, StandardCopyOption.REPLACE_EXISTING);
         }
-        List<Conversation> rows = ChatDataset.read(train);
-        update(tenantId, statsId, s -> s.start(rows.size()));
-        TokenLengths.Summary summary = count(tenantId, statsId, modelDir, rows, found.getMaxLength());
+        int rows = rowCount(train);
+        update(tenantId, statsId, s -> s.start(rows));
+        TokenLengths.Summary summary = count(tenantId, statsId, modelDir, train, rows, found.getMaxLength());
         update(tenantId, statsId, s -> s.succeed(summary));
         log.info("Token lengths of version {} under {}: {} rows, {} over {} tokens",
             found.getDatasetVersionId(), model.getName(), summary.rows(), summary.truncatedRows(), found.getMaxLength());
@@ -90,26 +91,52 @@ class TokenLengthRunner {
     });
   }
 
-  private TokenLengths.Summary count(UUID tenantId, UUID statsId, Path modelDir, List<Conversation> rows, int maxLength)
+  /**
+   * Reads the rows one at a time, as {@link ChatDataset} reads them for the trainer, so memory
+   * stays bounded by the lengths, not the text.
+   */
+  private TokenLengths.Summary count(UUID tenantId, UUID statsId, Path modelDir, Path train, int rows, int maxLength)
       throws IOException {
-    int[] lengths = new int[rows.size()];
+    int[] lengths = new int[rows];
+    int done = 0;
     long assistant = 0;
     long lost = 0;
     long lastReport = System.nanoTime();
-    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
-      for (int i = 0; i < rows.size(); i++) {
-        TokenLengthCounter.Row row = counter.measure(rows.get(i), maxLength);
-        lengths[i] = row.length();
+    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir);
+        BufferedReader reader = Files.newBufferedReader(train, StandardCharsets.UTF_8)) {
+      int number = 0;
+      for (String line = reader.readLine(); line != null && done < rows; line = reader.readLine()) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        TokenLengthCounter.Row row = counter.measure(ChatDataset.parse(number, line), maxLength);
+        lengths[done++] = row.length();
         assistant += row.assistantTokens();
         lost += row.assistantTokensLost();
         if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) {
-          int done = i + 1;
-          update(tenantId, statsId, s -> s.progress(done));
+          int progress = done;
+          update(tenantId, statsId, s -> s.progress(progress));
           lastReport = System.nanoTime();
         }
       }
     }
-    return TokenLengthSummaries.of(lengths, maxLength, assistant, lost);
+    return TokenLengthSummaries.of(Arrays.copyOf(lengths, done), maxLength, assistant, lost);
+  }
+
+  private static int rowCount(Path train) throws IOException {
+    int rows = 0;
+    try (BufferedReader reader = Files.newBufferedReader(train, StandardCharsets.UTF_8)) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (!line.isBlank()) {
+          rows++;
+        }
+      }
+    }
+    if (rows == 0) {
+      throw new DatasetException("the dataset has no examples");
+    }
+    return rows;
   }
 
   /** The tokenizer files under the model's prefix in the shared catalogue; the weights stay where they are. */
