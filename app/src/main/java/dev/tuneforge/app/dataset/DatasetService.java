@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,18 +45,21 @@ public class DatasetService {
   private final ObjectStorage storage;
   private final DatasetProperties properties;
   private final TransactionTemplate transactions;
+  private final ApplicationEventPublisher publisher;
 
   DatasetService(
       DatasetRepository datasets,
       DatasetVersionRepository versions,
       ObjectStorage storage,
       DatasetProperties properties,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions,
+      ApplicationEventPublisher publisher) {
     this.datasets = datasets;
     this.versions = versions;
     this.storage = storage;
     this.properties = properties;
     this.transactions = transactions;
+    this.publisher = publisher;
   }
 
   public long maxUploadBytes() {
@@ -168,6 +172,7 @@ public class DatasetService {
     String validationKey = read.validationRows > 0 ? prefix + VALIDATION_FILE : null;
     long size = Files.size(read.train);
     List<String> written = new ArrayList<>();
+    DatasetVersion saved;
     try {
       put(written, key, read.train, "application/jsonl");
       if (validationKey != null) {
@@ -176,7 +181,7 @@ public class DatasetService {
       for (Map.Entry<String, Path> original : originals.entrySet()) {
         put(written, prefix + original.getKey(), original.getValue(), "application/octet-stream");
       }
-      DatasetVersion saved =
+      saved =
           transactions.execute(
               status -> {
                 datasets.save(dataset);
@@ -186,11 +191,12 @@ public class DatasetService {
                         read.trainRows, size, read.sha256, QualityReports.toJson(read.quality))
                         .withValidation(validationKey, read.validationRows, split));
               });
-      return summary(dataset, saved);
     } catch (RuntimeException e) {
       written.forEach(storage::delete);
       throw e;
     }
+    publisher.publishEvent(new DatasetVersionStored(tenant, saved.getId()));
+    return summary(dataset, saved);
   }
 
   /**

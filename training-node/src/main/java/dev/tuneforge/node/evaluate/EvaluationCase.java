@@ -1,7 +1,7 @@
 package dev.tuneforge.node.evaluate;
 
-import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.train.Conversation;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.protocol.PromptMessage;
 import java.util.List;
 

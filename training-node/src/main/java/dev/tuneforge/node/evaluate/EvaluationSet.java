@@ -1,8 +1,8 @@
 package dev.tuneforge.node.evaluate;
 
-import dev.tuneforge.node.train.ChatDataset;
-import dev.tuneforge.node.train.Conversation;
-import dev.tuneforge.node.train.DatasetException;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.DatasetException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

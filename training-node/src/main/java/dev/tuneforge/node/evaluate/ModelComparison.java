@@ -2,15 +2,15 @@ package dev.tuneforge.node.evaluate;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.generate.GenerationResult;
 import dev.tuneforge.node.generate.Generator;
 import dev.tuneforge.node.generate.StopReason;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
 import dev.tuneforge.node.train.Batches;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.train.EncodedExample;
 import dev.tuneforge.node.train.Trainer;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.TokenScores;

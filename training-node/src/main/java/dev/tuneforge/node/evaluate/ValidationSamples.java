@@ -1,11 +1,11 @@
 package dev.tuneforge.node.evaluate;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.node.generate.GenerationResult;
 import dev.tuneforge.node.generate.Generator;
 import dev.tuneforge.node.model.LlamaModel;
-import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.train.Conversation;
 import dev.tuneforge.node.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.tuneforge.node.generate;
 
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.model.TokenBatch;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.train.Conversation;
-import dev.tuneforge.node.train.EncodedExample;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

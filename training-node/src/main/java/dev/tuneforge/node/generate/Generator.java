@@ -2,9 +2,9 @@ package dev.tuneforge.node.generate;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.node.model.LlamaModel;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.ChatMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

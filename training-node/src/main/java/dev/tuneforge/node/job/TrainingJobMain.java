@@ -3,6 +3,12 @@ package dev.tuneforge.node.job;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.DatasetException;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.chat.ModelFileException;
 import dev.tuneforge.node.evaluate.EvaluationSet;
 import dev.tuneforge.node.evaluate.JobEvaluation;
 import dev.tuneforge.node.evaluate.ModelComparison;
@@ -12,13 +18,8 @@ import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.UnsupportedModelException;
 import dev.tuneforge.node.safetensors.SafeTensorsException;
-import dev.tuneforge.node.train.ChatDataset;
-import dev.tuneforge.node.train.ChatEncoder;
 import dev.tuneforge.node.train.CheckpointException;
 import dev.tuneforge.node.train.CheckpointStore;
-import dev.tuneforge.node.train.Conversation;
-import dev.tuneforge.node.train.DatasetException;
-import dev.tuneforge.node.train.EncodedExample;
 import dev.tuneforge.node.train.LearningRateSchedule;
 import dev.tuneforge.node.train.PeftAdapterWriter;
 import dev.tuneforge.node.train.Trainer;
@@ -117,7 +118,7 @@ public final class TrainingJobMain {
     try {
       String stopReason = train();
       result = stopReason == null ? JobResult.succeeded(steps, tokens) : JobResult.stopped(stopReason, steps, tokens);
-    } catch (DatasetException | UnsupportedModelException | SafeTensorsException | TrainingFailedException
+    } catch (DatasetException | UnsupportedModelException | ModelFileException | SafeTensorsException | TrainingFailedException
         | CheckpointException e) {
       result = failed(e.getMessage());
     } catch (IllegalArgumentException e) {

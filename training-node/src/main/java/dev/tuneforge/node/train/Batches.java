@@ -1,5 +1,7 @@
 package dev.tuneforge.node.train;
 
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;

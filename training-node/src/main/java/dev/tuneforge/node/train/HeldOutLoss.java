@@ -1,6 +1,7 @@
 package dev.tuneforge.node.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
 import java.util.List;

@@ -5,6 +5,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
 import dev.tuneforge.node.safetensors.Tensor;

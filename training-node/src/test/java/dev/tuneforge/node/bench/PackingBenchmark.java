@@ -1,13 +1,13 @@
 package dev.tuneforge.node.bench;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TokenBatch;
 import dev.tuneforge.node.train.Batches;
-import dev.tuneforge.node.train.ChatDataset;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.EncodedExample;
 import dev.tuneforge.node.train.Trainer;
 import dev.tuneforge.node.train.TrainingSummary;
 import dev.tuneforge.protocol.LoraSettings;

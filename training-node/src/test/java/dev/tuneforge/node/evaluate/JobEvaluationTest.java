@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.node.generate.GenerationResult;
 import dev.tuneforge.node.generate.Generator;
 import dev.tuneforge.node.generate.PeftAdapter;
+import dev.tuneforge.node.job.TrainingJobMain;
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TestEngine;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.ChatMessage;
-import dev.tuneforge.node.job.TrainingJobMain;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TestEngine;
-import dev.tuneforge.node.train.ChatEncoder;
-import dev.tuneforge.node.train.ChatMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

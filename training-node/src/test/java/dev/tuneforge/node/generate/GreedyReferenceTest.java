@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.RopeScaling;
@@ -12,7 +13,6 @@ import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.node.safetensors.DataType;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
-import dev.tuneforge.node.train.ChatEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,10 @@
 package dev.tuneforge.node.train;
 
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.DatasetException;
+import dev.tuneforge.chat.EncodedExample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

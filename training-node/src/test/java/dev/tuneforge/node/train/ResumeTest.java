@@ -1,5 +1,8 @@
 package dev.tuneforge.node.train;
 
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

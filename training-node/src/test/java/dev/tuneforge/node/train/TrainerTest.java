@@ -1,12 +1,15 @@
 package dev.tuneforge.node.train;
 
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.tuneforge.node.model.DemoModelWriter;
-import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.node.model.LlamaModel;
+import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.SafeTensorsFile;
 import dev.tuneforge.protocol.JobEvent;

@@ -9,10 +9,13 @@ import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.DatasetUpload;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +27,9 @@ class DatasetPreviewDialog extends Dialog {
   private static final int ROWS = 20;
   private static final int VALIDATION_ROWS = 5;
 
-  DatasetPreviewDialog(DatasetService datasets, DatasetSummary dataset, Consumer<DatasetUpload> derived) {
+  DatasetPreviewDialog(
+      DatasetService datasets, TokenLengthService tokens, List<BaseModel> models, DatasetSummary dataset,
+      Consumer<DatasetUpload> derived) {
     setHeaderTitle(dataset.label());
     setWidth("80vw");
     Paragraph counts = new Paragraph(dataset.rows() + " training rows, "
@@ -32,7 +37,8 @@ class DatasetPreviewDialog extends Dialog {
         + " (split: " + dataset.split() + ")");
     counts.setId("preview-counts");
     add(counts);
-    datasets.quality(dataset.versionId()).ifPresent(q -> add(new QualityReportView(q)));
+    datasets.quality(dataset.versionId()).ifPresent(q ->
+        add(new QualityReportView(q, new TokenLengthsView(tokens, models, dataset.versionId(), q))));
     add(new H4("Training rows"), rows(datasets, dataset, ROWS, false, "dataset-preview"));
     if (dataset.hasValidation()) {
       add(new H4("Validation rows"), rows(datasets, dataset, VALIDATION_ROWS, true, "dataset-preview-validation"));

@@ -7,8 +7,10 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -26,7 +28,7 @@ public class DatasetsView extends VerticalLayout {
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
   private final DatasetUploadForm form;
 
-  public DatasetsView(DatasetService datasets) {
+  public DatasetsView(DatasetService datasets, TokenLengthService tokens, CatalogService catalog) {
     this.datasets = datasets;
     this.form = new DatasetUploadForm(datasets, this::refresh);
     grid.setId("datasets-grid");
@@ -39,7 +41,7 @@ public class DatasetsView extends VerticalLayout {
     grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
     grid.addColumn(DatasetSummary::fileName).setHeader("File");
     grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
-    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, e.getItem(), form::stored).open());
+    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, tokens, catalog.list(), e.getItem(), form::stored).open());
 
     add(
         new H2("Datasets"),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A version's quality report: the figures as a compact list, and the length histogram and JSON
@@ -22,6 +23,11 @@ class QualityReportView extends Div {
   private static final int LABEL = 120;
 
   QualityReportView(QualityReport q) {
+    this(q, null);
+  }
+
+  /** With {@code tokens}, the exact token lengths take the place of the estimate once they are counted. */
+  QualityReportView(QualityReport q, @Nullable TokenLengthsView tokens) {
     addClassName("quality-report");
     add(new H4("Quality report"));
     UnorderedList figures = new UnorderedList();
@@ -38,14 +44,26 @@ class QualityReportView extends Div {
         item("json-answers", q.jsonAnswers() + " last assistant turns parse as a JSON object" + share(q.jsonAnswers(), rows)));
     figures.add(item("personal-data", personalData(q)));
     add(figures);
-    add(new Paragraph("Token counts are estimates (UTF-8 bytes ÷ 4); the base model's tokenizer gives the exact "
-        + "count on the training node."));
-    List<Map.Entry<String, Integer>> lengths = new ArrayList<>();
-    q.lengthHistogram().forEach(b -> lengths.add(Map.entry(b.label() + " tok", b.rows())));
-    add(chart("quality-length-chart", "Rows by estimated tokens", lengths, Math.max(1, maxOf(lengths)), false));
+    if (tokens == null) {
+      add(estimate(q));
+    } else {
+      add(tokens);
+    }
     if (q.jsonAnswers() > 0 && !q.keyPresence().isEmpty()) {
       add(chart("quality-keys-chart", "Key presence (% of rows)", List.copyOf(q.keyPresence().entrySet()), rows, true));
     }
+  }
+
+  /** The bytes ÷ 4 estimate of token lengths, labelled as one. */
+  static Div estimate(QualityReport q) {
+    Div estimate = new Div();
+    estimate.setId("quality-length-estimate");
+    estimate.add(new Paragraph("Token counts are estimates (UTF-8 bytes ÷ 4); the base model's tokenizer gives the exact "
+        + "count on the training node."));
+    List<Map.Entry<String, Integer>> lengths = new ArrayList<>();
+    q.lengthHistogram().forEach(b -> lengths.add(Map.entry(b.label() + " tok", b.rows())));
+    estimate.add(chart("quality-length-chart", "Rows by estimated tokens", lengths, Math.max(1, maxOf(lengths)), false));
+    return estimate;
   }
 
   private static ListItem item(String id, String text) {
@@ -82,7 +100,7 @@ class QualityReportView extends Div {
   }
 
   /** Horizontal bars, one per entry, scaled to {@code scale}; percent bars are labelled in %. */
-  private static Svg chart(String id, String title, List<Map.Entry<String, Integer>> bars, int scale, boolean percent) {
+  static Svg chart(String id, String title, List<Map.Entry<String, Integer>> bars, int scale, boolean percent) {
     int height = 24 + bars.size() * (BAR + 4);
     StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 %d %d' width='100%%' style='max-width:%dpx' role='img' aria-label='%s'>",

@@ -24,6 +24,7 @@ import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -64,7 +65,8 @@ public class NewFineTuneView extends VerticalLayout {
   private final EstimateService estimates;
 
   public NewFineTuneView(
-      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates) {
+      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates,
+      TokenLengthService tokens) {
     this.estimates = estimates;
     model.setId("base-model");
     model.setItems(catalog.list());
@@ -145,6 +147,7 @@ public class NewFineTuneView extends VerticalLayout {
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
     showMethod();
+    TruncationHint.attach(tokens, model, dataset, maxSeqLength);
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 

@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 /** A dataset that cannot be trained on; the message names the line and what is wrong with it. */
 public final class DatasetException extends RuntimeException {

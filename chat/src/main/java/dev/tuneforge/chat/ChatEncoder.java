@@ -1,7 +1,6 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.tuneforge.node.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ChatEncoder {
 
-  static final long IGNORE = TokenBatch.IGNORE;
+  /** The label of a position that takes no loss, as PyTorch's cross entropy ignores it. */
+  public static final long IGNORE = -100;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -31,7 +31,7 @@ public final class ChatEncoder {
     this(tokenizer, ChatTemplate.chatMl(), maxLength);
   }
 
-  ChatEncoder(HuggingFaceTokenizer tokenizer, ChatTemplate template, int maxLength) {
+  public ChatEncoder(HuggingFaceTokenizer tokenizer, ChatTemplate template, int maxLength) {
     if (maxLength < 2) {
       throw new IllegalArgumentException("the maximum sequence length must be at least 2");
     }

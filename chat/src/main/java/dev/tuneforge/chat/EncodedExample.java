@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 /** Token ids and labels (-100 where no loss is taken) of one conversation, already truncated. */
 public record EncodedExample(int line, long[] inputIds, long[] labels, boolean truncated) {

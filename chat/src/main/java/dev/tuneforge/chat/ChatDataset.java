@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +40,8 @@ public final class ChatDataset {
     return conversations;
   }
 
-  static Conversation parse(int number, String line) {
+  /** One line of chat JSONL, {@code number} counting from 1 for error messages. */
+  public static Conversation parse(int number, String line) {
     JsonNode root;
     try {
       root = JSON.readTree(line);

@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 import java.util.List;
 

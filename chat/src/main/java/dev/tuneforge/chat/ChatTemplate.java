@@ -1,11 +1,13 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import dev.tuneforge.node.model.UnsupportedModelException;
+import com.hubspot.jinjava.tree.Node;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -31,13 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
  * of a conversation begins with its rendering of every shorter prefix, as chat templates do;
  * one that does not is refused rather than guessed at.
  */
-final class ChatTemplate {
+public final class ChatTemplate {
 
   /** A stretch of rendered text; {@code trainable} marks assistant content and its end token. */
-  record Segment(String text, boolean trainable) {}
+  public record Segment(String text, boolean trainable) {}
 
   /** ChatML, for models whose tokenizer_config.json has no chat_template (the demo model's). */
-  static final String CHATML =
+  public static final String CHATML =
       "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content']"
           + " + '<|im_end|>' + '\\n' }}{% endfor %}"
           + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -48,13 +50,15 @@ final class ChatTemplate {
   private final String source;
   private final String bosToken;
   private final String eosToken;
+  /** The template parsed once (parsing dominated rendering); null when parsing reported problems. */
+  private final @Nullable Node tree;
 
-  ChatTemplate(String source, String bosToken, String eosToken) {
+  public ChatTemplate(String source, String bosToken, String eosToken) {
     // As transformers configures its Jinja environment.
     this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
     try {
       Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", String.class);
-      // This class is package-private, so the expression engine may call it only this way.
+      // The method is package-private, so the expression engine may call it only this way.
       raise.setAccessible(true);
       jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
     } catch (NoSuchMethodException e) {
@@ -63,9 +67,23 @@ final class ChatTemplate {
     this.source = source;
     this.bosToken = bosToken;
     this.eosToken = eosToken;
+    this.tree = parse(jinjava, source);
   }
 
-  static ChatTemplate chatMl() {
+  private static @Nullable Node parse(Jinjava jinjava, String source) {
+    JinjavaInterpreter parser = jinjava.newInterpreter();
+    JinjavaInterpreter.pushCurrent(parser);
+    try {
+      Node parsed = parser.parse(source);
+      return parser.getErrorsCopy().isEmpty() ? parsed : null;
+    } catch (RuntimeException e) {
+      return null;
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
+  }
+
+  public static ChatTemplate chatMl() {
     return new ChatTemplate(CHATML, "", "<|im_end|>");
   }
 
@@ -74,14 +92,14 @@ final class ChatTemplate {
    * {@code chat_template} of tokenizer_config.json (a string, or a list whose "default" entry
    * counts), else ChatML.
    */
-  static ChatTemplate load(Path modelDirectory) throws IOException {
+  public static ChatTemplate load(Path modelDirectory) throws IOException {
     Path configFile = modelDirectory.resolve("tokenizer_config.json");
     JsonNode config = JSON.createObjectNode();
     if (Files.isRegularFile(configFile)) {
       try {
         config = JSON.readTree(Files.readString(configFile));
       } catch (JacksonException e) {
-        throw new UnsupportedModelException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
+        throw new ModelFileException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
       }
     }
     String bos = token(config.path("bos_token"));
@@ -107,7 +125,7 @@ final class ChatTemplate {
   }
 
   /** @throws IllegalArgumentException naming what the template could not do */
-  String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (ChatMessage message : messages) {
       list.add(Map.of("role", message.role(), "content", message.content()));
@@ -117,7 +135,7 @@ final class ChatTemplate {
     context.put("add_generation_prompt", addGenerationPrompt);
     context.put("bos_token", bosToken);
     context.put("eos_token", eosToken);
-    RenderResult result = jinjava.renderForResult(source, context);
+    RenderResult result = renderForResult(context);
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
         throw new IllegalArgumentException(
@@ -127,7 +145,33 @@ final class ChatTemplate {
     return result.getOutput();
   }
 
-  List<Segment> segments(List<ChatMessage> messages) {
+  /**
+   * As {@link Jinjava#renderForResult(String, Map)} renders {@code source} (which is parse and
+   * render the tree), from the tree parsed once. A template that failed to parse, or a render that
+   * throws, takes Jinjava's own path, so problems are reported exactly as Jinjava reports them.
+   */
+  private RenderResult renderForResult(Map<String, Object> bindings) {
+    if (tree == null) {
+      return jinjava.renderForResult(source, bindings);
+    }
+    Context context = new Context(jinjava.getGlobalContextCopy(), bindings, jinjava.getGlobalConfig().getDisabled());
+    JinjavaInterpreter interpreter =
+        jinjava.getGlobalConfig().getInterpreterFactory().newInstance(jinjava, context, jinjava.getGlobalConfig());
+    RenderResult result = null;
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      String output = interpreter.render(tree);
+      result = new RenderResult(output, interpreter.getContext(), interpreter.getErrorsCopy());
+    } catch (RuntimeException e) {
+      // Rendering again below, with no interpreter current, reports it as Jinjava does.
+    } finally {
+      JinjavaInterpreter.popCurrent();
+      jinjava.getGlobalContext().reset();
+    }
+    return result != null ? result : jinjava.renderForResult(source, bindings);
+  }
+
+  public List<Segment> segments(List<ChatMessage> messages) {
     String full = render(messages, false);
     List<Segment> segments = new ArrayList<>();
     int at = 0;
@@ -137,7 +181,8 @@ final class ChatTemplate {
         continue;
       }
       String before = render(messages.subList(0, i), true);
-      String through = render(messages.subList(0, i + 1), false);
+      // The last message's conversation is the whole one, already rendered.
+      String through = i == messages.size() - 1 ? full : render(messages.subList(0, i + 1), false);
       if (!through.startsWith(before) || !full.startsWith(through) || before.length() < at) {
         throw new IllegalArgumentException(
             "the chat_template does not render conversations so that each begins with its shorter prefixes,"

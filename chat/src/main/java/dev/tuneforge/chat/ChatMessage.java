@@ -1,4 +1,4 @@
-package dev.tuneforge.node.train;
+package dev.tuneforge.chat;
 
 /** One message of an OpenAI chat example; {@code trainable} is false for {@code weight: 0}. */
 public record ChatMessage(String role, String content, boolean trainable) {

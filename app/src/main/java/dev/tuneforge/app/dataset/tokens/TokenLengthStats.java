@@ -1,0 +1,129 @@
+package dev.tuneforge.app.dataset.tokens;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.hibernate.annotations.TenantId;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One count of a version's token lengths under a base model and maximum length: state, progress, result. */
+@Entity
+@Table(name = "dataset_token_lengths")
+class TokenLengthStats {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Id private UUID id;
+  @TenantId private UUID tenantId;
+  private UUID datasetVersionId;
+  private UUID baseModelId;
+  private String baseModelName;
+  private int maxLength;
+
+  @Enumerated(EnumType.STRING)
+  private TokenLengths.Status status;
+
+  private int rowsDone;
+  private int rowsTotal;
+  private @Nullable String error;
+  private @Nullable Integer maxTokens;
+  private @Nullable Double meanTokens;
+  private @Nullable Integer p50Tokens;
+  private @Nullable Integer p90Tokens;
+  private @Nullable Integer p99Tokens;
+  private @Nullable Integer truncatedRows;
+  private @Nullable Long assistantTokens;
+  private @Nullable Long assistantTokensLost;
+  private @Nullable String histogram;
+  private Instant createdAt;
+  private @Nullable Instant finishedAt;
+
+  protected TokenLengthStats() {}
+
+  TokenLengthStats(UUID datasetVersionId, UUID baseModelId, String baseModelName, int maxLength) {
+    this.id = UUID.randomUUID();
+    this.datasetVersionId = datasetVersionId;
+    this.baseModelId = baseModelId;
+    this.baseModelName = baseModelName;
+    this.maxLength = maxLength;
+    this.status = TokenLengths.Status.QUEUED;
+    this.createdAt = Instant.now();
+  }
+
+  UUID getId() {
+    return id;
+  }
+
+  UUID getDatasetVersionId() {
+    return datasetVersionId;
+  }
+
+  UUID getBaseModelId() {
+    return baseModelId;
+  }
+
+  int getMaxLength() {
+    return maxLength;
+  }
+
+  TokenLengths.Status getStatus() {
+    return status;
+  }
+
+  void queueAgain() {
+    status = TokenLengths.Status.QUEUED;
+    rowsDone = 0;
+    error = null;
+    finishedAt = null;
+  }
+
+  void start(int rows) {
+    status = TokenLengths.Status.RUNNING;
+    rowsTotal = rows;
+    rowsDone = 0;
+  }
+
+  void progress(int rows) {
+    rowsDone = rows;
+  }
+
+  void succeed(TokenLengths.Summary summary) {
+    status = TokenLengths.Status.SUCCEEDED;
+    rowsDone = summary.rows();
+    rowsTotal = summary.rows();
+    maxTokens = summary.maxTokens();
+    meanTokens = summary.meanTokens();
+    p50Tokens = summary.p50();
+    p90Tokens = summary.p90();
+    p99Tokens = summary.p99();
+    truncatedRows = summary.truncatedRows();
+    assistantTokens = summary.assistantTokens();
+    assistantTokensLost = summary.assistantTokensLost();
+    histogram = JSON.writeValueAsString(summary.histogram());
+    finishedAt = Instant.now();
+  }
+
+  void fail(String message) {
+    status = TokenLengths.Status.FAILED;
+    error = message.length() > 2000 ? message.substring(0, 1997) + "…" : message;
+    finishedAt = Instant.now();
+  }
+
+  TokenLengths view() {
+    TokenLengths.Summary summary = null;
+    if (status == TokenLengths.Status.SUCCEEDED && histogram != null && maxTokens != null && meanTokens != null
+        && p50Tokens != null && p90Tokens != null && p99Tokens != null && truncatedRows != null
+        && assistantTokens != null && assistantTokensLost != null) {
+      List<TokenLengths.Bin> bins = JSON.readValue(histogram, new TypeReference<List<TokenLengths.Bin>>() {});
+      summary = new TokenLengths.Summary(rowsTotal, maxTokens, meanTokens, p50Tokens, p90Tokens, p99Tokens,
+          truncatedRows, assistantTokens, assistantTokensLost, bins);
+    }
+    return new TokenLengths(datasetVersionId, baseModelId, baseModelName, maxLength, status, rowsDone, rowsTotal, error, summary);
+  }
+}
