@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
@@ -141,14 +142,14 @@ public class ObjectStorage {
     }
   }
 
-  private static void requireTenantKey(String key) {
+  static void requireTenantKey(String key) {
     UUID tenant = TenantContext.requireTenant();
     if (!key.startsWith(ObjectKeys.tenantPrefix(tenant)) || key.contains("..")) {
       throw new SecurityException("That object belongs to another tenant");
     }
   }
 
-  private void ensureBucket() {
+  void ensureBucket() {
     if (bucketReady) {
       return;
     }
@@ -164,7 +165,7 @@ public class ObjectStorage {
 
   /** Object storage failed; the message says which object. */
   public static final class StorageException extends RuntimeException {
-    StorageException(String message, Throwable cause) {
+    StorageException(String message, @Nullable Throwable cause) {
       super(message, cause);
     }
   }

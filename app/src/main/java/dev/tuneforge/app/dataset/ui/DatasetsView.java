@@ -8,6 +8,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.StagedUploads;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
@@ -26,9 +27,9 @@ public class DatasetsView extends VerticalLayout {
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
   private final DatasetUploadForm form;
 
-  public DatasetsView(DatasetService datasets) {
+  public DatasetsView(DatasetService datasets, StagedUploads uploads) {
     this.datasets = datasets;
-    this.form = new DatasetUploadForm(datasets, this::refresh);
+    this.form = new DatasetUploadForm(datasets, uploads, this::refresh);
     grid.setId("datasets-grid");
     grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
     grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);

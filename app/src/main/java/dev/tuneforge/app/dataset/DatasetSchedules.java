@@ -1,0 +1,29 @@
+package dev.tuneforge.app.dataset;
+
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The dataset feature's Quartz schedule: abandoned uploads are cleaned up every 15 minutes. */
+@Configuration
+class DatasetSchedules {
+
+  @Bean
+  JobDetail stagedUploadCleanupJobDetail() {
+    return JobBuilder.newJob(StagedUploadCleanupJob.class).withIdentity(StagedUploadCleanupJob.NAME).storeDurably()
+        .build();
+  }
+
+  @Bean
+  Trigger stagedUploadCleanupTrigger(JobDetail stagedUploadCleanupJobDetail) {
+    return TriggerBuilder.newTrigger()
+        .forJob(stagedUploadCleanupJobDetail)
+        .withIdentity(StagedUploadCleanupJob.NAME)
+        .withSchedule(SimpleScheduleBuilder.repeatMinutelyForever(15).withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
+  }
+}
