@@ -149,13 +149,19 @@ public class ObjectStorage {
     }
   }
 
-  void ensureBucket() {
+  synchronized void ensureBucket() {
     if (bucketReady) {
       return;
     }
     try {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+      bucketReady = true;
+    } catch (ErrorResponseException e) {
+      // Another replica made it between our look and our make.
+      if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+        throw new StorageException("Object storage is not reachable: " + e.getMessage(), e);
       }
       bucketReady = true;
     } catch (Exception e) {
