@@ -71,7 +71,7 @@ class DatasetUploadForm extends VerticalLayout {
         + "in the training file; the original is kept as uploaded");
 
     upload = new DirectUpload(uploads, ".jsonl,.ndjson,.csv,application/jsonl,application/x-ndjson,text/csv",
-        "or drop a JSONL or CSV file here", (ui, staged) -> {
+        "or drop a JSONL or CSV file here", this::uploadStarted, (ui, staged) -> {
           try {
             received(ui, staged.fileName(), staged.file());
           } finally {
@@ -126,6 +126,12 @@ class DatasetUploadForm extends VerticalLayout {
     } catch (RuntimeException failed) {
       ui.access(() -> refused("The file could not be stored: " + failed.getMessage(), ""));
     }
+  }
+
+  private void uploadStarted() {
+    forgetPending();
+    problems.setVisible(false);
+    report.setVisible(false);
   }
 
   private DatasetUpload upload(String fileName, Path file, DatasetUploadOptions options) {

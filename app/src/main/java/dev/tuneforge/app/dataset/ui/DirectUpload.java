@@ -44,6 +44,7 @@ class DirectUpload extends Div {
   private final StagedUploads uploads;
   private final Receiver receiver;
   private final BiConsumer<String, String> refused;
+  private final Runnable started;
   private final Element input = new Element("input");
   private final Div progressPanel = new Div();
   private final Span fileLabel = new Span();
@@ -54,9 +55,14 @@ class DirectUpload extends Div {
 
   private record Current(UUID id, UUID tenant, String fileName, long size, Instant started) {}
 
-  /** {@code refused} shows a reason and details when nothing could be stored. */
-  DirectUpload(StagedUploads uploads, String accept, String dropHint, Receiver receiver, BiConsumer<String, String> refused) {
+  /**
+   * {@code started} runs when the server accepts a file; {@code refused} shows a reason and details
+   * when nothing could be stored.
+   */
+  DirectUpload(StagedUploads uploads, String accept, String dropHint, Runnable started, Receiver receiver,
+      BiConsumer<String, String> refused) {
     this.uploads = uploads;
+    this.started = started;
     this.receiver = receiver;
     this.refused = refused;
     input.setAttribute("type", "file");
@@ -98,6 +104,7 @@ class DirectUpload extends Div {
       stats.setText("Starting…");
       cancel.setEnabled(true);
       progressPanel.setVisible(true);
+      started.run();
       return JSON.writeValueAsString(Map.of("partSize", plan.partSize(), "partCount", plan.partCount()));
     } catch (DatasetRejected rejected) {
       refused.accept(rejected.getMessage(), rejected.report().summary());
