@@ -1,5 +1,8 @@
 package dev.tuneforge.app.dataset;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.SimpleScheduleBuilder;
@@ -8,7 +11,10 @@ import org.quartz.TriggerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The dataset feature's Quartz schedule: abandoned uploads are cleaned up every 15 minutes. */
+/**
+ * The dataset feature's Quartz schedule: abandoned uploads are cleaned up every 15 minutes, from a
+ * minute after start-up.
+ */
 @Configuration
 class DatasetSchedules {
 
@@ -23,6 +29,7 @@ class DatasetSchedules {
     return TriggerBuilder.newTrigger()
         .forJob(stagedUploadCleanupJobDetail)
         .withIdentity(StagedUploadCleanupJob.NAME)
+        .startAt(Date.from(Instant.now().plus(Duration.ofMinutes(1))))
         .withSchedule(SimpleScheduleBuilder.repeatMinutelyForever(15).withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
   }

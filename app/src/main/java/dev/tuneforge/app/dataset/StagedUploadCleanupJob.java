@@ -1,5 +1,6 @@
 package dev.tuneforge.app.dataset;
 
+import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
@@ -26,9 +27,14 @@ class StagedUploadCleanupJob implements Job {
   @Override
   public void execute(JobExecutionContext context) {
     Instant cutoff = Instant.now().minus(uploads.abandonedUploadAge());
-    int abandoned = TenantContext.callAsSystem(() -> uploads.cleanUp(cutoff));
-    if (abandoned > 0) {
-      log.info("Aborted {} abandoned uploads started before {}", abandoned, cutoff);
+    try {
+      int abandoned = TenantContext.callAsSystem(() -> uploads.cleanUp(cutoff));
+      if (abandoned > 0) {
+        log.info("Aborted {} abandoned uploads started before {}", abandoned, cutoff);
+      }
+    } catch (ObjectStorage.StorageException e) {
+      // The records stay; the next run tries again.
+      log.warn("Could not clean up abandoned uploads: {}", e.getMessage());
     }
   }
 }
