@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** S3Proxy with its filesystem backend, in its own JVM so its ~190 jars stay out of the app. */
+/**
+ * S3Proxy with its filesystem backend, in its own JVM so its ~190 jars stay out of the app. CORS is
+ * open so that the browser can PUT upload parts to it from the app's page.
+ */
 final class S3ProxyServer implements AutoCloseable {
   private final ManagedProcess process;
   private final int port;
@@ -33,6 +36,8 @@ final class S3ProxyServer implements AutoCloseable {
               "s3proxy.authorization=aws-v2-or-v4",
               "s3proxy.identity=" + accessKey,
               "s3proxy.credential=" + secretKey,
+              // Browsers PUT upload parts straight to storage from the app's page, another origin.
+              "s3proxy.cors-allow-all=true",
               "jclouds.provider=filesystem",
               "jclouds.identity=" + accessKey,
               "jclouds.credential=" + secretKey,

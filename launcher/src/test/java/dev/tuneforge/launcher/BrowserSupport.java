@@ -8,6 +8,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,10 @@ final class BrowserSupport {
     page.locator("input[name='username']").fill(username);
     page.locator("input[name='password']").fill(password);
     page.locator("input[name='password']").press("Enter");
-    assertThat(page.locator("#signed-in-user")).hasText(username);
+    // The first page after signing in builds its view and session; on a loaded machine that takes
+    // longer than an assertion's default 5 s.
+    assertThat(page.locator("#signed-in-user"))
+        .hasText(username, new LocatorAssertions.HasTextOptions().setTimeout(30_000));
   }
 
   /**

@@ -132,10 +132,12 @@ public class DatasetService {
   }
 
   private void checkSize(String fileName, Path file) {
-    long size = size(file);
-    if (size > properties.maxUploadBytes()) {
-      throw rejected(fileName + " is " + megabytes(size) + " MB; the limit is "
-          + megabytes(properties.maxUploadBytes()) + " MB");
+    checkSize(fileName, size(file), properties.maxUploadBytes());
+  }
+
+  static void checkSize(String fileName, long size, long limit) {
+    if (size > limit) {
+      throw rejected(fileName + " is " + megabytes(size) + " MB; the limit is " + megabytes(limit) + " MB");
     }
   }
 
@@ -339,7 +341,7 @@ public class DatasetService {
         v.getCreatedAt(), v.getValidationRowCount(), v.getSplit());
   }
 
-  private static DatasetRejected rejected(String reason) {
+  static DatasetRejected rejected(String reason) {
     return new DatasetRejected(reason, new ValidationReport(0, List.of(reason), 1));
   }
 

@@ -6,8 +6,11 @@ import java.util.UUID;
 public final class ObjectKeys {
   private ObjectKeys() {}
 
+  /** The prefix of every tenant's data. */
+  public static final String TENANTS = "tenants/";
+
   public static String tenantPrefix(UUID tenantId) {
-    return "tenants/" + tenantId + "/";
+    return TENANTS + tenantId + "/";
   }
 
   public static String datasetVersion(UUID tenantId, UUID datasetId, int version) {
@@ -32,6 +35,18 @@ public final class ObjectKeys {
   public static String jobEvaluation(UUID tenantId, UUID jobId) {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/evaluation/";
   }
+
+  /**
+   * Where a browser upload is staged until the app has read it: {@code
+   * tenants/{tenant}/uploads/{upload}/{fileName}}, the name reduced to safe characters.
+   */
+  public static String stagedUpload(UUID tenantId, UUID uploadId, String fileName) {
+    String safe = fileName.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_").replaceAll("^\\.", "_");
+    return tenantPrefix(tenantId) + UPLOADS + uploadId + "/" + (safe.isEmpty() ? "upload" : safe);
+  }
+
+  /** The folder, inside each tenant's prefix, that holds staged uploads. */
+  public static final String UPLOADS = "uploads/";
 
   public static String modelPrefix(String modelName) {
     return "models/" + modelName + "/";

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
@@ -141,20 +142,26 @@ public class ObjectStorage {
     }
   }
 
-  private static void requireTenantKey(String key) {
+  static void requireTenantKey(String key) {
     UUID tenant = TenantContext.requireTenant();
     if (!key.startsWith(ObjectKeys.tenantPrefix(tenant)) || key.contains("..")) {
       throw new SecurityException("That object belongs to another tenant");
     }
   }
 
-  private void ensureBucket() {
+  synchronized void ensureBucket() {
     if (bucketReady) {
       return;
     }
     try {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+      bucketReady = true;
+    } catch (ErrorResponseException e) {
+      // Another replica made it between our look and our make.
+      if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+        throw new StorageException("Object storage is not reachable: " + e.getMessage(), e);
       }
       bucketReady = true;
     } catch (Exception e) {
@@ -164,7 +171,7 @@ public class ObjectStorage {
 
   /** Object storage failed; the message says which object. */
   public static final class StorageException extends RuntimeException {
-    StorageException(String message, Throwable cause) {
+    StorageException(String message, @Nullable Throwable cause) {
       super(message, cause);
     }
   }

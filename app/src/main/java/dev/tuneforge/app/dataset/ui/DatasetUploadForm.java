@@ -13,8 +13,6 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.component.upload.Upload;
-import com.vaadin.flow.server.streams.UploadHandler;
 import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
@@ -22,8 +20,8 @@ import dev.tuneforge.app.dataset.DatasetSplit;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.DatasetUpload;
 import dev.tuneforge.app.dataset.DatasetUploadOptions;
+import dev.tuneforge.app.dataset.StagedUploads;
 import dev.tuneforge.app.dataset.ValidationReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +40,7 @@ class DatasetUploadForm extends VerticalLayout {
   private final Checkbox redact = new Checkbox("Redact personal data");
   private final Div problems = new Div();
   private final Div report = new Div();
-  private final Upload upload;
+  private final DirectUpload upload;
   private final SplitField split = new SplitField();
   private final CsvMappingForm mapping = new CsvMappingForm();
   private final Div pendingPanel = new Div();
@@ -50,7 +48,7 @@ class DatasetUploadForm extends VerticalLayout {
   private @Nullable PendingFile pending;
   private boolean pendingCsv;
 
-  DatasetUploadForm(DatasetService datasets, Runnable onStored) {
+  DatasetUploadForm(DatasetService datasets, StagedUploads uploads, Runnable onStored) {
     this.datasets = datasets;
     this.onStored = onStored;
     setPadding(false);
@@ -72,17 +70,15 @@ class DatasetUploadForm extends VerticalLayout {
     redact.setTooltipText("Replace emails, phone numbers, card numbers and IBANs with [EMAIL], [PHONE], [CARD], [IBAN] "
         + "in the training file; the original is kept as uploaded");
 
-    upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
-      try {
-        received(metadata.fileName(), file.toPath());
-      } finally {
-        Files.deleteIfExists(file.toPath());
-      }
-    }));
+    upload = new DirectUpload(uploads, ".jsonl,.ndjson,.csv,application/jsonl,application/x-ndjson,text/csv",
+        "or drop a JSONL or CSV file here", this::uploadStarted, (ui, staged) -> {
+          try {
+            received(ui, staged.fileName(), staged.file());
+          } finally {
+            new PendingFile(staged.fileName(), staged.file()).delete();
+          }
+        }, this::refused);
     upload.setId("dataset-upload");
-    upload.setAcceptedFileTypes(".jsonl", ".ndjson", ".csv", "application/jsonl", "application/x-ndjson", "text/csv");
-    upload.setMaxFiles(1);
-    upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a JSONL or CSV file here"));
 
     pendingPanel.setId("pending-upload");
     pendingPanel.setVisible(false);
@@ -99,15 +95,14 @@ class DatasetUploadForm extends VerticalLayout {
     report.setId("upload-report");
     report.setVisible(false);
 
-    add(new HorizontalLayout(name, format, dropInvalid, redact, upload), split, pendingPanel, problems, report);
+    add(new HorizontalLayout(name, format, dropInvalid, redact), split, upload, pendingPanel, problems, report);
   }
 
   /**
-   * Runs on the upload's request thread, without the UI lock: UI changes go through access(). A
+   * Runs on the upload's own thread, without the UI lock: UI changes go through access(). A
    * CSV file, or one whose validation file is separate, is held until the user stores it.
    */
-  private void received(String fileName, Path file) {
-    UI ui = getUI().orElseThrow();
+  private void received(UI ui, String fileName, Path file) {
     boolean csv = format.getValue() == DatasetFormat.CSV
         || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
     if (csv || split.isSeparateFile()) {
@@ -128,7 +123,15 @@ class DatasetUploadForm extends VerticalLayout {
       ui.access(() -> rejected(rejected));
     } catch (IllegalArgumentException wrong) {
       ui.access(() -> refused(wrong.getMessage(), ""));
+    } catch (RuntimeException failed) {
+      ui.access(() -> refused("The file could not be stored: " + failed.getMessage(), ""));
     }
+  }
+
+  private void uploadStarted() {
+    forgetPending();
+    problems.setVisible(false);
+    report.setVisible(false);
   }
 
   private DatasetUpload upload(String fileName, Path file, DatasetUploadOptions options) {
@@ -149,7 +152,6 @@ class DatasetUploadForm extends VerticalLayout {
     forgetPending();
     pending = file;
     pendingCsv = csv;
-    upload.clearFileList();
     problems.setVisible(false);
     report.setVisible(false);
     mapping.setVisible(csv);
@@ -189,7 +191,6 @@ class DatasetUploadForm extends VerticalLayout {
   /** Shows what was stored (an upload, or a version derived in the preview) and refreshes the list. */
   void stored(DatasetUpload stored) {
     DatasetSummary saved = stored.dataset();
-    upload.clearFileList();
     problems.setVisible(false);
     showDropped(stored);
     Notification.show("Stored " + saved.label(), 4000, Notification.Position.BOTTOM_START)
@@ -202,7 +203,6 @@ class DatasetUploadForm extends VerticalLayout {
   }
 
   private void refused(String reason, String details) {
-    upload.clearFileList();
     report.setVisible(false);
     problems.removeAll();
     problems.add(new Paragraph("Nothing was stored. " + reason + (details.isEmpty() ? "" : ":")));

@@ -10,6 +10,7 @@ import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.StagedUploads;
 import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
@@ -28,9 +29,10 @@ public class DatasetsView extends VerticalLayout {
   private final Grid<DatasetSummary> grid = new Grid<>(DatasetSummary.class, false);
   private final DatasetUploadForm form;
 
-  public DatasetsView(DatasetService datasets, TokenLengthService tokens, CatalogService catalog) {
+  public DatasetsView(
+      DatasetService datasets, StagedUploads uploads, TokenLengthService tokens, CatalogService catalog) {
     this.datasets = datasets;
-    this.form = new DatasetUploadForm(datasets, this::refresh);
+    this.form = new DatasetUploadForm(datasets, uploads, this::refresh);
     grid.setId("datasets-grid");
     grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
     grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);
