@@ -52,19 +52,31 @@ final class PersonalDataScanner {
       result = apply(EMAIL, Kind.EMAIL, result, found, m -> true);
     }
     // Each regex runs only where a match is possible at all: a run of the characters it is made of
-    // holding enough digits (or symbols). A cheap scan of the text decides; most text has no such run.
-    if (digits(result) >= 8) {
-      if (hasRun(result, PersonalDataScanner::ibanChar, c -> c != ' ', 15)) {
-        result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
-      }
-      if (hasRun(result, c -> isDigit(c) || c == ' ' || c == '-', PersonalDataScanner::isDigit, 13)) {
-        result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
-      }
-      if (hasRun(result, c -> isDigit(c) || " .-()+".indexOf(c) >= 0, PersonalDataScanner::isDigit, 9)) {
-        result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
-      }
+    // holding enough digits (or symbols). One cheap scan of the text decides; most text has no such run.
+    int runs = runs(result);
+    if ((runs & IBAN_RUN) != 0) {
+      String before = result;
+      result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
+      runs = result == before ? runs : runs(result);
+    }
+    if ((runs & CARD_RUN) != 0) {
+      String before = result;
+      result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
+      runs = result == before ? runs : runs(result);
+    }
+    if ((runs & PHONE_RUN) != 0) {
+      result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
     }
     return redact ? result : text;
+  }
+
+  /**
+   * Whether {@link #scan} could find anything in {@code length} chars of {@code text} from {@code
+   * start}: false for most message text, which then needs no {@code String} and no regex. Replacing
+   * a finding with its placeholder never lengthens a run, so this holds for the later kinds too.
+   */
+  static boolean mayContain(char[] text, int start, int length) {
+    return runs(text, start, length) != 0;
   }
 
   private static String apply(Pattern pattern, Kind kind, String text, Found found, Predicate<String> valid) {
@@ -120,37 +132,72 @@ final class PersonalDataScanner {
     return digits >= 9 && digits <= 15;
   }
 
-  private interface CharTest {
-    boolean test(char c);
+  private static final int EMAIL_AT = 1;
+  private static final int IBAN_RUN = 2;
+  private static final int CARD_RUN = 4;
+  private static final int PHONE_RUN = 8;
+  private static final int DIGIT = 1;
+  private static final int IBAN_MEMBER = 2;
+  private static final int IBAN_COUNTED = 4;
+  private static final int CARD_MEMBER = 8;
+  private static final int PHONE_MEMBER = 16;
+  /** {@code @}, shifted down to {@link #EMAIL_AT} when found. */
+  private static final int AT = 32;
+  private static final int NON_ASCII = 64;
+  /** Per ASCII character, what it is to the pre-scans: digits count towards every run. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      ASCII[c] = IBAN_MEMBER | IBAN_COUNTED;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII[c] = DIGIT | IBAN_MEMBER | IBAN_COUNTED | CARD_MEMBER | PHONE_MEMBER;
+    }
+    ASCII[' '] = IBAN_MEMBER | CARD_MEMBER | PHONE_MEMBER;
+    ASCII['-'] = CARD_MEMBER | PHONE_MEMBER;
+    for (char c : ".()+".toCharArray()) {
+      ASCII[c] = PHONE_MEMBER;
+    }
+    ASCII['@'] = AT;
   }
 
-  /** Whether {@code text} has a run of {@code member} characters with at least {@code min} {@code counted} ones. */
-  private static boolean hasRun(String text, CharTest member, CharTest counted, int min) {
-    int count = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!member.test(c)) {
-        count = 0;
-      } else if (counted.test(c) && ++count >= min) {
-        return true;
+  private static int runs(String text) {
+    return runs(text.toCharArray(), 0, text.length()) & ~EMAIL_AT;
+  }
+
+  /**
+   * The regexes worth running on the text, in one pass: {@link #EMAIL_AT} when it has an {@code @};
+   * when it has at least 8 digits, each kind whose run it has: an IBAN's (capitals, digits and
+   * spaces, 15 of them not spaces), a card's (digits, spaces and dashes, 13 digits) or a phone
+   * number's (digits and {@code " .-()+"}, 9 digits).
+   */
+  private static int runs(char[] text, int start, int length) {
+    int found = 0;
+    int digits = 0;
+    int iban = 0;
+    int card = 0;
+    int phone = 0;
+    for (int i = start, end = start + length; i < end; i++) {
+      char c = text[i];
+      int k = c < 128 ? ASCII[c] : NON_ASCII;
+      if (k == 0) {
+        iban = card = phone = 0;
+        continue;
       }
+      if (k == NON_ASCII) {
+        digits += Character.isDigit(c) ? 1 : 0;
+        iban = card = phone = 0;
+        continue;
+      }
+      int digit = k & DIGIT;
+      digits += digit;
+      iban = (k & IBAN_MEMBER) == 0 ? 0 : iban + ((k >> 2) & 1);
+      card = (k & CARD_MEMBER) == 0 ? 0 : card + digit;
+      phone = (k & PHONE_MEMBER) == 0 ? 0 : phone + digit;
+      found |= (iban >= 15 ? IBAN_RUN : 0) | (card >= 13 ? CARD_RUN : 0) | (phone >= 9 ? PHONE_RUN : 0)
+          | (k & AT) >> 5;
     }
-    return false;
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean ibanChar(char c) {
-    return (c >= 'A' && c <= 'Z') || isDigit(c) || c == ' ';
-  }
-
-  private static int digits(String text) {
-    int n = 0;
-    for (int i = 0; i < text.length() && n < 8; i++) {
-      n += Character.isDigit(text.charAt(i)) ? 1 : 0;
-    }
-    return n;
+    return digits >= 8 ? found : found & EMAIL_AT;
   }
 }
