@@ -277,7 +277,7 @@ public final class DatasetNormalizer {
     return null;
   }
 
-  private static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
+  static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
     try (JsonParser p = JSON.createParser(bytes, start, length)) {
       String problem = reader.read(p, row);
       if (p.nextToken() != null) {

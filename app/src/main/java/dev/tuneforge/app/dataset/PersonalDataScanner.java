@@ -136,30 +136,62 @@ final class PersonalDataScanner {
   private static final int IBAN_RUN = 2;
   private static final int CARD_RUN = 4;
   private static final int PHONE_RUN = 8;
+
+  /*
+   * The pre-scan keeps four 16-bit counters in one long, updated per character without a branch:
+   * the current IBAN run (capitals and digits, spaces kept), card run (digits, spaces and dashes
+   * kept), phone run (digits, " .-()+" kept) and the digits so far. A character's class says which
+   * counters it keeps and what it adds; adding BIAS sets a counter's top bit once it reaches its
+   * threshold (15, 13, 9 and 8), which FOUND gathers.
+   */
+  private static final int OTHER = 0;
   private static final int DIGIT = 1;
-  private static final int IBAN_MEMBER = 2;
-  private static final int IBAN_COUNTED = 4;
-  private static final int CARD_MEMBER = 8;
-  private static final int PHONE_MEMBER = 16;
-  /** {@code @}, shifted down to {@link #EMAIL_AT} when found. */
-  private static final int AT = 32;
-  private static final int NON_ASCII = 64;
-  /** Per ASCII character, what it is to the pre-scans: digits count towards every run. */
-  private static final byte[] ASCII = new byte[128];
+  private static final int CAPITAL = 2;
+  private static final int SPACE = 3;
+  private static final int DASH = 4;
+  private static final int PHONE_SIGN = 5;
+  private static final int AT = 6;
+  private static final int OTHER_DIGIT = 7;
+  private static final long IBAN_FIELD = 1L;
+  private static final long CARD_FIELD = 1L << 16;
+  private static final long PHONE_FIELD = 1L << 32;
+  private static final long DIGITS_FIELD = 1L << 48;
+  private static final long[] KEEP = new long[8];
+  private static final long[] ADD = new long[8];
+  private static final long BIAS =
+      (0x8000 - 15) * IBAN_FIELD | (0x8000 - 13) * CARD_FIELD | (0x8000 - 9) * PHONE_FIELD | (0x8000 - 8) * DIGITS_FIELD;
+  private static final long TOP_BITS = 0x8000_8000_8000_8000L;
+  /** Counters are brought back to at most 16 this often, so that none can reach 0x8000 and carry. */
+  private static final int CHUNK = 1 << 14;
+  /** Per Latin-1 character, its class; characters above are {@link #OTHER} or {@link #OTHER_DIGIT}. */
+  private static final byte[] LATIN1 = new byte[256];
 
   static {
+    long all = 0xFFFFL * (IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD);
+    long digits = 0xFFFFL * DIGITS_FIELD;
+    KEEP[OTHER] = digits;
+    KEEP[DIGIT] = all;
+    KEEP[CAPITAL] = digits | 0xFFFFL * IBAN_FIELD;
+    KEEP[SPACE] = all;
+    KEEP[DASH] = digits | 0xFFFFL * (CARD_FIELD | PHONE_FIELD);
+    KEEP[PHONE_SIGN] = digits | 0xFFFFL * PHONE_FIELD;
+    KEEP[AT] = digits;
+    KEEP[OTHER_DIGIT] = digits;
+    ADD[DIGIT] = IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD;
+    ADD[CAPITAL] = IBAN_FIELD;
+    ADD[OTHER_DIGIT] = DIGITS_FIELD;
     for (char c = 'A'; c <= 'Z'; c++) {
-      ASCII[c] = IBAN_MEMBER | IBAN_COUNTED;
+      LATIN1[c] = CAPITAL;
     }
     for (char c = '0'; c <= '9'; c++) {
-      ASCII[c] = DIGIT | IBAN_MEMBER | IBAN_COUNTED | CARD_MEMBER | PHONE_MEMBER;
+      LATIN1[c] = DIGIT;
     }
-    ASCII[' '] = IBAN_MEMBER | CARD_MEMBER | PHONE_MEMBER;
-    ASCII['-'] = CARD_MEMBER | PHONE_MEMBER;
+    LATIN1[' '] = SPACE;
+    LATIN1['-'] = DASH;
     for (char c : ".()+".toCharArray()) {
-      ASCII[c] = PHONE_MEMBER;
+      LATIN1[c] = PHONE_SIGN;
     }
-    ASCII['@'] = AT;
+    LATIN1['@'] = AT;
   }
 
   private static int runs(String text) {
@@ -173,31 +205,35 @@ final class PersonalDataScanner {
    * number's (digits and {@code " .-()+"}, 9 digits).
    */
   private static int runs(char[] text, int start, int length) {
-    int found = 0;
-    int digits = 0;
-    int iban = 0;
-    int card = 0;
-    int phone = 0;
-    for (int i = start, end = start + length; i < end; i++) {
-      char c = text[i];
-      int k = c < 128 ? ASCII[c] : NON_ASCII;
-      if (k == 0) {
-        iban = card = phone = 0;
-        continue;
+    long counters = 0;
+    long found = 0;
+    boolean at = false;
+    for (int from = start, end = start + length; from < end; from += CHUNK) {
+      for (int i = from, to = Math.min(end, from + CHUNK); i < to; i++) {
+        char c = text[i];
+        int k = c < 256 ? LATIN1[c] : Character.isDigit(c) ? OTHER_DIGIT : OTHER;
+        counters = (counters & KEEP[k]) + ADD[k];
+        found |= counters + BIAS;
+        at |= k == AT;
       }
-      if (k == NON_ASCII) {
-        digits += Character.isDigit(c) ? 1 : 0;
-        iban = card = phone = 0;
-        continue;
-      }
-      int digit = k & DIGIT;
-      digits += digit;
-      iban = (k & IBAN_MEMBER) == 0 ? 0 : iban + ((k >> 2) & 1);
-      card = (k & CARD_MEMBER) == 0 ? 0 : card + digit;
-      phone = (k & PHONE_MEMBER) == 0 ? 0 : phone + digit;
-      found |= (iban >= 15 ? IBAN_RUN : 0) | (card >= 13 ? CARD_RUN : 0) | (phone >= 9 ? PHONE_RUN : 0)
-          | (k & AT) >> 5;
+      counters = clamp(counters);
     }
-    return digits >= 8 ? found : found & EMAIL_AT;
+    found &= TOP_BITS;
+    int runs = (at ? EMAIL_AT : 0);
+    if ((found & 0x8000 * DIGITS_FIELD) != 0) {
+      runs |= ((found & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
+          | ((found & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
+          | ((found & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
+    }
+    return runs;
+  }
+
+  /** Each counter, at most 16: enough to know it passed its threshold. */
+  private static long clamp(long counters) {
+    long clamped = 0;
+    for (int field = 0; field < 64; field += 16) {
+      clamped |= Math.min((counters >>> field) & 0xFFFF, 16) << field;
+    }
+    return clamped;
   }
 }

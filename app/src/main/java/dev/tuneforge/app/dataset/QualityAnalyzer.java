@@ -52,6 +52,8 @@ final class QualityAnalyzer {
       new EnumMap<>(PersonalDataScanner.Kind.class);
   private final SimHash simHash = new SimHash();
   private int personalInRow;
+  /** The UTF-8 length of the text last given to {@link #hashAndShingle}. */
+  private long textBytes;
   private int rows;
   private int exact;
   private int near;
@@ -102,8 +104,8 @@ final class QualityAnalyzer {
       if (row.role(i) == Conversation.ASSISTANT) {
         lastAssistant = i;
       }
-      bytes += utf8Length(text, start, end);
       exactHash = hashAndShingle(exactHash * 31 + row.role(i), text, start, end);
+      bytes += textBytes;
     }
     rowsWithEmptyTurn += emptyTurn ? 1 : 0;
     long tokens = bytes / 4;
@@ -169,8 +171,8 @@ final class QualityAnalyzer {
   }
 
   /**
-   * Continues the row's exact hash (FNV-1a over the chars) with the text and, in the same pass, adds
-   * its word 5-shingles, lower-cased, to the row's SimHash; a text of fewer words is one shingle.
+   * Continues the row's exact hash (FNV-1a over the chars) with the text and, in the same pass,
+   * counts its UTF-8 bytes into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the row's SimHash; a text of fewer words is one shingle.
    * Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), hashed as they are read: no split,
    * no substrings; the four words before the current one are kept in locals.
    */
@@ -183,12 +185,20 @@ final class QualityAnalyzer {
     long w2 = 0;
     long w3 = 0;
     long w4 = 0;
+    long bytes = 0;
+    boolean surrogates = false;
     for (int i = start; i <= end; i++) {
       int lower = 0;
       if (i < end) {
         char c = text[i];
         h = (h ^ c) * FNV_PRIME;
-        lower = c < 128 ? WORD_CHARS[c] : 0;
+        if (c < 128) {
+          bytes++;
+          lower = WORD_CHARS[c];
+        } else {
+          bytes += c < 0x800 ? 2 : 3;
+          surrogates |= Character.isHighSurrogate(c);
+        }
       }
       if (lower != 0) {
         word = (word ^ lower) * FNV_PRIME;
@@ -213,6 +223,7 @@ final class QualityAnalyzer {
       }
       simHash.add(mix(shingle));
     }
+    textBytes = surrogates ? utf8Length(text, start, end) : bytes;
     return h;
   }
 
