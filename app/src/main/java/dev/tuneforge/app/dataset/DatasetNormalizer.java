@@ -134,8 +134,8 @@ public final class DatasetNormalizer {
     return new ValidationReport(used, rows, List.copyOf(problems), problemCount, dropped);
   }
 
-  private DatasetFormat readJsonl(InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
-      throws IOException {
+  private DatasetFormat readJsonl(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
     int lineNumber = 0;
     DatasetFormat used = format;
     RowReader reader = used == null ? null : RowReader.of(used);
@@ -175,8 +175,8 @@ public final class DatasetNormalizer {
     return used == null ? DatasetFormat.CHAT : used;
   }
 
-  private DatasetFormat readCsv(InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
-      throws IOException {
+  private DatasetFormat readCsv(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
     Conversation row = new Conversation();
     String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
     try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {

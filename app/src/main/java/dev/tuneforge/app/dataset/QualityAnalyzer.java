@@ -172,9 +172,10 @@ final class QualityAnalyzer {
 
   /**
    * Continues the row's exact hash (FNV-1a over the chars) with the text and, in the same pass,
-   * counts its UTF-8 bytes into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the row's SimHash; a text of fewer words is one shingle.
-   * Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), hashed as they are read: no split,
-   * no substrings; the four words before the current one are kept in locals.
+   * counts its UTF-8 bytes into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the
+   * row's SimHash; a text of fewer words is one shingle. Words are runs of {@code [A-Za-z0-9_]}
+   * (regex {@code \\w}), hashed as they are read: no split, no substrings; the four words before
+   * the current one are kept in locals.
    */
   private long hashAndShingle(long seed, char[] text, int start, int end) {
     long h = seed;
