@@ -142,7 +142,7 @@ final class PersonalDataScanner {
    * the current IBAN run (capitals and digits, spaces kept), card run (digits, spaces and dashes
    * kept), phone run (digits, " .-()+" kept) and the digits so far. A character's class says which
    * counters it keeps and what it adds; adding BIAS sets a counter's top bit once it reaches its
-   * threshold (15, 13, 9 and 8), which FOUND gathers.
+   * threshold (15, 13, 9 and 8); those bits, or-ed over the text, say which runs it has.
    */
   private static final int OTHER = 0;
   private static final int DIGIT = 1;
