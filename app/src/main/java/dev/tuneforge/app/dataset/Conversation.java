@@ -120,6 +120,20 @@ final class Conversation {
     return new String(text, start(contents[i]), length(contents[i]));
   }
 
+  /** The buffer holding every message's text; valid until text is added or replaced. */
+  char[] chars() {
+    return text;
+  }
+
+  /** Where message {@code i}'s text starts in {@link #chars()}; it must have text content. */
+  int textStart(int i) {
+    return start(contents[i]);
+  }
+
+  int textLength(int i) {
+    return length(contents[i]);
+  }
+
   /** Gives message {@code i} new text (redaction); the old text stays in the buffer unused. */
   void replaceText(int i, String replacement) {
     contents[i] = append(replacement.toCharArray(), 0, replacement.length());

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamWriteFeature;
@@ -117,18 +116,16 @@ public final class DatasetNormalizer {
     rows = 0;
     validationRows = 0;
     duplicatesRemoved = 0;
-    DatasetFormat used;
-    try (JsonGenerator trainOut = train == null ? null : JSON.createGenerator(train);
-        JsonGenerator validationOut = validation == null ? null : JSON.createGenerator(validation)) {
-      used = format == DatasetFormat.CSV
-          ? readCsv(input, trainOut, validationOut)
-          : readJsonl(input, trainOut, validationOut);
-      if (trainOut != null) {
-        trainOut.flush();
-      }
-      if (validationOut != null) {
-        validationOut.flush();
-      }
+    CanonicalWriter trainOut = train == null ? null : new CanonicalWriter(train);
+    CanonicalWriter validationOut = validation == null ? null : new CanonicalWriter(validation);
+    DatasetFormat used = format == DatasetFormat.CSV
+        ? readCsv(input, trainOut, validationOut)
+        : readJsonl(input, trainOut, validationOut);
+    if (trainOut != null) {
+      trainOut.flush();
+    }
+    if (validationOut != null) {
+      validationOut.flush();
     }
     if (rows == 0 && problemCount == 0) {
       problems.add("the file is empty: it has no conversations");
@@ -137,8 +134,8 @@ public final class DatasetNormalizer {
     return new ValidationReport(used, rows, List.copyOf(problems), problemCount, dropped);
   }
 
-  private DatasetFormat readJsonl(InputStream input, @Nullable JsonGenerator train, @Nullable JsonGenerator validation)
-      throws IOException {
+  private DatasetFormat readJsonl(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
     int lineNumber = 0;
     DatasetFormat used = format;
     RowReader reader = used == null ? null : RowReader.of(used);
@@ -178,8 +175,8 @@ public final class DatasetNormalizer {
     return used == null ? DatasetFormat.CHAT : used;
   }
 
-  private DatasetFormat readCsv(InputStream input, @Nullable JsonGenerator train, @Nullable JsonGenerator validation)
-      throws IOException {
+  private DatasetFormat readCsv(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
     Conversation row = new Conversation();
     String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
     try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {
@@ -218,7 +215,7 @@ public final class DatasetNormalizer {
   /** Counts and writes a row that has no problem, to the side the split gives it; lists it otherwise. */
   private void keep(
       @Nullable String problem, Conversation row, int line, @Nullable String side, String sideName,
-      @Nullable JsonGenerator train, @Nullable JsonGenerator validation) {
+      @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
     boolean toValidation = false;
     if (problem == null && split instanceof DatasetSplit.ByField && side != null) {
       Boolean value = DatasetSplit.side(side);
@@ -246,9 +243,9 @@ public final class DatasetNormalizer {
     rows++;
     validationRows += toValidation ? 1 : 0;
     quality.accept(row, line);
-    JsonGenerator out = toValidation ? validation : train;
+    CanonicalWriter out = toValidation ? validation : train;
     if (out != null && (dropInvalid || problemCount == 0)) {
-      row.writeTo(out);
+      out.write(row);
     }
   }
 
@@ -277,7 +274,7 @@ public final class DatasetNormalizer {
     return null;
   }
 
-  private static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
+  static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
     try (JsonParser p = JSON.createParser(bytes, start, length)) {
       String problem = reader.read(p, row);
       if (p.nextToken() != null) {

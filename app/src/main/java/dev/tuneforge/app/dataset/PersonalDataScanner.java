@@ -52,19 +52,31 @@ final class PersonalDataScanner {
       result = apply(EMAIL, Kind.EMAIL, result, found, m -> true);
     }
     // Each regex runs only where a match is possible at all: a run of the characters it is made of
-    // holding enough digits (or symbols). A cheap scan of the text decides; most text has no such run.
-    if (digits(result) >= 8) {
-      if (hasRun(result, PersonalDataScanner::ibanChar, c -> c != ' ', 15)) {
-        result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
-      }
-      if (hasRun(result, c -> isDigit(c) || c == ' ' || c == '-', PersonalDataScanner::isDigit, 13)) {
-        result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
-      }
-      if (hasRun(result, c -> isDigit(c) || " .-()+".indexOf(c) >= 0, PersonalDataScanner::isDigit, 9)) {
-        result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
-      }
+    // holding enough digits (or symbols). One cheap scan of the text decides; most text has no such run.
+    int runs = runs(result);
+    if ((runs & IBAN_RUN) != 0) {
+      String before = result;
+      result = apply(IBAN, Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
+      runs = result == before ? runs : runs(result);
+    }
+    if ((runs & CARD_RUN) != 0) {
+      String before = result;
+      result = apply(CARD, Kind.CARD, result, found, PersonalDataScanner::cardValid);
+      runs = result == before ? runs : runs(result);
+    }
+    if ((runs & PHONE_RUN) != 0) {
+      result = apply(PHONE, Kind.PHONE, result, found, PersonalDataScanner::phoneLike);
     }
     return redact ? result : text;
+  }
+
+  /**
+   * Whether {@link #scan} could find anything in {@code length} chars of {@code text} from {@code
+   * start}: false for most message text, which then needs no {@code String} and no regex. Replacing
+   * a finding with its placeholder never lengthens a run, so this holds for the later kinds too.
+   */
+  static boolean mayContain(char[] text, int start, int length) {
+    return runs(text, start, length) != 0;
   }
 
   private static String apply(Pattern pattern, Kind kind, String text, Found found, Predicate<String> valid) {
@@ -120,37 +132,108 @@ final class PersonalDataScanner {
     return digits >= 9 && digits <= 15;
   }
 
-  private interface CharTest {
-    boolean test(char c);
+  private static final int EMAIL_AT = 1;
+  private static final int IBAN_RUN = 2;
+  private static final int CARD_RUN = 4;
+  private static final int PHONE_RUN = 8;
+
+  /*
+   * The pre-scan keeps four 16-bit counters in one long, updated per character without a branch:
+   * the current IBAN run (capitals and digits, spaces kept), card run (digits, spaces and dashes
+   * kept), phone run (digits, " .-()+" kept) and the digits so far. A character's class says which
+   * counters it keeps and what it adds; adding BIAS sets a counter's top bit once it reaches its
+   * threshold (15, 13, 9 and 8); those bits, or-ed over the text, say which runs it has.
+   */
+  private static final int OTHER = 0;
+  private static final int DIGIT = 1;
+  private static final int CAPITAL = 2;
+  private static final int SPACE = 3;
+  private static final int DASH = 4;
+  private static final int PHONE_SIGN = 5;
+  private static final int AT = 6;
+  private static final int OTHER_DIGIT = 7;
+  private static final long IBAN_FIELD = 1L;
+  private static final long CARD_FIELD = 1L << 16;
+  private static final long PHONE_FIELD = 1L << 32;
+  private static final long DIGITS_FIELD = 1L << 48;
+  private static final long[] KEEP = new long[8];
+  private static final long[] ADD = new long[8];
+  private static final long BIAS =
+      (0x8000 - 15) * IBAN_FIELD | (0x8000 - 13) * CARD_FIELD | (0x8000 - 9) * PHONE_FIELD | (0x8000 - 8) * DIGITS_FIELD;
+  private static final long TOP_BITS = 0x8000_8000_8000_8000L;
+  /** Counters are brought back to at most 16 this often, so that none can reach 0x8000 and carry. */
+  private static final int CHUNK = 1 << 14;
+  /** Per Latin-1 character, its class; characters above are {@link #OTHER} or {@link #OTHER_DIGIT}. */
+  private static final byte[] LATIN1 = new byte[256];
+
+  static {
+    long all = 0xFFFFL * (IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD);
+    long digits = 0xFFFFL * DIGITS_FIELD;
+    KEEP[OTHER] = digits;
+    KEEP[DIGIT] = all;
+    KEEP[CAPITAL] = digits | 0xFFFFL * IBAN_FIELD;
+    KEEP[SPACE] = all;
+    KEEP[DASH] = digits | 0xFFFFL * (CARD_FIELD | PHONE_FIELD);
+    KEEP[PHONE_SIGN] = digits | 0xFFFFL * PHONE_FIELD;
+    KEEP[AT] = digits;
+    KEEP[OTHER_DIGIT] = digits;
+    ADD[DIGIT] = IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD;
+    ADD[CAPITAL] = IBAN_FIELD;
+    ADD[OTHER_DIGIT] = DIGITS_FIELD;
+    for (char c = 'A'; c <= 'Z'; c++) {
+      LATIN1[c] = CAPITAL;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      LATIN1[c] = DIGIT;
+    }
+    LATIN1[' '] = SPACE;
+    LATIN1['-'] = DASH;
+    for (char c : ".()+".toCharArray()) {
+      LATIN1[c] = PHONE_SIGN;
+    }
+    LATIN1['@'] = AT;
   }
 
-  /** Whether {@code text} has a run of {@code member} characters with at least {@code min} {@code counted} ones. */
-  private static boolean hasRun(String text, CharTest member, CharTest counted, int min) {
-    int count = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!member.test(c)) {
-        count = 0;
-      } else if (counted.test(c) && ++count >= min) {
-        return true;
+  private static int runs(String text) {
+    return runs(text.toCharArray(), 0, text.length()) & ~EMAIL_AT;
+  }
+
+  /**
+   * The regexes worth running on the text, in one pass: {@link #EMAIL_AT} when it has an {@code @};
+   * when it has at least 8 digits, each kind whose run it has: an IBAN's (capitals, digits and
+   * spaces, 15 of them not spaces), a card's (digits, spaces and dashes, 13 digits) or a phone
+   * number's (digits and {@code " .-()+"}, 9 digits).
+   */
+  private static int runs(char[] text, int start, int length) {
+    long counters = 0;
+    long found = 0;
+    boolean at = false;
+    for (int from = start, end = start + length; from < end; from += CHUNK) {
+      for (int i = from, to = Math.min(end, from + CHUNK); i < to; i++) {
+        char c = text[i];
+        int k = c < 256 ? LATIN1[c] : Character.isDigit(c) ? OTHER_DIGIT : OTHER;
+        counters = (counters & KEEP[k]) + ADD[k];
+        found |= counters + BIAS;
+        at |= k == AT;
       }
+      counters = clamp(counters);
     }
-    return false;
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean ibanChar(char c) {
-    return (c >= 'A' && c <= 'Z') || isDigit(c) || c == ' ';
-  }
-
-  private static int digits(String text) {
-    int n = 0;
-    for (int i = 0; i < text.length() && n < 8; i++) {
-      n += Character.isDigit(text.charAt(i)) ? 1 : 0;
+    found &= TOP_BITS;
+    int runs = (at ? EMAIL_AT : 0);
+    if ((found & 0x8000 * DIGITS_FIELD) != 0) {
+      runs |= ((found & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
+          | ((found & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
+          | ((found & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
     }
-    return n;
+    return runs;
+  }
+
+  /** Each counter, at most 16: enough to know it passed its threshold. */
+  private static long clamp(long counters) {
+    long clamped = 0;
+    for (int field = 0; field < 64; field += 16) {
+      clamped |= Math.min((counters >>> field) & 0xFFFF, 16) << field;
+    }
+    return clamped;
   }
 }

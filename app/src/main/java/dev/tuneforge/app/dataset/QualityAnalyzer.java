@@ -27,6 +27,17 @@ final class QualityAnalyzer {
   static final int EXAMPLE_LINES = 5;
   private static final long[] HISTOGRAM = {128, 256, 512, 1024, 2048, 4096, 8192, Long.MAX_VALUE};
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final long FNV_BASIS = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+  /** Per ASCII character: its lower case when it is a word character ({@code \\w}), else 0. */
+  private static final char[] WORD_CHARS = new char[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      WORD_CHARS[c] = word ? Character.toLowerCase(c) : 0;
+    }
+  }
 
   private final boolean redact;
   private final int maxTokens;
@@ -39,8 +50,10 @@ final class QualityAnalyzer {
   private final Map<PersonalDataScanner.Kind, int[]> personal = new EnumMap<>(PersonalDataScanner.Kind.class);
   private final Map<PersonalDataScanner.Kind, List<Integer>> personalLines =
       new EnumMap<>(PersonalDataScanner.Kind.class);
-  private final List<Long> shingles = new ArrayList<>();
-  private long[] wordHashes = new long[256];
+  private final SimHash simHash = new SimHash();
+  private int personalInRow;
+  /** The UTF-8 length of the text last given to {@link #hashAndShingle}. */
+  private long textBytes;
   private int rows;
   private int exact;
   private int near;
@@ -66,28 +79,33 @@ final class QualityAnalyzer {
   void accept(Conversation row, int line) {
     rows++;
     long bytes = 0;
-    long exactHash = 0xcbf29ce484222325L;
-    shingles.clear();
+    long exactHash = FNV_BASIS;
+    simHash.clear();
+    personalInRow = 0;
     boolean emptyTurn = false;
-    String lastAssistant = null;
-    EnumMap<PersonalDataScanner.Kind, Boolean> inRow = new EnumMap<>(PersonalDataScanner.Kind.class);
+    int lastAssistant = -1;
     for (int i = 0; i < row.size(); i++) {
-      String text = row.text(i);
-      String scanned = PersonalDataScanner.scan(text, redact, kind -> found(kind, line, inRow));
-      if (redact && !scanned.equals(text)) {
-        row.replaceText(i, scanned);
-        text = scanned;
+      // Message text stays in the row's char buffer: a String is only made for the rare text
+      // in which personal data may be.
+      if (PersonalDataScanner.mayContain(row.chars(), row.textStart(i), row.textLength(i))) {
+        String text = row.text(i);
+        String scanned = PersonalDataScanner.scan(text, redact, kind -> found(kind, line));
+        if (redact && !scanned.equals(text)) {
+          row.replaceText(i, scanned);
+        }
       }
-      if (text.isBlank()) {
+      char[] text = row.chars();
+      int start = row.textStart(i);
+      int end = start + row.textLength(i);
+      if (firstNonWhitespace(text, start, end) == end) {
         emptyTurns++;
         emptyTurn = true;
       }
       if (row.role(i) == Conversation.ASSISTANT) {
-        lastAssistant = text;
+        lastAssistant = i;
       }
-      bytes += utf8Length(text);
-      exactHash = hash(exactHash * 31 + row.role(i), text);
-      shingle(text);
+      exactHash = hashAndShingle(exactHash * 31 + row.role(i), text, start, end);
+      bytes += textBytes;
     }
     rowsWithEmptyTurn += emptyTurn ? 1 : 0;
     long tokens = bytes / 4;
@@ -103,18 +121,26 @@ final class QualityAnalyzer {
     }
     if (!seen.add(mix(exactHash))) {
       exact++;
-    } else if (nearDuplicate(simHash())) {
+    } else if (nearDuplicate(simHash.value())) {
       near++;
     }
-    if (lastAssistant != null) {
-      json(lastAssistant);
+    if (lastAssistant >= 0) {
+      char[] text = row.chars();
+      int start = row.textStart(lastAssistant);
+      int end = start + row.textLength(lastAssistant);
+      int first = firstNonWhitespace(text, start, end);
+      if (first < end && text[first] == '{') {
+        json(new String(text, first, end - first));
+      }
     }
   }
 
-  private void found(PersonalDataScanner.Kind kind, int line, Map<PersonalDataScanner.Kind, Boolean> inRow) {
+  private void found(PersonalDataScanner.Kind kind, int line) {
     int[] counts = personal.computeIfAbsent(kind, k -> new int[2]);
     counts[0]++;
-    if (inRow.put(kind, Boolean.TRUE) == null) {
+    int bit = 1 << kind.ordinal();
+    if ((personalInRow & bit) == 0) {
+      personalInRow |= bit;
       counts[1]++;
       List<Integer> lines = personalLines.computeIfAbsent(kind, k -> new ArrayList<>());
       if (lines.size() < EXAMPLE_LINES) {
@@ -145,57 +171,65 @@ final class QualityAnalyzer {
   }
 
   /**
-   * Word 5-shingles of the row's text, lower-cased; a text of fewer words is one shingle. Words are
-   * runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), hashed as they are read: no split, no substrings.
+   * Continues the row's exact hash (FNV-1a over the chars) with the text and, in the same pass,
+   * counts its UTF-8 bytes into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the
+   * row's SimHash; a text of fewer words is one shingle. Words are runs of {@code [A-Za-z0-9_]}
+   * (regex {@code \\w}), hashed as they are read: no split, no substrings; the four words before
+   * the current one are kept in locals.
    */
-  private void shingle(String text) {
-    int count = 0;
-    long word = 0;
+  private long hashAndShingle(long seed, char[] text, int start, int end) {
+    long h = seed;
+    long word = FNV_BASIS;
     boolean inWord = false;
-    for (int i = 0; i <= text.length(); i++) {
-      char c = i < text.length() ? text.charAt(i) : ' ';
-      if (isWordChar(c)) {
-        char lower = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-        word = inWord ? (word ^ lower) * 0x100000001b3L : (0xcbf29ce484222325L ^ lower) * 0x100000001b3L;
+    int words = 0;
+    long w1 = 0;
+    long w2 = 0;
+    long w3 = 0;
+    long w4 = 0;
+    long bytes = 0;
+    boolean surrogates = false;
+    for (int i = start; i <= end; i++) {
+      int lower = 0;
+      if (i < end) {
+        char c = text[i];
+        h = (h ^ c) * FNV_PRIME;
+        if (c < 128) {
+          bytes++;
+          lower = WORD_CHARS[c];
+        } else {
+          bytes += c < 0x800 ? 2 : 3;
+          surrogates |= Character.isHighSurrogate(c);
+        }
+      }
+      if (lower != 0) {
+        word = (word ^ lower) * FNV_PRIME;
         inWord = true;
       } else if (inWord) {
-        if (count == wordHashes.length) {
-          wordHashes = java.util.Arrays.copyOf(wordHashes, count * 2);
+        if (++words >= SHINGLE) {
+          simHash.add(mix(shingle(shingle(shingle(shingle(shingle(FNV_BASIS, w1), w2), w3), w4), word)));
         }
-        wordHashes[count++] = word;
+        w1 = w2;
+        w2 = w3;
+        w3 = w4;
+        w4 = word;
+        word = FNV_BASIS;
         inWord = false;
       }
     }
-    if (count == 0) {
-      return;
-    }
-    int shingleCount = Math.max(1, count - SHINGLE + 1);
-    for (int s = 0; s < shingleCount; s++) {
-      long h = 0xcbf29ce484222325L;
-      for (int w = s; w < Math.min(count, s + SHINGLE); w++) {
-        h = (h * 31 + 1) ^ wordHashes[w];
-        h *= 0x100000001b3L;
+    if (words > 0 && words < SHINGLE) {
+      long[] last = {w1, w2, w3, w4};
+      long shingle = FNV_BASIS;
+      for (int w = SHINGLE - 1 - words; w < last.length; w++) {
+        shingle = shingle(shingle, last[w]);
       }
-      shingles.add(mix(h));
+      simHash.add(mix(shingle));
     }
+    textBytes = surrogates ? utf8Length(text, start, end) : bytes;
+    return h;
   }
 
-  private static boolean isWordChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  }
-
-  private long simHash() {
-    int[] weights = new int[64];
-    for (long h : shingles) {
-      for (int bit = 0; bit < 64; bit++) {
-        weights[bit] += ((h >>> bit) & 1) == 1 ? 1 : -1;
-      }
-    }
-    long fingerprint = 0;
-    for (int bit = 0; bit < 64; bit++) {
-      fingerprint |= weights[bit] > 0 ? 1L << bit : 0;
-    }
-    return fingerprint;
+  private static long shingle(long h, long word) {
+    return ((h * 31 + 1) ^ word) * FNV_PRIME;
   }
 
   /**
@@ -203,7 +237,7 @@ final class QualityAnalyzer {
    * agrees on at least one of the four 16-bit bands, so only those buckets are searched.
    */
   private boolean nearDuplicate(long fingerprint) {
-    if (shingles.isEmpty()) {
+    if (simHash.features() == 0) {
       return false;
     }
     boolean found = false;
@@ -252,14 +286,6 @@ final class QualityAnalyzer {
         overLimits, maxTokens, maxRowTokens, jsonAnswers, presence, List.copyOf(found), redact);
   }
 
-  private static long hash(long seed, String text) {
-    long h = seed;
-    for (int i = 0; i < text.length(); i++) {
-      h = (h ^ text.charAt(i)) * 0x100000001b3L;
-    }
-    return h;
-  }
-
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */
   private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
@@ -267,10 +293,10 @@ final class QualityAnalyzer {
     return z ^ (z >>> 31);
   }
 
-  private static long utf8Length(String text) {
+  private static long utf8Length(char[] text, int start, int end) {
     long n = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = start; i < end; i++) {
+      char c = text[i];
       if (c < 0x80) {
         n++;
       } else if (c < 0x800) {
@@ -283,5 +309,14 @@ final class QualityAnalyzer {
       }
     }
     return n;
+  }
+
+  /** As {@link String#isBlank} and {@link String#strip} see whitespace; {@code end} when all is. */
+  private static int firstNonWhitespace(char[] text, int start, int end) {
+    int i = start;
+    while (i < end && Character.isWhitespace(text[i])) {
+      i++;
+    }
+    return i;
   }
 }

@@ -2,11 +2,9 @@ package dev.tuneforge.app.dataset;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,13 +20,10 @@ final class Utf8Lines implements AutoCloseable {
     }
   }
 
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final InputStream in;
   private final int maxLineBytes;
-  private final CharsetDecoder decoder =
-      StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-  private CharBuffer decoded = CharBuffer.allocate(1024);
   private byte[] buffer = new byte[1 << 16];
   private int position;
   private int limit;
@@ -98,21 +93,60 @@ final class Utf8Lines implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Checks the line as the JDK's strict decoder would, without decoding it: well-formed UTF-8 as
+   * Unicode's table 3-7 defines it (no overlong forms, no surrogates, nothing above U+10FFFF).
+   */
   private void checkUtf8() throws NotUtf8 {
-    int end = lineStart + lineLength;
-    for (int i = lineStart; i < end; i++) {
-      if (buffer[i] < 0) {
-        if (decoded.capacity() < lineLength) {
-          decoded = CharBuffer.allocate(lineLength);
-        }
-        decoded.clear();
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, i, end - i);
-        if (decoder.reset().decode(bytes, decoded, true).isError()) {
-          throw new NotUtf8();
-        }
-        return;
-      }
+    if (!wellFormed(buffer, lineStart, lineStart + lineLength)) {
+      throw new NotUtf8();
     }
+  }
+
+  static boolean wellFormed(byte[] bytes, int start, int end) {
+    int i = start;
+    while (i < end) {
+      if (i + Long.BYTES <= end && ((long) LONGS.get(bytes, i) & 0x8080808080808080L) == 0) {
+        i += Long.BYTES;
+        continue;
+      }
+      int b = bytes[i];
+      if (b >= 0) {
+        i++;
+        continue;
+      }
+      int lead = b & 0xFF;
+      int need;
+      int min = 0x80;
+      int max = 0xBF;
+      if (lead >= 0xC2 && lead <= 0xDF) {
+        need = 1;
+      } else if (lead >= 0xE0 && lead <= 0xEF) {
+        need = 2;
+        min = lead == 0xE0 ? 0xA0 : 0x80;
+        max = lead == 0xED ? 0x9F : 0xBF;
+      } else if (lead >= 0xF0 && lead <= 0xF4) {
+        need = 3;
+        min = lead == 0xF0 ? 0x90 : 0x80;
+        max = lead == 0xF4 ? 0x8F : 0xBF;
+      } else {
+        return false;
+      }
+      if (i + need >= end) {
+        return false;
+      }
+      int second = bytes[i + 1] & 0xFF;
+      if (second < min || second > max) {
+        return false;
+      }
+      for (int k = 2; k <= need; k++) {
+        if ((bytes[i + k] & 0xC0) != 0x80) {
+          return false;
+        }
+      }
+      i += need + 1;
+    }
+    return true;
   }
 
   /** The buffer holding the current line; valid until the next call of {@link #next()}. */

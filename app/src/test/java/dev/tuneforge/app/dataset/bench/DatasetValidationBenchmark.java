@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.bench;
 
 import dev.tuneforge.app.dataset.DatasetNormalizer;
+import dev.tuneforge.app.dataset.UploadPassParts;
 import dev.tuneforge.app.dataset.ValidationReport;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,63 +11,94 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Throughput of validating and normalising chat JSONL on one thread, against plain line
- * scanning of the same file as the I/O ceiling. Not a test: run it by hand (docs/datasets.md).
+ * Throughput of the dataset upload pass on one thread (validation, quality report and the canonical
+ * file with its SHA-256, as an upload runs it), against plain line scanning of the same file as the
+ * I/O ceiling, and of its parts. Not a test: run it by hand (docs/datasets.md, "Throughput").
  *
- * <p>Arguments: the file size in MB (default 1024).
+ * <p>Arguments: the file size in MB (default 1024). Each pass is reported in MB/s of wall time and per second of this thread's CPU time (which other processes on
+ * a shared machine disturb less), with rows/s and the peak heap.
  */
 public final class DatasetValidationBenchmark {
   private static final String[] WORDS = {
     "receipt", "total", "amount", "store", "date", "café", "tax", "item", "price", "€12.50",
     "address", "street", "invoice", "number", "\\\"quoted\\\"", "line\\nbreak", "東京", "payment"
   };
+  private static final long WARM_UP_MB = 32;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws IOException {
     long megabytes = args.length > 0 ? Long.parseLong(args[0]) : 1024;
     Path file = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".jsonl");
-    Path canonical = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".canonical.jsonl");
+    Path warmUp = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-warm-up-", ".jsonl");
     try {
       long rows = generate(file, megabytes << 20);
+      long warmUpRows = generate(warmUp, Math.min(megabytes, WARM_UP_MB) << 20);
       long bytes = Files.size(file);
-      System.out.printf("file: %s, %.0f MB, %d rows%n", file, bytes / 1048576.0, rows);
-      // A first pass of each warms the JIT and the page cache; the second is measured.
+      System.out.printf("file: %s, %.0f MB, %d rows; max heap %d MB%n",
+          file, bytes / 1048576.0, rows, Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf("%-40s %9s %9s %10s %8s %10s%n", "pass", "MB/s", "MB/cpu-s", "rows/s", "s", "peak heap");
+      Pass[] passes = {
+        new Pass("line scan (I/O ceiling)", DatasetValidationBenchmark::scanLines),
+        new Pass("part: lines + UTF-8 check", UploadPassParts::lines),
+        new Pass("part: + parse and check rows", UploadPassParts::parse),
+        new Pass("part: + quality report", UploadPassParts::quality),
+        new Pass("validate + quality report", DatasetValidationBenchmark::validate),
+        new Pass("upload: + write canonical and SHA-256", UploadPassParts::upload)
+      };
+      // Every pass first runs on a smaller file, which warms the JIT; the line scan then reads
+      // the measured file into the page cache.
+      for (Pass pass : passes) {
+        check(pass, pass.run().run(warmUp), warmUpRows);
+      }
       scanLines(file);
-      double ceiling = measure("line scan (I/O ceiling)", bytes, rows, () -> scanLines(file));
-      validate(file, null);
-      double validateOnly = measure("validate", bytes, rows, () -> validate(file, null));
-      double normalise = measure("validate + write canonical", bytes, rows, () -> validate(file, canonical));
-      System.out.printf("ratio to the line scan: validate %.2f, validate + write %.2f%n",
-          validateOnly / ceiling, normalise / ceiling);
+      double[] mbPerSecond = new double[passes.length];
+      for (int p = 0; p < passes.length; p++) {
+        mbPerSecond[p] = measure(passes[p], file, bytes, rows);
+      }
+      System.out.printf("ratio to the line scan: validate + quality report %.2f, full upload pass %.2f%n",
+          mbPerSecond[4] / mbPerSecond[0], mbPerSecond[5] / mbPerSecond[0]);
     } finally {
       Files.deleteIfExists(file);
-      Files.deleteIfExists(canonical);
+      Files.deleteIfExists(warmUp);
     }
   }
 
   private interface Run {
-    long run() throws IOException;
+    long run(Path file) throws IOException;
   }
 
-  private static double measure(String name, long bytes, long rows, Run run) throws IOException {
+  private record Pass(String name, Run run) {}
+
+  private static void check(Pass pass, long counted, long rows) {
+    if (counted != rows) {
+      throw new IllegalStateException(pass.name() + " saw " + counted + " rows, not " + rows);
+    }
+  }
+
+  private static double measure(Pass pass, Path file, long bytes, long rows) throws IOException {
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long start = System.nanoTime();
-    long counted = run.run();
+    long cpuStart = THREADS.getCurrentThreadCpuTime();
+    long counted = pass.run().run(file);
+    double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     double seconds = (System.nanoTime() - start) / 1e9;
     long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP)
         .mapToLong(p -> p.getPeakUsage().getUsed())
         .sum();
-    double mbPerSecond = bytes / 1048576.0 / seconds;
-    System.out.printf("%-28s %7.1f MB/s %10.0f rows/s  %6.2f s  peak heap %4d MB  (%d rows)%n",
-        name, mbPerSecond, rows / seconds, seconds, peak >> 20, counted);
-    return mbPerSecond;
+    check(pass, counted, rows);
+    double megabytes = bytes / 1048576.0;
+    System.out.printf("%-40s %9.1f %9.1f %10.0f %8.2f %7d MB%n",
+        pass.name(), megabytes / seconds, megabytes / cpuSeconds, rows / seconds, seconds, peak >> 20);
+    return megabytes / seconds;
   }
 
   private static long scanLines(Path file) throws IOException {
@@ -85,11 +117,10 @@ public final class DatasetValidationBenchmark {
     return lines;
   }
 
-  private static long validate(Path file, Path canonical) throws IOException {
+  private static long validate(Path file) throws IOException {
     ValidationReport report;
-    try (InputStream in = Files.newInputStream(file);
-        OutputStream out = canonical == null ? null : new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16)) {
-      report = new DatasetNormalizer(null, false).normalize(in, out);
+    try (InputStream in = Files.newInputStream(file)) {
+      report = new DatasetNormalizer(null, false).normalize(in, null);
     }
     if (!report.valid()) {
       throw new IllegalStateException(report.summary());
