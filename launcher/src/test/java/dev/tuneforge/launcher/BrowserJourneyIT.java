@@ -7,7 +7,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +16,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,34 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowserJourneyIT {
 
   @TempDir static Path data;
-  static LocalPlatform platform;
-  static Playwright playwright;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
-    playwright = BrowserSupport.playwright();
-    browser = BrowserSupport.chromium(playwright);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (platform != null) platform.close();
-  }
+  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s);
 
   @Test
   void aTeamFineTunesTheDemoModelEndToEnd() throws IOException {
-    Page admin = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
-    signIn(admin, "admin", platform.adminPassword());
+    Page admin = env.browser().newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
+    signIn(admin, "admin", env.platform().adminPassword());
 
-    BrowserSupport.createTenantAndMember(admin, platform.baseUrl(), "acme", "alice", "alice-password");
+    BrowserSupport.createTenantAndMember(admin, env.platform().baseUrl(), "acme", "alice", "alice-password");
 
     Page member = admin;
     signIn(member, "alice", "alice-password");
-    member.navigate(platform.baseUrl() + "/datasets");
+    member.navigate(env.platform().baseUrl() + "/datasets");
 
     Path bad = data.resolve("broken.jsonl");
     Files.writeString(bad, "{\"messages\":[{\"role\":\"assistant\",\"content\":\"ok\"}]}\n{\"messages\": oops}\n");
@@ -76,7 +58,7 @@ class BrowserJourneyIT {
     assertThat(member.locator("#upload-report #quality-keys-chart")).isVisible();
     member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "datasets.png")).setFullPage(true));
 
-    member.navigate(platform.baseUrl() + "/finetunes/new");
+    member.navigate(env.platform().baseUrl() + "/finetunes/new");
     assertThat(member.locator("#base-model input")).hasValue(Pattern.compile("tuneforge-demo-llama.*"));
     assertThat(member.locator("#dataset input")).hasValue(Pattern.compile("receipts.*"));
     member.locator("#epochs input").fill("3");
@@ -94,7 +76,7 @@ class BrowserJourneyIT {
     member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "finetune-detail.png")).setFullPage(true));
 
     String href = member.locator("#download-adapter").getAttribute("href");
-    com.microsoft.playwright.APIResponse direct = member.request().get(platform.baseUrl() + href);
+    com.microsoft.playwright.APIResponse direct = member.request().get(env.platform().baseUrl() + href);
     System.out.println("DOWNLOAD " + href + " -> " + direct.status() + " " + direct.headers() + " " + direct.body().length);
     Download download = member.waitForDownload(() -> member.locator("#download-adapter").click());
     System.out.println("DOWNLOAD failure: " + download.failure());
@@ -104,7 +86,7 @@ class BrowserJourneyIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
+    BrowserSupport.signIn(page, env.platform().baseUrl(), username, password);
   }
 
   private static Path sroieSubset(int rows) throws IOException {

@@ -3,19 +3,16 @@ package dev.tuneforge.launcher;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.tuneforge.app.dataset.DatasetSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,32 +29,16 @@ class CsvUploadBrowserIT {
   private static final long SEED = 7;
 
   @TempDir static Path data;
-  static LocalPlatform platform;
-  static Playwright playwright;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
-    playwright = BrowserSupport.playwright();
-    browser = BrowserSupport.chromium(playwright);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (platform != null) platform.close();
-  }
+  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s);
 
   @Test
   void aMemberMapsACsvFilesColumnsAndSplitsOffValidationRows() throws IOException {
-    Page page = browser.newContext().newPage();
-    signIn(page, "admin", platform.adminPassword());
-    BrowserSupport.createTenantAndMember(page, platform.baseUrl(), "csv-team", "carol", "carol-password");
+    Page page = env.browser().newContext().newPage();
+    signIn(page, "admin", env.platform().adminPassword());
+    BrowserSupport.createTenantAndMember(page, env.platform().baseUrl(), "csv-team", "carol", "carol-password");
 
     signIn(page, "carol", "carol-password");
-    page.navigate(platform.baseUrl() + "/datasets");
+    page.navigate(env.platform().baseUrl() + "/datasets");
 
     Path broken = Files.writeString(data.resolve("broken.csv"),
         "question,answer\r\nWhat is the total?,9.00\r\nAnd the date?,\"never closed\r\n");
@@ -156,6 +137,6 @@ class CsvUploadBrowserIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
+    BrowserSupport.signIn(page, env.platform().baseUrl(), username, password);
   }
 }

@@ -4,11 +4,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.storage.MultipartStorage;
@@ -19,9 +17,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,31 +35,15 @@ class LargeUploadBrowserIT {
       new LocatorAssertions.ContainsTextOptions().setTimeout(60_000);
 
   @TempDir static Path data;
-  static LocalPlatform platform;
-  static Playwright playwright;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false));
-    playwright = BrowserSupport.playwright();
-    browser = BrowserSupport.chromium(playwright);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (platform != null) platform.close();
-  }
+  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
 
   @Test
   void aLargeFileGoesToStorageInPartsWithProgressAndACancelledOneLeavesNothing() throws IOException {
-    Page page = browser.newContext().newPage();
-    BrowserSupport.signIn(page, platform.baseUrl(), "admin", platform.adminPassword());
-    BrowserSupport.createTenantAndMember(page, platform.baseUrl(), "upload-team", "ursula", "ursula-password");
-    BrowserSupport.signIn(page, platform.baseUrl(), "ursula", "ursula-password");
-    page.navigate(platform.baseUrl() + "/datasets");
+    Page page = env.browser().newContext().newPage();
+    BrowserSupport.signIn(page, env.platform().baseUrl(), "admin", env.platform().adminPassword());
+    BrowserSupport.createTenantAndMember(page, env.platform().baseUrl(), "upload-team", "ursula", "ursula-password");
+    BrowserSupport.signIn(page, env.platform().baseUrl(), "ursula", "ursula-password");
+    page.navigate(env.platform().baseUrl() + "/datasets");
 
     Path big = chatJsonl(data.resolve("big-receipts.jsonl"), ROWS, "");
     assertThat(Files.size(big)).isBetween(40L << 20, 60L << 20);
@@ -103,7 +84,7 @@ class LargeUploadBrowserIT {
   }
 
   private static void assertNothingStaged() {
-    ApplicationContext app = platform.context();
+    ApplicationContext app = env.platform().context();
     SignedInUser ursula = PlatformTestSupport.principal(app, "ursula");
     String prefix = ObjectKeys.tenantPrefix(ursula.tenantId());
     assertThat(app.getBean(ObjectStorage.class).list(prefix + ObjectKeys.UPLOADS)).as("staged objects").isEmpty();

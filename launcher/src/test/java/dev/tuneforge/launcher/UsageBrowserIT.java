@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
@@ -36,14 +35,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The usage pages in a real browser against the local platform. Two members of one team have
+ * The usage pages in a real browser against the local env.platform(). Two members of one team have
  * metered node time (written through the metering service, as the node API writes it), another
  * team too. The admin prices the node and sets the team's budget; a member sees the team's spend
  * by day, by user and by base model, the estimate on the launch form, and downloads a CSV with
@@ -54,28 +52,12 @@ class UsageBrowserIT {
   private static final BigDecimal PRICE = new BigDecimal("3.6");
 
   @TempDir static Path data;
-  static LocalPlatform platform;
-  static Playwright playwright;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false));
-    playwright = BrowserSupport.playwright();
-    browser = BrowserSupport.chromium(playwright);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (platform != null) platform.close();
-  }
+  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
 
   @Test
   void membersSeeTheirTeamsSpendAndExportItAndTheAdminSeesEveryTeam() throws IOException {
-    ApplicationContext app = platform.context();
-    SignedInUser admin = principal(app, platform.adminUsername());
+    ApplicationContext app = env.platform().context();
+    SignedInUser admin = principal(app, env.platform().adminUsername());
     Tenant team = as(admin, () -> app.getBean(TenantService.class).create("Usage Co"));
     Tenant other = as(admin, () -> app.getBean(TenantService.class).create("Other Co"));
     SignedInUser una = member(app, admin, team, "una");
@@ -96,10 +78,10 @@ class UsageBrowserIT {
 
     // Generous waits: the build machine is shared and a cold Vaadin page can take seconds.
     com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-    Page page = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
+    Page page = env.browser().newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
     page.setDefaultTimeout(30_000);
-    signIn(page, "admin", platform.adminPassword());
-    page.navigate(platform.baseUrl() + "/nodes");
+    signIn(page, "admin", env.platform().adminPassword());
+    page.navigate(env.platform().baseUrl() + "/nodes");
     page.locator("#nodes-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("gpu-a")).first().click();
     page.locator("#node-price input").fill("3.6");
     page.locator("#save-node-price").click();
@@ -107,13 +89,13 @@ class UsageBrowserIT {
     assertThat(page.locator("#nodes-grid")).not().containsText("(default)");
     assertThat(page.locator("#node-classes-grid")).containsText("cuda · Test GPU");
 
-    page.navigate(platform.baseUrl() + "/admin/users");
+    page.navigate(env.platform().baseUrl() + "/admin/users");
     page.locator("#tenants-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("Usage Co")).first().click();
     page.locator("#tenant-budget input").fill("1");
     page.locator("#save-tenant-budget").click();
     assertThat(page.locator("#tenants-grid")).containsText("1.00 per month");
 
-    page.navigate(platform.baseUrl() + "/admin/usage");
+    page.navigate(env.platform().baseUrl() + "/admin/usage");
     assertThat(page.locator("#platform-usage-grid")).containsText("Usage Co");
     assertThat(page.locator("#platform-usage-grid")).containsText("Other Co");
     assertThat(page.locator("#platform-usage-total")).containsText("0.8000 USD");
@@ -124,7 +106,7 @@ class UsageBrowserIT {
     assertThat(page.locator("vaadin-login-form")).isVisible();
 
     signIn(page, "una", "una-password");
-    page.navigate(platform.baseUrl() + "/usage");
+    page.navigate(env.platform().baseUrl() + "/usage");
     assertThat(page.locator("#usage-total")).containsText("Spent 0.3000 USD");
     assertThat(page.locator("#usage-budget")).containsText("Monthly budget 1.00 USD: 30.0 % used");
     assertThat(page.locator("#usage-by-day")).hasAttribute("data-bars", "2");
@@ -148,7 +130,7 @@ class UsageBrowserIT {
         .contains("una,", "ulf,", ",100,4000,0.100000,USD", ",200,9000,0.200000,USD")
         .doesNotContain("olga");
 
-    page.navigate(platform.baseUrl() + "/finetunes/new");
+    page.navigate(env.platform().baseUrl() + "/finetunes/new");
     assertThat(page.locator("#cost-estimate")).containsText("cuda · Test GPU");
     assertThat(page.locator("#cost-estimate")).containsText("(estimated at 4 bytes per token)");
     assertThat(page.locator("#cost-estimate")).containsText("tokens/s (measured)");
@@ -183,6 +165,6 @@ class UsageBrowserIT {
   }
 
   private static void signIn(Page page, String username, String password) {
-    BrowserSupport.signIn(page, platform.baseUrl(), username, password);
+    BrowserSupport.signIn(page, env.platform().baseUrl(), username, password);
   }
 }
