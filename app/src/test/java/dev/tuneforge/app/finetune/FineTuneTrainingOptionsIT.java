@@ -3,6 +3,7 @@ package dev.tuneforge.app.finetune;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.util.List;
 import java.util.UUID;
@@ -25,26 +26,13 @@ class FineTuneTrainingOptionsIT {
 
   @Test
   void rsLoraAndPackingAreKeptWithTheJobOfItsTenantOnly() {
-    UUID tenant = tenant("opts");
-    UUID other = tenant("other");
+    TestRows rows = new TestRows(jdbc);
+    UUID tenant = rows.tenant("opts");
+    UUID other = rows.tenant("other");
     UUID[] ids = TenantContext.callAs(tenant, () -> {
-      UUID user = UUID.randomUUID();
-      UUID model = UUID.randomUUID();
-      UUID dataset = UUID.randomUUID();
-      UUID version = UUID.randomUUID();
-      TenantContext.runAsSystem(() -> {
-        jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at)"
-                + " values (?, ?, ?, 'u', 'x', 'MEMBER', now())")
-            .params(user, tenant, "u-" + user).update();
-        jdbc.sql("insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at)"
-                + " values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
-            .params(model, "m-" + model).update();
-        jdbc.sql("insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, 'd', ?, now())")
-            .params(dataset, tenant, user).update();
-        jdbc.sql("insert into dataset_version (id, tenant_id, dataset_id, version, file_name, format, object_key,"
-                + " row_count, size_bytes, sha256, created_at) values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', 1, 1, 'x', now())")
-            .params(version, tenant, dataset).update();
-      });
+      UUID user = TenantContext.callAsSystem(() -> rows.user(tenant, "u-" + UUID.randomUUID()));
+      UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
+      UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
       FineTuneRequest d = FineTuneRequest.defaults(model, version);
       FineTuneRequest both = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), d.loraR(), d.loraAlpha(),
           d.loraDropout(), d.targetModules(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(),
@@ -68,11 +56,5 @@ class FineTuneTrainingOptionsIT {
             + " where table_name = 'fine_tune_job' and column_name in ('use_rslora', 'packing') order by column_name")
         .query(String.class).list();
     assertThat(columns).containsExactly("packing NO false", "use_rslora NO false");
-  }
-
-  private UUID tenant(String name) {
-    UUID id = UUID.randomUUID();
-    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(id, name + "-" + id).update();
-    return id;
   }
 }

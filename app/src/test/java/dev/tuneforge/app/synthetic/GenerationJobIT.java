@@ -1,9 +1,11 @@
 package dev.tuneforge.app.synthetic;
 
+import static dev.tuneforge.app.TestRows.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import java.time.Duration;
@@ -123,23 +125,7 @@ class GenerationJobIT {
   }
 
   private SignedInUser member(String name) {
-    UUID tenant = UUID.randomUUID();
-    UUID user = UUID.randomUUID();
-    String username = name + "-" + user.toString().substring(0, 8);
-    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(tenant, name + "-" + tenant).update();
-    jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at) values (?, ?, ?, ?, 'x', 'MEMBER', now())")
-        .params(user, tenant, username, name).update();
-    return new SignedInUser(user, tenant, username, name, Role.MEMBER, "x", true);
-  }
-
-  private static <T> T as(SignedInUser user, Supplier<T> work) {
-    SecurityContextHolder.getContext()
-        .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
-    try {
-      return work.get();
-    } finally {
-      SecurityContextHolder.clearContext();
-    }
+    return new TestRows(jdbc).member(name);
   }
 
   private static void sleep() {

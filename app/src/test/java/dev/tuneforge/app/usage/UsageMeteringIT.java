@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class UsageMeteringIT {
 
   @Test
   void anEstimateIsTokensTimesEpochsCutByMaxStepsOverThroughputTimesPrice() {
-    UsageFixtures db = new UsageFixtures(jdbc);
+    TestRows db = new TestRows(jdbc);
     UUID tenant = db.tenant("estimated");
     UUID user = db.user(tenant, "est-" + UUID.randomUUID());
     // 4 MB is 1,000,000 tokens an epoch; 2 epochs of 5 steps, cut to 5 steps: half of 2,000,000.
@@ -172,7 +173,7 @@ class UsageMeteringIT {
     final UUID node;
 
     Setup(String name) {
-      UsageFixtures db = new UsageFixtures(jdbc);
+      TestRows db = new TestRows(jdbc);
       String suffix = UUID.randomUUID().toString().substring(0, 6);
       tenant = db.tenant(name);
       username = name + "-user-" + suffix;
@@ -189,7 +190,7 @@ class UsageMeteringIT {
     }
 
     <T> T signedIn(java.util.function.Supplier<T> work) {
-      return UsageFixtures.signedIn(user, tenant, username, work);
+      return TestRows.signedIn(user, tenant, username, work);
     }
   }
 }

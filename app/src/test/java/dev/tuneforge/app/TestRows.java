@@ -1,4 +1,4 @@
-package dev.tuneforge.app.usage;
+package dev.tuneforge.app;
 
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
@@ -9,28 +9,31 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 
-/** Rows the usage tests need, written with SQL as other features would have written them. */
-final class UsageFixtures {
-  final JdbcClient jdbc;
+/**
+ * Rows tests need (tenants, members, models, dataset versions, jobs, nodes), written with SQL as
+ * the owning features would have written them, and running work as a signed-in member.
+ */
+public final class TestRows {
+  private final JdbcClient jdbc;
 
-  UsageFixtures(JdbcClient jdbc) {
+  public TestRows(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 
-  UUID tenant(String name) {
+  public UUID tenant(String name) {
     UUID id = UUID.randomUUID();
     jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(id, name + "-" + id).update();
     return id;
   }
 
-  UUID user(UUID tenant, String name) {
+  public UUID user(UUID tenant, String name) {
     UUID user = UUID.randomUUID();
     jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at) values (?, ?, ?, ?, 'x', 'MEMBER', now())")
         .params(user, tenant, name, name).update();
     return user;
   }
 
-  UUID model(String name) {
+  public UUID model(String name) {
     UUID model = UUID.randomUUID();
     jdbc.sql("insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at) values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
         .params(model, name).update();
@@ -38,7 +41,7 @@ final class UsageFixtures {
   }
 
   /** A dataset version of {@code rows} rows and {@code bytes} bytes. */
-  UUID datasetVersion(UUID tenant, UUID user, int rows, long bytes) {
+  public UUID datasetVersion(UUID tenant, UUID user, int rows, long bytes) {
     UUID dataset = UUID.randomUUID();
     UUID version = UUID.randomUUID();
     jdbc.sql("insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, ?, ?, now())")
@@ -49,7 +52,7 @@ final class UsageFixtures {
     return version;
   }
 
-  UUID job(UUID tenant, UUID user, UUID model, UUID version, String name, String status) {
+  public UUID job(UUID tenant, UUID user, UUID model, UUID version, String name, String status) {
     UUID job = UUID.randomUUID();
     jdbc.sql("insert into fine_tune_job (id, tenant_id, name, created_by, base_model_id, dataset_version_id, status, method, lora_r,"
             + " lora_alpha, lora_dropout, target_modules, epochs, learning_rate, batch_size, max_seq_length, seed, max_steps, created_at)"
@@ -58,7 +61,7 @@ final class UsageFixtures {
     return job;
   }
 
-  UUID node(String device, String deviceName) {
+  public UUID node(String device, String deviceName) {
     UUID id = UUID.randomUUID();
     jdbc.sql("insert into training_node (id, name, credential_hash, device, device_name, memory_bytes, cpu_cores, state, last_heartbeat_at, enrolled_at)"
             + " values (?, ?, ?, ?, ?, 1, 1, 'idle', now() - interval '1 hour', now())")
@@ -67,15 +70,27 @@ final class UsageFixtures {
     return id;
   }
 
-  static <T> T signedIn(UUID user, UUID tenant, String username, Supplier<T> work) {
-    SignedInUser principal = new SignedInUser(user, tenant, username, username, Role.MEMBER, "x", true);
+  /** A new tenant called {@code name-…} with one member, whose username starts with {@code name}. */
+  public SignedInUser member(String name) {
+    UUID tenant = tenant(name);
+    String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return new SignedInUser(user(tenant, username), tenant, username, username, Role.MEMBER, "x", true);
+  }
+
+  /** Runs {@code work} with {@code user} signed in. */
+  public static <T> T as(SignedInUser user, Supplier<T> work) {
     SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(principal, null, principal.getAuthorities()));
+    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
     SecurityContextHolder.setContext(context);
     try {
       return work.get();
     } finally {
       SecurityContextHolder.clearContext();
     }
+  }
+
+  /** Runs {@code work} signed in as the member {@code user} of {@code tenant}. */
+  public static <T> T signedIn(UUID user, UUID tenant, String username, Supplier<T> work) {
+    return as(new SignedInUser(user, tenant, username, username, Role.MEMBER, "x", true), work);
   }
 }
