@@ -1,7 +1,5 @@
 package dev.tuneforge.app.dataset.ui;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H4;
@@ -13,7 +11,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
-import com.vaadin.flow.shared.Registration;
+import dev.tuneforge.app.base.ui.Polling;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.dataset.tokens.TokenLengthService;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A version's token lengths under a chosen base model and maximum length: the exact histogram,
@@ -41,7 +38,6 @@ class TokenLengthsView extends Div {
   private final Select<BaseModel> model = new Select<>();
   private final IntegerField maxLength = new IntegerField("Max length (tokens)");
   private final Div body = new Div();
-  private @Nullable Registration polling;
   private boolean counting;
 
   TokenLengthsView(TokenLengthService tokens, List<BaseModel> models, UUID versionId, QualityReport estimate) {
@@ -71,6 +67,11 @@ class TokenLengthsView extends Div {
     if (models.isEmpty()) {
       controls.setVisible(false);
     }
+    Polling.whileAttached(this, POLL_MILLIS, () -> {
+      if (counting) {
+        refresh();
+      }
+    });
     refresh();
   }
 
@@ -155,23 +156,5 @@ class TokenLengthsView extends Div {
     ListItem item = new ListItem(text);
     item.setId("token-lengths-" + id);
     return item;
-  }
-
-  @Override
-  protected void onAttach(AttachEvent attach) {
-    attach.getUI().setPollInterval(POLL_MILLIS);
-    polling = attach.getUI().addPollListener(e -> {
-      if (counting) {
-        refresh();
-      }
-    });
-  }
-
-  @Override
-  protected void onDetach(DetachEvent detach) {
-    detach.getUI().setPollInterval(-1);
-    if (polling != null) {
-      polling.remove();
-    }
   }
 }

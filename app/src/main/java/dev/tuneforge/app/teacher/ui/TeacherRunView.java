@@ -1,7 +1,5 @@
 package dev.tuneforge.app.teacher.ui;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -19,7 +17,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
+import dev.tuneforge.app.base.ui.Polling;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.teacher.OutputRow;
 import dev.tuneforge.app.teacher.Rejection;
@@ -63,12 +61,17 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
   private final Grid<TeacherItem> failures = new Grid<>(TeacherItem.class, false);
   private final Grid<OutputRow> rows = new Grid<>(OutputRow.class, false);
   private @Nullable UUID runId;
-  private @Nullable Registration polling;
   private boolean wasActive;
 
   public TeacherRunView(TeacherService teacher, DatasetService datasets) {
     this.teacher = teacher;
     this.datasets = datasets;
+    // One more refresh after the run stops, so the page shows how it ended.
+    Polling.whileAttached(this, POLL_MILLIS, () -> {
+      if (wasActive || runId != null && teacher.find(runId).map(run -> run.getStatus().active()).orElse(false)) {
+        refresh();
+      }
+    });
     title.setId("run-title");
     status.setId("run-status");
     error.setId("run-error");
@@ -132,24 +135,6 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     refresh();
   }
 
-  @Override
-  protected void onAttach(AttachEvent attach) {
-    attach.getUI().setPollInterval(POLL_MILLIS);
-    polling = attach.getUI().addPollListener(e -> {
-      // One more refresh after the run stops, so the page shows how it ended.
-      if (wasActive || runId != null && teacher.find(runId).map(run -> run.getStatus().active()).orElse(false)) {
-        refresh();
-      }
-    });
-  }
-
-  @Override
-  protected void onDetach(DetachEvent detach) {
-    detach.getUI().setPollInterval(-1);
-    if (polling != null) {
-      polling.remove();
-    }
-  }
 
   private void act(Runnable action) {
     try {
