@@ -165,6 +165,9 @@ final class PersonalDataScanner {
   private static final int CHUNK = 1 << 14;
   /** Per Latin-1 character, its class; characters above are {@link #OTHER} or {@link #OTHER_DIGIT}. */
   private static final byte[] LATIN1 = new byte[256];
+  /** {@link #KEEP} and {@link #ADD} of each Latin-1 character's class, one load each per character. */
+  private static final long[] KEEP_LATIN1 = new long[256];
+  private static final long[] ADD_LATIN1 = new long[256];
 
   static {
     long all = 0xFFFFL * (IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD);
@@ -192,6 +195,10 @@ final class PersonalDataScanner {
       LATIN1[c] = PHONE_SIGN;
     }
     LATIN1['@'] = AT;
+    for (int c = 0; c < 256; c++) {
+      KEEP_LATIN1[c] = KEEP[LATIN1[c]];
+      ADD_LATIN1[c] = ADD[LATIN1[c]];
+    }
   }
 
   private static int runs(String text) {
@@ -211,10 +218,14 @@ final class PersonalDataScanner {
     for (int from = start, end = start + length; from < end; from += CHUNK) {
       for (int i = from, to = Math.min(end, from + CHUNK); i < to; i++) {
         char c = text[i];
-        int k = c < 256 ? LATIN1[c] : Character.isDigit(c) ? OTHER_DIGIT : OTHER;
-        counters = (counters & KEEP[k]) + ADD[k];
+        if (c < 256) {
+          counters = (counters & KEEP_LATIN1[c]) + ADD_LATIN1[c];
+        } else {
+          int k = Character.isDigit(c) ? OTHER_DIGIT : OTHER;
+          counters = (counters & KEEP[k]) + ADD[k];
+        }
         found |= counters + BIAS;
-        at |= k == AT;
+        at |= c == '@';
       }
       counters = clamp(counters);
     }

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +39,7 @@ final class QualityAnalyzer {
 
   private final boolean redact;
   private final int maxTokens;
-  private final Set<Long> seen = new HashSet<>();
+  private final RowHashSet seen = new RowHashSet();
   private final long[][] buckets = new long[4 << 16][];
   private final int[] bucketSizes = new int[4 << 16];
   private final int[] histogram = new int[HISTOGRAM.length];
