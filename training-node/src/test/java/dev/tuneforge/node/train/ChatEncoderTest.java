@@ -2,6 +2,7 @@ package dev.tuneforge.node.train;
 
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
@@ -74,6 +75,18 @@ class ChatEncoderTest {
     EncodedExample example = new ChatEncoder(tokenizer, 1024).encode(conversation);
 
     assertThat(tokenizer.decode(labelled(example), false)).isEqualTo("new<|im_end|>");
+  }
+
+  @Test
+  void theIdsAloneEqualTheTokenizersFullEncodingOnEveryMessage() throws IOException {
+    ChatEncoder encoder = new ChatEncoder(tokenizer, 1024);
+    List<String> texts = ChatDataset.read(TrainerTest.SROIE).stream()
+        .flatMap(c -> c.messages().stream()).map(ChatMessage::content).toList();
+    assertThat(texts).hasSizeGreaterThan(40);
+    for (String text : texts) {
+      assertThat(encoder.ids(text)).isEqualTo(tokenizer.encode(text, false, false).getIds());
+    }
+    assertThat(encoder.ids("")).isEmpty();
   }
 
   @Test
