@@ -12,7 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes rows as canonical chat JSONL, byte for byte as Jackson's generator writes them (escapes
  * {@code " \ \b \t \n \f \r}, other control characters as upper-case &#92;u00XX, everything
- * else as UTF-8), straight from the row's char buffer into one byte buffer. A row with a surrogate
+ * else as UTF-8), straight from the row's char buffer into one byte buffer. Text that the upload
+ * holds as a JSON string ({@link Conversation#jsonStart}) is not encoded again: its runs without
+ * escapes are copied as they are, and only its escapes are rewritten. A row with a surrogate
  * char, rare, is handed to Jackson's generator itself, so that how surrogates are written stays
  * Jackson's. Flushing writes to the stream; the stream is never closed here.
  */
@@ -104,7 +106,10 @@ final class CanonicalWriter {
         raw(',');
       }
       raw(ROLES[row.role(i)]);
-      if (!string(row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i))) {
+      byte[] source = row.source();
+      if (source != null && row.jsonStart(i) >= 0) {
+        rewrite(source, row.jsonStart(i), row.jsonStart(i) + row.jsonLength(i));
+      } else if (!string(row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i))) {
         size = rowStart;
         return false;
       }
@@ -120,6 +125,67 @@ final class CanonicalWriter {
     return true;
   }
 
+  /**
+   * Appends a JSON string's content (well-formed UTF-8, escapes valid, no surrogate) as canonical
+   * JSON writes its text: what lies between escapes is copied, each escape is written anew.
+   */
+  private void rewrite(byte[] json, int start, int end) throws IOException {
+    int i = start;
+    while (i < end) {
+      int escape = JsonBytes.nextBackslash(json, i, end);
+      raw(json, i, escape - i);
+      if (escape == end) {
+        return;
+      }
+      byte kind = json[escape + 1];
+      i = escape + 2;
+      char c = switch (kind) {
+        case 'b' -> '\b';
+        case 'f' -> '\f';
+        case 'n' -> '\n';
+        case 'r' -> '\r';
+        case 't' -> '\t';
+        case 'u' -> {
+          i += 4;
+          yield Conversation.unicodeEscape(json, escape);
+        }
+        default -> (char) kind;
+      };
+      if (buffer.length - size < 6) {
+        flushBuffer();
+      }
+      size = put(c, buffer, size);
+    }
+  }
+
+  /** Writes one char that is not a surrogate at {@code p}, which has room for 6 bytes; the position after. */
+  private static int put(char c, byte[] b, int p) {
+    if (c < 0x80) {
+      byte escape = ESCAPES[c];
+      if (escape == 0) {
+        b[p++] = (byte) c;
+      } else if (escape != 'u') {
+        b[p++] = '\\';
+        b[p++] = escape;
+      } else {
+        b[p++] = '\\';
+        b[p++] = 'u';
+        b[p++] = '0';
+        b[p++] = '0';
+        b[p++] = HEX[c >> 4];
+        b[p++] = HEX[c & 0xF];
+      }
+    } else if (c < 0x800) {
+      b[p++] = (byte) (0xC0 | (c >> 6));
+      b[p++] = (byte) (0x80 | (c & 0x3F));
+    } else {
+      b[p++] = (byte) (0xE0 | (c >> 12));
+      b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+      b[p++] = (byte) (0x80 | (c & 0x3F));
+    }
+    return p;
+  }
+
   /** Appends the text's escaped UTF-8; false at the first surrogate. */
   private boolean string(char[] text, int start, int end) throws IOException {
     int i = start;
@@ -132,32 +198,11 @@ final class CanonicalWriter {
       int stop = Math.min(end, i + (b.length - p) / 6);
       while (i < stop) {
         char c = text[i++];
-        if (c < 0x80) {
-          byte escape = ESCAPES[c];
-          if (escape == 0) {
-            b[p++] = (byte) c;
-          } else if (escape != 'u') {
-            b[p++] = '\\';
-            b[p++] = escape;
-          } else {
-            b[p++] = '\\';
-            b[p++] = 'u';
-            b[p++] = '0';
-            b[p++] = '0';
-            b[p++] = HEX[c >> 4];
-            b[p++] = HEX[c & 0xF];
-          }
-        } else if (c < 0x800) {
-          b[p++] = (byte) (0xC0 | (c >> 6));
-          b[p++] = (byte) (0x80 | (c & 0x3F));
-        } else if (Character.isSurrogate(c)) {
+        if (Character.isSurrogate(c)) {
           size = p;
           return false;
-        } else {
-          b[p++] = (byte) (0xE0 | (c >> 12));
-          b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-          b[p++] = (byte) (0x80 | (c & 0x3F));
         }
+        p = put(c, b, p);
       }
       size = p;
     }
@@ -191,6 +236,18 @@ final class CanonicalWriter {
     }
     System.arraycopy(bytes, 0, buffer, size, bytes.length);
     size += bytes.length;
+  }
+
+  private void raw(byte[] bytes, int offset, int length) throws IOException {
+    if (buffer.length - size < length) {
+      flushBuffer();
+      if (length > buffer.length) {
+        out.write(bytes, offset, length);
+        return;
+      }
+    }
+    System.arraycopy(bytes, offset, buffer, size, length);
+    size += length;
   }
 
   private void raw(char c) throws IOException {

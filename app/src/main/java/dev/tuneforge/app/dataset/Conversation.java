@@ -27,6 +27,9 @@ final class Conversation {
   static final int NO_WEIGHT = -1;
   static final int BAD_WEIGHT = 2;
 
+  /** The JSON span of text that was not read from a checked line, or holds a surrogate. */
+  private static final long NO_RAW = -1;
+
   private static final SerializableString[] ROLE_NAMES = {
     new SerializedString("system"), new SerializedString("user"), new SerializedString("assistant")
   };
@@ -43,10 +46,33 @@ final class Conversation {
   private int[] weights = new int[16];
   private @Nullable String[] otherRoles = new String[16];
   private @Nullable String[] weightTexts = new String[16];
+  /**
+   * Per message, where in {@link #source} its text is, as the JSON string it was read from
+   * (between the quotes), or {@link #NO_RAW} when there is none or it holds a surrogate (a
+   * 4-byte code point, or an escaped surrogate): the canonical writer rewrites such a string's
+   * escapes and copies the rest, instead of encoding the decoded text again.
+   */
+  private long[] raws = new long[16];
+  private byte @Nullable [] source;
+  private int sourceStart;
+  /** The span last copied from the parser and its raw span; {@link #NO_RAW} after any other copy. */
+  private long lastText = NO_RAW;
+  private long lastRaw = NO_RAW;
 
   void clear() {
     textLength = 0;
     size = 0;
+    lastText = NO_RAW;
+  }
+
+  /**
+   * Says that the texts copied from here on are parsed from {@code length} bytes of {@code
+   * bytes} from {@code start}, which hold well-formed UTF-8; null: from anything else.
+   */
+  void readFrom(byte @Nullable [] bytes, int start) {
+    source = bytes;
+    sourceStart = start;
+    lastText = NO_RAW;
   }
 
   /** Forgets the messages but keeps the text, for a key that is repeated within a row. */
@@ -86,7 +112,9 @@ final class Conversation {
       weights = Arrays.copyOf(weights, grown);
       otherRoles = Arrays.copyOf(otherRoles, grown);
       weightTexts = Arrays.copyOf(weightTexts, grown);
+      raws = Arrays.copyOf(raws, grown);
     }
+    raws[size] = content >= 0 && content == lastText ? lastRaw : NO_RAW;
     roles[size] = role;
     otherRoles[size] = otherRole;
     contents[size] = content;
@@ -108,6 +136,9 @@ final class Conversation {
     System.arraycopy(weights, 0, weights, 1, last);
     System.arraycopy(otherRoles, 0, otherRoles, 1, last);
     System.arraycopy(weightTexts, 0, weightTexts, 1, last);
+    long raw = raws[last];
+    System.arraycopy(raws, 0, raws, 1, last);
+    raws[0] = raw;
     roles[0] = role;
     contents[0] = content;
     weights[0] = NO_WEIGHT;
@@ -137,6 +168,24 @@ final class Conversation {
   /** Gives message {@code i} new text (redaction); the old text stays in the buffer unused. */
   void replaceText(int i, String replacement) {
     contents[i] = append(replacement.toCharArray(), 0, replacement.length());
+    raws[i] = NO_RAW;
+  }
+
+  /** The bytes holding the JSON strings of the row being read; see {@link #jsonStart}. */
+  byte @Nullable [] source() {
+    return source;
+  }
+
+  /**
+   * Where in {@link #source()} message {@code i}'s text is as a JSON string, without its quotes;
+   * -1 when there is no such string (redacted, or made here) or it holds a surrogate.
+   */
+  int jsonStart(int i) {
+    return raws[i] == NO_RAW ? -1 : start(raws[i]);
+  }
+
+  int jsonLength(int i) {
+    return length(raws[i]);
   }
 
   /** Copies {@code value} into the buffer and returns its span. */
@@ -146,7 +195,38 @@ final class Conversation {
 
   /** Copies the parser's current string value into the buffer and returns its span. */
   long copyText(JsonParser p) {
-    return append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
+    long span = append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
+    if (source != null) {
+      lastRaw = rawSpan(source, sourceStart + (int) p.currentTokenLocation().getByteOffset(),
+          sourceStart + (int) p.currentLocation().getByteOffset() - 1);
+      lastText = lastRaw == NO_RAW ? NO_RAW : span;
+    }
+    return span;
+  }
+
+  /** The char of the valid {@code \\uXXXX} escape at {@code at}. */
+  static char unicodeEscape(byte[] json, int at) {
+    return (char) (Character.digit(json[at + 2], 16) << 12 | Character.digit(json[at + 3], 16) << 8
+        | Character.digit(json[at + 4], 16) << 4 | Character.digit(json[at + 5], 16));
+  }
+
+  /**
+   * The bytes between the quotes at {@code open} and {@code close}, a string the parser has
+   * read, unless it holds a surrogate: a 4-byte code point or a {@code \\u} escape of one, whose
+   * writing the canonical writer leaves to Jackson.
+   */
+  private static long rawSpan(byte[] bytes, int open, int close) {
+    if (open < 0 || close <= open || close >= bytes.length || bytes[open] != '"' || bytes[close] != '"') {
+      return NO_RAW;
+    }
+    int i = JsonBytes.nextBackslashOrFourByteLead(bytes, open + 1, close);
+    while (i < close) {
+      if (bytes[i] != '\\' || (bytes[i + 1] == 'u' && Character.isSurrogate(unicodeEscape(bytes, i)))) {
+        return NO_RAW;
+      }
+      i = JsonBytes.nextBackslashOrFourByteLead(bytes, i + 2, close);
+    }
+    return span(open + 1, close - open - 1);
   }
 
   /** A new span holding {@code first}, {@code separator} and {@code second} in a row. */
@@ -171,6 +251,7 @@ final class Conversation {
   }
 
   private long append(char[] chars, int offset, int length) {
+    lastText = NO_RAW;
     if (textLength + length > text.length) {
       // When chars is the old buffer (concat), it still holds the text being copied.
       text = Arrays.copyOf(text, Math.max(text.length * 2, textLength + length));

@@ -274,7 +274,9 @@ public final class DatasetNormalizer {
     return null;
   }
 
+  /** Reads one line, which {@link Utf8Lines} checked as UTF-8, into {@code row}; its first problem or null. */
   static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
+    row.readFrom(bytes, start);
     try (JsonParser p = JSON.createParser(bytes, start, length)) {
       String problem = reader.read(p, row);
       if (p.nextToken() != null) {

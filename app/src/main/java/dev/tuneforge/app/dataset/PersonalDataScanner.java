@@ -151,23 +151,25 @@ final class PersonalDataScanner {
   private static final int DASH = 4;
   private static final int PHONE_SIGN = 5;
   private static final int AT = 6;
-  private static final int OTHER_DIGIT = 7;
   private static final long IBAN_FIELD = 1L;
   private static final long CARD_FIELD = 1L << 16;
   private static final long PHONE_FIELD = 1L << 32;
   private static final long DIGITS_FIELD = 1L << 48;
-  private static final long[] KEEP = new long[8];
-  private static final long[] ADD = new long[8];
+  private static final long[] KEEP = new long[7];
+  private static final long[] ADD = new long[7];
   private static final long BIAS =
       (0x8000 - 15) * IBAN_FIELD | (0x8000 - 13) * CARD_FIELD | (0x8000 - 9) * PHONE_FIELD | (0x8000 - 8) * DIGITS_FIELD;
   private static final long TOP_BITS = 0x8000_8000_8000_8000L;
   /** Counters are brought back to at most 16 this often, so that none can reach 0x8000 and carry. */
-  private static final int CHUNK = 1 << 14;
-  /** Per Latin-1 character, its class; characters above are {@link #OTHER} or {@link #OTHER_DIGIT}. */
-  private static final byte[] LATIN1 = new byte[256];
-  /** {@link #KEEP} and {@link #ADD} of each Latin-1 character's class, one load each per character. */
-  private static final long[] KEEP_LATIN1 = new long[256];
-  private static final long[] ADD_LATIN1 = new long[256];
+  static final int CHUNK = 1 << 14;
+  /**
+   * Per Latin-1 character, its class, and at index 256 that of every character above, {@link
+   * #OTHER}: the patterns' {@code \d} is ASCII's [0-9], so no other digit can be part of a finding.
+   */
+  private static final byte[] LATIN1 = new byte[257];
+  /** {@link #KEEP} and {@link #ADD} of each character's class, one load each per character. */
+  private static final long[] KEEP_LATIN1 = new long[257];
+  private static final long[] ADD_LATIN1 = new long[257];
 
   static {
     long all = 0xFFFFL * (IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD);
@@ -179,10 +181,8 @@ final class PersonalDataScanner {
     KEEP[DASH] = digits | 0xFFFFL * (CARD_FIELD | PHONE_FIELD);
     KEEP[PHONE_SIGN] = digits | 0xFFFFL * PHONE_FIELD;
     KEEP[AT] = digits;
-    KEEP[OTHER_DIGIT] = digits;
     ADD[DIGIT] = IBAN_FIELD | CARD_FIELD | PHONE_FIELD | DIGITS_FIELD;
     ADD[CAPITAL] = IBAN_FIELD;
-    ADD[OTHER_DIGIT] = DIGITS_FIELD;
     for (char c = 'A'; c <= 'Z'; c++) {
       LATIN1[c] = CAPITAL;
     }
@@ -195,7 +195,7 @@ final class PersonalDataScanner {
       LATIN1[c] = PHONE_SIGN;
     }
     LATIN1['@'] = AT;
-    for (int c = 0; c < 256; c++) {
+    for (int c = 0; c < LATIN1.length; c++) {
       KEEP_LATIN1[c] = KEEP[LATIN1[c]];
       ADD_LATIN1[c] = ADD[LATIN1[c]];
     }
@@ -218,29 +218,47 @@ final class PersonalDataScanner {
     for (int from = start, end = start + length; from < end; from += CHUNK) {
       for (int i = from, to = Math.min(end, from + CHUNK); i < to; i++) {
         char c = text[i];
-        if (c < 256) {
-          counters = (counters & KEEP_LATIN1[c]) + ADD_LATIN1[c];
-        } else {
-          int k = Character.isDigit(c) ? OTHER_DIGIT : OTHER;
-          counters = (counters & KEEP[k]) + ADD[k];
-        }
-        found |= counters + BIAS;
+        counters = step(counters, c);
+        found |= flags(counters);
         at |= c == '@';
       }
       counters = clamp(counters);
     }
-    found &= TOP_BITS;
+    return runs(found, at);
+  }
+
+  /*
+   * The pre-scan in parts, for a caller that reads each char for its own reasons too: per char,
+   * counters = step(counters, c), found |= flags(counters) and at |= c == '@'; at least every
+   * CHUNK chars, counters = clamp(counters); at the end, mayContain(found, at).
+   */
+
+  static long step(long counters, char c) {
+    int k = Math.min(c, 256);
+    return (counters & KEEP_LATIN1[k]) + ADD_LATIN1[k];
+  }
+
+  static long flags(long counters) {
+    return counters + BIAS;
+  }
+
+  static boolean mayContain(long found, boolean at) {
+    return runs(found, at) != 0;
+  }
+
+  private static int runs(long found, boolean at) {
+    long top = found & TOP_BITS;
     int runs = (at ? EMAIL_AT : 0);
-    if ((found & 0x8000 * DIGITS_FIELD) != 0) {
-      runs |= ((found & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
-          | ((found & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
-          | ((found & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
+    if ((top & 0x8000 * DIGITS_FIELD) != 0) {
+      runs |= ((top & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
+          | ((top & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
+          | ((top & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
     }
     return runs;
   }
 
   /** Each counter, at most 16: enough to know it passed its threshold. */
-  private static long clamp(long counters) {
+  static long clamp(long counters) {
     long clamped = 0;
     for (int field = 0; field < 64; field += 16) {
       clamped |= Math.min((counters >>> field) & 0xFFFF, 16) << field;

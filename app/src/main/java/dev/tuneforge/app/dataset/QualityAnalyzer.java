@@ -26,9 +26,15 @@ final class QualityAnalyzer {
   private static final long[] HISTOGRAM = {128, 256, 512, 1024, 2048, 4096, 8192, Long.MAX_VALUE};
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long FNV_BASIS = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
-  /** Per ASCII character: its lower case when it is a word character ({@code \\w}), else 0. */
-  private static final char[] WORD_CHARS = new char[128];
+  /** An odd constant with bits spread over the whole word (2^64 divided by the golden ratio). */
+  private static final long HASH_MULTIPLIER = 0x9e3779b97f4a7c15L;
+  /** Chars a shingling step looks at before it hashes the words that ended in them; at most {@link PersonalDataScanner#CHUNK}. */
+  private static final int SHINGLE_CHUNK = 4096;
+  /**
+   * Per Latin-1 character: its lower case when it is a word character ({@code \\w}, ASCII only),
+   * else 0; every char above U+00FF is looked up as U+00FF, which is not one.
+   */
+  private static final char[] WORD_CHARS = new char[256];
 
   static {
     for (char c = 0; c < 128; c++) {
@@ -49,9 +55,13 @@ final class QualityAnalyzer {
   private final Map<PersonalDataScanner.Kind, List<Integer>> personalLines =
       new EnumMap<>(PersonalDataScanner.Kind.class);
   private final SimHash simHash = new SimHash();
+  /** The packed words that ended in one chunk of text; a word needs at least one char and one after it. */
+  private final long[] wordEnds = new long[SHINGLE_CHUNK / 2 + 2];
   private int personalInRow;
   /** The UTF-8 length of the text last given to {@link #hashAndShingle}. */
   private long textBytes;
+  /** Whether {@link PersonalDataScanner#scan} may find something in the text last shingled. */
+  private boolean mayHavePersonalData;
   private int rows;
   private int exact;
   private int near;
@@ -83,15 +93,22 @@ final class QualityAnalyzer {
     boolean emptyTurn = false;
     int lastAssistant = -1;
     for (int i = 0; i < row.size(); i++) {
+      int shingles = simHash.features();
+      long seed = exactHash * 31 + row.role(i);
+      long hash = hashAndShingle(seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
       // Message text stays in the row's char buffer: a String is only made for the rare text
-      // in which personal data may be.
-      if (PersonalDataScanner.mayContain(row.chars(), row.textStart(i), row.textLength(i))) {
+      // in which personal data may be; redacted text is hashed and shingled again.
+      if (mayHavePersonalData) {
         String text = row.text(i);
         String scanned = PersonalDataScanner.scan(text, redact, kind -> found(kind, line));
         if (redact && !scanned.equals(text)) {
           row.replaceText(i, scanned);
+          simHash.truncate(shingles);
+          hash = hashAndShingle(seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
         }
       }
+      exactHash = hash;
+      bytes += textBytes;
       char[] text = row.chars();
       int start = row.textStart(i);
       int end = start + row.textLength(i);
@@ -102,8 +119,6 @@ final class QualityAnalyzer {
       if (row.role(i) == Conversation.ASSISTANT) {
         lastAssistant = i;
       }
-      exactHash = hashAndShingle(exactHash * 31 + row.role(i), text, start, end);
-      bytes += textBytes;
     }
     rowsWithEmptyTurn += emptyTurn ? 1 : 0;
     long tokens = bytes / 4;
@@ -169,65 +184,105 @@ final class QualityAnalyzer {
   }
 
   /**
-   * Continues the row's exact hash (FNV-1a over the chars) with the text and, in the same pass,
-   * counts its UTF-8 bytes into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the
-   * row's SimHash; a text of fewer words is one shingle. Words are runs of {@code [A-Za-z0-9_]}
-   * (regex {@code \\w}), hashed as they are read: no split, no substrings; the four words before
-   * the current one are kept in locals.
+   * Continues the row's exact hash with the text and, in the same call, counts its UTF-8 bytes
+   * into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the row's SimHash; a
+   * text of fewer words is one shingle. The exact hash takes four chars at a time, packed into
+   * one long, with a multiply-xor step (a bijection per step, so texts of one length that differ
+   * in one place never collide) and the text's length mixed in at the end; the UTF-8 length is
+   * counted in the same four chars with bit tricks instead of a branch per char.
    */
   private long hashAndShingle(long seed, char[] text, int start, int end) {
     long h = seed;
-    long word = FNV_BASIS;
-    boolean inWord = false;
+    long bytes = end - start;
+    int i = start;
+    for (; i + 4 <= end; i += 4) {
+      long w = text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48;
+      h = (h ^ w) * HASH_MULTIPLIER;
+      bytes += nonZeroChars(w & 0xFF80_FF80_FF80_FF80L) + nonZeroChars(w & 0xF800_F800_F800_F800L)
+          - (4 - nonZeroChars((w & 0xF800_F800_F800_F800L) ^ 0xD800_D800_D800_D800L));
+    }
+    for (; i < end; i++) {
+      char c = text[i];
+      h = (h ^ c) * HASH_MULTIPLIER;
+      bytes += ((0x7F - c) >>> 31) + ((0x7FF - c) >>> 31) - ((((c & 0xF800) ^ 0xD800) - 1) >>> 31);
+    }
+    // Beyond the first byte of each char: 1 from U+0080, 2 from U+0800, and 1 less for each
+    // surrogate, so that a pair (one 4-byte code point) counts 4 in all.
+    textBytes = bytes;
+    shingle(text, start, end);
+    return mix(h ^ (end - start));
+  }
+
+  /** How many of the four 16-bit lanes of {@code lanes} are not zero. */
+  private static int nonZeroChars(long lanes) {
+    return Long.bitCount(((lanes & 0x7FFF_7FFF_7FFF_7FFFL) + 0x7FFF_7FFF_7FFF_7FFFL | lanes) & 0x8000_8000_8000_8000L);
+  }
+
+  /**
+   * Adds the text's word 5-shingles (one shingle for a text of fewer words) to the row's SimHash
+   * and, reading each char once for both, runs the personal-data pre-scan into {@link
+   * #mayHavePersonalData}. Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), lower-cased. It works in chunks,
+   * in two steps: first each word is packed (7 bits a char, by rotation) and stored as it ends,
+   * with no branch per char, since a branch at every word's start and end is mispredicted; then
+   * each word is mixed once and a shingle is the exclusive or of five mixed words, each rotated
+   * by its place.
+   */
+  private void shingle(char[] text, int start, int end) {
+    long counters = 0;
+    long found = 0;
+    boolean at = false;
+    long word = 0;
+    long inWord = 0;
     int words = 0;
     long w1 = 0;
     long w2 = 0;
     long w3 = 0;
     long w4 = 0;
-    long bytes = 0;
-    boolean surrogates = false;
-    for (int i = start; i <= end; i++) {
-      int lower = 0;
-      if (i < end) {
+    int from = start;
+    do {
+      int to = Math.min(end, from + SHINGLE_CHUNK);
+      long[] ended = wordEnds;
+      int n = 0;
+      for (int i = from; i < to; i++) {
         char c = text[i];
-        h = (h ^ c) * FNV_PRIME;
-        if (c < 128) {
-          bytes++;
-          lower = WORD_CHARS[c];
-        } else {
-          bytes += c < 0x800 ? 2 : 3;
-          surrogates |= Character.isHighSurrogate(c);
-        }
+        counters = PersonalDataScanner.step(counters, c);
+        found |= PersonalDataScanner.flags(counters);
+        at |= c == '@';
+        char lower = WORD_CHARS[Math.min(c, WORD_CHARS.length - 1)];
+        long isWord = -(long) ((lower + 127) >>> 7);
+        ended[n] = word;
+        n += (int) (inWord & ~isWord) & 1;
+        word = (Long.rotateLeft(word, 7) ^ lower) & isWord;
+        inWord = isWord;
       }
-      if (lower != 0) {
-        word = (word ^ lower) * FNV_PRIME;
-        inWord = true;
-      } else if (inWord) {
+      counters = PersonalDataScanner.clamp(counters);
+      if (to == end) {
+        ended[n] = word;
+        n += (int) inWord & 1;
+      }
+      for (int k = 0; k < n; k++) {
+        long mixed = mix(ended[k]);
         if (++words >= SHINGLE) {
-          simHash.add(mix(shingle(shingle(shingle(shingle(shingle(FNV_BASIS, w1), w2), w3), w4), word)));
+          simHash.add(mixed ^ Long.rotateLeft(w4, 13) ^ Long.rotateLeft(w3, 26) ^ Long.rotateLeft(w2, 39)
+              ^ Long.rotateLeft(w1, 52));
         }
         w1 = w2;
         w2 = w3;
         w3 = w4;
-        w4 = word;
-        word = FNV_BASIS;
-        inWord = false;
+        w4 = mixed;
       }
-    }
+      from = to;
+    } while (from < end);
     if (words > 0 && words < SHINGLE) {
-      long[] last = {w1, w2, w3, w4};
-      long shingle = FNV_BASIS;
-      for (int w = SHINGLE - 1 - words; w < last.length; w++) {
-        shingle = shingle(shingle, last[w]);
-      }
-      simHash.add(mix(shingle));
-    }
-    textBytes = surrogates ? utf8Length(text, start, end) : bytes;
-    return h;
+      simHash.add(mix(w4 ^ Long.rotateLeft(w3, 13) ^ Long.rotateLeft(w2, 26) ^ Long.rotateLeft(w1, 39) ^ words));
+    }    mayHavePersonalData = PersonalDataScanner.mayContain(found, at);
   }
 
-  private static long shingle(long h, long word) {
-    return ((h * 31 + 1) ^ word) * FNV_PRIME;
+  /** The shingle features of one text, as a row's SimHash gets them: for tests. */
+  long[] shingles(String text) {
+    simHash.clear();
+    shingle(text.toCharArray(), 0, text.length());
+    return simHash.toArray();
   }
 
   /**
@@ -285,28 +340,10 @@ final class QualityAnalyzer {
   }
 
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */
-  private static long mix(long z) {
+  static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
     return z ^ (z >>> 31);
-  }
-
-  private static long utf8Length(char[] text, int start, int end) {
-    long n = 0;
-    for (int i = start; i < end; i++) {
-      char c = text[i];
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
   }
 
   /** As {@link String#isBlank} and {@link String#strip} see whitespace; {@code end} when all is. */

@@ -21,6 +21,11 @@ final class SimHash {
     size = 0;
   }
 
+  /** Forgets the features added after the first {@code features}. */
+  void truncate(int features) {
+    size = Math.min(size, features);
+  }
+
   void add(long feature) {
     if (size == features.length) {
       features = Arrays.copyOf(features, size * 2);
@@ -30,6 +35,11 @@ final class SimHash {
 
   int features() {
     return size;
+  }
+
+  /** The features added since {@link #clear}, in order. */
+  long[] toArray() {
+    return Arrays.copyOf(features, size);
   }
 
   /** The fingerprint: each bit set in more than half of the features added since {@link #clear}. */

@@ -45,10 +45,9 @@ final class Utf8Lines implements AutoCloseable {
     tooLong = false;
     int scan = position;
     while (true) {
-      for (int i = scan; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          return line(i, i + 1);
-        }
+      int newline = JsonBytes.nextNewline(buffer, scan, limit);
+      if (newline < limit) {
+        return line(newline, newline + 1);
       }
       scan = limit;
       if (endOfInput) {
@@ -106,9 +105,14 @@ final class Utf8Lines implements AutoCloseable {
   static boolean wellFormed(byte[] bytes, int start, int end) {
     int i = start;
     while (i < end) {
-      if (i + Long.BYTES <= end && ((long) LONGS.get(bytes, i) & 0x8080808080808080L) == 0) {
-        i += Long.BYTES;
-        continue;
+      if (i + Long.BYTES <= end) {
+        long high = (long) LONGS.get(bytes, i) & 0x8080808080808080L;
+        if (high == 0) {
+          i += Long.BYTES;
+          continue;
+        }
+        // Straight to the first byte that is not ASCII.
+        i += Long.numberOfTrailingZeros(high) >>> 3;
       }
       int b = bytes[i];
       if (b >= 0) {

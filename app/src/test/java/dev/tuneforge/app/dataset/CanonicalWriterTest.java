@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -38,8 +39,8 @@ class CanonicalWriterTest {
       writer.write(row);
     }
     writer.flush();
-    assertThat(fast.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .isEqualTo(jackson.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(fast.toString(StandardCharsets.UTF_8))
+        .isEqualTo(jackson.toString(StandardCharsets.UTF_8));
     assertThat(fast.toByteArray()).isEqualTo(jackson.toByteArray());
   }
 
@@ -74,5 +75,74 @@ class CanonicalWriterTest {
     }
     assertSameAsJackson(rows, 1 << 18);
     assertSameAsJackson(rows, 256);
+  }
+
+  /**
+   * Rows parsed from lines: a JSON string of the line is rewritten (escapes written anew, the
+   * rest copied), one that holds a surrogate is encoded from its text; either way the output is
+   * what Jackson writes from the parsed text.
+   */
+  @Test
+  void writesParsedRowsAsJacksonDoesWhetherRewrittenFromTheLineOrEncoded() throws IOException {
+    SplittableRandom random = new SplittableRandom(11);
+    String[] pieces = {"a", "receipt ", "\"", "\\", "\n", "\u0001", "\u007f", "/", "é", "€", "東京", "\uD83D\uDE00",
+        "\uD800", "\uDC00"};
+    ByteArrayOutputStream jackson = new ByteArrayOutputStream();
+    ByteArrayOutputStream fast = new ByteArrayOutputStream();
+    CanonicalWriter writer = new CanonicalWriter(fast, 512);
+    int copied = 0;
+    int encoded = 0;
+    try (JsonGenerator g = JSON.createGenerator(jackson)) {
+      for (int r = 0; r < 600; r++) {
+        boolean escapeNonAscii = r % 3 == 1;
+        String[] texts = new String[3];
+        for (int t = 0; t < texts.length; t++) {
+          StringBuilder text = new StringBuilder();
+          for (int n = random.nextInt(r % 10 == 0 ? 400 : 12); n > 0; n--) {
+            // A lone surrogate can only be written escaped.
+            text.append(pieces[random.nextInt(escapeNonAscii ? pieces.length : pieces.length - 2)]);
+          }
+          texts[t] = text.toString();
+        }
+        String line = r % 3 == 2
+            ? "{ \"id\": 7, \"messages\": [ {\"content\": " + quote(texts[0], false) + ", \"role\": \"system\"}, "
+                + "{\"content\": " + quote(texts[1], false) + ", \"role\": \"user\"}, {\"weight\": 1, \"content\": "
+                + quote(texts[2], false) + ", \"role\": \"assistant\"} ] }"
+            : "{\"messages\":[{\"role\":\"system\",\"content\":" + quote(texts[0], escapeNonAscii)
+                + "},{\"role\":\"user\",\"content\":" + quote(texts[1], escapeNonAscii)
+                + "},{\"role\":\"assistant\",\"content\":" + quote(texts[2], escapeNonAscii) + "}]}";
+        byte[] bytes = ("line " + r + ": " + line).getBytes(StandardCharsets.UTF_8);
+        int start = bytes.length - line.getBytes(StandardCharsets.UTF_8).length;
+        Conversation row = new Conversation();
+        assertThat(DatasetNormalizer.readRow(new ChatRows(), bytes, start, bytes.length - start, row)).as(line).isNull();
+        for (int i = 0; i < row.size(); i++) {
+          assertThat(row.text(i)).isEqualTo(texts[i]);
+          copied += row.jsonStart(i) >= 0 ? 1 : 0;
+          encoded += row.jsonStart(i) < 0 ? 1 : 0;
+        }
+        row.writeTo(g);
+        writer.write(row);
+      }
+    }
+    writer.flush();
+    assertThat(fast.toString(StandardCharsets.UTF_8)).isEqualTo(jackson.toString(StandardCharsets.UTF_8));
+    assertThat(fast.toByteArray()).isEqualTo(jackson.toByteArray());
+    assertThat(copied).isGreaterThan(200);
+    assertThat(encoded).isGreaterThan(300);
+  }
+
+  /** A JSON string literal: control characters escaped in lower-case hex, non-ASCII escaped when asked. */
+  private static String quote(String text, boolean escapeNonAscii) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || (escapeNonAscii && c > 0x7e)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 }

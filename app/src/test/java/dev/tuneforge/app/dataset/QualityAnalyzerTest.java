@@ -7,8 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class QualityAnalyzerTest {
@@ -16,6 +21,14 @@ class QualityAnalyzerTest {
       "the quick brown fox jumps over the lazy dog while the farmer watches from the old wooden porch and "
           + "thinks about the harvest that is coming next month when the rain finally stops falling on the "
           + "hills behind the village where his grandfather built the first house of stone and timber long ago";
+  /**
+   * With {@link #STORY}, a long answer that is not a near duplicate of the story alone (the story
+   * repeated would be: a SimHash weighs shingles by how often they occur).
+   */
+  private static final String SEQUEL =
+      "years later the granddaughter sold the orchard to a cooperative of cider makers who planted new "
+          + "trees along the river, repaired the mill with copper gears and opened a shop on the market square "
+          + "where tourists now taste seven kinds of apple brandy before taking the evening train back home";
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -36,8 +49,8 @@ class QualityAnalyzerTest {
     QualityReport q = quality(false, false,
         chat("q", STORY),
         chat("q", STORY),
-        chat("q", (STORY + " " + STORY + " " + STORY + " " + STORY).replaceFirst("lazy", "sleepy")),
-        chat("q", STORY + " " + STORY + " " + STORY + " " + STORY),
+        chat("q", (STORY + " " + SEQUEL + " ").repeat(4).strip().replaceFirst("lazy", "sleepy")),
+        chat("q", (STORY + " " + SEQUEL + " ").repeat(4).strip()),
         chat("q", "an entirely different answer about tax invoices, receipts and the total amount due"),
         chat("Q", STORY.toUpperCase()));
     assertThat(q.rows()).isEqualTo(6);
@@ -126,5 +139,54 @@ class QualityAnalyzerTest {
     String json = QualityReports.toJson(q);
     assertThat(json).doesNotContain("jane@example.com");
     assertThat(QualityReports.fromJson(json)).isEqualTo(q);
+  }
+
+  /**
+   * Shingling works on chunks of a text without a branch per char; its features are those of the
+   * plain definition (split into {@code \\w+} words, lower-cased, five words a shingle) also
+   * for texts longer than a chunk, with words that cross from one chunk into the next.
+   */
+  @Test
+  void shinglesAreThoseOfTheWordsWhereverAChunkEnds() {
+    QualityAnalyzer analyzer = new QualityAnalyzer(false, QualityReport.DEFAULT_MAX_TOKENS);
+    SplittableRandom random = new SplittableRandom(7);
+    String[] pieces = {"a", "Receipt", "TOTAL_12", " ", "  ", "\n", "-", "é", "東京", "x".repeat(30), "9"};
+    for (int length : new int[] {0, 3, 40, 4095, 4096, 4097, 8192, 12_345}) {
+      StringBuilder text = new StringBuilder();
+      while (text.length() < length) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      text.setLength(length);
+      assertThat(analyzer.shingles(text.toString())).as("length %d", length).containsExactly(shingles(text.toString()));
+    }
+  }
+
+  private static long[] shingles(String text) {
+    List<Long> words = new ArrayList<>();
+    Matcher m = Pattern.compile("[A-Za-z0-9_]+").matcher(text);
+    while (m.find()) {
+      long packed = 0;
+      for (char c : m.group().toLowerCase(Locale.ROOT).toCharArray()) {
+        packed = Long.rotateLeft(packed, 7) ^ c;
+      }
+      words.add(QualityAnalyzer.mix(packed));
+    }
+    if (words.isEmpty()) {
+      return new long[0];
+    }
+    if (words.size() < QualityAnalyzer.SHINGLE) {
+      long[] last = new long[4];
+      for (int w = 0; w < words.size(); w++) {
+        last[4 - words.size() + w] = words.get(w);
+      }
+      return new long[] {QualityAnalyzer.mix(last[3] ^ Long.rotateLeft(last[2], 13) ^ Long.rotateLeft(last[1], 26)
+          ^ Long.rotateLeft(last[0], 39) ^ words.size())};
+    }
+    long[] shingles = new long[words.size() - 4];
+    for (int s = 0; s < shingles.length; s++) {
+      shingles[s] = words.get(s + 4) ^ Long.rotateLeft(words.get(s + 3), 13) ^ Long.rotateLeft(words.get(s + 2), 26)
+          ^ Long.rotateLeft(words.get(s + 1), 39) ^ Long.rotateLeft(words.get(s), 52);
+    }
+    return shingles;
   }
 }

@@ -1,9 +1,14 @@
 package dev.tuneforge.app.dataset;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,12 +32,31 @@ public final class UploadPassParts {
 
   /** Lines parsed into conversations and checked, as validation does without the quality report. */
   public static long parse(Path file) throws IOException {
-    return read(file, null);
+    return read(file, null, null);
+  }
+
+  /**
+   * Validation and normalisation without the quality report: rows parsed and checked, and written
+   * as canonical chat JSONL to a temporary file with its SHA-256, as the upload pass writes them.
+   */
+  public static long normalise(Path file) throws IOException {
+    Path canonical = Files.createTempFile("tuneforge-bench-canonical-", ".jsonl");
+    try (OutputStream out = new DigestOutputStream(
+        new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16), MessageDigest.getInstance("SHA-256"))) {
+      CanonicalWriter writer = new CanonicalWriter(out);
+      long rows = read(file, null, writer);
+      writer.flush();
+      return rows;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      Files.delete(canonical);
+    }
   }
 
   /** Conversations parsed and counted into a quality report. */
   public static long quality(Path file) throws IOException {
-    return read(file, new QualityAnalyzer(false, QualityReport.DEFAULT_MAX_TOKENS));
+    return read(file, new QualityAnalyzer(false, QualityReport.DEFAULT_MAX_TOKENS), null);
   }
 
   /** The whole upload pass: validation, quality report and the canonical file with its SHA-256. */
@@ -46,7 +70,8 @@ public final class UploadPassParts {
     }
   }
 
-  private static long read(Path file, @Nullable QualityAnalyzer quality) throws IOException {
+  private static long read(Path file, @Nullable QualityAnalyzer quality, @Nullable CanonicalWriter canonical)
+      throws IOException {
     long rows = 0;
     RowReader reader = RowReader.of(DatasetFormat.CHAT);
     Conversation row = new Conversation();
@@ -62,6 +87,9 @@ public final class UploadPassParts {
         rows++;
         if (quality != null) {
           quality.accept(row, (int) rows);
+        }
+        if (canonical != null) {
+          canonical.write(row);
         }
       }
     }
