@@ -58,6 +58,7 @@ final class Conversation {
   /** The span last copied from the parser and its raw span; {@link #NO_RAW} after any other copy. */
   private long lastText = NO_RAW;
   private long lastRaw = NO_RAW;
+  private int jsonEnd;
 
   void clear() {
     textLength = 0;
@@ -208,6 +209,95 @@ final class Conversation {
   static char unicodeEscape(byte[] json, int at) {
     return (char) (Character.digit(json[at + 2], 16) << 12 | Character.digit(json[at + 3], 16) << 8
         | Character.digit(json[at + 4], 16) << 4 | Character.digit(json[at + 5], 16));
+  }
+
+  /**
+   * Decodes the JSON string whose opening quote is at {@code open} in {@link #source} into the
+   * text buffer, for {@link FastChatRows}; its span, or {@link #MISSING} when the string is not
+   * one this decodes (a control character, a 4-byte code point, an escaped surrogate, an invalid
+   * escape, no closing quote before {@code limit}): then the row is read by Jackson instead.
+   * {@link #jsonEnd} is set to the index after the closing quote.
+   */
+  long decodeJsonString(int open, int limit) {
+    byte[] bytes = source;
+    if (bytes == null || open >= limit || bytes[open] != '"') {
+      return MISSING;
+    }
+    if (textLength + (limit - open) > text.length) {
+      text = Arrays.copyOf(text, Math.max(text.length * 2, textLength + (limit - open)));
+    }
+    char[] out = text;
+    int o = textLength;
+    int i = open + 1;
+    while (true) {
+      int plain = JsonBytes.nextNonPlainInString(bytes, i, limit);
+      for (int k = i; k < plain; k++) {
+        out[o + k - i] = (char) bytes[k];
+      }
+      o += plain - i;
+      i = plain;
+      if (i >= limit) {
+        return MISSING;
+      }
+      int b = bytes[i];
+      if (b == '"') {
+        break;
+      } else if (b == '\\') {
+        if (i + 1 >= limit) {
+          return MISSING;
+        }
+        char c;
+        switch (bytes[i + 1]) {
+          case '"' -> c = '"';
+          case '\\' -> c = '\\';
+          case '/' -> c = '/';
+          case 'b' -> c = '\b';
+          case 'f' -> c = '\f';
+          case 'n' -> c = '\n';
+          case 'r' -> c = '\r';
+          case 't' -> c = '\t';
+          case 'u' -> {
+            if (i + 5 >= limit || !hex(bytes[i + 2]) || !hex(bytes[i + 3]) || !hex(bytes[i + 4]) || !hex(bytes[i + 5])) {
+              return MISSING;
+            }
+            c = unicodeEscape(bytes, i);
+            if (Character.isSurrogate(c)) {
+              return MISSING;
+            }
+            i += 4;
+          }
+          default -> {
+            return MISSING;
+          }
+        }
+        out[o++] = c;
+        i += 2;
+      } else if (b < 0 && (b & 0xE0) == 0xC0) {
+        // The line is well-formed UTF-8, so a lead byte's continuation bytes are there.
+        out[o++] = (char) ((b & 0x1F) << 6 | (bytes[i + 1] & 0x3F));
+        i += 2;
+      } else if (b < 0 && (b & 0xF0) == 0xE0) {
+        out[o++] = (char) ((b & 0x0F) << 12 | (bytes[i + 1] & 0x3F) << 6 | (bytes[i + 2] & 0x3F));
+        i += 3;
+      } else {
+        return MISSING;
+      }
+    }
+    long span = span(textLength, o - textLength);
+    textLength = o;
+    jsonEnd = i + 1;
+    lastText = span;
+    lastRaw = span(open + 1, i - open - 1);
+    return span;
+  }
+
+  /** After {@link #decodeJsonString}: the index after the string's closing quote. */
+  int jsonEnd() {
+    return jsonEnd;
+  }
+
+  private static boolean hex(byte b) {
+    return Character.digit(b, 16) >= 0;
   }
 
   /**

@@ -277,6 +277,9 @@ public final class DatasetNormalizer {
   /** Reads one line, which {@link Utf8Lines} checked as UTF-8, into {@code row}; its first problem or null. */
   static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, Conversation row) {
     row.readFrom(bytes, start);
+    if (reader instanceof ChatRows && FastChatRows.read(bytes, start, start + length, row)) {
+      return null;
+    }
     try (JsonParser p = JSON.createParser(bytes, start, length)) {
       String problem = reader.read(p, row);
       if (p.nextToken() != null) {

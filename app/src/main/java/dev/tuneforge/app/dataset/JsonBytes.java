@@ -16,6 +16,9 @@ final class JsonBytes {
   private static final long BACKSLASHES = '\\' * ONES;
   private static final long HIGH_NIBBLES = 0xF0 * ONES;
   private static final long NEWLINES = '\n' * ONES;
+  private static final long QUOTES = '"' * ONES;
+  /** The bits of a byte that are all clear below 0x20. */
+  private static final long CONTROL_BITS = 0xE0 * ONES;
 
   private JsonBytes() {}
 
@@ -48,6 +51,27 @@ final class JsonBytes {
       }
     }
     while (i < end && bytes[i] != '\\' && (bytes[i] & 0xF0) != 0xF0) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The index of the first byte from {@code from} that ends a run of plain ASCII in a JSON string:
+   * a quote, a backslash, a control character (below 0x20) or a byte of a multi-byte UTF-8
+   * sequence (0x80 and above); or {@code end}.
+   */
+  static int nextNonPlainInString(byte[] bytes, int from, int end) {
+    int i = from;
+    for (; i + Long.BYTES <= end; i += Long.BYTES) {
+      long word = (long) LONGS.get(bytes, i);
+      long hits = zeroBytes(word ^ QUOTES) | zeroBytes(word ^ BACKSLASHES) | zeroBytes(word & CONTROL_BITS)
+          | (word & HIGH_BITS);
+      if (hits != 0) {
+        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+      }
+    }
+    while (i < end && bytes[i] >= 0x20 && bytes[i] != '"' && bytes[i] != '\\') {
       i++;
     }
     return i;

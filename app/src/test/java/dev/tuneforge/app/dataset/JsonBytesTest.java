@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class JsonBytesTest {
   private static final byte[] ALPHABET = {'a', '\\', ']', '[', '\n', 0x0B, 0x09, (byte) 0xF0, (byte) 0xF4, (byte) 0xEF,
-    (byte) 0xFF, (byte) 0x80, 0, 1};
+    (byte) 0xFF, (byte) 0x80, (byte) 0x7F, 0, 1, 0x1F, 0x20, '"', '#', '!'};
 
   @Test
   void findsTheFirstByteSoughtAsAPlainLoopDoes() {
@@ -29,7 +29,18 @@ class JsonBytesTest {
       assertThat(JsonBytes.nextNewline(bytes, from, end)).isEqualTo(first(bytes, from, end, false, (byte) '\n'));
       assertThat(JsonBytes.nextBackslashOrFourByteLead(bytes, from, end))
           .isEqualTo(first(bytes, from, end, true, (byte) '\\'));
+      assertThat(JsonBytes.nextNonPlainInString(bytes, from, end)).isEqualTo(firstNonPlain(bytes, from, end));
     }
+  }
+
+  private static int firstNonPlain(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
+      int b = bytes[i] & 0xFF;
+      if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) {
+        return i;
+      }
+    }
+    return end;
   }
 
   private static int first(byte[] bytes, int from, int end, boolean orFourByteLead, byte sought) {
