@@ -67,8 +67,8 @@ final class Conversation {
   }
 
   /**
-   * Says that the texts copied from here on are parsed from {@code length} bytes of {@code
-   * bytes} from {@code start}, which hold well-formed UTF-8; null: from anything else.
+   * Says that the texts copied from here on are parsed from the line in {@code bytes} that begins
+   * at {@code start} and holds well-formed UTF-8; null: from anything else.
    */
   void readFrom(byte @Nullable [] bytes, int start) {
     source = bytes;
@@ -257,7 +257,8 @@ final class Conversation {
           case 'r' -> c = '\r';
           case 't' -> c = '\t';
           case 'u' -> {
-            if (i + 5 >= limit || !hex(bytes[i + 2]) || !hex(bytes[i + 3]) || !hex(bytes[i + 4]) || !hex(bytes[i + 5])) {
+            if (i + 5 >= limit
+                || !hex(bytes[i + 2]) || !hex(bytes[i + 3]) || !hex(bytes[i + 4]) || !hex(bytes[i + 5])) {
               return MISSING;
             }
             c = unicodeEscape(bytes, i);

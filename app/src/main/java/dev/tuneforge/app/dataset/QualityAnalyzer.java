@@ -28,7 +28,10 @@ final class QualityAnalyzer {
   private static final long FNV_BASIS = 0xcbf29ce484222325L;
   /** An odd constant with bits spread over the whole word (2^64 divided by the golden ratio). */
   private static final long HASH_MULTIPLIER = 0x9e3779b97f4a7c15L;
-  /** Chars a shingling step looks at before it hashes the words that ended in them; at most {@link PersonalDataScanner#CHUNK}. */
+  /**
+   * Chars a shingling step reads before it hashes the words that ended in them; at most {@link
+   * PersonalDataScanner#CHUNK}, since the pre-scan's counters are clamped once a step.
+   */
   private static final int SHINGLE_CHUNK = 4096;
   /**
    * Per Latin-1 character: its lower case when it is a word character ({@code \\w}, ASCII only),
@@ -55,7 +58,7 @@ final class QualityAnalyzer {
   private final Map<PersonalDataScanner.Kind, List<Integer>> personalLines =
       new EnumMap<>(PersonalDataScanner.Kind.class);
   private final SimHash simHash = new SimHash();
-  /** The packed words that ended in one chunk of text; a word needs at least one char and one after it. */
+  /** The packed words that ended in one chunk of text (a word ends at the char after it). */
   private final long[] wordEnds = new long[SHINGLE_CHUNK / 2 + 2];
   private int personalInRow;
   /** The UTF-8 length of the text last given to {@link #hashAndShingle}. */
@@ -193,6 +196,8 @@ final class QualityAnalyzer {
    */
   private long hashAndShingle(long seed, char[] text, int start, int end) {
     long h = seed;
+    // Beyond the first byte of each char: 1 from U+0080, 2 from U+0800, and 1 less for each
+    // surrogate, so that a pair (one 4-byte code point) counts 4 in all.
     long bytes = end - start;
     int i = start;
     for (; i + 4 <= end; i += 4) {
@@ -206,8 +211,6 @@ final class QualityAnalyzer {
       h = (h ^ c) * HASH_MULTIPLIER;
       bytes += ((0x7F - c) >>> 31) + ((0x7FF - c) >>> 31) - ((((c & 0xF800) ^ 0xD800) - 1) >>> 31);
     }
-    // Beyond the first byte of each char: 1 from U+0080, 2 from U+0800, and 1 less for each
-    // surrogate, so that a pair (one 4-byte code point) counts 4 in all.
     textBytes = bytes;
     shingle(text, start, end);
     return mix(h ^ (end - start));
@@ -215,17 +218,18 @@ final class QualityAnalyzer {
 
   /** How many of the four 16-bit lanes of {@code lanes} are not zero. */
   private static int nonZeroChars(long lanes) {
-    return Long.bitCount(((lanes & 0x7FFF_7FFF_7FFF_7FFFL) + 0x7FFF_7FFF_7FFF_7FFFL | lanes) & 0x8000_8000_8000_8000L);
+    long low = 0x7FFF_7FFF_7FFF_7FFFL;
+    return Long.bitCount(((lanes & low) + low | lanes) & ~low);
   }
 
   /**
    * Adds the text's word 5-shingles (one shingle for a text of fewer words) to the row's SimHash
    * and, reading each char once for both, runs the personal-data pre-scan into {@link
-   * #mayHavePersonalData}. Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), lower-cased. It works in chunks,
-   * in two steps: first each word is packed (7 bits a char, by rotation) and stored as it ends,
-   * with no branch per char, since a branch at every word's start and end is mispredicted; then
-   * each word is mixed once and a shingle is the exclusive or of five mixed words, each rotated
-   * by its place.
+   * #mayHavePersonalData}. Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}),
+   * lower-cased. It works in chunks, in two steps: first each word is packed (7 bits a char, by
+   * rotation) and stored as it ends, with no branch per char, since a branch at every word's start
+   * and end is mispredicted; then each word is mixed once and a shingle is the exclusive or of
+   * five mixed words, each rotated by its place.
    */
   private void shingle(char[] text, int start, int end) {
     long counters = 0;
