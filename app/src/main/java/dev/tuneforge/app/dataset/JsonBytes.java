@@ -24,17 +24,7 @@ final class JsonBytes {
 
   /** The index of the first {@code '\\'} from {@code from}, or {@code end}. */
   static int nextBackslash(byte[] bytes, int from, int end) {
-    int i = from;
-    for (; i + Long.BYTES <= end; i += Long.BYTES) {
-      long hits = zeroBytes((long) LONGS.get(bytes, i) ^ BACKSLASHES);
-      if (hits != 0) {
-        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
-      }
-    }
-    while (i < end && bytes[i] != '\\') {
-      i++;
-    }
-    return i;
+    return next(bytes, from, end, BACKSLASHES);
   }
 
   /**
@@ -79,14 +69,19 @@ final class JsonBytes {
 
   /** The index of the first {@code '\n'} from {@code from}, or {@code end}. */
   static int nextNewline(byte[] bytes, int from, int end) {
+    return next(bytes, from, end, NEWLINES);
+  }
+
+  /** The index of the first byte from {@code from} equal to those {@code pattern} repeats, or {@code end}. */
+  private static int next(byte[] bytes, int from, int end, long pattern) {
     int i = from;
     for (; i + Long.BYTES <= end; i += Long.BYTES) {
-      long hits = zeroBytes((long) LONGS.get(bytes, i) ^ NEWLINES);
+      long hits = zeroBytes((long) LONGS.get(bytes, i) ^ pattern);
       if (hits != 0) {
         return i + (Long.numberOfTrailingZeros(hits) >>> 3);
       }
     }
-    while (i < end && bytes[i] != '\n') {
+    while (i < end && bytes[i] != (byte) pattern) {
       i++;
     }
     return i;
