@@ -53,11 +53,14 @@ final class Conversation {
    * escapes and copies the rest, instead of encoding the decoded text again.
    */
   private long[] raws = new long[16];
+  /** Per message with a JSON span, its text's UTF-8 length, known from the span; else -1. */
+  private int[] utf8Lengths = new int[16];
   private byte @Nullable [] source;
   private int sourceStart;
   /** The span last copied from the parser and its raw span; {@link #NO_RAW} after any other copy. */
   private long lastText = NO_RAW;
   private long lastRaw = NO_RAW;
+  private int lastUtf8Length;
   private int jsonEnd;
 
   void clear() {
@@ -114,8 +117,11 @@ final class Conversation {
       otherRoles = Arrays.copyOf(otherRoles, grown);
       weightTexts = Arrays.copyOf(weightTexts, grown);
       raws = Arrays.copyOf(raws, grown);
+      utf8Lengths = Arrays.copyOf(utf8Lengths, grown);
     }
-    raws[size] = content >= 0 && content == lastText ? lastRaw : NO_RAW;
+    boolean fromJson = content >= 0 && content == lastText;
+    raws[size] = fromJson ? lastRaw : NO_RAW;
+    utf8Lengths[size] = fromJson ? lastUtf8Length : -1;
     roles[size] = role;
     otherRoles[size] = otherRole;
     contents[size] = content;
@@ -138,8 +144,11 @@ final class Conversation {
     System.arraycopy(otherRoles, 0, otherRoles, 1, last);
     System.arraycopy(weightTexts, 0, weightTexts, 1, last);
     long raw = raws[last];
+    int utf8Length = utf8Lengths[last];
     System.arraycopy(raws, 0, raws, 1, last);
+    System.arraycopy(utf8Lengths, 0, utf8Lengths, 1, last);
     raws[0] = raw;
+    utf8Lengths[0] = utf8Length;
     roles[0] = role;
     contents[0] = content;
     weights[0] = NO_WEIGHT;
@@ -170,6 +179,12 @@ final class Conversation {
   void replaceText(int i, String replacement) {
     contents[i] = append(replacement.toCharArray(), 0, replacement.length());
     raws[i] = NO_RAW;
+    utf8Lengths[i] = -1;
+  }
+
+  /** The UTF-8 length of message {@code i}'s text when its JSON string told it, else -1. */
+  int utf8Length(int i) {
+    return utf8Lengths[i];
   }
 
   /** The bytes holding the JSON strings of the row being read; see {@link #jsonStart}. */
@@ -229,6 +244,8 @@ final class Conversation {
     char[] out = text;
     int o = textLength;
     int i = open + 1;
+    // How many bytes fewer the text's UTF-8 takes than its escapes.
+    int shrink = 0;
     while (true) {
       int plain = JsonBytes.nextNonPlainInString(bytes, i, limit);
       for (int k = i; k < plain; k++) {
@@ -265,6 +282,7 @@ final class Conversation {
             if (Character.isSurrogate(c)) {
               return MISSING;
             }
+            shrink += 4;
             i += 4;
           }
           default -> {
@@ -272,6 +290,7 @@ final class Conversation {
           }
         }
         out[o++] = c;
+        shrink += 2 - utf8Bytes(c);
         i += 2;
       } else if (b < 0 && (b & 0xE0) == 0xC0) {
         // The line is well-formed UTF-8, so a lead byte's continuation bytes are there.
@@ -289,6 +308,7 @@ final class Conversation {
     jsonEnd = i + 1;
     lastText = span;
     lastRaw = span(open + 1, i - open - 1);
+    lastUtf8Length = i - open - 1 - shrink;
     return span;
   }
 
@@ -304,20 +324,37 @@ final class Conversation {
   /**
    * The bytes between the quotes at {@code open} and {@code close}, a string the parser has
    * read, unless it holds a surrogate: a 4-byte code point or a {@code \\u} escape of one, whose
-   * writing the canonical writer leaves to Jackson.
+   * writing the canonical writer leaves to Jackson. Sets the text's UTF-8 length.
    */
-  private static long rawSpan(byte[] bytes, int open, int close) {
+  private long rawSpan(byte[] bytes, int open, int close) {
     if (open < 0 || close <= open || close >= bytes.length || bytes[open] != '"' || bytes[close] != '"') {
       return NO_RAW;
     }
+    int shrink = 0;
     int i = JsonBytes.nextBackslashOrFourByteLead(bytes, open + 1, close);
     while (i < close) {
-      if (bytes[i] != '\\' || (bytes[i + 1] == 'u' && Character.isSurrogate(unicodeEscape(bytes, i)))) {
+      if (bytes[i] != '\\') {
         return NO_RAW;
+      }
+      if (bytes[i + 1] == 'u') {
+        char c = unicodeEscape(bytes, i);
+        if (Character.isSurrogate(c)) {
+          return NO_RAW;
+        }
+        shrink += 6 - utf8Bytes(c);
+        i += 4;
+      } else {
+        shrink += 1;
       }
       i = JsonBytes.nextBackslashOrFourByteLead(bytes, i + 2, close);
     }
+    lastUtf8Length = close - open - 1 - shrink;
     return span(open + 1, close - open - 1);
+  }
+
+  /** The UTF-8 bytes of a char that is not a surrogate. */
+  private static int utf8Bytes(char c) {
+    return c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
   }
 
   /** A new span holding {@code first}, {@code separator} and {@code second} in a row. */

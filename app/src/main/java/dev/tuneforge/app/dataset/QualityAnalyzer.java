@@ -61,8 +61,6 @@ final class QualityAnalyzer {
   /** The packed words that ended in one chunk of text (a word ends at the char after it). */
   private final long[] wordEnds = new long[SHINGLE_CHUNK / 2 + 2];
   private int personalInRow;
-  /** The UTF-8 length of the text last given to {@link #hashAndShingle}. */
-  private long textBytes;
   /** Whether {@link PersonalDataScanner#scan} may find something in the text last shingled. */
   private boolean mayHavePersonalData;
   private int rows;
@@ -111,7 +109,8 @@ final class QualityAnalyzer {
         }
       }
       exactHash = hash;
-      bytes += textBytes;
+      int utf8Length = row.utf8Length(i);
+      bytes += utf8Length >= 0 ? utf8Length : utf8Length(row.chars(), row.textStart(i), row.textLength(i));
       char[] text = row.chars();
       int start = row.textStart(i);
       int end = start + row.textLength(i);
@@ -187,33 +186,44 @@ final class QualityAnalyzer {
   }
 
   /**
-   * Continues the row's exact hash with the text and, in the same call, counts its UTF-8 bytes
-   * into {@link #textBytes} and adds its word 5-shingles, lower-cased, to the row's SimHash; a
-   * text of fewer words is one shingle. The exact hash takes four chars at a time, packed into
-   * one long, with a multiply-xor step (a bijection per step, so texts of one length that differ
-   * in one place never collide) and the text's length mixed in at the end; the UTF-8 length is
-   * counted in the same four chars with bit tricks instead of a branch per char.
+   * Continues the row's exact hash with the text and adds its word 5-shingles, lower-cased, to the
+   * row's SimHash (a text of fewer words is one shingle). The exact hash takes four chars at a
+   * time, packed into one long, with a multiply-xor step (a bijection per step, so texts of one
+   * length that differ in one place never collide) and the text's length mixed in at the end.
    */
   private long hashAndShingle(long seed, char[] text, int start, int end) {
     long h = seed;
-    // Beyond the first byte of each char: 1 from U+0080, 2 from U+0800, and 1 less for each
-    // surrogate, so that a pair (one 4-byte code point) counts 4 in all.
-    long bytes = end - start;
+    int i = start;
+    for (; i + 4 <= end; i += 4) {
+      h = (h ^ (text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48))
+          * HASH_MULTIPLIER;
+    }
+    for (; i < end; i++) {
+      h = (h ^ text[i]) * HASH_MULTIPLIER;
+    }
+    shingle(text, start, end);
+    return mix(h ^ (end - start));
+  }
+
+  /**
+   * The UTF-8 length of text whose JSON string did not tell it (redacted, or made from other
+   * formats), four chars at a time: beyond the first byte of each char, 1 from U+0080, 2 from
+   * U+0800, and 1 less for each surrogate, so that a pair (one 4-byte code point) counts 4.
+   */
+  static long utf8Length(char[] text, int start, int length) {
+    int end = start + length;
+    long bytes = length;
     int i = start;
     for (; i + 4 <= end; i += 4) {
       long w = text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48;
-      h = (h ^ w) * HASH_MULTIPLIER;
       bytes += nonZeroChars(w & 0xFF80_FF80_FF80_FF80L) + nonZeroChars(w & 0xF800_F800_F800_F800L)
           - (4 - nonZeroChars((w & 0xF800_F800_F800_F800L) ^ 0xD800_D800_D800_D800L));
     }
     for (; i < end; i++) {
       char c = text[i];
-      h = (h ^ c) * HASH_MULTIPLIER;
       bytes += ((0x7F - c) >>> 31) + ((0x7FF - c) >>> 31) - ((((c & 0xF800) ^ 0xD800) - 1) >>> 31);
     }
-    textBytes = bytes;
-    shingle(text, start, end);
-    return mix(h ^ (end - start));
+    return bytes;
   }
 
   /** How many of the four 16-bit lanes of {@code lanes} are not zero. */

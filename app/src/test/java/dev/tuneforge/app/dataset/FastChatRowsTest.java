@@ -74,6 +74,7 @@ class FastChatRowsTest {
       return false;
     }
     Conversation jackson = new Conversation();
+    jackson.readFrom(bytes, start);
     String problem;
     try (JsonParser p = JSON.createParser(bytes, start, end - start)) {
       problem = new ChatRows().read(p, jackson);
@@ -85,6 +86,11 @@ class FastChatRowsTest {
       // The span the canonical writer rewrites is the string's content, between its quotes.
       String json = new String(bytes, fast.jsonStart(i), fast.jsonLength(i), StandardCharsets.UTF_8);
       assertThat(JSON.readValue("\"" + json + "\"", String.class)).as(line).isEqualTo(fast.text(i));
+      // Both readers tell the text's UTF-8 length from its JSON string.
+      int utf8 = fast.text(i).getBytes(StandardCharsets.UTF_8).length;
+      assertThat(fast.utf8Length(i)).as(line).isEqualTo(utf8);
+      assertThat(jackson.utf8Length(i)).as(line).isEqualTo(utf8);
+      assertThat(jackson.jsonStart(i)).as(line).isEqualTo(fast.jsonStart(i));
     }
     return true;
   }

@@ -161,6 +161,22 @@ class QualityAnalyzerTest {
     }
   }
 
+  @Test
+  void countsUtf8BytesAsTheEncoderDoes() {
+    SplittableRandom random = new SplittableRandom(9);
+    String[] pieces = {"a", " ", "é", "€", "東京", "😀", "\u07ff", "\u0800", "\uffff", "\u007f", "\u0080", "\uD7FF",
+        "\uE000"};
+    for (int t = 0; t < 5_000; t++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = random.nextInt(20); n > 0; n--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      char[] chars = ("«" + text + "»").toCharArray();
+      assertThat(QualityAnalyzer.utf8Length(chars, 1, text.length())).as(text.toString())
+          .isEqualTo(text.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
+  }
+
   private static long[] shingles(String text) {
     List<Long> words = new ArrayList<>();
     Matcher m = Pattern.compile("[A-Za-z0-9_]+").matcher(text);
