@@ -53,7 +53,7 @@ public final class LearningBenchmark {
       Map.entry("hidden", "64"), Map.entry("layers", "2"), Map.entry("heads", "4"), Map.entry("kv-heads", "2"),
       Map.entry("intermediate", "172"), Map.entry("validation-every", "50"), Map.entry("seed", "42"),
       Map.entry("threads", "2"), Map.entry("evaluation-examples", "20"), Map.entry("evaluation-max-new-tokens", "128"),
-      Map.entry("samples", "1"));
+      Map.entry("samples", "1"), Map.entry("architecture", "LlamaForCausalLM"));
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,6 +71,7 @@ public final class LearningBenchmark {
     Path job = Files.createTempDirectory("tuneforge-bench-learning");
     Path modelDir = job.resolve(TrainingJobMain.MODEL);
     DemoModelWriter.builder()
+        .optArchitecture(options.text("architecture"))
         .optSeed(seed)
         .optHiddenSize(options.integer("hidden"))
         .optLayers(options.integer("layers"))
@@ -135,9 +136,9 @@ public final class LearningBenchmark {
     List<Double> losses = progress.losses;
     System.out.println();
     System.out.println("Learning: LoRA fine-tune of the demo model on SROIE receipts (TrainingJobMain), fp32, CPU");
-    System.out.printf(Locale.ROOT, "  model        Llama, hidden %s, %s layers, %s heads (%s kv), intermediate %s, byte-level"
-            + " vocab, random weights%n", options.text("hidden"), options.text("layers"), options.text("heads"),
-        options.text("kv-heads"), options.text("intermediate"));
+    System.out.printf(Locale.ROOT, "  model        %s, hidden %s, %s layers, %s heads (%s kv), intermediate %s,"
+            + " byte-level vocab, random weights%n", options.text("architecture"), options.text("hidden"),
+        options.text("layers"), options.text("heads"), options.text("kv-heads"), options.text("intermediate"));
     System.out.printf(Locale.ROOT, "  LoRA         r %d, alpha %s, dropout %s on %s%n", lora.r(), lora.alpha(),
         lora.dropout(), String.join(",", lora.targetModules()));
     System.out.printf(Locale.ROOT, "  training     %d epoch(s), batch %d, lr %s (10 %% warm-up, linear decay), max length"
