@@ -27,6 +27,8 @@ import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.UsageKind;
 import dev.tuneforge.app.usage.UsageRecord;
 import dev.tuneforge.app.usage.UsageService;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -115,7 +117,8 @@ class BudgetIT {
     assertThat(paused.getHoldReason()).contains("monthly budget");
     assertThat(messages(jobId)).anyMatch(m -> m.startsWith("Stopping at a checkpoint: the tenant's monthly budget of 0.00 USD is spent"));
     assertThat(messages(jobId)).contains("checkpoint step-" + checkpoint + " saved");
-    assertThat(checkpointFiles(tenant, jobId)).contains(ObjectKeys.jobCheckpoint(tenant.getId(), jobId, checkpoint) + "trainer_state.json");
+    assertThat(checkpointFiles(tenant, jobId)).contains(ObjectKeys.jobCheckpoint(tenant.getId(), jobId, checkpoint)
+        + JobFolder.TRAINER_STATE);
     List<UsageRecord> beforeResume = segments(jobId);
     assertThat(beforeResume).hasSize(1).allMatch(r -> r.getEndedAt() != null);
 
@@ -137,12 +140,12 @@ class BudgetIT {
     int resumedFrom = Integer.parseInt(resumed.getMessage().substring("resumed from step ".length()).strip());
     assertThat(resumedFrom).as("resumes at the checkpoint it stopped at").isEqualTo(checkpoint);
     List<Integer> stepsAfterResume = events.stream()
-        .filter(e -> e.getId() > resumed.getId() && "metric".equals(e.getType()) && e.getStep() != null)
+        .filter(e -> e.getId() > resumed.getId() && e.getType() == JobEvent.Type.METRIC && e.getStep() != null)
         .map(JobEventRecord::getStep)
         .toList();
     assertThat(stepsAfterResume).as("no step up to the checkpoint runs again").allMatch(step -> step > checkpoint);
     Set<Integer> allSteps = events.stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .filter(e -> e.getType() == JobEvent.Type.METRIC && e.getStep() != null)
         .map(JobEventRecord::getStep)
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(allSteps).containsExactlyElementsOf(IntStream.rangeClosed(1, STEPS).boxed().toList());
@@ -177,7 +180,7 @@ class BudgetIT {
 
   private List<String> checkpointFiles(Tenant tenant, UUID jobId) {
     return as(member, () -> app.getBean(ObjectStorage.class)
-        .tenantList(ObjectKeys.tenantPrefix(tenant.getId()) + "jobs/" + jobId + "/checkpoints/"));
+        .tenantList(ObjectKeys.jobCheckpoints(tenant.getId(), jobId)));
   }
 
   private List<JobEventRecord> events(UUID jobId) {

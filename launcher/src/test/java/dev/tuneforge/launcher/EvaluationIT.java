@@ -30,6 +30,7 @@ import dev.tuneforge.app.usage.UsageKind;
 import dev.tuneforge.app.usage.UsageRecord;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
+import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,11 +145,12 @@ class EvaluationIT {
     assertThat(usage).extracting(UsageRecord::getKind).as("the evaluation is metered apart from training")
         .contains(UsageKind.TRAINING, UsageKind.EVALUATION);
     List<JobEventRecord> events = as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
-    assertThat(events).extracting(JobEventRecord::getType).contains("evaluation").doesNotContain("validation");
+    assertThat(events).extracting(JobEventRecord::getType).contains(JobEvent.Type.EVALUATION)
+        .doesNotContain(JobEvent.Type.VALIDATION);
     List<JobEventRecord> split = as(member, () -> app.getBean(FineTuneService.class).events(second.getId()));
-    assertThat(split).filteredOn(e -> "validation".equals(e.getType())).extracting(JobEventRecord::getStep)
+    assertThat(split).filteredOn(e -> e.getType() == JobEvent.Type.VALIDATION).extracting(JobEventRecord::getStep)
         .as("validation loss at every checkpoint").containsExactly(6, 12);
-    assertThat(split).filteredOn(e -> "sample".equals(e.getType())).extracting(JobEventRecord::getStep)
+    assertThat(split).filteredOn(e -> e.getType() == JobEvent.Type.SAMPLE).extracting(JobEventRecord::getStep)
         .containsExactly(6, 12);
   }
 

@@ -26,6 +26,7 @@ import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -323,7 +324,7 @@ class FineTuneEndToEndIT {
 
     List<Double> losses =
         as(memberOfA, () -> app.getBean(FineTuneService.class).events(finished.getId())).stream()
-            .filter(event -> "metric".equals(event.getType()) && event.getLoss() != null)
+            .filter(event -> event.getType() == JobEvent.Type.METRIC && event.getLoss() != null)
             .sorted(Comparator.comparing(JobEventRecord::getId))
             .map(JobEventRecord::getLoss)
             .toList();

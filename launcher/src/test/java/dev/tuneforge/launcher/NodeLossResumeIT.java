@@ -23,6 +23,8 @@ import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,14 +130,14 @@ class NodeLossResumeIT {
     assertThat(resumedFrom % CHECKPOINT_EVERY).isZero();
 
     List<Integer> stepsAfterResume = events.stream()
-        .filter(e -> e.getId() > resumed.getId() && "metric".equals(e.getType()) && e.getStep() != null)
+        .filter(e -> e.getId() > resumed.getId() && e.getType() == JobEvent.Type.METRIC && e.getStep() != null)
         .map(JobEventRecord::getStep)
         .toList();
     assertThat(stepsAfterResume).as("no step up to the checkpoint runs twice").allMatch(step -> step > resumedFrom);
     assertThat(new TreeSet<>(stepsAfterResume))
         .containsExactlyElementsOf(IntStream.rangeClosed(resumedFrom + 1, STEPS).boxed().toList());
     Set<Integer> allSteps = events.stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .filter(e -> e.getType() == JobEvent.Type.METRIC && e.getStep() != null)
         .map(JobEventRecord::getStep)
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(allSteps).as("the two runs together cover every step")
@@ -148,11 +150,11 @@ class NodeLossResumeIT {
       assertThat(app.getBean(FineTuneService.class).adapterFiles(jobId))
           .extracting(key -> key.substring(key.lastIndexOf('/') + 1))
           .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
-      String checkpoints = ObjectKeys.tenantPrefix(tenant.getId()) + "jobs/" + jobId + "/checkpoints/";
+      String checkpoints = ObjectKeys.jobCheckpoints(tenant.getId(), jobId);
       assertThat(app.getBean(ObjectStorage.class).tenantList(checkpoints))
           .contains(
-              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, resumedFrom) + "trainer_state.json",
-              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, STEPS) + "optimizer.safetensors");
+              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, resumedFrom) + JobFolder.TRAINER_STATE,
+              ObjectKeys.jobCheckpoint(tenant.getId(), jobId, STEPS) + JobFolder.OPTIMIZER_STATE);
       return null;
     });
     System.out.println("Resumed from step " + resumedFrom + "; the whole run took "

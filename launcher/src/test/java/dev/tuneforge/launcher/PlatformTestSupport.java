@@ -7,6 +7,7 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
+import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ final class PlatformTestSupport {
   /** The last training step the job reported. */
   static int maxMetricStep(LocalPlatform platform, SignedInUser user, UUID jobId) {
     return events(platform, user, jobId).stream()
-        .filter(e -> "metric".equals(e.getType()) && e.getStep() != null)
+        .filter(e -> e.getType() == JobEvent.Type.METRIC && e.getStep() != null)
         .mapToInt(JobEventRecord::getStep)
         .max()
         .orElse(0);
@@ -94,7 +95,7 @@ final class PlatformTestSupport {
   /** The job's events, one line each, for failure messages. */
   static String eventLog(LocalPlatform platform, SignedInUser user, UUID jobId) {
     return String.join("\n", events(platform, user, jobId).stream()
-        .map(e -> e.getType() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
+        .map(e -> e.getType().wire() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
             + (e.getLoss() == null ? "" : "loss " + e.getLoss() + " ") + (e.getMessage() == null ? "" : e.getMessage()))
         .toList());
   }

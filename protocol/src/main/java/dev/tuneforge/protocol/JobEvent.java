@@ -1,17 +1,15 @@
 package dev.tuneforge.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One event of a running job. {@code type} is {@code metric} (step, loss, learning rate,
- * tokens per second, tokens so far), {@code validation} (step, validation loss), {@code sample}
- * (step; message: what the tuned model so far answered to a validation prompt), {@code
- * evaluation} (step: examples generated so far, totalSteps: examples in all; message) or {@code
- * log} (message).
+ * One event of a running job, of a {@link Type} that says which fields it carries.
  */
 public record JobEvent(
-    String type,
+    Type type,
     Instant at,
     @Nullable Integer step,
     @Nullable Integer totalSteps,
@@ -21,21 +19,50 @@ public record JobEvent(
     @Nullable Long tokens,
     @Nullable String message) {
 
+  /** What an event reports; on the wire in lower case ({@code metric}, {@code log}, …). */
+  public enum Type {
+    /** A training step: step, totalSteps, loss, learning rate, tokens per second, tokens so far. */
+    METRIC,
+    /** A validation loss: step, totalSteps, loss; message. */
+    VALIDATION,
+    /** What the tuned model so far answered to a validation prompt: step; message. */
+    SAMPLE,
+    /** The evaluation's progress: step (examples generated so far), totalSteps (examples in all); message. */
+    EVALUATION,
+    /** Anything a user should read: message. */
+    LOG;
+
+    @JsonValue
+    public String wire() {
+      return WireNames.of(this);
+    }
+
+    /** The type spelled {@code name} on the wire; an unknown one is refused with the known ones. */
+    @JsonCreator
+    public static Type fromWire(String name) {
+      return WireNames.parse(values(), name, "job event type");
+    }
+  }
+
   public static JobEvent metric(
       int step, int totalSteps, double loss, double learningRate, double tokensPerSecond, long tokens) {
     return new JobEvent(
-        "metric", Instant.now(), step, totalSteps, loss, learningRate, tokensPerSecond, tokens, null);
+        Type.METRIC, Instant.now(), step, totalSteps, loss, learningRate, tokensPerSecond, tokens, null);
+  }
+
+  public static JobEvent validation(int step, int totalSteps, double loss, String message) {
+    return new JobEvent(Type.VALIDATION, Instant.now(), step, totalSteps, loss, null, null, null, message);
   }
 
   public static JobEvent sample(int step, String text) {
-    return new JobEvent("sample", Instant.now(), step, null, null, null, null, null, text);
+    return new JobEvent(Type.SAMPLE, Instant.now(), step, null, null, null, null, null, text);
   }
 
   public static JobEvent evaluation(int done, int total, String message) {
-    return new JobEvent("evaluation", Instant.now(), done, total, null, null, null, null, message);
+    return new JobEvent(Type.EVALUATION, Instant.now(), done, total, null, null, null, null, message);
   }
 
   public static JobEvent log(String message) {
-    return new JobEvent("log", Instant.now(), null, null, null, null, null, null, message);
+    return new JobEvent(Type.LOG, Instant.now(), null, null, null, null, null, null, message);
   }
 }

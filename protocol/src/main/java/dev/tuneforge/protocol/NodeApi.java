@@ -5,7 +5,16 @@ package dev.tuneforge.protocol;
  * {@code Authorization: Bearer <node credential>}.
  */
 public final class NodeApi {
+  /**
+   * The version of this protocol a node speaks, sent with its {@link EnrolRequest}; the app
+   * refuses to enrol a node of another version.
+   */
+  public static final int PROTOCOL_VERSION = 1;
+  /** The version of a node that sends none: the first, from before nodes sent theirs. */
+  public static final int UNSTATED_PROTOCOL_VERSION = 1;
+
   public static final String BASE = "/api/node/v1";
+  /** 200 with an {@link EnrolResponse}; 403 for a bad token, 409 for a node of another protocol version. */
   public static final String ENROL = BASE + "/enrol";
   public static final String HEARTBEAT = BASE + "/heartbeat";
   /** Long poll: 200 with a {@link Lease}, or 204 when no job came within the wait. */

@@ -46,35 +46,9 @@ public record TrainingOptions(
   public static final TrainingOptions DEFAULTS =
       new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false);
 
-  /** All options but {@code packing}, which stays off. */
-  public TrainingOptions(
-      @Nullable Integer checkpointEvery,
-      @Nullable String schedule,
-      @Nullable Double warmupRatio,
-      @Nullable Integer gradientAccumulation,
-      @Nullable Integer validationEvery,
-      @Nullable Integer earlyStoppingPatience,
-      @Nullable Double weightDecay,
-      @Nullable Double maxGradNorm,
-      @Nullable Integer evaluationExamples,
-      @Nullable Integer evaluationMaxNewTokens,
-      @Nullable Integer samplesPerValidation) {
-    this(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery, earlyStoppingPatience,
-        weightDecay, maxGradNorm, evaluationExamples, evaluationMaxNewTokens, samplesPerValidation, null);
-  }
-
-  /** Only the first eight options; the evaluation ones take their defaults. */
-  public TrainingOptions(
-      @Nullable Integer checkpointEvery,
-      @Nullable String schedule,
-      @Nullable Double warmupRatio,
-      @Nullable Integer gradientAccumulation,
-      @Nullable Integer validationEvery,
-      @Nullable Integer earlyStoppingPatience,
-      @Nullable Double weightDecay,
-      @Nullable Double maxGradNorm) {
-    this(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery, earlyStoppingPatience,
-        weightDecay, maxGradNorm, null, null, null, null);
+  /** Options with none set, to set the few that differ from the defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** These options with every missing one set to its default. */
@@ -96,5 +70,89 @@ public record TrainingOptions(
 
   private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {
     return value != null ? value : fallback;
+  }
+
+  /** Sets options one by one; every option not set stays null and so takes its default. */
+  public static final class Builder {
+    private @Nullable Integer checkpointEvery;
+    private @Nullable String schedule;
+    private @Nullable Double warmupRatio;
+    private @Nullable Integer gradientAccumulation;
+    private @Nullable Integer validationEvery;
+    private @Nullable Integer earlyStoppingPatience;
+    private @Nullable Double weightDecay;
+    private @Nullable Double maxGradNorm;
+    private @Nullable Integer evaluationExamples;
+    private @Nullable Integer evaluationMaxNewTokens;
+    private @Nullable Integer samplesPerValidation;
+    private @Nullable Boolean packing;
+
+    private Builder() {}
+
+    public Builder optCheckpointEvery(int steps) {
+      this.checkpointEvery = steps;
+      return this;
+    }
+
+    public Builder optSchedule(String schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
+    public Builder optWarmupRatio(double ratio) {
+      this.warmupRatio = ratio;
+      return this;
+    }
+
+    public Builder optGradientAccumulation(int microBatches) {
+      this.gradientAccumulation = microBatches;
+      return this;
+    }
+
+    public Builder optValidationEvery(int steps) {
+      this.validationEvery = steps;
+      return this;
+    }
+
+    public Builder optEarlyStoppingPatience(int validations) {
+      this.earlyStoppingPatience = validations;
+      return this;
+    }
+
+    public Builder optWeightDecay(double decay) {
+      this.weightDecay = decay;
+      return this;
+    }
+
+    public Builder optMaxGradNorm(double norm) {
+      this.maxGradNorm = norm;
+      return this;
+    }
+
+    public Builder optEvaluationExamples(int examples) {
+      this.evaluationExamples = examples;
+      return this;
+    }
+
+    public Builder optEvaluationMaxNewTokens(int tokens) {
+      this.evaluationMaxNewTokens = tokens;
+      return this;
+    }
+
+    public Builder optSamplesPerValidation(int samples) {
+      this.samplesPerValidation = samples;
+      return this;
+    }
+
+    public Builder optPacking(boolean packing) {
+      this.packing = packing;
+      return this;
+    }
+
+    public TrainingOptions build() {
+      return new TrainingOptions(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery,
+          earlyStoppingPatience, weightDecay, maxGradNorm, evaluationExamples, evaluationMaxNewTokens,
+          samplesPerValidation, packing);
+    }
   }
 }

@@ -27,6 +27,8 @@ class ProtocolExamplesTest {
     EnrolRequest request = read("enrol-request.json", EnrolRequest.class);
     assertThat(request.resources().device()).isEqualTo("cuda");
     assertThat(request.resources().memoryBytes()).isEqualTo(85_899_345_920L);
+    assertThat(request.protocolVersion()).isNull();
+    assertThat(request.statedProtocolVersion()).isEqualTo(1);
     assertThat(read("enrol-response.json", EnrolResponse.class).credential()).startsWith("tfn_");
   }
 
@@ -42,8 +44,12 @@ class ProtocolExamplesTest {
     Lease lease = read("lease.json", Lease.class);
     assertThat(lease.spec().lora().targetModules()).containsExactly("q_proj", "v_proj");
     assertThat(lease.spec().hyperparameters().maxSequenceLength()).isEqualTo(512);
-    assertThat(lease.inputs()).containsKeys("data/train.jsonl", "model/config.json", "model/tokenizer.json");
-    assertThat(lease.outputs()).containsOnlyKeys("adapter/adapter_config.json", "adapter/adapter_model.safetensors");
+    assertThat(lease.inputs())
+        .containsKeys(
+            JobFolder.TRAINING_DATA, JobFolder.BASE_MODEL + "config.json", JobFolder.BASE_MODEL + "tokenizer.json");
+    assertThat(lease.outputs()).containsOnlyKeys(
+        JobFolder.ADAPTER_FILES.stream().map(file -> JobFolder.ADAPTER + file).toList());
+    assertThat(JobFolder.ADAPTER + JobFolder.ADAPTER_CONFIG).isEqualTo("adapter/adapter_config.json");
     assertThat(lease.spec().options()).isNull();
     assertThat(lease.spec().resolvedOptions()).isEqualTo(TrainingOptions.DEFAULTS);
   }
@@ -77,7 +83,7 @@ class ProtocolExamplesTest {
     assertThat(old.resolvedOptions().packing()).isFalse();
 
     TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, List.of("q_proj"), true),
-        old.hyperparameters(), new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
+        old.hyperparameters(), TrainingOptions.builder().optPacking(true).build());
     String written = JSON.writeValueAsString(spec);
     assertThat(written).contains("\"useRslora\":true", "\"packing\":true").doesNotContain("scale");
     TrainingSpec read = JSON.readValue(written, TrainingSpec.class);
@@ -89,11 +95,14 @@ class ProtocolExamplesTest {
   @Test
   void eventsAndResultsRoundTrip() throws IOException {
     JobEventBatch batch = read("events.json", JobEventBatch.class);
-    assertThat(batch.events()).extracting(JobEvent::type).containsExactly("log", "metric");
+    assertThat(batch.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
+    assertThat(JSON.writeValueAsString(batch)).contains("\"type\":\"log\"", "\"type\":\"metric\"");
     assertThat(batch.events().get(1).loss()).isEqualTo(5.7712);
     assertThat(JSON.readValue(JSON.writeValueAsString(batch), JobEventBatch.class)).isEqualTo(batch);
     assertThat(read("result-failed.json", JobResult.class).reason()).contains("NaN");
     assertThat(read("result-succeeded.json", JobResult.class)).isEqualTo(JobResult.succeeded(113, 211_536));
+    assertThat(JSON.writeValueAsString(JobResult.succeeded(1, 2))).contains("\"status\":\"succeeded\"");
+    assertThat(JSON.writeValueAsString(JobResult.stopped("budget", 1, 2))).contains("\"status\":\"stopped\"");
   }
 
   @Test
@@ -123,8 +132,8 @@ class ProtocolExamplesTest {
   }
 
   @Test
-  void evaluationOptionsDefaultAndTheShortConstructorKeepsThem() {
-    TrainingOptions resolved = new TrainingOptions(5, null, null, null, null, null, null, null).withDefaults();
+  void evaluationOptionsDefaultAndTheBuilderKeepsWhatItSets() {
+    TrainingOptions resolved = TrainingOptions.builder().optCheckpointEvery(5).build().withDefaults();
     assertThat(resolved.evaluationExamples()).isEqualTo(100);
     assertThat(resolved.evaluationMaxNewTokens()).isEqualTo(256);
     assertThat(resolved.samplesPerValidation()).isEqualTo(1);
@@ -142,9 +151,9 @@ class ProtocolExamplesTest {
   @Test
   void checkpointUploadAsksForTheFourFilesAndGetsAUrlForEach() throws IOException {
     CheckpointUpload upload = read("checkpoint-upload.json", CheckpointUpload.class);
-    assertThat(upload.files()).containsExactlyElementsOf(CheckpointUpload.FILES);
+    assertThat(upload.files()).containsExactlyElementsOf(JobFolder.LORA_CHECKPOINT_FILES);
     CheckpointUrls urls = read("checkpoint-urls.json", CheckpointUrls.class);
-    assertThat(urls.urls()).containsOnlyKeys(CheckpointUpload.FILES);
+    assertThat(urls.urls()).containsOnlyKeys(JobFolder.LORA_CHECKPOINT_FILES);
     assertThat(urls.urls().get("trainer_state.json")).contains("/checkpoints/step-40/trainer_state.json");
     assertThat(JSON.readValue(JSON.writeValueAsString(urls), CheckpointUrls.class)).isEqualTo(urls);
   }
@@ -153,8 +162,9 @@ class ProtocolExamplesTest {
   void aResumedLeaseCarriesTheCheckpointAsInputsAndItsOptions() throws IOException {
     Lease lease = read("lease-resume.json", Lease.class);
     assertThat(lease.inputs().keySet())
-        .filteredOn(path -> path.startsWith("resume/"))
-        .containsExactlyInAnyOrderElementsOf(CheckpointUpload.FILES.stream().map(f -> "resume/" + f).toList());
+        .filteredOn(path -> path.startsWith(JobFolder.RESUME))
+        .containsExactlyInAnyOrderElementsOf(
+            JobFolder.LORA_CHECKPOINT_FILES.stream().map(f -> JobFolder.RESUME + f).toList());
     assertThat(lease.spec().resolvedOptions().checkpointEvery()).isEqualTo(20);
     assertThat(lease.spec().resolvedOptions().schedule()).isEqualTo("linear");
   }
@@ -164,13 +174,15 @@ class ProtocolExamplesTest {
     Lease lease = read("lease-full.json", Lease.class);
     assertThat(lease.spec().method()).isEqualTo(TrainingSpec.FULL);
     assertThat(lease.spec().fullFineTuning()).isTrue();
-    assertThat(lease.outputs()).containsKeys("tuned-model/model.safetensors", "tuned-model/config.json");
-    assertThat(CheckpointUpload.filesFor(lease.spec())).contains("model.safetensors").doesNotContain("adapter_config.json");
+    assertThat(lease.outputs())
+        .containsKeys(JobFolder.TUNED_MODEL + JobFolder.MODEL_WEIGHTS, JobFolder.TUNED_MODEL + "config.json");
+    assertThat(JobFolder.checkpointFiles(lease.spec().fullFineTuning()))
+        .contains(JobFolder.MODEL_WEIGHTS).doesNotContain(JobFolder.ADAPTER_CONFIG);
     assertThat(JSON.readValue(JSON.writeValueAsString(lease.spec()), TrainingSpec.class)).isEqualTo(lease.spec());
     Lease lora = read("lease.json", Lease.class);
     assertThat(lora.spec().method()).isNull();
     assertThat(lora.spec().fullFineTuning()).isFalse();
-    assertThat(CheckpointUpload.filesFor(lora.spec())).isEqualTo(CheckpointUpload.FILES);
+    assertThat(JobFolder.checkpointFiles(lora.spec().fullFineTuning())).isEqualTo(JobFolder.LORA_CHECKPOINT_FILES);
   }
 
   @Test
@@ -180,5 +192,36 @@ class ProtocolExamplesTest {
         + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0}}";
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, TrainingSpec.class))
         .hasMessageContaining("qlora");
+  }
+
+  @Test
+  void anUnknownEventTypeOrResultStatusIsRefusedByName() {
+    String event = "{\"events\":[{\"type\":\"progress\",\"at\":\"2026-11-22T10:14:02.120Z\"}]}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(event, JobEventBatch.class))
+        .hasMessageContaining("unknown job event type \"progress\"")
+        .hasMessageContaining("metric, validation, sample, evaluation, log");
+    String result = "{\"status\":\"done\",\"steps\":1,\"trainedTokens\":2}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(result, JobResult.class))
+        .hasMessageContaining("unknown job result status \"done\"")
+        .hasMessageContaining("succeeded, failed, stopped");
+  }
+
+  @Test
+  void anEnrolmentStatesTheNodesProtocolVersion() throws IOException {
+    EnrolRequest request = EnrolRequest.of("tfe_x", "n", new NodeResources("cpu", "cpu", 1, 1));
+    String written = JSON.writeValueAsString(request);
+    assertThat(written).contains("\"protocolVersion\":" + NodeApi.PROTOCOL_VERSION);
+    assertThat(JSON.readValue(written, EnrolRequest.class).statedProtocolVersion()).isEqualTo(NodeApi.PROTOCOL_VERSION);
+  }
+
+  @Test
+  void checkpointFoldersAreNamedByTheirStep() {
+    assertThat(JobFolder.checkpoint(40)).isEqualTo("checkpoints/step-40/");
+    assertThat(JobFolder.checkpointStep(JobFolder.checkpointName(40))).isEqualTo(40);
+    assertThat(JobFolder.checkpointStep("step-")).isEqualTo(-1);
+    assertThat(JobFolder.checkpointStep("step-4a")).isEqualTo(-1);
+    assertThat(JobFolder.checkpointStep(".step-4.partial")).isEqualTo(-1);
+    assertThat(JobFolder.isCheckpointFile(JobFolder.MODEL_WEIGHTS)).isTrue();
+    assertThat(JobFolder.isCheckpointFile("config.json")).isFalse();
   }
 }

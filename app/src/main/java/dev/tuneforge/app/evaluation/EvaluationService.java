@@ -10,6 +10,7 @@ import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class EvaluationService {
-  static final String GENERATIONS = "generations.jsonl";
-  static final String SUMMARY = "summary.json";
   private static final Logger LOG = LoggerFactory.getLogger(EvaluationService.class);
   private static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -82,11 +81,11 @@ public class EvaluationService {
   public Optional<StoredEvaluation> ingest(UUID jobId) {
     FineTuneJob job = fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
     String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), jobId);
-    if (job.getEvaluationExamples() == 0 || !storage.exists(prefix + SUMMARY)) {
+    if (job.getEvaluationExamples() == 0 || !storage.exists(prefix + JobFolder.SUMMARY)) {
       return Optional.empty();
     }
-    EvaluationSummary summary = read(prefix + SUMMARY, EvaluationSummary.class);
-    Evaluation row = new Evaluation(jobId, prefix + GENERATIONS, summary.decoding(), summary.maxNewTokens(),
+    EvaluationSummary summary = read(prefix + JobFolder.SUMMARY, EvaluationSummary.class);
+    Evaluation row = new Evaluation(jobId, prefix + JobFolder.GENERATIONS, summary.decoding(), summary.maxNewTokens(),
         summary.seconds(), summary.generatedTokens());
     if (summary.error() != null) {
       row.fail("the node could not evaluate: " + summary.error());
@@ -140,7 +139,7 @@ public class EvaluationService {
 
   /** The metrics computed afresh from generations already read, and the stored summary (the table's source). */
   public EvaluationScores recompute(Evaluation evaluation, List<EvaluationExample> generations) {
-    String summaryKey = evaluation.getGenerationsKey().replace(GENERATIONS, SUMMARY);
+    String summaryKey = evaluation.getGenerationsKey().replace(JobFolder.GENERATIONS, JobFolder.SUMMARY);
     return EvaluationScores.compute(generations, read(summaryKey, EvaluationSummary.class));
   }
 

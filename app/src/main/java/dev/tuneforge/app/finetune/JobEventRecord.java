@@ -1,5 +1,6 @@
 package dev.tuneforge.app.finetune;
 
+import dev.tuneforge.protocol.JobEvent;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -22,7 +23,7 @@ public class JobEventRecord {
   @TenantId private UUID tenantId;
   private UUID jobId;
   private Instant at;
-  private String type;
+  private JobEvent.Type type;
   private @Nullable Integer step;
   private @Nullable Integer totalSteps;
   private @Nullable Double loss;
@@ -36,7 +37,7 @@ public class JobEventRecord {
   JobEventRecord(
       UUID jobId,
       Instant at,
-      String type,
+      JobEvent.Type type,
       @Nullable Integer step,
       @Nullable Integer totalSteps,
       @Nullable Double loss,
@@ -61,10 +62,10 @@ public class JobEventRecord {
   /** A loss at a step, as a chart plots it. */
   public record LossPoint(int step, double loss) {}
 
-  /** The losses of one event type ({@code metric}: training, {@code validation}), in order. */
-  public static List<LossPoint> curve(List<JobEventRecord> events, String type) {
+  /** The losses of one event type ({@code METRIC}: training, {@code VALIDATION}), in order. */
+  public static List<LossPoint> curve(List<JobEventRecord> events, JobEvent.Type type) {
     return events.stream()
-        .filter(e -> type.equals(e.getType()) && e.getLoss() != null && e.getStep() != null)
+        .filter(e -> e.getType() == type && e.getLoss() != null && e.getStep() != null)
         .map(e -> new LossPoint(e.getStep(), e.getLoss()))
         .toList();
   }
@@ -75,7 +76,7 @@ public class JobEventRecord {
   }
 
   static JobEventRecord log(UUID jobId, String message) {
-    return new JobEventRecord(jobId, Instant.now(), "log", null, null, null, null, null, null, message);
+    return new JobEventRecord(jobId, Instant.now(), JobEvent.Type.LOG, null, null, null, null, null, null, message);
   }
 
   public Long getId() {
@@ -90,7 +91,7 @@ public class JobEventRecord {
     return at;
   }
 
-  public String getType() {
+  public JobEvent.Type getType() {
     return type;
   }
 

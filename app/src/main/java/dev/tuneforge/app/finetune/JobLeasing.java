@@ -111,7 +111,7 @@ public class JobLeasing {
             jobId, e.at(), e.type(), e.step(), e.totalSteps(), e.loss(), e.learningRate(),
             e.tokensPerSecond(), e.tokens(), JobEventRecord.fit(e.message())));
         // An evaluation event's step counts answered examples, not training steps.
-        if (e.step() != null && "metric".equals(e.type())) lastStep = Math.max(lastStep, e.step());
+        if (e.step() != null && e.type() == JobEvent.Type.METRIC) lastStep = Math.max(lastStep, e.step());
         if (e.tokens() != null) lastTokens = Math.max(lastTokens, e.tokens());
       }
       events.saveAll(rows);
@@ -158,7 +158,7 @@ public class JobLeasing {
         job.finish(JobStatus.CANCELLED, "Cancelled by user");
         return "Cancelled after " + result.steps() + " steps";
       }
-      if ("stopped".equals(result.status())) {
+      if (result.status() == JobResult.Status.STOPPED) {
         String reason = result.reason() != null ? result.reason()
             : job.getHoldReason() != null ? job.getHoldReason() : "stopped by the platform";
         job.pause(reason, result.steps(), result.trainedTokens());
@@ -166,7 +166,7 @@ public class JobLeasing {
         return "Paused after " + result.steps() + " steps"
             + (checkpoint == null ? " with no checkpoint" : " at checkpoint step-" + checkpoint) + ": " + reason;
       }
-      if ("succeeded".equals(result.status())) {
+      if (result.status() == JobResult.Status.SUCCEEDED) {
         String delivered = job.isFullFineTuning()
             ? ObjectKeys.jobModel(job.getTenantId(), job.getId())
             : ObjectKeys.jobAdapter(job.getTenantId(), job.getId());

@@ -7,8 +7,8 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
-import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
@@ -32,10 +32,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class LeaseFactory {
-  static final List<String> ADAPTER_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
-  static final List<String> EVALUATION_FILES = List.of("generations.jsonl", "summary.json");
-  /** A full fine-tune writes one fp32 file, however large; the base's other files are copied beside it. */
-  static final String TUNED_WEIGHTS = "model.safetensors";
   private static final List<String> WEIGHT_SUFFIXES =
       List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
@@ -55,41 +51,41 @@ class LeaseFactory {
       BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
       String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
       Map<String, String> inputs = new LinkedHashMap<>();
-      inputs.put("data/train.jsonl", storage.presignGet(datasetKey, URL_VALIDITY));
+      inputs.put(JobFolder.TRAINING_DATA, storage.presignGet(datasetKey, URL_VALIDITY));
       for (String file : catalog.files(model)) {
-        inputs.put("model/" + file, storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
+        inputs.put(JobFolder.BASE_MODEL + file, storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
       }
       Integer checkpoint = job.getLastCheckpointStep();
       if (checkpoint != null) {
         String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
         for (String file : checkpointFiles(job)) {
-          inputs.put("resume/" + file, storage.presignGet(prefix + file, URL_VALIDITY));
+          inputs.put(JobFolder.RESUME + file, storage.presignGet(prefix + file, URL_VALIDITY));
         }
       }
       Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());
-      validation.ifPresent(key -> inputs.put("data/validation.jsonl", storage.presignGet(key, URL_VALIDITY)));
+      validation.ifPresent(key -> inputs.put(JobFolder.VALIDATION_DATA, storage.presignGet(key, URL_VALIDITY)));
       boolean evaluate = job.getEvaluationExamples() > 0 && validation.isPresent();
       if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
         String heldOut = datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
-        inputs.put("data/evaluation.jsonl", storage.presignGet(heldOut, URL_VALIDITY));
+        inputs.put(JobFolder.EVALUATION_DATA, storage.presignGet(heldOut, URL_VALIDITY));
         evaluate = true;
       }
       Map<String, String> outputs = new LinkedHashMap<>();
       if (job.isFullFineTuning()) {
         String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
         for (String file : tunedModelFiles(catalog.files(model))) {
-          outputs.put("tuned-model/" + file, storage.presignPut(modelPrefix + file, URL_VALIDITY));
+          outputs.put(JobFolder.TUNED_MODEL + file, storage.presignPut(modelPrefix + file, URL_VALIDITY));
         }
       } else {
         String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
-        for (String file : ADAPTER_FILES) {
-          outputs.put("adapter/" + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+        for (String file : JobFolder.ADAPTER_FILES) {
+          outputs.put(JobFolder.ADAPTER + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
         }
       }
       if (evaluate) {
         String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
-        for (String file : EVALUATION_FILES) {
-          outputs.put("evaluation/" + file, storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
+        for (String file : JobFolder.EVALUATION_FILES) {
+          outputs.put(JobFolder.EVALUATION + file, storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
         }
       }
       TrainingSpec spec = new TrainingSpec(
@@ -100,8 +96,12 @@ class LeaseFactory {
           new Hyperparameters(
               job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
               job.getMaxSteps()),
-          new TrainingOptions(job.getCheckpointEvery(), null, null, null, job.getCheckpointEvery(), null, null, null,
-              evaluate ? job.getEvaluationExamples() : 0, null, null, job.isPacking()),
+          TrainingOptions.builder()
+              .optCheckpointEvery(job.getCheckpointEvery())
+              .optValidationEvery(job.getCheckpointEvery())
+              .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
+              .optPacking(job.isPacking())
+              .build(),
           // LoRA leases name no method, as before full fine-tuning existed.
           job.isFullFineTuning() ? TrainingSpec.FULL : null);
       return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
@@ -109,12 +109,13 @@ class LeaseFactory {
   }
 
   /**
-   * What a full fine-tune delivers: {@value #TUNED_WEIGHTS} and every other top-level file of the
-   * base model (config, generation config, tokenizer files, chat template), as the node copies them.
+   * What a full fine-tune delivers: {@value JobFolder#MODEL_WEIGHTS}, one fp32 file however large, and
+   * every other top-level file of the base model (config, generation config, tokenizer files, chat
+   * template), as the node copies them.
    */
   static List<String> tunedModelFiles(List<String> baseFiles) {
     List<String> files = new ArrayList<>();
-    files.add(TUNED_WEIGHTS);
+    files.add(JobFolder.MODEL_WEIGHTS);
     for (String file : baseFiles) {
       boolean weights = WEIGHT_SUFFIXES.stream().anyMatch(file::endsWith);
       if (!weights && !file.contains("/") && !file.startsWith(".")) {
@@ -126,7 +127,7 @@ class LeaseFactory {
 
   /** The files of one of the job's checkpoints: an adapter's or, for a full fine-tune, all weights. */
   List<String> checkpointFiles(FineTuneJob job) {
-    return job.isFullFineTuning() ? CheckpointUpload.FULL_FILES : CheckpointUpload.FILES;
+    return JobFolder.checkpointFiles(job.isFullFineTuning());
   }
 
   /** PUT URLs for the named files of checkpoint {@code step-{step}} of the job. */

@@ -9,6 +9,7 @@ import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.Heartbeat;
 import dev.tuneforge.protocol.HeartbeatReply;
 import dev.tuneforge.protocol.JobEventBatch;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
@@ -134,7 +135,8 @@ class NodeApiController {
     }
     if (step < 1 || !leases.checkpointStored(job.get(), step)) {
       return ResponseEntity.badRequest()
-          .body(Map.of("error", "checkpoint step-" + step + " lacks some of " + leases.checkpointFiles(job.get())));
+          .body(Map.of("error", "checkpoint " + JobFolder.checkpointName(step) + " lacks some of "
+              + leases.checkpointFiles(job.get())));
     }
     return leasing.checkpointed(node.nodeId(), jobId, step)
         ? ResponseEntity.ok().build()
@@ -150,12 +152,18 @@ class NodeApiController {
     }
     for (String file : upload.files()) {
       if (file == null || file.contains("/") || file.contains("\\") || file.contains("..")
-          || !CheckpointUpload.known(file)) {
-        return "a checkpoint holds only " + CheckpointUpload.FILES + " (LoRA) or " + CheckpointUpload.FULL_FILES
-            + " (full fine-tuning), not '" + file + "'";
+          || !JobFolder.isCheckpointFile(file)) {
+        return "a checkpoint holds only " + JobFolder.LORA_CHECKPOINT_FILES + " (LoRA) or "
+            + JobFolder.FULL_CHECKPOINT_FILES + " (full fine-tuning), not '" + file + "'";
       }
     }
     return null;
+  }
+
+  /** The node prints this text and exits: it cannot work for this app. */
+  @ExceptionHandler(IncompatibleNodeException.class)
+  ResponseEntity<Map<String, String>> incompatible(IncompatibleNodeException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

@@ -2,6 +2,7 @@ package dev.tuneforge.app.node;
 
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.NodeResources;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -54,10 +55,16 @@ public class NodeService {
   /**
    * Exchanges a valid, unused token for the node's own credential.
    *
+   * @throws IncompatibleNodeException if the node speaks another protocol version; its token stays usable
    * @throws IllegalArgumentException if the token is unknown, used or expired
    */
   @Transactional
   public EnrolResponse enrol(EnrolRequest request) {
+    if (request.statedProtocolVersion() != NodeApi.PROTOCOL_VERSION) {
+      throw new IncompatibleNodeException("This app takes training nodes of protocol version "
+          + NodeApi.PROTOCOL_VERSION + "; this node speaks version " + request.statedProtocolVersion()
+          + ". Run the training node of the app's release; the enrolment token stays usable.");
+    }
     EnrolmentToken token =
         tokens
             .findByTokenHash(Secrets.hash(request.token()))

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.storage;
 
+import dev.tuneforge.protocol.JobFolder;
 import java.util.UUID;
 
 /** The object layout: tenant first, so one prefix holds all of a tenant's data. */
@@ -17,23 +18,33 @@ public final class ObjectKeys {
     return tenantPrefix(tenantId) + "datasets/" + datasetId + "/v" + version + "/";
   }
 
+  /** A job's folder, named inside as {@link JobFolder} names it. */
+  public static String job(UUID tenantId, UUID jobId) {
+    return tenantPrefix(tenantId) + "jobs/" + jobId + "/";
+  }
+
   public static String jobAdapter(UUID tenantId, UUID jobId) {
-    return tenantPrefix(tenantId) + "jobs/" + jobId + "/adapter/";
+    return job(tenantId, jobId) + JobFolder.ADAPTER;
   }
 
   /** A full fine-tune's model in Hugging Face layout, where a LoRA job has its adapter. */
   public static String jobModel(UUID tenantId, UUID jobId) {
-    return tenantPrefix(tenantId) + "jobs/" + jobId + "/model/";
+    return job(tenantId, jobId) + JobFolder.STORED_TUNED_MODEL;
+  }
+
+  /** The folder of all a job's checkpoints. */
+  public static String jobCheckpoints(UUID tenantId, UUID jobId) {
+    return job(tenantId, jobId) + JobFolder.CHECKPOINTS;
   }
 
   /** One checkpoint's folder; every checkpoint of a job stays, whatever became of the job. */
   public static String jobCheckpoint(UUID tenantId, UUID jobId, int step) {
-    return tenantPrefix(tenantId) + "jobs/" + jobId + "/checkpoints/step-" + step + "/";
+    return job(tenantId, jobId) + JobFolder.checkpoint(step);
   }
 
-  /** The node's evaluation files: {@code generations.jsonl} and {@code summary.json}. */
+  /** The node's evaluation files, {@link JobFolder#EVALUATION_FILES}. */
   public static String jobEvaluation(UUID tenantId, UUID jobId) {
-    return tenantPrefix(tenantId) + "jobs/" + jobId + "/evaluation/";
+    return job(tenantId, jobId) + JobFolder.EVALUATION;
   }
 
   /**

@@ -47,6 +47,29 @@ class NodeApiIT {
   }
 
   @Test
+  void aNodeOfAnotherProtocolVersionIsRefusedWithTheReasonAndItsTokenStaysUsable() throws Exception {
+    String token = nodes.issueEnrolmentTokenForLocalNode();
+    String body = "{\"token\":\"" + token + "\",\"name\":\"gpu-3\",\"resources\":{\"device\":\"cpu\","
+        + "\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2},\"protocolVersion\":";
+    HttpResponse<String> refused = post(NodeApi.ENROL, null, body + (NodeApi.PROTOCOL_VERSION + 1) + "}");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("protocol version " + NodeApi.PROTOCOL_VERSION,
+        "this node speaks version " + (NodeApi.PROTOCOL_VERSION + 1));
+
+    assertThat(post(NodeApi.ENROL, null, body + NodeApi.PROTOCOL_VERSION + "}").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void eventsOfAnUnknownTypeAreRefused() throws Exception {
+    String bearer = "Bearer " + enrol("gpu-4");
+    String events = NodeApi.forJob(NodeApi.EVENTS, java.util.UUID.randomUUID());
+    String event = "{\"events\":[{\"type\":\"%s\",\"at\":\"2026-11-22T10:14:02.120Z\",\"message\":\"hi\"}]}";
+    assertThat(post(events, bearer, event.formatted("progress")).statusCode()).isEqualTo(400);
+    assertThat(post(events, bearer, event.formatted("log")).statusCode()).as("a job this node does not hold")
+        .isEqualTo(409);
+  }
+
+  @Test
   void checkpointUploadsAreSignedOnlyForTheKnownFilesOfAJobTheNodeRuns() throws Exception {
     String bearer = "Bearer " + enrol("gpu-2");
     String job = java.util.UUID.randomUUID().toString();

@@ -3,6 +3,7 @@ package dev.tuneforge.node.agent;
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,8 +27,7 @@ import java.util.stream.Stream;
  * uploaded is reported as a job event; the job itself carries on, it only risks more lost steps.
  */
 final class CheckpointUploader implements AutoCloseable {
-  static final String FOLDER = "checkpoints";
-  private static final Pattern CUE = Pattern.compile("checkpoint step-(\\d+)");
+  private static final Pattern CUE = Pattern.compile("checkpoint (\\S+)");
   private static final int ATTEMPTS = 3;
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_WAIT = Duration.ofMinutes(30);
@@ -44,7 +44,7 @@ final class CheckpointUploader implements AutoCloseable {
     this.app = app;
     this.transfers = transfers;
     this.jobId = jobId;
-    this.checkpoints = jobDir.resolve(FOLDER);
+    this.checkpoints = jobDir.resolve(JobFolder.CHECKPOINTS);
     this.relay = relay;
     this.uploads =
         Executors.newSingleThreadExecutor(
@@ -53,12 +53,12 @@ final class CheckpointUploader implements AutoCloseable {
 
   /** Queues the upload when the event is the child's cue that a checkpoint folder is complete. */
   void accept(JobEvent event) {
-    if (!"log".equals(event.type()) || event.message() == null) {
+    if (event.type() != JobEvent.Type.LOG || event.message() == null) {
       return;
     }
     Matcher cue = CUE.matcher(event.message());
-    if (cue.matches()) {
-      int step = Integer.parseInt(cue.group(1));
+    int step = cue.matches() ? JobFolder.checkpointStep(cue.group(1)) : -1;
+    if (step >= 0) {
       uploads.execute(() -> upload(step));
     }
   }
@@ -69,7 +69,7 @@ final class CheckpointUploader implements AutoCloseable {
       try {
         uploadOnce(step);
         completed.add(step);
-        Log.info("job " + jobId + ": checkpoint step-" + step + " uploaded");
+        Log.info("job " + jobId + ": checkpoint " + JobFolder.checkpointName(step) + " uploaded");
         return;
       } catch (AppResponseException e) {
         failure = e.getMessage();
@@ -91,14 +91,16 @@ final class CheckpointUploader implements AutoCloseable {
         }
       }
     }
-    Log.warn("job " + jobId + ": could not upload checkpoint step-" + step + ": " + failure);
-    relay.add(JobEvent.log("could not upload checkpoint step-" + step + " (" + failure
+    String name = JobFolder.checkpointName(step);
+    Log.warn("job " + jobId + ": could not upload checkpoint " + name + ": " + failure);
+    relay.add(JobEvent.log("could not upload checkpoint " + name + " (" + failure
         + "); training goes on, a resume would start from an earlier checkpoint"));
   }
 
   private void uploadOnce(int step) throws IOException, InterruptedException {
-    Path folder = checkpoints.resolve("step-" + step);
-    List<String> files = Stream.concat(CheckpointUpload.FILES.stream(), CheckpointUpload.FULL_FILES.stream())
+    Path folder = checkpoints.resolve(JobFolder.checkpointName(step));
+    List<String> files = Stream.concat(
+            JobFolder.LORA_CHECKPOINT_FILES.stream(), JobFolder.FULL_CHECKPOINT_FILES.stream())
         .distinct()
         .filter(f -> Files.isRegularFile(folder.resolve(f)))
         .toList();

@@ -1,5 +1,6 @@
 package dev.tuneforge.node.agent;
 
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ final class CurrentJob {
 
   /**
    * Asks the named job to stop at its next checkpoint: the training process finds the reason in
-   * the file {@value TrainingChild#STOP_FILE} of its job folder after each optimiser step.
+   * the file {@value JobFolder#STOP} of its job folder after each optimiser step.
    * Returns false when the request is not new or is for another job.
    */
   synchronized boolean stop(UUID id, String reason) {
@@ -90,9 +91,9 @@ final class CurrentJob {
   }
 
   private static void writeStopFile(Path dir, String reason) throws IOException {
-    Path temporary = dir.resolve(TrainingChild.STOP_FILE + ".tmp");
+    Path temporary = dir.resolve(JobFolder.STOP + ".tmp");
     Files.writeString(temporary, reason, StandardCharsets.UTF_8);
-    Files.move(temporary, dir.resolve(TrainingChild.STOP_FILE), StandardCopyOption.ATOMIC_MOVE,
+    Files.move(temporary, dir.resolve(JobFolder.STOP), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
   }
 

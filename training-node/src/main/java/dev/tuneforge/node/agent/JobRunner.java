@@ -1,6 +1,7 @@
 package dev.tuneforge.node.agent;
 
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import java.io.IOException;
@@ -18,10 +19,6 @@ import tools.jackson.core.JacksonException;
  * other output.
  */
 final class JobRunner {
-  static final String SPEC_FILE = "spec.json";
-  static final String RESULT_FILE = "result.json";
-  /** Outputs under this folder are the evaluation's: a job without them still delivers its adapter. */
-  static final String EVALUATION_FOLDER = "evaluation/";
   private static final int TAIL_LINES = 15;
 
   private final NodeOptions options;
@@ -67,11 +64,11 @@ final class JobRunner {
         return JobResult.failed(downloadFailure, 0, 0);
       }
       Files.write(
-          jobDir.resolve(SPEC_FILE),
+          jobDir.resolve(JobFolder.SPEC),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lease.spec()));
       // A job that resumes on this node finds its folder as the stopped or lost run left it.
-      Files.deleteIfExists(jobDir.resolve(RESULT_FILE));
-      Files.deleteIfExists(jobDir.resolve(TrainingChild.STOP_FILE));
+      Files.deleteIfExists(jobDir.resolve(JobFolder.RESULT));
+      Files.deleteIfExists(jobDir.resolve(JobFolder.STOP));
       current.workIn(jobDir);
       if (current.cancelled()) {
         return cancelled(progress);
@@ -85,16 +82,16 @@ final class JobRunner {
         return cancelled(progress);
       }
       JobResult result = outcome(jobDir, exitCode);
-      if ("stopped".equals(result.status())) {
-        return stopped(result, checkpoints);
-      }
-      if (!"succeeded".equals(result.status())) {
-        return result;
-      }
-      String uploadFailure = uploadOutputs(lease, jobDir, relay);
-      return uploadFailure == null
-          ? result
-          : JobResult.failed(uploadFailure, result.steps(), result.trainedTokens());
+      return switch (result.status()) {
+        case STOPPED -> stopped(result, checkpoints);
+        case FAILED -> result;
+        case SUCCEEDED -> {
+          String uploadFailure = uploadOutputs(lease, jobDir, relay);
+          yield uploadFailure == null
+              ? result
+              : JobResult.failed(uploadFailure, result.steps(), result.trainedTokens());
+        }
+      };
     } catch (IOException | RuntimeException e) {
       Log.error("job " + lease.jobId() + " failed on the node: " + e);
       return JobResult.failed(
@@ -137,7 +134,7 @@ final class JobRunner {
 
   /** result.json is the child's word; without it, the exit code and the log's end are all there is. */
   private static JobResult outcome(Path jobDir, int exitCode) {
-    Path resultFile = jobDir.resolve(RESULT_FILE);
+    Path resultFile = jobDir.resolve(JobFolder.RESULT);
     JobResult written = null;
     if (Files.exists(resultFile)) {
       try {
@@ -147,7 +144,7 @@ final class JobRunner {
       }
     }
     if (written != null && written.status() != null) {
-      if (exitCode == 0 || !"succeeded".equals(written.status())) {
+      if (exitCode == 0 || written.status() != JobResult.Status.SUCCEEDED) {
         return written;
       }
       return JobResult.failed(crashReason(jobDir, exitCode), written.steps(), written.trainedTokens());
@@ -183,7 +180,8 @@ final class JobRunner {
     for (Map.Entry<String, String> output : lease.outputs().entrySet()) {
       try {
         Path source = Transfers.resolveInside(jobDir, output.getKey());
-        if (!Files.isRegularFile(source) && output.getKey().startsWith(EVALUATION_FOLDER)) {
+        // The evaluation's outputs are optional: a job without them still delivers its adapter.
+        if (!Files.isRegularFile(source) && output.getKey().startsWith(JobFolder.EVALUATION)) {
           relay.add(JobEvent.log("the job produced no " + output.getKey() + "; the adapter is delivered without it"));
           continue;
         }
@@ -209,7 +207,7 @@ final class JobRunner {
     private volatile long tokens;
 
     void record(JobEvent event) {
-      if (!"metric".equals(event.type())) {
+      if (event.type() != JobEvent.Type.METRIC) {
         return;
       }
       if (event.step() != null) {

@@ -4,6 +4,7 @@ import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.NodeApi;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class NodeAgent {
   }
 
   private EnrolResponse enrol(String token) throws InterruptedException {
-    EnrolRequest request = new EnrolRequest(token, options.name(), NodeResourcesProbe.probe(options.device()));
+    EnrolRequest request = EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device()));
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       try {
@@ -104,6 +105,11 @@ final class NodeAgent {
           throw new FatalNodeError(
               3, "the app at " + options.server() + " rejected the enrolment token (HTTP " + e.status()
                   + "): it is wrong, expired or already used; ask an admin for a new one-time token");
+        }
+        if (e.status() == 409) {
+          throw new FatalNodeError(
+              3, "the app at " + options.server() + " does not take nodes of protocol version "
+                  + NodeApi.PROTOCOL_VERSION + "; run the training node of the app's release (" + e.getMessage() + ")");
         }
         if (e.isPermanent()) {
           throw new FatalNodeError(3, "enrolment refused: " + e.getMessage());
@@ -136,7 +142,7 @@ final class NodeAgent {
       try (EventRelay relay = new EventRelay(app, lease.jobId())) {
         result = runner.run(lease, relay);
       }
-      Log.info("job " + lease.jobId() + " " + result.status()
+      Log.info("job " + lease.jobId() + " " + result.status().wire()
           + (result.reason() == null ? "" : ": " + result.reason()));
       report(lease, result);
     } finally {

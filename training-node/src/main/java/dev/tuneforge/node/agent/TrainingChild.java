@@ -1,6 +1,7 @@
 package dev.tuneforge.node.agent;
 
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -26,9 +27,6 @@ import tools.jackson.core.JacksonException;
  * unloaded and a crash or OOM in native code must not take the agent down with it.
  */
 final class TrainingChild {
-  static final String LOG_FILE = "child.log";
-  /** Its text is the reason; the child stops at a checkpoint once it appears (TrainingJobMain.STOP). */
-  static final String STOP_FILE = "stop";
 
   private final NodeOptions options;
 
@@ -60,7 +58,7 @@ final class TrainingChild {
 
   Process start(Path jobDir) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command(jobDir)).directory(jobDir.toFile());
-    builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(LOG_FILE).toFile()));
+    builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(JobFolder.LOG).toFile()));
     Map<String, String> env = builder.environment();
     String cache = env.get("ENGINE_CACHE_DIR");
     if (cache == null || cache.isBlank()) {
@@ -82,7 +80,7 @@ final class TrainingChild {
             new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         OutputStream log =
             Files.newOutputStream(
-                jobDir.resolve(LOG_FILE), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                jobDir.resolve(JobFolder.LOG), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       String line;
       while ((line = lines.readLine()) != null) {
         JobEvent event = parseEvent(line);
@@ -111,7 +109,7 @@ final class TrainingChild {
 
   /** The last lines of child.log, read from the end: a long run's log can be large. */
   static String logTail(Path jobDir, int maxLines) {
-    Path log = jobDir.resolve(LOG_FILE);
+    Path log = jobDir.resolve(JobFolder.LOG);
     try (SeekableByteChannel channel = Files.newByteChannel(log)) {
       long size = channel.size();
       int window = (int) Math.min(size, 16 * 1024);

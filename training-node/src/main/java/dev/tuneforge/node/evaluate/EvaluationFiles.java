@@ -2,6 +2,7 @@ package dev.tuneforge.node.evaluate;
 
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class EvaluationFiles {
 
-  public static final String GENERATIONS = "evaluation/generations.jsonl";
-  public static final String SUMMARY = "evaluation/summary.json";
+  public static final String GENERATIONS = JobFolder.EVALUATION + JobFolder.GENERATIONS;
+  public static final String SUMMARY = JobFolder.EVALUATION + JobFolder.SUMMARY;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

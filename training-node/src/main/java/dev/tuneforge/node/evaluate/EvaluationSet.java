@@ -3,6 +3,7 @@ package dev.tuneforge.node.evaluate;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +18,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EvaluationSet {
 
-  public static final String EVALUATION = "data/evaluation.jsonl";
-  public static final String VALIDATION = "data/validation.jsonl";
-
   private EvaluationSet() {}
 
   /** The job's evaluation file, or null when it has neither. */
   public static @Nullable Path find(Path jobDirectory) {
-    for (String candidate : List.of(EVALUATION, VALIDATION)) {
+    for (String candidate : List.of(JobFolder.EVALUATION_DATA, JobFolder.VALIDATION_DATA)) {
       Path file = jobDirectory.resolve(candidate);
       if (Files.isRegularFile(file)) {
         return file;

@@ -5,6 +5,7 @@ import dev.tuneforge.node.model.LlamaConfig;
 import dev.tuneforge.node.safetensors.DataType;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -41,7 +42,6 @@ public final class MergedModelExport {
   public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final String SINGLE = "model.safetensors";
   private static final String INDEX = "model.safetensors.index.json";
   private static final List<String> WEIGHT_SUFFIXES =
       List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
@@ -124,13 +124,13 @@ public final class MergedModelExport {
   }
 
   private Map<String, Tensor> readBase() throws IOException {
-    Path single = model.resolve(SINGLE);
+    Path single = model.resolve(JobFolder.MODEL_WEIGHTS);
     if (Files.isRegularFile(single)) {
       return new HashMap<>(SafeTensors.read(single).tensors());
     }
     Path index = model.resolve(INDEX);
     if (!Files.isRegularFile(index)) {
-      throw new IOException(model + " has neither " + SINGLE + " nor " + INDEX);
+      throw new IOException(model + " has neither " + JobFolder.MODEL_WEIGHTS + " nor " + INDEX);
     }
     TreeSet<String> shards = new TreeSet<>();
     JSON.readTree(Files.readString(index)).path("weight_map").properties().forEach(e -> shards.add(e.getValue().asString()));
@@ -162,8 +162,8 @@ public final class MergedModelExport {
     }
     Map<String, String> metadata = Map.of("format", "pt");
     if (shards.size() == 1) {
-      SafeTensors.write(output.resolve(SINGLE), shards.getFirst(), metadata, dataType);
-      return List.of(SINGLE);
+      SafeTensors.write(output.resolve(JobFolder.MODEL_WEIGHTS), shards.getFirst(), metadata, dataType);
+      return List.of(JobFolder.MODEL_WEIGHTS);
     }
     List<String> names = new ArrayList<>();
     ObjectNode index = JSON.createObjectNode();

@@ -3,6 +3,7 @@ package dev.tuneforge.node.generate;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record AdapterConfig(LoraSettings lora, String baseModel) {
 
-  public static final String CONFIG = "adapter_config.json";
-  public static final String WEIGHTS = "adapter_model.safetensors";
   static final String KEY_PREFIX = "base_model.model.";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,15 +37,15 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
   }
 
   public static AdapterConfig read(Path adapterDirectory) throws IOException {
-    Path file = adapterDirectory.resolve(CONFIG);
+    Path file = adapterDirectory.resolve(JobFolder.ADAPTER_CONFIG);
     if (!Files.isRegularFile(file)) {
-      throw new UnsupportedAdapterException(adapterDirectory + " has no " + CONFIG);
+      throw new UnsupportedAdapterException(adapterDirectory + " has no " + JobFolder.ADAPTER_CONFIG);
     }
     JsonNode root;
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (JacksonException e) {
-      throw new UnsupportedAdapterException(CONFIG + " is not valid JSON: " + e.getOriginalMessage());
+      throw new UnsupportedAdapterException(JobFolder.ADAPTER_CONFIG + " is not valid JSON: " + e.getOriginalMessage());
     }
     require(root.path("peft_type").asString("").equals("LORA"), "peft_type must be LORA");
     require(root.path("r").asInt(0) > 0, "r must be a positive integer");
@@ -76,9 +75,9 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
    * of {@code layers} layers.
    */
   public Map<String, Tensor> readWeights(Path adapterDirectory, int layers) throws IOException {
-    Path file = adapterDirectory.resolve(WEIGHTS);
+    Path file = adapterDirectory.resolve(JobFolder.ADAPTER_WEIGHTS);
     if (!Files.isRegularFile(file)) {
-      throw new UnsupportedAdapterException(adapterDirectory + " has no " + WEIGHTS);
+      throw new UnsupportedAdapterException(adapterDirectory + " has no " + JobFolder.ADAPTER_WEIGHTS);
     }
     Map<String, Tensor> weights = new TreeMap<>();
     SafeTensors.read(file).tensors().forEach((name, tensor) -> {
@@ -142,7 +141,7 @@ public record AdapterConfig(LoraSettings lora, String baseModel) {
 
   private static void require(boolean condition, String problem) {
     if (!condition) {
-      throw new UnsupportedAdapterException(CONFIG + ": " + problem);
+      throw new UnsupportedAdapterException(JobFolder.ADAPTER_CONFIG + ": " + problem);
     }
   }
 }

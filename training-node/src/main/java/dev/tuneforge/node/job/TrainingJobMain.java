@@ -28,6 +28,7 @@ import dev.tuneforge.node.train.TrainingFailedException;
 import dev.tuneforge.node.train.TrainingSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
@@ -72,17 +73,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class TrainingJobMain {
 
-  public static final String SPEC = "spec.json";
-  public static final String DATASET = "data/train.jsonl";
-  public static final String VALIDATION = "data/validation.jsonl";
-  public static final String CHECKPOINTS = "checkpoints";
-  public static final String RESUME = "resume";
-  public static final String MODEL = "model";
-  public static final String ADAPTER = "adapter";
-  public static final String TUNED_MODEL = "tuned-model";
-  public static final String RESULT = "result.json";
-  public static final String STOP = "stop";
-
   static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -105,7 +95,7 @@ public final class TrainingJobMain {
       System.err.println("usage: TrainingJobMain <job directory>");
       System.exit(2);
     }
-    System.exit(run(Path.of(args[0]), events).status().equals("failed") ? 1 : 0);
+    System.exit(run(Path.of(args[0]), events).status() == JobResult.Status.FAILED ? 1 : 0);
   }
 
   /** Runs the job in this JVM, writing events to {@code events}; also writes result.json. */
@@ -137,12 +127,13 @@ public final class TrainingJobMain {
       emit(JobEvent.log("failed: " + result.reason()));
     }
     try {
-      Path temporary = jobDirectory.resolve(RESULT + ".tmp");
+      Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
       Files.writeString(temporary, JSON.writeValueAsString(result));
-      Files.move(temporary, jobDirectory.resolve(RESULT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temporary, jobDirectory.resolve(JobFolder.RESULT), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       e.printStackTrace();
-      return JobResult.failed("could not write " + RESULT + ": " + e.getMessage(), steps, tokens);
+      return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
     }
     return result;
   }
@@ -158,19 +149,19 @@ public final class TrainingJobMain {
     TrainingSpec spec = readSpec();
     Hyperparameters hyper = spec.hyperparameters();
     TrainingOptions options = spec.resolvedOptions();
-    Path modelDirectory = jobDirectory.resolve(MODEL);
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
     // An unsupported model is refused before any time goes into tokenizing.
     LlamaConfig.read(modelDirectory.resolve("config.json"));
     System.setProperty("ai.djl.default_engine", "PyTorch");
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) hyper.seed());
 
-    Path validationFile = jobDirectory.resolve(VALIDATION);
+    Path validationFile = jobDirectory.resolve(JobFolder.VALIDATION_DATA);
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory)) {
       List<EncodedExample> examples;
       List<Conversation> validationConversations = List.of();
       List<EncodedExample> validation = List.of();
-      List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(DATASET));
+      List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
       ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
       List<EncodedExample> encoded = encoder.encodeAll(conversations);
       examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
@@ -201,17 +192,17 @@ public final class TrainingJobMain {
       throws IOException {
     Hyperparameters hyper = spec.hyperparameters();
     TrainingOptions options = spec.resolvedOptions();
-    Path modelDirectory = jobDirectory.resolve(MODEL);
-    Path validationFile = jobDirectory.resolve(VALIDATION);
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
+    Path validationFile = jobDirectory.resolve(JobFolder.VALIDATION_DATA);
     Engine engine = Engine.getEngine("PyTorch");
     CheckpointStore store =
         new CheckpointStore(
-            jobDirectory.resolve(CHECKPOINTS),
+            jobDirectory.resolve(JobFolder.CHECKPOINTS),
             spec,
-            CheckpointStore.sha256(jobDirectory.resolve(DATASET)),
+            CheckpointStore.sha256(jobDirectory.resolve(JobFolder.TRAINING_DATA)),
             Files.isRegularFile(validationFile) ? CheckpointStore.sha256(validationFile) : null);
     TrainingCheckpoint resume = null;
-    Path resumeFolder = CheckpointStore.find(jobDirectory.resolve(RESUME));
+    Path resumeFolder = CheckpointStore.find(jobDirectory.resolve(JobFolder.RESUME));
     if (resumeFolder != null) {
       resume = CheckpointStore.read(resumeFolder);
       store.verify(resume);
@@ -249,7 +240,7 @@ public final class TrainingJobMain {
               })
               .optStopRequest(this::stopRequested)
               .optListener(event -> {
-                if (event.type().equals("metric")) {
+                if (event.type() == JobEvent.Type.METRIC) {
                   steps = event.step() == null ? steps : event.step();
                   tokens = event.tokens() == null ? tokens : event.tokens();
                 }
@@ -287,7 +278,8 @@ public final class TrainingJobMain {
         writeTunedModel(modelDirectory, model);
         emit(JobEvent.log("wrote the tuned model after " + steps + " steps, " + tokens + " tokens"));
       } else {
-        PeftAdapterWriter.write(jobDirectory.resolve(ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
+        PeftAdapterWriter.write(
+            jobDirectory.resolve(JobFolder.ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
         emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
       }
       Path evaluationSet = EvaluationSet.find(jobDirectory);
@@ -300,7 +292,7 @@ public final class TrainingJobMain {
 
   /** One fp32 {@code model.safetensors}, however large, so that the app knows the file names to ask for. */
   private void writeTunedModel(Path modelDirectory, LlamaModel model) throws IOException {
-    Path output = jobDirectory.resolve(TUNED_MODEL);
+    Path output = jobDirectory.resolve(JobFolder.TUNED_MODEL);
     if (Files.isDirectory(output)) {
       try (var old = Files.walk(output)) {
         for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
@@ -326,7 +318,7 @@ public final class TrainingJobMain {
       throws IOException {
     Hyperparameters hyper = spec.hyperparameters();
     TrainingOptions options = spec.resolvedOptions();
-    Path modelDirectory = jobDirectory.resolve(MODEL);
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
     try (@Nullable LlamaModel base = spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
       ModelComparison.Builder comparison =
           ModelComparison.builder()
@@ -346,7 +338,7 @@ public final class TrainingJobMain {
 
   /** The reason in the {@code stop} file the agent writes when the app asks the job to stop. */
   private @Nullable String stopRequested() {
-    Path file = jobDirectory.resolve(STOP);
+    Path file = jobDirectory.resolve(JobFolder.STOP);
     if (!Files.exists(file)) {
       return null;
     }
@@ -377,12 +369,12 @@ public final class TrainingJobMain {
   private TrainingSpec readSpec() throws IOException {
     TrainingSpec spec;
     try {
-      spec = JSON.readValue(Files.readString(jobDirectory.resolve(SPEC)), TrainingSpec.class);
+      spec = JSON.readValue(Files.readString(jobDirectory.resolve(JobFolder.SPEC)), TrainingSpec.class);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(SPEC + " is not a valid training spec: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(JobFolder.SPEC + " is not a valid training spec: " + e.getOriginalMessage());
     }
     if ((spec.lora() == null && !spec.fullFineTuning()) || spec.hyperparameters() == null) {
-      throw new IllegalArgumentException(SPEC + " needs lora (for a LoRA run) and hyperparameters");
+      throw new IllegalArgumentException(JobFolder.SPEC + " needs lora (for a LoRA run) and hyperparameters");
     }
     return spec;
   }

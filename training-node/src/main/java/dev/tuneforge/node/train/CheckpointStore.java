@@ -4,6 +4,7 @@ import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.SafeTensorsException;
 import dev.tuneforge.node.safetensors.SafeTensorsFile;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
@@ -39,10 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class CheckpointStore {
 
-  public static final String STATE = "trainer_state.json";
-  public static final String OPTIMIZER = "optimizer.safetensors";
-  /** The weights of a full fine-tuning checkpoint. */
-  public static final String WEIGHTS = "model.safetensors";
   static final String FIRST_MOMENT = ".exp_avg";
   static final String SECOND_MOMENT = ".exp_avg_sq";
 
@@ -74,7 +71,7 @@ public final class CheckpointStore {
     String prefix;
     if (spec.fullFineTuning()) {
       Files.createDirectories(partial);
-      SafeTensors.write(partial.resolve(WEIGHTS), checkpoint.weights(), Map.of("format", "pt"));
+      SafeTensors.write(partial.resolve(JobFolder.MODEL_WEIGHTS), checkpoint.weights(), Map.of("format", "pt"));
       prefix = "";
     } else {
       PeftAdapterWriter.write(partial, spec.lora(), spec.baseModel(), checkpoint.weights());
@@ -84,11 +81,12 @@ public final class CheckpointStore {
     checkpoint.optimizer().firstMoments().forEach((name, m) -> moments.put(prefix + name + FIRST_MOMENT, m));
     checkpoint.optimizer().secondMoments().forEach((name, v) -> moments.put(prefix + name + SECOND_MOMENT, v));
     SafeTensors.write(
-        partial.resolve(OPTIMIZER),
+        partial.resolve(JobFolder.OPTIMIZER_STATE),
         moments,
         Map.of("format", "pt", "optimizer", "AdamW", "step", Integer.toString(checkpoint.optimizer().steps())));
     TrainerState state = checkpoint.state().withJob(spec, dataSha256, validationSha256);
-    Files.writeString(partial.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+    Files.writeString(
+        partial.resolve(JobFolder.TRAINER_STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     deleteTree(target);
     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     return target;
@@ -96,10 +94,10 @@ public final class CheckpointStore {
 
   /**
    * The checkpoint to resume from under {@code resume}: the folder itself when it holds {@value
-   * #STATE}, else its {@code step-{n}} folder with the highest n; null when there is none.
+   * #JobFolder.TRAINER_STATE}, else its {@code step-{n}} folder with the highest n; null when there is none.
    */
   public static @Nullable Path find(Path resume) throws IOException {
-    if (Files.isRegularFile(resume.resolve(STATE))) {
+    if (Files.isRegularFile(resume.resolve(JobFolder.TRAINER_STATE))) {
       return resume;
     }
     if (!Files.isDirectory(resume)) {
@@ -107,31 +105,33 @@ public final class CheckpointStore {
     }
     try (Stream<Path> children = Files.list(resume)) {
       return children
-          .filter(p -> p.getFileName().toString().matches("step-\\d+") && Files.isRegularFile(p.resolve(STATE)))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))))
+          .filter(p -> JobFolder.checkpointStep(p.getFileName().toString()) >= 0
+              && Files.isRegularFile(p.resolve(JobFolder.TRAINER_STATE)))
+          .max(Comparator.comparingInt(p -> JobFolder.checkpointStep(p.getFileName().toString())))
           .orElse(null);
     }
   }
 
   /**
-   * Reads a checkpoint folder, of a full fine-tuning run when it holds {@value #WEIGHTS}; the
+   * Reads a checkpoint folder, of a full fine-tuning run when it holds {@value JobFolder#MODEL_WEIGHTS}; the
    * weight and moment maps are keyed as the model names its trainable parameters.
    */
   public static TrainingCheckpoint read(Path folder) throws IOException {
     TrainerState state;
     try {
-      state = JSON.readValue(Files.readString(folder.resolve(STATE)), TrainerState.class);
+      state = JSON.readValue(Files.readString(folder.resolve(JobFolder.TRAINER_STATE)), TrainerState.class);
     } catch (JacksonException e) {
-      throw new CheckpointException("the checkpoint's " + STATE + " cannot be read: " + e.getOriginalMessage(), e);
+      throw new CheckpointException("the checkpoint's " + JobFolder.TRAINER_STATE + " cannot be read: "
+          + e.getOriginalMessage(), e);
     }
     try {
       Map<String, Tensor> weights = new TreeMap<>();
-      Path full = folder.resolve(WEIGHTS);
-      SafeTensors.read(Files.isRegularFile(full) ? full : folder.resolve(PeftAdapterWriter.WEIGHTS)).tensors()
+      Path full = folder.resolve(JobFolder.MODEL_WEIGHTS);
+      SafeTensors.read(Files.isRegularFile(full) ? full : folder.resolve(JobFolder.ADAPTER_WEIGHTS)).tensors()
           .forEach((key, tensor) -> weights.put(withoutPrefix(key), tensor));
       Map<String, Tensor> first = new TreeMap<>();
       Map<String, Tensor> second = new TreeMap<>();
-      SafeTensorsFile optimizer = SafeTensors.read(folder.resolve(OPTIMIZER));
+      SafeTensorsFile optimizer = SafeTensors.read(folder.resolve(JobFolder.OPTIMIZER_STATE));
       optimizer.tensors().forEach((key, tensor) -> {
         if (key.endsWith(SECOND_MOMENT)) {
           second.put(withoutPrefix(key.substring(0, key.length() - SECOND_MOMENT.length())), tensor);
@@ -141,7 +141,8 @@ public final class CheckpointStore {
       });
       return new TrainingCheckpoint(state, weights, new AdamW.State(state.optimizerSteps(), first, second));
     } catch (SafeTensorsException e) {
-      throw new CheckpointException("the checkpoint step-" + state.step() + " is damaged: " + e.getMessage(), e);
+      throw new CheckpointException("the checkpoint " + JobFolder.checkpointName(state.step()) + " is damaged: "
+          + e.getMessage(), e);
     }
   }
 

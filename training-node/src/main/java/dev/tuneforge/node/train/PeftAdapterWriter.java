@@ -2,6 +2,7 @@ package dev.tuneforge.node.train;
 
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PeftAdapterWriter {
 
-  public static final String CONFIG = "adapter_config.json";
-  public static final String WEIGHTS = "adapter_model.safetensors";
   static final String KEY_PREFIX = "base_model.model.";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -36,8 +35,8 @@ public final class PeftAdapterWriter {
     Files.createDirectories(directory);
     Map<String, Tensor> keyed = new TreeMap<>();
     weights.forEach((name, tensor) -> keyed.put(KEY_PREFIX + name, tensor));
-    SafeTensors.write(directory.resolve(WEIGHTS), keyed, Map.of("format", "pt"));
-    Files.writeString(directory.resolve(CONFIG), config(lora, baseModel));
+    SafeTensors.write(directory.resolve(JobFolder.ADAPTER_WEIGHTS), keyed, Map.of("format", "pt"));
+    Files.writeString(directory.resolve(JobFolder.ADAPTER_CONFIG), config(lora, baseModel));
   }
 
   static String config(LoraSettings lora, String baseModel) {

@@ -247,7 +247,7 @@ public final class Trainer {
     double loss = HeldOutLoss.of(model, root, validationExamples, batchSize, padTokenId);
     progress.validationLosses.add(new TrainerState.ValidationLoss(step, loss));
     String message = String.format(Locale.ROOT, "validation loss %.4f at step %d", loss, step);
-    listener.accept(new JobEvent("validation", Instant.now(), step, total, loss, null, null, null, message));
+    listener.accept(JobEvent.validation(step, total, loss, message));
     sample(step);
     if (progress.earlyStopping.record(loss) && step < total) {
       progress.stoppedEarly = true;

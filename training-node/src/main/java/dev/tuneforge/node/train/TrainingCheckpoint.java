@@ -1,6 +1,7 @@
 package dev.tuneforge.node.train;
 
 import dev.tuneforge.node.safetensors.Tensor;
+import dev.tuneforge.protocol.JobFolder;
 import java.util.Map;
 
 /**
@@ -17,6 +18,6 @@ public record TrainingCheckpoint(TrainerState state, Map<String, Tensor> weights
 
   /** The folder name of this checkpoint under {@code checkpoints/}. */
   public String name() {
-    return "step-" + state.step();
+    return JobFolder.checkpointName(state.step());
   }
 }

@@ -2,6 +2,7 @@ package dev.tuneforge.node.agent;
 
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class CheckpointingTrainingJobMain {
       System.out.println(Json.MAPPER.writeValueAsString(JobEvent.metric(step, 4, 3.0 - step * 0.5, 1e-4, 100.0, step * 10L)));
       if (step % 2 == 0) {
         Path partial = Files.createDirectories(jobDir.resolve("checkpoints/.step-" + step + ".partial"));
-        for (String file : CheckpointUpload.FILES) {
+        for (String file : JobFolder.LORA_CHECKPOINT_FILES) {
           Files.writeString(partial.resolve(file), file + " at step " + step);
         }
         Files.move(partial, jobDir.resolve("checkpoints/step-" + step));

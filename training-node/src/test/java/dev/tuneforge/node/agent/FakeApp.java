@@ -60,6 +60,8 @@ final class FakeApp implements AutoCloseable {
   /** Status codes the checkpoint-URL endpoint answers first; checkpoint files land under {@code checkpoints/step-N/}. */
   final BlockingQueue<Integer> checkpointFailures = new LinkedBlockingQueue<>();
   volatile boolean rejectCredential;
+  /** The one protocol version enrolment takes, as the app checks it; another gets 409. */
+  volatile int protocolVersion = NodeApi.PROTOCOL_VERSION;
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -102,6 +104,10 @@ final class FakeApp implements AutoCloseable {
   private void enrol(HttpExchange exchange) throws IOException {
     EnrolRequest request = read(exchange, EnrolRequest.class);
     enrolments.add(request);
+    if (request.statedProtocolVersion() != protocolVersion) {
+      respond(exchange, 409, "{\"error\":\"this app takes nodes of protocol version " + protocolVersion + "\"}");
+      return;
+    }
     if (!TOKEN.equals(request.token())) {
       respond(exchange, 401, "{\"error\":\"invalid token\"}");
       return;

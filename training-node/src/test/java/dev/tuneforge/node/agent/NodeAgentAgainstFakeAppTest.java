@@ -12,9 +12,11 @@ import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,7 @@ class NodeAgentAgainstFakeAppTest {
       assertThat(request.resources().cpuCores()).isPositive();
       assertThat(request.resources().memoryBytes()).isPositive();
       assertThat(request.resources().deviceName()).isNotBlank();
+      assertThat(request.protocolVersion()).isEqualTo(NodeApi.PROTOCOL_VERSION);
     });
 
     NodeAgent restarted = new NodeAgent(options(null, FakeTrainingJobMain.class));
@@ -87,6 +90,18 @@ class NodeAgentAgainstFakeAppTest {
     assertThatThrownBy(() -> new NodeAgent(options("stale-token", FakeTrainingJobMain.class)).connect())
         .isInstanceOf(FatalNodeError.class)
         .hasMessageContaining("rejected the enrolment token (HTTP 401)");
+    assertThat(workDir.resolve("node-credential.json")).doesNotExist();
+  }
+
+  @Test
+  void stopsWithAClearErrorWhenTheAppTakesNodesOfAnotherProtocolVersion() {
+    app.protocolVersion = NodeApi.PROTOCOL_VERSION + 1;
+
+    assertThatThrownBy(() -> new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect())
+        .isInstanceOfSatisfying(FatalNodeError.class, e -> assertThat(e.exitCode()).isEqualTo(3))
+        .hasMessageContaining("does not take nodes of protocol version " + NodeApi.PROTOCOL_VERSION)
+        .hasMessageContaining("this app takes nodes of protocol version " + app.protocolVersion);
+    assertThat(app.enrolments).hasSize(1);
     assertThat(workDir.resolve("node-credential.json")).doesNotExist();
   }
 
@@ -121,7 +136,7 @@ class NodeAgentAgainstFakeAppTest {
     JobResult result = app.results.poll(1, TimeUnit.SECONDS);
     assertThat(result).isEqualTo(JobResult.succeeded(1, 64));
     assertThat(app.resultPaths).containsExactly("/api/node/v1/jobs/" + lease.jobId() + "/result");
-    assertThat(app.events()).extracting(JobEvent::type).containsExactly("log", "metric");
+    assertThat(app.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
     assertThat(app.events().get(0).message()).isEqualTo("training on 2 examples");
     assertThat(app.events().get(1).loss()).isEqualTo(2.5);
     assertThat(new String(app.storage.get("out/adapter_config.json"), StandardCharsets.UTF_8))
@@ -147,12 +162,12 @@ class NodeAgentAgainstFakeAppTest {
     assertThat(app.jobCalls).containsExactly(
         "refused checkpoint 2", "checkpoint 2", "complete 2", "checkpoint 4", "complete 4", "result");
     for (int step : new int[] {2, 4}) {
-      for (String file : CheckpointUpload.FILES) {
+      for (String file : JobFolder.LORA_CHECKPOINT_FILES) {
         assertThat(new String(app.storage.get("checkpoints/step-" + step + "/" + file), StandardCharsets.UTF_8))
             .isEqualTo(file + " at step " + step);
       }
     }
-    assertThat(app.events()).filteredOn(e -> "log".equals(e.type())).extracting(JobEvent::message)
+    assertThat(app.events()).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .containsExactly("checkpoint step-2", "checkpoint step-4");
   }
 
@@ -167,7 +182,7 @@ class NodeAgentAgainstFakeAppTest {
 
     assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(4, 40));
     assertThat(app.jobCalls).containsExactly("refused checkpoint 2", "checkpoint 4", "complete 4", "result");
-    assertThat(app.events()).filteredOn(e -> "log".equals(e.type())).extracting(JobEvent::message)
+    assertThat(app.events()).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .anySatisfy(message -> assertThat(message).startsWith("could not upload checkpoint step-2").contains("409"));
     assertThat(app.storage).doesNotContainKey("checkpoints/step-2/trainer_state.json");
     assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
@@ -188,7 +203,7 @@ class NodeAgentAgainstFakeAppTest {
     agent.pollOnce();
 
     JobResult result = app.results.poll(1, TimeUnit.SECONDS);
-    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     assertThat(result.reason())
         .startsWith("training process exited with code 1")
         .contains("model/config.json has no hidden_size");
@@ -297,12 +312,12 @@ class NodeAgentAgainstFakeAppTest {
       JobResult stopped = app.results.poll(120, TimeUnit.SECONDS);
 
       assertThat(stopped).as("result of the stopped run").isNotNull();
-      assertThat(stopped.status()).as(stopped.reason()).isEqualTo("stopped");
+      assertThat(stopped.status()).as(stopped.reason()).isEqualTo(JobResult.Status.STOPPED);
       assertThat(stopped.reason()).isEqualTo(budget);
       int step = stopped.steps();
       assertThat(step).as("stopped before its last step").isBetween(1, 5);
       assertThat(app.jobCalls).containsExactly("checkpoint " + step, "complete " + step, "result");
-      for (String file : CheckpointUpload.FILES) {
+      for (String file : JobFolder.LORA_CHECKPOINT_FILES) {
         assertThat(app.storage).containsKey("checkpoints/step-" + step + "/" + file);
       }
       assertThat(app.storage).doesNotContainKeys("out/adapter_model.safetensors", "out/evaluation/summary.json");
@@ -312,13 +327,14 @@ class NodeAgentAgainstFakeAppTest {
       app.jobCalls.clear();
       int before = app.events().size();
       Map<String, String> withCheckpoint = new HashMap<>(inputs);
-      CheckpointUpload.FILES.forEach(file -> withCheckpoint.put("resume/" + file, app.fileUrl("checkpoints/step-" + step + "/" + file)));
+      JobFolder.LORA_CHECKPOINT_FILES.forEach(file ->
+          withCheckpoint.put(JobFolder.RESUME + file, app.fileUrl(JobFolder.checkpoint(step) + file)));
       app.leases.add(demoLease(jobId, withCheckpoint));
       JobResult resumed = app.results.poll(120, TimeUnit.SECONDS);
       List<JobEvent> resumedEvents = app.events().subList(before, app.events().size());
 
       assertThat(resumed).as("result of the resumed run").isNotNull();
-      assertThat(resumed.status()).as(resumed.reason()).isEqualTo("succeeded");
+      assertThat(resumed.status()).as(resumed.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
       assertThat(resumed.steps()).isEqualTo(6);
       assertThat(resumedEvents).extracting(JobEvent::message).contains("resumed from step " + step);
       assertThat(app.storage).containsKey("out/adapter_model.safetensors");
@@ -334,7 +350,7 @@ class NodeAgentAgainstFakeAppTest {
       JobResult straight = app.results.poll(120, TimeUnit.SECONDS);
       List<JobEvent> straightEvents = app.events().subList(before, app.events().size());
 
-      assertThat(straight.status()).as(straight.reason()).isEqualTo("succeeded");
+      assertThat(straight.status()).as(straight.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
       assertThat(straight.trainedTokens()).isEqualTo(resumed.trainedTokens());
       List<JobEvent> expected = metrics(straightEvents).subList(step, 6);
       List<JobEvent> actual = metrics(resumedEvents);
@@ -378,7 +394,12 @@ class NodeAgentAgainstFakeAppTest {
   private Lease demoLease(UUID jobId, Map<String, String> inputs) {
     TrainingSpec spec = new TrainingSpec(
         jobId.toString(), "tuneforge/demo", new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
-        new Hyperparameters(2, 1e-3, 2, 256, 7, 6), new TrainingOptions(50, null, null, null, null, null, null, null, 2, 8, 0));
+        new Hyperparameters(2, 1e-3, 2, 256, 7, 6), TrainingOptions.builder()
+            .optCheckpointEvery(50)
+            .optEvaluationExamples(2)
+            .optEvaluationMaxNewTokens(8)
+            .optSamplesPerValidation(0)
+            .build());
     Map<String, String> outputs = new HashMap<>(adapterOutputs());
     outputs.put("evaluation/summary.json", app.fileUrl("out/evaluation/summary.json"));
     outputs.put("evaluation/generations.jsonl", app.fileUrl("out/evaluation/generations.jsonl"));
@@ -386,7 +407,7 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   private static List<JobEvent> metrics(List<JobEvent> events) {
-    return events.stream().filter(e -> "metric".equals(e.type())).toList();
+    return events.stream().filter(e -> e.type() == JobEvent.Type.METRIC).toList();
   }
 
   private void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

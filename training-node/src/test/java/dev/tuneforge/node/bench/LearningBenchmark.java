@@ -18,6 +18,8 @@ import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
@@ -69,7 +71,7 @@ public final class LearningBenchmark {
         new LoraSettings(options.integer("r"), options.number("alpha"), options.number("dropout"), options.list("targets"));
 
     Path job = Files.createTempDirectory("tuneforge-bench-learning");
-    Path modelDir = job.resolve(TrainingJobMain.MODEL);
+    Path modelDir = job.resolve(JobFolder.BASE_MODEL);
     DemoModelWriter.builder()
         .optArchitecture(options.text("architecture"))
         .optSeed(seed)
@@ -85,22 +87,33 @@ public final class LearningBenchmark {
     if (options.integer("rows") > 0) {
       rows = rows.subList(0, Math.min(rows.size(), options.integer("rows")));
     }
-    Files.write(job.resolve(TrainingJobMain.DATASET), rows, StandardCharsets.UTF_8);
-    Files.copy(Path.of(options.text("validation")), job.resolve(TrainingJobMain.VALIDATION));
+    Files.write(job.resolve(JobFolder.TRAINING_DATA), rows, StandardCharsets.UTF_8);
+    Files.copy(Path.of(options.text("validation")), job.resolve(JobFolder.VALIDATION_DATA));
     TrainingSpec spec = new TrainingSpec("bench-sroie", "tuneforge/demo-llama", lora,
         new Hyperparameters(options.integer("epochs"), options.number("lr"), batch, maxLength, seed,
             options.integer("max-steps")),
-        new TrainingOptions(0, "linear", 0.1, 1, options.integer("validation-every"), 0, 0.0, 1.0,
-            options.integer("evaluation-examples"), options.integer("evaluation-max-new-tokens"), options.integer("samples")));
-    Files.writeString(job.resolve(TrainingJobMain.SPEC), JSON.writeValueAsString(spec));
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optSchedule("linear")
+            .optWarmupRatio(0.1)
+            .optGradientAccumulation(1)
+            .optValidationEvery(options.integer("validation-every"))
+            .optEarlyStoppingPatience(0)
+            .optWeightDecay(0.0)
+            .optMaxGradNorm(1.0)
+            .optEvaluationExamples(options.integer("evaluation-examples"))
+            .optEvaluationMaxNewTokens(options.integer("evaluation-max-new-tokens"))
+            .optSamplesPerValidation(options.integer("samples"))
+            .build());
+    Files.writeString(job.resolve(JobFolder.SPEC), JSON.writeValueAsString(spec));
 
     Encoded train;
     Encoded validation;
     long padId;
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
       ChatEncoder encoder = ChatEncoder.forModel(modelDir, tokenizer, maxLength);
-      train = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(TrainingJobMain.DATASET))));
-      validation = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(TrainingJobMain.VALIDATION))));
+      train = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(JobFolder.TRAINING_DATA))));
+      validation = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(JobFolder.VALIDATION_DATA))));
       padId = ChatEncoder.padTokenId(modelDir, tokenizer);
     }
     System.err.println("job directory " + job);
@@ -121,13 +134,13 @@ public final class LearningBenchmark {
       result = TrainingJobMain.run(job, events);
     }
     double jobSeconds = (System.nanoTime() - started) / 1e9;
-    if (!result.status().equals("succeeded")) {
+    if (result.status() != JobResult.Status.SUCCEEDED) {
       throw new IllegalStateException("the training job failed: " + result.reason());
     }
 
     double reloadedLoss;
     try (LlamaModel model = LlamaModel.load(modelDir, lora, seed)) {
-      loadAdapter(model, job.resolve(TrainingJobMain.ADAPTER).resolve("adapter_model.safetensors"));
+      loadAdapter(model, job.resolve(JobFolder.ADAPTER).resolve("adapter_model.safetensors"));
       reloadedLoss = heldOutLoss(model, validation.kept, batch, padId);
     }
 
@@ -272,8 +285,8 @@ public final class LearningBenchmark {
 
     void accept(String line) {
       JsonNode event = JSON.readTree(line);
-      switch (event.path("type").asString()) {
-        case "metric" -> {
+      switch (JobEvent.Type.fromWire(event.path("type").asString())) {
+        case METRIC -> {
           int step = event.path("step").asInt();
           losses.add(event.path("loss").asDouble());
           double perSecond = event.path("tokensPerSecond").asDouble();
@@ -285,11 +298,11 @@ public final class LearningBenchmark {
                 event.path("totalSteps").asInt(), event.path("loss").asDouble(), perSecond);
           }
         }
-        case "validation" -> {
+        case VALIDATION -> {
           validation.add(new double[] {event.path("step").asInt(), event.path("loss").asDouble()});
           System.err.println(event.path("message").asString());
         }
-        case "sample" -> System.err.println("sample at step " + event.path("step").asInt() + ": "
+        case SAMPLE -> System.err.println("sample at step " + event.path("step").asInt() + ": "
             + event.path("message").asString());
         default -> System.err.println(event.path("message").asString());
       }

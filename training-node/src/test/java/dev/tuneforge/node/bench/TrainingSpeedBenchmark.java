@@ -9,6 +9,7 @@ import dev.tuneforge.node.model.TokenBatch;
 import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.Tensor;
 import dev.tuneforge.node.train.Trainer;
+import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +193,7 @@ public final class TrainingSpeedBenchmark {
           .optLearningRate(lr)
           .optSeed(seed)
           .optListener(event -> {
-            if (event.type().equals("metric")) {
+            if (event.type() == JobEvent.Type.METRIC) {
               stamps.add(System.nanoTime());
               if (!profile.isEmpty() && event.step() == warmup) {
                 JniUtils.startProfile(false, true, false);

@@ -52,7 +52,13 @@ class JobEvaluationTest {
   @Test
   void comparesTheBaseAndTheTunedModelOnHeldOutReceiptsAfterTraining() throws IOException {
     List<String> receipts = Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
-    prepare(receipts.subList(0, 12), new TrainingOptions(0, null, null, null, 6, null, null, null, 3, 24, 1));
+    prepare(receipts.subList(0, 12), TrainingOptions.builder()
+        .optCheckpointEvery(0)
+        .optValidationEvery(6)
+        .optEvaluationExamples(3)
+        .optEvaluationMaxNewTokens(24)
+        .optSamplesPerValidation(1)
+        .build());
     Files.write(job.resolve("data/validation.jsonl"), receipts.subList(12, 14));
     Files.write(job.resolve("data/evaluation.jsonl"), receipts.subList(14, 17));
 
@@ -61,8 +67,9 @@ class JobEvaluationTest {
 
     assertThat(result).as(result.reason()).isEqualTo(JobResult.succeeded(12, result.trainedTokens()));
     List<JobEvent> events = events(stdout);
-    assertThat(events).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(6, 12);
-    List<JobEvent> progress = events.stream().filter(e -> e.type().equals("evaluation")).toList();
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+        .containsExactly(6, 12);
+    List<JobEvent> progress = events.stream().filter(e -> e.type() == JobEvent.Type.EVALUATION).toList();
     assertThat(progress).extracting(JobEvent::step).containsExactly(0, 2, 3);
     assertThat(progress).extracting(JobEvent::totalSteps).containsOnly(3);
 
@@ -93,7 +100,7 @@ class JobEvaluationTest {
     assertThat(summary.tuned().loss()).as("tuned loss below the base model's").isLessThan(summary.base().loss() - 0.5);
     assertThat(summary.tuned().perplexity()).isCloseTo(Math.exp(summary.tuned().loss()), within(1e-9));
     assertThat(summary.tuned().tokenAccuracy()).isBetween(0.0, 1.0).isGreaterThan(summary.base().tokenAccuracy());
-    assertThat(events).filteredOn(e -> e.type().equals("log")).extracting(JobEvent::message)
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("evaluated 3 examples in "));
 
     // What the job generated in-process is what the downloaded adapter generates, batch for batch.
@@ -110,13 +117,18 @@ class JobEvaluationTest {
   @Test
   void anEvaluationThatFailsLeavesItsErrorInTheSummaryAndTheJobSucceeds() throws IOException {
     List<String> receipts = Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
-    prepare(receipts.subList(0, 2), new TrainingOptions(0, null, null, null, null, null, null, null, 5, 8, 0));
+    prepare(receipts.subList(0, 2), TrainingOptions.builder()
+        .optCheckpointEvery(0)
+        .optEvaluationExamples(5)
+        .optEvaluationMaxNewTokens(8)
+        .optSamplesPerValidation(0)
+        .build());
     Files.write(job.resolve("data/evaluation.jsonl"), List.of(receipts.get(3), "{\"messages\": [oops"));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(job.resolve("adapter/adapter_model.safetensors")).exists();
     EvaluationSummary summary = summary();
     assertThat(summary.error()).startsWith("evaluation failed: evaluation.jsonl: line 2 of the dataset: not valid JSON");

@@ -7,6 +7,7 @@ import dev.tuneforge.node.model.DemoModelWriter;
 import dev.tuneforge.node.model.LlamaModel;
 import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.node.train.PeftAdapterWriter;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +74,8 @@ class PeftAdapterTest {
       PeftAdapterWriter.write(dir.resolve("adapter"), lora, "demo", trained.exportLora());
     }
 
-    assertThat(Files.readString(dir.resolve("adapter").resolve(AdapterConfig.CONFIG))).contains("\"use_rslora\" : true");
+    assertThat(Files.readString(dir.resolve("adapter").resolve(JobFolder.ADAPTER_CONFIG)))
+        .contains("\"use_rslora\" : true");
     AdapterConfig config = AdapterConfig.read(dir.resolve("adapter"));
     assertThat(config.lora().rslora()).isTrue();
     assertThat(config.scale()).isEqualTo(8 / Math.sqrt(4));
@@ -85,11 +87,11 @@ class PeftAdapterTest {
   @Test
   void aPlainAdapterSaysSoAndAMalformedRsLoraFlagIsRefused() throws IOException {
     Path adapter = Files.createDirectories(dir.resolve("adapter"));
-    Files.writeString(adapter.resolve(AdapterConfig.CONFIG),
+    Files.writeString(adapter.resolve(JobFolder.ADAPTER_CONFIG),
         "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":false}");
     assertThat(AdapterConfig.read(adapter).scale()).isEqualTo(2.0);
 
-    Files.writeString(adapter.resolve(AdapterConfig.CONFIG),
+    Files.writeString(adapter.resolve(JobFolder.ADAPTER_CONFIG),
         "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":\"yes\"}");
     assertThatThrownBy(() -> AdapterConfig.read(adapter)).hasMessageContaining("use_rslora must be true or false");
   }

@@ -12,6 +12,7 @@ import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.node.model.TestEngine;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
@@ -50,12 +51,12 @@ class TrainingJobMainTest {
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     List<JobEvent> events = events(stdout);
-    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(4);
     assertThat(result.trainedTokens()).isPositive();
     assertThat(TrainingJobMain.JSON.readValue(Files.readString(job.resolve("result.json")), JobResult.class)).isEqualTo(result);
-    assertThat(events).filteredOn(e -> e.type().equals("metric")).hasSize(4);
-    assertThat(events).filteredOn(e -> e.type().equals("log")).extracting(JobEvent::message)
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).hasSize(4);
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("loaded model tuneforge/demo"))
         .anyMatch(m -> m.equals("5 examples, 4 steps"));
     assertThat(events.getLast().message()).startsWith("wrote adapter");
@@ -68,7 +69,7 @@ class TrainingJobMainTest {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
     prepare(plainJob, lines, 0, 1e-3, null);
     JobResult plain = TrainingJobMain.run(plainJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    prepare(job, lines, 0, 1e-3, new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, true));
+    prepare(job, lines, 0, 1e-3, TrainingOptions.builder().optPacking(true).build());
     TrainingSpec spec = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
     LoraSettings l = spec.lora();
     spec = new TrainingSpec(spec.jobId(), spec.baseModel(), new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), true),
@@ -78,10 +79,10 @@ class TrainingJobMainTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(plain.steps());
     assertThat(result.trainedTokens()).as("the same real tokens, packed").isEqualTo(plain.trainedTokens());
-    assertThat(events(stdout)).filteredOn(e -> e.type().equals("log")).extracting(JobEvent::message)
+    assertThat(events(stdout)).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .anyMatch(m -> m.equals("5 examples, 4 steps, packed into rows of 256 tokens, rsLoRA scale 4.0"));
     assertThat(TrainingJobMain.JSON.readTree(Files.readString(job.resolve("adapter/adapter_config.json"))).path("use_rslora").asBoolean())
         .isTrue();
@@ -102,7 +103,8 @@ class TrainingJobMainTest {
 
     assertThat(process.waitFor()).isZero();
     List<JobEvent> events = stdout.lines().map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class)).toList();
-    assertThat(events).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step).containsExactly(1, 2);
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
+        .containsExactly(1, 2);
     assertThat(Files.readString(job.resolve("result.json"))).contains("\"succeeded\"");
   }
 
@@ -113,7 +115,7 @@ class TrainingJobMainTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     assertThat(result.reason()).startsWith("line 3 of the dataset: not valid JSON");
     assertThat(Files.readString(job.resolve("result.json"))).contains("line 3 of the dataset");
     assertThat(events(stdout).getLast().message()).startsWith("failed: line 3");
@@ -133,10 +135,11 @@ class TrainingJobMainTest {
   @Test
   void writesCheckpointsAndResumesFromOneInAnotherJobDirectory() throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
-    TrainingOptions everyTwo = new TrainingOptions(2, "cosine", null, null, null, null, null, null);
+    TrainingOptions everyTwo = TrainingOptions.builder().optCheckpointEvery(2).optSchedule("cosine").build();
     prepare(job, lines, 0, 1e-3, everyTwo);
     ByteArrayOutputStream first = new ByteArrayOutputStream();
-    assertThat(TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status()).isEqualTo("succeeded");
+    assertThat(TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status())
+        .isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(events(first)).extracting(JobEvent::message).contains("checkpoint step-2", "checkpoint step-4");
 
     Path other = job.resolve("other-node");
@@ -145,7 +148,7 @@ class TrainingJobMainTest {
     ByteArrayOutputStream second = new ByteArrayOutputStream();
     JobResult resumed = TrainingJobMain.run(other, new PrintStream(second, true, StandardCharsets.UTF_8));
 
-    assertThat(resumed.status()).as(resumed.reason()).isEqualTo("succeeded");
+    assertThat(resumed.status()).as(resumed.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(resumed.steps()).isEqualTo(4);
     assertThat(events(second)).extracting(JobEvent::message).contains("resumed from step 2", "checkpoint step-4");
     assertThat(metricLosses(second)).hasSize(2);
@@ -157,7 +160,7 @@ class TrainingJobMainTest {
   @Test
   void refusesToResumeOnOtherData() throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
-    prepare(job, lines, 0, 1e-3, new TrainingOptions(2, null, null, null, null, null, null, null));
+    prepare(job, lines, 0, 1e-3, TrainingOptions.builder().optCheckpointEvery(2).build());
     TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     Path other = job.resolve("other-node");
     prepare(other, List.of(example(1), example(2), example(3), example(4), example(6)), 0, 1e-3, null);
@@ -165,19 +168,19 @@ class TrainingJobMainTest {
 
     JobResult result = TrainingJobMain.run(other, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     assertThat(result.reason()).startsWith("cannot resume from step-4: the training data differs");
   }
 
   @Test
   void anAbsurdLearningRateFailsWithNanAndKeepsTheLastCheckpoint() throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
-    prepare(job, lines, 12, 1e38, new TrainingOptions(1, null, 0.0, null, null, null, null, null));
+    prepare(job, lines, 12, 1e38, TrainingOptions.builder().optCheckpointEvery(1).optWarmupRatio(0.0).build());
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     // lr / (1 - beta1) overflows fp32, so parameters whose first gradient was zero become NaN.
     assertThat(result.reason()).isEqualTo("loss became NaN at step 2; the last checkpoint, step-1, is kept");
     assertThat(result.steps()).isEqualTo(1);
@@ -189,15 +192,15 @@ class TrainingJobMainTest {
   @Test
   void measuresValidationLossWhenAValidationFileIsThere() throws IOException {
     prepare(job, List.of(example(1), example(2), example(3), example(4)), 4, 1e-3,
-        new TrainingOptions(0, null, null, 2, 1, null, null, null));
+        TrainingOptions.builder().optCheckpointEvery(0).optGradientAccumulation(2).optValidationEvery(1).build());
     Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(2);
-    List<JobEvent> validation = events(stdout).stream().filter(e -> e.type().equals("validation")).toList();
+    List<JobEvent> validation = events(stdout).stream().filter(e -> e.type() == JobEvent.Type.VALIDATION).toList();
     assertThat(validation).extracting(JobEvent::step).containsExactly(1, 2);
     assertThat(validation.getFirst().loss()).isPositive();
     assertThat(validation.getFirst().message()).startsWith("validation loss ").endsWith(" at step 1");
@@ -209,12 +212,25 @@ class TrainingJobMainTest {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
     List<String> validation = List.of(example(7), example(8));
     Path straight = job.resolve("straight");
-    prepare(straight, lines, 6, 1e-3, new TrainingOptions(4, null, null, null, 2, null, null, null, 2, 8, 0));
+    prepare(straight, lines, 6, 1e-3, TrainingOptions.builder()
+        .optCheckpointEvery(4)
+        .optValidationEvery(2)
+        .optEvaluationExamples(2)
+        .optEvaluationMaxNewTokens(8)
+        .optSamplesPerValidation(0)
+        .build());
     Files.write(straight.resolve("data/validation.jsonl"), validation);
     ByteArrayOutputStream straightEvents = new ByteArrayOutputStream();
-    assertThat(TrainingJobMain.run(straight, new PrintStream(straightEvents, true, StandardCharsets.UTF_8)).status()).isEqualTo("succeeded");
+    assertThat(TrainingJobMain.run(straight, new PrintStream(straightEvents, true, StandardCharsets.UTF_8)).status())
+        .isEqualTo(JobResult.Status.SUCCEEDED);
 
-    TrainingOptions withSamples = new TrainingOptions(4, null, null, null, 2, null, null, null, 2, 8, 1);
+    TrainingOptions withSamples = TrainingOptions.builder()
+        .optCheckpointEvery(4)
+        .optValidationEvery(2)
+        .optEvaluationExamples(2)
+        .optEvaluationMaxNewTokens(8)
+        .optSamplesPerValidation(1)
+        .build();
     Path stopped = job.resolve("stopped");
     prepare(stopped, lines, 6, 1e-3, withSamples);
     Files.write(stopped.resolve("data/validation.jsonl"), validation);
@@ -223,8 +239,10 @@ class TrainingJobMainTest {
 
     assertThat(stop).isEqualTo(JobResult.stopped("the tenant's budget is spent", 3, stop.trainedTokens()));
     assertThat(TrainingJobMain.JSON.readValue(Files.readString(stopped.resolve("result.json")), JobResult.class)).isEqualTo(stop);
-    assertThat(events(stoppedEvents)).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step).containsExactly(1, 2, 3);
-    assertThat(events(stoppedEvents)).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(2);
+    assertThat(events(stoppedEvents)).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
+        .containsExactly(1, 2, 3);
+    assertThat(events(stoppedEvents)).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+        .containsExactly(2);
     assertThat(events(stoppedEvents)).extracting(JobEvent::message).contains("checkpoint step-3")
         .anyMatch(m -> m != null && m.startsWith("stopped after step 3 (the tenant's budget is spent)"));
     assertThat(stopped.resolve("checkpoints/step-3/trainer_state.json")).exists();
@@ -240,7 +258,7 @@ class TrainingJobMainTest {
     ByteArrayOutputStream resumedEvents = new ByteArrayOutputStream();
     JobResult finished = TrainingJobMain.run(resumed, new PrintStream(resumedEvents, true, StandardCharsets.UTF_8));
 
-    assertThat(finished.status()).as(finished.reason()).isEqualTo("succeeded");
+    assertThat(finished.status()).as(finished.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(finished.steps()).isEqualTo(6);
     List<Double> expected = metricLosses(straightEvents).subList(3, 6);
     List<Double> actual = metricLosses(resumedEvents);
@@ -248,7 +266,8 @@ class TrainingJobMainTest {
     for (int i = 0; i < 3; i++) {
       assertThat(actual.get(i)).as("loss of step %d", i + 4).isCloseTo(expected.get(i), within(1e-5));
     }
-    assertThat(events(resumedEvents)).filteredOn(e -> e.type().equals("sample")).extracting(JobEvent::step).containsExactly(4, 6);
+    assertThat(events(resumedEvents)).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+        .containsExactly(4, 6);
     assertThat(resumed.resolve("adapter/adapter_model.safetensors")).exists();
     assertThat(resumed.resolve("evaluation/summary.json")).exists();
   }
@@ -261,11 +280,16 @@ class TrainingJobMainTest {
   @Test
   void aFullFineTuneWritesTheWholeModelAndComparesWithTheOriginalBase(@TempDir Path loraJob) throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
-    TrainingOptions evaluate = new TrainingOptions(0, null, null, null, null, null, null, null, 2, 8, 0);
+    TrainingOptions evaluate = TrainingOptions.builder()
+        .optCheckpointEvery(0)
+        .optEvaluationExamples(2)
+        .optEvaluationMaxNewTokens(8)
+        .optSamplesPerValidation(0)
+        .build();
     prepare(loraJob, lines, 0, 1e-3, evaluate);
     Files.write(loraJob.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
     assertThat(TrainingJobMain.run(loraJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).status())
-        .isEqualTo("succeeded");
+        .isEqualTo(JobResult.Status.SUCCEEDED);
     prepare(job, lines, 0, 1e-3, evaluate);
     Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
     TrainingSpec lora = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
@@ -276,12 +300,12 @@ class TrainingJobMainTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).as(result.reason()).isEqualTo("succeeded");
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(events(stdout)).extracting(JobEvent::message)
         .anyMatch(m -> m != null && m.endsWith("trainable parameters: full fine-tuning, every weight"))
         .anyMatch(m -> m != null && m.startsWith("wrote the tuned model after 4 steps"));
     assertThat(job.resolve("adapter")).doesNotExist();
-    Path tuned = job.resolve(TrainingJobMain.TUNED_MODEL);
+    Path tuned = job.resolve(JobFolder.TUNED_MODEL);
     try (var files = Files.list(tuned)) {
       assertThat(files.map(p -> p.getFileName().toString()).toList())
           .contains("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
@@ -309,9 +333,9 @@ class TrainingJobMainTest {
       public void println(String line) {
         super.println(line);
         JobEvent event = TrainingJobMain.JSON.readValue(line, JobEvent.class);
-        if (event.type().equals("metric") && event.step() == step) {
+        if (event.type() == JobEvent.Type.METRIC && event.step() == step) {
           try {
-            Files.writeString(job.resolve(TrainingJobMain.STOP), "the tenant's budget is spent\n");
+            Files.writeString(job.resolve(JobFolder.STOP), "the tenant's budget is spent\n");
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -349,7 +373,7 @@ class TrainingJobMainTest {
   }
 
   private static List<Double> metricLosses(ByteArrayOutputStream stdout) {
-    return events(stdout).stream().filter(e -> e.type().equals("metric")).map(JobEvent::loss).toList();
+    return events(stdout).stream().filter(e -> e.type() == JobEvent.Type.METRIC).map(JobEvent::loss).toList();
   }
 
   private static String example(int n) {

@@ -10,6 +10,7 @@ import dev.tuneforge.node.safetensors.SafeTensors;
 import dev.tuneforge.node.safetensors.SafeTensorsException;
 import dev.tuneforge.node.safetensors.Tensor;
 import dev.tuneforge.node.train.PeftAdapterWriter;
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,7 +113,7 @@ class ModelArchitecturesTest {
 
       PeftAdapterWriter.write(dir.resolve("adapter"), LORA, "tiny-qwen2", qwen.exportLora());
     }
-    assertThat(SafeTensors.shapes(dir.resolve("adapter").resolve(PeftAdapterWriter.WEIGHTS)).keySet())
+    assertThat(SafeTensors.shapes(dir.resolve("adapter").resolve(JobFolder.ADAPTER_WEIGHTS)).keySet())
         .hasSize(2 * 2 * 2)
         .contains(
             "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",

@@ -43,7 +43,11 @@ class FullFineTuningTest {
   private static final LoraSettings IGNORED_LORA = new LoraSettings(4, 8, 0.1, List.of("q_proj"));
   private static final TrainingSpec SPEC =
       new TrainingSpec("job-full", "tuneforge/demo-qwen2", IGNORED_LORA, new Hyperparameters(10, 2e-3, 2, 1024, 7, 20),
-          new TrainingOptions(5, "cosine", null, null, null, null, 0.1, null), TrainingSpec.FULL);
+          TrainingOptions.builder()
+              .optCheckpointEvery(5)
+              .optSchedule("cosine")
+              .optWeightDecay(0.1)
+              .build(), TrainingSpec.FULL);
 
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -119,7 +123,7 @@ class FullFineTuningTest {
       resumedWeights = model.exportTrainable();
     }
     assertThat(resumed.steps()).isEqualTo(20);
-    assertThat(events).filteredOn(e -> e.type().equals("metric")).hasSize(10);
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).hasSize(10);
     for (int i = 0; i < 20; i++) {
       assertThat(resumed.losses().get(i)).as("loss of step %d", i + 1).isCloseTo(straight.losses().get(i), within(1e-5));
     }

@@ -43,7 +43,7 @@ class ResumeTest {
   private static final LoraSettings LORA = new LoraSettings(4, 8, 0.1, List.of("q_proj", "v_proj", "down_proj"));
   private static final TrainingSpec SPEC =
       new TrainingSpec("job-1", "tuneforge/demo", LORA, new Hyperparameters(10, 5e-3, 2, 1024, 7, 20),
-          new TrainingOptions(5, "cosine", null, null, null, null, null, null));
+          TrainingOptions.builder().optCheckpointEvery(5).optSchedule("cosine").build());
 
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -97,7 +97,7 @@ class ResumeTest {
     assertThat(straight.steps()).isEqualTo(20);
     assertThat(resumed.steps()).isEqualTo(20);
     assertThat(resumed.trainedTokens()).isEqualTo(straight.trainedTokens());
-    assertThat(events).filteredOn(e -> e.type().equals("metric")).extracting(JobEvent::step)
+    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
         .containsExactly(11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
     for (int i = 0; i < 20; i++) {
       assertThat(resumed.losses().get(i)).as("loss of step %d", i + 1).isCloseTo(straight.losses().get(i), within(1e-5));
@@ -153,7 +153,16 @@ class ResumeTest {
     assertThatThrownBy(() -> new CheckpointStore(dir, otherRate, dataSha256, null).verify(checkpoint))
         .hasMessage("cannot resume from step-5: spec field hyperparameters.learningRate differs (0.005 in the checkpoint, 0.001 now)");
     TrainingSpec otherCadence =
-        new TrainingSpec("job-1", "tuneforge/demo", LORA, SPEC.hyperparameters(), new TrainingOptions(7, "cosine", 0.1, 1, 0, 0, 0.0, 1.0));
+        new TrainingSpec("job-1", "tuneforge/demo", LORA, SPEC.hyperparameters(), TrainingOptions.builder()
+            .optCheckpointEvery(7)
+            .optSchedule("cosine")
+            .optWarmupRatio(0.1)
+            .optGradientAccumulation(1)
+            .optValidationEvery(0)
+            .optEarlyStoppingPatience(0)
+            .optWeightDecay(0.0)
+            .optMaxGradNorm(1.0)
+            .build());
     new CheckpointStore(dir, otherCadence, dataSha256, null).verify(checkpoint);
 
     try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {

@@ -21,6 +21,7 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.protocol.JobEvent;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,8 +115,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     List<LineChart.Series> validation = new ArrayList<>();
     for (FineTuneJob job : jobs) {
       List<JobEventRecord> events = fineTunes.events(job.getId());
-      series.add(loss(label(job), events, "metric", false));
-      validation.add(loss(label(job) + " (validation)", events, "validation", true));
+      series.add(loss(label(job), events, JobEvent.Type.METRIC, false));
+      validation.add(loss(label(job) + " (validation)", events, JobEvent.Type.VALIDATION, true));
     }
     series.addAll(validation.stream().filter(s -> !s.points().isEmpty()).toList());
     chart.show(series);
@@ -179,7 +180,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     return job.getName() + " · " + job.getId().toString().substring(0, 8);
   }
 
-  private static LineChart.Series loss(String name, List<JobEventRecord> events, String type, boolean dashed) {
+  private static LineChart.Series loss(String name, List<JobEventRecord> events, JobEvent.Type type, boolean dashed) {
     return LineChart.Series.of(name, JobEventRecord.curve(events, type), JobEventRecord.LossPoint::step,
         JobEventRecord.LossPoint::loss, dashed);
   }

@@ -21,6 +21,7 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.finetune.JobUpdates;
+import dev.tuneforge.protocol.JobEvent;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Locale;
@@ -154,26 +155,26 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     evaluation.setVisible(done && job.getEvaluationExamples() > 0);
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
     chart.show(List.of(
-        LineChart.Series.of("training loss", JobEventRecord.curve(events, "metric"), JobEventRecord.LossPoint::step,
-            JobEventRecord.LossPoint::loss, false),
-        LineChart.Series.of("validation loss", JobEventRecord.curve(events, "validation"),
+        LineChart.Series.of("training loss", JobEventRecord.curve(events, JobEvent.Type.METRIC),
+            JobEventRecord.LossPoint::step, JobEventRecord.LossPoint::loss, false),
+        LineChart.Series.of("validation loss", JobEventRecord.curve(events, JobEvent.Type.VALIDATION),
             JobEventRecord.LossPoint::step, JobEventRecord.LossPoint::loss, true)));
-    JobEventRecord latestSample = last(events, "sample");
+    JobEventRecord latestSample = last(events, JobEvent.Type.SAMPLE);
     sample.setText(latestSample == null ? "No sample yet: one is generated each time the validation loss is measured"
         : "step " + latestSample.getStep() + ": " + latestSample.getMessage());
-    JobEventRecord evaluating = last(events, "evaluation");
+    JobEventRecord evaluating = last(events, JobEvent.Type.EVALUATION);
     progress.setText(evaluating == null || job.getStatus().finished() ? ""
         : "Evaluating: " + evaluating.getStep() + " of " + evaluating.getTotalSteps() + " examples answered by both models");
     log.setItems(events.stream()
-        .filter(e -> !"metric".equals(e.getType()) && !"evaluation".equals(e.getType()) || isMilestone(e))
+        .filter(e -> e.getType() != JobEvent.Type.METRIC && e.getType() != JobEvent.Type.EVALUATION || isMilestone(e))
         .toList().reversed());
   }
 
 
-  private static @Nullable JobEventRecord last(List<JobEventRecord> events, String type) {
+  private static @Nullable JobEventRecord last(List<JobEventRecord> events, JobEvent.Type type) {
     JobEventRecord found = null;
     for (JobEventRecord e : events) {
-      if (type.equals(e.getType())) {
+      if (e.getType() == type) {
         found = e;
       }
     }
@@ -185,14 +186,14 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   }
 
   private static String describe(JobEventRecord e) {
-    if ("metric".equals(e.getType())) {
+    if (e.getType() == JobEvent.Type.METRIC) {
       return String.format(Locale.ROOT, "step %d/%s · loss %.4f · lr %.2e · %.0f tokens/s",
           e.getStep(), e.getTotalSteps() == null ? "?" : e.getTotalSteps().toString(),
           e.getLoss() == null ? Double.NaN : e.getLoss(),
           e.getLearningRate() == null ? Double.NaN : e.getLearningRate(),
           e.getTokensPerSecond() == null ? Double.NaN : e.getTokensPerSecond());
     }
-    if ("sample".equals(e.getType())) {
+    if (e.getType() == JobEvent.Type.SAMPLE) {
       return "sample at step " + e.getStep() + ": " + e.getMessage();
     }
     return e.getMessage() == null ? "" : e.getMessage();
