@@ -28,7 +28,7 @@ public record Comparison(EvaluationReport base, EvaluationReport tuned, Map<Stri
     for (int i = 0; i < base.size(); i++) {
       ExampleScore b = base.examples().get(i);
       ExampleScore t = tuned.examples().get(i);
-      if (!b.example().expected().equals(t.example().expected())) {
+      if (!b.answer().expected().equals(t.answer().expected())) {
         throw new IllegalArgumentException("example " + i + " expects different answers in base and tuned");
       }
       pairs.add(new ExamplePair(i, b, t));

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 public class Evaluation {
   @Id private UUID jobId;
   @TenantId private UUID tenantId;
-  private String status;
+  private Status status;
   private @Nullable String error;
   private String kind;
   private int examples;
@@ -32,6 +32,12 @@ public class Evaluation {
   private @Nullable String fieldMetrics;
   private Instant createdAt;
 
+  /** How the evaluation went; stored in lower case. */
+  public enum Status {
+    SUCCEEDED,
+    FAILED
+  }
+
   protected Evaluation() {}
 
   Evaluation(UUID jobId, String generationsKey, String decoding, int maxNewTokens, double seconds,
@@ -42,13 +48,13 @@ public class Evaluation {
     this.maxNewTokens = maxNewTokens;
     this.seconds = seconds;
     this.generatedTokens = generatedTokens;
-    this.status = "failed";
+    this.status = Status.FAILED;
     this.kind = "text";
     this.createdAt = Instant.now();
   }
 
   void succeed(String kind, int examples, String base, String tuned, String fields) {
-    this.status = "succeeded";
+    this.status = Status.SUCCEEDED;
     this.error = null;
     this.kind = kind;
     this.examples = examples;
@@ -58,7 +64,7 @@ public class Evaluation {
   }
 
   void fail(String reason) {
-    this.status = "failed";
+    this.status = Status.FAILED;
     this.error = reason.length() > 2000 ? reason.substring(0, 1999) + "…" : reason;
   }
 
@@ -71,7 +77,7 @@ public class Evaluation {
   }
 
   public boolean succeeded() {
-    return "succeeded".equals(status);
+    return status == Status.SUCCEEDED;
   }
 
   public @Nullable String getError() {

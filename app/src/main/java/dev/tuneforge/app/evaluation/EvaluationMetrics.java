@@ -19,7 +19,7 @@ public class EvaluationMetrics {
    * @throws IllegalArgumentException when there are no examples or an expected answer is not a
    *     JSON object (the dataset is wrong, not the model)
    */
-  public EvaluationReport evaluate(List<EvaluationExample> examples) {
+  public EvaluationReport evaluate(List<ModelAnswer> examples) {
     if (examples.isEmpty()) {
       throw new IllegalArgumentException("nothing to evaluate");
     }
@@ -42,7 +42,7 @@ public class EvaluationMetrics {
     return Comparison.of(base, tuned);
   }
 
-  static ExampleScore score(int index, EvaluationExample example) {
+  static ExampleScore score(int index, ModelAnswer example) {
     ParsedOutput expected = JsonOutput.parse(example.expected());
     if (!expected.valid()) {
       throw new IllegalArgumentException(

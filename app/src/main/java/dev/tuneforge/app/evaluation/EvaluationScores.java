@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.TokenScores;
 import java.util.ArrayList;
@@ -35,18 +36,18 @@ public record EvaluationScores(
   /**
    * @throws IllegalArgumentException when there are no generations
    */
-  public static EvaluationScores compute(List<dev.tuneforge.protocol.EvaluationExample> generations,
+  public static EvaluationScores compute(List<EvaluationExample> generations,
       EvaluationSummary summary) {
     if (generations.isEmpty()) {
       throw new IllegalArgumentException("the node generated nothing to evaluate");
     }
-    List<EvaluationExample> base = new ArrayList<>();
-    List<EvaluationExample> tuned = new ArrayList<>();
+    List<ModelAnswer> base = new ArrayList<>();
+    List<ModelAnswer> tuned = new ArrayList<>();
     boolean extraction = true;
     for (var g : generations) {
       String id = Integer.toString(g.index());
-      base.add(new EvaluationExample(id, g.expected(), g.baseOutput()));
-      tuned.add(new EvaluationExample(id, g.expected(), g.tunedOutput()));
+      base.add(new ModelAnswer(id, g.expected(), g.baseOutput()));
+      tuned.add(new ModelAnswer(id, g.expected(), g.tunedOutput()));
       extraction &= JsonOutput.parse(g.expected()).valid();
     }
     if (!extraction) {
@@ -65,7 +66,7 @@ public record EvaluationScores(
 
   private static ModelMetrics extraction(EvaluationReport report, @Nullable TokenScores tokens) {
     double textMatch = report.examples().stream()
-        .filter(s -> normalise(s.example().output()).equals(normalise(s.example().expected())))
+        .filter(s -> normalise(s.answer().output()).equals(normalise(s.answer().expected())))
         .count() / (double) report.size();
     FieldCounts micro = report.micro();
     return new ModelMetrics(report.size(), report.jsonValidityRate(), report.objectMatchRate(), micro.precision(),
@@ -73,11 +74,11 @@ public record EvaluationScores(
         accuracy(tokens));
   }
 
-  private static ModelMetrics text(List<EvaluationExample> examples, @Nullable TokenScores tokens) {
+  private static ModelMetrics text(List<ModelAnswer> examples, @Nullable TokenScores tokens) {
     double rouge = 0;
     int matches = 0;
     int valid = 0;
-    for (EvaluationExample e : examples) {
+    for (ModelAnswer e : examples) {
       rouge += RougeL.score(e.output(), e.expected());
       matches += normalise(e.output()).equals(normalise(e.expected())) ? 1 : 0;
       valid += JsonOutput.parse(e.output()).valid() ? 1 : 0;

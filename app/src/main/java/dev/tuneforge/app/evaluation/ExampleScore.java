@@ -6,7 +6,7 @@ import java.util.List;
  * One example's result, a row of the side-by-side table: every expected and every predicted
  * key path with its mark, in the expected order followed by the extra keys.
  */
-public record ExampleScore(int index, EvaluationExample example, boolean validJson, List<FieldOutcome> fields,
+public record ExampleScore(int index, ModelAnswer answer, boolean validJson, List<FieldOutcome> fields,
     double rougeL) {
   public ExampleScore {
     fields = List.copyOf(fields);

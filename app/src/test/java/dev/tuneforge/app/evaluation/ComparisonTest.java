@@ -15,8 +15,8 @@ class ComparisonTest {
   private final EvaluationMetrics metrics = new EvaluationMetrics();
 
   private EvaluationReport run(String o1, String o2, String o3) {
-    return metrics.evaluate(List.of(new EvaluationExample("1", E1, o1), new EvaluationExample("2", E2, o2),
-        new EvaluationExample("3", E3, o3)));
+    return metrics.evaluate(List.of(new ModelAnswer("1", E1, o1), new ModelAnswer("2", E2, o2),
+        new ModelAnswer("3", E3, o3)));
   }
 
   @Test
@@ -47,10 +47,10 @@ class ComparisonTest {
   @Test
   void refusesReportsOverDifferentExamples() {
     EvaluationReport three = run(E1, E2, E3);
-    EvaluationReport other = metrics.evaluate(List.of(new EvaluationExample("1", E1, E1),
-        new EvaluationExample("2", E2, E2), new EvaluationExample("3", E1, E1)));
+    EvaluationReport other = metrics.evaluate(List.of(new ModelAnswer("1", E1, E1),
+        new ModelAnswer("2", E2, E2), new ModelAnswer("3", E1, E1)));
     assertThatThrownBy(() -> metrics.compare(three, other)).isInstanceOf(IllegalArgumentException.class);
-    EvaluationReport one = metrics.evaluate(List.of(new EvaluationExample("1", E1, E1)));
+    EvaluationReport one = metrics.evaluate(List.of(new ModelAnswer("1", E1, E1)));
     assertThatThrownBy(() -> metrics.compare(three, one)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -18,7 +18,7 @@ class EvaluationMetricsTest {
   private final EvaluationMetrics metrics = new EvaluationMetrics();
 
   private static ExampleScore score(String expected, String output) {
-    return EvaluationMetrics.score(0, new EvaluationExample("x", expected, output));
+    return EvaluationMetrics.score(0, new ModelAnswer("x", expected, output));
   }
 
   private static List<Status> statuses(ExampleScore score) {
@@ -113,10 +113,10 @@ class EvaluationMetricsTest {
   @Test
   void theReportAggregatesMicroAndPerFieldFigures() {
     EvaluationReport report = metrics.evaluate(List.of(
-        new EvaluationExample("1", "{\"a\": \"x\", \"b\": \"1.00\"}", "{\"a\": \"x\", \"b\": \"1\"}"),
-        new EvaluationExample("2", "{\"a\": \"y\", \"b\": \"2.00\"}", "{\"a\": \"Y\", \"b\": \"3\", \"c\": \"z\"}"),
-        new EvaluationExample("3", "{\"a\": \"z\", \"b\": \"3.00\"}", "not json"),
-        new EvaluationExample("4", "{\"a\": \"w\", \"b\": \"4.00\"}", "{\"b\": \"4.00\"}")));
+        new ModelAnswer("1", "{\"a\": \"x\", \"b\": \"1.00\"}", "{\"a\": \"x\", \"b\": \"1\"}"),
+        new ModelAnswer("2", "{\"a\": \"y\", \"b\": \"2.00\"}", "{\"a\": \"Y\", \"b\": \"3\", \"c\": \"z\"}"),
+        new ModelAnswer("3", "{\"a\": \"z\", \"b\": \"3.00\"}", "not json"),
+        new ModelAnswer("4", "{\"a\": \"w\", \"b\": \"4.00\"}", "{\"b\": \"4.00\"}")));
     // TP: a1 b1 a2 b4 = 4; FP: b2 (wrong) c2 (extra) = 2; FN: b2 a3 b3 a4 = 4.
     assertThat(report.micro()).isEqualTo(new FieldCounts(4, 2, 4));
     assertThat(report.micro().precision()).isCloseTo(4.0 / 6, EPS);
@@ -157,7 +157,7 @@ class EvaluationMetricsTest {
   @Test
   void refusesNoExamplesAndExpectedAnswersThatAreNotJsonObjects() {
     assertThatThrownBy(() -> metrics.evaluate(List.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> metrics.evaluate(List.of(new EvaluationExample("r7", "oops", "{}"))))
+    assertThatThrownBy(() -> metrics.evaluate(List.of(new ModelAnswer("r7", "oops", "{}"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r7");
   }
 }

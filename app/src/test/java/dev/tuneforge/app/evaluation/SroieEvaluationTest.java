@@ -28,8 +28,8 @@ class SroieEvaluationTest {
   private static final Map<Integer, String> TOTALS_AS_NUMBERS =
       Map.of(20, "7.1", 21, "4.6", 22, "7.4", 23, "48.1", 24, "8.6");
 
-  private static final List<EvaluationExample> EXACT = new ArrayList<>();
-  private static final List<EvaluationExample> PERTURBED = new ArrayList<>();
+  private static final List<ModelAnswer> EXACT = new ArrayList<>();
+  private static final List<ModelAnswer> PERTURBED = new ArrayList<>();
   private final EvaluationMetrics metrics = new EvaluationMetrics();
 
   @BeforeAll
@@ -41,8 +41,8 @@ class SroieEvaluationTest {
       JsonNode messages = row.get("messages");
       String id = row.get("id").stringValue();
       String expected = messages.get(messages.size() - 1).get("content").stringValue();
-      EXACT.add(new EvaluationExample(id, expected, expected));
-      PERTURBED.add(new EvaluationExample(id, expected, perturb(i, expected)));
+      EXACT.add(new ModelAnswer(id, expected, expected));
+      PERTURBED.add(new ModelAnswer(id, expected, perturb(i, expected)));
     }
   }
 
