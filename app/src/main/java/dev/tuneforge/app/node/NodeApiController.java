@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -164,6 +165,12 @@ class NodeApiController {
   @ExceptionHandler(IncompatibleNodeException.class)
   ResponseEntity<Map<String, String>> incompatible(IncompatibleNodeException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+  }
+
+  /** A body the records do not take, such as an event type or result status of another protocol version. */
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+    return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMostSpecificCause().getMessage())));
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

@@ -64,7 +64,9 @@ class NodeApiIT {
     String bearer = "Bearer " + enrol("gpu-4");
     String events = NodeApi.forJob(NodeApi.EVENTS, java.util.UUID.randomUUID());
     String event = "{\"events\":[{\"type\":\"%s\",\"at\":\"2026-11-22T10:14:02.120Z\",\"message\":\"hi\"}]}";
-    assertThat(post(events, bearer, event.formatted("progress")).statusCode()).isEqualTo(400);
+    HttpResponse<String> unknown = post(events, bearer, event.formatted("progress"));
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("unknown job event type", "progress");
     assertThat(post(events, bearer, event.formatted("log")).statusCode()).as("a job this node does not hold")
         .isEqualTo(409);
   }
