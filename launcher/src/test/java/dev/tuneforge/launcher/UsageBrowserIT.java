@@ -65,7 +65,7 @@ class UsageBrowserIT {
     SignedInUser olga = member(app, admin, other, "olga");
     String token = app.getBean(NodeService.class).issueEnrolmentTokenForLocalNode();
     UUID node = app.getBean(NodeService.class)
-        .enrol(new EnrolRequest(token, "gpu-a", new NodeResources("cuda", "Test GPU", 1L << 34, 8))).nodeId();
+        .enrol(EnrolRequest.of(token, "gpu-a", new NodeResources("cuda", "Test GPU", 1L << 34, 8))).nodeId();
 
     Instant dayTwo = app.getBean(BudgetService.class).currentMonth()
         .atDay(2).atTime(10, 0).toInstant(java.time.ZoneOffset.UTC);
