@@ -74,8 +74,8 @@ public class JobEventRecord {
     return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
   }
 
-  static JobEventRecord log(UUID jobId, String message) {
-    return new JobEventRecord(jobId, Instant.now(), "log", null, null, null, null, null, null, message);
+  static JobEventRecord log(UUID jobId, String message, Instant at) {
+    return new JobEventRecord(jobId, at, "log", null, null, null, null, null, null, message);
   }
 
   public Long getId() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ class FineTuneMethodIT {
       UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
       FineTuneRequest lora = FineTuneRequest.defaults(model, version);
       return new UUID[] {
-        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL))).getId(),
-        jobs.save(new FineTuneJob("lora", user, lora)).getId()
+        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL), Instant.now())).getId(),
+        jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId()
       };
     });
 
