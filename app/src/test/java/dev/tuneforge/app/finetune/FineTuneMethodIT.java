@@ -60,9 +60,8 @@ class FineTuneMethodIT {
   @Test
   void aFullFineTuneIgnoresLoraSettingsButNotAnUnknownMethod() {
     FineTuneRequest d = FineTuneRequest.defaults(UUID.randomUUID(), UUID.randomUUID());
-    FineTuneRequest noTargets = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), 0, d.loraAlpha(),
-        d.loraDropout(), List.of(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(), d.seed(),
-        d.maxSteps(), d.checkpointEvery(), null, d.evaluationExamples(), false, false, null);
+    FineTuneRequest noTargets =
+        d.toBuilder().optLora(0, d.loraAlpha(), d.loraDropout()).optTargetModules(List.of()).optMethod(null).build();
     assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
     assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
     assertThat(d.withMethod("qlora").problem()).contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");
