@@ -90,9 +90,10 @@ class BudgetIT {
     DatasetSummary dataset =
         as(member, () -> app.getBean(DatasetService.class).upload("receipts", "sroie-first-40.jsonl", subset));
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    FineTuneRequest request = new FineTuneRequest(
-        demo.getId(), dataset.versionId(), 4, 8, 0.0, List.of("q_proj", "v_proj"), 10, 2e-3, 2, 1024, 42, STEPS,
-        CHECKPOINT_EVERY);
+    FineTuneRequest request = FineTuneRequest.builder()
+        .setBaseModel(demo.getId()).setDatasetVersion(dataset.versionId()).optLora(4, 8, 0.0)
+        .optTargetModules(List.of("q_proj", "v_proj")).optEpochs(10).optLearningRate(2e-3).optBatchSize(2)
+        .optMaxSequenceLength(1024).optMaxSteps(STEPS).optCheckpointEvery(CHECKPOINT_EVERY).build();
     UUID jobId = as(member, () -> app.getBean(FineTuneService.class).create(request)).getId();
 
     await(jobId, "the first checkpoint in storage", job -> {

@@ -87,11 +87,16 @@ class EvaluationIT {
     UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
-    first = as(member, () -> fineTunes.create(new FineTuneRequest(demo, training.versionId(), 8, 16, 0.0, targets, 10,
-        2e-3, 4, 1024, 42, 24, 12, evaluation.versionId(), HELD_OUT)));
+    FineTuneRequest firstRequest = FineTuneRequest.builder().setBaseModel(demo).setDatasetVersion(training.versionId())
+        .optLora(8, 16, 0.0).optTargetModules(targets).optEpochs(10).optLearningRate(2e-3).optBatchSize(4)
+        .optMaxSequenceLength(1024).optMaxSteps(24).optCheckpointEvery(12)
+        .optEvaluation(evaluation.versionId(), HELD_OUT).build();
+    first = as(member, () -> fineTunes.create(firstRequest));
     // The second also uses rank-stabilised LoRA and packing, as a user ticks them on the form.
-    second = as(member, () -> fineTunes.create(new FineTuneRequest(demo, withSplit.versionId(), 8, 16, 0.0, targets, 10,
-        5e-4, 4, 1024, 7, 12, 6, null, HELD_OUT, true, true)));
+    FineTuneRequest secondRequest = firstRequest.toBuilder().setDatasetVersion(withSplit.versionId())
+        .optLearningRate(5e-4).optSeed(7).optMaxSteps(12).optCheckpointEvery(6).optEvaluation(null, HELD_OUT)
+        .optRslora(true).optPacking(true).build();
+    second = as(member, () -> fineTunes.create(secondRequest));
     Duration timeout = Duration.ofMinutes(8);
     first = PlatformTestSupport.awaitFinished(platform, member, first.getId(), timeout, data.resolve("platform"));
     second = PlatformTestSupport.awaitFinished(platform, member, second.getId(), timeout, data.resolve("platform"));

@@ -113,28 +113,25 @@ class FineTuneEndToEndIT {
     datasetKeyOfA = as(memberOfA, () -> app.getBean(DatasetService.class).trainingFileKey(datasetOfA.versionId()).orElseThrow());
 
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    FineTuneRequest request =
-        new FineTuneRequest(
-            demo.getId(),
-            datasetOfA.versionId(),
-            RANK,
-            16,
-            0.0,
-            TARGETS,
-            10,
-            2e-3,
-            4,
-            // 1024 rather than 256: receipts run to ~1,900 characters and the encoder truncates
-            // from the right, so at 256 most answers (the only trained tokens) would be cut off.
-            1024,
-            42,
-            MAX_STEPS,
-            FineTuneRequest.DEFAULT_CHECKPOINT_EVERY);
+    FineTuneRequest request = FineTuneRequest.builder()
+        .setBaseModel(demo.getId())
+        .setDatasetVersion(datasetOfA.versionId())
+        .optLora(RANK, 16, 0.0)
+        .optTargetModules(TARGETS)
+        .optEpochs(10)
+        .optLearningRate(2e-3)
+        .optBatchSize(4)
+        // 1024 rather than 256: receipts run to ~1,900 characters and the encoder truncates
+        // from the right, so at 256 most answers (the only trained tokens) would be cut off.
+        .optMaxSequenceLength(1024)
+        .optSeed(42)
+        .optMaxSteps(MAX_STEPS)
+        .build();
     jobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(request));
     // Queued behind the LoRA job on the one node: a few steps of training every weight, and a
     // two-example evaluation whose base side must be the untouched model.
-    FineTuneRequest full = new FineTuneRequest(demo.getId(), datasetOfA.versionId(), RANK, 16, 0.0, TARGETS, 10, 1e-3, 4,
-        1024, 42, FULL_STEPS, 0, null, 2, false, false, FineTuneRequest.FULL);
+    FineTuneRequest full = request.toBuilder().optLearningRate(1e-3).optMaxSteps(FULL_STEPS).optCheckpointEvery(0)
+        .optEvaluation(null, 2).optMethod(FineTuneRequest.FULL).build();
     fullJobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(full));
   }
 

@@ -10,14 +10,21 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.AbstractAggregateRoot;
 
 /**
- * A fine-tune of one base model on one dataset version. While a node holds it, {@code nodeId}
- * and {@code leaseExpiresAt} form its lease; heartbeats renew the lease.
+ * A fine-tune of one base model on one dataset version, and the one place that says which change
+ * of its state is legal when. While a node holds it, {@code nodeId} and {@code leaseExpiresAt}
+ * form its lease; heartbeats renew the lease. Each transition checks the current state and
+ * answers with a {@link Transition}: the line for the job's event log, or why it was refused. The
+ * module events a transition registers are published when the repository saves the job, inside
+ * the transaction of the change.
  */
 @Entity
 @Table(name = "fine_tune_job")
-public class FineTuneJob {
+public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
+  private static final String CANCELLED_BY_USER = "Cancelled by user";
+
   @Id private UUID id;
   @TenantId private UUID tenantId;
   private String name;
@@ -56,7 +63,7 @@ public class FineTuneJob {
 
   protected FineTuneJob() {}
 
-  FineTuneJob(String name, UUID createdBy, FineTuneRequest request) {
+  FineTuneJob(String name, UUID createdBy, FineTuneRequest request, Instant now) {
     this.id = UUID.randomUUID();
     this.name = name;
     this.createdBy = createdBy;
@@ -79,87 +86,278 @@ public class FineTuneJob {
     this.evaluationExamples = request.evaluationExamples();
     this.useRslora = request.useRslora();
     this.packing = request.packing();
-    this.createdAt = Instant.now();
+    this.createdAt = now;
   }
 
-  void queue() {
+  /** Its files are in storage: it waits for a node. */
+  Transition queue() {
+    if (status != JobStatus.VALIDATING_FILES) {
+      return refused("queue");
+    }
     status = JobStatus.QUEUED;
+    progressed();
+    registerEvent(new FineTuneQueued(id));
+    return Transition.logged("Files validated; queued for a training node");
   }
 
-  void assign(UUID node, Instant leaseUntil) {
+  /** Its dataset or base model files are missing: it fails before it ever waits for a node. */
+  Transition rejectFiles(String reason, Instant now) {
+    if (status != JobStatus.VALIDATING_FILES) {
+      return refused("reject the files of");
+    }
+    end(JobStatus.FAILED, reason, now);
+    progressed();
+    return Transition.logged(reason);
+  }
+
+  /**
+   * Keeps a waiting job (queued or paused, on no node) from dispatch, for instance for its
+   * tenant's budget. The log gets a line when the job starts to wait; a new wording (the spend in
+   * it moves while other jobs run) replaces the shown reason quietly.
+   */
+  Transition hold(String reason) {
+    if (!waiting()) {
+      return refused("hold");
+    }
+    if (reason.equals(holdReason)) {
+      return Transition.refused("it already waits: " + reason);
+    }
+    boolean starts = holdReason == null;
+    holdReason = reason;
+    progressed();
+    return starts ? Transition.logged("Not dispatched: " + reason) : Transition.quiet();
+  }
+
+  /** Gives the queued job to a node until {@code leaseUntil}; it starts when the node asks for work. */
+  Transition assign(UUID node, String nodeName, Instant leaseUntil) {
+    if (status != JobStatus.QUEUED || nodeId != null) {
+      return refused("assign");
+    }
     holdReason = null;
     nodeId = node;
     leaseExpiresAt = leaseUntil;
+    progressed();
+    return Transition.logged("Assigned to node " + nodeName);
   }
 
-  void start(Instant leaseUntil) {
+  Transition start(UUID node, Instant leaseUntil, Instant now) {
+    if (status != JobStatus.QUEUED || !node.equals(nodeId)) {
+      return refused(node, "start");
+    }
     status = JobStatus.RUNNING;
     leaseExpiresAt = leaseUntil;
     if (startedAt == null) {
-      startedAt = Instant.now();
+      startedAt = now;
     }
+    progressed();
+    return Transition.logged("Running on its node");
   }
 
-  void renewLease(Instant leaseUntil) {
+  /** A heartbeat of the node running the job; nothing to log or show. */
+  Transition renewLease(UUID node, Instant leaseUntil) {
+    if (!runningOn(node)) {
+      return refused(node, "renew the lease of");
+    }
     leaseExpiresAt = leaseUntil;
+    return Transition.quiet();
   }
 
-  void requeue() {
-    status = JobStatus.QUEUED;
-    nodeId = null;
-    leaseExpiresAt = null;
-  }
-
-  void progress(int step, long tokens) {
+  /** Metrics from the node that holds the job; the stored events are their own log. */
+  Transition progress(UUID node, int step, long tokens) {
+    if (!node.equals(nodeId)) {
+      return refused(node, "report progress of");
+    }
     steps = Math.max(steps, step);
     trainedTokens = Math.max(trainedTokens, tokens);
+    progressed();
+    return Transition.quiet();
   }
 
   /** A checkpoint whose files all reached storage; an older one never replaces a newer one. */
-  void checkpointed(int step) {
+  Transition checkpoint(UUID node, int step) {
+    if (!runningOn(node)) {
+      return refused(node, "checkpoint");
+    }
     if (lastCheckpointStep == null || step > lastCheckpointStep) {
       lastCheckpointStep = step;
     }
+    progressed();
+    return Transition.logged("checkpoint step-" + step + " saved");
   }
 
-  void succeed(String adapter, int finalSteps, long tokens) {
-    finish(JobStatus.SUCCEEDED, null);
-    adapterPrefix = adapter;
+  /**
+   * Asks the running job to stop at a checkpoint; its node reports it stopped, and it pauses. A
+   * stop already asked for stands with its reason: nothing changes.
+   */
+  Transition requestStop(UUID node, String reason) {
+    if (!runningOn(node)) {
+      return refused(node, "stop");
+    }
+    if (holdReason != null) {
+      return Transition.quiet();
+    }
+    holdReason = reason;
+    progressed();
+    return Transition.logged("Stopping at a checkpoint: " + reason);
+  }
+
+  /**
+   * The node stopped the job at its last checkpoint, as asked: paused, it keeps that checkpoint
+   * and resumes from there. The reason is the node's, else the one it was asked to stop for.
+   */
+  Transition pause(UUID node, @Nullable String reason, int atStep, long tokens, Instant now) {
+    if (!node.equals(nodeId)) {
+      return refused(node, "pause");
+    }
+    if (cancelRequested) {
+      return cancelled(node, atStep, tokens, now);
+    }
+    String why = reason != null ? reason : holdReason != null ? holdReason : "stopped by the platform";
+    leaseEnded(node, tokens, now);
+    status = JobStatus.PAUSED;
+    holdReason = why;
+    nodeId = null;
+    leaseExpiresAt = null;
+    steps = Math.max(steps, atStep);
+    trainedTokens = Math.max(trainedTokens, tokens);
+    return Transition.logged("Paused after " + atStep + " steps"
+        + (lastCheckpointStep == null ? " with no checkpoint" : " at checkpoint step-" + lastCheckpointStep)
+        + ": " + why);
+  }
+
+  /** The node delivered the adapter (or the whole model) under {@code delivered}. */
+  Transition succeed(UUID node, String delivered, int finalSteps, long tokens, Instant now) {
+    if (!node.equals(nodeId)) {
+      return refused(node, "succeed");
+    }
+    if (cancelRequested) {
+      return cancelled(node, finalSteps, tokens, now);
+    }
+    leaseEnded(node, tokens, now);
+    end(JobStatus.SUCCEEDED, null, now);
+    adapterPrefix = delivered;
     steps = finalSteps;
     trainedTokens = tokens;
+    finished();
+    return Transition.logged("Succeeded after " + finalSteps + " steps and " + tokens + " trained tokens");
   }
 
-  void finish(JobStatus outcome, @Nullable String reason) {
+  Transition fail(UUID node, @Nullable String reason, int atStep, long tokens, Instant now) {
+    if (!node.equals(nodeId)) {
+      return refused(node, "fail");
+    }
+    if (cancelRequested) {
+      return cancelled(node, atStep, tokens, now);
+    }
+    String why = reason == null ? "the node reported a failure without a reason" : reason;
+    leaseEnded(node, tokens, now);
+    end(JobStatus.FAILED, why, now);
+    finished();
+    return Transition.logged("Failed: " + why);
+  }
+
+  /**
+   * The user's cancel. A job on no node yet (or only assigned to one) and a paused one end at
+   * once; a running one is asked to stop at its node's next heartbeat and is cancelled when the
+   * node reports, whatever it reports. A finished job stays as it ended.
+   */
+  Transition cancel(Instant now) {
+    if (status.finished()) {
+      return refused("cancel");
+    }
+    if (status == JobStatus.RUNNING) {
+      cancelRequested = true;
+      progressed();
+      return Transition.logged("Cancellation requested");
+    }
+    boolean paused = status == JobStatus.PAUSED;
+    end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
+    progressed();
+    return Transition.logged(
+        paused ? "Cancelled while paused; its checkpoints are kept" : "Cancelled before it started");
+  }
+
+  /** A paused job back in the queue, to resume from its last checkpoint; {@code why} starts the log line. */
+  Transition resume(String why) {
+    if (status != JobStatus.PAUSED) {
+      return refused("resume");
+    }
+    status = JobStatus.QUEUED;
+    holdReason = null;
+    progressed();
+    return Transition.logged(why + "; back in the queue"
+        + (lastCheckpointStep == null ? "" : " to resume from checkpoint step-" + lastCheckpointStep));
+  }
+
+  /** Its node stopped renewing the lease: once the lease ran out, the job goes back in the queue. */
+  Transition expireLease(Instant now) {
+    if (nodeId == null || leaseExpiresAt == null) {
+      return refused("expire the lease of");
+    }
+    if (!leaseExpiresAt.isBefore(now)) {
+      return Transition.refused("its lease on node " + nodeId + " runs until " + leaseExpiresAt);
+    }
+    leaseEnded(nodeId, trainedTokens, now);
+    status = JobStatus.QUEUED;
+    nodeId = null;
+    leaseExpiresAt = null;
+    return Transition.logged("Its node stopped answering; back in the queue");
+  }
+
+  /** The events registered since the last save, which publishes them (in this order). */
+  List<Object> pendingEvents() {
+    return List.copyOf(domainEvents());
+  }
+
+  private boolean waiting() {
+    return nodeId == null && (status == JobStatus.QUEUED || status == JobStatus.PAUSED);
+  }
+
+  private boolean runningOn(UUID node) {
+    return status == JobStatus.RUNNING && node.equals(nodeId);
+  }
+
+  private Transition cancelled(UUID node, int atStep, long tokens, Instant now) {
+    leaseEnded(node, tokens, now);
+    end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
+    finished();
+    return Transition.logged("Cancelled after " + atStep + " steps");
+  }
+
+  private void end(JobStatus outcome, @Nullable String reason, Instant now) {
     status = outcome;
     error = reason;
     holdReason = null;
     nodeId = null;
     leaseExpiresAt = null;
-    finishedAt = Instant.now();
+    finishedAt = now;
   }
 
-  /** Stopped at its last checkpoint; keeps that checkpoint so that it resumes from there. */
-  void pause(String reason, int atStep, long tokens) {
-    status = JobStatus.PAUSED;
-    holdReason = reason;
-    nodeId = null;
-    leaseExpiresAt = null;
-    steps = Math.max(steps, atStep);
-    trainedTokens = Math.max(trainedTokens, tokens);
+  private void progressed() {
+    registerEvent(new FineTuneProgressed(tenantId, id));
   }
 
-  /** A paused job back in the queue, to resume from its last checkpoint. */
-  void unpause() {
-    status = JobStatus.QUEUED;
-    holdReason = null;
+  /** Metering learns the job's total trained tokens when the node's stretch ends. */
+  private void leaseEnded(UUID node, long reportedTokens, Instant now) {
+    progressed();
+    registerEvent(new JobLeaseEnded(id, node, Math.max(trainedTokens, reportedTokens), now));
   }
 
-  void hold(@Nullable String reason) {
-    holdReason = reason;
+  private void finished() {
+    registerEvent(new FineTuneFinished(tenantId, id, status));
   }
 
-  void requestCancel() {
-    cancelRequested = true;
+  private Transition refused(String action) {
+    return Transition.refused("cannot " + action + " a job that is " + inWords());
+  }
+
+  private Transition refused(UUID node, String action) {
+    return Transition.refused("node " + node + " cannot " + action + " a job that is " + inWords());
+  }
+
+  private String inWords() {
+    String state = status.wire().replace('_', ' ');
+    return nodeId == null ? state : state + " on node " + nodeId;
   }
 
   public UUID getId() {

@@ -40,57 +40,36 @@ public record FineTuneRequest(
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
 
-  /** A LoRA fine-tune. */
-  public FineTuneRequest(
-      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
-      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
-      long seed, int maxSteps, int checkpointEvery, @Nullable UUID evaluationDatasetVersionId,
-      int evaluationExamples, boolean useRslora, boolean packing) {
-    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
-        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
-        evaluationExamples, useRslora, packing, null);
-  }
-
   public static final int DEFAULT_EVALUATION_EXAMPLES = TrainingOptions.DEFAULTS.evaluationExamples();
-
-  /** Plain LoRA scaling, no packing. */
-  public FineTuneRequest(
-      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
-      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
-      long seed, int maxSteps, int checkpointEvery, @Nullable UUID evaluationDatasetVersionId,
-      int evaluationExamples) {
-    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
-        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
-        evaluationExamples, false, false);
-  }
-
-  /** Evaluates on the validation split with the default number of examples. */
-  public FineTuneRequest(
-      UUID baseModelId, UUID datasetVersionId, int loraR, double loraAlpha, double loraDropout,
-      List<String> targetModules, int epochs, double learningRate, int batchSize, int maxSequenceLength,
-      long seed, int maxSteps, int checkpointEvery) {
-    this(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs, learningRate,
-        batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, null, DEFAULT_EVALUATION_EXAMPLES);
-  }
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
 
   public static final List<String> PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-
   /** Sensible LoRA defaults for small models. */
   public static FineTuneRequest defaults(UUID baseModelId, UUID datasetVersionId) {
-    return new FineTuneRequest(
-        baseModelId, datasetVersionId, 8, 16, 0.05, List.of("q_proj", "v_proj"), 1, 2e-4, 4, 512, 42, 0,
-        DEFAULT_CHECKPOINT_EVERY);
+    return builder().setBaseModel(baseModelId).setDatasetVersion(datasetVersionId).build();
+  }
+
+  /** A request with the {@link #defaults}; set the base model and the dataset version. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this request's settings. */
+  public Builder toBuilder() {
+    return builder().setBaseModel(baseModelId).setDatasetVersion(datasetVersionId)
+        .optLora(loraR, loraAlpha, loraDropout).optTargetModules(targetModules).optEpochs(epochs)
+        .optLearningRate(learningRate).optBatchSize(batchSize).optMaxSequenceLength(maxSequenceLength).optSeed(seed)
+        .optMaxSteps(maxSteps).optCheckpointEvery(checkpointEvery)
+        .optEvaluation(evaluationDatasetVersionId, evaluationExamples).optRslora(useRslora).optPacking(packing)
+        .optMethod(method);
   }
 
   /** This request with another method, {@value #LORA} or {@value #FULL}. */
   public FineTuneRequest withMethod(String newMethod) {
-    return new FineTuneRequest(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs,
-        learningRate, batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
-        evaluationExamples, useRslora, packing, newMethod);
+    return toBuilder().optMethod(newMethod).build();
   }
 
   /** Whether every weight trains rather than a LoRA adapter. */
@@ -127,5 +106,120 @@ public record FineTuneRequest(
       return "Evaluate on held-out data, not on the training dataset itself";
     }
     return null;
+  }
+
+  /** Builds a request: {@code setX} for what it needs, {@code optX} to change a default. */
+  public static final class Builder {
+    private @Nullable UUID baseModelId;
+    private @Nullable UUID datasetVersionId;
+    private int loraR = 8;
+    private double loraAlpha = 16;
+    private double loraDropout = 0.05;
+    private List<String> targetModules = List.of("q_proj", "v_proj");
+    private int epochs = 1;
+    private double learningRate = 2e-4;
+    private int batchSize = 4;
+    private int maxSequenceLength = 512;
+    private long seed = 42;
+    private int maxSteps;
+    private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+    private @Nullable UUID evaluationDatasetVersionId;
+    private int evaluationExamples = DEFAULT_EVALUATION_EXAMPLES;
+    private boolean useRslora;
+    private boolean packing;
+    private @Nullable String method;
+
+    private Builder() {}
+
+    public Builder setBaseModel(UUID id) {
+      baseModelId = id;
+      return this;
+    }
+
+    public Builder setDatasetVersion(UUID id) {
+      datasetVersionId = id;
+      return this;
+    }
+
+    /** The adapter's rank, its alpha and the dropout before it; a full fine-tune ignores them. */
+    public Builder optLora(int r, double alpha, double dropout) {
+      loraR = r;
+      loraAlpha = alpha;
+      loraDropout = dropout;
+      return this;
+    }
+
+    /** Among {@link #PROJECTIONS}. */
+    public Builder optTargetModules(List<String> modules) {
+      targetModules = modules;
+      return this;
+    }
+
+    public Builder optEpochs(int value) {
+      epochs = value;
+      return this;
+    }
+
+    public Builder optLearningRate(double value) {
+      learningRate = value;
+      return this;
+    }
+
+    public Builder optBatchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    public Builder optMaxSequenceLength(int tokens) {
+      maxSequenceLength = tokens;
+      return this;
+    }
+
+    public Builder optSeed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /** 0: as many as the epochs take. */
+    public Builder optMaxSteps(int steps) {
+      maxSteps = steps;
+      return this;
+    }
+
+    /** 0: only at the end. */
+    public Builder optCheckpointEvery(int steps) {
+      checkpointEvery = steps;
+      return this;
+    }
+
+    /** Up to {@code examples} prompts (0: none) of a held-out dataset version, or (null) of the validation split. */
+    public Builder optEvaluation(@Nullable UUID datasetVersionId, int examples) {
+      evaluationDatasetVersionId = datasetVersionId;
+      evaluationExamples = examples;
+      return this;
+    }
+
+    public Builder optRslora(boolean value) {
+      useRslora = value;
+      return this;
+    }
+
+    public Builder optPacking(boolean value) {
+      packing = value;
+      return this;
+    }
+
+    /** {@value FineTuneRequest#LORA} (null: the same) or {@value FineTuneRequest#FULL}. */
+    public Builder optMethod(@Nullable String value) {
+      method = value;
+      return this;
+    }
+
+    /** The request; {@link FineTuneService#create} says what is wrong with it, if anything. */
+    public FineTuneRequest build() {
+      return new FineTuneRequest(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs,
+          learningRate, batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
+          evaluationExamples, useRslora, packing, method);
+    }
   }
 }

@@ -6,10 +6,12 @@ import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.storage.ObjectStorage;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
+import java.util.function.BiFunction;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,7 +27,7 @@ public class FineTuneService {
   private final DatasetService datasets;
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
-  private final ApplicationEventPublisher publisher;
+  private final Clock clock;
 
   FineTuneService(
       FineTuneRepository jobs,
@@ -34,14 +36,14 @@ public class FineTuneService {
       DatasetService datasets,
       ObjectStorage storage,
       TransactionTemplate transactions,
-      ApplicationEventPublisher publisher) {
+      Clock clock) {
     this.jobs = jobs;
     this.events = events;
     this.catalog = catalog;
     this.datasets = datasets;
     this.storage = storage;
     this.transactions = transactions;
-    this.publisher = publisher;
+    this.clock = clock;
   }
 
   /**
@@ -66,33 +68,20 @@ public class FineTuneService {
       throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
     }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
+    Instant now = clock.instant();
     FineTuneJob job =
         transactions.execute(
             status -> {
-              FineTuneJob created = jobs.save(new FineTuneJob(name, user, request));
-              events.save(JobEventRecord.log(created.getId(), "Created; validating files"));
+              FineTuneJob created = jobs.save(new FineTuneJob(name, user, request, now));
+              events.save(JobEventRecord.log(created.getId(), "Created; validating files", now));
               return created;
             });
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
     boolean filesPresent = storage.exists(key) && !catalog.files(model).isEmpty();
-    FineTuneJob saved =
-        transactions.execute(
-            status -> {
-              FineTuneJob current = jobs.findById(job.getId()).orElseThrow();
-              if (filesPresent) {
-                current.queue();
-                events.save(JobEventRecord.log(current.getId(), "Files validated; queued for a training node"));
-              } else {
-                current.finish(JobStatus.FAILED, "The dataset or base model files are missing from storage");
-                events.save(JobEventRecord.log(current.getId(), current.getError()));
-              }
-              return jobs.save(current);
-            });
-    publisher.publishEvent(new FineTuneProgressed(saved.getTenantId(), saved.getId()));
-    if (saved.getStatus() == JobStatus.QUEUED) {
-      publisher.publishEvent(new FineTuneQueued(saved.getId()));
-    }
-    return saved;
+    return change(job.getId(), (created, at) -> filesPresent
+            ? created.queue()
+            : created.rejectFiles("The dataset or base model files are missing from storage", at))
+        .orElseThrow();
   }
 
   public List<FineTuneJob> list() {
@@ -107,27 +96,37 @@ public class FineTuneService {
     return find(jobId).map(job -> events.findByJobIdOrderById(job.getId())).orElse(List.of());
   }
 
-  /** Cancels a queued job at once; a running one stops at the node's next heartbeat. */
+  /**
+   * Cancels a job not yet running, or paused, at once; a running one stops at the node's next
+   * heartbeat. A finished job stays as it ended.
+   */
   public void cancel(UUID jobId) {
-    FineTuneJob job =
-        transactions.execute(
-            status -> {
-              FineTuneJob found = jobs.findById(jobId).orElseThrow(() -> new IllegalArgumentException("No such job"));
-              if (found.getStatus().finished()) {
-                return found;
-              }
-              if (found.getStatus() == JobStatus.RUNNING) {
-                found.requestCancel();
-                events.save(JobEventRecord.log(found.getId(), "Cancellation requested"));
-              } else {
-                boolean paused = found.getStatus() == JobStatus.PAUSED;
-                found.finish(JobStatus.CANCELLED, "Cancelled by user");
-                events.save(JobEventRecord.log(found.getId(), paused
-                    ? "Cancelled while paused; its checkpoints are kept" : "Cancelled before it started"));
-              }
-              return jobs.save(found);
-            });
-    publisher.publishEvent(new FineTuneProgressed(job.getTenantId(), job.getId()));
+    change(jobId, (job, now) -> job.cancel(now));
+  }
+
+  /**
+   * The one way a job changes: in one transaction as the current tenant, loads it (locked, so that
+   * concurrent changes of one job take turns), asks it for a transition at the current time and
+   * saves it with the transition's line in its event log. Saving publishes the events the job
+   * registered, inside that transaction. The job as saved, or empty when it refused (then nothing
+   * is saved).
+   *
+   * @throws IllegalArgumentException when the current tenant has no such job
+   */
+  Optional<FineTuneJob> change(UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
+    Instant now = clock.instant();
+    Optional<FineTuneJob> changed = transactions.execute(status -> {
+      FineTuneJob job = jobs.findForUpdate(jobId).orElseThrow(() -> new IllegalArgumentException("No such job"));
+      Transition answer = transition.apply(job, now);
+      if (!answer.taken()) {
+        return Optional.empty();
+      }
+      if (answer.log() != null) {
+        events.save(JobEventRecord.log(jobId, answer.log(), now));
+      }
+      return Optional.of(jobs.save(job));
+    });
+    return changed == null ? Optional.empty() : changed;
   }
 
   /** Keys of the finished adapter's files, for the download; empty until the job succeeded, and for a full fine-tune. */

@@ -75,8 +75,8 @@ public class JobEventRecord {
     return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
   }
 
-  static JobEventRecord log(UUID jobId, String message) {
-    return new JobEventRecord(jobId, Instant.now(), JobEvent.Type.LOG, null, null, null, null, null, null, message);
+  static JobEventRecord log(UUID jobId, String message, Instant at) {
+    return new JobEventRecord(jobId, at, JobEvent.Type.LOG, null, null, null, null, null, null, message);
   }
 
   public Long getId() {

@@ -3,8 +3,8 @@ package dev.tuneforge.app.finetune;
 import dev.tuneforge.app.tenancy.TenantListeners;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Fans job changes out to open views of the same tenant, which then redraw by server push.
@@ -19,7 +19,8 @@ public class JobUpdates {
     return listeners.register(tenantId, onJobChanged);
   }
 
-  @EventListener
+  /** After the change is committed, so that the redrawn view reads it; at once when no transaction published it. */
+  @TransactionalEventListener(fallbackExecution = true)
   void on(FineTuneProgressed event) {
     listeners.notify(event.tenantId(), event.jobId());
   }

@@ -16,8 +16,8 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
@@ -121,7 +121,8 @@ class Dispatcher {
     }
   }
 
-  @EventListener
+  /** Once the queued job is committed, so that the dispatch it triggers sees it. */
+  @TransactionalEventListener(fallbackExecution = true)
   void on(FineTuneQueued queued) {
     dispatchSoon();
   }

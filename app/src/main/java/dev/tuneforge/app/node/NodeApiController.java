@@ -1,5 +1,6 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.protocol.CheckpointUpload;
@@ -63,14 +64,16 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(@AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
-    UUID jobId = heartbeat.currentJobId();
-    boolean cancel = leasing.renew(node.nodeId(), jobId, Instant.now().plus(properties.leaseDuration()));
-    if (cancel || jobId == null) {
-      return new HeartbeatReply(cancel);
+    Instant leaseUntil = Instant.now().plus(properties.leaseDuration());
+    FineTuneJob running = leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
+    if (running == null) {
+      return new HeartbeatReply(false);
     }
-    String stop = leasing.runningOn(node.nodeId(), jobId)
-        .flatMap(job -> budgets.runningProblem(job.getTenantId()))
-        .flatMap(reason -> leasing.requestStop(node.nodeId(), jobId, reason))
+    if (running.isCancelRequested()) {
+      return new HeartbeatReply(true);
+    }
+    String stop = budgets.runningProblem(running.getTenantId())
+        .flatMap(reason -> leasing.requestStop(node.nodeId(), running.getId(), reason))
         .orElse(null);
     return new HeartbeatReply(false, stop);
   }

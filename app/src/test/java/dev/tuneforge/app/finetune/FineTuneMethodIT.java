@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ class FineTuneMethodIT {
       UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
       FineTuneRequest lora = FineTuneRequest.defaults(model, version);
       return new UUID[] {
-        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL))).getId(),
-        jobs.save(new FineTuneJob("lora", user, lora)).getId()
+        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL), Instant.now())).getId(),
+        jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId()
       };
     });
 
@@ -59,9 +60,8 @@ class FineTuneMethodIT {
   @Test
   void aFullFineTuneIgnoresLoraSettingsButNotAnUnknownMethod() {
     FineTuneRequest d = FineTuneRequest.defaults(UUID.randomUUID(), UUID.randomUUID());
-    FineTuneRequest noTargets = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), 0, d.loraAlpha(),
-        d.loraDropout(), List.of(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(), d.seed(),
-        d.maxSteps(), d.checkpointEvery(), null, d.evaluationExamples(), false, false, null);
+    FineTuneRequest noTargets =
+        d.toBuilder().optLora(0, d.loraAlpha(), d.loraDropout()).optTargetModules(List.of()).optMethod(null).build();
     assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
     assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
     assertThat(d.withMethod("qlora").problem()).contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");

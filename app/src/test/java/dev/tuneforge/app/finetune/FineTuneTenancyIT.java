@@ -143,8 +143,9 @@ class FineTuneTenancyIT {
               + " values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', 1, 1, 'x', now())")
           .params(version, tenant, dataset).update();
     });
-    FineTuneJob saved = jobs.save(new FineTuneJob("job " + suffix, user, FineTuneRequest.defaults(model, version)));
-    events.save(JobEventRecord.log(saved.getId(), "created"));
+    FineTuneJob saved = jobs.save(new FineTuneJob("job " + suffix, user, FineTuneRequest.defaults(model, version),
+        java.time.Instant.now()));
+    events.save(JobEventRecord.log(saved.getId(), "created", saved.getCreatedAt()));
     return saved.getId();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,10 @@ class FineTuneTrainingOptionsIT {
       UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
       UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
       FineTuneRequest d = FineTuneRequest.defaults(model, version);
-      FineTuneRequest both = new FineTuneRequest(d.baseModelId(), d.datasetVersionId(), d.loraR(), d.loraAlpha(),
-          d.loraDropout(), d.targetModules(), d.epochs(), d.learningRate(), d.batchSize(), d.maxSequenceLength(),
-          d.seed(), d.maxSteps(), d.checkpointEvery(), null, d.evaluationExamples(), true, true);
+      FineTuneRequest both = d.toBuilder().optRslora(true).optPacking(true).build();
       return new UUID[] {
-        jobs.save(new FineTuneJob("with options", user, both)).getId(),
-        jobs.save(new FineTuneJob("defaults", user, d)).getId()
+        jobs.save(new FineTuneJob("with options", user, both, Instant.now())).getId(),
+        jobs.save(new FineTuneJob("defaults", user, d, Instant.now())).getId()
       };
     });
 

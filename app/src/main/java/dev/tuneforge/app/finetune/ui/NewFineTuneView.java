@@ -196,25 +196,25 @@ public class NewFineTuneView extends VerticalLayout {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("The learning rate must be a number such as 2e-4");
     }
-    return new FineTuneRequest(
-        model.getValue().getId(),
-        dataset.getValue().versionId(),
-        value(loraR),
-        value(loraAlpha),
-        value(loraDropout),
-        new ArrayList<>(FineTuneRequest.PROJECTIONS.stream().filter(targets.getValue()::contains).toList()),
-        value(epochs),
-        lr,
-        value(batchSize),
-        value(maxSeqLength),
-        value(seed),
-        value(maxSteps),
-        value(checkpointEvery),
-        evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
-        value(evaluationExamples),
-        useRslora.getValue(),
-        packing.getValue(),
-        method.getValue() == null ? FineTuneRequest.LORA : method.getValue());
+    return FineTuneRequest.builder()
+        .setBaseModel(model.getValue().getId())
+        .setDatasetVersion(dataset.getValue().versionId())
+        .optLora(value(loraR), value(loraAlpha), value(loraDropout))
+        .optTargetModules(
+            new ArrayList<>(FineTuneRequest.PROJECTIONS.stream().filter(targets.getValue()::contains).toList()))
+        .optEpochs(value(epochs))
+        .optLearningRate(lr)
+        .optBatchSize(value(batchSize))
+        .optMaxSequenceLength(value(maxSeqLength))
+        .optSeed(value(seed))
+        .optMaxSteps(value(maxSteps))
+        .optCheckpointEvery(value(checkpointEvery))
+        .optEvaluation(evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
+            value(evaluationExamples))
+        .optRslora(useRslora.getValue())
+        .optPacking(packing.getValue())
+        .optMethod(method.getValue() == null ? FineTuneRequest.LORA : method.getValue())
+        .build();
   }
 
   private static int value(IntegerField field) {
