@@ -6,7 +6,7 @@ import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -36,6 +36,7 @@ class Dispatcher {
   private final BudgetService budgets;
   private final EstimateService estimates;
   private final NodePricing pricing;
+  private final Clock clock;
 
   Dispatcher(
       JobLeasing leasing,
@@ -44,7 +45,8 @@ class Dispatcher {
       Scheduler scheduler,
       BudgetService budgets,
       EstimateService estimates,
-      NodePricing pricing) {
+      NodePricing pricing,
+      Clock clock) {
     this.leasing = leasing;
     this.nodes = nodes;
     this.properties = properties;
@@ -52,6 +54,7 @@ class Dispatcher {
     this.budgets = budgets;
     this.estimates = estimates;
     this.pricing = pricing;
+    this.clock = clock;
   }
 
   int dispatch() {
@@ -75,7 +78,7 @@ class Dispatcher {
         idle.addFirst(node);
         continue;
       }
-      if (leasing.assign(job.getId(), node.getId(), node.getName(), Instant.now().plus(properties.leaseDuration()))) {
+      if (leasing.assign(job.getId(), node.getId(), node.getName(), clock.instant().plus(properties.leaseDuration()))) {
         assigned++;
       } else {
         idle.addFirst(node);

@@ -5,7 +5,7 @@ import dev.tuneforge.app.finetune.JobLeaseEnded;
 import dev.tuneforge.app.usage.JobWork;
 import dev.tuneforge.app.usage.UsageSegment;
 import dev.tuneforge.app.usage.UsageService;
-import java.time.Instant;
+import java.time.Clock;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -17,16 +17,18 @@ import org.springframework.stereotype.Component;
 class Metering {
   private final UsageService usage;
   private final NodePricing pricing;
+  private final Clock clock;
 
-  Metering(UsageService usage, NodePricing pricing) {
+  Metering(UsageService usage, NodePricing pricing, Clock clock) {
     this.usage = usage;
     this.pricing = pricing;
+    this.clock = clock;
   }
 
   void started(FineTuneJob job, TrainingNode node) {
     usage.open(new UsageSegment(
         job.getTenantId(), job.getId(), job.getName(), job.getCreatedBy(), job.getBaseModelId(), node.getId(),
-        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), Instant.now()));
+        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), clock.instant()));
   }
 
   /** Runs before FineTuneFinished's listeners, so an evaluation split finds the segment closed. */

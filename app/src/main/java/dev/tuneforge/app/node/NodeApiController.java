@@ -12,6 +12,7 @@ import dev.tuneforge.protocol.JobEventBatch;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +36,7 @@ class NodeApiController {
   private final NodeProperties properties;
   private final Metering metering;
   private final BudgetService budgets;
+  private final Clock clock;
 
   NodeApiController(
       NodeService nodes,
@@ -43,7 +45,8 @@ class NodeApiController {
       Dispatcher dispatcher,
       NodeProperties properties,
       Metering metering,
-      BudgetService budgets) {
+      BudgetService budgets,
+      Clock clock) {
     this.nodes = nodes;
     this.leasing = leasing;
     this.leases = leases;
@@ -51,6 +54,7 @@ class NodeApiController {
     this.properties = properties;
     this.metering = metering;
     this.budgets = budgets;
+    this.clock = clock;
   }
 
   @PostMapping(NodeApi.ENROL)
@@ -62,7 +66,7 @@ class NodeApiController {
   HeartbeatReply heartbeat(@AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
     UUID jobId = heartbeat.currentJobId();
-    boolean cancel = leasing.renew(node.nodeId(), jobId, Instant.now().plus(properties.leaseDuration()));
+    boolean cancel = leasing.renew(node.nodeId(), jobId, clock.instant().plus(properties.leaseDuration()));
     if (cancel || jobId == null) {
       return new HeartbeatReply(cancel);
     }
@@ -80,7 +84,7 @@ class NodeApiController {
     dispatcher.dispatchSoon();
     long deadline = System.nanoTime() + properties.leasePollWait().toNanos();
     do {
-      Instant expires = Instant.now().plus(properties.leaseDuration());
+      Instant expires = clock.instant().plus(properties.leaseDuration());
       var started = leasing.start(node.nodeId(), expires);
       if (started.isPresent()) {
         Lease lease = leases.build(started.get(), expires);

@@ -2,6 +2,7 @@ package dev.tuneforge.app.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
@@ -25,6 +26,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,6 +55,18 @@ class BudgetEnforcementIT {
   @Autowired TenantService tenants;
   @Autowired UsageService usage;
   @Autowired JdbcClient jdbc;
+  @Autowired TestClock clock;
+
+  /** Mid-month, so that usage from ten minutes ago counts in this month whatever the day the tests run. */
+  @BeforeEach
+  void midMonth() {
+    clock.setMidNextMonth();
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
 
   @Test
   void aJobThatWouldExceedTheBudgetIsHeldWithItsReasonAndDispatchedOnceTheBudgetIsRaised() throws Exception {
@@ -73,7 +88,7 @@ class BudgetEnforcementIT {
         .as("said once, not at every dispatch tick").hasSize(1);
 
     UUID earlier = t.job("succeeded");
-    Instant start = Instant.now().minusSeconds(600);
+    Instant start = clock.instant().minusSeconds(600);
     usage.open(new UsageSegment(t.id, earlier, "earlier job", t.user, t.model, node, "budget-node-1", "cpu · budget test",
         new BigDecimal("3.6"), 0, start));
     usage.close(earlier, 100_000, start.plusSeconds(100));
@@ -96,8 +111,8 @@ class BudgetEnforcementIT {
     UUID node = nodes.authenticate(credential).orElseThrow().getId();
     UUID job = t.job("queued");
     onlyThisJobWaits(job);
-    assertThat(leasing.assign(job, node, "budget-node-2", Instant.now().plusSeconds(60))).isTrue();
-    FineTuneJob running = leasing.start(node, Instant.now().plusSeconds(60)).orElseThrow();
+    assertThat(leasing.assign(job, node, "budget-node-2", clock.instant().plusSeconds(60))).isTrue();
+    FineTuneJob running = leasing.start(node, clock.instant().plusSeconds(60)).orElseThrow();
     metering.started(running, nodes.authenticate(credential).orElseThrow());
 
     assertThat(heartbeat(credential, job)).contains("\"stopCurrentJob\":null");

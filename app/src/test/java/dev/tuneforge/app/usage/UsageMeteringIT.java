@@ -3,6 +3,7 @@ package dev.tuneforge.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -13,6 +14,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,6 +38,18 @@ class UsageMeteringIT {
   @Autowired BudgetService budgets;
   @Autowired EstimateService estimates;
   @Autowired JdbcClient jdbc;
+  @Autowired TestClock clock;
+
+  /** Mid-month, so that day two of "this month" lies before now whatever the day the tests run. */
+  @BeforeEach
+  void midMonth() {
+    clock.setMidNextMonth();
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
 
   @Test
   void anEstimateIsTokensTimesEpochsCutByMaxStepsOverThroughputTimesPrice() {
@@ -157,8 +172,8 @@ class UsageMeteringIT {
     assertThat(TenantContext.callAs(b.tenant, () -> usage.segments(a.job))).as("another tenant's segments").isEmpty();
   }
 
-  private static Instant dayTwoOfThisMonth() {
-    return BudgetService.start(java.time.YearMonth.now(ZoneOffset.UTC)).plus(Duration.ofHours(34));
+  private Instant dayTwoOfThisMonth() {
+    return BudgetService.start(budgets.currentMonth()).plus(Duration.ofHours(34));
   }
 
   /** A tenant with a member, a base model, a dataset, a job and a node. */
