@@ -82,6 +82,7 @@ public class FineTuneService {
               if (filesPresent) {
                 current.queue();
                 events.save(JobEventRecord.log(current.getId(), "Files validated; queued for a training node"));
+                publisher.publishEvent(new FineTuneQueued(current.getId()));
               } else {
                 current.finish(JobStatus.FAILED, "The dataset or base model files are missing from storage");
                 events.save(JobEventRecord.log(current.getId(), current.getError()));
@@ -89,9 +90,6 @@ public class FineTuneService {
               return jobs.save(current);
             });
     publisher.publishEvent(new FineTuneProgressed(saved.getTenantId(), saved.getId()));
-    if (saved.getStatus() == JobStatus.QUEUED) {
-      publisher.publishEvent(new FineTuneQueued(saved.getId()));
-    }
     return saved;
   }
 

@@ -178,11 +178,11 @@ public class JobLeasing {
       return "Failed: " + reason;
     });
     if (completed) {
-      publisher.publishEvent(new JobLeaseEnded(jobId, nodeId, tokensAtEnd[0], Instant.now()));
-      system(() -> jobs.findById(jobId)).ifPresent(job -> {
-        if (job.getStatus().finished()) {
-          publisher.publishEvent(new FineTuneFinished(job.getTenantId(), jobId, job.getStatus()));
-        }
+      Optional<FineTuneJob> finished = system(() -> jobs.findById(jobId)).filter(job -> job.getStatus().finished());
+      transactions.executeWithoutResult(status -> {
+        publisher.publishEvent(new JobLeaseEnded(jobId, nodeId, tokensAtEnd[0], Instant.now()));
+        finished.ifPresent(job ->
+            publisher.publishEvent(new FineTuneFinished(job.getTenantId(), jobId, job.getStatus())));
       });
     }
     return completed;
@@ -278,7 +278,8 @@ public class JobLeasing {
       })) {
         count++;
         if (lostNode != null) {
-          publisher.publishEvent(new JobLeaseEnded(stale.getId(), lostNode, tokensAtEnd[0], Instant.now()));
+          transactions.executeWithoutResult(status ->
+              publisher.publishEvent(new JobLeaseEnded(stale.getId(), lostNode, tokensAtEnd[0], Instant.now())));
         }
       }
     }

@@ -19,6 +19,10 @@ public class JobUpdates {
     return listeners.register(tenantId, onJobChanged);
   }
 
+  /**
+   * Synchronous and not in the event registry: it only nudges open browser sessions, which reread
+   * the job; a nudge lost in a crash has no session left to reach, and none is worth replaying.
+   */
   @EventListener
   void on(FineTuneProgressed event) {
     listeners.notify(event.tenantId(), event.jobId());

@@ -16,8 +16,9 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 
 /**
  * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
@@ -124,7 +125,8 @@ class Dispatcher {
     }
   }
 
-  @EventListener
+  /** After the job's queueing commits; no transaction needed to ask Quartz for a run. */
+  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void on(FineTuneQueued queued) {
     dispatchSoon();
   }

@@ -22,9 +22,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,8 +74,9 @@ class BudgetEnforcementIT {
   void aJobThatWouldExceedTheBudgetIsHeldWithItsReasonAndDispatchedOnceTheBudgetIsRaised() throws Exception {
     Tenant t = new Tenant("held");
     UUID node = nodes.authenticate(enrol("budget-node-1")).orElseThrow().getId();
-    UUID job = t.job("queued");
+    // The budget first: Quartz's own dispatch ticks must not find the job before it has one.
     budget(t.id, new BigDecimal("0"));
+    UUID job = t.job("queued");
     onlyThisJobWaits(job);
 
     dispatcher.dispatch();
@@ -133,7 +136,9 @@ class BudgetEnforcementIT {
     assertThat(paused.getNodeId()).isNull();
     assertThat(paused.getHoldReason()).contains("budget");
     assertThat(t.messages(job)).contains("Paused after 4 steps at checkpoint step-4: the tenant's monthly budget is spent");
-    List<UsageRecord> segments = TenantContext.callAs(t.id, () -> usage.segments(job));
+    // Metering closes the segment once the result commits, on its own thread.
+    List<UsageRecord> segments = Awaitility.await("the segment closed").atMost(Duration.ofSeconds(30)).until(
+        () -> TenantContext.callAs(t.id, () -> usage.segments(job)), all -> all.getFirst().getEndedAt() != null);
     assertThat(segments).hasSize(1);
     assertThat(segments.getFirst().getEndedAt()).as("the node's time stops counting").isNotNull();
     assertThat(segments.getFirst().getTrainedTokens()).isEqualTo(512);
