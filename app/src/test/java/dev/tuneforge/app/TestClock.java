@@ -6,6 +6,10 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * The app's clock in integration tests: the system's time, shifted by what a test moved it.
@@ -35,6 +39,26 @@ public final class TestClock extends Clock {
 
   public void reset() {
     offset = Duration.ZERO;
+  }
+
+  /**
+   * For tests of month-bound rules: the clock at {@link #setMidNextMonth()} before each test,
+   * back to the system's time after it.
+   */
+  public static final class MidNextMonth implements BeforeEachCallback, AfterEachCallback {
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      clock(context).setMidNextMonth();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+      clock(context).reset();
+    }
+
+    private static TestClock clock(ExtensionContext context) {
+      return SpringExtension.getApplicationContext(context).getBean(TestClock.class);
+    }
   }
 
   @Override

@@ -28,9 +28,8 @@ import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,10 +41,12 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Budgets over the real node API and dispatcher: a job its tenant cannot afford waits and says
  * why; a running job whose tenant spent its budget is told to stop at a checkpoint, pauses with
- * that checkpoint kept, and goes back in the queue once the budget is raised.
+ * that checkpoint kept, and goes back in the queue once the budget is raised. The clock stands
+ * mid-month, so that usage from ten minutes ago counts in this month whatever the day.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
+@ExtendWith(TestClock.MidNextMonth.class)
 class BudgetEnforcementIT {
   private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
@@ -58,17 +59,6 @@ class BudgetEnforcementIT {
   @Autowired UsageService usage;
   @Autowired JdbcClient jdbc;
   @Autowired TestClock clock;
-
-  /** Mid-month, so that usage from ten minutes ago counts in this month whatever the day the tests run. */
-  @BeforeEach
-  void midMonth() {
-    clock.setMidNextMonth();
-  }
-
-  @AfterEach
-  void resetClock() {
-    clock.reset();
-  }
 
   @Test
   void aJobThatWouldExceedTheBudgetIsHeldWithItsReasonAndDispatchedOnceTheBudgetIsRaised() throws Exception {

@@ -14,9 +14,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,10 +24,12 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Metering on real PostgreSQL: what a segment on a node costs, how an evaluation's time is split
  * off its training segment, what counts against a budget, and that one tenant's usage (report
- * and CSV) never shows another's.
+ * and CSV) never shows another's. The clock stands mid-month, so that day two of "this month"
+ * lies before now whatever the day the tests run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
+@ExtendWith(TestClock.MidNextMonth.class)
 class UsageMeteringIT {
   // 3.60 per hour is 0.001 per second: costs read as seconds.
   private static final BigDecimal PRICE = new BigDecimal("3.6000");
@@ -38,18 +39,6 @@ class UsageMeteringIT {
   @Autowired BudgetService budgets;
   @Autowired EstimateService estimates;
   @Autowired JdbcClient jdbc;
-  @Autowired TestClock clock;
-
-  /** Mid-month, so that day two of "this month" lies before now whatever the day the tests run. */
-  @BeforeEach
-  void midMonth() {
-    clock.setMidNextMonth();
-  }
-
-  @AfterEach
-  void resetClock() {
-    clock.reset();
-  }
 
   @Test
   void anEstimateIsTokensTimesEpochsCutByMaxStepsOverThroughputTimesPrice() {
