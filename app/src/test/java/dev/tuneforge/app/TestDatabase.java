@@ -6,10 +6,12 @@ import java.io.UncheckedIOException;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first
  * use. Storage points at a port nothing listens on; tests here do not reach object storage.
+ * The app's clock is a {@link TestClock} that tests move.
  */
 public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
   private static EmbeddedPostgres postgres;
@@ -34,5 +36,8 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
             "tuneforge.storage.endpoint=http://127.0.0.1:1",
             "tuneforge.bootstrap.admin-password=admin-password-for-tests")
         .applyTo(context);
+    if (context instanceof GenericApplicationContext beans) {
+      beans.registerBean(TestClock.class, TestClock::new, definition -> definition.setPrimary(true));
+    }
   }
 }

@@ -42,6 +42,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,7 +121,7 @@ class BudgetIT {
     assertThat(messages(jobId)).contains("checkpoint step-" + checkpoint + " saved");
     assertThat(checkpointFiles(tenant, jobId)).contains(ObjectKeys.jobCheckpoint(tenant.getId(), jobId, checkpoint)
         + JobFolder.TRAINER_STATE);
-    List<UsageRecord> beforeResume = segments(jobId);
+    List<UsageRecord> beforeResume = closedSegments(jobId);
     assertThat(beforeResume).hasSize(1).allMatch(r -> r.getEndedAt() != null);
 
     Ports.sleep(Duration.ofSeconds(8));
@@ -152,7 +153,7 @@ class BudgetIT {
     assertThat(allSteps).containsExactlyElementsOf(IntStream.rangeClosed(1, STEPS).boxed().toList());
     assertThat(finished.getSteps()).isEqualTo(STEPS);
 
-    List<UsageRecord> metered = segments(jobId);
+    List<UsageRecord> metered = closedSegments(jobId);
     assertThat(metered.stream().filter(r -> r.getKind() == UsageKind.TRAINING)).as("one segment per stretch on the node").hasSize(2);
     assertThat(metered).allMatch(r -> r.getEndedAt() != null && r.getCost().signum() > 0);
     assertThat(metered.stream().mapToLong(UsageRecord::getTrainedTokens).sum()).isEqualTo(finished.getTrainedTokens());
@@ -177,6 +178,12 @@ class BudgetIT {
 
   private List<UsageRecord> segments(UUID jobId) {
     return as(member, () -> app.getBean(UsageService.class).segments(jobId));
+  }
+
+  /** The job's segments once all are closed: metering hears of a lease's end after it commits. */
+  private List<UsageRecord> closedSegments(UUID jobId) {
+    return Awaitility.await("the job's usage segments closed").atMost(Duration.ofMinutes(2))
+        .until(() -> segments(jobId), all -> !all.isEmpty() && all.stream().allMatch(r -> r.getEndedAt() != null));
   }
 
   private List<String> checkpointFiles(Tenant tenant, UUID jobId) {

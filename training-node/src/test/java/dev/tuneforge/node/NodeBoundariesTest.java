@@ -28,7 +28,6 @@ class NodeBoundariesTest {
     noClasses()
         .that().resideInAnyPackage("dev.tuneforge.node.train..", "dev.tuneforge.node.model..", "dev.tuneforge.node.safetensors..")
         .should().dependOnClassesThat().resideInAPackage("dev.tuneforge.node.agent..")
-        .allowEmptyShould(true)
         .check(NODE);
   }
 }

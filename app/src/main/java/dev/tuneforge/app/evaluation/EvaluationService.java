@@ -24,8 +24,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stores each fine-tune's evaluation when its node reports success: reads the generations and
  * summary the node uploaded, computes {@link EvaluationScores} and keeps them with the job. Pages
- * read the stored metrics; the side-by-side table is recomputed from the stored generations,
- * which also proves the stored metrics honest. Everything runs as the job's tenant.
+ * read the stored metrics; the side-by-side table is recomputed from the stored generations.
+ * Everything runs as the job's tenant.
  */
 @Service
 public class EvaluationService {
@@ -58,19 +59,35 @@ public class EvaluationService {
     this.usage = usage;
   }
 
-  /** Stores the evaluation and meters its node time apart from training. */
-  @EventListener
+  /**
+   * Stores the evaluation and meters its node time apart from training, after the job's success
+   * commits. Runs without a transaction of its own, so that each step opens one as the job's
+   * tenant. Metering the evaluation needs the lease's segment closed, which another listener does
+   * at the same time: until it has, this fails, the event stays incomplete and is handed back
+   * (FailedEventRetryJob), and the stored evaluation is not read twice.
+   */
+  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void onFinished(FineTuneFinished finished) {
     if (finished.status() != JobStatus.SUCCEEDED) {
       return;
     }
+    UUID jobId = finished.jobId();
     TenantContext.runAs(finished.tenantId(), () -> {
+      Optional<StoredEvaluation> stored;
       try {
-        ingest(finished.jobId()).ifPresent(stored -> usage.splitEvaluation(finished.jobId(),
-            Math.round(stored.row().getSeconds()), stored.row().getGeneratedTokens()));
+        stored = find(jobId).or(() -> ingest(jobId));
       } catch (RuntimeException e) {
-        LOG.error("could not store the evaluation of job {}", finished.jobId(), e);
+        LOG.error("could not store the evaluation of job {}", jobId, e);
+        return;
       }
+      if (stored.isEmpty()) {
+        return;
+      }
+      if (usage.meteringOpen(jobId)) {
+        throw new IllegalStateException("The lease of job " + jobId + " is not metered as ended yet");
+      }
+      Evaluation row = stored.get().row();
+      usage.splitEvaluation(jobId, Math.round(row.getSeconds()), row.getGeneratedTokens());
     });
   }
 

@@ -19,7 +19,11 @@ public class JobUpdates {
     return listeners.register(tenantId, onJobChanged);
   }
 
-  /** After the change is committed, so that the redrawn view reads it; at once when no transaction published it. */
+  /**
+   * After the change commits, so that the redrawn view reads it (at once when no transaction
+   * published it). Not in the event registry: it only nudges open browser sessions, which reread
+   * the job; a nudge lost in a crash has no session left to reach, and none is worth replaying.
+   */
   @TransactionalEventListener(fallbackExecution = true)
   void on(FineTuneProgressed event) {
     listeners.notify(event.tenantId(), event.jobId());

@@ -6,7 +6,7 @@ import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -16,8 +16,9 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.annotation.Propagation;
 
 /**
  * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
@@ -36,6 +37,7 @@ class Dispatcher {
   private final BudgetService budgets;
   private final EstimateService estimates;
   private final NodePricing pricing;
+  private final Clock clock;
 
   Dispatcher(
       JobLeasing leasing,
@@ -44,7 +46,8 @@ class Dispatcher {
       Scheduler scheduler,
       BudgetService budgets,
       EstimateService estimates,
-      NodePricing pricing) {
+      NodePricing pricing,
+      Clock clock) {
     this.leasing = leasing;
     this.nodes = nodes;
     this.properties = properties;
@@ -52,6 +55,7 @@ class Dispatcher {
     this.budgets = budgets;
     this.estimates = estimates;
     this.pricing = pricing;
+    this.clock = clock;
   }
 
   int dispatch() {
@@ -75,7 +79,7 @@ class Dispatcher {
         idle.addFirst(node);
         continue;
       }
-      if (leasing.assign(job.getId(), node.getId(), node.getName(), Instant.now().plus(properties.leaseDuration()))) {
+      if (leasing.assign(job.getId(), node.getId(), node.getName(), clock.instant().plus(properties.leaseDuration()))) {
         assigned++;
       } else {
         idle.addFirst(node);
@@ -121,8 +125,8 @@ class Dispatcher {
     }
   }
 
-  /** Once the queued job is committed, so that the dispatch it triggers sees it. */
-  @TransactionalEventListener(fallbackExecution = true)
+  /** After the job's queueing commits; no transaction needed to ask Quartz for a run. */
+  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void on(FineTuneQueued queued) {
     dispatchSoon();
   }

@@ -20,10 +20,10 @@ class EnrolmentToken {
 
   protected EnrolmentToken() {}
 
-  EnrolmentToken(String tokenHash, Instant expiresAt) {
+  EnrolmentToken(String tokenHash, Instant now, Instant expiresAt) {
     this.id = UUID.randomUUID();
     this.tokenHash = tokenHash;
-    this.createdAt = Instant.now();
+    this.createdAt = now;
     this.expiresAt = expiresAt;
   }
 
@@ -31,8 +31,8 @@ class EnrolmentToken {
     return usedAt == null && now.isBefore(expiresAt);
   }
 
-  void use(UUID node) {
-    usedAt = Instant.now();
+  void use(UUID node, Instant now) {
+    usedAt = now;
     nodeId = node;
   }
 }

@@ -5,9 +5,10 @@ import dev.tuneforge.app.finetune.JobLeaseEnded;
 import dev.tuneforge.app.usage.JobWork;
 import dev.tuneforge.app.usage.UsageSegment;
 import dev.tuneforge.app.usage.UsageService;
-import java.time.Instant;
-import org.springframework.context.event.EventListener;
+import java.time.Clock;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 
 /**
  * Meters the time jobs hold nodes: a segment opens when a node starts a job, at the node's price
@@ -17,20 +18,26 @@ import org.springframework.stereotype.Component;
 class Metering {
   private final UsageService usage;
   private final NodePricing pricing;
+  private final Clock clock;
 
-  Metering(UsageService usage, NodePricing pricing) {
+  Metering(UsageService usage, NodePricing pricing, Clock clock) {
     this.usage = usage;
     this.pricing = pricing;
+    this.clock = clock;
   }
 
   void started(FineTuneJob job, TrainingNode node) {
     usage.open(new UsageSegment(
         job.getTenantId(), job.getId(), job.getName(), job.getCreatedBy(), job.getBaseModelId(), node.getId(),
-        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), Instant.now()));
+        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), clock.instant()));
   }
 
-  /** Runs before FineTuneFinished's listeners, so an evaluation split finds the segment closed. */
-  @EventListener
+  /**
+   * Closes the segment once the lease's end is committed; republished until it completes. Runs
+   * without a transaction of its own: {@link UsageService} opens one as the job's tenant. An
+   * evaluation's split waits for this close (it fails and is retried until the segment is closed).
+   */
+  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void on(JobLeaseEnded ended) {
     usage.close(ended.jobId(), ended.trainedTokens(), ended.at());
   }

@@ -14,6 +14,7 @@ import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +39,7 @@ class NodeApiController {
   private final NodeProperties properties;
   private final Metering metering;
   private final BudgetService budgets;
+  private final Clock clock;
 
   NodeApiController(
       NodeService nodes,
@@ -46,7 +48,8 @@ class NodeApiController {
       Dispatcher dispatcher,
       NodeProperties properties,
       Metering metering,
-      BudgetService budgets) {
+      BudgetService budgets,
+      Clock clock) {
     this.nodes = nodes;
     this.leasing = leasing;
     this.leases = leases;
@@ -54,6 +57,7 @@ class NodeApiController {
     this.properties = properties;
     this.metering = metering;
     this.budgets = budgets;
+    this.clock = clock;
   }
 
   @PostMapping(NodeApi.ENROL)
@@ -64,7 +68,7 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(@AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
-    Instant leaseUntil = Instant.now().plus(properties.leaseDuration());
+    Instant leaseUntil = clock.instant().plus(properties.leaseDuration());
     FineTuneJob running = leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
     if (running == null) {
       return new HeartbeatReply(false);
@@ -85,7 +89,7 @@ class NodeApiController {
     dispatcher.dispatchSoon();
     long deadline = System.nanoTime() + properties.leasePollWait().toNanos();
     do {
-      Instant expires = Instant.now().plus(properties.leaseDuration());
+      Instant expires = clock.instant().plus(properties.leaseDuration());
       var started = leasing.start(node.nodeId(), expires);
       if (started.isPresent()) {
         Lease lease = leases.build(started.get(), expires);

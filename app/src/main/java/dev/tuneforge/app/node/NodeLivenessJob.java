@@ -1,7 +1,7 @@
 package dev.tuneforge.app.node;
 
 import dev.tuneforge.app.finetune.JobLeasing;
-import java.time.Instant;
+import java.time.Clock;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -20,17 +20,19 @@ class NodeLivenessJob implements Job {
   private final NodeService nodes;
   private final JobLeasing leasing;
   private final Dispatcher dispatcher;
+  private final Clock clock;
 
-  NodeLivenessJob(NodeService nodes, JobLeasing leasing, Dispatcher dispatcher) {
+  NodeLivenessJob(NodeService nodes, JobLeasing leasing, Dispatcher dispatcher, Clock clock) {
     this.nodes = nodes;
     this.leasing = leasing;
     this.dispatcher = dispatcher;
+    this.clock = clock;
   }
 
   @Override
   public void execute(JobExecutionContext context) {
     int offline = nodes.markSilentNodesOffline();
-    int requeued = leasing.requeueExpired(Instant.now());
+    int requeued = leasing.requeueExpired(clock.instant());
     if (offline > 0 || requeued > 0) {
       log.info("{} nodes went offline; {} jobs back in the queue", offline, requeued);
       dispatcher.dispatchSoon();

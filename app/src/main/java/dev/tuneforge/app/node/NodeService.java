@@ -6,6 +6,7 @@ import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.NodeResources;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,11 +27,13 @@ public class NodeService {
   private final NodeRepository nodes;
   private final EnrolmentTokenRepository tokens;
   private final NodeProperties properties;
+  private final Clock clock;
 
-  NodeService(NodeRepository nodes, EnrolmentTokenRepository tokens, NodeProperties properties) {
+  NodeService(NodeRepository nodes, EnrolmentTokenRepository tokens, NodeProperties properties, Clock clock) {
     this.nodes = nodes;
     this.tokens = tokens;
     this.properties = properties;
+    this.clock = clock;
   }
 
   /** A new one-time enrolment token, shown once; valid for 24 hours. */
@@ -48,7 +51,8 @@ public class NodeService {
 
   private String issueToken() {
     String token = Secrets.newSecret("tfe_");
-    tokens.save(new EnrolmentToken(Secrets.hash(token), Instant.now().plus(TOKEN_VALIDITY)));
+    Instant now = clock.instant();
+    tokens.save(new EnrolmentToken(Secrets.hash(token), now, now.plus(TOKEN_VALIDITY)));
     return token;
   }
 
@@ -65,10 +69,11 @@ public class NodeService {
           + NodeApi.PROTOCOL_VERSION + "; this node speaks version " + request.statedProtocolVersion()
           + ". Run the training node of the app's release; the enrolment token stays usable.");
     }
+    Instant now = clock.instant();
     EnrolmentToken token =
         tokens
             .findByTokenHash(Secrets.hash(request.token()))
-            .filter(t -> t.usable(Instant.now()))
+            .filter(t -> t.usable(now))
             .orElseThrow(() -> new IllegalArgumentException("The enrolment token is unknown, used or expired"));
     String credential = Secrets.newSecret("tfn_");
     NodeResources resources = request.resources();
@@ -81,8 +86,9 @@ public class NodeService {
                 resources.device(),
                 resources.deviceName(),
                 resources.memoryBytes(),
-                resources.cpuCores()));
-    token.use(node.getId());
+                resources.cpuCores(),
+                now));
+    token.use(node.getId(), now);
     return new EnrolResponse(node.getId(), credential);
   }
 
@@ -96,19 +102,19 @@ public class NodeService {
 
   @Transactional
   public void heartbeat(TrainingNode node, String state) {
-    nodes.findById(node.getId()).ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle"));
+    nodes.findById(node.getId()).ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", clock.instant()));
   }
 
   /** Nodes heard from recently, which may take work. */
   List<TrainingNode> online() {
     return nodes.findByStateNotAndLastHeartbeatAtAfterOrderByName(
-        "offline", Instant.now().minus(properties.heartbeatTimeout()));
+        "offline", clock.instant().minus(properties.heartbeatTimeout()));
   }
 
   @Transactional
   int markSilentNodesOffline() {
     List<TrainingNode> silent =
-        nodes.findByStateNotAndLastHeartbeatAtBefore("offline", Instant.now().minus(properties.heartbeatTimeout()));
+        nodes.findByStateNotAndLastHeartbeatAtBefore("offline", clock.instant().minus(properties.heartbeatTimeout()));
     silent.forEach(TrainingNode::markOffline);
     return silent.size();
   }

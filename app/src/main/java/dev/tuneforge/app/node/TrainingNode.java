@@ -26,7 +26,9 @@ public class TrainingNode {
 
   protected TrainingNode() {}
 
-  TrainingNode(String name, String credentialHash, String device, String deviceName, long memoryBytes, int cpuCores) {
+  TrainingNode(
+      String name, String credentialHash, String device, String deviceName, long memoryBytes, int cpuCores,
+      Instant now) {
     this.id = UUID.randomUUID();
     this.name = name;
     this.credentialHash = credentialHash;
@@ -35,13 +37,13 @@ public class TrainingNode {
     this.memoryBytes = memoryBytes;
     this.cpuCores = cpuCores;
     this.state = "idle";
-    this.enrolledAt = Instant.now();
+    this.enrolledAt = now;
     this.lastHeartbeatAt = enrolledAt;
   }
 
-  void heartbeat(String reportedState) {
+  void heartbeat(String reportedState, Instant now) {
     state = reportedState;
-    lastHeartbeatAt = Instant.now();
+    lastHeartbeatAt = now;
   }
 
   void price(@Nullable BigDecimal perGpuHour) {

@@ -32,12 +32,13 @@ public class BudgetService {
   private final JdbcClient jdbc;
   private final TenantService tenants;
   private final UsageProperties properties;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  BudgetService(JdbcClient jdbc, TenantService tenants, UsageProperties properties) {
+  BudgetService(JdbcClient jdbc, TenantService tenants, UsageProperties properties, Clock clock) {
     this.jdbc = jdbc;
     this.tenants = tenants;
     this.properties = properties;
+    this.clock = clock;
   }
 
   public YearMonth currentMonth() {

@@ -69,7 +69,10 @@ public class UsageRecord {
     this.nodeClass = training.nodeClass;
     this.pricePerGpuHour = training.pricePerGpuHour;
     this.kind = UsageKind.EVALUATION.wire();
-    Instant end = training.endedAt == null ? Instant.now() : training.endedAt;
+    Instant end = training.endedAt;
+    if (end == null) {
+      throw new IllegalStateException("Only a closed segment has an evaluation to split off");
+    }
     this.startedAt = end.minusSeconds(seconds);
     this.endedAt = end;
     this.seconds = seconds;

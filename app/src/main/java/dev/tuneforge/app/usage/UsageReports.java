@@ -4,6 +4,7 @@ import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.AppUser;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -28,18 +29,22 @@ public class UsageReports {
   private final BudgetService budgets;
   private final AccountService accounts;
   private final UsageProperties properties;
+  private final Clock clock;
 
-  UsageReports(UsageRepository records, BudgetService budgets, AccountService accounts, UsageProperties properties) {
+  UsageReports(
+      UsageRepository records, BudgetService budgets, AccountService accounts, UsageProperties properties,
+      Clock clock) {
     this.records = records;
     this.budgets = budgets;
     this.accounts = accounts;
     this.properties = properties;
+    this.clock = clock;
   }
 
   /** The month's report for the signed-in member's tenant; by day in UTC, a segment counted on the day it began. */
   public UsageReport report(YearMonth month) {
     UUID tenant = TenantContext.requireTenant();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Map<UUID, String> users = accounts.visibleUsers().stream()
         .collect(Collectors.toMap(AppUser::getId, AppUser::getUsername, (a, b) -> a));
     List<UsageRecord> rows = records.findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(

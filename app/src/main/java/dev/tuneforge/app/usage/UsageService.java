@@ -96,6 +96,11 @@ public class UsageService {
     }));
   }
 
+  /** Whether a segment of the job is still open: a node holds it, or its lease's end is not metered yet. */
+  public boolean meteringOpen(UUID jobId) {
+    return TenantContext.callAsSystem(() -> !records.findByJobIdAndEndedAtIsNull(jobId).isEmpty());
+  }
+
   /** The job's segments, oldest first, for the calling tenant. */
   public List<UsageRecord> segments(UUID jobId) {
     return records.findByJobIdOrderByStartedAt(jobId);

@@ -2,6 +2,7 @@ package dev.tuneforge.app.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
@@ -21,11 +22,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,10 +41,12 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Budgets over the real node API and dispatcher: a job its tenant cannot afford waits and says
  * why; a running job whose tenant spent its budget is told to stop at a checkpoint, pauses with
- * that checkpoint kept, and goes back in the queue once the budget is raised.
+ * that checkpoint kept, and goes back in the queue once the budget is raised. The clock stands
+ * mid-month, so that usage from ten minutes ago counts in this month whatever the day.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
+@ExtendWith(TestClock.MidNextMonth.class)
 class BudgetEnforcementIT {
   private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
@@ -52,13 +58,15 @@ class BudgetEnforcementIT {
   @Autowired TenantService tenants;
   @Autowired UsageService usage;
   @Autowired JdbcClient jdbc;
+  @Autowired TestClock clock;
 
   @Test
   void aJobThatWouldExceedTheBudgetIsHeldWithItsReasonAndDispatchedOnceTheBudgetIsRaised() throws Exception {
     Tenant t = new Tenant("held");
     UUID node = nodes.authenticate(enrol("budget-node-1")).orElseThrow().getId();
-    UUID job = t.job("queued");
+    // The budget first: Quartz's own dispatch ticks must not find the job before it has one.
     budget(t.id, new BigDecimal("0"));
+    UUID job = t.job("queued");
     onlyThisJobWaits(job);
 
     dispatcher.dispatch();
@@ -73,7 +81,7 @@ class BudgetEnforcementIT {
         .as("said once, not at every dispatch tick").hasSize(1);
 
     UUID earlier = t.job("succeeded");
-    Instant start = Instant.now().minusSeconds(600);
+    Instant start = clock.instant().minusSeconds(600);
     usage.open(new UsageSegment(t.id, earlier, "earlier job", t.user, t.model, node, "budget-node-1", "cpu · budget test",
         new BigDecimal("3.6"), 0, start));
     usage.close(earlier, 100_000, start.plusSeconds(100));
@@ -96,8 +104,8 @@ class BudgetEnforcementIT {
     UUID node = nodes.authenticate(credential).orElseThrow().getId();
     UUID job = t.job("queued");
     onlyThisJobWaits(job);
-    assertThat(leasing.assign(job, node, "budget-node-2", Instant.now().plusSeconds(60))).isTrue();
-    FineTuneJob running = leasing.start(node, Instant.now().plusSeconds(60)).orElseThrow();
+    assertThat(leasing.assign(job, node, "budget-node-2", clock.instant().plusSeconds(60))).isTrue();
+    FineTuneJob running = leasing.start(node, clock.instant().plusSeconds(60)).orElseThrow();
     metering.started(running, nodes.authenticate(credential).orElseThrow());
 
     assertThat(heartbeat(credential, job)).contains("\"stopCurrentJob\":null");
@@ -118,7 +126,9 @@ class BudgetEnforcementIT {
     assertThat(paused.getNodeId()).isNull();
     assertThat(paused.getHoldReason()).contains("budget");
     assertThat(t.messages(job)).contains("Paused after 4 steps at checkpoint step-4: the tenant's monthly budget is spent");
-    List<UsageRecord> segments = TenantContext.callAs(t.id, () -> usage.segments(job));
+    // Metering closes the segment once the result commits, on its own thread.
+    List<UsageRecord> segments = Awaitility.await("the segment closed").atMost(Duration.ofSeconds(30)).until(
+        () -> TenantContext.callAs(t.id, () -> usage.segments(job)), all -> all.getFirst().getEndedAt() != null);
     assertThat(segments).hasSize(1);
     assertThat(segments.getFirst().getEndedAt()).as("the node's time stops counting").isNotNull();
     assertThat(segments.getFirst().getTrainedTokens()).isEqualTo(512);

@@ -2,25 +2,50 @@ package dev.tuneforge.app.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.NodeApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
-/** The node API over real HTTP: enrolment once per token, credentials required everywhere else. */
+/**
+ * The node API over real HTTP: enrolment once per token within its day, credentials required
+ * everywhere else, and liveness: heartbeats keep a node and its lease, silence loses both.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 class NodeApiIT {
   private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
   @Autowired NodeService nodes;
+  @Autowired JobLeasing leasing;
+  @Autowired Dispatcher dispatcher;
+  @Autowired NodeProperties properties;
+  @Autowired FineTuneService fineTunes;
+  @Autowired JdbcClient jdbc;
+  @Autowired TestClock clock;
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
 
   @Test
   void aWrongCredentialIsDenied() throws Exception {
@@ -69,6 +94,49 @@ class NodeApiIT {
     assertThat(unknown.body()).contains("unknown job event type", "progress");
     assertThat(post(events, bearer, event.formatted("log")).statusCode()).as("a job this node does not hold")
         .isEqualTo(409);
+  }
+
+  @Test
+  void anEnrolmentTokenExpiresAfterADay() throws Exception {
+    String token = nodes.issueEnrolmentTokenForLocalNode();
+    clock.advance(NodeService.TOKEN_VALIDITY.plusSeconds(1));
+    HttpResponse<String> late = post(NodeApi.ENROL, null, "{\"token\":\"" + token + "\",\"name\":\"late\","
+        + "\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}");
+    assertThat(late.statusCode()).isEqualTo(403);
+    assertThat(late.body()).contains("unknown, used or expired");
+  }
+
+  @Test
+  void heartbeatsKeepANodeAndItsLeaseAndSilenceLosesBoth() throws Exception {
+    String credential = enrol("gpu-3");
+    UUID node = nodes.authenticate(credential).orElseThrow().getId();
+    TestRows db = new TestRows(jdbc);
+    UUID tenant = db.tenant("silent");
+    UUID user = db.user(tenant, "silent-" + UUID.randomUUID());
+    UUID version = db.datasetVersion(tenant, user, 1, 1);
+    UUID job = db.job(tenant, user, db.model("silent-" + UUID.randomUUID()), version, "silent job", "queued");
+    assertThat(leasing.assign(job, node, "gpu-3", clock.instant().plus(properties.leaseDuration()))).isTrue();
+    assertThat(leasing.start(node, clock.instant().plus(properties.leaseDuration()))).isPresent();
+    NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, dispatcher, clock);
+
+    clock.advance(properties.leaseDuration().minusSeconds(10));
+    String busy = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";
+    assertThat(post(NodeApi.HEARTBEAT, "Bearer " + credential, busy).statusCode()).isEqualTo(200);
+    clock.advance(properties.heartbeatTimeout().minusSeconds(10));
+    liveness.execute(null);
+    assertThat(nodes.online()).extracting(TrainingNode::getId).as("heard from lately").contains(node);
+    assertThat(find(tenant, job).getNodeId()).as("past the first lease, within the renewed one").isEqualTo(node);
+
+    clock.advance(properties.leaseDuration());
+    liveness.execute(null);
+    assertThat(nodes.online()).extracting(TrainingNode::getId).doesNotContain(node);
+    FineTuneJob back = find(tenant, job);
+    assertThat(back.getStatus()).isEqualTo(JobStatus.QUEUED);
+    assertThat(back.getNodeId()).isNull();
+  }
+
+  private FineTuneJob find(UUID tenant, UUID job) {
+    return TenantContext.callAs(tenant, () -> fineTunes.find(job).orElseThrow());
   }
 
   @Test

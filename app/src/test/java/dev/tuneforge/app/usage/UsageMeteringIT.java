@@ -3,6 +3,7 @@ package dev.tuneforge.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,10 +24,12 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Metering on real PostgreSQL: what a segment on a node costs, how an evaluation's time is split
  * off its training segment, what counts against a budget, and that one tenant's usage (report
- * and CSV) never shows another's.
+ * and CSV) never shows another's. The clock stands mid-month, so that day two of "this month"
+ * lies before now whatever the day the tests run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
+@ExtendWith(TestClock.MidNextMonth.class)
 class UsageMeteringIT {
   // 3.60 per hour is 0.001 per second: costs read as seconds.
   private static final BigDecimal PRICE = new BigDecimal("3.6000");
@@ -157,8 +161,8 @@ class UsageMeteringIT {
     assertThat(TenantContext.callAs(b.tenant, () -> usage.segments(a.job))).as("another tenant's segments").isEmpty();
   }
 
-  private static Instant dayTwoOfThisMonth() {
-    return BudgetService.start(java.time.YearMonth.now(ZoneOffset.UTC)).plus(Duration.ofHours(34));
+  private Instant dayTwoOfThisMonth() {
+    return BudgetService.start(budgets.currentMonth()).plus(Duration.ofHours(34));
   }
 
   /** A tenant with a member, a base model, a dataset, a job and a node. */

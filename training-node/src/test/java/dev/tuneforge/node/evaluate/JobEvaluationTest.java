@@ -1,7 +1,6 @@
 package dev.tuneforge.node.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
@@ -98,7 +97,6 @@ class JobEvaluationTest {
     assertThat(summary.seconds()).isPositive();
     assertThat(summary.base().tokens()).isPositive().isEqualTo(summary.tuned().tokens());
     assertThat(summary.tuned().loss()).as("tuned loss below the base model's").isLessThan(summary.base().loss() - 0.5);
-    assertThat(summary.tuned().perplexity()).isCloseTo(Math.exp(summary.tuned().loss()), within(1e-9));
     assertThat(summary.tuned().tokenAccuracy()).isBetween(0.0, 1.0).isGreaterThan(summary.base().tokenAccuracy());
     assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("evaluated 3 examples in "));

@@ -24,9 +24,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,8 @@ class TrainingJobMainTest {
     TestEngine.useOneThread();
   }
 
+  /** Far beyond the seconds two steps on the tiny model take, even on a busy machine. */
+  private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(5);
   private static final String EXAMPLE =
       "{\"id\":\"r%d\",\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
           + "{\"role\":\"user\",\"content\":\"SHOP %d\\nTOTAL RM %d.50\"},"
@@ -99,9 +104,21 @@ class TrainingJobMainTest {
                 TrainingJobMain.class.getName(), job.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-
-    assertThat(process.waitFor()).isZero();
+    // Read on another thread, so that a child that never exits fails the test instead of hanging it.
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    boolean exited = process.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    assertThat(exited).as("the child process exits within " + CHILD_TIMEOUT).isTrue();
+    assertThat(process.exitValue()).isZero();
+    String stdout = output.get(30, TimeUnit.SECONDS);
     List<JobEvent> events = stdout.lines().map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class)).toList();
     assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
         .containsExactly(1, 2);

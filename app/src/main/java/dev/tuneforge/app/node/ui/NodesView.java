@@ -23,6 +23,7 @@ import dev.tuneforge.app.usage.Money;
 import dev.tuneforge.app.usage.NodeClasses.NodeClass;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.Locale;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -38,12 +39,14 @@ public class NodesView extends VerticalLayout {
   private final NodeService nodes;
   private final NodePricing pricing;
   private final EstimateService estimates;
+  private final Clock clock;
   private final Grid<TrainingNode> grid = new Grid<>(TrainingNode.class, false);
   private final Grid<NodeClass> classes = new Grid<>();
   private final Pre token = new Pre();
   private final BigDecimalField price = new BigDecimalField("Price per GPU-hour (empty = default)");
 
-  public NodesView(NodeService nodes, NodePricing pricing, EstimateService estimates) {
+  public NodesView(NodeService nodes, NodePricing pricing, EstimateService estimates, Clock clock) {
+    this.clock = clock;
     this.nodes = nodes;
     this.pricing = pricing;
     this.estimates = estimates;
@@ -125,11 +128,11 @@ public class NodesView extends VerticalLayout {
     Notification.show(message, 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 
-  private static String ago(Instant at) {
+  private String ago(Instant at) {
     if (at == null) {
       return "never";
     }
-    long seconds = Duration.between(at, Instant.now()).toSeconds();
+    long seconds = Duration.between(at, clock.instant()).toSeconds();
     return seconds < 120 ? seconds + " s ago" : seconds / 60 + " min ago";
   }
 }
