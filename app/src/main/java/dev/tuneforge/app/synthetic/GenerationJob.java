@@ -1,22 +1,21 @@
 package dev.tuneforge.app.synthetic;
 
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.WorkRun;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** One run of the generator for a tenant: its spec, state, progress and the dataset version it made. */
 @Entity
 @Table(name = "generation_job")
-public class GenerationJob {
-  @Id private UUID id;
-  @TenantId private UUID tenantId;
+public class GenerationJob extends WorkRun {
   private String datasetName;
 
   @Enumerated(EnumType.STRING)
@@ -32,18 +31,14 @@ public class GenerationJob {
 
   private int rowsDone;
   private boolean cancelRequested;
-  private @Nullable String error;
   private @Nullable UUID datasetVersionId;
-  private UUID createdBy;
-  private String createdByUsername;
-  private Instant createdAt;
+  @Embedded private ActingUser createdBy;
   private @Nullable Instant startedAt;
-  private @Nullable Instant finishedAt;
 
   protected GenerationJob() {}
 
-  GenerationJob(String datasetName, GenerationSpec spec, UUID createdBy, String createdByUsername) {
-    this.id = UUID.randomUUID();
+  GenerationJob(String datasetName, GenerationSpec spec, ActingUser createdBy, Instant createdAt) {
+    super(createdAt);
     this.datasetName = datasetName;
     this.documentKind = spec.kind();
     this.fields = FieldSpecs.toJson(spec.fields());
@@ -52,30 +47,48 @@ public class GenerationJob {
     this.noise = spec.noise();
     this.status = GenerationStatus.QUEUED;
     this.createdBy = createdBy;
-    this.createdByUsername = createdByUsername;
-    this.createdAt = Instant.now();
   }
 
-  void start() {
+  @Override
+  public boolean isActive() {
+    return !status.finished();
+  }
+
+  @Override
+  public ActingUser actingUser() {
+    return createdBy;
+  }
+
+  @Override
+  protected void started(Instant now) {
     status = GenerationStatus.RUNNING;
     rowsDone = 0;
-    startedAt = Instant.now();
+    startedAt = now;
+  }
+
+  @Override
+  protected void failed(String reason, Instant now) {
+    finish(GenerationStatus.FAILED, reason, now);
+  }
+
+  @Override
+  protected void cancelled(String reason, Instant now) {
+    finish(GenerationStatus.CANCELLED, reason, now);
   }
 
   void progress(int rows) {
     rowsDone = rows;
   }
 
-  void succeed(UUID versionId) {
+  void succeed(UUID versionId, Instant now) {
     datasetVersionId = versionId;
     rowsDone = rowCount;
-    finish(GenerationStatus.SUCCEEDED, null);
+    finish(GenerationStatus.SUCCEEDED, null, now);
   }
 
-  void finish(GenerationStatus outcome, @Nullable String reason) {
+  private void finish(GenerationStatus outcome, @Nullable String reason, Instant now) {
     status = outcome;
-    error = reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
-    finishedAt = Instant.now();
+    ended(reason, now);
   }
 
   void requestCancel() {
@@ -88,14 +101,6 @@ public class GenerationJob {
 
   public List<FieldSpec> fieldSpecs() {
     return FieldSpecs.fromJson(fields);
-  }
-
-  public UUID getId() {
-    return id;
-  }
-
-  public UUID getTenantId() {
-    return tenantId;
   }
 
   public String getDatasetName() {
@@ -131,35 +136,16 @@ public class GenerationJob {
     return rowCount == 0 ? 0 : (double) rowsDone / rowCount;
   }
 
+  @Override
   public boolean isCancelRequested() {
     return cancelRequested;
-  }
-
-  public @Nullable String getError() {
-    return error;
   }
 
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
   }
 
-  public UUID getCreatedBy() {
-    return createdBy;
-  }
-
-  public String getCreatedByUsername() {
-    return createdByUsername;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
   public @Nullable Instant getStartedAt() {
     return startedAt;
-  }
-
-  public @Nullable Instant getFinishedAt() {
-    return finishedAt;
   }
 }

@@ -1,21 +1,20 @@
 package dev.tuneforge.app.teacher;
 
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.WorkRun;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** One run of the pipeline against one endpoint; its work is in {@link TeacherItem}s. */
 @Entity
 @Table(name = "teacher_run")
-public class TeacherRun {
-  @Id private UUID id;
-  @TenantId private UUID tenantId;
+public class TeacherRun extends WorkRun {
   private UUID endpointId;
   private String name;
   private String teacherModel;
@@ -31,18 +30,14 @@ public class TeacherRun {
   private RunStatus status;
 
   private boolean cancelRequested;
-  private @Nullable String error;
   private @Nullable UUID datasetVersionId;
-  private UUID createdBy;
-  private String createdByUsername;
-  private Instant createdAt;
+  @Embedded private ActingUser createdBy;
   private @Nullable Instant startedAt;
-  private @Nullable Instant finishedAt;
 
   protected TeacherRun() {}
 
-  TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, UUID createdBy, String createdByUsername) {
-    this.id = UUID.randomUUID();
+  TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, ActingUser createdBy, Instant createdAt) {
+    super(createdAt);
     this.endpointId = endpoint.getId();
     this.name = request.name().strip();
     this.teacherModel = endpoint.getModel();
@@ -55,21 +50,30 @@ public class TeacherRun {
     this.seed = request.seed();
     this.status = RunStatus.QUEUED;
     this.createdBy = createdBy;
-    this.createdByUsername = createdByUsername;
-    this.createdAt = Instant.now();
   }
 
   void queue() {
     status = RunStatus.QUEUED;
     cancelRequested = false;
-    error = null;
-    finishedAt = null;
+    reopened();
   }
 
-  void start() {
+  @Override
+  public boolean isActive() {
+    return status.active();
+  }
+
+  @Override
+  public ActingUser actingUser() {
+    return createdBy;
+  }
+
+  /** Started again after a cancel or a restart, it keeps when it first started. */
+  @Override
+  protected void started(Instant now) {
     status = RunStatus.RUNNING;
     if (startedAt == null) {
-      startedAt = Instant.now();
+      startedAt = now;
     }
   }
 
@@ -77,23 +81,25 @@ public class TeacherRun {
     cancelRequested = true;
   }
 
-  void finish(RunStatus outcome, @Nullable String reason) {
-    status = outcome;
-    error = reason == null ? null : reason.length() > 2000 ? reason.substring(0, 2000) : reason;
-    cancelRequested = false;
-    finishedAt = Instant.now();
+  @Override
+  protected void failed(String reason, Instant now) {
+    finish(RunStatus.FAILED, reason, now);
   }
 
-  void producedDataset(UUID versionId) {
+  @Override
+  protected void cancelled(String reason, Instant now) {
+    finish(RunStatus.CANCELLED, reason, now);
+  }
+
+  void succeeded(UUID versionId, Instant now) {
     datasetVersionId = versionId;
+    finish(RunStatus.SUCCEEDED, null, now);
   }
 
-  public UUID getId() {
-    return id;
-  }
-
-  public UUID getTenantId() {
-    return tenantId;
+  private void finish(RunStatus outcome, @Nullable String reason, Instant now) {
+    status = outcome;
+    cancelRequested = false;
+    ended(reason, now);
   }
 
   public UUID getEndpointId() {
@@ -145,35 +151,16 @@ public class TeacherRun {
     return status;
   }
 
+  @Override
   public boolean isCancelRequested() {
     return cancelRequested;
-  }
-
-  public @Nullable String getError() {
-    return error;
   }
 
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
   }
 
-  UUID getCreatedBy() {
-    return createdBy;
-  }
-
-  String getCreatedByUsername() {
-    return createdByUsername;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
   public @Nullable Instant getStartedAt() {
     return startedAt;
-  }
-
-  public @Nullable Instant getFinishedAt() {
-    return finishedAt;
   }
 }

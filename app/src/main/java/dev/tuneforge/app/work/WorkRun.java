@@ -1,0 +1,84 @@
+package dev.tuneforge.app.work;
+
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.TenantId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state every run of background work shares: its tenant, why it failed, when it was asked
+ * for and when it ended. Each kind's entity adds its own status and what its work produces, and
+ * says how the runner's transitions map onto its status.
+ */
+@MappedSuperclass
+public abstract class WorkRun {
+  /** The error column's width. */
+  static final int MAX_ERROR = 2000;
+
+  @Id private UUID id;
+  @TenantId private UUID tenantId;
+  private @Nullable String error;
+  private Instant createdAt;
+  private @Nullable Instant finishedAt;
+
+  protected WorkRun() {}
+
+  protected WorkRun(Instant createdAt) {
+    this.id = UUID.randomUUID();
+    this.createdAt = createdAt;
+  }
+
+  /** Not finished yet: queued or running. The runner starts and changes only active runs. */
+  public abstract boolean isActive();
+
+  /** A user asked the run to stop; the work sees it through {@link WorkContext#cancelRequested()}. */
+  public boolean isCancelRequested() {
+    return false;
+  }
+
+  /** The user in whose name the work stores what it makes; none for work no user started. */
+  public @Nullable ActingUser actingUser() {
+    return null;
+  }
+
+  /** The runner took the run up, first or again after a restart. */
+  protected abstract void started(Instant now);
+
+  protected abstract void failed(String reason, Instant now);
+
+  protected abstract void cancelled(String reason, Instant now);
+
+  /** Records the end, with the reason (cut to the column's width) if it did not succeed. */
+  protected final void ended(@Nullable String reason, Instant now) {
+    error = reason == null || reason.length() <= MAX_ERROR ? reason : reason.substring(0, MAX_ERROR - 1) + "…";
+    finishedAt = now;
+  }
+
+  /** Forgets a previous end, for a run queued again. */
+  protected final void reopened() {
+    error = null;
+    finishedAt = null;
+  }
+
+  public UUID getId() {
+    return id;
+  }
+
+  public UUID getTenantId() {
+    return tenantId;
+  }
+
+  public @Nullable String getError() {
+    return error;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public @Nullable Instant getFinishedAt() {
+    return finishedAt;
+  }
+}
