@@ -2,6 +2,7 @@ package dev.tuneforge.app.synthetic;
 
 import dev.tuneforge.app.work.ActingUser;
 import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -59,21 +60,14 @@ public class GenerationJob extends WorkRun {
     return createdBy;
   }
 
+  /** Started again after a restart, it writes every row again. */
   @Override
-  protected void started(Instant now) {
-    status = GenerationStatus.RUNNING;
-    rowsDone = 0;
-    startedAt = now;
-  }
-
-  @Override
-  protected void failed(String reason, Instant now) {
-    finish(GenerationStatus.FAILED, reason, now);
-  }
-
-  @Override
-  protected void cancelled(String reason, Instant now) {
-    finish(GenerationStatus.CANCELLED, reason, now);
+  protected void moveTo(WorkState state, Instant now) {
+    status = GenerationStatus.valueOf(state.name());
+    if (state == WorkState.RUNNING) {
+      rowsDone = 0;
+      startedAt = now;
+    }
   }
 
   void progress(int rows) {
@@ -83,12 +77,7 @@ public class GenerationJob extends WorkRun {
   void succeed(UUID versionId, Instant now) {
     datasetVersionId = versionId;
     rowsDone = rowCount;
-    finish(GenerationStatus.SUCCEEDED, null, now);
-  }
-
-  private void finish(GenerationStatus outcome, @Nullable String reason, Instant now) {
-    status = outcome;
-    ended(reason, now);
+    succeed(now);
   }
 
   void requestCancel() {

@@ -6,11 +6,13 @@ import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
+import dev.tuneforge.app.work.WorkKind;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class GenerationWork implements TenantWork<GenerationJob> {
-  static final String KIND = "synthetic";
+  static final WorkKind<GenerationJob> KIND = WorkKind.of("synthetic", GenerationJob.class);
   private static final Logger log = LoggerFactory.getLogger(GenerationWork.class);
 
   private final DatasetService datasets;
@@ -39,18 +41,8 @@ class GenerationWork implements TenantWork<GenerationJob> {
   }
 
   @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public Class<GenerationJob> runType() {
-    return GenerationJob.class;
-  }
-
-  @Override
-  public int maxConcurrent() {
-    return Math.max(1, properties.maxConcurrent());
+  public WorkKind<GenerationJob> kind() {
+    return KIND.limitedTo(properties.maxConcurrent(), Duration.ofSeconds(5));
   }
 
   @Override
@@ -60,7 +52,7 @@ class GenerationWork implements TenantWork<GenerationJob> {
     Path file = Files.createTempFile("tuneforge-synthetic-", ".jsonl");
     try {
       if (!write(work, file)) {
-        work.update(found -> found.cancelled("Cancelled after " + found.getRowsDone() + " rows", work.now()));
+        work.update(found -> found.cancel("Cancelled after " + found.getRowsDone() + " rows", work.now()));
         return;
       }
       DatasetSummary stored = work.asActingUser(() -> datasets.upload(job.getDatasetName(), fileName(job), file));
@@ -68,7 +60,8 @@ class GenerationWork implements TenantWork<GenerationJob> {
       log.info("Generation {} stored {} rows as {}", job.getId(), stored.rows(), stored.label());
     } catch (DatasetRejected rejected) {
       String problems = String.join("; ", rejected.report().problems());
-      throw new WorkFailed("The dataset was refused: " + rejected.getMessage() + (problems.isEmpty() ? "" : " (" + problems + ")"));
+      throw new WorkFailed("The dataset was refused: " + rejected.getMessage()
+          + (problems.isEmpty() ? "" : " (" + problems + ")"));
     } finally {
       try {
         Files.deleteIfExists(file);

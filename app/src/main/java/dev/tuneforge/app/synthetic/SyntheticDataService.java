@@ -107,7 +107,7 @@ public class SyntheticDataService {
     GenerationJob job = transactions.execute(status -> {
       GenerationJob found = jobs.findById(jobId).orElseThrow(() -> new IllegalArgumentException("No such generation job"));
       if (found.getStatus() == GenerationStatus.QUEUED) {
-        found.cancelled("Cancelled before it started", clock.instant());
+        found.cancel("Cancelled before it started", clock.instant());
         if (!runner.unschedule(GenerationWork.KIND, jobId)) {
           found.requestCancel();
         }

@@ -4,6 +4,7 @@ import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
+import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.app.work.WorkRunner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class TeacherPipeline implements TenantWork<TeacherRun> {
-  static final String KIND = "teacher-run";
+  static final WorkKind<TeacherRun> KIND = WorkKind.of("teacher-run", TeacherRun.class);
   private static final Logger log = LoggerFactory.getLogger(TeacherPipeline.class);
   /** Extraction and judging want the teacher's best answer, not variety. */
   private static final double PRECISE = 0.0;
@@ -53,26 +54,11 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   }
 
   @Override
-  public String kind() {
-    return KIND;
+  public WorkKind<TeacherRun> kind() {
+    return KIND.limitedTo(properties.maxConcurrentRuns(), Duration.ofSeconds(10));
   }
 
-  @Override
-  public Class<TeacherRun> runType() {
-    return TeacherRun.class;
-  }
-
-  @Override
-  public int maxConcurrent() {
-    return Math.max(1, properties.maxConcurrentRuns());
-  }
-
-  @Override
-  public Duration retryAfter() {
-    return Duration.ofSeconds(10);
-  }
-
-  /** Runs a queued run (or one whose previous runner died) here and now, to its end or to a cancellation; as its tenant. */
+  /** Runs a queued run (or one whose runner died) here and now, to its end or a cancellation; as its tenant. */
   void run(UUID runId) {
     runner.runHere(KIND, runId);
   }
@@ -97,7 +83,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
         while ((next = items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, stage, ItemStatus.PENDING))
             .isPresent()) {
           if (work.cancelRequested()) {
-            work.update(current -> current.cancelled("Cancelled; resume to continue with the items not yet done",
+            work.update(current -> current.cancel("Cancelled; resume to continue with the items not yet done",
                 work.now()));
             return;
           }
@@ -107,7 +93,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       complete(work);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      work.update(current -> current.cancelled("Stopped because the app shut down; resume to continue", work.now()));
+      work.update(current -> current.cancel("Stopped because the app shut down; resume to continue", work.now()));
     }
   }
 
@@ -248,7 +234,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       throw new WorkFailed("The " + kept.size() + " rows are ready but storing the dataset failed ("
           + e.getMessage() + "); resume to try again");
     }
-    work.update(current -> current.succeeded(version, work.now()));
+    work.update(current -> current.succeed(version, work.now()));
   }
 
   private static String promptId(Stage stage) {

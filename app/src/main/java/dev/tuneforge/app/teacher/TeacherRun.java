@@ -2,6 +2,7 @@ package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.work.ActingUser;
 import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -68,11 +69,13 @@ public class TeacherRun extends WorkRun {
     return createdBy;
   }
 
-  /** Started again after a cancel or a restart, it keeps when it first started. */
+  /** Started again after a cancel or a restart, it keeps when it first started; an end clears a cancel request. */
   @Override
-  protected void started(Instant now) {
-    status = RunStatus.RUNNING;
-    if (startedAt == null) {
+  protected void moveTo(WorkState state, Instant now) {
+    status = RunStatus.valueOf(state.name());
+    if (state != WorkState.RUNNING) {
+      cancelRequested = false;
+    } else if (startedAt == null) {
       startedAt = now;
     }
   }
@@ -81,25 +84,9 @@ public class TeacherRun extends WorkRun {
     cancelRequested = true;
   }
 
-  @Override
-  protected void failed(String reason, Instant now) {
-    finish(RunStatus.FAILED, reason, now);
-  }
-
-  @Override
-  protected void cancelled(String reason, Instant now) {
-    finish(RunStatus.CANCELLED, reason, now);
-  }
-
-  void succeeded(UUID versionId, Instant now) {
+  void succeed(UUID versionId, Instant now) {
     datasetVersionId = versionId;
-    finish(RunStatus.SUCCEEDED, null, now);
-  }
-
-  private void finish(RunStatus outcome, @Nullable String reason, Instant now) {
-    status = outcome;
-    cancelRequested = false;
-    ended(reason, now);
+    succeed(now);
   }
 
   public UUID getEndpointId() {

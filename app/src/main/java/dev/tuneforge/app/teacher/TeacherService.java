@@ -121,7 +121,8 @@ public class TeacherService {
     SignedInUser user = CurrentUser.require();
     TeacherEndpoint endpoint = endpoints.findById(request.endpointId())
         .orElseThrow(() -> new IllegalArgumentException("Choose one of your teacher endpoints"));
-    return runs.save(new TeacherRun(request, endpoint, new ActingUser(user.userId(), user.username()), clock.instant()));
+    ActingUser launcher = new ActingUser(user.userId(), user.username());
+    return runs.save(new TeacherRun(request, endpoint, launcher, clock.instant()));
   }
 
   public List<TeacherRun> runs() {
@@ -141,9 +142,9 @@ public class TeacherService {
     transactions.executeWithoutResult(status -> {
       TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
       if (run.getStatus() == RunStatus.QUEUED) {
-        run.cancelled("Cancelled before it started; resume to start it", clock.instant());
+        run.cancel("Cancelled before it started; resume to start it", clock.instant());
       } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
-        run.cancelled("Cancelled; its background job had stopped, resume to continue", clock.instant());
+        run.cancel("Cancelled; its background job had stopped, resume to continue", clock.instant());
       } else if (run.getStatus() == RunStatus.RUNNING) {
         run.requestCancel();
       }

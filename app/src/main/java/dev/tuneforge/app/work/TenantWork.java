@@ -1,34 +1,18 @@
 package dev.tuneforge.app.work;
 
-import java.time.Duration;
-
 /**
  * One kind of background work for a tenant, such as generating a dataset or counting its token
- * lengths. A kind is a Spring bean; {@link WorkRunner#submit} queues a run of it, and the runner
- * calls {@link #run} as the run's tenant once the run is marked started. What the runner does
- * around it: skips runs that are gone or finished, keeps at most {@link #maxConcurrent()} runs
- * on this instance (others come back after {@link #retryAfter()}), and records a failure with
- * its reason on the run.
+ * lengths: a Spring bean whose {@link #kind()} names it. {@link WorkRunner#submit} queues a run
+ * of it, and the runner calls {@link #run} as the run's tenant once the run is marked started.
+ * What the runner does around it: skips runs that are gone or finished, keeps at most the kind's
+ * limit of runs on this instance (others come back later), and records a failure with its reason
+ * on the run.
  *
  * @param <R> the entity that holds a run's state
  */
 public interface TenantWork<R extends WorkRun> {
 
-  /** The kind's name: the Quartz group of its runs. Runs in the store refer to it, so it never changes. */
-  String kind();
-
-  /** The entity that holds a run's state. */
-  Class<R> runType();
-
-  /** Runs of this kind one app instance works on at once (each holds a Quartz thread); 0 for no limit. */
-  default int maxConcurrent() {
-    return 0;
-  }
-
-  /** How long a run waits before it tries again when this instance is busy with as many as allowed. */
-  default Duration retryAfter() {
-    return Duration.ofSeconds(5);
-  }
+  WorkKind<R> kind();
 
   /**
    * Does the work of a started run. It saves its results through {@link WorkContext#update}

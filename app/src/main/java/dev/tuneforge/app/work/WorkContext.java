@@ -86,7 +86,7 @@ public final class WorkContext<R extends WorkRun> {
   public SignedInUser actingUser() {
     ActingUser who = run.actingUser();
     if (who == null) {
-      throw new WorkFailed("No user started this " + kind.kind() + " run");
+      throw new WorkFailed("No user started this " + kind.kind().name() + " run");
     }
     try {
       if (accounts.loadUserByUsername(who.username()) instanceof SignedInUser user

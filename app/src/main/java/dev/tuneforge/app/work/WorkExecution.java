@@ -44,7 +44,8 @@ class WorkExecution {
   TenantWork<?> kind(String name) {
     Map<String, TenantWork<?>> known = kinds;
     if (known == null) {
-      known = registered.orderedStream().collect(Collectors.toUnmodifiableMap(TenantWork::kind, Function.identity()));
+      known = registered.orderedStream()
+          .collect(Collectors.toUnmodifiableMap(kind -> kind.kind().name(), Function.identity()));
       kinds = known;
     }
     TenantWork<?> kind = known.get(name);
@@ -61,10 +62,11 @@ class WorkExecution {
    */
   Optional<Duration> runIfFree(String kindName, UUID tenantId, UUID runId) {
     TenantWork<?> kind = kind(kindName);
-    Semaphore free = kind.maxConcurrent() <= 0 ? null
-        : slots.computeIfAbsent(kind.kind(), name -> new Semaphore(kind.maxConcurrent()));
+    WorkKind<?> limits = kind.kind();
+    Semaphore free = limits.maxConcurrent() <= 0 ? null
+        : slots.computeIfAbsent(limits.name(), name -> new Semaphore(limits.maxConcurrent()));
     if (free != null && !free.tryAcquire()) {
-      return Optional.of(kind.retryAfter());
+      return Optional.of(limits.retryAfter());
     }
     try {
       return TenantContext.callAs(tenantId, () -> run(kind, runId));
@@ -79,9 +81,9 @@ class WorkExecution {
   <R extends WorkRun> Optional<Duration> run(TenantWork<R> kind, UUID runId) {
     R run = rows.update(kind, runId, found -> {
       if (found.isCancelRequested()) {
-        found.cancelled("Cancelled before it started", clock.instant());
+        found.cancel("Cancelled before it started", clock.instant());
       } else {
-        found.started(clock.instant());
+        found.start(clock.instant());
       }
     });
     if (run == null || !run.isActive()) {
@@ -90,15 +92,15 @@ class WorkExecution {
     try {
       kind.run(new WorkContext<>(kind, run, rows, accounts, clock));
     } catch (TryLater later) {
-      log.info("{} run {} comes back in {}: {}", kind.kind(), runId, later.after(), later.getMessage());
+      log.info("{} run {} comes back in {}: {}", kind.kind().name(), runId, later.after(), later.getMessage());
       return Optional.of(later.after());
     } catch (WorkFailed e) {
       fail(kind, runId, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      rows.update(kind, runId, found -> found.cancelled("Stopped because the app shut down", clock.instant()));
+      rows.update(kind, runId, found -> found.cancel("Stopped because the app shut down", clock.instant()));
     } catch (Exception e) {
-      log.warn("{} run {} failed", kind.kind(), runId, e);
+      log.warn("{} run {} failed", kind.kind().name(), runId, e);
       fail(kind, runId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     return Optional.empty();
@@ -109,6 +111,6 @@ class WorkExecution {
   }
 
   private <R extends WorkRun> void fail(TenantWork<R> kind, UUID runId, String reason) {
-    rows.update(kind, runId, found -> found.failed(reason, clock.instant()));
+    rows.update(kind, runId, found -> found.fail(reason, clock.instant()));
   }
 }

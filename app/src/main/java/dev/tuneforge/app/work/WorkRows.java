@@ -19,13 +19,13 @@ class WorkRows {
   }
 
   <R extends WorkRun> @Nullable R find(TenantWork<R> kind, UUID runId) {
-    return transactions.execute(status -> entities.find(kind.runType(), runId));
+    return transactions.execute(status -> entities.find(kind.kind().runType(), runId));
   }
 
   /** Applies {@code change} if the run is still active; the run as stored afterwards, or null if it is gone. */
   <R extends WorkRun> @Nullable R update(TenantWork<R> kind, UUID runId, Consumer<R> change) {
     R saved = transactions.execute(status -> {
-      R found = entities.find(kind.runType(), runId);
+      R found = entities.find(kind.kind().runType(), runId);
       if (found != null && found.isActive()) {
         change.accept(found);
       }

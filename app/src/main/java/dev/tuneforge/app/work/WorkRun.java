@@ -43,15 +43,32 @@ public abstract class WorkRun {
     return null;
   }
 
-  /** The runner took the run up, first or again after a restart. */
-  protected abstract void started(Instant now);
+  /**
+   * Sets the kind's own status for {@code state}, and what goes with it (e.g. when it started);
+   * {@link WorkState#RUNNING} also when the runner takes a run up again after a restart.
+   */
+  protected abstract void moveTo(WorkState state, Instant now);
 
-  protected abstract void failed(String reason, Instant now);
+  /** The runner took the run up. */
+  public final void start(Instant now) {
+    moveTo(WorkState.RUNNING, now);
+  }
 
-  protected abstract void cancelled(String reason, Instant now);
+  public final void succeed(Instant now) {
+    end(WorkState.SUCCEEDED, null, now);
+  }
+
+  public final void fail(String reason, Instant now) {
+    end(WorkState.FAILED, reason, now);
+  }
+
+  public final void cancel(String reason, Instant now) {
+    end(WorkState.CANCELLED, reason, now);
+  }
 
   /** Records the end, with the reason (cut to the column's width) if it did not succeed. */
-  protected final void ended(@Nullable String reason, Instant now) {
+  private void end(WorkState outcome, @Nullable String reason, Instant now) {
+    moveTo(outcome, now);
     error = reason == null || reason.length() <= MAX_ERROR ? reason : reason.substring(0, MAX_ERROR - 1) + "…";
     finishedAt = now;
   }

@@ -31,12 +31,12 @@ public class WorkRunner {
    *
    * @throws IllegalStateException when Quartz cannot store it
    */
-  public void submit(String kind, UUID runId) {
+  public void submit(WorkKind<?> kind, UUID runId) {
     submit(kind, runId, clock.instant());
   }
 
-  private void submit(String kind, UUID runId, Instant at) {
-    JobKey key = WorkQuartzJob.key(execution.kind(kind).kind(), runId);
+  private void submit(WorkKind<?> kind, UUID runId, Instant at) {
+    JobKey key = WorkQuartzJob.key(execution.kind(kind.name()).kind().name(), runId);
     UUID tenant = TenantContext.requireTenant();
     try {
       if (scheduler.checkExists(key)) {
@@ -44,14 +44,14 @@ public class WorkRunner {
       }
       scheduler.scheduleJob(WorkQuartzJob.detail(key, tenant), WorkQuartzJob.trigger(key, at));
     } catch (SchedulerException e) {
-      throw new IllegalStateException("Could not queue the " + kind + " run: " + e.getMessage(), e);
+      throw new IllegalStateException("Could not queue the " + kind.name() + " run: " + e.getMessage(), e);
     }
   }
 
   /** Takes a queued run out of the schedule (a running one goes on); false if Quartz could not be asked. */
-  public boolean unschedule(String kind, UUID runId) {
+  public boolean unschedule(WorkKind<?> kind, UUID runId) {
     try {
-      scheduler.deleteJob(WorkQuartzJob.key(kind, runId));
+      scheduler.deleteJob(WorkQuartzJob.key(kind.name(), runId));
       return true;
     } catch (SchedulerException e) {
       return false;
@@ -59,16 +59,20 @@ public class WorkRunner {
   }
 
   /** Whether the run is queued or running in the background; true if Quartz cannot tell. */
-  public boolean isScheduled(String kind, UUID runId) {
+  public boolean isScheduled(WorkKind<?> kind, UUID runId) {
     try {
-      return scheduler.checkExists(WorkQuartzJob.key(kind, runId));
+      return scheduler.checkExists(WorkQuartzJob.key(kind.name(), runId));
     } catch (SchedulerException e) {
       return true;
     }
   }
 
-  /** Runs the run on this thread, as the calling tenant and with no concurrency limit; a run that asks to come back later is queued. */
-  public void runHere(String kind, UUID runId) {
-    execution.run(execution.kind(kind), runId).ifPresent(after -> submit(kind, runId, clock.instant().plus(after)));
+  /**
+   * Runs the run on this thread, as the calling tenant and with no concurrency limit; a run that
+   * asks to come back later is queued.
+   */
+  public void runHere(WorkKind<?> kind, UUID runId) {
+    execution.run(execution.kind(kind.name()), runId)
+        .ifPresent(after -> submit(kind, runId, clock.instant().plus(after)));
   }
 }

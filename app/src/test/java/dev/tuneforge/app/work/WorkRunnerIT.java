@@ -11,7 +11,6 @@ import dev.tuneforge.app.synthetic.GenerationStatus;
 import dev.tuneforge.app.synthetic.SyntheticDataService;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,9 +69,9 @@ class WorkRunnerIT {
 
     // Straight through the runner: the second is turned away at once, not parked on a thread.
     CompletableFuture<Optional<Duration>> running =
-        CompletableFuture.supplyAsync(() -> execution.runIfFree(Probe.KIND, bob.tenantId(), first));
+        CompletableFuture.supplyAsync(() -> execution.runIfFree(Probe.KIND.name(), bob.tenantId(), first));
     assertThat(probe.started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(execution.runIfFree(Probe.KIND, bob.tenantId(), second)).contains(Probe.RETRY);
+    assertThat(execution.runIfFree(Probe.KIND.name(), bob.tenantId(), second)).contains(Probe.RETRY);
     assertThat(status(bob, second)).isEqualTo(GenerationStatus.QUEUED);
     probe.release.countDown();
     assertThat(running.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
@@ -184,8 +183,8 @@ class WorkRunnerIT {
 
   /** A kind limited to one run at a time that does what its run's dataset name says. */
   static class Probe implements TenantWork<GenerationJob> {
-    static final String KIND = "probe";
     static final Duration RETRY = Duration.ofMillis(300);
+    static final WorkKind<GenerationJob> KIND = WorkKind.of("probe", GenerationJob.class).limitedTo(1, RETRY);
 
     final Map<UUID, String> seen = new ConcurrentHashMap<>();
     final Map<UUID, Integer> tries = new ConcurrentHashMap<>();
@@ -195,23 +194,8 @@ class WorkRunnerIT {
     volatile CountDownLatch release = new CountDownLatch(1);
 
     @Override
-    public String kind() {
+    public WorkKind<GenerationJob> kind() {
       return KIND;
-    }
-
-    @Override
-    public Class<GenerationJob> runType() {
-      return GenerationJob.class;
-    }
-
-    @Override
-    public int maxConcurrent() {
-      return 1;
-    }
-
-    @Override
-    public Duration retryAfter() {
-      return RETRY;
     }
 
     @Override
@@ -232,15 +216,14 @@ class WorkRunnerIT {
           case "block" -> {
             started.countDown();
             release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            Instant now = work.now();
-            work.update(run -> ((WorkRun) run).cancelled("Released", now));
+            work.update(run -> run.cancel("Released", work.now()));
           }
           case "wait-for-cancel" -> {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!work.cancelRequested() && System.nanoTime() < deadline) {
               Thread.sleep(20);
             }
-            work.update(run -> ((WorkRun) run).cancelled("The probe saw the cancel", work.now()));
+            work.update(run -> run.cancel("The probe saw the cancel", work.now()));
           }
           default -> throw new IllegalArgumentException(work.run().getDatasetName());
         }

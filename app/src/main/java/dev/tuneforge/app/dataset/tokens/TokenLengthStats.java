@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.tokens;
 
 import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -76,9 +77,10 @@ class TokenLengthStats extends WorkRun {
     return !status.finished();
   }
 
+  /** A count has no cancelled state: one that was stopped failed, and asking again counts it anew. */
   @Override
-  protected void started(Instant now) {
-    status = TokenLengths.Status.RUNNING;
+  protected void moveTo(WorkState state, Instant now) {
+    status = state == WorkState.CANCELLED ? TokenLengths.Status.FAILED : TokenLengths.Status.valueOf(state.name());
   }
 
   /** The rows are fetched and about to be counted. */
@@ -104,19 +106,7 @@ class TokenLengthStats extends WorkRun {
     assistantTokens = summary.assistantTokens();
     assistantTokensLost = summary.assistantTokensLost();
     histogram = JSON.writeValueAsString(summary.histogram());
-    ended(null, now);
-  }
-
-  @Override
-  protected void failed(String reason, Instant now) {
-    status = TokenLengths.Status.FAILED;
-    ended(reason, now);
-  }
-
-  /** A count has no cancelled state: one that was stopped failed, and asking again counts it anew. */
-  @Override
-  protected void cancelled(String reason, Instant now) {
-    failed(reason, now);
+    succeed(now);
   }
 
   TokenLengths view() {

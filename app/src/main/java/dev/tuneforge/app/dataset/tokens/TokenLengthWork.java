@@ -7,6 +7,7 @@ import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
+import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.ModelFileException;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TokenLengthWork implements TenantWork<TokenLengthStats> {
-  static final String KIND = "token-lengths";
+  static final WorkKind<TokenLengthStats> KIND = WorkKind.of("token-lengths", TokenLengthStats.class);
   private static final Logger log = LoggerFactory.getLogger(TokenLengthWork.class);
 
   private final DatasetService datasets;
@@ -49,13 +50,8 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   }
 
   @Override
-  public String kind() {
+  public WorkKind<TokenLengthStats> kind() {
     return KIND;
-  }
-
-  @Override
-  public Class<TokenLengthStats> runType() {
-    return TokenLengthStats.class;
   }
 
   @Override
