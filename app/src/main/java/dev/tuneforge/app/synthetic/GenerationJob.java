@@ -1,9 +1,8 @@
 package dev.tuneforge.app.synthetic;
 
 import dev.tuneforge.app.work.ActingUser;
-import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.UserRun;
 import dev.tuneforge.app.work.WorkState;
-import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -16,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /** One run of the generator for a tenant: its spec, state, progress and the dataset version it made. */
 @Entity
 @Table(name = "generation_job")
-public class GenerationJob extends WorkRun {
+public class GenerationJob extends UserRun {
   private String datasetName;
 
   @Enumerated(EnumType.STRING)
@@ -31,15 +30,13 @@ public class GenerationJob extends WorkRun {
   private GenerationStatus status;
 
   private int rowsDone;
-  private boolean cancelRequested;
   private @Nullable UUID datasetVersionId;
-  @Embedded private ActingUser createdBy;
   private @Nullable Instant startedAt;
 
   protected GenerationJob() {}
 
   GenerationJob(String datasetName, GenerationSpec spec, ActingUser createdBy, Instant createdAt) {
-    super(createdAt);
+    super(createdBy, createdAt);
     this.datasetName = datasetName;
     this.documentKind = spec.kind();
     this.fields = FieldSpecs.toJson(spec.fields());
@@ -47,17 +44,11 @@ public class GenerationJob extends WorkRun {
     this.seed = spec.seed();
     this.noise = spec.noise();
     this.status = GenerationStatus.QUEUED;
-    this.createdBy = createdBy;
   }
 
   @Override
   public boolean isActive() {
     return !status.finished();
-  }
-
-  @Override
-  public ActingUser actingUser() {
-    return createdBy;
   }
 
   /** Started again after a restart, it writes every row again. */
@@ -78,10 +69,6 @@ public class GenerationJob extends WorkRun {
     datasetVersionId = versionId;
     rowsDone = rowCount;
     succeed(now);
-  }
-
-  void requestCancel() {
-    cancelRequested = true;
   }
 
   public GenerationSpec spec() {
@@ -123,11 +110,6 @@ public class GenerationJob extends WorkRun {
   /** Rows done as a fraction of the rows asked for. */
   public double progress() {
     return rowCount == 0 ? 0 : (double) rowsDone / rowCount;
-  }
-
-  @Override
-  public boolean isCancelRequested() {
-    return cancelRequested;
   }
 
   public @Nullable UUID getDatasetVersionId() {

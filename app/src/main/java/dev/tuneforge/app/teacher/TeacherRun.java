@@ -1,9 +1,8 @@
 package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.work.ActingUser;
-import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.UserRun;
 import dev.tuneforge.app.work.WorkState;
-import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -15,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /** One run of the pipeline against one endpoint; its work is in {@link TeacherItem}s. */
 @Entity
 @Table(name = "teacher_run")
-public class TeacherRun extends WorkRun {
+public class TeacherRun extends UserRun {
   private UUID endpointId;
   private String name;
   private String teacherModel;
@@ -30,15 +29,13 @@ public class TeacherRun extends WorkRun {
   @Enumerated(EnumType.STRING)
   private RunStatus status;
 
-  private boolean cancelRequested;
   private @Nullable UUID datasetVersionId;
-  @Embedded private ActingUser createdBy;
   private @Nullable Instant startedAt;
 
   protected TeacherRun() {}
 
   TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, ActingUser createdBy, Instant createdAt) {
-    super(createdAt);
+    super(createdBy, createdAt);
     this.endpointId = endpoint.getId();
     this.name = request.name().strip();
     this.teacherModel = endpoint.getModel();
@@ -50,12 +47,11 @@ public class TeacherRun extends WorkRun {
     this.temperature = request.temperature();
     this.seed = request.seed();
     this.status = RunStatus.QUEUED;
-    this.createdBy = createdBy;
   }
 
   void queue() {
     status = RunStatus.QUEUED;
-    cancelRequested = false;
+    forgetCancelRequest();
     reopened();
   }
 
@@ -64,24 +60,15 @@ public class TeacherRun extends WorkRun {
     return status.active();
   }
 
-  @Override
-  public ActingUser actingUser() {
-    return createdBy;
-  }
-
   /** Started again after a cancel or a restart, it keeps when it first started; an end clears a cancel request. */
   @Override
   protected void moveTo(WorkState state, Instant now) {
     status = RunStatus.valueOf(state.name());
     if (state != WorkState.RUNNING) {
-      cancelRequested = false;
+      forgetCancelRequest();
     } else if (startedAt == null) {
       startedAt = now;
     }
-  }
-
-  void requestCancel() {
-    cancelRequested = true;
   }
 
   void succeed(UUID versionId, Instant now) {
@@ -136,11 +123,6 @@ public class TeacherRun extends WorkRun {
 
   public RunStatus getStatus() {
     return status;
-  }
-
-  @Override
-  public boolean isCancelRequested() {
-    return cancelRequested;
   }
 
   public @Nullable UUID getDatasetVersionId() {
