@@ -1,22 +1,21 @@
 package dev.tuneforge.app.synthetic;
 
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.UserRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** One run of the generator for a tenant: its spec, state, progress and the dataset version it made. */
 @Entity
 @Table(name = "generation_job")
-public class GenerationJob {
-  @Id private UUID id;
-  @TenantId private UUID tenantId;
+public class GenerationJob extends UserRun {
   private String datasetName;
 
   @Enumerated(EnumType.STRING)
@@ -31,19 +30,13 @@ public class GenerationJob {
   private GenerationStatus status;
 
   private int rowsDone;
-  private boolean cancelRequested;
-  private @Nullable String error;
   private @Nullable UUID datasetVersionId;
-  private UUID createdBy;
-  private String createdByUsername;
-  private Instant createdAt;
   private @Nullable Instant startedAt;
-  private @Nullable Instant finishedAt;
 
   protected GenerationJob() {}
 
-  GenerationJob(String datasetName, GenerationSpec spec, UUID createdBy, String createdByUsername) {
-    this.id = UUID.randomUUID();
+  GenerationJob(String datasetName, GenerationSpec spec, ActingUser createdBy, Instant createdAt) {
+    super(createdBy, createdAt);
     this.datasetName = datasetName;
     this.documentKind = spec.kind();
     this.fields = FieldSpecs.toJson(spec.fields());
@@ -51,35 +44,31 @@ public class GenerationJob {
     this.seed = spec.seed();
     this.noise = spec.noise();
     this.status = GenerationStatus.QUEUED;
-    this.createdBy = createdBy;
-    this.createdByUsername = createdByUsername;
-    this.createdAt = Instant.now();
   }
 
-  void start() {
-    status = GenerationStatus.RUNNING;
-    rowsDone = 0;
-    startedAt = Instant.now();
+  @Override
+  public boolean isActive() {
+    return !status.finished();
+  }
+
+  /** Started again after a restart, it writes every row again. */
+  @Override
+  protected void moveTo(WorkState state, Instant now) {
+    status = GenerationStatus.valueOf(state.name());
+    if (state == WorkState.RUNNING) {
+      rowsDone = 0;
+      startedAt = now;
+    }
   }
 
   void progress(int rows) {
     rowsDone = rows;
   }
 
-  void succeed(UUID versionId) {
+  void succeed(UUID versionId, Instant now) {
     datasetVersionId = versionId;
     rowsDone = rowCount;
-    finish(GenerationStatus.SUCCEEDED, null);
-  }
-
-  void finish(GenerationStatus outcome, @Nullable String reason) {
-    status = outcome;
-    error = reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
-    finishedAt = Instant.now();
-  }
-
-  void requestCancel() {
-    cancelRequested = true;
+    succeed(now);
   }
 
   public GenerationSpec spec() {
@@ -88,14 +77,6 @@ public class GenerationJob {
 
   public List<FieldSpec> fieldSpecs() {
     return FieldSpecs.fromJson(fields);
-  }
-
-  public UUID getId() {
-    return id;
-  }
-
-  public UUID getTenantId() {
-    return tenantId;
   }
 
   public String getDatasetName() {
@@ -131,35 +112,11 @@ public class GenerationJob {
     return rowCount == 0 ? 0 : (double) rowsDone / rowCount;
   }
 
-  public boolean isCancelRequested() {
-    return cancelRequested;
-  }
-
-  public @Nullable String getError() {
-    return error;
-  }
-
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
   }
 
-  public UUID getCreatedBy() {
-    return createdBy;
-  }
-
-  public String getCreatedByUsername() {
-    return createdByUsername;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
   public @Nullable Instant getStartedAt() {
     return startedAt;
-  }
-
-  public @Nullable Instant getFinishedAt() {
-    return finishedAt;
   }
 }

@@ -3,13 +3,13 @@ package dev.tuneforge.app.synthetic;
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.tenancy.TenantContext;
-import java.time.Instant;
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.WorkRunner;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -25,22 +25,25 @@ public class SyntheticDataService {
   public static final int PREVIEW_ROWS = 3;
 
   private final GenerationJobRepository jobs;
-  private final Scheduler scheduler;
+  private final WorkRunner runner;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher publisher;
   private final SyntheticProperties properties;
+  private final Clock clock;
 
   SyntheticDataService(
       GenerationJobRepository jobs,
-      Scheduler scheduler,
+      WorkRunner runner,
       TransactionTemplate transactions,
       ApplicationEventPublisher publisher,
-      SyntheticProperties properties) {
+      SyntheticProperties properties,
+      Clock clock) {
     this.jobs = jobs;
-    this.scheduler = scheduler;
+    this.runner = runner;
     this.transactions = transactions;
     this.publisher = publisher;
     this.properties = properties;
+    this.clock = clock;
   }
 
   public int maxRows() {
@@ -65,7 +68,7 @@ public class SyntheticDataService {
 
   /**
    * Queues a job that generates the spec's rows into a new version of the dataset called {@code
-   * datasetName} (its first if there is none). The job row and its Quartz job are written in one
+   * datasetName} (its first if there is none). The job row and its queued run are written in one
    * transaction, so a started job is never lost.
    *
    * @throws IllegalArgumentException naming what is wrong with the name or the spec
@@ -82,12 +85,9 @@ public class SyntheticDataService {
     SignedInUser user = CurrentUser.require();
     UUID tenant = TenantContext.requireTenant();
     GenerationJob job = transactions.execute(status -> {
-      GenerationJob saved = jobs.save(new GenerationJob(name, spec, user.userId(), user.username()));
-      try {
-        scheduler.scheduleJob(GenerationQuartzJob.detail(tenant, saved.getId()), GenerationQuartzJob.trigger(saved.getId(), Instant.now()));
-      } catch (SchedulerException e) {
-        throw new IllegalStateException("Could not queue the generation: " + e.getMessage(), e);
-      }
+      GenerationJob saved =
+          jobs.save(new GenerationJob(name, spec, new ActingUser(user.userId(), user.username()), clock.instant()));
+      runner.submit(GenerationWork.KIND, saved.getId());
       return saved;
     });
     publisher.publishEvent(new GenerationProgressed(tenant, job.getId()));
@@ -107,10 +107,8 @@ public class SyntheticDataService {
     GenerationJob job = transactions.execute(status -> {
       GenerationJob found = jobs.findById(jobId).orElseThrow(() -> new IllegalArgumentException("No such generation job"));
       if (found.getStatus() == GenerationStatus.QUEUED) {
-        found.finish(GenerationStatus.CANCELLED, "Cancelled before it started");
-        try {
-          scheduler.deleteJob(GenerationQuartzJob.key(jobId));
-        } catch (SchedulerException e) {
+        found.cancel("Cancelled before it started", clock.instant());
+        if (!runner.unschedule(GenerationWork.KIND, jobId)) {
           found.requestCancel();
         }
       } else if (found.getStatus() == GenerationStatus.RUNNING) {

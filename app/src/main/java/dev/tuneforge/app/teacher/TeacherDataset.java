@@ -1,8 +1,7 @@
 package dev.tuneforge.app.teacher;
 
-import dev.tuneforge.app.account.AccountService;
-import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.work.WorkContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,12 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class TeacherDataset {
   private final DatasetService datasets;
-  private final AccountService accounts;
   private final TeacherItemRepository items;
 
-  TeacherDataset(DatasetService datasets, AccountService accounts, TeacherItemRepository items) {
+  TeacherDataset(DatasetService datasets, TeacherItemRepository items) {
     this.datasets = datasets;
-    this.accounts = accounts;
     this.items = items;
   }
 
@@ -55,8 +49,9 @@ class TeacherDataset {
     }
   }
 
-  /** Stores the rows as a dataset version and returns its id. */
-  UUID store(TeacherRun run, List<TeacherItem> kept) {
+  /** Stores the rows as a dataset version in the name of the user who launched the run, and returns its id. */
+  UUID store(WorkContext<TeacherRun> work, List<TeacherItem> kept) {
+    TeacherRun run = work.run();
     Path file;
     try {
       file = Files.createTempFile("tuneforge-teacher-", ".jsonl");
@@ -67,30 +62,12 @@ class TeacherDataset {
       try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         write(run, kept, out);
       }
-      return asLauncher(run, () -> datasets.upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
+      return work.asActingUser(() -> datasets.upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
           .versionId());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       file.toFile().delete();
-    }
-  }
-
-  /** The dataset is the launching user's work, so the upload runs as them (a job thread has no signed-in user). */
-  private <T> T asLauncher(TeacherRun run, java.util.function.Supplier<T> work) {
-    if (!(accounts.loadUserByUsername(run.getCreatedByUsername()) instanceof SignedInUser user)
-        || !user.userId().equals(run.getCreatedBy()) || !user.enabled()
-        || !run.getTenantId().equals(user.tenantId())) {
-      throw new IllegalStateException("The user who launched the run can no longer store datasets");
-    }
-    SecurityContext previous = SecurityContextHolder.getContext();
-    SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
-    SecurityContextHolder.setContext(context);
-    try {
-      return work.get();
-    } finally {
-      SecurityContextHolder.setContext(previous);
     }
   }
 }

@@ -1,6 +1,12 @@
 package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.work.TenantWork;
+import dev.tuneforge.app.work.WorkContext;
+import dev.tuneforge.app.work.WorkFailed;
+import dev.tuneforge.app.work.WorkKind;
+import dev.tuneforge.app.work.WorkRunner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,49 +21,57 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Works through a run's pending items stage by stage, one teacher call at a time, saving each
  * result together with the items it leads to. Cancellation is checked between calls; a call
- * that fails after its retries fails only its item, and the run goes on.
+ * that fails after its retries fails only its item, and the run goes on. At most {@code
+ * tuneforge.teacher.max-concurrent-runs} runs work on one instance at once; others wait their turn.
  */
 @Component
-class TeacherPipeline {
+class TeacherPipeline implements TenantWork<TeacherRun> {
+  static final WorkKind<TeacherRun> KIND = WorkKind.of("teacher-run", TeacherRun.class);
   private static final Logger log = LoggerFactory.getLogger(TeacherPipeline.class);
   /** Extraction and judging want the teacher's best answer, not variety. */
   private static final double PRECISE = 0.0;
 
-  private final TeacherRunRepository runs;
   private final TeacherItemRepository items;
   private final TeacherEndpointRepository endpoints;
   private final SecretCipher cipher;
   private final TeacherClient client;
   private final TeacherDataset dataset;
   private final TransactionTemplate transactions;
+  private final WorkRunner runner;
+  private final TeacherProperties properties;
 
-  TeacherPipeline(TeacherRunRepository runs, TeacherItemRepository items, TeacherEndpointRepository endpoints,
-      SecretCipher cipher, TeacherClient client, TeacherDataset dataset, TransactionTemplate transactions) {
-    this.runs = runs;
+  TeacherPipeline(TeacherItemRepository items, TeacherEndpointRepository endpoints, SecretCipher cipher,
+      TeacherClient client, TeacherDataset dataset, TransactionTemplate transactions, WorkRunner runner,
+      TeacherProperties properties) {
     this.items = items;
     this.endpoints = endpoints;
     this.cipher = cipher;
     this.client = client;
     this.dataset = dataset;
     this.transactions = transactions;
+    this.runner = runner;
+    this.properties = properties;
   }
 
-  /** Runs a queued run (or one whose previous runner died) to its end or to a cancellation; as its tenant. */
+  @Override
+  public WorkKind<TeacherRun> kind() {
+    return KIND.limitedTo(properties.maxConcurrentRuns(), Duration.ofSeconds(10));
+  }
+
+  /** Runs a queued run (or one whose runner died) here and now, to its end or a cancellation; as its tenant. */
   void run(UUID runId) {
-    TeacherRun run = transactions.execute(status -> {
-      TeacherRun found = runs.findById(runId).orElse(null);
-      if (found == null || !found.getStatus().active()) {
-        return null;
-      }
-      found.start();
+    runner.runHere(KIND, runId);
+  }
+
+  @Override
+  public void run(WorkContext<TeacherRun> work) {
+    TeacherRun run = work.run();
+    UUID runId = run.getId();
+    transactions.executeWithoutResult(status -> {
       if (!items.existsByRunId(runId)) {
         items.save(TeacherItem.first(runId));
       }
-      return runs.save(found);
     });
-    if (run == null) {
-      return;
-    }
     try {
       TeacherEndpoint endpoint = endpoints.findById(run.getEndpointId())
           .orElseThrow(() -> new IllegalStateException("The run's teacher endpoint no longer exists"));
@@ -68,24 +82,18 @@ class TeacherPipeline {
         Optional<TeacherItem> next;
         while ((next = items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, stage, ItemStatus.PENDING))
             .isPresent()) {
-          TeacherRun current = runs.findById(runId).orElse(null);
-          if (current == null || current.getStatus() != RunStatus.RUNNING) {
-            return;
-          }
-          if (current.isCancelRequested()) {
-            finish(runId, RunStatus.CANCELLED, "Cancelled; resume to continue with the items not yet done");
+          if (work.cancelRequested()) {
+            work.update(current -> current.cancel("Cancelled; resume to continue with the items not yet done",
+                work.now()));
             return;
           }
           process(run, target, schema, next.get());
         }
       }
-      complete(run);
+      complete(work);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      finish(runId, RunStatus.CANCELLED, "Stopped because the app shut down; resume to continue");
-    } catch (RuntimeException e) {
-      log.warn("Teacher run {} failed", runId, e);
-      finish(runId, RunStatus.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      work.update(current -> current.cancel("Stopped because the app shut down; resume to continue", work.now()));
     }
   }
 
@@ -210,39 +218,23 @@ class TeacherPipeline {
     return TeacherAnswers.JSON.writeValueAsString(node);
   }
 
-  private void complete(TeacherRun run) {
+  private void complete(WorkContext<TeacherRun> work) {
     List<TeacherItem> kept =
-        items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(run.getId(), Stage.FILTER, ItemStatus.DONE);
+        items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(work.runId(), Stage.FILTER, ItemStatus.DONE);
     if (kept.isEmpty()) {
-      finish(run.getId(), RunStatus.FAILED, "No row passed the judge and the filter; see the failures and rejections");
-      return;
+      throw new WorkFailed("No row passed the judge and the filter; see the failures and rejections");
     }
     UUID version;
     try {
-      version = dataset.store(run, kept);
+      version = dataset.store(work, kept);
     } catch (DatasetRejected e) {
-      finish(run.getId(), RunStatus.FAILED, "Dataset validation refused the rows: " + e.getMessage() + "\n"
-          + e.report().summary());
-      return;
+      throw new WorkFailed("Dataset validation refused the rows: " + e.getMessage() + "\n" + e.report().summary());
     } catch (RuntimeException e) {
-      log.warn("Teacher run {} could not store its dataset", run.getId(), e);
-      finish(run.getId(), RunStatus.FAILED, "The " + kept.size() + " rows are ready but storing the dataset failed ("
+      log.warn("Teacher run {} could not store its dataset", work.runId(), e);
+      throw new WorkFailed("The " + kept.size() + " rows are ready but storing the dataset failed ("
           + e.getMessage() + "); resume to try again");
-      return;
     }
-    transactions.executeWithoutResult(status -> {
-      TeacherRun current = runs.findById(run.getId()).orElseThrow();
-      current.producedDataset(version);
-      current.finish(RunStatus.SUCCEEDED, null);
-      runs.save(current);
-    });
-  }
-
-  private void finish(UUID runId, RunStatus outcome, @Nullable String reason) {
-    transactions.executeWithoutResult(status -> runs.findById(runId).ifPresent(run -> {
-      run.finish(outcome, reason);
-      runs.save(run);
-    }));
+    work.update(current -> current.succeed(version, work.now()));
   }
 
   private static String promptId(Stage stage) {

@@ -1,21 +1,20 @@
 package dev.tuneforge.app.teacher;
 
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.UserRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /** One run of the pipeline against one endpoint; its work is in {@link TeacherItem}s. */
 @Entity
 @Table(name = "teacher_run")
-public class TeacherRun {
-  @Id private UUID id;
-  @TenantId private UUID tenantId;
+public class TeacherRun extends UserRun {
   private UUID endpointId;
   private String name;
   private String teacherModel;
@@ -30,19 +29,13 @@ public class TeacherRun {
   @Enumerated(EnumType.STRING)
   private RunStatus status;
 
-  private boolean cancelRequested;
-  private @Nullable String error;
   private @Nullable UUID datasetVersionId;
-  private UUID createdBy;
-  private String createdByUsername;
-  private Instant createdAt;
   private @Nullable Instant startedAt;
-  private @Nullable Instant finishedAt;
 
   protected TeacherRun() {}
 
-  TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, UUID createdBy, String createdByUsername) {
-    this.id = UUID.randomUUID();
+  TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, ActingUser createdBy, Instant createdAt) {
+    super(createdBy, createdAt);
     this.endpointId = endpoint.getId();
     this.name = request.name().strip();
     this.teacherModel = endpoint.getModel();
@@ -54,46 +47,33 @@ public class TeacherRun {
     this.temperature = request.temperature();
     this.seed = request.seed();
     this.status = RunStatus.QUEUED;
-    this.createdBy = createdBy;
-    this.createdByUsername = createdByUsername;
-    this.createdAt = Instant.now();
   }
 
   void queue() {
     status = RunStatus.QUEUED;
-    cancelRequested = false;
-    error = null;
-    finishedAt = null;
+    forgetCancelRequest();
+    reopened();
   }
 
-  void start() {
-    status = RunStatus.RUNNING;
-    if (startedAt == null) {
-      startedAt = Instant.now();
+  @Override
+  public boolean isActive() {
+    return status.active();
+  }
+
+  /** Started again after a cancel or a restart, it keeps when it first started; an end clears a cancel request. */
+  @Override
+  protected void moveTo(WorkState state, Instant now) {
+    status = RunStatus.valueOf(state.name());
+    if (state != WorkState.RUNNING) {
+      forgetCancelRequest();
+    } else if (startedAt == null) {
+      startedAt = now;
     }
   }
 
-  void requestCancel() {
-    cancelRequested = true;
-  }
-
-  void finish(RunStatus outcome, @Nullable String reason) {
-    status = outcome;
-    error = reason == null ? null : reason.length() > 2000 ? reason.substring(0, 2000) : reason;
-    cancelRequested = false;
-    finishedAt = Instant.now();
-  }
-
-  void producedDataset(UUID versionId) {
+  void succeed(UUID versionId, Instant now) {
     datasetVersionId = versionId;
-  }
-
-  public UUID getId() {
-    return id;
-  }
-
-  public UUID getTenantId() {
-    return tenantId;
+    succeed(now);
   }
 
   public UUID getEndpointId() {
@@ -145,35 +125,11 @@ public class TeacherRun {
     return status;
   }
 
-  public boolean isCancelRequested() {
-    return cancelRequested;
-  }
-
-  public @Nullable String getError() {
-    return error;
-  }
-
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
   }
 
-  UUID getCreatedBy() {
-    return createdBy;
-  }
-
-  String getCreatedByUsername() {
-    return createdByUsername;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
   public @Nullable Instant getStartedAt() {
     return startedAt;
-  }
-
-  public @Nullable Instant getFinishedAt() {
-    return finishedAt;
   }
 }

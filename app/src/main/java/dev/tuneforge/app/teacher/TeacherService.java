@@ -2,17 +2,17 @@ package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.WorkRunner;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,18 +30,20 @@ public class TeacherService {
   private final TeacherItemRepository items;
   private final SecretCipher cipher;
   private final TeacherClient client;
-  private final Scheduler scheduler;
+  private final WorkRunner runner;
   private final TransactionTemplate transactions;
+  private final Clock clock;
 
   TeacherService(TeacherEndpointRepository endpoints, TeacherRunRepository runs, TeacherItemRepository items,
-      SecretCipher cipher, TeacherClient client, Scheduler scheduler, TransactionTemplate transactions) {
+      SecretCipher cipher, TeacherClient client, WorkRunner runner, TransactionTemplate transactions, Clock clock) {
     this.endpoints = endpoints;
     this.runs = runs;
     this.items = items;
     this.cipher = cipher;
     this.client = client;
-    this.scheduler = scheduler;
+    this.runner = runner;
     this.transactions = transactions;
+    this.clock = clock;
   }
 
   public List<TeacherEndpoint> endpoints() {
@@ -119,7 +121,8 @@ public class TeacherService {
     SignedInUser user = CurrentUser.require();
     TeacherEndpoint endpoint = endpoints.findById(request.endpointId())
         .orElseThrow(() -> new IllegalArgumentException("Choose one of your teacher endpoints"));
-    return runs.save(new TeacherRun(request, endpoint, user.userId(), user.username()));
+    ActingUser launcher = new ActingUser(user.userId(), user.username());
+    return runs.save(new TeacherRun(request, endpoint, launcher, clock.instant()));
   }
 
   public List<TeacherRun> runs() {
@@ -135,26 +138,18 @@ public class TeacherService {
    * background job is gone (no runner would ever see the request).
    */
   public void cancel(UUID runId) {
-    boolean jobExists = jobExists(runId);
+    boolean jobExists = runner.isScheduled(TeacherPipeline.KIND, runId);
     transactions.executeWithoutResult(status -> {
       TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
       if (run.getStatus() == RunStatus.QUEUED) {
-        run.finish(RunStatus.CANCELLED, "Cancelled before it started; resume to start it");
+        run.cancel("Cancelled before it started; resume to start it", clock.instant());
       } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
-        run.finish(RunStatus.CANCELLED, "Cancelled; its background job had stopped, resume to continue");
+        run.cancel("Cancelled; its background job had stopped, resume to continue", clock.instant());
       } else if (run.getStatus() == RunStatus.RUNNING) {
         run.requestCancel();
       }
       runs.save(run);
     });
-  }
-
-  private boolean jobExists(UUID runId) {
-    try {
-      return scheduler.checkExists(TeacherRunJob.key(runId));
-    } catch (SchedulerException e) {
-      return true;
-    }
   }
 
   /**
@@ -261,11 +256,7 @@ public class TeacherService {
   }
 
   void schedule(TeacherRun run) {
-    try {
-      scheduler.scheduleJob(TeacherRunJob.detail(run), Set.of(TeacherRunJob.trigger(run)), true);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("Could not start the run in the background: " + e.getMessage(), e);
-    }
+    runner.submit(TeacherPipeline.KIND, run.getId());
   }
 
   static String checkedBaseUrl(String baseUrl) {

@@ -5,11 +5,11 @@ import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetVersionStored;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.work.WorkRunner;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -31,19 +31,21 @@ public class TokenLengthService {
   private final TokenLengthStatsRepository stats;
   private final DatasetService datasets;
   private final CatalogService catalog;
-  private final Scheduler scheduler;
+  private final WorkRunner runner;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher publisher;
+  private final Clock clock;
 
   TokenLengthService(
-      TokenLengthStatsRepository stats, DatasetService datasets, CatalogService catalog, Scheduler scheduler,
-      TransactionTemplate transactions, ApplicationEventPublisher publisher) {
+      TokenLengthStatsRepository stats, DatasetService datasets, CatalogService catalog, WorkRunner runner,
+      TransactionTemplate transactions, ApplicationEventPublisher publisher, Clock clock) {
     this.stats = stats;
     this.datasets = datasets;
     this.catalog = catalog;
-    this.scheduler = scheduler;
+    this.runner = runner;
     this.transactions = transactions;
     this.publisher = publisher;
+    this.clock = clock;
   }
 
   /** The model a new version is counted under: the catalogue's most recently added. */
@@ -78,17 +80,11 @@ public class TokenLengthService {
       if (found != null && found.getStatus() != TokenLengths.Status.FAILED) {
         return found;
       }
-      TokenLengthStats row = found == null ? new TokenLengthStats(versionId, model.getId(), model.getName(), maxLength) : found;
+      TokenLengthStats row = found != null ? found
+          : new TokenLengthStats(versionId, model.getId(), model.getName(), maxLength, clock.instant());
       row.queueAgain();
       TokenLengthStats saved = stats.save(row);
-      try {
-        if (scheduler.checkExists(TokenLengthQuartzJob.key(saved.getId()))) {
-          scheduler.deleteJob(TokenLengthQuartzJob.key(saved.getId()));
-        }
-        scheduler.scheduleJob(TokenLengthQuartzJob.detail(tenant, saved.getId()), TokenLengthQuartzJob.trigger(saved.getId()));
-      } catch (SchedulerException e) {
-        throw new IllegalStateException("Could not queue the token count: " + e.getMessage(), e);
-      }
+      runner.submit(TokenLengthWork.KIND, saved.getId());
       return saved;
     });
     publisher.publishEvent(new TokenLengthsProgressed(tenant, versionId));

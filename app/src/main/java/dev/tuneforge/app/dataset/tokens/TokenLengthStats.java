@@ -1,14 +1,14 @@
 package dev.tuneforge.app.dataset.tokens;
 
+import dev.tuneforge.app.work.WorkRun;
+import dev.tuneforge.app.work.WorkState;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,11 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** One count of a version's token lengths under a base model and maximum length: state, progress, result. */
 @Entity
 @Table(name = "dataset_token_lengths")
-class TokenLengthStats {
+class TokenLengthStats extends WorkRun {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @Id private UUID id;
-  @TenantId private UUID tenantId;
   private UUID datasetVersionId;
   private UUID baseModelId;
   private String baseModelName;
@@ -31,7 +29,6 @@ class TokenLengthStats {
 
   private int rowsDone;
   private int rowsTotal;
-  private @Nullable String error;
   private @Nullable Integer maxTokens;
   private @Nullable Double meanTokens;
   private @Nullable Integer p50Tokens;
@@ -41,23 +38,16 @@ class TokenLengthStats {
   private @Nullable Long assistantTokens;
   private @Nullable Long assistantTokensLost;
   private @Nullable String histogram;
-  private Instant createdAt;
-  private @Nullable Instant finishedAt;
 
   protected TokenLengthStats() {}
 
-  TokenLengthStats(UUID datasetVersionId, UUID baseModelId, String baseModelName, int maxLength) {
-    this.id = UUID.randomUUID();
+  TokenLengthStats(UUID datasetVersionId, UUID baseModelId, String baseModelName, int maxLength, Instant createdAt) {
+    super(createdAt);
     this.datasetVersionId = datasetVersionId;
     this.baseModelId = baseModelId;
     this.baseModelName = baseModelName;
     this.maxLength = maxLength;
     this.status = TokenLengths.Status.QUEUED;
-    this.createdAt = Instant.now();
-  }
-
-  UUID getId() {
-    return id;
   }
 
   UUID getDatasetVersionId() {
@@ -79,12 +69,22 @@ class TokenLengthStats {
   void queueAgain() {
     status = TokenLengths.Status.QUEUED;
     rowsDone = 0;
-    error = null;
-    finishedAt = null;
+    reopened();
   }
 
-  void start(int rows) {
-    status = TokenLengths.Status.RUNNING;
+  @Override
+  public boolean isActive() {
+    return !status.finished();
+  }
+
+  /** A count has no cancelled state: one that was stopped failed, and asking again counts it anew. */
+  @Override
+  protected void moveTo(WorkState state, Instant now) {
+    status = state == WorkState.CANCELLED ? TokenLengths.Status.FAILED : TokenLengths.Status.valueOf(state.name());
+  }
+
+  /** The rows are fetched and about to be counted. */
+  void counting(int rows) {
     rowsTotal = rows;
     rowsDone = 0;
   }
@@ -93,7 +93,7 @@ class TokenLengthStats {
     rowsDone = rows;
   }
 
-  void succeed(TokenLengths.Summary summary) {
+  void succeed(TokenLengths.Summary summary, Instant now) {
     status = TokenLengths.Status.SUCCEEDED;
     rowsDone = summary.rows();
     rowsTotal = summary.rows();
@@ -106,13 +106,7 @@ class TokenLengthStats {
     assistantTokens = summary.assistantTokens();
     assistantTokensLost = summary.assistantTokensLost();
     histogram = JSON.writeValueAsString(summary.histogram());
-    finishedAt = Instant.now();
-  }
-
-  void fail(String message) {
-    status = TokenLengths.Status.FAILED;
-    error = message.length() > 2000 ? message.substring(0, 1997) + "…" : message;
-    finishedAt = Instant.now();
+    succeed(now);
   }
 
   TokenLengths view() {
@@ -124,6 +118,7 @@ class TokenLengthStats {
       summary = new TokenLengths.Summary(rowsTotal, maxTokens, meanTokens, p50Tokens, p90Tokens, p99Tokens,
           truncatedRows, assistantTokens, assistantTokensLost, bins);
     }
-    return new TokenLengths(datasetVersionId, baseModelId, baseModelName, maxLength, status, rowsDone, rowsTotal, error, summary);
+    return new TokenLengths(datasetVersionId, baseModelId, baseModelName, maxLength, status, rowsDone, rowsTotal,
+        getError(), summary);
   }
 }

@@ -1,0 +1,235 @@
+package dev.tuneforge.app.work;
+
+import static dev.tuneforge.app.TestRows.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.synthetic.GenerationJob;
+import dev.tuneforge.app.synthetic.GenerationStatus;
+import dev.tuneforge.app.synthetic.SyntheticDataService;
+import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The runner on real PostgreSQL and Quartz, with a probe kind whose runs are generation-job rows
+ * (any {@link WorkRun} table serves): what the probe does is named by the row's dataset name.
+ */
+@SpringBootTest
+@ContextConfiguration(initializers = TestDatabase.class)
+@Import(WorkRunnerIT.ProbeConfig.class)
+class WorkRunnerIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @Autowired WorkRunner runner;
+  @Autowired WorkExecution execution;
+  @Autowired SyntheticDataService synthetic;
+  @Autowired Probe probe;
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void aRunWorksAsItsTenantAndUserAndItsFailureIsRecordedWithTheReason() {
+    SignedInUser alice = new TestRows(jdbc).member("alice");
+    UUID run = row(alice, "fail");
+
+    asRun(alice, () -> runner.submit(Probe.KIND, run));
+
+    GenerationJob done = awaitFinished(alice, run);
+    assertThat(done.getStatus()).isEqualTo(GenerationStatus.FAILED);
+    assertThat(done.getError()).isEqualTo("The probe broke on purpose");
+    assertThat(done.getFinishedAt()).isNotNull();
+    assertThat(probe.seen.get(run)).isEqualTo(alice.tenantId() + " " + alice.username());
+  }
+
+  @Test
+  void aKindLimitedToOneRunsOneAtATimeAndTheSecondComesBackLater() throws Exception {
+    SignedInUser bob = new TestRows(jdbc).member("bob");
+    UUID first = row(bob, "block");
+    UUID second = row(bob, "block");
+    probe.release = new CountDownLatch(1);
+    probe.started = new CountDownLatch(1);
+
+    // Straight through the runner: the second is turned away at once, not parked on a thread.
+    CompletableFuture<Optional<Duration>> running =
+        CompletableFuture.supplyAsync(() -> execution.runIfFree(Probe.KIND.name(), bob.tenantId(), first));
+    assertThat(probe.started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(execution.runIfFree(Probe.KIND.name(), bob.tenantId(), second)).contains(Probe.RETRY);
+    assertThat(status(bob, second)).isEqualTo(GenerationStatus.QUEUED);
+    probe.release.countDown();
+    assertThat(running.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
+
+    // Through Quartz: both queued at once, the second starts after the first ends.
+    UUID third = row(bob, "block");
+    UUID fourth = row(bob, "block");
+    probe.release = new CountDownLatch(1);
+    probe.started = new CountDownLatch(1);
+    asRun(bob, () -> {
+      runner.submit(Probe.KIND, third);
+      runner.submit(Probe.KIND, fourth);
+    });
+    assertThat(probe.started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(3 * Probe.RETRY.toMillis());
+    assertThat(List.of(status(bob, third), status(bob, fourth)))
+        .as("one running, the other still queued after several tries")
+        .containsExactlyInAnyOrder(GenerationStatus.RUNNING, GenerationStatus.QUEUED);
+    probe.release.countDown();
+    GenerationJob a = awaitFinished(bob, third);
+    GenerationJob b = awaitFinished(bob, fourth);
+    GenerationJob earlier = a.getStartedAt().isBefore(b.getStartedAt()) ? a : b;
+    GenerationJob later = earlier == a ? b : a;
+    assertThat(later.getStartedAt()).isAfterOrEqualTo(earlier.getFinishedAt());
+    assertThat(probe.mostAtOnce.get()).isEqualTo(1);
+  }
+
+  @Test
+  void cancellationReachesTheRunningTaskAndOneAskedBeforeTheStartEndsItUnrun() {
+    SignedInUser carol = new TestRows(jdbc).member("carol");
+    UUID run = row(carol, "wait-for-cancel");
+    asRun(carol, () -> runner.submit(Probe.KIND, run));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (status(carol, run) != GenerationStatus.RUNNING && System.nanoTime() < deadline) {
+      sleep();
+    }
+    as(carol, () -> synthetic.cancel(run));
+    GenerationJob done = awaitFinished(carol, run);
+    assertThat(done.getStatus()).isEqualTo(GenerationStatus.CANCELLED);
+    assertThat(done.getError()).isEqualTo("The probe saw the cancel");
+
+    UUID early = row(carol, "fail");
+    jdbc.sql("update generation_job set cancel_requested = true where id = ?").param(early).update();
+    asRun(carol, () -> runner.runHere(Probe.KIND, early));
+    GenerationJob unrun = as(carol, () -> synthetic.find(early).orElseThrow());
+    assertThat(unrun.getStatus()).isEqualTo(GenerationStatus.CANCELLED);
+    assertThat(unrun.getError()).isEqualTo("Cancelled before it started");
+    assertThat(probe.seen).doesNotContainKey(early);
+  }
+
+  @Test
+  void aRunThatAsksToComeBackLaterRunsAgain() {
+    SignedInUser dave = new TestRows(jdbc).member("dave");
+    UUID run = row(dave, "later-then-fail");
+    asRun(dave, () -> runner.submit(Probe.KIND, run));
+    GenerationJob done = awaitFinished(dave, run);
+    assertThat(done.getError()).isEqualTo("The probe broke on purpose");
+    assertThat(probe.tries.get(run)).isEqualTo(2);
+  }
+
+  private UUID row(SignedInUser user, String mode) {
+    UUID id = UUID.randomUUID();
+    jdbc.sql("insert into generation_job (id, tenant_id, dataset_name, document_kind, fields, row_count, seed, noise,"
+            + " status, created_by, created_by_username, created_at) values (?, ?, ?, 'RECEIPT', '[]', 1, 1, 0,"
+            + " 'QUEUED', ?, ?, now())")
+        .params(id, user.tenantId(), mode, user.userId(), user.username()).update();
+    return id;
+  }
+
+  private static void asRun(SignedInUser user, Runnable work) {
+    as(user, () -> {
+      work.run();
+      return null;
+    });
+  }
+
+  private GenerationStatus status(SignedInUser user, UUID run) {
+    return as(user, () -> synthetic.find(run).orElseThrow().getStatus());
+  }
+
+  private GenerationJob awaitFinished(SignedInUser user, UUID run) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      GenerationJob job = as(user, () -> synthetic.find(run).orElseThrow());
+      if (job.getStatus().finished()) {
+        return job;
+      }
+      sleep();
+    }
+    throw new AssertionError("run " + run + " did not finish in " + TIMEOUT);
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @TestConfiguration
+  static class ProbeConfig {
+    @Bean
+    Probe probe() {
+      return new Probe();
+    }
+  }
+
+  /** A kind limited to one run at a time that does what its run's dataset name says. */
+  static class Probe implements TenantWork<GenerationJob> {
+    static final Duration RETRY = Duration.ofMillis(300);
+    static final WorkKind<GenerationJob> KIND = WorkKind.of("probe", GenerationJob.class).limitedTo(1, RETRY);
+
+    final Map<UUID, String> seen = new ConcurrentHashMap<>();
+    final Map<UUID, Integer> tries = new ConcurrentHashMap<>();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+    volatile CountDownLatch started = new CountDownLatch(1);
+    volatile CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public WorkKind<GenerationJob> kind() {
+      return KIND;
+    }
+
+    @Override
+    public void run(WorkContext<GenerationJob> work) throws Exception {
+      UUID id = work.runId();
+      seen.put(id, TenantContext.requireTenant() + " " + work.actingUser().username());
+      int attempt = tries.merge(id, 1, Integer::sum);
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        switch (work.run().getDatasetName()) {
+          case "fail" -> throw new IllegalStateException("The probe broke on purpose");
+          case "later-then-fail" -> {
+            if (attempt == 1) {
+              throw new TryLater("not yet", RETRY);
+            }
+            throw new WorkFailed("The probe broke on purpose");
+          }
+          case "block" -> {
+            started.countDown();
+            release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            work.update(run -> run.cancel("Released", work.now()));
+          }
+          case "wait-for-cancel" -> {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!work.cancelRequested() && System.nanoTime() < deadline) {
+              Thread.sleep(20);
+            }
+            work.update(run -> run.cancel("The probe saw the cancel", work.now()));
+          }
+          default -> throw new IllegalArgumentException(work.run().getDatasetName());
+        }
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+  }
+}
