@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.tuneforge.app.dataset.DatasetSplit;
+import dev.tuneforge.app.dataset.split.DatasetSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.dataset;
 
+import dev.tuneforge.app.dataset.split.DatasetSplit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.tuneforge.app.dataset;
 
-import java.util.Collection;
+import dev.tuneforge.app.dataset.version.DatasetVersion;
 
 /** The layouts an upload may come in; each is normalised to OpenAI chat JSONL. */
 public enum DatasetFormat {
@@ -26,25 +26,5 @@ public enum DatasetFormat {
 
   public String label() {
     return label;
-  }
-
-  /**
-   * The format whose keys the first row has. A row that names none of them, or is not JSON at
-   * all, counts as chat, so its problems are explained in the terms of the default format.
-   */
-  static DatasetFormat fromTopLevelKeys(Collection<String> keys) {
-    if (keys.contains("messages")) {
-      return CHAT;
-    }
-    if (keys.contains("conversations")) {
-      return SHAREGPT;
-    }
-    if (keys.contains("instruction") || keys.contains("output")) {
-      return ALPACA;
-    }
-    if (keys.contains("prompt") || keys.contains("completion")) {
-      return PROMPT_COMPLETION;
-    }
-    return CHAT;
   }
 }

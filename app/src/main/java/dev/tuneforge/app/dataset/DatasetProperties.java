@@ -12,5 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     aborts it and deletes what it staged
  */
 @ConfigurationProperties("tuneforge.datasets")
-record DatasetProperties(
-    @DefaultValue("2147483648") long maxUploadBytes, @DefaultValue("24h") Duration abandonedUploadAge) {}
+public record DatasetProperties(
+    @DefaultValue("2147483648") long maxUploadBytes, @DefaultValue("24h") Duration abandonedUploadAge) {
+
+  /** Refuses {@code fileName} of {@code size} bytes when it is over {@link #maxUploadBytes}. */
+  public void checkUploadSize(String fileName, long size) {
+    if (size > maxUploadBytes) {
+      throw DatasetRejected.because(
+          fileName + " is " + megabytes(size) + " MB; the limit is " + megabytes(maxUploadBytes) + " MB");
+    }
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format("%.1f", bytes / 1_048_576.0);
+  }
+}

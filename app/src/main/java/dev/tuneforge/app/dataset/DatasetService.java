@@ -1,6 +1,14 @@
 package dev.tuneforge.app.dataset;
 
 import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.dataset.ingest.DatasetNormalizer;
+import dev.tuneforge.app.dataset.ingest.NormalizedUpload;
+import dev.tuneforge.app.dataset.quality.QualityReports;
+import dev.tuneforge.app.dataset.split.DatasetSplit;
+import dev.tuneforge.app.dataset.version.Dataset;
+import dev.tuneforge.app.dataset.version.DatasetRepository;
+import dev.tuneforge.app.dataset.version.DatasetVersion;
+import dev.tuneforge.app.dataset.version.DatasetVersionRepository;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -12,11 +20,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +56,7 @@ public class DatasetService {
   private final DatasetProperties properties;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher publisher;
+  private final Clock clock;
 
   DatasetService(
       DatasetRepository datasets,
@@ -53,13 +64,15 @@ public class DatasetService {
       ObjectStorage storage,
       DatasetProperties properties,
       TransactionTemplate transactions,
-      ApplicationEventPublisher publisher) {
+      ApplicationEventPublisher publisher,
+      Clock clock) {
     this.datasets = datasets;
     this.versions = versions;
     this.storage = storage;
     this.properties = properties;
     this.transactions = transactions;
     this.publisher = publisher;
+    this.clock = clock;
   }
 
   public long maxUploadBytes() {
@@ -101,14 +114,14 @@ public class DatasetService {
     UUID user = CurrentUser.require().userId();
     String datasetName = name.strip();
     if (datasetName.isEmpty()) {
-      throw rejected("Give the dataset a name");
+      throw DatasetRejected.because("Give the dataset a name");
     }
     checkSize(fileName, file);
     if (options.split() instanceof DatasetSplit.SeparateFile separate) {
       checkSize(separate.fileName(), separate.file());
     }
     try (NormalizedUpload read = NormalizedUpload.read(fileName, file, options)) {
-      ValidationReport report = read.report;
+      ValidationReport report = read.report();
       if (!report.accepted()) {
         String reason = report.rows() == 0 && report.droppedRows() > 0
             ? "No row is valid"
@@ -116,46 +129,29 @@ public class DatasetService {
                 + report.problemCount() + " problems";
         throw new DatasetRejected(reason, report);
       }
-      if (read.trainRows == 0) {
-        throw rejected("No row is left for training: all " + read.validationRows + " rows are validation rows");
+      if (read.trainRows() == 0) {
+        throw DatasetRejected.because(
+            "No row is left for training: all " + read.validationRows() + " rows are validation rows");
       }
       Map<String, Path> originals = new LinkedHashMap<>();
       originals.put(originalFileName(fileName), file);
       if (options.split() instanceof DatasetSplit.SeparateFile separate) {
         originals.put(originalValidationFileName(separate.fileName()), separate.file());
       }
-      return new DatasetUpload(
-          store(datasetName, fileName, read, options.split().describe(), originals, tenant, user), report, read.quality);
+      DatasetSummary stored = store(datasetName, fileName, read, options.split().describe(), originals, tenant, user);
+      return new DatasetUpload(stored, report, read.quality());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private void checkSize(String fileName, Path file) {
-    checkSize(fileName, size(file), properties.maxUploadBytes());
-  }
-
-  static void checkSize(String fileName, long size, long limit) {
-    if (size > limit) {
-      throw rejected(fileName + " is " + megabytes(size) + " MB; the limit is " + megabytes(limit) + " MB");
-    }
+    properties.checkUploadSize(fileName, size(file));
   }
 
   /** The header of a CSV file, for choosing its columns; refused when it has none. */
   public List<String> csvColumns(Path file) {
-    try (CsvReader csv = new CsvReader(Files.newInputStream(file), DatasetNormalizer.MAX_LINE_BYTES)) {
-      if (!csv.next() || csv.isBlank()) {
-        throw rejected("The CSV file has no header line");
-      }
-      if (csv.problem() != null) {
-        throw rejected("line 1 (the header): " + csv.problem());
-      }
-      return csv.fields().stream().map(String::strip).toList();
-    } catch (CsvReader.Broken e) {
-      throw rejected(e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DatasetNormalizer.csvHeader(file);
   }
 
   /**
@@ -165,20 +161,20 @@ public class DatasetService {
   private DatasetSummary store(
       String datasetName, String fileName, NormalizedUpload read, String split, Map<String, Path> originals,
       UUID tenant, UUID user) throws IOException {
-    Dataset dataset =
-        datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user));
+    Instant now = clock.instant();
+    Dataset dataset = datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user, now));
     int version =
         versions.findFirstByDatasetIdOrderByVersionDesc(dataset.getId()).map(v -> v.getVersion() + 1).orElse(1);
     String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), version);
     String key = prefix + TRAINING_FILE;
-    String validationKey = read.validationRows > 0 ? prefix + VALIDATION_FILE : null;
-    long size = Files.size(read.train);
+    String validationKey = read.validationRows() > 0 ? prefix + VALIDATION_FILE : null;
+    long size = Files.size(read.train());
     List<String> written = new ArrayList<>();
     DatasetVersion saved;
     try {
-      put(written, key, read.train, "application/jsonl");
+      put(written, key, read.train(), "application/jsonl");
       if (validationKey != null) {
-        put(written, validationKey, read.validation, "application/jsonl");
+        put(written, validationKey, read.validation(), "application/jsonl");
       }
       for (Map.Entry<String, Path> original : originals.entrySet()) {
         put(written, prefix + original.getKey(), original.getValue(), "application/octet-stream");
@@ -189,9 +185,9 @@ public class DatasetService {
                 datasets.save(dataset);
                 return versions.save(
                     new DatasetVersion(
-                        UUID.randomUUID(), dataset.getId(), version, fileName, read.report.format(), key,
-                        read.trainRows, size, read.sha256, QualityReports.toJson(read.quality))
-                        .withValidation(validationKey, read.validationRows, split));
+                        UUID.randomUUID(), dataset.getId(), version, fileName, read.report().format(), key,
+                        read.trainRows(), size, read.sha256(), QualityReports.toJson(read.quality()), now)
+                        .withValidation(validationKey, read.validationRows(), split));
               });
     } catch (RuntimeException e) {
       written.forEach(storage::delete);
@@ -210,7 +206,8 @@ public class DatasetService {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     if (!redactPersonalData && !removeDuplicates) {
-      throw rejected("Choose what the new version changes: redact personal data, remove duplicates or both");
+      throw DatasetRejected.because(
+          "Choose what the new version changes: redact personal data, remove duplicates or both");
     }
     DatasetVersion source =
         versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
@@ -225,11 +222,11 @@ public class DatasetService {
           changes.add("personal data redacted");
         }
         if (removeDuplicates) {
-          changes.add(read.duplicatesRemoved + " duplicate rows removed");
+          changes.add(read.duplicatesRemoved() + " duplicate rows removed");
         }
         String fileName = "v" + source.getVersion() + ", " + String.join(", ", changes);
         DatasetSummary saved = store(dataset.getName(), fileName, read, source.getSplit(), Map.of(), tenant, user);
-        return new DatasetUpload(saved, read.report, read.quality);
+        return new DatasetUpload(saved, read.report(), read.quality());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -341,20 +338,12 @@ public class DatasetService {
         v.getCreatedAt(), v.getValidationRowCount(), v.getSplit());
   }
 
-  static DatasetRejected rejected(String reason) {
-    return new DatasetRejected(reason, new ValidationReport(0, List.of(reason), 1));
-  }
-
   private static long size(Path file) {
     try {
       return Files.size(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String megabytes(long bytes) {
-    return String.format("%.1f", bytes / 1_048_576.0);
   }
 
 }

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.dataset;
 
+import dev.tuneforge.app.dataset.split.DatasetSplit;
 import org.jspecify.annotations.Nullable;
 
 /**

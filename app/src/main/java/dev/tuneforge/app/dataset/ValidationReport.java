@@ -1,5 +1,6 @@
 package dev.tuneforge.app.dataset;
 
+import dev.tuneforge.app.dataset.ingest.DatasetNormalizer;
 import java.util.List;
 
 /**

@@ -3,8 +3,13 @@ package dev.tuneforge.app.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.dataset.version.Dataset;
+import dev.tuneforge.app.dataset.version.DatasetRepository;
+import dev.tuneforge.app.dataset.version.DatasetVersion;
+import dev.tuneforge.app.dataset.version.DatasetVersionRepository;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,10 +68,11 @@ class DatasetValidationTenancyIT {
             "insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at)"
                 + " values (?, ?, ?, 'u', 'x', 'MEMBER', now())")
         .params(user, tenant, "u-" + user).update());
-    Dataset dataset = datasets.save(new Dataset("receipts-" + UUID.randomUUID(), user));
+    Instant now = Instant.now();
+    Dataset dataset = datasets.save(new Dataset("receipts-" + UUID.randomUUID(), user, now));
     String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), 1);
     DatasetVersion version = new DatasetVersion(UUID.randomUUID(), dataset.getId(), 1, "receipts.csv", DatasetFormat.CSV,
-        prefix + DatasetService.TRAINING_FILE, rows, 1, "x", null)
+        prefix + DatasetService.TRAINING_FILE, rows, 1, "x", null, now)
         .withValidation(validationRows > 0 ? prefix + DatasetService.VALIDATION_FILE : null, validationRows, split);
     return versions.save(version).getId();
   }

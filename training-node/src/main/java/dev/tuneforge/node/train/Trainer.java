@@ -270,11 +270,18 @@ public final class Trainer {
   }
 
   private TrainingCheckpoint snapshot(RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
-    TrainerState state = new TrainerState(
-        TrainerState.FORMAT_VERSION, progress.step, total, progress.epoch, progress.position, seed, DataOrder.SCHEME,
-        examples.size(), batchSize, gradientAccumulation, schedule, optimizer.steps(), progress.tokens,
-        progress.losses, progress.validationLosses, progress.earlyStopping.best(),
-        progress.earlyStopping.withoutImprovement(), progress.stoppedEarly, null, null, null);
+    TrainerState state = TrainerState.builder()
+        .setStep(progress.step, total)
+        .setPosition(progress.epoch, progress.position)
+        .setSeed(seed, DataOrder.SCHEME)
+        .setBatches(examples.size(), batchSize, gradientAccumulation)
+        .setSchedule(schedule)
+        .setTrained(optimizer.steps(), progress.tokens)
+        .optLosses(progress.losses)
+        .optValidationLosses(progress.validationLosses)
+        .optEarlyStopping(
+            progress.earlyStopping.best(), progress.earlyStopping.withoutImprovement(), progress.stoppedEarly)
+        .build();
     return new TrainingCheckpoint(state, model.exportTrainable(), optimizer.state());
   }
 

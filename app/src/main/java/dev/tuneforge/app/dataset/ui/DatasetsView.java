@@ -10,7 +10,7 @@ import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
-import dev.tuneforge.app.dataset.StagedUploads;
+import dev.tuneforge.app.dataset.staging.StagedUploads;
 import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;

@@ -10,9 +10,9 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.dom.Element;
 import dev.tuneforge.app.dataset.DatasetRejected;
-import dev.tuneforge.app.dataset.StagedUploads;
-import dev.tuneforge.app.dataset.StagedUploads.StagedFile;
-import dev.tuneforge.app.dataset.StagedUploads.UploadPlan;
+import dev.tuneforge.app.dataset.staging.StagedUploads;
+import dev.tuneforge.app.dataset.staging.StagedUploads.StagedFile;
+import dev.tuneforge.app.dataset.staging.StagedUploads.UploadPlan;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,7 +98,7 @@ class DirectUpload extends Div {
     abortCurrent();
     try {
       UploadPlan plan = uploads.start(fileName, (long) size);
-      current = new Current(plan.id(), TenantContext.requireTenant(), fileName, (long) size, Instant.now());
+      current = new Current(plan.id(), TenantContext.requireTenant(), fileName, (long) size, uploads.clock().instant());
       fileLabel.setText(fileName);
       bar.setValue(0);
       stats.setText("Starting…");
@@ -130,7 +130,7 @@ class DirectUpload extends Div {
     if (upload == null) {
       return;
     }
-    double seconds = Math.max(0.001, Duration.between(upload.started(), Instant.now()).toMillis() / 1000.0);
+    double seconds = Math.max(0.001, Duration.between(upload.started(), uploads.clock().instant()).toMillis() / 1000.0);
     bar.setValue(Math.min(1, bytes / upload.size()));
     stats.setText(String.format("%s of %s MB · %d %% · %s MB/s", mb(bytes), mb(upload.size()),
         (int) Math.floor(100 * bytes / upload.size()), mb(bytes / seconds)));

@@ -8,7 +8,7 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadHandler;
-import dev.tuneforge.app.dataset.DatasetSplit;
+import dev.tuneforge.app.dataset.split.DatasetSplit;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -2,9 +2,9 @@ package dev.tuneforge.app.dataset.bench;
 
 import dev.tuneforge.app.dataset.CsvMapping;
 import dev.tuneforge.app.dataset.DatasetFormat;
-import dev.tuneforge.app.dataset.DatasetNormalizer;
-import dev.tuneforge.app.dataset.DatasetSplit;
 import dev.tuneforge.app.dataset.ValidationReport;
+import dev.tuneforge.app.dataset.ingest.DatasetNormalizer;
+import dev.tuneforge.app.dataset.split.DatasetSplit;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

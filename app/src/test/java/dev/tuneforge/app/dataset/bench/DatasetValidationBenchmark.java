@@ -1,8 +1,8 @@
 package dev.tuneforge.app.dataset.bench;
 
-import dev.tuneforge.app.dataset.DatasetNormalizer;
-import dev.tuneforge.app.dataset.UploadPassParts;
 import dev.tuneforge.app.dataset.ValidationReport;
+import dev.tuneforge.app.dataset.ingest.DatasetNormalizer;
+import dev.tuneforge.app.dataset.ingest.UploadPassParts;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,0 +1,367 @@
+package dev.tuneforge.app.dataset.ingest;
+
+import dev.tuneforge.app.dataset.CsvMapping;
+import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.dataset.QualityReport;
+import dev.tuneforge.app.dataset.ValidationReport;
+import dev.tuneforge.app.dataset.quality.QualityAnalyzer;
+import dev.tuneforge.app.dataset.split.DatasetSplit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates an upload line by line and, in the same pass, writes its valid rows as canonical
+ * chat JSONL. Memory stays bounded whatever the file's size: one line (at most {@link
+ * #MAX_LINE_BYTES}) and one conversation are held at a time.
+ */
+public final class DatasetNormalizer {
+  public static final int MAX_LISTED_PROBLEMS = 200;
+  public static final int MAX_LINE_BYTES = 16 << 20;
+  private static final JsonMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .rootValueSeparator((String) null)
+                  .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                  .build())
+          .build();
+
+  private final @Nullable DatasetFormat format;
+  private final boolean dropInvalid;
+  private final QualityAnalyzer quality;
+  private final @Nullable CsvMapping csv;
+  private final DatasetSplit split;
+  private final List<String> problems = new ArrayList<>();
+  private int problemCount;
+  private int dropped;
+  private int rows;
+  private int validationRows;
+  private @Nullable Set<Long> seenRows;
+  private int duplicatesRemoved;
+
+  /**
+   * @param format the upload's format, or null to detect it from the first non-blank line
+   * @param dropInvalid leave invalid rows out (and list them) instead of rejecting the file
+   */
+  public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid) {
+    this(format, dropInvalid, false);
+  }
+
+  /**
+   * @param redactPersonalData replace emails, phone numbers, card numbers and IBANs in the
+   *     canonical rows with {@code [EMAIL]}, {@code [PHONE]}, {@code [CARD]}, {@code [IBAN]}
+   */
+  public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData) {
+    this(format, dropInvalid, redactPersonalData, null, DatasetSplit.none());
+  }
+
+  /**
+   * @param csv for {@link DatasetFormat#CSV}, the columns to use (null: guess them from the header)
+   * @param split how rows are divided between the training and the validation output; a {@link
+   *     DatasetSplit.SeparateFile} is read by a normaliser of its own, so here it means none
+   */
+  public DatasetNormalizer(
+      @Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData, @Nullable CsvMapping csv,
+      DatasetSplit split) {
+    this.format = format;
+    this.dropInvalid = dropInvalid;
+    this.quality = new QualityAnalyzer(redactPersonalData, QualityReport.DEFAULT_MAX_TOKENS);
+    this.csv = csv;
+    this.split = split;
+  }
+
+  /** The quality of the rows kept by the last {@link #normalize} (redacted ones as stored). */
+  public QualityReport quality() {
+    return quality.report();
+  }
+
+  /**
+   * Leaves out rows whose roles and texts equal a row already in {@code seen} (which this adds
+   * to): share one set between two normalisers to keep validation rows that repeat a training row out.
+   */
+  DatasetNormalizer removeDuplicates(Set<Long> seen) {
+    this.seenRows = seen;
+    return this;
+  }
+
+  /** How many rows the last {@link #normalize} left out as duplicates. */
+  int duplicatesRemoved() {
+    return duplicatesRemoved;
+  }
+
+  /** How many of the kept rows went to the validation output. */
+  public int validationRows() {
+    return validationRows;
+  }
+
+  /** Reads {@code input} to its end; writes valid rows to {@code canonical} when given. */
+  public ValidationReport normalize(InputStream input, @Nullable OutputStream canonical) throws IOException {
+    return normalize(input, canonical, null);
+  }
+
+  /**
+   * Reads {@code input} to its end, once; writes each valid row to {@code train} or {@code
+   * validation} as the split says (rows for an absent output are counted, not written).
+   */
+  public ValidationReport normalize(
+      InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation) throws IOException {
+    problems.clear();
+    problemCount = 0;
+    dropped = 0;
+    rows = 0;
+    validationRows = 0;
+    duplicatesRemoved = 0;
+    CanonicalWriter trainOut = train == null ? null : new CanonicalWriter(train);
+    CanonicalWriter validationOut = validation == null ? null : new CanonicalWriter(validation);
+    DatasetFormat used = format == DatasetFormat.CSV
+        ? readCsv(input, trainOut, validationOut)
+        : readJsonl(input, trainOut, validationOut);
+    if (trainOut != null) {
+      trainOut.flush();
+    }
+    if (validationOut != null) {
+      validationOut.flush();
+    }
+    if (rows == 0 && problemCount == 0) {
+      problems.add("the file is empty: it has no conversations");
+      problemCount = 1;
+    }
+    return new ValidationReport(used, rows, List.copyOf(problems), problemCount, dropped);
+  }
+
+  private DatasetFormat readJsonl(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+    int lineNumber = 0;
+    DatasetFormat used = format;
+    RowReader reader = used == null ? null : RowReader.of(used);
+    ChatRowBuffer row = new ChatRowBuffer();
+    String splitField = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    try (Utf8Lines lines = new Utf8Lines(input, MAX_LINE_BYTES)) {
+      while (true) {
+        try {
+          if (!lines.next()) {
+            break;
+          }
+        } catch (Utf8Lines.NotUtf8 e) {
+          fileProblem("line " + (lineNumber + 1) + ": the file is not UTF-8 text");
+          break;
+        }
+        lineNumber++;
+        String problem;
+        String side = null;
+        if (lines.tooLong()) {
+          problem = "longer than " + (MAX_LINE_BYTES >> 20) + " MB";
+        } else if (lines.isBlank()) {
+          continue;
+        } else {
+          if (reader == null) {
+            used = detect(lines.bytes(), lines.start(), lines.length());
+            reader = RowReader.of(used);
+          }
+          problem = readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
+          if (problem == null && splitField != null) {
+            side = topLevelText(lines.bytes(), lines.start(), lines.length(), splitField);
+            problem = side == null ? "missing the \"" + splitField + "\" field (train or validation)" : null;
+          }
+        }
+        keep(problem, row, lineNumber, side, "\"" + splitField + "\" is", train, validation);
+      }
+    }
+    return used == null ? DatasetFormat.CHAT : used;
+  }
+
+  private DatasetFormat readCsv(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+    ChatRowBuffer row = new ChatRowBuffer();
+    String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {
+      if (!records.next()) {
+        fileProblem("the file is empty: it has no header");
+        return DatasetFormat.CSV;
+      }
+      if (records.problem() != null) {
+        fileProblem("line 1 (the header): " + records.problem());
+        return DatasetFormat.CSV;
+      }
+      CsvRows mapped;
+      try {
+        mapped = new CsvRows(records.fields(), csv, splitColumn);
+      } catch (CsvRows.Unmapped e) {
+        fileProblem(e.getMessage());
+        return DatasetFormat.CSV;
+      }
+      while (records.next()) {
+        if (records.isBlank()) {
+          continue;
+        }
+        String problem = records.problem();
+        if (problem == null) {
+          problem = mapped.read(records.fields(), row);
+        }
+        String side = problem == null ? mapped.split(records.fields()) : null;
+        keep(problem, row, records.line(), side, "the \"" + splitColumn + "\" cell is", train, validation);
+      }
+    } catch (CsvReader.Broken e) {
+      fileProblem(e.getMessage());
+    }
+    return DatasetFormat.CSV;
+  }
+
+  /** The header of a CSV file, for choosing its columns; refused when it has none. */
+  public static List<String> csvHeader(Path file) {
+    try (CsvReader csv = new CsvReader(Files.newInputStream(file), MAX_LINE_BYTES)) {
+      if (!csv.next() || csv.isBlank()) {
+        throw DatasetRejected.because("The CSV file has no header line");
+      }
+      if (csv.problem() != null) {
+        throw DatasetRejected.because("line 1 (the header): " + csv.problem());
+      }
+      return csv.fields().stream().map(String::strip).toList();
+    } catch (CsvReader.Broken e) {
+      throw DatasetRejected.because(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Counts and writes a row that has no problem, to the side the split gives it; lists it otherwise. */
+  private void keep(
+      @Nullable String problem, ChatRowBuffer row, int line, @Nullable String side, String sideName,
+      @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+    boolean toValidation = false;
+    if (problem == null && split instanceof DatasetSplit.ByField && side != null) {
+      Boolean value = DatasetSplit.side(side);
+      if (value == null) {
+        problem = sideName + (side.isBlank() ? " empty" : " \"" + side + "\"") + "; expected train or validation";
+      } else {
+        toValidation = value;
+      }
+    } else if (problem == null && split instanceof DatasetSplit.Random random) {
+      toValidation = random.validation(line);
+    }
+    if (problem != null) {
+      problemCount++;
+      dropped += dropInvalid ? 1 : 0;
+      quality.dropped(problem);
+      if (problems.size() < MAX_LISTED_PROBLEMS) {
+        problems.add("line " + line + ": " + problem);
+      }
+      return;
+    }
+    if (seenRows != null && !seenRows.add(row.fingerprint())) {
+      duplicatesRemoved++;
+      return;
+    }
+    rows++;
+    validationRows += toValidation ? 1 : 0;
+    quality.accept(row, line);
+    CanonicalWriter out = toValidation ? validation : train;
+    if (out != null && (dropInvalid || problemCount == 0)) {
+      out.write(row);
+    }
+  }
+
+  /** A problem of the file itself, which is never dropped: the upload is refused. */
+  private void fileProblem(String problem) {
+    problems.add(problem);
+    problemCount++;
+  }
+
+  /** The string value of the row's top-level {@code field}; null when absent or not a string. */
+  static @Nullable String topLevelText(byte[] bytes, int start, int length, String field) {
+    try (JsonParser p = JSON.createParser(bytes, start, length)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals(field) && value == JsonToken.VALUE_STRING) {
+            return p.getString();
+          }
+          p.skipChildren();
+        }
+      }
+    } catch (JacksonException e) {
+      // The row was read without error before this is asked; nothing to add.
+    }
+    return null;
+  }
+
+  /** Reads one line, which {@link Utf8Lines} checked as UTF-8, into {@code row}; its first problem or null. */
+  static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, ChatRowBuffer row) {
+    row.readFrom(bytes, start);
+    if (reader instanceof ChatRows && FastChatRows.read(bytes, start, start + length, row)) {
+      return null;
+    }
+    try (JsonParser p = JSON.createParser(bytes, start, length)) {
+      String problem = reader.read(p, row);
+      if (p.nextToken() != null) {
+        return syntaxProblem(bytes, start, length, "trailing content after the row");
+      }
+      return problem;
+    } catch (JacksonException e) {
+      return syntaxProblem(bytes, start, length, e.getOriginalMessage());
+    }
+  }
+
+  /** Worded as the tree parser words it, so a line's message does not depend on how it was read. */
+  private static String syntaxProblem(byte[] bytes, int start, int length, String fallback) {
+    try {
+      JSON.readTree(new String(bytes, start, length, StandardCharsets.UTF_8));
+      return "not valid JSON (" + fallback + ")";
+    } catch (JacksonException e) {
+      return "not valid JSON (" + e.getOriginalMessage() + ")";
+    }
+  }
+
+  static DatasetFormat detect(byte[] bytes, int start, int length) {
+    List<String> keys = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(bytes, start, length)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          keys.add(p.currentName());
+          p.nextToken();
+          p.skipChildren();
+        }
+      }
+    } catch (JacksonException e) {
+      // The keys read before the error still tell the format; the row's own check reports it.
+    }
+    return fromTopLevelKeys(keys);
+  }
+
+  /**
+   * The format whose keys the first row has. A row that names none of them, or is not JSON at
+   * all, counts as chat, so its problems are explained in the terms of the default format.
+   */
+  private static DatasetFormat fromTopLevelKeys(Collection<String> keys) {
+    if (keys.contains("messages")) {
+      return DatasetFormat.CHAT;
+    }
+    if (keys.contains("conversations")) {
+      return DatasetFormat.SHAREGPT;
+    }
+    if (keys.contains("instruction") || keys.contains("output")) {
+      return DatasetFormat.ALPACA;
+    }
+    if (keys.contains("prompt") || keys.contains("completion")) {
+      return DatasetFormat.PROMPT_COMPLETION;
+    }
+    return DatasetFormat.CHAT;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tuneforge.app.dataset.ingest;
+
+import dev.tuneforge.app.dataset.DatasetFormat;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * Reads one row of a format into a {@link ChatRowBuffer}. It consumes exactly one JSON value so
+ * that a syntax error anywhere in the line is seen before the row's first problem is reported.
+ */
+interface RowReader {
+  /** The row's first problem, or null when the conversation is complete and learnable. */
+  @Nullable String read(JsonParser p, ChatRowBuffer row);
+
+  static RowReader of(DatasetFormat format) {
+    return switch (format) {
+      case CHAT -> new ChatRows();
+      case PROMPT_COMPLETION -> new PromptCompletionRows();
+      case ALPACA -> new AlpacaRows();
+      case SHAREGPT -> new ShareGptRows();
+      case CSV -> throw new IllegalArgumentException("CSV rows are read by CsvReader, not as JSON");
+    };
+  }
+
+  /** The span of a string value, or {@link ChatRowBuffer#NOT_TEXT} after skipping anything else. */
+  static long text(JsonParser p, JsonToken token, ChatRowBuffer row) {
+    if (token == JsonToken.VALUE_STRING) {
+      return row.copyText(p);
+    }
+    p.skipChildren();
+    return ChatRowBuffer.NOT_TEXT;
+  }
+
+  /** Like {@link #text}, with JSON null read as absent: for optional keys. */
+  static long optionalText(JsonParser p, JsonToken token, ChatRowBuffer row) {
+    return token == JsonToken.VALUE_NULL ? ChatRowBuffer.MISSING : text(p, token, row);
+  }
+
+  /** "missing ..." or "... is not text" for a required key, or null when it is a string. */
+  static @Nullable String requireText(String key, long span) {
+    if (span == ChatRowBuffer.MISSING) {
+      return "missing \"" + key + "\"";
+    }
+    if (span == ChatRowBuffer.NOT_TEXT) {
+      return "\"" + key + "\" is not text";
+    }
+    return null;
+  }
+}
