@@ -17,7 +17,7 @@ class ChatBoundariesTest {
     noClasses()
         .should().dependOnClassesThat().resideInAnyPackage(
             "ai.djl.pytorch..", "ai.djl.ndarray..", "ai.djl.engine..", "org.springframework..", "com.vaadin..",
-            "dev.tuneforge.node..", "dev.tuneforge.app..")
+            "dev.tuneforge.trainingnode..", "dev.tuneforge.app..")
         .check(CHAT);
   }
 }

@@ -3,7 +3,7 @@ package dev.tuneforge.launcher;
 import dev.tuneforge.app.dataset.tokens.TokenLengthCounter;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.Conversation;
-import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

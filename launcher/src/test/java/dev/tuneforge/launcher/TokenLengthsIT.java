@@ -29,7 +29,7 @@ import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.EncodedExample;
-import dev.tuneforge.node.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,8 +1,0 @@
-/**
- * Exports a base model with its LoRA adapter merged into the weights, as a plain Hugging Face
- * model directory that transformers, vLLM and llama.cpp's converter load without PEFT.
- */
-@NullMarked
-package dev.tuneforge.node.export;
-
-import org.jspecify.annotations.NullMarked;

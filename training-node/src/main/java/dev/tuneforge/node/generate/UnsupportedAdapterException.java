@@ -1,9 +1,0 @@
-package dev.tuneforge.node.generate;
-
-/** An adapter directory that cannot be applied to the model; the message says why. */
-public final class UnsupportedAdapterException extends RuntimeException {
-
-  public UnsupportedAdapterException(String message) {
-    super(message);
-  }
-}

@@ -1,9 +1,0 @@
-package dev.tuneforge.node.model;
-
-/** A model directory this trainer cannot train; the message names what is missing or unsupported. */
-public final class UnsupportedModelException extends RuntimeException {
-
-  public UnsupportedModelException(String message) {
-    super(message);
-  }
-}

@@ -1,9 +1,0 @@
-package dev.tuneforge.node.safetensors;
-
-/** A safetensors file that cannot be read as one: the message says what is wrong with it. */
-public final class SafeTensorsException extends RuntimeException {
-
-  public SafeTensorsException(String message) {
-    super(message);
-  }
-}

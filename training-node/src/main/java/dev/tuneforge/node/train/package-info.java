@@ -1,8 +1,0 @@
-/**
- * LoRA fine-tuning of a loaded model on chat JSONL: encoding, own AdamW, the training loop,
- * PEFT adapter output. The per-job child JVM entry point is {@code job.TrainingJobMain}.
- */
-@NullMarked
-package dev.tuneforge.node.train;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,221 @@
+package dev.tuneforge.trainingnode.agent;
+
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.Lease;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Works one lease from files in to result out. Every way a job can go wrong ends in a
+ * {@link JobResult}: a failed job is the user's news, never the agent's crash. A job stopped on
+ * the app's request reports {@code stopped} once its last checkpoint is uploaded, and uploads no
+ * other output.
+ */
+final class JobRunner {
+  private static final int TAIL_LINES = 15;
+
+  private final NodeOptions options;
+  private final AppClient app;
+  private final Transfers transfers;
+  private final CurrentJob current;
+
+  JobRunner(NodeOptions options, AppClient app, Transfers transfers, CurrentJob current) {
+    this.options = options;
+    this.app = app;
+    this.transfers = transfers;
+    this.current = current;
+  }
+
+  JobResult run(Lease lease, EventRelay relay) throws InterruptedException {
+    Path jobDir = options.workDir().resolve("jobs").resolve(lease.jobId().toString());
+    try {
+      return runIn(jobDir, lease, relay);
+    } finally {
+      removeInputs(lease, jobDir);
+    }
+  }
+
+  /** Base models run to gigabytes per job; logs, spec, result and adapter stay for a post-mortem. */
+  private static void removeInputs(Lease lease, Path jobDir) {
+    for (String input : lease.inputs().keySet()) {
+      try {
+        Path file = Transfers.resolveInside(jobDir, input);
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".part"));
+      } catch (IOException | IllegalArgumentException e) {
+        Log.warn("could not remove input " + input + " of job " + lease.jobId() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private JobResult runIn(Path jobDir, Lease lease, EventRelay relay) throws InterruptedException {
+    Progress progress = new Progress();
+    try {
+      Files.createDirectories(jobDir);
+      String downloadFailure = downloadInputs(lease, jobDir);
+      if (downloadFailure != null) {
+        return JobResult.failed(downloadFailure, 0, 0);
+      }
+      Files.write(
+          jobDir.resolve(JobFolder.SPEC),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lease.spec()));
+      // A job that resumes on this node finds its folder as the stopped or lost run left it.
+      Files.deleteIfExists(jobDir.resolve(JobFolder.RESULT));
+      Files.deleteIfExists(jobDir.resolve(JobFolder.STOP));
+      current.workIn(jobDir);
+      if (current.cancelled()) {
+        return cancelled(progress);
+      }
+      int exitCode;
+      CheckpointUploader checkpoints = new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay);
+      try (checkpoints) {
+        exitCode = runChild(jobDir, relay, progress, checkpoints);
+      }
+      if (current.cancelled()) {
+        return cancelled(progress);
+      }
+      JobResult result = outcome(jobDir, exitCode);
+      return switch (result.status()) {
+        case STOPPED -> stopped(result, checkpoints);
+        case FAILED -> result;
+        case SUCCEEDED -> {
+          String uploadFailure = uploadOutputs(lease, jobDir, relay);
+          yield uploadFailure == null
+              ? result
+              : JobResult.failed(uploadFailure, result.steps(), result.trainedTokens());
+        }
+      };
+    } catch (IOException | RuntimeException e) {
+      Log.error("job " + lease.jobId() + " failed on the node: " + e);
+      return JobResult.failed(
+          "the training node could not run the job: " + e.getMessage(), progress.steps, progress.tokens);
+    }
+  }
+
+  private @Nullable String downloadInputs(Lease lease, Path jobDir) throws InterruptedException {
+    long total = 0;
+    for (Map.Entry<String, String> input : lease.inputs().entrySet()) {
+      try {
+        Path target = Transfers.resolveInside(jobDir, input.getKey());
+        total += transfers.download(URI.create(input.getValue()), target);
+      } catch (IOException | IllegalArgumentException e) {
+        return "could not download input " + input.getKey() + ": " + e.getMessage();
+      }
+    }
+    Log.info("job " + lease.jobId() + ": downloaded " + lease.inputs().size() + " inputs, " + total + " bytes");
+    return null;
+  }
+
+  private int runChild(Path jobDir, EventRelay relay, Progress progress, CheckpointUploader checkpoints)
+      throws IOException, InterruptedException {
+    TrainingChild child = new TrainingChild(options);
+    Process process = child.start(jobDir);
+    current.attach(process);
+    Log.info("job " + jobDir.getFileName() + ": training process " + process.pid() + " started");
+    TrainingChild.pump(
+        process,
+        jobDir,
+        event -> {
+          progress.record(event);
+          relay.add(event);
+          checkpoints.accept(event);
+        });
+    int exitCode = process.waitFor();
+    Log.info("job " + jobDir.getFileName() + ": training process exited with code " + exitCode);
+    return exitCode;
+  }
+
+  /** result.json is the child's word; without it, the exit code and the log's end are all there is. */
+  private static JobResult outcome(Path jobDir, int exitCode) {
+    Path resultFile = jobDir.resolve(JobFolder.RESULT);
+    JobResult written = null;
+    if (Files.exists(resultFile)) {
+      try {
+        written = Json.MAPPER.readValue(Files.readString(resultFile), JobResult.class);
+      } catch (IOException | JacksonException e) {
+        Log.warn("unreadable " + resultFile + ": " + e.getMessage());
+      }
+    }
+    if (written != null && written.status() != null) {
+      if (exitCode == 0 || written.status() != JobResult.Status.SUCCEEDED) {
+        return written;
+      }
+      return JobResult.failed(crashReason(jobDir, exitCode), written.steps(), written.trainedTokens());
+    }
+    if (exitCode == 0) {
+      return JobResult.failed("the training process ended without writing a result", 0, 0);
+    }
+    return JobResult.failed(crashReason(jobDir, exitCode), 0, 0);
+  }
+
+  static String crashReason(Path jobDir, int exitCode) {
+    String reason = "training process exited with code " + exitCode;
+    if (exitCode == 137) {
+      reason += " (killed; often the machine ran out of memory)";
+    }
+    String tail = TrainingChild.logTail(jobDir, TAIL_LINES);
+    return tail.isEmpty() ? reason : reason + ":\n" + tail;
+  }
+
+  /**
+   * A stopped job resumes from the checkpoint it wrote at its last step; should that one not have
+   * reached storage, the app still holds an earlier one, and the reason says so.
+   */
+  private static JobResult stopped(JobResult result, CheckpointUploader checkpoints) {
+    if (checkpoints.completed(result.steps())) {
+      return result;
+    }
+    return JobResult.stopped(result.reason() + "; its checkpoint at step " + result.steps()
+        + " could not be uploaded, so it resumes from an earlier one", result.steps(), result.trainedTokens());
+  }
+
+  private @Nullable String uploadOutputs(Lease lease, Path jobDir, EventRelay relay) throws InterruptedException {
+    for (Map.Entry<String, String> output : lease.outputs().entrySet()) {
+      try {
+        Path source = Transfers.resolveInside(jobDir, output.getKey());
+        // The evaluation's outputs are optional: a job without them still delivers its adapter.
+        if (!Files.isRegularFile(source) && output.getKey().startsWith(JobFolder.EVALUATION)) {
+          relay.add(JobEvent.log("the job produced no " + output.getKey() + "; the adapter is delivered without it"));
+          continue;
+        }
+        if (!Files.isRegularFile(source)) {
+          return "the training run did not produce " + output.getKey();
+        }
+        transfers.upload(source, URI.create(output.getValue()));
+      } catch (IOException | IllegalArgumentException e) {
+        return "could not upload " + output.getKey() + ": " + e.getMessage();
+      }
+    }
+    Log.info("job " + lease.jobId() + ": uploaded " + lease.outputs().size() + " outputs");
+    return null;
+  }
+
+  private static JobResult cancelled(Progress progress) {
+    return JobResult.failed("cancelled by user", progress.steps, progress.tokens);
+  }
+
+  /** The last metric seen, so a cancelled job still reports how far it got. */
+  private static final class Progress {
+    private volatile int steps;
+    private volatile long tokens;
+
+    void record(JobEvent event) {
+      if (event.type() != JobEvent.Type.METRIC) {
+        return;
+      }
+      if (event.step() != null) {
+        steps = event.step();
+      }
+      if (event.tokens() != null) {
+        tokens = event.tokens();
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.tuneforge.trainingnode.agent;
+
+import dev.tuneforge.protocol.EnrolRequest;
+import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.NodeApi;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The node's life: enrol once, then heartbeat and take leases until stopped. Only a rejected
+ * credential or token stops it on its own; an unreachable app is waited out.
+ */
+final class NodeAgent {
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final NodeOptions options;
+  private final AppClient app;
+  private final JobRunner runner;
+  private final CredentialStore credentials;
+  private final CurrentJob current = new CurrentJob();
+  private volatile boolean stopping;
+
+  NodeAgent(NodeOptions options) {
+    this.options = options;
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.app = new AppClient(http, options.server(), options.leaseTimeout());
+    this.runner = new JobRunner(options, app, new Transfers(http), current);
+    this.credentials = new CredentialStore(options.credentialFile());
+  }
+
+  /** Blocks until {@link #stop()}; throws {@link FatalNodeError} when the operator must act. */
+  void run() throws InterruptedException {
+    EnrolResponse identity = connect();
+    Log.info("node " + identity.nodeId() + " (" + options.name() + ") working for " + options.server());
+    try (Heartbeater heartbeat = new Heartbeater(app, current)) {
+      heartbeat.start(options.heartbeatInterval());
+      Duration backoff = Duration.ofSeconds(1);
+      while (!stopping) {
+        try {
+          pollOnce();
+          backoff = Duration.ofSeconds(1);
+        } catch (AppResponseException e) {
+          if (e.isAuthFailure()) {
+            throw rejectedCredential(e);
+          }
+          backoff = pause("lease request failed: " + e.getMessage(), backoff);
+        } catch (IOException | RuntimeException e) {
+          backoff = pause("cannot reach the app: " + e, backoff);
+        }
+      }
+    }
+  }
+
+  /** Loads the stored identity, or enrols with the one-time token and stores it. */
+  EnrolResponse connect() throws InterruptedException {
+    Optional<EnrolResponse> stored;
+    try {
+      stored = credentials.load();
+    } catch (IOException | RuntimeException e) {
+      throw new FatalNodeError(2, "cannot read " + credentials.file() + ": " + e.getMessage());
+    }
+    if (stored.isPresent()) {
+      app.useCredential(stored.get().credential());
+      return stored.get();
+    }
+    String token = options.token();
+    if (token == null) {
+      throw new FatalNodeError(
+          2,
+          "this node is not enrolled yet (no "
+              + credentials.file()
+              + ") and no enrolment token was given: pass --token or set TUNEFORGE_ENROL_TOKEN"
+              + " with a one-time token from the app's admin page");
+    }
+    EnrolResponse enrolled = enrol(token);
+    try {
+      credentials.save(enrolled);
+    } catch (IOException e) {
+      throw new FatalNodeError(
+          2, "enrolled as " + enrolled.nodeId() + " but cannot store the credential in " + credentials.file()
+              + ": " + e.getMessage() + " (the token is now used up; ask for a new one)");
+    }
+    Log.info("enrolled as node " + enrolled.nodeId() + "; credential stored in " + credentials.file());
+    app.useCredential(enrolled.credential());
+    return enrolled;
+  }
+
+  private EnrolResponse enrol(String token) throws InterruptedException {
+    EnrolRequest request = EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device()));
+    Duration backoff = Duration.ofSeconds(1);
+    while (true) {
+      try {
+        return app.enrol(request);
+      } catch (AppResponseException e) {
+        if (e.isAuthFailure()) {
+          throw new FatalNodeError(
+              3, "the app at " + options.server() + " rejected the enrolment token (HTTP " + e.status()
+                  + "): it is wrong, expired or already used; ask an admin for a new one-time token");
+        }
+        if (e.status() == 409) {
+          throw new FatalNodeError(
+              3, "the app at " + options.server() + " does not take nodes of protocol version "
+                  + NodeApi.PROTOCOL_VERSION + "; run the training node of the app's release (" + e.getMessage() + ")");
+        }
+        if (e.isPermanent()) {
+          throw new FatalNodeError(3, "enrolment refused: " + e.getMessage());
+        }
+        backoff = pause("enrolment failed: " + e.getMessage(), backoff);
+      } catch (IOException | RuntimeException e) {
+        backoff = pause("cannot reach the app to enrol: " + e, backoff);
+      }
+      if (stopping) {
+        throw new InterruptedException("stopped before enrolment finished");
+      }
+    }
+  }
+
+  /** One long poll; when it brings a lease, works the job to its reported result. */
+  boolean pollOnce() throws IOException, InterruptedException {
+    Optional<Lease> lease = app.lease();
+    if (lease.isEmpty()) {
+      return false;
+    }
+    work(lease.get());
+    return true;
+  }
+
+  private void work(Lease lease) throws InterruptedException {
+    Log.info("leased job " + lease.jobId() + " (" + lease.spec().baseModel() + ")");
+    current.begin(lease.jobId());
+    try {
+      JobResult result;
+      try (EventRelay relay = new EventRelay(app, lease.jobId())) {
+        result = runner.run(lease, relay);
+      }
+      Log.info("job " + lease.jobId() + " " + result.status().wire()
+          + (result.reason() == null ? "" : ": " + result.reason()));
+      report(lease, result);
+    } finally {
+      current.end();
+    }
+  }
+
+  /** The result is what the user waits for, so it is retried through app restarts. */
+  private void report(Lease lease, JobResult result) throws InterruptedException {
+    Duration backoff = Duration.ofSeconds(1);
+    while (!stopping) {
+      try {
+        app.result(lease.jobId(), result);
+        return;
+      } catch (AppResponseException e) {
+        if (e.isPermanent()) {
+          Log.error("the app refused the result of job " + lease.jobId() + ": " + e.getMessage());
+          return;
+        }
+        backoff = pause("cannot report result of job " + lease.jobId() + ": " + e.getMessage(), backoff);
+      } catch (IOException | RuntimeException e) {
+        backoff = pause("cannot report result of job " + lease.jobId() + ": " + e, backoff);
+      }
+    }
+  }
+
+  private FatalNodeError rejectedCredential(AppResponseException e) {
+    return new FatalNodeError(
+        3, "the app at " + options.server() + " rejected this node's credential (HTTP " + e.status()
+            + "): the node may have been removed or its credential revoked; delete "
+            + credentials.file() + " and start again with a new enrolment token");
+  }
+
+  private Duration pause(String why, Duration backoff) throws InterruptedException {
+    Log.warn(why + "; retrying in " + backoff.toSeconds() + " s");
+    Thread.sleep(backoff.toMillis());
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  /** For SIGTERM: no new leases, and the running child goes down with the agent. */
+  void stop() {
+    stopping = true;
+    current.kill();
+  }
+}

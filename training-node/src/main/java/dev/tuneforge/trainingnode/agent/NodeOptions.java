@@ -1,0 +1,130 @@
+package dev.tuneforge.trainingnode.agent;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How the agent was started. {@code childMainClass} and {@code leaseTimeout} have no flag:
+ * tests swap the trainer for a fake and shorten the long poll.
+ */
+record NodeOptions(
+    URI server,
+    Path workDir,
+    @Nullable String token,
+    String name,
+    Duration heartbeatInterval,
+    String device,
+    String childHeap,
+    String childMainClass,
+    Duration leaseTimeout) {
+
+  static final String TRAINER_MAIN = "dev.tuneforge.trainingnode.jobprocess.TrainingJobMain";
+  /** The app holds a lease poll for about 20 s; waiting longer keeps a slow answer from looking like a failure. */
+  static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(40);
+
+  static final String USAGE =
+      """
+      Usage: java -jar training-node.jar --server URL --work-dir DIR [options]
+        --server URL             the Tuneforge app (env TUNEFORGE_SERVER)
+        --work-dir DIR           credential, job folders and DJL cache (env TUNEFORGE_WORK_DIR)
+        --token T                one-time enrolment token, needed only for the first start
+                                 (env TUNEFORGE_ENROL_TOKEN)
+        --name N                 the node's name in the app (env TUNEFORGE_NODE_NAME; default hostname)
+        --heartbeat-seconds S    heartbeat interval (default 5)
+        --device D               cpu or cuda (default cpu)
+        --child-heap SIZE        -Xmx of each training JVM (default 4g)
+      """;
+
+  private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
+
+  NodeOptions withChildMainClass(String mainClass) {
+    return new NodeOptions(
+        server, workDir, token, name, heartbeatInterval, device, childHeap, mainClass, leaseTimeout);
+  }
+
+  Path credentialFile() {
+    return workDir.resolve("node-credential.json");
+  }
+
+  /** Flags win over environment variables so a one-off start can override a unit file. */
+  static NodeOptions parse(String[] args, Map<String, String> env) {
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (!flag.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("unexpected argument '" + flag + "'");
+      }
+      flags.put(flag.substring(2), args[++i]);
+    }
+    String server = pick(flags, "server", env, "TUNEFORGE_SERVER");
+    String workDir = pick(flags, "work-dir", env, "TUNEFORGE_WORK_DIR");
+    String token = pick(flags, "token", env, "TUNEFORGE_ENROL_TOKEN");
+    String name = pick(flags, "name", env, "TUNEFORGE_NODE_NAME");
+    String heartbeat = flags.remove("heartbeat-seconds");
+    String device = flags.remove("device");
+    String heap = flags.remove("child-heap");
+    if (!flags.isEmpty()) {
+      throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
+    }
+    if (server == null || server.isBlank()) {
+      throw new IllegalArgumentException("--server (or TUNEFORGE_SERVER) is required");
+    }
+    if (workDir == null || workDir.isBlank()) {
+      throw new IllegalArgumentException("--work-dir (or TUNEFORGE_WORK_DIR) is required");
+    }
+    URI serverUri = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+    if (!"http".equals(serverUri.getScheme()) && !"https".equals(serverUri.getScheme())) {
+      throw new IllegalArgumentException("--server must be an http(s) URL, got '" + server + "'");
+    }
+    int heartbeatSeconds = heartbeat == null ? 5 : positiveInt("heartbeat-seconds", heartbeat);
+    if (device != null && !device.equals("cpu") && !device.equals("cuda")) {
+      throw new IllegalArgumentException("--device must be cpu or cuda, got '" + device + "'");
+    }
+    if (heap != null && !HEAP.matcher(heap).matches()) {
+      throw new IllegalArgumentException("--child-heap must look like 4g or 512m, got '" + heap + "'");
+    }
+    return new NodeOptions(
+        serverUri,
+        Path.of(workDir).toAbsolutePath().normalize(),
+        token == null || token.isBlank() ? null : token.strip(),
+        name == null || name.isBlank() ? hostname() : name.strip(),
+        Duration.ofSeconds(heartbeatSeconds),
+        device == null ? "cpu" : device,
+        heap == null ? "4g" : heap,
+        TRAINER_MAIN,
+        DEFAULT_LEASE_TIMEOUT);
+  }
+
+  private static @Nullable String pick(
+      Map<String, String> flags, String flag, Map<String, String> env, String variable) {
+    String value = flags.remove(flag);
+    return value != null ? value : env.get(variable);
+  }
+
+  private static int positiveInt(String flag, String value) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below with the flag's name
+    }
+    throw new IllegalArgumentException("--" + flag + " must be a positive whole number, got '" + value + "'");
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return System.getenv().getOrDefault("HOSTNAME", "training-node");
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tuneforge.trainingnode.agent;
+
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+/**
+ * One job's training JVM. Each job gets a fresh process because DJL's native engine cannot be
+ * unloaded and a crash or OOM in native code must not take the agent down with it.
+ */
+final class TrainingChild {
+
+  private final NodeOptions options;
+
+  TrainingChild(NodeOptions options) {
+    this.options = options;
+  }
+
+  List<String> command(Path jobDir) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + options.childHeap());
+    // a JVM that ran out of heap is useless; ending at once gives a clear exit and log line
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-cp");
+    command.add(absoluteClassPath());
+    command.add(options.childMainClass());
+    command.add(jobDir.toString());
+    return command;
+  }
+
+  /** The child starts in the job folder, so relative entries (java -jar from elsewhere) must be made absolute. */
+  private static String absoluteClassPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !entry.isBlank())
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  Process start(Path jobDir) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(jobDir)).directory(jobDir.toFile());
+    builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(JobFolder.LOG).toFile()));
+    Map<String, String> env = builder.environment();
+    String cache = env.get("ENGINE_CACHE_DIR");
+    if (cache == null || cache.isBlank()) {
+      // DJL unpacks hundreds of MB of natives; a persistent folder means it happens once per node
+      env.put("ENGINE_CACHE_DIR", options.workDir().resolve("djl-cache").toString());
+    }
+    env.put("TUNEFORGE_DEVICE", options.device());
+    Process child = builder.start();
+    child.getOutputStream().close();
+    return child;
+  }
+
+  /**
+   * Reads the child's stdout to its end. JSON lines are events; anything else (a library's
+   * banner, a stray println) goes to child.log so a crash report can still show it.
+   */
+  static void pump(Process child, Path jobDir, Consumer<JobEvent> events) throws IOException {
+    try (BufferedReader lines =
+            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream log =
+            Files.newOutputStream(
+                jobDir.resolve(JobFolder.LOG), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        JobEvent event = parseEvent(line);
+        if (event != null) {
+          events.accept(event);
+        } else if (!line.isBlank()) {
+          log.write(("[stdout] " + line + "\n").getBytes(StandardCharsets.UTF_8));
+          log.flush();
+        }
+      }
+    }
+  }
+
+  static @Nullable JobEvent parseEvent(String line) {
+    String trimmed = line.strip();
+    if (!trimmed.startsWith("{")) {
+      return null;
+    }
+    try {
+      JobEvent event = Json.MAPPER.readValue(trimmed, JobEvent.class);
+      return event.type() == null || event.at() == null ? null : event;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  /** The last lines of child.log, read from the end: a long run's log can be large. */
+  static String logTail(Path jobDir, int maxLines) {
+    Path log = jobDir.resolve(JobFolder.LOG);
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      long size = channel.size();
+      int window = (int) Math.min(size, 16 * 1024);
+      ByteBuffer buffer = ByteBuffer.allocate(window);
+      channel.position(size - window);
+      while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+        // keep reading until the window is full
+      }
+      List<String> lines =
+          new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank())
+              .toList();
+      if (window < size && !lines.isEmpty()) {
+        lines = lines.subList(1, lines.size());
+      }
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.tuneforge.trainingnode.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * Moves job files through presigned URLs. Files are streamed, never held in memory: base
+ * models run to gigabytes. No credential is ever sent: the URL itself is the permission.
+ */
+final class Transfers {
+  private static final int ATTEMPTS = 3;
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+
+  private final HttpClient http;
+
+  Transfers(HttpClient http) {
+    this.http = http;
+  }
+
+  /** The app names files by relative path; anything that could land outside the job folder is refused. */
+  static Path resolveInside(Path jobDir, String relative) {
+    if (relative.isBlank() || relative.startsWith("/") || relative.startsWith("\\") || relative.contains("\\")) {
+      throw new IllegalArgumentException("refusing file path '" + relative + "'");
+    }
+    for (String part : relative.split("/")) {
+      if (part.equals("..") || part.equals(".")) {
+        throw new IllegalArgumentException("refusing file path '" + relative + "'");
+      }
+    }
+    Path resolved = jobDir.resolve(relative).normalize();
+    if (!resolved.startsWith(jobDir.normalize()) || resolved.equals(jobDir.normalize())) {
+      throw new IllegalArgumentException("refusing file path '" + relative + "'");
+    }
+    return resolved;
+  }
+
+  long download(URI url, Path target) throws IOException, InterruptedException {
+    Files.createDirectories(target.getParent());
+    Path partial = target.resolveSibling(target.getFileName() + ".part");
+    return withRetries(
+        "download to " + target.getFileName(),
+        () -> {
+          HttpRequest request = HttpRequest.newBuilder(url).GET().build();
+          HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+              throw new TransferStatusException(response.statusCode());
+            }
+            long bytes = Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            return bytes;
+          }
+        });
+  }
+
+  long upload(Path source, URI url) throws IOException, InterruptedException {
+    return withRetries(
+        "upload of " + source.getFileName(),
+        () -> {
+          HttpRequest request =
+              HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofFile(source)).build();
+          HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() / 100 != 2) {
+            throw new TransferStatusException(response.statusCode());
+          }
+          return Files.size(source);
+        });
+  }
+
+  private interface Attempt {
+    long run() throws IOException, InterruptedException;
+  }
+
+  private static long withRetries(String what, Attempt attempt) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int i = 1; i <= ATTEMPTS; i++) {
+      try {
+        return attempt.run();
+      } catch (TransferStatusException e) {
+        // 403/404 mean an expired or wrong URL: asking again gets the same answer
+        if (e.status < 500) {
+          throw new IOException(what + " failed: HTTP " + e.status, e);
+        }
+        last = e;
+      } catch (IOException e) {
+        last = e;
+      }
+      if (i < ATTEMPTS) {
+        Log.warn(what + " failed (" + last.getMessage() + "), retrying");
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      }
+    }
+    throw new IOException(what + " failed after " + ATTEMPTS + " attempts: " + last.getMessage(), last);
+  }
+
+  private static final class TransferStatusException extends IOException {
+    private final int status;
+
+    TransferStatusException(int status) {
+      super("HTTP " + status);
+      this.status = status;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.tuneforge.trainingnode.generate;
+
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.trainingnode.model.TokenBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns chat messages into prompt tokens exactly as training tokenized the same turns: the
+ * trainer's {@link ChatEncoder} renders the conversation with an empty assistant reply as the only
+ * labelled message, and the tokens before that label are the conversation rendered with
+ * {@code add_generation_prompt}, tokenized as one text.
+ */
+final class ChatPrompt {
+
+  private final ChatEncoder encoder;
+
+  ChatPrompt(ChatEncoder encoder) {
+    this.encoder = encoder;
+  }
+
+  /** @throws IllegalArgumentException when the template renders no assistant turn for the messages */
+  long[] encode(List<ChatMessage> messages) {
+    List<ChatMessage> conversation = new ArrayList<>();
+    for (ChatMessage message : messages) {
+      conversation.add(new ChatMessage(message.role(), message.content(), false));
+    }
+    conversation.add(ChatMessage.of("assistant", ""));
+    EncodedExample encoded = encoder.encode(new Conversation(1, conversation));
+    long[] labels = encoded.labels();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != TokenBatch.IGNORE) {
+        return Arrays.copyOf(encoded.inputIds(), i);
+      }
+    }
+    throw new IllegalArgumentException("the chat_template renders no assistant turn after these messages");
+  }
+}

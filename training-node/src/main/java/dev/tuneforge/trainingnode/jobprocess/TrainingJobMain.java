@@ -1,0 +1,386 @@
+package dev.tuneforge.trainingnode.jobprocess;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.DatasetException;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.chat.ModelFileException;
+import dev.tuneforge.trainingnode.evaluate.EvaluationSet;
+import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
+import dev.tuneforge.trainingnode.evaluate.ModelComparison;
+import dev.tuneforge.trainingnode.evaluate.ValidationSamples;
+import dev.tuneforge.trainingnode.export.MergedModelExport;
+import dev.tuneforge.trainingnode.model.LlamaConfig;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.UnsupportedModelException;
+import dev.tuneforge.trainingnode.safetensors.SafeTensorsException;
+import dev.tuneforge.trainingnode.train.CheckpointException;
+import dev.tuneforge.trainingnode.train.CheckpointStore;
+import dev.tuneforge.trainingnode.train.LearningRateSchedule;
+import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
+import dev.tuneforge.trainingnode.train.Trainer;
+import dev.tuneforge.trainingnode.train.TrainingCheckpoint;
+import dev.tuneforge.trainingnode.train.TrainingFailedException;
+import dev.tuneforge.trainingnode.train.TrainingSummary;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.TrainingOptions;
+import dev.tuneforge.protocol.TrainingSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Entry point of the child JVM that runs one training job; one job per JVM because DJL allows
+ * one GradientCollector per process.
+ *
+ * <p>{@code args[0]} is the job directory holding {@code spec.json} (a {@link TrainingSpec}),
+ * {@code data/train.jsonl}, optionally {@code data/validation.jsonl}, and the base model under
+ * {@code model/}. Every {@link JobEvent} goes to stdout as one JSON line and nothing else does
+ * (logging goes to stderr). Every {@code checkpointEvery} steps and at the end it writes a
+ * checkpoint folder {@code checkpoints/step-{n}/} (see {@link CheckpointStore}) and then prints
+ * the log event {@code checkpoint step-{n}}, the agent's cue to upload it. When {@code resume/}
+ * holds a checkpoint (its files, or {@code step-{n}/} folders of which the highest counts), the
+ * run continues from it after checking that data and spec are the same, and logs {@code resumed
+ * from step N}. Each time it measures the validation loss, the model so far answers the first
+ * {@code samplesPerValidation} validation prompts ({@code sample} events). On the way out it
+ * writes the adapter to {@code adapter/} (for full fine-tuning, the whole tuned model in Hugging
+ * Face layout to {@code tuned-model/}: {@code model.safetensors} in fp32 and the base's other
+ * files), then, when {@code evaluationExamples} is above 0 and
+ * the job has {@code data/evaluation.jsonl} or {@code data/validation.jsonl}, compares the base
+ * and the tuned model on it ({@link JobEvaluation}: {@code evaluation/generations.jsonl} and
+ * {@code evaluation/summary.json}, never failing the job), and writes a {@link JobResult} to
+ * {@code result.json}. A file {@code stop} in the job directory (its text is the reason) asks the
+ * run to stop: after the step in progress it writes that step's checkpoint, skips adapter and
+ * evaluation and reports {@code stopped}; a stop that comes during the evaluation cuts it short
+ * instead. It exits 0 when the job succeeded or stopped, 1 when it failed; a failure (bad data,
+ * NaN loss, out of memory) leaves the checkpoints written so far in place.
+ */
+public final class TrainingJobMain {
+
+  static final JsonMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final Path jobDirectory;
+  private final PrintStream events;
+  private int steps;
+  private long tokens;
+  private @Nullable String lastCheckpoint;
+
+  private TrainingJobMain(Path jobDirectory, PrintStream events) {
+    this.jobDirectory = jobDirectory;
+    this.events = events;
+  }
+
+  public static void main(String[] args) {
+    PrintStream events = System.out;
+    // Libraries that print to System.out would corrupt the event stream.
+    System.setOut(System.err);
+    if (args.length != 1) {
+      System.err.println("usage: TrainingJobMain <job directory>");
+      System.exit(2);
+    }
+    System.exit(run(Path.of(args[0]), events).status() == JobResult.Status.FAILED ? 1 : 0);
+  }
+
+  /** Runs the job in this JVM, writing events to {@code events}; also writes result.json. */
+  public static JobResult run(Path jobDirectory, PrintStream events) {
+    return new TrainingJobMain(jobDirectory, events).run();
+  }
+
+  private JobResult run() {
+    JobResult result;
+    try {
+      String stopReason = train();
+      result = stopReason == null ? JobResult.succeeded(steps, tokens) : JobResult.stopped(stopReason, steps, tokens);
+    } catch (DatasetException | UnsupportedModelException | ModelFileException | SafeTensorsException | TrainingFailedException
+        | CheckpointException e) {
+      result = failed(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      result = failed("invalid settings: " + e.getMessage());
+    } catch (OutOfMemoryError e) {
+      result = failed("out of memory after step " + steps + " (" + e.getMessage() + ")");
+    } catch (EngineException e) {
+      e.printStackTrace();
+      boolean memory = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("memory");
+      result = failed((memory ? "out of memory after step " + steps + ": " : "internal error: ") + e.getMessage());
+    } catch (Exception | LinkageError e) {
+      e.printStackTrace();
+      result = failed("internal error: " + e);
+    }
+    if (result.reason() != null) {
+      emit(JobEvent.log("failed: " + result.reason()));
+    }
+    try {
+      Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
+      Files.writeString(temporary, JSON.writeValueAsString(result));
+      Files.move(temporary, jobDirectory.resolve(JobFolder.RESULT), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      e.printStackTrace();
+      return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
+    }
+    return result;
+  }
+
+  /** A failed result whose reason also names the checkpoint that stays behind. */
+  private JobResult failed(@Nullable String reason) {
+    String kept = lastCheckpoint == null ? "" : "; the last checkpoint, " + lastCheckpoint + ", is kept";
+    return JobResult.failed(reason + kept, steps, tokens);
+  }
+
+  /** Trains, writes the adapter and evaluates; returns the reason when a stop request ended the run. */
+  private @Nullable String train() throws IOException {
+    TrainingSpec spec = readSpec();
+    Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
+    // An unsupported model is refused before any time goes into tokenizing.
+    LlamaConfig.read(modelDirectory.resolve("config.json"));
+    System.setProperty("ai.djl.default_engine", "PyTorch");
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) hyper.seed());
+
+    Path validationFile = jobDirectory.resolve(JobFolder.VALIDATION_DATA);
+    try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory)) {
+      List<EncodedExample> examples;
+      List<Conversation> validationConversations = List.of();
+      List<EncodedExample> validation = List.of();
+      List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
+      ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
+      List<EncodedExample> encoded = encoder.encodeAll(conversations);
+      examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
+      long truncated = encoded.stream().filter(EncodedExample::truncated).count();
+      if (examples.isEmpty()) {
+        throw new DatasetException(
+            "no example keeps an assistant token within maxSequenceLength " + hyper.maxSequenceLength());
+      }
+      emit(JobEvent.log(encoded.size() + " examples, " + truncated + " truncated to " + hyper.maxSequenceLength()
+          + " tokens, " + (encoded.size() - examples.size()) + " left out for lack of assistant tokens"));
+      if (Files.isRegularFile(validationFile)) {
+        validationConversations = readValidation(validationFile);
+        validation = encodeValidation(validationConversations, encoder);
+        emit(JobEvent.log(validation.size() + " validation examples"));
+      }
+      long padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+      return train(spec, tokenizer, examples, padId, validationConversations, validation);
+    }
+  }
+
+  private @Nullable String train(
+      TrainingSpec spec,
+      HuggingFaceTokenizer tokenizer,
+      List<EncodedExample> examples,
+      long padId,
+      List<Conversation> validationConversations,
+      List<EncodedExample> validation)
+      throws IOException {
+    Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
+    Path validationFile = jobDirectory.resolve(JobFolder.VALIDATION_DATA);
+    Engine engine = Engine.getEngine("PyTorch");
+    CheckpointStore store =
+        new CheckpointStore(
+            jobDirectory.resolve(JobFolder.CHECKPOINTS),
+            spec,
+            CheckpointStore.sha256(jobDirectory.resolve(JobFolder.TRAINING_DATA)),
+            Files.isRegularFile(validationFile) ? CheckpointStore.sha256(validationFile) : null);
+    TrainingCheckpoint resume = null;
+    Path resumeFolder = CheckpointStore.find(jobDirectory.resolve(JobFolder.RESUME));
+    if (resumeFolder != null) {
+      resume = CheckpointStore.read(resumeFolder);
+      store.verify(resume);
+    }
+
+    boolean full = spec.fullFineTuning();
+    try (LlamaModel model = full
+        ? LlamaModel.loadForFullFineTuning(modelDirectory)
+        : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+      LlamaConfig config = model.config();
+      emit(JobEvent.log("loaded model " + spec.baseModel() + " (" + config.architectures().getFirst() + ", "
+          + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
+          + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
+          + model.trainableParameterCount() + (full ? " trainable parameters: full fine-tuning, every weight" : " trainable LoRA parameters")));
+      Trainer.Builder builder =
+          Trainer.builder()
+              .setModel(model)
+              .setExamples(examples, padId)
+              .optEpochs(hyper.epochs())
+              .optBatchSize(hyper.batchSize())
+              .optGradientAccumulation(options.gradientAccumulation())
+              .optLearningRate(hyper.learningRate())
+              .optDecay(LearningRateSchedule.Decay.parse(options.schedule()))
+              .optWarmupRatio(options.warmupRatio())
+              .optWeightDecay(options.weightDecay())
+              .optMaxGradNorm(options.maxGradNorm())
+              .optMaxSteps(hyper.maxSteps())
+              .optSeed(hyper.seed())
+              .optPacking(Boolean.TRUE.equals(options.packing()) ? hyper.maxSequenceLength() : 0)
+              .optValidation(validation, options.validationEvery(), options.earlyStoppingPatience())
+              .optCheckpoints(options.checkpointEvery(), checkpoint -> {
+                store.write(checkpoint);
+                lastCheckpoint = checkpoint.name();
+                emit(JobEvent.log("checkpoint " + checkpoint.name()));
+              })
+              .optStopRequest(this::stopRequested)
+              .optListener(event -> {
+                if (event.type() == JobEvent.Type.METRIC) {
+                  steps = event.step() == null ? steps : event.step();
+                  tokens = event.tokens() == null ? tokens : event.tokens();
+                }
+                emit(event);
+              });
+      if (!validationConversations.isEmpty() && options.samplesPerValidation() > 0) {
+        builder.optSamples(ValidationSamples.of(model, tokenizer, modelDirectory, validationConversations,
+            options.samplesPerValidation(), options.evaluationMaxNewTokens()));
+      }
+      if (resume != null) {
+        builder.optResumeFrom(resume);
+      }
+      Trainer trainer = builder.build();
+      emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"
+          + (Boolean.TRUE.equals(options.packing()) ? ", packed into rows of " + hyper.maxSequenceLength() + " tokens" : "")
+          + (!full && spec.lora().rslora() ? ", rsLoRA scale " + spec.lora().scale() : "")));
+      if (resume != null) {
+        steps = resume.state().step();
+        tokens = resume.state().trainedTokens();
+        lastCheckpoint = resume.name();
+        emit(JobEvent.log("resumed from step " + steps));
+      }
+      TrainingSummary summary = trainer.train();
+      if (summary.stoppedEarly()) {
+        emit(JobEvent.log("stopped early after step " + summary.steps()));
+      }
+      steps = summary.steps();
+      tokens = summary.trainedTokens();
+      if (summary.stopReason() != null) {
+        emit(JobEvent.log("stopped after step " + steps + " (" + summary.stopReason() + "); checkpoint " + lastCheckpoint
+            + " is where it resumes"));
+        return summary.stopReason();
+      }
+      if (full) {
+        writeTunedModel(modelDirectory, model);
+        emit(JobEvent.log("wrote the tuned model after " + steps + " steps, " + tokens + " tokens"));
+      } else {
+        PeftAdapterWriter.write(
+            jobDirectory.resolve(JobFolder.ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
+        emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
+      }
+      Path evaluationSet = EvaluationSet.find(jobDirectory);
+      if (options.evaluationExamples() > 0 && evaluationSet != null) {
+        evaluate(spec, model, tokenizer, evaluationSet);
+      }
+      return null;
+    }
+  }
+
+  /** One fp32 {@code model.safetensors}, however large, so that the app knows the file names to ask for. */
+  private void writeTunedModel(Path modelDirectory, LlamaModel model) throws IOException {
+    Path output = jobDirectory.resolve(JobFolder.TUNED_MODEL);
+    if (Files.isDirectory(output)) {
+      try (var old = Files.walk(output)) {
+        for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    MergedModelExport.builder()
+        .setModel(modelDirectory)
+        .setTrainedWeights(model.exportTrainable())
+        .setOutput(output)
+        .optMaxShardBytes(Long.MAX_VALUE)
+        .build()
+        .write();
+  }
+
+  /**
+   * Base against tuned. A full fine-tune changed the weights in place, so its base side is the
+   * original model loaded again from {@code model/}, only now that the optimiser's moments are
+   * freed, and closed right after.
+   */
+  private void evaluate(TrainingSpec spec, LlamaModel model, HuggingFaceTokenizer tokenizer, Path evaluationSet)
+      throws IOException {
+    Hyperparameters hyper = spec.hyperparameters();
+    TrainingOptions options = spec.resolvedOptions();
+    Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
+    try (@Nullable LlamaModel base = spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
+      ModelComparison.Builder comparison =
+          ModelComparison.builder()
+              .setModel(model)
+              .setTokenizer(tokenizer)
+              .setModelDirectory(modelDirectory)
+              .optMaxNewTokens(options.evaluationMaxNewTokens())
+              .optBatchSize(hyper.batchSize())
+              .optMaxSequenceLength(hyper.maxSequenceLength())
+              .optStopRequest(this::stopRequested);
+      if (base != null) {
+        comparison.optBaseModel(base);
+      }
+      JobEvaluation.run(jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
+    }
+  }
+
+  /** The reason in the {@code stop} file the agent writes when the app asks the job to stop. */
+  private @Nullable String stopRequested() {
+    Path file = jobDirectory.resolve(JobFolder.STOP);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      String reason = Files.readString(file).strip();
+      return reason.isEmpty() ? "stop requested" : reason;
+    } catch (IOException e) {
+      return "stop requested";
+    }
+  }
+
+  private static List<Conversation> readValidation(Path file) throws IOException {
+    try {
+      return ChatDataset.read(file);
+    } catch (DatasetException e) {
+      throw new DatasetException("validation set: " + e.getMessage());
+    }
+  }
+
+  private static List<EncodedExample> encodeValidation(List<Conversation> conversations, ChatEncoder encoder) {
+    List<EncodedExample> examples = encoder.encodeAll(conversations).stream().filter(e -> e.trainableTokens() > 0).toList();
+    if (examples.isEmpty()) {
+      throw new DatasetException("validation set: no example keeps an assistant token within maxSequenceLength");
+    }
+    return examples;
+  }
+
+  private TrainingSpec readSpec() throws IOException {
+    TrainingSpec spec;
+    try {
+      spec = JSON.readValue(Files.readString(jobDirectory.resolve(JobFolder.SPEC)), TrainingSpec.class);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(JobFolder.SPEC + " is not a valid training spec: " + e.getOriginalMessage());
+    }
+    if ((spec.lora() == null && !spec.fullFineTuning()) || spec.hyperparameters() == null) {
+      throw new IllegalArgumentException(JobFolder.SPEC + " needs lora (for a LoRA run) and hyperparameters");
+    }
+    return spec;
+  }
+
+  private void emit(JobEvent event) {
+    events.println(JSON.writeValueAsString(event));
+    events.flush();
+  }
+}

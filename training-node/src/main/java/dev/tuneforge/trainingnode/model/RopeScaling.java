@@ -1,0 +1,71 @@
+package dev.tuneforge.trainingnode.model;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Llama 3.1's rotary frequency scaling ({@code rope_type: "llama3"}): wavelengths beyond the
+ * original context are stretched by {@code factor}, short ones kept, and those in between
+ * blended, as Hugging Face's {@code _compute_llama3_parameters} defines it.
+ */
+public record RopeScaling(
+    double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
+
+  public RopeScaling {
+    if (factor <= 0 || lowFreqFactor <= 0 || highFreqFactor <= lowFreqFactor || originalMaxPositionEmbeddings <= 0) {
+      throw new UnsupportedModelException(
+          "rope_scaling llama3 needs factor > 0, 0 < low_freq_factor < high_freq_factor and"
+              + " original_max_position_embeddings > 0");
+    }
+  }
+
+  /** Inverse frequencies of an unscaled rotary embedding: {@code theta^(-2i/headDim)}. */
+  static double[] defaultFrequencies(int headDim, double theta) {
+    double[] frequencies = new double[headDim / 2];
+    for (int i = 0; i < frequencies.length; i++) {
+      frequencies[i] = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
+    }
+    return frequencies;
+  }
+
+  double[] scale(double[] frequencies) {
+    double lowFrequencyWavelength = originalMaxPositionEmbeddings / lowFreqFactor;
+    double highFrequencyWavelength = originalMaxPositionEmbeddings / highFreqFactor;
+    double[] scaled = new double[frequencies.length];
+    for (int i = 0; i < frequencies.length; i++) {
+      double frequency = frequencies[i];
+      double wavelength = 2 * Math.PI / frequency;
+      if (wavelength < highFrequencyWavelength) {
+        scaled[i] = frequency;
+      } else if (wavelength > lowFrequencyWavelength) {
+        scaled[i] = frequency / factor;
+      } else {
+        double smooth = (originalMaxPositionEmbeddings / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        scaled[i] = (1 - smooth) * frequency / factor + smooth * frequency;
+      }
+    }
+    return scaled;
+  }
+
+  /**
+   * Reads {@code rope_scaling} (or the newer {@code rope_parameters}); null for none or
+   * {@code "default"}, refused for the kinds this trainer does not implement.
+   */
+  static @org.jspecify.annotations.Nullable RopeScaling parse(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    String type = node.path("rope_type").asString(node.path("type").asString("default"));
+    return switch (type) {
+      case "default" -> null;
+      case "llama3" ->
+          new RopeScaling(
+              node.path("factor").asDouble(0),
+              node.path("low_freq_factor").asDouble(0),
+              node.path("high_freq_factor").asDouble(0),
+              node.path("original_max_position_embeddings").asInt(0));
+      default ->
+          throw new UnsupportedModelException(
+              "rope_scaling of type " + type + " is not supported; supported: none, default, llama3");
+    };
+  }
+}

@@ -1,0 +1,9 @@
+package dev.tuneforge.trainingnode.model;
+
+/** A model directory this trainer cannot train; the message names what is missing or unsupported. */
+public final class UnsupportedModelException extends RuntimeException {
+
+  public UnsupportedModelException(String message) {
+    super(message);
+  }
+}

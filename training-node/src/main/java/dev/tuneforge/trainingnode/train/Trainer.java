@@ -1,0 +1,479 @@
+package dev.tuneforge.trainingnode.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.TokenBatch;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
+import dev.tuneforge.protocol.JobEvent;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The training loop, for LoRA or full fine-tuning alike (it updates whatever {@link
+ * LlamaModel#trainableParameters()} holds): a seeded shuffle per epoch, gradient accumulation over micro-batches,
+ * one GradientCollector and one NDManager scope per step, AdamW with warm-up and linear or
+ * cosine decay, a metric event after every step, validation loss with optional early stopping
+ * and sample answers, checkpoints from which a run continues exactly, and a stop on request at
+ * a checkpoint.
+ */
+public final class Trainer {
+
+  /** Receives a checkpoint every {@code checkpointEvery} steps, at the last step and on early stopping. */
+  @FunctionalInterface
+  public interface CheckpointSink {
+    void save(TrainingCheckpoint checkpoint) throws IOException;
+  }
+
+  /**
+   * Answers to a few validation prompts by the model as trained so far, asked each time the
+   * validation loss is measured. It must draw on no random stream of the run (decode greedily).
+   */
+  @FunctionalInterface
+  public interface Samples {
+    List<String> answers();
+  }
+
+  /** Asked after every optimiser step but the last; a reason stops the run there. */
+  @FunctionalInterface
+  public interface StopRequest {
+    @Nullable String reason();
+  }
+
+  private final LlamaModel model;
+  private final List<EncodedExample> examples;
+  private final long padTokenId;
+  private final int epochs;
+  private final int batchSize;
+  private final int gradientAccumulation;
+  private final double learningRate;
+  private final LearningRateSchedule.Decay decay;
+  private final int maxSteps;
+  private final long seed;
+  private final double warmupRatio;
+  private final double weightDecay;
+  private final double maxGradNorm;
+  private final List<EncodedExample> validationExamples;
+  private final int validationEvery;
+  private final int earlyStoppingPatience;
+  private final int checkpointEvery;
+  private final CheckpointSink checkpoints;
+  private final @Nullable TrainingCheckpoint resumeFrom;
+  private final Consumer<JobEvent> listener;
+  private final Samples samples;
+  private final StopRequest stopRequest;
+  private final int packedRowLength;
+
+  private Trainer(Builder builder) {
+    this.model = Objects.requireNonNull(builder.model, "model");
+    this.examples = List.copyOf(Objects.requireNonNull(builder.examples, "examples"));
+    this.padTokenId = builder.padTokenId;
+    this.epochs = builder.epochs;
+    this.batchSize = builder.batchSize;
+    this.gradientAccumulation = builder.gradientAccumulation;
+    this.learningRate = builder.learningRate;
+    this.decay = builder.decay;
+    this.maxSteps = builder.maxSteps;
+    this.seed = builder.seed;
+    this.warmupRatio = builder.warmupRatio;
+    this.weightDecay = builder.weightDecay;
+    this.maxGradNorm = builder.maxGradNorm;
+    this.validationExamples = List.copyOf(builder.validationExamples);
+    this.validationEvery = builder.validationEvery;
+    this.earlyStoppingPatience = builder.earlyStoppingPatience;
+    this.checkpointEvery = builder.checkpointEvery;
+    this.checkpoints = builder.checkpoints;
+    this.resumeFrom = builder.resumeFrom;
+    this.listener = builder.listener;
+    this.samples = builder.samples;
+    this.stopRequest = builder.stopRequest;
+    this.packedRowLength = builder.packedRowLength;
+    if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
+      throw new IllegalArgumentException("training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
+    }
+    if (packedRowLength < 0) {
+      throw new IllegalArgumentException("the packed row length must be positive (0: no packing)");
+    }
+    if (gradientAccumulation <= 0 || checkpointEvery < 0 || validationEvery < 0 || earlyStoppingPatience < 0) {
+      throw new IllegalArgumentException(
+          "gradientAccumulation must be positive; checkpointEvery, validationEvery and earlyStoppingPatience not negative");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Examples one optimiser step consumes: {@code batchSize} per micro-batch times the accumulation. */
+  int examplesPerStep() {
+    return batchSize * gradientAccumulation;
+  }
+
+  public int totalSteps() {
+    int perEpoch = (examples.size() + examplesPerStep() - 1) / examplesPerStep();
+    long total = (long) perEpoch * epochs;
+    return (int) (maxSteps > 0 ? Math.min(total, maxSteps) : Math.min(total, Integer.MAX_VALUE));
+  }
+
+  public TrainingSummary train() throws IOException {
+    return train(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Trains until the last step, early stopping, a stop request, or {@code stopAfter} steps (a
+   * stand-in for a lost node). A stop request ends the run after the step in progress with a
+   * checkpoint of that step, from which a resume continues exactly.
+   */
+  TrainingSummary train(int stopAfter) throws IOException {
+    int total = totalSteps();
+    LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
+    DataOrder order = new DataOrder(examples.size(), seed);
+    RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
+    String stopReason = null;
+    try (AdamW optimizer = new AdamW(model.trainableParameters(), weightDecay, model.parametersWithoutWeightDecay());
+        NDManager root = NDManager.newBaseManager()) {
+      if (resumeFrom != null) {
+        checkResumable(resumeFrom, total, schedule);
+        restoreWeights(resumeFrom.weights());
+        optimizer.restore(resumeFrom.optimizer());
+        progress.restore(resumeFrom.state());
+      }
+      while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly && stopReason == null) {
+        List<Integer> indices = order.epoch(progress.epoch);
+        int end = Math.min(progress.position + examplesPerStep(), indices.size());
+        List<TokenBatch> microBatches = microBatches(indices.subList(progress.position, end));
+        int step = progress.step + 1;
+        double rate = schedule.at(step);
+        long started = System.nanoTime();
+        double loss = trainStep(root, optimizer, microBatches, rate, step, order.dropoutSeed(step));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long stepTokens = microBatches.stream().mapToLong(TokenBatch::realTokens).sum();
+        progress.advance(loss, stepTokens, end, indices.size());
+        listener.accept(JobEvent.metric(step, total, loss, rate, stepTokens / seconds, progress.tokens));
+        boolean last = step == total;
+        if (!validationExamples.isEmpty() && (last || (validationEvery > 0 && step % validationEvery == 0))) {
+          validate(root, progress, step, total);
+        }
+        stopReason = last || progress.stoppedEarly ? null : stopRequest.reason();
+        if (last || progress.stoppedEarly || stopReason != null || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
+          checkpoints.save(snapshot(progress, total, schedule, optimizer));
+        }
+      }
+    }
+    return new TrainingSummary(
+        progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly, stopReason);
+  }
+
+  /**
+   * The step's examples, {@code batchSize} to a padded micro-batch; with packing, first fit into
+   * rows of {@code packedRowLength} tokens, {@code batchSize} rows to a micro-batch. Either way
+   * the step holds the same examples in the same order, so the loss is the same.
+   */
+  private List<TokenBatch> microBatches(List<Integer> stepIndices) {
+    List<EncodedExample> stepExamples = stepIndices.stream().map(examples::get).toList();
+    if (packedRowLength > 0) {
+      return Batches.pack(stepExamples, packedRowLength, batchSize, padTokenId);
+    }
+    List<TokenBatch> microBatches = new ArrayList<>();
+    for (int from = 0; from < stepExamples.size(); from += batchSize) {
+      microBatches.add(Batches.collate(stepExamples.subList(from, Math.min(from + batchSize, stepExamples.size())), padTokenId));
+    }
+    return microBatches;
+  }
+
+  private double trainStep(
+      NDManager root, AdamW optimizer, List<TokenBatch> microBatches, double rate, int step, int dropoutSeed) {
+    // Reseeding per step makes the dropout masks a function of (seed, step), so that a resumed
+    // run draws the same masks as one that never stopped.
+    Engine.getInstance().setRandomSeed(dropoutSeed);
+    try (NDManager scope = root.newSubManager()) {
+      double value = accumulateGradients(scope, microBatches);
+      if (!Double.isFinite(value)) {
+        throw new TrainingFailedException("loss became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + step);
+      }
+      try {
+        optimizer.step(scope, rate, maxGradNorm);
+      } catch (TrainingFailedException e) {
+        throw new TrainingFailedException(e.getMessage() + " at step " + step);
+      }
+      return value;
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(step, e);
+    } catch (EngineException e) {
+      if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("memory")) {
+        throw outOfMemory(step, e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs forward and backward over the micro-batches, leaving the summed gradients on the
+   * trainable parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
+   * tokens, so the gradients and the returned loss are those of one batch holding them all.
+   */
+  double accumulateGradients(NDManager scope, List<TokenBatch> microBatches) {
+    long counted = microBatches.stream().mapToLong(TokenBatch::trainableTokens).sum();
+    double total = 0;
+    // Only one collector may exist per JVM; it must be closed before the optimizer runs.
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      for (TokenBatch batch : microBatches) {
+        try (NDManager micro = scope.newSubManager()) {
+          NDArray loss = model.loss(micro, batch, true);
+          if (microBatches.size() > 1) {
+            loss = loss.mul(micro.create((float) ((double) batch.trainableTokens() / counted)));
+          }
+          collector.backward(loss);
+          total += loss.getFloat();
+        }
+      }
+    }
+    return total;
+  }
+
+  private void validate(NDManager root, RunProgress progress, int step, int total) {
+    double loss = HeldOutLoss.of(model, root, validationExamples, batchSize, padTokenId);
+    progress.validationLosses.add(new TrainerState.ValidationLoss(step, loss));
+    String message = String.format(Locale.ROOT, "validation loss %.4f at step %d", loss, step);
+    listener.accept(JobEvent.validation(step, total, loss, message));
+    sample(step);
+    if (progress.earlyStopping.record(loss) && step < total) {
+      progress.stoppedEarly = true;
+      listener.accept(JobEvent.log(String.format(Locale.ROOT,
+          "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
+          step, progress.earlyStopping.best(), earlyStoppingPatience)));
+    }
+  }
+
+  /** Between steps, outside any GradientCollector; each step reseeds the engine before its dropout. */
+  private void sample(int step) {
+    List<String> answers;
+    try {
+      answers = samples.answers();
+    } catch (RuntimeException e) {
+      listener.accept(JobEvent.log("no sample answer at step " + step + ": " + e.getMessage()));
+      return;
+    }
+    answers.forEach(answer -> listener.accept(JobEvent.sample(step, answer)));
+  }
+
+  private TrainingCheckpoint snapshot(RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
+    TrainerState state = TrainerState.builder()
+        .setStep(progress.step, total)
+        .setPosition(progress.epoch, progress.position)
+        .setSeed(seed, DataOrder.SCHEME)
+        .setBatches(examples.size(), batchSize, gradientAccumulation)
+        .setSchedule(schedule)
+        .setTrained(optimizer.steps(), progress.tokens)
+        .optLosses(progress.losses)
+        .optValidationLosses(progress.validationLosses)
+        .optEarlyStopping(
+            progress.earlyStopping.best(), progress.earlyStopping.withoutImprovement(), progress.stoppedEarly)
+        .build();
+    return new TrainingCheckpoint(state, model.exportTrainable(), optimizer.state());
+  }
+
+  private void checkResumable(TrainingCheckpoint checkpoint, int total, LearningRateSchedule schedule) {
+    TrainerState state = checkpoint.state();
+    List<String> differences = new ArrayList<>();
+    compare(differences, "format version", state.formatVersion(), TrainerState.FORMAT_VERSION);
+    compare(differences, "random number scheme", state.rngScheme(), DataOrder.SCHEME);
+    compare(differences, "seed", state.seed(), seed);
+    compare(differences, "number of training examples", state.examples(), examples.size());
+    compare(differences, "batch size", state.batchSize(), batchSize);
+    compare(differences, "gradient accumulation", state.gradientAccumulation(), gradientAccumulation);
+    compare(differences, "total steps", state.totalSteps(), total);
+    compare(differences, "learning rate schedule", state.schedule(), schedule);
+    if (!differences.isEmpty()) {
+      throw new CheckpointException(
+          "cannot resume from " + checkpoint.name() + ": it was trained with another " + String.join(", ", differences));
+    }
+  }
+
+  private static void compare(List<String> differences, String what, Object saved, Object current) {
+    if (!saved.equals(current)) {
+      differences.add(what + " (checkpoint " + saved + ", this run " + current + ")");
+    }
+  }
+
+  private void restoreWeights(Map<String, Tensor> saved) {
+    Map<String, NDArray> parameters = model.trainableParameters();
+    boolean matches =
+        saved.size() == parameters.size()
+            && parameters.entrySet().stream()
+                .allMatch(e -> saved.containsKey(e.getKey())
+                    && Arrays.equals(saved.get(e.getKey()).shape(), e.getValue().getShape().getShape()));
+    if (!matches) {
+      throw new CheckpointException(model.fullFineTuning()
+          ? "the checkpoint's weights are not those of this model (another architecture, or a LoRA checkpoint)"
+          : "the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
+    }
+    AdamW.assign(parameters, saved);
+  }
+
+  private static TrainingFailedException outOfMemory(int step, Throwable cause) {
+    return new TrainingFailedException("out of memory at step " + step + " (" + cause.getMessage()
+        + "); try a smaller batch size or maxSequenceLength, with gradient accumulation to keep the effective batch");
+  }
+
+  /** {@code setX} for what training cannot go without, {@code optX} for the rest. */
+  public static final class Builder {
+    private @Nullable LlamaModel model;
+    private @Nullable List<EncodedExample> examples;
+    private long padTokenId;
+    private int epochs = 1;
+    private int batchSize = 4;
+    private int gradientAccumulation = 1;
+    private double learningRate = 1e-4;
+    private LearningRateSchedule.Decay decay = LearningRateSchedule.Decay.LINEAR;
+    private int maxSteps;
+    private long seed = 42;
+    private double warmupRatio = 0.1;
+    private double weightDecay;
+    private double maxGradNorm = 1.0;
+    private List<EncodedExample> validationExamples = List.of();
+    private int validationEvery;
+    private int earlyStoppingPatience;
+    private int checkpointEvery;
+    private CheckpointSink checkpoints = checkpoint -> {};
+    private @Nullable TrainingCheckpoint resumeFrom;
+    private Consumer<JobEvent> listener = event -> {};
+    private Samples samples = List::of;
+    private StopRequest stopRequest = () -> null;
+    private int packedRowLength;
+
+    private Builder() {}
+
+    public Builder setModel(LlamaModel model) {
+      this.model = model;
+      return this;
+    }
+
+    /** Examples with at least one labelled token; padding uses {@code padTokenId}. */
+    public Builder setExamples(List<EncodedExample> examples, long padTokenId) {
+      this.examples = examples;
+      this.padTokenId = padTokenId;
+      return this;
+    }
+
+    public Builder optEpochs(int epochs) {
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Examples per forward pass (micro-batch). */
+    public Builder optBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Micro-batches whose gradients are summed before each optimiser step. */
+    public Builder optGradientAccumulation(int gradientAccumulation) {
+      this.gradientAccumulation = gradientAccumulation;
+      return this;
+    }
+
+    public Builder optLearningRate(double learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder optDecay(LearningRateSchedule.Decay decay) {
+      this.decay = decay;
+      return this;
+    }
+
+    /** Caps the number of steps when positive. */
+    public Builder optMaxSteps(int maxSteps) {
+      this.maxSteps = maxSteps;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder optWarmupRatio(double warmupRatio) {
+      this.warmupRatio = warmupRatio;
+      return this;
+    }
+
+    public Builder optWeightDecay(double weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    public Builder optMaxGradNorm(double maxGradNorm) {
+      this.maxGradNorm = maxGradNorm;
+      return this;
+    }
+
+    /**
+     * Held-out examples whose loss is measured every {@code every} steps (0: only after the last
+     * step); with {@code earlyStoppingPatience} above 0 the run stops once that many measurements
+     * in a row did not improve on the best.
+     */
+    public Builder optValidation(List<EncodedExample> examples, int every, int earlyStoppingPatience) {
+      this.validationExamples = examples;
+      this.validationEvery = every;
+      this.earlyStoppingPatience = earlyStoppingPatience;
+      return this;
+    }
+
+    /** Hands a checkpoint to {@code sink} every {@code every} steps (0: only at the end). */
+    public Builder optCheckpoints(int every, CheckpointSink sink) {
+      this.checkpointEvery = every;
+      this.checkpoints = sink;
+      return this;
+    }
+
+    /** Continues from a checkpoint of a run with the same examples and settings. */
+    public Builder optResumeFrom(TrainingCheckpoint checkpoint) {
+      this.resumeFrom = checkpoint;
+      return this;
+    }
+
+    public Builder optListener(Consumer<JobEvent> listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /** Sends the answers of {@code samples} as {@code sample} events after each validation loss. */
+    public Builder optSamples(Samples samples) {
+      this.samples = samples;
+      return this;
+    }
+
+    /** Asked after each optimiser step whether to stop there (see {@link Trainer#train()}). */
+    public Builder optStopRequest(StopRequest stopRequest) {
+      this.stopRequest = stopRequest;
+      return this;
+    }
+
+    /**
+     * Packs each step's examples into rows of {@code rowLength} tokens (the maxSequenceLength they
+     * were truncated to), {@code batchSize} rows per micro-batch; 0 pads one example per row.
+     */
+    public Builder optPacking(int rowLength) {
+      this.packedRowLength = rowLength;
+      return this;
+    }
+
+    public Trainer build() {
+      return new Trainer(this);
+    }
+  }
+}
