@@ -15,9 +15,9 @@ import org.springframework.modulith.events.IncompleteEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
 
 /**
- * Hands module events whose listener failed back to that listener, every 30 s once they are
- * 30 s old, so that a reaction that met a passing fault (storage away, a lease not yet metered)
- * happens without waiting for a restart. A clustered Quartz job: one replica at a time.
+ * Hands module events whose listener failed back to that listener, every 30 s once they are 30 s
+ * old, so that a reaction that met a passing fault (storage away, a lease not yet metered) happens
+ * without waiting for a restart. A clustered Quartz job: one replica at a time.
  */
 @DisallowConcurrentExecution
 class FailedEventRetryJob implements Job {
@@ -47,8 +47,9 @@ class FailedEventRetryJob implements Job {
       return TriggerBuilder.newTrigger()
           .forJob(failedEventRetryJobDetail)
           .withIdentity(NAME)
-          .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) MIN_AGE.toSeconds())
-              .withMisfireHandlingInstructionNextWithRemainingCount())
+          .withSchedule(
+              SimpleScheduleBuilder.repeatSecondlyForever((int) MIN_AGE.toSeconds())
+                  .withMisfireHandlingInstructionNextWithRemainingCount())
           .build();
     }
   }

@@ -12,9 +12,9 @@ public class TuneforgeApplication {
   }
 
   /**
-   * The one source of the current time for every rule that depends on it (leases, liveness,
-   * budgets and month boundaries, upload expiry, enrolment tokens), so that tests move time
-   * instead of sleeping. UTC: months and days of usage are UTC ones.
+   * The one source of the current time for every rule that depends on it (leases, liveness, budgets
+   * and month boundaries, upload expiry, enrolment tokens), so that tests move time instead of
+   * sleeping. UTC: months and days of usage are UTC ones.
    */
   @Bean
   Clock clock() {

@@ -22,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Module events on real PostgreSQL survive what would lose a synchronous event: a listener that
  * fails once is handed the event again and completes it, and an event whose listener had not
- * finished when the app stopped is handled after the app starts again. The app is started
- * twice here, on one database, with a listener that fails or hangs on request.
+ * finished when the app stopped is handled after the app starts again. The app is started twice
+ * here, on one database, with a listener that fails or hangs on request.
  */
 class EventPublicationIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -33,30 +33,48 @@ class EventPublicationIT {
     Ping failsOnce = new Ping(UUID.randomUUID(), Ping.FAIL_ONCE);
     Ping unfinished = new Ping(UUID.randomUUID(), Ping.HANG_BEFORE_RESTART);
     try (ConfigurableApplicationContext app = start()) {
-      app.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
-        app.publishEvent(failsOnce);
-        app.publishEvent(unfinished);
-      });
+      app.getBean(TransactionTemplate.class)
+          .executeWithoutResult(
+              status -> {
+                app.publishEvent(failsOnce);
+                app.publishEvent(unfinished);
+              });
       JdbcClient jdbc = app.getBean(JdbcClient.class);
-      Awaitility.await("the first attempt failed").atMost(WAIT).until(() -> Pings.ATTEMPTS.get(failsOnce.id()) != null);
-      Awaitility.await("the other started").atMost(WAIT).until(() -> Pings.ATTEMPTS.get(unfinished.id()) != null);
-      assertThat(incomplete(jdbc, failsOnce)).as("a failed listener leaves its publication incomplete").isEqualTo(1);
+      Awaitility.await("the first attempt failed")
+          .atMost(WAIT)
+          .until(() -> Pings.ATTEMPTS.get(failsOnce.id()) != null);
+      Awaitility.await("the other started")
+          .atMost(WAIT)
+          .until(() -> Pings.ATTEMPTS.get(unfinished.id()) != null);
+      assertThat(incomplete(jdbc, failsOnce))
+          .as("a failed listener leaves its publication incomplete")
+          .isEqualTo(1);
 
       app.getBean(TestClock.class).advance(FailedEventRetryJob.MIN_AGE.multipliedBy(2));
       new FailedEventRetryJob(app.getBean(IncompleteEventPublications.class)).execute(null);
-      Awaitility.await("the retry handled it").atMost(WAIT).until(() -> Pings.HANDLED.contains(failsOnce.id()));
+      Awaitility.await("the retry handled it")
+          .atMost(WAIT)
+          .until(() -> Pings.HANDLED.contains(failsOnce.id()));
       assertThat(Pings.ATTEMPTS.get(failsOnce.id())).isEqualTo(2);
-      Awaitility.await("its publication completed").atMost(WAIT).until(() -> publications(jdbc, failsOnce) == 0);
+      Awaitility.await("its publication completed")
+          .atMost(WAIT)
+          .until(() -> publications(jdbc, failsOnce) == 0);
       assertThat(incomplete(jdbc, unfinished)).as("still in its listener").isEqualTo(1);
     }
     assertThat(Pings.HANDLED).doesNotContain(unfinished.id());
 
     Pings.restarted = true;
     try (ConfigurableApplicationContext app = start()) {
-      Awaitility.await("handled after the restart").atMost(WAIT).until(() -> Pings.HANDLED.contains(unfinished.id()));
+      Awaitility.await("handled after the restart")
+          .atMost(WAIT)
+          .until(() -> Pings.HANDLED.contains(unfinished.id()));
       JdbcClient jdbc = app.getBean(JdbcClient.class);
-      Awaitility.await("its publication completed").atMost(WAIT).until(() -> publications(jdbc, unfinished) == 0);
-      assertThat(Pings.ATTEMPTS.get(failsOnce.id())).as("a completed event is not handed out again").isEqualTo(2);
+      Awaitility.await("its publication completed")
+          .atMost(WAIT)
+          .until(() -> publications(jdbc, unfinished) == 0);
+      assertThat(Pings.ATTEMPTS.get(failsOnce.id()))
+          .as("a completed event is not handed out again")
+          .isEqualTo(2);
     } finally {
       Pings.STUCK.countDown();
     }
@@ -70,13 +88,18 @@ class EventPublicationIT {
   }
 
   private static int incomplete(JdbcClient jdbc, Ping ping) {
-    return jdbc.sql("select count(*) from event_publication where serialized_event like ? and completion_date is null")
-        .param("%" + ping.id() + "%").query(Integer.class).single();
+    return jdbc.sql(
+            "select count(*) from event_publication where serialized_event like ? and completion_date is null")
+        .param("%" + ping.id() + "%")
+        .query(Integer.class)
+        .single();
   }
 
   private static int publications(JdbcClient jdbc, Ping ping) {
     return jdbc.sql("select count(*) from event_publication where serialized_event like ?")
-        .param("%" + ping.id() + "%").query(Integer.class).single();
+        .param("%" + ping.id() + "%")
+        .query(Integer.class)
+        .single();
   }
 
   /** A test event; {@code behaviour} says how its listener treats it. */

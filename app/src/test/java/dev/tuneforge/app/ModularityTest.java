@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
 /**
- * The feature packages are modules: no cycles, only their root packages used from outside,
- * and no domain code that reaches into a view.
+ * The feature packages are modules: no cycles, only their root packages used from outside, and no
+ * domain code that reaches into a view.
  */
 class ModularityTest {
   private static final JavaClasses APP =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tuneforge.app");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.tuneforge.app");
 
   @Test
   void featureModulesRespectTheirBoundaries() {
@@ -30,9 +32,13 @@ class ModularityTest {
   @Test
   void domainCodeNeverDependsOnViews() {
     noClasses()
-        .that().resideOutsideOfPackages("..ui..")
-        .and().doNotHaveSimpleName("SecurityConfig")
-        .should().dependOnClassesThat().resideInAPackage("..ui..")
+        .that()
+        .resideOutsideOfPackages("..ui..")
+        .and()
+        .doNotHaveSimpleName("SecurityConfig")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("..ui..")
         .check(APP);
   }
 }

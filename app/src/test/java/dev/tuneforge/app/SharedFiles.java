@@ -3,11 +3,17 @@ package dev.tuneforge.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files of the repository's {@code shared/} folder (datasets, models), found from the working directory up. */
+/**
+ * Files of the repository's {@code shared/} folder (datasets, models), found from the working
+ * directory up.
+ */
 public final class SharedFiles {
   private SharedFiles() {}
 
-  /** {@code relative} resolved against the working directory, one of its parents, or a sibling of either. */
+  /**
+   * {@code relative} resolved against the working directory, one of its parents, or a sibling of
+   * either.
+   */
   public static Path locate(String relative) {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
@@ -18,6 +24,7 @@ public final class SharedFiles {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("cannot find " + relative + " above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find " + relative + " above " + Path.of("").toAbsolutePath());
   }
 }

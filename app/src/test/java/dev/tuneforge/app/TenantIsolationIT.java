@@ -51,13 +51,17 @@ class TenantIsolationIT {
     signIn(mine, Role.MEMBER);
     String theirKey = ObjectKeys.datasetVersion(theirs, UUID.randomUUID(), 1) + "train.jsonl";
     assertThatThrownBy(() -> storage.tenantOpen(theirKey)).isInstanceOf(SecurityException.class);
-    assertThatThrownBy(() -> storage.tenantList(ObjectKeys.tenantPrefix(theirs))).isInstanceOf(SecurityException.class);
-    assertThatThrownBy(() -> storage.tenantOpen(ObjectKeys.tenantPrefix(mine) + "../" + theirs + "/x"))
+    assertThatThrownBy(() -> storage.tenantList(ObjectKeys.tenantPrefix(theirs)))
+        .isInstanceOf(SecurityException.class);
+    assertThatThrownBy(
+            () -> storage.tenantOpen(ObjectKeys.tenantPrefix(mine) + "../" + theirs + "/x"))
         .isInstanceOf(SecurityException.class);
   }
 
   static void signIn(UUID tenant, Role role) {
-    SignedInUser user = new SignedInUser(UUID.randomUUID(), tenant, "user-" + tenant, "User", role, "", true);
-    SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken(user, null, "ROLE_" + role));
+    SignedInUser user =
+        new SignedInUser(UUID.randomUUID(), tenant, "user-" + tenant, "User", role, "", true);
+    SecurityContextHolder.getContext()
+        .setAuthentication(new TestingAuthenticationToken(user, null, "ROLE_" + role));
   }
 }

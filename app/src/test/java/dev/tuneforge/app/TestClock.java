@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
- * The app's clock in integration tests: the system's time, shifted by what a test moved it.
- * Tests of rules that depend on the time (months, budgets, leases, liveness, token expiry)
- * set or advance it instead of reading the wall clock or sleeping, and {@link #reset()} it
- * afterwards, since test classes share one application context.
+ * The app's clock in integration tests: the system's time, shifted by what a test moved it. Tests
+ * of rules that depend on the time (months, budgets, leases, liveness, token expiry) set or advance
+ * it instead of reading the wall clock or sleeping, and {@link #reset()} it afterwards, since test
+ * classes share one application context.
  */
 public final class TestClock extends Clock {
   private volatile Duration offset = Duration.ZERO;
@@ -26,11 +26,16 @@ public final class TestClock extends Clock {
   }
 
   /**
-   * Noon on the 17th of next month: well inside a month, and later than anything other tests
-   * wrote, so their nodes' heartbeats are old and their usage lies in another month.
+   * Noon on the 17th of next month: well inside a month, and later than anything other tests wrote,
+   * so their nodes' heartbeats are old and their usage lies in another month.
    */
   public void setMidNextMonth() {
-    set(YearMonth.now(ZoneOffset.UTC).plusMonths(1).atDay(17).atTime(12, 0).toInstant(ZoneOffset.UTC));
+    set(
+        YearMonth.now(ZoneOffset.UTC)
+            .plusMonths(1)
+            .atDay(17)
+            .atTime(12, 0)
+            .toInstant(ZoneOffset.UTC));
   }
 
   public void advance(Duration by) {
@@ -42,8 +47,8 @@ public final class TestClock extends Clock {
   }
 
   /**
-   * For tests of month-bound rules: the clock at {@link #setMidNextMonth()} before each test,
-   * back to the system's time after it.
+   * For tests of month-bound rules: the clock at {@link #setMidNextMonth()} before each test, back
+   * to the system's time after it.
    */
   public static final class MidNextMonth implements BeforeEachCallback, AfterEachCallback {
     @Override

@@ -9,11 +9,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first
- * use. Storage points at a port nothing listens on; tests here do not reach object storage.
- * The app's clock is a {@link TestClock} that tests move.
+ * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first use.
+ * Storage points at a port nothing listens on; tests here do not reach object storage. The app's
+ * clock is a {@link TestClock} that tests move.
  */
-public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public final class TestDatabase
+    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
   private static EmbeddedPostgres postgres;
 
   static synchronized EmbeddedPostgres postgres() {
@@ -37,7 +38,8 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
             "tuneforge.bootstrap.admin-password=admin-password-for-tests")
         .applyTo(context);
     if (context instanceof GenericApplicationContext beans) {
-      beans.registerBean(TestClock.class, TestClock::new, definition -> definition.setPrimary(true));
+      beans.registerBean(
+          TestClock.class, TestClock::new, definition -> definition.setPrimary(true));
     }
   }
 }

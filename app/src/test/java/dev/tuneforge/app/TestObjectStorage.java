@@ -16,7 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (CORS open, as the local launcher runs it), its own process, one per test JVM, started on first
  * use. Use together with {@link TestDatabase}, after it.
  */
-public final class TestObjectStorage implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public final class TestObjectStorage
+    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
   public static final String ACCESS_KEY = "test-access";
   public static final String SECRET_KEY = "test-secret-key";
   private static String endpoint;
@@ -46,24 +47,36 @@ public final class TestObjectStorage implements ApplicationContextInitializer<Co
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
-      Path properties = Files.writeString(dir.resolve("s3proxy.properties"), String.join("\n",
-          "s3proxy.endpoint=http://127.0.0.1:" + port,
-          "s3proxy.authorization=aws-v2-or-v4",
-          "s3proxy.identity=" + ACCESS_KEY,
-          "s3proxy.credential=" + SECRET_KEY,
-          "s3proxy.cors-allow-all=true",
-          "jclouds.provider=filesystem",
-          "jclouds.identity=" + ACCESS_KEY,
-          "jclouds.credential=" + SECRET_KEY,
-          "jclouds.filesystem.basedir=" + data.toAbsolutePath(),
-          ""));
+      Path properties =
+          Files.writeString(
+              dir.resolve("s3proxy.properties"),
+              String.join(
+                  "\n",
+                  "s3proxy.endpoint=http://127.0.0.1:" + port,
+                  "s3proxy.authorization=aws-v2-or-v4",
+                  "s3proxy.identity=" + ACCESS_KEY,
+                  "s3proxy.credential=" + SECRET_KEY,
+                  "s3proxy.cors-allow-all=true",
+                  "jclouds.provider=filesystem",
+                  "jclouds.identity=" + ACCESS_KEY,
+                  "jclouds.credential=" + SECRET_KEY,
+                  "jclouds.filesystem.basedir=" + data.toAbsolutePath(),
+                  ""));
       String jar = System.getProperty("tuneforge.s3proxy.jar", "target/s3proxy/s3proxy.jar");
-      Process process = new ProcessBuilder(List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-              "-DLOG_LEVEL=warn", "-jar", jar, "--properties", properties.toString()))
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("s3proxy.log").toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-Xmx256m",
+                      "-XX:TieredStopAtLevel=1",
+                      "-DLOG_LEVEL=warn",
+                      "-jar",
+                      jar,
+                      "--properties",
+                      properties.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("s3proxy.log").toFile())
+              .start();
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
       long deadline = System.nanoTime() + 90_000_000_000L;
       while (System.nanoTime() < deadline) {

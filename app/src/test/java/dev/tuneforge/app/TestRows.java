@@ -22,21 +22,27 @@ public final class TestRows {
 
   public UUID tenant(String name) {
     UUID id = UUID.randomUUID();
-    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())").params(id, name + "-" + id).update();
+    jdbc.sql("insert into tenant (id, name, created_at) values (?, ?, now())")
+        .params(id, name + "-" + id)
+        .update();
     return id;
   }
 
   public UUID user(UUID tenant, String name) {
     UUID user = UUID.randomUUID();
-    jdbc.sql("insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at) values (?, ?, ?, ?, 'x', 'MEMBER', now())")
-        .params(user, tenant, name, name).update();
+    jdbc.sql(
+            "insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at) values (?, ?, ?, ?, 'x', 'MEMBER', now())")
+        .params(user, tenant, name, name)
+        .update();
     return user;
   }
 
   public UUID model(String name) {
     UUID model = UUID.randomUUID();
-    jdbc.sql("insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at) values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
-        .params(model, name).update();
+    jdbc.sql(
+            "insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at) values (?, ?, 'LlamaForCausalLM', '', 'models/x/', 1, now())")
+        .params(model, name)
+        .update();
     return model;
   }
 
@@ -44,43 +50,54 @@ public final class TestRows {
   public UUID datasetVersion(UUID tenant, UUID user, int rows, long bytes) {
     UUID dataset = UUID.randomUUID();
     UUID version = UUID.randomUUID();
-    jdbc.sql("insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, ?, ?, now())")
-        .params(dataset, tenant, "d-" + dataset, user).update();
-    jdbc.sql("insert into dataset_version (id, tenant_id, dataset_id, version, file_name, format, object_key, row_count, size_bytes, sha256, created_at)"
-            + " values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', ?, ?, 'x', now())")
-        .params(version, tenant, dataset, rows, bytes).update();
+    jdbc.sql(
+            "insert into dataset (id, tenant_id, name, created_by, created_at) values (?, ?, ?, ?, now())")
+        .params(dataset, tenant, "d-" + dataset, user)
+        .update();
+    jdbc.sql(
+            "insert into dataset_version (id, tenant_id, dataset_id, version, file_name, format, object_key, row_count, size_bytes, sha256, created_at)"
+                + " values (?, ?, ?, 1, 'f', 'chat-jsonl', 'k', ?, ?, 'x', now())")
+        .params(version, tenant, dataset, rows, bytes)
+        .update();
     return version;
   }
 
   public UUID job(UUID tenant, UUID user, UUID model, UUID version, String name, String status) {
     UUID job = UUID.randomUUID();
-    jdbc.sql("insert into fine_tune_job (id, tenant_id, name, created_by, base_model_id, dataset_version_id, status, method, lora_r,"
-            + " lora_alpha, lora_dropout, target_modules, epochs, learning_rate, batch_size, max_seq_length, seed, max_steps, created_at)"
-            + " values (?, ?, ?, ?, ?, ?, ?, 'lora', 8, 16, 0, 'q_proj', 2, 0.0002, 2, 512, 42, 0, now())")
-        .params(job, tenant, name, user, model, version, status).update();
+    jdbc.sql(
+            "insert into fine_tune_job (id, tenant_id, name, created_by, base_model_id, dataset_version_id, status, method, lora_r,"
+                + " lora_alpha, lora_dropout, target_modules, epochs, learning_rate, batch_size, max_seq_length, seed, max_steps, created_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, 'lora', 8, 16, 0, 'q_proj', 2, 0.0002, 2, 512, 42, 0, now())")
+        .params(job, tenant, name, user, model, version, status)
+        .update();
     return job;
   }
 
   public UUID node(String device, String deviceName) {
     UUID id = UUID.randomUUID();
-    jdbc.sql("insert into training_node (id, name, credential_hash, device, device_name, memory_bytes, cpu_cores, state, last_heartbeat_at, enrolled_at)"
-            + " values (?, ?, ?, ?, ?, 1, 1, 'idle', now() - interval '1 hour', now())")
+    jdbc.sql(
+            "insert into training_node (id, name, credential_hash, device, device_name, memory_bytes, cpu_cores, state, last_heartbeat_at, enrolled_at)"
+                + " values (?, ?, ?, ?, ?, 1, 1, 'idle', now() - interval '1 hour', now())")
         .params(id, "node-" + id.toString().substring(0, 6), id.toString(), device, deviceName)
         .update();
     return id;
   }
 
-  /** A new tenant called {@code name-…} with one member, whose username starts with {@code name}. */
+  /**
+   * A new tenant called {@code name-…} with one member, whose username starts with {@code name}.
+   */
   public SignedInUser member(String name) {
     UUID tenant = tenant(name);
     String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    return new SignedInUser(user(tenant, username), tenant, username, username, Role.MEMBER, "x", true);
+    return new SignedInUser(
+        user(tenant, username), tenant, username, username, Role.MEMBER, "x", true);
   }
 
   /** Runs {@code work} with {@code user} signed in. */
   public static <T> T as(SignedInUser user, Supplier<T> work) {
     SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
+    context.setAuthentication(
+        UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
     SecurityContextHolder.setContext(context);
     try {
       return work.get();

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads OpenAI chat JSONL ({@code {"messages":[{"role","content","weight"?}]}}), one
- * conversation per line; other top-level keys such as {@code id} are ignored.
+ * Reads OpenAI chat JSONL ({@code {"messages":[{"role","content","weight"?}]}}), one conversation
+ * per line; other top-level keys such as {@code id} are ignored.
  */
 public final class ChatDataset {
 
@@ -50,7 +50,8 @@ public final class ChatDataset {
     }
     JsonNode messages = root.path("messages");
     if (!messages.isArray() || messages.isEmpty()) {
-      throw DatasetException.atLine(number, "expected an object with a non-empty \"messages\" array");
+      throw DatasetException.atLine(
+          number, "expected an object with a non-empty \"messages\" array");
     }
     List<ChatMessage> parsed = new ArrayList<>();
     boolean learns = false;
@@ -59,7 +60,8 @@ public final class ChatDataset {
       String where = "message " + (i + 1);
       String role = message.path("role").asString("");
       if (!ROLES.contains(role)) {
-        throw DatasetException.atLine(number, where + " has role \"" + role + "\"; expected system, user or assistant");
+        throw DatasetException.atLine(
+            number, where + " has role \"" + role + "\"; expected system, user or assistant");
       }
       JsonNode content = message.path("content");
       if (!content.isString()) {
@@ -68,8 +70,11 @@ public final class ChatDataset {
       JsonNode weight = message.path("weight");
       boolean trainable = true;
       if (!weight.isMissingNode() && !weight.isNull()) {
-        if (!role.equals("assistant") || !weight.isIntegralNumber() || (weight.asInt() != 0 && weight.asInt() != 1)) {
-          throw DatasetException.atLine(number, where + ": \"weight\" must be 0 or 1 and only on assistant messages");
+        if (!role.equals("assistant")
+            || !weight.isIntegralNumber()
+            || (weight.asInt() != 0 && weight.asInt() != 1)) {
+          throw DatasetException.atLine(
+              number, where + ": \"weight\" must be 0 or 1 and only on assistant messages");
         }
         trainable = weight.asInt() == 1;
       }

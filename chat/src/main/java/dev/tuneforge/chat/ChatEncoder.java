@@ -12,9 +12,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders conversations with a chat template and tokenizes them piece by piece so that labels
- * fall exactly on assistant tokens, then truncates from the right to the maximum sequence
- * length.
+ * Renders conversations with a chat template and tokenizes them piece by piece so that labels fall
+ * exactly on assistant tokens, then truncates from the right to the maximum sequence length.
  */
 public final class ChatEncoder {
 
@@ -42,22 +41,24 @@ public final class ChatEncoder {
   }
 
   /** Renders conversations with the model's own chat_template (ChatML when it has none). */
-  public static ChatEncoder forModel(Path modelDirectory, HuggingFaceTokenizer tokenizer, int maxLength)
-      throws IOException {
+  public static ChatEncoder forModel(
+      Path modelDirectory, HuggingFaceTokenizer tokenizer, int maxLength) throws IOException {
     return new ChatEncoder(tokenizer, ChatTemplate.load(modelDirectory), maxLength);
   }
 
   /** The tokenizer of a Hugging Face directory, adding no special tokens of its own. */
   public static HuggingFaceTokenizer loadTokenizer(Path modelDirectory) throws IOException {
     return HuggingFaceTokenizer.newInstance(
-        modelDirectory.resolve("tokenizer.json"), Map.of("addSpecialTokens", "false", "truncation", "false"));
+        modelDirectory.resolve("tokenizer.json"),
+        Map.of("addSpecialTokens", "false", "truncation", "false"));
   }
 
   /**
    * The id of {@code pad_token} (else {@code eos_token}) from tokenizer_config.json. Padded
    * positions are masked out of attention and loss, so 0 is a safe fallback.
    */
-  public static long padTokenId(Path modelDirectory, HuggingFaceTokenizer tokenizer) throws IOException {
+  public static long padTokenId(Path modelDirectory, HuggingFaceTokenizer tokenizer)
+      throws IOException {
     Path config = modelDirectory.resolve("tokenizer_config.json");
     if (!Files.isRegularFile(config)) {
       return 0;

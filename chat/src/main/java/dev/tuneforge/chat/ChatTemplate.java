@@ -26,12 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
  * A model's Jinja {@code chat_template}, rendered as Hugging Face's {@code apply_chat_template}
  * renders it, and cut into pieces that say which text carries loss.
  *
- * <p>Loss falls on what the template adds for a trainable assistant message: the text between
- * the conversation rendered up to that message with {@code add_generation_prompt} and the
- * conversation rendered through it, less trailing whitespace — its content and end token
- * ({@code <|im_end|>}, {@code <|eot_id|>}, {@code </s>}). That needs a template whose rendering
- * of a conversation begins with its rendering of every shorter prefix, as chat templates do;
- * one that does not is refused rather than guessed at.
+ * <p>Loss falls on what the template adds for a trainable assistant message: the text between the
+ * conversation rendered up to that message with {@code add_generation_prompt} and the conversation
+ * rendered through it, less trailing whitespace — its content and end token ({@code <|im_end|>},
+ * {@code <|eot_id|>}, {@code </s>}). That needs a template whose rendering of a conversation begins
+ * with its rendering of every shorter prefix, as chat templates do; one that does not is refused
+ * rather than guessed at.
  */
 public final class ChatTemplate {
 
@@ -50,17 +50,23 @@ public final class ChatTemplate {
   private final String source;
   private final String bosToken;
   private final String eosToken;
-  /** The template parsed once (parsing dominated rendering); null when parsing reported problems. */
+
+  /**
+   * The template parsed once (parsing dominated rendering); null when parsing reported problems.
+   */
   private final @Nullable Node tree;
 
   public ChatTemplate(String source, String bosToken, String eosToken) {
     // As transformers configures its Jinja environment.
-    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    this.jinjava =
+        new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
     try {
       Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", String.class);
       // The method is package-private, so the expression engine may call it only this way.
       raise.setAccessible(true);
-      jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
+      jinjava
+          .getGlobalContext()
+          .registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -88,9 +94,9 @@ public final class ChatTemplate {
   }
 
   /**
-   * The template of a Hugging Face directory: {@code chat_template.jinja}, else the
-   * {@code chat_template} of tokenizer_config.json (a string, or a list whose "default" entry
-   * counts), else ChatML.
+   * The template of a Hugging Face directory: {@code chat_template.jinja}, else the {@code
+   * chat_template} of tokenizer_config.json (a string, or a list whose "default" entry counts),
+   * else ChatML.
    */
   public static ChatTemplate load(Path modelDirectory) throws IOException {
     Path configFile = modelDirectory.resolve("tokenizer_config.json");
@@ -99,7 +105,8 @@ public final class ChatTemplate {
       try {
         config = JSON.readTree(Files.readString(configFile));
       } catch (JacksonException e) {
-        throw new ModelFileException("tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
+        throw new ModelFileException(
+            "tokenizer_config.json is not valid JSON: " + e.getOriginalMessage());
       }
     }
     String bos = token(config.path("bos_token"));
@@ -124,7 +131,9 @@ public final class ChatTemplate {
     return token.isObject() ? token.path("content").asString("") : token.asString("");
   }
 
-  /** @throws IllegalArgumentException naming what the template could not do */
+  /**
+   * @throws IllegalArgumentException naming what the template could not do
+   */
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (ChatMessage message : messages) {
@@ -139,7 +148,10 @@ public final class ChatTemplate {
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
         throw new IllegalArgumentException(
-            "the chat_template failed at line " + error.getLineno() + ": " + raisedMessage(error.getException()).orElse(error.getMessage()));
+            "the chat_template failed at line "
+                + error.getLineno()
+                + ": "
+                + raisedMessage(error.getException()).orElse(error.getMessage()));
       }
     }
     return result.getOutput();
@@ -154,9 +166,14 @@ public final class ChatTemplate {
     if (tree == null) {
       return jinjava.renderForResult(source, bindings);
     }
-    Context context = new Context(jinjava.getGlobalContextCopy(), bindings, jinjava.getGlobalConfig().getDisabled());
+    Context context =
+        new Context(
+            jinjava.getGlobalContextCopy(), bindings, jinjava.getGlobalConfig().getDisabled());
     JinjavaInterpreter interpreter =
-        jinjava.getGlobalConfig().getInterpreterFactory().newInstance(jinjava, context, jinjava.getGlobalConfig());
+        jinjava
+            .getGlobalConfig()
+            .getInterpreterFactory()
+            .newInstance(jinjava, context, jinjava.getGlobalConfig());
     RenderResult result = null;
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
@@ -186,7 +203,9 @@ public final class ChatTemplate {
       if (!through.startsWith(before) || !full.startsWith(through) || before.length() < at) {
         throw new IllegalArgumentException(
             "the chat_template does not render conversations so that each begins with its shorter prefixes,"
-                + " so assistant message " + (i + 1) + " cannot be located for its labels");
+                + " so assistant message "
+                + (i + 1)
+                + " cannot be located for its labels");
       }
       int end = through.stripTrailing().length();
       append(segments, full.substring(at, before.length()), false);

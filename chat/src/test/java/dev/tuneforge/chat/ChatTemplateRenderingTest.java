@@ -19,6 +19,7 @@ class ChatTemplateRenderingTest {
           + " + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}"
           + "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
           + "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+
   /** Mistral-7B-Instruct-v0.1's, which alternates roles strictly and raises otherwise. */
   private static final String MISTRAL =
       "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
@@ -26,9 +27,13 @@ class ChatTemplateRenderingTest {
           + "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
           + "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + ' ' }}"
           + "{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}";
-  private static final List<ChatMessage> CHAT = List.of(
-      ChatMessage.of("user", "  Total 12,50  \n"), ChatMessage.of("assistant", "{\"total\": \"12,50\"} "),
-      ChatMessage.of("user", "Und das Datum?"), ChatMessage.of("assistant", "{\"date\": \"2024-03-01\"}"));
+
+  private static final List<ChatMessage> CHAT =
+      List.of(
+          ChatMessage.of("user", "  Total 12,50  \n"),
+              ChatMessage.of("assistant", "{\"total\": \"12,50\"} "),
+          ChatMessage.of("user", "Und das Datum?"),
+              ChatMessage.of("assistant", "{\"date\": \"2024-03-01\"}"));
 
   @Test
   void rendersAsJinjavaFromTheSourceForEveryPrefixTwice() {
@@ -37,7 +42,8 @@ class ChatTemplateRenderingTest {
       for (int round = 0; round < 2; round++) {
         for (int n = 1; n <= CHAT.size(); n++) {
           for (boolean prompt : List.of(false, true)) {
-            assertThat(template.render(CHAT.subList(0, n), prompt)).isEqualTo(jinjava(source, CHAT.subList(0, n), prompt));
+            assertThat(template.render(CHAT.subList(0, n), prompt))
+                .isEqualTo(jinjava(source, CHAT.subList(0, n), prompt));
           }
         }
       }
@@ -50,16 +56,20 @@ class ChatTemplateRenderingTest {
     assertThatThrownBy(() -> mistral.render(List.of(ChatMessage.of("system", "Extract.")), false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Conversation roles must alternate user/assistant");
-    assertThat(mistral.render(CHAT.subList(0, 1), false)).isEqualTo("<s>[INST]   Total 12,50  \n [/INST]");
+    assertThat(mistral.render(CHAT.subList(0, 1), false))
+        .isEqualTo("<s>[INST]   Total 12,50  \n [/INST]");
 
-    ChatTemplate broken = new ChatTemplate("{% for message in messages %}{{ message['content'] }}", "", "");
+    ChatTemplate broken =
+        new ChatTemplate("{% for message in messages %}{{ message['content'] }}", "", "");
     assertThatThrownBy(() -> broken.render(CHAT, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the chat_template failed at line 1");
   }
 
-  private static String jinjava(String source, List<ChatMessage> messages, boolean addGenerationPrompt) {
-    Jinjava plain = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+  private static String jinjava(
+      String source, List<ChatMessage> messages, boolean addGenerationPrompt) {
+    Jinjava plain =
+        new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
     List<Map<String, Object>> list = new ArrayList<>();
     messages.forEach(m -> list.add(Map.of("role", m.role(), "content", m.content())));
     Map<String, Object> context = new HashMap<>();

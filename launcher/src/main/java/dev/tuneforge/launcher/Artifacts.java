@@ -16,7 +16,10 @@ final class Artifacts {
     return Files.isExecutable(java) ? java : Path.of("java");
   }
 
-  /** System property {@code tuneforge.s3proxy.jar}, else next to the launcher jar, else the build output. */
+  /**
+   * System property {@code tuneforge.s3proxy.jar}, else next to the launcher jar, else the build
+   * output.
+   */
   static Path s3proxyJar() {
     List<Path> candidates = new ArrayList<>();
     Path jarDir = launcherJarDirectory();
@@ -45,7 +48,8 @@ final class Artifacts {
     if (configured != null && !configured.isBlank()) {
       Path path = Path.of(configured).toAbsolutePath().normalize();
       if (!Files.isRegularFile(path)) {
-        throw new IllegalStateException("-D" + property + " points at " + path + ", which does not exist");
+        throw new IllegalStateException(
+            "-D" + property + " points at " + path + ", which does not exist");
       }
       return path;
     }
@@ -55,8 +59,15 @@ final class Artifacts {
       }
     }
     throw new IllegalStateException(
-        "Could not find " + candidates.getFirst().getFileName() + " (looked at " + candidates
-            + "). Build it with '" + hint + "' or set -D" + property + "=PATH.");
+        "Could not find "
+            + candidates.getFirst().getFileName()
+            + " (looked at "
+            + candidates
+            + "). Build it with '"
+            + hint
+            + "' or set -D"
+            + property
+            + "=PATH.");
   }
 
   /** The folder of the jar this class was loaded from, or null when it runs from classes. */

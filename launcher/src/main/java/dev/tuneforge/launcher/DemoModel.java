@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Puts the tiny random demo Llama in the catalogue once, so a fresh platform can fine-tune at once. */
+/**
+ * Puts the tiny random demo Llama in the catalogue once, so a fresh platform can fine-tune at once.
+ */
 final class DemoModel {
   static final String NAME = "tuneforge-demo-llama";
   static final long SEED = 42;

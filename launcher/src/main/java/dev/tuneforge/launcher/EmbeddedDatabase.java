@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,10 +32,10 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * Real PostgreSQL 17 from zonky's Maven Central binaries, keeping its data in a folder that
- * survives restarts. The launcher runs {@code initdb} and {@code pg_ctl} itself rather than
- * through zonky's {@code EmbeddedPostgres}, whose own JVM shutdown hook would stop the
- * database while the app is still closing. As root the binaries run under {@code unshare -U},
- * as zonky does, because initdb and postgres refuse root.
+ * survives restarts. The launcher runs {@code initdb} and {@code pg_ctl} itself rather than through
+ * zonky's {@code EmbeddedPostgres}, whose own JVM shutdown hook would stop the database while the
+ * app is still closing. As root the binaries run under {@code unshare -U}, as zonky does, because
+ * initdb and postgres refuse root.
  */
 final class EmbeddedDatabase implements AutoCloseable {
   static final String DATABASE = "tuneforge";
@@ -58,7 +58,9 @@ final class EmbeddedDatabase implements AutoCloseable {
     this.created = created;
   }
 
-  /** Starts PostgreSQL on {@code port} with its data in {@code dataDir}, creating both on first use. */
+  /**
+   * Starts PostgreSQL on {@code port} with its data in {@code dataDir}, creating both on first use.
+   */
   static EmbeddedDatabase start(Path dataDir, int port, Path log, String portSetting) {
     boolean fresh = !Files.isRegularFile(dataDir.resolve("postgresql.conf"));
     stopOrphanedPostmaster(dataDir);
@@ -68,12 +70,37 @@ final class EmbeddedDatabase implements AutoCloseable {
       Files.createDirectories(log.getParent());
       if (fresh) {
         Files.createDirectories(dataDir);
-        run(binaries, log, Duration.ofMinutes(3),
-            "initdb", "-A", "trust", "-U", SUPERUSER, "-D", dataDir.toString(), "-E", "UTF-8", "--locale=C", "--no-instructions");
+        run(
+            binaries,
+            log,
+            Duration.ofMinutes(3),
+            "initdb",
+            "-A",
+            "trust",
+            "-U",
+            SUPERUSER,
+            "-D",
+            dataDir.toString(),
+            "-E",
+            "UTF-8",
+            "--locale=C",
+            "--no-instructions");
       }
-      run(binaries, log, Duration.ofMinutes(3),
-          "pg_ctl", "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "150",
-          "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c timezone=UTC", "start");
+      run(
+          binaries,
+          log,
+          Duration.ofMinutes(3),
+          "pg_ctl",
+          "-D",
+          dataDir.toString(),
+          "-l",
+          log.toString(),
+          "-w",
+          "-t",
+          "150",
+          "-o",
+          "-p " + port + " -c listen_addresses=127.0.0.1 -c timezone=UTC",
+          "start");
     } catch (IOException e) {
       throw new UncheckedIOException("PostgreSQL did not start; see " + log, e);
     }
@@ -107,7 +134,19 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
     running = false;
     try {
-      run(binaries, log, Duration.ofSeconds(60), "pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "45", "stop");
+      run(
+          binaries,
+          log,
+          Duration.ofSeconds(60),
+          "pg_ctl",
+          "-D",
+          dataDir.toString(),
+          "-m",
+          "fast",
+          "-w",
+          "-t",
+          "45",
+          "stop");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -129,11 +168,13 @@ final class EmbeddedDatabase implements AutoCloseable {
         statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not create the " + DATABASE + " database: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Could not create the " + DATABASE + " database: " + e.getMessage(), e);
     }
   }
 
-  private static boolean exists(Connection connection, String query, String value) throws SQLException {
+  private static boolean exists(Connection connection, String query, String value)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(query)) {
       statement.setString(1, value);
       try (ResultSet rows = statement.executeQuery()) {
@@ -143,7 +184,8 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /** Runs a PostgreSQL program, its output appended to the log; fails on a non-zero exit. */
-  private static void run(Path binaries, Path log, Duration timeout, String program, String... args) throws IOException {
+  private static void run(Path binaries, Path log, Duration timeout, String program, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     if (isRoot()) {
       command.addAll(List.of("unshare", "-U"));
@@ -159,14 +201,22 @@ final class EmbeddedDatabase implements AutoCloseable {
     try {
       if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IOException(program + " did not finish within " + timeout.toSeconds() + " s; see " + log);
+        throw new IOException(
+            program + " did not finish within " + timeout.toSeconds() + " s; see " + log);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for " + program, e);
     }
     if (process.exitValue() != 0) {
-      throw new IOException(program + " failed with exit code " + process.exitValue() + "; see " + log + ":\n" + tail(log));
+      throw new IOException(
+          program
+              + " failed with exit code "
+              + process.exitValue()
+              + "; see "
+              + log
+              + ":\n"
+              + tail(log));
     }
   }
 
@@ -185,8 +235,8 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * Unpacks the PostgreSQL binaries from the zonky jar on the class path, once per version,
-   * into {@code java.io.tmpdir/tuneforge-postgres/<digest>}.
+   * Unpacks the PostgreSQL binaries from the zonky jar on the class path, once per version, into
+   * {@code java.io.tmpdir/tuneforge-postgres/<digest>}.
    */
   private static Path binaries() {
     String arch = System.getProperty("os.arch");
@@ -195,7 +245,8 @@ final class EmbeddedDatabase implements AutoCloseable {
     try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", machine)) {
       archive = in.readAllBytes();
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("No PostgreSQL binaries for Linux " + machine + " on the class path", e);
+      throw new IllegalStateException(
+          "No PostgreSQL binaries for Linux " + machine + " on the class path", e);
     }
     Path base = Path.of(System.getProperty("java.io.tmpdir"), "tuneforge-postgres");
     Path target = base.resolve(sha256(archive).substring(0, 16));
@@ -211,7 +262,9 @@ final class EmbeddedDatabase implements AutoCloseable {
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         staging = null;
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+      } catch (FileAlreadyExistsException
+          | DirectoryNotEmptyException
+          | AtomicMoveNotSupportedException e) {
         // another launcher unpacked the same binaries meanwhile
         if (!Files.isRegularFile(target.resolve(".complete"))) {
           throw e;
@@ -226,7 +279,8 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   private static void unpack(byte[] archive, Path target) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path path = target.resolve(entry.getName()).normalize();
@@ -272,8 +326,8 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * A launcher killed with SIGKILL leaves its postmaster running (pg_ctl detaches it). Its
-   * pid is the first line of {@code postmaster.pid}; stop it (fast shutdown) before starting.
+   * A launcher killed with SIGKILL leaves its postmaster running (pg_ctl detaches it). Its pid is
+   * the first line of {@code postmaster.pid}; stop it (fast shutdown) before starting.
    */
   private static void stopOrphanedPostmaster(Path dataDir) {
     Path pidFile = dataDir.resolve("postmaster.pid");
@@ -298,7 +352,11 @@ final class EmbeddedDatabase implements AutoCloseable {
       }
       if (handle.get().isAlive()) {
         throw new IllegalStateException(
-            "PostgreSQL (pid " + pid + ") from an earlier run still uses " + dataDir + "; stop it first");
+            "PostgreSQL (pid "
+                + pid
+                + ") from an earlier run still uses "
+                + dataDir
+                + "; stop it first");
       }
     } catch (IOException | NumberFormatException e) {
       // an unreadable pid file: let PostgreSQL itself judge it

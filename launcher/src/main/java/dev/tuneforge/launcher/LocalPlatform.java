@@ -23,10 +23,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Tuneforge on one machine with one command: embedded PostgreSQL, S3Proxy, the app and one
- * CPU training node, all keeping their state in one data folder so that a restart carries on
- * where the last run stopped. {@link #main} is the {@code run.sh} entry point; tests call
- * {@link #start(Settings)} and close the handle.
+ * Tuneforge on one machine with one command: embedded PostgreSQL, S3Proxy, the app and one CPU
+ * training node, all keeping their state in one data folder so that a restart carries on where the
+ * last run stopped. {@link #main} is the {@code run.sh} entry point; tests call {@link
+ * #start(Settings)} and close the handle.
  */
 public final class LocalPlatform implements AutoCloseable {
   /** The object-store credentials S3Proxy accepts and the app signs with; local use only. */
@@ -74,8 +74,8 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * Starts every part in order (PostgreSQL, S3Proxy, the app, the demo model, the training
-   * node); if one fails, stops those already running and rethrows.
+   * Starts every part in order (PostgreSQL, S3Proxy, the app, the demo model, the training node);
+   * if one fails, stops those already running and rethrows.
    */
   public static LocalPlatform start(Settings settings) {
     LocalPlatform platform = new LocalPlatform(settings);
@@ -95,24 +95,35 @@ public final class LocalPlatform implements AutoCloseable {
 
     EmbeddedDatabase database =
         EmbeddedDatabase.start(
-            data.resolve("postgres"), Ports.resolve(settings.postgresPort()), data.resolve("logs/postgres.log"), "TUNEFORGE_POSTGRES_PORT");
+            data.resolve("postgres"),
+            Ports.resolve(settings.postgresPort()),
+            data.resolve("logs/postgres.log"),
+            "TUNEFORGE_POSTGRES_PORT");
     own(database);
     if (database.created()) {
       // A new, empty database knows no node: a credential kept from an older one would be refused.
       deleteIfExists(TrainingNodeProcess.credentialFile(data));
     }
 
-    Path s3proxyJar = settings.s3proxyJar() != null ? settings.s3proxyJar() : Artifacts.s3proxyJar();
+    Path s3proxyJar =
+        settings.s3proxyJar() != null ? settings.s3proxyJar() : Artifacts.s3proxyJar();
     S3ProxyServer s3 =
         S3ProxyServer.start(
-            s3proxyJar, data, Ports.resolve(settings.s3Port()), STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, "TUNEFORGE_S3_PORT");
+            s3proxyJar,
+            data,
+            Ports.resolve(settings.s3Port()),
+            STORAGE_ACCESS_KEY,
+            STORAGE_SECRET_KEY,
+            "TUNEFORGE_S3_PORT");
     own(s3);
 
     adminPassword = AdminPassword.loadOrCreate(data.resolve("admin-password.txt"));
     ConfigurableApplicationContext app = startApp(database, s3);
     context = app;
     own(app::close);
-    String port = app.getEnvironment().getProperty("local.server.port", Integer.toString(settings.httpPort()));
+    String port =
+        app.getEnvironment()
+            .getProperty("local.server.port", Integer.toString(settings.httpPort()));
     baseUrl = "http://127.0.0.1:" + port;
 
     DemoModel.ensureRegistered(app.getBean(CatalogService.class));
@@ -122,7 +133,12 @@ public final class LocalPlatform implements AutoCloseable {
       NodeService nodes = app.getBean(NodeService.class);
       TrainingNodeProcess started =
           TrainingNodeProcess.start(
-              nodeJar, data, baseUrl, settings.nodeChildHeap(), settings.nodeEnvironment(), nodes::issueEnrolmentTokenForLocalNode);
+              nodeJar,
+              data,
+              baseUrl,
+              settings.nodeChildHeap(),
+              settings.nodeEnvironment(),
+              nodes::issueEnrolmentTokenForLocalNode);
       node = started;
       own(started);
     }
@@ -139,7 +155,8 @@ public final class LocalPlatform implements AutoCloseable {
     properties.put("tuneforge.bootstrap.admin-username", ADMIN_USERNAME);
     properties.put("tuneforge.bootstrap.admin-password", adminPassword);
     // The key that encrypts tenants' teacher API keys lives with the rest of the platform's data.
-    properties.put("tuneforge.secrets.key-file", settings.dataDir().resolve("secrets.key").toString());
+    properties.put(
+        "tuneforge.secrets.key-file", settings.dataDir().resolve("secrets.key").toString());
     properties.put("server.port", Integer.toString(settings.httpPort()));
     properties.put("logging.file.name", settings.dataDir().resolve("logs/app.log").toString());
     // Ctrl+C should not wait out a node's 20 s lease poll.
@@ -182,8 +199,8 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * Kills the local training node and its training process at once (SIGKILL), as a crashed
-   * machine would stop: no result, no goodbye, the job's lease simply runs out.
+   * Kills the local training node and its training process at once (SIGKILL), as a crashed machine
+   * would stop: no result, no goodbye, the job's lease simply runs out.
    */
   public synchronized void killNode() {
     TrainingNodeProcess running = node;
@@ -196,8 +213,8 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * Starts a training node again. With a {@code workDirName} other than {@code node} it works in
-   * a fresh folder of the data folder and enrols as a new node (a replacement machine).
+   * Starts a training node again. With a {@code workDirName} other than {@code node} it works in a
+   * fresh folder of the data folder and enrols as a new node (a replacement machine).
    */
   public synchronized void startNode(String workDirName) {
     if (node != null && node.alive()) {
@@ -207,8 +224,13 @@ public final class LocalPlatform implements AutoCloseable {
     NodeService nodes = context().getBean(NodeService.class);
     TrainingNodeProcess started =
         TrainingNodeProcess.start(
-            nodeJar, settings.dataDir(), settings.dataDir().resolve(workDirName), baseUrl, settings.nodeChildHeap(),
-            settings.nodeEnvironment(), nodes::issueEnrolmentTokenForLocalNode);
+            nodeJar,
+            settings.dataDir(),
+            settings.dataDir().resolve(workDirName),
+            baseUrl,
+            settings.nodeChildHeap(),
+            settings.nodeEnvironment(),
+            nodes::issueEnrolmentTokenForLocalNode);
     node = started;
     own(started);
   }
@@ -225,14 +247,19 @@ public final class LocalPlatform implements AutoCloseable {
         "  Sign in as  " + ADMIN_USERNAME + " / " + adminPassword,
         "  Data        " + settings.dataDir(),
         "  Logs        " + settings.dataDir().resolve("logs"),
-        "  Node        " + (node == null ? "not started" : TrainingNodeProcess.NAME + " (log: " + node.log() + ")"),
+        "  Node        "
+            + (node == null
+                ? "not started"
+                : TrainingNodeProcess.NAME + " (log: " + node.log() + ")"),
         "",
         "  Press Ctrl+C to stop. Everything is kept in the data folder for the next start.",
         line,
         "");
   }
 
-  /** Keeps a started part for {@link #close}; stops it at once if the platform is closing already. */
+  /**
+   * Keeps a started part for {@link #close}; stops it at once if the platform is closing already.
+   */
   private synchronized void own(AutoCloseable part) {
     if (closed) {
       try {
@@ -274,12 +301,15 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       Files.createDirectories(data.resolve("logs"));
       FileChannel channel =
-          FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileChannel.open(
+              data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
         throw new IllegalStateException(
-            "Another Tuneforge is running with the data folder " + data + "; stop it or choose another folder (TUNEFORGE_DATA)");
+            "Another Tuneforge is running with the data folder "
+                + data
+                + "; stop it or choose another folder (TUNEFORGE_DATA)");
       }
       dataLock = lock;
     } catch (IOException e) {
@@ -301,14 +331,16 @@ public final class LocalPlatform implements AutoCloseable {
    */
   private static void quietenEarlyLogging() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+      logback
+          .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+          .setLevel(ch.qos.logback.classic.Level.INFO);
       logback.getLogger("io.zonky").setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 
   /**
-   * Where the platform keeps its data and which ports it uses. {@code 0} for a port picks a
-   * free one (tests); null jars are looked for next to the launcher and in the build output.
+   * Where the platform keeps its data and which ports it uses. {@code 0} for a port picks a free
+   * one (tests); null jars are looked for next to the launcher and in the build output.
    */
   public record Settings(
       Path dataDir,
@@ -339,7 +371,10 @@ public final class LocalPlatform implements AutoCloseable {
       appProperties = Map.copyOf(appProperties);
     }
 
-    /** Defaults, overridden by system properties ({@code tuneforge.data}, ...) and then environment variables. */
+    /**
+     * Defaults, overridden by system properties ({@code tuneforge.data}, ...) and then environment
+     * variables.
+     */
     public static Settings fromEnvironment() {
       return new Settings(
           Path.of(setting("tuneforge.data", "TUNEFORGE_DATA", "data")),
@@ -355,36 +390,87 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /**
-     * For tests: a data folder of its own and free ports everywhere. The node shares the
-     * user's DJL cache ({@code ENGINE_CACHE_DIR}, else {@code ~/.djl.ai}) rather than unpacking
-     * the PyTorch natives (~200 MB) into every test's data folder.
+     * For tests: a data folder of its own and free ports everywhere. The node shares the user's DJL
+     * cache ({@code ENGINE_CACHE_DIR}, else {@code ~/.djl.ai}) rather than unpacking the PyTorch
+     * natives (~200 MB) into every test's data folder.
      */
     public static Settings forTests(Path dataDir) {
       String cache = System.getenv("ENGINE_CACHE_DIR");
       if (cache == null || cache.isBlank()) {
         cache = Path.of(System.getProperty("user.home"), ".djl.ai").toString();
       }
-      return new Settings(dataDir, 0, 0, 0, true, null, null, "2g", Map.of("ENGINE_CACHE_DIR", cache), Map.of());
+      return new Settings(
+          dataDir, 0, 0, 0, true, null, null, "2g", Map.of("ENGINE_CACHE_DIR", cache), Map.of());
     }
 
     public Settings withDataDir(Path value) {
-      return new Settings(value, httpPort, postgresPort, s3Port, startNode, s3proxyJar, nodeJar, nodeChildHeap, nodeEnvironment, appProperties);
+      return new Settings(
+          value,
+          httpPort,
+          postgresPort,
+          s3Port,
+          startNode,
+          s3proxyJar,
+          nodeJar,
+          nodeChildHeap,
+          nodeEnvironment,
+          appProperties);
     }
 
     public Settings withHttpPort(int value) {
-      return new Settings(dataDir, value, postgresPort, s3Port, startNode, s3proxyJar, nodeJar, nodeChildHeap, nodeEnvironment, appProperties);
+      return new Settings(
+          dataDir,
+          value,
+          postgresPort,
+          s3Port,
+          startNode,
+          s3proxyJar,
+          nodeJar,
+          nodeChildHeap,
+          nodeEnvironment,
+          appProperties);
     }
 
     public Settings withStartNode(boolean value) {
-      return new Settings(dataDir, httpPort, postgresPort, s3Port, value, s3proxyJar, nodeJar, nodeChildHeap, nodeEnvironment, appProperties);
+      return new Settings(
+          dataDir,
+          httpPort,
+          postgresPort,
+          s3Port,
+          value,
+          s3proxyJar,
+          nodeJar,
+          nodeChildHeap,
+          nodeEnvironment,
+          appProperties);
     }
 
     public Settings withNodeEnvironment(Map<String, String> value) {
-      return new Settings(dataDir, httpPort, postgresPort, s3Port, startNode, s3proxyJar, nodeJar, nodeChildHeap, value, appProperties);
+      return new Settings(
+          dataDir,
+          httpPort,
+          postgresPort,
+          s3Port,
+          startNode,
+          s3proxyJar,
+          nodeJar,
+          nodeChildHeap,
+          value,
+          appProperties);
     }
 
     public Settings withAppProperties(Map<String, String> value) {
-      return new Settings(dataDir, httpPort, postgresPort, s3Port, startNode, s3proxyJar, nodeJar, nodeChildHeap, nodeEnvironment, value);
+      return new Settings(
+          dataDir,
+          httpPort,
+          postgresPort,
+          s3Port,
+          startNode,
+          s3proxyJar,
+          nodeJar,
+          nodeChildHeap,
+          nodeEnvironment,
+          value);
     }
 
     Settings withArguments(String[] args) {
@@ -404,14 +490,41 @@ public final class LocalPlatform implements AutoCloseable {
               case "--data" -> result.withDataDir(Path.of(value));
               case "--port" -> result.withHttpPort(port(flag, value));
               case "--postgres-port" ->
-                  new Settings(result.dataDir, result.httpPort, port(flag, value), result.s3Port, result.startNode,
-                      result.s3proxyJar, result.nodeJar, result.nodeChildHeap, result.nodeEnvironment, result.appProperties);
+                  new Settings(
+                      result.dataDir,
+                      result.httpPort,
+                      port(flag, value),
+                      result.s3Port,
+                      result.startNode,
+                      result.s3proxyJar,
+                      result.nodeJar,
+                      result.nodeChildHeap,
+                      result.nodeEnvironment,
+                      result.appProperties);
               case "--s3-port" ->
-                  new Settings(result.dataDir, result.httpPort, result.postgresPort, port(flag, value), result.startNode,
-                      result.s3proxyJar, result.nodeJar, result.nodeChildHeap, result.nodeEnvironment, result.appProperties);
+                  new Settings(
+                      result.dataDir,
+                      result.httpPort,
+                      result.postgresPort,
+                      port(flag, value),
+                      result.startNode,
+                      result.s3proxyJar,
+                      result.nodeJar,
+                      result.nodeChildHeap,
+                      result.nodeEnvironment,
+                      result.appProperties);
               case "--child-heap" ->
-                  new Settings(result.dataDir, result.httpPort, result.postgresPort, result.s3Port, result.startNode,
-                      result.s3proxyJar, result.nodeJar, value, result.nodeEnvironment, result.appProperties);
+                  new Settings(
+                      result.dataDir,
+                      result.httpPort,
+                      result.postgresPort,
+                      result.s3Port,
+                      result.startNode,
+                      result.s3proxyJar,
+                      result.nodeJar,
+                      value,
+                      result.nodeEnvironment,
+                      result.appProperties);
               default -> throw new IllegalArgumentException("unknown option " + flag);
             };
       }

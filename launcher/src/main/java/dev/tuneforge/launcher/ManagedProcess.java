@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child process of the launcher whose output goes to a log file and whose id is kept in a
- * pid file, so that one left behind by a launcher that was killed is stopped at the next start.
+ * A child process of the launcher whose output goes to a log file and whose id is kept in a pid
+ * file, so that one left behind by a launcher that was killed is stopped at the next start.
  */
 final class ManagedProcess {
   private final String name;
@@ -36,7 +36,13 @@ final class ManagedProcess {
    * @param marker a word of the command line that identifies a left-over process of this kind
    */
   static ManagedProcess start(
-      String name, List<String> command, Map<String, String> environment, Path workDir, Path runDir, Path log, String marker) {
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path workDir,
+      Path runDir,
+      Path log,
+      String marker) {
     Path pidFile = runDir.resolve(name + ".pid");
     stopLeftOverFromPidFile(name, pidFile, marker);
     try {
@@ -85,7 +91,10 @@ final class ManagedProcess {
     }
   }
 
-  /** Kills the process and everything it started, with no chance to clean up, and waits until they are gone. */
+  /**
+   * Kills the process and everything it started, with no chance to clean up, and waits until they
+   * are gone.
+   */
   void kill() {
     List<ProcessHandle> descendants = process.toHandle().descendants().toList();
     process.destroyForcibly();

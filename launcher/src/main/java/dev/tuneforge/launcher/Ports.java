@@ -39,7 +39,13 @@ final class Ports {
   static void requireFree(int port, String what, String setting) {
     if (answers(port)) {
       throw new IllegalStateException(
-          "Port " + port + " for " + what + " is already in use. Stop whatever listens there, or choose another port with " + setting + ".");
+          "Port "
+              + port
+              + " for "
+              + what
+              + " is already in use. Stop whatever listens there, or choose another port with "
+              + setting
+              + ".");
     }
   }
 
@@ -59,7 +65,8 @@ final class Ports {
       }
       sleep(Duration.ofMillis(200));
     }
-    throw new IllegalStateException(what + " did not listen on port " + port + " within " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        what + " did not listen on port " + port + " within " + timeout.toSeconds() + " s");
   }
 
   static void sleep(Duration duration) {

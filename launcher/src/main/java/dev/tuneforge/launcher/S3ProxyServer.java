@@ -21,7 +21,8 @@ final class S3ProxyServer implements AutoCloseable {
     this.port = port;
   }
 
-  static S3ProxyServer start(Path jar, Path dataDir, int port, String accessKey, String secretKey, String portSetting) {
+  static S3ProxyServer start(
+      Path jar, Path dataDir, int port, String accessKey, String secretKey, String portSetting) {
     Path runDir = dataDir.resolve("run");
     Path properties = runDir.resolve("s3proxy.properties");
     try {
@@ -70,7 +71,8 @@ final class S3ProxyServer implements AutoCloseable {
     } catch (RuntimeException e) {
       String tail = process.logTail(20);
       process.stop(Duration.ofSeconds(5));
-      throw new IllegalStateException(e.getMessage() + "; its log " + process.log() + " ends with:\n" + tail, e);
+      throw new IllegalStateException(
+          e.getMessage() + "; its log " + process.log() + " ends with:\n" + tail, e);
     }
     return new S3ProxyServer(process, port);
   }

@@ -23,8 +23,8 @@ final class TrainingNodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the agent against {@code serverUrl}. An enrolment token is asked for (and passed)
-   * only while the node has no credential of its own in {@code workDir}.
+   * Starts the agent against {@code serverUrl}. An enrolment token is asked for (and passed) only
+   * while the node has no credential of its own in {@code workDir}.
    */
   static TrainingNodeProcess start(
       Path jar,
@@ -33,10 +33,19 @@ final class TrainingNodeProcess implements AutoCloseable {
       String childHeap,
       Map<String, String> extraEnvironment,
       Supplier<String> enrolmentToken) {
-    return start(jar, dataDir, dataDir.resolve("node"), serverUrl, childHeap, extraEnvironment, enrolmentToken);
+    return start(
+        jar,
+        dataDir,
+        dataDir.resolve("node"),
+        serverUrl,
+        childHeap,
+        extraEnvironment,
+        enrolmentToken);
   }
 
-  /** As above, with a work folder of its own: a node without its credential enrols as a new node. */
+  /**
+   * As above, with a work folder of its own: a node without its credential enrols as a new node.
+   */
   static TrainingNodeProcess start(
       Path jar,
       Path dataDir,
@@ -55,7 +64,16 @@ final class TrainingNodeProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-jar");
     command.add(jar.toString());
-    command.addAll(List.of("--server", serverUrl, "--work-dir", workDir.toString(), "--name", NAME, "--child-heap", childHeap));
+    command.addAll(
+        List.of(
+            "--server",
+            serverUrl,
+            "--work-dir",
+            workDir.toString(),
+            "--name",
+            NAME,
+            "--child-heap",
+            childHeap));
     if (!Files.exists(workDir.resolve(CREDENTIAL_FILE))) {
       command.addAll(List.of("--token", enrolmentToken.get()));
     }
@@ -66,7 +84,13 @@ final class TrainingNodeProcess implements AutoCloseable {
     environment.putAll(extraEnvironment);
     ManagedProcess process =
         ManagedProcess.start(
-            "training-node", command, environment, dataDir, dataDir.resolve("run"), dataDir.resolve("logs/node.log"), "training-node.jar");
+            "training-node",
+            command,
+            environment,
+            dataDir,
+            dataDir.resolve("run"),
+            dataDir.resolve("logs/node.log"),
+            "training-node.jar");
     process
         .process()
         .onExit()
@@ -74,7 +98,10 @@ final class TrainingNodeProcess implements AutoCloseable {
             exited -> {
               if (exited.exitValue() != 0 && exited.exitValue() != 143) {
                 System.err.println(
-                    "The local training node exited with code " + exited.exitValue() + "; see " + process.log());
+                    "The local training node exited with code "
+                        + exited.exitValue()
+                        + "; see "
+                        + process.log());
               }
             });
     return new TrainingNodeProcess(process);

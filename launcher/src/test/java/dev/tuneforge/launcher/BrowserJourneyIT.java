@@ -21,10 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The newcomer's journey in a real browser (Debian's chromium) against the whole local
- * platform with its real training node: the admin creates a tenant and a member; the member
- * uploads SROIE receipts, launches a LoRA fine-tune of the demo model, watches it live and
- * downloads the adapter.
+ * The newcomer's journey in a real browser (Debian's chromium) against the whole local platform
+ * with its real training node: the admin creates a tenant and a member; the member uploads SROIE
+ * receipts, launches a LoRA fine-tune of the demo model, watches it live and downloads the adapter.
  */
 class BrowserJourneyIT {
 
@@ -33,17 +32,23 @@ class BrowserJourneyIT {
 
   @Test
   void aTeamFineTunesTheDemoModelEndToEnd() throws IOException {
-    Page admin = env.browser().newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
+    Page admin =
+        env.browser()
+            .newContext(new Browser.NewContextOptions().setAcceptDownloads(true))
+            .newPage();
     signIn(admin, "admin", env.platform().adminPassword());
 
-    BrowserSupport.createTenantAndMember(admin, env.platform().baseUrl(), "acme", "alice", "alice-password");
+    BrowserSupport.createTenantAndMember(
+        admin, env.platform().baseUrl(), "acme", "alice", "alice-password");
 
     Page member = admin;
     signIn(member, "alice", "alice-password");
     member.navigate(env.platform().baseUrl() + "/datasets");
 
     Path bad = data.resolve("broken.jsonl");
-    Files.writeString(bad, "{\"messages\":[{\"role\":\"assistant\",\"content\":\"ok\"}]}\n{\"messages\": oops}\n");
+    Files.writeString(
+        bad,
+        "{\"messages\":[{\"role\":\"assistant\",\"content\":\"ok\"}]}\n{\"messages\": oops}\n");
     member.locator("#dataset-name input").fill("broken");
     member.locator("#dataset-upload input[type=file]").setInputFiles(bad);
     assertThat(member.locator("#upload-problems")).containsText("line 2: not valid JSON");
@@ -56,10 +61,14 @@ class BrowserJourneyIT {
     assertThat(member.locator("#datasets-grid")).containsText("60");
     assertThat(member.locator("#datasets-grid")).not().containsText("broken");
     assertThat(member.locator("#upload-report #quality-keys-chart")).isVisible();
-    member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "datasets.png")).setFullPage(true));
+    member.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "datasets.png"))
+            .setFullPage(true));
 
     member.navigate(env.platform().baseUrl() + "/finetunes/new");
-    assertThat(member.locator("#base-model input")).hasValue(Pattern.compile("tuneforge-demo-llama.*"));
+    assertThat(member.locator("#base-model input"))
+        .hasValue(Pattern.compile("tuneforge-demo-llama.*"));
     assertThat(member.locator("#dataset input")).hasValue(Pattern.compile("receipts.*"));
     member.locator("#epochs input").fill("3");
     member.locator("#max-steps input").fill("24");
@@ -69,20 +78,37 @@ class BrowserJourneyIT {
 
     Locator status = member.locator("#job-status");
     assertThat(status).containsText(Pattern.compile("queued|running|succeeded"));
-    assertThat(member.locator("#loss-chart")).hasAttribute("data-points", Pattern.compile("[1-9][0-9]*"),
-        new LocatorAssertions.HasAttributeOptions().setTimeout(240_000));
-    assertThat(status).containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(420_000));
+    assertThat(member.locator("#loss-chart"))
+        .hasAttribute(
+            "data-points",
+            Pattern.compile("[1-9][0-9]*"),
+            new LocatorAssertions.HasAttributeOptions().setTimeout(240_000));
+    assertThat(status)
+        .containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(420_000));
     assertThat(member.locator("#job-events")).containsText("Succeeded after 24 steps");
-    member.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "finetune-detail.png")).setFullPage(true));
+    member.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "finetune-detail.png"))
+            .setFullPage(true));
 
     String href = member.locator("#download-adapter").getAttribute("href");
-    com.microsoft.playwright.APIResponse direct = member.request().get(env.platform().baseUrl() + href);
-    System.out.println("DOWNLOAD " + href + " -> " + direct.status() + " " + direct.headers() + " " + direct.body().length);
+    com.microsoft.playwright.APIResponse direct =
+        member.request().get(env.platform().baseUrl() + href);
+    System.out.println(
+        "DOWNLOAD "
+            + href
+            + " -> "
+            + direct.status()
+            + " "
+            + direct.headers()
+            + " "
+            + direct.body().length);
     Download download = member.waitForDownload(() -> member.locator("#download-adapter").click());
     System.out.println("DOWNLOAD failure: " + download.failure());
     Path zip = data.resolve("adapter.zip");
     download.saveAs(zip);
-    assertThat(zipEntries(zip)).containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+    assertThat(zipEntries(zip))
+        .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
   }
 
   private static void signIn(Page page, String username, String password) {
@@ -90,7 +116,8 @@ class BrowserJourneyIT {
   }
 
   private static Path sroieSubset(int rows) throws IOException {
-    List<String> lines = Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, rows);
+    List<String> lines =
+        Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, rows);
     Path subset = data.resolve("sroie-train.jsonl");
     Files.write(subset, lines);
     return subset;

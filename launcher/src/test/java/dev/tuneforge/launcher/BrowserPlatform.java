@@ -33,8 +33,12 @@ final class BrowserPlatform implements BeforeAllCallback, AfterAllCallback, Test
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    dataDir = Files.createTempDirectory("tuneforge-" + context.getRequiredTestClass().getSimpleName() + "-");
-    platform = LocalPlatform.start(settings.apply(LocalPlatform.Settings.forTests(dataDir.resolve("platform"))));
+    dataDir =
+        Files.createTempDirectory(
+            "tuneforge-" + context.getRequiredTestClass().getSimpleName() + "-");
+    platform =
+        LocalPlatform.start(
+            settings.apply(LocalPlatform.Settings.forTests(dataDir.resolve("platform"))));
     playwright = BrowserSupport.playwright();
     browser = BrowserSupport.chromium(playwright);
   }
@@ -47,7 +51,8 @@ final class BrowserPlatform implements BeforeAllCallback, AfterAllCallback, Test
     if (playwright != null) {
       playwright.close();
     }
-    PlatformTestSupport.closeAndClean(platform, dataDir, !failed && context.getExecutionException().isEmpty());
+    PlatformTestSupport.closeAndClean(
+        platform, dataDir, !failed && context.getExecutionException().isEmpty());
   }
 
   @Override

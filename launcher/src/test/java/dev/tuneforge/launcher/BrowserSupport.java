@@ -22,15 +22,25 @@ final class BrowserSupport {
   private BrowserSupport() {}
 
   static Playwright playwright() {
-    return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    return Playwright.create(
+        new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
   }
 
   static Browser chromium(Playwright playwright) {
-    return playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    return playwright
+        .chromium()
+        .launch(
+            new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(
+                    List.of(
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run")));
   }
 
   static void signIn(Page page, String baseUrl, String username, String password) {
@@ -45,16 +55,19 @@ final class BrowserSupport {
   }
 
   /**
-   * As the signed-in platform admin, creates a tenant and a member of it through the tenants
-   * page, and signs out.
+   * As the signed-in platform admin, creates a tenant and a member of it through the tenants page,
+   * and signs out.
    */
-  static void createTenantAndMember(Page page, String baseUrl, String tenant, String member, String password) {
+  static void createTenantAndMember(
+      Page page, String baseUrl, String tenant, String member, String password) {
     page.navigate(baseUrl + "/admin/users");
     page.locator("#tenant-name input").fill(tenant);
     page.locator("#create-tenant").click();
     assertThat(page.locator("#tenants-grid")).containsText(tenant);
     page.locator("#user-tenant input").fill(tenant);
-    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText(tenant)).first().click();
+    page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText(tenant))
+        .first()
+        .click();
     page.locator("#user-username input").fill(member);
     page.locator("#user-password input").fill(password);
     page.locator("#create-user").click();
@@ -67,15 +80,20 @@ final class BrowserSupport {
    * Opens a Vaadin select and clicks the first item whose text matches. The overlay of an earlier
    * choice keeps its items visible while it closes: a click on the select in that moment does not
    * open it, and an item found then vanishes before it can be clicked. (The chosen value shows as a
-   * copy of its item outside the list box, so only the list box's items count.) So this waits for any
-   * earlier overlay to close first, and retries opening and clicking with short timeouts.
+   * copy of its item outside the list box, so only the list box's items count.) So this waits for
+   * any earlier overlay to close first, and retries opening and clicking with short timeouts.
    */
   static void choose(Page page, String select, Pattern item) {
     Locator anyItem = page.locator("vaadin-select-list-box vaadin-select-item:visible").first();
-    Locator option = page.locator("vaadin-select-list-box vaadin-select-item:visible", new Page.LocatorOptions().setHasText(item)).first();
+    Locator option =
+        page.locator(
+                "vaadin-select-list-box vaadin-select-item:visible",
+                new Page.LocatorOptions().setHasText(item))
+            .first();
     for (int attempt = 1; ; attempt++) {
       try {
-        anyItem.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(5_000));
+        anyItem.waitFor(
+            new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(5_000));
         page.locator(select).click();
         option.click(new Locator.ClickOptions().setTimeout(5_000));
         return;
@@ -89,6 +107,9 @@ final class BrowserSupport {
   }
 
   static void screenshot(Page page, String name) {
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name)).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", name))
+            .setFullPage(true));
   }
 }

@@ -18,10 +18,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A member uploads SROIE receipts as CSV (OCR text with commas and newlines, answers with quotes
- * in quoted fields), maps its columns in the browser, chooses a seeded random validation split,
- * and sees the quality report and the training and validation counts; then derives a version
- * with personal data redacted. A CSV with an unclosed quote is refused, naming its line.
+ * A member uploads SROIE receipts as CSV (OCR text with commas and newlines, answers with quotes in
+ * quoted fields), maps its columns in the browser, chooses a seeded random validation split, and
+ * sees the quality report and the training and validation counts; then derives a version with
+ * personal data redacted. A CSV with an unclosed quote is refused, naming its line.
  */
 class CsvUploadBrowserIT {
   private static final int ROWS = 40;
@@ -35,13 +35,16 @@ class CsvUploadBrowserIT {
   void aMemberMapsACsvFilesColumnsAndSplitsOffValidationRows() throws IOException {
     Page page = env.browser().newContext().newPage();
     signIn(page, "admin", env.platform().adminPassword());
-    BrowserSupport.createTenantAndMember(page, env.platform().baseUrl(), "csv-team", "carol", "carol-password");
+    BrowserSupport.createTenantAndMember(
+        page, env.platform().baseUrl(), "csv-team", "carol", "carol-password");
 
     signIn(page, "carol", "carol-password");
     page.navigate(env.platform().baseUrl() + "/datasets");
 
-    Path broken = Files.writeString(data.resolve("broken.csv"),
-        "question,answer\r\nWhat is the total?,9.00\r\nAnd the date?,\"never closed\r\n");
+    Path broken =
+        Files.writeString(
+            data.resolve("broken.csv"),
+            "question,answer\r\nWhat is the total?,9.00\r\nAnd the date?,\"never closed\r\n");
     page.locator("#dataset-name input").fill("broken");
     page.locator("#dataset-upload input[type=file]").setInputFiles(broken);
     assertThat(page.locator("#csv-mapping")).isVisible();
@@ -65,20 +68,36 @@ class CsvUploadBrowserIT {
     page.locator("#store-dataset").click();
 
     int training = ROWS - receipts.validationRows();
-    assertThat(receipts.validationRows()).as("the seed gives some validation rows").isBetween(3, 15);
-    assertThat(page.locator("#upload-split")).hasText("Stored " + training + " training rows and "
-        + receipts.validationRows() + " validation rows (split: random 20% (seed 7)).");
+    assertThat(receipts.validationRows())
+        .as("the seed gives some validation rows")
+        .isBetween(3, 15);
+    assertThat(page.locator("#upload-split"))
+        .hasText(
+            "Stored "
+                + training
+                + " training rows and "
+                + receipts.validationRows()
+                + " validation rows (split: random 20% (seed 7)).");
     assertThat(page.locator("#upload-report #quality-rows")).hasText(ROWS + " rows");
     assertThat(page.locator("#upload-report #quality-keys-chart")).isVisible();
     Locator grid = page.locator("#datasets-grid");
     assertThat(grid).containsText("receipts-csv");
     assertThat(grid).containsText("random 20% (seed 7)");
     assertThat(grid).not().containsText("broken");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "csv-upload.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "csv-upload.png"))
+            .setFullPage(true));
 
-    page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("receipts-csv")).first().click();
-    assertThat(page.locator("#preview-counts")).hasText(
-        training + " training rows, " + receipts.validationRows() + " validation rows (split: random 20% (seed 7))");
+    page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("receipts-csv"))
+        .first()
+        .click();
+    assertThat(page.locator("#preview-counts"))
+        .hasText(
+            training
+                + " training rows, "
+                + receipts.validationRows()
+                + " validation rows (split: random 20% (seed 7))");
     assertThat(page.locator("#dataset-preview-validation")).containsText("\"role\":\"system\"");
     assertThat(page.locator("#dataset-preview")).containsText(receipts.firstTrainingCompany());
 
@@ -87,23 +106,30 @@ class CsvUploadBrowserIT {
     page.locator("#derive-version").click();
     assertThat(grid).containsText("v2");
     assertThat(grid).containsText("v1, personal data redacted, 0 duplicate rows removed");
-    assertThat(page.locator("#upload-split")).hasText("Stored " + training + " training rows and "
-        + receipts.validationRows() + " validation rows (split: random 20% (seed 7)).");
-    assertThat(page.locator("#upload-report #quality-personal-data")).containsText("redacted in the training file");
+    assertThat(page.locator("#upload-split"))
+        .hasText(
+            "Stored "
+                + training
+                + " training rows and "
+                + receipts.validationRows()
+                + " validation rows (split: random 20% (seed 7)).");
+    assertThat(page.locator("#upload-report #quality-personal-data"))
+        .containsText("redacted in the training file");
   }
 
   private static void choose(Page page, String select, String item) {
     // Playwright hands the pattern to JavaScript, which has no \Q…\E quoting.
-    BrowserSupport.choose(page, select, Pattern.compile("^\\s*" + item.replaceAll("\\W", "\\\\$0") + "\\s*$"));
+    BrowserSupport.choose(
+        page, select, Pattern.compile("^\\s*" + item.replaceAll("\\W", "\\\\$0") + "\\s*$"));
     assertThat(page.locator(select)).containsText(item);
   }
 
   private record Receipts(Path file, int validationRows, String firstTrainingCompany) {}
 
   /**
-   * The first SROIE receipts as CSV: OCR text (commas, newlines), the answer JSON (quotes,
-   * commas) and the instruction, each quoted as RFC 4180 says; records end in CRLF. Counts the
-   * validation rows the split must give, from each record's first line.
+   * The first SROIE receipts as CSV: OCR text (commas, newlines), the answer JSON (quotes, commas)
+   * and the instruction, each quoted as RFC 4180 says; records end in CRLF. Counts the validation
+   * rows the split must give, from each record's first line.
    */
   private static Receipts receiptsCsv() throws IOException {
     JsonMapper json = JsonMapper.builder().build();
@@ -112,14 +138,20 @@ class CsvUploadBrowserIT {
     int line = 2;
     int validation = 0;
     String firstTrainingCompany = null;
-    List<String> rows = Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, ROWS);
+    List<String> rows =
+        Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, ROWS);
     for (String row : rows) {
       JsonNode receipt = json.readTree(row);
       JsonNode messages = receipt.get("messages");
       String text = messages.get(1).get("content").asString();
       String answer = messages.get(2).get("content").asString();
-      String record = String.join(",", receipt.get("id").asString(), quoted(messages.get(0).get("content").asString()),
-          quoted(text), quoted(answer));
+      String record =
+          String.join(
+              ",",
+              receipt.get("id").asString(),
+              quoted(messages.get(0).get("content").asString()),
+              quoted(text),
+              quoted(answer));
       if (split.validation(line)) {
         validation++;
       } else if (firstTrainingCompany == null) {
@@ -129,7 +161,8 @@ class CsvUploadBrowserIT {
       line += 1 + (int) record.chars().filter(c -> c == '\n').count();
     }
     assertThat(csv.toString()).contains("\"\"company\"\"").contains(",\n");
-    return new Receipts(Files.writeString(data.resolve("receipts.csv"), csv), validation, firstTrainingCompany);
+    return new Receipts(
+        Files.writeString(data.resolve("receipts.csv"), csv), validation, firstTrainingCompany);
   }
 
   private static String quoted(String field) {

@@ -52,9 +52,9 @@ import org.springframework.context.ApplicationContext;
  * real node against its base model on 8 receipts it did not train on: the first on a held-out
  * dataset, the second on its dataset's validation split (which also gives validation losses and
  * samples during training). The stored metrics are those the app computes again from the
- * generations in storage (which proves what was stored and read back, not the metrics), and
- * three of them equal an independent implementation's ({@link IndependentScores}); then a member
- * reads the evaluation page and the comparison in chromium.
+ * generations in storage (which proves what was stored and read back, not the metrics), and three
+ * of them equal an independent implementation's ({@link IndependentScores}); then a member reads
+ * the evaluation page and the comparison in chromium.
  */
 @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EvaluationIT {
@@ -74,9 +74,18 @@ class EvaluationIT {
     platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")));
     app = platform.context();
     SignedInUser admin = principal(app, platform.adminUsername());
-    Tenant tenant = as(admin, () -> app.getBean(TenantService.class).create("Evaluators " + PlatformTestSupport.suffix()));
+    Tenant tenant =
+        as(
+            admin,
+            () ->
+                app.getBean(TenantService.class)
+                    .create("Evaluators " + PlatformTestSupport.suffix()));
     memberName = "eve-" + PlatformTestSupport.suffix();
-    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), memberName, memberName, PASSWORD, Role.MEMBER));
+    as(
+        admin,
+        () ->
+            app.getBean(AccountService.class)
+                .create(tenant.getId(), memberName, memberName, PASSWORD, Role.MEMBER));
     member = principal(app, memberName);
 
     List<String> receipts = Files.readAllLines(PlatformTestSupport.sroieTrainingFile());
@@ -84,31 +93,71 @@ class EvaluationIT {
     Path heldOut = Files.write(data.resolve("held-out.jsonl"), receipts.subList(40, 40 + HELD_OUT));
     DatasetService datasets = app.getBean(DatasetService.class);
     DatasetSummary training = as(member, () -> datasets.upload("receipts", "train.jsonl", train));
-    DatasetSummary evaluation = as(member, () -> datasets.upload("receipts held out", "held-out.jsonl", heldOut));
-    DatasetSummary withSplit = as(member, () -> datasets.upload("receipts with split", "train.jsonl", train,
-        DatasetUploadOptions.defaults().withSplit(new DatasetSplit.SeparateFile("held-out.jsonl", heldOut)))).dataset();
+    DatasetSummary evaluation =
+        as(member, () -> datasets.upload("receipts held out", "held-out.jsonl", heldOut));
+    DatasetSummary withSplit =
+        as(
+                member,
+                () ->
+                    datasets.upload(
+                        "receipts with split",
+                        "train.jsonl",
+                        train,
+                        DatasetUploadOptions.defaults()
+                            .withSplit(new DatasetSplit.SeparateFile("held-out.jsonl", heldOut))))
+            .dataset();
     assertThat(withSplit.hasValidation()).isTrue();
     UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
-    List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
-    FineTuneRequest firstRequest = FineTuneRequest.builder().setBaseModel(demo).setDatasetVersion(training.versionId())
-        .optLora(8, 16, 0.0).optTargetModules(targets).optEpochs(10).optLearningRate(2e-3).optBatchSize(4)
-        .optMaxSequenceLength(1024).optMaxSteps(24).optCheckpointEvery(12)
-        .optEvaluation(evaluation.versionId(), HELD_OUT).build();
+    List<String> targets =
+        List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    FineTuneRequest firstRequest =
+        FineTuneRequest.builder()
+            .setBaseModel(demo)
+            .setDatasetVersion(training.versionId())
+            .optLora(8, 16, 0.0)
+            .optTargetModules(targets)
+            .optEpochs(10)
+            .optLearningRate(2e-3)
+            .optBatchSize(4)
+            .optMaxSequenceLength(1024)
+            .optMaxSteps(24)
+            .optCheckpointEvery(12)
+            .optEvaluation(evaluation.versionId(), HELD_OUT)
+            .build();
     first = as(member, () -> fineTunes.create(firstRequest));
     // The second also uses rank-stabilised LoRA and packing, as a user ticks them on the form.
-    FineTuneRequest secondRequest = firstRequest.toBuilder().setDatasetVersion(withSplit.versionId())
-        .optLearningRate(5e-4).optSeed(7).optMaxSteps(12).optCheckpointEvery(6).optEvaluation(null, HELD_OUT)
-        .optRslora(true).optPacking(true).build();
+    FineTuneRequest secondRequest =
+        firstRequest.toBuilder()
+            .setDatasetVersion(withSplit.versionId())
+            .optLearningRate(5e-4)
+            .optSeed(7)
+            .optMaxSteps(12)
+            .optCheckpointEvery(6)
+            .optEvaluation(null, HELD_OUT)
+            .optRslora(true)
+            .optPacking(true)
+            .build();
     second = as(member, () -> fineTunes.create(secondRequest));
     Duration timeout = Duration.ofMinutes(8);
-    first = PlatformTestSupport.awaitFinished(platform, member, first.getId(), timeout, data.resolve("platform"));
-    second = PlatformTestSupport.awaitFinished(platform, member, second.getId(), timeout, data.resolve("platform"));
+    first =
+        PlatformTestSupport.awaitFinished(
+            platform, member, first.getId(), timeout, data.resolve("platform"));
+    second =
+        PlatformTestSupport.awaitFinished(
+            platform, member, second.getId(), timeout, data.resolve("platform"));
     // Listeners store and meter an evaluation after the job's success commits, not with it.
     UsageService usage = app.getBean(UsageService.class);
-    Awaitility.await("both evaluations stored, the first metered").atMost(Duration.ofMinutes(2)).until(() ->
-        as(member, () -> app.getBean(EvaluationService.class).find(second.getId()).isPresent()
-            && usage.segments(first.getId()).stream().anyMatch(r -> r.getKind() == UsageKind.EVALUATION)));
+    Awaitility.await("both evaluations stored, the first metered")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                as(
+                    member,
+                    () ->
+                        app.getBean(EvaluationService.class).find(second.getId()).isPresent()
+                            && usage.segments(first.getId()).stream()
+                                .anyMatch(r -> r.getKind() == UsageKind.EVALUATION)));
   }
 
   @AfterAll
@@ -121,7 +170,9 @@ class EvaluationIT {
   @Test
   void storedMetricsEqualThoseRecomputedFromTheStoredGenerations() {
     for (FineTuneJob job : List.of(first, second)) {
-      assertThat(job.getStatus()).as(job.getName() + ": " + job.getError()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(job.getStatus())
+          .as(job.getName() + ": " + job.getError())
+          .isEqualTo(JobStatus.SUCCEEDED);
       EvaluationService evaluations = app.getBean(EvaluationService.class);
       StoredEvaluation stored = as(member, () -> evaluations.find(job.getId())).orElseThrow();
       assertThat(stored.row().getError()).isNull();
@@ -130,7 +181,9 @@ class EvaluationIT {
 
       List<EvaluationExample> generations = as(member, () -> evaluations.generations(stored.row()));
       assertThat(generations).hasSize(HELD_OUT);
-      assertThat(generations).extracting(EvaluationExample::expected).allMatch(e -> e.startsWith("{"));
+      assertThat(generations)
+          .extracting(EvaluationExample::expected)
+          .allMatch(e -> e.startsWith("{"));
       // The same code on the same files: this proves storage and reading back, not the metrics.
       EvaluationScores recomputed = as(member, () -> evaluations.recompute(stored.row()));
       assertThat(recomputed.base()).isEqualTo(stored.base());
@@ -145,42 +198,68 @@ class EvaluationIT {
       assertThat(stored.tuned().textMatch()).isCloseTo(tuned.textMatch(), within(1e-12));
       assertThat(stored.base().rougeL()).isCloseTo(base.rougeL(), within(1e-12));
       assertThat(stored.tuned().rougeL()).isCloseTo(tuned.rougeL(), within(1e-12));
-      assertThat(stored.fields()).extracting(f -> f.path()).contains("company", "date", "address", "total");
+      assertThat(stored.fields())
+          .extracting(f -> f.path())
+          .contains("company", "date", "address", "total");
 
       assertThat(stored.base().loss()).isNotNull();
       assertThat(stored.tuned().loss())
           .as("fine-tuning on receipts lowers the loss of held-out receipts' answers")
           .isLessThan(stored.base().loss());
     }
-    String config = as(member, () -> {
-      FineTuneService fineTunes = app.getBean(FineTuneService.class);
-      String key = fineTunes.adapterFiles(second.getId()).stream().filter(k -> k.endsWith("adapter_config.json"))
-          .findFirst().orElseThrow();
-      try (var in = app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
-        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    assertThat(config).as("the rsLoRA choice reaches the adapter").containsPattern("\"use_rslora\"\\s*:\\s*true");
-    List<UsageRecord> usage = as(member, () -> app.getBean(UsageService.class).segments(first.getId()));
-    assertThat(usage).extracting(UsageRecord::getKind).as("the evaluation is metered apart from training")
+    String config =
+        as(
+            member,
+            () -> {
+              FineTuneService fineTunes = app.getBean(FineTuneService.class);
+              String key =
+                  fineTunes.adapterFiles(second.getId()).stream()
+                      .filter(k -> k.endsWith("adapter_config.json"))
+                      .findFirst()
+                      .orElseThrow();
+              try (var in =
+                  app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(config)
+        .as("the rsLoRA choice reaches the adapter")
+        .containsPattern("\"use_rslora\"\\s*:\\s*true");
+    List<UsageRecord> usage =
+        as(member, () -> app.getBean(UsageService.class).segments(first.getId()));
+    assertThat(usage)
+        .extracting(UsageRecord::getKind)
+        .as("the evaluation is metered apart from training")
         .contains(UsageKind.TRAINING, UsageKind.EVALUATION);
-    List<JobEventRecord> events = as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
-    assertThat(events).extracting(JobEventRecord::getType).contains(JobEvent.Type.EVALUATION)
+    List<JobEventRecord> events =
+        as(member, () -> app.getBean(FineTuneService.class).events(first.getId()));
+    assertThat(events)
+        .extracting(JobEventRecord::getType)
+        .contains(JobEvent.Type.EVALUATION)
         .doesNotContain(JobEvent.Type.VALIDATION);
-    List<JobEventRecord> split = as(member, () -> app.getBean(FineTuneService.class).events(second.getId()));
-    assertThat(split).filteredOn(e -> e.getType() == JobEvent.Type.VALIDATION).extracting(JobEventRecord::getStep)
-        .as("validation loss at every checkpoint").containsExactly(6, 12);
-    assertThat(split).filteredOn(e -> e.getType() == JobEvent.Type.SAMPLE).extracting(JobEventRecord::getStep)
+    List<JobEventRecord> split =
+        as(member, () -> app.getBean(FineTuneService.class).events(second.getId()));
+    assertThat(split)
+        .filteredOn(e -> e.getType() == JobEvent.Type.VALIDATION)
+        .extracting(JobEventRecord::getStep)
+        .as("validation loss at every checkpoint")
+        .containsExactly(6, 12);
+    assertThat(split)
+        .filteredOn(e -> e.getType() == JobEvent.Type.SAMPLE)
+        .extracting(JobEventRecord::getStep)
         .containsExactly(6, 12);
   }
 
   @Test
   void aMemberReadsTheEvaluationAndComparesBothFineTunes() {
-    StoredEvaluation stored = as(member, () -> app.getBean(EvaluationService.class).find(first.getId())).orElseThrow();
-    EvaluationScores scores = as(member, () -> app.getBean(EvaluationService.class).recompute(stored.row()));
-    try (Playwright playwright = BrowserSupport.playwright(); Browser browser = BrowserSupport.chromium(playwright)) {
+    StoredEvaluation stored =
+        as(member, () -> app.getBean(EvaluationService.class).find(first.getId())).orElseThrow();
+    EvaluationScores scores =
+        as(member, () -> app.getBean(EvaluationService.class).recompute(stored.row()));
+    try (Playwright playwright = BrowserSupport.playwright();
+        Browser browser = BrowserSupport.chromium(playwright)) {
       Page page = browser.newPage();
       BrowserSupport.signIn(page, platform.baseUrl(), memberName, PASSWORD);
 
@@ -192,19 +271,22 @@ class EvaluationIT {
       assertThat(page.locator("#evaluation-metrics")).containsText("Loss on expected answers");
       assertThat(page.locator("#field-metrics")).containsText("company");
       assertThat(page.locator("#field-metrics")).containsText("total");
-      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(HELD_OUT));
+      assertThat(page.locator("#examples-shown"))
+          .hasAttribute("data-count", Integer.toString(HELD_OUT));
 
       int invalid = scores.comparison().invalidJson().size();
       BrowserSupport.choose(page, "#example-filter", Pattern.compile("^\\s*Invalid JSON"));
-      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(invalid));
+      assertThat(page.locator("#examples-shown"))
+          .hasAttribute("data-count", Integer.toString(invalid));
       int worse = scores.comparison().tunedWorse().size();
       BrowserSupport.choose(page, "#example-filter", Pattern.compile("^\\s*Tuned got worse"));
-      assertThat(page.locator("#examples-shown")).hasAttribute("data-count", Integer.toString(worse));
+      assertThat(page.locator("#examples-shown"))
+          .hasAttribute("data-count", Integer.toString(worse));
       BrowserSupport.screenshot(page, "evaluation.png");
 
       page.navigate(platform.baseUrl() + "/finetunes/" + second.getId());
-      assertThat(page.locator("#loss-chart")).hasAttribute("data-series",
-          Pattern.compile("training loss=12,validation loss=2"));
+      assertThat(page.locator("#loss-chart"))
+          .hasAttribute("data-series", Pattern.compile("training loss=12,validation loss=2"));
       assertThat(page.locator("#job-sample")).containsText("step 12: ");
 
       page.navigate(platform.baseUrl() + "/finetunes");
@@ -215,8 +297,8 @@ class EvaluationIT {
       assertThat(page.locator("#compare-metrics")).containsText(first.getName());
       assertThat(page.locator("#compare-metrics")).containsText("Field F1 (micro)");
       assertThat(page.locator("#compare-metrics")).containsText("F1 · total");
-      assertThat(page.locator("#compare-chart")).hasAttribute("data-series",
-          Pattern.compile(".*=\\d+,.*=\\d+.*"));
+      assertThat(page.locator("#compare-chart"))
+          .hasAttribute("data-series", Pattern.compile(".*=\\d+,.*=\\d+.*"));
       BrowserSupport.screenshot(page, "compare.png");
     }
   }

@@ -12,9 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A fake of a third-party OpenAI-compatible chat endpoint (no real teacher model can run in
- * tests): deterministic answers for each stage of the teacher pipeline, and a judge that
- * rejects every document of variant 2.
+ * A fake of a third-party OpenAI-compatible chat endpoint (no real teacher model can run in tests):
+ * deterministic answers for each stage of the teacher pipeline, and a judge that rejects every
+ * document of variant 2.
  */
 final class FakeTeacherEndpoint implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,24 +42,34 @@ final class FakeTeacherEndpoint implements AutoCloseable {
     String answer;
     if (system.startsWith("Extract the following fields")) {
       String[] lines = user.split("\n");
-      answer = JSON.writeValueAsString(JSON.createObjectNode().put("company", lines[1])
-          .put("total", lines[2].replace("TOTAL: ", "")));
+      answer =
+          JSON.writeValueAsString(
+              JSON.createObjectNode()
+                  .put("company", lines[1])
+                  .put("total", lines[2].replace("TOTAL: ", "")));
     } else if (user.contains("distinct categories")) {
       answer = list("categories", "Groceries", count(user));
     } else if (user.contains("distinct subtopics")) {
       answer = list("subtopics", group(CATEGORY, user) + " shop", count(user));
     } else if (user.contains("Write one realistic document")) {
       String variant = group(VARIANT, user);
-      answer = "RECEIPT\n" + group(SUBTOPIC, user) + " #" + variant + "\nTOTAL: " + variant + "0.00";
+      answer =
+          "RECEIPT\n" + group(SUBTOPIC, user) + " #" + variant + "\nTOTAL: " + variant + "0.00";
     } else if (user.startsWith("A model was asked to extract")) {
-      answer = user.contains(" #2\n")
-          ? "{\"verdict\":\"reject\",\"reason\":\"The total does not match the receipt\"}"
-          : "{\"verdict\":\"accept\",\"reason\":\"All fields match\"}";
+      answer =
+          user.contains(" #2\n")
+              ? "{\"verdict\":\"reject\",\"reason\":\"The total does not match the receipt\"}"
+              : "{\"verdict\":\"accept\",\"reason\":\"All fields match\"}";
     } else {
       answer = "ok";
     }
     ObjectNode reply = JSON.createObjectNode();
-    reply.putArray("choices").addObject().putObject("message").put("role", "assistant").put("content", answer);
+    reply
+        .putArray("choices")
+        .addObject()
+        .putObject("message")
+        .put("role", "assistant")
+        .put("content", answer);
     byte[] body = JSON.writeValueAsString(reply).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, body.length);

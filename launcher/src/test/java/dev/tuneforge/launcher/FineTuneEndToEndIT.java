@@ -24,9 +24,9 @@ import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
-import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,10 +60,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole platform, for real: embedded PostgreSQL, S3Proxy, the app and the training-node
- * process training the demo model on SROIE receipts. One platform serves every test; the
- * fine-tunes (LoRA, then a short full fine-tune) are launched in {@link #startPlatform} so they
- * train while the isolation tests run.
+ * The whole platform, for real: embedded PostgreSQL, S3Proxy, the app and the training-node process
+ * training the demo model on SROIE receipts. One platform serves every test; the fine-tunes (LoRA,
+ * then a short full fine-tune) are launched in {@link #startPlatform} so they train while the
+ * isolation tests run.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class FineTuneEndToEndIT {
@@ -92,15 +92,20 @@ class FineTuneEndToEndIT {
   static void startPlatform() throws IOException {
     dataDir = Files.createTempDirectory("tuneforge-e2e-");
     long started = System.nanoTime();
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir)
-        .withAppProperties(Map.of("tuneforge.datasets.max-upload-bytes", Long.toString(UPLOAD_LIMIT))));
+    platform =
+        LocalPlatform.start(
+            LocalPlatform.Settings.forTests(dataDir)
+                .withAppProperties(
+                    Map.of("tuneforge.datasets.max-upload-bytes", Long.toString(UPLOAD_LIMIT))));
     startupMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     System.out.println("Platform started in " + startupMillis + " ms at " + platform.baseUrl());
     app = platform.context();
 
     SignedInUser admin = principal(app, platform.adminUsername());
-    Tenant tenantA = as(admin, () -> app.getBean(TenantService.class).create("Receipts Inc " + suffix()));
-    Tenant tenantB = as(admin, () -> app.getBean(TenantService.class).create("Other Corp " + suffix()));
+    Tenant tenantA =
+        as(admin, () -> app.getBean(TenantService.class).create("Receipts Inc " + suffix()));
+    Tenant tenantB =
+        as(admin, () -> app.getBean(TenantService.class).create("Other Corp " + suffix()));
     memberOfA = member(admin, tenantA, "alice-" + suffix());
     memberOfB = member(admin, tenantB, "bob-" + suffix());
 
@@ -109,29 +114,46 @@ class FineTuneEndToEndIT {
       Files.write(subset, lines.limit(40).toList());
     }
     datasetOfA =
-        as(memberOfA, () -> app.getBean(DatasetService.class).upload("receipts", "sroie-first-40.jsonl", subset));
-    datasetKeyOfA = as(memberOfA, () -> app.getBean(DatasetService.class).trainingFileKey(datasetOfA.versionId()).orElseThrow());
+        as(
+            memberOfA,
+            () ->
+                app.getBean(DatasetService.class)
+                    .upload("receipts", "sroie-first-40.jsonl", subset));
+    datasetKeyOfA =
+        as(
+            memberOfA,
+            () ->
+                app.getBean(DatasetService.class)
+                    .trainingFileKey(datasetOfA.versionId())
+                    .orElseThrow());
 
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    FineTuneRequest request = FineTuneRequest.builder()
-        .setBaseModel(demo.getId())
-        .setDatasetVersion(datasetOfA.versionId())
-        .optLora(RANK, 16, 0.0)
-        .optTargetModules(TARGETS)
-        .optEpochs(10)
-        .optLearningRate(2e-3)
-        .optBatchSize(4)
-        // 1024 rather than 256: receipts run to ~1,900 characters and the encoder truncates
-        // from the right, so at 256 most answers (the only trained tokens) would be cut off.
-        .optMaxSequenceLength(1024)
-        .optSeed(42)
-        .optMaxSteps(MAX_STEPS)
-        .build();
+    FineTuneRequest request =
+        FineTuneRequest.builder()
+            .setBaseModel(demo.getId())
+            .setDatasetVersion(datasetOfA.versionId())
+            .optLora(RANK, 16, 0.0)
+            .optTargetModules(TARGETS)
+            .optEpochs(10)
+            .optLearningRate(2e-3)
+            .optBatchSize(4)
+            // 1024 rather than 256: receipts run to ~1,900 characters and the encoder truncates
+            // from the right, so at 256 most answers (the only trained tokens) would be cut off.
+            .optMaxSequenceLength(1024)
+            .optSeed(42)
+            .optMaxSteps(MAX_STEPS)
+            .build();
     jobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(request));
     // Queued behind the LoRA job on the one node: a few steps of training every weight, and a
     // two-example evaluation whose base side must be the untouched model.
-    FineTuneRequest full = request.toBuilder().optLearningRate(1e-3).optMaxSteps(FULL_STEPS).optCheckpointEvery(0)
-        .optEvaluation(null, 2).optMethod(FineTuneRequest.FULL).build();
+    FineTuneRequest full =
+        request.toBuilder()
+            .optLearningRate(1e-3)
+            .optMaxSteps(FULL_STEPS)
+            .optCheckpointEvery(0)
+            .optEvaluation(null, 2)
+            .optMethod(FineTuneRequest.FULL)
+            .build();
     fullJobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(full));
   }
 
@@ -164,14 +186,18 @@ class FineTuneEndToEndIT {
   @Test
   void theDatasetIsStoredUnderItsTenant() {
     assertThat(datasetOfA.rows()).isEqualTo(40);
-    assertThat(datasetKeyOfA).startsWith(dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfA.tenantId()));
-    assertThat(jobOfA.getStatus()).as("its dataset and base model files were found").isEqualTo(JobStatus.QUEUED);
+    assertThat(datasetKeyOfA)
+        .startsWith(dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfA.tenantId()));
+    assertThat(jobOfA.getStatus())
+        .as("its dataset and base model files were found")
+        .isEqualTo(JobStatus.QUEUED);
   }
 
   @Test
   void badUploadsAreRefusedWithTheLineAndReasonAndLeaveNothingBehind() throws IOException {
     Path malformed = dataDir.resolve("malformed.jsonl");
-    Files.writeString(malformed,
+    Files.writeString(
+        malformed,
         "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"}]}\n"
             + "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}\n");
     Path empty = Files.writeString(dataDir.resolve("empty.jsonl"), "");
@@ -184,51 +210,69 @@ class FineTuneEndToEndIT {
         out.flush();
       }
     }
-    as(memberOfB, () -> {
-      DatasetService datasets = app.getBean(DatasetService.class);
-      assertThatThrownBy(() -> datasets.upload("broken", "malformed.jsonl", malformed))
-          .isInstanceOfSatisfying(DatasetRejected.class, e ->
-              assertThat(e.report().problems()).containsExactly("line 2: no assistant message to learn from"));
-      assertThatThrownBy(() -> datasets.upload("empty", "empty.jsonl", empty))
-          .isInstanceOfSatisfying(DatasetRejected.class, e ->
-              assertThat(e.report().problems().getFirst()).contains("empty"));
-      assertThatThrownBy(() -> datasets.upload("huge", "too-large.jsonl", tooLarge))
-          .isInstanceOfSatisfying(DatasetRejected.class, e ->
-              assertThat(e.getMessage()).contains("the limit is 1.0 MB"));
-      assertThat(datasets.list()).isEmpty();
-      return null;
-    });
-    assertThat(app.getBean(ObjectStorage.class).list(
-            dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfB.tenantId())))
+    as(
+        memberOfB,
+        () -> {
+          DatasetService datasets = app.getBean(DatasetService.class);
+          assertThatThrownBy(() -> datasets.upload("broken", "malformed.jsonl", malformed))
+              .isInstanceOfSatisfying(
+                  DatasetRejected.class,
+                  e ->
+                      assertThat(e.report().problems())
+                          .containsExactly("line 2: no assistant message to learn from"));
+          assertThatThrownBy(() -> datasets.upload("empty", "empty.jsonl", empty))
+              .isInstanceOfSatisfying(
+                  DatasetRejected.class,
+                  e -> assertThat(e.report().problems().getFirst()).contains("empty"));
+          assertThatThrownBy(() -> datasets.upload("huge", "too-large.jsonl", tooLarge))
+              .isInstanceOfSatisfying(
+                  DatasetRejected.class,
+                  e -> assertThat(e.getMessage()).contains("the limit is 1.0 MB"));
+          assertThat(datasets.list()).isEmpty();
+          return null;
+        });
+    assertThat(
+            app.getBean(ObjectStorage.class)
+                .list(dev.tuneforge.app.storage.ObjectKeys.tenantPrefix(memberOfB.tenantId())))
         .as("no object of a refused upload is left in storage")
         .isEmpty();
   }
 
   @Test
   void anotherTenantSeesNeitherTheJobNorTheDatasetNorItsObjects() {
-    as(memberOfB, () -> {
-      assertThat(app.getBean(FineTuneService.class).find(jobOfA.getId())).isEmpty();
-      assertThat(app.getBean(FineTuneService.class).list()).extracting(FineTuneJob::getId).doesNotContain(jobOfA.getId());
-      assertThat(app.getBean(FineTuneService.class).events(jobOfA.getId())).isEmpty();
-      assertThat(app.getBean(DatasetService.class).findVersion(datasetOfA.versionId())).isEmpty();
-      assertThat(app.getBean(DatasetService.class).list())
-          .extracting(DatasetSummary::versionId)
-          .doesNotContain(datasetOfA.versionId());
-      assertThatThrownBy(() -> app.getBean(ObjectStorage.class).tenantOpen(datasetKeyOfA).close())
-          .isInstanceOf(SecurityException.class);
-      return null;
-    });
+    as(
+        memberOfB,
+        () -> {
+          assertThat(app.getBean(FineTuneService.class).find(jobOfA.getId())).isEmpty();
+          assertThat(app.getBean(FineTuneService.class).list())
+              .extracting(FineTuneJob::getId)
+              .doesNotContain(jobOfA.getId());
+          assertThat(app.getBean(FineTuneService.class).events(jobOfA.getId())).isEmpty();
+          assertThat(app.getBean(DatasetService.class).findVersion(datasetOfA.versionId()))
+              .isEmpty();
+          assertThat(app.getBean(DatasetService.class).list())
+              .extracting(DatasetSummary::versionId)
+              .doesNotContain(datasetOfA.versionId());
+          assertThatThrownBy(
+                  () -> app.getBean(ObjectStorage.class).tenantOpen(datasetKeyOfA).close())
+              .isInstanceOf(SecurityException.class);
+          return null;
+        });
     // ... while its own member still sees all three.
-    as(memberOfA, () -> {
-      assertThat(app.getBean(FineTuneService.class).find(jobOfA.getId())).isPresent();
-      assertThat(app.getBean(DatasetService.class).findVersion(datasetOfA.versionId())).isPresent();
-      try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(datasetKeyOfA)) {
-        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count()).isEqualTo(40);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return null;
-    });
+    as(
+        memberOfA,
+        () -> {
+          assertThat(app.getBean(FineTuneService.class).find(jobOfA.getId())).isPresent();
+          assertThat(app.getBean(DatasetService.class).findVersion(datasetOfA.versionId()))
+              .isPresent();
+          try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(datasetKeyOfA)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count())
+                .isEqualTo(40);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return null;
+        });
   }
 
   @Test
@@ -258,34 +302,53 @@ class FineTuneEndToEndIT {
   void theSignInPageAnswers() throws Exception {
     HttpResponse<String> login =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+            .send(
+                HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(login.statusCode()).isEqualTo(200);
   }
 
   @Test
   void theRealNodeTrainsTheDemoModelIntoAPeftAdapter() throws IOException {
     long started = System.nanoTime();
-    FineTuneJob finished = PlatformTestSupport.awaitFinished(platform, memberOfA, jobOfA.getId(), TRAINING_TIMEOUT, dataDir);
+    FineTuneJob finished =
+        PlatformTestSupport.awaitFinished(
+            platform, memberOfA, jobOfA.getId(), TRAINING_TIMEOUT, dataDir);
     System.out.println(
-        "Fine-tune " + finished.getStatus() + " after " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
-            + " s of waiting (platform start " + startupMillis + " ms)");
+        "Fine-tune "
+            + finished.getStatus()
+            + " after "
+            + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+            + " s of waiting (platform start "
+            + startupMillis
+            + " ms)");
     if (finished.getStatus() != JobStatus.SUCCEEDED) {
-      fail("The fine-tune ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n" + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
-          + "\nNode log:\n" + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
+      fail(
+          "The fine-tune ended "
+              + finished.getStatus()
+              + ": "
+              + finished.getError()
+              + "\nEvents:\n"
+              + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
+              + "\nNode log:\n"
+              + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
     }
     assertThat(finished.getSteps()).isEqualTo(MAX_STEPS);
 
-    Map<String, byte[]> adapter = as(memberOfA, () -> {
-      Map<String, byte[]> files = new HashMap<>();
-      for (String key : app.getBean(FineTuneService.class).adapterFiles(finished.getId())) {
-        try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
-          files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return files;
-    });
+    Map<String, byte[]> adapter =
+        as(
+            memberOfA,
+            () -> {
+              Map<String, byte[]> files = new HashMap<>();
+              for (String key : app.getBean(FineTuneService.class).adapterFiles(finished.getId())) {
+                try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
+                  files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+              return files;
+            });
     assertThat(adapter).containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
 
     JsonNode config = JSON.readTree(adapter.get("adapter_config.json"));
@@ -326,58 +389,90 @@ class FineTuneEndToEndIT {
             .map(JobEventRecord::getLoss)
             .toList();
     assertThat(losses).hasSizeGreaterThanOrEqualTo(10);
-    double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double first =
+        losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last =
+        losses.subList(losses.size() - 5, losses.size()).stream()
+            .mapToDouble(Double::doubleValue)
+            .average()
+            .orElseThrow();
     System.out.printf("Loss fell from %.3f (first 5 steps) to %.3f (last 5)%n", first, last);
     assertThat(last).as("losses %s", losses).isLessThan(first);
   }
 
   @Test
   void theRealNodeFullyFineTunesTheDemoModelIntoAHuggingFaceModel() throws IOException {
-    FineTuneJob finished = PlatformTestSupport.awaitFinished(platform, memberOfA, fullJobOfA.getId(), TRAINING_TIMEOUT, dataDir);
+    FineTuneJob finished =
+        PlatformTestSupport.awaitFinished(
+            platform, memberOfA, fullJobOfA.getId(), TRAINING_TIMEOUT, dataDir);
     if (finished.getStatus() != JobStatus.SUCCEEDED) {
-      fail("The full fine-tune ended " + finished.getStatus() + ": " + finished.getError() + "\nEvents:\n"
-          + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
-          + "\nNode log:\n" + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
+      fail(
+          "The full fine-tune ended "
+              + finished.getStatus()
+              + ": "
+              + finished.getError()
+              + "\nEvents:\n"
+              + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
+              + "\nNode log:\n"
+              + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
     }
     assertThat(finished.getMethod()).isEqualTo("full");
     assertThat(finished.getSteps()).isEqualTo(FULL_STEPS);
     assertThat(finished.getAdapterPrefix()).endsWith("/jobs/" + finished.getId() + "/model/");
-    Map<String, byte[]> tuned = as(memberOfA, () -> {
-      assertThat(app.getBean(FineTuneService.class).adapterFiles(finished.getId())).as("no adapter for a full fine-tune").isEmpty();
-      Map<String, byte[]> files = new HashMap<>();
-      for (String key : app.getBean(FineTuneService.class).tunedModelFiles(finished.getId())) {
-        try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
-          files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return files;
-    });
-    assertThat(tuned).containsKeys("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
-    assertThat(as(memberOfB, () -> app.getBean(FineTuneService.class).tunedModelFiles(finished.getId()))).isEmpty();
+    Map<String, byte[]> tuned =
+        as(
+            memberOfA,
+            () -> {
+              assertThat(app.getBean(FineTuneService.class).adapterFiles(finished.getId()))
+                  .as("no adapter for a full fine-tune")
+                  .isEmpty();
+              Map<String, byte[]> files = new HashMap<>();
+              for (String key :
+                  app.getBean(FineTuneService.class).tunedModelFiles(finished.getId())) {
+                try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
+                  files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+              return files;
+            });
+    assertThat(tuned)
+        .containsKeys(
+            "model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
+    assertThat(
+            as(
+                memberOfB,
+                () -> app.getBean(FineTuneService.class).tunedModelFiles(finished.getId())))
+        .isEmpty();
     assertThat(JSON.readTree(tuned.get("config.json")).path("architectures").get(0).asString())
         .isEqualTo(demoModelConfig().path("architectures").get(0).asString());
 
-    // Every base tensor, same shape, in fp32 (the independent header reader checks 4 bytes a value), values changed.
+    // Every base tensor, same shape, in fp32 (the independent header reader checks 4 bytes a
+    // value), values changed.
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     Path basePath = dataDir.resolve("base-model.safetensors");
-    try (InputStream in = app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "model.safetensors")) {
+    try (InputStream in =
+        app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "model.safetensors")) {
       Files.write(basePath, in.readAllBytes());
     }
-    Path tunedPath = Files.write(dataDir.resolve("tuned-model.safetensors"), tuned.get("model.safetensors"));
+    Path tunedPath =
+        Files.write(dataDir.resolve("tuned-model.safetensors"), tuned.get("model.safetensors"));
     Map<String, long[]> shapes = safetensorsShapes(tuned.get("model.safetensors"));
     Map<String, Tensor> base = SafeTensors.read(basePath).tensors();
     Map<String, Tensor> trained = SafeTensors.read(tunedPath).tensors();
     assertThat(shapes.keySet()).containsExactlyInAnyOrderElementsOf(base.keySet());
-    base.forEach((name, tensor) -> {
-      assertThat(shapes.get(name)).as(name).containsExactly(tensor.shape());
-      assertThat(Arrays.equals(trained.get(name).values(), tensor.values())).as("%s changed", name).isFalse();
-    });
+    base.forEach(
+        (name, tensor) -> {
+          assertThat(shapes.get(name)).as(name).containsExactly(tensor.shape());
+          assertThat(Arrays.equals(trained.get(name).values(), tensor.values()))
+              .as("%s changed", name)
+              .isFalse();
+        });
     assertThat(as(memberOfA, () -> app.getBean(FineTuneService.class).events(finished.getId())))
         .extracting(JobEventRecord::getMessage)
-        .anyMatch(m -> m != null && m.startsWith("wrote the tuned model after " + FULL_STEPS + " steps"));
+        .anyMatch(
+            m -> m != null && m.startsWith("wrote the tuned model after " + FULL_STEPS + " steps"));
   }
 
   private static void expectLora(Map<String, long[]> expected, String module, int in, int out) {
@@ -385,11 +480,14 @@ class FineTuneEndToEndIT {
     expected.put(module + ".lora_B.weight", new long[] {out, RANK});
   }
 
-  /** Reads a safetensors header the way any consumer would: 8-byte little-endian length, then JSON. */
+  /**
+   * Reads a safetensors header the way any consumer would: 8-byte little-endian length, then JSON.
+   */
   private static Map<String, long[]> safetensorsShapes(byte[] file) {
     long headerLength = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(headerLength).isPositive().isLessThan(file.length - 8L);
-    JsonNode header = JSON.readTree(new String(file, 8, (int) headerLength, StandardCharsets.UTF_8));
+    JsonNode header =
+        JSON.readTree(new String(file, 8, (int) headerLength, StandardCharsets.UTF_8));
     Map<String, long[]> shapes = new HashMap<>();
     for (Map.Entry<String, JsonNode> entry : header.properties()) {
       if (entry.getKey().equals("__metadata__")) {
@@ -419,14 +517,18 @@ class FineTuneEndToEndIT {
   /** The demo model's config.json, as the catalogue stored it. */
   private static JsonNode demoModelConfig() throws IOException {
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    try (InputStream in = app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "config.json")) {
+    try (InputStream in =
+        app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "config.json")) {
       return JSON.readTree(in.readAllBytes());
     }
   }
 
   private static SignedInUser member(SignedInUser admin, Tenant tenant, String username) {
-    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
+    as(
+        admin,
+        () ->
+            app.getBean(AccountService.class)
+                .create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
     return principal(app, username);
   }
-
 }

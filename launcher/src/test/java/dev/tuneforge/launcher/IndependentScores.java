@@ -13,15 +13,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Three of an evaluation's figures computed again from the generations by code of its own,
- * written from docs/evaluation.md and sharing nothing with the app's evaluation package: JSON
- * validity, text match and ROUGE-L, each the mean over the examples.
+ * Three of an evaluation's figures computed again from the generations by code of its own, written
+ * from docs/evaluation.md and sharing nothing with the app's evaluation package: JSON validity,
+ * text match and ROUGE-L, each the mean over the examples.
  */
 final class IndependentScores {
-  private static final JsonMapper STRICT = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final JsonMapper STRICT =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private IndependentScores() {}
 
@@ -35,7 +36,8 @@ final class IndependentScores {
     return of(generations, EvaluationExample::tunedOutput);
   }
 
-  private static Figures of(List<EvaluationExample> generations, Function<EvaluationExample, String> output) {
+  private static Figures of(
+      List<EvaluationExample> generations, Function<EvaluationExample, String> output) {
     double valid = 0;
     double matches = 0;
     double rouge = 0;
@@ -73,7 +75,10 @@ final class IndependentScores {
   }
 
   private static List<String> words(String text) {
-    String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    String folded =
+        Normalizer.normalize(text, Normalizer.Form.NFKC)
+            .toUpperCase(Locale.ROOT)
+            .toLowerCase(Locale.ROOT);
     return Arrays.stream(folded.split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).toList();
   }
 
@@ -85,8 +90,10 @@ final class IndependentScores {
     int[][] table = new int[candidate.size() + 1][reference.size() + 1];
     for (int i = candidate.size() - 1; i >= 0; i--) {
       for (int j = reference.size() - 1; j >= 0; j--) {
-        table[i][j] = candidate.get(i).equals(reference.get(j))
-            ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+        table[i][j] =
+            candidate.get(i).equals(reference.get(j))
+                ? table[i + 1][j + 1] + 1
+                : Math.max(table[i + 1][j], table[i][j + 1]);
       }
     }
     int common = table[0][0];

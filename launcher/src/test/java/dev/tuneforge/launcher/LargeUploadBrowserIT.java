@@ -35,13 +35,17 @@ class LargeUploadBrowserIT {
       new LocatorAssertions.ContainsTextOptions().setTimeout(60_000);
 
   @TempDir static Path data;
-  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
+
+  @RegisterExtension
+  static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
 
   @Test
-  void aLargeFileGoesToStorageInPartsWithProgressAndACancelledOneLeavesNothing() throws IOException {
+  void aLargeFileGoesToStorageInPartsWithProgressAndACancelledOneLeavesNothing()
+      throws IOException {
     Page page = env.browser().newContext().newPage();
     BrowserSupport.signIn(page, env.platform().baseUrl(), "admin", env.platform().adminPassword());
-    BrowserSupport.createTenantAndMember(page, env.platform().baseUrl(), "upload-team", "ursula", "ursula-password");
+    BrowserSupport.createTenantAndMember(
+        page, env.platform().baseUrl(), "upload-team", "ursula", "ursula-password");
     BrowserSupport.signIn(page, env.platform().baseUrl(), "ursula", "ursula-password");
     page.navigate(env.platform().baseUrl() + "/datasets");
 
@@ -49,11 +53,17 @@ class LargeUploadBrowserIT {
     assertThat(Files.size(big)).isBetween(40L << 20, 60L << 20);
     page.locator("#dataset-name input").fill("big-receipts");
     page.locator("#dataset-upload input[type=file]").setInputFiles(big);
-    assertThat(page.locator("#upload-progress-text")).containsText(
-        String.format("%.1f of %.1f MB · 100 %%", Files.size(big) / 1_048_576.0, Files.size(big) / 1_048_576.0), LONG);
-    assertThat(((Number) page.locator("#upload-progress").evaluate("bar => bar.value")).doubleValue()).isEqualTo(1.0);
-    assertThat(page.locator("#upload-report #quality-rows")).hasText(ROWS + " rows",
-        new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+    assertThat(page.locator("#upload-progress-text"))
+        .containsText(
+            String.format(
+                "%.1f of %.1f MB · 100 %%",
+                Files.size(big) / 1_048_576.0, Files.size(big) / 1_048_576.0),
+            LONG);
+    assertThat(
+            ((Number) page.locator("#upload-progress").evaluate("bar => bar.value")).doubleValue())
+        .isEqualTo(1.0);
+    assertThat(page.locator("#upload-report #quality-rows"))
+        .hasText(ROWS + " rows", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
     assertThat(page.locator("#upload-split")).containsText("Stored " + ROWS + " training rows");
     assertThat(page.locator("#datasets-grid")).containsText("big-receipts");
     assertThat(page.locator("#upload-progress-text")).containsText("uploaded");
@@ -87,10 +97,19 @@ class LargeUploadBrowserIT {
     ApplicationContext app = env.platform().context();
     SignedInUser ursula = PlatformTestSupport.principal(app, "ursula");
     String prefix = ObjectKeys.tenantPrefix(ursula.tenantId());
-    assertThat(app.getBean(ObjectStorage.class).list(prefix + ObjectKeys.UPLOADS)).as("staged objects").isEmpty();
-    assertThat(app.getBean(MultipartStorage.class).incompleteUploads(prefix)).as("unfinished uploads").isEmpty();
-    assertThat(app.getBean(JdbcClient.class).sql("select count(*) from staged_upload").query(Long.class).single())
-        .as("upload records").isZero();
+    assertThat(app.getBean(ObjectStorage.class).list(prefix + ObjectKeys.UPLOADS))
+        .as("staged objects")
+        .isEmpty();
+    assertThat(app.getBean(MultipartStorage.class).incompleteUploads(prefix))
+        .as("unfinished uploads")
+        .isEmpty();
+    assertThat(
+            app.getBean(JdbcClient.class)
+                .sql("select count(*) from staged_upload")
+                .query(Long.class)
+                .single())
+        .as("upload records")
+        .isZero();
   }
 
   /** Distinct chat rows of about 1 KB each; {@code salt} makes two files differ. */
@@ -98,9 +117,19 @@ class LargeUploadBrowserIT {
     String padding = "ITEM 1 X RM 2.50 ".repeat(55);
     try (Writer out = Files.newBufferedWriter(file)) {
       for (int i = 0; i < rows; i++) {
-        out.write("{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
-            + "{\"role\":\"user\",\"content\":\"receipt " + salt + i + " " + padding + "TOTAL RM " + i + ".00\"},"
-            + "{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"" + i + ".00\\\"}\"}]}\n");
+        out.write(
+            "{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
+                + "{\"role\":\"user\",\"content\":\"receipt "
+                + salt
+                + i
+                + " "
+                + padding
+                + "TOTAL RM "
+                + i
+                + ".00\"},"
+                + "{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\""
+                + i
+                + ".00\\\"}\"}]}\n");
       }
     }
     return file;

@@ -32,7 +32,8 @@ final class PlatformTestSupport {
   /** Runs {@code work} signed in as {@code user}, as a request of theirs would. */
   static <T> T as(SignedInUser user, Supplier<T> work) {
     SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
+    context.setAuthentication(
+        UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
     SecurityContextHolder.setContext(context);
     try {
       return work.get();
@@ -41,23 +42,41 @@ final class PlatformTestSupport {
     }
   }
 
-  /** Waits until the job finishes, failing with its events and the node's log if it does not in time. */
-  static FineTuneJob awaitFinished(LocalPlatform platform, SignedInUser user, UUID jobId, Duration timeout,
-      Path dataDir) {
-    return await(platform, user, jobId, "the fine-tune to finish", job -> {
-      if (!job.getStatus().finished() && !platform.nodeAlive()) {
-        fail("The training node died; its log ends with:\n" + tail(dataDir.resolve("logs/node.log"), 60));
-      }
-      return job.getStatus().finished();
-    }, timeout, dataDir);
+  /**
+   * Waits until the job finishes, failing with its events and the node's log if it does not in
+   * time.
+   */
+  static FineTuneJob awaitFinished(
+      LocalPlatform platform, SignedInUser user, UUID jobId, Duration timeout, Path dataDir) {
+    return await(
+        platform,
+        user,
+        jobId,
+        "the fine-tune to finish",
+        job -> {
+          if (!job.getStatus().finished() && !platform.nodeAlive()) {
+            fail(
+                "The training node died; its log ends with:\n"
+                    + tail(dataDir.resolve("logs/node.log"), 60));
+          }
+          return job.getStatus().finished();
+        },
+        timeout,
+        dataDir);
   }
 
   /**
    * Polls the job until {@code condition} holds, failing after {@code timeout} with what was
    * awaited, the job's events and the node's log.
    */
-  static FineTuneJob await(LocalPlatform platform, SignedInUser user, UUID jobId, String what,
-      Predicate<FineTuneJob> condition, Duration timeout, Path dataDir) {
+  static FineTuneJob await(
+      LocalPlatform platform,
+      SignedInUser user,
+      UUID jobId,
+      String what,
+      Predicate<FineTuneJob> condition,
+      Duration timeout,
+      Path dataDir) {
     FineTuneService fineTunes = platform.context().getBean(FineTuneService.class);
     long deadline = System.nanoTime() + timeout.toNanos();
     FineTuneJob job;
@@ -69,9 +88,19 @@ final class PlatformTestSupport {
       Ports.sleep(Duration.ofMillis(250));
     } while (System.nanoTime() < deadline);
     FineTuneJob last = job;
-    return fail("Waited " + timeout.toMinutes() + " min for " + what + "; the job is " + last.getStatus()
-        + " after " + last.getSteps() + " steps.\nEvents:\n" + eventLog(platform, user, jobId) + "\nNode log:\n"
-        + tail(dataDir.resolve("logs/node.log"), 60));
+    return fail(
+        "Waited "
+            + timeout.toMinutes()
+            + " min for "
+            + what
+            + "; the job is "
+            + last.getStatus()
+            + " after "
+            + last.getSteps()
+            + " steps.\nEvents:\n"
+            + eventLog(platform, user, jobId)
+            + "\nNode log:\n"
+            + tail(dataDir.resolve("logs/node.log"), 60));
   }
 
   static List<JobEventRecord> events(LocalPlatform platform, SignedInUser user, UUID jobId) {
@@ -80,7 +109,10 @@ final class PlatformTestSupport {
 
   /** The messages of the job's log events, in order. */
   static List<String> messages(LocalPlatform platform, SignedInUser user, UUID jobId) {
-    return events(platform, user, jobId).stream().map(JobEventRecord::getMessage).filter(m -> m != null).toList();
+    return events(platform, user, jobId).stream()
+        .map(JobEventRecord::getMessage)
+        .filter(m -> m != null)
+        .toList();
   }
 
   /** The last training step the job reported. */
@@ -94,10 +126,17 @@ final class PlatformTestSupport {
 
   /** The job's events, one line each, for failure messages. */
   static String eventLog(LocalPlatform platform, SignedInUser user, UUID jobId) {
-    return String.join("\n", events(platform, user, jobId).stream()
-        .map(e -> e.getType().wire() + " " + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
-            + (e.getLoss() == null ? "" : "loss " + e.getLoss() + " ") + (e.getMessage() == null ? "" : e.getMessage()))
-        .toList());
+    return String.join(
+        "\n",
+        events(platform, user, jobId).stream()
+            .map(
+                e ->
+                    e.getType().wire()
+                        + " "
+                        + (e.getStep() == null ? "" : "step " + e.getStep() + " ")
+                        + (e.getLoss() == null ? "" : "loss " + e.getLoss() + " ")
+                        + (e.getMessage() == null ? "" : e.getMessage()))
+            .toList());
   }
 
   static String tail(Path file, int lines) {
@@ -113,8 +152,11 @@ final class PlatformTestSupport {
    * Stops the platform, then deletes its data folder when the test passed, or keeps it for a look
    * (logs, database) and says where.
    */
-  static void closeAndClean(@org.jspecify.annotations.Nullable LocalPlatform platform,
-      @org.jspecify.annotations.Nullable Path dataDir, boolean passed) throws IOException {
+  static void closeAndClean(
+      @org.jspecify.annotations.Nullable LocalPlatform platform,
+      @org.jspecify.annotations.Nullable Path dataDir,
+      boolean passed)
+      throws IOException {
     if (platform != null) {
       platform.close();
     }
@@ -139,6 +181,9 @@ final class PlatformTestSupport {
         return candidate;
       }
     }
-    return fail("No shared/datasets/sroie/train.jsonl in " + Path.of("").toAbsolutePath() + " or any folder above it");
+    return fail(
+        "No shared/datasets/sroie/train.jsonl in "
+            + Path.of("").toAbsolutePath()
+            + " or any folder above it");
   }
 }

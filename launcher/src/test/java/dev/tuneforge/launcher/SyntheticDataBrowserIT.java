@@ -38,18 +38,41 @@ class SyntheticDataBrowserIT {
   @BeforeAll
   static void start() throws java.io.IOException {
     // Under target/ rather than a temporary folder, so that the app's log stays for a look.
-    data = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(Path.of("target", "it-data")), "synthetic-browser-");
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false));
+    data =
+        java.nio.file.Files.createTempDirectory(
+            java.nio.file.Files.createDirectories(Path.of("target", "it-data")),
+            "synthetic-browser-");
+    platform =
+        LocalPlatform.start(
+            LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false));
     SignedInUser admin = principal(platform.context(), platform.adminUsername());
-    Tenant tenant = as(admin, () -> platform.context().getBean(TenantService.class).create("synthetic-co"));
-    as(admin, () -> platform.context().getBean(AccountService.class)
-        .create(tenant.getId(), "gina", "Gina", "gina-password", Role.MEMBER));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    Tenant tenant =
+        as(admin, () -> platform.context().getBean(TenantService.class).create("synthetic-co"));
+    as(
+        admin,
+        () ->
+            platform
+                .context()
+                .getBean(AccountService.class)
+                .create(tenant.getId(), "gina", "Gina", "gina-password", Role.MEMBER));
+    playwright =
+        Playwright.create(
+            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(CHROMIUM)
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run")));
   }
 
   @AfterAll
@@ -74,29 +97,37 @@ class SyntheticDataBrowserIT {
     page.locator("#add-field").click();
     page.locator("#field-name-3 input").fill("invoice_number");
     page.locator("#field-type-3").click();
-    page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("id").setExact(true)).click();
+    page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("id").setExact(true))
+        .click();
     page.locator("#field-examples-3 input").fill("INV-2024-0042");
     page.locator("#document-kind").click();
-    page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("Invoice").setExact(true)).click();
+    page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("Invoice").setExact(true))
+        .click();
     page.locator("#noise input").fill("0");
     page.locator("#preview-rows").click();
     // The example is a pattern: letters and digits vary, dashes stay.
-    assertThat(page.locator("#preview-answer-2")).containsText(Pattern.compile("\"invoice_number\":\"[A-Z]{3}-\\d{4}-\\d{4}\""));
-    assertThat(page.locator("#preview-document-0")).containsText(Pattern.compile("[A-Z]{3}-\\d{4}-\\d{4}"));
+    assertThat(page.locator("#preview-answer-2"))
+        .containsText(Pattern.compile("\"invoice_number\":\"[A-Z]{3}-\\d{4}-\\d{4}\""));
+    assertThat(page.locator("#preview-document-0"))
+        .containsText(Pattern.compile("[A-Z]{3}-\\d{4}-\\d{4}"));
     assertThat(page.locator("#generation-problem")).isHidden();
 
     page.locator("#row-count input").fill("400");
     page.locator("#generate-dataset-name input").fill("synthetic invoices");
     page.locator("#start-generation").click();
-    assertThat(page.locator("#generation-jobs")).containsText("succeeded",
-        new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+    assertThat(page.locator("#generation-jobs"))
+        .containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
     assertThat(page.locator("#generation-jobs")).containsText("400 / 400 rows");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "generate-data.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "generate-data.png"))
+            .setFullPage(true));
 
     page.locator("#add-field").click();
     page.locator("#field-name-4 input").fill("2number");
     page.locator("#start-generation").click();
-    assertThat(page.locator("#generation-problem")).containsText("Field name '2number' must start with a letter");
+    assertThat(page.locator("#generation-problem"))
+        .containsText("Field name '2number' must start with a letter");
     page.locator("#field-name-4 input").fill("due_date");
     page.locator("#preview-rows").click();
     assertThat(page.locator("#generation-problem")).isHidden();

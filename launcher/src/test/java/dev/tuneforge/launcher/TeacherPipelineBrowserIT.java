@@ -27,8 +27,14 @@ class TeacherPipelineBrowserIT {
   @BeforeAll
   static void start() throws Exception {
     teacher = new FakeTeacherEndpoint();
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(data.resolve("platform")).withStartNode(false)
-        .withAppProperties(Map.of("tuneforge.secrets.key-file", data.resolve("platform/secrets.key").toString())));
+    platform =
+        LocalPlatform.start(
+            LocalPlatform.Settings.forTests(data.resolve("platform"))
+                .withStartNode(false)
+                .withAppProperties(
+                    Map.of(
+                        "tuneforge.secrets.key-file",
+                        data.resolve("platform/secrets.key").toString())));
     playwright = BrowserSupport.playwright();
     browser = BrowserSupport.chromium(playwright);
   }
@@ -45,7 +51,8 @@ class TeacherPipelineBrowserIT {
   void aMemberTurnsATeacherRunIntoADatasetVersion() {
     Page page = browser.newPage();
     BrowserSupport.signIn(page, platform.baseUrl(), "admin", platform.adminPassword());
-    BrowserSupport.createTenantAndMember(page, platform.baseUrl(), "teachers", "tess", "tess-password");
+    BrowserSupport.createTenantAndMember(
+        page, platform.baseUrl(), "teachers", "tess", "tess-password");
 
     BrowserSupport.signIn(page, platform.baseUrl(), "tess", "tess-password");
     page.getByText("Teacher pipeline").first().click();
@@ -61,7 +68,8 @@ class TeacherPipelineBrowserIT {
     assertThat(page.locator("#endpoint-message")).containsText("the model answered \"ok\"");
 
     page.locator("#run-endpoint").click();
-    page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("fake teacher")).click();
+    page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("fake teacher"))
+        .click();
     page.locator("#run-name input").fill("synthetic-receipts");
     page.locator("#run-schema textarea").fill("company: the seller\ntotal: the amount paid");
     page.locator("#run-categories input").fill("2");
@@ -69,10 +77,11 @@ class TeacherPipelineBrowserIT {
     page.locator("#run-documents input").fill("2");
     page.locator("#launch-run").click();
 
-    assertThat(page.locator("#run-status")).containsText("succeeded",
-        new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+    assertThat(page.locator("#run-status"))
+        .containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
     assertThat(page.locator("#run-progress-label")).hasText("100%");
-    assertThat(page.locator("#run-rejections")).containsText("The total does not match the receipt");
+    assertThat(page.locator("#run-rejections"))
+        .containsText("The total does not match the receipt");
     assertThat(page.locator("#run-rows")).containsText("\"runId\"");
     assertThat(page.locator("#run-dataset")).containsText("synthetic-receipts (v1, 2 rows)");
     BrowserSupport.screenshot(page, "teacher-run.png");

@@ -16,18 +16,22 @@ import java.util.stream.Stream;
 /**
  * Throughput of counting token lengths as the app's background job does ({@link
  * TokenLengthCounter}: chat template rendering plus the Hugging Face tokenizer, one thread) on a
- * chat JSONL file, SROIE by default. Not a test: run it by hand (docs/datasets.md, "Token lengths").
+ * chat JSONL file, SROIE by default. Not a test: run it by hand (docs/datasets.md, "Token
+ * lengths").
  *
  * <p>Arguments: the JSONL file (default the shared SROIE training file), a Hugging Face model
- * directory (default the demo model, written to a temporary folder), the passes to time (default 5);
- * an empty argument takes its default.
+ * directory (default the demo model, written to a temporary folder), the passes to time (default
+ * 5); an empty argument takes its default.
  */
 public final class TokenLengthBenchmark {
 
   private TokenLengthBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    Path file = args.length > 0 && !args[0].isBlank() ? Path.of(args[0]) : PlatformTestSupport.sroieTrainingFile();
+    Path file =
+        args.length > 0 && !args[0].isBlank()
+            ? Path.of(args[0])
+            : PlatformTestSupport.sroieTrainingFile();
     Path written = null;
     Path modelDir;
     if (args.length > 1 && !args[1].isBlank()) {
@@ -41,9 +45,12 @@ public final class TokenLengthBenchmark {
     try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
       List<Conversation> rows = ChatDataset.read(file);
       long bytes = Files.size(file);
-      System.out.printf("file: %s, %.2f MB, %d rows; model: %s%n", file, bytes / 1048576.0, rows.size(), modelDir);
+      System.out.printf(
+          "file: %s, %.2f MB, %d rows; model: %s%n",
+          file, bytes / 1048576.0, rows.size(), modelDir);
       long tokens = pass(counter, rows);
-      System.out.printf("warm-up pass done, %d tokens (%.1f per row)%n", tokens, (double) tokens / rows.size());
+      System.out.printf(
+          "warm-up pass done, %d tokens (%.1f per row)%n", tokens, (double) tokens / rows.size());
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       double best = Double.MAX_VALUE;
       double bestCpu = Double.MAX_VALUE;
@@ -52,16 +59,25 @@ public final class TokenLengthBenchmark {
         long cpuStarted = threads.getCurrentThreadCpuTime();
         pass(counter, rows);
         double seconds = (System.nanoTime() - started) / 1e9;
-        // On a shared machine the thread's CPU time says what one core does; wall time what this run got.
+        // On a shared machine the thread's CPU time says what one core does; wall time what this
+        // run got.
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
         best = Math.min(best, seconds);
         bestCpu = Math.min(bestCpu, cpu);
-        System.out.printf("pass %d: %.3f s wall (%.0f rows/s, %.2f MB/s, %.0f tokens/s), %.3f s CPU%n",
-            i + 1, seconds, rows.size() / seconds, bytes / 1048576.0 / seconds, tokens / seconds, cpu);
+        System.out.printf(
+            "pass %d: %.3f s wall (%.0f rows/s, %.2f MB/s, %.0f tokens/s), %.3f s CPU%n",
+            i + 1,
+            seconds,
+            rows.size() / seconds,
+            bytes / 1048576.0 / seconds,
+            tokens / seconds,
+            cpu);
       }
-      System.out.printf("best wall: %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
+      System.out.printf(
+          "best wall: %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
           rows.size() / best, bytes / 1048576.0 / best, tokens / best);
-      System.out.printf("per CPU second (one thread): %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
+      System.out.printf(
+          "per CPU second (one thread): %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
           rows.size() / bestCpu, bytes / 1048576.0 / bestCpu, tokens / bestCpu);
     } finally {
       if (written != null) {

@@ -1,10 +1,10 @@
 package dev.tuneforge.launcher;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static dev.tuneforge.launcher.PlatformTestSupport.principal;
 import static dev.tuneforge.launcher.PlatformTestSupport.sroieTrainingFile;
 import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,8 +47,8 @@ import org.springframework.context.ApplicationContext;
 /**
  * Token lengths on the real platform (embedded PostgreSQL, S3Proxy, no training node): storing
  * SROIE counts its rows in the background under the demo model, with exactly the lengths and
- * truncation the trainer's encoder gives; another length is counted on demand; another tenant
- * sees none of it. In the browser, the preview dialog and the fine-tune form show the figures.
+ * truncation the trainer's encoder gives; another length is counted on demand; another tenant sees
+ * none of it. In the browser, the preview dialog and the fine-tune form show the figures.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class TokenLengthsIT {
@@ -72,7 +72,8 @@ class TokenLengthsIT {
   }
 
   @Test
-  void aStoredVersionIsCountedAsTheTrainerEncodesItAndOnlyItsTenantSeesTheCounts() throws IOException {
+  void aStoredVersionIsCountedAsTheTrainerEncodesItAndOnlyItsTenantSeesTheCounts()
+      throws IOException {
     SignedInUser admin = principal(app, platform.adminUsername());
     Tenant a = as(admin, () -> app.getBean(TenantService.class).create("Counters " + suffix()));
     Tenant b = as(admin, () -> app.getBean(TenantService.class).create("Others " + suffix()));
@@ -83,10 +84,14 @@ class TokenLengthsIT {
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     assertThat(tokens.defaultModel()).map(BaseModel::getId).contains(demo.getId());
 
-    DatasetSummary stored = as(alice, () -> datasets.upload("sroie", "train.jsonl", sroieTrainingFile()));
+    DatasetSummary stored =
+        as(alice, () -> datasets.upload("sroie", "train.jsonl", sroieTrainingFile()));
     UUID version = stored.versionId();
-    TokenLengths counted = awaitFinished(alice, version, demo, TokenLengthService.DEFAULT_MAX_LENGTH);
-    assertThat(counted.status()).as("error: %s", counted.error()).isEqualTo(TokenLengths.Status.SUCCEEDED);
+    TokenLengths counted =
+        awaitFinished(alice, version, demo, TokenLengthService.DEFAULT_MAX_LENGTH);
+    assertThat(counted.status())
+        .as("error: %s", counted.error())
+        .isEqualTo(TokenLengths.Status.SUCCEEDED);
     assertThat(counted.baseModelName()).isEqualTo(DemoModel.NAME);
     TokenLengths.Summary summary = counted.summary();
     assertThat(summary).isNotNull();
@@ -100,77 +105,134 @@ class TokenLengthsIT {
     DemoModelWriter.write(modelDir, DemoModel.SEED);
     List<Conversation> conversations = ChatDataset.read(rows);
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
-      List<EncodedExample> full = ChatEncoder.forModel(modelDir, tokenizer, Integer.MAX_VALUE).encodeAll(conversations);
+      List<EncodedExample> full =
+          ChatEncoder.forModel(modelDir, tokenizer, Integer.MAX_VALUE).encodeAll(conversations);
       int[] lengths = full.stream().mapToInt(EncodedExample::length).sorted().toArray();
       assertThat(summary.rows()).isEqualTo(stored.rows()).isEqualTo(conversations.size());
       assertThat(summary.maxTokens()).isEqualTo(lengths[lengths.length - 1]);
-      assertThat(summary.meanTokens()).isCloseTo(Arrays.stream(lengths).average().orElseThrow(), org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(summary.meanTokens())
+          .isCloseTo(
+              Arrays.stream(lengths).average().orElseThrow(),
+              org.assertj.core.data.Offset.offset(1e-9));
       assertThat(summary.p50()).isEqualTo(lengths[(int) Math.ceil(0.5 * lengths.length) - 1]);
       assertThat(summary.p90()).isEqualTo(lengths[(int) Math.ceil(0.9 * lengths.length) - 1]);
       assertThat(summary.p99()).isEqualTo(lengths[(int) Math.ceil(0.99 * lengths.length) - 1]);
-      assertThat(summary.histogram().stream().mapToInt(TokenLengths.Bin::rows).sum()).isEqualTo(conversations.size());
-      assertThat(summary.assistantTokens()).isEqualTo(full.stream().mapToLong(EncodedExample::trainableTokens).sum());
-      assertTruncationAsTheTrainerDoes(summary, tokenizer, modelDir, conversations, full, TokenLengthService.DEFAULT_MAX_LENGTH);
+      assertThat(summary.histogram().stream().mapToInt(TokenLengths.Bin::rows).sum())
+          .isEqualTo(conversations.size());
+      assertThat(summary.assistantTokens())
+          .isEqualTo(full.stream().mapToLong(EncodedExample::trainableTokens).sum());
+      assertTruncationAsTheTrainerDoes(
+          summary, tokenizer, modelDir, conversations, full, TokenLengthService.DEFAULT_MAX_LENGTH);
 
-      // A length shorter than half the rows, counted on demand: those rows are the ones the trainer truncates.
+      // A length shorter than half the rows, counted on demand: those rows are the ones the trainer
+      // truncates.
       int shorter = summary.p50() - 1;
       TokenLengths queued = as(alice, () -> tokens.request(version, demo.getId(), shorter));
       assertThat(queued.status().finished()).isFalse();
       TokenLengths cut = awaitFinished(alice, version, demo, shorter);
-      assertThat(cut.status()).as("error: %s", cut.error()).isEqualTo(TokenLengths.Status.SUCCEEDED);
+      assertThat(cut.status())
+          .as("error: %s", cut.error())
+          .isEqualTo(TokenLengths.Status.SUCCEEDED);
       assertThat(cut.summary().truncatedRows()).isGreaterThanOrEqualTo(conversations.size() / 2);
-      assertTruncationAsTheTrainerDoes(cut.summary(), tokenizer, modelDir, conversations, full, shorter);
-      System.out.printf("SROIE under %s: p50 %d, p90 %d, p99 %d, max %d tokens; %d rows over %d%n", DemoModel.NAME,
-          summary.p50(), summary.p90(), summary.p99(), summary.maxTokens(), cut.summary().truncatedRows(), shorter);
+      assertTruncationAsTheTrainerDoes(
+          cut.summary(), tokenizer, modelDir, conversations, full, shorter);
+      System.out.printf(
+          "SROIE under %s: p50 %d, p90 %d, p99 %d, max %d tokens; %d rows over %d%n",
+          DemoModel.NAME,
+          summary.p50(),
+          summary.p90(),
+          summary.p99(),
+          summary.maxTokens(),
+          cut.summary().truncatedRows(),
+          shorter);
       seenInTheBrowser(alice.username(), summary, cut.summary(), shorter);
     }
 
-    assertThat(as(bob, () -> tokens.find(version, demo.getId(), TokenLengthService.DEFAULT_MAX_LENGTH))).isEmpty();
+    assertThat(
+            as(
+                bob,
+                () -> tokens.find(version, demo.getId(), TokenLengthService.DEFAULT_MAX_LENGTH)))
+        .isEmpty();
     assertThatThrownBy(() -> as(bob, () -> tokens.request(version, demo.getId(), 512)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("No such dataset");
-    assertThat(tokens.find(version, demo.getId(), TokenLengthService.DEFAULT_MAX_LENGTH)).as("nobody signed in").isEmpty();
+    assertThat(tokens.find(version, demo.getId(), TokenLengthService.DEFAULT_MAX_LENGTH))
+        .as("nobody signed in")
+        .isEmpty();
     assertThatThrownBy(() -> as(alice, () -> tokens.request(version, demo.getId(), 1)))
         .hasMessageContaining("The maximum length must be between 2 and");
     passed = true;
   }
 
   /**
-   * The preview dialog shows the exact figures of both counts, the estimate (labelled) for a
-   * length not counted yet, counts it on demand; the fine-tune form shows the truncation figure.
+   * The preview dialog shows the exact figures of both counts, the estimate (labelled) for a length
+   * not counted yet, counts it on demand; the fine-tune form shows the truncation figure.
    */
   private static void seenInTheBrowser(
-      String username, TokenLengths.Summary atDefault, TokenLengths.Summary atShorter, int shorter) {
-    try (Playwright playwright = BrowserSupport.playwright(); Browser browser = BrowserSupport.chromium(playwright)) {
+      String username,
+      TokenLengths.Summary atDefault,
+      TokenLengths.Summary atShorter,
+      int shorter) {
+    try (Playwright playwright = BrowserSupport.playwright();
+        Browser browser = BrowserSupport.chromium(playwright)) {
       Page page = browser.newPage();
       BrowserSupport.signIn(page, platform.baseUrl(), username, PASSWORD);
       page.navigate(platform.baseUrl() + "/datasets");
-      page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("sroie")).first().click();
-      assertThat(page.locator("#token-lengths-title")).hasText("Token lengths under " + DemoModel.NAME);
-      assertThat(page.locator("#token-lengths-percentiles")).containsText(
-          "p50 " + atDefault.p50() + ", p90 " + atDefault.p90() + ", p99 " + atDefault.p99() + ", max " + atDefault.maxTokens());
-      assertThat(page.locator("#token-lengths-truncated")).hasText("0 rows (0.0 %) longer than 2048 tokens would be truncated");
+      page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("sroie"))
+          .first()
+          .click();
+      assertThat(page.locator("#token-lengths-title"))
+          .hasText("Token lengths under " + DemoModel.NAME);
+      assertThat(page.locator("#token-lengths-percentiles"))
+          .containsText(
+              "p50 "
+                  + atDefault.p50()
+                  + ", p90 "
+                  + atDefault.p90()
+                  + ", p99 "
+                  + atDefault.p99()
+                  + ", max "
+                  + atDefault.maxTokens());
+      assertThat(page.locator("#token-lengths-truncated"))
+          .hasText("0 rows (0.0 %) longer than 2048 tokens would be truncated");
       assertThat(page.locator("#token-lengths-chart")).isVisible();
       assertThat(page.locator("#quality-length-estimate")).hasCount(0);
 
       maxLength(page, shorter);
-      assertThat(page.locator("#token-lengths-truncated")).hasText(String.format(java.util.Locale.ROOT,
-          "%d rows (%.1f %%) longer than %d tokens would be truncated", atShorter.truncatedRows(), atShorter.truncatedPercent(), shorter));
+      assertThat(page.locator("#token-lengths-truncated"))
+          .hasText(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%d rows (%.1f %%) longer than %d tokens would be truncated",
+                  atShorter.truncatedRows(),
+                  atShorter.truncatedPercent(),
+                  shorter));
 
       maxLength(page, 512);
       assertThat(page.locator("#token-lengths-status")).containsText("Not counted yet");
-      assertThat(page.locator("#quality-length-estimate")).containsText("estimates (UTF-8 bytes ÷ 4)");
+      assertThat(page.locator("#quality-length-estimate"))
+          .containsText("estimates (UTF-8 bytes ÷ 4)");
       page.locator("#token-lengths-count").click();
-      assertThat(page.locator("#token-lengths-truncated")).containsText("longer than 512 tokens would be truncated",
-          new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
-      page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "token-lengths.png")).setFullPage(true));
+      assertThat(page.locator("#token-lengths-truncated"))
+          .containsText(
+              "longer than 512 tokens would be truncated",
+              new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(Path.of("target", "screenshots", "token-lengths.png"))
+              .setFullPage(true));
 
       page.navigate(platform.baseUrl() + "/finetunes/new");
       page.locator("#max-seq-length input").fill(String.valueOf(shorter));
       page.locator("#max-seq-length input").press("Tab");
-      assertThat(page.locator("#max-seq-length")).containsText(
-          atShorter.truncatedRows() + " rows (" + String.format(java.util.Locale.ROOT, "%.1f", atShorter.truncatedPercent())
-              + " %) longer than " + shorter + " tokens would be truncated");
+      assertThat(page.locator("#max-seq-length"))
+          .containsText(
+              atShorter.truncatedRows()
+                  + " rows ("
+                  + String.format(java.util.Locale.ROOT, "%.1f", atShorter.truncatedPercent())
+                  + " %) longer than "
+                  + shorter
+                  + " tokens would be truncated");
     }
   }
 
@@ -180,20 +242,34 @@ class TokenLengthsIT {
   }
 
   private static void assertTruncationAsTheTrainerDoes(
-      TokenLengths.Summary summary, HuggingFaceTokenizer tokenizer, Path modelDir, List<Conversation> conversations,
-      List<EncodedExample> full, int maxLength) throws IOException {
-    List<EncodedExample> trained = ChatEncoder.forModel(modelDir, tokenizer, maxLength).encodeAll(conversations);
-    assertThat(summary.truncatedRows()).isEqualTo((int) trained.stream().filter(EncodedExample::truncated).count());
-    long lost = full.stream().mapToLong(EncodedExample::trainableTokens).sum()
-        - trained.stream().mapToLong(EncodedExample::trainableTokens).sum();
+      TokenLengths.Summary summary,
+      HuggingFaceTokenizer tokenizer,
+      Path modelDir,
+      List<Conversation> conversations,
+      List<EncodedExample> full,
+      int maxLength)
+      throws IOException {
+    List<EncodedExample> trained =
+        ChatEncoder.forModel(modelDir, tokenizer, maxLength).encodeAll(conversations);
+    assertThat(summary.truncatedRows())
+        .isEqualTo((int) trained.stream().filter(EncodedExample::truncated).count());
+    long lost =
+        full.stream().mapToLong(EncodedExample::trainableTokens).sum()
+            - trained.stream().mapToLong(EncodedExample::trainableTokens).sum();
     assertThat(summary.assistantTokensLost()).isEqualTo(lost);
   }
 
-  private static TokenLengths awaitFinished(SignedInUser user, UUID version, BaseModel model, int maxLength) {
+  private static TokenLengths awaitFinished(
+      SignedInUser user, UUID version, BaseModel model, int maxLength) {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (System.nanoTime() < deadline) {
       TokenLengths found =
-          as(user, () -> app.getBean(TokenLengthService.class).find(version, model.getId(), maxLength).orElse(null));
+          as(
+              user,
+              () ->
+                  app.getBean(TokenLengthService.class)
+                      .find(version, model.getId(), maxLength)
+                      .orElse(null));
       if (found != null && found.status().finished()) {
         return found;
       }
@@ -204,11 +280,16 @@ class TokenLengthsIT {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("the token count of " + version + " at " + maxLength + " did not finish in time");
+    throw new AssertionError(
+        "the token count of " + version + " at " + maxLength + " did not finish in time");
   }
 
   private static SignedInUser member(SignedInUser admin, Tenant tenant, String username) {
-    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), username, username, PASSWORD, Role.MEMBER));
+    as(
+        admin,
+        () ->
+            app.getBean(AccountService.class)
+                .create(tenant.getId(), username, username, PASSWORD, Role.MEMBER));
     return principal(app, username);
   }
 }

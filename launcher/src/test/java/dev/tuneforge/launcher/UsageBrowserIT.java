@@ -42,17 +42,19 @@ import org.springframework.context.ApplicationContext;
 
 /**
  * The usage pages in a real browser against the local env.platform(). Two members of one team have
- * metered node time (written through the metering service, as the node API writes it), another
- * team too. The admin prices the node and sets the team's budget; a member sees the team's spend
- * by day, by user and by base model, the estimate on the launch form, and downloads a CSV with
- * exactly the team's rows; the admin sees every team on the platform-wide page.
+ * metered node time (written through the metering service, as the node API writes it), another team
+ * too. The admin prices the node and sets the team's budget; a member sees the team's spend by day,
+ * by user and by base model, the estimate on the launch form, and downloads a CSV with exactly the
+ * team's rows; the admin sees every team on the platform-wide page.
  */
 class UsageBrowserIT {
   // 3.60 per hour is 0.001 per second.
   private static final BigDecimal PRICE = new BigDecimal("3.6");
 
   @TempDir static Path data;
-  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
+
+  @RegisterExtension
+  static final BrowserPlatform env = new BrowserPlatform(s -> s.withStartNode(false));
 
   @Test
   void membersSeeTheirTeamsSpendAndExportItAndTheAdminSeesEveryTeam() throws IOException {
@@ -64,11 +66,18 @@ class UsageBrowserIT {
     SignedInUser ulf = member(app, admin, team, "ulf");
     SignedInUser olga = member(app, admin, other, "olga");
     String token = app.getBean(NodeService.class).issueEnrolmentTokenForLocalNode();
-    UUID node = app.getBean(NodeService.class)
-        .enrol(EnrolRequest.of(token, "gpu-a", new NodeResources("cuda", "Test GPU", 1L << 34, 8))).nodeId();
+    UUID node =
+        app.getBean(NodeService.class)
+            .enrol(
+                EnrolRequest.of(token, "gpu-a", new NodeResources("cuda", "Test GPU", 1L << 34, 8)))
+            .nodeId();
 
-    Instant dayTwo = app.getBean(BudgetService.class).currentMonth()
-        .atDay(2).atTime(10, 0).toInstant(java.time.ZoneOffset.UTC);
+    Instant dayTwo =
+        app.getBean(BudgetService.class)
+            .currentMonth()
+            .atDay(2)
+            .atTime(10, 0)
+            .toInstant(java.time.ZoneOffset.UTC);
     FineTuneJob unasJob = job(app, una, "una-receipts");
     FineTuneJob ulfsJob = job(app, ulf, "ulf-receipts");
     FineTuneJob olgasJob = job(app, olga, "olga-receipts");
@@ -78,11 +87,17 @@ class UsageBrowserIT {
 
     // Generous waits: the build machine is shared and a cold Vaadin page can take seconds.
     com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-    Page page = env.browser().newContext(new Browser.NewContextOptions().setAcceptDownloads(true)).newPage();
+    Page page =
+        env.browser()
+            .newContext(new Browser.NewContextOptions().setAcceptDownloads(true))
+            .newPage();
     page.setDefaultTimeout(30_000);
     signIn(page, "admin", env.platform().adminPassword());
     page.navigate(env.platform().baseUrl() + "/nodes");
-    page.locator("#nodes-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("gpu-a")).first().click();
+    page.locator(
+            "#nodes-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("gpu-a"))
+        .first()
+        .click();
     page.locator("#node-price input").fill("3.6");
     page.locator("#save-node-price").click();
     assertThat(page.locator("#nodes-grid")).containsText("3.60");
@@ -90,7 +105,11 @@ class UsageBrowserIT {
     assertThat(page.locator("#node-classes-grid")).containsText("cuda · Test GPU");
 
     page.navigate(env.platform().baseUrl() + "/admin/users");
-    page.locator("#tenants-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("Usage Co")).first().click();
+    page.locator(
+            "#tenants-grid vaadin-grid-cell-content",
+            new Page.LocatorOptions().setHasText("Usage Co"))
+        .first()
+        .click();
     page.locator("#tenant-budget input").fill("1");
     page.locator("#save-tenant-budget").click();
     assertThat(page.locator("#tenants-grid")).containsText("1.00 per month");
@@ -99,9 +118,14 @@ class UsageBrowserIT {
     assertThat(page.locator("#platform-usage-grid")).containsText("Usage Co");
     assertThat(page.locator("#platform-usage-grid")).containsText("Other Co");
     assertThat(page.locator("#platform-usage-total")).containsText("0.8000 USD");
-    assertThat(page.locator("#usage-by-tenant rect[data-label='Usage Co']")).hasAttribute("data-value", "0.3000 USD");
-    assertThat(page.locator("#usage-by-tenant rect[data-label='Other Co']")).hasAttribute("data-value", "0.5000 USD");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "platform-usage.png")).setFullPage(true));
+    assertThat(page.locator("#usage-by-tenant rect[data-label='Usage Co']"))
+        .hasAttribute("data-value", "0.3000 USD");
+    assertThat(page.locator("#usage-by-tenant rect[data-label='Other Co']"))
+        .hasAttribute("data-value", "0.5000 USD");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "platform-usage.png"))
+            .setFullPage(true));
     page.getByText("Sign out").click();
     assertThat(page.locator("vaadin-login-form")).isVisible();
 
@@ -110,21 +134,29 @@ class UsageBrowserIT {
     assertThat(page.locator("#usage-total")).containsText("Spent 0.3000 USD");
     assertThat(page.locator("#usage-budget")).containsText("Monthly budget 1.00 USD: 30.0 % used");
     assertThat(page.locator("#usage-by-day")).hasAttribute("data-bars", "2");
-    assertThat(page.locator("#usage-by-day rect[data-label='2']")).hasAttribute("data-value", "0.1000 USD");
-    assertThat(page.locator("#usage-by-day rect[data-label='3']")).hasAttribute("data-value", "0.2000 USD");
-    assertThat(page.locator("#usage-by-user rect[data-label='una']")).hasAttribute("data-value", "0.1000 USD");
-    assertThat(page.locator("#usage-by-user rect[data-label='ulf']")).hasAttribute("data-value", "0.2000 USD");
+    assertThat(page.locator("#usage-by-day rect[data-label='2']"))
+        .hasAttribute("data-value", "0.1000 USD");
+    assertThat(page.locator("#usage-by-day rect[data-label='3']"))
+        .hasAttribute("data-value", "0.2000 USD");
+    assertThat(page.locator("#usage-by-user rect[data-label='una']"))
+        .hasAttribute("data-value", "0.1000 USD");
+    assertThat(page.locator("#usage-by-user rect[data-label='ulf']"))
+        .hasAttribute("data-value", "0.2000 USD");
     assertThat(page.locator("#usage-by-user rect[data-label='olga']")).hasCount(0);
     assertThat(page.locator("#usage-by-model rect.bar")).hasCount(1);
     assertThat(page.locator("#usage-by-model rect.bar")).hasAttribute("data-value", "0.3000 USD");
     assertThat(page.locator("#usage-grid")).containsText("una-receipts");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "usage.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "usage.png"))
+            .setFullPage(true));
 
     Download download = page.waitForDownload(() -> page.locator("#usage-csv").click());
     Path csv = data.resolve("usage.csv");
     download.saveAs(csv);
     List<String> rows = Files.readAllLines(csv);
-    assertThat(rows.getFirst()).startsWith("started_at,ended_at,kind,job,user,base_model,node,node_class");
+    assertThat(rows.getFirst())
+        .startsWith("started_at,ended_at,kind,job,user,base_model,node,node_class");
     assertThat(rows).hasSize(3);
     assertThat(String.join("\n", rows))
         .contains("una,", "ulf,", ",100,4000,0.100000,USD", ",200,9000,0.200000,USD")
@@ -138,29 +170,58 @@ class UsageBrowserIT {
     page.locator("#epochs input").fill("7");
     page.locator("#epochs input").press("Tab");
     assertThat(page.locator("#cost-estimate")).not().hasText(before);
-    assertThat(page.locator("#cost-estimate")).containsText(Pattern.compile("USD on cuda · Test GPU"));
+    assertThat(page.locator("#cost-estimate"))
+        .containsText(Pattern.compile("USD on cuda · Test GPU"));
   }
 
-  private static SignedInUser member(ApplicationContext app, SignedInUser admin, Tenant tenant, String name) {
-    as(admin, () -> app.getBean(AccountService.class).create(tenant.getId(), name, name, name + "-password", Role.MEMBER));
+  private static SignedInUser member(
+      ApplicationContext app, SignedInUser admin, Tenant tenant, String name) {
+    as(
+        admin,
+        () ->
+            app.getBean(AccountService.class)
+                .create(tenant.getId(), name, name, name + "-password", Role.MEMBER));
     return principal(app, name);
   }
 
   /** A job of the member's on 20 SROIE receipts; with no node running it stays queued. */
-  private static FineTuneJob job(ApplicationContext app, SignedInUser member, String datasetName) throws IOException {
+  private static FineTuneJob job(ApplicationContext app, SignedInUser member, String datasetName)
+      throws IOException {
     Path subset = data.resolve(datasetName + ".jsonl");
     Files.write(subset, Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, 20));
-    DatasetSummary dataset = as(member, () -> app.getBean(DatasetService.class).upload(datasetName, subset.getFileName().toString(), subset));
+    DatasetSummary dataset =
+        as(
+            member,
+            () ->
+                app.getBean(DatasetService.class)
+                    .upload(datasetName, subset.getFileName().toString(), subset));
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request = FineTuneRequest.defaults(demo.getId(), dataset.versionId());
     return as(member, () -> app.getBean(FineTuneService.class).create(request));
   }
 
   /** A finished stretch on the node, as the node API meters it. */
-  private static void meter(ApplicationContext app, FineTuneJob job, UUID node, Instant start, long seconds, long tokens) {
+  private static void meter(
+      ApplicationContext app,
+      FineTuneJob job,
+      UUID node,
+      Instant start,
+      long seconds,
+      long tokens) {
     UsageService usage = app.getBean(UsageService.class);
-    usage.open(new UsageSegment(job.getTenantId(), job.getId(), job.getName(), job.getCreatedBy(), job.getBaseModelId(),
-        node, "gpu-a", "cuda · Test GPU", PRICE, 0, start));
+    usage.open(
+        new UsageSegment(
+            job.getTenantId(),
+            job.getId(),
+            job.getName(),
+            job.getCreatedBy(),
+            job.getBaseModelId(),
+            node,
+            "gpu-a",
+            "cuda · Test GPU",
+            PRICE,
+            0,
+            start));
     usage.close(job.getId(), tokens, start.plusSeconds(seconds));
   }
 

@@ -1,8 +1,8 @@
 package dev.tuneforge.protocol;
 
 /**
- * Training hyperparameters. {@code maxSteps} of 0 means "as many as the epochs take"; a
- * positive value stops the run earlier.
+ * Training hyperparameters. {@code maxSteps} of 0 means "as many as the epochs take"; a positive
+ * value stops the run earlier.
  */
 public record Hyperparameters(
     int epochs,

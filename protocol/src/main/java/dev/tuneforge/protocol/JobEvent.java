@@ -5,9 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/**
- * One event of a running job, of a {@link Type} that says which fields it carries.
- */
+/** One event of a running job, of a {@link Type} that says which fields it carries. */
 public record JobEvent(
     Type type,
     Instant at,
@@ -27,7 +25,10 @@ public record JobEvent(
     VALIDATION,
     /** What the tuned model so far answered to a validation prompt: step; message. */
     SAMPLE,
-    /** The evaluation's progress: step (examples generated so far), totalSteps (examples in all); message. */
+    /**
+     * The evaluation's progress: step (examples generated so far), totalSteps (examples in all);
+     * message.
+     */
     EVALUATION,
     /** Anything a user should read: message. */
     LOG;
@@ -45,13 +46,27 @@ public record JobEvent(
   }
 
   public static JobEvent metric(
-      int step, int totalSteps, double loss, double learningRate, double tokensPerSecond, long tokens) {
+      int step,
+      int totalSteps,
+      double loss,
+      double learningRate,
+      double tokensPerSecond,
+      long tokens) {
     return new JobEvent(
-        Type.METRIC, Instant.now(), step, totalSteps, loss, learningRate, tokensPerSecond, tokens, null);
+        Type.METRIC,
+        Instant.now(),
+        step,
+        totalSteps,
+        loss,
+        learningRate,
+        tokensPerSecond,
+        tokens,
+        null);
   }
 
   public static JobEvent validation(int step, int totalSteps, double loss, String message) {
-    return new JobEvent(Type.VALIDATION, Instant.now(), step, totalSteps, loss, null, null, null, message);
+    return new JobEvent(
+        Type.VALIDATION, Instant.now(), step, totalSteps, loss, null, null, null, message);
   }
 
   public static JobEvent sample(int step, String text) {
@@ -59,7 +74,8 @@ public record JobEvent(
   }
 
   public static JobEvent evaluation(int done, int total, String message) {
-    return new JobEvent(Type.EVALUATION, Instant.now(), done, total, null, null, null, null, message);
+    return new JobEvent(
+        Type.EVALUATION, Instant.now(), done, total, null, null, null, null, message);
   }
 
   public static JobEvent log(String message) {

@@ -4,64 +4,97 @@ import java.util.List;
 
 /**
  * Every name in a job's folder, relative to it, as the lease's {@code inputs} and {@code outputs},
- * the node's work folder and the app's object storage ({@code tenants/{tenant}/jobs/{job}/…})
- * spell them. Folders end in {@code /}. Storage holds the outputs under the same names, except a
- * full fine-tune's model: it is stored under {@value #STORED_TUNED_MODEL}, where the node's
- * folder holds the base model.
+ * the node's work folder and the app's object storage ({@code tenants/{tenant}/jobs/{job}/…}) spell
+ * them. Folders end in {@code /}. Storage holds the outputs under the same names, except a full
+ * fine-tune's model: it is stored under {@value #STORED_TUNED_MODEL}, where the node's folder holds
+ * the base model.
  */
 public final class JobFolder {
 
   /** The training set, chat JSONL. */
   public static final String TRAINING_DATA = "data/train.jsonl";
+
   /** The validation set, when the dataset version has one. */
   public static final String VALIDATION_DATA = "data/validation.jsonl";
-  /** The held-out evaluation set, when the job names one; otherwise the evaluation takes the validation set. */
+
+  /**
+   * The held-out evaluation set, when the job names one; otherwise the evaluation takes the
+   * validation set.
+   */
   public static final String EVALUATION_DATA = "data/evaluation.jsonl";
+
   /** The base model's files in Hugging Face layout. */
   public static final String BASE_MODEL = "model/";
-  /** The checkpoint a job resumes from: its files, or {@code step-{n}/} folders of which the highest counts. */
+
+  /**
+   * The checkpoint a job resumes from: its files, or {@code step-{n}/} folders of which the highest
+   * counts.
+   */
   public static final String RESUME = "resume/";
 
   /** The {@link TrainingSpec} of the run; the node writes it from the lease. */
   public static final String SPEC = "spec.json";
+
   /** The run's {@link JobResult}, written by the training process. */
   public static final String RESULT = "result.json";
-  /** Written by the node when the app asks the job to stop at a checkpoint; its text is the reason. */
+
+  /**
+   * Written by the node when the app asks the job to stop at a checkpoint; its text is the reason.
+   */
   public static final String STOP = "stop";
+
   /** The training process's log (its stderr). */
   public static final String LOG = "child.log";
 
   /** The checkpoints, one folder {@code step-{n}/} each; see {@link #checkpoint(int)}. */
   public static final String CHECKPOINTS = "checkpoints/";
+
   /** A LoRA job's adapter in PEFT's layout: {@link #ADAPTER_FILES}. */
   public static final String ADAPTER = "adapter/";
-  /** A full fine-tune's model in Hugging Face layout: {@value #MODEL_WEIGHTS} and the base's other files. */
+
+  /**
+   * A full fine-tune's model in Hugging Face layout: {@value #MODEL_WEIGHTS} and the base's other
+   * files.
+   */
   public static final String TUNED_MODEL = "tuned-model/";
+
   /** Where storage keeps a full fine-tune's model, beside the adapter folder of a LoRA job. */
   public static final String STORED_TUNED_MODEL = "model/";
+
   /** The evaluation's outputs: {@link #EVALUATION_FILES}. */
   public static final String EVALUATION = "evaluation/";
 
   public static final String ADAPTER_CONFIG = "adapter_config.json";
   public static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
   public static final List<String> ADAPTER_FILES = List.of(ADAPTER_CONFIG, ADAPTER_WEIGHTS);
+
   /** Every weight in one fp32 file: a full fine-tune's model and its checkpoints. */
   public static final String MODEL_WEIGHTS = "model.safetensors";
+
   /** AdamW's moments at a checkpoint. */
   public static final String OPTIMIZER_STATE = "optimizer.safetensors";
+
   /** Where the run stands at a checkpoint, stamped with its job, spec and data. */
   public static final String TRAINER_STATE = "trainer_state.json";
+
   /** {@link EvaluationExample}s, one a line. */
   public static final String GENERATIONS = "generations.jsonl";
+
   /** The {@link EvaluationSummary}. */
   public static final String SUMMARY = "summary.json";
+
   public static final List<String> EVALUATION_FILES = List.of(GENERATIONS, SUMMARY);
 
   /** The files of a LoRA checkpoint folder; a resume needs all four. */
   public static final List<String> LORA_CHECKPOINT_FILES =
       List.of(ADAPTER_WEIGHTS, ADAPTER_CONFIG, OPTIMIZER_STATE, TRAINER_STATE);
-  /** The files of a full fine-tuning checkpoint folder: all weights instead of an adapter; a resume needs all three. */
-  public static final List<String> FULL_CHECKPOINT_FILES = List.of(MODEL_WEIGHTS, OPTIMIZER_STATE, TRAINER_STATE);
+
+  /**
+   * The files of a full fine-tuning checkpoint folder: all weights instead of an adapter; a resume
+   * needs all three.
+   */
+  public static final List<String> FULL_CHECKPOINT_FILES =
+      List.of(MODEL_WEIGHTS, OPTIMIZER_STATE, TRAINER_STATE);
 
   private static final String STEP = "step-";
 
@@ -89,7 +122,9 @@ public final class JobFolder {
 
   /** The step of a checkpoint folder's name, or -1 when the name is not {@code step-{n}}. */
   public static int checkpointStep(String name) {
-    if (!name.startsWith(STEP) || name.length() == STEP.length() || name.length() > STEP.length() + 9) {
+    if (!name.startsWith(STEP)
+        || name.length() == STEP.length()
+        || name.length() > STEP.length() + 9) {
       return -1;
     }
     for (int i = STEP.length(); i < name.length(); i++) {

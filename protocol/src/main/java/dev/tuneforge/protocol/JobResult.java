@@ -18,8 +18,8 @@ public record JobResult(Status status, @Nullable String reason, int steps, long 
     FAILED,
     /**
      * Halted on the app's request (see {@link HeartbeatReply#stopCurrentJob()}) after its
-     * checkpoint at {@code steps} reached storage, so it can resume from there; the reason
-     * repeats the app's.
+     * checkpoint at {@code steps} reached storage, so it can resume from there; the reason repeats
+     * the app's.
      */
     STOPPED;
 
@@ -28,7 +28,9 @@ public record JobResult(Status status, @Nullable String reason, int steps, long 
       return WireNames.of(this);
     }
 
-    /** The status spelled {@code name} on the wire; an unknown one is refused with the known ones. */
+    /**
+     * The status spelled {@code name} on the wire; an unknown one is refused with the known ones.
+     */
     @JsonCreator
     public static Status fromWire(String name) {
       return WireNames.parse(values(), name, "job result status");

@@ -10,23 +10,23 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code schedule} ({@code linear}): decay after warm-up, {@code linear} or {@code cosine}.
  *   <li>{@code warmupRatio} (0.1): share of the steps spent warming up linearly.
  *   <li>{@code gradientAccumulation} (1): micro-batches of {@code batchSize} per optimiser step.
- *   <li>{@code validationEvery} (0): steps between validation losses when the job has a
- *       validation file; 0 measures only after the last step.
- *   <li>{@code earlyStoppingPatience} (0): stop after this many validation losses in a row that
- *       do not improve on the best; 0 never stops early.
+ *   <li>{@code validationEvery} (0): steps between validation losses when the job has a validation
+ *       file; 0 measures only after the last step.
+ *   <li>{@code earlyStoppingPatience} (0): stop after this many validation losses in a row that do
+ *       not improve on the best; 0 never stops early.
  *   <li>{@code weightDecay} (0.0): AdamW's decoupled weight decay.
  *   <li>{@code maxGradNorm} (1.0): gradients are clipped to this global norm.
- *   <li>{@code evaluationExamples} (100): after training, how many examples of the evaluation
- *       set (the lease's {@code data/evaluation.jsonl}, else {@code data/validation.jsonl}) the
- *       base and the tuned model generate for; 0 skips the evaluation.
+ *   <li>{@code evaluationExamples} (100): after training, how many examples of the evaluation set
+ *       (the lease's {@code data/evaluation.jsonl}, else {@code data/validation.jsonl}) the base
+ *       and the tuned model generate for; 0 skips the evaluation.
  *   <li>{@code evaluationMaxNewTokens} (256): greedy decoding stops at EOS or after this many
  *       tokens, in the evaluation and in the samples.
  *   <li>{@code samplesPerValidation} (1): each time the validation loss is measured, the tuned
  *       model so far also answers this many validation prompts, sent as {@code sample} events.
  *   <li>{@code packing} (false): each optimiser step's examples are packed several to a row of
  *       {@code maxSequenceLength} tokens instead of one to a padded row; attention stays within
- *       each example and positions restart at 0 per example, so the loss and gradients are those
- *       of unpacked training with less padding computed.
+ *       each example and positions restart at 0 per example, so the loss and gradients are those of
+ *       unpacked training with less padding computed.
  * </ul>
  */
 public record TrainingOptions(
@@ -150,9 +150,19 @@ public record TrainingOptions(
     }
 
     public TrainingOptions build() {
-      return new TrainingOptions(checkpointEvery, schedule, warmupRatio, gradientAccumulation, validationEvery,
-          earlyStoppingPatience, weightDecay, maxGradNorm, evaluationExamples, evaluationMaxNewTokens,
-          samplesPerValidation, packing);
+      return new TrainingOptions(
+          checkpointEvery,
+          schedule,
+          warmupRatio,
+          gradientAccumulation,
+          validationEvery,
+          earlyStoppingPatience,
+          weightDecay,
+          maxGradNorm,
+          evaluationExamples,
+          evaluationMaxNewTokens,
+          samplesPerValidation,
+          packing);
     }
   }
 }

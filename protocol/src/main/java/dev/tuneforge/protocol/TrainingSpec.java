@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything a training run needs besides its files: the job, the base model's catalogue name
  * (written into {@code adapter_config.json}), LoRA settings, hyperparameters, optional {@link
- * TrainingOptions} (null or missing: all defaults) and the {@code method}: {@value #LORA} (null
- * or missing) trains a LoRA adapter, {@value #FULL} trains every weight of the model and
- * delivers a whole model, ignoring the LoRA settings.
+ * TrainingOptions} (null or missing: all defaults) and the {@code method}: {@value #LORA} (null or
+ * missing) trains a LoRA adapter, {@value #FULL} trains every weight of the model and delivers a
+ * whole model, ignoring the LoRA settings.
  */
 public record TrainingSpec(
     String jobId,
@@ -22,7 +22,8 @@ public record TrainingSpec(
 
   public TrainingSpec {
     if (method != null && !method.equals(LORA) && !method.equals(FULL)) {
-      throw new IllegalArgumentException("method must be \"" + LORA + "\" or \"" + FULL + "\", not \"" + method + "\"");
+      throw new IllegalArgumentException(
+          "method must be \"" + LORA + "\" or \"" + FULL + "\", not \"" + method + "\"");
     }
   }
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The example bodies in docs/node-protocol.md (kept here as files) read into the records both
- * sides use, with Jackson's defaults as the app and the node configure it.
+ * The example bodies in docs/node-protocol.md (kept here as files) read into the records both sides
+ * use, with Jackson's defaults as the app and the node configure it.
  */
 class ProtocolExamplesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -35,7 +35,8 @@ class ProtocolExamplesTest {
   @Test
   void heartbeat() throws IOException {
     Heartbeat heartbeat = read("heartbeat.json", Heartbeat.class);
-    assertThat(heartbeat.currentJobId()).isEqualTo(UUID.fromString("0b9b7f0e-5d0c-4a70-b1c4-4e1f3c2a9d77"));
+    assertThat(heartbeat.currentJobId())
+        .isEqualTo(UUID.fromString("0b9b7f0e-5d0c-4a70-b1c4-4e1f3c2a9d77"));
     assertThat(read("heartbeat-reply.json", HeartbeatReply.class).cancelCurrentJob()).isFalse();
   }
 
@@ -46,21 +47,26 @@ class ProtocolExamplesTest {
     assertThat(lease.spec().hyperparameters().maxSequenceLength()).isEqualTo(512);
     assertThat(lease.inputs())
         .containsKeys(
-            JobFolder.TRAINING_DATA, JobFolder.BASE_MODEL + "config.json", JobFolder.BASE_MODEL + "tokenizer.json");
-    assertThat(lease.outputs()).containsOnlyKeys(
-        JobFolder.ADAPTER_FILES.stream().map(file -> JobFolder.ADAPTER + file).toList());
-    assertThat(JobFolder.ADAPTER + JobFolder.ADAPTER_CONFIG).isEqualTo("adapter/adapter_config.json");
+            JobFolder.TRAINING_DATA,
+            JobFolder.BASE_MODEL + "config.json",
+            JobFolder.BASE_MODEL + "tokenizer.json");
+    assertThat(lease.outputs())
+        .containsOnlyKeys(
+            JobFolder.ADAPTER_FILES.stream().map(file -> JobFolder.ADAPTER + file).toList());
+    assertThat(JobFolder.ADAPTER + JobFolder.ADAPTER_CONFIG)
+        .isEqualTo("adapter/adapter_config.json");
     assertThat(lease.spec().options()).isNull();
     assertThat(lease.spec().resolvedOptions()).isEqualTo(TrainingOptions.DEFAULTS);
   }
 
   @Test
   void trainingOptionsFillInDefaultsAndRoundTrip() throws IOException {
-    TrainingSpec spec = JSON.readValue(
-        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0.05,\"targetModules\":[\"q_proj\"]},"
-            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
-            + "\"options\":{\"schedule\":\"cosine\",\"gradientAccumulation\":4}}",
-        TrainingSpec.class);
+    TrainingSpec spec =
+        JSON.readValue(
+            "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0.05,\"targetModules\":[\"q_proj\"]},"
+                + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
+                + "\"options\":{\"schedule\":\"cosine\",\"gradientAccumulation\":4}}",
+            TrainingSpec.class);
     TrainingOptions resolved = spec.resolvedOptions();
     assertThat(resolved.schedule()).isEqualTo("cosine");
     assertThat(resolved.gradientAccumulation()).isEqualTo(4);
@@ -73,17 +79,23 @@ class ProtocolExamplesTest {
 
   @Test
   void rsLoraAndPackingAreOffWhenMissingAndRoundTrip() throws IOException {
-    TrainingSpec old = JSON.readValue(
-        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":16,\"alpha\":32,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
-            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
-            + "\"options\":{\"schedule\":\"cosine\"}}",
-        TrainingSpec.class);
+    TrainingSpec old =
+        JSON.readValue(
+            "{\"jobId\":\"j\",\"baseModel\":\"m\",\"lora\":{\"r\":16,\"alpha\":32,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
+                + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0},"
+                + "\"options\":{\"schedule\":\"cosine\"}}",
+            TrainingSpec.class);
     assertThat(old.lora().rslora()).isFalse();
     assertThat(old.lora().scale()).isEqualTo(2.0);
     assertThat(old.resolvedOptions().packing()).isFalse();
 
-    TrainingSpec spec = new TrainingSpec("j", "m", new LoraSettings(16, 32, 0, List.of("q_proj"), true),
-        old.hyperparameters(), TrainingOptions.builder().optPacking(true).build());
+    TrainingSpec spec =
+        new TrainingSpec(
+            "j",
+            "m",
+            new LoraSettings(16, 32, 0, List.of("q_proj"), true),
+            old.hyperparameters(),
+            TrainingOptions.builder().optPacking(true).build());
     String written = JSON.writeValueAsString(spec);
     assertThat(written).contains("\"useRslora\":true", "\"packing\":true").doesNotContain("scale");
     TrainingSpec read = JSON.readValue(written, TrainingSpec.class);
@@ -95,14 +107,20 @@ class ProtocolExamplesTest {
   @Test
   void eventsAndResultsRoundTrip() throws IOException {
     JobEventBatch batch = read("events.json", JobEventBatch.class);
-    assertThat(batch.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
+    assertThat(batch.events())
+        .extracting(JobEvent::type)
+        .containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
     assertThat(JSON.writeValueAsString(batch)).contains("\"type\":\"log\"", "\"type\":\"metric\"");
     assertThat(batch.events().get(1).loss()).isEqualTo(5.7712);
-    assertThat(JSON.readValue(JSON.writeValueAsString(batch), JobEventBatch.class)).isEqualTo(batch);
+    assertThat(JSON.readValue(JSON.writeValueAsString(batch), JobEventBatch.class))
+        .isEqualTo(batch);
     assertThat(read("result-failed.json", JobResult.class).reason()).contains("NaN");
-    assertThat(read("result-succeeded.json", JobResult.class)).isEqualTo(JobResult.succeeded(113, 211_536));
-    assertThat(JSON.writeValueAsString(JobResult.succeeded(1, 2))).contains("\"status\":\"succeeded\"");
-    assertThat(JSON.writeValueAsString(JobResult.stopped("budget", 1, 2))).contains("\"status\":\"stopped\"");
+    assertThat(read("result-succeeded.json", JobResult.class))
+        .isEqualTo(JobResult.succeeded(113, 211_536));
+    assertThat(JSON.writeValueAsString(JobResult.succeeded(1, 2)))
+        .contains("\"status\":\"succeeded\"");
+    assertThat(JSON.writeValueAsString(JobResult.stopped("budget", 1, 2)))
+        .contains("\"status\":\"stopped\"");
   }
 
   @Test
@@ -121,19 +139,22 @@ class ProtocolExamplesTest {
     assertThat(summary.tuned().loss()).isLessThan(summary.base().loss());
     assertThat(summary.error()).isNull();
     String line;
-    try (InputStream in = ProtocolExamplesTest.class.getResourceAsStream("/examples/evaluation-generations.jsonl")) {
+    try (InputStream in =
+        ProtocolExamplesTest.class.getResourceAsStream("/examples/evaluation-generations.jsonl")) {
       line = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     }
     EvaluationExample example = JSON.readValue(line, EvaluationExample.class);
     assertThat(example.prompt()).extracting(PromptMessage::role).containsExactly("system", "user");
     assertThat(example.expected()).startsWith("{\"company\"");
     assertThat(example.tunedStop()).isEqualTo("eos");
-    assertThat(JSON.readValue(JSON.writeValueAsString(example), EvaluationExample.class)).isEqualTo(example);
+    assertThat(JSON.readValue(JSON.writeValueAsString(example), EvaluationExample.class))
+        .isEqualTo(example);
   }
 
   @Test
   void evaluationOptionsDefaultAndTheBuilderKeepsWhatItSets() {
-    TrainingOptions resolved = TrainingOptions.builder().optCheckpointEvery(5).build().withDefaults();
+    TrainingOptions resolved =
+        TrainingOptions.builder().optCheckpointEvery(5).build().withDefaults();
     assertThat(resolved.evaluationExamples()).isEqualTo(100);
     assertThat(resolved.evaluationMaxNewTokens()).isEqualTo(256);
     assertThat(resolved.samplesPerValidation()).isEqualTo(1);
@@ -143,7 +164,8 @@ class ProtocolExamplesTest {
   @Test
   void jobPathsAreFilledIn() {
     assertThat(NodeApi.forJob(NodeApi.EVENTS, "abc")).isEqualTo("/api/node/v1/jobs/abc/events");
-    assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, "abc", 40)).isEqualTo("/api/node/v1/jobs/abc/checkpoints/40");
+    assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, "abc", 40))
+        .isEqualTo("/api/node/v1/jobs/abc/checkpoints/40");
     assertThat(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, "abc", 40))
         .isEqualTo("/api/node/v1/jobs/abc/checkpoints/40/complete");
   }
@@ -154,7 +176,8 @@ class ProtocolExamplesTest {
     assertThat(upload.files()).containsExactlyElementsOf(JobFolder.LORA_CHECKPOINT_FILES);
     CheckpointUrls urls = read("checkpoint-urls.json", CheckpointUrls.class);
     assertThat(urls.urls()).containsOnlyKeys(JobFolder.LORA_CHECKPOINT_FILES);
-    assertThat(urls.urls().get("trainer_state.json")).contains("/checkpoints/step-40/trainer_state.json");
+    assertThat(urls.urls().get("trainer_state.json"))
+        .contains("/checkpoints/step-40/trainer_state.json");
     assertThat(JSON.readValue(JSON.writeValueAsString(urls), CheckpointUrls.class)).isEqualTo(urls);
   }
 
@@ -175,33 +198,41 @@ class ProtocolExamplesTest {
     assertThat(lease.spec().method()).isEqualTo(TrainingSpec.FULL);
     assertThat(lease.spec().fullFineTuning()).isTrue();
     assertThat(lease.outputs())
-        .containsKeys(JobFolder.TUNED_MODEL + JobFolder.MODEL_WEIGHTS, JobFolder.TUNED_MODEL + "config.json");
+        .containsKeys(
+            JobFolder.TUNED_MODEL + JobFolder.MODEL_WEIGHTS, JobFolder.TUNED_MODEL + "config.json");
     assertThat(JobFolder.checkpointFiles(lease.spec().fullFineTuning()))
-        .contains(JobFolder.MODEL_WEIGHTS).doesNotContain(JobFolder.ADAPTER_CONFIG);
-    assertThat(JSON.readValue(JSON.writeValueAsString(lease.spec()), TrainingSpec.class)).isEqualTo(lease.spec());
+        .contains(JobFolder.MODEL_WEIGHTS)
+        .doesNotContain(JobFolder.ADAPTER_CONFIG);
+    assertThat(JSON.readValue(JSON.writeValueAsString(lease.spec()), TrainingSpec.class))
+        .isEqualTo(lease.spec());
     Lease lora = read("lease.json", Lease.class);
     assertThat(lora.spec().method()).isNull();
     assertThat(lora.spec().fullFineTuning()).isFalse();
-    assertThat(JobFolder.checkpointFiles(lora.spec().fullFineTuning())).isEqualTo(JobFolder.LORA_CHECKPOINT_FILES);
+    assertThat(JobFolder.checkpointFiles(lora.spec().fullFineTuning()))
+        .isEqualTo(JobFolder.LORA_CHECKPOINT_FILES);
   }
 
   @Test
   void anUnknownMethodIsRefusedByName() {
-    String json = "{\"jobId\":\"j\",\"baseModel\":\"m\",\"method\":\"qlora\","
-        + "\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
-        + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0}}";
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, TrainingSpec.class))
+    String json =
+        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"method\":\"qlora\","
+            + "\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
+            + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0}}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JSON.readValue(json, TrainingSpec.class))
         .hasMessageContaining("qlora");
   }
 
   @Test
   void anUnknownEventTypeOrResultStatusIsRefusedByName() {
     String event = "{\"events\":[{\"type\":\"progress\",\"at\":\"2026-11-22T10:14:02.120Z\"}]}";
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(event, JobEventBatch.class))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JSON.readValue(event, JobEventBatch.class))
         .hasMessageContaining("unknown job event type \"progress\"")
         .hasMessageContaining("metric, validation, sample, evaluation, log");
     String result = "{\"status\":\"done\",\"steps\":1,\"trainedTokens\":2}";
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(result, JobResult.class))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JSON.readValue(result, JobResult.class))
         .hasMessageContaining("unknown job result status \"done\"")
         .hasMessageContaining("succeeded, failed, stopped");
   }
@@ -211,7 +242,8 @@ class ProtocolExamplesTest {
     EnrolRequest request = EnrolRequest.of("tfe_x", "n", new NodeResources("cpu", "cpu", 1, 1));
     String written = JSON.writeValueAsString(request);
     assertThat(written).contains("\"protocolVersion\":" + NodeApi.PROTOCOL_VERSION);
-    assertThat(JSON.readValue(written, EnrolRequest.class).statedProtocolVersion()).isEqualTo(NodeApi.PROTOCOL_VERSION);
+    assertThat(JSON.readValue(written, EnrolRequest.class).statedProtocolVersion())
+        .isEqualTo(NodeApi.PROTOCOL_VERSION);
   }
 
   @Test

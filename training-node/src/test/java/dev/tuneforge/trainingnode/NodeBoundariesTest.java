@@ -11,11 +11,17 @@ import org.junit.jupiter.api.Test;
 /** The node stays a plain Java process: no Spring, no Vaadin, and the trainer knows no agent. */
 class NodeBoundariesTest {
   private static final JavaClasses NODE =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tuneforge.trainingnode");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.tuneforge.trainingnode");
 
   @Test
   void theNodeNeverImportsSpringOrVaadin() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "com.vaadin..").check(NODE);
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework..", "com.vaadin..")
+        .check(NODE);
   }
 
   @Test
@@ -26,8 +32,14 @@ class NodeBoundariesTest {
   @Test
   void theTrainerLibraryDoesNotDependOnTheAgent() {
     noClasses()
-        .that().resideInAnyPackage("dev.tuneforge.trainingnode.train..", "dev.tuneforge.trainingnode.model..", "dev.tuneforge.trainingnode.safetensors..")
-        .should().dependOnClassesThat().resideInAPackage("dev.tuneforge.trainingnode.agent..")
+        .that()
+        .resideInAnyPackage(
+            "dev.tuneforge.trainingnode.train..",
+            "dev.tuneforge.trainingnode.model..",
+            "dev.tuneforge.trainingnode.safetensors..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.tuneforge.trainingnode.agent..")
         .check(NODE);
   }
 }

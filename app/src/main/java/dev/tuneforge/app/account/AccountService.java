@@ -14,8 +14,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Accounts: sign-in look-up, creation and listing. A platform admin manages every tenant's
- * users; a tenant admin only their own tenant's members.
+ * Accounts: sign-in look-up, creation and listing. A platform admin manages every tenant's users; a
+ * tenant admin only their own tenant's members.
  */
 @Service
 public class AccountService implements UserDetailsService {
@@ -46,7 +46,9 @@ public class AccountService implements UserDetailsService {
     SignedInUser caller = CurrentUser.require();
     boolean platformAdmin = caller.role() == Role.PLATFORM_ADMIN;
     boolean ownTenantAdmin =
-        caller.role() == Role.TENANT_ADMIN && tenantId != null && tenantId.equals(caller.tenantId());
+        caller.role() == Role.TENANT_ADMIN
+            && tenantId != null
+            && tenantId.equals(caller.tenantId());
     if (!platformAdmin && !ownTenantAdmin) {
       throw new AccessDeniedException("You may not create users in this tenant");
     }
@@ -56,7 +58,8 @@ public class AccountService implements UserDetailsService {
     if (role != Role.PLATFORM_ADMIN && (tenantId == null || tenants.find(tenantId).isEmpty())) {
       throw new IllegalArgumentException("Choose the tenant this user belongs to");
     }
-    return insert(role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
+    return insert(
+        role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
   }
 
   /** Seeds the first platform admin; does nothing once one exists. */

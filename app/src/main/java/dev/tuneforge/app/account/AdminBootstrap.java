@@ -10,8 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds the first platform admin on an empty database, with the configured password or a
- * random one that is logged once.
+ * Seeds the first platform admin on an empty database, with the configured password or a random one
+ * that is logged once.
  */
 @Component
 class AdminBootstrap {

@@ -30,7 +30,12 @@ public class AppUser {
 
   protected AppUser() {}
 
-  AppUser(@Nullable UUID tenantId, String username, String displayName, String passwordHash, Role role) {
+  AppUser(
+      @Nullable UUID tenantId,
+      String username,
+      String displayName,
+      String passwordHash,
+      Role role) {
     this.id = UUID.randomUUID();
     this.tenantId = tenantId;
     this.username = username;

@@ -13,8 +13,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The browser's security: Vaadin's rules with our login view, form login against local
- * accounts. The node API has its own chain in the node feature, ordered before this one.
+ * The browser's security: Vaadin's rules with our login view, form login against local accounts.
+ * The node API has its own chain in the node feature, ordered before this one.
  */
 @Configuration
 @EnableMethodSecurity
@@ -29,7 +29,10 @@ class SecurityConfig {
   @Order(10)
   SecurityFilterChain browserSecurity(HttpSecurity http) throws Exception {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
-    http.authorizeHttpRequests(auth -> auth.requestMatchers("/finetunes/*/adapter.zip", "/finetunes/*/model.zip").authenticated());
+    http.authorizeHttpRequests(
+        auth ->
+            auth.requestMatchers("/finetunes/*/adapter.zip", "/finetunes/*/model.zip")
+                .authenticated());
     return http.with(vaadin(), vaadin -> vaadin.loginView(LoginView.class)).build();
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Local accounts (hashed passwords in PostgreSQL), roles, sign-in and the security rules of
- * the web UI and the node API.
+ * Local accounts (hashed passwords in PostgreSQL), roles, sign-in and the security rules of the web
+ * UI and the node API.
  */
 @NullMarked
 package dev.tuneforge.app.account;

@@ -20,7 +20,8 @@ public class BaseModel {
 
   protected BaseModel() {}
 
-  BaseModel(String name, String architecture, String description, String objectPrefix, long parameters) {
+  BaseModel(
+      String name, String architecture, String description, String objectPrefix, long parameters) {
     this.id = UUID.randomUUID();
     this.name = name;
     this.architecture = architecture;

@@ -40,8 +40,8 @@ public class CatalogService {
 
   /**
    * Uploads every file of a Hugging Face model directory to {@code models/{name}/} and adds the
-   * model to the catalogue. The directory must hold {@code config.json}, {@code tokenizer.json}
-   * and safetensors weights.
+   * model to the catalogue. The directory must hold {@code config.json}, {@code tokenizer.json} and
+   * safetensors weights.
    */
   public BaseModel register(String name, String description, Path directory, long parameters) {
     if (!NAME.matcher(name).matches()) {
@@ -61,7 +61,8 @@ public class CatalogService {
         storage.put(prefix + file.getFileName(), file, "application/octet-stream");
       }
       String config = Files.readString(directory.resolve("config.json"));
-      return models.save(new BaseModel(name, architectureOf(config), description, prefix, parameters));
+      return models.save(
+          new BaseModel(name, architectureOf(config), description, prefix, parameters));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,7 +76,8 @@ public class CatalogService {
   }
 
   static String architectureOf(String configJson) {
-    var matcher = Pattern.compile("\"architectures\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(configJson);
+    var matcher =
+        Pattern.compile("\"architectures\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(configJson);
     return matcher.find() ? matcher.group(1) : "unknown";
   }
 }

@@ -8,7 +8,9 @@ public enum DatasetFormat {
   PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL"),
   ALPACA("alpaca-jsonl", "Alpaca JSONL (instruction, input, output)"),
   SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)"),
-  /** Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn. */
+  /**
+   * Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn.
+   */
   CSV("csv", "CSV (map its columns)");
 
   private final String id;

@@ -13,13 +13,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("tuneforge.datasets")
 public record DatasetProperties(
-    @DefaultValue("2147483648") long maxUploadBytes, @DefaultValue("24h") Duration abandonedUploadAge) {
+    @DefaultValue("2147483648") long maxUploadBytes,
+    @DefaultValue("24h") Duration abandonedUploadAge) {
 
   /** Refuses {@code fileName} of {@code size} bytes when it is over {@link #maxUploadBytes}. */
   public void checkUploadSize(String fileName, long size) {
     if (size > maxUploadBytes) {
       throw DatasetRejected.because(
-          fileName + " is " + megabytes(size) + " MB; the limit is " + megabytes(maxUploadBytes) + " MB");
+          fileName
+              + " is "
+              + megabytes(size)
+              + " MB; the limit is "
+              + megabytes(maxUploadBytes)
+              + " MB");
     }
   }
 

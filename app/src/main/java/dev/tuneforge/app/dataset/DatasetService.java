@@ -36,17 +36,21 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Uploads, lists and previews the calling tenant's datasets. An upload is validated and
- * normalised to canonical chat JSONL (a temporary file) in one pass before anything is stored;
- * a rejected file leaves no row and no object behind.
+ * Uploads, lists and previews the calling tenant's datasets. An upload is validated and normalised
+ * to canonical chat JSONL (a temporary file) in one pass before anything is stored; a rejected file
+ * leaves no row and no object behind.
  */
 @Service
 @EnableConfigurationProperties(DatasetProperties.class)
 public class DatasetService {
   /** Name of the canonical chat JSONL object inside a version's prefix. */
   public static final String TRAINING_FILE = "train.jsonl";
-  /** Name (before the upload's extension) of the upload as it came, kept beside the training file. */
+
+  /**
+   * Name (before the upload's extension) of the upload as it came, kept beside the training file.
+   */
   public static final String ORIGINAL_FILE = "original";
+
   /** Name of the canonical chat JSONL object of a version's validation rows, when it has any. */
   public static final String VALIDATION_FILE = "validation.jsonl";
 
@@ -80,9 +84,9 @@ public class DatasetService {
   }
 
   /**
-   * Validates {@code file} and stores it as a new version of the dataset called {@code name}
-   * (its first version if no such dataset exists), detecting its format and rejecting it whole
-   * if any row has a problem.
+   * Validates {@code file} and stores it as a new version of the dataset called {@code name} (its
+   * first version if no such dataset exists), detecting its format and rejecting it whole if any
+   * row has a problem.
    *
    * @throws DatasetRejected with every problem found, naming lines and reasons
    */
@@ -97,19 +101,29 @@ public class DatasetService {
    * original is kept as uploaded.
    */
   public DatasetUpload upload(
-      String name, String fileName, Path file, @Nullable DatasetFormat format, boolean dropInvalid,
+      String name,
+      String fileName,
+      Path file,
+      @Nullable DatasetFormat format,
+      boolean dropInvalid,
       boolean redactPersonalData) {
-    return upload(name, fileName, file,
-        new DatasetUploadOptions(format, dropInvalid, redactPersonalData, null, DatasetSplit.none()));
+    return upload(
+        name,
+        fileName,
+        file,
+        new DatasetUploadOptions(
+            format, dropInvalid, redactPersonalData, null, DatasetSplit.none()));
   }
 
   /**
    * Like {@link #upload(String, String, Path)}, read as {@code options} say: a CSV by its column
    * mapping, and its rows divided into a training file and a validation file by the split.
    *
-   * @throws DatasetRejected with every problem found in either file, naming the file, lines and reasons
+   * @throws DatasetRejected with every problem found in either file, naming the file, lines and
+   *     reasons
    */
-  public DatasetUpload upload(String name, String fileName, Path file, DatasetUploadOptions options) {
+  public DatasetUpload upload(
+      String name, String fileName, Path file, DatasetUploadOptions options) {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     String datasetName = name.strip();
@@ -123,22 +137,30 @@ public class DatasetService {
     try (NormalizedUpload read = NormalizedUpload.read(fileName, file, options)) {
       ValidationReport report = read.report();
       if (!report.accepted()) {
-        String reason = report.rows() == 0 && report.droppedRows() > 0
-            ? "No row is valid"
-            : "The " + (options.split() instanceof DatasetSplit.SeparateFile ? "files have " : "file has ")
-                + report.problemCount() + " problems";
+        String reason =
+            report.rows() == 0 && report.droppedRows() > 0
+                ? "No row is valid"
+                : "The "
+                    + (options.split() instanceof DatasetSplit.SeparateFile
+                        ? "files have "
+                        : "file has ")
+                    + report.problemCount()
+                    + " problems";
         throw new DatasetRejected(reason, report);
       }
       if (read.trainRows() == 0) {
         throw DatasetRejected.because(
-            "No row is left for training: all " + read.validationRows() + " rows are validation rows");
+            "No row is left for training: all "
+                + read.validationRows()
+                + " rows are validation rows");
       }
       Map<String, Path> originals = new LinkedHashMap<>();
       originals.put(originalFileName(fileName), file);
       if (options.split() instanceof DatasetSplit.SeparateFile separate) {
         originals.put(originalValidationFileName(separate.fileName()), separate.file());
       }
-      DatasetSummary stored = store(datasetName, fileName, read, options.split().describe(), originals, tenant, user);
+      DatasetSummary stored =
+          store(datasetName, fileName, read, options.split().describe(), originals, tenant, user);
       return new DatasetUpload(stored, report, read.quality());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -159,12 +181,24 @@ public class DatasetService {
    * read} and the {@code originals} (object name to file), all or nothing.
    */
   private DatasetSummary store(
-      String datasetName, String fileName, NormalizedUpload read, String split, Map<String, Path> originals,
-      UUID tenant, UUID user) throws IOException {
+      String datasetName,
+      String fileName,
+      NormalizedUpload read,
+      String split,
+      Map<String, Path> originals,
+      UUID tenant,
+      UUID user)
+      throws IOException {
     Instant now = clock.instant();
-    Dataset dataset = datasets.findByNameIgnoreCase(datasetName).orElseGet(() -> new Dataset(datasetName, user, now));
+    Dataset dataset =
+        datasets
+            .findByNameIgnoreCase(datasetName)
+            .orElseGet(() -> new Dataset(datasetName, user, now));
     int version =
-        versions.findFirstByDatasetIdOrderByVersionDesc(dataset.getId()).map(v -> v.getVersion() + 1).orElse(1);
+        versions
+            .findFirstByDatasetIdOrderByVersionDesc(dataset.getId())
+            .map(v -> v.getVersion() + 1)
+            .orElse(1);
     String prefix = ObjectKeys.datasetVersion(tenant, dataset.getId(), version);
     String key = prefix + TRAINING_FILE;
     String validationKey = read.validationRows() > 0 ? prefix + VALIDATION_FILE : null;
@@ -185,8 +219,17 @@ public class DatasetService {
                 datasets.save(dataset);
                 return versions.save(
                     new DatasetVersion(
-                        UUID.randomUUID(), dataset.getId(), version, fileName, read.report().format(), key,
-                        read.trainRows(), size, read.sha256(), QualityReports.toJson(read.quality()), now)
+                            UUID.randomUUID(),
+                            dataset.getId(),
+                            version,
+                            fileName,
+                            read.report().format(),
+                            key,
+                            read.trainRows(),
+                            size,
+                            read.sha256(),
+                            QualityReports.toJson(read.quality()),
+                            now)
                         .withValidation(validationKey, read.validationRows(), split));
               });
     } catch (RuntimeException e) {
@@ -202,7 +245,8 @@ public class DatasetService {
    * duplicate rows removed (a validation row repeating a training row too), each row keeping its
    * side. The source version stays as it is.
    */
-  public DatasetUpload derive(UUID versionId, boolean redactPersonalData, boolean removeDuplicates) {
+  public DatasetUpload derive(
+      UUID versionId, boolean redactPersonalData, boolean removeDuplicates) {
     UUID tenant = TenantContext.requireTenant();
     UUID user = CurrentUser.require().userId();
     if (!redactPersonalData && !removeDuplicates) {
@@ -210,13 +254,19 @@ public class DatasetService {
           "Choose what the new version changes: redact personal data, remove duplicates or both");
     }
     DatasetVersion source =
-        versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+        versions
+            .findById(versionId)
+            .orElseThrow(() -> new IllegalArgumentException("No such dataset"));
     Dataset dataset = datasets.findById(source.getDatasetId()).orElseThrow();
     List<Path> copies = new ArrayList<>();
     try {
       Path train = download(source.getObjectKey(), copies);
-      Path validation = source.getValidationObjectKey() == null ? null : download(source.getValidationObjectKey(), copies);
-      try (NormalizedUpload read = NormalizedUpload.derive(train, validation, redactPersonalData, removeDuplicates)) {
+      Path validation =
+          source.getValidationObjectKey() == null
+              ? null
+              : download(source.getValidationObjectKey(), copies);
+      try (NormalizedUpload read =
+          NormalizedUpload.derive(train, validation, redactPersonalData, removeDuplicates)) {
         List<String> changes = new ArrayList<>();
         if (redactPersonalData) {
           changes.add("personal data redacted");
@@ -225,7 +275,8 @@ public class DatasetService {
           changes.add(read.duplicatesRemoved() + " duplicate rows removed");
         }
         String fileName = "v" + source.getVersion() + ", " + String.join(", ", changes);
-        DatasetSummary saved = store(dataset.getName(), fileName, read, source.getSplit(), Map.of(), tenant, user);
+        DatasetSummary saved =
+            store(dataset.getName(), fileName, read, source.getSplit(), Map.of(), tenant, user);
         return new DatasetUpload(saved, read.report(), read.quality());
       }
     } catch (IOException e) {
@@ -259,7 +310,8 @@ public class DatasetService {
 
   /** The name a separate validation upload is kept under: {@code original-validation.<ext>}. */
   static String originalValidationFileName(String uploadedName) {
-    return originalFileName(uploadedName).replaceFirst("^" + ORIGINAL_FILE, ORIGINAL_FILE + "-validation");
+    return originalFileName(uploadedName)
+        .replaceFirst("^" + ORIGINAL_FILE, ORIGINAL_FILE + "-validation");
   }
 
   /** The name the upload is kept under beside the canonical file: {@code original.<ext>}. */
@@ -286,9 +338,14 @@ public class DatasetService {
         .flatMap(v -> datasets.findById(v.getDatasetId()).map(d -> summary(d, v)));
   }
 
-  /** A version's quality report; empty for unknown ids and versions stored before reports existed. */
+  /**
+   * A version's quality report; empty for unknown ids and versions stored before reports existed.
+   */
   public Optional<QualityReport> quality(UUID versionId) {
-    return versions.findById(versionId).map(DatasetVersion::getQualityReport).map(QualityReports::fromJson);
+    return versions
+        .findById(versionId)
+        .map(DatasetVersion::getQualityReport)
+        .map(QualityReports::fromJson);
   }
 
   /** The object key of a version's training file, for dispatch (any tenant in system context). */
@@ -309,17 +366,23 @@ public class DatasetService {
     return preview(versionId, limit, false);
   }
 
-  /** The first {@code limit} rows of a version's training or validation file (none when it has no such file). */
+  /**
+   * The first {@code limit} rows of a version's training or validation file (none when it has no
+   * such file).
+   */
   public List<String> preview(UUID versionId, int limit, boolean validation) {
     DatasetVersion version =
-        versions.findById(versionId).orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+        versions
+            .findById(versionId)
+            .orElseThrow(() -> new IllegalArgumentException("No such dataset"));
     String key = validation ? version.getValidationObjectKey() : version.getObjectKey();
     List<String> rows = new ArrayList<>();
     if (key == null) {
       return rows;
     }
     try (InputStream in = storage.tenantOpen(key);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while (rows.size() < limit && (line = reader.readLine()) != null) {
         if (!line.isBlank()) {
@@ -334,8 +397,16 @@ public class DatasetService {
 
   private static DatasetSummary summary(Dataset d, DatasetVersion v) {
     return new DatasetSummary(
-        d.getId(), d.getName(), v.getId(), v.getVersion(), v.getFileName(), v.getRowCount(), v.getSizeBytes(),
-        v.getCreatedAt(), v.getValidationRowCount(), v.getSplit());
+        d.getId(),
+        d.getName(),
+        v.getId(),
+        v.getVersion(),
+        v.getFileName(),
+        v.getRowCount(),
+        v.getSizeBytes(),
+        v.getCreatedAt(),
+        v.getValidationRowCount(),
+        v.getSplit());
   }
 
   private static long size(Path file) {
@@ -345,5 +416,4 @@ public class DatasetService {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A dataset with its latest version, as lists and pickers show it. {@code rows} counts the
- * training file's rows, {@code validationRows} the validation file's (0 when there is none);
- * {@code split} says how they were divided ({@link DatasetSplit#describe()}).
+ * A dataset with its latest version, as lists and pickers show it. {@code rows} counts the training
+ * file's rows, {@code validationRows} the validation file's (0 when there is none); {@code split}
+ * says how they were divided ({@link DatasetSplit#describe()}).
  */
 public record DatasetSummary(
     UUID datasetId,
@@ -22,7 +22,13 @@ public record DatasetSummary(
     String split) {
 
   public DatasetSummary(
-      UUID datasetId, String name, UUID versionId, int version, String fileName, int rows, long sizeBytes,
+      UUID datasetId,
+      String name,
+      UUID versionId,
+      int version,
+      String fileName,
+      int rows,
+      long sizeBytes,
       Instant createdAt) {
     this(datasetId, name, versionId, version, fileName, rows, sizeBytes, createdAt, 0, "none");
   }
@@ -32,6 +38,13 @@ public record DatasetSummary(
   }
 
   public String label() {
-    return name + " (v" + version + ", " + rows + " rows" + (hasValidation() ? " + " + validationRows + " validation" : "") + ")";
+    return name
+        + " (v"
+        + version
+        + ", "
+        + rows
+        + " rows"
+        + (hasValidation() ? " + " + validationRows + " validation" : "")
+        + ")";
   }
 }

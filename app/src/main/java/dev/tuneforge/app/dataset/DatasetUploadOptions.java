@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param split how rows are divided between training and validation
  */
 public record DatasetUploadOptions(
-    @Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData, @Nullable CsvMapping csv,
+    @Nullable DatasetFormat format,
+    boolean dropInvalid,
+    boolean redactPersonalData,
+    @Nullable CsvMapping csv,
     DatasetSplit split) {
 
   public static DatasetUploadOptions defaults() {

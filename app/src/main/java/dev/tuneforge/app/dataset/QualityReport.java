@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Figures about a version's kept rows, computed while it was normalised and stored with it as
- * JSON; docs/datasets.md ("Quality report") defines each. Token counts are estimates (UTF-8
- * bytes / 4): the base model's tokenizer gives the exact count on the training node.
+ * Figures about a version's kept rows, computed while it was normalised and stored with it as JSON;
+ * docs/datasets.md ("Quality report") defines each. Token counts are estimates (UTF-8 bytes / 4):
+ * the base model's tokenizer gives the exact count on the training node.
  *
  * @param lengthHistogram rows per estimated-token range, in order
  * @param rowsOverTokens rows whose estimated tokens exceed each limit (512, 1024, 2048, 4096)
@@ -32,10 +32,14 @@ public record QualityReport(
 
   public static final int DEFAULT_MAX_TOKENS = 2048;
 
-  /** Rows whose estimated tokens are at most {@code upToTokens} (and above the previous bucket's). */
+  /**
+   * Rows whose estimated tokens are at most {@code upToTokens} (and above the previous bucket's).
+   */
   public record Bucket(String label, long upToTokens, int rows) {}
 
-  /** How often a kind of personal data was found, in how many rows, and the first lines it was on. */
+  /**
+   * How often a kind of personal data was found, in how many rows, and the first lines it was on.
+   */
   public record PersonalData(String kind, int matches, int rows, List<Integer> exampleLines) {}
 
   /** Rows over the chosen maximum length, which training would truncate. */
@@ -43,7 +47,9 @@ public record QualityReport(
     return rowsOverTokens.getOrDefault(maxTokens, 0);
   }
 
-  /** Whether most rows answer with a JSON object: extraction data, for which key presence matters. */
+  /**
+   * Whether most rows answer with a JSON object: extraction data, for which key presence matters.
+   */
   public boolean extraction() {
     return rows > 0 && jsonAnswers * 2 >= rows;
   }

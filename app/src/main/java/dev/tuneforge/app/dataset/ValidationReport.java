@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The outcome of reading an upload: its format, how many rows were kept and its problems, each
- * naming the line and the reason. Only the first {@link DatasetNormalizer#MAX_LISTED_PROBLEMS}
- * are listed; {@code problemCount} counts them all. With "drop invalid rows" each row problem
- * is a dropped row ({@code droppedRows}); problems of the file itself are never dropped.
+ * naming the line and the reason. Only the first {@link DatasetNormalizer#MAX_LISTED_PROBLEMS} are
+ * listed; {@code problemCount} counts them all. With "drop invalid rows" each row problem is a
+ * dropped row ({@code droppedRows}); problems of the file itself are never dropped.
  */
 public record ValidationReport(
     DatasetFormat format, int rows, List<String> problems, int problemCount, int droppedRows) {
@@ -33,7 +33,10 @@ public record ValidationReport(
     }
     String listed = String.join("\n", problems);
     int hidden = problemCount - problems.size();
-    String more = hidden > 0 ? "\n… and " + hidden + " more " + (accepted() ? "dropped rows" : "problems") : "";
+    String more =
+        hidden > 0
+            ? "\n… and " + hidden + " more " + (accepted() ? "dropped rows" : "problems")
+            : "";
     return (accepted() ? rows + " rows kept; " + droppedRows + " dropped:\n" : "") + listed + more;
   }
 }

@@ -10,10 +10,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Whether the fine-tune beat its base model: overall and per-field deltas (tuned minus base)
- * and the examples worth looking at. Both reports must cover the same examples in the same order.
+ * Whether the fine-tune beat its base model: overall and per-field deltas (tuned minus base) and
+ * the examples worth looking at. Both reports must cover the same examples in the same order.
  */
-public record Comparison(EvaluationReport base, EvaluationReport tuned, Map<String, FieldDelta> fields,
+public record Comparison(
+    EvaluationReport base,
+    EvaluationReport tuned,
+    Map<String, FieldDelta> fields,
     List<ExamplePair> pairs) {
   public Comparison {
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
@@ -22,14 +25,16 @@ public record Comparison(EvaluationReport base, EvaluationReport tuned, Map<Stri
 
   public static Comparison of(EvaluationReport base, EvaluationReport tuned) {
     if (base.size() != tuned.size()) {
-      throw new IllegalArgumentException("base has " + base.size() + " examples, tuned " + tuned.size());
+      throw new IllegalArgumentException(
+          "base has " + base.size() + " examples, tuned " + tuned.size());
     }
     List<ExamplePair> pairs = new ArrayList<>();
     for (int i = 0; i < base.size(); i++) {
       ExampleScore b = base.examples().get(i);
       ExampleScore t = tuned.examples().get(i);
       if (!b.answer().expected().equals(t.answer().expected())) {
-        throw new IllegalArgumentException("example " + i + " expects different answers in base and tuned");
+        throw new IllegalArgumentException(
+            "example " + i + " expects different answers in base and tuned");
       }
       pairs.add(new ExamplePair(i, b, t));
     }

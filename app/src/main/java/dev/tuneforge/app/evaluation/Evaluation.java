@@ -9,9 +9,9 @@ import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The stored evaluation of one fine-tune: where its generations are, how they were decoded, and
- * the metrics computed from them (JSON of {@link ModelMetrics} and {@link FieldMetrics}); or why
- * it failed.
+ * The stored evaluation of one fine-tune: where its generations are, how they were decoded, and the
+ * metrics computed from them (JSON of {@link ModelMetrics} and {@link FieldMetrics}); or why it
+ * failed.
  */
 @Entity
 @Table(name = "evaluation")
@@ -40,7 +40,12 @@ public class Evaluation {
 
   protected Evaluation() {}
 
-  Evaluation(UUID jobId, String generationsKey, String decoding, int maxNewTokens, double seconds,
+  Evaluation(
+      UUID jobId,
+      String generationsKey,
+      String decoding,
+      int maxNewTokens,
+      double seconds,
       long generatedTokens) {
     this.jobId = jobId;
     this.generationsKey = generationsKey;

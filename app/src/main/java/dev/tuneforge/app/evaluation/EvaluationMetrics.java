@@ -16,8 +16,8 @@ import org.springframework.stereotype.Service;
 public class EvaluationMetrics {
 
   /**
-   * @throws IllegalArgumentException when there are no examples or an expected answer is not a
-   *     JSON object (the dataset is wrong, not the model)
+   * @throws IllegalArgumentException when there are no examples or an expected answer is not a JSON
+   *     object (the dataset is wrong, not the model)
    */
   public EvaluationReport evaluate(List<ModelAnswer> examples) {
     if (examples.isEmpty()) {
@@ -31,7 +31,9 @@ public class EvaluationMetrics {
     FieldCounts micro = FieldCounts.ZERO;
     for (ExampleScore score : scores) {
       for (FieldOutcome outcome : score.fields()) {
-        fields.put(outcome.path(), fields.getOrDefault(outcome.path(), FieldStats.empty(outcome.path())).plus(outcome));
+        fields.put(
+            outcome.path(),
+            fields.getOrDefault(outcome.path(), FieldStats.empty(outcome.path())).plus(outcome));
       }
       micro = micro.plus(score.counts());
     }
@@ -46,26 +48,37 @@ public class EvaluationMetrics {
     ParsedOutput expected = JsonOutput.parse(example.expected());
     if (!expected.valid()) {
       throw new IllegalArgumentException(
-          "expected answer of example " + index + " (" + example.id() + ") is unusable: " + expected.problem());
+          "expected answer of example "
+              + index
+              + " ("
+              + example.id()
+              + ") is unusable: "
+              + expected.problem());
     }
     ParsedOutput predicted = JsonOutput.parse(example.output());
     Set<String> paths = new LinkedHashSet<>(expected.fields().keySet());
     paths.addAll(predicted.fields().keySet());
     List<FieldOutcome> outcomes = new ArrayList<>();
     for (String path : paths) {
-      outcomes.add(FieldOutcome.of(path, expected.fields().get(path), predicted.fields().get(path)));
+      outcomes.add(
+          FieldOutcome.of(path, expected.fields().get(path), predicted.fields().get(path)));
     }
-    return new ExampleScore(index, example, predicted.valid(), outcomes,
+    return new ExampleScore(
+        index,
+        example,
+        predicted.valid(),
+        outcomes,
         RougeL.score(example.output(), example.expected()));
   }
 
   private static Map<String, FieldStats> orderExpectedFirst(Map<String, FieldStats> fields) {
     Map<String, FieldStats> ordered = new LinkedHashMap<>();
-    fields.forEach((path, stats) -> {
-      if (stats.support() > 0) {
-        ordered.put(path, stats);
-      }
-    });
+    fields.forEach(
+        (path, stats) -> {
+          if (stats.support() > 0) {
+            ordered.put(path, stats);
+          }
+        });
     fields.forEach(ordered::putIfAbsent);
     return ordered;
   }

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param fields per key path, in first-seen order: expected paths first, then extra keys
  * @param micro counts over all fields of all examples
  */
-public record EvaluationReport(List<ExampleScore> examples, Map<String, FieldStats> fields, FieldCounts micro) {
+public record EvaluationReport(
+    List<ExampleScore> examples, Map<String, FieldStats> fields, FieldCounts micro) {
   public EvaluationReport {
     examples = List.copyOf(examples);
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

@@ -11,12 +11,16 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The figures of one base-versus-tuned evaluation, computed from the node's generations and
- * summary and nothing else, so they can always be recomputed from what is stored. {@code
- * comparison} is null for free-text evaluations (no JSON to compare field by field).
+ * The figures of one base-versus-tuned evaluation, computed from the node's generations and summary
+ * and nothing else, so they can always be recomputed from what is stored. {@code comparison} is
+ * null for free-text evaluations (no JSON to compare field by field).
  */
 public record EvaluationScores(
-    Kind kind, ModelMetrics base, ModelMetrics tuned, List<FieldMetrics> fields, @Nullable Comparison comparison) {
+    Kind kind,
+    ModelMetrics base,
+    ModelMetrics tuned,
+    List<FieldMetrics> fields,
+    @Nullable Comparison comparison) {
 
   public enum Kind {
     /** Every expected answer is a JSON object: field-level metrics apply. */
@@ -36,8 +40,8 @@ public record EvaluationScores(
   /**
    * @throws IllegalArgumentException when there are no generations
    */
-  public static EvaluationScores compute(List<EvaluationExample> generations,
-      EvaluationSummary summary) {
+  public static EvaluationScores compute(
+      List<EvaluationExample> generations, EvaluationSummary summary) {
     if (generations.isEmpty()) {
       throw new IllegalArgumentException("the node generated nothing to evaluate");
     }
@@ -51,26 +55,47 @@ public record EvaluationScores(
       extraction &= JsonOutput.parse(g.expected()).valid();
     }
     if (!extraction) {
-      return new EvaluationScores(Kind.TEXT, text(base, summary.base()), text(tuned, summary.tuned()), List.of(), null);
+      return new EvaluationScores(
+          Kind.TEXT, text(base, summary.base()), text(tuned, summary.tuned()), List.of(), null);
     }
     EvaluationMetrics metrics = new EvaluationMetrics();
     Comparison comparison = metrics.compare(metrics.evaluate(base), metrics.evaluate(tuned));
     List<FieldMetrics> fields = new ArrayList<>();
     for (FieldDelta delta : comparison.fields().values()) {
-      fields.add(new FieldMetrics(delta.path(), Math.max(delta.base().support(), delta.tuned().support()),
-          FieldMetrics.FieldScore.of(delta.base()), FieldMetrics.FieldScore.of(delta.tuned())));
+      fields.add(
+          new FieldMetrics(
+              delta.path(),
+              Math.max(delta.base().support(), delta.tuned().support()),
+              FieldMetrics.FieldScore.of(delta.base()),
+              FieldMetrics.FieldScore.of(delta.tuned())));
     }
-    return new EvaluationScores(Kind.EXTRACTION, extraction(comparison.base(), summary.base()),
-        extraction(comparison.tuned(), summary.tuned()), fields, comparison);
+    return new EvaluationScores(
+        Kind.EXTRACTION,
+        extraction(comparison.base(), summary.base()),
+        extraction(comparison.tuned(), summary.tuned()),
+        fields,
+        comparison);
   }
 
   private static ModelMetrics extraction(EvaluationReport report, @Nullable TokenScores tokens) {
-    double textMatch = report.examples().stream()
-        .filter(s -> normalise(s.answer().output()).equals(normalise(s.answer().expected())))
-        .count() / (double) report.size();
+    double textMatch =
+        report.examples().stream()
+                .filter(
+                    s -> normalise(s.answer().output()).equals(normalise(s.answer().expected())))
+                .count()
+            / (double) report.size();
     FieldCounts micro = report.micro();
-    return new ModelMetrics(report.size(), report.jsonValidityRate(), report.objectMatchRate(), micro.precision(),
-        micro.recall(), micro.f1(), report.meanRougeL(), textMatch, loss(tokens), perplexity(tokens),
+    return new ModelMetrics(
+        report.size(),
+        report.jsonValidityRate(),
+        report.objectMatchRate(),
+        micro.precision(),
+        micro.recall(),
+        micro.f1(),
+        report.meanRougeL(),
+        textMatch,
+        loss(tokens),
+        perplexity(tokens),
         accuracy(tokens));
   }
 
@@ -84,8 +109,18 @@ public record EvaluationScores(
       valid += JsonOutput.parse(e.output()).valid() ? 1 : 0;
     }
     int n = examples.size();
-    return new ModelMetrics(n, (double) valid / n, 0, 0, 0, 0, rouge / n, (double) matches / n, loss(tokens),
-        perplexity(tokens), accuracy(tokens));
+    return new ModelMetrics(
+        n,
+        (double) valid / n,
+        0,
+        0,
+        0,
+        0,
+        rouge / n,
+        (double) matches / n,
+        loss(tokens),
+        perplexity(tokens),
+        accuracy(tokens));
   }
 
   /** Case and runs of whitespace do not count in a text match. */

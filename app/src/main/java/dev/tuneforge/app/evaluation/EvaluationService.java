@@ -50,8 +50,12 @@ public class EvaluationService {
   private final TransactionTemplate transactions;
   private final UsageService usage;
 
-  EvaluationService(EvaluationRepository evaluations, FineTuneService fineTunes, ObjectStorage storage,
-      TransactionTemplate transactions, UsageService usage) {
+  EvaluationService(
+      EvaluationRepository evaluations,
+      FineTuneService fineTunes,
+      ObjectStorage storage,
+      TransactionTemplate transactions,
+      UsageService usage) {
     this.evaluations = evaluations;
     this.fineTunes = fineTunes;
     this.storage = storage;
@@ -72,23 +76,26 @@ public class EvaluationService {
       return;
     }
     UUID jobId = finished.jobId();
-    TenantContext.runAs(finished.tenantId(), () -> {
-      Optional<StoredEvaluation> stored;
-      try {
-        stored = find(jobId).or(() -> ingest(jobId));
-      } catch (RuntimeException e) {
-        LOG.error("could not store the evaluation of job {}", jobId, e);
-        return;
-      }
-      if (stored.isEmpty()) {
-        return;
-      }
-      if (usage.meteringOpen(jobId)) {
-        throw new IllegalStateException("The lease of job " + jobId + " is not metered as ended yet");
-      }
-      Evaluation row = stored.get().row();
-      usage.splitEvaluation(jobId, Math.round(row.getSeconds()), row.getGeneratedTokens());
-    });
+    TenantContext.runAs(
+        finished.tenantId(),
+        () -> {
+          Optional<StoredEvaluation> stored;
+          try {
+            stored = find(jobId).or(() -> ingest(jobId));
+          } catch (RuntimeException e) {
+            LOG.error("could not store the evaluation of job {}", jobId, e);
+            return;
+          }
+          if (stored.isEmpty()) {
+            return;
+          }
+          if (usage.meteringOpen(jobId)) {
+            throw new IllegalStateException(
+                "The lease of job " + jobId + " is not metered as ended yet");
+          }
+          Evaluation row = stored.get().row();
+          usage.splitEvaluation(jobId, Math.round(row.getSeconds()), row.getGeneratedTokens());
+        });
   }
 
   /**
@@ -96,21 +103,32 @@ public class EvaluationService {
    * evaluation or the node wrote none. Runs as the caller's tenant.
    */
   public Optional<StoredEvaluation> ingest(UUID jobId) {
-    FineTuneJob job = fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
+    FineTuneJob job =
+        fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
     String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), jobId);
     if (job.getEvaluationExamples() == 0 || !storage.exists(prefix + JobFolder.SUMMARY)) {
       return Optional.empty();
     }
     EvaluationSummary summary = read(prefix + JobFolder.SUMMARY, EvaluationSummary.class);
-    Evaluation row = new Evaluation(jobId, prefix + JobFolder.GENERATIONS, summary.decoding(), summary.maxNewTokens(),
-        summary.seconds(), summary.generatedTokens());
+    Evaluation row =
+        new Evaluation(
+            jobId,
+            prefix + JobFolder.GENERATIONS,
+            summary.decoding(),
+            summary.maxNewTokens(),
+            summary.seconds(),
+            summary.generatedTokens());
     if (summary.error() != null) {
       row.fail("the node could not evaluate: " + summary.error());
     } else {
       try {
         EvaluationScores scores = EvaluationScores.compute(generations(row), summary);
-        row.succeed(scores.kind().code(), scores.base().examples(), JSON.writeValueAsString(scores.base()),
-            JSON.writeValueAsString(scores.tuned()), JSON.writeValueAsString(scores.fields()));
+        row.succeed(
+            scores.kind().code(),
+            scores.base().examples(),
+            JSON.writeValueAsString(scores.base()),
+            JSON.writeValueAsString(scores.tuned()),
+            JSON.writeValueAsString(scores.fields()));
       } catch (IllegalArgumentException | JacksonException | UncheckedIOException e) {
         row.fail(e.getMessage());
       }
@@ -128,7 +146,8 @@ public class EvaluationService {
   public List<EvaluationExample> generations(Evaluation evaluation) {
     List<EvaluationExample> rows = new ArrayList<>();
     try (InputStream in = storage.tenantOpen(evaluation.getGenerationsKey());
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       int number = 0;
       while ((line = reader.readLine()) != null) {
@@ -139,8 +158,11 @@ public class EvaluationService {
         try {
           rows.add(JSON.readValue(line, EvaluationExample.class));
         } catch (JacksonException e) {
-          throw new IllegalArgumentException("line " + number + " of the generations is not an example: "
-              + e.getOriginalMessage());
+          throw new IllegalArgumentException(
+              "line "
+                  + number
+                  + " of the generations is not an example: "
+                  + e.getOriginalMessage());
         }
       }
     } catch (IOException e) {
@@ -154,9 +176,13 @@ public class EvaluationService {
     return recompute(evaluation, generations(evaluation));
   }
 
-  /** The metrics computed afresh from generations already read, and the stored summary (the table's source). */
+  /**
+   * The metrics computed afresh from generations already read, and the stored summary (the table's
+   * source).
+   */
   public EvaluationScores recompute(Evaluation evaluation, List<EvaluationExample> generations) {
-    String summaryKey = evaluation.getGenerationsKey().replace(JobFolder.GENERATIONS, JobFolder.SUMMARY);
+    String summaryKey =
+        evaluation.getGenerationsKey().replace(JobFolder.GENERATIONS, JobFolder.SUMMARY);
     return EvaluationScores.compute(generations, read(summaryKey, EvaluationSummary.class));
   }
 
@@ -172,7 +198,9 @@ public class EvaluationService {
     if (!row.succeeded()) {
       return new StoredEvaluation(row, null, null, List.of());
     }
-    return new StoredEvaluation(row, JSON.readValue(row.getBaseMetrics(), ModelMetrics.class),
+    return new StoredEvaluation(
+        row,
+        JSON.readValue(row.getBaseMetrics(), ModelMetrics.class),
         JSON.readValue(row.getTunedMetrics(), ModelMetrics.class),
         Arrays.asList(JSON.readValue(row.getFieldMetrics(), FieldMetrics[].class)));
   }

@@ -3,11 +3,11 @@ package dev.tuneforge.app.evaluation;
 import java.util.List;
 
 /**
- * One example's result, a row of the side-by-side table: every expected and every predicted
- * key path with its mark, in the expected order followed by the extra keys.
+ * One example's result, a row of the side-by-side table: every expected and every predicted key
+ * path with its mark, in the expected order followed by the extra keys.
  */
-public record ExampleScore(int index, ModelAnswer answer, boolean validJson, List<FieldOutcome> fields,
-    double rougeL) {
+public record ExampleScore(
+    int index, ModelAnswer answer, boolean validJson, List<FieldOutcome> fields, double rougeL) {
   public ExampleScore {
     fields = List.copyOf(fields);
   }
@@ -16,7 +16,9 @@ public record ExampleScore(int index, ModelAnswer answer, boolean validJson, Lis
     return fields.stream().map(FieldOutcome::counts).reduce(FieldCounts.ZERO, FieldCounts::plus);
   }
 
-  /** Whole-object match after normalisation: valid JSON, every expected field right, no extra keys. */
+  /**
+   * Whole-object match after normalisation: valid JSON, every expected field right, no extra keys.
+   */
   public boolean objectMatch() {
     return validJson && fields.stream().allMatch(f -> f.status() == FieldOutcome.Status.CORRECT);
   }

@@ -8,7 +8,9 @@ public record FieldCounts(int truePositives, int falsePositives, int falseNegati
   public static final FieldCounts ZERO = new FieldCounts(0, 0, 0);
 
   public FieldCounts plus(FieldCounts other) {
-    return new FieldCounts(truePositives + other.truePositives, falsePositives + other.falsePositives,
+    return new FieldCounts(
+        truePositives + other.truePositives,
+        falsePositives + other.falsePositives,
         falseNegatives + other.falseNegatives);
   }
 
@@ -20,7 +22,9 @@ public record FieldCounts(int truePositives, int falsePositives, int falseNegati
     return ratio(truePositives, truePositives + falseNegatives);
   }
 
-  /** 2TP / (2TP + FP + FN): the harmonic mean of precision and recall, defined even when one is 0/0. */
+  /**
+   * 2TP / (2TP + FP + FN): the harmonic mean of precision and recall, defined even when one is 0/0.
+   */
   public double f1() {
     return ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives);
   }

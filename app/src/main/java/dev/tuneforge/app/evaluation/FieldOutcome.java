@@ -3,10 +3,14 @@ package dev.tuneforge.app.evaluation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One key path of one example: what was expected, what the model gave, and whether they match
- * as written and after {@link ValueNormaliser normalisation}.
+ * One key path of one example: what was expected, what the model gave, and whether they match as
+ * written and after {@link ValueNormaliser normalisation}.
  */
-public record FieldOutcome(String path, @Nullable String expected, @Nullable String predicted, boolean exactMatch,
+public record FieldOutcome(
+    String path,
+    @Nullable String expected,
+    @Nullable String predicted,
+    boolean exactMatch,
     boolean normalisedMatch) {
 
   public enum Status {
@@ -22,8 +26,10 @@ public record FieldOutcome(String path, @Nullable String expected, @Nullable Str
 
   static FieldOutcome of(String path, @Nullable String expected, @Nullable String predicted) {
     boolean exact = expected != null && expected.equals(predicted);
-    boolean normalised = expected != null && predicted != null
-        && ValueNormaliser.normalise(expected).equals(ValueNormaliser.normalise(predicted));
+    boolean normalised =
+        expected != null
+            && predicted != null
+            && ValueNormaliser.normalise(expected).equals(ValueNormaliser.normalise(predicted));
     return new FieldOutcome(path, expected, predicted, exact, normalised);
   }
 

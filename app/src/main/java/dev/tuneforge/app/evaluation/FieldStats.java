@@ -1,18 +1,23 @@
 package dev.tuneforge.app.evaluation;
 
 /**
- * One key path over all examples. {@code support} is the number of examples that expect it;
- * the match rates are over those examples (0.0 when none does).
+ * One key path over all examples. {@code support} is the number of examples that expect it; the
+ * match rates are over those examples (0.0 when none does).
  */
-public record FieldStats(String path, int support, int exactMatches, int normalisedMatches, FieldCounts counts) {
+public record FieldStats(
+    String path, int support, int exactMatches, int normalisedMatches, FieldCounts counts) {
   static FieldStats empty(String path) {
     return new FieldStats(path, 0, 0, 0, FieldCounts.ZERO);
   }
 
   FieldStats plus(FieldOutcome outcome) {
     boolean expected = outcome.expected() != null;
-    return new FieldStats(path, support + (expected ? 1 : 0), exactMatches + (outcome.exactMatch() ? 1 : 0),
-        normalisedMatches + (outcome.normalisedMatch() ? 1 : 0), counts.plus(outcome.counts()));
+    return new FieldStats(
+        path,
+        support + (expected ? 1 : 0),
+        exactMatches + (outcome.exactMatch() ? 1 : 0),
+        normalisedMatches + (outcome.normalisedMatch() ? 1 : 0),
+        counts.plus(outcome.counts()));
   }
 
   public double exactMatchRate() {

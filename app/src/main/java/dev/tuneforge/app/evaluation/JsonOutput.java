@@ -11,17 +11,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a model output as a JSON object, tolerating only surrounding whitespace and one
- * Markdown code fence; see docs/evaluation.md for the exact rules.
+ * Reads a model output as a JSON object, tolerating only surrounding whitespace and one Markdown
+ * code fence; see docs/evaluation.md for the exact rules.
  */
 public final class JsonOutput {
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
-  // An opening fence, an optional language tag of "json" only, a line break, the body, a closing fence.
-  private static final Pattern FENCE = Pattern.compile("(?s)\\A```(?:[jJ][sS][oO][nN])?[ \\t]*\\R(.*?)\\R?```\\z");
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
+  // An opening fence, an optional language tag of "json" only, a line break, the body, a closing
+  // fence.
+  private static final Pattern FENCE =
+      Pattern.compile("(?s)\\A```(?:[jJ][sS][oO][nN])?[ \\t]*\\R(.*?)\\R?```\\z");
 
   private JsonOutput() {}
 
@@ -51,7 +54,10 @@ public final class JsonOutput {
   private static void flatten(String path, JsonNode node, Map<String, String> into) {
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> property : node.properties()) {
-        flatten(path.isEmpty() ? property.getKey() : path + "." + property.getKey(), property.getValue(), into);
+        flatten(
+            path.isEmpty() ? property.getKey() : path + "." + property.getKey(),
+            property.getValue(),
+            into);
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {

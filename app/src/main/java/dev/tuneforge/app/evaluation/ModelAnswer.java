@@ -1,8 +1,8 @@
 package dev.tuneforge.app.evaluation;
 
 /**
- * A model's answer to one example beside the expected one, to score: the expected assistant
- * answer (a JSON object) and what the model answered.
+ * A model's answer to one example beside the expected one, to score: the expected assistant answer
+ * (a JSON object) and what the model answered.
  *
  * @param id a label for tables, such as the dataset row's {@code id}
  */

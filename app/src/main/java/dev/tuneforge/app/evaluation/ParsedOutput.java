@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A model output read as a JSON object: its flattened leaves by key path ({@code a.b},
- * {@code items[0].name}), or the reason it is not valid.
+ * A model output read as a JSON object: its flattened leaves by key path ({@code a.b}, {@code
+ * items[0].name}), or the reason it is not valid.
  */
 public record ParsedOutput(boolean valid, Map<String, String> fields, @Nullable String problem) {
   public ParsedOutput {

@@ -30,7 +30,9 @@ public final class RougeL {
 
   /** Case-folded (NFKC) runs of letters and digits; everything else separates tokens. */
   static List<String> tokens(String text) {
-    return Arrays.stream(NOT_WORD.split(ValueNormaliser.fold(text))).filter(t -> !t.isEmpty()).toList();
+    return Arrays.stream(NOT_WORD.split(ValueNormaliser.fold(text)))
+        .filter(t -> !t.isEmpty())
+        .toList();
   }
 
   static int lcs(List<String> a, List<String> b) {
@@ -38,7 +40,8 @@ public final class RougeL {
     int[] current = new int[b.size() + 1];
     for (String x : a) {
       for (int j = 1; j <= b.size(); j++) {
-        current[j] = x.equals(b.get(j - 1)) ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+        current[j] =
+            x.equals(b.get(j - 1)) ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
       }
       int[] swap = previous;
       previous = current;

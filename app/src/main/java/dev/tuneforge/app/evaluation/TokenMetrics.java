@@ -13,8 +13,8 @@ public final class TokenMetrics {
   private TokenMetrics() {}
 
   /**
-   * exp of the mean of cross-entropy losses in nats. Pass per-token losses, or per-batch means
-   * only when batches hold the same number of labelled tokens.
+   * exp of the mean of cross-entropy losses in nats. Pass per-token losses, or per-batch means only
+   * when batches hold the same number of labelled tokens.
    */
   public static double perplexity(List<Double> losses) {
     if (losses.isEmpty()) {
@@ -34,7 +34,10 @@ public final class TokenMetrics {
   public static double tokenAccuracy(int[] predicted, int[] expected) {
     if (predicted.length != expected.length) {
       throw new IllegalArgumentException(
-          "predicted and expected differ in length: " + predicted.length + " and " + expected.length);
+          "predicted and expected differ in length: "
+              + predicted.length
+              + " and "
+              + expected.length);
     }
     int counted = 0;
     int correct = 0;

@@ -11,22 +11,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Brings a field value to a canonical form so that values written differently but meaning the
- * same compare equal: an amount, then a day-first date, else text without case and punctuation.
+ * Brings a field value to a canonical form so that values written differently but meaning the same
+ * compare equal: an amount, then a day-first date, else text without case and punctuation.
  */
 public final class ValueNormaliser {
   private static final Pattern SPACE = Pattern.compile("(?U)\\s+");
   private static final Pattern PUNCTUATION = Pattern.compile("\\p{P}+");
-  private static final Pattern AMOUNT = Pattern.compile(
-      "(?:rm|myr|usd|sgd|eur|gbp|[$€£¥])?\\s*([+-]?)((?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|\\.\\d+)");
-  private static final Pattern DAY_MONTH_YEAR = Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2})");
-  private static final Pattern YEAR_MONTH_DAY = Pattern.compile("(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})");
+  private static final Pattern AMOUNT =
+      Pattern.compile(
+          "(?:rm|myr|usd|sgd|eur|gbp|[$€£¥])?\\s*([+-]?)((?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|\\.\\d+)");
+  private static final Pattern DAY_MONTH_YEAR =
+      Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2})");
+  private static final Pattern YEAR_MONTH_DAY =
+      Pattern.compile("(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})");
   private static final Pattern DAY_NAME_YEAR =
       Pattern.compile("(\\d{1,2})(?:st|nd|rd|th)?[\\s-]*([a-z]+)\\.?[\\s,-]*(\\d{4}|\\d{2})");
   private static final Pattern NAME_DAY_YEAR =
       Pattern.compile("([a-z]+)\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})");
-  private static final List<String> MONTHS = List.of("january", "february", "march", "april", "may", "june", "july",
-      "august", "september", "october", "november", "december");
+  private static final List<String> MONTHS =
+      List.of(
+          "january",
+          "february",
+          "march",
+          "april",
+          "may",
+          "june",
+          "july",
+          "august",
+          "september",
+          "october",
+          "november",
+          "december");
 
   private ValueNormaliser() {}
 
@@ -51,7 +66,8 @@ public final class ValueNormaliser {
     if (!m.matches()) {
       return Optional.empty();
     }
-    BigDecimal number = new BigDecimal(m.group(1) + m.group(2).replace(",", "")).stripTrailingZeros();
+    BigDecimal number =
+        new BigDecimal(m.group(1) + m.group(2).replace(",", "")).stripTrailingZeros();
     if (number.signum() == 0) {
       number = BigDecimal.ZERO;
     }
@@ -65,17 +81,22 @@ public final class ValueNormaliser {
     }
     m = YEAR_MONTH_DAY.matcher(folded);
     if (m.matches()) {
-      return day(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+      return day(
+          Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
     }
     m = DAY_NAME_YEAR.matcher(folded);
     if (m.matches()) {
       int month = month(m.group(2));
-      return month == 0 ? Optional.empty() : day(year(m.group(3)), month, Integer.parseInt(m.group(1)));
+      return month == 0
+          ? Optional.empty()
+          : day(year(m.group(3)), month, Integer.parseInt(m.group(1)));
     }
     m = NAME_DAY_YEAR.matcher(folded);
     if (m.matches()) {
       int month = month(m.group(1));
-      return month == 0 ? Optional.empty() : day(Integer.parseInt(m.group(3)), month, Integer.parseInt(m.group(2)));
+      return month == 0
+          ? Optional.empty()
+          : day(Integer.parseInt(m.group(3)), month, Integer.parseInt(m.group(2)));
     }
     return Optional.empty();
   }
@@ -88,7 +109,9 @@ public final class ValueNormaliser {
   private static int month(String name) {
     for (int i = 0; i < MONTHS.size(); i++) {
       String full = MONTHS.get(i);
-      if (name.equals(full) || name.equals(full.substring(0, 3)) || (i == 8 && name.equals("sept"))) {
+      if (name.equals(full)
+          || name.equals(full.substring(0, 3))
+          || (i == 8 && name.equals("sept"))) {
         return i + 1;
       }
     }

@@ -45,7 +45,8 @@ class AdapterDownloadController {
     if (keys.isEmpty()) {
       return ResponseEntity.notFound().build();
     }
-    // The tenant's objects are opened here, on the request thread, where the caller's tenant is known.
+    // The tenant's objects are opened here, on the request thread, where the caller's tenant is
+    // known.
     List<InputStream> streams = keys.stream().map(storage::tenantOpen).toList();
     StreamingResponseBody body = out -> writeZip(keys, streams, out);
     return ResponseEntity.ok()
@@ -54,7 +55,8 @@ class AdapterDownloadController {
         .body(body);
   }
 
-  private static void writeZip(List<String> keys, List<InputStream> streams, OutputStream out) throws IOException {
+  private static void writeZip(List<String> keys, List<InputStream> streams, OutputStream out)
+      throws IOException {
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       for (int i = 0; i < keys.size(); i++) {
         String key = keys.get(i);

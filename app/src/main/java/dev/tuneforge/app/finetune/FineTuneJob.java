@@ -1,6 +1,5 @@
 package dev.tuneforge.app.finetune;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -13,12 +12,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
 
 /**
- * A fine-tune of one base model on one dataset version, and the one place that says which change
- * of its state is legal when. While a node holds it, {@code nodeId} and {@code leaseExpiresAt}
- * form its lease; heartbeats renew the lease. Each transition checks the current state and
- * answers with a {@link Transition}: the line for the job's event log, or why it was refused. The
- * module events a transition registers are published when the repository saves the job, inside
- * the transaction of the change.
+ * A fine-tune of one base model on one dataset version, and the one place that says which change of
+ * its state is legal when. While a node holds it, {@code nodeId} and {@code leaseExpiresAt} form
+ * its lease; heartbeats renew the lease. Each transition checks the current state and answers with
+ * a {@link Transition}: the line for the job's event log, or why it was refused. The module events
+ * a transition registers are published when the repository saves the job, inside the transaction of
+ * the change.
  */
 @Entity
 @Table(name = "fine_tune_job")
@@ -33,7 +32,10 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private UUID datasetVersionId;
   private JobStatus status;
   private String method;
-  @jakarta.persistence.Column(name = "lora_r") private int loraR; // snake-case naming would make it "lorar"
+
+  @jakarta.persistence.Column(name = "lora_r")
+  private int loraR; // snake-case naming would make it "lorar"
+
   private double loraAlpha;
   private double loraDropout;
   private String targetModules;
@@ -111,9 +113,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /**
-   * Keeps a waiting job (queued or paused, on no node) from dispatch, for instance for its
-   * tenant's budget. The log gets a line when the job starts to wait; a new wording (the spend in
-   * it moves while other jobs run) replaces the shown reason quietly.
+   * Keeps a waiting job (queued or paused, on no node) from dispatch, for instance for its tenant's
+   * budget. The log gets a line when the job starts to wait; a new wording (the spend in it moves
+   * while other jobs run) replaces the shown reason quietly.
    */
   Transition hold(String reason) {
     if (!waiting()) {
@@ -128,7 +130,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     return starts ? Transition.logged("Not dispatched: " + reason) : Transition.quiet();
   }
 
-  /** Gives the queued job to a node until {@code leaseUntil}; it starts when the node asks for work. */
+  /**
+   * Gives the queued job to a node until {@code leaseUntil}; it starts when the node asks for work.
+   */
   Transition assign(UUID node, String nodeName, Instant leaseUntil) {
     if (status != JobStatus.QUEUED || nodeId != null) {
       return refused("assign");
@@ -202,8 +206,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /**
-   * The node stopped the job at its last checkpoint, as asked: paused, it keeps that checkpoint
-   * and resumes from there. The reason is the node's, else the one it was asked to stop for.
+   * The node stopped the job at its last checkpoint, as asked: paused, it keeps that checkpoint and
+   * resumes from there. The reason is the node's, else the one it was asked to stop for.
    */
   Transition pause(UUID node, @Nullable String reason, int atStep, long tokens, Instant now) {
     if (!node.equals(nodeId)) {
@@ -212,7 +216,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     if (cancelRequested) {
       return cancelled(node, atStep, tokens, now);
     }
-    String why = reason != null ? reason : holdReason != null ? holdReason : "stopped by the platform";
+    String why =
+        reason != null ? reason : holdReason != null ? holdReason : "stopped by the platform";
     leaseEnded(node, tokens, now);
     status = JobStatus.PAUSED;
     holdReason = why;
@@ -220,9 +225,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     leaseExpiresAt = null;
     steps = Math.max(steps, atStep);
     trainedTokens = Math.max(trainedTokens, tokens);
-    return Transition.logged("Paused after " + atStep + " steps"
-        + (lastCheckpointStep == null ? " with no checkpoint" : " at checkpoint step-" + lastCheckpointStep)
-        + ": " + why);
+    return Transition.logged(
+        "Paused after "
+            + atStep
+            + " steps"
+            + (lastCheckpointStep == null
+                ? " with no checkpoint"
+                : " at checkpoint step-" + lastCheckpointStep)
+            + ": "
+            + why);
   }
 
   /** The node delivered the adapter (or the whole model) under {@code delivered}. */
@@ -239,7 +250,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     steps = finalSteps;
     trainedTokens = tokens;
     finished();
-    return Transition.logged("Succeeded after " + finalSteps + " steps and " + tokens + " trained tokens");
+    return Transition.logged(
+        "Succeeded after " + finalSteps + " steps and " + tokens + " trained tokens");
   }
 
   Transition fail(UUID node, @Nullable String reason, int atStep, long tokens, Instant now) {
@@ -257,9 +269,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /**
-   * The user's cancel. A job on no node yet (or only assigned to one) and a paused one end at
-   * once; a running one is asked to stop at its node's next heartbeat and is cancelled when the
-   * node reports, whatever it reports. A finished job stays as it ended.
+   * The user's cancel. A job on no node yet (or only assigned to one) and a paused one end at once;
+   * a running one is asked to stop at its node's next heartbeat and is cancelled when the node
+   * reports, whatever it reports. A finished job stays as it ended.
    */
   Transition cancel(Instant now) {
     if (status.finished()) {
@@ -274,10 +286,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
     progressed();
     return Transition.logged(
-        paused ? "Cancelled while paused; its checkpoints are kept" : "Cancelled before it started");
+        paused
+            ? "Cancelled while paused; its checkpoints are kept"
+            : "Cancelled before it started");
   }
 
-  /** A paused job back in the queue, to resume from its last checkpoint; {@code why} starts the log line. */
+  /**
+   * A paused job back in the queue, to resume from its last checkpoint; {@code why} starts the log
+   * line.
+   */
   Transition resume(String why) {
     if (status != JobStatus.PAUSED) {
       return refused("resume");
@@ -285,11 +302,17 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     status = JobStatus.QUEUED;
     holdReason = null;
     progressed();
-    return Transition.logged(why + "; back in the queue"
-        + (lastCheckpointStep == null ? "" : " to resume from checkpoint step-" + lastCheckpointStep));
+    return Transition.logged(
+        why
+            + "; back in the queue"
+            + (lastCheckpointStep == null
+                ? ""
+                : " to resume from checkpoint step-" + lastCheckpointStep));
   }
 
-  /** Its node stopped renewing the lease: once the lease ran out, the job goes back in the queue. */
+  /**
+   * Its node stopped renewing the lease: once the lease ran out, the job goes back in the queue.
+   */
   Transition expireLease(Instant now) {
     if (nodeId == null || leaseExpiresAt == null) {
       return refused("expire the lease of");
@@ -508,8 +531,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /**
-   * Why the job waits (queued or paused) or is being stopped (running), for instance the
-   * tenant's monthly budget; null when nothing holds it.
+   * Why the job waits (queued or paused) or is being stopped (running), for instance the tenant's
+   * monthly budget; null when nothing holds it.
    */
   public @Nullable String getHoldReason() {
     return holdReason;

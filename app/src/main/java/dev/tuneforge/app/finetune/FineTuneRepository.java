@@ -15,7 +15,8 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
 
   List<FineTuneJob> findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus status);
 
-  Optional<FineTuneJob> findFirstByNodeIdAndStatusInOrderByCreatedAt(UUID nodeId, Collection<JobStatus> statuses);
+  Optional<FineTuneJob> findFirstByNodeIdAndStatusInOrderByCreatedAt(
+      UUID nodeId, Collection<JobStatus> statuses);
 
   List<FineTuneJob> findByNodeIdIsNotNullAndLeaseExpiresAtBefore(Instant now);
 

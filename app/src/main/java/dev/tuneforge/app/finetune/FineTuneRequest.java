@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a user chooses on the new fine-tune form. {@code checkpointEvery} is the number of steps
  * between checkpoints (0: only at the end); a job that loses its node resumes from the last one.
- * After training, the base and the tuned model answer up to {@code evaluationExamples} prompts
- * (0: no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's
- * validation split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r)
- * instead of alpha / r; {@code packing} packs several examples into each row of
- * {@code maxSequenceLength} tokens (same loss, less padding computed). {@code method} is
- * {@value #LORA} (null: the same) or {@value #FULL}, which trains every weight, ignores the LoRA
- * settings and delivers a whole model instead of an adapter.
+ * After training, the base and the tuned model answer up to {@code evaluationExamples} prompts (0:
+ * no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's validation
+ * split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r) instead of alpha
+ * / r; {@code packing} packs several examples into each row of {@code maxSequenceLength} tokens
+ * (same loss, less padding computed). {@code method} is {@value #LORA} (null: the same) or {@value
+ * #FULL}, which trains every weight, ignores the LoRA settings and delivers a whole model instead
+ * of an adapter.
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -40,7 +40,8 @@ public record FineTuneRequest(
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
 
-  public static final int DEFAULT_EVALUATION_EXAMPLES = TrainingOptions.DEFAULTS.evaluationExamples();
+  public static final int DEFAULT_EVALUATION_EXAMPLES =
+      TrainingOptions.DEFAULTS.evaluationExamples();
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
 
@@ -59,11 +60,21 @@ public record FineTuneRequest(
 
   /** A builder that starts from this request's settings. */
   public Builder toBuilder() {
-    return builder().setBaseModel(baseModelId).setDatasetVersion(datasetVersionId)
-        .optLora(loraR, loraAlpha, loraDropout).optTargetModules(targetModules).optEpochs(epochs)
-        .optLearningRate(learningRate).optBatchSize(batchSize).optMaxSequenceLength(maxSequenceLength).optSeed(seed)
-        .optMaxSteps(maxSteps).optCheckpointEvery(checkpointEvery)
-        .optEvaluation(evaluationDatasetVersionId, evaluationExamples).optRslora(useRslora).optPacking(packing)
+    return builder()
+        .setBaseModel(baseModelId)
+        .setDatasetVersion(datasetVersionId)
+        .optLora(loraR, loraAlpha, loraDropout)
+        .optTargetModules(targetModules)
+        .optEpochs(epochs)
+        .optLearningRate(learningRate)
+        .optBatchSize(batchSize)
+        .optMaxSequenceLength(maxSequenceLength)
+        .optSeed(seed)
+        .optMaxSteps(maxSteps)
+        .optCheckpointEvery(checkpointEvery)
+        .optEvaluation(evaluationDatasetVersionId, evaluationExamples)
+        .optRslora(useRslora)
+        .optPacking(packing)
         .optMethod(method);
   }
 
@@ -77,10 +88,19 @@ public record FineTuneRequest(
     return FULL.equals(method);
   }
 
-  /** The first problem with these settings, or null; the LoRA settings of a full fine-tune are not looked at. */
+  /**
+   * The first problem with these settings, or null; the LoRA settings of a full fine-tune are not
+   * looked at.
+   */
   String problem() {
     if (method != null && !method.equals(LORA) && !method.equals(FULL)) {
-      return "The method must be LoRA (\"" + LORA + "\") or full fine-tuning (\"" + FULL + "\"), not \"" + method + "\"";
+      return "The method must be LoRA (\""
+          + LORA
+          + "\") or full fine-tuning (\""
+          + FULL
+          + "\"), not \""
+          + method
+          + "\"";
     }
     return fullFineTuning() ? trainingProblem() : loraProblem();
   }
@@ -90,7 +110,8 @@ public record FineTuneRequest(
     if (loraAlpha <= 0) return "LoRA alpha must be positive";
     if (loraDropout < 0 || loraDropout >= 1) return "LoRA dropout must be in [0, 1)";
     if (targetModules.isEmpty()) return "Choose at least one target module";
-    if (!PROJECTIONS.containsAll(targetModules)) return "Target modules must be among " + PROJECTIONS;
+    if (!PROJECTIONS.containsAll(targetModules))
+      return "Target modules must be among " + PROJECTIONS;
     return trainingProblem();
   }
 
@@ -98,10 +119,12 @@ public record FineTuneRequest(
     if (epochs < 1 || epochs > 100) return "Epochs must be between 1 and 100";
     if (learningRate <= 0 || learningRate > 1) return "The learning rate must be in (0, 1]";
     if (batchSize < 1 || batchSize > 512) return "The batch size must be between 1 and 512";
-    if (maxSequenceLength < 16 || maxSequenceLength > 32768) return "The max sequence length must be between 16 and 32768";
+    if (maxSequenceLength < 16 || maxSequenceLength > 32768)
+      return "The max sequence length must be between 16 and 32768";
     if (maxSteps < 0) return "Max steps cannot be negative";
     if (checkpointEvery < 0) return "Checkpoint every N steps cannot be negative";
-    if (evaluationExamples < 0 || evaluationExamples > 10_000) return "Evaluation examples must be between 0 and 10000";
+    if (evaluationExamples < 0 || evaluationExamples > 10_000)
+      return "Evaluation examples must be between 0 and 10000";
     if (datasetVersionId.equals(evaluationDatasetVersionId)) {
       return "Evaluate on held-out data, not on the training dataset itself";
     }
@@ -192,7 +215,10 @@ public record FineTuneRequest(
       return this;
     }
 
-    /** Up to {@code examples} prompts (0: none) of a held-out dataset version, or (null) of the validation split. */
+    /**
+     * Up to {@code examples} prompts (0: none) of a held-out dataset version, or (null) of the
+     * validation split.
+     */
     public Builder optEvaluation(@Nullable UUID datasetVersionId, int examples) {
       evaluationDatasetVersionId = datasetVersionId;
       evaluationExamples = examples;
@@ -217,9 +243,25 @@ public record FineTuneRequest(
 
     /** The request; {@link FineTuneService#create} says what is wrong with it, if anything. */
     public FineTuneRequest build() {
-      return new FineTuneRequest(baseModelId, datasetVersionId, loraR, loraAlpha, loraDropout, targetModules, epochs,
-          learningRate, batchSize, maxSequenceLength, seed, maxSteps, checkpointEvery, evaluationDatasetVersionId,
-          evaluationExamples, useRslora, packing, method);
+      return new FineTuneRequest(
+          baseModelId,
+          datasetVersionId,
+          loraR,
+          loraAlpha,
+          loraDropout,
+          targetModules,
+          epochs,
+          learningRate,
+          batchSize,
+          maxSequenceLength,
+          seed,
+          maxSteps,
+          checkpointEvery,
+          evaluationDatasetVersionId,
+          evaluationExamples,
+          useRslora,
+          packing,
+          method);
     }
   }
 }

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What users do with fine-tunes: launch, list, watch, cancel. Everything here runs as the
- * caller's tenant; jobs of other tenants are invisible (not found), not forbidden.
+ * What users do with fine-tunes: launch, list, watch, cancel. Everything here runs as the caller's
+ * tenant; jobs of other tenants are invisible (not found), not forbidden.
  */
 @Service
 public class FineTuneService {
@@ -58,7 +58,9 @@ public class FineTuneService {
     }
     UUID user = CurrentUser.require().userId();
     BaseModel model =
-        catalog.find(request.baseModelId()).orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
+        catalog
+            .find(request.baseModelId())
+            .orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
     DatasetSummary dataset =
         datasets
             .findVersion(request.datasetVersionId())
@@ -78,9 +80,13 @@ public class FineTuneService {
             });
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
     boolean filesPresent = storage.exists(key) && !catalog.files(model).isEmpty();
-    return change(job.getId(), (created, at) -> filesPresent
-            ? created.queue()
-            : created.rejectFiles("The dataset or base model files are missing from storage", at))
+    return change(
+            job.getId(),
+            (created, at) ->
+                filesPresent
+                    ? created.queue()
+                    : created.rejectFiles(
+                        "The dataset or base model files are missing from storage", at))
         .orElseThrow();
   }
 
@@ -113,28 +119,39 @@ public class FineTuneService {
    *
    * @throws IllegalArgumentException when the current tenant has no such job
    */
-  Optional<FineTuneJob> change(UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
+  Optional<FineTuneJob> change(
+      UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
     Instant now = clock.instant();
-    Optional<FineTuneJob> changed = transactions.execute(status -> {
-      FineTuneJob job = jobs.findForUpdate(jobId).orElseThrow(() -> new IllegalArgumentException("No such job"));
-      Transition answer = transition.apply(job, now);
-      if (!answer.taken()) {
-        return Optional.empty();
-      }
-      if (answer.log() != null) {
-        events.save(JobEventRecord.log(jobId, answer.log(), now));
-      }
-      return Optional.of(jobs.save(job));
-    });
+    Optional<FineTuneJob> changed =
+        transactions.execute(
+            status -> {
+              FineTuneJob job =
+                  jobs.findForUpdate(jobId)
+                      .orElseThrow(() -> new IllegalArgumentException("No such job"));
+              Transition answer = transition.apply(job, now);
+              if (!answer.taken()) {
+                return Optional.empty();
+              }
+              if (answer.log() != null) {
+                events.save(JobEventRecord.log(jobId, answer.log(), now));
+              }
+              return Optional.of(jobs.save(job));
+            });
     return changed == null ? Optional.empty() : changed;
   }
 
-  /** Keys of the finished adapter's files, for the download; empty until the job succeeded, and for a full fine-tune. */
+  /**
+   * Keys of the finished adapter's files, for the download; empty until the job succeeded, and for
+   * a full fine-tune.
+   */
   public List<String> adapterFiles(UUID jobId) {
     return deliveredFiles(jobId, false);
   }
 
-  /** Keys of a finished full fine-tune's model files, for the download; empty until it succeeded, and for LoRA. */
+  /**
+   * Keys of a finished full fine-tune's model files, for the download; empty until it succeeded,
+   * and for LoRA.
+   */
   public List<String> tunedModelFiles(UUID jobId) {
     return deliveredFiles(jobId, true);
   }

@@ -7,9 +7,9 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** One stored event of a job: a training metric or a line of its event log. */
@@ -54,7 +54,8 @@ public class JobEventRecord {
     this.learningRate = learningRate;
     this.tokensPerSecond = tokensPerSecond;
     this.tokens = tokens;
-    this.message = message == null || message.length() <= 4000 ? message : message.substring(0, 4000);
+    this.message =
+        message == null || message.length() <= 4000 ? message : message.substring(0, 4000);
   }
 
   private static final int MESSAGE_LIMIT = 4000;
@@ -72,11 +73,14 @@ public class JobEventRecord {
 
   /** The message cut to what the column holds (a generated sample can run long). */
   static @Nullable String fit(@Nullable String message) {
-    return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
+    return message == null || message.length() <= MESSAGE_LIMIT
+        ? message
+        : message.substring(0, MESSAGE_LIMIT - 1) + "…";
   }
 
   static JobEventRecord log(UUID jobId, String message, Instant at) {
-    return new JobEventRecord(jobId, at, JobEvent.Type.LOG, null, null, null, null, null, null, message);
+    return new JobEventRecord(
+        jobId, at, JobEvent.Type.LOG, null, null, null, null, null, null, message);
   }
 
   public Long getId() {

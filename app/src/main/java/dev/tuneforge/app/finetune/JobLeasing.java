@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
- * The job side of dispatch, for the node feature: assigning queued jobs to nodes, starting
- * them, recording their events and results, and putting jobs of lost nodes back in the queue.
- * Each operation makes one {@link FineTuneService#change change}: the job decides what is legal,
- * so a node may only touch the job it holds. Runs across tenants (system context); rows are
- * written as the job's own tenant.
+ * The job side of dispatch, for the node feature: assigning queued jobs to nodes, starting them,
+ * recording their events and results, and putting jobs of lost nodes back in the queue. Each
+ * operation makes one {@link FineTuneService#change change}: the job decides what is legal, so a
+ * node may only touch the job it holds. Runs across tenants (system context); rows are written as
+ * the job's own tenant.
  */
 @Service
 public class JobLeasing {
@@ -53,7 +53,10 @@ public class JobLeasing {
 
   /** The job assigned to this node and not yet started, now marked running. */
   public Optional<FineTuneJob> start(UUID nodeId, Instant leaseUntil) {
-    return system(() -> jobs.findFirstByNodeIdAndStatusInOrderByCreatedAt(nodeId, EnumSet.of(JobStatus.QUEUED)))
+    return system(
+            () ->
+                jobs.findFirstByNodeIdAndStatusInOrderByCreatedAt(
+                    nodeId, EnumSet.of(JobStatus.QUEUED)))
         .flatMap(assigned -> change(assigned, (job, now) -> job.start(nodeId, leaseUntil, now)));
   }
 
@@ -62,7 +65,9 @@ public class JobLeasing {
    * cancel it), or empty when this node does not run it.
    */
   public Optional<FineTuneJob> renew(UUID nodeId, @Nullable UUID jobId, Instant leaseUntil) {
-    return jobId == null ? Optional.empty() : change(jobId, (job, now) -> job.renewLease(nodeId, leaseUntil));
+    return jobId == null
+        ? Optional.empty()
+        : change(jobId, (job, now) -> job.renewLease(nodeId, leaseUntil));
   }
 
   /** Stores events a node sent for the job it holds. */
@@ -71,22 +76,35 @@ public class JobLeasing {
     int lastStep = 0;
     long lastTokens = 0;
     for (JobEvent e : batch) {
-      rows.add(new JobEventRecord(
-          jobId, e.at(), e.type(), e.step(), e.totalSteps(), e.loss(), e.learningRate(),
-          e.tokensPerSecond(), e.tokens(), JobEventRecord.fit(e.message())));
+      rows.add(
+          new JobEventRecord(
+              jobId,
+              e.at(),
+              e.type(),
+              e.step(),
+              e.totalSteps(),
+              e.loss(),
+              e.learningRate(),
+              e.tokensPerSecond(),
+              e.tokens(),
+              JobEventRecord.fit(e.message())));
       // An evaluation event's step counts answered examples, not training steps.
-      if (e.step() != null && e.type() == JobEvent.Type.METRIC) lastStep = Math.max(lastStep, e.step());
+      if (e.step() != null && e.type() == JobEvent.Type.METRIC)
+        lastStep = Math.max(lastStep, e.step());
       if (e.tokens() != null) lastTokens = Math.max(lastTokens, e.tokens());
     }
     int step = lastStep;
     long tokens = lastTokens;
-    return change(jobId, (job, now) -> {
-      Transition progress = job.progress(nodeId, step, tokens);
-      if (progress.taken()) {
-        events.saveAll(rows);
-      }
-      return progress;
-    }).isPresent();
+    return change(
+            jobId,
+            (job, now) -> {
+              Transition progress = job.progress(nodeId, step, tokens);
+              if (progress.taken()) {
+                events.saveAll(rows);
+              }
+              return progress;
+            })
+        .isPresent();
   }
 
   /** The job, while this node holds it and it runs; empty for anyone else. */
@@ -96,8 +114,8 @@ public class JobLeasing {
   }
 
   /**
-   * Makes an uploaded checkpoint the one the job resumes from, if this node still runs the job;
-   * the caller has checked that all its files are in storage.
+   * Makes an uploaded checkpoint the one the job resumes from, if this node still runs the job; the
+   * caller has checked that all its files are in storage.
    */
   public boolean checkpointed(UUID nodeId, UUID jobId, int step) {
     return change(jobId, (job, now) -> job.checkpoint(nodeId, step)).isPresent();
@@ -110,11 +128,15 @@ public class JobLeasing {
   public boolean complete(UUID nodeId, UUID jobId, JobResult result) {
     int steps = result.steps();
     long tokens = result.trainedTokens();
-    return change(jobId, (job, now) -> switch (Objects.requireNonNullElse(result.status(), JobResult.Status.FAILED)) {
-      case STOPPED -> job.pause(nodeId, result.reason(), steps, tokens, now);
-      case SUCCEEDED -> job.succeed(nodeId, delivered(job), steps, tokens, now);
-      default -> job.fail(nodeId, result.reason(), steps, tokens, now);
-    }).isPresent();
+    return change(
+            jobId,
+            (job, now) ->
+                switch (Objects.requireNonNullElse(result.status(), JobResult.Status.FAILED)) {
+                  case STOPPED -> job.pause(nodeId, result.reason(), steps, tokens, now);
+                  case SUCCEEDED -> job.succeed(nodeId, delivered(job), steps, tokens, now);
+                  default -> job.fail(nodeId, result.reason(), steps, tokens, now);
+                })
+        .isPresent();
   }
 
   private static String delivered(FineTuneJob job) {
@@ -129,8 +151,8 @@ public class JobLeasing {
   }
 
   /**
-   * Records why a waiting job is not dispatched: one line in its log when it starts to wait,
-   * later wordings quietly (see {@link FineTuneJob#hold}); false when nothing changed.
+   * Records why a waiting job is not dispatched: one line in its log when it starts to wait, later
+   * wordings quietly (see {@link FineTuneJob#hold}); false when nothing changed.
    */
   public boolean hold(UUID jobId, String reason) {
     return change(jobId, (job, now) -> job.hold(reason)).isPresent();
@@ -141,7 +163,8 @@ public class JobLeasing {
    * heartbeat until the node reports (the first one asked for), logging it once.
    */
   public Optional<String> requestStop(UUID nodeId, UUID jobId, String reason) {
-    return change(jobId, (job, now) -> job.requestStop(nodeId, reason)).map(FineTuneJob::getHoldReason);
+    return change(jobId, (job, now) -> job.requestStop(nodeId, reason))
+        .map(FineTuneJob::getHoldReason);
   }
 
   /** A paused job back in the queue; the lease it gets resumes from its last checkpoint. */
@@ -151,19 +174,23 @@ public class JobLeasing {
 
   /** Jobs whose node stopped renewing go back to the queue. */
   public int requeueExpired(Instant now) {
-    return (int) system(() -> jobs.findByNodeIdIsNotNullAndLeaseExpiresAtBefore(now)).stream()
-        .filter(stale -> change(stale, (job, at) -> job.expireLease(now)).isPresent())
-        .count();
+    return (int)
+        system(() -> jobs.findByNodeIdIsNotNullAndLeaseExpiresAtBefore(now)).stream()
+            .filter(stale -> change(stale, (job, at) -> job.expireLease(now)).isPresent())
+            .count();
   }
 
   /** Applies a transition as the job's tenant; empty when there is no such job or it refused. */
-  private Optional<FineTuneJob> change(UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
+  private Optional<FineTuneJob> change(
+      UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
     return system(() -> jobs.findTenantIdById(jobId))
         .flatMap(tenant -> TenantContext.callAs(tenant, () -> fineTunes.change(jobId, transition)));
   }
 
-  private Optional<FineTuneJob> change(FineTuneJob found, BiFunction<FineTuneJob, Instant, Transition> transition) {
-    return TenantContext.callAs(found.getTenantId(), () -> fineTunes.change(found.getId(), transition));
+  private Optional<FineTuneJob> change(
+      FineTuneJob found, BiFunction<FineTuneJob, Instant, Transition> transition) {
+    return TenantContext.callAs(
+        found.getTenantId(), () -> fineTunes.change(found.getId(), transition));
   }
 
   private static <T> T system(Supplier<T> work) {

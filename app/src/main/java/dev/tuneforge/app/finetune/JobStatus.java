@@ -1,8 +1,8 @@
 package dev.tuneforge.app.finetune;
 
 /**
- * The states of OpenAI's fine-tuning API, so its clients map one to one. {@code PAUSED}: stopped
- * at a checkpoint because the tenant's monthly budget was spent; it resumes when the budget allows.
+ * The states of OpenAI's fine-tuning API, so its clients map one to one. {@code PAUSED}: stopped at
+ * a checkpoint because the tenant's monthly budget was spent; it resumes when the budget allows.
  */
 public enum JobStatus {
   VALIDATING_FILES,

@@ -23,8 +23,8 @@ import org.springframework.transaction.annotation.Propagation;
 /**
  * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
  * tenant over its monthly budget, and puts paused jobs back in the queue once the budget allows
- * them again (raised, or a new month). Runs inside the clustered Quartz job
- * {@link DispatchJob}, so with several app replicas only one dispatches at a time.
+ * them again (raised, or a new month). Runs inside the clustered Quartz job {@link DispatchJob}, so
+ * with several app replicas only one dispatches at a time.
  */
 @Component
 class Dispatcher {
@@ -79,7 +79,11 @@ class Dispatcher {
         idle.addFirst(node);
         continue;
       }
-      if (leasing.assign(job.getId(), node.getId(), node.getName(), clock.instant().plus(properties.leaseDuration()))) {
+      if (leasing.assign(
+          job.getId(),
+          node.getId(),
+          node.getName(),
+          clock.instant().plus(properties.leaseDuration()))) {
         assigned++;
       } else {
         idle.addFirst(node);
@@ -91,9 +95,10 @@ class Dispatcher {
   /** Paused jobs whose tenant's budget now allows the rest of their work go back in the queue. */
   private void resumePaused(List<TrainingNode> online) {
     for (FineTuneJob job : leasing.paused()) {
-      Optional<String> problem = online.isEmpty()
-          ? budgets.dispatchProblem(job.getTenantId(), BigDecimal.ZERO)
-          : budgetProblem(job, online.getFirst());
+      Optional<String> problem =
+          online.isEmpty()
+              ? budgets.dispatchProblem(job.getTenantId(), BigDecimal.ZERO)
+              : budgetProblem(job, online.getFirst());
       if (problem.isEmpty()) {
         leasing.resume(job.getId(), "The budget allows it again");
       } else {
@@ -108,8 +113,12 @@ class Dispatcher {
     }
     BigDecimal estimate;
     try {
-      estimate = estimates.remainingCost(
-          job.getTenantId(), Metering.work(job), NodePricing.nodeClass(node), pricing.price(node));
+      estimate =
+          estimates.remainingCost(
+              job.getTenantId(),
+              Metering.work(job),
+              NodePricing.nodeClass(node),
+              pricing.price(node));
     } catch (IllegalArgumentException noDataset) {
       estimate = BigDecimal.ZERO;
     }

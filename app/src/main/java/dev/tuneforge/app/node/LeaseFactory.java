@@ -24,16 +24,25 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly
- * this job's dataset, base model, last checkpoint (as {@code resume/…}), evaluation set, adapter
- * (for a full fine-tune: the whole tuned model, {@code tuned-model/…}) and evaluation outputs;
- * and signs the uploads of the job's checkpoints. Validation loss (and a
- * generated sample) is measured at every checkpoint.
+ * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly this
+ * job's dataset, base model, last checkpoint (as {@code resume/…}), evaluation set, adapter (for a
+ * full fine-tune: the whole tuned model, {@code tuned-model/…}) and evaluation outputs; and signs
+ * the uploads of the job's checkpoints. Validation loss (and a generated sample) is measured at
+ * every checkpoint.
  */
 @Component
 class LeaseFactory {
   private static final List<String> WEIGHT_SUFFIXES =
-      List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
+      List.of(
+          ".safetensors",
+          ".bin",
+          ".pt",
+          ".pth",
+          ".ckpt",
+          ".gguf",
+          ".h5",
+          ".msgpack",
+          ".index.json");
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
 
   private final CatalogService catalog;
@@ -47,71 +56,91 @@ class LeaseFactory {
   }
 
   Lease build(FineTuneJob job, Instant expiresAt) {
-    return TenantContext.callAs(job.getTenantId(), () -> {
-      BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
-      String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
-      Map<String, String> inputs = new LinkedHashMap<>();
-      inputs.put(JobFolder.TRAINING_DATA, storage.presignGet(datasetKey, URL_VALIDITY));
-      for (String file : catalog.files(model)) {
-        inputs.put(JobFolder.BASE_MODEL + file, storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
-      }
-      Integer checkpoint = job.getLastCheckpointStep();
-      if (checkpoint != null) {
-        String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
-        for (String file : checkpointFiles(job)) {
-          inputs.put(JobFolder.RESUME + file, storage.presignGet(prefix + file, URL_VALIDITY));
-        }
-      }
-      Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());
-      validation.ifPresent(key -> inputs.put(JobFolder.VALIDATION_DATA, storage.presignGet(key, URL_VALIDITY)));
-      boolean evaluate = job.getEvaluationExamples() > 0 && validation.isPresent();
-      if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
-        String heldOut = datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
-        inputs.put(JobFolder.EVALUATION_DATA, storage.presignGet(heldOut, URL_VALIDITY));
-        evaluate = true;
-      }
-      Map<String, String> outputs = new LinkedHashMap<>();
-      if (job.isFullFineTuning()) {
-        String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
-        for (String file : tunedModelFiles(catalog.files(model))) {
-          outputs.put(JobFolder.TUNED_MODEL + file, storage.presignPut(modelPrefix + file, URL_VALIDITY));
-        }
-      } else {
-        String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
-        for (String file : JobFolder.ADAPTER_FILES) {
-          outputs.put(JobFolder.ADAPTER + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
-        }
-      }
-      if (evaluate) {
-        String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
-        for (String file : JobFolder.EVALUATION_FILES) {
-          outputs.put(JobFolder.EVALUATION + file, storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
-        }
-      }
-      TrainingSpec spec = new TrainingSpec(
-          job.getId().toString(),
-          model.getName(),
-          new LoraSettings(
-              job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), job.getTargetModules(), job.isUseRslora()),
-          new Hyperparameters(
-              job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
-              job.getMaxSteps()),
-          TrainingOptions.builder()
-              .optCheckpointEvery(job.getCheckpointEvery())
-              .optValidationEvery(job.getCheckpointEvery())
-              .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
-              .optPacking(job.isPacking())
-              .build(),
-          // LoRA leases name no method, as before full fine-tuning existed.
-          job.isFullFineTuning() ? TrainingSpec.FULL : null);
-      return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
-    });
+    return TenantContext.callAs(
+        job.getTenantId(),
+        () -> {
+          BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
+          String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
+          Map<String, String> inputs = new LinkedHashMap<>();
+          inputs.put(JobFolder.TRAINING_DATA, storage.presignGet(datasetKey, URL_VALIDITY));
+          for (String file : catalog.files(model)) {
+            inputs.put(
+                JobFolder.BASE_MODEL + file,
+                storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
+          }
+          Integer checkpoint = job.getLastCheckpointStep();
+          if (checkpoint != null) {
+            String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
+            for (String file : checkpointFiles(job)) {
+              inputs.put(JobFolder.RESUME + file, storage.presignGet(prefix + file, URL_VALIDITY));
+            }
+          }
+          Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());
+          validation.ifPresent(
+              key -> inputs.put(JobFolder.VALIDATION_DATA, storage.presignGet(key, URL_VALIDITY)));
+          boolean evaluate = job.getEvaluationExamples() > 0 && validation.isPresent();
+          if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
+            String heldOut =
+                datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
+            inputs.put(JobFolder.EVALUATION_DATA, storage.presignGet(heldOut, URL_VALIDITY));
+            evaluate = true;
+          }
+          Map<String, String> outputs = new LinkedHashMap<>();
+          if (job.isFullFineTuning()) {
+            String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
+            for (String file : tunedModelFiles(catalog.files(model))) {
+              outputs.put(
+                  JobFolder.TUNED_MODEL + file,
+                  storage.presignPut(modelPrefix + file, URL_VALIDITY));
+            }
+          } else {
+            String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+            for (String file : JobFolder.ADAPTER_FILES) {
+              outputs.put(
+                  JobFolder.ADAPTER + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
+            }
+          }
+          if (evaluate) {
+            String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
+            for (String file : JobFolder.EVALUATION_FILES) {
+              outputs.put(
+                  JobFolder.EVALUATION + file,
+                  storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
+            }
+          }
+          TrainingSpec spec =
+              new TrainingSpec(
+                  job.getId().toString(),
+                  model.getName(),
+                  new LoraSettings(
+                      job.getLoraR(),
+                      job.getLoraAlpha(),
+                      job.getLoraDropout(),
+                      job.getTargetModules(),
+                      job.isUseRslora()),
+                  new Hyperparameters(
+                      job.getEpochs(),
+                      job.getLearningRate(),
+                      job.getBatchSize(),
+                      job.getMaxSeqLength(),
+                      job.getSeed(),
+                      job.getMaxSteps()),
+                  TrainingOptions.builder()
+                      .optCheckpointEvery(job.getCheckpointEvery())
+                      .optValidationEvery(job.getCheckpointEvery())
+                      .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
+                      .optPacking(job.isPacking())
+                      .build(),
+                  // LoRA leases name no method, as before full fine-tuning existed.
+                  job.isFullFineTuning() ? TrainingSpec.FULL : null);
+          return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
+        });
   }
 
   /**
-   * What a full fine-tune delivers: {@value JobFolder#MODEL_WEIGHTS}, one fp32 file however large, and
-   * every other top-level file of the base model (config, generation config, tokenizer files, chat
-   * template), as the node copies them.
+   * What a full fine-tune delivers: {@value JobFolder#MODEL_WEIGHTS}, one fp32 file however large,
+   * and every other top-level file of the base model (config, generation config, tokenizer files,
+   * chat template), as the node copies them.
    */
   static List<String> tunedModelFiles(List<String> baseFiles) {
     List<String> files = new ArrayList<>();
@@ -125,7 +154,9 @@ class LeaseFactory {
     return files;
   }
 
-  /** The files of one of the job's checkpoints: an adapter's or, for a full fine-tune, all weights. */
+  /**
+   * The files of one of the job's checkpoints: an adapter's or, for a full fine-tune, all weights.
+   */
   List<String> checkpointFiles(FineTuneJob job) {
     return JobFolder.checkpointFiles(job.isFullFineTuning());
   }

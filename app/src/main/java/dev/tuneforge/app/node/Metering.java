@@ -27,9 +27,19 @@ class Metering {
   }
 
   void started(FineTuneJob job, TrainingNode node) {
-    usage.open(new UsageSegment(
-        job.getTenantId(), job.getId(), job.getName(), job.getCreatedBy(), job.getBaseModelId(), node.getId(),
-        node.getName(), NodePricing.nodeClass(node), pricing.price(node), job.getTrainedTokens(), clock.instant()));
+    usage.open(
+        new UsageSegment(
+            job.getTenantId(),
+            job.getId(),
+            job.getName(),
+            job.getCreatedBy(),
+            job.getBaseModelId(),
+            node.getId(),
+            node.getName(),
+            NodePricing.nodeClass(node),
+            pricing.price(node),
+            job.getTrainedTokens(),
+            clock.instant()));
   }
 
   /**
@@ -43,6 +53,11 @@ class Metering {
   }
 
   static JobWork work(FineTuneJob job) {
-    return new JobWork(job.getDatasetVersionId(), job.getEpochs(), job.getMaxSteps(), job.getBatchSize(), job.getTrainedTokens());
+    return new JobWork(
+        job.getDatasetVersionId(),
+        job.getEpochs(),
+        job.getMaxSteps(),
+        job.getBatchSize(),
+        job.getTrainedTokens());
   }
 }

@@ -66,25 +66,30 @@ class NodeApiController {
   }
 
   @PostMapping(NodeApi.HEARTBEAT)
-  HeartbeatReply heartbeat(@AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
+  HeartbeatReply heartbeat(
+      @AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
     Instant leaseUntil = clock.instant().plus(properties.leaseDuration());
-    FineTuneJob running = leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
+    FineTuneJob running =
+        leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
     if (running == null) {
       return new HeartbeatReply(false);
     }
     if (running.isCancelRequested()) {
       return new HeartbeatReply(true);
     }
-    String stop = budgets.runningProblem(running.getTenantId())
-        .flatMap(reason -> leasing.requestStop(node.nodeId(), running.getId(), reason))
-        .orElse(null);
+    String stop =
+        budgets
+            .runningProblem(running.getTenantId())
+            .flatMap(reason -> leasing.requestStop(node.nodeId(), running.getId(), reason))
+            .orElse(null);
     return new HeartbeatReply(false, stop);
   }
 
   /** Long poll: answers as soon as a job is assigned to this node, or with 204 after the wait. */
   @PostMapping(NodeApi.LEASE)
-  ResponseEntity<Lease> lease(@AuthenticationPrincipal NodePrincipal node) throws InterruptedException {
+  ResponseEntity<Lease> lease(@AuthenticationPrincipal NodePrincipal node)
+      throws InterruptedException {
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, "idle"));
     dispatcher.dispatchSoon();
     long deadline = System.nanoTime() + properties.leasePollWait().toNanos();
@@ -103,7 +108,9 @@ class NodeApiController {
 
   @PostMapping(NodeApi.EVENTS)
   ResponseEntity<Void> events(
-      @AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId, @RequestBody JobEventBatch batch) {
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID jobId,
+      @RequestBody JobEventBatch batch) {
     return leasing.record(node.nodeId(), jobId, batch.events())
         ? ResponseEntity.accepted().build()
         : ResponseEntity.status(HttpStatus.CONFLICT).build();
@@ -111,13 +118,20 @@ class NodeApiController {
 
   @PostMapping(NodeApi.RESULT)
   ResponseEntity<Void> result(
-      @AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId, @RequestBody JobResult result) {
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID jobId,
+      @RequestBody JobResult result) {
     boolean accepted = leasing.complete(node.nodeId(), jobId, result);
     dispatcher.dispatchSoon();
-    return accepted ? ResponseEntity.ok().build() : ResponseEntity.status(HttpStatus.CONFLICT).build();
+    return accepted
+        ? ResponseEntity.ok().build()
+        : ResponseEntity.status(HttpStatus.CONFLICT).build();
   }
 
-  /** Upload URLs for one checkpoint's files: only the four known names, only for the node running the job. */
+  /**
+   * Upload URLs for one checkpoint's files: only the four known names, only for the node running
+   * the job.
+   */
   @PostMapping(NodeApi.CHECKPOINT)
   ResponseEntity<?> checkpoint(
       @AuthenticationPrincipal NodePrincipal node,
@@ -128,23 +142,37 @@ class NodeApiController {
     if (problem != null) {
       return ResponseEntity.badRequest().body(Map.of("error", problem));
     }
-    return leasing.runningOn(node.nodeId(), jobId)
-        .<ResponseEntity<?>>map(job -> ResponseEntity.ok(new CheckpointUrls(leases.checkpointUploads(job, step, upload.files()))))
+    return leasing
+        .runningOn(node.nodeId(), jobId)
+        .<ResponseEntity<?>>map(
+            job ->
+                ResponseEntity.ok(
+                    new CheckpointUrls(leases.checkpointUploads(job, step, upload.files()))))
         .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
   }
 
-  /** Records the checkpoint once all its files are in storage, so a resume never meets a partial one. */
+  /**
+   * Records the checkpoint once all its files are in storage, so a resume never meets a partial
+   * one.
+   */
   @PostMapping(NodeApi.CHECKPOINT_COMPLETE)
   ResponseEntity<?> checkpointComplete(
-      @AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId, @PathVariable int step) {
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID jobId,
+      @PathVariable int step) {
     var job = leasing.runningOn(node.nodeId(), jobId);
     if (job.isEmpty()) {
       return ResponseEntity.status(HttpStatus.CONFLICT).build();
     }
     if (step < 1 || !leases.checkpointStored(job.get(), step)) {
       return ResponseEntity.badRequest()
-          .body(Map.of("error", "checkpoint " + JobFolder.checkpointName(step) + " lacks some of "
-              + leases.checkpointFiles(job.get())));
+          .body(
+              Map.of(
+                  "error",
+                  "checkpoint "
+                      + JobFolder.checkpointName(step)
+                      + " lacks some of "
+                      + leases.checkpointFiles(job.get())));
     }
     return leasing.checkpointed(node.nodeId(), jobId, step)
         ? ResponseEntity.ok().build()
@@ -159,10 +187,18 @@ class NodeApiController {
       return "name the checkpoint's files";
     }
     for (String file : upload.files()) {
-      if (file == null || file.contains("/") || file.contains("\\") || file.contains("..")
+      if (file == null
+          || file.contains("/")
+          || file.contains("\\")
+          || file.contains("..")
           || !JobFolder.isCheckpointFile(file)) {
-        return "a checkpoint holds only " + JobFolder.LORA_CHECKPOINT_FILES + " (LoRA) or "
-            + JobFolder.FULL_CHECKPOINT_FILES + " (full fine-tuning), not '" + file + "'";
+        return "a checkpoint holds only "
+            + JobFolder.LORA_CHECKPOINT_FILES
+            + " (LoRA) or "
+            + JobFolder.FULL_CHECKPOINT_FILES
+            + " (full fine-tuning), not '"
+            + file
+            + "'";
       }
     }
     return null;
@@ -174,10 +210,14 @@ class NodeApiController {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
-  /** A body the records do not take, such as an event type or result status of another protocol version. */
+  /**
+   * A body the records do not take, such as an event type or result status of another protocol
+   * version.
+   */
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
-    return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMostSpecificCause().getMessage())));
+    return ResponseEntity.badRequest()
+        .body(Map.of("error", String.valueOf(e.getMostSpecificCause().getMessage())));
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

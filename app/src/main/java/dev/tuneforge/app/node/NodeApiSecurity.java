@@ -8,8 +8,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 
 /**
  * The node API's own chain: stateless, no CSRF (no browser), bearer node credentials, 401 for
@@ -26,10 +26,10 @@ class NodeApiSecurity {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .requestCache(cache -> cache.disable())
         .addFilterBefore(new NodeCredentialFilter(nodes), AnonymousAuthenticationFilter.class)
-        .authorizeHttpRequests(auth -> auth
-            .requestMatchers(NodeApi.ENROL).permitAll()
-            .anyRequest().hasRole("NODE"))
-        .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+        .authorizeHttpRequests(
+            auth -> auth.requestMatchers(NodeApi.ENROL).permitAll().anyRequest().hasRole("NODE"))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
         .build();
   }
 }

@@ -20,17 +20,22 @@ class NodeCredentialFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader("Authorization");
     if (header != null && header.startsWith("Bearer ")) {
       nodes
           .authenticate(header.substring("Bearer ".length()).strip())
-          .ifPresent(node -> {
-            var auth = new UsernamePasswordAuthenticationToken(
-                new NodePrincipal(node.getId(), node.getName()), null, List.of(new SimpleGrantedAuthority("ROLE_NODE")));
-            SecurityContextHolder.getContext().setAuthentication(auth);
-          });
+          .ifPresent(
+              node -> {
+                var auth =
+                    new UsernamePasswordAuthenticationToken(
+                        new NodePrincipal(node.getId(), node.getName()),
+                        null,
+                        List.of(new SimpleGrantedAuthority("ROLE_NODE")));
+                SecurityContextHolder.getContext().setAuthentication(auth);
+              });
     }
     chain.doFilter(request, response);
   }

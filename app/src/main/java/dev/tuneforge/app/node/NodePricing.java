@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** A node's price per GPU-hour (its own, or the default for its device) and its class, for metering and estimates. */
+/**
+ * A node's price per GPU-hour (its own, or the default for its device) and its class, for metering
+ * and estimates.
+ */
 @Component
 public class NodePricing implements NodeClasses {
   private final NodeService nodes;
@@ -28,15 +31,21 @@ public class NodePricing implements NodeClasses {
     return NodeClasses.name(node.getDevice(), node.getDeviceName());
   }
 
-  /** Enrolled nodes' classes; a class costs what its most expensive node costs, so estimates do not come out low. */
+  /**
+   * Enrolled nodes' classes; a class costs what its most expensive node costs, so estimates do not
+   * come out low.
+   */
   @Override
   public List<NodeClass> nodeClasses() {
     Map<String, NodeClass> classes = new LinkedHashMap<>();
     for (TrainingNode node : nodes.all()) {
       String name = nodeClass(node);
       BigDecimal price = price(node);
-      classes.merge(name, new NodeClass(name, price, 1),
-          (a, b) -> new NodeClass(name, a.pricePerGpuHour().max(b.pricePerGpuHour()), a.nodes() + 1));
+      classes.merge(
+          name,
+          new NodeClass(name, price, 1),
+          (a, b) ->
+              new NodeClass(name, a.pricePerGpuHour().max(b.pricePerGpuHour()), a.nodes() + 1));
     }
     return List.copyOf(classes.values());
   }

@@ -14,7 +14,10 @@ class NodeSchedules {
 
   @Bean
   JobDetail dispatchJobDetail() {
-    return JobBuilder.newJob(DispatchJob.class).withIdentity(DispatchJob.NAME).storeDurably().build();
+    return JobBuilder.newJob(DispatchJob.class)
+        .withIdentity(DispatchJob.NAME)
+        .storeDurably()
+        .build();
   }
 
   @Bean
@@ -22,13 +25,18 @@ class NodeSchedules {
     return TriggerBuilder.newTrigger()
         .forJob(dispatchJobDetail)
         .withIdentity(DispatchJob.NAME)
-        .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(5).withMisfireHandlingInstructionNextWithRemainingCount())
+        .withSchedule(
+            SimpleScheduleBuilder.repeatSecondlyForever(5)
+                .withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
   }
 
   @Bean
   JobDetail livenessJobDetail() {
-    return JobBuilder.newJob(NodeLivenessJob.class).withIdentity(NodeLivenessJob.NAME).storeDurably().build();
+    return JobBuilder.newJob(NodeLivenessJob.class)
+        .withIdentity(NodeLivenessJob.NAME)
+        .storeDurably()
+        .build();
   }
 
   @Bean
@@ -36,7 +44,9 @@ class NodeSchedules {
     return TriggerBuilder.newTrigger()
         .forJob(livenessJobDetail)
         .withIdentity(NodeLivenessJob.NAME)
-        .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(10).withMisfireHandlingInstructionNextWithRemainingCount())
+        .withSchedule(
+            SimpleScheduleBuilder.repeatSecondlyForever(10)
+                .withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
   }
 }

@@ -29,7 +29,11 @@ public class NodeService {
   private final NodeProperties properties;
   private final Clock clock;
 
-  NodeService(NodeRepository nodes, EnrolmentTokenRepository tokens, NodeProperties properties, Clock clock) {
+  NodeService(
+      NodeRepository nodes,
+      EnrolmentTokenRepository tokens,
+      NodeProperties properties,
+      Clock clock) {
     this.nodes = nodes;
     this.tokens = tokens;
     this.properties = properties;
@@ -59,22 +63,29 @@ public class NodeService {
   /**
    * Exchanges a valid, unused token for the node's own credential.
    *
-   * @throws IncompatibleNodeException if the node speaks another protocol version; its token stays usable
+   * @throws IncompatibleNodeException if the node speaks another protocol version; its token stays
+   *     usable
    * @throws IllegalArgumentException if the token is unknown, used or expired
    */
   @Transactional
   public EnrolResponse enrol(EnrolRequest request) {
     if (request.statedProtocolVersion() != NodeApi.PROTOCOL_VERSION) {
-      throw new IncompatibleNodeException("This app takes training nodes of protocol version "
-          + NodeApi.PROTOCOL_VERSION + "; this node speaks version " + request.statedProtocolVersion()
-          + ". Run the training node of the app's release; the enrolment token stays usable.");
+      throw new IncompatibleNodeException(
+          "This app takes training nodes of protocol version "
+              + NodeApi.PROTOCOL_VERSION
+              + "; this node speaks version "
+              + request.statedProtocolVersion()
+              + ". Run the training node of the app's release; the enrolment token stays usable.");
     }
     Instant now = clock.instant();
     EnrolmentToken token =
         tokens
             .findByTokenHash(Secrets.hash(request.token()))
             .filter(t -> t.usable(now))
-            .orElseThrow(() -> new IllegalArgumentException("The enrolment token is unknown, used or expired"));
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "The enrolment token is unknown, used or expired"));
     String credential = Secrets.newSecret("tfn_");
     NodeResources resources = request.resources();
     String name = request.name().isBlank() ? "node" : request.name().strip();
@@ -102,7 +113,9 @@ public class NodeService {
 
   @Transactional
   public void heartbeat(TrainingNode node, String state) {
-    nodes.findById(node.getId()).ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", clock.instant()));
+    nodes
+        .findById(node.getId())
+        .ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", clock.instant()));
   }
 
   /** Nodes heard from recently, which may take work. */
@@ -114,29 +127,36 @@ public class NodeService {
   @Transactional
   int markSilentNodesOffline() {
     List<TrainingNode> silent =
-        nodes.findByStateNotAndLastHeartbeatAtBefore("offline", clock.instant().minus(properties.heartbeatTimeout()));
+        nodes.findByStateNotAndLastHeartbeatAtBefore(
+            "offline", clock.instant().minus(properties.heartbeatTimeout()));
     silent.forEach(TrainingNode::markOffline);
     return silent.size();
   }
 
   /**
-   * Sets a node's price per GPU-hour; null returns it to the default for its device. Jobs
-   * already on the node keep the price they started at.
+   * Sets a node's price per GPU-hour; null returns it to the default for its device. Jobs already
+   * on the node keep the price they started at.
    *
    * @throws IllegalArgumentException for a negative or oversized price, or an unknown node
    */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
   public TrainingNode setPrice(UUID nodeId, @Nullable BigDecimal perGpuHour) {
-    if (perGpuHour != null && (perGpuHour.signum() < 0 || perGpuHour.compareTo(BigDecimal.valueOf(100_000_000)) >= 0)) {
-      throw new IllegalArgumentException("A price per GPU-hour is between 0 and 100000000, not " + perGpuHour.toPlainString());
+    if (perGpuHour != null
+        && (perGpuHour.signum() < 0
+            || perGpuHour.compareTo(BigDecimal.valueOf(100_000_000)) >= 0)) {
+      throw new IllegalArgumentException(
+          "A price per GPU-hour is between 0 and 100000000, not " + perGpuHour.toPlainString());
     }
-    TrainingNode node = nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
+    TrainingNode node =
+        nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
     node.price(perGpuHour == null ? null : perGpuHour.setScale(4, RoundingMode.HALF_UP));
     return nodes.save(node);
   }
 
-  /** Every enrolled node, for pricing (no admin check: prices are not secret, callers are internal). */
+  /**
+   * Every enrolled node, for pricing (no admin check: prices are not secret, callers are internal).
+   */
   List<TrainingNode> all() {
     return nodes.findAllByOrderByName();
   }

@@ -27,7 +27,12 @@ public class TrainingNode {
   protected TrainingNode() {}
 
   TrainingNode(
-      String name, String credentialHash, String device, String deviceName, long memoryBytes, int cpuCores,
+      String name,
+      String credentialHash,
+      String device,
+      String deviceName,
+      long memoryBytes,
+      int cpuCores,
       Instant now) {
     this.id = UUID.randomUUID();
     this.name = name;

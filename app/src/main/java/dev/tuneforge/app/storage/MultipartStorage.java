@@ -26,7 +26,8 @@ import org.springframework.stereotype.Service;
 /**
  * S3 multipart uploads that a browser fills: the app creates the upload, presigns each part's PUT
  * for the browser-facing endpoint, and completes it from the parts storage holds (so the browser
- * never reads ETags). Methods named {@code tenant…} refuse keys outside the calling tenant's prefix.
+ * never reads ETags). Methods named {@code tenant…} refuse keys outside the calling tenant's
+ * prefix.
  */
 @Service
 public class MultipartStorage {
@@ -37,49 +38,63 @@ public class MultipartStorage {
 
   MultipartStorage(ObjectStorage storage, StorageProperties properties) {
     this.storage = storage;
-    this.client = MinioAsyncClient.builder()
-        .endpoint(properties.endpoint())
-        .region(properties.region())
-        .credentials(properties.accessKey(), properties.secretKey())
-        .build();
-    // Signing needs no request when the region is known, so this client never has to reach its endpoint.
-    this.browserSigner = MinioClient.builder()
-        .endpoint(properties.browserEndpoint())
-        .region(properties.region())
-        .credentials(properties.accessKey(), properties.secretKey())
-        .build();
+    this.client =
+        MinioAsyncClient.builder()
+            .endpoint(properties.endpoint())
+            .region(properties.region())
+            .credentials(properties.accessKey(), properties.secretKey())
+            .build();
+    // Signing needs no request when the region is known, so this client never has to reach its
+    // endpoint.
+    this.browserSigner =
+        MinioClient.builder()
+            .endpoint(properties.browserEndpoint())
+            .region(properties.region())
+            .credentials(properties.accessKey(), properties.secretKey())
+            .build();
     this.bucket = properties.bucket();
   }
 
   /** A part storage holds for an unfinished upload. */
   public record UploadedPart(int number, long size) {}
 
-  /** A multipart upload nobody completed or aborted yet; {@code started} is null where storage does not say. */
+  /**
+   * A multipart upload nobody completed or aborted yet; {@code started} is null where storage does
+   * not say.
+   */
   public record IncompleteUpload(String key, String uploadId, @Nullable Instant started) {}
 
   /** Starts a multipart upload of the calling tenant's {@code key}; returns its upload id. */
   public String tenantCreate(String key) {
     ObjectStorage.requireTenantKey(key);
     storage.ensureBucket();
-    return call("start an upload of " + key,
-        client.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket).object(key).build()))
-        .result().uploadId();
+    return call(
+            "start an upload of " + key,
+            client.createMultipartUpload(
+                CreateMultipartUploadArgs.builder().bucket(bucket).object(key).build()))
+        .result()
+        .uploadId();
   }
 
-  /** A URL the browser PUTs part {@code partNumber} (1 to 10,000) to, valid for {@code validFor}. */
+  /**
+   * A URL the browser PUTs part {@code partNumber} (1 to 10,000) to, valid for {@code validFor}.
+   */
   public String tenantPresignPart(String key, String uploadId, int partNumber, Duration validFor) {
     ObjectStorage.requireTenantKey(key);
     if (partNumber < 1 || partNumber > 10_000) {
-      throw new IllegalArgumentException("A part number lies between 1 and 10000, not " + partNumber);
+      throw new IllegalArgumentException(
+          "A part number lies between 1 and 10000, not " + partNumber);
     }
     try {
-      return browserSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-          .method(Method.PUT)
-          .bucket(bucket)
-          .object(key)
-          .extraQueryParams(Map.of("uploadId", uploadId, "partNumber", Integer.toString(partNumber)))
-          .expiry((int) validFor.toSeconds())
-          .build());
+      return browserSigner.getPresignedObjectUrl(
+          GetPresignedObjectUrlArgs.builder()
+              .method(Method.PUT)
+              .bucket(bucket)
+              .object(key)
+              .extraQueryParams(
+                  Map.of("uploadId", uploadId, "partNumber", Integer.toString(partNumber)))
+              .expiry((int) validFor.toSeconds())
+              .build());
     } catch (Exception e) {
       throw new ObjectStorage.StorageException("Could not sign a part URL for " + key, e);
     }
@@ -88,34 +103,57 @@ public class MultipartStorage {
   /** The parts storage holds for the calling tenant's upload, in part order. */
   public List<UploadedPart> tenantListParts(String key, String uploadId) {
     ObjectStorage.requireTenantKey(key);
-    return parts(key, uploadId).stream().map(p -> new UploadedPart(p.partNumber(), p.partSize())).toList();
+    return parts(key, uploadId).stream()
+        .map(p -> new UploadedPart(p.partNumber(), p.partSize()))
+        .toList();
   }
 
-  /** Joins the parts storage holds into the object {@code key}; returns the object's size in bytes. */
+  /**
+   * Joins the parts storage holds into the object {@code key}; returns the object's size in bytes.
+   */
   public long tenantComplete(String key, String uploadId) {
     ObjectStorage.requireTenantKey(key);
     List<Part> parts = parts(key, uploadId);
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("The upload has no parts");
     }
-    call("complete the upload of " + key, client.completeMultipartUpload(CompleteMultipartUploadArgs.builder()
-        .bucket(bucket).object(key).uploadId(uploadId)
-        .parts(parts.stream().map(p -> new Part(p.partNumber(), p.etag())).toArray(Part[]::new))
-        .build()));
+    call(
+        "complete the upload of " + key,
+        client.completeMultipartUpload(
+            CompleteMultipartUploadArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .uploadId(uploadId)
+                .parts(
+                    parts.stream()
+                        .map(p -> new Part(p.partNumber(), p.etag()))
+                        .toArray(Part[]::new))
+                .build()));
     return parts.stream().mapToLong(Part::partSize).sum();
   }
 
-  /** Abandons the calling tenant's upload and the parts it holds; an upload already gone is no error. */
+  /**
+   * Abandons the calling tenant's upload and the parts it holds; an upload already gone is no
+   * error.
+   */
   public void tenantAbort(String key, String uploadId) {
     ObjectStorage.requireTenantKey(key);
     abort(key, uploadId);
   }
 
-  /** Abandons any tenant's upload (clean-up in system context); an upload already gone is no error. */
+  /**
+   * Abandons any tenant's upload (clean-up in system context); an upload already gone is no error.
+   */
   public void abort(String key, String uploadId) {
     try {
-      call("abort the upload of " + key,
-          client.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket).object(key).uploadId(uploadId).build()));
+      call(
+          "abort the upload of " + key,
+          client.abortMultipartUpload(
+              AbortMultipartUploadArgs.builder()
+                  .bucket(bucket)
+                  .object(key)
+                  .uploadId(uploadId)
+                  .build()));
     } catch (ObjectStorage.StorageException e) {
       if (!isNoSuchUpload(e)) {
         throw e;
@@ -125,7 +163,8 @@ public class MultipartStorage {
 
   /**
    * Unfinished uploads whose key starts with {@code prefix}, of every tenant. MinIO lists only the
-   * uploads of an exact key, so there this finds nothing for a folder; callers keep their own record.
+   * uploads of an exact key, so there this finds nothing for a folder; callers keep their own
+   * record.
    */
   public List<IncompleteUpload> incompleteUploads(String prefix) {
     storage.ensureBucket();
@@ -133,12 +172,23 @@ public class MultipartStorage {
     String keyMarker = null;
     String uploadIdMarker = null;
     while (true) {
-      ListMultipartUploadsResult page = call("list unfinished uploads under " + prefix, client.listMultipartUploads(
-          ListMultipartUploadsArgs.builder().bucket(bucket).prefix(prefix).keyMarker(keyMarker)
-              .uploadIdMarker(uploadIdMarker).build())).result();
+      ListMultipartUploadsResult page =
+          call(
+                  "list unfinished uploads under " + prefix,
+                  client.listMultipartUploads(
+                      ListMultipartUploadsArgs.builder()
+                          .bucket(bucket)
+                          .prefix(prefix)
+                          .keyMarker(keyMarker)
+                          .uploadIdMarker(uploadIdMarker)
+                          .build()))
+              .result();
       for (ListMultipartUploadsResult.Upload upload : page.uploads()) {
-        found.add(new IncompleteUpload(upload.objectName(), upload.uploadId(),
-            upload.initiated() == null ? null : upload.initiated().toInstant()));
+        found.add(
+            new IncompleteUpload(
+                upload.objectName(),
+                upload.uploadId(),
+                upload.initiated() == null ? null : upload.initiated().toInstant()));
       }
       if (!page.isTruncated() || page.nextKeyMarker() == null) {
         return found;
@@ -152,9 +202,17 @@ public class MultipartStorage {
     List<Part> parts = new ArrayList<>();
     Integer marker = null;
     while (true) {
-      ListPartsResult page = call("list the parts of " + key, client.listParts(
-          ListPartsArgs.builder().bucket(bucket).object(key).uploadId(uploadId).partNumberMarker(marker).build()))
-          .result();
+      ListPartsResult page =
+          call(
+                  "list the parts of " + key,
+                  client.listParts(
+                      ListPartsArgs.builder()
+                          .bucket(bucket)
+                          .object(key)
+                          .uploadId(uploadId)
+                          .partNumberMarker(marker)
+                          .build()))
+              .result();
       parts.addAll(page.parts());
       if (!page.isTruncated() || page.nextPartNumberMarker() == null) {
         parts.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
@@ -176,12 +234,16 @@ public class MultipartStorage {
       Thread.currentThread().interrupt();
       throw new ObjectStorage.StorageException("Interrupted while trying to " + what, e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-          ? c.getCause() : e.getCause();
-      if (cause instanceof ErrorResponseException response && "NoSuchUpload".equals(response.errorResponse().code())) {
+      Throwable cause =
+          e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+              ? c.getCause()
+              : e.getCause();
+      if (cause instanceof ErrorResponseException response
+          && "NoSuchUpload".equals(response.errorResponse().code())) {
         throw new ObjectStorage.StorageException("No such upload: " + what + " failed", cause);
       }
-      throw new ObjectStorage.StorageException("Could not " + what + ": " + (cause == null ? e : cause).getMessage(), cause);
+      throw new ObjectStorage.StorageException(
+          "Could not " + what + ": " + (cause == null ? e : cause).getMessage(), cause);
     }
   }
 }

@@ -52,7 +52,11 @@ public final class ObjectKeys {
    * tenants/{tenant}/uploads/{upload}/{fileName}}, the name reduced to safe characters.
    */
   public static String stagedUpload(UUID tenantId, UUID uploadId, String fileName) {
-    String safe = fileName.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_").replaceAll("^\\.", "_");
+    String safe =
+        fileName
+            .replaceAll("[^A-Za-z0-9._-]", "_")
+            .replaceAll("\\.{2,}", "_")
+            .replaceAll("^\\.", "_");
     return tenantPrefix(tenantId) + UPLOADS + uploadId + "/" + (safe.isEmpty() ? "upload" : safe);
   }
 

@@ -4,6 +4,7 @@ import dev.tuneforge.app.tenancy.TenantContext;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.Http.Method;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -12,7 +13,6 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
-import io.minio.Http.Method;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +28,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Service;
 
 /**
- * The app's only door to object storage. Methods named {@code tenant…} check that the key
- * lies under the calling tenant's prefix; the others are for the system (dispatch, catalogue).
+ * The app's only door to object storage. Methods named {@code tenant…} check that the key lies
+ * under the calling tenant's prefix; the others are for the system (dispatch, catalogue).
  */
 @Service
 @EnableConfigurationProperties(StorageProperties.class)

@@ -24,7 +24,8 @@ enum DateStyle {
 
   DateStyle(String pattern) {
     this.pattern = pattern;
-    this.format = DateTimeFormatter.ofPattern(pattern, Locale.US).withResolverStyle(ResolverStyle.STRICT);
+    this.format =
+        DateTimeFormatter.ofPattern(pattern, Locale.US).withResolverStyle(ResolverStyle.STRICT);
   }
 
   String format(LocalDate date) {

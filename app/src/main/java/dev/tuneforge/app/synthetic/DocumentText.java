@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A document as it is laid out: plain text and field values, kept apart so that OCR noise can
- * treat them differently. Values are never split across lines.
+ * A document as it is laid out: plain text and field values, kept apart so that OCR noise can treat
+ * them differently. Values are never split across lines.
  */
 final class DocumentText {
   private record Segment(String text, boolean value) {}
@@ -40,7 +40,10 @@ final class DocumentText {
     return out.toString().strip();
   }
 
-  /** The text with OCR errors: {@code outside} of the characters between values, {@code inside} of those in them. */
+  /**
+   * The text with OCR errors: {@code outside} of the characters between values, {@code inside} of
+   * those in them.
+   */
   String noisy(Random random, double outside, double inside) {
     StringBuilder out = new StringBuilder();
     for (Segment segment : segments) {

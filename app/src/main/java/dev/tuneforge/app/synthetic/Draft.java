@@ -23,7 +23,11 @@ final class Draft {
 
   record LineItem(String description, int quantity, BigDecimal unitPrice, BigDecimal amount) {}
 
-  enum LabelCase { TITLE, UPPER, SENTENCE }
+  enum LabelCase {
+    TITLE,
+    UPPER,
+    SENTENCE
+  }
 
   final DocumentKind kind;
   final List<Entry> entries = new ArrayList<>();

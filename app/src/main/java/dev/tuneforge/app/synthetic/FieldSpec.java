@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One field to extract: its JSON key, type, the description the model is given, and example
- * values that steer generation (an enum's allowed values, an id's pattern, a money range).
+ * One field to extract: its JSON key, type, the description the model is given, and example values
+ * that steer generation (an enum's allowed values, an id's pattern, a money range).
  */
 public record FieldSpec(String name, FieldType type, String description, List<String> examples) {
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -26,7 +26,9 @@ public record FieldSpec(String name, FieldType type, String description, List<St
   /** What is wrong with this field, naming it; null when it is fine. */
   public @Nullable String problem() {
     if (!NAME.matcher(name).matches()) {
-      return "Field name '" + name + "' must start with a letter or _ and have only letters, digits and _ (at most 64)";
+      return "Field name '"
+          + name
+          + "' must start with a letter or _ and have only letters, digits and _ (at most 64)";
     }
     if (examples.size() > MAX_EXAMPLES) {
       return "Field '" + name + "' has " + examples.size() + " examples; at most " + MAX_EXAMPLES;
@@ -38,13 +40,15 @@ public record FieldSpec(String name, FieldType type, String description, List<St
       if (example.contains("\n") || example.contains("\r")) {
         return "Example of field '" + name + "' spans several lines; give one value per example";
       }
-      String bad = switch (type) {
-        case MONEY, NUMBER -> amount(example) == null ? "is not a number" : null;
-        case DATE -> DateStyle.matching(example).isEmpty()
-            ? "is not a date in a known format (" + DateStyle.examples() + ")"
-            : null;
-        default -> null;
-      };
+      String bad =
+          switch (type) {
+            case MONEY, NUMBER -> amount(example) == null ? "is not a number" : null;
+            case DATE ->
+                DateStyle.matching(example).isEmpty()
+                    ? "is not a date in a known format (" + DateStyle.examples() + ")"
+                    : null;
+            default -> null;
+          };
       if (bad != null) {
         return "Example '" + example + "' of field '" + name + "' " + bad;
       }
@@ -52,7 +56,10 @@ public record FieldSpec(String name, FieldType type, String description, List<St
     return null;
   }
 
-  /** An example read as a number, ignoring currency signs and thousands separators; null if it is none. */
+  /**
+   * An example read as a number, ignoring currency signs and thousands separators; null if it is
+   * none.
+   */
   static @Nullable BigDecimal amount(String example) {
     String digits = example.replaceAll("[\\s$€£,]|USD|EUR|GBP", "");
     try {

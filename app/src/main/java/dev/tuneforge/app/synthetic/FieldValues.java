@@ -16,7 +16,8 @@ import net.datafaker.Faker;
 final class FieldValues {
   private static final LocalDate FIRST_DAY = LocalDate.of(2019, 1, 1);
   private static final int DAYS = 8 * 365;
-  private static final List<String> PAYMENT_METHODS = List.of("Cash", "Visa", "Mastercard", "Debit card", "Bank transfer", "PayPal");
+  private static final List<String> PAYMENT_METHODS =
+      List.of("Cash", "Visa", "Mastercard", "Debit card", "Bank transfer", "PayPal");
   private static final List<String> CURRENCIES = List.of("USD", "EUR", "GBP", "CAD", "AUD", "CHF");
 
   private final Faker faker;
@@ -27,14 +28,21 @@ final class FieldValues {
     this.random = random;
   }
 
-  /** A value of {@code field} as the document writes it; {@code dateStyle} is the document's default. */
+  /**
+   * A value of {@code field} as the document writes it; {@code dateStyle} is the document's
+   * default.
+   */
   String value(FieldSpec field, DateStyle dateStyle) {
     List<String> examples = field.examples();
     return switch (field.type()) {
       case ENUM -> pick(examples);
       case STRING -> examples.isEmpty() ? string(field.name()) : pick(examples);
-      case COMPANY -> examples.isEmpty() || random.nextBoolean() ? faker.company().name() : pick(examples);
-      case PERSON -> examples.isEmpty() || random.nextBoolean() ? faker.name().firstName() + " " + faker.name().lastName() : pick(examples);
+      case COMPANY ->
+          examples.isEmpty() || random.nextBoolean() ? faker.company().name() : pick(examples);
+      case PERSON ->
+          examples.isEmpty() || random.nextBoolean()
+              ? faker.name().firstName() + " " + faker.name().lastName()
+              : pick(examples);
       case ADDRESS -> examples.isEmpty() || random.nextBoolean() ? address() : pick(examples);
       case EMAIL -> faker.internet().emailAddress();
       case PHONE -> faker.phoneNumber().phoneNumber();
@@ -53,7 +61,10 @@ final class FieldValues {
     return style.format(dateValue());
   }
 
-  /** An amount within the examples' range, or {@code [low, high)} without examples, with two decimals. */
+  /**
+   * An amount within the examples' range, or {@code [low, high)} without examples, with two
+   * decimals.
+   */
   BigDecimal money(FieldSpec field, double low, double high) {
     double[] range = range(field, low, high);
     return amount(range[0] + random.nextDouble() * (range[1] - range[0]));
@@ -65,18 +76,20 @@ final class FieldValues {
 
   private String number(FieldSpec field) {
     double[] range = range(field, 1, 100);
-    int scale = field.examples().stream()
-        .map(FieldSpec::amount)
-        .filter(Objects::nonNull)
-        .mapToInt(n -> Math.max(0, n.scale()))
-        .max()
-        .orElse(0);
+    int scale =
+        field.examples().stream()
+            .map(FieldSpec::amount)
+            .filter(Objects::nonNull)
+            .mapToInt(n -> Math.max(0, n.scale()))
+            .max()
+            .orElse(0);
     double value = range[0] + random.nextDouble() * (range[1] - range[0]);
     return BigDecimal.valueOf(value).setScale(scale, RoundingMode.HALF_UP).toPlainString();
   }
 
   private double[] range(FieldSpec field, double low, double high) {
-    List<BigDecimal> known = field.examples().stream().map(FieldSpec::amount).filter(Objects::nonNull).toList();
+    List<BigDecimal> known =
+        field.examples().stream().map(FieldSpec::amount).filter(Objects::nonNull).toList();
     if (known.isEmpty()) {
       return new double[] {low, high};
     }

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** One run of the generator for a tenant: its spec, state, progress and the dataset version it made. */
+/**
+ * One run of the generator for a tenant: its spec, state, progress and the dataset version it made.
+ */
 @Entity
 @Table(name = "generation_job")
 public class GenerationJob extends UserRun {

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What to generate: the fields, the document kind, how many rows, the seed (same spec and seed,
  * same bytes) and the noise level from 0 (clean) to 1 (OCR errors, omissions, distractors).
  */
-public record GenerationSpec(List<FieldSpec> fields, DocumentKind kind, int count, long seed, double noise) {
+public record GenerationSpec(
+    List<FieldSpec> fields, DocumentKind kind, int count, long seed, double noise) {
   public static final int MAX_FIELDS = 30;
 
   public GenerationSpec {

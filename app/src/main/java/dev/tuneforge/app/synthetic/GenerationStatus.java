@@ -2,7 +2,11 @@ package dev.tuneforge.app.synthetic;
 
 /** Where a generation job is; the last three are final. */
 public enum GenerationStatus {
-  QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+  QUEUED,
+  RUNNING,
+  SUCCEEDED,
+  FAILED,
+  CANCELLED;
 
   public boolean finished() {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED;

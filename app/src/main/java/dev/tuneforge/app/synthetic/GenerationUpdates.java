@@ -11,7 +11,10 @@ import org.springframework.stereotype.Component;
 public class GenerationUpdates {
   private final TenantListeners listeners = new TenantListeners();
 
-  /** Calls {@code onJobChanged} with the job's id whenever a generation job of {@code tenantId} changes. */
+  /**
+   * Calls {@code onJobChanged} with the job's id whenever a generation job of {@code tenantId}
+   * changes.
+   */
   public Runnable register(UUID tenantId, Consumer<UUID> onJobChanged) {
     return listeners.register(tenantId, onJobChanged);
   }

@@ -21,9 +21,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs one generation job: writes its rows to a temporary JSONL file, reporting progress and
- * watching for cancellation, then stores the file through {@link DatasetService} as the user
- * who started the job, so it gets the same validation and quality report as an upload.
- * Generation is deterministic, so a run recovered after a restart writes the same rows.
+ * watching for cancellation, then stores the file through {@link DatasetService} as the user who
+ * started the job, so it gets the same validation and quality report as an upload. Generation is
+ * deterministic, so a run recovered after a restart writes the same rows.
  */
 @Component
 class GenerationWork implements TenantWork<GenerationJob> {
@@ -34,7 +34,10 @@ class GenerationWork implements TenantWork<GenerationJob> {
   private final ApplicationEventPublisher publisher;
   private final SyntheticProperties properties;
 
-  GenerationWork(DatasetService datasets, ApplicationEventPublisher publisher, SyntheticProperties properties) {
+  GenerationWork(
+      DatasetService datasets,
+      ApplicationEventPublisher publisher,
+      SyntheticProperties properties) {
     this.datasets = datasets;
     this.publisher = publisher;
     this.properties = properties;
@@ -52,16 +55,20 @@ class GenerationWork implements TenantWork<GenerationJob> {
     Path file = Files.createTempFile("tuneforge-synthetic-", ".jsonl");
     try {
       if (!write(work, file)) {
-        work.update(found -> found.cancel("Cancelled after " + found.getRowsDone() + " rows", work.now()));
+        work.update(
+            found -> found.cancel("Cancelled after " + found.getRowsDone() + " rows", work.now()));
         return;
       }
-      DatasetSummary stored = work.asActingUser(() -> datasets.upload(job.getDatasetName(), fileName(job), file));
+      DatasetSummary stored =
+          work.asActingUser(() -> datasets.upload(job.getDatasetName(), fileName(job), file));
       work.update(found -> found.succeed(stored.versionId(), work.now()));
       log.info("Generation {} stored {} rows as {}", job.getId(), stored.rows(), stored.label());
     } catch (DatasetRejected rejected) {
       String problems = String.join("; ", rejected.report().problems());
-      throw new WorkFailed("The dataset was refused: " + rejected.getMessage()
-          + (problems.isEmpty() ? "" : " (" + problems + ")"));
+      throw new WorkFailed(
+          "The dataset was refused: "
+              + rejected.getMessage()
+              + (problems.isEmpty() ? "" : " (" + problems + ")"));
     } finally {
       try {
         Files.deleteIfExists(file);
@@ -95,7 +102,10 @@ class GenerationWork implements TenantWork<GenerationJob> {
   }
 
   private static String fileName(GenerationJob job) {
-    return "synthetic-" + job.getDocumentKind().name().toLowerCase(Locale.ROOT).replace('_', '-')
-        + "-seed" + job.getSeed() + ".jsonl";
+    return "synthetic-"
+        + job.getDocumentKind().name().toLowerCase(Locale.ROOT).replace('_', '-')
+        + "-seed"
+        + job.getSeed()
+        + ".jsonl";
   }
 }

@@ -10,16 +10,22 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Receipts and invoices: a header with the first company and address unlabelled, labelled
- * lines in varying order, line items that add up, the money block and filler lines.
+ * Receipts and invoices: a header with the first company and address unlabelled, labelled lines in
+ * varying order, line items that add up, the money block and filler lines.
  */
 final class Layouts {
-  private static final List<String> RECEIPT_FOOTERS = List.of(
-      "Thank you for shopping with us!", "Please come again", "Goods sold are not returnable",
-      "Keep this receipt for your records", "Have a nice day");
-  private static final List<String> INVOICE_FOOTERS = List.of(
-      "Thank you for your business.", "Please include the invoice reference with your payment.",
-      "Payment by bank transfer is preferred.", "Questions about this invoice? Contact our billing team.");
+  private static final List<String> RECEIPT_FOOTERS =
+      List.of(
+          "Thank you for shopping with us!",
+          "Please come again",
+          "Goods sold are not returnable",
+          "Keep this receipt for your records",
+          "Have a nice day");
+  private static final List<String> INVOICE_FOOTERS =
+      List.of(
+          "Thank you for your business.", "Please include the invoice reference with your payment.",
+          "Payment by bank transfer is preferred.",
+              "Questions about this invoice? Contact our billing team.");
 
   private Layouts() {}
 
@@ -47,7 +53,8 @@ final class Layouts {
       doc.value(address.value()).newline();
     }
     if (receipt && random.nextBoolean()) {
-      doc.text(values.pick(List.of("Store #", "Branch ", "Outlet "))  + (100 + random.nextInt(900))).newline();
+      doc.text(values.pick(List.of("Store #", "Branch ", "Outlet ")) + (100 + random.nextInt(900)))
+          .newline();
     }
     doc.newline();
     List<Runnable> meta = new ArrayList<>();
@@ -59,12 +66,17 @@ final class Layouts {
         continue;
       }
       boolean isMoney = entry.field().type() == FieldType.MONEY;
-      String label = pad(entry.label() + draft.separator, isMoney ? width : 0) + (isMoney ? draft.currency : "");
+      String label =
+          pad(entry.label() + draft.separator, isMoney ? width : 0)
+              + (isMoney ? draft.currency : "");
       (isMoney ? money : meta).add(() -> doc.labelled(label, entry.value()));
     }
     for (Distractor distractor : draft.distractors) {
       boolean isMoney = distractor.type() == FieldType.MONEY;
-      String line = pad(distractor.label() + draft.separator, isMoney ? width : 0) + (isMoney ? draft.currency : "") + distractor.value();
+      String line =
+          pad(distractor.label() + draft.separator, isMoney ? width : 0)
+              + (isMoney ? draft.currency : "")
+              + distractor.value();
       List<Runnable> block = isMoney ? money : meta;
       block.add(random.nextInt(block.size() + 1), () -> doc.text(line).newline());
     }
@@ -76,11 +88,24 @@ final class Layouts {
       doc.text("Description | Qty | Unit price | Amount").newline();
     }
     for (LineItem item : draft.items) {
-      String line = receipt && random.nextBoolean()
-          ? item.description() + "\n  " + item.quantity() + " @ " + item.unitPrice() + "    " + item.amount()
-          : receipt
-              ? item.quantity() + " x " + item.description() + "    " + item.amount()
-              : item.description() + " | " + item.quantity() + " | " + item.unitPrice() + " | " + item.amount();
+      String line =
+          receipt && random.nextBoolean()
+              ? item.description()
+                  + "\n  "
+                  + item.quantity()
+                  + " @ "
+                  + item.unitPrice()
+                  + "    "
+                  + item.amount()
+              : receipt
+                  ? item.quantity() + " x " + item.description() + "    " + item.amount()
+                  : item.description()
+                      + " | "
+                      + item.quantity()
+                      + " | "
+                      + item.unitPrice()
+                      + " | "
+                      + item.amount();
       doc.text(line).newline();
     }
     doc.text(rule).newline();

@@ -10,12 +10,17 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The line items of a receipt or invoice and the money fields that follow from them: a field
- * named like a subtotal, tax or total gets the sum, the tax or the total of the items, so that
- * the figures on the document add up.
+ * The line items of a receipt or invoice and the money fields that follow from them: a field named
+ * like a subtotal, tax or total gets the sum, the tax or the total of the items, so that the
+ * figures on the document add up.
  */
 final class Ledger {
-  enum Role { SUBTOTAL, TAX, TOTAL, OTHER }
+  enum Role {
+    SUBTOTAL,
+    TAX,
+    TOTAL,
+    OTHER
+  }
 
   private static final List<Double> TAX_RATES = List.of(0.0, 0.05, 0.06, 0.07, 0.08, 0.1, 0.2);
 
@@ -32,13 +37,18 @@ final class Ledger {
     if (name.contains("tax") || name.contains("vat") || name.contains("gst")) {
       return Role.TAX;
     }
-    if (name.contains("total") || name.contains("amount") || name.contains("due") || name.contains("grand")) {
+    if (name.contains("total")
+        || name.contains("amount")
+        || name.contains("due")
+        || name.contains("grand")) {
       return Role.TOTAL;
     }
     return Role.OTHER;
   }
 
-  /** Adds line items to receipts and invoices; returns the values of the fields computed from them. */
+  /**
+   * Adds line items to receipts and invoices; returns the values of the fields computed from them.
+   */
   static Map<String, String> fill(Draft draft, List<FieldSpec> fields, FieldValues values) {
     Map<String, String> computed = new HashMap<>();
     if (draft.kind != DocumentKind.RECEIPT && draft.kind != DocumentKind.INVOICE) {
@@ -46,10 +56,12 @@ final class Ledger {
     }
     Random random = values.random();
     boolean receipt = draft.kind == DocumentKind.RECEIPT;
-    FieldSpec totalField = fields.stream().filter(f -> role(f) == Role.TOTAL).findFirst().orElse(null);
-    double target = totalField == null
-        ? (receipt ? 5 + random.nextDouble() * 150 : 200 + random.nextDouble() * 9000)
-        : values.money(totalField, receipt ? 5 : 200, receipt ? 155 : 9200).doubleValue();
+    FieldSpec totalField =
+        fields.stream().filter(f -> role(f) == Role.TOTAL).findFirst().orElse(null);
+    double target =
+        totalField == null
+            ? (receipt ? 5 + random.nextDouble() * 150 : 200 + random.nextDouble() * 9000)
+            : values.money(totalField, receipt ? 5 : 200, receipt ? 155 : 9200).doubleValue();
     double rate = values.pick(TAX_RATES);
     int count = 1 + random.nextInt(receipt ? 7 : 5);
     double[] weights = new double[count];
@@ -63,8 +75,10 @@ final class Ledger {
     for (int i = 0; i < count; i++) {
       int quantity = random.nextDouble() < 0.6 ? 1 : 2 + random.nextInt(4);
       BigDecimal unit = FieldValues.amount(net * weights[i] / sum / quantity);
-      BigDecimal amount = unit.multiply(BigDecimal.valueOf(quantity)).setScale(2, RoundingMode.HALF_UP);
-      draft.items.add(new LineItem(values.faker().commerce().productName(), quantity, unit, amount));
+      BigDecimal amount =
+          unit.multiply(BigDecimal.valueOf(quantity)).setScale(2, RoundingMode.HALF_UP);
+      draft.items.add(
+          new LineItem(values.faker().commerce().productName(), quantity, unit, amount));
       subtotal = subtotal.add(amount);
     }
     BigDecimal tax = subtotal.multiply(BigDecimal.valueOf(rate)).setScale(2, RoundingMode.HALF_UP);
@@ -74,7 +88,7 @@ final class Ledger {
         case SUBTOTAL -> computed.put(field.name(), subtotal.toPlainString());
         case TAX -> computed.put(field.name(), tax.toPlainString());
         case TOTAL -> computed.put(field.name(), total.toPlainString());
-        case OTHER -> { }
+        case OTHER -> {}
       }
     }
     return computed;

@@ -4,19 +4,44 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Character errors as OCR makes them: look-alike swaps (0/O, 1/l, 5/S, rn/m), dropped and
- * doubled characters, merged and split words. Line breaks are kept, so the layout survives.
+ * Character errors as OCR makes them: look-alike swaps (0/O, 1/l, 5/S, rn/m), dropped and doubled
+ * characters, merged and split words. Line breaks are kept, so the layout survives.
  */
 final class OcrNoise {
-  private static final Map<Character, String> LOOK_ALIKES = Map.ofEntries(
-      Map.entry('0', "OoD"), Map.entry('O', "0DQ"), Map.entry('o', "0ae"), Map.entry('1', "lI7"),
-      Map.entry('l', "1I|"), Map.entry('I', "l1|"), Map.entry('i', "l1!"), Map.entry('5', "S$"),
-      Map.entry('S', "5$"), Map.entry('s', "5"), Map.entry('8', "B3"), Map.entry('B', "8"),
-      Map.entry('2', "Z"), Map.entry('Z', "2"), Map.entry('6', "G"), Map.entry('G', "6"),
-      Map.entry('9', "g"), Map.entry('g', "9q"), Map.entry('e', "co"), Map.entry('c', "e("),
-      Map.entry('a', "oe"), Map.entry('u', "v"), Map.entry('v', "u"), Map.entry('n', "h"),
-      Map.entry('h', "b"), Map.entry('t', "f"), Map.entry('f', "t"), Map.entry('.', ","),
-      Map.entry(',', "."), Map.entry(':', ";."), Map.entry('-', "~_"), Map.entry('/', "l|"));
+  private static final Map<Character, String> LOOK_ALIKES =
+      Map.ofEntries(
+          Map.entry('0', "OoD"),
+          Map.entry('O', "0DQ"),
+          Map.entry('o', "0ae"),
+          Map.entry('1', "lI7"),
+          Map.entry('l', "1I|"),
+          Map.entry('I', "l1|"),
+          Map.entry('i', "l1!"),
+          Map.entry('5', "S$"),
+          Map.entry('S', "5$"),
+          Map.entry('s', "5"),
+          Map.entry('8', "B3"),
+          Map.entry('B', "8"),
+          Map.entry('2', "Z"),
+          Map.entry('Z', "2"),
+          Map.entry('6', "G"),
+          Map.entry('G', "6"),
+          Map.entry('9', "g"),
+          Map.entry('g', "9q"),
+          Map.entry('e', "co"),
+          Map.entry('c', "e("),
+          Map.entry('a', "oe"),
+          Map.entry('u', "v"),
+          Map.entry('v', "u"),
+          Map.entry('n', "h"),
+          Map.entry('h', "b"),
+          Map.entry('t', "f"),
+          Map.entry('f', "t"),
+          Map.entry('.', ","),
+          Map.entry(',', "."),
+          Map.entry(':', ";."),
+          Map.entry('-', "~_"),
+          Map.entry('/', "l|"));
 
   private OcrNoise() {}
 

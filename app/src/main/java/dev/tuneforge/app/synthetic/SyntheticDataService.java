@@ -58,7 +58,9 @@ public class SyntheticDataService {
   public List<GeneratedExample> preview(GenerationSpec spec) {
     requireValid(spec);
     SyntheticGenerator generator = new SyntheticGenerator(spec);
-    return IntStream.range(0, Math.min(PREVIEW_ROWS, spec.count())).mapToObj(generator::example).toList();
+    return IntStream.range(0, Math.min(PREVIEW_ROWS, spec.count()))
+        .mapToObj(generator::example)
+        .toList();
   }
 
   /** The system prompt every row of the spec carries. */
@@ -84,12 +86,19 @@ public class SyntheticDataService {
     requireValid(spec);
     SignedInUser user = CurrentUser.require();
     UUID tenant = TenantContext.requireTenant();
-    GenerationJob job = transactions.execute(status -> {
-      GenerationJob saved =
-          jobs.save(new GenerationJob(name, spec, new ActingUser(user.userId(), user.username()), clock.instant()));
-      runner.submit(GenerationWork.KIND, saved.getId());
-      return saved;
-    });
+    GenerationJob job =
+        transactions.execute(
+            status -> {
+              GenerationJob saved =
+                  jobs.save(
+                      new GenerationJob(
+                          name,
+                          spec,
+                          new ActingUser(user.userId(), user.username()),
+                          clock.instant()));
+              runner.submit(GenerationWork.KIND, saved.getId());
+              return saved;
+            });
     publisher.publishEvent(new GenerationProgressed(tenant, job.getId()));
     return job;
   }
@@ -102,20 +111,27 @@ public class SyntheticDataService {
     return jobs.findById(jobId);
   }
 
-  /** Cancels a queued job at once; a running one stops within a fraction of a second and stores nothing. */
+  /**
+   * Cancels a queued job at once; a running one stops within a fraction of a second and stores
+   * nothing.
+   */
   public GenerationJob cancel(UUID jobId) {
-    GenerationJob job = transactions.execute(status -> {
-      GenerationJob found = jobs.findById(jobId).orElseThrow(() -> new IllegalArgumentException("No such generation job"));
-      if (found.getStatus() == GenerationStatus.QUEUED) {
-        found.cancel("Cancelled before it started", clock.instant());
-        if (!runner.unschedule(GenerationWork.KIND, jobId)) {
-          found.requestCancel();
-        }
-      } else if (found.getStatus() == GenerationStatus.RUNNING) {
-        found.requestCancel();
-      }
-      return jobs.save(found);
-    });
+    GenerationJob job =
+        transactions.execute(
+            status -> {
+              GenerationJob found =
+                  jobs.findById(jobId)
+                      .orElseThrow(() -> new IllegalArgumentException("No such generation job"));
+              if (found.getStatus() == GenerationStatus.QUEUED) {
+                found.cancel("Cancelled before it started", clock.instant());
+                if (!runner.unschedule(GenerationWork.KIND, jobId)) {
+                  found.requestCancel();
+                }
+              } else if (found.getStatus() == GenerationStatus.RUNNING) {
+                found.requestCancel();
+              }
+              return jobs.save(found);
+            });
     publisher.publishEvent(new GenerationProgressed(job.getTenantId(), job.getId()));
     return job;
   }

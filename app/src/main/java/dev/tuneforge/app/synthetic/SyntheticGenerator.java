@@ -20,14 +20,14 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes documents of one kind with the spec's fields embedded, and their exact ground truth.
- * Row {@code i} depends only on the spec, the seed and {@code i}: the random source is reseeded
- * for every row, so a preview shows the first rows of the real run, byte for byte.
+ * Writes documents of one kind with the spec's fields embedded, and their exact ground truth. Row
+ * {@code i} depends only on the spec, the seed and {@code i}: the random source is reseeded for
+ * every row, so a preview shows the first rows of the real run, byte for byte.
  *
- * <p>Noise {@code n} in [0, 1]: each field is left out with probability {@code 0.4 n} (null in
- * the truth), gets a distractor with probability {@code 0.8 n}, and OCR garbles {@code 6 n}% of
- * the characters around the values and, above {@code n = 0.5}, {@code 10 (n - 0.5)}% of those in
- * them. Labels are always the true values.
+ * <p>Noise {@code n} in [0, 1]: each field is left out with probability {@code 0.4 n} (null in the
+ * truth), gets a distractor with probability {@code 0.8 n}, and OCR garbles {@code 6 n}% of the
+ * characters around the values and, above {@code n = 0.5}, {@code 10 (n - 0.5)}% of those in them.
+ * Labels are always the true values.
  */
 public final class SyntheticGenerator {
   static final double OMISSION = 0.4;
@@ -36,18 +36,29 @@ public final class SyntheticGenerator {
   static final double OCR_INSIDE = 0.10;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Map<FieldType, List<String>> DISTRACTOR_LABELS = Map.ofEntries(
-      Map.entry(FieldType.MONEY, List.of("subtotal", "amount tendered", "change", "previous balance", "discount", "deposit")),
-      Map.entry(FieldType.DATE, List.of("due date", "printed", "delivery date", "order date", "valid until")),
-      Map.entry(FieldType.ID, List.of("ref", "customer id", "order no.", "terminal id")),
-      Map.entry(FieldType.PERSON, List.of("served by", "approved by", "contact")),
-      Map.entry(FieldType.COMPANY, List.of("powered by", "shipped via", "partner")),
-      Map.entry(FieldType.ADDRESS, List.of("ship to", "branch address", "return address")),
-      Map.entry(FieldType.PHONE, List.of("fax", "support line")),
-      Map.entry(FieldType.EMAIL, List.of("cc", "reply to")),
-      Map.entry(FieldType.NUMBER, List.of("page", "table", "terminal")),
-      Map.entry(FieldType.ENUM, List.of("previously", "last time")),
-      Map.entry(FieldType.STRING, List.of("note", "see also")));
+  private static final Map<FieldType, List<String>> DISTRACTOR_LABELS =
+      Map.ofEntries(
+          Map.entry(
+              FieldType.MONEY,
+              List.of(
+                  "subtotal",
+                  "amount tendered",
+                  "change",
+                  "previous balance",
+                  "discount",
+                  "deposit")),
+          Map.entry(
+              FieldType.DATE,
+              List.of("due date", "printed", "delivery date", "order date", "valid until")),
+          Map.entry(FieldType.ID, List.of("ref", "customer id", "order no.", "terminal id")),
+          Map.entry(FieldType.PERSON, List.of("served by", "approved by", "contact")),
+          Map.entry(FieldType.COMPANY, List.of("powered by", "shipped via", "partner")),
+          Map.entry(FieldType.ADDRESS, List.of("ship to", "branch address", "return address")),
+          Map.entry(FieldType.PHONE, List.of("fax", "support line")),
+          Map.entry(FieldType.EMAIL, List.of("cc", "reply to")),
+          Map.entry(FieldType.NUMBER, List.of("page", "table", "terminal")),
+          Map.entry(FieldType.ENUM, List.of("previously", "last time")),
+          Map.entry(FieldType.STRING, List.of("note", "see also")));
 
   private final GenerationSpec spec;
   private final Random random = new Random(0);
@@ -90,19 +101,26 @@ public final class SyntheticGenerator {
 
   public GeneratedExample example(int index) {
     random.setSeed(mix(spec.seed() * 0x9E3779B97F4A7C15L + index));
-    Draft draft = new Draft(
-        spec.kind(), values.pick(List.of(LabelCase.values())), values.pick(List.of(": ", ": ", " : ", ":  ")),
-        values.pick(List.of("$", "$", "", "USD ")));
+    Draft draft =
+        new Draft(
+            spec.kind(),
+            values.pick(List.of(LabelCase.values())),
+            values.pick(List.of(": ", ": ", " : ", ":  ")),
+            values.pick(List.of("$", "$", "", "USD ")));
     DateStyle dateStyle = values.pick(List.of(DateStyle.values()));
     boolean upper = spec.kind() == DocumentKind.RECEIPT && random.nextDouble() < 0.4;
     Map<String, String> computed = Ledger.fill(draft, spec.fields(), values);
     for (FieldSpec field : spec.fields()) {
-      String value = computed.containsKey(field.name()) ? computed.get(field.name()) : values.value(field, dateStyle);
+      String value =
+          computed.containsKey(field.name())
+              ? computed.get(field.name())
+              : values.value(field, dateStyle);
       if (upper && uppercased(field)) {
         value = value.toUpperCase(Locale.ROOT);
       }
       boolean omitted = random.nextDouble() < OMISSION * spec.noise();
-      draft.entries.add(new Entry(field, value, omitted, draft.label(Labels.variant(field.name(), random))));
+      draft.entries.add(
+          new Entry(field, value, omitted, draft.label(Labels.variant(field.name(), random))));
     }
     for (Entry entry : draft.entries) {
       if (random.nextDouble() < DISTRACTION * spec.noise()) {
@@ -114,33 +132,40 @@ public final class SyntheticGenerator {
     }
     DocumentText text = Layouts.render(draft, values);
     double noise = spec.noise();
-    String document = text.noisy(random, OCR_OUTSIDE * noise, Math.max(0, noise - 0.5) * OCR_INSIDE);
+    String document =
+        text.noisy(random, OCR_OUTSIDE * noise, Math.max(0, noise - 0.5) * OCR_INSIDE);
     return new GeneratedExample(
         document,
         text.clean(),
         answer(draft),
-        draft.entries.stream().filter(Entry::shown).collect(
-            Collectors.toMap(e -> e.field().name(), Entry::value, (a, b) -> a, LinkedHashMap::new)),
+        draft.entries.stream()
+            .filter(Entry::shown)
+            .collect(
+                Collectors.toMap(
+                    e -> e.field().name(), Entry::value, (a, b) -> a, LinkedHashMap::new)),
         draft.entries.stream().filter(Entry::omitted).map(e -> e.field().name()).toList(),
         draft.distractors.stream().map(Distractor::value).toList());
   }
 
-  private @Nullable Distractor distractor(Entry entry, Draft draft, DateStyle dateStyle, boolean upper) {
+  private @Nullable Distractor distractor(
+      Entry entry, Draft draft, DateStyle dateStyle, boolean upper) {
     FieldSpec field = entry.field();
     List<String> labels = new ArrayList<>(DISTRACTOR_LABELS.get(field.type()));
     labels.removeIf(label -> fieldLabelKeys.contains(Labels.key(label)));
     if (labels.isEmpty()) {
       return null;
     }
-    String value = switch (field.type()) {
-      case MONEY -> {
-        BigDecimal truth = FieldSpec.amount(entry.value());
-        double base = truth == null ? 100 : truth.doubleValue();
-        yield FieldValues.amount(base * (0.75 + 0.2 * random.nextDouble())).toPlainString();
-      }
-      case DATE -> values.date(DateStyle.matching(entry.value()).stream().findFirst().orElse(dateStyle));
-      default -> values.value(field, dateStyle);
-    };
+    String value =
+        switch (field.type()) {
+          case MONEY -> {
+            BigDecimal truth = FieldSpec.amount(entry.value());
+            double base = truth == null ? 100 : truth.doubleValue();
+            yield FieldValues.amount(base * (0.75 + 0.2 * random.nextDouble())).toPlainString();
+          }
+          case DATE ->
+              values.date(DateStyle.matching(entry.value()).stream().findFirst().orElse(dateStyle));
+          default -> values.value(field, dateStyle);
+        };
     if (upper && uppercased(field)) {
       value = value.toUpperCase(Locale.ROOT);
     }
@@ -186,16 +211,26 @@ public final class SyntheticGenerator {
 
   static String systemPrompt(GenerationSpec spec) {
     String noun = spec.kind().noun();
-    StringBuilder prompt = new StringBuilder()
-        .append("Extract the following fields from the ").append(noun)
-        .append(" the user sends. Reply with one JSON object that has exactly these keys, in this order, ")
-        .append("and nothing else. Copy each value as the ").append(noun)
-        .append(" writes it, correcting obvious OCR errors; use null for a field the ").append(noun)
-        .append(" does not state.\n");
+    StringBuilder prompt =
+        new StringBuilder()
+            .append("Extract the following fields from the ")
+            .append(noun)
+            .append(
+                " the user sends. Reply with one JSON object that has exactly these keys, in this order, ")
+            .append("and nothing else. Copy each value as the ")
+            .append(noun)
+            .append(" writes it, correcting obvious OCR errors; use null for a field the ")
+            .append(noun)
+            .append(" does not state.\n");
     for (FieldSpec field : spec.fields()) {
       prompt.append("- ").append(field.name()).append(" (").append(field.type().id());
       if (field.type() == FieldType.ENUM) {
-        prompt.append(": one of ").append(field.examples().stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", ")));
+        prompt
+            .append(": one of ")
+            .append(
+                field.examples().stream()
+                    .map(e -> "\"" + e + "\"")
+                    .collect(Collectors.joining(", ")));
       } else if (field.type() == FieldType.NUMBER) {
         prompt.append(", a JSON number");
       }

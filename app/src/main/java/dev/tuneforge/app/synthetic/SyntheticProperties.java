@@ -4,8 +4,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Limits of the generator: rows per job, and generation jobs running at once on one app
- * instance (each holds a Quartz thread, which dispatch and liveness need too).
+ * Limits of the generator: rows per job, and generation jobs running at once on one app instance
+ * (each holds a Quartz thread, which dispatch and liveness need too).
  */
 @ConfigurationProperties("tuneforge.synthetic")
-record SyntheticProperties(@DefaultValue("50000") int maxRows, @DefaultValue("2") int maxConcurrent) {}
+record SyntheticProperties(
+    @DefaultValue("50000") int maxRows, @DefaultValue("2") int maxConcurrent) {}

@@ -39,16 +39,22 @@ public record ExtractionSchema(List<Field> fields) {
       String name = (colon < 0 ? line : line.substring(0, colon)).strip();
       String description = colon < 0 ? "" : line.substring(colon + 1).strip();
       if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("Schema line " + (i + 1) + ": '" + name
-            + "' is not a field name (letters, digits and _, not starting with a digit)");
+        throw new IllegalArgumentException(
+            "Schema line "
+                + (i + 1)
+                + ": '"
+                + name
+                + "' is not a field name (letters, digits and _, not starting with a digit)");
       }
       if (!seen.add(name)) {
-        throw new IllegalArgumentException("Schema line " + (i + 1) + ": the field '" + name + "' is listed twice");
+        throw new IllegalArgumentException(
+            "Schema line " + (i + 1) + ": the field '" + name + "' is listed twice");
       }
       fields.add(new Field(name, description));
     }
     if (fields.isEmpty()) {
-      throw new IllegalArgumentException("The schema needs at least one field, one a line as 'name: description'");
+      throw new IllegalArgumentException(
+          "The schema needs at least one field, one a line as 'name: description'");
     }
     return new ExtractionSchema(fields);
   }
@@ -68,9 +74,10 @@ public record ExtractionSchema(List<Field> fields) {
 
   /** The system prompt of the extraction stage and of every row of the resulting dataset. */
   public String systemPrompt() {
-    StringBuilder prompt = new StringBuilder(
-        "Extract the following fields from the document. Answer with one JSON object that has exactly these keys;"
-            + " use null for a field the document does not give.\n");
+    StringBuilder prompt =
+        new StringBuilder(
+            "Extract the following fields from the document. Answer with one JSON object that has exactly these keys;"
+                + " use null for a field the document does not give.\n");
     for (Field field : fields) {
       prompt.append("- ").append(field.name());
       if (!field.description().isEmpty()) {

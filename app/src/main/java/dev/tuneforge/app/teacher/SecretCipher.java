@@ -23,9 +23,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * AES-256-GCM under the platform secret. Each value gets a fresh 96-bit nonce, and the row it
- * belongs to is bound in as associated data, so a ciphertext copied to another row (or tenant)
- * does not decrypt. The key is resolved on first use, so a platform that stores no secrets
- * never needs one.
+ * belongs to is bound in as associated data, so a ciphertext copied to another row (or tenant) does
+ * not decrypt. The key is resolved on first use, so a platform that stores no secrets never needs
+ * one.
  */
 @Component
 @EnableConfigurationProperties(SecretsProperties.class)
@@ -52,14 +52,18 @@ class SecretCipher {
       cipher.init(Cipher.ENCRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-      return VERSION + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
+      return VERSION
+          + Base64.getEncoder()
+              .encodeToString(
+                  ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Could not encrypt a secret", e);
     }
   }
 
-  /** @throws IllegalStateException when the platform secret changed or the value was tampered with */
+  /**
+   * @throws IllegalStateException when the platform secret changed or the value was tampered with
+   */
   String decrypt(String stored, String boundTo) {
     if (!stored.startsWith(VERSION)) {
       throw new IllegalStateException("The stored secret has an unknown format");
@@ -67,9 +71,11 @@ class SecretCipher {
     byte[] bytes = Base64.getDecoder().decode(stored.substring(VERSION.length()));
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
       cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
-      return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(
           "The stored API key cannot be decrypted: the platform secret (tuneforge.secrets.key) changed; save the key again");
@@ -88,7 +94,10 @@ class SecretCipher {
     if (configured != null && !configured.isBlank()) {
       if (configured.length() < MIN_KEY_LENGTH) {
         throw new IllegalStateException(
-            "tuneforge.secrets.key has " + configured.length() + " characters; it needs at least " + MIN_KEY_LENGTH);
+            "tuneforge.secrets.key has "
+                + configured.length()
+                + " characters; it needs at least "
+                + MIN_KEY_LENGTH);
       }
       return configured;
     }
@@ -97,8 +106,12 @@ class SecretCipher {
       if (Files.exists(file)) {
         String stored = Files.readString(file).strip();
         if (stored.length() < MIN_KEY_LENGTH) {
-          throw new IllegalStateException("The platform secret in " + file + " is too short; it needs at least "
-              + MIN_KEY_LENGTH + " characters");
+          throw new IllegalStateException(
+              "The platform secret in "
+                  + file
+                  + " is too short; it needs at least "
+                  + MIN_KEY_LENGTH
+                  + " characters");
         }
         return stored;
       }
@@ -112,12 +125,17 @@ class SecretCipher {
       } catch (UnsupportedOperationException e) {
         log.debug("No POSIX permissions on {}", file);
       }
-      log.warn("No tuneforge.secrets.key set: generated a platform secret in {}. Back it up; without it stored"
-          + " API keys cannot be decrypted.", file);
+      log.warn(
+          "No tuneforge.secrets.key set: generated a platform secret in {}. Back it up; without it stored"
+              + " API keys cannot be decrypted.",
+          file);
       return generated;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read or create the platform secret " + file
-          + "; set tuneforge.secrets.key or tuneforge.secrets.key-file", e);
+      throw new UncheckedIOException(
+          "Cannot read or create the platform secret "
+              + file
+              + "; set tuneforge.secrets.key or tuneforge.secrets.key-file",
+          e);
     }
   }
 

@@ -14,13 +14,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the teacher's answers. Chat models often wrap JSON in a Markdown fence, so one fence
- * is tolerated; anything else that is not the JSON asked for is a failure with a reason.
+ * Reads the teacher's answers. Chat models often wrap JSON in a Markdown fence, so one fence is
+ * tolerated; anything else that is not the JSON asked for is a failure with a reason.
  */
 final class TeacherAnswers {
   static final JsonMapper JSON =
       JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final Pattern FENCE = Pattern.compile("(?s)\\A```(?:[jJ][sS][oO][nN])?[ \\t]*\\R(.*?)\\R?```\\z");
+  private static final Pattern FENCE =
+      Pattern.compile("(?s)\\A```(?:[jJ][sS][oO][nN])?[ \\t]*\\R(.*?)\\R?```\\z");
 
   private TeacherAnswers() {}
 
@@ -37,7 +38,8 @@ final class TeacherAnswers {
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw new TeacherCallFailed("The teacher's answer is not JSON (" + e.getOriginalMessage() + "): " + excerpt(answer));
+      throw new TeacherCallFailed(
+          "The teacher's answer is not JSON (" + e.getOriginalMessage() + "): " + excerpt(answer));
     }
     if (root == null || !root.isObject()) {
       throw new TeacherCallFailed("The teacher's answer is not a JSON object: " + excerpt(answer));
@@ -49,7 +51,8 @@ final class TeacherAnswers {
   static List<String> list(String answer, String key, int limit) throws TeacherCallFailed {
     JsonNode array = object(answer).path(key);
     if (!array.isArray()) {
-      throw new TeacherCallFailed("The teacher's answer has no \"" + key + "\" list: " + excerpt(answer));
+      throw new TeacherCallFailed(
+          "The teacher's answer has no \"" + key + "\" list: " + excerpt(answer));
     }
     Set<String> seen = new LinkedHashSet<>();
     for (JsonNode item : array) {
@@ -59,20 +62,27 @@ final class TeacherAnswers {
       }
     }
     if (seen.isEmpty()) {
-      throw new TeacherCallFailed("The teacher's \"" + key + "\" list is empty: " + excerpt(answer));
+      throw new TeacherCallFailed(
+          "The teacher's \"" + key + "\" list is empty: " + excerpt(answer));
     }
     return new ArrayList<>(seen);
   }
 
   static Verdict verdict(String answer) throws TeacherCallFailed {
     JsonNode root = object(answer);
-    String verdict = root.path("verdict").isString() ? root.path("verdict").stringValue().strip().toLowerCase(Locale.ROOT) : "";
+    String verdict =
+        root.path("verdict").isString()
+            ? root.path("verdict").stringValue().strip().toLowerCase(Locale.ROOT)
+            : "";
     String reason = root.path("reason").isString() ? root.path("reason").stringValue().strip() : "";
     if (!verdict.equals("accept") && !verdict.equals("reject")) {
-      throw new TeacherCallFailed("The judge's verdict is neither \"accept\" nor \"reject\": " + excerpt(answer));
+      throw new TeacherCallFailed(
+          "The judge's verdict is neither \"accept\" nor \"reject\": " + excerpt(answer));
     }
     boolean accepted = verdict.equals("accept");
-    return new Verdict(accepted, reason.isEmpty() ? (accepted ? "accepted" : "rejected without a reason") : reason);
+    return new Verdict(
+        accepted,
+        reason.isEmpty() ? (accepted ? "accepted" : "rejected without a reason") : reason);
   }
 
   /**
@@ -93,8 +103,11 @@ final class TeacherAnswers {
     if (missing.isEmpty() && extra.isEmpty()) {
       return null;
     }
-    return "Keys do not match the schema:" + (missing.isEmpty() ? "" : " missing " + String.join(", ", missing))
-        + (extra.isEmpty() ? "" : (missing.isEmpty() ? "" : ";") + " not in the schema " + String.join(", ", extra));
+    return "Keys do not match the schema:"
+        + (missing.isEmpty() ? "" : " missing " + String.join(", ", missing))
+        + (extra.isEmpty()
+            ? ""
+            : (missing.isEmpty() ? "" : ";") + " not in the schema " + String.join(", ", extra));
   }
 
   /** The extraction in one canonical form: the schema's key order, compact. */

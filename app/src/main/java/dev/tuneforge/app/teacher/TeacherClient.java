@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls an OpenAI-compatible {@code chat/completions} endpoint. Rate limits, server errors,
- * timeouts and broken connections are retried with exponential backoff; other client errors
- * are not, since asking again would get the same answer.
+ * timeouts and broken connections are retried with exponential backoff; other client errors are
+ * not, since asking again would get the same answer.
  */
 @Component
 class TeacherClient {
@@ -52,9 +52,11 @@ class TeacherClient {
   /**
    * One chat completion: a system and a user message in, the assistant's text out.
    *
-   * @throws TeacherCallFailed after the last retry, or at once for an answer that retrying cannot fix
+   * @throws TeacherCallFailed after the last retry, or at once for an answer that retrying cannot
+   *     fix
    */
-  String complete(Target target, @Nullable String system, String user, double temperature, @Nullable Long seed)
+  String complete(
+      Target target, @Nullable String system, String user, double temperature, @Nullable Long seed)
       throws TeacherCallFailed, InterruptedException {
     return complete(target, system, user, temperature, seed, null, properties.retries());
   }
@@ -64,8 +66,15 @@ class TeacherClient {
     return complete(target, null, "Reply with the single word: ok", 0, null, 5, 0);
   }
 
-  private String complete(Target target, @Nullable String system, String user, double temperature, @Nullable Long seed,
-      @Nullable Integer maxTokens, int retries) throws TeacherCallFailed, InterruptedException {
+  private String complete(
+      Target target,
+      @Nullable String system,
+      String user,
+      double temperature,
+      @Nullable Long seed,
+      @Nullable Integer maxTokens,
+      int retries)
+      throws TeacherCallFailed, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", target.model());
     ArrayNode messages = body.putArray("messages");
@@ -80,12 +89,15 @@ class TeacherClient {
     if (maxTokens != null) {
       body.put("max_tokens", maxTokens);
     }
-    HttpRequest request = HttpRequest.newBuilder(completionsUri(target.baseUrl()))
-        .timeout(properties.callTimeout())
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + target.apiKey())
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(completionsUri(target.baseUrl()))
+            .timeout(properties.callTimeout())
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + target.apiKey())
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.writeValueAsString(body), StandardCharsets.UTF_8))
+            .build();
     String lastProblem = "";
     for (int attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
@@ -98,7 +110,9 @@ class TeacherClient {
         lastProblem = "no answer within " + properties.callTimeout().toSeconds() + " s";
         continue;
       } catch (IOException e) {
-        lastProblem = "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        lastProblem =
+            "connection failed: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         continue;
       }
       int code = response.statusCode();
@@ -107,12 +121,16 @@ class TeacherClient {
         continue;
       }
       if (code != 200) {
-        throw new TeacherCallFailed("The endpoint answered HTTP " + code + excerpt(response.body()));
+        throw new TeacherCallFailed(
+            "The endpoint answered HTTP " + code + excerpt(response.body()));
       }
       return content(response.body());
     }
     throw new TeacherCallFailed(
-        (retries == 0 ? "The call failed: " : "The endpoint failed " + (retries + 1) + " times; last: ") + lastProblem);
+        (retries == 0
+                ? "The call failed: "
+                : "The endpoint failed " + (retries + 1) + " times; last: ")
+            + lastProblem);
   }
 
   private static String content(String body) throws TeacherCallFailed {
@@ -124,7 +142,8 @@ class TeacherClient {
     }
     JsonNode content = root.path("choices").path(0).path("message").path("content");
     if (!content.isString()) {
-      throw new TeacherCallFailed("The endpoint's reply has no choices[0].message.content" + excerpt(body));
+      throw new TeacherCallFailed(
+          "The endpoint's reply has no choices[0].message.content" + excerpt(body));
     }
     return content.stringValue();
   }

@@ -16,9 +16,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a run's kept rows into canonical chat JSONL (system: the schema prompt, user: the
- * document, assistant: the extraction) and stores it through {@link DatasetService} as a new
- * version of the dataset named after the run, on behalf of the user who launched it.
+ * Turns a run's kept rows into canonical chat JSONL (system: the schema prompt, user: the document,
+ * assistant: the extraction) and stores it through {@link DatasetService} as a new version of the
+ * dataset named after the run, on behalf of the user who launched it.
  */
 @Component
 class TeacherDataset {
@@ -35,7 +35,10 @@ class TeacherDataset {
     String system = run.getSchema().systemPrompt();
     for (TeacherItem row : kept) {
       UUID documentId = row.getDocumentId();
-      String document = documentId == null ? null : items.findById(documentId).map(TeacherItem::getOutput).orElse(null);
+      String document =
+          documentId == null
+              ? null
+              : items.findById(documentId).map(TeacherItem::getOutput).orElse(null);
       if (document == null || row.getOutput() == null) {
         continue;
       }
@@ -49,7 +52,10 @@ class TeacherDataset {
     }
   }
 
-  /** Stores the rows as a dataset version in the name of the user who launched the run, and returns its id. */
+  /**
+   * Stores the rows as a dataset version in the name of the user who launched the run, and returns
+   * its id.
+   */
   UUID store(WorkContext<TeacherRun> work, List<TeacherItem> kept) {
     TeacherRun run = work.run();
     Path file;
@@ -62,8 +68,11 @@ class TeacherDataset {
       try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         write(run, kept, out);
       }
-      return work.asActingUser(() -> datasets.upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
-          .versionId());
+      return work.asActingUser(
+          () ->
+              datasets
+                  .upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
+                  .versionId());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

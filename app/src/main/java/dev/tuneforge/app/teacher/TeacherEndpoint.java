@@ -8,8 +8,8 @@ import java.util.UUID;
 import org.hibernate.annotations.TenantId;
 
 /**
- * An OpenAI-compatible chat endpoint of one tenant. The API key is stored only encrypted; what
- * is shown of it afterwards is its last four characters.
+ * An OpenAI-compatible chat endpoint of one tenant. The API key is stored only encrypted; what is
+ * shown of it afterwards is its last four characters.
  */
 @Entity
 @Table(name = "teacher_endpoint")
@@ -26,7 +26,13 @@ public class TeacherEndpoint {
 
   protected TeacherEndpoint() {}
 
-  TeacherEndpoint(UUID id, String name, String baseUrl, String model, String apiKeyCiphertext, String apiKeyLastFour,
+  TeacherEndpoint(
+      UUID id,
+      String name,
+      String baseUrl,
+      String model,
+      String apiKeyCiphertext,
+      String apiKeyLastFour,
       UUID createdBy) {
     this.id = id;
     this.name = name;

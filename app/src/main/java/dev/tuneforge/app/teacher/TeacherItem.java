@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One unit of work of one stage: a teacher call (or, for the filter, a local check) and what it
- * gave. Items are created pending when the item they derive from is done, in the same
- * transaction, so a run stopped at any point resumes from its pending items.
+ * gave. Items are created pending when the item they derive from is done, in the same transaction,
+ * so a run stopped at any point resumes from its pending items.
  */
 @Entity
 @Table(name = "teacher_item")
@@ -43,13 +43,19 @@ public class TeacherItem {
 
   protected TeacherItem() {}
 
-  private TeacherItem(UUID runId, Stage stage, @Nullable TeacherItem parent, int ordinal, @Nullable String category,
+  private TeacherItem(
+      UUID runId,
+      Stage stage,
+      @Nullable TeacherItem parent,
+      int ordinal,
+      @Nullable String category,
       @Nullable String subtopic) {
     this.id = UUID.randomUUID();
     this.runId = runId;
     this.stage = stage;
     this.parentId = parent == null ? null : parent.id;
-    this.documentId = parent == null ? null : stage == Stage.EXTRACTION ? parent.id : parent.documentId;
+    this.documentId =
+        parent == null ? null : stage == Stage.EXTRACTION ? parent.id : parent.documentId;
     this.ordinal = ordinal;
     this.category = category;
     this.subtopic = subtopic;
@@ -88,7 +94,8 @@ public class TeacherItem {
     provenance = json;
   }
 
-  private void settle(ItemStatus outcome, @Nullable String result, @Nullable String why, @Nullable String prompt) {
+  private void settle(
+      ItemStatus outcome, @Nullable String result, @Nullable String why, @Nullable String prompt) {
     status = outcome;
     output = result;
     reason = why == null ? null : why.length() > 2000 ? why.substring(0, 1997) + "..." : why;

@@ -10,14 +10,16 @@ interface TeacherItemRepository extends JpaRepository<TeacherItem, UUID> {
   Optional<TeacherItem> findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
       UUID runId, Stage stage, ItemStatus status);
 
-  List<TeacherItem> findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(UUID runId, Stage stage, ItemStatus status);
+  List<TeacherItem> findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
+      UUID runId, Stage stage, ItemStatus status);
 
   List<TeacherItem> findByRunIdAndStatus(UUID runId, ItemStatus status);
 
   boolean existsByRunId(UUID runId);
 
-  @Query("select i.stage as stage, i.status as status, count(i) as items from TeacherItem i"
-      + " where i.runId = :runId group by i.stage, i.status")
+  @Query(
+      "select i.stage as stage, i.status as status, count(i) as items from TeacherItem i"
+          + " where i.runId = :runId group by i.stage, i.status")
   List<StageStatusCount> countByStage(UUID runId);
 
   interface StageStatusCount {

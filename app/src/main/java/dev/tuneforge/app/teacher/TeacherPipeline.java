@@ -20,14 +20,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Works through a run's pending items stage by stage, one teacher call at a time, saving each
- * result together with the items it leads to. Cancellation is checked between calls; a call
- * that fails after its retries fails only its item, and the run goes on. At most {@code
+ * result together with the items it leads to. Cancellation is checked between calls; a call that
+ * fails after its retries fails only its item, and the run goes on. At most {@code
  * tuneforge.teacher.max-concurrent-runs} runs work on one instance at once; others wait their turn.
  */
 @Component
 class TeacherPipeline implements TenantWork<TeacherRun> {
   static final WorkKind<TeacherRun> KIND = WorkKind.of("teacher-run", TeacherRun.class);
   private static final Logger log = LoggerFactory.getLogger(TeacherPipeline.class);
+
   /** Extraction and judging want the teacher's best answer, not variety. */
   private static final double PRECISE = 0.0;
 
@@ -40,8 +41,14 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   private final WorkRunner runner;
   private final TeacherProperties properties;
 
-  TeacherPipeline(TeacherItemRepository items, TeacherEndpointRepository endpoints, SecretCipher cipher,
-      TeacherClient client, TeacherDataset dataset, TransactionTemplate transactions, WorkRunner runner,
+  TeacherPipeline(
+      TeacherItemRepository items,
+      TeacherEndpointRepository endpoints,
+      SecretCipher cipher,
+      TeacherClient client,
+      TeacherDataset dataset,
+      TransactionTemplate transactions,
+      WorkRunner runner,
       TeacherProperties properties) {
     this.items = items;
     this.endpoints = endpoints;
@@ -58,7 +65,10 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     return KIND.limitedTo(properties.maxConcurrentRuns(), Duration.ofSeconds(10));
   }
 
-  /** Runs a queued run (or one whose runner died) here and now, to its end or a cancellation; as its tenant. */
+  /**
+   * Runs a queued run (or one whose runner died) here and now, to its end or a cancellation; as its
+   * tenant.
+   */
   void run(UUID runId) {
     runner.runHere(KIND, runId);
   }
@@ -67,24 +77,35 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   public void run(WorkContext<TeacherRun> work) {
     TeacherRun run = work.run();
     UUID runId = run.getId();
-    transactions.executeWithoutResult(status -> {
-      if (!items.existsByRunId(runId)) {
-        items.save(TeacherItem.first(runId));
-      }
-    });
+    transactions.executeWithoutResult(
+        status -> {
+          if (!items.existsByRunId(runId)) {
+            items.save(TeacherItem.first(runId));
+          }
+        });
     try {
-      TeacherEndpoint endpoint = endpoints.findById(run.getEndpointId())
-          .orElseThrow(() -> new IllegalStateException("The run's teacher endpoint no longer exists"));
-      TeacherClient.Target target = new TeacherClient.Target(endpoint.getBaseUrl(), run.getTeacherModel(),
-          cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
+      TeacherEndpoint endpoint =
+          endpoints
+              .findById(run.getEndpointId())
+              .orElseThrow(
+                  () -> new IllegalStateException("The run's teacher endpoint no longer exists"));
+      TeacherClient.Target target =
+          new TeacherClient.Target(
+              endpoint.getBaseUrl(),
+              run.getTeacherModel(),
+              cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
       ExtractionSchema schema = run.getSchema();
       for (Stage stage : Stage.values()) {
         Optional<TeacherItem> next;
-        while ((next = items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, stage, ItemStatus.PENDING))
+        while ((next =
+                items.findFirstByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
+                    runId, stage, ItemStatus.PENDING))
             .isPresent()) {
           if (work.cancelRequested()) {
-            work.update(current -> current.cancel("Cancelled; resume to continue with the items not yet done",
-                work.now()));
+            work.update(
+                current ->
+                    current.cancel(
+                        "Cancelled; resume to continue with the items not yet done", work.now()));
             return;
           }
           process(run, target, schema, next.get());
@@ -93,19 +114,27 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       complete(work);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      work.update(current -> current.cancel("Stopped because the app shut down; resume to continue", work.now()));
+      work.update(
+          current ->
+              current.cancel("Stopped because the app shut down; resume to continue", work.now()));
     }
   }
 
-  private void process(TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+  private void process(
+      TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
       throws InterruptedException {
     String prompt = promptId(item.getStage());
     List<TeacherItem> children = new ArrayList<>();
     try {
       switch (item.getStage()) {
         case CATEGORIES -> {
-          String answer = call(run, target, TeacherPrompts.SYSTEM,
-              TeacherPrompts.categories(run.getDomain(), schema, run.getCategories()), item);
+          String answer =
+              call(
+                  run,
+                  target,
+                  TeacherPrompts.SYSTEM,
+                  TeacherPrompts.categories(run.getDomain(), schema, run.getCategories()),
+                  item);
           List<String> categories = TeacherAnswers.list(answer, "categories", run.getCategories());
           for (int i = 0; i < categories.size(); i++) {
             children.add(item.child(Stage.SUBTOPICS, i, categories.get(i), null));
@@ -114,9 +143,16 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
         }
         case SUBTOPICS -> {
           String category = require(item.getCategory());
-          String answer = call(run, target, TeacherPrompts.SYSTEM,
-              TeacherPrompts.subtopics(run.getDomain(), category, run.getSubtopicsPerCategory()), item);
-          List<String> subtopics = TeacherAnswers.list(answer, "subtopics", run.getSubtopicsPerCategory());
+          String answer =
+              call(
+                  run,
+                  target,
+                  TeacherPrompts.SYSTEM,
+                  TeacherPrompts.subtopics(
+                      run.getDomain(), category, run.getSubtopicsPerCategory()),
+                  item);
+          List<String> subtopics =
+              TeacherAnswers.list(answer, "subtopics", run.getSubtopicsPerCategory());
           int perCategory = run.getSubtopicsPerCategory() * run.getDocumentsPerSubtopic();
           for (int s = 0; s < subtopics.size(); s++) {
             for (int d = 0; d < run.getDocumentsPerSubtopic(); d++) {
@@ -128,33 +164,60 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
         }
         case DOCUMENTS -> {
           int variant = item.getOrdinal() % run.getDocumentsPerSubtopic();
-          String document = call(run, target, TeacherPrompts.SYSTEM, TeacherPrompts.document(run.getDomain(), schema,
-              require(item.getCategory()), require(item.getSubtopic()), variant, run.getDocumentsPerSubtopic()), item)
-              .strip();
+          String document =
+              call(
+                      run,
+                      target,
+                      TeacherPrompts.SYSTEM,
+                      TeacherPrompts.document(
+                          run.getDomain(),
+                          schema,
+                          require(item.getCategory()),
+                          require(item.getSubtopic()),
+                          variant,
+                          run.getDocumentsPerSubtopic()),
+                      item)
+                  .strip();
           if (document.isEmpty()) {
             throw new TeacherCallFailed("The teacher wrote an empty document");
           }
-          children.add(item.child(Stage.EXTRACTION, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          children.add(
+              item.child(
+                  Stage.EXTRACTION, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
           item.done(document, prompt);
         }
         case EXTRACTION -> {
-          String answer = client.complete(target, schema.systemPrompt(), document(item), PRECISE, seed(run, item));
+          String answer =
+              client.complete(
+                  target, schema.systemPrompt(), document(item), PRECISE, seed(run, item));
           String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
-          children.add(item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          children.add(
+              item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
           item.done(extraction, prompt);
         }
         case JUDGE -> {
           String extraction = require(parent(item).getOutput());
-          String answer = client.complete(target, TeacherPrompts.SYSTEM,
-              TeacherPrompts.judge(schema, document(item), extraction), PRECISE, seed(run, item));
+          String answer =
+              client.complete(
+                  target,
+                  TeacherPrompts.SYSTEM,
+                  TeacherPrompts.judge(schema, document(item), extraction),
+                  PRECISE,
+                  seed(run, item));
           TeacherAnswers.Verdict verdict = TeacherAnswers.verdict(answer);
-          ObjectNode recorded = TeacherAnswers.JSON.createObjectNode()
-              .put("verdict", verdict.accepted() ? "accept" : "reject").put("reason", verdict.reason());
+          ObjectNode recorded =
+              TeacherAnswers.JSON
+                  .createObjectNode()
+                  .put("verdict", verdict.accepted() ? "accept" : "reject")
+                  .put("reason", verdict.reason());
           if (verdict.accepted()) {
-            children.add(item.child(Stage.FILTER, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+            children.add(
+                item.child(
+                    Stage.FILTER, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
             item.done(TeacherAnswers.JSON.writeValueAsString(recorded), prompt);
           } else {
-            item.rejected(TeacherAnswers.JSON.writeValueAsString(recorded), verdict.reason(), prompt);
+            item.rejected(
+                TeacherAnswers.JSON.writeValueAsString(recorded), verdict.reason(), prompt);
           }
         }
         case FILTER -> {
@@ -171,13 +234,15 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       children.clear();
       item.failed(e.getMessage(), prompt);
     }
-    transactions.executeWithoutResult(status -> {
-      items.save(item);
-      items.saveAll(children);
-    });
+    transactions.executeWithoutResult(
+        status -> {
+          items.save(item);
+          items.saveAll(children);
+        });
   }
 
-  private String call(TeacherRun run, TeacherClient.Target target, String system, String user, TeacherItem item)
+  private String call(
+      TeacherRun run, TeacherClient.Target target, String system, String user, TeacherItem item)
       throws TeacherCallFailed, InterruptedException {
     return client.complete(target, system, user, run.getTemperature(), seed(run, item));
   }
@@ -196,7 +261,10 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     return items.findById(require(item.getParentId())).orElseThrow();
   }
 
-  /** Where an output row came from: the run, its category, subtopic and document, the teacher and each prompt. */
+  /**
+   * Where an output row came from: the run, its category, subtopic and document, the teacher and
+   * each prompt.
+   */
   private String provenance(TeacherRun run, TeacherItem filter) {
     ObjectNode node = TeacherAnswers.JSON.createObjectNode();
     node.put("runId", run.getId().toString());
@@ -220,19 +288,26 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
 
   private void complete(WorkContext<TeacherRun> work) {
     List<TeacherItem> kept =
-        items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(work.runId(), Stage.FILTER, ItemStatus.DONE);
+        items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
+            work.runId(), Stage.FILTER, ItemStatus.DONE);
     if (kept.isEmpty()) {
-      throw new WorkFailed("No row passed the judge and the filter; see the failures and rejections");
+      throw new WorkFailed(
+          "No row passed the judge and the filter; see the failures and rejections");
     }
     UUID version;
     try {
       version = dataset.store(work, kept);
     } catch (DatasetRejected e) {
-      throw new WorkFailed("Dataset validation refused the rows: " + e.getMessage() + "\n" + e.report().summary());
+      throw new WorkFailed(
+          "Dataset validation refused the rows: " + e.getMessage() + "\n" + e.report().summary());
     } catch (RuntimeException e) {
       log.warn("Teacher run {} could not store its dataset", work.runId(), e);
-      throw new WorkFailed("The " + kept.size() + " rows are ready but storing the dataset failed ("
-          + e.getMessage() + "); resume to try again");
+      throw new WorkFailed(
+          "The "
+              + kept.size()
+              + " rows are ready but storing the dataset failed ("
+              + e.getMessage()
+              + "); resume to try again");
     }
     work.update(current -> current.succeed(version, work.now()));
   }

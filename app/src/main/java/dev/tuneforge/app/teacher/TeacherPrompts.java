@@ -5,7 +5,8 @@ package dev.tuneforge.app.teacher;
  * prompt's wording and its id changes with it, so rows made by different prompts stay apart.
  */
 final class TeacherPrompts {
-  static final String SYSTEM = "You write realistic training data for a model that extracts structured data from documents.";
+  static final String SYSTEM =
+      "You write realistic training data for a model that extracts structured data from documents.";
   static final String CATEGORIES = "categories/v1";
   static final String SUBTOPICS = "subtopics/v1";
   static final String DOCUMENTS = "documents/v1";
@@ -16,22 +17,48 @@ final class TeacherPrompts {
   private TeacherPrompts() {}
 
   static String categories(String domain, ExtractionSchema schema, int count) {
-    return "Domain: " + domain + "\n"
-        + "Fields that will be extracted from its documents: " + String.join(", ", schema.names()) + "\n\n"
-        + "List " + count + " distinct categories of documents in this domain.\n"
+    return "Domain: "
+        + domain
+        + "\n"
+        + "Fields that will be extracted from its documents: "
+        + String.join(", ", schema.names())
+        + "\n\n"
+        + "List "
+        + count
+        + " distinct categories of documents in this domain.\n"
         + "Answer with JSON only, in this form: {\"categories\": [\"...\"]}";
   }
 
   static String subtopics(String domain, String category, int count) {
-    return "Domain: " + domain + "\nCategory: " + category + "\n\n"
-        + "List " + count + " distinct subtopics of this category, each a kind of document one would meet.\n"
+    return "Domain: "
+        + domain
+        + "\nCategory: "
+        + category
+        + "\n\n"
+        + "List "
+        + count
+        + " distinct subtopics of this category, each a kind of document one would meet.\n"
         + "Answer with JSON only, in this form: {\"subtopics\": [\"...\"]}";
   }
 
-  static String document(String domain, ExtractionSchema schema, String category, String subtopic, int variant,
+  static String document(
+      String domain,
+      ExtractionSchema schema,
+      String category,
+      String subtopic,
+      int variant,
       int of) {
-    return "Domain: " + domain + "\nCategory: " + category + "\nSubtopic: " + subtopic + "\n\n"
-        + "Write one realistic document of this kind (variant " + (variant + 1) + " of " + of
+    return "Domain: "
+        + domain
+        + "\nCategory: "
+        + category
+        + "\nSubtopic: "
+        + subtopic
+        + "\n\n"
+        + "Write one realistic document of this kind (variant "
+        + (variant + 1)
+        + " of "
+        + of
         + "; make it differ from the others in names, numbers, layout and length).\n"
         + "It should state values for most of these fields, in its own words and layout:\n"
         + schema.toText()
@@ -39,9 +66,15 @@ final class TeacherPrompts {
   }
 
   static String judge(ExtractionSchema schema, String document, String extraction) {
-    return "A model was asked to extract these fields from a document:\n" + schema.toText() + "\n"
-        + "Document:\n\"\"\"\n" + document + "\n\"\"\"\n\n"
-        + "Extraction:\n" + extraction + "\n\n"
+    return "A model was asked to extract these fields from a document:\n"
+        + schema.toText()
+        + "\n"
+        + "Document:\n\"\"\"\n"
+        + document
+        + "\n\"\"\"\n\n"
+        + "Extraction:\n"
+        + extraction
+        + "\n\n"
         + "Check every field against the document: a value must be stated in the document (null where it is not),"
         + " and nothing may be invented.\n"
         + "Answer with JSON only: {\"verdict\": \"accept\" or \"reject\", \"reason\": \"one sentence\"}";

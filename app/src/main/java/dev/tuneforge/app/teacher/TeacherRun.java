@@ -34,7 +34,11 @@ public class TeacherRun extends UserRun {
 
   protected TeacherRun() {}
 
-  TeacherRun(TeacherRunRequest request, TeacherEndpoint endpoint, ActingUser createdBy, Instant createdAt) {
+  TeacherRun(
+      TeacherRunRequest request,
+      TeacherEndpoint endpoint,
+      ActingUser createdBy,
+      Instant createdAt) {
     super(createdBy, createdAt);
     this.endpointId = endpoint.getId();
     this.name = request.name().strip();
@@ -60,7 +64,10 @@ public class TeacherRun extends UserRun {
     return status.active();
   }
 
-  /** Started again after a cancel or a restart, it keeps when it first started; an end clears a cancel request. */
+  /**
+   * Started again after a cancel or a restart, it keeps when it first started; an end clears a
+   * cancel request.
+   */
   @Override
   protected void moveTo(WorkState state, Instant now) {
     status = RunStatus.valueOf(state.name());

@@ -28,8 +28,10 @@ public record TeacherRunRequest(
       return "Categories, subtopics per category and documents per subtopic must each be at least 1";
     }
     if ((long) categories * subtopicsPerCategory * documentsPerSubtopic > MAX_DOCUMENTS) {
-      return "That is " + (long) categories * subtopicsPerCategory * documentsPerSubtopic
-          + " documents; a run writes at most " + MAX_DOCUMENTS;
+      return "That is "
+          + (long) categories * subtopicsPerCategory * documentsPerSubtopic
+          + " documents; a run writes at most "
+          + MAX_DOCUMENTS;
     }
     if (!(temperature >= 0 && temperature <= 2)) {
       return "Temperature must be between 0 and 2";

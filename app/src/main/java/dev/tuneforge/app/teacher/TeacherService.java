@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What users do with the teacher pipeline: keep endpoints, test them, launch, watch, cancel and
- * resume runs. Everything runs as the caller's tenant; other tenants' endpoints and runs are
- * not found rather than forbidden.
+ * resume runs. Everything runs as the caller's tenant; other tenants' endpoints and runs are not
+ * found rather than forbidden.
  */
 @Service
 @EnableConfigurationProperties(TeacherProperties.class)
@@ -34,8 +34,15 @@ public class TeacherService {
   private final TransactionTemplate transactions;
   private final Clock clock;
 
-  TeacherService(TeacherEndpointRepository endpoints, TeacherRunRepository runs, TeacherItemRepository items,
-      SecretCipher cipher, TeacherClient client, WorkRunner runner, TransactionTemplate transactions, Clock clock) {
+  TeacherService(
+      TeacherEndpointRepository endpoints,
+      TeacherRunRepository runs,
+      TeacherItemRepository items,
+      SecretCipher cipher,
+      TeacherClient client,
+      WorkRunner runner,
+      TransactionTemplate transactions,
+      Clock clock) {
     this.endpoints = endpoints;
     this.runs = runs;
     this.items = items;
@@ -55,7 +62,8 @@ public class TeacherService {
   }
 
   /**
-   * Saves an endpoint with its API key encrypted; the key cannot be read back, only its last four characters.
+   * Saves an endpoint with its API key encrypted; the key cannot be read back, only its last four
+   * characters.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -74,12 +82,14 @@ public class TeacherService {
       throw new IllegalArgumentException("Name the model the endpoint serves, e.g. gpt-4o-mini");
     }
     if (key.isEmpty()) {
-      throw new IllegalArgumentException("Enter the API key (any text for a local server that takes none)");
+      throw new IllegalArgumentException(
+          "Enter the API key (any text for a local server that takes none)");
     }
     UUID id = UUID.randomUUID();
     String lastFour = key.length() <= 4 ? key : key.substring(key.length() - 4);
-    return endpoints.save(new TeacherEndpoint(id, shownName, url, model.strip(), cipher.encrypt(key, id.toString()),
-        lastFour, user));
+    return endpoints.save(
+        new TeacherEndpoint(
+            id, shownName, url, model.strip(), cipher.encrypt(key, id.toString()), lastFour, user));
   }
 
   /**
@@ -90,7 +100,9 @@ public class TeacherService {
    */
   public String testConnection(UUID endpointId) {
     TeacherEndpoint endpoint =
-        endpoints.findById(endpointId).orElseThrow(() -> new IllegalArgumentException("No such endpoint"));
+        endpoints
+            .findById(endpointId)
+            .orElseThrow(() -> new IllegalArgumentException("No such endpoint"));
     try {
       return client.probe(target(endpoint)).strip();
     } catch (TeacherCallFailed e) {
@@ -119,8 +131,11 @@ public class TeacherService {
       throw new IllegalArgumentException(problem);
     }
     SignedInUser user = CurrentUser.require();
-    TeacherEndpoint endpoint = endpoints.findById(request.endpointId())
-        .orElseThrow(() -> new IllegalArgumentException("Choose one of your teacher endpoints"));
+    TeacherEndpoint endpoint =
+        endpoints
+            .findById(request.endpointId())
+            .orElseThrow(
+                () -> new IllegalArgumentException("Choose one of your teacher endpoints"));
     ActingUser launcher = new ActingUser(user.userId(), user.username());
     return runs.save(new TeacherRun(request, endpoint, launcher, clock.instant()));
   }
@@ -139,17 +154,20 @@ public class TeacherService {
    */
   public void cancel(UUID runId) {
     boolean jobExists = runner.isScheduled(TeacherPipeline.KIND, runId);
-    transactions.executeWithoutResult(status -> {
-      TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
-      if (run.getStatus() == RunStatus.QUEUED) {
-        run.cancel("Cancelled before it started; resume to start it", clock.instant());
-      } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
-        run.cancel("Cancelled; its background job had stopped, resume to continue", clock.instant());
-      } else if (run.getStatus() == RunStatus.RUNNING) {
-        run.requestCancel();
-      }
-      runs.save(run);
-    });
+    transactions.executeWithoutResult(
+        status -> {
+          TeacherRun run =
+              runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+          if (run.getStatus() == RunStatus.QUEUED) {
+            run.cancel("Cancelled before it started; resume to start it", clock.instant());
+          } else if (run.getStatus() == RunStatus.RUNNING && !jobExists) {
+            run.cancel(
+                "Cancelled; its background job had stopped, resume to continue", clock.instant());
+          } else if (run.getStatus() == RunStatus.RUNNING) {
+            run.requestCancel();
+          }
+          runs.save(run);
+        });
   }
 
   /**
@@ -163,22 +181,25 @@ public class TeacherService {
 
   /** Queues a cancelled or failed run again, its failed items pending, without starting it. */
   TeacherRun reopen(UUID runId) {
-    return transactions.execute(status -> {
-      TeacherRun found = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
-      if (found.getStatus() != RunStatus.CANCELLED && found.getStatus() != RunStatus.FAILED) {
-        throw new IllegalArgumentException("Only a cancelled or failed run can be resumed");
-      }
-      for (TeacherItem failed : items.findByRunIdAndStatus(runId, ItemStatus.FAILED)) {
-        failed.retry();
-        items.save(failed);
-      }
-      found.queue();
-      return runs.save(found);
-    });
+    return transactions.execute(
+        status -> {
+          TeacherRun found =
+              runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+          if (found.getStatus() != RunStatus.CANCELLED && found.getStatus() != RunStatus.FAILED) {
+            throw new IllegalArgumentException("Only a cancelled or failed run can be resumed");
+          }
+          for (TeacherItem failed : items.findByRunIdAndStatus(runId, ItemStatus.FAILED)) {
+            failed.retry();
+            items.save(failed);
+          }
+          found.queue();
+          return runs.save(found);
+        });
   }
 
   public RunProgress progress(UUID runId) {
-    TeacherRun run = runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
+    TeacherRun run =
+        runs.findById(runId).orElseThrow(() -> new IllegalArgumentException("No such run"));
     Map<Stage, long[]> counts = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
       counts.put(stage, new long[ItemStatus.values().length]);
@@ -191,14 +212,21 @@ public class TeacherService {
     double sum = 0;
     for (Stage stage : Stage.values()) {
       long[] c = counts.get(stage);
-      expected = switch (stage) {
-        case CATEGORIES -> 1;
-        case SUBTOPICS -> run.getCategories();
-        case DOCUMENTS -> run.getPlannedDocuments();
-        default -> expected;
-      };
-      StageProgress progress = new StageProgress(stage, c[ItemStatus.DONE.ordinal()], c[ItemStatus.FAILED.ordinal()],
-          c[ItemStatus.REJECTED.ordinal()], c[ItemStatus.PENDING.ordinal()], expected);
+      expected =
+          switch (stage) {
+            case CATEGORIES -> 1;
+            case SUBTOPICS -> run.getCategories();
+            case DOCUMENTS -> run.getPlannedDocuments();
+            default -> expected;
+          };
+      StageProgress progress =
+          new StageProgress(
+              stage,
+              c[ItemStatus.DONE.ordinal()],
+              c[ItemStatus.FAILED.ordinal()],
+              c[ItemStatus.REJECTED.ordinal()],
+              c[ItemStatus.PENDING.ordinal()],
+              expected);
       stages.add(progress);
       sum += expected == 0 ? 1 : Math.min(1.0, (double) progress.finished() / expected);
       // What fails or is rejected here never reaches the next stage.
@@ -215,22 +243,39 @@ public class TeacherService {
   /** The first {@code limit} extractions the judge rejected, with its reasons. */
   public List<Rejection> rejections(UUID runId, int limit) {
     List<Rejection> result = new ArrayList<>();
-    for (TeacherItem judge : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.JUDGE,
-        ItemStatus.REJECTED).stream().limit(limit).toList()) {
-      result.add(new Rejection(judge.getId(), judge.getCategory(), judge.getSubtopic(), output(judge.getDocumentId()),
-          output(judge.getParentId()), judge.getReason() == null ? "" : judge.getReason()));
+    for (TeacherItem judge :
+        items
+            .findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
+                runId, Stage.JUDGE, ItemStatus.REJECTED)
+            .stream()
+            .limit(limit)
+            .toList()) {
+      result.add(
+          new Rejection(
+              judge.getId(),
+              judge.getCategory(),
+              judge.getSubtopic(),
+              output(judge.getDocumentId()),
+              output(judge.getParentId()),
+              judge.getReason() == null ? "" : judge.getReason()));
     }
     return result;
   }
 
-  /** Items that failed (after retries, or with an answer that was not what was asked for), with the reason. */
+  /**
+   * Items that failed (after retries, or with an answer that was not what was asked for), with the
+   * reason.
+   */
   public List<TeacherItem> failures(UUID runId) {
     return items.findByRunIdAndStatus(runId, ItemStatus.FAILED).stream()
         .sorted(Comparator.comparing(TeacherItem::getStage).thenComparing(TeacherItem::getOrdinal))
         .toList();
   }
 
-  /** The run's output rows so far: extractions the judge accepted and the filter kept, with their provenance. */
+  /**
+   * The run's output rows so far: extractions the judge accepted and the filter kept, with their
+   * provenance.
+   */
   public List<OutputRow> rows(UUID runId) {
     return rows(runId, Integer.MAX_VALUE);
   }
@@ -238,10 +283,21 @@ public class TeacherService {
   /** The first {@code limit} output rows. */
   public List<OutputRow> rows(UUID runId, int limit) {
     List<OutputRow> result = new ArrayList<>();
-    for (TeacherItem row : items.findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(runId, Stage.FILTER,
-        ItemStatus.DONE).stream().limit(limit).toList()) {
-      result.add(new OutputRow(row.getId(), String.valueOf(row.getCategory()), String.valueOf(row.getSubtopic()),
-          output(row.getDocumentId()), String.valueOf(row.getOutput()), String.valueOf(row.getProvenance())));
+    for (TeacherItem row :
+        items
+            .findByRunIdAndStageAndStatusOrderByOrdinalAscIdAsc(
+                runId, Stage.FILTER, ItemStatus.DONE)
+            .stream()
+            .limit(limit)
+            .toList()) {
+      result.add(
+          new OutputRow(
+              row.getId(),
+              String.valueOf(row.getCategory()),
+              String.valueOf(row.getSubtopic()),
+              output(row.getDocumentId()),
+              String.valueOf(row.getOutput()),
+              String.valueOf(row.getProvenance())));
     }
     return result;
   }
@@ -251,7 +307,9 @@ public class TeacherService {
   }
 
   private TeacherClient.Target target(TeacherEndpoint endpoint) {
-    return new TeacherClient.Target(endpoint.getBaseUrl(), endpoint.getModel(),
+    return new TeacherClient.Target(
+        endpoint.getBaseUrl(),
+        endpoint.getModel(),
         cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
   }
 
@@ -263,7 +321,8 @@ public class TeacherService {
     String url = baseUrl.strip();
     try {
       URI uri = URI.create(url);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null
           && uri.getQuery() == null) {
         TeacherClient.completionsUri(url);
         return url;

@@ -9,9 +9,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * The tenant whose data the current thread may touch. Requests take it from the signed-in
- * user; Quartz jobs, the node API and UI push callbacks set it explicitly with {@link #callAs}
- * or {@link #callAsSystem}. Without either, nothing tenant-owned is visible (fail closed).
+ * The tenant whose data the current thread may touch. Requests take it from the signed-in user;
+ * Quartz jobs, the node API and UI push callbacks set it explicitly with {@link #callAs} or {@link
+ * #callAsSystem}. Without either, nothing tenant-owned is visible (fail closed).
  */
 public final class TenantContext {
 
@@ -55,10 +55,12 @@ public final class TenantContext {
   }
 
   public static void runAs(UUID tenantId, Runnable work) {
-    withExplicit(tenantId, () -> {
-      work.run();
-      return null;
-    });
+    withExplicit(
+        tenantId,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   public static <T> T callAsSystem(Supplier<T> work) {
@@ -66,22 +68,27 @@ public final class TenantContext {
   }
 
   public static void runAsSystem(Runnable work) {
-    withExplicit(SYSTEM, () -> {
-      work.run();
-      return null;
-    });
+    withExplicit(
+        SYSTEM,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   /** Wraps a task so that it runs, on whatever thread, as the tenant of the calling thread. */
   public static <T> Callable<T> propagate(Callable<T> task) {
     UUID captured = resolve();
-    return () -> withExplicit(captured, () -> {
-      try {
-        return task.call();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return () ->
+        withExplicit(
+            captured,
+            () -> {
+              try {
+                return task.call();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   private static <T> T withExplicit(UUID tenantId, Supplier<T> work) {

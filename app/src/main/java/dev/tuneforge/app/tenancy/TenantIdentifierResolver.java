@@ -8,9 +8,9 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.stereotype.Component;
 
 /**
- * Hands {@link TenantContext} to Hibernate. Every entity with a {@code @TenantId} field is
- * then filtered by it on read and stamped with it on write; the system context is Hibernate's
- * "root" tenant, which sees all rows.
+ * Hands {@link TenantContext} to Hibernate. Every entity with a {@code @TenantId} field is then
+ * filtered by it on read and stamped with it on write; the system context is Hibernate's "root"
+ * tenant, which sees all rows.
  */
 @Component
 class TenantIdentifierResolver

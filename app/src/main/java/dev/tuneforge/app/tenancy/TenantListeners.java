@@ -14,7 +14,10 @@ public final class TenantListeners {
 
   private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
 
-  /** Calls {@code onChanged} with the id of whatever changed for {@code tenantId}; run the result to unregister. */
+  /**
+   * Calls {@code onChanged} with the id of whatever changed for {@code tenantId}; run the result to
+   * unregister.
+   */
   public Runnable register(UUID tenantId, Consumer<UUID> onChanged) {
     Listener listener = new Listener(tenantId, onChanged);
     listeners.add(listener);

@@ -45,13 +45,16 @@ public class TenantService {
   @Transactional
   public Tenant setMonthlyBudget(UUID id, @Nullable BigDecimal budget) {
     if (budget != null && budget.signum() < 0) {
-      throw new IllegalArgumentException("A monthly budget is zero or more, not " + budget.toPlainString());
+      throw new IllegalArgumentException(
+          "A monthly budget is zero or more, not " + budget.toPlainString());
     }
     if (budget != null && budget.precision() - budget.scale() > 12) {
       throw new IllegalArgumentException("A monthly budget has at most 12 digits before the point");
     }
-    Tenant tenant = tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
-    tenant.setMonthlyBudget(budget == null ? null : budget.setScale(2, java.math.RoundingMode.HALF_UP));
+    Tenant tenant =
+        tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+    tenant.setMonthlyBudget(
+        budget == null ? null : budget.setScale(2, java.math.RoundingMode.HALF_UP));
     return tenants.save(tenant);
   }
 

@@ -19,15 +19,22 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
- * Tenants' monthly budgets against their spend in the calendar month (UTC), open segments
- * counted up to now. Dispatch asks before it gives a job a node; heartbeats ask while a job runs.
+ * Tenants' monthly budgets against their spend in the calendar month (UTC), open segments counted
+ * up to now. Dispatch asks before it gives a job a node; heartbeats ask while a job runs.
  */
 @Service
 public class BudgetService {
-  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
+  private static final DateTimeFormatter MONTH =
+      DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
 
   /** A tenant's spend in a month next to its budget. */
-  public record TenantSpend(UUID tenantId, String tenantName, @Nullable BigDecimal budget, BigDecimal spend, long seconds, long tokens) {}
+  public record TenantSpend(
+      UUID tenantId,
+      String tenantName,
+      @Nullable BigDecimal budget,
+      BigDecimal spend,
+      long seconds,
+      long tokens) {}
 
   private final JdbcClient jdbc;
   private final TenantService tenants;
@@ -51,8 +58,11 @@ public class BudgetService {
 
   /** What the tenant spent in {@code month}, with segments still open counted up to now. */
   public BigDecimal spend(UUID tenantId, YearMonth month) {
-    return jdbc.sql("select " + SPEND + " from usage_record u where u.tenant_id = :tenant"
-            + " and u.started_at >= :from and u.started_at < :to")
+    return jdbc.sql(
+            "select "
+                + SPEND
+                + " from usage_record u where u.tenant_id = :tenant"
+                + " and u.started_at >= :from and u.started_at < :to")
         .param("tenant", tenantId)
         .param("now", at(Instant.now(clock)))
         .param("from", at(start(month)))
@@ -61,7 +71,9 @@ public class BudgetService {
         .single();
   }
 
-  /** Why a job estimated to cost {@code estimate} more must wait; empty when the budget allows it. */
+  /**
+   * Why a job estimated to cost {@code estimate} more must wait; empty when the budget allows it.
+   */
   public Optional<String> dispatchProblem(UUID tenantId, BigDecimal estimate) {
     Optional<BigDecimal> budget = budget(tenantId);
     if (budget.isEmpty()) {
@@ -72,8 +84,15 @@ public class BudgetService {
     if (spent.add(estimate).compareTo(budget.get()) <= 0) {
       return Optional.empty();
     }
-    return Optional.of("the tenant's monthly budget of " + money(budget.get()) + " would be exceeded: "
-        + money(spent) + " spent in " + MONTH.format(month) + " plus this job's estimate of " + money(estimate));
+    return Optional.of(
+        "the tenant's monthly budget of "
+            + money(budget.get())
+            + " would be exceeded: "
+            + money(spent)
+            + " spent in "
+            + MONTH.format(month)
+            + " plus this job's estimate of "
+            + money(estimate));
   }
 
   /** Why a running job must stop now; empty while the tenant's spend is below its budget. */
@@ -87,21 +106,37 @@ public class BudgetService {
     if (spent.compareTo(budget.get()) < 0) {
       return Optional.empty();
     }
-    return Optional.of("the tenant's monthly budget of " + money(budget.get()) + " is spent ("
-        + money(spent) + " in " + MONTH.format(month) + ")");
+    return Optional.of(
+        "the tenant's monthly budget of "
+            + money(budget.get())
+            + " is spent ("
+            + money(spent)
+            + " in "
+            + MONTH.format(month)
+            + ")");
   }
 
   /** Every tenant's spend in {@code month}, by name. */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   public List<TenantSpend> platform(YearMonth month) {
-    return jdbc.sql("select t.id, t.name, t.monthly_budget, " + SPEND + ", coalesce(sum(u.seconds), 0) as seconds,"
-            + " coalesce(sum(u.trained_tokens), 0) as tokens from tenant t left join usage_record u on u.tenant_id = t.id"
-            + " and u.started_at >= :from and u.started_at < :to group by t.id, t.name, t.monthly_budget order by t.name")
+    return jdbc.sql(
+            "select t.id, t.name, t.monthly_budget, "
+                + SPEND
+                + ", coalesce(sum(u.seconds), 0) as seconds,"
+                + " coalesce(sum(u.trained_tokens), 0) as tokens from tenant t left join usage_record u on u.tenant_id = t.id"
+                + " and u.started_at >= :from and u.started_at < :to group by t.id, t.name, t.monthly_budget order by t.name")
         .param("now", at(Instant.now(clock)))
         .param("from", at(start(month)))
         .param("to", at(start(month.plusMonths(1))))
-        .query((rs, row) -> new TenantSpend(
-            rs.getObject(1, UUID.class), rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getLong(5), rs.getLong(6)))
+        .query(
+            (rs, row) ->
+                new TenantSpend(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getBigDecimal(3),
+                    rs.getBigDecimal(4),
+                    rs.getLong(5),
+                    rs.getLong(6)))
         .list();
   }
 
@@ -109,9 +144,10 @@ public class BudgetService {
     return Money.format(amount, properties.currency());
   }
 
-  private static final String SPEND = "coalesce(sum(case when u.ended_at is null"
-      + " then u.price_per_gpu_hour * greatest(0, extract(epoch from (cast(:now as timestamptz) - u.started_at))) / 3600"
-      + " else u.cost end), 0)";
+  private static final String SPEND =
+      "coalesce(sum(case when u.ended_at is null"
+          + " then u.price_per_gpu_hour * greatest(0, extract(epoch from (cast(:now as timestamptz) - u.started_at))) / 3600"
+          + " else u.cost end), 0)";
 
   static Instant start(YearMonth month) {
     return month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);

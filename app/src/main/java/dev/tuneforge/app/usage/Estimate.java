@@ -7,8 +7,8 @@ import java.util.Locale;
  * What a job should cost on one node class: tokens × epochs ÷ throughput × price.
  *
  * @param tokensEstimated true when the dataset's tokens were estimated from its size in bytes
- * @param throughputMeasured false when the class has no finished training yet and the
- *     configured assumption stands in
+ * @param throughputMeasured false when the class has no finished training yet and the configured
+ *     assumption stands in
  */
 public record Estimate(
     String nodeClass,
@@ -23,7 +23,9 @@ public record Estimate(
 
   /** One line for people: the cost and how it was reached, saying which figures are assumptions. */
   public String describe() {
-    return String.format(Locale.ROOT, "%s on %s: %,d tokens%s ÷ %,.0f tokens/s%s = %s × %s/GPU-hour",
+    return String.format(
+        Locale.ROOT,
+        "%s on %s: %,d tokens%s ÷ %,.0f tokens/s%s = %s × %s/GPU-hour",
         Money.format(cost, currency),
         nodeClass,
         tokens,

@@ -3,7 +3,10 @@ package dev.tuneforge.app.usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Amounts as people read them: cents for large amounts, four decimals for the small ones CPU nodes cost. */
+/**
+ * Amounts as people read them: cents for large amounts, four decimals for the small ones CPU nodes
+ * cost.
+ */
 public final class Money {
   private Money() {}
 
@@ -18,6 +21,8 @@ public final class Money {
 
   /** {@code price} per hour for {@code seconds}, to the millionth. */
   static BigDecimal cost(BigDecimal pricePerHour, long seconds) {
-    return pricePerHour.multiply(BigDecimal.valueOf(seconds)).divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_UP);
+    return pricePerHour
+        .multiply(BigDecimal.valueOf(seconds))
+        .divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_UP);
   }
 }

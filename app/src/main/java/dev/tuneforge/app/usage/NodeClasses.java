@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * The kinds of enrolled nodes and their prices, as the node feature knows them. A node class is
- * the device and its name ({@code cuda · NVIDIA H100 80GB HBM3}); nodes of one class train at
- * about the same speed.
+ * The kinds of enrolled nodes and their prices, as the node feature knows them. A node class is the
+ * device and its name ({@code cuda · NVIDIA H100 80GB HBM3}); nodes of one class train at about the
+ * same speed.
  */
 public interface NodeClasses {
 

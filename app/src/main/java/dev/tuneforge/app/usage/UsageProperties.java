@@ -5,9 +5,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Prices and assumptions used where an admin set none: the price per hour of a node with no
- * price of its own (by device), and the throughput an estimate assumes for a node class that
- * has not yet finished any metered training. {@code currency} is only a label.
+ * Prices and assumptions used where an admin set none: the price per hour of a node with no price
+ * of its own (by device), and the throughput an estimate assumes for a node class that has not yet
+ * finished any metered training. {@code currency} is only a label.
  */
 @ConfigurationProperties("tuneforge.usage")
 public record UsageProperties(
@@ -17,7 +17,10 @@ public record UsageProperties(
     @DefaultValue("1500") double cpuTokensPerSecond,
     @DefaultValue("20000") double gpuTokensPerSecond) {
 
-  /** The price per hour of a node on {@code device} ({@code cpu}, {@code cuda}, ...) without its own. */
+  /**
+   * The price per hour of a node on {@code device} ({@code cpu}, {@code cuda}, ...) without its
+   * own.
+   */
   public BigDecimal defaultPrice(String device) {
     return "cpu".equalsIgnoreCase(device) ? cpuPricePerHour : gpuPricePerHour;
   }

@@ -56,7 +56,10 @@ public class UsageRecord {
     this.cost = BigDecimal.ZERO;
   }
 
-  /** The evaluation part of a finished training segment: same node and price, the last {@code seconds} of it. */
+  /**
+   * The evaluation part of a finished training segment: same node and price, the last {@code
+   * seconds} of it.
+   */
   UsageRecord(UsageRecord training, long seconds, long generatedTokens) {
     this.id = UUID.randomUUID();
     this.jobId = training.jobId;
@@ -102,7 +105,10 @@ public class UsageRecord {
     return endedAt != null ? seconds : Math.max(0, wholeSeconds(Duration.between(startedAt, now)));
   }
 
-  /** To the nearest second: PostgreSQL keeps microseconds, rounding, so a stored start can move by half of one. */
+  /**
+   * To the nearest second: PostgreSQL keeps microseconds, rounding, so a stored start can move by
+   * half of one.
+   */
   private static long wholeSeconds(Duration duration) {
     return Math.round(duration.toMillis() / 1000.0);
   }

@@ -41,6 +41,8 @@ public record UsageReport(
     if (budget == null) {
       return null;
     }
-    return budget.signum() == 0 ? (total.signum() > 0 ? 100.0 : 0.0) : total.doubleValue() * 100 / budget.doubleValue();
+    return budget.signum() == 0
+        ? (total.signum() > 0 ? 100.0 : 0.0)
+        : total.doubleValue() * 100 / budget.doubleValue();
   }
 }

@@ -32,7 +32,10 @@ public class UsageReports {
   private final Clock clock;
 
   UsageReports(
-      UsageRepository records, BudgetService budgets, AccountService accounts, UsageProperties properties,
+      UsageRepository records,
+      BudgetService budgets,
+      AccountService accounts,
+      UsageProperties properties,
       Clock clock) {
     this.records = records;
     this.budgets = budgets;
@@ -41,14 +44,19 @@ public class UsageReports {
     this.clock = clock;
   }
 
-  /** The month's report for the signed-in member's tenant; by day in UTC, a segment counted on the day it began. */
+  /**
+   * The month's report for the signed-in member's tenant; by day in UTC, a segment counted on the
+   * day it began.
+   */
   public UsageReport report(YearMonth month) {
     UUID tenant = TenantContext.requireTenant();
     Instant now = clock.instant();
-    Map<UUID, String> users = accounts.visibleUsers().stream()
-        .collect(Collectors.toMap(AppUser::getId, AppUser::getUsername, (a, b) -> a));
-    List<UsageRecord> rows = records.findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(
-        BudgetService.start(month), BudgetService.start(month.plusMonths(1)));
+    Map<UUID, String> users =
+        accounts.visibleUsers().stream()
+            .collect(Collectors.toMap(AppUser::getId, AppUser::getUsername, (a, b) -> a));
+    List<UsageRecord> rows =
+        records.findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(
+            BudgetService.start(month), BudgetService.start(month.plusMonths(1)));
     Map<LocalDate, BigDecimal> byDay = new LinkedHashMap<>();
     for (int day = 1; day <= month.lengthOfMonth(); day++) {
       byDay.put(month.atDay(day), BigDecimal.ZERO);
@@ -59,19 +67,20 @@ public class UsageReports {
       BigDecimal cost = r.costAt(now);
       total = total.add(cost);
       byDay.merge(LocalDate.ofInstant(r.getStartedAt(), ZoneOffset.UTC), cost, BigDecimal::add);
-      lines.add(new UsageReport.Line(
-          TIME.format(r.getStartedAt()),
-          r.getEndedAt() == null ? "" : TIME.format(r.getEndedAt()),
-          r.getKind().wire(),
-          r.getJobName(),
-          users.getOrDefault(r.getUserId(), r.getUserId().toString()),
-          r.getBaseModelName(),
-          r.getNodeName(),
-          r.getNodeClass(),
-          r.getPricePerGpuHour(),
-          r.secondsAt(now),
-          r.getTrainedTokens(),
-          cost));
+      lines.add(
+          new UsageReport.Line(
+              TIME.format(r.getStartedAt()),
+              r.getEndedAt() == null ? "" : TIME.format(r.getEndedAt()),
+              r.getKind().wire(),
+              r.getJobName(),
+              users.getOrDefault(r.getUserId(), r.getUserId().toString()),
+              r.getBaseModelName(),
+              r.getNodeName(),
+              r.getNodeClass(),
+              r.getPricePerGpuHour(),
+              r.secondsAt(now),
+              r.getTrainedTokens(),
+              cost));
     }
     return new UsageReport(
         month,
@@ -86,13 +95,26 @@ public class UsageReports {
 
   /** The month's segments as CSV (RFC 4180), one line each, for the signed-in member's tenant. */
   public String csv(YearMonth month) {
-    StringBuilder out = new StringBuilder(
-        "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency\r\n");
+    StringBuilder out =
+        new StringBuilder(
+            "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency\r\n");
     for (UsageReport.Line l : report(month).lines()) {
-      out.append(String.join(",",
-              l.started(), l.ended(), l.kind(), quote(l.job()), quote(l.user()), quote(l.baseModel()), quote(l.node()),
-              quote(l.nodeClass()), l.pricePerGpuHour().toPlainString(), Long.toString(l.seconds()),
-              Long.toString(l.tokens()), l.cost().toPlainString(), properties.currency()))
+      out.append(
+              String.join(
+                  ",",
+                  l.started(),
+                  l.ended(),
+                  l.kind(),
+                  quote(l.job()),
+                  quote(l.user()),
+                  quote(l.baseModel()),
+                  quote(l.node()),
+                  quote(l.nodeClass()),
+                  l.pricePerGpuHour().toPlainString(),
+                  Long.toString(l.seconds()),
+                  Long.toString(l.tokens()),
+                  l.cost().toPlainString(),
+                  properties.currency()))
           .append("\r\n");
     }
     return out.toString();
@@ -102,17 +124,27 @@ public class UsageReports {
     return properties.currency();
   }
 
-  private static Map<String, BigDecimal> sum(List<UsageReport.Line> lines, Function<UsageReport.Line, String> key) {
-    Map<String, BigDecimal> sums = lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
+  private static Map<String, BigDecimal> sum(
+      List<UsageReport.Line> lines, Function<UsageReport.Line, String> key) {
+    Map<String, BigDecimal> sums =
+        lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
     return sums.entrySet().stream()
         .sorted(Map.Entry.<String, BigDecimal>comparingByValue(Comparator.reverseOrder()))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
   }
 
   private static String quote(String value) {
-    boolean needs = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
-    String safe = value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@")
-        ? "'" + value : value;
+    boolean needs =
+        value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
+    String safe =
+        value.startsWith("=")
+                || value.startsWith("+")
+                || value.startsWith("-")
+                || value.startsWith("@")
+            ? "'" + value
+            : value;
     return needs || !safe.equals(value) ? "\"" + safe.replace("\"", "\"\"") + "\"" : value;
   }
 }

@@ -10,5 +10,6 @@ interface UsageRepository extends JpaRepository<UsageRecord, UUID> {
 
   List<UsageRecord> findByJobIdOrderByStartedAt(UUID jobId);
 
-  List<UsageRecord> findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(Instant from, Instant to);
+  List<UsageRecord> findByStartedAtGreaterThanEqualAndStartedAtLessThanOrderByStartedAt(
+      Instant from, Instant to);
 }

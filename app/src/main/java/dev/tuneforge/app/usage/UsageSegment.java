@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A job starting on a node, as the node feature knows it: whose job, which node, the node's
- * price at that moment, and the job's trained tokens so far (non-zero when it resumes).
+ * A job starting on a node, as the node feature knows it: whose job, which node, the node's price
+ * at that moment, and the job's trained tokens so far (non-zero when it resumes).
  */
 public record UsageSegment(
     UUID tenantId,

@@ -14,9 +14,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Metering: a usage record per stretch of time a job holds a node, opened when the node starts
- * the job and closed when the node reports a result or the job goes back to the queue. Called
- * by the node feature across tenants; every row is written as the job's own tenant.
+ * Metering: a usage record per stretch of time a job holds a node, opened when the node starts the
+ * job and closed when the node reports a result or the job goes back to the queue. Called by the
+ * node feature across tenants; every row is written as the job's own tenant.
  */
 @Service
 @EnableConfigurationProperties(UsageProperties.class)
@@ -33,15 +33,23 @@ public class UsageService {
     this.transactions = transactions;
   }
 
-  /** Starts metering a job on a node; closes any segment of the job still open (it cannot hold two nodes). */
+  /**
+   * Starts metering a job on a node; closes any segment of the job still open (it cannot hold two
+   * nodes).
+   */
   public UsageRecord open(UsageSegment segment) {
-    String model = catalog.find(segment.baseModelId()).map(BaseModel::getName).orElse("unknown model");
-    return TenantContext.callAs(segment.tenantId(), () -> transactions.execute(status -> {
-      for (UsageRecord stale : records.findByJobIdAndEndedAtIsNull(segment.jobId())) {
-        stale.close(segment.at(), segment.tokensAtStart());
-      }
-      return records.save(new UsageRecord(segment, model));
-    }));
+    String model =
+        catalog.find(segment.baseModelId()).map(BaseModel::getName).orElse("unknown model");
+    return TenantContext.callAs(
+        segment.tenantId(),
+        () ->
+            transactions.execute(
+                status -> {
+                  for (UsageRecord stale : records.findByJobIdAndEndedAtIsNull(segment.jobId())) {
+                    stale.close(segment.at(), segment.tokensAtStart());
+                  }
+                  return records.save(new UsageRecord(segment, model));
+                }));
   }
 
   /**
@@ -50,53 +58,77 @@ public class UsageService {
    */
   public void close(UUID jobId, long trainedTokens, Instant at) {
     Optional<UUID> tenant = tenantOf(jobId);
-    tenant.ifPresent(t -> TenantContext.runAs(t, () -> transactions.executeWithoutResult(status -> {
-      for (UsageRecord open : records.findByJobIdAndEndedAtIsNull(jobId)) {
-        open.close(at, trainedTokens);
-      }
-    })));
+    tenant.ifPresent(
+        t ->
+            TenantContext.runAs(
+                t,
+                () ->
+                    transactions.executeWithoutResult(
+                        status -> {
+                          for (UsageRecord open : records.findByJobIdAndEndedAtIsNull(jobId)) {
+                            open.close(at, trainedTokens);
+                          }
+                        })));
   }
 
   /**
-   * Meters an evaluation that ran at the end of the job's last stretch on its node: moves its
-   * last {@code evaluationSeconds} (at most the whole stretch) from that training segment into
-   * an evaluation segment on the same node at the same price, so the total is unchanged. Called
-   * once the job succeeded and its node's evaluation summary said how long it ran; a second
-   * call for the same stretch changes nothing.
+   * Meters an evaluation that ran at the end of the job's last stretch on its node: moves its last
+   * {@code evaluationSeconds} (at most the whole stretch) from that training segment into an
+   * evaluation segment on the same node at the same price, so the total is unchanged. Called once
+   * the job succeeded and its node's evaluation summary said how long it ran; a second call for the
+   * same stretch changes nothing.
    *
    * @return the evaluation segment; empty if the job has no finished segment
    * @throws IllegalArgumentException for negative seconds or tokens
    */
-  public Optional<UsageRecord> splitEvaluation(UUID jobId, long evaluationSeconds, long generatedTokens) {
+  public Optional<UsageRecord> splitEvaluation(
+      UUID jobId, long evaluationSeconds, long generatedTokens) {
     if (evaluationSeconds < 0 || generatedTokens < 0) {
-      throw new IllegalArgumentException("An evaluation's seconds and tokens are never negative, not "
-          + evaluationSeconds + " s and " + generatedTokens + " tokens");
+      throw new IllegalArgumentException(
+          "An evaluation's seconds and tokens are never negative, not "
+              + evaluationSeconds
+              + " s and "
+              + generatedTokens
+              + " tokens");
     }
     Optional<UUID> tenant = tenantOf(jobId);
     if (tenant.isEmpty()) {
       log.warn("No usage recorded for job {}; its evaluation is not metered", jobId);
       return Optional.empty();
     }
-    return TenantContext.callAs(tenant.get(), () -> transactions.execute(status -> {
-      List<UsageRecord> segments = records.findByJobIdOrderByStartedAt(jobId);
-      Optional<UsageRecord> lastEvaluation = segments.stream()
-          .filter(r -> r.getKind() == UsageKind.EVALUATION).reduce((first, second) -> second);
-      Optional<UsageRecord> lastTraining = segments.stream()
-          .filter(r -> r.getKind() == UsageKind.TRAINING && r.getEndedAt() != null).reduce((first, second) -> second);
-      if (lastTraining.isEmpty()) {
-        return Optional.<UsageRecord>empty();
-      }
-      UsageRecord training = lastTraining.get();
-      if (lastEvaluation.isPresent() && lastEvaluation.get().getEndedAt().equals(training.getEndedAt())) {
-        return lastEvaluation;
-      }
-      long moved = Math.min(evaluationSeconds, training.getSeconds());
-      training.shorten(moved);
-      return Optional.of(records.save(new UsageRecord(training, moved, generatedTokens)));
-    }));
+    return TenantContext.callAs(
+        tenant.get(),
+        () ->
+            transactions.execute(
+                status -> {
+                  List<UsageRecord> segments = records.findByJobIdOrderByStartedAt(jobId);
+                  Optional<UsageRecord> lastEvaluation =
+                      segments.stream()
+                          .filter(r -> r.getKind() == UsageKind.EVALUATION)
+                          .reduce((first, second) -> second);
+                  Optional<UsageRecord> lastTraining =
+                      segments.stream()
+                          .filter(r -> r.getKind() == UsageKind.TRAINING && r.getEndedAt() != null)
+                          .reduce((first, second) -> second);
+                  if (lastTraining.isEmpty()) {
+                    return Optional.<UsageRecord>empty();
+                  }
+                  UsageRecord training = lastTraining.get();
+                  if (lastEvaluation.isPresent()
+                      && lastEvaluation.get().getEndedAt().equals(training.getEndedAt())) {
+                    return lastEvaluation;
+                  }
+                  long moved = Math.min(evaluationSeconds, training.getSeconds());
+                  training.shorten(moved);
+                  return Optional.of(
+                      records.save(new UsageRecord(training, moved, generatedTokens)));
+                }));
   }
 
-  /** Whether a segment of the job is still open: a node holds it, or its lease's end is not metered yet. */
+  /**
+   * Whether a segment of the job is still open: a node holds it, or its lease's end is not metered
+   * yet.
+   */
   public boolean meteringOpen(UUID jobId) {
     return TenantContext.callAsSystem(() -> !records.findByJobIdAndEndedAtIsNull(jobId).isEmpty());
   }
@@ -107,7 +139,10 @@ public class UsageService {
   }
 
   private Optional<UUID> tenantOf(UUID jobId) {
-    return TenantContext.callAsSystem(() -> records.findByJobIdOrderByStartedAt(jobId).stream()
-        .map(UsageRecord::getTenantId).findFirst());
+    return TenantContext.callAsSystem(
+        () ->
+            records.findByJobIdOrderByStartedAt(jobId).stream()
+                .map(UsageRecord::getTenantId)
+                .findFirst());
   }
 }

@@ -2,11 +2,11 @@ package dev.tuneforge.app.work;
 
 /**
  * One kind of background work for a tenant, such as generating a dataset or counting its token
- * lengths: a Spring bean whose {@link #kind()} names it. {@link WorkRunner#submit} queues a run
- * of it, and the runner calls {@link #run} as the run's tenant once the run is marked started.
- * What the runner does around it: skips runs that are gone or finished, keeps at most the kind's
- * limit of runs on this instance (others come back later), and records a failure with its reason
- * on the run.
+ * lengths: a Spring bean whose {@link #kind()} names it. {@link WorkRunner#submit} queues a run of
+ * it, and the runner calls {@link #run} as the run's tenant once the run is marked started. What
+ * the runner does around it: skips runs that are gone or finished, keeps at most the kind's limit
+ * of runs on this instance (others come back later), and records a failure with its reason on the
+ * run.
  *
  * @param <R> the entity that holds a run's state
  */

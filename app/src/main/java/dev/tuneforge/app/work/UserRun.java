@@ -4,7 +4,9 @@ import jakarta.persistence.Embedded;
 import jakarta.persistence.MappedSuperclass;
 import java.time.Instant;
 
-/** A run a user started: its work stores what it makes in their name, and they may ask it to stop. */
+/**
+ * A run a user started: its work stores what it makes in their name, and they may ask it to stop.
+ */
 @MappedSuperclass
 public abstract class UserRun extends WorkRun {
   @Embedded private ActingUser createdBy;

@@ -14,8 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
 /**
- * What a run's work is handed: its tenant (already the thread's), the run as it started, the
- * user who started it, a progress reporter, the cancellation signal and the clock.
+ * What a run's work is handed: its tenant (already the thread's), the run as it started, the user
+ * who started it, a progress reporter, the cancellation signal and the clock.
  */
 public final class WorkContext<R extends WorkRun> {
   private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
@@ -52,14 +52,17 @@ public final class WorkContext<R extends WorkRun> {
     return clock.instant();
   }
 
-  /** Applies {@code change} to the stored run while it is active; the run as stored, or null if it is gone. */
+  /**
+   * Applies {@code change} to the stored run while it is active; the run as stored, or null if it
+   * is gone.
+   */
   public @Nullable R update(Consumer<R> change) {
     return rows.update(kind, run.getId(), change);
   }
 
   /**
-   * Reports progress: applies {@code change} at most every quarter of a second (so it may be
-   * called for every item) and then looks at the cancellation signal.
+   * Reports progress: applies {@code change} at most every quarter of a second (so it may be called
+   * for every item) and then looks at the cancellation signal.
    *
    * @return false when the work should stop: a cancellation was asked for, or the run ended or went
    */
@@ -72,7 +75,10 @@ public final class WorkContext<R extends WorkRun> {
     return current != null && current.isActive() && !current.isCancelRequested();
   }
 
-  /** The cancellation signal, read from the run as stored now: asked to stop, or ended or gone meanwhile. */
+  /**
+   * The cancellation signal, read from the run as stored now: asked to stop, or ended or gone
+   * meanwhile.
+   */
   public boolean cancelRequested() {
     R current = rows.find(kind, run.getId());
     return current == null || !current.isActive() || current.isCancelRequested();
@@ -81,7 +87,8 @@ public final class WorkContext<R extends WorkRun> {
   /**
    * The user who started the run, as signed in now.
    *
-   * @throws WorkFailed when the run has none, or they no longer exist, left the tenant or are disabled
+   * @throws WorkFailed when the run has none, or they no longer exist, left the tenant or are
+   *     disabled
    */
   public SignedInUser actingUser() {
     ActingUser who = run.actingUser();
@@ -90,21 +97,28 @@ public final class WorkContext<R extends WorkRun> {
     }
     try {
       if (accounts.loadUserByUsername(who.username()) instanceof SignedInUser user
-          && user.userId().equals(who.userId()) && run.getTenantId().equals(user.tenantId()) && user.enabled()) {
+          && user.userId().equals(who.userId())
+          && run.getTenantId().equals(user.tenantId())
+          && user.enabled()) {
         return user;
       }
     } catch (UsernameNotFoundException e) {
       // reported below
     }
-    throw new WorkFailed("The user who started this work (" + who.username() + ") no longer exists or is disabled");
+    throw new WorkFailed(
+        "The user who started this work (" + who.username() + ") no longer exists or is disabled");
   }
 
-  /** Does {@code work} signed in as {@link #actingUser()}, so that what it stores is theirs and checked as theirs. */
+  /**
+   * Does {@code work} signed in as {@link #actingUser()}, so that what it stores is theirs and
+   * checked as theirs.
+   */
   public <T> T asActingUser(Supplier<T> work) {
     SignedInUser user = actingUser();
     SecurityContext previous = SecurityContextHolder.getContext();
     SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
+    context.setAuthentication(
+        UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities()));
     SecurityContextHolder.setContext(context);
     try {
       return work.get();

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs one run of any kind as its tenant: starts it (or ends it if a cancellation came first),
- * hands it to its kind and records how it failed. Each kind's concurrency limit is a semaphore
- * of this instance, taken without waiting, so a busy kind never holds Quartz threads idle.
+ * hands it to its kind and records how it failed. Each kind's concurrency limit is a semaphore of
+ * this instance, taken without waiting, so a busy kind never holds Quartz threads idle.
  */
 @Component
 class WorkExecution {
@@ -33,19 +33,29 @@ class WorkExecution {
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
   private volatile @Nullable Map<String, TenantWork<?>> kinds;
 
-  WorkExecution(ObjectProvider<TenantWork<?>> registered, WorkRows rows, AccountService accounts, Clock clock) {
+  WorkExecution(
+      ObjectProvider<TenantWork<?>> registered,
+      WorkRows rows,
+      AccountService accounts,
+      Clock clock) {
     this.registered = registered;
     this.rows = rows;
     this.accounts = accounts;
     this.clock = clock;
   }
 
-  /** The kind registered under {@code name}; kinds are looked up on first use, as they may depend on the runner. */
+  /**
+   * The kind registered under {@code name}; kinds are looked up on first use, as they may depend on
+   * the runner.
+   */
   TenantWork<?> kind(String name) {
     Map<String, TenantWork<?>> known = kinds;
     if (known == null) {
-      known = registered.orderedStream()
-          .collect(Collectors.toUnmodifiableMap(kind -> kind.kind().name(), Function.identity()));
+      known =
+          registered
+              .orderedStream()
+              .collect(
+                  Collectors.toUnmodifiableMap(kind -> kind.kind().name(), Function.identity()));
       kinds = known;
     }
     TenantWork<?> kind = known.get(name);
@@ -63,8 +73,10 @@ class WorkExecution {
   Optional<Duration> runIfFree(String kindName, UUID tenantId, UUID runId) {
     TenantWork<?> kind = kind(kindName);
     WorkKind<?> limits = kind.kind();
-    Semaphore free = limits.maxConcurrent() <= 0 ? null
-        : slots.computeIfAbsent(limits.name(), name -> new Semaphore(limits.maxConcurrent()));
+    Semaphore free =
+        limits.maxConcurrent() <= 0
+            ? null
+            : slots.computeIfAbsent(limits.name(), name -> new Semaphore(limits.maxConcurrent()));
     if (free != null && !free.tryAcquire()) {
       return Optional.of(limits.retryAfter());
     }
@@ -79,26 +91,36 @@ class WorkExecution {
 
   /** Runs the run on this thread, as the thread's tenant. */
   <R extends WorkRun> Optional<Duration> run(TenantWork<R> kind, UUID runId) {
-    R run = rows.update(kind, runId, found -> {
-      if (found.isCancelRequested()) {
-        found.cancel("Cancelled before it started", clock.instant());
-      } else {
-        found.start(clock.instant());
-      }
-    });
+    R run =
+        rows.update(
+            kind,
+            runId,
+            found -> {
+              if (found.isCancelRequested()) {
+                found.cancel("Cancelled before it started", clock.instant());
+              } else {
+                found.start(clock.instant());
+              }
+            });
     if (run == null || !run.isActive()) {
       return Optional.empty();
     }
     try {
       kind.run(new WorkContext<>(kind, run, rows, accounts, clock));
     } catch (TryLater later) {
-      log.info("{} run {} comes back in {}: {}", kind.kind().name(), runId, later.after(), later.getMessage());
+      log.info(
+          "{} run {} comes back in {}: {}",
+          kind.kind().name(),
+          runId,
+          later.after(),
+          later.getMessage());
       return Optional.of(later.after());
     } catch (WorkFailed e) {
       fail(kind, runId, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      rows.update(kind, runId, found -> found.cancel("Stopped because the app shut down", clock.instant()));
+      rows.update(
+          kind, runId, found -> found.cancel("Stopped because the app shut down", clock.instant()));
     } catch (Exception e) {
       log.warn("{} run {} failed", kind.kind().name(), runId, e);
       fail(kind, runId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -17,9 +17,9 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
 /**
- * Quartz's handle on one run: named by the run's id in its kind's group, so a run is never
- * worked on twice at once. It lives in Quartz's clustered JDBC store, so a run survives a
- * restart and, with {@code requestRecovery}, is fired again on another instance if its own died.
+ * Quartz's handle on one run: named by the run's id in its kind's group, so a run is never worked
+ * on twice at once. It lives in Quartz's clustered JDBC store, so a run survives a restart and,
+ * with {@code requestRecovery}, is fired again on another instance if its own died.
  */
 @DisallowConcurrentExecution
 class WorkQuartzJob implements Job {
@@ -63,7 +63,8 @@ class WorkQuartzJob implements Job {
       try {
         context.getScheduler().scheduleJob(trigger(key, clock.instant().plus(later.get())));
       } catch (SchedulerException e) {
-        execution.fail(key.getGroup(), tenantId, runId, "Could not be scheduled again: " + e.getMessage());
+        execution.fail(
+            key.getGroup(), tenantId, runId, "Could not be scheduled again: " + e.getMessage());
       }
     }
   }

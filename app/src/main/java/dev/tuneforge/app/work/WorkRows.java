@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Reads and changes runs of any kind, each change in a transaction of its own, then tells the kind. */
+/**
+ * Reads and changes runs of any kind, each change in a transaction of its own, then tells the kind.
+ */
 @Component
 class WorkRows {
   private final EntityManager entities;
@@ -22,15 +24,20 @@ class WorkRows {
     return transactions.execute(status -> entities.find(kind.kind().runType(), runId));
   }
 
-  /** Applies {@code change} if the run is still active; the run as stored afterwards, or null if it is gone. */
+  /**
+   * Applies {@code change} if the run is still active; the run as stored afterwards, or null if it
+   * is gone.
+   */
   <R extends WorkRun> @Nullable R update(TenantWork<R> kind, UUID runId, Consumer<R> change) {
-    R saved = transactions.execute(status -> {
-      R found = entities.find(kind.kind().runType(), runId);
-      if (found != null && found.isActive()) {
-        change.accept(found);
-      }
-      return found;
-    });
+    R saved =
+        transactions.execute(
+            status -> {
+              R found = entities.find(kind.kind().runType(), runId);
+              if (found != null && found.isActive()) {
+                change.accept(found);
+              }
+              return found;
+            });
     if (saved != null) {
       kind.changed(saved);
     }

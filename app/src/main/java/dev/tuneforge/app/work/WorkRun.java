@@ -8,9 +8,9 @@ import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state every run of background work shares: its tenant, why it failed, when it was asked
- * for and when it ended. Each kind's entity adds its own status and what its work produces, and
- * says how the runner's transitions map onto its status.
+ * The state every run of background work shares: its tenant, why it failed, when it was asked for
+ * and when it ended. Each kind's entity adds its own status and what its work produces, and says
+ * how the runner's transitions map onto its status.
  */
 @MappedSuperclass
 public abstract class WorkRun {
@@ -33,7 +33,9 @@ public abstract class WorkRun {
   /** Not finished yet: queued or running. The runner starts and changes only active runs. */
   public abstract boolean isActive();
 
-  /** A user asked the run to stop; the work sees it through {@link WorkContext#cancelRequested()}. */
+  /**
+   * A user asked the run to stop; the work sees it through {@link WorkContext#cancelRequested()}.
+   */
   public boolean isCancelRequested() {
     return false;
   }
@@ -69,7 +71,10 @@ public abstract class WorkRun {
   /** Records the end, with the reason (cut to the column's width) if it did not succeed. */
   private void end(WorkState outcome, @Nullable String reason, Instant now) {
     moveTo(outcome, now);
-    error = reason == null || reason.length() <= MAX_ERROR ? reason : reason.substring(0, MAX_ERROR - 1) + "…";
+    error =
+        reason == null || reason.length() <= MAX_ERROR
+            ? reason
+            : reason.substring(0, MAX_ERROR - 1) + "…";
     finishedAt = now;
   }
 

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Queues runs of the {@link TenantWork} kinds for the calling tenant and takes them out again.
- * Called inside a transaction, queueing commits or rolls back with it (Quartz shares the
- * database), so a run whose row was saved is never lost.
+ * Called inside a transaction, queueing commits or rolls back with it (Quartz shares the database),
+ * so a run whose row was saved is never lost.
  */
 @Service
 public class WorkRunner {
@@ -44,11 +44,15 @@ public class WorkRunner {
       }
       scheduler.scheduleJob(WorkQuartzJob.detail(key, tenant), WorkQuartzJob.trigger(key, at));
     } catch (SchedulerException e) {
-      throw new IllegalStateException("Could not queue the " + kind.name() + " run: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Could not queue the " + kind.name() + " run: " + e.getMessage(), e);
     }
   }
 
-  /** Takes a queued run out of the schedule (a running one goes on); false if Quartz could not be asked. */
+  /**
+   * Takes a queued run out of the schedule (a running one goes on); false if Quartz could not be
+   * asked.
+   */
   public boolean unschedule(WorkKind<?> kind, UUID runId) {
     try {
       scheduler.deleteJob(WorkQuartzJob.key(kind.name(), runId));
@@ -72,7 +76,8 @@ public class WorkRunner {
    * asks to come back later is queued.
    */
   public void runHere(WorkKind<?> kind, UUID runId) {
-    execution.run(execution.kind(kind.name()), runId)
+    execution
+        .run(execution.kind(kind.name()), runId)
         .ifPresent(after -> submit(kind, runId, clock.instant().plus(after)));
   }
 }

@@ -15,14 +15,18 @@ class ComparisonTest {
   private final EvaluationMetrics metrics = new EvaluationMetrics();
 
   private EvaluationReport run(String o1, String o2, String o3) {
-    return metrics.evaluate(List.of(new ModelAnswer("1", E1, o1), new ModelAnswer("2", E2, o2),
-        new ModelAnswer("3", E3, o3)));
+    return metrics.evaluate(
+        List.of(
+            new ModelAnswer("1", E1, o1),
+            new ModelAnswer("2", E2, o2),
+            new ModelAnswer("3", E3, o3)));
   }
 
   @Test
   void showsPerFieldDeltasAndTheExamplesWorthALook() {
     EvaluationReport base = run("{\"company\": \"A\", \"total\": \"9\"}", "Sure! company B", E3);
-    EvaluationReport tuned = run(E1, "{\"company\": \"B\", \"total\": \"7\"}", "{\"company\": \"C\"}");
+    EvaluationReport tuned =
+        run(E1, "{\"company\": \"B\", \"total\": \"7\"}", "{\"company\": \"C\"}");
     Comparison comparison = metrics.compare(base, tuned);
 
     // base: TP 3 (A, C, 3.00), FP 1, FN 3 -> F1 6/10; tuned: TP 4, FP 1, FN 2 -> F1 8/11.
@@ -47,10 +51,16 @@ class ComparisonTest {
   @Test
   void refusesReportsOverDifferentExamples() {
     EvaluationReport three = run(E1, E2, E3);
-    EvaluationReport other = metrics.evaluate(List.of(new ModelAnswer("1", E1, E1),
-        new ModelAnswer("2", E2, E2), new ModelAnswer("3", E1, E1)));
-    assertThatThrownBy(() -> metrics.compare(three, other)).isInstanceOf(IllegalArgumentException.class);
+    EvaluationReport other =
+        metrics.evaluate(
+            List.of(
+                new ModelAnswer("1", E1, E1),
+                new ModelAnswer("2", E2, E2),
+                new ModelAnswer("3", E1, E1)));
+    assertThatThrownBy(() -> metrics.compare(three, other))
+        .isInstanceOf(IllegalArgumentException.class);
     EvaluationReport one = metrics.evaluate(List.of(new ModelAnswer("1", E1, E1)));
-    assertThatThrownBy(() -> metrics.compare(three, one)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> metrics.compare(three, one))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

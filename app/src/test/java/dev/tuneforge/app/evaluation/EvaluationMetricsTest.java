@@ -27,9 +27,11 @@ class EvaluationMetricsTest {
 
   @Test
   void aReformattedButEquivalentAnswerIsRightAfterNormalisationOnly() {
-    ExampleScore s = score(EXPECTED,
-        "```json\n{\"company\": \"Acme Sdn. Bhd.\", \"date\": \"2016-11-21\", \"address\": \"no 1 jalan 2\","
-            + " \"total\": 31.8}\n```");
+    ExampleScore s =
+        score(
+            EXPECTED,
+            "```json\n{\"company\": \"Acme Sdn. Bhd.\", \"date\": \"2016-11-21\", \"address\": \"no 1 jalan 2\","
+                + " \"total\": 31.8}\n```");
     assertThat(s.validJson()).isTrue();
     assertThat(statuses(s)).containsOnly(Status.CORRECT);
     assertThat(s.fields()).noneMatch(FieldOutcome::exactMatch);
@@ -45,8 +47,12 @@ class EvaluationMetricsTest {
 
   @Test
   void aMissingKeyIsAFalseNegative() {
-    ExampleScore s = score(EXPECTED, "{\"company\": \"ACME SDN BHD\", \"date\": \"21/11/2016\", \"total\": \"31.80\"}");
-    assertThat(statuses(s)).containsExactly(Status.CORRECT, Status.CORRECT, Status.MISSING, Status.CORRECT);
+    ExampleScore s =
+        score(
+            EXPECTED,
+            "{\"company\": \"ACME SDN BHD\", \"date\": \"21/11/2016\", \"total\": \"31.80\"}");
+    assertThat(statuses(s))
+        .containsExactly(Status.CORRECT, Status.CORRECT, Status.MISSING, Status.CORRECT);
     assertThat(s.counts()).isEqualTo(new FieldCounts(3, 0, 1));
     assertThat(s.objectMatch()).isFalse();
   }
@@ -54,69 +60,91 @@ class EvaluationMetricsTest {
   @Test
   void anExtraKeyIsAFalsePositiveAndSpoilsTheObjectMatch() {
     ExampleScore s = score("{\"total\": \"1.00\"}", "{\"total\": \"1\", \"tax\": \"0.06\"}");
-    assertThat(s.fields()).extracting(FieldOutcome::path, FieldOutcome::status)
-        .containsExactly(tuple("total", Status.CORRECT),
-            tuple("tax", Status.EXTRA));
+    assertThat(s.fields())
+        .extracting(FieldOutcome::path, FieldOutcome::status)
+        .containsExactly(tuple("total", Status.CORRECT), tuple("tax", Status.EXTRA));
     assertThat(s.counts()).isEqualTo(new FieldCounts(1, 1, 0));
     assertThat(s.objectMatch()).isFalse();
   }
 
   @Test
   void aWrongValueIsBothAFalsePositiveAndAFalseNegative() {
-    ExampleScore s = score("{\"total\": \"31.80\", \"date\": \"21/11/2016\"}",
-        "{\"total\": \"31.08\", \"date\": \"11/21/2016\"}");
+    ExampleScore s =
+        score(
+            "{\"total\": \"31.80\", \"date\": \"21/11/2016\"}",
+            "{\"total\": \"31.08\", \"date\": \"11/21/2016\"}");
     assertThat(statuses(s)).containsExactly(Status.WRONG, Status.WRONG);
     assertThat(s.counts()).isEqualTo(new FieldCounts(0, 2, 2));
   }
 
   @Test
   void invalidOrEmptyOutputMissesEveryExpectedField() {
-    for (String output : List.of("", "   ", "{\"company\": \"ACME", "I cannot read this receipt.",
-        "{\"total\": \"1\", \"total\": \"2\"}")) {
+    for (String output :
+        List.of(
+            "",
+            "   ",
+            "{\"company\": \"ACME",
+            "I cannot read this receipt.",
+            "{\"total\": \"1\", \"total\": \"2\"}")) {
       ExampleScore s = score(EXPECTED, output);
       assertThat(s.validJson()).as(output).isFalse();
-      assertThat(statuses(s)).as(output).containsExactly(Status.MISSING, Status.MISSING, Status.MISSING, Status.MISSING);
+      assertThat(statuses(s))
+          .as(output)
+          .containsExactly(Status.MISSING, Status.MISSING, Status.MISSING, Status.MISSING);
       assertThat(s.counts()).as(output).isEqualTo(new FieldCounts(0, 0, 4));
     }
   }
 
   @Test
   void nestedValuesAreComparedByKeyPathAndListItemsByPosition() {
-    String expected = "{\"shop\": {\"name\": \"A\"}, \"items\": [{\"name\": \"Tea\", \"price\": \"1.50\"},"
-        + " {\"name\": \"Rice\", \"price\": \"2.00\"}]}";
-    ExampleScore s = score(expected,
-        "{\"shop\": {\"name\": \"a\"}, \"items\": [{\"name\": \"tea\", \"price\": 1.5}, {\"name\": \"Noodles\"},"
-            + " {\"name\": \"Rice\"}]}");
-    assertThat(s.fields()).extracting(FieldOutcome::path, FieldOutcome::status).containsExactly(
-        tuple("shop.name", Status.CORRECT),
-        tuple("items[0].name", Status.CORRECT),
-        tuple("items[0].price", Status.CORRECT),
-        tuple("items[1].name", Status.WRONG),
-        tuple("items[1].price", Status.MISSING),
-        tuple("items[2].name", Status.EXTRA));
+    String expected =
+        "{\"shop\": {\"name\": \"A\"}, \"items\": [{\"name\": \"Tea\", \"price\": \"1.50\"},"
+            + " {\"name\": \"Rice\", \"price\": \"2.00\"}]}";
+    ExampleScore s =
+        score(
+            expected,
+            "{\"shop\": {\"name\": \"a\"}, \"items\": [{\"name\": \"tea\", \"price\": 1.5}, {\"name\": \"Noodles\"},"
+                + " {\"name\": \"Rice\"}]}");
+    assertThat(s.fields())
+        .extracting(FieldOutcome::path, FieldOutcome::status)
+        .containsExactly(
+            tuple("shop.name", Status.CORRECT),
+            tuple("items[0].name", Status.CORRECT),
+            tuple("items[0].price", Status.CORRECT),
+            tuple("items[1].name", Status.WRONG),
+            tuple("items[1].price", Status.MISSING),
+            tuple("items[2].name", Status.EXTRA));
     assertThat(s.counts()).isEqualTo(new FieldCounts(3, 2, 2));
   }
 
   @Test
   void aNullValueCountsAsAnAbsentKey() {
-    ExampleScore s = score("{\"total\": \"1.00\", \"note\": null}", "{\"total\": null, \"note\": null}");
+    ExampleScore s =
+        score("{\"total\": \"1.00\", \"note\": null}", "{\"total\": null, \"note\": null}");
     assertThat(statuses(s)).containsExactly(Status.MISSING);
   }
 
   @Test
   void unicodeValuesMatchAcrossCaseAndCompositionForms() {
-    ExampleScore s = score("{\"company\": \"CAFÉ ÜBER 東京\"}", "{\"company\": \"Cafe\u0301 über 東京\"}");
+    ExampleScore s =
+        score("{\"company\": \"CAFÉ ÜBER 東京\"}", "{\"company\": \"Cafe\u0301 über 東京\"}");
     assertThat(statuses(s)).containsExactly(Status.CORRECT);
     assertThat(s.fields().getFirst().exactMatch()).isFalse();
   }
 
   @Test
   void theReportAggregatesMicroAndPerFieldFigures() {
-    EvaluationReport report = metrics.evaluate(List.of(
-        new ModelAnswer("1", "{\"a\": \"x\", \"b\": \"1.00\"}", "{\"a\": \"x\", \"b\": \"1\"}"),
-        new ModelAnswer("2", "{\"a\": \"y\", \"b\": \"2.00\"}", "{\"a\": \"Y\", \"b\": \"3\", \"c\": \"z\"}"),
-        new ModelAnswer("3", "{\"a\": \"z\", \"b\": \"3.00\"}", "not json"),
-        new ModelAnswer("4", "{\"a\": \"w\", \"b\": \"4.00\"}", "{\"b\": \"4.00\"}")));
+    EvaluationReport report =
+        metrics.evaluate(
+            List.of(
+                new ModelAnswer(
+                    "1", "{\"a\": \"x\", \"b\": \"1.00\"}", "{\"a\": \"x\", \"b\": \"1\"}"),
+                new ModelAnswer(
+                    "2",
+                    "{\"a\": \"y\", \"b\": \"2.00\"}",
+                    "{\"a\": \"Y\", \"b\": \"3\", \"c\": \"z\"}"),
+                new ModelAnswer("3", "{\"a\": \"z\", \"b\": \"3.00\"}", "not json"),
+                new ModelAnswer("4", "{\"a\": \"w\", \"b\": \"4.00\"}", "{\"b\": \"4.00\"}")));
     // TP: a1 b1 a2 b4 = 4; FP: b2 (wrong) c2 (extra) = 2; FN: b2 a3 b3 a4 = 4.
     assertThat(report.micro()).isEqualTo(new FieldCounts(4, 2, 4));
     assertThat(report.micro().precision()).isCloseTo(4.0 / 6, EPS);
@@ -156,8 +184,10 @@ class EvaluationMetricsTest {
 
   @Test
   void refusesNoExamplesAndExpectedAnswersThatAreNotJsonObjects() {
-    assertThatThrownBy(() -> metrics.evaluate(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> metrics.evaluate(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> metrics.evaluate(List.of(new ModelAnswer("r7", "oops", "{}"))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r7");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("r7");
   }
 }

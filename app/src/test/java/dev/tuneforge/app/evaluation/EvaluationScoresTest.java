@@ -13,21 +13,51 @@ import org.junit.jupiter.api.Test;
 
 /** The figures stored for an evaluation, computed from the node's generations and summary. */
 class EvaluationScoresTest {
-  private static final EvaluationSummary SUMMARY = new EvaluationSummary(3, "greedy", 64,
-      new TokenScores(2.0, Math.exp(2.0), 0.25, 90), new TokenScores(0.5, Math.exp(0.5), 0.8, 90), 12.5, 400, null);
+  private static final EvaluationSummary SUMMARY =
+      new EvaluationSummary(
+          3,
+          "greedy",
+          64,
+          new TokenScores(2.0, Math.exp(2.0), 0.25, 90),
+          new TokenScores(0.5, Math.exp(0.5), 0.8, 90),
+          12.5,
+          400,
+          null);
 
   private static EvaluationExample example(int index, String expected, String base, String tuned) {
-    return new EvaluationExample(index, List.of(new PromptMessage("user", "receipt " + index)), expected, base, tuned,
-        5, 9, "eos", "eos");
+    return new EvaluationExample(
+        index,
+        List.of(new PromptMessage("user", "receipt " + index)),
+        expected,
+        base,
+        tuned,
+        5,
+        9,
+        "eos",
+        "eos");
   }
 
   @Test
   void extractionAnswersAreScoredFieldByFieldForBothModels() {
-    EvaluationScores scores = EvaluationScores.compute(List.of(
-        example(0, "{\"company\":\"A\",\"total\":\"1.00\"}", "not json", "{\"company\":\"a\",\"total\":\"1.0\"}"),
-        example(1, "{\"company\":\"B\",\"total\":\"2.00\"}", "{\"company\":\"B\"}", "{\"company\":\"B\",\"total\":\"3\"}"),
-        example(2, "{\"company\":\"C\",\"total\":\"3.00\"}", "{\"company\":\"C\",\"total\":\"3.00\"}",
-            "{\"company\":\"C\",\"total\":\"3.00\",\"date\":\"x\"}")), SUMMARY);
+    EvaluationScores scores =
+        EvaluationScores.compute(
+            List.of(
+                example(
+                    0,
+                    "{\"company\":\"A\",\"total\":\"1.00\"}",
+                    "not json",
+                    "{\"company\":\"a\",\"total\":\"1.0\"}"),
+                example(
+                    1,
+                    "{\"company\":\"B\",\"total\":\"2.00\"}",
+                    "{\"company\":\"B\"}",
+                    "{\"company\":\"B\",\"total\":\"3\"}"),
+                example(
+                    2,
+                    "{\"company\":\"C\",\"total\":\"3.00\"}",
+                    "{\"company\":\"C\",\"total\":\"3.00\"}",
+                    "{\"company\":\"C\",\"total\":\"3.00\",\"date\":\"x\"}")),
+            SUMMARY);
 
     assertThat(scores.kind()).isEqualTo(EvaluationScores.Kind.EXTRACTION);
     // base: TP 3 (B, C, 3.00), FP 0, FN 3 (A, 1.00, 2.00).
@@ -42,7 +72,9 @@ class EvaluationScoresTest {
     assertThat(scores.tuned().loss()).isEqualTo(0.5);
     assertThat(scores.base().tokenAccuracy()).isEqualTo(0.25);
 
-    assertThat(scores.fields()).extracting(FieldMetrics::path).containsExactly("company", "total", "date");
+    assertThat(scores.fields())
+        .extracting(FieldMetrics::path)
+        .containsExactly("company", "total", "date");
     FieldMetrics total = scores.fieldsByPath().get("total");
     assertThat(total.support()).isEqualTo(3);
     assertThat(total.base().normalisedMatch()).isCloseTo(1.0 / 3, within(1e-9));
@@ -51,15 +83,24 @@ class EvaluationScoresTest {
     assertThat(scores.fieldsByPath().get("date").support()).isZero();
     assertThat(scores.comparison()).isNotNull();
     // A wrong total is worse than a missing one (a false positive too), and so is an extra key.
-    assertThat(scores.comparison().tunedWorse()).extracting(ExamplePair::index).containsExactly(1, 2);
+    assertThat(scores.comparison().tunedWorse())
+        .extracting(ExamplePair::index)
+        .containsExactly(1, 2);
     assertThat(scores.comparison().tunedBetter()).extracting(ExamplePair::index).containsExactly(0);
   }
 
   @Test
   void freeTextAnswersGetRougeAndTextMatchOnly() {
-    EvaluationScores scores = EvaluationScores.compute(List.of(
-        example(0, "The parcel arrives Monday.", "No idea.", "the parcel  arrives monday."),
-        example(1, "Refunds take five days.", "Refunds take five days.", "Refunds take a week.")), SUMMARY);
+    EvaluationScores scores =
+        EvaluationScores.compute(
+            List.of(
+                example(0, "The parcel arrives Monday.", "No idea.", "the parcel  arrives monday."),
+                example(
+                    1,
+                    "Refunds take five days.",
+                    "Refunds take five days.",
+                    "Refunds take a week.")),
+            SUMMARY);
 
     assertThat(scores.kind()).isEqualTo(EvaluationScores.Kind.TEXT);
     assertThat(scores.fields()).isEmpty();
@@ -73,8 +114,9 @@ class EvaluationScoresTest {
   @Test
   void aSummaryWithoutTokenScoresLeavesThemUnknown() {
     EvaluationSummary noScores = new EvaluationSummary(1, "greedy", 64, null, null, 1, 10, null);
-    EvaluationScores scores = EvaluationScores.compute(
-        List.of(example(0, "{\"a\":\"1\"}", "{\"a\":\"1\"}", "{\"a\":\"2\"}")), noScores);
+    EvaluationScores scores =
+        EvaluationScores.compute(
+            List.of(example(0, "{\"a\":\"1\"}", "{\"a\":\"1\"}", "{\"a\":\"2\"}")), noScores);
     assertThat(scores.base().loss()).isNull();
     assertThat(scores.tuned().perplexity()).isNull();
     assertThat(scores.base().objectMatch()).isEqualTo(1.0);

@@ -11,14 +11,14 @@ class JsonOutputTest {
   void readsAPlainObjectWithSurroundingWhitespace() {
     ParsedOutput parsed = JsonOutput.parse("\n  {\"company\": \"ACME\", \"total\": \"31.80\"}  \n");
     assertThat(parsed.valid()).isTrue();
-    assertThat(parsed.fields()).containsExactly(
-        entry("company", "ACME"), entry("total", "31.80"));
+    assertThat(parsed.fields()).containsExactly(entry("company", "ACME"), entry("total", "31.80"));
   }
 
   @Test
   void toleratesOneMarkdownFenceWithOrWithoutAJsonTag() {
     assertThat(JsonOutput.parse("```json\n{\"a\": \"1\"}\n```").fields()).containsEntry("a", "1");
-    assertThat(JsonOutput.parse("  ```JSON\r\n{\"a\": \"1\"}```\n").fields()).containsEntry("a", "1");
+    assertThat(JsonOutput.parse("  ```JSON\r\n{\"a\": \"1\"}```\n").fields())
+        .containsEntry("a", "1");
     assertThat(JsonOutput.parse("```\n{\"a\": \"1\"}\n```").fields()).containsEntry("a", "1");
   }
 
@@ -52,29 +52,39 @@ class JsonOutputTest {
 
   @Test
   void flattensNestedObjectsAndArraysToKeyPaths() {
-    ParsedOutput parsed = JsonOutput.parse(
-        "{\"shop\": {\"name\": \"A\", \"geo\": {\"city\": \"KL\"}}, \"items\": [{\"name\": \"tea\", \"qty\": 2},"
-            + " {\"name\": \"rice\"}], \"tags\": [\"x\", \"y\"], \"empty\": {}, \"none\": [], \"gone\": null}");
-    assertThat(parsed.fields()).containsExactly(
-        entry("shop.name", "A"),
-        entry("shop.geo.city", "KL"),
-        entry("items[0].name", "tea"),
-        entry("items[0].qty", "2"),
-        entry("items[1].name", "rice"),
-        entry("tags[0]", "x"),
-        entry("tags[1]", "y"));
+    ParsedOutput parsed =
+        JsonOutput.parse(
+            "{\"shop\": {\"name\": \"A\", \"geo\": {\"city\": \"KL\"}}, \"items\": [{\"name\": \"tea\", \"qty\": 2},"
+                + " {\"name\": \"rice\"}], \"tags\": [\"x\", \"y\"], \"empty\": {}, \"none\": [], \"gone\": null}");
+    assertThat(parsed.fields())
+        .containsExactly(
+            entry("shop.name", "A"),
+            entry("shop.geo.city", "KL"),
+            entry("items[0].name", "tea"),
+            entry("items[0].qty", "2"),
+            entry("items[1].name", "rice"),
+            entry("tags[0]", "x"),
+            entry("tags[1]", "y"));
   }
 
   @Test
   void numbersAndBooleansKeepTheTextTheyWereWrittenWith() {
-    ParsedOutput parsed = JsonOutput.parse("{\"a\": 31.80, \"b\": 12, \"c\": true, \"d\": -0.5, \"e\": 1e2}");
-    assertThat(parsed.fields()).containsEntry("a", "31.80").containsEntry("b", "12").containsEntry("c", "true")
-        .containsEntry("d", "-0.5").containsEntry("e", "100");
+    ParsedOutput parsed =
+        JsonOutput.parse("{\"a\": 31.80, \"b\": 12, \"c\": true, \"d\": -0.5, \"e\": 1e2}");
+    assertThat(parsed.fields())
+        .containsEntry("a", "31.80")
+        .containsEntry("b", "12")
+        .containsEntry("c", "true")
+        .containsEntry("d", "-0.5")
+        .containsEntry("e", "100");
   }
 
   @Test
   void keepsUnicodeKeysAndValues() {
-    ParsedOutput parsed = JsonOutput.parse("{\"société\": \"Café Ünïcode 日本\", \"emoji\": \"\\ud83d\\ude00\"}");
-    assertThat(parsed.fields()).containsEntry("société", "Café Ünïcode 日本").containsEntry("emoji", "😀");
+    ParsedOutput parsed =
+        JsonOutput.parse("{\"société\": \"Café Ünïcode 日本\", \"emoji\": \"\\ud83d\\ude00\"}");
+    assertThat(parsed.fields())
+        .containsEntry("société", "Café Ünïcode 日本")
+        .containsEntry("emoji", "😀");
   }
 }

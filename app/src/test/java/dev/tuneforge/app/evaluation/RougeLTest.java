@@ -10,7 +10,8 @@ class RougeLTest {
   @Test
   void isTheLcsFMeasureOverWordTokens() {
     // LCS "the cat on the mat" = 5 of 6 tokens on both sides.
-    assertThat(RougeL.score("the cat sat on the mat", "the cat is on the mat")).isCloseTo(5.0 / 6, within(1e-9));
+    assertThat(RougeL.score("the cat sat on the mat", "the cat is on the mat"))
+        .isCloseTo(5.0 / 6, within(1e-9));
     // LCS 2: precision 2/4, recall 2/2, F = 2/3.
     assertThat(RougeL.score("a b c d", "a c")).isCloseTo(2.0 / 3, within(1e-9));
     assertThat(RougeL.score("a c", "a b c d")).isCloseTo(2.0 / 3, within(1e-9));

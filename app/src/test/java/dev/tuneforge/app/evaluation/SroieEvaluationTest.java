@@ -24,7 +24,8 @@ class SroieEvaluationTest {
   private static final Offset<Double> EPS = within(1e-9);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Map<Integer, String> ISO_DATES =
-      Map.of(20, "2018-04-03", 21, "2018-06-26", 22, "2018-03-21", 23, "2018-04-25", 24, "2016-04-06");
+      Map.of(
+          20, "2018-04-03", 21, "2018-06-26", 22, "2018-03-21", 23, "2018-04-25", 24, "2016-04-06");
   private static final Map<Integer, String> TOTALS_AS_NUMBERS =
       Map.of(20, "7.1", 21, "4.6", 22, "7.4", 23, "48.1", 24, "8.6");
 
@@ -102,7 +103,8 @@ class SroieEvaluationTest {
     assertThat(report.jsonValidityRate()).isCloseTo(0.9, EPS);
     assertThat(report.objectMatchRate()).isCloseTo(30.0 / 50, EPS);
     assertThat(report.meanRougeL()).isStrictlyBetween(0.0, 1.0);
-    assertThat(report.fields().keySet()).containsExactly("company", "date", "address", "total", "tax");
+    assertThat(report.fields().keySet())
+        .containsExactly("company", "date", "address", "total", "tax");
 
     FieldStats company = report.field("company");
     assertThat(company.exactMatchRate()).isCloseTo(35.0 / 50, EPS);
@@ -128,10 +130,13 @@ class SroieEvaluationTest {
   void comparingThePerturbedBaseWithAPerfectTuneListsTheTwentyFixedReceipts() {
     Comparison comparison = metrics.compare(metrics.evaluate(PERTURBED), metrics.evaluate(EXACT));
     assertThat(comparison.tunedWorse()).isEmpty();
-    assertThat(comparison.tunedBetter()).extracting(ExamplePair::index)
+    assertThat(comparison.tunedBetter())
+        .extracting(ExamplePair::index)
         .containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
     assertThat(comparison.bothWrong()).isEmpty();
-    assertThat(comparison.invalidJson()).extracting(ExamplePair::index).containsExactly(0, 1, 2, 3, 4);
+    assertThat(comparison.invalidJson())
+        .extracting(ExamplePair::index)
+        .containsExactly(0, 1, 2, 3, 4);
     assertThat(comparison.microF1Delta()).isCloseTo(1.0 - 340.0 / 380, EPS);
     assertThat(comparison.fields().get("company").normalisedMatchRateDelta()).isCloseTo(0.2, EPS);
     assertThat(comparison.fields().get("tax").f1Delta()).isCloseTo(1.0, EPS);
@@ -156,6 +161,7 @@ class SroieEvaluationTest {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("cannot find " + relative + " above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find " + relative + " above " + Path.of("").toAbsolutePath());
   }
 }

@@ -19,9 +19,12 @@ class TokenMetricsTest {
 
   @Test
   void perplexityRefusesNoLossesAndNonsense() {
-    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of(Double.NaN))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of(-1.0))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of(Double.NaN)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenMetrics.perplexity(List.of(-1.0)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -56,8 +56,10 @@ class ValueNormaliserTest {
 
   @Test
   void textIgnoresCaseWhitespaceAndPunctuation() {
-    assertThat(normalise("  NO. 89&91,  Jalan Utama ")).isEqualTo(normalise("no 89 & 91 jalan utama"));
-    assertThat(normalise("DIMILIKI OLEH T PLUS F&B SDN. BHD.")).isEqualTo("dimiliki oleh t plus f b sdn bhd");
+    assertThat(normalise("  NO. 89&91,  Jalan Utama "))
+        .isEqualTo(normalise("no 89 & 91 jalan utama"));
+    assertThat(normalise("DIMILIKI OLEH T PLUS F&B SDN. BHD."))
+        .isEqualTo("dimiliki oleh t plus f b sdn bhd");
     assertThat(normalise("NANDO'S\tCHICKENLAND")).isEqualTo("nando s chickenland");
     assertThat(normalise("A\u00a0B")).isEqualTo("a b");
     assertThat(normalise("...")).isEmpty();

@@ -16,9 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The method chosen on the new fine-tune form (LoRA or full fine-tuning) is kept with the job,
- * only its tenant reads it, the database refuses any other (V013), and a full fine-tune is not
- * held to LoRA settings it ignores.
+ * The method chosen on the new fine-tune form (LoRA or full fine-tuning) is kept with the job, only
+ * its tenant reads it, the database refuses any other (V013), and a full fine-tune is not held to
+ * LoRA settings it ignores.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -32,16 +32,24 @@ class FineTuneMethodIT {
     TestRows rows = new TestRows(jdbc);
     UUID tenant = rows.tenant("method");
     UUID other = rows.tenant("other");
-    UUID[] ids = TenantContext.callAs(tenant, () -> {
-      UUID user = TenantContext.callAsSystem(() -> rows.user(tenant, "u-" + UUID.randomUUID()));
-      UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
-      UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
-      FineTuneRequest lora = FineTuneRequest.defaults(model, version);
-      return new UUID[] {
-        jobs.save(new FineTuneJob("full", user, lora.withMethod(FineTuneRequest.FULL), Instant.now())).getId(),
-        jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId()
-      };
-    });
+    UUID[] ids =
+        TenantContext.callAs(
+            tenant,
+            () -> {
+              UUID user =
+                  TenantContext.callAsSystem(() -> rows.user(tenant, "u-" + UUID.randomUUID()));
+              UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
+              UUID version =
+                  TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
+              FineTuneRequest lora = FineTuneRequest.defaults(model, version);
+              return new UUID[] {
+                jobs.save(
+                        new FineTuneJob(
+                            "full", user, lora.withMethod(FineTuneRequest.FULL), Instant.now()))
+                    .getId(),
+                jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId()
+              };
+            });
 
     FineTuneJob full = TenantContext.callAs(tenant, () -> fineTunes.find(ids[0]).orElseThrow());
     FineTuneJob lora = TenantContext.callAs(tenant, () -> fineTunes.find(ids[1]).orElseThrow());
@@ -52,8 +60,13 @@ class FineTuneMethodIT {
     assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[0]))).isEmpty();
     assertThat(TenantContext.callAs(other, () -> fineTunes.tunedModelFiles(ids[0]))).isEmpty();
 
-    assertThatThrownBy(() -> TenantContext.runAsSystem(() ->
-            jdbc.sql("update fine_tune_job set method = 'qlora' where id = ?").params(ids[0]).update()))
+    assertThatThrownBy(
+            () ->
+                TenantContext.runAsSystem(
+                    () ->
+                        jdbc.sql("update fine_tune_job set method = 'qlora' where id = ?")
+                            .params(ids[0])
+                            .update()))
         .hasMessageContaining("ck_fine_tune_job_method");
   }
 
@@ -61,10 +74,16 @@ class FineTuneMethodIT {
   void aFullFineTuneIgnoresLoraSettingsButNotAnUnknownMethod() {
     FineTuneRequest d = FineTuneRequest.defaults(UUID.randomUUID(), UUID.randomUUID());
     FineTuneRequest noTargets =
-        d.toBuilder().optLora(0, d.loraAlpha(), d.loraDropout()).optTargetModules(List.of()).optMethod(null).build();
+        d.toBuilder()
+            .optLora(0, d.loraAlpha(), d.loraDropout())
+            .optTargetModules(List.of())
+            .optMethod(null)
+            .build();
     assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
     assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
-    assertThat(d.withMethod("qlora").problem()).contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");
-    assertThat(d.withMethod(FineTuneRequest.FULL).withMethod(FineTuneRequest.FULL).learningRate()).isEqualTo(d.learningRate());
+    assertThat(d.withMethod("qlora").problem())
+        .contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");
+    assertThat(d.withMethod(FineTuneRequest.FULL).withMethod(FineTuneRequest.FULL).learningRate())
+        .isEqualTo(d.learningRate());
   }
 }

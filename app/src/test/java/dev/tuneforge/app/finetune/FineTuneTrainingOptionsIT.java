@@ -15,8 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The rsLoRA and packing choices of the new fine-tune form are kept with the job (V010), off
- * for requests and rows that predate them, and only the job's own tenant reads them.
+ * The rsLoRA and packing choices of the new fine-tune form are kept with the job (V010), off for
+ * requests and rows that predate them, and only the job's own tenant reads them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -30,19 +30,25 @@ class FineTuneTrainingOptionsIT {
     TestRows rows = new TestRows(jdbc);
     UUID tenant = rows.tenant("opts");
     UUID other = rows.tenant("other");
-    UUID[] ids = TenantContext.callAs(tenant, () -> {
-      UUID user = TenantContext.callAsSystem(() -> rows.user(tenant, "u-" + UUID.randomUUID()));
-      UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
-      UUID version = TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
-      FineTuneRequest d = FineTuneRequest.defaults(model, version);
-      FineTuneRequest both = d.toBuilder().optRslora(true).optPacking(true).build();
-      return new UUID[] {
-        jobs.save(new FineTuneJob("with options", user, both, Instant.now())).getId(),
-        jobs.save(new FineTuneJob("defaults", user, d, Instant.now())).getId()
-      };
-    });
+    UUID[] ids =
+        TenantContext.callAs(
+            tenant,
+            () -> {
+              UUID user =
+                  TenantContext.callAsSystem(() -> rows.user(tenant, "u-" + UUID.randomUUID()));
+              UUID model = TenantContext.callAsSystem(() -> rows.model("m-" + UUID.randomUUID()));
+              UUID version =
+                  TenantContext.callAsSystem(() -> rows.datasetVersion(tenant, user, 1, 1));
+              FineTuneRequest d = FineTuneRequest.defaults(model, version);
+              FineTuneRequest both = d.toBuilder().optRslora(true).optPacking(true).build();
+              return new UUID[] {
+                jobs.save(new FineTuneJob("with options", user, both, Instant.now())).getId(),
+                jobs.save(new FineTuneJob("defaults", user, d, Instant.now())).getId()
+              };
+            });
 
-    FineTuneJob withOptions = TenantContext.callAs(tenant, () -> fineTunes.find(ids[0]).orElseThrow());
+    FineTuneJob withOptions =
+        TenantContext.callAs(tenant, () -> fineTunes.find(ids[0]).orElseThrow());
     FineTuneJob plain = TenantContext.callAs(tenant, () -> fineTunes.find(ids[1]).orElseThrow());
     assertThat(withOptions.isUseRslora()).isTrue();
     assertThat(withOptions.isPacking()).isTrue();
@@ -51,9 +57,12 @@ class FineTuneTrainingOptionsIT {
     assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[0]))).isEmpty();
 
     // Rows from before V010 read as plain LoRA without packing.
-    List<String> columns = jdbc.sql("select column_name || ' ' || is_nullable || ' ' || column_default from information_schema.columns"
-            + " where table_name = 'fine_tune_job' and column_name in ('use_rslora', 'packing') order by column_name")
-        .query(String.class).list();
+    List<String> columns =
+        jdbc.sql(
+                "select column_name || ' ' || is_nullable || ' ' || column_default from information_schema.columns"
+                    + " where table_name = 'fine_tune_job' and column_name in ('use_rslora', 'packing') order by column_name")
+            .query(String.class)
+            .list();
     assertThat(columns).containsExactly("packing NO false", "use_rslora NO false");
   }
 }

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,14 +48,20 @@ class NodeApiIT {
 
   @Test
   void aWrongCredentialIsDenied() throws Exception {
-    assertThat(post(NodeApi.HEARTBEAT, "Bearer tfn_not-a-real-credential", "{\"state\":\"idle\"}").statusCode()).isEqualTo(401);
+    assertThat(
+            post(NodeApi.HEARTBEAT, "Bearer tfn_not-a-real-credential", "{\"state\":\"idle\"}")
+                .statusCode())
+        .isEqualTo(401);
     assertThat(post(NodeApi.LEASE, null, "{}").statusCode()).isEqualTo(401);
   }
 
   @Test
   void aTokenEnrolsOneNodeOnceAndItsCredentialThenWorks() throws Exception {
     String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body = "{\"token\":\"" + token + "\",\"name\":\"gpu-1\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
+    String body =
+        "{\"token\":\""
+            + token
+            + "\",\"name\":\"gpu-1\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
     HttpResponse<String> first = post(NodeApi.ENROL, null, body);
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).contains("\"credential\":\"tfn_");
@@ -66,33 +71,44 @@ class NodeApiIT {
     assertThat(again.statusCode()).isEqualTo(403);
     assertThat(again.body()).contains("unknown, used or expired");
 
-    HttpResponse<String> heartbeat = post(NodeApi.HEARTBEAT, "Bearer " + credential, "{\"state\":\"idle\"}");
+    HttpResponse<String> heartbeat =
+        post(NodeApi.HEARTBEAT, "Bearer " + credential, "{\"state\":\"idle\"}");
     assertThat(heartbeat.statusCode()).isEqualTo(200);
     assertThat(heartbeat.body()).contains("\"cancelCurrentJob\":false");
   }
 
   @Test
-  void aNodeOfAnotherProtocolVersionIsRefusedWithTheReasonAndItsTokenStaysUsable() throws Exception {
+  void aNodeOfAnotherProtocolVersionIsRefusedWithTheReasonAndItsTokenStaysUsable()
+      throws Exception {
     String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body = "{\"token\":\"" + token + "\",\"name\":\"gpu-3\",\"resources\":{\"device\":\"cpu\","
-        + "\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2},\"protocolVersion\":";
-    HttpResponse<String> refused = post(NodeApi.ENROL, null, body + (NodeApi.PROTOCOL_VERSION + 1) + "}");
+    String body =
+        "{\"token\":\""
+            + token
+            + "\",\"name\":\"gpu-3\",\"resources\":{\"device\":\"cpu\","
+            + "\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2},\"protocolVersion\":";
+    HttpResponse<String> refused =
+        post(NodeApi.ENROL, null, body + (NodeApi.PROTOCOL_VERSION + 1) + "}");
     assertThat(refused.statusCode()).isEqualTo(409);
-    assertThat(refused.body()).contains("protocol version " + NodeApi.PROTOCOL_VERSION,
-        "this node speaks version " + (NodeApi.PROTOCOL_VERSION + 1));
+    assertThat(refused.body())
+        .contains(
+            "protocol version " + NodeApi.PROTOCOL_VERSION,
+            "this node speaks version " + (NodeApi.PROTOCOL_VERSION + 1));
 
-    assertThat(post(NodeApi.ENROL, null, body + NodeApi.PROTOCOL_VERSION + "}").statusCode()).isEqualTo(200);
+    assertThat(post(NodeApi.ENROL, null, body + NodeApi.PROTOCOL_VERSION + "}").statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void eventsOfAnUnknownTypeAreRefused() throws Exception {
     String bearer = "Bearer " + enrol("gpu-4");
     String events = NodeApi.forJob(NodeApi.EVENTS, java.util.UUID.randomUUID());
-    String event = "{\"events\":[{\"type\":\"%s\",\"at\":\"2026-11-22T10:14:02.120Z\",\"message\":\"hi\"}]}";
+    String event =
+        "{\"events\":[{\"type\":\"%s\",\"at\":\"2026-11-22T10:14:02.120Z\",\"message\":\"hi\"}]}";
     HttpResponse<String> unknown = post(events, bearer, event.formatted("progress"));
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("unknown job event type", "progress");
-    assertThat(post(events, bearer, event.formatted("log")).statusCode()).as("a job this node does not hold")
+    assertThat(post(events, bearer, event.formatted("log")).statusCode())
+        .as("a job this node does not hold")
         .isEqualTo(409);
   }
 
@@ -100,8 +116,14 @@ class NodeApiIT {
   void anEnrolmentTokenExpiresAfterADay() throws Exception {
     String token = nodes.issueEnrolmentTokenForLocalNode();
     clock.advance(NodeService.TOKEN_VALIDITY.plusSeconds(1));
-    HttpResponse<String> late = post(NodeApi.ENROL, null, "{\"token\":\"" + token + "\",\"name\":\"late\","
-        + "\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}");
+    HttpResponse<String> late =
+        post(
+            NodeApi.ENROL,
+            null,
+            "{\"token\":\""
+                + token
+                + "\",\"name\":\"late\","
+                + "\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}");
     assertThat(late.statusCode()).isEqualTo(403);
     assertThat(late.body()).contains("unknown, used or expired");
   }
@@ -114,8 +136,11 @@ class NodeApiIT {
     UUID tenant = db.tenant("silent");
     UUID user = db.user(tenant, "silent-" + UUID.randomUUID());
     UUID version = db.datasetVersion(tenant, user, 1, 1);
-    UUID job = db.job(tenant, user, db.model("silent-" + UUID.randomUUID()), version, "silent job", "queued");
-    assertThat(leasing.assign(job, node, "gpu-3", clock.instant().plus(properties.leaseDuration()))).isTrue();
+    UUID job =
+        db.job(
+            tenant, user, db.model("silent-" + UUID.randomUUID()), version, "silent job", "queued");
+    assertThat(leasing.assign(job, node, "gpu-3", clock.instant().plus(properties.leaseDuration())))
+        .isTrue();
     assertThat(leasing.start(node, clock.instant().plus(properties.leaseDuration()))).isPresent();
     NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, dispatcher, clock);
 
@@ -124,8 +149,13 @@ class NodeApiIT {
     assertThat(post(NodeApi.HEARTBEAT, "Bearer " + credential, busy).statusCode()).isEqualTo(200);
     clock.advance(properties.heartbeatTimeout().minusSeconds(10));
     liveness.execute(null);
-    assertThat(nodes.online()).extracting(TrainingNode::getId).as("heard from lately").contains(node);
-    assertThat(find(tenant, job).getNodeId()).as("past the first lease, within the renewed one").isEqualTo(node);
+    assertThat(nodes.online())
+        .extracting(TrainingNode::getId)
+        .as("heard from lately")
+        .contains(node);
+    assertThat(find(tenant, job).getNodeId())
+        .as("past the first lease, within the renewed one")
+        .isEqualTo(node);
 
     clock.advance(properties.leaseDuration());
     liveness.execute(null);
@@ -145,30 +175,47 @@ class NodeApiIT {
     String job = java.util.UUID.randomUUID().toString();
     String checkpoint = NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 10);
 
-    HttpResponse<String> escaping = post(checkpoint, bearer, "{\"files\":[\"../adapter/adapter_model.safetensors\"]}");
+    HttpResponse<String> escaping =
+        post(checkpoint, bearer, "{\"files\":[\"../adapter/adapter_model.safetensors\"]}");
     assertThat(escaping.statusCode()).isEqualTo(400);
     assertThat(post(checkpoint, bearer, "{\"files\":[\"notes.txt\"]}").statusCode()).isEqualTo(400);
-    assertThat(post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 0), bearer, "{\"files\":[\"trainer_state.json\"]}")
-        .statusCode()).isEqualTo(400);
+    assertThat(
+            post(
+                    NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 0),
+                    bearer,
+                    "{\"files\":[\"trainer_state.json\"]}")
+                .statusCode())
+        .isEqualTo(400);
     assertThat(post(checkpoint, bearer, "{\"files\":[\"trainer_state.json\"]}").statusCode())
-        .as("a job this node does not run").isEqualTo(409);
-    assertThat(post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, job, 10), bearer, "{}").statusCode()).isEqualTo(409);
-    assertThat(post(checkpoint, null, "{\"files\":[\"trainer_state.json\"]}").statusCode()).isEqualTo(401);
+        .as("a job this node does not run")
+        .isEqualTo(409);
+    assertThat(
+            post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, job, 10), bearer, "{}")
+                .statusCode())
+        .isEqualTo(409);
+    assertThat(post(checkpoint, null, "{\"files\":[\"trainer_state.json\"]}").statusCode())
+        .isEqualTo(401);
   }
 
   private String enrol(String name) throws Exception {
     String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body = "{\"token\":\"" + token + "\",\"name\":\"" + name
-        + "\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
+    String body =
+        "{\"token\":\""
+            + token
+            + "\",\"name\":\""
+            + name
+            + "\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
     HttpResponse<String> enrolled = post(NodeApi.ENROL, null, body);
     assertThat(enrolled.statusCode()).isEqualTo(200);
     return enrolled.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
   }
 
-  private HttpResponse<String> post(String path, String authorization, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
+  private HttpResponse<String> post(String path, String authorization, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

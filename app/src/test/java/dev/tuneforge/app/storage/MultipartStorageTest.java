@@ -23,10 +23,16 @@ class MultipartStorageTest {
     MultipartStorage multipart = new MultipartStorage(storage, properties);
     String key = ObjectKeys.stagedUpload(TENANT, UUID.randomUUID(), "receipts.jsonl");
 
-    String url = TenantContext.callAs(TENANT, () -> multipart.tenantPresignPart(key, "upload-1", 3, Duration.ofMinutes(5)));
-    assertThat(url).startsWith("https://s3.tuneforge.example.com/tuneforge/" + key + "?")
-        .contains("uploadId=upload-1").contains("partNumber=3").contains("X-Amz-Signature=");
-    assertThat(storage.presignGet(key, Duration.ofMinutes(5))).as("node URLs keep the internal endpoint")
+    String url =
+        TenantContext.callAs(
+            TENANT, () -> multipart.tenantPresignPart(key, "upload-1", 3, Duration.ofMinutes(5)));
+    assertThat(url)
+        .startsWith("https://s3.tuneforge.example.com/tuneforge/" + key + "?")
+        .contains("uploadId=upload-1")
+        .contains("partNumber=3")
+        .contains("X-Amz-Signature=");
+    assertThat(storage.presignGet(key, Duration.ofMinutes(5)))
+        .as("node URLs keep the internal endpoint")
         .startsWith("http://minio.internal:9000/");
   }
 
@@ -35,7 +41,9 @@ class MultipartStorageTest {
     StorageProperties properties = properties(null);
     MultipartStorage multipart = new MultipartStorage(new ObjectStorage(properties), properties);
     String key = ObjectKeys.stagedUpload(TENANT, UUID.randomUUID(), "receipts.jsonl");
-    assertThat(TenantContext.callAs(TENANT, () -> multipart.tenantPresignPart(key, "u", 1, Duration.ofMinutes(5))))
+    assertThat(
+            TenantContext.callAs(
+                TENANT, () -> multipart.tenantPresignPart(key, "u", 1, Duration.ofMinutes(5))))
         .startsWith("http://minio.internal:9000/");
   }
 
@@ -44,14 +52,23 @@ class MultipartStorageTest {
     StorageProperties properties = properties(null);
     MultipartStorage multipart = new MultipartStorage(new ObjectStorage(properties), properties);
     String theirs = ObjectKeys.stagedUpload(UUID.randomUUID(), UUID.randomUUID(), "x.jsonl");
-    assertThatThrownBy(() -> TenantContext.callAs(TENANT, () -> multipart.tenantPresignPart(theirs, "u", 1, Duration.ofMinutes(5))))
+    assertThatThrownBy(
+            () ->
+                TenantContext.callAs(
+                    TENANT,
+                    () -> multipart.tenantPresignPart(theirs, "u", 1, Duration.ofMinutes(5))))
         .isInstanceOf(SecurityException.class);
     String mine = ObjectKeys.stagedUpload(TENANT, UUID.randomUUID(), "x.jsonl");
-    assertThatThrownBy(() -> TenantContext.callAs(TENANT, () -> multipart.tenantPresignPart(mine, "u", 10_001, Duration.ofMinutes(5))))
+    assertThatThrownBy(
+            () ->
+                TenantContext.callAs(
+                    TENANT,
+                    () -> multipart.tenantPresignPart(mine, "u", 10_001, Duration.ofMinutes(5))))
         .hasMessage("A part number lies between 1 and 10000, not 10001");
   }
 
   private static StorageProperties properties(String publicEndpoint) {
-    return new StorageProperties("http://minio.internal:9000", "key", "secret", "tuneforge", "us-east-1", publicEndpoint);
+    return new StorageProperties(
+        "http://minio.internal:9000", "key", "secret", "tuneforge", "us-east-1", publicEndpoint);
   }
 }

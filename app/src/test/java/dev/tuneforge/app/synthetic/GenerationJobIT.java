@@ -6,26 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestRows;
-import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * Generation jobs on real PostgreSQL and Quartz: they run in the background, can be cancelled,
- * fail with a message that says why, and stay inside their tenant. Object storage is not
- * reachable here (see TestDatabase); the launcher's SyntheticDataIT stores a generated dataset.
+ * Generation jobs on real PostgreSQL and Quartz: they run in the background, can be cancelled, fail
+ * with a message that says why, and stay inside their tenant. Object storage is not reachable here
+ * (see TestDatabase); the launcher's SyntheticDataIT stores a generated dataset.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -51,13 +48,20 @@ class GenerationJobIT {
       GenerationJob ofAlice = as(alice, () -> synthetic.start("receipts", spec(10)));
       GenerationJob ofBob = as(bob, () -> synthetic.start("receipts", spec(10)));
 
-      assertThat(as(alice, synthetic::list)).extracting(GenerationJob::getId).contains(ofAlice.getId()).doesNotContain(ofBob.getId());
+      assertThat(as(alice, synthetic::list))
+          .extracting(GenerationJob::getId)
+          .contains(ofAlice.getId())
+          .doesNotContain(ofBob.getId());
       assertThat(as(bob, () -> synthetic.find(ofAlice.getId()))).isEmpty();
       assertThatThrownBy(() -> as(bob, () -> synthetic.cancel(ofAlice.getId())))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("No such generation job");
       assertThat(synthetic.list()).as("nobody signed in sees nothing").isEmpty();
-      UUID stamped = jdbc.sql("select tenant_id from generation_job where id = ?").param(ofBob.getId()).query(UUID.class).single();
+      UUID stamped =
+          jdbc.sql("select tenant_id from generation_job where id = ?")
+              .param(ofBob.getId())
+              .query(UUID.class)
+              .single();
       assertThat(stamped).isEqualTo(bob.tenantId());
 
       awaitFinished(alice, ofAlice.getId());
@@ -85,7 +89,8 @@ class GenerationJobIT {
     SignedInUser dave = member("dave");
     GenerationJob job = as(dave, () -> synthetic.start("big", spec(synthetic.maxRows())));
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (as(dave, () -> synthetic.find(job.getId()).orElseThrow().getRowsDone()) == 0 && System.nanoTime() < deadline) {
+    while (as(dave, () -> synthetic.find(job.getId()).orElseThrow().getRowsDone()) == 0
+        && System.nanoTime() < deadline) {
       sleep();
     }
     as(dave, () -> synthetic.cancel(job.getId()));
@@ -98,18 +103,25 @@ class GenerationJobIT {
   @Test
   void aBadSpecIsRefusedBeforeAnythingIsQueued() {
     SignedInUser erin = member("erin");
-    GenerationSpec noEnumValues = new GenerationSpec(
-        List.of(new FieldSpec("status", FieldType.ENUM, "")), DocumentKind.EMAIL, 10, 1, 0);
+    GenerationSpec noEnumValues =
+        new GenerationSpec(
+            List.of(new FieldSpec("status", FieldType.ENUM, "")), DocumentKind.EMAIL, 10, 1, 0);
     assertThatThrownBy(() -> as(erin, () -> synthetic.start("x", noEnumValues)))
         .hasMessage("Field 'status' is an enum: list its allowed values as examples");
-    assertThatThrownBy(() -> as(erin, () -> synthetic.start(" ", spec(10)))).hasMessage("Give the dataset a name");
+    assertThatThrownBy(() -> as(erin, () -> synthetic.start(" ", spec(10))))
+        .hasMessage("Give the dataset a name");
     assertThat(as(erin, synthetic::list)).isEmpty();
   }
 
   private static GenerationSpec spec(int count) {
     return new GenerationSpec(
-        List.of(new FieldSpec("vendor", FieldType.COMPANY, "Seller"), new FieldSpec("total", FieldType.MONEY, "Total")),
-        DocumentKind.RECEIPT, count, 42, 0.3);
+        List.of(
+            new FieldSpec("vendor", FieldType.COMPANY, "Seller"),
+            new FieldSpec("total", FieldType.MONEY, "Total")),
+        DocumentKind.RECEIPT,
+        count,
+        42,
+        0.3);
   }
 
   private GenerationJob awaitFinished(SignedInUser user, UUID jobId) {
@@ -136,5 +148,4 @@ class GenerationJobIT {
       throw new AssertionError(e);
     }
   }
-
 }

@@ -12,23 +12,33 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The generator's promises: reproducible rows, labels right by construction, noise that does what it says. */
+/**
+ * The generator's promises: reproducible rows, labels right by construction, noise that does what
+ * it says.
+ */
 class SyntheticGeneratorTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  static final List<FieldSpec> RECEIPT_FIELDS = List.of(
-      new FieldSpec("vendor", FieldType.COMPANY, "The shop's name"),
-      new FieldSpec("address", FieldType.ADDRESS, "The shop's address"),
-      new FieldSpec("date", FieldType.DATE, "Date of purchase", List.of("2024-03-15", "15/03/2024")),
-      new FieldSpec("receipt_number", FieldType.ID, "The receipt's number", List.of("R-2024-00042")),
-      new FieldSpec("cashier", FieldType.PERSON, "Who served"),
-      new FieldSpec("payment_method", FieldType.ENUM, "How it was paid", List.of("cash", "card", "voucher")),
-      new FieldSpec("items", FieldType.NUMBER, "How many articles", List.of("1", "12")),
-      new FieldSpec("phone", FieldType.PHONE, "The shop's phone"),
-      new FieldSpec("email", FieldType.EMAIL, "The shop's email"),
-      new FieldSpec("note", FieldType.STRING, "Any note"),
-      new FieldSpec("tax", FieldType.MONEY, "Sales tax"),
-      new FieldSpec("total", FieldType.MONEY, "Amount paid, tax included"));
+  static final List<FieldSpec> RECEIPT_FIELDS =
+      List.of(
+          new FieldSpec("vendor", FieldType.COMPANY, "The shop's name"),
+          new FieldSpec("address", FieldType.ADDRESS, "The shop's address"),
+          new FieldSpec(
+              "date", FieldType.DATE, "Date of purchase", List.of("2024-03-15", "15/03/2024")),
+          new FieldSpec(
+              "receipt_number", FieldType.ID, "The receipt's number", List.of("R-2024-00042")),
+          new FieldSpec("cashier", FieldType.PERSON, "Who served"),
+          new FieldSpec(
+              "payment_method",
+              FieldType.ENUM,
+              "How it was paid",
+              List.of("cash", "card", "voucher")),
+          new FieldSpec("items", FieldType.NUMBER, "How many articles", List.of("1", "12")),
+          new FieldSpec("phone", FieldType.PHONE, "The shop's phone"),
+          new FieldSpec("email", FieldType.EMAIL, "The shop's email"),
+          new FieldSpec("note", FieldType.STRING, "Any note"),
+          new FieldSpec("tax", FieldType.MONEY, "Sales tax"),
+          new FieldSpec("total", FieldType.MONEY, "Amount paid, tax included"));
 
   static GenerationSpec spec(DocumentKind kind, long seed, double noise, int count) {
     return new GenerationSpec(RECEIPT_FIELDS, kind, count, seed, noise);
@@ -72,7 +82,8 @@ class SyntheticGeneratorTest {
       String document = messages.get(1).get("content").asString();
       JsonNode truth = JSON.readTree(messages.get(2).get("content").asString());
       assertThat(document).isEqualTo(example.cleanDocument());
-      assertThat(truth.propertyNames()).containsExactlyElementsOf(RECEIPT_FIELDS.stream().map(FieldSpec::name).toList());
+      assertThat(truth.propertyNames())
+          .containsExactlyElementsOf(RECEIPT_FIELDS.stream().map(FieldSpec::name).toList());
       for (FieldSpec field : RECEIPT_FIELDS) {
         JsonNode value = truth.get(field.name());
         assertThat(value.isNull()).as("no field is left out at noise 0").isFalse();
@@ -89,12 +100,16 @@ class SyntheticGeneratorTest {
     for (int i = 0; i < 20; i++) {
       JsonNode truth = JSON.readTree(generator.example(i).answer());
       String document = generator.example(i).document();
-      double items = document.lines()
-          .filter(l -> l.matches(".*\\d+\\.\\d\\d$") && !l.contains(":"))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-          .sum();
+      double items =
+          document
+              .lines()
+              .filter(l -> l.matches(".*\\d+\\.\\d\\d$") && !l.contains(":"))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
       assertThat(items + Double.parseDouble(truth.get("tax").asString()))
-          .isCloseTo(Double.parseDouble(truth.get("total").asString()), org.assertj.core.data.Offset.offset(0.001));
+          .isCloseTo(
+              Double.parseDouble(truth.get("total").asString()),
+              org.assertj.core.data.Offset.offset(0.001));
     }
   }
 
@@ -110,7 +125,8 @@ class SyntheticGeneratorTest {
         assertThat(truth.get(name).isNull()).isTrue();
       }
       for (FieldSpec field : RECEIPT_FIELDS) {
-        assertThat(truth.get(field.name()).isNull()).isEqualTo(example.omitted().contains(field.name()));
+        assertThat(truth.get(field.name()).isNull())
+            .isEqualTo(example.omitted().contains(field.name()));
       }
       for (String name : example.omitted()) {
         String value = omittedValue(generator, i, name);
@@ -126,14 +142,18 @@ class SyntheticGeneratorTest {
 
   /** What the field would have been: the same row at noise 0 states every field. */
   private static String omittedValue(SyntheticGenerator noisy, int index, String name) {
-    return new SyntheticGenerator(spec(DocumentKind.INVOICE, 3, 0, 300)).example(index).stated().getOrDefault(name, "");
+    return new SyntheticGenerator(spec(DocumentKind.INVOICE, 3, 0, 300))
+        .example(index)
+        .stated()
+        .getOrDefault(name, "");
   }
 
   @Test
   void moreNoiseMeansMoreCharacterErrorsButLabelsStayTrue() {
     double previous = -1;
     for (double noise : new double[] {0, 0.2, 0.5, 1.0}) {
-      SyntheticGenerator generator = new SyntheticGenerator(spec(DocumentKind.RECEIPT, 9, noise, 100));
+      SyntheticGenerator generator =
+          new SyntheticGenerator(spec(DocumentKind.RECEIPT, 9, noise, 100));
       long errors = 0;
       long characters = 0;
       for (int i = 0; i < 100; i++) {
@@ -141,17 +161,23 @@ class SyntheticGeneratorTest {
         errors += levenshtein(example.cleanDocument(), example.document());
         characters += example.cleanDocument().length();
         JsonNode truth = JSON.readTree(example.answer());
-        example.stated().forEach((name, value) -> {
-          JsonNode label = truth.get(name);
-          assertThat(label.isNumber() ? label.toString() : label.asString()).isEqualTo(value);
-          assertThat(example.cleanDocument()).contains(value);
-        });
+        example
+            .stated()
+            .forEach(
+                (name, value) -> {
+                  JsonNode label = truth.get(name);
+                  assertThat(label.isNumber() ? label.toString() : label.asString())
+                      .isEqualTo(value);
+                  assertThat(example.cleanDocument()).contains(value);
+                });
       }
       double rate = (double) errors / characters;
       if (noise == 0) {
         assertThat(rate).isZero();
       } else {
-        assertThat(rate).as("character error rate at noise %s", noise).isGreaterThan(previous + 0.005);
+        assertThat(rate)
+            .as("character error rate at noise %s", noise)
+            .isGreaterThan(previous + 0.005);
       }
       previous = rate;
     }
@@ -170,7 +196,8 @@ class SyntheticGeneratorTest {
       }
     }
     assertThat(distractors).as("about 0.4 distractors a field at noise 0.5").isGreaterThan(200);
-    String text = new SyntheticGenerator(spec(DocumentKind.RECEIPT, 21, 0.5, 100)).example(0).cleanDocument();
+    String text =
+        new SyntheticGenerator(spec(DocumentKind.RECEIPT, 21, 0.5, 100)).example(0).cleanDocument();
     assertThat(text).isNotBlank();
   }
 
@@ -180,7 +207,9 @@ class SyntheticGeneratorTest {
     SyntheticGenerator generator = new SyntheticGenerator(spec(kind, 1, 0, 5));
     String document = generator.example(0).document();
     assertThat(document.lines().count()).isGreaterThan(3);
-    assertThat(generator.systemPrompt()).contains(kind.noun()).contains("- payment_method (enum: one of \"cash\", \"card\", \"voucher\")");
+    assertThat(generator.systemPrompt())
+        .contains(kind.noun())
+        .contains("- payment_method (enum: one of \"cash\", \"card\", \"voucher\")");
     switch (kind) {
       case RECEIPT, INVOICE -> assertThat(document).containsPattern("[-=]{24,}");
       case EMAIL -> assertThat(document).contains("Subject: ");
@@ -191,27 +220,45 @@ class SyntheticGeneratorTest {
 
   @Test
   void specProblemsNameTheField() {
-    Map<List<FieldSpec>, String> cases = Map.of(
-        List.of(new FieldSpec("status", FieldType.ENUM, "")), "Field 'status' is an enum: list its allowed values as examples",
-        List.of(new FieldSpec("due", FieldType.DATE, "", List.of("next friday"))), "Example 'next friday' of field 'due' is not a date",
-        List.of(new FieldSpec("total", FieldType.MONEY, "", List.of("lots"))), "Example 'lots' of field 'total' is not a number",
-        List.of(new FieldSpec("2total", FieldType.MONEY, "")), "Field name '2total' must start with a letter",
-        List.of(new FieldSpec("a", FieldType.STRING, ""), new FieldSpec("A", FieldType.STRING, "")), "Two fields are named 'A'",
-        List.of(), "Add at least one field");
-    cases.forEach((fields, message) ->
-        assertThat(new GenerationSpec(fields, DocumentKind.RECEIPT, 10, 1, 0).problem(1000)).startsWith(message));
-    assertThat(spec(DocumentKind.RECEIPT, 1, 0, 1001).problem(1000)).isEqualTo("The row count must be between 1 and 1000; it is 1001");
-    assertThat(spec(DocumentKind.RECEIPT, 1, 1.5, 10).problem(1000)).isEqualTo("The noise level must be between 0 and 1; it is 1.5");
+    Map<List<FieldSpec>, String> cases =
+        Map.of(
+            List.of(new FieldSpec("status", FieldType.ENUM, "")),
+                "Field 'status' is an enum: list its allowed values as examples",
+            List.of(new FieldSpec("due", FieldType.DATE, "", List.of("next friday"))),
+                "Example 'next friday' of field 'due' is not a date",
+            List.of(new FieldSpec("total", FieldType.MONEY, "", List.of("lots"))),
+                "Example 'lots' of field 'total' is not a number",
+            List.of(new FieldSpec("2total", FieldType.MONEY, "")),
+                "Field name '2total' must start with a letter",
+            List.of(
+                    new FieldSpec("a", FieldType.STRING, ""),
+                    new FieldSpec("A", FieldType.STRING, "")),
+                "Two fields are named 'A'",
+            List.of(), "Add at least one field");
+    cases.forEach(
+        (fields, message) ->
+            assertThat(new GenerationSpec(fields, DocumentKind.RECEIPT, 10, 1, 0).problem(1000))
+                .startsWith(message));
+    assertThat(spec(DocumentKind.RECEIPT, 1, 0, 1001).problem(1000))
+        .isEqualTo("The row count must be between 1 and 1000; it is 1001");
+    assertThat(spec(DocumentKind.RECEIPT, 1, 1.5, 10).problem(1000))
+        .isEqualTo("The noise level must be between 0 and 1; it is 1.5");
     assertThat(spec(DocumentKind.RECEIPT, 1, 0.5, 10).problem(1000)).isNull();
   }
 
   @Test
   void examplesSteerValues() {
-    GenerationSpec spec = new GenerationSpec(List.of(
-        new FieldSpec("invoice_number", FieldType.ID, "", List.of("INV-2024-0042")),
-        new FieldSpec("issued", FieldType.DATE, "", List.of("15.03.2024")),
-        new FieldSpec("fee", FieldType.MONEY, "", List.of("100.00", "200.00")),
-        new FieldSpec("status", FieldType.ENUM, "", List.of("paid", "open"))), DocumentKind.FREE_TEXT, 50, 8, 0);
+    GenerationSpec spec =
+        new GenerationSpec(
+            List.of(
+                new FieldSpec("invoice_number", FieldType.ID, "", List.of("INV-2024-0042")),
+                new FieldSpec("issued", FieldType.DATE, "", List.of("15.03.2024")),
+                new FieldSpec("fee", FieldType.MONEY, "", List.of("100.00", "200.00")),
+                new FieldSpec("status", FieldType.ENUM, "", List.of("paid", "open"))),
+            DocumentKind.FREE_TEXT,
+            50,
+            8,
+            0);
     SyntheticGenerator generator = new SyntheticGenerator(spec);
     List<String> statuses = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -234,7 +281,8 @@ class SyntheticGeneratorTest {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

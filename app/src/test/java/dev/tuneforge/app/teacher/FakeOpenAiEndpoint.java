@@ -20,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A fake of a third-party OpenAI-compatible chat endpoint (we cannot run a real teacher model in
- * tests). It answers each stage's prompt deterministically and can be told to fail: HTTP 500s,
- * JSON that is not JSON, extractions with wrong keys, and judge rejections.
+ * tests). It answers each stage's prompt deterministically and can be told to fail: HTTP 500s, JSON
+ * that is not JSON, extractions with wrong keys, and judge rejections.
  */
 final class FakeOpenAiEndpoint implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -129,7 +129,10 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
       return;
     }
     String stage = stage(system, user);
-    String document = stage.equals("extraction") ? user : stage.equals("judge") ? between(user, "\"\"\"\n", "\n\"\"\"") : "";
+    String document =
+        stage.equals("extraction")
+            ? user
+            : stage.equals("judge") ? between(user, "\"\"\"\n", "\n\"\"\"") : "";
     if (stage.equals("extraction") && alwaysErrorFor.test(document)) {
       count("error");
       send(exchange, 500, "{\"error\":{\"message\":\"internal error\"}}");
@@ -151,7 +154,13 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
         Matcher variant = VARIANT.matcher(user);
         variant.find();
         String company = field(user, "Subtopic") + " Ltd";
-        yield "RECEIPT\n" + company + " #" + variant.group(1) + "\nTOTAL: " + variant.group(1) + "0.00";
+        yield "RECEIPT\n"
+            + company
+            + " #"
+            + variant.group(1)
+            + "\nTOTAL: "
+            + variant.group(1)
+            + "0.00";
       }
       case "extraction" -> {
         if (badJsonFor.test(document)) {
@@ -165,9 +174,10 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
         }
         yield "```json\n" + JSON.writeValueAsString(json) + "\n```";
       }
-      case "judge" -> rejectFor.test(document)
-          ? "{\"verdict\": \"reject\", \"reason\": \"The total is not stated in the document\"}"
-          : "{\"verdict\": \"accept\", \"reason\": \"Every field matches the document\"}";
+      case "judge" ->
+          rejectFor.test(document)
+              ? "{\"verdict\": \"reject\", \"reason\": \"The total is not stated in the document\"}"
+              : "{\"verdict\": \"accept\", \"reason\": \"Every field matches the document\"}";
       default -> "ok";
     };
   }
@@ -226,9 +236,15 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
   }
 
   private static String completion(String content) {
-    ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion");
-    root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
-        .putObject("message").put("role", "assistant").put("content", content);
+    ObjectNode root =
+        JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion");
+    root.putArray("choices")
+        .addObject()
+        .put("index", 0)
+        .put("finish_reason", "stop")
+        .putObject("message")
+        .put("role", "assistant")
+        .put("content", content);
     return JSON.writeValueAsString(root);
   }
 

@@ -23,9 +23,9 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Metering on real PostgreSQL: what a segment on a node costs, how an evaluation's time is split
- * off its training segment, what counts against a budget, and that one tenant's usage (report
- * and CSV) never shows another's. The clock stands mid-month, so that day two of "this month"
- * lies before now whatever the day the tests run.
+ * off its training segment, what counts against a budget, and that one tenant's usage (report and
+ * CSV) never shows another's. The clock stands mid-month, so that day two of "this month" lies
+ * before now whatever the day the tests run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -50,27 +50,44 @@ class UsageMeteringIT {
     JobWork work = new JobWork(version, 2, 5, 2, 0);
     String unmeasured = "cuda · never measured " + UUID.randomUUID();
     assertThat(estimates.remainingCost(tenant, work, unmeasured, PRICE))
-        .as("1,000,000 tokens at the assumed 20,000 tokens/s is 50 s").isEqualByComparingTo("0.05");
-    assertThat(estimates.remainingCost(tenant, new JobWork(version, 2, 5, 2, 600_000), unmeasured, PRICE))
-        .as("only what is left to train").isEqualByComparingTo("0.02");
+        .as("1,000,000 tokens at the assumed 20,000 tokens/s is 50 s")
+        .isEqualByComparingTo("0.05");
+    assertThat(
+            estimates.remainingCost(
+                tenant, new JobWork(version, 2, 5, 2, 600_000), unmeasured, PRICE))
+        .as("only what is left to train")
+        .isEqualByComparingTo("0.02");
     assertThat(estimates.remainingCost(tenant, new JobWork(version, 1, 0, 2, 0), unmeasured, PRICE))
         .isEqualByComparingTo("0.05");
 
     Setup measured = new Setup("throughput");
     String measuredClass = "cuda · measured " + UUID.randomUUID();
     Instant start = dayTwoOfThisMonth();
-    usage.open(new UsageSegment(measured.tenant, measured.job, measured.jobName, measured.user, measured.model,
-        measured.node, "gpu-node", measuredClass, PRICE, 0, start));
+    usage.open(
+        new UsageSegment(
+            measured.tenant,
+            measured.job,
+            measured.jobName,
+            measured.user,
+            measured.model,
+            measured.node,
+            "gpu-node",
+            measuredClass,
+            PRICE,
+            0,
+            start));
     usage.close(measured.job, 400_000, start.plusSeconds(40));
     assertThat(estimates.measured().get(measuredClass).tokensPerSecond()).isEqualTo(10_000.0);
     assertThat(estimates.remainingCost(tenant, work, measuredClass, PRICE))
-        .as("the class's measured 10,000 tokens/s: 100 s").isEqualByComparingTo("0.1");
+        .as("the class's measured 10,000 tokens/s: 100 s")
+        .isEqualByComparingTo("0.1");
 
     Estimate shown = TenantContext.callAs(tenant, () -> estimates.estimates(work)).getFirst();
     assertThat(shown.tokens()).isEqualTo(1_000_000);
     assertThat(shown.describe()).contains("1,000,000 tokens (estimated at 4 bytes per token)");
     assertThatThrownBy(() -> TenantContext.callAs(measured.tenant, () -> estimates.estimates(work)))
-        .as("another tenant's dataset").hasMessage("Choose one of your datasets");
+        .as("another tenant's dataset")
+        .hasMessage("Choose one of your datasets");
   }
 
   @Test
@@ -82,18 +99,23 @@ class UsageMeteringIT {
 
     UsageRecord segment = TenantContext.callAs(a.tenant, () -> usage.segments(a.job)).getFirst();
     assertThat(segment.getSeconds()).isEqualTo(100);
-    assertThat(segment.getTrainedTokens()).as("a resumed job's earlier tokens are not billed again").isEqualTo(4_000);
+    assertThat(segment.getTrainedTokens())
+        .as("a resumed job's earlier tokens are not billed again")
+        .isEqualTo(4_000);
     assertThat(segment.getCost()).isEqualByComparingTo("0.1");
     assertThat(segment.getKind()).isEqualTo(UsageKind.TRAINING);
     assertThat(segment.getBaseModelName()).isEqualTo(a.modelName);
 
     usage.open(a.segment(start.plusSeconds(200), 5_000));
     assertThat(budgets.spend(a.tenant, budgets.currentMonth()))
-        .as("the open segment counts up to now").isGreaterThan(new BigDecimal("0.1"));
+        .as("the open segment counts up to now")
+        .isGreaterThan(new BigDecimal("0.1"));
     usage.close(a.job, 6_000, start.plusSeconds(260));
     assertThat(budgets.spend(a.tenant, budgets.currentMonth())).isEqualByComparingTo("0.16");
     usage.close(a.job, 9_999, start.plusSeconds(999));
-    assertThat(budgets.spend(a.tenant, budgets.currentMonth())).as("closing twice changes nothing").isEqualByComparingTo("0.16");
+    assertThat(budgets.spend(a.tenant, budgets.currentMonth()))
+        .as("closing twice changes nothing")
+        .isEqualByComparingTo("0.16");
   }
 
   @Test
@@ -109,11 +131,14 @@ class UsageMeteringIT {
     assertThat(evaluation.getTrainedTokens()).isEqualTo(777);
     assertThat(evaluation.getCost()).isEqualByComparingTo("0.03");
     assertThat(evaluation.getEndedAt()).isEqualTo(start.plusSeconds(100));
-    assertThat(usage.splitEvaluation(a.job, 30, 777)).as("a second call changes nothing").isPresent();
+    assertThat(usage.splitEvaluation(a.job, 30, 777))
+        .as("a second call changes nothing")
+        .isPresent();
 
     List<UsageRecord> segments = TenantContext.callAs(a.tenant, () -> usage.segments(a.job));
     assertThat(segments).hasSize(2);
-    UsageRecord training = segments.stream().filter(r -> r.getKind() == UsageKind.TRAINING).findFirst().orElseThrow();
+    UsageRecord training =
+        segments.stream().filter(r -> r.getKind() == UsageKind.TRAINING).findFirst().orElseThrow();
     assertThat(training.getSeconds()).isEqualTo(70);
     assertThat(training.getCost()).isEqualByComparingTo("0.07");
     assertThat(training.getTrainedTokens()).isEqualTo(2_000);
@@ -123,9 +148,11 @@ class UsageMeteringIT {
     usage.open(b.segment(start, 0));
     usage.close(b.job, 10, start.plusSeconds(20));
     assertThat(usage.splitEvaluation(b.job, 45, 5).orElseThrow().getSeconds())
-        .as("never more than the segment held").isEqualTo(20);
+        .as("never more than the segment held")
+        .isEqualTo(20);
     assertThat(usage.splitEvaluation(UUID.randomUUID(), 5, 5)).as("a job never metered").isEmpty();
-    assertThatThrownBy(() -> usage.splitEvaluation(a.job, -1, 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> usage.splitEvaluation(a.job, -1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("never negative");
   }
 
@@ -146,7 +173,8 @@ class UsageMeteringIT {
     assertThat(report.total()).isEqualByComparingTo("0.1");
     assertThat(report.byUser()).containsOnlyKeys(a.username);
     assertThat(report.byModel()).containsOnlyKeys(a.modelName);
-    assertThat(report.byDay().get(LocalDate.ofInstant(start, ZoneOffset.UTC))).isEqualByComparingTo("0.1");
+    assertThat(report.byDay().get(LocalDate.ofInstant(start, ZoneOffset.UTC)))
+        .isEqualByComparingTo("0.1");
     assertThat(report.byDay()).hasSize(budgets.currentMonth().lengthOfMonth());
 
     String csv = a.signedIn(() -> reports.csv(budgets.currentMonth()));
@@ -158,7 +186,9 @@ class UsageMeteringIT {
 
     String csvOfB = b.signedIn(() -> reports.csv(budgets.currentMonth()));
     assertThat(csvOfB).contains(b.jobName).doesNotContain(a.jobName);
-    assertThat(TenantContext.callAs(b.tenant, () -> usage.segments(a.job))).as("another tenant's segments").isEmpty();
+    assertThat(TenantContext.callAs(b.tenant, () -> usage.segments(a.job)))
+        .as("another tenant's segments")
+        .isEmpty();
   }
 
   private Instant dayTwoOfThisMonth() {
@@ -185,12 +215,25 @@ class UsageMeteringIT {
       modelName = name + "-model-" + suffix;
       model = db.model(modelName);
       jobName = name + ", job " + suffix;
-      job = db.job(tenant, user, model, db.datasetVersion(tenant, user, 10, 4_000), jobName, "running");
+      job =
+          db.job(
+              tenant, user, model, db.datasetVersion(tenant, user, 10, 4_000), jobName, "running");
       node = db.node("cuda", "Test GPU");
     }
 
     UsageSegment segment(Instant at, long tokensAtStart) {
-      return new UsageSegment(tenant, job, jobName, user, model, node, "gpu-node", "cuda · Test GPU", PRICE, tokensAtStart, at);
+      return new UsageSegment(
+          tenant,
+          job,
+          jobName,
+          user,
+          model,
+          node,
+          "gpu-node",
+          "cuda · Test GPU",
+          PRICE,
+          tokensAtStart,
+          at);
     }
 
     <T> T signedIn(java.util.function.Supplier<T> work) {

@@ -69,9 +69,11 @@ class WorkRunnerIT {
 
     // Straight through the runner: the second is turned away at once, not parked on a thread.
     CompletableFuture<Optional<Duration>> running =
-        CompletableFuture.supplyAsync(() -> execution.runIfFree(Probe.KIND.name(), bob.tenantId(), first));
+        CompletableFuture.supplyAsync(
+            () -> execution.runIfFree(Probe.KIND.name(), bob.tenantId(), first));
     assertThat(probe.started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(execution.runIfFree(Probe.KIND.name(), bob.tenantId(), second)).contains(Probe.RETRY);
+    assertThat(execution.runIfFree(Probe.KIND.name(), bob.tenantId(), second))
+        .contains(Probe.RETRY);
     assertThat(status(bob, second)).isEqualTo(GenerationStatus.QUEUED);
     probe.release.countDown();
     assertThat(running.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
@@ -81,10 +83,12 @@ class WorkRunnerIT {
     UUID fourth = row(bob, "block");
     probe.release = new CountDownLatch(1);
     probe.started = new CountDownLatch(1);
-    asRun(bob, () -> {
-      runner.submit(Probe.KIND, third);
-      runner.submit(Probe.KIND, fourth);
-    });
+    asRun(
+        bob,
+        () -> {
+          runner.submit(Probe.KIND, third);
+          runner.submit(Probe.KIND, fourth);
+        });
     assertThat(probe.started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     Thread.sleep(3 * Probe.RETRY.toMillis());
     assertThat(List.of(status(bob, third), status(bob, fourth)))
@@ -114,7 +118,9 @@ class WorkRunnerIT {
     assertThat(done.getError()).isEqualTo("The probe saw the cancel");
 
     UUID early = row(carol, "fail");
-    jdbc.sql("update generation_job set cancel_requested = true where id = ?").param(early).update();
+    jdbc.sql("update generation_job set cancel_requested = true where id = ?")
+        .param(early)
+        .update();
     asRun(carol, () -> runner.runHere(Probe.KIND, early));
     GenerationJob unrun = as(carol, () -> synthetic.find(early).orElseThrow());
     assertThat(unrun.getStatus()).isEqualTo(GenerationStatus.CANCELLED);
@@ -134,18 +140,22 @@ class WorkRunnerIT {
 
   private UUID row(SignedInUser user, String mode) {
     UUID id = UUID.randomUUID();
-    jdbc.sql("insert into generation_job (id, tenant_id, dataset_name, document_kind, fields, row_count, seed, noise,"
-            + " status, created_by, created_by_username, created_at) values (?, ?, ?, 'RECEIPT', '[]', 1, 1, 0,"
-            + " 'QUEUED', ?, ?, now())")
-        .params(id, user.tenantId(), mode, user.userId(), user.username()).update();
+    jdbc.sql(
+            "insert into generation_job (id, tenant_id, dataset_name, document_kind, fields, row_count, seed, noise,"
+                + " status, created_by, created_by_username, created_at) values (?, ?, ?, 'RECEIPT', '[]', 1, 1, 0,"
+                + " 'QUEUED', ?, ?, now())")
+        .params(id, user.tenantId(), mode, user.userId(), user.username())
+        .update();
     return id;
   }
 
   private static void asRun(SignedInUser user, Runnable work) {
-    as(user, () -> {
-      work.run();
-      return null;
-    });
+    as(
+        user,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   private GenerationStatus status(SignedInUser user, UUID run) {
@@ -184,7 +194,8 @@ class WorkRunnerIT {
   /** A kind limited to one run at a time that does what its run's dataset name says. */
   static class Probe implements TenantWork<GenerationJob> {
     static final Duration RETRY = Duration.ofMillis(300);
-    static final WorkKind<GenerationJob> KIND = WorkKind.of("probe", GenerationJob.class).limitedTo(1, RETRY);
+    static final WorkKind<GenerationJob> KIND =
+        WorkKind.of("probe", GenerationJob.class).limitedTo(1, RETRY);
 
     final Map<UUID, String> seen = new ConcurrentHashMap<>();
     final Map<UUID, Integer> tries = new ConcurrentHashMap<>();

@@ -65,8 +65,10 @@ final class AppClient {
     post(NodeApi.forJob(NodeApi.EVENTS, jobId), batch, CALL_TIMEOUT, true);
   }
 
-  CheckpointUrls checkpointUrls(UUID jobId, int step, CheckpointUpload upload) throws IOException, InterruptedException {
-    HttpResponse<String> response = post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, jobId, step), upload, CALL_TIMEOUT, true);
+  CheckpointUrls checkpointUrls(UUID jobId, int step, CheckpointUpload upload)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, jobId, step), upload, CALL_TIMEOUT, true);
     return Json.MAPPER.readValue(response.body(), CheckpointUrls.class);
   }
 
@@ -78,7 +80,8 @@ final class AppClient {
     post(NodeApi.forJob(NodeApi.RESULT, jobId), result, CALL_TIMEOUT, true);
   }
 
-  private HttpResponse<String> post(String path, @Nullable Object body, Duration timeout, boolean authenticated)
+  private HttpResponse<String> post(
+      String path, @Nullable Object body, Duration timeout, boolean authenticated)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(server + path))

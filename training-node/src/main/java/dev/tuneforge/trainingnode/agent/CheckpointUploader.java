@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Uploads each checkpoint the child announces ({@code checkpoint step-{n}}) while training goes
- * on: one at a time and in order, on a thread of its own. A checkpoint counts for the app only
- * once all its files are up and {@code complete} was called. A checkpoint that cannot be
- * uploaded is reported as a job event; the job itself carries on, it only risks more lost steps.
+ * Uploads each checkpoint the child announces ({@code checkpoint step-{n}}) while training goes on:
+ * one at a time and in order, on a thread of its own. A checkpoint counts for the app only once all
+ * its files are up and {@code complete} was called. A checkpoint that cannot be uploaded is
+ * reported as a job event; the job itself carries on, it only risks more lost steps.
  */
 final class CheckpointUploader implements AutoCloseable {
   private static final Pattern CUE = Pattern.compile("checkpoint (\\S+)");
@@ -40,7 +40,8 @@ final class CheckpointUploader implements AutoCloseable {
   private final ExecutorService uploads;
   private final Set<Integer> completed = new ConcurrentSkipListSet<>();
 
-  CheckpointUploader(AppClient app, Transfers transfers, UUID jobId, Path jobDir, EventRelay relay) {
+  CheckpointUploader(
+      AppClient app, Transfers transfers, UUID jobId, Path jobDir, EventRelay relay) {
     this.app = app;
     this.transfers = transfers;
     this.jobId = jobId;
@@ -48,7 +49,8 @@ final class CheckpointUploader implements AutoCloseable {
     this.relay = relay;
     this.uploads =
         Executors.newSingleThreadExecutor(
-            runnable -> Thread.ofPlatform().daemon().name("checkpoints-" + jobId).unstarted(runnable));
+            runnable ->
+                Thread.ofPlatform().daemon().name("checkpoints-" + jobId).unstarted(runnable));
   }
 
   /** Queues the upload when the event is the child's cue that a checkpoint folder is complete. */
@@ -93,17 +95,23 @@ final class CheckpointUploader implements AutoCloseable {
     }
     String name = JobFolder.checkpointName(step);
     Log.warn("job " + jobId + ": could not upload checkpoint " + name + ": " + failure);
-    relay.add(JobEvent.log("could not upload checkpoint " + name + " (" + failure
-        + "); training goes on, a resume would start from an earlier checkpoint"));
+    relay.add(
+        JobEvent.log(
+            "could not upload checkpoint "
+                + name
+                + " ("
+                + failure
+                + "); training goes on, a resume would start from an earlier checkpoint"));
   }
 
   private void uploadOnce(int step) throws IOException, InterruptedException {
     Path folder = checkpoints.resolve(JobFolder.checkpointName(step));
-    List<String> files = Stream.concat(
-            JobFolder.LORA_CHECKPOINT_FILES.stream(), JobFolder.FULL_CHECKPOINT_FILES.stream())
-        .distinct()
-        .filter(f -> Files.isRegularFile(folder.resolve(f)))
-        .toList();
+    List<String> files =
+        Stream.concat(
+                JobFolder.LORA_CHECKPOINT_FILES.stream(), JobFolder.FULL_CHECKPOINT_FILES.stream())
+            .distinct()
+            .filter(f -> Files.isRegularFile(folder.resolve(f)))
+            .toList();
     if (files.isEmpty()) {
       throw new IOException("no checkpoint files in " + folder);
     }

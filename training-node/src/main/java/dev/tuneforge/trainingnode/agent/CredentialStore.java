@@ -10,7 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
-/** The node's identity on disk. Readable by its owner only: the credential is all an attacker needs. */
+/**
+ * The node's identity on disk. Readable by its owner only: the credential is all an attacker needs.
+ */
 final class CredentialStore {
   private final Path file;
 
@@ -39,7 +41,8 @@ final class CredentialStore {
     Files.deleteIfExists(temp);
     // Created with 600 from the start so the secret is never briefly world-readable.
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(temp);
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The job this node is working on, shared by the lease loop (which runs it), the heartbeat
- * (which reports it and may cancel or stop it) and the shutdown hook (which kills it).
+ * The job this node is working on, shared by the lease loop (which runs it), the heartbeat (which
+ * reports it and may cancel or stop it) and the shutdown hook (which kills it).
  */
 final class CurrentJob {
   private static final long GRACE_SECONDS = 10;
@@ -71,9 +71,9 @@ final class CurrentJob {
   }
 
   /**
-   * Asks the named job to stop at its next checkpoint: the training process finds the reason in
-   * the file {@value JobFolder#STOP} of its job folder after each optimiser step.
-   * Returns false when the request is not new or is for another job.
+   * Asks the named job to stop at its next checkpoint: the training process finds the reason in the
+   * file {@value JobFolder#STOP} of its job folder after each optimiser step. Returns false when
+   * the request is not new or is for another job.
    */
   synchronized boolean stop(UUID id, String reason) {
     if (!id.equals(jobId) || stopReason != null) {
@@ -93,7 +93,10 @@ final class CurrentJob {
   private static void writeStopFile(Path dir, String reason) throws IOException {
     Path temporary = dir.resolve(JobFolder.STOP + ".tmp");
     Files.writeString(temporary, reason, StandardCharsets.UTF_8);
-    Files.move(temporary, dir.resolve(JobFolder.STOP), StandardCopyOption.ATOMIC_MOVE,
+    Files.move(
+        temporary,
+        dir.resolve(JobFolder.STOP),
+        StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
   }
 

@@ -10,9 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a job's events to the app in batches: at least every second, or as soon as 20 are
- * waiting. Events that could not be sent stay queued for the next try, up to a cap, so a short
- * app restart loses nothing and a long one cannot exhaust the agent's memory.
+ * Sends a job's events to the app in batches: at least every second, or as soon as 20 are waiting.
+ * Events that could not be sent stay queued for the next try, up to a cap, so a short app restart
+ * loses nothing and a long one cannot exhaust the agent's memory.
  */
 final class EventRelay implements AutoCloseable {
   static final int BATCH_SIZE = 20;

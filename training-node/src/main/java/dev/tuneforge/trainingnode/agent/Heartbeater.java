@@ -9,9 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tells the app every few seconds that the node lives and what it works on; the reply is how
- * a user's cancel, or the app's request to stop at a checkpoint, reaches the child. Failures
- * are logged once per outage, not once per beat.
+ * Tells the app every few seconds that the node lives and what it works on; the reply is how a
+ * user's cancel, or the app's request to stop at a checkpoint, reaches the child. Failures are
+ * logged once per outage, not once per beat.
  */
 final class Heartbeater implements AutoCloseable {
   private final AppClient app;

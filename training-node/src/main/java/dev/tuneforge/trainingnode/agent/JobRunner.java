@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
 /**
- * Works one lease from files in to result out. Every way a job can go wrong ends in a
- * {@link JobResult}: a failed job is the user's news, never the agent's crash. A job stopped on
- * the app's request reports {@code stopped} once its last checkpoint is uploaded, and uploads no
- * other output.
+ * Works one lease from files in to result out. Every way a job can go wrong ends in a {@link
+ * JobResult}: a failed job is the user's news, never the agent's crash. A job stopped on the app's
+ * request reports {@code stopped} once its last checkpoint is uploaded, and uploads no other
+ * output.
  */
 final class JobRunner {
   private static final int TAIL_LINES = 15;
@@ -42,7 +42,9 @@ final class JobRunner {
     }
   }
 
-  /** Base models run to gigabytes per job; logs, spec, result and adapter stay for a post-mortem. */
+  /**
+   * Base models run to gigabytes per job; logs, spec, result and adapter stay for a post-mortem.
+   */
   private static void removeInputs(Lease lease, Path jobDir) {
     for (String input : lease.inputs().keySet()) {
       try {
@@ -50,7 +52,8 @@ final class JobRunner {
         Files.deleteIfExists(file);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".part"));
       } catch (IOException | IllegalArgumentException e) {
-        Log.warn("could not remove input " + input + " of job " + lease.jobId() + ": " + e.getMessage());
+        Log.warn(
+            "could not remove input " + input + " of job " + lease.jobId() + ": " + e.getMessage());
       }
     }
   }
@@ -74,7 +77,8 @@ final class JobRunner {
         return cancelled(progress);
       }
       int exitCode;
-      CheckpointUploader checkpoints = new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay);
+      CheckpointUploader checkpoints =
+          new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay);
       try (checkpoints) {
         exitCode = runChild(jobDir, relay, progress, checkpoints);
       }
@@ -95,7 +99,9 @@ final class JobRunner {
     } catch (IOException | RuntimeException e) {
       Log.error("job " + lease.jobId() + " failed on the node: " + e);
       return JobResult.failed(
-          "the training node could not run the job: " + e.getMessage(), progress.steps, progress.tokens);
+          "the training node could not run the job: " + e.getMessage(),
+          progress.steps,
+          progress.tokens);
     }
   }
 
@@ -109,11 +115,19 @@ final class JobRunner {
         return "could not download input " + input.getKey() + ": " + e.getMessage();
       }
     }
-    Log.info("job " + lease.jobId() + ": downloaded " + lease.inputs().size() + " inputs, " + total + " bytes");
+    Log.info(
+        "job "
+            + lease.jobId()
+            + ": downloaded "
+            + lease.inputs().size()
+            + " inputs, "
+            + total
+            + " bytes");
     return null;
   }
 
-  private int runChild(Path jobDir, EventRelay relay, Progress progress, CheckpointUploader checkpoints)
+  private int runChild(
+      Path jobDir, EventRelay relay, Progress progress, CheckpointUploader checkpoints)
       throws IOException, InterruptedException {
     TrainingChild child = new TrainingChild(options);
     Process process = child.start(jobDir);
@@ -132,7 +146,9 @@ final class JobRunner {
     return exitCode;
   }
 
-  /** result.json is the child's word; without it, the exit code and the log's end are all there is. */
+  /**
+   * result.json is the child's word; without it, the exit code and the log's end are all there is.
+   */
   private static JobResult outcome(Path jobDir, int exitCode) {
     Path resultFile = jobDir.resolve(JobFolder.RESULT);
     JobResult written = null;
@@ -147,7 +163,8 @@ final class JobRunner {
       if (exitCode == 0 || written.status() != JobResult.Status.SUCCEEDED) {
         return written;
       }
-      return JobResult.failed(crashReason(jobDir, exitCode), written.steps(), written.trainedTokens());
+      return JobResult.failed(
+          crashReason(jobDir, exitCode), written.steps(), written.trainedTokens());
     }
     if (exitCode == 0) {
       return JobResult.failed("the training process ended without writing a result", 0, 0);
@@ -172,17 +189,27 @@ final class JobRunner {
     if (checkpoints.completed(result.steps())) {
       return result;
     }
-    return JobResult.stopped(result.reason() + "; its checkpoint at step " + result.steps()
-        + " could not be uploaded, so it resumes from an earlier one", result.steps(), result.trainedTokens());
+    return JobResult.stopped(
+        result.reason()
+            + "; its checkpoint at step "
+            + result.steps()
+            + " could not be uploaded, so it resumes from an earlier one",
+        result.steps(),
+        result.trainedTokens());
   }
 
-  private @Nullable String uploadOutputs(Lease lease, Path jobDir, EventRelay relay) throws InterruptedException {
+  private @Nullable String uploadOutputs(Lease lease, Path jobDir, EventRelay relay)
+      throws InterruptedException {
     for (Map.Entry<String, String> output : lease.outputs().entrySet()) {
       try {
         Path source = Transfers.resolveInside(jobDir, output.getKey());
         // The evaluation's outputs are optional: a job without them still delivers its adapter.
         if (!Files.isRegularFile(source) && output.getKey().startsWith(JobFolder.EVALUATION)) {
-          relay.add(JobEvent.log("the job produced no " + output.getKey() + "; the adapter is delivered without it"));
+          relay.add(
+              JobEvent.log(
+                  "the job produced no "
+                      + output.getKey()
+                      + "; the adapter is delivered without it"));
           continue;
         }
         if (!Files.isRegularFile(source)) {

@@ -19,6 +19,7 @@ final class Log {
   }
 
   private static void write(String level, String message) {
-    System.err.println(Instant.now() + " " + level + " [" + Thread.currentThread().getName() + "] " + message);
+    System.err.println(
+        Instant.now() + " " + level + " [" + Thread.currentThread().getName() + "] " + message);
   }
 }

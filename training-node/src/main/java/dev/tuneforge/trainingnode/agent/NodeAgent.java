@@ -40,7 +40,8 @@ final class NodeAgent {
   /** Blocks until {@link #stop()}; throws {@link FatalNodeError} when the operator must act. */
   void run() throws InterruptedException {
     EnrolResponse identity = connect();
-    Log.info("node " + identity.nodeId() + " (" + options.name() + ") working for " + options.server());
+    Log.info(
+        "node " + identity.nodeId() + " (" + options.name() + ") working for " + options.server());
     try (Heartbeater heartbeat = new Heartbeater(app, current)) {
       heartbeat.start(options.heartbeatInterval());
       Duration backoff = Duration.ofSeconds(1);
@@ -86,16 +87,24 @@ final class NodeAgent {
       credentials.save(enrolled);
     } catch (IOException e) {
       throw new FatalNodeError(
-          2, "enrolled as " + enrolled.nodeId() + " but cannot store the credential in " + credentials.file()
-              + ": " + e.getMessage() + " (the token is now used up; ask for a new one)");
+          2,
+          "enrolled as "
+              + enrolled.nodeId()
+              + " but cannot store the credential in "
+              + credentials.file()
+              + ": "
+              + e.getMessage()
+              + " (the token is now used up; ask for a new one)");
     }
-    Log.info("enrolled as node " + enrolled.nodeId() + "; credential stored in " + credentials.file());
+    Log.info(
+        "enrolled as node " + enrolled.nodeId() + "; credential stored in " + credentials.file());
     app.useCredential(enrolled.credential());
     return enrolled;
   }
 
   private EnrolResponse enrol(String token) throws InterruptedException {
-    EnrolRequest request = EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device()));
+    EnrolRequest request =
+        EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device()));
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       try {
@@ -103,13 +112,23 @@ final class NodeAgent {
       } catch (AppResponseException e) {
         if (e.isAuthFailure()) {
           throw new FatalNodeError(
-              3, "the app at " + options.server() + " rejected the enrolment token (HTTP " + e.status()
+              3,
+              "the app at "
+                  + options.server()
+                  + " rejected the enrolment token (HTTP "
+                  + e.status()
                   + "): it is wrong, expired or already used; ask an admin for a new one-time token");
         }
         if (e.status() == 409) {
           throw new FatalNodeError(
-              3, "the app at " + options.server() + " does not take nodes of protocol version "
-                  + NodeApi.PROTOCOL_VERSION + "; run the training node of the app's release (" + e.getMessage() + ")");
+              3,
+              "the app at "
+                  + options.server()
+                  + " does not take nodes of protocol version "
+                  + NodeApi.PROTOCOL_VERSION
+                  + "; run the training node of the app's release ("
+                  + e.getMessage()
+                  + ")");
         }
         if (e.isPermanent()) {
           throw new FatalNodeError(3, "enrolment refused: " + e.getMessage());
@@ -142,8 +161,12 @@ final class NodeAgent {
       try (EventRelay relay = new EventRelay(app, lease.jobId())) {
         result = runner.run(lease, relay);
       }
-      Log.info("job " + lease.jobId() + " " + result.status().wire()
-          + (result.reason() == null ? "" : ": " + result.reason()));
+      Log.info(
+          "job "
+              + lease.jobId()
+              + " "
+              + result.status().wire()
+              + (result.reason() == null ? "" : ": " + result.reason()));
       report(lease, result);
     } finally {
       current.end();
@@ -162,7 +185,8 @@ final class NodeAgent {
           Log.error("the app refused the result of job " + lease.jobId() + ": " + e.getMessage());
           return;
         }
-        backoff = pause("cannot report result of job " + lease.jobId() + ": " + e.getMessage(), backoff);
+        backoff =
+            pause("cannot report result of job " + lease.jobId() + ": " + e.getMessage(), backoff);
       } catch (IOException | RuntimeException e) {
         backoff = pause("cannot report result of job " + lease.jobId() + ": " + e, backoff);
       }
@@ -171,9 +195,14 @@ final class NodeAgent {
 
   private FatalNodeError rejectedCredential(AppResponseException e) {
     return new FatalNodeError(
-        3, "the app at " + options.server() + " rejected this node's credential (HTTP " + e.status()
+        3,
+        "the app at "
+            + options.server()
+            + " rejected this node's credential (HTTP "
+            + e.status()
             + "): the node may have been removed or its credential revoked; delete "
-            + credentials.file() + " and start again with a new enrolment token");
+            + credentials.file()
+            + " and start again with a new enrolment token");
   }
 
   private Duration pause(String why, Duration backoff) throws InterruptedException {

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the agent was started. {@code childMainClass} and {@code leaseTimeout} have no flag:
- * tests swap the trainer for a fake and shorten the long poll.
+ * How the agent was started. {@code childMainClass} and {@code leaseTimeout} have no flag: tests
+ * swap the trainer for a fake and shorten the long poll.
  */
 record NodeOptions(
     URI server,
@@ -26,7 +26,11 @@ record NodeOptions(
     Duration leaseTimeout) {
 
   static final String TRAINER_MAIN = "dev.tuneforge.trainingnode.jobprocess.TrainingJobMain";
-  /** The app holds a lease poll for about 20 s; waiting longer keeps a slow answer from looking like a failure. */
+
+  /**
+   * The app holds a lease poll for about 20 s; waiting longer keeps a slow answer from looking like
+   * a failure.
+   */
   static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(40);
 
   static final String USAGE =
@@ -46,7 +50,15 @@ record NodeOptions(
 
   NodeOptions withChildMainClass(String mainClass) {
     return new NodeOptions(
-        server, workDir, token, name, heartbeatInterval, device, childHeap, mainClass, leaseTimeout);
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        mainClass,
+        leaseTimeout);
   }
 
   Path credentialFile() {
@@ -79,7 +91,8 @@ record NodeOptions(
     if (workDir == null || workDir.isBlank()) {
       throw new IllegalArgumentException("--work-dir (or TUNEFORGE_WORK_DIR) is required");
     }
-    URI serverUri = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+    URI serverUri =
+        URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
     if (!"http".equals(serverUri.getScheme()) && !"https".equals(serverUri.getScheme())) {
       throw new IllegalArgumentException("--server must be an http(s) URL, got '" + server + "'");
     }
@@ -88,7 +101,8 @@ record NodeOptions(
       throw new IllegalArgumentException("--device must be cpu or cuda, got '" + device + "'");
     }
     if (heap != null && !HEAP.matcher(heap).matches()) {
-      throw new IllegalArgumentException("--child-heap must look like 4g or 512m, got '" + heap + "'");
+      throw new IllegalArgumentException(
+          "--child-heap must look like 4g or 512m, got '" + heap + "'");
     }
     return new NodeOptions(
         serverUri,
@@ -117,7 +131,8 @@ record NodeOptions(
     } catch (NumberFormatException ignored) {
       // reported below with the flag's name
     }
-    throw new IllegalArgumentException("--" + flag + " must be a positive whole number, got '" + value + "'");
+    throw new IllegalArgumentException(
+        "--" + flag + " must be a positive whole number, got '" + value + "'");
   }
 
   private static String hostname() {

@@ -48,7 +48,10 @@ final class TrainingChild {
     return command;
   }
 
-  /** The child starts in the job folder, so relative entries (java -jar from elsewhere) must be made absolute. */
+  /**
+   * The child starts in the job folder, so relative entries (java -jar from elsewhere) must be made
+   * absolute.
+   */
   private static String absoluteClassPath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(entry -> !entry.isBlank())
@@ -72,15 +75,18 @@ final class TrainingChild {
   }
 
   /**
-   * Reads the child's stdout to its end. JSON lines are events; anything else (a library's
-   * banner, a stray println) goes to child.log so a crash report can still show it.
+   * Reads the child's stdout to its end. JSON lines are events; anything else (a library's banner,
+   * a stray println) goes to child.log so a crash report can still show it.
    */
   static void pump(Process child, Path jobDir, Consumer<JobEvent> events) throws IOException {
     try (BufferedReader lines =
-            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         OutputStream log =
             Files.newOutputStream(
-                jobDir.resolve(JobFolder.LOG), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                jobDir.resolve(JobFolder.LOG),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
       String line;
       while ((line = lines.readLine()) != null) {
         JobEvent event = parseEvent(line);

@@ -12,8 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
- * Moves job files through presigned URLs. Files are streamed, never held in memory: base
- * models run to gigabytes. No credential is ever sent: the URL itself is the permission.
+ * Moves job files through presigned URLs. Files are streamed, never held in memory: base models run
+ * to gigabytes. No credential is ever sent: the URL itself is the permission.
  */
 final class Transfers {
   private static final int ATTEMPTS = 3;
@@ -25,9 +25,15 @@ final class Transfers {
     this.http = http;
   }
 
-  /** The app names files by relative path; anything that could land outside the job folder is refused. */
+  /**
+   * The app names files by relative path; anything that could land outside the job folder is
+   * refused.
+   */
   static Path resolveInside(Path jobDir, String relative) {
-    if (relative.isBlank() || relative.startsWith("/") || relative.startsWith("\\") || relative.contains("\\")) {
+    if (relative.isBlank()
+        || relative.startsWith("/")
+        || relative.startsWith("\\")
+        || relative.contains("\\")) {
       throw new IllegalArgumentException("refusing file path '" + relative + "'");
     }
     for (String part : relative.split("/")) {
@@ -49,7 +55,8 @@ final class Transfers {
         "download to " + target.getFileName(),
         () -> {
           HttpRequest request = HttpRequest.newBuilder(url).GET().build();
-          HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          HttpResponse<InputStream> response =
+              http.send(request, HttpResponse.BodyHandlers.ofInputStream());
           try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
               throw new TransferStatusException(response.statusCode());
@@ -79,7 +86,8 @@ final class Transfers {
     long run() throws IOException, InterruptedException;
   }
 
-  private static long withRetries(String what, Attempt attempt) throws IOException, InterruptedException {
+  private static long withRetries(String what, Attempt attempt)
+      throws IOException, InterruptedException {
     IOException last = null;
     for (int i = 1; i <= ATTEMPTS; i++) {
       try {
@@ -98,7 +106,8 @@ final class Transfers {
         Thread.sleep(RETRY_PAUSE.toMillis());
       }
     }
-    throw new IOException(what + " failed after " + ATTEMPTS + " attempts: " + last.getMessage(), last);
+    throw new IOException(
+        what + " failed after " + ATTEMPTS + " attempts: " + last.getMessage(), last);
   }
 
   private static final class TransferStatusException extends IOException {

@@ -6,11 +6,12 @@ import dev.tuneforge.protocol.PromptMessage;
 import java.util.List;
 
 /**
- * One conversation of an evaluation set split at its last assistant turn: the messages before
- * it are the prompt, its content the expected answer. {@code index} is its 0-based place among
- * the set's conversations.
+ * One conversation of an evaluation set split at its last assistant turn: the messages before it
+ * are the prompt, its content the expected answer. {@code index} is its 0-based place among the
+ * set's conversations.
  */
-public record EvaluationCase(int index, Conversation conversation, List<ChatMessage> prompt, String expected) {
+public record EvaluationCase(
+    int index, Conversation conversation, List<ChatMessage> prompt, String expected) {
 
   public EvaluationCase {
     prompt = List.copyOf(prompt);
@@ -24,9 +25,11 @@ public record EvaluationCase(int index, Conversation conversation, List<ChatMess
       last--;
     }
     if (last < 0) {
-      throw new IllegalArgumentException("line " + conversation.line() + " has no assistant turn to compare with");
+      throw new IllegalArgumentException(
+          "line " + conversation.line() + " has no assistant turn to compare with");
     }
-    return new EvaluationCase(index, conversation, messages.subList(0, last), messages.get(last).content());
+    return new EvaluationCase(
+        index, conversation, messages.subList(0, last), messages.get(last).content());
   }
 
   List<PromptMessage> promptMessages() {

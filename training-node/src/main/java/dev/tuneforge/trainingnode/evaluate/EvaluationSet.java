@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The held-out conversations a job compares base and tuned model on: the job's {@code
- * data/evaluation.jsonl}, else its {@code data/validation.jsonl}, taken in file order so that
- * every run of the job picks the same ones.
+ * data/evaluation.jsonl}, else its {@code data/validation.jsonl}, taken in file order so that every
+ * run of the job picks the same ones.
  */
 public final class EvaluationSet {
 

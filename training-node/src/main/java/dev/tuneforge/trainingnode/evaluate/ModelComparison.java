@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.protocol.EvaluationExample;
+import dev.tuneforge.protocol.TokenScores;
 import dev.tuneforge.trainingnode.generate.GenerationResult;
 import dev.tuneforge.trainingnode.generate.Generator;
 import dev.tuneforge.trainingnode.generate.StopReason;
@@ -12,8 +14,6 @@ import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
 import dev.tuneforge.trainingnode.train.Batches;
 import dev.tuneforge.trainingnode.train.Trainer;
-import dev.tuneforge.protocol.EvaluationExample;
-import dev.tuneforge.protocol.TokenScores;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The base model (adapter off) and the tuned model (adapter on) of one loaded model, or for full
- * fine-tuning a separately loaded base model and the tuned one, over the same evaluation cases, batch by batch: greedy generations with the same settings from the
- * KV-cached {@link Generator}, and teacher-forced {@link TokenScores} on the cases' assistant
- * tokens, encoded and truncated as training encodes them. No gradients: run it outside any
- * GradientCollector.
+ * fine-tuning a separately loaded base model and the tuned one, over the same evaluation cases,
+ * batch by batch: greedy generations with the same settings from the KV-cached {@link Generator},
+ * and teacher-forced {@link TokenScores} on the cases' assistant tokens, encoded and truncated as
+ * training encodes them. No gradients: run it outside any GradientCollector.
  */
 public final class ModelComparison {
 
@@ -36,8 +36,8 @@ public final class ModelComparison {
   }
 
   /**
-   * What both models did; {@code stopReason} is set when a stop request ended the comparison
-   * early, and then only the cases done so far are in it.
+   * What both models did; {@code stopReason} is set when a stop request ended the comparison early,
+   * and then only the cases done so far are in it.
    */
   public record Result(
       List<EvaluationExample> examples,
@@ -63,7 +63,8 @@ public final class ModelComparison {
 
   private ModelComparison(Builder builder) {
     if (builder.model == null || builder.tokenizer == null || builder.modelDirectory == null) {
-      throw new IllegalStateException("a comparison needs a model, its tokenizer and its directory");
+      throw new IllegalStateException(
+          "a comparison needs a model, its tokenizer and its directory");
     }
     if (builder.maxNewTokens < 1 || builder.batchSize < 1) {
       throw new IllegalArgumentException("max new tokens and batch size must be at least 1");
@@ -107,12 +108,24 @@ public final class ModelComparison {
           EvaluationCase c = batch.get(i);
           GenerationResult b = fromBase.get(i);
           GenerationResult t = fromTuned.get(i);
-          examples.add(new EvaluationExample(c.index(), c.promptMessages(), c.expected(), b.text(), t.text(),
-              b.tokenIds().length, t.tokenIds().length, stop(b), stop(t)));
+          examples.add(
+              new EvaluationExample(
+                  c.index(),
+                  c.promptMessages(),
+                  c.expected(),
+                  b.text(),
+                  t.text(),
+                  b.tokenIds().length,
+                  t.tokenIds().length,
+                  stop(b),
+                  stop(t)));
           generated += b.tokenIds().length + t.tokenIds().length;
         }
         List<EncodedExample> encoded =
-            batch.stream().map(c -> encoder.encode(c.conversation())).filter(e -> e.trainableTokens() > 0).toList();
+            batch.stream()
+                .map(c -> encoder.encode(c.conversation()))
+                .filter(e -> e.trainableTokens() > 0)
+                .toList();
         if (!encoded.isEmpty()) {
           TokenBatch tokens = Batches.collate(encoded, padId);
           try (NDManager scope = root.newSubManager()) {
@@ -164,8 +177,8 @@ public final class ModelComparison {
     }
 
     /**
-     * The base model to compare with, loaded on its own (see {@link LlamaModel#loadFrozen}), for
-     * a tuned model that has no adapter to switch off because all its weights were trained.
+     * The base model to compare with, loaded on its own (see {@link LlamaModel#loadFrozen}), for a
+     * tuned model that has no adapter to switch off because all its weights were trained.
      */
     public Builder optBaseModel(LlamaModel baseModel) {
       this.baseModel = baseModel;

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.protocol.TokenScores;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
-import dev.tuneforge.protocol.TokenScores;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -30,10 +30,18 @@ public final class ValidationSamples implements Trainer.Samples {
     this.prompts = prompts;
   }
 
-  /** Samples from the first {@code count} validation conversations, up to {@code maxNewTokens} (at most 128). */
+  /**
+   * Samples from the first {@code count} validation conversations, up to {@code maxNewTokens} (at
+   * most 128).
+   */
   public static ValidationSamples of(
-      LlamaModel model, HuggingFaceTokenizer tokenizer, Path modelDirectory, List<Conversation> validation, int count,
-      int maxNewTokens) throws IOException {
+      LlamaModel model,
+      HuggingFaceTokenizer tokenizer,
+      Path modelDirectory,
+      List<Conversation> validation,
+      int count,
+      int maxNewTokens)
+      throws IOException {
     Generator generator =
         Generator.builder()
             .setModel(model)
@@ -48,6 +56,8 @@ public final class ValidationSamples implements Trainer.Samples {
 
   @Override
   public List<String> answers() {
-    return prompts.isEmpty() ? List.of() : generator.generateBatch(prompts).stream().map(GenerationResult::text).toList();
+    return prompts.isEmpty()
+        ? List.of()
+        : generator.generateBatch(prompts).stream().map(GenerationResult::text).toList();
   }
 }

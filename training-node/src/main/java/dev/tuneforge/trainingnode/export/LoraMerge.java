@@ -23,8 +23,14 @@ final class LoraMerge {
         || b.shape()[0] != shape[0]
         || a.shape()[0] != b.shape()[1]) {
       throw new IllegalArgumentException(
-          "cannot merge into " + name + " " + Arrays.toString(shape) + " a LoRA with A " + Arrays.toString(a.shape())
-              + " and B " + Arrays.toString(b.shape()));
+          "cannot merge into "
+              + name
+              + " "
+              + Arrays.toString(shape)
+              + " a LoRA with A "
+              + Arrays.toString(a.shape())
+              + " and B "
+              + Arrays.toString(b.shape()));
     }
     int out = (int) shape[0];
     int in = (int) shape[1];
@@ -33,21 +39,24 @@ final class LoraMerge {
     float[] av = a.values();
     float[] bv = b.values();
     float factor = (float) scale;
-    IntStream.range(0, out).parallel().forEach(o -> {
-      // As PEFT does: (B A) first, then scaled, then added.
-      float[] delta = new float[in];
-      for (int k = 0; k < rank; k++) {
-        float coefficient = bv[o * rank + k];
-        int row = k * in;
-        for (int i = 0; i < in; i++) {
-          delta[i] += coefficient * av[row + i];
-        }
-      }
-      int row = o * in;
-      for (int i = 0; i < in; i++) {
-        merged[row + i] += delta[i] * factor;
-      }
-    });
+    IntStream.range(0, out)
+        .parallel()
+        .forEach(
+            o -> {
+              // As PEFT does: (B A) first, then scaled, then added.
+              float[] delta = new float[in];
+              for (int k = 0; k < rank; k++) {
+                float coefficient = bv[o * rank + k];
+                int row = k * in;
+                for (int i = 0; i < in; i++) {
+                  delta[i] += coefficient * av[row + i];
+                }
+              }
+              int row = o * in;
+              for (int i = 0; i < in; i++) {
+                merged[row + i] += delta[i] * factor;
+              }
+            });
     return new Tensor(shape, merged);
   }
 }

@@ -31,7 +31,8 @@ public final class MergeMain {
     Map<String, String> options = new HashMap<>();
     int start = args.length > 0 && args[0].equals("merge") ? 1 : 0;
     for (int i = start; i < args.length; i += 2) {
-      if (!List.of("--model", "--adapter", "--out", "--dtype", "--max-shard-size").contains(args[i]) || i + 1 >= args.length) {
+      if (!List.of("--model", "--adapter", "--out", "--dtype", "--max-shard-size").contains(args[i])
+          || i + 1 >= args.length) {
         err.println("unknown or incomplete option " + args[i] + "\n" + USAGE);
         return 2;
       }
@@ -57,7 +58,8 @@ public final class MergeMain {
     }
     try {
       List<String> files = export.build().write();
-      out.println("wrote the merged model to " + options.get("--out") + ": " + String.join(", ", files));
+      out.println(
+          "wrote the merged model to " + options.get("--out") + ": " + String.join(", ", files));
       return 0;
     } catch (Exception e) {
       err.println("merge failed: " + e.getMessage());
@@ -77,7 +79,12 @@ public final class MergeMain {
   static long bytes(String size) {
     String upper = size.trim().toUpperCase(Locale.ROOT);
     long unit = 1;
-    for (Map.Entry<String, Long> suffix : List.of(Map.entry("GB", 1_000_000_000L), Map.entry("MB", 1_000_000L), Map.entry("KB", 1_000L), Map.entry("B", 1L))) {
+    for (Map.Entry<String, Long> suffix :
+        List.of(
+            Map.entry("GB", 1_000_000_000L),
+            Map.entry("MB", 1_000_000L),
+            Map.entry("KB", 1_000L),
+            Map.entry("B", 1L))) {
       if (upper.endsWith(suffix.getKey())) {
         unit = suffix.getValue();
         upper = upper.substring(0, upper.length() - suffix.getKey().length()).trim();
@@ -87,7 +94,8 @@ public final class MergeMain {
     try {
       return Math.multiplyExact(Long.parseLong(upper), unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("--max-shard-size must be a size such as 5GB or 500MB, not " + size);
+      throw new IllegalArgumentException(
+          "--max-shard-size must be a size such as 5GB or 500MB, not " + size);
     }
   }
 }

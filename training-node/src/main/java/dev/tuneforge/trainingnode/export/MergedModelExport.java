@@ -1,11 +1,11 @@
 package dev.tuneforge.trainingnode.export;
 
+import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.trainingnode.generate.AdapterConfig;
 import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.safetensors.DataType;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
-import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,10 +27,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Writes a base model with a LoRA adapter merged in ({@code W' = W + alpha/r * B A} for each
  * adapted projection) as a Hugging Face directory: safetensors with the base model's names and
- * shapes, {@code __metadata__ {"format": "pt"}}, one file or shards with
- * {@code model.safetensors.index.json} above the shard size, and every other file of the base
- * directory (config, tokenizer, generation config, chat template) copied. Tied embeddings stay
- * tied: LoRA never adapts them, and a base without {@code lm_head.weight} gets none. Pure Java.
+ * shapes, {@code __metadata__ {"format": "pt"}}, one file or shards with {@code
+ * model.safetensors.index.json} above the shard size, and every other file of the base directory
+ * (config, tokenizer, generation config, chat template) copied. Tied embeddings stay tied: LoRA
+ * never adapts them, and a base without {@code lm_head.weight} gets none. Pure Java.
  *
  * <p>Given the weights of a full fine-tune instead of an adapter, it writes those in place of the
  * base's tensors of the same names (a stored but tied {@code lm_head.weight} takes the trained
@@ -44,7 +44,16 @@ public final class MergedModelExport {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String INDEX = "model.safetensors.index.json";
   private static final List<String> WEIGHT_SUFFIXES =
-      List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".h5", ".msgpack", ".index.json");
+      List.of(
+          ".safetensors",
+          ".bin",
+          ".pt",
+          ".pth",
+          ".ckpt",
+          ".gguf",
+          ".h5",
+          ".msgpack",
+          ".index.json");
 
   private final Path model;
   private final @Nullable Path adapter;
@@ -56,7 +65,8 @@ public final class MergedModelExport {
   private MergedModelExport(Builder builder) {
     this.model = require(builder.model, "model directory");
     if ((builder.adapter == null) == (builder.trained == null)) {
-      throw new IllegalStateException("the export needs either an adapter directory or trained weights");
+      throw new IllegalStateException(
+          "the export needs either an adapter directory or trained weights");
     }
     this.adapter = builder.adapter;
     this.trained = builder.trained;
@@ -74,7 +84,8 @@ public final class MergedModelExport {
     if (Files.isDirectory(output)) {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(output)) {
         if (entries.iterator().hasNext()) {
-          throw new IOException(output + " is not empty; the merged model needs a directory of its own");
+          throw new IOException(
+              output + " is not empty; the merged model needs a directory of its own");
         }
       }
     }
@@ -91,12 +102,16 @@ public final class MergedModelExport {
     return files;
   }
 
-  private static void replace(Map<String, Tensor> weights, Map<String, Tensor> trained, LlamaConfig config)
+  private static void replace(
+      Map<String, Tensor> weights, Map<String, Tensor> trained, LlamaConfig config)
       throws IOException {
     for (Map.Entry<String, Tensor> entry : trained.entrySet()) {
       Tensor base = weights.get(entry.getKey());
       if (base == null || !Arrays.equals(base.shape(), entry.getValue().shape())) {
-        throw new IOException("the trained weight " + entry.getKey() + " has no counterpart of its shape in the base model");
+        throw new IOException(
+            "the trained weight "
+                + entry.getKey()
+                + " has no counterpart of its shape in the base model");
       }
       weights.put(entry.getKey(), entry.getValue());
     }
@@ -108,17 +123,24 @@ public final class MergedModelExport {
   private void merge(Map<String, Tensor> weights, LlamaConfig config) throws IOException {
     Path adapterDirectory = require(adapter, "adapter directory");
     AdapterConfig adapterConfig = AdapterConfig.read(adapterDirectory);
-    Map<String, Tensor> lora = adapterConfig.readWeights(adapterDirectory, config.numHiddenLayers());
+    Map<String, Tensor> lora =
+        adapterConfig.readWeights(adapterDirectory, config.numHiddenLayers());
     for (String name : lora.keySet()) {
       if (name.endsWith(".lora_A.weight")) {
         String module = name.substring(0, name.length() - ".lora_A.weight".length());
         Tensor base = weights.get(module + ".weight");
         if (base == null) {
-          throw new IOException("the base model has no " + module + ".weight for the adapter to merge into");
+          throw new IOException(
+              "the base model has no " + module + ".weight for the adapter to merge into");
         }
         weights.put(
             module + ".weight",
-            LoraMerge.merge(module, base, lora.get(name), lora.get(module + ".lora_B.weight"), adapterConfig.scale()));
+            LoraMerge.merge(
+                module,
+                base,
+                lora.get(name),
+                lora.get(module + ".lora_B.weight"),
+                adapterConfig.scale()));
       }
     }
   }
@@ -133,7 +155,10 @@ public final class MergedModelExport {
       throw new IOException(model + " has neither " + JobFolder.MODEL_WEIGHTS + " nor " + INDEX);
     }
     TreeSet<String> shards = new TreeSet<>();
-    JSON.readTree(Files.readString(index)).path("weight_map").properties().forEach(e -> shards.add(e.getValue().asString()));
+    JSON.readTree(Files.readString(index))
+        .path("weight_map")
+        .properties()
+        .forEach(e -> shards.add(e.getValue().asString()));
     Map<String, Tensor> weights = new HashMap<>();
     for (String shard : shards) {
       Path file = model.resolve(shard).normalize();
@@ -162,7 +187,8 @@ public final class MergedModelExport {
     }
     Map<String, String> metadata = Map.of("format", "pt");
     if (shards.size() == 1) {
-      SafeTensors.write(output.resolve(JobFolder.MODEL_WEIGHTS), shards.getFirst(), metadata, dataType);
+      SafeTensors.write(
+          output.resolve(JobFolder.MODEL_WEIGHTS), shards.getFirst(), metadata, dataType);
       return List.of(JobFolder.MODEL_WEIGHTS);
     }
     List<String> names = new ArrayList<>();
@@ -170,12 +196,14 @@ public final class MergedModelExport {
     index.putObject("metadata").put("total_size", totalBytes);
     ObjectNode weightMap = index.putObject("weight_map");
     for (int i = 0; i < shards.size(); i++) {
-      String name = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
+      String name =
+          String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
       SafeTensors.write(output.resolve(name), shards.get(i), metadata, dataType);
       shards.get(i).keySet().forEach(key -> weightMap.put(key, name));
       names.add(name);
     }
-    Files.writeString(output.resolve(INDEX), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index));
+    Files.writeString(
+        output.resolve(INDEX), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index));
     return names;
   }
 
@@ -185,7 +213,10 @@ public final class MergedModelExport {
       for (Path file : entries) {
         String name = file.getFileName().toString();
         boolean weightsFile = WEIGHT_SUFFIXES.stream().anyMatch(name::endsWith);
-        if (!Files.isRegularFile(file) || weightsFile || name.startsWith(".") || name.equals("config.json")) {
+        if (!Files.isRegularFile(file)
+            || weightsFile
+            || name.startsWith(".")
+            || name.equals("config.json")) {
           continue;
         }
         Files.copy(file, output.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
@@ -198,7 +229,9 @@ public final class MergedModelExport {
     if (newer != null) {
       config.put("dtype", dtype);
     }
-    Files.writeString(output.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    Files.writeString(
+        output.resolve("config.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
   }
 
   private static <T> T require(@Nullable T value, String what) {
@@ -232,8 +265,8 @@ public final class MergedModelExport {
     }
 
     /**
-     * Instead of an adapter: the weights of a full fine-tune by Hugging Face name, written in
-     * place of the base's.
+     * Instead of an adapter: the weights of a full fine-tune by Hugging Face name, written in place
+     * of the base's.
      */
     public Builder setTrainedWeights(Map<String, Tensor> trained) {
       this.trained = trained;
@@ -255,7 +288,9 @@ public final class MergedModelExport {
       return this;
     }
 
-    /** Above this many bytes of weights the model is sharded; a larger tensor gets a shard alone. */
+    /**
+     * Above this many bytes of weights the model is sharded; a larger tensor gets a shard alone.
+     */
     public Builder optMaxShardBytes(long maxShardBytes) {
       if (maxShardBytes <= 0) {
         throw new IllegalArgumentException("the maximum shard size must be positive");

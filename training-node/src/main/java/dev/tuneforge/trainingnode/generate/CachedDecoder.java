@@ -1,10 +1,6 @@
 package dev.tuneforge.trainingnode.generate;
 
-import dev.tuneforge.trainingnode.model.AttentionOps;
-
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +8,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import dev.tuneforge.trainingnode.model.AttentionOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
 import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.model.LlamaModel;
@@ -21,8 +18,8 @@ import java.util.Arrays;
 /**
  * The model's forward pass over a batch's new tokens only, attending to the keys and values of
  * earlier tokens in a {@link KvCache}: the same arithmetic as {@link LlamaModel}'s forward pass
- * (RMSNorm, rotary embeddings, grouped-query attention, SwiGLU, LoRA as PEFT adds it), with
- * per-row positions and masks so that left-padded rows decode as if alone.
+ * (RMSNorm, rotary embeddings, grouped-query attention, SwiGLU, LoRA as PEFT adds it), with per-row
+ * positions and masks so that left-padded rows decode as if alone.
  */
 final class CachedDecoder {
 
@@ -44,9 +41,9 @@ final class CachedDecoder {
   }
 
   /**
-   * Runs {@code tokens} ({@code [batch][count]}, {@code real} false for left padding) through
-   * the model after the cached ones, appends their keys and values to the cache and returns the
-   * logits of each row's last new token, {@code [batch][vocab]}.
+   * Runs {@code tokens} ({@code [batch][count]}, {@code real} false for left padding) through the
+   * model after the cached ones, appends their keys and values to the cache and returns the logits
+   * of each row's last new token, {@code [batch][vocab]}.
    */
   float[][] forward(NDManager step, long[][] tokens, boolean[][] real, KvCache cache) {
     int batchSize = tokens.length;
@@ -62,30 +59,50 @@ final class CachedDecoder {
       System.arraycopy(tokens[b], 0, flat, b * count, count);
     }
     NDArray ids = step.create(flat, new Shape(batchSize, count));
-    NDArray hidden = Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).singletonOrThrow();
+    NDArray hidden =
+        Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).singletonOrThrow();
     NDArray mask = mask(step, cache, cachedBefore, count);
     NDArray[] rotary = rotary(step, positions, headDim);
     NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
     for (int i = 0; i < weights.layers().size(); i++) {
       InferenceWeights.Layer layer = weights.layers().get(i);
       NDArray x = rmsNorm(hidden, layer.inputNorm(), scalars);
-      NDArray q = AttentionOps.heads(project(layer, "q_proj", x, scalars), batchSize, count, heads, headDim);
-      NDArray k = AttentionOps.heads(project(layer, "k_proj", x, scalars), batchSize, count, kvHeads, headDim);
-      NDArray v = AttentionOps.heads(project(layer, "v_proj", x, scalars), batchSize, count, kvHeads, headDim);
+      NDArray q =
+          AttentionOps.heads(
+              project(layer, "q_proj", x, scalars), batchSize, count, heads, headDim);
+      NDArray k =
+          AttentionOps.heads(
+              project(layer, "k_proj", x, scalars), batchSize, count, kvHeads, headDim);
+      NDArray v =
+          AttentionOps.heads(
+              project(layer, "v_proj", x, scalars), batchSize, count, kvHeads, headDim);
       NDArray[] cached = cache.append(i, AttentionOps.rotate(k, rotary), v);
       NDArray keys = AttentionOps.repeatKv(cached[0], heads / kvHeads);
       NDArray values = AttentionOps.repeatKv(cached[1], heads / kvHeads);
-      NDArray scores = AttentionOps.rotate(q, rotary).matMul(keys.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
+      NDArray scores =
+          AttentionOps.rotate(q, rotary)
+              .matMul(keys.transpose(0, 1, 3, 2))
+              .mul(attentionScale)
+              .add(mask);
       NDArray attended =
-          scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(batchSize, count, (long) heads * headDim);
+          scores
+              .softmax(-1)
+              .matMul(values)
+              .transpose(0, 2, 1, 3)
+              .reshape(batchSize, count, (long) heads * headDim);
       hidden = hidden.add(project(layer, "o_proj", attended, scalars));
       x = rmsNorm(hidden, layer.postAttentionNorm(), scalars);
       NDArray gate = project(layer, "gate_proj", x, scalars);
       NDArray up = project(layer, "up_proj", x, scalars);
-      hidden = hidden.add(project(layer, "down_proj", gate.mul(Activation.sigmoid(gate)).mul(up), scalars));
+      hidden =
+          hidden.add(
+              project(layer, "down_proj", gate.mul(Activation.sigmoid(gate)).mul(up), scalars));
     }
     NDArray last = hidden.get(new NDIndex(":, -1:, :"));
-    float[] logits = Linear.linear(rmsNorm(last, weights.finalNorm(), scalars), weights.lmHead()).singletonOrThrow().toFloatArray();
+    float[] logits =
+        Linear.linear(rmsNorm(last, weights.finalNorm(), scalars), weights.lmHead())
+            .singletonOrThrow()
+            .toFloatArray();
     int vocab = logits.length / batchSize;
     float[][] rows = new float[batchSize][];
     for (int b = 0; b < batchSize; b++) {
@@ -94,10 +111,13 @@ final class CachedDecoder {
     return rows;
   }
 
-  private NDArray project(InferenceWeights.Layer layer, String name, NDArray x, StepScalars scalars) {
+  private NDArray project(
+      InferenceWeights.Layer layer, String name, NDArray x, StepScalars scalars) {
     InferenceWeights.Projection p = layer.projections().get(name);
     NDArray bias = p.bias();
-    NDArray out = (bias == null ? Linear.linear(x, p.weight()) : Linear.linear(x, p.weight(), bias)).singletonOrThrow();
+    NDArray out =
+        (bias == null ? Linear.linear(x, p.weight()) : Linear.linear(x, p.weight(), bias))
+            .singletonOrThrow();
     NDArray a = p.loraA();
     NDArray b = p.loraB();
     if (!withAdapter || a == null || b == null) {
@@ -128,7 +148,10 @@ final class CachedDecoder {
     return step.create(mask, new Shape(batchSize, 1, count, total));
   }
 
-  /** cos and sin {@code [batch, 1, new, headDim]} at each token's own position, halves duplicated as HF does. */
+  /**
+   * cos and sin {@code [batch, 1, new, headDim]} at each token's own position, halves duplicated as
+   * HF does.
+   */
   private NDArray[] rotary(NDManager step, int[][] positions, int headDim) {
     double[] inverseFrequencies = weights.inverseFrequencies();
     int batchSize = positions.length;
@@ -150,5 +173,4 @@ final class CachedDecoder {
     Shape shape = new Shape(batchSize, 1, count, headDim);
     return new NDArray[] {step.create(cos, shape), step.create(sin, shape)};
   }
-
 }

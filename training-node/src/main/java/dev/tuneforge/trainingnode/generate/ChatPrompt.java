@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Turns chat messages into prompt tokens exactly as training tokenized the same turns: the
  * trainer's {@link ChatEncoder} renders the conversation with an empty assistant reply as the only
- * labelled message, and the tokens before that label are the conversation rendered with
- * {@code add_generation_prompt}, tokenized as one text.
+ * labelled message, and the tokens before that label are the conversation rendered with {@code
+ * add_generation_prompt}, tokenized as one text.
  */
 final class ChatPrompt {
 
@@ -23,7 +23,9 @@ final class ChatPrompt {
     this.encoder = encoder;
   }
 
-  /** @throws IllegalArgumentException when the template renders no assistant turn for the messages */
+  /**
+   * @throws IllegalArgumentException when the template renders no assistant turn for the messages
+   */
   long[] encode(List<ChatMessage> messages) {
     List<ChatMessage> conversation = new ArrayList<>();
     for (ChatMessage message : messages) {
@@ -37,6 +39,7 @@ final class ChatPrompt {
         return Arrays.copyOf(encoded.inputIds(), i);
       }
     }
-    throw new IllegalArgumentException("the chat_template renders no assistant turn after these messages");
+    throw new IllegalArgumentException(
+        "the chat_template renders no assistant turn after these messages");
   }
 }

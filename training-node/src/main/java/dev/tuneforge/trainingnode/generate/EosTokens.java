@@ -22,7 +22,8 @@ public final class EosTokens {
 
   private EosTokens() {}
 
-  public static Set<Long> read(Path modelDirectory, HuggingFaceTokenizer tokenizer) throws IOException {
+  public static Set<Long> read(Path modelDirectory, HuggingFaceTokenizer tokenizer)
+      throws IOException {
     Set<Long> ids = new TreeSet<>();
     for (String file : new String[] {"generation_config.json", "config.json"}) {
       JsonNode eos = json(modelDirectory.resolve(file)).path("eos_token_id");
@@ -49,7 +50,8 @@ public final class EosTokens {
     try {
       return JSON.readTree(Files.readString(file));
     } catch (JacksonException e) {
-      throw new IOException(file.getFileName() + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IOException(
+          file.getFileName() + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * @param tokenIds the new tokens, including the end-of-sequence token when it stopped there
  * @param promptTokens how many tokens the prompt had
  */
-public record GenerationResult(String text, long[] tokenIds, StopReason stopReason, int promptTokens) {
+public record GenerationResult(
+    String text, long[] tokenIds, StopReason stopReason, int promptTokens) {
 
   public GenerationResult {
     tokenIds = tokenIds.clone();

@@ -16,11 +16,11 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Generates continuations of chat prompts with a loaded model, its LoRA adapter on or off:
- * greedy when the temperature is 0, else sampled with top-p from a seeded generator, decoding
- * token by token against a KV cache until an end-of-sequence token or the maximum number of new
- * tokens. Several prompts decode together, left-padded, each as if it were alone. No gradients:
- * call it outside any {@code GradientCollector}.
+ * Generates continuations of chat prompts with a loaded model, its LoRA adapter on or off: greedy
+ * when the temperature is 0, else sampled with top-p from a seeded generator, decoding token by
+ * token against a KV cache until an end-of-sequence token or the maximum number of new tokens.
+ * Several prompts decode together, left-padded, each as if it were alone. No gradients: call it
+ * outside any {@code GradientCollector}.
  */
 public final class Generator {
 
@@ -83,7 +83,10 @@ public final class Generator {
     int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
     if (window > 0 && longest > window) {
       throw new IllegalArgumentException(
-          "a prompt of " + longest + " tokens exceeds the model's sliding_window " + window
+          "a prompt of "
+              + longest
+              + " tokens exceeds the model's sliding_window "
+              + window
               + ", and sliding-window attention is not implemented");
     }
     long[][] tokens = new long[batchSize][longest];
@@ -139,7 +142,9 @@ public final class Generator {
     for (int b = 0; b < batchSize; b++) {
       long[] ids = generated.get(b).stream().mapToLong(Long::longValue).toArray();
       long[] shown = stopped[b] == StopReason.EOS ? Arrays.copyOf(ids, ids.length - 1) : ids;
-      results.add(new GenerationResult(tokenizer.decode(shown, true), ids, stopped[b], prompts.get(b).length));
+      results.add(
+          new GenerationResult(
+              tokenizer.decode(shown, true), ids, stopped[b], prompts.get(b).length));
     }
     return results;
   }
@@ -177,8 +182,8 @@ public final class Generator {
 
     /**
      * The model's Hugging Face directory: its chat_template renders prompts and its eos tokens
-     * ({@link EosTokens}) end generation. Without it prompts are ChatML and only
-     * {@link #optEosTokenIds} stop generation early.
+     * ({@link EosTokens}) end generation. Without it prompts are ChatML and only {@link
+     * #optEosTokenIds} stop generation early.
      */
     public Builder optModelDirectory(Path modelDirectory) {
       this.modelDirectory = modelDirectory;
@@ -197,7 +202,10 @@ public final class Generator {
       return this;
     }
 
-    /** Samples only from the most likely tokens whose probability reaches topP; 1 (default) keeps all. */
+    /**
+     * Samples only from the most likely tokens whose probability reaches topP; 1 (default) keeps
+     * all.
+     */
     public Builder optTopP(double topP) {
       this.topP = topP;
       return this;
@@ -220,7 +228,9 @@ public final class Generator {
       return this;
     }
 
-    /** @throws IOException when the model directory's tokenizer or generation files cannot be read */
+    /**
+     * @throws IOException when the model directory's tokenizer or generation files cannot be read
+     */
     public Generator build() throws IOException {
       if (temperature < 0 || Double.isNaN(temperature)) {
         throw new IllegalArgumentException("temperature must be 0 (greedy) or positive");
@@ -236,8 +246,10 @@ public final class Generator {
           modelDirectory == null
               ? new ChatEncoder(tokens, Integer.MAX_VALUE)
               : ChatEncoder.forModel(modelDirectory, tokens, Integer.MAX_VALUE);
-      Set<Long> eos = eosTokenIds != null ? eosTokenIds
-          : modelDirectory != null ? EosTokens.read(modelDirectory, tokens) : Set.of();
+      Set<Long> eos =
+          eosTokenIds != null
+              ? eosTokenIds
+              : modelDirectory != null ? EosTokens.read(modelDirectory, tokens) : Set.of();
       return new Generator(this, encoder, eos);
     }
   }

@@ -8,9 +8,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The keys and values (after rotary embedding, before grouped-query repetition) of every layer
- * for the tokens a batch has seen so far, which of those tokens are real rather than left
- * padding, and the rotary position of each row's next token. Owns its arrays: one per decoding.
+ * The keys and values (after rotary embedding, before grouped-query repetition) of every layer for
+ * the tokens a batch has seen so far, which of those tokens are real rather than left padding, and
+ * the rotary position of each row's next token. Owns its arrays: one per decoding.
  */
 final class KvCache implements AutoCloseable {
 
@@ -75,7 +75,10 @@ final class KvCache implements AutoCloseable {
     return positions;
   }
 
-  /** Appends one layer's new keys and values {@code [batch, kvHeads, new, headDim]}; returns the whole of both. */
+  /**
+   * Appends one layer's new keys and values {@code [batch, kvHeads, new, headDim]}; returns the
+   * whole of both.
+   */
   NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
     keys[layer] = extend(keys[layer], newKeys);
     values[layer] = extend(values[layer], newValues);
@@ -83,7 +86,8 @@ final class KvCache implements AutoCloseable {
   }
 
   private NDArray extend(@Nullable NDArray cached, NDArray added) {
-    NDArray whole = cached == null ? added.duplicate() : NDArrays.concat(new NDList(cached, added), 2);
+    NDArray whole =
+        cached == null ? added.duplicate() : NDArrays.concat(new NDList(cached, added), 2);
     whole.attach(manager);
     if (cached != null) {
       cached.close();

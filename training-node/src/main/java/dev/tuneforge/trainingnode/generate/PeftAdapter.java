@@ -1,10 +1,10 @@
 package dev.tuneforge.trainingnode.generate;
 
 import ai.djl.ndarray.NDArray;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,7 +19,9 @@ public final class PeftAdapter {
 
   private PeftAdapter() {}
 
-  /** The base model of {@code modelDirectory} with the adapter of {@code adapterDirectory} applied. */
+  /**
+   * The base model of {@code modelDirectory} with the adapter of {@code adapterDirectory} applied.
+   */
   public static LlamaModel load(Path modelDirectory, Path adapterDirectory) throws IOException {
     AdapterConfig adapter = AdapterConfig.read(adapterDirectory);
     LlamaConfig config = LlamaConfig.read(modelDirectory.resolve("config.json"));
@@ -35,8 +37,8 @@ public final class PeftAdapter {
   }
 
   /**
-   * The base model alone. The model always carries LoRA matrices, so it gets the smallest: rank
-   * 1 on q_proj with B = 0, whose delta is exactly zero.
+   * The base model alone. The model always carries LoRA matrices, so it gets the smallest: rank 1
+   * on q_proj with B = 0, whose delta is exactly zero.
    */
   public static LlamaModel loadBase(Path modelDirectory) throws IOException {
     return LlamaModel.load(modelDirectory, new LoraSettings(1, 1, 0, List.of("q_proj")), 0);

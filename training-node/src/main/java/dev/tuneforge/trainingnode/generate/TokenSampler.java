@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from logits: the arg max when temperature is 0, else a draw from the
- * softmax of logits / temperature, restricted to the nucleus (top-p) as Hugging Face's
- * {@code TopPLogitsWarper} restricts it.
+ * Picks the next token from logits: the arg max when temperature is 0, else a draw from the softmax
+ * of logits / temperature, restricted to the nucleus (top-p) as Hugging Face's {@code
+ * TopPLogitsWarper} restricts it.
  */
 final class TokenSampler {
 

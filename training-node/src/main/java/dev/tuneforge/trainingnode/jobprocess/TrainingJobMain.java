@@ -9,6 +9,12 @@ import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.chat.ModelFileException;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.TrainingOptions;
+import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.evaluate.EvaluationSet;
 import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ModelComparison;
@@ -26,12 +32,6 @@ import dev.tuneforge.trainingnode.train.Trainer;
 import dev.tuneforge.trainingnode.train.TrainingCheckpoint;
 import dev.tuneforge.trainingnode.train.TrainingFailedException;
 import dev.tuneforge.trainingnode.train.TrainingSummary;
-import dev.tuneforge.protocol.Hyperparameters;
-import dev.tuneforge.protocol.JobEvent;
-import dev.tuneforge.protocol.JobFolder;
-import dev.tuneforge.protocol.JobResult;
-import dev.tuneforge.protocol.TrainingOptions;
-import dev.tuneforge.protocol.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,30 +46,30 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Entry point of the child JVM that runs one training job; one job per JVM because DJL allows
- * one GradientCollector per process.
+ * Entry point of the child JVM that runs one training job; one job per JVM because DJL allows one
+ * GradientCollector per process.
  *
  * <p>{@code args[0]} is the job directory holding {@code spec.json} (a {@link TrainingSpec}),
  * {@code data/train.jsonl}, optionally {@code data/validation.jsonl}, and the base model under
  * {@code model/}. Every {@link JobEvent} goes to stdout as one JSON line and nothing else does
  * (logging goes to stderr). Every {@code checkpointEvery} steps and at the end it writes a
- * checkpoint folder {@code checkpoints/step-{n}/} (see {@link CheckpointStore}) and then prints
- * the log event {@code checkpoint step-{n}}, the agent's cue to upload it. When {@code resume/}
- * holds a checkpoint (its files, or {@code step-{n}/} folders of which the highest counts), the
- * run continues from it after checking that data and spec are the same, and logs {@code resumed
- * from step N}. Each time it measures the validation loss, the model so far answers the first
- * {@code samplesPerValidation} validation prompts ({@code sample} events). On the way out it
- * writes the adapter to {@code adapter/} (for full fine-tuning, the whole tuned model in Hugging
- * Face layout to {@code tuned-model/}: {@code model.safetensors} in fp32 and the base's other
- * files), then, when {@code evaluationExamples} is above 0 and
- * the job has {@code data/evaluation.jsonl} or {@code data/validation.jsonl}, compares the base
- * and the tuned model on it ({@link JobEvaluation}: {@code evaluation/generations.jsonl} and
- * {@code evaluation/summary.json}, never failing the job), and writes a {@link JobResult} to
- * {@code result.json}. A file {@code stop} in the job directory (its text is the reason) asks the
- * run to stop: after the step in progress it writes that step's checkpoint, skips adapter and
- * evaluation and reports {@code stopped}; a stop that comes during the evaluation cuts it short
- * instead. It exits 0 when the job succeeded or stopped, 1 when it failed; a failure (bad data,
- * NaN loss, out of memory) leaves the checkpoints written so far in place.
+ * checkpoint folder {@code checkpoints/step-{n}/} (see {@link CheckpointStore}) and then prints the
+ * log event {@code checkpoint step-{n}}, the agent's cue to upload it. When {@code resume/} holds a
+ * checkpoint (its files, or {@code step-{n}/} folders of which the highest counts), the run
+ * continues from it after checking that data and spec are the same, and logs {@code resumed from
+ * step N}. Each time it measures the validation loss, the model so far answers the first {@code
+ * samplesPerValidation} validation prompts ({@code sample} events). On the way out it writes the
+ * adapter to {@code adapter/} (for full fine-tuning, the whole tuned model in Hugging Face layout
+ * to {@code tuned-model/}: {@code model.safetensors} in fp32 and the base's other files), then,
+ * when {@code evaluationExamples} is above 0 and the job has {@code data/evaluation.jsonl} or
+ * {@code data/validation.jsonl}, compares the base and the tuned model on it ({@link
+ * JobEvaluation}: {@code evaluation/generations.jsonl} and {@code evaluation/summary.json}, never
+ * failing the job), and writes a {@link JobResult} to {@code result.json}. A file {@code stop} in
+ * the job directory (its text is the reason) asks the run to stop: after the step in progress it
+ * writes that step's checkpoint, skips adapter and evaluation and reports {@code stopped}; a stop
+ * that comes during the evaluation cuts it short instead. It exits 0 when the job succeeded or
+ * stopped, 1 when it failed; a failure (bad data, NaN loss, out of memory) leaves the checkpoints
+ * written so far in place.
  */
 public final class TrainingJobMain {
 
@@ -107,8 +107,15 @@ public final class TrainingJobMain {
     JobResult result;
     try {
       String stopReason = train();
-      result = stopReason == null ? JobResult.succeeded(steps, tokens) : JobResult.stopped(stopReason, steps, tokens);
-    } catch (DatasetException | UnsupportedModelException | ModelFileException | SafeTensorsException | TrainingFailedException
+      result =
+          stopReason == null
+              ? JobResult.succeeded(steps, tokens)
+              : JobResult.stopped(stopReason, steps, tokens);
+    } catch (DatasetException
+        | UnsupportedModelException
+        | ModelFileException
+        | SafeTensorsException
+        | TrainingFailedException
         | CheckpointException e) {
       result = failed(e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -118,7 +125,10 @@ public final class TrainingJobMain {
     } catch (EngineException e) {
       e.printStackTrace();
       boolean memory = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("memory");
-      result = failed((memory ? "out of memory after step " + steps + ": " : "internal error: ") + e.getMessage());
+      result =
+          failed(
+              (memory ? "out of memory after step " + steps + ": " : "internal error: ")
+                  + e.getMessage());
     } catch (Exception | LinkageError e) {
       e.printStackTrace();
       result = failed("internal error: " + e);
@@ -129,22 +139,29 @@ public final class TrainingJobMain {
     try {
       Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
       Files.writeString(temporary, JSON.writeValueAsString(result));
-      Files.move(temporary, jobDirectory.resolve(JobFolder.RESULT), StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          temporary,
+          jobDirectory.resolve(JobFolder.RESULT),
+          StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       e.printStackTrace();
-      return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
+      return JobResult.failed(
+          "could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
     }
     return result;
   }
 
   /** A failed result whose reason also names the checkpoint that stays behind. */
   private JobResult failed(@Nullable String reason) {
-    String kept = lastCheckpoint == null ? "" : "; the last checkpoint, " + lastCheckpoint + ", is kept";
+    String kept =
+        lastCheckpoint == null ? "" : "; the last checkpoint, " + lastCheckpoint + ", is kept";
     return JobResult.failed(reason + kept, steps, tokens);
   }
 
-  /** Trains, writes the adapter and evaluates; returns the reason when a stop request ended the run. */
+  /**
+   * Trains, writes the adapter and evaluates; returns the reason when a stop request ended the run.
+   */
   private @Nullable String train() throws IOException {
     TrainingSpec spec = readSpec();
     Hyperparameters hyper = spec.hyperparameters();
@@ -161,17 +178,28 @@ public final class TrainingJobMain {
       List<EncodedExample> examples;
       List<Conversation> validationConversations = List.of();
       List<EncodedExample> validation = List.of();
-      List<Conversation> conversations = ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
-      ChatEncoder encoder = ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
+      List<Conversation> conversations =
+          ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
+      ChatEncoder encoder =
+          ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
       List<EncodedExample> encoded = encoder.encodeAll(conversations);
       examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
       long truncated = encoded.stream().filter(EncodedExample::truncated).count();
       if (examples.isEmpty()) {
         throw new DatasetException(
-            "no example keeps an assistant token within maxSequenceLength " + hyper.maxSequenceLength());
+            "no example keeps an assistant token within maxSequenceLength "
+                + hyper.maxSequenceLength());
       }
-      emit(JobEvent.log(encoded.size() + " examples, " + truncated + " truncated to " + hyper.maxSequenceLength()
-          + " tokens, " + (encoded.size() - examples.size()) + " left out for lack of assistant tokens"));
+      emit(
+          JobEvent.log(
+              encoded.size()
+                  + " examples, "
+                  + truncated
+                  + " truncated to "
+                  + hyper.maxSequenceLength()
+                  + " tokens, "
+                  + (encoded.size() - examples.size())
+                  + " left out for lack of assistant tokens"));
       if (Files.isRegularFile(validationFile)) {
         validationConversations = readValidation(validationFile);
         validation = encodeValidation(validationConversations, encoder);
@@ -209,14 +237,32 @@ public final class TrainingJobMain {
     }
 
     boolean full = spec.fullFineTuning();
-    try (LlamaModel model = full
-        ? LlamaModel.loadForFullFineTuning(modelDirectory)
-        : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+    try (LlamaModel model =
+        full
+            ? LlamaModel.loadForFullFineTuning(modelDirectory)
+            : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
       LlamaConfig config = model.config();
-      emit(JobEvent.log("loaded model " + spec.baseModel() + " (" + config.architectures().getFirst() + ", "
-          + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", vocab " + config.vocabSize()
-          + ") on " + engine.getEngineName() + " " + engine.getVersion() + "; "
-          + model.trainableParameterCount() + (full ? " trainable parameters: full fine-tuning, every weight" : " trainable LoRA parameters")));
+      emit(
+          JobEvent.log(
+              "loaded model "
+                  + spec.baseModel()
+                  + " ("
+                  + config.architectures().getFirst()
+                  + ", "
+                  + config.numHiddenLayers()
+                  + " layers, hidden "
+                  + config.hiddenSize()
+                  + ", vocab "
+                  + config.vocabSize()
+                  + ") on "
+                  + engine.getEngineName()
+                  + " "
+                  + engine.getVersion()
+                  + "; "
+                  + model.trainableParameterCount()
+                  + (full
+                      ? " trainable parameters: full fine-tuning, every weight"
+                      : " trainable LoRA parameters")));
       Trainer.Builder builder =
           Trainer.builder()
               .setModel(model)
@@ -233,30 +279,48 @@ public final class TrainingJobMain {
               .optSeed(hyper.seed())
               .optPacking(Boolean.TRUE.equals(options.packing()) ? hyper.maxSequenceLength() : 0)
               .optValidation(validation, options.validationEvery(), options.earlyStoppingPatience())
-              .optCheckpoints(options.checkpointEvery(), checkpoint -> {
-                store.write(checkpoint);
-                lastCheckpoint = checkpoint.name();
-                emit(JobEvent.log("checkpoint " + checkpoint.name()));
-              })
+              .optCheckpoints(
+                  options.checkpointEvery(),
+                  checkpoint -> {
+                    store.write(checkpoint);
+                    lastCheckpoint = checkpoint.name();
+                    emit(JobEvent.log("checkpoint " + checkpoint.name()));
+                  })
               .optStopRequest(this::stopRequested)
-              .optListener(event -> {
-                if (event.type() == JobEvent.Type.METRIC) {
-                  steps = event.step() == null ? steps : event.step();
-                  tokens = event.tokens() == null ? tokens : event.tokens();
-                }
-                emit(event);
-              });
+              .optListener(
+                  event -> {
+                    if (event.type() == JobEvent.Type.METRIC) {
+                      steps = event.step() == null ? steps : event.step();
+                      tokens = event.tokens() == null ? tokens : event.tokens();
+                    }
+                    emit(event);
+                  });
       if (!validationConversations.isEmpty() && options.samplesPerValidation() > 0) {
-        builder.optSamples(ValidationSamples.of(model, tokenizer, modelDirectory, validationConversations,
-            options.samplesPerValidation(), options.evaluationMaxNewTokens()));
+        builder.optSamples(
+            ValidationSamples.of(
+                model,
+                tokenizer,
+                modelDirectory,
+                validationConversations,
+                options.samplesPerValidation(),
+                options.evaluationMaxNewTokens()));
       }
       if (resume != null) {
         builder.optResumeFrom(resume);
       }
       Trainer trainer = builder.build();
-      emit(JobEvent.log(examples.size() + " examples, " + trainer.totalSteps() + " steps"
-          + (Boolean.TRUE.equals(options.packing()) ? ", packed into rows of " + hyper.maxSequenceLength() + " tokens" : "")
-          + (!full && spec.lora().rslora() ? ", rsLoRA scale " + spec.lora().scale() : "")));
+      emit(
+          JobEvent.log(
+              examples.size()
+                  + " examples, "
+                  + trainer.totalSteps()
+                  + " steps"
+                  + (Boolean.TRUE.equals(options.packing())
+                      ? ", packed into rows of " + hyper.maxSequenceLength() + " tokens"
+                      : "")
+                  + (!full && spec.lora().rslora()
+                      ? ", rsLoRA scale " + spec.lora().scale()
+                      : "")));
       if (resume != null) {
         steps = resume.state().step();
         tokens = resume.state().trainedTokens();
@@ -270,16 +334,27 @@ public final class TrainingJobMain {
       steps = summary.steps();
       tokens = summary.trainedTokens();
       if (summary.stopReason() != null) {
-        emit(JobEvent.log("stopped after step " + steps + " (" + summary.stopReason() + "); checkpoint " + lastCheckpoint
-            + " is where it resumes"));
+        emit(
+            JobEvent.log(
+                "stopped after step "
+                    + steps
+                    + " ("
+                    + summary.stopReason()
+                    + "); checkpoint "
+                    + lastCheckpoint
+                    + " is where it resumes"));
         return summary.stopReason();
       }
       if (full) {
         writeTunedModel(modelDirectory, model);
-        emit(JobEvent.log("wrote the tuned model after " + steps + " steps, " + tokens + " tokens"));
+        emit(
+            JobEvent.log("wrote the tuned model after " + steps + " steps, " + tokens + " tokens"));
       } else {
         PeftAdapterWriter.write(
-            jobDirectory.resolve(JobFolder.ADAPTER), spec.lora(), spec.baseModel(), model.exportLora());
+            jobDirectory.resolve(JobFolder.ADAPTER),
+            spec.lora(),
+            spec.baseModel(),
+            model.exportLora());
         emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
       }
       Path evaluationSet = EvaluationSet.find(jobDirectory);
@@ -290,7 +365,10 @@ public final class TrainingJobMain {
     }
   }
 
-  /** One fp32 {@code model.safetensors}, however large, so that the app knows the file names to ask for. */
+  /**
+   * One fp32 {@code model.safetensors}, however large, so that the app knows the file names to ask
+   * for.
+   */
   private void writeTunedModel(Path modelDirectory, LlamaModel model) throws IOException {
     Path output = jobDirectory.resolve(JobFolder.TUNED_MODEL);
     if (Files.isDirectory(output)) {
@@ -314,12 +392,14 @@ public final class TrainingJobMain {
    * original model loaded again from {@code model/}, only now that the optimiser's moments are
    * freed, and closed right after.
    */
-  private void evaluate(TrainingSpec spec, LlamaModel model, HuggingFaceTokenizer tokenizer, Path evaluationSet)
+  private void evaluate(
+      TrainingSpec spec, LlamaModel model, HuggingFaceTokenizer tokenizer, Path evaluationSet)
       throws IOException {
     Hyperparameters hyper = spec.hyperparameters();
     TrainingOptions options = spec.resolvedOptions();
     Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
-    try (@Nullable LlamaModel base = spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
+    try (@Nullable LlamaModel base =
+        spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
       ModelComparison.Builder comparison =
           ModelComparison.builder()
               .setModel(model)
@@ -332,7 +412,8 @@ public final class TrainingJobMain {
       if (base != null) {
         comparison.optBaseModel(base);
       }
-      JobEvaluation.run(jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
+      JobEvaluation.run(
+          jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
     }
   }
 
@@ -358,10 +439,13 @@ public final class TrainingJobMain {
     }
   }
 
-  private static List<EncodedExample> encodeValidation(List<Conversation> conversations, ChatEncoder encoder) {
-    List<EncodedExample> examples = encoder.encodeAll(conversations).stream().filter(e -> e.trainableTokens() > 0).toList();
+  private static List<EncodedExample> encodeValidation(
+      List<Conversation> conversations, ChatEncoder encoder) {
+    List<EncodedExample> examples =
+        encoder.encodeAll(conversations).stream().filter(e -> e.trainableTokens() > 0).toList();
     if (examples.isEmpty()) {
-      throw new DatasetException("validation set: no example keeps an assistant token within maxSequenceLength");
+      throw new DatasetException(
+          "validation set: no example keeps an assistant token within maxSequenceLength");
     }
     return examples;
   }
@@ -369,12 +453,16 @@ public final class TrainingJobMain {
   private TrainingSpec readSpec() throws IOException {
     TrainingSpec spec;
     try {
-      spec = JSON.readValue(Files.readString(jobDirectory.resolve(JobFolder.SPEC)), TrainingSpec.class);
+      spec =
+          JSON.readValue(
+              Files.readString(jobDirectory.resolve(JobFolder.SPEC)), TrainingSpec.class);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(JobFolder.SPEC + " is not a valid training spec: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          JobFolder.SPEC + " is not a valid training spec: " + e.getOriginalMessage());
     }
     if ((spec.lora() == null && !spec.fullFineTuning()) || spec.hyperparameters() == null) {
-      throw new IllegalArgumentException(JobFolder.SPEC + " needs lora (for a LoRA run) and hyperparameters");
+      throw new IllegalArgumentException(
+          JobFolder.SPEC + " needs lora (for a LoRA run) and hyperparameters");
     }
     return spec;
   }

@@ -9,7 +9,10 @@ final class AttentionInputs {
 
   private AttentionInputs() {}
 
-  /** cos and sin of shape {@code [1, 1, length, headDim]}, halves duplicated as HF concatenates them. */
+  /**
+   * cos and sin of shape {@code [1, 1, length, headDim]}, halves duplicated as HF concatenates
+   * them.
+   */
   static NDArray[] rotary(NDManager step, int length, int headDim, double[] inverseFrequencies) {
     int half = headDim / 2;
     float[] cos = new float[length * headDim];
@@ -30,7 +33,8 @@ final class AttentionInputs {
    * cos and sin of shape {@code [batch, 1, length, headDim]} at the batch's position ids, for
    * packed rows whose positions restart at 0 per example.
    */
-  static NDArray[] rotary(NDManager step, TokenBatch batch, int headDim, double[] inverseFrequencies) {
+  static NDArray[] rotary(
+      NDManager step, TokenBatch batch, int headDim, double[] inverseFrequencies) {
     int half = headDim / 2;
     int rows = batch.batchSize();
     int length = batch.length();
@@ -53,8 +57,8 @@ final class AttentionInputs {
 
   /**
    * Additive mask {@code [batch, 1, length, length]}: a query sees earlier real tokens of its own
-   * example only (block-diagonal causal in a packed row, where a position 0 starts an example).
-   * A large finite negative, not -inf, so that rows of padding queries stay finite.
+   * example only (block-diagonal causal in a packed row, where a position 0 starts an example). A
+   * large finite negative, not -inf, so that rows of padding queries stay finite.
    */
   static NDArray mask(NDManager step, TokenBatch batch) {
     int length = batch.length();
@@ -69,7 +73,8 @@ final class AttentionInputs {
       }
       for (int i = 0; i < length; i++) {
         for (int j = 0; j < length; j++) {
-          boolean visible = j <= i && batch.attentionMask()[b * length + j] != 0 && example[j] == example[i];
+          boolean visible =
+              j <= i && batch.attentionMask()[b * length + j] != 0 && example[j] == example[i];
           mask[(b * length + i) * length + j] = visible ? 0f : -1e9f;
         }
       }

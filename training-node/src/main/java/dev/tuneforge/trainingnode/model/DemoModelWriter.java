@@ -17,9 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a tiny Llama-shaped model (Llama, Qwen2 or Mistral layout) with seeded random weights
- * and a real byte-level BPE tokenizer in Hugging Face layout. Pure Java, no DJL, so a launcher
- * can call it before any native library is loaded.
+ * Writes a tiny Llama-shaped model (Llama, Qwen2 or Mistral layout) with seeded random weights and
+ * a real byte-level BPE tokenizer in Hugging Face layout. Pure Java, no DJL, so a launcher can call
+ * it before any native library is loaded.
  */
 public final class DemoModelWriter {
 
@@ -62,7 +62,10 @@ public final class DemoModelWriter {
     return new Builder();
   }
 
-  /** Writes the default demo model (hidden 64, 2 layers, 4 heads, 2 kv heads) into {@code directory}. */
+  /**
+   * Writes the default demo model (hidden 64, 2 layers, 4 heads, 2 kv heads) into {@code
+   * directory}.
+   */
   public static void write(Path directory, long seed) throws IOException {
     builder().optSeed(seed).build().writeTo(directory);
   }
@@ -80,7 +83,8 @@ public final class DemoModelWriter {
 
   private void writeWeights(Path directory, Map<String, Tensor> weights) throws IOException {
     if (shards == 1) {
-      SafeTensors.write(directory.resolve("model.safetensors"), weights, Map.of("format", "pt"), dataType);
+      SafeTensors.write(
+          directory.resolve("model.safetensors"), weights, Map.of("format", "pt"), dataType);
       return;
     }
     List<Map<String, Tensor>> parts = new ArrayList<>();
@@ -98,10 +102,12 @@ public final class DemoModelWriter {
       weightMap.put(entry.getKey(), shardName(shard));
     }
     for (int shard = 0; shard < shards; shard++) {
-      SafeTensors.write(directory.resolve(shardName(shard)), parts.get(shard), Map.of("format", "pt"), dataType);
+      SafeTensors.write(
+          directory.resolve(shardName(shard)), parts.get(shard), Map.of("format", "pt"), dataType);
     }
     Files.writeString(
-        directory.resolve("model.safetensors.index.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index));
+        directory.resolve("model.safetensors.index.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index));
   }
 
   private String shardName(int shard) {
@@ -116,16 +122,25 @@ public final class DemoModelWriter {
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, Tensor> weights = new TreeMap<>();
     // A tied embedding is also the output head: see the note on lm_head below.
-    weights.put("model.embed_tokens.weight", normal(random, vocab, hiddenSize, qwen2() ? 1 / Math.sqrt(hiddenSize) : 0.02));
+    weights.put(
+        "model.embed_tokens.weight",
+        normal(random, vocab, hiddenSize, qwen2() ? 1 / Math.sqrt(hiddenSize) : 0.02));
     for (int i = 0; i < layers; i++) {
       String prefix = "model.layers." + i + ".";
-      weights.put(prefix + "self_attn.q_proj.weight", normal(random, heads * headDim, hiddenSize, 0.02));
-      weights.put(prefix + "self_attn.k_proj.weight", normal(random, kvHeads * headDim, hiddenSize, 0.02));
-      weights.put(prefix + "self_attn.v_proj.weight", normal(random, kvHeads * headDim, hiddenSize, 0.02));
-      weights.put(prefix + "self_attn.o_proj.weight", normal(random, hiddenSize, heads * headDim, 0.02));
-      weights.put(prefix + "mlp.gate_proj.weight", normal(random, intermediateSize, hiddenSize, 0.02));
-      weights.put(prefix + "mlp.up_proj.weight", normal(random, intermediateSize, hiddenSize, 0.02));
-      weights.put(prefix + "mlp.down_proj.weight", normal(random, hiddenSize, intermediateSize, 0.02));
+      weights.put(
+          prefix + "self_attn.q_proj.weight", normal(random, heads * headDim, hiddenSize, 0.02));
+      weights.put(
+          prefix + "self_attn.k_proj.weight", normal(random, kvHeads * headDim, hiddenSize, 0.02));
+      weights.put(
+          prefix + "self_attn.v_proj.weight", normal(random, kvHeads * headDim, hiddenSize, 0.02));
+      weights.put(
+          prefix + "self_attn.o_proj.weight", normal(random, hiddenSize, heads * headDim, 0.02));
+      weights.put(
+          prefix + "mlp.gate_proj.weight", normal(random, intermediateSize, hiddenSize, 0.02));
+      weights.put(
+          prefix + "mlp.up_proj.weight", normal(random, intermediateSize, hiddenSize, 0.02));
+      weights.put(
+          prefix + "mlp.down_proj.weight", normal(random, hiddenSize, intermediateSize, 0.02));
       weights.put(prefix + "input_layernorm.weight", ones(hiddenSize));
       weights.put(prefix + "post_attention_layernorm.weight", ones(hiddenSize));
       if (qwen2()) {
@@ -241,7 +256,9 @@ public final class DemoModelWriter {
           .put("single_word", false)
           .put("special", true);
     }
-    root.putArray("additional_special_tokens").add(DemoTokenizer.IM_START).add(DemoTokenizer.IM_END);
+    root.putArray("additional_special_tokens")
+        .add(DemoTokenizer.IM_START)
+        .add(DemoTokenizer.IM_END);
     root.putNull("bos_token");
     root.put("eos_token", DemoTokenizer.IM_END);
     root.put("pad_token", DemoTokenizer.END_OF_TEXT);
@@ -282,8 +299,8 @@ public final class DemoModelWriter {
     private Builder() {}
 
     /**
-     * One of {@link LlamaConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases and a tied
-     * output head (no {@code lm_head.weight}) as Qwen2.5's small models have.
+     * One of {@link LlamaConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases and a tied output
+     * head (no {@code lm_head.weight}) as Qwen2.5's small models have.
      */
     public Builder optArchitecture(String architecture) {
       this.architecture = architecture;
@@ -345,14 +362,18 @@ public final class DemoModelWriter {
     }
 
     public DemoModelWriter build() {
-      if (hiddenSize % heads != 0 || heads % kvHeads != 0 || (hiddenSize / heads) % 2 != 0 || headDim % 2 != 0) {
+      if (hiddenSize % heads != 0
+          || heads % kvHeads != 0
+          || (hiddenSize / heads) % 2 != 0
+          || headDim % 2 != 0) {
         throw new IllegalArgumentException("hidden size, heads and kv heads do not divide evenly");
       }
       if (!LlamaConfig.SUPPORTED_ARCHITECTURES.contains(architecture)) {
         throw new IllegalArgumentException("unsupported architecture " + architecture);
       }
       if (dataType == DataType.F16 || shards < 1) {
-        throw new IllegalArgumentException("the demo model is written as F32 or BF16 in one or more shards");
+        throw new IllegalArgumentException(
+            "the demo model is written as F32 or BF16 in one or more shards");
       }
       return new DemoModelWriter(this);
     }

@@ -10,8 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A byte-level BPE tokenizer in Hugging Face's {@code tokenizer.json} format: every byte is a
- * symbol (GPT-2's byte-to-unicode alphabet), so any text round-trips; a few merges exercise
- * the merge path and ChatML's special tokens follow the vocabulary.
+ * symbol (GPT-2's byte-to-unicode alphabet), so any text round-trips; a few merges exercise the
+ * merge path and ChatML's special tokens follow the vocabulary.
  */
 final class DemoTokenizer {
 
@@ -49,7 +49,8 @@ final class DemoTokenizer {
     root.putNull("padding");
     ArrayNode added = root.putArray("added_tokens");
     for (String token : SPECIAL_TOKENS) {
-      added.addObject()
+      added
+          .addObject()
           .put("id", id(token))
           .put("content", token)
           .put("single_word", false)

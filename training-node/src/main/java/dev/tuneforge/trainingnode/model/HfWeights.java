@@ -38,7 +38,8 @@ final class HfWeights {
     try {
       weightMap = JSON.readTree(Files.readString(index)).path("weight_map");
     } catch (JacksonException e) {
-      throw new UnsupportedModelException("model.safetensors.index.json is not valid JSON: " + e.getOriginalMessage());
+      throw new UnsupportedModelException(
+          "model.safetensors.index.json is not valid JSON: " + e.getOriginalMessage());
     }
     TreeSet<String> shards = new TreeSet<>();
     weightMap.properties().forEach(e -> shards.add(e.getValue().asString()));
@@ -49,7 +50,8 @@ final class HfWeights {
     for (String shard : shards) {
       Path file = directory.resolve(shard).normalize();
       if (!file.startsWith(directory.normalize()) || !Files.isRegularFile(file)) {
-        throw new UnsupportedModelException("shard " + shard + " named in model.safetensors.index.json is missing");
+        throw new UnsupportedModelException(
+            "shard " + shard + " named in model.safetensors.index.json is missing");
       }
       tensors.putAll(SafeTensors.read(file).tensors());
     }
@@ -68,7 +70,11 @@ final class HfWeights {
     }
     if (!Arrays.equals(tensor.shape(), shape)) {
       throw new UnsupportedModelException(
-          name + " has shape " + Arrays.toString(tensor.shape()) + " but config.json implies " + Arrays.toString(shape));
+          name
+              + " has shape "
+              + Arrays.toString(tensor.shape())
+              + " but config.json implies "
+              + Arrays.toString(shape));
     }
     return tensor;
   }

@@ -9,18 +9,23 @@ import org.jspecify.annotations.Nullable;
  * Read access to a {@link LlamaModel}'s arrays for inference paths that live outside the model,
  * such as KV-cached decoding. The arrays belong to the model: use them, never close them.
  *
- * @param inverseFrequencies rotary inverse frequencies per pair of head dimensions, scaled as
- *     the config says
+ * @param inverseFrequencies rotary inverse frequencies per pair of head dimensions, scaled as the
+ *     config says
  */
 public record InferenceWeights(
-    NDArray embedding, NDArray finalNorm, NDArray lmHead, List<Layer> layers, double[] inverseFrequencies) {
+    NDArray embedding,
+    NDArray finalNorm,
+    NDArray lmHead,
+    List<Layer> layers,
+    double[] inverseFrequencies) {
 
   public InferenceWeights {
     layers = List.copyOf(layers);
   }
 
   /** One decoder layer: its two RMSNorm weights and its projections by name ({@code q_proj} …). */
-  public record Layer(NDArray inputNorm, NDArray postAttentionNorm, Map<String, Projection> projections) {
+  public record Layer(
+      NDArray inputNorm, NDArray postAttentionNorm, Map<String, Projection> projections) {
 
     public Layer {
       projections = Map.copyOf(projections);
@@ -29,5 +34,9 @@ public record InferenceWeights(
 
   /** {@code x W^T (+ bias)}, plus {@code scale * B A x} when LoRA targets it (A and B non-null). */
   public record Projection(
-      NDArray weight, @Nullable NDArray bias, @Nullable NDArray loraA, @Nullable NDArray loraB, double scale) {}
+      NDArray weight,
+      @Nullable NDArray bias,
+      @Nullable NDArray loraA,
+      @Nullable NDArray loraB,
+      double scale) {}
 }

@@ -12,13 +12,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The parts of a Hugging Face {@code config.json} that a Llama-shaped model needs. Llama,
- * Mistral and Qwen2 share that shape; they differ in biases, tied embeddings and defaults.
+ * The parts of a Hugging Face {@code config.json} that a Llama-shaped model needs. Llama, Mistral
+ * and Qwen2 share that shape; they differ in biases, tied embeddings and defaults.
  *
  * @param qkvBias whether q, k and v projections carry a bias (Qwen2 always does)
  * @param ropeScaling Llama 3.1's frequency scaling, or null for plain rotary embeddings
- * @param slidingWindow the attention window, or 0 when attention is full; sequences up to
- *     the window are computed exactly, longer ones are refused
+ * @param slidingWindow the attention window, or 0 when attention is full; sequences up to the
+ *     window are computed exactly, longer ones are refused
  */
 public record LlamaConfig(
     List<String> architectures,
@@ -44,12 +44,18 @@ public record LlamaConfig(
 
   public LlamaConfig {
     architectures = List.copyOf(architectures);
-    if (numAttentionHeads <= 0 || numKeyValueHeads <= 0 || numAttentionHeads % numKeyValueHeads != 0) {
+    if (numAttentionHeads <= 0
+        || numKeyValueHeads <= 0
+        || numAttentionHeads % numKeyValueHeads != 0) {
       throw new UnsupportedModelException(
-          "num_attention_heads " + numAttentionHeads + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
+          "num_attention_heads "
+              + numAttentionHeads
+              + " is not a multiple of num_key_value_heads "
+              + numKeyValueHeads);
     }
     if (headDim <= 0 || headDim % 2 != 0) {
-      throw new UnsupportedModelException("head_dim " + headDim + " is not positive and even, as rotary embeddings need");
+      throw new UnsupportedModelException(
+          "head_dim " + headDim + " is not positive and even, as rotary embeddings need");
     }
   }
 
@@ -65,26 +71,32 @@ public record LlamaConfig(
     try {
       root = JSON.readTree(json);
     } catch (JacksonException e) {
-      throw new UnsupportedModelException("config.json is not valid JSON: " + e.getOriginalMessage());
+      throw new UnsupportedModelException(
+          "config.json is not valid JSON: " + e.getOriginalMessage());
     }
     List<String> architectures = new ArrayList<>();
     root.path("architectures").forEach(a -> architectures.add(a.asString()));
     String architecture = architectures.isEmpty() ? "(none given)" : architectures.getFirst();
     if (!SUPPORTED_ARCHITECTURES.contains(architecture)) {
       throw new UnsupportedModelException(
-          "unsupported architecture " + architecture + "; supported: "
+          "unsupported architecture "
+              + architecture
+              + "; supported: "
               + String.join(", ", SUPPORTED_ARCHITECTURES.stream().sorted().toList()));
     }
     boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
     // Qwen2 and Mistral define no attention_bias: Qwen2 hard-wires q/k/v biases, Mistral none.
-    if (!qwen2 && root.path("attention_bias").asBoolean(false) || root.path("mlp_bias").asBoolean(false)) {
+    if (!qwen2 && root.path("attention_bias").asBoolean(false)
+        || root.path("mlp_bias").asBoolean(false)) {
       throw new UnsupportedModelException("attention_bias and mlp_bias are not supported yet");
     }
     String activation = root.path("hidden_act").asString("silu");
     if (!activation.equals("silu")) {
-      throw new UnsupportedModelException("hidden_act " + activation + " is not supported; supported: silu");
+      throw new UnsupportedModelException(
+          "hidden_act " + activation + " is not supported; supported: silu");
     }
-    JsonNode rope = root.has("rope_parameters") ? root.path("rope_parameters") : root.path("rope_scaling");
+    JsonNode rope =
+        root.has("rope_parameters") ? root.path("rope_parameters") : root.path("rope_scaling");
     int hidden = required(root, "hidden_size");
     int heads = required(root, "num_attention_heads");
     return new LlamaConfig(
@@ -93,7 +105,9 @@ public record LlamaConfig(
         required(root, "intermediate_size"),
         required(root, "num_hidden_layers"),
         heads,
-        root.path("num_key_value_heads").isNumber() ? root.path("num_key_value_heads").asInt() : heads,
+        root.path("num_key_value_heads").isNumber()
+            ? root.path("num_key_value_heads").asInt()
+            : heads,
         root.path("head_dim").isNumber() ? root.path("head_dim").asInt() : hidden / heads,
         required(root, "vocab_size"),
         root.path("rms_norm_eps").asDouble(1e-6),
@@ -105,7 +119,10 @@ public record LlamaConfig(
         slidingWindow(root, architecture));
   }
 
-  /** Mistral applies {@code sliding_window} whenever it is set, Qwen2 only with use_sliding_window, Llama never. */
+  /**
+   * Mistral applies {@code sliding_window} whenever it is set, Qwen2 only with use_sliding_window,
+   * Llama never.
+   */
   private static int slidingWindow(JsonNode root, String architecture) {
     JsonNode window = root.path("sliding_window");
     boolean applies =

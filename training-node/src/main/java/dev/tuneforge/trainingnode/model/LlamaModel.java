@@ -1,16 +1,14 @@
 package dev.tuneforge.trainingnode.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,13 +22,13 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama},
- * {@code modeling_mistral} and {@code modeling_qwen2}: RMSNorm, rotary embeddings
- * (rotate_half, optionally Llama 3.1-scaled), grouped-query attention with causal and padding
- * masks, SwiGLU MLP, q/k/v biases for Qwen2 and tied input/output embeddings where the config
- * says so. Loaded for LoRA, the base weights are frozen and only the LoRA matrices collect
- * gradients; loaded for full fine-tuning, every weight collects gradients (a tied lm_head is the
- * embedding itself, so it stays tied); loaded frozen, nothing does.
+ * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama}, {@code
+ * modeling_mistral} and {@code modeling_qwen2}: RMSNorm, rotary embeddings (rotate_half, optionally
+ * Llama 3.1-scaled), grouped-query attention with causal and padding masks, SwiGLU MLP, q/k/v
+ * biases for Qwen2 and tied input/output embeddings where the config says so. Loaded for LoRA, the
+ * base weights are frozen and only the LoRA matrices collect gradients; loaded for full
+ * fine-tuning, every weight collects gradients (a tied lm_head is the embedding itself, so it stays
+ * tied); loaded frozen, nothing does.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -50,10 +48,15 @@ public final class LlamaModel implements AutoCloseable {
   private final boolean fullFineTuning;
 
   /**
-   * With {@code settings} null no LoRA matrices are added: the base weights collect gradients
-   * when {@code trainBase}, else the model is frozen.
+   * With {@code settings} null no LoRA matrices are added: the base weights collect gradients when
+   * {@code trainBase}, else the model is frozen.
    */
-  private LlamaModel(LlamaConfig config, HfWeights weights, @Nullable LoraSettings settings, long seed, boolean trainBase) {
+  private LlamaModel(
+      LlamaConfig config,
+      HfWeights weights,
+      @Nullable LoraSettings settings,
+      long seed,
+      boolean trainBase) {
     this.fullFineTuning = trainBase;
     if (settings != null) {
       checkLora(settings);
@@ -65,7 +68,8 @@ public final class LlamaModel implements AutoCloseable {
     embedding = base(weights, "model.embed_tokens.weight", vocab, hidden);
     finalNorm = base(weights, "model.norm.weight", hidden);
     // Tied like Hugging Face ties them: a stored lm_head.weight is ignored.
-    lmHead = config.tieWordEmbeddings() ? embedding : base(weights, "lm_head.weight", vocab, hidden);
+    lmHead =
+        config.tieWordEmbeddings() ? embedding : base(weights, "lm_head.weight", vocab, hidden);
     SplittableRandom random = new SplittableRandom(seed);
     double scale = settings == null ? 0 : settings.scale();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
@@ -82,7 +86,10 @@ public final class LlamaModel implements AutoCloseable {
         NDArray weight = base(weights, path + ".weight", shape);
         @Nullable NDArray bias = hasBias(name) ? base(weights, path + ".bias", shape[0]) : null;
         if (settings != null && settings.targetModules().contains(name)) {
-          NDArray a = manager.create(kaimingUniform(random, settings.r(), (int) shape[1]), new Shape(settings.r(), shape[1]));
+          NDArray a =
+              manager.create(
+                  kaimingUniform(random, settings.r(), (int) shape[1]),
+                  new Shape(settings.r(), shape[1]));
           NDArray b = manager.zeros(new Shape(shape[0], settings.r()));
           a.setRequiresGradient(true);
           b.setRequiresGradient(true);
@@ -100,7 +107,8 @@ public final class LlamaModel implements AutoCloseable {
   private static void checkLora(LoraSettings settings) {
     for (String target : settings.targetModules()) {
       if (!PROJECTIONS.contains(target)) {
-        throw new IllegalArgumentException("unknown LoRA target module " + target + "; known: " + PROJECTIONS);
+        throw new IllegalArgumentException(
+            "unknown LoRA target module " + target + "; known: " + PROJECTIONS);
       }
     }
     if (settings.targetModules().isEmpty() || settings.r() <= 0) {
@@ -108,7 +116,9 @@ public final class LlamaModel implements AutoCloseable {
     }
   }
 
-  /** Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices. */
+  /**
+   * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices.
+   */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
     LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
     return new LlamaModel(config, HfWeights.read(directory), lora, seed, false);
@@ -120,7 +130,10 @@ public final class LlamaModel implements AutoCloseable {
     return new LlamaModel(config, HfWeights.read(directory), null, 0, true);
   }
 
-  /** Loads config and fp32 weights from a Hugging Face directory, nothing trainable: the base model as it is. */
+  /**
+   * Loads config and fp32 weights from a Hugging Face directory, nothing trainable: the base model
+   * as it is.
+   */
   public static LlamaModel loadFrozen(Path directory) throws IOException {
     LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
     return new LlamaModel(config, HfWeights.read(directory), null, 0, false);
@@ -138,7 +151,9 @@ public final class LlamaModel implements AutoCloseable {
   /** Copies of the LoRA matrices as plain tensors, for writing an adapter. */
   public Map<String, Tensor> exportLora() {
     Map<String, Tensor> tensors = new TreeMap<>();
-    lora.forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    lora.forEach(
+        (name, array) ->
+            tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
     return tensors;
   }
 
@@ -156,10 +171,15 @@ public final class LlamaModel implements AutoCloseable {
     return Collections.unmodifiableMap(fullFineTuning ? full : lora);
   }
 
-  /** Copies of {@link #trainableParameters()} as plain tensors, for a checkpoint or a model file. */
+  /**
+   * Copies of {@link #trainableParameters()} as plain tensors, for a checkpoint or a model file.
+   */
   public Map<String, Tensor> exportTrainable() {
     Map<String, Tensor> tensors = new TreeMap<>();
-    trainableParameters().forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    trainableParameters()
+        .forEach(
+            (name, array) ->
+                tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
     return tensors;
   }
 
@@ -170,11 +190,12 @@ public final class LlamaModel implements AutoCloseable {
   public Set<String> parametersWithoutWeightDecay() {
     Set<String> exempt = new TreeSet<>();
     if (fullFineTuning) {
-      full.forEach((name, array) -> {
-        if (array.getShape().dimension() == 1) {
-          exempt.add(name);
-        }
-      });
+      full.forEach(
+          (name, array) -> {
+            if (array.getShape().dimension() == 1) {
+              exempt.add(name);
+            }
+          });
     }
     return exempt;
   }
@@ -225,12 +246,15 @@ public final class LlamaModel implements AutoCloseable {
     return logits(step, batch, training, true);
   }
 
-  /** Logits {@code [batch, length, vocab]}; without {@code adapter}, those of the base model alone. */
+  /**
+   * Logits {@code [batch, length, vocab]}; without {@code adapter}, those of the base model alone.
+   */
   public NDArray logits(NDManager step, TokenBatch batch, boolean training, boolean adapter) {
     return forward(step, new StepScalars(step), batch, training, adapter);
   }
 
-  private NDArray forward(NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
+  private NDArray forward(
+      NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
     int batchSize = batch.batchSize();
     int length = batch.length();
     int heads = config.numAttentionHeads();
@@ -242,20 +266,42 @@ public final class LlamaModel implements AutoCloseable {
     if (config.slidingWindow() > 0 && length > config.slidingWindow()) {
       // Up to the window, sliding-window attention equals full causal attention.
       throw new UnsupportedModelException(
-          "a sequence of " + length + " tokens exceeds the model's sliding_window " + config.slidingWindow()
+          "a sequence of "
+              + length
+              + " tokens exceeds the model's sliding_window "
+              + config.slidingWindow()
               + ", and sliding-window attention is not implemented; lower maxSequenceLength to at most "
               + config.slidingWindow());
     }
-    NDArray[] rotary = batch.positionIds() == null
-        ? AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies())
-        : AttentionInputs.rotary(step, batch, headDim, config.inverseFrequencies());
+    NDArray[] rotary =
+        batch.positionIds() == null
+            ? AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies())
+            : AttentionInputs.rotary(step, batch, headDim, config.inverseFrequencies());
     NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);
       NDArray x = rmsNorm(hidden, norms.get(i)[0], scalars);
-      NDArray q = AttentionOps.heads(layer.get("q_proj").forward(x, scalars, training, adapter), batchSize, length, heads, headDim);
-      NDArray k = AttentionOps.heads(layer.get("k_proj").forward(x, scalars, training, adapter), batchSize, length, kvHeads, headDim);
-      NDArray v = AttentionOps.heads(layer.get("v_proj").forward(x, scalars, training, adapter), batchSize, length, kvHeads, headDim);
+      NDArray q =
+          AttentionOps.heads(
+              layer.get("q_proj").forward(x, scalars, training, adapter),
+              batchSize,
+              length,
+              heads,
+              headDim);
+      NDArray k =
+          AttentionOps.heads(
+              layer.get("k_proj").forward(x, scalars, training, adapter),
+              batchSize,
+              length,
+              kvHeads,
+              headDim);
+      NDArray v =
+          AttentionOps.heads(
+              layer.get("v_proj").forward(x, scalars, training, adapter),
+              batchSize,
+              length,
+              kvHeads,
+              headDim);
       // Scaling q (head_dim wide) rather than the scores (length wide) saves a pass over
       // [batch, heads, length, length] forward and backward.
       q = AttentionOps.rotate(q, rotary).mul(attentionScale);
@@ -263,12 +309,20 @@ public final class LlamaModel implements AutoCloseable {
       v = AttentionOps.repeatKv(v, heads / kvHeads);
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask);
       NDArray attended =
-          scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batchSize, length, (long) heads * headDim);
+          scores
+              .softmax(-1)
+              .matMul(v)
+              .transpose(0, 2, 1, 3)
+              .reshape(batchSize, length, (long) heads * headDim);
       hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training, adapter));
       x = rmsNorm(hidden, norms.get(i)[1], scalars);
       NDArray gate = layer.get("gate_proj").forward(x, scalars, training, adapter);
       NDArray up = layer.get("up_proj").forward(x, scalars, training, adapter);
-      hidden = hidden.add(layer.get("down_proj").forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training, adapter));
+      hidden =
+          hidden.add(
+              layer
+                  .get("down_proj")
+                  .forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training, adapter));
     }
     return Linear.linear(rmsNorm(hidden, finalNorm, scalars), lmHead).singletonOrThrow();
   }
@@ -279,7 +333,10 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private boolean hasBias(String projection) {
-    return config.qkvBias() && (projection.equals("q_proj") || projection.equals("k_proj") || projection.equals("v_proj"));
+    return config.qkvBias()
+        && (projection.equals("q_proj")
+            || projection.equals("k_proj")
+            || projection.equals("v_proj"));
   }
 
   private static String module(String projection) {

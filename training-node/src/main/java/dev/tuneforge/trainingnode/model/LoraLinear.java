@@ -6,8 +6,8 @@ import ai.djl.nn.norm.Dropout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A frozen projection {@code x W^T (+ bias)}, plus {@code scale * B A dropout(x)} when LoRA
- * targets it, as PEFT's {@code lora.Linear} adds its delta to the base layer's output.
+ * A frozen projection {@code x W^T (+ bias)}, plus {@code scale * B A dropout(x)} when LoRA targets
+ * it, as PEFT's {@code lora.Linear} adds its delta to the base layer's output.
  */
 final class LoraLinear {
 
@@ -39,15 +39,18 @@ final class LoraLinear {
   }
 
   /**
-   * {@code x} must belong to the step's manager: results attach to their first operand's.
-   * Without {@code adapter} the projection is the base model's alone.
+   * {@code x} must belong to the step's manager: results attach to their first operand's. Without
+   * {@code adapter} the projection is the base model's alone.
    */
   NDArray forward(NDArray x, StepScalars scalars, boolean training, boolean adapter) {
-    NDArray out = (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    NDArray out =
+        (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias))
+            .singletonOrThrow();
     if (!adapter || loraA == null || loraB == null) {
       return out;
     }
-    NDArray input = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+    NDArray input =
+        training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     NDArray down = Linear.linear(input, loraA).singletonOrThrow();
     NDArray delta = Linear.linear(down, loraB).singletonOrThrow();
     return out.add(delta.mul(scalars.of(scale)));

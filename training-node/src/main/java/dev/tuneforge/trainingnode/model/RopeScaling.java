@@ -4,14 +4,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Llama 3.1's rotary frequency scaling ({@code rope_type: "llama3"}): wavelengths beyond the
- * original context are stretched by {@code factor}, short ones kept, and those in between
- * blended, as Hugging Face's {@code _compute_llama3_parameters} defines it.
+ * original context are stretched by {@code factor}, short ones kept, and those in between blended,
+ * as Hugging Face's {@code _compute_llama3_parameters} defines it.
  */
 public record RopeScaling(
     double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
 
   public RopeScaling {
-    if (factor <= 0 || lowFreqFactor <= 0 || highFreqFactor <= lowFreqFactor || originalMaxPositionEmbeddings <= 0) {
+    if (factor <= 0
+        || lowFreqFactor <= 0
+        || highFreqFactor <= lowFreqFactor
+        || originalMaxPositionEmbeddings <= 0) {
       throw new UnsupportedModelException(
           "rope_scaling llama3 needs factor > 0, 0 < low_freq_factor < high_freq_factor and"
               + " original_max_position_embeddings > 0");
@@ -39,7 +42,9 @@ public record RopeScaling(
       } else if (wavelength > lowFrequencyWavelength) {
         scaled[i] = frequency / factor;
       } else {
-        double smooth = (originalMaxPositionEmbeddings / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        double smooth =
+            (originalMaxPositionEmbeddings / wavelength - lowFreqFactor)
+                / (highFreqFactor - lowFreqFactor);
         scaled[i] = (1 - smooth) * frequency / factor + smooth * frequency;
       }
     }
@@ -47,8 +52,8 @@ public record RopeScaling(
   }
 
   /**
-   * Reads {@code rope_scaling} (or the newer {@code rope_parameters}); null for none or
-   * {@code "default"}, refused for the kinds this trainer does not implement.
+   * Reads {@code rope_scaling} (or the newer {@code rope_parameters}); null for none or {@code
+   * "default"}, refused for the kinds this trainer does not implement.
    */
   static @org.jspecify.annotations.Nullable RopeScaling parse(JsonNode node) {
     if (node.isMissingNode() || node.isNull()) {
@@ -65,7 +70,9 @@ public record RopeScaling(
               node.path("original_max_position_embeddings").asInt(0));
       default ->
           throw new UnsupportedModelException(
-              "rope_scaling of type " + type + " is not supported; supported: none, default, llama3");
+              "rope_scaling of type "
+                  + type
+                  + " is not supported; supported: none, default, llama3");
     };
   }
 }

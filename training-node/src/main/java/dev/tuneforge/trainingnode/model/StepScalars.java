@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * 0-d constant arrays owned by one step's manager. DJL's scalar overloads ({@code mul(float)}
- * and friends) wrap the scalar in a buffer that can be freed before {@code backward()} reads
- * it, which corrupts gradients; constants held here live exactly as long as the step.
+ * 0-d constant arrays owned by one step's manager. DJL's scalar overloads ({@code mul(float)} and
+ * friends) wrap the scalar in a buffer that can be freed before {@code backward()} reads it, which
+ * corrupts gradients; constants held here live exactly as long as the step.
  */
 public final class StepScalars {
 

@@ -12,20 +12,29 @@ import org.jspecify.annotations.Nullable;
  * starts a new example, and a token attends only to earlier tokens of its own example.
  */
 public record TokenBatch(
-    int batchSize, int length, long[] inputIds, long[] attentionMask, long[] labels, long @Nullable [] positionIds) {
+    int batchSize,
+    int length,
+    long[] inputIds,
+    long[] attentionMask,
+    long[] labels,
+    long @Nullable [] positionIds) {
 
   public static final long IGNORE = -100;
 
   public TokenBatch {
     int size = batchSize * length;
-    if (inputIds.length != size || attentionMask.length != size || labels.length != size
+    if (inputIds.length != size
+        || attentionMask.length != size
+        || labels.length != size
         || (positionIds != null && positionIds.length != size)) {
-      throw new IllegalArgumentException("arrays must hold batchSize * length = " + size + " values");
+      throw new IllegalArgumentException(
+          "arrays must hold batchSize * length = " + size + " values");
     }
   }
 
   /** One example per row. */
-  public TokenBatch(int batchSize, int length, long[] inputIds, long[] attentionMask, long[] labels) {
+  public TokenBatch(
+      int batchSize, int length, long[] inputIds, long[] attentionMask, long[] labels) {
     this(batchSize, length, inputIds, attentionMask, labels, null);
   }
 

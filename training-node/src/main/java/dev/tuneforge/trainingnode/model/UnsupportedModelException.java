@@ -1,6 +1,8 @@
 package dev.tuneforge.trainingnode.model;
 
-/** A model directory this trainer cannot train; the message names what is missing or unsupported. */
+/**
+ * A model directory this trainer cannot train; the message names what is missing or unsupported.
+ */
 public final class UnsupportedModelException extends RuntimeException {
 
   public UnsupportedModelException(String message) {

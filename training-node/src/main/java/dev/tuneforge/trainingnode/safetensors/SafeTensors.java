@@ -18,9 +18,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Safetensors files: an 8-byte little-endian header length, a JSON header and raw
- * little-endian data. Writing is deterministic (tensors sorted by name, header padded with
- * spaces to 8 bytes) so that equal adapters give equal bytes.
+ * Safetensors files: an 8-byte little-endian header length, a JSON header and raw little-endian
+ * data. Writing is deterministic (tensors sorted by name, header padded with spaces to 8 bytes) so
+ * that equal adapters give equal bytes.
  */
 public final class SafeTensors {
 
@@ -38,7 +38,8 @@ public final class SafeTensors {
       readFully(channel, lengthBytes, 0);
       long headerLength = lengthBytes.flip().getLong();
       if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-        throw new SafeTensorsException(file + " is not a safetensors file (header length " + headerLength + ")");
+        throw new SafeTensorsException(
+            file + " is not a safetensors file (header length " + headerLength + ")");
       }
       ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
       readFully(channel, headerBytes, 8);
@@ -46,16 +47,22 @@ public final class SafeTensors {
       try {
         header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
       } catch (JacksonException e) {
-        throw new SafeTensorsException(file + " has a header that is not JSON: " + e.getOriginalMessage());
+        throw new SafeTensorsException(
+            file + " has a header that is not JSON: " + e.getOriginalMessage());
       }
       long dataStart = 8 + headerLength;
       Map<String, String> metadata = new LinkedHashMap<>();
       Map<String, Tensor> tensors = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> entry : header.properties()) {
         if (entry.getKey().equals(METADATA)) {
-          entry.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asString()));
+          entry
+              .getValue()
+              .properties()
+              .forEach(m -> metadata.put(m.getKey(), m.getValue().asString()));
         } else {
-          tensors.put(entry.getKey(), readTensor(channel, entry.getKey(), entry.getValue(), dataStart, size));
+          tensors.put(
+              entry.getKey(),
+              readTensor(channel, entry.getKey(), entry.getValue(), dataStart, size));
         }
       }
       return new SafeTensorsFile(metadata, tensors);
@@ -123,7 +130,10 @@ public final class SafeTensors {
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (FileChannel channel =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       writeFully(channel, head.flip());
       ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
       for (Tensor tensor : sorted.values()) {
@@ -144,7 +154,8 @@ public final class SafeTensors {
   }
 
   private static Tensor readTensor(
-      FileChannel channel, String name, JsonNode info, long dataStart, long fileSize) throws IOException {
+      FileChannel channel, String name, JsonNode info, long dataStart, long fileSize)
+      throws IOException {
     DataType dtype = DataType.parse(info.path("dtype").asString(""), name);
     long[] shape = shape(info);
     JsonNode offsets = info.path("data_offsets");
@@ -154,15 +165,21 @@ public final class SafeTensors {
     for (long dim : shape) {
       count *= dim;
     }
-    if (begin < 0 || end < begin || dataStart + end > fileSize || end - begin != count * dtype.bytes()) {
-      throw new SafeTensorsException("tensor " + name + " has inconsistent data_offsets [" + begin + ", " + end + "]");
+    if (begin < 0
+        || end < begin
+        || dataStart + end > fileSize
+        || end - begin != count * dtype.bytes()) {
+      throw new SafeTensorsException(
+          "tensor " + name + " has inconsistent data_offsets [" + begin + ", " + end + "]");
     }
     if (count > Integer.MAX_VALUE - 8) {
       throw new SafeTensorsException("tensor " + name + " is too large to load into one array");
     }
     float[] values = new float[(int) count];
     ByteBuffer data =
-        channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin).order(ByteOrder.LITTLE_ENDIAN);
+        channel
+            .map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin)
+            .order(ByteOrder.LITTLE_ENDIAN);
     switch (dtype) {
       case F32 -> data.asFloatBuffer().get(values);
       case F16 -> {
@@ -188,7 +205,8 @@ public final class SafeTensors {
     return shape;
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
       int read = channel.read(buffer, at);

@@ -13,16 +13,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * AdamW as PyTorch defines it (decoupled weight decay, bias correction), with moment arrays it
- * owns so that a checkpoint can save and restore them; DJL's optimizers cannot export theirs.
- * Also clips gradients by their global norm. Parameters named in {@code withoutDecay} (for full
- * fine-tuning the norms and biases) are not decayed, as a PyTorch parameter group with
- * {@code weight_decay=0} would have them.
+ * AdamW as PyTorch defines it (decoupled weight decay, bias correction), with moment arrays it owns
+ * so that a checkpoint can save and restore them; DJL's optimizers cannot export theirs. Also clips
+ * gradients by their global norm. Parameters named in {@code withoutDecay} (for full fine-tuning
+ * the norms and biases) are not decayed, as a PyTorch parameter group with {@code weight_decay=0}
+ * would have them.
  */
 public final class AdamW implements AutoCloseable {
 
-  /** What a checkpoint keeps of the optimiser: its step count and both moments by parameter name. */
-  public record State(int steps, Map<String, Tensor> firstMoments, Map<String, Tensor> secondMoments) {
+  /**
+   * What a checkpoint keeps of the optimiser: its step count and both moments by parameter name.
+   */
+  public record State(
+      int steps, Map<String, Tensor> firstMoments, Map<String, Tensor> secondMoments) {
 
     public State {
       firstMoments = Map.copyOf(firstMoments);
@@ -49,7 +52,12 @@ public final class AdamW implements AutoCloseable {
     this(parameters, 0.9, 0.999, 1e-8, weightDecay, withoutDecay);
   }
 
-  public AdamW(Map<String, NDArray> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
+  public AdamW(
+      Map<String, NDArray> parameters,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double weightDecay) {
     this(parameters, beta1, beta2, epsilon, weightDecay, Set.of());
   }
 
@@ -75,9 +83,9 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
-   * Clips gradients to {@code maxGradNorm}, updates every parameter and zeroes its gradient.
-   * Runs outside any GradientCollector. Returns the gradient norm before clipping. A gradient
-   * that is not finite changes nothing and fails the run.
+   * Clips gradients to {@code maxGradNorm}, updates every parameter and zeroes its gradient. Runs
+   * outside any GradientCollector. Returns the gradient norm before clipping. A gradient that is
+   * not finite changes nothing and fails the run.
    */
   public double step(NDManager step, double learningRate, double maxGradNorm) {
     try (NDManager scope = step.newSubManager()) {
@@ -98,7 +106,8 @@ public final class AdamW implements AutoCloseable {
       }
       double norm = Math.sqrt(squares);
       if (!Double.isFinite(norm)) {
-        throw new TrainingFailedException("the gradient norm became " + (Double.isNaN(norm) ? "NaN" : "infinite"));
+        throw new TrainingFailedException(
+            "the gradient norm became " + (Double.isNaN(norm) ? "NaN" : "infinite"));
       }
       steps++;
       if (norm > maxGradNorm) {
@@ -118,7 +127,8 @@ public final class AdamW implements AutoCloseable {
         // Temporaries are updated in place: with full fine-tuning each one is the size of a weight.
         m.muli(scalars.of(beta1)).addi(g.mul(scalars.of(1 - beta1)));
         v.muli(scalars.of(beta2)).addi(g.mul(g).muli(scalars.of(1 - beta2)));
-        NDArray denominator = v.sqrt().divi(scalars.of(Math.sqrt(correction2))).addi(scalars.of(epsilon));
+        NDArray denominator =
+            v.sqrt().divi(scalars.of(Math.sqrt(correction2))).addi(scalars.of(epsilon));
         p.subi(m.div(denominator).muli(scalars.of(learningRate / correction1)));
         g.subi(g);
       }
@@ -143,7 +153,10 @@ public final class AdamW implements AutoCloseable {
     return new State(steps, export(firstMoments), export(secondMoments));
   }
 
-  /** Continues from a checkpoint's state; the parameter names and shapes must be those of this optimiser. */
+  /**
+   * Continues from a checkpoint's state; the parameter names and shapes must be those of this
+   * optimiser.
+   */
   public void restore(State state) {
     requireSameParameters(state.firstMoments(), "first moments");
     requireSameParameters(state.secondMoments(), "second moments");
@@ -154,8 +167,8 @@ public final class AdamW implements AutoCloseable {
 
   /**
    * Overwrites arrays in place with tensors of the same names. In-place arithmetic outside a
-   * GradientCollector, as {@link #step} updates parameters, so it also works on arrays that
-   * collect gradients.
+   * GradientCollector, as {@link #step} updates parameters, so it also works on arrays that collect
+   * gradients.
    */
   static void assign(Map<String, NDArray> targets, Map<String, Tensor> values) {
     targets.forEach(
@@ -172,19 +185,23 @@ public final class AdamW implements AutoCloseable {
   private void requireSameParameters(Map<String, Tensor> saved, String what) {
     for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
       Tensor tensor = saved.get(entry.getKey());
-      if (tensor == null || !Arrays.equals(tensor.shape(), entry.getValue().getShape().getShape())) {
+      if (tensor == null
+          || !Arrays.equals(tensor.shape(), entry.getValue().getShape().getShape())) {
         throw new IllegalArgumentException(
             "the checkpoint's optimizer " + what + " do not match the parameter " + entry.getKey());
       }
     }
     if (saved.size() != parameters.size()) {
-      throw new IllegalArgumentException("the checkpoint's optimizer " + what + " name other parameters than this model's");
+      throw new IllegalArgumentException(
+          "the checkpoint's optimizer " + what + " name other parameters than this model's");
     }
   }
 
   private static Map<String, Tensor> export(Map<String, NDArray> arrays) {
     Map<String, Tensor> tensors = new TreeMap<>();
-    arrays.forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
+    arrays.forEach(
+        (name, array) ->
+            tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
     return tensors;
   }
 

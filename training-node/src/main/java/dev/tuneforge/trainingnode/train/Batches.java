@@ -37,16 +37,22 @@ public final class Batches {
    * order (so the packing is as deterministic as that order), and groups the rows into batches of
    * {@code rowsPerBatch}, each right-padded to its longest row. Positions restart at 0 with every
    * example, which confines its attention to itself (see {@link TokenBatch}), and each example's
-   * first label is dropped, as unpacked training never predicts it: every example keeps exactly
-   * the labelled tokens and the loss of its unpacked self.
+   * first label is dropped, as unpacked training never predicts it: every example keeps exactly the
+   * labelled tokens and the loss of its unpacked self.
    */
-  public static List<TokenBatch> pack(List<EncodedExample> examples, int rowLength, int rowsPerBatch, long padId) {
+  public static List<TokenBatch> pack(
+      List<EncodedExample> examples, int rowLength, int rowsPerBatch, long padId) {
     List<List<EncodedExample>> rows = new ArrayList<>();
     List<Integer> used = new ArrayList<>();
     for (EncodedExample example : examples) {
       if (example.length() > rowLength) {
         throw new IllegalArgumentException(
-            "example of line " + example.line() + " has " + example.length() + " tokens, more than a row's " + rowLength);
+            "example of line "
+                + example.line()
+                + " has "
+                + example.length()
+                + " tokens, more than a row's "
+                + rowLength);
       }
       int row = 0;
       while (row < rows.size() && used.get(row) + example.length() > rowLength) {
@@ -61,8 +67,13 @@ public final class Batches {
     }
     List<TokenBatch> batches = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += rowsPerBatch) {
-      List<List<EncodedExample>> group = rows.subList(from, Math.min(from + rowsPerBatch, rows.size()));
-      int length = used.subList(from, from + group.size()).stream().mapToInt(Integer::intValue).max().orElseThrow();
+      List<List<EncodedExample>> group =
+          rows.subList(from, Math.min(from + rowsPerBatch, rows.size()));
+      int length =
+          used.subList(from, from + group.size()).stream()
+              .mapToInt(Integer::intValue)
+              .max()
+              .orElseThrow();
       int size = group.size();
       long[] ids = new long[size * length];
       long[] mask = new long[size * length];
@@ -83,7 +94,9 @@ public final class Batches {
           offset += example.length();
         }
         // Padding continues the last example's positions; it is masked out either way.
-        for (int t = offset, next = offset == b * length ? 0 : (int) positions[offset - 1] + 1; t < (b + 1) * length; t++) {
+        for (int t = offset, next = offset == b * length ? 0 : (int) positions[offset - 1] + 1;
+            t < (b + 1) * length;
+            t++) {
           positions[t] = next++;
         }
       }

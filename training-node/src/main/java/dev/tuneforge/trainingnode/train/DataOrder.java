@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The run's randomness, derived from the seed alone: each epoch's shuffle from (seed, epoch)
- * and each step's dropout seed from (seed, step). A resumed run therefore needs only the epoch,
- * the position in it and the step, not the state of a generator.
+ * The run's randomness, derived from the seed alone: each epoch's shuffle from (seed, epoch) and
+ * each step's dropout seed from (seed, step). A resumed run therefore needs only the epoch, the
+ * position in it and the step, not the state of a generator.
  */
 final class DataOrder {
 

@@ -3,10 +3,10 @@ package dev.tuneforge.trainingnode.train;
 import java.util.Locale;
 
 /**
- * Linear warm-up to the peak, then linear or cosine decay towards zero at the last step, as
- * Hugging Face's {@code get_linear_schedule_with_warmup} and {@code get_cosine_schedule_with_warmup},
- * but counting steps from 1 so that no step is spent at learning rate 0. A pure function of the
- * step, so a resumed run only needs the step to be back on the curve.
+ * Linear warm-up to the peak, then linear or cosine decay towards zero at the last step, as Hugging
+ * Face's {@code get_linear_schedule_with_warmup} and {@code get_cosine_schedule_with_warmup}, but
+ * counting steps from 1 so that no step is spent at learning rate 0. A pure function of the step,
+ * so a resumed run only needs the step to be back on the curve.
  */
 public record LearningRateSchedule(Decay decay, double peak, int warmupSteps, int totalSteps) {
 
@@ -19,16 +19,20 @@ public record LearningRateSchedule(Decay decay, double peak, int warmupSteps, in
       return switch (name.toLowerCase(Locale.ROOT)) {
         case "linear" -> LINEAR;
         case "cosine" -> COSINE;
-        default -> throw new IllegalArgumentException("unknown schedule \"" + name + "\"; expected linear or cosine");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown schedule \"" + name + "\"; expected linear or cosine");
       };
     }
   }
 
-  public static LearningRateSchedule withWarmupRatio(Decay decay, double peak, double warmupRatio, int totalSteps) {
+  public static LearningRateSchedule withWarmupRatio(
+      Decay decay, double peak, double warmupRatio, int totalSteps) {
     if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
       throw new IllegalArgumentException("warmupRatio must be between 0 and 1, not " + warmupRatio);
     }
-    return new LearningRateSchedule(decay, peak, (int) Math.ceil(warmupRatio * totalSteps), totalSteps);
+    return new LearningRateSchedule(
+        decay, peak, (int) Math.ceil(warmupRatio * totalSteps), totalSteps);
   }
 
   /** The learning rate of 1-based {@code step}. */

@@ -1,9 +1,9 @@
 package dev.tuneforge.trainingnode.train;
 
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.trainingnode.safetensors.SafeTensors;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a LoRA adapter in PEFT's layout ({@code adapter_config.json} and
- * {@code adapter_model.safetensors}) so that PEFT, vLLM and llama.cpp's converter load it as is.
+ * Writes a LoRA adapter in PEFT's layout ({@code adapter_config.json} and {@code
+ * adapter_model.safetensors}) so that PEFT, vLLM and llama.cpp's converter load it as is.
  */
 public final class PeftAdapterWriter {
 
@@ -30,7 +30,8 @@ public final class PeftAdapterWriter {
    * @param baseModel the base model's name, as {@code base_model_name_or_path}
    * @param weights LoRA matrices named like {@code model.layers.0.self_attn.q_proj.lora_A.weight}
    */
-  public static void write(Path directory, LoraSettings lora, String baseModel, Map<String, Tensor> weights)
+  public static void write(
+      Path directory, LoraSettings lora, String baseModel, Map<String, Tensor> weights)
       throws IOException {
     Files.createDirectories(directory);
     Map<String, Tensor> keyed = new TreeMap<>();

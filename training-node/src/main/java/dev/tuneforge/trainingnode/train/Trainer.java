@@ -6,12 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
-import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,15 +22,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The training loop, for LoRA or full fine-tuning alike (it updates whatever {@link
- * LlamaModel#trainableParameters()} holds): a seeded shuffle per epoch, gradient accumulation over micro-batches,
- * one GradientCollector and one NDManager scope per step, AdamW with warm-up and linear or
- * cosine decay, a metric event after every step, validation loss with optional early stopping
- * and sample answers, checkpoints from which a run continues exactly, and a stop on request at
- * a checkpoint.
+ * LlamaModel#trainableParameters()} holds): a seeded shuffle per epoch, gradient accumulation over
+ * micro-batches, one GradientCollector and one NDManager scope per step, AdamW with warm-up and
+ * linear or cosine decay, a metric event after every step, validation loss with optional early
+ * stopping and sample answers, checkpoints from which a run continues exactly, and a stop on
+ * request at a checkpoint.
  */
 public final class Trainer {
 
-  /** Receives a checkpoint every {@code checkpointEvery} steps, at the last step and on early stopping. */
+  /**
+   * Receives a checkpoint every {@code checkpointEvery} steps, at the last step and on early
+   * stopping.
+   */
   @FunctionalInterface
   public interface CheckpointSink {
     void save(TrainingCheckpoint checkpoint) throws IOException;
@@ -101,12 +103,16 @@ public final class Trainer {
     this.stopRequest = builder.stopRequest;
     this.packedRowLength = builder.packedRowLength;
     if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
-      throw new IllegalArgumentException("training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
+      throw new IllegalArgumentException(
+          "training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
     }
     if (packedRowLength < 0) {
       throw new IllegalArgumentException("the packed row length must be positive (0: no packing)");
     }
-    if (gradientAccumulation <= 0 || checkpointEvery < 0 || validationEvery < 0 || earlyStoppingPatience < 0) {
+    if (gradientAccumulation <= 0
+        || checkpointEvery < 0
+        || validationEvery < 0
+        || earlyStoppingPatience < 0) {
       throw new IllegalArgumentException(
           "gradientAccumulation must be positive; checkpointEvery, validationEvery and earlyStoppingPatience not negative");
     }
@@ -116,7 +122,9 @@ public final class Trainer {
     return new Builder();
   }
 
-  /** Examples one optimiser step consumes: {@code batchSize} per micro-batch times the accumulation. */
+  /**
+   * Examples one optimiser step consumes: {@code batchSize} per micro-batch times the accumulation.
+   */
   int examplesPerStep() {
     return batchSize * gradientAccumulation;
   }
@@ -138,11 +146,14 @@ public final class Trainer {
    */
   TrainingSummary train(int stopAfter) throws IOException {
     int total = totalSteps();
-    LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
+    LearningRateSchedule schedule =
+        LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
     DataOrder order = new DataOrder(examples.size(), seed);
     RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
     String stopReason = null;
-    try (AdamW optimizer = new AdamW(model.trainableParameters(), weightDecay, model.parametersWithoutWeightDecay());
+    try (AdamW optimizer =
+            new AdamW(
+                model.trainableParameters(), weightDecay, model.parametersWithoutWeightDecay());
         NDManager root = NDManager.newBaseManager()) {
       if (resumeFrom != null) {
         checkResumable(resumeFrom, total, schedule);
@@ -150,7 +161,10 @@ public final class Trainer {
         optimizer.restore(resumeFrom.optimizer());
         progress.restore(resumeFrom.state());
       }
-      while (progress.step < total && progress.step < stopAfter && !progress.stoppedEarly && stopReason == null) {
+      while (progress.step < total
+          && progress.step < stopAfter
+          && !progress.stoppedEarly
+          && stopReason == null) {
         List<Integer> indices = order.epoch(progress.epoch);
         int end = Math.min(progress.position + examplesPerStep(), indices.size());
         List<TokenBatch> microBatches = microBatches(indices.subList(progress.position, end));
@@ -161,25 +175,35 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         long stepTokens = microBatches.stream().mapToLong(TokenBatch::realTokens).sum();
         progress.advance(loss, stepTokens, end, indices.size());
-        listener.accept(JobEvent.metric(step, total, loss, rate, stepTokens / seconds, progress.tokens));
+        listener.accept(
+            JobEvent.metric(step, total, loss, rate, stepTokens / seconds, progress.tokens));
         boolean last = step == total;
-        if (!validationExamples.isEmpty() && (last || (validationEvery > 0 && step % validationEvery == 0))) {
+        if (!validationExamples.isEmpty()
+            && (last || (validationEvery > 0 && step % validationEvery == 0))) {
           validate(root, progress, step, total);
         }
         stopReason = last || progress.stoppedEarly ? null : stopRequest.reason();
-        if (last || progress.stoppedEarly || stopReason != null || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
+        if (last
+            || progress.stoppedEarly
+            || stopReason != null
+            || (checkpointEvery > 0 && step % checkpointEvery == 0)) {
           checkpoints.save(snapshot(progress, total, schedule, optimizer));
         }
       }
     }
     return new TrainingSummary(
-        progress.step, progress.tokens, progress.losses, progress.validationLosses, progress.stoppedEarly, stopReason);
+        progress.step,
+        progress.tokens,
+        progress.losses,
+        progress.validationLosses,
+        progress.stoppedEarly,
+        stopReason);
   }
 
   /**
    * The step's examples, {@code batchSize} to a padded micro-batch; with packing, first fit into
-   * rows of {@code packedRowLength} tokens, {@code batchSize} rows to a micro-batch. Either way
-   * the step holds the same examples in the same order, so the loss is the same.
+   * rows of {@code packedRowLength} tokens, {@code batchSize} rows to a micro-batch. Either way the
+   * step holds the same examples in the same order, so the loss is the same.
    */
   private List<TokenBatch> microBatches(List<Integer> stepIndices) {
     List<EncodedExample> stepExamples = stepIndices.stream().map(examples::get).toList();
@@ -188,20 +212,29 @@ public final class Trainer {
     }
     List<TokenBatch> microBatches = new ArrayList<>();
     for (int from = 0; from < stepExamples.size(); from += batchSize) {
-      microBatches.add(Batches.collate(stepExamples.subList(from, Math.min(from + batchSize, stepExamples.size())), padTokenId));
+      microBatches.add(
+          Batches.collate(
+              stepExamples.subList(from, Math.min(from + batchSize, stepExamples.size())),
+              padTokenId));
     }
     return microBatches;
   }
 
   private double trainStep(
-      NDManager root, AdamW optimizer, List<TokenBatch> microBatches, double rate, int step, int dropoutSeed) {
+      NDManager root,
+      AdamW optimizer,
+      List<TokenBatch> microBatches,
+      double rate,
+      int step,
+      int dropoutSeed) {
     // Reseeding per step makes the dropout masks a function of (seed, step), so that a resumed
     // run draws the same masks as one that never stopped.
     Engine.getInstance().setRandomSeed(dropoutSeed);
     try (NDManager scope = root.newSubManager()) {
       double value = accumulateGradients(scope, microBatches);
       if (!Double.isFinite(value)) {
-        throw new TrainingFailedException("loss became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + step);
+        throw new TrainingFailedException(
+            "loss became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + step);
       }
       try {
         optimizer.step(scope, rate, maxGradNorm);
@@ -220,8 +253,8 @@ public final class Trainer {
   }
 
   /**
-   * Runs forward and backward over the micro-batches, leaving the summed gradients on the
-   * trainable parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
+   * Runs forward and backward over the micro-batches, leaving the summed gradients on the trainable
+   * parameters. Each micro-batch's mean loss is weighted by its share of the step's labelled
    * tokens, so the gradients and the returned loss are those of one batch holding them all.
    */
   double accumulateGradients(NDManager scope, List<TokenBatch> microBatches) {
@@ -251,13 +284,20 @@ public final class Trainer {
     sample(step);
     if (progress.earlyStopping.record(loss) && step < total) {
       progress.stoppedEarly = true;
-      listener.accept(JobEvent.log(String.format(Locale.ROOT,
-          "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
-          step, progress.earlyStopping.best(), earlyStoppingPatience)));
+      listener.accept(
+          JobEvent.log(
+              String.format(
+                  Locale.ROOT,
+                  "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
+                  step,
+                  progress.earlyStopping.best(),
+                  earlyStoppingPatience)));
     }
   }
 
-  /** Between steps, outside any GradientCollector; each step reseeds the engine before its dropout. */
+  /**
+   * Between steps, outside any GradientCollector; each step reseeds the engine before its dropout.
+   */
   private void sample(int step) {
     List<String> answers;
     try {
@@ -269,23 +309,28 @@ public final class Trainer {
     answers.forEach(answer -> listener.accept(JobEvent.sample(step, answer)));
   }
 
-  private TrainingCheckpoint snapshot(RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
-    TrainerState state = TrainerState.builder()
-        .setStep(progress.step, total)
-        .setPosition(progress.epoch, progress.position)
-        .setSeed(seed, DataOrder.SCHEME)
-        .setBatches(examples.size(), batchSize, gradientAccumulation)
-        .setSchedule(schedule)
-        .setTrained(optimizer.steps(), progress.tokens)
-        .optLosses(progress.losses)
-        .optValidationLosses(progress.validationLosses)
-        .optEarlyStopping(
-            progress.earlyStopping.best(), progress.earlyStopping.withoutImprovement(), progress.stoppedEarly)
-        .build();
+  private TrainingCheckpoint snapshot(
+      RunProgress progress, int total, LearningRateSchedule schedule, AdamW optimizer) {
+    TrainerState state =
+        TrainerState.builder()
+            .setStep(progress.step, total)
+            .setPosition(progress.epoch, progress.position)
+            .setSeed(seed, DataOrder.SCHEME)
+            .setBatches(examples.size(), batchSize, gradientAccumulation)
+            .setSchedule(schedule)
+            .setTrained(optimizer.steps(), progress.tokens)
+            .optLosses(progress.losses)
+            .optValidationLosses(progress.validationLosses)
+            .optEarlyStopping(
+                progress.earlyStopping.best(),
+                progress.earlyStopping.withoutImprovement(),
+                progress.stoppedEarly)
+            .build();
     return new TrainingCheckpoint(state, model.exportTrainable(), optimizer.state());
   }
 
-  private void checkResumable(TrainingCheckpoint checkpoint, int total, LearningRateSchedule schedule) {
+  private void checkResumable(
+      TrainingCheckpoint checkpoint, int total, LearningRateSchedule schedule) {
     TrainerState state = checkpoint.state();
     List<String> differences = new ArrayList<>();
     compare(differences, "format version", state.formatVersion(), TrainerState.FORMAT_VERSION);
@@ -293,12 +338,16 @@ public final class Trainer {
     compare(differences, "seed", state.seed(), seed);
     compare(differences, "number of training examples", state.examples(), examples.size());
     compare(differences, "batch size", state.batchSize(), batchSize);
-    compare(differences, "gradient accumulation", state.gradientAccumulation(), gradientAccumulation);
+    compare(
+        differences, "gradient accumulation", state.gradientAccumulation(), gradientAccumulation);
     compare(differences, "total steps", state.totalSteps(), total);
     compare(differences, "learning rate schedule", state.schedule(), schedule);
     if (!differences.isEmpty()) {
       throw new CheckpointException(
-          "cannot resume from " + checkpoint.name() + ": it was trained with another " + String.join(", ", differences));
+          "cannot resume from "
+              + checkpoint.name()
+              + ": it was trained with another "
+              + String.join(", ", differences));
     }
   }
 
@@ -313,19 +362,27 @@ public final class Trainer {
     boolean matches =
         saved.size() == parameters.size()
             && parameters.entrySet().stream()
-                .allMatch(e -> saved.containsKey(e.getKey())
-                    && Arrays.equals(saved.get(e.getKey()).shape(), e.getValue().getShape().getShape()));
+                .allMatch(
+                    e ->
+                        saved.containsKey(e.getKey())
+                            && Arrays.equals(
+                                saved.get(e.getKey()).shape(), e.getValue().getShape().getShape()));
     if (!matches) {
-      throw new CheckpointException(model.fullFineTuning()
-          ? "the checkpoint's weights are not those of this model (another architecture, or a LoRA checkpoint)"
-          : "the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
+      throw new CheckpointException(
+          model.fullFineTuning()
+              ? "the checkpoint's weights are not those of this model (another architecture, or a LoRA checkpoint)"
+              : "the checkpoint's adapter has other LoRA matrices than this model (rank or target modules differ)");
     }
     AdamW.assign(parameters, saved);
   }
 
   private static TrainingFailedException outOfMemory(int step, Throwable cause) {
-    return new TrainingFailedException("out of memory at step " + step + " (" + cause.getMessage()
-        + "); try a smaller batch size or maxSequenceLength, with gradient accumulation to keep the effective batch");
+    return new TrainingFailedException(
+        "out of memory at step "
+            + step
+            + " ("
+            + cause.getMessage()
+            + "); try a smaller batch size or maxSequenceLength, with gradient accumulation to keep the effective batch");
   }
 
   /** {@code setX} for what training cannot go without, {@code optX} for the rest. */
@@ -426,7 +483,8 @@ public final class Trainer {
      * step); with {@code earlyStoppingPatience} above 0 the run stops once that many measurements
      * in a row did not improve on the best.
      */
-    public Builder optValidation(List<EncodedExample> examples, int every, int earlyStoppingPatience) {
+    public Builder optValidation(
+        List<EncodedExample> examples, int every, int earlyStoppingPatience) {
       this.validationExamples = examples;
       this.validationEvery = every;
       this.earlyStoppingPatience = earlyStoppingPatience;

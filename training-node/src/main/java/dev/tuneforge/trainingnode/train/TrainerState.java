@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * Where a run stands after {@code step}, as {@code trainer_state.json} of a checkpoint holds it:
  * the next example is {@code positionInEpoch} of epoch {@code epoch}'s shuffled order (both
  * 0-based), and every random choice derives from {@code seed} by {@code rngScheme}. The batch
- * layout and schedule are kept so that a resume under other settings is refused; {@code spec}
- * and the sha256 fingerprints of the data are filled in by the job that writes the checkpoint.
- * Made with {@link #builder()}; the canonical constructor is the one JSON reads it with.
+ * layout and schedule are kept so that a resume under other settings is refused; {@code spec} and
+ * the sha256 fingerprints of the data are filled in by the job that writes the checkpoint. Made
+ * with {@link #builder()}; the canonical constructor is the one JSON reads it with.
  */
 public record TrainerState(
     int formatVersion,
@@ -46,7 +46,8 @@ public record TrainerState(
     validationLosses = List.copyOf(validationLosses);
   }
 
-  TrainerState withJob(@Nullable TrainingSpec jobSpec, @Nullable String data, @Nullable String validation) {
+  TrainerState withJob(
+      @Nullable TrainingSpec jobSpec, @Nullable String data, @Nullable String validation) {
     return toBuilder().optJob(jobSpec, data, validation).build();
   }
 
@@ -83,7 +84,8 @@ public record TrainerState(
 
   /**
    * {@code setX} for where the run stands and the settings a resume must match, {@code optX} for
-   * what it measured and the job's stamps (none, by default). The format version is the current one.
+   * what it measured and the job's stamps (none, by default). The format version is the current
+   * one.
    */
   public static final class Builder {
     private int formatVersion = FORMAT_VERSION;
@@ -117,7 +119,10 @@ public record TrainerState(
       return this;
     }
 
-    /** The next example: {@code positionInEpoch} of epoch {@code epoch}'s shuffled order (both 0-based). */
+    /**
+     * The next example: {@code positionInEpoch} of epoch {@code epoch}'s shuffled order (both
+     * 0-based).
+     */
     public Builder setPosition(int epoch, int positionInEpoch) {
       this.epoch = epoch;
       this.positionInEpoch = positionInEpoch;
@@ -167,15 +172,23 @@ public record TrainerState(
      * whether it stopped the run.
      */
     public Builder optEarlyStopping(
-        @Nullable Double bestValidationLoss, int evaluationsWithoutImprovement, boolean stoppedEarly) {
+        @Nullable Double bestValidationLoss,
+        int evaluationsWithoutImprovement,
+        boolean stoppedEarly) {
       this.bestValidationLoss = bestValidationLoss;
       this.evaluationsWithoutImprovement = evaluationsWithoutImprovement;
       this.stoppedEarly = stoppedEarly;
       return this;
     }
 
-    /** The job's spec and the sha256 of its training and validation data, as the checkpoint's writer knows them. */
-    public Builder optJob(@Nullable TrainingSpec spec, @Nullable String dataSha256, @Nullable String validationSha256) {
+    /**
+     * The job's spec and the sha256 of its training and validation data, as the checkpoint's writer
+     * knows them.
+     */
+    public Builder optJob(
+        @Nullable TrainingSpec spec,
+        @Nullable String dataSha256,
+        @Nullable String validationSha256) {
       this.spec = spec;
       this.dataSha256 = dataSha256;
       this.validationSha256 = validationSha256;
@@ -184,10 +197,27 @@ public record TrainerState(
 
     public TrainerState build() {
       return new TrainerState(
-          formatVersion, step, totalSteps, epoch, positionInEpoch, seed,
-          Objects.requireNonNull(rngScheme, "setSeed"), examples, batchSize, gradientAccumulation,
-          Objects.requireNonNull(schedule, "setSchedule"), optimizerSteps, trainedTokens, losses, validationLosses,
-          bestValidationLoss, evaluationsWithoutImprovement, stoppedEarly, dataSha256, validationSha256, spec);
+          formatVersion,
+          step,
+          totalSteps,
+          epoch,
+          positionInEpoch,
+          seed,
+          Objects.requireNonNull(rngScheme, "setSeed"),
+          examples,
+          batchSize,
+          gradientAccumulation,
+          Objects.requireNonNull(schedule, "setSchedule"),
+          optimizerSteps,
+          trainedTokens,
+          losses,
+          validationLosses,
+          bestValidationLoss,
+          evaluationsWithoutImprovement,
+          stoppedEarly,
+          dataSha256,
+          validationSha256,
+          spec);
     }
   }
 }

@@ -1,16 +1,17 @@
 package dev.tuneforge.trainingnode.train;
 
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.util.Map;
 
 /**
- * Everything a run needs to continue exactly: its state, the trained weights (the LoRA matrices,
- * or for full fine-tuning every weight, named as {@link
- * dev.tuneforge.trainingnode.model.LlamaModel#trainableParameters()} names them) and the optimiser's
- * moments.
+ * Everything a run needs to continue exactly: its state, the trained weights (the LoRA matrices, or
+ * for full fine-tuning every weight, named as {@link
+ * dev.tuneforge.trainingnode.model.LlamaModel#trainableParameters()} names them) and the
+ * optimiser's moments.
  */
-public record TrainingCheckpoint(TrainerState state, Map<String, Tensor> weights, AdamW.State optimizer) {
+public record TrainingCheckpoint(
+    TrainerState state, Map<String, Tensor> weights, AdamW.State optimizer) {
 
   public TrainingCheckpoint {
     weights = Map.copyOf(weights);

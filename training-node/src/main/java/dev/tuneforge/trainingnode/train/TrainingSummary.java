@@ -4,9 +4,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a run did, counted from its first step even when it resumed: steps taken, tokens
- * trained on (real, unpadded), each step's loss, the validation losses, whether early
- * stopping ended it, and the reason of a stop request that ended it (null when none did).
+ * What a run did, counted from its first step even when it resumed: steps taken, tokens trained on
+ * (real, unpadded), each step's loss, the validation losses, whether early stopping ended it, and
+ * the reason of a stop request that ended it (null when none did).
  */
 public record TrainingSummary(
     int steps,

@@ -1,6 +1,6 @@
 /**
- * LoRA fine-tuning of a loaded model on chat JSONL: encoding, own AdamW, the training loop,
- * PEFT adapter output. The per-job child JVM entry point is {@code job.TrainingJobMain}.
+ * LoRA fine-tuning of a loaded model on chat JSONL: encoding, own AdamW, the training loop, PEFT
+ * adapter output. The per-job child JVM entry point is {@code job.TrainingJobMain}.
  */
 @NullMarked
 package dev.tuneforge.trainingnode.train;

@@ -5,7 +5,8 @@ public final class CrashingTrainingJobMain {
   private CrashingTrainingJobMain() {}
 
   public static void main(String[] args) {
-    System.err.println("Exception in thread \"main\" java.lang.IllegalStateException: model/config.json has no hidden_size");
+    System.err.println(
+        "Exception in thread \"main\" java.lang.IllegalStateException: model/config.json has no hidden_size");
     System.err.println("\tat dev.tuneforge.trainingnode.train.Somewhere.load(Somewhere.java:42)");
     System.exit(1);
   }

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A stand-in for the Tuneforge app and its object storage on 127.0.0.1: enough of the node API
- * to drive the agent, plus {@code /files/...} for presigned GETs and PUTs.
+ * A stand-in for the Tuneforge app and its object storage on 127.0.0.1: enough of the node API to
+ * drive the agent, plus {@code /files/...} for presigned GETs and PUTs.
  */
 final class FakeApp implements AutoCloseable {
   static final String TOKEN = "one-time-token";
@@ -49,17 +49,32 @@ final class FakeApp implements AutoCloseable {
   final Map<String, byte[]> storage = new ConcurrentHashMap<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicInteger leaseCalls = new AtomicInteger();
+
   /** Status codes the lease endpoint answers first, before it serves leases. */
   final BlockingQueue<Integer> leaseFailures = new LinkedBlockingQueue<>();
+
   final BlockingQueue<Lease> leases = new LinkedBlockingQueue<>();
   final AtomicReference<Boolean> cancel = new AtomicReference<>(false);
-  /** When set, every heartbeat asks the node to stop its current job at a checkpoint, for this reason. */
+
+  /**
+   * When set, every heartbeat asks the node to stop its current job at a checkpoint, for this
+   * reason.
+   */
   final AtomicReference<@Nullable String> stop = new AtomicReference<>();
-  /** The job calls in the order they came: {@code checkpoint N}, {@code complete N}, {@code result}. */
+
+  /**
+   * The job calls in the order they came: {@code checkpoint N}, {@code complete N}, {@code result}.
+   */
   final List<String> jobCalls = new CopyOnWriteArrayList<>();
-  /** Status codes the checkpoint-URL endpoint answers first; checkpoint files land under {@code checkpoints/step-N/}. */
+
+  /**
+   * Status codes the checkpoint-URL endpoint answers first; checkpoint files land under {@code
+   * checkpoints/step-N/}.
+   */
   final BlockingQueue<Integer> checkpointFailures = new LinkedBlockingQueue<>();
+
   volatile boolean rejectCredential;
+
   /** The one protocol version enrolment takes, as the app checks it; another gets 409. */
   volatile int protocolVersion = NodeApi.PROTOCOL_VERSION;
 
@@ -105,7 +120,10 @@ final class FakeApp implements AutoCloseable {
     EnrolRequest request = read(exchange, EnrolRequest.class);
     enrolments.add(request);
     if (request.statedProtocolVersion() != protocolVersion) {
-      respond(exchange, 409, "{\"error\":\"this app takes nodes of protocol version " + protocolVersion + "\"}");
+      respond(
+          exchange,
+          409,
+          "{\"error\":\"this app takes nodes of protocol version " + protocolVersion + "\"}");
       return;
     }
     if (!TOKEN.equals(request.token())) {
@@ -117,7 +135,10 @@ final class FakeApp implements AutoCloseable {
 
   private void heartbeat(HttpExchange exchange) throws IOException {
     heartbeats.add(read(exchange, Heartbeat.class));
-    respond(exchange, 200, Json.MAPPER.writeValueAsString(new HeartbeatReply(cancel.get(), stop.get())));
+    respond(
+        exchange,
+        200,
+        Json.MAPPER.writeValueAsString(new HeartbeatReply(cancel.get(), stop.get())));
   }
 
   private void lease(HttpExchange exchange) throws IOException {
@@ -130,7 +151,8 @@ final class FakeApp implements AutoCloseable {
     }
     Lease lease = leases.poll();
     if (lease == null) {
-      // the real app holds the poll ~20 s; a short hold keeps the agent's loop honest without slowing tests
+      // the real app holds the poll ~20 s; a short hold keeps the agent's loop honest without
+      // slowing tests
       sleep(100);
       exchange.sendResponseHeaders(204, -1);
       exchange.close();
@@ -159,7 +181,9 @@ final class FakeApp implements AutoCloseable {
       }
       jobCalls.add("checkpoint " + step);
       Map<String, String> urls = new LinkedHashMap<>();
-      upload.files().forEach(file -> urls.put(file, fileUrl("checkpoints/step-" + step + "/" + file)));
+      upload
+          .files()
+          .forEach(file -> urls.put(file, fileUrl("checkpoints/step-" + step + "/" + file)));
       respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
     } else if (path.endsWith("/result")) {
       jobCalls.add("result");

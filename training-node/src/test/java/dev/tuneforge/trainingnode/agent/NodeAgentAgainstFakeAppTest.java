@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
-import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
@@ -19,6 +16,8 @@ import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
+import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent end to end against a faked app and object storage, with fake trainers as the child JVM. */
+/**
+ * The agent end to end against a faked app and object storage, with fake trainers as the child JVM.
+ */
 class NodeAgentAgainstFakeAppTest {
   @TempDir Path workDir;
   private FakeApp app;
@@ -54,20 +55,25 @@ class NodeAgentAgainstFakeAppTest {
 
   @Test
   void enrolsOnceAndLaterStartsWithTheStoredCredentialAlone() throws Exception {
-    EnrolResponse first = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect();
+    EnrolResponse first =
+        new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect();
 
     Path stored = workDir.resolve("node-credential.json");
     assertThat(first.nodeId()).isEqualTo(app.nodeId);
     assertThat(Files.readString(stored)).contains(FakeApp.CREDENTIAL, app.nodeId.toString());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
-    assertThat(app.enrolments).singleElement().satisfies(request -> {
-      assertThat(request.name()).isEqualTo("test-node");
-      assertThat(request.resources().device()).isEqualTo("cpu");
-      assertThat(request.resources().cpuCores()).isPositive();
-      assertThat(request.resources().memoryBytes()).isPositive();
-      assertThat(request.resources().deviceName()).isNotBlank();
-      assertThat(request.protocolVersion()).isEqualTo(NodeApi.PROTOCOL_VERSION);
-    });
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+        .isEqualTo("rw-------");
+    assertThat(app.enrolments)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.name()).isEqualTo("test-node");
+              assertThat(request.resources().device()).isEqualTo("cpu");
+              assertThat(request.resources().cpuCores()).isPositive();
+              assertThat(request.resources().memoryBytes()).isPositive();
+              assertThat(request.resources().deviceName()).isNotBlank();
+              assertThat(request.protocolVersion()).isEqualTo(NodeApi.PROTOCOL_VERSION);
+            });
 
     NodeAgent restarted = new NodeAgent(options(null, FakeTrainingJobMain.class));
     assertThat(restarted.connect().nodeId()).isEqualTo(app.nodeId);
@@ -87,7 +93,8 @@ class NodeAgentAgainstFakeAppTest {
 
   @Test
   void saysSoWhenTheEnrolmentTokenIsRejected() {
-    assertThatThrownBy(() -> new NodeAgent(options("stale-token", FakeTrainingJobMain.class)).connect())
+    assertThatThrownBy(
+            () -> new NodeAgent(options("stale-token", FakeTrainingJobMain.class)).connect())
         .isInstanceOf(FatalNodeError.class)
         .hasMessageContaining("rejected the enrolment token (HTTP 401)");
     assertThat(workDir.resolve("node-credential.json")).doesNotExist();
@@ -97,7 +104,8 @@ class NodeAgentAgainstFakeAppTest {
   void stopsWithAClearErrorWhenTheAppTakesNodesOfAnotherProtocolVersion() {
     app.protocolVersion = NodeApi.PROTOCOL_VERSION + 1;
 
-    assertThatThrownBy(() -> new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect())
+    assertThatThrownBy(
+            () -> new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class)).connect())
         .isInstanceOfSatisfying(FatalNodeError.class, e -> assertThat(e.exitCode()).isEqualTo(3))
         .hasMessageContaining("does not take nodes of protocol version " + NodeApi.PROTOCOL_VERSION)
         .hasMessageContaining("this app takes nodes of protocol version " + app.protocolVersion);
@@ -118,15 +126,19 @@ class NodeAgentAgainstFakeAppTest {
 
   @Test
   void runsALeasedJobFromInputsToUploadedAdapterAndResult() throws Exception {
-    app.storage.put("datasets/train.jsonl", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
-    app.storage.put("models/tiny/config.json", "{\"hidden_size\":8}".getBytes(StandardCharsets.UTF_8));
-    Lease lease = lease(
-        Map.of(
-            "data/train.jsonl", app.fileUrl("datasets/train.jsonl"),
-            "model/config.json", app.fileUrl("models/tiny/config.json")),
-        Map.of(
-            "adapter/adapter_config.json", app.fileUrl("out/adapter_config.json"),
-            "adapter/adapter_model.safetensors", app.fileUrl("out/adapter_model.safetensors")));
+    app.storage.put(
+        "datasets/train.jsonl",
+        "{\"text\":\"a\"}\n{\"text\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+    app.storage.put(
+        "models/tiny/config.json", "{\"hidden_size\":8}".getBytes(StandardCharsets.UTF_8));
+    Lease lease =
+        lease(
+            Map.of(
+                "data/train.jsonl", app.fileUrl("datasets/train.jsonl"),
+                "model/config.json", app.fileUrl("models/tiny/config.json")),
+            Map.of(
+                "adapter/adapter_config.json", app.fileUrl("out/adapter_config.json"),
+                "adapter/adapter_model.safetensors", app.fileUrl("out/adapter_model.safetensors")));
     app.leases.add(lease);
     NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
     agent.connect();
@@ -136,14 +148,18 @@ class NodeAgentAgainstFakeAppTest {
     JobResult result = app.results.poll(1, TimeUnit.SECONDS);
     assertThat(result).isEqualTo(JobResult.succeeded(1, 64));
     assertThat(app.resultPaths).containsExactly("/api/node/v1/jobs/" + lease.jobId() + "/result");
-    assertThat(app.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
+    assertThat(app.events())
+        .extracting(JobEvent::type)
+        .containsExactly(JobEvent.Type.LOG, JobEvent.Type.METRIC);
     assertThat(app.events().get(0).message()).isEqualTo("training on 2 examples");
     assertThat(app.events().get(1).loss()).isEqualTo(2.5);
     assertThat(new String(app.storage.get("out/adapter_config.json"), StandardCharsets.UTF_8))
         .contains("tiny-llama");
     assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
     Path jobDir = workDir.resolve("jobs").resolve(lease.jobId().toString());
-    assertThat(jobDir.resolve("model/config.json")).as("inputs are removed after the job").doesNotExist();
+    assertThat(jobDir.resolve("model/config.json"))
+        .as("inputs are removed after the job")
+        .doesNotExist();
     assertThat(jobDir.resolve("spec.json")).content().contains("\"baseModel\" : \"tiny-llama\"");
     assertThat(Files.readString(jobDir.resolve("child.log")))
         .contains("stderr line from the child", "Loading model... (not JSON, kept as log)");
@@ -159,15 +175,26 @@ class NodeAgentAgainstFakeAppTest {
     agent.pollOnce();
 
     assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(4, 40));
-    assertThat(app.jobCalls).containsExactly(
-        "refused checkpoint 2", "checkpoint 2", "complete 2", "checkpoint 4", "complete 4", "result");
+    assertThat(app.jobCalls)
+        .containsExactly(
+            "refused checkpoint 2",
+            "checkpoint 2",
+            "complete 2",
+            "checkpoint 4",
+            "complete 4",
+            "result");
     for (int step : new int[] {2, 4}) {
       for (String file : JobFolder.LORA_CHECKPOINT_FILES) {
-        assertThat(new String(app.storage.get("checkpoints/step-" + step + "/" + file), StandardCharsets.UTF_8))
+        assertThat(
+                new String(
+                    app.storage.get("checkpoints/step-" + step + "/" + file),
+                    StandardCharsets.UTF_8))
             .isEqualTo(file + " at step " + step);
       }
     }
-    assertThat(app.events()).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
+    assertThat(app.events())
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
         .containsExactly("checkpoint step-2", "checkpoint step-4");
   }
 
@@ -181,9 +208,16 @@ class NodeAgentAgainstFakeAppTest {
     agent.pollOnce();
 
     assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(4, 40));
-    assertThat(app.jobCalls).containsExactly("refused checkpoint 2", "checkpoint 4", "complete 4", "result");
-    assertThat(app.events()).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
-        .anySatisfy(message -> assertThat(message).startsWith("could not upload checkpoint step-2").contains("409"));
+    assertThat(app.jobCalls)
+        .containsExactly("refused checkpoint 2", "checkpoint 4", "complete 4", "result");
+    assertThat(app.events())
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
+        .anySatisfy(
+            message ->
+                assertThat(message)
+                    .startsWith("could not upload checkpoint step-2")
+                    .contains("409"));
     assertThat(app.storage).doesNotContainKey("checkpoints/step-2/trainer_state.json");
     assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
   }
@@ -196,7 +230,8 @@ class NodeAgentAgainstFakeAppTest {
 
   @Test
   void reportsACrashedChildWithItsExitCodeAndLogTail() throws Exception {
-    app.leases.add(lease(Map.of(), Map.of("adapter/adapter_model.safetensors", app.fileUrl("out/a"))));
+    app.leases.add(
+        lease(Map.of(), Map.of("adapter/adapter_model.safetensors", app.fileUrl("out/a"))));
     NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, CrashingTrainingJobMain.class));
     agent.connect();
 
@@ -213,9 +248,10 @@ class NodeAgentAgainstFakeAppTest {
   @Test
   void failsTheJobWhenAnOutputIsMissing() throws Exception {
     app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
-    app.leases.add(lease(
-        Map.of("data/train.jsonl", app.fileUrl("d")),
-        Map.of("adapter/checkpoint.bin", app.fileUrl("out/checkpoint.bin"))));
+    app.leases.add(
+        lease(
+            Map.of("data/train.jsonl", app.fileUrl("d")),
+            Map.of("adapter/checkpoint.bin", app.fileUrl("out/checkpoint.bin"))));
     NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
     agent.connect();
 
@@ -238,8 +274,10 @@ class NodeAgentAgainstFakeAppTest {
 
     assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(1, 64));
     assertThat(app.storage.get("out/adapter_model.safetensors")).containsExactly(1, 2, 3, 4);
-    assertThat(app.events()).extracting(JobEvent::message)
-        .contains("the job produced no evaluation/summary.json; the adapter is delivered without it");
+    assertThat(app.events())
+        .extracting(JobEvent::message)
+        .contains(
+            "the job produced no evaluation/summary.json; the adapter is delivered without it");
   }
 
   @Test
@@ -251,7 +289,8 @@ class NodeAgentAgainstFakeAppTest {
     agent.pollOnce();
 
     assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
-        .isEqualTo("could not download input data/train.jsonl: download to train.jsonl failed: HTTP 404");
+        .isEqualTo(
+            "could not download input data/train.jsonl: download to train.jsonl failed: HTTP 404");
   }
 
   @Test
@@ -262,19 +301,24 @@ class NodeAgentAgainstFakeAppTest {
     app.leases.add(slow);
     NodeAgent agent = new NodeAgent(options(null, SlowTrainingJobMain.class));
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    Thread loop = Thread.ofPlatform().start(() -> {
-      try {
-        agent.run();
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    agent.run();
+                  } catch (Throwable e) {
+                    failure.set(e);
+                  }
+                });
     try {
       waitUntil(() -> !app.events().isEmpty());
-      assertThat(app.heartbeats).anySatisfy(beat -> {
-        assertThat(beat.state()).isEqualTo("busy");
-        assertThat(beat.currentJobId()).isEqualTo(slow.jobId());
-      });
+      assertThat(app.heartbeats)
+          .anySatisfy(
+              beat -> {
+                assertThat(beat.state()).isEqualTo("busy");
+                assertThat(beat.currentJobId()).isEqualTo(slow.jobId());
+              });
       app.cancel.set(true);
 
       JobResult result = app.results.poll(20, TimeUnit.SECONDS);
@@ -298,13 +342,16 @@ class NodeAgentAgainstFakeAppTest {
     new NodeAgent(options(FakeApp.TOKEN, TrainingJobMain.class)).connect();
     NodeAgent agent = new NodeAgent(options(null, TrainingJobMain.class));
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    Thread loop = Thread.ofPlatform().start(() -> {
-      try {
-        agent.run();
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    agent.run();
+                  } catch (Throwable e) {
+                    failure.set(e);
+                  }
+                });
     try {
       UUID jobId = UUID.randomUUID();
       app.stop.set(budget);
@@ -320,15 +367,20 @@ class NodeAgentAgainstFakeAppTest {
       for (String file : JobFolder.LORA_CHECKPOINT_FILES) {
         assertThat(app.storage).containsKey("checkpoints/step-" + step + "/" + file);
       }
-      assertThat(app.storage).doesNotContainKeys("out/adapter_model.safetensors", "out/evaluation/summary.json");
-      assertThat(app.events()).extracting(JobEvent::message).anyMatch(m -> m != null && m.startsWith("stopped after step " + step));
+      assertThat(app.storage)
+          .doesNotContainKeys("out/adapter_model.safetensors", "out/evaluation/summary.json");
+      assertThat(app.events())
+          .extracting(JobEvent::message)
+          .anyMatch(m -> m != null && m.startsWith("stopped after step " + step));
 
       app.stop.set(null);
       app.jobCalls.clear();
       int before = app.events().size();
       Map<String, String> withCheckpoint = new HashMap<>(inputs);
-      JobFolder.LORA_CHECKPOINT_FILES.forEach(file ->
-          withCheckpoint.put(JobFolder.RESUME + file, app.fileUrl(JobFolder.checkpoint(step) + file)));
+      JobFolder.LORA_CHECKPOINT_FILES.forEach(
+          file ->
+              withCheckpoint.put(
+                  JobFolder.RESUME + file, app.fileUrl(JobFolder.checkpoint(step) + file)));
       app.leases.add(demoLease(jobId, withCheckpoint));
       JobResult resumed = app.results.poll(120, TimeUnit.SECONDS);
       List<JobEvent> resumedEvents = app.events().subList(before, app.events().size());
@@ -338,11 +390,17 @@ class NodeAgentAgainstFakeAppTest {
       assertThat(resumed.steps()).isEqualTo(6);
       assertThat(resumedEvents).extracting(JobEvent::message).contains("resumed from step " + step);
       assertThat(app.storage).containsKey("out/adapter_model.safetensors");
-      EvaluationSummary evaluation = Json.MAPPER.readValue(app.storage.get("out/evaluation/summary.json"), EvaluationSummary.class);
+      EvaluationSummary evaluation =
+          Json.MAPPER.readValue(
+              app.storage.get("out/evaluation/summary.json"), EvaluationSummary.class);
       assertThat(evaluation.error()).isNull();
       assertThat(evaluation.examples()).isEqualTo(2);
-      assertThat(new String(app.storage.get("out/evaluation/generations.jsonl"), StandardCharsets.UTF_8).lines()
-          .map(line -> Json.MAPPER.readValue(line, EvaluationExample.class))).extracting(EvaluationExample::expected)
+      assertThat(
+              new String(
+                      app.storage.get("out/evaluation/generations.jsonl"), StandardCharsets.UTF_8)
+                  .lines()
+                  .map(line -> Json.MAPPER.readValue(line, EvaluationExample.class)))
+          .extracting(EvaluationExample::expected)
           .containsExactly("{\"total\": \"70.50\"}", "{\"total\": \"80.50\"}");
 
       before = app.events().size();
@@ -354,9 +412,13 @@ class NodeAgentAgainstFakeAppTest {
       assertThat(straight.trainedTokens()).isEqualTo(resumed.trainedTokens());
       List<JobEvent> expected = metrics(straightEvents).subList(step, 6);
       List<JobEvent> actual = metrics(resumedEvents);
-      assertThat(actual).extracting(JobEvent::step).containsExactlyElementsOf(expected.stream().map(JobEvent::step).toList());
+      assertThat(actual)
+          .extracting(JobEvent::step)
+          .containsExactlyElementsOf(expected.stream().map(JobEvent::step).toList());
       for (int i = 0; i < expected.size(); i++) {
-        assertThat(actual.get(i).loss()).as("loss of step %d", expected.get(i).step()).isCloseTo(expected.get(i).loss(), within(1e-5));
+        assertThat(actual.get(i).loss())
+            .as("loss of step %d", expected.get(i).step())
+            .isCloseTo(expected.get(i).loss(), within(1e-5));
       }
       assertThat(failure.get()).isNull();
     } finally {
@@ -366,10 +428,18 @@ class NodeAgentAgainstFakeAppTest {
     }
   }
 
-  /** The demo model, six receipt-like examples and two to evaluate on in the fake storage, as a lease's inputs. */
+  /**
+   * The demo model, six receipt-like examples and two to evaluate on in the fake storage, as a
+   * lease's inputs.
+   */
   private Map<String, String> demoJobInputs() throws Exception {
     Path model = workDir.resolve("source-model");
-    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(model);
+    DemoModelWriter.builder()
+        .optSeed(3)
+        .optHiddenSize(32)
+        .optIntermediateSize(64)
+        .build()
+        .writeTo(model);
     Map<String, String> inputs = new HashMap<>();
     try (var files = Files.list(model)) {
       for (Path file : files.toList()) {
@@ -380,30 +450,44 @@ class NodeAgentAgainstFakeAppTest {
     }
     StringBuilder data = new StringBuilder();
     for (int n = 1; n <= 8; n++) {
-      data.append("{\"messages\":[{\"role\":\"user\",\"content\":\"SHOP ").append(n).append(" TOTAL RM ").append(n * 10)
-          .append(".50\"},{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"").append(n * 10).append(".50\\\"}\"}]}\n");
+      data.append("{\"messages\":[{\"role\":\"user\",\"content\":\"SHOP ")
+          .append(n)
+          .append(" TOTAL RM ")
+          .append(n * 10)
+          .append(".50\"},{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"")
+          .append(n * 10)
+          .append(".50\\\"}\"}]}\n");
     }
     List<String> lines = data.toString().lines().toList();
-    app.storage.put("datasets/train.jsonl", (String.join("\n", lines.subList(0, 6)) + "\n").getBytes(StandardCharsets.UTF_8));
-    app.storage.put("datasets/evaluation.jsonl", (String.join("\n", lines.subList(6, 8)) + "\n").getBytes(StandardCharsets.UTF_8));
+    app.storage.put(
+        "datasets/train.jsonl",
+        (String.join("\n", lines.subList(0, 6)) + "\n").getBytes(StandardCharsets.UTF_8));
+    app.storage.put(
+        "datasets/evaluation.jsonl",
+        (String.join("\n", lines.subList(6, 8)) + "\n").getBytes(StandardCharsets.UTF_8));
     inputs.put("data/train.jsonl", app.fileUrl("datasets/train.jsonl"));
     inputs.put("data/evaluation.jsonl", app.fileUrl("datasets/evaluation.jsonl"));
     return inputs;
   }
 
   private Lease demoLease(UUID jobId, Map<String, String> inputs) {
-    TrainingSpec spec = new TrainingSpec(
-        jobId.toString(), "tuneforge/demo", new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
-        new Hyperparameters(2, 1e-3, 2, 256, 7, 6), TrainingOptions.builder()
-            .optCheckpointEvery(50)
-            .optEvaluationExamples(2)
-            .optEvaluationMaxNewTokens(8)
-            .optSamplesPerValidation(0)
-            .build());
+    TrainingSpec spec =
+        new TrainingSpec(
+            jobId.toString(),
+            "tuneforge/demo",
+            new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj")),
+            new Hyperparameters(2, 1e-3, 2, 256, 7, 6),
+            TrainingOptions.builder()
+                .optCheckpointEvery(50)
+                .optEvaluationExamples(2)
+                .optEvaluationMaxNewTokens(8)
+                .optSamplesPerValidation(0)
+                .build());
     Map<String, String> outputs = new HashMap<>(adapterOutputs());
     outputs.put("evaluation/summary.json", app.fileUrl("out/evaluation/summary.json"));
     outputs.put("evaluation/generations.jsonl", app.fileUrl("out/evaluation/generations.jsonl"));
-    return new Lease(UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
+    return new Lease(
+        UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
   }
 
   private static List<JobEvent> metrics(List<JobEvent> events) {
@@ -420,15 +504,27 @@ class NodeAgentAgainstFakeAppTest {
 
   private NodeOptions options(@Nullable String token, Class<?> childMain) {
     return new NodeOptions(
-        app.uri(), workDir, token, "test-node", Duration.ofMillis(200), "cpu", "256m",
-        childMain.getName(), Duration.ofSeconds(5));
+        app.uri(),
+        workDir,
+        token,
+        "test-node",
+        Duration.ofMillis(200),
+        "cpu",
+        "256m",
+        childMain.getName(),
+        Duration.ofSeconds(5));
   }
 
   private static Lease lease(Map<String, String> inputs, Map<String, String> outputs) {
     UUID jobId = UUID.randomUUID();
-    TrainingSpec spec = new TrainingSpec(
-        jobId.toString(), "tiny-llama", new LoraSettings(8, 16, 0.05, List.of("q_proj", "v_proj")),
-        new Hyperparameters(1, 1e-4, 1, 64, 42, 1), null);
-    return new Lease(UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
+    TrainingSpec spec =
+        new TrainingSpec(
+            jobId.toString(),
+            "tiny-llama",
+            new LoraSettings(8, 16, 0.05, List.of("q_proj", "v_proj")),
+            new Hyperparameters(1, 1e-4, 1, 64, 42, 1),
+            null);
+    return new Lease(
+        UUID.randomUUID(), jobId, Instant.now().plusSeconds(600), spec, inputs, outputs);
   }
 }

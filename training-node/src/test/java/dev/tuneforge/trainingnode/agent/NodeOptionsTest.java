@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 class NodeOptionsTest {
   @Test
   void readsTheEnvironmentWithDefaultsForTheRest() {
-    NodeOptions options = NodeOptions.parse(new String[0], Map.of(
-        "TUNEFORGE_SERVER", "http://app:8080/",
-        "TUNEFORGE_WORK_DIR", "/var/lib/tuneforge",
-        "TUNEFORGE_ENROL_TOKEN", "tok",
-        "TUNEFORGE_NODE_NAME", "gpu-1"));
+    NodeOptions options =
+        NodeOptions.parse(
+            new String[0],
+            Map.of(
+                "TUNEFORGE_SERVER", "http://app:8080/",
+                "TUNEFORGE_WORK_DIR", "/var/lib/tuneforge",
+                "TUNEFORGE_ENROL_TOKEN", "tok",
+                "TUNEFORGE_NODE_NAME", "gpu-1"));
 
     assertThat(options.server()).isEqualTo(URI.create("http://app:8080"));
     assertThat(options.workDir()).isEqualTo(Path.of("/var/lib/tuneforge"));
@@ -25,16 +28,31 @@ class NodeOptionsTest {
     assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(options.device()).isEqualTo("cpu");
     assertThat(options.childHeap()).isEqualTo("4g");
-    assertThat(options.childMainClass()).isEqualTo("dev.tuneforge.trainingnode.jobprocess.TrainingJobMain");
-    assertThat(options.credentialFile()).isEqualTo(Path.of("/var/lib/tuneforge/node-credential.json"));
+    assertThat(options.childMainClass())
+        .isEqualTo("dev.tuneforge.trainingnode.jobprocess.TrainingJobMain");
+    assertThat(options.credentialFile())
+        .isEqualTo(Path.of("/var/lib/tuneforge/node-credential.json"));
   }
 
   @Test
   void flagsWinOverTheEnvironment() {
-    NodeOptions options = NodeOptions.parse(
-        new String[] {"--server", "https://tf.example", "--work-dir", "/w", "--name", "n",
-            "--heartbeat-seconds", "2", "--device", "cuda", "--child-heap", "12g"},
-        Map.of("TUNEFORGE_SERVER", "http://other", "TUNEFORGE_NODE_NAME", "env-name"));
+    NodeOptions options =
+        NodeOptions.parse(
+            new String[] {
+              "--server",
+              "https://tf.example",
+              "--work-dir",
+              "/w",
+              "--name",
+              "n",
+              "--heartbeat-seconds",
+              "2",
+              "--device",
+              "cuda",
+              "--child-heap",
+              "12g"
+            },
+            Map.of("TUNEFORGE_SERVER", "http://other", "TUNEFORGE_NODE_NAME", "env-name"));
 
     assertThat(options.server()).isEqualTo(URI.create("https://tf.example"));
     assertThat(options.name()).isEqualTo("n");
@@ -50,11 +68,24 @@ class NodeOptionsTest {
         .hasMessageContaining("--server");
     assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--server", "http://a"}, Map.of()))
         .hasMessageContaining("--work-dir");
-    assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--server", "http://a", "--work-dir", "/w", "--gpu", "1"}, Map.of()))
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    new String[] {"--server", "http://a", "--work-dir", "/w", "--gpu", "1"},
+                    Map.of()))
         .hasMessage("unknown option --gpu");
-    assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--server", "http://a", "--work-dir", "/w", "--child-heap", "lots"}, Map.of()))
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    new String[] {
+                      "--server", "http://a", "--work-dir", "/w", "--child-heap", "lots"
+                    },
+                    Map.of()))
         .hasMessageContaining("--child-heap");
-    assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--server", "ftp://a", "--work-dir", "/w"}, Map.of()))
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    new String[] {"--server", "ftp://a", "--work-dir", "/w"}, Map.of()))
         .hasMessageContaining("http(s)");
   }
 }

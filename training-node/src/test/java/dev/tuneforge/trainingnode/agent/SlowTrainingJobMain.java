@@ -7,7 +7,8 @@ public final class SlowTrainingJobMain {
   private SlowTrainingJobMain() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.println(Json.MAPPER.writeValueAsString(JobEvent.metric(3, 100, 2.0, 1e-4, 50.0, 300)));
+    System.out.println(
+        Json.MAPPER.writeValueAsString(JobEvent.metric(3, 100, 2.0, 1e-4, 50.0, 300)));
     System.out.flush();
     Thread.sleep(120_000);
   }

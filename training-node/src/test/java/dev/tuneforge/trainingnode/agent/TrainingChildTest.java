@@ -25,7 +25,8 @@ class TrainingChildTest {
 
   @Test
   void crashReasonEndsWithTheLastLinesOfTheLog() throws Exception {
-    String log = IntStream.rangeClosed(1, 5000).mapToObj(i -> "line " + i).collect(Collectors.joining("\n"));
+    String log =
+        IntStream.rangeClosed(1, 5000).mapToObj(i -> "line " + i).collect(Collectors.joining("\n"));
     Files.writeString(jobDir.resolve("child.log"), log + "\n");
 
     String reason = JobRunner.crashReason(jobDir, 137);
@@ -37,9 +38,17 @@ class TrainingChildTest {
 
   @Test
   void runsTheChildWithTheAgentsJavaAndClassPath() {
-    NodeOptions options = new NodeOptions(
-        java.net.URI.create("http://a"), jobDir, null, "n", java.time.Duration.ofSeconds(5), "cpu", "6g",
-        NodeOptions.TRAINER_MAIN, NodeOptions.DEFAULT_LEASE_TIMEOUT);
+    NodeOptions options =
+        new NodeOptions(
+            java.net.URI.create("http://a"),
+            jobDir,
+            null,
+            "n",
+            java.time.Duration.ofSeconds(5),
+            "cpu",
+            "6g",
+            NodeOptions.TRAINER_MAIN,
+            NodeOptions.DEFAULT_LEASE_TIMEOUT);
 
     assertThat(new TrainingChild(options).command(jobDir))
         .startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g")

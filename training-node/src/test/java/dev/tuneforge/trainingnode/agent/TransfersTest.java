@@ -17,7 +17,8 @@ class TransfersTest {
 
   @Test
   void refusesPathsThatCouldEscapeTheJobFolder() {
-    for (String path : new String[] {"../credential", "data/../../x", "/etc/passwd", "", "a\\..\\b", "./x"}) {
+    for (String path :
+        new String[] {"../credential", "data/../../x", "/etc/passwd", "", "a\\..\\b", "./x"}) {
       assertThatThrownBy(() -> Transfers.resolveInside(jobDir, path))
           .as(path)
           .isInstanceOf(IllegalArgumentException.class);

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code --name value} options over a map of defaults; an unknown name is an error that lists the known ones. */
+/**
+ * {@code --name value} options over a map of defaults; an unknown name is an error that lists the
+ * known ones.
+ */
 final class BenchArgs {
 
   private final Map<String, String> values;
@@ -19,7 +22,9 @@ final class BenchArgs {
     Map<String, String> values = new LinkedHashMap<>(new TreeMap<>(defaults));
     if (Arrays.asList(args).contains("--help")) {
       System.out.println("options (defaults):");
-      values.forEach((name, value) -> System.out.println("  --" + name + " " + (value.isEmpty() ? "\"\"" : value)));
+      values.forEach(
+          (name, value) ->
+              System.out.println("  --" + name + " " + (value.isEmpty() ? "\"\"" : value)));
       System.exit(0);
     }
     for (int i = 0; i < args.length; i++) {
@@ -46,7 +51,10 @@ final class BenchArgs {
   }
 
   List<String> list(String name) {
-    return Arrays.stream(values.get(name).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(values.get(name).split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** Intra-op threads for PyTorch; must be called before DJL loads its engine. */

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time the hypervisor gave to others (steal) while a side ran, from /proc/stat: on a
- * shared virtual machine it says how far a timing can be trusted.
+ * CPU time the hypervisor gave to others (steal) while a side ran, from /proc/stat: on a shared
+ * virtual machine it says how far a timing can be trusted.
  */
 final class CpuSteal {
 

@@ -1,7 +1,5 @@
 package dev.tuneforge.trainingnode.bench;
 
-import dev.tuneforge.trainingnode.train.Batches;
-
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,13 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.EncodedExample;
-import dev.tuneforge.trainingnode.evaluate.EvaluationFiles;
-import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.model.TokenBatch;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
@@ -24,6 +15,14 @@ import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
+import dev.tuneforge.trainingnode.evaluate.EvaluationFiles;
+import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.TokenBatch;
+import dev.tuneforge.trainingnode.safetensors.SafeTensors;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
+import dev.tuneforge.trainingnode.train.Batches;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,23 +38,39 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Fine-tunes the demo model (or a larger one of the same kind) with LoRA on SROIE receipts as
- * a job runs it ({@link TrainingJobMain}, with a validation file) and prints the validation
- * loss of the base model and of the tuned one, the latter also recomputed from the adapter the
- * job wrote, so that the figure is that of the artefact a user downloads.
+ * Fine-tunes the demo model (or a larger one of the same kind) with LoRA on SROIE receipts as a job
+ * runs it ({@link TrainingJobMain}, with a validation file) and prints the validation loss of the
+ * base model and of the tuned one, the latter also recomputed from the adapter the job wrote, so
+ * that the figure is that of the artefact a user downloads.
  */
 public final class LearningBenchmark {
 
-  static final Map<String, String> DEFAULTS = Map.ofEntries(
-      Map.entry("train", "../shared/datasets/sroie/train.jsonl"),
-      Map.entry("validation", "../shared/datasets/sroie/validation.jsonl"),
-      Map.entry("rows", "0"), Map.entry("max-length", "1024"), Map.entry("epochs", "1"), Map.entry("max-steps", "0"),
-      Map.entry("lr", "5e-3"), Map.entry("batch", "4"), Map.entry("r", "16"), Map.entry("alpha", "32"),
-      Map.entry("dropout", "0.05"), Map.entry("targets", String.join(",", LlamaModel.PROJECTIONS)),
-      Map.entry("hidden", "64"), Map.entry("layers", "2"), Map.entry("heads", "4"), Map.entry("kv-heads", "2"),
-      Map.entry("intermediate", "172"), Map.entry("validation-every", "50"), Map.entry("seed", "42"),
-      Map.entry("threads", "2"), Map.entry("evaluation-examples", "20"), Map.entry("evaluation-max-new-tokens", "128"),
-      Map.entry("samples", "1"), Map.entry("architecture", "LlamaForCausalLM"));
+  static final Map<String, String> DEFAULTS =
+      Map.ofEntries(
+          Map.entry("train", "../shared/datasets/sroie/train.jsonl"),
+          Map.entry("validation", "../shared/datasets/sroie/validation.jsonl"),
+          Map.entry("rows", "0"),
+          Map.entry("max-length", "1024"),
+          Map.entry("epochs", "1"),
+          Map.entry("max-steps", "0"),
+          Map.entry("lr", "5e-3"),
+          Map.entry("batch", "4"),
+          Map.entry("r", "16"),
+          Map.entry("alpha", "32"),
+          Map.entry("dropout", "0.05"),
+          Map.entry("targets", String.join(",", LlamaModel.PROJECTIONS)),
+          Map.entry("hidden", "64"),
+          Map.entry("layers", "2"),
+          Map.entry("heads", "4"),
+          Map.entry("kv-heads", "2"),
+          Map.entry("intermediate", "172"),
+          Map.entry("validation-every", "50"),
+          Map.entry("seed", "42"),
+          Map.entry("threads", "2"),
+          Map.entry("evaluation-examples", "20"),
+          Map.entry("evaluation-max-new-tokens", "128"),
+          Map.entry("samples", "1"),
+          Map.entry("architecture", "LlamaForCausalLM"));
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -68,7 +83,11 @@ public final class LearningBenchmark {
     int batch = options.integer("batch");
     long seed = options.integer("seed");
     LoraSettings lora =
-        new LoraSettings(options.integer("r"), options.number("alpha"), options.number("dropout"), options.list("targets"));
+        new LoraSettings(
+            options.integer("r"),
+            options.number("alpha"),
+            options.number("dropout"),
+            options.list("targets"));
 
     Path job = Files.createTempDirectory("tuneforge-bench-learning");
     Path modelDir = job.resolve(JobFolder.BASE_MODEL);
@@ -82,29 +101,40 @@ public final class LearningBenchmark {
         .build()
         .writeTo(modelDir);
     Files.createDirectories(job.resolve("data"));
-    List<String> rows = Files.readAllLines(Path.of(options.text("train")), StandardCharsets.UTF_8).stream()
-        .filter(line -> !line.isBlank()).toList();
+    List<String> rows =
+        Files.readAllLines(Path.of(options.text("train")), StandardCharsets.UTF_8).stream()
+            .filter(line -> !line.isBlank())
+            .toList();
     if (options.integer("rows") > 0) {
       rows = rows.subList(0, Math.min(rows.size(), options.integer("rows")));
     }
     Files.write(job.resolve(JobFolder.TRAINING_DATA), rows, StandardCharsets.UTF_8);
     Files.copy(Path.of(options.text("validation")), job.resolve(JobFolder.VALIDATION_DATA));
-    TrainingSpec spec = new TrainingSpec("bench-sroie", "tuneforge/demo-llama", lora,
-        new Hyperparameters(options.integer("epochs"), options.number("lr"), batch, maxLength, seed,
-            options.integer("max-steps")),
-        TrainingOptions.builder()
-            .optCheckpointEvery(0)
-            .optSchedule("linear")
-            .optWarmupRatio(0.1)
-            .optGradientAccumulation(1)
-            .optValidationEvery(options.integer("validation-every"))
-            .optEarlyStoppingPatience(0)
-            .optWeightDecay(0.0)
-            .optMaxGradNorm(1.0)
-            .optEvaluationExamples(options.integer("evaluation-examples"))
-            .optEvaluationMaxNewTokens(options.integer("evaluation-max-new-tokens"))
-            .optSamplesPerValidation(options.integer("samples"))
-            .build());
+    TrainingSpec spec =
+        new TrainingSpec(
+            "bench-sroie",
+            "tuneforge/demo-llama",
+            lora,
+            new Hyperparameters(
+                options.integer("epochs"),
+                options.number("lr"),
+                batch,
+                maxLength,
+                seed,
+                options.integer("max-steps")),
+            TrainingOptions.builder()
+                .optCheckpointEvery(0)
+                .optSchedule("linear")
+                .optWarmupRatio(0.1)
+                .optGradientAccumulation(1)
+                .optValidationEvery(options.integer("validation-every"))
+                .optEarlyStoppingPatience(0)
+                .optWeightDecay(0.0)
+                .optMaxGradNorm(1.0)
+                .optEvaluationExamples(options.integer("evaluation-examples"))
+                .optEvaluationMaxNewTokens(options.integer("evaluation-max-new-tokens"))
+                .optSamplesPerValidation(options.integer("samples"))
+                .build());
     Files.writeString(job.resolve(JobFolder.SPEC), JSON.writeValueAsString(spec));
 
     Encoded train;
@@ -113,7 +143,8 @@ public final class LearningBenchmark {
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
       ChatEncoder encoder = ChatEncoder.forModel(modelDir, tokenizer, maxLength);
       train = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(JobFolder.TRAINING_DATA))));
-      validation = Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(JobFolder.VALIDATION_DATA))));
+      validation =
+          Encoded.of(encoder.encodeAll(ChatDataset.read(job.resolve(JobFolder.VALIDATION_DATA))));
       padId = ChatEncoder.padTokenId(modelDir, tokenizer);
     }
     System.err.println("job directory " + job);
@@ -125,12 +156,14 @@ public final class LearningBenchmark {
       baseLoss = heldOutLoss(model, validation.kept, batch, padId);
     }
     double baseSeconds = (System.nanoTime() - started) / 1e9;
-    System.err.printf(Locale.ROOT, "base model: validation loss %.4f (%.1f s)%n", baseLoss, baseSeconds);
+    System.err.printf(
+        Locale.ROOT, "base model: validation loss %.4f (%.1f s)%n", baseLoss, baseSeconds);
 
     JobProgress progress = new JobProgress();
     started = System.nanoTime();
     JobResult result;
-    try (PrintStream events = new PrintStream(new LineSink(progress::accept), true, StandardCharsets.UTF_8)) {
+    try (PrintStream events =
+        new PrintStream(new LineSink(progress::accept), true, StandardCharsets.UTF_8)) {
       result = TrainingJobMain.run(job, events);
     }
     double jobSeconds = (System.nanoTime() - started) / 1e9;
@@ -148,41 +181,93 @@ public final class LearningBenchmark {
     double unigram = unigramLoss(train.kept, validation.kept);
     List<Double> losses = progress.losses;
     System.out.println();
-    System.out.println("Learning: LoRA fine-tune of the demo model on SROIE receipts (TrainingJobMain), fp32, CPU");
-    System.out.printf(Locale.ROOT, "  model        %s, hidden %s, %s layers, %s heads (%s kv), intermediate %s,"
-            + " byte-level vocab, random weights%n", options.text("architecture"), options.text("hidden"),
-        options.text("layers"), options.text("heads"), options.text("kv-heads"), options.text("intermediate"));
-    System.out.printf(Locale.ROOT, "  LoRA         r %d, alpha %s, dropout %s on %s%n", lora.r(), lora.alpha(),
-        lora.dropout(), String.join(",", lora.targetModules()));
-    System.out.printf(Locale.ROOT, "  training     %d epoch(s), batch %d, lr %s (10 %% warm-up, linear decay), max length"
-            + " %d, %d thread(s)%n", options.integer("epochs"), batch, options.text("lr"), maxLength, threads);
+    System.out.println(
+        "Learning: LoRA fine-tune of the demo model on SROIE receipts (TrainingJobMain), fp32, CPU");
+    System.out.printf(
+        Locale.ROOT,
+        "  model        %s, hidden %s, %s layers, %s heads (%s kv), intermediate %s,"
+            + " byte-level vocab, random weights%n",
+        options.text("architecture"),
+        options.text("hidden"),
+        options.text("layers"),
+        options.text("heads"),
+        options.text("kv-heads"),
+        options.text("intermediate"));
+    System.out.printf(
+        Locale.ROOT,
+        "  LoRA         r %d, alpha %s, dropout %s on %s%n",
+        lora.r(),
+        lora.alpha(),
+        lora.dropout(),
+        String.join(",", lora.targetModules()));
+    System.out.printf(
+        Locale.ROOT,
+        "  training     %d epoch(s), batch %d, lr %s (10 %% warm-up, linear decay), max length"
+            + " %d, %d thread(s)%n",
+        options.integer("epochs"),
+        batch,
+        options.text("lr"),
+        maxLength,
+        threads);
     System.out.printf(Locale.ROOT, "  train set    %s%n", train.describe(maxLength));
     System.out.printf(Locale.ROOT, "  validation   %s%n", validation.describe(maxLength));
     System.out.println();
-    System.out.printf(Locale.ROOT, "  steps                            %d (%d tokens)%n", result.steps(), result.trainedTokens());
-    System.out.printf(Locale.ROOT, "  time                             %.0f s for the job (%.0f s in training steps),"
-        + " %.0f s for the base model's loss%n", jobSeconds, progress.stepSeconds, baseSeconds);
-    System.out.printf(Locale.ROOT, "  training loss, first / last 10   %.3f / %.3f%n", mean(losses.subList(0, Math.min(10,
-        losses.size()))), mean(losses.subList(Math.max(0, losses.size() - 10), losses.size())));
+    System.out.printf(
+        Locale.ROOT,
+        "  steps                            %d (%d tokens)%n",
+        result.steps(),
+        result.trainedTokens());
+    System.out.printf(
+        Locale.ROOT,
+        "  time                             %.0f s for the job (%.0f s in training steps),"
+            + " %.0f s for the base model's loss%n",
+        jobSeconds,
+        progress.stepSeconds,
+        baseSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "  training loss, first / last 10   %.3f / %.3f%n",
+        mean(losses.subList(0, Math.min(10, losses.size()))),
+        mean(losses.subList(Math.max(0, losses.size() - 10), losses.size())));
     System.out.printf(Locale.ROOT, "  validation loss, base model      %.4f%n", baseLoss);
     for (double[] point : progress.validation) {
-      System.out.printf(Locale.ROOT, "  validation loss, step %-10d %.4f%n", (int) point[0], point[1]);
+      System.out.printf(
+          Locale.ROOT, "  validation loss, step %-10d %.4f%n", (int) point[0], point[1]);
     }
-    System.out.printf(Locale.ROOT, "  validation loss, adapter reloaded %.4f (from adapter_model.safetensors)%n",
+    System.out.printf(
+        Locale.ROOT,
+        "  validation loss, adapter reloaded %.4f (from adapter_model.safetensors)%n",
         reloadedLoss);
-    System.out.printf(Locale.ROOT, "  for scale: answer-token frequencies %.4f (the train set's unigram distribution, no context)%n",
+    System.out.printf(
+        Locale.ROOT,
+        "  for scale: answer-token frequencies %.4f (the train set's unigram distribution, no context)%n",
         unigram);
-    System.out.printf(Locale.ROOT, "  tuned / base                     %.3f (perplexity %.1f -> %.1f)%n",
-        tunedLoss / baseLoss, Math.exp(baseLoss), Math.exp(tunedLoss));
+    System.out.printf(
+        Locale.ROOT,
+        "  tuned / base                     %.3f (perplexity %.1f -> %.1f)%n",
+        tunedLoss / baseLoss,
+        Math.exp(baseLoss),
+        Math.exp(tunedLoss));
     Path summaryFile = job.resolve(EvaluationFiles.SUMMARY);
     if (Files.isRegularFile(summaryFile)) {
-      EvaluationSummary evaluation = JSON.readValue(Files.readString(summaryFile), EvaluationSummary.class);
-      System.out.printf(Locale.ROOT, "  evaluation                       %d examples, greedy, max %d new tokens: %.1f s, %d tokens"
-          + " generated (%.0f tokens/s, base and tuned)%n", evaluation.examples(), evaluation.maxNewTokens(),
-          evaluation.seconds(), evaluation.generatedTokens(), evaluation.generatedTokens() / evaluation.seconds());
+      EvaluationSummary evaluation =
+          JSON.readValue(Files.readString(summaryFile), EvaluationSummary.class);
+      System.out.printf(
+          Locale.ROOT,
+          "  evaluation                       %d examples, greedy, max %d new tokens: %.1f s, %d tokens"
+              + " generated (%.0f tokens/s, base and tuned)%n",
+          evaluation.examples(),
+          evaluation.maxNewTokens(),
+          evaluation.seconds(),
+          evaluation.generatedTokens(),
+          evaluation.generatedTokens() / evaluation.seconds());
       if (evaluation.base() != null && evaluation.tuned() != null) {
-        System.out.printf(Locale.ROOT, "  evaluation scores, base / tuned  loss %.3f / %.3f, token accuracy %.1f %% / %.1f %%%n",
-            evaluation.base().loss(), evaluation.tuned().loss(), 100 * evaluation.base().tokenAccuracy(),
+        System.out.printf(
+            Locale.ROOT,
+            "  evaluation scores, base / tuned  loss %.3f / %.3f, token accuracy %.1f %% / %.1f %%%n",
+            evaluation.base().loss(),
+            evaluation.tuned().loss(),
+            100 * evaluation.base().tokenAccuracy(),
             100 * evaluation.tuned().tokenAccuracy());
       }
       if (evaluation.error() != null) {
@@ -191,13 +276,19 @@ public final class LearningBenchmark {
     }
   }
 
-  /** Token-weighted mean loss over held-out examples, no dropout, no gradients, as the trainer measures it. */
-  static double heldOutLoss(LlamaModel model, List<EncodedExample> examples, int batchSize, long padId) {
+  /**
+   * Token-weighted mean loss over held-out examples, no dropout, no gradients, as the trainer
+   * measures it.
+   */
+  static double heldOutLoss(
+      LlamaModel model, List<EncodedExample> examples, int batchSize, long padId) {
     double weighted = 0;
     long tokens = 0;
     try (NDManager root = NDManager.newBaseManager()) {
       for (int from = 0; from < examples.size(); from += batchSize) {
-        TokenBatch batch = Batches.collate(examples.subList(from, Math.min(from + batchSize, examples.size())), padId);
+        TokenBatch batch =
+            Batches.collate(
+                examples.subList(from, Math.min(from + batchSize, examples.size())), padId);
         try (NDManager scope = root.newSubManager()) {
           weighted += model.loss(scope, batch, false).getFloat() * (double) batch.trainableTokens();
           tokens += batch.trainableTokens();
@@ -222,8 +313,10 @@ public final class LearningBenchmark {
         }
       }
     }
-    int vocabulary = 1 + (int) validation.stream().flatMapToLong(e -> Arrays.stream(e.labels())).max().orElse(0);
-    vocabulary = Math.max(vocabulary, 1 + counts.keySet().stream().mapToInt(Long::intValue).max().orElse(0));
+    int vocabulary =
+        1 + (int) validation.stream().flatMapToLong(e -> Arrays.stream(e.labels())).max().orElse(0);
+    vocabulary =
+        Math.max(vocabulary, 1 + counts.keySet().stream().mapToInt(Long::intValue).max().orElse(0));
     double loss = 0;
     long tokens = 0;
     for (EncodedExample example : validation) {
@@ -237,7 +330,6 @@ public final class LearningBenchmark {
     }
     return loss / tokens;
   }
-
 
   /** Overwrites the model's LoRA matrices with a PEFT adapter's, outside any gradient collector. */
   private static void loadAdapter(LlamaModel model, Path adapter) throws IOException {
@@ -270,9 +362,17 @@ public final class LearningBenchmark {
 
     String describe(int maxLength) {
       long answerTokens = kept.stream().mapToLong(EncodedExample::trainableTokens).sum();
-      return String.format(Locale.ROOT, "%d examples, %d longer than %d tokens and truncated: %d of those lost their"
+      return String.format(
+          Locale.ROOT,
+          "%d examples, %d longer than %d tokens and truncated: %d of those lost their"
               + " whole answer and are left out, %d keep part of it; %d examples, %d answer tokens used",
-          total, truncated, maxLength, dropped, truncated - dropped, kept.size(), answerTokens);
+          total,
+          truncated,
+          maxLength,
+          dropped,
+          truncated - dropped,
+          kept.size(),
+          answerTokens);
     }
   }
 
@@ -294,16 +394,25 @@ public final class LearningBenchmark {
           stepSeconds += perSecond > 0 ? (now - tokens) / perSecond : 0;
           tokens = now;
           if (step % 10 == 0 || step == event.path("totalSteps").asInt()) {
-            System.err.printf(Locale.ROOT, "step %d/%d loss %.3f, %.0f tokens/s%n", step,
-                event.path("totalSteps").asInt(), event.path("loss").asDouble(), perSecond);
+            System.err.printf(
+                Locale.ROOT,
+                "step %d/%d loss %.3f, %.0f tokens/s%n",
+                step,
+                event.path("totalSteps").asInt(),
+                event.path("loss").asDouble(),
+                perSecond);
           }
         }
         case VALIDATION -> {
           validation.add(new double[] {event.path("step").asInt(), event.path("loss").asDouble()});
           System.err.println(event.path("message").asString());
         }
-        case SAMPLE -> System.err.println("sample at step " + event.path("step").asInt() + ": "
-            + event.path("message").asString());
+        case SAMPLE ->
+            System.err.println(
+                "sample at step "
+                    + event.path("step").asInt()
+                    + ": "
+                    + event.path("message").asString());
         default -> System.err.println(event.path("message").asString());
       }
     }

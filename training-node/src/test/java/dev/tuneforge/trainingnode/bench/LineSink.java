@@ -5,7 +5,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
-/** An output stream that hands each complete UTF-8 line to a consumer, as a job's event stream arrives. */
+/**
+ * An output stream that hands each complete UTF-8 line to a consumer, as a job's event stream
+ * arrives.
+ */
 final class LineSink extends OutputStream {
 
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();

@@ -13,9 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Llama shape of any size. Writes {@code config.json} and {@code model.safetensors} with
- * seeded random weights: all the trainer loads for a speed run, where no tokenizer is needed
- * and the vocabulary may be any size (the demo model's is fixed by its tokenizer).
+ * A Llama shape of any size. Writes {@code config.json} and {@code model.safetensors} with seeded
+ * random weights: all the trainer loads for a speed run, where no tokenizer is needed and the
+ * vocabulary may be any size (the demo model's is fixed by its tokenizer).
  */
 record ModelShape(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
 
@@ -23,14 +23,19 @@ record ModelShape(int hidden, int layers, int heads, int kvHeads, int intermedia
 
   ModelShape {
     if (hidden % heads != 0 || heads % kvHeads != 0 || (hidden / heads) % 2 != 0) {
-      throw new IllegalArgumentException("hidden must split into heads of even size, heads into kv heads");
+      throw new IllegalArgumentException(
+          "hidden must split into heads of even size, heads into kv heads");
     }
   }
 
   static ModelShape of(BenchArgs args) {
     return new ModelShape(
-        args.integer("hidden"), args.integer("layers"), args.integer("heads"), args.integer("kv-heads"),
-        args.integer("intermediate"), args.integer("vocab"));
+        args.integer("hidden"),
+        args.integer("layers"),
+        args.integer("heads"),
+        args.integer("kv-heads"),
+        args.integer("intermediate"),
+        args.integer("vocab"));
   }
 
   int headDim() {
@@ -54,8 +59,11 @@ record ModelShape(int hidden, int layers, int heads, int kvHeads, int intermedia
     config.put("rms_norm_eps", 1e-5);
     config.put("hidden_act", "silu");
     config.put("tie_word_embeddings", false);
-    Files.writeString(directory.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-    SafeTensors.write(directory.resolve("model.safetensors"), weights(seed), Map.of("format", "pt"));
+    Files.writeString(
+        directory.resolve("config.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    SafeTensors.write(
+        directory.resolve("model.safetensors"), weights(seed), Map.of("format", "pt"));
   }
 
   private Map<String, Tensor> weights(long seed) {
@@ -86,7 +94,8 @@ record ModelShape(int hidden, int layers, int heads, int kvHeads, int intermedia
     for (int i = 0; i < values.length; i++) {
       double u1 = 1.0 - random.nextDouble();
       double u2 = random.nextDouble();
-      values[i] = (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2) * deviation);
+      values[i] =
+          (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2) * deviation);
     }
     return new Tensor(new long[] {rows, columns}, values);
   }
@@ -99,7 +108,17 @@ record ModelShape(int hidden, int layers, int heads, int kvHeads, int intermedia
 
   @Override
   public String toString() {
-    return "hidden " + hidden + ", " + layers + " layers, " + heads + " heads (" + kvHeads + " kv), intermediate "
-        + intermediate + ", vocab " + vocab;
+    return "hidden "
+        + hidden
+        + ", "
+        + layers
+        + " layers, "
+        + heads
+        + " heads ("
+        + kvHeads
+        + " kv), intermediate "
+        + intermediate
+        + ", vocab "
+        + vocab;
   }
 }

@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
-import dev.tuneforge.trainingnode.generate.GenerationResult;
-import dev.tuneforge.trainingnode.generate.Generator;
-import dev.tuneforge.trainingnode.generate.PeftAdapter;
-import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.Hyperparameters;
@@ -21,6 +14,13 @@ import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.PromptMessage;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
+import dev.tuneforge.trainingnode.generate.GenerationResult;
+import dev.tuneforge.trainingnode.generate.Generator;
+import dev.tuneforge.trainingnode.generate.PeftAdapter;
+import dev.tuneforge.trainingnode.jobprocess.TrainingJobMain;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,25 +50,34 @@ class JobEvaluationTest {
 
   @Test
   void comparesTheBaseAndTheTunedModelOnHeldOutReceiptsAfterTraining() throws IOException {
-    List<String> receipts = Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
-    prepare(receipts.subList(0, 12), TrainingOptions.builder()
-        .optCheckpointEvery(0)
-        .optValidationEvery(6)
-        .optEvaluationExamples(3)
-        .optEvaluationMaxNewTokens(24)
-        .optSamplesPerValidation(1)
-        .build());
+    List<String> receipts =
+        Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
+    prepare(
+        receipts.subList(0, 12),
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optValidationEvery(6)
+            .optEvaluationExamples(3)
+            .optEvaluationMaxNewTokens(24)
+            .optSamplesPerValidation(1)
+            .build());
     Files.write(job.resolve("data/validation.jsonl"), receipts.subList(12, 14));
     Files.write(job.resolve("data/evaluation.jsonl"), receipts.subList(14, 17));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
-    assertThat(result).as(result.reason()).isEqualTo(JobResult.succeeded(12, result.trainedTokens()));
+    assertThat(result)
+        .as(result.reason())
+        .isEqualTo(JobResult.succeeded(12, result.trainedTokens()));
     List<JobEvent> events = events(stdout);
-    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.SAMPLE)
+        .extracting(JobEvent::step)
         .containsExactly(6, 12);
-    List<JobEvent> progress = events.stream().filter(e -> e.type() == JobEvent.Type.EVALUATION).toList();
+    List<JobEvent> progress =
+        events.stream().filter(e -> e.type() == JobEvent.Type.EVALUATION).toList();
     assertThat(progress).extracting(JobEvent::step).containsExactly(0, 2, 3);
     assertThat(progress).extracting(JobEvent::totalSteps).containsOnly(3);
 
@@ -78,13 +87,17 @@ class JobEvaluationTest {
       JsonNode messages = JSON.readTree(receipts.get(14 + i)).path("messages");
       EvaluationExample example = examples.get(i);
       assertThat(example.expected()).isEqualTo(messages.get(2).path("content").asString());
-      assertThat(example.prompt()).containsExactly(
-          new PromptMessage("system", messages.get(0).path("content").asString()),
-          new PromptMessage("user", messages.get(1).path("content").asString()));
-      assertThat(example.tunedOutput()).as("tuned answer to receipt %d", i).isNotEqualTo(example.baseOutput());
+      assertThat(example.prompt())
+          .containsExactly(
+              new PromptMessage("system", messages.get(0).path("content").asString()),
+              new PromptMessage("user", messages.get(1).path("content").asString()));
+      assertThat(example.tunedOutput())
+          .as("tuned answer to receipt %d", i)
+          .isNotEqualTo(example.baseOutput());
       assertThat(example.baseOutputTokens()).isBetween(1, 24);
       assertThat(example.tunedOutputTokens()).isBetween(1, 24);
-      assertThat(List.of(example.baseStop(), example.tunedStop())).allMatch(stop -> stop.equals("eos") || stop.equals("length"));
+      assertThat(List.of(example.baseStop(), example.tunedStop()))
+          .allMatch(stop -> stop.equals("eos") || stop.equals("length"));
     }
 
     EvaluationSummary summary = summary();
@@ -93,55 +106,83 @@ class JobEvaluationTest {
     assertThat(summary.decoding()).isEqualTo("greedy");
     assertThat(summary.maxNewTokens()).isEqualTo(24);
     assertThat(summary.generatedTokens())
-        .isEqualTo(examples.stream().mapToLong(e -> e.baseOutputTokens() + e.tunedOutputTokens()).sum());
+        .isEqualTo(
+            examples.stream().mapToLong(e -> e.baseOutputTokens() + e.tunedOutputTokens()).sum());
     assertThat(summary.seconds()).isPositive();
     assertThat(summary.base().tokens()).isPositive().isEqualTo(summary.tuned().tokens());
-    assertThat(summary.tuned().loss()).as("tuned loss below the base model's").isLessThan(summary.base().loss() - 0.5);
-    assertThat(summary.tuned().tokenAccuracy()).isBetween(0.0, 1.0).isGreaterThan(summary.base().tokenAccuracy());
-    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
+    assertThat(summary.tuned().loss())
+        .as("tuned loss below the base model's")
+        .isLessThan(summary.base().loss() - 0.5);
+    assertThat(summary.tuned().tokenAccuracy())
+        .isBetween(0.0, 1.0)
+        .isGreaterThan(summary.base().tokenAccuracy());
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("evaluated 3 examples in "));
 
     // What the job generated in-process is what the downloaded adapter generates, batch for batch.
-    List<List<List<ChatMessage>>> batches = List.of(prompts(examples.subList(0, 2)), prompts(examples.subList(2, 3)));
+    List<List<List<ChatMessage>>> batches =
+        List.of(prompts(examples.subList(0, 2)), prompts(examples.subList(2, 3)));
     Path modelDir = job.resolve("model");
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir);
         LlamaModel tuned = PeftAdapter.load(modelDir, job.resolve("adapter"));
         LlamaModel base = PeftAdapter.loadBase(modelDir)) {
-      assertThat(texts(tuned, tokenizer, modelDir, batches)).containsExactlyElementsOf(examples.stream().map(EvaluationExample::tunedOutput).toList());
-      assertThat(texts(base, tokenizer, modelDir, batches)).containsExactlyElementsOf(examples.stream().map(EvaluationExample::baseOutput).toList());
+      assertThat(texts(tuned, tokenizer, modelDir, batches))
+          .containsExactlyElementsOf(
+              examples.stream().map(EvaluationExample::tunedOutput).toList());
+      assertThat(texts(base, tokenizer, modelDir, batches))
+          .containsExactlyElementsOf(examples.stream().map(EvaluationExample::baseOutput).toList());
     }
   }
 
   @Test
   void anEvaluationThatFailsLeavesItsErrorInTheSummaryAndTheJobSucceeds() throws IOException {
-    List<String> receipts = Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
-    prepare(receipts.subList(0, 2), TrainingOptions.builder()
-        .optCheckpointEvery(0)
-        .optEvaluationExamples(5)
-        .optEvaluationMaxNewTokens(8)
-        .optSamplesPerValidation(0)
-        .build());
-    Files.write(job.resolve("data/evaluation.jsonl"), List.of(receipts.get(3), "{\"messages\": [oops"));
+    List<String> receipts =
+        Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
+    prepare(
+        receipts.subList(0, 2),
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optEvaluationExamples(5)
+            .optEvaluationMaxNewTokens(8)
+            .optSamplesPerValidation(0)
+            .build());
+    Files.write(
+        job.resolve("data/evaluation.jsonl"), List.of(receipts.get(3), "{\"messages\": [oops"));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(job.resolve("adapter/adapter_model.safetensors")).exists();
     EvaluationSummary summary = summary();
-    assertThat(summary.error()).startsWith("evaluation failed: evaluation.jsonl: line 2 of the dataset: not valid JSON");
+    assertThat(summary.error())
+        .startsWith("evaluation failed: evaluation.jsonl: line 2 of the dataset: not valid JSON");
     assertThat(summary.base()).isNull();
     assertThat(summary.examples()).isZero();
     assertThat(job.resolve(EvaluationFiles.GENERATIONS)).isEmptyFile();
-    assertThat(events(stdout).getLast().message()).startsWith("evaluation failed: evaluation.jsonl: line 2");
+    assertThat(events(stdout).getLast().message())
+        .startsWith("evaluation failed: evaluation.jsonl: line 2");
   }
 
   private void prepare(List<String> train, TrainingOptions options) throws IOException {
-    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(job.resolve("model"));
+    DemoModelWriter.builder()
+        .optSeed(3)
+        .optHiddenSize(32)
+        .optIntermediateSize(64)
+        .build()
+        .writeTo(job.resolve("model"));
     Files.createDirectories(job.resolve("data"));
     Files.write(job.resolve("data/train.jsonl"), train);
-    TrainingSpec spec = new TrainingSpec("job-1", "tuneforge/demo", new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj", "down_proj")),
-        new Hyperparameters(2, 5e-3, 2, 1024, 7, 0), options);
+    TrainingSpec spec =
+        new TrainingSpec(
+            "job-1",
+            "tuneforge/demo",
+            new LoraSettings(4, 8, 0.05, List.of("q_proj", "v_proj", "down_proj")),
+            new Hyperparameters(2, 5e-3, 2, 1024, 7, 0),
+            options);
     Files.writeString(job.resolve("spec.json"), JSON.writeValueAsString(spec));
   }
 
@@ -152,10 +193,18 @@ class JobEvaluationTest {
   }
 
   private static List<String> texts(
-      LlamaModel model, HuggingFaceTokenizer tokenizer, Path modelDir, List<List<List<ChatMessage>>> batches)
+      LlamaModel model,
+      HuggingFaceTokenizer tokenizer,
+      Path modelDir,
+      List<List<List<ChatMessage>>> batches)
       throws IOException {
     Generator generator =
-        Generator.builder().setModel(model).setTokenizer(tokenizer).optModelDirectory(modelDir).optMaxNewTokens(24).build();
+        Generator.builder()
+            .setModel(model)
+            .setTokenizer(tokenizer)
+            .optModelDirectory(modelDir)
+            .optMaxNewTokens(24)
+            .build();
     List<String> texts = new ArrayList<>();
     for (List<List<ChatMessage>> batch : batches) {
       generator.generateBatch(batch).stream().map(GenerationResult::text).forEach(texts::add);
@@ -170,10 +219,15 @@ class JobEvaluationTest {
   }
 
   private EvaluationSummary summary() throws IOException {
-    return JSON.readValue(Files.readString(job.resolve(EvaluationFiles.SUMMARY)), EvaluationSummary.class);
+    return JSON.readValue(
+        Files.readString(job.resolve(EvaluationFiles.SUMMARY)), EvaluationSummary.class);
   }
 
   private static List<JobEvent> events(ByteArrayOutputStream stdout) {
-    return stdout.toString(StandardCharsets.UTF_8).lines().map(line -> JSON.readValue(line, JobEvent.class)).toList();
+    return stdout
+        .toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(line -> JSON.readValue(line, JobEvent.class))
+        .toList();
   }
 }

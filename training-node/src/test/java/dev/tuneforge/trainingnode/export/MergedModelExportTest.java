@@ -2,6 +2,7 @@ package dev.tuneforge.trainingnode.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.generate.LoraFixtures;
 import dev.tuneforge.trainingnode.generate.PeftAdapter;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
@@ -11,7 +12,6 @@ import dev.tuneforge.trainingnode.safetensors.DataType;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +43,8 @@ class MergedModelExportTest {
   @TempDir Path dir;
 
   /** Writes the base model and an adapter with non-zero B; returns the base + adapter logits. */
-  private float[][] baseAndAdapter(DemoModelWriter.Builder base, LoraSettings lora) throws IOException {
+  private float[][] baseAndAdapter(DemoModelWriter.Builder base, LoraSettings lora)
+      throws IOException {
     base.build().writeTo(dir.resolve("base"));
     try (LlamaModel trained = LlamaModel.load(dir.resolve("base"), lora, 3)) {
       LoraFixtures.randomizeLoraB(trained, 8);
@@ -62,32 +63,57 @@ class MergedModelExportTest {
 
   @Test
   void theMergedModelComputesWhatTheBaseWithItsAdapterComputes() throws IOException {
-    float[][] expected = baseAndAdapter(DemoModelWriter.builder().optSeed(2), LoraFixtures.ALL_PROJECTIONS);
+    float[][] expected =
+        baseAndAdapter(DemoModelWriter.builder().optSeed(2), LoraFixtures.ALL_PROJECTIONS);
     Path merged = dir.resolve("merged");
 
-    List<String> files = MergedModelExport.builder().setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(merged).build().write();
+    List<String> files =
+        MergedModelExport.builder()
+            .setModel(dir.resolve("base"))
+            .setAdapter(dir.resolve("adapter"))
+            .setOutput(merged)
+            .build()
+            .write();
 
     assertThat(files).containsExactly("model.safetensors");
     assertThat(maxAbsDiff(mergedLogits(merged), expected)).isLessThan(LOGITS_TOLERANCE);
-    assertThat(maxAbsDiff(mergedLogits(dir.resolve("base")), expected)).as("the adapter must matter").isGreaterThan(0.01);
-    assertThat(header(merged.resolve("model.safetensors"))).isEqualTo(header(dir.resolve("base/model.safetensors")));
+    assertThat(maxAbsDiff(mergedLogits(dir.resolve("base")), expected))
+        .as("the adapter must matter")
+        .isGreaterThan(0.01);
+    assertThat(header(merged.resolve("model.safetensors")))
+        .isEqualTo(header(dir.resolve("base/model.safetensors")));
     assertThat(metadata(merged.resolve("model.safetensors"))).isEqualTo(Map.of("format", "pt"));
-    for (String file : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json", "config.json")) {
-      assertThat(merged.resolve(file)).as(file).hasSameBinaryContentAs(dir.resolve("base").resolve(file));
+    for (String file :
+        List.of(
+            "tokenizer.json", "tokenizer_config.json", "generation_config.json", "config.json")) {
+      assertThat(merged.resolve(file))
+          .as(file)
+          .hasSameBinaryContentAs(dir.resolve("base").resolve(file));
     }
     try (Stream<Path> written = Files.list(merged)) {
       assertThat(written.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("model.safetensors", "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json");
+          .containsExactlyInAnyOrder(
+              "model.safetensors",
+              "config.json",
+              "generation_config.json",
+              "tokenizer.json",
+              "tokenizer_config.json");
     }
   }
 
   @Test
   void anRsLoraAdapterMergesWithItsOwnScale() throws IOException {
-    LoraSettings lora = new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj", "up_proj", "down_proj"), true);
+    LoraSettings lora =
+        new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj", "up_proj", "down_proj"), true);
     float[][] expected = baseAndAdapter(DemoModelWriter.builder().optSeed(2), lora);
     Path merged = dir.resolve("merged");
 
-    MergedModelExport.builder().setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(merged).build().write();
+    MergedModelExport.builder()
+        .setModel(dir.resolve("base"))
+        .setAdapter(dir.resolve("adapter"))
+        .setOutput(merged)
+        .build()
+        .write();
 
     assertThat(maxAbsDiff(mergedLogits(merged), expected)).isLessThan(LOGITS_TOLERANCE);
   }
@@ -96,53 +122,88 @@ class MergedModelExportTest {
   void aTiedBf16ModelStaysTiedAndBf16() throws IOException {
     LoraSettings lora = new LoraSettings(8, 16, 0, List.of("q_proj", "k_proj", "v_proj", "o_proj"));
     float[][] expected =
-        baseAndAdapter(DemoModelWriter.builder().optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16).optSeed(5), lora);
+        baseAndAdapter(
+            DemoModelWriter.builder()
+                .optArchitecture("Qwen2ForCausalLM")
+                .optDataType(DataType.BF16)
+                .optSeed(5),
+            lora);
     Path fp32 = dir.resolve("fp32");
     Path bf16 = dir.resolve("bf16");
 
-    MergedModelExport.builder().setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(fp32).build().write();
     MergedModelExport.builder()
-        .setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(bf16).optDataType(DataType.BF16).build().write();
+        .setModel(dir.resolve("base"))
+        .setAdapter(dir.resolve("adapter"))
+        .setOutput(fp32)
+        .build()
+        .write();
+    MergedModelExport.builder()
+        .setModel(dir.resolve("base"))
+        .setAdapter(dir.resolve("adapter"))
+        .setOutput(bf16)
+        .optDataType(DataType.BF16)
+        .build()
+        .write();
 
     Map<String, String> baseHeader = header(dir.resolve("base/model.safetensors"));
-    assertThat(baseHeader).doesNotContainKey("lm_head.weight").containsKey("model.layers.0.self_attn.q_proj.bias");
+    assertThat(baseHeader)
+        .doesNotContainKey("lm_head.weight")
+        .containsKey("model.layers.0.self_attn.q_proj.bias");
     assertThat(header(bf16.resolve("model.safetensors"))).isEqualTo(baseHeader);
     assertThat(maxAbsDiff(mergedLogits(fp32), expected)).isLessThan(LOGITS_TOLERANCE);
     Map<String, Tensor> exact = SafeTensors.read(fp32.resolve("model.safetensors")).tensors();
     Map<String, Tensor> rounded = SafeTensors.read(bf16.resolve("model.safetensors")).tensors();
-    exact.forEach((name, tensor) -> assertThat(rounded.get(name).values()).as(name).isEqualTo(bf16(tensor.values())));
+    exact.forEach(
+        (name, tensor) ->
+            assertThat(rounded.get(name).values()).as(name).isEqualTo(bf16(tensor.values())));
     JsonNode config = JSON.readTree(Files.readString(bf16.resolve("config.json")));
     assertThat(config.path("torch_dtype").asString()).isEqualTo("bfloat16");
     assertThat(config.path("tie_word_embeddings").asBoolean()).isTrue();
-    assertThat(JSON.readTree(Files.readString(fp32.resolve("config.json"))).path("torch_dtype").asString()).isEqualTo("float32");
+    assertThat(
+            JSON.readTree(Files.readString(fp32.resolve("config.json")))
+                .path("torch_dtype")
+                .asString())
+        .isEqualTo("float32");
   }
 
   @Test
   void aLargeModelIsShardedWithAnIndexThatReadsBack() throws IOException {
     float[][] expected =
         baseAndAdapter(
-            DemoModelWriter.builder().optArchitecture("MistralForCausalLM").optShards(2).optSeed(6), LoraFixtures.ALL_PROJECTIONS);
+            DemoModelWriter.builder().optArchitecture("MistralForCausalLM").optShards(2).optSeed(6),
+            LoraFixtures.ALL_PROJECTIONS);
     Path merged = dir.resolve("merged");
 
     List<String> files =
         MergedModelExport.builder()
-            .setModel(dir.resolve("base")).setAdapter(dir.resolve("adapter")).setOutput(merged).optMaxShardBytes(200_000).build().write();
+            .setModel(dir.resolve("base"))
+            .setAdapter(dir.resolve("adapter"))
+            .setOutput(merged)
+            .optMaxShardBytes(200_000)
+            .build()
+            .write();
 
     assertThat(files).hasSizeGreaterThan(2);
     for (int i = 0; i < files.size(); i++) {
-      assertThat(files.get(i)).isEqualTo(String.format("model-%05d-of-%05d.safetensors", i + 1, files.size()));
+      assertThat(files.get(i))
+          .isEqualTo(String.format("model-%05d-of-%05d.safetensors", i + 1, files.size()));
     }
-    JsonNode index = JSON.readTree(Files.readString(merged.resolve("model.safetensors.index.json")));
+    JsonNode index =
+        JSON.readTree(Files.readString(merged.resolve("model.safetensors.index.json")));
     Map<String, String> headers = new TreeMap<>();
     long bytes = 0;
     for (String file : files) {
       Map<String, String> header = header(merged.resolve(file));
       headers.putAll(header);
-      header.keySet().forEach(name -> assertThat(index.path("weight_map").path(name).asString()).isEqualTo(file));
+      header
+          .keySet()
+          .forEach(
+              name -> assertThat(index.path("weight_map").path(name).asString()).isEqualTo(file));
       bytes += Files.size(merged.resolve(file));
       assertThat(Files.size(merged.resolve(file))).isLessThan(200_000 + 4_096);
     }
-    Map<String, String> baseHeaders = new TreeMap<>(header(dir.resolve("base/model-00001-of-00002.safetensors")));
+    Map<String, String> baseHeaders =
+        new TreeMap<>(header(dir.resolve("base/model-00001-of-00002.safetensors")));
     baseHeaders.putAll(header(dir.resolve("base/model-00002-of-00002.safetensors")));
     assertThat(headers).isEqualTo(baseHeaders);
     assertThat(index.path("weight_map").size()).isEqualTo(baseHeaders.size());
@@ -153,22 +214,44 @@ class MergedModelExportTest {
 
   @Test
   void theCommandLineMergesAndExplainsItsArguments() throws IOException {
-    baseAndAdapter(DemoModelWriter.builder().optSeed(3), new LoraSettings(2, 4, 0, List.of("v_proj")));
+    baseAndAdapter(
+        DemoModelWriter.builder().optSeed(3), new LoraSettings(2, 4, 0, List.of("v_proj")));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] args = {
-      "merge", "--model", dir.resolve("base").toString(), "--adapter", dir.resolve("adapter").toString(),
-      "--out", dir.resolve("merged").toString(), "--dtype", "bf16"
+      "merge",
+      "--model",
+      dir.resolve("base").toString(),
+      "--adapter",
+      dir.resolve("adapter").toString(),
+      "--out",
+      dir.resolve("merged").toString(),
+      "--dtype",
+      "bf16"
     };
 
-    int status = MergeMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    int again = MergeMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    int wrong = MergeMain.run(new String[] {"merge", "--model", "x"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status =
+        MergeMain.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    int again =
+        MergeMain.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    int wrong =
+        MergeMain.run(
+            new String[] {"merge", "--model", "x"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(header(dir.resolve("merged/model.safetensors")).values()).allMatch(h -> h.startsWith("BF16 "));
+    assertThat(header(dir.resolve("merged/model.safetensors")).values())
+        .allMatch(h -> h.startsWith("BF16 "));
     assertThat(again).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not empty", "usage: merge --model DIR");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("is not empty", "usage: merge --model DIR");
     assertThat(wrong).isEqualTo(2);
     assertThat(MergeMain.bytes("5GB")).isEqualTo(5_000_000_000L);
     assertThat(MergeMain.bytes("500MB")).isEqualTo(500_000_000L);
@@ -178,11 +261,15 @@ class MergedModelExportTest {
   static Map<String, String> header(Path file) throws IOException {
     JsonNode root = rawHeader(file);
     Map<String, String> header = new HashMap<>();
-    root.properties().forEach(e -> {
-      if (!e.getKey().equals("__metadata__")) {
-        header.put(e.getKey(), e.getValue().path("dtype").asString() + " " + e.getValue().path("shape"));
-      }
-    });
+    root.properties()
+        .forEach(
+            e -> {
+              if (!e.getKey().equals("__metadata__")) {
+                header.put(
+                    e.getKey(),
+                    e.getValue().path("dtype").asString() + " " + e.getValue().path("shape"));
+              }
+            });
     return header;
   }
 

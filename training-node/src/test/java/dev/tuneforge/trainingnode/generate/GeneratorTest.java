@@ -27,7 +27,9 @@ class GeneratorTest {
   }
 
   static final List<ChatMessage> PROMPT =
-      List.of(ChatMessage.of("system", "Extract the total."), ChatMessage.of("user", "TOTAL 12.50 CASH"));
+      List.of(
+          ChatMessage.of("system", "Extract the total."),
+          ChatMessage.of("user", "TOTAL 12.50 CASH"));
 
   @TempDir static Path dir;
 
@@ -49,7 +51,11 @@ class GeneratorTest {
   }
 
   private static Generator.Builder generator() {
-    return Generator.builder().setModel(model).setTokenizer(tokenizer).optModelDirectory(dir).optEosTokenIds(Set.of());
+    return Generator.builder()
+        .setModel(model)
+        .setTokenizer(tokenizer)
+        .optModelDirectory(dir)
+        .optEosTokenIds(Set.of());
   }
 
   @Test
@@ -61,7 +67,8 @@ class GeneratorTest {
 
     assertThat(result.promptTokens()).isEqualTo(prompt.length);
     assertThat(LoraFixtures.boxed(result.tokenIds()))
-        .containsExactlyElementsOf(LoraFixtures.boxed(LoraFixtures.greedyWithoutCache(model, prompt, 24)));
+        .containsExactlyElementsOf(
+            LoraFixtures.boxed(LoraFixtures.greedyWithoutCache(model, prompt, 24)));
     assertThat(result.stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
     assertThat(result.text()).isEqualTo(tokenizer.decode(result.tokenIds(), true));
   }
@@ -71,15 +78,19 @@ class GeneratorTest {
     long[] prompt = generator().build().encodePrompt(PROMPT);
 
     assertThat(tokenizer.decode(prompt, false))
-        .isEqualTo("<|im_start|>system\nExtract the total.<|im_end|>\n<|im_start|>user\nTOTAL 12.50 CASH<|im_end|>\n"
-            + "<|im_start|>assistant\n");
+        .isEqualTo(
+            "<|im_start|>system\nExtract the total.<|im_end|>\n<|im_start|>user\nTOTAL 12.50 CASH<|im_end|>\n"
+                + "<|im_start|>assistant\n");
   }
 
   @Test
   void leftPaddedPromptsInOneBatchDecodeAsIfAlone() throws IOException {
     Generator generator = generator().optMaxNewTokens(10).build();
     List<List<ChatMessage>> prompts =
-        List.of(PROMPT, List.of(ChatMessage.of("user", "hi")), List.of(ChatMessage.of("user", "a much longer question about receipts")));
+        List.of(
+            PROMPT,
+            List.of(ChatMessage.of("user", "hi")),
+            List.of(ChatMessage.of("user", "a much longer question about receipts")));
 
     List<GenerationResult> batch = generator.generateBatch(prompts);
 
@@ -105,7 +116,14 @@ class GeneratorTest {
 
   @Test
   void aNarrowNucleusDecodesGreedily() throws IOException {
-    GenerationResult nucleus = generator().optTemperature(1).optTopP(1e-6).optMaxNewTokens(12).optSeed(3).build().generate(PROMPT);
+    GenerationResult nucleus =
+        generator()
+            .optTemperature(1)
+            .optTopP(1e-6)
+            .optMaxNewTokens(12)
+            .optSeed(3)
+            .build()
+            .generate(PROMPT);
     GenerationResult greedy = generator().optMaxNewTokens(12).build().generate(PROMPT);
 
     assertThat(nucleus.tokenIds()).isEqualTo(greedy.tokenIds());
@@ -117,7 +135,8 @@ class GeneratorTest {
     long eos = free[5];
     int first = Arrays.stream(free).boxed().toList().indexOf(eos);
 
-    GenerationResult result = generator().optMaxNewTokens(12).optEosTokenIds(Set.of(eos)).build().generate(PROMPT);
+    GenerationResult result =
+        generator().optMaxNewTokens(12).optEosTokenIds(Set.of(eos)).build().generate(PROMPT);
 
     assertThat(result.stopReason()).isEqualTo(StopReason.EOS);
     assertThat(result.tokenIds()).isEqualTo(Arrays.copyOf(free, first + 1));
@@ -126,9 +145,11 @@ class GeneratorTest {
 
   @Test
   void readsTheEosTokensOfTheModelDirectory() throws IOException {
-    Generator generator = Generator.builder().setModel(model).setTokenizer(tokenizer).optModelDirectory(dir).build();
+    Generator generator =
+        Generator.builder().setModel(model).setTokenizer(tokenizer).optModelDirectory(dir).build();
 
-    assertThat(generator.eosTokenIds()).containsExactly(tokenizer.encode("<|im_end|>", false, false).getIds()[0]);
+    assertThat(generator.eosTokenIds())
+        .containsExactly(tokenizer.encode("<|im_end|>", false, false).getIds()[0]);
   }
 
   @Test
@@ -144,12 +165,19 @@ class GeneratorTest {
     Path mistral = dir.resolve("mistral");
     DemoModelWriter.builder().optArchitecture("MistralForCausalLM").build().writeTo(mistral);
     Path config = mistral.resolve("config.json");
-    Files.writeString(config, Files.readString(config).replace("\"sliding_window\" : 1024", "\"sliding_window\" : 20"));
+    Files.writeString(
+        config,
+        Files.readString(config).replace("\"sliding_window\" : 1024", "\"sliding_window\" : 20"));
     long[] prompt = new long[15];
     Arrays.setAll(prompt, i -> 30 + i);
     try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
       Generator generator =
-          Generator.builder().setModel(windowed).setTokenizer(tokenizer).optEosTokenIds(Set.of()).optMaxNewTokens(30).build();
+          Generator.builder()
+              .setModel(windowed)
+              .setTokenizer(tokenizer)
+              .optEosTokenIds(Set.of())
+              .optMaxNewTokens(30)
+              .build();
 
       GenerationResult result = generator.generateFromIds(prompt);
 
@@ -164,12 +192,14 @@ class GeneratorTest {
 
   @Test
   void withTheAdapterOffItDecodesAsTheBaseModel() throws IOException {
-    GenerationResult adapterOff = generator().optMaxNewTokens(16).optUseAdapter(false).build().generate(PROMPT);
+    GenerationResult adapterOff =
+        generator().optMaxNewTokens(16).optUseAdapter(false).build().generate(PROMPT);
     GenerationResult adapterOn = generator().optMaxNewTokens(16).build().generate(PROMPT);
     try (LlamaModel base = PeftAdapter.loadBase(dir)) {
       long[] prompt = generator().build().encodePrompt(PROMPT);
 
-      assertThat(adapterOff.tokenIds()).isEqualTo(LoraFixtures.greedyWithoutCache(base, prompt, 16));
+      assertThat(adapterOff.tokenIds())
+          .isEqualTo(LoraFixtures.greedyWithoutCache(base, prompt, 16));
     }
     assertThat(adapterOn.tokenIds()).isNotEqualTo(adapterOff.tokenIds());
   }

@@ -30,13 +30,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Proves KV-cached greedy decoding equal to an independent PyTorch reference
- * ({@code src/test/python/reference_generate.py}, float64, no cache) for every supported
- * architecture with a non-zero LoRA: the same new tokens, alone and left-padded in a batch. A
- * divergence is allowed only where the reference's two best logits lie within
- * {@link #TIE_MARGIN}, where float32 may rightly choose the other. Skipped without
- * {@code /usr/bin/python3} with torch, failed then when {@code -Dtuneforge.reference.required=true},
- * as {@code PyTorchReferenceTest} does.
+ * Proves KV-cached greedy decoding equal to an independent PyTorch reference ({@code
+ * src/test/python/reference_generate.py}, float64, no cache) for every supported architecture with
+ * a non-zero LoRA: the same new tokens, alone and left-padded in a batch. A divergence is allowed
+ * only where the reference's two best logits lie within {@link #TIE_MARGIN}, where float32 may
+ * rightly choose the other. Skipped without {@code /usr/bin/python3} with torch, failed then when
+ * {@code -Dtuneforge.reference.required=true}, as {@code PyTorchReferenceTest} does.
  */
 class GreedyReferenceTest {
 
@@ -60,7 +59,8 @@ class GreedyReferenceTest {
     LLAMA(b -> b),
     LLAMA3_ROPE_SCALING(b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
     QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
-    MISTRAL_HEAD_DIM_SHARDED(b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
+    MISTRAL_HEAD_DIM_SHARDED(
+        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
 
     final UnaryOperator<DemoModelWriter.Builder> options;
 
@@ -83,12 +83,22 @@ class GreedyReferenceTest {
   void greedyContinuationEqualsPyTorch(Case testCase) throws Exception {
     assumeTrue(
         torchProblem == null,
-        () -> "skipped: " + torchProblem + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
-            + " at a python with torch) to compare generation with PyTorch");
+        () ->
+            "skipped: "
+                + torchProblem
+                + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
+                + " at a python with torch) to compare generation with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
     Path modelDir = caseDir.resolve("model");
-    testCase.options
-        .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
+    testCase
+        .options
+        .apply(
+            DemoModelWriter.builder()
+                .optSeed(17)
+                .optHiddenSize(32)
+                .optIntermediateSize(48)
+                .optLayers(2)
+                .optHeads(4, 2))
         .build()
         .writeTo(modelDir);
 
@@ -102,10 +112,20 @@ class GreedyReferenceTest {
       SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
       Files.writeString(
           caseDir.resolve("generate.json"),
-          "{\"r\": " + LoraFixtures.ALL_PROJECTIONS.r() + ", \"alpha\": " + LoraFixtures.ALL_PROJECTIONS.alpha()
-              + ", \"max_new_tokens\": " + NEW_TOKENS + "}");
+          "{\"r\": "
+              + LoraFixtures.ALL_PROJECTIONS.r()
+              + ", \"alpha\": "
+              + LoraFixtures.ALL_PROJECTIONS.alpha()
+              + ", \"max_new_tokens\": "
+              + NEW_TOKENS
+              + "}");
       Generator generator =
-          Generator.builder().setModel(model).setTokenizer(tokenizer).optEosTokenIds(Set.of()).optMaxNewTokens(NEW_TOKENS).build();
+          Generator.builder()
+              .setModel(model)
+              .setTokenizer(tokenizer)
+              .optEosTokenIds(Set.of())
+              .optMaxNewTokens(NEW_TOKENS)
+              .build();
       alone = generator.generateFromIds(PROMPT);
       padded = generator.generateFromIds(List.of(PROMPT, LONGER_PROMPT)).getFirst();
     }
@@ -119,17 +139,30 @@ class GreedyReferenceTest {
     }
     System.out.printf(
         "PyTorch greedy reference, %s: %d new tokens, smallest top-2 logit margin %.3g; cached %s, padded %s%n",
-        testCase, NEW_TOKENS, smallestMargin, agreement(alone.tokenIds(), expected), agreement(padded.tokenIds(), expected));
+        testCase,
+        NEW_TOKENS,
+        smallestMargin,
+        agreement(alone.tokenIds(), expected),
+        agreement(padded.tokenIds(), expected));
     assertEqualUpToTies("alone", alone.tokenIds(), expected, margins);
     assertEqualUpToTies("left-padded", padded.tokenIds(), expected, margins);
   }
 
-  private static void assertEqualUpToTies(String what, long[] actual, float[] expected, float[] margins) {
+  private static void assertEqualUpToTies(
+      String what, long[] actual, float[] expected, float[] margins) {
     assertThat(actual).as(what).hasSize(expected.length);
     for (int i = 0; i < expected.length; i++) {
       if (actual[i] != (long) expected[i]) {
         assertThat((double) margins[i])
-            .as(what + ": token " + i + " is " + actual[i] + " but PyTorch chose " + (long) expected[i] + " by a margin of")
+            .as(
+                what
+                    + ": token "
+                    + i
+                    + " is "
+                    + actual[i]
+                    + " but PyTorch chose "
+                    + (long) expected[i]
+                    + " by a margin of")
             .isLessThan(TIE_MARGIN);
         return;
       }
@@ -152,8 +185,12 @@ class GreedyReferenceTest {
     return floats;
   }
 
-  private static Map<String, Tensor> runReference(Path caseDir) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString()).redirectErrorStream(true).start();
+  private static Map<String, Tensor> runReference(Path caseDir)
+      throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       fail("the PyTorch reference failed:\n" + output);
@@ -166,10 +203,13 @@ class GreedyReferenceTest {
       return python + " does not exist";
     }
     try {
-      Process process = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return python + " cannot import torch: " + output.strip().lines().reduce((a, b) -> b).orElse("");
+        return python
+            + " cannot import torch: "
+            + output.strip().lines().reduce((a, b) -> b).orElse("");
       }
       return null;
     } catch (IOException | InterruptedException e) {

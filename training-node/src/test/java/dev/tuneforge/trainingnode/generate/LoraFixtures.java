@@ -2,9 +2,9 @@ package dev.tuneforge.trainingnode.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
-import dev.tuneforge.protocol.LoraSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +13,14 @@ import java.util.Random;
 /** Test helpers: a LoRA that changes the model, and the model's own full forward pass. */
 public final class LoraFixtures {
 
-  public static final LoraSettings ALL_PROJECTIONS = new LoraSettings(4, 8, 0, LlamaModel.PROJECTIONS);
+  public static final LoraSettings ALL_PROJECTIONS =
+      new LoraSettings(4, 8, 0, LlamaModel.PROJECTIONS);
 
   private LoraFixtures() {}
 
-  /** Fresh B is zero, which would hide the adapter; give it values large enough to change tokens. */
+  /**
+   * Fresh B is zero, which would hide the adapter; give it values large enough to change tokens.
+   */
   public static void randomizeLoraB(LlamaModel model, long seed) {
     Random random = new Random(seed);
     for (Map.Entry<String, NDArray> entry : model.loraParameters().entrySet()) {
@@ -32,14 +35,20 @@ public final class LoraFixtures {
     }
   }
 
-  /** Logits {@code [length][vocab]} of one unpadded sequence, from the model's training forward pass. */
+  /**
+   * Logits {@code [length][vocab]} of one unpadded sequence, from the model's training forward
+   * pass.
+   */
   public static float[][] fullLogits(LlamaModel model, long[] ids) {
     long[] mask = new long[ids.length];
     long[] labels = new long[ids.length];
     Arrays.fill(mask, 1);
     Arrays.fill(labels, TokenBatch.IGNORE);
     try (NDManager step = NDManager.newBaseManager()) {
-      float[] flat = model.logits(step, new TokenBatch(1, ids.length, ids, mask, labels), false).toFloatArray();
+      float[] flat =
+          model
+              .logits(step, new TokenBatch(1, ids.length, ids, mask, labels), false)
+              .toFloatArray();
       int vocab = flat.length / ids.length;
       float[][] rows = new float[ids.length][];
       for (int t = 0; t < ids.length; t++) {

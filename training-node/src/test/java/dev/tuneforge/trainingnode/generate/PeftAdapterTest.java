@@ -3,12 +3,12 @@ package dev.tuneforge.trainingnode.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
-import dev.tuneforge.protocol.JobFolder;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,11 @@ class PeftAdapterTest {
   @Test
   void aWrittenAdapterLoadsBackIntoTheSameModel() throws IOException {
     Path modelDir = dir.resolve("model");
-    DemoModelWriter.builder().optArchitecture("Qwen2ForCausalLM").optSeed(4).build().writeTo(modelDir);
+    DemoModelWriter.builder()
+        .optArchitecture("Qwen2ForCausalLM")
+        .optSeed(4)
+        .build()
+        .writeTo(modelDir);
     LoraSettings lora = new LoraSettings(4, 16, 0.05, List.of("q_proj", "v_proj", "down_proj"));
     float[][] expected;
     try (LlamaModel trained = LlamaModel.load(modelDir, lora, 9)) {
@@ -42,7 +46,8 @@ class PeftAdapterTest {
         LlamaModel base = PeftAdapter.loadBase(modelDir)) {
       assertThat(LoraFixtures.fullLogits(loaded, IDS)).isDeepEqualTo(expected);
       assertThat(LoraFixtures.fullLogits(base, IDS)[7]).isNotEqualTo(expected[7]);
-      assertThat(AdapterConfig.read(dir.resolve("adapter")).lora()).isEqualTo(new LoraSettings(4, 16, 0.05, lora.targetModules(), false));
+      assertThat(AdapterConfig.read(dir.resolve("adapter")).lora())
+          .isEqualTo(new LoraSettings(4, 16, 0.05, lora.targetModules(), false));
     }
   }
 
@@ -87,12 +92,15 @@ class PeftAdapterTest {
   @Test
   void aPlainAdapterSaysSoAndAMalformedRsLoraFlagIsRefused() throws IOException {
     Path adapter = Files.createDirectories(dir.resolve("adapter"));
-    Files.writeString(adapter.resolve(JobFolder.ADAPTER_CONFIG),
+    Files.writeString(
+        adapter.resolve(JobFolder.ADAPTER_CONFIG),
         "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":false}");
     assertThat(AdapterConfig.read(adapter).scale()).isEqualTo(2.0);
 
-    Files.writeString(adapter.resolve(JobFolder.ADAPTER_CONFIG),
+    Files.writeString(
+        adapter.resolve(JobFolder.ADAPTER_CONFIG),
         "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,\"target_modules\":[\"q_proj\"],\"use_rslora\":\"yes\"}");
-    assertThatThrownBy(() -> AdapterConfig.read(adapter)).hasMessageContaining("use_rslora must be true or false");
+    assertThatThrownBy(() -> AdapterConfig.read(adapter))
+        .hasMessageContaining("use_rslora must be true or false");
   }
 }

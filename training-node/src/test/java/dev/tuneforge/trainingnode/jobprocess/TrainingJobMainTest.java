@@ -3,13 +3,7 @@ package dev.tuneforge.trainingnode.jobprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.SafeTensorsFile;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.EvaluationSummary;
-import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
@@ -17,6 +11,12 @@ import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.TestEngine;
+import dev.tuneforge.trainingnode.safetensors.SafeTensors;
+import dev.tuneforge.trainingnode.safetensors.SafeTensorsFile;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,6 +41,7 @@ class TrainingJobMainTest {
 
   /** Far beyond the seconds two steps on the tiny model take, even on a busy machine. */
   private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(5);
+
   private static final String EXAMPLE =
       "{\"id\":\"r%d\",\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
           + "{\"role\":\"user\",\"content\":\"SHOP %d\\nTOTAL RM %d.50\"},"
@@ -53,15 +54,21 @@ class TrainingJobMainTest {
     prepare(List.of(example(1), example(2), example(3), example(4), example(5)), 0);
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     List<JobEvent> events = events(stdout);
     assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(4);
     assertThat(result.trainedTokens()).isPositive();
-    assertThat(TrainingJobMain.JSON.readValue(Files.readString(job.resolve("result.json")), JobResult.class)).isEqualTo(result);
+    assertThat(
+            TrainingJobMain.JSON.readValue(
+                Files.readString(job.resolve("result.json")), JobResult.class))
+        .isEqualTo(result);
     assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).hasSize(4);
-    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("loaded model tuneforge/demo"))
         .anyMatch(m -> m.equals("5 examples, 4 steps"));
     assertThat(events.getLast().message()).startsWith("wrote adapter");
@@ -70,26 +77,46 @@ class TrainingJobMainTest {
   }
 
   @Test
-  void packingAndRsLoraFromTheSpecReachTheTrainerAndTheAdapter(@TempDir Path plainJob) throws IOException {
+  void packingAndRsLoraFromTheSpecReachTheTrainerAndTheAdapter(@TempDir Path plainJob)
+      throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
     prepare(plainJob, lines, 0, 1e-3, null);
-    JobResult plain = TrainingJobMain.run(plainJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    JobResult plain =
+        TrainingJobMain.run(
+            plainJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     prepare(job, lines, 0, 1e-3, TrainingOptions.builder().optPacking(true).build());
-    TrainingSpec spec = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
+    TrainingSpec spec =
+        TrainingJobMain.JSON.readValue(
+            Files.readString(job.resolve("spec.json")), TrainingSpec.class);
     LoraSettings l = spec.lora();
-    spec = new TrainingSpec(spec.jobId(), spec.baseModel(), new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), true),
-        spec.hyperparameters(), spec.options());
+    spec =
+        new TrainingSpec(
+            spec.jobId(),
+            spec.baseModel(),
+            new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), true),
+            spec.hyperparameters(),
+            spec.options());
     Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(spec));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(plain.steps());
-    assertThat(result.trainedTokens()).as("the same real tokens, packed").isEqualTo(plain.trainedTokens());
-    assertThat(events(stdout)).filteredOn(e -> e.type() == JobEvent.Type.LOG).extracting(JobEvent::message)
-        .anyMatch(m -> m.equals("5 examples, 4 steps, packed into rows of 256 tokens, rsLoRA scale 4.0"));
-    assertThat(TrainingJobMain.JSON.readTree(Files.readString(job.resolve("adapter/adapter_config.json"))).path("use_rslora").asBoolean())
+    assertThat(result.trainedTokens())
+        .as("the same real tokens, packed")
+        .isEqualTo(plain.trainedTokens());
+    assertThat(events(stdout))
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
+        .anyMatch(
+            m -> m.equals("5 examples, 4 steps, packed into rows of 256 tokens, rsLoRA scale 4.0"));
+    assertThat(
+            TrainingJobMain.JSON
+                .readTree(Files.readString(job.resolve("adapter/adapter_config.json")))
+                .path("use_rslora")
+                .asBoolean())
         .isTrue();
   }
 
@@ -100,18 +127,26 @@ class TrainingJobMainTest {
 
     Process process =
         new ProcessBuilder(
-                java.toString(), "--enable-native-access=ALL-UNNAMED", "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
-                TrainingJobMain.class.getName(), job.toString())
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainingJobMain.class.getName(),
+                job.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    // Read on another thread, so that a child that never exits fails the test instead of hanging it.
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    // Read on another thread, so that a child that never exits fails the test instead of hanging
+    // it.
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     boolean exited = process.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (!exited) {
       process.destroyForcibly();
@@ -119,8 +154,11 @@ class TrainingJobMainTest {
     assertThat(exited).as("the child process exits within " + CHILD_TIMEOUT).isTrue();
     assertThat(process.exitValue()).isZero();
     String stdout = output.get(30, TimeUnit.SECONDS);
-    List<JobEvent> events = stdout.lines().map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class)).toList();
-    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
+    List<JobEvent> events =
+        stdout.lines().map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class)).toList();
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.METRIC)
+        .extracting(JobEvent::step)
         .containsExactly(1, 2);
     assertThat(Files.readString(job.resolve("result.json"))).contains("\"succeeded\"");
   }
@@ -130,7 +168,8 @@ class TrainingJobMainTest {
     prepare(List.of(example(1), example(2), "{\"messages\": [oops"), 0);
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     assertThat(result.reason()).startsWith("line 3 of the dataset: not valid JSON");
@@ -142,32 +181,43 @@ class TrainingJobMainTest {
   void failsOnAnUnsupportedArchitecture() throws IOException {
     prepare(List.of(example(1)), 0);
     Path config = job.resolve("model/config.json");
-    Files.writeString(config, Files.readString(config).replace("LlamaForCausalLM", "Gemma3ForCausalLM"));
+    Files.writeString(
+        config, Files.readString(config).replace("LlamaForCausalLM", "Gemma3ForCausalLM"));
 
-    JobResult result = TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(
+            job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-    assertThat(result.reason()).startsWith("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
+    assertThat(result.reason())
+        .startsWith("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
   }
 
   @Test
   void writesCheckpointsAndResumesFromOneInAnotherJobDirectory() throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
-    TrainingOptions everyTwo = TrainingOptions.builder().optCheckpointEvery(2).optSchedule("cosine").build();
+    TrainingOptions everyTwo =
+        TrainingOptions.builder().optCheckpointEvery(2).optSchedule("cosine").build();
     prepare(job, lines, 0, 1e-3, everyTwo);
     ByteArrayOutputStream first = new ByteArrayOutputStream();
-    assertThat(TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status())
+    assertThat(
+            TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status())
         .isEqualTo(JobResult.Status.SUCCEEDED);
-    assertThat(events(first)).extracting(JobEvent::message).contains("checkpoint step-2", "checkpoint step-4");
+    assertThat(events(first))
+        .extracting(JobEvent::message)
+        .contains("checkpoint step-2", "checkpoint step-4");
 
     Path other = job.resolve("other-node");
     prepare(other, lines, 0, 1e-3, everyTwo);
     copyTree(job.resolve("checkpoints/step-2"), other.resolve("resume/step-2"));
     ByteArrayOutputStream second = new ByteArrayOutputStream();
-    JobResult resumed = TrainingJobMain.run(other, new PrintStream(second, true, StandardCharsets.UTF_8));
+    JobResult resumed =
+        TrainingJobMain.run(other, new PrintStream(second, true, StandardCharsets.UTF_8));
 
     assertThat(resumed.status()).as(resumed.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(resumed.steps()).isEqualTo(4);
-    assertThat(events(second)).extracting(JobEvent::message).contains("resumed from step 2", "checkpoint step-4");
+    assertThat(events(second))
+        .extracting(JobEvent::message)
+        .contains("resumed from step 2", "checkpoint step-4");
     assertThat(metricLosses(second)).hasSize(2);
     assertThat(metricLosses(second).get(0)).isCloseTo(metricLosses(first).get(2), within(1e-5));
     assertThat(metricLosses(second).get(1)).isCloseTo(metricLosses(first).get(3), within(1e-5));
@@ -178,12 +228,16 @@ class TrainingJobMainTest {
   void refusesToResumeOnOtherData() throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
     prepare(job, lines, 0, 1e-3, TrainingOptions.builder().optCheckpointEvery(2).build());
-    TrainingJobMain.run(job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    TrainingJobMain.run(
+        job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     Path other = job.resolve("other-node");
-    prepare(other, List.of(example(1), example(2), example(3), example(4), example(6)), 0, 1e-3, null);
+    prepare(
+        other, List.of(example(1), example(2), example(3), example(4), example(6)), 0, 1e-3, null);
     copyTree(job.resolve("checkpoints/step-4"), other.resolve("resume"));
 
-    JobResult result = TrainingJobMain.run(other, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(
+            other, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     assertThat(result.reason()).startsWith("cannot resume from step-4: the training data differs");
@@ -191,15 +245,23 @@ class TrainingJobMainTest {
 
   @Test
   void anAbsurdLearningRateFailsWithNanAndKeepsTheLastCheckpoint() throws IOException {
-    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
-    prepare(job, lines, 12, 1e38, TrainingOptions.builder().optCheckpointEvery(1).optWarmupRatio(0.0).build());
+    List<String> lines =
+        List.of(example(1), example(2), example(3), example(4), example(5), example(6));
+    prepare(
+        job,
+        lines,
+        12,
+        1e38,
+        TrainingOptions.builder().optCheckpointEvery(1).optWarmupRatio(0.0).build());
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
     // lr / (1 - beta1) overflows fp32, so parameters whose first gradient was zero become NaN.
-    assertThat(result.reason()).isEqualTo("loss became NaN at step 2; the last checkpoint, step-1, is kept");
+    assertThat(result.reason())
+        .isEqualTo("loss became NaN at step 2; the last checkpoint, step-1, is kept");
     assertThat(result.steps()).isEqualTo(1);
     assertThat(job.resolve("checkpoints/step-1/trainer_state.json")).exists();
     assertThat(job.resolve("checkpoints/step-2")).doesNotExist();
@@ -208,72 +270,110 @@ class TrainingJobMainTest {
 
   @Test
   void measuresValidationLossWhenAValidationFileIsThere() throws IOException {
-    prepare(job, List.of(example(1), example(2), example(3), example(4)), 4, 1e-3,
-        TrainingOptions.builder().optCheckpointEvery(0).optGradientAccumulation(2).optValidationEvery(1).build());
+    prepare(
+        job,
+        List.of(example(1), example(2), example(3), example(4)),
+        4,
+        1e-3,
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optGradientAccumulation(2)
+            .optValidationEvery(1)
+            .build());
     Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(result.steps()).isEqualTo(2);
-    List<JobEvent> validation = events(stdout).stream().filter(e -> e.type() == JobEvent.Type.VALIDATION).toList();
+    List<JobEvent> validation =
+        events(stdout).stream().filter(e -> e.type() == JobEvent.Type.VALIDATION).toList();
     assertThat(validation).extracting(JobEvent::step).containsExactly(1, 2);
     assertThat(validation.getFirst().loss()).isPositive();
-    assertThat(validation.getFirst().message()).startsWith("validation loss ").endsWith(" at step 1");
-    assertThat(events(stdout)).extracting(JobEvent::message).contains("checkpoint step-2").doesNotContain("checkpoint step-1");
+    assertThat(validation.getFirst().message())
+        .startsWith("validation loss ")
+        .endsWith(" at step 1");
+    assertThat(events(stdout))
+        .extracting(JobEvent::message)
+        .contains("checkpoint step-2")
+        .doesNotContain("checkpoint step-1");
   }
 
   @Test
   void stopsAtACheckpointWhenAskedAndAResumeContinuesAsIfItHadNotStopped() throws IOException {
-    List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5), example(6));
+    List<String> lines =
+        List.of(example(1), example(2), example(3), example(4), example(5), example(6));
     List<String> validation = List.of(example(7), example(8));
     Path straight = job.resolve("straight");
-    prepare(straight, lines, 6, 1e-3, TrainingOptions.builder()
-        .optCheckpointEvery(4)
-        .optValidationEvery(2)
-        .optEvaluationExamples(2)
-        .optEvaluationMaxNewTokens(8)
-        .optSamplesPerValidation(0)
-        .build());
+    prepare(
+        straight,
+        lines,
+        6,
+        1e-3,
+        TrainingOptions.builder()
+            .optCheckpointEvery(4)
+            .optValidationEvery(2)
+            .optEvaluationExamples(2)
+            .optEvaluationMaxNewTokens(8)
+            .optSamplesPerValidation(0)
+            .build());
     Files.write(straight.resolve("data/validation.jsonl"), validation);
     ByteArrayOutputStream straightEvents = new ByteArrayOutputStream();
-    assertThat(TrainingJobMain.run(straight, new PrintStream(straightEvents, true, StandardCharsets.UTF_8)).status())
+    assertThat(
+            TrainingJobMain.run(
+                    straight, new PrintStream(straightEvents, true, StandardCharsets.UTF_8))
+                .status())
         .isEqualTo(JobResult.Status.SUCCEEDED);
 
-    TrainingOptions withSamples = TrainingOptions.builder()
-        .optCheckpointEvery(4)
-        .optValidationEvery(2)
-        .optEvaluationExamples(2)
-        .optEvaluationMaxNewTokens(8)
-        .optSamplesPerValidation(1)
-        .build();
+    TrainingOptions withSamples =
+        TrainingOptions.builder()
+            .optCheckpointEvery(4)
+            .optValidationEvery(2)
+            .optEvaluationExamples(2)
+            .optEvaluationMaxNewTokens(8)
+            .optSamplesPerValidation(1)
+            .build();
     Path stopped = job.resolve("stopped");
     prepare(stopped, lines, 6, 1e-3, withSamples);
     Files.write(stopped.resolve("data/validation.jsonl"), validation);
     ByteArrayOutputStream stoppedEvents = new ByteArrayOutputStream();
     JobResult stop = TrainingJobMain.run(stopped, stopFileAfterStep(3, stopped, stoppedEvents));
 
-    assertThat(stop).isEqualTo(JobResult.stopped("the tenant's budget is spent", 3, stop.trainedTokens()));
-    assertThat(TrainingJobMain.JSON.readValue(Files.readString(stopped.resolve("result.json")), JobResult.class)).isEqualTo(stop);
-    assertThat(events(stoppedEvents)).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
+    assertThat(stop)
+        .isEqualTo(JobResult.stopped("the tenant's budget is spent", 3, stop.trainedTokens()));
+    assertThat(
+            TrainingJobMain.JSON.readValue(
+                Files.readString(stopped.resolve("result.json")), JobResult.class))
+        .isEqualTo(stop);
+    assertThat(events(stoppedEvents))
+        .filteredOn(e -> e.type() == JobEvent.Type.METRIC)
+        .extracting(JobEvent::step)
         .containsExactly(1, 2, 3);
-    assertThat(events(stoppedEvents)).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+    assertThat(events(stoppedEvents))
+        .filteredOn(e -> e.type() == JobEvent.Type.SAMPLE)
+        .extracting(JobEvent::step)
         .containsExactly(2);
-    assertThat(events(stoppedEvents)).extracting(JobEvent::message).contains("checkpoint step-3")
-        .anyMatch(m -> m != null && m.startsWith("stopped after step 3 (the tenant's budget is spent)"));
+    assertThat(events(stoppedEvents))
+        .extracting(JobEvent::message)
+        .contains("checkpoint step-3")
+        .anyMatch(
+            m -> m != null && m.startsWith("stopped after step 3 (the tenant's budget is spent)"));
     assertThat(stopped.resolve("checkpoints/step-3/trainer_state.json")).exists();
     assertThat(stopped.resolve("adapter")).doesNotExist();
     assertThat(stopped.resolve("evaluation")).doesNotExist();
     // Samples decode greedily and draw on no random stream: the run is bit for bit the same.
-    assertThat(metricLosses(stoppedEvents)).containsExactlyElementsOf(metricLosses(straightEvents).subList(0, 3));
+    assertThat(metricLosses(stoppedEvents))
+        .containsExactlyElementsOf(metricLosses(straightEvents).subList(0, 3));
 
     Path resumed = job.resolve("resumed");
     prepare(resumed, lines, 6, 1e-3, withSamples);
     Files.write(resumed.resolve("data/validation.jsonl"), validation);
     copyTree(stopped.resolve("checkpoints/step-3"), resumed.resolve("resume"));
     ByteArrayOutputStream resumedEvents = new ByteArrayOutputStream();
-    JobResult finished = TrainingJobMain.run(resumed, new PrintStream(resumedEvents, true, StandardCharsets.UTF_8));
+    JobResult finished =
+        TrainingJobMain.run(resumed, new PrintStream(resumedEvents, true, StandardCharsets.UTF_8));
 
     assertThat(finished.status()).as(finished.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
     assertThat(finished.steps()).isEqualTo(6);
@@ -281,9 +381,13 @@ class TrainingJobMainTest {
     List<Double> actual = metricLosses(resumedEvents);
     assertThat(actual).hasSize(3);
     for (int i = 0; i < 3; i++) {
-      assertThat(actual.get(i)).as("loss of step %d", i + 4).isCloseTo(expected.get(i), within(1e-5));
+      assertThat(actual.get(i))
+          .as("loss of step %d", i + 4)
+          .isCloseTo(expected.get(i), within(1e-5));
     }
-    assertThat(events(resumedEvents)).filteredOn(e -> e.type() == JobEvent.Type.SAMPLE).extracting(JobEvent::step)
+    assertThat(events(resumedEvents))
+        .filteredOn(e -> e.type() == JobEvent.Type.SAMPLE)
+        .extracting(JobEvent::step)
         .containsExactly(4, 6);
     assertThat(resumed.resolve("adapter/adapter_model.safetensors")).exists();
     assertThat(resumed.resolve("evaluation/summary.json")).exists();
@@ -295,31 +399,48 @@ class TrainingJobMainTest {
    * (adapter off) is.
    */
   @Test
-  void aFullFineTuneWritesTheWholeModelAndComparesWithTheOriginalBase(@TempDir Path loraJob) throws IOException {
+  void aFullFineTuneWritesTheWholeModelAndComparesWithTheOriginalBase(@TempDir Path loraJob)
+      throws IOException {
     List<String> lines = List.of(example(1), example(2), example(3), example(4), example(5));
-    TrainingOptions evaluate = TrainingOptions.builder()
-        .optCheckpointEvery(0)
-        .optEvaluationExamples(2)
-        .optEvaluationMaxNewTokens(8)
-        .optSamplesPerValidation(0)
-        .build();
+    TrainingOptions evaluate =
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optEvaluationExamples(2)
+            .optEvaluationMaxNewTokens(8)
+            .optSamplesPerValidation(0)
+            .build();
     prepare(loraJob, lines, 0, 1e-3, evaluate);
     Files.write(loraJob.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
-    assertThat(TrainingJobMain.run(loraJob, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).status())
+    assertThat(
+            TrainingJobMain.run(
+                    loraJob,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .status())
         .isEqualTo(JobResult.Status.SUCCEEDED);
     prepare(job, lines, 0, 1e-3, evaluate);
     Files.write(job.resolve("data/validation.jsonl"), List.of(example(7), example(8)));
-    TrainingSpec lora = TrainingJobMain.JSON.readValue(Files.readString(job.resolve("spec.json")), TrainingSpec.class);
-    TrainingSpec full = new TrainingSpec(
-        lora.jobId(), lora.baseModel(), lora.lora(), lora.hyperparameters(), lora.options(), TrainingSpec.FULL);
+    TrainingSpec lora =
+        TrainingJobMain.JSON.readValue(
+            Files.readString(job.resolve("spec.json")), TrainingSpec.class);
+    TrainingSpec full =
+        new TrainingSpec(
+            lora.jobId(),
+            lora.baseModel(),
+            lora.lora(),
+            lora.hyperparameters(),
+            lora.options(),
+            TrainingSpec.FULL);
     Files.writeString(job.resolve("spec.json"), TrainingJobMain.JSON.writeValueAsString(full));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    JobResult result = TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
     assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
-    assertThat(events(stdout)).extracting(JobEvent::message)
-        .anyMatch(m -> m != null && m.endsWith("trainable parameters: full fine-tuning, every weight"))
+    assertThat(events(stdout))
+        .extracting(JobEvent::message)
+        .anyMatch(
+            m -> m != null && m.endsWith("trainable parameters: full fine-tuning, every weight"))
         .anyMatch(m -> m != null && m.startsWith("wrote the tuned model after 4 steps"));
     assertThat(job.resolve("adapter")).doesNotExist();
     Path tuned = job.resolve(JobFolder.TUNED_MODEL);
@@ -330,20 +451,28 @@ class TrainingJobMainTest {
     Map<String, Tensor> base = SafeTensors.read(job.resolve("model/model.safetensors")).tensors();
     SafeTensorsFile written = SafeTensors.read(tuned.resolve("model.safetensors"));
     assertThat(written.tensors().keySet()).isEqualTo(base.keySet());
-    base.forEach((name, tensor) -> assertThat(Arrays.equals(written.tensors().get(name).values(), tensor.values()))
-        .as("%s changed", name).isFalse());
+    base.forEach(
+        (name, tensor) ->
+            assertThat(Arrays.equals(written.tensors().get(name).values(), tensor.values()))
+                .as("%s changed", name)
+                .isFalse());
     try (LlamaModel reloaded = LlamaModel.loadFrozen(tuned)) {
       assertThat(reloaded.config().hiddenSize()).isEqualTo(32);
     }
     EvaluationSummary fullSummary =
-        TrainingJobMain.JSON.readValue(Files.readString(job.resolve("evaluation/summary.json")), EvaluationSummary.class);
+        TrainingJobMain.JSON.readValue(
+            Files.readString(job.resolve("evaluation/summary.json")), EvaluationSummary.class);
     EvaluationSummary loraSummary =
-        TrainingJobMain.JSON.readValue(Files.readString(loraJob.resolve("evaluation/summary.json")), EvaluationSummary.class);
+        TrainingJobMain.JSON.readValue(
+            Files.readString(loraJob.resolve("evaluation/summary.json")), EvaluationSummary.class);
     assertThat(fullSummary.base().loss()).isCloseTo(loraSummary.base().loss(), within(1e-5));
     assertThat(fullSummary.tuned().loss()).isLessThan(fullSummary.base().loss());
   }
 
-  /** Events to {@code out}; once step {@code step}'s metric is out, the job finds a stop file, as the agent writes it. */
+  /**
+   * Events to {@code out}; once step {@code step}'s metric is out, the job finds a stop file, as
+   * the agent writes it.
+   */
   private static PrintStream stopFileAfterStep(int step, Path job, ByteArrayOutputStream out) {
     return new PrintStream(out, true, StandardCharsets.UTF_8) {
       @Override
@@ -365,9 +494,15 @@ class TrainingJobMainTest {
     prepare(job, lines, maxSteps, 1e-3, null);
   }
 
-  private static void prepare(Path job, List<String> lines, int maxSteps, double learningRate, TrainingOptions options)
+  private static void prepare(
+      Path job, List<String> lines, int maxSteps, double learningRate, TrainingOptions options)
       throws IOException {
-    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(job.resolve("model"));
+    DemoModelWriter.builder()
+        .optSeed(3)
+        .optHiddenSize(32)
+        .optIntermediateSize(64)
+        .build()
+        .writeTo(job.resolve("model"));
     Files.createDirectories(job.resolve("data"));
     Files.write(job.resolve("data/train.jsonl"), lines);
     TrainingSpec spec =
@@ -390,7 +525,10 @@ class TrainingJobMainTest {
   }
 
   private static List<Double> metricLosses(ByteArrayOutputStream stdout) {
-    return events(stdout).stream().filter(e -> e.type() == JobEvent.Type.METRIC).map(JobEvent::loss).toList();
+    return events(stdout).stream()
+        .filter(e -> e.type() == JobEvent.Type.METRIC)
+        .map(JobEvent::loss)
+        .toList();
   }
 
   private static String example(int n) {
@@ -398,7 +536,9 @@ class TrainingJobMainTest {
   }
 
   private static List<JobEvent> events(ByteArrayOutputStream stdout) {
-    return stdout.toString(StandardCharsets.UTF_8).lines()
+    return stdout
+        .toString(StandardCharsets.UTF_8)
+        .lines()
         .map(line -> TrainingJobMain.JSON.readValue(line, JobEvent.class))
         .toList();
   }

@@ -33,10 +33,18 @@ class DemoModelWriterTest {
     assertThat(shapes.get("model.embed_tokens.weight")).containsExactly(config.vocabSize(), 64);
     assertThat(shapes.get("model.layers.1.self_attn.k_proj.weight")).containsExactly(32, 64);
     assertThat(shapes.get("model.layers.0.mlp.down_proj.weight")).containsExactly(64, 172);
-    assertThat(shapes).containsKeys("lm_head.weight", "model.norm.weight", "model.layers.1.post_attention_layernorm.weight");
+    assertThat(shapes)
+        .containsKeys(
+            "lm_head.weight",
+            "model.norm.weight",
+            "model.layers.1.post_attention_layernorm.weight");
     assertThat(shapes).hasSize(3 + 2 * 9);
     assertThat(Files.readString(dir.resolve("tokenizer_config.json")))
-        .contains("\"eos_token\" : \"<|im_end|>\"", "\"pad_token\" : \"<|endoftext|>\"", "\"bos_token\" : null", "chat_template");
+        .contains(
+            "\"eos_token\" : \"<|im_end|>\"",
+            "\"pad_token\" : \"<|endoftext|>\"",
+            "\"bos_token\" : null",
+            "chat_template");
     assertThat(dir.resolve("generation_config.json")).exists();
   }
 

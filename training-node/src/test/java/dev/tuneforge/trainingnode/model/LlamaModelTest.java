@@ -34,7 +34,13 @@ class LlamaModelTest {
 
   @BeforeAll
   static void writeTinyModel() throws IOException {
-    DemoModelWriter.builder().optSeed(5).optHiddenSize(16).optIntermediateSize(24).optHeads(4, 2).build().writeTo(dir);
+    DemoModelWriter.builder()
+        .optSeed(5)
+        .optHiddenSize(16)
+        .optIntermediateSize(24)
+        .optHeads(4, 2)
+        .build()
+        .writeTo(dir);
   }
 
   /** Two rows, the second right-padded; labels on a few tokens only. */
@@ -53,12 +59,22 @@ class LlamaModelTest {
       double loss = full.loss(step, batch(), false).getFloat();
 
       assertThat(single.loss(step, batch(), false).getFloat()).isEqualTo((float) loss);
-      assertThat(loss).isBetween(Math.log(full.config().vocabSize()) - 0.5, Math.log(full.config().vocabSize()) + 1.5);
+      assertThat(loss)
+          .isBetween(
+              Math.log(full.config().vocabSize()) - 0.5, Math.log(full.config().vocabSize()) + 1.5);
       assertThat(full.loraParameters()).hasSize(2 * 7 * 2);
-      assertThat(full.trainableParameterCount()).isEqualTo(2 * 4 * (32 + 24 + 24 + 32 + 40 + 40 + 40));
-      assertThat(full.loraParameters().get("model.layers.1.mlp.down_proj.lora_A.weight").getShape().getShape())
+      assertThat(full.trainableParameterCount())
+          .isEqualTo(2 * 4 * (32 + 24 + 24 + 32 + 40 + 40 + 40));
+      assertThat(
+              full.loraParameters()
+                  .get("model.layers.1.mlp.down_proj.lora_A.weight")
+                  .getShape()
+                  .getShape())
           .containsExactly(4, 24);
-      assertThat(full.loraParameters().get("model.layers.0.self_attn.k_proj.lora_B.weight").toFloatArray())
+      assertThat(
+              full.loraParameters()
+                  .get("model.layers.0.self_attn.k_proj.lora_B.weight")
+                  .toFloatArray())
           .containsOnly(0f);
     }
   }
@@ -68,23 +84,28 @@ class LlamaModelTest {
   void rsLoraScalesByAlphaOverTheSquareRootOfTheRank() throws IOException {
     try (LlamaModel rslora = LlamaModel.load(dir, new LoraSettings(4, 8, 0, ALL, true), 1);
         LlamaModel plainSameAlpha = LlamaModel.load(dir, new LoraSettings(4, 8, 0, ALL), 1);
-        LlamaModel plainEquivalent = LlamaModel.load(dir, new LoraSettings(4, 16, 0, ALL, false), 1);
+        LlamaModel plainEquivalent =
+            LlamaModel.load(dir, new LoraSettings(4, 16, 0, ALL, false), 1);
         NDManager step = NDManager.newBaseManager()) {
       for (LlamaModel model : List.of(rslora, plainSameAlpha, plainEquivalent)) {
         Random random = new Random(3);
-        model.loraParameters().forEach((name, p) -> {
-          if (name.contains("lora_B")) {
-            float[] values = new float[(int) p.size()];
-            for (int i = 0; i < values.length; i++) {
-              values[i] = (float) (random.nextGaussian() * 0.2);
-            }
-            p.set(values);
-          }
-        });
+        model
+            .loraParameters()
+            .forEach(
+                (name, p) -> {
+                  if (name.contains("lora_B")) {
+                    float[] values = new float[(int) p.size()];
+                    for (int i = 0; i < values.length; i++) {
+                      values[i] = (float) (random.nextGaussian() * 0.2);
+                    }
+                    p.set(values);
+                  }
+                });
       }
       float[] expected = plainEquivalent.logits(step, batch(), false).toFloatArray();
 
-      assertThat(rslora.logits(step, batch(), false).toFloatArray()).containsExactly(expected, within(1e-6f));
+      assertThat(rslora.logits(step, batch(), false).toFloatArray())
+          .containsExactly(expected, within(1e-6f));
       assertThat(plainSameAlpha.loss(step, batch(), false).getFloat())
           .as("rsLoRA must differ from plain LoRA at the same alpha")
           .isNotCloseTo(rslora.loss(step, batch(), false).getFloat(), within(1e-4f));
@@ -92,10 +113,10 @@ class LlamaModelTest {
   }
 
   /**
-   * The expected loss is PyTorch's, in float64, on this model and batch: the output of
-   * {@code src/test/python/llama_model_test_loss.py} (reference_model.py's forward pass) on the
-   * directory {@link #writeTinyModel} writes (printed rounded to float32). A fresh adapter (B = 0)
-   * leaves the base loss. It changes if DemoModelWriter's initialisation does.
+   * The expected loss is PyTorch's, in float64, on this model and batch: the output of {@code
+   * src/test/python/llama_model_test_loss.py} (reference_model.py's forward pass) on the directory
+   * {@link #writeTinyModel} writes (printed rounded to float32). A fresh adapter (B = 0) leaves the
+   * base loss. It changes if DemoModelWriter's initialisation does.
    */
   @Test
   void lossMatchesAnIndependentReferenceImplementation() throws IOException {
@@ -111,15 +132,22 @@ class LlamaModelTest {
         NDManager step = NDManager.newBaseManager()) {
       long[] none = new long[4];
       Arrays.fill(none, -100);
-      TokenBatch alone = new TokenBatch(1, 4, new long[] {7, 8, 9, 10}, new long[] {1, 1, 1, 1}, none);
+      TokenBatch alone =
+          new TokenBatch(1, 4, new long[] {7, 8, 9, 10}, new long[] {1, 1, 1, 1}, none);
       long[] padded = new long[6];
       Arrays.fill(padded, -100);
-      TokenBatch withPadding = new TokenBatch(1, 6, new long[] {7, 8, 9, 10, 0, 0}, new long[] {1, 1, 1, 1, 0, 0}, padded);
-      TokenBatch otherFuture = new TokenBatch(1, 6, new long[] {7, 8, 9, 10, 200, 201}, new long[] {1, 1, 1, 1, 1, 1}, padded);
+      TokenBatch withPadding =
+          new TokenBatch(
+              1, 6, new long[] {7, 8, 9, 10, 0, 0}, new long[] {1, 1, 1, 1, 0, 0}, padded);
+      TokenBatch otherFuture =
+          new TokenBatch(
+              1, 6, new long[] {7, 8, 9, 10, 200, 201}, new long[] {1, 1, 1, 1, 1, 1}, padded);
 
       float[] reference = model.logits(step, alone, false).toFloatArray();
-      float[] paddedLogits = Arrays.copyOf(model.logits(step, withPadding, false).toFloatArray(), reference.length);
-      float[] futureLogits = Arrays.copyOf(model.logits(step, otherFuture, false).toFloatArray(), reference.length);
+      float[] paddedLogits =
+          Arrays.copyOf(model.logits(step, withPadding, false).toFloatArray(), reference.length);
+      float[] futureLogits =
+          Arrays.copyOf(model.logits(step, otherFuture, false).toFloatArray(), reference.length);
 
       for (int i = 0; i < reference.length; i++) {
         assertThat(paddedLogits[i]).isCloseTo(reference[i], within(1e-5f));
@@ -129,9 +157,9 @@ class LlamaModelTest {
   }
 
   /**
-   * Central finite differences along one unit direction per LoRA matrix, in fp32. With eps
-   * 1e-2 and B of scale 0.1 the truncation error stays under 1% and fp32 rounding of a loss
-   * near 5.6 adds about 3e-5, so the tolerance is 2% of the derivative plus 5e-5.
+   * Central finite differences along one unit direction per LoRA matrix, in fp32. With eps 1e-2 and
+   * B of scale 0.1 the truncation error stays under 1% and fp32 rounding of a loss near 5.6 adds
+   * about 3e-5, so the tolerance is 2% of the derivative plus 5e-5.
    */
   @Test
   void loraGradientsMatchFiniteDifferences() throws IOException {
@@ -141,7 +169,12 @@ class LlamaModelTest {
       // B starts at zero, which would leave A without gradient: give B values first.
       for (Map.Entry<String, NDArray> entry : model.loraParameters().entrySet()) {
         if (entry.getKey().contains("lora_B")) {
-          entry.getValue().addi(manager.create(gaussian(random, (int) entry.getValue().size(), 0.1), entry.getValue().getShape()));
+          entry
+              .getValue()
+              .addi(
+                  manager.create(
+                      gaussian(random, (int) entry.getValue().size(), 0.1),
+                      entry.getValue().getShape()));
         }
       }
       TokenBatch batch = batch();
@@ -150,7 +183,9 @@ class LlamaModelTest {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           collector.backward(model.loss(step, batch, true));
         }
-        model.loraParameters().forEach((name, p) -> gradients.put(name, p.getGradient().toFloatArray()));
+        model
+            .loraParameters()
+            .forEach((name, p) -> gradients.put(name, p.getGradient().toFloatArray()));
       }
 
       float eps = 1e-2f;
@@ -171,7 +206,9 @@ class LlamaModelTest {
         double numeric = (plus - minus) / (2 * eps);
 
         assertThat(analytic).as(entry.getKey()).isNotZero();
-        assertThat(numeric).as(entry.getKey()).isCloseTo(analytic, within(0.02 * Math.abs(analytic) + 5e-5));
+        assertThat(numeric)
+            .as(entry.getKey())
+            .isCloseTo(analytic, within(0.02 * Math.abs(analytic) + 5e-5));
       }
     }
   }
@@ -184,7 +221,8 @@ class LlamaModelTest {
 
   @Test
   void refusesUnsupportedArchitecturesNamingTheSupportedOnes() throws IOException {
-    String config = Files.readString(dir.resolve("config.json")).replace("LlamaForCausalLM", "GPT2LMHeadModel");
+    String config =
+        Files.readString(dir.resolve("config.json")).replace("LlamaForCausalLM", "GPT2LMHeadModel");
 
     assertThatThrownBy(() -> LlamaConfig.parse(config))
         .isInstanceOf(UnsupportedModelException.class)

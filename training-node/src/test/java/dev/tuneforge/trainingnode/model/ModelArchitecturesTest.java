@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.safetensors.DataType;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.SafeTensorsException;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
-import dev.tuneforge.protocol.JobFolder;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,11 @@ class ModelArchitecturesTest {
   @TempDir Path dir;
 
   private static DemoModelWriter.Builder tiny() {
-    return DemoModelWriter.builder().optSeed(5).optHiddenSize(16).optIntermediateSize(24).optHeads(4, 2);
+    return DemoModelWriter.builder()
+        .optSeed(5)
+        .optHiddenSize(16)
+        .optIntermediateSize(24)
+        .optHeads(4, 2);
   }
 
   private static TokenBatch batch(int length) {
@@ -98,12 +102,17 @@ class ModelArchitecturesTest {
 
   @Test
   void qwen2TiedModelTrainsLoraWithTheUsualPeftKeys() throws IOException {
-    tiny().optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16).build().writeTo(dir.resolve("qwen"));
+    tiny()
+        .optArchitecture("Qwen2ForCausalLM")
+        .optDataType(DataType.BF16)
+        .build()
+        .writeTo(dir.resolve("qwen"));
     tiny().build().writeTo(dir.resolve("llama"));
 
     assertThat(SafeTensors.shapes(dir.resolve("qwen/model.safetensors")))
         .doesNotContainKey("lm_head.weight")
-        .containsKeys("model.layers.1.self_attn.q_proj.bias", "model.layers.1.self_attn.v_proj.bias");
+        .containsKeys(
+            "model.layers.1.self_attn.q_proj.bias", "model.layers.1.self_attn.v_proj.bias");
     try (LlamaModel qwen = LlamaModel.load(dir.resolve("qwen"), LORA, 1);
         LlamaModel llama = LlamaModel.load(dir.resolve("llama"), LORA, 1);
         NDManager step = NDManager.newBaseManager()) {
@@ -113,7 +122,8 @@ class ModelArchitecturesTest {
 
       PeftAdapterWriter.write(dir.resolve("adapter"), LORA, "tiny-qwen2", qwen.exportLora());
     }
-    assertThat(SafeTensors.shapes(dir.resolve("adapter").resolve(JobFolder.ADAPTER_WEIGHTS)).keySet())
+    assertThat(
+            SafeTensors.shapes(dir.resolve("adapter").resolve(JobFolder.ADAPTER_WEIGHTS)).keySet())
         .hasSize(2 * 2 * 2)
         .contains(
             "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
@@ -131,14 +141,17 @@ class ModelArchitecturesTest {
     try (LlamaModel single = LlamaModel.load(dir.resolve("single"), LORA, 1);
         LlamaModel sharded = LlamaModel.load(dir.resolve("sharded"), LORA, 1);
         NDManager step = NDManager.newBaseManager()) {
-      assertThat(sharded.loss(step, batch(5), false).getFloat()).isEqualTo(single.loss(step, batch(5), false).getFloat());
+      assertThat(sharded.loss(step, batch(5), false).getFloat())
+          .isEqualTo(single.loss(step, batch(5), false).getFloat());
     }
   }
 
   @Test
   void refusesSequencesLongerThanMistralsSlidingWindow() throws IOException {
     tiny().optArchitecture("MistralForCausalLM").build().writeTo(dir);
-    Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json")).replace("1024", "4"));
+    Files.writeString(
+        dir.resolve("config.json"),
+        Files.readString(dir.resolve("config.json")).replace("1024", "4"));
 
     try (LlamaModel model = LlamaModel.load(dir, LORA, 1);
         NDManager step = NDManager.newBaseManager()) {
@@ -174,11 +187,16 @@ class ModelArchitecturesTest {
   @Test
   void refusesAWeightOfTheWrongShape() throws IOException {
     tiny().build().writeTo(dir);
-    rewriteWeights(weights -> weights.put("model.layers.0.self_attn.k_proj.weight", new Tensor(new long[] {16, 16}, new float[256])));
+    rewriteWeights(
+        weights ->
+            weights.put(
+                "model.layers.0.self_attn.k_proj.weight",
+                new Tensor(new long[] {16, 16}, new float[256])));
 
     assertThatThrownBy(() -> LlamaModel.load(dir, LORA, 1))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessage("model.layers.0.self_attn.k_proj.weight has shape [16, 16] but config.json implies [8, 16]");
+        .hasMessage(
+            "model.layers.0.self_attn.k_proj.weight has shape [16, 16] but config.json implies [8, 16]");
   }
 
   @Test
@@ -192,7 +210,8 @@ class ModelArchitecturesTest {
 
     assertThatThrownBy(() -> LlamaModel.load(dir.resolve("sharded"), LORA, 1))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessage("shard model-00002-of-00002.safetensors named in model.safetensors.index.json is missing");
+        .hasMessage(
+            "shard model-00002-of-00002.safetensors named in model.safetensors.index.json is missing");
     assertThatThrownBy(() -> LlamaModel.load(dir.resolve("truncated"), LORA, 1))
         .isInstanceOf(SafeTensorsException.class)
         .hasMessageContaining("inconsistent data_offsets");
@@ -206,19 +225,27 @@ class ModelArchitecturesTest {
     tiny().build().writeTo(dir);
     String config = Files.readString(dir.resolve("config.json"));
 
-    assertThatThrownBy(() -> LlamaConfig.parse(config.replace("\"rope_scaling\" : null",
-            "\"rope_scaling\" : {\"rope_type\": \"yarn\", \"factor\": 4.0}")))
+    assertThatThrownBy(
+            () ->
+                LlamaConfig.parse(
+                    config.replace(
+                        "\"rope_scaling\" : null",
+                        "\"rope_scaling\" : {\"rope_type\": \"yarn\", \"factor\": 4.0}")))
         .hasMessage("rope_scaling of type yarn is not supported; supported: none, default, llama3");
     assertThatThrownBy(() -> LlamaConfig.parse(config.replace("\"silu\"", "\"gelu\"")))
         .hasMessage("hidden_act gelu is not supported; supported: silu");
-    assertThatThrownBy(() -> LlamaConfig.parse(config.replace("\"mlp_bias\" : false", "\"mlp_bias\" : true")))
+    assertThatThrownBy(
+            () -> LlamaConfig.parse(config.replace("\"mlp_bias\" : false", "\"mlp_bias\" : true")))
         .hasMessage("attention_bias and mlp_bias are not supported yet");
-    assertThatThrownBy(() -> LlamaConfig.parse(config.replace("LlamaForCausalLM", "Gemma2ForCausalLM")))
+    assertThatThrownBy(
+            () -> LlamaConfig.parse(config.replace("LlamaForCausalLM", "Gemma2ForCausalLM")))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessage("unsupported architecture Gemma2ForCausalLM; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+        .hasMessage(
+            "unsupported architecture Gemma2ForCausalLM; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
   }
 
-  private void rewriteWeights(java.util.function.Consumer<Map<String, Tensor>> change) throws IOException {
+  private void rewriteWeights(java.util.function.Consumer<Map<String, Tensor>> change)
+      throws IOException {
     Path file = dir.resolve("model.safetensors");
     Map<String, Tensor> weights = new TreeMap<>(SafeTensors.read(file).tensors());
     change.accept(weights);

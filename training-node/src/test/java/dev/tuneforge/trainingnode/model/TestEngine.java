@@ -6,8 +6,8 @@ public final class TestEngine {
   private TestEngine() {}
 
   /**
-   * One intra-op thread: on a shared 2-core machine PyTorch's spinning OpenMP threads made
-   * steps up to ten times slower under load, and the tiny models gain nothing from two.
+   * One intra-op thread: on a shared 2-core machine PyTorch's spinning OpenMP threads made steps up
+   * to ten times slower under load, and the tiny models gain nothing from two.
    */
   public static void useOneThread() {
     System.setProperty("ai.djl.pytorch.num_threads", "1");

@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.RopeScaling;
@@ -17,7 +18,6 @@ import dev.tuneforge.trainingnode.safetensors.DataType;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.trainingnode.train.AdamW;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,19 +34,19 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Proves the trainer's model equal to an independent PyTorch implementation
- * ({@code src/test/python/reference_model.py}, float64) for every supported architecture:
- * logits, loss and the gradient of every LoRA matrix, on a padded batch with masked labels and
- * non-zero LoRA B so that the adapter path counts; for full fine-tuning, the gradient of every
- * weight (embedding, norms, projections, Qwen2's biases, lm_head or its tie) and one AdamW step
- * against {@code torch.optim.AdamW}. Needs {@code /usr/bin/python3} with torch
- * (Debian's {@code python3-torch}); without it the test is skipped, or fails when
- * {@code -Dtuneforge.reference.required=true} (CI) asks for it.
+ * Proves the trainer's model equal to an independent PyTorch implementation ({@code
+ * src/test/python/reference_model.py}, float64) for every supported architecture: logits, loss and
+ * the gradient of every LoRA matrix, on a padded batch with masked labels and non-zero LoRA B so
+ * that the adapter path counts; for full fine-tuning, the gradient of every weight (embedding,
+ * norms, projections, Qwen2's biases, lm_head or its tie) and one AdamW step against {@code
+ * torch.optim.AdamW}. Needs {@code /usr/bin/python3} with torch (Debian's {@code python3-torch});
+ * without it the test is skipped, or fails when {@code -Dtuneforge.reference.required=true} (CI)
+ * asks for it.
  */
 class PyTorchReferenceTest {
 
@@ -57,14 +57,17 @@ class PyTorchReferenceTest {
   static final double LOGITS_TOLERANCE = 1e-4;
   static final double LOSS_RELATIVE_TOLERANCE = 1e-5;
   static final double GRADIENT_TOLERANCE = 1e-4;
+
   /** One AdamW step from the same gradients: the weights after it, in absolute terms. */
   static final double ADAMW_STEP_TOLERANCE = 1e-6;
+
   /**
-   * One AdamW step from each side's own gradients, as a share of the learning rate: the first
-   * step moves each weight by about lr * sign(gradient), so a gradient within float32 error of 0
-   * may move its weight differently; the bound is on the worst weight of the model.
+   * One AdamW step from each side's own gradients, as a share of the learning rate: the first step
+   * moves each weight by about lr * sign(gradient), so a gradient within float32 error of 0 may
+   * move its weight differently; the bound is on the worst weight of the model.
    */
   static final double OWN_GRADIENT_STEP_TOLERANCE = 0.01;
+
   private static final double FULL_LEARNING_RATE = 1e-3;
   private static final double FULL_WEIGHT_DECAY = 0.1;
 
@@ -85,7 +88,8 @@ class PyTorchReferenceTest {
         // head_dim 8 in all three of llama3's regimes: kept, blended and divided by factor.
         b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
     QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
-    MISTRAL_HEAD_DIM_SHARDED(b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
+    MISTRAL_HEAD_DIM_SHARDED(
+        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
 
     final UnaryOperator<DemoModelWriter.Builder> options;
 
@@ -107,14 +111,25 @@ class PyTorchReferenceTest {
   @ParameterizedTest
   @EnumSource(Case.class)
   void logitsLossAndLoraGradientsEqualPyTorch(Case testCase) throws Exception {
-    // Assumed per case rather than in @BeforeAll so that the skips and their reason show in reports.
+    // Assumed per case rather than in @BeforeAll so that the skips and their reason show in
+    // reports.
     assumeTrue(
         torchProblem == null,
-        () -> "skipped: " + torchProblem + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
-            + " at a python with torch) to compare the trainer with PyTorch");
+        () ->
+            "skipped: "
+                + torchProblem
+                + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
+                + " at a python with torch) to compare the trainer with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
-    testCase.options
-        .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
+    testCase
+        .options
+        .apply(
+            DemoModelWriter.builder()
+                .optSeed(17)
+                .optHiddenSize(32)
+                .optIntermediateSize(48)
+                .optLayers(2)
+                .optHeads(4, 2))
         .build()
         .writeTo(caseDir.resolve("model"));
     compareWithReference(testCase.name(), caseDir, new LoraSettings(4, 8, 0, ALL), batch());
@@ -122,16 +137,24 @@ class PyTorchReferenceTest {
 
   /**
    * Full fine-tuning: the gradient of every weight equals PyTorch's, and one AdamW step (weight
-   * decay 0.1 except on norms and biases, clipping at 1.0) moves every weight as
-   * {@code torch.optim.AdamW} with the same parameter groups does.
+   * decay 0.1 except on norms and biases, clipping at 1.0) moves every weight as {@code
+   * torch.optim.AdamW} with the same parameter groups does.
    */
   @ParameterizedTest
   @EnumSource(Case.class)
-  void fullFineTuningGradientsOfEveryWeightAndOneAdamWStepEqualPyTorch(Case testCase) throws Exception {
+  void fullFineTuningGradientsOfEveryWeightAndOneAdamWStepEqualPyTorch(Case testCase)
+      throws Exception {
     assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
     Path caseDir = dir.resolve("full_" + testCase.name().toLowerCase());
-    testCase.options
-        .apply(DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2))
+    testCase
+        .options
+        .apply(
+            DemoModelWriter.builder()
+                .optSeed(17)
+                .optHiddenSize(32)
+                .optIntermediateSize(48)
+                .optLayers(2)
+                .optHeads(4, 2))
         .build()
         .writeTo(caseDir.resolve("model"));
     TokenBatch batch = batch();
@@ -151,14 +174,21 @@ class PyTorchReferenceTest {
           loss = value.getFloat();
           collector.backward(value);
         }
-        model.trainableParameters().forEach((n, p) -> {
-          float[] gradient = p.getGradient().toFloatArray();
-          gradients.put(n, gradient);
-          inputs.put("javagrad/" + n, new Tensor(p.getShape().getShape(), gradient));
-        });
+        model
+            .trainableParameters()
+            .forEach(
+                (n, p) -> {
+                  float[] gradient = p.getGradient().toFloatArray();
+                  gradients.put(n, gradient);
+                  inputs.put("javagrad/" + n, new Tensor(p.getShape().getShape(), gradient));
+                });
       }
       try (NDManager step = manager.newSubManager();
-          AdamW adam = new AdamW(model.trainableParameters(), FULL_WEIGHT_DECAY, model.parametersWithoutWeightDecay())) {
+          AdamW adam =
+              new AdamW(
+                  model.trainableParameters(),
+                  FULL_WEIGHT_DECAY,
+                  model.parametersWithoutWeightDecay())) {
         adam.step(step, FULL_LEARNING_RATE, 1.0);
       }
       updated = model.exportTrainable();
@@ -166,9 +196,17 @@ class PyTorchReferenceTest {
       inputs.put("attention_mask", matrix(batch, batch.attentionMask()));
       inputs.put("labels", matrix(batch, batch.labels()));
       SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
-      Files.writeString(caseDir.resolve("full.json"), "{\"lr\": " + FULL_LEARNING_RATE + ", \"weight_decay\": "
-          + FULL_WEIGHT_DECAY + ", \"max_grad_norm\": 1.0, \"no_decay\": ["
-          + String.join(", ", model.parametersWithoutWeightDecay().stream().map(n -> "\"" + n + "\"").toList()) + "]}");
+      Files.writeString(
+          caseDir.resolve("full.json"),
+          "{\"lr\": "
+              + FULL_LEARNING_RATE
+              + ", \"weight_decay\": "
+              + FULL_WEIGHT_DECAY
+              + ", \"max_grad_norm\": 1.0, \"no_decay\": ["
+              + String.join(
+                  ", ",
+                  model.parametersWithoutWeightDecay().stream().map(n -> "\"" + n + "\"").toList())
+              + "]}");
     }
 
     Map<String, Tensor> reference = runReference(caseDir);
@@ -180,7 +218,9 @@ class PyTorchReferenceTest {
     }
     Set<String> expectedNames = new TreeSet<>(base.keySet());
     if (!base.containsKey("lm_head.weight")) {
-      assertThat(testCase).as("only a tied model may store no lm_head").isEqualTo(Case.QWEN2_TIED_BF16);
+      assertThat(testCase)
+          .as("only a tied model may store no lm_head")
+          .isEqualTo(Case.QWEN2_TIED_BF16);
     }
     assertThat(gradients.keySet()).as("every weight of the model trains").isEqualTo(expectedNames);
     double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
@@ -198,21 +238,40 @@ class PyTorchReferenceTest {
         worstName = entry.getKey();
       }
       float[] ours = updated.get(entry.getKey()).values();
-      worstStep = Math.max(worstStep, maxAbsDiff(ours, reference.get("updated_from_java/" + entry.getKey()).values()));
-      worstOwnStep = Math.max(worstOwnStep, maxAbsDiff(ours, reference.get("updated/" + entry.getKey()).values()));
-      assertThat(Arrays.equals(ours, base.get(entry.getKey()).values())).as(entry.getKey() + " moved").isFalse();
+      worstStep =
+          Math.max(
+              worstStep,
+              maxAbsDiff(ours, reference.get("updated_from_java/" + entry.getKey()).values()));
+      worstOwnStep =
+          Math.max(
+              worstOwnStep, maxAbsDiff(ours, reference.get("updated/" + entry.getKey()).values()));
+      assertThat(Arrays.equals(ours, base.get(entry.getKey()).values()))
+          .as(entry.getKey() + " moved")
+          .isFalse();
     }
     System.out.printf(
         "PyTorch reference, full fine-tuning, %s: logits max abs diff %.3g, loss rel diff %.3g, gradients of %d weights"
             + " max diff relative to max %.3g (worst %s); one AdamW step (lr %.0e): max abs diff %.3g from the same"
             + " gradients, %.3g (%.3g of lr) from each side's own%n",
-        testCase, logitsDiff, Math.abs(loss - referenceLoss) / Math.abs(referenceLoss), gradients.size(), worstGradient,
-        worstName, FULL_LEARNING_RATE, worstStep, worstOwnStep, worstOwnStep / FULL_LEARNING_RATE);
+        testCase,
+        logitsDiff,
+        Math.abs(loss - referenceLoss) / Math.abs(referenceLoss),
+        gradients.size(),
+        worstGradient,
+        worstName,
+        FULL_LEARNING_RATE,
+        worstStep,
+        worstOwnStep,
+        worstOwnStep / FULL_LEARNING_RATE);
     assertThat(logitsDiff).as("logits max abs diff").isLessThan(LOGITS_TOLERANCE);
-    assertThat(Math.abs(loss - referenceLoss) / Math.abs(referenceLoss)).isLessThan(LOSS_RELATIVE_TOLERANCE);
-    assertThat(worstGradient).as("gradient diff of " + worstName + " relative to its max").isLessThan(GRADIENT_TOLERANCE);
+    assertThat(Math.abs(loss - referenceLoss) / Math.abs(referenceLoss))
+        .isLessThan(LOSS_RELATIVE_TOLERANCE);
+    assertThat(worstGradient)
+        .as("gradient diff of " + worstName + " relative to its max")
+        .isLessThan(GRADIENT_TOLERANCE);
     assertThat(worstStep).as("AdamW step from the same gradients").isLessThan(ADAMW_STEP_TOLERANCE);
-    assertThat(worstOwnStep / FULL_LEARNING_RATE).as("AdamW step from each side's gradients, share of lr")
+    assertThat(worstOwnStep / FULL_LEARNING_RATE)
+        .as("AdamW step from each side's gradients, share of lr")
         .isLessThan(OWN_GRADIENT_STEP_TOLERANCE);
   }
 
@@ -224,7 +283,12 @@ class PyTorchReferenceTest {
   void packedRowsWithRsLoraEqualPyTorch() throws Exception {
     assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
     Path caseDir = dir.resolve("packed_rslora");
-    DemoModelWriter.builder().optSeed(17).optHiddenSize(32).optIntermediateSize(48).optLayers(2).optHeads(4, 2)
+    DemoModelWriter.builder()
+        .optSeed(17)
+        .optHiddenSize(32)
+        .optIntermediateSize(48)
+        .optLayers(2)
+        .optHeads(4, 2)
         .build()
         .writeTo(caseDir.resolve("model"));
     long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 21, 0, 0};
@@ -232,10 +296,14 @@ class PyTorchReferenceTest {
     long[] labels = {-100, -100, 99, 3, -100, -100, 7, 120, -100, 9, 10, -100, 33, 21, -100, -100};
     long[] positions = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 0, 1, 2, 3, 4};
     compareWithReference(
-        "packed rows, rsLoRA", caseDir, new LoraSettings(4, 8, 0, ALL, true), new TokenBatch(2, 8, ids, mask, labels, positions));
+        "packed rows, rsLoRA",
+        caseDir,
+        new LoraSettings(4, 8, 0, ALL, true),
+        new TokenBatch(2, 8, ids, mask, labels, positions));
   }
 
-  private static void compareWithReference(String name, Path caseDir, LoraSettings lora, TokenBatch batch) throws Exception {
+  private static void compareWithReference(
+      String name, Path caseDir, LoraSettings lora, TokenBatch batch) throws Exception {
     Path modelDir = caseDir.resolve("model");
     float[] logits;
     double loss;
@@ -251,8 +319,15 @@ class PyTorchReferenceTest {
         inputs.put("position_ids", matrix(batch, batch.positionIds()));
       }
       SafeTensors.write(caseDir.resolve("inputs.safetensors"), inputs, Map.of());
-      Files.writeString(caseDir.resolve("lora.json"),
-          "{\"r\": " + lora.r() + ", \"alpha\": " + lora.alpha() + ", \"use_rslora\": " + lora.rslora() + "}");
+      Files.writeString(
+          caseDir.resolve("lora.json"),
+          "{\"r\": "
+              + lora.r()
+              + ", \"alpha\": "
+              + lora.alpha()
+              + ", \"use_rslora\": "
+              + lora.rslora()
+              + "}");
       try (NDManager step = manager.newSubManager()) {
         logits = model.logits(step, batch, false).toFloatArray();
       }
@@ -284,20 +359,31 @@ class PyTorchReferenceTest {
     System.out.printf(
         "PyTorch reference, %s: logits max abs diff %.3g (max |logit| %.3g), loss %.8f vs %.8f (rel diff %.3g),"
             + " LoRA gradients max diff relative to max %.3g over %d matrices (worst %s)%n",
-        name, logitsDiff, maxAbs(reference.get("logits").values()), loss, referenceLoss, lossDiff, worstGradient,
-        gradients.size(), worstName);
+        name,
+        logitsDiff,
+        maxAbs(reference.get("logits").values()),
+        loss,
+        referenceLoss,
+        lossDiff,
+        worstGradient,
+        gradients.size(),
+        worstName);
 
     assertThat(gradients).hasSize(2 * 2 * ALL.size());
     assertThat(logitsDiff).as("logits max abs diff").isLessThan(LOGITS_TOLERANCE);
     assertThat(lossDiff).as("loss relative diff").isLessThan(LOSS_RELATIVE_TOLERANCE);
-    assertThat(worstGradient).as("gradient diff of " + worstName + " relative to its max").isLessThan(GRADIENT_TOLERANCE);
+    assertThat(worstGradient)
+        .as("gradient diff of " + worstName + " relative to its max")
+        .isLessThan(GRADIENT_TOLERANCE);
   }
 
   /** Two rows, the second right-padded by three; labels only on a "completion" per row. */
   private static TokenBatch batch() {
     long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 0, 0, 0};
     long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
-    long[] labels = {-100, -100, -100, 3, 250, 42, 7, 120, -100, -100, 10, 64, 33, -100, -100, -100};
+    long[] labels = {
+      -100, -100, -100, 3, 250, 42, 7, 120, -100, -100, 10, 64, 33, -100, -100, -100
+    };
     return new TokenBatch(2, 8, ids, mask, labels);
   }
 
@@ -324,9 +410,12 @@ class PyTorchReferenceTest {
     return new Tensor(new long[] {batch.batchSize(), batch.length()}, floats);
   }
 
-  private static Map<String, Tensor> runReference(Path caseDir) throws IOException, InterruptedException {
+  private static Map<String, Tensor> runReference(Path caseDir)
+      throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString()).redirectErrorStream(true).start();
+        new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       fail("the PyTorch reference failed:\n" + output);
@@ -339,10 +428,13 @@ class PyTorchReferenceTest {
       return python + " does not exist";
     }
     try {
-      Process process = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return python + " cannot import torch: " + output.strip().lines().reduce((a, b) -> b).orElse("");
+        return python
+            + " cannot import torch: "
+            + output.strip().lines().reduce((a, b) -> b).orElse("");
       }
       return null;
     } catch (IOException | InterruptedException e) {

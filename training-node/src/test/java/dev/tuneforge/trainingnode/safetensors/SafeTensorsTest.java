@@ -19,7 +19,8 @@ class SafeTensorsTest {
 
   @Test
   void roundTripsTensorsAndMetadata() throws IOException {
-    Tensor matrix = new Tensor(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, Float.MIN_VALUE, -0f});
+    Tensor matrix =
+        new Tensor(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, Float.MIN_VALUE, -0f});
     Tensor vector = new Tensor(new long[] {1}, new float[] {42});
     Path file = dir.resolve("a.safetensors");
 
@@ -79,8 +80,10 @@ class SafeTensorsTest {
 
   @Test
   void refusesUnknownDtypesAndBadOffsets() throws IOException {
-    Path int8 = handWritten("{\"t\":{\"dtype\":\"I8\",\"shape\":[2],\"data_offsets\":[0,2]}}", (short) 0);
-    Path shortData = handWritten("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", (short) 0);
+    Path int8 =
+        handWritten("{\"t\":{\"dtype\":\"I8\",\"shape\":[2],\"data_offsets\":[0,2]}}", (short) 0);
+    Path shortData =
+        handWritten("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", (short) 0);
 
     assertThatThrownBy(() -> SafeTensors.read(int8)).hasMessageContaining("dtype I8");
     assertThatThrownBy(() -> SafeTensors.read(shortData)).hasMessageContaining("data_offsets");
@@ -88,7 +91,8 @@ class SafeTensorsTest {
 
   private Path handWritten(String header, short... data) throws IOException {
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buffer = ByteBuffer.allocate(8 + json.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(8 + json.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putLong(json.length).put(json);
     for (short value : data) {
       buffer.putShort(value);

@@ -36,7 +36,8 @@ class AdamWTest {
           }
         }
         assertThat(adam.steps()).isEqualTo(2);
-        assertThat(adam.firstMoments().get("w").toFloatArray()).containsExactly(new float[] {0.095f, -0.019f}, within(1e-6f));
+        assertThat(adam.firstMoments().get("w").toFloatArray())
+            .containsExactly(new float[] {0.095f, -0.019f}, within(1e-6f));
       }
       // Each step: w *= 1 - lr * decay, then w -= lr * mhat / (sqrt(vhat) + eps), and with a
       // constant gradient mhat / sqrt(vhat) = sign(g).
@@ -46,7 +47,8 @@ class AdamWTest {
         w0 = w0 * (1 - lr * decay) - lr;
         w1 = w1 * (1 - lr * decay) + lr;
       }
-      assertThat(weight.toFloatArray()).containsExactly(new float[] {(float) w0, (float) w1}, within(1e-5f));
+      assertThat(weight.toFloatArray())
+          .containsExactly(new float[] {(float) w0, (float) w1}, within(1e-5f));
       assertThat(weight.getGradient().toFloatArray()).containsOnly(0f);
     }
   }

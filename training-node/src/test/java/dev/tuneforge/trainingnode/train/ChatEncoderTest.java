@@ -1,15 +1,15 @@
 package dev.tuneforge.trainingnode.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import java.io.IOException;
@@ -58,7 +58,8 @@ class ChatEncoderTest {
         .isEqualTo(
             "<|im_start|>system\nExtract.<|im_end|>\n<|im_start|>user\nGrüße 12,50 €<|im_end|>\n"
                 + "<|im_start|>assistant\n{\"total\": \"12,50\"}<|im_end|>\n");
-    assertThat(tokenizer.decode(labelled(example), false)).isEqualTo("{\"total\": \"12,50\"}<|im_end|>");
+    assertThat(tokenizer.decode(labelled(example), false))
+        .isEqualTo("{\"total\": \"12,50\"}<|im_end|>");
     assertThat(example.labels()[example.length() - 1]).isEqualTo(ChatEncoder.IGNORE);
     assertThat(example.truncated()).isFalse();
   }
@@ -80,8 +81,11 @@ class ChatEncoderTest {
   @Test
   void theIdsAloneEqualTheTokenizersFullEncodingOnEveryMessage() throws IOException {
     ChatEncoder encoder = new ChatEncoder(tokenizer, 1024);
-    List<String> texts = ChatDataset.read(TrainerTest.SROIE).stream()
-        .flatMap(c -> c.messages().stream()).map(ChatMessage::content).toList();
+    List<String> texts =
+        ChatDataset.read(TrainerTest.SROIE).stream()
+            .flatMap(c -> c.messages().stream())
+            .map(ChatMessage::content)
+            .toList();
     assertThat(texts).hasSizeGreaterThan(40);
     for (String text : texts) {
       assertThat(encoder.ids(text)).isEqualTo(tokenizer.encode(text, false, false).getIds());
@@ -98,14 +102,18 @@ class ChatEncoderTest {
 
   @Test
   void padsWithThePadTokenOfTheTokenizerConfig() throws IOException {
-    assertThat(ChatEncoder.padTokenId(dir, tokenizer)).isEqualTo(tokenizer.encode("<|endoftext|>", false, false).getIds()[0]);
+    assertThat(ChatEncoder.padTokenId(dir, tokenizer))
+        .isEqualTo(tokenizer.encode("<|endoftext|>", false, false).getIds()[0]);
   }
 
   @Test
   void truncatesFromTheRight() {
     Conversation conversation =
         ChatDataset.parse(
-            1, "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(400) + "\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}");
+            1,
+            "{\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "word ".repeat(400)
+                + "\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}");
 
     EncodedExample full = new ChatEncoder(tokenizer, 4096).encode(conversation);
     EncodedExample cut = new ChatEncoder(tokenizer, 16).encode(conversation);
@@ -131,9 +139,11 @@ class ChatEncoderTest {
     assertThatThrownBy(() -> ChatDataset.read(data))
         .isInstanceOf(DatasetException.class)
         .hasMessageStartingWith("line 3 of the dataset: not valid JSON");
-    assertThatThrownBy(() -> ChatDataset.parse(4, "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}"))
+    assertThatThrownBy(
+            () -> ChatDataset.parse(4, "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}"))
         .hasMessage("line 4 of the dataset: no assistant message to learn from");
-    assertThatThrownBy(() -> ChatDataset.parse(5, "{\"messages\":[{\"role\":\"tool\",\"content\":\"a\"}]}"))
+    assertThatThrownBy(
+            () -> ChatDataset.parse(5, "{\"messages\":[{\"role\":\"tool\",\"content\":\"a\"}]}"))
         .hasMessageContaining("line 5 of the dataset: message 1 has role \"tool\"");
   }
 

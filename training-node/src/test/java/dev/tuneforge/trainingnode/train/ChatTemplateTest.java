@@ -1,5 +1,9 @@
 package dev.tuneforge.trainingnode.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
@@ -7,10 +11,6 @@ import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import java.io.IOException;
@@ -24,7 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Models' own Jinja chat templates, rendered as transformers renders them, with labels on assistant turns. */
+/**
+ * Models' own Jinja chat templates, rendered as transformers renders them, with labels on assistant
+ * turns.
+ */
 class ChatTemplateTest {
 
   static {
@@ -63,7 +66,8 @@ class ChatTemplateTest {
 
       assertThat(fromModel.inputIds()).isEqualTo(builtIn.inputIds());
       assertThat(fromModel.labels()).isEqualTo(builtIn.labels());
-      assertThat(tokenizer.decode(labelled(fromModel), false)).isEqualTo("{\"total\": \"12,50\"}<|im_end|>");
+      assertThat(tokenizer.decode(labelled(fromModel), false))
+          .isEqualTo("{\"total\": \"12,50\"}<|im_end|>");
     }
   }
 
@@ -73,15 +77,18 @@ class ChatTemplateTest {
     writeLlama3Model();
 
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(dir)) {
-      EncodedExample example = ChatEncoder.forModel(dir, tokenizer, 1024).encode(ChatDataset.parse(1, EXAMPLE));
+      EncodedExample example =
+          ChatEncoder.forModel(dir, tokenizer, 1024).encode(ChatDataset.parse(1, EXAMPLE));
 
       assertThat(tokenizer.decode(example.inputIds(), false))
           .isEqualTo(
               "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nExtract.<|eot_id|><|start_header_id|>"
                   + "user<|end_header_id|>\n\nTotal 12,50<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
                   + "{\"total\": \"12,50\"}<|eot_id|>");
-      assertThat(tokenizer.decode(labelled(example), false)).isEqualTo("{\"total\": \"12,50\"}<|eot_id|>");
-      assertThat(tokenizer.encode("<|eot_id|>", false, false).getIds()).containsExactly(example.labels()[example.length() - 1]);
+      assertThat(tokenizer.decode(labelled(example), false))
+          .isEqualTo("{\"total\": \"12,50\"}<|eot_id|>");
+      assertThat(tokenizer.encode("<|eot_id|>", false, false).getIds())
+          .containsExactly(example.labels()[example.length() - 1]);
     }
   }
 
@@ -109,10 +116,10 @@ class ChatTemplateTest {
             "{% for message in messages %}{% if message['role'] == 'system' %}"
                 + "{{ raise_exception('System messages are not supported') }}{% endif %}"
                 + "{{ message['content'] }}{% endfor %}",
-            "",
-            "</s>");
+            "", "</s>");
 
-    assertThatThrownBy(() -> new ChatEncoder(null, strict, 64).encode(ChatDataset.parse(3, EXAMPLE)))
+    assertThatThrownBy(
+            () -> new ChatEncoder(null, strict, 64).encode(ChatDataset.parse(3, EXAMPLE)))
         .isInstanceOf(DatasetException.class)
         .hasMessageStartingWith("line 3 of the dataset: the chat_template failed")
         .hasMessageContaining("System messages are not supported");
@@ -121,7 +128,8 @@ class ChatTemplateTest {
   @Test
   void refusesATemplateWhoseRenderingIsNotIncremental() {
     ChatTemplate reversed =
-        new ChatTemplate("{% for message in messages|reverse %}{{ message['content'] }}|{% endfor %}", "", "");
+        new ChatTemplate(
+            "{% for message in messages|reverse %}{{ message['content'] }}|{% endfor %}", "", "");
 
     assertThatThrownBy(() -> reversed.segments(ChatDataset.parse(1, EXAMPLE).messages()))
         .hasMessageContaining("assistant message 3 cannot be located");
@@ -137,17 +145,21 @@ class ChatTemplateTest {
 
     assertThat(ChatTemplate.load(dir).render(messages, false)).isEqualTo("hi</s>");
     Files.writeString(dir.resolve("tokenizer_config.json"), "{}");
-    assertThat(ChatTemplate.load(dir).render(messages, true)).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+    assertThat(ChatTemplate.load(dir).render(messages, true))
+        .isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
   }
 
   /** The demo model with Llama 3's special tokens added to its tokenizer and Llama 3's template. */
   private void writeLlama3Model() throws IOException {
     DemoModelWriter.write(dir, 1);
-    ObjectNode tokenizer = (ObjectNode) JSON.readTree(Files.readString(dir.resolve("tokenizer.json")));
+    ObjectNode tokenizer =
+        (ObjectNode) JSON.readTree(Files.readString(dir.resolve("tokenizer.json")));
     ArrayNode added = (ArrayNode) tokenizer.get("added_tokens");
     int next = added.get(added.size() - 1).get("id").asInt() + 1;
-    for (String token : List.of("<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")) {
-      added.addObject()
+    for (String token :
+        List.of("<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")) {
+      added
+          .addObject()
           .put("id", next++)
           .put("content", token)
           .put("single_word", false)

@@ -8,16 +8,16 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.EncodedExample;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.model.TestEngine;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.TestEngine;
+import dev.tuneforge.trainingnode.safetensors.SafeTensors;
+import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +42,17 @@ class FullFineTuningTest {
 
   private static final LoraSettings IGNORED_LORA = new LoraSettings(4, 8, 0.1, List.of("q_proj"));
   private static final TrainingSpec SPEC =
-      new TrainingSpec("job-full", "tuneforge/demo-qwen2", IGNORED_LORA, new Hyperparameters(10, 2e-3, 2, 1024, 7, 20),
+      new TrainingSpec(
+          "job-full",
+          "tuneforge/demo-qwen2",
+          IGNORED_LORA,
+          new Hyperparameters(10, 2e-3, 2, 1024, 7, 20),
           TrainingOptions.builder()
               .optCheckpointEvery(5)
               .optSchedule("cosine")
               .optWeightDecay(0.1)
-              .build(), TrainingSpec.FULL);
+              .build(),
+          TrainingSpec.FULL);
 
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -59,12 +64,21 @@ class FullFineTuningTest {
   @BeforeAll
   static void writeModelAndData() throws IOException {
     modelDir = shared.resolve("model");
-    DemoModelWriter.builder().optSeed(5).optArchitecture("Qwen2ForCausalLM").optHiddenSize(32).optIntermediateSize(48)
-        .build().writeTo(modelDir);
+    DemoModelWriter.builder()
+        .optSeed(5)
+        .optArchitecture("Qwen2ForCausalLM")
+        .optHiddenSize(32)
+        .optIntermediateSize(48)
+        .build()
+        .writeTo(modelDir);
     Path data = shared.resolve("train.jsonl");
     Files.write(data, Files.readAllLines(TrainerTest.SROIE).subList(0, 12));
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
-      examples = new ChatEncoder(tokenizer, 1024).encodeAll(ChatDataset.read(data)).stream().filter(e -> e.trainableTokens() > 0).toList();
+      examples =
+          new ChatEncoder(tokenizer, 1024)
+              .encodeAll(ChatDataset.read(data)).stream()
+                  .filter(e -> e.trainableTokens() > 0)
+                  .toList();
     }
     dataSha256 = CheckpointStore.sha256(data);
   }
@@ -77,16 +91,24 @@ class FullFineTuningTest {
     try (LlamaModel model = LlamaModel.loadForFullFineTuning(modelDir)) {
       assertThat(model.fullFineTuning()).isTrue();
       assertThat(model.loraParameters()).isEmpty();
-      assertThat(model.trainableParameters().keySet()).isEqualTo(base.keySet()).doesNotContain("lm_head.weight");
+      assertThat(model.trainableParameters().keySet())
+          .isEqualTo(base.keySet())
+          .doesNotContain("lm_head.weight");
       assertThat(model.parametersWithoutWeightDecay())
-          .contains("model.norm.weight", "model.layers.0.input_layernorm.weight", "model.layers.1.self_attn.q_proj.bias")
+          .contains(
+              "model.norm.weight",
+              "model.layers.0.input_layernorm.weight",
+              "model.layers.1.self_attn.q_proj.bias")
           .doesNotContain("model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight");
       summary = trainer(model, store(dir), new ArrayList<>()).optMaxSteps(6).build().train();
       tuned = model.exportTrainable();
     }
     assertThat(summary.losses().getLast()).isLessThan(summary.losses().getFirst());
-    base.forEach((name, tensor) ->
-        assertThat(Arrays.equals(tuned.get(name).values(), tensor.values())).as("%s unchanged", name).isFalse());
+    base.forEach(
+        (name, tensor) ->
+            assertThat(Arrays.equals(tuned.get(name).values(), tensor.values()))
+                .as("%s unchanged", name)
+                .isFalse());
   }
 
   @Test
@@ -110,7 +132,8 @@ class FullFineTuningTest {
     assertThat(SafeTensors.shapes(step10.resolve("model.safetensors")))
         .containsOnlyKeys(SafeTensors.shapes(modelDir.resolve("model.safetensors")).keySet());
     assertThat(SafeTensors.shapes(step10.resolve("optimizer.safetensors")))
-        .containsKeys("model.embed_tokens.weight.exp_avg", "model.layers.1.self_attn.v_proj.bias.exp_avg_sq");
+        .containsKeys(
+            "model.embed_tokens.weight.exp_avg", "model.layers.1.self_attn.v_proj.bias.exp_avg_sq");
 
     // Another node: the base model from its files, a new trainer, the checkpoint read back.
     TrainingCheckpoint checkpoint = CheckpointStore.read(step10);
@@ -119,42 +142,59 @@ class FullFineTuningTest {
     TrainingSummary resumed;
     Map<String, Tensor> resumedWeights;
     try (LlamaModel model = LlamaModel.loadForFullFineTuning(modelDir)) {
-      resumed = trainer(model, store(dir.resolve("second")), events).optResumeFrom(checkpoint).build().train();
+      resumed =
+          trainer(model, store(dir.resolve("second")), events)
+              .optResumeFrom(checkpoint)
+              .build()
+              .train();
       resumedWeights = model.exportTrainable();
     }
     assertThat(resumed.steps()).isEqualTo(20);
     assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).hasSize(10);
     for (int i = 0; i < 20; i++) {
-      assertThat(resumed.losses().get(i)).as("loss of step %d", i + 1).isCloseTo(straight.losses().get(i), within(1e-5));
+      assertThat(resumed.losses().get(i))
+          .as("loss of step %d", i + 1)
+          .isCloseTo(straight.losses().get(i), within(1e-5));
     }
-    straightWeights.forEach((name, tensor) -> {
-      float[] expected = tensor.values();
-      float[] actual = resumedWeights.get(name).values();
-      for (int i = 0; i < expected.length; i++) {
-        assertThat(actual[i]).as("%s[%d]", name, i).isCloseTo(expected[i], within(1e-5f));
-      }
-    });
+    straightWeights.forEach(
+        (name, tensor) -> {
+          float[] expected = tensor.values();
+          float[] actual = resumedWeights.get(name).values();
+          for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("%s[%d]", name, i).isCloseTo(expected[i], within(1e-5f));
+          }
+        });
   }
 
   @Test
   void aLoraCheckpointDoesNotResumeAFullRun() throws IOException {
     try (LlamaModel model = LlamaModel.load(modelDir, IGNORED_LORA, 7)) {
-      trainer(model, new CheckpointStore(dir, loraSpec(), dataSha256, null), new ArrayList<>()).build().train(5);
+      trainer(model, new CheckpointStore(dir, loraSpec(), dataSha256, null), new ArrayList<>())
+          .build()
+          .train(5);
     }
     TrainingCheckpoint lora = CheckpointStore.read(dir.resolve("step-5"));
-    assertThatThrownBy(() -> store(dir.resolve("other")).verify(lora)).hasMessageContaining("method");
+    assertThatThrownBy(() -> store(dir.resolve("other")).verify(lora))
+        .hasMessageContaining("method");
     try (LlamaModel model = LlamaModel.loadForFullFineTuning(modelDir)) {
-      assertThatThrownBy(() -> trainer(model, store(dir.resolve("other")), new ArrayList<>()).optResumeFrom(lora).build().train())
+      assertThatThrownBy(
+              () ->
+                  trainer(model, store(dir.resolve("other")), new ArrayList<>())
+                      .optResumeFrom(lora)
+                      .build()
+                      .train())
           .isInstanceOf(CheckpointException.class)
           .hasMessageContaining("weights are not those of this model");
     }
   }
 
   private static TrainingSpec loraSpec() {
-    return new TrainingSpec(SPEC.jobId(), SPEC.baseModel(), IGNORED_LORA, SPEC.hyperparameters(), SPEC.options());
+    return new TrainingSpec(
+        SPEC.jobId(), SPEC.baseModel(), IGNORED_LORA, SPEC.hyperparameters(), SPEC.options());
   }
 
-  private static Trainer.Builder trainer(LlamaModel model, Trainer.CheckpointSink sink, List<JobEvent> events) {
+  private static Trainer.Builder trainer(
+      LlamaModel model, Trainer.CheckpointSink sink, List<JobEvent> events) {
     return Trainer.builder()
         .setModel(model)
         .setExamples(examples, 0)
@@ -169,7 +209,8 @@ class FullFineTuningTest {
         .optListener(events::add);
   }
 
-  private static Trainer.Builder trainer(LlamaModel model, CheckpointStore store, List<JobEvent> events) {
+  private static Trainer.Builder trainer(
+      LlamaModel model, CheckpointStore store, List<JobEvent> events) {
     return trainer(model, store::write, events);
   }
 

@@ -1,8 +1,5 @@
 package dev.tuneforge.trainingnode.train;
 
-import dev.tuneforge.chat.ChatDataset;
-import dev.tuneforge.chat.ChatEncoder;
-import dev.tuneforge.chat.EncodedExample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,17 +7,20 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.protocol.Hyperparameters;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.TrainingOptions;
+import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.trainingnode.model.TokenBatch;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.Tensor;
-import dev.tuneforge.protocol.Hyperparameters;
-import dev.tuneforge.protocol.JobEvent;
-import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.protocol.TrainingOptions;
-import dev.tuneforge.protocol.TrainingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +40,14 @@ class ResumeTest {
     TestEngine.useOneThread();
   }
 
-  private static final LoraSettings LORA = new LoraSettings(4, 8, 0.1, List.of("q_proj", "v_proj", "down_proj"));
+  private static final LoraSettings LORA =
+      new LoraSettings(4, 8, 0.1, List.of("q_proj", "v_proj", "down_proj"));
   private static final TrainingSpec SPEC =
-      new TrainingSpec("job-1", "tuneforge/demo", LORA, new Hyperparameters(10, 5e-3, 2, 1024, 7, 20),
+      new TrainingSpec(
+          "job-1",
+          "tuneforge/demo",
+          LORA,
+          new Hyperparameters(10, 5e-3, 2, 1024, 7, 20),
           TrainingOptions.builder().optCheckpointEvery(5).optSchedule("cosine").build());
 
   @TempDir static Path shared;
@@ -55,7 +60,12 @@ class ResumeTest {
   @BeforeAll
   static void writeModelAndData() throws IOException {
     modelDir = shared.resolve("model");
-    DemoModelWriter.builder().optSeed(3).optHiddenSize(32).optIntermediateSize(64).build().writeTo(modelDir);
+    DemoModelWriter.builder()
+        .optSeed(3)
+        .optHiddenSize(32)
+        .optIntermediateSize(64)
+        .build()
+        .writeTo(modelDir);
     Path data = shared.resolve("train.jsonl");
     Files.write(data, Files.readAllLines(TrainerTest.SROIE).subList(0, 12));
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
@@ -97,18 +107,30 @@ class ResumeTest {
     assertThat(straight.steps()).isEqualTo(20);
     assertThat(resumed.steps()).isEqualTo(20);
     assertThat(resumed.trainedTokens()).isEqualTo(straight.trainedTokens());
-    assertThat(events).filteredOn(e -> e.type() == JobEvent.Type.METRIC).extracting(JobEvent::step)
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.METRIC)
+        .extracting(JobEvent::step)
         .containsExactly(11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
     for (int i = 0; i < 20; i++) {
-      assertThat(resumed.losses().get(i)).as("loss of step %d", i + 1).isCloseTo(straight.losses().get(i), within(1e-5));
+      assertThat(resumed.losses().get(i))
+          .as("loss of step %d", i + 1)
+          .isCloseTo(straight.losses().get(i), within(1e-5));
     }
     assertThat(resumedAdapter.keySet()).isEqualTo(straightAdapter.keySet());
-    straightAdapter.forEach((name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
+    straightAdapter.forEach(
+        (name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
     TrainingCheckpoint straightEnd = CheckpointStore.read(straightDir.resolve("step-20"));
     TrainingCheckpoint resumedEnd = CheckpointStore.read(secondDir.resolve("step-20"));
     assertThat(resumedEnd.state().optimizerSteps()).isEqualTo(20);
-    straightEnd.optimizer().secondMoments().forEach(
-        (name, tensor) -> assertClose(name, resumedEnd.optimizer().secondMoments().get(name).values(), tensor.values()));
+    straightEnd
+        .optimizer()
+        .secondMoments()
+        .forEach(
+            (name, tensor) ->
+                assertClose(
+                    name,
+                    resumedEnd.optimizer().secondMoments().get(name).values(),
+                    tensor.values()));
     assertThat(resumedEnd.state().epoch()).isEqualTo(straightEnd.state().epoch());
   }
 
@@ -120,12 +142,17 @@ class ResumeTest {
     Path step = dir.resolve("step-5");
     try (var files = Files.list(step)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-          .containsExactly("adapter_config.json", "adapter_model.safetensors", "optimizer.safetensors", "trainer_state.json");
+          .containsExactly(
+              "adapter_config.json",
+              "adapter_model.safetensors",
+              "optimizer.safetensors",
+              "trainer_state.json");
     }
     assertThat(SafeTensors.shapes(step.resolve("adapter_model.safetensors")))
         .containsKey("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight");
     assertThat(SafeTensors.shapes(step.resolve("optimizer.safetensors")))
-        .containsKeys("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight.exp_avg",
+        .containsKeys(
+            "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight.exp_avg",
             "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight.exp_avg_sq");
     TrainerState state = CheckpointStore.read(step).state();
     assertThat(state.step()).isEqualTo(5);
@@ -145,31 +172,49 @@ class ResumeTest {
     }
     TrainingCheckpoint checkpoint = CheckpointStore.read(dir.resolve("step-5"));
 
-    assertThatThrownBy(() -> new CheckpointStore(dir, SPEC, "0".repeat(64), null).verify(checkpoint))
+    assertThatThrownBy(
+            () -> new CheckpointStore(dir, SPEC, "0".repeat(64), null).verify(checkpoint))
         .isInstanceOf(CheckpointException.class)
         .hasMessageStartingWith("cannot resume from step-5: the training data differs");
     TrainingSpec otherRate =
-        new TrainingSpec("job-1", "tuneforge/demo", LORA, new Hyperparameters(10, 1e-3, 2, 1024, 7, 20), SPEC.options());
-    assertThatThrownBy(() -> new CheckpointStore(dir, otherRate, dataSha256, null).verify(checkpoint))
-        .hasMessage("cannot resume from step-5: spec field hyperparameters.learningRate differs (0.005 in the checkpoint, 0.001 now)");
+        new TrainingSpec(
+            "job-1",
+            "tuneforge/demo",
+            LORA,
+            new Hyperparameters(10, 1e-3, 2, 1024, 7, 20),
+            SPEC.options());
+    assertThatThrownBy(
+            () -> new CheckpointStore(dir, otherRate, dataSha256, null).verify(checkpoint))
+        .hasMessage(
+            "cannot resume from step-5: spec field hyperparameters.learningRate differs (0.005 in the checkpoint, 0.001 now)");
     TrainingSpec otherCadence =
-        new TrainingSpec("job-1", "tuneforge/demo", LORA, SPEC.hyperparameters(), TrainingOptions.builder()
-            .optCheckpointEvery(7)
-            .optSchedule("cosine")
-            .optWarmupRatio(0.1)
-            .optGradientAccumulation(1)
-            .optValidationEvery(0)
-            .optEarlyStoppingPatience(0)
-            .optWeightDecay(0.0)
-            .optMaxGradNorm(1.0)
-            .build());
+        new TrainingSpec(
+            "job-1",
+            "tuneforge/demo",
+            LORA,
+            SPEC.hyperparameters(),
+            TrainingOptions.builder()
+                .optCheckpointEvery(7)
+                .optSchedule("cosine")
+                .optWarmupRatio(0.1)
+                .optGradientAccumulation(1)
+                .optValidationEvery(0)
+                .optEarlyStoppingPatience(0)
+                .optWeightDecay(0.0)
+                .optMaxGradNorm(1.0)
+                .build());
     new CheckpointStore(dir, otherCadence, dataSha256, null).verify(checkpoint);
 
     try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
-      Trainer otherBatch = trainer(model, store(dir), new ArrayList<>()).optBatchSize(3).optResumeFrom(checkpoint).build();
+      Trainer otherBatch =
+          trainer(model, store(dir), new ArrayList<>())
+              .optBatchSize(3)
+              .optResumeFrom(checkpoint)
+              .build();
       assertThatThrownBy(otherBatch::train)
           .isInstanceOf(CheckpointException.class)
-          .hasMessageContaining("cannot resume from step-5: it was trained with another batch size (checkpoint 2, this run 3)");
+          .hasMessageContaining(
+              "cannot resume from step-5: it was trained with another batch size (checkpoint 2, this run 3)");
     }
   }
 
@@ -180,18 +225,24 @@ class ResumeTest {
       NDArray parameter = model.loraParameters().get(poisoned);
       float[] nan = new float[Math.toIntExact(parameter.size())];
       Arrays.fill(nan, Float.NaN);
-      List<JobEvent> poisonAfterStep3 = new ArrayList<>() {
-        @Override
-        public boolean add(JobEvent event) {
-          if (event.step() != null && event.step() == 3) {
-            AdamW.assign(Map.of(poisoned, parameter), Map.of(poisoned, new Tensor(parameter.getShape().getShape(), nan)));
-          }
-          return super.add(event);
-        }
-      };
-      Trainer trainer = trainer(model, store(dir), poisonAfterStep3).optCheckpoints(2, store(dir)::write).build();
+      List<JobEvent> poisonAfterStep3 =
+          new ArrayList<>() {
+            @Override
+            public boolean add(JobEvent event) {
+              if (event.step() != null && event.step() == 3) {
+                AdamW.assign(
+                    Map.of(poisoned, parameter),
+                    Map.of(poisoned, new Tensor(parameter.getShape().getShape(), nan)));
+              }
+              return super.add(event);
+            }
+          };
+      Trainer trainer =
+          trainer(model, store(dir), poisonAfterStep3).optCheckpoints(2, store(dir)::write).build();
 
-      assertThatThrownBy(trainer::train).isInstanceOf(TrainingFailedException.class).hasMessage("loss became NaN at step 4");
+      assertThatThrownBy(trainer::train)
+          .isInstanceOf(TrainingFailedException.class)
+          .hasMessage("loss became NaN at step 4");
     }
     assertThat(dir.resolve("step-2/adapter_model.safetensors")).exists();
     assertThat(dir.resolve("step-4")).doesNotExist();
@@ -208,15 +259,22 @@ class ResumeTest {
     double accumulatedLoss;
     try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
         NDManager scope = NDManager.newBaseManager()) {
-      Trainer trainer = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(4).build();
+      Trainer trainer =
+          Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(4).build();
       wholeLoss = trainer.accumulateGradients(scope, List.of(Batches.collate(four, 0)));
       whole = gradients(model);
     }
     try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
         NDManager scope = NDManager.newBaseManager()) {
       Trainer trainer =
-          Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).optGradientAccumulation(2).build();
-      List<TokenBatch> micro = List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
+          Trainer.builder()
+              .setModel(model)
+              .setExamples(four, 0)
+              .optBatchSize(2)
+              .optGradientAccumulation(2)
+              .build();
+      List<TokenBatch> micro =
+          List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
       accumulatedLoss = trainer.accumulateGradients(scope, micro);
       accumulated = gradients(model);
       assertThat(trainer.totalSteps()).isEqualTo(1);
@@ -226,7 +284,8 @@ class ResumeTest {
     for (int i = 0; i < whole.length; i++) {
       assertClose("gradient " + i, accumulated[i], whole[i]);
     }
-    assertThat(Arrays.stream(whole).mapToDouble(g -> Math.abs(g[0])).max().orElseThrow()).isPositive();
+    assertThat(Arrays.stream(whole).mapToDouble(g -> Math.abs(g[0])).max().orElseThrow())
+        .isPositive();
   }
 
   @Test
@@ -246,7 +305,8 @@ class ResumeTest {
       for (EncodedExample example : three) {
         TokenBatch alone = Batches.collate(List.of(example), 0);
         float[] expected = model.logits(step, alone, false).toFloatArray();
-        float[] actual = Arrays.copyOfRange(packedLogits, offset * vocab, (offset + example.length()) * vocab);
+        float[] actual =
+            Arrays.copyOfRange(packedLogits, offset * vocab, (offset + example.length()) * vocab);
         assertClose("logits of line " + example.line(), actual, expected);
         TokenBatch single = Batches.pack(List.of(example), rowLength, 1, 0).getFirst();
         assertThat(single.trainableTokens()).isEqualTo(example.trainableTokens());
@@ -255,7 +315,8 @@ class ResumeTest {
             .isCloseTo(model.loss(step, alone, false).getFloat(), within(1e-5));
         offset += example.length();
       }
-      assertThat(packed.getFirst().trainableTokens()).isEqualTo(three.stream().mapToLong(EncodedExample::trainableTokens).sum());
+      assertThat(packed.getFirst().trainableTokens())
+          .isEqualTo(three.stream().mapToLong(EncodedExample::trainableTokens).sum());
     }
   }
 
@@ -264,8 +325,12 @@ class ResumeTest {
     LoraSettings noDropout = new LoraSettings(4, 8, 0.0, LORA.targetModules());
     List<EncodedExample> four = examples.subList(0, 4);
     // Two rows of two examples each: the longest pair fills its row exactly.
-    int rowLength = Math.max(four.get(0).length() + four.get(1).length(), four.get(2).length() + four.get(3).length());
-    List<TokenBatch> unpacked = List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
+    int rowLength =
+        Math.max(
+            four.get(0).length() + four.get(1).length(),
+            four.get(2).length() + four.get(3).length());
+    List<TokenBatch> unpacked =
+        List.of(Batches.collate(four.subList(0, 2), 0), Batches.collate(four.subList(2, 4), 0));
     List<TokenBatch> packed = Batches.pack(four, rowLength, 2, 0);
     float[][] expectedGradients;
     float[][] packedGradients;
@@ -274,15 +339,26 @@ class ResumeTest {
     try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
         NDManager scope = NDManager.newBaseManager()) {
       randomizeLoraB(model);
-      expectedLoss = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).build()
-          .accumulateGradients(scope, unpacked);
+      expectedLoss =
+          Trainer.builder()
+              .setModel(model)
+              .setExamples(four, 0)
+              .optBatchSize(2)
+              .build()
+              .accumulateGradients(scope, unpacked);
       expectedGradients = gradients(model);
     }
     try (LlamaModel model = LlamaModel.load(modelDir, noDropout, 7);
         NDManager scope = NDManager.newBaseManager()) {
       randomizeLoraB(model);
-      packedLoss = Trainer.builder().setModel(model).setExamples(four, 0).optBatchSize(2).optPacking(rowLength).build()
-          .accumulateGradients(scope, packed);
+      packedLoss =
+          Trainer.builder()
+              .setModel(model)
+              .setExamples(four, 0)
+              .optBatchSize(2)
+              .optPacking(rowLength)
+              .build()
+              .accumulateGradients(scope, packed);
       packedGradients = gradients(model);
     }
 
@@ -306,12 +382,16 @@ class ResumeTest {
         .isEqualTo(unpacked.stream().mapToLong(TokenBatch::realTokens).sum());
     assertThat(packed.stream().mapToLong(TokenBatch::trainableTokens).sum())
         .isEqualTo(unpacked.stream().mapToLong(TokenBatch::trainableTokens).sum());
-    assertThat(padding(packed)).as("padding tokens packed, unpacked %d", padding(unpacked)).isLessThan(padding(unpacked));
+    assertThat(padding(packed))
+        .as("padding tokens packed, unpacked %d", padding(unpacked))
+        .isLessThan(padding(unpacked));
     assertThat(packed.stream().mapToInt(TokenBatch::batchSize).sum()).isLessThan(examples.size());
   }
 
   private static long padding(List<TokenBatch> batches) {
-    return batches.stream().mapToLong(b -> (long) b.batchSize() * b.length() - b.realTokens()).sum();
+    return batches.stream()
+        .mapToLong(b -> (long) b.batchSize() * b.length() - b.realTokens())
+        .sum();
   }
 
   @Test
@@ -321,53 +401,77 @@ class ResumeTest {
     TrainingSummary straight;
     Map<String, Tensor> straightAdapter;
     try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
-      straight = trainer(model, store(straightDir), new ArrayList<>()).optMaxSteps(6).optBatchSize(4).optPacking(1024)
-          .build().train();
+      straight =
+          trainer(model, store(straightDir), new ArrayList<>())
+              .optMaxSteps(6)
+              .optBatchSize(4)
+              .optPacking(1024)
+              .build()
+              .train();
       straightAdapter = model.exportLora();
     }
     try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
-      trainer(model, store(firstDir), new ArrayList<>()).optMaxSteps(6).optBatchSize(4).optPacking(1024).build().train(5);
+      trainer(model, store(firstDir), new ArrayList<>())
+          .optMaxSteps(6)
+          .optBatchSize(4)
+          .optPacking(1024)
+          .build()
+          .train(5);
     }
     TrainingSummary resumed;
     Map<String, Tensor> resumedAdapter;
     try (LlamaModel model = LlamaModel.load(modelDir, LORA, 99)) {
-      resumed = trainer(model, store(dir.resolve("second")), new ArrayList<>()).optMaxSteps(6).optBatchSize(4)
-          .optPacking(1024).optResumeFrom(CheckpointStore.read(firstDir.resolve("step-5"))).build().train();
+      resumed =
+          trainer(model, store(dir.resolve("second")), new ArrayList<>())
+              .optMaxSteps(6)
+              .optBatchSize(4)
+              .optPacking(1024)
+              .optResumeFrom(CheckpointStore.read(firstDir.resolve("step-5")))
+              .build()
+              .train();
       resumedAdapter = model.exportLora();
     }
 
     assertThat(resumed.steps()).isEqualTo(6);
     assertThat(resumed.trainedTokens()).isEqualTo(straight.trainedTokens());
     assertThat(resumed.losses().getLast()).isCloseTo(straight.losses().getLast(), within(1e-5));
-    straightAdapter.forEach((name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
+    straightAdapter.forEach(
+        (name, tensor) -> assertClose(name, resumedAdapter.get(name).values(), tensor.values()));
   }
 
   private static void randomizeLoraB(LlamaModel model) {
     Random random = new Random(5);
-    model.loraParameters().forEach((name, p) -> {
-      if (name.contains("lora_B")) {
-        float[] values = new float[(int) p.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (float) (random.nextGaussian() * 0.1);
-        }
-        p.set(values);
-      }
-    });
+    model
+        .loraParameters()
+        .forEach(
+            (name, p) -> {
+              if (name.contains("lora_B")) {
+                float[] values = new float[(int) p.size()];
+                for (int i = 0; i < values.length; i++) {
+                  values[i] = (float) (random.nextGaussian() * 0.1);
+                }
+                p.set(values);
+              }
+            });
   }
 
   @Test
   void cosineAndLinearSchedulesWarmUpThenDecay() {
-    LearningRateSchedule cosine = LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.COSINE, 1.0, 0.2, 10);
+    LearningRateSchedule cosine =
+        LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.COSINE, 1.0, 0.2, 10);
     assertThat(cosine.at(1)).isCloseTo(0.5, within(1e-12));
     assertThat(cosine.at(2)).isCloseTo(1.0, within(1e-12));
     assertThat(cosine.at(3)).isCloseTo(1.0, within(1e-12));
     assertThat(cosine.at(7)).isCloseTo(0.5, within(1e-12));
     assertThat(cosine.at(10)).isCloseTo(0.5 * (1 + Math.cos(Math.PI * 7 / 8)), within(1e-12));
-    LearningRateSchedule linear = LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.LINEAR, 1.0, 0.2, 10);
+    LearningRateSchedule linear =
+        LearningRateSchedule.withWarmupRatio(LearningRateSchedule.Decay.LINEAR, 1.0, 0.2, 10);
     assertThat(linear.at(7)).isCloseTo(0.5, within(1e-12));
     assertThat(linear.at(10)).isCloseTo(0.125, within(1e-12));
-    assertThat(LearningRateSchedule.Decay.parse("Cosine")).isEqualTo(LearningRateSchedule.Decay.COSINE);
-    assertThatThrownBy(() -> LearningRateSchedule.Decay.parse("step")).hasMessageContaining("expected linear or cosine");
+    assertThat(LearningRateSchedule.Decay.parse("Cosine"))
+        .isEqualTo(LearningRateSchedule.Decay.COSINE);
+    assertThatThrownBy(() -> LearningRateSchedule.Decay.parse("step"))
+        .hasMessageContaining("expected linear or cosine");
   }
 
   @Test
@@ -383,7 +487,8 @@ class ResumeTest {
     assertThat(new EarlyStopping(0).record(9)).isFalse();
   }
 
-  private static Trainer.Builder trainer(LlamaModel model, CheckpointStore store, List<JobEvent> events) {
+  private static Trainer.Builder trainer(
+      LlamaModel model, CheckpointStore store, List<JobEvent> events) {
     return Trainer.builder()
         .setModel(model)
         .setExamples(examples, 0)
@@ -402,7 +507,9 @@ class ResumeTest {
   }
 
   private static float[][] gradients(LlamaModel model) {
-    return model.loraParameters().values().stream().map(p -> p.getGradient().toFloatArray()).toArray(float[][]::new);
+    return model.loraParameters().values().stream()
+        .map(p -> p.getGradient().toFloatArray())
+        .toArray(float[][]::new);
   }
 
   private static void assertClose(String what, float[] actual, float[] expected) {

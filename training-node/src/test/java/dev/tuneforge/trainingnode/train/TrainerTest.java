@@ -1,19 +1,19 @@
 package dev.tuneforge.trainingnode.train;
 
-import dev.tuneforge.chat.ChatDataset;
-import dev.tuneforge.chat.ChatEncoder;
-import dev.tuneforge.chat.EncodedExample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.safetensors.SafeTensorsFile;
-import dev.tuneforge.protocol.JobEvent;
-import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,12 @@ class TrainerTest {
   void lossFallsOnReceiptsAndTheAdapterLoadsBack() throws IOException {
     Path modelDir = dir.resolve("model");
     DemoModelWriter.write(modelDir, 42);
-    LoraSettings lora = new LoraSettings(8, 16, 0.05, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
+    LoraSettings lora =
+        new LoraSettings(
+            8,
+            16,
+            0.05,
+            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
     List<EncodedExample> examples;
     try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
       examples = new ChatEncoder(tokenizer, 1024).encodeAll(ChatDataset.read(SROIE));
@@ -64,12 +69,15 @@ class TrainerTest {
               .build();
       summary = trainer.train();
       arraysAfter = parameters.getManagedArrays().size();
-      PeftAdapterWriter.write(dir.resolve("adapter"), lora, "tuneforge/demo-llama", model.exportLora());
+      PeftAdapterWriter.write(
+          dir.resolve("adapter"), lora, "tuneforge/demo-llama", model.exportLora());
     }
 
     List<Double> losses = summary.losses();
-    double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double last = losses.subList(25, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double first =
+        losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last =
+        losses.subList(25, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     assertThat(summary.steps()).isEqualTo(30);
     assertThat(last).as("losses %s", losses).isLessThan(first - 1.0);
     assertThat(arraysAfter).as("arrays left in the parameters' manager").isEqualTo(arraysBefore);
@@ -82,11 +90,26 @@ class TrainerTest {
     SafeTensorsFile adapter = SafeTensors.read(dir.resolve("adapter/adapter_model.safetensors"));
     assertThat(adapter.metadata()).containsEntry("format", "pt");
     assertThat(adapter.tensors()).hasSize(2 * 7 * 2);
-    assertThat(adapter.tensor("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").shape()).containsExactly(8, 64);
-    assertThat(adapter.tensor("base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight").shape()).containsExactly(32, 8);
-    assertThat(adapter.tensor("base_model.model.model.layers.1.mlp.down_proj.lora_A.weight").shape()).containsExactly(8, 172);
-    assertThat(adapter.tensor("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").values()).isNotEqualTo(new float[64 * 8]);
-    JsonNode config = JsonMapper.builder().build().readTree(Files.readString(dir.resolve("adapter/adapter_config.json")));
+    assertThat(
+            adapter
+                .tensor("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight")
+                .shape())
+        .containsExactly(8, 64);
+    assertThat(
+            adapter
+                .tensor("base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight")
+                .shape())
+        .containsExactly(32, 8);
+    assertThat(
+            adapter.tensor("base_model.model.model.layers.1.mlp.down_proj.lora_A.weight").shape())
+        .containsExactly(8, 172);
+    assertThat(
+            adapter.tensor("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").values())
+        .isNotEqualTo(new float[64 * 8]);
+    JsonNode config =
+        JsonMapper.builder()
+            .build()
+            .readTree(Files.readString(dir.resolve("adapter/adapter_config.json")));
     assertThat(config.path("peft_type").asString()).isEqualTo("LORA");
     assertThat(config.path("task_type").asString()).isEqualTo("CAUSAL_LM");
     assertThat(config.path("r").asInt()).isEqualTo(8);

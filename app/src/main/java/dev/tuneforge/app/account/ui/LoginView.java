@@ -23,7 +23,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     setJustifyContentMode(JustifyContentMode.CENTER);
     form.setAction("login");
     form.setForgotPasswordButtonVisible(false);
-    add(new H1("Tuneforge"), new Paragraph("Fine-tune small language models for extraction."), form);
+    add(
+        new H1("Tuneforge"),
+        new Paragraph("Fine-tune small language models for extraction."),
+        form);
   }
 
   @Override

@@ -7,12 +7,12 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
@@ -30,7 +30,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -59,11 +58,17 @@ public class TenantsView extends VerticalLayout {
     if (platformAdmin) {
       TextField tenantName = new TextField("New tenant");
       tenantName.setId("tenant-name");
-      Button createTenant = new Button("Create tenant", e -> attempt(() -> {
-        Tenant t = tenants.create(tenantName.getValue());
-        tenantName.clear();
-        Notification.show("Created tenant " + t.getName()).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-      }));
+      Button createTenant =
+          new Button(
+              "Create tenant",
+              e ->
+                  attempt(
+                      () -> {
+                        Tenant t = tenants.create(tenantName.getValue());
+                        tenantName.clear();
+                        Notification.show("Created tenant " + t.getName())
+                            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                      }));
       createTenant.setId("create-tenant");
       tenantGrid.setId("tenants-grid");
       tenantGrid.addColumn(Tenant::getName).setHeader("Tenant");
@@ -74,25 +79,42 @@ public class TenantsView extends VerticalLayout {
       row.setAlignItems(Alignment.BASELINE);
       BigDecimalField budget = new BigDecimalField("Monthly budget (empty = unlimited)");
       budget.setId("tenant-budget");
-      tenantGrid.asSingleSelect().addValueChangeListener(e ->
-          budget.setValue(e.getValue() == null ? null : e.getValue().getMonthlyBudget()));
-      Button saveBudget = new Button("Set budget of selected tenant", e -> attempt(() -> {
-        Tenant selected = tenantGrid.asSingleSelect().getValue();
-        if (selected == null) {
-          throw new IllegalArgumentException("Select a tenant in the table first");
-        }
-        Tenant saved = tenants.setMonthlyBudget(selected.getId(), budget.getValue());
-        Notification.show("Monthly budget of " + saved.getName() + ": " + budgetText(saved.getMonthlyBudget()))
-            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-      }));
+      tenantGrid
+          .asSingleSelect()
+          .addValueChangeListener(
+              e -> budget.setValue(e.getValue() == null ? null : e.getValue().getMonthlyBudget()));
+      Button saveBudget =
+          new Button(
+              "Set budget of selected tenant",
+              e ->
+                  attempt(
+                      () -> {
+                        Tenant selected = tenantGrid.asSingleSelect().getValue();
+                        if (selected == null) {
+                          throw new IllegalArgumentException("Select a tenant in the table first");
+                        }
+                        Tenant saved =
+                            tenants.setMonthlyBudget(selected.getId(), budget.getValue());
+                        Notification.show(
+                                "Monthly budget of "
+                                    + saved.getName()
+                                    + ": "
+                                    + budgetText(saved.getMonthlyBudget()))
+                            .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                      }));
       saveBudget.setId("save-tenant-budget");
       HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget);
       budgetRow.setAlignItems(Alignment.BASELINE);
       add(row, tenantGrid, budgetRow);
     } else if (me.tenantId() != null) {
-      Paragraph budget = new Paragraph("Your tenant's monthly budget: "
-          + tenants.find(me.tenantId()).map(t -> budgetText(t.getMonthlyBudget())).orElse("unlimited")
-          + ". A platform admin sets it; the Usage page shows what is spent.");
+      Paragraph budget =
+          new Paragraph(
+              "Your tenant's monthly budget: "
+                  + tenants
+                      .find(me.tenantId())
+                      .map(t -> budgetText(t.getMonthlyBudget()))
+                      .orElse("unlimited")
+                  + ". A platform admin sets it; the Usage page shows what is spent.");
       budget.setId("tenant-budget-info");
       add(budget);
     }
@@ -107,18 +129,39 @@ public class TenantsView extends VerticalLayout {
     Select<Role> role = new Select<>();
     role.setLabel("Role");
     role.setId("user-role");
-    role.setItems(platformAdmin ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN) : List.of(Role.MEMBER, Role.TENANT_ADMIN));
+    role.setItems(
+        platformAdmin
+            ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN)
+            : List.of(Role.MEMBER, Role.TENANT_ADMIN));
     role.setValue(Role.MEMBER);
-    Button createUser = new Button("Create user", e -> attempt(() -> {
-      UUID tenantId = platformAdmin ? (userTenant.getValue() == null ? null : userTenant.getValue().getId()) : me.tenantId();
-      AppUser user = accounts.create(tenantId, username.getValue(), username.getValue(), password.getValue(), role.getValue());
-      username.clear();
-      password.clear();
-      Notification.show("Created user " + user.getUsername()).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-    }));
+    Button createUser =
+        new Button(
+            "Create user",
+            e ->
+                attempt(
+                    () -> {
+                      UUID tenantId =
+                          platformAdmin
+                              ? (userTenant.getValue() == null
+                                  ? null
+                                  : userTenant.getValue().getId())
+                              : me.tenantId();
+                      AppUser user =
+                          accounts.create(
+                              tenantId,
+                              username.getValue(),
+                              username.getValue(),
+                              password.getValue(),
+                              role.getValue());
+                      username.clear();
+                      password.clear();
+                      Notification.show("Created user " + user.getUsername())
+                          .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                    }));
     createUser.setId("create-user");
     createUser.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    HorizontalLayout userRow = new HorizontalLayout(userTenant, username, password, role, createUser);
+    HorizontalLayout userRow =
+        new HorizontalLayout(userTenant, username, password, role, createUser);
     userRow.setAlignItems(Alignment.BASELINE);
     userRow.setWrap(true);
 
@@ -135,8 +178,10 @@ public class TenantsView extends VerticalLayout {
     try {
       action.run();
       refresh();
-    } catch (IllegalArgumentException | org.springframework.security.access.AccessDeniedException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    } catch (IllegalArgumentException
+        | org.springframework.security.access.AccessDeniedException e) {
+      Notification.show(e.getMessage(), 5000, Notification.Position.MIDDLE)
+          .addThemeVariants(NotificationVariant.LUMO_ERROR);
     }
   }
 

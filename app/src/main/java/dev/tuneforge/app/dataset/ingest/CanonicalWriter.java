@@ -11,12 +11,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes rows as canonical chat JSONL, byte for byte as Jackson's generator writes them (escapes
- * {@code " \ \b \t \n \f \r}, other control characters as upper-case &#92;u00XX, everything
- * else as UTF-8), straight from the row's char buffer into one byte buffer. Text that the upload
- * holds as a JSON string ({@link ChatRowBuffer#jsonStart}) is not encoded again: its runs without
- * escapes are copied as they are, and only its escapes are rewritten. A row with a surrogate
- * char, rare, is handed to Jackson's generator itself, so that how surrogates are written stays
- * Jackson's. Flushing writes to the stream; the stream is never closed here.
+ * {@code " \ \b \t \n \f \r}, other control characters as upper-case &#92;u00XX, everything else as
+ * UTF-8), straight from the row's char buffer into one byte buffer. Text that the upload holds as a
+ * JSON string ({@link ChatRowBuffer#jsonStart}) is not encoded again: its runs without escapes are
+ * copied as they are, and only its escapes are rewritten. A row with a surrogate char, rare, is
+ * handed to Jackson's generator itself, so that how surrogates are written stays Jackson's.
+ * Flushing writes to the stream; the stream is never closed here.
  */
 final class CanonicalWriter {
   private static final byte[][] ROLES = {
@@ -28,15 +28,20 @@ final class CanonicalWriter {
   private static final byte[] WEIGHT = ascii("\",\"weight\":");
   private static final byte[] CLOSE = ascii("]}\n");
   private static final byte[] HEX = ascii("0123456789ABCDEF");
+
   /** Per ASCII char: 0 when written as it is, else the char after the backslash (u: &#92;u00XX). */
   private static final byte[] ESCAPES = new byte[128];
+
   /** Room for a message's fixed parts besides its text. */
   private static final int MESSAGE_OVERHEAD = 64;
+
   private static final JsonMapper JSON =
       JsonMapper.builder(
               JsonFactory.builder()
                   .rootValueSeparator((String) null)
-                  .disable(StreamWriteFeature.AUTO_CLOSE_TARGET, StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+                  .disable(
+                      StreamWriteFeature.AUTO_CLOSE_TARGET,
+                      StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
                   .build())
           .build();
 
@@ -94,9 +99,9 @@ final class CanonicalWriter {
   }
 
   /**
-   * Appends the row; false, with nothing appended, at its first surrogate. The buffer has room
-   * for the row's longest escaping, unless the row is larger than the buffer: then it has no
-   * surrogate and is written out as the buffer fills.
+   * Appends the row; false, with nothing appended, at its first surrogate. The buffer has room for
+   * the row's longest escaping, unless the row is larger than the buffer: then it has no surrogate
+   * and is written out as the buffer fills.
    */
   private boolean tryWrite(ChatRowBuffer row) throws IOException {
     int rowStart = size;
@@ -139,18 +144,19 @@ final class CanonicalWriter {
       }
       byte kind = json[escape + 1];
       i = escape + 2;
-      char c = switch (kind) {
-        case 'b' -> '\b';
-        case 'f' -> '\f';
-        case 'n' -> '\n';
-        case 'r' -> '\r';
-        case 't' -> '\t';
-        case 'u' -> {
-          i += 4;
-          yield ChatRowBuffer.unicodeEscape(json, escape);
-        }
-        default -> (char) kind;
-      };
+      char c =
+          switch (kind) {
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> {
+              i += 4;
+              yield ChatRowBuffer.unicodeEscape(json, escape);
+            }
+            default -> (char) kind;
+          };
       if (buffer.length - size < 6) {
         flushBuffer();
       }
@@ -158,7 +164,10 @@ final class CanonicalWriter {
     }
   }
 
-  /** Writes one char that is not a surrogate at {@code p}, which has room for 6 bytes; the position after. */
+  /**
+   * Writes one char that is not a surrogate at {@code p}, which has room for 6 bytes; the position
+   * after.
+   */
   private static int put(char c, byte[] b, int p) {
     if (c < 0x80) {
       byte escape = ESCAPES[c];

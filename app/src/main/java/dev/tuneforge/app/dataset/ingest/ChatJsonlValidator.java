@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Validates OpenAI chat JSONL one line at a time, so memory stays bounded whatever the file's
- * size. Blank lines are skipped; every other line must be one conversation.
+ * Validates OpenAI chat JSONL one line at a time, so memory stays bounded whatever the file's size.
+ * Blank lines are skipped; every other line must be one conversation.
  */
 public final class ChatJsonlValidator {
   public static final int MAX_LISTED_PROBLEMS = DatasetNormalizer.MAX_LISTED_PROBLEMS;

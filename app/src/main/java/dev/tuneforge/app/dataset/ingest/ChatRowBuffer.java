@@ -22,6 +22,7 @@ final class ChatRowBuffer implements RowMessages {
 
   /** A span for a key that is absent. */
   static final long MISSING = -1;
+
   /** A span for a key whose value is not a string. */
   static final long NOT_TEXT = -2;
 
@@ -47,19 +48,26 @@ final class ChatRowBuffer implements RowMessages {
   private int[] weights = new int[16];
   private @Nullable String[] otherRoles = new String[16];
   private @Nullable String[] weightTexts = new String[16];
+
   /**
-   * Per message, where in {@link #source} its text is, as the JSON string it was read from
-   * (between the quotes), or {@link #NO_RAW} when there is none or it holds a surrogate (a
-   * 4-byte code point, or an escaped surrogate): the canonical writer rewrites such a string's
-   * escapes and copies the rest, instead of encoding the decoded text again.
+   * Per message, where in {@link #source} its text is, as the JSON string it was read from (between
+   * the quotes), or {@link #NO_RAW} when there is none or it holds a surrogate (a 4-byte code
+   * point, or an escaped surrogate): the canonical writer rewrites such a string's escapes and
+   * copies the rest, instead of encoding the decoded text again.
    */
   private long[] raws = new long[16];
+
   /** Per message with a JSON span, its text's UTF-8 length, known from the span; else -1. */
   private int[] utf8Lengths = new int[16];
+
   private byte @Nullable [] source;
   private int sourceStart;
-  /** The span last copied from the parser and its raw span; {@link #NO_RAW} after any other copy. */
+
+  /**
+   * The span last copied from the parser and its raw span; {@link #NO_RAW} after any other copy.
+   */
   private long lastText = NO_RAW;
+
   private long lastRaw = NO_RAW;
   private int lastUtf8Length;
   private int jsonEnd;
@@ -116,7 +124,12 @@ final class ChatRowBuffer implements RowMessages {
     return weightTexts[i];
   }
 
-  void add(byte role, @Nullable String otherRole, long content, int weight, @Nullable String weightText) {
+  void add(
+      byte role,
+      @Nullable String otherRole,
+      long content,
+      int weight,
+      @Nullable String weightText) {
     if (size == roles.length) {
       int grown = size * 2;
       roles = Arrays.copyOf(roles, grown);
@@ -206,8 +219,8 @@ final class ChatRowBuffer implements RowMessages {
   }
 
   /**
-   * Where in {@link #source()} message {@code i}'s text is as a JSON string, without its quotes;
-   * -1 when there is no such string (redacted, or made here) or it holds a surrogate.
+   * Where in {@link #source()} message {@code i}'s text is as a JSON string, without its quotes; -1
+   * when there is no such string (redacted, or made here) or it holds a surrogate.
    */
   int jsonStart(int i) {
     return raws[i] == NO_RAW ? -1 : start(raws[i]);
@@ -226,8 +239,11 @@ final class ChatRowBuffer implements RowMessages {
   long copyText(JsonParser p) {
     long span = append(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
     if (source != null) {
-      lastRaw = rawSpan(source, sourceStart + (int) p.currentTokenLocation().getByteOffset(),
-          sourceStart + (int) p.currentLocation().getByteOffset() - 1);
+      lastRaw =
+          rawSpan(
+              source,
+              sourceStart + (int) p.currentTokenLocation().getByteOffset(),
+              sourceStart + (int) p.currentLocation().getByteOffset() - 1);
       lastText = lastRaw == NO_RAW ? NO_RAW : span;
     }
     return span;
@@ -235,16 +251,19 @@ final class ChatRowBuffer implements RowMessages {
 
   /** The char of the valid {@code \\uXXXX} escape at {@code at}. */
   static char unicodeEscape(byte[] json, int at) {
-    return (char) (Character.digit(json[at + 2], 16) << 12 | Character.digit(json[at + 3], 16) << 8
-        | Character.digit(json[at + 4], 16) << 4 | Character.digit(json[at + 5], 16));
+    return (char)
+        (Character.digit(json[at + 2], 16) << 12
+            | Character.digit(json[at + 3], 16) << 8
+            | Character.digit(json[at + 4], 16) << 4
+            | Character.digit(json[at + 5], 16));
   }
 
   /**
-   * Decodes the JSON string whose opening quote is at {@code open} in {@link #source} into the
-   * text buffer, for {@link FastChatRows}; its span, or {@link #MISSING} when the string is not
-   * one this decodes (a control character, a 4-byte code point, an escaped surrogate, an invalid
-   * escape, no closing quote before {@code limit}): then the row is read by Jackson instead.
-   * {@link #jsonEnd} is set to the index after the closing quote.
+   * Decodes the JSON string whose opening quote is at {@code open} in {@link #source} into the text
+   * buffer, for {@link FastChatRows}; its span, or {@link #MISSING} when the string is not one this
+   * decodes (a control character, a 4-byte code point, an escaped surrogate, an invalid escape, no
+   * closing quote before {@code limit}): then the row is read by Jackson instead. {@link #jsonEnd}
+   * is set to the index after the closing quote.
    */
   long decodeJsonString(int open, int limit) {
     byte[] bytes = source;
@@ -288,7 +307,10 @@ final class ChatRowBuffer implements RowMessages {
           case 't' -> c = '\t';
           case 'u' -> {
             if (i + 5 >= limit
-                || !hex(bytes[i + 2]) || !hex(bytes[i + 3]) || !hex(bytes[i + 4]) || !hex(bytes[i + 5])) {
+                || !hex(bytes[i + 2])
+                || !hex(bytes[i + 3])
+                || !hex(bytes[i + 4])
+                || !hex(bytes[i + 5])) {
               return MISSING;
             }
             c = unicodeEscape(bytes, i);
@@ -335,12 +357,16 @@ final class ChatRowBuffer implements RowMessages {
   }
 
   /**
-   * The bytes between the quotes at {@code open} and {@code close}, a string the parser has
-   * read, unless it holds a surrogate: a 4-byte code point or a {@code \\u} escape of one, whose
-   * writing the canonical writer leaves to Jackson. Sets the text's UTF-8 length.
+   * The bytes between the quotes at {@code open} and {@code close}, a string the parser has read,
+   * unless it holds a surrogate: a 4-byte code point or a {@code \\u} escape of one, whose writing
+   * the canonical writer leaves to Jackson. Sets the text's UTF-8 length.
    */
   private long rawSpan(byte[] bytes, int open, int close) {
-    if (open < 0 || close <= open || close >= bytes.length || bytes[open] != '"' || bytes[close] != '"') {
+    if (open < 0
+        || close <= open
+        || close >= bytes.length
+        || bytes[open] != '"'
+        || bytes[close] != '"') {
       return NO_RAW;
     }
     int shrink = 0;

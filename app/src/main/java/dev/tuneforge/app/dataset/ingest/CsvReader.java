@@ -26,9 +26,11 @@ final class CsvReader implements AutoCloseable {
   }
 
   private final InputStream in;
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder decoder =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
   private final ByteBuffer bytes = ByteBuffer.allocate(1 << 14).flip();
   private boolean endOfInput;
   private boolean malformed;
@@ -43,10 +45,15 @@ final class CsvReader implements AutoCloseable {
   private final StringBuilder field = new StringBuilder();
   private int recordLine;
   private @Nullable String problem;
+
   /** Whether the current field was quoted (a quote after its closing one is then misplaced). */
   private boolean quoted;
+
   private boolean blank;
-  /** Characters of the current record so far, quoted ones included, against {@code maxRecordChars}. */
+
+  /**
+   * Characters of the current record so far, quoted ones included, against {@code maxRecordChars}.
+   */
   private int chars;
 
   CsvReader(InputStream in, int maxRecordChars) {
@@ -95,7 +102,10 @@ final class CsvReader implements AutoCloseable {
         readQuoted();
       } else {
         if (c == '"' && problem == null) {
-          problem = "a quote inside an unquoted field (column " + (fields.size() + 1) + "); quote the whole field and double the quote";
+          problem =
+              "a quote inside an unquoted field (column "
+                  + (fields.size() + 1)
+                  + "); quote the whole field and double the quote";
         }
         field.append((char) c);
       }
@@ -109,12 +119,22 @@ final class CsvReader implements AutoCloseable {
     while (true) {
       int c = read();
       if (c < 0) {
-        throw new Broken("line " + startLine + ": a quoted field (column " + (fields.size() + 1)
-            + ") is never closed; the file ends inside it");
+        throw new Broken(
+            "line "
+                + startLine
+                + ": a quoted field (column "
+                + (fields.size() + 1)
+                + ") is never closed; the file ends inside it");
       }
       if (++chars > maxRecordChars) {
-        throw new Broken("line " + startLine + ": a quoted field (column " + (fields.size() + 1)
-            + ") takes the record past " + millions(maxRecordChars) + " characters; is its closing quote missing?");
+        throw new Broken(
+            "line "
+                + startLine
+                + ": a quoted field (column "
+                + (fields.size() + 1)
+                + ") takes the record past "
+                + millions(maxRecordChars)
+                + " characters; is its closing quote missing?");
       }
       if (c == '"') {
         if (peek() == '"') {
@@ -133,7 +153,8 @@ final class CsvReader implements AutoCloseable {
   }
 
   private Broken tooLong(int line) {
-    return new Broken("line " + line + ": the record is longer than " + millions(maxRecordChars) + " characters");
+    return new Broken(
+        "line " + line + ": the record is longer than " + millions(maxRecordChars) + " characters");
   }
 
   private static String millions(int chars) {
@@ -165,8 +186,8 @@ final class CsvReader implements AutoCloseable {
   }
 
   /**
-   * Decodes the next chars. The chars before a malformed byte are delivered first, so the error
-   * is reported on the line where the byte is.
+   * Decodes the next chars. The chars before a malformed byte are delivered first, so the error is
+   * reported on the line where the byte is.
    */
   private boolean fill() throws IOException {
     while (true) {

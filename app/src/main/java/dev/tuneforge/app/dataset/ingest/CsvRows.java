@@ -25,16 +25,28 @@ final class CsvRows {
    * @param mapping the columns to use, or null to guess them from the header's names
    * @param splitColumn the column holding each row's split, or null
    */
-  CsvRows(List<String> header, @Nullable CsvMapping mapping, @Nullable String splitColumn) throws Unmapped {
+  CsvRows(List<String> header, @Nullable CsvMapping mapping, @Nullable String splitColumn)
+      throws Unmapped {
     this.header = trimmed(header);
-    this.mapping = mapping != null ? mapping : CsvMapping.guess(this.header).orElseThrow(() -> new Unmapped(
-        "choose the columns that hold the user turn and the assistant turn; the header has " + columns()));
+    this.mapping =
+        mapping != null
+            ? mapping
+            : CsvMapping.guess(this.header)
+                .orElseThrow(
+                    () ->
+                        new Unmapped(
+                            "choose the columns that hold the user turn and the assistant turn; the header has "
+                                + columns()));
     user = column(this.mapping.userColumn(), "user");
     assistant = column(this.mapping.assistantColumn(), "assistant");
-    system = this.mapping.systemColumn() == null ? -1 : column(this.mapping.systemColumn(), "system");
+    system =
+        this.mapping.systemColumn() == null ? -1 : column(this.mapping.systemColumn(), "system");
     split = splitColumn == null ? -1 : column(splitColumn, "split");
     if (user == assistant) {
-      throw new Unmapped("the user and the assistant turn both come from column \"" + this.mapping.userColumn() + "\"");
+      throw new Unmapped(
+          "the user and the assistant turn both come from column \""
+              + this.mapping.userColumn()
+              + "\"");
     }
   }
 
@@ -49,7 +61,13 @@ final class CsvRows {
   private int column(String name, String role) throws Unmapped {
     int index = header.indexOf(name.strip());
     if (index < 0) {
-      throw new Unmapped("no column \"" + name.strip() + "\" (for the " + role + ") in the header; it has " + columns());
+      throw new Unmapped(
+          "no column \""
+              + name.strip()
+              + "\" (for the "
+              + role
+              + ") in the header; it has "
+              + columns());
     }
     if (header.lastIndexOf(name.strip()) != index) {
       throw new Unmapped("the header has two columns called \"" + name.strip() + "\"");

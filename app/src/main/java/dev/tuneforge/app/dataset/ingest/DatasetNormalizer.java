@@ -27,9 +27,9 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Validates an upload line by line and, in the same pass, writes its valid rows as canonical
- * chat JSONL. Memory stays bounded whatever the file's size: one line (at most {@link
- * #MAX_LINE_BYTES}) and one conversation are held at a time.
+ * Validates an upload line by line and, in the same pass, writes its valid rows as canonical chat
+ * JSONL. Memory stays bounded whatever the file's size: one line (at most {@link #MAX_LINE_BYTES})
+ * and one conversation are held at a time.
  */
 public final class DatasetNormalizer {
   public static final int MAX_LISTED_PROBLEMS = 200;
@@ -67,7 +67,8 @@ public final class DatasetNormalizer {
    * @param redactPersonalData replace emails, phone numbers, card numbers and IBANs in the
    *     canonical rows with {@code [EMAIL]}, {@code [PHONE]}, {@code [CARD]}, {@code [IBAN]}
    */
-  public DatasetNormalizer(@Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData) {
+  public DatasetNormalizer(
+      @Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData) {
     this(format, dropInvalid, redactPersonalData, null, DatasetSplit.none());
   }
 
@@ -77,7 +78,10 @@ public final class DatasetNormalizer {
    *     DatasetSplit.SeparateFile} is read by a normaliser of its own, so here it means none
    */
   public DatasetNormalizer(
-      @Nullable DatasetFormat format, boolean dropInvalid, boolean redactPersonalData, @Nullable CsvMapping csv,
+      @Nullable DatasetFormat format,
+      boolean dropInvalid,
+      boolean redactPersonalData,
+      @Nullable CsvMapping csv,
       DatasetSplit split) {
     this.format = format;
     this.dropInvalid = dropInvalid;
@@ -92,8 +96,8 @@ public final class DatasetNormalizer {
   }
 
   /**
-   * Leaves out rows whose roles and texts equal a row already in {@code seen} (which this adds
-   * to): share one set between two normalisers to keep validation rows that repeat a training row out.
+   * Leaves out rows whose roles and texts equal a row already in {@code seen} (which this adds to):
+   * share one set between two normalisers to keep validation rows that repeat a training row out.
    */
   DatasetNormalizer removeDuplicates(Set<Long> seen) {
     this.seenRows = seen;
@@ -111,7 +115,8 @@ public final class DatasetNormalizer {
   }
 
   /** Reads {@code input} to its end; writes valid rows to {@code canonical} when given. */
-  public ValidationReport normalize(InputStream input, @Nullable OutputStream canonical) throws IOException {
+  public ValidationReport normalize(InputStream input, @Nullable OutputStream canonical)
+      throws IOException {
     return normalize(input, canonical, null);
   }
 
@@ -120,7 +125,8 @@ public final class DatasetNormalizer {
    * validation} as the split says (rows for an absent output are counted, not written).
    */
   public ValidationReport normalize(
-      InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation) throws IOException {
+      InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation)
+      throws IOException {
     problems.clear();
     problemCount = 0;
     dropped = 0;
@@ -129,9 +135,10 @@ public final class DatasetNormalizer {
     duplicatesRemoved = 0;
     CanonicalWriter trainOut = train == null ? null : new CanonicalWriter(train);
     CanonicalWriter validationOut = validation == null ? null : new CanonicalWriter(validation);
-    DatasetFormat used = format == DatasetFormat.CSV
-        ? readCsv(input, trainOut, validationOut)
-        : readJsonl(input, trainOut, validationOut);
+    DatasetFormat used =
+        format == DatasetFormat.CSV
+            ? readCsv(input, trainOut, validationOut)
+            : readJsonl(input, trainOut, validationOut);
     if (trainOut != null) {
       trainOut.flush();
     }
@@ -146,7 +153,8 @@ public final class DatasetNormalizer {
   }
 
   private DatasetFormat readJsonl(
-      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
+      throws IOException {
     int lineNumber = 0;
     DatasetFormat used = format;
     RowReader reader = used == null ? null : RowReader.of(used);
@@ -177,7 +185,10 @@ public final class DatasetNormalizer {
           problem = readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
           if (problem == null && splitField != null) {
             side = topLevelText(lines.bytes(), lines.start(), lines.length(), splitField);
-            problem = side == null ? "missing the \"" + splitField + "\" field (train or validation)" : null;
+            problem =
+                side == null
+                    ? "missing the \"" + splitField + "\" field (train or validation)"
+                    : null;
           }
         }
         keep(problem, row, lineNumber, side, "\"" + splitField + "\" is", train, validation);
@@ -187,7 +198,8 @@ public final class DatasetNormalizer {
   }
 
   private DatasetFormat readCsv(
-      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
+      throws IOException {
     ChatRowBuffer row = new ChatRowBuffer();
     String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
     try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {
@@ -215,7 +227,14 @@ public final class DatasetNormalizer {
           problem = mapped.read(records.fields(), row);
         }
         String side = problem == null ? mapped.split(records.fields()) : null;
-        keep(problem, row, records.line(), side, "the \"" + splitColumn + "\" cell is", train, validation);
+        keep(
+            problem,
+            row,
+            records.line(),
+            side,
+            "the \"" + splitColumn + "\" cell is",
+            train,
+            validation);
       }
     } catch (CsvReader.Broken e) {
       fileProblem(e.getMessage());
@@ -240,15 +259,27 @@ public final class DatasetNormalizer {
     }
   }
 
-  /** Counts and writes a row that has no problem, to the side the split gives it; lists it otherwise. */
+  /**
+   * Counts and writes a row that has no problem, to the side the split gives it; lists it
+   * otherwise.
+   */
   private void keep(
-      @Nullable String problem, ChatRowBuffer row, int line, @Nullable String side, String sideName,
-      @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation) throws IOException {
+      @Nullable String problem,
+      ChatRowBuffer row,
+      int line,
+      @Nullable String side,
+      String sideName,
+      @Nullable CanonicalWriter train,
+      @Nullable CanonicalWriter validation)
+      throws IOException {
     boolean toValidation = false;
     if (problem == null && split instanceof DatasetSplit.ByField && side != null) {
       Boolean value = DatasetSplit.side(side);
       if (value == null) {
-        problem = sideName + (side.isBlank() ? " empty" : " \"" + side + "\"") + "; expected train or validation";
+        problem =
+            sideName
+                + (side.isBlank() ? " empty" : " \"" + side + "\"")
+                + "; expected train or validation";
       } else {
         toValidation = value;
       }
@@ -302,8 +333,12 @@ public final class DatasetNormalizer {
     return null;
   }
 
-  /** Reads one line, which {@link Utf8Lines} checked as UTF-8, into {@code row}; its first problem or null. */
-  static @Nullable String readRow(RowReader reader, byte[] bytes, int start, int length, ChatRowBuffer row) {
+  /**
+   * Reads one line, which {@link Utf8Lines} checked as UTF-8, into {@code row}; its first problem
+   * or null.
+   */
+  static @Nullable String readRow(
+      RowReader reader, byte[] bytes, int start, int length, ChatRowBuffer row) {
     row.readFrom(bytes, start);
     if (reader instanceof ChatRows && FastChatRows.read(bytes, start, start + length, row)) {
       return null;
@@ -346,8 +381,8 @@ public final class DatasetNormalizer {
   }
 
   /**
-   * The format whose keys the first row has. A row that names none of them, or is not JSON at
-   * all, counts as chat, so its problems are explained in the terms of the default format.
+   * The format whose keys the first row has. A row that names none of them, or is not JSON at all,
+   * counts as chat, so its problems are explained in the terms of the default format.
    */
   private static DatasetFormat fromTopLevelKeys(Collection<String> keys) {
     if (keys.contains("messages")) {

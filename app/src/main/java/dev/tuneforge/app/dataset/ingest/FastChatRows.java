@@ -8,8 +8,8 @@ import java.util.Arrays;
  * chat upload has: a {@code "messages"} array of objects of {@code "role"} (system, user or
  * assistant), {@code "content"} (a string) and at most a {@code "weight"} of 0 or 1, in any order,
  * beside which other keys hold at most a string, an integer or a literal (an id, a source), with
- * any JSON whitespace between tokens. It decodes each string once, into the row, and notes
- * where it lies for the canonical writer: no tokenizer, no second copy.
+ * any JSON whitespace between tokens. It decodes each string once, into the row, and notes where it
+ * lies for the canonical writer: no tokenizer, no second copy.
  *
  * <p>Anything else (another key, a duplicate, a problem of any kind, a string it does not decode)
  * makes it answer false, and Jackson and {@link ChatRows} read the line as before: so every problem
@@ -21,7 +21,9 @@ final class FastChatRows {
   private static final byte[] ROLE = ascii("\"role\"");
   private static final byte[] CONTENT = ascii("\"content\"");
   private static final byte[] WEIGHT = ascii("\"weight\"");
-  private static final byte[][] ROLES = {ascii("\"system\""), ascii("\"user\""), ascii("\"assistant\"")};
+  private static final byte[][] ROLES = {
+    ascii("\"system\""), ascii("\"user\""), ascii("\"assistant\"")
+  };
   private static final byte[][] LITERALS = {ascii("true"), ascii("false"), ascii("null")};
 
   private FastChatRows() {}
@@ -52,7 +54,9 @@ final class FastChatRows {
           if (i < 0) {
             return false;
           }
-          learnable |= row.role(row.size() - 1) == ChatRowBuffer.ASSISTANT && row.weight(row.size() - 1) != 0;
+          learnable |=
+              row.role(row.size() - 1) == ChatRowBuffer.ASSISTANT
+                  && row.weight(row.size() - 1) != 0;
           i = space(bytes, i, end);
         } while (at(bytes, i, end, ','));
         if (!at(bytes, i, end, ']')) {
@@ -71,15 +75,18 @@ final class FastChatRows {
   }
 
   /**
-   * Skips a top-level member other than the messages (an id, a source): a key without escapes
-   * and a string, an integer, true, false or null; the index after it, or -1 for anything else.
+   * Skips a top-level member other than the messages (an id, a source): a key without escapes and a
+   * string, an integer, true, false or null; the index after it, or -1 for anything else.
    */
   private static int otherMember(byte[] bytes, int i, int end, ChatRowBuffer row) {
     if (!at(bytes, i, end, '"')) {
       return -1;
     }
     int key = i + 1;
-    while (key < end && bytes[key] != '"' && bytes[key] != '\\' && (bytes[key] >= 0x20 || bytes[key] < 0)) {
+    while (key < end
+        && bytes[key] != '"'
+        && bytes[key] != '\\'
+        && (bytes[key] >= 0x20 || bytes[key] < 0)) {
       key++;
     }
     if (!at(bytes, key, end, '"') || startsWith(bytes, i, end, MESSAGES)) {
@@ -143,7 +150,8 @@ final class FastChatRows {
           return -1;
         }
         weight = bytes[i] - '0';
-        // "1.0", "10", "1e0" are numbers Jackson reads differently: after the digit comes a separator.
+        // "1.0", "10", "1e0" are numbers Jackson reads differently: after the digit comes a
+        // separator.
         i = separated(bytes, i + 1, end);
         if (i < 0) {
           return -1;
@@ -153,7 +161,9 @@ final class FastChatRows {
       }
       i = space(bytes, i, end);
     } while (at(bytes, i, end, ','));
-    if (!at(bytes, i, end, '}') || role == ChatRowBuffer.NO_ROLE || content == ChatRowBuffer.MISSING) {
+    if (!at(bytes, i, end, '}')
+        || role == ChatRowBuffer.NO_ROLE
+        || content == ChatRowBuffer.MISSING) {
       return -1;
     }
     row.add(role, null, content, weight, null);
@@ -168,7 +178,8 @@ final class FastChatRows {
 
   /** The first index from {@code i} that is not JSON whitespace. */
   private static int space(byte[] bytes, int i, int end) {
-    while (i < end && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+    while (i < end
+        && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
       i++;
     }
     return i;
@@ -179,7 +190,8 @@ final class FastChatRows {
   }
 
   private static boolean startsWith(byte[] bytes, int i, int end, byte[] prefix) {
-    return end - i >= prefix.length && Arrays.equals(bytes, i, i + prefix.length, prefix, 0, prefix.length);
+    return end - i >= prefix.length
+        && Arrays.equals(bytes, i, i + prefix.length, prefix, 0, prefix.length);
   }
 
   private static byte[] ascii(String text) {

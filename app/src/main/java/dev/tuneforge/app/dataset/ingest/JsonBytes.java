@@ -10,13 +10,15 @@ import java.nio.ByteOrder;
  * the lowest flagged byte (the words are read little-endian, so the lowest byte comes first).
  */
 final class JsonBytes {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101_0101_0101_0101L;
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
   private static final long BACKSLASHES = '\\' * ONES;
   private static final long HIGH_NIBBLES = 0xF0 * ONES;
   private static final long NEWLINES = '\n' * ONES;
   private static final long QUOTES = '"' * ONES;
+
   /** The bits of a byte that are all clear below 0x20. */
   private static final long CONTROL_BITS = 0xE0 * ONES;
 
@@ -48,15 +50,18 @@ final class JsonBytes {
 
   /**
    * The index of the first byte from {@code from} that ends a run of plain ASCII in a JSON string:
-   * a quote, a backslash, a control character (below 0x20) or a byte of a multi-byte UTF-8
-   * sequence (0x80 and above); or {@code end}.
+   * a quote, a backslash, a control character (below 0x20) or a byte of a multi-byte UTF-8 sequence
+   * (0x80 and above); or {@code end}.
    */
   static int nextNonPlainInString(byte[] bytes, int from, int end) {
     int i = from;
     for (; i + Long.BYTES <= end; i += Long.BYTES) {
       long word = (long) LONGS.get(bytes, i);
-      long hits = zeroBytes(word ^ QUOTES) | zeroBytes(word ^ BACKSLASHES) | zeroBytes(word & CONTROL_BITS)
-          | (word & HIGH_BITS);
+      long hits =
+          zeroBytes(word ^ QUOTES)
+              | zeroBytes(word ^ BACKSLASHES)
+              | zeroBytes(word & CONTROL_BITS)
+              | (word & HIGH_BITS);
       if (hits != 0) {
         return i + (Long.numberOfTrailingZeros(hits) >>> 3);
       }
@@ -72,7 +77,10 @@ final class JsonBytes {
     return next(bytes, from, end, NEWLINES);
   }
 
-  /** The index of the first byte from {@code from} equal to those {@code pattern} repeats, or {@code end}. */
+  /**
+   * The index of the first byte from {@code from} equal to those {@code pattern} repeats, or {@code
+   * end}.
+   */
   private static int next(byte[] bytes, int from, int end, long pattern) {
     int i = from;
     for (; i + Long.BYTES <= end; i += Long.BYTES) {

@@ -36,7 +36,12 @@ public final class NormalizedUpload implements AutoCloseable {
   private int duplicatesRemoved;
 
   private NormalizedUpload(
-      Path train, Path validation, ValidationReport report, QualityReport quality, int trainRows, int validationRows,
+      Path train,
+      Path validation,
+      ValidationReport report,
+      QualityReport quality,
+      int trainRows,
+      int validationRows,
       String sha256) {
     this.train = train;
     this.validation = validation;
@@ -47,13 +52,19 @@ public final class NormalizedUpload implements AutoCloseable {
     this.sha256 = sha256;
   }
 
-  public static NormalizedUpload read(String fileName, Path file, DatasetUploadOptions options) throws IOException {
+  public static NormalizedUpload read(String fileName, Path file, DatasetUploadOptions options)
+      throws IOException {
     Path train = Files.createTempFile("tuneforge-train-", ".jsonl");
     Path validation = Files.createTempFile("tuneforge-validation-", ".jsonl");
     try {
       DatasetFormat format = formatOf(fileName, options.format(), false);
       DatasetNormalizer normalizer =
-          new DatasetNormalizer(format, options.dropInvalid(), options.redactPersonalData(), options.csv(), options.split());
+          new DatasetNormalizer(
+              format,
+              options.dropInvalid(),
+              options.redactPersonalData(),
+              options.csv(),
+              options.split());
       ValidationReport report;
       String sha256;
       try (InputStream in = Files.newInputStream(file);
@@ -69,8 +80,14 @@ public final class NormalizedUpload implements AutoCloseable {
         validationRows = own.rows();
         report = combined(report, own, separate.fileName());
       }
-      return new NormalizedUpload(train, validation, report, normalizer.quality(),
-          report.rows() - validationRows, validationRows, sha256);
+      return new NormalizedUpload(
+          train,
+          validation,
+          report,
+          normalizer.quality(),
+          report.rows() - validationRows,
+          validationRows,
+          sha256);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(train);
       Files.deleteIfExists(validation);
@@ -79,11 +96,12 @@ public final class NormalizedUpload implements AutoCloseable {
   }
 
   /**
-   * A version's canonical files read again into new ones: redacted and/or without duplicate rows
-   * (a validation row that repeats a training row counts as one). Each side keeps its rows' side.
+   * A version's canonical files read again into new ones: redacted and/or without duplicate rows (a
+   * validation row that repeats a training row counts as one). Each side keeps its rows' side.
    */
   public static NormalizedUpload derive(
-      Path sourceTrain, @Nullable Path sourceValidation, boolean redact, boolean dedupe) throws IOException {
+      Path sourceTrain, @Nullable Path sourceValidation, boolean redact, boolean dedupe)
+      throws IOException {
     Path train = Files.createTempFile("tuneforge-train-", ".jsonl");
     Path validation = Files.createTempFile("tuneforge-validation-", ".jsonl");
     try {
@@ -113,8 +131,15 @@ public final class NormalizedUpload implements AutoCloseable {
           report = combined(report, own, DatasetService.VALIDATION_FILE);
         }
       }
-      NormalizedUpload derived = new NormalizedUpload(
-          train, validation, report, trainRows.quality(), report.rows() - validated, validated, sha256);
+      NormalizedUpload derived =
+          new NormalizedUpload(
+              train,
+              validation,
+              report,
+              trainRows.quality(),
+              report.rows() - validated,
+              validated,
+              sha256);
       derived.duplicatesRemoved = removed;
       return derived;
     } catch (IOException | RuntimeException e) {
@@ -162,11 +187,21 @@ public final class NormalizedUpload implements AutoCloseable {
   }
 
   private static ValidationReport readSeparate(
-      DatasetSplit.SeparateFile separate, @Nullable DatasetFormat trainFormat, DatasetUploadOptions options,
-      Path validation) throws IOException {
-    DatasetFormat format = formatOf(separate.fileName(), trainFormat == DatasetFormat.CSV ? DatasetFormat.CSV : null, true);
-    DatasetNormalizer normalizer = new DatasetNormalizer(
-        format, options.dropInvalid(), options.redactPersonalData(), options.csv(), DatasetSplit.none());
+      DatasetSplit.SeparateFile separate,
+      @Nullable DatasetFormat trainFormat,
+      DatasetUploadOptions options,
+      Path validation)
+      throws IOException {
+    DatasetFormat format =
+        formatOf(
+            separate.fileName(), trainFormat == DatasetFormat.CSV ? DatasetFormat.CSV : null, true);
+    DatasetNormalizer normalizer =
+        new DatasetNormalizer(
+            format,
+            options.dropInvalid(),
+            options.redactPersonalData(),
+            options.csv(),
+            DatasetSplit.none());
     try (InputStream in = Files.newInputStream(separate.file());
         OutputStream out = buffered(validation)) {
       return normalizer.normalize(in, out);
@@ -177,7 +212,8 @@ public final class NormalizedUpload implements AutoCloseable {
    * The chosen format; for none, CSV when the name ends in {@code .csv}, else detected from the
    * rows. A separate validation file named {@code .jsonl} is read as JSONL even beside a CSV.
    */
-  static @Nullable DatasetFormat formatOf(String fileName, @Nullable DatasetFormat chosen, boolean separate) {
+  static @Nullable DatasetFormat formatOf(
+      String fileName, @Nullable DatasetFormat chosen, boolean separate) {
     String name = fileName.toLowerCase(Locale.ROOT);
     if (separate && (name.endsWith(".jsonl") || name.endsWith(".ndjson"))) {
       return null;
@@ -186,13 +222,18 @@ public final class NormalizedUpload implements AutoCloseable {
   }
 
   /** Both files' problems, the validation file's named by its file name. */
-  private static ValidationReport combined(ValidationReport train, ValidationReport validation, String fileName) {
+  private static ValidationReport combined(
+      ValidationReport train, ValidationReport validation, String fileName) {
     List<String> problems = new ArrayList<>(train.problems());
     for (String problem : validation.problems()) {
       problems.add(fileName + ", " + problem);
     }
-    return new ValidationReport(train.format(), train.rows() + validation.rows(), List.copyOf(problems),
-        train.problemCount() + validation.problemCount(), train.droppedRows() + validation.droppedRows());
+    return new ValidationReport(
+        train.format(),
+        train.rows() + validation.rows(),
+        List.copyOf(problems),
+        train.problemCount() + validation.problemCount(),
+        train.droppedRows() + validation.droppedRows());
   }
 
   private static OutputStream buffered(Path file) throws IOException {

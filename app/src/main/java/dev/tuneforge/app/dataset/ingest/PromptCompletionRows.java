@@ -4,7 +4,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
-/** {@code {"prompt":…,"completion":…}}: the prompt becomes the user turn, the completion the answer. */
+/**
+ * {@code {"prompt":…,"completion":…}}: the prompt becomes the user turn, the completion the answer.
+ */
 final class PromptCompletionRows implements RowReader {
 
   @Override

@@ -5,8 +5,8 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
 /**
- * {@code {"conversations":[{"from":"human","value":…},{"from":"gpt","value":…}]}} with an
- * optional top-level {@code system}; {@code from} may also be user, assistant or system.
+ * {@code {"conversations":[{"from":"human","value":…},{"from":"gpt","value":…}]}} with an optional
+ * top-level {@code system}; {@code from} may also be user, assistant or system.
  */
 final class ShareGptRows implements RowReader {
   private static final int MISSING = 0;

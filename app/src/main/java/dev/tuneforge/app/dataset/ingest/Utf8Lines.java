@@ -8,9 +8,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Reads lines as byte ranges of one reused buffer, checking each line's UTF-8 on its own so
- * that an encoding error is reported on the line where it is, not where a read-ahead buffer
- * happened to end. Lines are not decoded to strings: the JSON parser reads the bytes.
+ * Reads lines as byte ranges of one reused buffer, checking each line's UTF-8 on its own so that an
+ * encoding error is reported on the line where it is, not where a read-ahead buffer happened to
+ * end. Lines are not decoded to strings: the JSON parser reads the bytes.
  */
 final class Utf8Lines implements AutoCloseable {
   /** A line that is not valid UTF-8. */
@@ -20,7 +20,8 @@ final class Utf8Lines implements AutoCloseable {
     }
   }
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final InputStream in;
   private final int maxLineBytes;
@@ -38,8 +39,8 @@ final class Utf8Lines implements AutoCloseable {
   }
 
   /**
-   * Moves to the next line; false at the end. A line longer than the limit is skipped and
-   * reported by {@link #tooLong()} rather than held in memory.
+   * Moves to the next line; false at the end. A line longer than the limit is skipped and reported
+   * by {@link #tooLong()} rather than held in memory.
    */
   boolean next() throws IOException {
     tooLong = false;

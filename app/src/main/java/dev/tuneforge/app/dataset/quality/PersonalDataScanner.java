@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds personal data in message text: emails, phone numbers, payment card numbers (Luhn-valid)
- * and IBANs (mod-97 valid). Deliberately conservative: a digit run only counts when its checksum
- * holds or it is written the way phone numbers are written, so dates, totals and ids pass.
+ * Finds personal data in message text: emails, phone numbers, payment card numbers (Luhn-valid) and
+ * IBANs (mod-97 valid). Deliberately conservative: a digit run only counts when its checksum holds
+ * or it is written the way phone numbers are written, so dates, totals and ids pass.
  */
 final class PersonalDataScanner {
   enum Kind {
@@ -25,14 +25,21 @@ final class PersonalDataScanner {
   }
 
   private static final Pattern EMAIL =
-      Pattern.compile("(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}\\b");
+      Pattern.compile(
+          "(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}\\b");
   private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b");
-  private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:[ -]?\\d){12,18}(?![\\w-])");
-  /** International (+ country code) or a local number with an area code in parentheses or a leading 0. */
+  private static final Pattern CARD =
+      Pattern.compile("(?<![\\w-])\\d(?:[ -]?\\d){12,18}(?![\\w-])");
+
+  /**
+   * International (+ country code) or a local number with an area code in parentheses or a leading
+   * 0.
+   */
   private static final Pattern PHONE =
-      Pattern.compile("(?<![\\w+])(?:\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){2,4}"
-          + "|\\(0?\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-          + "|0\\d{1,3}[ -]\\d{3,4}[ -]?\\d{3,4})(?![\\w-])");
+      Pattern.compile(
+          "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){2,4}"
+              + "|\\(0?\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
+              + "|0\\d{1,3}[ -]\\d{3,4}[ -]?\\d{3,4})(?![\\w-])");
 
   /** Told of each valid match. */
   interface Found {
@@ -43,8 +50,8 @@ final class PersonalDataScanner {
 
   /**
    * Reports each finding in {@code text}; returns the text with findings replaced when {@code
-   * redact}. Each kind is looked for in the text with the earlier kinds already replaced, so that an
-   * IBAN's digits are not counted again as a card or phone number.
+   * redact}. Each kind is looked for in the text with the earlier kinds already replaced, so that
+   * an IBAN's digits are not counted again as a card or phone number.
    */
   static String scan(String text, boolean redact, Found found) {
     String result = text;
@@ -52,7 +59,8 @@ final class PersonalDataScanner {
       result = apply(EMAIL, Kind.EMAIL, result, found, m -> true);
     }
     // Each regex runs only where a match is possible at all: a run of the characters it is made of
-    // holding enough digits (or symbols). One cheap scan of the text decides; most text has no such run.
+    // holding enough digits (or symbols). One cheap scan of the text decides; most text has no such
+    // run.
     int runs = runs(result);
     if ((runs & IBAN_RUN) != 0) {
       String before = result;
@@ -79,7 +87,8 @@ final class PersonalDataScanner {
     return runs(text, start, length) != 0;
   }
 
-  private static String apply(Pattern pattern, Kind kind, String text, Found found, Predicate<String> valid) {
+  private static String apply(
+      Pattern pattern, Kind kind, String text, Found found, Predicate<String> valid) {
     Matcher m = pattern.matcher(text);
     StringBuilder out = null;
     int last = 0;
@@ -158,17 +167,26 @@ final class PersonalDataScanner {
   private static final long[] KEEP = new long[7];
   private static final long[] ADD = new long[7];
   private static final long BIAS =
-      (0x8000 - 15) * IBAN_FIELD | (0x8000 - 13) * CARD_FIELD | (0x8000 - 9) * PHONE_FIELD | (0x8000 - 8) * DIGITS_FIELD;
+      (0x8000 - 15) * IBAN_FIELD
+          | (0x8000 - 13) * CARD_FIELD
+          | (0x8000 - 9) * PHONE_FIELD
+          | (0x8000 - 8) * DIGITS_FIELD;
   private static final long TOP_BITS = 0x8000_8000_8000_8000L;
-  /** Counters are brought back to at most 16 this often, so that none can reach 0x8000 and carry. */
+
+  /**
+   * Counters are brought back to at most 16 this often, so that none can reach 0x8000 and carry.
+   */
   static final int CHUNK = 1 << 14;
+
   /**
    * Per Latin-1 character, its class, and at index 256 that of every character above, {@link
    * #OTHER}: the patterns' {@code \d} is ASCII's [0-9], so no other digit can be part of a finding.
    */
   private static final byte[] LATIN1 = new byte[257];
+
   /** {@link #KEEP} and {@link #ADD} of each character's class, one load each per character. */
   private static final long[] KEEP_LATIN1 = new long[257];
+
   private static final long[] ADD_LATIN1 = new long[257];
 
   static {
@@ -250,9 +268,10 @@ final class PersonalDataScanner {
     long top = found & TOP_BITS;
     int runs = (at ? EMAIL_AT : 0);
     if ((top & 0x8000 * DIGITS_FIELD) != 0) {
-      runs |= ((top & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
-          | ((top & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
-          | ((top & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
+      runs |=
+          ((top & 0x8000 * IBAN_FIELD) != 0 ? IBAN_RUN : 0)
+              | ((top & 0x8000 * CARD_FIELD) != 0 ? CARD_RUN : 0)
+              | ((top & 0x8000 * PHONE_FIELD) != 0 ? PHONE_RUN : 0);
     }
     return runs;
   }

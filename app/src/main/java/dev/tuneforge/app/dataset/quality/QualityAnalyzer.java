@@ -27,13 +27,16 @@ public final class QualityAnalyzer {
   private static final long[] HISTOGRAM = {128, 256, 512, 1024, 2048, 4096, 8192, Long.MAX_VALUE};
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long FNV_BASIS = 0xcbf29ce484222325L;
+
   /** An odd constant with bits spread over the whole word (2^64 divided by the golden ratio). */
   private static final long HASH_MULTIPLIER = 0x9e3779b97f4a7c15L;
+
   /**
    * Chars a shingling step reads before it hashes the words that ended in them; at most {@link
    * PersonalDataScanner#CHUNK}, since the pre-scan's counters are clamped once a step.
    */
   private static final int SHINGLE_CHUNK = 4096;
+
   /**
    * Per Latin-1 character: its lower case when it is a word character ({@code \\w}, ASCII only),
    * else 0; every char above U+00FF is looked up as U+00FF, which is not one.
@@ -42,7 +45,8 @@ public final class QualityAnalyzer {
 
   static {
     for (char c = 0; c < 128; c++) {
-      boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      boolean word =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
       WORD_CHARS[c] = word ? Character.toLowerCase(c) : 0;
     }
   }
@@ -55,15 +59,20 @@ public final class QualityAnalyzer {
   private final int[] histogram = new int[HISTOGRAM.length];
   private final int[] over = new int[TOKEN_LIMITS.length];
   private final Map<String, Integer> keys = new LinkedHashMap<>();
-  private final Map<PersonalDataScanner.Kind, int[]> personal = new EnumMap<>(PersonalDataScanner.Kind.class);
+  private final Map<PersonalDataScanner.Kind, int[]> personal =
+      new EnumMap<>(PersonalDataScanner.Kind.class);
   private final Map<PersonalDataScanner.Kind, List<Integer>> personalLines =
       new EnumMap<>(PersonalDataScanner.Kind.class);
   private final SimHash simHash = new SimHash();
+
   /** The packed words that ended in one chunk of text (a word ends at the char after it). */
   private final long[] wordEnds = new long[SHINGLE_CHUNK / 2 + 2];
+
   private int personalInRow;
+
   /** Whether {@link PersonalDataScanner#scan} may find something in the text last shingled. */
   private boolean mayHavePersonalData;
+
   private int rows;
   private int exact;
   private int near;
@@ -97,7 +106,8 @@ public final class QualityAnalyzer {
     for (int i = 0; i < row.size(); i++) {
       int shingles = simHash.features();
       long seed = exactHash * 31 + row.role(i);
-      long hash = hashAndShingle(seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
+      long hash =
+          hashAndShingle(seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
       // Message text stays in the row's char buffer: a String is only made for the rare text
       // in which personal data may be; redacted text is hashed and shingled again.
       if (mayHavePersonalData) {
@@ -106,12 +116,17 @@ public final class QualityAnalyzer {
         if (redact && !scanned.equals(text)) {
           row.replaceText(i, scanned);
           simHash.truncate(shingles);
-          hash = hashAndShingle(seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
+          hash =
+              hashAndShingle(
+                  seed, row.chars(), row.textStart(i), row.textStart(i) + row.textLength(i));
         }
       }
       exactHash = hash;
       int utf8Length = row.utf8Length(i);
-      bytes += utf8Length >= 0 ? utf8Length : utf8Length(row.chars(), row.textStart(i), row.textLength(i));
+      bytes +=
+          utf8Length >= 0
+              ? utf8Length
+              : utf8Length(row.chars(), row.textStart(i), row.textLength(i));
       char[] text = row.chars();
       int start = row.textStart(i);
       int end = start + row.textLength(i);
@@ -196,8 +211,13 @@ public final class QualityAnalyzer {
     long h = seed;
     int i = start;
     for (; i + 4 <= end; i += 4) {
-      h = (h ^ (text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48))
-          * HASH_MULTIPLIER;
+      h =
+          (h
+                  ^ (text[i]
+                      | (long) text[i + 1] << 16
+                      | (long) text[i + 2] << 32
+                      | (long) text[i + 3] << 48))
+              * HASH_MULTIPLIER;
     }
     for (; i < end; i++) {
       h = (h ^ text[i]) * HASH_MULTIPLIER;
@@ -216,9 +236,12 @@ public final class QualityAnalyzer {
     long bytes = length;
     int i = start;
     for (; i + 4 <= end; i += 4) {
-      long w = text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48;
-      bytes += nonZeroChars(w & 0xFF80_FF80_FF80_FF80L) + nonZeroChars(w & 0xF800_F800_F800_F800L)
-          - (4 - nonZeroChars((w & 0xF800_F800_F800_F800L) ^ 0xD800_D800_D800_D800L));
+      long w =
+          text[i] | (long) text[i + 1] << 16 | (long) text[i + 2] << 32 | (long) text[i + 3] << 48;
+      bytes +=
+          nonZeroChars(w & 0xFF80_FF80_FF80_FF80L)
+              + nonZeroChars(w & 0xF800_F800_F800_F800L)
+              - (4 - nonZeroChars((w & 0xF800_F800_F800_F800L) ^ 0xD800_D800_D800_D800L));
     }
     for (; i < end; i++) {
       char c = text[i];
@@ -236,11 +259,11 @@ public final class QualityAnalyzer {
   /**
    * Adds the text's word 5-shingles (one shingle for a text of fewer words) to the row's SimHash
    * and, reading each char once for both, runs the personal-data pre-scan into {@link
-   * #mayHavePersonalData}. Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}),
-   * lower-cased. It works in chunks, in two steps: first each word is packed (7 bits a char, by
-   * rotation) and stored as it ends, with no branch per char, since a branch at every word's start
-   * and end is mispredicted; then each word is mixed once and a shingle is the exclusive or of
-   * five mixed words, each rotated by its place.
+   * #mayHavePersonalData}. Words are runs of {@code [A-Za-z0-9_]} (regex {@code \\w}), lower-cased.
+   * It works in chunks, in two steps: first each word is packed (7 bits a char, by rotation) and
+   * stored as it ends, with no branch per char, since a branch at every word's start and end is
+   * mispredicted; then each word is mixed once and a shingle is the exclusive or of five mixed
+   * words, each rotated by its place.
    */
   private void shingle(char[] text, int start, int end) {
     long counters = 0;
@@ -278,8 +301,12 @@ public final class QualityAnalyzer {
       for (int k = 0; k < n; k++) {
         long mixed = mix(ended[k]);
         if (++words >= SHINGLE) {
-          simHash.add(mixed ^ Long.rotateLeft(w4, 13) ^ Long.rotateLeft(w3, 26) ^ Long.rotateLeft(w2, 39)
-              ^ Long.rotateLeft(w1, 52));
+          simHash.add(
+              mixed
+                  ^ Long.rotateLeft(w4, 13)
+                  ^ Long.rotateLeft(w3, 26)
+                  ^ Long.rotateLeft(w2, 39)
+                  ^ Long.rotateLeft(w1, 52));
         }
         w1 = w2;
         w2 = w3;
@@ -289,8 +316,15 @@ public final class QualityAnalyzer {
       from = to;
     } while (from < end);
     if (words > 0 && words < SHINGLE) {
-      simHash.add(mix(w4 ^ Long.rotateLeft(w3, 13) ^ Long.rotateLeft(w2, 26) ^ Long.rotateLeft(w1, 39) ^ words));
-    }    mayHavePersonalData = PersonalDataScanner.mayContain(found, at);
+      simHash.add(
+          mix(
+              w4
+                  ^ Long.rotateLeft(w3, 13)
+                  ^ Long.rotateLeft(w2, 26)
+                  ^ Long.rotateLeft(w1, 39)
+                  ^ words));
+    }
+    mayHavePersonalData = PersonalDataScanner.mayContain(found, at);
   }
 
   /** The shingle features of one text, as a row's SimHash gets them: for tests. */
@@ -322,7 +356,8 @@ public final class QualityAnalyzer {
       if (size < BUCKET_CAPACITY) {
         long[] entries = buckets[bucket];
         if (entries == null || entries.length == size) {
-          buckets[bucket] = entries = entries == null ? new long[4] : Arrays.copyOf(entries, size * 2);
+          buckets[bucket] =
+              entries = entries == null ? new long[4] : Arrays.copyOf(entries, size * 2);
         }
         entries[size] = fingerprint;
         bucketSizes[bucket] = size + 1;
@@ -336,7 +371,9 @@ public final class QualityAnalyzer {
     long previous = 0;
     for (int b = 0; b < HISTOGRAM.length; b++) {
       String label = HISTOGRAM[b] == Long.MAX_VALUE ? ">" + previous : "≤" + HISTOGRAM[b];
-      buckets.add(new QualityReport.Bucket(label, HISTOGRAM[b] == Long.MAX_VALUE ? -1 : HISTOGRAM[b], histogram[b]));
+      buckets.add(
+          new QualityReport.Bucket(
+              label, HISTOGRAM[b] == Long.MAX_VALUE ? -1 : HISTOGRAM[b], histogram[b]));
       previous = HISTOGRAM[b];
     }
     Map<Integer, Integer> overLimits = new LinkedHashMap<>();
@@ -348,10 +385,26 @@ public final class QualityAnalyzer {
         .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
         .forEach(e -> presence.put(e.getKey(), e.getValue()));
     List<QualityReport.PersonalData> found = new ArrayList<>();
-    personal.forEach((kind, counts) ->
-        found.add(new QualityReport.PersonalData(kind.name(), counts[0], counts[1], List.copyOf(personalLines.get(kind)))));
-    return new QualityReport(rows, exact, near, emptyTurns, rowsWithEmptyTurn, withoutAssistant, List.copyOf(buckets),
-        overLimits, maxTokens, maxRowTokens, jsonAnswers, presence, List.copyOf(found), redact);
+    personal.forEach(
+        (kind, counts) ->
+            found.add(
+                new QualityReport.PersonalData(
+                    kind.name(), counts[0], counts[1], List.copyOf(personalLines.get(kind)))));
+    return new QualityReport(
+        rows,
+        exact,
+        near,
+        emptyTurns,
+        rowsWithEmptyTurn,
+        withoutAssistant,
+        List.copyOf(buckets),
+        overLimits,
+        maxTokens,
+        maxRowTokens,
+        jsonAnswers,
+        presence,
+        List.copyOf(found),
+        redact);
   }
 
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */

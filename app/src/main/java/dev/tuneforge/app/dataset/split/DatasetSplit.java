@@ -19,11 +19,14 @@ public sealed interface DatasetSplit {
   record Random(double validationPercent, long seed) implements DatasetSplit {
     public Random {
       if (!(validationPercent > 0 && validationPercent < 100)) {
-        throw new IllegalArgumentException("The validation share must be between 0 and 100 %, not " + validationPercent);
+        throw new IllegalArgumentException(
+            "The validation share must be between 0 and 100 %, not " + validationPercent);
       }
     }
 
-    /** Whether the row at {@code position} (any stable number, e.g. its line) is a validation row. */
+    /**
+     * Whether the row at {@code position} (any stable number, e.g. its line) is a validation row.
+     */
     public boolean validation(long position) {
       long h = mix(seed ^ mix(position + 0x9E3779B97F4A7C15L));
       return (h >>> 11) * 0x1.0p-53 * 100 < validationPercent;
@@ -50,7 +53,10 @@ public sealed interface DatasetSplit {
     }
   }
 
-  /** The upload holds the training rows; {@code file} (uploaded as {@code fileName}) the validation rows. */
+  /**
+   * The upload holds the training rows; {@code file} (uploaded as {@code fileName}) the validation
+   * rows.
+   */
   record SeparateFile(String fileName, Path file) implements DatasetSplit {}
 
   static DatasetSplit none() {
@@ -61,7 +67,9 @@ public sealed interface DatasetSplit {
   default String describe() {
     return switch (this) {
       case None n -> "none";
-      case Random r -> String.format(Locale.ROOT, "random %s%% (seed %d)", percent(r.validationPercent()), r.seed());
+      case Random r ->
+          String.format(
+              Locale.ROOT, "random %s%% (seed %d)", percent(r.validationPercent()), r.seed());
       case ByField f -> "by \"" + f.field() + "\"";
       case SeparateFile s -> "file " + s.fileName();
     };
@@ -69,8 +77,8 @@ public sealed interface DatasetSplit {
 
   /**
    * {@link Boolean#TRUE} for a validation value ({@code validation}, {@code valid}, {@code val},
-   * {@code eval}, {@code dev}), {@link Boolean#FALSE} for a training one ({@code train},
-   * {@code training}), null for anything else; case and surrounding spaces do not matter.
+   * {@code eval}, {@code dev}), {@link Boolean#FALSE} for a training one ({@code train}, {@code
+   * training}), null for anything else; case and surrounding spaces do not matter.
    */
   static @Nullable Boolean side(String value) {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {

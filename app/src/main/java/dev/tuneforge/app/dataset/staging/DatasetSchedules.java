@@ -20,7 +20,9 @@ class DatasetSchedules {
 
   @Bean
   JobDetail stagedUploadCleanupJobDetail() {
-    return JobBuilder.newJob(StagedUploadCleanupJob.class).withIdentity(StagedUploadCleanupJob.NAME).storeDurably()
+    return JobBuilder.newJob(StagedUploadCleanupJob.class)
+        .withIdentity(StagedUploadCleanupJob.NAME)
+        .storeDurably()
         .build();
   }
 
@@ -30,7 +32,9 @@ class DatasetSchedules {
         .forJob(stagedUploadCleanupJobDetail)
         .withIdentity(StagedUploadCleanupJob.NAME)
         .startAt(Date.from(clock.instant().plus(Duration.ofMinutes(1))))
-        .withSchedule(SimpleScheduleBuilder.repeatMinutelyForever(15).withMisfireHandlingInstructionNextWithRemainingCount())
+        .withSchedule(
+            SimpleScheduleBuilder.repeatMinutelyForever(15)
+                .withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
   }
 }

@@ -24,7 +24,13 @@ class StagedUpload {
   protected StagedUpload() {}
 
   StagedUpload(
-      UUID id, String fileName, long sizeBytes, long partSize, String objectKey, String uploadId, UUID createdBy,
+      UUID id,
+      String fileName,
+      long sizeBytes,
+      long partSize,
+      String objectKey,
+      String uploadId,
+      UUID createdBy,
       Instant now) {
     this.id = id;
     this.fileName = fileName;

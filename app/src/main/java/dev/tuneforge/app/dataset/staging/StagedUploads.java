@@ -28,17 +28,19 @@ import org.springframework.stereotype.Service;
 /**
  * Uploads that go from the browser straight to object storage: {@link #start} opens a multipart
  * upload under the tenant's {@code uploads/} folder, the browser PUTs the parts to presigned URLs,
- * and {@link #finish} joins them and hands back a local copy for {@link DatasetService#upload}.
- * The staged object and the record of the upload go in every outcome; {@link #abort} and the
- * scheduled {@link #cleanUp} leave no parts behind either.
+ * and {@link #finish} joins them and hands back a local copy for {@link DatasetService#upload}. The
+ * staged object and the record of the upload go in every outcome; {@link #abort} and the scheduled
+ * {@link #cleanUp} leave no parts behind either.
  */
 @Service
 public class StagedUploads {
   /** S3's smallest part (but the last) is 5 MiB; larger parts mean fewer requests. */
   static final long MIN_PART_SIZE = 8L * 1024 * 1024;
+
   private static final int MAX_PARTS = 10_000;
   private static final Duration URL_VALIDITY = Duration.ofHours(1);
-  private static final Pattern STAGED_KEY = Pattern.compile("^tenants/[^/]+/" + ObjectKeys.UPLOADS + ".+");
+  private static final Pattern STAGED_KEY =
+      Pattern.compile("^tenants/[^/]+/" + ObjectKeys.UPLOADS + ".+");
   private static final Logger log = LoggerFactory.getLogger(StagedUploads.class);
 
   private final StagedUploadRepository uploads;
@@ -48,7 +50,10 @@ public class StagedUploads {
   private final Clock clock;
 
   StagedUploads(
-      StagedUploadRepository uploads, MultipartStorage multipart, ObjectStorage storage, DatasetProperties properties,
+      StagedUploadRepository uploads,
+      MultipartStorage multipart,
+      ObjectStorage storage,
+      DatasetProperties properties,
       Clock clock) {
     this.uploads = uploads;
     this.multipart = multipart;
@@ -57,7 +62,10 @@ public class StagedUploads {
     this.clock = clock;
   }
 
-  /** How the browser sends a file: its parts' size and count; ask {@link #partUrls} where to PUT them. */
+  /**
+   * How the browser sends a file: its parts' size and count; ask {@link #partUrls} where to PUT
+   * them.
+   */
   public record UploadPlan(UUID id, long partSize, int partCount) {}
 
   /** A finished upload copied to a local file; the caller deletes the file. */
@@ -80,20 +88,27 @@ public class StagedUploads {
     String key = ObjectKeys.stagedUpload(tenant, id, fileName);
     String uploadId = multipart.tenantCreate(key);
     StagedUpload upload =
-        uploads.save(new StagedUpload(id, fileName, size, partSize, key, uploadId, user, clock.instant()));
+        uploads.save(
+            new StagedUpload(id, fileName, size, partSize, key, uploadId, user, clock.instant()));
     return new UploadPlan(id, partSize, upload.partCount());
   }
 
-  /** Presigned PUT URLs for parts {@code first} to {@code first + count - 1} of the calling tenant's upload. */
+  /**
+   * Presigned PUT URLs for parts {@code first} to {@code first + count - 1} of the calling tenant's
+   * upload.
+   */
   public List<String> partUrls(UUID id, int first, int count) {
     StagedUpload upload = find(id);
     int last = Math.min(upload.partCount(), first + count - 1);
     if (first < 1 || first > last) {
-      throw new IllegalArgumentException("The upload has parts 1 to " + upload.partCount() + ", not " + first);
+      throw new IllegalArgumentException(
+          "The upload has parts 1 to " + upload.partCount() + ", not " + first);
     }
     List<String> urls = new ArrayList<>();
     for (int part = first; part <= last; part++) {
-      urls.add(multipart.tenantPresignPart(upload.getObjectKey(), upload.getUploadId(), part, URL_VALIDITY));
+      urls.add(
+          multipart.tenantPresignPart(
+              upload.getObjectKey(), upload.getUploadId(), part, URL_VALIDITY));
     }
     return urls;
   }
@@ -111,8 +126,14 @@ public class StagedUploads {
     try {
       long arrived = multipart.tenantComplete(key, upload.getUploadId());
       if (arrived != upload.getSizeBytes()) {
-        throw DatasetRejected.because("The upload of " + upload.getFileName() + " is incomplete: " + arrived + " of "
-            + upload.getSizeBytes() + " bytes arrived");
+        throw DatasetRejected.because(
+            "The upload of "
+                + upload.getFileName()
+                + " is incomplete: "
+                + arrived
+                + " of "
+                + upload.getSizeBytes()
+                + " bytes arrived");
       }
       copy = Files.createTempFile("tuneforge-upload-", ".upload");
       try (InputStream in = storage.tenantOpen(key)) {
@@ -147,8 +168,11 @@ public class StagedUploads {
       discard(upload);
       abandoned++;
     }
-    for (MultipartStorage.IncompleteUpload orphan : multipart.incompleteUploads(ObjectKeys.TENANTS)) {
-      if (STAGED_KEY.matcher(orphan.key()).matches() && orphan.started() != null && orphan.started().isBefore(cutoff)) {
+    for (MultipartStorage.IncompleteUpload orphan :
+        multipart.incompleteUploads(ObjectKeys.TENANTS)) {
+      if (STAGED_KEY.matcher(orphan.key()).matches()
+          && orphan.started() != null
+          && orphan.started().isBefore(cutoff)) {
         multipart.abort(orphan.key(), orphan.uploadId());
         abandoned++;
       }
@@ -156,7 +180,9 @@ public class StagedUploads {
     return abandoned;
   }
 
-  /** The clock uploads are timed by: when they start, how old they are, how fast their parts arrive. */
+  /**
+   * The clock uploads are timed by: when they start, how old they are, how fast their parts arrive.
+   */
   public Clock clock() {
     return clock;
   }
@@ -169,7 +195,9 @@ public class StagedUploads {
     return uploads.findById(id).orElseThrow(() -> new IllegalArgumentException("No such upload"));
   }
 
-  /** Aborts (a no-op once completed), deletes the staged object and then the record that names them. */
+  /**
+   * Aborts (a no-op once completed), deletes the staged object and then the record that names them.
+   */
   private void discard(StagedUpload upload) {
     try {
       multipart.abort(upload.getObjectKey(), upload.getUploadId());
@@ -181,7 +209,10 @@ public class StagedUploads {
     }
   }
 
-  /** The smallest part size (whole MiB, at least {@link #MIN_PART_SIZE}) that fits the file into 10,000 parts. */
+  /**
+   * The smallest part size (whole MiB, at least {@link #MIN_PART_SIZE}) that fits the file into
+   * 10,000 parts.
+   */
   static long partSize(long size) {
     long mib = 1024L * 1024;
     long needed = (size + MAX_PARTS - 1) / MAX_PARTS;

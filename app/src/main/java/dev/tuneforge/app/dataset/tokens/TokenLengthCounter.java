@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Measures rows as the trainer encodes them: the same {@link ChatEncoder} over the model's own
- * chat template and tokenizer, without its truncation, so a row's length and the assistant
- * tokens a maximum length would cut off are both known.
+ * Measures rows as the trainer encodes them: the same {@link ChatEncoder} over the model's own chat
+ * template and tokenizer, without its truncation, so a row's length and the assistant tokens a
+ * maximum length would cut off are both known.
  */
 public final class TokenLengthCounter implements AutoCloseable {
   /** Files of a model directory the count needs; the weights are not among them. */
-  public static final List<String> MODEL_FILES = List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja");
+  public static final List<String> MODEL_FILES =
+      List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja");
 
   private final HuggingFaceTokenizer tokenizer;
   private final ChatEncoder encoder;
@@ -25,11 +26,15 @@ public final class TokenLengthCounter implements AutoCloseable {
     this.encoder = encoder;
   }
 
-  /** A counter for the model in {@code modelDirectory} (a Hugging Face layout; tokenizer files suffice). */
+  /**
+   * A counter for the model in {@code modelDirectory} (a Hugging Face layout; tokenizer files
+   * suffice).
+   */
   public static TokenLengthCounter forModel(Path modelDirectory) throws IOException {
     HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory);
     try {
-      return new TokenLengthCounter(tokenizer, ChatEncoder.forModel(modelDirectory, tokenizer, Integer.MAX_VALUE));
+      return new TokenLengthCounter(
+          tokenizer, ChatEncoder.forModel(modelDirectory, tokenizer, Integer.MAX_VALUE));
     } catch (IOException | RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -37,8 +42,8 @@ public final class TokenLengthCounter implements AutoCloseable {
   }
 
   /**
-   * One row: its length in tokens, its trainable assistant tokens, and how many of those lie at
-   * or beyond {@code maxLength} (lost to truncation; the first token is never a target).
+   * One row: its length in tokens, its trainable assistant tokens, and how many of those lie at or
+   * beyond {@code maxLength} (lost to truncation; the first token is never a target).
    *
    * @throws dev.tuneforge.chat.DatasetException when the model's template refuses the row
    */

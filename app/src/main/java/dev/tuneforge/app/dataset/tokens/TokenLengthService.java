@@ -37,8 +37,13 @@ public class TokenLengthService {
   private final Clock clock;
 
   TokenLengthService(
-      TokenLengthStatsRepository stats, DatasetService datasets, CatalogService catalog, WorkRunner runner,
-      TransactionTemplate transactions, ApplicationEventPublisher publisher, Clock clock) {
+      TokenLengthStatsRepository stats,
+      DatasetService datasets,
+      CatalogService catalog,
+      WorkRunner runner,
+      TransactionTemplate transactions,
+      ApplicationEventPublisher publisher,
+      Clock clock) {
     this.stats = stats;
     this.datasets = datasets;
     this.catalog = catalog;
@@ -53,40 +58,56 @@ public class TokenLengthService {
     return catalog.list().stream().max(Comparator.comparing(BaseModel::getCreatedAt));
   }
 
-  /** The count for this version, model and length, in whatever state it is; empty if never asked for. */
+  /**
+   * The count for this version, model and length, in whatever state it is; empty if never asked
+   * for.
+   */
   public Optional<TokenLengths> find(UUID versionId, UUID baseModelId, int maxLength) {
-    return stats.findByDatasetVersionIdAndBaseModelIdAndMaxLength(versionId, baseModelId, maxLength)
+    return stats
+        .findByDatasetVersionIdAndBaseModelIdAndMaxLength(versionId, baseModelId, maxLength)
         .map(TokenLengthStats::view);
   }
 
   /**
-   * The count for this version, model and length, queued in the background unless it exists
-   * (a failed one is queued again).
+   * The count for this version, model and length, queued in the background unless it exists (a
+   * failed one is queued again).
    *
    * @throws IllegalArgumentException naming an unknown version or model or a length out of range
    */
   public TokenLengths request(UUID versionId, UUID baseModelId, int maxLength) {
     UUID tenant = TenantContext.requireTenant();
     if (maxLength < 2 || maxLength > MAX_MAX_LENGTH) {
-      throw new IllegalArgumentException("The maximum length must be between 2 and " + MAX_MAX_LENGTH + " tokens");
+      throw new IllegalArgumentException(
+          "The maximum length must be between 2 and " + MAX_MAX_LENGTH + " tokens");
     }
     if (datasets.findVersion(versionId).isEmpty()) {
       throw new IllegalArgumentException("No such dataset");
     }
-    BaseModel model = catalog.find(baseModelId).orElseThrow(() -> new IllegalArgumentException("No such base model"));
-    TokenLengthStats queued = transactions.execute(status -> {
-      TokenLengthStats found =
-          stats.findByDatasetVersionIdAndBaseModelIdAndMaxLength(versionId, baseModelId, maxLength).orElse(null);
-      if (found != null && found.getStatus() != TokenLengths.Status.FAILED) {
-        return found;
-      }
-      TokenLengthStats row = found != null ? found
-          : new TokenLengthStats(versionId, model.getId(), model.getName(), maxLength, clock.instant());
-      row.queueAgain();
-      TokenLengthStats saved = stats.save(row);
-      runner.submit(TokenLengthWork.KIND, saved.getId());
-      return saved;
-    });
+    BaseModel model =
+        catalog
+            .find(baseModelId)
+            .orElseThrow(() -> new IllegalArgumentException("No such base model"));
+    TokenLengthStats queued =
+        transactions.execute(
+            status -> {
+              TokenLengthStats found =
+                  stats
+                      .findByDatasetVersionIdAndBaseModelIdAndMaxLength(
+                          versionId, baseModelId, maxLength)
+                      .orElse(null);
+              if (found != null && found.getStatus() != TokenLengths.Status.FAILED) {
+                return found;
+              }
+              TokenLengthStats row =
+                  found != null
+                      ? found
+                      : new TokenLengthStats(
+                          versionId, model.getId(), model.getName(), maxLength, clock.instant());
+              row.queueAgain();
+              TokenLengthStats saved = stats.save(row);
+              runner.submit(TokenLengthWork.KIND, saved.getId());
+              return saved;
+            });
     publisher.publishEvent(new TokenLengthsProgressed(tenant, versionId));
     return queued.view();
   }
@@ -95,8 +116,12 @@ public class TokenLengthService {
   @EventListener
   void versionStored(DatasetVersionStored stored) {
     try {
-      TenantContext.runAs(stored.tenantId(), () ->
-          defaultModel().ifPresent(model -> request(stored.versionId(), model.getId(), DEFAULT_MAX_LENGTH)));
+      TenantContext.runAs(
+          stored.tenantId(),
+          () ->
+              defaultModel()
+                  .ifPresent(
+                      model -> request(stored.versionId(), model.getId(), DEFAULT_MAX_LENGTH)));
     } catch (RuntimeException e) {
       log.warn("Could not queue the token count of dataset version {}", stored.versionId(), e);
     }

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One count of a version's token lengths under a base model and maximum length: state, progress, result. */
+/**
+ * One count of a version's token lengths under a base model and maximum length: state, progress,
+ * result.
+ */
 @Entity
 @Table(name = "dataset_token_lengths")
 class TokenLengthStats extends WorkRun {
@@ -41,7 +44,12 @@ class TokenLengthStats extends WorkRun {
 
   protected TokenLengthStats() {}
 
-  TokenLengthStats(UUID datasetVersionId, UUID baseModelId, String baseModelName, int maxLength, Instant createdAt) {
+  TokenLengthStats(
+      UUID datasetVersionId,
+      UUID baseModelId,
+      String baseModelName,
+      int maxLength,
+      Instant createdAt) {
     super(createdAt);
     this.datasetVersionId = datasetVersionId;
     this.baseModelId = baseModelId;
@@ -77,10 +85,15 @@ class TokenLengthStats extends WorkRun {
     return !status.finished();
   }
 
-  /** A count has no cancelled state: one that was stopped failed, and asking again counts it anew. */
+  /**
+   * A count has no cancelled state: one that was stopped failed, and asking again counts it anew.
+   */
   @Override
   protected void moveTo(WorkState state, Instant now) {
-    status = state == WorkState.CANCELLED ? TokenLengths.Status.FAILED : TokenLengths.Status.valueOf(state.name());
+    status =
+        state == WorkState.CANCELLED
+            ? TokenLengths.Status.FAILED
+            : TokenLengths.Status.valueOf(state.name());
   }
 
   /** The rows are fetched and about to be counted. */
@@ -111,14 +124,40 @@ class TokenLengthStats extends WorkRun {
 
   TokenLengths view() {
     TokenLengths.Summary summary = null;
-    if (status == TokenLengths.Status.SUCCEEDED && histogram != null && maxTokens != null && meanTokens != null
-        && p50Tokens != null && p90Tokens != null && p99Tokens != null && truncatedRows != null
-        && assistantTokens != null && assistantTokensLost != null) {
-      List<TokenLengths.Bin> bins = JSON.readValue(histogram, new TypeReference<List<TokenLengths.Bin>>() {});
-      summary = new TokenLengths.Summary(rowsTotal, maxTokens, meanTokens, p50Tokens, p90Tokens, p99Tokens,
-          truncatedRows, assistantTokens, assistantTokensLost, bins);
+    if (status == TokenLengths.Status.SUCCEEDED
+        && histogram != null
+        && maxTokens != null
+        && meanTokens != null
+        && p50Tokens != null
+        && p90Tokens != null
+        && p99Tokens != null
+        && truncatedRows != null
+        && assistantTokens != null
+        && assistantTokensLost != null) {
+      List<TokenLengths.Bin> bins =
+          JSON.readValue(histogram, new TypeReference<List<TokenLengths.Bin>>() {});
+      summary =
+          new TokenLengths.Summary(
+              rowsTotal,
+              maxTokens,
+              meanTokens,
+              p50Tokens,
+              p90Tokens,
+              p99Tokens,
+              truncatedRows,
+              assistantTokens,
+              assistantTokensLost,
+              bins);
     }
-    return new TokenLengths(datasetVersionId, baseModelId, baseModelName, maxLength, status, rowsDone, rowsTotal,
-        getError(), summary);
+    return new TokenLengths(
+        datasetVersionId,
+        baseModelId,
+        baseModelName,
+        maxLength,
+        status,
+        rowsDone,
+        rowsTotal,
+        getError(),
+        summary);
   }
 }

@@ -5,5 +5,6 @@ import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 interface TokenLengthStatsRepository extends JpaRepository<TokenLengthStats, UUID> {
-  Optional<TokenLengthStats> findByDatasetVersionIdAndBaseModelIdAndMaxLength(UUID versionId, UUID baseModelId, int maxLength);
+  Optional<TokenLengthStats> findByDatasetVersionIdAndBaseModelIdAndMaxLength(
+      UUID versionId, UUID baseModelId, int maxLength);
 }

@@ -11,7 +11,8 @@ final class TokenLengthSummaries {
 
   private TokenLengthSummaries() {}
 
-  static TokenLengths.Summary of(int[] lengths, int maxLength, long assistantTokens, long assistantTokensLost) {
+  static TokenLengths.Summary of(
+      int[] lengths, int maxLength, long assistantTokens, long assistantTokensLost) {
     int[] sorted = lengths.clone();
     Arrays.sort(sorted);
     int rows = sorted.length;
@@ -25,8 +26,16 @@ final class TokenLengthSummaries {
     }
     int max = rows == 0 ? 0 : sorted[rows - 1];
     return new TokenLengths.Summary(
-        rows, max, rows == 0 ? 0 : (double) total / rows, percentile(sorted, 50), percentile(sorted, 90),
-        percentile(sorted, 99), truncated, assistantTokens, assistantTokensLost, histogram(sorted, maxLength));
+        rows,
+        max,
+        rows == 0 ? 0 : (double) total / rows,
+        percentile(sorted, 50),
+        percentile(sorted, 90),
+        percentile(sorted, 99),
+        truncated,
+        assistantTokens,
+        assistantTokensLost,
+        histogram(sorted, maxLength));
   }
 
   /** Nearest rank: the smallest length that at least {@code percent}% of rows do not exceed. */
@@ -38,7 +47,9 @@ final class TokenLengthSummaries {
     return sorted[Math.max(0, rank - 1)];
   }
 
-  /** Bins from 0 to past the longest row or the maximum length, whichever is further, so both show. */
+  /**
+   * Bins from 0 to past the longest row or the maximum length, whichever is further, so both show.
+   */
   static List<TokenLengths.Bin> histogram(int[] sorted, int maxLength) {
     int upper = Math.max(maxLength, sorted.length == 0 ? 0 : sorted[sorted.length - 1] + 1);
     int width = roundWidth(Math.max(1, (upper + TARGET_BINS - 1) / TARGET_BINS));

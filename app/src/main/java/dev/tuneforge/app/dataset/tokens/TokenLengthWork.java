@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TokenLengthWork implements TenantWork<TokenLengthStats> {
-  static final WorkKind<TokenLengthStats> KIND = WorkKind.of("token-lengths", TokenLengthStats.class);
+  static final WorkKind<TokenLengthStats> KIND =
+      WorkKind.of("token-lengths", TokenLengthStats.class);
   private static final Logger log = LoggerFactory.getLogger(TokenLengthWork.class);
 
   private final DatasetService datasets;
@@ -42,7 +43,10 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   private final ApplicationEventPublisher publisher;
 
   TokenLengthWork(
-      DatasetService datasets, CatalogService catalog, ObjectStorage storage, ApplicationEventPublisher publisher) {
+      DatasetService datasets,
+      CatalogService catalog,
+      ObjectStorage storage,
+      ApplicationEventPublisher publisher) {
     this.datasets = datasets;
     this.catalog = catalog;
     this.storage = storage;
@@ -59,12 +63,17 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
     TokenLengthStats found = work.run();
     Path folder = Files.createTempDirectory("tuneforge-token-lengths-");
     try {
-      BaseModel model = catalog.find(found.getBaseModelId())
-          .orElseThrow(() -> new IllegalStateException("The base model is no longer in the catalogue"));
+      BaseModel model =
+          catalog
+              .find(found.getBaseModelId())
+              .orElseThrow(
+                  () -> new IllegalStateException("The base model is no longer in the catalogue"));
       Path modelDir = Files.createDirectory(folder.resolve("model"));
       fetchTokenizer(model, modelDir);
-      String key = datasets.trainingFileKey(found.getDatasetVersionId())
-          .orElseThrow(() -> new IllegalStateException("The dataset version no longer exists"));
+      String key =
+          datasets
+              .trainingFileKey(found.getDatasetVersionId())
+              .orElseThrow(() -> new IllegalStateException("The dataset version no longer exists"));
       Path train = folder.resolve("train.jsonl");
       try (InputStream in = storage.tenantOpen(key)) {
         Files.copy(in, train, StandardCopyOption.REPLACE_EXISTING);
@@ -73,8 +82,13 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       work.update(s -> s.counting(rows));
       TokenLengths.Summary summary = count(work, modelDir, train, rows, found.getMaxLength());
       work.update(s -> s.succeed(summary, work.now()));
-      log.info("Token lengths of version {} under {}: {} rows, {} over {} tokens",
-          found.getDatasetVersionId(), model.getName(), summary.rows(), summary.truncatedRows(), found.getMaxLength());
+      log.info(
+          "Token lengths of version {} under {}: {} rows, {} over {} tokens",
+          found.getDatasetVersionId(),
+          model.getName(),
+          summary.rows(),
+          summary.truncatedRows(),
+          found.getMaxLength());
     } catch (DatasetException | ModelFileException e) {
       throw new WorkFailed(String.valueOf(e.getMessage()));
     } finally {
@@ -84,7 +98,8 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
 
   @Override
   public void changed(TokenLengthStats stats) {
-    publisher.publishEvent(new TokenLengthsProgressed(stats.getTenantId(), stats.getDatasetVersionId()));
+    publisher.publishEvent(
+        new TokenLengthsProgressed(stats.getTenantId(), stats.getDatasetVersionId()));
   }
 
   /**
@@ -92,7 +107,8 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
    * stays bounded by the lengths, not the text.
    */
   private TokenLengths.Summary count(
-      WorkContext<TokenLengthStats> work, Path modelDir, Path train, int rows, int maxLength) throws IOException {
+      WorkContext<TokenLengthStats> work, Path modelDir, Path train, int rows, int maxLength)
+      throws IOException {
     int[] lengths = new int[rows];
     int done = 0;
     long assistant = 0;
@@ -131,7 +147,10 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
     return rows;
   }
 
-  /** The tokenizer files under the model's prefix in the shared catalogue; the weights stay where they are. */
+  /**
+   * The tokenizer files under the model's prefix in the shared catalogue; the weights stay where
+   * they are.
+   */
   private void fetchTokenizer(BaseModel model, Path modelDir) throws IOException {
     for (String file : TokenLengthCounter.MODEL_FILES) {
       String key = model.getObjectPrefix() + file;

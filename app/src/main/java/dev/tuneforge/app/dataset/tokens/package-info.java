@@ -1,6 +1,6 @@
 /**
- * Exact token lengths of a dataset version's training rows under a base model's chat template
- * and tokenizer, counted in the background, and how many rows a maximum length would truncate.
+ * Exact token lengths of a dataset version's training rows under a base model's chat template and
+ * tokenizer, counted in the background, and how many rows a maximum length would truncate.
  */
 @NullMarked
 @NamedInterface("tokens")

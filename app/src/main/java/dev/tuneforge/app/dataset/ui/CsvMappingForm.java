@@ -9,13 +9,14 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which columns of an uploaded CSV file make each conversation: user and assistant turn
- * (required), a system column or one system prompt for all rows, and a column naming each row's
- * split. Filled in from the file's header, with a guess from the columns' names.
+ * Which columns of an uploaded CSV file make each conversation: user and assistant turn (required),
+ * a system column or one system prompt for all rows, and a column naming each row's split. Filled
+ * in from the file's header, with a guess from the columns' names.
  */
 class CsvMappingForm extends FormLayout {
   private final Select<String> user = select("csv-user-column", "User / prompt column");
-  private final Select<String> assistant = select("csv-assistant-column", "Assistant / completion column");
+  private final Select<String> assistant =
+      select("csv-assistant-column", "Assistant / completion column");
   private final Select<String> system = select("csv-system-column", "System column (optional)");
   private final TextField systemPrompt = new TextField("Or one system prompt for every row");
   private final Select<String> split = select("csv-split-column", "Split column (optional)");
@@ -46,14 +47,21 @@ class CsvMappingForm extends FormLayout {
     split.setItems(header);
     Optional<CsvMapping> guess = CsvMapping.guess(header);
     user.setValue(guess.map(CsvMapping::userColumn).orElse(header.getFirst()));
-    assistant.setValue(guess.map(CsvMapping::assistantColumn).orElse(header.size() > 1 ? header.get(1) : header.getFirst()));
+    assistant.setValue(
+        guess
+            .map(CsvMapping::assistantColumn)
+            .orElse(header.size() > 1 ? header.get(1) : header.getFirst()));
     system.setValue(guess.map(CsvMapping::systemColumn).orElse(null));
-    split.setValue(header.stream().filter(c -> c.equalsIgnoreCase("split")).findFirst().orElse(null));
+    split.setValue(
+        header.stream().filter(c -> c.equalsIgnoreCase("split")).findFirst().orElse(null));
     systemPrompt.clear();
   }
 
   CsvMapping value() {
-    return new CsvMapping(user.getValue(), assistant.getValue(), isNone(system.getValue()) ? null : system.getValue(),
+    return new CsvMapping(
+        user.getValue(),
+        assistant.getValue(),
+        isNone(system.getValue()) ? null : system.getValue(),
         systemPrompt.isEnabled() ? systemPrompt.getValue() : null);
   }
 

@@ -19,50 +19,73 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A dataset version's training and validation counts, its quality report (when it has one) and
- * the first rows of its training file and of its validation file, as stored; and a new version
- * made from it with personal data redacted or duplicates removed.
+ * A dataset version's training and validation counts, its quality report (when it has one) and the
+ * first rows of its training file and of its validation file, as stored; and a new version made
+ * from it with personal data redacted or duplicates removed.
  */
 class DatasetPreviewDialog extends Dialog {
   private static final int ROWS = 20;
   private static final int VALIDATION_ROWS = 5;
 
   DatasetPreviewDialog(
-      DatasetService datasets, TokenLengthService tokens, List<BaseModel> models, DatasetSummary dataset,
+      DatasetService datasets,
+      TokenLengthService tokens,
+      List<BaseModel> models,
+      DatasetSummary dataset,
       Consumer<DatasetUpload> derived) {
     setHeaderTitle(dataset.label());
     setWidth("80vw");
-    Paragraph counts = new Paragraph(dataset.rows() + " training rows, "
-        + (dataset.hasValidation() ? dataset.validationRows() + " validation rows" : "no validation rows")
-        + " (split: " + dataset.split() + ")");
+    Paragraph counts =
+        new Paragraph(
+            dataset.rows()
+                + " training rows, "
+                + (dataset.hasValidation()
+                    ? dataset.validationRows() + " validation rows"
+                    : "no validation rows")
+                + " (split: "
+                + dataset.split()
+                + ")");
     counts.setId("preview-counts");
     add(counts);
-    datasets.quality(dataset.versionId()).ifPresent(q ->
-        add(new QualityReportView(q, new TokenLengthsView(tokens, models, dataset.versionId(), q))));
+    datasets
+        .quality(dataset.versionId())
+        .ifPresent(
+            q ->
+                add(
+                    new QualityReportView(
+                        q, new TokenLengthsView(tokens, models, dataset.versionId(), q))));
     add(new H4("Training rows"), rows(datasets, dataset, ROWS, false, "dataset-preview"));
     if (dataset.hasValidation()) {
-      add(new H4("Validation rows"), rows(datasets, dataset, VALIDATION_ROWS, true, "dataset-preview-validation"));
+      add(
+          new H4("Validation rows"),
+          rows(datasets, dataset, VALIDATION_ROWS, true, "dataset-preview-validation"));
     }
     Checkbox redact = new Checkbox("Redact personal data");
     redact.setId("derive-redact");
     Checkbox dedupe = new Checkbox("Remove duplicate rows");
     dedupe.setId("derive-dedupe");
-    Button derive = new Button("Store as new version", e -> {
-      try {
-        DatasetUpload stored = datasets.derive(dataset.versionId(), redact.getValue(), dedupe.getValue());
-        close();
-        derived.accept(stored);
-      } catch (DatasetRejected rejected) {
-        Notification.show(rejected.getMessage(), 5000, Notification.Position.MIDDLE)
-            .addThemeVariants(NotificationVariant.LUMO_ERROR);
-      }
-    });
+    Button derive =
+        new Button(
+            "Store as new version",
+            e -> {
+              try {
+                DatasetUpload stored =
+                    datasets.derive(dataset.versionId(), redact.getValue(), dedupe.getValue());
+                close();
+                derived.accept(stored);
+              } catch (DatasetRejected rejected) {
+                Notification.show(rejected.getMessage(), 5000, Notification.Position.MIDDLE)
+                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
+              }
+            });
     derive.setId("derive-version");
-    derive.setTooltipText("A new version of this dataset from this version's stored files; this version stays as it is");
+    derive.setTooltipText(
+        "A new version of this dataset from this version's stored files; this version stays as it is");
     getFooter().add(redact, dedupe, derive, new Button("Close", e -> close()));
   }
 
-  private static VerticalLayout rows(DatasetService datasets, DatasetSummary dataset, int limit, boolean validation, String id) {
+  private static VerticalLayout rows(
+      DatasetService datasets, DatasetSummary dataset, int limit, boolean validation, String id) {
     VerticalLayout rows = new VerticalLayout();
     rows.setId(id);
     int i = 1;

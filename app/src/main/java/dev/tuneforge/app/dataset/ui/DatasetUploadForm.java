@@ -65,19 +65,27 @@ class DatasetUploadForm extends VerticalLayout {
     format.setEmptySelectionAllowed(true);
     format.setEmptySelectionCaption("Detect");
     dropInvalid.setId("drop-invalid");
-    dropInvalid.setTooltipText("Store the valid rows and list the others, instead of rejecting the file");
+    dropInvalid.setTooltipText(
+        "Store the valid rows and list the others, instead of rejecting the file");
     redact.setId("redact-personal-data");
-    redact.setTooltipText("Replace emails, phone numbers, card numbers and IBANs with [EMAIL], [PHONE], [CARD], [IBAN] "
-        + "in the training file; the original is kept as uploaded");
+    redact.setTooltipText(
+        "Replace emails, phone numbers, card numbers and IBANs with [EMAIL], [PHONE], [CARD], [IBAN] "
+            + "in the training file; the original is kept as uploaded");
 
-    upload = new DirectUpload(uploads, ".jsonl,.ndjson,.csv,application/jsonl,application/x-ndjson,text/csv",
-        "or drop a JSONL or CSV file here", this::uploadStarted, (ui, staged) -> {
-          try {
-            received(ui, staged.fileName(), staged.file());
-          } finally {
-            new PendingFile(staged.fileName(), staged.file()).delete();
-          }
-        }, this::refused);
+    upload =
+        new DirectUpload(
+            uploads,
+            ".jsonl,.ndjson,.csv,application/jsonl,application/x-ndjson,text/csv",
+            "or drop a JSONL or CSV file here",
+            this::uploadStarted,
+            (ui, staged) -> {
+              try {
+                received(ui, staged.fileName(), staged.file());
+              } finally {
+                new PendingFile(staged.fileName(), staged.file()).delete();
+              }
+            },
+            this::refused);
     upload.setId("dataset-upload");
 
     pendingPanel.setId("pending-upload");
@@ -95,16 +103,23 @@ class DatasetUploadForm extends VerticalLayout {
     report.setId("upload-report");
     report.setVisible(false);
 
-    add(new HorizontalLayout(name, format, dropInvalid, redact), split, upload, pendingPanel, problems, report);
+    add(
+        new HorizontalLayout(name, format, dropInvalid, redact),
+        split,
+        upload,
+        pendingPanel,
+        problems,
+        report);
   }
 
   /**
-   * Runs on the upload's own thread, without the UI lock: UI changes go through access(). A
-   * CSV file, or one whose validation file is separate, is held until the user stores it.
+   * Runs on the upload's own thread, without the UI lock: UI changes go through access(). A CSV
+   * file, or one whose validation file is separate, is held until the user stores it.
    */
   private void received(UI ui, String fileName, Path file) {
-    boolean csv = format.getValue() == DatasetFormat.CSV
-        || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
+    boolean csv =
+        format.getValue() == DatasetFormat.CSV
+            || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
     if (csv || split.isSeparateFile()) {
       PendingFile kept = PendingFile.keep(fileName, file);
       try {
@@ -135,15 +150,20 @@ class DatasetUploadForm extends VerticalLayout {
   }
 
   private DatasetUpload upload(String fileName, Path file, DatasetUploadOptions options) {
-    String chosen = name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
+    String chosen =
+        name.getValue().isBlank() ? fileName.replaceFirst("\\.[^.]*$", "") : name.getValue();
     return datasets.upload(chosen, fileName, file, options);
   }
 
   /** The options as chosen; for a CSV file its mapping, and a split column when one is chosen. */
   private DatasetUploadOptions options(boolean csv) {
-    DatasetUploadOptions options = new DatasetUploadOptions(
-        csv ? DatasetFormat.CSV : format.getValue(), dropInvalid.getValue(), redact.getValue(),
-        csv ? mapping.value() : null, split.value());
+    DatasetUploadOptions options =
+        new DatasetUploadOptions(
+            csv ? DatasetFormat.CSV : format.getValue(),
+            dropInvalid.getValue(),
+            redact.getValue(),
+            csv ? mapping.value() : null,
+            split.value());
     String splitColumn = csv ? mapping.splitColumn() : null;
     return splitColumn == null ? options : options.withSplit(new DatasetSplit.ByField(splitColumn));
   }
@@ -158,8 +178,11 @@ class DatasetUploadForm extends VerticalLayout {
     if (csv) {
       mapping.show(header);
     }
-    pendingText.setText(file.fileName() + (csv ? ": choose which columns make each conversation, then store it."
-        : ": upload the validation file, then store the dataset."));
+    pendingText.setText(
+        file.fileName()
+            + (csv
+                ? ": choose which columns make each conversation, then store it."
+                : ": upload the validation file, then store the dataset."));
     pendingPanel.setVisible(true);
   }
 
@@ -188,7 +211,9 @@ class DatasetUploadForm extends VerticalLayout {
     pendingPanel.setVisible(false);
   }
 
-  /** Shows what was stored (an upload, or a version derived in the preview) and refreshes the list. */
+  /**
+   * Shows what was stored (an upload, or a version derived in the preview) and refreshes the list.
+   */
   void stored(DatasetUpload stored) {
     DatasetSummary saved = stored.dataset();
     problems.setVisible(false);
@@ -218,14 +243,26 @@ class DatasetUploadForm extends VerticalLayout {
     report.removeAll();
     report.setVisible(true);
     DatasetSummary saved = stored.dataset();
-    Paragraph counts = new Paragraph(saved.hasValidation()
-        ? "Stored " + saved.rows() + " training rows and " + saved.validationRows() + " validation rows (split: "
-            + saved.split() + ")."
-        : "Stored " + saved.rows() + " training rows; no validation rows" + (saved.split().equals("none") ? "." : " (split: " + saved.split() + ")."));
+    Paragraph counts =
+        new Paragraph(
+            saved.hasValidation()
+                ? "Stored "
+                    + saved.rows()
+                    + " training rows and "
+                    + saved.validationRows()
+                    + " validation rows (split: "
+                    + saved.split()
+                    + ")."
+                : "Stored "
+                    + saved.rows()
+                    + " training rows; no validation rows"
+                    + (saved.split().equals("none") ? "." : " (split: " + saved.split() + ")."));
     counts.setId("upload-split");
     report.add(counts);
     if (read.droppedRows() > 0) {
-      report.add(new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"), new Pre(read.summary()));
+      report.add(
+          new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"),
+          new Pre(read.summary()));
     }
     report.add(new QualityReportView(stored.quality()));
   }

@@ -16,7 +16,10 @@ import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** Upload datasets (chat, prompt/completion, Alpaca or ShareGPT JSONL, or mapped CSV), see the team's datasets and preview their rows. */
+/**
+ * Upload datasets (chat, prompt/completion, Alpaca or ShareGPT JSONL, or mapped CSV), see the
+ * team's datasets and preview their rows.
+ */
 @Route("datasets")
 @PageTitle("Datasets · Tuneforge")
 @Menu(order = 1, title = "Datasets")
@@ -30,7 +33,10 @@ public class DatasetsView extends VerticalLayout {
   private final DatasetUploadForm form;
 
   public DatasetsView(
-      DatasetService datasets, StagedUploads uploads, TokenLengthService tokens, CatalogService catalog) {
+      DatasetService datasets,
+      StagedUploads uploads,
+      TokenLengthService tokens,
+      CatalogService catalog) {
     this.datasets = datasets;
     this.form = new DatasetUploadForm(datasets, uploads, this::refresh);
     grid.setId("datasets-grid");
@@ -38,12 +44,16 @@ public class DatasetsView extends VerticalLayout {
     grid.addColumn(s -> "v" + s.version()).setHeader("Version").setAutoWidth(true);
     grid.addColumn(DatasetSummary::rows).setHeader("Training rows").setAutoWidth(true);
     grid.addColumn(s -> s.hasValidation() ? String.valueOf(s.validationRows()) : "—")
-        .setHeader("Validation rows").setAutoWidth(true);
+        .setHeader("Validation rows")
+        .setAutoWidth(true);
     grid.addColumn(DatasetSummary::split).setHeader("Split").setAutoWidth(true);
     grid.addColumn(s -> String.format("%.1f KB", s.sizeBytes() / 1024.0)).setHeader("Size");
     grid.addColumn(DatasetSummary::fileName).setHeader("File");
     grid.addColumn(s -> WHEN.format(s.createdAt())).setHeader("Uploaded");
-    grid.addItemClickListener(e -> new DatasetPreviewDialog(datasets, tokens, catalog.list(), e.getItem(), form::stored).open());
+    grid.addItemClickListener(
+        e ->
+            new DatasetPreviewDialog(datasets, tokens, catalog.list(), e.getItem(), form::stored)
+                .open());
 
     add(
         new H2("Datasets"),
@@ -52,7 +62,8 @@ public class DatasetsView extends VerticalLayout {
                 + "layout, or CSV whose columns you map to turns; it is stored as OpenAI chat JSONL, with the "
                 + "original kept beside it, and split into training and validation rows as you choose. "
                 + "Every line is checked before anything is stored. Limit: "
-                + datasets.maxUploadBytes() / 1_048_576 + " MB."),
+                + datasets.maxUploadBytes() / 1_048_576
+                + " MB."),
         form,
         grid);
     setSizeFull();

@@ -28,9 +28,9 @@ import org.springframework.security.concurrent.DelegatingSecurityContextRunnable
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A file picker whose upload goes from the browser straight to object storage in parts (see
- * {@link StagedUploads}), with a progress bar and a Cancel button. Its client logic is plain
- * JavaScript run on attach, so the prebuilt frontend bundle serves it as it is.
+ * A file picker whose upload goes from the browser straight to object storage in parts (see {@link
+ * StagedUploads}), with a progress bar and a Cancel button. Its client logic is plain JavaScript
+ * run on attach, so the prebuilt frontend bundle serves it as it is.
  */
 class DirectUpload extends Div {
   private static final String SCRIPT = script();
@@ -59,7 +59,12 @@ class DirectUpload extends Div {
    * {@code started} runs when the server accepts a file; {@code refused} shows a reason and details
    * when nothing could be stored.
    */
-  DirectUpload(StagedUploads uploads, String accept, String dropHint, Runnable started, Receiver receiver,
+  DirectUpload(
+      StagedUploads uploads,
+      String accept,
+      String dropHint,
+      Runnable started,
+      Receiver receiver,
       BiConsumer<String, String> refused) {
     this.uploads = uploads;
     this.started = started;
@@ -87,7 +92,9 @@ class DirectUpload extends Div {
 
     getElement().appendChild(input);
     add(picker, progressPanel);
-    getStyle().set("border", "1px dashed var(--lumo-contrast-30pct)").set("border-radius", "var(--lumo-border-radius-m)")
+    getStyle()
+        .set("border", "1px dashed var(--lumo-contrast-30pct)")
+        .set("border-radius", "var(--lumo-border-radius-m)")
         .set("padding", "var(--lumo-space-s) var(--lumo-space-m)");
     addAttachListener(e -> getElement().executeJs(SCRIPT));
     addDetachListener(e -> abortCurrent());
@@ -98,14 +105,21 @@ class DirectUpload extends Div {
     abortCurrent();
     try {
       UploadPlan plan = uploads.start(fileName, (long) size);
-      current = new Current(plan.id(), TenantContext.requireTenant(), fileName, (long) size, uploads.clock().instant());
+      current =
+          new Current(
+              plan.id(),
+              TenantContext.requireTenant(),
+              fileName,
+              (long) size,
+              uploads.clock().instant());
       fileLabel.setText(fileName);
       bar.setValue(0);
       stats.setText("Starting…");
       cancel.setEnabled(true);
       progressPanel.setVisible(true);
       started.run();
-      return JSON.writeValueAsString(Map.of("partSize", plan.partSize(), "partCount", plan.partCount()));
+      return JSON.writeValueAsString(
+          Map.of("partSize", plan.partSize(), "partCount", plan.partCount()));
     } catch (DatasetRejected rejected) {
       refused.accept(rejected.getMessage(), rejected.report().summary());
       return JSON.writeValueAsString(Map.of("error", rejected.getMessage()));
@@ -130,13 +144,24 @@ class DirectUpload extends Div {
     if (upload == null) {
       return;
     }
-    double seconds = Math.max(0.001, Duration.between(upload.started(), uploads.clock().instant()).toMillis() / 1000.0);
+    double seconds =
+        Math.max(
+            0.001,
+            Duration.between(upload.started(), uploads.clock().instant()).toMillis() / 1000.0);
     bar.setValue(Math.min(1, bytes / upload.size()));
-    stats.setText(String.format("%s of %s MB · %d %% · %s MB/s", mb(bytes), mb(upload.size()),
-        (int) Math.floor(100 * bytes / upload.size()), mb(bytes / seconds)));
+    stats.setText(
+        String.format(
+            "%s of %s MB · %d %% · %s MB/s",
+            mb(bytes),
+            mb(upload.size()),
+            (int) Math.floor(100 * bytes / upload.size()),
+            mb(bytes / seconds)));
   }
 
-  /** All parts are in storage: joins, copies and hands the file on off the UI thread, as an upload request would. */
+  /**
+   * All parts are in storage: joins, copies and hands the file on off the UI thread, as an upload
+   * request would.
+   */
   @ClientCallable
   void finished() {
     Current upload = current;
@@ -147,20 +172,27 @@ class DirectUpload extends Div {
     cancel.setEnabled(false);
     stats.setText(stats.getText() + " · checking the file…");
     UI ui = UI.getCurrent();
-    Thread.startVirtualThread(new DelegatingSecurityContextRunnable(() -> {
-      StagedFile file;
-      try {
-        file = uploads.finish(upload.id());
-      } catch (DatasetRejected rejected) {
-        ui.access(() -> refused.accept(rejected.getMessage(), rejected.report().summary()));
-        return;
-      } catch (RuntimeException e) {
-        ui.access(() -> refused.accept("The upload could not be finished: " + e.getMessage(), ""));
-        return;
-      }
-      ui.access(() -> stats.setText(stats.getText().replace(" · checking the file…", " · uploaded")));
-      receiver.received(ui, file);
-    }));
+    Thread.startVirtualThread(
+        new DelegatingSecurityContextRunnable(
+            () -> {
+              StagedFile file;
+              try {
+                file = uploads.finish(upload.id());
+              } catch (DatasetRejected rejected) {
+                ui.access(() -> refused.accept(rejected.getMessage(), rejected.report().summary()));
+                return;
+              } catch (RuntimeException e) {
+                ui.access(
+                    () ->
+                        refused.accept("The upload could not be finished: " + e.getMessage(), ""));
+                return;
+              }
+              ui.access(
+                  () ->
+                      stats.setText(
+                          stats.getText().replace(" · checking the file…", " · uploaded")));
+              receiver.received(ui, file);
+            }));
   }
 
   @ClientCallable
@@ -178,8 +210,9 @@ class DirectUpload extends Div {
     }
     cancel.setEnabled(false);
     stats.setText("Cancelling…");
-    getElement().executeJs("return this.$tfCancel && this.$tfCancel()").then(
-        done -> cancelled(upload), failure -> cancelled(upload));
+    getElement()
+        .executeJs("return this.$tfCancel && this.$tfCancel()")
+        .then(done -> cancelled(upload), failure -> cancelled(upload));
   }
 
   private void cancelled(Current upload) {

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A version's quality report: the figures as a compact list, and the length histogram and JSON
- * key presence as server-rendered SVG bar charts (no client-side chart library).
+ * A version's quality report: the figures as a compact list, and the length histogram and JSON key
+ * presence as server-rendered SVG bar charts (no client-side chart library).
  */
 class QualityReportView extends Div {
   private static final int WIDTH = 560;
@@ -26,7 +26,10 @@ class QualityReportView extends Div {
     this(q, null);
   }
 
-  /** With {@code tokens}, the exact token lengths take the place of the estimate once they are counted. */
+  /**
+   * With {@code tokens}, the exact token lengths take the place of the estimate once they are
+   * counted.
+   */
   QualityReportView(QualityReport q, @Nullable TokenLengthsView tokens) {
     addClassName("quality-report");
     add(new H4("Quality report"));
@@ -35,13 +38,35 @@ class QualityReportView extends Div {
     int rows = q.rows();
     figures.add(
         item("rows", rows + " rows"),
-        item("exact-duplicates", q.exactDuplicates() + " exact duplicates" + share(q.exactDuplicates(), rows)),
-        item("near-duplicates", q.nearDuplicates() + " near duplicates" + share(q.nearDuplicates(), rows)),
-        item("empty-turns", q.emptyTurns() + " empty or whitespace-only turns in " + q.rowsWithEmptyTurn() + " rows"),
-        item("without-assistant", q.rowsWithoutAssistant() + " rows without an assistant turn (dropped)"),
-        item("truncated", q.truncatedRows() + " rows over " + q.maxTokens() + " estimated tokens" + share(q.truncatedRows(), rows)
-            + " would be truncated; over 512/1024/2048/4096: " + overLimits(q.rowsOverTokens())),
-        item("json-answers", q.jsonAnswers() + " last assistant turns parse as a JSON object" + share(q.jsonAnswers(), rows)));
+        item(
+            "exact-duplicates",
+            q.exactDuplicates() + " exact duplicates" + share(q.exactDuplicates(), rows)),
+        item(
+            "near-duplicates",
+            q.nearDuplicates() + " near duplicates" + share(q.nearDuplicates(), rows)),
+        item(
+            "empty-turns",
+            q.emptyTurns()
+                + " empty or whitespace-only turns in "
+                + q.rowsWithEmptyTurn()
+                + " rows"),
+        item(
+            "without-assistant",
+            q.rowsWithoutAssistant() + " rows without an assistant turn (dropped)"),
+        item(
+            "truncated",
+            q.truncatedRows()
+                + " rows over "
+                + q.maxTokens()
+                + " estimated tokens"
+                + share(q.truncatedRows(), rows)
+                + " would be truncated; over 512/1024/2048/4096: "
+                + overLimits(q.rowsOverTokens())),
+        item(
+            "json-answers",
+            q.jsonAnswers()
+                + " last assistant turns parse as a JSON object"
+                + share(q.jsonAnswers(), rows)));
     figures.add(item("personal-data", personalData(q)));
     add(figures);
     if (tokens == null) {
@@ -50,7 +75,13 @@ class QualityReportView extends Div {
       add(tokens);
     }
     if (q.jsonAnswers() > 0 && !q.keyPresence().isEmpty()) {
-      add(chart("quality-keys-chart", "Key presence (% of rows)", List.copyOf(q.keyPresence().entrySet()), rows, true));
+      add(
+          chart(
+              "quality-keys-chart",
+              "Key presence (% of rows)",
+              List.copyOf(q.keyPresence().entrySet()),
+              rows,
+              true));
     }
   }
 
@@ -58,11 +89,19 @@ class QualityReportView extends Div {
   static Div estimate(QualityReport q) {
     Div estimate = new Div();
     estimate.setId("quality-length-estimate");
-    estimate.add(new Paragraph("Token counts are estimates (UTF-8 bytes ÷ 4); the base model's tokenizer gives the exact "
-        + "count on the training node."));
+    estimate.add(
+        new Paragraph(
+            "Token counts are estimates (UTF-8 bytes ÷ 4); the base model's tokenizer gives the exact "
+                + "count on the training node."));
     List<Map.Entry<String, Integer>> lengths = new ArrayList<>();
     q.lengthHistogram().forEach(b -> lengths.add(Map.entry(b.label() + " tok", b.rows())));
-    estimate.add(chart("quality-length-chart", "Rows by estimated tokens", lengths, Math.max(1, maxOf(lengths)), false));
+    estimate.add(
+        chart(
+            "quality-length-chart",
+            "Rows by estimated tokens",
+            lengths,
+            Math.max(1, maxOf(lengths)),
+            false));
     return estimate;
   }
 
@@ -78,11 +117,23 @@ class QualityReportView extends Div {
     }
     List<String> parts = new ArrayList<>();
     for (QualityReport.PersonalData p : q.personalData()) {
-      parts.add(p.kind().toLowerCase(Locale.ROOT) + ": " + p.matches() + " in " + p.rows() + " rows (lines "
-          + String.join(", ", p.exampleLines().stream().map(String::valueOf).toList()) + (p.rows() > p.exampleLines().size() ? ", …" : "") + ")");
+      parts.add(
+          p.kind().toLowerCase(Locale.ROOT)
+              + ": "
+              + p.matches()
+              + " in "
+              + p.rows()
+              + " rows (lines "
+              + String.join(", ", p.exampleLines().stream().map(String::valueOf).toList())
+              + (p.rows() > p.exampleLines().size() ? ", …" : "")
+              + ")");
     }
-    return "Personal data " + (q.redacted() ? "redacted in the training file (the original is kept as uploaded)" : "found")
-        + ": " + String.join("; ", parts);
+    return "Personal data "
+        + (q.redacted()
+            ? "redacted in the training file (the original is kept as uploaded)"
+            : "found")
+        + ": "
+        + String.join("; ", parts);
   }
 
   private static String overLimits(Map<Integer, Integer> over) {
@@ -100,36 +151,70 @@ class QualityReportView extends Div {
   }
 
   /** Horizontal bars, one per entry, scaled to {@code scale}; percent bars are labelled in %. */
-  static Svg chart(String id, String title, List<Map.Entry<String, Integer>> bars, int scale, boolean percent) {
+  static Svg chart(
+      String id, String title, List<Map.Entry<String, Integer>> bars, int scale, boolean percent) {
     int height = 24 + bars.size() * (BAR + 4);
-    StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 %d %d' width='100%%' style='max-width:%dpx' role='img' aria-label='%s'>",
-        WIDTH, height, WIDTH, escape(title)));
-    svg.append(String.format(Locale.ROOT, "<text x='0' y='14' font-size='13' fill='#333'>%s</text>", escape(title)));
+    StringBuilder svg =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 %d %d' width='100%%' style='max-width:%dpx' role='img' aria-label='%s'>",
+                WIDTH,
+                height,
+                WIDTH,
+                escape(title)));
+    svg.append(
+        String.format(
+            Locale.ROOT, "<text x='0' y='14' font-size='13' fill='#333'>%s</text>", escape(title)));
     int y = 24;
     double plot = WIDTH - LABEL - 70;
     for (Map.Entry<String, Integer> bar : bars) {
       double w = scale == 0 ? 0 : plot * bar.getValue() / scale;
-      String value = percent
-          ? String.format(Locale.ROOT, "%.1f%%", QualityReport.percent(bar.getValue(), scale))
-          : String.valueOf(bar.getValue());
-      svg.append(String.format(Locale.ROOT,
-          "<text x='%d' y='%d' text-anchor='end' font-size='11' fill='#666'>%s</text>", LABEL - 6, y + 14, escape(bar.getKey())));
-      svg.append(String.format(Locale.ROOT,
-          "<rect x='%d' y='%d' width='%.1f' height='%d' fill='#1676f3'/>", LABEL, y, w, BAR));
-      svg.append(String.format(Locale.ROOT,
-          "<text x='%.1f' y='%d' font-size='11' fill='#333'>%s</text>", LABEL + w + 4, y + 14, value));
+      String value =
+          percent
+              ? String.format(Locale.ROOT, "%.1f%%", QualityReport.percent(bar.getValue(), scale))
+              : String.valueOf(bar.getValue());
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%d' y='%d' text-anchor='end' font-size='11' fill='#666'>%s</text>",
+              LABEL - 6,
+              y + 14,
+              escape(bar.getKey())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%d' y='%d' width='%.1f' height='%d' fill='#1676f3'/>",
+              LABEL,
+              y,
+              w,
+              BAR));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%.1f' y='%d' font-size='11' fill='#333'>%s</text>",
+              LABEL + w + 4,
+              y + 14,
+              value));
       y += BAR + 4;
     }
     svg.append("</svg>");
     Svg chart = new Svg(svg.toString());
     chart.setId(id);
     chart.getElement().setAttribute("data-bars", Integer.toString(bars.size()));
-    chart.getElement().getStyle().set("width", "100%").set("max-width", WIDTH + "px").set("display", "block");
+    chart
+        .getElement()
+        .getStyle()
+        .set("width", "100%")
+        .set("max-width", WIDTH + "px")
+        .set("display", "block");
     return chart;
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&apos;");
   }
 }

@@ -55,10 +55,15 @@ class SplitField extends HorizontalLayout {
     field.setId("split-field");
     field.setValue("split");
     field.setHelperText("Values: train or validation");
-    upload = new Upload(UploadHandler.toTempFile((metadata, file) -> {
-      PendingFile kept = PendingFile.keep(metadata.fileName(), file.toPath());
-      getUI().ifPresentOrElse(ui -> ui.access(() -> replaceValidationFile(kept)), kept::delete);
-    }));
+    upload =
+        new Upload(
+            UploadHandler.toTempFile(
+                (metadata, file) -> {
+                  PendingFile kept = PendingFile.keep(metadata.fileName(), file.toPath());
+                  getUI()
+                      .ifPresentOrElse(
+                          ui -> ui.access(() -> replaceValidationFile(kept)), kept::delete);
+                }));
     upload.setId("validation-upload");
     upload.setMaxFiles(1);
     upload.setAcceptedFileTypes(".jsonl", ".ndjson", ".csv");
@@ -89,7 +94,9 @@ class SplitField extends HorizontalLayout {
     uploaded.setText(file == null ? "" : "Validation file: " + file.fileName());
   }
 
-  /** Whether the main upload must wait: a separate validation file is chosen but not yet uploaded. */
+  /**
+   * Whether the main upload must wait: a separate validation file is chosen but not yet uploaded.
+   */
   boolean awaitsValidationFile() {
     return kind.getValue() == Kind.FILE && validationFile == null;
   }

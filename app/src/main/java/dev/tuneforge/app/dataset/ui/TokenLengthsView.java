@@ -40,7 +40,8 @@ class TokenLengthsView extends Div {
   private final Div body = new Div();
   private boolean counting;
 
-  TokenLengthsView(TokenLengthService tokens, List<BaseModel> models, UUID versionId, QualityReport estimate) {
+  TokenLengthsView(
+      TokenLengthService tokens, List<BaseModel> models, UUID versionId, QualityReport estimate) {
     this.tokens = tokens;
     this.versionId = versionId;
     this.estimate = estimate;
@@ -50,7 +51,9 @@ class TokenLengthsView extends Div {
     model.setId("token-lengths-model");
     model.setItems(models);
     model.setItemLabelGenerator(BaseModel::getName);
-    tokens.defaultModel().flatMap(d -> models.stream().filter(m -> m.getId().equals(d.getId())).findFirst())
+    tokens
+        .defaultModel()
+        .flatMap(d -> models.stream().filter(m -> m.getId().equals(d.getId())).findFirst())
         .ifPresent(model::setValue);
     maxLength.setId("token-lengths-max");
     maxLength.setMin(2);
@@ -67,11 +70,14 @@ class TokenLengthsView extends Div {
     if (models.isEmpty()) {
       controls.setVisible(false);
     }
-    Polling.whileAttached(this, POLL_MILLIS, () -> {
-      if (counting) {
-        refresh();
-      }
-    });
+    Polling.whileAttached(
+        this,
+        POLL_MILLIS,
+        () -> {
+          if (counting) {
+            refresh();
+          }
+        });
     refresh();
   }
 
@@ -90,14 +96,19 @@ class TokenLengthsView extends Div {
     }
   }
 
-  /** Shows what is known for the chosen model and length, and notes whether a count is under way. */
+  /**
+   * Shows what is known for the chosen model and length, and notes whether a count is under way.
+   */
   private void refresh() {
     body.removeAll();
     BaseModel chosen = model.getValue();
     Integer length = maxLength.getValue();
-    title.setText(chosen == null ? "Token lengths (estimated)" : "Token lengths under " + chosen.getName());
+    title.setText(
+        chosen == null ? "Token lengths (estimated)" : "Token lengths under " + chosen.getName());
     Optional<TokenLengths> found =
-        chosen == null || length == null ? Optional.empty() : tokens.find(versionId, chosen.getId(), length);
+        chosen == null || length == null
+            ? Optional.empty()
+            : tokens.find(versionId, chosen.getId(), length);
     TokenLengths.Summary summary = found.map(TokenLengths::summary).orElse(null);
     if (summary != null) {
       body.add(exact(summary, length));
@@ -114,9 +125,11 @@ class TokenLengthsView extends Div {
       } else {
         bar.setIndeterminate(true);
       }
-      Paragraph text = new Paragraph(t.rowsTotal() > 0
-          ? "Counting tokens: " + t.rowsDone() + " of " + t.rowsTotal() + " rows"
-          : "Counting tokens: queued");
+      Paragraph text =
+          new Paragraph(
+              t.rowsTotal() > 0
+                  ? "Counting tokens: " + t.rowsDone() + " of " + t.rowsTotal() + " rows"
+                  : "Counting tokens: queued");
       text.setId("token-lengths-status");
       body.add(text, bar);
     } else if (found.isPresent() && found.get().error() != null) {
@@ -124,7 +137,8 @@ class TokenLengthsView extends Div {
       failed.setId("token-lengths-status");
       body.add(failed);
     } else if (chosen != null) {
-      Paragraph none = new Paragraph("Not counted yet under this model and length: choose Count tokens.");
+      Paragraph none =
+          new Paragraph("Not counted yet under this model and length: choose Count tokens.");
       none.setId("token-lengths-status");
       body.add(none);
     }
@@ -136,19 +150,43 @@ class TokenLengthsView extends Div {
     UnorderedList figures = new UnorderedList();
     figures.setId("token-lengths-figures");
     figures.add(
-        item("percentiles", "p50 " + s.p50() + ", p90 " + s.p90() + ", p99 " + s.p99() + ", max " + s.maxTokens()
-            + String.format(Locale.ROOT, " tokens (mean %.1f)", s.meanTokens())),
-        item("truncated", s.truncatedRows() + " rows" + String.format(Locale.ROOT, " (%.1f %%)", s.truncatedPercent())
-            + " longer than " + maxLength + " tokens would be truncated"),
-        item("assistant-lost", s.assistantTokensLost() + " of " + s.assistantTokens()
-            + " assistant tokens fall beyond " + maxLength + " and would not be trained on"));
+        item(
+            "percentiles",
+            "p50 "
+                + s.p50()
+                + ", p90 "
+                + s.p90()
+                + ", p99 "
+                + s.p99()
+                + ", max "
+                + s.maxTokens()
+                + String.format(Locale.ROOT, " tokens (mean %.1f)", s.meanTokens())),
+        item(
+            "truncated",
+            s.truncatedRows()
+                + " rows"
+                + String.format(Locale.ROOT, " (%.1f %%)", s.truncatedPercent())
+                + " longer than "
+                + maxLength
+                + " tokens would be truncated"),
+        item(
+            "assistant-lost",
+            s.assistantTokensLost()
+                + " of "
+                + s.assistantTokens()
+                + " assistant tokens fall beyond "
+                + maxLength
+                + " and would not be trained on"));
     List<Map.Entry<String, Integer>> bars = new ArrayList<>();
     int most = 1;
     for (TokenLengths.Bin bin : s.histogram()) {
       bars.add(Map.entry(bin.from() + "–" + (bin.to() - 1) + " tok", bin.rows()));
       most = Math.max(most, bin.rows());
     }
-    exact.add(figures, QualityReportView.chart("token-lengths-chart", "Rows by tokens (exact)", bars, most, false));
+    exact.add(
+        figures,
+        QualityReportView.chart(
+            "token-lengths-chart", "Rows by tokens (exact)", bars, most, false));
     return exact;
   }
 

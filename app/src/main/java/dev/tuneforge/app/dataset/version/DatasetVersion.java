@@ -11,11 +11,11 @@ import org.hibernate.annotations.TenantId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One immutable version of a dataset: a validated, canonical chat JSONL object (the original
- * upload is kept beside it) and its figures. {@code format} is the upload's format;
- * {@code sizeBytes} and {@code sha256} describe the canonical object; {@code qualityReport} its rows.
- * A version may also have a canonical validation file ({@code validationObjectKey}); {@code
- * rowCount} counts the training rows only.
+ * One immutable version of a dataset: a validated, canonical chat JSONL object (the original upload
+ * is kept beside it) and its figures. {@code format} is the upload's format; {@code sizeBytes} and
+ * {@code sha256} describe the canonical object; {@code qualityReport} its rows. A version may also
+ * have a canonical validation file ({@code validationObjectKey}); {@code rowCount} counts the
+ * training rows only.
  */
 @Entity
 @Table(name = "dataset_version")
@@ -63,7 +63,10 @@ public class DatasetVersion {
     this.qualityReport = qualityReport;
   }
 
-  /** Gives the version a validation file of {@code rows} rows, divided from the training rows as {@code split} says. */
+  /**
+   * Gives the version a validation file of {@code rows} rows, divided from the training rows as
+   * {@code split} says.
+   */
   public DatasetVersion withValidation(@Nullable String objectKey, int rows, String split) {
     this.validationObjectKey = objectKey;
     this.validationRowCount = rows;
@@ -128,7 +131,9 @@ public class DatasetVersion {
     return validationRowCount;
   }
 
-  /** How the rows were divided, e.g. {@code random 10% (seed 42)}; {@code none} without validation. */
+  /**
+   * How the rows were divided, e.g. {@code random 10% (seed 42)}; {@code none} without validation.
+   */
   public String getSplit() {
     return split;
   }

@@ -36,9 +36,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Two or more fine-tunes side by side: settings, evaluation metrics (tuned, with the change
- * against each one's base) and per-field F1 as a table, and their loss curves on one chart.
- * {@code ?ids=a,b} preselects fine-tunes; other tenants' ids are ignored like unknown ones.
+ * Two or more fine-tunes side by side: settings, evaluation metrics (tuned, with the change against
+ * each one's base) and per-field F1 as a table, and their loss curves on one chart. {@code
+ * ?ids=a,b} preselects fine-tunes; other tenants' ids are ignored like unknown ones.
  */
 @Route("compare")
 @PageTitle("Compare fine-tunes · Tuneforge")
@@ -49,10 +49,12 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
   private final FineTuneService fineTunes;
   private final EvaluationService evaluations;
-  private final MultiSelectComboBox<FineTuneJob> picker = new MultiSelectComboBox<>("Fine-tunes to compare");
+  private final MultiSelectComboBox<FineTuneJob> picker =
+      new MultiSelectComboBox<>("Fine-tunes to compare");
   private final VerticalLayout result = new VerticalLayout();
-  private final LineChart chart = new LineChart("compare-chart", "Loss by step of each fine-tune",
-      "Pick two or more fine-tunes");
+  private final LineChart chart =
+      new LineChart(
+          "compare-chart", "Loss by step of each fine-tune", "Pick two or more fine-tunes");
 
   public CompareView(FineTuneService fineTunes, EvaluationService evaluations) {
     this.fineTunes = fineTunes;
@@ -60,14 +62,19 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     picker.setId("compare-jobs");
     picker.setWidthFull();
     picker.setItemLabelGenerator(CompareView::label);
-    picker.setItems(fineTunes.list().stream().filter(j -> j.getStatus() == JobStatus.SUCCEEDED).toList());
-    picker.addValueChangeListener(e -> {
-      show(List.copyOf(e.getValue()));
-      if (e.isFromClient()) {
-        String ids = String.join(",", e.getValue().stream().map(j -> j.getId().toString()).toList());
-        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, "compare?ids=" + ids));
-      }
-    });
+    picker.setItems(
+        fineTunes.list().stream().filter(j -> j.getStatus() == JobStatus.SUCCEEDED).toList());
+    picker.addValueChangeListener(
+        e -> {
+          show(List.copyOf(e.getValue()));
+          if (e.isFromClient()) {
+            String ids =
+                String.join(",", e.getValue().stream().map(j -> j.getId().toString()).toList());
+            getUI()
+                .ifPresent(
+                    ui -> ui.getPage().getHistory().replaceState(null, "compare?ids=" + ids));
+          }
+        });
     result.setPadding(false);
     result.setWidthFull();
     add(new H2("Compare fine-tunes"), picker, result, new H3("Loss"), chart);
@@ -83,7 +90,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         parse(id.strip()).ifPresent(wanted::add);
       }
     }
-    List<FineTuneJob> chosen = wanted.stream().map(fineTunes::find).flatMap(Optional::stream).toList();
+    List<FineTuneJob> chosen =
+        wanted.stream().map(fineTunes::find).flatMap(Optional::stream).toList();
     picker.setValue(new LinkedHashSet<>(chosen));
     show(chosen);
   }
@@ -98,13 +106,18 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
       return;
     }
     Map<FineTuneJob, @Nullable StoredEvaluation> found = new LinkedHashMap<>();
-    jobs.forEach(job -> found.put(job, evaluations.find(job.getId()).filter(e -> e.tuned() != null).orElse(null)));
+    jobs.forEach(
+        job ->
+            found.put(
+                job, evaluations.find(job.getId()).filter(e -> e.tuned() != null).orElse(null)));
     Grid<Row> grid = new Grid<>();
     grid.setId("compare-metrics");
     grid.addColumn(Row::name).setHeader("").setAutoWidth(true).setFlexGrow(1);
     for (int i = 0; i < jobs.size(); i++) {
       int column = i;
-      grid.addColumn(row -> row.cells().get(column)).setHeader(label(jobs.get(i))).setAutoWidth(true);
+      grid.addColumn(row -> row.cells().get(column))
+          .setHeader(label(jobs.get(i)))
+          .setAutoWidth(true);
     }
     grid.setItems(rows(found));
     grid.setAllRowsVisible(true);
@@ -125,9 +138,24 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
   private static List<Row> rows(Map<FineTuneJob, @Nullable StoredEvaluation> found) {
     List<FineTuneJob> jobs = List.copyOf(found.keySet());
     List<Row> rows = new ArrayList<>();
-    rows.add(row("Settings", jobs, job -> String.format(Locale.ROOT, "r=%d α=%s · lr %s · %d epochs · batch %d",
-        job.getLoraR(), job.getLoraAlpha(), job.getLearningRate(), job.getEpochs(), job.getBatchSize())));
-    rows.add(row("Steps · trained tokens", jobs, job -> job.getSteps() + " · " + job.getTrainedTokens()));
+    rows.add(
+        row(
+            "Settings",
+            jobs,
+            job ->
+                String.format(
+                    Locale.ROOT,
+                    "r=%d α=%s · lr %s · %d epochs · batch %d",
+                    job.getLoraR(),
+                    job.getLoraAlpha(),
+                    job.getLearningRate(),
+                    job.getEpochs(),
+                    job.getBatchSize())));
+    rows.add(
+        row(
+            "Steps · trained tokens",
+            jobs,
+            job -> job.getSteps() + " · " + job.getTrainedTokens()));
     rows.add(metric("Field F1 (micro)", found, ModelMetrics::microF1, true));
     rows.add(metric("Whole-object match", found, ModelMetrics::objectMatch, true));
     rows.add(metric("JSON validity", found, ModelMetrics::jsonValidity, true));
@@ -135,18 +163,33 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     rows.add(metric("Loss on expected answers", found, ModelMetrics::loss, false));
     rows.add(metric("Token accuracy", found, ModelMetrics::tokenAccuracy, true));
     Set<String> paths = new LinkedHashSet<>();
-    found.values().forEach(e -> {
-      if (e != null) {
-        e.fields().forEach(f -> paths.add(f.path()));
-      }
-    });
+    found
+        .values()
+        .forEach(
+            e -> {
+              if (e != null) {
+                e.fields().forEach(f -> paths.add(f.path()));
+              }
+            });
     for (String path : paths) {
-      rows.add(new Row("F1 · " + path, jobs.stream().map(job -> {
-        StoredEvaluation e = found.get(job);
-        Optional<FieldMetrics> field = e == null ? Optional.empty()
-            : e.fields().stream().filter(f -> f.path().equals(path)).findFirst();
-        return field.map(f -> change(f.base().f1(), f.tuned().f1(), true)).orElse("—");
-      }).toList()));
+      rows.add(
+          new Row(
+              "F1 · " + path,
+              jobs.stream()
+                  .map(
+                      job -> {
+                        StoredEvaluation e = found.get(job);
+                        Optional<FieldMetrics> field =
+                            e == null
+                                ? Optional.empty()
+                                : e.fields().stream()
+                                    .filter(f -> f.path().equals(path))
+                                    .findFirst();
+                        return field
+                            .map(f -> change(f.base().f1(), f.tuned().f1(), true))
+                            .orElse("—");
+                      })
+                  .toList()));
     }
     return rows;
   }
@@ -155,34 +198,47 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     return new Row(name, jobs.stream().map(cell).toList());
   }
 
-  private static Row metric(String name, Map<FineTuneJob, @Nullable StoredEvaluation> found,
-      Function<ModelMetrics, @Nullable Double> get, boolean percent) {
-    return new Row(name, found.values().stream().map(e -> {
-      if (e == null || e.base() == null || e.tuned() == null) {
-        return "no evaluation";
-      }
-      Double base = get.apply(e.base());
-      Double tuned = get.apply(e.tuned());
-      return base == null || tuned == null ? "n/a" : change(base, tuned, percent);
-    }).toList());
+  private static Row metric(
+      String name,
+      Map<FineTuneJob, @Nullable StoredEvaluation> found,
+      Function<ModelMetrics, @Nullable Double> get,
+      boolean percent) {
+    return new Row(
+        name,
+        found.values().stream()
+            .map(
+                e -> {
+                  if (e == null || e.base() == null || e.tuned() == null) {
+                    return "no evaluation";
+                  }
+                  Double base = get.apply(e.base());
+                  Double tuned = get.apply(e.tuned());
+                  return base == null || tuned == null ? "n/a" : change(base, tuned, percent);
+                })
+            .toList());
   }
 
   /** The tuned value and its change from the base model. */
   private static String change(double base, double tuned, boolean percent) {
     return percent
-        ? String.format(Locale.ROOT, "%.1f%% (%+.1f pts vs base)", tuned * 100, (tuned - base) * 100)
+        ? String.format(
+            Locale.ROOT, "%.1f%% (%+.1f pts vs base)", tuned * 100, (tuned - base) * 100)
         : String.format(Locale.ROOT, "%.3f (%+.3f vs base)", tuned, tuned - base);
   }
-
 
   /** Jobs of the same model and dataset share a name; the id's start tells them apart. */
   private static String label(FineTuneJob job) {
     return job.getName() + " · " + job.getId().toString().substring(0, 8);
   }
 
-  private static LineChart.Series loss(String name, List<JobEventRecord> events, JobEvent.Type type, boolean dashed) {
-    return LineChart.Series.of(name, JobEventRecord.curve(events, type), JobEventRecord.LossPoint::step,
-        JobEventRecord.LossPoint::loss, dashed);
+  private static LineChart.Series loss(
+      String name, List<JobEventRecord> events, JobEvent.Type type, boolean dashed) {
+    return LineChart.Series.of(
+        name,
+        JobEventRecord.curve(events, type),
+        JobEventRecord.LossPoint::step,
+        JobEventRecord.LossPoint::loss,
+        dashed);
   }
 
   private static Optional<UUID> parse(String id) {

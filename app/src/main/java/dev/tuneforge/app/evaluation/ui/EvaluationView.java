@@ -72,10 +72,11 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     status.setId("evaluation-status");
     add(status);
     if (found.isEmpty()) {
-      status.setText(job.getEvaluationExamples() == 0
-          ? "This fine-tune was launched without an evaluation."
-          : "No evaluation yet: it runs on the training node right after training, on the validation split or "
-              + "the held-out dataset chosen at launch.");
+      status.setText(
+          job.getEvaluationExamples() == 0
+              ? "This fine-tune was launched without an evaluation."
+              : "No evaluation yet: it runs on the training node right after training, on the validation split or "
+                  + "the held-out dataset chosen at launch.");
       return;
     }
     StoredEvaluation evaluation = found.get();
@@ -84,18 +85,26 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
       return;
     }
     boolean extraction = "extraction".equals(evaluation.row().getKind());
-    status.setText(String.format(Locale.ROOT,
-        "%d examples; the base model and the tuned model answered the same prompts, %s decoding, up to %d new tokens;"
-            + " %.0f s and %d generated tokens on the training node.%s",
-        evaluation.row().getExamples(), evaluation.row().getDecoding(), evaluation.row().getMaxNewTokens(),
-        evaluation.row().getSeconds(), evaluation.row().getGeneratedTokens(),
-        extraction ? "" : " Expected answers are free text, so fields are not scored."));
+    status.setText(
+        String.format(
+            Locale.ROOT,
+            "%d examples; the base model and the tuned model answered the same prompts, %s decoding, up to %d new tokens;"
+                + " %.0f s and %d generated tokens on the training node.%s",
+            evaluation.row().getExamples(),
+            evaluation.row().getDecoding(),
+            evaluation.row().getMaxNewTokens(),
+            evaluation.row().getSeconds(),
+            evaluation.row().getGeneratedTokens(),
+            extraction ? "" : " Expected answers are free text, so fields are not scored."));
 
-    add(new H3("Headline"), metrics(MetricRow.of(evaluation.base(), evaluation.tuned(), extraction)));
+    add(
+        new H3("Headline"),
+        metrics(MetricRow.of(evaluation.base(), evaluation.tuned(), extraction)));
     if (extraction) {
       add(new H3("Fields"), fields(evaluation.fields()));
     }
-    List<dev.tuneforge.protocol.EvaluationExample> generations = evaluations.generations(evaluation.row());
+    List<dev.tuneforge.protocol.EvaluationExample> generations =
+        evaluations.generations(evaluation.row());
     rows = ExampleRow.of(generations, evaluations.recompute(evaluation.row(), generations));
     add(new H3("Examples"), examplesSection(extraction));
     apply();
@@ -107,16 +116,23 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     grid.addColumn(MetricRow::name).setHeader("Metric").setAutoWidth(true).setFlexGrow(1);
     grid.addColumn(MetricRow::baseText).setHeader("Base").setAutoWidth(true);
     grid.addColumn(MetricRow::tunedText).setHeader("Tuned").setAutoWidth(true);
-    grid.addComponentColumn(row -> {
-      Span change = new Span(row.changeText());
-      change.getElement().setAttribute("data-verdict", row.verdict());
-      change.getStyle().set("color", switch (row.verdict()) {
-        case "better" -> "var(--lumo-success-text-color)";
-        case "worse" -> "var(--lumo-error-text-color)";
-        default -> "var(--lumo-secondary-text-color)";
-      });
-      return change;
-    }).setHeader("Change").setAutoWidth(true);
+    grid.addComponentColumn(
+            row -> {
+              Span change = new Span(row.changeText());
+              change.getElement().setAttribute("data-verdict", row.verdict());
+              change
+                  .getStyle()
+                  .set(
+                      "color",
+                      switch (row.verdict()) {
+                        case "better" -> "var(--lumo-success-text-color)";
+                        case "worse" -> "var(--lumo-error-text-color)";
+                        default -> "var(--lumo-secondary-text-color)";
+                      });
+              return change;
+            })
+        .setHeader("Change")
+        .setAutoWidth(true);
     grid.setItems(rows);
     grid.setAllRowsVisible(true);
     grid.addThemeVariants(GridVariant.LUMO_COMPACT);
@@ -128,16 +144,23 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     grid.setId("field-metrics");
     grid.addColumn(FieldMetrics::path).setHeader("Field").setAutoWidth(true).setFlexGrow(1);
     grid.addColumn(FieldMetrics::support).setHeader("Expected in").setAutoWidth(true);
-    grid.addColumn(f -> pct(f.base().exactMatch()) + " → " + pct(f.tuned().exactMatch())).setHeader("Exact match")
+    grid.addColumn(f -> pct(f.base().exactMatch()) + " → " + pct(f.tuned().exactMatch()))
+        .setHeader("Exact match")
         .setAutoWidth(true);
     grid.addColumn(f -> pct(f.base().normalisedMatch()) + " → " + pct(f.tuned().normalisedMatch()))
-        .setHeader("Normalised match").setAutoWidth(true);
-    grid.addColumn(f -> pct(f.base().precision()) + " → " + pct(f.tuned().precision())).setHeader("Precision")
+        .setHeader("Normalised match")
         .setAutoWidth(true);
-    grid.addColumn(f -> pct(f.base().recall()) + " → " + pct(f.tuned().recall())).setHeader("Recall")
+    grid.addColumn(f -> pct(f.base().precision()) + " → " + pct(f.tuned().precision()))
+        .setHeader("Precision")
         .setAutoWidth(true);
-    grid.addColumn(f -> pct(f.base().f1()) + " → " + pct(f.tuned().f1())).setHeader("F1").setAutoWidth(true);
-    grid.addColumn(f -> String.format(Locale.ROOT, "%+.1f pts", f.f1Delta() * 100)).setHeader("Δ F1")
+    grid.addColumn(f -> pct(f.base().recall()) + " → " + pct(f.tuned().recall()))
+        .setHeader("Recall")
+        .setAutoWidth(true);
+    grid.addColumn(f -> pct(f.base().f1()) + " → " + pct(f.tuned().f1()))
+        .setHeader("F1")
+        .setAutoWidth(true);
+    grid.addColumn(f -> String.format(Locale.ROOT, "%+.1f pts", f.f1Delta() * 100))
+        .setHeader("Δ F1")
         .setAutoWidth(true);
     grid.setItems(fields);
     grid.setAllRowsVisible(true);
@@ -148,24 +171,40 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
   private Component examplesSection(boolean extraction) {
     filter.setId("example-filter");
     filter.setLabel("Show");
-    filter.setItems(extraction ? List.of(ExampleRow.Filter.values())
-        : List.of(ExampleRow.Filter.ALL, ExampleRow.Filter.TUNED_WORSE, ExampleRow.Filter.TUNED_BETTER,
-            ExampleRow.Filter.BOTH_WRONG));
+    filter.setItems(
+        extraction
+            ? List.of(ExampleRow.Filter.values())
+            : List.of(
+                ExampleRow.Filter.ALL,
+                ExampleRow.Filter.TUNED_WORSE,
+                ExampleRow.Filter.TUNED_BETTER,
+                ExampleRow.Filter.BOTH_WRONG));
     filter.setItemLabelGenerator(f -> f.label + " (" + rows.stream().filter(f.keeps).count() + ")");
     filter.setValue(ExampleRow.Filter.ALL);
     filter.addValueChangeListener(e -> apply());
     shown.setId("examples-shown");
 
     examples.setId("examples-grid");
-    examples.addColumn(r -> r.example().index() + 1).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+    examples
+        .addColumn(r -> r.example().index() + 1)
+        .setHeader("#")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     examples.addColumn(r -> clip(r.input(), 160)).setHeader("Input").setFlexGrow(2);
     examples.addColumn(r -> clip(r.example().expected(), 160)).setHeader("Expected").setFlexGrow(2);
-    examples.addComponentColumn(r -> output(r.example().baseOutput(), r.baseMarks(), "base-marks"))
-        .setHeader("Base output").setFlexGrow(2);
-    examples.addComponentColumn(r -> output(r.example().tunedOutput(), r.tunedMarks(), "tuned-marks"))
-        .setHeader("Tuned output").setFlexGrow(2);
-    examples.addColumn(r -> String.format(Locale.ROOT, "%.2f → %.2f", r.baseScore(), r.tunedScore()))
-        .setHeader(extraction ? "F1" : "ROUGE-L").setAutoWidth(true).setFlexGrow(0);
+    examples
+        .addComponentColumn(r -> output(r.example().baseOutput(), r.baseMarks(), "base-marks"))
+        .setHeader("Base output")
+        .setFlexGrow(2);
+    examples
+        .addComponentColumn(r -> output(r.example().tunedOutput(), r.tunedMarks(), "tuned-marks"))
+        .setHeader("Tuned output")
+        .setFlexGrow(2);
+    examples
+        .addColumn(r -> String.format(Locale.ROOT, "%.2f → %.2f", r.baseScore(), r.tunedScore()))
+        .setHeader(extraction ? "F1" : "ROUGE-L")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     examples.setItemDetailsRenderer(new ComponentRenderer<>(EvaluationView::details));
     examples.setHeight("640px");
     examples.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
@@ -176,14 +215,16 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
   }
 
   private void apply() {
-    ExampleRow.Filter chosen = filter.getValue() == null ? ExampleRow.Filter.ALL : filter.getValue();
+    ExampleRow.Filter chosen =
+        filter.getValue() == null ? ExampleRow.Filter.ALL : filter.getValue();
     List<ExampleRow> kept = rows.stream().filter(chosen.keeps).toList();
     examples.setItems(kept);
     shown.setText(kept.size() + " of " + rows.size() + " examples");
     shown.getElement().setAttribute("data-count", Integer.toString(kept.size()));
   }
 
-  private static Component output(String text, List<dev.tuneforge.app.evaluation.FieldOutcome> marks, String css) {
+  private static Component output(
+      String text, List<dev.tuneforge.app.evaluation.FieldOutcome> marks, String css) {
     Div cell = new Div(new Span(clip(text, 200)));
     if (!marks.isEmpty()) {
       cell.add(Marks.of(marks, css));
@@ -198,10 +239,22 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
       details.add(new Paragraph(message.role() + ":"), new Pre(message.content()));
     }
     details.add(new Paragraph("expected:"), new Pre(row.example().expected()));
-    details.add(new Paragraph("base (" + row.example().baseOutputTokens() + " tokens, stopped at "
-        + row.example().baseStop() + "):"), new Pre(row.example().baseOutput()));
-    details.add(new Paragraph("tuned (" + row.example().tunedOutputTokens() + " tokens, stopped at "
-        + row.example().tunedStop() + "):"), new Pre(row.example().tunedOutput()));
+    details.add(
+        new Paragraph(
+            "base ("
+                + row.example().baseOutputTokens()
+                + " tokens, stopped at "
+                + row.example().baseStop()
+                + "):"),
+        new Pre(row.example().baseOutput()));
+    details.add(
+        new Paragraph(
+            "tuned ("
+                + row.example().tunedOutputTokens()
+                + " tokens, stopped at "
+                + row.example().tunedStop()
+                + "):"),
+        new Pre(row.example().tunedOutput()));
     row.tunedMarks().forEach(m -> details.add(new Paragraph("tuned · " + Marks.detail(m))));
     return details;
   }

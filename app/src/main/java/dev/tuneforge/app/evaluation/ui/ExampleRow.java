@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A row of the side-by-side table: one prompt, the expected answer, both outputs, and each
- * model's marks and score (example-level field F1 for extraction, ROUGE-L for free text).
+ * A row of the side-by-side table: one prompt, the expected answer, both outputs, and each model's
+ * marks and score (example-level field F1 for extraction, ROUGE-L for free text).
  */
 record ExampleRow(
     EvaluationExample example,
@@ -50,13 +50,23 @@ record ExampleRow(
       EvaluationExample g = generations.get(i);
       if (comparison != null) {
         ExamplePair pair = comparison.pairs().get(i);
-        rows.add(new ExampleRow(g, pair.base().fields(), pair.tuned().fields(), pair.base().counts().f1(),
-            pair.tuned().counts().f1(), pair.base().validJson(), pair.tuned().validJson(), pair.base().objectMatch(),
-            pair.tuned().objectMatch()));
+        rows.add(
+            new ExampleRow(
+                g,
+                pair.base().fields(),
+                pair.tuned().fields(),
+                pair.base().counts().f1(),
+                pair.tuned().counts().f1(),
+                pair.base().validJson(),
+                pair.tuned().validJson(),
+                pair.base().objectMatch(),
+                pair.tuned().objectMatch()));
       } else {
         double base = RougeL.score(g.baseOutput(), g.expected());
         double tuned = RougeL.score(g.tunedOutput(), g.expected());
-        rows.add(new ExampleRow(g, List.of(), List.of(), base, tuned, true, true, base >= 0.999, tuned >= 0.999));
+        rows.add(
+            new ExampleRow(
+                g, List.of(), List.of(), base, tuned, true, true, base >= 0.999, tuned >= 0.999));
       }
     }
     return rows;

@@ -15,9 +15,12 @@ final class Marks {
     for (FieldOutcome outcome : outcomes) {
       Span mark = new Span(label(outcome));
       mark.getElement().getThemeList().add("badge");
-      mark.getElement().getThemeList().add(outcome.status() == FieldOutcome.Status.CORRECT ? "success" : "error");
+      mark.getElement()
+          .getThemeList()
+          .add(outcome.status() == FieldOutcome.Status.CORRECT ? "success" : "error");
       mark.getElement().setAttribute("title", detail(outcome));
-      mark.getElement().setAttribute("data-status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+      mark.getElement()
+          .setAttribute("data-status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
       mark.getStyle().set("margin", "1px");
       marks.add(mark);
     }
@@ -35,9 +38,15 @@ final class Marks {
 
   static String detail(FieldOutcome outcome) {
     return switch (outcome.status()) {
-      case CORRECT -> outcome.path() + " = " + outcome.predicted()
-          + (outcome.exactMatch() ? "" : " (matches " + outcome.expected() + " after normalisation)");
-      case WRONG -> outcome.path() + ": expected " + outcome.expected() + ", got " + outcome.predicted();
+      case CORRECT ->
+          outcome.path()
+              + " = "
+              + outcome.predicted()
+              + (outcome.exactMatch()
+                  ? ""
+                  : " (matches " + outcome.expected() + " after normalisation)");
+      case WRONG ->
+          outcome.path() + ": expected " + outcome.expected() + ", got " + outcome.predicted();
       case MISSING -> outcome.path() + ": expected " + outcome.expected() + ", not given";
       case EXTRA -> outcome.path() + ": not expected, got " + outcome.predicted();
     };

@@ -8,7 +8,12 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** One headline metric for base and tuned, and whether higher is better (it is not for loss). */
-record MetricRow(String name, @Nullable Double base, @Nullable Double tuned, boolean higherIsBetter, boolean percent) {
+record MetricRow(
+    String name,
+    @Nullable Double base,
+    @Nullable Double tuned,
+    boolean higherIsBetter,
+    boolean percent) {
 
   static List<MetricRow> of(ModelMetrics base, ModelMetrics tuned, boolean extraction) {
     List<MetricRow> rows = new ArrayList<>();
@@ -23,11 +28,13 @@ record MetricRow(String name, @Nullable Double base, @Nullable Double tuned, boo
     rows.add(rate("Text match", base, tuned, ModelMetrics::textMatch));
     rows.add(new MetricRow("Loss on expected answers", base.loss(), tuned.loss(), false, false));
     rows.add(new MetricRow("Perplexity", base.perplexity(), tuned.perplexity(), false, false));
-    rows.add(new MetricRow("Token accuracy", base.tokenAccuracy(), tuned.tokenAccuracy(), true, true));
+    rows.add(
+        new MetricRow("Token accuracy", base.tokenAccuracy(), tuned.tokenAccuracy(), true, true));
     return rows;
   }
 
-  private static MetricRow rate(String name, ModelMetrics base, ModelMetrics tuned, Function<ModelMetrics, Double> get) {
+  private static MetricRow rate(
+      String name, ModelMetrics base, ModelMetrics tuned, Function<ModelMetrics, Double> get) {
     return new MetricRow(name, get.apply(base), get.apply(tuned), true, true);
   }
 
@@ -62,6 +69,8 @@ record MetricRow(String name, @Nullable Double base, @Nullable Double tuned, boo
     if (value == null) {
       return "n/a";
     }
-    return percent ? String.format(Locale.ROOT, "%.1f%%", value * 100) : String.format(Locale.ROOT, "%.3f", value);
+    return percent
+        ? String.format(Locale.ROOT, "%.1f%%", value * 100)
+        : String.format(Locale.ROOT, "%.3f", value);
   }
 }

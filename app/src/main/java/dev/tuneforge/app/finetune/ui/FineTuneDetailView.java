@@ -29,8 +29,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One fine-tune: status, settings, the loss curve and event log updating live by server push,
- * and the adapter (or, for a full fine-tune, the tuned model) download once it succeeded. Unknown ids and other tenants' jobs look alike.
+ * One fine-tune: status, settings, the loss curve and event log updating live by server push, and
+ * the adapter (or, for a full fine-tune, the tuned model) download once it succeeded. Unknown ids
+ * and other tenants' jobs look alike.
  */
 @Route("finetunes/:jobId")
 @PageTitle("Fine-tune · Tuneforge")
@@ -45,7 +46,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final Paragraph summary = new Paragraph();
   private final Paragraph error = new Paragraph();
   private final Paragraph hold = new Paragraph();
-  private final LineChart chart = new LineChart("loss-chart", "Training and validation loss by step", "No loss reported yet");
+  private final LineChart chart =
+      new LineChart("loss-chart", "Training and validation loss by step", "No loss reported yet");
   private final Div progress = new Div();
   private final Div sample = new Div();
   private final Anchor evaluation = new Anchor();
@@ -69,20 +71,29 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     download.setRouterIgnore(true);
     cancel.setId("cancel-job");
     cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
-    cancel.addClickListener(e -> {
-      if (jobId != null) {
-        fineTunes.cancel(jobId);
-        refresh();
-      }
-    });
+    cancel.addClickListener(
+        e -> {
+          if (jobId != null) {
+            fineTunes.cancel(jobId);
+            refresh();
+          }
+        });
     progress.setId("job-progress");
     sample.setId("job-sample");
-    sample.getStyle().set("white-space", "pre-wrap").set("font-family", "var(--lumo-font-family-monospace)")
-        .set("font-size", "var(--lumo-font-size-s)").set("max-height", "8em").set("overflow", "auto");
+    sample
+        .getStyle()
+        .set("white-space", "pre-wrap")
+        .set("font-family", "var(--lumo-font-family-monospace)")
+        .set("font-size", "var(--lumo-font-size-s)")
+        .set("max-height", "8em")
+        .set("overflow", "auto");
     evaluation.setId("open-evaluation");
     evaluation.setText("Evaluation: base vs tuned");
     log.setId("job-events");
-    log.addColumn(e -> FineTunesView.WHEN.format(e.getAt())).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
+    log.addColumn(e -> FineTunesView.WHEN.format(e.getAt()))
+        .setHeader("Time")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     log.addColumn(FineTuneDetailView::describe).setHeader("Event").setFlexGrow(1);
     log.setHeight("320px");
 
@@ -100,11 +111,14 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         sample,
         new H3("Events"),
         log);
-    LiveUpdates.bind(this, updates, changed -> {
-      if (changed.equals(jobId)) {
-        refresh();
-      }
-    });
+    LiveUpdates.bind(
+        this,
+        updates,
+        changed -> {
+          if (changed.equals(jobId)) {
+            refresh();
+          }
+        });
   }
 
   @Override
@@ -130,17 +144,36 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     status.removeAll();
     status.add(StatusBadge.of(job.getStatus()));
     boolean full = job.isFullFineTuning();
-    method.setText(full
-        ? "Method: full fine-tuning. Every weight is trained; the result is the whole tuned model in Hugging Face"
-            + " layout (model.safetensors in fp32, config, tokenizer files), to use in place of the base model."
-        : "Method: LoRA. The result is an adapter in PEFT's layout, to load on top of the base model.");
-    String trained = full ? "Full fine-tuning of every weight" : String.format(Locale.ROOT, "LoRA r=%d alpha=%s dropout=%s on %s",
-        job.getLoraR(), job.getLoraAlpha(), job.getLoraDropout(), String.join(", ", job.getTargetModules()));
-    summary.setText(String.format(Locale.ROOT,
-        "%s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
-        trained, job.getEpochs(), job.getLearningRate(), job.getBatchSize(), job.getMaxSeqLength(), job.getSeed(),
-        job.getSteps(), job.getTrainedTokens(),
-        job.getLastCheckpointStep() == null ? "no checkpoint yet" : "last checkpoint: step " + job.getLastCheckpointStep()));
+    method.setText(
+        full
+            ? "Method: full fine-tuning. Every weight is trained; the result is the whole tuned model in Hugging Face"
+                + " layout (model.safetensors in fp32, config, tokenizer files), to use in place of the base model."
+            : "Method: LoRA. The result is an adapter in PEFT's layout, to load on top of the base model.");
+    String trained =
+        full
+            ? "Full fine-tuning of every weight"
+            : String.format(
+                Locale.ROOT,
+                "LoRA r=%d alpha=%s dropout=%s on %s",
+                job.getLoraR(),
+                job.getLoraAlpha(),
+                job.getLoraDropout(),
+                String.join(", ", job.getTargetModules()));
+    summary.setText(
+        String.format(
+            Locale.ROOT,
+            "%s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
+            trained,
+            job.getEpochs(),
+            job.getLearningRate(),
+            job.getBatchSize(),
+            job.getMaxSeqLength(),
+            job.getSeed(),
+            job.getSteps(),
+            job.getTrainedTokens(),
+            job.getLastCheckpointStep() == null
+                ? "no checkpoint yet"
+                : "last checkpoint: step " + job.getLastCheckpointStep()));
     error.setText(job.getError() == null ? "" : job.getError());
     error.setVisible(job.getError() != null && job.getStatus() == JobStatus.FAILED);
     hold.setText(job.getHoldReason() == null ? "" : job.getHoldReason());
@@ -150,26 +183,48 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     download.setVisible(done);
     if (done) {
       download.setHref("/finetunes/" + job.getId() + (full ? "/model.zip" : "/adapter.zip"));
-      download.setText(full ? "Download tuned model (Hugging Face, safetensors)" : "Download adapter (PEFT)");
+      download.setText(
+          full ? "Download tuned model (Hugging Face, safetensors)" : "Download adapter (PEFT)");
     }
     evaluation.setVisible(done && job.getEvaluationExamples() > 0);
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
-    chart.show(List.of(
-        LineChart.Series.of("training loss", JobEventRecord.curve(events, JobEvent.Type.METRIC),
-            JobEventRecord.LossPoint::step, JobEventRecord.LossPoint::loss, false),
-        LineChart.Series.of("validation loss", JobEventRecord.curve(events, JobEvent.Type.VALIDATION),
-            JobEventRecord.LossPoint::step, JobEventRecord.LossPoint::loss, true)));
+    chart.show(
+        List.of(
+            LineChart.Series.of(
+                "training loss",
+                JobEventRecord.curve(events, JobEvent.Type.METRIC),
+                JobEventRecord.LossPoint::step,
+                JobEventRecord.LossPoint::loss,
+                false),
+            LineChart.Series.of(
+                "validation loss",
+                JobEventRecord.curve(events, JobEvent.Type.VALIDATION),
+                JobEventRecord.LossPoint::step,
+                JobEventRecord.LossPoint::loss,
+                true)));
     JobEventRecord latestSample = last(events, JobEvent.Type.SAMPLE);
-    sample.setText(latestSample == null ? "No sample yet: one is generated each time the validation loss is measured"
-        : "step " + latestSample.getStep() + ": " + latestSample.getMessage());
+    sample.setText(
+        latestSample == null
+            ? "No sample yet: one is generated each time the validation loss is measured"
+            : "step " + latestSample.getStep() + ": " + latestSample.getMessage());
     JobEventRecord evaluating = last(events, JobEvent.Type.EVALUATION);
-    progress.setText(evaluating == null || job.getStatus().finished() ? ""
-        : "Evaluating: " + evaluating.getStep() + " of " + evaluating.getTotalSteps() + " examples answered by both models");
-    log.setItems(events.stream()
-        .filter(e -> e.getType() != JobEvent.Type.METRIC && e.getType() != JobEvent.Type.EVALUATION || isMilestone(e))
-        .toList().reversed());
+    progress.setText(
+        evaluating == null || job.getStatus().finished()
+            ? ""
+            : "Evaluating: "
+                + evaluating.getStep()
+                + " of "
+                + evaluating.getTotalSteps()
+                + " examples answered by both models");
+    log.setItems(
+        events.stream()
+            .filter(
+                e ->
+                    e.getType() != JobEvent.Type.METRIC && e.getType() != JobEvent.Type.EVALUATION
+                        || isMilestone(e))
+            .toList()
+            .reversed());
   }
-
 
   private static @Nullable JobEventRecord last(List<JobEventRecord> events, JobEvent.Type type) {
     JobEventRecord found = null;
@@ -182,13 +237,17 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   }
 
   private static boolean isMilestone(JobEventRecord e) {
-    return e.getStep() != null && (e.getStep() == 1 || e.getStep() % 10 == 0 || e.getStep().equals(e.getTotalSteps()));
+    return e.getStep() != null
+        && (e.getStep() == 1 || e.getStep() % 10 == 0 || e.getStep().equals(e.getTotalSteps()));
   }
 
   private static String describe(JobEventRecord e) {
     if (e.getType() == JobEvent.Type.METRIC) {
-      return String.format(Locale.ROOT, "step %d/%s · loss %.4f · lr %.2e · %.0f tokens/s",
-          e.getStep(), e.getTotalSteps() == null ? "?" : e.getTotalSteps().toString(),
+      return String.format(
+          Locale.ROOT,
+          "step %d/%s · loss %.4f · lr %.2e · %.0f tokens/s",
+          e.getStep(),
+          e.getTotalSteps() == null ? "?" : e.getTotalSteps().toString(),
           e.getLoss() == null ? Double.NaN : e.getLoss(),
           e.getLearningRate() == null ? Double.NaN : e.getLearningRate(),
           e.getTokensPerSecond() == null ? Double.NaN : e.getTokensPerSecond());

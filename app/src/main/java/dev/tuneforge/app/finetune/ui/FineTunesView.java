@@ -32,14 +32,25 @@ public class FineTunesView extends VerticalLayout {
 
   public FineTunesView(FineTuneService fineTunes, JobUpdates updates) {
     this.fineTunes = fineTunes;
-    Button create = new Button("New fine-tune", e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(NewFineTuneView.class)));
+    Button create =
+        new Button(
+            "New fine-tune",
+            e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(NewFineTuneView.class)));
     create.setId("new-finetune");
     create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
-    Button compare = new Button("Compare selected", e -> {
-      String ids = String.join(",", grid.getSelectedItems().stream().map(job -> job.getId().toString()).toList());
-      e.getSource().getUI().ifPresent(ui -> ui.navigate("compare", QueryParameters.of("ids", ids)));
-    });
+    Button compare =
+        new Button(
+            "Compare selected",
+            e -> {
+              String ids =
+                  String.join(
+                      ",",
+                      grid.getSelectedItems().stream().map(job -> job.getId().toString()).toList());
+              e.getSource()
+                  .getUI()
+                  .ifPresent(ui -> ui.navigate("compare", QueryParameters.of("ids", ids)));
+            });
     compare.setId("compare-selected");
     compare.setEnabled(false);
 
@@ -47,12 +58,22 @@ public class FineTunesView extends VerticalLayout {
     grid.setSelectionMode(Grid.SelectionMode.MULTI);
     grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 2));
     grid.addColumn(FineTuneJob::getName).setHeader("Fine-tune").setAutoWidth(true).setFlexGrow(1);
-    grid.addComponentColumn(job -> StatusBadge.of(job.getStatus())).setHeader("Status").setAutoWidth(true);
+    grid.addComponentColumn(job -> StatusBadge.of(job.getStatus()))
+        .setHeader("Status")
+        .setAutoWidth(true);
     grid.addColumn(FineTuneJob::getSteps).setHeader("Steps").setAutoWidth(true);
     grid.addColumn(FineTuneJob::getTrainedTokens).setHeader("Trained tokens").setAutoWidth(true);
     grid.addColumn(job -> WHEN.format(job.getCreatedAt())).setHeader("Created").setAutoWidth(true);
-    grid.addItemClickListener(e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(
-        FineTuneDetailView.class, new RouteParameters(FineTuneDetailView.JOB_ID, e.getItem().getId().toString()))));
+    grid.addItemClickListener(
+        e ->
+            e.getSource()
+                .getUI()
+                .ifPresent(
+                    ui ->
+                        ui.navigate(
+                            FineTuneDetailView.class,
+                            new RouteParameters(
+                                FineTuneDetailView.JOB_ID, e.getItem().getId().toString()))));
 
     add(new HorizontalLayout(new H2("Fine-tunes"), create, compare), grid);
     setSizeFull();

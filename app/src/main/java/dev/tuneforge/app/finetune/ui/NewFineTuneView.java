@@ -49,9 +49,11 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField epochs = integer("Epochs", "epochs", 1, 100);
   private final TextField learningRate = new TextField("Learning rate");
   private final IntegerField batchSize = integer("Batch size", "batch-size", 1, 512);
-  private final IntegerField maxSeqLength = integer("Max sequence length", "max-seq-length", 16, 32768);
+  private final IntegerField maxSeqLength =
+      integer("Max sequence length", "max-seq-length", 16, 32768);
   private final IntegerField seed = integer("Seed", "seed", 0, Integer.MAX_VALUE);
-  private final IntegerField maxSteps = integer("Max steps (0 = all epochs)", "max-steps", 0, 1_000_000);
+  private final IntegerField maxSteps =
+      integer("Max steps (0 = all epochs)", "max-steps", 0, 1_000_000);
   private final IntegerField checkpointEvery =
       integer("Checkpoint every N steps (0 = only at the end)", "checkpoint-every", 0, 1_000_000);
   private final ComboBox<DatasetSummary> evaluationDataset = new ComboBox<>("Evaluate on");
@@ -65,7 +67,10 @@ public class NewFineTuneView extends VerticalLayout {
   private final EstimateService estimates;
 
   public NewFineTuneView(
-      CatalogService catalog, DatasetService datasets, FineTuneService fineTunes, EstimateService estimates,
+      CatalogService catalog,
+      DatasetService datasets,
+      FineTuneService fineTunes,
+      EstimateService estimates,
       TokenLengthService tokens) {
     this.estimates = estimates;
     model.setId("base-model");
@@ -81,22 +86,26 @@ public class NewFineTuneView extends VerticalLayout {
     evaluationDataset.setItemLabelGenerator(DatasetSummary::label);
     evaluationDataset.setPlaceholder("The training dataset's validation split");
     evaluationDataset.setClearButtonVisible(true);
-    evaluationDataset.setHelperText("Base and tuned model answer the same held-out prompts after training");
+    evaluationDataset.setHelperText(
+        "Base and tuned model answer the same held-out prompts after training");
     evaluationDataset.setWidthFull();
     method.setId("method");
     method.setItems(FineTuneRequest.LORA, FineTuneRequest.FULL);
     method.setItemLabelGenerator(m -> m.equals(FineTuneRequest.FULL) ? "Full fine-tuning" : "LoRA");
-    method.setHelperText("LoRA trains a small adapter beside the frozen model; full fine-tuning trains every"
-        + " weight (about four times the model's size in memory) and delivers the whole model");
+    method.setHelperText(
+        "LoRA trains a small adapter beside the frozen model; full fine-tuning trains every"
+            + " weight (about four times the model's size in memory) and delivers the whole model");
     method.setValue(FineTuneRequest.LORA);
     method.addValueChangeListener(e -> showMethod());
     targets.setId("target-modules");
     targets.setItems(FineTuneRequest.PROJECTIONS);
     learningRate.setId("learning-rate");
     useRslora.setId("use-rslora");
-    useRslora.setTooltipText("Rank-stabilised LoRA: keeps the update's size steady at higher ranks");
+    useRslora.setTooltipText(
+        "Rank-stabilised LoRA: keeps the update's size steady at higher ranks");
     packing.setId("packing");
-    packing.setTooltipText("Several examples share a row of the max sequence length: same loss, less padding");
+    packing.setTooltipText(
+        "Several examples share a row of the max sequence length: same loss, less padding");
 
     if (!catalog.list().isEmpty()) {
       model.setValue(catalog.list().getFirst());
@@ -125,18 +134,35 @@ public class NewFineTuneView extends VerticalLayout {
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
     FormLayout training =
-        new FormLayout(epochs, learningRate, batchSize, maxSeqLength, seed, maxSteps, checkpointEvery, packing);
+        new FormLayout(
+            epochs,
+            learningRate,
+            batchSize,
+            maxSeqLength,
+            seed,
+            maxSteps,
+            checkpointEvery,
+            packing);
 
-    Button launch = new Button("Launch fine-tune", e -> {
-      try {
-        FineTuneJob job = fineTunes.create(request());
-        e.getSource().getUI().ifPresent(ui -> ui.navigate(
-            FineTuneDetailView.class, new RouteParameters(FineTuneDetailView.JOB_ID, job.getId().toString())));
-      } catch (IllegalArgumentException problem) {
-        Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
-            .addThemeVariants(NotificationVariant.LUMO_ERROR);
-      }
-    });
+    Button launch =
+        new Button(
+            "Launch fine-tune",
+            e -> {
+              try {
+                FineTuneJob job = fineTunes.create(request());
+                e.getSource()
+                    .getUI()
+                    .ifPresent(
+                        ui ->
+                            ui.navigate(
+                                FineTuneDetailView.class,
+                                new RouteParameters(
+                                    FineTuneDetailView.JOB_ID, job.getId().toString())));
+              } catch (IllegalArgumentException problem) {
+                Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
+                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
+              }
+            });
     launch.setId("launch-finetune");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
@@ -151,11 +177,23 @@ public class NewFineTuneView extends VerticalLayout {
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 
-    add(new H2("New fine-tune"), what, new H3("LoRA"), lora, new H3("Training"), training, new H3("Evaluation"),
-        evaluation, new H3("Estimated cost"), estimate, launch);
+    add(
+        new H2("New fine-tune"),
+        what,
+        new H3("LoRA"),
+        lora,
+        new H3("Training"),
+        training,
+        new H3("Evaluation"),
+        evaluation,
+        new H3("Estimated cost"),
+        estimate,
+        launch);
   }
 
-  /** LoRA's settings mean nothing to a full fine-tune, so they cannot be edited while it is chosen. */
+  /**
+   * LoRA's settings mean nothing to a full fine-tune, so they cannot be edited while it is chosen.
+   */
   private void showMethod() {
     boolean lora = !FineTuneRequest.FULL.equals(method.getValue());
     loraR.setEnabled(lora);
@@ -169,13 +207,20 @@ public class NewFineTuneView extends VerticalLayout {
   private void showEstimate() {
     estimate.removeAll();
     if (dataset.getValue() == null || epochs.getValue() == null || batchSize.getValue() == null) {
-      estimate.setText("Choose a dataset and the number of epochs to see what the job should cost.");
+      estimate.setText(
+          "Choose a dataset and the number of epochs to see what the job should cost.");
       return;
     }
     int steps = maxSteps.getValue() == null ? 0 : maxSteps.getValue();
     try {
-      for (Estimate e : estimates.estimates(
-          new JobWork(dataset.getValue().versionId(), epochs.getValue(), steps, batchSize.getValue(), 0))) {
+      for (Estimate e :
+          estimates.estimates(
+              new JobWork(
+                  dataset.getValue().versionId(),
+                  epochs.getValue(),
+                  steps,
+                  batchSize.getValue(),
+                  0))) {
         Span line = new Span(e.describe());
         line.getStyle().set("display", "block");
         line.addClassName("cost-estimate-line");
@@ -201,7 +246,8 @@ public class NewFineTuneView extends VerticalLayout {
         .setDatasetVersion(dataset.getValue().versionId())
         .optLora(value(loraR), value(loraAlpha), value(loraDropout))
         .optTargetModules(
-            new ArrayList<>(FineTuneRequest.PROJECTIONS.stream().filter(targets.getValue()::contains).toList()))
+            new ArrayList<>(
+                FineTuneRequest.PROJECTIONS.stream().filter(targets.getValue()::contains).toList()))
         .optEpochs(value(epochs))
         .optLearningRate(lr)
         .optBatchSize(value(batchSize))
@@ -209,7 +255,8 @@ public class NewFineTuneView extends VerticalLayout {
         .optSeed(value(seed))
         .optMaxSteps(value(maxSteps))
         .optCheckpointEvery(value(checkpointEvery))
-        .optEvaluation(evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
+        .optEvaluation(
+            evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
             value(evaluationExamples))
         .optRslora(useRslora.getValue())
         .optPacking(packing.getValue())

@@ -14,7 +14,7 @@ final class StatusBadge {
       case SUCCEEDED -> badge.getElement().getThemeList().add("success");
       case FAILED -> badge.getElement().getThemeList().add("error");
       case CANCELLED -> badge.getElement().getThemeList().add("contrast");
-      default -> { }
+      default -> {}
     }
     badge.addClassName("job-status");
     return badge;

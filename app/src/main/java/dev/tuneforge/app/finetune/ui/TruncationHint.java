@@ -16,9 +16,15 @@ import org.jspecify.annotations.Nullable;
 final class TruncationHint {
   private TruncationHint() {}
 
-  static void attach(TokenLengthService tokens, ComboBox<BaseModel> model, ComboBox<DatasetSummary> dataset,
+  static void attach(
+      TokenLengthService tokens,
+      ComboBox<BaseModel> model,
+      ComboBox<DatasetSummary> dataset,
       IntegerField maxLength) {
-    Runnable show = () -> maxLength.setHelperText(text(tokens, model.getValue(), dataset.getValue(), maxLength.getValue()));
+    Runnable show =
+        () ->
+            maxLength.setHelperText(
+                text(tokens, model.getValue(), dataset.getValue(), maxLength.getValue()));
     model.addValueChangeListener(e -> show.run());
     dataset.addValueChangeListener(e -> show.run());
     maxLength.addValueChangeListener(e -> show.run());
@@ -26,15 +32,24 @@ final class TruncationHint {
   }
 
   private static String text(
-      TokenLengthService tokens, @Nullable BaseModel model, @Nullable DatasetSummary dataset,
+      TokenLengthService tokens,
+      @Nullable BaseModel model,
+      @Nullable DatasetSummary dataset,
       @Nullable Integer maxLength) {
     if (model == null || dataset == null || maxLength == null) {
       return "";
     }
-    return tokens.find(dataset.versionId(), model.getId(), maxLength)
+    return tokens
+        .find(dataset.versionId(), model.getId(), maxLength)
         .map(TokenLengths::summary)
-        .map(s -> String.format(Locale.ROOT, "%d rows (%.1f %%) longer than %d tokens would be truncated",
-            s.truncatedRows(), s.truncatedPercent(), maxLength))
+        .map(
+            s ->
+                String.format(
+                    Locale.ROOT,
+                    "%d rows (%.1f %%) longer than %d tokens would be truncated",
+                    s.truncatedRows(),
+                    s.truncatedPercent(),
+                    maxLength))
         .orElse("");
   }
 }

@@ -5,13 +5,13 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
-import com.vaadin.flow.component.textfield.BigDecimalField;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -22,10 +22,10 @@ import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.app.usage.Money;
 import dev.tuneforge.app.usage.NodeClasses.NodeClass;
 import jakarta.annotation.security.RolesAllowed;
-import java.util.Locale;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * GPU nodes (admin): issue enrolment tokens, see each node's state and last heartbeat, set each
@@ -52,11 +52,16 @@ public class NodesView extends VerticalLayout {
     this.estimates = estimates;
     token.setId("enrolment-token");
     token.setVisible(false);
-    Button issue = new Button("Issue enrolment token", e -> {
-      String value = nodes.issueEnrolmentToken();
-      token.setText("java -jar training-node.jar --server <app URL> --work-dir <folder> --token " + value);
-      token.setVisible(true);
-    });
+    Button issue =
+        new Button(
+            "Issue enrolment token",
+            e -> {
+              String value = nodes.issueEnrolmentToken();
+              token.setText(
+                  "java -jar training-node.jar --server <app URL> --work-dir <folder> --token "
+                      + value);
+              token.setVisible(true);
+            });
     issue.setId("issue-token");
     issue.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     Button reload = new Button("Refresh", e -> refresh());
@@ -64,28 +69,41 @@ public class NodesView extends VerticalLayout {
     grid.setId("nodes-grid");
     grid.addColumn(TrainingNode::getName).setHeader("Node").setAutoWidth(true);
     grid.addColumn(TrainingNode::getState).setHeader("State").setAutoWidth(true);
-    grid.addColumn(n -> n.getDevice() + " · " + n.getDeviceName()).setHeader("Device").setFlexGrow(1);
-    grid.addColumn(n -> n.getCpuCores() + " cores, " + n.getMemoryBytes() / (1L << 30) + " GiB").setHeader("Resources");
+    grid.addColumn(n -> n.getDevice() + " · " + n.getDeviceName())
+        .setHeader("Device")
+        .setFlexGrow(1);
+    grid.addColumn(n -> n.getCpuCores() + " cores, " + n.getMemoryBytes() / (1L << 30) + " GiB")
+        .setHeader("Resources");
     grid.addColumn(n -> ago(n.getLastHeartbeatAt())).setHeader("Last heartbeat").setAutoWidth(true);
-    grid.addColumn(n -> Money.plain(pricing.price(n)) + (n.getPricePerGpuHour() == null ? " (default)" : ""))
-        .setHeader("Price / GPU-hour").setAutoWidth(true);
-    grid.asSingleSelect().addValueChangeListener(e -> price.setValue(e.getValue() == null ? null : e.getValue().getPricePerGpuHour()));
+    grid.addColumn(
+            n ->
+                Money.plain(pricing.price(n))
+                    + (n.getPricePerGpuHour() == null ? " (default)" : ""))
+        .setHeader("Price / GPU-hour")
+        .setAutoWidth(true);
+    grid.asSingleSelect()
+        .addValueChangeListener(
+            e -> price.setValue(e.getValue() == null ? null : e.getValue().getPricePerGpuHour()));
 
     price.setId("node-price");
-    Button savePrice = new Button("Set price of selected node", e -> {
-      TrainingNode selected = grid.asSingleSelect().getValue();
-      if (selected == null) {
-        error("Select a node in the table first");
-        return;
-      }
-      try {
-        nodes.setPrice(selected.getId(), price.getValue());
-        Notification.show("Price of " + selected.getName() + " saved").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-        refresh();
-      } catch (IllegalArgumentException problem) {
-        error(problem.getMessage());
-      }
-    });
+    Button savePrice =
+        new Button(
+            "Set price of selected node",
+            e -> {
+              TrainingNode selected = grid.asSingleSelect().getValue();
+              if (selected == null) {
+                error("Select a node in the table first");
+                return;
+              }
+              try {
+                nodes.setPrice(selected.getId(), price.getValue());
+                Notification.show("Price of " + selected.getName() + " saved")
+                    .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                refresh();
+              } catch (IllegalArgumentException problem) {
+                error(problem.getMessage());
+              }
+            });
     savePrice.setId("save-node-price");
     HorizontalLayout priceRow = new HorizontalLayout(price, savePrice);
     priceRow.setAlignItems(Alignment.BASELINE);
@@ -93,21 +111,29 @@ public class NodesView extends VerticalLayout {
     classes.setId("node-classes-grid");
     classes.addColumn(NodeClass::name).setHeader("Node class").setFlexGrow(1);
     classes.addColumn(NodeClass::nodes).setHeader("Nodes").setAutoWidth(true);
-    classes.addColumn(c -> Money.plain(c.pricePerGpuHour())).setHeader("Price / GPU-hour (highest)").setAutoWidth(true);
-    classes.addColumn(c -> throughput(c.name())).setHeader("Measured throughput").setAutoWidth(true);
+    classes
+        .addColumn(c -> Money.plain(c.pricePerGpuHour()))
+        .setHeader("Price / GPU-hour (highest)")
+        .setAutoWidth(true);
+    classes
+        .addColumn(c -> throughput(c.name()))
+        .setHeader("Measured throughput")
+        .setAutoWidth(true);
     classes.setAllRowsVisible(true);
 
     add(
         new H2("Training nodes"),
-        new Paragraph("A token enrols one node, once, within 24 hours. The node then keeps its own credential."),
+        new Paragraph(
+            "A token enrols one node, once, within 24 hours. The node then keeps its own credential."),
         issue,
         token,
         reload,
         grid,
         priceRow,
         new H3("Node classes"),
-        new Paragraph("Throughput is trained tokens per second a node was held, over finished training on that class;"
-            + " estimates before launch use it, or an assumed figure until a class has one."),
+        new Paragraph(
+            "Throughput is trained tokens per second a node was held, over finished training on that class;"
+                + " estimates before launch use it, or an assumed figure until a class has one."),
         classes);
     refresh();
   }
@@ -121,11 +147,17 @@ public class NodesView extends VerticalLayout {
     var measured = estimates.measured().get(nodeClass);
     return measured == null
         ? "none yet"
-        : String.format(Locale.ROOT, "%,.0f tokens/s (%,d tokens in %,d s)", measured.tokensPerSecond(), measured.tokens(), measured.seconds());
+        : String.format(
+            Locale.ROOT,
+            "%,.0f tokens/s (%,d tokens in %,d s)",
+            measured.tokensPerSecond(),
+            measured.tokens(),
+            measured.seconds());
   }
 
   private static void error(String message) {
-    Notification.show(message, 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    Notification.show(message, 5000, Notification.Position.MIDDLE)
+        .addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 
   private String ago(Instant at) {

@@ -1,9 +1,9 @@
 package dev.tuneforge.app.synthetic.ui;
 
-import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -39,7 +39,11 @@ final class FieldEditor extends VerticalLayout {
     }
 
     FieldSpec toSpec() {
-      List<String> values = Arrays.stream(examples.split("\\" + EXAMPLE_SEPARATOR)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+      List<String> values =
+          Arrays.stream(examples.split("\\" + EXAMPLE_SEPARATOR))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .toList();
       return new FieldSpec(name, type, description, values);
     }
   }
@@ -54,10 +58,13 @@ final class FieldEditor extends VerticalLayout {
     table.setId("fields-grid");
     table.setPadding(false);
     table.setSpacing(false);
-    Button add = new Button("Add field", e -> {
-      rows.add(new Row("", FieldType.STRING, "", ""));
-      refresh();
-    });
+    Button add =
+        new Button(
+            "Add field",
+            e -> {
+              rows.add(new Row("", FieldType.STRING, "", ""));
+              refresh();
+            });
     add.setId("add-field");
     setPadding(false);
     add(table, add);
@@ -68,7 +75,12 @@ final class FieldEditor extends VerticalLayout {
     return rows.stream().map(Row::toSpec).toList();
   }
 
-  private TextField text(Row row, String idPrefix, String value, java.util.function.Consumer<String> set, String placeholder) {
+  private TextField text(
+      Row row,
+      String idPrefix,
+      String value,
+      java.util.function.Consumer<String> set,
+      String placeholder) {
     TextField field = new TextField();
     field.setId(idPrefix + rows.indexOf(row));
     field.setValue(value);
@@ -87,37 +99,59 @@ final class FieldEditor extends VerticalLayout {
     type.setValue(row.type);
     type.setTooltipText(row.type.hint());
     type.setWidthFull();
-    type.addValueChangeListener(e -> {
-      row.type = e.getValue();
-      type.setTooltipText(e.getValue().hint());
-    });
+    type.addValueChangeListener(
+        e -> {
+          row.type = e.getValue();
+          type.setTooltipText(e.getValue().hint());
+        });
     return type;
   }
 
   private void refresh() {
     table.removeAll();
-    HorizontalLayout header = line(new Span("Name"), new Span("Type"), new Span("Description"),
-        new Span("Examples (separate with " + EXAMPLE_SEPARATOR + ")"), new Span());
-    header.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+    HorizontalLayout header =
+        line(
+            new Span("Name"),
+            new Span("Type"),
+            new Span("Description"),
+            new Span("Examples (separate with " + EXAMPLE_SEPARATOR + ")"),
+            new Span());
+    header
+        .getStyle()
+        .set("font-size", "var(--lumo-font-size-s)")
+        .set("color", "var(--lumo-secondary-text-color)");
     table.add(header);
     for (Row row : rows) {
-      Button remove = new Button("Remove", e -> {
-        rows.remove(row);
-        refresh();
-      });
+      Button remove =
+          new Button(
+              "Remove",
+              e -> {
+                rows.remove(row);
+                refresh();
+              });
       remove.setId("remove-field-" + rows.indexOf(row));
       remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
-      table.add(line(
-          text(row, "field-name-", row.name, v -> row.name = v, "e.g. invoice_number"),
-          typeSelect(row),
-          text(row, "field-description-", row.description, v -> row.description = v, "What the model is told"),
-          text(row, "field-examples-", row.examples, v -> row.examples = v, "a | b | c"),
-          remove));
+      table.add(
+          line(
+              text(row, "field-name-", row.name, v -> row.name = v, "e.g. invoice_number"),
+              typeSelect(row),
+              text(
+                  row,
+                  "field-description-",
+                  row.description,
+                  v -> row.description = v,
+                  "What the model is told"),
+              text(row, "field-examples-", row.examples, v -> row.examples = v, "a | b | c"),
+              remove));
     }
   }
 
-  /** One row of the table: name, type, description, examples and the remove button, in fixed proportions. */
-  private static HorizontalLayout line(Component name, Component type, Component description, Component examples, Component remove) {
+  /**
+   * One row of the table: name, type, description, examples and the remove button, in fixed
+   * proportions.
+   */
+  private static HorizontalLayout line(
+      Component name, Component type, Component description, Component examples, Component remove) {
     HorizontalLayout line = new HorizontalLayout(name, type, description, examples, remove);
     line.setWidthFull();
     line.setFlexGrow(2, name);

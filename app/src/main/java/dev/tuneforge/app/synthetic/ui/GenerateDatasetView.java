@@ -57,7 +57,8 @@ public class GenerateDatasetView extends VerticalLayout {
   private final GenerationJobsGrid jobs;
   private @Nullable Runnable unregister;
 
-  public GenerateDatasetView(SyntheticDataService synthetic, DatasetService datasets, GenerationUpdates updates) {
+  public GenerateDatasetView(
+      SyntheticDataService synthetic, DatasetService datasets, GenerationUpdates updates) {
     this.synthetic = synthetic;
     this.updates = updates;
     this.jobs = new GenerationJobsGrid(synthetic, datasets);
@@ -104,10 +105,17 @@ public class GenerateDatasetView extends VerticalLayout {
 
     add(
         new H2("Generate synthetic data"),
-        new Paragraph("Define the fields to extract; the generator writes realistic documents with those values in them "
-            + "and the exact answer as JSON, so every label is right by construction. The result is a dataset version "
-            + "like an upload, with the same validation and quality report."),
-        fields, settings, actions, problem, preview, new H3("Generation jobs"), jobs);
+        new Paragraph(
+            "Define the fields to extract; the generator writes realistic documents with those values in them "
+                + "and the exact answer as JSON, so every label is right by construction. The result is a dataset version "
+                + "like an upload, with the same validation and quality report."),
+        fields,
+        settings,
+        actions,
+        problem,
+        preview,
+        new H3("Generation jobs"),
+        jobs);
     jobs.refresh();
   }
 
@@ -157,7 +165,10 @@ public class GenerateDatasetView extends VerticalLayout {
     try {
       GenerationJob job = synthetic.start(name.getValue(), spec);
       problem.setVisible(false);
-      Notification.show("Generating " + job.getRowCount() + " rows into " + job.getDatasetName(), 4000, Notification.Position.BOTTOM_START)
+      Notification.show(
+              "Generating " + job.getRowCount() + " rows into " + job.getDatasetName(),
+              4000,
+              Notification.Position.BOTTOM_START)
           .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
       jobs.refresh();
     } catch (IllegalArgumentException e) {
@@ -174,7 +185,9 @@ public class GenerateDatasetView extends VerticalLayout {
   protected void onAttach(AttachEvent attach) {
     UI ui = attach.getUI();
     UUID tenant = TenantContext.requireTenant();
-    unregister = updates.register(tenant, jobId -> ui.access(() -> TenantContext.runAs(tenant, jobs::refresh)));
+    unregister =
+        updates.register(
+            tenant, jobId -> ui.access(() -> TenantContext.runAs(tenant, jobs::refresh)));
   }
 
   @Override

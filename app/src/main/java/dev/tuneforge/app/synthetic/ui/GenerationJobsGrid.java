@@ -33,9 +33,14 @@ final class GenerationJobsGrid extends Grid<GenerationJob> {
     setId("generation-jobs");
     addColumn(GenerationJob::getDatasetName).setHeader("Dataset").setAutoWidth(true);
     addColumn(job -> job.getDocumentKind().label()).setHeader("Kind").setAutoWidth(true);
-    addColumn(job -> "seed " + job.getSeed() + ", noise " + job.getNoise()).setHeader("Spec").setAutoWidth(true);
+    addColumn(job -> "seed " + job.getSeed() + ", noise " + job.getNoise())
+        .setHeader("Spec")
+        .setAutoWidth(true);
     addComponentColumn(GenerationJobsGrid::status).setHeader("Status").setAutoWidth(true);
-    addComponentColumn(GenerationJobsGrid::progress).setHeader("Progress").setWidth("16em").setFlexGrow(0);
+    addComponentColumn(GenerationJobsGrid::progress)
+        .setHeader("Progress")
+        .setWidth("16em")
+        .setFlexGrow(0);
     addComponentColumn(this::outcome).setHeader("Result").setFlexGrow(1);
     addColumn(job -> WHEN.format(job.getCreatedAt())).setHeader("Started").setAutoWidth(true);
     addComponentColumn(this::cancel).setAutoWidth(true).setFlexGrow(0);
@@ -53,7 +58,7 @@ final class GenerationJobsGrid extends Grid<GenerationJob> {
       case SUCCEEDED -> badge.getElement().getThemeList().add("success");
       case FAILED -> badge.getElement().getThemeList().add("error");
       case CANCELLED -> badge.getElement().getThemeList().add("contrast");
-      default -> { }
+      default -> {}
     }
     badge.setId("generation-status-" + job.getId());
     return badge;
@@ -75,7 +80,8 @@ final class GenerationJobsGrid extends Grid<GenerationJob> {
   private com.vaadin.flow.component.Component outcome(GenerationJob job) {
     UUID version = job.getDatasetVersionId();
     if (version != null) {
-      String label = datasets.findVersion(version).map(DatasetSummary::label).orElse(job.getDatasetName());
+      String label =
+          datasets.findVersion(version).map(DatasetSummary::label).orElse(job.getDatasetName());
       Anchor link = new Anchor("datasets", label);
       link.setId("generation-dataset-" + job.getId());
       return link;
@@ -87,10 +93,13 @@ final class GenerationJobsGrid extends Grid<GenerationJob> {
   }
 
   private com.vaadin.flow.component.Component cancel(GenerationJob job) {
-    Button cancel = new Button("Cancel", e -> {
-      synthetic.cancel(job.getId());
-      refresh();
-    });
+    Button cancel =
+        new Button(
+            "Cancel",
+            e -> {
+              synthetic.cancel(job.getId());
+              refresh();
+            });
     cancel.setId("cancel-generation-" + job.getId());
     cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
     cancel.setVisible(!job.getStatus().finished() && !job.isCancelRequested());

@@ -46,7 +46,10 @@ class EndpointsPanel extends VerticalLayout {
     grid.addColumn(TeacherEndpoint::getModel).setHeader("Model").setAutoWidth(true);
     grid.addColumn(TeacherEndpoint::getMaskedKey).setHeader("API key").setAutoWidth(true);
     grid.setAllRowsVisible(true);
-    Button test = new Button("Test connection", e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::test));
+    Button test =
+        new Button(
+            "Test connection",
+            e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::test));
     test.setId("test-connection");
     test.setEnabled(false);
     grid.addSelectionListener(e -> test.setEnabled(e.getFirstSelectedItem().isPresent()));
@@ -61,7 +64,9 @@ class EndpointsPanel extends VerticalLayout {
 
   private void save() {
     try {
-      TeacherEndpoint saved = teacher.addEndpoint(name.getValue(), baseUrl.getValue(), model.getValue(), apiKey.getValue());
+      TeacherEndpoint saved =
+          teacher.addEndpoint(
+              name.getValue(), baseUrl.getValue(), model.getValue(), apiKey.getValue());
       apiKey.clear();
       name.clear();
       show("Saved " + saved.getName() + " (key " + saved.getMaskedKey() + ")", false);
@@ -85,7 +90,9 @@ class EndpointsPanel extends VerticalLayout {
 
   private void show(String text, boolean error) {
     message.setText(text);
-    message.getStyle().set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");
+    message
+        .getStyle()
+        .set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");
   }
 
   private void refresh() {

@@ -24,11 +24,13 @@ class RunLauncher extends VerticalLayout {
   private final Select<TeacherEndpoint> endpoint = new Select<>();
   private final TextField name = new TextField("Dataset name");
   private final TextArea domain = new TextArea("Domain");
-  private final TextArea schema = new TextArea("Fields to extract, one a line as name: description");
+  private final TextArea schema =
+      new TextArea("Fields to extract, one a line as name: description");
   private final IntegerField categories = integer("Categories", "run-categories", 3);
   private final IntegerField subtopics = integer("Subtopics per category", "run-subtopics", 3);
   private final IntegerField documents = integer("Documents per subtopic", "run-documents", 2);
-  private final NumberField temperature = new NumberField("Temperature (categories, subtopics, documents)");
+  private final NumberField temperature =
+      new NumberField("Temperature (categories, subtopics, documents)");
   private final IntegerField seed = integer("Seed", "run-seed", 42);
   private final Div problem = new Div();
 
@@ -44,8 +46,9 @@ class RunLauncher extends VerticalLayout {
     domain.setId("run-domain");
     domain.setValue("Printed shop receipts from Malaysian retailers, as OCR text");
     schema.setId("run-schema");
-    schema.setValue("company: the seller's name\ndate: the date of purchase\naddress: the seller's address\n"
-        + "total: the amount paid, as printed");
+    schema.setValue(
+        "company: the seller's name\ndate: the date of purchase\naddress: the seller's address\n"
+            + "total: the amount paid, as printed");
     schema.setMinHeight("8em");
     temperature.setId("run-temperature");
     temperature.setValue(0.8);
@@ -58,7 +61,9 @@ class RunLauncher extends VerticalLayout {
     launch.setId("launch-run");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
-    FormLayout form = new FormLayout(endpoint, name, domain, schema, categories, subtopics, documents, temperature, seed);
+    FormLayout form =
+        new FormLayout(
+            endpoint, name, domain, schema, categories, subtopics, documents, temperature, seed);
     form.setColspan(domain, 2);
     form.setColspan(schema, 2);
     add(new H3("New run"), form, launch, problem);
@@ -74,18 +79,34 @@ class RunLauncher extends VerticalLayout {
       problem.setText("Choose a teacher endpoint (add one above first)");
       return;
     }
-    if (categories.getValue() == null || subtopics.getValue() == null || documents.getValue() == null
-        || temperature.getValue() == null || seed.getValue() == null) {
+    if (categories.getValue() == null
+        || subtopics.getValue() == null
+        || documents.getValue() == null
+        || temperature.getValue() == null
+        || seed.getValue() == null) {
       problem.setText("Fill in every number");
       return;
     }
     try {
-      TeacherRun run = teacher.launch(new TeacherRunRequest(endpoint.getValue().getId(), name.getValue(),
-          domain.getValue(), ExtractionSchema.parse(schema.getValue()), categories.getValue(), subtopics.getValue(),
-          documents.getValue(), temperature.getValue(), seed.getValue()));
+      TeacherRun run =
+          teacher.launch(
+              new TeacherRunRequest(
+                  endpoint.getValue().getId(),
+                  name.getValue(),
+                  domain.getValue(),
+                  ExtractionSchema.parse(schema.getValue()),
+                  categories.getValue(),
+                  subtopics.getValue(),
+                  documents.getValue(),
+                  temperature.getValue(),
+                  seed.getValue()));
       problem.setText("");
-      getUI().ifPresent(ui -> ui.navigate(TeacherRunView.class,
-          new RouteParameters(TeacherRunView.RUN_ID, run.getId().toString())));
+      getUI()
+          .ifPresent(
+              ui ->
+                  ui.navigate(
+                      TeacherRunView.class,
+                      new RouteParameters(TeacherRunView.RUN_ID, run.getId().toString())));
     } catch (IllegalArgumentException e) {
       problem.setText(e.getMessage());
     }

@@ -33,9 +33,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run: each stage's counts and the progress bar (polled while the run is active), cancel
- * and resume, the judge's rejections with reasons, failed items, the rows with their
- * provenance, and the resulting dataset. Unknown ids and other tenants' runs look alike.
+ * One run: each stage's counts and the progress bar (polled while the run is active), cancel and
+ * resume, the judge's rejections with reasons, failed items, the rows with their provenance, and
+ * the resulting dataset. Unknown ids and other tenants' runs look alike.
  */
 @Route("datasets/teacher/:runId")
 @PageTitle("Teacher run · Tuneforge")
@@ -43,6 +43,7 @@ import org.jspecify.annotations.Nullable;
 public class TeacherRunView extends VerticalLayout implements BeforeEnterObserver {
   static final String RUN_ID = "runId";
   private static final int POLL_MILLIS = 1500;
+
   /** Rows shown per list; the dataset holds them all. */
   private static final int SHOWN = 200;
 
@@ -67,11 +68,16 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     this.teacher = teacher;
     this.datasets = datasets;
     // One more refresh after the run stops, so the page shows how it ended.
-    Polling.whileAttached(this, POLL_MILLIS, () -> {
-      if (wasActive || runId != null && teacher.find(runId).map(run -> run.getStatus().active()).orElse(false)) {
-        refresh();
-      }
-    });
+    Polling.whileAttached(
+        this,
+        POLL_MILLIS,
+        () -> {
+          if (wasActive
+              || runId != null
+                  && teacher.find(runId).map(run -> run.getStatus().active()).orElse(false)) {
+            refresh();
+          }
+        });
     title.setId("run-title");
     status.setId("run-status");
     error.setId("run-error");
@@ -96,33 +102,70 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     stages.setAllRowsVisible(true);
 
     rejections.setId("run-rejections");
-    rejections.addColumn(Rejection::reason).setHeader("Judge's reason").setFlexGrow(2).setTooltipGenerator(Rejection::reason);
-    rejections.addColumn(r -> r.category() + " / " + r.subtopic()).setHeader("Category / subtopic").setAutoWidth(true);
+    rejections
+        .addColumn(Rejection::reason)
+        .setHeader("Judge's reason")
+        .setFlexGrow(2)
+        .setTooltipGenerator(Rejection::reason);
+    rejections
+        .addColumn(r -> r.category() + " / " + r.subtopic())
+        .setHeader("Category / subtopic")
+        .setAutoWidth(true);
     rejections.addColumn(r -> excerpt(r.document())).setHeader("Document").setFlexGrow(2);
-    rejections.addColumn(Rejection::extraction).setHeader("Extraction").setFlexGrow(2)
+    rejections
+        .addColumn(Rejection::extraction)
+        .setHeader("Extraction")
+        .setFlexGrow(2)
         .setTooltipGenerator(Rejection::extraction);
     rejections.setAllRowsVisible(true);
 
     failures.setId("run-failures");
     failures.addColumn(i -> i.getStage().label()).setHeader("Stage").setAutoWidth(true);
-    failures.addColumn(i -> i.getCategory() == null ? "" : i.getCategory() + (i.getSubtopic() == null ? "" : " / " + i.getSubtopic()))
-        .setHeader("Category / subtopic").setAutoWidth(true);
-    failures.addColumn(TeacherItem::getReason).setHeader("Reason").setFlexGrow(3).setTooltipGenerator(TeacherItem::getReason);
+    failures
+        .addColumn(
+            i ->
+                i.getCategory() == null
+                    ? ""
+                    : i.getCategory() + (i.getSubtopic() == null ? "" : " / " + i.getSubtopic()))
+        .setHeader("Category / subtopic")
+        .setAutoWidth(true);
+    failures
+        .addColumn(TeacherItem::getReason)
+        .setHeader("Reason")
+        .setFlexGrow(3)
+        .setTooltipGenerator(TeacherItem::getReason);
     failures.addColumn(TeacherItem::getAttempts).setHeader("Attempts").setAutoWidth(true);
     failures.setAllRowsVisible(true);
 
     rows.setId("run-rows");
-    rows.addColumn(r -> r.category() + " / " + r.subtopic()).setHeader("Category / subtopic").setAutoWidth(true);
+    rows.addColumn(r -> r.category() + " / " + r.subtopic())
+        .setHeader("Category / subtopic")
+        .setAutoWidth(true);
     rows.addColumn(r -> excerpt(r.document())).setHeader("Document").setFlexGrow(2);
     rows.addColumn(OutputRow::extraction).setHeader("Extraction").setFlexGrow(2);
-    rows.addColumn(OutputRow::provenance).setHeader("Provenance").setFlexGrow(2).setTooltipGenerator(OutputRow::provenance);
+    rows.addColumn(OutputRow::provenance)
+        .setHeader("Provenance")
+        .setFlexGrow(2)
+        .setTooltipGenerator(OutputRow::provenance);
     rows.setHeight("360px");
 
     progress.setWidth("320px");
-    HorizontalLayout bar = new HorizontalLayout(new Span("Status:"), status, progress, progressLabel, cancel, resume, dataset);
+    HorizontalLayout bar =
+        new HorizontalLayout(
+            new Span("Status:"), status, progress, progressLabel, cancel, resume, dataset);
     bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-    add(title, bar, error, new H3("Stages"), stages, new H3("Rejected by the judge"), rejections,
-        new H3("Failed items"), failures, new H3("Rows"), rows);
+    add(
+        title,
+        bar,
+        error,
+        new H3("Stages"),
+        stages,
+        new H3("Rejected by the judge"),
+        rejections,
+        new H3("Failed items"),
+        failures,
+        new H3("Rows"),
+        rows);
   }
 
   @Override
@@ -134,7 +177,6 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     }
     refresh();
   }
-
 
   private void act(Runnable action) {
     try {
@@ -154,14 +196,18 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     wasActive = run.getStatus().active();
     RunProgress current = teacher.progress(run.getId());
     title.setText(run.getName() + " · " + run.getTeacherModel());
-    status.setText(run.getStatus().name().toLowerCase(Locale.ROOT) + (run.isCancelRequested() ? " (cancelling)" : ""));
+    status.setText(
+        run.getStatus().name().toLowerCase(Locale.ROOT)
+            + (run.isCancelRequested() ? " (cancelling)" : ""));
     error.setText(run.getError() == null ? "" : run.getError());
     progress.setValue(current.fraction());
     progressLabel.setText(String.format(Locale.ROOT, "%.0f%%", current.fraction() * 100));
     cancel.setVisible(run.getStatus().active() && !run.isCancelRequested());
     resume.setVisible(!run.getStatus().active() && run.getDatasetVersionId() == null);
-    Optional<String> label = Optional.ofNullable(run.getDatasetVersionId())
-        .flatMap(datasets::findVersion).map(v -> "Dataset: " + v.label());
+    Optional<String> label =
+        Optional.ofNullable(run.getDatasetVersionId())
+            .flatMap(datasets::findVersion)
+            .map(v -> "Dataset: " + v.label());
     dataset.setVisible(label.isPresent());
     dataset.setText(label.orElse(""));
     dataset.setHref("datasets");

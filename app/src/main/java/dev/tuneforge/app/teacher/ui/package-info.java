@@ -1,6 +1,6 @@
 /**
- * Views of the teacher pipeline: endpoints and the run launcher, and one run's stages,
- * rejections and resulting dataset.
+ * Views of the teacher pipeline: endpoints and the run launcher, and one run's stages, rejections
+ * and resulting dataset.
  */
 @NullMarked
 package dev.tuneforge.app.teacher.ui;

@@ -40,9 +40,13 @@ public class PlatformUsageView extends VerticalLayout {
     grid.setId("platform-usage-grid");
     grid.addColumn(TenantSpend::tenantName).setHeader("Tenant").setFlexGrow(1);
     grid.addColumn(t -> Money.format(t.spend(), currency)).setHeader("Spend").setAutoWidth(true);
-    grid.addColumn(t -> t.budget() == null ? "unlimited" : Money.format(t.budget(), currency)).setHeader("Monthly budget").setAutoWidth(true);
+    grid.addColumn(t -> t.budget() == null ? "unlimited" : Money.format(t.budget(), currency))
+        .setHeader("Monthly budget")
+        .setAutoWidth(true);
     grid.addColumn(PlatformUsageView::used).setHeader("Used").setAutoWidth(true);
-    grid.addColumn(t -> String.format(Locale.ROOT, "%.2f", t.seconds() / 3600.0)).setHeader("Node hours").setAutoWidth(true);
+    grid.addColumn(t -> String.format(Locale.ROOT, "%.2f", t.seconds() / 3600.0))
+        .setHeader("Node hours")
+        .setAutoWidth(true);
     grid.addColumn(TenantSpend::tokens).setHeader("Tokens").setAutoWidth(true);
     grid.setAllRowsVisible(true);
     month.addValueChangeListener(e -> refresh());
@@ -52,13 +56,22 @@ public class PlatformUsageView extends VerticalLayout {
 
   private void refresh() {
     List<TenantSpend> tenants = budgets.platform(month.getValue());
-    BigDecimal sum = tenants.stream().map(TenantSpend::spend).reduce(BigDecimal.ZERO, BigDecimal::add);
-    total.setText("All tenants spent " + Money.format(sum, currency) + " in " + Months.LABEL.format(month.getValue()));
-    byTenant.show(tenants.stream()
-        .filter(t -> t.spend().signum() > 0)
-        .sorted(Comparator.comparing(TenantSpend::spend).reversed())
-        .map(t -> new BarChart.Bar(t.tenantName(), t.spend().doubleValue(), Money.format(t.spend(), currency)))
-        .toList());
+    BigDecimal sum =
+        tenants.stream().map(TenantSpend::spend).reduce(BigDecimal.ZERO, BigDecimal::add);
+    total.setText(
+        "All tenants spent "
+            + Money.format(sum, currency)
+            + " in "
+            + Months.LABEL.format(month.getValue()));
+    byTenant.show(
+        tenants.stream()
+            .filter(t -> t.spend().signum() > 0)
+            .sorted(Comparator.comparing(TenantSpend::spend).reversed())
+            .map(
+                t ->
+                    new BarChart.Bar(
+                        t.tenantName(), t.spend().doubleValue(), Money.format(t.spend(), currency)))
+            .toList());
     grid.setItems(tenants);
   }
 
@@ -70,6 +83,7 @@ public class PlatformUsageView extends VerticalLayout {
     if (budget.signum() == 0) {
       return t.spend().signum() > 0 ? "over" : "0 %";
     }
-    return String.format(Locale.ROOT, "%.1f %%", t.spend().doubleValue() * 100 / budget.doubleValue());
+    return String.format(
+        Locale.ROOT, "%.1f %%", t.spend().doubleValue() * 100 / budget.doubleValue());
   }
 }

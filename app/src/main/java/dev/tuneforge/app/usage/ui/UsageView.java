@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The team's spend in a month: total against the budget, by day, user and base model, and a CSV export. */
+/**
+ * The team's spend in a month: total against the budget, by day, user and base model, and a CSV
+ * export.
+ */
 @Route("usage")
 @PageTitle("Usage · Tuneforge")
 @Menu(order = 4, title = "Usage")
@@ -61,9 +64,19 @@ public class UsageView extends VerticalLayout {
 
     HorizontalLayout top = new HorizontalLayout(month, csv);
     top.setAlignItems(Alignment.BASELINE);
-    add(new H2("Usage"), top, total, budget,
-        new H3("By day"), byDay, new H3("By user"), byUser, new H3("By base model"), byModel,
-        new H3("Node time"), grid);
+    add(
+        new H2("Usage"),
+        top,
+        total,
+        budget,
+        new H3("By day"),
+        byDay,
+        new H3("By user"),
+        byUser,
+        new H3("By base model"),
+        byModel,
+        new H3("Node time"),
+        grid);
     refresh();
   }
 
@@ -71,31 +84,55 @@ public class UsageView extends VerticalLayout {
     YearMonth selected = month.getValue();
     UsageReport report = reports.report(selected);
     String currency = report.currency();
-    total.setText("Spent " + Money.format(report.total(), currency) + " in " + Months.LABEL.format(selected)
-        + " (" + report.lines().size() + " metered segments)");
+    total.setText(
+        "Spent "
+            + Money.format(report.total(), currency)
+            + " in "
+            + Months.LABEL.format(selected)
+            + " ("
+            + report.lines().size()
+            + " metered segments)");
     BigDecimal limit = report.budget();
     Double used = report.budgetUsedPercent();
-    budget.setText(limit == null || used == null
-        ? "No monthly budget: spend is not limited."
-        : String.format(Locale.ROOT, "Monthly budget %s: %.1f %% used", Money.format(limit, currency), used));
-    byDay.show(report.byDay().entrySet().stream()
-        .map(e -> new BarChart.Bar(Integer.toString(e.getKey().getDayOfMonth()), e.getValue().doubleValue(),
-            Money.format(e.getValue(), currency)))
-        .toList());
+    budget.setText(
+        limit == null || used == null
+            ? "No monthly budget: spend is not limited."
+            : String.format(
+                Locale.ROOT,
+                "Monthly budget %s: %.1f %% used",
+                Money.format(limit, currency),
+                used));
+    byDay.show(
+        report.byDay().entrySet().stream()
+            .map(
+                e ->
+                    new BarChart.Bar(
+                        Integer.toString(e.getKey().getDayOfMonth()),
+                        e.getValue().doubleValue(),
+                        Money.format(e.getValue(), currency)))
+            .toList());
     byUser.show(bars(report.byUser(), currency));
     byModel.show(bars(report.byModel(), currency));
     grid.setItems(report.lines());
     String file = "usage-" + selected + ".csv";
-    csv.setHref(DownloadHandler.fromInputStream(event -> {
-      byte[] bytes = reports.csv(selected).getBytes(StandardCharsets.UTF_8);
-      return new com.vaadin.flow.server.streams.DownloadResponse(
-          new java.io.ByteArrayInputStream(bytes), file, "text/csv;charset=UTF-8", bytes.length);
-    }));
+    csv.setHref(
+        DownloadHandler.fromInputStream(
+            event -> {
+              byte[] bytes = reports.csv(selected).getBytes(StandardCharsets.UTF_8);
+              return new com.vaadin.flow.server.streams.DownloadResponse(
+                  new java.io.ByteArrayInputStream(bytes),
+                  file,
+                  "text/csv;charset=UTF-8",
+                  bytes.length);
+            }));
   }
 
   private static List<BarChart.Bar> bars(Map<String, BigDecimal> sums, String currency) {
     return sums.entrySet().stream()
-        .map(e -> new BarChart.Bar(e.getKey(), e.getValue().doubleValue(), Money.format(e.getValue(), currency)))
+        .map(
+            e ->
+                new BarChart.Bar(
+                    e.getKey(), e.getValue().doubleValue(), Money.format(e.getValue(), currency)))
         .toList();
   }
 }

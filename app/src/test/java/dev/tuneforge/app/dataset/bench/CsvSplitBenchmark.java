@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Throughput and peak heap of reading a CSV upload (SROIE receipts repeated: quoted OCR text with
  * commas and newlines, quoted JSON answers) with a column mapping and a seeded 10 % validation
- * split, writing both canonical files; then the same rows as chat JSONL, for comparison. Not a test: run it by hand (docs/datasets.md).
+ * split, writing both canonical files; then the same rows as chat JSONL, for comparison. Not a
+ * test: run it by hand (docs/datasets.md).
  *
  * <p>Arguments: the file size in MB (default 200) and the folder holding sroie/train.jsonl.
  */
@@ -33,7 +34,8 @@ public final class CsvSplitBenchmark {
     Path sroie = Path.of(args.length > 1 ? args[1] : "../shared/datasets", "sroie", "train.jsonl");
     Path csv = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".csv");
     Path train = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".train.jsonl");
-    Path validation = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".validation.jsonl");
+    Path validation =
+        Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".validation.jsonl");
     try {
       long rows = generate(sroie, csv, megabytes << 20);
       long bytes = Files.size(csv);
@@ -43,26 +45,35 @@ public final class CsvSplitBenchmark {
       long start = System.nanoTime();
       DatasetNormalizer normalizer = run(csv, train, validation);
       double seconds = (System.nanoTime() - start) / 1e9;
-      long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP)
-          .mapToLong(p -> p.getPeakUsage().getUsed())
-          .sum();
-      System.out.printf("csv + map + split 10%% + write: %.1f MB/s, %.0f rows/s, %.2f s, peak heap %d MB, "
+      long peak =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .mapToLong(p -> p.getPeakUsage().getUsed())
+              .sum();
+      System.out.printf(
+          "csv + map + split 10%% + write: %.1f MB/s, %.0f rows/s, %.2f s, peak heap %d MB, "
               + "%d validation rows of %d (%.2f %%)%n",
-          bytes / 1048576.0 / seconds, rows / seconds, seconds, peak >> 20, normalizer.validationRows(), rows,
+          bytes / 1048576.0 / seconds,
+          rows / seconds,
+          seconds,
+          peak >> 20,
+          normalizer.validationRows(),
+          rows,
           100.0 * normalizer.validationRows() / rows);
       Path jsonl = Files.createTempFile(Path.of("/tmp"), "tuneforge-bench-", ".jsonl");
       try {
         generateJsonl(sroie, jsonl, rows);
         start = System.nanoTime();
-        DatasetNormalizer same = new DatasetNormalizer(null, false, false, null, new DatasetSplit.Random(10, 42));
+        DatasetNormalizer same =
+            new DatasetNormalizer(null, false, false, null, new DatasetSplit.Random(10, 42));
         try (InputStream in = Files.newInputStream(jsonl);
             OutputStream t = new BufferedOutputStream(Files.newOutputStream(train), 1 << 16);
             OutputStream v = new BufferedOutputStream(Files.newOutputStream(validation), 1 << 16)) {
           same.normalize(in, t, v);
         }
         seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("the same rows as chat JSONL:    %.1f MB/s, %.0f rows/s, %.2f s%n",
+        System.out.printf(
+            "the same rows as chat JSONL:    %.1f MB/s, %.0f rows/s, %.2f s%n",
             Files.size(jsonl) / 1048576.0 / seconds, rows / seconds, seconds);
       } finally {
         Files.deleteIfExists(jsonl);
@@ -75,8 +86,13 @@ public final class CsvSplitBenchmark {
   }
 
   private static DatasetNormalizer run(Path csv, Path train, Path validation) throws IOException {
-    DatasetNormalizer normalizer = new DatasetNormalizer(DatasetFormat.CSV, false, false,
-        new CsvMapping("receipt_text", "expected_fields", "instruction", null), new DatasetSplit.Random(10, 42));
+    DatasetNormalizer normalizer =
+        new DatasetNormalizer(
+            DatasetFormat.CSV,
+            false,
+            false,
+            new CsvMapping("receipt_text", "expected_fields", "instruction", null),
+            new DatasetSplit.Random(10, 42));
     try (InputStream in = Files.newInputStream(csv);
         OutputStream t = new BufferedOutputStream(Files.newOutputStream(train), 1 << 16);
         OutputStream v = new BufferedOutputStream(Files.newOutputStream(validation), 1 << 16)) {
@@ -90,11 +106,19 @@ public final class CsvSplitBenchmark {
 
   private static long generate(Path sroie, Path csv, long size) throws IOException {
     JsonMapper json = JsonMapper.builder().build();
-    List<String> records = Files.readAllLines(sroie).stream().map(line -> {
-      JsonNode messages = json.readTree(line).get("messages");
-      return quoted(messages.get(0).get("content").asString()) + "," + quoted(messages.get(1).get("content").asString())
-          + "," + quoted(messages.get(2).get("content").asString()) + "\r\n";
-    }).toList();
+    List<String> records =
+        Files.readAllLines(sroie).stream()
+            .map(
+                line -> {
+                  JsonNode messages = json.readTree(line).get("messages");
+                  return quoted(messages.get(0).get("content").asString())
+                      + ","
+                      + quoted(messages.get(1).get("content").asString())
+                      + ","
+                      + quoted(messages.get(2).get("content").asString())
+                      + "\r\n";
+                })
+            .toList();
     long rows = 0;
     long written = 0;
     try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {

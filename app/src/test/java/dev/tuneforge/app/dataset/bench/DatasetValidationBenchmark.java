@@ -28,8 +28,24 @@ import java.util.Random;
  */
 public final class DatasetValidationBenchmark {
   private static final String[] WORDS = {
-    "receipt", "total", "amount", "store", "date", "café", "tax", "item", "price", "€12.50",
-    "address", "street", "invoice", "number", "\\\"quoted\\\"", "line\\nbreak", "東京", "payment"
+    "receipt",
+    "total",
+    "amount",
+    "store",
+    "date",
+    "café",
+    "tax",
+    "item",
+    "price",
+    "€12.50",
+    "address",
+    "street",
+    "invoice",
+    "number",
+    "\\\"quoted\\\"",
+    "line\\nbreak",
+    "東京",
+    "payment"
   };
   private static final long WARM_UP_MB = 32;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -43,10 +59,12 @@ public final class DatasetValidationBenchmark {
       long rows = generate(file, megabytes << 20);
       long warmUpRows = generate(warmUp, Math.min(megabytes, WARM_UP_MB) << 20);
       long bytes = Files.size(file);
-      System.out.printf("file: %s, %.0f MB, %d rows; max heap %d MB%n",
+      System.out.printf(
+          "file: %s, %.0f MB, %d rows; max heap %d MB%n",
           file, bytes / 1048576.0, rows, Runtime.getRuntime().maxMemory() >> 20);
-      System.out.printf("best of %d rounds%n%-42s %9s %9s %10s %8s %10s%n", rounds, "pass", "MB/s", "MB/cpu-s", "rows/s",
-          "s", "peak heap");
+      System.out.printf(
+          "best of %d rounds%n%-42s %9s %9s %10s %8s %10s%n",
+          rounds, "pass", "MB/s", "MB/cpu-s", "rows/s", "s", "peak heap");
       Pass[] passes = {
         new Pass("line scan (I/O ceiling)", DatasetValidationBenchmark::scanLines),
         new Pass("part: lines + UTF-8 check", UploadPassParts::lines),
@@ -63,7 +81,8 @@ public final class DatasetValidationBenchmark {
       }
       scanLines(file);
       // Rounds of all passes in turn, so that a load from elsewhere on a shared machine falls on
-      // every pass alike; each pass's fastest run is reported, with the largest peak heap of its runs.
+      // every pass alike; each pass's fastest run is reported, with the largest peak heap of its
+      // runs.
       Timing[] best = new Timing[passes.length];
       long[] peaks = new long[passes.length];
       for (int round = 0; round < rounds; round++) {
@@ -77,10 +96,17 @@ public final class DatasetValidationBenchmark {
       double[] mbPerSecond = new double[passes.length];
       for (int p = 0; p < passes.length; p++) {
         mbPerSecond[p] = size / best[p].seconds();
-        System.out.printf("%-42s %9.1f %9.1f %10.0f %8.2f %7d MB%n", passes[p].name(), mbPerSecond[p],
-            size / best[p].cpuSeconds(), rows / best[p].seconds(), best[p].seconds(), peaks[p] >> 20);
+        System.out.printf(
+            "%-42s %9.1f %9.1f %10.0f %8.2f %7d MB%n",
+            passes[p].name(),
+            mbPerSecond[p],
+            size / best[p].cpuSeconds(),
+            rows / best[p].seconds(),
+            best[p].seconds(),
+            peaks[p] >> 20);
       }
-      System.out.printf("ratio to the line scan: validate + normalise %.2f, full upload pass %.2f%n",
+      System.out.printf(
+          "ratio to the line scan: validate + normalise %.2f, full upload pass %.2f%n",
           mbPerSecond[3] / mbPerSecond[0], mbPerSecond[6] / mbPerSecond[0]);
     } finally {
       Files.deleteIfExists(file);
@@ -111,10 +137,11 @@ public final class DatasetValidationBenchmark {
     long counted = pass.run().run(file);
     double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     double seconds = (System.nanoTime() - start) / 1e9;
-    long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed())
-        .sum();
+    long peak =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .mapToLong(p -> p.getPeakUsage().getUsed())
+            .sum();
     check(pass, counted, rows);
     return new Timing(seconds, cpuSeconds, peak);
   }
@@ -154,7 +181,8 @@ public final class DatasetValidationBenchmark {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       while (written < size) {
         row.setLength(0);
-        row.append("{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the fields as JSON.\"},")
+        row.append(
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the fields as JSON.\"},")
             .append("{\"role\":\"user\",\"content\":\"");
         words(row, random, 150 + random.nextInt(300));
         row.append("\"},{\"role\":\"assistant\",\"content\":\"");

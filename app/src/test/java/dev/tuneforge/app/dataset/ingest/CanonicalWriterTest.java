@@ -16,9 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The canonical file is byte for byte what Jackson's generator wrote before the fast writer. */
 class CanonicalWriterTest {
-  private static final JsonMapper JSON = JsonMapper.builder(
-      JsonFactory.builder().rootValueSeparator((String) null).disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build())
-      .build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .rootValueSeparator((String) null)
+                  .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                  .build())
+          .build();
 
   private static ChatRowBuffer row(String user, String assistant, int weight) {
     ChatRowBuffer row = new ChatRowBuffer();
@@ -28,7 +32,8 @@ class CanonicalWriterTest {
     return row;
   }
 
-  private static void assertSameAsJackson(List<ChatRowBuffer> rows, int bufferSize) throws IOException {
+  private static void assertSameAsJackson(List<ChatRowBuffer> rows, int bufferSize)
+      throws IOException {
     ByteArrayOutputStream jackson = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(jackson)) {
       rows.forEach(row -> row.writeTo(g));
@@ -55,7 +60,8 @@ class CanonicalWriterTest {
         all.setLength(0);
       }
     }
-    rows.add(row(all.toString(), "\uD83D\uDE00 \uD800 \uDC00x \uDBFF\uDFFF", ChatRowBuffer.NO_WEIGHT));
+    rows.add(
+        row(all.toString(), "\uD83D\uDE00 \uD800 \uDC00x \uDBFF\uDFFF", ChatRowBuffer.NO_WEIGHT));
     assertSameAsJackson(rows, 1 << 18);
     assertSameAsJackson(rows, 1 << 12);
   }
@@ -63,8 +69,24 @@ class CanonicalWriterTest {
   @Test
   void writesRandomRowsLargerAndSmallerThanItsBufferAsJacksonDoes() throws IOException {
     SplittableRandom random = new SplittableRandom(3);
-    String[] pieces = {"a", "receipt ", "\"", "\\", "\n", "\t", "\u0001", "\u007f", "é", "€", "東京", "\uD83D\uDE00",
-        "\uD800", "\uDC00", "/", "<"};
+    String[] pieces = {
+      "a",
+      "receipt ",
+      "\"",
+      "\\",
+      "\n",
+      "\t",
+      "\u0001",
+      "\u007f",
+      "é",
+      "€",
+      "東京",
+      "\uD83D\uDE00",
+      "\uD800",
+      "\uDC00",
+      "/",
+      "<"
+    };
     List<ChatRowBuffer> rows = new ArrayList<>();
     for (int r = 0; r < 400; r++) {
       StringBuilder text = new StringBuilder();
@@ -78,15 +100,29 @@ class CanonicalWriterTest {
   }
 
   /**
-   * Rows parsed from lines: a JSON string of the line is rewritten (escapes written anew, the
-   * rest copied), one that holds a surrogate is encoded from its text; either way the output is
-   * what Jackson writes from the parsed text.
+   * Rows parsed from lines: a JSON string of the line is rewritten (escapes written anew, the rest
+   * copied), one that holds a surrogate is encoded from its text; either way the output is what
+   * Jackson writes from the parsed text.
    */
   @Test
   void writesParsedRowsAsJacksonDoesWhetherRewrittenFromTheLineOrEncoded() throws IOException {
     SplittableRandom random = new SplittableRandom(11);
-    String[] pieces = {"a", "receipt ", "\"", "\\", "\n", "\u0001", "\u007f", "/", "é", "€", "東京", "\uD83D\uDE00",
-        "\uD800", "\uDC00"};
+    String[] pieces = {
+      "a",
+      "receipt ",
+      "\"",
+      "\\",
+      "\n",
+      "\u0001",
+      "\u007f",
+      "/",
+      "é",
+      "€",
+      "東京",
+      "\uD83D\uDE00",
+      "\uD800",
+      "\uDC00"
+    };
     ByteArrayOutputStream jackson = new ByteArrayOutputStream();
     ByteArrayOutputStream fast = new ByteArrayOutputStream();
     CanonicalWriter writer = new CanonicalWriter(fast, 512);
@@ -104,17 +140,30 @@ class CanonicalWriterTest {
           }
           texts[t] = text.toString();
         }
-        String line = r % 3 == 2
-            ? "{ \"id\": 7, \"messages\": [ {\"content\": " + quote(texts[0], false) + ", \"role\": \"system\"}, "
-                + "{\"content\": " + quote(texts[1], false) + ", \"role\": \"user\"}, {\"weight\": 1, \"content\": "
-                + quote(texts[2], false) + ", \"role\": \"assistant\"} ] }"
-            : "{\"messages\":[{\"role\":\"system\",\"content\":" + quote(texts[0], escapeNonAscii)
-                + "},{\"role\":\"user\",\"content\":" + quote(texts[1], escapeNonAscii)
-                + "},{\"role\":\"assistant\",\"content\":" + quote(texts[2], escapeNonAscii) + "}]}";
+        String line =
+            r % 3 == 2
+                ? "{ \"id\": 7, \"messages\": [ {\"content\": "
+                    + quote(texts[0], false)
+                    + ", \"role\": \"system\"}, "
+                    + "{\"content\": "
+                    + quote(texts[1], false)
+                    + ", \"role\": \"user\"}, {\"weight\": 1, \"content\": "
+                    + quote(texts[2], false)
+                    + ", \"role\": \"assistant\"} ] }"
+                : "{\"messages\":[{\"role\":\"system\",\"content\":"
+                    + quote(texts[0], escapeNonAscii)
+                    + "},{\"role\":\"user\",\"content\":"
+                    + quote(texts[1], escapeNonAscii)
+                    + "},{\"role\":\"assistant\",\"content\":"
+                    + quote(texts[2], escapeNonAscii)
+                    + "}]}";
         byte[] bytes = ("line " + r + ": " + line).getBytes(StandardCharsets.UTF_8);
         int start = bytes.length - line.getBytes(StandardCharsets.UTF_8).length;
         ChatRowBuffer row = new ChatRowBuffer();
-        assertThat(DatasetNormalizer.readRow(new ChatRows(), bytes, start, bytes.length - start, row)).as(line).isNull();
+        assertThat(
+                DatasetNormalizer.readRow(new ChatRows(), bytes, start, bytes.length - start, row))
+            .as(line)
+            .isNull();
         for (int i = 0; i < row.size(); i++) {
           assertThat(row.text(i)).isEqualTo(texts[i]);
           copied += row.jsonStart(i) >= 0 ? 1 : 0;
@@ -125,13 +174,17 @@ class CanonicalWriterTest {
       }
     }
     writer.flush();
-    assertThat(fast.toString(StandardCharsets.UTF_8)).isEqualTo(jackson.toString(StandardCharsets.UTF_8));
+    assertThat(fast.toString(StandardCharsets.UTF_8))
+        .isEqualTo(jackson.toString(StandardCharsets.UTF_8));
     assertThat(fast.toByteArray()).isEqualTo(jackson.toByteArray());
     assertThat(copied).isGreaterThan(200);
     assertThat(encoded).isGreaterThan(300);
   }
 
-  /** A JSON string literal: control characters escaped in lower-case hex, non-ASCII escaped when asked. */
+  /**
+   * A JSON string literal: control characters escaped in lower-case hex, non-ASCII escaped when
+   * asked.
+   */
   private static String quote(String text, boolean escapeNonAscii) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : text.toCharArray()) {

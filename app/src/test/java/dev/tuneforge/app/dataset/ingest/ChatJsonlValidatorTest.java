@@ -17,7 +17,8 @@ class ChatJsonlValidatorTest {
           + "{\"role\":\"assistant\",\"content\":\"{}\"}]}";
 
   private static ValidationReport validate(String text) throws IOException {
-    return new ChatJsonlValidator().validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    return new ChatJsonlValidator()
+        .validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -32,41 +33,46 @@ class ChatJsonlValidatorTest {
 
   @Test
   void namesTheLineAndReasonOfEveryProblem() throws IOException {
-    String text = String.join("\n",
-        GOOD,
-        "{not json",
-        "{\"messages\":[]}",
-        "{\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}",
-        "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-        "{\"messages\":[{\"role\":\"assistant\",\"content\":\"x\",\"weight\":2}]}",
-        "{\"messages\":[{\"role\":\"assistant\",\"content\":5}]}",
-        "[1,2]",
-        GOOD);
+    String text =
+        String.join(
+            "\n",
+            GOOD,
+            "{not json",
+            "{\"messages\":[]}",
+            "{\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "{\"messages\":[{\"role\":\"assistant\",\"content\":\"x\",\"weight\":2}]}",
+            "{\"messages\":[{\"role\":\"assistant\",\"content\":5}]}",
+            "[1,2]",
+            GOOD);
     ValidationReport report = validate(text);
     assertThat(report.valid()).isFalse();
     assertThat(report.rows()).isEqualTo(2);
     assertThat(report.problemCount()).isEqualTo(7);
-    assertThat(report.problems()).containsExactly(
-        report.problems().get(0),
-        "line 3: \"messages\" is empty",
-        "line 4: message 1 has role \"bot\"; expected system, user or assistant",
-        "line 5: no assistant message to learn from",
-        "line 6: message 1 has \"weight\" 2; expected 0 or 1",
-        "line 7: message 1 has no text \"content\"",
-        "line 8: expected a JSON object with a \"messages\" array");
+    assertThat(report.problems())
+        .containsExactly(
+            report.problems().get(0),
+            "line 3: \"messages\" is empty",
+            "line 4: message 1 has role \"bot\"; expected system, user or assistant",
+            "line 5: no assistant message to learn from",
+            "line 6: message 1 has \"weight\" 2; expected 0 or 1",
+            "line 7: message 1 has no text \"content\"",
+            "line 8: expected a JSON object with a \"messages\" array");
     assertThat(report.problems().get(0)).startsWith("line 2: not valid JSON");
   }
 
   @Test
   void anAssistantTurnWithWeightZeroIsNotEnoughToLearnFrom() throws IOException {
-    ValidationReport report = validate(
-        "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\",\"weight\":0}]}");
+    ValidationReport report =
+        validate(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\",\"weight\":0}]}");
     assertThat(report.problems()).containsExactly("line 1: no assistant message to learn from");
   }
 
   @Test
   void anEmptyFileIsRejected() throws IOException {
-    assertThat(validate("").problems()).containsExactly("the file is empty: it has no conversations");
+    assertThat(validate("").problems())
+        .containsExactly("the file is empty: it has no conversations");
     assertThat(validate("\n  \n").valid()).isFalse();
   }
 
@@ -81,8 +87,9 @@ class ChatJsonlValidatorTest {
 
   @Test
   void rejectsTextThatIsNotUtf8() throws IOException {
-    byte[] latin1 = (GOOD + "\n{\"messages\":[{\"role\":\"assistant\",\"content\":\"caf\u00e9\"}]}")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] latin1 =
+        (GOOD + "\n{\"messages\":[{\"role\":\"assistant\",\"content\":\"caf\u00e9\"}]}")
+            .getBytes(StandardCharsets.ISO_8859_1);
     ValidationReport report = new ChatJsonlValidator().validate(new ByteArrayInputStream(latin1));
     assertThat(report.problems()).containsExactly("line 2: the file is not UTF-8 text");
   }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A version derived from a stored one: personal data redacted, duplicate rows removed, sides kept. */
+/**
+ * A version derived from a stored one: personal data redacted, duplicate rows removed, sides kept.
+ */
 class DerivedVersionTest {
   private static final String A = row("total?", "9.00");
   private static final String B = row("mail me at jane.doe@example.com", "ok");
@@ -17,8 +19,11 @@ class DerivedVersionTest {
   @TempDir Path dir;
 
   private static String row(String user, String assistant) {
-    return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + user + "\"},{\"role\":\"assistant\",\"content\":\""
-        + assistant + "\"}]}";
+    return "{\"messages\":[{\"role\":\"user\",\"content\":\""
+        + user
+        + "\"},{\"role\":\"assistant\",\"content\":\""
+        + assistant
+        + "\"}]}";
   }
 
   @Test
@@ -41,7 +46,8 @@ class DerivedVersionTest {
     try (NormalizedUpload derived = NormalizedUpload.derive(train, null, true, false)) {
       assertThat(derived.trainRows()).isEqualTo(3);
       assertThat(derived.validationRows()).isZero();
-      assertThat(Files.readAllLines(derived.train())).containsExactly(A, row("mail me at [EMAIL]", "ok"), A);
+      assertThat(Files.readAllLines(derived.train()))
+          .containsExactly(A, row("mail me at [EMAIL]", "ok"), A);
       assertThat(derived.quality().redacted()).isTrue();
     }
   }

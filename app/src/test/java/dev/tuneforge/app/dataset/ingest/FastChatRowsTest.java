@@ -18,21 +18,68 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fast reader takes only lines that Jackson and {@link ChatRows} read as valid rows, and reads
- * them into the same conversation: random lines from a grammar of what chat uploads hold, good
- * and bad (other keys and roles, weights Jackson reads differently, escapes of every kind,
- * surrogates, whitespace, broken syntax), and every SROIE row.
+ * them into the same conversation: random lines from a grammar of what chat uploads hold, good and
+ * bad (other keys and roles, weights Jackson reads differently, escapes of every kind, surrogates,
+ * whitespace, broken syntax), and every SROIE row.
  */
 class FastChatRowsTest {
   private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder().build()).build();
-  private static final String[] TEXT = {"a", "Total ", "€", "é", "東京", "\\n", "\\\"", "\\\\", "\\/", "\\u00e9", "\\u00E9",
-    "\\u0001", "\\t", "\\ud83d\\ude00", "😀", "\\uD800", "\\x", "\\u12", "\u0001", "'", "{", "}", ",", ":"};
-  private static final String[] ROLE = {"\"system\"", "\"user\"", "\"assistant\"", "\"tool\"", "\"User\"", "\"us\\u0065r\"",
-    "null", "1"};
-  private static final String[] WEIGHT = {"0", "1", "1 ", "2", "1.0", "10", "1e0", "-0", "01", "\"1\"", "null", "true"};
+  private static final String[] TEXT = {
+    "a",
+    "Total ",
+    "€",
+    "é",
+    "東京",
+    "\\n",
+    "\\\"",
+    "\\\\",
+    "\\/",
+    "\\u00e9",
+    "\\u00E9",
+    "\\u0001",
+    "\\t",
+    "\\ud83d\\ude00",
+    "😀",
+    "\\uD800",
+    "\\x",
+    "\\u12",
+    "\u0001",
+    "'",
+    "{",
+    "}",
+    ",",
+    ":"
+  };
+  private static final String[] ROLE = {
+    "\"system\"", "\"user\"", "\"assistant\"", "\"tool\"", "\"User\"", "\"us\\u0065r\"", "null", "1"
+  };
+  private static final String[] WEIGHT = {
+    "0", "1", "1 ", "2", "1.0", "10", "1e0", "-0", "01", "\"1\"", "null", "true"
+  };
   private static final String[] SPACE = {"", "", "", " ", "\t", "  ", "\r"};
-  private static final String[] OTHER = {"\"id\"", "\"source\"", "\"messages\"", "\"i\\u0064\"", "\"\"", "\"é\""};
-  private static final String[] VALUE = {"7", "-12", "0", "01", "-", "1.5", "2e3", "true", "false", "null", "nul",
-    "\"sroie-1\"", "\"a\\nb\"", "\"\\q\"", "\"\"", "[1]", "{\"a\":1}", "\"😀\""};
+  private static final String[] OTHER = {
+    "\"id\"", "\"source\"", "\"messages\"", "\"i\\u0064\"", "\"\"", "\"é\""
+  };
+  private static final String[] VALUE = {
+    "7",
+    "-12",
+    "0",
+    "01",
+    "-",
+    "1.5",
+    "2e3",
+    "true",
+    "false",
+    "null",
+    "nul",
+    "\"sroie-1\"",
+    "\"a\\nb\"",
+    "\"\\q\"",
+    "\"\"",
+    "[1]",
+    "{\"a\":1}",
+    "\"😀\""
+  };
 
   @Test
   void readsOnlyValidRowsAndReadsThemAsJacksonDoes() {
@@ -84,7 +131,8 @@ class FastChatRowsTest {
     assertThat(describe(fast)).as(line).isEqualTo(describe(jackson));
     for (int i = 0; i < fast.size(); i++) {
       // The span the canonical writer rewrites is the string's content, between its quotes.
-      String json = new String(bytes, fast.jsonStart(i), fast.jsonLength(i), StandardCharsets.UTF_8);
+      String json =
+          new String(bytes, fast.jsonStart(i), fast.jsonLength(i), StandardCharsets.UTF_8);
       assertThat(JSON.readValue("\"" + json + "\"", String.class)).as(line).isEqualTo(fast.text(i));
       // Both readers tell the text's UTF-8 length from its JSON string.
       int utf8 = fast.text(i).getBytes(StandardCharsets.UTF_8).length;
@@ -98,8 +146,16 @@ class FastChatRowsTest {
   private static List<String> describe(ChatRowBuffer row) {
     List<String> messages = new ArrayList<>();
     for (int i = 0; i < row.size(); i++) {
-      messages.add(row.role(i) + "/" + row.weight(i) + "/" + row.otherRole(i) + "/" + row.weightText(i) + "/"
-          + (row.content(i) < 0 ? String.valueOf(row.content(i)) : row.text(i)));
+      messages.add(
+          row.role(i)
+              + "/"
+              + row.weight(i)
+              + "/"
+              + row.otherRole(i)
+              + "/"
+              + row.weightText(i)
+              + "/"
+              + (row.content(i) < 0 ? String.valueOf(row.content(i)) : row.text(i)));
     }
     return messages;
   }
@@ -107,17 +163,28 @@ class FastChatRowsTest {
   private static String line(SplittableRandom random) {
     StringBuilder line = new StringBuilder(space(random)).append('{').append(space(random));
     if (random.nextInt(4) == 0) {
-      line.append(OTHER[random.nextInt(OTHER.length)]).append(space(random)).append(':').append(space(random))
-          .append(VALUE[random.nextInt(VALUE.length)]).append(space(random)).append(',').append(space(random));
+      line.append(OTHER[random.nextInt(OTHER.length)])
+          .append(space(random))
+          .append(':')
+          .append(space(random))
+          .append(VALUE[random.nextInt(VALUE.length)])
+          .append(space(random))
+          .append(',')
+          .append(space(random));
     }
-    line.append(random.nextInt(30) == 0 ? "\"message\"" : "\"messages\"").append(space(random)).append(':')
-        .append(space(random)).append('[');
+    line.append(random.nextInt(30) == 0 ? "\"message\"" : "\"messages\"")
+        .append(space(random))
+        .append(':')
+        .append(space(random))
+        .append('[');
     int messages = random.nextInt(30) == 0 ? 0 : 1 + random.nextInt(4);
     for (int m = 0; m < messages; m++) {
       line.append(m > 0 ? "," : "").append(space(random)).append('{');
       List<String> fields = new ArrayList<>();
-      String role = random.nextInt(4) == 0 ? ROLE[random.nextInt(ROLE.length)]
-          : m == messages - 1 ? "\"assistant\"" : ROLE[random.nextInt(3)];
+      String role =
+          random.nextInt(4) == 0
+              ? ROLE[random.nextInt(ROLE.length)]
+              : m == messages - 1 ? "\"assistant\"" : ROLE[random.nextInt(3)];
       if (random.nextInt(40) != 0) {
         fields.add("\"role\"" + space(random) + ":" + space(random) + role);
       }
@@ -125,7 +192,10 @@ class FastChatRowsTest {
         fields.add("\"content\"" + space(random) + ":" + space(random) + content(random));
       }
       if (random.nextInt(3) == 0) {
-        String weight = random.nextInt(3) == 0 ? WEIGHT[random.nextInt(WEIGHT.length)] : WEIGHT[random.nextInt(2)];
+        String weight =
+            random.nextInt(3) == 0
+                ? WEIGHT[random.nextInt(WEIGHT.length)]
+                : WEIGHT[random.nextInt(2)];
         fields.add("\"weight\"" + space(random) + ":" + space(random) + weight);
       }
       if (random.nextInt(30) == 0) {
@@ -136,8 +206,12 @@ class FastChatRowsTest {
     }
     line.append(space(random)).append(']');
     if (random.nextInt(8) == 0) {
-      line.append(space(random)).append(',').append(space(random)).append(OTHER[random.nextInt(OTHER.length)])
-          .append(':').append(VALUE[random.nextInt(VALUE.length)]);
+      line.append(space(random))
+          .append(',')
+          .append(space(random))
+          .append(OTHER[random.nextInt(OTHER.length)])
+          .append(':')
+          .append(VALUE[random.nextInt(VALUE.length)]);
     }
     line.append(space(random)).append('}').append(space(random));
     if (random.nextInt(40) == 0) {

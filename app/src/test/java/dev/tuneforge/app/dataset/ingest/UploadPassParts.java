@@ -16,9 +16,9 @@ import java.security.NoSuchAlgorithmException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The upload pass taken apart for {@code DatasetValidationBenchmark}: each method reads a chat JSONL
- * file with one more stage of {@link NormalizedUpload#read} than the one before and returns the rows
- * it saw, so that the benchmark can time what each stage adds. Not a test.
+ * The upload pass taken apart for {@code DatasetValidationBenchmark}: each method reads a chat
+ * JSONL file with one more stage of {@link NormalizedUpload#read} than the one before and returns
+ * the rows it saw, so that the benchmark can time what each stage adds. Not a test.
  */
 public final class UploadPassParts {
   private UploadPassParts() {}
@@ -26,7 +26,8 @@ public final class UploadPassParts {
   /** Lines found and checked as UTF-8. */
   public static long lines(Path file) throws IOException {
     long rows = 0;
-    try (Utf8Lines lines = new Utf8Lines(Files.newInputStream(file), DatasetNormalizer.MAX_LINE_BYTES)) {
+    try (Utf8Lines lines =
+        new Utf8Lines(Files.newInputStream(file), DatasetNormalizer.MAX_LINE_BYTES)) {
       while (lines.next()) {
         rows += lines.isBlank() ? 0 : 1;
       }
@@ -45,8 +46,10 @@ public final class UploadPassParts {
    */
   public static long normalise(Path file) throws IOException {
     Path canonical = Files.createTempFile("tuneforge-bench-canonical-", ".jsonl");
-    try (OutputStream out = new DigestOutputStream(
-        new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16), MessageDigest.getInstance("SHA-256"))) {
+    try (OutputStream out =
+        new DigestOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16),
+            MessageDigest.getInstance("SHA-256"))) {
       CanonicalWriter writer = new CanonicalWriter(out);
       long rows = read(file, null, writer);
       writer.flush();
@@ -65,8 +68,9 @@ public final class UploadPassParts {
 
   /** The whole upload pass: validation, quality report and the canonical file with its SHA-256. */
   public static long upload(Path file) throws IOException {
-    try (NormalizedUpload upload = NormalizedUpload.read(file.getFileName().toString(), file,
-        DatasetUploadOptions.defaults())) {
+    try (NormalizedUpload upload =
+        NormalizedUpload.read(
+            file.getFileName().toString(), file, DatasetUploadOptions.defaults())) {
       if (!upload.report().valid()) {
         throw new IllegalStateException(upload.report().summary());
       }
@@ -74,17 +78,20 @@ public final class UploadPassParts {
     }
   }
 
-  private static long read(Path file, @Nullable QualityAnalyzer quality, @Nullable CanonicalWriter canonical)
+  private static long read(
+      Path file, @Nullable QualityAnalyzer quality, @Nullable CanonicalWriter canonical)
       throws IOException {
     long rows = 0;
     RowReader reader = RowReader.of(DatasetFormat.CHAT);
     ChatRowBuffer row = new ChatRowBuffer();
-    try (InputStream in = Files.newInputStream(file); Utf8Lines lines = new Utf8Lines(in, DatasetNormalizer.MAX_LINE_BYTES)) {
+    try (InputStream in = Files.newInputStream(file);
+        Utf8Lines lines = new Utf8Lines(in, DatasetNormalizer.MAX_LINE_BYTES)) {
       while (lines.next()) {
         if (lines.isBlank()) {
           continue;
         }
-        String problem = DatasetNormalizer.readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
+        String problem =
+            DatasetNormalizer.readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
         if (problem != null) {
           throw new IllegalStateException(problem);
         }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class Utf8LinesTest {
   private static boolean decodes(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));
@@ -37,8 +38,10 @@ class Utf8LinesTest {
   @Test
   void refusesOverlongSurrogateAndTruncatedSequencesAsTheDecoderDoes() {
     String[] cases = {
-      "c0 af", "c1 bf", "c2 a0", "e0 80 af", "e0 a0 80", "ed a0 80", "ed 9f bf", "f0 80 80 af", "f0 8f bf bf",
-      "f0 90 80 80", "f4 8f bf bf", "f4 90 80 80", "f5 80 80 80", "ff", "80", "e6 9d", "f0 9f 98", "e6 9d 31",
+      "c0 af", "c1 bf", "c2 a0", "e0 80 af", "e0 a0 80", "ed a0 80", "ed 9f bf", "f0 80 80 af",
+          "f0 8f bf bf",
+      "f0 90 80 80", "f4 8f bf bf", "f4 90 80 80", "f5 80 80 80", "ff", "80", "e6 9d", "f0 9f 98",
+          "e6 9d 31",
       "41 42 43 44 45 46 47 48 e6 9d b1 49", "f0 9f 98 80"
     };
     for (String hex : cases) {
@@ -54,8 +57,14 @@ class Utf8LinesTest {
       byte[] bytes = new byte[random.nextInt(40)];
       for (int i = 0; i < bytes.length; i++) {
         int kind = random.nextInt(4);
-        bytes[i] = kind == 0 ? (byte) random.nextInt(256) : kind == 1 ? (byte) (0x80 + random.nextInt(64))
-            : kind == 2 ? valid[random.nextInt(valid.length)] : (byte) ('a' + random.nextInt(26));
+        bytes[i] =
+            kind == 0
+                ? (byte) random.nextInt(256)
+                : kind == 1
+                    ? (byte) (0x80 + random.nextInt(64))
+                    : kind == 2
+                        ? valid[random.nextInt(valid.length)]
+                        : (byte) ('a' + random.nextInt(26));
       }
       assertAgrees(bytes);
     }

@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exact-duplicate hash counts as duplicates exactly the rows whose roles and texts
- * are equal: short texts of four characters make equal rows common, and rows that differ only in
- * where one message ends and the next begins ({@code "ab","a"} and {@code "a","ba"}) or in a role.
+ * The exact-duplicate hash counts as duplicates exactly the rows whose roles and texts are equal:
+ * short texts of four characters make equal rows common, and rows that differ only in where one
+ * message ends and the next begins ({@code "ab","a"} and {@code "a","ba"}) or in a role.
  */
 class ExactDuplicateHashTest {
   private static final String[] ALPHABET = {"a", "b", " ", "é"};
@@ -44,14 +44,19 @@ class ExactDuplicateHashTest {
         row.add("user:" + question);
         row.add("assistant:" + answer);
         line.append(p > 0 ? "," : "")
-            .append("{\"role\":\"user\",\"content\":\"").append(question).append("\"},")
-            .append("{\"role\":\"assistant\",\"content\":\"").append(answer).append("\"}");
+            .append("{\"role\":\"user\",\"content\":\"")
+            .append(question)
+            .append("\"},")
+            .append("{\"role\":\"assistant\",\"content\":\"")
+            .append(answer)
+            .append("\"}");
       }
       distinct.add(row);
       lines.add(line.append("]}").toString());
     }
     DatasetNormalizer normalizer = new DatasetNormalizer(null, false, false);
-    normalizer.normalize(new ByteArrayInputStream(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)),
+    normalizer.normalize(
+        new ByteArrayInputStream(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)),
         new ByteArrayOutputStream());
     QualityReport quality = normalizer.quality();
     assertThat(quality.rows()).isEqualTo(lines.size());

@@ -15,19 +15,60 @@ import tools.jackson.databind.json.JsonMapper;
 /** The one-pass pre-scan before the regexes changes nothing that is found or redacted. */
 class PersonalDataPreScanTest {
   private static final String[] PIECES = {
-    "jane.doe+x@example.co.uk", "a@b", "@", "4111 1111 1111 1111", "4111-1111-1111-1111", "4111 1111 1111 1112",
-    "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "GB82WESTABCDEFGHIJ", "+44 20 7946 0958",
-    "(030) 1234 5678", "03-8941 3808", "+49 (0) 30 1234 5678", "21-11-16", "RM 31.80", "000181747712",
-    "١٢٣٤٥٦٧٨٩", "٣", "€", "東京", "é", "😀", "\u2003", "\t", "\n", " ", " ", "-", ".", "(", ")", "+", "0", "7",
-    "12", "345", "6789", "A", "Z", "QX", "word", "TOTAL", "_", "x".repeat(40), "9".repeat(20)
+    "jane.doe+x@example.co.uk",
+    "a@b",
+    "@",
+    "4111 1111 1111 1111",
+    "4111-1111-1111-1111",
+    "4111 1111 1111 1112",
+    "DE89 3704 0044 0532 0130 00",
+    "GB82WEST12345698765432",
+    "GB82WESTABCDEFGHIJ",
+    "+44 20 7946 0958",
+    "(030) 1234 5678",
+    "03-8941 3808",
+    "+49 (0) 30 1234 5678",
+    "21-11-16",
+    "RM 31.80",
+    "000181747712",
+    "١٢٣٤٥٦٧٨٩",
+    "٣",
+    "€",
+    "東京",
+    "é",
+    "😀",
+    "\u2003",
+    "\t",
+    "\n",
+    " ",
+    " ",
+    "-",
+    ".",
+    "(",
+    ")",
+    "+",
+    "0",
+    "7",
+    "12",
+    "345",
+    "6789",
+    "A",
+    "Z",
+    "QX",
+    "word",
+    "TOTAL",
+    "_",
+    "x".repeat(40),
+    "9".repeat(20)
   };
 
   /** What the scan reports, in order, and the redacted text. */
   private static String outcome(String text, boolean reference) {
     List<PersonalDataScanner.Kind> kinds = new ArrayList<>();
-    String redacted = reference
-        ? RegexOnlyScanner.scan(text, true, kinds::add)
-        : PersonalDataScanner.scan(text, true, kinds::add);
+    String redacted =
+        reference
+            ? RegexOnlyScanner.scan(text, true, kinds::add)
+            : PersonalDataScanner.scan(text, true, kinds::add);
     return kinds + " " + redacted;
   }
 

@@ -37,19 +37,23 @@ class PersonalDataScannerTest {
   @Test
   void emailsAndPhoneNumbersAreFoundConservatively() {
     assertThat(found("write to jane.doe+x@example.co.uk please")).containsExactly(Kind.EMAIL);
-    assertThat(found("call +44 20 7946 0958 or (030) 1234 5678")).containsExactly(Kind.PHONE, Kind.PHONE);
+    assertThat(found("call +44 20 7946 0958 or (030) 1234 5678"))
+        .containsExactly(Kind.PHONE, Kind.PHONE);
     assertThat(found("TEL: 03-8941 3808")).containsExactly(Kind.PHONE);
     // Dates, totals, invoice and GST numbers are not phone numbers.
-    assertThat(found("21-11-16 TOTAL RM 31.80 INVOICE NO : 17858/102/T0308 GST ID. NO : 000181747712"))
+    assertThat(
+            found("21-11-16 TOTAL RM 31.80 INVOICE NO : 17858/102/T0308 GST ID. NO : 000181747712"))
         .isEmpty();
     assertThat(found("not an email: a@b, user@localhost")).isEmpty();
   }
 
   @Test
   void redactionReplacesEachMatchWithItsPlaceholder() {
-    String redacted = PersonalDataScanner.scan(
-        "Mail jane@example.com, card 4111-1111-1111-1111, IBAN GB82WEST12345698765432, phone +1 415 555 2671.",
-        true, kind -> {});
+    String redacted =
+        PersonalDataScanner.scan(
+            "Mail jane@example.com, card 4111-1111-1111-1111, IBAN GB82WEST12345698765432, phone +1 415 555 2671.",
+            true,
+            kind -> {});
     assertThat(redacted).isEqualTo("Mail [EMAIL], card [CARD], IBAN [IBAN], phone [PHONE].");
   }
 }

@@ -1,25 +1,27 @@
 package dev.tuneforge.app.dataset.quality;
 
-import java.math.BigInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@link PersonalDataScanner} as it was before its one-pass pre-scan: the same regexes and
- * checksums, gated by one plain scan of the text per kind. The reference the pre-scan must agree with.
- * The gate counts ASCII digits only, as the patterns' {@code \\d} does (it once counted every
+ * checksums, gated by one plain scan of the text per kind. The reference the pre-scan must agree
+ * with. The gate counts ASCII digits only, as the patterns' {@code \\d} does (it once counted every
  * Unicode digit, which no pattern can match).
  */
 final class RegexOnlyScanner {
   private static final Pattern EMAIL =
-      Pattern.compile("(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}\\b");
+      Pattern.compile(
+          "(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}\\b");
   private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b");
-  private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:[ -]?\\d){12,18}(?![\\w-])");
+  private static final Pattern CARD =
+      Pattern.compile("(?<![\\w-])\\d(?:[ -]?\\d){12,18}(?![\\w-])");
   private static final Pattern PHONE =
-      Pattern.compile("(?<![\\w+])(?:\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){2,4}"
-          + "|\\(0?\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-          + "|0\\d{1,3}[ -]\\d{3,4}[ -]?\\d{3,4})(?![\\w-])");
+      Pattern.compile(
+          "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){2,4}"
+              + "|\\(0?\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
+              + "|0\\d{1,3}[ -]\\d{3,4}[ -]?\\d{3,4})(?![\\w-])");
 
   private RegexOnlyScanner() {}
 
@@ -29,21 +31,32 @@ final class RegexOnlyScanner {
       result = apply(EMAIL, PersonalDataScanner.Kind.EMAIL, result, found, m -> true);
     }
     if (digits(result) >= 8) {
-      if (hasRun(result, c -> (c >= 'A' && c <= 'Z') || isDigit(c) || c == ' ', c -> c != ' ', 15)) {
-        result = apply(IBAN, PersonalDataScanner.Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
+      if (hasRun(
+          result, c -> (c >= 'A' && c <= 'Z') || isDigit(c) || c == ' ', c -> c != ' ', 15)) {
+        result =
+            apply(
+                IBAN, PersonalDataScanner.Kind.IBAN, result, found, PersonalDataScanner::ibanValid);
       }
       if (hasRun(result, c -> isDigit(c) || c == ' ' || c == '-', RegexOnlyScanner::isDigit, 13)) {
-        result = apply(CARD, PersonalDataScanner.Kind.CARD, result, found, PersonalDataScanner::cardValid);
+        result =
+            apply(
+                CARD, PersonalDataScanner.Kind.CARD, result, found, PersonalDataScanner::cardValid);
       }
-      if (hasRun(result, c -> isDigit(c) || " .-()+".indexOf(c) >= 0, RegexOnlyScanner::isDigit, 9)) {
-        result = apply(PHONE, PersonalDataScanner.Kind.PHONE, result, found, RegexOnlyScanner::phoneLike);
+      if (hasRun(
+          result, c -> isDigit(c) || " .-()+".indexOf(c) >= 0, RegexOnlyScanner::isDigit, 9)) {
+        result =
+            apply(
+                PHONE, PersonalDataScanner.Kind.PHONE, result, found, RegexOnlyScanner::phoneLike);
       }
     }
     return redact ? result : text;
   }
 
   private static String apply(
-      Pattern pattern, PersonalDataScanner.Kind kind, String text, PersonalDataScanner.Found found,
+      Pattern pattern,
+      PersonalDataScanner.Kind kind,
+      String text,
+      PersonalDataScanner.Found found,
       Predicate<String> valid) {
     Matcher m = pattern.matcher(text);
     StringBuilder out = new StringBuilder();

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * scan per kind and a SimHash of 64 counters per shingle: the faster pass must find the same.
  */
 class SroieQualityFiguresTest {
-  private static QualityReport quality(String file, boolean redact, OutputStream out) throws IOException {
+  private static QualityReport quality(String file, boolean redact, OutputStream out)
+      throws IOException {
     DatasetNormalizer normalizer = new DatasetNormalizer(null, false, redact);
     try (InputStream in = Files.newInputStream(locate("shared/datasets/sroie/" + file))) {
       assertThat(normalizer.normalize(in, out).valid()).isTrue();
@@ -33,12 +34,15 @@ class SroieQualityFiguresTest {
     assertThat(q.exactDuplicates()).isEqualTo(1);
     assertThat(q.nearDuplicates()).isEqualTo(2);
     assertThat(q.maxRowTokens()).isEqualTo(413);
-    assertThat(q.lengthHistogram()).extracting(QualityReport.Bucket::rows).containsExactly(1, 327, 122, 0, 0, 0, 0, 0);
-    assertThat(q.personalData()).containsExactly(
-        new QualityReport.PersonalData("EMAIL", 20, 20, List.of(6, 8, 12, 22, 28)),
-        new QualityReport.PersonalData("IBAN", 1, 1, List.of(130)),
-        new QualityReport.PersonalData("CARD", 18, 17, List.of(22, 83, 92, 123, 133)),
-        new QualityReport.PersonalData("PHONE", 336, 219, List.of(3, 4, 5, 6, 7)));
+    assertThat(q.lengthHistogram())
+        .extracting(QualityReport.Bucket::rows)
+        .containsExactly(1, 327, 122, 0, 0, 0, 0, 0);
+    assertThat(q.personalData())
+        .containsExactly(
+            new QualityReport.PersonalData("EMAIL", 20, 20, List.of(6, 8, 12, 22, 28)),
+            new QualityReport.PersonalData("IBAN", 1, 1, List.of(130)),
+            new QualityReport.PersonalData("CARD", 18, 17, List.of(22, 83, 92, 123, 133)),
+            new QualityReport.PersonalData("PHONE", 336, 219, List.of(3, 4, 5, 6, 7)));
   }
 
   @Test
@@ -47,10 +51,11 @@ class SroieQualityFiguresTest {
     QualityReport q = quality("validation.jsonl", true, out);
     assertThat(q.exactDuplicates()).isZero();
     assertThat(q.nearDuplicates()).isZero();
-    assertThat(q.personalData()).containsExactly(
-        new QualityReport.PersonalData("EMAIL", 3, 3, List.of(1, 23, 49)),
-        new QualityReport.PersonalData("CARD", 2, 2, List.of(45, 47)),
-        new QualityReport.PersonalData("PHONE", 41, 26, List.of(1, 2, 3, 4, 10)));
+    assertThat(q.personalData())
+        .containsExactly(
+            new QualityReport.PersonalData("EMAIL", 3, 3, List.of(1, 23, 49)),
+            new QualityReport.PersonalData("CARD", 2, 2, List.of(45, 47)),
+            new QualityReport.PersonalData("PHONE", 41, 26, List.of(1, 2, 3, 4, 10)));
     String canonical = out.toString(StandardCharsets.UTF_8);
     assertThat(canonical.split("\\[PHONE]", -1)).hasSize(42);
     assertThat(canonical.split("\\[EMAIL]", -1)).hasSize(4);

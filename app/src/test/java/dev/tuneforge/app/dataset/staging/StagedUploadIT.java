@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
-import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
@@ -29,22 +28,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Browser uploads straight to object storage, against real S3 (S3Proxy): parts PUT over HTTP to
- * presigned URLs become a stored dataset version; an aborted, abandoned or incomplete upload
- * leaves no object, no unfinished multipart upload and no record; and another tenant can neither
- * see nor touch an upload.
+ * presigned URLs become a stored dataset version; an aborted, abandoned or incomplete upload leaves
+ * no object, no unfinished multipart upload and no record; and another tenant can neither see nor
+ * touch an upload.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -70,7 +67,9 @@ class StagedUploadIT {
     long size = Files.size(file);
     StagedUploads.UploadPlan plan = as(alice, () -> uploads.start("receipts.jsonl", size));
     assertThat(plan.partSize()).isEqualTo(StagedUploads.MIN_PART_SIZE);
-    assertThat(plan.partCount()).isEqualTo((int) ((size + plan.partSize() - 1) / plan.partSize())).isGreaterThan(1);
+    assertThat(plan.partCount())
+        .isEqualTo((int) ((size + plan.partSize() - 1) / plan.partSize()))
+        .isGreaterThan(1);
 
     List<String> urls = as(alice, () -> uploads.partUrls(plan.id(), 1, 20));
     assertThat(urls).hasSize(plan.partCount());
@@ -79,15 +78,20 @@ class StagedUploadIT {
     }
     String key = stagedKey(plan.id());
     assertThat(as(alice, () -> multipart.tenantListParts(key, uploadId(plan.id()))))
-        .extracting(MultipartStorage.UploadedPart::number).hasSize(plan.partCount());
+        .extracting(MultipartStorage.UploadedPart::number)
+        .hasSize(plan.partCount());
 
     StagedUploads.StagedFile staged = as(alice, () -> uploads.finish(plan.id()));
     try {
       assertThat(staged.fileName()).isEqualTo("receipts.jsonl");
-      assertThat(Files.mismatch(staged.file(), file)).as("the copy is byte for byte the upload").isEqualTo(-1);
-      DatasetSummary stored = as(alice, () -> datasets.upload("receipts", staged.fileName(), staged.file()));
+      assertThat(Files.mismatch(staged.file(), file))
+          .as("the copy is byte for byte the upload")
+          .isEqualTo(-1);
+      DatasetSummary stored =
+          as(alice, () -> datasets.upload("receipts", staged.fileName(), staged.file()));
       assertThat(stored.rows()).isEqualTo(17_000);
-      assertThat(as(alice, () -> datasets.preview(stored.versionId(), 1)).getFirst()).contains("receipt 0");
+      assertThat(as(alice, () -> datasets.preview(stored.versionId(), 1)).getFirst())
+          .contains("receipt 0");
     } finally {
       Files.deleteIfExists(staged.file());
     }
@@ -105,23 +109,41 @@ class StagedUploadIT {
     String uploadId = uploadId(plan.id());
     assertThat(key).startsWith(ObjectKeys.tenantPrefix(alice.tenantId()) + "uploads/" + plan.id());
 
-    assertThatThrownBy(() -> as(bob, () -> uploads.partUrls(plan.id(), 1, 1))).hasMessage("No such upload");
+    assertThatThrownBy(() -> as(bob, () -> uploads.partUrls(plan.id(), 1, 1)))
+        .hasMessage("No such upload");
     assertThatThrownBy(() -> as(bob, () -> uploads.finish(plan.id()))).hasMessage("No such upload");
-    as(bob, () -> {
-      uploads.abort(plan.id());
-      return null;
-    });
-    assertThatThrownBy(() -> as(bob, () -> multipart.tenantPresignPart(key, uploadId, 1, java.time.Duration.ofMinutes(1))))
+    as(
+        bob,
+        () -> {
+          uploads.abort(plan.id());
+          return null;
+        });
+    assertThatThrownBy(
+            () ->
+                as(
+                    bob,
+                    () ->
+                        multipart.tenantPresignPart(
+                            key, uploadId, 1, java.time.Duration.ofMinutes(1))))
         .isInstanceOf(SecurityException.class);
-    assertThatThrownBy(() -> as(bob, () -> multipart.tenantListParts(key, uploadId))).isInstanceOf(SecurityException.class);
-    assertThatThrownBy(() -> as(bob, () -> multipart.tenantComplete(key, uploadId))).isInstanceOf(SecurityException.class);
-    assertThatThrownBy(() -> as(bob, () -> {
-      multipart.tenantAbort(key, uploadId);
-      return null;
-    })).isInstanceOf(SecurityException.class);
+    assertThatThrownBy(() -> as(bob, () -> multipart.tenantListParts(key, uploadId)))
+        .isInstanceOf(SecurityException.class);
+    assertThatThrownBy(() -> as(bob, () -> multipart.tenantComplete(key, uploadId)))
+        .isInstanceOf(SecurityException.class);
+    assertThatThrownBy(
+            () ->
+                as(
+                    bob,
+                    () -> {
+                      multipart.tenantAbort(key, uploadId);
+                      return null;
+                    }))
+        .isInstanceOf(SecurityException.class);
 
     String url = as(alice, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst();
-    assertThat(put(url, file, plan, 1)).as("bob's attempts left alice's upload as it was").isEqualTo(200);
+    assertThat(put(url, file, plan, 1))
+        .as("bob's attempts left alice's upload as it was")
+        .isEqualTo(200);
     StagedUploads.StagedFile staged = as(alice, () -> uploads.finish(plan.id()));
     Files.deleteIfExists(staged.file());
     assertNothingStaged(alice);
@@ -133,13 +155,16 @@ class StagedUploadIT {
     Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
     long size = Files.size(file);
     StagedUploads.UploadPlan plan = as(carol, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(carol, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1)).isEqualTo(200);
+    assertThat(put(as(carol, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
+        .isEqualTo(200);
     assertThat(incomplete(carol)).hasSize(1);
 
-    as(carol, () -> {
-      uploads.abort(plan.id());
-      return null;
-    });
+    as(
+        carol,
+        () -> {
+          uploads.abort(plan.id());
+          return null;
+        });
     assertNothingStaged(carol);
   }
 
@@ -149,11 +174,17 @@ class StagedUploadIT {
     Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
     long size = Files.size(file);
     StagedUploads.UploadPlan plan = as(dave, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(dave, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1)).isEqualTo(200);
+    assertThat(put(as(dave, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
+        .isEqualTo(200);
 
     assertThatThrownBy(() -> as(dave, () -> uploads.finish(plan.id())))
         .isInstanceOf(DatasetRejected.class)
-        .hasMessage("The upload of big.jsonl is incomplete: " + plan.partSize() + " of " + size + " bytes arrived");
+        .hasMessage(
+            "The upload of big.jsonl is incomplete: "
+                + plan.partSize()
+                + " of "
+                + size
+                + " bytes arrived");
     assertNothingStaged(dave);
   }
 
@@ -163,17 +194,26 @@ class StagedUploadIT {
     Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
     long size = Files.size(file);
     StagedUploads.UploadPlan plan = as(erin, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(erin, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1)).isEqualTo(200);
-    String orphanKey = ObjectKeys.stagedUpload(erin.tenantId(), UUID.randomUUID(), "no-record.jsonl");
+    assertThat(put(as(erin, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
+        .isEqualTo(200);
+    String orphanKey =
+        ObjectKeys.stagedUpload(erin.tenantId(), UUID.randomUUID(), "no-record.jsonl");
     as(erin, () -> multipart.tenantCreate(orphanKey));
 
     assertThat(TenantContext.callAsSystem(() -> uploads.cleanUp(Instant.now().minusSeconds(3600))))
-        .as("nothing is old enough yet").isZero();
+        .as("nothing is old enough yet")
+        .isZero();
     assertThat(incomplete(erin)).hasSize(2);
 
     int abandoned = TenantContext.callAsSystem(() -> uploads.cleanUp(Instant.now().plusSeconds(5)));
-    assertThat(abandoned).as("the recorded upload and the one storage lists without a record").isGreaterThanOrEqualTo(2);
-    assertThat(jdbc.sql("select count(*) from staged_upload where id = ?").param(plan.id()).query(Long.class).single())
+    assertThat(abandoned)
+        .as("the recorded upload and the one storage lists without a record")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(
+            jdbc.sql("select count(*) from staged_upload where id = ?")
+                .param(plan.id())
+                .query(Long.class)
+                .single())
         .isZero();
     assertNothingStaged(erin);
   }
@@ -194,8 +234,13 @@ class StagedUploadIT {
     String uploadsPrefix = ObjectKeys.tenantPrefix(user.tenantId()) + ObjectKeys.UPLOADS;
     assertThat(storage.list(uploadsPrefix)).as("staged objects").isEmpty();
     assertThat(incomplete(user)).as("unfinished multipart uploads").isEmpty();
-    assertThat(jdbc.sql("select count(*) from staged_upload where tenant_id = ?").param(user.tenantId())
-        .query(Long.class).single()).as("upload records").isZero();
+    assertThat(
+            jdbc.sql("select count(*) from staged_upload where tenant_id = ?")
+                .param(user.tenantId())
+                .query(Long.class)
+                .single())
+        .as("upload records")
+        .isZero();
   }
 
   private List<MultipartStorage.IncompleteUpload> incomplete(SignedInUser user) {
@@ -203,15 +248,22 @@ class StagedUploadIT {
   }
 
   private String stagedKey(UUID id) {
-    return jdbc.sql("select object_key from staged_upload where id = ?").param(id).query(String.class).single();
+    return jdbc.sql("select object_key from staged_upload where id = ?")
+        .param(id)
+        .query(String.class)
+        .single();
   }
 
   private String uploadId(UUID id) {
-    return jdbc.sql("select upload_id from staged_upload where id = ?").param(id).query(String.class).single();
+    return jdbc.sql("select upload_id from staged_upload where id = ?")
+        .param(id)
+        .query(String.class)
+        .single();
   }
 
   /** PUTs one part of {@code file} the way the browser does; returns the HTTP status. */
-  private static int put(String url, Path file, StagedUploads.UploadPlan plan, int part) throws Exception {
+  private static int put(String url, Path file, StagedUploads.UploadPlan plan, int part)
+      throws Exception {
     long offset = (part - 1) * plan.partSize();
     int length = (int) Math.min(plan.partSize(), Files.size(file) - offset);
     byte[] bytes = new byte[length];
@@ -219,9 +271,12 @@ class StagedUploadIT {
       in.seek(offset);
       in.readFully(bytes);
     }
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return response.statusCode();
   }
 
@@ -230,9 +285,18 @@ class StagedUploadIT {
     String padding = "ITEM 1 X RM 2.50 ".repeat(50);
     try (Writer out = Files.newBufferedWriter(file)) {
       for (int i = 0; i < rows; i++) {
-        out.write("{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
-            + "{\"role\":\"user\",\"content\":\"receipt " + i + " " + padding + "TOTAL RM " + i + ".00\"},"
-            + "{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\"" + i + ".00\\\"}\"}]}\n");
+        out.write(
+            "{\"messages\":[{\"role\":\"system\",\"content\":\"Extract the total.\"},"
+                + "{\"role\":\"user\",\"content\":\"receipt "
+                + i
+                + " "
+                + padding
+                + "TOTAL RM "
+                + i
+                + ".00\"},"
+                + "{\"role\":\"assistant\",\"content\":\"{\\\"total\\\": \\\""
+                + i
+                + ".00\\\"}\"}]}\n");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -243,5 +307,4 @@ class StagedUploadIT {
   private SignedInUser member(String name) {
     return new TestRows(jdbc).member(name);
   }
-
 }

@@ -25,9 +25,12 @@ class StagedUploadsTest {
     UUID tenant = UUID.randomUUID();
     UUID upload = UUID.randomUUID();
     String prefix = ObjectKeys.tenantPrefix(tenant) + "uploads/" + upload + "/";
-    assertThat(ObjectKeys.stagedUpload(tenant, upload, "receipts 2024.jsonl")).isEqualTo(prefix + "receipts_2024.jsonl");
-    assertThat(ObjectKeys.stagedUpload(tenant, upload, "../../other/x.csv")).isEqualTo(prefix + "____other_x.csv");
-    assertThat(ObjectKeys.stagedUpload(tenant, upload, "a..b.jsonl")).isEqualTo(prefix + "a_b.jsonl");
+    assertThat(ObjectKeys.stagedUpload(tenant, upload, "receipts 2024.jsonl"))
+        .isEqualTo(prefix + "receipts_2024.jsonl");
+    assertThat(ObjectKeys.stagedUpload(tenant, upload, "../../other/x.csv"))
+        .isEqualTo(prefix + "____other_x.csv");
+    assertThat(ObjectKeys.stagedUpload(tenant, upload, "a..b.jsonl"))
+        .isEqualTo(prefix + "a_b.jsonl");
     assertThat(ObjectKeys.stagedUpload(tenant, upload, ".hidden")).isEqualTo(prefix + "_hidden");
     assertThat(ObjectKeys.stagedUpload(tenant, upload, "")).isEqualTo(prefix + "upload");
   }

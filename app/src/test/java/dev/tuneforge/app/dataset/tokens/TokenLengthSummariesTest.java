@@ -18,7 +18,9 @@ class TokenLengthSummariesTest {
     assertThat(s.p99()).isEqualTo(990);
     assertThat(s.maxTokens()).isEqualTo(1000);
     assertThat(s.meanTokens()).isEqualTo(505.0);
-    assertThat(s.truncatedRows()).as("a row of exactly the maximum length is not cut").isEqualTo(10);
+    assertThat(s.truncatedRows())
+        .as("a row of exactly the maximum length is not cut")
+        .isEqualTo(10);
     assertThat(s.truncatedPercent()).isEqualTo(10.0);
     assertThat(s.assistantTokensLost()).isEqualTo(42);
   }
@@ -31,7 +33,8 @@ class TokenLengthSummariesTest {
     assertThat(s.histogram()).allSatisfy(bin -> assertThat(bin.to() - bin.from()).isEqualTo(500));
     assertThat(s.histogram().getFirst().from()).isZero();
     assertThat(s.histogram().getLast().to()).isGreaterThan(5000);
-    assertThat(s.histogram().stream().mapToInt(TokenLengths.Bin::rows).sum()).isEqualTo(lengths.length);
+    assertThat(s.histogram().stream().mapToInt(TokenLengths.Bin::rows).sum())
+        .isEqualTo(lengths.length);
     assertThat(s.histogram().getFirst().rows()).isEqualTo(3);
     assertThat(s.histogram().size()).isBetween(8, TokenLengthSummaries.TARGET_BINS + 1);
   }
