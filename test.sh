@@ -28,4 +28,5 @@ fi
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"
-exec ./mvnw -B verify -Dtuneforge.reference.required=true "$@"
+# Formatting is checked first: ./mvnw spotless:apply formats the tree as the build expects.
+exec ./mvnw -B spotless:check verify -Dtuneforge.reference.required=true "$@"
