@@ -70,7 +70,9 @@ public class EvaluationService {
    * at the same time: until it has, this fails, the event stays incomplete and is handed back
    * (FailedEventRetryJob), and the stored evaluation is not read twice.
    */
-  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
+  @ApplicationModuleListener(
+      id = "evaluation.store.fine-tune-finished",
+      propagation = Propagation.NOT_SUPPORTED)
   void onFinished(FineTuneFinished finished) {
     if (finished.status() != JobStatus.SUCCEEDED) {
       return;

@@ -135,7 +135,9 @@ class Dispatcher {
   }
 
   /** After the job's queueing commits; no transaction needed to ask Quartz for a run. */
-  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
+  @ApplicationModuleListener(
+      id = "node.dispatch.fine-tune-queued",
+      propagation = Propagation.NOT_SUPPORTED)
   void on(FineTuneQueued queued) {
     dispatchSoon();
   }

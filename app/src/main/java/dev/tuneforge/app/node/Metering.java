@@ -47,7 +47,9 @@ class Metering {
    * without a transaction of its own: {@link UsageService} opens one as the job's tenant. An
    * evaluation's split waits for this close (it fails and is retried until the segment is closed).
    */
-  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
+  @ApplicationModuleListener(
+      id = "node.metering.lease-ended",
+      propagation = Propagation.NOT_SUPPORTED)
   void on(JobLeaseEnded ended) {
     usage.close(ended.jobId(), ended.trainedTokens(), ended.at());
   }
