@@ -242,9 +242,9 @@ public class NewFineTuneView extends VerticalLayout {
         new FormLayout(
             schedule,
             warmupRatio,
-            gradientAccumulation,
             weightDecay,
             maxGradNorm,
+            gradientAccumulation,
             validationEvery,
             earlyStoppingPatience);
     Details advanced = new Details("Advanced training options", options);
