@@ -186,6 +186,7 @@ public class NewFineTuneView extends VerticalLayout {
     batchSize.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEffectiveBatch());
     gradientAccumulation.addValueChangeListener(e -> showEffectiveBatch());
+    gradientAccumulation.addValueChangeListener(e -> showEstimate());
     showEffectiveBatch();
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
@@ -285,6 +286,9 @@ public class NewFineTuneView extends VerticalLayout {
       return;
     }
     int steps = maxSteps.getValue() == null ? 0 : maxSteps.getValue();
+    // Each optimiser step, which max steps counts, takes batch size × accumulation examples.
+    int accumulation =
+        gradientAccumulation.getValue() == null ? 1 : gradientAccumulation.getValue();
     try {
       for (Estimate e :
           estimates.estimates(
@@ -292,7 +296,7 @@ public class NewFineTuneView extends VerticalLayout {
                   dataset.getValue().versionId(),
                   epochs.getValue(),
                   steps,
-                  batchSize.getValue(),
+                  batchSize.getValue() * accumulation,
                   0))) {
         Span line = new Span(e.describe());
         line.getStyle().set("display", "block");
