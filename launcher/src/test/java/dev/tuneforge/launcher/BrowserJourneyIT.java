@@ -74,6 +74,16 @@ class BrowserJourneyIT {
     member.locator("#max-steps input").fill("24");
     member.locator("#max-seq-length input").fill("1024");
     member.locator("#learning-rate input").fill("0.002");
+    Locator accumulation = member.locator("#gradient-accumulation");
+    assertThat(accumulation).not().isVisible();
+    member.getByText("Advanced training options").click();
+    assertThat(accumulation).containsText("effective batch 4 × 1 = 4");
+    accumulation.locator("input").fill("2");
+    accumulation.locator("input").press("Tab");
+    assertThat(accumulation).containsText("effective batch 4 × 2 = 8");
+    accumulation.locator("input").fill("1");
+    accumulation.locator("input").press("Tab");
+    assertThat(accumulation).containsText("effective batch 4 × 1 = 4");
     member.locator("#launch-finetune").click();
 
     Locator status = member.locator("#job-status");

@@ -50,6 +50,13 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private int evaluationExamples;
   private boolean useRslora;
   private boolean packing;
+  private String schedule;
+  private double warmupRatio;
+  private int gradientAccumulation;
+  private double weightDecay;
+  private double maxGradNorm;
+  private @Nullable Integer validationEvery;
+  private int earlyStoppingPatience;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -88,6 +95,13 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.evaluationExamples = request.evaluationExamples();
     this.useRslora = request.useRslora();
     this.packing = request.packing();
+    this.schedule = request.schedule();
+    this.warmupRatio = request.warmupRatio();
+    this.gradientAccumulation = request.gradientAccumulation();
+    this.weightDecay = request.weightDecay();
+    this.maxGradNorm = request.maxGradNorm();
+    this.validationEvery = request.validationEvery();
+    this.earlyStoppingPatience = request.earlyStoppingPatience();
     this.createdAt = now;
   }
 
@@ -483,6 +497,43 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   /** Whether training packs several examples into each row of the max sequence length. */
   public boolean isPacking() {
     return packing;
+  }
+
+  /** How the learning rate decays after warm-up: {@code linear} or {@code cosine}. */
+  public String getSchedule() {
+    return schedule;
+  }
+
+  /** The share of the steps over which the learning rate warms up. */
+  public double getWarmupRatio() {
+    return warmupRatio;
+  }
+
+  /** Micro-batches of the batch size per optimiser step. */
+  public int getGradientAccumulation() {
+    return gradientAccumulation;
+  }
+
+  public double getWeightDecay() {
+    return weightDecay;
+  }
+
+  /** The global norm gradients are clipped to; 0: no clipping. */
+  public double getMaxGradNorm() {
+    return maxGradNorm;
+  }
+
+  /**
+   * Steps between validation losses (0: only after the last step); jobs that chose none measure at
+   * each checkpoint.
+   */
+  public int getValidationEvery() {
+    return validationEvery != null ? validationEvery : checkpointEvery;
+  }
+
+  /** Validation losses in a row without improvement before training stops; 0: never early. */
+  public int getEarlyStoppingPatience() {
+    return earlyStoppingPatience;
   }
 
   /** The step of the last checkpoint in storage, or null while there is none. */

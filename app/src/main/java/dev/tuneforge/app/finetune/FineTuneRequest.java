@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  * (same loss, less padding computed). {@code method} is {@value #LORA} (null: the same) or {@value
  * #FULL}, which trains every weight, ignores the LoRA settings and delivers a whole model instead
  * of an adapter.
+ *
+ * <p>The trainer's options, with the trainer's defaults ({@link TrainingOptions#DEFAULTS}): the
+ * learning rate warms up linearly over {@code warmupRatio} of the steps, then decays by {@code
+ * schedule} ({@value #LINEAR} or {@value #COSINE}); each optimiser step sums {@code
+ * gradientAccumulation} micro-batches of {@code batchSize}; AdamW decays weights by {@code
+ * weightDecay}; gradients are clipped to the global norm {@code maxGradNorm} (0: no clipping); the
+ * validation loss is measured every {@code validationEvery} steps (0: only after the last; null: at
+ * each checkpoint) and training stops after {@code earlyStoppingPatience} measurements in a row
+ * that do not improve on the best (0: never early).
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -35,7 +44,14 @@ public record FineTuneRequest(
     int evaluationExamples,
     boolean useRslora,
     boolean packing,
-    @Nullable String method) {
+    @Nullable String method,
+    String schedule,
+    double warmupRatio,
+    int gradientAccumulation,
+    double weightDecay,
+    double maxGradNorm,
+    @Nullable Integer validationEvery,
+    int earlyStoppingPatience) {
 
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
@@ -44,6 +60,10 @@ public record FineTuneRequest(
       TrainingOptions.DEFAULTS.evaluationExamples();
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
+
+  public static final String LINEAR = "linear";
+  public static final String COSINE = "cosine";
+  public static final List<String> SCHEDULES = List.of(LINEAR, COSINE);
 
   public static final List<String> PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
@@ -75,7 +95,14 @@ public record FineTuneRequest(
         .optEvaluation(evaluationDatasetVersionId, evaluationExamples)
         .optRslora(useRslora)
         .optPacking(packing)
-        .optMethod(method);
+        .optMethod(method)
+        .optSchedule(schedule)
+        .optWarmupRatio(warmupRatio)
+        .optGradientAccumulation(gradientAccumulation)
+        .optWeightDecay(weightDecay)
+        .optMaxGradNorm(maxGradNorm)
+        .optValidationEvery(validationEvery)
+        .optEarlyStoppingPatience(earlyStoppingPatience);
   }
 
   /** This request with another method, {@value #LORA} or {@value #FULL}. */
@@ -128,6 +155,27 @@ public record FineTuneRequest(
     if (datasetVersionId.equals(evaluationDatasetVersionId)) {
       return "Evaluate on held-out data, not on the training dataset itself";
     }
+    return optionsProblem();
+  }
+
+  private @Nullable String optionsProblem() {
+    if (schedule == null || !SCHEDULES.contains(schedule))
+      return "The learning-rate schedule must be one of "
+          + SCHEDULES
+          + ", not \""
+          + schedule
+          + "\"";
+    if (!(warmupRatio >= 0 && warmupRatio <= 0.5))
+      return "The warm-up ratio must be between 0 and 0.5";
+    if (gradientAccumulation < 1 || gradientAccumulation > 64)
+      return "Gradient accumulation must be between 1 and 64";
+    if (!(weightDecay >= 0 && weightDecay <= 1)) return "Weight decay must be between 0 and 1";
+    if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm))
+      return "Gradient clipping (max gradient norm) must be positive, or 0 for none";
+    if (validationEvery != null && validationEvery < 0)
+      return "Validate every N steps cannot be negative";
+    if (earlyStoppingPatience < 0)
+      return "Early-stopping patience cannot be negative (0: never stop early)";
     return null;
   }
 
@@ -151,6 +199,13 @@ public record FineTuneRequest(
     private boolean useRslora;
     private boolean packing;
     private @Nullable String method;
+    private String schedule = TrainingOptions.DEFAULTS.schedule();
+    private double warmupRatio = TrainingOptions.DEFAULTS.warmupRatio();
+    private int gradientAccumulation = TrainingOptions.DEFAULTS.gradientAccumulation();
+    private double weightDecay = TrainingOptions.DEFAULTS.weightDecay();
+    private double maxGradNorm = TrainingOptions.DEFAULTS.maxGradNorm();
+    private @Nullable Integer validationEvery;
+    private int earlyStoppingPatience = TrainingOptions.DEFAULTS.earlyStoppingPatience();
 
     private Builder() {}
 
@@ -241,6 +296,48 @@ public record FineTuneRequest(
       return this;
     }
 
+    /** How the learning rate decays after warm-up: {@value #LINEAR} or {@value #COSINE}. */
+    public Builder optSchedule(String value) {
+      schedule = value;
+      return this;
+    }
+
+    /** The share of the steps (0 to 0.5) over which the learning rate warms up linearly. */
+    public Builder optWarmupRatio(double ratio) {
+      warmupRatio = ratio;
+      return this;
+    }
+
+    /** Micro-batches of the batch size per optimiser step (1 to 64). */
+    public Builder optGradientAccumulation(int microBatches) {
+      gradientAccumulation = microBatches;
+      return this;
+    }
+
+    /** AdamW's decoupled weight decay (0 to 1). */
+    public Builder optWeightDecay(double value) {
+      weightDecay = value;
+      return this;
+    }
+
+    /** The global norm gradients are clipped to; 0: no clipping. */
+    public Builder optMaxGradNorm(double norm) {
+      maxGradNorm = norm;
+      return this;
+    }
+
+    /** Steps between validation losses; 0: only after the last step; null: at each checkpoint. */
+    public Builder optValidationEvery(@Nullable Integer steps) {
+      validationEvery = steps;
+      return this;
+    }
+
+    /** Validation losses in a row without improvement before training stops; 0: never early. */
+    public Builder optEarlyStoppingPatience(int validations) {
+      earlyStoppingPatience = validations;
+      return this;
+    }
+
     /** The request; {@link FineTuneService#create} says what is wrong with it, if anything. */
     public FineTuneRequest build() {
       return new FineTuneRequest(
@@ -261,7 +358,14 @@ public record FineTuneRequest(
           evaluationExamples,
           useRslora,
           packing,
-          method);
+          method,
+          schedule,
+          warmupRatio,
+          gradientAccumulation,
+          weightDecay,
+          maxGradNorm,
+          validationEvery,
+          earlyStoppingPatience);
     }
   }
 }

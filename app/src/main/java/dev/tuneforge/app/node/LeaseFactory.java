@@ -125,16 +125,30 @@ class LeaseFactory {
                       job.getMaxSeqLength(),
                       job.getSeed(),
                       job.getMaxSteps()),
-                  TrainingOptions.builder()
-                      .optCheckpointEvery(job.getCheckpointEvery())
-                      .optValidationEvery(job.getCheckpointEvery())
-                      .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
-                      .optPacking(job.isPacking())
-                      .build(),
+                  trainingOptions(job, evaluate),
                   // LoRA leases name no method, as before full fine-tuning existed.
                   job.isFullFineTuning() ? TrainingSpec.FULL : null);
           return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
         });
+  }
+
+  /**
+   * The job's trainer options, none left to the trainer's defaults; a job without clipping sends
+   * the largest norm, which no gradient exceeds.
+   */
+  static TrainingOptions trainingOptions(FineTuneJob job, boolean evaluate) {
+    return TrainingOptions.builder()
+        .optCheckpointEvery(job.getCheckpointEvery())
+        .optSchedule(job.getSchedule())
+        .optWarmupRatio(job.getWarmupRatio())
+        .optGradientAccumulation(job.getGradientAccumulation())
+        .optValidationEvery(job.getValidationEvery())
+        .optEarlyStoppingPatience(job.getEarlyStoppingPatience())
+        .optWeightDecay(job.getWeightDecay())
+        .optMaxGradNorm(job.getMaxGradNorm() > 0 ? job.getMaxGradNorm() : Double.MAX_VALUE)
+        .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
+        .optPacking(job.isPacking())
+        .build();
   }
 
   /**

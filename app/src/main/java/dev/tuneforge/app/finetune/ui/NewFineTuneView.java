@@ -5,6 +5,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -59,6 +60,18 @@ public class NewFineTuneView extends VerticalLayout {
   private final ComboBox<DatasetSummary> evaluationDataset = new ComboBox<>("Evaluate on");
   private final IntegerField evaluationExamples =
       integer("Examples to evaluate (0 = no evaluation)", "evaluation-examples", 0, 10_000);
+
+  private final ComboBox<String> schedule = new ComboBox<>("Learning-rate schedule");
+  private final NumberField warmupRatio = number("Warm-up ratio", "warmup-ratio");
+  private final IntegerField gradientAccumulation =
+      integer("Gradient accumulation", "gradient-accumulation", 1, 64);
+  private final NumberField weightDecay = number("Weight decay", "weight-decay");
+  private final NumberField maxGradNorm =
+      number("Gradient clipping (max norm, 0 = off)", "max-grad-norm");
+  private final IntegerField validationEvery =
+      integer("Validate every N steps (0 = only at the end)", "validation-every", 0, 1_000_000);
+  private final IntegerField earlyStoppingPatience =
+      integer("Early-stopping patience (0 = off)", "early-stopping-patience", 0, 1_000);
 
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
@@ -128,6 +141,7 @@ public class NewFineTuneView extends VerticalLayout {
     evaluationExamples.setValue(d.evaluationExamples());
     useRslora.setValue(d.useRslora());
     packing.setValue(d.packing());
+    Details advanced = advancedOptions(d);
 
     FormLayout what = new FormLayout(model, dataset, method);
     what.setColspan(method, 2);
@@ -170,6 +184,10 @@ public class NewFineTuneView extends VerticalLayout {
     dataset.addValueChangeListener(e -> showEstimate());
     epochs.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEstimate());
+    batchSize.addValueChangeListener(e -> showEffectiveBatch());
+    gradientAccumulation.addValueChangeListener(e -> showEffectiveBatch());
+    gradientAccumulation.addValueChangeListener(e -> showEstimate());
+    showEffectiveBatch();
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
     showMethod();
@@ -184,11 +202,67 @@ public class NewFineTuneView extends VerticalLayout {
         lora,
         new H3("Training"),
         training,
+        advanced,
         new H3("Evaluation"),
         evaluation,
         new H3("Estimated cost"),
         estimate,
         launch);
+  }
+
+  /**
+   * The trainer's options beyond the usual ones, each at the trainer's default with a line on what
+   * it does; closed until opened.
+   */
+  private Details advancedOptions(FineTuneRequest d) {
+    schedule.setId("lr-schedule");
+    schedule.setItems(FineTuneRequest.SCHEDULES);
+    schedule.setValue(d.schedule());
+    schedule.setHelperText("How the learning rate decays to 0 after warm-up");
+    warmupRatio.setMin(0);
+    warmupRatio.setMax(0.5);
+    warmupRatio.setStep(0.01);
+    warmupRatio.setValue(d.warmupRatio());
+    warmupRatio.setHelperText("Share of the steps (0 to 0.5) over which the rate rises from 0");
+    gradientAccumulation.setValue(d.gradientAccumulation());
+    weightDecay.setMin(0);
+    weightDecay.setMax(1);
+    weightDecay.setStep(0.01);
+    weightDecay.setValue(d.weightDecay());
+    weightDecay.setHelperText("AdamW's decoupled decay pulling weights toward 0 (0 to 1)");
+    maxGradNorm.setMin(0);
+    maxGradNorm.setValue(d.maxGradNorm());
+    maxGradNorm.setHelperText("Gradients are scaled down to this global norm when above it");
+    validationEvery.setPlaceholder("At each checkpoint");
+    validationEvery.setHelperText(
+        "Steps between validation losses (and samples); empty: at each checkpoint");
+    earlyStoppingPatience.setValue(d.earlyStoppingPatience());
+    earlyStoppingPatience.setHelperText(
+        "Stops after this many validation losses in a row without a new best");
+    FormLayout options =
+        new FormLayout(
+            schedule,
+            warmupRatio,
+            weightDecay,
+            maxGradNorm,
+            gradientAccumulation,
+            validationEvery,
+            earlyStoppingPatience);
+    Details advanced = new Details("Advanced training options", options);
+    advanced.setId("advanced-training-options");
+    advanced.setOpened(false);
+    return advanced;
+  }
+
+  /** The examples each optimiser step learns from: batch size × gradient accumulation. */
+  private void showEffectiveBatch() {
+    Integer batch = batchSize.getValue();
+    Integer accumulation = gradientAccumulation.getValue();
+    String effective =
+        batch == null || accumulation == null
+            ? ""
+            : ": effective batch " + batch + " × " + accumulation + " = " + batch * accumulation;
+    gradientAccumulation.setHelperText("Batches summed per optimiser step" + effective);
   }
 
   /**
@@ -212,6 +286,9 @@ public class NewFineTuneView extends VerticalLayout {
       return;
     }
     int steps = maxSteps.getValue() == null ? 0 : maxSteps.getValue();
+    // Each optimiser step, which max steps counts, takes batch size × accumulation examples.
+    int accumulation =
+        gradientAccumulation.getValue() == null ? 1 : gradientAccumulation.getValue();
     try {
       for (Estimate e :
           estimates.estimates(
@@ -219,7 +296,7 @@ public class NewFineTuneView extends VerticalLayout {
                   dataset.getValue().versionId(),
                   epochs.getValue(),
                   steps,
-                  batchSize.getValue(),
+                  batchSize.getValue() * accumulation,
                   0))) {
         Span line = new Span(e.describe());
         line.getStyle().set("display", "block");
@@ -261,6 +338,13 @@ public class NewFineTuneView extends VerticalLayout {
         .optRslora(useRslora.getValue())
         .optPacking(packing.getValue())
         .optMethod(method.getValue() == null ? FineTuneRequest.LORA : method.getValue())
+        .optSchedule(schedule.getValue() == null ? FineTuneRequest.LINEAR : schedule.getValue())
+        .optWarmupRatio(value(warmupRatio))
+        .optGradientAccumulation(value(gradientAccumulation))
+        .optWeightDecay(value(weightDecay))
+        .optMaxGradNorm(value(maxGradNorm))
+        .optValidationEvery(validationEvery.getValue())
+        .optEarlyStoppingPatience(value(earlyStoppingPatience))
         .build();
   }
 
