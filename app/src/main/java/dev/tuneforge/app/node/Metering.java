@@ -59,7 +59,8 @@ class Metering {
         job.getDatasetVersionId(),
         job.getEpochs(),
         job.getMaxSteps(),
-        job.getBatchSize(),
+        // An optimiser step learns from the effective batch, as the form's estimate counts it.
+        job.getBatchSize() * job.getGradientAccumulation(),
         job.getTrainedTokens());
   }
 }
