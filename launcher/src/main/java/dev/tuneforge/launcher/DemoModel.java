@@ -2,8 +2,8 @@ package dev.tuneforge.launcher;
 
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -34,9 +34,7 @@ class NodeBoundariesTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.tuneforge.trainingnode.train..",
-            "dev.tuneforge.trainingnode.model..",
-            "dev.tuneforge.trainingnode.safetensors..")
+            "dev.tuneforge.trainingnode.train..", "dev.tuneforge.trainingnode.model..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.tuneforge.trainingnode.agent..")

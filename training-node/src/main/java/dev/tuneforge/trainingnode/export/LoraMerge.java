@@ -1,6 +1,6 @@
 package dev.tuneforge.trainingnode.export;
 
-import dev.tuneforge.trainingnode.safetensors.Tensor;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 

@@ -1,6 +1,6 @@
 package dev.tuneforge.trainingnode.export;
 
-import dev.tuneforge.trainingnode.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.DataType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;

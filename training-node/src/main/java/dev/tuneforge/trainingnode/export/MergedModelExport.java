@@ -1,11 +1,11 @@
 package dev.tuneforge.trainingnode.export;
 
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.trainingnode.generate.AdapterConfig;
-import dev.tuneforge.trainingnode.model.LlamaConfig;
-import dev.tuneforge.trainingnode.safetensors.DataType;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ public final class MergedModelExport {
         }
       }
     }
-    LlamaConfig config = LlamaConfig.read(model.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(model.resolve("config.json"));
     Map<String, Tensor> weights = readBase();
     if (trained != null) {
       replace(weights, trained, config);
@@ -103,7 +103,7 @@ public final class MergedModelExport {
   }
 
   private static void replace(
-      Map<String, Tensor> weights, Map<String, Tensor> trained, LlamaConfig config)
+      Map<String, Tensor> weights, Map<String, Tensor> trained, ModelConfig config)
       throws IOException {
     for (Map.Entry<String, Tensor> entry : trained.entrySet()) {
       Tensor base = weights.get(entry.getKey());
@@ -120,7 +120,7 @@ public final class MergedModelExport {
     }
   }
 
-  private void merge(Map<String, Tensor> weights, LlamaConfig config) throws IOException {
+  private void merge(Map<String, Tensor> weights, ModelConfig config) throws IOException {
     Path adapterDirectory = require(adapter, "adapter directory");
     AdapterConfig adapterConfig = AdapterConfig.read(adapterDirectory);
     Map<String, Tensor> lora =

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.trainingnode.model.AttentionOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
-import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.StepScalars;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ final class CachedDecoder {
   /** Finite, as the model's own mask, so rows of padding queries stay finite. */
   private static final float HIDDEN = -1e9f;
 
-  private final LlamaConfig config;
+  private final ModelConfig config;
   private final InferenceWeights weights;
   private final boolean withAdapter;
 

@@ -1,10 +1,10 @@
 package dev.tuneforge.trainingnode.generate;
 
 import ai.djl.ndarray.NDArray;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ public final class PeftAdapter {
    */
   public static LlamaModel load(Path modelDirectory, Path adapterDirectory) throws IOException {
     AdapterConfig adapter = AdapterConfig.read(adapterDirectory);
-    LlamaConfig config = LlamaConfig.read(modelDirectory.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(modelDirectory.resolve("config.json"));
     Map<String, Tensor> weights = adapter.readWeights(adapterDirectory, config.numHiddenLayers());
     LlamaModel model = LlamaModel.load(modelDirectory, withoutDropout(adapter.lora()), 0);
     try {

@@ -9,6 +9,9 @@ import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.chat.ModelFileException;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
 import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
@@ -20,10 +23,7 @@ import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ModelComparison;
 import dev.tuneforge.trainingnode.evaluate.ValidationSamples;
 import dev.tuneforge.trainingnode.export.MergedModelExport;
-import dev.tuneforge.trainingnode.model.LlamaConfig;
 import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.model.UnsupportedModelException;
-import dev.tuneforge.trainingnode.safetensors.SafeTensorsException;
 import dev.tuneforge.trainingnode.train.CheckpointException;
 import dev.tuneforge.trainingnode.train.CheckpointStore;
 import dev.tuneforge.trainingnode.train.LearningRateSchedule;
@@ -168,7 +168,7 @@ public final class TrainingJobMain {
     TrainingOptions options = spec.resolvedOptions();
     Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
     // An unsupported model is refused before any time goes into tokenizing.
-    LlamaConfig.read(modelDirectory.resolve("config.json"));
+    ModelConfig.read(modelDirectory.resolve("config.json"));
     System.setProperty("ai.djl.default_engine", "PyTorch");
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) hyper.seed());
@@ -241,7 +241,7 @@ public final class TrainingJobMain {
         full
             ? LlamaModel.loadForFullFineTuning(modelDirectory)
             : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
-      LlamaConfig config = model.config();
+      ModelConfig config = model.config();
       emit(
           JobEvent.log(
               "loaded model "

@@ -1,8 +1,10 @@
 package dev.tuneforge.trainingnode.model;
 
-import dev.tuneforge.trainingnode.safetensors.DataType;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.RopeScaling;
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,7 +301,7 @@ public final class DemoModelWriter {
     private Builder() {}
 
     /**
-     * One of {@link LlamaConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases and a tied output
+     * One of {@link ModelConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases and a tied output
      * head (no {@code lm_head.weight}) as Qwen2.5's small models have.
      */
     public Builder optArchitecture(String architecture) {
@@ -368,7 +370,7 @@ public final class DemoModelWriter {
           || headDim % 2 != 0) {
         throw new IllegalArgumentException("hidden size, heads and kv heads do not divide evenly");
       }
-      if (!LlamaConfig.SUPPORTED_ARCHITECTURES.contains(architecture)) {
+      if (!ModelConfig.SUPPORTED_ARCHITECTURES.contains(architecture)) {
         throw new IllegalArgumentException("unsupported architecture " + architecture);
       }
       if (dataType == DataType.F16 || shards < 1) {

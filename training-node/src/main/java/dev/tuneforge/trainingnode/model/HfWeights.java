@@ -1,7 +1,8 @@
 package dev.tuneforge.trainingnode.model;
 
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
+import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ public final class LlamaModel implements AutoCloseable {
   public static final List<String> PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-  private final LlamaConfig config;
+  private final ModelConfig config;
   private final NDManager manager;
   private final NDArray embedding;
   private final NDArray finalNorm;
@@ -52,7 +54,7 @@ public final class LlamaModel implements AutoCloseable {
    * {@code trainBase}, else the model is frozen.
    */
   private LlamaModel(
-      LlamaConfig config,
+      ModelConfig config,
       HfWeights weights,
       @Nullable LoraSettings settings,
       long seed,
@@ -120,13 +122,13 @@ public final class LlamaModel implements AutoCloseable {
    * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices.
    */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
-    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
     return new LlamaModel(config, HfWeights.read(directory), lora, seed, false);
   }
 
   /** Loads config and fp32 weights from a Hugging Face directory, every weight trainable. */
   public static LlamaModel loadForFullFineTuning(Path directory) throws IOException {
-    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
     return new LlamaModel(config, HfWeights.read(directory), null, 0, true);
   }
 
@@ -135,11 +137,11 @@ public final class LlamaModel implements AutoCloseable {
    * as it is.
    */
   public static LlamaModel loadFrozen(Path directory) throws IOException {
-    LlamaConfig config = LlamaConfig.read(directory.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
     return new LlamaModel(config, HfWeights.read(directory), null, 0, false);
   }
 
-  public LlamaConfig config() {
+  public ModelConfig config() {
     return config;
   }
 

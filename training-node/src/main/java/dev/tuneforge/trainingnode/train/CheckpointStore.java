@@ -1,13 +1,13 @@
 package dev.tuneforge.trainingnode.train;
 
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
+import dev.tuneforge.modelformat.safetensors.SafeTensorsFile;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.SafeTensorsException;
-import dev.tuneforge.trainingnode.safetensors.SafeTensorsFile;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

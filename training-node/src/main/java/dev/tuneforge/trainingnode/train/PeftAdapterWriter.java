@@ -1,9 +1,9 @@
 package dev.tuneforge.trainingnode.train;
 
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

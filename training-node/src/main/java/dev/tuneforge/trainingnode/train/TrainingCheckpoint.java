@@ -1,7 +1,7 @@
 package dev.tuneforge.trainingnode.train;
 
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.util.Map;
 
 /**

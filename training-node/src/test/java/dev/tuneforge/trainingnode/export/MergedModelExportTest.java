@@ -2,15 +2,15 @@ package dev.tuneforge.trainingnode.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.trainingnode.generate.LoraFixtures;
 import dev.tuneforge.trainingnode.generate.PeftAdapter;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
-import dev.tuneforge.trainingnode.safetensors.DataType;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

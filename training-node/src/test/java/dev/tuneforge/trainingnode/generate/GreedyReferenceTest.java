@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.modelformat.RopeScaling;
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
-import dev.tuneforge.trainingnode.model.RopeScaling;
 import dev.tuneforge.trainingnode.model.TestEngine;
-import dev.tuneforge.trainingnode.safetensors.DataType;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

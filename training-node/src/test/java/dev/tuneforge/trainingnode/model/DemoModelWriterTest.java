@@ -3,7 +3,8 @@ package dev.tuneforge.trainingnode.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class DemoModelWriterTest {
   void writesAHuggingFaceDirectoryWhoseConfigAndWeightsAgree() throws IOException {
     DemoModelWriter.write(dir, 7);
 
-    LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
+    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
     Map<String, long[]> shapes = SafeTensors.shapes(dir.resolve("model.safetensors"));
 
     assertThat(config.architectures()).containsExactly("LlamaForCausalLM");

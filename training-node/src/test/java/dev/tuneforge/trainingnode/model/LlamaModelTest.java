@@ -8,6 +8,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -224,7 +226,7 @@ class LlamaModelTest {
     String config =
         Files.readString(dir.resolve("config.json")).replace("LlamaForCausalLM", "GPT2LMHeadModel");
 
-    assertThatThrownBy(() -> LlamaConfig.parse(config))
+    assertThatThrownBy(() -> ModelConfig.parse(config))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessage(
             "unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");

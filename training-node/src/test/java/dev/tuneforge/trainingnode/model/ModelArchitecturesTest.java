@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.modelformat.RopeScaling;
+import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.trainingnode.safetensors.DataType;
-import dev.tuneforge.trainingnode.safetensors.SafeTensors;
-import dev.tuneforge.trainingnode.safetensors.SafeTensorsException;
-import dev.tuneforge.trainingnode.safetensors.Tensor;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,8 +58,8 @@ class ModelArchitecturesTest {
 
   @Test
   void readsALlama32StyleConfigWithLlama3RopeScalingAndTiedEmbeddings() {
-    LlamaConfig config =
-        LlamaConfig.parse(
+    ModelConfig config =
+        ModelConfig.parse(
             """
             {"architectures": ["LlamaForCausalLM"], "attention_bias": false, "head_dim": 64, "hidden_act": "silu",
              "hidden_size": 2048, "intermediate_size": 8192, "max_position_embeddings": 131072, "mlp_bias": false,
@@ -85,8 +88,8 @@ class ModelArchitecturesTest {
 
   @Test
   void readsRopeThetaAndTypeFromTheNewerRopeParameters() {
-    LlamaConfig config =
-        LlamaConfig.parse(
+    ModelConfig config =
+        ModelConfig.parse(
             """
             {"architectures": ["Qwen2ForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
              "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 300,
@@ -227,18 +230,18 @@ class ModelArchitecturesTest {
 
     assertThatThrownBy(
             () ->
-                LlamaConfig.parse(
+                ModelConfig.parse(
                     config.replace(
                         "\"rope_scaling\" : null",
                         "\"rope_scaling\" : {\"rope_type\": \"yarn\", \"factor\": 4.0}")))
         .hasMessage("rope_scaling of type yarn is not supported; supported: none, default, llama3");
-    assertThatThrownBy(() -> LlamaConfig.parse(config.replace("\"silu\"", "\"gelu\"")))
+    assertThatThrownBy(() -> ModelConfig.parse(config.replace("\"silu\"", "\"gelu\"")))
         .hasMessage("hidden_act gelu is not supported; supported: silu");
     assertThatThrownBy(
-            () -> LlamaConfig.parse(config.replace("\"mlp_bias\" : false", "\"mlp_bias\" : true")))
+            () -> ModelConfig.parse(config.replace("\"mlp_bias\" : false", "\"mlp_bias\" : true")))
         .hasMessage("attention_bias and mlp_bias are not supported yet");
     assertThatThrownBy(
-            () -> LlamaConfig.parse(config.replace("LlamaForCausalLM", "Gemma2ForCausalLM")))
+            () -> ModelConfig.parse(config.replace("LlamaForCausalLM", "Gemma2ForCausalLM")))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessage(
             "unsupported architecture Gemma2ForCausalLM; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");

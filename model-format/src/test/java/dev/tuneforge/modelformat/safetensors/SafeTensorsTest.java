@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.safetensors;
+package dev.tuneforge.modelformat.safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

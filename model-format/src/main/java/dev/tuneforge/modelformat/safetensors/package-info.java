@@ -3,6 +3,6 @@
  * __metadata__}; half-precision tensors become fp32 on load so they never reach DJL.
  */
 @NullMarked
-package dev.tuneforge.trainingnode.safetensors;
+package dev.tuneforge.modelformat.safetensors;
 
 import org.jspecify.annotations.NullMarked;

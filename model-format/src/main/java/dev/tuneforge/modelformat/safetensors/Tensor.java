@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.safetensors;
+package dev.tuneforge.modelformat.safetensors;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.model;
+package dev.tuneforge.modelformat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,15 +12,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The parts of a Hugging Face {@code config.json} that a Llama-shaped model needs. Llama, Mistral
- * and Qwen2 share that shape; they differ in biases, tied embeddings and defaults.
+ * The parts of a Hugging Face {@code config.json} that a supported model needs. Llama, Mistral and
+ * Qwen2 share that shape; they differ in biases, tied embeddings and defaults.
  *
  * @param qkvBias whether q, k and v projections carry a bias (Qwen2 always does)
  * @param ropeScaling Llama 3.1's frequency scaling, or null for plain rotary embeddings
  * @param slidingWindow the attention window, or 0 when attention is full; sequences up to the
  *     window are computed exactly, longer ones are refused
  */
-public record LlamaConfig(
+public record ModelConfig(
     List<String> architectures,
     int hiddenSize,
     int intermediateSize,
@@ -42,7 +42,7 @@ public record LlamaConfig(
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  public LlamaConfig {
+  public ModelConfig {
     architectures = List.copyOf(architectures);
     if (numAttentionHeads <= 0
         || numKeyValueHeads <= 0
@@ -59,14 +59,14 @@ public record LlamaConfig(
     }
   }
 
-  public static LlamaConfig read(Path configJson) throws IOException {
+  public static ModelConfig read(Path configJson) throws IOException {
     if (!Files.isRegularFile(configJson)) {
       throw new UnsupportedModelException("the model directory has no config.json");
     }
     return parse(Files.readString(configJson));
   }
 
-  public static LlamaConfig parse(String json) {
+  public static ModelConfig parse(String json) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -99,7 +99,7 @@ public record LlamaConfig(
         root.has("rope_parameters") ? root.path("rope_parameters") : root.path("rope_scaling");
     int hidden = required(root, "hidden_size");
     int heads = required(root, "num_attention_heads");
-    return new LlamaConfig(
+    return new ModelConfig(
         architectures,
         hidden,
         required(root, "intermediate_size"),
@@ -149,7 +149,7 @@ public record LlamaConfig(
   }
 
   /** Rotary inverse frequencies per pair of head dimensions, scaled where the config says so. */
-  double[] inverseFrequencies() {
+  public double[] inverseFrequencies() {
     double[] frequencies = RopeScaling.defaultFrequencies(headDim, ropeTheta);
     return ropeScaling == null ? frequencies : ropeScaling.scale(frequencies);
   }

@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.model;
+package dev.tuneforge.modelformat;
 
 /**
  * A model directory this trainer cannot train; the message names what is missing or unsupported.

@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.model;
+package dev.tuneforge.modelformat;
 
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +22,7 @@ public record RopeScaling(
   }
 
   /** Inverse frequencies of an unscaled rotary embedding: {@code theta^(-2i/headDim)}. */
-  static double[] defaultFrequencies(int headDim, double theta) {
+  public static double[] defaultFrequencies(int headDim, double theta) {
     double[] frequencies = new double[headDim / 2];
     for (int i = 0; i < frequencies.length; i++) {
       frequencies[i] = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
@@ -30,7 +30,7 @@ public record RopeScaling(
     return frequencies;
   }
 
-  double[] scale(double[] frequencies) {
+  public double[] scale(double[] frequencies) {
     double lowFrequencyWavelength = originalMaxPositionEmbeddings / lowFreqFactor;
     double highFrequencyWavelength = originalMaxPositionEmbeddings / highFreqFactor;
     double[] scaled = new double[frequencies.length];

@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.safetensors;
+package dev.tuneforge.modelformat.safetensors;
 
 /** The safetensors dtypes this reader understands; all load as fp32. */
 public enum DataType {
