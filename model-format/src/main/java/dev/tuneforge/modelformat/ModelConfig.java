@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -146,6 +148,68 @@ public record ModelConfig(
       throw new UnsupportedModelException("config.json lacks a positive " + field);
     }
     return node.asInt();
+  }
+
+  /** The projections of one decoder layer, in PEFT's usual order. */
+  public static final List<String> PROJECTIONS =
+      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+  /**
+   * Every tensor a checkpoint of this config holds, by Hugging Face name, with its shape: what
+   * loading needs and what an import checks the safetensors headers against. A tied lm_head is not
+   * listed (Hugging Face ignores a stored one).
+   */
+  public SortedMap<String, long[]> tensorShapes() {
+    SortedMap<String, long[]> shapes = new TreeMap<>();
+    shapes.put("model.embed_tokens.weight", new long[] {vocabSize, hiddenSize});
+    shapes.put("model.norm.weight", new long[] {hiddenSize});
+    if (!tieWordEmbeddings) {
+      shapes.put("lm_head.weight", new long[] {vocabSize, hiddenSize});
+    }
+    for (int i = 0; i < numHiddenLayers; i++) {
+      String prefix = "model.layers." + i + ".";
+      shapes.put(prefix + "input_layernorm.weight", new long[] {hiddenSize});
+      shapes.put(prefix + "post_attention_layernorm.weight", new long[] {hiddenSize});
+      for (String projection : PROJECTIONS) {
+        long[] shape = projectionShape(projection);
+        String path = prefix + projectionModule(projection) + projection;
+        shapes.put(path + ".weight", shape);
+        if (hasBias(projection)) {
+          shapes.put(path + ".bias", new long[] {shape[0]});
+        }
+      }
+    }
+    return shapes;
+  }
+
+  /** The weight shape {@code [out, in]} of one of the {@link #PROJECTIONS}. */
+  public long[] projectionShape(String projection) {
+    long attention = (long) numAttentionHeads * headDim;
+    long keyValue = (long) numKeyValueHeads * headDim;
+    return switch (projection) {
+      case "q_proj" -> new long[] {attention, hiddenSize};
+      case "k_proj", "v_proj" -> new long[] {keyValue, hiddenSize};
+      case "o_proj" -> new long[] {hiddenSize, attention};
+      case "gate_proj", "up_proj" -> new long[] {intermediateSize, hiddenSize};
+      case "down_proj" -> new long[] {hiddenSize, intermediateSize};
+      default -> throw new IllegalArgumentException("unknown projection " + projection);
+    };
+  }
+
+  /** Whether one of the {@link #PROJECTIONS} carries a bias: q, k and v where qkvBias says so. */
+  public boolean hasBias(String projection) {
+    return qkvBias
+        && (projection.equals("q_proj")
+            || projection.equals("k_proj")
+            || projection.equals("v_proj"));
+  }
+
+  /** The submodule a projection lives in: {@code mlp.} or {@code self_attn.}. */
+  public static String projectionModule(String projection) {
+    return switch (projection) {
+      case "gate_proj", "up_proj", "down_proj" -> "mlp.";
+      default -> "self_attn.";
+    };
   }
 
   /** Rotary inverse frequencies per pair of head dimensions, scaled where the config says so. */

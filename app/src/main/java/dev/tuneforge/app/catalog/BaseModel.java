@@ -5,6 +5,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** A model teams can fine-tune. Shared, so not tenant-owned. */
 @Entity
@@ -16,6 +17,7 @@ public class BaseModel {
   private String description;
   private String objectPrefix;
   private long parameters;
+  private @Nullable String revision;
   private Instant createdAt;
 
   protected BaseModel() {}
@@ -53,6 +55,11 @@ public class BaseModel {
 
   public long getParameters() {
     return parameters;
+  }
+
+  /** The Hugging Face revision (branch, tag or commit) the model was imported at, if any. */
+  public @Nullable String getRevision() {
+    return revision;
   }
 
   public Instant getCreatedAt() {

@@ -35,8 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class LlamaModel implements AutoCloseable {
 
   /** The projections LoRA can target, in PEFT's usual order. */
-  public static final List<String> PROJECTIONS =
-      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+  public static final List<String> PROJECTIONS = ModelConfig.PROJECTIONS;
 
   private final ModelConfig config;
   private final NDManager manager;
@@ -83,10 +82,11 @@ public final class LlamaModel implements AutoCloseable {
           });
       Map<String, LoraLinear> layer = new TreeMap<>();
       for (String name : PROJECTIONS) {
-        String path = prefix + module(name) + name;
-        long[] shape = projectionShape(name);
+        String path = prefix + ModelConfig.projectionModule(name) + name;
+        long[] shape = config.projectionShape(name);
         NDArray weight = base(weights, path + ".weight", shape);
-        @Nullable NDArray bias = hasBias(name) ? base(weights, path + ".bias", shape[0]) : null;
+        @Nullable NDArray bias =
+            config.hasBias(name) ? base(weights, path + ".bias", shape[0]) : null;
         if (settings != null && settings.targetModules().contains(name)) {
           NDArray a =
               manager.create(
@@ -332,35 +332,6 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray rmsNorm(NDArray x, NDArray weight, StepScalars scalars) {
     NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(scalars.of(config.rmsNormEps())).sqrt();
     return x.div(rms).mul(weight);
-  }
-
-  private boolean hasBias(String projection) {
-    return config.qkvBias()
-        && (projection.equals("q_proj")
-            || projection.equals("k_proj")
-            || projection.equals("v_proj"));
-  }
-
-  private static String module(String projection) {
-    return switch (projection) {
-      case "gate_proj", "up_proj", "down_proj" -> "mlp.";
-      default -> "self_attn.";
-    };
-  }
-
-  private long[] projectionShape(String name) {
-    long hidden = config.hiddenSize();
-    long attention = (long) config.numAttentionHeads() * config.headDim();
-    long keyValue = (long) config.numKeyValueHeads() * config.headDim();
-    long intermediate = config.intermediateSize();
-    return switch (name) {
-      case "q_proj" -> new long[] {attention, hidden};
-      case "k_proj", "v_proj" -> new long[] {keyValue, hidden};
-      case "o_proj" -> new long[] {hidden, attention};
-      case "gate_proj", "up_proj" -> new long[] {intermediate, hidden};
-      case "down_proj" -> new long[] {hidden, intermediate};
-      default -> throw new IllegalArgumentException(name);
-    };
   }
 
   /** A base weight: frozen, or for full fine-tuning trainable under its Hugging Face name. */
