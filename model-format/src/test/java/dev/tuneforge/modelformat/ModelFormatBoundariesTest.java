@@ -23,7 +23,9 @@ class ModelFormatBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "ai.djl..",
+            "ai.djl.pytorch..",
+            "ai.djl.ndarray..",
+            "ai.djl.engine..",
             "org.springframework..",
             "com.vaadin..",
             "dev.tuneforge.trainingnode..",

@@ -15,8 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param weightBytes the size of all safetensors files together
  * @param contextLength {@code max_position_embeddings}
  * @param licence the licence of the model card's front matter, or null when there is none
- * @param chatTemplate the chat template of {@code tokenizer_config.json}, or null
- * @param eosTokenIds the end-of-sequence ids of {@code generation_config.json} (or config.json)
+ * @param chatTemplate the Jinja chat template: {@code chat_template.jinja}'s, else {@code
+ *     tokenizer_config.json}'s, else the family chosen at import; an inspected folder always has
+ *     one
+ * @param eosTokenIds the end-of-sequence ids of {@code generation_config.json}, else config.json,
+ *     else tokenizer_config.json's eos_token; never empty for an inspected folder
  * @param padTokenId the padding id, or null when none is given
  * @param files every file of the folder with its size
  */
