@@ -76,11 +76,11 @@ record TokenizerFiles(
         }
       }
     }
-    if (source == null && options.chatTemplateFamily() != null) {
-      file = "(chosen " + options.chatTemplateFamily().id() + " chat template)";
-      source = options.chatTemplateFamily().template();
+    if (source != null && source.isBlank()) {
+      source = null;
     }
-    if (source == null || source.isBlank()) {
+    ChatTemplateFamily family = options.chatTemplateFamily();
+    if (source == null && family == null) {
       throw new ModelRejectedException(
           TOKENIZER_CONFIG,
           "has no chat_template (nor is there a "
@@ -88,20 +88,39 @@ record TokenizerFiles(
               + "); choose one of the known families for this model: "
               + ChatTemplateFamily.ids());
     }
-    ChatTemplate template =
-        new ChatTemplate(
-            source,
-            token(tokenizerConfig.path("bos_token")),
-            token(tokenizerConfig.path("eos_token")));
-    try {
-      template.segments(EXAMPLE);
-    } catch (RuntimeException e) {
-      throw new ModelRejectedException(
-          file,
-          "its chat_template cannot render a system, user and assistant message for training: "
-              + e.getMessage());
+    String bos = token(tokenizerConfig.path("bos_token"));
+    String eos = token(tokenizerConfig.path("eos_token"));
+    if (source != null) {
+      String problem = renderProblem(source, bos, eos);
+      if (problem == null) {
+        return source;
+      }
+      if (family == null) {
+        throw new ModelRejectedException(
+            file,
+            "its chat_template cannot render a system, user and assistant message for training ("
+                + problem
+                + "); choose one of the known families to use instead: "
+                + ChatTemplateFamily.ids());
+      }
     }
-    return source;
+    String problem = renderProblem(family.template(), bos, eos);
+    if (problem != null) {
+      throw new ModelRejectedException(
+          TOKENIZER_CONFIG,
+          "the chosen " + family.id() + " chat template cannot render with its tokens: " + problem);
+    }
+    return family.template();
+  }
+
+  /** Why the template cannot cut a conversation for training, or null when it can. */
+  private static @Nullable String renderProblem(String source, String bos, String eos) {
+    try {
+      new ChatTemplate(source, bos, eos).segments(EXAMPLE);
+      return null;
+    } catch (RuntimeException e) {
+      return e.getMessage();
+    }
   }
 
   private static List<Integer> eosTokenIds(

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -79,6 +81,15 @@ final class TinyModel {
   /** Writes the tiny model in shards of about a layer each. */
   static Path writeSharded(Path directory) throws IOException {
     return writer(CONFIG).optShardAbove(8 * 1024).build().write(directory);
+  }
+
+  /** The shard files the index names, in order. */
+  static List<String> shards(Path folder) throws IOException {
+    TreeSet<String> shards = new TreeSet<>();
+    JSON.readTree(Files.readString(folder.resolve("model.safetensors.index.json")))
+        .path("weight_map")
+        .forEach(shard -> shards.add(shard.asString()));
+    return List.copyOf(shards);
   }
 
   static void replaceConfig(Path folder, Consumer<ObjectNode> change) throws IOException {
