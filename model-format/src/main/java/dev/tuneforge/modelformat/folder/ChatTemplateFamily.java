@@ -17,25 +17,24 @@ import java.util.stream.Collectors;
  */
 public enum ChatTemplateFamily {
   /** {@code <|im_start|>role ... <|im_end|>}: Qwen2, Qwen2.5, Qwen3, SmolLM2. */
-  CHATML("chatml", "ChatML (Qwen, SmolLM)"),
+  CHATML("ChatML (Qwen, SmolLM)"),
   /** {@code <|start_header_id|>role<|end_header_id|> ... <|eot_id|>}: Llama 3.x. */
-  LLAMA3("llama3", "Llama 3"),
+  LLAMA3("Llama 3"),
   /** {@code <start_of_turn>user|model ... <end_of_turn>}: Gemma 2 and 3. */
-  GEMMA("gemma", "Gemma");
+  GEMMA("Gemma");
 
-  private final String id;
   private final String label;
 
-  ChatTemplateFamily(String id, String label) {
-    this.id = id;
+  ChatTemplateFamily(String label) {
     this.label = label;
   }
 
   /** The name an API or form uses: chatml, llama3, gemma. */
   public String id() {
-    return id;
+    return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The name a person reads, with the model families that use it. */
   public String label() {
     return label;
   }
@@ -46,7 +45,7 @@ public enum ChatTemplateFamily {
       return ChatTemplate.CHATML;
     }
     try (InputStream in =
-        Objects.requireNonNull(ChatTemplateFamily.class.getResourceAsStream(id + ".jinja"))) {
+        Objects.requireNonNull(ChatTemplateFamily.class.getResourceAsStream(id() + ".jinja"))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -58,7 +57,7 @@ public enum ChatTemplateFamily {
    */
   public static ChatTemplateFamily of(String id) {
     for (ChatTemplateFamily family : values()) {
-      if (family.id.equals(id.toLowerCase(Locale.ROOT))) {
+      if (family.id().equals(id.toLowerCase(Locale.ROOT))) {
         return family;
       }
     }

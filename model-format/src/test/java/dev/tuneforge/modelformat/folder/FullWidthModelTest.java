@@ -11,7 +11,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,22 +45,7 @@ class FullWidthModelTest {
 
   @Test
   void inspectsTheShardedBf16ModelFromItsHeadersAlone() throws IOException {
-    ModelFolder local = ModelFolder.of(folder);
-    AtomicLong bytesRead = new AtomicLong();
-    ModelFolder counting =
-        new ModelFolder() {
-          @Override
-          public Map<String, Long> files() throws IOException {
-            return local.files();
-          }
-
-          @Override
-          public byte[] read(String name, long offset, int length) throws IOException {
-            byte[] bytes = local.read(name, offset, length);
-            bytesRead.addAndGet(bytes.length);
-            return bytes;
-          }
-        };
+    ObservedFolder counting = new ObservedFolder(folder, Map.of());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpu = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
@@ -69,7 +53,7 @@ class FullWidthModelTest {
     long cpuMillis = (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000;
     System.out.printf(
         "Inspected Qwen2.5-0.5B (BF16, sharded) in %d ms (%d ms CPU), reading %d bytes%n",
-        (System.nanoTime() - start) / 1_000_000, cpuMillis, bytesRead.get());
+        (System.nanoTime() - start) / 1_000_000, cpuMillis, counting.bytesRead());
 
     // Qwen2.5-0.5B's published size: 494,032,768 parameters with the tied lm_head counted once.
     assertThat(description.parameters()).isEqualTo(494_032_768L);
@@ -86,7 +70,7 @@ class FullWidthModelTest {
     for (Map.Entry<String, Long> file : description.files().entrySet()) {
       smallFiles += file.getKey().endsWith(".safetensors") ? 0 : file.getValue();
     }
-    assertThat(bytesRead.get())
+    assertThat(counting.bytesRead())
         .as("the small files whole, and of the weights only their headers")
         .isLessThan(smallFiles + 1024 * 1024);
     assertThat(cpuMillis).isLessThan(5_000);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -360,21 +359,7 @@ class ModelRejectionTest {
         ""
       })
   void aFileNameThatLeavesTheFolder(String name) throws IOException {
-    ModelFolder local = ModelFolder.of(TinyModel.write(temp));
-    ModelFolder withName =
-        new ModelFolder() {
-          @Override
-          public Map<String, Long> files() throws IOException {
-            Map<String, Long> files = new TreeMap<>(local.files());
-            files.put(name, 10L);
-            return files;
-          }
-
-          @Override
-          public byte[] read(String file, long offset, int length) throws IOException {
-            return local.read(file, offset, length);
-          }
-        };
+    ModelFolder withName = new ObservedFolder(TinyModel.write(temp), Map.of(name, 10L));
 
     assertThatThrownBy(() -> ModelInspector.inspect(withName))
         .isInstanceOfSatisfying(
