@@ -94,7 +94,14 @@ final class ShardHeader {
       }
       shape[i] = dim.asLong();
     }
-    return new StoredTensor(name, file, dtype, shape);
+    StoredTensor tensor = new StoredTensor(name, file, dtype, shape);
+    try {
+      Math.multiplyExact(tensor.count(), DTYPES.get(dtype));
+    } catch (ArithmeticException e) {
+      throw new ModelRejectedException(
+          file, "tensor " + name + " has a shape too large for any file: " + shapeNode);
+    }
+    return tensor;
   }
 
   private static long[] offsets(String file, StoredTensor tensor, JsonNode info) {

@@ -8,7 +8,7 @@ record StoredTensor(String name, String file, String dtype, long[] shape) {
   long count() {
     long count = 1;
     for (long dim : shape) {
-      count *= dim;
+      count = Math.multiplyExact(count, dim);
     }
     return count;
   }

@@ -110,6 +110,16 @@ class ModelRejectionTest {
   }
 
   @Test
+  void aShapeWhoseSizeOverflows() throws IOException {
+    Path folder = TinyModel.write(temp);
+    Headers.edit(
+        folder.resolve(SINGLE),
+        h -> ((ObjectNode) h.path("model.norm.weight")).putArray("shape").add(1L << 62).add(4));
+
+    refused(folder, SINGLE, "tensor model.norm.weight has a shape too large for any file");
+  }
+
+  @Test
   void tensorsThatOverlap() throws IOException {
     Path folder = TinyModel.write(temp);
     Headers.edit(
