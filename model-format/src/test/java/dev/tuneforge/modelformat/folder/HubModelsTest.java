@@ -58,6 +58,7 @@ class HubModelsTest {
   @Test
   void qwen3WithChatMl() throws IOException {
     assumeSupported("Qwen3ForCausalLM");
+    // Qwen3-0.6B at full width, one of its 28 layers.
     ModelDescription description =
         ModelInspector.inspect(
             ModelFolder.of(write(HubModel.QWEN3_0_6B, 1)),
@@ -73,6 +74,7 @@ class HubModelsTest {
   @Test
   void gemma3WithItsOwnChatTemplate() throws IOException {
     assumeSupported("Gemma3ForCausalLM");
+    // Gemma-3-270m at full width, one of its 18 layers (layer_types cut to match).
     ModelDescription description =
         ModelInspector.inspect(ModelFolder.of(write(HubModel.GEMMA3_270M, 1)));
 
