@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
+import dev.tuneforge.trainingnode.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,19 +163,20 @@ class GeneratorTest {
   }
 
   @Test
-  void stopsWhereTheSlidingWindowWouldBeExceeded() throws IOException {
-    Path mistral = dir.resolve("mistral");
-    DemoModelWriter.builder().optArchitecture("MistralForCausalLM").build().writeTo(mistral);
-    Path config = mistral.resolve("config.json");
+  void stopsWhereTheModelsContextWouldBeExceeded() throws IOException {
+    Path small = dir.resolve("small-context");
+    DemoModelWriter.builder().build().writeTo(small);
+    Path config = small.resolve("config.json");
     Files.writeString(
         config,
-        Files.readString(config).replace("\"sliding_window\" : 1024", "\"sliding_window\" : 20"));
+        Files.readString(config)
+            .replace("\"max_position_embeddings\" : 1024", "\"max_position_embeddings\" : 20"));
     long[] prompt = new long[15];
     Arrays.setAll(prompt, i -> 30 + i);
-    try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
+    try (LlamaModel model = PeftAdapter.loadBase(small)) {
       Generator generator =
           Generator.builder()
-              .setModel(windowed)
+              .setModel(model)
               .setTokenizer(tokenizer)
               .optEosTokenIds(Set.of())
               .optMaxNewTokens(30)
@@ -186,7 +189,49 @@ class GeneratorTest {
       assertThat(result.tokenIds()).hasSize(6);
       assertThatThrownBy(() -> generator.generateFromIds(new long[21]))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("sliding_window 20");
+          .hasMessageContaining("max_position_embeddings 20");
+    }
+  }
+
+  @Test
+  void decodesPastASlidingWindowAsTheWholeSequenceWouldPredict() throws IOException {
+    Path mistral = dir.resolve("mistral");
+    DemoModelWriter.builder()
+        .optArchitecture("MistralForCausalLM")
+        .optSlidingWindow(6, 1)
+        .build()
+        .writeTo(mistral);
+    long[] prompt = new long[9];
+    Arrays.setAll(prompt, i -> 30 + i);
+    try (LlamaModel windowed = PeftAdapter.loadBase(mistral);
+        NDManager step = NDManager.newBaseManager()) {
+      GenerationResult result =
+          Generator.builder()
+              .setModel(windowed)
+              .setTokenizer(tokenizer)
+              .optEosTokenIds(Set.of())
+              .optMaxNewTokens(8)
+              .build()
+              .generateFromIds(prompt);
+
+      assertThat(result.stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
+      long[] whole = new long[prompt.length + result.tokenIds().length];
+      System.arraycopy(prompt, 0, whole, 0, prompt.length);
+      System.arraycopy(result.tokenIds(), 0, whole, prompt.length, result.tokenIds().length);
+      long[] ones = new long[whole.length];
+      Arrays.fill(ones, 1);
+      float[] logits =
+          windowed
+              .logits(step, new TokenBatch(1, whole.length, whole, ones, ones), false)
+              .toFloatArray();
+      int vocab = logits.length / whole.length;
+      for (int t = prompt.length - 1; t < whole.length - 1; t++) {
+        int best = 0;
+        for (int v = 1; v < vocab; v++) {
+          best = logits[t * vocab + v] > logits[t * vocab + best] ? v : best;
+        }
+        assertThat(whole[t + 1]).as("token after position " + t).isEqualTo(best);
+      }
     }
   }
 

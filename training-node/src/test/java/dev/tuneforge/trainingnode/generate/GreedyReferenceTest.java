@@ -55,12 +55,29 @@ class GreedyReferenceTest {
 
   @TempDir static Path dir;
 
+  /** Shorter than the batch, so that Gemma's local layers really hide tokens. */
+  static final int WINDOW = 5;
+
   enum Case {
     LLAMA(b -> b),
     LLAMA3_ROPE_SCALING(b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
     QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
     MISTRAL_HEAD_DIM_SHARDED(
-        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
+        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2)),
+    // head_dim 16 is not hidden / heads, as in Qwen3-0.6B (1024 / 16 heads, head_dim 128).
+    QWEN3_TIED_HEAD_DIM(b -> b.optArchitecture("Qwen3ForCausalLM").optHeadDim(16)),
+    // Layer 0 attends through a window of 5 tokens, shorter than the sequence; layer 1 fully.
+    GEMMA3_SLIDING_WINDOW(
+        b -> b.optArchitecture("Gemma3ForCausalLM").optHeadDim(16).optSlidingWindow(WINDOW, 2)),
+    // bf16 rounds sqrt(hidden_size) as Hugging Face does; Gemma 2-style soft-capping and a
+    // linearly scaled global rotary, as Gemma 3's bigger models have.
+    GEMMA3_BF16_SOFTCAPPED_LINEAR_ROPE(
+        b ->
+            b.optArchitecture("Gemma3ForCausalLM")
+                .optSlidingWindow(WINDOW, 2)
+                .optSoftcapping(2, 3)
+                .optRopeScaling(RopeScaling.linear(8))
+                .optDataType(DataType.BF16));
 
     final UnaryOperator<DemoModelWriter.Builder> options;
 
