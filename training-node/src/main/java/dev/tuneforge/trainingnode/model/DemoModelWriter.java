@@ -288,7 +288,13 @@ public final class DemoModelWriter {
     root.putNull("bos_token_id");
     root.put("eos_token_id", tokenizer.id(DemoTokenizer.IM_END));
     root.put("pad_token_id", tokenizer.id(DemoTokenizer.END_OF_TEXT));
-    root.put("torch_dtype", dataType == DataType.BF16 ? "bfloat16" : "float32");
+    root.put(
+        "torch_dtype",
+        switch (dataType) {
+          case BF16 -> "bfloat16";
+          case F16 -> "float16";
+          case F32 -> "float32";
+        });
     root.put("use_cache", true);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
@@ -429,7 +435,7 @@ public final class DemoModelWriter {
       return this;
     }
 
-    /** F32 (default) or BF16, the dtype most published checkpoints use. */
+    /** F32 (default), BF16 (the dtype most published checkpoints use) or F16. */
     public Builder optDataType(DataType dataType) {
       this.dataType = dataType;
       return this;
@@ -477,9 +483,8 @@ public final class DemoModelWriter {
       if (!ModelConfig.SUPPORTED_ARCHITECTURES.contains(architecture)) {
         throw new IllegalArgumentException("unsupported architecture " + architecture);
       }
-      if (dataType == DataType.F16 || shards < 1) {
-        throw new IllegalArgumentException(
-            "the demo model is written as F32 or BF16 in one or more shards");
+      if (shards < 1) {
+        throw new IllegalArgumentException("the demo model is written in one or more shards");
       }
       return new DemoModelWriter(this);
     }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDManager;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TestEngine;
-import dev.tuneforge.trainingnode.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,8 +201,7 @@ class GeneratorTest {
         .writeTo(mistral);
     long[] prompt = new long[9];
     Arrays.setAll(prompt, i -> 30 + i);
-    try (LlamaModel windowed = PeftAdapter.loadBase(mistral);
-        NDManager step = NDManager.newBaseManager()) {
+    try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
       GenerationResult result =
           Generator.builder()
               .setModel(windowed)
@@ -218,17 +215,11 @@ class GeneratorTest {
       long[] whole = new long[prompt.length + result.tokenIds().length];
       System.arraycopy(prompt, 0, whole, 0, prompt.length);
       System.arraycopy(result.tokenIds(), 0, whole, prompt.length, result.tokenIds().length);
-      long[] ones = new long[whole.length];
-      Arrays.fill(ones, 1);
-      float[] logits =
-          windowed
-              .logits(step, new TokenBatch(1, whole.length, whole, ones, ones), false)
-              .toFloatArray();
-      int vocab = logits.length / whole.length;
+      float[][] logits = LoraFixtures.fullLogits(windowed, whole);
       for (int t = prompt.length - 1; t < whole.length - 1; t++) {
         int best = 0;
-        for (int v = 1; v < vocab; v++) {
-          best = logits[t * vocab + v] > logits[t * vocab + best] ? v : best;
+        for (int v = 1; v < logits[t].length; v++) {
+          best = logits[t][v] > logits[t][best] ? v : best;
         }
         assertThat(whole[t + 1]).as("token after position " + t).isEqualTo(best);
       }
