@@ -172,13 +172,7 @@ class GeneratorTest {
     long[] prompt = new long[15];
     Arrays.setAll(prompt, i -> 30 + i);
     try (LlamaModel model = PeftAdapter.loadBase(small)) {
-      Generator generator =
-          Generator.builder()
-              .setModel(model)
-              .setTokenizer(tokenizer)
-              .optEosTokenIds(Set.of())
-              .optMaxNewTokens(30)
-              .build();
+      Generator generator = untilMaxNewTokens(model, 30);
 
       GenerationResult result = generator.generateFromIds(prompt);
 
@@ -202,14 +196,7 @@ class GeneratorTest {
     long[] prompt = new long[9];
     Arrays.setAll(prompt, i -> 30 + i);
     try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
-      GenerationResult result =
-          Generator.builder()
-              .setModel(windowed)
-              .setTokenizer(tokenizer)
-              .optEosTokenIds(Set.of())
-              .optMaxNewTokens(8)
-              .build()
-              .generateFromIds(prompt);
+      GenerationResult result = untilMaxNewTokens(windowed, 8).generateFromIds(prompt);
 
       assertThat(result.stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
       long[] whole = new long[prompt.length + result.tokenIds().length];
@@ -238,5 +225,16 @@ class GeneratorTest {
           .isEqualTo(LoraFixtures.greedyWithoutCache(base, prompt, 16));
     }
     assertThat(adapterOn.tokenIds()).isNotEqualTo(adapterOff.tokenIds());
+  }
+
+  /** Greedy decoding that ignores end-of-sequence tokens. */
+  private static Generator untilMaxNewTokens(LlamaModel model, int maxNewTokens)
+      throws IOException {
+    return Generator.builder()
+        .setModel(model)
+        .setTokenizer(tokenizer)
+        .optEosTokenIds(Set.of())
+        .optMaxNewTokens(maxNewTokens)
+        .build();
   }
 }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
-import dev.tuneforge.modelformat.RopeScaling;
-import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.ReferenceCase;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,37 +52,6 @@ class GreedyReferenceTest {
 
   @TempDir static Path dir;
 
-  /** Shorter than the batch, so that Gemma's local layers really hide tokens. */
-  static final int WINDOW = 5;
-
-  enum Case {
-    LLAMA(b -> b),
-    LLAMA3_ROPE_SCALING(b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
-    QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
-    MISTRAL_HEAD_DIM_SHARDED(
-        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2)),
-    // head_dim 16 is not hidden / heads, as in Qwen3-0.6B (1024 / 16 heads, head_dim 128).
-    QWEN3_TIED_HEAD_DIM(b -> b.optArchitecture("Qwen3ForCausalLM").optHeadDim(16)),
-    // Layer 0 attends through a window of 5 tokens, shorter than the sequence; layer 1 fully.
-    GEMMA3_SLIDING_WINDOW(
-        b -> b.optArchitecture("Gemma3ForCausalLM").optHeadDim(16).optSlidingWindow(WINDOW, 2)),
-    // bf16 rounds sqrt(hidden_size) as Hugging Face does; Gemma 2-style soft-capping and a
-    // linearly scaled global rotary, as Gemma 3's bigger models have.
-    GEMMA3_BF16_SOFTCAPPED_LINEAR_ROPE(
-        b ->
-            b.optArchitecture("Gemma3ForCausalLM")
-                .optSlidingWindow(WINDOW, 2)
-                .optSoftcapping(2, 3)
-                .optRopeScaling(RopeScaling.linear(8))
-                .optDataType(DataType.BF16));
-
-    final UnaryOperator<DemoModelWriter.Builder> options;
-
-    Case(UnaryOperator<DemoModelWriter.Builder> options) {
-      this.options = options;
-    }
-  }
-
   @BeforeAll
   static void findPythonWithTorch() {
     python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
@@ -96,8 +62,8 @@ class GreedyReferenceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Case.class)
-  void greedyContinuationEqualsPyTorch(Case testCase) throws Exception {
+  @EnumSource(ReferenceCase.class)
+  void greedyContinuationEqualsPyTorch(ReferenceCase testCase) throws Exception {
     assumeTrue(
         torchProblem == null,
         () ->
@@ -107,17 +73,7 @@ class GreedyReferenceTest {
                 + " at a python with torch) to compare generation with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
     Path modelDir = caseDir.resolve("model");
-    testCase
-        .options
-        .apply(
-            DemoModelWriter.builder()
-                .optSeed(17)
-                .optHiddenSize(32)
-                .optIntermediateSize(48)
-                .optLayers(2)
-                .optHeads(4, 2))
-        .build()
-        .writeTo(modelDir);
+    testCase.model().writeTo(modelDir);
 
     GenerationResult alone;
     GenerationResult padded;
