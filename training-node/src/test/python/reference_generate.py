@@ -1,7 +1,7 @@
 """Independent PyTorch reference for the Java generator's greedy decoding.
 
 Greedy continuation of one prompt with the architectures of reference_model.py (whose
-safetensors, config and rotary helpers it reuses) plus PEFT's LoRA, in float64 and with no
+safetensors, config and forward pass it reuses) plus PEFT's LoRA, in float64 and with no
 KV cache: the whole sequence runs through the model again for every new token, so it shares
 nothing with the cached path it checks.
 
@@ -14,53 +14,20 @@ usage: reference_generate.py CASE_DIR
 """
 
 import json
-import math
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_model import Config, inverse_frequencies, read_safetensors, read_weights, rms_norm, rotate_half, write_safetensors  # noqa: E402
+from reference_model import Config, forward, lora_linear, read_safetensors, read_weights, write_safetensors  # noqa: E402
 
 
 def last_logits(config, weights, lora, scaling, ids):
     """Logits of the last position of one unpadded sequence."""
     length = ids.shape[0]
-
-    def linear(x, prefix):
-        y = x @ weights[prefix + ".weight"].T
-        if prefix + ".bias" in weights:
-            y = y + weights[prefix + ".bias"]
-        a = lora.get(prefix + ".lora_A.weight")
-        if a is not None:
-            y = y + scaling * ((x @ a.T) @ lora[prefix + ".lora_B.weight"].T)
-        return y
-
-    angles = torch.arange(length, dtype=torch.float64)[:, None] * inverse_frequencies(config)[None, :]
-    cos = torch.cat((angles, angles), dim=-1).cos()
-    sin = torch.cat((angles, angles), dim=-1).sin()
-    causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
-    groups = config.heads // config.kv_heads
-    hidden = weights["model.embed_tokens.weight"][ids]
-    for layer in range(config.layers):
-        prefix = f"model.layers.{layer}."
-        x = rms_norm(hidden, weights[prefix + "input_layernorm.weight"], config.eps)
-        q = linear(x, prefix + "self_attn.q_proj").view(length, config.heads, config.head_dim).transpose(0, 1)
-        k = linear(x, prefix + "self_attn.k_proj").view(length, config.kv_heads, config.head_dim).transpose(0, 1)
-        v = linear(x, prefix + "self_attn.v_proj").view(length, config.kv_heads, config.head_dim).transpose(0, 1)
-        q = q * cos + rotate_half(q) * sin
-        k = (k * cos + rotate_half(k) * sin).repeat_interleave(groups, dim=0)
-        v = v.repeat_interleave(groups, dim=0)
-        scores = ((q @ k.transpose(-1, -2)) / math.sqrt(config.head_dim)).masked_fill(~causal, float("-inf"))
-        attended = (scores.softmax(-1) @ v).transpose(0, 1).reshape(length, config.heads * config.head_dim)
-        hidden = hidden + linear(attended, prefix + "self_attn.o_proj")
-        x = rms_norm(hidden, weights[prefix + "post_attention_layernorm.weight"], config.eps)
-        gate = linear(x, prefix + "mlp.gate_proj")
-        hidden = hidden + linear(torch.nn.functional.silu(gate) * linear(x, prefix + "mlp.up_proj"), prefix + "mlp.down_proj")
-    hidden = rms_norm(hidden[-1], weights["model.norm.weight"], config.eps)
-    head = weights["model.embed_tokens.weight"] if config.tied else weights["lm_head.weight"]
-    return hidden @ head.T
+    linear = lora_linear(weights, lora, scaling)
+    return forward(config, weights, linear, ids[None], torch.ones(1, length, dtype=torch.long), None)[0, -1]
 
 
 def run(case_dir):

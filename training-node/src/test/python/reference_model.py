@@ -1,9 +1,13 @@
 """Independent PyTorch reference for the Java trainer's forward pass, loss and LoRA gradients.
 
 Written from the architecture definitions of Hugging Face's LlamaForCausalLM,
-MistralForCausalLM and Qwen2ForCausalLM (RMSNorm, rotate_half rotary embeddings with optional
-Llama 3.1 frequency scaling, grouped-query attention with causal and padding masks, SwiGLU,
-q/k/v biases for Qwen2, tied embeddings) and of PEFT's LoRA
+MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM and Gemma3ForCausalLM (RMSNorm,
+rotate_half rotary embeddings with optional Llama 3.1 or linear frequency scaling, grouped-query
+attention with causal, padding and sliding-window masks, SwiGLU, q/k/v biases for Qwen2, q/k
+norms for Qwen3 and Gemma 3; for Gemma 3 also embeddings times sqrt(hidden_size) in the
+checkpoint's dtype, RMSNorm as x * (1 + weight), norms after attention and around the MLP,
+GeGLU with tanh-approximated gelu, query_pre_attn_scalar, alternating local layers with their
+own rotary base, soft-capping; tied embeddings) and of PEFT's LoRA
 (y = W x + b + alpha/r * B A x, or alpha/sqrt(r) with use_rslora; dropout off). Packed rows
 (several examples per row) come with position_ids that restart at 0 for each example; a token
 then attends only to earlier tokens of its own example (a block-diagonal causal 4D mask). It needs only torch: safetensors files are
@@ -94,34 +98,68 @@ def read_weights(model_dir):
     return weights
 
 
+ARCHITECTURES = ("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Gemma3ForCausalLM")
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
 class Config:
     def __init__(self, raw):
         self.architecture = raw["architectures"][0]
-        if self.architecture not in ("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"):
+        if self.architecture not in ARCHITECTURES:
             raise ValueError(f"no reference for {self.architecture}")
+        gemma = self.architecture == "Gemma3ForCausalLM"
+        self.gemma = gemma
         self.hidden = raw["hidden_size"]
         self.layers = raw["num_hidden_layers"]
         self.heads = raw["num_attention_heads"]
         self.kv_heads = raw.get("num_key_value_heads") or self.heads
         self.head_dim = raw.get("head_dim") or self.hidden // self.heads
         self.eps = raw["rms_norm_eps"]
-        rope = raw.get("rope_parameters") or raw.get("rope_scaling") or {}
+        parameters = raw.get("rope_parameters") or {}
+        rope = parameters.get("full_attention", parameters) if parameters else (raw.get("rope_scaling") or {})
         self.theta = raw.get("rope_theta", rope.get("rope_theta", 10000.0))
-        self.rope = rope if rope.get("rope_type", rope.get("type")) == "llama3" else None
-        self.tied = raw.get("tie_word_embeddings", False)
+        self.rope = rope if rope.get("rope_type", rope.get("type")) in ("llama3", "linear") else None
+        self.local_theta = None
+        if gemma:
+            self.local_theta = raw.get("rope_local_base_freq", parameters.get("sliding_attention", {}).get("rope_theta", 10000.0))
+        self.tied = raw.get("tie_word_embeddings", gemma)
         self.qkv_bias = self.architecture == "Qwen2ForCausalLM"
+        self.qk_norm = self.architecture in ("Qwen3ForCausalLM", "Gemma3ForCausalLM")
+        # HF multiplies by sqrt(hidden_size) cast to the weights' dtype
+        dtype = DTYPES[raw.get("torch_dtype", raw.get("dtype", "float32"))]
+        self.embed_scale = torch.tensor(self.hidden ** 0.5, dtype=dtype).item() if gemma else 1.0
+        self.query_scale = (raw.get("query_pre_attn_scalar", 256) if gemma else self.head_dim) ** -0.5
+        self.attn_softcap = raw.get("attn_logit_softcapping") if gemma else None
+        self.final_softcap = raw.get("final_logit_softcapping") if gemma else None
         window = raw.get("sliding_window")
-        applies = self.architecture == "MistralForCausalLM" or (
-            self.architecture == "Qwen2ForCausalLM" and raw.get("use_sliding_window", False))
+        applies = gemma or self.architecture == "MistralForCausalLM" or (
+            self.architecture in ("Qwen2ForCausalLM", "Qwen3ForCausalLM") and raw.get("use_sliding_window", False))
         self.window = window if applies else None
+        if self.window is None:
+            self.layer_types = ["full_attention"] * self.layers
+        elif "layer_types" in raw:
+            self.layer_types = raw["layer_types"]
+        elif gemma:
+            pattern = raw.get("sliding_window_pattern", raw.get("_sliding_window_pattern", 6))
+            self.layer_types = ["full_attention" if (i + 1) % pattern == 0 else "sliding_attention" for i in range(self.layers)]
+        elif self.architecture == "MistralForCausalLM":
+            self.layer_types = ["sliding_attention"] * self.layers
+        else:
+            self.layer_types = [
+                "sliding_attention" if i >= raw.get("max_window_layers", 28) else "full_attention" for i in range(self.layers)]
 
 
-def inverse_frequencies(config):
+def inverse_frequencies(config, layer=None):
+    if layer is not None and config.local_theta is not None and config.layer_types[layer] == "sliding_attention":
+        exponents = torch.arange(0, config.head_dim, 2, dtype=torch.float64) / config.head_dim
+        return 1.0 / (config.local_theta ** exponents)
     exponents = torch.arange(0, config.head_dim, 2, dtype=torch.float64) / config.head_dim
     inv = 1.0 / (config.theta ** exponents)
     if config.rope is None:
         return inv
     factor = config.rope["factor"]
+    if config.rope.get("rope_type", config.rope.get("type")) == "linear":
+        return inv / factor
     low = config.rope["low_freq_factor"]
     high = config.rope["high_freq_factor"]
     context = config.rope["original_max_position_embeddings"]
@@ -138,8 +176,96 @@ def inverse_frequencies(config):
     return torch.tensor(scaled, dtype=torch.float64)
 
 
-def rms_norm(x, weight, eps):
-    return weight * x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+def rms_norm(x, weight, eps, gemma=False):
+    normalised = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+    return normalised * (1.0 + weight) if gemma else normalised * weight
+
+
+def softcap(x, cap):
+    return x if cap is None else torch.tanh(x / cap) * cap
+
+
+def lora_linear(weights, lora, scaling):
+    """PEFT's LoRA on a linear layer: x W^T + b + scaling * (x A^T) B^T where A and B exist."""
+    def linear(x, prefix):
+        y = x @ weights[prefix + ".weight"].T
+        if prefix + ".bias" in weights:
+            y = y + weights[prefix + ".bias"]
+        a = lora.get(prefix + ".lora_A.weight")
+        if a is not None:
+            y = y + scaling * ((x @ a.T) @ lora[prefix + ".lora_B.weight"].T)
+        return y
+    return linear
+
+
+def forward(config, weights, linear, ids, attention_mask, position_ids):
+    """Logits [batch, length, vocab] of the model, linear(x, prefix) computing each projection."""
+    batch, length = ids.shape
+
+    def rotary(layer):
+        frequencies = inverse_frequencies(config, layer)
+        if position_ids is None:
+            angles = torch.arange(length, dtype=torch.float64)[:, None] * frequencies[None, :]
+        else:
+            # [batch, 1, length, head_dim / 2]: each row at its own positions
+            angles = (position_ids.to(torch.float64)[:, :, None] * frequencies[None, None, :])[:, None]
+        return torch.cat((angles, angles), dim=-1).cos(), torch.cat((angles, angles), dim=-1).sin()
+
+    causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
+    visible = causal[None, None, :, :] & attention_mask.bool()[:, None, None, :]
+    if position_ids is not None:
+        # a position 0 starts the next example of a packed row
+        example = torch.cumsum((position_ids == 0).long(), dim=1)
+        visible = visible & (example[:, None, :, None] == example[:, None, None, :])
+    index = torch.arange(length)
+    # a sliding layer's query sees itself and the window - 1 keys before it
+    in_window = (index[:, None] - index[None, :]) < (config.window or 0)
+    groups = config.heads // config.kv_heads
+
+    def norm(x, name):
+        return rms_norm(x, weights[name], config.eps, config.gemma)
+
+    hidden = weights["model.embed_tokens.weight"][ids] * config.embed_scale
+    for layer in range(config.layers):
+        prefix = f"model.layers.{layer}."
+        cos, sin = rotary(layer)
+        sliding = config.layer_types[layer] == "sliding_attention"
+        layer_visible = visible & in_window[None, None] if sliding else visible
+        x = norm(hidden, prefix + "input_layernorm.weight")
+        q = linear(x, prefix + "self_attn.q_proj").view(batch, length, config.heads, config.head_dim)
+        k = linear(x, prefix + "self_attn.k_proj").view(batch, length, config.kv_heads, config.head_dim)
+        v = linear(x, prefix + "self_attn.v_proj").view(batch, length, config.kv_heads, config.head_dim)
+        if config.qk_norm:
+            q = norm(q, prefix + "self_attn.q_norm.weight")
+            k = norm(k, prefix + "self_attn.k_norm.weight")
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        # key/value head h serves query heads h * groups ... (h + 1) * groups - 1
+        k = k.repeat_interleave(groups, dim=1)
+        v = v.repeat_interleave(groups, dim=1)
+        scores = softcap((q @ k.transpose(-1, -2)) * config.query_scale, config.attn_softcap)
+        # The dtype's minimum, as Hugging Face's eager attention masks: a padding query whose
+        # window holds only padding then attends uniformly instead of yielding NaN.
+        scores = scores.masked_fill(~layer_visible, torch.finfo(scores.dtype).min)
+        attended = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, config.heads * config.head_dim)
+        out = linear(attended, prefix + "self_attn.o_proj")
+        if config.gemma:
+            out = norm(out, prefix + "post_attention_layernorm.weight")
+        hidden = hidden + out
+        x = norm(hidden, prefix + ("pre_feedforward_layernorm.weight" if config.gemma else "post_attention_layernorm.weight"))
+        gate = linear(x, prefix + "mlp.gate_proj")
+        if config.gemma:
+            activated = torch.nn.functional.gelu(gate, approximate="tanh")
+        else:
+            activated = torch.nn.functional.silu(gate)
+        out = linear(activated * linear(x, prefix + "mlp.up_proj"), prefix + "mlp.down_proj")
+        if config.gemma:
+            out = norm(out, prefix + "post_feedforward_layernorm.weight")
+        hidden = hidden + out
+    hidden = norm(hidden, "model.norm.weight")
+    head = weights["model.embed_tokens.weight"] if config.tied else weights["lm_head.weight"]
+    return softcap(hidden @ head.T, config.final_softcap)
 
 
 def rotate_half(x):
@@ -192,57 +318,7 @@ def run(case_dir):
     position_ids = inputs.pop("position_ids").long() if "position_ids" in inputs else None
     java_gradients = {n[len("javagrad/"):]: inputs.pop(n) for n in [n for n in inputs if n.startswith("javagrad/")]}
     lora = {name: tensor.clone().requires_grad_(True) for name, tensor in inputs.items()}
-    batch, length = ids.shape
-    if config.window is not None:
-        assert length <= config.window, "the reference, like the trainer, covers sequences within the window"
-
-    def linear(x, prefix):
-        y = x @ weights[prefix + ".weight"].T
-        if prefix + ".bias" in weights:
-            y = y + weights[prefix + ".bias"]
-        a = lora.get(prefix + ".lora_A.weight")
-        if a is not None:
-            y = y + scaling * ((x @ a.T) @ lora[prefix + ".lora_B.weight"].T)
-        return y
-
-    if position_ids is None:
-        positions = torch.arange(length, dtype=torch.float64)
-        angles = positions[:, None] * inverse_frequencies(config)[None, :]
-    else:
-        # [batch, 1, length, head_dim / 2]: each row at its own positions
-        angles = (position_ids.to(torch.float64)[:, :, None] * inverse_frequencies(config)[None, None, :])[:, None]
-    cos = torch.cat((angles, angles), dim=-1).cos()
-    sin = torch.cat((angles, angles), dim=-1).sin()
-    causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
-    visible = causal[None, None, :, :] & attention_mask.bool()[:, None, None, :]
-    if position_ids is not None:
-        # a position 0 starts the next example of a packed row
-        example = torch.cumsum((position_ids == 0).long(), dim=1)
-        visible = visible & (example[:, None, :, None] == example[:, None, None, :])
-    groups = config.heads // config.kv_heads
-
-    hidden = weights["model.embed_tokens.weight"][ids]
-    for layer in range(config.layers):
-        prefix = f"model.layers.{layer}."
-        x = rms_norm(hidden, weights[prefix + "input_layernorm.weight"], config.eps)
-        q = linear(x, prefix + "self_attn.q_proj").view(batch, length, config.heads, config.head_dim).transpose(1, 2)
-        k = linear(x, prefix + "self_attn.k_proj").view(batch, length, config.kv_heads, config.head_dim).transpose(1, 2)
-        v = linear(x, prefix + "self_attn.v_proj").view(batch, length, config.kv_heads, config.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        # key/value head h serves query heads h * groups ... (h + 1) * groups - 1
-        k = k.repeat_interleave(groups, dim=1)
-        v = v.repeat_interleave(groups, dim=1)
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(config.head_dim)
-        scores = scores.masked_fill(~visible, float("-inf"))
-        attended = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, config.heads * config.head_dim)
-        hidden = hidden + linear(attended, prefix + "self_attn.o_proj")
-        x = rms_norm(hidden, weights[prefix + "post_attention_layernorm.weight"], config.eps)
-        gate = linear(x, prefix + "mlp.gate_proj")
-        hidden = hidden + linear(torch.nn.functional.silu(gate) * linear(x, prefix + "mlp.up_proj"), prefix + "mlp.down_proj")
-    hidden = rms_norm(hidden, weights["model.norm.weight"], config.eps)
-    head = weights["model.embed_tokens.weight"] if config.tied else weights["lm_head.weight"]
-    logits = hidden @ head.T
+    logits = forward(config, weights, lora_linear(weights, lora, scaling), ids, attention_mask, position_ids)
 
     loss = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE)

@@ -3,24 +3,26 @@ package dev.tuneforge.modelformat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The parts of a Hugging Face {@code config.json} that a supported model needs. Llama, Mistral and
- * Qwen2 share that shape; they differ in biases, tied embeddings and defaults.
+ * The parts of a Hugging Face {@code config.json} that a supported model needs. Llama, Mistral,
+ * Qwen2, Qwen3 and Gemma 3 share the decoder's shape; they differ in biases, norms, activation,
+ * attention windows, tied embeddings and defaults ({@link DecoderStyle}).
  *
  * @param qkvBias whether q, k and v projections carry a bias (Qwen2 always does)
- * @param ropeScaling Llama 3.1's frequency scaling, or null for plain rotary embeddings
- * @param slidingWindow the attention window, or 0 when attention is full; sequences up to the
- *     window are computed exactly, longer ones are refused
+ * @param ropeScaling the global layers' frequency scaling (Llama 3.1's or linear), or null for
+ *     plain rotary embeddings
+ * @param slidingWindow the attention window of the layers whose type is {@link #SLIDING}, or 0 when
+ *     every layer attends fully
+ * @param layerTypes per layer, {@link #FULL} or {@link #SLIDING} as Hugging Face's {@code
+ *     layer_types} names them
+ * @param torchDtype the checkpoint's dtype as the config names it ({@code float32}, {@code
+ *     bfloat16}, {@code float16})
  */
 public record ModelConfig(
     List<String> architectures,
@@ -37,15 +39,40 @@ public record ModelConfig(
     boolean tieWordEmbeddings,
     boolean qkvBias,
     @Nullable RopeScaling ropeScaling,
-    int slidingWindow) {
+    int slidingWindow,
+    List<String> layerTypes,
+    String torchDtype,
+    DecoderStyle style) {
 
   public static final Set<String> SUPPORTED_ARCHITECTURES =
-      Set.of("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM");
+      Set.of(
+          "LlamaForCausalLM",
+          "MistralForCausalLM",
+          "Qwen2ForCausalLM",
+          "Qwen3ForCausalLM",
+          "Gemma3ForCausalLM");
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final String FULL = "full_attention";
+  public static final String SLIDING = "sliding_attention";
 
   public ModelConfig {
     architectures = List.copyOf(architectures);
+    layerTypes = List.copyOf(layerTypes);
+    if (layerTypes.size() != numHiddenLayers || !Set.of(FULL, SLIDING).containsAll(layerTypes)) {
+      throw new UnsupportedModelException(
+          "layer_types must name "
+              + numHiddenLayers
+              + " layers, each "
+              + FULL
+              + " or "
+              + SLIDING
+              + "; got "
+              + layerTypes);
+    }
+    if (layerTypes.contains(SLIDING) && slidingWindow <= 0) {
+      throw new UnsupportedModelException(
+          "sliding_attention layers need a positive sliding_window");
+    }
     if (numAttentionHeads <= 0
         || numKeyValueHeads <= 0
         || numAttentionHeads % numKeyValueHeads != 0) {
@@ -68,86 +95,11 @@ public record ModelConfig(
     return parse(Files.readString(configJson));
   }
 
-  public static ModelConfig parse(String json) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JacksonException e) {
-      throw new UnsupportedModelException(
-          "config.json is not valid JSON: " + e.getOriginalMessage());
-    }
-    List<String> architectures = new ArrayList<>();
-    root.path("architectures").forEach(a -> architectures.add(a.asString()));
-    String architecture = architectures.isEmpty() ? "(none given)" : architectures.getFirst();
-    if (!SUPPORTED_ARCHITECTURES.contains(architecture)) {
-      throw new UnsupportedModelException(
-          "unsupported architecture "
-              + architecture
-              + "; supported: "
-              + String.join(", ", SUPPORTED_ARCHITECTURES.stream().sorted().toList()));
-    }
-    boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
-    // Qwen2 and Mistral define no attention_bias: Qwen2 hard-wires q/k/v biases, Mistral none.
-    if (!qwen2 && root.path("attention_bias").asBoolean(false)
-        || root.path("mlp_bias").asBoolean(false)) {
-      throw new UnsupportedModelException("attention_bias and mlp_bias are not supported yet");
-    }
-    String activation = root.path("hidden_act").asString("silu");
-    if (!activation.equals("silu")) {
-      throw new UnsupportedModelException(
-          "hidden_act " + activation + " is not supported; supported: silu");
-    }
-    JsonNode rope =
-        root.has("rope_parameters") ? root.path("rope_parameters") : root.path("rope_scaling");
-    int hidden = required(root, "hidden_size");
-    int heads = required(root, "num_attention_heads");
-    return new ModelConfig(
-        architectures,
-        hidden,
-        required(root, "intermediate_size"),
-        required(root, "num_hidden_layers"),
-        heads,
-        root.path("num_key_value_heads").isNumber()
-            ? root.path("num_key_value_heads").asInt()
-            : heads,
-        root.path("head_dim").isNumber() ? root.path("head_dim").asInt() : hidden / heads,
-        required(root, "vocab_size"),
-        root.path("rms_norm_eps").asDouble(1e-6),
-        root.path("rope_theta").asDouble(rope.path("rope_theta").asDouble(10000.0)),
-        root.path("max_position_embeddings").asInt(2048),
-        root.path("tie_word_embeddings").asBoolean(false),
-        qwen2,
-        RopeScaling.parse(rope),
-        slidingWindow(root, architecture));
-  }
-
   /**
-   * Mistral applies {@code sliding_window} whenever it is set, Qwen2 only with use_sliding_window,
-   * Llama never.
+   * Reads a {@code config.json}; refuses, naming the field, what this trainer does not implement.
    */
-  private static int slidingWindow(JsonNode root, String architecture) {
-    JsonNode window = root.path("sliding_window");
-    boolean applies =
-        switch (architecture) {
-          case "MistralForCausalLM" -> true;
-          case "Qwen2ForCausalLM" -> root.path("use_sliding_window").asBoolean(false);
-          default -> false;
-        };
-    if (!applies || !window.isNumber()) {
-      return 0;
-    }
-    if (window.asInt() <= 0) {
-      throw new UnsupportedModelException("sliding_window " + window.asInt() + " is not positive");
-    }
-    return window.asInt();
-  }
-
-  private static int required(JsonNode root, String field) {
-    JsonNode node = root.path(field);
-    if (!node.isNumber() || node.asInt() <= 0) {
-      throw new UnsupportedModelException("config.json lacks a positive " + field);
-    }
-    return node.asInt();
+  public static ModelConfig parse(String json) {
+    return ModelConfigParser.parse(json);
   }
 
   /** The projections of one decoder layer, in PEFT's usual order. */
@@ -168,8 +120,9 @@ public record ModelConfig(
     }
     for (int i = 0; i < numHiddenLayers; i++) {
       String prefix = "model.layers." + i + ".";
-      shapes.put(prefix + "input_layernorm.weight", new long[] {hiddenSize});
-      shapes.put(prefix + "post_attention_layernorm.weight", new long[] {hiddenSize});
+      for (String norm : style.layerNorms()) {
+        shapes.put(prefix + norm + ".weight", new long[] {normSize(norm)});
+      }
       for (String projection : PROJECTIONS) {
         long[] shape = projectionShape(projection);
         String path = prefix + projectionModule(projection) + projection;
@@ -180,6 +133,21 @@ public record ModelConfig(
       }
     }
     return shapes;
+  }
+
+  /** The width a layer norm (one of {@link DecoderStyle#layerNorms()}) normalises. */
+  public int normSize(String norm) {
+    return norm.startsWith("self_attn.") ? headDim : hiddenSize;
+  }
+
+  /** The architecture, as the first of {@code architectures} names it. */
+  public String architecture() {
+    return architectures.getFirst();
+  }
+
+  /** The attention window of layer {@code layer}, or 0 when it attends to every earlier token. */
+  public int window(int layer) {
+    return layerTypes.get(layer).equals(SLIDING) ? slidingWindow : 0;
   }
 
   /** The weight shape {@code [out, in]} of one of the {@link #PROJECTIONS}. */
@@ -212,9 +180,23 @@ public record ModelConfig(
     };
   }
 
-  /** Rotary inverse frequencies per pair of head dimensions, scaled where the config says so. */
+  /**
+   * Rotary inverse frequencies per pair of head dimensions of the global (full-attention) layers,
+   * scaled where the config says so.
+   */
   public double[] inverseFrequencies() {
     double[] frequencies = RopeScaling.defaultFrequencies(headDim, ropeTheta);
     return ropeScaling == null ? frequencies : ropeScaling.scale(frequencies);
+  }
+
+  /**
+   * Rotary inverse frequencies of layer {@code layer}: Gemma's sliding-window layers use their own
+   * unscaled base, every other layer {@link #inverseFrequencies()}.
+   */
+  public double[] inverseFrequencies(int layer) {
+    if (style.localRopeTheta() > 0 && layerTypes.get(layer).equals(SLIDING)) {
+      return RopeScaling.defaultFrequencies(headDim, style.localRopeTheta());
+    }
+    return inverseFrequencies();
   }
 }

@@ -3,15 +3,44 @@ package dev.tuneforge.modelformat;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Llama 3.1's rotary frequency scaling ({@code rope_type: "llama3"}): wavelengths beyond the
+ * A rotary frequency scaling. Llama 3.1's ({@code rope_type: "llama3"}): wavelengths beyond the
  * original context are stretched by {@code factor}, short ones kept, and those in between blended,
- * as Hugging Face's {@code _compute_llama3_parameters} defines it.
+ * as Hugging Face's {@code _compute_llama3_parameters} defines it. Linear ({@code rope_type:
+ * "linear"}, Gemma 3's bigger models on their global layers): every frequency divided by {@code
+ * factor}, the other fields unused.
  */
 public record RopeScaling(
-    double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
+    String type,
+    double factor,
+    double lowFreqFactor,
+    double highFreqFactor,
+    int originalMaxPositionEmbeddings) {
+
+  public static final String LLAMA3 = "llama3";
+  public static final String LINEAR = "linear";
+
+  /** Llama 3.1's scaling. */
+  public RopeScaling(
+      double factor,
+      double lowFreqFactor,
+      double highFreqFactor,
+      int originalMaxPositionEmbeddings) {
+    this(LLAMA3, factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings);
+  }
+
+  /** Every frequency divided by {@code factor}. */
+  public static RopeScaling linear(double factor) {
+    return new RopeScaling(LINEAR, factor, 0, 0, 0);
+  }
 
   public RopeScaling {
-    if (factor <= 0
+    if (type.equals(LINEAR)) {
+      if (factor <= 0) {
+        throw new UnsupportedModelException("rope_scaling linear needs factor > 0");
+      }
+    } else if (!type.equals(LLAMA3)) {
+      throw new UnsupportedModelException("rope_scaling of type " + type + " is not supported");
+    } else if (factor <= 0
         || lowFreqFactor <= 0
         || highFreqFactor <= lowFreqFactor
         || originalMaxPositionEmbeddings <= 0) {
@@ -31,6 +60,13 @@ public record RopeScaling(
   }
 
   public double[] scale(double[] frequencies) {
+    if (type.equals(LINEAR)) {
+      double[] scaled = new double[frequencies.length];
+      for (int i = 0; i < frequencies.length; i++) {
+        scaled[i] = frequencies[i] / factor;
+      }
+      return scaled;
+    }
     double lowFrequencyWavelength = originalMaxPositionEmbeddings / lowFreqFactor;
     double highFrequencyWavelength = originalMaxPositionEmbeddings / highFreqFactor;
     double[] scaled = new double[frequencies.length];
@@ -68,11 +104,12 @@ public record RopeScaling(
               node.path("low_freq_factor").asDouble(0),
               node.path("high_freq_factor").asDouble(0),
               node.path("original_max_position_embeddings").asInt(0));
+      case "linear" -> linear(node.path("factor").asDouble(0));
       default ->
           throw new UnsupportedModelException(
               "rope_scaling of type "
                   + type
-                  + " is not supported; supported: none, default, llama3");
+                  + " is not supported; supported: none, default, llama3, linear");
     };
   }
 }

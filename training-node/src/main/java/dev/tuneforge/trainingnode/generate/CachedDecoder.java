@@ -4,22 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.ModelConfig;
-import dev.tuneforge.trainingnode.model.AttentionOps;
+import dev.tuneforge.trainingnode.model.DecoderOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.StepScalars;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The model's forward pass over a batch's new tokens only, attending to the keys and values of
  * earlier tokens in a {@link KvCache}: the same arithmetic as {@link LlamaModel}'s forward pass
- * (RMSNorm, rotary embeddings, grouped-query attention, SwiGLU, LoRA as PEFT adds it), with per-row
- * positions and masks so that left-padded rows decode as if alone.
+ * ({@link DecoderOps}, LoRA as PEFT adds it), with per-row positions and masks (sliding windows
+ * included) so that left-padded rows decode as if alone.
  */
 final class CachedDecoder {
 
@@ -48,61 +47,38 @@ final class CachedDecoder {
   float[][] forward(NDManager step, long[][] tokens, boolean[][] real, KvCache cache) {
     int batchSize = tokens.length;
     int count = tokens[0].length;
-    int heads = config.numAttentionHeads();
-    int kvHeads = config.numKeyValueHeads();
-    int headDim = config.headDim();
     StepScalars scalars = new StepScalars(step);
+    DecoderOps ops = new DecoderOps(config, scalars);
     int cachedBefore = cache.length();
     int[][] positions = cache.admit(real, count);
     long[] flat = new long[batchSize * count];
     for (int b = 0; b < batchSize; b++) {
       System.arraycopy(tokens[b], 0, flat, b * count, count);
     }
-    NDArray ids = step.create(flat, new Shape(batchSize, count));
-    NDArray hidden =
-        Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).singletonOrThrow();
-    NDArray mask = mask(step, cache, cachedBefore, count);
-    NDArray[] rotary = rotary(step, positions, headDim);
-    NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
+    NDArray hidden = ops.embed(step.create(flat, new Shape(batchSize, count)), weights.embedding());
+    Map<Integer, NDArray> masks = new TreeMap<>();
+    Map<String, NDArray[]> rotaries = new TreeMap<>();
     for (int i = 0; i < weights.layers().size(); i++) {
       InferenceWeights.Layer layer = weights.layers().get(i);
-      NDArray x = rmsNorm(hidden, layer.inputNorm(), scalars);
-      NDArray q =
-          AttentionOps.heads(
-              project(layer, "q_proj", x, scalars), batchSize, count, heads, headDim);
-      NDArray k =
-          AttentionOps.heads(
-              project(layer, "k_proj", x, scalars), batchSize, count, kvHeads, headDim);
-      NDArray v =
-          AttentionOps.heads(
-              project(layer, "v_proj", x, scalars), batchSize, count, kvHeads, headDim);
-      NDArray[] cached = cache.append(i, AttentionOps.rotate(k, rotary), v);
-      NDArray keys = AttentionOps.repeatKv(cached[0], heads / kvHeads);
-      NDArray values = AttentionOps.repeatKv(cached[1], heads / kvHeads);
-      NDArray scores =
-          AttentionOps.rotate(q, rotary)
-              .matMul(keys.transpose(0, 1, 3, 2))
-              .mul(attentionScale)
-              .add(mask);
-      NDArray attended =
-          scores
-              .softmax(-1)
-              .matMul(values)
-              .transpose(0, 2, 1, 3)
-              .reshape(batchSize, count, (long) heads * headDim);
-      hidden = hidden.add(project(layer, "o_proj", attended, scalars));
-      x = rmsNorm(hidden, layer.postAttentionNorm(), scalars);
-      NDArray gate = project(layer, "gate_proj", x, scalars);
-      NDArray up = project(layer, "up_proj", x, scalars);
+      int index = i;
+      NDArray mask =
+          masks.computeIfAbsent(
+              config.window(i), window -> mask(step, cache, cachedBefore, count, window));
+      double[] frequencies = config.inverseFrequencies(i);
+      NDArray[] rotary =
+          rotaries.computeIfAbsent(
+              config.layerTypes().get(i), type -> rotary(step, positions, frequencies));
       hidden =
-          hidden.add(
-              project(layer, "down_proj", gate.mul(Activation.sigmoid(gate)).mul(up), scalars));
+          ops.layer(
+              hidden,
+              layer.norms(),
+              (name, x) -> project(layer, name, x, scalars),
+              rotary,
+              mask,
+              (keys, values) -> cache.append(index, keys, values));
     }
     NDArray last = hidden.get(new NDIndex(":, -1:, :"));
-    float[] logits =
-        Linear.linear(rmsNorm(last, weights.finalNorm(), scalars), weights.lmHead())
-            .singletonOrThrow()
-            .toFloatArray();
+    float[] logits = ops.logits(last, weights.finalNorm(), weights.lmHead()).toFloatArray();
     int vocab = logits.length / batchSize;
     float[][] rows = new float[batchSize][];
     for (int b = 0; b < batchSize; b++) {
@@ -127,20 +103,21 @@ final class CachedDecoder {
     return out.add(delta.mul(scalars.of(p.scale())));
   }
 
-  private NDArray rmsNorm(NDArray x, NDArray weight, StepScalars scalars) {
-    NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(scalars.of(config.rmsNormEps())).sqrt();
-    return x.div(rms).mul(weight);
-  }
-
-  /** {@code [batch, 1, new, cached + new]}: a new token sees real tokens up to itself. */
-  private static NDArray mask(NDManager step, KvCache cache, int cachedBefore, int count) {
+  /**
+   * {@code [batch, 1, new, cached + new]}: a new token sees real tokens up to itself, within the
+   * last {@code window} of them when that is above 0. Left padding precedes every real token, so
+   * the distance in cache slots is the distance in tokens.
+   */
+  private static NDArray mask(
+      NDManager step, KvCache cache, int cachedBefore, int count, int window) {
     int total = cache.length();
     int batchSize = cache.batchSize();
     float[] mask = new float[batchSize * count * total];
     for (int b = 0; b < batchSize; b++) {
       for (int i = 0; i < count; i++) {
         for (int j = 0; j < total; j++) {
-          boolean visible = j <= cachedBefore + i && cache.isReal(b, j);
+          int query = cachedBefore + i;
+          boolean visible = j <= query && (window == 0 || query - j < window) && cache.isReal(b, j);
           mask[(b * count + i) * total + j] = visible ? 0f : HIDDEN;
         }
       }
@@ -152,8 +129,8 @@ final class CachedDecoder {
    * cos and sin {@code [batch, 1, new, headDim]} at each token's own position, halves duplicated as
    * HF does.
    */
-  private NDArray[] rotary(NDManager step, int[][] positions, int headDim) {
-    double[] inverseFrequencies = weights.inverseFrequencies();
+  private NDArray[] rotary(NDManager step, int[][] positions, double[] inverseFrequencies) {
+    int headDim = config.headDim();
     int batchSize = positions.length;
     int count = positions[0].length;
     int half = headDim / 2;

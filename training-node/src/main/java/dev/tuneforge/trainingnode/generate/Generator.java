@@ -79,15 +79,14 @@ public final class Generator {
       throw new IllegalArgumentException("every prompt needs at least one token");
     }
     int batchSize = prompts.size();
-    int window = model.config().slidingWindow();
+    int context = model.config().maxPositionEmbeddings();
     int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
-    if (window > 0 && longest > window) {
+    if (longest > context) {
       throw new IllegalArgumentException(
           "a prompt of "
               + longest
-              + " tokens exceeds the model's sliding_window "
-              + window
-              + ", and sliding-window attention is not implemented");
+              + " tokens exceeds the model's max_position_embeddings "
+              + context);
     }
     long[][] tokens = new long[batchSize][longest];
     boolean[][] real = new boolean[batchSize][longest];
@@ -125,7 +124,7 @@ public final class Generator {
             stopped[b] = StopReason.EOS;
           } else if (generated.get(b).size() >= maxNewTokens) {
             stopped[b] = StopReason.MAX_NEW_TOKENS;
-          } else if (window > 0 && cache.realTokens(b) + 1 > window) {
+          } else if (cache.realTokens(b) + 1 > context) {
             stopped[b] = StopReason.CONTEXT_LIMIT;
           } else {
             next[b][0] = token;

@@ -6,6 +6,6 @@ public enum StopReason {
   EOS,
   /** The generation reached its maximum number of new tokens. */
   MAX_NEW_TOKENS,
-  /** The sequence reached the model's sliding window, beyond which attention is not implemented. */
+  /** The sequence reached the model's max_position_embeddings, the context it was trained for. */
   CONTEXT_LIMIT
 }

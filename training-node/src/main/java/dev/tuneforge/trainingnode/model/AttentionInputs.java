@@ -57,10 +57,12 @@ final class AttentionInputs {
 
   /**
    * Additive mask {@code [batch, 1, length, length]}: a query sees earlier real tokens of its own
-   * example only (block-diagonal causal in a packed row, where a position 0 starts an example). A
-   * large finite negative, not -inf, so that rows of padding queries stay finite.
+   * example only (block-diagonal causal in a packed row, where a position 0 starts an example), and
+   * with a {@code window} above 0 only the last {@code window} of them, itself included, as Hugging
+   * Face's sliding-window layers do. A large finite negative, not -inf, so that rows of padding
+   * queries stay finite.
    */
-  static NDArray mask(NDManager step, TokenBatch batch) {
+  static NDArray mask(NDManager step, TokenBatch batch, int window) {
     int length = batch.length();
     float[] mask = new float[batch.batchSize() * length * length];
     int[] example = new int[length];
@@ -74,7 +76,10 @@ final class AttentionInputs {
       for (int i = 0; i < length; i++) {
         for (int j = 0; j < length; j++) {
           boolean visible =
-              j <= i && batch.attentionMask()[b * length + j] != 0 && example[j] == example[i];
+              j <= i
+                  && (window == 0 || i - j < window)
+                  && batch.attentionMask()[b * length + j] != 0
+                  && example[j] == example[i];
           mask[(b * length + i) * length + j] = visible ? 0f : -1e9f;
         }
       }

@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a tiny Llama-shaped model (Llama, Qwen2 or Mistral layout) with seeded random weights and
- * a real byte-level BPE tokenizer in Hugging Face layout. Pure Java, no DJL, so a launcher can call
- * it before any native library is loaded.
+ * Writes a tiny Llama-shaped model (Llama, Qwen2, Mistral, Qwen3 or Gemma 3 layout, with the config
+ * fields and tensors of each) with seeded random weights and a real byte-level BPE tokenizer in
+ * Hugging Face layout. Pure Java, no DJL, so a launcher can call it before any native library is
+ * loaded.
  */
 public final class DemoModelWriter {
 
@@ -44,6 +45,10 @@ public final class DemoModelWriter {
   private final @Nullable RopeScaling ropeScaling;
   private final DataType dataType;
   private final int shards;
+  private final int slidingWindow;
+  private final int slidingWindowPattern;
+  private final double attnLogitSoftcapping;
+  private final double finalLogitSoftcapping;
 
   private DemoModelWriter(Builder builder) {
     this.seed = builder.seed;
@@ -58,6 +63,10 @@ public final class DemoModelWriter {
     this.ropeScaling = builder.ropeScaling;
     this.dataType = builder.dataType;
     this.shards = builder.shards;
+    this.slidingWindow = builder.slidingWindow;
+    this.slidingWindowPattern = builder.slidingWindowPattern;
+    this.attnLogitSoftcapping = builder.attnLogitSoftcapping;
+    this.finalLogitSoftcapping = builder.finalLogitSoftcapping;
   }
 
   public static Builder builder() {
@@ -80,7 +89,7 @@ public final class DemoModelWriter {
     Files.writeString(directory.resolve("tokenizer_config.json"), tokenizerConfig(tokenizer));
     Files.writeString(directory.resolve("config.json"), config(tokenizer));
     Files.writeString(directory.resolve("generation_config.json"), generationConfig(tokenizer));
-    writeWeights(directory, weights(vocab));
+    writeWeights(directory, weights(vocab, ModelConfig.parse(config(tokenizer))));
   }
 
   private void writeWeights(Path directory, Map<String, Tensor> weights) throws IOException {
@@ -120,13 +129,22 @@ public final class DemoModelWriter {
     return architecture.equals("Qwen2ForCausalLM");
   }
 
-  private Map<String, Tensor> weights(int vocab) {
+  private boolean gemma3() {
+    return architecture.equals("Gemma3ForCausalLM");
+  }
+
+  /** Qwen2.5's, Qwen3's and Gemma 3's small models tie their output head to the embedding. */
+  private boolean tied() {
+    return qwen2() || gemma3() || architecture.equals("Qwen3ForCausalLM");
+  }
+
+  private Map<String, Tensor> weights(int vocab, ModelConfig config) {
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, Tensor> weights = new TreeMap<>();
     // A tied embedding is also the output head: see the note on lm_head below.
     weights.put(
         "model.embed_tokens.weight",
-        normal(random, vocab, hiddenSize, qwen2() ? 1 / Math.sqrt(hiddenSize) : 0.02));
+        normal(random, vocab, hiddenSize, tied() ? 1 / Math.sqrt(hiddenSize) : 0.02));
     for (int i = 0; i < layers; i++) {
       String prefix = "model.layers." + i + ".";
       weights.put(
@@ -150,15 +168,38 @@ public final class DemoModelWriter {
         weights.put(prefix + "self_attn.k_proj.bias", vector(random, kvHeads * headDim, 0.1));
         weights.put(prefix + "self_attn.v_proj.bias", vector(random, kvHeads * headDim, 0.1));
       }
+      addNorms(random, weights, prefix, config);
     }
-    weights.put("model.norm.weight", ones(hiddenSize));
-    if (qwen2()) {
+    // Gemma's norms multiply by 1 + weight, so their neutral weight is 0.
+    weights.put("model.norm.weight", gemma3() ? vector(random, hiddenSize, 0.1) : ones(hiddenSize));
+    if (tied()) {
       return weights;
     }
     // A wider head than initializer_range gives: at 0.02 the logits of a 64-wide model span
     // about +-1, too narrow for a LoRA-tuned body to express any learnt distribution.
     weights.put("lm_head.weight", normal(random, vocab, hiddenSize, 1 / Math.sqrt(hiddenSize)));
     return weights;
+  }
+
+  /**
+   * The norms beyond Llama's two, drawn around their neutral value so that a test sees whether each
+   * is applied: Qwen3's and Gemma's q/k norms, Gemma's four per layer.
+   */
+  private void addNorms(
+      SplittableRandom random, Map<String, Tensor> weights, String prefix, ModelConfig config) {
+    for (String norm : config.style().layerNorms()) {
+      String name = prefix + norm + ".weight";
+      if (config.style().gemmaNorms()) {
+        weights.put(name, vector(random, config.normSize(norm), 0.1));
+      } else if (config.style().qkNorm() && norm.startsWith("self_attn.")) {
+        Tensor offset = vector(random, headDim, 0.1);
+        float[] values = offset.values();
+        for (int i = 0; i < values.length; i++) {
+          values[i] += 1;
+        }
+        weights.put(name, offset);
+      }
+    }
   }
 
   private static Tensor normal(SplittableRandom random, int rows, int columns, double deviation) {
@@ -204,6 +245,10 @@ public final class DemoModelWriter {
     root.put("rope_theta", ropeTheta);
     if (ropeScaling == null) {
       root.putNull("rope_scaling");
+    } else if (ropeScaling.type().equals(RopeScaling.LINEAR)) {
+      root.putObject("rope_scaling")
+          .put("factor", ropeScaling.factor())
+          .put("rope_type", RopeScaling.LINEAR);
     } else {
       root.putObject("rope_scaling")
           .put("factor", ropeScaling.factor())
@@ -212,8 +257,12 @@ public final class DemoModelWriter {
           .put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings())
           .put("rope_type", "llama3");
     }
-    root.put("rms_norm_eps", 1e-5);
-    root.put("hidden_act", "silu");
+    root.put("rms_norm_eps", gemma3() ? 1e-6 : 1e-5);
+    if (gemma3()) {
+      gemmaFields(root);
+    } else {
+      root.put("hidden_act", "silu");
+    }
     root.put("initializer_range", 0.02);
     switch (architecture) {
       case "Qwen2ForCausalLM" -> {
@@ -221,26 +270,65 @@ public final class DemoModelWriter {
         root.put("sliding_window", 1024);
         root.put("max_window_layers", layers);
       }
-      case "MistralForCausalLM" -> root.put("sliding_window", 1024);
+      case "Qwen3ForCausalLM" -> {
+        root.put("attention_bias", false);
+        root.put("use_sliding_window", false);
+        root.putNull("sliding_window");
+        root.put("max_window_layers", layers);
+      }
+      case "MistralForCausalLM" -> root.put("sliding_window", slidingWindow);
+      case "Gemma3ForCausalLM" -> root.put("attention_bias", false);
       default -> {
         root.put("attention_bias", false);
         root.put("mlp_bias", false);
       }
     }
     root.put("attention_dropout", 0.0);
-    root.put("tie_word_embeddings", qwen2());
+    root.put("tie_word_embeddings", tied());
     root.putNull("bos_token_id");
     root.put("eos_token_id", tokenizer.id(DemoTokenizer.IM_END));
     root.put("pad_token_id", tokenizer.id(DemoTokenizer.END_OF_TEXT));
-    root.put("torch_dtype", dataType == DataType.BF16 ? "bfloat16" : "float32");
+    root.put(
+        "torch_dtype",
+        switch (dataType) {
+          case BF16 -> "bfloat16";
+          case F16 -> "float16";
+          case F32 -> "float32";
+        });
     root.put("use_cache", true);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  /** Gemma-3-270m's fields, with this model's window, layer pattern and soft-capping. */
+  private void gemmaFields(ObjectNode root) {
+    root.put("hidden_activation", "gelu_pytorch_tanh");
+    root.put("query_pre_attn_scalar", headDim);
+    root.put("sliding_window", slidingWindow);
+    root.put("_sliding_window_pattern", slidingWindowPattern);
+    var types = root.putArray("layer_types");
+    for (int i = 0; i < layers; i++) {
+      types.add((i + 1) % slidingWindowPattern == 0 ? "full_attention" : "sliding_attention");
+    }
+    root.put("rope_local_base_freq", 10000.0);
+    putCap(root, "attn_logit_softcapping", attnLogitSoftcapping);
+    putCap(root, "final_logit_softcapping", finalLogitSoftcapping);
+    root.put("use_bidirectional_attention", false);
+  }
+
+  private static void putCap(ObjectNode root, String field, double cap) {
+    if (cap > 0) {
+      root.put(field, cap);
+    } else {
+      root.putNull(field);
+    }
   }
 
   private String modelType() {
     return switch (architecture) {
       case "Qwen2ForCausalLM" -> "qwen2";
       case "MistralForCausalLM" -> "mistral";
+      case "Qwen3ForCausalLM" -> "qwen3";
+      case "Gemma3ForCausalLM" -> "gemma3_text";
       default -> "llama";
     };
   }
@@ -297,12 +385,34 @@ public final class DemoModelWriter {
     private @Nullable RopeScaling ropeScaling;
     private DataType dataType = DataType.F32;
     private int shards = 1;
+    private int slidingWindow = 1024;
+    private int slidingWindowPattern = 6;
+    private double attnLogitSoftcapping;
+    private double finalLogitSoftcapping;
 
     private Builder() {}
 
     /**
-     * One of {@link ModelConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases and a tied output
-     * head (no {@code lm_head.weight}) as Qwen2.5's small models have.
+     * The attention window of Mistral's layers and of Gemma's sliding ones, and (Gemma) every how
+     * many layers one attends fully, as {@code sliding_window_pattern} counts.
+     */
+    public Builder optSlidingWindow(int window, int pattern) {
+      this.slidingWindow = window;
+      this.slidingWindowPattern = pattern;
+      return this;
+    }
+
+    /** Gemma's {@code attn_logit_softcapping} and {@code final_logit_softcapping}; 0 for null. */
+    public Builder optSoftcapping(double attention, double logits) {
+      this.attnLogitSoftcapping = attention;
+      this.finalLogitSoftcapping = logits;
+      return this;
+    }
+
+    /**
+     * One of {@link ModelConfig#SUPPORTED_ARCHITECTURES}. Qwen2 gets q/k/v biases, Qwen3 q/k norms,
+     * Gemma 3 its norms, GeGLU and alternating sliding-window layers; those three a tied output
+     * head (no {@code lm_head.weight}) as their small models have.
      */
     public Builder optArchitecture(String architecture) {
       this.architecture = architecture;
@@ -325,7 +435,7 @@ public final class DemoModelWriter {
       return this;
     }
 
-    /** F32 (default) or BF16, the dtype most published checkpoints use. */
+    /** F32 (default), BF16 (the dtype most published checkpoints use) or F16. */
     public Builder optDataType(DataType dataType) {
       this.dataType = dataType;
       return this;
@@ -373,9 +483,8 @@ public final class DemoModelWriter {
       if (!ModelConfig.SUPPORTED_ARCHITECTURES.contains(architecture)) {
         throw new IllegalArgumentException("unsupported architecture " + architecture);
       }
-      if (dataType == DataType.F16 || shards < 1) {
-        throw new IllegalArgumentException(
-            "the demo model is written as F32 or BF16 in one or more shards");
+      if (shards < 1) {
+        throw new IllegalArgumentException("the demo model is written in one or more shards");
       }
       return new DemoModelWriter(this);
     }

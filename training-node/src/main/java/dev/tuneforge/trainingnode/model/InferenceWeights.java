@@ -8,26 +8,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * Read access to a {@link LlamaModel}'s arrays for inference paths that live outside the model,
  * such as KV-cached decoding. The arrays belong to the model: use them, never close them.
- *
- * @param inverseFrequencies rotary inverse frequencies per pair of head dimensions, scaled as the
- *     config says
  */
 public record InferenceWeights(
-    NDArray embedding,
-    NDArray finalNorm,
-    NDArray lmHead,
-    List<Layer> layers,
-    double[] inverseFrequencies) {
+    NDArray embedding, NDArray finalNorm, NDArray lmHead, List<Layer> layers) {
 
   public InferenceWeights {
     layers = List.copyOf(layers);
   }
 
-  /** One decoder layer: its two RMSNorm weights and its projections by name ({@code q_proj} …). */
-  public record Layer(
-      NDArray inputNorm, NDArray postAttentionNorm, Map<String, Projection> projections) {
+  /**
+   * One decoder layer: its RMSNorm weights by Hugging Face name ({@code input_layernorm}, {@code
+   * self_attn.q_norm} …) and its projections by name ({@code q_proj} …).
+   */
+  public record Layer(Map<String, NDArray> norms, Map<String, Projection> projections) {
 
     public Layer {
+      norms = Map.copyOf(norms);
       projections = Map.copyOf(projections);
     }
   }

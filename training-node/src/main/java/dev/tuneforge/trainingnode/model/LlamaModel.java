@@ -3,12 +3,7 @@ package dev.tuneforge.trainingnode.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.ModelConfig;
-import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
 import java.io.IOException;
@@ -25,12 +20,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Llama-shaped causal LM in NDArray ops, following Hugging Face's {@code modeling_llama}, {@code
- * modeling_mistral} and {@code modeling_qwen2}: RMSNorm, rotary embeddings (rotate_half, optionally
- * Llama 3.1-scaled), grouped-query attention with causal and padding masks, SwiGLU MLP, q/k/v
- * biases for Qwen2 and tied input/output embeddings where the config says so. Loaded for LoRA, the
- * base weights are frozen and only the LoRA matrices collect gradients; loaded for full
- * fine-tuning, every weight collects gradients (a tied lm_head is the embedding itself, so it stays
- * tied); loaded frozen, nothing does.
+ * modeling_mistral}, {@code modeling_qwen2}, {@code modeling_qwen3} and {@code modeling_gemma3}:
+ * RMSNorm, rotary embeddings (rotate_half, optionally Llama 3.1- or linearly scaled), grouped-query
+ * attention with causal, padding and sliding-window masks, SwiGLU or GeGLU MLP, q/k/v biases for
+ * Qwen2, q/k norms for Qwen3 and Gemma 3, Gemma's scaled embeddings, extra norms, local rotary base
+ * and soft-capping ({@link DecoderOps}), and tied input/output embeddings where the config says so.
+ * Loaded for LoRA, the base weights are frozen and only the LoRA matrices collect gradients; loaded
+ * for full fine-tuning, every weight collects gradients (a tied lm_head is the embedding itself, so
+ * it stays tied); loaded frozen, nothing does.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -43,7 +40,7 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray finalNorm;
   private final NDArray lmHead;
   private final List<Map<String, LoraLinear>> projections = new ArrayList<>();
-  private final List<NDArray[]> norms = new ArrayList<>();
+  private final List<Map<String, NDArray>> norms = new ArrayList<>();
   private final Map<String, NDArray> lora = new TreeMap<>();
   private final Map<String, NDArray> full = new TreeMap<>();
   private final boolean fullFineTuning;
@@ -75,11 +72,11 @@ public final class LlamaModel implements AutoCloseable {
     double scale = settings == null ? 0 : settings.scale();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String prefix = "model.layers." + i + ".";
-      norms.add(
-          new NDArray[] {
-            base(weights, prefix + "input_layernorm.weight", hidden),
-            base(weights, prefix + "post_attention_layernorm.weight", hidden)
-          });
+      Map<String, NDArray> layerNorms = new TreeMap<>();
+      for (String norm : config.style().layerNorms()) {
+        layerNorms.put(norm, base(weights, prefix + norm + ".weight", config.normSize(norm)));
+      }
+      norms.add(layerNorms);
       Map<String, LoraLinear> layer = new TreeMap<>();
       for (String name : PROJECTIONS) {
         String path = prefix + ModelConfig.projectionModule(name) + name;
@@ -212,9 +209,9 @@ public final class LlamaModel implements AutoCloseable {
     for (int i = 0; i < projections.size(); i++) {
       Map<String, InferenceWeights.Projection> layer = new TreeMap<>();
       projections.get(i).forEach((name, linear) -> layer.put(name, linear.weights()));
-      layers.add(new InferenceWeights.Layer(norms.get(i)[0], norms.get(i)[1], layer));
+      layers.add(new InferenceWeights.Layer(norms.get(i), layer));
     }
-    return new InferenceWeights(embedding, finalNorm, lmHead, layers, config.inverseFrequencies());
+    return new InferenceWeights(embedding, finalNorm, lmHead, layers);
   }
 
   /** Mean cross-entropy over the tokens whose next-token label is not -100; a 0-d array. */
@@ -257,81 +254,37 @@ public final class LlamaModel implements AutoCloseable {
 
   private NDArray forward(
       NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
-    int batchSize = batch.batchSize();
-    int length = batch.length();
-    int heads = config.numAttentionHeads();
-    int kvHeads = config.numKeyValueHeads();
-    int headDim = config.headDim();
-    NDArray ids = step.create(batch.inputIds(), new Shape(batchSize, length));
-    NDArray hidden = Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
-    NDArray mask = AttentionInputs.mask(step, batch);
-    if (config.slidingWindow() > 0 && length > config.slidingWindow()) {
-      // Up to the window, sliding-window attention equals full causal attention.
-      throw new UnsupportedModelException(
-          "a sequence of "
-              + length
-              + " tokens exceeds the model's sliding_window "
-              + config.slidingWindow()
-              + ", and sliding-window attention is not implemented; lower maxSequenceLength to at most "
-              + config.slidingWindow());
-    }
-    NDArray[] rotary =
-        batch.positionIds() == null
-            ? AttentionInputs.rotary(step, length, headDim, config.inverseFrequencies())
-            : AttentionInputs.rotary(step, batch, headDim, config.inverseFrequencies());
-    NDArray attentionScale = scalars.of(1.0 / Math.sqrt(headDim));
+    DecoderOps ops = new DecoderOps(config, scalars);
+    NDArray ids = step.create(batch.inputIds(), new Shape(batch.batchSize(), batch.length()));
+    NDArray hidden = ops.embed(ids, embedding);
+    // At most two kinds of layer (full and sliding-window), each with its mask and rotary tables.
+    Map<Integer, NDArray> masks = new TreeMap<>();
+    Map<String, NDArray[]> rotaries = new TreeMap<>();
     for (int i = 0; i < projections.size(); i++) {
       Map<String, LoraLinear> layer = projections.get(i);
-      NDArray x = rmsNorm(hidden, norms.get(i)[0], scalars);
-      NDArray q =
-          AttentionOps.heads(
-              layer.get("q_proj").forward(x, scalars, training, adapter),
-              batchSize,
-              length,
-              heads,
-              headDim);
-      NDArray k =
-          AttentionOps.heads(
-              layer.get("k_proj").forward(x, scalars, training, adapter),
-              batchSize,
-              length,
-              kvHeads,
-              headDim);
-      NDArray v =
-          AttentionOps.heads(
-              layer.get("v_proj").forward(x, scalars, training, adapter),
-              batchSize,
-              length,
-              kvHeads,
-              headDim);
-      // Scaling q (head_dim wide) rather than the scores (length wide) saves a pass over
-      // [batch, heads, length, length] forward and backward.
-      q = AttentionOps.rotate(q, rotary).mul(attentionScale);
-      k = AttentionOps.repeatKv(AttentionOps.rotate(k, rotary), heads / kvHeads);
-      v = AttentionOps.repeatKv(v, heads / kvHeads);
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask);
-      NDArray attended =
-          scores
-              .softmax(-1)
-              .matMul(v)
-              .transpose(0, 2, 1, 3)
-              .reshape(batchSize, length, (long) heads * headDim);
-      hidden = hidden.add(layer.get("o_proj").forward(attended, scalars, training, adapter));
-      x = rmsNorm(hidden, norms.get(i)[1], scalars);
-      NDArray gate = layer.get("gate_proj").forward(x, scalars, training, adapter);
-      NDArray up = layer.get("up_proj").forward(x, scalars, training, adapter);
+      NDArray mask =
+          masks.computeIfAbsent(
+              config.window(i), window -> AttentionInputs.mask(step, batch, window));
+      double[] frequencies = config.inverseFrequencies(i);
+      NDArray[] rotary =
+          rotaries.computeIfAbsent(
+              config.layerTypes().get(i), type -> rotary(step, batch, frequencies));
       hidden =
-          hidden.add(
-              layer
-                  .get("down_proj")
-                  .forward(gate.mul(Activation.sigmoid(gate)).mul(up), scalars, training, adapter));
+          ops.layer(
+              hidden,
+              norms.get(i),
+              (name, x) -> layer.get(name).forward(x, scalars, training, adapter),
+              rotary,
+              mask,
+              (keys, values) -> new NDArray[] {keys, values});
     }
-    return Linear.linear(rmsNorm(hidden, finalNorm, scalars), lmHead).singletonOrThrow();
+    return ops.logits(hidden, finalNorm, lmHead);
   }
 
-  private NDArray rmsNorm(NDArray x, NDArray weight, StepScalars scalars) {
-    NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(scalars.of(config.rmsNormEps())).sqrt();
-    return x.div(rms).mul(weight);
+  private NDArray[] rotary(NDManager step, TokenBatch batch, double[] frequencies) {
+    return batch.positionIds() == null
+        ? AttentionInputs.rotary(step, batch.length(), config.headDim(), frequencies)
+        : AttentionInputs.rotary(step, batch, config.headDim(), frequencies);
   }
 
   /** A base weight: frozen, or for full fine-tuning trainable under its Hugging Face name. */

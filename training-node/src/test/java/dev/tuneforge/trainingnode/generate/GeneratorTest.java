@@ -161,23 +161,18 @@ class GeneratorTest {
   }
 
   @Test
-  void stopsWhereTheSlidingWindowWouldBeExceeded() throws IOException {
-    Path mistral = dir.resolve("mistral");
-    DemoModelWriter.builder().optArchitecture("MistralForCausalLM").build().writeTo(mistral);
-    Path config = mistral.resolve("config.json");
+  void stopsWhereTheModelsContextWouldBeExceeded() throws IOException {
+    Path small = dir.resolve("small-context");
+    DemoModelWriter.builder().build().writeTo(small);
+    Path config = small.resolve("config.json");
     Files.writeString(
         config,
-        Files.readString(config).replace("\"sliding_window\" : 1024", "\"sliding_window\" : 20"));
+        Files.readString(config)
+            .replace("\"max_position_embeddings\" : 1024", "\"max_position_embeddings\" : 20"));
     long[] prompt = new long[15];
     Arrays.setAll(prompt, i -> 30 + i);
-    try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
-      Generator generator =
-          Generator.builder()
-              .setModel(windowed)
-              .setTokenizer(tokenizer)
-              .optEosTokenIds(Set.of())
-              .optMaxNewTokens(30)
-              .build();
+    try (LlamaModel model = PeftAdapter.loadBase(small)) {
+      Generator generator = untilMaxNewTokens(model, 30);
 
       GenerationResult result = generator.generateFromIds(prompt);
 
@@ -186,7 +181,35 @@ class GeneratorTest {
       assertThat(result.tokenIds()).hasSize(6);
       assertThatThrownBy(() -> generator.generateFromIds(new long[21]))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("sliding_window 20");
+          .hasMessageContaining("max_position_embeddings 20");
+    }
+  }
+
+  @Test
+  void decodesPastASlidingWindowAsTheWholeSequenceWouldPredict() throws IOException {
+    Path mistral = dir.resolve("mistral");
+    DemoModelWriter.builder()
+        .optArchitecture("MistralForCausalLM")
+        .optSlidingWindow(6, 1)
+        .build()
+        .writeTo(mistral);
+    long[] prompt = new long[9];
+    Arrays.setAll(prompt, i -> 30 + i);
+    try (LlamaModel windowed = PeftAdapter.loadBase(mistral)) {
+      GenerationResult result = untilMaxNewTokens(windowed, 8).generateFromIds(prompt);
+
+      assertThat(result.stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
+      long[] whole = new long[prompt.length + result.tokenIds().length];
+      System.arraycopy(prompt, 0, whole, 0, prompt.length);
+      System.arraycopy(result.tokenIds(), 0, whole, prompt.length, result.tokenIds().length);
+      float[][] logits = LoraFixtures.fullLogits(windowed, whole);
+      for (int t = prompt.length - 1; t < whole.length - 1; t++) {
+        int best = 0;
+        for (int v = 1; v < logits[t].length; v++) {
+          best = logits[t][v] > logits[t][best] ? v : best;
+        }
+        assertThat(whole[t + 1]).as("token after position " + t).isEqualTo(best);
+      }
     }
   }
 
@@ -202,5 +225,16 @@ class GeneratorTest {
           .isEqualTo(LoraFixtures.greedyWithoutCache(base, prompt, 16));
     }
     assertThat(adapterOn.tokenIds()).isNotEqualTo(adapterOff.tokenIds());
+  }
+
+  /** Greedy decoding that ignores end-of-sequence tokens. */
+  private static Generator untilMaxNewTokens(LlamaModel model, int maxNewTokens)
+      throws IOException {
+    return Generator.builder()
+        .setModel(model)
+        .setTokenizer(tokenizer)
+        .optEosTokenIds(Set.of())
+        .optMaxNewTokens(maxNewTokens)
+        .build();
   }
 }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
-import dev.tuneforge.modelformat.RopeScaling;
-import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.ReferenceCase;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,20 +52,6 @@ class GreedyReferenceTest {
 
   @TempDir static Path dir;
 
-  enum Case {
-    LLAMA(b -> b),
-    LLAMA3_ROPE_SCALING(b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
-    QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
-    MISTRAL_HEAD_DIM_SHARDED(
-        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
-
-    final UnaryOperator<DemoModelWriter.Builder> options;
-
-    Case(UnaryOperator<DemoModelWriter.Builder> options) {
-      this.options = options;
-    }
-  }
-
   @BeforeAll
   static void findPythonWithTorch() {
     python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
@@ -79,8 +62,8 @@ class GreedyReferenceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Case.class)
-  void greedyContinuationEqualsPyTorch(Case testCase) throws Exception {
+  @EnumSource(ReferenceCase.class)
+  void greedyContinuationEqualsPyTorch(ReferenceCase testCase) throws Exception {
     assumeTrue(
         torchProblem == null,
         () ->
@@ -90,17 +73,7 @@ class GreedyReferenceTest {
                 + " at a python with torch) to compare generation with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
     Path modelDir = caseDir.resolve("model");
-    testCase
-        .options
-        .apply(
-            DemoModelWriter.builder()
-                .optSeed(17)
-                .optHiddenSize(32)
-                .optIntermediateSize(48)
-                .optLayers(2)
-                .optHeads(4, 2))
-        .build()
-        .writeTo(modelDir);
+    testCase.model().writeTo(modelDir);
 
     GenerationResult alone;
     GenerationResult padded;

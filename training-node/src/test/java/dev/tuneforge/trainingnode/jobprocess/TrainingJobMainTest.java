@@ -182,14 +182,15 @@ class TrainingJobMainTest {
     prepare(List.of(example(1)), 0);
     Path config = job.resolve("model/config.json");
     Files.writeString(
-        config, Files.readString(config).replace("LlamaForCausalLM", "Gemma3ForCausalLM"));
+        config, Files.readString(config).replace("LlamaForCausalLM", "Phi3ForCausalLM"));
 
     JobResult result =
         TrainingJobMain.run(
             job, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(result.reason())
-        .startsWith("unsupported architecture Gemma3ForCausalLM; supported: LlamaForCausalLM");
+        .startsWith(
+            "unsupported architecture Phi3ForCausalLM; supported: Gemma3ForCausalLM, LlamaForCausalLM");
   }
 
   @Test

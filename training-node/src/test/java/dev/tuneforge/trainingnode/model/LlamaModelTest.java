@@ -229,7 +229,8 @@ class LlamaModelTest {
     assertThatThrownBy(() -> ModelConfig.parse(config))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessage(
-            "unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+            "unsupported architecture GPT2LMHeadModel; supported: Gemma3ForCausalLM, LlamaForCausalLM,"
+                + " MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM");
   }
 
   private static double loss(LlamaModel model, NDManager manager, TokenBatch batch) {

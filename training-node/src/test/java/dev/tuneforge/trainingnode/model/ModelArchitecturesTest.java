@@ -150,20 +150,27 @@ class ModelArchitecturesTest {
   }
 
   @Test
-  void refusesSequencesLongerThanMistralsSlidingWindow() throws IOException {
-    tiny().optArchitecture("MistralForCausalLM").build().writeTo(dir);
-    Files.writeString(
-        dir.resolve("config.json"),
-        Files.readString(dir.resolve("config.json")).replace("1024", "4"));
+  void mistralsSlidingWindowHidesOnlyTokensBeyondIt() throws IOException {
+    tiny().optArchitecture("MistralForCausalLM").optSlidingWindow(4, 1).build().writeTo(dir);
+    Path unwindowed = dir.resolve("unwindowed");
+    tiny().optArchitecture("MistralForCausalLM").build().writeTo(unwindowed);
 
-    try (LlamaModel model = LlamaModel.load(dir, LORA, 1);
+    try (LlamaModel windowed = LlamaModel.load(dir, LORA, 1);
+        LlamaModel full = LlamaModel.load(unwindowed, LORA, 1);
         NDManager step = NDManager.newBaseManager()) {
-      assertThat(model.loss(step, batch(4), false).getFloat()).isFinite();
-      assertThatThrownBy(() -> model.loss(step, batch(5), false))
-          .isInstanceOf(UnsupportedModelException.class)
-          .hasMessage(
-              "a sequence of 5 tokens exceeds the model's sliding_window 4, and sliding-window attention is not"
-                  + " implemented; lower maxSequenceLength to at most 4");
+      float[] near = windowed.logits(step, batch(7), false).toFloatArray();
+      float[] far = full.logits(step, batch(7), false).toFloatArray();
+      int vocab = near.length / 7;
+      // Positions 0-3 see at most 4 tokens, as with full attention; 4-6 lose the earliest.
+      for (int t = 0; t < 7; t++) {
+        float[] windowedRow = Arrays.copyOfRange(near, t * vocab, (t + 1) * vocab);
+        float[] fullRow = Arrays.copyOfRange(far, t * vocab, (t + 1) * vocab);
+        if (t < 4) {
+          assertThat(windowedRow).as("position " + t).containsExactly(fullRow, within(1e-6f));
+        } else {
+          assertThat(windowedRow).as("position " + t).isNotEqualTo(fullRow);
+        }
+      }
     }
   }
 
@@ -234,7 +241,8 @@ class ModelArchitecturesTest {
                     config.replace(
                         "\"rope_scaling\" : null",
                         "\"rope_scaling\" : {\"rope_type\": \"yarn\", \"factor\": 4.0}")))
-        .hasMessage("rope_scaling of type yarn is not supported; supported: none, default, llama3");
+        .hasMessage(
+            "rope_scaling of type yarn is not supported; supported: none, default, llama3, linear");
     assertThatThrownBy(() -> ModelConfig.parse(config.replace("\"silu\"", "\"gelu\"")))
         .hasMessage("hidden_act gelu is not supported; supported: silu");
     assertThatThrownBy(
@@ -244,7 +252,8 @@ class ModelArchitecturesTest {
             () -> ModelConfig.parse(config.replace("LlamaForCausalLM", "Gemma2ForCausalLM")))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessage(
-            "unsupported architecture Gemma2ForCausalLM; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+            "unsupported architecture Gemma2ForCausalLM; supported: Gemma3ForCausalLM, LlamaForCausalLM,"
+                + " MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM");
   }
 
   private void rewriteWeights(java.util.function.Consumer<Map<String, Tensor>> change)

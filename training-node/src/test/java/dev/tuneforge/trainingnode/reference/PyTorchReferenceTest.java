@@ -8,13 +8,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.tuneforge.modelformat.RopeScaling;
-import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.model.ReferenceCase;
 import dev.tuneforge.trainingnode.model.TestEngine;
 import dev.tuneforge.trainingnode.model.TokenBatch;
 import dev.tuneforge.trainingnode.train.AdamW;
@@ -30,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,24 +77,6 @@ class PyTorchReferenceTest {
 
   @TempDir static Path dir;
 
-  /** The architectures and the options each brings: GQA everywhere, dtype and layout vary. */
-  enum Case {
-    LLAMA(b -> b),
-    LLAMA3_ROPE_SCALING(
-        // rope_theta 100 and a 64-token original context put the four frequency pairs of
-        // head_dim 8 in all three of llama3's regimes: kept, blended and divided by factor.
-        b -> b.optRopeScaling(new RopeScaling(8, 1, 4, 64)).optRopeTheta(100)),
-    QWEN2_TIED_BF16(b -> b.optArchitecture("Qwen2ForCausalLM").optDataType(DataType.BF16)),
-    MISTRAL_HEAD_DIM_SHARDED(
-        b -> b.optArchitecture("MistralForCausalLM").optHeadDim(12).optShards(2));
-
-    final UnaryOperator<DemoModelWriter.Builder> options;
-
-    Case(UnaryOperator<DemoModelWriter.Builder> options) {
-      this.options = options;
-    }
-  }
-
   @BeforeAll
   static void findPythonWithTorch() {
     python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
@@ -109,8 +88,8 @@ class PyTorchReferenceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Case.class)
-  void logitsLossAndLoraGradientsEqualPyTorch(Case testCase) throws Exception {
+  @EnumSource(ReferenceCase.class)
+  void logitsLossAndLoraGradientsEqualPyTorch(ReferenceCase testCase) throws Exception {
     // Assumed per case rather than in @BeforeAll so that the skips and their reason show in
     // reports.
     assumeTrue(
@@ -121,17 +100,7 @@ class PyTorchReferenceTest {
                 + "; install Debian's python3-torch (or point -Dtuneforge.reference.python"
                 + " at a python with torch) to compare the trainer with PyTorch");
     Path caseDir = dir.resolve(testCase.name().toLowerCase());
-    testCase
-        .options
-        .apply(
-            DemoModelWriter.builder()
-                .optSeed(17)
-                .optHiddenSize(32)
-                .optIntermediateSize(48)
-                .optLayers(2)
-                .optHeads(4, 2))
-        .build()
-        .writeTo(caseDir.resolve("model"));
+    testCase.model().writeTo(caseDir.resolve("model"));
     compareWithReference(testCase.name(), caseDir, new LoraSettings(4, 8, 0, ALL), batch());
   }
 
@@ -141,22 +110,12 @@ class PyTorchReferenceTest {
    * torch.optim.AdamW} with the same parameter groups does.
    */
   @ParameterizedTest
-  @EnumSource(Case.class)
-  void fullFineTuningGradientsOfEveryWeightAndOneAdamWStepEqualPyTorch(Case testCase)
+  @EnumSource(ReferenceCase.class)
+  void fullFineTuningGradientsOfEveryWeightAndOneAdamWStepEqualPyTorch(ReferenceCase testCase)
       throws Exception {
     assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
     Path caseDir = dir.resolve("full_" + testCase.name().toLowerCase());
-    testCase
-        .options
-        .apply(
-            DemoModelWriter.builder()
-                .optSeed(17)
-                .optHiddenSize(32)
-                .optIntermediateSize(48)
-                .optLayers(2)
-                .optHeads(4, 2))
-        .build()
-        .writeTo(caseDir.resolve("model"));
+    testCase.model().writeTo(caseDir.resolve("model"));
     TokenBatch batch = batch();
     float[] logits;
     double loss;
@@ -218,9 +177,7 @@ class PyTorchReferenceTest {
     }
     Set<String> expectedNames = new TreeSet<>(base.keySet());
     if (!base.containsKey("lm_head.weight")) {
-      assertThat(testCase)
-          .as("only a tied model may store no lm_head")
-          .isEqualTo(Case.QWEN2_TIED_BF16);
+      assertThat(testCase.tied()).as("only a tied model may store no lm_head").isTrue();
     }
     assertThat(gradients.keySet()).as("every weight of the model trains").isEqualTo(expectedNames);
     double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
@@ -283,14 +240,7 @@ class PyTorchReferenceTest {
   void packedRowsWithRsLoraEqualPyTorch() throws Exception {
     assumeTrue(torchProblem == null, () -> "skipped: " + torchProblem);
     Path caseDir = dir.resolve("packed_rslora");
-    DemoModelWriter.builder()
-        .optSeed(17)
-        .optHiddenSize(32)
-        .optIntermediateSize(48)
-        .optLayers(2)
-        .optHeads(4, 2)
-        .build()
-        .writeTo(caseDir.resolve("model"));
+    ReferenceCase.LLAMA.model().writeTo(caseDir.resolve("model"));
     long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 21, 0, 0};
     long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
     long[] labels = {-100, -100, 99, 3, -100, -100, 7, 120, -100, 9, 10, -100, 33, 21, -100, -100};
