@@ -58,17 +58,7 @@ class QLoraTrainingTest {
           .as("NF4 changes the base's logits, a little")
           .isPositive()
           .isLessThan(0.5);
-      summary =
-          Trainer.builder()
-              .setModel(model)
-              .setExamples(examples, 0)
-              .optEpochs(10)
-              .optMaxSteps(30)
-              .optBatchSize(2)
-              .optLearningRate(5e-3)
-              .optSeed(42)
-              .build()
-              .train();
+      summary = TrainerTest.thirtyStepsOf(model, examples).build().train();
       tunedLogits = model.logits(manager, probe, false).toFloatArray();
       PeftAdapterWriter.write(
           dir.resolve("adapter"), LORA, "tuneforge/demo-llama", model.exportLora());
