@@ -62,8 +62,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The whole platform, for real: embedded PostgreSQL, S3Proxy, the app and the training-node process
  * training the demo model on SROIE receipts. One platform serves every test; the fine-tunes (LoRA,
- * then a short full fine-tune) are launched in {@link #startPlatform} so they train while the
- * isolation tests run.
+ * then a short full fine-tune, then a short QLoRA one) are launched in {@link #startPlatform} so
+ * they train while the isolation tests run.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class FineTuneEndToEndIT {
@@ -87,6 +87,8 @@ class FineTuneEndToEndIT {
   private static FineTuneJob jobOfA;
   private static FineTuneJob fullJobOfA;
   private static final int FULL_STEPS = 6;
+  private static FineTuneJob qloraJobOfA;
+  private static final int QLORA_STEPS = 6;
 
   @BeforeAll
   static void startPlatform() throws IOException {
@@ -155,6 +157,15 @@ class FineTuneEndToEndIT {
             .optMethod(FineTuneRequest.FULL)
             .build();
     fullJobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(full));
+    // Then a few steps of LoRA over the NF4 base, no evaluation.
+    FineTuneRequest qlora =
+        request.toBuilder()
+            .optMaxSteps(QLORA_STEPS)
+            .optCheckpointEvery(0)
+            .optEvaluation(null, 0)
+            .optMethod(FineTuneRequest.QLORA)
+            .build();
+    qloraJobOfA = as(memberOfA, () -> app.getBean(FineTuneService.class).create(qlora));
   }
 
   /** Set when a test fails, so that the data folder (logs, database) stays for a look. */
@@ -311,9 +322,7 @@ class FineTuneEndToEndIT {
   @Test
   void theRealNodeTrainsTheDemoModelIntoAPeftAdapter() throws IOException {
     long started = System.nanoTime();
-    FineTuneJob finished =
-        PlatformTestSupport.awaitFinished(
-            platform, memberOfA, jobOfA.getId(), TRAINING_TIMEOUT, dataDir);
+    FineTuneJob finished = awaitSucceeded(jobOfA, "fine-tune");
     System.out.println(
         "Fine-tune "
             + finished.getStatus()
@@ -322,33 +331,9 @@ class FineTuneEndToEndIT {
             + " s of waiting (platform start "
             + startupMillis
             + " ms)");
-    if (finished.getStatus() != JobStatus.SUCCEEDED) {
-      fail(
-          "The fine-tune ended "
-              + finished.getStatus()
-              + ": "
-              + finished.getError()
-              + "\nEvents:\n"
-              + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
-              + "\nNode log:\n"
-              + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
-    }
     assertThat(finished.getSteps()).isEqualTo(MAX_STEPS);
 
-    Map<String, byte[]> adapter =
-        as(
-            memberOfA,
-            () -> {
-              Map<String, byte[]> files = new HashMap<>();
-              for (String key : app.getBean(FineTuneService.class).adapterFiles(finished.getId())) {
-                try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
-                  files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              }
-              return files;
-            });
+    Map<String, byte[]> adapter = adapterFiles(finished);
     assertThat(adapter).containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
 
     JsonNode config = JSON.readTree(adapter.get("adapter_config.json"));
@@ -402,20 +387,7 @@ class FineTuneEndToEndIT {
 
   @Test
   void theRealNodeFullyFineTunesTheDemoModelIntoAHuggingFaceModel() throws IOException {
-    FineTuneJob finished =
-        PlatformTestSupport.awaitFinished(
-            platform, memberOfA, fullJobOfA.getId(), TRAINING_TIMEOUT, dataDir);
-    if (finished.getStatus() != JobStatus.SUCCEEDED) {
-      fail(
-          "The full fine-tune ended "
-              + finished.getStatus()
-              + ": "
-              + finished.getError()
-              + "\nEvents:\n"
-              + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
-              + "\nNode log:\n"
-              + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
-    }
+    FineTuneJob finished = awaitSucceeded(fullJobOfA, "full fine-tune");
     assertThat(finished.getMethod()).isEqualTo("full");
     assertThat(finished.getSteps()).isEqualTo(FULL_STEPS);
     assertThat(finished.getAdapterPrefix()).endsWith("/jobs/" + finished.getId() + "/model/");
@@ -450,12 +422,7 @@ class FineTuneEndToEndIT {
 
     // Every base tensor, same shape, in fp32 (the independent header reader checks 4 bytes a
     // value), values changed.
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    Path basePath = dataDir.resolve("base-model.safetensors");
-    try (InputStream in =
-        app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + "model.safetensors")) {
-      Files.write(basePath, in.readAllBytes());
-    }
+    Path basePath = downloadDemoModel().resolve("model.safetensors");
     Path tunedPath =
         Files.write(dataDir.resolve("tuned-model.safetensors"), tuned.get("model.safetensors"));
     Map<String, long[]> shapes = safetensorsShapes(tuned.get("model.safetensors"));
@@ -473,6 +440,123 @@ class FineTuneEndToEndIT {
         .extracting(JobEventRecord::getMessage)
         .anyMatch(
             m -> m != null && m.startsWith("wrote the tuned model after " + FULL_STEPS + " steps"));
+  }
+
+  /**
+   * QLoRA trains over the demo model's projections in NF4 and delivers a PEFT adapter like LoRA's,
+   * which the node's merge tool loads onto the unquantised base.
+   */
+  @Test
+  void theRealNodeTrainsQLoraOverAnNf4BaseIntoAnAdapterThatLoadsOnTheFullBase() throws Exception {
+    FineTuneJob finished = awaitSucceeded(qloraJobOfA, "QLoRA fine-tune");
+    assertThat(finished.getMethod()).isEqualTo("qlora");
+    assertThat(finished.getSteps()).isEqualTo(QLORA_STEPS);
+    assertThat(as(memberOfA, () -> app.getBean(FineTuneService.class).events(finished.getId())))
+        .extracting(JobEventRecord::getMessage)
+        .anyMatch(m -> m != null && m.contains("trainable LoRA parameters over an NF4 base"));
+    assertThat(
+            as(memberOfB, () -> app.getBean(FineTuneService.class).adapterFiles(finished.getId())))
+        .isEmpty();
+    Map<String, byte[]> adapter = adapterFiles(finished);
+    assertThat(adapter).containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
+    assertThat(JSON.readTree(adapter.get("adapter_config.json")).path("r").asInt()).isEqualTo(RANK);
+    Path adapterDir = Files.createDirectories(dataDir.resolve("qlora-adapter"));
+    adapter.forEach(
+        (name, bytes) -> {
+          try {
+            Files.write(adapterDir.resolve(name), bytes);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+
+    Path base = downloadDemoModel();
+    Path merged = dataDir.resolve("qlora-merged");
+    ProcessBuilder mergeCommand =
+        new ProcessBuilder(
+                Artifacts.java().toString(),
+                "-cp",
+                Artifacts.nodeJar().toString(),
+                "dev.tuneforge.trainingnode.export.MergeMain",
+                "--model",
+                base.toString(),
+                "--adapter",
+                adapterDir.toString(),
+                "--out",
+                merged.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve("logs/qlora-merge.log").toFile());
+    if (System.getenv("ENGINE_CACHE_DIR") == null) {
+      // where the local node unpacked the engine's natives
+      mergeCommand.environment().put("ENGINE_CACHE_DIR", dataDir.resolve("djl-cache").toString());
+    }
+    Process merge = mergeCommand.start();
+    merge.getOutputStream().close();
+    assertThat(merge.waitFor()).as("merge exit code; see logs/qlora-merge.log").isZero();
+    Map<String, Tensor> original = SafeTensors.read(base.resolve("model.safetensors")).tensors();
+    Map<String, Tensor> withAdapter =
+        SafeTensors.read(merged.resolve("model.safetensors")).tensors();
+    assertThat(withAdapter.keySet()).isEqualTo(original.keySet());
+    assertThat(
+            Arrays.equals(
+                withAdapter.get("model.layers.0.self_attn.q_proj.weight").values(),
+                original.get("model.layers.0.self_attn.q_proj.weight").values()))
+        .as("the adapter changed the projection it targets")
+        .isFalse();
+  }
+
+  private static FineTuneJob awaitSucceeded(FineTuneJob job, String what) {
+    FineTuneJob finished =
+        PlatformTestSupport.awaitFinished(
+            platform, memberOfA, job.getId(), TRAINING_TIMEOUT, dataDir);
+    if (finished.getStatus() != JobStatus.SUCCEEDED) {
+      fail(
+          "The "
+              + what
+              + " ended "
+              + finished.getStatus()
+              + ": "
+              + finished.getError()
+              + "\nEvents:\n"
+              + PlatformTestSupport.eventLog(platform, memberOfA, finished.getId())
+              + "\nNode log:\n"
+              + PlatformTestSupport.tail(dataDir.resolve("logs/node.log"), 60));
+    }
+    return finished;
+  }
+
+  private static Map<String, byte[]> adapterFiles(FineTuneJob job) {
+    return as(
+        memberOfA,
+        () -> {
+          Map<String, byte[]> files = new HashMap<>();
+          for (String key : app.getBean(FineTuneService.class).adapterFiles(job.getId())) {
+            try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
+              files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+          return files;
+        });
+  }
+
+  /** The demo model's files from the catalogue's storage, once, into the data folder. */
+  private static synchronized Path downloadDemoModel() throws IOException {
+    Path directory = dataDir.resolve("demo-model");
+    if (Files.isDirectory(directory)) {
+      return directory;
+    }
+    Path partial = Files.createDirectories(dataDir.resolve("demo-model.partial"));
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    for (String file : app.getBean(CatalogService.class).files(demo)) {
+      try (InputStream in = app.getBean(ObjectStorage.class).open(demo.getObjectPrefix() + file)) {
+        Path target = partial.resolve(file);
+        Files.createDirectories(target.getParent());
+        Files.write(target, in.readAllBytes());
+      }
+    }
+    return Files.move(partial, directory);
   }
 
   private static void expectLora(Map<String, long[]> expected, String module, int in, int out) {

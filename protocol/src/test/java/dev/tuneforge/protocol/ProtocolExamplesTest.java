@@ -215,12 +215,16 @@ class ProtocolExamplesTest {
   @Test
   void anUnknownMethodIsRefusedByName() {
     String json =
-        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"method\":\"qlora\","
+        "{\"jobId\":\"j\",\"baseModel\":\"m\",\"method\":\"dora\","
             + "\"lora\":{\"r\":8,\"alpha\":16,\"dropout\":0,\"targetModules\":[\"q_proj\"]},"
             + "\"hyperparameters\":{\"epochs\":1,\"learningRate\":2e-4,\"batchSize\":4,\"maxSequenceLength\":512,\"seed\":42,\"maxSteps\":0}}";
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> JSON.readValue(json, TrainingSpec.class))
-        .hasMessageContaining("qlora");
+        .hasMessageContaining("dora")
+        .hasMessageContaining("[lora, qlora, full]");
+    TrainingSpec qlora = JSON.readValue(json.replace("dora", "qlora"), TrainingSpec.class);
+    org.assertj.core.api.Assertions.assertThat(qlora.quantizedBase()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(qlora.fullFineTuning()).isFalse();
   }
 
   @Test

@@ -79,7 +79,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.baseModelId = request.baseModelId();
     this.datasetVersionId = request.datasetVersionId();
     this.status = JobStatus.VALIDATING_FILES;
-    this.method = request.fullFineTuning() ? FineTuneRequest.FULL : FineTuneRequest.LORA;
+    this.method = request.method() == null ? FineTuneRequest.LORA : request.method();
     this.loraR = request.loraR();
     this.loraAlpha = request.loraAlpha();
     this.loraDropout = request.loraDropout();
@@ -425,7 +425,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     return status;
   }
 
-  /** {@code lora} or {@code full}. */
+  /** {@code lora}, {@code qlora} or {@code full}. */
   public String getMethod() {
     return method;
   }

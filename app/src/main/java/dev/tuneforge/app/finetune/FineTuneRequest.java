@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's validation
  * split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r) instead of alpha
  * / r; {@code packing} packs several examples into each row of {@code maxSequenceLength} tokens
- * (same loss, less padding computed). {@code method} is {@value #LORA} (null: the same) or {@value
- * #FULL}, which trains every weight, ignores the LoRA settings and delivers a whole model instead
- * of an adapter.
+ * (same loss, less padding computed). {@code method} is {@value #LORA} (null: the same), {@value
+ * #QLORA} (LoRA over the base kept in 4-bit NF4) or {@value #FULL}, which trains every weight,
+ * ignores the LoRA settings and delivers a whole model instead of an adapter.
  *
  * <p>The trainer's options, with the trainer's defaults ({@link TrainingOptions#DEFAULTS}): the
  * learning rate warms up linearly over {@code warmupRatio} of the steps, then decays by {@code
@@ -55,6 +55,7 @@ public record FineTuneRequest(
 
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
+  public static final String QLORA = TrainingSpec.QLORA;
 
   public static final int DEFAULT_EVALUATION_EXAMPLES =
       TrainingOptions.DEFAULTS.evaluationExamples();
@@ -105,7 +106,7 @@ public record FineTuneRequest(
         .optEarlyStoppingPatience(earlyStoppingPatience);
   }
 
-  /** This request with another method, {@value #LORA} or {@value #FULL}. */
+  /** This request with another method, {@value #LORA}, {@value #QLORA} or {@value #FULL}. */
   public FineTuneRequest withMethod(String newMethod) {
     return toBuilder().optMethod(newMethod).build();
   }
@@ -120,9 +121,11 @@ public record FineTuneRequest(
    * looked at.
    */
   String problem() {
-    if (method != null && !method.equals(LORA) && !method.equals(FULL)) {
+    if (method != null && !TrainingSpec.METHODS.contains(method)) {
       return "The method must be LoRA (\""
           + LORA
+          + "\"), QLoRA (\""
+          + QLORA
           + "\") or full fine-tuning (\""
           + FULL
           + "\"), not \""
@@ -290,7 +293,10 @@ public record FineTuneRequest(
       return this;
     }
 
-    /** {@value FineTuneRequest#LORA} (null: the same) or {@value FineTuneRequest#FULL}. */
+    /**
+     * {@value FineTuneRequest#LORA} (null: the same), {@value FineTuneRequest#QLORA} or {@value
+     * FineTuneRequest#FULL}.
+     */
     public Builder optMethod(@Nullable String value) {
       method = value;
       return this;

@@ -127,7 +127,7 @@ class LeaseFactory {
                       job.getMaxSteps()),
                   trainingOptions(job, evaluate),
                   // LoRA leases name no method, as before full fine-tuning existed.
-                  job.isFullFineTuning() ? TrainingSpec.FULL : null);
+                  TrainingSpec.LORA.equals(job.getMethod()) ? null : job.getMethod());
           return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
         });
   }

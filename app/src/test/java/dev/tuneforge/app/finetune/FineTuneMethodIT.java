@@ -16,9 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The method chosen on the new fine-tune form (LoRA or full fine-tuning) is kept with the job, only
- * its tenant reads it, the database refuses any other (V013), and a full fine-tune is not held to
- * LoRA settings it ignores.
+ * The method chosen on the new fine-tune form (LoRA, QLoRA or full fine-tuning) is kept with the
+ * job, only its tenant reads it, the database refuses any other (V013, widened by V021), and a full
+ * fine-tune is not held to LoRA settings it ignores.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -47,7 +47,11 @@ class FineTuneMethodIT {
                         new FineTuneJob(
                             "full", user, lora.withMethod(FineTuneRequest.FULL), Instant.now()))
                     .getId(),
-                jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId()
+                jobs.save(new FineTuneJob("lora", user, lora, Instant.now())).getId(),
+                jobs.save(
+                        new FineTuneJob(
+                            "qlora", user, lora.withMethod(FineTuneRequest.QLORA), Instant.now()))
+                    .getId()
               };
             });
 
@@ -57,6 +61,10 @@ class FineTuneMethodIT {
     assertThat(full.isFullFineTuning()).isTrue();
     assertThat(lora.getMethod()).isEqualTo("lora");
     assertThat(lora.isFullFineTuning()).isFalse();
+    FineTuneJob qlora = TenantContext.callAs(tenant, () -> fineTunes.find(ids[2]).orElseThrow());
+    assertThat(qlora.getMethod()).isEqualTo("qlora");
+    assertThat(qlora.isFullFineTuning()).as("QLoRA delivers an adapter").isFalse();
+    assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[2]))).isEmpty();
     assertThat(TenantContext.callAs(other, () -> fineTunes.find(ids[0]))).isEmpty();
     assertThat(TenantContext.callAs(other, () -> fineTunes.tunedModelFiles(ids[0]))).isEmpty();
 
@@ -64,7 +72,7 @@ class FineTuneMethodIT {
             () ->
                 TenantContext.runAsSystem(
                     () ->
-                        jdbc.sql("update fine_tune_job set method = 'qlora' where id = ?")
+                        jdbc.sql("update fine_tune_job set method = 'dora' where id = ?")
                             .params(ids[0])
                             .update()))
         .hasMessageContaining("ck_fine_tune_job_method");
@@ -81,8 +89,12 @@ class FineTuneMethodIT {
             .build();
     assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
     assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
-    assertThat(d.withMethod("qlora").problem())
-        .contains("LoRA (\"lora\") or full fine-tuning (\"full\")", "qlora");
+    assertThat(d.withMethod("dora").problem())
+        .contains("LoRA (\"lora\"), QLoRA (\"qlora\") or full fine-tuning (\"full\")", "dora");
+    assertThat(d.withMethod(FineTuneRequest.QLORA).problem()).isNull();
+    assertThat(noTargets.withMethod(FineTuneRequest.QLORA).problem())
+        .as("QLoRA is LoRA: its settings count")
+        .isEqualTo("LoRA r must be between 1 and 256");
     assertThat(d.withMethod(FineTuneRequest.FULL).withMethod(FineTuneRequest.FULL).learningRate())
         .isEqualTo(d.learningRate());
   }

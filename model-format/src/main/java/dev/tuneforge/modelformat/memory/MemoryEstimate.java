@@ -27,8 +27,16 @@ public record MemoryEstimate(
   /** How a job trains, as far as memory is concerned. */
   public enum Method {
     LORA,
+    /** LoRA over projections kept in NF4: {@link #NF4_BYTES_PER_WEIGHT} each. */
+    QLORA,
     FULL
   }
+
+  /**
+   * The bytes QLoRA keeps per frozen projection weight: a 4-bit code, an 8-bit scale per block of
+   * 64 and an fp32 absmax per 256 scales (the embedding, norms and lm_head stay fp32).
+   */
+  public static final double NF4_BYTES_PER_WEIGHT = 0.5 + 1.0 / 64 + 4.0 / (64 * 256);
 
   /**
    * The job's shape.

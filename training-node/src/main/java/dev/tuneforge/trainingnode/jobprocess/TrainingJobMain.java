@@ -237,10 +237,7 @@ public final class TrainingJobMain {
     }
 
     boolean full = spec.fullFineTuning();
-    try (LlamaModel model =
-        full
-            ? LlamaModel.loadForFullFineTuning(modelDirectory)
-            : LlamaModel.load(modelDirectory, spec.lora(), hyper.seed())) {
+    try (LlamaModel model = loadModel(spec, modelDirectory)) {
       ModelConfig config = model.config();
       emit(
           JobEvent.log(
@@ -262,7 +259,8 @@ public final class TrainingJobMain {
                   + model.trainableParameterCount()
                   + (full
                       ? " trainable parameters: full fine-tuning, every weight"
-                      : " trainable LoRA parameters")));
+                      : " trainable LoRA parameters")
+                  + (model.quantizedBase() ? " over an NF4 base (QLoRA)" : "")));
       Trainer.Builder builder =
           Trainer.builder()
               .setModel(model)
@@ -415,6 +413,20 @@ public final class TrainingJobMain {
       JobEvaluation.run(
           jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
     }
+  }
+
+  /**
+   * The model as the method trains it. QLoRA quantises the base from the model files at every
+   * start, deterministically, so a resumed run trains over the same NF4 base.
+   */
+  private static LlamaModel loadModel(TrainingSpec spec, Path modelDirectory) throws IOException {
+    long seed = spec.hyperparameters().seed();
+    if (spec.fullFineTuning()) {
+      return LlamaModel.loadForFullFineTuning(modelDirectory);
+    }
+    return spec.quantizedBase()
+        ? LlamaModel.loadQuantized(modelDirectory, spec.lora(), seed)
+        : LlamaModel.load(modelDirectory, spec.lora(), seed);
   }
 
   /** The reason in the {@code stop} file the agent writes when the app asks the job to stop. */

@@ -6,12 +6,15 @@ import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.trainingnode.quant.Nf4;
+import dev.tuneforge.trainingnode.quant.Nf4Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -27,7 +30,10 @@ import org.jspecify.annotations.Nullable;
  * and soft-capping ({@link DecoderOps}), and tied input/output embeddings where the config says so.
  * Loaded for LoRA, the base weights are frozen and only the LoRA matrices collect gradients; loaded
  * for full fine-tuning, every weight collects gradients (a tied lm_head is the embedding itself, so
- * it stays tied); loaded frozen, nothing does.
+ * it stays tied); loaded frozen, nothing does. Loaded for QLoRA, the frozen projections (q, k, v,
+ * o, gate, up, down) are kept in NF4 and dequantised in each forward pass, while the embedding, the
+ * norms, lm_head and the biases stay fp32, as bitsandbytes' 4-bit loading in transformers leaves
+ * them.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -44,18 +50,23 @@ public final class LlamaModel implements AutoCloseable {
   private final Map<String, NDArray> lora = new TreeMap<>();
   private final Map<String, NDArray> full = new TreeMap<>();
   private final boolean fullFineTuning;
+  private final boolean quantizedBase;
+  private @Nullable InferenceWeights inference;
 
   /**
    * With {@code settings} null no LoRA matrices are added: the base weights collect gradients when
-   * {@code trainBase}, else the model is frozen.
+   * {@code trainBase}, else the model is frozen. With {@code quantizeBase} the projections' frozen
+   * weights are kept in NF4.
    */
   private LlamaModel(
       ModelConfig config,
       HfWeights weights,
       @Nullable LoraSettings settings,
       long seed,
-      boolean trainBase) {
+      boolean trainBase,
+      boolean quantizeBase) {
     this.fullFineTuning = trainBase;
+    this.quantizedBase = quantizeBase;
     if (settings != null) {
       checkLora(settings);
     }
@@ -81,7 +92,11 @@ public final class LlamaModel implements AutoCloseable {
       for (String name : PROJECTIONS) {
         String path = prefix + ModelConfig.projectionModule(name) + name;
         long[] shape = config.projectionShape(name);
-        NDArray weight = base(weights, path + ".weight", shape);
+        @Nullable NDArray weight = quantizeBase ? null : base(weights, path + ".weight", shape);
+        @Nullable Nf4Tensor nf4 =
+            quantizeBase
+                ? Nf4.quantize(weights.take(path + ".weight", shape).values(), shape)
+                : null;
         @Nullable NDArray bias =
             config.hasBias(name) ? base(weights, path + ".bias", shape[0]) : null;
         if (settings != null && settings.targetModules().contains(name)) {
@@ -94,13 +109,26 @@ public final class LlamaModel implements AutoCloseable {
           b.setRequiresGradient(true);
           lora.put(path + ".lora_A.weight", a);
           lora.put(path + ".lora_B.weight", b);
-          layer.put(name, new LoraLinear(weight, bias, a, b, (float) settings.dropout(), scale));
+          layer.put(name, projection(weight, nf4, bias, a, b, (float) settings.dropout(), scale));
         } else {
-          layer.put(name, new LoraLinear(weight, bias, null, null, 0f, 0));
+          layer.put(name, projection(weight, nf4, bias, null, null, 0f, 0));
         }
       }
       projections.add(layer);
     }
+  }
+
+  private static LoraLinear projection(
+      @Nullable NDArray weight,
+      @Nullable Nf4Tensor nf4,
+      @Nullable NDArray bias,
+      @Nullable NDArray a,
+      @Nullable NDArray b,
+      float dropout,
+      double scale) {
+    return nf4 != null
+        ? new LoraLinear(nf4, bias, a, b, dropout, scale)
+        : new LoraLinear(Objects.requireNonNull(weight), bias, a, b, dropout, scale);
   }
 
   private static void checkLora(LoraSettings settings) {
@@ -120,13 +148,23 @@ public final class LlamaModel implements AutoCloseable {
    */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false);
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, false);
+  }
+
+  /**
+   * As {@link #load}, for QLoRA: the projections' frozen weights are quantised to NF4 as they are
+   * read (deterministically, so a resumed run has the same base) and the fp32 copies let go.
+   */
+  public static LlamaModel loadQuantized(Path directory, LoraSettings lora, long seed)
+      throws IOException {
+    ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, true);
   }
 
   /** Loads config and fp32 weights from a Hugging Face directory, every weight trainable. */
   public static LlamaModel loadForFullFineTuning(Path directory) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, true);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, true, false);
   }
 
   /**
@@ -135,7 +173,7 @@ public final class LlamaModel implements AutoCloseable {
    */
   public static LlamaModel loadFrozen(Path directory) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, false);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, false, false);
   }
 
   public ModelConfig config() {
@@ -154,6 +192,11 @@ public final class LlamaModel implements AutoCloseable {
         (name, array) ->
             tensors.put(name, new Tensor(array.getShape().getShape(), array.toFloatArray())));
     return tensors;
+  }
+
+  /** Whether the projections' frozen weights are kept in NF4 (QLoRA). */
+  public boolean quantizedBase() {
+    return quantizedBase;
   }
 
   /** Whether every weight trains, rather than LoRA matrices beside frozen weights. */
@@ -203,15 +246,24 @@ public final class LlamaModel implements AutoCloseable {
     return trainableParameters().values().stream().mapToLong(NDArray::size).sum();
   }
 
-  /** The model's arrays for inference paths outside this class, such as KV-cached decoding. */
+  /**
+   * The model's arrays for inference paths outside this class, such as KV-cached decoding. An NF4
+   * base is dequantised once, on the first call, into fp32 arrays that the model keeps until it is
+   * closed: decoding token by token cannot afford to dequantise at every token.
+   */
   public InferenceWeights inferenceWeights() {
+    if (inference != null) {
+      return inference;
+    }
+    NDManager arrays = quantizedBase ? manager.newSubManager() : manager;
     List<InferenceWeights.Layer> layers = new ArrayList<>();
     for (int i = 0; i < projections.size(); i++) {
       Map<String, InferenceWeights.Projection> layer = new TreeMap<>();
-      projections.get(i).forEach((name, linear) -> layer.put(name, linear.weights()));
+      projections.get(i).forEach((name, linear) -> layer.put(name, linear.weights(arrays)));
       layers.add(new InferenceWeights.Layer(norms.get(i), layer));
     }
-    return new InferenceWeights(embedding, finalNorm, lmHead, layers);
+    inference = new InferenceWeights(embedding, finalNorm, lmHead, layers);
+    return inference;
   }
 
   /** Mean cross-entropy over the tokens whose next-token label is not -100; a 0-d array. */

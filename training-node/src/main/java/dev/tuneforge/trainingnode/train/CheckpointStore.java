@@ -249,7 +249,7 @@ public final class CheckpointStore {
     LoraSettings lora =
         new LoraSettings(l.r(), l.alpha(), l.dropout(), l.targetModules(), l.rslora());
     // A spec from before full fine-tuning existed has no method; it means LoRA.
-    String method = spec.fullFineTuning() ? TrainingSpec.FULL : TrainingSpec.LORA;
+    String method = spec.resolvedMethod();
     return JSON.valueToTree(
         new TrainingSpec(
             spec.jobId(), spec.baseModel(), lora, spec.hyperparameters(), options, method));

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +70,18 @@ class PyTorchReferenceTest {
   private static final double FULL_WEIGHT_DECAY = 0.1;
 
   private static final Path SCRIPT = Path.of("src/test/python/reference_model.py");
-  private static final List<String> ALL =
+  static final List<String> ALL =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-  private static String python = "";
-  private static @Nullable String torchProblem;
+  static String python = "";
+  static @Nullable String torchProblem;
 
   @TempDir static Path dir;
+
+  /** Loads the model under test with fresh LoRA matrices of {@code lora}. */
+  interface LoraModelLoader {
+    LlamaModel load(LoraSettings lora) throws IOException;
+  }
 
   @BeforeAll
   static void findPythonWithTorch() {
@@ -254,11 +260,21 @@ class PyTorchReferenceTest {
 
   private static void compareWithReference(
       String name, Path caseDir, LoraSettings lora, TokenBatch batch) throws Exception {
-    Path modelDir = caseDir.resolve("model");
+    compareWithReference(
+        name, caseDir, lora, batch, l -> LlamaModel.load(caseDir.resolve("model"), l, 3));
+  }
+
+  /**
+   * Compares the model {@code loader} gives with the reference run on {@code caseDir/model}:
+   * logits, loss and the gradient of every LoRA matrix.
+   */
+  static void compareWithReference(
+      String name, Path caseDir, LoraSettings lora, TokenBatch batch, LoraModelLoader loader)
+      throws Exception {
     float[] logits;
     double loss;
     Map<String, float[]> gradients = new TreeMap<>();
-    try (LlamaModel model = LlamaModel.load(modelDir, lora, 3);
+    try (LlamaModel model = loader.load(lora);
         NDManager manager = NDManager.newBaseManager()) {
       giveLoraBValues(model, manager);
       Map<String, Tensor> inputs = new TreeMap<>(model.exportLora());
@@ -328,7 +344,7 @@ class PyTorchReferenceTest {
   }
 
   /** Two rows, the second right-padded by three; labels only on a "completion" per row. */
-  private static TokenBatch batch() {
+  static TokenBatch batch() {
     long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 0, 0, 0};
     long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
     long[] labels = {
@@ -362,15 +378,19 @@ class PyTorchReferenceTest {
 
   private static Map<String, Tensor> runReference(Path caseDir)
       throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(python, SCRIPT.toString(), caseDir.toString())
-            .redirectErrorStream(true)
-            .start();
+    runPython(SCRIPT, caseDir.toString());
+    return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
+  }
+
+  /** Runs a reference script of {@code src/test/python} and fails the test if it fails. */
+  static void runPython(Path script, String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, script.toString()));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      fail("the PyTorch reference failed:\n" + output);
+      fail("the PyTorch reference " + script.getFileName() + " failed:\n" + output);
     }
-    return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
   }
 
   private static @Nullable String torchProblem(String python) {
@@ -392,7 +412,7 @@ class PyTorchReferenceTest {
     }
   }
 
-  private static double maxAbsDiff(float[] actual, float[] expected) {
+  static double maxAbsDiff(float[] actual, float[] expected) {
     assertThat(actual).hasSameSizeAs(expected);
     double max = 0;
     for (int i = 0; i < actual.length; i++) {
@@ -401,7 +421,7 @@ class PyTorchReferenceTest {
     return max;
   }
 
-  private static double maxAbs(float[] values) {
+  static double maxAbs(float[] values) {
     double max = 0;
     for (float v : values) {
       max = Math.max(max, Math.abs(v));

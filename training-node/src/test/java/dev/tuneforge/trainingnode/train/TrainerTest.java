@@ -34,6 +34,18 @@ class TrainerTest {
 
   @TempDir Path dir;
 
+  /** 30 steps of batch 2 at lr 5e-3 on {@code examples}: enough for the loss to fall by 1. */
+  static Trainer.Builder thirtyStepsOf(LlamaModel model, List<EncodedExample> examples) {
+    return Trainer.builder()
+        .setModel(model)
+        .setExamples(examples, 0)
+        .optEpochs(10)
+        .optMaxSteps(30)
+        .optBatchSize(2)
+        .optLearningRate(5e-3)
+        .optSeed(42);
+  }
+
   @Test
   void lossFallsOnReceiptsAndTheAdapterLoadsBack() throws IOException {
     Path modelDir = dir.resolve("model");
@@ -56,17 +68,7 @@ class TrainerTest {
     try (LlamaModel model = LlamaModel.load(modelDir, lora, 42)) {
       NDManager parameters = model.loraParameters().values().iterator().next().getManager();
       arraysBefore = parameters.getManagedArrays().size();
-      Trainer trainer =
-          Trainer.builder()
-              .setModel(model)
-              .setExamples(examples, 0)
-              .optEpochs(10)
-              .optMaxSteps(30)
-              .optBatchSize(2)
-              .optLearningRate(5e-3)
-              .optSeed(42)
-              .optListener(events::add)
-              .build();
+      Trainer trainer = thirtyStepsOf(model, examples).optListener(events::add).build();
       summary = trainer.train();
       arraysAfter = parameters.getManagedArrays().size();
       PeftAdapterWriter.write(

@@ -17,6 +17,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.base.ui.LineChart;
 import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
@@ -148,7 +149,10 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         full
             ? "Method: full fine-tuning. Every weight is trained; the result is the whole tuned model in Hugging Face"
                 + " layout (model.safetensors in fp32, config, tokenizer files), to use in place of the base model."
-            : "Method: LoRA. The result is an adapter in PEFT's layout, to load on top of the base model.");
+            : FineTuneRequest.QLORA.equals(job.getMethod())
+                ? "Method: QLoRA (LoRA over the base kept in 4-bit NF4). The result is an adapter in PEFT's layout,"
+                    + " to load on top of the base model."
+                : "Method: LoRA. The result is an adapter in PEFT's layout, to load on top of the base model.");
     String trained =
         full
             ? "Full fine-tuning of every weight"

@@ -103,10 +103,17 @@ public class NewFineTuneView extends VerticalLayout {
         "Base and tuned model answer the same held-out prompts after training");
     evaluationDataset.setWidthFull();
     method.setId("method");
-    method.setItems(FineTuneRequest.LORA, FineTuneRequest.FULL);
-    method.setItemLabelGenerator(m -> m.equals(FineTuneRequest.FULL) ? "Full fine-tuning" : "LoRA");
+    method.setItems(FineTuneRequest.LORA, FineTuneRequest.QLORA, FineTuneRequest.FULL);
+    method.setItemLabelGenerator(
+        m ->
+            switch (m) {
+              case FineTuneRequest.FULL -> "Full fine-tuning";
+              case FineTuneRequest.QLORA -> "QLoRA";
+              default -> "LoRA";
+            });
     method.setHelperText(
-        "LoRA trains a small adapter beside the frozen model; full fine-tuning trains every"
+        "LoRA trains a small adapter beside the frozen model; QLoRA is LoRA over a 4-bit base:"
+            + " about 4× less memory for the base, slightly slower; full fine-tuning trains every"
             + " weight (about four times the model's size in memory) and delivers the whole model");
     method.setValue(FineTuneRequest.LORA);
     method.addValueChangeListener(e -> showMethod());
