@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -57,13 +58,15 @@ public final class LlamaModel implements AutoCloseable {
       HfWeights weights,
       @Nullable LoraSettings settings,
       long seed,
-      boolean trainBase) {
+      boolean trainBase,
+      Device device) {
     this.fullFineTuning = trainBase;
     if (settings != null) {
       checkLora(settings);
     }
     this.config = config;
-    this.manager = NDManager.newBaseManager();
+    // Every array the model, its optimiser and its batches create follows this manager's device.
+    this.manager = NDManager.newBaseManager(device);
     int hidden = config.hiddenSize();
     int vocab = config.vocabSize();
     embedding = base(weights, "model.embed_tokens.weight", vocab, hidden);
@@ -119,17 +122,29 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices.
+   * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices,
+   * on the CPU.
    */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
+    return load(directory, lora, seed, Device.cpu());
+  }
+
+  /** As {@link #load(Path, LoraSettings, long)}, every array on {@code device}. */
+  public static LlamaModel load(Path directory, LoraSettings lora, long seed, Device device)
+      throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false);
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, device);
   }
 
   /** Loads config and fp32 weights from a Hugging Face directory, every weight trainable. */
   public static LlamaModel loadForFullFineTuning(Path directory) throws IOException {
+    return loadForFullFineTuning(directory, Device.cpu());
+  }
+
+  /** As {@link #loadForFullFineTuning(Path)}, every array on {@code device}. */
+  public static LlamaModel loadForFullFineTuning(Path directory, Device device) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, true);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, true, device);
   }
 
   /**
@@ -137,8 +152,18 @@ public final class LlamaModel implements AutoCloseable {
    * as it is.
    */
   public static LlamaModel loadFrozen(Path directory) throws IOException {
+    return loadFrozen(directory, Device.cpu());
+  }
+
+  /** As {@link #loadFrozen(Path)}, every array on {@code device}. */
+  public static LlamaModel loadFrozen(Path directory, Device device) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, false);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, false, device);
+  }
+
+  /** Where the model's arrays live; the trainer, evaluator and generator create theirs there. */
+  public Device device() {
+    return manager.getDevice();
   }
 
   public ModelConfig config() {
