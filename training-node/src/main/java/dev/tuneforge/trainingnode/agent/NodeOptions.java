@@ -104,6 +104,21 @@ record NodeOptions(
         childMemoryLimit);
   }
 
+  NodeOptions withSimulatedGpus(List<Gpu> gpus) {
+    return new NodeOptions(
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        childMainClass,
+        leaseTimeout,
+        gpus,
+        childMemoryLimit);
+  }
+
   Path credentialFile() {
     return workDir.resolve("node-credential.json");
   }

@@ -55,4 +55,49 @@ class TrainingChildTest {
         .endsWith("dev.tuneforge.trainingnode.jobprocess.TrainingJobMain", jobDir.toString())
         .contains("-cp");
   }
+
+  @Test
+  void eachChildIsPinnedToItsOwnGpu() {
+    NodeOptions cuda =
+        new NodeOptions(
+            java.net.URI.create("http://a"),
+            jobDir,
+            null,
+            "n",
+            java.time.Duration.ofSeconds(5),
+            "cuda",
+            "6g",
+            NodeOptions.TRAINER_MAIN,
+            NodeOptions.DEFAULT_LEASE_TIMEOUT);
+    dev.tuneforge.protocol.Gpu second =
+        new dev.tuneforge.protocol.Gpu(1, "GPU", 1L << 34, 1L << 34, "12.4", null, null);
+
+    assertThat(new TrainingChild(cuda, second).deviceEnvironment())
+        .containsEntry("TUNEFORGE_DEVICE", "cuda")
+        .containsEntry("CUDA_VISIBLE_DEVICES", "1")
+        .doesNotContainKey("TUNEFORGE_MEMORY_LIMIT");
+    assertThat(new TrainingChild(cuda).deviceEnvironment())
+        .containsExactlyEntriesOf(java.util.Map.of("TUNEFORGE_DEVICE", "cuda"));
+
+    NodeOptions simulated =
+        NodeOptions.parse(
+            new String[] {
+              "--server",
+              "http://a",
+              "--work-dir",
+              jobDir.toString(),
+              "--device",
+              "cuda",
+              "--simulate-gpus",
+              "2x1GiB",
+              "--child-memory-limit",
+              "1GiB"
+            },
+            java.util.Map.of());
+    assertThat(new TrainingChild(simulated, simulated.simulatedGpus().get(1)).deviceEnvironment())
+        .containsEntry("TUNEFORGE_DEVICE", "cpu")
+        .containsEntry("TUNEFORGE_SIMULATED_GPU", "1")
+        .containsEntry("TUNEFORGE_MEMORY_LIMIT", Long.toString(1L << 30))
+        .doesNotContainKey("CUDA_VISIBLE_DEVICES");
+  }
 }
