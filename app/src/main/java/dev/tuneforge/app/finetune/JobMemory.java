@@ -36,13 +36,7 @@ public class JobMemory {
 
   /** The estimate for a job; empty when its base model or config cannot be read. */
   public Optional<MemoryEstimate> of(FineTuneJob job) {
-    return of(
-        job.getBaseModelId(),
-        job.isFullFineTuning(),
-        job.getBatchSize(),
-        job.getMaxSeqLength(),
-        job.getLoraR(),
-        job.getTargetModules());
+    return shape(job).map(s -> MemoryEstimate.of(s.config(), s.parameters(), s.job()));
   }
 
   /** The estimate for a job's shape, as the form has it. */
@@ -62,18 +56,22 @@ public class JobMemory {
    * train with that much more gradient accumulation; empty when none does.
    */
   public OptionalInt microBatchThatFits(FineTuneJob job, long bytes) {
-    return shape(
-            job.getBaseModelId(),
-            job.isFullFineTuning(),
-            job.getBatchSize(),
-            job.getMaxSeqLength(),
-            job.getLoraR(),
-            job.getTargetModules())
+    return shape(job)
         .map(s -> MemoryEstimate.microBatchThatFits(s.config(), s.parameters(), s.job(), bytes))
         .orElse(OptionalInt.empty());
   }
 
   private record Shape(ModelConfig config, long parameters, MemoryEstimate.Job job) {}
+
+  private Optional<Shape> shape(FineTuneJob job) {
+    return shape(
+        job.getBaseModelId(),
+        job.isFullFineTuning(),
+        job.getBatchSize(),
+        job.getMaxSeqLength(),
+        job.getLoraR(),
+        job.getTargetModules());
+  }
 
   private Optional<Shape> shape(
       UUID baseModelId,
@@ -91,7 +89,9 @@ public class JobMemory {
         c ->
             new Shape(
                 c,
-                model.get().getParameters() > 0 ? model.get().getParameters() : weights(c),
+                model.get().getParameters() > 0
+                    ? model.get().getParameters()
+                    : MemoryEstimate.weightCount(c),
                 new MemoryEstimate.Job(
                     full ? MemoryEstimate.Method.FULL : MemoryEstimate.Method.LORA,
                     batchSize,
@@ -99,18 +99,6 @@ public class JobMemory {
                     full ? 0 : loraR,
                     full ? List.of() : targets,
                     BASE_BYTES_PER_WEIGHT)));
-  }
-
-  private static long weights(ModelConfig config) {
-    long total = 0;
-    for (long[] shape : config.tensorShapes().values()) {
-      long size = 1;
-      for (long d : shape) {
-        size *= d;
-      }
-      total += size;
-    }
-    return total;
   }
 
   private Optional<ModelConfig> config(BaseModel model) {

@@ -15,9 +15,6 @@ import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.modelformat.memory.MemoryEstimate;
 import dev.tuneforge.protocol.NodeApi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +47,6 @@ class GpuDispatchIT {
 
   private static final long GIB = 1L << 30;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
   @Autowired NodeService nodes;
   @Autowired JobLeasing leasing;
@@ -175,31 +171,19 @@ class GpuDispatchIT {
   }
 
   private String enrol(String name, String gpus) throws Exception {
-    String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body =
-        "{\"token\":\""
-            + token
-            + "\",\"name\":\""
-            + name
-            + "\",\"resources\":{\"device\":\"cuda\",\"deviceName\":\"Test GPU\",\"memoryBytes\":"
+    return NodeHttp.enrol(
+        nodes,
+        port,
+        name,
+        "{\"device\":\"cuda\",\"deviceName\":\"Test GPU\",\"memoryBytes\":"
             + 64 * GIB
             + ",\"cpuCores\":8,\"gpus\":"
             + gpus
-            + "}}";
-    HttpResponse<String> enrolled = post(NodeApi.ENROL, null, body);
-    assertThat(enrolled.statusCode()).isEqualTo(200);
-    return enrolled.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
+            + "}");
   }
 
   private HttpResponse<String> post(String path, String authorization, String json)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return NodeHttp.post(port, path, authorization, json);
   }
 }

@@ -123,6 +123,19 @@ public record MemoryEstimate(
     return OptionalInt.empty();
   }
 
+  /** How many weights a checkpoint of the config holds (a tied lm_head once). */
+  public static long weightCount(ModelConfig config) {
+    long total = 0;
+    for (long[] shape : config.tensorShapes().values()) {
+      long size = 1;
+      for (long d : shape) {
+        size *= d;
+      }
+      total += size;
+    }
+    return total;
+  }
+
   static long loraParameters(ModelConfig config, Job job) {
     long perLayer = 0;
     for (String target : job.loraTargets()) {

@@ -24,17 +24,7 @@ final class MemoryWatch {
   }
 
   static MemoryWatch forJob(TrainingSpec spec, ModelConfig config, TrainingDevice device) {
-    long parameters =
-        config.tensorShapes().values().stream()
-            .mapToLong(
-                shape -> {
-                  long size = 1;
-                  for (long d : shape) {
-                    size *= d;
-                  }
-                  return size;
-                })
-            .sum();
+    long parameters = MemoryEstimate.weightCount(config);
     boolean full = spec.fullFineTuning();
     MemoryEstimate.Job job =
         new MemoryEstimate.Job(

@@ -38,17 +38,7 @@ class TrainingChildTest {
 
   @Test
   void runsTheChildWithTheAgentsJavaAndClassPath() {
-    NodeOptions options =
-        new NodeOptions(
-            java.net.URI.create("http://a"),
-            jobDir,
-            null,
-            "n",
-            java.time.Duration.ofSeconds(5),
-            "cpu",
-            "6g",
-            NodeOptions.TRAINER_MAIN,
-            NodeOptions.DEFAULT_LEASE_TIMEOUT);
+    NodeOptions options = options("cpu");
 
     assertThat(new TrainingChild(options).command(jobDir))
         .startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g")
@@ -58,17 +48,7 @@ class TrainingChildTest {
 
   @Test
   void eachChildIsPinnedToItsOwnGpu() {
-    NodeOptions cuda =
-        new NodeOptions(
-            java.net.URI.create("http://a"),
-            jobDir,
-            null,
-            "n",
-            java.time.Duration.ofSeconds(5),
-            "cuda",
-            "6g",
-            NodeOptions.TRAINER_MAIN,
-            NodeOptions.DEFAULT_LEASE_TIMEOUT);
+    NodeOptions cuda = options("cuda");
     dev.tuneforge.protocol.Gpu second =
         new dev.tuneforge.protocol.Gpu(1, "GPU", 1L << 34, 1L << 34, "12.4", null, null);
 
@@ -99,5 +79,18 @@ class TrainingChildTest {
         .containsEntry("TUNEFORGE_SIMULATED_GPU", "1")
         .containsEntry("TUNEFORGE_MEMORY_LIMIT", Long.toString(1L << 30))
         .doesNotContainKey("CUDA_VISIBLE_DEVICES");
+  }
+
+  private NodeOptions options(String device) {
+    return new NodeOptions(
+        java.net.URI.create("http://a"),
+        jobDir,
+        null,
+        "n",
+        java.time.Duration.ofSeconds(5),
+        device,
+        "6g",
+        NodeOptions.TRAINER_MAIN,
+        NodeOptions.DEFAULT_LEASE_TIMEOUT);
   }
 }
