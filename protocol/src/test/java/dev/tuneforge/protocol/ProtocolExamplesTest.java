@@ -38,6 +38,20 @@ class ProtocolExamplesTest {
     assertThat(heartbeat.currentJobId())
         .isEqualTo(UUID.fromString("0b9b7f0e-5d0c-4a70-b1c4-4e1f3c2a9d77"));
     assertThat(read("heartbeat-reply.json", HeartbeatReply.class).cancelCurrentJob()).isFalse();
+    assertThat(heartbeat.gpus()).isEmpty();
+    assertThat(read("enrol-request.json", EnrolRequest.class).resources().gpus()).isEmpty();
+  }
+
+  @Test
+  void heartbeatOfATwoGpuNodeSaysWhichJobEachRuns() throws IOException {
+    Heartbeat heartbeat = read("heartbeat-gpus.json", Heartbeat.class);
+    assertThat(heartbeat.gpus()).extracting(Gpu::index).containsExactly(0, 1);
+    assertThat(heartbeat.gpus().getFirst().jobId()).isEqualTo(heartbeat.currentJobId());
+    assertThat(heartbeat.gpus().get(1).jobId()).isNull();
+    assertThat(heartbeat.gpus().get(1).freeMemoryBytes()).isEqualTo(84_934_967_296L);
+    assertThat(heartbeat.gpus().getFirst().driverVersion()).isEqualTo("550.54.15");
+    assertThat(new NodeResources("cuda", "x", 1, 1, heartbeat.gpus()).jobSlots()).isEqualTo(2);
+    assertThat(new NodeResources("cpu", "x", 1, 1).jobSlots()).isEqualTo(1);
   }
 
   @Test

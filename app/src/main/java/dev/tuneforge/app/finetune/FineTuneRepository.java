@@ -29,4 +29,6 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
   Optional<UUID> findTenantIdById(UUID id);
 
   boolean existsByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
+
+  long countByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
 }

@@ -46,6 +46,11 @@ public class JobLeasing {
     return system(() -> jobs.existsByNodeIdAndStatusIn(nodeId, HELD));
   }
 
+  /** How many jobs the node holds (assigned or running): one per GPU at most. */
+  public int jobsHeld(UUID nodeId) {
+    return system(() -> (int) jobs.countByNodeIdAndStatusIn(nodeId, HELD));
+  }
+
   /** Gives a queued job to a node until {@code leaseUntil}; false if someone else got it. */
   public boolean assign(UUID jobId, UUID nodeId, String nodeName, Instant leaseUntil) {
     return change(jobId, (job, now) -> job.assign(nodeId, nodeName, leaseUntil)).isPresent();

@@ -3,14 +3,17 @@ package dev.tuneforge.app.node;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.app.finetune.JobMemory;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
+import dev.tuneforge.modelformat.memory.MemoryEstimate;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -21,10 +24,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 
 /**
- * Matches queued jobs to idle nodes, oldest job first, holding back those that would take their
- * tenant over its monthly budget, and puts paused jobs back in the queue once the budget allows
- * them again (raised, or a new month). Runs inside the clustered Quartz job {@link DispatchJob}, so
- * with several app replicas only one dispatches at a time.
+ * Matches queued jobs to nodes with a free slot (one per GPU, one on a CPU node) whose free memory
+ * fits the job's {@link MemoryEstimate}, oldest job first; a job that fits no node even idle waits
+ * with the reason shown. Holds back jobs that would take their tenant over its monthly budget, and
+ * puts paused jobs back in the queue once the budget allows them again (raised, or a new month).
+ * Runs inside the clustered Quartz job {@link DispatchJob}, so with several app replicas only one
+ * dispatches at a time.
  */
 @Component
 class Dispatcher {
@@ -37,6 +42,7 @@ class Dispatcher {
   private final BudgetService budgets;
   private final EstimateService estimates;
   private final NodePricing pricing;
+  private final JobMemory memory;
   private final Clock clock;
 
   Dispatcher(
@@ -47,6 +53,7 @@ class Dispatcher {
       BudgetService budgets,
       EstimateService estimates,
       NodePricing pricing,
+      JobMemory memory,
       Clock clock) {
     this.leasing = leasing;
     this.nodes = nodes;
@@ -55,28 +62,40 @@ class Dispatcher {
     this.budgets = budgets;
     this.estimates = estimates;
     this.pricing = pricing;
+    this.memory = memory;
     this.clock = clock;
   }
 
   int dispatch() {
     List<TrainingNode> online = nodes.online();
     resumePaused(online);
-    Deque<TrainingNode> idle = new ArrayDeque<>();
+    // a node takes one job per GPU (one without GPUs); each job goes where its memory fits
+    Map<TrainingNode, Integer> freeSlots = new LinkedHashMap<>();
     for (TrainingNode node : online) {
-      if (!leasing.holdsAJob(node.getId())) {
-        idle.add(node);
+      int free = node.jobSlots() - leasing.jobsHeld(node.getId());
+      if (free > 0) {
+        freeSlots.put(node, free);
       }
     }
     int assigned = 0;
     for (FineTuneJob job : leasing.waiting()) {
-      TrainingNode node = idle.poll();
-      if (node == null) {
+      if (freeSlots.isEmpty()) {
         break;
       }
+      Optional<MemoryEstimate> need = memory.of(job);
+      Optional<TrainingNode> fitting =
+          freeSlots.keySet().stream()
+              .filter(node -> need.isEmpty() || need.get().fitsIn(node.freeJobMemory()))
+              .findFirst();
+      if (fitting.isEmpty()) {
+        tooLarge(job, need.orElseThrow(), online)
+            .ifPresent(reason -> leasing.hold(job.getId(), reason));
+        continue;
+      }
+      TrainingNode node = fitting.get();
       Optional<String> overBudget = budgetProblem(job, node);
       if (overBudget.isPresent()) {
         leasing.hold(job.getId(), overBudget.get());
-        idle.addFirst(node);
         continue;
       }
       if (leasing.assign(
@@ -85,11 +104,37 @@ class Dispatcher {
           node.getName(),
           clock.instant().plus(properties.leaseDuration()))) {
         assigned++;
-      } else {
-        idle.addFirst(node);
+        freeSlots.computeIfPresent(node, (n, free) -> free > 1 ? free - 1 : null);
       }
     }
     return assigned;
+  }
+
+  /**
+   * Why a job fits no online node even idle, with the smaller micro-batch that would fit when there
+   * is one; empty when it fits a node that is busy now, so it just waits its turn.
+   */
+  private Optional<String> tooLarge(
+      FineTuneJob job, MemoryEstimate need, List<TrainingNode> online) {
+    long largest = online.stream().mapToLong(TrainingNode::largestJobMemory).max().orElse(0);
+    if (need.fitsIn(largest)) {
+      return Optional.empty();
+    }
+    String reason =
+        "needs "
+            + MemoryEstimate.gib(need.total())
+            + "; largest node has "
+            + MemoryEstimate.gib(largest);
+    OptionalInt smaller = memory.microBatchThatFits(job, largest);
+    if (smaller.isPresent()) {
+      reason +=
+          "; a batch size of "
+              + smaller.getAsInt()
+              + " with gradient accumulation "
+              + job.getGradientAccumulation() * (job.getBatchSize() / smaller.getAsInt())
+              + " keeps the effective batch and fits";
+    }
+    return Optional.of(reason);
   }
 
   /** Paused jobs whose tenant's budget now allows the rest of their work go back in the queue. */

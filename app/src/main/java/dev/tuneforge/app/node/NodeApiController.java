@@ -68,7 +68,9 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(
       @AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
-    nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, heartbeat.state()));
+    nodes
+        .authenticatedNode(node.nodeId())
+        .ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
     Instant leaseUntil = clock.instant().plus(properties.leaseDuration());
     FineTuneJob running =
         leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);

@@ -49,4 +49,9 @@ public class NodePricing implements NodeClasses {
     }
     return List.copyOf(classes.values());
   }
+
+  @Override
+  public long largestJobMemory() {
+    return nodes.all().stream().mapToLong(TrainingNode::largestJobMemory).max().orElse(0);
+  }
 }

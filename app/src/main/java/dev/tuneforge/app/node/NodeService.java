@@ -2,6 +2,7 @@ package dev.tuneforge.app.node;
 
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.NodeResources;
 import java.math.BigDecimal;
@@ -98,6 +99,7 @@ public class NodeService {
                 resources.deviceName(),
                 resources.memoryBytes(),
                 resources.cpuCores(),
+                resources.gpus(),
                 now));
     token.use(node.getId(), now);
     return new EnrolResponse(node.getId(), credential);
@@ -113,9 +115,15 @@ public class NodeService {
 
   @Transactional
   public void heartbeat(TrainingNode node, String state) {
+    heartbeat(node, state, List.of());
+  }
+
+  /** Records a heartbeat and the GPUs it reports (none: the stored ones stand). */
+  @Transactional
+  public void heartbeat(TrainingNode node, String state, List<Gpu> gpus) {
     nodes
         .findById(node.getId())
-        .ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", clock.instant()));
+        .ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", gpus, clock.instant()));
   }
 
   /** Nodes heard from recently, which may take work. */

@@ -1,10 +1,13 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.protocol.Gpu;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +27,9 @@ public class TrainingNode {
   private Instant enrolledAt;
   private @Nullable BigDecimal pricePerGpuHour;
 
+  @Convert(converter = GpusConverter.class)
+  private List<Gpu> gpus = List.of();
+
   protected TrainingNode() {}
 
   TrainingNode(
@@ -33,6 +39,7 @@ public class TrainingNode {
       String deviceName,
       long memoryBytes,
       int cpuCores,
+      List<Gpu> gpus,
       Instant now) {
     this.id = UUID.randomUUID();
     this.name = name;
@@ -41,14 +48,19 @@ public class TrainingNode {
     this.deviceName = deviceName;
     this.memoryBytes = memoryBytes;
     this.cpuCores = cpuCores;
+    this.gpus = List.copyOf(gpus);
     this.state = "idle";
     this.enrolledAt = now;
     this.lastHeartbeatAt = enrolledAt;
   }
 
-  void heartbeat(String reportedState, Instant now) {
+  /** A heartbeat's state; its GPUs replace the stored ones when it names any. */
+  void heartbeat(String reportedState, List<Gpu> reportedGpus, Instant now) {
     state = reportedState;
     lastHeartbeatAt = now;
+    if (!reportedGpus.isEmpty()) {
+      gpus = List.copyOf(reportedGpus);
+    }
   }
 
   void price(@Nullable BigDecimal perGpuHour) {
@@ -93,6 +105,35 @@ public class TrainingNode {
 
   public Instant getEnrolledAt() {
     return enrolledAt;
+  }
+
+  /** The GPUs as last reported, with the job each runs; empty for a CPU node. */
+  public List<Gpu> getGpus() {
+    return gpus;
+  }
+
+  /** How many jobs the node runs at once: one per GPU, one on a CPU node. */
+  public int jobSlots() {
+    return Math.max(1, gpus.size());
+  }
+
+  /** The most memory one job may have on this node: its largest GPU's, or a CPU node's memory. */
+  public long largestJobMemory() {
+    return gpus.stream().mapToLong(Gpu::memoryBytes).max().orElse(memoryBytes);
+  }
+
+  /**
+   * The most memory a new job finds free now: the largest free memory of a GPU that runs no job, or
+   * a CPU node's memory.
+   */
+  public long freeJobMemory() {
+    return gpus.isEmpty()
+        ? memoryBytes
+        : gpus.stream()
+            .filter(gpu -> gpu.jobId() == null)
+            .mapToLong(Gpu::freeMemoryBytes)
+            .max()
+            .orElse(0);
   }
 
   /** The admin's price per GPU-hour for this node; null: the configured default for its device. */

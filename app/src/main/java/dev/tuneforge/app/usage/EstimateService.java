@@ -58,6 +58,11 @@ public class EstimateService {
         .collect(Collectors.toMap(Throughput::nodeClass, t -> t));
   }
 
+  /** The most memory one job may have on any enrolled node; 0 without nodes. */
+  public long largestJobMemory() {
+    return nodeClasses.stream().mapToLong(NodeClasses::largestJobMemory).max().orElse(0);
+  }
+
   /**
    * The job's cost on each class of enrolled node, cheapest first; on an assumed CPU node when none
    * is enrolled. The dataset version must be the calling tenant's.

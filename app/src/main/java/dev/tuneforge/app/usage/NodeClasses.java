@@ -15,6 +15,11 @@ public interface NodeClasses {
 
   List<NodeClass> nodeClasses();
 
+  /** The most memory one job may have on any enrolled node (its largest GPU's); 0 without nodes. */
+  default long largestJobMemory() {
+    return 0;
+  }
+
   static String name(String device, String deviceName) {
     return device + " · " + deviceName;
   }

@@ -11,9 +11,7 @@ import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.NodeApi;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -198,27 +196,15 @@ class NodeApiIT {
   }
 
   private String enrol(String name) throws Exception {
-    String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body =
-        "{\"token\":\""
-            + token
-            + "\",\"name\":\""
-            + name
-            + "\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
-    HttpResponse<String> enrolled = post(NodeApi.ENROL, null, body);
-    assertThat(enrolled.statusCode()).isEqualTo(200);
-    return enrolled.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
+    return NodeHttp.enrol(
+        nodes,
+        port,
+        name,
+        "{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}");
   }
 
   private HttpResponse<String> post(String path, String authorization, String json)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return NodeHttp.post(port, path, authorization, json);
   }
 }

@@ -1,12 +1,15 @@
 package dev.tuneforge.trainingnode.agent;
 
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.Heartbeat;
 import dev.tuneforge.protocol.HeartbeatReply;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Tells the app every few seconds that the node lives and what it works on; the reply is how a
@@ -15,13 +18,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class Heartbeater implements AutoCloseable {
   private final AppClient app;
-  private final CurrentJob current;
+  private final Supplier<List<Gpu>> gpus;
+  private final List<JobSlot> slots;
   private final ScheduledExecutorService timer;
   private boolean failing;
 
-  Heartbeater(AppClient app, CurrentJob current) {
+  /** {@code gpus} reads the GPUs' state at each beat. */
+  Heartbeater(AppClient app, Supplier<List<Gpu>> gpus, List<JobSlot> slots) {
     this.app = app;
-    this.current = current;
+    this.gpus = gpus;
+    this.slots = List.copyOf(slots);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().daemon().name("heartbeat").unstarted(runnable));
@@ -31,21 +37,24 @@ final class Heartbeater implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** One heartbeat per running job, so each job's lease is renewed and each reply reaches it. */
   void beat() {
-    UUID jobId = current.jobId();
     try {
-      HeartbeatReply reply = app.heartbeat(new Heartbeat(jobId == null ? "idle" : "busy", jobId));
+      List<Gpu> now = gpus.get();
+      boolean busy = false;
+      for (JobSlot slot : slots) {
+        UUID jobId = slot.current().jobId();
+        if (jobId != null) {
+          busy = true;
+          act(slot.current(), jobId, app.heartbeat(new Heartbeat("busy", jobId, now)));
+        }
+      }
+      if (!busy) {
+        app.heartbeat(new Heartbeat("idle", null, now));
+      }
       if (failing) {
         Log.info("heartbeat reaches the app again");
         failing = false;
-      }
-      if (reply.cancelCurrentJob() && jobId != null && !current.cancelled()) {
-        Log.info("the app cancelled job " + jobId + "; stopping its training process");
-        current.cancel(jobId);
-      }
-      String stop = reply.stopCurrentJob();
-      if (stop != null && jobId != null && current.stop(jobId, stop)) {
-        Log.info("the app asked job " + jobId + " to stop at a checkpoint: " + stop);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -54,6 +63,17 @@ final class Heartbeater implements AutoCloseable {
         Log.warn("heartbeat failed, will keep trying: " + e.getMessage());
         failing = true;
       }
+    }
+  }
+
+  private static void act(CurrentJob current, UUID jobId, HeartbeatReply reply) {
+    if (reply.cancelCurrentJob() && !current.cancelled()) {
+      Log.info("the app cancelled job " + jobId + "; stopping its training process");
+      current.cancel(jobId);
+    }
+    String stop = reply.stopCurrentJob();
+    if (stop != null && current.stop(jobId, stop)) {
+      Log.info("the app asked job " + jobId + " to stop at a checkpoint: " + stop);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.agent;
 
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
@@ -25,12 +26,19 @@ final class JobRunner {
   private final AppClient app;
   private final Transfers transfers;
   private final CurrentJob current;
+  private final @Nullable Gpu gpu;
 
-  JobRunner(NodeOptions options, AppClient app, Transfers transfers, CurrentJob current) {
+  JobRunner(
+      NodeOptions options,
+      AppClient app,
+      Transfers transfers,
+      CurrentJob current,
+      @Nullable Gpu gpu) {
     this.options = options;
     this.app = app;
     this.transfers = transfers;
     this.current = current;
+    this.gpu = gpu;
   }
 
   JobResult run(Lease lease, EventRelay relay) throws InterruptedException {
@@ -129,7 +137,7 @@ final class JobRunner {
   private int runChild(
       Path jobDir, EventRelay relay, Progress progress, CheckpointUploader checkpoints)
       throws IOException, InterruptedException {
-    TrainingChild child = new TrainingChild(options);
+    TrainingChild child = new TrainingChild(options, gpu);
     Process process = child.start(jobDir);
     current.attach(process);
     Log.info("job " + jobDir.getFileName() + ": training process " + process.pid() + " started");

@@ -2,13 +2,19 @@ package dev.tuneforge.trainingnode.agent;
 
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node's life: enrol once, then heartbeat and take leases until stopped. Only a rejected
@@ -19,9 +25,9 @@ final class NodeAgent {
 
   private final NodeOptions options;
   private final AppClient app;
-  private final JobRunner runner;
+  private final List<Gpu> gpus;
+  private final List<JobSlot> slots = new ArrayList<>();
   private final CredentialStore credentials;
-  private final CurrentJob current = new CurrentJob();
   private volatile boolean stopping;
 
   NodeAgent(NodeOptions options) {
@@ -33,7 +39,13 @@ final class NodeAgent {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.app = new AppClient(http, options.server(), options.leaseTimeout());
-    this.runner = new JobRunner(options, app, new Transfers(http), current);
+    Transfers transfers = new Transfers(http);
+    this.gpus = GpuProbe.probe(options);
+    // one job per GPU, each pinned to its own; a node without GPUs runs one job at a time
+    for (Gpu gpu : gpus.isEmpty() ? Collections.<@Nullable Gpu>singletonList(null) : gpus) {
+      CurrentJob current = new CurrentJob();
+      slots.add(new JobSlot(gpu, current, new JobRunner(options, app, transfers, current, gpu)));
+    }
     this.credentials = new CredentialStore(options.credentialFile());
   }
 
@@ -42,21 +54,59 @@ final class NodeAgent {
     EnrolResponse identity = connect();
     Log.info(
         "node " + identity.nodeId() + " (" + options.name() + ") working for " + options.server());
-    try (Heartbeater heartbeat = new Heartbeater(app, current)) {
+    if (!gpus.isEmpty()) {
+      Log.info(gpus.size() + " GPUs, one job each: " + gpus.stream().map(Gpu::name).toList());
+    }
+    try (Heartbeater heartbeat =
+        new Heartbeater(app, () -> GpuProbe.now(options, gpus, slots), slots)) {
       heartbeat.start(options.heartbeatInterval());
-      Duration backoff = Duration.ofSeconds(1);
-      while (!stopping) {
-        try {
-          pollOnce();
-          backoff = Duration.ofSeconds(1);
-        } catch (AppResponseException e) {
-          if (e.isAuthFailure()) {
-            throw rejectedCredential(e);
-          }
-          backoff = pause("lease request failed: " + e.getMessage(), backoff);
-        } catch (IOException | RuntimeException e) {
-          backoff = pause("cannot reach the app: " + e, backoff);
+      AtomicReference<@Nullable FatalNodeError> fatal = new AtomicReference<>();
+      List<Thread> others = new ArrayList<>();
+      for (JobSlot slot : slots.subList(1, slots.size())) {
+        others.add(
+            Thread.ofPlatform()
+                .name("gpu-" + (slot.gpu() == null ? 0 : slot.gpu().index()))
+                .start(
+                    () -> {
+                      try {
+                        work(slot);
+                      } catch (FatalNodeError e) {
+                        fatal.compareAndSet(null, e);
+                        stop();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+      }
+      try {
+        work(slots.getFirst());
+      } finally {
+        stopping = true;
+        for (Thread other : others) {
+          other.interrupt();
+          other.join(10_000);
         }
+      }
+      if (fatal.get() != null) {
+        throw fatal.get();
+      }
+    }
+  }
+
+  /** One slot's life: long polls for leases and works each to its result, until stopped. */
+  private void work(JobSlot slot) throws InterruptedException {
+    Duration backoff = Duration.ofSeconds(1);
+    while (!stopping) {
+      try {
+        pollOnce(slot);
+        backoff = Duration.ofSeconds(1);
+      } catch (AppResponseException e) {
+        if (e.isAuthFailure()) {
+          throw rejectedCredential(e);
+        }
+        backoff = pause("lease request failed: " + e.getMessage(), backoff);
+      } catch (IOException | RuntimeException e) {
+        backoff = pause("cannot reach the app: " + e, backoff);
       }
     }
   }
@@ -104,7 +154,7 @@ final class NodeAgent {
 
   private EnrolResponse enrol(String token) throws InterruptedException {
     EnrolRequest request =
-        EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device()));
+        EnrolRequest.of(token, options.name(), NodeResourcesProbe.probe(options.device(), gpus));
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       try {
@@ -143,23 +193,30 @@ final class NodeAgent {
     }
   }
 
-  /** One long poll; when it brings a lease, works the job to its reported result. */
+  /**
+   * One long poll of the first slot; when it brings a lease, works the job to its reported result.
+   */
   boolean pollOnce() throws IOException, InterruptedException {
+    return pollOnce(slots.getFirst());
+  }
+
+  private boolean pollOnce(JobSlot slot) throws IOException, InterruptedException {
     Optional<Lease> lease = app.lease();
     if (lease.isEmpty()) {
       return false;
     }
-    work(lease.get());
+    work(slot, lease.get());
     return true;
   }
 
-  private void work(Lease lease) throws InterruptedException {
-    Log.info("leased job " + lease.jobId() + " (" + lease.spec().baseModel() + ")");
+  private void work(JobSlot slot, Lease lease) throws InterruptedException {
+    Log.info("leased job " + lease.jobId() + " (" + lease.spec().baseModel() + ")" + slot.label());
+    CurrentJob current = slot.current();
     current.begin(lease.jobId());
     try {
       JobResult result;
       try (EventRelay relay = new EventRelay(app, lease.jobId())) {
-        result = runner.run(lease, relay);
+        result = slot.runner().run(lease, relay);
       }
       Log.info(
           "job "
@@ -212,9 +269,9 @@ final class NodeAgent {
     return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
   }
 
-  /** For SIGTERM: no new leases, and the running child goes down with the agent. */
+  /** For SIGTERM: no new leases, and the running children go down with the agent. */
   void stop() {
     stopping = true;
-    current.kill();
+    slots.forEach(slot -> slot.current().kill());
   }
 }

@@ -1,12 +1,16 @@
 package dev.tuneforge.trainingnode.agent;
 
+import dev.tuneforge.protocol.Gpu;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +27,38 @@ record NodeOptions(
     String device,
     String childHeap,
     String childMainClass,
-    Duration leaseTimeout) {
+    Duration leaseTimeout,
+    List<Gpu> simulatedGpus,
+    long childMemoryLimit) {
+
+  NodeOptions {
+    simulatedGpus = List.copyOf(simulatedGpus);
+  }
+
+  /** Options of a node without simulated GPUs or a memory limit. */
+  NodeOptions(
+      URI server,
+      Path workDir,
+      @Nullable String token,
+      String name,
+      Duration heartbeatInterval,
+      String device,
+      String childHeap,
+      String childMainClass,
+      Duration leaseTimeout) {
+    this(
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        childMainClass,
+        leaseTimeout,
+        List.of(),
+        0);
+  }
 
   static final String TRAINER_MAIN = "dev.tuneforge.trainingnode.jobprocess.TrainingJobMain";
 
@@ -44,9 +79,15 @@ record NodeOptions(
         --heartbeat-seconds S    heartbeat interval (default 5)
         --device D               cpu or cuda (default cpu)
         --child-heap SIZE        -Xmx of each training JVM (default 4g)
+        --simulate-gpus NxSIZE   FOR TESTS ONLY: report N simulated GPUs of SIZE memory each
+                                 (e.g. 2x16GiB) and run one job per GPU, training on the CPU
+        --child-memory-limit SIZE  FOR TESTS ONLY: the memory each job may use (e.g. 300MiB);
+                                 a job above it fails with out of memory, as on a full GPU
       """;
 
   private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)([KMGT]i?B)");
+  private static final Pattern SIMULATED = Pattern.compile("(\\d+)x(.+)");
 
   NodeOptions withChildMainClass(String mainClass) {
     return new NodeOptions(
@@ -58,7 +99,24 @@ record NodeOptions(
         device,
         childHeap,
         mainClass,
-        leaseTimeout);
+        leaseTimeout,
+        simulatedGpus,
+        childMemoryLimit);
+  }
+
+  NodeOptions withSimulatedGpus(List<Gpu> gpus) {
+    return new NodeOptions(
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        childMainClass,
+        leaseTimeout,
+        gpus,
+        childMemoryLimit);
   }
 
   Path credentialFile() {
@@ -82,6 +140,8 @@ record NodeOptions(
     String heartbeat = flags.remove("heartbeat-seconds");
     String device = flags.remove("device");
     String heap = flags.remove("child-heap");
+    String simulate = flags.remove("simulate-gpus");
+    String memoryLimit = flags.remove("child-memory-limit");
     if (!flags.isEmpty()) {
       throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
     }
@@ -113,7 +173,41 @@ record NodeOptions(
         device == null ? "cpu" : device,
         heap == null ? "4g" : heap,
         TRAINER_MAIN,
-        DEFAULT_LEASE_TIMEOUT);
+        DEFAULT_LEASE_TIMEOUT,
+        simulate == null ? List.of() : simulatedGpus(simulate),
+        memoryLimit == null ? 0 : bytes("child-memory-limit", memoryLimit));
+  }
+
+  /** {@code 2x16GiB}: two simulated GPUs of 16 GiB, free, named as simulated. */
+  static List<Gpu> simulatedGpus(String value) {
+    Matcher matcher = SIMULATED.matcher(value.strip());
+    if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1) {
+      throw new IllegalArgumentException(
+          "--simulate-gpus must look like 2x16GiB (count x memory), got '" + value + "'");
+    }
+    long memory = bytes("simulate-gpus", matcher.group(2));
+    List<Gpu> gpus = new ArrayList<>();
+    for (int i = 0; i < Integer.parseInt(matcher.group(1)); i++) {
+      gpus.add(new Gpu(i, "Simulated GPU " + i + " (for tests)", memory, memory, null, null, null));
+    }
+    return gpus;
+  }
+
+  /** {@code 16GiB}, {@code 300MiB}, {@code 512KB}: binary units either way. */
+  static long bytes(String flag, String value) {
+    Matcher matcher = SIZE.matcher(value.strip());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "--" + flag + " needs a size such as 16GiB or 300MiB, got '" + value + "'");
+    }
+    int shift =
+        switch (matcher.group(2).charAt(0)) {
+          case 'K' -> 10;
+          case 'M' -> 20;
+          case 'G' -> 30;
+          default -> 40;
+        };
+    return Long.parseLong(matcher.group(1)) << shift;
   }
 
   private static @Nullable String pick(

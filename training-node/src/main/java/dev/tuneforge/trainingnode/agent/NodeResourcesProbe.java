@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.agent;
 
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.NodeResources;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -11,11 +12,16 @@ import java.util.List;
 final class NodeResourcesProbe {
   private NodeResourcesProbe() {}
 
-  static NodeResources probe(String device) {
+  static NodeResources probe(String device, List<Gpu> gpus) {
     long memory =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getTotalMemorySize();
-    return new NodeResources(device, cpuName(), memory, Runtime.getRuntime().availableProcessors());
+    return new NodeResources(
+        device,
+        gpus.isEmpty() ? cpuName() : gpus.getFirst().name(),
+        memory,
+        Runtime.getRuntime().availableProcessors(),
+        gpus);
   }
 
   static String cpuName() {

@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.agent;
 
+import dev.tuneforge.protocol.Gpu;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.BufferedReader;
@@ -29,9 +30,19 @@ import tools.jackson.core.JacksonException;
 final class TrainingChild {
 
   private final NodeOptions options;
+  private final @Nullable Gpu gpu;
 
   TrainingChild(NodeOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * A child pinned to {@code gpu}: the only GPU its engine sees, or the simulated one it stands
+   * for.
+   */
+  TrainingChild(NodeOptions options, @Nullable Gpu gpu) {
     this.options = options;
+    this.gpu = gpu;
   }
 
   List<String> command(Path jobDir) {
@@ -68,10 +79,30 @@ final class TrainingChild {
       // DJL unpacks hundreds of MB of natives; a persistent folder means it happens once per node
       env.put("ENGINE_CACHE_DIR", options.workDir().resolve("djl-cache").toString());
     }
-    env.put("TUNEFORGE_DEVICE", options.device());
+    env.putAll(deviceEnvironment());
     Process child = builder.start();
     child.getOutputStream().close();
     return child;
+  }
+
+  /**
+   * What the child's {@code TrainingDevice} reads: the device; one GPU made the only one its engine
+   * sees ({@code CUDA_VISIBLE_DEVICES}); for a simulated GPU the CPU and the GPU's index; the
+   * memory limit.
+   */
+  Map<String, String> deviceEnvironment() {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    boolean simulated = !options.simulatedGpus().isEmpty();
+    env.put("TUNEFORGE_DEVICE", simulated ? "cpu" : options.device());
+    if (gpu != null && simulated) {
+      env.put("TUNEFORGE_SIMULATED_GPU", Integer.toString(gpu.index()));
+    } else if (gpu != null) {
+      env.put("CUDA_VISIBLE_DEVICES", Integer.toString(gpu.index()));
+    }
+    if (options.childMemoryLimit() > 0) {
+      env.put("TUNEFORGE_MEMORY_LIMIT", Long.toString(options.childMemoryLimit()));
+    }
+    return env;
   }
 
   /**

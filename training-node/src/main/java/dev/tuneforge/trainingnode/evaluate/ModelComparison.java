@@ -94,7 +94,7 @@ public final class ModelComparison {
     List<EvaluationExample> examples = new ArrayList<>();
     long generated = 0;
     String stopReason = null;
-    try (NDManager root = NDManager.newBaseManager()) {
+    try (NDManager root = NDManager.newBaseManager(model.device())) {
       for (int from = 0; from < cases.size(); from += batchSize) {
         stopReason = stopRequest.reason();
         if (stopReason != null) {

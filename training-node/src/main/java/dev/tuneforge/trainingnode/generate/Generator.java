@@ -102,7 +102,7 @@ public final class Generator {
     for (int b = 0; b < batchSize; b++) {
       generated.add(new ArrayList<>());
     }
-    try (NDManager session = NDManager.newBaseManager();
+    try (NDManager session = NDManager.newBaseManager(model.device());
         KvCache cache = new KvCache(session, decoder.layers(), batchSize)) {
       long[][] next = tokens;
       boolean[][] nextReal = real;

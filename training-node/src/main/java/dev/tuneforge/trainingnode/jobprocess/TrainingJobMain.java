@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.jobprocess;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -40,6 +41,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -78,13 +80,16 @@ public final class TrainingJobMain {
 
   private final Path jobDirectory;
   private final PrintStream events;
+  private final Map<String, String> env;
+  private @Nullable String memoryFigures;
   private int steps;
   private long tokens;
   private @Nullable String lastCheckpoint;
 
-  private TrainingJobMain(Path jobDirectory, PrintStream events) {
+  private TrainingJobMain(Path jobDirectory, PrintStream events, Map<String, String> env) {
     this.jobDirectory = jobDirectory;
     this.events = events;
+    this.env = env;
   }
 
   public static void main(String[] args) {
@@ -100,7 +105,15 @@ public final class TrainingJobMain {
 
   /** Runs the job in this JVM, writing events to {@code events}; also writes result.json. */
   public static JobResult run(Path jobDirectory, PrintStream events) {
-    return new TrainingJobMain(jobDirectory, events).run();
+    return run(jobDirectory, events, System.getenv());
+  }
+
+  /**
+   * As {@link #run(Path, PrintStream)}, with the device settings ({@link TrainingDevice}) read from
+   * {@code env}.
+   */
+  public static JobResult run(Path jobDirectory, PrintStream events, Map<String, String> env) {
+    return new TrainingJobMain(jobDirectory, events, env).run();
   }
 
   private JobResult run() {
@@ -116,19 +129,23 @@ public final class TrainingJobMain {
         | ModelFileException
         | SafeTensorsException
         | TrainingFailedException
-        | CheckpointException e) {
-      result = failed(e.getMessage());
+        | CheckpointException
+        | TrainingDevice.DeviceUnavailableException e) {
+      result = failed(withMemoryFigures(e.getMessage()));
     } catch (IllegalArgumentException e) {
       result = failed("invalid settings: " + e.getMessage());
     } catch (OutOfMemoryError e) {
-      result = failed("out of memory after step " + steps + " (" + e.getMessage() + ")");
+      result =
+          failed(
+              withMemoryFigures("out of memory after step " + steps + " (" + e.getMessage() + ")"));
     } catch (EngineException e) {
       e.printStackTrace();
       boolean memory = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("memory");
       result =
           failed(
-              (memory ? "out of memory after step " + steps + ": " : "internal error: ")
-                  + e.getMessage());
+              memory
+                  ? withMemoryFigures("out of memory after step " + steps + ": " + e.getMessage())
+                  : "internal error: " + e.getMessage());
     } catch (Exception | LinkageError e) {
       e.printStackTrace();
       result = failed("internal error: " + e);
@@ -150,6 +167,12 @@ public final class TrainingJobMain {
           "could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
     }
     return result;
+  }
+
+  /** An out-of-memory reason gets the estimate and the device's memory, once they are known. */
+  private @Nullable String withMemoryFigures(@Nullable String reason) {
+    boolean memory = reason != null && reason.toLowerCase(Locale.ROOT).contains("out of memory");
+    return memory && memoryFigures != null ? reason + "; " + memoryFigures : reason;
   }
 
   /** A failed result whose reason also names the checkpoint that stays behind. */
@@ -237,7 +260,12 @@ public final class TrainingJobMain {
     }
 
     boolean full = spec.fullFineTuning();
-    try (LlamaModel model = loadModel(spec, modelDirectory)) {
+    TrainingDevice device = TrainingDevice.resolve(env, engine);
+    MemoryWatch memory =
+        MemoryWatch.forJob(spec, ModelConfig.read(modelDirectory.resolve("config.json")), device);
+    memoryFigures = memory.figures();
+    emit(JobEvent.log("training on " + device.description() + "; " + memoryFigures));
+    try (LlamaModel model = loadModel(spec, modelDirectory, device.device())) {
       ModelConfig config = model.config();
       emit(
           JobEvent.log(
@@ -292,6 +320,9 @@ public final class TrainingJobMain {
                       tokens = event.tokens() == null ? tokens : event.tokens();
                     }
                     emit(event);
+                    if (event.type() == JobEvent.Type.METRIC) {
+                      memory.check(steps);
+                    }
                   });
       if (!validationConversations.isEmpty() && options.samplesPerValidation() > 0) {
         builder.optSamples(
@@ -397,7 +428,7 @@ public final class TrainingJobMain {
     TrainingOptions options = spec.resolvedOptions();
     Path modelDirectory = jobDirectory.resolve(JobFolder.BASE_MODEL);
     try (@Nullable LlamaModel base =
-        spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory) : null) {
+        spec.fullFineTuning() ? LlamaModel.loadFrozen(modelDirectory, model.device()) : null) {
       ModelComparison.Builder comparison =
           ModelComparison.builder()
               .setModel(model)
@@ -419,14 +450,15 @@ public final class TrainingJobMain {
    * The model as the method trains it. QLoRA quantises the base from the model files at every
    * start, deterministically, so a resumed run trains over the same NF4 base.
    */
-  private static LlamaModel loadModel(TrainingSpec spec, Path modelDirectory) throws IOException {
+  private static LlamaModel loadModel(TrainingSpec spec, Path modelDirectory, Device device)
+      throws IOException {
     long seed = spec.hyperparameters().seed();
     if (spec.fullFineTuning()) {
-      return LlamaModel.loadForFullFineTuning(modelDirectory);
+      return LlamaModel.loadForFullFineTuning(modelDirectory, device);
     }
     return spec.quantizedBase()
-        ? LlamaModel.loadQuantized(modelDirectory, spec.lora(), seed)
-        : LlamaModel.load(modelDirectory, spec.lora(), seed);
+        ? LlamaModel.loadQuantized(modelDirectory, spec.lora(), seed, device)
+        : LlamaModel.load(modelDirectory, spec.lora(), seed, device);
   }
 
   /** The reason in the {@code stop} file the agent writes when the app asks the job to stop. */

@@ -77,6 +77,12 @@ public final class DemoModelWriter {
    * Writes the default demo model (hidden 64, 2 layers, 4 heads, 2 kv heads) into {@code
    * directory}.
    */
+  /** Writes the demo model to {@code args[0]}, for bin/gpu-check on a machine without Maven. */
+  public static void main(String[] args) throws IOException {
+    write(Path.of(args[0]), 1);
+    System.out.println("demo model written to " + args[0]);
+  }
+
   public static void write(Path directory, long seed) throws IOException {
     builder().optSeed(seed).build().writeTo(directory);
   }

@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -64,14 +65,16 @@ public final class LlamaModel implements AutoCloseable {
       @Nullable LoraSettings settings,
       long seed,
       boolean trainBase,
-      boolean quantizeBase) {
+      boolean quantizeBase,
+      Device device) {
     this.fullFineTuning = trainBase;
     this.quantizedBase = quantizeBase;
     if (settings != null) {
       checkLora(settings);
     }
     this.config = config;
-    this.manager = NDManager.newBaseManager();
+    // Every array the model, its optimiser and its batches create follows this manager's device.
+    this.manager = NDManager.newBaseManager(device);
     int hidden = config.hiddenSize();
     int vocab = config.vocabSize();
     embedding = base(weights, "model.embed_tokens.weight", vocab, hidden);
@@ -144,11 +147,18 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices.
+   * Loads config and fp32 base weights from a Hugging Face directory and adds fresh LoRA matrices,
+   * on the CPU.
    */
   public static LlamaModel load(Path directory, LoraSettings lora, long seed) throws IOException {
+    return load(directory, lora, seed, Device.cpu());
+  }
+
+  /** As {@link #load(Path, LoraSettings, long)}, every array on {@code device}. */
+  public static LlamaModel load(Path directory, LoraSettings lora, long seed, Device device)
+      throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, false);
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, false, device);
   }
 
   /**
@@ -157,14 +167,25 @@ public final class LlamaModel implements AutoCloseable {
    */
   public static LlamaModel loadQuantized(Path directory, LoraSettings lora, long seed)
       throws IOException {
+    return loadQuantized(directory, lora, seed, Device.cpu());
+  }
+
+  /** As {@link #loadQuantized(Path, LoraSettings, long)}, every array on {@code device}. */
+  public static LlamaModel loadQuantized(
+      Path directory, LoraSettings lora, long seed, Device device) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, true);
+    return new LlamaModel(config, HfWeights.read(directory), lora, seed, false, true, device);
   }
 
   /** Loads config and fp32 weights from a Hugging Face directory, every weight trainable. */
   public static LlamaModel loadForFullFineTuning(Path directory) throws IOException {
+    return loadForFullFineTuning(directory, Device.cpu());
+  }
+
+  /** As {@link #loadForFullFineTuning(Path)}, every array on {@code device}. */
+  public static LlamaModel loadForFullFineTuning(Path directory, Device device) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, true, false);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, true, false, device);
   }
 
   /**
@@ -172,8 +193,18 @@ public final class LlamaModel implements AutoCloseable {
    * as it is.
    */
   public static LlamaModel loadFrozen(Path directory) throws IOException {
+    return loadFrozen(directory, Device.cpu());
+  }
+
+  /** As {@link #loadFrozen(Path)}, every array on {@code device}. */
+  public static LlamaModel loadFrozen(Path directory, Device device) throws IOException {
     ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-    return new LlamaModel(config, HfWeights.read(directory), null, 0, false, false);
+    return new LlamaModel(config, HfWeights.read(directory), null, 0, false, false, device);
+  }
+
+  /** Where the model's arrays live; the trainer, evaluator and generator create theirs there. */
+  public Device device() {
+    return manager.getDevice();
   }
 
   public ModelConfig config() {

@@ -70,7 +70,10 @@ public final class AdamW implements AutoCloseable {
       Set<String> withoutDecay) {
     this.parameters = parameters;
     this.withoutDecay = Set.copyOf(withoutDecay);
-    this.manager = NDManager.newBaseManager();
+    // the moments live beside their parameters, on the model's device
+    this.manager =
+        NDManager.newBaseManager(
+            parameters.isEmpty() ? null : parameters.values().iterator().next().getDevice());
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;

@@ -154,7 +154,7 @@ public final class Trainer {
     try (AdamW optimizer =
             new AdamW(
                 model.trainableParameters(), weightDecay, model.parametersWithoutWeightDecay());
-        NDManager root = NDManager.newBaseManager()) {
+        NDManager root = NDManager.newBaseManager(model.device())) {
       if (resumeFrom != null) {
         checkResumable(resumeFrom, total, schedule);
         restoreWeights(resumeFrom.weights());

@@ -336,6 +336,60 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   @Test
+  void aNodeWithTwoGpusRunsTwoJobsAtOnceOnePerGpu() throws Exception {
+    NodeOptions twoGpus =
+        options(FakeApp.TOKEN, SlowTrainingJobMain.class)
+            .withSimulatedGpus(NodeOptions.simulatedGpus("2x16GiB"));
+    Lease first = lease(Map.of(), Map.of());
+    Lease second = lease(Map.of(), Map.of());
+    app.leases.add(first);
+    app.leases.add(second);
+    NodeAgent agent = new NodeAgent(twoGpus);
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    agent.run();
+                  } catch (Throwable ignored) {
+                    // the assertions below say what went wrong
+                  }
+                });
+    try {
+      waitUntil(
+          () ->
+              app.heartbeats.stream()
+                  .anyMatch(
+                      beat ->
+                          beat.gpus().size() == 2
+                              && beat.gpus().stream().allMatch(gpu -> gpu.jobId() != null)));
+      assertThat(app.enrolments.getLast().resources().gpus())
+          .extracting(dev.tuneforge.protocol.Gpu::name)
+          .containsExactly("Simulated GPU 0 (for tests)", "Simulated GPU 1 (for tests)");
+      var bothBusy =
+          app.heartbeats.stream()
+              .filter(beat -> beat.gpus().stream().allMatch(gpu -> gpu.jobId() != null))
+              .filter(beat -> beat.gpus().size() == 2)
+              .findFirst()
+              .orElseThrow();
+      assertThat(bothBusy.gpus())
+          .extracting(dev.tuneforge.protocol.Gpu::jobId)
+          .containsExactlyInAnyOrder(first.jobId(), second.jobId());
+      assertThat(bothBusy.gpus()).allSatisfy(gpu -> assertThat(gpu.freeMemoryBytes()).isZero());
+      // each running job's lease is renewed by a heartbeat of its own
+      waitUntil(
+          () ->
+              app.heartbeats.stream().anyMatch(b -> first.jobId().equals(b.currentJobId()))
+                  && app.heartbeats.stream()
+                      .anyMatch(b -> second.jobId().equals(b.currentJobId())));
+    } finally {
+      agent.stop();
+      loop.interrupt();
+      loop.join(20_000);
+    }
+  }
+
+  @Test
   void stopsAJobAtACheckpointWhenTheAppAsksAndALaterLeaseResumesItExactly() throws Exception {
     Map<String, String> inputs = demoJobInputs();
     String budget = "the tenant's monthly budget of 50.00 is spent (50.12 this month)";

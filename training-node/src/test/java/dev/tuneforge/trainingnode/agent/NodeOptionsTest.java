@@ -63,6 +63,47 @@ class NodeOptionsTest {
   }
 
   @Test
+  void simulatedGpusAndAMemoryLimitAreForTestsAndSayWhatTheyAre() {
+    NodeOptions options =
+        NodeOptions.parse(
+            new String[] {
+              "--server",
+              "http://a",
+              "--work-dir",
+              "/w",
+              "--simulate-gpus",
+              "2x16GiB",
+              "--child-memory-limit",
+              "300MiB"
+            },
+            Map.of());
+
+    assertThat(options.simulatedGpus())
+        .extracting(dev.tuneforge.protocol.Gpu::name)
+        .containsExactly("Simulated GPU 0 (for tests)", "Simulated GPU 1 (for tests)");
+    assertThat(options.simulatedGpus())
+        .allSatisfy(gpu -> assertThat(gpu.memoryBytes()).isEqualTo(16L << 30));
+    assertThat(options.childMemoryLimit()).isEqualTo(300L << 20);
+    assertThat(NodeOptions.USAGE).contains("--simulate-gpus NxSIZE   FOR TESTS ONLY");
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    new String[] {
+                      "--server", "http://a", "--work-dir", "/w", "--simulate-gpus", "2"
+                    },
+                    Map.of()))
+        .hasMessage("--simulate-gpus must look like 2x16GiB (count x memory), got '2'");
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    new String[] {
+                      "--server", "http://a", "--work-dir", "/w", "--child-memory-limit", "lots"
+                    },
+                    Map.of()))
+        .hasMessage("--child-memory-limit needs a size such as 16GiB or 300MiB, got 'lots'");
+  }
+
+  @Test
   void explainsWhatIsWrong() {
     assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--work-dir", "/w"}, Map.of()))
         .hasMessageContaining("--server");

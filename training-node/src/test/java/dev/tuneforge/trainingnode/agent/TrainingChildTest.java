@@ -38,21 +38,59 @@ class TrainingChildTest {
 
   @Test
   void runsTheChildWithTheAgentsJavaAndClassPath() {
-    NodeOptions options =
-        new NodeOptions(
-            java.net.URI.create("http://a"),
-            jobDir,
-            null,
-            "n",
-            java.time.Duration.ofSeconds(5),
-            "cpu",
-            "6g",
-            NodeOptions.TRAINER_MAIN,
-            NodeOptions.DEFAULT_LEASE_TIMEOUT);
+    NodeOptions options = options("cpu");
 
     assertThat(new TrainingChild(options).command(jobDir))
         .startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g")
         .endsWith("dev.tuneforge.trainingnode.jobprocess.TrainingJobMain", jobDir.toString())
         .contains("-cp");
+  }
+
+  @Test
+  void eachChildIsPinnedToItsOwnGpu() {
+    NodeOptions cuda = options("cuda");
+    dev.tuneforge.protocol.Gpu second =
+        new dev.tuneforge.protocol.Gpu(1, "GPU", 1L << 34, 1L << 34, "12.4", null, null);
+
+    assertThat(new TrainingChild(cuda, second).deviceEnvironment())
+        .containsEntry("TUNEFORGE_DEVICE", "cuda")
+        .containsEntry("CUDA_VISIBLE_DEVICES", "1")
+        .doesNotContainKey("TUNEFORGE_MEMORY_LIMIT");
+    assertThat(new TrainingChild(cuda).deviceEnvironment())
+        .containsExactlyEntriesOf(java.util.Map.of("TUNEFORGE_DEVICE", "cuda"));
+
+    NodeOptions simulated =
+        NodeOptions.parse(
+            new String[] {
+              "--server",
+              "http://a",
+              "--work-dir",
+              jobDir.toString(),
+              "--device",
+              "cuda",
+              "--simulate-gpus",
+              "2x1GiB",
+              "--child-memory-limit",
+              "1GiB"
+            },
+            java.util.Map.of());
+    assertThat(new TrainingChild(simulated, simulated.simulatedGpus().get(1)).deviceEnvironment())
+        .containsEntry("TUNEFORGE_DEVICE", "cpu")
+        .containsEntry("TUNEFORGE_SIMULATED_GPU", "1")
+        .containsEntry("TUNEFORGE_MEMORY_LIMIT", Long.toString(1L << 30))
+        .doesNotContainKey("CUDA_VISIBLE_DEVICES");
+  }
+
+  private NodeOptions options(String device) {
+    return new NodeOptions(
+        java.net.URI.create("http://a"),
+        jobDir,
+        null,
+        "n",
+        java.time.Duration.ofSeconds(5),
+        device,
+        "6g",
+        NodeOptions.TRAINER_MAIN,
+        NodeOptions.DEFAULT_LEASE_TIMEOUT);
   }
 }

@@ -245,6 +245,79 @@ class TrainingJobMainTest {
   }
 
   @Test
+  void theDeviceTheNodeAsksForIsTheDeviceItTrainsOn() throws IOException {
+    prepare(List.of(example(1), example(2), example(3)), 1);
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result =
+        TrainingJobMain.run(
+            job,
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            Map.of("TUNEFORGE_DEVICE", "cpu", "TUNEFORGE_SIMULATED_GPU", "1"));
+
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
+    assertThat(events(stdout))
+        .extracting(JobEvent::message)
+        .anyMatch(
+            m ->
+                m != null
+                    && m.startsWith(
+                        "training on cpu (standing in for simulated GPU 1); the job needs ≈ ")
+                    && m.contains(" GiB by the estimate; the device offers "));
+  }
+
+  @Test
+  void aCudaJobOnAMachineWithoutAGpuFailsSayingSoInsteadOfTrainingOnTheCpu() throws IOException {
+    prepare(List.of(example(1), example(2), example(3)), 1);
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result =
+        TrainingJobMain.run(
+            job,
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            Map.of("TUNEFORGE_DEVICE", "cuda"));
+
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
+    assertThat(result.reason())
+        .startsWith("this node trains on cuda (--device cuda) but PyTorch")
+        .contains("sees no GPU", "docs/operations.md");
+    assertThat(result.steps()).isZero();
+    assertThat(events(stdout)).noneMatch(e -> e.type() == JobEvent.Type.METRIC);
+    assertThat(job.resolve("adapter")).doesNotExist();
+  }
+
+  @Test
+  void runningOutOfTheDevicesMemoryFailsWithTheFiguresAndKeepsTheCheckpoint() throws IOException {
+    List<String> lines = List.of(example(1), example(2), example(3), example(4));
+    TrainingOptions everyStep = TrainingOptions.builder().optCheckpointEvery(1).build();
+    prepare(job, lines, 3, 1e-3, everyStep);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    assertThat(
+            TrainingJobMain.run(job, new PrintStream(first, true, StandardCharsets.UTF_8)).status())
+        .isEqualTo(JobResult.Status.SUCCEEDED);
+    Path other = job.resolve("small-device");
+    prepare(other, lines, 3, 1e-3, everyStep);
+    copyTree(job.resolve("checkpoints/step-1"), other.resolve("resume/step-1"));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    // a device of 64 MiB: less than the engine alone takes
+    JobResult result =
+        TrainingJobMain.run(
+            other,
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            Map.of("TUNEFORGE_MEMORY_LIMIT", Long.toString(64L << 20)));
+
+    assertThat(result.status()).isEqualTo(JobResult.Status.FAILED);
+    assertThat(result.reason())
+        .startsWith("out of memory at step 2: the training process holds ")
+        .contains("more than the 0.1 GiB it may use", "gradient accumulation")
+        .contains("the job needs ≈ ", " GiB by the estimate; the device offers 0.1 GiB")
+        .endsWith("the last checkpoint, step-1, is kept");
+    assertThat(other.resolve("checkpoints/step-2")).doesNotExist();
+    assertThat(other.resolve("adapter")).doesNotExist();
+  }
+
+  @Test
   void anAbsurdLearningRateFailsWithNanAndKeepsTheLastCheckpoint() throws IOException {
     List<String> lines =
         List.of(example(1), example(2), example(3), example(4), example(5), example(6));

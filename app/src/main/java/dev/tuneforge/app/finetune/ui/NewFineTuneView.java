@@ -29,6 +29,7 @@ import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobMemory;
 import dev.tuneforge.app.usage.Estimate;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.app.usage.JobWork;
@@ -84,7 +85,8 @@ public class NewFineTuneView extends VerticalLayout {
       DatasetService datasets,
       FineTuneService fineTunes,
       EstimateService estimates,
-      TokenLengthService tokens) {
+      TokenLengthService tokens,
+      JobMemory memory) {
     this.estimates = estimates;
     model.setId("base-model");
     model.setItems(catalog.list());
@@ -214,6 +216,16 @@ public class NewFineTuneView extends VerticalLayout {
         evaluation,
         new H3("Estimated cost"),
         estimate,
+        MemoryHint.attach(
+            memory,
+            estimates::largestJobMemory,
+            model,
+            method,
+            batchSize,
+            maxSeqLength,
+            loraR,
+            targets,
+            gradientAccumulation),
         launch);
   }
 

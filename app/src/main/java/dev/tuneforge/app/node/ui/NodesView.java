@@ -21,6 +21,8 @@ import dev.tuneforge.app.node.TrainingNode;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.app.usage.Money;
 import dev.tuneforge.app.usage.NodeClasses.NodeClass;
+import dev.tuneforge.modelformat.memory.MemoryEstimate;
+import dev.tuneforge.protocol.Gpu;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +76,7 @@ public class NodesView extends VerticalLayout {
         .setFlexGrow(1);
     grid.addColumn(n -> n.getCpuCores() + " cores, " + n.getMemoryBytes() / (1L << 30) + " GiB")
         .setHeader("Resources");
+    grid.addColumn(NodesView::gpus).setHeader("GPUs").setAutoWidth(true);
     grid.addColumn(n -> ago(n.getLastHeartbeatAt())).setHeader("Last heartbeat").setAutoWidth(true);
     grid.addColumn(
             n ->
@@ -166,5 +169,36 @@ public class NodesView extends VerticalLayout {
     }
     long seconds = Duration.between(at, clock.instant()).toSeconds();
     return seconds < 120 ? seconds + " s ago" : seconds / 60 + " min ago";
+  }
+
+  /**
+   * Each GPU as read by the node's engine: name, free of total memory, CUDA and driver version,
+   * busy or free; "none" on a CPU node, which runs one job at a time.
+   */
+  static String gpus(TrainingNode node) {
+    if (node.getGpus().isEmpty()) {
+      return "none";
+    }
+    StringBuilder text = new StringBuilder();
+    for (Gpu gpu : node.getGpus()) {
+      if (!text.isEmpty()) {
+        text.append("; ");
+      }
+      text.append(gpu.index())
+          .append(": ")
+          .append(gpu.name())
+          .append(", ")
+          .append(MemoryEstimate.gib(gpu.freeMemoryBytes()))
+          .append(" free of ")
+          .append(MemoryEstimate.gib(gpu.memoryBytes()));
+      if (gpu.cudaVersion() != null) {
+        text.append(", CUDA ").append(gpu.cudaVersion());
+      }
+      if (gpu.driverVersion() != null) {
+        text.append(", driver ").append(gpu.driverVersion());
+      }
+      text.append(gpu.jobId() == null ? ", free" : ", running a job");
+    }
+    return text.toString();
   }
 }
