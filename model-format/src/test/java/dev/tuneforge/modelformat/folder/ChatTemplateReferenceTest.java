@@ -1,9 +1,11 @@
-package dev.tuneforge.chat;
+package dev.tuneforge.modelformat.folder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tuneforge.chat.ChatTemplate;
+import dev.tuneforge.modelformat.fixtures.RealTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +28,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Real models' chat templates render byte for byte as transformers renders them. The reference is
  * npm's {@code @huggingface/jinja} (Hugging Face's renderer of chat templates in JavaScript), run
  * by node on src/test/node/render-chat-templates.mjs; bin/fetch-tokenizers brings it and the Qwen3,
- * Llama 3.1 and Gemma 3 tokenizer configs into the tokenizer cache. Qwen2.5's and SmolLM2's
- * templates are test resources. Without node or the cache the test skips, and under CI=true fails.
+ * Llama 3.1 and Gemma 3 tokenizer configs into the tokenizer cache ({@link RealTokenizers}).
+ * Qwen2.5's and SmolLM2's templates are test resources. Without node or the cache the test skips,
+ * and under CI=true fails.
  */
 class ChatTemplateReferenceTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** Where bin/fetch-tokenizers puts the @huggingface/jinja package. */
+  private static final Path RENDERER = RealTokenizers.cache().resolve("huggingface-jinja");
 
   /** A template with its special tokens, as tokenizer_config.json gives them. */
   private record Family(String name, String template, String bos, String eos) {}
@@ -60,6 +68,17 @@ class ChatTemplateReferenceTest {
 
   @Test
   void realTemplatesRenderAsTransformersRendersThem() throws Exception {
+    boolean ready =
+        Files.isRegularFile(RENDERER.resolve("dist/index.js"))
+            && Arrays.stream(RealTokenizers.values()).allMatch(t -> t.find().isPresent())
+            && nodeRuns();
+    if (!ready && RealTokenizers.required()) {
+      throw new IllegalStateException(
+          "node, the reference renderer and the real tokenizers in "
+              + RealTokenizers.cache()
+              + " are needed; run bin/fetch-tokenizers (./test.sh does)");
+    }
+    assumeTrue(ready, "needs node and bin/fetch-tokenizers");
     List<Case> cases = cases();
     List<JsonNode> expected = reference(cases);
     int compared = 0;
@@ -116,12 +135,12 @@ class ChatTemplateReferenceTest {
 
   private static List<Family> families() throws IOException {
     List<Family> families = new ArrayList<>();
-    for (String name : List.of("qwen3", "llama3_1", "gemma3")) {
+    for (RealTokenizers tokenizer : RealTokenizers.values()) {
       JsonNode config =
-          JSON.readTree(Files.readString(cache().resolve(name).resolve("tokenizer_config.json")));
+          JSON.readTree(Files.readString(tokenizer.require().resolve("tokenizer_config.json")));
       families.add(
           new Family(
-              name,
+              tokenizer.name().toLowerCase(Locale.ROOT),
               config.path("chat_template").asString(),
               token(config.path("bos_token")),
               token(config.path("eos_token"))));
@@ -144,25 +163,13 @@ class ChatTemplateReferenceTest {
 
   /** What @huggingface/jinja renders for each case: {"output": ...} or {"error": ...}. */
   private static List<JsonNode> reference(List<Case> cases) throws Exception {
-    Path renderer = cache().resolve("huggingface-jinja");
     Path script = Path.of("src/test/node/render-chat-templates.mjs").toAbsolutePath();
-    boolean ready =
-        Files.isRegularFile(renderer.resolve("dist/index.js"))
-            && Files.isRegularFile(cache().resolve("qwen3/tokenizer_config.json"))
-            && nodeRuns();
-    if (!ready && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException(
-          "node and the reference renderer in "
-              + cache()
-              + " are needed; run bin/fetch-tokenizers (./test.sh does)");
-    }
-    assumeTrue(ready, "needs node and bin/fetch-tokenizers");
     List<Map<String, Object>> input = new ArrayList<>();
     for (Case c : cases) {
       input.add(Map.of("template", c.family().template(), "context", c.context()));
     }
     Process node =
-        new ProcessBuilder("node", script.toString(), renderer.toString())
+        new ProcessBuilder("node", script.toString(), RENDERER.toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try (OutputStream stdin = node.getOutputStream()) {
@@ -183,20 +190,5 @@ class ChatTemplateReferenceTest {
     } catch (IOException | InterruptedException e) {
       return false;
     }
-  }
-
-  /**
-   * The tokenizer cache of bin/fetch-tokenizers, found as model-format's RealTokenizers finds it.
-   */
-  private static Path cache() {
-    String property = System.getProperty("tuneforge.tokenizers");
-    if (property != null && !property.isBlank()) {
-      return Path.of(property);
-    }
-    String variable = System.getenv("TUNEFORGE_TOKENIZERS");
-    if (variable != null && !variable.isBlank()) {
-      return Path.of(variable);
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "tuneforge", "tokenizers");
   }
 }
