@@ -1,13 +1,13 @@
 package dev.tuneforge.chat;
 
 import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
+import dev.tuneforge.chat.jinja.TransformersJinja;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -57,9 +57,7 @@ public final class ChatTemplate {
   private final @Nullable Node tree;
 
   public ChatTemplate(String source, String bosToken, String eosToken) {
-    // As transformers configures its Jinja environment.
-    this.jinjava =
-        new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    this.jinjava = TransformersJinja.newJinjava();
     try {
       Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", String.class);
       // The method is package-private, so the expression engine may call it only this way.
@@ -139,11 +137,27 @@ public final class ChatTemplate {
     for (ChatMessage message : messages) {
       list.add(Map.of("role", message.role(), "content", message.content()));
     }
+    return render(list, addGenerationPrompt, Map.of());
+  }
+
+  /**
+   * As transformers' {@code apply_chat_template(messages, add_generation_prompt=..., **variables)}:
+   * messages as the template reads them (with {@code tool_calls} or {@code reasoning_content} where
+   * a template uses them), and variables such as {@code tools} or {@code enable_thinking} passed to
+   * the template as they are; bos_token and eos_token come from tokenizer_config.json.
+   *
+   * @throws IllegalArgumentException naming what the template could not do
+   */
+  public String render(
+      List<? extends Map<String, ?>> messages,
+      boolean addGenerationPrompt,
+      Map<String, ?> variables) {
     Map<String, Object> context = new HashMap<>();
-    context.put("messages", list);
-    context.put("add_generation_prompt", addGenerationPrompt);
     context.put("bos_token", bosToken);
     context.put("eos_token", eosToken);
+    context.putAll(variables);
+    context.put("messages", messages);
+    context.put("add_generation_prompt", addGenerationPrompt);
     RenderResult result = renderForResult(context);
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {

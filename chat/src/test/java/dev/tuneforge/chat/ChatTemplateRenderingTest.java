@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
+import dev.tuneforge.chat.jinja.TransformersJinja;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,8 +68,7 @@ class ChatTemplateRenderingTest {
 
   private static String jinjava(
       String source, List<ChatMessage> messages, boolean addGenerationPrompt) {
-    Jinjava plain =
-        new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    Jinjava plain = TransformersJinja.newJinjava();
     List<Map<String, Object>> list = new ArrayList<>();
     messages.forEach(m -> list.add(Map.of("role", m.role(), "content", m.content())));
     Map<String, Object> context = new HashMap<>();

@@ -1,7 +1,6 @@
 package dev.tuneforge.modelformat.folder;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tuneforge.modelformat.ModelConfig;
@@ -152,24 +151,23 @@ class HubModelsTest {
   }
 
   /**
-   * Qwen3's own template uses Jinja that the platform's renderer (Jinjava) does not handle yet:
-   * {@code namespace(a=x|length - 1)}, {@code messages[::-1]}, {@code str.lstrip('\\n')}. The
-   * import says so and offers the way out: ChatML, which Qwen3 was trained with.
+   * Qwen3's own template uses Jinja2 that Jinjava alone does not read ({@code namespace(a=x|length
+   * - 1)}, {@code messages[::-1]}, {@code str.lstrip('\n')}); the chat library renders it as
+   * transformers does, so the import keeps it and needs no family chosen.
    */
   @Test
-  void qwen3sOwnTemplateIsRefusedUntilChatMlIsChosen() throws IOException {
+  void qwen3sOwnTemplateIsAccepted() throws IOException {
     Path folder = tinyWithRealTokenizer(RealTokenizers.QWEN3);
 
-    assertThatThrownBy(() -> ModelInspector.inspect(ModelFolder.of(folder)))
-        .isInstanceOf(ModelRejectedException.class)
-        .hasMessageStartingWith("tokenizer_config.json: its chat_template cannot render")
-        .hasMessageEndingWith(
-            "choose one of the known families to use instead: chatml, llama3, gemma");
-    assertThat(
-            ModelInspector.inspect(
-                    ModelFolder.of(folder), new InspectOptions(ChatTemplateFamily.CHATML))
-                .chatTemplate())
-        .isEqualTo(ChatTemplateFamily.CHATML.template());
+    ModelDescription description = ModelInspector.inspect(ModelFolder.of(folder));
+
+    assertThat(description.chatTemplate())
+        .isEqualTo(
+            TinyModel.JSON
+                .readTree(Files.readString(folder.resolve("tokenizer_config.json")))
+                .path("chat_template")
+                .asString())
+        .contains("namespace(", "messages[::-1]", ".lstrip('\\n')");
   }
 
   @Test
