@@ -1,15 +1,18 @@
 package dev.tuneforge.launcher;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The platform admin registers a sharded BF16 model folder an operator mirrored into the bucket
- * through the catalogue page, sees a broken one refused with the file named, and reads the model's
- * detail: facts, the chat template on an example, memory by method. A team member then finds it on
- * the page and in the new fine-tune form, without the admin's import form.
+ * through the catalogue page, and uploads one from the browser straight to object storage; broken
+ * ones are refused with the file named and leave nothing; the admin reads the model's detail:
+ * facts, the chat template on an example, memory by method. A team member then finds it on the page
+ * and in the new fine-tune form, without the admin's import form.
  */
 class CatalogBrowserIT {
   private static final LocatorAssertions.ContainsTextOptions LONG =
@@ -68,6 +72,27 @@ class CatalogBrowserIT {
     assertThat(page.locator("#models-grid")).containsText("Acme/Tiny-Qwen");
     assertThat(page.locator("#models-grid")).containsText("BF16");
     BrowserSupport.screenshot(page, "catalog.png");
+
+    List<String> modelObjects = storage.list(ObjectKeys.MODELS);
+    page.locator("#import-name input").fill("Acme/Broken-Upload");
+    page.locator("#import-revision input").fill("");
+    page.locator("#import-display-name input").fill("");
+    page.locator("#import-display-name input").press("Tab");
+    page.locator("#model-folder-upload input[type=file]").setInputFiles(broken);
+    assertThat(page.locator("#import-outcome")).containsText("Refused: tokenizer.json", LONG);
+    assertThat(storage.list(ObjectKeys.MODELS))
+        .as("a refused upload leaves nothing")
+        .isEqualTo(modelObjects);
+
+    page.locator("#import-name input").fill("Acme/Uploaded-Qwen");
+    // A person's click on the folder button leaves the field, which sends its value; so here.
+    page.locator("#import-name input").press("Tab");
+    page.locator("#model-folder-upload input[type=file]").setInputFiles(model);
+    assertThat(page.locator("#import-outcome")).containsText("Registered Acme/Uploaded-Qwen", LONG);
+    assertThat(page.locator("#model-upload-progress-text")).containsText("100 %");
+    assertThat(page.locator("#models-grid")).containsText("Acme/Uploaded-Qwen");
+    assertThat(storage.list(ObjectKeys.MODELS).size()).isGreaterThan(modelObjects.size());
+    BrowserSupport.screenshot(page, "catalog-uploaded.png");
 
     page.locator("#models-grid").getByText("Acme/Tiny-Qwen").click();
     assertThat(page.locator("#model-title")).hasText("Tiny Qwen for receipts");

@@ -84,24 +84,13 @@ class ModelApiController {
       @Nullable String description,
       String prefix) {}
 
-  record StartUpload(
+  /** An upload's model and its files: sizes to start it, upload ids to complete it. */
+  record UploadBody<F>(
       String name,
       @Nullable String revision,
       @Nullable String displayName,
       @Nullable String description,
-      List<ModelUploads.FileToSend> files) {
-
-    ModelImport request() {
-      return new ModelImport(name, revision, displayName, description);
-    }
-  }
-
-  record CompleteUpload(
-      String name,
-      @Nullable String revision,
-      @Nullable String displayName,
-      @Nullable String description,
-      List<ModelUploads.SentFile> files) {
+      List<F> files) {
 
     ModelImport request() {
       return new ModelImport(name, revision, displayName, description);
@@ -136,7 +125,8 @@ class ModelApiController {
   }
 
   @PostMapping("/uploads")
-  ResponseEntity<ModelUploads.UploadPlan> startUpload(@RequestBody StartUpload body) {
+  ResponseEntity<ModelUploads.UploadPlan> startUpload(
+      @RequestBody UploadBody<ModelUploads.FileToSend> body) {
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(uploads.start(body.request(), body.files()));
   }
@@ -149,7 +139,7 @@ class ModelApiController {
 
   @PostMapping("/uploads/{id}/complete")
   ResponseEntity<ModelJson> completeUpload(
-      @PathVariable UUID id, @RequestBody CompleteUpload body) {
+      @PathVariable UUID id, @RequestBody UploadBody<ModelUploads.SentFile> body) {
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(ModelJson.of(uploads.complete(id, body.request(), body.files())));
   }

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
@@ -17,6 +18,7 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.catalog.ModelImport;
+import dev.tuneforge.app.catalog.ModelUploads;
 import dev.tuneforge.modelformat.folder.ModelRejectedException;
 import jakarta.annotation.security.RolesAllowed;
 import org.springframework.security.access.AccessDeniedException;
@@ -33,8 +35,11 @@ public class CatalogView extends VerticalLayout {
   private final CatalogService catalog;
   private final Grid<BaseModel> grid = new Grid<>();
   private final Paragraph outcome = new Paragraph();
+  private final TextField name = new TextField("Hugging Face id");
+  private final TextField revision = new TextField("Revision (optional)");
+  private final TextField displayName = new TextField("Display name (optional)");
 
-  public CatalogView(CatalogService catalog) {
+  public CatalogView(CatalogService catalog, ModelUploads uploads) {
     this.catalog = catalog;
     grid.setId("models-grid");
     grid.addColumn(BaseModel::getName).setHeader("Hugging Face id").setAutoWidth(true);
@@ -54,21 +59,19 @@ public class CatalogView extends VerticalLayout {
     add(new H2("Base models"), grid);
     boolean admin = CurrentUser.get().map(u -> u.role() != Role.MEMBER).orElse(false);
     if (admin) {
-      add(registerForm());
+      add(importForm(uploads));
     }
     refresh();
   }
 
-  private VerticalLayout registerForm() {
-    TextField name = new TextField("Hugging Face id");
+  private VerticalLayout importForm(ModelUploads uploads) {
     name.setId("import-name");
     name.setPlaceholder("Qwen/Qwen3-0.6B");
-    TextField revision = new TextField("Revision (optional)");
     revision.setId("import-revision");
-    TextField displayName = new TextField("Display name (optional)");
     displayName.setId("import-display-name");
     TextField prefix = new TextField("Folder in the bucket");
     prefix.setId("import-prefix");
+    prefix.setWidth("28em");
     prefix.setHelperText(
         CurrentUser.get().map(u -> u.role() == Role.PLATFORM_ADMIN).orElse(false)
             ? "Any folder outside tenants/, filled with mc mirror or aws s3 sync"
@@ -79,13 +82,7 @@ public class CatalogView extends VerticalLayout {
             "Register",
             e -> {
               try {
-                BaseModel model =
-                    catalog.registerPrefix(
-                        new ModelImport(
-                            name.getValue(), revision.getValue(), displayName.getValue(), null),
-                        prefix.getValue());
-                outcome.setText("Registered " + model.getLabel());
-                refresh();
+                registered(catalog.registerPrefix(request(), prefix.getValue()));
               } catch (ModelRejectedException rejected) {
                 outcome.setText("Refused: " + rejected.file() + ": " + rejected.reason());
               } catch (IllegalArgumentException | AccessDeniedException refused) {
@@ -94,9 +91,26 @@ public class CatalogView extends VerticalLayout {
             });
     register.setId("import-register");
     register.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    FormLayout form = new FormLayout(name, revision, displayName, prefix);
+    ModelFolderUpload upload =
+        new ModelFolderUpload(uploads, this::request, this::registered, outcome::setText);
     return new VerticalLayout(
-        new H3("Register a model folder already in the bucket"), form, register, outcome);
+        new H3("Import a model"),
+        new FormLayout(name, revision, displayName),
+        new Paragraph(
+            "Register a folder already in the bucket (nothing is copied), or upload a Hugging Face"
+                + " model folder from this computer straight to object storage."),
+        new HorizontalLayout(prefix, register),
+        upload,
+        outcome);
+  }
+
+  private ModelImport request() {
+    return new ModelImport(name.getValue(), revision.getValue(), displayName.getValue(), null);
+  }
+
+  private void registered(BaseModel model) {
+    outcome.setText("Registered " + model.getLabel());
+    refresh();
   }
 
   private void refresh() {
