@@ -2,7 +2,7 @@ package dev.tuneforge.launcher;
 
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
-import dev.tuneforge.modelformat.safetensors.SafeTensors;
+import dev.tuneforge.app.catalog.ModelImport;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Puts the tiny random demo Llama in the catalogue once, so a fresh platform can fine-tune at once.
+ * Puts the tiny random demo Llama in the catalogue once, as a platform model every tenant sees, so
+ * a fresh platform can fine-tune at once.
  */
 final class DemoModel {
   static final String NAME = "tuneforge-demo-llama";
@@ -30,29 +31,20 @@ final class DemoModel {
     try {
       directory = Files.createTempDirectory("tuneforge-demo-model");
       DemoModelWriter.write(directory, SEED);
-      long parameters =
-          SafeTensors.shapes(directory.resolve("model.safetensors")).values().stream()
-              .mapToLong(DemoModel::elements)
-              .sum();
-      return catalog.register(
-          NAME,
-          "Tiny Llama-architecture model with random weights and a real byte-level BPE tokenizer,"
-              + " for trying the platform on a CPU. It learns the format of your data, not much else.",
-          directory,
-          parameters);
+      return catalog.importPlatformDirectory(
+          new ModelImport(
+              NAME,
+              null,
+              null,
+              "Tiny Llama-architecture model with random weights and a real byte-level BPE"
+                  + " tokenizer, for trying the platform on a CPU. It learns the format of your"
+                  + " data, not much else."),
+          directory);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write the demo model", e);
     } finally {
       deleteQuietly(directory);
     }
-  }
-
-  private static long elements(long[] shape) {
-    long count = 1;
-    for (long dimension : shape) {
-      count *= dimension;
-    }
-    return count;
   }
 
   private static void deleteQuietly(Path directory) {

@@ -1,6 +1,6 @@
 /**
- * The platform-wide base-model catalogue: models in Hugging Face layout stored under {@code
- * models/{name}/}, shared by every tenant.
+ * The base-model catalogue: Hugging Face model folders in object storage, validated on import,
+ * owned by the platform (every tenant sees them) or by one tenant (no other tenant does).
  */
 @NullMarked
 package dev.tuneforge.app.catalog;

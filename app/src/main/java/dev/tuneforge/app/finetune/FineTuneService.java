@@ -61,6 +61,10 @@ public class FineTuneService {
         catalog
             .find(request.baseModelId())
             .orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
+    if (model.isRetired()) {
+      throw new IllegalArgumentException(
+          model.getLabel() + " is retired from new fine-tunes; choose another base model");
+    }
     DatasetSummary dataset =
         datasets
             .findVersion(request.datasetVersionId())

@@ -67,6 +67,11 @@ public class MultipartStorage {
   /** Starts a multipart upload of the calling tenant's {@code key}; returns its upload id. */
   public String tenantCreate(String key) {
     ObjectStorage.requireTenantKey(key);
+    return create(key);
+  }
+
+  /** Starts a multipart upload of any key (the caller has checked it); returns its upload id. */
+  public String create(String key) {
     storage.ensureBucket();
     return call(
             "start an upload of " + key,
@@ -81,6 +86,11 @@ public class MultipartStorage {
    */
   public String tenantPresignPart(String key, String uploadId, int partNumber, Duration validFor) {
     ObjectStorage.requireTenantKey(key);
+    return presignPart(key, uploadId, partNumber, validFor);
+  }
+
+  /** A part URL for any key's upload (the caller has checked the key). */
+  public String presignPart(String key, String uploadId, int partNumber, Duration validFor) {
     if (partNumber < 1 || partNumber > 10_000) {
       throw new IllegalArgumentException(
           "A part number lies between 1 and 10000, not " + partNumber);
@@ -103,6 +113,11 @@ public class MultipartStorage {
   /** The parts storage holds for the calling tenant's upload, in part order. */
   public List<UploadedPart> tenantListParts(String key, String uploadId) {
     ObjectStorage.requireTenantKey(key);
+    return listParts(key, uploadId);
+  }
+
+  /** The parts storage holds for any key's upload (the caller has checked the key). */
+  public List<UploadedPart> listParts(String key, String uploadId) {
     return parts(key, uploadId).stream()
         .map(p -> new UploadedPart(p.partNumber(), p.partSize()))
         .toList();
@@ -113,6 +128,11 @@ public class MultipartStorage {
    */
   public long tenantComplete(String key, String uploadId) {
     ObjectStorage.requireTenantKey(key);
+    return complete(key, uploadId);
+  }
+
+  /** Completes any key's upload (the caller has checked the key); returns the object's size. */
+  public long complete(String key, String uploadId) {
     List<Part> parts = parts(key, uploadId);
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("The upload has no parts");

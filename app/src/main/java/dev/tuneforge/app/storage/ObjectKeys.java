@@ -63,7 +63,16 @@ public final class ObjectKeys {
   /** The folder, inside each tenant's prefix, that holds staged uploads. */
   public static final String UPLOADS = "uploads/";
 
-  public static String modelPrefix(String modelName) {
-    return "models/" + modelName + "/";
+  /** The prefix of the platform's own model folders, outside every tenant's area. */
+  public static final String MODELS = "models/";
+
+  /** Where the app stores a platform model it was given the files of (upload, local folder). */
+  public static String platformModel(UUID modelId) {
+    return MODELS + modelId + "/";
+  }
+
+  /** Where the app stores a tenant's private model it was given the files of. */
+  public static String tenantModel(UUID tenantId, UUID modelId) {
+    return tenantPrefix(tenantId) + MODELS + modelId + "/";
   }
 }

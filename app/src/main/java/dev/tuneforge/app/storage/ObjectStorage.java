@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -72,6 +74,33 @@ public class ObjectStorage {
     }
   }
 
+  /**
+   * Up to {@code length} bytes of an object from {@code offset} with one ranged GET; fewer only at
+   * its end, none past it.
+   */
+  public byte[] read(String key, long offset, int length) {
+    if (length == 0) {
+      return new byte[0];
+    }
+    try (InputStream in =
+        client.getObject(
+            GetObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .offset(offset)
+                .length((long) length)
+                .build())) {
+      return in.readNBytes(length);
+    } catch (ErrorResponseException e) {
+      if ("InvalidRange".equals(e.errorResponse().code())) {
+        return new byte[0];
+      }
+      throw new StorageException("Could not read " + key + " at " + offset, e);
+    } catch (Exception e) {
+      throw new StorageException("Could not read " + key + " at " + offset, e);
+    }
+  }
+
   /** Opens an object of the calling tenant; a key of another tenant is refused. */
   public InputStream tenantOpen(String key) {
     requireTenantKey(key);
@@ -91,19 +120,31 @@ public class ObjectStorage {
 
   /** Keys under a prefix, recursively, in key order. */
   public List<String> list(String prefix) {
+    return new ArrayList<>(sizes(prefix).keySet());
+  }
+
+  /** Every object under a prefix, recursively, with its size in bytes, in key order. */
+  public Map<String, Long> sizes(String prefix) {
     ensureBucket();
-    List<String> keys = new ArrayList<>();
+    Map<String, Long> sizes = new TreeMap<>();
     try {
       for (Result<Item> result :
           client.listObjects(
               ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
-        keys.add(result.get().objectName());
+        Item item = result.get();
+        sizes.put(item.objectName(), item.size());
       }
     } catch (Exception e) {
       throw new StorageException("Could not list " + prefix, e);
     }
-    keys.sort(null);
-    return keys;
+    return sizes;
+  }
+
+  /** Deletes every object under a prefix. */
+  public void deleteAll(String prefix) {
+    for (String key : list(prefix)) {
+      delete(key);
+    }
   }
 
   public List<String> tenantList(String prefix) {

@@ -37,6 +37,11 @@ public final class TenantContext {
         .orElseThrow(() -> new IllegalStateException("this action needs a tenant member"));
   }
 
+  /** Whether this thread acts for the system, which sees every tenant. */
+  public static boolean isSystem() {
+    return resolve().equals(SYSTEM);
+  }
+
   static UUID resolve() {
     UUID explicit = EXPLICIT.get();
     if (explicit != null) {

@@ -39,7 +39,9 @@ public class UsageService {
    */
   public UsageRecord open(UsageSegment segment) {
     String model =
-        catalog.find(segment.baseModelId()).map(BaseModel::getName).orElse("unknown model");
+        TenantContext.callAs(segment.tenantId(), () -> catalog.find(segment.baseModelId()))
+            .map(BaseModel::getName)
+            .orElse("unknown model");
     return TenantContext.callAs(
         segment.tenantId(),
         () ->

@@ -9,15 +9,12 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.dom.Element;
+import dev.tuneforge.app.base.ui.ClientScript;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.staging.StagedUploads;
 import dev.tuneforge.app.dataset.staging.StagedUploads.StagedFile;
 import dev.tuneforge.app.dataset.staging.StagedUploads.UploadPlan;
 import dev.tuneforge.app.tenancy.TenantContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * run on attach, so the prebuilt frontend bundle serves it as it is.
  */
 class DirectUpload extends Div {
-  private static final String SCRIPT = script();
+  private static final String SCRIPT =
+      ClientScript.PART_PUT + ClientScript.load(DirectUpload.class, "direct-upload.js");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Receives the finished file off the UI thread; the receiver deletes it. */
@@ -232,16 +230,5 @@ class DirectUpload extends Div {
 
   private static String mb(double bytes) {
     return String.format("%.1f", bytes / 1_048_576.0);
-  }
-
-  private static String script() {
-    try (InputStream in = DirectUpload.class.getResourceAsStream("direct-upload.js")) {
-      if (in == null) {
-        throw new IllegalStateException("direct-upload.js is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

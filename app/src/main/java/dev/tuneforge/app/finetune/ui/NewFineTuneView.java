@@ -35,6 +35,7 @@ import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.app.usage.JobWork;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
+import java.util.List;
 
 /** Configure and launch a LoRA fine-tune. */
 @Route("finetunes/new")
@@ -89,8 +90,9 @@ public class NewFineTuneView extends VerticalLayout {
       JobMemory memory) {
     this.estimates = estimates;
     model.setId("base-model");
-    model.setItems(catalog.list());
-    model.setItemLabelGenerator(m -> m.getName() + " (" + m.getArchitecture() + ")");
+    List<BaseModel> offered = catalog.offered();
+    model.setItems(offered);
+    model.setItemLabelGenerator(m -> m.getLabel() + " (" + m.getArchitecture() + ")");
     model.setWidthFull();
     dataset.setId("dataset");
     dataset.setItems(datasets.list());
@@ -129,8 +131,8 @@ public class NewFineTuneView extends VerticalLayout {
     packing.setTooltipText(
         "Several examples share a row of the max sequence length: same loss, less padding");
 
-    if (!catalog.list().isEmpty()) {
-      model.setValue(catalog.list().getFirst());
+    if (!offered.isEmpty()) {
+      model.setValue(offered.getFirst());
     }
     if (!datasets.list().isEmpty()) {
       dataset.setValue(datasets.list().getFirst());

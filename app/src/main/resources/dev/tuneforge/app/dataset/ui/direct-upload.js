@@ -1,9 +1,9 @@
 // Client side of DirectUpload, run once per attach with the component's element as `this`.
 // Sends a file's parts straight to object storage through presigned URLs: a few at a time,
 // each retried, progress reported to the server a few times a second. $tfCancel stops it all.
+// putPart comes from base/ui/part-put.js, which precedes this script.
 const host = this;
 const PARALLEL = 3;
-const RETRIES = 4;
 const BATCH = 20;
 const input = host.querySelector('input[type=file]');
 const choose = host.querySelector('.choose-file');
@@ -56,7 +56,7 @@ async function send(file) {
     let next = 1;
     const worker = async () => {
       while (!upload.cancelled && next <= plan.partCount) {
-        await putPart(upload, file, plan, next++);
+        await sendPart(upload, file, plan, next++);
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, plan.partCount) }, worker));
@@ -95,47 +95,7 @@ async function partUrl(upload, n) {
   return (await upload.batches[batch])[(n - 1) % BATCH];
 }
 
-async function putPart(upload, file, plan, n) {
+async function sendPart(upload, file, plan, n) {
   const blob = file.slice((n - 1) * plan.partSize, Math.min(n * plan.partSize, file.size));
-  const url = await partUrl(upload, n);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await put(upload, url, blob, n);
-      return;
-    } catch (e) {
-      upload.loaded.set(n, 0);
-      if (upload.cancelled || attempt >= RETRIES) {
-        throw e;
-      }
-      await new Promise(resolve => setTimeout(resolve, 500 * 2 ** attempt));
-    }
-  }
-}
-
-function put(upload, url, blob, n) {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    upload.requests.add(request);
-    const done = () => upload.requests.delete(request);
-    request.open('PUT', url);
-    request.upload.onprogress = e => upload.loaded.set(n, e.loaded);
-    request.onload = () => {
-      done();
-      if (request.status >= 200 && request.status < 300) {
-        upload.loaded.set(n, blob.size);
-        resolve();
-      } else {
-        reject(new Error('part ' + n + ': storage answered ' + request.status + ' ' + request.statusText));
-      }
-    };
-    request.onerror = () => {
-      done();
-      reject(new Error('part ' + n + ': storage could not be reached (check its CORS settings)'));
-    };
-    request.onabort = () => {
-      done();
-      reject(new Error('cancelled'));
-    };
-    request.send(blob);
-  });
+  await putPart(upload, { key: n, url: await partUrl(upload, n), blob });
 }
