@@ -11,7 +11,13 @@ public enum DatasetFormat {
   /**
    * Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn.
    */
-  CSV("csv", "CSV (map its columns)");
+  CSV("csv", "CSV (map its columns)"),
+  /**
+   * Apache Parquet, as Hugging Face datasets store them: a {@code messages} (or {@code
+   * conversations}) column of structs is read as chat (or ShareGPT), other layouts by their column
+   * names, and plain text columns by a {@link CsvMapping}.
+   */
+  PARQUET("parquet", "Parquet (Hugging Face datasets)");
 
   private final String id;
   private final String label;
@@ -28,5 +34,13 @@ public enum DatasetFormat {
 
   public String label() {
     return label;
+  }
+
+  /**
+   * The name stored for rows of this layout read from one JSON array ({@code [{…}, {…}]}) rather
+   * than JSONL: {@code alpaca-json} beside {@code alpaca-jsonl}.
+   */
+  public String arrayId() {
+    return id.endsWith("-jsonl") ? id.substring(0, id.length() - 1) : id;
   }
 }

@@ -50,11 +50,41 @@ public class DatasetVersion {
       String sha256,
       @Nullable String qualityReport,
       Instant now) {
+    this(
+        id,
+        datasetId,
+        version,
+        fileName,
+        format.id(),
+        objectKey,
+        rowCount,
+        sizeBytes,
+        sha256,
+        qualityReport,
+        now);
+  }
+
+  /**
+   * @param format the stored name of the upload's format: a {@link DatasetFormat#id()} or {@link
+   *     DatasetFormat#arrayId()}
+   */
+  public DatasetVersion(
+      UUID id,
+      UUID datasetId,
+      int version,
+      String fileName,
+      String format,
+      String objectKey,
+      int rowCount,
+      long sizeBytes,
+      String sha256,
+      @Nullable String qualityReport,
+      Instant now) {
     this.id = id;
     this.datasetId = datasetId;
     this.version = version;
     this.fileName = fileName;
-    this.format = format.id();
+    this.format = format;
     this.objectKey = objectKey;
     this.rowCount = rowCount;
     this.sizeBytes = sizeBytes;
