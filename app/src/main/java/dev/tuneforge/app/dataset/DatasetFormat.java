@@ -2,12 +2,15 @@ package dev.tuneforge.app.dataset;
 
 import dev.tuneforge.app.dataset.version.DatasetVersion;
 
-/** The layouts an upload may come in; each is normalised to OpenAI chat JSONL. */
+/**
+ * The layouts an upload may come in; each is normalised to OpenAI chat JSONL. The JSON layouts come
+ * as JSONL (one row per line) or as one JSON array of rows.
+ */
 public enum DatasetFormat {
-  CHAT("chat-jsonl", "Chat JSONL ({\"messages\": [...]})"),
-  PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL"),
-  ALPACA("alpaca-jsonl", "Alpaca JSONL (instruction, input, output)"),
-  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)"),
+  CHAT("chat-jsonl", "Chat JSONL or JSON array ({\"messages\": [...]})"),
+  PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL or JSON array"),
+  ALPACA("alpaca-jsonl", "Alpaca JSONL or JSON array (instruction, input, output)"),
+  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL or JSON array (conversations)"),
   /**
    * Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn.
    */

@@ -34,7 +34,7 @@ public record ValidationReport(
 
   /** The format in words, for the page. */
   public String formatLabel() {
-    return format.label() + (jsonArray ? ", as one JSON array" : "");
+    return format.label().replace("JSONL or JSON array", jsonArray ? "JSON array" : "JSONL");
   }
 
   /** Whether the file has no problems at all. */
