@@ -324,25 +324,9 @@ public final class DatasetNormalizer {
         }
         return DatasetFormat.PARQUET;
       }
-      CsvRows mapped;
-      try {
-        mapped = new CsvRows(parquet.columns(), csv, splitColumn);
-      } catch (CsvRows.Unmapped e) {
-        fileProblem(e.getMessage());
-        return DatasetFormat.PARQUET;
-      }
-      while (parquet.next()) {
-        List<String> fields = parquet.texts();
-        String problem = mapped.read(fields, row);
-        String side = problem == null ? mapped.split(fields) : null;
-        keep(
-            problem,
-            row,
-            parquet.number(),
-            side,
-            "the \"" + splitColumn + "\" cell is",
-            train,
-            validation);
+      CsvRows mapped = mapping(parquet.columns(), splitColumn);
+      while (mapped != null && parquet.next()) {
+        mappedRow(mapped, parquet.texts(), parquet.number(), null, splitColumn, train, validation);
       }
     } catch (ParquetRows.Broken e) {
       fileProblem(e.getMessage());
@@ -363,35 +347,52 @@ public final class DatasetNormalizer {
         fileProblem("line 1 (the header): " + records.problem());
         return DatasetFormat.CSV;
       }
-      CsvRows mapped;
-      try {
-        mapped = new CsvRows(records.fields(), csv, splitColumn);
-      } catch (CsvRows.Unmapped e) {
-        fileProblem(e.getMessage());
-        return DatasetFormat.CSV;
-      }
-      while (records.next()) {
-        if (records.isBlank()) {
-          continue;
+      CsvRows mapped = mapping(records.fields(), splitColumn);
+      while (mapped != null && records.next()) {
+        if (!records.isBlank()) {
+          mappedRow(
+              mapped,
+              records.fields(),
+              records.line(),
+              records.problem(),
+              splitColumn,
+              train,
+              validation);
         }
-        String problem = records.problem();
-        if (problem == null) {
-          problem = mapped.read(records.fields(), row);
-        }
-        String side = problem == null ? mapped.split(records.fields()) : null;
-        keep(
-            problem,
-            row,
-            records.line(),
-            side,
-            "the \"" + splitColumn + "\" cell is",
-            train,
-            validation);
       }
     } catch (CsvReader.Broken e) {
       fileProblem(e.getMessage());
     }
     return DatasetFormat.CSV;
+  }
+
+  /** The mapping of a header's columns to turns; null (a problem of the file) when it fits not. */
+  private @Nullable CsvRows mapping(List<String> header, @Nullable String splitColumn) {
+    try {
+      return new CsvRows(header, csv, splitColumn);
+    } catch (CsvRows.Unmapped e) {
+      fileProblem(e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * One CSV record or Parquet row read by the column mapping; {@code problem}: the record's own.
+   */
+  private void mappedRow(
+      CsvRows mapped,
+      List<String> fields,
+      int number,
+      @Nullable String problem,
+      @Nullable String splitColumn,
+      @Nullable CanonicalWriter train,
+      @Nullable CanonicalWriter validation)
+      throws IOException {
+    if (problem == null) {
+      problem = mapped.read(fields, row);
+    }
+    String side = problem == null ? mapped.split(fields) : null;
+    keep(problem, row, number, side, "the \"" + splitColumn + "\" cell is", train, validation);
   }
 
   /** The top-level columns of a Parquet file, for choosing which are which turn. */

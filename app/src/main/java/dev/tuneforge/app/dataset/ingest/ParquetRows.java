@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -169,11 +170,7 @@ final class ParquetRows implements AutoCloseable {
       case PqList list -> {
         out.writeStartArray();
         for (Object item : list.values()) {
-          if (item == null) {
-            out.writeNull();
-          } else {
-            write(out, item);
-          }
+          writeOrNull(out, item);
         }
         out.writeEndArray();
       }
@@ -181,16 +178,19 @@ final class ParquetRows implements AutoCloseable {
         out.writeStartObject();
         for (PqMap.Entry entry : map.getEntries()) {
           out.writeName(String.valueOf(entry.getKey()));
-          Object item = entry.getValue();
-          if (item == null) {
-            out.writeNull();
-          } else {
-            write(out, item);
-          }
+          writeOrNull(out, entry.getValue());
         }
         out.writeEndObject();
       }
       default -> out.writeString(value.toString());
+    }
+  }
+
+  private static void writeOrNull(JsonGenerator out, @Nullable Object value) {
+    if (value == null) {
+      out.writeNull();
+    } else {
+      write(out, value);
     }
   }
 

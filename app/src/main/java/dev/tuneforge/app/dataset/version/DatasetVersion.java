@@ -1,6 +1,5 @@
 package dev.tuneforge.app.dataset.version;
 
-import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.QualityReport;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -38,35 +37,9 @@ public class DatasetVersion {
 
   protected DatasetVersion() {}
 
-  public DatasetVersion(
-      UUID id,
-      UUID datasetId,
-      int version,
-      String fileName,
-      DatasetFormat format,
-      String objectKey,
-      int rowCount,
-      long sizeBytes,
-      String sha256,
-      @Nullable String qualityReport,
-      Instant now) {
-    this(
-        id,
-        datasetId,
-        version,
-        fileName,
-        format.id(),
-        objectKey,
-        rowCount,
-        sizeBytes,
-        sha256,
-        qualityReport,
-        now);
-  }
-
   /**
-   * @param format the stored name of the upload's format: a {@link DatasetFormat#id()} or {@link
-   *     DatasetFormat#arrayId()}
+   * @param format the stored name of the upload's format: a {@code DatasetFormat}'s {@code id()} or
+   *     {@code arrayId()}
    */
   public DatasetVersion(
       UUID id,
