@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * The rows of a Parquet file, read one at a time by Hardwood (row group after row group, never the
- * whole file in memory), each as a line of compact JSON (nested lists and structs as arrays and
- * objects, so a {@code messages} column of role/content structs reads as chat) or as the text of
- * its top-level columns (for a column mapping, as CSV cells are).
+ * The rows of a Parquet file, read one at a time by Hardwood, each as a line of compact JSON
+ * (nested lists and structs as arrays and objects, so a {@code messages} column of role/content
+ * structs reads as chat) or as the text of its top-level columns (for a column mapping, as CSV
+ * cells are). Hardwood decodes row group after row group in batches of rows (sized by its count of
+ * rows, not bytes, and a few in flight), so memory follows the batch, never the whole file.
  */
 final class ParquetRows implements AutoCloseable {
   /** The file cannot be read as Parquet: the file's problem, not a row's. */

@@ -21,7 +21,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Parquet files written by parquet-java, the format's reference writer, Snappy-compressed as
- * Hugging Face datasets are, with small row groups so that a few thousand rows span several.
+ * Hugging Face datasets are, with small row groups (64 KB unless told) so that a few thousand rows
+ * span several.
  */
 public final class ParquetFixtures {
   /** A Hugging Face chat dataset: a list of role/content structs, an id and a nested struct. */
@@ -57,6 +58,14 @@ public final class ParquetFixtures {
   /** Writes {@code rows} rows, each filled in by {@code row} from its index. */
   public static Path write(
       Path file, MessageType schema, int rows, BiConsumer<Integer, Group> row) {
+    return write(file, schema, rows, 64 * 1024, row);
+  }
+
+  /**
+   * Like {@link #write(Path, MessageType, int, BiConsumer)}, in row groups of about so many bytes.
+   */
+  public static Path write(
+      Path file, MessageType schema, int rows, int rowGroupBytes, BiConsumer<Integer, Group> row) {
     try {
       Files.deleteIfExists(file);
       SimpleGroupFactory groups = new SimpleGroupFactory(schema);
@@ -66,8 +75,8 @@ public final class ParquetFixtures {
               .withType(schema)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withCodecFactory(new SnappyOnly())
-              .withRowGroupSize(16 * 1024L)
-              .withPageRowCountLimit(100)
+              .withRowGroupSize((long) rowGroupBytes)
+              .withPageRowCountLimit(20)
               .build()) {
         for (int i = 0; i < rows; i++) {
           Group group = groups.newGroup();
