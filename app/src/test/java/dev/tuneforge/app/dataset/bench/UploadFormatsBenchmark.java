@@ -73,9 +73,6 @@ public final class UploadFormatsBenchmark {
       time("JSON array (pretty-printed)", array, null, rounds);
       time("Parquet (Snappy)", parquet, DatasetFormat.PARQUET, rounds);
     } finally {
-      if (System.getProperty("keep") != null) {
-        return;
-      }
       try (var files = Files.list(dir)) {
         for (Path file : files.toList()) {
           Files.delete(file);
