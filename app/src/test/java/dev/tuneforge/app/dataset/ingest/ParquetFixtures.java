@@ -21,7 +21,7 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Parquet files written by parquet-java, the format's reference writer, Snappy-compressed as
- * Hugging Face datasets are, with small row groups (64 KB unless told) so that a few thousand rows
+ * Hugging Face datasets are, with small row groups (16 KB unless told) so that a few thousand rows
  * span several.
  */
 public final class ParquetFixtures {
@@ -58,7 +58,7 @@ public final class ParquetFixtures {
   /** Writes {@code rows} rows, each filled in by {@code row} from its index. */
   public static Path write(
       Path file, MessageType schema, int rows, BiConsumer<Integer, Group> row) {
-    return write(file, schema, rows, 64 * 1024, row);
+    return write(file, schema, rows, 16 * 1024, row);
   }
 
   /**
