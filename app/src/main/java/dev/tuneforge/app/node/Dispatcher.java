@@ -1,5 +1,8 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.export.ExportLeasing;
+import dev.tuneforge.app.export.MergedExport;
+import dev.tuneforge.app.export.MergedExportQueued;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
@@ -31,6 +34,7 @@ class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final JobLeasing leasing;
+  private final ExportLeasing merges;
   private final NodeService nodes;
   private final NodeProperties properties;
   private final Scheduler scheduler;
@@ -41,6 +45,7 @@ class Dispatcher {
 
   Dispatcher(
       JobLeasing leasing,
+      ExportLeasing merges,
       NodeService nodes,
       NodeProperties properties,
       Scheduler scheduler,
@@ -49,6 +54,7 @@ class Dispatcher {
       NodePricing pricing,
       Clock clock) {
     this.leasing = leasing;
+    this.merges = merges;
     this.nodes = nodes;
     this.properties = properties;
     this.scheduler = scheduler;
@@ -63,7 +69,7 @@ class Dispatcher {
     resumePaused(online);
     Deque<TrainingNode> idle = new ArrayDeque<>();
     for (TrainingNode node : online) {
-      if (!leasing.holdsAJob(node.getId())) {
+      if (!leasing.holdsAJob(node.getId()) && !merges.holdsAMerge(node.getId())) {
         idle.add(node);
       }
     }
@@ -87,6 +93,29 @@ class Dispatcher {
         assigned++;
       } else {
         idle.addFirst(node);
+      }
+    }
+    return assigned + dispatchMerges(idle);
+  }
+
+  /**
+   * Merges go to the nodes left idle, one each, and only to nodes whose protocol has merge leases;
+   * they cost no budget check, as their node time is minutes.
+   */
+  private int dispatchMerges(Deque<TrainingNode> idle) {
+    int assigned = 0;
+    List<TrainingNode> able = idle.stream().filter(TrainingNode::takesMerges).toList();
+    Deque<TrainingNode> free = new ArrayDeque<>(able);
+    for (MergedExport merge : merges.waiting()) {
+      TrainingNode node = free.poll();
+      if (node == null) {
+        break;
+      }
+      if (merges.assign(
+          merge.getId(), node.getId(), clock.instant().plus(properties.leaseDuration()))) {
+        assigned++;
+      } else {
+        free.addFirst(node);
       }
     }
     return assigned;
@@ -139,6 +168,13 @@ class Dispatcher {
       id = "node.dispatch.fine-tune-queued",
       propagation = Propagation.NOT_SUPPORTED)
   void on(FineTuneQueued queued) {
+    dispatchSoon();
+  }
+
+  @ApplicationModuleListener(
+      id = "node.dispatch.merged-export-queued",
+      propagation = Propagation.NOT_SUPPORTED)
+  void on(MergedExportQueued queued) {
     dispatchSoon();
   }
 }

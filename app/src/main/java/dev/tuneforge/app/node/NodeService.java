@@ -69,11 +69,14 @@ public class NodeService {
    */
   @Transactional
   public EnrolResponse enrol(EnrolRequest request) {
-    if (request.statedProtocolVersion() != NodeApi.PROTOCOL_VERSION) {
+    int version = request.statedProtocolVersion();
+    if (version < NodeApi.OLDEST_PROTOCOL_VERSION || version > NodeApi.PROTOCOL_VERSION) {
       throw new IncompatibleNodeException(
           "This app takes training nodes of protocol version "
               + NodeApi.PROTOCOL_VERSION
-              + "; this node speaks version "
+              + " (or down to "
+              + NodeApi.OLDEST_PROTOCOL_VERSION
+              + "); this node speaks version "
               + request.statedProtocolVersion()
               + ". Run the training node of the app's release; the enrolment token stays usable.");
     }
@@ -99,6 +102,7 @@ public class NodeService {
                 resources.memoryBytes(),
                 resources.cpuCores(),
                 now));
+    node.speaks(version);
     token.use(node.getId(), now);
     return new EnrolResponse(node.getId(), credential);
   }

@@ -35,6 +35,7 @@ class NodeApiIT {
   @LocalServerPort int port;
   @Autowired NodeService nodes;
   @Autowired JobLeasing leasing;
+  @Autowired dev.tuneforge.app.export.ExportLeasing merges;
   @Autowired Dispatcher dispatcher;
   @Autowired NodeProperties properties;
   @Autowired FineTuneService fineTunes;
@@ -142,7 +143,7 @@ class NodeApiIT {
     assertThat(leasing.assign(job, node, "gpu-3", clock.instant().plus(properties.leaseDuration())))
         .isTrue();
     assertThat(leasing.start(node, clock.instant().plus(properties.leaseDuration()))).isPresent();
-    NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, dispatcher, clock);
+    NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, merges, dispatcher, clock);
 
     clock.advance(properties.leaseDuration().minusSeconds(10));
     String busy = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";

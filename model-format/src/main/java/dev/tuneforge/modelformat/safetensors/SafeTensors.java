@@ -99,9 +99,6 @@ public final class SafeTensors {
   public static void write(
       Path file, Map<String, Tensor> tensors, Map<String, String> metadata, DataType dtype)
       throws IOException {
-    if (dtype == DataType.F16) {
-      throw new IllegalArgumentException("writing F16 is not supported; use F32 or BF16");
-    }
     Map<String, Tensor> sorted = new TreeMap<>(tensors);
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
@@ -144,6 +141,9 @@ public final class SafeTensors {
           }
           if (dtype == DataType.BF16) {
             buffer.putShort(DataType.floatToBf16(value));
+          } else if (dtype == DataType.F16) {
+            // round to nearest even, as PyTorch's cast to float16
+            buffer.putShort(Float.floatToFloat16(value));
           } else {
             buffer.putFloat(value);
           }

@@ -354,6 +354,7 @@ public final class TrainingJobMain {
             jobDirectory.resolve(JobFolder.ADAPTER),
             spec.lora(),
             spec.baseModel(),
+            spec.baseModelRevision(),
             model.exportLora());
         emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
       }
