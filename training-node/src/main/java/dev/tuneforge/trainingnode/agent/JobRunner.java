@@ -5,7 +5,7 @@ import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.MergedFiles;
-import dev.tuneforge.trainingnode.export.MergeJobMain;
+import dev.tuneforge.trainingnode.jobprocess.MergeJobMain;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

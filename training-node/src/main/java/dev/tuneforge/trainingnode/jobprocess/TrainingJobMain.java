@@ -137,19 +137,26 @@ public final class TrainingJobMain {
       emit(JobEvent.log("failed: " + result.reason()));
     }
     try {
-      Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
-      Files.writeString(temporary, JSON.writeValueAsString(result));
-      Files.move(
-          temporary,
-          jobDirectory.resolve(JobFolder.RESULT),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      writeResult(jobDirectory, result);
     } catch (IOException e) {
       e.printStackTrace();
       return JobResult.failed(
           "could not write " + JobFolder.RESULT + ": " + e.getMessage(), steps, tokens);
     }
     return result;
+  }
+
+  /**
+   * Writes {@value JobFolder#RESULT} whole or not at all, so the agent never reads half a result.
+   */
+  public static void writeResult(Path jobDirectory, JobResult result) throws IOException {
+    Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
+    Files.writeString(temporary, JSON.writeValueAsString(result));
+    Files.move(
+        temporary,
+        jobDirectory.resolve(JobFolder.RESULT),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** A failed result whose reason also names the checkpoint that stays behind. */

@@ -1,4 +1,4 @@
-package dev.tuneforge.trainingnode.export;
+package dev.tuneforge.trainingnode.jobprocess;
 
 import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.modelformat.safetensors.DataType;
@@ -6,13 +6,12 @@ import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.trainingnode.export.MergedModelExport;
 import dev.tuneforge.trainingnode.generate.UnsupportedAdapterException;
 import dev.tuneforge.trainingnode.train.CheckpointStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,13 +87,7 @@ public final class MergeJobMain {
       emit(events, JobEvent.log("failed: " + result.reason()));
     }
     try {
-      Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
-      Files.writeString(temporary, JSON.writeValueAsString(result));
-      Files.move(
-          temporary,
-          jobDirectory.resolve(JobFolder.RESULT),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      TrainingJobMain.writeResult(jobDirectory, result);
     } catch (IOException e) {
       return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), 0, 0);
     }
