@@ -26,3 +26,8 @@ CREATE TABLE merged_export (
 CREATE INDEX ix_merged_export_status ON merged_export (status, created_at);
 
 ALTER TABLE training_node ADD COLUMN protocol_version INT NOT NULL DEFAULT 1;
+
+-- A merge's time on a node is metered like training, as its job's 'merge' segments.
+ALTER TABLE usage_record DROP CONSTRAINT ck_usage_record_kind;
+ALTER TABLE usage_record ADD CONSTRAINT ck_usage_record_kind
+    CHECK (kind IN ('training', 'evaluation', 'merge'));

@@ -94,7 +94,10 @@ public class ExportLeasing {
   /** Ends the node's merge as it reports. */
   public boolean complete(UUID nodeId, UUID mergeId, JobResult result) {
     boolean succeeded = result.status() == JobResult.Status.SUCCEEDED;
-    return change(mergeId, (merge, now) -> merge.finish(nodeId, succeeded, result.reason(), now))
+    return change(
+            mergeId,
+            (merge, now) ->
+                merge.finish(nodeId, succeeded, result.reason(), now) && leaseEnded(merge, now))
         .isPresent();
   }
 
@@ -102,8 +105,19 @@ public class ExportLeasing {
   public int requeueExpired(Instant now) {
     return (int)
         system(() -> merges.findByNodeIdIsNotNullAndLeaseExpiresAtBefore(now)).stream()
-            .filter(stale -> change(stale.getId(), (merge, at) -> merge.expire(now)).isPresent())
+            .filter(
+                stale ->
+                    change(
+                            stale.getId(),
+                            (merge, at) -> merge.expire(now) && leaseEnded(merge, now))
+                        .isPresent())
             .count();
+  }
+
+  /** Metering closes the node's stretch once the change is committed. */
+  private boolean leaseEnded(MergedExport merge, Instant at) {
+    events.publishEvent(new MergeLeaseEnded(merge.getJobId(), at));
+    return true;
   }
 
   private Optional<MergedExport> change(UUID mergeId, BiPredicate<MergedExport, Instant> change) {

@@ -179,6 +179,10 @@ public class MergedExport {
     return error;
   }
 
+  public UUID getCreatedBy() {
+    return createdBy;
+  }
+
   public Instant getCreatedAt() {
     return createdAt;
   }

@@ -112,7 +112,11 @@ class NodeApiController {
       }
       Optional<MergedExport> merge = merges.start(node.nodeId(), expires);
       if (merge.isPresent()) {
-        return ResponseEntity.ok(leases.buildMerge(merge.get(), expires));
+        Lease lease = leases.buildMerge(merge.get(), expires);
+        nodes
+            .authenticatedNode(node.nodeId())
+            .ifPresent(n -> metering.mergeStarted(merge.get(), n));
+        return ResponseEntity.ok(lease);
       }
       Thread.sleep(250);
     } while (System.nanoTime() < deadline);

@@ -5,15 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.UsageKind;
+import dev.tuneforge.app.usage.UsageRecord;
+import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.protocol.NodeApi;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +32,14 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
@@ -40,8 +50,11 @@ import org.yaml.snakeyaml.Yaml;
  * The downloads of a finished LoRA job: the adapter zip holds the adapter, the base's tokenizer
  * files and chat template, and a model card whose front matter names the base by its Hugging Face
  * id and whose body holds the base-vs-tuned table field by field; the merged export queues for a
- * node, goes back to the queue when its node is lost, and once merged downloads with its card. No
- * other tenant downloads or starts anything of it: 404, as for a job that does not exist.
+ * node, goes back to the queue when its node is lost, and once merged downloads with its card; its
+ * time on a node leased over the node API is metered like training. No other tenant downloads or
+ * starts anything of it: 404, as for a job that does not exist. Other test classes share the
+ * database: the merge tests first take their nodes offline and their waiting work out of the queue,
+ * so that no other node takes this test's merge and this test's node takes nothing else.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -52,6 +65,9 @@ class ExportIT {
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
   @Autowired TestClock clock;
+  @Autowired NodeService nodes;
+  @Autowired UsageService usage;
+  @LocalServerPort int port;
   @TempDir Path dir;
 
   private TestRows rows;
@@ -113,6 +129,11 @@ class ExportIT {
         .update();
   }
 
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
+
   @Test
   void theAdapterZipHoldsTokenizerFilesAndAModelCardWithTheEvaluation() throws Exception {
     Map<String, String> zip = unzip(as(tenant, user, () -> downloads.adapter(job)));
@@ -157,6 +178,7 @@ class ExportIT {
 
   @Test
   void aMergeQueuesRequeuesWhenItsNodeIsLostAndDownloadsWithItsCard() throws Exception {
+    nothingElseOnlineOrWaiting();
     UUID node = rows.node("cpu", "cpu");
     assertThat(as(tenant, user, () -> downloads.mergedModel(job)).getStatusCode().value())
         .isEqualTo(404);
@@ -206,6 +228,65 @@ class ExportIT {
     assertThat(zip.get("README.md")).contains("merged into");
     assertThat(as(other, otherUser, () -> downloads.mergedModel(job)).getStatusCode().value())
         .isEqualTo(404);
+  }
+
+  @Test
+  void aMergeLeasedOverTheNodeApiIsMeteredLikeTraining() throws Exception {
+    nothingElseOnlineOrWaiting();
+    TestNodeApi api = new TestNodeApi(port);
+    String bearer = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "merge-node");
+    MergedExport merge = as(tenant, user, () -> merges.start(job));
+
+    HttpResponse<String> lease = api.post(NodeApi.LEASE, bearer, "{}");
+    assertThat(lease.statusCode()).isEqualTo(200);
+    assertThat(lease.body()).contains("\"jobId\":\"" + merge.getId() + "\"", "\"kind\":\"merge\"");
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(
+            api.post(
+                    NodeApi.forJob(NodeApi.RESULT, merge.getId()),
+                    bearer,
+                    "{\"status\":\"failed\",\"reason\":\"disk full\",\"steps\":0,\"trainedTokens\":0}")
+                .statusCode())
+        .isEqualTo(200);
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                as(tenant, user, () -> usage.segments(job)).stream()
+                    .allMatch(r -> r.getEndedAt() != null));
+    List<UsageRecord> segments = as(tenant, user, () -> usage.segments(job));
+    assertThat(segments)
+        .singleElement()
+        .satisfies(
+            segment -> {
+              assertThat(segment.getKind()).isEqualTo(UsageKind.MERGE);
+              assertThat(segment.getNodeName()).isEqualTo("merge-node");
+              assertThat(segment.getUserId()).as("whoever started the merge").isEqualTo(user);
+              assertThat(segment.getSeconds())
+                  .as("the 20 s the clock moved, and the moments the requests took")
+                  .isBetween(20L, 25L);
+              assertThat(segment.getCost()).isPositive();
+            });
+    assertThat(as(other, otherUser, () -> usage.segments(job))).isEmpty();
+    assertThat(as(tenant, user, () -> merges.find(job)).orElseThrow().getError())
+        .isEqualTo("disk full");
+  }
+
+  /**
+   * Other test classes' nodes offline, their queued jobs cancelled and their merges failed: this
+   * test's merge goes to no other node and its node gets nothing else.
+   */
+  private void nothingElseOnlineOrWaiting() {
+    jdbc.sql("update training_node set state = 'offline' where state <> 'offline'").update();
+    jdbc.sql(
+            "update fine_tune_job set status = 'cancelled', node_id = null, lease_expires_at = null"
+                + " where status in ('queued', 'paused')")
+        .update();
+    jdbc.sql(
+            "update merged_export set status = 'failed', node_id = null, lease_expires_at = null"
+                + " where status in ('queued', 'running')")
+        .update();
   }
 
   private void put(String key, String text) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -11,9 +12,6 @@ import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.NodeApi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +29,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 class NodeApiIT {
-  private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
   @Autowired NodeService nodes;
   @Autowired JobLeasing leasing;
@@ -199,27 +196,11 @@ class NodeApiIT {
   }
 
   private String enrol(String name) throws Exception {
-    String token = nodes.issueEnrolmentTokenForLocalNode();
-    String body =
-        "{\"token\":\""
-            + token
-            + "\",\"name\":\""
-            + name
-            + "\",\"resources\":{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}}";
-    HttpResponse<String> enrolled = post(NodeApi.ENROL, null, body);
-    assertThat(enrolled.statusCode()).isEqualTo(200);
-    return enrolled.body().replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
+    return new TestNodeApi(port).enrol(nodes.issueEnrolmentTokenForLocalNode(), name);
   }
 
   private HttpResponse<String> post(String path, String authorization, String json)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new TestNodeApi(port).post(path, authorization, json);
   }
 }
