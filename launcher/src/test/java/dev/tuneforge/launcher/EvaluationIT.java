@@ -95,7 +95,14 @@ class EvaluationIT {
 
     List<String> receipts = Files.readAllLines(PlatformTestSupport.sroieTrainingFile());
     Path train = Files.write(data.resolve("train.jsonl"), receipts.subList(0, 40));
-    Path heldOut = Files.write(data.resolve("held-out.jsonl"), receipts.subList(40, 40 + HELD_OUT));
+    // The node refuses to evaluate a prompt longer than the demo model's 1024 positions.
+    Path heldOut =
+        Files.write(
+            data.resolve("held-out.jsonl"),
+            receipts.subList(40, receipts.size()).stream()
+                .filter(line -> line.length() <= 1200)
+                .limit(HELD_OUT)
+                .toList());
     DatasetService datasets = app.getBean(DatasetService.class);
     DatasetSummary training = as(member, () -> datasets.upload("receipts", "train.jsonl", train));
     DatasetSummary evaluation =
@@ -212,10 +219,9 @@ class EvaluationIT {
           .isEqualTo(IndependentScores.answersWithUnexpectedKeys(generations, true));
       assertThat(stored.base().keys().answersWithUnexpected())
           .isEqualTo(IndependentScores.answersWithUnexpectedKeys(generations, false));
-      assertThat(stored.fields())
-          .extracting(f -> f.path())
-          .doesNotContainAnyElementsOf(
-              stored.tuned().keys().unexpected().stream().map(k -> k.path()).toList());
+      List<String> invented =
+          stored.tuned().keys().unexpected().stream().map(k -> k.path()).toList();
+      assertThat(stored.fields()).noneMatch(f -> invented.contains(f.path()));
       // The intervals: the same seeded resamples, scored by independent code.
       MetricConfidence validity = recomputed.confidence().of(Headline.JSON_VALIDITY).orElseThrow();
       double[] interval =

@@ -106,6 +106,7 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     List<dev.tuneforge.protocol.EvaluationExample> generations =
         evaluations.generations(evaluation.row());
     EvaluationScores scores = evaluations.recompute(evaluation.row(), generations);
+    rows = ExampleRow.of(generations, scores);
     add(new H3("Headline"), verdict(scores));
     add(
         metrics(

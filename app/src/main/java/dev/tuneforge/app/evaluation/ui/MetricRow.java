@@ -67,11 +67,15 @@ record MetricRow(
   }
 
   String baseText() {
-    return format(base) + interval(confidence == null ? null : confidence.baseInterval(), "%.1f");
+    return base == null
+        ? format(null)
+        : format(base) + interval(confidence == null ? null : confidence.baseInterval(), "%.1f");
   }
 
   String tunedText() {
-    return format(tuned) + interval(confidence == null ? null : confidence.tunedInterval(), "%.1f");
+    return tuned == null
+        ? format(null)
+        : format(tuned) + interval(confidence == null ? null : confidence.tunedInterval(), "%.1f");
   }
 
   /** The change with its sign, and its interval; blank when either side is undefined. */
