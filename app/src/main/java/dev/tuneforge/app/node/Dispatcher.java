@@ -5,8 +5,11 @@ import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -38,6 +41,7 @@ class Dispatcher {
   private final EstimateService estimates;
   private final NodePricing pricing;
   private final Clock clock;
+  private final Timer dispatchLatency;
 
   Dispatcher(
       JobLeasing leasing,
@@ -47,7 +51,8 @@ class Dispatcher {
       BudgetService budgets,
       EstimateService estimates,
       NodePricing pricing,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.leasing = leasing;
     this.nodes = nodes;
     this.properties = properties;
@@ -56,6 +61,10 @@ class Dispatcher {
     this.estimates = estimates;
     this.pricing = pricing;
     this.clock = clock;
+    this.dispatchLatency =
+        Timer.builder("tuneforge.dispatch.latency")
+            .description("Fine-tunes from submission to the node that first takes them")
+            .register(registry);
   }
 
   int dispatch() {
@@ -84,6 +93,9 @@ class Dispatcher {
           node.getId(),
           node.getName(),
           clock.instant().plus(properties.leaseDuration()))) {
+        if (job.getStartedAt() == null) {
+          dispatchLatency.record(Duration.between(job.getCreatedAt(), clock.instant()));
+        }
         assigned++;
       } else {
         idle.addFirst(node);
