@@ -12,10 +12,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +36,8 @@ import org.springframework.test.context.ContextConfiguration;
     properties = {"tuneforge.metrics.password=scrape-secret", "tuneforge.metrics.refresh=200ms"})
 @ContextConfiguration(initializers = TestDatabase.class)
 class ObservabilityIT {
+  private static final Path DASHBOARD =
+      Path.of("..", "helm", "tuneforge", "dashboards", "tuneforge.json");
   private static final String SCRAPER = basic("prometheus", "scrape-secret");
 
   @LocalServerPort int port;
@@ -78,6 +84,21 @@ class ObservabilityIT {
                         "tuneforge_finetune_duration_seconds_count{application=\"tuneforge\",status=\"failed\"} 1")
                     .contains("tuneforge_nodes{application=\"tuneforge\",state=\"idle\"}")
                     .contains("tuneforge_dispatch_latency_seconds_count"));
+  }
+
+  @Test
+  void theGrafanaDashboardAsksOnlyForSeriesTheAppExposes() throws Exception {
+    String dashboard = Files.readString(DASHBOARD);
+    String scraped = get("/actuator/prometheus", SCRAPER).body();
+    Matcher series = Pattern.compile("([a-z_]+)\\{").matcher(dashboard);
+    int asked = 0;
+    while (series.find()) {
+      asked++;
+      assertThat(scraped)
+          .as("the dashboard's %s is among the scraped series", series.group(1))
+          .contains("\n" + series.group(1) + "{");
+    }
+    assertThat(asked).isGreaterThanOrEqualTo(8);
   }
 
   @Test

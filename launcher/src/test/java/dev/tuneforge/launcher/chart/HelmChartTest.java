@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -65,6 +66,9 @@ class HelmChartTest {
         RenderedChart.render(template -> template.withValuesFile(RenderedChart.PRODUCTION));
 
     assertThat(chart.all(Deployment.class).getFirst().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(chart.all(ConfigMap.class))
+        .as("the Grafana dashboard for the sidecar")
+        .anySatisfy(map -> assertThat(map.getData().get("tuneforge.json")).contains("\"panels\""));
     StatefulSet gpu =
         chart.all(StatefulSet.class).stream()
             .filter(pool -> pool.getMetadata().getName().endsWith("gpu-h100"))
