@@ -10,8 +10,11 @@ import dev.tuneforge.app.finetune.JobMemory;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.modelformat.memory.MemoryEstimate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -50,6 +53,7 @@ class Dispatcher {
   private final NodePricing pricing;
   private final JobMemory memory;
   private final Clock clock;
+  private final Timer dispatchLatency;
 
   Dispatcher(
       JobLeasing leasing,
@@ -61,7 +65,8 @@ class Dispatcher {
       EstimateService estimates,
       NodePricing pricing,
       JobMemory memory,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.leasing = leasing;
     this.merges = merges;
     this.nodes = nodes;
@@ -72,6 +77,10 @@ class Dispatcher {
     this.pricing = pricing;
     this.memory = memory;
     this.clock = clock;
+    this.dispatchLatency =
+        Timer.builder("tuneforge.dispatch.latency")
+            .description("Fine-tunes from submission to the node that first takes them")
+            .register(registry);
   }
 
   int dispatch() {
@@ -114,6 +123,9 @@ class Dispatcher {
           node.getId(),
           node.getName(),
           clock.instant().plus(properties.leaseDuration()))) {
+        if (job.getStartedAt() == null) {
+          dispatchLatency.record(Duration.between(job.getCreatedAt(), clock.instant()));
+        }
         assigned++;
         freeSlots.computeIfPresent(node, (n, free) -> free > 1 ? free - 1 : null);
       }

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -20,6 +21,8 @@ public final class TenantContext {
 
   /** Matches no tenant: anonymous callers and platform admins outside tenant data. */
   static final UUID NONE = new UUID(0L, 1L);
+
+  private static final String LOG_KEY = "tenant";
 
   private static final ThreadLocal<@Nullable UUID> EXPLICIT = new ThreadLocal<>();
 
@@ -98,7 +101,9 @@ public final class TenantContext {
 
   private static <T> T withExplicit(UUID tenantId, Supplier<T> work) {
     UUID previous = EXPLICIT.get();
+    String previousLogged = MDC.get(LOG_KEY);
     EXPLICIT.set(tenantId);
+    logAs(tenantId.equals(SYSTEM) || tenantId.equals(NONE) ? null : tenantId.toString());
     try {
       return work.get();
     } finally {
@@ -107,6 +112,16 @@ public final class TenantContext {
       } else {
         EXPLICIT.set(previous);
       }
+      logAs(previousLogged);
+    }
+  }
+
+  /** Log lines written for a tenant carry its id ({@code tenant} in structured logs). */
+  private static void logAs(@Nullable String tenant) {
+    if (tenant == null) {
+      MDC.remove(LOG_KEY);
+    } else {
+      MDC.put(LOG_KEY, tenant);
     }
   }
 }
