@@ -8,15 +8,21 @@ import java.io.IOException;
 import java.util.List;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Authenticates node API calls by their bearer credential. */
+/**
+ * Authenticates node API calls by their bearer credential, in the security context strategy of the
+ * chain it belongs to (not the JVM-wide static one, which another application context in the same
+ * JVM may have replaced).
+ */
 class NodeCredentialFilter extends OncePerRequestFilter {
   private final NodeService nodes;
+  private final SecurityContextHolderStrategy contexts;
 
-  NodeCredentialFilter(NodeService nodes) {
+  NodeCredentialFilter(NodeService nodes, SecurityContextHolderStrategy contexts) {
     this.nodes = nodes;
+    this.contexts = contexts;
   }
 
   @Override
@@ -34,7 +40,7 @@ class NodeCredentialFilter extends OncePerRequestFilter {
                         new NodePrincipal(node.getId(), node.getName()),
                         null,
                         List.of(new SimpleGrantedAuthority("ROLE_NODE")));
-                SecurityContextHolder.getContext().setAuthentication(auth);
+                contexts.getContext().setAuthentication(auth);
               });
     }
     chain.doFilter(request, response);
