@@ -3,6 +3,7 @@ package dev.tuneforge.app.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,30 +39,8 @@ class LeaseFactoryTest {
   /** A repository mirrored whole from the hub, as `mc mirror` leaves it in the bucket. */
   @Test
   void theNodeIsLeasedWhatTheTrainerReadsAndNoneOfAMirroredRepositorysExtras() {
-    List<String> mirrored =
+    List<String> read =
         List.of(
-            ".gitattributes",
-            "LICENSE",
-            "README.md",
-            "chat_template.jinja",
-            "config.json",
-            "generation_config.json",
-            "merges.txt",
-            "model-00001-of-00002.safetensors",
-            "model-00002-of-00002.safetensors",
-            "model.safetensors.index.json",
-            "onnx/model.onnx",
-            "original/consolidated.00.pth",
-            "original/params.json",
-            "original/tokenizer.model",
-            "pytorch_model.bin",
-            "tokenizer.json",
-            "tokenizer_config.json",
-            "vocab.json",
-            "gguf/model.safetensors",
-            "model-q4_k_m.gguf");
-    assertThat(LeaseFactory.trainerFiles(mirrored))
-        .containsExactly(
             "chat_template.jinja",
             "config.json",
             "generation_config.json",
@@ -72,8 +51,23 @@ class LeaseFactoryTest {
             "tokenizer.json",
             "tokenizer_config.json",
             "vocab.json");
+    List<String> extras =
+        List.of(
+            ".gitattributes",
+            "LICENSE",
+            "README.md",
+            "onnx/model.onnx",
+            "original/consolidated.00.pth",
+            "original/params.json",
+            "original/tokenizer.model",
+            "pytorch_model.bin",
+            "gguf/model.safetensors",
+            "model-q4_k_m.gguf");
+    List<String> mirrored = Stream.concat(read.stream(), extras.stream()).sorted().toList();
+
+    assertThat(LeaseFactory.trainerFiles(mirrored)).containsExactlyElementsOf(read);
     assertThat(LeaseFactory.tunedModelFiles(LeaseFactory.trainerFiles(mirrored)))
-        .as("a full fine-tune delivers only files its node received")
+        .as("a full fine-tune delivers only files its node received, and one weights file")
         .containsExactly(
             "model.safetensors",
             "chat_template.jinja",
