@@ -1,11 +1,8 @@
 package dev.tuneforge.launcher;
 
 import static dev.tuneforge.launcher.PlatformTestSupport.as;
-import static dev.tuneforge.launcher.PlatformTestSupport.principal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tuneforge.app.account.AccountService;
-import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
@@ -16,8 +13,6 @@ import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectStorage;
-import dev.tuneforge.app.tenancy.Tenant;
-import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.modelformat.fixtures.HubModel;
 import dev.tuneforge.modelformat.fixtures.ModelFolderWriter;
 import dev.tuneforge.modelformat.fixtures.RealTokenizers;
@@ -50,9 +45,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,17 +81,8 @@ class ImportedQwen3FineTuneIT {
   private static FineTuneJob job;
   private static long extraBytes;
 
-  /** Set when a test fails, so that the data folder (logs, database) stays for a look. */
-  private static volatile boolean anyFailed;
-
   @RegisterExtension
-  static final TestWatcher FAILURES =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          anyFailed = true;
-        }
-      };
+  static final PlatformTestSupport.Failures FAILURES = new PlatformTestSupport.Failures();
 
   @BeforeAll
   static void importAndFineTune() throws Exception {
@@ -125,20 +109,11 @@ class ImportedQwen3FineTuneIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     registered = JSON.readTree(created.body());
 
-    SignedInUser admin = principal(app, platform.adminUsername());
-    Tenant tenant =
-        as(
-            admin,
-            () ->
-                app.getBean(TenantService.class)
-                    .create("Qwen users " + PlatformTestSupport.suffix()));
-    String username = "quinn-" + PlatformTestSupport.suffix();
-    as(
-        admin,
-        () ->
-            app.getBean(AccountService.class)
-                .create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
-    member = principal(app, username);
+    member =
+        PlatformTestSupport.memberOfNewTenant(
+            app,
+            "Qwen users " + PlatformTestSupport.suffix(),
+            "quinn-" + PlatformTestSupport.suffix());
 
     // The shortest receipts, so that a short maximum length keeps every answer.
     List<String> receipts;
@@ -184,7 +159,7 @@ class ImportedQwen3FineTuneIT {
 
   @AfterAll
   static void stop() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, !anyFailed);
+    PlatformTestSupport.closeAndClean(platform, dataDir, !FAILURES.any());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tuneforge.launcher;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -16,6 +17,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
@@ -185,5 +189,37 @@ final class PlatformTestSupport {
         "No shared/datasets/sroie/train.jsonl in "
             + Path.of("").toAbsolutePath()
             + " or any folder above it");
+  }
+
+  /** A new tenant, created by the platform's admin, with one member; returns the member. */
+  static SignedInUser memberOfNewTenant(
+      ApplicationContext app, String tenantName, String username) {
+    SignedInUser admin = principal(app, LocalPlatform.ADMIN_USERNAME);
+    as(
+        admin,
+        () -> {
+          UUID tenant =
+              app.getBean(dev.tuneforge.app.tenancy.TenantService.class).create(tenantName).getId();
+          return app.getBean(AccountService.class)
+              .create(tenant, username, username, "correct-horse-1", Role.MEMBER);
+        });
+    return principal(app, username);
+  }
+
+  /**
+   * Registered as a static extension, remembers whether any test of the class failed, so that
+   * {@link #closeAndClean} keeps the data folder for a look.
+   */
+  static final class Failures implements TestWatcher {
+    private volatile boolean any;
+
+    @Override
+    public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+      any = true;
+    }
+
+    boolean any() {
+      return any;
+    }
   }
 }
