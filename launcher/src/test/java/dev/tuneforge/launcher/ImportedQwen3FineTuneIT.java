@@ -19,8 +19,6 @@ import dev.tuneforge.modelformat.fixtures.RealTokenizers;
 import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.protocol.EvaluationExample;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -210,7 +208,7 @@ class ImportedQwen3FineTuneIT {
 
   @Test
   void theAdapterNamesTheHubIdAndFitsQwen3sHeadWidth() throws IOException {
-    Map<String, byte[]> adapter = adapterFiles();
+    Map<String, byte[]> adapter = PlatformTestSupport.adapterFiles(app, member, job.getId());
     JsonNode config = JSON.readTree(adapter.get("adapter_config.json"));
     assertThat(config.path("base_model_name_or_path").asString()).isEqualTo("Qwen/Qwen3-0.6B");
     assertThat(config.path("r").asInt()).isEqualTo(RANK);
@@ -315,22 +313,6 @@ class ImportedQwen3FineTuneIT {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
-  }
-
-  private static Map<String, byte[]> adapterFiles() {
-    return as(
-        member,
-        () -> {
-          Map<String, byte[]> files = new HashMap<>();
-          for (String key : app.getBean(FineTuneService.class).adapterFiles(job.getId())) {
-            try (InputStream in = app.getBean(ObjectStorage.class).tenantOpen(key)) {
-              files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          }
-          return files;
-        });
   }
 
   /** Tensor shapes from a safetensors header: 8-byte little-endian length, then JSON. */

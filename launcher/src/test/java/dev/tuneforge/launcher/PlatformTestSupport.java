@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -221,5 +222,23 @@ final class PlatformTestSupport {
     boolean any() {
       return any;
     }
+  }
+
+  /** The job's adapter files, by file name, read from storage as its member. */
+  static Map<String, byte[]> adapterFiles(ApplicationContext app, SignedInUser user, UUID jobId) {
+    return as(
+        user,
+        () -> {
+          Map<String, byte[]> files = new java.util.HashMap<>();
+          for (String key : app.getBean(FineTuneService.class).adapterFiles(jobId)) {
+            try (java.io.InputStream in =
+                app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
+              files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return files;
+        });
   }
 }
