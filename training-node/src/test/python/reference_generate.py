@@ -9,8 +9,9 @@ usage: reference_generate.py CASE_DIR
   reads  CASE_DIR/model/ (a Hugging Face directory), CASE_DIR/inputs.safetensors (prompt as
          [1, length]; LoRA matrices by PEFT name without the base_model.model. prefix) and
          CASE_DIR/generate.json ({"r", "alpha", "max_new_tokens"})
-  writes CASE_DIR/reference.safetensors: tokens (the new token ids) and margins (the gap
+  writes CASE_DIR/reference.safetensors: tokens (the new token ids), margins (the gap
          between the largest and second-largest logit at each step, to tell ties from errors)
+         and logits ([steps, vocab], every step's logits of the last position)
 """
 
 import json
@@ -39,17 +40,23 @@ def run(case_dir):
     weights = read_weights(os.path.join(case_dir, "model"))
     inputs = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     ids = inputs.pop("prompt").long()[0]
-    tokens, margins = [], []
+    tokens, margins, step_logits = [], [], []
     with torch.no_grad():
         for _ in range(settings["max_new_tokens"]):
             logits = last_logits(config, weights, inputs, scaling, ids)
+            step_logits.append(logits)
             top = logits.topk(2)
             tokens.append(int(top.indices[0]))
             margins.append(float(top.values[0] - top.values[1]))
             ids = torch.cat((ids, top.indices[:1]))
     write_safetensors(
         os.path.join(case_dir, "reference.safetensors"),
-        {"tokens": torch.tensor(tokens, dtype=torch.float64), "margins": torch.tensor(margins, dtype=torch.float64)})
+        {
+            "tokens": torch.tensor(tokens, dtype=torch.float64),
+            "margins": torch.tensor(margins, dtype=torch.float64),
+            "logits": torch.stack(step_logits),
+        },
+    )
 
 
 if __name__ == "__main__":

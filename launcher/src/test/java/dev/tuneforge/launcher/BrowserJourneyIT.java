@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -23,15 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The newcomer's journey in a real browser (Debian's chromium) against the whole local platform
  * with its real training node: the admin creates a tenant and a member; the member uploads SROIE
- * receipts, launches a LoRA fine-tune of the demo model, watches it live and downloads the adapter.
+ * receipts, launches a LoRA fine-tune of the demo model, watches it live and downloads the adapter;
+ * then exports the merged model (merged on the real node, sharded as the platform is set to) and
+ * downloads it, and its logits equal the base's with the adapter beside it, both computed by the
+ * independent PyTorch reference.
  */
 class BrowserJourneyIT {
 
   @TempDir static Path data;
-  @RegisterExtension static final BrowserPlatform env = new BrowserPlatform(s -> s);
+
+  /** Small enough that the demo model's merged weights come in several shards, as large ones do. */
+  private static final String SHARD_SIZE = "150KB";
+
+  @RegisterExtension
+  static final BrowserPlatform env =
+      new BrowserPlatform(
+          s -> s.withAppProperties(Map.of("tuneforge.nodes.merge-max-shard-size", SHARD_SIZE)));
 
   @Test
-  void aTeamFineTunesTheDemoModelEndToEnd() throws IOException {
+  void aTeamFineTunesTheDemoModelEndToEnd() throws Exception {
     Page admin =
         env.browser()
             .newContext(new Browser.NewContextOptions().setAcceptDownloads(true))
@@ -115,10 +126,41 @@ class BrowserJourneyIT {
             + direct.body().length);
     Download download = member.waitForDownload(() -> member.locator("#download-adapter").click());
     System.out.println("DOWNLOAD failure: " + download.failure());
-    Path zip = data.resolve("adapter.zip");
-    download.saveAs(zip);
-    assertThat(zipEntries(zip))
-        .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+    Path adapter = data.resolve("adapter");
+    assertThat(unzip(download, adapter))
+        .containsExactlyInAnyOrder(
+            "adapter_config.json",
+            "adapter_model.safetensors",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "README.md");
+    assertThat(Files.readString(adapter.resolve("README.md")))
+        .startsWith("---\n")
+        .contains("base_model: " + DemoModel.NAME, "library_name: peft");
+
+    member.locator("#export-merged").click();
+    assertThat(member.locator("#merged-export-state")).containsText("Merged export");
+    assertThat(member.locator("#download-merged"))
+        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(300_000));
+    assertThat(member.locator("#merged-export-state")).hasText("Merged export ready");
+    assertThat(member.locator("#export-merged")).not().isVisible();
+    Path caseDir = data.resolve("merged");
+    List<String> merged =
+        unzip(
+            member.waitForDownload(() -> member.locator("#download-merged").click()),
+            caseDir.resolve("model"));
+    assertThat(merged)
+        .contains(
+            "model.safetensors.index.json",
+            "config.json",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "README.md")
+        .doesNotContain("model.safetensors", "adapter_config.json");
+    assertThat(merged.stream().filter(name -> name.matches("model-\\d{5}-of-\\d{5}\\.safetensors")))
+        .as("sharded above " + SHARD_SIZE)
+        .hasSizeGreaterThan(1);
+    MergedLogits.assertEqualToBaseWithAdapter(env.platform(), caseDir, adapter, data);
   }
 
   private static void signIn(Page page, String username, String password) {
@@ -133,12 +175,18 @@ class BrowserJourneyIT {
     return subset;
   }
 
-  private static List<String> zipEntries(Path zip) throws IOException {
+  /** Saves the download, unzips it into {@code dir} and returns its names, none of them empty. */
+  private static List<String> unzip(Download download, Path dir) throws IOException {
+    Path zip = dir.resolveSibling(dir.getFileName() + ".zip");
+    download.saveAs(zip);
+    Files.createDirectories(dir);
     List<String> names = new ArrayList<>();
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         names.add(e.getName());
-        assertThat(in.readAllBytes().length).as(e.getName()).isPositive();
+        byte[] bytes = in.readAllBytes();
+        assertThat(bytes.length).as(e.getName()).isPositive();
+        Files.write(dir.resolve(e.getName()), bytes);
       }
     }
     return names;

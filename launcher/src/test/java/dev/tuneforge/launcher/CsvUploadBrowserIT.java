@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A member uploads SROIE receipts as CSV (OCR text with commas and newlines, answers with quotes in
  * quoted fields), maps its columns in the browser, chooses a seeded random validation split, and
  * sees the quality report and the training and validation counts; then derives a version with
- * personal data redacted. A CSV with an unclosed quote is refused, naming its line.
+ * personal data redacted. A CSV with an unclosed quote is refused, naming its line. Then a
+ * LLaMA-Factory dataset_info.json is uploaded before the pretty-printed JSON array it maps, which
+ * is stored row for row, and an array with a row missing its answer is refused, naming the row.
  */
 class CsvUploadBrowserIT {
   private static final int ROWS = 40;
@@ -115,6 +117,46 @@ class CsvUploadBrowserIT {
                 + " validation rows (split: random 20% (seed 7)).");
     assertThat(page.locator("#upload-report #quality-personal-data"))
         .containsText("redacted in the training file");
+
+    uploadsAJsonArrayWithItsDatasetInfo(page);
+  }
+
+  private static void uploadsAJsonArrayWithItsDatasetInfo(Page page) throws IOException {
+    choose(page, "#split-kind", "No validation set");
+    Path info =
+        Files.writeString(
+            data.resolve("dataset_info.json"),
+            "{\n  \"orders\": {\n    \"file_name\": \"orders.json\",\n"
+                + "    \"columns\": {\"prompt\": \"question\", \"response\": \"answer\"}\n  }\n}\n");
+    page.locator("#dataset-upload input[type=file]").setInputFiles(info);
+    assertThat(page.locator("#dataset-info"))
+        .containsText("orders (orders.json): alpaca; prompt → \"question\", response → \"answer\"");
+
+    StringBuilder rows = new StringBuilder("[\n");
+    for (int i = 0; i < 12; i++) {
+      rows.append(i == 0 ? "" : ",\n")
+          .append("  {\n    \"question\": \"Where is order ")
+          .append(i)
+          .append("?\",\n    \"answer\": \"Shipped.\",\n    \"meta\": {\"tags\": [\"a\"]}\n  }");
+    }
+    page.locator("#dataset-name input").fill("orders");
+    page.locator("#dataset-upload input[type=file]")
+        .setInputFiles(Files.writeString(data.resolve("orders.json"), rows + "\n]\n"));
+    assertThat(page.locator("#upload-split"))
+        .hasText("Stored 12 training rows; no validation rows.");
+    assertThat(page.locator("#datasets-grid")).containsText("orders");
+
+    page.locator("#dataset-name input").fill("orders-broken");
+    page.locator("#dataset-upload input[type=file]")
+        .setInputFiles(
+            Files.writeString(
+                data.resolve("orders.json"),
+                "[\n  {\"question\": \"q\", \"answer\": \"a\"},\n  {\"question\": \"q\"}\n]\n"));
+    assertThat(page.locator("#upload-problems")).containsText("Nothing was stored");
+    assertThat(page.locator("#upload-problems"))
+        .containsText("row 2 (index 1): missing \"answer\"");
+    page.locator("#forget-dataset-info").click();
+    assertThat(page.locator("#dataset-info")).isHidden();
   }
 
   private static void choose(Page page, String select, String item) {

@@ -3,9 +3,12 @@ package dev.tuneforge.launcher;
 import dev.tuneforge.protocol.EvaluationExample;
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -13,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Three of an evaluation's figures computed again from the generations by code of its own, written
+ * Some of an evaluation's figures computed again from the generations by code of its own, written
  * from docs/evaluation.md and sharing nothing with the app's evaluation package: JSON validity,
- * text match and ROUGE-L, each the mean over the examples.
+ * text match and ROUGE-L, each the mean over the examples, the answers with unexpected keys, and
+ * the bootstrap interval of the JSON validity's change given the resample indices.
  */
 final class IndependentScores {
   private static final JsonMapper STRICT =
@@ -53,21 +57,83 @@ final class IndependentScores {
 
   /** A JSON object, alone or inside one fence of three backticks (optionally tagged json). */
   static boolean isJsonObject(String text) {
+    return object(text) != null;
+  }
+
+  /** The answer's JSON object, or null when it is not one. */
+  static @Nullable JsonNode object(String text) {
     String body = text.strip();
     if (body.startsWith("```") && body.endsWith("```") && body.length() >= 6) {
       int lineEnd = body.indexOf('\n');
       String tag = lineEnd < 0 ? "" : body.substring(3, lineEnd).strip();
       if (lineEnd < 0 || !(tag.isEmpty() || tag.equalsIgnoreCase("json"))) {
-        return false;
+        return null;
       }
       body = body.substring(lineEnd + 1, body.length() - 3).strip();
     }
     try {
       JsonNode root = STRICT.readTree(body);
-      return root != null && root.isObject();
+      return root != null && root.isObject() ? root : null;
     } catch (JacksonException e) {
-      return false;
+      return null;
     }
+  }
+
+  /**
+   * How many of the tuned (or base) answers are JSON objects with a leaf path that no expected
+   * answer has.
+   */
+  static int answersWithUnexpectedKeys(List<EvaluationExample> generations, boolean tuned) {
+    Set<String> expected = new HashSet<>();
+    generations.forEach(g -> leaves(object(g.expected()), "", expected));
+    int count = 0;
+    for (EvaluationExample g : generations) {
+      Set<String> given = new HashSet<>();
+      leaves(object(tuned ? g.tunedOutput() : g.baseOutput()), "", given);
+      count += expected.containsAll(given) ? 0 : 1;
+    }
+    return count;
+  }
+
+  private static void leaves(@Nullable JsonNode node, String path, Set<String> into) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              e ->
+                  leaves(
+                      e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), into));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        leaves(node.get(i), path + "[" + i + "]", into);
+      }
+    } else {
+      into.add(path);
+    }
+  }
+
+  /**
+   * The paired bootstrap's 95 % interval of tuned minus base JSON validity over the given resamples
+   * of example indices: the sorted differences at positions ⌊0.025·m⌋ and ⌈0.975·m⌉ − 1.
+   */
+  static double[] validityDeltaInterval(List<EvaluationExample> generations, int[][] resamples) {
+    double[] deltas = new double[resamples.length];
+    for (int r = 0; r < resamples.length; r++) {
+      int difference = 0;
+      for (int i : resamples[r]) {
+        EvaluationExample g = generations.get(i);
+        difference +=
+            (isJsonObject(g.tunedOutput()) ? 1 : 0) - (isJsonObject(g.baseOutput()) ? 1 : 0);
+      }
+      deltas[r] = (double) difference / resamples[r].length;
+    }
+    Arrays.sort(deltas);
+    int m = deltas.length;
+    return new double[] {
+      deltas[(int) Math.floor(0.025 * m)], deltas[(int) Math.ceil(0.975 * m) - 1]
+    };
   }
 
   private static String squeeze(String text) {

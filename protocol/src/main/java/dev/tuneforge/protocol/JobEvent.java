@@ -31,7 +31,12 @@ public record JobEvent(
      */
     EVALUATION,
     /** Anything a user should read: message. */
-    LOG;
+    LOG,
+    /**
+     * A merge's progress (merge leases, protocol version 2): step (weights merged or written so
+     * far), totalSteps; message.
+     */
+    MERGE;
 
     @JsonValue
     public String wire() {
@@ -76,6 +81,10 @@ public record JobEvent(
   public static JobEvent evaluation(int done, int total, String message) {
     return new JobEvent(
         Type.EVALUATION, Instant.now(), done, total, null, null, null, null, message);
+  }
+
+  public static JobEvent merge(int done, int total, String message) {
+    return new JobEvent(Type.MERGE, Instant.now(), done, total, null, null, null, null, message);
   }
 
   public static JobEvent log(String message) {

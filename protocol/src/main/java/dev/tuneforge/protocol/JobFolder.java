@@ -61,6 +61,19 @@ public final class JobFolder {
   /** Where storage keeps a full fine-tune's model, beside the adapter folder of a LoRA job. */
   public static final String STORED_TUNED_MODEL = "model/";
 
+  /**
+   * A LoRA job's merged model in Hugging Face layout (weights in the base's dtype, one {@value
+   * #MODEL_WEIGHTS} or shards with {@value #WEIGHTS_INDEX}, config, tokenizer files), in the node's
+   * folder of a merge lease and in storage alike.
+   */
+  public static final String MERGED_MODEL = "merged/";
+
+  /** The index of a sharded model's weights. */
+  public static final String WEIGHTS_INDEX = "model.safetensors.index.json";
+
+  /** The model card, with Hugging Face front matter, in an exported adapter or model. */
+  public static final String MODEL_CARD = "README.md";
+
   /** The evaluation's outputs: {@link #EVALUATION_FILES}. */
   public static final String EVALUATION = "evaluation/";
 
@@ -97,6 +110,8 @@ public final class JobFolder {
       List.of(MODEL_WEIGHTS, OPTIMIZER_STATE, TRAINER_STATE);
 
   private static final String STEP = "step-";
+  private static final java.util.regex.Pattern SHARD =
+      java.util.regex.Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
 
   private JobFolder() {}
 
@@ -108,6 +123,26 @@ public final class JobFolder {
   /** Whether a checkpoint file can have this name. */
   public static boolean isCheckpointFile(String file) {
     return LORA_CHECKPOINT_FILES.contains(file) || FULL_CHECKPOINT_FILES.contains(file);
+  }
+
+  /**
+   * Whether a merged model's file can have this name: weights ({@value #MODEL_WEIGHTS}, {@code
+   * model-00001-of-00003.safetensors}, {@value #WEIGHTS_INDEX}) or a top-level JSON, text or Jinja
+   * file such as {@code config.json}, {@code tokenizer.json}, {@code chat_template.jinja}; never a
+   * path.
+   */
+  public static boolean isMergedModelFile(String file) {
+    if (file.isEmpty()
+        || file.length() > 100
+        || file.startsWith(".")
+        || file.contains("/")
+        || file.contains("\\")
+        || file.contains("..")) {
+      return false;
+    }
+    return file.equals(MODEL_WEIGHTS)
+        || SHARD.matcher(file).matches()
+        || file.matches("[A-Za-z0-9_.-]+\\.(json|txt|jinja|model|md)");
   }
 
   /** The name of the checkpoint folder after {@code step}: {@code step-{step}}. */

@@ -6,10 +6,18 @@ package dev.tuneforge.protocol;
  */
 public final class NodeApi {
   /**
-   * The version of this protocol a node speaks, sent with its {@link EnrolRequest}; the app refuses
-   * to enrol a node of another version.
+   * The version of this protocol a node speaks, sent with its {@link EnrolRequest}. Version 2 added
+   * merge leases ({@link Lease#MERGE}), which a node of version 1 would take for training: the app
+   * enrols nodes of versions {@link #OLDEST_PROTOCOL_VERSION} to this one and gives merges only to
+   * nodes of version 2 or later.
    */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
+
+  /** The oldest version the app still enrols (and leases training jobs to). */
+  public static final int OLDEST_PROTOCOL_VERSION = 1;
+
+  /** The first version that takes {@link Lease#MERGE} leases. */
+  public static final int MERGE_PROTOCOL_VERSION = 2;
 
   /** The version of a node that sends none: the first, from before nodes sent theirs. */
   public static final int UNSTATED_PROTOCOL_VERSION = 1;
@@ -40,6 +48,13 @@ public final class NodeApi {
   public static final String CHECKPOINT = BASE + "/jobs/{jobId}/checkpoints/{step}";
 
   public static final String CHECKPOINT_COMPLETE = CHECKPOINT + "/complete";
+
+  /**
+   * For a merge lease: a {@link MergedFiles} naming the files of the merged model (no path)
+   * answered with a presigned PUT URL per name ({@link CheckpointUrls}); only the node holding the
+   * merge gets them.
+   */
+  public static final String MERGED_FILES = BASE + "/jobs/{jobId}/merged-files";
 
   private NodeApi() {}
 

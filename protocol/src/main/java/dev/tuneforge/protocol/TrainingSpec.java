@@ -4,12 +4,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a training run needs besides its files: the job, the base model's catalogue name
- * (written into {@code adapter_config.json}), LoRA settings, hyperparameters, optional {@link
- * TrainingOptions} (null or missing: all defaults) and the {@code method}: {@value #LORA} (null or
- * missing) trains a LoRA adapter, {@value #QLORA} trains a LoRA adapter over the base kept in 4-bit
- * NormalFloat (NF4), {@value #FULL} trains every weight of the model and delivers a whole model,
- * ignoring the LoRA settings.
+ * Everything a training run needs besides its files: the job, the base model's name (its Hugging
+ * Face id, such as {@code Qwen/Qwen3-0.6B}, written into {@code adapter_config.json} as {@code
+ * base_model_name_or_path}), LoRA settings, hyperparameters, optional {@link TrainingOptions} (null
+ * or missing: all defaults), the {@code method}: {@value #LORA} (null or missing) trains a LoRA
+ * adapter, {@value #QLORA} trains a LoRA adapter over the base kept in 4-bit NormalFloat (NF4),
+ * {@value #FULL} trains every weight of the model and delivers a whole model, ignoring the LoRA
+ * settings; and the base model's Hugging Face {@code baseModelRevision} when it has one (null or
+ * missing: none), written as PEFT's {@code revision}.
  */
 public record TrainingSpec(
     String jobId,
@@ -17,7 +19,8 @@ public record TrainingSpec(
     LoraSettings lora,
     Hyperparameters hyperparameters,
     @Nullable TrainingOptions options,
-    @Nullable String method) {
+    @Nullable String method,
+    @Nullable String baseModelRevision) {
 
   public static final String LORA = "lora";
   public static final String FULL = "full";
@@ -31,6 +34,17 @@ public record TrainingSpec(
       throw new IllegalArgumentException(
           "method must be one of " + METHODS + ", not \"" + method + "\"");
     }
+  }
+
+  /** A run of a base model without a revision. */
+  public TrainingSpec(
+      String jobId,
+      String baseModel,
+      LoraSettings lora,
+      Hyperparameters hyperparameters,
+      @Nullable TrainingOptions options,
+      @Nullable String method) {
+    this(jobId, baseModel, lora, hyperparameters, options, method, null);
   }
 
   /** A LoRA run. */

@@ -31,7 +31,8 @@ class SecurityConfig {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
     http.authorizeHttpRequests(
         auth ->
-            auth.requestMatchers("/finetunes/*/adapter.zip", "/finetunes/*/model.zip")
+            auth.requestMatchers(
+                    "/finetunes/*/adapter.zip", "/finetunes/*/model.zip", "/finetunes/*/merged.zip")
                 .authenticated());
     return http.with(vaadin(), vaadin -> vaadin.loginView(LoginView.class)).build();
   }

@@ -2,16 +2,25 @@ package dev.tuneforge.app.dataset;
 
 import dev.tuneforge.app.dataset.version.DatasetVersion;
 
-/** The layouts an upload may come in; each is normalised to OpenAI chat JSONL. */
+/**
+ * The layouts an upload may come in; each is normalised to OpenAI chat JSONL. The JSON layouts come
+ * as JSONL (one row per line) or as one JSON array of rows.
+ */
 public enum DatasetFormat {
-  CHAT("chat-jsonl", "Chat JSONL ({\"messages\": [...]})"),
-  PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL"),
-  ALPACA("alpaca-jsonl", "Alpaca JSONL (instruction, input, output)"),
-  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL (conversations)"),
+  CHAT("chat-jsonl", "Chat JSONL or JSON array ({\"messages\": [...]})"),
+  PROMPT_COMPLETION("prompt-completion-jsonl", "Prompt/completion JSONL or JSON array"),
+  ALPACA("alpaca-jsonl", "Alpaca JSONL or JSON array (instruction, input, output)"),
+  SHAREGPT("sharegpt-jsonl", "ShareGPT JSONL or JSON array (conversations)"),
   /**
    * Comma-separated values with a header; a {@link CsvMapping} says which columns are which turn.
    */
-  CSV("csv", "CSV (map its columns)");
+  CSV("csv", "CSV (map its columns)"),
+  /**
+   * Apache Parquet, as Hugging Face datasets store them: a {@code messages} (or {@code
+   * conversations}) column of structs is read as chat (or ShareGPT), other layouts by their column
+   * names, and plain text columns by a {@link CsvMapping}.
+   */
+  PARQUET("parquet", "Parquet (Hugging Face datasets)");
 
   private final String id;
   private final String label;
@@ -28,5 +37,13 @@ public enum DatasetFormat {
 
   public String label() {
     return label;
+  }
+
+  /**
+   * The name stored for rows of this layout read from one JSON array ({@code [{…}, {…}]}) rather
+   * than JSONL: {@code alpaca-json} beside {@code alpaca-jsonl}.
+   */
+  public String arrayId() {
+    return id.endsWith("-jsonl") ? id.substring(0, id.length() - 1) : id;
   }
 }

@@ -177,6 +177,17 @@ public class DatasetService {
   }
 
   /**
+   * The top-level columns of a Parquet file when they need a mapping (plain text columns); empty
+   * when they are those of a row layout ({@code messages}, {@code conversations}, …), read as they
+   * are. Refused when the file cannot be read as Parquet.
+   */
+  public List<String> parquetColumnsToMap(Path file) {
+    return DatasetNormalizer.parquetHasRowLayout(file)
+        ? List.of()
+        : DatasetNormalizer.parquetColumns(file);
+  }
+
+  /**
    * Stores a new version of the dataset called {@code datasetName}: the canonical files of {@code
    * read} and the {@code originals} (object name to file), all or nothing.
    */
@@ -223,7 +234,7 @@ public class DatasetService {
                             dataset.getId(),
                             version,
                             fileName,
-                            read.report().format(),
+                            read.report().formatId(),
                             key,
                             read.trainRows(),
                             size,

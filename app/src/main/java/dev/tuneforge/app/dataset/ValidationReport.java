@@ -7,13 +7,34 @@ import java.util.List;
  * The outcome of reading an upload: its format, how many rows were kept and its problems, each
  * naming the line and the reason. Only the first {@link DatasetNormalizer#MAX_LISTED_PROBLEMS} are
  * listed; {@code problemCount} counts them all. With "drop invalid rows" each row problem is a
- * dropped row ({@code droppedRows}); problems of the file itself are never dropped.
+ * dropped row ({@code droppedRows}); problems of the file itself are never dropped. {@code
+ * jsonArray} says that the rows came as one JSON array rather than one per line.
  */
 public record ValidationReport(
-    DatasetFormat format, int rows, List<String> problems, int problemCount, int droppedRows) {
+    DatasetFormat format,
+    int rows,
+    List<String> problems,
+    int problemCount,
+    int droppedRows,
+    boolean jsonArray) {
+
+  public ValidationReport(
+      DatasetFormat format, int rows, List<String> problems, int problemCount, int droppedRows) {
+    this(format, rows, problems, problemCount, droppedRows, false);
+  }
 
   public ValidationReport(int rows, List<String> problems, int problemCount) {
     this(DatasetFormat.CHAT, rows, problems, problemCount, 0);
+  }
+
+  /** The name stored on the version: the layout, and whether it came as a JSON array. */
+  public String formatId() {
+    return jsonArray ? format.arrayId() : format.id();
+  }
+
+  /** The format in words, for the page. */
+  public String formatLabel() {
+    return format.label().replace("JSONL or JSON array", jsonArray ? "JSON array" : "JSONL");
   }
 
   /** Whether the file has no problems at all. */

@@ -3,15 +3,16 @@ package dev.tuneforge.app.evaluation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Whether the fine-tune beat its base model: overall and per-field deltas (tuned minus base) and
- * the examples worth looking at. Both reports must cover the same examples in the same order.
+ * Whether the fine-tune beat its base model: overall and per-field deltas (tuned minus base, over
+ * the expected key paths) and the examples worth looking at. Both reports must cover the same
+ * examples in the same order.
  */
 public record Comparison(
     EvaluationReport base,
@@ -38,8 +39,7 @@ public record Comparison(
       }
       pairs.add(new ExamplePair(i, b, t));
     }
-    Set<String> paths = new LinkedHashSet<>(base.fields().keySet());
-    paths.addAll(tuned.fields().keySet());
+    Set<String> paths = base.expectedPaths();
     Map<String, FieldDelta> fields = new LinkedHashMap<>();
     for (String path : paths) {
       fields.put(path, new FieldDelta(path, base.field(path), tuned.field(path)));
@@ -47,8 +47,9 @@ public record Comparison(
     return new Comparison(base, tuned, fields, pairs);
   }
 
-  public double microF1Delta() {
-    return tuned.micro().f1() - base.micro().f1();
+  /** Null when either model's micro F1 is undefined. */
+  public @Nullable Double microF1Delta() {
+    return Ratios.delta(base.micro().f1(), tuned.micro().f1());
   }
 
   public double jsonValidityRateDelta() {
@@ -59,14 +60,22 @@ public record Comparison(
     return tuned.objectMatchRate() - base.objectMatchRate();
   }
 
-  /** Examples whose field-level F1 is lower for the tuned model than for the base model. */
+  /**
+   * Examples whose field-level F1 is lower for the tuned model than for the base model; ties and
+   * undefined F1 (nothing expected nor answered) are neither worse nor better.
+   */
   public List<ExamplePair> tunedWorse() {
-    return select(p -> p.tuned().counts().f1() < p.base().counts().f1());
+    return select(p -> signum(p) < 0);
   }
 
   /** Examples where the tuned model's field-level F1 is higher. */
   public List<ExamplePair> tunedBetter() {
-    return select(p -> p.tuned().counts().f1() > p.base().counts().f1());
+    return select(p -> signum(p) > 0);
+  }
+
+  private static int signum(ExamplePair pair) {
+    Double delta = Ratios.delta(pair.base().counts().f1(), pair.tuned().counts().f1());
+    return delta == null ? 0 : (int) Math.signum(delta);
   }
 
   /** Examples neither model got right as a whole object. */

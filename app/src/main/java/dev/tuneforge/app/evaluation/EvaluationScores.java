@@ -4,10 +4,12 @@ import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.TokenScores;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +22,9 @@ public record EvaluationScores(
     ModelMetrics base,
     ModelMetrics tuned,
     List<FieldMetrics> fields,
-    @Nullable Comparison comparison) {
+    @Nullable Comparison comparison,
+    Confidence confidence,
+    Map<String, String> normalisationRules) {
 
   public enum Kind {
     /** Every expected answer is a JSON object: field-level metrics apply. */
@@ -35,6 +39,7 @@ public record EvaluationScores(
 
   public EvaluationScores {
     fields = List.copyOf(fields);
+    normalisationRules = Collections.unmodifiableMap(new LinkedHashMap<>(normalisationRules));
   }
 
   /**
@@ -55,8 +60,19 @@ public record EvaluationScores(
       extraction &= JsonOutput.parse(g.expected()).valid();
     }
     if (!extraction) {
+      Confidence confidence =
+          PairedBootstrap.confidence(
+              base.stream().map(ExampleFigures::text).toList(),
+              tuned.stream().map(ExampleFigures::text).toList(),
+              Headline.applicable(false));
       return new EvaluationScores(
-          Kind.TEXT, text(base, summary.base()), text(tuned, summary.tuned()), List.of(), null);
+          Kind.TEXT,
+          metrics(confidence, base.size(), summary.base(), true, null),
+          metrics(confidence, tuned.size(), summary.tuned(), false, null),
+          List.of(),
+          null,
+          confidence,
+          Map.of());
     }
     EvaluationMetrics metrics = new EvaluationMetrics();
     Comparison comparison = metrics.compare(metrics.evaluate(base), metrics.evaluate(tuned));
@@ -65,79 +81,61 @@ public record EvaluationScores(
       fields.add(
           new FieldMetrics(
               delta.path(),
-              Math.max(delta.base().support(), delta.tuned().support()),
+              delta.base().support(),
               FieldMetrics.FieldScore.of(delta.base()),
               FieldMetrics.FieldScore.of(delta.tuned())));
     }
+    Confidence confidence =
+        PairedBootstrap.confidence(
+            comparison.base().figures(), comparison.tuned().figures(), Headline.applicable(true));
     return new EvaluationScores(
         Kind.EXTRACTION,
-        extraction(comparison.base(), summary.base()),
-        extraction(comparison.tuned(), summary.tuned()),
+        metrics(confidence, base.size(), summary.base(), true, comparison.base().keys()),
+        metrics(confidence, tuned.size(), summary.tuned(), false, comparison.tuned().keys()),
         fields,
-        comparison);
+        comparison,
+        confidence,
+        NormalisationRules.of(comparison.base()));
   }
 
-  private static ModelMetrics extraction(EvaluationReport report, @Nullable TokenScores tokens) {
-    double textMatch =
-        report.examples().stream()
-                .filter(
-                    s -> normalise(s.answer().output()).equals(normalise(s.answer().expected())))
-                .count()
-            / (double) report.size();
-    FieldCounts micro = report.micro();
+  /** The headline figures are the bootstrap's values over all examples, so the two never differ. */
+  private static ModelMetrics metrics(
+      Confidence confidence,
+      int examples,
+      @Nullable TokenScores tokens,
+      boolean base,
+      @Nullable KeyFindings keys) {
+    Function<Headline, @Nullable Double> value =
+        h -> confidence.of(h).map(m -> base ? m.base() : m.tuned()).orElse(null);
     return new ModelMetrics(
-        report.size(),
-        report.jsonValidityRate(),
-        report.objectMatchRate(),
-        micro.precision(),
-        micro.recall(),
-        micro.f1(),
-        report.meanRougeL(),
-        textMatch,
-        loss(tokens),
-        perplexity(tokens),
-        accuracy(tokens));
+        examples,
+        orZero(value.apply(Headline.JSON_VALIDITY)),
+        orZero(value.apply(Headline.OBJECT_MATCH)),
+        value.apply(Headline.MICRO_PRECISION),
+        value.apply(Headline.MICRO_RECALL),
+        value.apply(Headline.MICRO_F1),
+        orZero(value.apply(Headline.ROUGE_L)),
+        orZero(value.apply(Headline.TEXT_MATCH)),
+        tokens == null ? null : tokens.loss(),
+        tokens == null ? null : tokens.perplexity(),
+        tokens == null ? null : tokens.tokenAccuracy(),
+        value.apply(Headline.MACRO_PRECISION),
+        value.apply(Headline.MACRO_RECALL),
+        value.apply(Headline.MACRO_F1),
+        keys);
   }
 
-  private static ModelMetrics text(List<ModelAnswer> examples, @Nullable TokenScores tokens) {
-    double rouge = 0;
-    int matches = 0;
-    int valid = 0;
-    for (ModelAnswer e : examples) {
-      rouge += RougeL.score(e.output(), e.expected());
-      matches += normalise(e.output()).equals(normalise(e.expected())) ? 1 : 0;
-      valid += JsonOutput.parse(e.output()).valid() ? 1 : 0;
-    }
-    int n = examples.size();
-    return new ModelMetrics(
-        n,
-        (double) valid / n,
-        0,
-        0,
-        0,
-        0,
-        rouge / n,
-        (double) matches / n,
-        loss(tokens),
-        perplexity(tokens),
-        accuracy(tokens));
+  private static double orZero(@Nullable Double value) {
+    return value == null ? 0 : value;
+  }
+
+  static boolean textMatch(ModelAnswer answer) {
+    return normalise(answer.output()).equals(normalise(answer.expected()));
   }
 
   /** Case and runs of whitespace do not count in a text match. */
   static String normalise(String text) {
     return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-  }
-
-  private static @Nullable Double loss(@Nullable TokenScores tokens) {
-    return tokens == null ? null : tokens.loss();
-  }
-
-  private static @Nullable Double perplexity(@Nullable TokenScores tokens) {
-    return tokens == null ? null : tokens.perplexity();
-  }
-
-  private static @Nullable Double accuracy(@Nullable TokenScores tokens) {
-    return tokens == null ? null : tokens.tokenAccuracy();
   }
 
   /** Fields in the order the table shows them: expected ones first, as the reports keep them. */

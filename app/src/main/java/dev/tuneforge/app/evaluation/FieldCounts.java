@@ -1,8 +1,11 @@
 package dev.tuneforge.app.evaluation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * True positives, false positives and false negatives over a set of fields, and the precision,
- * recall and F1 they give. A ratio with nothing to count is 1.0 when there were no errors either.
+ * recall and F1 they give. A ratio whose denominator is 0 is undefined (null), never a guess:
+ * precision when nothing was claimed, recall when nothing was expected, F1 when neither.
  */
 public record FieldCounts(int truePositives, int falsePositives, int falseNegatives) {
   public static final FieldCounts ZERO = new FieldCounts(0, 0, 0);
@@ -14,25 +17,25 @@ public record FieldCounts(int truePositives, int falsePositives, int falseNegati
         falseNegatives + other.falseNegatives);
   }
 
-  public double precision() {
+  /** TP / (TP + FP); null when nothing was claimed. */
+  public @Nullable Double precision() {
     return ratio(truePositives, truePositives + falsePositives);
   }
 
-  public double recall() {
+  /** TP / (TP + FN); null when nothing was expected (no support). */
+  public @Nullable Double recall() {
     return ratio(truePositives, truePositives + falseNegatives);
   }
 
   /**
-   * 2TP / (2TP + FP + FN): the harmonic mean of precision and recall, defined even when one is 0/0.
+   * 2TP / (2TP + FP + FN): the harmonic mean of precision and recall, defined even when one of them
+   * is not; null only when nothing was expected nor claimed.
    */
-  public double f1() {
+  public @Nullable Double f1() {
     return ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives);
   }
 
-  private double ratio(int part, int whole) {
-    if (whole > 0) {
-      return (double) part / whole;
-    }
-    return truePositives + falsePositives + falseNegatives == 0 ? 1.0 : 0.0;
+  private static @Nullable Double ratio(int part, int whole) {
+    return whole == 0 ? null : (double) part / whole;
   }
 }

@@ -1,9 +1,12 @@
 package dev.tuneforge.app.evaluation;
 
+import org.jspecify.annotations.Nullable;
+
 /** One key path in base and tuned; deltas are tuned minus base. */
 public record FieldDelta(String path, FieldStats base, FieldStats tuned) {
-  public double f1Delta() {
-    return tuned.counts().f1() - base.counts().f1();
+  /** Null when either model's F1 is undefined. */
+  public @Nullable Double f1Delta() {
+    return Ratios.delta(base.counts().f1(), tuned.counts().f1());
   }
 
   public double exactMatchRateDelta() {

@@ -1,20 +1,23 @@
 package dev.tuneforge.app.evaluation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * One key path over an evaluation, for the base and the tuned model; {@code support}: examples
- * expecting it.
+ * One expected key path over an evaluation, for the base and the tuned model; {@code support}:
+ * examples expecting it. Keys no expected answer has are not fields (see {@link KeyFindings}).
  */
 public record FieldMetrics(String path, int support, FieldScore base, FieldScore tuned) {
 
   /**
-   * Match rates over the examples that expect the field; precision, recall and F1 over its counts.
+   * Match rates over the examples that expect the field; precision, recall and F1 over its counts,
+   * null where undefined (precision of a field the model never gave).
    */
   public record FieldScore(
       double exactMatch,
       double normalisedMatch,
-      double precision,
-      double recall,
-      double f1,
+      @Nullable Double precision,
+      @Nullable Double recall,
+      @Nullable Double f1,
       int truePositives,
       int falsePositives,
       int falseNegatives) {
@@ -33,7 +36,8 @@ public record FieldMetrics(String path, int support, FieldScore base, FieldScore
     }
   }
 
-  public double f1Delta() {
-    return tuned.f1() - base.f1();
+  /** Null when either model's F1 is undefined. */
+  public @Nullable Double f1Delta() {
+    return Ratios.delta(base.f1(), tuned.f1());
   }
 }

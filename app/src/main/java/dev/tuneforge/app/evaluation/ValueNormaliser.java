@@ -45,6 +45,33 @@ public final class ValueNormaliser {
 
   private ValueNormaliser() {}
 
+  /** Which rule {@link #normalise} applies to a value. */
+  public enum Rule {
+    AMOUNT(
+        "amounts: currency (RM, MYR, USD, $ …), thousands separators and trailing zeros are"
+            + " ignored, so RM31.80 = 31.8"),
+    DATE(
+        "dates: read day first in any accepted form and compared as yyyy-mm-dd, so 25/12/18 ="
+            + " 25 Dec 2018"),
+    TEXT(
+        "text: case, Unicode compatibility forms, runs of spaces and punctuation are ignored, so"
+            + " NO. 89, JALAN = no 89 jalan");
+
+    public final String description;
+
+    Rule(String description) {
+      this.description = description;
+    }
+  }
+
+  public static Rule rule(String value) {
+    String folded = fold(value);
+    if (amount(folded).isPresent()) {
+      return Rule.AMOUNT;
+    }
+    return date(folded).isPresent() ? Rule.DATE : Rule.TEXT;
+  }
+
   public static String normalise(String value) {
     String folded = fold(value);
     Optional<String> canonical = amount(folded).or(() -> date(folded));

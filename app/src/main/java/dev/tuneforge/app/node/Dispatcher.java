@@ -1,5 +1,8 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.export.ExportLeasing;
+import dev.tuneforge.app.export.MergedExport;
+import dev.tuneforge.app.export.MergedExportQueued;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
@@ -9,6 +12,8 @@ import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.modelformat.memory.MemoryEstimate;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,7 @@ class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final JobLeasing leasing;
+  private final ExportLeasing merges;
   private final NodeService nodes;
   private final NodeProperties properties;
   private final Scheduler scheduler;
@@ -47,6 +53,7 @@ class Dispatcher {
 
   Dispatcher(
       JobLeasing leasing,
+      ExportLeasing merges,
       NodeService nodes,
       NodeProperties properties,
       Scheduler scheduler,
@@ -56,6 +63,7 @@ class Dispatcher {
       JobMemory memory,
       Clock clock) {
     this.leasing = leasing;
+    this.merges = merges;
     this.nodes = nodes;
     this.properties = properties;
     this.scheduler = scheduler;
@@ -72,6 +80,9 @@ class Dispatcher {
     // a node takes one job per GPU (one without GPUs); each job goes where its memory fits
     Map<TrainingNode, Integer> freeSlots = new LinkedHashMap<>();
     for (TrainingNode node : online) {
+      if (merges.holdsAMerge(node.getId())) {
+        continue;
+      }
       int free = node.jobSlots() - leasing.jobsHeld(node.getId());
       if (free > 0) {
         freeSlots.put(node, free);
@@ -105,6 +116,37 @@ class Dispatcher {
           clock.instant().plus(properties.leaseDuration()))) {
         assigned++;
         freeSlots.computeIfPresent(node, (n, free) -> free > 1 ? free - 1 : null);
+      }
+    }
+    // a merge takes a whole node: one that holds nothing, after this round's training leases
+    Deque<TrainingNode> idle = new ArrayDeque<>();
+    freeSlots.forEach(
+        (node, free) -> {
+          if (free == node.jobSlots()) {
+            idle.add(node);
+          }
+        });
+    return assigned + dispatchMerges(idle);
+  }
+
+  /**
+   * Merges go to the nodes left idle, one each, and only to nodes whose protocol has merge leases;
+   * they cost no budget check, as their node time is minutes.
+   */
+  private int dispatchMerges(Deque<TrainingNode> idle) {
+    int assigned = 0;
+    List<TrainingNode> able = idle.stream().filter(TrainingNode::takesMerges).toList();
+    Deque<TrainingNode> free = new ArrayDeque<>(able);
+    for (MergedExport merge : merges.waiting()) {
+      TrainingNode node = free.poll();
+      if (node == null) {
+        break;
+      }
+      if (merges.assign(
+          merge.getId(), node.getId(), clock.instant().plus(properties.leaseDuration()))) {
+        assigned++;
+      } else {
+        free.addFirst(node);
       }
     }
     return assigned;
@@ -184,6 +226,13 @@ class Dispatcher {
       id = "node.dispatch.fine-tune-queued",
       propagation = Propagation.NOT_SUPPORTED)
   void on(FineTuneQueued queued) {
+    dispatchSoon();
+  }
+
+  @ApplicationModuleListener(
+      id = "node.dispatch.merged-export-queued",
+      propagation = Propagation.NOT_SUPPORTED)
+  void on(MergedExportQueued queued) {
     dispatchSoon();
   }
 }

@@ -3,7 +3,9 @@ package dev.tuneforge.app.node;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.export.MergedExport;
 import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,11 +59,20 @@ class LeaseFactory {
   private final CatalogService catalog;
   private final DatasetService datasets;
   private final ObjectStorage storage;
+  private final FineTuneService fineTunes;
+  private final NodeProperties properties;
 
-  LeaseFactory(CatalogService catalog, DatasetService datasets, ObjectStorage storage) {
+  LeaseFactory(
+      CatalogService catalog,
+      DatasetService datasets,
+      ObjectStorage storage,
+      FineTuneService fineTunes,
+      NodeProperties properties) {
     this.catalog = catalog;
     this.datasets = datasets;
     this.storage = storage;
+    this.fineTunes = fineTunes;
+    this.properties = properties;
   }
 
   Lease build(FineTuneJob job, Instant expiresAt) {
@@ -71,12 +83,7 @@ class LeaseFactory {
           String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
           Map<String, String> inputs = new LinkedHashMap<>();
           inputs.put(JobFolder.TRAINING_DATA, storage.presignGet(datasetKey, URL_VALIDITY));
-          List<String> modelFiles = trainerFiles(catalog.files(model));
-          for (String file : modelFiles) {
-            inputs.put(
-                JobFolder.BASE_MODEL + file,
-                storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
-          }
+          inputs.putAll(modelInputs(model));
           Integer checkpoint = job.getLastCheckpointStep();
           if (checkpoint != null) {
             String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
@@ -97,7 +104,7 @@ class LeaseFactory {
           Map<String, String> outputs = new LinkedHashMap<>();
           if (job.isFullFineTuning()) {
             String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
-            for (String file : tunedModelFiles(modelFiles)) {
+            for (String file : tunedModelFiles(catalog.files(model))) {
               outputs.put(
                   JobFolder.TUNED_MODEL + file,
                   storage.presignPut(modelPrefix + file, URL_VALIDITY));
@@ -117,28 +124,82 @@ class LeaseFactory {
                   storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
             }
           }
-          TrainingSpec spec =
-              new TrainingSpec(
-                  job.getId().toString(),
-                  model.getName(),
-                  new LoraSettings(
-                      job.getLoraR(),
-                      job.getLoraAlpha(),
-                      job.getLoraDropout(),
-                      job.getTargetModules(),
-                      job.isUseRslora()),
-                  new Hyperparameters(
-                      job.getEpochs(),
-                      job.getLearningRate(),
-                      job.getBatchSize(),
-                      job.getMaxSeqLength(),
-                      job.getSeed(),
-                      job.getMaxSteps()),
-                  trainingOptions(job, evaluate),
-                  // LoRA leases name no method, as before full fine-tuning existed.
-                  TrainingSpec.LORA.equals(job.getMethod()) ? null : job.getMethod());
+          TrainingSpec spec = spec(job, model, trainingOptions(job, evaluate));
           return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
         });
+  }
+
+  /**
+   * The lease of a merge: the job's spec, the base model's files and the job's adapter in; the
+   * merged files go out through URLs the node asks for once it knows their names ({@link
+   * #mergedUploads}), as the number of shards depends on the merge.
+   */
+  Lease buildMerge(MergedExport merge, Instant expiresAt) {
+    return TenantContext.callAs(
+        merge.getTenantId(),
+        () -> {
+          FineTuneJob job = fineTunes.find(merge.getJobId()).orElseThrow();
+          BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
+          Map<String, String> inputs = modelInputs(model);
+          String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+          for (String file : JobFolder.ADAPTER_FILES) {
+            inputs.put(
+                JobFolder.ADAPTER + file, storage.presignGet(adapterPrefix + file, URL_VALIDITY));
+          }
+          return new Lease(
+              UUID.randomUUID(),
+              merge.getId(),
+              expiresAt,
+              spec(job, model, null),
+              inputs,
+              Map.of(),
+              Lease.MERGE,
+              properties.mergeMaxShardSize().toBytes());
+        });
+  }
+
+  /** PUT URLs for the named files of the job's merged model. */
+  Map<String, String> mergedUploads(MergedExport merge, List<String> files) {
+    String prefix = ObjectKeys.jobMerged(merge.getTenantId(), merge.getJobId());
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String file : files) {
+      urls.put(file, storage.presignPut(prefix + file, URL_VALIDITY));
+    }
+    return urls;
+  }
+
+  private Map<String, String> modelInputs(BaseModel model) {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    for (String file : trainerFiles(catalog.files(model))) {
+      inputs.put(
+          JobFolder.BASE_MODEL + file,
+          storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
+    }
+    return inputs;
+  }
+
+  private static TrainingSpec spec(
+      FineTuneJob job, BaseModel model, @Nullable TrainingOptions options) {
+    return new TrainingSpec(
+        job.getId().toString(),
+        model.getName(),
+        new LoraSettings(
+            job.getLoraR(),
+            job.getLoraAlpha(),
+            job.getLoraDropout(),
+            job.getTargetModules(),
+            job.isUseRslora()),
+        new Hyperparameters(
+            job.getEpochs(),
+            job.getLearningRate(),
+            job.getBatchSize(),
+            job.getMaxSeqLength(),
+            job.getSeed(),
+            job.getMaxSteps()),
+        options,
+        // LoRA leases name no method, as before full fine-tuning existed.
+        TrainingSpec.LORA.equals(job.getMethod()) ? null : job.getMethod(),
+        model.getRevision());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.export.ExportLeasing;
+import dev.tuneforge.app.export.MergedExport;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.usage.BudgetService;
@@ -13,10 +15,12 @@ import dev.tuneforge.protocol.JobEventBatch;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.MergedFiles;
 import dev.tuneforge.protocol.NodeApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -34,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 class NodeApiController {
   private final NodeService nodes;
   private final JobLeasing leasing;
+  private final ExportLeasing merges;
   private final LeaseFactory leases;
   private final Dispatcher dispatcher;
   private final NodeProperties properties;
@@ -44,6 +49,7 @@ class NodeApiController {
   NodeApiController(
       NodeService nodes,
       JobLeasing leasing,
+      ExportLeasing merges,
       LeaseFactory leases,
       Dispatcher dispatcher,
       NodeProperties properties,
@@ -52,6 +58,7 @@ class NodeApiController {
       Clock clock) {
     this.nodes = nodes;
     this.leasing = leasing;
+    this.merges = merges;
     this.leases = leases;
     this.dispatcher = dispatcher;
     this.properties = properties;
@@ -75,6 +82,8 @@ class NodeApiController {
     FineTuneJob running =
         leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
     if (running == null) {
+      // a merge holds no cancel or stop request; its renewal is all there is
+      merges.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil);
       return new HeartbeatReply(false);
     }
     if (running.isCancelRequested()) {
@@ -103,6 +112,14 @@ class NodeApiController {
         nodes.authenticatedNode(node.nodeId()).ifPresent(n -> metering.started(started.get(), n));
         return ResponseEntity.ok(lease);
       }
+      Optional<MergedExport> merge = merges.start(node.nodeId(), expires);
+      if (merge.isPresent()) {
+        Lease lease = leases.buildMerge(merge.get(), expires);
+        nodes
+            .authenticatedNode(node.nodeId())
+            .ifPresent(n -> metering.mergeStarted(merge.get(), n));
+        return ResponseEntity.ok(lease);
+      }
       Thread.sleep(250);
     } while (System.nanoTime() < deadline);
     return ResponseEntity.noContent().build();
@@ -114,6 +131,7 @@ class NodeApiController {
       @PathVariable UUID jobId,
       @RequestBody JobEventBatch batch) {
     return leasing.record(node.nodeId(), jobId, batch.events())
+            || merges.record(node.nodeId(), jobId, batch.events())
         ? ResponseEntity.accepted().build()
         : ResponseEntity.status(HttpStatus.CONFLICT).build();
   }
@@ -123,11 +141,39 @@ class NodeApiController {
       @AuthenticationPrincipal NodePrincipal node,
       @PathVariable UUID jobId,
       @RequestBody JobResult result) {
-    boolean accepted = leasing.complete(node.nodeId(), jobId, result);
+    boolean accepted =
+        leasing.complete(node.nodeId(), jobId, result)
+            || merges.complete(node.nodeId(), jobId, result);
     dispatcher.dispatchSoon();
     return accepted
         ? ResponseEntity.ok().build()
         : ResponseEntity.status(HttpStatus.CONFLICT).build();
+  }
+
+  /**
+   * Upload URLs for the files of a merged model: only names a merged model has, only for the node
+   * running the merge.
+   */
+  @PostMapping(NodeApi.MERGED_FILES)
+  ResponseEntity<?> mergedFiles(
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID jobId,
+      @RequestBody MergedFiles files) {
+    if (files.files() == null || files.files().isEmpty()) {
+      return ResponseEntity.badRequest().body(Map.of("error", "name the merged model's files"));
+    }
+    for (String file : files.files()) {
+      if (file == null || !JobFolder.isMergedModelFile(file)) {
+        return ResponseEntity.badRequest()
+            .body(Map.of("error", "a merged model has no file named '" + file + "'"));
+      }
+    }
+    return merges
+        .runningOn(node.nodeId(), jobId)
+        .<ResponseEntity<?>>map(
+            merge ->
+                ResponseEntity.ok(new CheckpointUrls(leases.mergedUploads(merge, files.files()))))
+        .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
   }
 
   /**

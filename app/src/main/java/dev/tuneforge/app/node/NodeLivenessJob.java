@@ -1,5 +1,6 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.export.ExportLeasing;
 import dev.tuneforge.app.finetune.JobLeasing;
 import java.time.Clock;
 import org.quartz.DisallowConcurrentExecution;
@@ -19,12 +20,19 @@ class NodeLivenessJob implements Job {
 
   private final NodeService nodes;
   private final JobLeasing leasing;
+  private final ExportLeasing merges;
   private final Dispatcher dispatcher;
   private final Clock clock;
 
-  NodeLivenessJob(NodeService nodes, JobLeasing leasing, Dispatcher dispatcher, Clock clock) {
+  NodeLivenessJob(
+      NodeService nodes,
+      JobLeasing leasing,
+      ExportLeasing merges,
+      Dispatcher dispatcher,
+      Clock clock) {
     this.nodes = nodes;
     this.leasing = leasing;
+    this.merges = merges;
     this.dispatcher = dispatcher;
     this.clock = clock;
   }
@@ -32,7 +40,7 @@ class NodeLivenessJob implements Job {
   @Override
   public void execute(JobExecutionContext context) {
     int offline = nodes.markSilentNodesOffline();
-    int requeued = leasing.requeueExpired(clock.instant());
+    int requeued = leasing.requeueExpired(clock.instant()) + merges.requeueExpired(clock.instant());
     if (offline > 0 || requeued > 0) {
       log.info("{} nodes went offline; {} jobs back in the queue", offline, requeued);
       dispatcher.dispatchSoon();

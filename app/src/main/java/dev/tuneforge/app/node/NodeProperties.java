@@ -2,10 +2,17 @@ package dev.tuneforge.app.node;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How long a node may stay silent before it is offline, how long a lease lasts without a heartbeat,
- * and how long a lease request waits for work.
+ * how long a lease request waits for work, and above what size a merged model is sharded (default
+ * Hugging Face's 5 GB).
  */
 @ConfigurationProperties("tuneforge.nodes")
-record NodeProperties(Duration heartbeatTimeout, Duration leaseDuration, Duration leasePollWait) {}
+record NodeProperties(
+    Duration heartbeatTimeout,
+    Duration leaseDuration,
+    Duration leasePollWait,
+    @DefaultValue("5GB") DataSize mergeMaxShardSize) {}

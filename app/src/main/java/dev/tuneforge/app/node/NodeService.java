@@ -70,11 +70,14 @@ public class NodeService {
    */
   @Transactional
   public EnrolResponse enrol(EnrolRequest request) {
-    if (request.statedProtocolVersion() != NodeApi.PROTOCOL_VERSION) {
+    int version = request.statedProtocolVersion();
+    if (version < NodeApi.OLDEST_PROTOCOL_VERSION || version > NodeApi.PROTOCOL_VERSION) {
       throw new IncompatibleNodeException(
           "This app takes training nodes of protocol version "
               + NodeApi.PROTOCOL_VERSION
-              + "; this node speaks version "
+              + " (or down to "
+              + NodeApi.OLDEST_PROTOCOL_VERSION
+              + "); this node speaks version "
               + request.statedProtocolVersion()
               + ". Run the training node of the app's release; the enrolment token stays usable.");
     }
@@ -101,6 +104,7 @@ public class NodeService {
                 resources.cpuCores(),
                 resources.gpus(),
                 now));
+    node.speaks(version);
     token.use(node.getId(), now);
     return new EnrolResponse(node.getId(), credential);
   }

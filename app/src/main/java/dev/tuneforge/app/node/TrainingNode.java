@@ -26,6 +26,7 @@ public class TrainingNode {
   private @Nullable Instant lastHeartbeatAt;
   private Instant enrolledAt;
   private @Nullable BigDecimal pricePerGpuHour;
+  private int protocolVersion = 1;
 
   @Convert(converter = GpusConverter.class)
   private List<Gpu> gpus = List.of();
@@ -52,6 +53,16 @@ public class TrainingNode {
     this.state = "idle";
     this.enrolledAt = now;
     this.lastHeartbeatAt = enrolledAt;
+  }
+
+  /** The node protocol version it stated at enrolment. */
+  void speaks(int version) {
+    protocolVersion = version;
+  }
+
+  /** Whether it takes merge leases (protocol version 2 or later). */
+  public boolean takesMerges() {
+    return protocolVersion >= dev.tuneforge.protocol.NodeApi.MERGE_PROTOCOL_VERSION;
   }
 
   /** A heartbeat's state; its GPUs replace the stored ones when it names any. */

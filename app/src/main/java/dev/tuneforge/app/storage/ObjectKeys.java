@@ -32,6 +32,11 @@ public final class ObjectKeys {
     return job(tenantId, jobId) + JobFolder.STORED_TUNED_MODEL;
   }
 
+  /** A LoRA job's merged model in Hugging Face layout, {@link JobFolder#MERGED_MODEL}. */
+  public static String jobMerged(UUID tenantId, UUID jobId) {
+    return job(tenantId, jobId) + JobFolder.MERGED_MODEL;
+  }
+
   /** The folder of all a job's checkpoints. */
   public static String jobCheckpoints(UUID tenantId, UUID jobId) {
     return job(tenantId, jobId) + JobFolder.CHECKPOINTS;

@@ -39,7 +39,7 @@ public class UsageRecord {
 
   protected UsageRecord() {}
 
-  UsageRecord(UsageSegment segment, String baseModelName) {
+  UsageRecord(UsageSegment segment, String baseModelName, UsageKind kind) {
     this.id = UUID.randomUUID();
     this.jobId = segment.jobId();
     this.jobName = clip(segment.jobName());
@@ -50,7 +50,7 @@ public class UsageRecord {
     this.nodeName = clip(segment.nodeName());
     this.nodeClass = segment.nodeClass();
     this.pricePerGpuHour = segment.pricePerGpuHour();
-    this.kind = UsageKind.TRAINING.wire();
+    this.kind = kind.wire();
     this.startedAt = segment.at();
     this.tokensAtStart = segment.tokensAtStart();
     this.cost = BigDecimal.ZERO;

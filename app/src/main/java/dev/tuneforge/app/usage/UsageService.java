@@ -15,8 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Metering: a usage record per stretch of time a job holds a node, opened when the node starts the
- * job and closed when the node reports a result or the job goes back to the queue. Called by the
- * node feature across tenants; every row is written as the job's own tenant.
+ * job and closed when the node reports a result or the job goes back to the queue; a merged
+ * export's stretches on a node are metered the same way, as the job's {@link UsageKind#MERGE}
+ * segments. Called by the node feature across tenants; every row is written as the job's own
+ * tenant.
  */
 @Service
 @EnableConfigurationProperties(UsageProperties.class)
@@ -38,6 +40,18 @@ public class UsageService {
    * nodes).
    */
   public UsageRecord open(UsageSegment segment) {
+    return open(segment, UsageKind.TRAINING);
+  }
+
+  /**
+   * Starts metering the job's merge on a node: a {@link UsageKind#MERGE} segment, closing any merge
+   * segment of the job still open.
+   */
+  public UsageRecord openMerge(UsageSegment segment) {
+    return open(segment, UsageKind.MERGE);
+  }
+
+  private UsageRecord open(UsageSegment segment, UsageKind kind) {
     String model =
         TenantContext.callAs(segment.tenantId(), () -> catalog.find(segment.baseModelId()))
             .map(BaseModel::getName)
@@ -47,10 +61,10 @@ public class UsageService {
         () ->
             transactions.execute(
                 status -> {
-                  for (UsageRecord stale : records.findByJobIdAndEndedAtIsNull(segment.jobId())) {
+                  for (UsageRecord stale : open(segment.jobId(), kind)) {
                     stale.close(segment.at(), segment.tokensAtStart());
                   }
-                  return records.save(new UsageRecord(segment, model));
+                  return records.save(new UsageRecord(segment, model, kind));
                 }));
   }
 
@@ -59,6 +73,15 @@ public class UsageService {
    * segment gets what it added. No open segment (already closed): nothing happens.
    */
   public void close(UUID jobId, long trainedTokens, Instant at) {
+    close(jobId, UsageKind.TRAINING, trainedTokens, at);
+  }
+
+  /** Ends the job's open merge segment at {@code at}; none open: nothing happens. */
+  public void closeMerge(UUID jobId, Instant at) {
+    close(jobId, UsageKind.MERGE, 0, at);
+  }
+
+  private void close(UUID jobId, UsageKind kind, long tokens, Instant at) {
     Optional<UUID> tenant = tenantOf(jobId);
     tenant.ifPresent(
         t ->
@@ -67,8 +90,8 @@ public class UsageService {
                 () ->
                     transactions.executeWithoutResult(
                         status -> {
-                          for (UsageRecord open : records.findByJobIdAndEndedAtIsNull(jobId)) {
-                            open.close(at, trainedTokens);
+                          for (UsageRecord open : open(jobId, kind)) {
+                            open.close(at, tokens);
                           }
                         })));
   }
@@ -128,16 +151,25 @@ public class UsageService {
   }
 
   /**
-   * Whether a segment of the job is still open: a node holds it, or its lease's end is not metered
-   * yet.
+   * Whether a training segment of the job is still open: a node holds it, or its lease's end is not
+   * metered yet.
    */
   public boolean meteringOpen(UUID jobId) {
-    return TenantContext.callAsSystem(() -> !records.findByJobIdAndEndedAtIsNull(jobId).isEmpty());
+    return TenantContext.callAsSystem(() -> !open(jobId, UsageKind.TRAINING).isEmpty());
   }
 
   /** The job's segments, oldest first, for the calling tenant. */
   public List<UsageRecord> segments(UUID jobId) {
     return records.findByJobIdOrderByStartedAt(jobId);
+  }
+
+  /**
+   * The job's open segments of that kind: a training and a merge stretch never close each other.
+   */
+  private List<UsageRecord> open(UUID jobId, UsageKind kind) {
+    return records.findByJobIdAndEndedAtIsNull(jobId).stream()
+        .filter(record -> record.getKind() == kind)
+        .toList();
   }
 
   private Optional<UUID> tenantOf(UUID jobId) {

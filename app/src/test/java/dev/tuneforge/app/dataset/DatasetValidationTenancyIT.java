@@ -85,7 +85,7 @@ class DatasetValidationTenancyIT {
                 dataset.getId(),
                 1,
                 "receipts.csv",
-                DatasetFormat.CSV,
+                DatasetFormat.CSV.id(),
                 prefix + DatasetService.TRAINING_FILE,
                 rows,
                 1,

@@ -170,15 +170,18 @@ class EvaluationMetricsTest {
     assertThat(c.support()).isZero();
     assertThat(c.counts()).isEqualTo(new FieldCounts(0, 1, 0));
     assertThat(c.counts().precision()).isZero();
-    assertThat(c.counts().recall()).isZero();
+    assertThat(c.counts().recall()).as("no support: undefined").isNull();
     assertThat(c.counts().f1()).isZero();
   }
 
   @Test
-  void countsWithNothingToCountAreOneOnlyWithoutErrors() {
-    assertThat(FieldCounts.ZERO.precision()).isEqualTo(1.0);
-    assertThat(FieldCounts.ZERO.f1()).isEqualTo(1.0);
-    assertThat(new FieldCounts(0, 0, 3).precision()).isZero();
+  void aRatioWithNothingToCountIsUndefined() {
+    assertThat(FieldCounts.ZERO.precision()).isNull();
+    assertThat(FieldCounts.ZERO.recall()).isNull();
+    assertThat(FieldCounts.ZERO.f1()).isNull();
+    assertThat(new FieldCounts(0, 0, 3).precision()).as("nothing claimed").isNull();
+    assertThat(new FieldCounts(0, 0, 3).recall()).isZero();
+    assertThat(new FieldCounts(0, 0, 3).f1()).isZero();
     assertThat(new FieldCounts(3, 1, 1).f1()).isCloseTo(0.75, EPS);
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The figures stored for an evaluation, computed from the node's generations and summary. */
 class EvaluationScoresTest {
-  private static final EvaluationSummary SUMMARY =
+  static final EvaluationSummary SUMMARY =
       new EvaluationSummary(
           3,
           "greedy",
@@ -24,7 +24,7 @@ class EvaluationScoresTest {
           400,
           null);
 
-  private static EvaluationExample example(int index, String expected, String base, String tuned) {
+  static EvaluationExample example(int index, String expected, String base, String tuned) {
     return new EvaluationExample(
         index,
         List.of(new PromptMessage("user", "receipt " + index)),
@@ -74,13 +74,19 @@ class EvaluationScoresTest {
 
     assertThat(scores.fields())
         .extracting(FieldMetrics::path)
-        .containsExactly("company", "total", "date");
+        .as("date is expected nowhere: an unexpected key, not a field")
+        .containsExactly("company", "total");
+    assertThat(scores.tuned().keys().answersWithUnexpected()).isEqualTo(1);
+    assertThat(scores.tuned().keys().unexpectedText())
+        .isEqualTo("unexpected keys in 1 of 3 answers: date (1)");
+    assertThat(scores.base().keys().missingText())
+        .as("the invalid answer counts under JSON validity, not here")
+        .isEqualTo("missing keys in 1 of 3 answers: total (1)");
     FieldMetrics total = scores.fieldsByPath().get("total");
     assertThat(total.support()).isEqualTo(3);
     assertThat(total.base().normalisedMatch()).isCloseTo(1.0 / 3, within(1e-9));
     assertThat(total.tuned().normalisedMatch()).isCloseTo(2.0 / 3, within(1e-9));
     assertThat(total.tuned().exactMatch()).isCloseTo(1.0 / 3, within(1e-9));
-    assertThat(scores.fieldsByPath().get("date").support()).isZero();
     assertThat(scores.comparison()).isNotNull();
     // A wrong total is worse than a missing one (a false positive too), and so is an extra key.
     assertThat(scores.comparison().tunedWorse())
@@ -108,7 +114,11 @@ class EvaluationScoresTest {
     assertThat(scores.base().textMatch()).isCloseTo(0.5, within(1e-9));
     assertThat(scores.tuned().textMatch()).isCloseTo(0.5, within(1e-9));
     assertThat(scores.tuned().rougeL()).isGreaterThan(scores.base().rougeL());
-    assertThat(scores.tuned().microF1()).isZero();
+    assertThat(scores.tuned().microF1()).isNull();
+    assertThat(scores.tuned().macroF1()).isNull();
+    assertThat(scores.confidence().metrics())
+        .extracting(MetricConfidence::metric)
+        .containsExactly(Headline.JSON_VALIDITY, Headline.ROUGE_L, Headline.TEXT_MATCH);
   }
 
   @Test

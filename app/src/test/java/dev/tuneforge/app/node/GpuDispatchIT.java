@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.finetune.FineTuneJob;
@@ -171,19 +172,19 @@ class GpuDispatchIT {
   }
 
   private String enrol(String name, String gpus) throws Exception {
-    return NodeHttp.enrol(
-        nodes,
-        port,
-        name,
-        "{\"device\":\"cuda\",\"deviceName\":\"Test GPU\",\"memoryBytes\":"
-            + 64 * GIB
-            + ",\"cpuCores\":8,\"gpus\":"
-            + gpus
-            + "}");
+    return new TestNodeApi(port)
+        .enrol(
+            nodes.issueEnrolmentTokenForLocalNode(),
+            name,
+            "{\"device\":\"cuda\",\"deviceName\":\"Test GPU\",\"memoryBytes\":"
+                + 64 * GIB
+                + ",\"cpuCores\":8,\"gpus\":"
+                + gpus
+                + "}");
   }
 
   private HttpResponse<String> post(String path, String authorization, String json)
       throws Exception {
-    return NodeHttp.post(port, path, authorization, json);
+    return new TestNodeApi(port).post(path, authorization, json);
   }
 }

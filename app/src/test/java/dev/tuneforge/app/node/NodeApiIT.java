@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -11,7 +12,6 @@ import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.NodeApi;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -29,10 +29,10 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 class NodeApiIT {
-  private final HttpClient http = HttpClient.newHttpClient();
   @LocalServerPort int port;
   @Autowired NodeService nodes;
   @Autowired JobLeasing leasing;
+  @Autowired dev.tuneforge.app.export.ExportLeasing merges;
   @Autowired Dispatcher dispatcher;
   @Autowired NodeProperties properties;
   @Autowired FineTuneService fineTunes;
@@ -140,7 +140,7 @@ class NodeApiIT {
     assertThat(leasing.assign(job, node, "gpu-3", clock.instant().plus(properties.leaseDuration())))
         .isTrue();
     assertThat(leasing.start(node, clock.instant().plus(properties.leaseDuration()))).isPresent();
-    NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, dispatcher, clock);
+    NodeLivenessJob liveness = new NodeLivenessJob(nodes, leasing, merges, dispatcher, clock);
 
     clock.advance(properties.leaseDuration().minusSeconds(10));
     String busy = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";
@@ -196,15 +196,11 @@ class NodeApiIT {
   }
 
   private String enrol(String name) throws Exception {
-    return NodeHttp.enrol(
-        nodes,
-        port,
-        name,
-        "{\"device\":\"cpu\",\"deviceName\":\"test\",\"memoryBytes\":1024,\"cpuCores\":2}");
+    return new TestNodeApi(port).enrol(nodes.issueEnrolmentTokenForLocalNode(), name);
   }
 
   private HttpResponse<String> post(String path, String authorization, String json)
       throws Exception {
-    return NodeHttp.post(port, path, authorization, json);
+    return new TestNodeApi(port).post(path, authorization, json);
   }
 }

@@ -142,6 +142,7 @@ public final class SafeTensors {
           if (dtype == DataType.BF16) {
             buffer.putShort(DataType.floatToBf16(value));
           } else if (dtype == DataType.F16) {
+            // round to nearest even, as PyTorch's cast to float16
             buffer.putShort(Float.floatToFloat16(value));
           } else {
             buffer.putFloat(value);

@@ -9,6 +9,7 @@ import dev.tuneforge.protocol.HeartbeatReply;
 import dev.tuneforge.protocol.JobEventBatch;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.MergedFiles;
 import dev.tuneforge.protocol.NodeApi;
 import java.io.IOException;
 import java.net.URI;
@@ -69,6 +70,14 @@ final class AppClient {
       throws IOException, InterruptedException {
     HttpResponse<String> response =
         post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT, jobId, step), upload, CALL_TIMEOUT, true);
+    return Json.MAPPER.readValue(response.body(), CheckpointUrls.class);
+  }
+
+  /** Upload URLs for the files of the merged model of the merge this node holds. */
+  CheckpointUrls mergedFileUrls(UUID mergeId, MergedFiles files)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        post(NodeApi.forJob(NodeApi.MERGED_FILES, mergeId), files, CALL_TIMEOUT, true);
     return Json.MAPPER.readValue(response.body(), CheckpointUrls.class);
   }
 

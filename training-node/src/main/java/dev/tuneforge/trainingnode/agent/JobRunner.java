@@ -5,11 +5,15 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.MergedFiles;
+import dev.tuneforge.trainingnode.jobprocess.MergeJobMain;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
@@ -21,6 +25,7 @@ import tools.jackson.core.JacksonException;
  */
 final class JobRunner {
   private static final int TAIL_LINES = 15;
+  static final String MERGE_MAIN = MergeJobMain.class.getName();
 
   private final NodeOptions options;
   private final AppClient app;
@@ -84,6 +89,9 @@ final class JobRunner {
       if (current.cancelled()) {
         return cancelled(progress);
       }
+      if (lease.merge()) {
+        return merge(lease, jobDir, relay);
+      }
       int exitCode;
       CheckpointUploader checkpoints =
           new CheckpointUploader(app, transfers, lease.jobId(), jobDir, relay);
@@ -111,6 +119,64 @@ final class JobRunner {
           progress.steps,
           progress.tokens);
     }
+  }
+
+  /**
+   * Merges the adapter into its base in a child JVM ({@value #MERGE_MAIN}), then asks the app for
+   * upload URLs for exactly the files it wrote and uploads them.
+   */
+  private JobResult merge(Lease lease, Path jobDir, EventRelay relay)
+      throws IOException, InterruptedException {
+    Path merged = jobDir.resolve(JobFolder.MERGED_MODEL);
+    TrainingChild child = new TrainingChild(options);
+    List<String> args =
+        lease.maxShardBytes() == null
+            ? List.of()
+            : List.of(MergeJobMain.MAX_SHARD_BYTES, Long.toString(lease.maxShardBytes()));
+    Process process = child.start(jobDir, child.command(jobDir, MERGE_MAIN, args));
+    current.attach(process);
+    Log.info("merge " + lease.jobId() + ": process " + process.pid() + " started");
+    TrainingChild.pump(process, jobDir, relay::add);
+    int exitCode = process.waitFor();
+    if (current.cancelled()) {
+      return JobResult.failed("cancelled", 0, 0);
+    }
+    JobResult result = outcome(jobDir, exitCode);
+    if (result.status() != JobResult.Status.SUCCEEDED) {
+      return result;
+    }
+    List<String> files;
+    try (Stream<Path> listed = Files.list(merged)) {
+      files =
+          listed
+              .filter(Files::isRegularFile)
+              .map(f -> f.getFileName().toString())
+              .sorted()
+              .toList();
+    }
+    Map<String, String> urls;
+    try {
+      urls = app.mergedFileUrls(lease.jobId(), new MergedFiles(files)).urls();
+    } catch (IOException e) {
+      return JobResult.failed(
+          "the app gave no upload URLs for the merged model: " + e.getMessage(), 0, 0);
+    }
+    long bytes = 0;
+    for (String file : files) {
+      String url = urls.get(file);
+      if (url == null) {
+        return JobResult.failed("the app gave no upload URL for " + file, 0, 0);
+      }
+      try {
+        bytes += Files.size(merged.resolve(file));
+        transfers.upload(merged.resolve(file), URI.create(url));
+      } catch (IOException e) {
+        return JobResult.failed("could not upload " + file + ": " + e.getMessage(), 0, 0);
+      }
+    }
+    relay.add(
+        JobEvent.log("uploaded the merged model: " + files.size() + " files, " + bytes + " bytes"));
+    return result;
   }
 
   private @Nullable String downloadInputs(Lease lease, Path jobDir) throws InterruptedException {

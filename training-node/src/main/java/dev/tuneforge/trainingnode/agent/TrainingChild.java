@@ -46,6 +46,13 @@ final class TrainingChild {
   }
 
   List<String> command(Path jobDir) {
+    return command(jobDir, options.childMainClass(), List.of());
+  }
+
+  /**
+   * The command of a child JVM that runs {@code mainClass} with the job folder and {@code args}.
+   */
+  List<String> command(Path jobDir, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + options.childHeap());
@@ -54,8 +61,9 @@ final class TrainingChild {
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(absoluteClassPath());
-    command.add(options.childMainClass());
+    command.add(mainClass);
     command.add(jobDir.toString());
+    command.addAll(args);
     return command;
   }
 
@@ -71,7 +79,11 @@ final class TrainingChild {
   }
 
   Process start(Path jobDir) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(jobDir)).directory(jobDir.toFile());
+    return start(jobDir, command(jobDir));
+  }
+
+  Process start(Path jobDir, List<String> command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(jobDir.toFile());
     builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(JobFolder.LOG).toFile()));
     Map<String, String> env = builder.environment();
     String cache = env.get("ENGINE_CACHE_DIR");

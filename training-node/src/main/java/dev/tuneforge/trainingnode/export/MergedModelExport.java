@@ -61,6 +61,13 @@ public final class MergedModelExport {
   private final Path output;
   private final DataType dataType;
   private final long maxShardBytes;
+  private final Progress progress;
+
+  /** Hears how far the export got: {@code done} of {@code total} steps, and what it did. */
+  @FunctionalInterface
+  public interface Progress {
+    void report(int done, int total, String what);
+  }
 
   private MergedModelExport(Builder builder) {
     this.model = require(builder.model, "model directory");
@@ -73,6 +80,7 @@ public final class MergedModelExport {
     this.output = require(builder.output, "output directory");
     this.dataType = builder.dataType;
     this.maxShardBytes = builder.maxShardBytes;
+    this.progress = builder.progress;
   }
 
   public static Builder builder() {
@@ -120,12 +128,29 @@ public final class MergedModelExport {
     }
   }
 
+  /**
+   * The dtype of a Hugging Face model folder's weights as its {@code config.json} states it ({@code
+   * torch_dtype}, or {@code dtype} in newer transformers): BF16, F16, or F32 when it says nothing
+   * else.
+   */
+  public static DataType dataTypeOf(Path model) throws IOException {
+    JsonNode config = JSON.readTree(Files.readString(model.resolve("config.json")));
+    String stated = config.path("dtype").asString(config.path("torch_dtype").asString("float32"));
+    return switch (stated) {
+      case "bfloat16" -> DataType.BF16;
+      case "float16" -> DataType.F16;
+      default -> DataType.F32;
+    };
+  }
+
   private void merge(Map<String, Tensor> weights, ModelConfig config) throws IOException {
     Path adapterDirectory = require(adapter, "adapter directory");
     AdapterConfig adapterConfig = AdapterConfig.read(adapterDirectory);
     Map<String, Tensor> lora =
         adapterConfig.readWeights(adapterDirectory, config.numHiddenLayers());
-    for (String name : lora.keySet()) {
+    int total = lora.size() / 2;
+    int done = 0;
+    for (String name : new TreeSet<>(lora.keySet())) {
       if (name.endsWith(".lora_A.weight")) {
         String module = name.substring(0, name.length() - ".lora_A.weight".length());
         Tensor base = weights.get(module + ".weight");
@@ -141,6 +166,7 @@ public final class MergedModelExport {
                 lora.get(name),
                 lora.get(module + ".lora_B.weight"),
                 adapterConfig.scale()));
+        progress.report(++done, total, "merged " + module);
       }
     }
   }
@@ -201,6 +227,7 @@ public final class MergedModelExport {
       SafeTensors.write(output.resolve(name), shards.get(i), metadata, dataType);
       shards.get(i).keySet().forEach(key -> weightMap.put(key, name));
       names.add(name);
+      progress.report(i + 1, shards.size(), "wrote " + name);
     }
     Files.writeString(
         output.resolve(INDEX), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index));
@@ -216,14 +243,21 @@ public final class MergedModelExport {
         if (!Files.isRegularFile(file)
             || weightsFile
             || name.startsWith(".")
-            || name.equals("config.json")) {
+            || name.equals("config.json")
+            // the base's model card describes the base, not this model
+            || name.equals(JobFolder.MODEL_CARD)) {
           continue;
         }
         Files.copy(file, output.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
     ObjectNode config = (ObjectNode) JSON.readTree(Files.readString(model.resolve("config.json")));
-    String dtype = dataType == DataType.BF16 ? "bfloat16" : "float32";
+    String dtype =
+        switch (dataType) {
+          case BF16 -> "bfloat16";
+          case F16 -> "float16";
+          case F32 -> "float32";
+        };
     config.put("torch_dtype", dtype);
     JsonNode newer = config.get("dtype");
     if (newer != null) {
@@ -249,8 +283,15 @@ public final class MergedModelExport {
     private @Nullable Path output;
     private DataType dataType = DataType.F32;
     private long maxShardBytes = DEFAULT_MAX_SHARD_BYTES;
+    private Progress progress = (done, total, what) -> {};
 
     private Builder() {}
+
+    /** Told after each merged projection and each shard written. */
+    public Builder optProgress(Progress progress) {
+      this.progress = progress;
+      return this;
+    }
 
     /** The base model's Hugging Face directory. */
     public Builder setModel(Path model) {
@@ -279,11 +320,8 @@ public final class MergedModelExport {
       return this;
     }
 
-    /** F32 (default) or BF16. */
+    /** F32 (default), BF16 or F16: the base's own, so the merged model is the size it was. */
     public Builder optDataType(DataType dataType) {
-      if (dataType == DataType.F16) {
-        throw new IllegalArgumentException("the merged model is written as F32 or BF16");
-      }
       this.dataType = dataType;
       return this;
     }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -73,21 +75,36 @@ public final class Generator {
     return generateFromIds(List.of(promptIds)).getFirst();
   }
 
+  /**
+   * A prompt longer than the model's context (max_position_embeddings) gets no answer and stop
+   * reason {@link StopReason#CONTEXT_LIMIT}, so that one overlong example never fails a whole
+   * evaluation; the other prompts are continued as a batch of their own.
+   */
+  private List<GenerationResult> withoutOverlongPrompts(List<long[]> prompts, int context) {
+    List<long[]> fitting = prompts.stream().filter(p -> p.length <= context).toList();
+    Iterator<GenerationResult> answers =
+        fitting.isEmpty() ? Collections.emptyIterator() : generateFromIds(fitting).iterator();
+    List<GenerationResult> results = new ArrayList<>();
+    for (long[] prompt : prompts) {
+      results.add(
+          prompt.length > context
+              ? new GenerationResult("", new long[0], StopReason.CONTEXT_LIMIT, prompt.length)
+              : answers.next());
+    }
+    return results;
+  }
+
   /** Continues token prompts in one left-padded batch; the sampler's draws go row by row. */
   public List<GenerationResult> generateFromIds(List<long[]> prompts) {
     if (prompts.isEmpty() || prompts.stream().anyMatch(p -> p.length == 0)) {
       throw new IllegalArgumentException("every prompt needs at least one token");
     }
-    int batchSize = prompts.size();
     int context = model.config().maxPositionEmbeddings();
-    int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
-    if (longest > context) {
-      throw new IllegalArgumentException(
-          "a prompt of "
-              + longest
-              + " tokens exceeds the model's max_position_embeddings "
-              + context);
+    if (prompts.stream().anyMatch(p -> p.length > context)) {
+      return withoutOverlongPrompts(prompts, context);
     }
+    int batchSize = prompts.size();
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
     long[][] tokens = new long[batchSize][longest];
     boolean[][] real = new boolean[batchSize][longest];
     for (int b = 0; b < batchSize; b++) {

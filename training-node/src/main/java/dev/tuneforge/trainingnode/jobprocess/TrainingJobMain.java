@@ -154,13 +154,7 @@ public final class TrainingJobMain {
       emit(JobEvent.log("failed: " + result.reason()));
     }
     try {
-      Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
-      Files.writeString(temporary, JSON.writeValueAsString(result));
-      Files.move(
-          temporary,
-          jobDirectory.resolve(JobFolder.RESULT),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      writeResult(jobDirectory, result);
     } catch (IOException e) {
       e.printStackTrace();
       return JobResult.failed(
@@ -173,6 +167,19 @@ public final class TrainingJobMain {
   private @Nullable String withMemoryFigures(@Nullable String reason) {
     boolean memory = reason != null && reason.toLowerCase(Locale.ROOT).contains("out of memory");
     return memory && memoryFigures != null ? reason + "; " + memoryFigures : reason;
+  }
+
+  /**
+   * Writes {@value JobFolder#RESULT} whole or not at all, so the agent never reads half a result.
+   */
+  public static void writeResult(Path jobDirectory, JobResult result) throws IOException {
+    Path temporary = jobDirectory.resolve(JobFolder.RESULT + ".tmp");
+    Files.writeString(temporary, JSON.writeValueAsString(result));
+    Files.move(
+        temporary,
+        jobDirectory.resolve(JobFolder.RESULT),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** A failed result whose reason also names the checkpoint that stays behind. */
@@ -383,6 +390,7 @@ public final class TrainingJobMain {
             jobDirectory.resolve(JobFolder.ADAPTER),
             spec.lora(),
             spec.baseModel(),
+            spec.baseModelRevision(),
             model.exportLora());
         emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
       }

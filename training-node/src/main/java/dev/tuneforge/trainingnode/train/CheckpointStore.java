@@ -76,7 +76,8 @@ public final class CheckpointStore {
           partial.resolve(JobFolder.MODEL_WEIGHTS), checkpoint.weights(), Map.of("format", "pt"));
       prefix = "";
     } else {
-      PeftAdapterWriter.write(partial, spec.lora(), spec.baseModel(), checkpoint.weights());
+      PeftAdapterWriter.write(
+          partial, spec.lora(), spec.baseModel(), spec.baseModelRevision(), checkpoint.weights());
       prefix = PeftAdapterWriter.KEY_PREFIX;
     }
     Map<String, Tensor> moments = new TreeMap<>();
@@ -282,7 +283,8 @@ public final class CheckpointStore {
         : key;
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Removes a folder and everything in it; nothing when it does not exist. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

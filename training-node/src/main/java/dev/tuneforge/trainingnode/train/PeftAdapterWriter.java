@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,22 +26,35 @@ public final class PeftAdapterWriter {
 
   private PeftAdapterWriter() {}
 
+  /** An adapter of a base model without a revision. */
+  public static void write(
+      Path directory, LoraSettings lora, String baseModel, Map<String, Tensor> weights)
+      throws IOException {
+    write(directory, lora, baseModel, null, weights);
+  }
+
   /**
    * @param lora the settings the adapter was trained with
-   * @param baseModel the base model's name, as {@code base_model_name_or_path}
+   * @param baseModel the base model's Hugging Face id, as {@code base_model_name_or_path}
+   * @param revision the base model's Hugging Face revision, as PEFT's {@code revision}, or null
    * @param weights LoRA matrices named like {@code model.layers.0.self_attn.q_proj.lora_A.weight}
    */
   public static void write(
-      Path directory, LoraSettings lora, String baseModel, Map<String, Tensor> weights)
+      Path directory,
+      LoraSettings lora,
+      String baseModel,
+      @Nullable String revision,
+      Map<String, Tensor> weights)
       throws IOException {
     Files.createDirectories(directory);
     Map<String, Tensor> keyed = new TreeMap<>();
     weights.forEach((name, tensor) -> keyed.put(KEY_PREFIX + name, tensor));
     SafeTensors.write(directory.resolve(JobFolder.ADAPTER_WEIGHTS), keyed, Map.of("format", "pt"));
-    Files.writeString(directory.resolve(JobFolder.ADAPTER_CONFIG), config(lora, baseModel));
+    Files.writeString(
+        directory.resolve(JobFolder.ADAPTER_CONFIG), config(lora, baseModel, revision));
   }
 
-  static String config(LoraSettings lora, String baseModel) {
+  static String config(LoraSettings lora, String baseModel, @Nullable String revision) {
     ObjectNode root = JSON.createObjectNode();
     root.put("base_model_name_or_path", baseModel);
     root.put("bias", "none");
@@ -56,7 +70,11 @@ public final class PeftAdapterWriter {
     root.putNull("modules_to_save");
     root.put("peft_type", "LORA");
     root.put("r", lora.r());
-    root.putNull("revision");
+    if (revision == null || revision.isBlank()) {
+      root.putNull("revision");
+    } else {
+      root.put("revision", revision);
+    }
     new TreeSet<>(lora.targetModules()).forEach(root.putArray("target_modules")::add);
     root.put("task_type", "CAUSAL_LM");
     root.put("use_rslora", lora.rslora());

@@ -13,6 +13,7 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobEventBatch;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
+import dev.tuneforge.protocol.MergedFiles;
 import dev.tuneforge.protocol.NodeApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -184,6 +185,12 @@ final class FakeApp implements AutoCloseable {
       upload
           .files()
           .forEach(file -> urls.put(file, fileUrl("checkpoints/step-" + step + "/" + file)));
+      respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
+    } else if (path.endsWith("/merged-files")) {
+      MergedFiles files = read(exchange, MergedFiles.class);
+      jobCalls.add("merged-files " + files.files());
+      Map<String, String> urls = new LinkedHashMap<>();
+      files.files().forEach(file -> urls.put(file, fileUrl("merged/" + file)));
       respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
     } else if (path.endsWith("/result")) {
       jobCalls.add("result");

@@ -1,7 +1,6 @@
 package dev.tuneforge.trainingnode.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatEncoder;
@@ -179,9 +178,11 @@ class GeneratorTest {
       // The last token is predicted from exactly 20 tokens: the 15 of the prompt and 5 new ones.
       assertThat(result.stopReason()).isEqualTo(StopReason.CONTEXT_LIMIT);
       assertThat(result.tokenIds()).hasSize(6);
-      assertThatThrownBy(() -> generator.generateFromIds(new long[21]))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("max_position_embeddings 20");
+      // A prompt over the context gets no answer, and leaves the batch's other rows as they were.
+      List<GenerationResult> batch = generator.generateFromIds(List.of(new long[21], prompt));
+      assertThat(batch.get(0).text()).isEmpty();
+      assertThat(batch.get(0).stopReason()).isEqualTo(StopReason.CONTEXT_LIMIT);
+      assertThat(batch.get(1).tokenIds()).isEqualTo(result.tokenIds());
     }
   }
 

@@ -2,11 +2,13 @@ package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.CsvMapping;
 import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetInfo;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.dataset.ValidationReport;
 import dev.tuneforge.app.dataset.quality.QualityAnalyzer;
 import dev.tuneforge.app.dataset.split.DatasetSplit;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamWriteFeature;
@@ -27,9 +30,10 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Validates an upload line by line and, in the same pass, writes its valid rows as canonical chat
- * JSONL. Memory stays bounded whatever the file's size: one line (at most {@link #MAX_LINE_BYTES})
- * and one conversation are held at a time.
+ * Validates an upload row by row and, in the same pass, writes its valid rows as canonical chat
+ * JSONL. Rows come as lines (JSONL), as the elements of one JSON array, as CSV records or as the
+ * rows of a Parquet file. Memory stays bounded whatever the file's size: one row (at most {@link
+ * #MAX_LINE_BYTES}) and one conversation are held at a time.
  */
 public final class DatasetNormalizer {
   public static final int MAX_LISTED_PROBLEMS = 200;
@@ -54,6 +58,15 @@ public final class DatasetNormalizer {
   private int validationRows;
   private @Nullable Set<Long> seenRows;
   private int duplicatesRemoved;
+  private @Nullable DatasetInfo datasetInfo;
+  private @Nullable DatasetFormat jsonFormat;
+  private @Nullable RowReader jsonReader;
+  private final ChatRowBuffer row = new ChatRowBuffer();
+
+  /** Whether problems name rows of an array or a Parquet file ("row 3 (index 2)") not lines. */
+  private boolean numberedRows;
+
+  private boolean jsonArray;
 
   /**
    * @param format the upload's format, or null to detect it from the first non-blank line
@@ -104,6 +117,15 @@ public final class DatasetNormalizer {
     return this;
   }
 
+  /**
+   * Reads JSON rows by the keys that {@code info} (an entry of LLaMA-Factory's {@code
+   * dataset_info.json}) names, whatever the chosen format; null: each layout by its own keys.
+   */
+  public DatasetNormalizer mappedBy(@Nullable DatasetInfo info) {
+    this.datasetInfo = info;
+    return this;
+  }
+
   /** How many rows the last {@link #normalize} left out as duplicates. */
   int duplicatesRemoved() {
     return duplicatesRemoved;
@@ -127,18 +149,52 @@ public final class DatasetNormalizer {
   public ValidationReport normalize(
       InputStream input, @Nullable OutputStream train, @Nullable OutputStream validation)
       throws IOException {
+    return normalize(
+        (trainOut, validationOut) ->
+            format == DatasetFormat.CSV
+                ? readCsv(input, trainOut, validationOut)
+                : readJson(input, trainOut, validationOut),
+        train,
+        validation);
+  }
+
+  /** Like {@link #normalize(InputStream, OutputStream, OutputStream)}, for a file on disk. */
+  public ValidationReport normalize(
+      Path file, @Nullable OutputStream train, @Nullable OutputStream validation)
+      throws IOException {
+    if (format == DatasetFormat.PARQUET) {
+      return normalize(
+          (trainOut, validationOut) -> readParquet(file, trainOut, validationOut),
+          train,
+          validation);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return normalize(in, train, validation);
+    }
+  }
+
+  /** Reads the rows of one kind of file into the two outputs; the format it read them as. */
+  private interface Reading {
+    DatasetFormat read(@Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
+        throws IOException;
+  }
+
+  private ValidationReport normalize(
+      Reading reading, @Nullable OutputStream train, @Nullable OutputStream validation)
+      throws IOException {
     problems.clear();
     problemCount = 0;
     dropped = 0;
     rows = 0;
     validationRows = 0;
     duplicatesRemoved = 0;
+    jsonFormat = format;
+    jsonReader = null;
+    numberedRows = false;
+    jsonArray = false;
     CanonicalWriter trainOut = train == null ? null : new CanonicalWriter(train);
     CanonicalWriter validationOut = validation == null ? null : new CanonicalWriter(validation);
-    DatasetFormat used =
-        format == DatasetFormat.CSV
-            ? readCsv(input, trainOut, validationOut)
-            : readJsonl(input, trainOut, validationOut);
+    DatasetFormat used = reading.read(trainOut, validationOut);
     if (trainOut != null) {
       trainOut.flush();
     }
@@ -149,17 +205,39 @@ public final class DatasetNormalizer {
       problems.add("the file is empty: it has no conversations");
       problemCount = 1;
     }
-    return new ValidationReport(used, rows, List.copyOf(problems), problemCount, dropped);
+    return new ValidationReport(
+        used, rows, List.copyOf(problems), problemCount, dropped, jsonArray);
   }
 
-  private DatasetFormat readJsonl(
+  /** JSONL, or one JSON array of rows, as the file's first character says. */
+  private DatasetFormat readJson(
+      InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
+      throws IOException {
+    BufferedInputStream in = new BufferedInputStream(input, 1 << 16);
+    switch (JsonDocument.sniff(in)) {
+      case OBJECT -> fileProblem(JsonDocument.describeObject(in));
+      case ARRAY -> {
+        jsonArray = true;
+        numberedRows = true;
+        try {
+          JsonDocument.readArray(
+              in,
+              MAX_LINE_BYTES,
+              (bytes, length, number, tooLong) ->
+                  jsonRow(bytes, 0, length, number, tooLong, train, validation));
+        } catch (JsonDocument.Broken e) {
+          fileProblem(e.getMessage());
+        }
+      }
+      case LINES -> readJsonl(in, train, validation);
+    }
+    return jsonFormat == null ? DatasetFormat.CHAT : jsonFormat;
+  }
+
+  private void readJsonl(
       InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
       throws IOException {
     int lineNumber = 0;
-    DatasetFormat used = format;
-    RowReader reader = used == null ? null : RowReader.of(used);
-    ChatRowBuffer row = new ChatRowBuffer();
-    String splitField = split instanceof DatasetSplit.ByField f ? f.field() : null;
     try (Utf8Lines lines = new Utf8Lines(input, MAX_LINE_BYTES)) {
       while (true) {
         try {
@@ -171,36 +249,94 @@ public final class DatasetNormalizer {
           break;
         }
         lineNumber++;
-        String problem;
-        String side = null;
-        if (lines.tooLong()) {
-          problem = "longer than " + (MAX_LINE_BYTES >> 20) + " MB";
-        } else if (lines.isBlank()) {
-          continue;
-        } else {
-          if (reader == null) {
-            used = detect(lines.bytes(), lines.start(), lines.length());
-            reader = RowReader.of(used);
-          }
-          problem = readRow(reader, lines.bytes(), lines.start(), lines.length(), row);
-          if (problem == null && splitField != null) {
-            side = topLevelText(lines.bytes(), lines.start(), lines.length(), splitField);
-            problem =
-                side == null
-                    ? "missing the \"" + splitField + "\" field (train or validation)"
-                    : null;
-          }
+        if (lines.tooLong() || !lines.isBlank()) {
+          jsonRow(
+              lines.bytes(),
+              lines.start(),
+              lines.length(),
+              lineNumber,
+              lines.tooLong(),
+              train,
+              validation);
         }
-        keep(problem, row, lineNumber, side, "\"" + splitField + "\" is", train, validation);
       }
     }
-    return used == null ? DatasetFormat.CHAT : used;
+  }
+
+  /**
+   * Reads one row of JSON (a line, or an array's element written as one line), which is well-formed
+   * UTF-8; the first row also tells the layout when none was chosen.
+   */
+  private void jsonRow(
+      byte[] bytes,
+      int start,
+      int length,
+      int number,
+      boolean tooLong,
+      @Nullable CanonicalWriter train,
+      @Nullable CanonicalWriter validation)
+      throws IOException {
+    String splitField = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    String problem;
+    String side = null;
+    if (tooLong) {
+      problem = "longer than " + (MAX_LINE_BYTES >> 20) + " MB";
+    } else {
+      if (jsonReader == null) {
+        if (datasetInfo != null) {
+          jsonFormat = datasetInfo.shareGpt() ? DatasetFormat.SHAREGPT : DatasetFormat.ALPACA;
+          jsonReader = RowReader.of(datasetInfo);
+        } else {
+          jsonFormat = jsonFormat == null ? detect(bytes, start, length) : jsonFormat;
+          jsonReader = RowReader.of(jsonFormat);
+        }
+      }
+      problem = readRow(jsonReader, bytes, start, length, row);
+      if (problem == null && splitField != null) {
+        side = topLevelText(bytes, start, length, splitField);
+        problem =
+            side == null ? "missing the \"" + splitField + "\" field (train or validation)" : null;
+      }
+    }
+    keep(problem, row, number, side, "\"" + splitField + "\" is", train, validation);
+  }
+
+  /**
+   * A Parquet file: as JSON rows when its columns are those of a layout ({@code messages}, {@code
+   * conversations}, …) or a dataset_info.json maps them, else by a column mapping as for CSV.
+   */
+  private DatasetFormat readParquet(
+      Path file, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
+      throws IOException {
+    numberedRows = true;
+    String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
+    try (ParquetRows parquet = ParquetRows.open(file)) {
+      if (csv == null && (datasetInfo != null || isRowLayout(parquet.columns()))) {
+        jsonFormat = null;
+        RowBytes out = new RowBytes(Integer.MAX_VALUE);
+        try (JsonGenerator json = JsonDocument.generator(out)) {
+          while (parquet.next()) {
+            out.reset();
+            parquet.writeJson(json);
+            boolean tooLong = out.length() > MAX_LINE_BYTES;
+            jsonRow(out.bytes(), 0, out.length(), parquet.number(), tooLong, train, validation);
+          }
+        }
+        return DatasetFormat.PARQUET;
+      }
+      CsvRows mapped = mapping(parquet.columns(), splitColumn);
+      while (mapped != null && parquet.next()) {
+        mappedRow(mapped, parquet.texts(), parquet.number(), null, splitColumn, train, validation);
+      }
+    } catch (ParquetRows.Broken e) {
+      fileProblem(e.getMessage());
+    }
+    return DatasetFormat.PARQUET;
   }
 
   private DatasetFormat readCsv(
       InputStream input, @Nullable CanonicalWriter train, @Nullable CanonicalWriter validation)
       throws IOException {
-    ChatRowBuffer row = new ChatRowBuffer();
     String splitColumn = split instanceof DatasetSplit.ByField f ? f.field() : null;
     try (CsvReader records = new CsvReader(input, MAX_LINE_BYTES)) {
       if (!records.next()) {
@@ -211,35 +347,66 @@ public final class DatasetNormalizer {
         fileProblem("line 1 (the header): " + records.problem());
         return DatasetFormat.CSV;
       }
-      CsvRows mapped;
-      try {
-        mapped = new CsvRows(records.fields(), csv, splitColumn);
-      } catch (CsvRows.Unmapped e) {
-        fileProblem(e.getMessage());
-        return DatasetFormat.CSV;
-      }
-      while (records.next()) {
-        if (records.isBlank()) {
-          continue;
+      CsvRows mapped = mapping(records.fields(), splitColumn);
+      while (mapped != null && records.next()) {
+        if (!records.isBlank()) {
+          mappedRow(
+              mapped,
+              records.fields(),
+              records.line(),
+              records.problem(),
+              splitColumn,
+              train,
+              validation);
         }
-        String problem = records.problem();
-        if (problem == null) {
-          problem = mapped.read(records.fields(), row);
-        }
-        String side = problem == null ? mapped.split(records.fields()) : null;
-        keep(
-            problem,
-            row,
-            records.line(),
-            side,
-            "the \"" + splitColumn + "\" cell is",
-            train,
-            validation);
       }
     } catch (CsvReader.Broken e) {
       fileProblem(e.getMessage());
     }
     return DatasetFormat.CSV;
+  }
+
+  /** The mapping of a header's columns to turns; null (a problem of the file) when it fits not. */
+  private @Nullable CsvRows mapping(List<String> header, @Nullable String splitColumn) {
+    try {
+      return new CsvRows(header, csv, splitColumn);
+    } catch (CsvRows.Unmapped e) {
+      fileProblem(e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * One CSV record or Parquet row read by the column mapping; {@code problem}: the record's own.
+   */
+  private void mappedRow(
+      CsvRows mapped,
+      List<String> fields,
+      int number,
+      @Nullable String problem,
+      @Nullable String splitColumn,
+      @Nullable CanonicalWriter train,
+      @Nullable CanonicalWriter validation)
+      throws IOException {
+    if (problem == null) {
+      problem = mapped.read(fields, row);
+    }
+    String side = problem == null ? mapped.split(fields) : null;
+    keep(problem, row, number, side, "the \"" + splitColumn + "\" cell is", train, validation);
+  }
+
+  /** The top-level columns of a Parquet file, for choosing which are which turn. */
+  public static List<String> parquetColumns(Path file) {
+    try {
+      return ParquetRows.columns(file);
+    } catch (ParquetRows.Broken e) {
+      throw DatasetRejected.because(e.getMessage());
+    }
+  }
+
+  /** Whether a Parquet file's columns are those of a JSON layout, read without a mapping. */
+  public static boolean parquetHasRowLayout(Path file) {
+    return isRowLayout(parquetColumns(file));
   }
 
   /** The header of a CSV file, for choosing its columns; refused when it has none. */
@@ -291,7 +458,7 @@ public final class DatasetNormalizer {
       dropped += dropInvalid ? 1 : 0;
       quality.dropped(problem);
       if (problems.size() < MAX_LISTED_PROBLEMS) {
-        problems.add("line " + line + ": " + problem);
+        problems.add(where(line) + ": " + problem);
       }
       return;
     }
@@ -306,6 +473,11 @@ public final class DatasetNormalizer {
     if (out != null && (dropInvalid || problemCount == 0)) {
       out.write(row);
     }
+  }
+
+  /** How a problem names its row: the line, or a row's place in an array or a Parquet file. */
+  private String where(int number) {
+    return numberedRows ? "row " + number + " (index " + (number - 1) + ")" : "line " + number;
   }
 
   /** A problem of the file itself, which is never dropped: the upload is refused. */
@@ -378,6 +550,14 @@ public final class DatasetNormalizer {
       // The keys read before the error still tell the format; the row's own check reports it.
     }
     return fromTopLevelKeys(keys);
+  }
+
+  /** Whether these top-level keys are those of a JSON row layout (chat, ShareGPT, …). */
+  static boolean isRowLayout(Collection<String> keys) {
+    return keys.contains("messages")
+        || keys.contains("conversations")
+        || keys.contains("instruction") && keys.contains("output")
+        || keys.contains("prompt") && keys.contains("completion");
   }
 
   /**

@@ -60,17 +60,17 @@ public final class NormalizedUpload implements AutoCloseable {
       DatasetFormat format = formatOf(fileName, options.format(), false);
       DatasetNormalizer normalizer =
           new DatasetNormalizer(
-              format,
-              options.dropInvalid(),
-              options.redactPersonalData(),
-              options.csv(),
-              options.split());
+                  format,
+                  options.dropInvalid(),
+                  options.redactPersonalData(),
+                  options.csv(),
+                  options.split())
+              .mappedBy(options.datasetInfo());
       ValidationReport report;
       String sha256;
-      try (InputStream in = Files.newInputStream(file);
-          DigestOutputStream trainOut = new DigestOutputStream(buffered(train), sha256Digest());
+      try (DigestOutputStream trainOut = new DigestOutputStream(buffered(train), sha256Digest());
           OutputStream validationOut = buffered(validation)) {
-        report = normalizer.normalize(in, trainOut, validationOut);
+        report = normalizer.normalize(file, trainOut, validationOut);
         trainOut.flush();
         sha256 = HexFormat.of().formatHex(trainOut.getMessageDigest().digest());
       }
@@ -194,31 +194,46 @@ public final class NormalizedUpload implements AutoCloseable {
       throws IOException {
     DatasetFormat format =
         formatOf(
-            separate.fileName(), trainFormat == DatasetFormat.CSV ? DatasetFormat.CSV : null, true);
+            separate.fileName(),
+            trainFormat == DatasetFormat.CSV || trainFormat == DatasetFormat.PARQUET
+                ? trainFormat
+                : null,
+            true);
     DatasetNormalizer normalizer =
         new DatasetNormalizer(
-            format,
-            options.dropInvalid(),
-            options.redactPersonalData(),
-            options.csv(),
-            DatasetSplit.none());
-    try (InputStream in = Files.newInputStream(separate.file());
-        OutputStream out = buffered(validation)) {
-      return normalizer.normalize(in, out);
+                format,
+                options.dropInvalid(),
+                options.redactPersonalData(),
+                options.csv(),
+                DatasetSplit.none())
+            .mappedBy(options.datasetInfo());
+    try (OutputStream out = buffered(validation)) {
+      return normalizer.normalize(separate.file(), out, null);
     }
   }
 
   /**
-   * The chosen format; for none, CSV when the name ends in {@code .csv}, else detected from the
-   * rows. A separate validation file named {@code .jsonl} is read as JSONL even beside a CSV.
+   * The chosen format; for none, CSV when the name ends in {@code .csv}, Parquet for {@code
+   * .parquet}, else detected from the rows. A separate validation file named {@code .jsonl} or
+   * {@code .json} is read as JSON even beside a CSV or Parquet file, and one named {@code .parquet}
+   * as Parquet.
    */
-  static @Nullable DatasetFormat formatOf(
+  public static @Nullable DatasetFormat formatOf(
       String fileName, @Nullable DatasetFormat chosen, boolean separate) {
     String name = fileName.toLowerCase(Locale.ROOT);
-    if (separate && (name.endsWith(".jsonl") || name.endsWith(".ndjson"))) {
+    boolean json = name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json");
+    if (separate && json) {
       return null;
     }
-    return chosen == null && name.endsWith(".csv") ? DatasetFormat.CSV : chosen;
+    if (chosen == null || separate) {
+      if (name.endsWith(".csv")) {
+        return DatasetFormat.CSV;
+      }
+      if (name.endsWith(".parquet")) {
+        return DatasetFormat.PARQUET;
+      }
+    }
+    return chosen;
   }
 
   /** Both files' problems, the validation file's named by its file name. */

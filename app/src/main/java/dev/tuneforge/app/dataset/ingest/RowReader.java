@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetInfo;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -19,8 +20,14 @@ interface RowReader {
       case PROMPT_COMPLETION -> new PromptCompletionRows();
       case ALPACA -> new AlpacaRows();
       case SHAREGPT -> new ShareGptRows();
-      case CSV -> throw new IllegalArgumentException("CSV rows are read by CsvReader, not as JSON");
+      case CSV, PARQUET ->
+          throw new IllegalArgumentException(format.label() + " rows are not read as JSON rows");
     };
+  }
+
+  /** The reader of rows whose keys a LLaMA-Factory {@code dataset_info.json} entry names. */
+  static RowReader of(DatasetInfo info) {
+    return info.shareGpt() ? new ShareGptRows(info) : new AlpacaRows(info);
   }
 
   /** The span of a string value, or {@link ChatRowBuffer#NOT_TEXT} after skipping anything else. */

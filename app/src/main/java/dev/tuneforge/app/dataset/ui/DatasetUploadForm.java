@@ -14,6 +14,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetInfo;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
@@ -22,14 +23,19 @@ import dev.tuneforge.app.dataset.DatasetUploadOptions;
 import dev.tuneforge.app.dataset.ValidationReport;
 import dev.tuneforge.app.dataset.split.DatasetSplit;
 import dev.tuneforge.app.dataset.staging.StagedUploads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The upload part of the datasets page: name, format and options, the validation split, a CSV
- * file's column mapping (the file is held until it is stored), and what came of the upload.
+ * The upload part of the datasets page: name, format and options, the validation split, a CSV or
+ * Parquet file's column mapping (the file is held until it is stored), a LLaMA-Factory {@code
+ * dataset_info.json} uploaded before the data it describes, and what came of the upload.
  */
 class DatasetUploadForm extends VerticalLayout {
   private final DatasetService datasets;
@@ -45,8 +51,15 @@ class DatasetUploadForm extends VerticalLayout {
   private final CsvMappingForm mapping = new CsvMappingForm();
   private final Div pendingPanel = new Div();
   private final Paragraph pendingText = new Paragraph();
+  private final Div datasetInfoPanel = new Div();
+  private final Paragraph datasetInfoText = new Paragraph();
   private @Nullable PendingFile pending;
-  private boolean pendingCsv;
+
+  /** CSV or Parquet when the held file is read by the column mapping; null otherwise. */
+  private @Nullable DatasetFormat pendingColumns;
+
+  /** The text of an uploaded dataset_info.json, applied to the data files uploaded after it. */
+  private @Nullable String datasetInfo;
 
   DatasetUploadForm(DatasetService datasets, StagedUploads uploads, Runnable onStored) {
     this.datasets = datasets;
@@ -75,8 +88,9 @@ class DatasetUploadForm extends VerticalLayout {
     upload =
         new DirectUpload(
             uploads,
-            ".jsonl,.ndjson,.csv,application/jsonl,application/x-ndjson,text/csv",
-            "or drop a JSONL or CSV file here",
+            ".jsonl,.ndjson,.json,.csv,.parquet,application/jsonl,application/x-ndjson,"
+                + "application/json,text/csv",
+            "or drop a JSONL, JSON, CSV or Parquet file (or a dataset_info.json) here",
             this::uploadStarted,
             (ui, staged) -> {
               try {
@@ -98,6 +112,12 @@ class DatasetUploadForm extends VerticalLayout {
     pendingPanel.add(pendingText, mapping, new HorizontalLayout(store, cancel));
     addDetachListener(e -> forgetPending());
 
+    datasetInfoPanel.setId("dataset-info");
+    datasetInfoPanel.setVisible(false);
+    Button forgetInfo = new Button("Forget dataset_info.json", e -> showDatasetInfo(null, ""));
+    forgetInfo.setId("forget-dataset-info");
+    datasetInfoPanel.add(datasetInfoText, forgetInfo);
+
     problems.setId("upload-problems");
     problems.setVisible(false);
     report.setId("upload-report");
@@ -107,6 +127,7 @@ class DatasetUploadForm extends VerticalLayout {
         new HorizontalLayout(name, format, dropInvalid, redact),
         split,
         upload,
+        datasetInfoPanel,
         pendingPanel,
         problems,
         report);
@@ -114,25 +135,33 @@ class DatasetUploadForm extends VerticalLayout {
 
   /**
    * Runs on the upload's own thread, without the UI lock: UI changes go through access(). A CSV
-   * file, or one whose validation file is separate, is held until the user stores it.
+   * file, a Parquet file of plain columns, or one whose validation file is separate, is held until
+   * the user stores it; a dataset_info.json is kept for the data files that follow.
    */
   private void received(UI ui, String fileName, Path file) {
-    boolean csv =
-        format.getValue() == DatasetFormat.CSV
-            || (format.getValue() == null && fileName.toLowerCase(Locale.ROOT).endsWith(".csv"));
-    if (csv || split.isSeparateFile()) {
-      PendingFile kept = PendingFile.keep(fileName, file);
+    if (DatasetInfo.isDatasetInfo(fileName)) {
       try {
-        List<String> header = csv ? datasets.csvColumns(kept.path()) : List.of();
-        ui.access(() -> hold(kept, csv, header));
+        String text = readDatasetInfo(file);
+        List<DatasetInfo> entries = DatasetInfo.entries(text);
+        ui.access(() -> showDatasetInfo(text, describe(entries)));
       } catch (DatasetRejected rejected) {
-        kept.delete();
         ui.access(() -> rejected(rejected));
       }
       return;
     }
+    DatasetFormat columns = columnsFormat(fileName);
     try {
-      DatasetUpload stored = upload(fileName, file, options(false));
+      List<String> header =
+          columns == DatasetFormat.CSV
+              ? datasets.csvColumns(file)
+              : columns == DatasetFormat.PARQUET ? datasets.parquetColumnsToMap(file) : List.of();
+      DatasetFormat mapped = header.isEmpty() ? null : columns;
+      if (mapped != null || split.isSeparateFile()) {
+        PendingFile kept = PendingFile.keep(fileName, file);
+        ui.access(() -> hold(kept, mapped, header));
+        return;
+      }
+      DatasetUpload stored = upload(fileName, file, options(null, fileName));
       ui.access(() -> stored(stored));
     } catch (DatasetRejected rejected) {
       ui.access(() -> rejected(rejected));
@@ -141,6 +170,45 @@ class DatasetUploadForm extends VerticalLayout {
     } catch (RuntimeException failed) {
       ui.access(() -> refused("The file could not be stored: " + failed.getMessage(), ""));
     }
+  }
+
+  /** CSV or Parquet when the chosen format or the file's name says so, else null. */
+  private @Nullable DatasetFormat columnsFormat(String fileName) {
+    DatasetFormat chosen = format.getValue();
+    String name = fileName.toLowerCase(Locale.ROOT);
+    if (chosen == DatasetFormat.CSV || (chosen == null && name.endsWith(".csv"))) {
+      return DatasetFormat.CSV;
+    }
+    if (chosen == DatasetFormat.PARQUET || (chosen == null && name.endsWith(".parquet"))) {
+      return DatasetFormat.PARQUET;
+    }
+    return null;
+  }
+
+  private static String readDatasetInfo(Path file) {
+    try {
+      if (Files.size(file) > 1 << 20) {
+        throw DatasetRejected.because(DatasetInfo.FILE_NAME + " is over 1 MB");
+      }
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String describe(List<DatasetInfo> entries) {
+    return String.join("; ", entries.stream().map(DatasetInfo::describe).toList());
+  }
+
+  private void showDatasetInfo(@Nullable String text, String described) {
+    datasetInfo = text;
+    datasetInfoText.setText(
+        "Reading JSON rows with the mapping from "
+            + DatasetInfo.FILE_NAME
+            + " (the entry whose file_name is the data file's name, or its only entry): "
+            + described);
+    datasetInfoPanel.setVisible(text != null);
+    problems.setVisible(false);
   }
 
   private void uploadStarted() {
@@ -155,32 +223,37 @@ class DatasetUploadForm extends VerticalLayout {
     return datasets.upload(chosen, fileName, file, options);
   }
 
-  /** The options as chosen; for a CSV file its mapping, and a split column when one is chosen. */
-  private DatasetUploadOptions options(boolean csv) {
+  /**
+   * The options as chosen; for a CSV or Parquet file read by columns ({@code columns}) its mapping,
+   * and a split column when one is chosen; for JSON rows the held dataset_info.json's entry.
+   */
+  private DatasetUploadOptions options(@Nullable DatasetFormat columns, String fileName) {
+    boolean mapped = columns != null;
     DatasetUploadOptions options =
         new DatasetUploadOptions(
-            csv ? DatasetFormat.CSV : format.getValue(),
+            mapped ? columns : format.getValue(),
             dropInvalid.getValue(),
             redact.getValue(),
-            csv ? mapping.value() : null,
-            split.value());
-    String splitColumn = csv ? mapping.splitColumn() : null;
+            mapped ? mapping.value() : null,
+            split.value(),
+            !mapped && datasetInfo != null ? DatasetInfo.parse(datasetInfo, fileName) : null);
+    String splitColumn = mapped ? mapping.splitColumn() : null;
     return splitColumn == null ? options : options.withSplit(new DatasetSplit.ByField(splitColumn));
   }
 
-  private void hold(PendingFile file, boolean csv, List<String> header) {
+  private void hold(PendingFile file, @Nullable DatasetFormat columns, List<String> header) {
     forgetPending();
     pending = file;
-    pendingCsv = csv;
+    pendingColumns = columns;
     problems.setVisible(false);
     report.setVisible(false);
-    mapping.setVisible(csv);
-    if (csv) {
+    mapping.setVisible(columns != null);
+    if (columns != null) {
       mapping.show(header);
     }
     pendingText.setText(
         file.fileName()
-            + (csv
+            + (columns != null
                 ? ": choose which columns make each conversation, then store it."
                 : ": upload the validation file, then store the dataset."));
     pendingPanel.setVisible(true);
@@ -192,7 +265,8 @@ class DatasetUploadForm extends VerticalLayout {
       return;
     }
     try {
-      DatasetUpload stored = upload(file.fileName(), file.path(), options(pendingCsv));
+      DatasetUpload stored =
+          upload(file.fileName(), file.path(), options(pendingColumns, file.fileName()));
       forgetPending();
       split.stored();
       stored(stored);
@@ -261,7 +335,7 @@ class DatasetUploadForm extends VerticalLayout {
     report.add(counts);
     if (read.droppedRows() > 0) {
       report.add(
-          new Paragraph("Stored as " + read.format().label() + "; these rows were left out:"),
+          new Paragraph("Stored as " + read.formatLabel() + "; these rows were left out:"),
           new Pre(read.summary()));
     }
     report.add(new QualityReportView(stored.quality()));

@@ -1,6 +1,5 @@
 package dev.tuneforge.app.dataset.version;
 
-import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.QualityReport;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -38,12 +37,16 @@ public class DatasetVersion {
 
   protected DatasetVersion() {}
 
+  /**
+   * @param format the stored name of the upload's format: a {@code DatasetFormat}'s {@code id()} or
+   *     {@code arrayId()}
+   */
   public DatasetVersion(
       UUID id,
       UUID datasetId,
       int version,
       String fileName,
-      DatasetFormat format,
+      String format,
       String objectKey,
       int rowCount,
       long sizeBytes,
@@ -54,7 +57,7 @@ public class DatasetVersion {
     this.datasetId = datasetId;
     this.version = version;
     this.fileName = fileName;
-    this.format = format.id();
+    this.format = format;
     this.objectKey = objectKey;
     this.rowCount = rowCount;
     this.sizeBytes = sizeBytes;

@@ -186,7 +186,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                                     .filter(f -> f.path().equals(path))
                                     .findFirst();
                         return field
-                            .map(f -> change(f.base().f1(), f.tuned().f1(), true))
+                            .map(
+                                f ->
+                                    f.base().f1() == null || f.tuned().f1() == null
+                                        ? "—"
+                                        : change(f.base().f1(), f.tuned().f1(), true))
                             .orElse("—");
                       })
                   .toList()));

@@ -19,8 +19,12 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.FieldMetrics;
+import dev.tuneforge.app.evaluation.Headline;
+import dev.tuneforge.app.evaluation.KeyFindings;
+import dev.tuneforge.app.evaluation.MetricConfidence;
 import dev.tuneforge.app.evaluation.StoredEvaluation;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -28,8 +32,10 @@ import dev.tuneforge.protocol.PromptMessage;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Is the fine-tune better than its base model, and where? Headline metrics side by side, every
@@ -97,17 +103,83 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
             evaluation.row().getGeneratedTokens(),
             extraction ? "" : " Expected answers are free text, so fields are not scored."));
 
-    add(
-        new H3("Headline"),
-        metrics(MetricRow.of(evaluation.base(), evaluation.tuned(), extraction)));
-    if (extraction) {
-      add(new H3("Fields"), fields(evaluation.fields()));
-    }
     List<dev.tuneforge.protocol.EvaluationExample> generations =
         evaluations.generations(evaluation.row());
-    rows = ExampleRow.of(generations, evaluations.recompute(evaluation.row(), generations));
+    EvaluationScores scores = evaluations.recompute(evaluation.row(), generations);
+    rows = ExampleRow.of(generations, scores);
+    add(new H3("Headline"), verdict(scores));
+    add(
+        metrics(
+            MetricRow.of(evaluation.base(), evaluation.tuned(), extraction, scores.confidence())));
+    add(
+        note(
+            "evaluation-intervals",
+            String.format(
+                Locale.ROOT,
+                "In brackets: 95 %% confidence intervals from a paired bootstrap, %d resamples of the"
+                    + " %d examples (seed %d), both models scored on the same resampled examples."
+                    + " Loss, perplexity and token accuracy have none: the node reports only their"
+                    + " means.",
+                scores.confidence().resamples(),
+                generations.size(),
+                scores.confidence().seed())));
+    if (extraction) {
+      add(new H3("Fields"), fields(evaluation.fields(), scores.normalisationRules()));
+      add(
+          note(
+              "field-conventions",
+              "Micro figures count every field of every answer; macro figures are the mean over the"
+                  + " fields (each field counts once). — means undefined: precision of a field the"
+                  + " model never gave; undefined values are left out of the macro means. Hover a"
+                  + " field for how its values are normalised."));
+      keyFindings(evaluation);
+    }
     add(new H3("Examples"), examplesSection(extraction));
     apply();
+  }
+
+  private static Component verdict(EvaluationScores scores) {
+    Headline headline =
+        scores.kind() == EvaluationScores.Kind.EXTRACTION ? Headline.MICRO_F1 : Headline.ROUGE_L;
+    Paragraph verdict =
+        new Paragraph(
+            scores
+                .confidence()
+                .of(headline)
+                .map(MetricConfidence::sentence)
+                .map(s -> s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1) + ".")
+                .orElse(""));
+    verdict.setId("evaluation-verdict");
+    verdict.getStyle().set("font-weight", "600");
+    return verdict;
+  }
+
+  /**
+   * Unexpected and missing keys, apart from the fields; data-tuned holds the tuned answers' count.
+   */
+  private void keyFindings(StoredEvaluation evaluation) {
+    KeyFindings base = evaluation.base() == null ? null : evaluation.base().keys();
+    KeyFindings tuned = evaluation.tuned() == null ? null : evaluation.tuned().keys();
+    if (base == null || tuned == null) {
+      return;
+    }
+    Paragraph unexpected =
+        note(
+            "unexpected-keys",
+            "Tuned: " + tuned.unexpectedText() + ". Base: " + base.unexpectedText() + ".");
+    unexpected.getElement().setAttribute("data-tuned", "" + tuned.answersWithUnexpected());
+    Paragraph missing =
+        note(
+            "missing-keys",
+            "Tuned: " + tuned.missingText() + ". Base: " + base.missingText() + ".");
+    missing.getElement().setAttribute("data-tuned", "" + tuned.answersWithMissing());
+    add(new H3("Keys"), unexpected, missing);
+  }
+
+  private static Paragraph note(String id, String text) {
+    Paragraph note = new Paragraph(text);
+    note.setId(id);
+    return note;
   }
 
   private static Grid<MetricRow> metrics(List<MetricRow> rows) {
@@ -127,6 +199,7 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
                       switch (row.verdict()) {
                         case "better" -> "var(--lumo-success-text-color)";
                         case "worse" -> "var(--lumo-error-text-color)";
+                        case "unclear" -> "var(--lumo-body-text-color)";
                         default -> "var(--lumo-secondary-text-color)";
                       });
               return change;
@@ -139,10 +212,21 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     return grid;
   }
 
-  private static Grid<FieldMetrics> fields(List<FieldMetrics> fields) {
+  private static Grid<FieldMetrics> fields(List<FieldMetrics> fields, Map<String, String> rules) {
     Grid<FieldMetrics> grid = new Grid<>();
     grid.setId("field-metrics");
-    grid.addColumn(FieldMetrics::path).setHeader("Field").setAutoWidth(true).setFlexGrow(1);
+    grid.addComponentColumn(
+            f -> {
+              Span path = new Span(f.path());
+              String rule = rules.getOrDefault(f.path(), "");
+              path.setTitle(rule);
+              path.getElement().setAttribute("data-normalisation", rule);
+              path.getStyle().set("text-decoration", "underline dotted");
+              return path;
+            })
+        .setHeader("Field")
+        .setAutoWidth(true)
+        .setFlexGrow(1);
     grid.addColumn(FieldMetrics::support).setHeader("Expected in").setAutoWidth(true);
     grid.addColumn(f -> pct(f.base().exactMatch()) + " → " + pct(f.tuned().exactMatch()))
         .setHeader("Exact match")
@@ -159,7 +243,11 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     grid.addColumn(f -> pct(f.base().f1()) + " → " + pct(f.tuned().f1()))
         .setHeader("F1")
         .setAutoWidth(true);
-    grid.addColumn(f -> String.format(Locale.ROOT, "%+.1f pts", f.f1Delta() * 100))
+    grid.addColumn(
+            f ->
+                f.f1Delta() == null
+                    ? "—"
+                    : String.format(Locale.ROOT, "%+.1f pts", f.f1Delta() * 100))
         .setHeader("Δ F1")
         .setAutoWidth(true);
     grid.setItems(fields);
@@ -259,8 +347,9 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     return details;
   }
 
-  private static String pct(double value) {
-    return String.format(Locale.ROOT, "%.0f%%", value * 100);
+  /** A rate, or — where it is undefined. */
+  private static String pct(@Nullable Double value) {
+    return value == null ? "—" : String.format(Locale.ROOT, "%.0f%%", value * 100);
   }
 
   private static String clip(String text, int length) {

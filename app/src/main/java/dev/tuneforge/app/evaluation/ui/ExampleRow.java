@@ -10,6 +10,7 @@ import dev.tuneforge.protocol.PromptMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A row of the side-by-side table: one prompt, the expected answer, both outputs, and each model's
@@ -55,8 +56,8 @@ record ExampleRow(
                 g,
                 pair.base().fields(),
                 pair.tuned().fields(),
-                pair.base().counts().f1(),
-                pair.tuned().counts().f1(),
+                orZero(pair.base().counts().f1()),
+                orZero(pair.tuned().counts().f1()),
                 pair.base().validJson(),
                 pair.tuned().validJson(),
                 pair.base().objectMatch(),
@@ -70,6 +71,11 @@ record ExampleRow(
       }
     }
     return rows;
+  }
+
+  /** An example that expects nothing and gets nothing has no F1; it ranks as neither side. */
+  private static double orZero(@Nullable Double f1) {
+    return f1 == null ? 0 : f1;
   }
 
   /** The last user message: what a reader scans the table by. */

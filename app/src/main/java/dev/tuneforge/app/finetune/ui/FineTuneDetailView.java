@@ -22,12 +22,14 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.finetune.JobUpdates;
+import dev.tuneforge.app.finetune.ui.section.JobPageSection;
 import dev.tuneforge.protocol.JobEvent;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * One fine-tune: status, settings, the loss curve and event log updating live by server push, and
@@ -55,10 +57,13 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
   private final Anchor download = new Anchor();
   private final Button cancel = new Button("Cancel");
+  private final List<JobPageSection> sections;
   private @Nullable UUID jobId;
 
-  public FineTuneDetailView(FineTuneService fineTunes, JobUpdates updates) {
+  public FineTuneDetailView(
+      FineTuneService fineTunes, JobUpdates updates, ObjectProvider<JobPageSection> contributed) {
     this.fineTunes = fineTunes;
+    this.sections = contributed.orderedStream().toList();
     status.setId("job-status");
     summary.setId("job-summary");
     method.setId("job-method");
@@ -105,7 +110,9 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         summary,
         progress,
         hold,
-        error,
+        error);
+    sections.forEach(section -> add(section.component()));
+    add(
         new H3("Loss"),
         chart,
         new H3("Latest sample from the validation set"),
@@ -192,6 +199,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     }
     evaluation.setVisible(done && job.getEvaluationExamples() > 0);
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
+    sections.forEach(section -> section.show(job));
     chart.show(
         List.of(
             LineChart.Series.of(

@@ -1,0 +1,71 @@
+package dev.tuneforge.app.export;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * Streams a finished job's export as one zip: the adapter in PEFT's layout, a full fine-tune's
+ * model or a merged model in Hugging Face's layout, each with the base's tokenizer files and a
+ * model card. Another tenant's job answers 404, exactly like a job that does not exist (or one
+ * without that export).
+ */
+@RestController
+class ExportDownloadController {
+  private final ExportService exports;
+
+  ExportDownloadController(ExportService exports) {
+    this.exports = exports;
+  }
+
+  @GetMapping("/finetunes/{jobId}/adapter.zip")
+  ResponseEntity<StreamingResponseBody> adapter(@PathVariable UUID jobId) {
+    return zip(exports.adapter(jobId), "adapter-" + jobId + ".zip");
+  }
+
+  @GetMapping("/finetunes/{jobId}/model.zip")
+  ResponseEntity<StreamingResponseBody> tunedModel(@PathVariable UUID jobId) {
+    return zip(exports.tunedModel(jobId), "model-" + jobId + ".zip");
+  }
+
+  @GetMapping("/finetunes/{jobId}/merged.zip")
+  ResponseEntity<StreamingResponseBody> mergedModel(@PathVariable UUID jobId) {
+    return zip(exports.mergedModel(jobId), "merged-" + jobId + ".zip");
+  }
+
+  private static ResponseEntity<StreamingResponseBody> zip(
+      Optional<List<ZipPart>> parts, String fileName) {
+    if (parts.isEmpty()) {
+      return ResponseEntity.notFound().build();
+    }
+    StreamingResponseBody body = out -> write(parts.get(), out);
+    return ResponseEntity.ok()
+        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName + "\"")
+        .contentType(MediaType.parseMediaType("application/zip"))
+        .body(body);
+  }
+
+  private static void write(List<ZipPart> parts, OutputStream out) throws IOException {
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      for (ZipPart part : parts) {
+        zip.putNextEntry(new ZipEntry(part.name()));
+        try (InputStream in = part.content()) {
+          in.transferTo(zip);
+        }
+        zip.closeEntry();
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.tuneforge.app.export;
+
+import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneProgressed;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What users do with merged exports: start one for a succeeded LoRA job, watch it, download it.
+ * Runs as the caller's tenant: another tenant's job is not found.
+ */
+@Service
+public class MergedExportService {
+  private final MergedExportRepository merges;
+  private final FineTuneService fineTunes;
+  private final ObjectStorage storage;
+  private final ApplicationEventPublisher events;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+
+  MergedExportService(
+      MergedExportRepository merges,
+      FineTuneService fineTunes,
+      ObjectStorage storage,
+      ApplicationEventPublisher events,
+      TransactionTemplate transactions,
+      Clock clock) {
+    this.merges = merges;
+    this.fineTunes = fineTunes;
+    this.storage = storage;
+    this.events = events;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /**
+   * Queues the merge of the job's adapter into its base for the next free training node; a merge
+   * already queued, running or done is returned as it is, a failed one starts again.
+   *
+   * @throws IllegalArgumentException when the caller's tenant has no succeeded LoRA job of that id
+   */
+  public MergedExport start(UUID jobId) {
+    FineTuneJob job =
+        fineTunes
+            .find(jobId)
+            .filter(j -> j.getStatus() == JobStatus.SUCCEEDED && !j.isFullFineTuning())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Only a succeeded LoRA fine-tune of your team can be merged"));
+    UUID user = CurrentUser.require().userId();
+    MergedExport started =
+        transactions.execute(
+            status -> {
+              Optional<MergedExport> existing = merges.findByJobId(job.getId());
+              if (existing.isPresent() && !existing.get().restart(user, clock.instant())) {
+                return existing.get();
+              }
+              MergedExport merge =
+                  existing.orElseGet(() -> new MergedExport(job.getId(), user, clock.instant()));
+              events.publishEvent(new MergedExportQueued(merge.getId()));
+              events.publishEvent(new FineTuneProgressed(job.getTenantId(), job.getId()));
+              return merges.save(merge);
+            });
+    return java.util.Objects.requireNonNull(started);
+  }
+
+  /** The job's merge, if one was started. */
+  public Optional<MergedExport> find(UUID jobId) {
+    return merges.findByJobId(jobId);
+  }
+
+  /** Keys of the merged model's files, once the merge succeeded; empty otherwise. */
+  List<String> mergedFiles(UUID jobId) {
+    return find(jobId)
+        .filter(merge -> MergedExport.SUCCEEDED.equals(merge.getStatus()))
+        .map(merge -> storage.tenantList(ObjectKeys.jobMerged(merge.getTenantId(), jobId)))
+        .orElse(List.of());
+  }
+}

@@ -1,0 +1,108 @@
+package dev.tuneforge.app.export.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.spring.annotation.SpringComponent;
+import dev.tuneforge.app.export.MergedExport;
+import dev.tuneforge.app.export.MergedExportService;
+import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.finetune.ui.section.JobPageSection;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Scope;
+
+/**
+ * On a succeeded LoRA job's page: "Export merged model" queues the merge for a training node; the
+ * section then shows where it stands (waiting, merging with its progress, failed with the reason)
+ * and, once done, the download of the merged model.
+ */
+@SpringComponent
+@Scope("prototype")
+class MergedExportSection implements JobPageSection {
+  private final MergedExportService merges;
+  private final VerticalLayout layout = new VerticalLayout();
+  private final Button start = new Button("Export merged model");
+  private final Paragraph state = new Paragraph();
+  private final ProgressBar bar = new ProgressBar();
+  private final Anchor download = new Anchor();
+  private @Nullable UUID jobId;
+
+  MergedExportSection(MergedExportService merges) {
+    this.merges = merges;
+    layout.setId("merged-export");
+    layout.setPadding(false);
+    start.setId("export-merged");
+    state.setId("merged-export-state");
+    bar.setId("merged-export-progress");
+    download.setId("download-merged");
+    download.setText("Download merged model (Hugging Face, safetensors)");
+    download.getElement().setAttribute("download", true);
+    download.setRouterIgnore(true);
+    start.addClickListener(
+        click -> {
+          if (jobId != null) {
+            MergedExport merge = merges.start(jobId);
+            showMerge(Optional.of(merge));
+          }
+        });
+    layout.add(new HorizontalLayout(start, download), state, bar);
+  }
+
+  @Override
+  public Component component() {
+    return layout;
+  }
+
+  @Override
+  public void show(FineTuneJob job) {
+    jobId = job.getId();
+    boolean mergeable = job.getStatus() == JobStatus.SUCCEEDED && !job.isFullFineTuning();
+    layout.setVisible(mergeable);
+    if (mergeable) {
+      download.setHref("/finetunes/" + job.getId() + "/merged.zip");
+      showMerge(merges.find(job.getId()));
+    }
+  }
+
+  private void showMerge(Optional<MergedExport> found) {
+    MergedExport merge = found.orElse(null);
+    String status = merge == null ? null : merge.getStatus();
+    start.setVisible(merge == null || MergedExport.FAILED.equals(status));
+    start.setText(merge == null ? "Export merged model" : "Export merged model again");
+    download.setVisible(MergedExport.SUCCEEDED.equals(status));
+    bar.setVisible(merge != null && !merge.finished());
+    if (merge == null) {
+      state.setText(
+          "Merges the adapter into the base model on a training node: one Hugging Face model in the"
+              + " base's dtype that loads without PEFT.");
+      return;
+    }
+    if (merge.getTotal() > 0) {
+      bar.setIndeterminate(false);
+      bar.setValue(Math.min(1.0, merge.getDone() / (double) merge.getTotal()));
+    } else {
+      bar.setIndeterminate(true);
+    }
+    String line = merge.getMessage() == null ? "" : merge.getMessage();
+    state.setText(
+        switch (status) {
+          case MergedExport.QUEUED -> "Merged export: " + line;
+          case MergedExport.RUNNING ->
+              "Merged export running"
+                  + (merge.getTotal() > 0
+                      ? " (" + merge.getDone() + " of " + merge.getTotal() + " weights)"
+                      : "")
+                  + ": "
+                  + line;
+          case MergedExport.FAILED -> "Merged export failed: " + merge.getError();
+          default -> "Merged export ready";
+        });
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tuneforge.trainingnode.jobprocess;
+
+import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.safetensors.DataType;
+import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
+import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.JobResult;
+import dev.tuneforge.trainingnode.export.MergedModelExport;
+import dev.tuneforge.trainingnode.generate.UnsupportedAdapterException;
+import dev.tuneforge.trainingnode.train.CheckpointStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The child JVM of a merge lease: {@code MergeJobMain <job folder> [--max-shard-bytes N]} merges
+ * {@link JobFolder#ADAPTER} into {@link JobFolder#BASE_MODEL}, in the base's dtype, into {@link
+ * JobFolder#MERGED_MODEL}, printing {@link JobEvent#merge} progress as JSON lines and writing
+ * {@link JobFolder#RESULT}, as the training child does.
+ */
+public final class MergeJobMain {
+  public static final String MAX_SHARD_BYTES = "--max-shard-bytes";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private MergeJobMain() {}
+
+  public static void main(String[] args) {
+    PrintStream events = System.out;
+    System.setOut(System.err);
+    if (args.length != 1 && !(args.length == 3 && args[1].equals(MAX_SHARD_BYTES))) {
+      System.err.println("usage: MergeJobMain <job folder> [" + MAX_SHARD_BYTES + " N]");
+      System.exit(2);
+    }
+    long maxShardBytes =
+        args.length == 3 ? Long.parseLong(args[2]) : MergedModelExport.DEFAULT_MAX_SHARD_BYTES;
+    JobResult result = run(Path.of(args[0]), maxShardBytes, events);
+    System.exit(result.status() == JobResult.Status.SUCCEEDED ? 0 : 1);
+  }
+
+  /** Merges in this JVM, writing events to {@code events}; also writes result.json. */
+  public static JobResult run(Path jobDirectory, long maxShardBytes, PrintStream events) {
+    JobResult result;
+    try {
+      Path model = jobDirectory.resolve(JobFolder.BASE_MODEL);
+      Path output = jobDirectory.resolve(JobFolder.MERGED_MODEL);
+      CheckpointStore.deleteTree(output);
+      DataType dataType = MergedModelExport.dataTypeOf(model);
+      emit(events, JobEvent.log("merging the adapter into the base model, in " + dataType));
+      List<String> files =
+          MergedModelExport.builder()
+              .setModel(model)
+              .setAdapter(jobDirectory.resolve(JobFolder.ADAPTER))
+              .setOutput(output)
+              .optDataType(dataType)
+              .optMaxShardBytes(maxShardBytes)
+              .optProgress((done, total, what) -> emit(events, JobEvent.merge(done, total, what)))
+              .build()
+              .write();
+      emit(
+          events,
+          JobEvent.log(
+              String.format(
+                  Locale.ROOT,
+                  "merged model written: %d weight file%s",
+                  files.size(),
+                  files.size() == 1 ? "" : "s")));
+      result = JobResult.succeeded(0, 0);
+    } catch (UnsupportedAdapterException
+        | UnsupportedModelException
+        | SafeTensorsException
+        | IllegalArgumentException e) {
+      result = JobResult.failed("cannot merge: " + e.getMessage(), 0, 0);
+    } catch (IOException e) {
+      result = JobResult.failed("the merge failed: " + e.getMessage(), 0, 0);
+    } catch (OutOfMemoryError e) {
+      result = JobResult.failed("out of memory while merging (" + e.getMessage() + ")", 0, 0);
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      result = JobResult.failed("internal error: " + e, 0, 0);
+    }
+    if (result.reason() != null) {
+      emit(events, JobEvent.log("failed: " + result.reason()));
+    }
+    try {
+      TrainingJobMain.writeResult(jobDirectory, result);
+    } catch (IOException e) {
+      return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), 0, 0);
+    }
+    return result;
+  }
+
+  private static void emit(PrintStream events, JobEvent event) {
+    events.println(JSON.writeValueAsString(event));
+    events.flush();
+  }
+}
