@@ -3,6 +3,7 @@ package dev.tuneforge.launcher;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tuneforge.app.account.AccountService;
+import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -13,9 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
@@ -185,5 +190,55 @@ final class PlatformTestSupport {
         "No shared/datasets/sroie/train.jsonl in "
             + Path.of("").toAbsolutePath()
             + " or any folder above it");
+  }
+
+  /** A new tenant, created by the platform's admin, with one member; returns the member. */
+  static SignedInUser memberOfNewTenant(
+      ApplicationContext app, String tenantName, String username) {
+    SignedInUser admin = principal(app, LocalPlatform.ADMIN_USERNAME);
+    as(
+        admin,
+        () -> {
+          UUID tenant =
+              app.getBean(dev.tuneforge.app.tenancy.TenantService.class).create(tenantName).getId();
+          return app.getBean(AccountService.class)
+              .create(tenant, username, username, "correct-horse-1", Role.MEMBER);
+        });
+    return principal(app, username);
+  }
+
+  /**
+   * Registered as a static extension, remembers whether any test of the class failed, so that
+   * {@link #closeAndClean} keeps the data folder for a look.
+   */
+  static final class Failures implements TestWatcher {
+    private volatile boolean any;
+
+    @Override
+    public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+      any = true;
+    }
+
+    boolean any() {
+      return any;
+    }
+  }
+
+  /** The job's adapter files, by file name, read from storage as its member. */
+  static Map<String, byte[]> adapterFiles(ApplicationContext app, SignedInUser user, UUID jobId) {
+    return as(
+        user,
+        () -> {
+          Map<String, byte[]> files = new java.util.HashMap<>();
+          for (String key : app.getBean(FineTuneService.class).adapterFiles(jobId)) {
+            try (java.io.InputStream in =
+                app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
+              files.put(key.substring(key.lastIndexOf('/') + 1), in.readAllBytes());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return files;
+        });
   }
 }

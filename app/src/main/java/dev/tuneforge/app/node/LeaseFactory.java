@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -35,17 +36,24 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class LeaseFactory {
-  private static final List<String> WEIGHT_SUFFIXES =
-      List.of(
-          ".safetensors",
-          ".bin",
-          ".pt",
-          ".pth",
-          ".ckpt",
-          ".gguf",
-          ".h5",
-          ".msgpack",
-          ".index.json");
+  /**
+   * The files of a model folder a node downloads besides the weights: those the trainer reads
+   * (config, generation config, {@code tokenizer.json}, {@code tokenizer_config.json}, the chat
+   * template) and the rest of a Hugging Face tokenizer, which a full fine-tune's model carries on.
+   */
+  private static final Set<String> TRAINER_FILES =
+      Set.of(
+          "config.json",
+          "generation_config.json",
+          "chat_template.jinja",
+          "tokenizer.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "added_tokens.json",
+          "vocab.json",
+          "merges.txt",
+          "tokenizer.model");
+
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
 
   private final CatalogService catalog;
@@ -162,7 +170,7 @@ class LeaseFactory {
 
   private Map<String, String> modelInputs(BaseModel model) {
     Map<String, String> inputs = new LinkedHashMap<>();
-    for (String file : catalog.files(model)) {
+    for (String file : trainerFiles(catalog.files(model))) {
       inputs.put(
           JobFolder.BASE_MODEL + file,
           storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
@@ -214,19 +222,30 @@ class LeaseFactory {
   }
 
   /**
+   * The files of a model folder its node downloads: the safetensors weights, their index and the
+   * {@link #TRAINER_FILES}, all at the folder's top. A mirrored hub repository's extras ({@code
+   * original/*.pth}, {@code pytorch_model.bin}, ONNX or GGUF exports, the model card) are not
+   * downloaded.
+   */
+  static List<String> trainerFiles(List<String> modelFiles) {
+    return modelFiles.stream()
+        .filter(
+            file ->
+                TRAINER_FILES.contains(file)
+                    || file.endsWith(".safetensors") && !file.contains("/")
+                    || file.equals("model.safetensors.index.json"))
+        .toList();
+  }
+
+  /**
    * What a full fine-tune delivers: {@value JobFolder#MODEL_WEIGHTS}, one fp32 file however large,
-   * and every other top-level file of the base model (config, generation config, tokenizer files,
-   * chat template), as the node copies them.
+   * and every other file the node received of the base model ({@link #trainerFiles}: config,
+   * generation config, tokenizer files, chat template), as the node copies them.
    */
   static List<String> tunedModelFiles(List<String> baseFiles) {
     List<String> files = new ArrayList<>();
     files.add(JobFolder.MODEL_WEIGHTS);
-    for (String file : baseFiles) {
-      boolean weights = WEIGHT_SUFFIXES.stream().anyMatch(file::endsWith);
-      if (!weights && !file.contains("/") && !file.startsWith(".")) {
-        files.add(file);
-      }
-    }
+    baseFiles.stream().filter(TRAINER_FILES::contains).forEach(files::add);
     return files;
   }
 
