@@ -214,20 +214,41 @@ public final class ChatTemplate {
       String before = render(messages.subList(0, i), true);
       // The last message's conversation is the whole one, already rendered.
       String through = i == messages.size() - 1 ? full : render(messages.subList(0, i + 1), false);
-      if (!through.startsWith(before) || !full.startsWith(through) || before.length() < at) {
-        throw new IllegalArgumentException(
-            "the chat_template does not render conversations so that each begins with its shorter prefixes,"
-                + " so assistant message "
-                + (i + 1)
-                + " cannot be located for its labels");
-      }
-      int end = through.stripTrailing().length();
+      int end =
+          through.startsWith(before) && full.startsWith(through) && before.length() >= at
+              ? through.stripTrailing().length()
+              : laterTurnEnd(full, before, through, message, at, i);
       append(segments, full.substring(at, before.length()), false);
       append(segments, full.substring(before.length(), Math.max(end, before.length())), true);
       at = Math.max(end, before.length());
     }
     append(segments, full.substring(at), false);
     return segments;
+  }
+
+  /**
+   * Where an assistant turn ends in the whole conversation when the template renders it differently
+   * once later turns follow (Qwen3's drops the reasoning block of every assistant turn before the
+   * last question): the turn still starts where its prefix ends, and it is the longest tail of the
+   * turn as rendered last that the whole conversation holds there and that still holds the
+   * message's content.
+   */
+  private static int laterTurnEnd(
+      String full, String before, String through, ChatMessage message, int at, int index) {
+    if (through.startsWith(before) && full.startsWith(before) && before.length() >= at) {
+      String turn = through.substring(before.length()).stripTrailing();
+      String content = message.content().strip();
+      for (int k = 0; k < turn.length() && turn.substring(k).contains(content); k++) {
+        if (full.startsWith(turn.substring(k), before.length())) {
+          return before.length() + turn.length() - k;
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        "the chat_template does not render conversations so that each begins with its shorter prefixes,"
+            + " so assistant message "
+            + (index + 1)
+            + " cannot be located for its labels");
   }
 
   /** Neighbours with the same flag are joined so the tokenizer sees them as one text. */

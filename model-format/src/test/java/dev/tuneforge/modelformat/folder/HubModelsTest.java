@@ -3,6 +3,8 @@ package dev.tuneforge.modelformat.folder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.modelformat.fixtures.HubModel;
 import dev.tuneforge.modelformat.fixtures.ModelFolderWriter;
@@ -132,6 +134,34 @@ class HubModelsTest {
         .optFile("generation_config.json", TinyModel.GENERATION_CONFIG)
         .build()
         .write(temp.resolve(family.name()));
+  }
+
+  /**
+   * Qwen3's template renders the last assistant turn with a (here empty) reasoning block and the
+   * earlier ones without: every assistant turn of a multi-turn row is still found and labelled.
+   */
+  @Test
+  void qwen3sOwnTemplateLabelsEveryAssistantTurnOfAMultiTurnRow() throws IOException {
+    ChatTemplate template = ChatTemplate.load(tokenizer(RealTokenizers.QWEN3));
+    List<ChatMessage> messages =
+        List.of(
+            ChatMessage.of("user", "first question"),
+            ChatMessage.of("assistant", "first answer"),
+            ChatMessage.of("user", "second question"),
+            ChatMessage.of("assistant", "second answer"));
+
+    List<ChatTemplate.Segment> segments = template.segments(messages);
+
+    assertThat(segments.stream().map(ChatTemplate.Segment::text).reduce("", String::concat))
+        .isEqualTo(template.render(messages, false));
+    List<String> labelled =
+        segments.stream()
+            .filter(ChatTemplate.Segment::trainable)
+            .map(ChatTemplate.Segment::text)
+            .toList();
+    assertThat(labelled).hasSize(2);
+    assertThat(labelled.get(0)).isEqualTo("first answer<|im_end|>");
+    assertThat(labelled.get(1)).endsWith("second answer<|im_end|>").doesNotContain("first");
   }
 
   @Test

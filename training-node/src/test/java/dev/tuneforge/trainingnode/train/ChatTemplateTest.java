@@ -126,6 +126,41 @@ class ChatTemplateTest {
   }
 
   @Test
+  void labelsEarlierTurnsOfATemplateThatRendersTheLastAssistantTurnDifferently() {
+    // as Qwen3's template does: only the last assistant turn carries the (empty) reasoning block
+    ChatTemplate lastTurnThinks =
+        new ChatTemplate(
+            "{% for m in messages %}<|im_start|>{{ m['role'] }}\n"
+                + "{% if m['role'] == 'assistant' and loop.last %}<think>\n\n</think>\n\n{% endif %}"
+                + "{{ m['content'] }}<|im_end|>\n{% endfor %}"
+                + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}",
+            "", "<|im_end|>");
+    List<ChatMessage> messages =
+        List.of(
+            ChatMessage.of("user", "first question"),
+            ChatMessage.of("assistant", "first answer"),
+            ChatMessage.of("user", "second question"),
+            ChatMessage.of("assistant", "second answer"));
+
+    List<String> trainable =
+        lastTurnThinks.segments(messages).stream()
+            .filter(ChatTemplate.Segment::trainable)
+            .map(ChatTemplate.Segment::text)
+            .toList();
+
+    assertThat(
+            String.join(
+                "",
+                lastTurnThinks.segments(messages).stream()
+                    .map(ChatTemplate.Segment::text)
+                    .toList()))
+        .isEqualTo(lastTurnThinks.render(messages, false));
+    assertThat(trainable)
+        .containsExactly(
+            "first answer<|im_end|>", "<think>\n\n</think>\n\nsecond answer<|im_end|>");
+  }
+
+  @Test
   void refusesATemplateWhoseRenderingIsNotIncremental() {
     ChatTemplate reversed =
         new ChatTemplate(
