@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -107,12 +108,20 @@ public class JobMemory {
     if (cached != null) {
       return Optional.of(cached);
     }
-    try (InputStream in = storage.open(model.getObjectPrefix() + "config.json")) {
-      ModelConfig config = ModelConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    // the catalogue stores the config it inspected; only models from before that are read again
+    @Nullable String stored = model.getConfigJson();
+    try {
+      ModelConfig config = ModelConfig.parse(stored != null ? stored : configFile(model));
       configs.put(model.getId(), config);
       return Optional.of(config);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
+    }
+  }
+
+  private String configFile(BaseModel model) throws IOException {
+    try (InputStream in = storage.open(model.getObjectPrefix() + "config.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }
