@@ -134,20 +134,17 @@ class ModelApiController {
   @PostMapping("/uploads/{id}/parts")
   List<MultipartStorage.UploadedPart> sentParts(
       @PathVariable UUID id, @RequestBody ModelUploads.SentFile file) {
-    return uploads.sentParts(id, file);
+    return uploads.sentParts(id, file.name());
   }
 
   @PostMapping("/uploads/{id}/complete")
-  ResponseEntity<ModelJson> completeUpload(
-      @PathVariable UUID id, @RequestBody UploadBody<ModelUploads.SentFile> body) {
-    return ResponseEntity.status(HttpStatus.CREATED)
-        .body(ModelJson.of(uploads.complete(id, body.request(), body.files())));
+  ResponseEntity<ModelJson> completeUpload(@PathVariable UUID id) {
+    return ResponseEntity.status(HttpStatus.CREATED).body(ModelJson.of(uploads.complete(id)));
   }
 
   @PostMapping("/uploads/{id}/abort")
-  ResponseEntity<Void> abortUpload(
-      @PathVariable UUID id, @RequestBody List<ModelUploads.SentFile> files) {
-    uploads.abort(id, files);
+  ResponseEntity<Void> abortUpload(@PathVariable UUID id) {
+    uploads.abort(id);
     return ResponseEntity.noContent().build();
   }
 

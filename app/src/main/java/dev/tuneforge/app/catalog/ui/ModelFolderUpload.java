@@ -13,14 +13,14 @@ import dev.tuneforge.app.base.ui.ClientScript;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.ModelImport;
 import dev.tuneforge.app.catalog.ModelUploads;
-import dev.tuneforge.app.catalog.ModelUploads.FilePlan;
 import dev.tuneforge.app.catalog.ModelUploads.FileToSend;
-import dev.tuneforge.app.catalog.ModelUploads.SentFile;
+import dev.tuneforge.app.catalog.ModelUploads.PendingUpload;
 import dev.tuneforge.app.catalog.ModelUploads.UploadPlan;
 import dev.tuneforge.modelformat.folder.ModelRejectedException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A folder picker whose files go from the browser straight to object storage in parts (see {@link
- * ModelUploads}), with a progress bar and a Cancel button. After an interruption, choosing the same
- * folder again resumes: parts storage holds are not sent twice. When every part is in, the folder
- * is inspected and the model registered, or refused with the file and the reason and deleted.
+ * ModelUploads}), with a progress bar and a Cancel button. An upload outlives the page: after a
+ * reload (or an interruption) it is offered for resuming, and choosing the same folder again sends
+ * only the parts storage lacks. When every part is in, the folder is inspected and the model
+ * registered, or refused with the file and the reason and deleted.
  */
 class ModelFolderUpload extends Div {
   private static final String SCRIPT =
@@ -43,12 +44,14 @@ class ModelFolderUpload extends Div {
   private final Supplier<ModelImport> request;
   private final Consumer<BaseModel> registered;
   private final Consumer<String> outcome;
+  private final Div offers = new Div();
   private final ProgressBar bar = new ProgressBar(0, 1);
   private final Span stats = new Span();
   private final Button cancel = new Button("Cancel upload", e -> cancel());
+  private @Nullable PendingUpload resuming;
   private @Nullable Current current;
 
-  private record Current(UploadPlan plan, ModelImport request, List<FileToSend> files, long size) {}
+  private record Current(UUID id, ModelImport request, List<FileToSend> files, long size) {}
 
   ModelFolderUpload(
       ModelUploads uploads,
@@ -67,6 +70,7 @@ class ModelFolderUpload extends Div {
     input.getStyle().set("display", "none");
     Button choose = new Button("Upload a model folder…");
     choose.addClassName("choose-folder");
+    offers.setId("model-upload-resume");
     bar.setId("model-upload-progress");
     bar.setWidth("24em");
     stats.setId("model-upload-progress-text");
@@ -74,28 +78,48 @@ class ModelFolderUpload extends Div {
     cancel.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
     cancel.setEnabled(false);
     getElement().appendChild(input);
-    add(choose, bar, new HorizontalLayout(stats, cancel));
-    addAttachListener(e -> getElement().executeJs(SCRIPT));
-    addDetachListener(e -> abortCurrent());
+    add(offers, choose, bar, new HorizontalLayout(stats, cancel));
+    addAttachListener(
+        e -> {
+          getElement().executeJs(SCRIPT);
+          showOffers();
+        });
   }
 
   @ClientCallable
   String start(String filesJson) {
     List<FileToSend> files = JSON.readValue(filesJson, new TypeReference<List<FileToSend>>() {});
+    long size = files.stream().mapToLong(FileToSend::size).sum();
+    PendingUpload chosen = resuming;
+    resuming = null;
     try {
-      ModelImport wanted = request.get();
-      Current resumed = current;
-      if (resumed == null || !resumed.files().equals(files) || !resumed.request().equals(wanted)) {
+      ModelImport wanted = chosen == null ? request.get() : chosen.request();
+      Current previous = current;
+      UploadPlan plan;
+      if (chosen != null) {
+        plan = uploads.resume(chosen.id(), files);
+      } else if (previous != null
+          && previous.files().equals(files)
+          && previous.request().equals(wanted)) {
+        plan = uploads.resume(previous.id(), files);
+      } else {
         abortCurrent();
-        UploadPlan plan = uploads.start(wanted, files);
-        current =
-            new Current(plan, wanted, files, files.stream().mapToLong(FileToSend::size).sum());
+        plan = uploads.start(wanted, files);
       }
+      current = new Current(plan.id(), wanted, files, size);
+      showOffers();
       cancel.setEnabled(true);
       stats.setText("Starting…");
-      return JSON.writeValueAsString(current.plan());
+      return JSON.writeValueAsString(plan);
     } catch (ModelRejectedException rejected) {
-      outcome.accept("Refused: " + rejected.file() + ": " + rejected.reason());
+      if (chosen != null) {
+        resuming = chosen;
+      }
+      outcome.accept(
+          (chosen == null ? "Refused: " : "Cannot resume: ")
+              + rejected.file()
+              + ": "
+              + rejected.reason());
       return JSON.writeValueAsString(Map.of("error", rejected.getMessage()));
     } catch (RuntimeException e) {
       outcome.accept("Refused: " + e.getMessage());
@@ -110,9 +134,15 @@ class ModelFolderUpload extends Div {
       return "[]";
     }
     return JSON.writeValueAsString(
-        uploads.sentParts(upload.plan().id(), sent(upload, name)).stream()
-            .map(p -> p.number())
-            .toList());
+        uploads.sentParts(upload.id(), name).stream().map(p -> p.number()).toList());
+  }
+
+  @ClientCallable
+  void partSent(String name, double size) {
+    Current upload = current;
+    if (upload != null) {
+      uploads.partSent(upload.id(), name, (long) size);
+    }
   }
 
   @ClientCallable
@@ -143,12 +173,11 @@ class ModelFolderUpload extends Div {
     cancel.setEnabled(false);
     stats.setText(stats.getText() + " · checking the model…");
     UI ui = UI.getCurrent();
-    List<SentFile> files = upload.plan().files().stream().map(ModelFolderUpload::sent).toList();
     Thread.startVirtualThread(
         new DelegatingSecurityContextRunnable(
             () -> {
               try {
-                BaseModel model = uploads.complete(upload.plan().id(), upload.request(), files);
+                BaseModel model = uploads.complete(upload.id());
                 ui.access(() -> registered.accept(model));
               } catch (ModelRejectedException rejected) {
                 ui.access(
@@ -164,12 +193,52 @@ class ModelFolderUpload extends Div {
     stats.setText("The upload stopped (" + message + "); choose the same folder again to resume.");
   }
 
+  /** Lists the importer's unfinished uploads, each with Resume and Cancel. */
+  private void showOffers() {
+    offers.removeAll();
+    Current running = current;
+    for (PendingUpload pending : uploads.pending()) {
+      if (running != null && running.id().equals(pending.id())) {
+        continue;
+      }
+      Button resume =
+          new Button(
+              String.format(
+                  Locale.ROOT,
+                  "Resume upload of %s (%d of %d files, %s of %s)",
+                  pending.request().name(),
+                  pending.filesDone(),
+                  pending.files(),
+                  Sizes.bytes(pending.bytesDone()),
+                  Sizes.bytes(pending.bytes())),
+              e -> resume(pending));
+      resume.addClassName("resume-model-upload");
+      Button discard = new Button("Cancel", e -> discard(pending));
+      discard.addClassName("cancel-pending-upload");
+      discard.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+      offers.add(new HorizontalLayout(resume, discard));
+    }
+  }
+
+  private void resume(PendingUpload pending) {
+    resuming = pending;
+    stats.setText("Choose the folder of " + pending.request().name() + " again to resume.");
+    getElement().executeJs("this.$tfPick && this.$tfPick()");
+  }
+
+  private void discard(PendingUpload pending) {
+    if (resuming != null && resuming.id().equals(pending.id())) {
+      resuming = null;
+    }
+    uploads.abort(pending.id());
+    stats.setText("Cancelled; nothing was stored.");
+    showOffers();
+  }
+
   private void cancel() {
     cancel.setEnabled(false);
     stats.setText("Cancelling…");
-    getElement()
-        .executeJs("return this.$tfCancel && this.$tfCancel()")
-        .then(done -> cancelled(), failure -> cancelled());
+    ClientScript.stopUpload(getElement(), this::cancelled);
   }
 
   private void cancelled() {
@@ -182,20 +251,7 @@ class ModelFolderUpload extends Div {
     Current upload = current;
     current = null;
     if (upload != null) {
-      uploads.abort(
-          upload.plan().id(), upload.plan().files().stream().map(ModelFolderUpload::sent).toList());
+      uploads.abort(upload.id());
     }
-  }
-
-  private static SentFile sent(FilePlan plan) {
-    return new SentFile(plan.name(), plan.uploadId());
-  }
-
-  private static SentFile sent(Current upload, String name) {
-    return upload.plan().files().stream()
-        .filter(f -> f.name().equals(name))
-        .map(ModelFolderUpload::sent)
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(name + " is not part of this upload"));
   }
 }

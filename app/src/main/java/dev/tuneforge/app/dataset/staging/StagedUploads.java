@@ -4,6 +4,7 @@ import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.dataset.DatasetProperties;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.storage.AbandonedUploads;
 import dev.tuneforge.app.storage.MultipartStorage;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
@@ -30,10 +31,10 @@ import org.springframework.stereotype.Service;
  * upload under the tenant's {@code uploads/} folder, the browser PUTs the parts to presigned URLs,
  * and {@link #finish} joins them and hands back a local copy for {@link DatasetService#upload}. The
  * staged object and the record of the upload go in every outcome; {@link #abort} and the scheduled
- * {@link #cleanUp} leave no parts behind either.
+ * {@link #cleanUp} leave no parts behind either; the storage module schedules that clean-up.
  */
 @Service
-public class StagedUploads {
+public class StagedUploads implements AbandonedUploads {
   /** S3's smallest part (but the last) is 5 MiB; larger parts mean fewer requests. */
   static final long MIN_PART_SIZE = 8L * 1024 * 1024;
 
@@ -162,6 +163,7 @@ public class StagedUploads {
    * what it staged; where storage lists unfinished uploads by folder, also those that no record
    * names. Returns how many uploads it abandoned.
    */
+  @Override
   public int cleanUp(Instant cutoff) {
     int abandoned = 0;
     for (StagedUpload upload : uploads.findByCreatedAtBefore(cutoff)) {
@@ -187,7 +189,8 @@ public class StagedUploads {
     return clock;
   }
 
-  Duration abandonedUploadAge() {
+  @Override
+  public Duration abandonedUploadAge() {
     return properties.abandonedUploadAge();
   }
 

@@ -208,9 +208,7 @@ class DirectUpload extends Div {
     }
     cancel.setEnabled(false);
     stats.setText("Cancelling…");
-    getElement()
-        .executeJs("return this.$tfCancel && this.$tfCancel()")
-        .then(done -> cancelled(upload), failure -> cancelled(upload));
+    ClientScript.stopUpload(getElement(), () -> cancelled(upload));
   }
 
   private void cancelled(Current upload) {

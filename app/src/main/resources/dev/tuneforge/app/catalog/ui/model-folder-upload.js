@@ -1,14 +1,16 @@
 // Client side of ModelFolderUpload, run once per attach with the component's element as `this`.
 // Sends every file of a chosen folder straight to object storage in parts through presigned URLs:
-// a few parts at a time, each retried, progress reported to the server a few times a second.
-// A part storage already holds (an earlier, interrupted try) is not sent again. $tfCancel stops it.
-// putPart comes from base/ui/part-put.js, which precedes this script.
+// a few parts at a time, each retried, each reported to the server once sent, progress a few times
+// a second. A part storage already holds (an interrupted try, or one before a page reload) is not
+// sent again. $tfCancel stops it; $tfPick opens the folder picker.
+// putPart, partUploads and inParallel come from base/ui/part-put.js, which precedes this script.
 const host = this;
 const PARALLEL = 3;
 const input = host.querySelector('input[type=file]');
 const choose = host.querySelector('.choose-folder');
-let current = null;
+const uploads = partUploads(host);
 
+host.$tfPick = () => input.click();
 choose.addEventListener('click', () => input.click());
 input.addEventListener('change', () => {
   const files = Array.from(input.files);
@@ -18,15 +20,6 @@ input.addEventListener('change', () => {
   input.value = '';
 });
 
-host.$tfCancel = () => {
-  if (current) {
-    current.cancelled = true;
-    current.requests.forEach(r => r.abort());
-    current = null;
-  }
-  return true;
-};
-
 // The name inside the folder: the path below the chosen folder itself.
 function nameOf(file) {
   const path = file.webkitRelativePath || file.name;
@@ -34,66 +27,33 @@ function nameOf(file) {
   return slash < 0 ? path : path.substring(slash + 1);
 }
 
-async function send(files) {
-  if (current) {
-    return;
-  }
-  const upload = { cancelled: false, requests: new Set(), loaded: new Map() };
-  current = upload;
-  let timer = null;
-  try {
+function send(files) {
+  return uploads.run(async upload => {
     const listed = files.map(f => ({ name: nameOf(f), size: f.size }));
     const plan = JSON.parse(await host.$server.start(JSON.stringify(listed)));
     if (plan.error || upload.cancelled) {
-      return;
+      return false;
     }
-    timer = setInterval(() => report(upload), 300);
     const byName = new Map(files.map(f => [nameOf(f), f]));
     const jobs = [];
     for (const filePlan of plan.files) {
       const sent = new Set(JSON.parse(await host.$server.sentParts(filePlan.name)));
+      const file = byName.get(filePlan.name);
       filePlan.partUrls.forEach((url, i) => {
         const n = i + 1;
-        const file = byName.get(filePlan.name);
         const blob = file.slice((n - 1) * filePlan.partSize, Math.min(n * filePlan.partSize, file.size));
         const key = filePlan.name + '#' + n;
         if (sent.has(n)) {
           upload.loaded.set(key, blob.size);
         } else {
-          jobs.push({ key, url, blob });
+          jobs.push({ name: filePlan.name, key, url, blob });
         }
       });
     }
-    let next = 0;
-    const worker = async () => {
-      while (!upload.cancelled && next < jobs.length) {
-        await putPart(upload, jobs[next++]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
-    if (upload.cancelled) {
-      return;
-    }
-    clearInterval(timer);
-    report(upload);
-    await host.$server.finished();
-  } catch (e) {
-    if (!upload.cancelled) {
-      upload.requests.forEach(r => r.abort());
-      host.$server.failed(String((e && e.message) || e));
-    }
-  } finally {
-    clearInterval(timer);
-    if (current === upload) {
-      current = null;
-    }
-  }
-}
-
-function report(upload) {
-  let sent = 0;
-  upload.loaded.forEach(bytes => (sent += bytes));
-  if (!upload.cancelled) {
-    host.$server.progress(sent);
-  }
+    await inParallel(upload, jobs.length, PARALLEL, async i => {
+      await putPart(upload, jobs[i]);
+      host.$server.partSent(jobs[i].name, jobs[i].blob.size);
+    });
+    return true;
+  });
 }

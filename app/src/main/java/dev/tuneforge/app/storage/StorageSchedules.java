@@ -1,4 +1,4 @@
-package dev.tuneforge.app.dataset.staging;
+package dev.tuneforge.app.storage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,16 +12,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The dataset feature's Quartz schedule: abandoned uploads are cleaned up every 15 minutes, from a
- * minute after start-up.
+ * Object storage's Quartz schedule: abandoned uploads of every feature are cleaned up every 15
+ * minutes, from a minute after start-up.
  */
 @Configuration
-class DatasetSchedules {
+class StorageSchedules {
 
   @Bean
   JobDetail stagedUploadCleanupJobDetail() {
-    return JobBuilder.newJob(StagedUploadCleanupJob.class)
-        .withIdentity(StagedUploadCleanupJob.NAME)
+    return JobBuilder.newJob(AbandonedUploadCleanupJob.class)
+        .withIdentity(AbandonedUploadCleanupJob.NAME)
         .storeDurably()
         .build();
   }
@@ -30,7 +30,7 @@ class DatasetSchedules {
   Trigger stagedUploadCleanupTrigger(JobDetail stagedUploadCleanupJobDetail, Clock clock) {
     return TriggerBuilder.newTrigger()
         .forJob(stagedUploadCleanupJobDetail)
-        .withIdentity(StagedUploadCleanupJob.NAME)
+        .withIdentity(AbandonedUploadCleanupJob.NAME)
         .startAt(Date.from(clock.instant().plus(Duration.ofMinutes(1))))
         .withSchedule(
             SimpleScheduleBuilder.repeatMinutelyForever(15)
