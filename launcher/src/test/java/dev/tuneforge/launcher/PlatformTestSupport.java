@@ -195,6 +195,15 @@ final class PlatformTestSupport {
   /** A new tenant, created by the platform's admin, with one member; returns the member. */
   static SignedInUser memberOfNewTenant(
       ApplicationContext app, String tenantName, String username) {
+    return userOfNewTenant(app, tenantName, username, Role.MEMBER);
+  }
+
+  /**
+   * A new tenant, created by the platform's admin, with one user in {@code role}, whose password is
+   * {@code correct-horse-1}; returns the user.
+   */
+  static SignedInUser userOfNewTenant(
+      ApplicationContext app, String tenantName, String username, Role role) {
     SignedInUser admin = principal(app, LocalPlatform.ADMIN_USERNAME);
     as(
         admin,
@@ -202,7 +211,7 @@ final class PlatformTestSupport {
           UUID tenant =
               app.getBean(dev.tuneforge.app.tenancy.TenantService.class).create(tenantName).getId();
           return app.getBean(AccountService.class)
-              .create(tenant, username, username, "correct-horse-1", Role.MEMBER);
+              .create(tenant, username, username, "correct-horse-1", role);
         });
     return principal(app, username);
   }
