@@ -1,5 +1,6 @@
 package dev.tuneforge.app.catalog;
 
+import dev.tuneforge.app.storage.MultipartStorage;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Embeddable;
@@ -39,51 +40,25 @@ class ModelUpload {
   @OrderBy("name")
   private List<FolderFile> files = new ArrayList<>();
 
-  /** One file of the folder and its multipart upload. */
+  /**
+   * One file of the folder and its multipart upload; {@code partsDone} and {@code bytesDone} count
+   * what the uploader reported sent (storage's list of parts decides what a resume skips).
+   */
   @Embeddable
-  static class FolderFile {
-    private String name;
-    private long sizeBytes;
-    private long partSize;
-    private String multipartUploadId;
-    private int partsDone;
-    private long bytesDone;
-
-    protected FolderFile() {}
+  record FolderFile(
+      String name,
+      long sizeBytes,
+      long partSize,
+      String multipartUploadId,
+      int partsDone,
+      long bytesDone) {
 
     FolderFile(String name, long sizeBytes, long partSize, String multipartUploadId) {
-      this.name = name;
-      this.sizeBytes = sizeBytes;
-      this.partSize = partSize;
-      this.multipartUploadId = multipartUploadId;
-    }
-
-    String getName() {
-      return name;
-    }
-
-    long getSizeBytes() {
-      return sizeBytes;
-    }
-
-    long getPartSize() {
-      return partSize;
+      this(name, sizeBytes, partSize, multipartUploadId, 0, 0);
     }
 
     int partCount() {
-      return (int) Math.max(1, (sizeBytes + partSize - 1) / partSize);
-    }
-
-    String getMultipartUploadId() {
-      return multipartUploadId;
-    }
-
-    int getPartsDone() {
-      return partsDone;
-    }
-
-    long getBytesDone() {
-      return bytesDone;
+      return MultipartStorage.partCount(sizeBytes, partSize);
     }
 
     boolean isDone() {

@@ -118,7 +118,7 @@ public class ModelUploads implements AbandonedUploads {
       }
       records.save(new ModelUpload(id, owner, prefix, request, opened, user, clock.instant()));
     } catch (RuntimeException e) {
-      opened.forEach(f -> multipart.abort(prefix + f.getName(), f.getMultipartUploadId()));
+      opened.forEach(f -> multipart.abort(prefix + f.name(), f.multipartUploadId()));
       throw e;
     }
     return plan(id, prefix, opened);
@@ -134,8 +134,8 @@ public class ModelUploads implements AbandonedUploads {
                     u.request(),
                     u.getFiles().size(),
                     (int) u.getFiles().stream().filter(FolderFile::isDone).count(),
-                    u.getFiles().stream().mapToLong(FolderFile::getSizeBytes).sum(),
-                    u.getFiles().stream().mapToLong(FolderFile::getBytesDone).sum()))
+                    u.getFiles().stream().mapToLong(FolderFile::sizeBytes).sum(),
+                    u.getFiles().stream().mapToLong(FolderFile::bytesDone).sum()))
         .toList();
   }
 
@@ -151,18 +151,18 @@ public class ModelUploads implements AbandonedUploads {
     Map<String, Long> chosen = new HashMap<>();
     files.forEach(f -> chosen.put(f.name(), f.size()));
     for (FolderFile file : upload.getFiles()) {
-      Long size = chosen.remove(file.getName());
+      Long size = chosen.remove(file.name());
       if (size == null) {
         throw new ModelRejectedException(
-            file.getName(), "is missing from the chosen folder; choose the folder of this upload");
+            file.name(), "is missing from the chosen folder; choose the folder of this upload");
       }
-      if (size != file.getSizeBytes()) {
+      if (size != file.sizeBytes()) {
         throw new ModelRejectedException(
-            file.getName(),
+            file.name(),
             "has "
                 + size
                 + " bytes in the chosen folder but "
-                + file.getSizeBytes()
+                + file.sizeBytes()
                 + " in the upload being resumed; choose the same folder");
       }
     }
@@ -179,7 +179,7 @@ public class ModelUploads implements AbandonedUploads {
     ModelUpload upload = find(id);
     FolderFile file = file(upload, name);
     List<UploadedPart> parts =
-        multipart.listParts(upload.getObjectPrefix() + name, file.getMultipartUploadId());
+        multipart.listParts(upload.getObjectPrefix() + name, file.multipartUploadId());
     records.setProgress(id, name, parts.size(), parts.stream().mapToLong(UploadedPart::size).sum());
     return parts;
   }
@@ -203,11 +203,11 @@ public class ModelUploads implements AbandonedUploads {
     String prefix = upload.getObjectPrefix();
     try {
       for (FolderFile file : upload.getFiles()) {
-        long arrived = multipart.complete(prefix + file.getName(), file.getMultipartUploadId());
-        if (arrived != file.getSizeBytes()) {
+        long arrived = multipart.complete(prefix + file.name(), file.multipartUploadId());
+        if (arrived != file.sizeBytes()) {
           throw new ModelRejectedException(
-              file.getName(),
-              "is incomplete: " + arrived + " of " + file.getSizeBytes() + " bytes arrived");
+              file.name(),
+              "is incomplete: " + arrived + " of " + file.sizeBytes() + " bytes arrived");
         }
       }
     } catch (RuntimeException e) {
@@ -248,9 +248,7 @@ public class ModelUploads implements AbandonedUploads {
       }
     }
     Set<String> recorded = new HashSet<>();
-    records
-        .findAll()
-        .forEach(u -> u.getFiles().forEach(f -> recorded.add(f.getMultipartUploadId())));
+    records.findAll().forEach(u -> u.getFiles().forEach(f -> recorded.add(f.multipartUploadId())));
     for (String folder : List.of(ObjectKeys.MODELS, ObjectKeys.TENANTS)) {
       for (MultipartStorage.IncompleteUpload orphan : multipart.incompleteUploads(folder)) {
         if (MODEL_KEY.matcher(orphan.key()).matches()
@@ -267,7 +265,7 @@ public class ModelUploads implements AbandonedUploads {
 
   private void discard(ModelUpload upload) {
     for (FolderFile file : upload.getFiles()) {
-      multipart.abort(upload.getObjectPrefix() + file.getName(), file.getMultipartUploadId());
+      multipart.abort(upload.getObjectPrefix() + file.name(), file.multipartUploadId());
     }
     storage.deleteAll(upload.getObjectPrefix());
     records.delete(upload);
@@ -281,7 +279,7 @@ public class ModelUploads implements AbandonedUploads {
 
   private static FolderFile file(ModelUpload upload, String name) {
     return upload.getFiles().stream()
-        .filter(f -> f.getName().equals(name))
+        .filter(f -> f.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(name + " is not part of this upload"));
   }
@@ -289,14 +287,12 @@ public class ModelUploads implements AbandonedUploads {
   private UploadPlan plan(UUID id, String prefix, List<FolderFile> files) {
     List<FilePlan> plans = new ArrayList<>();
     for (FolderFile file : files) {
-      String key = prefix + file.getName();
+      String key = prefix + file.name();
       List<String> urls =
           IntStream.rangeClosed(1, file.partCount())
-              .mapToObj(
-                  n -> multipart.presignPart(key, file.getMultipartUploadId(), n, URL_VALIDITY))
+              .mapToObj(n -> multipart.presignPart(key, file.multipartUploadId(), n, URL_VALIDITY))
               .toList();
-      plans.add(
-          new FilePlan(file.getName(), file.getMultipartUploadId(), file.getPartSize(), urls));
+      plans.add(new FilePlan(file.name(), file.multipartUploadId(), file.partSize(), urls));
     }
     return new UploadPlan(id, plans);
   }

@@ -64,6 +64,11 @@ public class MultipartStorage {
    */
   public record IncompleteUpload(String key, String uploadId, @Nullable Instant started) {}
 
+  /** How many parts of {@code partSize} bytes a file of {@code size} bytes takes (at least one). */
+  public static int partCount(long size, long partSize) {
+    return (int) Math.max(1, (size + partSize - 1) / partSize);
+  }
+
   /** Starts a multipart upload of the calling tenant's {@code key}; returns its upload id. */
   public String tenantCreate(String key) {
     ObjectStorage.requireTenantKey(key);

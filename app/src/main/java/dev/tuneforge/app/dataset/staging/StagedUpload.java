@@ -1,5 +1,6 @@
 package dev.tuneforge.app.dataset.staging;
 
+import dev.tuneforge.app.storage.MultipartStorage;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -63,7 +64,7 @@ class StagedUpload {
   }
 
   int partCount() {
-    return (int) Math.max(1, (sizeBytes + partSize - 1) / partSize);
+    return MultipartStorage.partCount(sizeBytes, partSize);
   }
 
   String getObjectKey() {
