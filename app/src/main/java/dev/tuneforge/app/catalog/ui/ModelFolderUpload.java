@@ -98,9 +98,9 @@ class ModelFolderUpload extends Div {
       UploadPlan plan;
       if (chosen != null) {
         plan = uploads.resume(chosen.id(), files);
-      } else if (previous != null
-          && previous.files().equals(files)
-          && previous.request().equals(wanted)) {
+      } else if (previous != null && previous.files().equals(files)) {
+        // The same folder after a stop: the upload goes on under the id it started with.
+        wanted = previous.request();
         plan = uploads.resume(previous.id(), files);
       } else {
         abortCurrent();
