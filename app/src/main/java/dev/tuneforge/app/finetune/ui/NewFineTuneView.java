@@ -169,25 +169,28 @@ public class NewFineTuneView extends VerticalLayout {
             checkpointEvery,
             packing);
 
+    TruncationHint truncation = TruncationHint.attach(tokens, model, dataset, maxSeqLength);
     Button launch =
         new Button(
             "Launch fine-tune",
-            e -> {
-              try {
-                FineTuneJob job = fineTunes.create(request());
-                e.getSource()
-                    .getUI()
-                    .ifPresent(
-                        ui ->
-                            ui.navigate(
-                                FineTuneDetailView.class,
-                                new RouteParameters(
-                                    FineTuneDetailView.JOB_ID, job.getId().toString())));
-              } catch (IllegalArgumentException problem) {
-                Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-              }
-            });
+            e ->
+                truncation.beforeLaunch(
+                    () -> {
+                      try {
+                        FineTuneJob job = fineTunes.create(request());
+                        e.getSource()
+                            .getUI()
+                            .ifPresent(
+                                ui ->
+                                    ui.navigate(
+                                        FineTuneDetailView.class,
+                                        new RouteParameters(
+                                            FineTuneDetailView.JOB_ID, job.getId().toString())));
+                      } catch (IllegalArgumentException problem) {
+                        Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
+                            .addThemeVariants(NotificationVariant.LUMO_ERROR);
+                      }
+                    }));
     launch.setId("launch-finetune");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
@@ -202,7 +205,6 @@ public class NewFineTuneView extends VerticalLayout {
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
     showMethod();
-    TruncationHint.attach(tokens, model, dataset, maxSeqLength);
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 
