@@ -90,12 +90,7 @@ class QualityReportView extends Div {
   }
 
   private static String estimatedTruncation(QualityReport q) {
-    return q.truncatedRows()
-        + " rows over "
-        + q.maxTokens()
-        + " tokens"
-        + share(q.truncatedRows(), q.rows())
-        + " would be truncated (estimate: UTF-8 bytes ÷ 4); over 512/1024/2048/4096: "
+    return truncation(q.truncatedRows(), q.maxTokens(), q.rows(), " (estimate: UTF-8 bytes ÷ 4)")
         + overLimits(q.rowsOverTokens());
   }
 
@@ -103,18 +98,24 @@ class QualityReportView extends Div {
   private static String exactTruncation(TokenLengths counted, TokenLengths.Summary s) {
     Map<Integer, Integer> over = new LinkedHashMap<>();
     TokenLengths.Summary.LIMITS.forEach(limit -> over.put(limit, s.rowsOver().get(limit)));
-    return s.truncatedRows()
-        + " rows over "
-        + counted.maxLength()
-        + " tokens"
-        + share(s.truncatedRows(), s.rows())
-        + " would be truncated, "
-        + s.droppedRows()
-        + " of them with no assistant token left (skipped in training); over 512/1024/2048/4096: "
+    String skipped =
+        ", " + s.droppedRows() + " of them with no assistant token left (skipped in training)";
+    return truncation(s.truncatedRows(), counted.maxLength(), s.rows(), skipped)
         + overLimits(over)
         + " (exact, "
         + counted.baseModelName()
         + " tokenizer)";
+  }
+
+  private static String truncation(int truncated, int maxLength, int rows, String more) {
+    return truncated
+        + " rows over "
+        + maxLength
+        + " tokens"
+        + share(truncated, rows)
+        + " would be truncated"
+        + more
+        + "; over 512/1024/2048/4096: ";
   }
 
   private static String placeholders(QualityReport.Placeholders p, int rows) {

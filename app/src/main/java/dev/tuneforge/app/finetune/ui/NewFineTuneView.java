@@ -20,7 +20,6 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteParameters;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
@@ -178,14 +177,7 @@ public class NewFineTuneView extends VerticalLayout {
                     () -> {
                       try {
                         FineTuneJob job = fineTunes.create(request());
-                        e.getSource()
-                            .getUI()
-                            .ifPresent(
-                                ui ->
-                                    ui.navigate(
-                                        FineTuneDetailView.class,
-                                        new RouteParameters(
-                                            FineTuneDetailView.JOB_ID, job.getId().toString())));
+                        FineTuneDetailView.open(e.getSource(), job.getId());
                       } catch (IllegalArgumentException problem) {
                         Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
                             .addThemeVariants(NotificationVariant.LUMO_ERROR);
