@@ -7,7 +7,7 @@ public final class DatasetException extends RuntimeException {
     super(message);
   }
 
-  static DatasetException atLine(int line, String problem) {
+  public static DatasetException atLine(int line, String problem) {
     return new DatasetException("line " + line + " of the dataset: " + problem);
   }
 }

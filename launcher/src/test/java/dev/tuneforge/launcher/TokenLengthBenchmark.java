@@ -1,29 +1,38 @@
 package dev.tuneforge.launcher;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.app.dataset.tokens.TokenLengthCounter;
 import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Throughput of counting token lengths as the app's background job does ({@link
- * TokenLengthCounter}: chat template rendering plus the Hugging Face tokenizer, one thread) on a
- * chat JSONL file, SROIE by default. Not a test: run it by hand (docs/datasets.md, "Token
- * lengths").
+ * TokenLengthCounter}: chat template rendered once per conversation shape and spliced, segments
+ * batch-encoded by the Rust tokenizer on all cores) on a chat JSONL file, SROIE by default, against
+ * the tokenizer's own batch encoding ({@link HuggingFaceTokenizer#batchEncode(String[], boolean,
+ * boolean)}) of the same rendered text in batches of the same rows. Not a test: run it by hand
+ * (docs/datasets.md, "Token lengths").
  *
  * <p>Arguments: the JSONL file (default the shared SROIE training file), a Hugging Face model
  * directory (default the demo model, written to a temporary folder), the passes to time (default
- * 5); an empty argument takes its default.
+ * 5), how many times the file's rows are repeated in a pass (default 4); an empty argument takes
+ * its default.
  */
 public final class TokenLengthBenchmark {
+  private static final int BATCH_ROWS = 256;
 
   private TokenLengthBenchmark() {}
 
@@ -41,44 +50,85 @@ public final class TokenLengthBenchmark {
       DemoModelWriter.write(written, DemoModel.SEED);
       modelDir = written;
     }
-    int passes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
-      List<Conversation> rows = ChatDataset.read(file);
-      long bytes = Files.size(file);
-      System.out.printf(
-          "file: %s, %.2f MB, %d rows; model: %s%n",
-          file, bytes / 1048576.0, rows.size(), modelDir);
-      long tokens = pass(counter, rows);
-      System.out.printf(
-          "warm-up pass done, %d tokens (%.1f per row)%n", tokens, (double) tokens / rows.size());
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      double best = Double.MAX_VALUE;
-      double bestCpu = Double.MAX_VALUE;
-      for (int i = 0; i < passes; i++) {
-        long started = System.nanoTime();
-        long cpuStarted = threads.getCurrentThreadCpuTime();
-        pass(counter, rows);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        // On a shared machine the thread's CPU time says what one core does; wall time what this
-        // run got.
-        double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
-        best = Math.min(best, seconds);
-        bestCpu = Math.min(bestCpu, cpu);
-        System.out.printf(
-            "pass %d: %.3f s wall (%.0f rows/s, %.2f MB/s, %.0f tokens/s), %.3f s CPU%n",
-            i + 1,
-            seconds,
-            rows.size() / seconds,
-            bytes / 1048576.0 / seconds,
-            tokens / seconds,
-            cpu);
+    int passes = args.length > 2 && !args[2].isBlank() ? Integer.parseInt(args[2]) : 5;
+    int repeat = args.length > 3 && !args[3].isBlank() ? Integer.parseInt(args[3]) : 4;
+    try {
+      List<Conversation> once = ChatDataset.read(file);
+      List<Conversation> rows = new ArrayList<>();
+      for (int r = 0; r < repeat; r++) {
+        rows.addAll(once);
       }
+      double megabytes = Files.size(file) * (double) repeat / 1048576.0;
+      List<String[]> rendered = rendered(modelDir, rows);
+      double renderedMegabytes =
+          rendered.stream()
+                  .flatMap(Arrays::stream)
+                  .mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length)
+                  .sum()
+              / 1048576.0;
       System.out.printf(
-          "best wall: %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
-          rows.size() / best, bytes / 1048576.0 / best, tokens / best);
-      System.out.printf(
-          "per CPU second (one thread): %.0f rows/s, %.2f MB/s, %.0f tokens/s%n",
-          rows.size() / bestCpu, bytes / 1048576.0 / bestCpu, tokens / bestCpu);
+          "file: %s ×%d, %.2f MB of JSONL, %d rows, %.2f MB rendered; model: %s; %d cores%n",
+          file,
+          repeat,
+          megabytes,
+          rows.size(),
+          renderedMegabytes,
+          modelDir,
+          Runtime.getRuntime().availableProcessors());
+      try (HuggingFaceTokenizer tokenizer = TokenLengthCounter.loadTokenizer(modelDir)) {
+        long tokens = counterPass(modelDir, rows);
+        long encoded = tokenizerPass(tokenizer, rendered);
+        System.out.printf(
+            "warm-up done, %d tokens (%.1f per row; the tokenizer alone: %d)%n",
+            tokens, (double) tokens / rows.size(), encoded);
+        double[] counter = new double[passes];
+        double[] own = new double[passes];
+        for (int i = 0; i < passes; i++) {
+          // Alternated, so that both see the same load on a shared machine.
+          long started = System.nanoTime();
+          long cpu = processCpu();
+          counterPass(modelDir, rows);
+          counter[i] = (System.nanoTime() - started) / 1e9;
+          double counterCpu = (processCpu() - cpu) / 1e9;
+          started = System.nanoTime();
+          cpu = processCpu();
+          tokenizerPass(tokenizer, rendered);
+          own[i] = (System.nanoTime() - started) / 1e9;
+          double ownCpu = (processCpu() - cpu) / 1e9;
+          System.out.printf(
+              "pass %d: counter %.3f s (%.2f MB/s of JSONL, %.2f MB/s rendered, %.0f rows/s,"
+                  + " %.2f s CPU); tokenizer batchEncode %.3f s (%.2f MB/s rendered, %.2f s CPU);"
+                  + " ratio %.2f%n",
+              i + 1,
+              counter[i],
+              megabytes / counter[i],
+              renderedMegabytes / counter[i],
+              rows.size() / counter[i],
+              counterCpu,
+              own[i],
+              renderedMegabytes / own[i],
+              ownCpu,
+              counter[i] / own[i]);
+        }
+        double[] ratios = new double[passes];
+        for (int i = 0; i < passes; i++) {
+          ratios[i] = counter[i] / own[i];
+        }
+        System.out.printf(
+            "counter: median %.2f MB/s of JSONL (%.2f–%.2f), %.2f MB/s rendered%n",
+            megabytes / median(counter),
+            megabytes / max(counter),
+            megabytes / min(counter),
+            renderedMegabytes / median(counter));
+        System.out.printf(
+            "tokenizer batchEncode: median %.2f MB/s rendered (%.2f–%.2f)%n",
+            renderedMegabytes / median(own),
+            renderedMegabytes / max(own),
+            renderedMegabytes / min(own));
+        System.out.printf(
+            "counter time ÷ tokenizer time: median %.2f (%.2f–%.2f)%n",
+            median(ratios), min(ratios), max(ratios));
+      }
     } finally {
       if (written != null) {
         try (Stream<Path> files = Files.walk(written)) {
@@ -88,11 +138,63 @@ public final class TokenLengthBenchmark {
     }
   }
 
-  private static long pass(TokenLengthCounter counter, List<Conversation> rows) {
+  /** One count as the background job makes it: a new counter, the rows in batches. */
+  private static long counterPass(Path modelDir, List<Conversation> rows) throws IOException {
     long tokens = 0;
-    for (Conversation row : rows) {
-      tokens += counter.measure(row, Integer.MAX_VALUE).length();
+    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
+      for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
+        for (TokenLengthCounter.Row row :
+            counter.measureAll(
+                rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS)), Integer.MAX_VALUE)) {
+          tokens += row.length();
+        }
+      }
     }
     return tokens;
+  }
+
+  /** The segments the counter tokenizes, each row rendered in full, in batches of its rows. */
+  private static List<String[]> rendered(Path modelDir, List<Conversation> rows)
+      throws IOException {
+    ChatTemplate template = ChatTemplate.load(modelDir);
+    List<String[]> batches = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
+      List<String> texts = new ArrayList<>();
+      for (Conversation row : rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS))) {
+        template.segments(row.messages()).forEach(s -> texts.add(s.text()));
+      }
+      batches.add(texts.toArray(String[]::new));
+    }
+    return batches;
+  }
+
+  private static long tokenizerPass(HuggingFaceTokenizer tokenizer, List<String[]> batches) {
+    long tokens = 0;
+    for (String[] batch : batches) {
+      for (Encoding encoding : tokenizer.batchEncode(batch, false, false)) {
+        tokens += encoding.getIds().length;
+      }
+    }
+    return tokens;
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static double min(double[] values) {
+    return Arrays.stream(values).min().orElseThrow();
+  }
+
+  private static double max(double[] values) {
+    return Arrays.stream(values).max().orElseThrow();
   }
 }

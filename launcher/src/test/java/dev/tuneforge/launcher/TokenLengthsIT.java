@@ -22,6 +22,8 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.tokens.TokenLengthService;
 import dev.tuneforge.app.dataset.tokens.TokenLengths;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
@@ -37,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,10 +48,12 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ApplicationContext;
 
 /**
- * Token lengths on the real platform (embedded PostgreSQL, S3Proxy, no training node): storing
- * SROIE counts its rows in the background under the demo model, with exactly the lengths and
- * truncation the trainer's encoder gives; another length is counted on demand; another tenant sees
- * none of it. In the browser, the preview dialog and the fine-tune form show the figures.
+ * Token lengths on the real platform (embedded PostgreSQL, S3Proxy, a training node): storing SROIE
+ * counts its rows in the background under the demo model, with exactly the lengths and truncation
+ * the trainer's encoder gives; another length is counted on demand; another tenant sees none of it.
+ * In the browser, the preview dialog's quality report and the fine-tune form show the figures; a
+ * job launched at a length that leaves rows without assistant tokens is confirmed first, and the
+ * node skips exactly the rows the form said it would.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class TokenLengthsIT {
@@ -62,7 +67,7 @@ class TokenLengthsIT {
   @BeforeAll
   static void startPlatform() throws IOException {
     dataDir = Files.createTempDirectory("tuneforge-token-lengths-");
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir).withStartNode(false));
+    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir));
     app = platform.context();
   }
 
@@ -145,7 +150,34 @@ class TokenLengthsIT {
           summary.maxTokens(),
           cut.summary().truncatedRows(),
           shorter);
-      seenInTheBrowser(alice.username(), summary, cut.summary(), shorter);
+      assertThat(cut.summary().droppedRows())
+          .isEqualTo(
+              (int)
+                  ChatEncoder.forModel(modelDir, tokenizer, shorter)
+                      .encodeAll(conversations)
+                      .stream()
+                      .filter(e -> e.trainableTokens() == 0)
+                      .count())
+          .isPositive();
+      UUID job = seenInTheBrowser(alice.username(), summary, cut.summary(), shorter);
+      String skipped =
+          awaitLog(
+              alice, job, " rows have no assistant tokens left after truncation at " + shorter);
+      assertThat(skipped)
+          .as("the node skips the rows the form said it would")
+          .contains(
+              cut.summary().droppedRows()
+                  + " of "
+                  + conversations.size()
+                  + " rows have no assistant tokens left after truncation at "
+                  + shorter
+                  + " and were skipped");
+      as(
+          alice,
+          () -> {
+            app.getBean(FineTuneService.class).cancel(job);
+            return job;
+          });
     }
 
     assertThat(
@@ -165,10 +197,12 @@ class TokenLengthsIT {
   }
 
   /**
-   * The preview dialog shows the exact figures of both counts, the estimate (labelled) for a length
-   * not counted yet, counts it on demand; the fine-tune form shows the truncation figure.
+   * The preview dialog shows the exact figures of both counts, in the quality report too, the
+   * estimate (labelled) for a length not counted yet, counts it on demand; the fine-tune form shows
+   * the truncation and skipped rows, asks before launching, raises the max length when asked to,
+   * and launches anyway; returns the job.
    */
-  private static void seenInTheBrowser(
+  private static UUID seenInTheBrowser(
       String username,
       TokenLengths.Summary atDefault,
       TokenLengths.Summary atShorter,
@@ -197,6 +231,12 @@ class TokenLengthsIT {
           .hasText("0 rows (0.0 %) longer than 2048 tokens would be truncated");
       assertThat(page.locator("#token-lengths-chart")).isVisible();
       assertThat(page.locator("#quality-length-estimate")).hasCount(0);
+      assertThat(page.locator("#quality-truncated"))
+          .containsText("0 rows over 2048 tokens (0.0%) would be truncated, 0 of them");
+      assertThat(page.locator("#quality-truncated"))
+          .containsText("(exact, " + DemoModel.NAME + " tokenizer)");
+      assertThat(page.locator("#quality-placeholders"))
+          .containsText("No template placeholders left in the data");
 
       maxLength(page, shorter);
       assertThat(page.locator("#token-lengths-truncated"))
@@ -207,9 +247,21 @@ class TokenLengthsIT {
                   atShorter.truncatedRows(),
                   atShorter.truncatedPercent(),
                   shorter));
+      assertThat(page.locator("#quality-truncated"))
+          .containsText(
+              atShorter.truncatedRows()
+                  + " rows over "
+                  + shorter
+                  + " tokens ("
+                  + String.format(java.util.Locale.ROOT, "%.1f", atShorter.truncatedPercent())
+                  + "%) would be truncated, "
+                  + atShorter.droppedRows()
+                  + " of them with no assistant token left (skipped in training)");
 
       maxLength(page, 512);
       assertThat(page.locator("#token-lengths-status")).containsText("Not counted yet");
+      assertThat(page.locator("#quality-truncated"))
+          .containsText("would be truncated (estimate: UTF-8 bytes ÷ 4)");
       assertThat(page.locator("#quality-length-estimate"))
           .containsText("estimates (UTF-8 bytes ÷ 4)");
       page.locator("#token-lengths-count").click();
@@ -223,8 +275,14 @@ class TokenLengthsIT {
               .setFullPage(true));
 
       page.navigate(platform.baseUrl() + "/finetunes/new");
-      page.locator("#max-seq-length input").fill(String.valueOf(shorter));
-      page.locator("#max-seq-length input").press("Tab");
+      page.locator("#max-steps input").fill("1");
+      page.locator("#evaluation-examples input").fill("0");
+      formLength(page, shorter);
+      String skipped =
+          atShorter.droppedRows()
+              + " would lose every assistant token and be skipped (exact, "
+              + DemoModel.NAME
+              + " tokenizer)";
       assertThat(page.locator("#max-seq-length"))
           .containsText(
               atShorter.truncatedRows()
@@ -233,7 +291,64 @@ class TokenLengthsIT {
                   + " %) longer than "
                   + shorter
                   + " tokens would be truncated");
+      assertThat(page.locator("#max-seq-length")).containsText(skipped);
+      String confirm =
+          atShorter.droppedRows()
+              + " of "
+              + atShorter.rows()
+              + " rows have no assistant tokens left after truncation at "
+              + shorter
+              + " and will be skipped.";
+      page.locator("#launch-finetune").click();
+      assertThat(page.locator("#truncation-confirm-text")).hasText(confirm);
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(Path.of("target", "screenshots", "truncation-confirm.png"))
+              .setFullPage(true));
+      page.locator("#truncation-raise-max-length").click();
+      assertThat(page.locator("#max-seq-length input"))
+          .hasValue(String.valueOf(atShorter.keepsEveryRow()));
+      assertThat(page.locator("#max-seq-length"))
+          .containsText(
+              "0 would lose every assistant token",
+              new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+
+      formLength(page, shorter);
+      assertThat(page.locator("#max-seq-length")).containsText(skipped);
+      page.locator("#launch-finetune").click();
+      assertThat(page.locator("#truncation-confirm-text")).hasText(confirm);
+      page.locator("#truncation-launch-anyway").click();
+      page.waitForURL(java.util.regex.Pattern.compile(".*/finetunes/[0-9a-f-]{36}$"));
+      String url = page.url();
+      return UUID.fromString(url.substring(url.lastIndexOf('/') + 1));
     }
+  }
+
+  private static void formLength(Page page, int tokens) {
+    page.locator("#max-seq-length input").fill(String.valueOf(tokens));
+    page.locator("#max-seq-length input").press("Tab");
+  }
+
+  /** The job's first log message containing {@code text}, waiting for the node to report it. */
+  private static String awaitLog(SignedInUser user, UUID job, String text) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> found =
+          as(user, () -> app.getBean(FineTuneService.class).events(job)).stream()
+              .map(JobEventRecord::getMessage)
+              .filter(m -> m != null && m.contains(text))
+              .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("job " + job + " reported no \"" + text + "\" in time");
   }
 
   private static void maxLength(Page page, int tokens) {

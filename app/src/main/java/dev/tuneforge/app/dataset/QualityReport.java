@@ -2,6 +2,7 @@ package dev.tuneforge.app.dataset;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Figures about a version's kept rows, computed while it was normalised and stored with it as JSON;
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param jsonAnswers rows whose last assistant turn parses as a JSON object
  * @param keyPresence for each top-level key of those objects, the rows that have it
  * @param personalData findings per kind; line numbers only, never the values
+ * @param placeholders rows with template placeholders left in; null in reports stored before the
+ *     check
  */
 public record QualityReport(
     int rows,
@@ -28,7 +31,8 @@ public record QualityReport(
     int jsonAnswers,
     Map<String, Integer> keyPresence,
     List<PersonalData> personalData,
-    boolean redacted) {
+    boolean redacted,
+    @Nullable Placeholders placeholders) {
 
   public static final int DEFAULT_MAX_TOKENS = 2048;
 
@@ -41,6 +45,16 @@ public record QualityReport(
    * How often a kind of personal data was found, in how many rows, and the first lines it was on.
    */
   public record PersonalData(String kind, int matches, int rows, List<Integer> exampleLines) {}
+
+  /** Rows with a template placeholder left in, and the first few: line and placeholder. */
+  public record Placeholders(int rows, List<Example> examples) {
+
+    public Placeholders {
+      examples = List.copyOf(examples);
+    }
+
+    public record Example(int line, String placeholder) {}
+  }
 
   /** Rows over the chosen maximum length, which training would truncate. */
   public int truncatedRows() {

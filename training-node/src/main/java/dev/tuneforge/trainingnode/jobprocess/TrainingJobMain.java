@@ -227,9 +227,13 @@ public final class TrainingJobMain {
                   + truncated
                   + " truncated to "
                   + hyper.maxSequenceLength()
-                  + " tokens, "
+                  + " tokens; "
                   + (encoded.size() - examples.size())
-                  + " left out for lack of assistant tokens"));
+                  + " of "
+                  + encoded.size()
+                  + " rows have no assistant tokens left after truncation at "
+                  + hyper.maxSequenceLength()
+                  + " and were skipped"));
       if (Files.isRegularFile(validationFile)) {
         validationConversations = readValidation(validationFile);
         validation = encodeValidation(validationConversations, encoder);

@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.quality;
 
 import dev.tuneforge.app.dataset.QualityReport;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -8,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +71,8 @@ public final class QualityAnalyzer {
   private final long[] wordEnds = new long[SHINGLE_CHUNK / 2 + 2];
 
   private int personalInRow;
+  private int placeholderRows;
+  private final List<QualityReport.Placeholders.Example> placeholders = new ArrayList<>();
 
   /** Whether {@link PersonalDataScanner#scan} may find something in the text last shingled. */
   private boolean mayHavePersonalData;
@@ -102,6 +106,7 @@ public final class QualityAnalyzer {
     simHash.clear();
     personalInRow = 0;
     boolean emptyTurn = false;
+    boolean placeholder = false;
     int lastAssistant = -1;
     for (int i = 0; i < row.size(); i++) {
       int shingles = simHash.features();
@@ -130,6 +135,9 @@ public final class QualityAnalyzer {
       char[] text = row.chars();
       int start = row.textStart(i);
       int end = start + row.textLength(i);
+      if (!placeholder && PlaceholderScanner.mayContain(text, start, end)) {
+        placeholder = placeholder(CharBuffer.wrap(text, start, end - start), line);
+      }
       if (firstNonWhitespace(text, start, end) == end) {
         emptyTurns++;
         emptyTurn = true;
@@ -164,6 +172,19 @@ public final class QualityAnalyzer {
         json(new String(text, first, end - first));
       }
     }
+  }
+
+  /** Counts the row when the text holds a placeholder; keeps the first few as examples. */
+  private boolean placeholder(CharSequence text, int line) {
+    Optional<String> found = PlaceholderScanner.find(text);
+    if (found.isEmpty()) {
+      return false;
+    }
+    placeholderRows++;
+    if (placeholders.size() < EXAMPLE_LINES) {
+      placeholders.add(new QualityReport.Placeholders.Example(line, found.get()));
+    }
+    return true;
   }
 
   private void found(PersonalDataScanner.Kind kind, int line) {
@@ -404,7 +425,8 @@ public final class QualityAnalyzer {
         jsonAnswers,
         presence,
         List.copyOf(found),
-        redact);
+        redact,
+        new QualityReport.Placeholders(placeholderRows, placeholders));
   }
 
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */

@@ -1,17 +1,24 @@
 package dev.tuneforge.app.dataset.tokens;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.chat.Conversation;
-import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.chat.DatasetException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Measures rows as the trainer encodes them: the same {@link ChatEncoder} over the model's own chat
- * template and tokenizer, without its truncation, so a row's length and the assistant tokens a
- * maximum length would cut off are both known.
+ * Measures rows as the trainer encodes them: the model's own chat template cut into the same
+ * segments as {@link ChatEncoder} cuts it, each segment tokenized on its own by the same tokenizer,
+ * without truncation, so a row's length and the assistant tokens a maximum length would cut off are
+ * both known. Rows are measured in batches: the template is rendered once per conversation shape
+ * where that is safe ({@link TemplateShapes}), and a batch's segments are tokenized in one native
+ * call, which the Rust tokenizer spreads over all cores; only the token counts cross back.
  */
 public final class TokenLengthCounter implements AutoCloseable {
   /** Files of a model directory the count needs; the weights are not among them. */
@@ -19,11 +26,14 @@ public final class TokenLengthCounter implements AutoCloseable {
       List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja");
 
   private final HuggingFaceTokenizer tokenizer;
-  private final ChatEncoder encoder;
+  private final ChatTemplate template;
+  private final TemplateShapes shapes;
+  private boolean splicing = true;
 
-  private TokenLengthCounter(HuggingFaceTokenizer tokenizer, ChatEncoder encoder) {
+  private TokenLengthCounter(HuggingFaceTokenizer tokenizer, ChatTemplate template) {
     this.tokenizer = tokenizer;
-    this.encoder = encoder;
+    this.template = template;
+    this.shapes = new TemplateShapes(template);
   }
 
   /**
@@ -31,10 +41,9 @@ public final class TokenLengthCounter implements AutoCloseable {
    * suffice).
    */
   public static TokenLengthCounter forModel(Path modelDirectory) throws IOException {
-    HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDirectory);
+    HuggingFaceTokenizer tokenizer = loadTokenizer(modelDirectory);
     try {
-      return new TokenLengthCounter(
-          tokenizer, ChatEncoder.forModel(modelDirectory, tokenizer, Integer.MAX_VALUE));
+      return new TokenLengthCounter(tokenizer, ChatTemplate.load(modelDirectory));
     } catch (IOException | RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -42,25 +51,112 @@ public final class TokenLengthCounter implements AutoCloseable {
   }
 
   /**
+   * The tokenizer as {@link ChatEncoder#loadTokenizer} loads it for the trainer, and padding
+   * nothing: DJL pads a batch to its longest text unless told not to.
+   */
+  public static HuggingFaceTokenizer loadTokenizer(Path modelDirectory) throws IOException {
+    return HuggingFaceTokenizer.newInstance(
+        modelDirectory.resolve("tokenizer.json"),
+        Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+  }
+
+  /**
    * One row: its length in tokens, its trainable assistant tokens, and how many of those lie at or
-   * beyond {@code maxLength} (lost to truncation; the first token is never a target).
+   * beyond {@code maxLength}.
    *
-   * @throws dev.tuneforge.chat.DatasetException when the model's template refuses the row
+   * @throws DatasetException when the model's template refuses the row
    */
   public Row measure(Conversation conversation, int maxLength) {
-    EncodedExample full = encoder.encode(conversation);
-    long[] labels = full.labels();
-    long trainable = 0;
-    long lost = 0;
-    for (int i = 1; i < labels.length; i++) {
-      if (labels[i] != ChatEncoder.IGNORE) {
-        trainable++;
-        if (i >= maxLength) {
-          lost++;
-        }
+    return measureAll(List.of(conversation), maxLength).getFirst();
+  }
+
+  /**
+   * The rows of a batch, in order.
+   *
+   * @throws DatasetException when the model's template refuses a row, naming its line
+   * @throws SplicingFailed when a sampled splice differed from the full rendering: the rows
+   *     measured before may be wrong, so measure them again; this counter renders every row from
+   *     now on
+   */
+  public List<Row> measureAll(List<Conversation> conversations, int maxLength) {
+    List<List<ChatTemplate.Segment>> rows = new ArrayList<>(conversations.size());
+    int texts = 0;
+    for (Conversation conversation : conversations) {
+      List<ChatTemplate.Segment> segments = segments(conversation);
+      rows.add(segments);
+      texts += segments.size();
+    }
+    String[] batch = new String[texts];
+    int at = 0;
+    for (List<ChatTemplate.Segment> segments : rows) {
+      for (ChatTemplate.Segment segment : segments) {
+        batch[at++] = segment.text();
       }
     }
-    return new Row(full.length(), trainable, lost);
+    int[] counts = tokenCounts(batch);
+    List<Row> measured = new ArrayList<>(rows.size());
+    at = 0;
+    for (List<ChatTemplate.Segment> segments : rows) {
+      int length = 0;
+      long trainable = 0;
+      long lost = 0;
+      int firstTarget = -1;
+      for (ChatTemplate.Segment segment : segments) {
+        int tokens = counts[at++];
+        int end = length + tokens;
+        if (segment.trainable()) {
+          // The first token is never a target: nothing comes before it to predict it from.
+          int from = Math.max(length, 1);
+          if (end > from) {
+            trainable += end - from;
+            lost += Math.max(0, end - Math.max(from, maxLength));
+            firstTarget = firstTarget < 0 ? from : firstTarget;
+          }
+        }
+        length = end;
+      }
+      measured.add(new Row(length, trainable, lost, firstTarget));
+    }
+    return measured;
+  }
+
+  private List<ChatTemplate.Segment> segments(Conversation conversation) {
+    try {
+      return splicing
+          ? shapes.segments(conversation.messages())
+          : template.segments(conversation.messages());
+    } catch (IllegalArgumentException e) {
+      throw DatasetException.atLine(conversation.line(), e.getMessage());
+    } catch (TemplateShapes.Mismatch e) {
+      splicing = false;
+      throw new SplicingFailed();
+    }
+  }
+
+  /**
+   * The number of tokens of each text, adding no special tokens: one native batch encoding (as
+   * {@link HuggingFaceTokenizer#batchEncode(String[], boolean, boolean)}), of which only the ids
+   * cross back, not every token's text, offsets and masks.
+   */
+  int[] tokenCounts(String[] texts) {
+    TokenizersLibrary library = TokenizersLibrary.LIB;
+    long[] encodings = library.batchEncode(tokenizer.getHandle(), texts, false);
+    int[] counts = new int[encodings.length];
+    try {
+      for (int i = 0; i < encodings.length; i++) {
+        counts[i] = library.getTokenIds(encodings[i]).length;
+      }
+    } finally {
+      for (long encoding : encodings) {
+        library.deleteEncoding(encoding);
+      }
+    }
+    return counts;
+  }
+
+  /** Rows rendered with the template per row, and rows spliced into a shape rendered once. */
+  public String renderingSummary() {
+    return shapes.rendered() + " rows rendered, " + shapes.spliced() + " spliced";
   }
 
   @Override
@@ -68,6 +164,23 @@ public final class TokenLengthCounter implements AutoCloseable {
     tokenizer.close();
   }
 
-  /** A row's length and its assistant tokens, all and beyond the maximum length. */
-  public record Row(int length, long assistantTokens, long assistantTokensLost) {}
+  /**
+   * A row's length, its assistant tokens (all, and those beyond the maximum length), and the
+   * position of its first assistant token (-1 when it has none): at a maximum length at or below
+   * that position the trainer has nothing to learn from the row and leaves it out.
+   */
+  public record Row(int length, long assistantTokens, long assistantTokensLost, int firstTarget) {
+
+    /** Whether truncation leaves the row no assistant token, so the trainer skips it. */
+    public boolean dropped() {
+      return assistantTokensLost == assistantTokens;
+    }
+  }
+
+  /** Spliced renderings were found wrong after rows were measured with them; measure again. */
+  public static final class SplicingFailed extends RuntimeException {
+    SplicingFailed() {
+      super("the chat template's renderings could not be spliced; rows are rendered one by one");
+    }
+  }
 }

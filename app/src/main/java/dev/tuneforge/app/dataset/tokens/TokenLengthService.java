@@ -70,7 +70,7 @@ public class TokenLengthService {
 
   /**
    * The count for this version, model and length, queued in the background unless it exists (a
-   * failed one is queued again).
+   * failed one, or one made before counts told the rows left out, is queued again).
    *
    * @throws IllegalArgumentException naming an unknown version or model or a length out of range
    */
@@ -95,7 +95,7 @@ public class TokenLengthService {
                       .findByDatasetVersionIdAndBaseModelIdAndMaxLength(
                           versionId, baseModelId, maxLength)
                       .orElse(null);
-              if (found != null && found.getStatus() != TokenLengths.Status.FAILED) {
+              if (found != null && !found.wanted()) {
                 return found;
               }
               TokenLengthStats row =

@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -41,6 +42,9 @@ class TokenLengthStats extends WorkRun {
   private @Nullable Long assistantTokens;
   private @Nullable Long assistantTokensLost;
   private @Nullable String histogram;
+  private @Nullable Integer droppedRows;
+  private @Nullable Integer keepsEveryRow;
+  private @Nullable String rowsOver;
 
   protected TokenLengthStats() {}
 
@@ -72,6 +76,15 @@ class TokenLengthStats extends WorkRun {
 
   TokenLengths.Status getStatus() {
     return status;
+  }
+
+  /**
+   * Whether this count must be made (again): it failed, or it succeeded before counts told the rows
+   * the trainer leaves out.
+   */
+  boolean wanted() {
+    return status == TokenLengths.Status.FAILED
+        || (status == TokenLengths.Status.SUCCEEDED && droppedRows == null);
   }
 
   void queueAgain() {
@@ -119,6 +132,9 @@ class TokenLengthStats extends WorkRun {
     assistantTokens = summary.assistantTokens();
     assistantTokensLost = summary.assistantTokensLost();
     histogram = JSON.writeValueAsString(summary.histogram());
+    droppedRows = summary.droppedRows();
+    keepsEveryRow = summary.keepsEveryRow();
+    rowsOver = JSON.writeValueAsString(summary.rowsOver());
     succeed(now);
   }
 
@@ -133,9 +149,14 @@ class TokenLengthStats extends WorkRun {
         && p99Tokens != null
         && truncatedRows != null
         && assistantTokens != null
-        && assistantTokensLost != null) {
+        && assistantTokensLost != null
+        && droppedRows != null
+        && keepsEveryRow != null
+        && rowsOver != null) {
       List<TokenLengths.Bin> bins =
           JSON.readValue(histogram, new TypeReference<List<TokenLengths.Bin>>() {});
+      Map<Integer, Integer> over =
+          JSON.readValue(rowsOver, new TypeReference<Map<Integer, Integer>>() {});
       summary =
           new TokenLengths.Summary(
               rowsTotal,
@@ -147,6 +168,9 @@ class TokenLengthStats extends WorkRun {
               truncatedRows,
               assistantTokens,
               assistantTokensLost,
+              droppedRows,
+              keepsEveryRow,
+              over,
               bins);
     }
     return new TokenLengths(

@@ -2,7 +2,9 @@ package dev.tuneforge.app.dataset.tokens;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Percentiles and a chart-sized histogram of row lengths. */
 final class TokenLengthSummaries {
@@ -12,7 +14,12 @@ final class TokenLengthSummaries {
   private TokenLengthSummaries() {}
 
   static TokenLengths.Summary of(
-      int[] lengths, int maxLength, long assistantTokens, long assistantTokensLost) {
+      int[] lengths,
+      int maxLength,
+      long assistantTokens,
+      long assistantTokensLost,
+      int droppedRows,
+      int keepsEveryRow) {
     int[] sorted = lengths.clone();
     Arrays.sort(sorted);
     int rows = sorted.length;
@@ -35,7 +42,24 @@ final class TokenLengthSummaries {
         truncated,
         assistantTokens,
         assistantTokensLost,
+        droppedRows,
+        keepsEveryRow,
+        rowsOver(sorted),
         histogram(sorted, maxLength));
+  }
+
+  private static Map<Integer, Integer> rowsOver(int[] sorted) {
+    Map<Integer, Integer> over = new LinkedHashMap<>();
+    for (int limit : TokenLengths.Summary.LIMITS) {
+      int at = Arrays.binarySearch(sorted, limit + 1);
+      // The first row longer than the limit, among equal lengths too.
+      at = at < 0 ? -at - 1 : at;
+      while (at > 0 && sorted[at - 1] > limit) {
+        at--;
+      }
+      over.put(limit, sorted.length - at);
+    }
+    return over;
   }
 
   /** Nearest rank: the smallest length that at least {@code percent}% of rows do not exceed. */

@@ -9,6 +9,7 @@ import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
 import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.chat.ChatDataset;
+import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.ModelFileException;
 import java.io.BufferedReader;
@@ -18,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +31,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs one count: fetches the model's tokenizer files and the version's training file into a
- * temporary folder, measures every row with {@link TokenLengthCounter}, reporting progress, and
- * stores the summary. A failure is stored with its reason; nothing else changes.
+ * temporary folder, measures every row with {@link TokenLengthCounter} in batches, reporting
+ * progress, and stores the summary. A failure is stored with its reason; nothing else changes.
  */
 @Component
 class TokenLengthWork implements TenantWork<TokenLengthStats> {
   static final WorkKind<TokenLengthStats> KIND =
       WorkKind.of("token-lengths", TokenLengthStats.class);
   private static final Logger log = LoggerFactory.getLogger(TokenLengthWork.class);
+  static final int BATCH_ROWS = 256;
+  static final int BATCH_CHARS = 4 << 20;
 
   private final DatasetService datasets;
   private final CatalogService catalog;
@@ -83,12 +88,13 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       TokenLengths.Summary summary = count(work, modelDir, train, rows, found.getMaxLength());
       work.update(s -> s.succeed(summary, work.now()));
       log.info(
-          "Token lengths of version {} under {}: {} rows, {} over {} tokens",
+          "Token lengths of version {} under {}: {} rows, {} over {} tokens, {} left out",
           found.getDatasetVersionId(),
           model.getName(),
           summary.rows(),
           summary.truncatedRows(),
-          found.getMaxLength());
+          found.getMaxLength(),
+          summary.droppedRows());
     } catch (DatasetException | ModelFileException e) {
       throw new WorkFailed(String.valueOf(e.getMessage()));
     } finally {
@@ -103,33 +109,91 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   }
 
   /**
-   * Reads the rows one at a time, as {@link ChatDataset} reads them for the trainer, so memory
-   * stays bounded by the lengths, not the text.
+   * Reads the rows as {@link ChatDataset} reads them for the trainer, {@link #BATCH_ROWS} at a time
+   * (or fewer, up to {@link #BATCH_CHARS} of text), so memory stays bounded by the lengths and one
+   * batch, not the whole text. When spliced renderings turn out wrong, the rows are counted again,
+   * each rendered in full.
    */
   private TokenLengths.Summary count(
       WorkContext<TokenLengthStats> work, Path modelDir, Path train, int rows, int maxLength)
       throws IOException {
-    int[] lengths = new int[rows];
-    int done = 0;
-    long assistant = 0;
-    long lost = 0;
-    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir);
-        BufferedReader reader = Files.newBufferedReader(train, StandardCharsets.UTF_8)) {
+    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
+      try {
+        return count(work, counter, train, rows, maxLength);
+      } catch (TokenLengthCounter.SplicingFailed e) {
+        log.warn("Counting {} again: {}", train, e.getMessage());
+        return count(work, counter, train, rows, maxLength);
+      } finally {
+        log.debug("Token lengths of {}: {}", train, counter.renderingSummary());
+      }
+    }
+  }
+
+  private TokenLengths.Summary count(
+      WorkContext<TokenLengthStats> work,
+      TokenLengthCounter counter,
+      Path train,
+      int rows,
+      int maxLength)
+      throws IOException {
+    Tally tally = new Tally(rows, maxLength);
+    List<Conversation> batch = new ArrayList<>();
+    long chars = 0;
+    try (BufferedReader reader = Files.newBufferedReader(train, StandardCharsets.UTF_8)) {
       int number = 0;
-      for (String line = reader.readLine(); line != null && done < rows; line = reader.readLine()) {
+      int read = 0;
+      for (String line = reader.readLine(); line != null && read < rows; line = reader.readLine()) {
         number++;
         if (line.isBlank()) {
           continue;
         }
-        TokenLengthCounter.Row row = counter.measure(ChatDataset.parse(number, line), maxLength);
+        read++;
+        batch.add(ChatDataset.parse(number, line));
+        chars += line.length();
+        if (batch.size() >= BATCH_ROWS || chars >= BATCH_CHARS) {
+          tally.add(counter.measureAll(batch, maxLength));
+          batch.clear();
+          chars = 0;
+          int progress = tally.done;
+          work.progress(s -> s.progress(progress));
+        }
+      }
+    }
+    if (!batch.isEmpty()) {
+      tally.add(counter.measureAll(batch, maxLength));
+    }
+    return tally.summary();
+  }
+
+  /** The figures of the rows measured so far. */
+  private static final class Tally {
+    private final int[] lengths;
+    private final int maxLength;
+    private int done;
+    private long assistant;
+    private long lost;
+    private int dropped;
+    private int keepsEveryRow;
+
+    Tally(int rows, int maxLength) {
+      this.lengths = new int[rows];
+      this.maxLength = maxLength;
+    }
+
+    void add(List<TokenLengthCounter.Row> rows) {
+      for (TokenLengthCounter.Row row : rows) {
         lengths[done++] = row.length();
         assistant += row.assistantTokens();
         lost += row.assistantTokensLost();
-        int progress = done;
-        work.progress(s -> s.progress(progress));
+        dropped += row.dropped() ? 1 : 0;
+        keepsEveryRow = Math.max(keepsEveryRow, row.firstTarget() + 1);
       }
     }
-    return TokenLengthSummaries.of(Arrays.copyOf(lengths, done), maxLength, assistant, lost);
+
+    TokenLengths.Summary summary() {
+      return TokenLengthSummaries.of(
+          Arrays.copyOf(lengths, done), maxLength, assistant, lost, dropped, keepsEveryRow);
+    }
   }
 
   private static int rowCount(Path train) throws IOException {

@@ -1,6 +1,7 @@
 package dev.tuneforge.app.dataset.tokens;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +37,10 @@ public record TokenLengths(
   /**
    * Lengths in tokens as the trainer sees the rows (rendered with the chat template, before
    * truncation); {@code truncatedRows} are longer than the maximum length, and {@code
-   * assistantTokensLost} of their {@code assistantTokens} trainable tokens fall beyond it.
+   * assistantTokensLost} of their {@code assistantTokens} trainable tokens fall beyond it. {@code
+   * droppedRows} keep no assistant token within it, so the trainer leaves them out; {@code
+   * keepsEveryRow} is the smallest maximum length that keeps every row that has one (0 when none
+   * has); {@code rowsOver} counts the rows longer than each of {@link #LIMITS}.
    */
   public record Summary(
       int rows,
@@ -48,9 +52,16 @@ public record TokenLengths(
       int truncatedRows,
       long assistantTokens,
       long assistantTokensLost,
+      int droppedRows,
+      int keepsEveryRow,
+      Map<Integer, Integer> rowsOver,
       List<Bin> histogram) {
 
+    /** The lengths the quality report states rows over, as its estimate does. */
+    public static final List<Integer> LIMITS = List.of(512, 1024, 2048, 4096);
+
     public Summary {
+      rowsOver = Map.copyOf(rowsOver);
       histogram = List.copyOf(histogram);
     }
 

@@ -7,7 +7,9 @@ import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.UnorderedList;
 import dev.tuneforge.app.dataset.QualityReport;
+import dev.tuneforge.app.dataset.tokens.TokenLengths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +38,7 @@ class QualityReportView extends Div {
     UnorderedList figures = new UnorderedList();
     figures.setId("quality-figures");
     int rows = q.rows();
+    ListItem truncated = item("truncated", estimatedTruncation(q));
     figures.add(
         item("rows", rows + " rows"),
         item(
@@ -53,26 +56,27 @@ class QualityReportView extends Div {
         item(
             "without-assistant",
             q.rowsWithoutAssistant() + " rows without an assistant turn (dropped)"),
-        item(
-            "truncated",
-            q.truncatedRows()
-                + " rows over "
-                + q.maxTokens()
-                + " estimated tokens"
-                + share(q.truncatedRows(), rows)
-                + " would be truncated; over 512/1024/2048/4096: "
-                + overLimits(q.rowsOverTokens())),
+        truncated,
         item(
             "json-answers",
             q.jsonAnswers()
                 + " last assistant turns parse as a JSON object"
                 + share(q.jsonAnswers(), rows)));
     figures.add(item("personal-data", personalData(q)));
+    if (q.placeholders() != null) {
+      figures.add(item("placeholders", placeholders(q.placeholders(), rows)));
+    }
     add(figures);
     if (tokens == null) {
       add(estimate(q));
     } else {
       add(tokens);
+      tokens.whenShown(
+          counted ->
+              truncated.setText(
+                  counted == null || counted.summary() == null
+                      ? estimatedTruncation(q)
+                      : exactTruncation(counted, counted.summary())));
     }
     if (q.jsonAnswers() > 0 && !q.keyPresence().isEmpty()) {
       add(
@@ -83,6 +87,49 @@ class QualityReportView extends Div {
               rows,
               true));
     }
+  }
+
+  private static String estimatedTruncation(QualityReport q) {
+    return truncation(q.truncatedRows(), q.maxTokens(), q.rows(), " (estimate: UTF-8 bytes ÷ 4)")
+        + overLimits(q.rowsOverTokens());
+  }
+
+  /** The same figures from the exact count the token lengths below show. */
+  private static String exactTruncation(TokenLengths counted, TokenLengths.Summary s) {
+    Map<Integer, Integer> over = new LinkedHashMap<>();
+    TokenLengths.Summary.LIMITS.forEach(limit -> over.put(limit, s.rowsOver().get(limit)));
+    String skipped =
+        ", " + s.droppedRows() + " of them with no assistant token left (skipped in training)";
+    return truncation(s.truncatedRows(), counted.maxLength(), s.rows(), skipped)
+        + overLimits(over)
+        + " (exact, "
+        + counted.baseModelName()
+        + " tokenizer)";
+  }
+
+  private static String truncation(int truncated, int maxLength, int rows, String more) {
+    return truncated
+        + " rows over "
+        + maxLength
+        + " tokens"
+        + share(truncated, rows)
+        + " would be truncated"
+        + more
+        + "; over 512/1024/2048/4096: ";
+  }
+
+  private static String placeholders(QualityReport.Placeholders p, int rows) {
+    if (p.rows() == 0) {
+      return "No template placeholders left in the data ({{name}}, <PLACEHOLDER>, [Insert …], TODO)";
+    }
+    List<String> examples = new ArrayList<>();
+    p.examples().forEach(e -> examples.add("line " + e.line() + " " + e.placeholder()));
+    return p.rows()
+        + " rows with template placeholders left in"
+        + share(p.rows(), rows)
+        + ": "
+        + String.join(", ", examples)
+        + (p.rows() > p.examples().size() ? ", …" : "");
   }
 
   /** The bytes ÷ 4 estimate of token lengths, labelled as one. */

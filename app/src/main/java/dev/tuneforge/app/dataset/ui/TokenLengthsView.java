@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A version's token lengths under a chosen base model and maximum length: the exact histogram,
@@ -39,6 +41,7 @@ class TokenLengthsView extends Div {
   private final IntegerField maxLength = new IntegerField("Max length (tokens)");
   private final Div body = new Div();
   private boolean counting;
+  private Consumer<@Nullable TokenLengths> shown = counted -> {};
 
   TokenLengthsView(
       TokenLengthService tokens, List<BaseModel> models, UUID versionId, QualityReport estimate) {
@@ -81,6 +84,15 @@ class TokenLengthsView extends Div {
     refresh();
   }
 
+  /**
+   * Tells {@code listener} the exact count shown, at once and whenever it changes: null while there
+   * is none for the chosen model and length.
+   */
+  void whenShown(Consumer<@Nullable TokenLengths> listener) {
+    shown = listener;
+    refresh();
+  }
+
   private void request() {
     BaseModel chosen = model.getValue();
     Integer length = maxLength.getValue();
@@ -110,6 +122,7 @@ class TokenLengthsView extends Div {
             ? Optional.empty()
             : tokens.find(versionId, chosen.getId(), length);
     TokenLengths.Summary summary = found.map(TokenLengths::summary).orElse(null);
+    shown.accept(summary != null ? found.get() : null);
     if (summary != null) {
       body.add(exact(summary, length));
       counting = false;

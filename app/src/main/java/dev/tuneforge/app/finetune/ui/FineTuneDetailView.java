@@ -1,5 +1,6 @@
 package dev.tuneforge.app.finetune.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -15,6 +16,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
 import dev.tuneforge.app.base.ui.LineChart;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -41,6 +43,16 @@ import org.springframework.beans.factory.ObjectProvider;
 @RolesAllowed({"TENANT_ADMIN", "MEMBER"})
 public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObserver {
   static final String JOB_ID = "jobId";
+
+  /** Opens the job's page in the UI that {@code source} is attached to. */
+  static void open(Component source, UUID jobId) {
+    source
+        .getUI()
+        .ifPresent(
+            ui ->
+                ui.navigate(
+                    FineTuneDetailView.class, new RouteParameters(JOB_ID, jobId.toString())));
+  }
 
   private final FineTuneService fineTunes;
   private final H2 title = new H2();

@@ -10,7 +10,6 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteParameters;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobUpdates;
@@ -64,16 +63,7 @@ public class FineTunesView extends VerticalLayout {
     grid.addColumn(FineTuneJob::getSteps).setHeader("Steps").setAutoWidth(true);
     grid.addColumn(FineTuneJob::getTrainedTokens).setHeader("Trained tokens").setAutoWidth(true);
     grid.addColumn(job -> WHEN.format(job.getCreatedAt())).setHeader("Created").setAutoWidth(true);
-    grid.addItemClickListener(
-        e ->
-            e.getSource()
-                .getUI()
-                .ifPresent(
-                    ui ->
-                        ui.navigate(
-                            FineTuneDetailView.class,
-                            new RouteParameters(
-                                FineTuneDetailView.JOB_ID, e.getItem().getId().toString()))));
+    grid.addItemClickListener(e -> FineTuneDetailView.open(e.getSource(), e.getItem().getId()));
 
     add(new HorizontalLayout(new H2("Fine-tunes"), create, compare), grid);
     setSizeFull();

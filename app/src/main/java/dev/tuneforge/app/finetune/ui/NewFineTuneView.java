@@ -20,7 +20,6 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteParameters;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
@@ -169,25 +168,21 @@ public class NewFineTuneView extends VerticalLayout {
             checkpointEvery,
             packing);
 
+    TruncationHint truncation = TruncationHint.attach(tokens, model, dataset, maxSeqLength);
     Button launch =
         new Button(
             "Launch fine-tune",
-            e -> {
-              try {
-                FineTuneJob job = fineTunes.create(request());
-                e.getSource()
-                    .getUI()
-                    .ifPresent(
-                        ui ->
-                            ui.navigate(
-                                FineTuneDetailView.class,
-                                new RouteParameters(
-                                    FineTuneDetailView.JOB_ID, job.getId().toString())));
-              } catch (IllegalArgumentException problem) {
-                Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-              }
-            });
+            e ->
+                truncation.beforeLaunch(
+                    () -> {
+                      try {
+                        FineTuneJob job = fineTunes.create(request());
+                        FineTuneDetailView.open(e.getSource(), job.getId());
+                      } catch (IllegalArgumentException problem) {
+                        Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
+                            .addThemeVariants(NotificationVariant.LUMO_ERROR);
+                      }
+                    }));
     launch.setId("launch-finetune");
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
@@ -202,7 +197,6 @@ public class NewFineTuneView extends VerticalLayout {
     maxSteps.addValueChangeListener(e -> showEstimate());
     showEstimate();
     showMethod();
-    TruncationHint.attach(tokens, model, dataset, maxSeqLength);
 
     FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
 

@@ -53,6 +53,25 @@ class QualityAnalyzerTest {
   }
 
   @Test
+  void rowsWithPlaceholdersLeftInAreCountedWithTheirLinesAndJsonAnswersAreNot() throws IOException {
+    QualityReport q =
+        quality(
+            false,
+            false,
+            chat("Dear {{name}}, where is my order?", "It shipped."),
+            chat("Receipt total RM 30.00", "{\\\"total\\\": \\\"30.00\\\", \\\"items\\\": {}}"),
+            chat("Sign the letter", "Regards, [Insert name here] TODO"),
+            chat("Plain question", "Plain answer"));
+
+    assertThat(q.placeholders()).isNotNull();
+    assertThat(q.placeholders().rows()).isEqualTo(2);
+    assertThat(q.placeholders().examples())
+        .containsExactly(
+            new QualityReport.Placeholders.Example(1, "{{name}}"),
+            new QualityReport.Placeholders.Example(3, "[Insert name here]"));
+  }
+
+  @Test
   void countsExactAndNearDuplicatesSeparately() throws IOException {
     QualityReport q =
         quality(

@@ -10,7 +10,7 @@ class TokenLengthSummariesTest {
   @Test
   void percentilesAreNearestRankAndTruncationCountsRowsLongerThanTheMaximum() {
     int[] lengths = IntStream.rangeClosed(1, 100).map(i -> i * 10).toArray();
-    TokenLengths.Summary s = TokenLengthSummaries.of(lengths, 900, 5000, 42);
+    TokenLengths.Summary s = TokenLengthSummaries.of(lengths, 900, 5000, 42, 3, 950);
 
     assertThat(s.rows()).isEqualTo(100);
     assertThat(s.p50()).isEqualTo(500);
@@ -23,12 +23,21 @@ class TokenLengthSummariesTest {
         .isEqualTo(10);
     assertThat(s.truncatedPercent()).isEqualTo(10.0);
     assertThat(s.assistantTokensLost()).isEqualTo(42);
+    assertThat(s.droppedRows()).isEqualTo(3);
+    assertThat(s.keepsEveryRow()).isEqualTo(950);
+    assertThat(s.rowsOver())
+        .as("rows longer than each usual limit, exactly")
+        .containsEntry(512, 49)
+        .containsEntry(1024, 0)
+        .containsEntry(2048, 0)
+        .containsEntry(4096, 0);
   }
 
   @Test
   void theHistogramHasRoundBinsCoveringEveryRowAndTheMaximumLength() {
     int[] lengths = {3, 120, 130, 2047, 2048, 2049, 5000};
-    TokenLengths.Summary s = TokenLengthSummaries.of(lengths, 2048, 0, 0);
+    TokenLengths.Summary s = TokenLengthSummaries.of(lengths, 2048, 0, 0, 0, 0);
+    assertThat(s.rowsOver()).containsEntry(1024, 4).containsEntry(2048, 2).containsEntry(4096, 1);
 
     assertThat(s.histogram()).allSatisfy(bin -> assertThat(bin.to() - bin.from()).isEqualTo(500));
     assertThat(s.histogram().getFirst().from()).isZero();
@@ -41,7 +50,7 @@ class TokenLengthSummariesTest {
 
   @Test
   void noRowsGiveZerosAndBinsUpToTheMaximumLength() {
-    TokenLengths.Summary s = TokenLengthSummaries.of(new int[0], 64, 0, 0);
+    TokenLengths.Summary s = TokenLengthSummaries.of(new int[0], 64, 0, 0, 0, 0);
     assertThat(s.p99()).isZero();
     assertThat(s.truncatedPercent()).isZero();
     assertThat(s.histogram().getLast().to()).isGreaterThanOrEqualTo(64);
