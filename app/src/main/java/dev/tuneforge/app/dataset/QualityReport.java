@@ -13,6 +13,8 @@ import java.util.Map;
  * @param jsonAnswers rows whose last assistant turn parses as a JSON object
  * @param keyPresence for each top-level key of those objects, the rows that have it
  * @param personalData findings per kind; line numbers only, never the values
+ * @param toolCallRows rows that call tools (or declare them): they need a template with tool
+ *     support
  */
 public record QualityReport(
     int rows,
@@ -28,7 +30,41 @@ public record QualityReport(
     int jsonAnswers,
     Map<String, Integer> keyPresence,
     List<PersonalData> personalData,
-    boolean redacted) {
+    boolean redacted,
+    int toolCallRows) {
+
+  public QualityReport(
+      int rows,
+      int exactDuplicates,
+      int nearDuplicates,
+      int emptyTurns,
+      int rowsWithEmptyTurn,
+      int rowsWithoutAssistant,
+      List<Bucket> lengthHistogram,
+      Map<Integer, Integer> rowsOverTokens,
+      int maxTokens,
+      long maxRowTokens,
+      int jsonAnswers,
+      Map<String, Integer> keyPresence,
+      List<PersonalData> personalData,
+      boolean redacted) {
+    this(
+        rows,
+        exactDuplicates,
+        nearDuplicates,
+        emptyTurns,
+        rowsWithEmptyTurn,
+        rowsWithoutAssistant,
+        lengthHistogram,
+        rowsOverTokens,
+        maxTokens,
+        maxRowTokens,
+        jsonAnswers,
+        keyPresence,
+        personalData,
+        redacted,
+        0);
+  }
 
   public static final int DEFAULT_MAX_TOKENS = 2048;
 

@@ -78,6 +78,7 @@ public final class QualityAnalyzer {
   private int near;
   private int emptyTurns;
   private int rowsWithEmptyTurn;
+  private int toolCallRows;
   private int withoutAssistant;
   private long maxRowTokens;
   private int jsonAnswers;
@@ -130,7 +131,7 @@ public final class QualityAnalyzer {
       char[] text = row.chars();
       int start = row.textStart(i);
       int end = start + row.textLength(i);
-      if (firstNonWhitespace(text, start, end) == end) {
+      if (firstNonWhitespace(text, start, end) == end && !row.callsTools(i)) {
         emptyTurns++;
         emptyTurn = true;
       }
@@ -139,6 +140,7 @@ public final class QualityAnalyzer {
       }
     }
     rowsWithEmptyTurn += emptyTurn ? 1 : 0;
+    toolCallRows += row.usesTools() ? 1 : 0;
     long tokens = bytes / 4;
     maxRowTokens = Math.max(maxRowTokens, tokens);
     for (int b = 0; b < HISTOGRAM.length; b++) {
@@ -404,7 +406,8 @@ public final class QualityAnalyzer {
         jsonAnswers,
         presence,
         List.copyOf(found),
-        redact);
+        redact,
+        toolCallRows);
   }
 
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */
