@@ -33,39 +33,6 @@ public record QualityReport(
     boolean redacted,
     int toolCallRows) {
 
-  public QualityReport(
-      int rows,
-      int exactDuplicates,
-      int nearDuplicates,
-      int emptyTurns,
-      int rowsWithEmptyTurn,
-      int rowsWithoutAssistant,
-      List<Bucket> lengthHistogram,
-      Map<Integer, Integer> rowsOverTokens,
-      int maxTokens,
-      long maxRowTokens,
-      int jsonAnswers,
-      Map<String, Integer> keyPresence,
-      List<PersonalData> personalData,
-      boolean redacted) {
-    this(
-        rows,
-        exactDuplicates,
-        nearDuplicates,
-        emptyTurns,
-        rowsWithEmptyTurn,
-        rowsWithoutAssistant,
-        lengthHistogram,
-        rowsOverTokens,
-        maxTokens,
-        maxRowTokens,
-        jsonAnswers,
-        keyPresence,
-        personalData,
-        redacted,
-        0);
-  }
-
   public static final int DEFAULT_MAX_TOKENS = 2048;
 
   /**

@@ -29,7 +29,7 @@ final class ChatRows implements RowReader {
       String name = p.currentName();
       JsonToken value = p.nextToken();
       if (name.equals("tools")) {
-        readTools(p, value, row);
+        RowReader.tools(p, value, row);
       } else if (!name.equals("messages")) {
         p.skipChildren();
       } else if (value == JsonToken.START_ARRAY) {
@@ -115,17 +115,6 @@ final class ChatRows implements RowReader {
         row.toolProblem("message " + index + " has tool calls, which only assistant messages make");
       }
       row.setToolUse(calls, toolCallId, role == ChatRowBuffer.TOOL ? toolName : null);
-    }
-  }
-
-  private static void readTools(JsonParser p, JsonToken value, ChatRowBuffer row) {
-    if (value == JsonToken.VALUE_NULL) {
-      return;
-    }
-    try {
-      row.setTools(ToolCalls.tools(p.readValueAsTree()));
-    } catch (IllegalArgumentException e) {
-      row.toolProblem(e.getMessage());
     }
   }
 

@@ -78,7 +78,7 @@ final class ShareGptRows implements RowReader {
       if (name.equals(systemKey)) {
         system = RowReader.optionalText(p, value, row);
       } else if (name.equals(toolsKey)) {
-        readTools(p, value, row);
+        RowReader.tools(p, value, row);
       } else if (!name.equals(conversationsKey)) {
         p.skipChildren();
       } else if (value == JsonToken.START_ARRAY) {
@@ -107,17 +107,6 @@ final class ShareGptRows implements RowReader {
       problem = row.toolProblem() != null ? row.toolProblem() : row.checkToolUse();
     }
     return problem;
-  }
-
-  private static void readTools(JsonParser p, JsonToken value, ChatRowBuffer row) {
-    if (value == JsonToken.VALUE_NULL) {
-      return;
-    }
-    try {
-      row.setTools(ToolCalls.tools(p.readValueAsTree()));
-    } catch (IllegalArgumentException e) {
-      row.toolProblem(e.getMessage());
-    }
   }
 
   private void readTurn(JsonParser p, JsonToken token, ChatRowBuffer row) {

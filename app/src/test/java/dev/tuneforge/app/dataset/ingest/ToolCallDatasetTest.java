@@ -46,13 +46,16 @@ class ToolCallDatasetTest {
     return rows;
   }
 
+  /** Each fixture holds three rows that use tools, none of them wrong. */
+  private static void assertAllKept(ValidationReport report, DatasetFormat format) {
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.format()).isEqualTo(format);
+    assertThat(report.rows()).isEqualTo(3);
+  }
+
   @Test
   void openAiToolCallsAreKeptWithTheirResultsAndSchemas() throws IOException {
-    ValidationReport report = normalize("openai-tools.jsonl");
-
-    assertThat(report.problems()).isEmpty();
-    assertThat(report.format()).isEqualTo(DatasetFormat.CHAT);
-    assertThat(report.rows()).isEqualTo(3);
+    assertAllKept(normalize("openai-tools.jsonl"), DatasetFormat.CHAT);
     List<Conversation> rows = stored();
     assertThat(rows).hasSize(3).allMatch(Conversation::usesTools);
     Conversation parallel = rows.getFirst();
@@ -88,11 +91,7 @@ class ToolCallDatasetTest {
 
   @Test
   void shareGptFunctionCallsAndObservationsBecomeOpenAiToolUse() throws IOException {
-    ValidationReport report = normalize("sharegpt-function-call.jsonl");
-
-    assertThat(report.problems()).isEmpty();
-    assertThat(report.format()).isEqualTo(DatasetFormat.SHAREGPT);
-    assertThat(report.rows()).isEqualTo(3);
+    assertAllKept(normalize("sharegpt-function-call.jsonl"), DatasetFormat.SHAREGPT);
     String first = train.toString(StandardCharsets.UTF_8).split("\n")[0];
     assertThat(first)
         .isEqualTo(
