@@ -3,6 +3,7 @@ package dev.tuneforge.app.dataset.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetInfo;
 import dev.tuneforge.app.dataset.ValidationReport;
 import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.ChatMessage;
@@ -110,6 +111,40 @@ class ToolCallDatasetTest {
         .containsExactly("get_weather", "get_weather");
     // Declaring tools without calling one still needs them in the prompt.
     assertThat(rows.get(2).usesTools()).isTrue();
+  }
+
+  @Test
+  void aDatasetInfoNamesTheToolsColumnAndTheToolTags() throws IOException {
+    DatasetInfo info =
+        DatasetInfo.parse(
+            "{\"agent\": {\"file_name\": \"agent.json\", \"formatting\": \"sharegpt\","
+                + " \"columns\": {\"messages\": \"dialog\", \"tools\": \"functions\"},"
+                + " \"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\","
+                + " \"user_tag\": \"user\", \"assistant_tag\": \"assistant\","
+                + " \"function_tag\": \"tool_call\", \"observation_tag\": \"tool_result\"}}}",
+            "agent.json");
+    String rows =
+        "[{\"dialog\": [{\"role\": \"user\", \"content\": \"Weather in Oslo?\"},"
+            + " {\"role\": \"tool_call\", \"content\": \"{\\\"name\\\": \\\"get_weather\\\","
+            + " \\\"arguments\\\": {\\\"city\\\": \\\"Oslo\\\"}}\"},"
+            + " {\"role\": \"tool_result\", \"content\": \"rain\"},"
+            + " {\"role\": \"assistant\", \"content\": \"It rains.\"}],"
+            + " \"functions\": [{\"name\": \"get_weather\", \"parameters\": {}}]}]";
+    normalizer = new DatasetNormalizer(null, false).mappedBy(info);
+
+    ValidationReport report =
+        normalizer.normalize(
+            new java.io.ByteArrayInputStream(rows.getBytes(StandardCharsets.UTF_8)), train, null);
+
+    assertThat(report.problems()).isEmpty();
+    Conversation row = stored().getFirst();
+    assertThat(row.messages())
+        .extracting(ChatMessage::role)
+        .containsExactly("user", "assistant", "tool", "assistant");
+    assertThat(row.messages().get(1).toolCalls())
+        .containsExactly(new ToolCall(null, "get_weather", "{\"city\":\"Oslo\"}"));
+    assertThat(row.messages().get(2).name()).isEqualTo("get_weather");
+    assertThat(row.tools()).hasSize(1);
   }
 
   @Test
