@@ -2,7 +2,6 @@ package dev.tuneforge.modelformat.folder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.chat.ChatDataset;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,18 +36,9 @@ class ToolCallEncodingTest {
       "parameters":{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}},\
       "required":["city"]}}}]}""";
 
-  private static Path tokenizer(RealTokenizers family) {
-    Optional<Path> found = family.find();
-    if (found.isEmpty() && RealTokenizers.required()) {
-      return family.require();
-    }
-    assumeTrue(found.isPresent(), "run bin/fetch-tokenizers for the " + family + " tokenizer");
-    return found.get();
-  }
-
   @Test
   void qwen3RendersToolsAndCallsAndLabelsOnlyTheAssistantTurns() throws IOException {
-    Path qwen3 = tokenizer(RealTokenizers.QWEN3);
+    Path qwen3 = HubModelsTest.tokenizer(RealTokenizers.QWEN3);
     Conversation conversation = ChatDataset.parse(1, LINE);
     ChatTemplate template = ChatTemplate.load(qwen3);
     assertThat(template.supportsTools()).isTrue();
@@ -95,7 +84,7 @@ class ToolCallEncodingTest {
   void templatesWithoutToolSupportRefuseToolCalls() throws IOException {
     Conversation conversation = ChatDataset.parse(7, LINE);
     for (RealTokenizers family : List.of(RealTokenizers.LLAMA3, RealTokenizers.GEMMA3)) {
-      Path folder = tokenizer(family);
+      Path folder = HubModelsTest.tokenizer(family);
       ChatTemplate template = ChatTemplate.load(folder);
       assertThat(template.supportsTools()).as(family.name()).isFalse();
       try (HuggingFaceTokenizer tokens = ChatEncoder.loadTokenizer(folder)) {
