@@ -268,7 +268,11 @@ class ImportedQwen3FineTuneIT {
     DatasetService datasets = app.getBean(DatasetService.class);
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     DatasetSummary tools =
-        as(member, () -> datasets.upload("weather tools", "tools.jsonl", toolFixture()));
+        as(
+            member,
+            () ->
+                datasets.upload(
+                    "weather tools", "tools.jsonl", PlatformTestSupport.toolCallFixture()));
     assertThat(tools.rows()).isEqualTo(3);
     assertThat(as(member, () -> datasets.quality(tools.versionId())).orElseThrow().toolCallRows())
         .isEqualTo(3);
@@ -317,18 +321,6 @@ class ImportedQwen3FineTuneIT {
         .isEqualTo(JobStatus.SUCCEEDED);
     assertThat(toolJob.getSteps()).isEqualTo(3);
     assertThat(toolJob.getTrainedTokens()).isPositive();
-  }
-
-  /** The OpenAI tool-calling fixture that the app's ingest tests read too. */
-  private static Path toolFixture() {
-    String fixture =
-        "app/src/test/resources/dev/tuneforge/app/dataset/ingest/tools/openai-tools.jsonl";
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve(fixture))) {
-        return dir.resolve(fixture);
-      }
-    }
-    throw new AssertionError("no " + fixture + " above " + Path.of("").toAbsolutePath());
   }
 
   /**
