@@ -82,7 +82,7 @@ public final class ChatEncoder {
     long[] labels = new long[0];
     List<ChatTemplate.Segment> segments;
     try {
-      segments = template.segments(conversation.messages());
+      segments = template.segments(conversation);
     } catch (IllegalArgumentException e) {
       throw DatasetException.atLine(conversation.line(), e.getMessage());
     }

@@ -133,11 +133,33 @@ public final class ChatTemplate {
    * @throws IllegalArgumentException naming what the template could not do
    */
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    return render(messages, List.of(), addGenerationPrompt);
+  }
+
+  /**
+   * As {@link #render(List, boolean)}, with the conversation's function schemas passed as {@code
+   * tools} when it declares any, as {@code apply_chat_template(messages, tools=...)} passes them.
+   */
+  public String render(
+      List<ChatMessage> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (ChatMessage message : messages) {
-      list.add(Map.of("role", message.role(), "content", message.content()));
+      list.add(message.templateView());
     }
-    return render(list, addGenerationPrompt, Map.of());
+    return render(list, addGenerationPrompt, tools.isEmpty() ? Map.of() : Map.of("tools", tools));
+  }
+
+  /**
+   * Whether the template renders tool use: it reads {@code tools} or {@code tool_calls}. One that
+   * does not would drop a conversation's calls and results silently.
+   */
+  public boolean supportsTools() {
+    return supportsTools(source);
+  }
+
+  /** {@link #supportsTools()} of a template's source; null (no template: ChatML) has none. */
+  public static boolean supportsTools(@Nullable String source) {
+    return source != null && (source.contains("tools") || source.contains("tool_calls"));
   }
 
   /**
@@ -203,7 +225,24 @@ public final class ChatTemplate {
   }
 
   public List<Segment> segments(List<ChatMessage> messages) {
-    String full = render(messages, false);
+    return segments(new Conversation(0, messages));
+  }
+
+  /**
+   * The conversation cut where loss starts and ends; an assistant message's tool calls are part of
+   * its turn and take loss with it, tool results take none.
+   *
+   * @throws IllegalArgumentException when the conversation uses tools and the template renders
+   *     none, or the template cannot be cut
+   */
+  public List<Segment> segments(Conversation conversation) {
+    List<ChatMessage> messages = conversation.messages();
+    List<Map<String, Object>> tools = conversation.tools();
+    if (conversation.usesTools() && !supportsTools()) {
+      throw new IllegalArgumentException(
+          "the conversation calls tools, and the model's chat template has no tool support");
+    }
+    String full = render(messages, tools, false);
     List<Segment> segments = new ArrayList<>();
     int at = 0;
     for (int i = 0; i < messages.size(); i++) {
@@ -211,9 +250,10 @@ public final class ChatTemplate {
       if (!message.role().equals("assistant") || !message.trainable()) {
         continue;
       }
-      String before = render(messages.subList(0, i), true);
+      String before = render(messages.subList(0, i), tools, true);
       // The last message's conversation is the whole one, already rendered.
-      String through = i == messages.size() - 1 ? full : render(messages.subList(0, i + 1), false);
+      String through =
+          i == messages.size() - 1 ? full : render(messages.subList(0, i + 1), tools, false);
       int end =
           through.startsWith(before) && full.startsWith(through) && before.length() >= at
               ? through.stripTrailing().length()

@@ -113,6 +113,8 @@ class CatalogBrowserIT {
     assertThat(page.locator("#model-facts")).containsText("Dtype: BF16");
     assertThat(page.locator("#model-template")).containsText("<|im_start|>user");
     assertThat(page.locator("#model-template")).containsText("\"total\": \"9.90\"");
+    // ChatML renders no tools: datasets with tool calls are refused for it at launch.
+    assertThat(page.locator("#model-tool-support")).containsText("renders no tools");
     assertThat(page.locator("#model-memory")).containsText("LoRA (r 8)");
     assertThat(page.locator("#model-memory")).containsText("Full");
     assertThat(page.locator("#retire-model")).isVisible();

@@ -119,6 +119,33 @@ class CsvUploadBrowserIT {
         .containsText("redacted in the training file");
 
     uploadsAJsonArrayWithItsDatasetInfo(page);
+    uploadsToolCallsAndPreviewsThemTurnByTurn(page);
+  }
+
+  /** Calls and their results stand apart from text in the preview, each with what it names. */
+  private static void uploadsToolCallsAndPreviewsThemTurnByTurn(Page page) {
+    page.locator("#dataset-name input").fill("weather-tools");
+    page.locator("#dataset-upload input[type=file]")
+        .setInputFiles(PlatformTestSupport.toolCallFixture());
+    assertThat(page.locator("#upload-split"))
+        .hasText("Stored 3 training rows; no validation rows.");
+    assertThat(page.locator("#upload-report #quality-tool-calls")).containsText("3 rows use tools");
+
+    page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("weather-tools"))
+        .first()
+        .click();
+    Locator preview = page.locator("#dataset-preview");
+    assertThat(preview.locator(".turn-tools").first()).hasText("tools: get_weather");
+    assertThat(preview.locator(".turn-tool-call").first())
+        .hasText("assistant calls get_weather {\"city\": \"Paris\"} (call_1)");
+    assertThat(preview.locator(".turn-tool-result").first())
+        .hasText("tool result (call_1): {\"temp\": 21}");
+    assertThat(preview.locator(".turn-assistant").first())
+        .hasText("assistant: Paris 21 °C, Berlin 17 °C.");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "screenshots", "tool-call-preview.png"))
+            .setFullPage(true));
   }
 
   private static void uploadsAJsonArrayWithItsDatasetInfo(Page page) throws IOException {

@@ -2,8 +2,11 @@ package dev.tuneforge.launcher;
 
 import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.evaluation.EvaluationService;
@@ -253,6 +256,71 @@ class ImportedQwen3FineTuneIT {
             "beyond the model's files only the two small datasets; original/*.pth is %d bytes",
             extraBytes)
         .isBetween(1L, 64L << 10);
+  }
+
+  /**
+   * Tool-calling rows (OpenAI's tools, tool_calls and tool messages) train through Qwen3's own
+   * template, which renders tools; the demo model's ChatML renders none, so the launch on it is
+   * refused before anything is queued.
+   */
+  @Test
+  void toolCallingRowsTrainQwen3AndAreRefusedForATemplateWithoutTools() {
+    DatasetService datasets = app.getBean(DatasetService.class);
+    FineTuneService fineTunes = app.getBean(FineTuneService.class);
+    DatasetSummary tools =
+        as(
+            member,
+            () ->
+                datasets.upload(
+                    "weather tools", "tools.jsonl", PlatformTestSupport.toolCallFixture()));
+    assertThat(tools.rows()).isEqualTo(3);
+    assertThat(as(member, () -> datasets.quality(tools.versionId())).orElseThrow().toolCallRows())
+        .isEqualTo(3);
+
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    int jobsBefore = as(member, () -> fineTunes.list()).size();
+    assertThatThrownBy(
+            () ->
+                as(
+                    member,
+                    () ->
+                        fineTunes.create(
+                            FineTuneRequest.defaults(demo.getId(), tools.versionId()))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            demo.getLabel()
+                + "'s chat template has no tool support; 3 rows of weather tools call tools");
+    assertThat(as(member, () -> fineTunes.list())).hasSize(jobsBefore);
+
+    FineTuneRequest request =
+        FineTuneRequest.builder()
+            .setBaseModel(UUID.fromString(registered.path("id").asString()))
+            .setDatasetVersion(tools.versionId())
+            .optLora(RANK, 8, 0.0)
+            .optTargetModules(List.of("q_proj", "v_proj"))
+            .optEpochs(4)
+            .optLearningRate(1e-2)
+            .optBatchSize(1)
+            .optMaxSequenceLength(1024)
+            .optSeed(7)
+            .optMaxSteps(3)
+            .optCheckpointEvery(0)
+            .build();
+    FineTuneJob toolJob =
+        PlatformTestSupport.awaitFinished(
+            platform,
+            member,
+            as(member, () -> fineTunes.create(request)).getId(),
+            Duration.ofMinutes(10),
+            dataDir.resolve("platform"));
+    assertThat(toolJob.getStatus())
+        .as(
+            toolJob.getError()
+                + "\n"
+                + PlatformTestSupport.eventLog(platform, member, toolJob.getId()))
+        .isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(toolJob.getSteps()).isEqualTo(3);
+    assertThat(toolJob.getTrainedTokens()).isPositive();
   }
 
   /**

@@ -179,6 +179,19 @@ final class PlatformTestSupport {
   }
 
   /** {@code shared/datasets/sroie/train.jsonl} in the nearest folder above this one that has it. */
+  /** The OpenAI tool-calling fixture (three rows) that the app's ingest tests read too. */
+  static Path toolCallFixture() {
+    String fixture =
+        "app/src/test/resources/dev/tuneforge/app/dataset/ingest/tools/openai-tools.jsonl";
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(fixture))) {
+        return dir.resolve(fixture);
+      }
+    }
+    return fail(
+        "No " + fixture + " in " + Path.of("").toAbsolutePath() + " or any folder above it");
+  }
+
   static Path sroieTrainingFile() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("shared/datasets/sroie/train.jsonl");

@@ -15,9 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Which keys of a JSON row hold which part of a conversation, as an entry of LLaMA-Factory's {@code
  * dataset_info.json} says: {@code formatting} ({@code alpaca} or {@code sharegpt}), {@code columns}
  * ({@code prompt}, {@code query}, {@code response}, {@code system}, {@code history}, {@code
- * messages}) and, for ShareGPT, {@code tags} ({@code role_tag}, {@code content_tag}, {@code
- * user_tag}, {@code assistant_tag}, {@code system_tag}). Absent names take LLaMA-Factory's
- * defaults.
+ * messages}, {@code tools}) and, for ShareGPT, {@code tags} ({@code role_tag}, {@code content_tag},
+ * {@code user_tag}, {@code assistant_tag}, {@code system_tag}, {@code function_tag}, {@code
+ * observation_tag}). Absent names take LLaMA-Factory's defaults.
  *
  * @param name the entry's name in the file
  * @param fileName the entry's {@code file_name}, when it has one
@@ -34,9 +34,9 @@ public record DatasetInfo(
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Set<String> COLUMNS =
-      Set.of("prompt", "query", "response", "system", "history", "messages");
+      Set.of("prompt", "query", "response", "system", "history", "messages", "tools");
   private static final Set<String> NOT_READ =
-      Set.of("tools", "images", "videos", "audios", "chosen", "rejected", "kto_tag");
+      Set.of("images", "videos", "audios", "chosen", "rejected", "kto_tag");
   private static final Set<String> TAGS =
       Set.of(
           "role_tag",
@@ -55,14 +55,18 @@ public record DatasetInfo(
           "response",
           "output",
           "messages",
-          "conversations");
+          "conversations",
+          "tools",
+          "tools");
   private static final Map<String, String> DEFAULT_TAGS =
       Map.of(
           "role_tag", "from",
           "content_tag", "value",
           "user_tag", "human",
           "assistant_tag", "gpt",
-          "system_tag", "system");
+          "system_tag", "system",
+          "observation_tag", "observation",
+          "function_tag", "function_call");
 
   public DatasetInfo {
     columns = Map.copyOf(columns);
@@ -171,9 +175,6 @@ public record DatasetInfo(
     }
     Map<String, String> columns = names(where, "columns", entry.path("columns"), COLUMNS);
     Map<String, String> tags = names(where, "tags", entry.path("tags"), TAGS);
-    for (String tag : List.of("observation_tag", "function_tag")) {
-      tags.remove(tag);
-    }
     JsonNode fileName = entry.get("file_name");
     return new DatasetInfo(
         name,

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param personalData findings per kind; line numbers only, never the values
  * @param placeholders rows with template placeholders left in; null in reports stored before the
  *     check
+ * @param toolCallRows rows that call tools (or declare them): they need a template with tool
+ *     support
  */
 public record QualityReport(
     int rows,
@@ -32,7 +34,8 @@ public record QualityReport(
     Map<String, Integer> keyPresence,
     List<PersonalData> personalData,
     boolean redacted,
-    @Nullable Placeholders placeholders) {
+    @Nullable Placeholders placeholders,
+    int toolCallRows) {
 
   public static final int DEFAULT_MAX_TOKENS = 2048;
 

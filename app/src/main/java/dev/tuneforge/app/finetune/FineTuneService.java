@@ -5,7 +5,9 @@ import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.chat.ChatTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -69,6 +71,7 @@ public class FineTuneService {
         datasets
             .findVersion(request.datasetVersionId())
             .orElseThrow(() -> new IllegalArgumentException("Choose one of your datasets"));
+    refuseToolCallsWithoutToolSupport(model, dataset);
     if (request.evaluationDatasetVersionId() != null
         && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
@@ -92,6 +95,24 @@ public class FineTuneService {
                     : created.rejectFiles(
                         "The dataset or base model files are missing from storage", at))
         .orElseThrow();
+  }
+
+  /**
+   * A template that does not read {@code tools} or {@code tool_calls} would drop the calls and the
+   * schemas from every row that has them: the model would learn answers without their calls.
+   */
+  private void refuseToolCallsWithoutToolSupport(BaseModel model, DatasetSummary dataset) {
+    int toolRows = datasets.quality(dataset.versionId()).map(QualityReport::toolCallRows).orElse(0);
+    if (toolRows > 0 && !ChatTemplate.supportsTools(model.getChatTemplate())) {
+      throw new IllegalArgumentException(
+          model.getLabel()
+              + "'s chat template has no tool support; "
+              + toolRows
+              + " rows of "
+              + dataset.name()
+              + " call tools. Choose a base model whose template renders tools (Qwen3, for"
+              + " example) or a dataset without tool calls");
+    }
   }
 
   public List<FineTuneJob> list() {

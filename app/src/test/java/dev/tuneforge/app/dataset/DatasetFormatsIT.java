@@ -13,10 +13,12 @@ import dev.tuneforge.app.dataset.split.DatasetSplit;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * JSON arrays and Parquet files through the upload, against real PostgreSQL and S3: each stored
  * with as many rows as the file has and its format recorded, or refused with row-numbered reasons
- * leaving no row and no object; another tenant sees none of it.
+ * leaving no row and no object; so are tool-calling rows, with their tool use kept; another tenant
+ * sees none of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -195,6 +198,75 @@ class DatasetFormatsIT {
   }
 
   /** Pretty-printed Alpaca rows with nested objects; the row at {@code broken} has no output. */
+  @Test
+  void eachToolCallingFormatIsStoredRowForRowAndSeenOnlyByItsTenant() throws IOException {
+    SignedInUser erin = member("erin");
+    String[][] fixtures = {
+      {"openai-tools.jsonl", "chat-jsonl"},
+      {"openai-tools-array.json", "chat-json"},
+      {"sharegpt-function-call.jsonl", "sharegpt-jsonl"}
+    };
+    for (String[] fixture : fixtures) {
+      Path file = toolFixture(fixture[0]);
+      DatasetUpload stored =
+          as(
+              erin,
+              () -> datasets.upload(fixture[0], fixture[0], file, DatasetUploadOptions.defaults()));
+
+      assertThat(stored.dataset().rows()).as(fixture[0]).isEqualTo(3);
+      assertThat(stored.quality().toolCallRows()).as(fixture[0]).isEqualTo(3);
+      assertThat(as(erin, () -> datasets.quality(stored.dataset().versionId())).orElseThrow())
+          .as("the report as stored")
+          .extracting(QualityReport::toolCallRows)
+          .isEqualTo(3);
+      assertThat(as(erin, () -> datasets.preview(stored.dataset().versionId(), 3)))
+          .as(fixture[0])
+          .hasSize(3)
+          .allMatch(row -> row.contains("\"tools\":[{\"type\":\"function\""))
+          .anyMatch(row -> row.contains("\"tool_calls\":[") && row.contains("\"role\":\"tool\""));
+      assertThat(format(erin, fixture[0])).isEqualTo(fixture[1]);
+    }
+    SignedInUser frank = member("frank");
+    assertThat(as(frank, () -> datasets.list())).isEmpty();
+    for (DatasetSummary mine : as(erin, () -> datasets.list())) {
+      assertThat(as(frank, () -> datasets.findVersion(mine.versionId()))).isEmpty();
+      assertThat(as(frank, () -> datasets.quality(mine.versionId()))).isEmpty();
+    }
+  }
+
+  @Test
+  void malformedToolCallsAreRefusedByLineAndLeaveNothing() throws IOException {
+    SignedInUser gina = member("gina");
+    Path file = toolFixture("malformed-tools.jsonl");
+
+    assertThatThrownBy(
+            () ->
+                as(
+                    gina,
+                    () ->
+                        datasets.upload("bad", "bad.jsonl", file, DatasetUploadOptions.defaults())))
+        .isInstanceOfSatisfying(
+            DatasetRejected.class,
+            rejected ->
+                assertThat(rejected.report().problems())
+                    .hasSize(3)
+                    .allMatch(p -> p.contains("tool call"))
+                    .extracting(p -> p.substring(0, p.indexOf(':')))
+                    .containsExactly("line 2", "line 3", "line 4"));
+    assertNothingStored(gina);
+  }
+
+  /** A tool-calling fixture of the ingest tests, as a file to upload. */
+  private Path toolFixture(String name) throws IOException {
+    try (InputStream in =
+        Objects.requireNonNull(
+            getClass().getResourceAsStream("ingest/tools/" + name), "fixture " + name)) {
+      Path file = dir.resolve(name);
+      Files.copy(in, file);
+      return file;
+    }
+  }
+
   private static String alpacaArray(int rows, int broken) {
     List<String> items = new ArrayList<>();
     for (int i = 0; i < rows; i++) {

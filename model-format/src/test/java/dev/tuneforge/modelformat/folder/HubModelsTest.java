@@ -29,7 +29,7 @@ class HubModelsTest {
   @TempDir Path temp;
 
   /** The family's fetched tokenizer; in CI a missing one fails the test instead of skipping it. */
-  private static Path tokenizer(RealTokenizers family) {
+  static Path tokenizer(RealTokenizers family) {
     Optional<Path> found = family.find();
     if (found.isEmpty() && RealTokenizers.required()) {
       return family.require();

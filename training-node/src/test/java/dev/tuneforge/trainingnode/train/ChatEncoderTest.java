@@ -143,8 +143,12 @@ class ChatEncoderTest {
             () -> ChatDataset.parse(4, "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}"))
         .hasMessage("line 4 of the dataset: no assistant message to learn from");
     assertThatThrownBy(
-            () -> ChatDataset.parse(5, "{\"messages\":[{\"role\":\"tool\",\"content\":\"a\"}]}"))
-        .hasMessageContaining("line 5 of the dataset: message 1 has role \"tool\"");
+            () -> ChatDataset.parse(5, "{\"messages\":[{\"role\":\"bot\",\"content\":\"a\"}]}"))
+        .hasMessageContaining("line 5 of the dataset: message 1 has role \"bot\"");
+    assertThatThrownBy(
+            () -> ChatDataset.parse(6, "{\"messages\":[{\"role\":\"tool\",\"content\":\"a\"}]}"))
+        .hasMessage(
+            "line 6 of the dataset: message 1 is a tool result without a tool call before it");
   }
 
   private static long[] labelled(EncodedExample example) {

@@ -87,7 +87,7 @@ public class ModelDetailView extends VerticalLayout implements HasUrlParameter<S
       retire.setId("retire-model");
       add(retire);
     }
-    add(new H3("Chat template on an example"), template(model));
+    add(new H3("Chat template on an example"), template(model), toolSupport(model));
     add(new H3("Memory to fine-tune"), memoryPanel(model));
   }
 
@@ -106,6 +106,18 @@ public class ModelDetailView extends VerticalLayout implements HasUrlParameter<S
       rendered.setText("The template cannot render this conversation: " + e.getMessage());
     }
     return rendered;
+  }
+
+  private static Paragraph toolSupport(BaseModel model) {
+    Paragraph support =
+        new Paragraph(
+            ChatTemplate.supportsTools(model.getChatTemplate())
+                ? "Tool calls: the template renders tools, so datasets with tool calls train on"
+                    + " this model."
+                : "Tool calls: the template renders no tools, so datasets with tool calls are"
+                    + " refused for this model.");
+    support.setId("model-tool-support");
+    return support;
   }
 
   private VerticalLayout memoryPanel(BaseModel model) {

@@ -74,6 +74,11 @@ final class CanonicalWriter {
 
   /** Writes the row as one line; every message must be valid. */
   void write(ChatRowBuffer row) throws IOException {
+    if (row.usesTools()) {
+      // Rare, and more than role, content and weight: Jackson writes it whole.
+      writeWithJackson(row);
+      return;
+    }
     long worst = OPEN.length + CLOSE.length;
     for (int i = 0; i < row.size(); i++) {
       worst += MESSAGE_OVERHEAD + 6L * row.textLength(i);

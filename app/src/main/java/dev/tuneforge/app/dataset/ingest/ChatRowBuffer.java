@@ -1,12 +1,19 @@
 package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.quality.RowMessages;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.ToolCall;
+import dev.tuneforge.chat.ToolCalls;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One row being read, reused from row to row so that validating a large file allocates little:
@@ -19,6 +26,7 @@ final class ChatRowBuffer implements RowMessages {
   static final byte USER = 1;
   static final byte ASSISTANT = 2;
   static final byte OTHER_ROLE = 3;
+  static final byte TOOL = 4;
 
   /** A span for a key that is absent. */
   static final long MISSING = -1;
@@ -33,12 +41,22 @@ final class ChatRowBuffer implements RowMessages {
   private static final long NO_RAW = -1;
 
   private static final SerializableString[] ROLE_NAMES = {
-    new SerializedString("system"), new SerializedString("user"), new SerializedString("assistant")
+    new SerializedString("system"),
+    new SerializedString("user"),
+    new SerializedString("assistant"),
+    new SerializedString("other"),
+    new SerializedString("tool")
   };
+  private static final String[] ROLE_TEXTS = {"system", "user", "assistant", "other", "tool"};
   private static final SerializableString MESSAGES = new SerializedString("messages");
   private static final SerializableString ROLE = new SerializedString("role");
   private static final SerializableString CONTENT = new SerializedString("content");
   private static final SerializableString WEIGHT = new SerializedString("weight");
+  private static final SerializableString TOOL_CALLS = new SerializedString("tool_calls");
+  private static final SerializableString TOOL_CALL_ID = new SerializedString("tool_call_id");
+  private static final SerializableString NAME = new SerializedString("name");
+  private static final SerializableString TOOLS = new SerializedString("tools");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private char[] text = new char[1 << 14];
   private int textLength;
@@ -48,6 +66,18 @@ final class ChatRowBuffer implements RowMessages {
   private int[] weights = new int[16];
   private @Nullable String[] otherRoles = new String[16];
   private @Nullable String[] weightTexts = new String[16];
+
+  /**
+   * Tool use, rare: per message its calls, the id of the call it answers and the tool's name; per
+   * row the declared function schemas and the first problem found while reading them.
+   */
+  private @Nullable List<ToolCall>[] toolCalls = newCallArray(16);
+
+  private @Nullable String[] toolCallIds = new String[16];
+  private @Nullable String[] toolNames = new String[16];
+  private List<Map<String, Object>> tools = List.of();
+  private boolean usesTools;
+  private @Nullable String toolProblem;
 
   /**
    * Per message, where in {@link #source} its text is, as the JSON string it was read from (between
@@ -76,6 +106,9 @@ final class ChatRowBuffer implements RowMessages {
     textLength = 0;
     size = 0;
     lastText = NO_RAW;
+    tools = List.of();
+    usesTools = false;
+    toolProblem = null;
   }
 
   /**
@@ -139,6 +172,9 @@ final class ChatRowBuffer implements RowMessages {
       weightTexts = Arrays.copyOf(weightTexts, grown);
       raws = Arrays.copyOf(raws, grown);
       utf8Lengths = Arrays.copyOf(utf8Lengths, grown);
+      toolCalls = Arrays.copyOf(toolCalls, grown);
+      toolCallIds = Arrays.copyOf(toolCallIds, grown);
+      toolNames = Arrays.copyOf(toolNames, grown);
     }
     boolean fromJson = content >= 0 && content == lastText;
     raws[size] = fromJson ? lastRaw : NO_RAW;
@@ -148,7 +184,80 @@ final class ChatRowBuffer implements RowMessages {
     contents[size] = content;
     weights[size] = weight;
     weightTexts[size] = weightText;
+    toolCalls[size] = null;
+    toolCallIds[size] = null;
+    toolNames[size] = null;
+    usesTools |= role == TOOL;
     size++;
+  }
+
+  /** The calls of message {@code i}, which {@link #callsTools} says it makes. */
+  List<ToolCall> toolCalls(int i) {
+    List<ToolCall> calls = toolCalls[i];
+    return calls == null ? List.of() : calls;
+  }
+
+  /** The text of a span of the buffer. */
+  String spanText(long span) {
+    return new String(text, start(span), length(span));
+  }
+
+  /** Gives the message added last its calls (an assistant's) or what it answers (a tool's). */
+  void setToolUse(
+      @Nullable List<ToolCall> calls, @Nullable String toolCallId, @Nullable String toolName) {
+    toolCalls[size - 1] = calls;
+    toolCallIds[size - 1] = toolCallId;
+    toolNames[size - 1] = toolName;
+    usesTools |= calls != null;
+  }
+
+  /** The row's declared function schemas, in OpenAI's form. */
+  void setTools(List<Map<String, Object>> declared) {
+    tools = declared;
+    usesTools |= !declared.isEmpty();
+  }
+
+  /** Notes a problem of the row's tool use; the first one counts. */
+  void toolProblem(String problem) {
+    if (toolProblem == null) {
+      toolProblem = problem;
+    }
+  }
+
+  @Nullable String toolProblem() {
+    return toolProblem;
+  }
+
+  @Override
+  public boolean usesTools() {
+    return usesTools;
+  }
+
+  @Override
+  public boolean callsTools(int i) {
+    return toolCalls[i] != null;
+  }
+
+  /**
+   * The first problem with how the row's messages use tools ({@link ToolCalls#check}), or null;
+   * every message must have text content.
+   */
+  @Nullable String checkToolUse() {
+    if (!usesTools) {
+      return null;
+    }
+    List<ChatMessage> messages = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      messages.add(
+          new ChatMessage(
+              ROLE_TEXTS[roles[i]],
+              text(i),
+              true,
+              toolCalls[i] == null ? List.of() : toolCalls[i],
+              toolCallIds[i],
+              toolNames[i]));
+    }
+    return ToolCalls.check(messages, tools);
   }
 
   void add(byte role, long content) {
@@ -175,6 +284,12 @@ final class ChatRowBuffer implements RowMessages {
     weights[0] = NO_WEIGHT;
     otherRoles[0] = null;
     weightTexts[0] = null;
+    System.arraycopy(toolCalls, 0, toolCalls, 1, last);
+    System.arraycopy(toolCallIds, 0, toolCallIds, 1, last);
+    System.arraycopy(toolNames, 0, toolNames, 1, last);
+    toolCalls[0] = null;
+    toolCallIds[0] = null;
+    toolNames[0] = null;
   }
 
   /** The text of message {@code i}, which must have text content. */
@@ -441,11 +556,30 @@ final class ChatRowBuffer implements RowMessages {
         h = (h ^ text[j]) * 0x100000001b3L;
       }
       h = (h ^ 0x1F) * 0x100000001b3L;
+      if (usesTools) {
+        h = mix(h, String.valueOf(toolCalls[i]) + toolCallIds[i] + toolNames[i]);
+      }
+    }
+    return usesTools ? mix(h, tools.toString()) : h;
+  }
+
+  private static long mix(long h, String text) {
+    for (int j = 0; j < text.length(); j++) {
+      h = (h ^ text.charAt(j)) * 0x100000001b3L;
     }
     return h;
   }
 
-  /** Writes the row as one canonical chat JSONL line; every message must be valid. */
+  @SuppressWarnings("unchecked")
+  private static @Nullable List<ToolCall>[] newCallArray(int size) {
+    return (List<ToolCall>[]) new List<?>[size];
+  }
+
+  /**
+   * Writes the row as one canonical chat JSONL line; every message must be valid. Tool use is
+   * written as OpenAI writes it: {@code tool_calls} with arguments as a JSON string, {@code
+   * tool_call_id} and {@code name} on tool results, {@code tools} after the messages.
+   */
   void writeTo(JsonGenerator out) {
     out.writeStartObject();
     out.writeName(MESSAGES);
@@ -460,9 +594,25 @@ final class ChatRowBuffer implements RowMessages {
         out.writeName(WEIGHT);
         out.writeNumber(weights[i]);
       }
+      if (toolCalls[i] != null) {
+        out.writeName(TOOL_CALLS);
+        out.writeRawValue(ToolCalls.toJson(toolCalls[i]).toString());
+      }
+      if (toolCallIds[i] != null) {
+        out.writeName(TOOL_CALL_ID);
+        out.writeString(toolCallIds[i]);
+      }
+      if (toolNames[i] != null) {
+        out.writeName(NAME);
+        out.writeString(toolNames[i]);
+      }
       out.writeEndObject();
     }
     out.writeEndArray();
+    if (!tools.isEmpty()) {
+      out.writeName(TOOLS);
+      out.writeRawValue(JSON.writeValueAsString(tools));
+    }
     out.writeEndObject();
     out.writeRaw('\n');
   }

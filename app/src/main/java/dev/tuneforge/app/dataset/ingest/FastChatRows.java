@@ -21,6 +21,7 @@ final class FastChatRows {
   private static final byte[] ROLE = ascii("\"role\"");
   private static final byte[] CONTENT = ascii("\"content\"");
   private static final byte[] WEIGHT = ascii("\"weight\"");
+  private static final byte[] TOOLS = ascii("\"tools\"");
   private static final byte[][] ROLES = {
     ascii("\"system\""), ascii("\"user\""), ascii("\"assistant\"")
   };
@@ -75,8 +76,9 @@ final class FastChatRows {
   }
 
   /**
-   * Skips a top-level member other than the messages (an id, a source): a key without escapes and a
-   * string, an integer, true, false or null; the index after it, or -1 for anything else.
+   * Skips a top-level member other than the messages and tools (an id, a source): a key without
+   * escapes and a string, an integer, true, false or null; the index after it, or -1 for anything
+   * else.
    */
   private static int otherMember(byte[] bytes, int i, int end, ChatRowBuffer row) {
     if (!at(bytes, i, end, '"')) {
@@ -89,7 +91,9 @@ final class FastChatRows {
         && (bytes[key] >= 0x20 || bytes[key] < 0)) {
       key++;
     }
-    if (!at(bytes, key, end, '"') || startsWith(bytes, i, end, MESSAGES)) {
+    if (!at(bytes, key, end, '"')
+        || startsWith(bytes, i, end, MESSAGES)
+        || startsWith(bytes, i, end, TOOLS)) {
       return -1;
     }
     i = value(bytes, key + 1, end);

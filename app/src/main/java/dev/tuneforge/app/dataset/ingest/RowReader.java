@@ -2,6 +2,7 @@ package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.DatasetFormat;
 import dev.tuneforge.app.dataset.DatasetInfo;
+import dev.tuneforge.chat.ToolCalls;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -42,6 +43,18 @@ interface RowReader {
   /** Like {@link #text}, with JSON null read as absent: for optional keys. */
   static long optionalText(JsonParser p, JsonToken token, ChatRowBuffer row) {
     return token == JsonToken.VALUE_NULL ? ChatRowBuffer.MISSING : text(p, token, row);
+  }
+
+  /** A row's {@code tools} declaration, whatever its form; a problem is noted on the row. */
+  static void tools(JsonParser p, JsonToken value, ChatRowBuffer row) {
+    if (value == JsonToken.VALUE_NULL) {
+      return;
+    }
+    try {
+      row.setTools(ToolCalls.tools(p.readValueAsTree()));
+    } catch (IllegalArgumentException e) {
+      row.toolProblem(e.getMessage());
+    }
   }
 
   /** "missing ..." or "... is not text" for a required key, or null when it is a string. */

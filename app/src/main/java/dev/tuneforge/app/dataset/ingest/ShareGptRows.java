@@ -1,16 +1,23 @@
 package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.DatasetInfo;
+import dev.tuneforge.chat.ToolCall;
+import dev.tuneforge.chat.ToolCalls;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * {@code {"conversations":[{"from":"human","value":…},{"from":"gpt","value":…}]}} with an optional
- * top-level {@code system}; {@code from} may also be user, assistant or system. A {@link
- * DatasetInfo} may name other keys and role values ({@code "role"}/{@code "content"} with {@code
- * "user"}/{@code "assistant"}, for example).
+ * top-level {@code system}; {@code from} may also be user, assistant or system. Tool use as
+ * LLaMA-Factory writes it: a {@code function_call} turn whose value is the call's JSON ({@code
+ * {"name","arguments"}}, or a list of them), an {@code observation} turn with the result, and a
+ * {@code tools} key holding the function schemas (a JSON string or a list). A {@link DatasetInfo}
+ * may name other keys and role values ({@code "role"}/{@code "content"} with {@code "user"}/{@code
+ * "assistant"}, for example).
  */
 final class ShareGptRows implements RowReader {
   private static final int MISSING = 0;
@@ -24,6 +31,9 @@ final class ShareGptRows implements RowReader {
   private final Set<String> userTags;
   private final Set<String> assistantTags;
   private final String systemTag;
+  private final String functionTag;
+  private final String observationTag;
+  private final String toolsKey;
 
   ShareGptRows() {
     conversationsKey = "conversations";
@@ -33,6 +43,9 @@ final class ShareGptRows implements RowReader {
     userTags = Set.of("human", "user");
     assistantTags = Set.of("gpt", "assistant");
     systemTag = "system";
+    functionTag = "function_call";
+    observationTag = "observation";
+    toolsKey = "tools";
   }
 
   ShareGptRows(DatasetInfo info) {
@@ -44,6 +57,10 @@ final class ShareGptRows implements RowReader {
     userTags = Set.of(info.tag("user_tag"));
     assistantTags = Set.of(info.tag("assistant_tag"));
     systemTag = info.tag("system_tag");
+    functionTag = info.tag("function_tag");
+    observationTag = info.tag("observation_tag");
+    String tools = info.column("tools");
+    toolsKey = tools == null ? "tools" : tools;
   }
 
   @Override
@@ -60,6 +77,8 @@ final class ShareGptRows implements RowReader {
       JsonToken value = p.nextToken();
       if (name.equals(systemKey)) {
         system = RowReader.optionalText(p, value, row);
+      } else if (name.equals(toolsKey)) {
+        RowReader.tools(p, value, row);
       } else if (!name.equals(conversationsKey)) {
         p.skipChildren();
       } else if (value == JsonToken.START_ARRAY) {
@@ -84,6 +103,9 @@ final class ShareGptRows implements RowReader {
     if (problem == null && system != ChatRowBuffer.MISSING) {
       row.prepend(ChatRowBuffer.SYSTEM, system);
     }
+    if (problem == null) {
+      problem = row.toolProblem() != null ? row.toolProblem() : row.checkToolUse();
+    }
     return problem;
   }
 
@@ -96,6 +118,7 @@ final class ShareGptRows implements RowReader {
     byte role = ChatRowBuffer.NO_ROLE;
     String otherRole = null;
     long value = ChatRowBuffer.MISSING;
+    boolean function = false;
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -104,6 +127,7 @@ final class ShareGptRows implements RowReader {
         if (v == JsonToken.VALUE_STRING) {
           String from = p.getString();
           role = roleOf(from);
+          function = from.equals(functionTag);
           otherRole = role == ChatRowBuffer.OTHER_ROLE ? from : null;
         } else {
           role = ChatRowBuffer.NO_ROLE;
@@ -115,7 +139,38 @@ final class ShareGptRows implements RowReader {
         p.skipChildren();
       }
     }
+    if (function && value >= 0) {
+      functionCall(row, otherRole, value);
+      return;
+    }
     row.add(role, otherRole, value, ChatRowBuffer.NO_WEIGHT, null);
+    if (role == ChatRowBuffer.TOOL) {
+      row.setToolUse(null, null, lastCallName(row));
+    }
+  }
+
+  /** A function_call turn: an assistant message that makes the calls its value holds as JSON. */
+  private static void functionCall(ChatRowBuffer row, @Nullable String otherRole, long value) {
+    int index = row.size() + 1;
+    List<ToolCall> calls = null;
+    try {
+      calls = ToolCalls.read(new StringNode(row.spanText(value)));
+    } catch (IllegalArgumentException e) {
+      row.toolProblem("turn " + index + ": " + e.getMessage());
+    }
+    row.add(ChatRowBuffer.ASSISTANT, otherRole, row.copyText(""), ChatRowBuffer.NO_WEIGHT, null);
+    row.setToolUse(calls, null, null);
+  }
+
+  /** The tool the result answers: the name of the one call before it, when there was one. */
+  private static @Nullable String lastCallName(ChatRowBuffer row) {
+    for (int i = row.size() - 2; i >= 0; i--) {
+      if (row.callsTools(i)) {
+        List<ToolCall> calls = row.toolCalls(i);
+        return calls.size() == 1 ? calls.getFirst().name() : null;
+      }
+    }
+    return null;
   }
 
   private byte roleOf(String from) {
@@ -123,6 +178,12 @@ final class ShareGptRows implements RowReader {
       return ChatRowBuffer.USER;
     }
     if (assistantTags.contains(from)) {
+      return ChatRowBuffer.ASSISTANT;
+    }
+    if (from.equals(observationTag)) {
+      return ChatRowBuffer.TOOL;
+    }
+    if (from.equals(functionTag)) {
       return ChatRowBuffer.ASSISTANT;
     }
     return from.equals(systemTag) ? ChatRowBuffer.SYSTEM : ChatRowBuffer.OTHER_ROLE;
@@ -154,8 +215,12 @@ final class ShareGptRows implements RowReader {
             + user
             + ", "
             + assistant
+            + ", "
+            + systemTag
+            + ", "
+            + functionTag
             + " or "
-            + systemTag;
+            + observationTag;
       }
       if (row.content(i) < 0) {
         return where + " has no text \"" + contentTag + "\"";

@@ -82,6 +82,7 @@ public final class QualityAnalyzer {
   private int near;
   private int emptyTurns;
   private int rowsWithEmptyTurn;
+  private int toolCallRows;
   private int withoutAssistant;
   private long maxRowTokens;
   private int jsonAnswers;
@@ -138,7 +139,7 @@ public final class QualityAnalyzer {
       if (!placeholder && PlaceholderScanner.mayContain(text, start, end)) {
         placeholder = placeholder(CharBuffer.wrap(text, start, end - start), line);
       }
-      if (firstNonWhitespace(text, start, end) == end) {
+      if (firstNonWhitespace(text, start, end) == end && !row.callsTools(i)) {
         emptyTurns++;
         emptyTurn = true;
       }
@@ -147,6 +148,7 @@ public final class QualityAnalyzer {
       }
     }
     rowsWithEmptyTurn += emptyTurn ? 1 : 0;
+    toolCallRows += row.usesTools() ? 1 : 0;
     long tokens = bytes / 4;
     maxRowTokens = Math.max(maxRowTokens, tokens);
     for (int b = 0; b < HISTOGRAM.length; b++) {
@@ -426,7 +428,8 @@ public final class QualityAnalyzer {
         presence,
         List.copyOf(found),
         redact,
-        new QualityReport.Placeholders(placeholderRows, placeholders));
+        new QualityReport.Placeholders(placeholderRows, placeholders),
+        toolCallRows);
   }
 
   /** The splitmix64 finaliser: spreads FNV's weak low bits over the whole word. */

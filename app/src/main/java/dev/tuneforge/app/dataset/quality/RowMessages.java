@@ -12,6 +12,16 @@ public interface RowMessages {
 
   boolean assistant(int i);
 
+  /** Whether the row declares tools, or a message calls one or answers a call. */
+  default boolean usesTools() {
+    return false;
+  }
+
+  /** Whether message {@code i} is an assistant's tool call, whose text may well be empty. */
+  default boolean callsTools(int i) {
+    return false;
+  }
+
   /** The buffer holding every message's text; valid until text is added or replaced. */
   char[] chars();
 

@@ -3,6 +3,7 @@ package dev.tuneforge.app.dataset.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
@@ -90,10 +91,40 @@ class DatasetPreviewDialog extends Dialog {
     rows.setId(id);
     int i = 1;
     for (String row : datasets.preview(dataset.versionId(), limit, validation)) {
-      Pre pre = new Pre((i++) + "  " + row);
-      pre.getStyle().set("white-space", "pre-wrap").set("font-size", "var(--lumo-font-size-xs)");
-      rows.add(pre);
+      List<ToolTurns.Turn> turns = ToolTurns.of(row);
+      if (turns.isEmpty()) {
+        rows.add(text((i++) + "  " + row));
+      } else {
+        rows.add(turns(i++, turns));
+      }
     }
     return rows;
+  }
+
+  /** A row that uses tools, one block per turn, so calls and results stand apart from text. */
+  private static Div turns(int number, List<ToolTurns.Turn> turns) {
+    Div row = new Div();
+    row.addClassName("preview-tool-row");
+    row.add(text(number + "  "));
+    for (ToolTurns.Turn turn : turns) {
+      Pre pre = text(turn.text());
+      pre.addClassName("turn-" + turn.kind());
+      pre.getStyle()
+          .set("margin", "0 0 var(--lumo-space-xs) var(--lumo-space-m)")
+          .set("padding-left", "var(--lumo-space-s)")
+          .set(
+              "border-left",
+              turn.kind().startsWith("tool")
+                  ? "3px solid var(--lumo-primary-color)"
+                  : "3px solid var(--lumo-contrast-20pct)");
+      row.add(pre);
+    }
+    return row;
+  }
+
+  private static Pre text(String text) {
+    Pre pre = new Pre(text);
+    pre.getStyle().set("white-space", "pre-wrap").set("font-size", "var(--lumo-font-size-xs)");
+    return pre;
   }
 }

@@ -62,6 +62,15 @@ class QualityReportView extends Div {
             q.jsonAnswers()
                 + " last assistant turns parse as a JSON object"
                 + share(q.jsonAnswers(), rows)));
+    if (q.toolCallRows() > 0) {
+      figures.add(
+          item(
+              "tool-calls",
+              q.toolCallRows()
+                  + " rows use tools"
+                  + share(q.toolCallRows(), rows)
+                  + "; they train only on a base model whose chat template has tool support"));
+    }
     figures.add(item("personal-data", personalData(q)));
     if (q.placeholders() != null) {
       figures.add(item("placeholders", placeholders(q.placeholders(), rows)));

@@ -53,7 +53,7 @@ class ChatJsonlValidatorTest {
         .containsExactly(
             report.problems().get(0),
             "line 3: \"messages\" is empty",
-            "line 4: message 1 has role \"bot\"; expected system, user or assistant",
+            "line 4: message 1 has role \"bot\"; expected system, user, assistant or tool",
             "line 5: no assistant message to learn from",
             "line 6: message 1 has \"weight\" 2; expected 0 or 1",
             "line 7: message 1 has no text \"content\"",

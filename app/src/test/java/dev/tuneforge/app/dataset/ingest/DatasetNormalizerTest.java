@@ -171,7 +171,7 @@ class DatasetNormalizerTest {
             "line 3: \"conversations\" is empty",
             "line 4: turn 1 is not an object",
             "line 5: turn 1 has no \"from\"",
-            "line 6: turn 2 has \"from\" \"bot\"; expected human, gpt or system",
+            "line 6: turn 2 has \"from\" \"bot\"; expected human, gpt, system, function_call or observation",
             "line 7: turn 1 has no text \"value\"",
             "line 8: no gpt turn to learn from",
             "line 9: \"system\" is not text",

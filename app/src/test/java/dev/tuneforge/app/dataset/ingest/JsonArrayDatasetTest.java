@@ -268,7 +268,7 @@ class JsonArrayDatasetTest {
     assertThat(report.rows()).isEqualTo(1);
     assertThat(report.problems())
         .containsExactly(
-            "row 2 (index 1): turn 2 has \"role\" \"bot\"; expected user, assistant or system",
+            "row 2 (index 1): turn 2 has \"role\" \"bot\"; expected user, assistant, system, function_call or observation",
             "row 3 (index 2): no assistant turn to learn from");
     assertThat(train.toString(StandardCharsets.UTF_8))
         .isEqualTo(

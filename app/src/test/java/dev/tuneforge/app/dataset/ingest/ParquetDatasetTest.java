@@ -82,7 +82,7 @@ class ParquetDatasetTest {
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.problems())
         .containsExactly(
-            "row 1101 (index 1100): message 2 has role \"bot\"; expected system, user or assistant");
+            "row 1101 (index 1100): message 2 has role \"bot\"; expected system, user, assistant or tool");
     assertThat(dropped.accepted()).isTrue();
     assertThat(dropped.rows()).isEqualTo(1199);
   }
