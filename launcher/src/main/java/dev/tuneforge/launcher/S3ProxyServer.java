@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,17 @@ final class S3ProxyServer implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * Writes a file that holds credentials readable by its owner only (0600), from its creation on:
+   * an older copy with wider permissions is replaced, not rewritten.
+   */
+  static void writePrivately(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content);
+  }
+
   static S3ProxyServer start(
       Path jar, Path dataDir, int port, String accessKey, String secretKey, String portSetting) {
     Path runDir = dataDir.resolve("run");
@@ -28,7 +40,7 @@ final class S3ProxyServer implements AutoCloseable {
     try {
       Path baseDir = Files.createDirectories(dataDir.resolve("s3"));
       Files.createDirectories(runDir);
-      Files.writeString(
+      writePrivately(
           properties,
           String.join(
               "\n",

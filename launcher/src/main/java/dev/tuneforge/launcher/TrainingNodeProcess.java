@@ -74,10 +74,11 @@ final class TrainingNodeProcess implements AutoCloseable {
             NAME,
             "--child-heap",
             childHeap));
-    if (!Files.exists(workDir.resolve(CREDENTIAL_FILE))) {
-      command.addAll(List.of("--token", enrolmentToken.get()));
-    }
     Map<String, String> environment = new HashMap<>();
+    if (!Files.exists(workDir.resolve(CREDENTIAL_FILE))) {
+      // Through the environment: a command line is readable by every user of the machine.
+      environment.put("TUNEFORGE_ENROL_TOKEN", enrolmentToken.get());
+    }
     if (System.getenv("ENGINE_CACHE_DIR") == null) {
       environment.put("ENGINE_CACHE_DIR", dataDir.resolve("djl-cache").toString());
     }

@@ -6,6 +6,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,12 @@ class TeacherPipelineBrowserIT {
                 .withAppProperties(
                     Map.of(
                         "tuneforge.secrets.key-file",
-                        data.resolve("platform/secrets.key").toString())));
+                        data.resolve("platform/secrets.key").toString(),
+                        // The fake teacher listens on loopback: an administrator allows it.
+                        "tuneforge.outbound.allow-http",
+                        "true",
+                        "tuneforge.outbound.allowed-hosts",
+                        "127.0.0.1:" + URI.create(teacher.baseUrl()).getPort())));
     playwright = BrowserSupport.playwright();
     browser = BrowserSupport.chromium(playwright);
   }

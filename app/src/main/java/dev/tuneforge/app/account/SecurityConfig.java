@@ -2,7 +2,12 @@ package dev.tuneforge.app.account;
 
 import static com.vaadin.flow.spring.security.VaadinSecurityConfigurer.vaadin;
 
+import com.vaadin.flow.spring.security.RequestUtil;
 import dev.tuneforge.app.account.ui.LoginView;
+import java.net.URI;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -11,14 +16,52 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * The browser's security: Vaadin's rules with our login view, form login against local accounts.
- * The node API has its own chain in the node feature, ordered before this one.
+ * The browser's security: Vaadin's rules with our login view, form login against local accounts,
+ * and the headers that keep pages from being framed, sniffed, or made to load or send anything from
+ * elsewhere (HSTS on https requests). The node API has its own chain in the node feature, ordered
+ * before this one.
  */
 @Configuration
 @EnableMethodSecurity
 class SecurityConfig {
+  private final String storageOrigins;
+
+  SecurityConfig(
+      @Value("${tuneforge.storage.endpoint:}") String storageEndpoint,
+      @Value("${tuneforge.storage.public-endpoint:}") String storagePublicEndpoint) {
+    this.storageOrigins =
+        Stream.of(storagePublicEndpoint, storageEndpoint)
+            .map(SecurityConfig::origin)
+            .filter(origin -> !origin.isEmpty())
+            .distinct()
+            .collect(Collectors.joining(" "));
+  }
+
+  /**
+   * Vaadin's client needs inline styles and evaluates the scripts the server sends; browsers put
+   * uploads straight into object storage, so its origin may be connected to.
+   */
+  String contentSecurityPolicy() {
+    return "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval';"
+        + " style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:;"
+        + " connect-src 'self'"
+        + (storageOrigins.isEmpty() ? "" : " " + storageOrigins)
+        + "; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+  }
+
+  private static String origin(String url) {
+    try {
+      URI uri = URI.create(url.strip());
+      return uri.getScheme() == null || uri.getRawAuthority() == null
+          ? ""
+          : uri.getScheme() + "://" + uri.getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
 
   @Bean
   PasswordEncoder passwordEncoder() {
@@ -27,13 +70,25 @@ class SecurityConfig {
 
   @Bean
   @Order(10)
-  SecurityFilterChain browserSecurity(HttpSecurity http) throws Exception {
+  SecurityFilterChain browserSecurity(HttpSecurity http, RequestUtil requestUtil) throws Exception {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
     http.authorizeHttpRequests(
         auth ->
             auth.requestMatchers(
                     "/finetunes/*/adapter.zip", "/finetunes/*/model.zip", "/finetunes/*/merged.zip")
                 .authenticated());
-    return http.with(vaadin(), vaadin -> vaadin.loginView(LoginView.class)).build();
+    http.headers(
+        headers ->
+            headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy()))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                .httpStrictTransportSecurity(
+                    hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(365L * 24 * 3600)));
+    // Vaadin's own CSRF setup exempts the sign-in POST; ours exempts only Vaadin's internal
+    // requests (they carry Vaadin's own token), so a sign-in needs the page's token.
+    http.csrf(csrf -> csrf.ignoringRequestMatchers(requestUtil::isFrameworkInternalRequest));
+    return http.with(
+            vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false))
+        .build();
   }
 }

@@ -268,6 +268,11 @@ class NodeApiController {
         .body(Map.of("error", String.valueOf(e.getMostSpecificCause().getMessage())));
   }
 
+  @ExceptionHandler(MalformedNodeRequestException.class)
+  ResponseEntity<Map<String, String>> malformed(MalformedNodeRequestException e) {
+    return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+  }
+
   @ExceptionHandler(IllegalArgumentException.class)
   ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
     return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));

@@ -7,12 +7,13 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * How long a node may stay silent before it is offline, how long a lease lasts without a heartbeat,
- * how long a lease request waits for work, and above what size a merged model is sharded (default
- * Hugging Face's 5 GB).
+ * how long a lease request waits for work, above what size a merged model is sharded (default
+ * Hugging Face's 5 GB), and how long a node's credential lasts before it must enrol again.
  */
 @ConfigurationProperties("tuneforge.nodes")
 record NodeProperties(
     Duration heartbeatTimeout,
     Duration leaseDuration,
     Duration leasePollWait,
-    @DefaultValue("5GB") DataSize mergeMaxShardSize) {}
+    @DefaultValue("5GB") DataSize mergeMaxShardSize,
+    @DefaultValue("365d") Duration credentialLifetime) {}

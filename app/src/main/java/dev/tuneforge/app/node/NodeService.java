@@ -67,9 +67,15 @@ public class NodeService {
    * @throws IncompatibleNodeException if the node speaks another protocol version; its token stays
    *     usable
    * @throws IllegalArgumentException if the token is unknown, used or expired
+   * @throws MalformedNodeRequestException if the request lacks the token or the resources
    */
   @Transactional
   public EnrolResponse enrol(EnrolRequest request) {
+    if (request.token() == null || request.resources() == null) {
+      throw new MalformedNodeRequestException(
+          "An enrolment needs \"token\" (the one-time token an administrator issued) and"
+              + " \"resources\" (the node's device, memory and cores)");
+    }
     int version = request.statedProtocolVersion();
     if (version < NodeApi.OLDEST_PROTOCOL_VERSION || version > NodeApi.PROTOCOL_VERSION) {
       throw new IncompatibleNodeException(
@@ -92,7 +98,8 @@ public class NodeService {
                         "The enrolment token is unknown, used or expired"));
     String credential = Secrets.newSecret("tfn_");
     NodeResources resources = request.resources();
-    String name = request.name().isBlank() ? "node" : request.name().strip();
+    String name =
+        request.name() == null || request.name().isBlank() ? "node" : request.name().strip();
     TrainingNode node =
         nodes.save(
             new TrainingNode(
@@ -105,12 +112,38 @@ public class NodeService {
                 resources.gpus(),
                 now));
     node.speaks(version);
+    node.credentialExpiresAt(now.plus(properties.credentialLifetime()));
     token.use(node.getId(), now);
     return new EnrolResponse(node.getId(), credential);
   }
 
+  /** The node a credential belongs to, unless it was revoked or has expired. */
   public Optional<TrainingNode> authenticate(String credential) {
-    return nodes.findByCredentialHash(Secrets.hash(credential));
+    Instant now = clock.instant();
+    return nodes.findByCredentialHash(Secrets.hash(credential)).filter(n -> n.credentialValid(now));
+  }
+
+  /**
+   * Revokes a node's credential: its next call is refused with 401, and the jobs it held go back to
+   * the queue when their leases run out.
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public void revoke(UUID nodeId) {
+    nodes
+        .findById(nodeId)
+        .orElseThrow(() -> new IllegalArgumentException("No such node"))
+        .revoke(clock.instant());
+  }
+
+  /** Drains a node (it finishes what it holds and gets no new lease), or ends a drain. */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public void drain(UUID nodeId, boolean drain) {
+    nodes
+        .findById(nodeId)
+        .orElseThrow(() -> new IllegalArgumentException("No such node"))
+        .drain(drain);
   }
 
   Optional<TrainingNode> authenticatedNode(java.util.UUID nodeId) {
@@ -130,10 +163,15 @@ public class NodeService {
         .ifPresent(n -> n.heartbeat("busy".equals(state) ? "busy" : "idle", gpus, clock.instant()));
   }
 
-  /** Nodes heard from recently, which may take work. */
+  /** Nodes heard from recently, which may take work: not draining, not revoked. */
   List<TrainingNode> online() {
-    return nodes.findByStateNotAndLastHeartbeatAtAfterOrderByName(
-        "offline", clock.instant().minus(properties.heartbeatTimeout()));
+    Instant now = clock.instant();
+    return nodes
+        .findByStateNotAndLastHeartbeatAtAfterOrderByName(
+            "offline", now.minus(properties.heartbeatTimeout()))
+        .stream()
+        .filter(n -> !n.isDraining() && n.credentialValid(now))
+        .toList();
   }
 
   @Transactional

@@ -31,6 +31,10 @@ public class TrainingNode {
   @Convert(converter = GpusConverter.class)
   private List<Gpu> gpus = List.of();
 
+  private @Nullable Instant revokedAt;
+  private @Nullable Instant credentialExpiresAt;
+  private boolean draining;
+
   protected TrainingNode() {}
 
   TrainingNode(
@@ -80,6 +84,33 @@ public class TrainingNode {
 
   void markOffline() {
     state = "offline";
+  }
+
+  void credentialExpiresAt(Instant expiry) {
+    credentialExpiresAt = expiry;
+  }
+
+  /** Whether its credential still opens the node API: not revoked, not expired. */
+  boolean credentialValid(Instant now) {
+    return revokedAt == null && (credentialExpiresAt == null || now.isBefore(credentialExpiresAt));
+  }
+
+  void revoke(Instant now) {
+    revokedAt = now;
+    state = "offline";
+  }
+
+  void drain(boolean drain) {
+    draining = drain;
+  }
+
+  /** Whether it finishes what it holds but takes nothing new. */
+  public boolean isDraining() {
+    return draining;
+  }
+
+  public boolean isRevoked() {
+    return revokedAt != null;
   }
 
   public UUID getId() {

@@ -1,14 +1,14 @@
 package dev.tuneforge.app.teacher;
 
-import java.io.IOException;
+import dev.tuneforge.app.outbound.OutboundFailed;
+import dev.tuneforge.app.outbound.OutboundRequests;
+import dev.tuneforge.app.outbound.OutboundResponse;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.net.URISyntaxException;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -17,28 +17,31 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Calls an OpenAI-compatible {@code chat/completions} endpoint. Rate limits, server errors,
- * timeouts and broken connections are retried with exponential backoff; other client errors are
- * not, since asking again would get the same answer.
+ * Calls an OpenAI-compatible {@code chat/completions} endpoint through the outbound-request policy.
+ * Rate limits, server errors, timeouts and broken connections are retried with exponential backoff;
+ * other failures are not, since asking again would get the same answer. Every failure reads the
+ * same to the user; what went wrong is logged.
  */
 @Component
 class TeacherClient {
+  private static final Logger log = LoggerFactory.getLogger(TeacherClient.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Where to call, and with which key (decrypted only for the call). */
   record Target(String baseUrl, String model, String apiKey) {}
 
   private final TeacherProperties properties;
-  private final HttpClient http;
+  private final OutboundRequests outbound;
 
-  TeacherClient(TeacherProperties properties) {
+  TeacherClient(TeacherProperties properties, OutboundRequests outbound) {
     this.properties = properties;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.outbound = outbound;
   }
 
   /**
    * The URL of the chat completions resource: {@code <base>/chat/completions}, where a base URL
-   * that is only a host gets OpenAI's {@code /v1} prefix.
+   * that is only a host gets OpenAI's {@code /v1} prefix. The base's path stays a path: characters
+   * that would end it are escaped, so a base URL cannot choose the query or cut the suffix off.
    */
   static URI completionsUri(String baseUrl) {
     URI base = URI.create(baseUrl.strip());
@@ -46,7 +49,18 @@ class TeacherClient {
     if (path.isEmpty()) {
       path = "/v1";
     }
-    return base.resolve(path + "/chat/completions");
+    try {
+      return new URI(
+          base.getScheme(),
+          null,
+          base.getHost(),
+          base.getPort(),
+          path + "/chat/completions",
+          null,
+          null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -89,48 +103,35 @@ class TeacherClient {
     if (maxTokens != null) {
       body.put("max_tokens", maxTokens);
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(completionsUri(target.baseUrl()))
-            .timeout(properties.callTimeout())
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + target.apiKey())
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    JSON.writeValueAsString(body), StandardCharsets.UTF_8))
-            .build();
-    String lastProblem = "";
+    URI uri = completionsUri(target.baseUrl());
+    Map<String, String> headers = Map.of("Authorization", "Bearer " + target.apiKey());
+    String json = JSON.writeValueAsString(body);
     for (int attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
         Thread.sleep(properties.backoff().toMillis() << (attempt - 1));
       }
-      HttpResponse<String> response;
+      OutboundResponse response;
       try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (HttpTimeoutException e) {
-        lastProblem = "no answer within " + properties.callTimeout().toSeconds() + " s";
-        continue;
-      } catch (IOException e) {
-        lastProblem =
-            "connection failed: "
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        continue;
+        response = outbound.postJson(uri, headers, json, properties.callTimeout());
+      } catch (OutboundFailed e) {
+        if (e.worthRetrying()) {
+          continue;
+        }
+        throw new TeacherCallFailed(e.getMessage());
       }
-      int code = response.statusCode();
+      int code = response.status();
       if (code == 429 || code >= 500) {
-        lastProblem = "HTTP " + code + excerpt(response.body());
+        log.info("Teacher endpoint {} answered HTTP {}", uri.getHost(), code);
         continue;
       }
       if (code != 200) {
-        throw new TeacherCallFailed(
-            "The endpoint answered HTTP " + code + excerpt(response.body()));
+        log.info("Teacher endpoint {} answered HTTP {}", uri.getHost(), code);
+        throw new TeacherCallFailed(OutboundFailed.MESSAGE);
       }
-      return content(response.body());
+      return content(response.text());
     }
     throw new TeacherCallFailed(
-        (retries == 0
-                ? "The call failed: "
-                : "The endpoint failed " + (retries + 1) + " times; last: ")
-            + lastProblem);
+        (retries == 0 ? "" : "Tried " + (retries + 1) + " times. ") + OutboundFailed.MESSAGE);
   }
 
   private static String content(String body) throws TeacherCallFailed {
@@ -138,21 +139,12 @@ class TeacherClient {
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw new TeacherCallFailed("The endpoint's reply is not JSON" + excerpt(body));
+      throw new TeacherCallFailed(OutboundFailed.MESSAGE);
     }
     JsonNode content = root.path("choices").path(0).path("message").path("content");
     if (!content.isString()) {
-      throw new TeacherCallFailed(
-          "The endpoint's reply has no choices[0].message.content" + excerpt(body));
+      throw new TeacherCallFailed(OutboundFailed.MESSAGE);
     }
     return content.stringValue();
-  }
-
-  private static String excerpt(@Nullable String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    String flat = body.strip().replaceAll("\\s+", " ");
-    return ": " + (flat.length() > 300 ? flat.substring(0, 300) + "…" : flat);
   }
 }

@@ -2,9 +2,9 @@ package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.outbound.OutboundRequests;
 import dev.tuneforge.app.work.ActingUser;
 import dev.tuneforge.app.work.WorkRunner;
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +33,7 @@ public class TeacherService {
   private final WorkRunner runner;
   private final TransactionTemplate transactions;
   private final Clock clock;
+  private final OutboundRequests outbound;
 
   TeacherService(
       TeacherEndpointRepository endpoints,
@@ -42,7 +43,8 @@ public class TeacherService {
       TeacherClient client,
       WorkRunner runner,
       TransactionTemplate transactions,
-      Clock clock) {
+      Clock clock,
+      OutboundRequests outbound) {
     this.endpoints = endpoints;
     this.runs = runs;
     this.items = items;
@@ -51,6 +53,7 @@ public class TeacherService {
     this.runner = runner;
     this.transactions = transactions;
     this.clock = clock;
+    this.outbound = outbound;
   }
 
   public List<TeacherEndpoint> endpoints() {
@@ -317,20 +320,14 @@ public class TeacherService {
     runner.submit(TeacherPipeline.KIND, run.getId());
   }
 
-  static String checkedBaseUrl(String baseUrl) {
-    String url = baseUrl.strip();
-    try {
-      URI uri = URI.create(url);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null
-          && uri.getQuery() == null) {
-        TeacherClient.completionsUri(url);
-        return url;
-      }
-    } catch (IllegalArgumentException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "The base URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1");
+  /**
+   * A base URL the outbound policy accepts and whose completions URL stays under it.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  String checkedBaseUrl(String baseUrl) {
+    String url = outbound.checkedUrl(baseUrl).toString();
+    TeacherClient.completionsUri(url);
+    return url;
   }
 }

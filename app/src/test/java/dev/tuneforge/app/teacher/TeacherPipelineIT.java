@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.outbound.OutboundFailed;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -36,7 +37,10 @@ import tools.jackson.databind.JsonNode;
       "tuneforge.teacher.retries=2",
       "tuneforge.teacher.backoff=10ms",
       "tuneforge.teacher.call-timeout=5s",
-      "tuneforge.teacher.max-concurrent-runs=1"
+      "tuneforge.teacher.max-concurrent-runs=1",
+      // The fake teacher listens on loopback, which the outbound policy refuses by default.
+      "tuneforge.outbound.allow-http=true",
+      "tuneforge.outbound.allowed-hosts=127.0.0.1"
     })
 @ContextConfiguration(initializers = TestDatabase.class)
 class TeacherPipelineIT {
@@ -97,7 +101,7 @@ class TeacherPipelineIT {
   void badEndpointInputIsRefusedWithTheReason() {
     Member a = member("input");
     assertThatThrownBy(() -> a.call(() -> teacher.addEndpoint("x", "ftp://host", "m", KEY)))
-        .hasMessageContaining("base URL must be an http(s) URL");
+        .hasMessageContaining("base URL must be an https URL");
     assertThatThrownBy(() -> a.call(() -> teacher.addEndpoint("x", fake.baseUrl(), "m", " ")))
         .hasMessageContaining("API key");
     assertThatThrownBy(() -> ExtractionSchema.parse("company: x\n2total: y"))
@@ -106,7 +110,19 @@ class TeacherPipelineIT {
     TeacherEndpoint endpoint =
         a.call(() -> teacher.addEndpoint("dead", "http://127.0.0.1:1/v1", "m", KEY));
     assertThatThrownBy(() -> a.call(() -> teacher.testConnection(endpoint.getId())))
-        .hasMessageContaining("connection failed");
+        .hasMessage(OutboundFailed.MESSAGE);
+    // The cloud's metadata service and names for this host are refused as they are saved.
+    assertThatThrownBy(
+            () -> a.call(() -> teacher.addEndpoint("x", "http://169.254.169.254/latest", "m", KEY)))
+        .hasMessageContaining("inside the platform's own network");
+    assertThatThrownBy(
+            () -> a.call(() -> teacher.addEndpoint("x", "http://localhost:9000/v1", "m", KEY)))
+        .hasMessageContaining("inside the platform's own network");
+    assertThatThrownBy(
+            () ->
+                a.call(
+                    () -> teacher.addEndpoint("x", fake.baseUrl() + "/probe%3Fa=b%23", "m", KEY)))
+        .hasMessageContaining("no user name, query, fragment or escaped characters");
   }
 
   @Test
@@ -145,8 +161,7 @@ class TeacherPipelineIT {
         .extracting(TeacherItem::getStage, TeacherItem::getReason)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(
-                Stage.EXTRACTION,
-                "The endpoint failed 3 times; last: HTTP 500: {\"error\":{\"message\":\"internal error\"}}"),
+                Stage.EXTRACTION, "Tried 3 times. " + OutboundFailed.MESSAGE),
             org.assertj.core.groups.Tuple.tuple(
                 Stage.EXTRACTION,
                 "The teacher's answer is not JSON (Unrecognized token 'Sure': was expecting (JSON String, Number,"

@@ -60,8 +60,9 @@ public class NodesView extends VerticalLayout {
             e -> {
               String value = nodes.issueEnrolmentToken();
               token.setText(
-                  "java -jar training-node.jar --server <app URL> --work-dir <folder> --token "
-                      + value);
+                  "TUNEFORGE_ENROL_TOKEN="
+                      + value
+                      + " java -jar training-node.jar --server <app URL> --work-dir <folder>");
               token.setVisible(true);
             });
     issue.setId("issue-token");
@@ -70,7 +71,10 @@ public class NodesView extends VerticalLayout {
 
     grid.setId("nodes-grid");
     grid.addColumn(TrainingNode::getName).setHeader("Node").setAutoWidth(true);
-    grid.addColumn(TrainingNode::getState).setHeader("State").setAutoWidth(true);
+    grid.addColumn(
+            n -> n.isRevoked() ? "revoked" : n.getState() + (n.isDraining() ? ", draining" : ""))
+        .setHeader("State")
+        .setAutoWidth(true);
     grid.addColumn(n -> n.getDevice() + " · " + n.getDeviceName())
         .setHeader("Device")
         .setFlexGrow(1);
@@ -108,7 +112,14 @@ public class NodesView extends VerticalLayout {
               }
             });
     savePrice.setId("save-node-price");
-    HorizontalLayout priceRow = new HorizontalLayout(price, savePrice);
+    Button drain =
+        new Button(
+            "Drain / undrain", e -> onSelected(n -> nodes.drain(n.getId(), !n.isDraining())));
+    drain.setId("drain-node");
+    Button revoke = new Button("Revoke credential", e -> onSelected(n -> nodes.revoke(n.getId())));
+    revoke.setId("revoke-node");
+    revoke.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    HorizontalLayout priceRow = new HorizontalLayout(price, savePrice, drain, revoke);
     priceRow.setAlignItems(Alignment.BASELINE);
 
     classes.setId("node-classes-grid");
@@ -127,7 +138,9 @@ public class NodesView extends VerticalLayout {
     add(
         new H2("Training nodes"),
         new Paragraph(
-            "A token enrols one node, once, within 24 hours. The node then keeps its own credential."),
+            "A token enrols one node, once, within 24 hours. The node then keeps its own credential"
+                + " until it expires or is revoked; a draining node finishes its jobs and takes no new"
+                + " one."),
         issue,
         token,
         reload,
@@ -138,6 +151,16 @@ public class NodesView extends VerticalLayout {
             "Throughput is trained tokens per second a node was held, over finished training on that class;"
                 + " estimates before launch use it, or an assumed figure until a class has one."),
         classes);
+    refresh();
+  }
+
+  private void onSelected(java.util.function.Consumer<TrainingNode> action) {
+    TrainingNode selected = grid.asSingleSelect().getValue();
+    if (selected == null) {
+      error("Select a node in the table first");
+      return;
+    }
+    action.accept(selected);
     refresh();
   }
 
