@@ -82,7 +82,7 @@ suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 rootfs=$cache/rootfs-$suite.tar
 if [ ! -f "$rootfs" ]; then
   echo "Making the $suite root file system with mmdebstrap (once) ..."
-  mmdebstrap --quiet --variant=extract --include=libc6,libgcc-s1,libstdc++6,zlib1g,libgomp1,tzdata \
+  mmdebstrap --quiet --format=tar --variant=extract --include=libc6,libgcc-s1,libstdc++6,zlib1g,libgomp1,tzdata \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' "$suite" "$rootfs.part"
   mv "$rootfs.part" "$rootfs"
