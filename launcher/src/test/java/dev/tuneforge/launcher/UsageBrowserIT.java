@@ -146,6 +146,14 @@ class UsageBrowserIT {
     assertThat(page.locator("#usage-by-model rect.bar")).hasCount(1);
     assertThat(page.locator("#usage-by-model rect.bar")).hasAttribute("data-value", "0.3000 USD");
     assertThat(page.locator("#usage-grid")).containsText("una-receipts");
+    for (String adminPage : List.of("/admin/usage", "/nodes", "/admin/users")) {
+      page.navigate(env.platform().baseUrl() + adminPage);
+      // A member gets the app's own page, in its layout, not a redirect or a bare error.
+      assertThat(page.locator("#access-denied")).containsText("Not allowed");
+      org.assertj.core.api.Assertions.assertThat(page.url()).endsWith(adminPage);
+    }
+    BrowserSupport.screenshot(page, "access-denied.png");
+    page.navigate(env.platform().baseUrl() + "/usage");
     page.screenshot(
         new Page.ScreenshotOptions()
             .setPath(Path.of("target", "screenshots", "usage.png"))
@@ -164,8 +172,12 @@ class UsageBrowserIT {
 
     page.navigate(env.platform().baseUrl() + "/finetunes/new");
     assertThat(page.locator("#cost-estimate")).containsText("cuda · Test GPU");
-    assertThat(page.locator("#cost-estimate")).containsText("(estimated at 4 bytes per token)");
-    assertThat(page.locator("#cost-estimate")).containsText("tokens/s (measured)");
+    assertThat(page.locator("#cost-estimate")).containsText("s start-up");
+    assertThat(page.locator("#cost-estimate"))
+        .containsText(
+            Pattern.compile("tokens \\((exact count|[0-9.]+ bytes per token, sampled)\\)"));
+    assertThat(page.locator("#cost-estimate"))
+        .containsText(Pattern.compile("speeds (measured on|assumed)"));
     String before = page.locator("#cost-estimate").textContent();
     page.locator("#epochs input").fill("7");
     page.locator("#epochs input").press("Tab");

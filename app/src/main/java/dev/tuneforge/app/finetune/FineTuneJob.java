@@ -1,5 +1,6 @@
 package dev.tuneforge.app.finetune;
 
+import dev.tuneforge.app.usage.JobWork;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -69,6 +70,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable Instant startedAt;
   private @Nullable Instant finishedAt;
   private @Nullable String holdReason;
+  private @Nullable String suffix;
 
   protected FineTuneJob() {}
 
@@ -587,5 +589,34 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
    */
   public @Nullable String getHoldReason() {
     return holdReason;
+  }
+
+  /** The job's own name (OpenAI's {@code suffix}); null when none was given. */
+  public @Nullable String getSuffix() {
+    return suffix;
+  }
+
+  /** Its own name when it has one, else the name made of its base model and dataset. */
+  public String getLabel() {
+    return suffix == null ? name : suffix + " (" + name + ")";
+  }
+
+  void rename(@Nullable String newSuffix) {
+    suffix = newSuffix;
+  }
+
+  /** The training this job asks for, as estimates count it, with what it has trained so far. */
+  public JobWork work() {
+    return new JobWork(
+        datasetVersionId,
+        baseModelId,
+        method,
+        epochs,
+        maxSteps,
+        batchSize * gradientAccumulation,
+        maxSeqLength,
+        evaluationDatasetVersionId,
+        evaluationExamples,
+        trainedTokens);
   }
 }

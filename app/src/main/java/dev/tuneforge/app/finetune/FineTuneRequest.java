@@ -1,5 +1,6 @@
 package dev.tuneforge.app.finetune;
 
+import dev.tuneforge.app.usage.JobWork;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.util.List;
@@ -109,6 +110,21 @@ public record FineTuneRequest(
   /** This request with another method, {@value #LORA}, {@value #QLORA} or {@value #FULL}. */
   public FineTuneRequest withMethod(String newMethod) {
     return toBuilder().optMethod(newMethod).build();
+  }
+
+  /** The training this request asks for, as estimates count it. */
+  public JobWork work() {
+    return new JobWork(
+        datasetVersionId,
+        baseModelId,
+        method == null ? LORA : method,
+        epochs,
+        maxSteps,
+        batchSize * gradientAccumulation,
+        maxSequenceLength,
+        evaluationDatasetVersionId,
+        evaluationExamples,
+        0);
   }
 
   /** Whether every weight trains rather than a LoRA adapter. */

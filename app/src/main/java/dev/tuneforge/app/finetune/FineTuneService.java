@@ -7,6 +7,7 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.chat.ChatTemplate;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,12 +28,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class FineTuneService {
+  private static final Logger log = LoggerFactory.getLogger(FineTuneService.class);
+  private static final Pattern SUFFIX = Pattern.compile("[a-z0-9_-]{1,64}");
+
   private final FineTuneRepository jobs;
   private final JobEventRepository events;
   private final CatalogService catalog;
   private final DatasetService datasets;
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
+  private final EstimateService estimates;
   private final Clock clock;
 
   FineTuneService(
@@ -38,6 +47,7 @@ public class FineTuneService {
       DatasetService datasets,
       ObjectStorage storage,
       TransactionTemplate transactions,
+      EstimateService estimates,
       Clock clock) {
     this.jobs = jobs;
     this.events = events;
@@ -45,6 +55,7 @@ public class FineTuneService {
     this.datasets = datasets;
     this.storage = storage;
     this.transactions = transactions;
+    this.estimates = estimates;
     this.clock = clock;
   }
 
@@ -54,7 +65,20 @@ public class FineTuneService {
    * @throws IllegalArgumentException naming what is wrong with the request
    */
   public FineTuneJob create(FineTuneRequest request) {
+    return create(request, null);
+  }
+
+  /**
+   * Validates the request, its files and the job's own name ({@code suffix}: 1 to 64 of {@code a-z
+   * 0-9 - _}, or null for none), then queues the job with its cost estimate at launch.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the request
+   */
+  public FineTuneJob create(FineTuneRequest request, @Nullable String suffix) {
     String problem = request.problem();
+    if (problem == null) {
+      problem = suffixProblem(suffix);
+    }
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
@@ -81,12 +105,15 @@ public class FineTuneService {
     FineTuneJob job =
         transactions.execute(
             status -> {
-              FineTuneJob created = jobs.save(new FineTuneJob(name, user, request, now));
+              FineTuneJob fresh = new FineTuneJob(name, user, request, now);
+              fresh.rename(blankToNull(suffix));
+              FineTuneJob created = jobs.save(fresh);
               events.save(JobEventRecord.log(created.getId(), "Created; validating files", now));
               return created;
             });
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
     boolean filesPresent = storage.exists(key) && !catalog.files(model).isEmpty();
+    recordEstimate(job);
     return change(
             job.getId(),
             (created, at) ->
@@ -112,6 +139,50 @@ public class FineTuneService {
               + dataset.name()
               + " call tools. Choose a base model whose template renders tools (Qwen3, for"
               + " example) or a dataset without tool calls");
+    }
+  }
+
+  /**
+   * Gives the job its own name, or takes it away ({@code suffix} null or blank).
+   *
+   * @throws IllegalArgumentException when the name is not 1 to 64 of a-z, 0-9, - and _, or the
+   *     current tenant has no such job
+   */
+  public FineTuneJob rename(UUID jobId, @Nullable String suffix) {
+    String problem = suffixProblem(suffix);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    String name = blankToNull(suffix);
+    return change(
+            jobId,
+            (job, now) -> {
+              job.rename(name);
+              return Transition.logged(name == null ? "Name removed" : "Named \"" + name + "\"");
+            })
+        .orElseThrow();
+  }
+
+  /** Why {@code suffix} cannot name a job, or null when it can (null or blank: no name). */
+  public static @Nullable String suffixProblem(@Nullable String suffix) {
+    if (suffix == null || suffix.isBlank() || SUFFIX.matcher(suffix).matches()) {
+      return null;
+    }
+    return "A fine-tune's name is 1 to 64 characters of a-z, 0-9, - and _, not \""
+        + (suffix.length() > 80 ? suffix.substring(0, 80) + "…" : suffix)
+        + "\"";
+  }
+
+  private static @Nullable String blankToNull(@Nullable String suffix) {
+    return suffix == null || suffix.isBlank() ? null : suffix;
+  }
+
+  /** An estimate that cannot be made (no node class, an odd model) never stops a launch. */
+  private void recordEstimate(FineTuneJob job) {
+    try {
+      estimates.record(job.getId(), job.work());
+    } catch (RuntimeException e) {
+      log.warn("No cost estimate stored for job {}", job.getId(), e);
     }
   }
 

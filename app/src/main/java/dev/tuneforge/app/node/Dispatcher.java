@@ -214,10 +214,7 @@ class Dispatcher {
     try {
       estimate =
           estimates.remainingCost(
-              job.getTenantId(),
-              Metering.work(job),
-              NodePricing.nodeClass(node),
-              pricing.price(node));
+              job.getTenantId(), job.work(), NodePricing.nodeClass(node), pricing.price(node));
     } catch (IllegalArgumentException noDataset) {
       estimate = BigDecimal.ZERO;
     }

@@ -6,7 +6,6 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobLeaseEnded;
 import dev.tuneforge.app.tenancy.TenantContext;
-import dev.tuneforge.app.usage.JobWork;
 import dev.tuneforge.app.usage.UsageSegment;
 import dev.tuneforge.app.usage.UsageService;
 import java.time.Clock;
@@ -77,15 +76,5 @@ class Metering {
       propagation = Propagation.NOT_SUPPORTED)
   void on(MergeLeaseEnded ended) {
     usage.closeMerge(ended.jobId(), ended.at());
-  }
-
-  static JobWork work(FineTuneJob job) {
-    return new JobWork(
-        job.getDatasetVersionId(),
-        job.getEpochs(),
-        job.getMaxSteps(),
-        // An optimiser step learns from the effective batch, as the form's estimate counts it.
-        job.getBatchSize() * job.getGradientAccumulation(),
-        job.getTrainedTokens());
   }
 }

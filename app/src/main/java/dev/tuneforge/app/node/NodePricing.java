@@ -22,6 +22,11 @@ public class NodePricing implements NodeClasses {
     this.properties = properties;
   }
 
+  /** The currency every price is in (a label, from the usage settings). */
+  public String currency() {
+    return properties.currency();
+  }
+
   public BigDecimal price(TrainingNode node) {
     BigDecimal own = node.getPricePerGpuHour();
     return own != null ? own : properties.defaultPrice(node.getDevice());

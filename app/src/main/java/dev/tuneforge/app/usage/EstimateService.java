@@ -1,5 +1,7 @@
 package dev.tuneforge.app.usage;
 
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -8,20 +10,22 @@ import java.math.RoundingMode;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Cost before launch: the dataset's tokens × epochs (fewer when max steps cuts training short) ÷
- * the node class's measured throughput × its price per hour. Throughput is what finished training
- * segments of that class trained per second they held a node, across all tenants (a figure about
- * hardware, not about anyone's data).
+ * Cost before launch, on each class of enrolled node: (time around the steps + trained tokens ÷
+ * training speed + generated tokens ÷ generation speed) × the class's price. Tokens come from the
+ * dataset's count under the chosen model; speeds from the class's recent finished jobs (see {@link
+ * PastJobs}), else from the configured assumptions. docs/usage.md gives the formula.
  */
 @Service
 public class EstimateService {
-  static final int BYTES_PER_TOKEN = 4;
+  /** Tokens one held-out answer may generate at most, as the node's evaluation allows. */
+  static final int MAX_NEW_TOKENS = 256;
 
   /** Trained tokens over metered seconds of one node class. */
   public record Throughput(String nodeClass, long tokens, long seconds) {
@@ -31,17 +35,29 @@ public class EstimateService {
   }
 
   private final DatasetService datasets;
+  private final DatasetTokens tokens;
+  private final CatalogService catalog;
   private final List<NodeClasses> nodeClasses;
+  private final PastJobs past;
+  private final JobEstimates stored;
   private final UsageProperties properties;
   private final JdbcClient jdbc;
 
   EstimateService(
       DatasetService datasets,
+      DatasetTokens tokens,
+      CatalogService catalog,
       List<NodeClasses> nodeClasses,
+      PastJobs past,
+      JobEstimates stored,
       UsageProperties properties,
       JdbcClient jdbc) {
     this.datasets = datasets;
+    this.tokens = tokens;
+    this.catalog = catalog;
     this.nodeClasses = nodeClasses;
+    this.past = past;
+    this.stored = stored;
     this.properties = properties;
     this.jdbc = jdbc;
   }
@@ -65,9 +81,9 @@ public class EstimateService {
 
   /**
    * The job's cost on each class of enrolled node, cheapest first; on an assumed CPU node when none
-   * is enrolled. The dataset version must be the calling tenant's.
+   * is enrolled. The dataset versions must be the calling tenant's.
    *
-   * @throws IllegalArgumentException when the dataset version is not the caller's
+   * @throws IllegalArgumentException when a dataset version or the model is not the caller's
    */
   public List<Estimate> estimates(JobWork work) {
     List<NodeClasses.NodeClass> classes =
@@ -80,12 +96,31 @@ public class EstimateService {
                   properties.defaultPrice("cpu"),
                   0));
     }
-    Map<String, Throughput> measured = measured();
-    long tokens = tokens(work);
+    Work shape = shape(work);
     return classes.stream()
-        .map(c -> estimate(tokens, c.name(), c.pricePerGpuHour(), measured))
+        .map(c -> estimate(shape, 0, c.name(), c.pricePerGpuHour()))
         .sorted(Comparator.comparing(Estimate::cost))
         .toList();
+  }
+
+  /**
+   * Stores the job's estimates at launch, one per node class, as the calling tenant, so that the
+   * metered cost can be set beside them once it finished; a second call changes nothing.
+   */
+  public List<Estimate> record(UUID jobId, JobWork work) {
+    List<Estimate> all = estimates(work);
+    long parameters = parameters(work.baseModelId());
+    int examples = shape(work).examples();
+    all.forEach(e -> stored.save(jobId, e, parameters, work.method(), examples));
+    return all;
+  }
+
+  /**
+   * A finished job's estimate for the node class it trained on beside its metered training and
+   * evaluation, for the calling tenant; empty while it runs, or without an estimate for that class.
+   */
+  public Optional<EstimateComparison> comparison(UUID jobId) {
+    return stored.comparisons(List.of(jobId)).stream().findFirst();
   }
 
   /**
@@ -94,52 +129,103 @@ public class EstimateService {
    */
   public BigDecimal remainingCost(UUID tenantId, JobWork work, String nodeClass, BigDecimal price) {
     return TenantContext.callAs(
-        tenantId,
-        () -> {
-          long remaining = Math.max(0, tokens(work) - work.trainedTokens());
-          return estimate(remaining, nodeClass, price, measured()).cost();
-        });
+        tenantId, () -> estimate(shape(work), work.trainedTokens(), nodeClass, price).cost());
   }
 
-  private Estimate estimate(
-      long tokens, String nodeClass, BigDecimal price, Map<String, Throughput> measured) {
-    Throughput throughput = measured.get(nodeClass);
-    boolean wasMeasured = throughput != null && throughput.tokensPerSecond() > 0;
+  /** A job's work in the estimate's terms: steps, trained tokens, evaluated examples. */
+  private record Work(
+      JobWork job,
+      long parameters,
+      int steps,
+      long tokens,
+      String tokensBasis,
+      int examples,
+      double assistantTokensPerRow) {}
+
+  private Work shape(JobWork work) {
+    DatasetTokens.Pass pass =
+        tokens.of(work.datasetVersionId(), work.baseModelId(), work.maxSequenceLength());
+    int rows = Math.max(1, pass.rows());
+    long stepsPerEpoch = (rows + work.examplesPerStep() - 1) / work.examplesPerStep();
+    long allSteps = stepsPerEpoch * work.epochs();
+    long steps = work.maxSteps() > 0 ? Math.min(work.maxSteps(), allSteps) : allSteps;
+    long fullEpochs = steps / stepsPerEpoch;
+    long examples =
+        fullEpochs * rows + Math.min(rows, (steps % stepsPerEpoch) * work.examplesPerStep());
+    return new Work(
+        work,
+        parameters(work.baseModelId()),
+        (int) steps,
+        Math.round(examples * pass.tokensPerRow()),
+        pass.basis(),
+        heldOut(work),
+        pass.assistantTokensPerRow());
+  }
+
+  /** The held-out examples both models answer: as many as asked for, at most as many as exist. */
+  private int heldOut(JobWork work) {
+    if (work.evaluationExamples() <= 0) {
+      return 0;
+    }
+    UUID set =
+        work.evaluationDatasetVersionId() != null
+            ? work.evaluationDatasetVersionId()
+            : work.datasetVersionId();
+    DatasetSummary held =
+        datasets
+            .findVersion(set)
+            .orElseThrow(() -> new IllegalArgumentException("Choose one of your datasets"));
+    int available = work.evaluationDatasetVersionId() != null ? held.rows() : held.validationRows();
+    return Math.min(work.evaluationExamples(), available);
+  }
+
+  private long parameters(UUID baseModelId) {
+    return catalog
+        .find(baseModelId)
+        .map(BaseModel::getParameters)
+        .filter(p -> p > 0)
+        .orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
+  }
+
+  private Estimate estimate(Work work, long trainedAlready, String nodeClass, BigDecimal price) {
+    PastJobs.Speeds speeds = past.speeds(nodeClass, work.parameters(), work.job().method());
+    boolean trainedBefore = !Double.isNaN(speeds.tokensPerSecond());
     double perSecond =
-        wasMeasured ? throughput.tokensPerSecond() : properties.assumedTokensPerSecond(nodeClass);
-    long seconds = (long) Math.ceil(tokens / perSecond);
+        trainedBefore ? speeds.tokensPerSecond() : properties.assumedTokensPerSecond(nodeClass);
+    double overhead =
+        Double.isNaN(speeds.overheadSeconds())
+            ? properties.startupSeconds()
+            : speeds.overheadSeconds();
+    double generatedPerSecond =
+        Double.isNaN(speeds.generatedPerSecond())
+            ? properties.assumedGeneratedPerSecond(nodeClass)
+            : speeds.generatedPerSecond();
+    double perExample =
+        Double.isNaN(speeds.generatedPerExample())
+            ? 2 * Math.min(MAX_NEW_TOKENS, work.assistantTokensPerRow())
+            : speeds.generatedPerExample();
+    long generated = Math.round(work.examples() * perExample);
+    long toTrain = Math.max(0, work.tokens() - trainedAlready);
+    long seconds =
+        Math.round(Math.ceil(overhead + toTrain / perSecond + generated / generatedPerSecond));
     BigDecimal cost = Money.cost(price, seconds).setScale(6, RoundingMode.HALF_UP);
+    String basis =
+        trainedBefore
+            ? "speeds measured on " + PastJobs.describe(speeds)
+            : "speeds assumed; no finished job on this class yet";
     return new Estimate(
         nodeClass,
         price,
-        tokens,
-        true,
+        work.steps(),
+        toTrain,
+        work.tokensBasis(),
         perSecond,
-        wasMeasured,
+        Math.round(overhead),
+        generated,
+        generatedPerSecond,
+        basis,
         seconds,
         cost,
         properties.currency());
-  }
-
-  /**
-   * Tokens the whole job trains: the dataset's, estimated from its bytes, per epoch, cut by max
-   * steps.
-   */
-  private long tokens(JobWork work) {
-    DatasetSummary dataset =
-        datasets
-            .findVersion(work.datasetVersionId())
-            .orElseThrow(() -> new IllegalArgumentException("Choose one of your datasets"));
-    long perEpoch = dataset.sizeBytes() / BYTES_PER_TOKEN;
-    long stepsPerEpoch =
-        Math.max(
-            1,
-            (dataset.rows() + Math.max(1, work.batchSize()) - 1) / Math.max(1, work.batchSize()));
-    long allSteps = stepsPerEpoch * Math.max(1, work.epochs());
-    double share =
-        work.maxSteps() > 0 && work.maxSteps() < allSteps
-            ? (double) work.maxSteps() / allSteps
-            : 1.0;
-    return Math.round(perEpoch * Math.max(1, work.epochs()) * share);
   }
 }

@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Prices and assumptions used where an admin set none: the price per hour of a node with no price
- * of its own (by device), and the throughput an estimate assumes for a node class that has not yet
- * finished any metered training. {@code currency} is only a label.
+ * of its own (by device), and what an estimate assumes for a node class that has not yet finished
+ * any metered job: its training and generation speeds and the seconds a job spends around its steps
+ * (start-up and delivery). {@code currency} is only a label.
  */
 @ConfigurationProperties("tuneforge.usage")
 public record UsageProperties(
@@ -15,7 +16,10 @@ public record UsageProperties(
     @DefaultValue("0.10") BigDecimal cpuPricePerHour,
     @DefaultValue("2.00") BigDecimal gpuPricePerHour,
     @DefaultValue("1500") double cpuTokensPerSecond,
-    @DefaultValue("20000") double gpuTokensPerSecond) {
+    @DefaultValue("20000") double gpuTokensPerSecond,
+    @DefaultValue("30") double startupSeconds,
+    @DefaultValue("20") double cpuGeneratedTokensPerSecond,
+    @DefaultValue("500") double gpuGeneratedTokensPerSecond) {
 
   /**
    * The price per hour of a node on {@code device} ({@code cpu}, {@code cuda}, ...) without its
@@ -27,5 +31,9 @@ public record UsageProperties(
 
   double assumedTokensPerSecond(String nodeClass) {
     return nodeClass.startsWith("cpu") ? cpuTokensPerSecond : gpuTokensPerSecond;
+  }
+
+  double assumedGeneratedPerSecond(String nodeClass) {
+    return nodeClass.startsWith("cpu") ? cpuGeneratedTokensPerSecond : gpuGeneratedTokensPerSecond;
   }
 }

@@ -90,10 +90,25 @@ public class UsageRecord {
     cost = Money.cost(pricePerGpuHour, seconds);
   }
 
-  /** Gives the last {@code moved} seconds of this (closed) segment to an evaluation segment. */
+  /**
+   * Gives the last {@code moved} seconds of this (closed) segment to an evaluation segment: it ends
+   * that much earlier.
+   */
   void shorten(long moved) {
     seconds -= moved;
     cost = Money.cost(pricePerGpuHour, seconds);
+    if (endedAt != null) {
+      endedAt = endedAt.minusSeconds(moved);
+    }
+  }
+
+  /**
+   * Whether this evaluation segment was split off {@code training}: it begins where that ends (or,
+   * split before training segments were shortened in time, ends where it ends).
+   */
+  boolean follows(UsageRecord training) {
+    return startedAt.equals(training.endedAt)
+        || java.util.Objects.equals(endedAt, training.endedAt);
   }
 
   /** The cost, or for an open segment what it has cost up to {@code now}. */

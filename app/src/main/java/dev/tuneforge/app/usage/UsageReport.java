@@ -21,7 +21,12 @@ public record UsageReport(
     Map<String, BigDecimal> byModel,
     List<Line> lines) {
 
-  /** A segment as reports and the CSV export show it; open segments are costed up to now. */
+  /**
+   * A segment as reports and the CSV export show it; open segments are costed up to now. A job's
+   * last training or evaluation segment, once the job holds no node, carries the job's estimate at
+   * launch and its error against the metered training and evaluation ({@code estimate} null
+   * elsewhere).
+   */
   public record Line(
       String started,
       String ended,
@@ -34,7 +39,8 @@ public record UsageReport(
       BigDecimal pricePerGpuHour,
       long seconds,
       long tokens,
-      BigDecimal cost) {}
+      BigDecimal cost,
+      @Nullable EstimateComparison estimate) {}
 
   /** The share of the budget spent, in percent; null without a budget. */
   public @Nullable Double budgetUsedPercent() {

@@ -29,6 +29,7 @@ public class UsageReports {
   private final BudgetService budgets;
   private final AccountService accounts;
   private final UsageProperties properties;
+  private final JobEstimates estimates;
   private final Clock clock;
 
   UsageReports(
@@ -36,11 +37,13 @@ public class UsageReports {
       BudgetService budgets,
       AccountService accounts,
       UsageProperties properties,
+      JobEstimates estimates,
       Clock clock) {
     this.records = records;
     this.budgets = budgets;
     this.accounts = accounts;
     this.properties = properties;
+    this.estimates = estimates;
     this.clock = clock;
   }
 
@@ -61,6 +64,13 @@ public class UsageReports {
     for (int day = 1; day <= month.lengthOfMonth(); day++) {
       byDay.put(month.atDay(day), BigDecimal.ZERO);
     }
+    Map<UUID, EstimateComparison> compared =
+        estimates.comparisons(rows.stream().map(UsageRecord::getJobId).distinct().toList()).stream()
+            .collect(Collectors.toMap(EstimateComparison::jobId, c -> c));
+    Map<UUID, UsageRecord> lastBilled = new LinkedHashMap<>();
+    rows.stream()
+        .filter(r -> r.getKind() != UsageKind.MERGE)
+        .forEach(r -> lastBilled.put(r.getJobId(), r));
     List<UsageReport.Line> lines = new ArrayList<>();
     BigDecimal total = BigDecimal.ZERO;
     for (UsageRecord r : rows) {
@@ -80,7 +90,8 @@ public class UsageReports {
               r.getPricePerGpuHour(),
               r.secondsAt(now),
               r.getTrainedTokens(),
-              cost));
+              cost,
+              lastBilled.get(r.getJobId()) == r ? compared.get(r.getJobId()) : null));
     }
     return new UsageReport(
         month,
@@ -93,11 +104,15 @@ public class UsageReports {
         lines);
   }
 
-  /** The month's segments as CSV (RFC 4180), one line each, for the signed-in member's tenant. */
+  /**
+   * The month's segments as CSV (RFC 4180), one line each, for the signed-in member's tenant; a
+   * job's last training or evaluation line also gives its estimate at launch and the error in
+   * percent.
+   */
   public String csv(YearMonth month) {
     StringBuilder out =
         new StringBuilder(
-            "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency\r\n");
+            "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency,estimate,error_percent\r\n");
     for (UsageReport.Line l : report(month).lines()) {
       out.append(
               String.join(
@@ -114,7 +129,9 @@ public class UsageReports {
                   Long.toString(l.seconds()),
                   Long.toString(l.tokens()),
                   l.cost().toPlainString(),
-                  properties.currency()))
+                  properties.currency(),
+                  l.estimate() == null ? "" : l.estimate().estimatedCost().toPlainString(),
+                  l.estimate() == null ? "" : l.estimate().errorCell()))
           .append("\r\n");
     }
     return out.toString();

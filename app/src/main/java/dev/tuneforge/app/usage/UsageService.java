@@ -99,9 +99,9 @@ public class UsageService {
   /**
    * Meters an evaluation that ran at the end of the job's last stretch on its node: moves its last
    * {@code evaluationSeconds} (at most the whole stretch) from that training segment into an
-   * evaluation segment on the same node at the same price, so the total is unchanged. Called once
-   * the job succeeded and its node's evaluation summary said how long it ran; a second call for the
-   * same stretch changes nothing.
+   * evaluation segment on the same node at the same price, so the total is unchanged; the training
+   * segment then ends where the evaluation begins. Called once the job succeeded and its node's
+   * evaluation summary said how long it ran; a second call for the same stretch changes nothing.
    *
    * @return the evaluation segment; empty if the job has no finished segment
    * @throws IllegalArgumentException for negative seconds or tokens
@@ -139,14 +139,13 @@ public class UsageService {
                     return Optional.<UsageRecord>empty();
                   }
                   UsageRecord training = lastTraining.get();
-                  if (lastEvaluation.isPresent()
-                      && lastEvaluation.get().getEndedAt().equals(training.getEndedAt())) {
+                  if (lastEvaluation.isPresent() && lastEvaluation.get().follows(training)) {
                     return lastEvaluation;
                   }
                   long moved = Math.min(evaluationSeconds, training.getSeconds());
+                  UsageRecord evaluation = new UsageRecord(training, moved, generatedTokens);
                   training.shorten(moved);
-                  return Optional.of(
-                      records.save(new UsageRecord(training, moved, generatedTokens)));
+                  return Optional.of(records.save(evaluation));
                 }));
   }
 

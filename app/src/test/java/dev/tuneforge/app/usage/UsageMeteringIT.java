@@ -41,53 +41,98 @@ class UsageMeteringIT {
   @Autowired JdbcClient jdbc;
 
   @Test
-  void anEstimateIsTokensTimesEpochsCutByMaxStepsOverThroughputTimesPrice() {
+  void
+      anEstimateIsStartUpPlusTokensOverTheClasssSpeedFromPastJobsTimesPriceAndIsComparedWhenDone() {
     TestRows db = new TestRows(jdbc);
     UUID tenant = db.tenant("estimated");
-    UUID user = db.user(tenant, "est-" + UUID.randomUUID());
-    // 4 MB is 1,000,000 tokens an epoch; 2 epochs of 5 steps, cut to 5 steps: half of 2,000,000.
+    String username = "est-" + UUID.randomUUID();
+    UUID user = db.user(tenant, username);
+    UUID model = db.model("est-model-" + UUID.randomUUID());
+    // 4 MB at an assumed 4 bytes per token (the file cannot be sampled) is 1,000,000 tokens an
+    // epoch of 10 rows; 2 epochs of 5 steps of 2 rows, cut to 5 steps: one epoch's tokens.
     UUID version = db.datasetVersion(tenant, user, 10, 4_000_000);
-    JobWork work = new JobWork(version, 2, 5, 2, 0);
+    JobWork work = work(version, model, 0);
     String unmeasured = "cuda · never measured " + UUID.randomUUID();
     assertThat(estimates.remainingCost(tenant, work, unmeasured, PRICE))
-        .as("1,000,000 tokens at the assumed 20,000 tokens/s is 50 s")
-        .isEqualByComparingTo("0.05");
-    assertThat(
-            estimates.remainingCost(
-                tenant, new JobWork(version, 2, 5, 2, 600_000), unmeasured, PRICE))
+        .as("the assumed 30 s start-up and 1,000,000 tokens at the assumed 20,000 tokens/s")
+        .isEqualByComparingTo("0.08");
+    assertThat(estimates.remainingCost(tenant, work(version, model, 600_000), unmeasured, PRICE))
         .as("only what is left to train")
-        .isEqualByComparingTo("0.02");
-    assertThat(estimates.remainingCost(tenant, new JobWork(version, 1, 0, 2, 0), unmeasured, PRICE))
         .isEqualByComparingTo("0.05");
 
-    Setup measured = new Setup("throughput");
-    String measuredClass = "cuda · measured " + UUID.randomUUID();
+    String measuredName = "measured " + UUID.randomUUID();
+    UUID measuredNode = db.node("cuda", measuredName);
+    String measuredClass = "cuda · " + measuredName;
+    UUID past = db.job(tenant, user, model, version, "past job", "succeeded");
+    TenantContext.callAs(tenant, () -> estimates.record(past, work));
     Instant start = dayTwoOfThisMonth();
     usage.open(
         new UsageSegment(
-            measured.tenant,
-            measured.job,
-            measured.jobName,
-            measured.user,
-            measured.model,
-            measured.node,
-            "gpu-node",
+            tenant,
+            past,
+            "past job",
+            user,
+            model,
+            measuredNode,
+            "n",
             measuredClass,
-            PRICE,
+            // The class's price, which its estimate used: the default for a GPU without its own.
+            new BigDecimal("2.00"),
             0,
             start));
-    usage.close(measured.job, 400_000, start.plusSeconds(40));
-    assertThat(estimates.measured().get(measuredClass).tokensPerSecond()).isEqualTo(10_000.0);
+    usage.close(past, 400_000, start.plusSeconds(40));
     assertThat(estimates.remainingCost(tenant, work, measuredClass, PRICE))
-        .as("the class's measured 10,000 tokens/s: 100 s")
-        .isEqualByComparingTo("0.1");
+        .as("without step times: 400,000 tokens in 40 s and the assumed start-up, 30 + 100 s")
+        .isEqualByComparingTo("0.13");
 
-    Estimate shown = TenantContext.callAs(tenant, () -> estimates.estimates(work)).getFirst();
-    assertThat(shown.tokens()).isEqualTo(1_000_000);
-    assertThat(shown.describe()).contains("1,000,000 tokens (estimated at 4 bytes per token)");
-    assertThatThrownBy(() -> TenantContext.callAs(measured.tenant, () -> estimates.estimates(work)))
+    // Its steps ran from 9 s to 37 s after the start: 28 s for 280,000 tokens, 12 s around them.
+    metric(tenant, past, 1, start.plusSeconds(10), 1_000, 1_000);
+    metric(tenant, past, 28, start.plusSeconds(37), 280_000, 10_000);
+    Estimate shown =
+        TenantContext.callAs(tenant, () -> estimates.estimates(work)).stream()
+            .filter(e -> e.nodeClass().equals(measuredClass))
+            .findFirst()
+            .orElseThrow();
+    assertThat(shown.overheadSeconds()).isEqualTo(12);
+    assertThat(shown.tokensPerSecond()).isEqualTo(10_000.0);
+    assertThat(shown.seconds()).isEqualTo(112);
+    assertThat(shown.describe())
+        .contains("12 s start-up", "5 steps of 1,000,000 tokens (4 bytes per token, assumed)")
+        .contains("speeds measured on 1 recent job trained");
+
+    EstimateComparison compared =
+        TenantContext.callAs(tenant, () -> estimates.comparison(past)).orElseThrow();
+    assertThat(compared.meteredSeconds()).isEqualTo(40);
+    assertThat(compared.estimatedSeconds())
+        .as("stored at launch, with assumed speeds")
+        .isEqualTo(80);
+    assertThat(compared.errorPercent()).isEqualTo(100.0);
+    assertThat(compared.describe()).contains("the estimate was +100 % off");
+    String csv =
+        TestRows.signedIn(user, tenant, username, () -> reports.csv(budgets.currentMonth()));
+    assertThat(csv.lines().toList())
+        .as("80 s at 2.00 per hour estimated, 40 s metered")
+        .anyMatch(l -> l.contains("past job") && l.endsWith(",USD,0.044444,+100.0"));
+    assertThat(TenantContext.callAs(db.tenant("other"), () -> estimates.comparison(past)))
+        .as("another tenant's job")
+        .isEmpty();
+    assertThatThrownBy(
+            () -> TenantContext.callAs(db.tenant("third"), () -> estimates.estimates(work)))
         .as("another tenant's dataset")
         .hasMessage("Choose one of your datasets");
+  }
+
+  /** Rows of 400,000 bytes: a maximum length of 131,072 tokens truncates none of them. */
+  private static JobWork work(UUID version, UUID model, long trained) {
+    return new JobWork(version, model, "lora", 2, 5, 2, 131_072, null, 0, trained);
+  }
+
+  private void metric(UUID tenant, UUID job, int step, Instant at, long tokens, double perSecond) {
+    jdbc.sql(
+            "insert into job_event (tenant_id, job_id, at, type, step, total_steps, loss, tokens_per_second, tokens)"
+                + " values (?, ?, ?, 'metric', ?, 28, 1.0, ?, ?)")
+        .params(tenant, job, java.sql.Timestamp.from(at), step, perSecond, tokens)
+        .update();
   }
 
   @Test
@@ -140,6 +185,10 @@ class UsageMeteringIT {
     UsageRecord training =
         segments.stream().filter(r -> r.getKind() == UsageKind.TRAINING).findFirst().orElseThrow();
     assertThat(training.getSeconds()).isEqualTo(70);
+    assertThat(training.getEndedAt())
+        .as("the training segment ends where its evaluation begins")
+        .isEqualTo(start.plusSeconds(70))
+        .isEqualTo(evaluation.getStartedAt());
     assertThat(training.getCost()).isEqualByComparingTo("0.07");
     assertThat(training.getTrainedTokens()).isEqualTo(2_000);
     assertThat(budgets.spend(a.tenant, budgets.currentMonth())).isEqualByComparingTo("0.1");

@@ -18,6 +18,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.AppUser;
 import dev.tuneforge.app.account.CurrentUser;
@@ -40,6 +41,7 @@ import java.util.stream.Collectors;
 @PageTitle("Tenants and users · Tuneforge")
 @Menu(order = 11, title = "Tenants and users")
 @RolesAllowed({"PLATFORM_ADMIN", "TENANT_ADMIN"})
+@AccessDeniedErrorRouter
 public class TenantsView extends VerticalLayout {
   private final TenantService tenants;
   private final AccountService accounts;

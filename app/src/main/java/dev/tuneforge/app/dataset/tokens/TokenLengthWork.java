@@ -74,7 +74,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
               .orElseThrow(
                   () -> new IllegalStateException("The base model is no longer in the catalogue"));
       Path modelDir = Files.createDirectory(folder.resolve("model"));
-      fetchTokenizer(model, modelDir);
+      fetchTokenizer(storage, model, modelDir);
       String key =
           datasets
               .trainingFileKey(found.getDatasetVersionId())
@@ -215,7 +215,8 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
    * The tokenizer files under the model's prefix in the shared catalogue; the weights stay where
    * they are.
    */
-  private void fetchTokenizer(BaseModel model, Path modelDir) throws IOException {
+  static void fetchTokenizer(ObjectStorage storage, BaseModel model, Path modelDir)
+      throws IOException {
     for (String file : TokenLengthCounter.MODEL_FILES) {
       String key = model.getObjectPrefix() + file;
       if (!storage.exists(key)) {
@@ -227,7 +228,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
     }
   }
 
-  private static void deleteQuietly(Path folder) {
+  static void deleteQuietly(Path folder) {
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

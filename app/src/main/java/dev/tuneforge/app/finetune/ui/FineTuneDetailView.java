@@ -160,7 +160,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
       return;
     }
     List<JobEventRecord> events = fineTunes.events(jobId);
-    title.setText(job.getName());
+    title.setText(job.getLabel());
     status.removeAll();
     status.add(StatusBadge.of(job.getStatus()));
     boolean full = job.isFullFineTuning();
@@ -229,7 +229,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     JobEventRecord latestSample = last(events, JobEvent.Type.SAMPLE);
     sample.setText(
         latestSample == null
-            ? "No sample yet: one is generated each time the validation loss is measured"
+            ? noSample(job, last(events, JobEvent.Type.VALIDATION) != null)
             : "step " + latestSample.getStep() + ": " + latestSample.getMessage());
     JobEventRecord evaluating = last(events, JobEvent.Type.EVALUATION);
     progress.setText(
@@ -258,6 +258,20 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
       }
     }
     return found;
+  }
+
+  /** Why there is no sample, in the job's own terms: not yet, or what happened instead. */
+  static String noSample(FineTuneJob job, boolean validated) {
+    if (!job.getStatus().finished()) {
+      return "No sample yet: one is generated each time the validation loss is measured";
+    }
+    if (validated) {
+      return "No sample: the validation loss was measured but the model's answer could not be"
+          + " generated (the event log says why)";
+    }
+    return job.getStatus() == JobStatus.SUCCEEDED
+        ? "No sample: samples come from the validation split, and this job's dataset has none"
+        : "No sample: the job ended before its validation loss was first measured";
   }
 
   private static boolean isMilestone(JobEventRecord e) {

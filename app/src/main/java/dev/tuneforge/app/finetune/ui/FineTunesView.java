@@ -56,7 +56,7 @@ public class FineTunesView extends VerticalLayout {
     grid.setId("finetunes-grid");
     grid.setSelectionMode(Grid.SelectionMode.MULTI);
     grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 2));
-    grid.addColumn(FineTuneJob::getName).setHeader("Fine-tune").setAutoWidth(true).setFlexGrow(1);
+    grid.addColumn(FineTuneJob::getLabel).setHeader("Fine-tune").setAutoWidth(true).setFlexGrow(1);
     grid.addComponentColumn(job -> StatusBadge.of(job.getStatus()))
         .setHeader("Status")
         .setAutoWidth(true);

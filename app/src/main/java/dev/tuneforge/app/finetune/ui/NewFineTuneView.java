@@ -31,7 +31,6 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobMemory;
 import dev.tuneforge.app.usage.Estimate;
 import dev.tuneforge.app.usage.EstimateService;
-import dev.tuneforge.app.usage.JobWork;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +76,7 @@ public class NewFineTuneView extends VerticalLayout {
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
 
+  private final TextField suffix = new TextField("Name");
   private final Paragraph estimate = new Paragraph();
   private final EstimateService estimates;
 
@@ -132,10 +132,18 @@ public class NewFineTuneView extends VerticalLayout {
 
     if (!offered.isEmpty()) {
       model.setValue(offered.getFirst());
+      model.setHelperText("Preselected: the first model offered; every setting below is a default");
     }
     if (!datasets.list().isEmpty()) {
       dataset.setValue(datasets.list().getFirst());
+      dataset.setHelperText("Preselected: your most recent dataset");
     }
+    suffix.setId("suffix");
+    suffix.setPattern("[a-z0-9_-]{0,64}");
+    suffix.setMaxLength(64);
+    suffix.setPlaceholder("e.g. receipts-v2");
+    suffix.setHelperText("Optional: 1–64 of a-z, 0-9, - and _; can be changed later");
+    suffix.setWidthFull();
     FineTuneRequest d = FineTuneRequest.defaults(null, null);
     loraR.setValue(d.loraR());
     loraAlpha.setValue(d.loraAlpha());
@@ -153,8 +161,7 @@ public class NewFineTuneView extends VerticalLayout {
     packing.setValue(d.packing());
     Details advanced = advancedOptions(d);
 
-    FormLayout what = new FormLayout(model, dataset, method);
-    what.setColspan(method, 2);
+    FormLayout what = new FormLayout(model, dataset, method, suffix);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
     FormLayout training =
@@ -176,7 +183,7 @@ public class NewFineTuneView extends VerticalLayout {
                 truncation.beforeLaunch(
                     () -> {
                       try {
-                        FineTuneJob job = fineTunes.create(request());
+                        FineTuneJob job = fineTunes.create(request(), suffix.getValue());
                         FineTuneDetailView.open(e.getSource(), job.getId());
                       } catch (IllegalArgumentException problem) {
                         Notification.show(problem.getMessage(), 6000, Notification.Position.MIDDLE)
@@ -187,6 +194,11 @@ public class NewFineTuneView extends VerticalLayout {
     launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
 
     estimate.setId("cost-estimate");
+    model.addValueChangeListener(e -> showEstimate());
+    method.addValueChangeListener(e -> showEstimate());
+    maxSeqLength.addValueChangeListener(e -> showEstimate());
+    evaluationDataset.addValueChangeListener(e -> showEstimate());
+    evaluationExamples.addValueChangeListener(e -> showEstimate());
     dataset.addValueChangeListener(e -> showEstimate());
     epochs.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEstimate());
@@ -292,34 +304,20 @@ public class NewFineTuneView extends VerticalLayout {
     useRslora.setEnabled(lora);
   }
 
-  /** Tokens × epochs ÷ each node class's throughput × its price, cheapest class first. */
+  /**
+   * The job as the form stands, on each node class, cheapest first; docs/usage.md has the formula.
+   */
   private void showEstimate() {
     estimate.removeAll();
-    if (dataset.getValue() == null || epochs.getValue() == null || batchSize.getValue() == null) {
-      estimate.setText(
-          "Choose a dataset and the number of epochs to see what the job should cost.");
-      return;
-    }
-    int steps = maxSteps.getValue() == null ? 0 : maxSteps.getValue();
-    // Each optimiser step, which max steps counts, takes batch size × accumulation examples.
-    int accumulation =
-        gradientAccumulation.getValue() == null ? 1 : gradientAccumulation.getValue();
     try {
-      for (Estimate e :
-          estimates.estimates(
-              new JobWork(
-                  dataset.getValue().versionId(),
-                  epochs.getValue(),
-                  steps,
-                  batchSize.getValue() * accumulation,
-                  0))) {
+      for (Estimate e : estimates.estimates(request().work())) {
         Span line = new Span(e.describe());
         line.getStyle().set("display", "block");
         line.addClassName("cost-estimate-line");
         estimate.add(line);
       }
     } catch (IllegalArgumentException problem) {
-      estimate.setText(problem.getMessage());
+      estimate.setText("No estimate yet: " + problem.getMessage());
     }
   }
 

@@ -15,6 +15,7 @@ import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 import dev.tuneforge.app.node.NodePricing;
 import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.node.TrainingNode;
@@ -37,6 +38,7 @@ import java.util.Locale;
 @PageTitle("Training nodes · Tuneforge")
 @Menu(order = 10, title = "Training nodes")
 @RolesAllowed("PLATFORM_ADMIN")
+@AccessDeniedErrorRouter
 public class NodesView extends VerticalLayout {
   private final NodeService nodes;
   private final NodePricing pricing;
@@ -84,7 +86,7 @@ public class NodesView extends VerticalLayout {
     grid.addColumn(n -> ago(n.getLastHeartbeatAt())).setHeader("Last heartbeat").setAutoWidth(true);
     grid.addColumn(
             n ->
-                Money.plain(pricing.price(n))
+                Money.format(pricing.price(n), pricing.currency())
                     + (n.getPricePerGpuHour() == null ? " (default)" : ""))
         .setHeader("Price / GPU-hour")
         .setAutoWidth(true);
@@ -126,7 +128,7 @@ public class NodesView extends VerticalLayout {
     classes.addColumn(NodeClass::name).setHeader("Node class").setFlexGrow(1);
     classes.addColumn(NodeClass::nodes).setHeader("Nodes").setAutoWidth(true);
     classes
-        .addColumn(c -> Money.plain(c.pricePerGpuHour()))
+        .addColumn(c -> Money.format(c.pricePerGpuHour(), pricing.currency()))
         .setHeader("Price / GPU-hour (highest)")
         .setAutoWidth(true);
     classes

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.BudgetService.TenantSpend;
 import dev.tuneforge.app.usage.Money;
@@ -24,6 +25,7 @@ import java.util.Locale;
 @PageTitle("Platform usage · Tuneforge")
 @Menu(order = 12, title = "Platform usage")
 @RolesAllowed("PLATFORM_ADMIN")
+@AccessDeniedErrorRouter
 public class PlatformUsageView extends VerticalLayout {
   private final BudgetService budgets;
   private final String currency;

@@ -58,7 +58,13 @@ public class UsageView extends VerticalLayout {
     grid.addColumn(UsageReport.Line::node).setHeader("Node").setAutoWidth(true);
     grid.addColumn(l -> l.seconds() + " s").setHeader("Time").setAutoWidth(true);
     grid.addColumn(UsageReport.Line::tokens).setHeader("Tokens").setAutoWidth(true);
-    grid.addColumn(l -> Money.plain(l.cost())).setHeader("Cost").setAutoWidth(true);
+    grid.addColumn(l -> Money.format(l.cost(), reports.currency()))
+        .setHeader("Cost")
+        .setAutoWidth(true);
+    grid.addColumn(l -> l.estimate() == null ? "" : l.estimate().errorCell() + " %")
+        .setHeader("Estimate error")
+        .setTooltipGenerator(l -> l.estimate() == null ? "" : l.estimate().describe())
+        .setAutoWidth(true);
     grid.setAllRowsVisible(true);
     month.addValueChangeListener(e -> refresh());
 

@@ -1,0 +1,93 @@
+package dev.tuneforge.app.usage;
+
+import dev.tuneforge.app.tenancy.TenantContext;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The estimates stored at launch (table {@code job_estimate}), always read and written for one
+ * tenant named in the query, never across tenants.
+ */
+@Component
+class JobEstimates {
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  JobEstimates(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  void save(UUID jobId, Estimate e, long parameters, String method, int examples) {
+    jdbc.sql(
+            """
+            insert into job_estimate (tenant_id, job_id, node_class, base_model_params, method,
+                steps, trained_tokens, evaluation_examples, generated_tokens, seconds, cost,
+                currency, basis, created_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (job_id, node_class) do nothing
+            """)
+        .params(
+            TenantContext.requireTenant(),
+            jobId,
+            e.nodeClass(),
+            parameters,
+            method,
+            e.steps(),
+            e.tokens(),
+            examples,
+            e.generatedTokens(),
+            e.seconds(),
+            e.cost(),
+            e.currency(),
+            clip(e.describe()),
+            java.sql.Timestamp.from(clock.instant()))
+        .update();
+  }
+
+  /**
+   * The calling tenant's jobs among {@code jobIds} that hold no node now, each with its estimate
+   * for the class of the node it last trained on, beside its metered training and evaluation.
+   */
+  List<EstimateComparison> comparisons(Collection<UUID> jobIds) {
+    if (jobIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            select e.job_id, e.node_class, e.seconds, e.cost, e.currency, m.seconds, m.cost
+            from job_estimate e
+            join (select job_id, sum(seconds) as seconds, sum(cost) as cost,
+                         (array_agg(node_class order by started_at desc)
+                            filter (where kind = 'training'))[1] as node_class,
+                         count(*) filter (where ended_at is null) as open
+                  from usage_record
+                  where tenant_id = :tenant and kind in ('training', 'evaluation')
+                    and job_id in (:jobs)
+                  group by job_id) m
+              on m.job_id = e.job_id and m.node_class = e.node_class and m.open = 0
+            where e.tenant_id = :tenant
+            """)
+        .param("tenant", TenantContext.requireTenant())
+        .param("jobs", List.copyOf(jobIds))
+        .query(
+            (rs, row) ->
+                new EstimateComparison(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getBigDecimal(4),
+                    rs.getLong(6),
+                    rs.getBigDecimal(7),
+                    rs.getString(5)))
+        .list();
+  }
+
+  private static String clip(String text) {
+    return text.length() > 2000 ? text.substring(0, 2000) : text;
+  }
+}

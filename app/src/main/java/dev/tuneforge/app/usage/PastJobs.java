@@ -1,0 +1,179 @@
+package dev.tuneforge.app.usage;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * How fast a node class ran recent finished jobs, across tenants (a figure about hardware): the
+ * jobs that ran in one stretch and were estimated at launch, newest first. Each gives its training
+ * speed (tokens over the time its steps took), the time around the steps (start-up and delivery),
+ * its generation speed and the tokens both models generated per held-out example.
+ */
+@Component
+class PastJobs {
+  /** How many recent jobs of a class the statistics look at. */
+  static final int RECENT = 20;
+
+  /** Work per trained token and parameter: forward and backward, and full's weight gradients. */
+  static double flopsPerParameter(String method) {
+    return "full".equals(method) ? 6 : 4;
+  }
+
+  /** One finished job's figures; generation figures are NaN without an evaluation. */
+  record Job(
+      long parameters,
+      String method,
+      double tokensPerSecond,
+      double overheadSeconds,
+      double generatedPerSecond,
+      double generatedPerExample) {
+
+    /** Trained tokens per second scaled to a model of {@code parameters} trained by {@code m}. */
+    double tokensPerSecondFor(long params, String m) {
+      return tokensPerSecond
+          * parameters
+          * flopsPerParameter(method)
+          / ((double) params * flopsPerParameter(m));
+    }
+
+    double generatedPerSecondFor(long params) {
+      return generatedPerSecond * parameters / params;
+    }
+  }
+
+  /**
+   * What the recent jobs say for a job of {@code parameters} by {@code method}: medians over the
+   * jobs most like it (same size and method, else same size, else any), each scaled to it; NaN
+   * where no job says anything.
+   */
+  record Speeds(
+      double tokensPerSecond,
+      double overheadSeconds,
+      double generatedPerSecond,
+      double generatedPerExample,
+      int trainingJobs,
+      int evaluationJobs) {}
+
+  private final JdbcClient jdbc;
+  private final List<StepSpans> spans;
+
+  PastJobs(JdbcClient jdbc, List<StepSpans> spans) {
+    this.jdbc = jdbc;
+    this.spans = spans;
+  }
+
+  Speeds speeds(String nodeClass, long parameters, String method) {
+    return speeds(recent(nodeClass), parameters, method);
+  }
+
+  static Speeds speeds(List<Job> jobs, long parameters, String method) {
+    List<Job> training =
+        closest(jobs, j -> j.parameters == parameters && j.method.equals(method), parameters);
+    List<Job> evaluated =
+        closest(
+            jobs.stream().filter(j -> !Double.isNaN(j.generatedPerSecond)).toList(),
+            j -> j.parameters == parameters,
+            parameters);
+    List<Job> timed = training.stream().filter(j -> !Double.isNaN(j.overheadSeconds)).toList();
+    return new Speeds(
+        median(training, j -> j.tokensPerSecondFor(parameters, method)),
+        median(timed, Job::overheadSeconds),
+        median(evaluated, j -> j.generatedPerSecondFor(parameters)),
+        median(
+            evaluated.stream().filter(j -> j.parameters == parameters).toList(),
+            Job::generatedPerExample),
+        training.size(),
+        evaluated.size());
+  }
+
+  private static List<Job> closest(List<Job> jobs, Predicate<Job> best, long parameters) {
+    List<Job> same = jobs.stream().filter(best).toList();
+    if (!same.isEmpty()) {
+      return same;
+    }
+    List<Job> sameSize = jobs.stream().filter(j -> j.parameters == parameters).toList();
+    return sameSize.isEmpty() ? jobs : sameSize;
+  }
+
+  static double median(List<Job> jobs, ToDoubleFunction<Job> value) {
+    double[] values = jobs.stream().mapToDouble(value).filter(Double::isFinite).sorted().toArray();
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    int middle = values.length / 2;
+    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  }
+
+  private List<Job> recent(String nodeClass) {
+    return jdbc.sql(
+            """
+            select e.job_id, e.base_model_params, e.method, e.evaluation_examples,
+                   t.seconds, t.trained_tokens, v.seconds, v.trained_tokens
+            from job_estimate e
+            join usage_record t on t.job_id = e.job_id and t.node_class = e.node_class
+                 and t.kind = 'training' and t.ended_at is not null and t.trained_tokens > 0
+                 and t.seconds > 0
+            left join usage_record v on v.job_id = e.job_id and v.kind = 'evaluation'
+            where e.node_class = ?
+              and (e.evaluation_examples = 0 or v.id is not null)
+              and not exists (select 1 from usage_record o where o.job_id = e.job_id
+                              and o.kind = 'training' and o.id <> t.id)
+            order by t.ended_at desc
+            limit ?
+            """)
+        .params(nodeClass, RECENT)
+        .query(
+            (rs, row) ->
+                job(
+                    rs.getObject(1, UUID.class),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getInt(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    rs.getLong(8)))
+        .list();
+  }
+
+  private Job job(
+      UUID jobId,
+      long parameters,
+      String method,
+      int examples,
+      long seconds,
+      long tokens,
+      long evaluationSeconds,
+      long generated) {
+    StepSpans.@Nullable StepSpan span =
+        spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
+    double stepSeconds = span == null ? Double.NaN : span.duration().toMillis() / 1000.0;
+    boolean timed = span != null && stepSeconds > 0 && stepSeconds <= seconds + 1;
+    double generatedPerSecond =
+        evaluationSeconds > 0 && generated > 0
+            ? (double) generated / evaluationSeconds
+            : Double.NaN;
+    return new Job(
+        parameters,
+        method,
+        timed ? span.tokens() / stepSeconds : (double) tokens / seconds,
+        timed ? Math.max(0, seconds - stepSeconds) : Double.NaN,
+        generatedPerSecond,
+        examples > 0 && generated > 0 ? (double) generated / examples : Double.NaN);
+  }
+
+  static String describe(Speeds s) {
+    return String.format(
+        Locale.ROOT,
+        "%d recent job%s trained, %d evaluated",
+        s.trainingJobs(),
+        s.trainingJobs() == 1 ? "" : "s",
+        s.evaluationJobs());
+  }
+}

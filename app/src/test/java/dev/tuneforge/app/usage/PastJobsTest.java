@@ -1,0 +1,73 @@
+package dev.tuneforge.app.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tuneforge.app.dataset.tokens.TokenLengths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The statistics an estimate takes from recent jobs, on hand-made jobs. */
+class PastJobsTest {
+  private static final double NONE = Double.NaN;
+
+  @Test
+  void theMedianOfTheJobsMostLikeTheNewOneStandsAndAnOutlierDoesNotMoveIt() {
+    List<PastJobs.Job> jobs =
+        List.of(
+            new PastJobs.Job(1_000, "lora", 100, 10, 20, 64),
+            new PastJobs.Job(1_000, "lora", 110, 12, 22, 60),
+            new PastJobs.Job(1_000, "lora", 5, 300, NONE, NONE),
+            new PastJobs.Job(1_000, "full", 50, 14, NONE, NONE),
+            new PastJobs.Job(2_000, "lora", 40, 30, 8, 200));
+
+    PastJobs.Speeds lora = PastJobs.speeds(jobs, 1_000, "lora");
+    assertThat(lora.tokensPerSecond()).as("median of 100, 110 and 5").isEqualTo(100);
+    assertThat(lora.overheadSeconds()).isEqualTo(12);
+    assertThat(lora.generatedPerSecond()).as("same size only: 20 and 22").isEqualTo(21);
+    assertThat(lora.generatedPerExample()).isEqualTo(62);
+    assertThat(lora.trainingJobs()).isEqualTo(3);
+
+    assertThat(PastJobs.speeds(jobs, 1_000, "full").tokensPerSecond())
+        .as("the full fine-tune of the same size")
+        .isEqualTo(50);
+  }
+
+  @Test
+  void withoutAJobOfTheSameSizeOrMethodSpeedsAreScaledByTheWorkPerToken() {
+    List<PastJobs.Job> lora = List.of(new PastJobs.Job(1_000, "lora", 120, 10, 30, 50));
+    assertThat(PastJobs.speeds(lora, 1_000, "full").tokensPerSecond())
+        .as("full does 6 units of work per parameter and token where LoRA does 4")
+        .isEqualTo(80);
+    PastJobs.Speeds bigger = PastJobs.speeds(lora, 3_000, "lora");
+    assertThat(bigger.tokensPerSecond()).isEqualTo(40);
+    assertThat(bigger.generatedPerSecond()).isEqualTo(10);
+    assertThat(bigger.generatedPerExample())
+        .as("answers' lengths are not carried over from another model")
+        .isNaN();
+    assertThat(PastJobs.speeds(List.of(), 1_000, "lora").tokensPerSecond()).isNaN();
+  }
+
+  @Test
+  void rowsLongerThanTheMaximumLengthCountOnlyUpToIt() {
+    TokenLengths.Summary summary =
+        new TokenLengths.Summary(
+            4,
+            300,
+            150,
+            100,
+            300,
+            300,
+            1,
+            200,
+            20,
+            0,
+            0,
+            Map.of(),
+            List.of(new TokenLengths.Bin(0, 128, 2), new TokenLengths.Bin(256, 384, 1)));
+    assertThat(DatasetTokens.truncated(summary, 4096)).as("nothing cut").isEqualTo(600);
+    assertThat(DatasetTokens.truncated(summary, 200))
+        .as("the long row taken at its bin's middle, (256 + 301) / 2, less 200")
+        .isEqualTo(600 - 78);
+  }
+}
