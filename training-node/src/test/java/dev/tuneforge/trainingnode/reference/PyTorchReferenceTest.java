@@ -354,7 +354,7 @@ class PyTorchReferenceTest {
   }
 
   /** B starts at zero, which would hide the adapter from the forward pass and A from gradients. */
-  private static void giveLoraBValues(LlamaModel model, NDManager manager) {
+  static void giveLoraBValues(LlamaModel model, NDManager manager) {
     Random random = new Random(23);
     for (Map.Entry<String, NDArray> entry : model.loraParameters().entrySet()) {
       if (entry.getKey().contains("lora_B")) {
@@ -368,7 +368,7 @@ class PyTorchReferenceTest {
     }
   }
 
-  private static Tensor matrix(TokenBatch batch, long[] values) {
+  static Tensor matrix(TokenBatch batch, long[] values) {
     float[] floats = new float[values.length];
     for (int i = 0; i < values.length; i++) {
       floats[i] = values[i];
@@ -376,8 +376,7 @@ class PyTorchReferenceTest {
     return new Tensor(new long[] {batch.batchSize(), batch.length()}, floats);
   }
 
-  private static Map<String, Tensor> runReference(Path caseDir)
-      throws IOException, InterruptedException {
+  static Map<String, Tensor> runReference(Path caseDir) throws IOException, InterruptedException {
     runPython(SCRIPT, caseDir.toString());
     return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
   }
