@@ -57,8 +57,10 @@ public final class DpoLoss {
     NDArray chosen = ratios.get("0:" + n);
     NDArray rejected = ratios.get(n + ":");
     NDArray z = chosen.sub(rejected).mul(scalars.of(beta));
-    // -log σ(z) = softplus(-z) = max(-z, 0) + log(1 + exp(-|z|)), finite for any z.
-    NDArray perPair = Activation.relu(z.neg()).add(z.abs().neg().exp().add(scalars.of(1)).log());
+    // -log σ(z) = softplus(-z), PyTorch's own: finite for any z, and its gradient at z = 0 (where
+    // every pair starts, LoRA's B being zero) is -σ(0), not the 0 that max(-z, 0) + log(1 +
+    // exp(-|z|)) would give there.
+    NDArray perPair = Activation.softPlus(z.neg());
     NDArray loss = perPair.sum().div(scalars.of(n));
     if (sftWeight > 0) {
       NDArray tokens = scope.create(answerTokens(pairs, n));
