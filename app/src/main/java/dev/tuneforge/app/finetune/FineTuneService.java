@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -73,6 +74,10 @@ public class FineTuneService {
         && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
     }
+    String kindProblem = kindProblem(request, dataset);
+    if (kindProblem != null) {
+      throw new IllegalArgumentException(kindProblem);
+    }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =
@@ -92,6 +97,29 @@ public class FineTuneService {
                     : created.rejectFiles(
                         "The dataset or base model files are missing from storage", at))
         .orElseThrow();
+  }
+
+  /**
+   * DPO trains on preference pairs and only DPO does; a held-out set to evaluate on is of the same
+   * kind as the training set.
+   */
+  private @Nullable String kindProblem(FineTuneRequest request, DatasetSummary dataset) {
+    if (request.preferencePairs() != dataset.preferencePairs()) {
+      return request.preferencePairs()
+          ? "DPO trains on preference pairs: "
+              + dataset.label()
+              + " holds chat rows; choose LoRA, QLoRA or full fine-tuning, or a preference dataset"
+          : dataset.label() + " holds preference pairs, which only DPO trains on: choose DPO";
+    }
+    UUID evaluation = request.evaluationDatasetVersionId();
+    if (evaluation != null
+        && datasets.findVersion(evaluation).orElseThrow().preferencePairs()
+            != dataset.preferencePairs()) {
+      return "Evaluate on a dataset of the same kind as the training set ("
+          + (dataset.preferencePairs() ? "preference pairs" : "chat rows")
+          + ")";
+    }
+    return null;
   }
 
   public List<FineTuneJob> list() {

@@ -77,6 +77,7 @@ public class NewFineTuneView extends VerticalLayout {
 
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
+  private final PreferenceFields preference = new PreferenceFields();
 
   private final Paragraph estimate = new Paragraph();
   private final EstimateService estimates;
@@ -113,6 +114,7 @@ public class NewFineTuneView extends VerticalLayout {
             switch (m) {
               case FineTuneRequest.FULL -> "Full fine-tuning";
               case FineTuneRequest.QLORA -> "QLoRA";
+              case FineTuneRequest.DPO -> "DPO (preference pairs)";
               default -> "LoRA";
             });
     method.setHelperText(
@@ -154,7 +156,8 @@ public class NewFineTuneView extends VerticalLayout {
     packing.setValue(d.packing());
     Details advanced = advancedOptions(d);
 
-    FormLayout what = new FormLayout(model, dataset, method);
+    FormLayout what =
+        new FormLayout(model, dataset, method, preference.beta(), preference.sftWeight());
     what.setColspan(method, 2);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
@@ -193,6 +196,8 @@ public class NewFineTuneView extends VerticalLayout {
 
     estimate.setId("cost-estimate");
     dataset.addValueChangeListener(e -> showEstimate());
+    dataset.addValueChangeListener(e -> preference.offerMethods(method, e.getValue()));
+    preference.offerMethods(method, dataset.getValue());
     epochs.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEffectiveBatch());
@@ -296,6 +301,7 @@ public class NewFineTuneView extends VerticalLayout {
     loraDropout.setEnabled(lora);
     targets.setEnabled(lora);
     useRslora.setEnabled(lora);
+    preference.show(method.getValue());
   }
 
   /** Tokens × epochs ÷ each node class's throughput × its price, cheapest class first. */
@@ -366,6 +372,7 @@ public class NewFineTuneView extends VerticalLayout {
         .optMaxGradNorm(value(maxGradNorm))
         .optValidationEvery(validationEvery.getValue())
         .optEarlyStoppingPatience(value(earlyStoppingPatience))
+        .optPreference(preference.betaValue(), preference.sftWeightValue())
         .build();
   }
 
