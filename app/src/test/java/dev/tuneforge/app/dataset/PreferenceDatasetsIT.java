@@ -47,15 +47,7 @@ class PreferenceDatasetsIT {
   void openAiPreferenceJsonlIsStoredAsPairsWithItsReport() throws Exception {
     SignedInUser alice = member("alice");
 
-    DatasetUpload stored =
-        as(
-            alice,
-            () ->
-                datasets.upload(
-                    "receipt pairs",
-                    "openai-preference.jsonl",
-                    fixture("openai-preference.jsonl"),
-                    DatasetUploadOptions.defaults()));
+    DatasetUpload stored = upload(alice, "receipt pairs", "openai-preference.jsonl");
 
     assertThat(stored.dataset().rows()).isEqualTo(12);
     assertThat(stored.dataset().preferencePairs()).isTrue();
@@ -89,15 +81,7 @@ class PreferenceDatasetsIT {
   void aJsonArrayOfChosenAndRejectedPairsIsStoredPairForPair() throws Exception {
     SignedInUser carol = member("carol");
 
-    DatasetUpload stored =
-        as(
-            carol,
-            () ->
-                datasets.upload(
-                    "trl pairs",
-                    "trl-pairs.json",
-                    fixture("trl-pairs.json"),
-                    DatasetUploadOptions.defaults()));
+    DatasetUpload stored = upload(carol, "trl pairs", "trl-pairs.json");
 
     assertThat(stored.dataset().rows()).isEqualTo(8);
     assertThat(stored.dataset().preferencePairs()).isTrue();
@@ -120,18 +104,8 @@ class PreferenceDatasetsIT {
   @Test
   void malformedPairsAreRefusedByRowAndLeaveNothing() throws Exception {
     SignedInUser dave = member("dave");
-    Path file = fixture("malformed-pairs.jsonl");
 
-    assertThatThrownBy(
-            () ->
-                as(
-                    dave,
-                    () ->
-                        datasets.upload(
-                            "broken",
-                            "malformed-pairs.jsonl",
-                            file,
-                            DatasetUploadOptions.defaults())))
+    assertThatThrownBy(() -> upload(dave, "broken", "malformed-pairs.jsonl"))
         .isInstanceOfSatisfying(
             DatasetRejected.class,
             rejected ->
@@ -168,6 +142,12 @@ class PreferenceDatasetsIT {
         .hasMessageStartingWith(
             "The first row is a preference pair (chosen and rejected answers), not ShareGPT");
     assertNothingStored(erin);
+  }
+
+  private DatasetUpload upload(SignedInUser user, String name, String fixture) {
+    return as(
+        user,
+        () -> datasets.upload(name, fixture, fixture(fixture), DatasetUploadOptions.defaults()));
   }
 
   private static Path fixture(String name) {

@@ -106,21 +106,10 @@ class DpoReferenceTest {
     Map<String, Tensor> reference = PyTorchReferenceTest.runReference(caseDir);
     double referenceLoss = reference.get("loss").values()[0];
     double lossDiff = Math.abs(loss - referenceLoss) / Math.abs(referenceLoss);
-    double worstGradient = 0;
-    String worstName = "";
-    for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
-      float[] expected = reference.get("grad/" + entry.getKey()).values();
-      assertThat(PyTorchReferenceTest.maxAbs(expected))
-          .as("reference gradient of " + entry.getKey())
-          .isPositive();
-      double diff =
-          PyTorchReferenceTest.maxAbsDiff(entry.getValue(), expected)
-              / PyTorchReferenceTest.maxAbs(expected);
-      if (diff >= worstGradient) {
-        worstGradient = diff;
-        worstName = entry.getKey();
-      }
-    }
+    PyTorchReferenceTest.WorstGradient worst =
+        PyTorchReferenceTest.WorstGradient.of(gradients, reference);
+    double worstGradient = worst.diff();
+    String worstName = worst.name();
     double rewardDiff =
         Math.max(
             PyTorchReferenceTest.maxAbsDiff(

@@ -311,17 +311,9 @@ class PyTorchReferenceTest {
     double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
     double referenceLoss = reference.get("loss").values()[0];
     double lossDiff = Math.abs(loss - referenceLoss) / Math.abs(referenceLoss);
-    double worstGradient = 0;
-    String worstName = "";
-    for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
-      float[] expected = reference.get("grad/" + entry.getKey()).values();
-      assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
-      double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
-      if (diff >= worstGradient) {
-        worstGradient = diff;
-        worstName = entry.getKey();
-      }
-    }
+    WorstGradient worst = WorstGradient.of(gradients, reference);
+    double worstGradient = worst.diff();
+    String worstName = worst.name();
     System.out.printf(
         "PyTorch reference, %s: logits max abs diff %.3g (max |logit| %.3g), loss %.8f vs %.8f (rel diff %.3g),"
             + " LoRA gradients max diff relative to max %.3g over %d matrices (worst %s)%n",
@@ -341,6 +333,27 @@ class PyTorchReferenceTest {
     assertThat(worstGradient)
         .as("gradient diff of " + worstName + " relative to its max")
         .isLessThan(GRADIENT_TOLERANCE);
+  }
+
+  /**
+   * The gradient furthest from the reference's {@code grad/<name>}, its max abs diff relative to
+   * the reference's max; every reference gradient must be non-zero.
+   */
+  record WorstGradient(String name, double diff) {
+    static WorstGradient of(Map<String, float[]> gradients, Map<String, Tensor> reference) {
+      double worst = 0;
+      String name = "";
+      for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
+        float[] expected = reference.get("grad/" + entry.getKey()).values();
+        assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
+        double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
+        if (diff >= worst) {
+          worst = diff;
+          name = entry.getKey();
+        }
+      }
+      return new WorstGradient(name, worst);
+    }
   }
 
   /** Two rows, the second right-padded by three; labels only on a "completion" per row. */
