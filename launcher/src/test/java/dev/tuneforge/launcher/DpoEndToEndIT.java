@@ -37,10 +37,11 @@ import org.springframework.context.ApplicationContext;
 
 /**
  * DPO through the platform: a member uploads preference pairs in OpenAI's format, where the chosen
- * answer gives the receipt's total as JSON and the rejected one as prose; SFT methods are refused
- * for them and DPO is refused for chat rows; a DPO fine-tune of the demo model by the real node
- * reports TRL's rewards with each step, and on the held-out pairs (a random split of the upload)
- * the tuned model prefers the chosen answers more often than the base does.
+ * answer gives the receipt's total as a JSON object and the rejected one in another shape; SFT
+ * methods are refused for them and DPO is refused for chat rows; a DPO fine-tune of the demo model
+ * by the real node (β 0.1 with the SFT term at weight 1) reports TRL's rewards with each step, and
+ * on the held-out pairs (a random split of the upload) the tuned model prefers the chosen answers
+ * more often than the base does.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class DpoEndToEndIT {
@@ -62,7 +63,7 @@ class DpoEndToEndIT {
     app = platform.context();
     String suffix = PlatformTestSupport.suffix();
     member = PlatformTestSupport.memberOfNewTenant(app, "Preferences " + suffix, "pat-" + suffix);
-    Path file = Files.write(data.resolve("receipt-pairs.jsonl"), openAiPairs(48));
+    Path file = Files.write(data.resolve("receipt-pairs.jsonl"), openAiPairs(64));
     pairs =
         as(
                 member,
@@ -95,17 +96,17 @@ class DpoEndToEndIT {
             .setBaseModel(demo)
             .setDatasetVersion(pairs.versionId())
             .optMethod(FineTuneRequest.DPO)
-            .optPreference(0.5, 0)
+            .optPreference(0.1, 1.0)
             .optLora(8, 16, 0.0)
             .optTargetModules(
                 List.of(
                     "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"))
             .optEpochs(10)
-            .optLearningRate(5e-3)
+            .optLearningRate(1e-2)
             .optBatchSize(4)
             .optMaxSequenceLength(256)
-            .optMaxSteps(16)
-            .optCheckpointEvery(8)
+            .optMaxSteps(24)
+            .optCheckpointEvery(12)
             .optEvaluation(null, 20)
             .build();
     assertThatThrownBy(
@@ -125,7 +126,7 @@ class DpoEndToEndIT {
             .filter(e -> e.getType() == JobEvent.Type.METRIC)
             .map(e -> PreferenceMetrics.parse(e.getMessage()))
             .toList();
-    assertThat(rewards).hasSize(16).doesNotContainNull();
+    assertThat(rewards).hasSize(24).doesNotContainNull();
     assertThat(rewards.getLast().margin()).isPositive();
     String measured =
         events.stream()
@@ -151,7 +152,14 @@ class DpoEndToEndIT {
         .isEmpty();
   }
 
-  /** Receipts whose chosen answer is the total as JSON and whose rejected one says it in prose. */
+  /** The wrong shapes of a rejected answer: one shorter, one as long and one longer than JSON. */
+  private static final List<String> REJECTED =
+      List.of("total: %s", "[\\\"total\\\", \\\"%s\\\"]", "<total>%s</total>");
+
+  /**
+   * Receipts whose chosen answer is the total as a JSON object and whose rejected one gives it in
+   * another shape, shorter, as long or longer, so that length alone does not decide for the base.
+   */
   static List<String> openAiPairs(int count) {
     return IntStream.rangeClosed(1, count)
         .mapToObj(
@@ -161,8 +169,9 @@ class DpoEndToEndIT {
                       + " total.\"},{\"role\":\"user\",\"content\":\"SHOP %d\\nTOTAL RM %s\"}]},"
                       + "\"preferred_output\":[{\"role\":\"assistant\",\"content\":"
                       + "\"{\\\"total\\\": \\\"%s\\\"}\"}],"
-                      + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":"
-                      + "\"The total is RM %s.\"}]}")
+                      + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\""
+                      + REJECTED.get(n % REJECTED.size())
+                      + "\"}]}")
                   .formatted(n, total, total, total);
             })
         .toList();
