@@ -28,6 +28,13 @@ then one torch.optim.AdamW step (parameter groups: no_decay names get weight_dec
 clipped by torch.nn.utils.clip_grad_norm_ first) from these gradients gives updated/<name>, and
 another from the Java side's own gradients (inputs javagrad/<name>) gives
 updated_from_java/<name>, which isolates the optimiser from the float32 error of the gradients.
+
+DPO: when CASE_DIR/dpo.json exists ({"beta", "sft_weight"}) the batch's first half holds chosen
+answers and its second half the rejected ones (labels only on each answer). The loss is TRL's
+sigmoid DPO loss, mean over pairs of -logsigmoid(beta * ((pi_c - ref_c) - (pi_r - ref_r))), where
+pi is the summed log-probability of the labelled tokens with LoRA and ref the same without it
+(under no_grad), plus sft_weight times the mean over pairs of the chosen answer's per-token NLL;
+the output has loss, grad/<LoRA name> and rewards_chosen / rewards_rejected (beta * (pi - ref)).
 """
 
 import json
@@ -289,6 +296,34 @@ def adamw_step(weights, gradients, full_settings):
     return params
 
 
+def sequence_log_probs(logits, labels):
+    """Each row's summed log-probability of its next-token labels, and how many there are."""
+    targets = labels[:, 1:]
+    taken = targets != IGNORE
+    log_probs = logits[:, :-1].log_softmax(-1)
+    picked = log_probs.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return (picked * taken).sum(-1), taken.sum(-1)
+
+
+def dpo(logits, reference_logits, labels, settings):
+    """TRL's sigmoid DPO loss with an optional SFT term; runs backward, returns the outputs."""
+    beta = settings["beta"]
+    policy, counts = sequence_log_probs(logits, labels)
+    reference, _ = sequence_log_probs(reference_logits, labels)
+    n = labels.shape[0] // 2
+    chosen = policy[:n] - reference[:n]
+    rejected = policy[n:] - reference[n:]
+    loss = -torch.nn.functional.logsigmoid(beta * (chosen - rejected)).mean()
+    if settings["sft_weight"] > 0:
+        loss = loss + settings["sft_weight"] * (-(policy[:n] / counts[:n])).mean()
+    loss.backward()
+    return {
+        "loss": loss.detach().reshape(1),
+        "rewards_chosen": (beta * chosen).detach(),
+        "rewards_rejected": (beta * rejected).detach(),
+    }
+
+
 def run(case_dir):
     with open(os.path.join(case_dir, "model", "config.json")) as f:
         config = Config(json.load(f))
@@ -319,6 +354,17 @@ def run(case_dir):
     java_gradients = {n[len("javagrad/"):]: inputs.pop(n) for n in [n for n in inputs if n.startswith("javagrad/")]}
     lora = {name: tensor.clone().requires_grad_(True) for name, tensor in inputs.items()}
     logits = forward(config, weights, lora_linear(weights, lora, scaling), ids, attention_mask, position_ids)
+    dpo_path = os.path.join(case_dir, "dpo.json")
+    if os.path.exists(dpo_path):
+        with open(dpo_path) as f:
+            dpo_settings = json.load(f)
+        with torch.no_grad():
+            reference = forward(config, weights, lora_linear(weights, {}, 0.0), ids, attention_mask, position_ids)
+        results = dpo(logits, reference, labels, dpo_settings)
+        for name, tensor in lora.items():
+            results["grad/" + name] = tensor.grad
+        write_safetensors(os.path.join(case_dir, "reference.safetensors"), results)
+        return
 
     loss = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE)

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * evaluation: how many examples were generated for, the decoding settings, the teacher-forced
  * {@link TokenScores} of both models, and the wall-clock seconds and tokens the evaluation took
  * (metered apart from training). {@code error} is set, and the scores may be null, when the
- * evaluation could not run; the adapter is still good.
+ * evaluation could not run; the adapter is still good. A DPO job's evaluation set holds preference
+ * pairs: it has {@code preference} (its {@code examples} are the pairs) and no token scores.
  */
 public record EvaluationSummary(
     int examples,
@@ -17,4 +18,19 @@ public record EvaluationSummary(
     @Nullable TokenScores tuned,
     double seconds,
     long generatedTokens,
-    @Nullable String error) {}
+    @Nullable String error,
+    @Nullable PreferenceAccuracy preference) {
+
+  /** The evaluation of a job that is not DPO. */
+  public EvaluationSummary(
+      int examples,
+      String decoding,
+      int maxNewTokens,
+      @Nullable TokenScores base,
+      @Nullable TokenScores tuned,
+      double seconds,
+      long generatedTokens,
+      @Nullable String error) {
+    this(examples, decoding, maxNewTokens, base, tuned, seconds, generatedTokens, error, null);
+  }
+}

@@ -19,7 +19,10 @@ public record JobEvent(
 
   /** What an event reports; on the wire in lower case ({@code metric}, {@code log}, …). */
   public enum Type {
-    /** A training step: step, totalSteps, loss, learning rate, tokens per second, tokens so far. */
+    /**
+     * A training step: step, totalSteps, loss, learning rate, tokens per second, tokens so far; for
+     * DPO also the step's {@link PreferenceMetrics} as message.
+     */
     METRIC,
     /** A validation loss: step, totalSteps, loss; message. */
     VALIDATION,
@@ -67,6 +70,27 @@ public record JobEvent(
         tokensPerSecond,
         tokens,
         null);
+  }
+
+  /** A DPO step: the metric event whose message holds the step's {@link PreferenceMetrics}. */
+  public static JobEvent metric(
+      int step,
+      int totalSteps,
+      double loss,
+      double learningRate,
+      double tokensPerSecond,
+      long tokens,
+      PreferenceMetrics rewards) {
+    return new JobEvent(
+        Type.METRIC,
+        Instant.now(),
+        step,
+        totalSteps,
+        loss,
+        learningRate,
+        tokensPerSecond,
+        tokens,
+        rewards.message());
   }
 
   public static JobEvent validation(int step, int totalSteps, double loss, String message) {

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * or missing: all defaults), the {@code method}: {@value #LORA} (null or missing) trains a LoRA
  * adapter, {@value #QLORA} trains a LoRA adapter over the base kept in 4-bit NormalFloat (NF4),
  * {@value #FULL} trains every weight of the model and delivers a whole model, ignoring the LoRA
- * settings; and the base model's Hugging Face {@code baseModelRevision} when it has one (null or
- * missing: none), written as PEFT's {@code revision}.
+ * settings, {@value #DPO} trains a LoRA adapter on preference pairs with DPO's loss ({@code
+ * preference}: its β and SFT weight, null or missing: {@link PreferenceSettings#DEFAULTS}); and the
+ * base model's Hugging Face {@code baseModelRevision} when it has one (null or missing: none),
+ * written as PEFT's {@code revision}.
  */
 public record TrainingSpec(
     String jobId,
@@ -20,20 +22,34 @@ public record TrainingSpec(
     Hyperparameters hyperparameters,
     @Nullable TrainingOptions options,
     @Nullable String method,
-    @Nullable String baseModelRevision) {
+    @Nullable String baseModelRevision,
+    @Nullable PreferenceSettings preference) {
 
   public static final String LORA = "lora";
   public static final String FULL = "full";
   public static final String QLORA = "qlora";
+  public static final String DPO = "dpo";
 
   /** Every method, in the order a form offers them. */
-  public static final List<String> METHODS = List.of(LORA, QLORA, FULL);
+  public static final List<String> METHODS = List.of(LORA, QLORA, FULL, DPO);
 
   public TrainingSpec {
     if (method != null && !METHODS.contains(method)) {
       throw new IllegalArgumentException(
           "method must be one of " + METHODS + ", not \"" + method + "\"");
     }
+  }
+
+  /** A run that is not DPO, or DPO with the default settings. */
+  public TrainingSpec(
+      String jobId,
+      String baseModel,
+      LoraSettings lora,
+      Hyperparameters hyperparameters,
+      @Nullable TrainingOptions options,
+      @Nullable String method,
+      @Nullable String baseModelRevision) {
+    this(jobId, baseModel, lora, hyperparameters, options, method, baseModelRevision, null);
   }
 
   /** A run of a base model without a revision. */
@@ -65,6 +81,16 @@ public record TrainingSpec(
   /** Whether the LoRA adapter trains over an NF4 base (method {@value #QLORA}). */
   public boolean quantizedBase() {
     return QLORA.equals(method);
+  }
+
+  /** Whether the adapter trains on preference pairs with DPO's loss (method {@value #DPO}). */
+  public boolean preferencePairs() {
+    return DPO.equals(method);
+  }
+
+  /** DPO's settings, the defaults when none are given. */
+  public PreferenceSettings resolvedPreference() {
+    return preference == null ? PreferenceSettings.DEFAULTS : preference;
   }
 
   /** The method, {@value #LORA} when none is given. */

@@ -235,10 +235,22 @@ class ProtocolExamplesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> JSON.readValue(json, TrainingSpec.class))
         .hasMessageContaining("dora")
-        .hasMessageContaining("[lora, qlora, full]");
+        .hasMessageContaining("[lora, qlora, full, dpo]");
     TrainingSpec qlora = JSON.readValue(json.replace("dora", "qlora"), TrainingSpec.class);
     org.assertj.core.api.Assertions.assertThat(qlora.quantizedBase()).isTrue();
     org.assertj.core.api.Assertions.assertThat(qlora.fullFineTuning()).isFalse();
+    TrainingSpec dpo =
+        JSON.readValue(
+            json.replace("dora", "dpo")
+                .replace("\"lora\":", "\"preference\":{\"beta\":0.5,\"sftWeight\":0.2},\"lora\":"),
+            TrainingSpec.class);
+    org.assertj.core.api.Assertions.assertThat(dpo.preferencePairs()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(dpo.resolvedPreference())
+        .isEqualTo(new PreferenceSettings(0.5, 0.2));
+    org.assertj.core.api.Assertions.assertThat(
+            JSON.readValue(json.replace("dora", "dpo"), TrainingSpec.class).resolvedPreference())
+        .as("a DPO spec without settings takes the defaults")
+        .isEqualTo(PreferenceSettings.DEFAULTS);
   }
 
   @Test

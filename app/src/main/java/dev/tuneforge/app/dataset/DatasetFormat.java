@@ -3,8 +3,9 @@ package dev.tuneforge.app.dataset;
 import dev.tuneforge.app.dataset.version.DatasetVersion;
 
 /**
- * The layouts an upload may come in; each is normalised to OpenAI chat JSONL. The JSON layouts come
- * as JSONL (one row per line) or as one JSON array of rows.
+ * The layouts an upload may come in; each is normalised to OpenAI chat JSONL, but preference pairs
+ * to preference JSONL. The JSON layouts come as JSONL (one row per line) or as one JSON array of
+ * rows.
  */
 public enum DatasetFormat {
   CHAT("chat-jsonl", "Chat JSONL or JSON array ({\"messages\": [...]})"),
@@ -20,7 +21,15 @@ public enum DatasetFormat {
    * conversations}) column of structs is read as chat (or ShareGPT), other layouts by their column
    * names, and plain text columns by a {@link CsvMapping}.
    */
-  PARQUET("parquet", "Parquet (Hugging Face datasets)");
+  PARQUET("parquet", "Parquet (Hugging Face datasets)"),
+  /**
+   * Preference pairs for DPO, stored as canonical preference JSONL rather than chat: OpenAI's
+   * {@code input}/{@code preferred_output}/{@code non_preferred_output}, or {@code prompt}/{@code
+   * chosen}/{@code rejected} as text or messages.
+   */
+  PREFERENCE(
+      "preference-jsonl",
+      "Preference pairs JSONL or JSON array (prompt/chosen/rejected, or OpenAI's preferred_output)");
 
   private final String id;
   private final String label;
@@ -44,6 +53,9 @@ public enum DatasetFormat {
    * than JSONL: {@code alpaca-json} beside {@code alpaca-jsonl}.
    */
   public String arrayId() {
+    if (this == PREFERENCE) {
+      return "preference-json";
+    }
     return id.endsWith("-jsonl") ? id.substring(0, id.length() - 1) : id;
   }
 }

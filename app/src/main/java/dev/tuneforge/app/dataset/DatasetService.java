@@ -34,6 +34,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Uploads, lists and previews the calling tenant's datasets. An upload is validated and normalised
@@ -53,6 +54,8 @@ public class DatasetService {
 
   /** Name of the canonical chat JSONL object of a version's validation rows, when it has any. */
   public static final String VALIDATION_FILE = "validation.jsonl";
+
+  private static final JsonMapper PREFERENCE_JSON = JsonMapper.builder().build();
 
   private final DatasetRepository datasets;
   private final DatasetVersionRepository versions;
@@ -228,7 +231,7 @@ public class DatasetService {
           transactions.execute(
               status -> {
                 datasets.save(dataset);
-                return versions.save(
+                DatasetVersion row =
                     new DatasetVersion(
                             UUID.randomUUID(),
                             dataset.getId(),
@@ -241,7 +244,12 @@ public class DatasetService {
                             read.sha256(),
                             QualityReports.toJson(read.quality()),
                             now)
-                        .withValidation(validationKey, read.validationRows(), split));
+                        .withValidation(validationKey, read.validationRows(), split);
+                return versions.save(
+                    read.preference() == null
+                        ? row
+                        : row.withPreferencePairs(
+                            PREFERENCE_JSON.writeValueAsString(read.preference())));
               });
     } catch (RuntimeException e) {
       written.forEach(storage::delete);
@@ -268,6 +276,11 @@ public class DatasetService {
         versions
             .findById(versionId)
             .orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+    if (DatasetVersion.PREFERENCE.equals(source.getKind())) {
+      throw DatasetRejected.because(
+          "A version of preference pairs is not derived again: upload its file anew with"
+              + " \"Redact personal data\" to redact it");
+    }
     Dataset dataset = datasets.findById(source.getDatasetId()).orElseThrow();
     List<Path> copies = new ArrayList<>();
     try {
@@ -359,6 +372,17 @@ public class DatasetService {
         .map(QualityReports::fromJson);
   }
 
+  /**
+   * How a version's preference pairs compare their answers; empty for chat rows, unknown ids and
+   * other tenants' versions.
+   */
+  public Optional<PreferenceReport> preference(UUID versionId) {
+    return versions
+        .findById(versionId)
+        .map(DatasetVersion::getPreferenceReport)
+        .map(json -> PREFERENCE_JSON.readValue(json, PreferenceReport.class));
+  }
+
   /** The object key of a version's training file, for dispatch (any tenant in system context). */
   public Optional<String> trainingFileKey(UUID versionId) {
     return versions.findById(versionId).map(DatasetVersion::getObjectKey);
@@ -417,7 +441,8 @@ public class DatasetService {
         v.getSizeBytes(),
         v.getCreatedAt(),
         v.getValidationRowCount(),
-        v.getSplit());
+        v.getSplit(),
+        v.getKind());
   }
 
   private static long size(Path file) {

@@ -19,7 +19,38 @@ public record DatasetSummary(
     long sizeBytes,
     Instant createdAt,
     int validationRows,
-    String split) {
+    String split,
+    String kind) {
+
+  public DatasetSummary(
+      UUID datasetId,
+      String name,
+      UUID versionId,
+      int version,
+      String fileName,
+      int rows,
+      long sizeBytes,
+      Instant createdAt,
+      int validationRows,
+      String split) {
+    this(
+        datasetId,
+        name,
+        versionId,
+        version,
+        fileName,
+        rows,
+        sizeBytes,
+        createdAt,
+        validationRows,
+        split,
+        "sft");
+  }
+
+  /** Whether the rows are preference pairs (for DPO) rather than chat rows. */
+  public boolean preferencePairs() {
+    return "preference".equals(kind);
+  }
 
   public DatasetSummary(
       UUID datasetId,
@@ -43,7 +74,7 @@ public record DatasetSummary(
         + version
         + ", "
         + rows
-        + " rows"
+        + (preferencePairs() ? " pairs" : " rows")
         + (hasValidation() ? " + " + validationRows + " validation" : "")
         + ")";
   }

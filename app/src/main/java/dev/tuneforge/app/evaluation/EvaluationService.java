@@ -102,7 +102,8 @@ public class EvaluationService {
 
   /**
    * Reads the job's evaluation files and stores their metrics; empty when the job asked for no
-   * evaluation or the node wrote none. Runs as the caller's tenant.
+   * evaluation, the node wrote none, or it measured preference pairs (a DPO job's held-out
+   * preference accuracy is shown on the job's page). Runs as the caller's tenant.
    */
   public Optional<StoredEvaluation> ingest(UUID jobId) {
     FineTuneJob job =
@@ -112,6 +113,10 @@ public class EvaluationService {
       return Optional.empty();
     }
     EvaluationSummary summary = read(prefix + JobFolder.SUMMARY, EvaluationSummary.class);
+    if (summary.preference() != null) {
+      // A DPO job generates nothing to score: its preference accuracy is on the job's page.
+      return Optional.empty();
+    }
     Evaluation row =
         new Evaluation(
             jobId,

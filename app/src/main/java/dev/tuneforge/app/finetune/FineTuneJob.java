@@ -58,6 +58,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private double maxGradNorm;
   private @Nullable Integer validationEvery;
   private int earlyStoppingPatience;
+  private double dpoBeta = 0.1;
+  private double dpoSftWeight;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -104,6 +106,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.maxGradNorm = request.maxGradNorm();
     this.validationEvery = request.validationEvery();
     this.earlyStoppingPatience = request.earlyStoppingPatience();
+    this.dpoBeta = request.dpoBeta();
+    this.dpoSftWeight = request.dpoSftWeight();
     this.createdAt = now;
   }
 
@@ -618,5 +622,20 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
         evaluationDatasetVersionId,
         evaluationExamples,
         trainedTokens);
+  }
+
+  /** Whether the adapter trains with DPO on preference pairs. */
+  public boolean isDpo() {
+    return FineTuneRequest.DPO.equals(method);
+  }
+
+  /** DPO's beta (only DPO jobs use it). */
+  public double getDpoBeta() {
+    return dpoBeta;
+  }
+
+  /** The weight of DPO's SFT term (only DPO jobs use it). */
+  public double getDpoSftWeight() {
+    return dpoSftWeight;
   }
 }

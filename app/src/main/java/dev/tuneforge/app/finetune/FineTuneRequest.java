@@ -1,6 +1,7 @@
 package dev.tuneforge.app.finetune;
 
 import dev.tuneforge.app.usage.JobWork;
+import dev.tuneforge.protocol.PreferenceSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.util.List;
@@ -52,11 +53,14 @@ public record FineTuneRequest(
     double weightDecay,
     double maxGradNorm,
     @Nullable Integer validationEvery,
-    int earlyStoppingPatience) {
+    int earlyStoppingPatience,
+    double dpoBeta,
+    double dpoSftWeight) {
 
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
   public static final String QLORA = TrainingSpec.QLORA;
+  public static final String DPO = TrainingSpec.DPO;
 
   public static final int DEFAULT_EVALUATION_EXAMPLES =
       TrainingOptions.DEFAULTS.evaluationExamples();
@@ -104,7 +108,8 @@ public record FineTuneRequest(
         .optWeightDecay(weightDecay)
         .optMaxGradNorm(maxGradNorm)
         .optValidationEvery(validationEvery)
-        .optEarlyStoppingPatience(earlyStoppingPatience);
+        .optEarlyStoppingPatience(earlyStoppingPatience)
+        .optPreference(dpoBeta, dpoSftWeight);
   }
 
   /** This request with another method, {@value #LORA}, {@value #QLORA} or {@value #FULL}. */
@@ -142,13 +147,26 @@ public record FineTuneRequest(
           + LORA
           + "\"), QLoRA (\""
           + QLORA
-          + "\") or full fine-tuning (\""
+          + "\"), full fine-tuning (\""
           + FULL
+          + "\") or DPO (\""
+          + DPO
           + "\"), not \""
           + method
           + "\"";
     }
+    if (DPO.equals(method)) {
+      if (!(dpoBeta > 0 && dpoBeta <= 10)) return "DPO's beta must be above 0 and at most 10";
+      if (!(dpoSftWeight >= 0 && dpoSftWeight <= 10))
+        return "DPO's SFT weight must be between 0 and 10";
+      if (packing) return "DPO does not pack rows: turn packing off";
+    }
     return fullFineTuning() ? trainingProblem() : loraProblem();
+  }
+
+  /** Whether the adapter trains with DPO on preference pairs. */
+  public boolean preferencePairs() {
+    return DPO.equals(method);
   }
 
   private @Nullable String loraProblem() {
@@ -218,6 +236,8 @@ public record FineTuneRequest(
     private boolean useRslora;
     private boolean packing;
     private @Nullable String method;
+    private double dpoBeta = PreferenceSettings.DEFAULTS.beta();
+    private double dpoSftWeight = PreferenceSettings.DEFAULTS.sftWeight();
     private String schedule = TrainingOptions.DEFAULTS.schedule();
     private double warmupRatio = TrainingOptions.DEFAULTS.warmupRatio();
     private int gradientAccumulation = TrainingOptions.DEFAULTS.gradientAccumulation();
@@ -387,7 +407,16 @@ public record FineTuneRequest(
           weightDecay,
           maxGradNorm,
           validationEvery,
-          earlyStoppingPatience);
+          earlyStoppingPatience,
+          dpoBeta,
+          dpoSftWeight);
+    }
+
+    /** DPO's beta (above 0, default 0.1) and the weight of its SFT term (default 0: none). */
+    public Builder optPreference(double beta, double sftWeight) {
+      dpoBeta = beta;
+      dpoSftWeight = sftWeight;
+      return this;
     }
   }
 }

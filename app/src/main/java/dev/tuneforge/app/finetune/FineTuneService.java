@@ -100,6 +100,10 @@ public class FineTuneService {
         && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
     }
+    String kindProblem = kindProblem(request, dataset);
+    if (kindProblem != null) {
+      throw new IllegalArgumentException(kindProblem);
+    }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =
@@ -184,6 +188,29 @@ public class FineTuneService {
     } catch (RuntimeException e) {
       log.warn("No cost estimate stored for job {}", job.getId(), e);
     }
+  }
+
+  /**
+   * DPO trains on preference pairs and only DPO does; a held-out set to evaluate on is of the same
+   * kind as the training set.
+   */
+  private @Nullable String kindProblem(FineTuneRequest request, DatasetSummary dataset) {
+    if (request.preferencePairs() != dataset.preferencePairs()) {
+      return request.preferencePairs()
+          ? "DPO trains on preference pairs: "
+              + dataset.label()
+              + " holds chat rows; choose LoRA, QLoRA or full fine-tuning, or a preference dataset"
+          : dataset.label() + " holds preference pairs, which only DPO trains on: choose DPO";
+    }
+    UUID evaluation = request.evaluationDatasetVersionId();
+    if (evaluation != null
+        && datasets.findVersion(evaluation).orElseThrow().preferencePairs()
+            != dataset.preferencePairs()) {
+      return "Evaluate on a dataset of the same kind as the training set ("
+          + (dataset.preferencePairs() ? "preference pairs" : "chat rows")
+          + ")";
+    }
+    return null;
   }
 
   public List<FineTuneJob> list() {

@@ -13,6 +13,7 @@ import dev.tuneforge.protocol.Hyperparameters;
 import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.LoraSettings;
+import dev.tuneforge.protocol.PreferenceSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import java.time.Duration;
@@ -199,7 +200,8 @@ class LeaseFactory {
         options,
         // LoRA leases name no method, as before full fine-tuning existed.
         TrainingSpec.LORA.equals(job.getMethod()) ? null : job.getMethod(),
-        model.getRevision());
+        model.getRevision(),
+        job.isDpo() ? new PreferenceSettings(job.getDpoBeta(), job.getDpoSftWeight()) : null);
   }
 
   /**

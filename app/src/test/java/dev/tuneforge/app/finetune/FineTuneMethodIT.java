@@ -90,7 +90,9 @@ class FineTuneMethodIT {
     assertThat(noTargets.problem()).isEqualTo("LoRA r must be between 1 and 256");
     assertThat(noTargets.withMethod(FineTuneRequest.FULL).problem()).isNull();
     assertThat(d.withMethod("dora").problem())
-        .contains("LoRA (\"lora\"), QLoRA (\"qlora\") or full fine-tuning (\"full\")", "dora");
+        .contains(
+            "LoRA (\"lora\"), QLoRA (\"qlora\"), full fine-tuning (\"full\") or DPO (\"dpo\")",
+            "dora");
     assertThat(d.withMethod(FineTuneRequest.QLORA).problem()).isNull();
     assertThat(noTargets.withMethod(FineTuneRequest.QLORA).problem())
         .as("QLoRA is LoRA: its settings count")

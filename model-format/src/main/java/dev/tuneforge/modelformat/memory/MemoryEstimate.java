@@ -33,9 +33,14 @@ public record MemoryEstimate(
     LORA,
     /** LoRA over projections kept in NF4: {@link #NF4_BYTES_PER_WEIGHT} each. */
     QLORA,
-    FULL;
+    FULL,
+    /** LoRA on preference pairs: each forward pass holds a micro-batch's chosen and rejected. */
+    DPO;
 
-    /** The method by its wire name ({@code lora}, {@code qlora}, {@code full}); null is LoRA. */
+    /**
+     * The method by its wire name ({@code lora}, {@code qlora}, {@code full}, {@code dpo}); null is
+     * LoRA.
+     */
     public static Method of(@Nullable String name) {
       return name == null ? LORA : valueOf(name.toUpperCase(Locale.ROOT));
     }
@@ -124,7 +129,8 @@ public record MemoryEstimate(
     long trainable = full ? 0 : trainableCount * FLOAT;
     long gradients = trainableCount * FLOAT;
     long optimizer = 2 * trainableCount * FLOAT;
-    long activations = activations(config, job) + quantised * FLOAT;
+    Job pass = job.method() == Method.DPO ? job.withMicroBatch(2 * job.microBatch()) : job;
+    long activations = activations(config, pass) + quantised * FLOAT;
     long rest = weights + trainable + gradients + optimizer + activations;
     long workspace = FIXED_WORKSPACE + (long) Math.ceil(rest * FRAGMENTATION);
     return new MemoryEstimate(weights, trainable, gradients, optimizer, activations, workspace);

@@ -10,6 +10,7 @@ import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.chat.ModelFileException;
+import dev.tuneforge.chat.PreferenceDataset;
 import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
@@ -22,11 +23,13 @@ import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.evaluate.EvaluationSet;
 import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ModelComparison;
+import dev.tuneforge.trainingnode.evaluate.PreferenceEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ValidationSamples;
 import dev.tuneforge.trainingnode.export.MergedModelExport;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.train.CheckpointException;
 import dev.tuneforge.trainingnode.train.CheckpointStore;
+import dev.tuneforge.trainingnode.train.EncodedPairs;
 import dev.tuneforge.trainingnode.train.LearningRateSchedule;
 import dev.tuneforge.trainingnode.train.PeftAdapterWriter;
 import dev.tuneforge.trainingnode.train.Trainer;
@@ -42,6 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -85,6 +89,11 @@ public final class TrainingJobMain {
   private int steps;
   private long tokens;
   private @Nullable String lastCheckpoint;
+
+  /** A DPO job's pairs (its examples are their chosen answers) and how to encode held-out ones. */
+  private @Nullable EncodedPairs pairs;
+
+  private @Nullable ChatEncoder encoder;
 
   private TrainingJobMain(Path jobDirectory, PrintStream events, Map<String, String> env) {
     this.jobDirectory = jobDirectory;
@@ -208,10 +217,16 @@ public final class TrainingJobMain {
       List<EncodedExample> examples;
       List<Conversation> validationConversations = List.of();
       List<EncodedExample> validation = List.of();
-      List<Conversation> conversations =
-          ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
       ChatEncoder encoder =
           ChatEncoder.forModel(modelDirectory, tokenizer, hyper.maxSequenceLength());
+      this.encoder = encoder;
+      long padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
+      if (spec.preferencePairs()) {
+        pairs = encodePairs(jobDirectory.resolve(JobFolder.TRAINING_DATA), encoder, hyper);
+        return train(spec, tokenizer, pairs.chosen(), padId, List.of(), List.of());
+      }
+      List<Conversation> conversations =
+          ChatDataset.read(jobDirectory.resolve(JobFolder.TRAINING_DATA));
       List<EncodedExample> encoded = encoder.encodeAll(conversations);
       examples = encoded.stream().filter(e -> e.trainableTokens() > 0).toList();
       long truncated = encoded.stream().filter(EncodedExample::truncated).count();
@@ -239,7 +254,6 @@ public final class TrainingJobMain {
         validation = encodeValidation(validationConversations, encoder);
         emit(JobEvent.log(validation.size() + " validation examples"));
       }
-      long padId = ChatEncoder.padTokenId(modelDirectory, tokenizer);
       return train(spec, tokenizer, examples, padId, validationConversations, validation);
     }
   }
@@ -348,6 +362,9 @@ public final class TrainingJobMain {
       if (resume != null) {
         builder.optResumeFrom(resume);
       }
+      if (pairs != null) {
+        builder.optPreferencePairs(pairs.rejected(), spec.resolvedPreference());
+      }
       Trainer trainer = builder.build();
       emit(
           JobEvent.log(
@@ -399,7 +416,16 @@ public final class TrainingJobMain {
         emit(JobEvent.log("wrote adapter after " + steps + " steps, " + tokens + " tokens"));
       }
       Path evaluationSet = EvaluationSet.find(jobDirectory);
-      if (options.evaluationExamples() > 0 && evaluationSet != null) {
+      if (options.evaluationExamples() > 0 && evaluationSet != null && pairs != null) {
+        PreferenceEvaluation.run(
+            jobDirectory,
+            model,
+            encodePairs(evaluationSet, Objects.requireNonNull(encoder), hyper),
+            options.evaluationExamples(),
+            hyper.batchSize(),
+            padId,
+            this::emit);
+      } else if (options.evaluationExamples() > 0 && evaluationSet != null) {
         evaluate(spec, model, tokenizer, evaluationSet);
       }
       return null;
@@ -485,6 +511,36 @@ public final class TrainingJobMain {
     } catch (IOException e) {
       return "stop requested";
     }
+  }
+
+  /** A file of preference pairs, encoded; refused when no pair keeps both answers. */
+  private EncodedPairs encodePairs(Path file, ChatEncoder encoder, Hyperparameters hyper)
+      throws IOException {
+    EncodedPairs encoded;
+    try {
+      encoded = EncodedPairs.encode(PreferenceDataset.read(file), encoder);
+    } catch (DatasetException e) {
+      throw new DatasetException(file.getFileName() + ": " + e.getMessage());
+    }
+    if (encoded.size() == 0) {
+      throw new DatasetException(
+          file.getFileName()
+              + ": no preference pair keeps a token of both answers within maxSequenceLength "
+              + hyper.maxSequenceLength());
+    }
+    emit(
+        JobEvent.log(
+            file.getFileName()
+                + ": "
+                + encoded.size()
+                + " preference pairs, "
+                + encoded.truncated()
+                + " truncated to "
+                + hyper.maxSequenceLength()
+                + " tokens, "
+                + encoded.leftOut()
+                + " left out for lack of answer tokens"));
+    return encoded;
   }
 
   private static List<Conversation> readValidation(Path file) throws IOException {

@@ -303,6 +303,26 @@ public final class LlamaModel implements AutoCloseable {
     if (counted == 0) {
       throw new IllegalArgumentException("the batch has no labelled tokens");
     }
+    StepScalars scalars = new StepScalars(step);
+    return labelledLogProbs(step, scalars, batch, training, true)
+        .sum()
+        .neg()
+        .div(scalars.of(counted));
+  }
+
+  /**
+   * Each row's summed log-probability of its labelled tokens, {@code [batch]}: the log-likelihood
+   * of an answer given its prompt, as DPO compares them. Without {@code adapter}, the base model's
+   * alone (DPO's reference); the caller decides whether gradients are recorded.
+   */
+  public NDArray sequenceLogProbs(
+      NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
+    return labelledLogProbs(step, scalars, batch, training, adapter).sum(new int[] {1, 2});
+  }
+
+  /** The log-probability of each next-token label, 0 where none is taken; {@code [b, len, 1]}. */
+  private NDArray labelledLogProbs(
+      NDManager step, StepScalars scalars, TokenBatch batch, boolean training, boolean adapter) {
     int size = batch.batchSize() * batch.length();
     long[] targets = new long[size];
     float[] weights = new float[size];
@@ -315,12 +335,11 @@ public final class LlamaModel implements AutoCloseable {
         }
       }
     }
-    StepScalars scalars = new StepScalars(step);
-    NDArray logProbs = forward(step, scalars, batch, training, true).logSoftmax(-1);
+    NDArray logProbs = forward(step, scalars, batch, training, adapter).logSoftmax(-1);
     NDArray picked =
         logProbs.gather(step.create(targets, new Shape(batch.batchSize(), batch.length(), 1)), -1);
     NDArray mask = step.create(weights, new Shape(batch.batchSize(), batch.length(), 1));
-    return picked.mul(mask).sum().neg().div(scalars.of(counted));
+    return picked.mul(mask);
   }
 
   /** Logits {@code [batch, length, vocab]}. */

@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.PreferenceMetrics;
+import dev.tuneforge.protocol.PreferenceSettings;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * micro-batches, one GradientCollector and one NDManager scope per step, AdamW with warm-up and
  * linear or cosine decay, a metric event after every step, validation loss with optional early
  * stopping and sample answers, checkpoints from which a run continues exactly, and a stop on
- * request at a checkpoint.
+ * request at a checkpoint. With preference pairs ({@link Builder#optPreferencePairs}) each example
+ * is a pair, trained with {@link DpoLoss}, and each metric event carries the step's rewards.
  */
 public final class Trainer {
 
@@ -77,6 +80,9 @@ public final class Trainer {
   private final Samples samples;
   private final StopRequest stopRequest;
   private final int packedRowLength;
+  private final List<EncodedExample> rejected;
+  private final @Nullable DpoLoss dpo;
+  private @Nullable PreferenceMetrics rewards;
 
   private Trainer(Builder builder) {
     this.model = Objects.requireNonNull(builder.model, "model");
@@ -102,6 +108,12 @@ public final class Trainer {
     this.samples = builder.samples;
     this.stopRequest = builder.stopRequest;
     this.packedRowLength = builder.packedRowLength;
+    this.rejected = List.copyOf(builder.rejected);
+    this.dpo = builder.dpo;
+    if (dpo != null && (rejected.size() != examples.size() || packedRowLength > 0)) {
+      throw new IllegalArgumentException(
+          "DPO needs one rejected answer per chosen one, and packs no rows");
+    }
     if (examples.isEmpty() || epochs <= 0 || batchSize <= 0 || !(learningRate > 0)) {
       throw new IllegalArgumentException(
           "training needs examples, epochs > 0, batch size > 0 and a learning rate > 0");
@@ -175,8 +187,11 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         long stepTokens = microBatches.stream().mapToLong(TokenBatch::realTokens).sum();
         progress.advance(loss, stepTokens, end, indices.size());
+        double speed = stepTokens / seconds;
         listener.accept(
-            JobEvent.metric(step, total, loss, rate, stepTokens / seconds, progress.tokens));
+            rewards == null
+                ? JobEvent.metric(step, total, loss, rate, speed, progress.tokens)
+                : JobEvent.metric(step, total, loss, rate, speed, progress.tokens, rewards));
         boolean last = step == total;
         if (!validationExamples.isEmpty()
             && (last || (validationEvery > 0 && step % validationEvery == 0))) {
@@ -207,6 +222,17 @@ public final class Trainer {
    */
   private List<TokenBatch> microBatches(List<Integer> stepIndices) {
     List<EncodedExample> stepExamples = stepIndices.stream().map(examples::get).toList();
+    if (dpo != null) {
+      List<TokenBatch> pairs = new ArrayList<>();
+      for (int from = 0; from < stepIndices.size(); from += batchSize) {
+        List<Integer> micro =
+            stepIndices.subList(from, Math.min(from + batchSize, stepIndices.size()));
+        List<EncodedExample> rows = new ArrayList<>(micro.stream().map(examples::get).toList());
+        rows.addAll(micro.stream().map(rejected::get).toList());
+        pairs.add(Batches.collate(rows, padTokenId));
+      }
+      return pairs;
+    }
     if (packedRowLength > 0) {
       return Batches.pack(stepExamples, packedRowLength, batchSize, padTokenId);
     }
@@ -258,6 +284,9 @@ public final class Trainer {
    * tokens, so the gradients and the returned loss are those of one batch holding them all.
    */
   double accumulateGradients(NDManager scope, List<TokenBatch> microBatches) {
+    if (dpo != null) {
+      return accumulatePreferenceGradients(scope, microBatches, dpo);
+    }
     long counted = microBatches.stream().mapToLong(TokenBatch::trainableTokens).sum();
     double total = 0;
     // Only one collector may exist per JVM; it must be closed before the optimizer runs.
@@ -273,6 +302,47 @@ public final class Trainer {
         }
       }
     }
+    return total;
+  }
+
+  /**
+   * As {@link #accumulateGradients} for pairs: each micro-batch's mean loss weighted by its share
+   * of the step's pairs; the reference log-probabilities are read first, outside the collector.
+   */
+  private double accumulatePreferenceGradients(
+      NDManager scope, List<TokenBatch> microBatches, DpoLoss loss) {
+    List<float[]> references = new ArrayList<>();
+    for (TokenBatch batch : microBatches) {
+      references.add(DpoLoss.referenceLogProbs(scope, model, batch));
+    }
+    int pairs = microBatches.stream().mapToInt(b -> b.batchSize() / 2).sum();
+    double total = 0;
+    double chosen = 0;
+    double rejectedRewards = 0;
+    int correct = 0;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      for (int i = 0; i < microBatches.size(); i++) {
+        try (NDManager micro = scope.newSubManager()) {
+          DpoLoss.Result result =
+              loss.compute(micro, model, microBatches.get(i), references.get(i), true);
+          NDArray value = result.loss();
+          if (microBatches.size() > 1) {
+            value = value.mul(micro.create((float) ((double) result.pairs() / pairs)));
+          }
+          collector.backward(value);
+          total += value.getFloat();
+          chosen += result.chosenRewards();
+          rejectedRewards += result.rejectedRewards();
+          correct += result.correct();
+        }
+      }
+    }
+    rewards =
+        new PreferenceMetrics(
+            chosen / pairs,
+            rejectedRewards / pairs,
+            (chosen - rejectedRewards) / pairs,
+            (double) correct / pairs);
     return total;
   }
 
@@ -410,8 +480,21 @@ public final class Trainer {
     private Samples samples = List::of;
     private StopRequest stopRequest = () -> null;
     private int packedRowLength;
+    private List<EncodedExample> rejected = List.of();
+    private @Nullable DpoLoss dpo;
 
     private Builder() {}
+
+    /**
+     * Trains on preference pairs with DPO's loss: the examples given to {@link #setExamples} are
+     * the chosen answers, {@code rejected} the rejected ones in the same order (each with its
+     * prompt, labelled only on the answer).
+     */
+    public Builder optPreferencePairs(List<EncodedExample> rejected, PreferenceSettings settings) {
+      this.rejected = rejected;
+      this.dpo = new DpoLoss(settings);
+      return this;
+    }
 
     public Builder setModel(LlamaModel model) {
       this.model = model;

@@ -311,17 +311,9 @@ class PyTorchReferenceTest {
     double logitsDiff = maxAbsDiff(logits, reference.get("logits").values());
     double referenceLoss = reference.get("loss").values()[0];
     double lossDiff = Math.abs(loss - referenceLoss) / Math.abs(referenceLoss);
-    double worstGradient = 0;
-    String worstName = "";
-    for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
-      float[] expected = reference.get("grad/" + entry.getKey()).values();
-      assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
-      double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
-      if (diff >= worstGradient) {
-        worstGradient = diff;
-        worstName = entry.getKey();
-      }
-    }
+    WorstGradient worst = WorstGradient.of(gradients, reference);
+    double worstGradient = worst.diff();
+    String worstName = worst.name();
     System.out.printf(
         "PyTorch reference, %s: logits max abs diff %.3g (max |logit| %.3g), loss %.8f vs %.8f (rel diff %.3g),"
             + " LoRA gradients max diff relative to max %.3g over %d matrices (worst %s)%n",
@@ -343,6 +335,27 @@ class PyTorchReferenceTest {
         .isLessThan(GRADIENT_TOLERANCE);
   }
 
+  /**
+   * The gradient furthest from the reference's {@code grad/<name>}, its max abs diff relative to
+   * the reference's max; every reference gradient must be non-zero.
+   */
+  record WorstGradient(String name, double diff) {
+    static WorstGradient of(Map<String, float[]> gradients, Map<String, Tensor> reference) {
+      double worst = 0;
+      String name = "";
+      for (Map.Entry<String, float[]> entry : gradients.entrySet()) {
+        float[] expected = reference.get("grad/" + entry.getKey()).values();
+        assertThat(maxAbs(expected)).as("reference gradient of " + entry.getKey()).isPositive();
+        double diff = maxAbsDiff(entry.getValue(), expected) / maxAbs(expected);
+        if (diff >= worst) {
+          worst = diff;
+          name = entry.getKey();
+        }
+      }
+      return new WorstGradient(name, worst);
+    }
+  }
+
   /** Two rows, the second right-padded by three; labels only on a "completion" per row. */
   static TokenBatch batch() {
     long[] ids = {5, 17, 99, 3, 250, 42, 7, 120, 8, 9, 10, 64, 33, 0, 0, 0};
@@ -354,7 +367,7 @@ class PyTorchReferenceTest {
   }
 
   /** B starts at zero, which would hide the adapter from the forward pass and A from gradients. */
-  private static void giveLoraBValues(LlamaModel model, NDManager manager) {
+  static void giveLoraBValues(LlamaModel model, NDManager manager) {
     Random random = new Random(23);
     for (Map.Entry<String, NDArray> entry : model.loraParameters().entrySet()) {
       if (entry.getKey().contains("lora_B")) {
@@ -368,7 +381,7 @@ class PyTorchReferenceTest {
     }
   }
 
-  private static Tensor matrix(TokenBatch batch, long[] values) {
+  static Tensor matrix(TokenBatch batch, long[] values) {
     float[] floats = new float[values.length];
     for (int i = 0; i < values.length; i++) {
       floats[i] = values[i];
@@ -376,8 +389,7 @@ class PyTorchReferenceTest {
     return new Tensor(new long[] {batch.batchSize(), batch.length()}, floats);
   }
 
-  private static Map<String, Tensor> runReference(Path caseDir)
-      throws IOException, InterruptedException {
+  static Map<String, Tensor> runReference(Path caseDir) throws IOException, InterruptedException {
     runPython(SCRIPT, caseDir.toString());
     return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
   }

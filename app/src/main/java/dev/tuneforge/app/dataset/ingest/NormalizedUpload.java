@@ -1,8 +1,10 @@
 package dev.tuneforge.app.dataset.ingest;
 
 import dev.tuneforge.app.dataset.DatasetFormat;
+import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetUploadOptions;
+import dev.tuneforge.app.dataset.PreferenceReport;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.dataset.ValidationReport;
 import dev.tuneforge.app.dataset.split.DatasetSplit;
@@ -34,6 +36,7 @@ public final class NormalizedUpload implements AutoCloseable {
   private final int validationRows;
   private final String sha256;
   private int duplicatesRemoved;
+  private @Nullable PreferenceReport preference;
 
   private NormalizedUpload(
       Path train,
@@ -58,6 +61,9 @@ public final class NormalizedUpload implements AutoCloseable {
     Path validation = Files.createTempFile("tuneforge-validation-", ".jsonl");
     try {
       DatasetFormat format = formatOf(fileName, options.format(), false);
+      if (preferencePairs(file, format)) {
+        return readPairs(file, options, train, validation);
+      }
       DatasetNormalizer normalizer =
           new DatasetNormalizer(
                   format,
@@ -147,6 +153,67 @@ public final class NormalizedUpload implements AutoCloseable {
       Files.deleteIfExists(validation);
       throw e;
     }
+  }
+
+  /**
+   * Whether the upload is read as preference pairs: chosen so, or detected from its first row. A
+   * file whose first row is a pair is never read as another JSON layout, which would drop its
+   * answers.
+   */
+  private static boolean preferencePairs(Path file, @Nullable DatasetFormat format)
+      throws IOException {
+    if (format == DatasetFormat.PREFERENCE) {
+      return true;
+    }
+    if (format == DatasetFormat.CSV || format == DatasetFormat.PARQUET) {
+      return false;
+    }
+    boolean pairs = PreferenceNormalizer.isPreferenceFile(file);
+    if (pairs && format != null) {
+      throw DatasetRejected.because(
+          "The first row is a preference pair (chosen and rejected answers), not "
+              + format.label()
+              + ": upload it as "
+              + DatasetFormat.PREFERENCE.label()
+              + ", or let the format be detected");
+    }
+    return pairs;
+  }
+
+  private static NormalizedUpload readPairs(
+      Path file, DatasetUploadOptions options, Path train, Path validation) throws IOException {
+    if (options.split() instanceof DatasetSplit.SeparateFile) {
+      throw DatasetRejected.because(
+          "Preference pairs take their validation pairs from the same file (a random split or a"
+              + " split field), not from a separate file");
+    }
+    PreferenceNormalizer pairs =
+        new PreferenceNormalizer(
+            options.dropInvalid(), options.redactPersonalData(), options.split());
+    ValidationReport report;
+    String sha256;
+    try (DigestOutputStream trainOut = new DigestOutputStream(buffered(train), sha256Digest());
+        OutputStream validationOut = buffered(validation)) {
+      report = pairs.normalize(file, trainOut, validationOut);
+      trainOut.flush();
+      sha256 = HexFormat.of().formatHex(trainOut.getMessageDigest().digest());
+    }
+    NormalizedUpload read =
+        new NormalizedUpload(
+            train,
+            validation,
+            report,
+            pairs.quality(),
+            report.rows() - pairs.validationRows(),
+            pairs.validationRows(),
+            sha256);
+    read.preference = pairs.preference();
+    return read;
+  }
+
+  /** For preference pairs, how their answers compare; null for chat rows. */
+  public @Nullable PreferenceReport preference() {
+    return preference;
   }
 
   /** The canonical training rows. */

@@ -21,7 +21,7 @@ interface RowReader {
       case PROMPT_COMPLETION -> new PromptCompletionRows();
       case ALPACA -> new AlpacaRows();
       case SHAREGPT -> new ShareGptRows();
-      case CSV, PARQUET ->
+      case CSV, PARQUET, PREFERENCE ->
           throw new IllegalArgumentException(format.label() + " rows are not read as JSON rows");
     };
   }

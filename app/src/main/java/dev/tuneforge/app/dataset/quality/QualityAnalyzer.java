@@ -99,6 +99,11 @@ public final class QualityAnalyzer {
     }
   }
 
+  /** {@code text} with its personal data replaced by placeholders, as redacted rows have it. */
+  public static String redacted(String text) {
+    return PersonalDataScanner.scan(text, true, kind -> {});
+  }
+
   /** Redacts {@code row} in place when asked, then counts it. */
   public void accept(RowMessages row, int line) {
     rows++;

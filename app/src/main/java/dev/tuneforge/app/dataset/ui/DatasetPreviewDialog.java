@@ -55,6 +55,7 @@ class DatasetPreviewDialog extends Dialog {
                 add(
                     new QualityReportView(
                         q, new TokenLengthsView(tokens, models, dataset.versionId(), q))));
+    datasets.preference(dataset.versionId()).ifPresent(p -> add(new PreferenceReportView(p)));
     add(new H4("Training rows"), rows(datasets, dataset, ROWS, false, "dataset-preview"));
     if (dataset.hasValidation()) {
       add(

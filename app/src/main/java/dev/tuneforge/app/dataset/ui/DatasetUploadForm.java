@@ -339,5 +339,6 @@ class DatasetUploadForm extends VerticalLayout {
           new Pre(read.summary()));
     }
     report.add(new QualityReportView(stored.quality()));
+    datasets.preference(saved.versionId()).ifPresent(p -> report.add(new PreferenceReportView(p)));
   }
 }

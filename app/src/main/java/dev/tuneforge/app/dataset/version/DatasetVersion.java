@@ -34,6 +34,14 @@ public class DatasetVersion {
   private @Nullable String validationObjectKey;
   private int validationRowCount;
   private String split = "none";
+  private String kind = SFT;
+  private @Nullable String preferenceReport;
+
+  /** A version of supervised chat rows. */
+  public static final String SFT = "sft";
+
+  /** A version of preference pairs (preference JSONL), for DPO. */
+  public static final String PREFERENCE = "preference";
 
   protected DatasetVersion() {}
 
@@ -124,6 +132,23 @@ public class DatasetVersion {
   /** The {@link QualityReport} as JSON; null for versions stored before reports existed. */
   public @Nullable String getQualityReport() {
     return qualityReport;
+  }
+
+  /** Makes this a version of preference pairs, with their report as JSON. */
+  public DatasetVersion withPreferencePairs(String report) {
+    this.kind = PREFERENCE;
+    this.preferenceReport = report;
+    return this;
+  }
+
+  /** {@value #SFT} or {@value #PREFERENCE}. */
+  public String getKind() {
+    return kind;
+  }
+
+  /** The {@code PreferenceReport} as JSON; null for chat rows. */
+  public @Nullable String getPreferenceReport() {
+    return preferenceReport;
   }
 
   public @Nullable String getValidationObjectKey() {

@@ -209,7 +209,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
       download.setText(
           full ? "Download tuned model (Hugging Face, safetensors)" : "Download adapter (PEFT)");
     }
-    evaluation.setVisible(done && job.getEvaluationExamples() > 0);
+    evaluation.setVisible(done && job.getEvaluationExamples() > 0 && !job.isDpo());
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
     sections.forEach(section -> section.show(job));
     chart.show(

@@ -75,6 +75,7 @@ public class NewFineTuneView extends VerticalLayout {
 
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
+  private final PreferenceFields preference = new PreferenceFields();
 
   private final TextField suffix = new TextField("Name");
   private final Paragraph estimate = new Paragraph();
@@ -112,6 +113,7 @@ public class NewFineTuneView extends VerticalLayout {
             switch (m) {
               case FineTuneRequest.FULL -> "Full fine-tuning";
               case FineTuneRequest.QLORA -> "QLoRA";
+              case FineTuneRequest.DPO -> "DPO (preference pairs)";
               default -> "LoRA";
             });
     method.setHelperText(
@@ -161,7 +163,9 @@ public class NewFineTuneView extends VerticalLayout {
     packing.setValue(d.packing());
     Details advanced = advancedOptions(d);
 
-    FormLayout what = new FormLayout(model, dataset, method, suffix);
+    FormLayout what =
+        new FormLayout(model, dataset, method, suffix, preference.beta(), preference.sftWeight());
+    what.setColspan(method, 2);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
     FormLayout training =
@@ -200,6 +204,8 @@ public class NewFineTuneView extends VerticalLayout {
     evaluationDataset.addValueChangeListener(e -> showEstimate());
     evaluationExamples.addValueChangeListener(e -> showEstimate());
     dataset.addValueChangeListener(e -> showEstimate());
+    dataset.addValueChangeListener(e -> preference.offerMethods(method, e.getValue()));
+    preference.offerMethods(method, dataset.getValue());
     epochs.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEstimate());
     batchSize.addValueChangeListener(e -> showEffectiveBatch());
@@ -302,6 +308,7 @@ public class NewFineTuneView extends VerticalLayout {
     loraDropout.setEnabled(lora);
     targets.setEnabled(lora);
     useRslora.setEnabled(lora);
+    preference.show(method.getValue());
   }
 
   /**
@@ -358,6 +365,7 @@ public class NewFineTuneView extends VerticalLayout {
         .optMaxGradNorm(value(maxGradNorm))
         .optValidationEvery(validationEvery.getValue())
         .optEarlyStoppingPatience(value(earlyStoppingPatience))
+        .optPreference(preference.betaValue(), preference.sftWeightValue())
         .build();
   }
 
