@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * evaluation: how many examples were generated for, the decoding settings, the teacher-forced
  * {@link TokenScores} of both models, and the wall-clock seconds and tokens the evaluation took
  * (metered apart from training). {@code error} is set, and the scores may be null, when the
- * evaluation could not run; the adapter is still good.
+ * evaluation could not run; the adapter is still good. {@code device} is what the node evaluated
+ * on, as its log says it ({@code cpu}, {@code cuda (GPU 0, CUDA 12.4, …)}); null in summaries from
+ * before it was reported.
  */
 public record EvaluationSummary(
     int examples,
@@ -17,4 +19,19 @@ public record EvaluationSummary(
     @Nullable TokenScores tuned,
     double seconds,
     long generatedTokens,
-    @Nullable String error) {}
+    @Nullable String error,
+    @Nullable String device) {
+
+  /** A summary that names no device. */
+  public EvaluationSummary(
+      int examples,
+      String decoding,
+      int maxNewTokens,
+      @Nullable TokenScores base,
+      @Nullable TokenScores tuned,
+      double seconds,
+      long generatedTokens,
+      @Nullable String error) {
+    this(examples, decoding, maxNewTokens, base, tuned, seconds, generatedTokens, error, null);
+  }
+}

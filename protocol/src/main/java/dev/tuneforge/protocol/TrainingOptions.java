@@ -27,6 +27,12 @@ import org.jspecify.annotations.Nullable;
  *       {@code maxSequenceLength} tokens instead of one to a padded row; attention stays within
  *       each example and positions restart at 0 per example, so the loss and gradients are those of
  *       unpacked training with less padding computed.
+ *   <li>{@code fieldF1Examples} (16): each time the validation loss is measured, the tuned model so
+ *       far also answers this many validation prompts, a fixed sample drawn with the run's seed,
+ *       and their micro field F1 is sent as a {@code field_f1} event; only when every expected
+ *       answer of the validation set is a JSON object; 0 turns it off.
+ *   <li>{@code earlyStoppingMetric} ({@code validation_loss}): what early stopping watches, the
+ *       validation loss (lower is better) or {@code field_f1} (higher is better).
  * </ul>
  */
 public record TrainingOptions(
@@ -41,10 +47,19 @@ public record TrainingOptions(
     @Nullable Integer evaluationExamples,
     @Nullable Integer evaluationMaxNewTokens,
     @Nullable Integer samplesPerValidation,
-    @Nullable Boolean packing) {
+    @Nullable Boolean packing,
+    @Nullable Integer fieldF1Examples,
+    @Nullable String earlyStoppingMetric) {
+
+  /** Early stopping on the validation loss. */
+  public static final String VALIDATION_LOSS = "validation_loss";
+
+  /** Early stopping on the field F1 of the fixed validation sample. */
+  public static final String FIELD_F1 = "field_f1";
 
   public static final TrainingOptions DEFAULTS =
-      new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false);
+      new TrainingOptions(
+          50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false, 16, VALIDATION_LOSS);
 
   /** Options with none set, to set the few that differ from the defaults. */
   public static Builder builder() {
@@ -65,7 +80,14 @@ public record TrainingOptions(
         or(evaluationExamples, DEFAULTS.evaluationExamples),
         or(evaluationMaxNewTokens, DEFAULTS.evaluationMaxNewTokens),
         or(samplesPerValidation, DEFAULTS.samplesPerValidation),
-        or(packing, DEFAULTS.packing));
+        or(packing, DEFAULTS.packing),
+        or(fieldF1Examples, DEFAULTS.fieldF1Examples),
+        or(earlyStoppingMetric, DEFAULTS.earlyStoppingMetric));
+  }
+
+  /** Whether early stopping watches the field F1 rather than the validation loss. */
+  public boolean stopsOnFieldF1() {
+    return FIELD_F1.equals(earlyStoppingMetric);
   }
 
   private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {
@@ -86,6 +108,8 @@ public record TrainingOptions(
     private @Nullable Integer evaluationMaxNewTokens;
     private @Nullable Integer samplesPerValidation;
     private @Nullable Boolean packing;
+    private @Nullable Integer fieldF1Examples;
+    private @Nullable String earlyStoppingMetric;
 
     private Builder() {}
 
@@ -149,6 +173,17 @@ public record TrainingOptions(
       return this;
     }
 
+    public Builder optFieldF1Examples(int examples) {
+      this.fieldF1Examples = examples;
+      return this;
+    }
+
+    /** {@link #VALIDATION_LOSS} or {@link #FIELD_F1}. */
+    public Builder optEarlyStoppingMetric(String metric) {
+      this.earlyStoppingMetric = metric;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           checkpointEvery,
@@ -162,7 +197,9 @@ public record TrainingOptions(
           evaluationExamples,
           evaluationMaxNewTokens,
           samplesPerValidation,
-          packing);
+          packing,
+          fieldF1Examples,
+          earlyStoppingMetric);
     }
   }
 }

@@ -118,7 +118,11 @@ public final class ModelComparison {
                   b.tokenIds().length,
                   t.tokenIds().length,
                   stop(b),
-                  stop(t)));
+                  stop(t),
+                  b.firstTokenSeconds(),
+                  b.decodeTokensPerSecond(),
+                  t.firstTokenSeconds(),
+                  t.decodeTokensPerSecond()));
           generated += b.tokenIds().length + t.tokenIds().length;
         }
         List<EncodedExample> encoded =

@@ -76,6 +76,15 @@ class JobEvaluationTest {
         .filteredOn(e -> e.type() == JobEvent.Type.SAMPLE)
         .extracting(JobEvent::step)
         .containsExactly(6, 12);
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.FIELD_F1)
+        .as("field F1 of the 2 validation receipts at each validation")
+        .extracting(JobEvent::step)
+        .containsExactly(6, 12);
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.FIELD_F1)
+        .extracting(JobEvent::loss)
+        .allMatch(f1 -> f1 >= 0 && f1 <= 1);
     List<JobEvent> progress =
         events.stream().filter(e -> e.type() == JobEvent.Type.EVALUATION).toList();
     assertThat(progress).extracting(JobEvent::step).containsExactly(0, 2, 3);
@@ -96,6 +105,12 @@ class JobEvaluationTest {
           .isNotEqualTo(example.baseOutput());
       assertThat(example.baseOutputTokens()).isBetween(1, 24);
       assertThat(example.tunedOutputTokens()).isBetween(1, 24);
+      assertThat(List.of(example.baseFirstTokenSeconds(), example.tunedFirstTokenSeconds()))
+          .as("time to first token of receipt %d", i)
+          .allMatch(seconds -> seconds > 0 && seconds < 60);
+      if (example.tunedOutputTokens() > 1) {
+        assertThat(example.tunedTokensPerSecond()).isPositive();
+      }
       assertThat(List.of(example.baseStop(), example.tunedStop()))
           .allMatch(stop -> stop.equals("eos") || stop.equals("length"));
     }
@@ -104,6 +119,7 @@ class JobEvaluationTest {
     assertThat(summary.error()).isNull();
     assertThat(summary.examples()).isEqualTo(3);
     assertThat(summary.decoding()).isEqualTo("greedy");
+    assertThat(summary.device()).isEqualTo("cpu");
     assertThat(summary.maxNewTokens()).isEqualTo(24);
     assertThat(summary.generatedTokens())
         .isEqualTo(
