@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  *       answer of the validation set is a JSON object; 0 turns it off.
  *   <li>{@code earlyStoppingMetric} ({@code validation_loss}): what early stopping watches, the
  *       validation loss (lower is better) or {@code field_f1} (higher is better).
+ *   <li>{@code retention} (none): after the evaluation, base and tuned also answer a
+ *       general-ability set, {@code builtin} (the node's own short generic instructions) or {@code
+ *       dataset} (the lease's {@code data/retention.jsonl}), written to {@code
+ *       evaluation/retention.jsonl}.
  * </ul>
  */
 public record TrainingOptions(
@@ -49,7 +53,8 @@ public record TrainingOptions(
     @Nullable Integer samplesPerValidation,
     @Nullable Boolean packing,
     @Nullable Integer fieldF1Examples,
-    @Nullable String earlyStoppingMetric) {
+    @Nullable String earlyStoppingMetric,
+    @Nullable String retention) {
 
   /** Early stopping on the validation loss. */
   public static final String VALIDATION_LOSS = "validation_loss";
@@ -57,9 +62,15 @@ public record TrainingOptions(
   /** Early stopping on the field F1 of the fixed validation sample. */
   public static final String FIELD_F1 = "field_f1";
 
+  /** The retention check on the node's built-in general-ability set. */
+  public static final String RETENTION_BUILTIN = "builtin";
+
+  /** The retention check on the team's own set, the lease's {@code data/retention.jsonl}. */
+  public static final String RETENTION_DATASET = "dataset";
+
   public static final TrainingOptions DEFAULTS =
       new TrainingOptions(
-          50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false, 16, VALIDATION_LOSS);
+          50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false, 16, VALIDATION_LOSS, null);
 
   /** Options with none set, to set the few that differ from the defaults. */
   public static Builder builder() {
@@ -82,7 +93,8 @@ public record TrainingOptions(
         or(samplesPerValidation, DEFAULTS.samplesPerValidation),
         or(packing, DEFAULTS.packing),
         or(fieldF1Examples, DEFAULTS.fieldF1Examples),
-        or(earlyStoppingMetric, DEFAULTS.earlyStoppingMetric));
+        or(earlyStoppingMetric, DEFAULTS.earlyStoppingMetric),
+        retention);
   }
 
   /** Whether early stopping watches the field F1 rather than the validation loss. */
@@ -110,6 +122,7 @@ public record TrainingOptions(
     private @Nullable Boolean packing;
     private @Nullable Integer fieldF1Examples;
     private @Nullable String earlyStoppingMetric;
+    private @Nullable String retention;
 
     private Builder() {}
 
@@ -184,6 +197,12 @@ public record TrainingOptions(
       return this;
     }
 
+    /** {@link #RETENTION_BUILTIN}, {@link #RETENTION_DATASET}, or null for no retention check. */
+    public Builder optRetention(@Nullable String set) {
+      this.retention = set;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           checkpointEvery,
@@ -199,7 +218,8 @@ public record TrainingOptions(
           samplesPerValidation,
           packing,
           fieldF1Examples,
-          earlyStoppingMetric);
+          earlyStoppingMetric,
+          retention);
     }
   }
 }

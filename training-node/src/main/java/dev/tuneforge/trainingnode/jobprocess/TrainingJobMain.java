@@ -23,6 +23,7 @@ import dev.tuneforge.trainingnode.evaluate.EvaluationSet;
 import dev.tuneforge.trainingnode.evaluate.FieldF1Sample;
 import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ModelComparison;
+import dev.tuneforge.trainingnode.evaluate.RetentionCheck;
 import dev.tuneforge.trainingnode.evaluate.ValidationSamples;
 import dev.tuneforge.trainingnode.export.MergedModelExport;
 import dev.tuneforge.trainingnode.model.LlamaModel;
@@ -483,6 +484,7 @@ public final class TrainingJobMain {
           comparison,
           deviceDescription,
           this::emit);
+      RetentionCheck.run(jobDirectory, options, comparison, this::emit);
     }
   }
 

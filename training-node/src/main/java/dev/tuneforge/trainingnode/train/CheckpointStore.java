@@ -246,7 +246,8 @@ public final class CheckpointStore {
             null,
             o.packing(),
             null,
-            o.earlyStoppingMetric());
+            o.earlyStoppingMetric(),
+            null);
     // A spec from before rsLoRA existed has no useRslora; it means false.
     LoraSettings l = spec.lora();
     LoraSettings lora =

@@ -12,6 +12,7 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.PromptMessage;
+import dev.tuneforge.protocol.RetentionExample;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.generate.GenerationResult;
@@ -60,6 +61,7 @@ class JobEvaluationTest {
             .optEvaluationExamples(3)
             .optEvaluationMaxNewTokens(24)
             .optSamplesPerValidation(1)
+            .optRetention(TrainingOptions.RETENTION_BUILTIN)
             .build());
     Files.write(job.resolve("data/validation.jsonl"), receipts.subList(12, 14));
     Files.write(job.resolve("data/evaluation.jsonl"), receipts.subList(14, 17));
@@ -136,6 +138,24 @@ class JobEvaluationTest {
         .filteredOn(e -> e.type() == JobEvent.Type.LOG)
         .extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("evaluated 3 examples in "));
+
+    List<RetentionExample> retention =
+        Files.readAllLines(job.resolve(RetentionCheck.FILE)).stream()
+            .map(line -> JSON.readValue(line, RetentionExample.class))
+            .toList();
+    assertThat(retention).hasSize(RetentionCheck.builtIn().size()).hasSizeGreaterThan(40);
+    assertThat(retention.getFirst().expected()).isEqualTo("12");
+    assertThat(retention)
+        .allSatisfy(
+            r -> {
+              assertThat(r.answerTokens()).isPositive();
+              assertThat(r.baseLoss()).isPositive();
+              assertThat(r.tunedLoss()).isPositive();
+            });
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
+        .anyMatch(m -> m.startsWith("retention check: base and tuned answered 54 items"));
 
     // What the job generated in-process is what the downloaded adapter generates, batch for batch.
     List<List<List<ChatMessage>>> batches =
