@@ -57,6 +57,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private double maxGradNorm;
   private @Nullable Integer validationEvery;
   private int earlyStoppingPatience;
+  private String earlyStoppingMetric = FineTuneRequest.VALIDATION_LOSS;
+  private @Nullable String retention;
+  private @Nullable UUID retentionDatasetVersionId;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -102,6 +105,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.maxGradNorm = request.maxGradNorm();
     this.validationEvery = request.validationEvery();
     this.earlyStoppingPatience = request.earlyStoppingPatience();
+    this.earlyStoppingMetric = request.earlyStoppingMetric();
+    this.retention = request.retention();
+    this.retentionDatasetVersionId = request.retentionDatasetVersionId();
     this.createdAt = now;
   }
 
@@ -532,6 +538,21 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /** Validation losses in a row without improvement before training stops; 0: never early. */
+  public String getEarlyStoppingMetric() {
+    return earlyStoppingMetric;
+  }
+
+  /**
+   * {@value FineTuneRequest#RETENTION_BUILTIN}, {@value FineTuneRequest#RETENTION_DATASET} or null.
+   */
+  public @Nullable String getRetention() {
+    return retention;
+  }
+
+  public @Nullable UUID getRetentionDatasetVersionId() {
+    return retentionDatasetVersionId;
+  }
+
   public int getEarlyStoppingPatience() {
     return earlyStoppingPatience;
   }

@@ -73,6 +73,10 @@ public class FineTuneService {
         && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
     }
+    if (request.retentionDatasetVersionId() != null
+        && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
+      throw new IllegalArgumentException("Choose one of your datasets for the retention check");
+    }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =
