@@ -68,7 +68,7 @@ import org.springframework.context.ApplicationContext;
  * and retention scores are those recomputed from the stored files; a third stops early on the field
  * F1 of its validation sample and delivers the weights of its best measurement.
  */
-@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 40, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EvaluationIT {
   private static final int HELD_OUT = 8;
   private static final String PASSWORD = "correct-horse-1";
@@ -176,7 +176,9 @@ class EvaluationIT {
             .optRetention(null, null)
             .build();
     stopped = as(member, () -> fineTunes.create(stoppingRequest));
-    Duration timeout = Duration.ofMinutes(8);
+    // Three jobs, two evaluations with a retention check and field F1 at each validation, one
+    // node: under a loaded 2-core machine the second waits long behind the first.
+    Duration timeout = Duration.ofMinutes(15);
     first =
         PlatformTestSupport.awaitFinished(
             platform, member, first.getId(), timeout, data.resolve("platform"));

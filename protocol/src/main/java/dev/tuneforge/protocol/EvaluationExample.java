@@ -31,31 +31,4 @@ public record EvaluationExample(
   public EvaluationExample {
     prompt = List.copyOf(prompt);
   }
-
-  /** An example without latency figures. */
-  public EvaluationExample(
-      int index,
-      List<PromptMessage> prompt,
-      String expected,
-      String baseOutput,
-      String tunedOutput,
-      int baseOutputTokens,
-      int tunedOutputTokens,
-      String baseStop,
-      String tunedStop) {
-    this(
-        index,
-        prompt,
-        expected,
-        baseOutput,
-        tunedOutput,
-        baseOutputTokens,
-        tunedOutputTokens,
-        baseStop,
-        tunedStop,
-        null,
-        null,
-        null,
-        null);
-  }
 }

@@ -20,18 +20,4 @@ public record EvaluationSummary(
     double seconds,
     long generatedTokens,
     @Nullable String error,
-    @Nullable String device) {
-
-  /** A summary that names no device. */
-  public EvaluationSummary(
-      int examples,
-      String decoding,
-      int maxNewTokens,
-      @Nullable TokenScores base,
-      @Nullable TokenScores tuned,
-      double seconds,
-      long generatedTokens,
-      @Nullable String error) {
-    this(examples, decoding, maxNewTokens, base, tuned, seconds, generatedTokens, error, null);
-  }
-}
+    @Nullable String device) {}

@@ -26,11 +26,6 @@ public record JobEvent(
     /** What the tuned model so far answered to a validation prompt: step; message. */
     SAMPLE,
     /**
-     * The micro field F1 (0 to 1) of the tuned model so far on the fixed validation sample: step,
-     * totalSteps, loss (holding the F1); message.
-     */
-    FIELD_F1,
-    /**
      * The evaluation's progress: step (examples generated so far), totalSteps (examples in all);
      * message.
      */
@@ -41,7 +36,12 @@ public record JobEvent(
      * A merge's progress (merge leases, protocol version 2): step (weights merged or written so
      * far), totalSteps; message.
      */
-    MERGE;
+    MERGE,
+    /**
+     * The micro field F1 (0 to 1) of the tuned model so far on the fixed validation sample: step,
+     * totalSteps, loss (holding the F1); message.
+     */
+    FIELD_F1;
 
     @JsonValue
     public String wire() {

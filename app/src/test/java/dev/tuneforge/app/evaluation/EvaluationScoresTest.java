@@ -22,7 +22,8 @@ class EvaluationScoresTest {
           new TokenScores(0.5, Math.exp(0.5), 0.8, 90),
           12.5,
           400,
-          null);
+          null,
+          "cpu");
 
   static EvaluationExample example(int index, String expected, String base, String tuned) {
     return new EvaluationExample(
@@ -34,7 +35,11 @@ class EvaluationScoresTest {
         5,
         9,
         "eos",
-        "eos");
+        "eos",
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -123,7 +128,8 @@ class EvaluationScoresTest {
 
   @Test
   void aSummaryWithoutTokenScoresLeavesThemUnknown() {
-    EvaluationSummary noScores = new EvaluationSummary(1, "greedy", 64, null, null, 1, 10, null);
+    EvaluationSummary noScores =
+        new EvaluationSummary(1, "greedy", 64, null, null, 1, 10, null, null);
     EvaluationScores scores =
         EvaluationScores.compute(
             List.of(example(0, "{\"a\":\"1\"}", "{\"a\":\"1\"}", "{\"a\":\"2\"}")), noScores);

@@ -354,7 +354,8 @@ public final class TrainingJobMain {
               options.fieldF1Examples(),
               hyper.seed(),
               options.evaluationMaxNewTokens(),
-              hyper.batchSize());
+              // One batch: the decode loop's steps, not the rows, set the time on a CPU.
+              options.fieldF1Examples());
       if (fieldF1 != null) {
         builder.optFieldF1(fieldF1, options.stopsOnFieldF1());
         emit(
