@@ -542,19 +542,13 @@ class ResumeTest {
         .noneMatch(m -> m.contains("field F1 has"));
   }
 
-  private static Trainer.Builder stoppingTrainer(
+  /** {@link #trainer}'s run, validated every 2 steps with patience 2, checkpoints kept in memory. */
+  private Trainer.Builder stoppingTrainer(
       LlamaModel model,
       List<JobEvent> events,
       Map<Integer, Map<String, Tensor>> weightsAt,
       List<TrainingCheckpoint> checkpoints) {
-    return Trainer.builder()
-        .setModel(model)
-        .setExamples(examples, 0)
-        .optEpochs(10)
-        .optMaxSteps(20)
-        .optBatchSize(2)
-        .optLearningRate(5e-3)
-        .optSeed(7)
+    return trainer(model, store(dir), events)
         .optValidation(examples.subList(0, 4), 2, 2)
         .optCheckpoints(0, checkpoints::add)
         .optListener(
@@ -564,13 +558,6 @@ class ResumeTest {
                 weightsAt.put(event.step(), model.exportTrainable());
               }
             });
-  }
-
-  private static void assertSameWeights(Map<String, Tensor> actual, Map<String, Tensor> expected) {
-    assertThat(actual.keySet()).isEqualTo(expected.keySet());
-    actual.forEach(
-        (name, tensor) ->
-            assertThat(tensor.values()).as(name).containsExactly(expected.get(name).values()));
   }
 
   private static Trainer.Builder trainer(
