@@ -158,6 +158,7 @@ class EvaluationIT {
             .optEvaluation(null, HELD_OUT)
             .optRslora(true)
             .optPacking(true)
+            .optRetention(null, null)
             .build();
     second = as(member, () -> fineTunes.create(secondRequest));
     // A learning rate too small to change any greedy answer: the field F1 of the validation sample

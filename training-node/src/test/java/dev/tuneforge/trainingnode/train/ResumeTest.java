@@ -550,7 +550,9 @@ class ResumeTest {
         .noneMatch(m -> m.contains("field F1 has"));
   }
 
-  /** {@link #trainer}'s run, validated every 2 steps with patience 2, checkpoints kept in memory. */
+  /**
+   * {@link #trainer}'s run, validated every 2 steps with patience 2, checkpoints kept in memory.
+   */
   private Trainer.Builder stoppingTrainer(
       LlamaModel model,
       List<JobEvent> events,
@@ -566,6 +568,13 @@ class ResumeTest {
                 weightsAt.put(event.step(), model.exportTrainable());
               }
             });
+  }
+
+  private static void assertSameWeights(Map<String, Tensor> actual, Map<String, Tensor> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    actual.forEach(
+        (name, tensor) ->
+            assertThat(tensor.values()).as(name).containsExactly(expected.get(name).values()));
   }
 
   private static Trainer.Builder trainer(
