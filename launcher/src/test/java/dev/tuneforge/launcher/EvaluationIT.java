@@ -20,14 +20,17 @@ import dev.tuneforge.app.dataset.split.DatasetSplit;
 import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.Headline;
+import dev.tuneforge.app.evaluation.LatencyFigures;
 import dev.tuneforge.app.evaluation.MetricConfidence;
 import dev.tuneforge.app.evaluation.PairedBootstrap;
+import dev.tuneforge.app.evaluation.RetentionScores;
 import dev.tuneforge.app.evaluation.StoredEvaluation;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.app.usage.UsageKind;
@@ -35,6 +38,8 @@ import dev.tuneforge.app.usage.UsageRecord;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.JobEvent;
+import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.RetentionExample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +64,11 @@ import org.springframework.context.ApplicationContext;
  * of them, the answers with unexpected keys and the bootstrap interval of the JSON validity's
  * change equal an independent implementation's ({@link IndependentScores}); then a member reads the
  * evaluation page (verdict with its interval, key findings, normalisation on hover) and the
- * comparison in chromium.
+ * comparison in chromium. The first also runs the built-in retention check, and its latency figures
+ * and retention scores are those recomputed from the stored files; a third stops early on the field
+ * F1 of its validation sample and delivers the weights of its best measurement.
  */
-@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 40, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EvaluationIT {
   private static final int HELD_OUT = 8;
   private static final String PASSWORD = "correct-horse-1";
@@ -73,6 +80,7 @@ class EvaluationIT {
   static String memberName;
   static FineTuneJob first;
   static FineTuneJob second;
+  static FineTuneJob stopped;
 
   @BeforeAll
   static void trainTwoFineTunes() throws IOException {
@@ -136,6 +144,7 @@ class EvaluationIT {
             .optMaxSteps(24)
             .optCheckpointEvery(12)
             .optEvaluation(evaluation.versionId(), HELD_OUT)
+            .optRetention(FineTuneRequest.RETENTION_BUILTIN, null)
             .build();
     first = as(member, () -> fineTunes.create(firstRequest));
     // The second also uses rank-stabilised LoRA and packing, as a user ticks them on the form.
@@ -149,15 +158,37 @@ class EvaluationIT {
             .optEvaluation(null, HELD_OUT)
             .optRslora(true)
             .optPacking(true)
+            .optRetention(null, null)
             .build();
     second = as(member, () -> fineTunes.create(secondRequest));
-    Duration timeout = Duration.ofMinutes(8);
+    // A learning rate too small to change any greedy answer: the field F1 of the validation sample
+    // stays where it was, so with patience 1 the run stops at the second measurement (step 4) and
+    // goes back to the first (step 2).
+    FineTuneRequest stoppingRequest =
+        firstRequest.toBuilder()
+            .setDatasetVersion(withSplit.versionId())
+            .optLearningRate(1e-9)
+            .optMaxSteps(12)
+            .optCheckpointEvery(2)
+            .optValidationEvery(2)
+            .optEarlyStoppingPatience(1)
+            .optEarlyStoppingMetric(FineTuneRequest.FIELD_F1)
+            .optEvaluation(null, 0)
+            .optRetention(null, null)
+            .build();
+    stopped = as(member, () -> fineTunes.create(stoppingRequest));
+    // Three jobs, two evaluations with a retention check and field F1 at each validation, one
+    // node: under a loaded 2-core machine the second waits long behind the first.
+    Duration timeout = Duration.ofMinutes(15);
     first =
         PlatformTestSupport.awaitFinished(
             platform, member, first.getId(), timeout, data.resolve("platform"));
     second =
         PlatformTestSupport.awaitFinished(
             platform, member, second.getId(), timeout, data.resolve("platform"));
+    stopped =
+        PlatformTestSupport.awaitFinished(
+            platform, member, stopped.getId(), timeout, data.resolve("platform"));
     // Listeners store and meter an evaluation after the job's success commits, not with it.
     UsageService usage = app.getBean(UsageService.class);
     Awaitility.await("both evaluations stored, the first metered")
@@ -286,6 +317,74 @@ class EvaluationIT {
   }
 
   @Test
+  void latencyAndRetentionAreStoredAsRecomputedFromTheNodesFiles() {
+    EvaluationService evaluations = app.getBean(EvaluationService.class);
+    StoredEvaluation stored = as(member, () -> evaluations.find(first.getId())).orElseThrow();
+    List<EvaluationExample> generations = as(member, () -> evaluations.generations(stored.row()));
+    LatencyFigures latency = as(member, () -> evaluations.latency(stored.row()));
+    assertThat(latency).isNotNull();
+    assertThat(latency.device()).isEqualTo("cpu");
+    assertThat(latency).isEqualTo(LatencyFigures.of(generations, latency.device()));
+    assertThat(latency.tuned().firstTokenSeconds().examples()).isEqualTo(HELD_OUT);
+    assertThat(latency.tuned().firstTokenSeconds().p50()).isPositive();
+    assertThat(latency.base().outputTokens().max())
+        .isEqualTo(
+            generations.stream().mapToInt(EvaluationExample::baseOutputTokens).max().orElseThrow());
+    assertThat(as(member, () -> evaluations.evaluatedOn(first.getId()))).isPresent();
+
+    List<RetentionExample> retention = as(member, () -> evaluations.retention(stored.row()));
+    assertThat(retention).hasSize(54);
+    RetentionScores scores = as(member, () -> evaluations.retentionScores(stored.row()));
+    assertThat(scores).isEqualTo(RetentionScores.of(retention));
+    assertThat(scores.baseLoss()).isPositive();
+    assertThat(scores.lossDelta()).isNotNull();
+    // The second asked for no retention check: none ran, none is stored.
+    StoredEvaluation other = as(member, () -> evaluations.find(second.getId())).orElseThrow();
+    assertThat(as(member, () -> evaluations.retentionScores(other.row()))).isNull();
+    assertThat(as(member, () -> evaluations.retention(other.row()))).isEmpty();
+  }
+
+  @Test
+  void earlyStoppingOnFieldF1StopsAndDeliversTheBestMeasurementsWeights() {
+    assertThat(stopped.getStatus())
+        .as(stopped.getName() + ": " + stopped.getError())
+        .isEqualTo(JobStatus.SUCCEEDED);
+    List<JobEventRecord> events =
+        as(member, () -> app.getBean(FineTuneService.class).events(stopped.getId()));
+    assertThat(events)
+        .filteredOn(e -> e.getType() == JobEvent.Type.FIELD_F1)
+        .extracting(JobEventRecord::getStep)
+        .containsExactly(2, 4);
+    assertThat(events)
+        .extracting(JobEventRecord::getMessage)
+        .anyMatch(
+            m -> m != null && m.startsWith("early stopping at step 4: field F1 has not improved"))
+        .anyMatch(m -> m != null && m.startsWith("kept the weights of step 2, the best field F1"));
+    assertThat(stopped.getSteps()).isEqualTo(4);
+    byte[] delivered =
+        PlatformTestSupport.adapterFiles(app, member, stopped.getId())
+            .get(JobFolder.ADAPTER_WEIGHTS);
+    byte[] best = checkpointWeights(stopped, 2);
+    assertThat(delivered).isEqualTo(best).isEqualTo(checkpointWeights(stopped, 4));
+  }
+
+  private static byte[] checkpointWeights(FineTuneJob job, int step) {
+    return as(
+        member,
+        () -> {
+          String key =
+              ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), step)
+                  + JobFolder.ADAPTER_WEIGHTS;
+          try (var in =
+              app.getBean(dev.tuneforge.app.storage.ObjectStorage.class).tenantOpen(key)) {
+            return in.readAllBytes();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  @Test
   void aMemberReadsTheEvaluationAndComparesBothFineTunes() {
     StoredEvaluation stored =
         as(member, () -> app.getBean(EvaluationService.class).find(first.getId())).orElseThrow();
@@ -335,16 +434,22 @@ class EvaluationIT {
       BrowserSupport.choose(page, "#example-filter", Pattern.compile("^\\s*Tuned got worse"));
       assertThat(page.locator("#examples-shown"))
           .hasAttribute("data-count", Integer.toString(worse));
+      assertThat(page.locator("#latency-where")).containsText("on cpu");
+      assertThat(page.locator("#evaluation-latency")).containsText("Time to first token");
+      assertThat(page.locator("#retention-summary")).containsText("On 54 general-ability items");
       BrowserSupport.screenshot(page, "evaluation.png");
 
       page.navigate(platform.baseUrl() + "/finetunes/" + second.getId());
       assertThat(page.locator("#loss-chart"))
           .hasAttribute("data-series", Pattern.compile("training loss=12,validation loss=2"));
       assertThat(page.locator("#job-sample")).containsText("step 12: ");
+      assertThat(page.locator("#field-f1-chart"))
+          .hasAttribute("data-series", Pattern.compile("field F1=2"));
 
       page.navigate(platform.baseUrl() + "/finetunes");
-      page.locator("#finetunes-grid vaadin-checkbox").nth(1).click();
+      // Newest first: the early-stopped third fine-tune, then the second, then the first.
       page.locator("#finetunes-grid vaadin-checkbox").nth(2).click();
+      page.locator("#finetunes-grid vaadin-checkbox").nth(3).click();
       page.locator("#compare-selected").click();
       assertThat(page).hasURL(Pattern.compile(".*/compare\\?ids=.*"));
       assertThat(page.locator("#compare-metrics")).containsText(first.getName());

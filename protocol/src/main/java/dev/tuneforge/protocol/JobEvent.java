@@ -39,7 +39,12 @@ public record JobEvent(
      * A merge's progress (merge leases, protocol version 2): step (weights merged or written so
      * far), totalSteps; message.
      */
-    MERGE;
+    MERGE,
+    /**
+     * The micro field F1 (0 to 1) of the tuned model so far on the fixed validation sample: step,
+     * totalSteps, loss (holding the F1); message.
+     */
+    FIELD_F1;
 
     @JsonValue
     public String wire() {
@@ -100,6 +105,11 @@ public record JobEvent(
 
   public static JobEvent sample(int step, String text) {
     return new JobEvent(Type.SAMPLE, Instant.now(), step, null, null, null, null, null, text);
+  }
+
+  public static JobEvent fieldF1(int step, int totalSteps, double f1, String message) {
+    return new JobEvent(
+        Type.FIELD_F1, Instant.now(), step, totalSteps, f1, null, null, null, message);
   }
 
   public static JobEvent evaluation(int done, int total, String message) {

@@ -23,6 +23,12 @@ public final class JobFolder {
    */
   public static final String EVALUATION_DATA = "data/evaluation.jsonl";
 
+  /**
+   * The team's own general-ability set, when the job names one for the retention check; a job that
+   * asks for the built-in set gets none and the node uses its own.
+   */
+  public static final String RETENTION_DATA = "data/retention.jsonl";
+
   /** The base model's files in Hugging Face layout. */
   public static final String BASE_MODEL = "model/";
 
@@ -97,6 +103,12 @@ public final class JobFolder {
   public static final String SUMMARY = "summary.json";
 
   public static final List<String> EVALUATION_FILES = List.of(GENERATIONS, SUMMARY);
+
+  /**
+   * {@link RetentionExample}s, one a line, beside the evaluation's files when the job asked for a
+   * retention check.
+   */
+  public static final String RETENTION = "retention.jsonl";
 
   /** The files of a LoRA checkpoint folder; a resume needs all four. */
   public static final List<String> LORA_CHECKPOINT_FILES =

@@ -27,6 +27,16 @@ import org.jspecify.annotations.Nullable;
  *       {@code maxSequenceLength} tokens instead of one to a padded row; attention stays within
  *       each example and positions restart at 0 per example, so the loss and gradients are those of
  *       unpacked training with less padding computed.
+ *   <li>{@code fieldF1Examples} (16): each time the validation loss is measured, the tuned model so
+ *       far also answers this many validation prompts, a fixed sample drawn with the run's seed,
+ *       and their micro field F1 is sent as a {@code field_f1} event; only when every expected
+ *       answer of the validation set is a JSON object; 0 turns it off.
+ *   <li>{@code earlyStoppingMetric} ({@code validation_loss}): what early stopping watches, the
+ *       validation loss (lower is better) or {@code field_f1} (higher is better).
+ *   <li>{@code retention} (none): after the evaluation, base and tuned also answer a
+ *       general-ability set, {@code builtin} (the node's own short generic instructions) or {@code
+ *       dataset} (the lease's {@code data/retention.jsonl}), written to {@code
+ *       evaluation/retention.jsonl}.
  * </ul>
  */
 public record TrainingOptions(
@@ -41,10 +51,26 @@ public record TrainingOptions(
     @Nullable Integer evaluationExamples,
     @Nullable Integer evaluationMaxNewTokens,
     @Nullable Integer samplesPerValidation,
-    @Nullable Boolean packing) {
+    @Nullable Boolean packing,
+    @Nullable Integer fieldF1Examples,
+    @Nullable String earlyStoppingMetric,
+    @Nullable String retention) {
+
+  /** Early stopping on the validation loss. */
+  public static final String VALIDATION_LOSS = "validation_loss";
+
+  /** Early stopping on the field F1 of the fixed validation sample. */
+  public static final String FIELD_F1 = "field_f1";
+
+  /** The retention check on the node's built-in general-ability set. */
+  public static final String RETENTION_BUILTIN = "builtin";
+
+  /** The retention check on the team's own set, the lease's {@code data/retention.jsonl}. */
+  public static final String RETENTION_DATASET = "dataset";
 
   public static final TrainingOptions DEFAULTS =
-      new TrainingOptions(50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false);
+      new TrainingOptions(
+          50, "linear", 0.1, 1, 0, 0, 0.0, 1.0, 100, 256, 1, false, 16, VALIDATION_LOSS, null);
 
   /** Options with none set, to set the few that differ from the defaults. */
   public static Builder builder() {
@@ -65,7 +91,15 @@ public record TrainingOptions(
         or(evaluationExamples, DEFAULTS.evaluationExamples),
         or(evaluationMaxNewTokens, DEFAULTS.evaluationMaxNewTokens),
         or(samplesPerValidation, DEFAULTS.samplesPerValidation),
-        or(packing, DEFAULTS.packing));
+        or(packing, DEFAULTS.packing),
+        or(fieldF1Examples, DEFAULTS.fieldF1Examples),
+        or(earlyStoppingMetric, DEFAULTS.earlyStoppingMetric),
+        retention);
+  }
+
+  /** Whether early stopping watches the field F1 rather than the validation loss. */
+  public boolean stopsOnFieldF1() {
+    return FIELD_F1.equals(earlyStoppingMetric);
   }
 
   private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {
@@ -86,6 +120,9 @@ public record TrainingOptions(
     private @Nullable Integer evaluationMaxNewTokens;
     private @Nullable Integer samplesPerValidation;
     private @Nullable Boolean packing;
+    private @Nullable Integer fieldF1Examples;
+    private @Nullable String earlyStoppingMetric;
+    private @Nullable String retention;
 
     private Builder() {}
 
@@ -149,6 +186,23 @@ public record TrainingOptions(
       return this;
     }
 
+    public Builder optFieldF1Examples(int examples) {
+      this.fieldF1Examples = examples;
+      return this;
+    }
+
+    /** {@link #VALIDATION_LOSS} or {@link #FIELD_F1}. */
+    public Builder optEarlyStoppingMetric(String metric) {
+      this.earlyStoppingMetric = metric;
+      return this;
+    }
+
+    /** {@link #RETENTION_BUILTIN}, {@link #RETENTION_DATASET}, or null for no retention check. */
+    public Builder optRetention(@Nullable String set) {
+      this.retention = set;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           checkpointEvery,
@@ -162,7 +216,10 @@ public record TrainingOptions(
           evaluationExamples,
           evaluationMaxNewTokens,
           samplesPerValidation,
-          packing);
+          packing,
+          fieldF1Examples,
+          earlyStoppingMetric,
+          retention);
     }
   }
 }

@@ -163,6 +163,17 @@ class ProtocolExamplesTest {
     assertThat(example.tunedStop()).isEqualTo("eos");
     assertThat(JSON.readValue(JSON.writeValueAsString(example), EvaluationExample.class))
         .isEqualTo(example);
+    assertThat(example.tunedFirstTokenSeconds()).isEqualTo(0.041);
+    assertThat(example.tunedTokensPerSecond()).isEqualTo(58.2);
+    assertThat(summary.device()).isEqualTo("cpu");
+    try (InputStream in =
+        ProtocolExamplesTest.class.getResourceAsStream("/examples/evaluation-retention.jsonl")) {
+      line = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+    RetentionExample retention = JSON.readValue(line, RetentionExample.class);
+    assertThat(retention.expected()).isEqualTo("12");
+    assertThat(retention.tunedLoss()).isGreaterThan(retention.baseLoss());
+    assertThat(retention.answerTokens()).isEqualTo(2);
   }
 
   @Test
@@ -172,6 +183,10 @@ class ProtocolExamplesTest {
     assertThat(resolved.evaluationExamples()).isEqualTo(100);
     assertThat(resolved.evaluationMaxNewTokens()).isEqualTo(256);
     assertThat(resolved.samplesPerValidation()).isEqualTo(1);
+    assertThat(resolved.fieldF1Examples()).isEqualTo(16);
+    assertThat(resolved.earlyStoppingMetric()).isEqualTo(TrainingOptions.VALIDATION_LOSS);
+    assertThat(resolved.stopsOnFieldF1()).isFalse();
+    assertThat(resolved.retention()).isNull();
     assertThat(resolved.checkpointEvery()).isEqualTo(5);
   }
 

@@ -30,6 +30,8 @@ public class Evaluation {
   private @Nullable String baseMetrics;
   private @Nullable String tunedMetrics;
   private @Nullable String fieldMetrics;
+  private @Nullable String latency;
+  private @Nullable String retention;
   private Instant createdAt;
 
   /** How the evaluation went; stored in lower case. */
@@ -66,6 +68,15 @@ public class Evaluation {
     this.baseMetrics = base;
     this.tunedMetrics = tuned;
     this.fieldMetrics = fields;
+  }
+
+  /**
+   * JSON of {@link LatencyFigures} and, when the job asked for a retention check, {@link
+   * RetentionScores}.
+   */
+  void measured(@Nullable String latencyFigures, @Nullable String retentionScores) {
+    this.latency = latencyFigures;
+    this.retention = retentionScores;
   }
 
   void fail(String reason) {
@@ -127,6 +138,14 @@ public class Evaluation {
 
   @Nullable String getFieldMetrics() {
     return fieldMetrics;
+  }
+
+  @Nullable String getLatency() {
+    return latency;
+  }
+
+  @Nullable String getRetention() {
+    return retention;
   }
 
   public Instant getCreatedAt() {

@@ -1,5 +1,7 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.JsonOutput;
+import dev.tuneforge.fieldmetrics.ParsedOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

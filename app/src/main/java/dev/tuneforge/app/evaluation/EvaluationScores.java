@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.JsonOutput;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.TokenScores;

@@ -7,10 +7,13 @@ import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.UsageKind;
+import dev.tuneforge.app.usage.UsageRecord;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.JobFolder;
+import dev.tuneforge.protocol.RetentionExample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -136,6 +140,11 @@ public class EvaluationService {
             JSON.writeValueAsString(scores.base()),
             JSON.writeValueAsString(scores.tuned()),
             JSON.writeValueAsString(scores.fields()));
+        RetentionScores retention =
+            storage.exists(retentionKey(row)) ? RetentionScores.of(retention(row)) : null;
+        row.measured(
+            JSON.writeValueAsString(LatencyFigures.of(generations(row), summary.device())),
+            retention == null ? null : JSON.writeValueAsString(retention));
       } catch (IllegalArgumentException | JacksonException | UncheckedIOException e) {
         row.fail(e.getMessage());
       }
@@ -151,8 +160,46 @@ public class EvaluationService {
 
   /** The generations the node uploaded, in the order it wrote them. */
   public List<EvaluationExample> generations(Evaluation evaluation) {
-    List<EvaluationExample> rows = new ArrayList<>();
-    try (InputStream in = storage.tenantOpen(evaluation.getGenerationsKey());
+    return lines(evaluation.getGenerationsKey(), EvaluationExample.class, "the generations");
+  }
+
+  /** The retention check's answers and losses the node uploaded; empty when there was none. */
+  public List<RetentionExample> retention(Evaluation evaluation) {
+    String key = retentionKey(evaluation);
+    return storage.exists(key)
+        ? lines(key, RetentionExample.class, "the retention check")
+        : List.of();
+  }
+
+  /** The stored latency figures, or null for an evaluation stored before they were measured. */
+  public @Nullable LatencyFigures latency(Evaluation evaluation) {
+    return evaluation.getLatency() == null
+        ? null
+        : JSON.readValue(evaluation.getLatency(), LatencyFigures.class);
+  }
+
+  /** The stored retention scores, or null when the job asked for no retention check. */
+  public @Nullable RetentionScores retentionScores(Evaluation evaluation) {
+    return evaluation.getRetention() == null
+        ? null
+        : JSON.readValue(evaluation.getRetention(), RetentionScores.class);
+  }
+
+  /** The name of the node that evaluated the job, as its metered evaluation segment has it. */
+  public Optional<String> evaluatedOn(UUID jobId) {
+    return usage.segments(jobId).stream()
+        .filter(s -> s.getKind() == UsageKind.EVALUATION)
+        .map(UsageRecord::getNodeName)
+        .reduce((first, last) -> last);
+  }
+
+  private static String retentionKey(Evaluation evaluation) {
+    return evaluation.getGenerationsKey().replace(JobFolder.GENERATIONS, JobFolder.RETENTION);
+  }
+
+  private <T> List<T> lines(String key, Class<T> type, String what) {
+    List<T> rows = new ArrayList<>();
+    try (InputStream in = storage.tenantOpen(key);
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
@@ -163,13 +210,10 @@ public class EvaluationService {
           continue;
         }
         try {
-          rows.add(JSON.readValue(line, EvaluationExample.class));
+          rows.add(JSON.readValue(line, type));
         } catch (JacksonException e) {
           throw new IllegalArgumentException(
-              "line "
-                  + number
-                  + " of the generations is not an example: "
-                  + e.getOriginalMessage());
+              "line " + number + " of " + what + " is not an example: " + e.getOriginalMessage());
         }
       }
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.JsonOutput;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

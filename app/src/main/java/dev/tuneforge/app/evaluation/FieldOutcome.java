@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.ValueNormaliser;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,9 +28,7 @@ public record FieldOutcome(
   static FieldOutcome of(String path, @Nullable String expected, @Nullable String predicted) {
     boolean exact = expected != null && expected.equals(predicted);
     boolean normalised =
-        expected != null
-            && predicted != null
-            && ValueNormaliser.normalise(expected).equals(ValueNormaliser.normalise(predicted));
+        expected != null && predicted != null && ValueNormaliser.sameValue(expected, predicted);
     return new FieldOutcome(path, expected, predicted, exact, normalised);
   }
 

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.ValueNormaliser;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -89,7 +89,7 @@ public final class PairedBootstrap {
     return new Confidence(SEED, RESAMPLES, results);
   }
 
-  private static double[] unbox(List<Double> values) {
+  static double[] unbox(List<Double> values) {
     return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.ValueNormaliser;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -60,6 +60,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private int earlyStoppingPatience;
   private double dpoBeta = 0.1;
   private double dpoSftWeight;
+  private String earlyStoppingMetric = FineTuneRequest.VALIDATION_LOSS;
+  private @Nullable String retention;
+  private @Nullable UUID retentionDatasetVersionId;
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
@@ -108,6 +111,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.earlyStoppingPatience = request.earlyStoppingPatience();
     this.dpoBeta = request.dpoBeta();
     this.dpoSftWeight = request.dpoSftWeight();
+    this.earlyStoppingMetric = request.earlyStoppingMetric();
+    this.retention = request.retention();
+    this.retentionDatasetVersionId = request.retentionDatasetVersionId();
     this.createdAt = now;
   }
 
@@ -538,6 +544,21 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /** Validation losses in a row without improvement before training stops; 0: never early. */
+  public String getEarlyStoppingMetric() {
+    return earlyStoppingMetric;
+  }
+
+  /**
+   * {@value FineTuneRequest#RETENTION_BUILTIN}, {@value FineTuneRequest#RETENTION_DATASET} or null.
+   */
+  public @Nullable String getRetention() {
+    return retention;
+  }
+
+  public @Nullable UUID getRetentionDatasetVersionId() {
+    return retentionDatasetVersionId;
+  }
+
   public int getEarlyStoppingPatience() {
     return earlyStoppingPatience;
   }

@@ -26,7 +26,11 @@ import org.jspecify.annotations.Nullable;
  * weightDecay}; gradients are clipped to the global norm {@code maxGradNorm} (0: no clipping); the
  * validation loss is measured every {@code validationEvery} steps (0: only after the last; null: at
  * each checkpoint) and training stops after {@code earlyStoppingPatience} measurements in a row
- * that do not improve on the best (0: never early).
+ * that do not improve on the best (0: never early), the best by {@code earlyStoppingMetric}:
+ * {@value #VALIDATION_LOSS} or {@value #FIELD_F1} (the field F1 of a fixed validation sample).
+ * {@code retention} asks for a retention check after the evaluation: {@value #RETENTION_BUILTIN}
+ * (the node's general-ability set) or {@value #RETENTION_DATASET} (the team's dataset version
+ * {@code retentionDatasetVersionId}); null for none.
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -55,7 +59,10 @@ public record FineTuneRequest(
     @Nullable Integer validationEvery,
     int earlyStoppingPatience,
     double dpoBeta,
-    double dpoSftWeight) {
+    double dpoSftWeight,
+    String earlyStoppingMetric,
+    @Nullable String retention,
+    @Nullable UUID retentionDatasetVersionId) {
 
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
@@ -66,6 +73,12 @@ public record FineTuneRequest(
       TrainingOptions.DEFAULTS.evaluationExamples();
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
+
+  public static final String VALIDATION_LOSS = TrainingOptions.VALIDATION_LOSS;
+  public static final String FIELD_F1 = TrainingOptions.FIELD_F1;
+  public static final List<String> EARLY_STOPPING_METRICS = List.of(VALIDATION_LOSS, FIELD_F1);
+  public static final String RETENTION_BUILTIN = TrainingOptions.RETENTION_BUILTIN;
+  public static final String RETENTION_DATASET = TrainingOptions.RETENTION_DATASET;
 
   public static final String LINEAR = "linear";
   public static final String COSINE = "cosine";
@@ -109,7 +122,9 @@ public record FineTuneRequest(
         .optMaxGradNorm(maxGradNorm)
         .optValidationEvery(validationEvery)
         .optEarlyStoppingPatience(earlyStoppingPatience)
-        .optPreference(dpoBeta, dpoSftWeight);
+        .optPreference(dpoBeta, dpoSftWeight)
+        .optEarlyStoppingMetric(earlyStoppingMetric)
+        .optRetention(retention, retentionDatasetVersionId);
   }
 
   /** This request with another method, {@value #LORA}, {@value #QLORA} or {@value #FULL}. */
@@ -213,6 +228,20 @@ public record FineTuneRequest(
       return "Validate every N steps cannot be negative";
     if (earlyStoppingPatience < 0)
       return "Early-stopping patience cannot be negative (0: never stop early)";
+    if (!EARLY_STOPPING_METRICS.contains(earlyStoppingMetric))
+      return "Early stopping watches one of "
+          + EARLY_STOPPING_METRICS
+          + ", not \""
+          + earlyStoppingMetric
+          + "\"";
+    if (retention != null
+        && !retention.equals(RETENTION_BUILTIN)
+        && !retention.equals(RETENTION_DATASET))
+      return "The retention check uses the built-in set or one of your datasets, not \""
+          + retention
+          + "\"";
+    if (RETENTION_DATASET.equals(retention) != (retentionDatasetVersionId != null))
+      return "Choose the dataset of the retention check, or the built-in set";
     return null;
   }
 
@@ -245,6 +274,9 @@ public record FineTuneRequest(
     private double maxGradNorm = TrainingOptions.DEFAULTS.maxGradNorm();
     private @Nullable Integer validationEvery;
     private int earlyStoppingPatience = TrainingOptions.DEFAULTS.earlyStoppingPatience();
+    private String earlyStoppingMetric = VALIDATION_LOSS;
+    private @Nullable String retention;
+    private @Nullable UUID retentionDatasetVersionId;
 
     private Builder() {}
 
@@ -380,6 +412,22 @@ public record FineTuneRequest(
       return this;
     }
 
+    /** {@value #VALIDATION_LOSS} (the default) or {@value #FIELD_F1}. */
+    public Builder optEarlyStoppingMetric(String metric) {
+      earlyStoppingMetric = metric;
+      return this;
+    }
+
+    /**
+     * A retention check: {@value #RETENTION_BUILTIN}, or {@value #RETENTION_DATASET} with the
+     * team's dataset version; null and null for none.
+     */
+    public Builder optRetention(@Nullable String set, @Nullable UUID datasetVersionId) {
+      retention = set;
+      retentionDatasetVersionId = datasetVersionId;
+      return this;
+    }
+
     /** The request; {@link FineTuneService#create} says what is wrong with it, if anything. */
     public FineTuneRequest build() {
       return new FineTuneRequest(
@@ -409,7 +457,10 @@ public record FineTuneRequest(
           validationEvery,
           earlyStoppingPatience,
           dpoBeta,
-          dpoSftWeight);
+          dpoSftWeight,
+          earlyStoppingMetric,
+          retention,
+          retentionDatasetVersionId);
     }
 
     /** DPO's beta (above 0, default 0.1) and the weight of its SFT term (default 0: none). */

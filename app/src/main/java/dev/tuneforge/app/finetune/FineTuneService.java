@@ -104,6 +104,10 @@ public class FineTuneService {
     if (kindProblem != null) {
       throw new IllegalArgumentException(kindProblem);
     }
+    if (request.retentionDatasetVersionId() != null
+        && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
+      throw new IllegalArgumentException("Choose one of your datasets for the retention check");
+    }
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =

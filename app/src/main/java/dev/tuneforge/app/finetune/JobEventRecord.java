@@ -63,7 +63,10 @@ public class JobEventRecord {
   /** A loss at a step, as a chart plots it. */
   public record LossPoint(int step, double loss) {}
 
-  /** The losses of one event type ({@code METRIC}: training, {@code VALIDATION}), in order. */
+  /**
+   * The values of one event type ({@code METRIC}: training loss, {@code VALIDATION}: validation
+   * loss, {@code FIELD_F1}: the validation sample's field F1), in order.
+   */
   public static List<LossPoint> curve(List<JobEventRecord> events, JobEvent.Type type) {
     return events.stream()
         .filter(e -> e.getType() == type && e.getLoss() != null && e.getStep() != null)

@@ -102,6 +102,11 @@ class LeaseFactory {
             inputs.put(JobFolder.EVALUATION_DATA, storage.presignGet(heldOut, URL_VALIDITY));
             evaluate = true;
           }
+          if (evaluate && job.getRetentionDatasetVersionId() != null) {
+            String retention =
+                datasets.trainingFileKey(job.getRetentionDatasetVersionId()).orElseThrow();
+            inputs.put(JobFolder.RETENTION_DATA, storage.presignGet(retention, URL_VALIDITY));
+          }
           Map<String, String> outputs = new LinkedHashMap<>();
           if (job.isFullFineTuning()) {
             String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
@@ -123,6 +128,11 @@ class LeaseFactory {
               outputs.put(
                   JobFolder.EVALUATION + file,
                   storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
+            }
+            if (job.getRetention() != null) {
+              outputs.put(
+                  JobFolder.EVALUATION + JobFolder.RETENTION,
+                  storage.presignPut(evaluationPrefix + JobFolder.RETENTION, URL_VALIDITY));
             }
           }
           TrainingSpec spec = spec(job, model, trainingOptions(job, evaluate));
@@ -220,6 +230,8 @@ class LeaseFactory {
         .optMaxGradNorm(job.getMaxGradNorm() > 0 ? job.getMaxGradNorm() : Double.MAX_VALUE)
         .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
         .optPacking(job.isPacking())
+        .optEarlyStoppingMetric(job.getEarlyStoppingMetric())
+        .optRetention(evaluate ? job.getRetention() : null)
         .build();
   }
 

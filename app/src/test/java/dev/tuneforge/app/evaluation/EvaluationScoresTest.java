@@ -22,7 +22,9 @@ class EvaluationScoresTest {
           new TokenScores(0.5, Math.exp(0.5), 0.8, 90),
           12.5,
           400,
-          null);
+          null,
+          null,
+          "cpu");
 
   static EvaluationExample example(int index, String expected, String base, String tuned) {
     return new EvaluationExample(
@@ -34,7 +36,11 @@ class EvaluationScoresTest {
         5,
         9,
         "eos",
-        "eos");
+        "eos",
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tuneforge.app.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tuneforge.fieldmetrics.FieldF1;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -124,6 +125,15 @@ class SroieEvaluationTest {
     FieldStats tax = report.field("tax");
     assertThat(tax.support()).isZero();
     assertThat(tax.counts()).isEqualTo(new FieldCounts(0, 5, 0));
+  }
+
+  @Test
+  void theNodeComputesTheSameFieldF1AsThisReportOnTheSameAnswers() {
+    for (List<ModelAnswer> answers : List.of(EXACT, PERTURBED)) {
+      List<FieldF1.Answer> onNode =
+          answers.stream().map(a -> new FieldF1.Answer(a.expected(), a.output())).toList();
+      assertThat(FieldF1.micro(onNode)).isEqualTo(metrics.evaluate(answers).micro().f1());
+    }
   }
 
   @Test

@@ -60,10 +60,28 @@ class LeaseTrainingOptionsIT {
                         .optWeightDecay(0.01)
                         .optMaxGradNorm(0.5)
                         .optValidationEvery(10)
-                        .optEarlyStoppingPatience(3)));
+                        .optEarlyStoppingPatience(3)
+                        .optEarlyStoppingMetric(FineTuneRequest.FIELD_F1)
+                        .optRetention(FineTuneRequest.RETENTION_BUILTIN, null)));
+    // No evaluation set here (the version has no validation split), so no retention check.
     assertThat(sent)
         .isEqualTo(
-            new TrainingOptions(20, "cosine", 0.25, 8, 10, 3, 0.01, 0.5, 0, null, null, false));
+            new TrainingOptions(
+                20,
+                "cosine",
+                0.25,
+                8,
+                10,
+                3,
+                0.01,
+                0.5,
+                0,
+                null,
+                null,
+                false,
+                null,
+                "field_f1",
+                null));
   }
 
   @Test
@@ -88,7 +106,10 @@ class LeaseTrainingOptionsIT {
             0,
             null,
             null,
-            false);
+            false,
+            null,
+            d.earlyStoppingMetric(),
+            null);
     assertThat(optionsOf(create(UnaryOperator.identity()))).isEqualTo(expected);
 
     // A row from before V016 (no such columns) reads the same.
@@ -110,6 +131,21 @@ class LeaseTrainingOptionsIT {
     assertRefused(b -> b.optMaxGradNorm(Double.NaN), "must be positive, or 0 for none");
     assertRefused(b -> b.optValidationEvery(-1), "Validate every N steps cannot be negative");
     assertRefused(b -> b.optEarlyStoppingPatience(-1), "patience cannot be negative");
+    assertRefused(
+        b -> b.optEarlyStoppingMetric("accuracy"),
+        "Early stopping watches one of [validation_loss, field_f1], not \"accuracy\"");
+    assertRefused(
+        b -> b.optRetention(FineTuneRequest.RETENTION_DATASET, null),
+        "Choose the dataset of the retention check");
+  }
+
+  @Test
+  void aRetentionSetOfAnotherTenantIsRefused() {
+    UUID other = rows.tenant("lease-options-other-" + UUID.randomUUID());
+    UUID theirs = rows.datasetVersion(other, rows.user(other, "o-" + UUID.randomUUID()), 1, 1);
+    assertRefused(
+        b -> b.optRetention(FineTuneRequest.RETENTION_DATASET, theirs),
+        "Choose one of your datasets for the retention check");
   }
 
   private void assertRefused(UnaryOperator<FineTuneRequest.Builder> options, String reason) {

@@ -26,6 +26,7 @@ public final class JobEvaluation {
       Path evaluationSet,
       int count,
       ModelComparison.Builder comparison,
+      String device,
       Consumer<JobEvent> events) {
     long started = System.nanoTime();
     int maxNewTokens = comparison.maxNewTokens();
@@ -66,7 +67,9 @@ public final class JobEvaluation {
               result.tuned(),
               seconds(started),
               result.generatedTokens(),
-              error);
+              error,
+              null,
+              device);
       EvaluationFiles.write(jobDirectory, result.examples(), summary);
       events.accept(JobEvent.log(describe(summary)));
       return summary;
@@ -82,7 +85,9 @@ public final class JobEvaluation {
               null,
               seconds(started),
               0,
-              "evaluation failed: " + message);
+              "evaluation failed: " + message,
+              null,
+              device);
       events.accept(JobEvent.log(failed.error() + "; the adapter is not affected"));
       try {
         EvaluationFiles.write(jobDirectory, List.of(), failed);

@@ -44,12 +44,20 @@ public final class ModelComparison {
       @Nullable TokenScores base,
       @Nullable TokenScores tuned,
       long generatedTokens,
-      @Nullable String stopReason) {
+      @Nullable String stopReason,
+      List<ExampleLoss> losses) {
 
     public Result {
       examples = List.copyOf(examples);
+      losses = List.copyOf(losses);
     }
   }
+
+  /**
+   * One example's mean per-token loss on its expected answer under each model, over {@code tokens}
+   * answer tokens; both null when none fits the sequence length.
+   */
+  public record ExampleLoss(@Nullable Double base, @Nullable Double tuned, int tokens) {}
 
   private final LlamaModel model;
   private final LlamaModel baseModel;
@@ -92,6 +100,7 @@ public final class ModelComparison {
     TokenTally baseTally = new TokenTally();
     TokenTally tunedTally = new TokenTally();
     List<EvaluationExample> examples = new ArrayList<>();
+    List<ExampleLoss> losses = new ArrayList<>();
     long generated = 0;
     String stopReason = null;
     try (NDManager root = NDManager.newBaseManager(model.device())) {
@@ -118,14 +127,17 @@ public final class ModelComparison {
                   b.tokenIds().length,
                   t.tokenIds().length,
                   stop(b),
-                  stop(t)));
+                  stop(t),
+                  b.firstTokenSeconds(),
+                  b.decodeTokensPerSecond(),
+                  t.firstTokenSeconds(),
+                  t.decodeTokensPerSecond()));
           generated += b.tokenIds().length + t.tokenIds().length;
         }
-        List<EncodedExample> encoded =
-            batch.stream()
-                .map(c -> encoder.encode(c.conversation()))
-                .filter(e -> e.trainableTokens() > 0)
-                .toList();
+        List<EncodedExample> all =
+            batch.stream().map(c -> encoder.encode(c.conversation())).toList();
+        List<EncodedExample> encoded = all.stream().filter(e -> e.trainableTokens() > 0).toList();
+        int scored = baseTally.rows().size();
         if (!encoded.isEmpty()) {
           TokenBatch tokens = Batches.collate(encoded, padId);
           try (NDManager scope = root.newSubManager()) {
@@ -135,10 +147,20 @@ public final class ModelComparison {
             tunedTally.add(model, scope, tokens, true);
           }
         }
+        for (EncodedExample e : all) {
+          if (e.trainableTokens() > 0) {
+            TokenTally.RowLoss b = baseTally.rows().get(scored);
+            TokenTally.RowLoss t = tunedTally.rows().get(scored++);
+            losses.add(new ExampleLoss(b.mean(), t.mean(), b.tokens()));
+          } else {
+            losses.add(new ExampleLoss(null, null, 0));
+          }
+        }
         progress.done(from + batch.size(), cases.size());
       }
     }
-    return new Result(examples, baseTally.scores(), tunedTally.scores(), generated, stopReason);
+    return new Result(
+        examples, baseTally.scores(), tunedTally.scores(), generated, stopReason, losses);
   }
 
   private Generator generator(LlamaModel generating, boolean adapter) throws IOException {

@@ -71,7 +71,8 @@ public final class PreferenceEvaluation {
           new PreferenceAccuracy(
               n, n == 0 ? 0 : (double) base / n, n == 0 ? 0 : (double) tuned / n);
       summary =
-          new EvaluationSummary(n, DECODING, 0, null, null, seconds(started), 0, null, accuracy);
+          new EvaluationSummary(
+              n, DECODING, 0, null, null, seconds(started), 0, null, accuracy, null);
       events.accept(
           JobEvent.log(
               String.format(

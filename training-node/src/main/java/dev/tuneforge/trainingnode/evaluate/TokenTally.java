@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.protocol.TokenScores;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.TokenBatch;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +20,15 @@ final class TokenTally {
   private double negativeLogLikelihood;
   private long tokens;
   private long correct;
+  private final List<RowLoss> rows = new ArrayList<>();
+
+  /** One example's summed loss over its labelled tokens. */
+  record RowLoss(double negativeLogLikelihood, int tokens) {
+    /** The mean per-token loss; null when no token was labelled. */
+    @Nullable Double mean() {
+      return tokens == 0 ? null : negativeLogLikelihood / tokens;
+    }
+  }
 
   void add(LlamaModel model, NDManager scope, TokenBatch batch, boolean adapter) {
     int length = batch.length();
@@ -37,15 +48,27 @@ final class TokenTally {
     NDArray index = scope.create(targets, new Shape(batch.batchSize(), length, 1));
     float[] logProbs = logits.logSoftmax(-1).gather(index, -1).toFloatArray();
     long[] predicted = logits.argMax(-1).toType(DataType.INT64, false).toLongArray();
-    for (int i = 0; i < size; i++) {
-      if (labelled[i]) {
-        negativeLogLikelihood -= logProbs[i];
-        tokens++;
-        if (predicted[i] == targets[i]) {
-          correct++;
+    for (int b = 0; b < batch.batchSize(); b++) {
+      double rowLoss = 0;
+      int rowTokens = 0;
+      for (int i = b * length; i < (b + 1) * length; i++) {
+        if (labelled[i]) {
+          rowLoss -= logProbs[i];
+          rowTokens++;
+          if (predicted[i] == targets[i]) {
+            correct++;
+          }
         }
       }
+      negativeLogLikelihood += rowLoss;
+      tokens += rowTokens;
+      rows.add(new RowLoss(rowLoss, rowTokens));
     }
+  }
+
+  /** Each row's loss, batch after batch, in the order the rows were added. */
+  List<RowLoss> rows() {
+    return List.copyOf(rows);
   }
 
   /** Null when no token was labelled: a mean of nothing is not a score. */

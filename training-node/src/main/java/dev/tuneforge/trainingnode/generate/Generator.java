@@ -88,7 +88,7 @@ public final class Generator {
     for (long[] prompt : prompts) {
       results.add(
           prompt.length > context
-              ? new GenerationResult("", new long[0], StopReason.CONTEXT_LIMIT, prompt.length)
+              ? new GenerationResult("", new long[0], StopReason.CONTEXT_LIMIT, prompt.length, 0, 0)
               : answers.next());
     }
     return results;
@@ -116,6 +116,9 @@ public final class Generator {
     TokenSampler sampler = new TokenSampler(temperature, topP, seed);
     List<List<Long>> generated = new ArrayList<>();
     StopReason[] stopped = new StopReason[batchSize];
+    long started = System.nanoTime();
+    long firstToken = 0;
+    long[] stoppedAt = new long[batchSize];
     for (int b = 0; b < batchSize; b++) {
       generated.add(new ArrayList<>());
     }
@@ -131,6 +134,10 @@ public final class Generator {
         next = new long[batchSize][1];
         nextReal = new boolean[batchSize][1];
         boolean running = false;
+        long now = System.nanoTime();
+        if (firstToken == 0) {
+          firstToken = now;
+        }
         for (int b = 0; b < batchSize; b++) {
           if (stopped[b] != null) {
             continue;
@@ -143,6 +150,9 @@ public final class Generator {
             stopped[b] = StopReason.MAX_NEW_TOKENS;
           } else if (cache.realTokens(b) + 1 > context) {
             stopped[b] = StopReason.CONTEXT_LIMIT;
+          }
+          if (stopped[b] != null) {
+            stoppedAt[b] = now;
           } else {
             next[b][0] = token;
             nextReal[b][0] = true;
@@ -160,7 +170,12 @@ public final class Generator {
       long[] shown = stopped[b] == StopReason.EOS ? Arrays.copyOf(ids, ids.length - 1) : ids;
       results.add(
           new GenerationResult(
-              tokenizer.decode(shown, true), ids, stopped[b], prompts.get(b).length));
+              tokenizer.decode(shown, true),
+              ids,
+              stopped[b],
+              prompts.get(b).length,
+              (firstToken - started) / 1e9,
+              (stoppedAt[b] - firstToken) / 1e9));
     }
     return results;
   }

@@ -21,9 +21,11 @@ import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.evaluate.EvaluationSet;
+import dev.tuneforge.trainingnode.evaluate.FieldF1Sample;
 import dev.tuneforge.trainingnode.evaluate.JobEvaluation;
 import dev.tuneforge.trainingnode.evaluate.ModelComparison;
 import dev.tuneforge.trainingnode.evaluate.PreferenceEvaluation;
+import dev.tuneforge.trainingnode.evaluate.RetentionCheck;
 import dev.tuneforge.trainingnode.evaluate.ValidationSamples;
 import dev.tuneforge.trainingnode.export.MergedModelExport;
 import dev.tuneforge.trainingnode.model.LlamaModel;
@@ -86,6 +88,7 @@ public final class TrainingJobMain {
   private final PrintStream events;
   private final Map<String, String> env;
   private @Nullable String memoryFigures;
+  private String deviceDescription = "cpu";
   private int steps;
   private long tokens;
   private @Nullable String lastCheckpoint;
@@ -289,6 +292,7 @@ public final class TrainingJobMain {
     MemoryWatch memory =
         MemoryWatch.forJob(spec, ModelConfig.read(modelDirectory.resolve("config.json")), device);
     memoryFigures = memory.figures();
+    deviceDescription = device.description();
     emit(JobEvent.log("training on " + device.description() + "; " + memoryFigures));
     try (LlamaModel model = loadModel(spec, modelDirectory, device.device())) {
       ModelConfig config = model.config();
@@ -358,6 +362,31 @@ public final class TrainingJobMain {
                 validationConversations,
                 options.samplesPerValidation(),
                 options.evaluationMaxNewTokens()));
+      }
+      FieldF1Sample fieldF1 =
+          FieldF1Sample.of(
+              model,
+              tokenizer,
+              modelDirectory,
+              validationConversations,
+              options.fieldF1Examples(),
+              hyper.seed(),
+              options.evaluationMaxNewTokens(),
+              // One batch: the decode loop's steps, not the rows, set the time on a CPU.
+              options.fieldF1Examples());
+      if (fieldF1 != null) {
+        builder.optFieldF1(fieldF1, options.stopsOnFieldF1());
+        emit(
+            JobEvent.log(
+                "field F1 on validation examples "
+                    + fieldF1.indices()
+                    + " each time the validation loss is measured"));
+      } else if (options.stopsOnFieldF1()
+          && options.earlyStoppingPatience() > 0
+          && !validationConversations.isEmpty()) {
+        throw new DatasetException(
+            "early stopping on field F1 needs a validation set whose every expected answer is a"
+                + " JSON object");
       }
       if (resume != null) {
         builder.optResumeFrom(resume);
@@ -480,7 +509,13 @@ public final class TrainingJobMain {
         comparison.optBaseModel(base);
       }
       JobEvaluation.run(
-          jobDirectory, evaluationSet, options.evaluationExamples(), comparison, this::emit);
+          jobDirectory,
+          evaluationSet,
+          options.evaluationExamples(),
+          comparison,
+          deviceDescription,
+          this::emit);
+      RetentionCheck.run(jobDirectory, options, comparison, this::emit);
     }
   }
 

@@ -226,8 +226,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * The spec with defaults filled in, less the checkpoint cadence, which does not change the
-   * result.
+   * The spec with defaults filled in, less the checkpoint cadence and what only measures the run
+   * (evaluation, samples, the field F1 sample's size), which do not change the result.
    */
   private static JsonNode comparable(TrainingSpec spec) {
     TrainingOptions o = spec.resolvedOptions();
@@ -244,7 +244,10 @@ public final class CheckpointStore {
             null,
             null,
             null,
-            o.packing());
+            o.packing(),
+            null,
+            o.earlyStoppingMetric(),
+            null);
     // A spec from before rsLoRA existed has no useRslora; it means false.
     LoraSettings l = spec.lora();
     LoraSettings lora =

@@ -1,7 +1,10 @@
 package dev.tuneforge.trainingnode.train;
 
+import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mutable side of a run: what a checkpoint records and a resume restores. {@code epoch} and
@@ -17,6 +20,8 @@ final class RunProgress {
   final List<TrainerState.ValidationLoss> validationLosses = new ArrayList<>();
   final EarlyStopping earlyStopping;
   boolean stoppedEarly;
+  @Nullable Map<String, Tensor> bestWeights;
+  int bestStep;
 
   RunProgress(EarlyStopping earlyStopping) {
     this.earlyStopping = earlyStopping;
@@ -31,6 +36,12 @@ final class RunProgress {
       epoch++;
       position = 0;
     }
+  }
+
+  /** The trainable weights at the best measurement so far, for early stopping to go back to. */
+  void keepBest(int measuredStep, Map<String, Tensor> weights) {
+    bestStep = measuredStep;
+    bestWeights = weights;
   }
 
   void restore(TrainerState state) {

@@ -51,6 +51,21 @@ public final class Trainer {
     List<String> answers();
   }
 
+  /**
+   * The micro field F1 of the model so far on a fixed sample of validation prompts, asked each time
+   * the validation loss is measured; null when it is undefined (nothing expected nor answered). It
+   * must draw on no random stream of the run (decode greedily).
+   */
+  @FunctionalInterface
+  public interface FieldF1 {
+    @Nullable Double measure();
+
+    /** How many validation prompts it answers, for the event's message. */
+    default int examples() {
+      return 0;
+    }
+  }
+
   /** Asked after every optimiser step but the last; a reason stops the run there. */
   @FunctionalInterface
   public interface StopRequest {
@@ -78,6 +93,8 @@ public final class Trainer {
   private final @Nullable TrainingCheckpoint resumeFrom;
   private final Consumer<JobEvent> listener;
   private final Samples samples;
+  private final @Nullable FieldF1 fieldF1;
+  private final boolean stopOnFieldF1;
   private final StopRequest stopRequest;
   private final int packedRowLength;
   private final List<EncodedExample> rejected;
@@ -106,6 +123,8 @@ public final class Trainer {
     this.resumeFrom = builder.resumeFrom;
     this.listener = builder.listener;
     this.samples = builder.samples;
+    this.fieldF1 = builder.fieldF1;
+    this.stopOnFieldF1 = builder.stopOnFieldF1;
     this.stopRequest = builder.stopRequest;
     this.packedRowLength = builder.packedRowLength;
     this.rejected = List.copyOf(builder.rejected);
@@ -120,6 +139,9 @@ public final class Trainer {
     }
     if (packedRowLength < 0) {
       throw new IllegalArgumentException("the packed row length must be positive (0: no packing)");
+    }
+    if (stopOnFieldF1 && fieldF1 == null) {
+      throw new IllegalArgumentException("early stopping on field F1 needs a field F1 to measure");
     }
     if (gradientAccumulation <= 0
         || checkpointEvery < 0
@@ -161,7 +183,7 @@ public final class Trainer {
     LearningRateSchedule schedule =
         LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
     DataOrder order = new DataOrder(examples.size(), seed);
-    RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience));
+    RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience, stopOnFieldF1));
     String stopReason = null;
     try (AdamW optimizer =
             new AdamW(
@@ -352,17 +374,78 @@ public final class Trainer {
     String message = String.format(Locale.ROOT, "validation loss %.4f at step %d", loss, step);
     listener.accept(JobEvent.validation(step, total, loss, message));
     sample(step);
-    if (progress.earlyStopping.record(loss) && step < total) {
+    Double f1 = measureFieldF1(step, total);
+    // An undefined F1 (nothing expected nor answered) is no improvement on any defined one.
+    double watched = stopOnFieldF1 ? (f1 == null ? 0 : f1) : loss;
+    boolean stop = progress.earlyStopping.record(watched);
+    if (progress.earlyStopping.active() && progress.earlyStopping.improved()) {
+      progress.keepBest(step, model.exportTrainable());
+    }
+    if (stop && step < total) {
       progress.stoppedEarly = true;
+      String metric = stopOnFieldF1 ? "field F1" : "validation loss";
       listener.accept(
           JobEvent.log(
               String.format(
                   Locale.ROOT,
-                  "early stopping at step %d: validation loss has not improved on %.4f for %d evaluations",
+                  "early stopping at step %d: %s has not improved on %.4f for %d evaluations",
                   step,
+                  metric,
                   progress.earlyStopping.best(),
                   earlyStoppingPatience)));
+      restoreBest(progress, step, metric);
     }
+  }
+
+  private @Nullable Double measureFieldF1(int step, int total) {
+    if (fieldF1 == null) {
+      return null;
+    }
+    Double f1 = fieldF1.measure();
+    if (f1 == null) {
+      listener.accept(
+          JobEvent.log("field F1 at step " + step + " is undefined: nothing expected nor given"));
+    } else {
+      listener.accept(
+          JobEvent.fieldF1(
+              step,
+              total,
+              f1,
+              String.format(
+                  Locale.ROOT,
+                  "field F1 %.4f on %d validation examples at step %d",
+                  f1,
+                  fieldF1.examples(),
+                  step)));
+    }
+    return f1;
+  }
+
+  /**
+   * Early stopping keeps the weights of the best measurement, not those of the patience after it:
+   * the checkpoint written now and the adapter hold them. A run resumed after its best measurement
+   * no longer has those weights and keeps its last ones, and says so.
+   */
+  private void restoreBest(RunProgress progress, int step, String metric) {
+    if (progress.bestWeights == null) {
+      listener.accept(
+          JobEvent.log(
+              "the weights of the best "
+                  + metric
+                  + " were measured before a resume and are not held; keeping step "
+                  + step
+                  + "'s"));
+      return;
+    }
+    AdamW.assign(model.trainableParameters(), progress.bestWeights);
+    listener.accept(
+        JobEvent.log(
+            String.format(
+                Locale.ROOT,
+                "kept the weights of step %d, the best %s (%.4f)",
+                progress.bestStep,
+                metric,
+                progress.earlyStopping.best())));
   }
 
   /**
@@ -478,6 +561,8 @@ public final class Trainer {
     private @Nullable TrainingCheckpoint resumeFrom;
     private Consumer<JobEvent> listener = event -> {};
     private Samples samples = List::of;
+    private @Nullable FieldF1 fieldF1;
+    private boolean stopOnFieldF1;
     private StopRequest stopRequest = () -> null;
     private int packedRowLength;
     private List<EncodedExample> rejected = List.of();
@@ -595,6 +680,16 @@ public final class Trainer {
     /** Sends the answers of {@code samples} as {@code sample} events after each validation loss. */
     public Builder optSamples(Samples samples) {
       this.samples = samples;
+      return this;
+    }
+
+    /**
+     * Sends the field F1 of {@code fieldF1} as {@code field_f1} events after each validation loss;
+     * with {@code stopOnIt}, early stopping watches it (higher is better) instead of the loss.
+     */
+    public Builder optFieldF1(FieldF1 fieldF1, boolean stopOnIt) {
+      this.fieldF1 = fieldF1;
+      this.stopOnFieldF1 = stopOnIt;
       return this;
     }
 

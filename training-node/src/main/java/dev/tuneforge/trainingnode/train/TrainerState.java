@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * the next example is {@code positionInEpoch} of epoch {@code epoch}'s shuffled order (both
  * 0-based), and every random choice derives from {@code seed} by {@code rngScheme}. The batch
  * layout and schedule are kept so that a resume under other settings is refused; {@code spec} and
- * the sha256 fingerprints of the data are filled in by the job that writes the checkpoint. Made
- * with {@link #builder()}; the canonical constructor is the one JSON reads it with.
+ * the sha256 fingerprints of the data are filled in by the job that writes the checkpoint. {@code
+ * bestValidationLoss} is the best value of the metric early stopping watches: the validation loss,
+ * or the field F1 when the spec's {@code earlyStoppingMetric} is {@code field_f1}. Made with {@link
+ * #builder()}; the canonical constructor is the one JSON reads it with.
  */
 public record TrainerState(
     int formatVersion,

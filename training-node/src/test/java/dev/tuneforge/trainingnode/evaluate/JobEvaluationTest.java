@@ -12,6 +12,7 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.PromptMessage;
+import dev.tuneforge.protocol.RetentionExample;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
 import dev.tuneforge.trainingnode.generate.GenerationResult;
@@ -60,6 +61,7 @@ class JobEvaluationTest {
             .optEvaluationExamples(3)
             .optEvaluationMaxNewTokens(24)
             .optSamplesPerValidation(1)
+            .optRetention(TrainingOptions.RETENTION_BUILTIN)
             .build());
     Files.write(job.resolve("data/validation.jsonl"), receipts.subList(12, 14));
     Files.write(job.resolve("data/evaluation.jsonl"), receipts.subList(14, 17));
@@ -76,6 +78,15 @@ class JobEvaluationTest {
         .filteredOn(e -> e.type() == JobEvent.Type.SAMPLE)
         .extracting(JobEvent::step)
         .containsExactly(6, 12);
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.FIELD_F1)
+        .as("field F1 of the 2 validation receipts at each validation")
+        .extracting(JobEvent::step)
+        .containsExactly(6, 12);
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.FIELD_F1)
+        .extracting(JobEvent::loss)
+        .allMatch(f1 -> f1 >= 0 && f1 <= 1);
     List<JobEvent> progress =
         events.stream().filter(e -> e.type() == JobEvent.Type.EVALUATION).toList();
     assertThat(progress).extracting(JobEvent::step).containsExactly(0, 2, 3);
@@ -96,6 +107,12 @@ class JobEvaluationTest {
           .isNotEqualTo(example.baseOutput());
       assertThat(example.baseOutputTokens()).isBetween(1, 24);
       assertThat(example.tunedOutputTokens()).isBetween(1, 24);
+      assertThat(List.of(example.baseFirstTokenSeconds(), example.tunedFirstTokenSeconds()))
+          .as("time to first token of receipt %d", i)
+          .allMatch(seconds -> seconds > 0 && seconds < 60);
+      if (example.tunedOutputTokens() > 1) {
+        assertThat(example.tunedTokensPerSecond()).isPositive();
+      }
       assertThat(List.of(example.baseStop(), example.tunedStop()))
           .allMatch(stop -> stop.equals("eos") || stop.equals("length"));
     }
@@ -104,6 +121,7 @@ class JobEvaluationTest {
     assertThat(summary.error()).isNull();
     assertThat(summary.examples()).isEqualTo(3);
     assertThat(summary.decoding()).isEqualTo("greedy");
+    assertThat(summary.device()).isEqualTo("cpu");
     assertThat(summary.maxNewTokens()).isEqualTo(24);
     assertThat(summary.generatedTokens())
         .isEqualTo(
@@ -120,6 +138,24 @@ class JobEvaluationTest {
         .filteredOn(e -> e.type() == JobEvent.Type.LOG)
         .extracting(JobEvent::message)
         .anyMatch(m -> m.startsWith("evaluated 3 examples in "));
+
+    List<RetentionExample> retention =
+        Files.readAllLines(job.resolve(RetentionCheck.FILE)).stream()
+            .map(line -> JSON.readValue(line, RetentionExample.class))
+            .toList();
+    assertThat(retention).hasSize(RetentionCheck.builtIn().size()).hasSizeGreaterThan(40);
+    assertThat(retention.getFirst().expected()).isEqualTo("12");
+    assertThat(retention)
+        .allSatisfy(
+            r -> {
+              assertThat(r.answerTokens()).isPositive();
+              assertThat(r.baseLoss()).isPositive();
+              assertThat(r.tunedLoss()).isPositive();
+            });
+    assertThat(events)
+        .filteredOn(e -> e.type() == JobEvent.Type.LOG)
+        .extracting(JobEvent::message)
+        .anyMatch(m -> m.startsWith("retention check: base and tuned answered 54 items"));
 
     // What the job generated in-process is what the downloaded adapter generates, batch for batch.
     List<List<List<ChatMessage>>> batches =

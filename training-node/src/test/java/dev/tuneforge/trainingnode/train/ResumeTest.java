@@ -2,6 +2,7 @@ package dev.tuneforge.trainingnode.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -24,8 +25,11 @@ import dev.tuneforge.trainingnode.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -485,6 +489,92 @@ class ResumeTest {
     assertThat(stopping.record(2.45)).isTrue();
     assertThat(stopping.best()).isEqualTo(2.4);
     assertThat(new EarlyStopping(0).record(9)).isFalse();
+  }
+
+  @Test
+  void stopsWhenFieldF1HasNotImprovedForPatienceEvaluationsAndKeepsTheBestWeights()
+      throws IOException {
+    // Measured every 2 steps: best at step 4, then two measurements without improvement.
+    Deque<Double> scores = new ArrayDeque<>(List.of(0.2, 0.5, 0.5, 0.3, 0.9, 0.9));
+    Map<Integer, Map<String, Tensor>> weightsAt = new HashMap<>();
+    List<JobEvent> events = new ArrayList<>();
+    List<TrainingCheckpoint> checkpoints = new ArrayList<>();
+    TrainingSummary summary;
+    Map<String, Tensor> delivered;
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      summary =
+          stoppingTrainer(model, events, weightsAt, checkpoints)
+              .optFieldF1(scores::pop, true)
+              .build()
+              .train();
+      delivered = model.exportTrainable();
+    }
+
+    assertThat(summary.stoppedEarly()).isTrue();
+    assertThat(summary.steps()).isEqualTo(8);
+    assertThat(events.stream().filter(e -> e.type() == JobEvent.Type.FIELD_F1))
+        .extracting(JobEvent::step, JobEvent::loss)
+        .containsExactly(tuple(2, 0.2), tuple(4, 0.5), tuple(6, 0.5), tuple(8, 0.3));
+    assertThat(events)
+        .extracting(JobEvent::message)
+        .contains(
+            "early stopping at step 8: field F1 has not improved on 0.5000 for 2 evaluations",
+            "kept the weights of step 4, the best field F1 (0.5000)");
+    assertSameWeights(delivered, weightsAt.get(4));
+    TrainingCheckpoint last = checkpoints.getLast();
+    assertThat(last.state().step()).isEqualTo(8);
+    assertThat(last.state().bestValidationLoss()).isEqualTo(0.5);
+    assertSameWeights(last.weights(), weightsAt.get(4));
+  }
+
+  @Test
+  void stoppingOnLossIgnoresTheFieldF1ButStillReportsIt() throws IOException {
+    List<JobEvent> events = new ArrayList<>();
+    try (LlamaModel model = LlamaModel.load(modelDir, LORA, 7)) {
+      stoppingTrainer(model, events, new HashMap<>(), new ArrayList<>())
+          .optFieldF1(() -> 0.0, false)
+          .build()
+          .train();
+    }
+    assertThat(events.stream().filter(e -> e.type() == JobEvent.Type.FIELD_F1))
+        .as("one field F1 per validation")
+        .extracting(JobEvent::step)
+        .containsExactlyElementsOf(
+            events.stream()
+                .filter(e -> e.type() == JobEvent.Type.VALIDATION)
+                .map(JobEvent::step)
+                .toList())
+        .isNotEmpty();
+    assertThat(events.stream().filter(e -> e.type() == JobEvent.Type.LOG))
+        .extracting(JobEvent::message)
+        .noneMatch(m -> m.contains("field F1 has"));
+  }
+
+  /**
+   * {@link #trainer}'s run, validated every 2 steps with patience 2, checkpoints kept in memory.
+   */
+  private Trainer.Builder stoppingTrainer(
+      LlamaModel model,
+      List<JobEvent> events,
+      Map<Integer, Map<String, Tensor>> weightsAt,
+      List<TrainingCheckpoint> checkpoints) {
+    return trainer(model, store(dir), events)
+        .optValidation(examples.subList(0, 4), 2, 2)
+        .optCheckpoints(0, checkpoints::add)
+        .optListener(
+            event -> {
+              events.add(event);
+              if (event.type() == JobEvent.Type.VALIDATION) {
+                weightsAt.put(event.step(), model.exportTrainable());
+              }
+            });
+  }
+
+  private static void assertSameWeights(Map<String, Tensor> actual, Map<String, Tensor> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    actual.forEach(
+        (name, tensor) ->
+            assertThat(tensor.values()).as(name).containsExactly(expected.get(name).values()));
   }
 
   private static Trainer.Builder trainer(

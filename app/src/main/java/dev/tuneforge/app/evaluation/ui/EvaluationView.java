@@ -24,7 +24,9 @@ import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.FieldMetrics;
 import dev.tuneforge.app.evaluation.Headline;
 import dev.tuneforge.app.evaluation.KeyFindings;
+import dev.tuneforge.app.evaluation.LatencyFigures;
 import dev.tuneforge.app.evaluation.MetricConfidence;
+import dev.tuneforge.app.evaluation.RetentionScores;
 import dev.tuneforge.app.evaluation.StoredEvaluation;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -133,6 +135,14 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
                   + " model never gave; undefined values are left out of the macro means. Hover a"
                   + " field for how its values are normalised."));
       keyFindings(evaluation);
+    }
+    LatencyFigures latency = evaluations.latency(evaluation.row());
+    if (latency != null) {
+      ProductionFigures.latency(latency, evaluations.evaluatedOn(job.getId())).forEach(this::add);
+    }
+    RetentionScores retention = evaluations.retentionScores(evaluation.row());
+    if (retention != null) {
+      ProductionFigures.retention(retention).forEach(this::add);
     }
     add(new H3("Examples"), examplesSection(extraction));
     apply();

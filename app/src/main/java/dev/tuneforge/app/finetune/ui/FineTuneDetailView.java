@@ -64,6 +64,11 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
   private final LineChart chart =
       new LineChart("loss-chart", "Training and validation loss by step", "No loss reported yet");
   private final Div progress = new Div();
+  private final LineChart fieldF1 =
+      new LineChart(
+          "field-f1-chart",
+          "Field F1 on the validation sample by step",
+          "No field F1 yet: it is measured with each validation loss when the answers are JSON");
   private final Div sample = new Div();
   private final Anchor evaluation = new Anchor();
   private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
@@ -127,6 +132,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     add(
         new H3("Loss"),
         chart,
+        fieldF1,
         new H3("Latest sample from the validation set"),
         sample,
         new H3("Events"),
@@ -226,6 +232,14 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
                 JobEventRecord.LossPoint::step,
                 JobEventRecord.LossPoint::loss,
                 true)));
+    fieldF1.show(
+        List.of(
+            LineChart.Series.of(
+                "field F1",
+                JobEventRecord.curve(events, JobEvent.Type.FIELD_F1),
+                JobEventRecord.LossPoint::step,
+                JobEventRecord.LossPoint::loss,
+                false)));
     JobEventRecord latestSample = last(events, JobEvent.Type.SAMPLE);
     sample.setText(
         latestSample == null

@@ -73,6 +73,8 @@ public class NewFineTuneView extends VerticalLayout {
   private final IntegerField earlyStoppingPatience =
       integer("Early-stopping patience (0 = off)", "early-stopping-patience", 0, 1_000);
 
+  private final ComboBox<String> earlyStoppingMetric = new ComboBox<>("Early stopping watches");
+  private final RetentionFields retention;
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
   private final PreferenceFields preference = new PreferenceFields();
@@ -106,6 +108,7 @@ public class NewFineTuneView extends VerticalLayout {
     evaluationDataset.setHelperText(
         "Base and tuned model answer the same held-out prompts after training");
     evaluationDataset.setWidthFull();
+    retention = new RetentionFields(datasets.list());
     method.setId("method");
     method.setItems(FineTuneRequest.LORA, FineTuneRequest.QLORA, FineTuneRequest.FULL);
     method.setItemLabelGenerator(
@@ -216,7 +219,8 @@ public class NewFineTuneView extends VerticalLayout {
     showEstimate();
     showMethod();
 
-    FormLayout evaluation = new FormLayout(evaluationDataset, evaluationExamples);
+    FormLayout evaluation =
+        new FormLayout(evaluationDataset, evaluationExamples, retention.check, retention.dataset);
 
     add(
         new H2("New fine-tune"),
@@ -271,7 +275,17 @@ public class NewFineTuneView extends VerticalLayout {
         "Steps between validation losses (and samples); empty: at each checkpoint");
     earlyStoppingPatience.setValue(d.earlyStoppingPatience());
     earlyStoppingPatience.setHelperText(
-        "Stops after this many validation losses in a row without a new best");
+        "Stops after this many validations in a row without a new best");
+    earlyStoppingMetric.setId("early-stopping-metric");
+    earlyStoppingMetric.setItems(FineTuneRequest.EARLY_STOPPING_METRICS);
+    earlyStoppingMetric.setItemLabelGenerator(
+        m ->
+            m.equals(FineTuneRequest.FIELD_F1)
+                ? "Field F1 on a validation sample"
+                : "Validation loss");
+    earlyStoppingMetric.setValue(FineTuneRequest.VALIDATION_LOSS);
+    earlyStoppingMetric.setHelperText(
+        "Field F1 needs JSON answers; the weights of the best validation are kept");
     FormLayout options =
         new FormLayout(
             schedule,
@@ -280,7 +294,8 @@ public class NewFineTuneView extends VerticalLayout {
             maxGradNorm,
             gradientAccumulation,
             validationEvery,
-            earlyStoppingPatience);
+            earlyStoppingPatience,
+            earlyStoppingMetric);
     Details advanced = new Details("Advanced training options", options);
     advanced.setId("advanced-training-options");
     advanced.setOpened(false);
@@ -338,7 +353,8 @@ public class NewFineTuneView extends VerticalLayout {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("The learning rate must be a number such as 2e-4");
     }
-    return FineTuneRequest.builder()
+    return retention
+        .applyTo(FineTuneRequest.builder())
         .setBaseModel(model.getValue().getId())
         .setDatasetVersion(dataset.getValue().versionId())
         .optLora(value(loraR), value(loraAlpha), value(loraDropout))
@@ -366,6 +382,10 @@ public class NewFineTuneView extends VerticalLayout {
         .optValidationEvery(validationEvery.getValue())
         .optEarlyStoppingPatience(value(earlyStoppingPatience))
         .optPreference(preference.betaValue(), preference.sftWeightValue())
+        .optEarlyStoppingMetric(
+            earlyStoppingMetric.getValue() == null
+                ? FineTuneRequest.VALIDATION_LOSS
+                : earlyStoppingMetric.getValue())
         .build();
   }
 

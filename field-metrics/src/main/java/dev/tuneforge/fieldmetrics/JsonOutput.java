@@ -1,4 +1,4 @@
-package dev.tuneforge.app.evaluation;
+package dev.tuneforge.fieldmetrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.tuneforge.app.evaluation;
+package dev.tuneforge.fieldmetrics;
 
 import java.math.BigDecimal;
 import java.text.Normalizer;
@@ -78,8 +78,13 @@ public final class ValueNormaliser {
     return canonical.orElseGet(() -> collapse(PUNCTUATION.matcher(folded).replaceAll(" ")));
   }
 
+  /** Whether two field values mean the same: equal after {@link #normalise}. */
+  public static boolean sameValue(String expected, String predicted) {
+    return normalise(expected).equals(normalise(predicted));
+  }
+
   /** Unicode compatibility form, case-folded, whitespace collapsed and trimmed. */
-  static String fold(String value) {
+  public static String fold(String value) {
     String compatible = Normalizer.normalize(value, Normalizer.Form.NFKC);
     return collapse(compatible.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT));
   }

@@ -1,4 +1,4 @@
-package dev.tuneforge.app.evaluation;
+package dev.tuneforge.fieldmetrics;
 
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
-package dev.tuneforge.app.evaluation;
+package dev.tuneforge.fieldmetrics;
 
-import static dev.tuneforge.app.evaluation.ValueNormaliser.normalise;
+import static dev.tuneforge.fieldmetrics.ValueNormaliser.normalise;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,100 @@
+package dev.tuneforge.trainingnode.evaluate;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneforge.chat.ChatMessage;
+import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.fieldmetrics.FieldF1;
+import dev.tuneforge.trainingnode.generate.Generator;
+import dev.tuneforge.trainingnode.model.LlamaModel;
+import dev.tuneforge.trainingnode.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tuned model so far answering a fixed sample of validation prompts, greedily, each time the
+ * trainer measures the validation loss, scored by the micro field F1 the app computes from the
+ * evaluation's generations ({@link FieldF1}). The sample is drawn once with the run's seed, so
+ * every measurement, and a resumed run's, answers the same prompts.
+ */
+public final class FieldF1Sample implements Trainer.FieldF1 {
+
+  private final Generator generator;
+  private final List<EvaluationCase> cases;
+  private final int batchSize;
+
+  private FieldF1Sample(Generator generator, List<EvaluationCase> cases, int batchSize) {
+    this.generator = generator;
+    this.cases = cases;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * A sample of {@code count} validation conversations, or null when field F1 does not apply: some
+   * expected answer is not a JSON object (a free-text set), or there is nothing to sample.
+   */
+  public static @Nullable FieldF1Sample of(
+      LlamaModel model,
+      HuggingFaceTokenizer tokenizer,
+      Path modelDirectory,
+      List<Conversation> validation,
+      int count,
+      long seed,
+      int maxNewTokens,
+      int batchSize)
+      throws IOException {
+    List<EvaluationCase> all = EvaluationSet.first(validation, validation.size());
+    if (count <= 0 || all.isEmpty() || !all.stream().allMatch(c -> FieldF1.applies(c.expected()))) {
+      return null;
+    }
+    Generator generator =
+        Generator.builder()
+            .setModel(model)
+            .setTokenizer(tokenizer)
+            .optModelDirectory(modelDirectory)
+            .optMaxNewTokens(maxNewTokens)
+            .build();
+    return new FieldF1Sample(generator, sample(all, count, seed), Math.max(1, batchSize));
+  }
+
+  /** {@code count} cases drawn without replacement by a seeded shuffle, in the file's order. */
+  static List<EvaluationCase> sample(List<EvaluationCase> all, int count, long seed) {
+    List<EvaluationCase> shuffled = new ArrayList<>(all);
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = shuffled.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      shuffled.set(j, shuffled.set(i, shuffled.get(j)));
+    }
+    List<EvaluationCase> chosen =
+        new ArrayList<>(shuffled.subList(0, Math.min(count, shuffled.size())));
+    chosen.sort((a, b) -> Integer.compare(a.index(), b.index()));
+    return List.copyOf(chosen);
+  }
+
+  @Override
+  public @Nullable Double measure() {
+    List<FieldF1.Answer> answers = new ArrayList<>();
+    for (int from = 0; from < cases.size(); from += batchSize) {
+      List<EvaluationCase> batch = cases.subList(from, Math.min(from + batchSize, cases.size()));
+      List<List<ChatMessage>> prompts = batch.stream().map(EvaluationCase::prompt).toList();
+      var results = generator.generateBatch(prompts);
+      for (int i = 0; i < batch.size(); i++) {
+        answers.add(new FieldF1.Answer(batch.get(i).expected(), results.get(i).text()));
+      }
+    }
+    return FieldF1.micro(answers);
+  }
+
+  @Override
+  public int examples() {
+    return cases.size();
+  }
+
+  /** The indices of the sampled validation conversations, 0-based in file order. */
+  public List<Integer> indices() {
+    return cases.stream().map(EvaluationCase::index).toList();
+  }
+}
