@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +19,14 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
- * Brute-force protection of the sign-in form. Failed sign-ins are counted per account (the
- * lower-cased user name, whether it exists or not, so answers never tell) and per client address,
- * in PostgreSQL so that every replica agrees. From a few failures on, each further failure refuses
- * the next attempt for a growing delay (refused, not slept through, so no thread waits); after more
- * a lock refuses it for {@link #LOCK}. A success clears the account's count.
+ * Brute-force protection of the sign-in form. Attempts are counted per account (the lower-cased
+ * user name, whether it exists or not, so answers never tell) and per client address, in PostgreSQL
+ * so that every replica agrees; a success takes its attempt back. From a few failures on, each
+ * further failure refuses the next attempt for a growing delay (refused, not slept through, so no
+ * thread waits); after more a lock refuses it for {@link #LOCK}. Failures and locks are logged.
  */
 @Service
 class SignInThrottle {
@@ -82,47 +83,37 @@ class SignInThrottle {
     this.clock = clock;
   }
 
-  /** A lock before a delay, the account's before the address's, the longer delay first. */
-  Optional<Refusal> check(String username, String address) {
-    Instant now = clock.instant();
-    List<Refusal> refusals =
-        jdbc.sql(
-                """
-                SELECT subject, failures, refused_until FROM sign_in_throttle
-                WHERE subject IN (:account, :address) AND refused_until > :now
-                """)
-            .param("account", Subject.ACCOUNT.key(username))
-            .param("address", Subject.ADDRESS.key(address))
-            .param("now", at(now))
-            .query(
-                (row, n) -> {
-                  Subject subject =
-                      row.getString("subject").startsWith(Subject.ACCOUNT.prefix)
-                          ? Subject.ACCOUNT
-                          : Subject.ADDRESS;
-                  return new Refusal(
-                      subject,
-                      row.getInt("failures") >= subject.lockAt,
-                      Duration.between(
-                          now, row.getObject("refused_until", OffsetDateTime.class).toInstant()));
-                })
-            .list();
-    return refusals.stream()
-        .min(
-            Comparator.comparing((Refusal r) -> !r.locked())
-                .thenComparing(Refusal::subject)
-                .thenComparing(Refusal::remaining, Comparator.reverseOrder()));
-  }
-
-  private void failed(String username, String address) {
+  /**
+   * Lets a sign-in attempt go ahead, counted as a failure in advance (a success takes it back), or
+   * says why it is refused. Counting before the password is checked, under the row's lock, means
+   * parallel guesses cannot all pass one check: each sees the ones before it.
+   */
+  @Transactional
+  Optional<Refusal> attempt(String username, String address) {
     Instant now = clock.instant();
     jdbc.sql(
             "DELETE FROM sign_in_throttle WHERE window_started_at < :start AND refused_until <= :now")
         .param("start", at(now.minus(WINDOW)))
         .param("now", at(now))
         .update();
-    int accountFailures = count(Subject.ACCOUNT, username, now);
-    int addressFailures = count(Subject.ADDRESS, address, now);
+    if (claim(Subject.ACCOUNT, username, now) && claim(Subject.ADDRESS, address, now)) {
+      return Optional.empty();
+    }
+    Optional<Refusal> refusal = refusal(username, address, now);
+    TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+    return refusal;
+  }
+
+  @EventListener
+  void on(AuthenticationFailureBadCredentialsEvent event) {
+    Authentication attempt = event.getAuthentication();
+    if (!(attempt.getDetails() instanceof WebAuthenticationDetails details)) {
+      return;
+    }
+    String username = attempt.getName();
+    String address = Objects.requireNonNullElse(details.getRemoteAddress(), "");
+    int accountFailures = failures(Subject.ACCOUNT, username);
+    int addressFailures = failures(Subject.ADDRESS, address);
     log.warn(
         "Failed sign-in for user '{}' from {} ({} failures for the account, {} from the address)",
         printable(username),
@@ -147,53 +138,93 @@ class SignInThrottle {
     }
   }
 
-  private void succeeded(String username) {
-    jdbc.sql("DELETE FROM sign_in_throttle WHERE subject = :subject")
-        .param("subject", Subject.ACCOUNT.key(username))
-        .update();
-  }
-
-  @EventListener
-  @Transactional
-  void on(AuthenticationFailureBadCredentialsEvent event) {
-    Authentication attempt = event.getAuthentication();
-    if (attempt.getDetails() instanceof WebAuthenticationDetails details
-        && details.getRemoteAddress() != null) {
-      failed(attempt.getName(), details.getRemoteAddress());
-    }
-  }
-
+  /** Clears the account's count, and takes back the address's count of this attempt. */
   @EventListener
   @Transactional
   void on(AuthenticationSuccessEvent event) {
-    succeeded(event.getAuthentication().getName());
+    Authentication signedIn = event.getAuthentication();
+    jdbc.sql("DELETE FROM sign_in_throttle WHERE subject = :subject")
+        .param("subject", Subject.ACCOUNT.key(signedIn.getName()))
+        .update();
+    if (signedIn.getDetails() instanceof WebAuthenticationDetails details
+        && details.getRemoteAddress() != null) {
+      jdbc.sql(
+              "UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0)"
+                  + " WHERE subject = :subject")
+          .param("subject", Subject.ADDRESS.key(details.getRemoteAddress()))
+          .update();
+    }
   }
 
-  /** Counts one failure (a new window once the last one and its refusal are over). */
-  private int count(Subject subject, String value, Instant now) {
+  /**
+   * Counts an attempt unless one is refused now (a new window once the last one and its refusal are
+   * over), and sets how long the next is refused should this one fail.
+   */
+  private boolean claim(Subject subject, String value, Instant now) {
     String key = subject.key(value);
-    int failures =
+    Optional<Integer> failures =
         jdbc.sql(
                 """
                 INSERT INTO sign_in_throttle AS t (subject, failures, window_started_at, refused_until)
                 VALUES (:subject, 1, :now, :now)
                 ON CONFLICT (subject) DO UPDATE SET
-                  failures = CASE WHEN t.window_started_at < :start AND t.refused_until <= :now
-                                  THEN 1 ELSE t.failures + 1 END,
-                  window_started_at = CASE WHEN t.window_started_at < :start AND t.refused_until <= :now
+                  failures = CASE WHEN t.window_started_at < :start THEN 1 ELSE t.failures + 1 END,
+                  window_started_at = CASE WHEN t.window_started_at < :start
                                            THEN :now ELSE t.window_started_at END
+                WHERE t.refused_until <= :now
                 RETURNING failures
                 """)
             .param("subject", key)
             .param("now", at(now))
             .param("start", at(now.minus(WINDOW)))
             .query(Integer.class)
-            .single();
-    jdbc.sql("UPDATE sign_in_throttle SET refused_until = :until WHERE subject = :subject")
-        .param("until", at(now.plus(subject.refusalAfter(failures))))
-        .param("subject", key)
-        .update();
-    return failures;
+            .optional();
+    failures.ifPresent(
+        count ->
+            jdbc.sql("UPDATE sign_in_throttle SET refused_until = :until WHERE subject = :subject")
+                .param("until", at(now.plus(subject.refusalAfter(count))))
+                .param("subject", key)
+                .update());
+    return failures.isPresent();
+  }
+
+  /** A lock before a delay, the account's before the address's, the longer delay first. */
+  private Optional<Refusal> refusal(String username, String address, Instant now) {
+    return jdbc
+        .sql(
+            """
+            SELECT subject, failures, refused_until FROM sign_in_throttle
+            WHERE subject IN (:account, :address) AND refused_until > :now
+            """)
+        .param("account", Subject.ACCOUNT.key(username))
+        .param("address", Subject.ADDRESS.key(address))
+        .param("now", at(now))
+        .query(
+            (row, n) -> {
+              Subject subject =
+                  row.getString("subject").startsWith(Subject.ACCOUNT.prefix)
+                      ? Subject.ACCOUNT
+                      : Subject.ADDRESS;
+              return new Refusal(
+                  subject,
+                  row.getInt("failures") >= subject.lockAt,
+                  Duration.between(
+                      now, row.getObject("refused_until", OffsetDateTime.class).toInstant()));
+            })
+        .list()
+        .stream()
+        .min(
+            Comparator.comparing((Refusal r) -> !r.locked())
+                .thenComparing(Refusal::subject)
+                .thenComparing(Refusal::remaining, Comparator.reverseOrder()));
+  }
+
+  private int failures(Subject subject, String value) {
+    return jdbc.sql("SELECT failures FROM sign_in_throttle WHERE subject = :subject")
+        .param("subject", subject.key(value))
+        .query(Integer.class)
+        .optional()
+        .orElse(0);
   }
 
   /** A user name as typed, kept from forging log lines. */

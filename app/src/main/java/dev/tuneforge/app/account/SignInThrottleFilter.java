@@ -45,7 +45,7 @@ final class SignInThrottleFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     String username = Objects.requireNonNullElse(request.getParameter("username"), "");
     String address = request.getRemoteAddr();
-    Optional<Refusal> refusal = throttle.check(username, address);
+    Optional<Refusal> refusal = throttle.attempt(username, address);
     if (refusal.isEmpty()) {
       chain.doFilter(request, response);
       return;

@@ -13,7 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +93,33 @@ class SignInThrottleIT {
     }
   }
 
+  @Test
+  void guessesSentAllAtOnceAreCheckedNoMoreOftenThanOneByOne() throws Exception {
+    String user = account();
+    List<Browser> browsers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      browsers.add(new Browser("127.0.0.7"));
+    }
+    List<String> answers;
+    try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<String>> sent = new ArrayList<>();
+      for (int i = 0; i < browsers.size(); i++) {
+        Browser browser = browsers.get(i);
+        String guess = "parallel-guess-" + i;
+        sent.add(parallel.submit(() -> browser.signIn(user, guess)));
+      }
+      answers = new ArrayList<>();
+      for (Future<String> answer : sent) {
+        answers.add(answer.get());
+      }
+    }
+    assertThat(answers)
+        .as("five guesses checked, the rest refused before their password was looked at")
+        .filteredOn(answer -> answer.endsWith("/login?error"))
+        .hasSize(5);
+    assertThat(answers).filteredOn(answer -> answer.contains("/login?wait=")).hasSize(15);
+  }
+
   /**
    * Ten wrong passwords; from the fifth failure on the next attempt waits a growing delay (1 s, 2
    * s, 4 s …), during which even the right password is refused without being checked.
@@ -117,30 +149,43 @@ class SignInThrottleIT {
 
   /** Where the sign-in POST sends the browser. */
   private String signIn(String username, String password, String from) throws Exception {
-    HttpClient browser =
-        HttpClient.newBuilder()
-            .localAddress(InetAddress.getByName(from))
-            .cookieHandler(new CookieManager())
-            .build();
-    HttpResponse<String> page = browser.send(request("/login").GET().build(), body());
-    Matcher token = CSRF.matcher(page.body());
-    assertThat(token.find()).as("the sign-in page carries a CSRF token").isTrue();
-    String form =
-        "username="
-            + encode(username)
-            + "&password="
-            + encode(password)
-            + "&_csrf="
-            + encode(token.group(1));
-    HttpResponse<String> answer =
-        browser.send(
-            request("/login")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(),
-            body());
-    assertThat(answer.statusCode()).isEqualTo(302);
-    return answer.headers().firstValue("Location").orElseThrow();
+    return new Browser(from).signIn(username, password);
+  }
+
+  /** A browser with the sign-in page open: its own address, session and CSRF token. */
+  private final class Browser {
+    private final HttpClient http;
+    private final String token;
+
+    Browser(String from) throws Exception {
+      http =
+          HttpClient.newBuilder()
+              .localAddress(InetAddress.getByName(from))
+              .cookieHandler(new CookieManager())
+              .build();
+      Matcher csrf = CSRF.matcher(http.send(request("/login").GET().build(), body()).body());
+      assertThat(csrf.find()).as("the sign-in page carries a CSRF token").isTrue();
+      token = csrf.group(1);
+    }
+
+    String signIn(String username, String password) throws Exception {
+      String form =
+          "username="
+              + encode(username)
+              + "&password="
+              + encode(password)
+              + "&_csrf="
+              + encode(token);
+      HttpResponse<String> answer =
+          http.send(
+              request("/login")
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              body());
+      assertThat(answer.statusCode()).isEqualTo(302);
+      return answer.headers().firstValue("Location").orElseThrow();
+    }
   }
 
   private HttpRequest.Builder request(String path) {
