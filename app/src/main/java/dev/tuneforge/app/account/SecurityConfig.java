@@ -16,6 +16,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
@@ -70,7 +71,8 @@ class SecurityConfig {
 
   @Bean
   @Order(10)
-  SecurityFilterChain browserSecurity(HttpSecurity http, RequestUtil requestUtil) throws Exception {
+  SecurityFilterChain browserSecurity(
+      HttpSecurity http, RequestUtil requestUtil, SignInThrottle signInThrottle) throws Exception {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
     http.authorizeHttpRequests(
         auth ->
@@ -87,6 +89,9 @@ class SecurityConfig {
     // Vaadin's own CSRF setup exempts the sign-in POST; ours exempts only Vaadin's internal
     // requests (they carry Vaadin's own token), so a sign-in needs the page's token.
     http.csrf(csrf -> csrf.ignoringRequestMatchers(requestUtil::isFrameworkInternalRequest));
+    // A throttled sign-in is refused after the CSRF check and before its password is looked at.
+    http.addFilterBefore(
+        new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class);
     return http.with(
             vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false))
         .build();

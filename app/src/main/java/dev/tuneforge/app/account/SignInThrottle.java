@@ -1,0 +1,239 @@
+package dev.tuneforge.app.account;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
+
+/**
+ * Brute-force protection of the sign-in form. Attempts are counted per account (the lower-cased
+ * user name, whether it exists or not, so answers never tell) and per client address, in PostgreSQL
+ * so that every replica agrees; a success takes its attempt back. From a few failures on, each
+ * further failure refuses the next attempt for a growing delay (refused, not slept through, so no
+ * thread waits); after more a lock refuses it for {@link #LOCK}. Failures and locks are logged.
+ */
+@Service
+class SignInThrottle {
+  static final Duration WINDOW = Duration.ofMinutes(15);
+  static final Duration LOCK = Duration.ofMinutes(15);
+  static final Duration MAX_DELAY = Duration.ofMinutes(1);
+  private static final Logger log = LoggerFactory.getLogger(SignInThrottle.class);
+
+  /**
+   * What failures are counted against, and how many of them in {@link #WINDOW} start the delays and
+   * the lock. An address tolerates more: many users may share one behind a proxy.
+   */
+  enum Subject {
+    ACCOUNT("account:", 5, 10),
+    ADDRESS("address:", 20, 100);
+
+    private final String prefix;
+    private final int delayFrom;
+    private final int lockAt;
+
+    Subject(String prefix, int delayFrom, int lockAt) {
+      this.prefix = prefix;
+      this.delayFrom = delayFrom;
+      this.lockAt = lockAt;
+    }
+
+    String key(String value) {
+      String normalized = value.toLowerCase(Locale.ROOT);
+      return prefix + normalized.substring(0, Math.min(normalized.length(), 200));
+    }
+
+    /** How long the attempt after {@code failures} failures in the window is refused. */
+    Duration refusalAfter(int failures) {
+      if (failures >= lockAt) {
+        return LOCK;
+      }
+      if (failures < delayFrom) {
+        return Duration.ZERO;
+      }
+      int doublings = Math.min(failures - delayFrom, 30);
+      Duration delay = Duration.ofSeconds(1L << doublings);
+      return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+    }
+  }
+
+  /** Why an attempt is refused before its password is looked at, and for how much longer. */
+  record Refusal(Subject subject, boolean locked, Duration remaining) {}
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  SignInThrottle(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /**
+   * Lets a sign-in attempt go ahead, counted as a failure in advance (a success takes it back), or
+   * says why it is refused. Counting before the password is checked, under the row's lock, means
+   * parallel guesses cannot all pass one check: each sees the ones before it.
+   */
+  @Transactional
+  Optional<Refusal> attempt(String username, String address) {
+    Instant now = clock.instant();
+    jdbc.sql(
+            "DELETE FROM sign_in_throttle WHERE window_started_at < :start AND refused_until <= :now")
+        .param("start", at(now.minus(WINDOW)))
+        .param("now", at(now))
+        .update();
+    if (claim(Subject.ACCOUNT, username, now) && claim(Subject.ADDRESS, address, now)) {
+      return Optional.empty();
+    }
+    Optional<Refusal> refusal = refusal(username, address, now);
+    TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+    return refusal;
+  }
+
+  @EventListener
+  void on(AuthenticationFailureBadCredentialsEvent event) {
+    Authentication attempt = event.getAuthentication();
+    if (!(attempt.getDetails() instanceof WebAuthenticationDetails details)) {
+      return;
+    }
+    String username = attempt.getName();
+    String address = Objects.requireNonNullElse(details.getRemoteAddress(), "");
+    int accountFailures = failures(Subject.ACCOUNT, username);
+    int addressFailures = failures(Subject.ADDRESS, address);
+    log.warn(
+        "Failed sign-in for user '{}' from {} ({} failures for the account, {} from the address)",
+        printable(username),
+        address,
+        accountFailures,
+        addressFailures);
+    if (accountFailures == Subject.ACCOUNT.lockAt) {
+      log.warn(
+          "Sign-in locked for {} for user '{}' after {} failures, the last from {}",
+          LOCK,
+          printable(username),
+          accountFailures,
+          address);
+    }
+    if (addressFailures == Subject.ADDRESS.lockAt) {
+      log.warn(
+          "Sign-in locked for {} from address {} after {} failures, the last for user '{}'",
+          LOCK,
+          address,
+          addressFailures,
+          printable(username));
+    }
+  }
+
+  /** Clears the account's count, and takes back the address's count of this attempt. */
+  @EventListener
+  @Transactional
+  void on(AuthenticationSuccessEvent event) {
+    Authentication signedIn = event.getAuthentication();
+    jdbc.sql("DELETE FROM sign_in_throttle WHERE subject = :subject")
+        .param("subject", Subject.ACCOUNT.key(signedIn.getName()))
+        .update();
+    if (signedIn.getDetails() instanceof WebAuthenticationDetails details
+        && details.getRemoteAddress() != null) {
+      jdbc.sql(
+              "UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0)"
+                  + " WHERE subject = :subject")
+          .param("subject", Subject.ADDRESS.key(details.getRemoteAddress()))
+          .update();
+    }
+  }
+
+  /**
+   * Counts an attempt unless one is refused now (a new window once the last one and its refusal are
+   * over), and sets how long the next is refused should this one fail.
+   */
+  private boolean claim(Subject subject, String value, Instant now) {
+    String key = subject.key(value);
+    Optional<Integer> failures =
+        jdbc.sql(
+                """
+                INSERT INTO sign_in_throttle AS t (subject, failures, window_started_at, refused_until)
+                VALUES (:subject, 1, :now, :now)
+                ON CONFLICT (subject) DO UPDATE SET
+                  failures = CASE WHEN t.window_started_at < :start THEN 1 ELSE t.failures + 1 END,
+                  window_started_at = CASE WHEN t.window_started_at < :start
+                                           THEN :now ELSE t.window_started_at END
+                WHERE t.refused_until <= :now
+                RETURNING failures
+                """)
+            .param("subject", key)
+            .param("now", at(now))
+            .param("start", at(now.minus(WINDOW)))
+            .query(Integer.class)
+            .optional();
+    failures.ifPresent(
+        count ->
+            jdbc.sql("UPDATE sign_in_throttle SET refused_until = :until WHERE subject = :subject")
+                .param("until", at(now.plus(subject.refusalAfter(count))))
+                .param("subject", key)
+                .update());
+    return failures.isPresent();
+  }
+
+  /** A lock before a delay, the account's before the address's, the longer delay first. */
+  private Optional<Refusal> refusal(String username, String address, Instant now) {
+    return jdbc
+        .sql(
+            """
+            SELECT subject, failures, refused_until FROM sign_in_throttle
+            WHERE subject IN (:account, :address) AND refused_until > :now
+            """)
+        .param("account", Subject.ACCOUNT.key(username))
+        .param("address", Subject.ADDRESS.key(address))
+        .param("now", at(now))
+        .query(
+            (row, n) -> {
+              Subject subject =
+                  row.getString("subject").startsWith(Subject.ACCOUNT.prefix)
+                      ? Subject.ACCOUNT
+                      : Subject.ADDRESS;
+              return new Refusal(
+                  subject,
+                  row.getInt("failures") >= subject.lockAt,
+                  Duration.between(
+                      now, row.getObject("refused_until", OffsetDateTime.class).toInstant()));
+            })
+        .list()
+        .stream()
+        .min(
+            Comparator.comparing((Refusal r) -> !r.locked())
+                .thenComparing(Refusal::subject)
+                .thenComparing(Refusal::remaining, Comparator.reverseOrder()));
+  }
+
+  private int failures(Subject subject, String value) {
+    return jdbc.sql("SELECT failures FROM sign_in_throttle WHERE subject = :subject")
+        .param("subject", subject.key(value))
+        .query(Integer.class)
+        .optional()
+        .orElse(0);
+  }
+
+  /** A user name as typed, kept from forging log lines. */
+  static String printable(String username) {
+    String shown = username.length() > 100 ? username.substring(0, 100) + "…" : username;
+    return shown.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  private static OffsetDateTime at(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}
