@@ -76,6 +76,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable Instant finishedAt;
   private @Nullable String holdReason;
   private @Nullable String suffix;
+  private @Nullable UUID continuedFromJobId;
+  private @Nullable Integer continuedFromStep;
 
   protected FineTuneJob() {}
 
@@ -115,6 +117,12 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.retention = request.retention();
     this.retentionDatasetVersionId = request.retentionDatasetVersionId();
     this.createdAt = now;
+  }
+
+  /** Starts from the source job's checkpoint after {@code step} rather than from the base. */
+  void continueFrom(UUID sourceJobId, int step) {
+    continuedFromJobId = sourceJobId;
+    continuedFromStep = step;
   }
 
   /** Its files are in storage: it waits for a node. */
@@ -658,5 +666,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   /** The weight of DPO's SFT term (only DPO jobs use it). */
   public double getDpoSftWeight() {
     return dpoSftWeight;
+  }
+
+  /** The job this one continues from, or null when it started from the base model. */
+  public @Nullable UUID getContinuedFromJobId() {
+    return continuedFromJobId;
+  }
+
+  /** The source job's checkpoint step this one starts at, or null when it started from the base. */
+  public @Nullable Integer getContinuedFromStep() {
+    return continuedFromStep;
   }
 }
