@@ -319,6 +319,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     boolean paused = status == JobStatus.PAUSED;
     end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
     progressed();
+    finished();
     return Transition.logged(
         paused
             ? "Cancelled while paused; its checkpoints are kept"
