@@ -2,7 +2,6 @@ package dev.tuneforge.launcher;
 
 import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static dev.tuneforge.launcher.PlatformTestSupport.principal;
-import static dev.tuneforge.launcher.PlatformTestSupport.sroieTrainingFile;
 import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -12,7 +11,6 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
-import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -37,7 +35,6 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,16 +87,7 @@ class NodeLossResumeIT {
                 .create(tenant.getId(), username, username, "correct-horse-1", Role.MEMBER));
     member = principal(app, username);
 
-    Path subset = dataDir.resolve("sroie-first-40.jsonl");
-    try (Stream<String> lines = Files.lines(sroieTrainingFile())) {
-      Files.write(subset, lines.limit(40).toList());
-    }
-    DatasetSummary dataset =
-        as(
-            member,
-            () ->
-                app.getBean(DatasetService.class)
-                    .upload("receipts", "sroie-first-40.jsonl", subset));
+    DatasetSummary dataset = PlatformTestSupport.uploadReceipts(app, member, dataDir, 40);
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request =
         FineTuneRequest.builder()

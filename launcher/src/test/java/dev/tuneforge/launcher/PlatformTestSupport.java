@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
@@ -203,6 +205,20 @@ final class PlatformTestSupport {
         "No shared/datasets/sroie/train.jsonl in "
             + Path.of("").toAbsolutePath()
             + " or any folder above it");
+  }
+
+  /**
+   * The first {@code rows} receipts of the SROIE training file, uploaded by {@code user} as the
+   * dataset "receipts".
+   */
+  static DatasetSummary uploadReceipts(
+      ApplicationContext app, SignedInUser user, Path dataDir, int rows) throws IOException {
+    String name = "sroie-first-" + rows + ".jsonl";
+    Path subset = dataDir.resolve(name);
+    try (java.util.stream.Stream<String> lines = Files.lines(sroieTrainingFile())) {
+      Files.write(subset, lines.limit(rows).toList());
+    }
+    return as(user, () -> app.getBean(DatasetService.class).upload("receipts", name, subset));
   }
 
   /** A new tenant, created by the platform's admin, with one member; returns the member. */

@@ -94,6 +94,10 @@ public class FineTuneService {
       throw new IllegalArgumentException(
           model.getLabel() + " is retired from new fine-tunes; choose another base model");
     }
+    Continuations.@Nullable Source source =
+        request.continueFromJobId() == null
+            ? null
+            : continuations.source(request, request.continueFromJobId());
     DatasetSummary dataset =
         datasets
             .findVersion(request.datasetVersionId())
@@ -111,10 +115,6 @@ public class FineTuneService {
         && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets for the retention check");
     }
-    Continuations.@Nullable Source source =
-        request.continueFromJobId() == null
-            ? null
-            : continuations.source(request, request.continueFromJobId());
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =

@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
     properties = {
       "tuneforge.outbound.allow-http=true",
-      "tuneforge.outbound.allowed-hosts=127.0.0.1"
+      "tuneforge.outbound.allowed-hosts=127.0.0.1",
+      "tuneforge.secrets.key=a-platform-secret-for-tests-only-0123456789"
     })
 @ContextConfiguration(initializers = TestDatabase.class)
 class WebhookIT {

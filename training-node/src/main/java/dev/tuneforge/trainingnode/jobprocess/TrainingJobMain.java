@@ -286,6 +286,11 @@ public final class TrainingJobMain {
       resume = CheckpointStore.read(resumeFolder);
       store.verify(resume);
     }
+    TrainingCheckpoint continued = null;
+    Path continueFolder = jobDirectory.resolve(JobFolder.CONTINUE);
+    if (Files.isRegularFile(continueFolder.resolve(JobFolder.TRAINER_STATE))) {
+      continued = CheckpointStore.read(continueFolder);
+    }
 
     boolean full = spec.fullFineTuning();
     TrainingDevice device = TrainingDevice.resolve(env, engine);
@@ -391,6 +396,11 @@ public final class TrainingJobMain {
       if (resume != null) {
         builder.optResumeFrom(resume);
       }
+      String optimizerDifference = null;
+      if (continued != null) {
+        optimizerDifference = ContinuedRun.optimizerDifference(continued.state(), spec);
+        builder.optContinueFrom(continued, optimizerDifference == null);
+      }
       if (pairs != null) {
         builder.optPreferencePairs(pairs.rejected(), spec.resolvedPreference());
       }
@@ -407,6 +417,10 @@ public final class TrainingJobMain {
                   + (!full && spec.lora().rslora()
                       ? ", rsLoRA scale " + spec.lora().scale()
                       : "")));
+      if (continued != null && resume == null) {
+        steps = continued.state().step();
+        emit(JobEvent.log(ContinuedRun.describe(continued.state(), optimizerDifference)));
+      }
       if (resume != null) {
         steps = resume.state().step();
         tokens = resume.state().trainedTokens();

@@ -91,6 +91,8 @@ public final class Trainer {
   private final int checkpointEvery;
   private final CheckpointSink checkpoints;
   private final @Nullable TrainingCheckpoint resumeFrom;
+  private final @Nullable TrainingCheckpoint continueFrom;
+  private final boolean continueOptimizer;
   private final Consumer<JobEvent> listener;
   private final Samples samples;
   private final @Nullable FieldF1 fieldF1;
@@ -121,6 +123,8 @@ public final class Trainer {
     this.checkpointEvery = builder.checkpointEvery;
     this.checkpoints = builder.checkpoints;
     this.resumeFrom = builder.resumeFrom;
+    this.continueFrom = builder.continueFrom;
+    this.continueOptimizer = builder.continueOptimizer;
     this.listener = builder.listener;
     this.samples = builder.samples;
     this.fieldF1 = builder.fieldF1;
@@ -179,9 +183,11 @@ public final class Trainer {
    * checkpoint of that step, from which a resume continues exactly.
    */
   TrainingSummary train(int stopAfter) throws IOException {
-    int total = totalSteps();
+    // A continued run counts on from its source's step; its own schedule spans its own steps.
+    int offset = continueFrom == null ? 0 : continueFrom.state().step();
+    int total = offset + totalSteps();
     LearningRateSchedule schedule =
-        LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, total);
+        LearningRateSchedule.withWarmupRatio(decay, learningRate, warmupRatio, totalSteps());
     DataOrder order = new DataOrder(examples.size(), seed);
     RunProgress progress = new RunProgress(new EarlyStopping(earlyStoppingPatience, stopOnFieldF1));
     String stopReason = null;
@@ -194,16 +200,22 @@ public final class Trainer {
         restoreWeights(resumeFrom.weights());
         optimizer.restore(resumeFrom.optimizer());
         progress.restore(resumeFrom.state());
+      } else if (continueFrom != null) {
+        restoreWeights(continueFrom.weights());
+        if (continueOptimizer) {
+          optimizer.restore(continueFrom.optimizer());
+        }
+        progress.step = offset;
       }
       while (progress.step < total
-          && progress.step < stopAfter
+          && progress.step - offset < stopAfter
           && !progress.stoppedEarly
           && stopReason == null) {
         List<Integer> indices = order.epoch(progress.epoch);
         int end = Math.min(progress.position + examplesPerStep(), indices.size());
         List<TokenBatch> microBatches = microBatches(indices.subList(progress.position, end));
         int step = progress.step + 1;
-        double rate = schedule.at(step);
+        double rate = schedule.at(step - offset);
         long started = System.nanoTime();
         double loss = trainStep(root, optimizer, microBatches, rate, step, order.dropoutSeed(step));
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -559,6 +571,8 @@ public final class Trainer {
     private int checkpointEvery;
     private CheckpointSink checkpoints = checkpoint -> {};
     private @Nullable TrainingCheckpoint resumeFrom;
+    private @Nullable TrainingCheckpoint continueFrom;
+    private boolean continueOptimizer;
     private Consumer<JobEvent> listener = event -> {};
     private Samples samples = List::of;
     private @Nullable FieldF1 fieldF1;
@@ -669,6 +683,17 @@ public final class Trainer {
     /** Continues from a checkpoint of a run with the same examples and settings. */
     public Builder optResumeFrom(TrainingCheckpoint checkpoint) {
       this.resumeFrom = checkpoint;
+      return this;
+    }
+
+    /**
+     * Starts from another run's checkpoint: its trained weights, its step (this run's steps count
+     * on from there, under this run's own schedule and data) and, with {@code withOptimizer}, its
+     * optimiser's moments; otherwise the optimiser starts fresh.
+     */
+    public Builder optContinueFrom(TrainingCheckpoint checkpoint, boolean withOptimizer) {
+      this.continueFrom = checkpoint;
+      this.continueOptimizer = withOptimizer;
       return this;
     }
 

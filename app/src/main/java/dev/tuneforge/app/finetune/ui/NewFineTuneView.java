@@ -75,6 +75,7 @@ public class NewFineTuneView extends VerticalLayout {
 
   private final ComboBox<String> earlyStoppingMetric = new ComboBox<>("Early stopping watches");
   private final RetentionFields retention;
+  private final ContinueFields continuation;
   private final Checkbox useRslora = new Checkbox("rsLoRA (scale alpha / √r)");
   private final Checkbox packing = new Checkbox("Pack examples into full rows");
   private final PreferenceFields preference = new PreferenceFields();
@@ -109,6 +110,13 @@ public class NewFineTuneView extends VerticalLayout {
         "Base and tuned model answer the same held-out prompts after training");
     evaluationDataset.setWidthFull();
     retention = new RetentionFields(datasets.list());
+    continuation = new ContinueFields(fineTunes.list());
+    continuation.source.addValueChangeListener(
+        e -> {
+          if (e.getValue() != null) {
+            matchSource(e.getValue());
+          }
+        });
     method.setId("method");
     method.setItems(FineTuneRequest.LORA, FineTuneRequest.QLORA, FineTuneRequest.FULL);
     method.setItemLabelGenerator(
@@ -167,7 +175,15 @@ public class NewFineTuneView extends VerticalLayout {
     Details advanced = advancedOptions(d);
 
     FormLayout what =
-        new FormLayout(model, dataset, method, suffix, preference.beta(), preference.sftWeight());
+        new FormLayout(
+            model,
+            dataset,
+            method,
+            suffix,
+            preference.beta(),
+            preference.sftWeight(),
+            continuation.source,
+            continuation.step);
     what.setColspan(method, 2);
     FormLayout lora = new FormLayout(loraR, loraAlpha, loraDropout, targets, useRslora);
     lora.setColspan(targets, 3);
@@ -353,8 +369,8 @@ public class NewFineTuneView extends VerticalLayout {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("The learning rate must be a number such as 2e-4");
     }
-    return retention
-        .applyTo(FineTuneRequest.builder())
+    return continuation
+        .applyTo(retention.applyTo(FineTuneRequest.builder()))
         .setBaseModel(model.getValue().getId())
         .setDatasetVersion(dataset.getValue().versionId())
         .optLora(value(loraR), value(loraAlpha), value(loraDropout))
@@ -387,6 +403,24 @@ public class NewFineTuneView extends VerticalLayout {
                 ? FineTuneRequest.VALIDATION_LOSS
                 : earlyStoppingMetric.getValue())
         .build();
+  }
+
+  /** A job continues on its source's base model and with its kind of weights: preset them. */
+  private void matchSource(FineTuneJob source) {
+    model
+        .getListDataView()
+        .getItems()
+        .filter(m -> m.getId().equals(source.getBaseModelId()))
+        .findFirst()
+        .ifPresent(model::setValue);
+    method
+        .getListDataView()
+        .getItems()
+        .filter(source.getMethod()::equals)
+        .findFirst()
+        .ifPresent(method::setValue);
+    loraR.setValue(source.getLoraR());
+    targets.setValue(new java.util.LinkedHashSet<>(source.getTargetModules()));
   }
 
   private static int value(IntegerField field) {

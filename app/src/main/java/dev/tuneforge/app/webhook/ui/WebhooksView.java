@@ -157,9 +157,7 @@ public class WebhooksView extends VerticalLayout {
 
   private void show(String text, boolean error) {
     message.setText(text);
-    message
-        .getStyle()
-        .set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");
+    message.getStyle().set("color", error ? "var(--lumo-error-text-color)" : "inherit");
   }
 
   private void refresh() {
