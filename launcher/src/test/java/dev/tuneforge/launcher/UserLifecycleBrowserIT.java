@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static dev.tuneforge.launcher.PlatformTestSupport.principal;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -11,18 +12,21 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.account.UserLifecycleService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.AccessDeniedException;
 
 /**
  * The user lifecycle through the pages, with the user's own browser open beside the admin's: a
@@ -55,6 +59,21 @@ class UserLifecycleBrowserIT {
         () -> app.getBean(DatasetService.class).upload("lenas-receipts", "lena.jsonl", file));
     JdbcTemplate db = new JdbcTemplate(app.getBean(DataSource.class));
 
+    // Another tenant's admin cannot touch her.
+    Tenant rival = as(admin, () -> app.getBean(TenantService.class).create("Rival Co"));
+    as(
+        admin,
+        () ->
+            app.getBean(AccountService.class)
+                .create(rival.getId(), "rita", "Rita", "rita-first-password", Role.TENANT_ADMIN));
+    UUID lenaId = principal(app, "lena").userId();
+    assertThatThrownBy(
+            () ->
+                as(
+                    principal(app, "rita"),
+                    () -> app.getBean(UserLifecycleService.class).setEnabled(lenaId, false)))
+        .isInstanceOf(AccessDeniedException.class);
+
     try (BrowserContext lenaContext = env.browser().newContext();
         BrowserContext adminContext = env.browser().newContext()) {
       Page lena = lenaContext.newPage();
@@ -81,7 +100,11 @@ class UserLifecycleBrowserIT {
       selectUser(adminPage, "lena");
       BrowserSupport.choose(adminPage, "#user-new-role", Pattern.compile("TENANT_ADMIN"));
       adminPage.locator("#user-change-role").click();
-      assertThat(adminPage.locator("#users-grid")).containsText("TENANT_ADMIN", text());
+      assertThat(adminPage.locator("vaadin-notification-card").last())
+          .containsText("Changed the role of lena", text());
+      assertThat(
+              db.queryForObject("SELECT role FROM app_user WHERE username = 'lena'", String.class))
+          .isEqualTo("TENANT_ADMIN");
       lena.navigate(base + "/admin/users");
       assertThat(lena.locator("#users-grid")).containsText("lena", text());
 
@@ -121,8 +144,6 @@ class UserLifecycleBrowserIT {
       assertThat((String) row.get("username")).startsWith("deleted:");
       assertThat(row.get("deleted_at")).isNotNull();
       assertThat(row.get("name")).isEqualTo("lenas-receipts");
-      BrowserSupport.signIn(
-          adminPage, base, env.platform().adminUsername(), env.platform().adminPassword());
     }
   }
 

@@ -24,8 +24,7 @@ record SsoProperties(
     @DefaultValue("groups") String tenantClaim,
     @DefaultValue("tuneforge_roles") String roleClaim,
     Map<String, Role> roles,
-    @DefaultValue("15s") Duration recheckInterval,
-    @DefaultValue("30s") Duration clockSkew) {
+    @DefaultValue("15s") Duration recheckInterval) {
 
   /** The registration id in Spring Security's URLs ({@code /oauth2/authorization/sso}, ...). */
   static final String REGISTRATION_ID = "sso";

@@ -96,12 +96,8 @@ public class TenantsView extends VerticalLayout {
               e ->
                   attempt(
                       () -> {
-                        Tenant selected = tenantGrid.asSingleSelect().getValue();
-                        if (selected == null) {
-                          throw new IllegalArgumentException("Select a tenant in the table first");
-                        }
                         Tenant saved =
-                            tenants.setMonthlyBudget(selected.getId(), budget.getValue());
+                            tenants.setMonthlyBudget(selectedTenant().getId(), budget.getValue());
                         Notification.show(
                                 "Monthly budget of "
                                     + saved.getName()
@@ -126,11 +122,7 @@ public class TenantsView extends VerticalLayout {
               e ->
                   attempt(
                       () -> {
-                        Tenant selected = tenantGrid.asSingleSelect().getValue();
-                        if (selected == null) {
-                          throw new IllegalArgumentException("Select a tenant in the table first");
-                        }
-                        tenants.setSsoGroup(selected.getId(), ssoGroup.getValue());
+                        tenants.setSsoGroup(selectedTenant().getId(), ssoGroup.getValue());
                       }));
       saveSso.setId("save-tenant-sso-group");
       HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget, ssoGroup, saveSso);
@@ -159,10 +151,7 @@ public class TenantsView extends VerticalLayout {
     Select<Role> role = new Select<>();
     role.setLabel("Role");
     role.setId("user-role");
-    role.setItems(
-        platformAdmin
-            ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN)
-            : List.of(Role.MEMBER, Role.TENANT_ADMIN));
+    role.setItems(UserActions.assignableRoles(platformAdmin));
     role.setValue(Role.MEMBER);
     Button createUser =
         new Button(
@@ -209,6 +198,14 @@ public class TenantsView extends VerticalLayout {
     actions.setId("user-actions");
     add(new H3("Users"), userRow, userGrid, actions);
     refresh();
+  }
+
+  private Tenant selectedTenant() {
+    Tenant selected = tenantGrid.asSingleSelect().getValue();
+    if (selected == null) {
+      throw new IllegalArgumentException("Select a tenant in the table first");
+    }
+    return selected;
   }
 
   private void attempt(Runnable action) {

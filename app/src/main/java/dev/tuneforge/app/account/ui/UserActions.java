@@ -54,10 +54,7 @@ final class UserActions extends HorizontalLayout {
     Select<Role> role = new Select<>();
     role.setLabel("New role");
     role.setId("user-new-role");
-    role.setItems(
-        platformAdmin
-            ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN)
-            : List.of(Role.MEMBER, Role.TENANT_ADMIN));
+    role.setItems(assignableRoles(platformAdmin));
     role.setValue(Role.MEMBER);
     Button changeRole =
         button(
@@ -79,6 +76,13 @@ final class UserActions extends HorizontalLayout {
     add(disable, enable, delete, role, changeRole, password, reset);
     setAlignItems(Alignment.BASELINE);
     setWrap(true);
+  }
+
+  /** The roles the admin may give: platform admins any, tenant admins those of their tenant. */
+  static List<Role> assignableRoles(boolean platformAdmin) {
+    return platformAdmin
+        ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN)
+        : List.of(Role.MEMBER, Role.TENANT_ADMIN);
   }
 
   private Button button(String text, String id, Consumer<AppUser> action) {
