@@ -3,6 +3,7 @@
 # the web app and one CPU training node. Data lives in ./data (or $TUNEFORGE_DATA).
 #   ./run.sh              build, then start
 #   ./run.sh --no-build   start what was built last
+#   ./run.sh --keycloak   also start a local Keycloak (demo realm) and sign in through it
 # Other arguments go to the launcher (--port N, --data DIR, --no-node, ...; see --help).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,16 @@ if [ "$build" -eq 1 ]; then
   echo "Building Tuneforge with $JAVA_HOME (tests skipped; ./test.sh runs them) ..."
   ./mvnw -B -q -DskipTests install
 fi
+
+for arg in "${args[@]}"; do
+  if [ "$arg" = "--keycloak" ]; then
+    archive="$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/26.7.3/keycloak-quarkus-dist-26.7.3.tar.gz"
+    if [ ! -f "$archive" ]; then
+      echo "Fetching Keycloak 26.7.3 (176 MB) from Maven Central ..."
+      ./mvnw -B -q dependency:get -Dartifact=org.keycloak:keycloak-quarkus-dist:26.7.3:tar.gz
+    fi
+  fi
+done
 
 jar=launcher/target/tuneforge-local.jar
 if [ ! -f "$jar" ]; then

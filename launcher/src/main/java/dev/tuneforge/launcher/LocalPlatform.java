@@ -3,6 +3,7 @@ package dev.tuneforge.launcher;
 import dev.tuneforge.app.TuneforgeApplication;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.tenancy.TenantService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -43,15 +44,28 @@ public final class LocalPlatform implements AutoCloseable {
   private String baseUrl = "";
   private String adminPassword = "";
   private boolean closed;
+  private final boolean withKeycloak;
+  private @Nullable KeycloakServer keycloak;
 
   private LocalPlatform(Settings settings) {
+    this(settings, false);
+  }
+
+  private LocalPlatform(Settings settings, boolean withKeycloak) {
     this.settings = settings;
+    this.withKeycloak = withKeycloak;
   }
 
   public static void main(String[] args) {
     Settings settings;
+    boolean withKeycloak = List.of(args).contains("--keycloak");
     try {
-      settings = Settings.fromEnvironment().withArguments(args);
+      settings =
+          Settings.fromEnvironment()
+              .withArguments(
+                  java.util.Arrays.stream(args)
+                      .filter(arg -> !arg.equals("--keycloak"))
+                      .toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println(Settings.USAGE);
@@ -59,7 +73,7 @@ public final class LocalPlatform implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
-    LocalPlatform platform = new LocalPlatform(settings);
+    LocalPlatform platform = new LocalPlatform(settings, withKeycloak);
     // Registered first, so that Ctrl+C during start-up also stops what already runs.
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "tuneforge-local-shutdown"));
     try {
@@ -118,7 +132,14 @@ public final class LocalPlatform implements AutoCloseable {
     own(s3);
 
     adminPassword = AdminPassword.loadOrCreate(data.resolve("admin-password.txt"));
-    ConfigurableApplicationContext app = startApp(database, s3);
+    Map<String, String> identity = Map.of();
+    if (withKeycloak) {
+      KeycloakServer started = startKeycloak(data);
+      keycloak = started;
+      own(started);
+      identity = started.appProperties();
+    }
+    ConfigurableApplicationContext app = startApp(database, s3, identity);
     context = app;
     own(app::close);
     String port =
@@ -127,6 +148,9 @@ public final class LocalPlatform implements AutoCloseable {
     baseUrl = "http://127.0.0.1:" + port;
 
     DemoModel.ensureRegistered(app.getBean(CatalogService.class));
+    if (keycloak != null) {
+      app.getBean(TenantService.class).ensureSsoTenant("Demo", KeycloakServer.GROUP);
+    }
 
     if (settings.startNode()) {
       Path nodeJar = settings.nodeJar() != null ? settings.nodeJar() : Artifacts.nodeJar();
@@ -144,7 +168,23 @@ public final class LocalPlatform implements AutoCloseable {
     }
   }
 
-  private ConfigurableApplicationContext startApp(EmbeddedDatabase database, S3ProxyServer s3) {
+  /** Keycloak with the demo realm, its secrets kept in the data folder; ./run.sh --keycloak. */
+  private KeycloakServer startKeycloak(Path data) {
+    Path home = data.resolve("keycloak");
+    Map<String, String> secrets = new LinkedHashMap<>();
+    for (String key :
+        List.of("client", "console", KeycloakServer.ADMIN_USER, KeycloakServer.MEMBER_USER)) {
+      secrets.put(key, AdminPassword.loadOrCreate(home.resolve("secrets/" + key + ".txt")));
+    }
+    int port =
+        Integer.parseInt(
+            Settings.setting("tuneforge.keycloak-port", "TUNEFORGE_KEYCLOAK_PORT", "18080"));
+    return KeycloakServer.start(
+        home, data.resolve("logs"), port, "http://127.0.0.1:" + settings.httpPort(), secrets);
+  }
+
+  private ConfigurableApplicationContext startApp(
+      EmbeddedDatabase database, S3ProxyServer s3, Map<String, String> identity) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("spring.datasource.url", database.jdbcUrl());
     properties.put("spring.datasource.username", EmbeddedDatabase.USER);
@@ -161,6 +201,7 @@ public final class LocalPlatform implements AutoCloseable {
     properties.put("logging.file.name", settings.dataDir().resolve("logs/app.log").toString());
     // Ctrl+C should not wait out a node's 20 s lease poll.
     properties.put("server.shutdown", "immediate");
+    properties.putAll(identity);
     properties.putAll(settings.appProperties());
     // Command-line arguments outrank application.yml; builder "properties" would not.
     List<String> args = new ArrayList<>();
@@ -245,6 +286,21 @@ public final class LocalPlatform implements AutoCloseable {
         "",
         "  Open        " + baseUrl,
         "  Sign in as  " + ADMIN_USERNAME + " / " + adminPassword,
+        keycloak == null
+            ? "  SSO         off (./run.sh --keycloak starts a local Keycloak)"
+            : "  SSO         Keycloak at "
+                + keycloak.baseUrl()
+                + " (console: kcadmin / "
+                + keycloak.secret("console")
+                + "); tenant Demo: "
+                + KeycloakServer.ADMIN_USER
+                + " / "
+                + keycloak.secret(KeycloakServer.ADMIN_USER)
+                + " (tenant admin), "
+                + KeycloakServer.MEMBER_USER
+                + " / "
+                + keycloak.secret(KeycloakServer.MEMBER_USER)
+                + " (member)",
         "  Data        " + settings.dataDir(),
         "  Logs        " + settings.dataDir().resolve("logs"),
         "  Node        "
@@ -363,6 +419,8 @@ public final class LocalPlatform implements AutoCloseable {
           --s3-port N           S3Proxy port (env TUNEFORGE_S3_PORT; default 19000)
           --child-heap SIZE     -Xmx of each training JVM (env TUNEFORGE_CHILD_HEAP; default 2g)
           --no-node             do not start the local training node
+          --keycloak            also start a local Keycloak with a demo realm and sign in through it
+                                (env TUNEFORGE_KEYCLOAK_PORT; default 18080, health on the next port)
         """;
 
     public Settings {
@@ -543,7 +601,7 @@ public final class LocalPlatform implements AutoCloseable {
       throw new IllegalArgumentException(flag + " needs a port number, got '" + value + "'");
     }
 
-    private static String setting(String property, String variable, String fallback) {
+    static String setting(String property, String variable, String fallback) {
       String value = System.getProperty(property);
       if (value == null || value.isBlank()) {
         value = System.getenv(variable);

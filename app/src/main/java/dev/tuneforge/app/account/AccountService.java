@@ -2,6 +2,7 @@ package dev.tuneforge.app.account;
 
 import dev.tuneforge.app.tenancy.TenantService;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class AccountService implements UserDetailsService {
   private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9._@-]{3,100}");
-  static final int MIN_PASSWORD_LENGTH = 8;
 
   private final UserRepository users;
   private final TenantService tenants;
@@ -58,6 +58,12 @@ public class AccountService implements UserDetailsService {
     if (role != Role.PLATFORM_ADMIN && (tenantId == null || tenants.find(tenantId).isEmpty())) {
       throw new IllegalArgumentException("Choose the tenant this user belongs to");
     }
+    if (role != Role.PLATFORM_ADMIN
+        && tenants.find(tenantId).map(t -> t.getSsoGroup() != null).orElse(false)) {
+      throw new IllegalArgumentException(
+          "This tenant signs in through single sign-on: add the user to its group there");
+    }
+    PasswordPolicy.check(username, password);
     return insert(
         role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
   }
@@ -79,9 +85,8 @@ public class AccountService implements UserDetailsService {
       throw new IllegalArgumentException(
           "A username has 3 to 100 letters, digits or . _ @ - characters");
     }
-    if (password.length() < MIN_PASSWORD_LENGTH) {
-      throw new IllegalArgumentException(
-          "A password needs at least " + MIN_PASSWORD_LENGTH + " characters");
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("A password is required");
     }
     if (users.existsByUsernameIgnoreCase(name)) {
       throw new IllegalArgumentException("The username '" + name + "' is taken");
@@ -90,13 +95,30 @@ public class AccountService implements UserDetailsService {
     return users.save(new AppUser(tenantId, name, shown, passwordEncoder.encode(password), role));
   }
 
-  /** Users the caller may see: all for platform admins, their tenant's for everyone else. */
+  /**
+   * Users the caller may see: all for platform admins, their tenant's for everyone else; deleted
+   * users are not shown.
+   */
   public List<AppUser> visibleUsers() {
     SignedInUser caller = CurrentUser.require();
     if (caller.role() == Role.PLATFORM_ADMIN) {
-      return users.findAllByOrderByUsername();
+      return users.findByDeletedAtIsNullOrderByUsername();
     }
     UUID tenant = caller.tenantId();
-    return tenant == null ? List.of() : users.findByTenantIdOrderByUsername(tenant);
+    return tenant == null
+        ? List.of()
+        : users.findByTenantIdAndDeletedAtIsNullOrderByUsername(tenant);
+  }
+
+  /**
+   * The user as they stand now, for the check on every request; empty once they are disabled or
+   * deleted.
+   */
+  @Transactional(readOnly = true)
+  public Optional<SignedInUser> current(UUID userId) {
+    return users
+        .findById(userId)
+        .filter(user -> user.isEnabled() && !user.isDeleted())
+        .map(SignedInUser::of);
   }
 }

@@ -27,8 +27,17 @@ public class AppUser {
 
   private boolean enabled;
   private Instant createdAt;
+  private @Nullable String externalSubject;
+  private @Nullable Instant deletedAt;
 
   protected AppUser() {}
+
+  static AppUser provisioned(
+      UUID tenantId, String username, String displayName, Role role, String externalSubject) {
+    AppUser user = new AppUser(tenantId, username, displayName, "", role);
+    user.linkExternalSubject(externalSubject);
+    return user;
+  }
 
   AppUser(
       @Nullable UUID tenantId,
@@ -76,5 +85,56 @@ public class AppUser {
 
   public Instant getCreatedAt() {
     return createdAt;
+  }
+
+  /**
+   * The single sign-on provider's issuer and subject for a user provisioned at their first SSO
+   * sign-in; null for a local account.
+   */
+  public @Nullable String getExternalSubject() {
+    return externalSubject;
+  }
+
+  /** Whether this user signs in through the single sign-on provider rather than a password. */
+  public boolean isSso() {
+    return externalSubject != null;
+  }
+
+  public boolean isDeleted() {
+    return deletedAt != null;
+  }
+
+  void linkExternalSubject(String subject) {
+    externalSubject = subject;
+    passwordHash = "";
+  }
+
+  void moveTo(UUID tenant) {
+    tenantId = tenant;
+  }
+
+  void setDisplayName(String name) {
+    displayName = name;
+  }
+
+  void setRole(Role value) {
+    role = value;
+  }
+
+  void setEnabled(boolean value) {
+    enabled = value;
+  }
+
+  void setPasswordHash(String hash) {
+    passwordHash = hash;
+  }
+
+  /** Disables the account, frees its user name and forgets its credentials; its rows stay. */
+  void markDeleted(Instant when) {
+    deletedAt = when;
+    enabled = false;
+    username = "deleted:" + id;
+    passwordHash = "";
+    externalSubject = null;
   }
 }

@@ -10,9 +10,14 @@ public final class CurrentUser {
 
   public static Optional<SignedInUser> get() {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-    return auth != null && auth.getPrincipal() instanceof SignedInUser user
-        ? Optional.of(user)
-        : Optional.empty();
+    if (auth == null) {
+      return Optional.empty();
+    }
+    return switch (auth.getPrincipal()) {
+      case SignedInUser user -> Optional.of(user);
+      case SsoUser sso -> Optional.of(sso.user());
+      case null, default -> Optional.empty();
+    };
   }
 
   public static SignedInUser require() {

@@ -16,14 +16,16 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * The browser's security: Vaadin's rules with our login view, form login against local accounts,
- * and the headers that keep pages from being framed, sniffed, or made to load or send anything from
- * elsewhere (HSTS on https requests). The node API has its own chain in the node feature, ordered
- * before this one.
+ * single sign-on through an OIDC provider where configured ({@link SsoSecurity}), a check of the
+ * signed-in user on every request ({@link PrincipalRecheckFilter}), and the headers that keep pages
+ * from being framed, sniffed, or made to load or send anything from elsewhere (HSTS on https
+ * requests). The node API has its own chain in the node feature, ordered before this one.
  */
 @Configuration
 @EnableMethodSecurity
@@ -72,7 +74,12 @@ class SecurityConfig {
   @Bean
   @Order(10)
   SecurityFilterChain browserSecurity(
-      HttpSecurity http, RequestUtil requestUtil, SignInThrottle signInThrottle) throws Exception {
+      HttpSecurity http,
+      RequestUtil requestUtil,
+      SignInThrottle signInThrottle,
+      AccountService accounts,
+      SsoSecurity sso)
+      throws Exception {
     // Plain MVC endpoints beside the Vaadin views; Vaadin's rules deny anything else.
     http.authorizeHttpRequests(
         auth ->
@@ -88,12 +95,25 @@ class SecurityConfig {
                     hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(365L * 24 * 3600)));
     // Vaadin's own CSRF setup exempts the sign-in POST; ours exempts only Vaadin's internal
     // requests (they carry Vaadin's own token), so a sign-in needs the page's token.
-    http.csrf(csrf -> csrf.ignoringRequestMatchers(requestUtil::isFrameworkInternalRequest));
+    // The provider's back-channel logout is a signed token posted server to server.
+    http.csrf(
+        csrf ->
+            csrf.ignoringRequestMatchers(requestUtil::isFrameworkInternalRequest)
+                .ignoringRequestMatchers(SsoSecurity.BACK_CHANNEL_PATH));
     // A throttled sign-in is refused after the CSRF check and before its password is looked at.
     http.addFilterBefore(
         new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class);
+    // Disabled, deleted and changed users are noticed on their next request.
+    http.addFilterBefore(
+        new PrincipalRecheckFilter(accounts, new SsoRecheck(sso)), AuthorizationFilter.class);
+    sso.configure(http);
     return http.with(
-            vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false))
+            vaadin(),
+            vaadin ->
+                vaadin
+                    .loginView(LoginView.class)
+                    .logoutSuccessHandler(sso.logoutSuccessHandler())
+                    .enableCsrfConfiguration(false))
         .build();
   }
 }

@@ -46,6 +46,12 @@ public record SignedInUser(
     return username;
   }
 
+  /** Users of single sign-on have no local password; the sign-in form refuses them. */
+  @Override
+  public boolean isAccountNonExpired() {
+    return !passwordHash.isEmpty();
+  }
+
   @Override
   public boolean isEnabled() {
     return enabled;

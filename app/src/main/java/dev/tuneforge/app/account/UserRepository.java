@@ -12,7 +12,9 @@ interface UserRepository extends JpaRepository<AppUser, UUID> {
 
   boolean existsByRole(Role role);
 
-  List<AppUser> findByTenantIdOrderByUsername(UUID tenantId);
+  Optional<AppUser> findByExternalSubject(String externalSubject);
 
-  List<AppUser> findAllByOrderByUsername();
+  List<AppUser> findByTenantIdAndDeletedAtIsNullOrderByUsername(UUID tenantId);
+
+  List<AppUser> findByDeletedAtIsNullOrderByUsername();
 }

@@ -16,6 +16,7 @@ public class Tenant {
   private String name;
   private Instant createdAt;
   private @Nullable BigDecimal monthlyBudget;
+  private @Nullable String ssoGroup;
 
   protected Tenant() {}
 
@@ -44,5 +45,17 @@ public class Tenant {
 
   void setMonthlyBudget(@Nullable BigDecimal budget) {
     monthlyBudget = budget;
+  }
+
+  /**
+   * The group (or organization) of the single sign-on provider whose members belong to this tenant;
+   * null for a tenant with local accounts.
+   */
+  public @Nullable String getSsoGroup() {
+    return ssoGroup;
+  }
+
+  void setSsoGroup(@Nullable String group) {
+    ssoGroup = group;
   }
 }

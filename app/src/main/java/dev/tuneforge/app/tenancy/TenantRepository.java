@@ -1,6 +1,7 @@
 package dev.tuneforge.app.tenancy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 
@@ -8,4 +9,8 @@ interface TenantRepository extends JpaRepository<Tenant, UUID> {
   boolean existsByNameIgnoreCase(String name);
 
   List<Tenant> findAllByOrderByName();
+
+  Optional<Tenant> findByNameIgnoreCase(String name);
+
+  Optional<Tenant> findBySsoGroup(String ssoGroup);
 }

@@ -58,6 +58,63 @@ public class TenantService {
     return tenants.save(tenant);
   }
 
+  /**
+   * Marks a tenant for single sign-on: members of the provider's group {@code group} sign in into
+   * it; blank makes it a tenant of local accounts again.
+   *
+   * @throws IllegalArgumentException for an unknown tenant or a group another tenant has
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public Tenant setSsoGroup(UUID id, @Nullable String group) {
+    Tenant tenant =
+        tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+    return tenants.save(withSsoGroup(tenant, group));
+  }
+
+  /**
+   * Creates the tenant {@code name} for the provider's group {@code group} unless one has that
+   * group; for seeding at start-up (the local platform's demo realm), not reachable from pages.
+   */
+  @Transactional
+  public Tenant ensureSsoTenant(String name, String group) {
+    return tenants
+        .findBySsoGroup(group)
+        .orElseGet(
+            () ->
+                tenants.save(
+                    withSsoGroup(
+                        tenants.findByNameIgnoreCase(name).orElseGet(() -> new Tenant(name)),
+                        group)));
+  }
+
+  /** The SSO tenant of the first of {@code groups} that one has, in the given order. */
+  public Optional<Tenant> findBySsoGroup(Iterable<String> groups) {
+    for (String group : groups) {
+      Optional<Tenant> tenant = tenants.findBySsoGroup(group);
+      if (tenant.isPresent()) {
+        return tenant;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Tenant withSsoGroup(Tenant tenant, @Nullable String group) {
+    String name = group == null || group.isBlank() ? null : group.strip();
+    if (name != null && name.length() > 200) {
+      throw new IllegalArgumentException("An SSO group name has at most 200 characters");
+    }
+    if (name != null
+        && tenants
+            .findBySsoGroup(name)
+            .filter(t -> !t.getId().equals(tenant.getId()))
+            .isPresent()) {
+      throw new IllegalArgumentException("Another tenant signs in with the group '" + name + "'");
+    }
+    tenant.setSsoGroup(name);
+    return tenant;
+  }
+
   public Optional<Tenant> find(UUID id) {
     return tenants.findById(id);
   }

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.account.ui;
 
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
@@ -10,27 +11,54 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import dev.tuneforge.app.account.SignInOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Sign-in with a local account. */
+/**
+ * Sign-in with a local account, and through the single sign-on provider where one is configured:
+ * its link when it answers, a note that it does not (local accounts still sign in), and why an SSO
+ * sign-in was refused.
+ */
 @Route(value = "login", autoLayout = false)
 @PageTitle("Sign in · Tuneforge")
 @AnonymousAllowed
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final LoginForm form = new LoginForm();
 
-  public LoginView() {
+  private final Paragraph ssoNote = new Paragraph();
+
+  public LoginView(SignInOptions options) {
     setSizeFull();
     setAlignItems(Alignment.CENTER);
     setJustifyContentMode(JustifyContentMode.CENTER);
     form.setAction("login");
     form.setForgotPasswordButtonVisible(false);
-    add(
-        new H1("Tuneforge"),
-        new Paragraph("Fine-tune small language models for extraction."),
-        form);
+    add(new H1("Tuneforge"), new Paragraph("Fine-tune small language models for extraction."));
+    options
+        .ssoProvider()
+        .ifPresent(
+            provider -> {
+              if (options.ssoReachable()) {
+                Anchor sso = new Anchor(SignInOptions.SSO_START, "Sign in with " + provider);
+                sso.setId("sso-sign-in");
+                sso.setRouterIgnore(true);
+                sso.getElement().setAttribute("theme", "primary");
+                add(sso);
+              } else {
+                Paragraph down =
+                    new Paragraph(
+                        provider
+                            + " (single sign-on) does not answer right now; accounts of this"
+                            + " platform can still sign in below.");
+                down.setId("sso-unavailable");
+                add(down);
+              }
+            });
+    ssoNote.setId("sso-refused");
+    ssoNote.setVisible(false);
+    add(ssoNote, form);
   }
 
   @Override
@@ -46,6 +74,28 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
               form.setError(true);
             },
             () -> form.setError(query.containsKey("error")));
+    query.getOrDefault("sso", List.of()).stream()
+        .findFirst()
+        .ifPresent(
+            code -> {
+              ssoNote.setText(ssoRefusal(code));
+              ssoNote.setVisible(true);
+            });
+  }
+
+  /** What the page says for a refused single sign-on ({@code login?sso=CODE}). */
+  static String ssoRefusal(String code) {
+    return switch (code) {
+      case "no-tenant" ->
+          "Single sign-on worked, but your account is in no group that a team here signs in"
+              + " with. Ask your administrator to add you to your team's group.";
+      case "no-role" ->
+          "Single sign-on worked, but your account has no Tuneforge role (member or tenant"
+              + " admin). Ask your administrator for one.";
+      case "disabled" -> "Your account here is disabled. Ask your team's admin.";
+      case "name-taken" -> "Your user name is taken by another account here. Ask a platform admin.";
+      default -> "Single sign-on did not complete. Try again.";
+    };
   }
 
   /**

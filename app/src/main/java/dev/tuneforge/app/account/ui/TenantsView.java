@@ -24,6 +24,7 @@ import dev.tuneforge.app.account.AppUser;
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.account.UserLifecycleService;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import jakarta.annotation.security.RolesAllowed;
@@ -50,7 +51,8 @@ public class TenantsView extends VerticalLayout {
   private final Grid<AppUser> userGrid = new Grid<>(AppUser.class, false);
   private final ComboBox<Tenant> userTenant = new ComboBox<>("Tenant");
 
-  public TenantsView(TenantService tenants, AccountService accounts) {
+  public TenantsView(
+      TenantService tenants, AccountService accounts, UserLifecycleService lifecycle) {
     this.tenants = tenants;
     this.accounts = accounts;
     SignedInUser me = CurrentUser.require();
@@ -76,6 +78,9 @@ public class TenantsView extends VerticalLayout {
       tenantGrid.addColumn(Tenant::getName).setHeader("Tenant");
       tenantGrid.addColumn(t -> t.getId().toString()).setHeader("Id");
       tenantGrid.addColumn(t -> budgetText(t.getMonthlyBudget())).setHeader("Monthly budget");
+      tenantGrid
+          .addColumn(t -> t.getSsoGroup() == null ? "local accounts" : "SSO: " + t.getSsoGroup())
+          .setHeader("Sign-in");
       tenantGrid.setAllRowsVisible(true);
       HorizontalLayout row = new HorizontalLayout(tenantName, createTenant);
       row.setAlignItems(Alignment.BASELINE);
@@ -91,12 +96,8 @@ public class TenantsView extends VerticalLayout {
               e ->
                   attempt(
                       () -> {
-                        Tenant selected = tenantGrid.asSingleSelect().getValue();
-                        if (selected == null) {
-                          throw new IllegalArgumentException("Select a tenant in the table first");
-                        }
                         Tenant saved =
-                            tenants.setMonthlyBudget(selected.getId(), budget.getValue());
+                            tenants.setMonthlyBudget(selectedTenant().getId(), budget.getValue());
                         Notification.show(
                                 "Monthly budget of "
                                     + saved.getName()
@@ -105,7 +106,26 @@ public class TenantsView extends VerticalLayout {
                             .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
                       }));
       saveBudget.setId("save-tenant-budget");
-      HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget);
+      TextField ssoGroup = new TextField("SSO group (empty = local accounts)");
+      ssoGroup.setId("tenant-sso-group");
+      tenantGrid
+          .asSingleSelect()
+          .addValueChangeListener(
+              e ->
+                  ssoGroup.setValue(
+                      e.getValue() == null || e.getValue().getSsoGroup() == null
+                          ? ""
+                          : e.getValue().getSsoGroup()));
+      Button saveSso =
+          new Button(
+              "Set SSO group",
+              e ->
+                  attempt(
+                      () -> {
+                        tenants.setSsoGroup(selectedTenant().getId(), ssoGroup.getValue());
+                      }));
+      saveSso.setId("save-tenant-sso-group");
+      HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget, ssoGroup, saveSso);
       budgetRow.setAlignItems(Alignment.BASELINE);
       add(row, tenantGrid, budgetRow);
     } else if (me.tenantId() != null) {
@@ -131,10 +151,7 @@ public class TenantsView extends VerticalLayout {
     Select<Role> role = new Select<>();
     role.setLabel("Role");
     role.setId("user-role");
-    role.setItems(
-        platformAdmin
-            ? List.of(Role.MEMBER, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN)
-            : List.of(Role.MEMBER, Role.TENANT_ADMIN));
+    role.setItems(UserActions.assignableRoles(platformAdmin));
     role.setValue(Role.MEMBER);
     Button createUser =
         new Button(
@@ -171,9 +188,24 @@ public class TenantsView extends VerticalLayout {
     userGrid.addColumn(AppUser::getUsername).setHeader("User");
     userGrid.addColumn(AppUser::getRole).setHeader("Role");
     userGrid.addColumn(u -> tenantName(u.getTenantId())).setHeader("Tenant");
+    userGrid
+        .addColumn(u -> (u.isEnabled() ? "active" : "disabled") + (u.isSso() ? ", SSO" : ""))
+        .setHeader("Status");
     userGrid.setAllRowsVisible(true);
-    add(new H3("Users"), userRow, userGrid);
+    UserActions actions =
+        new UserActions(
+            lifecycle, () -> userGrid.asSingleSelect().getValue(), this::refresh, platformAdmin);
+    actions.setId("user-actions");
+    add(new H3("Users"), userRow, userGrid, actions);
     refresh();
+  }
+
+  private Tenant selectedTenant() {
+    Tenant selected = tenantGrid.asSingleSelect().getValue();
+    if (selected == null) {
+      throw new IllegalArgumentException("Select a tenant in the table first");
+    }
+    return selected;
   }
 
   private void attempt(Runnable action) {
@@ -204,6 +236,8 @@ public class TenantsView extends VerticalLayout {
       tenantGrid.setItems(all);
       userTenant.setItems(all);
     }
+    // Actions apply to a user chosen afresh, never to one selected before the table changed.
+    userGrid.asSingleSelect().clear();
     userGrid.setItems(accounts.visibleUsers());
   }
 }
