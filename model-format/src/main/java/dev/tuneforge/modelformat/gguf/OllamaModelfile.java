@@ -32,7 +32,8 @@ public final class OllamaModelfile {
       new Family("<|im_start|>", "\n", "<|im_end|>\n", "assistant");
   private static final Family LLAMA3 =
       new Family("<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>", "assistant");
-  private static final String PROBE = "\u0001probe\u0001";
+  // Letters only: templates trim contents, and Java's trim would take control characters too.
+  private static final String PROBE = "TuneforgeProbeText";
 
   private OllamaModelfile() {}
 
@@ -108,7 +109,17 @@ public final class OllamaModelfile {
   private static String render(ChatTemplate template, List<ChatMessage> messages) {
     String rendered = template.render(new ArrayList<>(messages), true);
     String bos = template.bosToken();
-    return !bos.isEmpty() && rendered.startsWith(bos) ? rendered.substring(bos.length()) : rendered;
+    return emitsBos(template) && rendered.startsWith(bos)
+        ? rendered.substring(bos.length())
+        : rendered;
+  }
+
+  /**
+   * Whether the Jinja template writes the BOS token itself (Llama 3's does, ChatML's do not even
+   * where {@code <|im_start|>} is the BOS token): the TEMPLATE leaves it to the tokenizer.
+   */
+  public static boolean emitsBos(ChatTemplate template) {
+    return !template.bosToken().isEmpty() && template.source().contains("bos_token");
   }
 
   /** The text between {@code start} (at the very beginning) and the next {@code end}, or null. */
