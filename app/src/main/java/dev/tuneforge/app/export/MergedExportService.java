@@ -9,6 +9,7 @@ import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.protocol.JobFolder;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,7 +90,7 @@ public class MergedExportService {
     return mergedFiles(jobId).stream()
         .map(key -> key.substring(key.lastIndexOf('/') + 1))
         .filter(JobFolder.LOCAL_RUNTIME_FILES::contains)
-        .sorted(java.util.Comparator.comparing(JobFolder.LOCAL_RUNTIME_FILES::indexOf))
+        .sorted(Comparator.comparing(JobFolder.LOCAL_RUNTIME_FILES::indexOf))
         .toList();
   }
 

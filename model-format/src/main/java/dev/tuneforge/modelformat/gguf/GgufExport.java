@@ -6,10 +6,12 @@ import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -127,7 +129,7 @@ public final class GgufExport {
       gguf.addTensor(
           "rope_freqs.weight", new long[] {config.headDim() / 2}, ropeFactors(), GgufType.F32);
     }
-    for (Map.Entry<String, Tensor> entry : new java.util.TreeMap<>(weights).entrySet()) {
+    for (Map.Entry<String, Tensor> entry : new TreeMap<>(weights).entrySet()) {
       String ggufName = tensorName(entry.getKey());
       Tensor tensor = entry.getValue();
       float[] values = tensor.values();
@@ -215,7 +217,7 @@ public final class GgufExport {
     if (!architecture.equals("llama")) {
       return "qwen2";
     }
-    String tokenizer = java.nio.file.Files.readString(folder.resolve("tokenizer.json"));
+    String tokenizer = Files.readString(folder.resolve("tokenizer.json"));
     return tokenizer.contains("\\\\p{N}{1,3}") ? "llama-bpe" : "smollm";
   }
 }

@@ -37,12 +37,7 @@ class MergeJobMainTest {
 
   @Test
   void theMergedModelComesWithGgufFilesAndAModelfile() throws Exception {
-    LoraSettings lora = LoraFixtures.ALL_PROJECTIONS;
-    DemoModelWriter.builder().optSeed(4).build().writeTo(job.resolve(JobFolder.BASE_MODEL));
-    try (LlamaModel trained = LlamaModel.load(job.resolve(JobFolder.BASE_MODEL), lora, 3)) {
-      LoraFixtures.randomizeLoraB(trained, 8);
-      PeftAdapterWriter.write(job.resolve(JobFolder.ADAPTER), lora, "demo", trained.exportLora());
-    }
+    writeBaseAndAdapter(4);
     ByteArrayOutputStream events = new ByteArrayOutputStream();
 
     JobResult result =
@@ -81,5 +76,36 @@ class MergeJobMainTest {
       assertThat(Math.abs(quantised[i] - expected[i])).isLessThanOrEqualTo(largest / 127 * 0.51f);
     }
     assertThat(f16.metadata()).containsEntry("general.architecture", "llama");
+  }
+
+  @Test
+  void aModelGgufCannotTakeKeepsItsMergeAndSaysWhy() throws Exception {
+    writeBaseAndAdapter(5);
+    // A tokenizer that is not byte-level BPE, as Gemma's is not.
+    Path tokenizer = job.resolve(JobFolder.BASE_MODEL).resolve("tokenizer.json");
+    Files.writeString(
+        tokenizer, Files.readString(tokenizer).replace("\"ByteLevel\"", "\"Metaspace\""));
+    ByteArrayOutputStream events = new ByteArrayOutputStream();
+
+    JobResult result =
+        MergeJobMain.run(
+            job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).isEqualTo(JobResult.Status.SUCCEEDED);
+    Path merged = job.resolve(JobFolder.MERGED_MODEL);
+    assertThat(merged.resolve(JobFolder.MODEL_WEIGHTS)).isNotEmptyFile();
+    assertThat(JobFolder.LOCAL_RUNTIME_FILES)
+        .allSatisfy(file -> assertThat(merged.resolve(file)).doesNotExist());
+    assertThat(events.toString(StandardCharsets.UTF_8))
+        .contains("no GGUF export for this model: tokenizer.json: GGUF export needs a byte-level");
+  }
+
+  private void writeBaseAndAdapter(long seed) throws Exception {
+    LoraSettings lora = LoraFixtures.ALL_PROJECTIONS;
+    DemoModelWriter.builder().optSeed(seed).build().writeTo(job.resolve(JobFolder.BASE_MODEL));
+    try (LlamaModel trained = LlamaModel.load(job.resolve(JobFolder.BASE_MODEL), lora, 3)) {
+      LoraFixtures.randomizeLoraB(trained, 8);
+      PeftAdapterWriter.write(job.resolve(JobFolder.ADAPTER), lora, "demo", trained.exportLora());
+    }
   }
 }
