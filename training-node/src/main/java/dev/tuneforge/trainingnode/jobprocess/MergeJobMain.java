@@ -107,21 +107,23 @@ public final class MergeJobMain {
    * its merged model and says why it has no GGUF.
    */
   static void writeLocalRuntimeFiles(Path merged, PrintStream events) throws IOException {
-    GgufExport gguf;
+    String name = "Tuneforge merged model " + merged.toAbsolutePath().getParent().getFileName();
     try {
-      gguf = GgufExport.read(merged);
+      GgufExport gguf = GgufExport.read(merged);
+      emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_F16));
+      gguf.write(merged.resolve(JobFolder.GGUF_F16), GgufType.F16, name);
+      emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_Q8_0));
+      gguf.write(merged.resolve(JobFolder.GGUF_Q8_0), GgufType.Q8_0, name);
+      Files.writeString(
+          merged.resolve(JobFolder.MODELFILE),
+          OllamaModelfile.of(JobFolder.GGUF_Q8_0, ChatTemplate.load(merged)));
     } catch (UnsupportedModelException e) {
+      for (String file : JobFolder.LOCAL_RUNTIME_FILES) {
+        Files.deleteIfExists(merged.resolve(file));
+      }
       emit(events, JobEvent.log("no GGUF export for this model: " + e.getMessage()));
       return;
     }
-    String name = "Tuneforge merged model " + merged.toAbsolutePath().getParent().getFileName();
-    emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_F16));
-    gguf.write(merged.resolve(JobFolder.GGUF_F16), GgufType.F16, name);
-    emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_Q8_0));
-    gguf.write(merged.resolve(JobFolder.GGUF_Q8_0), GgufType.Q8_0, name);
-    Files.writeString(
-        merged.resolve(JobFolder.MODELFILE),
-        OllamaModelfile.of(JobFolder.GGUF_Q8_0, ChatTemplate.load(merged)));
     emit(events, JobEvent.log("wrote GGUF (F16, Q8_0) and an Ollama Modelfile"));
   }
 

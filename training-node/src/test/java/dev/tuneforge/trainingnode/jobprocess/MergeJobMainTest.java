@@ -44,7 +44,9 @@ class MergeJobMainTest {
         MergeJobMain.run(
             job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).isEqualTo(JobResult.Status.SUCCEEDED);
+    assertThat(result.status())
+        .as(String.valueOf(result.reason()))
+        .isEqualTo(JobResult.Status.SUCCEEDED);
     Path merged = job.resolve(JobFolder.MERGED_MODEL);
     assertThat(JobFolder.LOCAL_RUNTIME_FILES)
         .allSatisfy(file -> assertThat(merged.resolve(file)).isNotEmptyFile())
@@ -91,7 +93,9 @@ class MergeJobMainTest {
         MergeJobMain.run(
             job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
 
-    assertThat(result.status()).isEqualTo(JobResult.Status.SUCCEEDED);
+    assertThat(result.status())
+        .as(String.valueOf(result.reason()))
+        .isEqualTo(JobResult.Status.SUCCEEDED);
     Path merged = job.resolve(JobFolder.MERGED_MODEL);
     assertThat(merged.resolve(JobFolder.MODEL_WEIGHTS)).isNotEmptyFile();
     assertThat(JobFolder.LOCAL_RUNTIME_FILES)
