@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,8 +111,7 @@ class GgufExportTest {
       assertThat(metadata.path(arch + "rope.freq_base").asDouble())
           .isEqualTo(config.path("rope_theta").asDouble());
       assertThat(metadata.path(arch + "attention.layer_norm_rms_epsilon").asDouble())
-          .isCloseTo(
-              config.path("rms_norm_eps").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+          .isCloseTo(config.path("rms_norm_eps").asDouble(), Offset.offset(1e-9));
       assertThat(metadata.path("tokenizer.ggml.model").asString()).isEqualTo("gpt2");
       assertThat(metadata.path("tokenizer.ggml.pre").asString()).isEqualTo(exported.pre);
       assertThat(metadata.path("tokenizer.ggml.tokens").path("length").asInt()).isEqualTo(vocab);

@@ -3,10 +3,13 @@ package dev.tuneforge.modelformat.gguf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,14 +72,14 @@ class GgufFormatTest {
         values[block * 32 + i] = (float) (random.nextDouble(-1, 1) * scale);
       }
     }
-    java.nio.ByteBuffer bytes =
-        java.nio.ByteBuffer.allocate((int) GgufType.Q8_0.bytes(values.length))
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate((int) GgufType.Q8_0.bytes(values.length))
+            .order(ByteOrder.LITTLE_ENDIAN);
     GgufType.Q8_0.encode(values, 0, values.length, bytes);
     assertThat(bytes.position()).isEqualTo(200 * 34);
     float[] restored =
         GgufType.Q8_0.decode(
-            bytes.flip().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), values.length);
+            bytes.flip().duplicate().order(ByteOrder.LITTLE_ENDIAN), values.length);
     double worst = 0;
     for (int block = 0; block < 200; block++) {
       float scale = Float.float16ToFloat(bytes.getShort(block * 34));
@@ -134,8 +137,8 @@ class GgufFormatTest {
     }
   }
 
-  private static org.assertj.core.data.Offset<Float> within() {
-    return org.assertj.core.data.Offset.offset(1e-4f);
+  private static Offset<Float> within() {
+    return Offset.offset(1e-4f);
   }
 
   private static float[] multiply(float[] weight, float[] x, int rows) {
