@@ -38,21 +38,12 @@ class MergeJobMainTest {
   @Test
   void theMergedModelComesWithGgufFilesAndAModelfile() throws Exception {
     writeBaseAndAdapter(4);
-    ByteArrayOutputStream events = new ByteArrayOutputStream();
-
-    JobResult result =
-        MergeJobMain.run(
-            job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
-
-    assertThat(result.status())
-        .as(String.valueOf(result.reason()))
-        .isEqualTo(JobResult.Status.SUCCEEDED);
+    String events = mergeSucceeds();
     Path merged = job.resolve(JobFolder.MERGED_MODEL);
     assertThat(JobFolder.LOCAL_RUNTIME_FILES)
         .allSatisfy(file -> assertThat(merged.resolve(file)).isNotEmptyFile())
         .allSatisfy(file -> assertThat(JobFolder.isMergedModelFile(file)).isTrue());
-    assertThat(events.toString(StandardCharsets.UTF_8))
-        .contains("wrote GGUF (F16, Q8_0) and an Ollama Modelfile");
+    assertThat(events).contains("wrote GGUF (F16, Q8_0) and an Ollama Modelfile");
     assertThat(Files.readString(merged.resolve(JobFolder.MODELFILE)))
         .startsWith("FROM ./" + JobFolder.GGUF_Q8_0 + "\n")
         .contains("TEMPLATE \"\"\"", "PARAMETER stop");
@@ -87,21 +78,25 @@ class MergeJobMainTest {
     Path tokenizer = job.resolve(JobFolder.BASE_MODEL).resolve("tokenizer.json");
     Files.writeString(
         tokenizer, Files.readString(tokenizer).replace("\"ByteLevel\"", "\"Metaspace\""));
-    ByteArrayOutputStream events = new ByteArrayOutputStream();
-
-    JobResult result =
-        MergeJobMain.run(
-            job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
-
-    assertThat(result.status())
-        .as(String.valueOf(result.reason()))
-        .isEqualTo(JobResult.Status.SUCCEEDED);
+    String events = mergeSucceeds();
     Path merged = job.resolve(JobFolder.MERGED_MODEL);
     assertThat(merged.resolve(JobFolder.MODEL_WEIGHTS)).isNotEmptyFile();
     assertThat(JobFolder.LOCAL_RUNTIME_FILES)
         .allSatisfy(file -> assertThat(merged.resolve(file)).doesNotExist());
-    assertThat(events.toString(StandardCharsets.UTF_8))
+    assertThat(events)
         .contains("no GGUF export for this model: tokenizer.json: GGUF export needs a byte-level");
+  }
+
+  /** Runs the merge child in this JVM; returns its event lines once it succeeded. */
+  private String mergeSucceeds() {
+    ByteArrayOutputStream events = new ByteArrayOutputStream();
+    JobResult result =
+        MergeJobMain.run(
+            job, Long.MAX_VALUE, new PrintStream(events, true, StandardCharsets.UTF_8));
+    assertThat(result.status())
+        .as(String.valueOf(result.reason()))
+        .isEqualTo(JobResult.Status.SUCCEEDED);
+    return events.toString(StandardCharsets.UTF_8);
   }
 
   private void writeBaseAndAdapter(long seed) throws Exception {
