@@ -30,6 +30,7 @@ fi
 # once into a cache, so later runs need no network. Without them those tests skip, or fail under CI.
 export TUNEFORGE_TOKENIZERS=${TUNEFORGE_TOKENIZERS:-$HOME/.cache/tuneforge/tokenizers}
 bin/fetch-tokenizers || echo "Real tokenizers are missing; the tests that need them skip (and fail under CI=true)." >&2
+bin/fetch-gguf-reader || echo "The reference GGUF reader is missing; the GGUF reader test skips (and fails under CI=true)." >&2
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"

@@ -87,6 +87,21 @@ public final class ChatTemplate {
     }
   }
 
+  /** The Jinja source, as tokenizer_config.json or chat_template.jinja holds it. */
+  public String source() {
+    return source;
+  }
+
+  /** The text {@code bos_token} stands for in the template; empty when the model has none. */
+  public String bosToken() {
+    return bosToken;
+  }
+
+  /** The text {@code eos_token} stands for in the template. */
+  public String eosToken() {
+    return eosToken;
+  }
+
   public static ChatTemplate chatMl() {
     return new ChatTemplate(CHATML, "", "<|im_end|>");
   }

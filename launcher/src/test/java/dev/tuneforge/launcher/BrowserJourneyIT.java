@@ -8,6 +8,8 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.tuneforge.modelformat.gguf.GgufFile;
+import dev.tuneforge.modelformat.gguf.GgufType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * receipts, launches a LoRA fine-tune of the demo model, watches it live and downloads the adapter;
  * then exports the merged model (merged on the real node, sharded as the platform is set to) and
  * downloads it, and its logits equal the base's with the adapter beside it, both computed by the
- * independent PyTorch reference.
+ * independent PyTorch reference; last it downloads the merged model's Q8_0 GGUF and the Ollama
+ * Modelfile that names it.
  */
 class BrowserJourneyIT {
 
@@ -164,11 +167,27 @@ class BrowserJourneyIT {
             "tokenizer.json",
             "tokenizer_config.json",
             "README.md")
-        .doesNotContain("model.safetensors", "adapter_config.json");
+        .doesNotContain("model.safetensors", "adapter_config.json", "model-q8_0.gguf", "Modelfile");
     assertThat(merged.stream().filter(name -> name.matches("model-\\d{5}-of-\\d{5}\\.safetensors")))
         .as("sharded above " + SHARD_SIZE)
         .hasSizeGreaterThan(1);
     MergedLogits.assertEqualToBaseWithAdapter(env.platform(), caseDir, adapter, data);
+
+    // The merged model for Ollama and llama.cpp: the GGUF and the Modelfile that names it.
+    Path local = data.resolve("ollama");
+    Files.createDirectories(local);
+    assertThat(member.locator("#download-gguf-f16")).isVisible();
+    Download gguf = member.waitForDownload(() -> member.locator("#download-gguf-q8_0").click());
+    assertThat(gguf.suggestedFilename()).isEqualTo("model-q8_0.gguf");
+    gguf.saveAs(local.resolve("model-q8_0.gguf"));
+    Download modelfile =
+        member.waitForDownload(() -> member.locator("#download-modelfile").click());
+    modelfile.saveAs(local.resolve("Modelfile"));
+    GgufFile read = GgufFile.read(local.resolve("model-q8_0.gguf"));
+    assertThat(read.metadata()).containsEntry("general.architecture", "llama");
+    assertThat(read.tensor("blk.0.attn_q.weight").type()).isEqualTo(GgufType.Q8_0);
+    assertThat(Files.readString(local.resolve("Modelfile")))
+        .startsWith("FROM ./model-q8_0.gguf\nTEMPLATE \"\"\"");
   }
 
   private static void signIn(Page page, String username, String password) {

@@ -81,6 +81,21 @@ public final class JobFolder {
    */
   public static final String MERGED_MODEL = "merged/";
 
+  /**
+   * Beside a merged model of a supported architecture: the model as one GGUF file for llama.cpp and
+   * Ollama, weights in F16.
+   */
+  public static final String GGUF_F16 = "model-f16.gguf";
+
+  /** The same GGUF with its weight matrices in Q8_0. */
+  public static final String GGUF_Q8_0 = "model-q8_0.gguf";
+
+  /** An Ollama Modelfile for {@value #GGUF_Q8_0} in the same folder. */
+  public static final String MODELFILE = "Modelfile";
+
+  /** The files for local runtimes beside a merged model; none is part of the Hugging Face model. */
+  public static final List<String> LOCAL_RUNTIME_FILES = List.of(GGUF_F16, GGUF_Q8_0, MODELFILE);
+
   /** The index of a sharded model's weights. */
   public static final String WEIGHTS_INDEX = "model.safetensors.index.json";
 
@@ -146,9 +161,9 @@ public final class JobFolder {
 
   /**
    * Whether a merged model's file can have this name: weights ({@value #MODEL_WEIGHTS}, {@code
-   * model-00001-of-00003.safetensors}, {@value #WEIGHTS_INDEX}) or a top-level JSON, text or Jinja
-   * file such as {@code config.json}, {@code tokenizer.json}, {@code chat_template.jinja}; never a
-   * path.
+   * model-00001-of-00003.safetensors}, {@value #WEIGHTS_INDEX}), a top-level JSON, text or Jinja
+   * file such as {@code config.json}, {@code tokenizer.json}, {@code chat_template.jinja}, or one
+   * of the {@link #LOCAL_RUNTIME_FILES}; never a path.
    */
   public static boolean isMergedModelFile(String file) {
     if (file.isEmpty()
@@ -160,6 +175,7 @@ public final class JobFolder {
       return false;
     }
     return file.equals(MODEL_WEIGHTS)
+        || LOCAL_RUNTIME_FILES.contains(file)
         || SHARD.matcher(file).matches()
         || file.matches("[A-Za-z0-9_.-]+\\.(json|txt|jinja|model|md)");
   }

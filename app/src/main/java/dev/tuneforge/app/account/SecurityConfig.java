@@ -84,7 +84,12 @@ class SecurityConfig {
     http.authorizeHttpRequests(
         auth ->
             auth.requestMatchers(
-                    "/finetunes/*/adapter.zip", "/finetunes/*/model.zip", "/finetunes/*/merged.zip")
+                    "/finetunes/*/adapter.zip",
+                    "/finetunes/*/model.zip",
+                    "/finetunes/*/merged.zip",
+                    "/finetunes/*/model-f16.gguf",
+                    "/finetunes/*/model-q8_0.gguf",
+                    "/finetunes/*/Modelfile")
                 .authenticated());
     http.headers(
         headers ->

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.export;
 
+import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +20,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /**
  * Streams a finished job's export as one zip: the adapter in PEFT's layout, a full fine-tune's
  * model or a merged model in Hugging Face's layout, each with the base's tokenizer files and a
- * model card. Another tenant's job answers 404, exactly like a job that does not exist (or one
- * without that export).
+ * model card; beside a merged model, its GGUF files and Ollama Modelfile one by one. Another
+ * tenant's job answers 404, exactly like a job that does not exist (or one without that export).
  */
 @RestController
 class ExportDownloadController {
@@ -43,6 +44,43 @@ class ExportDownloadController {
   @GetMapping("/finetunes/{jobId}/merged.zip")
   ResponseEntity<StreamingResponseBody> mergedModel(@PathVariable UUID jobId) {
     return zip(exports.mergedModel(jobId), "merged-" + jobId + ".zip");
+  }
+
+  @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_F16)
+  ResponseEntity<StreamingResponseBody> ggufF16(@PathVariable UUID jobId) {
+    return file(exports.localRuntimeFile(jobId, JobFolder.GGUF_F16), "application/octet-stream");
+  }
+
+  @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_Q8_0)
+  ResponseEntity<StreamingResponseBody> ggufQ80(@PathVariable UUID jobId) {
+    return file(exports.localRuntimeFile(jobId, JobFolder.GGUF_Q8_0), "application/octet-stream");
+  }
+
+  @GetMapping("/finetunes/{jobId}/" + JobFolder.MODELFILE)
+  ResponseEntity<StreamingResponseBody> modelfile(@PathVariable UUID jobId) {
+    return file(exports.localRuntimeFile(jobId, JobFolder.MODELFILE), "text/plain;charset=UTF-8");
+  }
+
+  /**
+   * A file under its own name, so that the Modelfile's {@code FROM ./model-q8_0.gguf} finds the
+   * GGUF downloaded beside it.
+   */
+  private static ResponseEntity<StreamingResponseBody> file(
+      Optional<ZipPart> part, String contentType) {
+    if (part.isEmpty()) {
+      return ResponseEntity.notFound().build();
+    }
+    StreamingResponseBody body =
+        out -> {
+          try (InputStream in = part.get().content()) {
+            in.transferTo(out);
+          }
+        };
+    return ResponseEntity.ok()
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + part.get().name() + "\"")
+        .contentType(MediaType.parseMediaType(contentType))
+        .body(body);
   }
 
   private static ResponseEntity<StreamingResponseBody> zip(

@@ -81,9 +81,30 @@ class ExportService {
     return withCard(jobId, fineTunes.tunedModelFiles(jobId), ModelCard.Kind.TUNED_MODEL);
   }
 
-  /** The merged model (with the base's tokenizer files) and the card, once the merge succeeded. */
+  /**
+   * The merged model (with the base's tokenizer files) and the card, once the merge succeeded; the
+   * GGUF files and Modelfile beside it download on their own.
+   */
   Optional<List<ZipPart>> mergedModel(UUID jobId) {
-    return withCard(jobId, merges.mergedFiles(jobId), ModelCard.Kind.MERGED_MODEL);
+    List<String> keys =
+        merges.mergedFiles(jobId).stream()
+            .filter(key -> !JobFolder.LOCAL_RUNTIME_FILES.contains(fileName(key)))
+            .toList();
+    return withCard(jobId, keys, ModelCard.Kind.MERGED_MODEL);
+  }
+
+  /**
+   * One of the {@link JobFolder#LOCAL_RUNTIME_FILES} of a succeeded merge, if it wrote that one.
+   */
+  Optional<ZipPart> localRuntimeFile(UUID jobId, String file) {
+    return merges.mergedFiles(jobId).stream()
+        .filter(key -> fileName(key).equals(file) && JobFolder.LOCAL_RUNTIME_FILES.contains(file))
+        .findFirst()
+        .map(key -> new ZipPart(file, storage.tenantOpen(key)));
+  }
+
+  private static String fileName(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
   }
 
   private Optional<List<ZipPart>> withCard(UUID jobId, List<String> keys, ModelCard.Kind kind) {
@@ -100,7 +121,7 @@ class ExportService {
   private List<ZipPart> stored(List<String> keys) {
     List<ZipPart> parts = new ArrayList<>();
     for (String key : keys) {
-      String name = key.substring(key.lastIndexOf('/') + 1);
+      String name = fileName(key);
       if (!name.equals(JobFolder.MODEL_CARD)) {
         parts.add(new ZipPart(name, storage.tenantOpen(key)));
       }

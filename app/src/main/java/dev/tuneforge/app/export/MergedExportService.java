@@ -7,7 +7,9 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.protocol.JobFolder;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -78,6 +80,18 @@ public class MergedExportService {
   /** The job's merge, if one was started. */
   public Optional<MergedExport> find(UUID jobId) {
     return merges.findByJobId(jobId);
+  }
+
+  /**
+   * Which {@link JobFolder#LOCAL_RUNTIME_FILES} (GGUF, Modelfile) the succeeded merge wrote: none
+   * before it succeeded, or for a model GGUF export cannot take.
+   */
+  public List<String> localRuntimeFiles(UUID jobId) {
+    return mergedFiles(jobId).stream()
+        .map(key -> key.substring(key.lastIndexOf('/') + 1))
+        .filter(JobFolder.LOCAL_RUNTIME_FILES::contains)
+        .sorted(Comparator.comparing(JobFolder.LOCAL_RUNTIME_FILES::indexOf))
+        .toList();
   }
 
   /** Keys of the merged model's files, once the merge succeeded; empty otherwise. */

@@ -217,6 +217,9 @@ class ExportIT {
     put(merged + "model.safetensors", "merged weights");
     put(merged + "config.json", "{}");
     put(merged + "tokenizer.json", "{}");
+    put(merged + "model-q8_0.gguf", "GGUF q8");
+    put(merged + "Modelfile", "FROM ./model-q8_0.gguf\n");
+    assertThat(as(tenant, user, () -> merges.localRuntimeFiles(job))).isEmpty();
     assertThat(leasing.complete(second, merge.getId(), JobResult.succeeded(0, 0))).isTrue();
 
     Map<String, String> zip = unzip(as(tenant, user, () -> downloads.mergedModel(job)));
@@ -228,6 +231,29 @@ class ExportIT {
     assertThat(zip.get("README.md")).contains("merged into");
     assertThat(as(other, otherUser, () -> downloads.mergedModel(job)).getStatusCode().value())
         .isEqualTo(404);
+
+    // The GGUF and the Modelfile download one by one, under the names the Modelfile uses.
+    assertThat(as(tenant, user, () -> merges.localRuntimeFiles(job)))
+        .containsExactly("model-q8_0.gguf", "Modelfile");
+    ResponseEntity<StreamingResponseBody> gguf = as(tenant, user, () -> downloads.ggufQ80(job));
+    assertThat(gguf.getHeaders().getFirst("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"model-q8_0.gguf\"");
+    assertThat(body(gguf)).isEqualTo("GGUF q8");
+    assertThat(body(as(tenant, user, () -> downloads.modelfile(job))))
+        .isEqualTo("FROM ./model-q8_0.gguf\n");
+    assertThat(as(tenant, user, () -> downloads.ggufF16(job)).getStatusCode().value())
+        .as("a file the merge did not write")
+        .isEqualTo(404);
+    assertThat(as(other, otherUser, () -> downloads.ggufQ80(job)).getStatusCode().value())
+        .isEqualTo(404);
+    assertThat(as(other, otherUser, () -> merges.localRuntimeFiles(job))).isEmpty();
+  }
+
+  private static String body(ResponseEntity<StreamingResponseBody> response) throws Exception {
+    assertThat(response.getStatusCode().value()).isEqualTo(200);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    response.getBody().writeTo(bytes);
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,6 +69,36 @@ public final class SafeTensors {
       }
       return new SafeTensorsFile(metadata, tensors);
     }
+  }
+
+  /**
+   * Every weight of a Hugging Face folder: {@code model.safetensors}, or the shards that {@code
+   * model.safetensors.index.json} names (none outside the folder).
+   */
+  public static Map<String, Tensor> readFolder(Path directory) throws IOException {
+    Path single = directory.resolve("model.safetensors");
+    if (Files.isRegularFile(single)) {
+      return new HashMap<>(read(single).tensors());
+    }
+    Path index = directory.resolve("model.safetensors.index.json");
+    if (!Files.isRegularFile(index)) {
+      throw new IOException(
+          directory + " has neither model.safetensors nor model.safetensors.index.json");
+    }
+    TreeSet<String> shards = new TreeSet<>();
+    JSON.readTree(Files.readString(index))
+        .path("weight_map")
+        .properties()
+        .forEach(e -> shards.add(e.getValue().asString()));
+    Map<String, Tensor> weights = new HashMap<>();
+    for (String shard : shards) {
+      Path file = directory.resolve(shard).normalize();
+      if (!file.startsWith(directory.normalize())) {
+        throw new IOException("shard " + shard + " lies outside the model directory");
+      }
+      weights.putAll(read(file).tensors());
+    }
+    return weights;
   }
 
   /** Reads only the names and shapes, for checks that must not load gigabytes. */

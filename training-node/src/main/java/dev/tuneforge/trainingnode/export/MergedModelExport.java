@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +97,7 @@ public final class MergedModelExport {
       }
     }
     ModelConfig config = ModelConfig.read(model.resolve("config.json"));
-    Map<String, Tensor> weights = readBase();
+    Map<String, Tensor> weights = SafeTensors.readFolder(model);
     if (trained != null) {
       replace(weights, trained, config);
     } else {
@@ -169,31 +168,6 @@ public final class MergedModelExport {
         progress.report(++done, total, "merged " + module);
       }
     }
-  }
-
-  private Map<String, Tensor> readBase() throws IOException {
-    Path single = model.resolve(JobFolder.MODEL_WEIGHTS);
-    if (Files.isRegularFile(single)) {
-      return new HashMap<>(SafeTensors.read(single).tensors());
-    }
-    Path index = model.resolve(INDEX);
-    if (!Files.isRegularFile(index)) {
-      throw new IOException(model + " has neither " + JobFolder.MODEL_WEIGHTS + " nor " + INDEX);
-    }
-    TreeSet<String> shards = new TreeSet<>();
-    JSON.readTree(Files.readString(index))
-        .path("weight_map")
-        .properties()
-        .forEach(e -> shards.add(e.getValue().asString()));
-    Map<String, Tensor> weights = new HashMap<>();
-    for (String shard : shards) {
-      Path file = model.resolve(shard).normalize();
-      if (!file.startsWith(model.normalize())) {
-        throw new IOException("shard " + shard + " lies outside the model directory");
-      }
-      weights.putAll(SafeTensors.read(file).tensors());
-    }
-    return weights;
   }
 
   /** Fills shards in name order, starting a new one where the next tensor would overflow it. */

@@ -1,6 +1,10 @@
 package dev.tuneforge.trainingnode.jobprocess;
 
+import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.gguf.GgufExport;
+import dev.tuneforge.modelformat.gguf.GgufType;
+import dev.tuneforge.modelformat.gguf.OllamaModelfile;
 import dev.tuneforge.modelformat.safetensors.DataType;
 import dev.tuneforge.modelformat.safetensors.SafeTensorsException;
 import dev.tuneforge.protocol.JobEvent;
@@ -11,6 +15,7 @@ import dev.tuneforge.trainingnode.generate.UnsupportedAdapterException;
 import dev.tuneforge.trainingnode.train.CheckpointStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The child JVM of a merge lease: {@code MergeJobMain <job folder> [--max-shard-bytes N]} merges
  * {@link JobFolder#ADAPTER} into {@link JobFolder#BASE_MODEL}, in the base's dtype, into {@link
- * JobFolder#MERGED_MODEL}, printing {@link JobEvent#merge} progress as JSON lines and writing
- * {@link JobFolder#RESULT}, as the training child does.
+ * JobFolder#MERGED_MODEL}, with the {@link JobFolder#LOCAL_RUNTIME_FILES} beside it, printing
+ * {@link JobEvent#merge} progress as JSON lines and writing {@link JobFolder#RESULT}, as the
+ * training child does.
  */
 public final class MergeJobMain {
   public static final String MAX_SHARD_BYTES = "--max-shard-bytes";
@@ -69,6 +75,7 @@ public final class MergeJobMain {
                   "merged model written: %d weight file%s",
                   files.size(),
                   files.size() == 1 ? "" : "s")));
+      writeLocalRuntimeFiles(output, events);
       result = JobResult.succeeded(0, 0);
     } catch (UnsupportedAdapterException
         | UnsupportedModelException
@@ -92,6 +99,32 @@ public final class MergeJobMain {
       return JobResult.failed("could not write " + JobFolder.RESULT + ": " + e.getMessage(), 0, 0);
     }
     return result;
+  }
+
+  /**
+   * Beside the merged model: GGUF in F16 and Q8_0 and an Ollama Modelfile for the Q8_0 file. A
+   * model GGUF export cannot take (an architecture or tokenizer llama.cpp names otherwise) keeps
+   * its merged model and says why it has no GGUF.
+   */
+  static void writeLocalRuntimeFiles(Path merged, PrintStream events) throws IOException {
+    String name = "Tuneforge merged model " + merged.toAbsolutePath().getParent().getFileName();
+    try {
+      GgufExport gguf = GgufExport.read(merged);
+      emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_F16));
+      gguf.write(merged.resolve(JobFolder.GGUF_F16), GgufType.F16, name);
+      emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_Q8_0));
+      gguf.write(merged.resolve(JobFolder.GGUF_Q8_0), GgufType.Q8_0, name);
+      Files.writeString(
+          merged.resolve(JobFolder.MODELFILE),
+          OllamaModelfile.of(JobFolder.GGUF_Q8_0, ChatTemplate.load(merged)));
+    } catch (UnsupportedModelException e) {
+      for (String file : JobFolder.LOCAL_RUNTIME_FILES) {
+        Files.deleteIfExists(merged.resolve(file));
+      }
+      emit(events, JobEvent.log("no GGUF export for this model: " + e.getMessage()));
+      return;
+    }
+    emit(events, JobEvent.log("wrote GGUF (F16, Q8_0) and an Ollama Modelfile"));
   }
 
   private static void emit(PrintStream events, JobEvent event) {

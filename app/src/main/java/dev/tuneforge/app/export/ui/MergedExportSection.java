@@ -13,6 +13,10 @@ import dev.tuneforge.app.export.MergedExportService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.finetune.ui.section.JobPageSection;
+import dev.tuneforge.protocol.JobFolder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +25,8 @@ import org.springframework.context.annotation.Scope;
 /**
  * On a succeeded LoRA job's page: "Export merged model" queues the merge for a training node; the
  * section then shows where it stands (waiting, merging with its progress, failed with the reason)
- * and, once done, the download of the merged model.
+ * and, once done, the download of the merged model and, for an architecture llama.cpp runs, its
+ * GGUF files (F16, Q8_0) and an Ollama Modelfile.
  */
 @SpringComponent
 @Scope("prototype")
@@ -32,6 +37,7 @@ class MergedExportSection implements JobPageSection {
   private final Paragraph state = new Paragraph();
   private final ProgressBar bar = new ProgressBar();
   private final Anchor download = new Anchor();
+  private final Map<String, Anchor> localRuntime = new LinkedHashMap<>();
   private @Nullable UUID jobId;
 
   MergedExportSection(MergedExportService merges) {
@@ -52,7 +58,22 @@ class MergedExportSection implements JobPageSection {
             showMerge(Optional.of(merge));
           }
         });
-    layout.add(new HorizontalLayout(start, download), state, bar);
+    HorizontalLayout localRuntimeLinks = new HorizontalLayout();
+    localRuntime.put(JobFolder.GGUF_F16, link("download-gguf-f16", "GGUF (F16)"));
+    localRuntime.put(JobFolder.GGUF_Q8_0, link("download-gguf-q8_0", "GGUF (Q8_0)"));
+    localRuntime.put(JobFolder.MODELFILE, link("download-modelfile", "Ollama Modelfile"));
+    localRuntime.values().forEach(localRuntimeLinks::add);
+    layout.add(new HorizontalLayout(start, download), localRuntimeLinks, state, bar);
+  }
+
+  private static Anchor link(String id, String text) {
+    Anchor anchor = new Anchor();
+    anchor.setId(id);
+    anchor.setText(text);
+    anchor.getElement().setAttribute("download", true);
+    anchor.setRouterIgnore(true);
+    anchor.setVisible(false);
+    return anchor;
   }
 
   @Override
@@ -77,6 +98,15 @@ class MergedExportSection implements JobPageSection {
     start.setVisible(merge == null || MergedExport.FAILED.equals(status));
     start.setText(merge == null ? "Export merged model" : "Export merged model again");
     download.setVisible(MergedExport.SUCCEEDED.equals(status));
+    List<String> written =
+        merge != null && MergedExport.SUCCEEDED.equals(status)
+            ? merges.localRuntimeFiles(merge.getJobId())
+            : List.of();
+    localRuntime.forEach(
+        (file, anchor) -> {
+          anchor.setVisible(written.contains(file));
+          anchor.setHref("/finetunes/" + jobId + "/" + file);
+        });
     bar.setVisible(merge != null && !merge.finished());
     if (merge == null) {
       state.setText(
