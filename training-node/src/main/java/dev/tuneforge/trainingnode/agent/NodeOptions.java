@@ -45,34 +45,6 @@ record NodeOptions(
     static final Serving OFF = new Serving(false, 8, 16);
   }
 
-  /** Options of a node that does not serve. */
-  NodeOptions(
-      URI server,
-      Path workDir,
-      @Nullable String token,
-      String name,
-      Duration heartbeatInterval,
-      String device,
-      String childHeap,
-      String childMainClass,
-      Duration leaseTimeout,
-      List<Gpu> simulatedGpus,
-      long childMemoryLimit) {
-    this(
-        server,
-        workDir,
-        token,
-        name,
-        heartbeatInterval,
-        device,
-        childHeap,
-        childMainClass,
-        leaseTimeout,
-        simulatedGpus,
-        childMemoryLimit,
-        Serving.OFF);
-  }
-
   /** Options of a node without simulated GPUs or a memory limit. */
   NodeOptions(
       URI server,
@@ -95,7 +67,8 @@ record NodeOptions(
         childMainClass,
         leaseTimeout,
         List.of(),
-        0);
+        0,
+        Serving.OFF);
   }
 
   static final String TRAINER_MAIN = "dev.tuneforge.trainingnode.jobprocess.TrainingJobMain";

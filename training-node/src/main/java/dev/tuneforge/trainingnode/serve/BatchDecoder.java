@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.ModelConfig;
-import dev.tuneforge.trainingnode.model.AttentionOps;
 import dev.tuneforge.trainingnode.model.DecoderOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
 import dev.tuneforge.trainingnode.model.StepScalars;
@@ -17,7 +15,6 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One forward pass over a batch of sequences that each have their own KV cache, length and adapter:
@@ -54,46 +51,23 @@ final class BatchDecoder {
     DecoderOps ops = new DecoderOps(config, scalars);
     int[] before = rows.stream().mapToInt(Sequence::cached).toArray();
     int[][] positions = new int[batchSize][count];
-    long[] flat = new long[batchSize * count];
     for (int b = 0; b < batchSize; b++) {
       for (int t = 0; t < count; t++) {
         positions[b][t] = before[b] + t;
       }
-      System.arraycopy(tokens[b], 0, flat, b * count, count);
     }
     int longest = Arrays.stream(before).max().orElseThrow() + count;
-    NDArray hidden = ops.embed(step.create(flat, new Shape(batchSize, count)), weights.embedding());
-    Map<Integer, NDArray> masks = new TreeMap<>();
-    Map<String, NDArray[]> rotaries = new TreeMap<>();
-    for (int i = 0; i < weights.layers().size(); i++) {
-      InferenceWeights.Layer layer = weights.layers().get(i);
-      int index = i;
-      NDArray mask =
-          masks.computeIfAbsent(
-              config.window(i), window -> mask(step, before, count, longest, window));
-      double[] frequencies = config.inverseFrequencies(i);
-      NDArray[] rotary =
-          rotaries.computeIfAbsent(
-              config.layerTypes().get(i),
-              type -> AttentionOps.rotaryTables(step, positions, frequencies, config.headDim()));
-      hidden =
-          ops.layer(
-              hidden,
-              layer.norms(),
-              (name, x) -> project(step, index, name, x, rows, scalars),
-              rotary,
-              mask,
-              (keys, values) -> attend(step, index, rows, keys, values, longest));
-    }
+    float[][] logits =
+        ops.decode(
+            step,
+            weights,
+            tokens,
+            positions,
+            window -> mask(step, before, count, longest, window),
+            (layer, name, x) -> project(step, layer, name, x, rows, scalars),
+            (layer, keys, values) -> attend(step, layer, rows, keys, values, longest));
     rows.forEach(row -> row.advance(count));
-    NDArray last = hidden.get(new NDIndex(":, -1:, :"));
-    float[] logits = ops.logits(last, weights.finalNorm(), weights.lmHead()).toFloatArray();
-    int vocab = logits.length / batchSize;
-    float[][] result = new float[batchSize][];
-    for (int b = 0; b < batchSize; b++) {
-      result[b] = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
-    }
-    return result;
+    return logits;
   }
 
   private NDArray project(
