@@ -1,5 +1,7 @@
 package dev.tuneforge.trainingnode.jobprocess;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.protocol.GenerationChunk;
 import dev.tuneforge.protocol.GenerationRequest;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,6 +43,7 @@ public final class ServingMain {
   private final Map<String, ServingEngine> engines = new HashMap<>();
   private final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
   private volatile boolean inputClosed;
+  private @Nullable Device device;
 
   ServingMain(int adapterCache, int maxBatch, PrintStream out) {
     this.adapterCache = adapterCache;
@@ -147,9 +151,13 @@ public final class ServingMain {
     String key = baseDirectory.toAbsolutePath().normalize().toString();
     ServingEngine engine = engines.get(key);
     if (engine == null) {
+      if (device == null) {
+        device = TrainingDevice.resolve(System.getenv(), Engine.getInstance()).device();
+      }
       engine =
           ServingEngine.builder()
               .setModelDirectory(baseDirectory)
+              .optDevice(device)
               .optAdapterCacheSize(adapterCache)
               .optMaxBatch(maxBatch)
               .build();

@@ -1,5 +1,6 @@
 package dev.tuneforge.trainingnode.serve;
 
+import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.tuneforge.chat.ChatEncoder;
@@ -43,9 +44,9 @@ public final class ServingEngine implements AutoCloseable {
 
   private record Pending(Completion completion, GenerationStream stream) {}
 
-  private ServingEngine(Path modelDirectory, int adapterCacheSize, int maxBatch)
+  private ServingEngine(Path modelDirectory, Device device, int adapterCacheSize, int maxBatch)
       throws IOException {
-    this.model = LlamaModel.loadFrozen(modelDirectory);
+    this.model = LlamaModel.loadFrozen(modelDirectory, device);
     try {
       this.tokenizer = ChatEncoder.loadTokenizer(modelDirectory);
       this.encoder = ChatEncoder.forModel(modelDirectory, tokenizer, Integer.MAX_VALUE);
@@ -242,8 +243,15 @@ public final class ServingEngine implements AutoCloseable {
     private @Nullable Path modelDirectory;
     private int adapterCacheSize = 8;
     private int maxBatch = 16;
+    private Device device = Device.cpu();
 
     private Builder() {}
+
+    /** Where the model's arrays live (the CPU by default). */
+    public Builder optDevice(Device device) {
+      this.device = device;
+      return this;
+    }
 
     /** The base model's Hugging Face folder. */
     public Builder setModelDirectory(Path modelDirectory) {
@@ -273,7 +281,7 @@ public final class ServingEngine implements AutoCloseable {
       if (maxBatch < 1) {
         throw new IllegalArgumentException("a batch holds at least 1 generation");
       }
-      return new ServingEngine(modelDirectory, adapterCacheSize, maxBatch);
+      return new ServingEngine(modelDirectory, device, adapterCacheSize, maxBatch);
     }
   }
 }
