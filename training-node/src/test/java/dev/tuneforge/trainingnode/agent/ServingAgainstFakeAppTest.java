@@ -155,7 +155,29 @@ class ServingAgainstFakeAppTest {
     waitUntil(() -> app.generationPolls.size() > pollsWhileOff + 2, 20);
   }
 
+  @Test
+  void whenIdleTakesNoRequestsWhileATrainingJobRuns() throws Exception {
+    app.servingPolicy.set(HeartbeatReply.SERVING_WHEN_IDLE);
+    app.leases.add(NodeAgentAgainstFakeAppTest.lease(Map.of(), Map.of()));
+    start(SlowTrainingJobMain.class);
+    waitUntil(() -> !app.events().isEmpty(), 30);
+    int pollsWhileTraining = app.generationPolls.size();
+    Thread.sleep(1500);
+    assertThat(app.generationPolls.size())
+        .as("polls while the job runs")
+        .isLessThanOrEqualTo(pollsWhileTraining + 1);
+
+    app.cancel.set(true);
+    app.results.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+    app.cancel.set(false);
+    waitUntil(() -> app.generationPolls.size() > pollsWhileTraining + 2, 20);
+  }
+
   private void start() {
+    start(FakeTrainingJobMain.class);
+  }
+
+  private void start(Class<?> trainer) {
     agent =
         new NodeAgent(
             new NodeOptions(
@@ -166,7 +188,7 @@ class ServingAgainstFakeAppTest {
                     Duration.ofMillis(200),
                     "cpu",
                     "1g",
-                    FakeTrainingJobMain.class.getName(),
+                    trainer.getName(),
                     Duration.ofSeconds(5))
                 .withServing(new NodeOptions.Serving(true, 1, 4)));
     running =
