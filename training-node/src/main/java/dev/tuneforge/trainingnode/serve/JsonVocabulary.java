@@ -1,6 +1,7 @@
 package dev.tuneforge.trainingnode.serve;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Each token's text as JSON-constrained decoding sees it: decoded alone, without special tokens.
@@ -9,14 +10,14 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
  */
 final class JsonVocabulary {
 
-  private final String[] texts;
+  private final @Nullable String[] texts;
 
-  private JsonVocabulary(String[] texts) {
+  private JsonVocabulary(@Nullable String[] texts) {
     this.texts = texts;
   }
 
   static JsonVocabulary of(HuggingFaceTokenizer tokenizer, int vocabSize) {
-    String[] texts = new String[vocabSize];
+    @Nullable String[] texts = new String[vocabSize];
     for (int id = 0; id < vocabSize; id++) {
       String text = tokenizer.decode(new long[] {id}, true);
       texts[id] = text.isEmpty() || text.indexOf('\uFFFD') >= 0 ? null : text;
@@ -29,7 +30,7 @@ final class JsonVocabulary {
   }
 
   /** The token's text, or null when the constraint never picks it. */
-  String text(int id) {
+  @Nullable String text(int id) {
     return texts[id];
   }
 }

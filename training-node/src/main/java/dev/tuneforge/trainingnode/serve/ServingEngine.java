@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * or none (adapters from an LRU {@link AdapterCache}), decoded in one running batch that
  * generations join and leave between decoding steps (continuous batching). A new generation's
  * prompt is prefilled alone, then it decodes one token per step with the batch. {@link #submit} may
- * be called from any thread; everything else runs on the one thread that calls {@link #step} or
- * {@link #serve}, as DJL's arrays want.
+ * be called from any thread; everything else runs on the one thread that calls {@link #step}, as
+ * DJL's arrays want.
  */
 public final class ServingEngine implements AutoCloseable {
 
@@ -131,18 +129,6 @@ public final class ServingEngine implements AutoCloseable {
   public void runUntilIdle() {
     while (step()) {
       // each step decodes or admits
-    }
-  }
-
-  /** Steps until {@code stop} says so, waiting for work while there is none. */
-  public void serve(BooleanSupplier stop) throws InterruptedException {
-    while (!stop.getAsBoolean()) {
-      if (!step()) {
-        Pending next = waiting.poll(200, TimeUnit.MILLISECONDS);
-        if (next != null) {
-          admit(next);
-        }
-      }
     }
   }
 
