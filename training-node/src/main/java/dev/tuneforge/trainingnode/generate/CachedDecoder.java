@@ -2,7 +2,6 @@ package dev.tuneforge.trainingnode.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.ModelConfig;
@@ -10,9 +9,6 @@ import dev.tuneforge.trainingnode.model.DecoderOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.StepScalars;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The model's forward pass over a batch's new tokens only, attending to the keys and values of
@@ -45,46 +41,19 @@ final class CachedDecoder {
    * of each row's last new token, {@code [batch][vocab]}.
    */
   float[][] forward(NDManager step, long[][] tokens, boolean[][] real, KvCache cache) {
-    int batchSize = tokens.length;
     int count = tokens[0].length;
     StepScalars scalars = new StepScalars(step);
     DecoderOps ops = new DecoderOps(config, scalars);
     int cachedBefore = cache.length();
     int[][] positions = cache.admit(real, count);
-    long[] flat = new long[batchSize * count];
-    for (int b = 0; b < batchSize; b++) {
-      System.arraycopy(tokens[b], 0, flat, b * count, count);
-    }
-    NDArray hidden = ops.embed(step.create(flat, new Shape(batchSize, count)), weights.embedding());
-    Map<Integer, NDArray> masks = new TreeMap<>();
-    Map<String, NDArray[]> rotaries = new TreeMap<>();
-    for (int i = 0; i < weights.layers().size(); i++) {
-      InferenceWeights.Layer layer = weights.layers().get(i);
-      int index = i;
-      NDArray mask =
-          masks.computeIfAbsent(
-              config.window(i), window -> mask(step, cache, cachedBefore, count, window));
-      double[] frequencies = config.inverseFrequencies(i);
-      NDArray[] rotary =
-          rotaries.computeIfAbsent(
-              config.layerTypes().get(i), type -> rotary(step, positions, frequencies));
-      hidden =
-          ops.layer(
-              hidden,
-              layer.norms(),
-              (name, x) -> project(layer, name, x, scalars),
-              rotary,
-              mask,
-              (keys, values) -> cache.append(index, keys, values));
-    }
-    NDArray last = hidden.get(new NDIndex(":, -1:, :"));
-    float[] logits = ops.logits(last, weights.finalNorm(), weights.lmHead()).toFloatArray();
-    int vocab = logits.length / batchSize;
-    float[][] rows = new float[batchSize][];
-    for (int b = 0; b < batchSize; b++) {
-      rows[b] = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
-    }
-    return rows;
+    return ops.decode(
+        step,
+        weights,
+        tokens,
+        positions,
+        window -> mask(step, cache, cachedBefore, count, window),
+        (layer, name, x) -> project(weights.layers().get(layer), name, x, scalars),
+        cache::append);
   }
 
   private NDArray project(
@@ -123,31 +92,5 @@ final class CachedDecoder {
       }
     }
     return step.create(mask, new Shape(batchSize, 1, count, total));
-  }
-
-  /**
-   * cos and sin {@code [batch, 1, new, headDim]} at each token's own position, halves duplicated as
-   * HF does.
-   */
-  private NDArray[] rotary(NDManager step, int[][] positions, double[] inverseFrequencies) {
-    int headDim = config.headDim();
-    int batchSize = positions.length;
-    int count = positions[0].length;
-    int half = headDim / 2;
-    float[] cos = new float[batchSize * count * headDim];
-    float[] sin = new float[cos.length];
-    for (int b = 0; b < batchSize; b++) {
-      for (int t = 0; t < count; t++) {
-        int at = (b * count + t) * headDim;
-        for (int i = 0; i < half; i++) {
-          // In float, as the model's own rotary tables compute the angle.
-          float angle = positions[b][t] * (float) inverseFrequencies[i];
-          cos[at + i] = cos[at + i + half] = (float) Math.cos(angle);
-          sin[at + i] = sin[at + i + half] = (float) Math.sin(angle);
-        }
-      }
-    }
-    Shape shape = new Shape(batchSize, 1, count, headDim);
-    return new NDArray[] {step.create(cos, shape), step.create(sin, shape)};
   }
 }

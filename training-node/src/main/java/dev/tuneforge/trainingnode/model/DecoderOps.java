@@ -1,13 +1,19 @@
 package dev.tuneforge.trainingnode.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.DecoderStyle;
 import dev.tuneforge.modelformat.ModelConfig;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * The arithmetic of the decoder that training ({@link LlamaModel}) and KV-cached decoding share,
@@ -31,6 +37,18 @@ public final class DecoderOps {
   @FunctionalInterface
   public interface KeyValues {
     NDArray[] attend(NDArray keys, NDArray values);
+  }
+
+  /** Computes projection {@code projection} of layer {@code layer} on {@code x}. */
+  @FunctionalInterface
+  public interface LayerProjector {
+    NDArray project(int layer, String projection, NDArray x);
+  }
+
+  /** As {@link KeyValues}, for layer {@code layer}. */
+  @FunctionalInterface
+  public interface LayerKeyValues {
+    NDArray[] attend(int layer, NDArray keys, NDArray values);
   }
 
   private static final double GELU_CUBIC = 0.044715;
@@ -121,6 +139,56 @@ public final class DecoderOps {
       output = norm(output, norms.get("post_feedforward_layernorm"));
     }
     return hidden.add(output);
+  }
+
+  /**
+   * One step of cached decoding outside the model: {@code tokens} ({@code [batch][count]}) at their
+   * rotary {@code positions} through every layer of {@code weights}, with the additive mask {@code
+   * masks} builds for an attention window (once per distinct window); returns each row's logits
+   * after its last token, {@code [batch][vocab]}.
+   */
+  public float[][] decode(
+      NDManager step,
+      InferenceWeights weights,
+      long[][] tokens,
+      int[][] positions,
+      IntFunction<NDArray> masks,
+      LayerProjector projector,
+      LayerKeyValues keyValues) {
+    int batchSize = tokens.length;
+    int count = tokens[0].length;
+    long[] flat = new long[batchSize * count];
+    for (int b = 0; b < batchSize; b++) {
+      System.arraycopy(tokens[b], 0, flat, b * count, count);
+    }
+    NDArray hidden = embed(step.create(flat, new Shape(batchSize, count)), weights.embedding());
+    Map<Integer, NDArray> windowMasks = new TreeMap<>();
+    Map<String, NDArray[]> rotaries = new TreeMap<>();
+    for (int i = 0; i < weights.layers().size(); i++) {
+      int index = i;
+      NDArray mask = windowMasks.computeIfAbsent(config.window(i), masks::apply);
+      double[] frequencies = config.inverseFrequencies(i);
+      NDArray[] rotary =
+          rotaries.computeIfAbsent(
+              config.layerTypes().get(i),
+              type -> AttentionOps.rotaryTables(step, positions, frequencies, config.headDim()));
+      hidden =
+          layer(
+              hidden,
+              weights.layers().get(i).norms(),
+              (name, x) -> projector.project(index, name, x),
+              rotary,
+              mask,
+              (keys, values) -> keyValues.attend(index, keys, values));
+    }
+    NDArray last = hidden.get(new NDIndex(":, -1:, :"));
+    float[] logits = logits(last, weights.finalNorm(), weights.lmHead()).toFloatArray();
+    int vocab = logits.length / batchSize;
+    float[][] rows = new float[batchSize][];
+    for (int b = 0; b < batchSize; b++) {
+      rows[b] = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
+    }
+    return rows;
   }
 
   /** Logits of the final hidden states, soft-capped where the architecture caps them. */

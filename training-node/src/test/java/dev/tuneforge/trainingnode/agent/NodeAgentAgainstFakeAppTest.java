@@ -569,7 +569,7 @@ class NodeAgentAgainstFakeAppTest {
         Duration.ofSeconds(5));
   }
 
-  private static Lease lease(Map<String, String> inputs, Map<String, String> outputs) {
+  static Lease lease(Map<String, String> inputs, Map<String, String> outputs) {
     UUID jobId = UUID.randomUUID();
     TrainingSpec spec =
         new TrainingSpec(
