@@ -1,5 +1,6 @@
 package dev.tuneforge.app.apikey;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
  * rather than falling through to the web UI's router.
  */
 @RestController
+@Hidden
 class UnknownRouteController {
 
   @RequestMapping({ApiErrors.OPENAI_BASE + "/**", ApiErrors.NATIVE_BASE + "/**"})

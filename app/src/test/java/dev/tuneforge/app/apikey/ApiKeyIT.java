@@ -161,7 +161,8 @@ class ApiKeyIT {
     UUID tenantB = rows.tenant("b");
     String adminA = key(insertUser(tenantA, "admin-a-" + suffix(), "TENANT_ADMIN", "x"), tenantA);
     String userB = "user-b-" + suffix();
-    String keyB = key(insertUser(tenantB, userB, "MEMBER", "x"), tenantB);
+    UUID userBId = insertUser(tenantB, userB, "MEMBER", "x");
+    String keyB = key(userBId, tenantB);
     String keyBId =
         JSON.readTree(call("GET", "/api/api-keys", keyB, null).body()).get(0).path("id").asString();
 
@@ -194,6 +195,20 @@ class ApiKeyIT {
     assertThat(call("GET", "/api/api-keys", keyB, null).statusCode())
         .as("B's key still works")
         .isEqualTo(200);
+
+    UUID bVersion = rows.datasetVersion(tenantB, userBId, 3, 100);
+    assertThat(call("GET", "/api/dataset-versions/" + bVersion, keyB, null).statusCode())
+        .isEqualTo(200);
+    assertNotFound(call("GET", "/api/dataset-versions/" + bVersion, adminA, null));
+    assertNotFound(
+        call(
+            "GET",
+            "/api/dataset-versions/" + bVersion + "/token-lengths?model=" + UUID.randomUUID(),
+            adminA,
+            null));
+    assertThat(call("GET", "/api/datasets", adminA, null).body())
+        .doesNotContain(bVersion.toString());
+    assertThat(call("GET", "/api/datasets", keyB, null).body()).contains(bVersion.toString());
   }
 
   @Test
