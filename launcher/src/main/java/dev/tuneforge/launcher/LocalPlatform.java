@@ -43,6 +43,7 @@ public final class LocalPlatform implements AutoCloseable {
   private @Nullable TrainingNodeProcess node;
   private String baseUrl = "";
   private String adminPassword = "";
+  private String adminApiKey = "";
   private boolean closed;
   private final boolean withKeycloak;
   private @Nullable KeycloakServer keycloak;
@@ -132,6 +133,7 @@ public final class LocalPlatform implements AutoCloseable {
     own(s3);
 
     adminPassword = AdminPassword.loadOrCreate(data.resolve("admin-password.txt"));
+    adminApiKey = AdminPassword.loadOrCreateApiKey(data.resolve("admin-api-key.txt"));
     Map<String, String> identity = Map.of();
     if (withKeycloak) {
       KeycloakServer started = startKeycloak(data);
@@ -194,6 +196,7 @@ public final class LocalPlatform implements AutoCloseable {
     properties.put("tuneforge.storage.secret-key", STORAGE_SECRET_KEY);
     properties.put("tuneforge.bootstrap.admin-username", ADMIN_USERNAME);
     properties.put("tuneforge.bootstrap.admin-password", adminPassword);
+    properties.put("tuneforge.bootstrap.admin-api-key", adminApiKey);
     // The key that encrypts tenants' teacher API keys lives with the rest of the platform's data.
     properties.put(
         "tuneforge.secrets.key-file", settings.dataDir().resolve("secrets.key").toString());
@@ -228,6 +231,11 @@ public final class LocalPlatform implements AutoCloseable {
 
   public String adminPassword() {
     return adminPassword;
+  }
+
+  /** The admin's API key, for provisioning tenants, users and their keys over REST. */
+  public String adminApiKey() {
+    return adminApiKey;
   }
 
   public Path dataDir() {
@@ -286,6 +294,7 @@ public final class LocalPlatform implements AutoCloseable {
         "",
         "  Open        " + baseUrl,
         "  Sign in as  " + ADMIN_USERNAME + " / " + adminPassword,
+        "  API key     " + settings.dataDir().resolve("admin-api-key.txt") + " (the admin's)",
         keycloak == null
             ? "  SSO         off (./run.sh --keycloak starts a local Keycloak)"
             : "  SSO         Keycloak at "

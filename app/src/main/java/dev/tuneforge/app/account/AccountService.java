@@ -95,6 +95,22 @@ public class AccountService implements UserDetailsService {
     return users.save(new AppUser(tenantId, name, shown, passwordEncoder.encode(password), role));
   }
 
+  /** The platform admin {@code username}; empty if there is no such platform admin. */
+  public Optional<SignedInUser> platformAdmin(String username) {
+    return users
+        .findByUsernameIgnoreCase(username.strip())
+        .filter(user -> user.getRole() == Role.PLATFORM_ADMIN)
+        .map(SignedInUser::of);
+  }
+
+  /** The account {@code username} of {@code tenantId}; empty for anyone else's. */
+  public Optional<SignedInUser> member(UUID tenantId, String username) {
+    return users
+        .findByUsernameIgnoreCase(username.strip())
+        .filter(user -> tenantId.equals(user.getTenantId()))
+        .map(SignedInUser::of);
+  }
+
   /**
    * Users the caller may see: all for platform admins, their tenant's for everyone else; deleted
    * users are not shown.

@@ -8,6 +8,8 @@ import org.springframework.data.jpa.repository.JpaRepository;
 interface TenantRepository extends JpaRepository<Tenant, UUID> {
   boolean existsByNameIgnoreCase(String name);
 
+  Optional<Tenant> findByNameIgnoreCase(String name);
+
   List<Tenant> findAllByOrderByName();
 
   Optional<Tenant> findByNameIgnoreCase(String name);
