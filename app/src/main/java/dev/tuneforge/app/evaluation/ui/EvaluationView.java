@@ -23,6 +23,7 @@ import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.FieldMetrics;
 import dev.tuneforge.app.evaluation.Headline;
+import dev.tuneforge.app.evaluation.JudgeService;
 import dev.tuneforge.app.evaluation.KeyFindings;
 import dev.tuneforge.app.evaluation.LatencyFigures;
 import dev.tuneforge.app.evaluation.MetricConfidence;
@@ -50,14 +51,17 @@ import org.jspecify.annotations.Nullable;
 public class EvaluationView extends VerticalLayout implements BeforeEnterObserver {
   private final EvaluationService evaluations;
   private final FineTuneService fineTunes;
+  private final JudgeService judge;
   private List<ExampleRow> rows = List.of();
   private final Grid<ExampleRow> examples = new Grid<>();
   private final Select<ExampleRow.Filter> filter = new Select<>();
   private final Span shown = new Span();
 
-  public EvaluationView(EvaluationService evaluations, FineTuneService fineTunes) {
+  public EvaluationView(
+      EvaluationService evaluations, FineTuneService fineTunes, JudgeService judge) {
     this.evaluations = evaluations;
     this.fineTunes = fineTunes;
+    this.judge = judge;
     setWidthFull();
   }
 
@@ -144,6 +148,7 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     if (retention != null) {
       ProductionFigures.retention(retention).forEach(this::add);
     }
+    add(new JudgeSection(judge, job.getId(), extraction));
     add(new H3("Examples"), examplesSection(extraction));
     apply();
   }
