@@ -112,7 +112,7 @@ class UsageBrowserIT {
         .click();
     page.locator("#tenant-budget input").fill("1");
     page.locator("#save-tenant-budget").click();
-    assertThat(page.locator("#tenants-grid")).containsText("1.00 per month");
+    assertThat(page.locator("#tenants-grid")).containsText("1.00 USD per month");
 
     page.navigate(env.platform().baseUrl() + "/admin/usage");
     assertThat(page.locator("#platform-usage-grid")).containsText("Usage Co");
