@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.work.ActingUser;
 import dev.tuneforge.app.work.UserRun;
 import dev.tuneforge.app.work.WorkState;
@@ -25,7 +26,7 @@ public class JudgeRun extends UserRun {
   private String promptId;
 
   @Enumerated(EnumType.STRING)
-  private JudgeStatus status;
+  private RunStatus status;
 
   private int examplesDone;
   private int examplesTotal;
@@ -49,7 +50,7 @@ public class JudgeRun extends UserRun {
     this.judgeModel = judgeModel;
     this.promptId = JudgePrompt.ID;
     this.examplesTotal = examplesTotal;
-    this.status = JudgeStatus.QUEUED;
+    this.status = RunStatus.QUEUED;
   }
 
   @Override
@@ -59,7 +60,7 @@ public class JudgeRun extends UserRun {
 
   @Override
   protected void moveTo(WorkState state, Instant now) {
-    status = JudgeStatus.valueOf(state.name());
+    status = RunStatus.valueOf(state.name());
     if (state != WorkState.RUNNING) {
       forgetCancelRequest();
     } else if (startedAt == null) {
@@ -68,7 +69,7 @@ public class JudgeRun extends UserRun {
   }
 
   void queue() {
-    status = JudgeStatus.QUEUED;
+    status = RunStatus.QUEUED;
     forgetCancelRequest();
     reopened();
   }
@@ -103,7 +104,7 @@ public class JudgeRun extends UserRun {
     return promptId;
   }
 
-  public JudgeStatus getStatus() {
+  public RunStatus getStatus() {
     return status;
   }
 

@@ -3,6 +3,7 @@ package dev.tuneforge.app.evaluation;
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherService;
 import dev.tuneforge.app.work.ActingUser;
@@ -85,7 +86,7 @@ public class JudgeService {
           }
           JudgeRun run =
               latest
-                  .filter(r -> r.getStatus() != JudgeStatus.SUCCEEDED)
+                  .filter(r -> r.getStatus() != RunStatus.SUCCEEDED)
                   .filter(r -> r.getEndpointId().equals(endpointId))
                   .orElseGet(
                       () ->

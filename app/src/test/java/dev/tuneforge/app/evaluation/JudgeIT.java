@@ -10,6 +10,7 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.teacher.FakeOpenAiEndpoint;
+import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherService;
 import dev.tuneforge.app.tenancy.TenantContext;
@@ -33,6 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,17 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * field F1 on the same examples, the tokens counted, a failed run continued where it stopped, and
  * no other tenant sees or starts anything.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "tuneforge.secrets.key=a-platform-secret-for-tests-only-0123456789",
-      "tuneforge.teacher.retries=2",
-      "tuneforge.teacher.backoff=10ms",
-      "tuneforge.teacher.call-timeout=5s",
-      // The fake judge listens on loopback, which the outbound policy refuses by default.
-      "tuneforge.outbound.allow-http=true",
-      "tuneforge.outbound.allowed-hosts=127.0.0.1"
-    })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource("classpath:fake-teacher.properties")
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class JudgeIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -97,9 +90,7 @@ class JudgeIT {
     JudgeRun run = a.call(() -> judge.launch(a.job, a.endpoint));
     JudgeRun done = awaitEnded(a, run.getId());
 
-    assertThat(done.getStatus())
-        .as(String.valueOf(done.getError()))
-        .isEqualTo(JudgeStatus.SUCCEEDED);
+    assertThat(done.getStatus()).as(String.valueOf(done.getError())).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(fake.calls("pairwise")).isEqualTo(12);
     String baseFirst = "[Answer A]\n" + WRONG + "\n\n[Answer B]\n" + EXPECTED;
     String tunedFirst = "[Answer A]\n" + EXPECTED + "\n\n[Answer B]\n" + WRONG;
@@ -163,14 +154,14 @@ class JudgeIT {
     // Three 500s in a row: the first call and its two retries.
     fake.transientErrors(3);
     JudgeRun failed = awaitEnded(a, a.call(() -> judge.launch(a.job, a.endpoint)).getId());
-    assertThat(failed.getStatus()).isEqualTo(JudgeStatus.FAILED);
+    assertThat(failed.getStatus()).isEqualTo(RunStatus.FAILED);
     assertThat(failed.getError()).startsWith("Judging example 1 failed: Tried 3 times.");
     assertThat(a.call(() -> judge.judgements(failed.getId()))).isEmpty();
 
     JudgeRun again = a.call(() -> judge.launch(a.job, a.endpoint));
     assertThat(again.getId()).as("the same run, continued").isEqualTo(failed.getId());
     JudgeRun done = awaitEnded(a, again.getId());
-    assertThat(done.getStatus()).isEqualTo(JudgeStatus.SUCCEEDED);
+    assertThat(done.getStatus()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(fake.calls("pairwise")).isEqualTo(12);
     assertThat(a.call(() -> judge.judgements(done.getId()))).hasSize(6);
   }

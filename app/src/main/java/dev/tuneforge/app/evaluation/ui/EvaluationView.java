@@ -200,9 +200,10 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
   private static Grid<MetricRow> metrics(List<MetricRow> rows) {
     Grid<MetricRow> grid = new Grid<>();
     grid.setId("evaluation-metrics");
-    grid.addColumn(MetricRow::name).setHeader("Metric").setAutoWidth(true).setFlexGrow(1);
-    grid.addColumn(MetricRow::baseText).setHeader("Base").setAutoWidth(true);
-    grid.addColumn(MetricRow::tunedText).setHeader("Tuned").setAutoWidth(true);
+    // Figures with their intervals wrap rather than push the last column out of a 1280 px window.
+    grid.addColumn(MetricRow::name).setHeader("Metric").setAutoWidth(true).setFlexGrow(0);
+    grid.addColumn(MetricRow::baseText).setHeader("Base").setFlexGrow(1);
+    grid.addColumn(MetricRow::tunedText).setHeader("Tuned").setFlexGrow(1);
     grid.addComponentColumn(
             row -> {
               Span change = new Span(row.changeText());
@@ -220,10 +221,10 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
               return change;
             })
         .setHeader("Change")
-        .setAutoWidth(true);
+        .setFlexGrow(1);
     grid.setItems(rows);
     grid.setAllRowsVisible(true);
-    grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+    grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
     return grid;
   }
 
