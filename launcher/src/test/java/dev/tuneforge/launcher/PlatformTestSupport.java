@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.catalog.BaseModel;
+import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
+import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.protocol.JobEvent;
@@ -219,6 +222,26 @@ final class PlatformTestSupport {
       Files.write(subset, lines.limit(rows).toList());
     }
     return as(user, () -> app.getBean(DatasetService.class).upload("receipts", name, subset));
+  }
+
+  /**
+   * A job of the member's on the demo model and a dataset of 20 SROIE receipts written to {@code
+   * dir}; with no node running it stays queued.
+   */
+  static FineTuneJob queuedJob(
+      ApplicationContext app, SignedInUser member, Path dir, String datasetName)
+      throws IOException {
+    Path subset = dir.resolve(datasetName + ".jsonl");
+    Files.write(subset, Files.readAllLines(sroieTrainingFile()).subList(0, 20));
+    DatasetSummary dataset =
+        as(
+            member,
+            () ->
+                app.getBean(DatasetService.class)
+                    .upload(datasetName, subset.getFileName().toString(), subset));
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    FineTuneRequest request = FineTuneRequest.defaults(demo.getId(), dataset.versionId());
+    return as(member, () -> app.getBean(FineTuneService.class).create(request));
   }
 
   /** A new tenant, created by the platform's admin, with one member; returns the member. */

@@ -11,13 +11,7 @@ import com.microsoft.playwright.Page;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.BaseModel;
-import dev.tuneforge.app.catalog.CatalogService;
-import dev.tuneforge.app.dataset.DatasetService;
-import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
-import dev.tuneforge.app.finetune.FineTuneRequest;
-import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
@@ -78,9 +72,9 @@ class UsageBrowserIT {
             .atDay(2)
             .atTime(10, 0)
             .toInstant(java.time.ZoneOffset.UTC);
-    FineTuneJob unasJob = job(app, una, "una-receipts");
-    FineTuneJob ulfsJob = job(app, ulf, "ulf-receipts");
-    FineTuneJob olgasJob = job(app, olga, "olga-receipts");
+    FineTuneJob unasJob = PlatformTestSupport.queuedJob(app, una, data, "una-receipts");
+    FineTuneJob ulfsJob = PlatformTestSupport.queuedJob(app, ulf, data, "ulf-receipts");
+    FineTuneJob olgasJob = PlatformTestSupport.queuedJob(app, olga, data, "olga-receipts");
     meter(app, unasJob, node, dayTwo, 100, 4_000);
     meter(app, ulfsJob, node, dayTwo.plus(Duration.ofDays(1)), 200, 9_000);
     meter(app, olgasJob, node, dayTwo, 500, 20_000);
@@ -112,7 +106,7 @@ class UsageBrowserIT {
         .click();
     page.locator("#tenant-budget input").fill("1");
     page.locator("#save-tenant-budget").click();
-    assertThat(page.locator("#tenants-grid")).containsText("1.00 per month");
+    assertThat(page.locator("#tenants-grid")).containsText("1.00 USD per month");
 
     page.navigate(env.platform().baseUrl() + "/admin/usage");
     assertThat(page.locator("#platform-usage-grid")).containsText("Usage Co");
@@ -194,22 +188,6 @@ class UsageBrowserIT {
             app.getBean(AccountService.class)
                 .create(tenant.getId(), name, name, name + "-password", Role.MEMBER));
     return principal(app, name);
-  }
-
-  /** A job of the member's on 20 SROIE receipts; with no node running it stays queued. */
-  private static FineTuneJob job(ApplicationContext app, SignedInUser member, String datasetName)
-      throws IOException {
-    Path subset = data.resolve(datasetName + ".jsonl");
-    Files.write(subset, Files.readAllLines(PlatformTestSupport.sroieTrainingFile()).subList(0, 20));
-    DatasetSummary dataset =
-        as(
-            member,
-            () ->
-                app.getBean(DatasetService.class)
-                    .upload(datasetName, subset.getFileName().toString(), subset));
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
-    FineTuneRequest request = FineTuneRequest.defaults(demo.getId(), dataset.versionId());
-    return as(member, () -> app.getBean(FineTuneService.class).create(request));
   }
 
   /** A finished stretch on the node, as the node API meters it. */

@@ -72,15 +72,22 @@ class TeacherClient {
   String complete(
       Target target, @Nullable String system, String user, double temperature, @Nullable Long seed)
       throws TeacherCallFailed, InterruptedException {
+    return reply(target, system, user, temperature, seed).text();
+  }
+
+  /** As {@link #complete}, with the tokens the endpoint says the call took. */
+  TeacherReply reply(
+      Target target, @Nullable String system, String user, double temperature, @Nullable Long seed)
+      throws TeacherCallFailed, InterruptedException {
     return complete(target, system, user, temperature, seed, null, properties.retries());
   }
 
   /** A tiny call that shows whether the endpoint, model and key work; not retried. */
   String probe(Target target) throws TeacherCallFailed, InterruptedException {
-    return complete(target, null, "Reply with the single word: ok", 0, null, 5, 0);
+    return complete(target, null, "Reply with the single word: ok", 0, null, 5, 0).text();
   }
 
-  private String complete(
+  private TeacherReply complete(
       Target target,
       @Nullable String system,
       String user,
@@ -134,7 +141,7 @@ class TeacherClient {
         (retries == 0 ? "" : "Tried " + (retries + 1) + " times. ") + OutboundFailed.MESSAGE);
   }
 
-  private static String content(String body) throws TeacherCallFailed {
+  private static TeacherReply content(String body) throws TeacherCallFailed {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -145,6 +152,10 @@ class TeacherClient {
     if (!content.isString()) {
       throw new TeacherCallFailed(OutboundFailed.MESSAGE);
     }
-    return content.stringValue();
+    JsonNode usage = root.path("usage");
+    return new TeacherReply(
+        content.stringValue(),
+        usage.path("prompt_tokens").asLong(0),
+        usage.path("completion_tokens").asLong(0));
   }
 }

@@ -117,6 +117,27 @@ public class TeacherService {
   }
 
   /**
+   * One chat call to the caller's endpoint, through the teacher client and the outbound-request
+   * policy, retried as every teacher call is; for other features that ask a teacher something (such
+   * as the evaluation's judge).
+   *
+   * @throws IllegalArgumentException when the endpoint is not the caller's, or with the reason the
+   *     call failed after its retries
+   */
+  public TeacherReply ask(UUID endpointId, String system, String user, long seed)
+      throws InterruptedException {
+    TeacherEndpoint endpoint =
+        endpoints
+            .findById(endpointId)
+            .orElseThrow(() -> new IllegalArgumentException("No such teacher endpoint"));
+    try {
+      return client.reply(target(endpoint), system, user, 0, seed);
+    } catch (TeacherCallFailed e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  /**
    * Saves the run and starts it in the background.
    *
    * @throws IllegalArgumentException naming what is wrong with the request

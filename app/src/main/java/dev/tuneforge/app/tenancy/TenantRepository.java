@@ -12,7 +12,5 @@ interface TenantRepository extends JpaRepository<Tenant, UUID> {
 
   List<Tenant> findAllByOrderByName();
 
-  Optional<Tenant> findByNameIgnoreCase(String name);
-
   Optional<Tenant> findBySsoGroup(String ssoGroup);
 }

@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A finished job's estimate at launch for the node class it ran on, next to what its training and
- * evaluation were metered at; a merged export is not part of either.
+ * A finished job's estimate for the node class it ran on, made when it was dispatched there (or,
+ * for a job dispatched before dispatch estimates were kept, at launch), next to what its training
+ * and evaluation were metered at; a merged export is not part of either. {@code moment} is {@code
+ * dispatch} or {@code launch}.
  */
 public record EstimateComparison(
     UUID jobId,
@@ -16,7 +18,8 @@ public record EstimateComparison(
     BigDecimal estimatedCost,
     long meteredSeconds,
     BigDecimal meteredCost,
-    String currency) {
+    String currency,
+    String moment) {
 
   /**
    * (estimate − metered) ÷ metered, in percent, of the cost; of the time where the node is free; 0
@@ -32,9 +35,10 @@ public record EstimateComparison(
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "Estimated %s (%s) at launch; metered %s (%s): the estimate was %+.0f %% off",
+        "Estimated %s (%s) at %s; metered %s (%s): the estimate was %+.0f %% off",
         Money.format(estimatedCost, currency),
         Estimate.duration(estimatedSeconds),
+        moment,
         Money.format(meteredCost.setScale(6, RoundingMode.HALF_UP), currency),
         Estimate.duration(meteredSeconds),
         errorPercent());

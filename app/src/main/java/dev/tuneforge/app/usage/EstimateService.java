@@ -111,8 +111,32 @@ public class EstimateService {
     List<Estimate> all = estimates(work);
     long parameters = parameters(work.baseModelId());
     int examples = shape(work).examples();
-    all.forEach(e -> stored.save(jobId, e, parameters, work.method(), examples));
+    all.forEach(
+        e ->
+            stored.save(jobId, JobEstimates.Moment.LAUNCH, e, parameters, work.method(), examples));
     return all;
+  }
+
+  /**
+   * Stores the job's estimate for the class of the node it was just dispatched to, as its tenant: a
+   * job launched before any node of that class was enrolled has no estimate for it otherwise. The
+   * whole job is estimated, as at launch, so that it compares with the whole metered job; the first
+   * dispatch to a class is kept.
+   */
+  public void recordAtDispatch(
+      UUID tenantId, UUID jobId, JobWork work, String nodeClass, BigDecimal price) {
+    TenantContext.runAs(
+        tenantId,
+        () -> {
+          Work shape = shape(work);
+          stored.save(
+              jobId,
+              JobEstimates.Moment.DISPATCH,
+              estimate(shape, 0, nodeClass, price),
+              shape.parameters(),
+              work.method(),
+              shape.examples());
+        });
   }
 
   /**

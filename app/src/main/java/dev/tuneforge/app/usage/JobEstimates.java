@@ -9,8 +9,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The estimates stored at launch (table {@code job_estimate}), always read and written for one
- * tenant named in the query, never across tenants.
+ * The estimates stored at launch and at dispatch (table {@code job_estimate}), always read and
+ * written for one tenant named in the query, never across tenants.
  */
 @Component
 class JobEstimates {
@@ -22,18 +22,30 @@ class JobEstimates {
     this.clock = clock;
   }
 
-  void save(UUID jobId, Estimate e, long parameters, String method, int examples) {
+  /** When an estimate was made: at launch for every known node class, at dispatch for one. */
+  enum Moment {
+    LAUNCH,
+    DISPATCH;
+
+    String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Stores the estimate; the first one of a job, moment and node class is kept. */
+  void save(UUID jobId, Moment moment, Estimate e, long parameters, String method, int examples) {
     jdbc.sql(
             """
-            insert into job_estimate (tenant_id, job_id, node_class, base_model_params, method,
-                steps, trained_tokens, evaluation_examples, generated_tokens, seconds, cost,
-                currency, basis, created_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (job_id, node_class) do nothing
+            insert into job_estimate (tenant_id, job_id, moment, node_class, base_model_params,
+                method, steps, trained_tokens, evaluation_examples, generated_tokens, seconds,
+                cost, currency, basis, created_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (job_id, moment, node_class) do nothing
             """)
         .params(
             TenantContext.requireTenant(),
             jobId,
+            moment.code(),
             e.nodeClass(),
             parameters,
             method,
@@ -51,7 +63,8 @@ class JobEstimates {
 
   /**
    * The calling tenant's jobs among {@code jobIds} that hold no node now, each with its estimate
-   * for the class of the node it last trained on, beside its metered training and evaluation.
+   * for the class of the node it last trained on (the one made at dispatch, else the one made at
+   * launch), beside its metered training and evaluation.
    */
   List<EstimateComparison> comparisons(Collection<UUID> jobIds) {
     if (jobIds.isEmpty()) {
@@ -59,7 +72,9 @@ class JobEstimates {
     }
     return jdbc.sql(
             """
-            select e.job_id, e.node_class, e.seconds, e.cost, e.currency, m.seconds, m.cost
+            select distinct on (e.job_id)
+                   e.job_id, e.node_class, e.seconds, e.cost, e.currency, m.seconds, m.cost,
+                   e.moment
             from job_estimate e
             join (select job_id, sum(seconds) as seconds, sum(cost) as cost,
                          (array_agg(node_class order by started_at desc)
@@ -71,6 +86,7 @@ class JobEstimates {
                   group by job_id) m
               on m.job_id = e.job_id and m.node_class = e.node_class and m.open = 0
             where e.tenant_id = :tenant
+            order by e.job_id, e.moment = 'dispatch' desc
             """)
         .param("tenant", TenantContext.requireTenant())
         .param("jobs", List.copyOf(jobIds))
@@ -83,7 +99,8 @@ class JobEstimates {
                     rs.getBigDecimal(4),
                     rs.getLong(6),
                     rs.getBigDecimal(7),
-                    rs.getString(5)))
+                    rs.getString(5),
+                    rs.getString(8)))
         .list();
   }
 

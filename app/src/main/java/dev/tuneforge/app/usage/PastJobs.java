@@ -115,7 +115,9 @@ class PastJobs {
             """
             select e.job_id, e.base_model_params, e.method, e.evaluation_examples,
                    t.seconds, t.trained_tokens, v.seconds, v.trained_tokens
-            from job_estimate e
+            from (select distinct job_id, node_class, base_model_params, method,
+                         evaluation_examples
+                  from job_estimate) e
             join usage_record t on t.job_id = e.job_id and t.node_class = e.node_class
                  and t.kind = 'training' and t.ended_at is not null and t.trained_tokens > 0
                  and t.seconds > 0

@@ -106,7 +106,7 @@ public class UsageReports {
 
   /**
    * The month's segments as CSV (RFC 4180), one line each, for the signed-in member's tenant; a
-   * job's last training or evaluation line also gives its estimate at launch and the error in
+   * job's last training or evaluation line also gives its estimate at dispatch and the error in
    * percent.
    */
   public String csv(YearMonth month) {

@@ -20,10 +20,25 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A fake of a third-party OpenAI-compatible chat endpoint (we cannot run a real teacher model in
- * tests). It answers each stage's prompt deterministically and can be told to fail: HTTP 500s, JSON
- * that is not JSON, extractions with wrong keys, and judge rejections.
+ * tests). It answers each stage's prompt deterministically, and the evaluation judge's pairwise
+ * prompts as its {@link PairJudge} decides, and can be told to fail: HTTP 500s, JSON that is not
+ * JSON, extractions with wrong keys, and judge rejections. Every answer reports its usage: a token
+ * per four characters of the prompt and of the answer.
  */
-final class FakeOpenAiEndpoint implements AutoCloseable {
+public final class FakeOpenAiEndpoint implements AutoCloseable {
+  /** How the fake judges a pair of answers against the reference: "A", "B" or "tie". */
+  public interface PairJudge {
+    String winner(String reference, String answerA, String answerB);
+  }
+
+  /** A judge with a position bias and nothing else: it always prefers the first answer shown. */
+  public static final PairJudge FIRST_POSITION = (reference, a, b) -> "A";
+
+  /** Prefers the answer that is the reference to the letter; a tie when both or neither are. */
+  public static final PairJudge MATCHES_REFERENCE =
+      (reference, a, b) ->
+          a.equals(reference) == b.equals(reference) ? "tie" : a.equals(reference) ? "A" : "B";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Pattern COUNT = Pattern.compile("List (\\d+) distinct");
   private static final Pattern LINE = Pattern.compile("(?m)^(Category|Subtopic): (.*)$");
@@ -41,20 +56,27 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
   private volatile Predicate<String> rejectFor = document -> false;
   private volatile IntConsumer afterCall = n -> {};
   private volatile long delayMillis;
+  private volatile PairJudge pairJudge = MATCHES_REFERENCE;
 
-  FakeOpenAiEndpoint() throws IOException {
+  public FakeOpenAiEndpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/chat/completions", this::handle);
     server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
+  /** How pairwise judge prompts are answered from now on. */
+  public FakeOpenAiEndpoint pairJudge(PairJudge judge) {
+    pairJudge = judge;
+    return this;
+  }
+
   /** The next {@code n} calls answer HTTP 500, whatever they ask. */
-  FakeOpenAiEndpoint transientErrors(int n) {
+  public FakeOpenAiEndpoint transientErrors(int n) {
     transientErrors.set(n);
     return this;
   }
@@ -92,11 +114,13 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
     return this;
   }
 
-  int calls(String stage) {
+  /** Answered calls of one stage ({@code pairwise} for the evaluation judge), or {@code error}s. */
+  public int calls(String stage) {
     return callsByStage.getOrDefault(stage, new AtomicInteger()).get();
   }
 
-  List<String> prompts() {
+  /** The system and user message of every answered call, one string each. */
+  public List<String> prompts() {
     return prompts;
   }
 
@@ -143,7 +167,7 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
     String answer = answer(stage, user, document);
     // Before the answer goes out, so that what the hook does is seen before the caller's next call.
     afterCall.accept(calls.incrementAndGet());
-    send(exchange, 200, completion(answer));
+    send(exchange, 200, completion(answer, (system.length() + user.length()) / 4));
   }
 
   private String answer(String stage, String user, String document) {
@@ -174,6 +198,13 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
         }
         yield "```json\n" + JSON.writeValueAsString(json) + "\n```";
       }
+      case "pairwise" ->
+          "{\"winner\": \""
+              + pairJudge.winner(
+                  between(user, "[Reference answer]\n", "\n\n[Answer A]\n"),
+                  between(user, "[Answer A]\n", "\n\n[Answer B]\n"),
+                  between(user, "[Answer B]\n", "\n\nWhich answer is better?"))
+              + "\", \"reason\": \"decided by the fake\"}";
       case "judge" ->
           rejectFor.test(document)
               ? "{\"verdict\": \"reject\", \"reason\": \"The total is not stated in the document\"}"
@@ -183,6 +214,9 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
   }
 
   private static String stage(String system, String user) {
+    if (user.startsWith("Compare two answers to the same request.")) {
+      return "pairwise";
+    }
     if (system.startsWith("Extract the following fields")) {
       return "extraction";
     }
@@ -235,7 +269,7 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
     return from < 0 || to < 0 ? "" : text.substring(from + start.length(), to);
   }
 
-  private static String completion(String content) {
+  private static String completion(String content, int promptTokens) {
     ObjectNode root =
         JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion");
     root.putArray("choices")
@@ -245,6 +279,10 @@ final class FakeOpenAiEndpoint implements AutoCloseable {
         .putObject("message")
         .put("role", "assistant")
         .put("content", content);
+    root.putObject("usage")
+        .put("prompt_tokens", promptTokens)
+        .put("completion_tokens", content.length() / 4)
+        .put("total_tokens", promptTokens + content.length() / 4);
     return JSON.writeValueAsString(root);
   }
 

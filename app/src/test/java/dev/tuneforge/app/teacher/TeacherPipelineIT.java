@@ -24,6 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,16 +33,8 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "tuneforge.secrets.key=a-platform-secret-for-tests-only-0123456789",
-      "tuneforge.teacher.retries=2",
-      "tuneforge.teacher.backoff=10ms",
-      "tuneforge.teacher.call-timeout=5s",
-      "tuneforge.teacher.max-concurrent-runs=1",
-      // The fake teacher listens on loopback, which the outbound policy refuses by default.
-      "tuneforge.outbound.allow-http=true",
-      "tuneforge.outbound.allowed-hosts=127.0.0.1"
-    })
+    properties = "tuneforge.teacher.max-concurrent-runs=1")
+@TestPropertySource("classpath:fake-teacher.properties")
 @ContextConfiguration(initializers = TestDatabase.class)
 class TeacherPipelineIT {
   private static final String KEY = "sk-test-VERY-SECRET-key-7f3a";

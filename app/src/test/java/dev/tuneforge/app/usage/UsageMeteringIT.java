@@ -106,6 +106,7 @@ class UsageMeteringIT {
     assertThat(compared.estimatedSeconds())
         .as("stored at launch, with assumed speeds")
         .isEqualTo(80);
+    assertThat(compared.moment()).isEqualTo("launch");
     assertThat(compared.errorPercent()).isEqualTo(100.0);
     assertThat(compared.describe()).contains("the estimate was +100 % off");
     String csv =
@@ -120,6 +121,61 @@ class UsageMeteringIT {
             () -> TenantContext.callAs(db.tenant("third"), () -> estimates.estimates(work)))
         .as("another tenant's dataset")
         .hasMessage("Choose one of your datasets");
+  }
+
+  @Test
+  void aJobLaunchedBeforeItsNodesClassWasEnrolledIsEstimatedAgainAtDispatchAndComparedWithThat() {
+    TestRows db = new TestRows(jdbc);
+    UUID tenant = db.tenant("dispatched");
+    String username = "disp-" + UUID.randomUUID();
+    UUID user = db.user(tenant, username);
+    UUID model = db.model("disp-model-" + UUID.randomUUID());
+    UUID version = db.datasetVersion(tenant, user, 10, 4_000_000);
+    JobWork work = work(version, model, 0);
+    UUID job = db.job(tenant, user, model, version, "dispatched job", "succeeded");
+    List<Estimate> atLaunch = TenantContext.callAs(tenant, () -> estimates.record(job, work));
+
+    // Its node enrols after the launch: a class no launch estimate could name.
+    String name = "late " + UUID.randomUUID();
+    UUID node = db.node("cuda", name);
+    String nodeClass = "cuda · " + name;
+    assertThat(atLaunch).extracting(Estimate::nodeClass).doesNotContain(nodeClass);
+    estimates.recordAtDispatch(tenant, job, work, nodeClass, PRICE);
+    estimates.recordAtDispatch(tenant, job, work, nodeClass, PRICE.multiply(BigDecimal.TEN));
+    Instant start = dayTwoOfThisMonth();
+    usage.open(
+        new UsageSegment(
+            tenant, job, "dispatched job", user, model, node, "n", nodeClass, PRICE, 0, start));
+    usage.close(job, 1_000_000, start.plusSeconds(60));
+
+    EstimateComparison compared =
+        TenantContext.callAs(tenant, () -> estimates.comparison(job)).orElseThrow();
+    assertThat(compared.nodeClass()).isEqualTo(nodeClass);
+    assertThat(compared.moment()).isEqualTo("dispatch");
+    assertThat(compared.estimatedSeconds())
+        .as("the assumed 30 s start-up and 1,000,000 tokens at the assumed 20,000 tokens/s")
+        .isEqualTo(80);
+    assertThat(compared.estimatedCost())
+        .as("the first dispatch's estimate is kept")
+        .isEqualByComparingTo("0.08");
+    assertThat(compared.describe())
+        .startsWith("Estimated 0.0800 USD (80 s) at dispatch; metered 0.0600 USD (60 s)")
+        .endsWith("the estimate was +33 % off");
+    assertThat(
+            jdbc.sql("select moment, count(*) from job_estimate where job_id = ? group by moment")
+                .param(job)
+                .query((rs, row) -> rs.getString(1) + "=" + rs.getInt(2))
+                .list())
+        .as("both are stored: one per class known at launch, one for the class dispatched to")
+        .containsExactlyInAnyOrder("launch=" + atLaunch.size(), "dispatch=1");
+    String csv =
+        TestRows.signedIn(user, tenant, username, () -> reports.csv(budgets.currentMonth()));
+    assertThat(csv.lines().toList())
+        .as("the CSV's estimate column is the dispatch estimate")
+        .anyMatch(l -> l.contains("dispatched job") && l.endsWith(",USD,0.080000,+33.3"));
+    assertThat(TenantContext.callAs(db.tenant("nosy"), () -> estimates.comparison(job)))
+        .as("another tenant's job")
+        .isEmpty();
   }
 
   /** Rows of 400,000 bytes: a maximum length of 131,072 tokens truncates none of them. */

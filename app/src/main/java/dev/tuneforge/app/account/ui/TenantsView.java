@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
 
 /**
  * Tenants and users. Platform admins create tenants and anyone's accounts; tenant admins add
@@ -47,14 +48,22 @@ public class TenantsView extends VerticalLayout {
   private final TenantService tenants;
   private final AccountService accounts;
   private final boolean platformAdmin;
+  private final String currency;
   private final Grid<Tenant> tenantGrid = new Grid<>(Tenant.class, false);
   private final Grid<AppUser> userGrid = new Grid<>(AppUser.class, false);
   private final ComboBox<Tenant> userTenant = new ComboBox<>("Tenant");
 
+  /**
+   * @param currency the label of every price and budget, the usage feature's setting
+   */
   public TenantsView(
-      TenantService tenants, AccountService accounts, UserLifecycleService lifecycle) {
+      TenantService tenants,
+      AccountService accounts,
+      UserLifecycleService lifecycle,
+      @Value("${tuneforge.usage.currency:USD}") String currency) {
     this.tenants = tenants;
     this.accounts = accounts;
+    this.currency = currency;
     SignedInUser me = CurrentUser.require();
     this.platformAdmin = me.role() == Role.PLATFORM_ADMIN;
     add(new H2("Tenants and users"));
@@ -84,7 +93,8 @@ public class TenantsView extends VerticalLayout {
       tenantGrid.setAllRowsVisible(true);
       HorizontalLayout row = new HorizontalLayout(tenantName, createTenant);
       row.setAlignItems(Alignment.BASELINE);
-      BigDecimalField budget = new BigDecimalField("Monthly budget (empty = unlimited)");
+      BigDecimalField budget =
+          new BigDecimalField("Monthly budget in " + currency + " (empty = unlimited)");
       budget.setId("tenant-budget");
       tenantGrid
           .asSingleSelect()
@@ -219,8 +229,8 @@ public class TenantsView extends VerticalLayout {
     }
   }
 
-  private static String budgetText(BigDecimal budget) {
-    return budget == null ? "unlimited" : budget.toPlainString() + " per month";
+  private String budgetText(BigDecimal budget) {
+    return budget == null ? "unlimited" : budget.toPlainString() + " " + currency + " per month";
   }
 
   private Map<UUID, String> tenantNames = Map.of();

@@ -23,6 +23,7 @@ import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.evaluation.FieldMetrics;
 import dev.tuneforge.app.evaluation.Headline;
+import dev.tuneforge.app.evaluation.JudgeService;
 import dev.tuneforge.app.evaluation.KeyFindings;
 import dev.tuneforge.app.evaluation.LatencyFigures;
 import dev.tuneforge.app.evaluation.MetricConfidence;
@@ -50,14 +51,17 @@ import org.jspecify.annotations.Nullable;
 public class EvaluationView extends VerticalLayout implements BeforeEnterObserver {
   private final EvaluationService evaluations;
   private final FineTuneService fineTunes;
+  private final JudgeService judge;
   private List<ExampleRow> rows = List.of();
   private final Grid<ExampleRow> examples = new Grid<>();
   private final Select<ExampleRow.Filter> filter = new Select<>();
   private final Span shown = new Span();
 
-  public EvaluationView(EvaluationService evaluations, FineTuneService fineTunes) {
+  public EvaluationView(
+      EvaluationService evaluations, FineTuneService fineTunes, JudgeService judge) {
     this.evaluations = evaluations;
     this.fineTunes = fineTunes;
+    this.judge = judge;
     setWidthFull();
   }
 
@@ -144,6 +148,7 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     if (retention != null) {
       ProductionFigures.retention(retention).forEach(this::add);
     }
+    add(new JudgeSection(judge, job.getId(), extraction));
     add(new H3("Examples"), examplesSection(extraction));
     apply();
   }
@@ -195,9 +200,10 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
   private static Grid<MetricRow> metrics(List<MetricRow> rows) {
     Grid<MetricRow> grid = new Grid<>();
     grid.setId("evaluation-metrics");
-    grid.addColumn(MetricRow::name).setHeader("Metric").setAutoWidth(true).setFlexGrow(1);
-    grid.addColumn(MetricRow::baseText).setHeader("Base").setAutoWidth(true);
-    grid.addColumn(MetricRow::tunedText).setHeader("Tuned").setAutoWidth(true);
+    // Figures with their intervals wrap rather than push the last column out of a 1280 px window.
+    grid.addColumn(MetricRow::name).setHeader("Metric").setAutoWidth(true).setFlexGrow(0);
+    grid.addColumn(MetricRow::baseText).setHeader("Base").setFlexGrow(1);
+    grid.addColumn(MetricRow::tunedText).setHeader("Tuned").setFlexGrow(1);
     grid.addComponentColumn(
             row -> {
               Span change = new Span(row.changeText());
@@ -215,10 +221,10 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
               return change;
             })
         .setHeader("Change")
-        .setAutoWidth(true);
+        .setFlexGrow(1);
     grid.setItems(rows);
     grid.setAllRowsVisible(true);
-    grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+    grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
     return grid;
   }
 

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Scope;
 
 /**
  * The job's own name, which can be changed at any time, and, once it holds no node, its cost
- * estimate at launch beside the metered cost, so that the estimate's error is visible.
+ * estimate at dispatch beside the metered cost, so that the estimate's error is visible.
  */
 @SpringComponent
 @Scope("prototype")
@@ -63,8 +63,8 @@ class JobNameAndCostSection implements JobPageSection {
             .map(c -> c.describe())
             .orElse(
                 job.getStatus().finished()
-                    ? "No estimate was stored at launch for the node class this job ran on"
-                    : "The estimate at launch is compared with the metered cost once the job ends"));
+                    ? "No estimate was stored for the node class this job ran on"
+                    : "The estimate made when a node took the job is compared with the metered cost once the job ends"));
   }
 
   private void rename() {

@@ -34,6 +34,8 @@ import dev.tuneforge.app.usage.EstimateService;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Configure and launch a LoRA fine-tune. */
 @Route("finetunes/new")
@@ -143,10 +145,18 @@ public class NewFineTuneView extends VerticalLayout {
     packing.setTooltipText(
         "Several examples share a row of the max sequence length: same loss, less padding");
 
-    if (!offered.isEmpty()) {
-      model.setValue(offered.getFirst());
-      model.setHelperText("Preselected: the first model offered; every setting below is a default");
-    }
+    UUID usual =
+        usualModel(
+            offered.stream().map(BaseModel::getId).toList(),
+            fineTunes.list().stream().map(FineTuneJob::getBaseModelId).toList());
+    offered.stream().filter(m -> m.getId().equals(usual)).findFirst().ifPresent(model::setValue);
+    model.setPlaceholder("Choose the model to tune");
+    model.setHelperText(
+        model.getValue() == null
+            ? "Several models are offered: none is preselected"
+            : offered.size() == 1
+                ? "The only model offered; every setting below is a default"
+                : "Preselected: the model of your team's latest fine-tune");
     if (!datasets.list().isEmpty()) {
       dataset.setValue(datasets.list().getFirst());
       dataset.setHelperText("Preselected: your most recent dataset");
@@ -261,6 +271,19 @@ public class NewFineTuneView extends VerticalLayout {
             targets,
             gradientAccumulation),
         launch);
+  }
+
+  /**
+   * The model the form starts with: the only one offered, else the one the team's latest fine-tune
+   * used if it is still offered, else none, since the first of several (by name) would be a guess.
+   *
+   * @param latestFirst the base models of the team's fine-tunes, newest first
+   */
+  static @Nullable UUID usualModel(List<UUID> offered, List<UUID> latestFirst) {
+    if (offered.size() == 1) {
+      return offered.getFirst();
+    }
+    return latestFirst.stream().findFirst().filter(offered::contains).orElse(null);
   }
 
   /**

@@ -1,0 +1,138 @@
+package dev.tuneforge.app.evaluation;
+
+import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.teacher.RunStatus;
+import dev.tuneforge.app.teacher.TeacherEndpoint;
+import dev.tuneforge.app.teacher.TeacherService;
+import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.WorkRunner;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The LLM judge of an evaluation, off until a member starts it with one of the tenant's teacher
+ * endpoints: it runs in the background ({@link JudgeWork}), and its figures are read here.
+ * Everything runs as the caller's tenant; another tenant's runs are not found.
+ */
+@Service
+public class JudgeService {
+  private final JudgeRunRepository runs;
+  private final JudgementRepository judgements;
+  private final EvaluationService evaluations;
+  private final FineTuneService fineTunes;
+  private final TeacherService teacher;
+  private final WorkRunner runner;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+
+  JudgeService(
+      JudgeRunRepository runs,
+      JudgementRepository judgements,
+      EvaluationService evaluations,
+      FineTuneService fineTunes,
+      TeacherService teacher,
+      WorkRunner runner,
+      TransactionTemplate transactions,
+      Clock clock) {
+    this.runs = runs;
+    this.judgements = judgements;
+    this.evaluations = evaluations;
+    this.fineTunes = fineTunes;
+    this.teacher = teacher;
+    this.runner = runner;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /** The teacher endpoints the caller may judge with. */
+  public List<TeacherEndpoint> endpoints() {
+    return teacher.endpoints();
+  }
+
+  /**
+   * Starts judging the fine-tune's evaluation with the endpoint in the background. A failed or
+   * cancelled run with the same endpoint continues, keeping the examples it judged; otherwise a new
+   * run starts.
+   *
+   * @throws IllegalArgumentException naming what is wrong: no such fine-tune, no evaluation, not
+   *     the caller's endpoint, or a run under way
+   */
+  public JudgeRun launch(UUID jobId, UUID endpointId) {
+    SignedInUser user = CurrentUser.require();
+    fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
+    StoredEvaluation evaluation =
+        evaluations
+            .find(jobId)
+            .filter(e -> e.base() != null)
+            .orElseThrow(
+                () -> new IllegalArgumentException("This fine-tune has no evaluation to judge"));
+    TeacherEndpoint endpoint =
+        teacher
+            .endpoint(endpointId)
+            .orElseThrow(
+                () -> new IllegalArgumentException("Choose one of your teacher endpoints"));
+    return transactions.execute(
+        status -> {
+          Optional<JudgeRun> latest = runs.findFirstByJobIdOrderByCreatedAtDesc(jobId);
+          if (latest.isPresent() && latest.get().isActive()) {
+            throw new IllegalArgumentException(
+                "The evaluation is being judged already; wait for it or cancel it");
+          }
+          JudgeRun run =
+              latest
+                  .filter(r -> r.getStatus() != RunStatus.SUCCEEDED)
+                  .filter(r -> r.getEndpointId().equals(endpointId))
+                  .orElseGet(
+                      () ->
+                          new JudgeRun(
+                              jobId,
+                              endpointId,
+                              endpoint.getName(),
+                              endpoint.getModel(),
+                              evaluation.row().getExamples(),
+                              new ActingUser(user.userId(), user.username()),
+                              clock.instant()));
+          run.queue();
+          JudgeRun saved = runs.save(run);
+          runner.submit(JudgeWork.KIND, saved.getId());
+          return saved;
+        });
+  }
+
+  /** The fine-tune's latest judge run, if it has one and is the caller's. */
+  public Optional<JudgeRun> latest(UUID jobId) {
+    return runs.findFirstByJobIdOrderByCreatedAtDesc(jobId);
+  }
+
+  /** A finished run's figures; empty until it succeeded. */
+  public Optional<JudgeResults> results(JudgeRun run) {
+    return Optional.ofNullable(run.getResults())
+        .map(json -> JudgeWork.JSON.readValue(json, JudgeResults.class));
+  }
+
+  /** The run's judgements so far, by example. */
+  public List<Judgement> judgements(UUID runId) {
+    return runs.findById(runId)
+        .map(r -> judgements.findByRunIdOrderByExampleIndex(r.getId()))
+        .orElse(List.of());
+  }
+
+  /** Asks a queued or running run to stop after the example it is judging. */
+  public void cancel(UUID runId) {
+    transactions.executeWithoutResult(
+        status ->
+            runs.findById(runId)
+                .filter(JudgeRun::isActive)
+                .ifPresent(
+                    run -> {
+                      run.requestCancel();
+                      runs.save(run);
+                    }));
+  }
+}
