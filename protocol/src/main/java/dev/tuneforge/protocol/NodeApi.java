@@ -56,7 +56,27 @@ public final class NodeApi {
    */
   public static final String MERGED_FILES = BASE + "/jobs/{jobId}/merged-files";
 
+  /**
+   * Long poll by a node that serves: the body is a {@link GenerationPoll} (what it has loaded, how
+   * many requests it takes); 200 with a JSON list of {@link GenerationRequest}s (at most that many,
+   * at least one), or 204 when none came within the wait. A node polls again as soon as it can take
+   * more; a node whose heartbeat reply's {@link HeartbeatReply#servingPolicy()} is {@value
+   * HeartbeatReply#SERVING_OFF} does not poll.
+   */
+  public static final String GENERATIONS = BASE + "/generations";
+
+  /**
+   * The node posts one {@link GenerationChunk} per call, in order, for the generation {@code
+   * {requestId}} it was handed; 204. 404 when the app no longer waits for it (the caller went
+   * away): the node stops generating it.
+   */
+  public static final String GENERATION_CHUNKS = GENERATIONS + "/{requestId}/chunks";
+
   private NodeApi() {}
+
+  public static String forGeneration(String template, Object requestId) {
+    return template.replace("{requestId}", requestId.toString());
+  }
 
   public static String forJob(String template, Object jobId) {
     return template.replace("{jobId}", jobId.toString());

@@ -301,4 +301,74 @@ class ProtocolExamplesTest {
     assertThat(JobFolder.isCheckpointFile(JobFolder.MODEL_WEIGHTS)).isTrue();
     assertThat(JobFolder.isCheckpointFile("config.json")).isFalse();
   }
+
+  @Test
+  void aServingNodePollsWithWhatItHasLoadedAndGetsRequestsWithPresignedFiles() throws IOException {
+    GenerationPoll poll = read("generation-poll.json", GenerationPoll.class);
+    assertThat(poll.loadedBaseModels()).containsExactly("models/demo-tiny/");
+    assertThat(poll.capacity()).isEqualTo(8);
+    List<GenerationRequest> requests;
+    try (InputStream in =
+        ProtocolExamplesTest.class.getResourceAsStream("/examples/generation-requests.json")) {
+      requests = List.of(JSON.readValue(in, GenerationRequest[].class));
+    }
+    GenerationRequest chat = requests.getFirst();
+    assertThat(chat.isChat()).isTrue();
+    assertThat(chat.jsonOnly()).isTrue();
+    assertThat(chat.baseModel().files()).containsKeys("config.json", "model.safetensors");
+    assertThat(chat.adapter()).isNotNull();
+    assertThat(chat.adapter().files()).containsOnlyKeys(JobFolder.ADAPTER_FILES);
+    assertThat(chat.messages()).extracting(PromptMessage::role).containsExactly("system", "user");
+    GenerationRequest completion = requests.get(1);
+    assertThat(completion.isChat()).isFalse();
+    assertThat(completion.adapter()).isNull();
+    assertThat(completion.seed()).isEqualTo(42L);
+    assertThat(completion.stop()).containsExactly("\n");
+    assertThat(NodeApi.forGeneration(NodeApi.GENERATION_CHUNKS, completion.id()))
+        .isEqualTo("/api/node/v1/generations/0c2e9d41-5a7b-4c3f-8e16-b9d0f4a27e58/chunks");
+  }
+
+  @Test
+  void chunksStreamTheAnswerAndTheLastCarriesUsage() throws IOException {
+    GenerationChunk first = read("generation-chunk.json", GenerationChunk.class);
+    assertThat(first.isLast()).isFalse();
+    assertThat(first.usage()).isNull();
+    GenerationChunk last = read("generation-chunk-last.json", GenerationChunk.class);
+    assertThat(last.isLast()).isTrue();
+    assertThat(last.finishReason()).isEqualTo(GenerationChunk.STOP);
+    assertThat(last.usage()).isEqualTo(new GenerationChunk.Usage(231, 40));
+    GenerationChunk error = read("generation-chunk-error.json", GenerationChunk.class);
+    assertThat(error.isLast()).isTrue();
+    assertThat(error.error()).contains("context");
+    assertThat(JSON.readValue(JSON.writeValueAsString(last), GenerationChunk.class))
+        .isEqualTo(last);
+  }
+
+  @Test
+  void theServingPolicyIsOptionalInTheHeartbeatReply() throws IOException {
+    assertThat(read("heartbeat-reply-serving.json", HeartbeatReply.class).servingPolicy())
+        .isEqualTo(HeartbeatReply.SERVING_WHEN_IDLE);
+    assertThat(read("heartbeat-reply.json", HeartbeatReply.class).servingPolicy()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                JSON.readValue(
+                    "{\"cancelCurrentJob\":false,\"servingPolicy\":\"sometimes\"}",
+                    HeartbeatReply.class))
+        .hasMessageContaining("off, when_idle or always");
+  }
+
+  @Test
+  void aGenerationRequestIsRefusedWithoutExactlyOnePrompt() {
+    String base = "{\"cacheKey\":\"models/m/\",\"files\":{}}";
+    String neither =
+        "{\"id\":\"0c2e9d41-5a7b-4c3f-8e16-b9d0f4a27e58\",\"baseModel\":"
+            + base
+            + ",\"maxTokens\":4,\"temperature\":0,\"topP\":1,\"jsonOnly\":false}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JSON.readValue(neither, GenerationRequest.class))
+        .hasMessageContaining("either messages or a prompt");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ModelFiles("models/m/", java.util.Map.of("../x", "u")))
+        .hasMessageContaining("without a path");
+  }
 }
