@@ -75,9 +75,14 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(
       @AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
-    nodes
-        .authenticatedNode(node.nodeId())
-        .ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
+    Optional<TrainingNode> known = nodes.authenticatedNode(node.nodeId());
+    known.ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
+    HeartbeatReply reply = jobReply(node, heartbeat);
+    String policy = known.map(n -> n.getServingPolicy().wire()).orElse(null);
+    return new HeartbeatReply(reply.cancelCurrentJob(), reply.stopCurrentJob(), policy);
+  }
+
+  private HeartbeatReply jobReply(NodePrincipal node, Heartbeat heartbeat) {
     Instant leaseUntil = clock.instant().plus(properties.leaseDuration());
     FineTuneJob running =
         leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
