@@ -1,5 +1,6 @@
 package dev.tuneforge.app.usage;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -24,7 +25,10 @@ public class ServedTokens {
   private String caller;
   private long promptTokens;
   private long completionTokens;
+
+  @Column(name = "price_per_1k")
   private BigDecimal pricePer1k;
+
   private BigDecimal cost;
   private Instant servedAt;
 
