@@ -4,6 +4,9 @@ import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationPoll;
+import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.Heartbeat;
 import dev.tuneforge.protocol.HeartbeatReply;
 import dev.tuneforge.protocol.JobEventBatch;
@@ -18,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +91,30 @@ final class AppClient {
 
   void result(UUID jobId, JobResult result) throws IOException, InterruptedException {
     post(NodeApi.forJob(NodeApi.RESULT, jobId), result, CALL_TIMEOUT, true);
+  }
+
+  /** Long poll of a serving node: the requests it gets, empty when none came within the wait. */
+  List<GenerationRequest> generations(GenerationPoll poll)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = post(NodeApi.GENERATIONS, poll, leaseTimeout, true);
+    if (response.statusCode() == 204 || response.body().isBlank()) {
+      return List.of();
+    }
+    return List.of(Json.MAPPER.readValue(response.body(), GenerationRequest[].class));
+  }
+
+  /** Posts a chunk of a generation; false when the app answers 404: nobody waits for it. */
+  boolean generationChunk(UUID requestId, GenerationChunk chunk)
+      throws IOException, InterruptedException {
+    try {
+      post(NodeApi.forGeneration(NodeApi.GENERATION_CHUNKS, requestId), chunk, CALL_TIMEOUT, true);
+      return true;
+    } catch (AppResponseException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private HttpResponse<String> post(

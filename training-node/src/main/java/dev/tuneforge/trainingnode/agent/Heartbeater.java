@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,10 +22,21 @@ final class Heartbeater implements AutoCloseable {
   private final Supplier<List<Gpu>> gpus;
   private final List<JobSlot> slots;
   private final ScheduledExecutorService timer;
+  private final Consumer<HeartbeatReply> replies;
   private boolean failing;
 
   /** {@code gpus} reads the GPUs' state at each beat. */
   Heartbeater(AppClient app, Supplier<List<Gpu>> gpus, List<JobSlot> slots) {
+    this(app, gpus, slots, reply -> {});
+  }
+
+  /** As {@link #Heartbeater(AppClient, Supplier, List)}; {@code replies} sees every reply. */
+  Heartbeater(
+      AppClient app,
+      Supplier<List<Gpu>> gpus,
+      List<JobSlot> slots,
+      Consumer<HeartbeatReply> replies) {
+    this.replies = replies;
     this.app = app;
     this.gpus = gpus;
     this.slots = List.copyOf(slots);
@@ -46,11 +58,13 @@ final class Heartbeater implements AutoCloseable {
         UUID jobId = slot.current().jobId();
         if (jobId != null) {
           busy = true;
-          act(slot.current(), jobId, app.heartbeat(new Heartbeat("busy", jobId, now)));
+          HeartbeatReply reply = app.heartbeat(new Heartbeat("busy", jobId, now));
+          replies.accept(reply);
+          act(slot.current(), jobId, reply);
         }
       }
       if (!busy) {
-        app.heartbeat(new Heartbeat("idle", null, now));
+        replies.accept(app.heartbeat(new Heartbeat("idle", null, now)));
       }
       if (failing) {
         Log.info("heartbeat reaches the app again");

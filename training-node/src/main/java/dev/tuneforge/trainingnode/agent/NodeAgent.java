@@ -28,6 +28,7 @@ final class NodeAgent {
   private final List<Gpu> gpus;
   private final List<JobSlot> slots = new ArrayList<>();
   private final CredentialStore credentials;
+  private final @Nullable ServingLoop serving;
   private volatile boolean stopping;
 
   NodeAgent(NodeOptions options) {
@@ -47,6 +48,14 @@ final class NodeAgent {
       slots.add(new JobSlot(gpu, current, new JobRunner(options, app, transfers, current, gpu)));
     }
     this.credentials = new CredentialStore(options.credentialFile());
+    this.serving =
+        options.serving().enabled()
+            ? new ServingLoop(
+                options,
+                app,
+                transfers,
+                () -> slots.stream().anyMatch(slot -> slot.current().jobId() != null))
+            : null;
   }
 
   /** Blocks until {@link #stop()}; throws {@link FatalNodeError} when the operator must act. */
@@ -58,10 +67,31 @@ final class NodeAgent {
       Log.info(gpus.size() + " GPUs, one job each: " + gpus.stream().map(Gpu::name).toList());
     }
     try (Heartbeater heartbeat =
-        new Heartbeater(app, () -> GpuProbe.now(options, gpus, slots), slots)) {
+        new Heartbeater(
+            app,
+            () -> GpuProbe.now(options, gpus, slots),
+            slots,
+            reply -> {
+              if (serving != null) {
+                serving.onHeartbeatReply(reply);
+              }
+            })) {
       heartbeat.start(options.heartbeatInterval());
       AtomicReference<@Nullable FatalNodeError> fatal = new AtomicReference<>();
       List<Thread> others = new ArrayList<>();
+      if (serving != null) {
+        others.add(
+            Thread.ofPlatform()
+                .name("serving")
+                .start(
+                    () -> {
+                      try {
+                        serving.run(() -> stopping);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+      }
       for (JobSlot slot : slots.subList(1, slots.size())) {
         others.add(
             Thread.ofPlatform()

@@ -29,10 +29,48 @@ record NodeOptions(
     String childMainClass,
     Duration leaseTimeout,
     List<Gpu> simulatedGpus,
-    long childMemoryLimit) {
+    long childMemoryLimit,
+    Serving serving) {
 
   NodeOptions {
     simulatedGpus = List.copyOf(simulatedGpus);
+  }
+
+  /**
+   * Whether the node serves generation requests ({@code --serve}), how many adapters its serving
+   * process keeps loaded ({@code --adapter-cache}) and how many generations decode together at most
+   * ({@code --max-batch}).
+   */
+  record Serving(boolean enabled, int adapterCache, int maxBatch) {
+    static final Serving OFF = new Serving(false, 8, 16);
+  }
+
+  /** Options of a node that does not serve. */
+  NodeOptions(
+      URI server,
+      Path workDir,
+      @Nullable String token,
+      String name,
+      Duration heartbeatInterval,
+      String device,
+      String childHeap,
+      String childMainClass,
+      Duration leaseTimeout,
+      List<Gpu> simulatedGpus,
+      long childMemoryLimit) {
+    this(
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        childMainClass,
+        leaseTimeout,
+        simulatedGpus,
+        childMemoryLimit,
+        Serving.OFF);
   }
 
   /** Options of a node without simulated GPUs or a memory limit. */
@@ -79,6 +117,11 @@ record NodeOptions(
         --heartbeat-seconds S    heartbeat interval (default 5)
         --device D               cpu or cuda (default cpu)
         --child-heap SIZE        -Xmx of each training JVM (default 4g)
+        --serve                  also serve generation requests (chat and text completions) in a
+                                 serving JVM beside the jobs, as the admin's policy allows
+                                 (env TUNEFORGE_SERVE=true)
+        --adapter-cache N        adapters the serving JVM keeps loaded (default 8)
+        --max-batch N            generations decoded together at most (default 16)
         --simulate-gpus NxSIZE   FOR TESTS ONLY: report N simulated GPUs of SIZE memory each
                                  (e.g. 2x16GiB) and run one job per GPU, training on the CPU
         --child-memory-limit SIZE  FOR TESTS ONLY: the memory each job may use (e.g. 300MiB);
@@ -101,7 +144,24 @@ record NodeOptions(
         mainClass,
         leaseTimeout,
         simulatedGpus,
-        childMemoryLimit);
+        childMemoryLimit,
+        serving);
+  }
+
+  NodeOptions withServing(Serving serving) {
+    return new NodeOptions(
+        server,
+        workDir,
+        token,
+        name,
+        heartbeatInterval,
+        device,
+        childHeap,
+        childMainClass,
+        leaseTimeout,
+        simulatedGpus,
+        childMemoryLimit,
+        serving);
   }
 
   NodeOptions withSimulatedGpus(List<Gpu> gpus) {
@@ -116,7 +176,8 @@ record NodeOptions(
         childMainClass,
         leaseTimeout,
         gpus,
-        childMemoryLimit);
+        childMemoryLimit,
+        serving);
   }
 
   Path credentialFile() {
@@ -128,6 +189,10 @@ record NodeOptions(
     Map<String, String> flags = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--serve")) {
+        flags.put("serve", "true");
+        continue;
+      }
       if (!flag.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("unexpected argument '" + flag + "'");
       }
@@ -142,6 +207,9 @@ record NodeOptions(
     String heap = flags.remove("child-heap");
     String simulate = flags.remove("simulate-gpus");
     String memoryLimit = flags.remove("child-memory-limit");
+    String serve = pick(flags, "serve", env, "TUNEFORGE_SERVE");
+    String adapterCache = flags.remove("adapter-cache");
+    String maxBatch = flags.remove("max-batch");
     if (!flags.isEmpty()) {
       throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
     }
@@ -175,7 +243,11 @@ record NodeOptions(
         TRAINER_MAIN,
         DEFAULT_LEASE_TIMEOUT,
         simulate == null ? List.of() : simulatedGpus(simulate),
-        memoryLimit == null ? 0 : bytes("child-memory-limit", memoryLimit));
+        memoryLimit == null ? 0 : bytes("child-memory-limit", memoryLimit),
+        new Serving(
+            "true".equalsIgnoreCase(serve),
+            adapterCache == null ? 8 : positiveInt("adapter-cache", adapterCache),
+            maxBatch == null ? 16 : positiveInt("max-batch", maxBatch)));
   }
 
   /** {@code 2x16GiB}: two simulated GPUs of 16 GiB, free, named as simulated. */

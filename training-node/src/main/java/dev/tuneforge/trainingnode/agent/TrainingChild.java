@@ -83,6 +83,13 @@ final class TrainingChild {
   }
 
   Process start(Path jobDir, List<String> command) throws IOException {
+    Process child = startWithInput(jobDir, command);
+    child.getOutputStream().close();
+    return child;
+  }
+
+  /** As {@link #start(Path, List)}, the child's stdin left open for the caller to write. */
+  Process startWithInput(Path jobDir, List<String> command) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(jobDir.toFile());
     builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(JobFolder.LOG).toFile()));
     Map<String, String> env = builder.environment();
@@ -92,9 +99,7 @@ final class TrainingChild {
       env.put("ENGINE_CACHE_DIR", options.workDir().resolve("djl-cache").toString());
     }
     env.putAll(deviceEnvironment());
-    Process child = builder.start();
-    child.getOutputStream().close();
-    return child;
+    return builder.start();
   }
 
   /**

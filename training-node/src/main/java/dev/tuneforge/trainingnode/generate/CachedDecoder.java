@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.tuneforge.modelformat.ModelConfig;
+import dev.tuneforge.trainingnode.model.AttentionOps;
 import dev.tuneforge.trainingnode.model.DecoderOps;
 import dev.tuneforge.trainingnode.model.InferenceWeights;
 import dev.tuneforge.trainingnode.model.LlamaModel;
@@ -67,7 +68,8 @@ final class CachedDecoder {
       double[] frequencies = config.inverseFrequencies(i);
       NDArray[] rotary =
           rotaries.computeIfAbsent(
-              config.layerTypes().get(i), type -> rotary(step, positions, frequencies));
+              config.layerTypes().get(i),
+              type -> AttentionOps.rotaryTables(step, positions, frequencies, config.headDim()));
       hidden =
           ops.layer(
               hidden,
@@ -123,31 +125,5 @@ final class CachedDecoder {
       }
     }
     return step.create(mask, new Shape(batchSize, 1, count, total));
-  }
-
-  /**
-   * cos and sin {@code [batch, 1, new, headDim]} at each token's own position, halves duplicated as
-   * HF does.
-   */
-  private NDArray[] rotary(NDManager step, int[][] positions, double[] inverseFrequencies) {
-    int headDim = config.headDim();
-    int batchSize = positions.length;
-    int count = positions[0].length;
-    int half = headDim / 2;
-    float[] cos = new float[batchSize * count * headDim];
-    float[] sin = new float[cos.length];
-    for (int b = 0; b < batchSize; b++) {
-      for (int t = 0; t < count; t++) {
-        int at = (b * count + t) * headDim;
-        for (int i = 0; i < half; i++) {
-          // In float, as the model's own rotary tables compute the angle.
-          float angle = positions[b][t] * (float) inverseFrequencies[i];
-          cos[at + i] = cos[at + i + half] = (float) Math.cos(angle);
-          sin[at + i] = sin[at + i + half] = (float) Math.sin(angle);
-        }
-      }
-    }
-    Shape shape = new Shape(batchSize, 1, count, headDim);
-    return new NDArray[] {step.create(cos, shape), step.create(sin, shape)};
   }
 }

@@ -15,18 +15,18 @@ import java.util.List;
  * labelled message, and the tokens before that label are the conversation rendered with {@code
  * add_generation_prompt}, tokenized as one text.
  */
-final class ChatPrompt {
+public final class ChatPrompt {
 
   private final ChatEncoder encoder;
 
-  ChatPrompt(ChatEncoder encoder) {
+  public ChatPrompt(ChatEncoder encoder) {
     this.encoder = encoder;
   }
 
   /**
    * @throws IllegalArgumentException when the template renders no assistant turn for the messages
    */
-  long[] encode(List<ChatMessage> messages) {
+  public long[] encode(List<ChatMessage> messages) {
     List<ChatMessage> conversation = new ArrayList<>();
     for (ChatMessage message : messages) {
       conversation.add(new ChatMessage(message.role(), message.content(), false));

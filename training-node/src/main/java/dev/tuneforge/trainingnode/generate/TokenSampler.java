@@ -8,19 +8,19 @@ import java.util.SplittableRandom;
  * of logits / temperature, restricted to the nucleus (top-p) as Hugging Face's {@code
  * TopPLogitsWarper} restricts it.
  */
-final class TokenSampler {
+public final class TokenSampler {
 
   private final double temperature;
   private final double topP;
   private final SplittableRandom random;
 
-  TokenSampler(double temperature, double topP, long seed) {
+  public TokenSampler(double temperature, double topP, long seed) {
     this.temperature = temperature;
     this.topP = topP;
     this.random = new SplittableRandom(seed);
   }
 
-  int next(float[] logits) {
+  public int next(float[] logits) {
     return temperature == 0 ? argmax(logits) : sample(logits);
   }
 

@@ -3,6 +3,7 @@ package dev.tuneforge.trainingnode.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -33,5 +34,32 @@ public final class AttentionOps {
     NDList halves = x.split(2, 3);
     NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
     return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
+  }
+
+  /**
+   * cos and sin {@code [batch, 1, new, headDim]} at each token's own position ({@code
+   * [batch][new]}), halves duplicated as Hugging Face does, for decoding paths that place every row
+   * at its own position.
+   */
+  public static NDArray[] rotaryTables(
+      NDManager manager, int[][] positions, double[] inverseFrequencies, int headDim) {
+    int batchSize = positions.length;
+    int count = positions[0].length;
+    int half = headDim / 2;
+    float[] cos = new float[batchSize * count * headDim];
+    float[] sin = new float[cos.length];
+    for (int b = 0; b < batchSize; b++) {
+      for (int t = 0; t < count; t++) {
+        int at = (b * count + t) * headDim;
+        for (int i = 0; i < half; i++) {
+          // In float, as the model's own rotary tables compute the angle.
+          float angle = positions[b][t] * (float) inverseFrequencies[i];
+          cos[at + i] = cos[at + i + half] = (float) Math.cos(angle);
+          sin[at + i] = sin[at + i + half] = (float) Math.sin(angle);
+        }
+      }
+    }
+    Shape shape = new Shape(batchSize, 1, count, headDim);
+    return new NDArray[] {manager.create(cos, shape), manager.create(sin, shape)};
   }
 }

@@ -7,6 +7,9 @@ import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
+import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationPoll;
+import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.Heartbeat;
 import dev.tuneforge.protocol.HeartbeatReply;
 import dev.tuneforge.protocol.JobEvent;
@@ -79,6 +82,17 @@ final class FakeApp implements AutoCloseable {
   /** The one protocol version enrolment takes, as the app checks it; another gets 409. */
   volatile int protocolVersion = NodeApi.PROTOCOL_VERSION;
 
+  /** Generation requests the next serving polls get, one list per poll. */
+  final BlockingQueue<List<GenerationRequest>> generations = new LinkedBlockingQueue<>();
+
+  final List<GenerationPoll> generationPolls = new CopyOnWriteArrayList<>();
+
+  /** The chunks posted per generation, in the order they came. */
+  final Map<UUID, List<GenerationChunk>> chunks = new ConcurrentHashMap<>();
+
+  /** The serving policy every heartbeat reply carries; null leaves it out. */
+  final AtomicReference<@Nullable String> servingPolicy = new AtomicReference<>();
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -88,6 +102,7 @@ final class FakeApp implements AutoCloseable {
     server.createContext(NodeApi.HEARTBEAT, authenticated(this::heartbeat));
     server.createContext(NodeApi.LEASE, authenticated(this::lease));
     server.createContext(NodeApi.BASE + "/jobs/", authenticated(this::job));
+    server.createContext(NodeApi.GENERATIONS, authenticated(this::generations));
     server.createContext("/files/", this::files);
     server.setExecutor(executor);
     server.start();
@@ -139,7 +154,8 @@ final class FakeApp implements AutoCloseable {
     respond(
         exchange,
         200,
-        Json.MAPPER.writeValueAsString(new HeartbeatReply(cancel.get(), stop.get())));
+        Json.MAPPER.writeValueAsString(
+            new HeartbeatReply(cancel.get(), stop.get(), servingPolicy.get())));
   }
 
   private void lease(HttpExchange exchange) throws IOException {
@@ -160,6 +176,40 @@ final class FakeApp implements AutoCloseable {
       return;
     }
     respond(exchange, 200, Json.MAPPER.writeValueAsString(lease));
+  }
+
+  private void generations(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (path.endsWith("/chunks")) {
+      UUID id = UUID.fromString(path.split("/")[path.split("/").length - 2]);
+      chunks
+          .computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())
+          .add(read(exchange, GenerationChunk.class));
+      respond(exchange, 204, "");
+      return;
+    }
+    generationPolls.add(read(exchange, GenerationPoll.class));
+    List<GenerationRequest> next = generations.poll();
+    if (next == null) {
+      sleep(100);
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+      return;
+    }
+    respond(exchange, 200, Json.MAPPER.writeValueAsString(next));
+  }
+
+  /** The text of a generation so far: its chunks' deltas in order. */
+  String generated(UUID id) {
+    StringBuilder text = new StringBuilder();
+    chunks.getOrDefault(id, List.of()).forEach(chunk -> text.append(chunk.delta()));
+    return text.toString();
+  }
+
+  /** The last chunk of a generation once it came. */
+  @Nullable GenerationChunk lastChunk(UUID id) {
+    List<GenerationChunk> posted = chunks.getOrDefault(id, List.of());
+    return posted.isEmpty() || !posted.getLast().isLast() ? null : posted.getLast();
   }
 
   private void job(HttpExchange exchange) throws IOException {
