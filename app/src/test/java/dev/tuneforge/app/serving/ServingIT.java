@@ -73,6 +73,7 @@ class ServingIT {
   private String baseName;
   private UUID nodeId;
   private String bearer;
+  private Thread node;
 
   @BeforeEach
   void twoTenantsTunedOneBaseAndAServingNode() throws Exception {
@@ -100,12 +101,14 @@ class ServingIT {
             .query(UUID.class)
             .list()
             .getFirst();
-    Thread.ofVirtual().start(() -> serve(api));
+    node = Thread.ofVirtual().start(() -> serve(api));
   }
 
+  /** Waits for the node's last poll to end, so that no later test's generation goes to it. */
   @AfterEach
-  void stopNode() {
+  void stopNode() throws InterruptedException {
     nodeRuns.set(false);
+    node.join();
   }
 
   @Test
