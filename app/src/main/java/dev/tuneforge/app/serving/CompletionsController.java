@@ -1,5 +1,7 @@
 package dev.tuneforge.app.serving;
 
+import dev.tuneforge.app.apikey.ApiErrors;
+import dev.tuneforge.app.apikey.PublicApi;
 import dev.tuneforge.protocol.GenerationChunk;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -17,7 +19,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * OpenAI's {@code POST /v1/chat/completions} and {@code POST /v1/completions} for the caller's
@@ -26,6 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * now" is still a 503 of its own.
  */
 @RestController
+@PublicApi
 class CompletionsController {
   private final ServingService serving;
   private final Clock clock;
@@ -85,13 +87,18 @@ class CompletionsController {
       text.append(chunk.delta());
     }
     if (chunk.error() != null) {
-      write(response, HttpStatus.INTERNAL_SERVER_ERROR, failed(chunk.error()));
+      write(
+          response,
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          OpenAiResponses.JSON.writeValueAsString(failed(chunk.error())));
       return;
     }
     write(
         response,
         HttpStatus.OK,
-        shapes.complete(text.toString(), String.valueOf(chunk.finishReason()), chunk.usage()));
+        shapes
+            .complete(text.toString(), String.valueOf(chunk.finishReason()), chunk.usage())
+            .toString());
   }
 
   private void stream(
@@ -111,7 +118,7 @@ class CompletionsController {
       boolean isFirst = true;
       while (true) {
         if (chunk.error() != null) {
-          event(out, failed(chunk.error()).toString());
+          event(out, OpenAiResponses.JSON.writeValueAsString(failed(chunk.error())));
           break;
         }
         if (!chunk.delta().isEmpty() || isFirst) {
@@ -139,53 +146,41 @@ class CompletionsController {
     out.flush();
   }
 
-  private static void write(HttpServletResponse response, HttpStatus status, ObjectNode body)
+  private static void write(HttpServletResponse response, HttpStatus status, String body)
       throws IOException {
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding("UTF-8");
-    response.getOutputStream().write(body.toString().getBytes(StandardCharsets.UTF_8));
+    response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ObjectNode failed(@Nullable String reason) {
-    return OpenAiResponses.error(
+  private static ApiErrors.OpenAiError failed(@Nullable String reason) {
+    return ApiErrors.openAiError(
+        HttpStatus.INTERNAL_SERVER_ERROR,
         "The serving node could not generate: " + reason,
-        "server_error",
         null,
         "generation_failed");
   }
 
   @ExceptionHandler(ModelNotFoundException.class)
-  ResponseEntity<ObjectNode> notFound(ModelNotFoundException e) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(
-            OpenAiResponses.error(
-                e.getMessage(), "invalid_request_error", "model", "model_not_found"));
+  ResponseEntity<ApiErrors.OpenAiError> notFound(ModelNotFoundException e) {
+    return error(HttpStatus.NOT_FOUND, e.getMessage(), "model", "model_not_found");
   }
 
   @ExceptionHandler(NoServingNodeException.class)
-  ResponseEntity<ObjectNode> noNode(NoServingNodeException e) {
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(OpenAiResponses.error(e.getMessage(), "server_error", null, "no_node_serves"));
+  ResponseEntity<ApiErrors.OpenAiError> noNode(NoServingNodeException e) {
+    return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "no_node_serves");
   }
 
   @ExceptionHandler(OpenAiRequest.InvalidRequest.class)
-  ResponseEntity<ObjectNode> invalid(OpenAiRequest.InvalidRequest e) {
-    return ResponseEntity.badRequest()
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(
-            OpenAiResponses.error(
-                e.getMessage(), "invalid_request_error", e.param, "invalid_request"));
+  ResponseEntity<ApiErrors.OpenAiError> invalid(OpenAiRequest.InvalidRequest e) {
+    return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.param, "invalid_request");
   }
 
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<ObjectNode> unusable(IllegalArgumentException e) {
-    return ResponseEntity.badRequest()
+  private static ResponseEntity<ApiErrors.OpenAiError> error(
+      HttpStatus status, @Nullable String message, @Nullable String param, String code) {
+    return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_JSON)
-        .body(
-            OpenAiResponses.error(
-                e.getMessage(), "invalid_request_error", null, "invalid_request"));
+        .body(ApiErrors.openAiError(status, String.valueOf(message), param, code));
   }
 }

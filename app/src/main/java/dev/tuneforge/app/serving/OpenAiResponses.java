@@ -88,17 +88,4 @@ final class OpenAiResponses {
         .put("completion_tokens", completion)
         .put("total_tokens", prompt + completion);
   }
-
-  /** OpenAI's error object. */
-  static ObjectNode error(String message, String type, @Nullable String param, String code) {
-    ObjectNode body = JSON.createObjectNode();
-    ObjectNode error = body.putObject("error").put("message", message).put("type", type);
-    if (param == null) {
-      error.putNull("param");
-    } else {
-      error.put("param", param);
-    }
-    error.put("code", code);
-    return body;
-  }
 }

@@ -9,6 +9,7 @@ import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.finetune.FineTunedModelName;
 import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.node.ServingPolicy;
@@ -59,6 +60,7 @@ class ServingIT {
 
   @LocalServerPort int port;
   @Autowired ServingService serving;
+  @Autowired ApiKeys keys;
   @Autowired ServingMeter meter;
   @Autowired NodeService nodes;
   @Autowired ObjectStorage storage;
@@ -167,6 +169,80 @@ class ServingIT {
     assertThatThrownBy(() -> ask(alice, aliceModel))
         .isInstanceOf(NoServingNodeException.class)
         .hasMessageContaining("No node serves now");
+  }
+
+  @Test
+  void chatCompletionsAndCompletionsAnswerOverHttpWithAKeyWholeAndStreamed() throws Exception {
+    String key =
+        "Bearer " + TestRows.as(alice, () -> keys.issue(alice.userId(), "ci", null)).text();
+    String expected = "adapter " + FineTunedModelName.parse(aliceModel).orElseThrow().jobId();
+    String chat =
+        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Total?\"}],"
+            + "\"temperature\":0,\"max_tokens\":16%s}";
+
+    HttpResponse<String> whole = v1("/v1/chat/completions", key, chat.formatted(aliceModel, ""));
+    assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(whole.body());
+    assertThat(answer.path("object").asString()).isEqualTo("chat.completion");
+    assertThat(answer.path("model").asString()).isEqualTo(aliceModel);
+    assertThat(answer.at("/choices/0/message/content").asString()).isEqualTo(expected);
+    assertThat(answer.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+    assertThat(answer.at("/usage/total_tokens").asInt()).isEqualTo(13);
+
+    HttpResponse<String> streamed =
+        v1(
+            "/v1/chat/completions",
+            key,
+            chat.formatted(
+                aliceModel, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
+    List<String> events =
+        streamed
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("data: "))
+            .map(l -> l.substring(6))
+            .toList();
+    assertThat(events.getLast()).isEqualTo("[DONE]");
+    StringBuilder text = new StringBuilder();
+    for (String event : events.subList(0, events.size() - 1)) {
+      JSON.readTree(event)
+          .at("/choices/0/delta/content")
+          .asOptional()
+          .ifPresent(c -> text.append(c.asString()));
+    }
+    assertThat(text).hasToString(expected);
+    assertThat(JSON.readTree(events.get(events.size() - 2)).at("/usage/prompt_tokens").asInt())
+        .isEqualTo(11);
+
+    HttpResponse<String> completion =
+        v1(
+            "/v1/completions",
+            key,
+            "{\"model\":\"%s\",\"prompt\":\"TOTAL RM\",\"max_tokens\":8}".formatted(aliceModel));
+    assertThat(JSON.readTree(completion.body()).at("/choices/0/text").asString())
+        .isEqualTo(expected);
+
+    HttpResponse<String> others = v1("/v1/chat/completions", key, chat.formatted(bobModel, ""));
+    assertThat(others.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(others.body()).at("/error/code").asString())
+        .isEqualTo("model_not_found");
+    HttpResponse<String> hot =
+        v1(
+            "/v1/chat/completions",
+            key,
+            chat.formatted(aliceModel, ",\"temperature\":5").replace("\"temperature\":0,", ""));
+    assertThat(hot.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(hot.body()).at("/error/param").asString()).isEqualTo("temperature");
+    assertThat(v1("/v1/chat/completions", null, chat.formatted(aliceModel, "")).statusCode())
+        .as("no key")
+        .isEqualTo(401);
+  }
+
+  private HttpResponse<String> v1(String path, String authorization, String json) throws Exception {
+    return new TestNodeApi(port).post(path, authorization, json);
   }
 
   private String ask(SignedInUser user, String model) {
