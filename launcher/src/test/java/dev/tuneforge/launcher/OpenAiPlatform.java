@@ -125,8 +125,13 @@ final class OpenAiPlatform implements AutoCloseable {
     }
   }
 
+  /** Stops the platform and deletes its data folder. */
   @Override
   public void close() {
-    platform.close();
+    try {
+      PlatformTestSupport.closeAndClean(platform, dataDir, true);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
