@@ -78,6 +78,8 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable String holdReason;
   private @Nullable String suffix;
   private boolean pausedByUser;
+  private @Nullable UUID continuedFromJobId;
+  private @Nullable Integer continuedFromStep;
 
   protected FineTuneJob() {}
 
@@ -117,6 +119,12 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.retention = request.retention();
     this.retentionDatasetVersionId = request.retentionDatasetVersionId();
     this.createdAt = now;
+  }
+
+  /** Starts from the source job's checkpoint after {@code step} rather than from the base. */
+  void continueFrom(UUID sourceJobId, int step) {
+    continuedFromJobId = sourceJobId;
+    continuedFromStep = step;
   }
 
   /** Its files are in storage: it waits for a node. */
@@ -313,6 +321,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     boolean paused = status == JobStatus.PAUSED;
     end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
     progressed();
+    finished();
     return Transition.logged(
         paused
             ? "Cancelled while paused; its checkpoints are kept"
@@ -714,5 +723,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   /** The weight of DPO's SFT term (only DPO jobs use it). */
   public double getDpoSftWeight() {
     return dpoSftWeight;
+  }
+
+  /** The job this one continues from, or null when it started from the base model. */
+  public @Nullable UUID getContinuedFromJobId() {
+    return continuedFromJobId;
+  }
+
+  /** The source job's checkpoint step this one starts at, or null when it started from the base. */
+  public @Nullable Integer getContinuedFromStep() {
+    return continuedFromStep;
   }
 }

@@ -31,6 +31,8 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
   @Query("select j.tenantId from FineTuneJob j where j.id = :id")
   Optional<UUID> findTenantIdById(UUID id);
 
+  List<FineTuneJob> findByContinuedFromJobIdOrderByCreatedAt(UUID continuedFromJobId);
+
   boolean existsByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
 
   long countByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);

@@ -40,6 +40,7 @@ public class FineTuneService {
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
   private final EstimateService estimates;
+  private final Continuations continuations;
   private final Clock clock;
 
   FineTuneService(
@@ -50,6 +51,7 @@ public class FineTuneService {
       ObjectStorage storage,
       TransactionTemplate transactions,
       EstimateService estimates,
+      Continuations continuations,
       Clock clock) {
     this.jobs = jobs;
     this.events = events;
@@ -58,6 +60,7 @@ public class FineTuneService {
     this.storage = storage;
     this.transactions = transactions;
     this.estimates = estimates;
+    this.continuations = continuations;
     this.clock = clock;
   }
 
@@ -110,6 +113,10 @@ public class FineTuneService {
         && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets for the retention check");
     }
+    Continuations.@Nullable Source source =
+        request.continueFromJobId() == null
+            ? null
+            : continuations.source(request, request.continueFromJobId());
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =
@@ -117,8 +124,21 @@ public class FineTuneService {
             status -> {
               FineTuneJob fresh = new FineTuneJob(name, user, request, now);
               fresh.rename(blankToNull(suffix));
+              if (source != null) {
+                fresh.continueFrom(source.job().getId(), source.step());
+              }
               FineTuneJob created = jobs.save(fresh);
               events.save(JobEventRecord.log(created.getId(), "Created; validating files", now));
+              if (source != null) {
+                events.save(
+                    JobEventRecord.log(
+                        created.getId(),
+                        "Continues from \""
+                            + source.job().getLabel()
+                            + "\" at step "
+                            + source.step(),
+                        now));
+              }
               return created;
             });
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
@@ -225,6 +245,11 @@ public class FineTuneService {
 
   public Optional<FineTuneJob> find(UUID jobId) {
     return jobs.findById(jobId);
+  }
+
+  /** The caller's jobs that continue from this one, oldest first. */
+  public List<FineTuneJob> continuedBy(UUID jobId) {
+    return continuations.continuedBy(jobId);
   }
 
   public List<JobEventRecord> events(UUID jobId) {
