@@ -6,6 +6,8 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.finetune.FineTunedModelName;
+import dev.tuneforge.app.finetune.JobStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,6 +100,25 @@ class FineTuningJobsController {
                   return null;
                 }
                 return datasets.findVersion(id).map(DatasetSummary::versionId).orElse(null);
+              }
+
+              @Override
+              public JobCreation.@Nullable Continuation tunedModel(String name) {
+                return FineTunedModelName.parse(name)
+                    .flatMap(parsed -> fineTunes.find(parsed.jobId()))
+                    .filter(job -> job.getStatus() == JobStatus.SUCCEEDED)
+                    .filter(job -> names.name(job).toString().equals(name))
+                    .map(
+                        job ->
+                            new JobCreation.Continuation(
+                                job.getId(),
+                                job.getBaseModelId(),
+                                job.getLoraR(),
+                                job.getLoraAlpha(),
+                                job.getLoraDropout(),
+                                job.getTargetModules(),
+                                job.getMethod()))
+                    .orElse(null);
               }
             });
     FineTuneJob job = fineTunes.create(creation.request(), creation.suffix());

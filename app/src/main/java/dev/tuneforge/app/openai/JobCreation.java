@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * suffix}, {@code seed}, {@code metadata}, and the hyperparameters, at the top ({@code
  * hyperparameters}) or under {@code method.supervised} or {@code method.dpo}. OpenAI's {@code
  * "auto"} keeps our default. Our own settings are extensions among the hyperparameters (see {@link
- * #EXTENSIONS}). Each refusal names the field.
+ * #EXTENSIONS}). A tuned model's name as {@code model} continues from that model's final weights,
+ * as OpenAI fine-tunes a fine-tuned model further. Each refusal names the field.
  */
 record JobCreation(
     FineTuneRequest request, @Nullable String suffix, @Nullable Map<String, String> metadata) {
@@ -64,6 +65,31 @@ record JobCreation(
 
     /** A file's dataset version, or null when the caller has no such file. */
     @Nullable UUID file(String fileId);
+
+    /** The job that made a tuned model of the caller's tenant, or null when there is none. */
+    @Nullable Continuation tunedModel(String name);
+  }
+
+  /**
+   * A tuned model to fine-tune further: its job (the new one continues from its final weights), its
+   * base model and the kind of weights it trained, which the new job keeps unless told otherwise.
+   */
+  record Continuation(
+      UUID jobId,
+      UUID baseModelId,
+      int loraR,
+      double loraAlpha,
+      double loraDropout,
+      List<String> targetModules,
+      String method) {}
+
+  private static OpenAiException notAvailable(String model) {
+    return new OpenAiException(
+        HttpStatus.BAD_REQUEST,
+        "invalid_request_error",
+        "Model '" + model + "' does not exist or is not available to you for fine-tuning",
+        "model",
+        "model_not_available");
   }
 
   static JobCreation read(JsonNode body, Lookup lookup) {
@@ -76,26 +102,26 @@ record JobCreation(
       }
     }
     String model = requiredText(body, "model");
+    FineTuneRequest.Builder builder = FineTuneRequest.builder();
     if (FineTunedModelName.isTuned(model)) {
-      throw new OpenAiException(
-          HttpStatus.BAD_REQUEST,
-          "invalid_request_error",
-          "Fine-tuning a tuned model further is not offered here yet: name a base model",
-          "model",
-          "model_not_available");
+      Continuation source = lookup.tunedModel(model);
+      if (source == null) {
+        throw notAvailable(model);
+      }
+      builder
+          .setBaseModel(source.baseModelId())
+          .optContinueFrom(source.jobId(), null)
+          .optLora(source.loraR(), source.loraAlpha(), source.loraDropout())
+          .optTargetModules(source.targetModules())
+          .optMethod(FineTuneRequest.FULL.equals(source.method()) ? source.method() : null);
+    } else {
+      UUID baseModel = lookup.baseModel(model);
+      if (baseModel == null) {
+        throw notAvailable(model);
+      }
+      builder.setBaseModel(baseModel);
     }
-    UUID baseModel = lookup.baseModel(model);
-    if (baseModel == null) {
-      throw new OpenAiException(
-          HttpStatus.BAD_REQUEST,
-          "invalid_request_error",
-          "Model '" + model + "' does not exist or is not available to you for fine-tuning",
-          "model",
-          "model_not_available");
-    }
-    UUID training = file(body, "training_file", lookup);
-    FineTuneRequest.Builder builder =
-        FineTuneRequest.builder().setBaseModel(baseModel).setDatasetVersion(training);
+    builder.setDatasetVersion(file(body, "training_file", lookup));
     JsonNode validation = body.path("validation_file");
     if (!validation.isMissingNode() && !validation.isNull()) {
       builder.optEvaluation(

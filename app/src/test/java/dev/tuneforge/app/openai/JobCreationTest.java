@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.finetune.FineTuneRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,8 @@ class JobCreationTest {
   private static final UUID MODEL = UUID.randomUUID();
   private static final UUID TRAIN = UUID.randomUUID();
   private static final UUID VALID = UUID.randomUUID();
+  private static final UUID SOURCE = UUID.randomUUID();
+  private static final String TUNED = "ft:tuneforge-demo-llama:acme:receipts:" + SOURCE;
 
   private static final JobCreation.Lookup LOOKUP =
       new JobCreation.Lookup() {
@@ -30,6 +33,14 @@ class JobCreationTest {
         @Override
         public @Nullable UUID file(String fileId) {
           return Map.of("file-train", TRAIN, "file-valid", VALID).get(fileId);
+        }
+
+        @Override
+        public JobCreation.@Nullable Continuation tunedModel(String name) {
+          return name.equals(TUNED)
+              ? new JobCreation.Continuation(
+                  SOURCE, MODEL, 16, 32, 0.0, List.of("q_proj", "k_proj"), "lora")
+              : null;
         }
       };
 
@@ -89,6 +100,27 @@ class JobCreationTest {
             .request();
     assertThat(dpo.preferencePairs()).isTrue();
     assertThat(dpo.dpoBeta()).isEqualTo(0.2);
+  }
+
+  @Test
+  void aTunedModelIsFineTunedFurtherFromItsFinalWeightsWithItsKindOfAdapter() {
+    FineTuneRequest request =
+        read("""
+                {"model":"%s","training_file":"file-train","hyperparameters":{"n_epochs":2}}"""
+                .formatted(TUNED))
+            .request();
+    assertThat(request.baseModelId()).isEqualTo(MODEL);
+    assertThat(request.continueFromJobId()).isEqualTo(SOURCE);
+    assertThat(request.continueFromStep()).as("its final weights").isNull();
+    assertThat(request.loraR()).isEqualTo(16);
+    assertThat(request.targetModules()).containsExactly("q_proj", "k_proj");
+    assertThat(request.epochs()).isEqualTo(2);
+    assertRefused(
+        """
+        {"model":"ft:tuneforge-demo-llama:acme:x:%s","training_file":"file-train"}"""
+            .formatted(UUID.randomUUID()),
+        "model",
+        null);
   }
 
   @Test
