@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -266,12 +267,10 @@ class OpenAiJavaClientIT {
     return SupervisedHyperparameters.builder()
         .nEpochs(1)
         .batchSize(2)
-        .putAdditionalProperty("max_steps", JsonValue.from(steps))
-        .putAdditionalProperty("checkpoint_every", JsonValue.from(checkpointEvery))
-        .putAdditionalProperty("max_sequence_length", JsonValue.from(256))
-        .putAdditionalProperty("evaluation_examples", JsonValue.from(0));
+        .putAllAdditionalProperties(extensions(steps, checkpointEvery));
   }
 
+  /** The same as OpenAI's older top-level hyperparameters. */
   private static JobCreateParams.Builder tinyJob(String fileId, int steps, int checkpointEvery) {
     return JobCreateParams.builder()
         .model(DemoModel.NAME)
@@ -280,11 +279,17 @@ class OpenAiJavaClientIT {
             JobCreateParams.Hyperparameters.builder()
                 .nEpochs(1)
                 .batchSize(2)
-                .putAdditionalProperty("max_steps", JsonValue.from(steps))
-                .putAdditionalProperty("checkpoint_every", JsonValue.from(checkpointEvery))
-                .putAdditionalProperty("max_sequence_length", JsonValue.from(256))
-                .putAdditionalProperty("evaluation_examples", JsonValue.from(0))
+                .putAllAdditionalProperties(extensions(steps, checkpointEvery))
                 .build());
+  }
+
+  /** Tuneforge's extensions among the hyperparameters, as a client sends them. */
+  private static Map<String, JsonValue> extensions(int steps, int checkpointEvery) {
+    return Map.of(
+        "max_steps", JsonValue.from(steps),
+        "checkpoint_every", JsonValue.from(checkpointEvery),
+        "max_sequence_length", JsonValue.from(256),
+        "evaluation_examples", JsonValue.from(0));
   }
 
   private boolean finished(FineTuningJob job) {

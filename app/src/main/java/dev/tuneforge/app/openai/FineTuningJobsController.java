@@ -173,9 +173,7 @@ class FineTuningJobsController {
       @RequestParam(required = false) @Nullable String after,
       @RequestParam(defaultValue = "20") int limit) {
     FineTuneJob job = job(jobId);
-    if (limit < 1 || limit > ListPage.MAX_LIMIT) {
-      throw OpenAiException.invalid("limit must be between 1 and " + ListPage.MAX_LIMIT, "limit");
-    }
+    ListPage.checkLimit(limit);
     Long before = null;
     if (after != null) {
       before = EventObject.parse(after);

@@ -27,10 +27,7 @@ record ListPage<T>(
    */
   static <T> ListPage<T> of(
       List<T> all, Function<T, String> id, @Nullable String after, int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw OpenAiException.invalid(
-          "limit must be between 1 and " + MAX_LIMIT + ", not " + limit, "limit");
-    }
+    checkLimit(limit);
     int start = 0;
     if (after != null) {
       start = -1;
@@ -46,6 +43,16 @@ record ListPage<T>(
     }
     List<T> data = all.subList(start, Math.min(all.size(), start + limit));
     return page(data, id, start + data.size() < all.size());
+  }
+
+  /**
+   * @throws OpenAiException for a limit out of 1 to {@value #MAX_LIMIT}
+   */
+  static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw OpenAiException.invalid(
+          "limit must be between 1 and " + MAX_LIMIT + ", not " + limit, "limit");
+    }
   }
 
   /** A page of {@code data} as it is. */
