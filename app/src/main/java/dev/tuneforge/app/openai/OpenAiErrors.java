@@ -1,6 +1,7 @@
 package dev.tuneforge.app.openai;
 
 import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.tenancy.TenantContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -15,8 +16,8 @@ import org.springframework.web.multipart.MultipartException;
 
 /**
  * Every refusal of the {@code /v1} controllers as OpenAI's error object: what the services refuse
- * is the caller's to fix (400, or 409 for a conflict with the object's state); anything else is a
- * 500 that says no more than that.
+ * is the caller's to fix (400, or 409 for a conflict with the object's state; 403 for a user of no
+ * tenant, a platform admin); anything else is a 500 that says no more than that.
  */
 @RestControllerAdvice(basePackageClasses = OpenAiErrors.class)
 class OpenAiErrors {
@@ -45,6 +46,15 @@ class OpenAiErrors {
 
   @ExceptionHandler
   ResponseEntity<OpenAiError> conflict(IllegalStateException e) {
+    if (TenantContext.currentTenant().isEmpty()) {
+      return refused(
+          new OpenAiException(
+              HttpStatus.FORBIDDEN,
+              "permission_error",
+              "This key's user belongs to no tenant; /v1 acts for a member of a tenant",
+              null,
+              "no_tenant"));
+    }
     return refused(
         new OpenAiException(
             HttpStatus.CONFLICT, "invalid_request_error", e.getMessage(), null, "conflict"));
