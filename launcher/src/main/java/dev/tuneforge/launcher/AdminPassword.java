@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
-/** The first admin's password: generated once, then read from the data folder at every start. */
+/**
+ * The first admin's password and API key: generated once, then read from the data folder at every
+ * start.
+ */
 final class AdminPassword {
   /** Letters and digits only, without look-alikes, so the password is easy to copy and type. */
   private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -16,6 +19,15 @@ final class AdminPassword {
   private AdminPassword() {}
 
   static String loadOrCreate(Path file) {
+    return loadOrCreate(file, "", 16);
+  }
+
+  /** The admin's API key: {@code tf_} and 44 such characters (over 250 random bits). */
+  static String loadOrCreateApiKey(Path file) {
+    return loadOrCreate(file, "tf_", 44);
+  }
+
+  private static String loadOrCreate(Path file, String prefix, int length) {
     try {
       if (Files.isRegularFile(file)) {
         String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -24,8 +36,8 @@ final class AdminPassword {
         }
       }
       SecureRandom random = new SecureRandom();
-      StringBuilder generated = new StringBuilder();
-      for (int i = 0; i < 16; i++) {
+      StringBuilder generated = new StringBuilder(prefix);
+      for (int i = 0; i < length; i++) {
         generated.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
       }
       String password = generated.toString();
@@ -38,7 +50,7 @@ final class AdminPassword {
       }
       return password;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not keep the admin password in " + file, e);
+      throw new UncheckedIOException("Could not keep the admin's secret in " + file, e);
     }
   }
 }

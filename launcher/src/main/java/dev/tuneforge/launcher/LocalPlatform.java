@@ -42,6 +42,7 @@ public final class LocalPlatform implements AutoCloseable {
   private @Nullable TrainingNodeProcess node;
   private String baseUrl = "";
   private String adminPassword = "";
+  private String adminApiKey = "";
   private boolean closed;
 
   private LocalPlatform(Settings settings) {
@@ -118,6 +119,7 @@ public final class LocalPlatform implements AutoCloseable {
     own(s3);
 
     adminPassword = AdminPassword.loadOrCreate(data.resolve("admin-password.txt"));
+    adminApiKey = AdminPassword.loadOrCreateApiKey(data.resolve("admin-api-key.txt"));
     ConfigurableApplicationContext app = startApp(database, s3);
     context = app;
     own(app::close);
@@ -154,6 +156,7 @@ public final class LocalPlatform implements AutoCloseable {
     properties.put("tuneforge.storage.secret-key", STORAGE_SECRET_KEY);
     properties.put("tuneforge.bootstrap.admin-username", ADMIN_USERNAME);
     properties.put("tuneforge.bootstrap.admin-password", adminPassword);
+    properties.put("tuneforge.bootstrap.admin-api-key", adminApiKey);
     // The key that encrypts tenants' teacher API keys lives with the rest of the platform's data.
     properties.put(
         "tuneforge.secrets.key-file", settings.dataDir().resolve("secrets.key").toString());
@@ -187,6 +190,11 @@ public final class LocalPlatform implements AutoCloseable {
 
   public String adminPassword() {
     return adminPassword;
+  }
+
+  /** The admin's API key, for provisioning tenants, users and their keys over REST. */
+  public String adminApiKey() {
+    return adminApiKey;
   }
 
   public Path dataDir() {
@@ -245,6 +253,7 @@ public final class LocalPlatform implements AutoCloseable {
         "",
         "  Open        " + baseUrl,
         "  Sign in as  " + ADMIN_USERNAME + " / " + adminPassword,
+        "  API key     " + settings.dataDir().resolve("admin-api-key.txt") + " (the admin's)",
         "  Data        " + settings.dataDir(),
         "  Logs        " + settings.dataDir().resolve("logs"),
         "  Node        "

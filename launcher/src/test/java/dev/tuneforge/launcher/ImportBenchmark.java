@@ -16,12 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -306,14 +304,9 @@ public final class ImportBenchmark {
   }
 
   private HttpResponse<String> call(String path, Object body) throws Exception {
-    String credentials =
-        Base64.getEncoder()
-            .encodeToString(
-                (platform.adminUsername() + ":" + platform.adminPassword())
-                    .getBytes(StandardCharsets.UTF_8));
     return http.send(
         HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/api/v1/models" + path))
-            .header("Authorization", "Basic " + credentials)
+            .header("Authorization", "Bearer " + platform.adminApiKey())
             .header("Content-Type", "application/json")
             .timeout(Duration.ofMinutes(10))
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))

@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -101,12 +100,7 @@ class ImportedQwen3FineTuneIT {
     mirror(app.getBean(ObjectStorage.class), folder, PREFIX);
 
     HttpResponse<String> created =
-        api(
-            "POST",
-            "",
-            platform.adminUsername(),
-            platform.adminPassword(),
-            Map.of("name", QWEN3.id(), "revision", "main", "prefix", PREFIX));
+        api("POST", "", Map.of("name", QWEN3.id(), "revision", "main", "prefix", PREFIX));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     registered = JSON.readTree(created.body());
 
@@ -367,14 +361,11 @@ class ImportedQwen3FineTuneIT {
     }
   }
 
-  private static HttpResponse<String> api(
-      String method, String path, String user, String password, Object body) throws Exception {
-    String credentials =
-        Base64.getEncoder()
-            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  private static HttpResponse<String> api(String method, String path, Object body)
+      throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/api/v1/models" + path))
-            .header("Authorization", "Basic " + credentials)
+            .header("Authorization", "Bearer " + platform.adminApiKey())
             .header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
             .build();

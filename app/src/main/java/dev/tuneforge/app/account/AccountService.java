@@ -2,6 +2,7 @@ package dev.tuneforge.app.account;
 
 import dev.tuneforge.app.tenancy.TenantService;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -88,6 +89,30 @@ public class AccountService implements UserDetailsService {
     }
     String shown = displayName.isBlank() ? name : displayName.strip();
     return users.save(new AppUser(tenantId, name, shown, passwordEncoder.encode(password), role));
+  }
+
+  /**
+   * The principal of an account as it is now, for credentials other than the password (API keys): a
+   * changed role or a disabled account takes effect at the next request.
+   */
+  public Optional<SignedInUser> principal(UUID userId) {
+    return users.findById(userId).map(SignedInUser::of);
+  }
+
+  /** The platform admin {@code username}; empty if there is no such platform admin. */
+  public Optional<SignedInUser> platformAdmin(String username) {
+    return users
+        .findByUsernameIgnoreCase(username.strip())
+        .filter(user -> user.getRole() == Role.PLATFORM_ADMIN)
+        .map(SignedInUser::of);
+  }
+
+  /** The account {@code username} of {@code tenantId}; empty for anyone else's. */
+  public Optional<SignedInUser> member(UUID tenantId, String username) {
+    return users
+        .findByUsernameIgnoreCase(username.strip())
+        .filter(user -> tenantId.equals(user.getTenantId()))
+        .map(SignedInUser::of);
   }
 
   /** Users the caller may see: all for platform admins, their tenant's for everyone else. */

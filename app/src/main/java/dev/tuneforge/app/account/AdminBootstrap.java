@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +32,9 @@ class AdminBootstrap {
     this.password = password;
   }
 
+  /** First among start-up work: the bootstrap API key is given to this admin. */
   @EventListener(ApplicationReadyEvent.class)
+  @Order(Ordered.HIGHEST_PRECEDENCE)
   void seed() {
     boolean generated = password.isBlank();
     String chosen = generated ? randomPassword() : password;

@@ -1,7 +1,10 @@
 package dev.tuneforge.app.catalog;
 
+import dev.tuneforge.app.apikey.ApiErrors;
+import dev.tuneforge.app.apikey.PublicApi;
 import dev.tuneforge.app.storage.MultipartStorage;
 import dev.tuneforge.modelformat.folder.ModelRejectedException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +12,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * exactly like one that does not exist.
  */
 @RestController
+@PublicApi
 @RequestMapping(ModelApiController.BASE)
 class ModelApiController {
   static final String BASE = "/api/v1/models";
@@ -148,20 +151,18 @@ class ModelApiController {
     return ResponseEntity.noContent().build();
   }
 
+  /** A refused folder: problem JSON that names the file and the reason. */
   @ExceptionHandler(ModelRejectedException.class)
-  ResponseEntity<Map<String, String>> rejected(ModelRejectedException e) {
-    return ResponseEntity.unprocessableContent()
-        .body(Map.of("error", e.getMessage(), "file", e.file(), "reason", e.reason()));
-  }
-
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
-    return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
-  }
-
-  @ExceptionHandler(AccessDeniedException.class)
-  ResponseEntity<Map<String, String>> denied(AccessDeniedException e) {
-    return ResponseEntity.status(HttpStatus.FORBIDDEN)
-        .body(Map.of("error", String.valueOf(e.getMessage())));
+  ResponseEntity<Map<String, Object>> rejected(
+      HttpServletRequest request, ModelRejectedException e) {
+    Map<String, Object> problem =
+        ApiErrors.problem(
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            String.valueOf(e.getMessage()),
+            "model_rejected",
+            request.getRequestURI());
+    problem.put("file", e.file());
+    problem.put("reason", e.reason());
+    return ResponseEntity.unprocessableContent().contentType(ApiErrors.PROBLEM_JSON).body(problem);
   }
 }

@@ -1,11 +1,14 @@
 package dev.tuneforge.app.tenancy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 interface TenantRepository extends JpaRepository<Tenant, UUID> {
   boolean existsByNameIgnoreCase(String name);
+
+  Optional<Tenant> findByNameIgnoreCase(String name);
 
   List<Tenant> findAllByOrderByName();
 }

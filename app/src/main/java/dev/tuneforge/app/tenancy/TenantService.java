@@ -61,4 +61,8 @@ public class TenantService {
   public Optional<Tenant> find(UUID id) {
     return tenants.findById(id);
   }
+
+  public Optional<Tenant> findByName(String name) {
+    return tenants.findByNameIgnoreCase(name.strip());
+  }
 }

@@ -2,9 +2,12 @@ package dev.tuneforge.app.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.TestApi;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import java.io.IOException;
@@ -12,11 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The model API as a script uses it, over HTTP with Basic auth against real PostgreSQL and S3:
+ * The model API as a script uses it, over HTTP with API keys against real PostgreSQL and S3:
  * register a prefix, upload a folder through presigned part URLs, list, look up and retire; a
  * refusal names the file and leaves no row and no object; another tenant answers 404.
  */
@@ -41,11 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class ModelApiIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final String PASSWORD = "api-password";
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
   @Autowired ObjectStorage storage;
+  @Autowired ApiKeys keys;
   @TempDir Path temp;
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -144,7 +145,7 @@ class ModelApiIT {
     assertThat(escaping.body()).contains("../x.json");
   }
 
-  private HttpResponse<String> upload(String user, String name, Path folder) throws Exception {
+  private HttpResponse<String> upload(String key, String name, Path folder) throws Exception {
     List<Map<String, Object>> files = new ArrayList<>();
     try (Stream<Path> paths = Files.list(folder)) {
       for (Path file : paths.sorted().toList()) {
@@ -152,7 +153,7 @@ class ModelApiIT {
       }
     }
     HttpResponse<String> started =
-        call("POST", "/uploads", user, Map.of("name", name, "files", files));
+        call("POST", "/uploads", key, Map.of("name", name, "files", files));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     JsonNode plan = JSON.readTree(started.body());
     List<Map<String, String>> sent = new ArrayList<>();
@@ -179,38 +180,25 @@ class ModelApiIT {
     return call(
         "POST",
         "/uploads/" + plan.path("id").asString() + "/complete",
-        user,
+        key,
         Map.of("name", name, "files", sent));
   }
 
-  private HttpResponse<String> call(String method, String path, String user, Object body)
+  private HttpResponse<String> call(String method, String path, String key, Object body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/models" + path))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    if (user != null) {
-      String credentials = user + ":" + PASSWORD;
-      request.header(
-          "Authorization",
-          "Basic "
-              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new TestApi(port).call(method, "/api/v1/models" + path, key, body);
   }
 
+  /** A new user's API key. */
   private String user(UUID tenant, String role) {
     String username = role.toLowerCase() + "-" + CatalogImportIT.suffix();
+    UUID id = UUID.randomUUID();
     jdbc.sql(
             "insert into app_user (id, tenant_id, username, display_name, password_hash, role, created_at)"
-                + " values (?, ?, ?, ?, ?, ?, now())")
-        .params(UUID.randomUUID(), tenant, username, username, "{noop}" + PASSWORD, role)
+                + " values (?, ?, ?, ?, 'x', ?, now())")
+        .params(id, tenant, username, username, role)
         .update();
-    return username;
+    return TestApi.key(keys, id, tenant, Role.valueOf(role));
   }
 
   private void mirror(String prefix) throws IOException {

@@ -1,0 +1,42 @@
+package dev.tuneforge.app.apikey;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.NoSuchElementException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * What the services' exceptions mean to an API client: a refused value 400, a forbidden action 403,
+ * an object that is not there (or another tenant's) 404.
+ */
+@RestControllerAdvice(annotations = PublicApi.class)
+class ApiExceptionHandler {
+
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<Object> invalid(HttpServletRequest request, IllegalArgumentException e) {
+    return ApiErrors.response(
+        request, HttpStatus.BAD_REQUEST, "invalid_value", String.valueOf(e.getMessage()));
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<Object> unreadable(HttpServletRequest request) {
+    return ApiErrors.response(
+        request, HttpStatus.BAD_REQUEST, "invalid_json", "The request body is not valid JSON");
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<Object> denied(HttpServletRequest request, AccessDeniedException e) {
+    return ApiErrors.response(
+        request, HttpStatus.FORBIDDEN, "forbidden", String.valueOf(e.getMessage()));
+  }
+
+  @ExceptionHandler(NoSuchElementException.class)
+  ResponseEntity<Object> notFound(HttpServletRequest request, NoSuchElementException e) {
+    return ApiErrors.response(
+        request, HttpStatus.NOT_FOUND, "not_found", String.valueOf(e.getMessage()));
+  }
+}
