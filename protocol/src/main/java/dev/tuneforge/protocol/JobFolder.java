@@ -38,6 +38,13 @@ public final class JobFolder {
    */
   public static final String RESUME = "resume/";
 
+  /**
+   * The checkpoint of an earlier job that a new job continues from (its files, as a checkpoint
+   * folder holds them): the run starts from its weights and its step, on the new job's own data and
+   * settings.
+   */
+  public static final String CONTINUE = "continue/";
+
   /** The {@link TrainingSpec} of the run; the node writes it from the lease. */
   public static final String SPEC = "spec.json";
 

@@ -28,6 +28,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -53,18 +54,21 @@ public class EvaluationService {
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
   private final UsageService usage;
+  private final ApplicationEventPublisher publisher;
 
   EvaluationService(
       EvaluationRepository evaluations,
       FineTuneService fineTunes,
       ObjectStorage storage,
       TransactionTemplate transactions,
-      UsageService usage) {
+      UsageService usage,
+      ApplicationEventPublisher publisher) {
     this.evaluations = evaluations;
     this.fineTunes = fineTunes;
     this.storage = storage;
     this.transactions = transactions;
     this.usage = usage;
+    this.publisher = publisher;
   }
 
   /**
@@ -149,7 +153,14 @@ public class EvaluationService {
         row.fail(e.getMessage());
       }
     }
-    Evaluation saved = transactions.execute(status -> evaluations.save(row));
+    Evaluation saved =
+        transactions.execute(
+            status -> {
+              Evaluation stored = evaluations.save(row);
+              publisher.publishEvent(
+                  new EvaluationReady(job.getTenantId(), jobId, stored.succeeded()));
+              return stored;
+            });
     return Optional.of(stored(saved));
   }
 

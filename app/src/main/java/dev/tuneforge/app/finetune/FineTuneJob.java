@@ -24,6 +24,7 @@ import org.springframework.data.domain.AbstractAggregateRoot;
 @Table(name = "fine_tune_job")
 public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private static final String CANCELLED_BY_USER = "Cancelled by user";
+  private static final String PAUSED_BY_USER = "paused by user";
 
   @Id private UUID id;
   @TenantId private UUID tenantId;
@@ -76,6 +77,9 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable Instant finishedAt;
   private @Nullable String holdReason;
   private @Nullable String suffix;
+  private boolean pausedByUser;
+  private @Nullable UUID continuedFromJobId;
+  private @Nullable Integer continuedFromStep;
 
   protected FineTuneJob() {}
 
@@ -115,6 +119,12 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.retention = request.retention();
     this.retentionDatasetVersionId = request.retentionDatasetVersionId();
     this.createdAt = now;
+  }
+
+  /** Starts from the source job's checkpoint after {@code step} rather than from the base. */
+  void continueFrom(UUID sourceJobId, int step) {
+    continuedFromJobId = sourceJobId;
+    continuedFromStep = step;
   }
 
   /** Its files are in storage: it waits for a node. */
@@ -212,7 +222,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
       lastCheckpointStep = step;
     }
     progressed();
-    return Transition.logged("checkpoint step-" + step + " saved");
+    return Transition.logged(JobCheckpoint.savedLine(step));
   }
 
   /**
@@ -311,10 +321,57 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     boolean paused = status == JobStatus.PAUSED;
     end(JobStatus.CANCELLED, CANCELLED_BY_USER, now);
     progressed();
+    finished();
     return Transition.logged(
         paused
             ? "Cancelled while paused; its checkpoints are kept"
             : "Cancelled before it started");
+  }
+
+  /**
+   * The user's pause: a job waiting for a node stops waiting at once; a running one is asked to
+   * stop at a checkpoint at its node's next heartbeat and pauses when the node reports. Only the
+   * user's resume puts it back in the queue (dispatch resumes only jobs its budget paused).
+   */
+  Transition pauseByUser() {
+    if (status == JobStatus.RUNNING) {
+      if (pausedByUser) {
+        return Transition.quiet();
+      }
+      pausedByUser = true;
+      holdReason = PAUSED_BY_USER;
+      progressed();
+      return Transition.logged("Stopping at a checkpoint: " + PAUSED_BY_USER);
+    }
+    if (status != JobStatus.QUEUED && status != JobStatus.PAUSED) {
+      return refused("pause");
+    }
+    boolean wasPaused = status == JobStatus.PAUSED;
+    pausedByUser = true;
+    status = JobStatus.PAUSED;
+    holdReason = PAUSED_BY_USER;
+    nodeId = null;
+    leaseExpiresAt = null;
+    progressed();
+    return wasPaused ? Transition.quiet() : Transition.logged("Paused by user before it started");
+  }
+
+  /**
+   * The user's resume: a paused job goes back in the queue; a running one that was asked to pause
+   * is no longer asked.
+   */
+  Transition resumeByUser() {
+    if (status == JobStatus.RUNNING && pausedByUser) {
+      pausedByUser = false;
+      holdReason = null;
+      progressed();
+      return Transition.logged("Pause withdrawn by user");
+    }
+    if (status != JobStatus.PAUSED) {
+      return refused("resume");
+    }
+    pausedByUser = false;
+    return resume("Resumed by user");
   }
 
   /**
@@ -621,6 +678,14 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     return suffix;
   }
 
+  /**
+   * Whether the user paused the job (or asked its node to stop it at a checkpoint for that); such a
+   * job waits for the user's resume.
+   */
+  public boolean isPausedByUser() {
+    return pausedByUser;
+  }
+
   /** Its own name when it has one, else the name made of its base model and dataset. */
   public String getLabel() {
     return suffix == null ? name : suffix + " (" + name + ")";
@@ -658,5 +723,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   /** The weight of DPO's SFT term (only DPO jobs use it). */
   public double getDpoSftWeight() {
     return dpoSftWeight;
+  }
+
+  /** The job this one continues from, or null when it started from the base model. */
+  public @Nullable UUID getContinuedFromJobId() {
+    return continuedFromJobId;
+  }
+
+  /** The source job's checkpoint step this one starts at, or null when it started from the base. */
+  public @Nullable Integer getContinuedFromStep() {
+    return continuedFromStep;
   }
 }

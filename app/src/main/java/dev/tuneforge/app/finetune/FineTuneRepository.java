@@ -15,6 +15,9 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
 
   List<FineTuneJob> findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus status);
 
+  List<FineTuneJob> findByStatusAndNodeIdIsNullAndPausedByUserFalseOrderByCreatedAt(
+      JobStatus status);
+
   Optional<FineTuneJob> findFirstByNodeIdAndStatusInOrderByCreatedAt(
       UUID nodeId, Collection<JobStatus> statuses);
 
@@ -27,6 +30,8 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
 
   @Query("select j.tenantId from FineTuneJob j where j.id = :id")
   Optional<UUID> findTenantIdById(UUID id);
+
+  List<FineTuneJob> findByContinuedFromJobIdOrderByCreatedAt(UUID continuedFromJobId);
 
   boolean existsByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
 

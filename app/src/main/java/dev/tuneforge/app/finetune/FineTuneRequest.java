@@ -31,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * {@code retention} asks for a retention check after the evaluation: {@value #RETENTION_BUILTIN}
  * (the node's general-ability set) or {@value #RETENTION_DATASET} (the team's dataset version
  * {@code retentionDatasetVersionId}); null for none.
+ *
+ * <p>{@code continueFromJobId} starts the job from an earlier job of the tenant (succeeded,
+ * cancelled or failed, same base model and kind of training) instead of from the base: from its
+ * checkpoint after {@code continueFromStep}, or from its final weights when that is null; the step
+ * counter and the loss curve go on from there. Null for a fresh start.
  */
 public record FineTuneRequest(
     UUID baseModelId,
@@ -62,7 +67,9 @@ public record FineTuneRequest(
     double dpoSftWeight,
     String earlyStoppingMetric,
     @Nullable String retention,
-    @Nullable UUID retentionDatasetVersionId) {
+    @Nullable UUID retentionDatasetVersionId,
+    @Nullable UUID continueFromJobId,
+    @Nullable Integer continueFromStep) {
 
   public static final String LORA = TrainingSpec.LORA;
   public static final String FULL = TrainingSpec.FULL;
@@ -124,7 +131,8 @@ public record FineTuneRequest(
         .optEarlyStoppingPatience(earlyStoppingPatience)
         .optPreference(dpoBeta, dpoSftWeight)
         .optEarlyStoppingMetric(earlyStoppingMetric)
-        .optRetention(retention, retentionDatasetVersionId);
+        .optRetention(retention, retentionDatasetVersionId)
+        .optContinueFrom(continueFromJobId, continueFromStep);
   }
 
   /** This request with another method, {@value #LORA}, {@value #QLORA} or {@value #FULL}. */
@@ -277,6 +285,8 @@ public record FineTuneRequest(
     private String earlyStoppingMetric = VALIDATION_LOSS;
     private @Nullable String retention;
     private @Nullable UUID retentionDatasetVersionId;
+    private @Nullable UUID continueFromJobId;
+    private @Nullable Integer continueFromStep;
 
     private Builder() {}
 
@@ -460,7 +470,19 @@ public record FineTuneRequest(
           dpoSftWeight,
           earlyStoppingMetric,
           retention,
-          retentionDatasetVersionId);
+          retentionDatasetVersionId,
+          continueFromJobId,
+          continueFromStep);
+    }
+
+    /**
+     * Starts from an earlier job's checkpoint after {@code step}, or (null) from its final weights;
+     * {@code jobId} null: from the base model.
+     */
+    public Builder optContinueFrom(@Nullable UUID jobId, @Nullable Integer step) {
+      continueFromJobId = jobId;
+      continueFromStep = jobId == null ? null : step;
+      return this;
     }
 
     /** DPO's beta (above 0, default 0.1) and the weight of its SFT term (default 0: none). */

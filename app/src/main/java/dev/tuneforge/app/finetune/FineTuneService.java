@@ -11,6 +11,7 @@ import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.chat.ChatTemplate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,6 +40,7 @@ public class FineTuneService {
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
   private final EstimateService estimates;
+  private final Continuations continuations;
   private final Clock clock;
 
   FineTuneService(
@@ -48,6 +51,7 @@ public class FineTuneService {
       ObjectStorage storage,
       TransactionTemplate transactions,
       EstimateService estimates,
+      Continuations continuations,
       Clock clock) {
     this.jobs = jobs;
     this.events = events;
@@ -56,6 +60,7 @@ public class FineTuneService {
     this.storage = storage;
     this.transactions = transactions;
     this.estimates = estimates;
+    this.continuations = continuations;
     this.clock = clock;
   }
 
@@ -108,6 +113,10 @@ public class FineTuneService {
         && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets for the retention check");
     }
+    Continuations.@Nullable Source source =
+        request.continueFromJobId() == null
+            ? null
+            : continuations.source(request, request.continueFromJobId());
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =
@@ -115,8 +124,21 @@ public class FineTuneService {
             status -> {
               FineTuneJob fresh = new FineTuneJob(name, user, request, now);
               fresh.rename(blankToNull(suffix));
+              if (source != null) {
+                fresh.continueFrom(source.job().getId(), source.step());
+              }
               FineTuneJob created = jobs.save(fresh);
               events.save(JobEventRecord.log(created.getId(), "Created; validating files", now));
+              if (source != null) {
+                events.save(
+                    JobEventRecord.log(
+                        created.getId(),
+                        "Continues from \""
+                            + source.job().getLabel()
+                            + "\" at step "
+                            + source.step(),
+                        now));
+              }
               return created;
             });
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
@@ -225,8 +247,75 @@ public class FineTuneService {
     return jobs.findById(jobId);
   }
 
+  /** The caller's jobs that continue from this one, oldest first. */
+  public List<FineTuneJob> continuedBy(UUID jobId) {
+    return continuations.continuedBy(jobId);
+  }
+
   public List<JobEventRecord> events(UUID jobId) {
     return find(jobId).map(job -> events.findByJobIdOrderById(job.getId())).orElse(List.of());
+  }
+
+  /**
+   * Up to {@code limit} of a job's events, newest first, older than the event {@code beforeId}
+   * (null: from the newest); none for another tenant's job.
+   */
+  public List<JobEventRecord> eventsBefore(UUID jobId, @Nullable Long beforeId, int limit) {
+    return find(jobId)
+        .map(
+            job ->
+                events.findByJobIdAndIdLessThanOrderByIdDesc(
+                    job.getId(), beforeId == null ? Long.MAX_VALUE : beforeId, Limit.of(limit)))
+        .orElse(List.of());
+  }
+
+  /** The job's checkpoints in storage, in the order they were saved, with their losses. */
+  public List<JobCheckpoint> checkpoints(UUID jobId) {
+    return JobCheckpoint.of(events(jobId));
+  }
+
+  /**
+   * Pauses a job: at once when it waits for a node, at a checkpoint when it runs; it waits for
+   * {@link #resume} (its budget never resumes it). The job as it is now.
+   *
+   * @throws IllegalArgumentException when the current tenant has no such job
+   * @throws IllegalStateException when the job has finished
+   */
+  public FineTuneJob pause(UUID jobId) {
+    return changeOrRefuse(jobId, (job, now) -> job.pauseByUser());
+  }
+
+  /**
+   * Puts a paused job back in the queue, to resume from its last checkpoint, or withdraws a pause
+   * its node has not yet carried out. The job as it is now.
+   *
+   * @throws IllegalArgumentException when the current tenant has no such job
+   * @throws IllegalStateException when the job is not paused
+   */
+  public FineTuneJob resume(UUID jobId) {
+    return changeOrRefuse(jobId, (job, now) -> job.resumeByUser());
+  }
+
+  /** Applies the transition; the job as saved, or why the job refused, as an exception. */
+  private FineTuneJob changeOrRefuse(
+      UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
+    List<String> refusal = new ArrayList<>(1);
+    return change(
+            jobId,
+            (job, now) -> {
+              Transition answer = transition.apply(job, now);
+              if (answer.refusal() != null) {
+                refusal.add(answer.refusal());
+              }
+              return answer;
+            })
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    refusal.isEmpty()
+                        ? "The job did not change"
+                        : Character.toUpperCase(refusal.getFirst().charAt(0))
+                            + refusal.getFirst().substring(1)));
   }
 
   /**

@@ -30,10 +30,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a started job into the lease a node receives: the spec and presigned URLs for exactly this
- * job's dataset, base model, last checkpoint (as {@code resume/…}), evaluation set, adapter (for a
- * full fine-tune: the whole tuned model, {@code tuned-model/…}) and evaluation outputs; and signs
- * the uploads of the job's checkpoints. Validation loss (and a generated sample) is measured at
- * every checkpoint.
+ * job's dataset, base model, last checkpoint (as {@code resume/…}), the checkpoint of the job it
+ * continues from (as {@code continue/…}), evaluation set, adapter (for a full fine-tune: the whole
+ * tuned model, {@code tuned-model/…}) and evaluation outputs; and signs the uploads of the job's
+ * checkpoints. Validation loss (and a generated sample) is measured at every checkpoint.
  */
 @Component
 class LeaseFactory {
@@ -90,6 +90,15 @@ class LeaseFactory {
             String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
             for (String file : checkpointFiles(job)) {
               inputs.put(JobFolder.RESUME + file, storage.presignGet(prefix + file, URL_VALIDITY));
+            }
+          }
+          UUID source = job.getContinuedFromJobId();
+          Integer sourceStep = job.getContinuedFromStep();
+          if (source != null && sourceStep != null) {
+            String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), source, sourceStep);
+            for (String file : checkpointFiles(job)) {
+              inputs.put(
+                  JobFolder.CONTINUE + file, storage.presignGet(prefix + file, URL_VALIDITY));
             }
           }
           Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());

@@ -20,6 +20,7 @@ import dev.tuneforge.protocol.NodeApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +94,10 @@ class NodeApiController {
     }
     if (running.isCancelRequested()) {
       return new HeartbeatReply(true);
+    }
+    if (running.isPausedByUser()) {
+      return HeartbeatReply.stop(
+          Objects.requireNonNullElse(running.getHoldReason(), "paused by user"));
     }
     String stop =
         budgets

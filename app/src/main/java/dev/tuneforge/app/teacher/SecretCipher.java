@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(SecretsProperties.class)
-class SecretCipher {
+public class SecretCipher {
   private static final Logger log = LoggerFactory.getLogger(SecretCipher.class);
   private static final String VERSION = "v1:";
   private static final int NONCE_BYTES = 12;
@@ -44,7 +44,7 @@ class SecretCipher {
     this.properties = properties;
   }
 
-  String encrypt(String plaintext, String boundTo) {
+  public String encrypt(String plaintext, String boundTo) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     try {
@@ -64,7 +64,7 @@ class SecretCipher {
   /**
    * @throws IllegalStateException when the platform secret changed or the value was tampered with
    */
-  String decrypt(String stored, String boundTo) {
+  public String decrypt(String stored, String boundTo) {
     if (!stored.startsWith(VERSION)) {
       throw new IllegalStateException("The stored secret has an unknown format");
     }
