@@ -5,9 +5,16 @@ import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
@@ -19,42 +26,46 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobStatus;
-import dev.tuneforge.app.serving.Generation;
-import dev.tuneforge.app.serving.GenerationSettings;
-import dev.tuneforge.app.serving.ModelNotFoundException;
-import dev.tuneforge.app.serving.ServedModel;
 import dev.tuneforge.app.serving.ServingService;
 import dev.tuneforge.app.usage.ServedTokens;
 import dev.tuneforge.app.usage.ServingMeter;
 import dev.tuneforge.protocol.EvaluationExample;
-import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.PromptMessage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Serving from the real node started with {@code --serve}: two tenants each tune the demo model on
- * SROIE receipts, then ask their tuned models at once, and each answer, decoded greedily, is the
- * answer its own adapter gave the same receipt in its evaluation (generated there with that adapter
- * alone); neither tenant can use the other's model, and the tokens are metered for each. In
- * chromium the playground streams the tuned and the base model's answers to a receipt side by side.
+ * SROIE receipts, then ask their tuned models at once through the official openai-java client,
+ * streamed and whole, with their own API keys; each greedy answer is the answer its own adapter gave
+ * the same receipt in its evaluation, where the node generated it with that adapter alone, and the
+ * base model's is the base's. Neither tenant can call the other's model (404), the tokens are
+ * metered for each, the npm {@code openai} client streams one answer, and in chromium the
+ * playground streams the tuned and the base model's answers to a receipt side by side.
  */
 @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ServingEndToEndIT {
   private static final int HELD_OUT = 2;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @RegisterExtension
   static final BrowserPlatform env =
@@ -74,7 +85,9 @@ class ServingEndToEndIT {
       String username,
       FineTuneJob job,
       EvaluationExample example,
-      int maxNewTokens) {}
+      int maxNewTokens,
+      String modelName,
+      String key) {}
 
   @BeforeAll
   static void twoTenantsTuneTheDemoModel() throws Exception {
@@ -148,44 +161,111 @@ class ServingEndToEndIT {
             .until(() -> as(member, () -> evaluations.find(jobId)), e -> e.isPresent())
             .orElseThrow();
     EvaluationExample example = as(member, () -> evaluations.generations(stored.row())).getFirst();
-    return new Tenant(member, launched.username(), job, example, stored.row().getMaxNewTokens());
+    String modelName =
+        as(member, () -> app.getBean(ServingService.class).tunedModel(jobId))
+            .orElseThrow()
+            .name();
+    String key =
+        as(member, () -> app.getBean(ApiKeys.class).issue(member.userId(), "serving", null))
+            .text();
+    return new Tenant(
+        member,
+        launched.username(),
+        job,
+        example,
+        stored.row().getMaxNewTokens(),
+        modelName,
+        key);
   }
 
   @Test
-  void twoTenantsAdaptersOnOneBaseAnswerAtOnceEachAsItsOwnAlone() throws Exception {
-    ServingService serving = app.getBean(ServingService.class);
-    ServedModel firstModel =
-        as(first.member(), () -> serving.tunedModel(first.job().getId())).orElseThrow();
-    ServedModel secondModel =
-        as(second.member(), () -> serving.tunedModel(second.job().getId())).orElseThrow();
-    CompletableFuture<String> forFirst =
-        CompletableFuture.supplyAsync(() -> answer(first, firstModel));
-    CompletableFuture<String> forSecond =
-        CompletableFuture.supplyAsync(() -> answer(second, secondModel));
-    assertThat(forFirst.get()).isEqualTo(first.example().tunedOutput());
-    assertThat(forSecond.get()).isEqualTo(second.example().tunedOutput());
+  void twoTenantsAdaptersOnOneBaseAnswerAtOnceThroughTheOpenAiJavaClient() throws Exception {
+    // at once: one streamed and one whole request per tenant, all four on the node together
+    List<CompletableFuture<String>> answers = new ArrayList<>();
+    for (Tenant tenant : List.of(first, second)) {
+      answers.add(CompletableFuture.supplyAsync(() -> ask(tenant, tenant.modelName(), false)));
+      answers.add(CompletableFuture.supplyAsync(() -> ask(tenant, tenant.modelName(), true)));
+    }
+    assertThat(answers.get(0).get()).isEqualTo(first.example().tunedOutput());
+    assertThat(answers.get(1).get()).as("streamed").isEqualTo(first.example().tunedOutput());
+    assertThat(answers.get(2).get()).isEqualTo(second.example().tunedOutput());
+    assertThat(answers.get(3).get()).as("streamed").isEqualTo(second.example().tunedOutput());
     assertThat(first.example().tunedOutput())
         .as("the two adapters answer differently, so each answer shows whose adapter ran")
         .isNotEqualTo(second.example().tunedOutput());
+    assertThat(ask(first, DemoModel.NAME, false))
+        .as("the base model alone")
+        .isEqualTo(first.example().baseOutput());
 
-    assertThatThrownBy(() -> as(first.member(), () -> serving.model(secondModel.name())))
-        .isInstanceOf(ModelNotFoundException.class);
-    assertThatThrownBy(() -> as(second.member(), () -> serving.model(firstModel.name())))
-        .isInstanceOf(ModelNotFoundException.class);
+    for (boolean stream : List.of(false, true)) {
+      assertThatThrownBy(() -> ask(first, second.modelName(), stream))
+          .isInstanceOf(NotFoundException.class)
+          .hasMessageContaining("does not exist or you do not have access");
+      assertThatThrownBy(() -> ask(second, first.modelName(), stream))
+          .isInstanceOf(NotFoundException.class);
+    }
 
     ServingMeter meter = app.getBean(ServingMeter.class);
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     for (Tenant tenant : List.of(first, second)) {
       List<ServedTokens> served =
           Awaitility.await()
-              .atMost(Duration.ofSeconds(20))
-              .until(() -> as(tenant.member(), () -> meter.inMonth(month)), r -> !r.isEmpty());
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> as(tenant.member(), () -> meter.inMonth(month)), r -> r.size() >= 2);
       assertThat(served)
-          .allSatisfy(
-              s ->
-                  assertThat(s.getModel())
-                      .isEqualTo(tenant == first ? firstModel.name() : secondModel.name()))
+          .filteredOn(s -> s.getModel().equals(tenant.modelName()))
+          .hasSize(2)
           .allSatisfy(s -> assertThat(s.getPromptTokens()).isPositive());
+    }
+  }
+
+  @Test
+  void theOpenAiNodeClientStreamsATunedModelsAnswer() throws Exception {
+    Path cache =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "TUNEFORGE_OPENAI_NODE",
+                    System.getProperty("user.home") + "/.cache/tuneforge/openai-node"));
+    Path node = cache.resolve("node/bin/node");
+    Assumptions.assumeTrue(
+        Files.isExecutable(node)
+            && Files.isRegularFile(cache.resolve("node_modules/openai/package.json")),
+        "The OpenAI Node client is not fetched: run bin/fetch-openai-node");
+    Path script = cache.resolve("serving-" + PlatformTestSupport.suffix() + ".mjs");
+    Files.writeString(
+        script,
+        """
+        import OpenAI from 'openai';
+        const client = new OpenAI({ maxRetries: 0 });
+        const stream = await client.chat.completions.create({
+          model: process.env.MODEL, messages: JSON.parse(process.env.MESSAGES),
+          temperature: 0, max_tokens: Number(process.env.MAX_TOKENS), stream: true });
+        let text = '';
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        console.log(JSON.stringify({ text }));
+        """);
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(node.toString(), script.toString())
+              .directory(cache.toFile())
+              .redirectErrorStream(true);
+      builder.environment().put("OPENAI_BASE_URL", env.platform().baseUrl() + "/v1");
+      builder.environment().put("OPENAI_API_KEY", second.key());
+      builder.environment().put("MODEL", second.modelName());
+      builder.environment().put("MAX_TOKENS", Integer.toString(second.maxNewTokens()));
+      builder
+          .environment()
+          .put("MESSAGES", JSON.writeValueAsString(second.example().prompt()));
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      assertThat(process.exitValue()).as(output).isZero();
+      String last = output.strip().lines().reduce((a, b) -> b).orElse("{}");
+      assertThat(JSON.readTree(last).path("text").asString())
+          .isEqualTo(second.example().tunedOutput());
+    } finally {
+      Files.deleteIfExists(script);
     }
   }
 
@@ -209,27 +289,42 @@ class ServingEndToEndIT {
     BrowserSupport.screenshot(page, "playground.png");
   }
 
-  private static String answer(Tenant tenant, ServedModel model) {
-    ServingService serving = app.getBean(ServingService.class);
-    Generation generation =
-        as(
-            tenant.member(),
-            () ->
-                serving.chat(
-                    model,
-                    tenant.example().prompt(),
-                    GenerationSettings.greedy(tenant.maxNewTokens(), false),
-                    tenant.username()));
+  /** The greedy answer to the tenant's held-out receipt through the official Java client. */
+  private static String ask(Tenant tenant, String model, boolean stream) {
+    OpenAIClient client =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(env.platform().baseUrl() + "/v1")
+            .apiKey(tenant.key())
+            .maxRetries(0)
+            .build();
+    ChatCompletionCreateParams.Builder params =
+        ChatCompletionCreateParams.builder()
+            .model(model)
+            .temperature(0.0)
+            .maxCompletionTokens(tenant.maxNewTokens());
+    for (PromptMessage message : tenant.example().prompt()) {
+      switch (message.role()) {
+        case "system" -> params.addSystemMessage(message.content());
+        case "assistant" -> params.addAssistantMessage(message.content());
+        default -> params.addUserMessage(message.content());
+      }
+    }
+    if (!stream) {
+      return client
+          .chat()
+          .completions()
+          .create(params.build())
+          .choices()
+          .getFirst()
+          .message()
+          .content()
+          .orElse("");
+    }
     StringBuilder text = new StringBuilder();
-    try {
-      GenerationChunk chunk;
-      do {
-        chunk = serving.next(generation);
-        text.append(chunk.delta());
-      } while (!chunk.isLast());
-      assertThat(chunk.error()).isNull();
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
+    try (StreamResponse<ChatCompletionChunk> chunks =
+        client.chat().completions().createStreaming(params.build())) {
+      chunks.stream()
+          .forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
     }
     return text.toString();
   }
