@@ -5,14 +5,14 @@ import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.catalog.CatalogService;
@@ -40,10 +40,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,9 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Serving from the real node started with {@code --serve}: two tenants each tune the demo model on
  * SROIE receipts, then ask their tuned models at once through the official openai-java client,
- * streamed and whole, with their own API keys; each greedy answer is the answer its own adapter gave
- * the same receipt in its evaluation, where the node generated it with that adapter alone, and the
- * base model's is the base's. Neither tenant can call the other's model (404), the tokens are
+ * streamed and whole, with their own API keys; each greedy answer is the answer its own adapter
+ * gave the same receipt in its evaluation, where the node generated it with that adapter alone, and
+ * the base model's is the base's. Neither tenant can call the other's model (404), the tokens are
  * metered for each, the npm {@code openai} client streams one answer, and in chromium the
  * playground streams the tuned and the base model's answers to a receipt side by side.
  */
@@ -162,20 +162,11 @@ class ServingEndToEndIT {
             .orElseThrow();
     EvaluationExample example = as(member, () -> evaluations.generations(stored.row())).getFirst();
     String modelName =
-        as(member, () -> app.getBean(ServingService.class).tunedModel(jobId))
-            .orElseThrow()
-            .name();
+        as(member, () -> app.getBean(ServingService.class).tunedModel(jobId)).orElseThrow().name();
     String key =
-        as(member, () -> app.getBean(ApiKeys.class).issue(member.userId(), "serving", null))
-            .text();
+        as(member, () -> app.getBean(ApiKeys.class).issue(member.userId(), "serving", null)).text();
     return new Tenant(
-        member,
-        launched.username(),
-        job,
-        example,
-        stored.row().getMaxNewTokens(),
-        modelName,
-        key);
+        member, launched.username(), job, example, stored.row().getMaxNewTokens(), modelName, key);
   }
 
   @Test
@@ -212,10 +203,12 @@ class ServingEndToEndIT {
           Awaitility.await()
               .atMost(Duration.ofSeconds(30))
               .until(() -> as(tenant.member(), () -> meter.inMonth(month)), r -> r.size() >= 2);
+      // the playground may have served this tenant too; nothing of the other tenant is here
       assertThat(served)
+          .allSatisfy(s -> assertThat(s.getModel()).isIn(tenant.modelName(), DemoModel.NAME))
+          .allSatisfy(s -> assertThat(s.getPromptTokens()).isPositive())
           .filteredOn(s -> s.getModel().equals(tenant.modelName()))
-          .hasSize(2)
-          .allSatisfy(s -> assertThat(s.getPromptTokens()).isPositive());
+          .hasSizeGreaterThanOrEqualTo(2);
     }
   }
 
@@ -254,9 +247,7 @@ class ServingEndToEndIT {
       builder.environment().put("OPENAI_API_KEY", second.key());
       builder.environment().put("MODEL", second.modelName());
       builder.environment().put("MAX_TOKENS", Integer.toString(second.maxNewTokens()));
-      builder
-          .environment()
-          .put("MESSAGES", JSON.writeValueAsString(second.example().prompt()));
+      builder.environment().put("MESSAGES", JSON.writeValueAsString(second.example().prompt()));
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
