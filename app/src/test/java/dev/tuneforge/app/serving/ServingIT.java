@@ -166,6 +166,8 @@ class ServingIT {
     HttpResponse<String> reply =
         new TestNodeApi(port).post(NodeApi.HEARTBEAT, bearer, "{\"state\":\"idle\"}");
     assertThat(reply.body()).contains("\"servingPolicy\":\"off\"");
+    // a poll already waiting when the policy changed still ends its wait (1 s here)
+    Thread.sleep(1500);
     assertThatThrownBy(() -> ask(alice, aliceModel))
         .isInstanceOf(NoServingNodeException.class)
         .hasMessageContaining("No node serves now");
