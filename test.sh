@@ -31,6 +31,10 @@ fi
 export TUNEFORGE_TOKENIZERS=${TUNEFORGE_TOKENIZERS:-$HOME/.cache/tuneforge/tokenizers}
 bin/fetch-tokenizers || echo "Real tokenizers are missing; the tests that need them skip (and fail under CI=true)." >&2
 bin/fetch-gguf-reader || echo "The reference GGUF reader is missing; the GGUF reader test skips (and fails under CI=true)." >&2
+# The official OpenAI Node client (npm's openai) and a Node it supports, for the OpenAI-compatible
+# API's test; fetched once into a cache like the tokenizers.
+export TUNEFORGE_OPENAI_NODE=${TUNEFORGE_OPENAI_NODE:-$HOME/.cache/tuneforge/openai-node}
+bin/fetch-openai-node || echo "The OpenAI Node client is missing; its test skips (and fails under CI=true)." >&2
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"

@@ -452,7 +452,8 @@ public final class LocalPlatform implements AutoCloseable {
           null,
           null,
           setting("tuneforge.child-heap", "TUNEFORGE_CHILD_HEAP", "2g"),
-          Map.of(),
+          // the local node also serves (playground, chat completions) while it trains nothing
+          Map.of("TUNEFORGE_SERVE", setting("tuneforge.serve", "TUNEFORGE_SERVE", "true")),
           Map.of());
     }
 

@@ -355,6 +355,64 @@ public class DatasetService {
     return result;
   }
 
+  /** Every version of every dataset of the calling tenant, newest first. */
+  public List<DatasetSummary> versions() {
+    Map<UUID, Dataset> byId = new LinkedHashMap<>();
+    datasets.findAll().forEach(d -> byId.put(d.getId(), d));
+    return versions.findAllByOrderByCreatedAtDesc().stream()
+        .filter(v -> byId.containsKey(v.getDatasetId()))
+        .map(v -> summary(byId.get(v.getDatasetId()), v))
+        .toList();
+  }
+
+  /**
+   * The object key of a version's file as it was uploaded; the stored training file for versions
+   * derived from another. Empty for unknown ids and other tenants' versions.
+   */
+  public Optional<String> uploadedFileKey(UUID versionId) {
+    return versions
+        .findById(versionId)
+        .map(
+            v -> {
+              String prefix =
+                  v.getObjectKey().substring(0, v.getObjectKey().length() - TRAINING_FILE.length());
+              String original = prefix + originalFileName(v.getFileName());
+              return storage.exists(original) ? original : v.getObjectKey();
+            });
+  }
+
+  /**
+   * Deletes a version with its files (and the dataset with its last version).
+   *
+   * @throws IllegalArgumentException for unknown ids and other tenants' versions
+   * @throws IllegalStateException when a fine-tune or another feature still uses the version
+   */
+  public void deleteVersion(UUID versionId) {
+    DatasetVersion version =
+        versions
+            .findById(versionId)
+            .orElseThrow(() -> new IllegalArgumentException("No such dataset"));
+    String prefix =
+        version
+            .getObjectKey()
+            .substring(0, version.getObjectKey().length() - TRAINING_FILE.length());
+    try {
+      transactions.executeWithoutResult(
+          status -> {
+            versions.deleteTokenLengths(versionId);
+            versions.delete(version);
+            versions.flush();
+            if (versions.findFirstByDatasetIdOrderByVersionDesc(version.getDatasetId()).isEmpty()) {
+              datasets.deleteById(version.getDatasetId());
+            }
+          });
+    } catch (org.springframework.dao.DataIntegrityViolationException inUse) {
+      throw new IllegalStateException(
+          "Version " + version.getVersion() + " is used by a fine-tune or another job; it is kept");
+    }
+    storage.deleteAll(prefix);
+  }
+
   /** A version of the calling tenant; empty for unknown ids and other tenants' versions. */
   public Optional<DatasetSummary> findVersion(UUID versionId) {
     return versions

@@ -24,6 +24,7 @@ import org.springframework.data.domain.AbstractAggregateRoot;
 @Table(name = "fine_tune_job")
 public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private static final String CANCELLED_BY_USER = "Cancelled by user";
+  private static final String PAUSED_BY_USER = "paused by user";
 
   @Id private UUID id;
   @TenantId private UUID tenantId;
@@ -76,6 +77,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable Instant finishedAt;
   private @Nullable String holdReason;
   private @Nullable String suffix;
+  private boolean pausedByUser;
   private @Nullable UUID continuedFromJobId;
   private @Nullable Integer continuedFromStep;
 
@@ -220,7 +222,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
       lastCheckpointStep = step;
     }
     progressed();
-    return Transition.logged("checkpoint step-" + step + " saved");
+    return Transition.logged(JobCheckpoint.savedLine(step));
   }
 
   /**
@@ -324,6 +326,52 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
         paused
             ? "Cancelled while paused; its checkpoints are kept"
             : "Cancelled before it started");
+  }
+
+  /**
+   * The user's pause: a job waiting for a node stops waiting at once; a running one is asked to
+   * stop at a checkpoint at its node's next heartbeat and pauses when the node reports. Only the
+   * user's resume puts it back in the queue (dispatch resumes only jobs its budget paused).
+   */
+  Transition pauseByUser() {
+    if (status == JobStatus.RUNNING) {
+      if (pausedByUser) {
+        return Transition.quiet();
+      }
+      pausedByUser = true;
+      holdReason = PAUSED_BY_USER;
+      progressed();
+      return Transition.logged("Stopping at a checkpoint: " + PAUSED_BY_USER);
+    }
+    if (status != JobStatus.QUEUED && status != JobStatus.PAUSED) {
+      return refused("pause");
+    }
+    boolean wasPaused = status == JobStatus.PAUSED;
+    pausedByUser = true;
+    status = JobStatus.PAUSED;
+    holdReason = PAUSED_BY_USER;
+    nodeId = null;
+    leaseExpiresAt = null;
+    progressed();
+    return wasPaused ? Transition.quiet() : Transition.logged("Paused by user before it started");
+  }
+
+  /**
+   * The user's resume: a paused job goes back in the queue; a running one that was asked to pause
+   * is no longer asked.
+   */
+  Transition resumeByUser() {
+    if (status == JobStatus.RUNNING && pausedByUser) {
+      pausedByUser = false;
+      holdReason = null;
+      progressed();
+      return Transition.logged("Pause withdrawn by user");
+    }
+    if (status != JobStatus.PAUSED) {
+      return refused("resume");
+    }
+    pausedByUser = false;
+    return resume("Resumed by user");
   }
 
   /**
@@ -628,6 +676,14 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   /** The job's own name (OpenAI's {@code suffix}); null when none was given. */
   public @Nullable String getSuffix() {
     return suffix;
+  }
+
+  /**
+   * Whether the user paused the job (or asked its node to stop it at a checkpoint for that); such a
+   * job waits for the user's resume.
+   */
+  public boolean isPausedByUser() {
+    return pausedByUser;
   }
 
   /** Its own name when it has one, else the name made of its base model and dataset. */

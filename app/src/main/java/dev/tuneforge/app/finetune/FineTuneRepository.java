@@ -15,6 +15,9 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
 
   List<FineTuneJob> findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus status);
 
+  List<FineTuneJob> findByStatusAndNodeIdIsNullAndPausedByUserFalseOrderByCreatedAt(
+      JobStatus status);
+
   Optional<FineTuneJob> findFirstByNodeIdAndStatusInOrderByCreatedAt(
       UUID nodeId, Collection<JobStatus> statuses);
 

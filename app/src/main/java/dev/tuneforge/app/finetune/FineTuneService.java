@@ -11,6 +11,7 @@ import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.chat.ChatTemplate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -252,6 +254,68 @@ public class FineTuneService {
 
   public List<JobEventRecord> events(UUID jobId) {
     return find(jobId).map(job -> events.findByJobIdOrderById(job.getId())).orElse(List.of());
+  }
+
+  /**
+   * Up to {@code limit} of a job's events, newest first, older than the event {@code beforeId}
+   * (null: from the newest); none for another tenant's job.
+   */
+  public List<JobEventRecord> eventsBefore(UUID jobId, @Nullable Long beforeId, int limit) {
+    return find(jobId)
+        .map(
+            job ->
+                events.findByJobIdAndIdLessThanOrderByIdDesc(
+                    job.getId(), beforeId == null ? Long.MAX_VALUE : beforeId, Limit.of(limit)))
+        .orElse(List.of());
+  }
+
+  /** The job's checkpoints in storage, in the order they were saved, with their losses. */
+  public List<JobCheckpoint> checkpoints(UUID jobId) {
+    return JobCheckpoint.of(events(jobId));
+  }
+
+  /**
+   * Pauses a job: at once when it waits for a node, at a checkpoint when it runs; it waits for
+   * {@link #resume} (its budget never resumes it). The job as it is now.
+   *
+   * @throws IllegalArgumentException when the current tenant has no such job
+   * @throws IllegalStateException when the job has finished
+   */
+  public FineTuneJob pause(UUID jobId) {
+    return changeOrRefuse(jobId, (job, now) -> job.pauseByUser());
+  }
+
+  /**
+   * Puts a paused job back in the queue, to resume from its last checkpoint, or withdraws a pause
+   * its node has not yet carried out. The job as it is now.
+   *
+   * @throws IllegalArgumentException when the current tenant has no such job
+   * @throws IllegalStateException when the job is not paused
+   */
+  public FineTuneJob resume(UUID jobId) {
+    return changeOrRefuse(jobId, (job, now) -> job.resumeByUser());
+  }
+
+  /** Applies the transition; the job as saved, or why the job refused, as an exception. */
+  private FineTuneJob changeOrRefuse(
+      UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {
+    List<String> refusal = new ArrayList<>(1);
+    return change(
+            jobId,
+            (job, now) -> {
+              Transition answer = transition.apply(job, now);
+              if (answer.refusal() != null) {
+                refusal.add(answer.refusal());
+              }
+              return answer;
+            })
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    refusal.isEmpty()
+                        ? "The job did not change"
+                        : Character.toUpperCase(refusal.getFirst().charAt(0))
+                            + refusal.getFirst().substring(1)));
   }
 
   /**

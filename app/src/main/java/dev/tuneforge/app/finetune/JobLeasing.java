@@ -150,9 +150,14 @@ public class JobLeasing {
         : ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
   }
 
-  /** Paused jobs (stopped at a checkpoint for their tenant's budget), oldest first. */
+  /**
+   * Paused jobs (stopped at a checkpoint for their tenant's budget), oldest first; jobs their users
+   * paused wait for their users instead.
+   */
   public List<FineTuneJob> paused() {
-    return system(() -> jobs.findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus.PAUSED));
+    return system(
+        () ->
+            jobs.findByStatusAndNodeIdIsNullAndPausedByUserFalseOrderByCreatedAt(JobStatus.PAUSED));
   }
 
   /**

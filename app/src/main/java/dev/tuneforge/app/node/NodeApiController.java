@@ -20,6 +20,7 @@ import dev.tuneforge.protocol.NodeApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -75,9 +76,14 @@ class NodeApiController {
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(
       @AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
-    nodes
-        .authenticatedNode(node.nodeId())
-        .ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
+    Optional<TrainingNode> known = nodes.authenticatedNode(node.nodeId());
+    known.ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
+    HeartbeatReply reply = jobReply(node, heartbeat);
+    String policy = known.map(n -> n.getServingPolicy().wire()).orElse(null);
+    return new HeartbeatReply(reply.cancelCurrentJob(), reply.stopCurrentJob(), policy);
+  }
+
+  private HeartbeatReply jobReply(NodePrincipal node, Heartbeat heartbeat) {
     Instant leaseUntil = clock.instant().plus(properties.leaseDuration());
     FineTuneJob running =
         leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
@@ -88,6 +94,10 @@ class NodeApiController {
     }
     if (running.isCancelRequested()) {
       return new HeartbeatReply(true);
+    }
+    if (running.isPausedByUser()) {
+      return HeartbeatReply.stop(
+          Objects.requireNonNullElse(running.getHoldReason(), "paused by user"));
     }
     String stop =
         budgets

@@ -3,4 +3,4 @@ package dev.tuneforge.app.node;
 import java.util.UUID;
 
 /** The authenticated caller of the node API. */
-record NodePrincipal(UUID nodeId, String name) {}
+public record NodePrincipal(UUID nodeId, String name) {}

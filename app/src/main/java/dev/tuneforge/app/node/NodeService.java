@@ -146,7 +146,8 @@ public class NodeService {
         .drain(drain);
   }
 
-  Optional<TrainingNode> authenticatedNode(java.util.UUID nodeId) {
+  /** The node of a node API call, by the id its credential gave. */
+  public Optional<TrainingNode> authenticatedNode(UUID nodeId) {
     return nodes.findById(nodeId);
   }
 
@@ -202,6 +203,24 @@ public class NodeService {
         nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
     node.price(perGpuHour == null ? null : perGpuHour.setScale(4, RoundingMode.HALF_UP));
     return nodes.save(node);
+  }
+
+  /** Sets whether and when a node serves generation requests; the node learns it by heartbeat. */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public TrainingNode setServingPolicy(UUID nodeId, ServingPolicy policy) {
+    TrainingNode node =
+        nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
+    node.serve(policy);
+    return nodes.save(node);
+  }
+
+  /**
+   * The node of a node API call, if it may take a generation request now (its policy and state).
+   */
+  public Optional<TrainingNode> servingNode(UUID nodeId) {
+    Instant now = clock.instant();
+    return nodes.findById(nodeId).filter(n -> n.credentialValid(now) && n.mayServeNow());
   }
 
   /**

@@ -34,6 +34,7 @@ public class TrainingNode {
   private @Nullable Instant revokedAt;
   private @Nullable Instant credentialExpiresAt;
   private boolean draining;
+  private String servingPolicy = ServingPolicy.WHEN_IDLE.wire();
 
   protected TrainingNode() {}
 
@@ -102,6 +103,20 @@ public class TrainingNode {
 
   void drain(boolean drain) {
     draining = drain;
+  }
+
+  void serve(ServingPolicy policy) {
+    servingPolicy = policy.wire();
+  }
+
+  /** Whether and when it serves generation requests beside training. */
+  public ServingPolicy getServingPolicy() {
+    return ServingPolicy.fromWire(servingPolicy);
+  }
+
+  /** Whether it may take a generation request now: by its policy and state, not draining. */
+  public boolean mayServeNow() {
+    return !draining && revokedAt == null && getServingPolicy().allowsServing(state);
   }
 
   /** Whether it finishes what it holds but takes nothing new. */

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Prices and assumptions used where an admin set none: the price per hour of a node with no price
  * of its own (by device), and what an estimate assumes for a node class that has not yet finished
  * any metered job: its training and generation speeds and the seconds a job spends around its steps
- * (start-up and delivery). {@code currency} is only a label.
+ * (start-up and delivery); the price of 1,000 tokens served (prompt and completion alike). {@code
+ * currency} is only a label.
  */
 @ConfigurationProperties("tuneforge.usage")
 public record UsageProperties(
@@ -19,7 +20,8 @@ public record UsageProperties(
     @DefaultValue("20000") double gpuTokensPerSecond,
     @DefaultValue("30") double startupSeconds,
     @DefaultValue("20") double cpuGeneratedTokensPerSecond,
-    @DefaultValue("500") double gpuGeneratedTokensPerSecond) {
+    @DefaultValue("500") double gpuGeneratedTokensPerSecond,
+    @DefaultValue("0.002") BigDecimal servedPricePer1kTokens) {
 
   /**
    * The price per hour of a node on {@code device} ({@code cpu}, {@code cuda}, ...) without its

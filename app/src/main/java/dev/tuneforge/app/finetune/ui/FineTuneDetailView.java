@@ -71,6 +71,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
           "No field F1 yet: it is measured with each validation loss when the answers are JSON");
   private final Div sample = new Div();
   private final Anchor evaluation = new Anchor();
+  private final Anchor playground = new Anchor();
   private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
   private final Anchor download = new Anchor();
   private final Button cancel = new Button("Cancel");
@@ -112,6 +113,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         .set("overflow", "auto");
     evaluation.setId("open-evaluation");
     evaluation.setText("Evaluation: base vs tuned");
+    playground.setId("open-playground");
+    playground.setText("Playground");
     log.setId("job-events");
     log.addColumn(e -> FineTunesView.WHEN.format(e.getAt()))
         .setHeader("Time")
@@ -122,7 +125,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
 
     add(
         title,
-        new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation),
+        new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation, playground),
         method,
         summary,
         progress,
@@ -217,6 +220,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     }
     evaluation.setVisible(done && job.getEvaluationExamples() > 0 && !job.isDpo());
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
+    playground.setVisible(done);
+    playground.setHref("finetunes/" + job.getId() + "/playground");
     sections.forEach(section -> section.show(job));
     chart.show(
         List.of(

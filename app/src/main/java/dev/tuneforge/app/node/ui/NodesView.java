@@ -11,6 +11,7 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
@@ -18,6 +19,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 import dev.tuneforge.app.node.NodePricing;
 import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.node.ServingPolicy;
 import dev.tuneforge.app.node.TrainingNode;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.app.usage.Money;
@@ -32,7 +34,7 @@ import java.util.Locale;
 
 /**
  * GPU nodes (admin): issue enrolment tokens, see each node's state and last heartbeat, set each
- * node's price per GPU-hour, and see each node class's measured throughput.
+ * node's price per GPU-hour and serving policy, and see each node class's measured throughput.
  */
 @Route("nodes")
 @PageTitle("Training nodes · Tuneforge")
@@ -47,6 +49,7 @@ public class NodesView extends VerticalLayout {
   private final Grid<TrainingNode> grid = new Grid<>(TrainingNode.class, false);
   private final Grid<NodeClass> classes = new Grid<>();
   private final Pre token = new Pre();
+  private final Select<ServingPolicy> serving = new Select<>();
   private final BigDecimalField price = new BigDecimalField("Price per GPU-hour (empty = default)");
 
   public NodesView(NodeService nodes, NodePricing pricing, EstimateService estimates, Clock clock) {
@@ -90,9 +93,13 @@ public class NodesView extends VerticalLayout {
                     + (n.getPricePerGpuHour() == null ? " (default)" : ""))
         .setHeader("Price / GPU-hour")
         .setAutoWidth(true);
+    grid.addColumn(n -> n.getServingPolicy().label()).setHeader("Serving").setAutoWidth(true);
     grid.asSingleSelect()
         .addValueChangeListener(
-            e -> price.setValue(e.getValue() == null ? null : e.getValue().getPricePerGpuHour()));
+            e -> {
+              price.setValue(e.getValue() == null ? null : e.getValue().getPricePerGpuHour());
+              serving.setValue(e.getValue() == null ? null : e.getValue().getServingPolicy());
+            });
 
     price.setId("node-price");
     Button savePrice =
@@ -123,6 +130,21 @@ public class NodesView extends VerticalLayout {
     revoke.addThemeVariants(ButtonVariant.LUMO_ERROR);
     HorizontalLayout priceRow = new HorizontalLayout(price, savePrice, drain, revoke);
     priceRow.setAlignItems(Alignment.BASELINE);
+    serving.setId("node-serving-policy");
+    serving.setItems(ServingPolicy.values());
+    serving.setItemLabelGenerator(ServingPolicy::label);
+    Button saveServing =
+        new Button(
+            "Set serving of selected node",
+            e -> {
+              ServingPolicy policy = serving.getValue();
+              if (policy != null) {
+                onSelected(n -> nodes.setServingPolicy(n.getId(), policy));
+              }
+            });
+    saveServing.setId("save-node-serving");
+    HorizontalLayout servingRow = new HorizontalLayout(serving, saveServing);
+    servingRow.setAlignItems(Alignment.BASELINE);
 
     classes.setId("node-classes-grid");
     classes.addColumn(NodeClass::name).setHeader("Node class").setFlexGrow(1);
@@ -148,6 +170,10 @@ public class NodesView extends VerticalLayout {
         reload,
         grid,
         priceRow,
+        new Paragraph(
+            "Serving: whether a node answers generation requests (playground, chat completions)."
+                + " When idle: only while it trains nothing; always: beside its training."),
+        servingRow,
         new H3("Node classes"),
         new Paragraph(
             "Throughput is trained tokens per second a node was held, over finished training on that class;"

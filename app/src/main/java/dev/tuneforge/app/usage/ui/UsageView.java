@@ -14,6 +14,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.Money;
+import dev.tuneforge.app.usage.ServingMeter;
 import dev.tuneforge.app.usage.UsageReport;
 import dev.tuneforge.app.usage.UsageReports;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,8 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The team's spend in a month: total against the budget, by day, user and base model, and a CSV
- * export.
+ * The team's spend in a month: total against the budget, by day, user and base model, a CSV export,
+ * and the tokens served.
  */
 @Route("usage")
 @PageTitle("Usage · Tuneforge")
@@ -42,9 +43,11 @@ public class UsageView extends VerticalLayout {
   private final BarChart byModel = BarChart.bars("usage-by-model", "Spend by base model");
   private final Grid<UsageReport.Line> grid = new Grid<>();
   private final Anchor csv = new Anchor();
+  private final ServedTokensSection served;
 
-  public UsageView(UsageReports reports, BudgetService budgets) {
+  public UsageView(UsageReports reports, BudgetService budgets, ServingMeter meter) {
     this.reports = reports;
+    this.served = new ServedTokensSection(meter);
     this.month = Months.select(budgets.currentMonth());
     total.setId("usage-total");
     budget.setId("usage-budget");
@@ -82,7 +85,8 @@ public class UsageView extends VerticalLayout {
         new H3("By base model"),
         byModel,
         new H3("Node time"),
-        grid);
+        grid,
+        served);
     refresh();
   }
 
@@ -120,6 +124,7 @@ public class UsageView extends VerticalLayout {
     byUser.show(bars(report.byUser(), currency));
     byModel.show(bars(report.byModel(), currency));
     grid.setItems(report.lines());
+    served.show(selected);
     String file = "usage-" + selected + ".csv";
     csv.setHref(
         DownloadHandler.fromInputStream(

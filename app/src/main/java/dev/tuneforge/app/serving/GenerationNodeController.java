@@ -1,0 +1,85 @@
+package dev.tuneforge.app.serving;
+
+import dev.tuneforge.app.node.NodePrincipal;
+import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.node.TrainingNode;
+import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationPoll;
+import dev.tuneforge.protocol.GenerationRequest;
+import dev.tuneforge.protocol.NodeApi;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The serving half of the node API (behind the node credential chain): serving nodes long-poll for
+ * generations and post their chunks. A node whose policy forbids serving now gets nothing.
+ */
+@RestController
+class GenerationNodeController {
+  private final NodeService nodes;
+  private final GenerationRouter router;
+  private final ServingService serving;
+  private final ServingProperties properties;
+
+  GenerationNodeController(
+      NodeService nodes,
+      GenerationRouter router,
+      ServingService serving,
+      ServingProperties properties) {
+    this.nodes = nodes;
+    this.router = router;
+    this.serving = serving;
+    this.properties = properties;
+  }
+
+  @PostMapping(NodeApi.GENERATIONS)
+  ResponseEntity<List<GenerationRequest>> generations(
+      @AuthenticationPrincipal NodePrincipal node, @RequestBody GenerationPoll poll)
+      throws InterruptedException {
+    if (nodes.servingNode(node.nodeId()).isEmpty()) {
+      // the policy forbids serving now: the node learns it from its next heartbeat reply
+      Thread.sleep(Math.min(1000, properties.pollWait().toMillis()));
+      return ResponseEntity.noContent().build();
+    }
+    List<GenerationRequest> requests = router.poll(node.nodeId(), poll, properties.pollWait());
+    return requests.isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(requests);
+  }
+
+  @PostMapping(NodeApi.GENERATION_CHUNKS)
+  ResponseEntity<Void> chunk(
+      @AuthenticationPrincipal NodePrincipal node,
+      @PathVariable UUID requestId,
+      @RequestBody GenerationChunk chunk) {
+    Optional<TrainingNode> serving = nodes.authenticatedNode(node.nodeId());
+    Generation.Accepted accepted =
+        router.chunk(
+            node.nodeId(),
+            requestId,
+            chunk,
+            generation -> serving.ifPresent(n -> this.serving.finished(generation, n)));
+    return accepted == Generation.Accepted.REFUSED
+        ? ResponseEntity.notFound().build()
+        : ResponseEntity.noContent().build();
+  }
+
+  @ExceptionHandler({HttpMessageNotReadableException.class, IllegalArgumentException.class})
+  ResponseEntity<Map<String, String>> unreadable(Exception e) {
+    Throwable cause =
+        e instanceof HttpMessageNotReadableException unreadable
+            ? unreadable.getMostSpecificCause()
+            : e;
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+        .body(Map.of("error", String.valueOf(cause.getMessage())));
+  }
+}

@@ -1,0 +1,346 @@
+package dev.tuneforge.app.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
+import dev.tuneforge.app.TestObjectStorage;
+import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.apikey.ApiKeys;
+import dev.tuneforge.app.finetune.FineTunedModelName;
+import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.node.ServingPolicy;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.usage.ServedTokens;
+import dev.tuneforge.app.usage.ServingMeter;
+import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.NodeApi;
+import dev.tuneforge.protocol.PromptMessage;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Serving through the real node API: a node polls over HTTP and answers each generation with text
+ * naming the adapter it was handed, so that two tenants' tuned models on one base, asked at once,
+ * are each answered with their own adapter; a tenant naming the other's model is told it does not
+ * exist; tokens are metered for the caller's tenant only; a node whose admin turned serving off
+ * takes nothing, and its heartbeat reply says so.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"tuneforge.serving.pickup-timeout=3s", "tuneforge.serving.poll-wait=1s"})
+@ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
+class ServingIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @LocalServerPort int port;
+  @Autowired ServingService serving;
+  @Autowired ApiKeys keys;
+  @Autowired ServingMeter meter;
+  @Autowired NodeService nodes;
+  @Autowired ObjectStorage storage;
+  @Autowired JdbcClient jdbc;
+  @TempDir Path dir;
+
+  private final AtomicBoolean nodeRuns = new AtomicBoolean(true);
+  private SignedInUser alice;
+  private SignedInUser bob;
+  private String aliceModel;
+  private String bobModel;
+  private String baseName;
+  private UUID nodeId;
+  private String bearer;
+  private Thread node;
+
+  @BeforeEach
+  void twoTenantsTunedOneBaseAndAServingNode() throws Exception {
+    TestRows rows = new TestRows(jdbc);
+    UUID model = UUID.randomUUID();
+    String prefix = "models/serving-" + model + "/";
+    baseName = "serving/base-" + model.toString().substring(0, 8);
+    jdbc.sql(
+            "insert into base_model (id, name, architecture, description, object_prefix, parameters, created_at)"
+                + " values (?, ?, 'LlamaForCausalLM', '', ?, 1, now())")
+        .params(model, baseName, prefix)
+        .update();
+    put(prefix + "config.json", "{}");
+    put(prefix + "tokenizer.json", "{}");
+    put(prefix + "model.safetensors", "weights");
+    alice = member(rows, "alice");
+    bob = member(rows, "bob");
+    aliceModel = tunedModel(rows, alice, model);
+    bobModel = tunedModel(rows, bob, model);
+
+    TestNodeApi api = new TestNodeApi(port);
+    bearer = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "server");
+    nodeId =
+        jdbc.sql("select id from training_node where name = 'server' order by enrolled_at desc")
+            .query(UUID.class)
+            .list()
+            .getFirst();
+    node = Thread.ofVirtual().start(() -> serve(api));
+  }
+
+  /** Waits for the node's last poll to end, so that no later test's generation goes to it. */
+  @AfterEach
+  void stopNode() throws InterruptedException {
+    nodeRuns.set(false);
+    node.join();
+  }
+
+  @Test
+  void twoTenantsTunedModelsOnOneBaseAreEachAnsweredByTheirOwnAdapterAtOnce() throws Exception {
+    CompletableFuture<String> forAlice =
+        CompletableFuture.supplyAsync(() -> ask(alice, aliceModel));
+    CompletableFuture<String> forBob = CompletableFuture.supplyAsync(() -> ask(bob, bobModel));
+    assertThat(forAlice.get())
+        .isEqualTo("adapter " + FineTunedModelName.parse(aliceModel).orElseThrow().jobId());
+    assertThat(forBob.get())
+        .isEqualTo("adapter " + FineTunedModelName.parse(bobModel).orElseThrow().jobId());
+    assertThat(ask(alice, baseName)).isEqualTo("base alone");
+  }
+
+  @Test
+  void aTenantCannotUseAnotherTenantsModelNorAnUnknownOne() {
+    assertThatThrownBy(() -> TestRows.as(alice, () -> serving.model(bobModel)))
+        .isInstanceOf(ModelNotFoundException.class)
+        .hasMessageContaining("does not exist or you do not have access");
+    String forged = bobModel.replace(":bob-", ":alice-");
+    assertThatThrownBy(() -> TestRows.as(alice, () -> serving.model(forged)))
+        .isInstanceOf(ModelNotFoundException.class);
+    assertThatThrownBy(() -> TestRows.as(alice, () -> serving.model("no/such-model")))
+        .isInstanceOf(ModelNotFoundException.class);
+  }
+
+  @Test
+  void tokensServedAreMeteredForTheCallersTenantOnly() {
+    ask(alice, aliceModel);
+    YearMonth month = YearMonth.now(ZoneOffset.UTC);
+    // metered by the node's last chunk's request, which may return after the caller read it
+    List<ServedTokens> served =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> TestRows.as(alice, () -> meter.inMonth(month)), rows -> !rows.isEmpty());
+    assertThat(served)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getModel()).isEqualTo(aliceModel);
+              assertThat(s.getPromptTokens()).isEqualTo(11);
+              assertThat(s.getCompletionTokens()).isEqualTo(2);
+              assertThat(s.getCost())
+                  .isEqualByComparingTo(
+                      meter.pricePer1k().multiply(BigDecimal.valueOf(13)).movePointLeft(3));
+            });
+    assertThat(TestRows.as(bob, () -> meter.inMonth(month))).isEmpty();
+  }
+
+  @Test
+  void aNodeWhoseServingIsOffTakesNothingAndItsHeartbeatSaysSo() throws Exception {
+    TestRows.as(admin(), () -> nodes.setServingPolicy(nodeId, ServingPolicy.OFF));
+    HttpResponse<String> reply =
+        new TestNodeApi(port).post(NodeApi.HEARTBEAT, bearer, "{\"state\":\"idle\"}");
+    assertThat(reply.body()).contains("\"servingPolicy\":\"off\"");
+    // a poll already waiting when the policy changed still ends its wait (1 s here)
+    Thread.sleep(1500);
+    assertThatThrownBy(() -> ask(alice, aliceModel))
+        .isInstanceOf(NoServingNodeException.class)
+        .hasMessageContaining("No node serves now");
+  }
+
+  @Test
+  void chatCompletionsAndCompletionsAnswerOverHttpWithAKeyWholeAndStreamed() throws Exception {
+    String key =
+        "Bearer " + TestRows.as(alice, () -> keys.issue(alice.userId(), "ci", null)).text();
+    String expected = "adapter " + FineTunedModelName.parse(aliceModel).orElseThrow().jobId();
+    String chat =
+        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Total?\"}],"
+            + "\"temperature\":0,\"max_tokens\":16%s}";
+
+    HttpResponse<String> whole = v1("/v1/chat/completions", key, chat.formatted(aliceModel, ""));
+    assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(whole.body());
+    assertThat(answer.path("object").asString()).isEqualTo("chat.completion");
+    assertThat(answer.path("model").asString()).isEqualTo(aliceModel);
+    assertThat(answer.at("/choices/0/message/content").asString()).isEqualTo(expected);
+    assertThat(answer.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+    assertThat(answer.at("/usage/total_tokens").asInt()).isEqualTo(13);
+
+    HttpResponse<String> streamed =
+        v1(
+            "/v1/chat/completions",
+            key,
+            chat.formatted(
+                aliceModel, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
+    List<String> events =
+        streamed
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("data: "))
+            .map(l -> l.substring(6))
+            .toList();
+    assertThat(events.getLast()).isEqualTo("[DONE]");
+    StringBuilder text = new StringBuilder();
+    for (String event : events.subList(0, events.size() - 1)) {
+      JSON.readTree(event)
+          .at("/choices/0/delta/content")
+          .asOptional()
+          .ifPresent(c -> text.append(c.asString()));
+    }
+    assertThat(text).hasToString(expected);
+    assertThat(JSON.readTree(events.get(events.size() - 2)).at("/usage/prompt_tokens").asInt())
+        .isEqualTo(11);
+
+    HttpResponse<String> completion =
+        v1(
+            "/v1/completions",
+            key,
+            "{\"model\":\"%s\",\"prompt\":\"TOTAL RM\",\"max_tokens\":8}".formatted(aliceModel));
+    assertThat(JSON.readTree(completion.body()).at("/choices/0/text").asString())
+        .isEqualTo(expected);
+
+    HttpResponse<String> others = v1("/v1/chat/completions", key, chat.formatted(bobModel, ""));
+    assertThat(others.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(others.body()).at("/error/code").asString())
+        .isEqualTo("model_not_found");
+    HttpResponse<String> hot =
+        v1(
+            "/v1/chat/completions",
+            key,
+            chat.formatted(aliceModel, ",\"temperature\":5").replace("\"temperature\":0,", ""));
+    assertThat(hot.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(hot.body()).at("/error/param").asString()).isEqualTo("temperature");
+    assertThat(v1("/v1/chat/completions", null, chat.formatted(aliceModel, "")).statusCode())
+        .as("no key")
+        .isEqualTo(401);
+  }
+
+  private HttpResponse<String> v1(String path, String authorization, String json) throws Exception {
+    return new TestNodeApi(port).post(path, authorization, json);
+  }
+
+  private String ask(SignedInUser user, String model) {
+    Generation generation =
+        TestRows.as(
+            user,
+            () ->
+                serving.chat(
+                    serving.model(model),
+                    List.of(new PromptMessage("user", "Total of the receipt?")),
+                    GenerationSettings.greedy(16, false),
+                    user.getUsername()));
+    StringBuilder text = new StringBuilder();
+    try {
+      GenerationChunk chunk;
+      do {
+        chunk = serving.next(generation);
+        text.append(chunk.delta());
+      } while (!chunk.isLast());
+      assertThat(chunk.error()).isNull();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return text.toString();
+  }
+
+  /** The serving node: names the adapter it was handed, in two chunks, with the usage. */
+  private void serve(TestNodeApi api) {
+    while (nodeRuns.get()) {
+      try {
+        HttpResponse<String> polled =
+            api.post(
+                NodeApi.GENERATIONS,
+                bearer,
+                "{\"loadedBaseModels\":[],\"loadedAdapters\":[],\"capacity\":4}");
+        if (polled.statusCode() != 200) {
+          continue;
+        }
+        for (JsonNode request : JSON.readTree(polled.body())) {
+          String chunks =
+              NodeApi.forGeneration(NodeApi.GENERATION_CHUNKS, request.path("id").asString());
+          JsonNode adapter = request.path("adapter");
+          String first = adapter.isObject() ? "adapter " : "base";
+          String second = adapter.isObject() ? adapter.path("cacheKey").asString() : " alone";
+          api.post(chunks, bearer, JSON.writeValueAsString(GenerationChunk.text(0, first, 1)));
+          api.post(
+              chunks,
+              bearer,
+              JSON.writeValueAsString(
+                  GenerationChunk.last(
+                      1, second, 1, GenerationChunk.STOP, new GenerationChunk.Usage(11, 2))));
+        }
+      } catch (Exception e) {
+        if (nodeRuns.get()) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private String tunedModel(TestRows rows, SignedInUser user, UUID model) {
+    UUID version = rows.datasetVersion(user.tenantId(), user.userId(), 10, 100);
+    UUID job = rows.job(user.tenantId(), user.userId(), model, version, "receipts", "succeeded");
+    String adapter = ObjectKeys.jobAdapter(user.tenantId(), job);
+    jdbc.sql("update fine_tune_job set adapter_prefix = ?, suffix = 'receipts' where id = ?")
+        .params(adapter, job)
+        .update();
+    put(adapter + "adapter_config.json", "{}");
+    put(adapter + "adapter_model.safetensors", "lora");
+    String tenantName =
+        jdbc.sql("select name from tenant where id = ?")
+            .param(user.tenantId())
+            .query(String.class)
+            .single();
+    return FineTunedModelName.of(baseName, tenantName, "receipts", job).toString();
+  }
+
+  private static SignedInUser member(TestRows rows, String name) {
+    UUID tenant = rows.tenant(name);
+    String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return new SignedInUser(
+        rows.user(tenant, username), tenant, username, username, Role.MEMBER, "x", true);
+  }
+
+  private static SignedInUser admin() {
+    return new SignedInUser(
+        UUID.randomUUID(), null, "root", "root", Role.PLATFORM_ADMIN, "x", true);
+  }
+
+  private void put(String key, String text) {
+    try {
+      Path file = Files.createTempFile(dir, "object", ".bin");
+      Files.writeString(file, text);
+      storage.put(key, file, "application/octet-stream");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
