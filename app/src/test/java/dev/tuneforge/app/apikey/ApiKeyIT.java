@@ -298,7 +298,7 @@ class ApiKeyIT {
             "POST",
             "/api/tenants/" + tenantName + "/users",
             BOOTSTRAP_KEY,
-            Map.of("username", "x", "role", "MEMBER", "password", "short"));
+            Map.of("username", "x", "role", "MEMBER", "password", "long-enough-password"));
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.headers().firstValue("Content-Type").orElseThrow())
         .startsWith("application/problem+json");
