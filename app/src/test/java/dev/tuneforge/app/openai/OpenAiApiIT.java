@@ -222,7 +222,7 @@ class OpenAiApiIT {
             rows.model("q-" + UUID.randomUUID()),
             UUID.fromString(fileId.substring(5)),
             "queued",
-            "QUEUED");
+            "queued");
     String queuedId = "ftjob-" + queued;
     assertThat(
             json(api.call("POST", "/v1/fine_tuning/jobs/" + queuedId + "/pause", keyA, null), 200)
