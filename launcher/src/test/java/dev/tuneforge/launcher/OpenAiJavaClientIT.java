@@ -288,7 +288,7 @@ class OpenAiJavaClientIT {
     return Map.of(
         "max_steps", JsonValue.from(steps),
         "checkpoint_every", JsonValue.from(checkpointEvery),
-        "max_sequence_length", JsonValue.from(256),
+        "max_sequence_length", JsonValue.from(1024),
         "evaluation_examples", JsonValue.from(0));
   }
 
