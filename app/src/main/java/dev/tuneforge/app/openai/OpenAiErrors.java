@@ -6,6 +6,7 @@ import dev.tuneforge.app.tenancy.TenantContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeException;
@@ -26,7 +27,10 @@ class OpenAiErrors {
 
   @ExceptionHandler
   ResponseEntity<ApiErrors.OpenAiError> refused(OpenAiException e) {
-    return ResponseEntity.status(e.status()).body(e.error());
+    // JSON whatever the request accepts: a file's content is asked for as bytes
+    return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(e.error());
   }
 
   @ExceptionHandler
