@@ -14,7 +14,7 @@ const tiny = (steps, checkpointEvery) => ({
   // Tuneforge's extensions among the hyperparameters
   max_steps: steps,
   checkpoint_every: checkpointEvery,
-  max_sequence_length: 256,
+  max_sequence_length: 1024,
   evaluation_examples: 0,
 });
 const finished = (job) => ['succeeded', 'failed', 'cancelled'].includes(job.status);

@@ -141,7 +141,7 @@ class OpenAiJavaClientIT {
     await(
         third.id(),
         "running",
-        job -> job.status() == FineTuningJob.Status.RUNNING || finished(job));
+        job -> job.status().equals(FineTuningJob.Status.RUNNING) || finished(job));
     client.fineTuning().jobs().pause(third.id());
     FineTuningJob paused =
         await(
@@ -288,14 +288,16 @@ class OpenAiJavaClientIT {
     return Map.of(
         "max_steps", JsonValue.from(steps),
         "checkpoint_every", JsonValue.from(checkpointEvery),
-        "max_sequence_length", JsonValue.from(256),
+        "max_sequence_length", JsonValue.from(1024),
         "evaluation_examples", JsonValue.from(0));
   }
 
   private boolean finished(FineTuningJob job) {
-    return job.status() == FineTuningJob.Status.SUCCEEDED
-        || job.status() == FineTuningJob.Status.FAILED
-        || job.status() == FineTuningJob.Status.CANCELLED;
+    return List.of(
+            FineTuningJob.Status.SUCCEEDED,
+            FineTuningJob.Status.FAILED,
+            FineTuningJob.Status.CANCELLED)
+        .contains(job.status());
   }
 
   private List<FineTuningJobEvent> events(String jobId) {

@@ -1,10 +1,12 @@
 package dev.tuneforge.app.openai;
 
+import dev.tuneforge.app.apikey.ApiErrors;
 import dev.tuneforge.app.dataset.DatasetRejected;
 import dev.tuneforge.app.tenancy.TenantContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeException;
@@ -24,12 +26,15 @@ class OpenAiErrors {
   private static final Logger log = LoggerFactory.getLogger(OpenAiErrors.class);
 
   @ExceptionHandler
-  ResponseEntity<OpenAiError> refused(OpenAiException e) {
-    return ResponseEntity.status(e.status()).body(e.error());
+  ResponseEntity<ApiErrors.OpenAiError> refused(OpenAiException e) {
+    // JSON whatever the request accepts: a file's content is asked for as bytes
+    return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(e.error());
   }
 
   @ExceptionHandler
-  ResponseEntity<OpenAiError> rejectedFile(DatasetRejected e) {
+  ResponseEntity<ApiErrors.OpenAiError> rejectedFile(DatasetRejected e) {
     String message = e.getMessage() + ":\n" + e.report().summary();
     if (e.report().problemCount() <= 1 && e.report().summary().equals(e.getMessage())) {
       message = e.getMessage();
@@ -40,12 +45,12 @@ class OpenAiErrors {
   }
 
   @ExceptionHandler
-  ResponseEntity<OpenAiError> invalid(IllegalArgumentException e) {
+  ResponseEntity<ApiErrors.OpenAiError> invalid(IllegalArgumentException e) {
     return refused(OpenAiException.invalid(e.getMessage(), null));
   }
 
   @ExceptionHandler
-  ResponseEntity<OpenAiError> conflict(IllegalStateException e) {
+  ResponseEntity<ApiErrors.OpenAiError> conflict(IllegalStateException e) {
     if (TenantContext.currentTenant().isEmpty()) {
       return refused(
           new OpenAiException(
@@ -67,13 +72,13 @@ class OpenAiErrors {
     MultipartException.class,
     HttpMediaTypeException.class
   })
-  ResponseEntity<OpenAiError> unreadable(Exception e) {
+  ResponseEntity<ApiErrors.OpenAiError> unreadable(Exception e) {
     return refused(
         OpenAiException.invalid("The request could not be read: " + e.getMessage(), null));
   }
 
   @ExceptionHandler
-  ResponseEntity<OpenAiError> failed(RuntimeException e) {
+  ResponseEntity<ApiErrors.OpenAiError> failed(RuntimeException e) {
     log.error("The OpenAI-compatible API failed", e);
     return refused(
         new OpenAiException(

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.openai;
 
+import dev.tuneforge.app.apikey.ApiErrors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
@@ -43,7 +44,8 @@ final class OpenAiException extends RuntimeException {
     return status;
   }
 
-  OpenAiError error() {
-    return new OpenAiError(new OpenAiError.Body(getMessage(), type, param, code));
+  ApiErrors.OpenAiError error() {
+    return new ApiErrors.OpenAiError(
+        new ApiErrors.OpenAiError.Detail(getMessage(), type, param, code));
   }
 }
