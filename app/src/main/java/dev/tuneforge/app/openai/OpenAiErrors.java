@@ -51,7 +51,7 @@ class OpenAiErrors {
 
   @ExceptionHandler
   ResponseEntity<ApiErrors.OpenAiError> conflict(IllegalStateException e) {
-    if (TenantContext.currentTenant().isEmpty()) {
+    if (TenantContext.currentTenant().isEmpty() && TenantContext.NO_TENANT.equals(e.getMessage())) {
       return refused(
           new OpenAiException(
               HttpStatus.FORBIDDEN,

@@ -22,6 +22,9 @@ public final class TenantContext {
   /** Matches no tenant: anonymous callers and platform admins outside tenant data. */
   static final UUID NONE = new UUID(0L, 1L);
 
+  /** The message of the exception {@link #requireTenant} throws. */
+  public static final String NO_TENANT = "this action needs a tenant member";
+
   private static final String LOG_KEY = "tenant";
 
   private static final ThreadLocal<@Nullable UUID> EXPLICIT = new ThreadLocal<>();
@@ -36,8 +39,7 @@ public final class TenantContext {
 
   /** The tenant of this thread, failing loudly where a tenant is required. */
   public static UUID requireTenant() {
-    return currentTenant()
-        .orElseThrow(() -> new IllegalStateException("this action needs a tenant member"));
+    return currentTenant().orElseThrow(() -> new IllegalStateException(NO_TENANT));
   }
 
   /** Whether this thread acts for the system, which sees every tenant. */

@@ -126,9 +126,12 @@ class MergeLeaseTest {
     }
     assertThat(names)
         .contains("config.json", "tokenizer.json", "model.safetensors.index.json")
+        .contains("model-f16.gguf", "model-q8_0.gguf", "Modelfile")
         .contains(
             "model-00001-of-0000"
-                + (names.stream().filter(n -> n.startsWith("model-")).count())
+                + (names.stream()
+                    .filter(n -> n.matches("model-\\d+-of-\\d+\\.safetensors"))
+                    .count())
                 + ".safetensors")
         .doesNotContain("README.md", "model.safetensors");
     JsonNode config = Json.MAPPER.readTree(Files.readString(merged.resolve("config.json")));
