@@ -1,5 +1,6 @@
 package dev.tuneforge.app;
 
+import dev.tuneforge.app.storage.ObjectStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -28,6 +29,17 @@ public final class TestObjectStorage
       endpoint = start();
     }
     return endpoint;
+  }
+
+  /** Stores {@code text} as the object {@code key}, through a file in {@code dir}. */
+  public static void putText(ObjectStorage storage, Path dir, String key, String text) {
+    try {
+      Path file = Files.createTempFile(dir, "object", ".bin");
+      Files.writeString(file, text);
+      storage.put(key, file, "application/octet-stream");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -22,7 +22,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -316,13 +315,7 @@ class ExportIT {
   }
 
   private void put(String key, String text) {
-    try {
-      Path file = Files.createTempFile(dir, "object", ".bin");
-      Files.writeString(file, text);
-      storage.put(key, file, "application/octet-stream");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    TestObjectStorage.putText(storage, dir, key, text);
   }
 
   private static <T> T as(UUID tenant, UUID user, Supplier<T> work) {

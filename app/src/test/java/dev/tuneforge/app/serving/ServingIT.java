@@ -22,7 +22,6 @@ import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.PromptMessage;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -335,12 +334,6 @@ class ServingIT {
   }
 
   private void put(String key, String text) {
-    try {
-      Path file = Files.createTempFile(dir, "object", ".bin");
-      Files.writeString(file, text);
-      storage.put(key, file, "application/octet-stream");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    TestObjectStorage.putText(storage, dir, key, text);
   }
 }
