@@ -1,5 +1,6 @@
 package dev.tuneforge.app.account;
 
+import com.vaadin.flow.spring.security.UidlRedirectStrategy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -111,12 +112,15 @@ class SsoSecurity {
     if (!active()) {
       SimpleUrlLogoutSuccessHandler local = new SimpleUrlLogoutSuccessHandler();
       local.setDefaultTargetUrl("/login");
+      // Vaadin signs out inside a UI request: its redirect strategy turns that into a page change.
+      local.setRedirectStrategy(new UidlRedirectStrategy());
       return local;
     }
     OidcClientInitiatedLogoutSuccessHandler handler =
         new OidcClientInitiatedLogoutSuccessHandler(registrations);
     handler.setPostLogoutRedirectUri("{baseUrl}/login");
     handler.setDefaultTargetUrl("/login");
+    handler.setRedirectStrategy(new UidlRedirectStrategy());
     return handler;
   }
 
