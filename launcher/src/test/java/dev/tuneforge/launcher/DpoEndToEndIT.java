@@ -4,21 +4,32 @@ import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.DatasetUploadOptions;
 import dev.tuneforge.app.dataset.split.DatasetSplit;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
+import dev.tuneforge.app.dataset.tokens.TokenLengths;
+import dev.tuneforge.app.dataset.tokens.TokenLengths.Status;
 import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.chat.ChatEncoder;
+import dev.tuneforge.chat.EncodedExample;
+import dev.tuneforge.chat.PreferenceDataset;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.PreferenceMetrics;
+import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import dev.tuneforge.trainingnode.train.EncodedPairs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +123,10 @@ class DpoEndToEndIT {
     assertThatThrownBy(
             () -> as(member, () -> fineTunes.create(request.withMethod(FineTuneRequest.LORA))))
         .hasMessageContaining("holds preference pairs, which only DPO trains on");
+    assertThatThrownBy(
+            () -> as(member, () -> fineTunes.create(request.toBuilder().optPacking(true).build())))
+        .as("a pair's two answers are compared whole, never packed with other rows")
+        .hasMessageContaining("DPO does not pack rows: turn packing off");
 
     FineTuneJob job = as(member, () -> fineTunes.create(request));
     job =
@@ -150,6 +165,56 @@ class DpoEndToEndIT {
     assertThat(as(other, () -> fineTunes.find(id))).isEmpty();
     assertThat(as(other, () -> app.getBean(DatasetService.class).findVersion(pairs.versionId())))
         .isEmpty();
+  }
+
+  /**
+   * A preference version's token count measures each pair as DPO's trainer encodes it, the prompt
+   * with each answer: the form's truncated and skipped pairs are the node's truncated and left-out
+   * ones, at the default length and at one that leaves pairs without an answer token.
+   */
+  @Test
+  void preferencePairsAreCountedAsDpoTruncatesThem() throws IOException {
+    UUID version = pairs.versionId();
+    TokenLengths stored =
+        PlatformTestSupport.awaitTokenLengths(
+            app, member, version, demo, TokenLengthService.DEFAULT_MAX_LENGTH);
+    assertThat(stored.status()).as("error: %s", stored.error()).isEqualTo(Status.SUCCEEDED);
+    TokenLengths.Summary whole = stored.summary();
+    assertThat(whole).isNotNull();
+    int shorter = whole.keepsEveryRow() - 1;
+    as(member, () -> app.getBean(TokenLengthService.class).request(version, demo, shorter));
+    TokenLengths cut = PlatformTestSupport.awaitTokenLengths(app, member, version, demo, shorter);
+    assertThat(cut.status()).as("error: %s", cut.error()).isEqualTo(Status.SUCCEEDED);
+
+    Path train = data.resolve("stored-pairs.jsonl");
+    String key =
+        as(member, () -> app.getBean(DatasetService.class).trainingFileKey(version).orElseThrow());
+    try (InputStream in = app.getBean(ObjectStorage.class).open(key)) {
+      Files.copy(in, train);
+    }
+    Path modelDir = Files.createDirectories(data.resolve("demo-model"));
+    DemoModelWriter.write(modelDir, DemoModel.SEED);
+    List<PreferenceDataset.Pair> read = PreferenceDataset.read(train);
+    try (HuggingFaceTokenizer tokenizer = ChatEncoder.loadTokenizer(modelDir)) {
+      ChatEncoder full = ChatEncoder.forModel(modelDir, tokenizer, Integer.MAX_VALUE);
+      int longest = 0;
+      long answerTokens = 0;
+      for (PreferenceDataset.Pair pair : read) {
+        EncodedExample chosen = full.encode(pair.chosen());
+        EncodedExample rejected = full.encode(pair.rejected());
+        longest = Math.max(longest, Math.max(chosen.length(), rejected.length()));
+        answerTokens += chosen.trainableTokens() + rejected.trainableTokens();
+      }
+      assertThat(whole.rows()).isEqualTo(pairs.rows()).isEqualTo(read.size());
+      assertThat(whole.maxTokens()).isEqualTo(longest);
+      assertThat(whole.assistantTokens()).isEqualTo(answerTokens);
+      assertThat(whole.truncatedRows()).isZero();
+      EncodedPairs trained =
+          EncodedPairs.encode(read, ChatEncoder.forModel(modelDir, tokenizer, shorter));
+      assertThat(cut.summary().truncatedRows()).isEqualTo(trained.truncated()).isPositive();
+      assertThat(cut.summary().droppedRows()).isEqualTo(trained.leftOut()).isPositive();
+      assertThat(cut.summary().rows() - cut.summary().droppedRows()).isEqualTo(trained.size());
+    }
   }
 
   /** The wrong shapes of a rejected answer: one shorter, one as long and one longer than JSON. */

@@ -9,6 +9,8 @@ import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
+import dev.tuneforge.app.dataset.tokens.TokenLengthService;
+import dev.tuneforge.app.dataset.tokens.TokenLengths;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -50,6 +52,28 @@ final class PlatformTestSupport {
     } finally {
       SecurityContextHolder.clearContext();
     }
+  }
+
+  /** Waits until the token count of this version, model and length has finished. */
+  static TokenLengths awaitTokenLengths(
+      ApplicationContext app, SignedInUser user, UUID version, UUID model, int maxLength) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      TokenLengths found =
+          as(user, () -> app.getBean(TokenLengthService.class).find(version, model, maxLength))
+              .orElse(null);
+      if (found != null && found.status().finished()) {
+        return found;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(
+        "the token count of " + version + " at " + maxLength + " did not finish in time");
   }
 
   /**

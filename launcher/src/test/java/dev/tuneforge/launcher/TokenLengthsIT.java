@@ -376,27 +376,7 @@ class TokenLengthsIT {
 
   private static TokenLengths awaitFinished(
       SignedInUser user, UUID version, BaseModel model, int maxLength) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      TokenLengths found =
-          as(
-              user,
-              () ->
-                  app.getBean(TokenLengthService.class)
-                      .find(version, model.getId(), maxLength)
-                      .orElse(null));
-      if (found != null && found.status().finished()) {
-        return found;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(
-        "the token count of " + version + " at " + maxLength + " did not finish in time");
+    return PlatformTestSupport.awaitTokenLengths(app, user, version, model.getId(), maxLength);
   }
 
   private static SignedInUser member(SignedInUser admin, Tenant tenant, String username) {

@@ -3,6 +3,7 @@ package dev.tuneforge.app.dataset.tokens;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
@@ -12,6 +13,7 @@ import dev.tuneforge.chat.ChatDataset;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.chat.DatasetException;
 import dev.tuneforge.chat.ModelFileException;
+import dev.tuneforge.chat.PreferenceDataset;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,9 +85,15 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       try (InputStream in = storage.tenantOpen(key)) {
         Files.copy(in, train, StandardCopyOption.REPLACE_EXISTING);
       }
+      boolean pairs =
+          datasets
+              .findVersion(found.getDatasetVersionId())
+              .map(DatasetSummary::preferencePairs)
+              .orElse(false);
       int rows = rowCount(train);
       work.update(s -> s.counting(rows));
-      TokenLengths.Summary summary = count(work, modelDir, train, rows, found.getMaxLength());
+      TokenLengths.Summary summary =
+          count(work, modelDir, train, rows, found.getMaxLength(), pairs);
       work.update(s -> s.succeed(summary, work.now()));
       log.info(
           "Token lengths of version {} under {}: {} rows, {} over {} tokens, {} left out",
@@ -112,17 +120,24 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
    * Reads the rows as {@link ChatDataset} reads them for the trainer, {@link #BATCH_ROWS} at a time
    * (or fewer, up to {@link #BATCH_CHARS} of text), so memory stays bounded by the lengths and one
    * batch, not the whole text. When spliced renderings turn out wrong, the rows are counted again,
-   * each rendered in full.
+   * each rendered in full. A preference pair is read as {@link PreferenceDataset} reads it for DPO
+   * and measured as the two rows the trainer truncates, the prompt with each answer ({@link
+   * Tally#addPairs}).
    */
   private TokenLengths.Summary count(
-      WorkContext<TokenLengthStats> work, Path modelDir, Path train, int rows, int maxLength)
+      WorkContext<TokenLengthStats> work,
+      Path modelDir,
+      Path train,
+      int rows,
+      int maxLength,
+      boolean pairs)
       throws IOException {
     try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
       try {
-        return count(work, counter, train, rows, maxLength);
+        return count(work, counter, train, rows, maxLength, pairs);
       } catch (TokenLengthCounter.SplicingFailed e) {
         log.warn("Counting {} again: {}", train, e.getMessage());
-        return count(work, counter, train, rows, maxLength);
+        return count(work, counter, train, rows, maxLength, pairs);
       } finally {
         log.debug("Token lengths of {}: {}", train, counter.renderingSummary());
       }
@@ -134,9 +149,10 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       TokenLengthCounter counter,
       Path train,
       int rows,
-      int maxLength)
+      int maxLength,
+      boolean pairs)
       throws IOException {
-    Tally tally = new Tally(rows, maxLength);
+    Tally tally = new Tally(rows, maxLength, pairs);
     List<Conversation> batch = new ArrayList<>();
     long chars = 0;
     try (BufferedReader reader = Files.newBufferedReader(train, StandardCharsets.UTF_8)) {
@@ -148,7 +164,13 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
           continue;
         }
         read++;
-        batch.add(ChatDataset.parse(number, line));
+        if (pairs) {
+          PreferenceDataset.Pair pair = PreferenceDataset.parse(number, line);
+          batch.add(pair.chosen());
+          batch.add(pair.rejected());
+        } else {
+          batch.add(ChatDataset.parse(number, line));
+        }
         chars += line.length();
         if (batch.size() >= BATCH_ROWS || chars >= BATCH_CHARS) {
           tally.add(counter.measureAll(batch, maxLength));
@@ -169,24 +191,48 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   private static final class Tally {
     private final int[] lengths;
     private final int maxLength;
+    private final boolean pairs;
     private int done;
     private long assistant;
     private long lost;
     private int dropped;
     private int keepsEveryRow;
 
-    Tally(int rows, int maxLength) {
+    Tally(int rows, int maxLength, boolean pairs) {
       this.lengths = new int[rows];
       this.maxLength = maxLength;
+      this.pairs = pairs;
     }
 
     void add(List<TokenLengthCounter.Row> rows) {
+      if (pairs) {
+        addPairs(rows);
+        return;
+      }
       for (TokenLengthCounter.Row row : rows) {
         lengths[done++] = row.length();
         assistant += row.assistantTokens();
         lost += row.assistantTokensLost();
         dropped += row.dropped() ? 1 : 0;
         keepsEveryRow = Math.max(keepsEveryRow, row.firstTarget() + 1);
+      }
+    }
+
+    /**
+     * Rows measured two by two, a pair's chosen and rejected answers each with the prompt, counted
+     * as DPO's trainer counts them ({@code EncodedPairs}): a pair is as long as its longer row and
+     * truncated when that one is, and left out when either row keeps no answer token.
+     */
+    private void addPairs(List<TokenLengthCounter.Row> rows) {
+      for (int i = 0; i + 1 < rows.size(); i += 2) {
+        TokenLengthCounter.Row chosen = rows.get(i);
+        TokenLengthCounter.Row rejected = rows.get(i + 1);
+        lengths[done++] = Math.max(chosen.length(), rejected.length());
+        assistant += chosen.assistantTokens() + rejected.assistantTokens();
+        lost += chosen.assistantTokensLost() + rejected.assistantTokensLost();
+        dropped += chosen.dropped() || rejected.dropped() ? 1 : 0;
+        keepsEveryRow =
+            Math.max(keepsEveryRow, Math.max(chosen.firstTarget(), rejected.firstTarget()) + 1);
       }
     }
 

@@ -362,6 +362,12 @@ public class NewFineTuneView extends VerticalLayout {
     loraDropout.setEnabled(lora);
     targets.setEnabled(lora);
     useRslora.setEnabled(lora);
+    // DPO compares each pair's two answers whole, so it packs nothing (FineTuneRequest refuses it).
+    boolean dpo = FineTuneRequest.DPO.equals(method.getValue());
+    packing.setEnabled(!dpo);
+    if (dpo) {
+      packing.setValue(false);
+    }
     preference.show(method.getValue());
   }
 

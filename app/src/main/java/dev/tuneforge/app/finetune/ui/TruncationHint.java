@@ -64,7 +64,7 @@ final class TruncationHint {
 
   private void show() {
     shown = current().orElse(null);
-    maxLength.setHelperText(shown == null ? "" : text(shown));
+    maxLength.setHelperText(shown == null ? "" : text(shown, unit()));
   }
 
   /** The count for the chosen model, dataset and length; started when there is none yet. */
@@ -90,14 +90,25 @@ final class TruncationHint {
     return found;
   }
 
-  private static String text(TokenLengths counted) {
+  /**
+   * What the count counts: rows, or for DPO pairs, each as long as its prompt with the longer
+   * answer and left out when either answer keeps no token.
+   */
+  private String unit() {
+    DatasetSummary data = dataset.getValue();
+    return data != null && data.preferencePairs() ? "pairs" : "rows";
+  }
+
+  private static String text(TokenLengths counted, String unit) {
     TokenLengths.Summary s = counted.summary();
     if (s != null) {
       return String.format(
           Locale.ROOT,
-          "%d rows (%.1f %%) longer than %d tokens would be truncated; %d would lose every"
-              + " assistant token and be skipped (exact, %s tokenizer)",
+          "%d %s (%.1f %%) longer than %d tokens would be truncated; %d would lose every"
+              + (unit.equals("pairs") ? " token of an answer" : " assistant token")
+              + " and be skipped (exact, %s tokenizer)",
           s.truncatedRows(),
+          unit,
           s.truncatedPercent(),
           counted.maxLength(),
           s.droppedRows(),
@@ -109,7 +120,7 @@ final class TruncationHint {
     return "Counting tokens under "
         + counted.baseModelName()
         + (counted.rowsTotal() > 0
-            ? ": " + counted.rowsDone() + " of " + counted.rowsTotal() + " rows"
+            ? ": " + counted.rowsDone() + " of " + counted.rowsTotal() + " " + unit
             : ": queued");
   }
 
@@ -133,7 +144,11 @@ final class TruncationHint {
             s.droppedRows()
                 + " of "
                 + s.rows()
-                + " rows have no assistant tokens left after truncation at "
+                + " "
+                + unit()
+                + (unit().equals("pairs")
+                    ? " have an answer with no tokens left after truncation at "
+                    : " have no assistant tokens left after truncation at ")
                 + counted.maxLength()
                 + " and will be skipped.");
     text.setId("truncation-confirm-text");
