@@ -1,7 +1,12 @@
 package dev.tuneforge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -91,6 +96,30 @@ public final class TestRows {
     String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     return new SignedInUser(
         user(tenant, username), tenant, username, username, Role.MEMBER, "x", true);
+  }
+
+  /** The format recorded for the version of the tenant's dataset called {@code dataset}. */
+  public String datasetFormat(UUID tenant, String dataset) {
+    return jdbc.sql(
+            "select v.format from dataset_version v join dataset d on d.id = v.dataset_id"
+                + " where d.tenant_id = ? and d.name = ?")
+        .params(tenant, dataset)
+        .query(String.class)
+        .single();
+  }
+
+  /** Asserts that a refused upload left the tenant no object, dataset or version. */
+  public void assertNoDatasetStored(ObjectStorage storage, UUID tenant) {
+    assertThat(storage.list(ObjectKeys.tenantPrefix(tenant))).as("objects").isEmpty();
+    for (String table : List.of("dataset_version", "dataset")) {
+      assertThat(
+              jdbc.sql("select count(*) from " + table + " where tenant_id = ?")
+                  .param(tenant)
+                  .query(Long.class)
+                  .single())
+          .as(table)
+          .isZero();
+    }
   }
 
   /** Runs {@code work} with {@code user} signed in. */

@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * A dataset with its latest version, as lists and pickers show it. {@code rows} counts the training
  * file's rows, {@code validationRows} the validation file's (0 when there is none); {@code split}
- * says how they were divided ({@link DatasetSplit#describe()}).
+ * says how they were divided ({@link DatasetSplit#describe()}); {@code kind} is {@code sft} (chat
+ * rows) or {@code preference} (pairs for DPO).
  */
 public record DatasetSummary(
     UUID datasetId,
@@ -22,46 +23,9 @@ public record DatasetSummary(
     String split,
     String kind) {
 
-  public DatasetSummary(
-      UUID datasetId,
-      String name,
-      UUID versionId,
-      int version,
-      String fileName,
-      int rows,
-      long sizeBytes,
-      Instant createdAt,
-      int validationRows,
-      String split) {
-    this(
-        datasetId,
-        name,
-        versionId,
-        version,
-        fileName,
-        rows,
-        sizeBytes,
-        createdAt,
-        validationRows,
-        split,
-        "sft");
-  }
-
   /** Whether the rows are preference pairs (for DPO) rather than chat rows. */
   public boolean preferencePairs() {
     return "preference".equals(kind);
-  }
-
-  public DatasetSummary(
-      UUID datasetId,
-      String name,
-      UUID versionId,
-      int version,
-      String fileName,
-      int rows,
-      long sizeBytes,
-      Instant createdAt) {
-    this(datasetId, name, versionId, version, fileName, rows, sizeBytes, createdAt, 0, "none");
   }
 
   public boolean hasValidation() {

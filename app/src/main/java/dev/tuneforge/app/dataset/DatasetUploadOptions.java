@@ -40,6 +40,11 @@ public record DatasetUploadOptions(
         format, dropInvalid, redactPersonalData, csv, split, datasetInfo);
   }
 
+  public DatasetUploadOptions withDropInvalid(boolean dropInvalid) {
+    return new DatasetUploadOptions(
+        format, dropInvalid, redactPersonalData, csv, split, datasetInfo);
+  }
+
   public DatasetUploadOptions withCsv(@Nullable CsvMapping csv) {
     return new DatasetUploadOptions(
         DatasetFormat.CSV, dropInvalid, redactPersonalData, csv, split, datasetInfo);

@@ -105,9 +105,14 @@ public class FineTuneService {
             .findVersion(request.datasetVersionId())
             .orElseThrow(() -> new IllegalArgumentException("Choose one of your datasets"));
     refuseToolCallsWithoutToolSupport(model, dataset);
-    if (request.evaluationDatasetVersionId() != null
-        && datasets.findVersion(request.evaluationDatasetVersionId()).isEmpty()) {
-      throw new IllegalArgumentException("Choose one of your datasets to evaluate on");
+    if (request.evaluationDatasetVersionId() != null) {
+      DatasetSummary evaluation =
+          datasets
+              .findVersion(request.evaluationDatasetVersionId())
+              .orElseThrow(
+                  () -> new IllegalArgumentException("Choose one of your datasets to evaluate on"));
+      // Its prompts are rendered as training renders rows: calls and schemas need the same support.
+      refuseToolCallsWithoutToolSupport(model, evaluation);
     }
     String kindProblem = kindProblem(request, dataset);
     if (kindProblem != null) {

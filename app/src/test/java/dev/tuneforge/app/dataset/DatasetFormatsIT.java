@@ -10,8 +10,11 @@ import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.dataset.ingest.ParquetFixtures;
 import dev.tuneforge.app.dataset.split.DatasetSplit;
+import dev.tuneforge.app.finetune.FineTuneRequest;
+import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.TenantContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,7 @@ class DatasetFormatsIT {
   @Autowired DatasetService datasets;
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
+  @Autowired FineTuneService fineTunes;
   @TempDir Path dir;
 
   @AfterEach
@@ -234,6 +239,30 @@ class DatasetFormatsIT {
     }
   }
 
+  /**
+   * Evaluation renders its prompts as training renders rows, tools included: a tool-calling
+   * evaluation dataset on a base whose template has no tool support is refused at launch as a
+   * tool-calling training dataset is, and no job is made.
+   */
+  @Test
+  void aToolCallingEvaluationDatasetIsRefusedForABaseWithoutToolSupport() throws IOException {
+    SignedInUser hugo = member("hugo");
+    Path tools = toolFixture("openai-tools.jsonl");
+    Path plain = write("plain.jsonl", "{\"prompt\":\"2+2?\",\"completion\":\"4\"}\n");
+    UUID evaluation = as(hugo, () -> datasets.upload("weather", "tools.jsonl", tools)).versionId();
+    UUID training = as(hugo, () -> datasets.upload("sums", "plain.jsonl", plain)).versionId();
+    String name = "chatml-" + UUID.randomUUID();
+    UUID model = TenantContext.callAsSystem(() -> new TestRows(jdbc).model(name));
+    FineTuneRequest request =
+        FineTuneRequest.defaults(model, training).toBuilder().optEvaluation(evaluation, 3).build();
+
+    assertThatThrownBy(() -> as(hugo, () -> fineTunes.create(request)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            name + "'s chat template has no tool support; 3 rows of weather call tools.");
+    assertThat(as(hugo, () -> fineTunes.list())).isEmpty();
+  }
+
   @Test
   void malformedToolCallsAreRefusedByLineAndLeaveNothing() throws IOException {
     SignedInUser gina = member("gina");
@@ -291,12 +320,7 @@ class DatasetFormatsIT {
   }
 
   private String format(SignedInUser user, String dataset) {
-    return jdbc.sql(
-            "select v.format from dataset_version v join dataset d on d.id = v.dataset_id"
-                + " where d.tenant_id = ? and d.name = ?")
-        .params(user.tenantId(), dataset)
-        .query(String.class)
-        .single();
+    return new TestRows(jdbc).datasetFormat(user.tenantId(), dataset);
   }
 
   private List<String> objects(SignedInUser user) {
@@ -304,21 +328,7 @@ class DatasetFormatsIT {
   }
 
   private void assertNothingStored(SignedInUser user) {
-    assertThat(objects(user)).as("objects").isEmpty();
-    assertThat(
-            jdbc.sql("select count(*) from dataset_version where tenant_id = ?")
-                .param(user.tenantId())
-                .query(Long.class)
-                .single())
-        .as("versions")
-        .isZero();
-    assertThat(
-            jdbc.sql("select count(*) from dataset where tenant_id = ?")
-                .param(user.tenantId())
-                .query(Long.class)
-                .single())
-        .as("datasets")
-        .isZero();
+    new TestRows(jdbc).assertNoDatasetStored(storage, user.tenantId());
   }
 
   private SignedInUser member(String name) {

@@ -8,7 +8,6 @@ import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -26,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Preference pairs through the upload, against real PostgreSQL and S3: OpenAI's preference JSONL
  * and a JSON array of chosen/rejected pairs each stored pair for pair as a preference dataset with
- * its own report; a malformed file, or a pair file read as ShareGPT, refused with row-numbered
- * reasons leaving nothing; another tenant sees none of it.
+ * its own report; pairs that teach nothing (equal or empty answers), prompts that differ between
+ * the answers, a malformed file, or a pair file read as ShareGPT, refused with row-numbered reasons
+ * leaving nothing; another tenant sees none of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -47,11 +47,33 @@ class PreferenceDatasetsIT {
   void openAiPreferenceJsonlIsStoredAsPairsWithItsReport() throws Exception {
     SignedInUser alice = member("alice");
 
-    DatasetUpload stored = upload(alice, "receipt pairs", "openai-preference.jsonl");
+    assertThatThrownBy(() -> upload(alice, "receipt pairs", "openai-preference.jsonl"))
+        .as("a pair with equal answers, or an empty one, teaches DPO nothing")
+        .isInstanceOfSatisfying(
+            DatasetRejected.class,
+            rejected ->
+                assertThat(rejected.report().problems())
+                    .containsExactly(
+                        "line 11: the chosen and rejected answers are the same text; the pair"
+                            + " teaches nothing",
+                        "line 12: the rejected answer is empty; a pair needs two answers to"
+                            + " compare"));
+    assertNothingStored(alice);
 
-    assertThat(stored.dataset().rows()).isEqualTo(12);
+    DatasetUpload stored =
+        as(
+            alice,
+            () ->
+                datasets.upload(
+                    "receipt pairs",
+                    "openai-preference.jsonl",
+                    fixture("openai-preference.jsonl"),
+                    DatasetUploadOptions.defaults().withDropInvalid(true)));
+
+    assertThat(stored.dataset().rows()).isEqualTo(10);
+    assertThat(stored.report().droppedRows()).isEqualTo(2);
     assertThat(stored.dataset().preferencePairs()).isTrue();
-    assertThat(stored.dataset().label()).isEqualTo("receipt pairs (v1, 12 pairs)");
+    assertThat(stored.dataset().label()).isEqualTo("receipt pairs (v1, 10 pairs)");
     assertThat(stored.report().formatLabel()).startsWith("Preference pairs JSONL");
     JsonNode first =
         JSON.readTree(
@@ -63,13 +85,13 @@ class PreferenceDatasetsIT {
         .isEqualTo("The total is RM 3.10.");
     PreferenceReport report =
         as(alice, () -> datasets.preference(stored.dataset().versionId())).orElseThrow();
-    assertThat(report.pairs()).isEqualTo(12);
-    assertThat(report.identicalPairs()).isEqualTo(1);
-    assertThat(report.emptyRejected()).isEqualTo(1);
+    assertThat(report.pairs()).isEqualTo(10);
+    assertThat(report.identicalPairs()).as("left out").isEqualTo(1);
+    assertThat(report.emptyRejected()).as("left out").isEqualTo(1);
     assertThat(report.emptyChosen()).isZero();
-    assertThat(report.chosenLonger()).as("only the empty rejected answer is shorter").isEqualTo(1);
+    assertThat(report.chosenLonger()).as("every kept rejected answer is longer").isZero();
     assertThat(report.meanChosenChars()).isLessThan(report.meanRejectedChars());
-    assertThat(stored.quality().jsonAnswers()).as("the chosen answers are JSON").isEqualTo(12);
+    assertThat(stored.quality().jsonAnswers()).as("the chosen answers are JSON").isEqualTo(10);
 
     SignedInUser bob = member("bob");
     assertThat(as(bob, () -> datasets.findVersion(stored.dataset().versionId()))).isEmpty();
@@ -85,7 +107,8 @@ class PreferenceDatasetsIT {
 
     assertThat(stored.dataset().rows()).isEqualTo(8);
     assertThat(stored.dataset().preferencePairs()).isTrue();
-    assertThat(format(carol)).isEqualTo("preference-json");
+    assertThat(new TestRows(jdbc).datasetFormat(carol.tenantId(), "trl pairs"))
+        .isEqualTo("preference-json");
     List<String> rows = as(carol, () -> datasets.preview(stored.dataset().versionId(), 8));
     assertThat(rows).hasSize(8);
     for (String row : rows) {
@@ -112,9 +135,16 @@ class PreferenceDatasetsIT {
                 assertThat(rejected.report().problems())
                     .containsExactly(
                         "line 2: missing \"rejected\": a preference pair needs both answers",
-                        "line 4: \"chosen\" has a user message; an answer is the assistant's",
+                        "line 4: \"chosen\" starts with a user message but does not repeat the"
+                            + " prompt (message 1 differs): an answer is the assistant's, after"
+                            + " the prompt",
                         "line 5: not valid JSON (Unexpected end-of-input within/between Object"
-                            + " entries)"));
+                            + " entries)",
+                        "line 6: the prompts differ: \"chosen\" and \"rejected\" part at"
+                            + " message 2, which is not the assistant's answer; a pair compares"
+                            + " two answers to one prompt",
+                        "line 8: the chosen answer is empty; a pair needs two answers to"
+                            + " compare"));
     assertNothingStored(dave);
   }
 
@@ -158,22 +188,8 @@ class PreferenceDatasetsIT {
     }
   }
 
-  private String format(SignedInUser user) {
-    return jdbc.sql("select format from dataset_version where tenant_id = ?")
-        .param(user.tenantId())
-        .query(String.class)
-        .single();
-  }
-
   private void assertNothingStored(SignedInUser user) {
-    assertThat(storage.list(ObjectKeys.tenantPrefix(user.tenantId()))).as("objects").isEmpty();
-    assertThat(
-            jdbc.sql("select count(*) from dataset_version where tenant_id = ?")
-                .param(user.tenantId())
-                .query(Long.class)
-                .single())
-        .as("versions")
-        .isZero();
+    new TestRows(jdbc).assertNoDatasetStored(storage, user.tenantId());
   }
 
   private SignedInUser member(String name) {

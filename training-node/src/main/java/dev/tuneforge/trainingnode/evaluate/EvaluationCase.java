@@ -2,16 +2,23 @@ package dev.tuneforge.trainingnode.evaluate;
 
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.Conversation;
+import dev.tuneforge.chat.ToolCall;
 import dev.tuneforge.protocol.PromptMessage;
 import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One conversation of an evaluation set split at its last assistant turn: the messages before it
- * are the prompt, its content the expected answer. {@code index} is its 0-based place among the
- * set's conversations.
+ * are the prompt (tool calls and results included, rendered with the conversation's {@link #tools}
+ * as training renders them), its content the expected answer, followed by its tool calls, one per
+ * line as {@code {"name": …, "arguments": {…}}}, the JSON that tool-calling templates wrap in their
+ * own tags. {@code index} is its 0-based place among the set's conversations.
  */
 public record EvaluationCase(
     int index, Conversation conversation, List<ChatMessage> prompt, String expected) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   public EvaluationCase {
     prompt = List.copyOf(prompt);
@@ -29,7 +36,27 @@ public record EvaluationCase(
           "line " + conversation.line() + " has no assistant turn to compare with");
     }
     return new EvaluationCase(
-        index, conversation, messages.subList(0, last), messages.get(last).content());
+        index, conversation, messages.subList(0, last), expected(messages.get(last)));
+  }
+
+  /** The function schemas the conversation declares, passed to the template with the prompt. */
+  public List<Map<String, Object>> tools() {
+    return conversation.tools();
+  }
+
+  private static String expected(ChatMessage answer) {
+    StringBuilder text = new StringBuilder(answer.content());
+    for (ToolCall call : answer.toolCalls()) {
+      if (!text.isEmpty()) {
+        text.append('\n');
+      }
+      text.append("{\"name\": ")
+          .append(JSON.writeValueAsString(call.name()))
+          .append(", \"arguments\": ")
+          .append(call.arguments())
+          .append('}');
+    }
+    return text.toString();
   }
 
   List<PromptMessage> promptMessages() {

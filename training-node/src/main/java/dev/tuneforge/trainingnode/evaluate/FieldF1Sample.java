@@ -1,7 +1,6 @@
 package dev.tuneforge.trainingnode.evaluate;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.Conversation;
 import dev.tuneforge.fieldmetrics.FieldF1;
 import dev.tuneforge.trainingnode.generate.Generator;
@@ -79,8 +78,9 @@ public final class FieldF1Sample implements Trainer.FieldF1 {
     List<FieldF1.Answer> answers = new ArrayList<>();
     for (int from = 0; from < cases.size(); from += batchSize) {
       List<EvaluationCase> batch = cases.subList(from, Math.min(from + batchSize, cases.size()));
-      List<List<ChatMessage>> prompts = batch.stream().map(EvaluationCase::prompt).toList();
-      var results = generator.generateBatch(prompts);
+      var results =
+          generator.generateFromIds(
+              batch.stream().map(c -> generator.encodePrompt(c.prompt(), c.tools())).toList());
       for (int i = 0; i < batch.size(); i++) {
         answers.add(new FieldF1.Answer(batch.get(i).expected(), results.get(i).text()));
       }

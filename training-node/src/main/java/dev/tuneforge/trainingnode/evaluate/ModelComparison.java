@@ -3,7 +3,6 @@ package dev.tuneforge.trainingnode.evaluate;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.tuneforge.chat.ChatEncoder;
-import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.TokenScores;
@@ -110,9 +109,10 @@ public final class ModelComparison {
           break;
         }
         List<EvaluationCase> batch = cases.subList(from, Math.min(from + batchSize, cases.size()));
-        List<List<ChatMessage>> prompts = batch.stream().map(EvaluationCase::prompt).toList();
-        List<GenerationResult> fromBase = base.generateBatch(prompts);
-        List<GenerationResult> fromTuned = tuned.generateBatch(prompts);
+        List<long[]> prompts =
+            batch.stream().map(c -> base.encodePrompt(c.prompt(), c.tools())).toList();
+        List<GenerationResult> fromBase = base.generateFromIds(prompts);
+        List<GenerationResult> fromTuned = tuned.generateFromIds(prompts);
         for (int i = 0; i < batch.size(); i++) {
           EvaluationCase c = batch.get(i);
           GenerationResult b = fromBase.get(i);

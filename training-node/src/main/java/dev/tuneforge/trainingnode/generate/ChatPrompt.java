@@ -8,6 +8,7 @@ import dev.tuneforge.trainingnode.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns chat messages into prompt tokens exactly as training tokenized the same turns: the
@@ -27,12 +28,23 @@ public final class ChatPrompt {
    * @throws IllegalArgumentException when the template renders no assistant turn for the messages
    */
   public long[] encode(List<ChatMessage> messages) {
+    return encode(messages, List.of());
+  }
+
+  /**
+   * The prompt of a conversation that declares {@code tools}: the schemas are passed to the
+   * template, and earlier calls and tool results are rendered as training renders them.
+   *
+   * @throws IllegalArgumentException when the template renders no assistant turn for the messages
+   */
+  public long[] encode(List<ChatMessage> messages, List<Map<String, Object>> tools) {
     List<ChatMessage> conversation = new ArrayList<>();
-    for (ChatMessage message : messages) {
-      conversation.add(new ChatMessage(message.role(), message.content(), false));
+    for (ChatMessage m : messages) {
+      conversation.add(
+          new ChatMessage(m.role(), m.content(), false, m.toolCalls(), m.toolCallId(), m.name()));
     }
     conversation.add(ChatMessage.of("assistant", ""));
-    EncodedExample encoded = encoder.encode(new Conversation(1, conversation));
+    EncodedExample encoded = encoder.encode(new Conversation(1, conversation, tools));
     long[] labels = encoded.labels();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] != TokenBatch.IGNORE) {

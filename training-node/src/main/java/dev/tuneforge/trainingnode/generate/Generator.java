@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +70,11 @@ public final class Generator {
   /** The tokens a chat prompt becomes: the conversation rendered with its generation prompt. */
   public long[] encodePrompt(List<ChatMessage> prompt) {
     return chatPrompt.encode(prompt);
+  }
+
+  /** As {@link #encodePrompt(List)}, with the function schemas the conversation declares. */
+  public long[] encodePrompt(List<ChatMessage> prompt, List<Map<String, Object>> tools) {
+    return chatPrompt.encode(prompt, tools);
   }
 
   public GenerationResult generateFromIds(long[] promptIds) {

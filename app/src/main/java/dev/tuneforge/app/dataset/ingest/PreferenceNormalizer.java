@@ -171,6 +171,11 @@ final class PreferenceNormalizer {
         throw new PreferenceRow.Malformed("not valid JSON (" + e.getOriginalMessage() + ")");
       }
       pair = PreferenceRow.read(json);
+      String useless = pair.uselessBecause();
+      if (useless != null) {
+        countUseless(PreferenceRow.text(pair.chosen()), PreferenceRow.text(pair.rejected()));
+        throw new PreferenceRow.Malformed(useless);
+      }
       toValidation = side(json, number);
     } catch (PreferenceRow.Malformed e) {
       problemCount++;
@@ -226,10 +231,14 @@ final class PreferenceNormalizer {
     };
   }
 
-  private void measure(String chosen, String rejected) {
-    identical += chosen.strip().equals(rejected.strip()) ? 1 : 0;
+  /** A pair refused as useless, for the report: which answer was empty, or that both agree. */
+  private void countUseless(String chosen, String rejected) {
     emptyChosen += chosen.isBlank() ? 1 : 0;
     emptyRejected += rejected.isBlank() ? 1 : 0;
+    identical += !chosen.isBlank() && chosen.strip().equals(rejected.strip()) ? 1 : 0;
+  }
+
+  private void measure(String chosen, String rejected) {
     chosenChars += chosen.length();
     rejectedChars += rejected.length();
     chosenLonger += chosen.length() > rejected.length() ? 1 : 0;

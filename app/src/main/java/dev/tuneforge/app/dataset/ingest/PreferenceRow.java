@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -67,10 +68,11 @@ record PreferenceRow(List<Message> prompt, List<Message> chosen, List<Message> r
       }
     }
     if (row.has("conversations")) {
+      List<Message> prompt = messages(row.path("conversations"), "conversations");
       return pair(
-          messages(row.path("conversations"), "conversations"),
-          answer(row.path("chosen"), "chosen"),
-          answer(row.path("rejected"), "rejected"));
+          prompt,
+          answer(row.path("chosen"), "chosen", prompt),
+          answer(row.path("rejected"), "rejected", prompt));
     }
     if (row.has("instruction")) {
       String input = row.path("input").asString("");
@@ -82,13 +84,15 @@ record PreferenceRow(List<Message> prompt, List<Message> chosen, List<Message> r
           answer(row.path("rejected"), "rejected"));
     }
     if (row.has("prompt")) {
-      JsonNode prompt = row.path("prompt");
+      JsonNode given = row.path("prompt");
+      List<Message> prompt =
+          given.isString()
+              ? List.of(new Message("user", given.asString()))
+              : messages(given, "prompt");
       return pair(
-          prompt.isString()
-              ? List.of(new Message("user", prompt.asString()))
-              : messages(prompt, "prompt"),
-          answer(row.path("chosen"), "chosen"),
-          answer(row.path("rejected"), "rejected"));
+          prompt,
+          answer(row.path("chosen"), "chosen", prompt),
+          answer(row.path("rejected"), "rejected", prompt));
     }
     return sharedStart(
         messages(row.path("chosen"), "chosen"), messages(row.path("rejected"), "rejected"));
@@ -106,6 +110,13 @@ record PreferenceRow(List<Message> prompt, List<Message> chosen, List<Message> r
       throw new Malformed(
           "missing \"prompt\", and \"chosen\" and \"rejected\" do not start with the same prompt");
     }
+    if (!chosen.get(shared).role().equals("assistant")
+        || !rejected.get(shared).role().equals("assistant")) {
+      throw new Malformed(
+          "the prompts differ: \"chosen\" and \"rejected\" part at message "
+              + (shared + 1)
+              + ", which is not the assistant's answer; a pair compares two answers to one prompt");
+    }
     return pair(
         chosen.subList(0, shared),
         checkedAnswer(chosen.subList(shared, chosen.size()), "chosen"),
@@ -118,6 +129,35 @@ record PreferenceRow(List<Message> prompt, List<Message> chosen, List<Message> r
       throw new Malformed("the prompt has no user message");
     }
     return new PreferenceRow(List.copyOf(prompt), List.copyOf(chosen), List.copyOf(rejected));
+  }
+
+  /**
+   * An answer given beside its prompt. As some tools write it, a list of messages may repeat the
+   * prompt before the answer: it is taken off when it is the prompt message for message, and a
+   * different start is the pair's problem (the two answers would not answer one prompt).
+   */
+  private static List<Message> answer(JsonNode value, String key, List<Message> prompt)
+      throws Malformed {
+    if (!value.isArray() || value.isEmpty()) {
+      return answer(value, key);
+    }
+    List<Message> messages = messages(value, key);
+    if (messages.getFirst().role().equals("assistant")) {
+      return checkedAnswer(messages, key);
+    }
+    for (int i = 0; i < prompt.size(); i++) {
+      if (i >= messages.size() || !messages.get(i).equals(prompt.get(i))) {
+        throw new Malformed(
+            "\""
+                + key
+                + "\" starts with a "
+                + messages.getFirst().role()
+                + " message but does not repeat the prompt (message "
+                + (i + 1)
+                + " differs): an answer is the assistant's, after the prompt");
+      }
+    }
+    return checkedAnswer(messages.subList(prompt.size(), messages.size()), key);
   }
 
   /** An answer: text, one assistant message, or a list of assistant messages. */
@@ -178,6 +218,24 @@ record PreferenceRow(List<Message> prompt, List<Message> chosen, List<Message> r
       throw new Malformed(where + (value.isMissingNode() ? " has no text" : " is not text"));
     }
     return value.asString();
+  }
+
+  /**
+   * What makes a well-formed pair useless to DPO, or null: an answer that is empty (or only white
+   * space), or two answers of the same text, from which there is nothing to learn.
+   */
+  @Nullable String uselessBecause() {
+    String chosenText = text(chosen);
+    String rejectedText = text(rejected);
+    if (chosenText.isBlank() || rejectedText.isBlank()) {
+      return "the "
+          + (chosenText.isBlank() ? "chosen" : "rejected")
+          + " answer is empty; a pair needs two answers to compare";
+    }
+    if (chosenText.strip().equals(rejectedText.strip())) {
+      return "the chosen and rejected answers are the same text; the pair teaches nothing";
+    }
+    return null;
   }
 
   /** The text of an answer's messages, for comparing and measuring answers. */

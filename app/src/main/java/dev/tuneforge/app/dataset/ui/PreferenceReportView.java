@@ -18,13 +18,13 @@ class PreferenceReportView extends Div {
         item("pairs", p.pairs() + " pairs"),
         item(
             "identical",
-            p.identicalPairs() + " pairs whose chosen and rejected answers are the same"),
+            p.identicalPairs() + " pairs left out whose chosen and rejected answers are the same"),
         item(
             "empty",
             p.emptyChosen()
-                + " empty chosen answers, "
+                + " pairs left out with an empty chosen answer, "
                 + p.emptyRejected()
-                + " empty rejected answers"),
+                + " with an empty rejected answer"),
         item(
             "lengths",
             String.format(
