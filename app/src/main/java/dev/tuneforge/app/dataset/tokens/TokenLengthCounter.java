@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures rows as the trainer encodes them: the model's own chat template cut into the same
@@ -25,15 +26,25 @@ public final class TokenLengthCounter implements AutoCloseable {
   public static final List<String> MODEL_FILES =
       List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja");
 
+  /** Segments whose word-by-word counts are all compared with the native tokenizer's. */
+  static final int CHECKED_FIRST = 64;
+
+  /** After the first, every this many segments' word-by-word counts are compared. */
+  static final int CHECK_EVERY = 64;
+
   private final HuggingFaceTokenizer tokenizer;
   private final ChatTemplate template;
   private final TemplateShapes shapes;
   private boolean splicing = true;
+  private @Nullable PreTokenCounts words;
+  private long counted;
 
-  private TokenLengthCounter(HuggingFaceTokenizer tokenizer, ChatTemplate template) {
+  private TokenLengthCounter(
+      HuggingFaceTokenizer tokenizer, ChatTemplate template, @Nullable PreTokenCounts words) {
     this.tokenizer = tokenizer;
     this.template = template;
     this.shapes = new TemplateShapes(template);
+    this.words = words;
   }
 
   /**
@@ -43,7 +54,10 @@ public final class TokenLengthCounter implements AutoCloseable {
   public static TokenLengthCounter forModel(Path modelDirectory) throws IOException {
     HuggingFaceTokenizer tokenizer = loadTokenizer(modelDirectory);
     try {
-      return new TokenLengthCounter(tokenizer, ChatTemplate.load(modelDirectory));
+      return new TokenLengthCounter(
+          tokenizer,
+          ChatTemplate.load(modelDirectory),
+          PreTokenCounts.of(modelDirectory.resolve("tokenizer.json")));
     } catch (IOException | RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -93,7 +107,7 @@ public final class TokenLengthCounter implements AutoCloseable {
         batch[at++] = segment.text();
       }
     }
-    int[] counts = tokenCounts(batch);
+    int[] counts = counts(batch);
     List<Row> measured = new ArrayList<>(rows.size());
     at = 0;
     for (List<ChatTemplate.Segment> segments : rows) {
@@ -134,6 +148,40 @@ public final class TokenLengthCounter implements AutoCloseable {
   }
 
   /**
+   * The number of tokens of each text, word by word where the tokenizer allows ({@link
+   * PreTokenCounts}): the first {@link #CHECKED_FIRST} texts and every {@link #CHECK_EVERY}th after
+   * are also tokenized whole and compared. A difference in the first turns word counts off; a later
+   * one throws {@link SplicingFailed}, since texts counted before it cannot be trusted.
+   */
+  private int[] counts(String[] texts) {
+    PreTokenCounts known = words;
+    if (known == null) {
+      return tokenCounts(texts);
+    }
+    int[] counts = known.counts(texts, this::tokenCounts);
+    boolean allChecked = counted + texts.length <= CHECKED_FIRST;
+    List<Integer> checked = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      long n = counted + i;
+      if (n < CHECKED_FIRST || n % CHECK_EVERY == 0) {
+        checked.add(i);
+      }
+    }
+    counted += texts.length;
+    int[] exact = tokenCounts(checked.stream().map(i -> texts[i]).toArray(String[]::new));
+    for (int c = 0; c < exact.length; c++) {
+      if (exact[c] != counts[checked.get(c)]) {
+        words = null;
+        if (!allChecked) {
+          throw new SplicingFailed();
+        }
+        return tokenCounts(texts);
+      }
+    }
+    return counts;
+  }
+
+  /**
    * The number of tokens of each text, adding no special tokens: one native batch encoding (as
    * {@link HuggingFaceTokenizer#batchEncode(String[], boolean, boolean)}), of which only the ids
    * cross back, not every token's text, offsets and masks.
@@ -154,9 +202,16 @@ public final class TokenLengthCounter implements AutoCloseable {
     return counts;
   }
 
-  /** Rows rendered with the template per row, and rows spliced into a shape rendered once. */
+  /**
+   * Rows rendered with the template per row, rows spliced into a shape rendered once, and whether
+   * texts are counted word by word.
+   */
   public String renderingSummary() {
-    return shapes.rendered() + " rows rendered, " + shapes.spliced() + " spliced";
+    return shapes.rendered()
+        + " rows rendered, "
+        + shapes.spliced()
+        + " spliced, "
+        + (words != null ? "counted word by word" : "tokenized whole");
   }
 
   @Override
@@ -177,10 +232,15 @@ public final class TokenLengthCounter implements AutoCloseable {
     }
   }
 
-  /** Spliced renderings were found wrong after rows were measured with them; measure again. */
+  /**
+   * Spliced renderings or word-by-word counts were found wrong after rows were measured with them;
+   * measure again (the counter no longer takes the shortcut that failed).
+   */
   public static final class SplicingFailed extends RuntimeException {
     SplicingFailed() {
-      super("the chat template's renderings could not be spliced; rows are rendered one by one");
+      super(
+          "the chat template's renderings could not be spliced or its texts counted word by word;"
+              + " rows are measured again without that shortcut");
     }
   }
 }
