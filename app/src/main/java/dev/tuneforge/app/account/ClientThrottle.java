@@ -47,18 +47,25 @@ public class ClientThrottle {
    * in advance, or says why it is refused now.
    */
   public Optional<Refused> attempt(Endpoint endpoint, String who, String address) {
-    Optional<Refusal> refusal = throttle.attempt(claims(endpoint, who, address));
+    List<Claim> claims = claims(endpoint, who, address);
+    Optional<Refusal> refusal =
+        countedInAdvance(endpoint) ? throttle.attempt(claims) : throttle.refusal(claims);
     refusal.ifPresent(refused -> throttle.announce(endpoint, who, address, refused));
     return refusal.map(refused -> new Refused(refused.locked(), refused.remaining()));
   }
 
   /** The attempt was no guess (it succeeded, or failed for another reason): takes it back. */
   public void succeeded(Endpoint endpoint, String who, String address) {
-    throttle.succeeded(claims(endpoint, who, address));
+    if (countedInAdvance(endpoint)) {
+      throttle.succeeded(claims(endpoint, who, address));
+    }
   }
 
   /** The attempt's secret was wrong: it stays counted, and is published. */
   public void failed(Endpoint endpoint, String who, String address, String reason) {
+    if (!countedInAdvance(endpoint)) {
+      throttle.count(claims(endpoint, who, address));
+    }
     events.publishEvent(
         new AccessRefused(
             endpoint,
@@ -66,6 +73,16 @@ public class ClientThrottle {
             throttle.tenantOf(endpoint, who),
             address,
             reason));
+  }
+
+  /**
+   * Password guesses are counted before they are checked, so that parallel guesses each see the
+   * ones before them. An enrolment is counted once its token is found unknown: a fleet of nodes
+   * enrolling at once from one address, or retrying a used token, is no guess; a token is 256
+   * random bits, so guesses checked in parallel gain nothing.
+   */
+  private static boolean countedInAdvance(Endpoint endpoint) {
+    return endpoint != Endpoint.NODE_ENROLMENT;
   }
 
   private static List<Claim> claims(Endpoint endpoint, String who, String address) {

@@ -144,6 +144,19 @@ class SignInThrottle {
     return refusal;
   }
 
+  /** Why an attempt would be refused now, without counting it. */
+  @Transactional(readOnly = true)
+  Optional<Refusal> refusal(List<Claim> claims) {
+    return refusal(claims, clock.instant());
+  }
+
+  /** Counts a failure found afterwards (unless one is refused now, which counted already). */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void count(List<Claim> claims) {
+    Instant now = clock.instant();
+    claims.forEach(claim -> claim(claim, now));
+  }
+
   /**
    * Takes back an attempt that turned out not to be a guess: a count of a user name is cleared, a
    * client's count loses this attempt.
@@ -281,9 +294,14 @@ class SignInThrottle {
             .param("start", at(now.minus(WINDOW)))
             .query(Integer.class)
             .optional();
+    // No refusal is "refused until the beginning of time", not "until now": a clock that is set
+    // back (tests, a corrected host clock) must not turn a count into a refusal.
     failures.ifPresent(
         count ->
-            jdbc.sql("UPDATE sign_in_throttle SET refused_until = :until WHERE subject = :subject")
+            jdbc.sql(
+                    "UPDATE sign_in_throttle SET refused_until = CASE WHEN :delayed THEN :until"
+                        + " ELSE '-infinity'::timestamptz END WHERE subject = :subject")
+                .param("delayed", subject.refusalAfter(count).isPositive())
                 .param("until", at(now.plus(subject.refusalAfter(count))))
                 .param("subject", key)
                 .update());

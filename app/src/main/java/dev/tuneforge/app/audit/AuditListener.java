@@ -21,6 +21,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Turns the features' events into audit records, on the thread that published them: inside the
@@ -56,7 +58,9 @@ class AuditListener {
         address);
   }
 
+  /** In a transaction of its own: a failure is recorded even when the attempt's work rolls back. */
   @EventListener
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
   void on(AccessRefused event) {
     AuditAction action =
         switch (event.endpoint()) {
