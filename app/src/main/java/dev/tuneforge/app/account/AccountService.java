@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -25,11 +26,17 @@ public class AccountService implements UserDetailsService {
   private final UserRepository users;
   private final TenantService tenants;
   private final PasswordEncoder passwordEncoder;
+  private final ApplicationEventPublisher events;
 
-  AccountService(UserRepository users, TenantService tenants, PasswordEncoder passwordEncoder) {
+  AccountService(
+      UserRepository users,
+      TenantService tenants,
+      PasswordEncoder passwordEncoder,
+      ApplicationEventPublisher events) {
     this.users = users;
     this.tenants = tenants;
     this.passwordEncoder = passwordEncoder;
+    this.events = events;
   }
 
   @Override
@@ -64,8 +71,17 @@ public class AccountService implements UserDetailsService {
           "This tenant signs in through single sign-on: add the user to its group there");
     }
     PasswordPolicy.check(username, password);
-    return insert(
-        role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
+    AppUser created =
+        insert(
+            role == Role.PLATFORM_ADMIN ? null : tenantId, username, displayName, password, role);
+    events.publishEvent(
+        new AccountChanged(
+            created.getTenantId(),
+            created.getId(),
+            created.getUsername(),
+            AccountChanged.Change.CREATED,
+            role.name()));
+    return created;
   }
 
   /** Seeds the first platform admin; does nothing once one exists. */

@@ -10,9 +10,11 @@ public final class CurrentUser {
 
   public static Optional<SignedInUser> get() {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-    if (auth == null) {
-      return Optional.empty();
-    }
+    return auth == null ? Optional.empty() : of(auth);
+  }
+
+  /** The user an authentication stands for, signed in with a password or through single sign-on. */
+  public static Optional<SignedInUser> of(Authentication auth) {
     return switch (auth.getPrincipal()) {
       case SignedInUser user -> Optional.of(user);
       case SsoUser sso -> Optional.of(sso.user());

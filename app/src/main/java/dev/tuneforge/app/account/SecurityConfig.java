@@ -3,6 +3,7 @@ package dev.tuneforge.app.account;
 import static com.vaadin.flow.spring.security.VaadinSecurityConfigurer.vaadin;
 
 import com.vaadin.flow.spring.security.RequestUtil;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.tuneforge.app.account.ui.LoginView;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -66,6 +68,21 @@ class SecurityConfig {
     }
   }
 
+  /**
+   * The one security-context strategy of the JVM: every chain's filters, the API key filters and
+   * {@code SecurityContextHolder} (which {@code TenantContext} and {@code CurrentUser} read) use
+   * this instance. Vaadin would make a new one per application context and install the newest as
+   * the holder's, so a second context in one JVM (tests) would leave the older context's filters
+   * writing where the holder does not read.
+   */
+  private static final SecurityContextHolderStrategy CONTEXTS =
+      new VaadinAwareSecurityContextHolderStrategy();
+
+  @Bean
+  static SecurityContextHolderStrategy securityContextHolderStrategy() {
+    return CONTEXTS;
+  }
+
   @Bean
   PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -89,7 +106,8 @@ class SecurityConfig {
                     "/finetunes/*/merged.zip",
                     "/finetunes/*/model-f16.gguf",
                     "/finetunes/*/model-q8_0.gguf",
-                    "/finetunes/*/Modelfile")
+                    "/finetunes/*/Modelfile",
+                    "/audit/export.csv")
                 .authenticated());
     http.headers(
         headers ->

@@ -5,12 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
@@ -18,6 +23,7 @@ import org.springframework.security.authentication.event.AuthenticationSuccessEv
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
@@ -40,22 +46,37 @@ class SignInThrottle {
    * the lock. An address tolerates more: many users may share one behind a proxy.
    */
   enum Subject {
-    ACCOUNT("account:", 5, 10),
-    ADDRESS("address:", 20, 100);
+    ACCOUNT("account:", 5, 10, false),
+    ADDRESS("address:", 20, 100, true),
+    /** Wrong current passwords given to the password change, per account. */
+    PASSWORD("password:", 5, 10, false),
+    /** Unknown tokens sent to the node enrolment, per client. */
+    ENROLMENT("enrolment:", 5, 10, true);
 
     private final String prefix;
     private final int delayFrom;
     private final int lockAt;
+    private final boolean perClient;
 
-    Subject(String prefix, int delayFrom, int lockAt) {
+    Subject(String prefix, int delayFrom, int lockAt, boolean perClient) {
       this.prefix = prefix;
       this.delayFrom = delayFrom;
       this.lockAt = lockAt;
+      this.perClient = perClient;
     }
 
     String key(String value) {
-      String normalized = value.toLowerCase(Locale.ROOT);
+      String normalized = perClient ? ClientAddress.network(value) : value.toLowerCase(Locale.ROOT);
       return prefix + normalized.substring(0, Math.min(normalized.length(), 200));
+    }
+
+    static Subject ofKey(String key) {
+      for (Subject subject : values()) {
+        if (key.startsWith(subject.prefix)) {
+          return subject;
+        }
+      }
+      throw new IllegalArgumentException(key);
     }
 
     /** How long the attempt after {@code failures} failures in the window is refused. */
@@ -72,15 +93,27 @@ class SignInThrottle {
     }
   }
 
+  /** One count an attempt adds to: a subject and its value (a user name or a client address). */
+  record Claim(Subject subject, String value) {
+    String key() {
+      return subject.key(value);
+    }
+  }
+
   /** Why an attempt is refused before its password is looked at, and for how much longer. */
   record Refusal(Subject subject, boolean locked, Duration remaining) {}
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final UserRepository users;
+  private final ApplicationEventPublisher events;
 
-  SignInThrottle(JdbcClient jdbc, Clock clock) {
+  SignInThrottle(
+      JdbcClient jdbc, Clock clock, UserRepository users, ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.users = users;
+    this.events = events;
   }
 
   /**
@@ -90,18 +123,110 @@ class SignInThrottle {
    */
   @Transactional
   Optional<Refusal> attempt(String username, String address) {
+    return attempt(
+        List.of(new Claim(Subject.ACCOUNT, username), new Claim(Subject.ADDRESS, address)));
+  }
+
+  /** Like {@link #attempt(String, String)} for any counts, in a transaction of its own. */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  Optional<Refusal> attempt(List<Claim> claims) {
     Instant now = clock.instant();
     jdbc.sql(
             "DELETE FROM sign_in_throttle WHERE window_started_at < :start AND refused_until <= :now")
         .param("start", at(now.minus(WINDOW)))
         .param("now", at(now))
         .update();
-    if (claim(Subject.ACCOUNT, username, now) && claim(Subject.ADDRESS, address, now)) {
+    if (claims.stream().allMatch(claim -> claim(claim, now))) {
       return Optional.empty();
     }
-    Optional<Refusal> refusal = refusal(username, address, now);
+    Optional<Refusal> refusal = refusal(claims, now);
     TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
     return refusal;
+  }
+
+  /** Why an attempt would be refused now, without counting it. */
+  @Transactional(readOnly = true)
+  Optional<Refusal> refusal(List<Claim> claims) {
+    return refusal(claims, clock.instant());
+  }
+
+  /** Counts a failure found afterwards (unless one is refused now, which counted already). */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void count(List<Claim> claims) {
+    Instant now = clock.instant();
+    claims.forEach(claim -> claim(claim, now));
+  }
+
+  /**
+   * Takes back an attempt that turned out not to be a guess: a count of a user name is cleared, a
+   * client's count loses this attempt.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void succeeded(List<Claim> claims) {
+    takeBack(claims);
+  }
+
+  /** Clears the account's count, and takes back the address's count of this attempt. */
+  @EventListener
+  @Transactional
+  void on(AuthenticationSuccessEvent event) {
+    Authentication signedIn = event.getAuthentication();
+    List<Claim> claims = new ArrayList<>(List.of(new Claim(Subject.ACCOUNT, signedIn.getName())));
+    if (signedIn.getDetails() instanceof WebAuthenticationDetails details
+        && details.getRemoteAddress() != null) {
+      claims.add(new Claim(Subject.ADDRESS, details.getRemoteAddress()));
+    }
+    takeBack(claims);
+  }
+
+  /**
+   * Says that an attempt was refused: logged, and published for the audit log with the account's
+   * tenant where the name is one.
+   */
+  void announce(AccessRefused.Endpoint endpoint, String who, String address, Refusal refused) {
+    log.warn(
+        "Refused {} for '{}' from {}: {} {} for {}",
+        endpoint.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+        printable(who),
+        address,
+        refused.subject().name().toLowerCase(Locale.ROOT),
+        refused.locked() ? "locked" : "delayed",
+        refused.remaining());
+    events.publishEvent(
+        new AccessRefused(
+            endpoint,
+            printable(who),
+            tenantOf(endpoint, who),
+            address,
+            (refused.locked() ? "locked" : "delayed")
+                + " for "
+                + Math.max(1, Math.ceilDiv(refused.remaining().toMillis(), 1000))
+                + " s after too many failures"));
+  }
+
+  /**
+   * The tenant of the account {@code who} names; null for platform admins, unknown names and nodes.
+   */
+  @Nullable UUID tenantOf(AccessRefused.Endpoint endpoint, String who) {
+    return endpoint == AccessRefused.Endpoint.NODE_ENROLMENT
+        ? null
+        : users.findByUsernameIgnoreCase(who).map(AppUser::getTenantId).orElse(null);
+  }
+
+  private void takeBack(List<Claim> claims) {
+    for (Claim claim : claims) {
+      if (claim.subject().perClient) {
+        jdbc.sql(
+                "UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0)"
+                    + " WHERE subject = :subject")
+            .param("subject", claim.key())
+            .update();
+      } else {
+        jdbc.sql("DELETE FROM sign_in_throttle WHERE subject = :subject")
+            .param("subject", claim.key())
+            .update();
+      }
+    }
   }
 
   @EventListener
@@ -114,6 +239,13 @@ class SignInThrottle {
     String address = Objects.requireNonNullElse(details.getRemoteAddress(), "");
     int accountFailures = failures(Subject.ACCOUNT, username);
     int addressFailures = failures(Subject.ADDRESS, address);
+    events.publishEvent(
+        new AccessRefused(
+            AccessRefused.Endpoint.SIGN_IN,
+            printable(username),
+            tenantOf(AccessRefused.Endpoint.SIGN_IN, username),
+            address,
+            "wrong user name or password"));
     log.warn(
         "Failed sign-in for user '{}' from {} ({} failures for the account, {} from the address)",
         printable(username),
@@ -138,30 +270,13 @@ class SignInThrottle {
     }
   }
 
-  /** Clears the account's count, and takes back the address's count of this attempt. */
-  @EventListener
-  @Transactional
-  void on(AuthenticationSuccessEvent event) {
-    Authentication signedIn = event.getAuthentication();
-    jdbc.sql("DELETE FROM sign_in_throttle WHERE subject = :subject")
-        .param("subject", Subject.ACCOUNT.key(signedIn.getName()))
-        .update();
-    if (signedIn.getDetails() instanceof WebAuthenticationDetails details
-        && details.getRemoteAddress() != null) {
-      jdbc.sql(
-              "UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0)"
-                  + " WHERE subject = :subject")
-          .param("subject", Subject.ADDRESS.key(details.getRemoteAddress()))
-          .update();
-    }
-  }
-
   /**
    * Counts an attempt unless one is refused now (a new window once the last one and its refusal are
    * over), and sets how long the next is refused should this one fail.
    */
-  private boolean claim(Subject subject, String value, Instant now) {
-    String key = subject.key(value);
+  private boolean claim(Claim claim, Instant now) {
+    Subject subject = claim.subject();
+    String key = claim.key();
     Optional<Integer> failures =
         jdbc.sql(
                 """
@@ -179,9 +294,14 @@ class SignInThrottle {
             .param("start", at(now.minus(WINDOW)))
             .query(Integer.class)
             .optional();
+    // No refusal is "refused until the beginning of time", not "until now": a clock that is set
+    // back (tests, a corrected host clock) must not turn a count into a refusal.
     failures.ifPresent(
         count ->
-            jdbc.sql("UPDATE sign_in_throttle SET refused_until = :until WHERE subject = :subject")
+            jdbc.sql(
+                    "UPDATE sign_in_throttle SET refused_until = CASE WHEN :delayed THEN :until"
+                        + " ELSE '-infinity'::timestamptz END WHERE subject = :subject")
+                .param("delayed", subject.refusalAfter(count).isPositive())
                 .param("until", at(now.plus(subject.refusalAfter(count))))
                 .param("subject", key)
                 .update());
@@ -189,22 +309,18 @@ class SignInThrottle {
   }
 
   /** A lock before a delay, the account's before the address's, the longer delay first. */
-  private Optional<Refusal> refusal(String username, String address, Instant now) {
+  private Optional<Refusal> refusal(List<Claim> claims, Instant now) {
     return jdbc
         .sql(
             """
             SELECT subject, failures, refused_until FROM sign_in_throttle
-            WHERE subject IN (:account, :address) AND refused_until > :now
+            WHERE subject IN (:keys) AND refused_until > :now
             """)
-        .param("account", Subject.ACCOUNT.key(username))
-        .param("address", Subject.ADDRESS.key(address))
+        .param("keys", claims.stream().map(Claim::key).toList())
         .param("now", at(now))
         .query(
             (row, n) -> {
-              Subject subject =
-                  row.getString("subject").startsWith(Subject.ACCOUNT.prefix)
-                      ? Subject.ACCOUNT
-                      : Subject.ADDRESS;
+              Subject subject = Subject.ofKey(row.getString("subject"));
               return new Refusal(
                   subject,
                   row.getInt("failures") >= subject.lockAt,

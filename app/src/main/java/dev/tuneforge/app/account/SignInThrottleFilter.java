@@ -8,11 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -24,7 +21,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * login?wait=SECONDS}, {@code login?locked=MINUTES}, {@code login?locked=MINUTES&address}).
  */
 final class SignInThrottleFilter extends OncePerRequestFilter {
-  private static final Logger log = LoggerFactory.getLogger(SignInThrottleFilter.class);
   private static final RequestMatcher SIGN_IN =
       PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login");
 
@@ -51,13 +47,7 @@ final class SignInThrottleFilter extends OncePerRequestFilter {
       return;
     }
     Refusal refused = refusal.get();
-    log.warn(
-        "Refused sign-in for user '{}' from {}: {} {} for {}",
-        SignInThrottle.printable(username),
-        address,
-        refused.subject().name().toLowerCase(Locale.ROOT),
-        refused.locked() ? "locked" : "delayed",
-        refused.remaining());
+    throttle.announce(AccessRefused.Endpoint.SIGN_IN, username, address, refused);
     response.sendRedirect(request.getContextPath() + "/login?" + query(refused));
   }
 

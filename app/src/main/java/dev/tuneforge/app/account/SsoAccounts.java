@@ -104,6 +104,8 @@ class SsoAccounts {
   private static OAuth2AuthenticationException refuse(
       Refusal refusal, String subject, String detail) {
     log.warn("Refused SSO sign-in of subject {}: {} ({})", subject, refusal.code, detail);
-    return new OAuth2AuthenticationException(new OAuth2Error(refusal.code), refusal.code);
+    // The description names the subject for the audit log; the sign-in page shows only the code.
+    return new OAuth2AuthenticationException(
+        new OAuth2Error(refusal.code, "subject " + subject + ", " + detail, null), refusal.code);
   }
 }

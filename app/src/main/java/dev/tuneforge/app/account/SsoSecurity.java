@@ -4,8 +4,10 @@ import com.vaadin.flow.spring.security.UidlRedirectStrategy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Set;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.AuthenticationException;
@@ -43,10 +45,13 @@ class SsoSecurity {
   private final OAuth2AuthorizedClientRepository authorizedClients =
       new HttpSessionOAuth2AuthorizedClientRepository();
 
-  SsoSecurity(SsoProperties properties, SsoAccounts accounts) {
+  private final ApplicationEventPublisher events;
+
+  SsoSecurity(SsoProperties properties, SsoAccounts accounts, ApplicationEventPublisher events) {
     this.properties = properties;
     this.registrations = new SsoClientRegistrations(properties);
     this.accounts = accounts;
+    this.events = events;
   }
 
   boolean active() {
@@ -94,7 +99,7 @@ class SsoSecurity {
                 .authorizedClientRepository(authorizedClients)
                 .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(resolver))
                 .userInfoEndpoint(userInfo -> userInfo.oidcUserService(this::loadUser))
-                .failureHandler(SsoSecurity::refused)
+                .failureHandler(this::refused)
                 .defaultSuccessUrl("/", true));
     http.oidcLogout(logout -> logout.backChannel(Customizer.withDefaults()));
   }
@@ -124,7 +129,7 @@ class SsoSecurity {
     return handler;
   }
 
-  private static void refused(
+  private void refused(
       HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
     String code =
@@ -132,6 +137,18 @@ class SsoSecurity {
                 && REFUSALS.contains(oauth.getError().getErrorCode())
             ? oauth.getError().getErrorCode()
             : "failed";
+    String who =
+        e instanceof OAuth2AuthenticationException oauth
+                && oauth.getError().getDescription() != null
+            ? oauth.getError().getDescription()
+            : "";
+    events.publishEvent(
+        new AccessRefused(
+            AccessRefused.Endpoint.SSO_SIGN_IN,
+            SignInThrottle.printable(who),
+            null,
+            Objects.requireNonNullElse(request.getRemoteAddr(), ""),
+            code));
     response.sendRedirect(request.getContextPath() + "/login?sso=" + code);
   }
 }

@@ -1,10 +1,13 @@
 package dev.tuneforge.app.account;
 
+import dev.tuneforge.app.account.AccessRefused.Endpoint;
+import dev.tuneforge.app.account.AccountChanged.Change;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -22,10 +25,18 @@ public class UserLifecycleService {
 
   private final UserRepository users;
   private final PasswordEncoder passwordEncoder;
+  private final ClientThrottle throttle;
+  private final ApplicationEventPublisher events;
 
-  UserLifecycleService(UserRepository users, PasswordEncoder passwordEncoder) {
+  UserLifecycleService(
+      UserRepository users,
+      PasswordEncoder passwordEncoder,
+      ClientThrottle throttle,
+      ApplicationEventPublisher events) {
     this.users = users;
     this.passwordEncoder = passwordEncoder;
+    this.throttle = throttle;
+    this.events = events;
   }
 
   @Transactional
@@ -33,6 +44,7 @@ public class UserLifecycleService {
     AppUser user = manageable(userId, true);
     user.setEnabled(enabled);
     log.info("{} {} user '{}'", who(), enabled ? "enabled" : "disabled", user.getUsername());
+    changed(user, enabled ? Change.ENABLED : Change.DISABLED, "");
     return users.save(user);
   }
 
@@ -41,6 +53,7 @@ public class UserLifecycleService {
   public void delete(UUID userId) {
     AppUser user = manageable(userId, true);
     String name = user.getUsername();
+    changed(user, Change.DELETED, "");
     user.markDeleted(Instant.now());
     users.save(user);
     log.info("{} deleted user '{}'", who(), name);
@@ -60,8 +73,10 @@ public class UserLifecycleService {
               ? "A platform admin belongs to no tenant: create a new account instead"
               : "Only platform admins make platform admins");
     }
+    Role before = user.getRole();
     user.setRole(role);
     log.info("{} made user '{}' {}", who(), user.getUsername(), role);
+    changed(user, Change.ROLE, before + " → " + role);
     return users.save(user);
   }
 
@@ -76,22 +91,42 @@ public class UserLifecycleService {
     user.setPasswordHash(passwordEncoder.encode(password));
     users.save(user);
     log.info("{} reset the password of user '{}'", who(), user.getUsername());
+    changed(user, Change.PASSWORD_RESET, "");
   }
 
   /**
-   * @throws IllegalArgumentException when {@code current} is wrong or {@code next} breaks the
-   *     password policy
+   * Changes the caller's password. Wrong current passwords are throttled as sign-ins are (per
+   * account and per client): after a few the next attempt is refused without being checked.
+   *
+   * @throws IllegalArgumentException when {@code current} is wrong, {@code next} breaks the
+   *     password policy, or too many wrong ones came before
    */
   @Transactional
   public void changeOwnPassword(String current, String next) {
     AppUser user = users.findById(CurrentUser.require().userId()).orElseThrow();
+    String address = ClientAddress.current();
+    Endpoint endpoint = Endpoint.PASSWORD_CHANGE;
+    throttle
+        .attempt(endpoint, user.getUsername(), address)
+        .ifPresent(
+            refused -> {
+              throw new IllegalArgumentException(refused.message());
+            });
     if (user.isSso() || !passwordEncoder.matches(current, user.getPasswordHash())) {
+      throttle.failed(endpoint, user.getUsername(), address, "wrong current password");
       throw new IllegalArgumentException("The current password is not right");
     }
+    throttle.succeeded(endpoint, user.getUsername(), address);
     PasswordPolicy.check(user.getUsername(), next);
     user.setPasswordHash(passwordEncoder.encode(next));
     users.save(user);
     log.info("User '{}' changed their password", user.getUsername());
+    changed(user, Change.PASSWORD_CHANGED, "");
+  }
+
+  private void changed(AppUser user, Change change, String detail) {
+    events.publishEvent(
+        new AccountChanged(user.getTenantId(), user.getId(), user.getUsername(), change, detail));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,11 +34,17 @@ public class ApiKeys {
   private final ApiKeyRepository keys;
   private final AccountService accounts;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
-  ApiKeys(ApiKeyRepository keys, AccountService accounts, Clock clock) {
+  ApiKeys(
+      ApiKeyRepository keys,
+      AccountService accounts,
+      Clock clock,
+      ApplicationEventPublisher events) {
     this.keys = keys;
     this.accounts = accounts;
     this.clock = clock;
+    this.events = events;
   }
 
   /** A new key and its text, which is shown this once and never again. */
@@ -62,6 +69,8 @@ public class ApiKeys {
     }
     String text = KeyText.generate();
     ApiKey key = keys.save(newKey(owner, name, text, now, expiresAt));
+    events.publishEvent(
+        new ApiKeyIssued(owner.tenantId(), key.getId(), owner.username(), key.getName()));
     return new IssuedKey(ApiKeyInfo.of(key, owner.username()), text);
   }
 
@@ -147,6 +156,8 @@ public class ApiKeys {
       throw noSuchKey();
     }
     key.revoke(clock.instant());
+    events.publishEvent(
+        new ApiKeyRevoked(owner.tenantId(), key.getId(), owner.username(), key.getName()));
     return ApiKeyInfo.of(keys.save(key), owner.username());
   }
 

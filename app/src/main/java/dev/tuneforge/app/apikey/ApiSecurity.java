@@ -1,14 +1,12 @@
 package dev.tuneforge.app.apikey;
 
 import jakarta.servlet.DispatcherType;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -28,13 +26,8 @@ class ApiSecurity {
   @Bean
   @Order(3)
   SecurityFilterChain apiFilterChain(
-      HttpSecurity http,
-      ApiKeys keys,
-      RateLimiter limiter,
-      ObjectProvider<SecurityContextHolderStrategy> contexts)
+      HttpSecurity http, ApiKeys keys, RateLimiter limiter, SecurityContextHolderStrategy strategy)
       throws Exception {
-    SecurityContextHolderStrategy strategy =
-        contexts.getIfUnique(SecurityContextHolder::getContextHolderStrategy);
     // Errors of API calls are dispatched to /error: they stay in this chain, so that a client
     // gets the status and a JSON body, never the sign-in page's redirect.
     RequestMatcher api =

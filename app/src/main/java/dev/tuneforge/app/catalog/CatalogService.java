@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
@@ -35,11 +36,17 @@ public class CatalogService {
   private final BaseModelRepository models;
   private final ObjectStorage storage;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
-  CatalogService(BaseModelRepository models, ObjectStorage storage, Clock clock) {
+  CatalogService(
+      BaseModelRepository models,
+      ObjectStorage storage,
+      Clock clock,
+      ApplicationEventPublisher events) {
     this.models = models;
     this.storage = storage;
     this.clock = clock;
+    this.events = events;
   }
 
   /** Every model the caller may see, retired ones too, by Hugging Face id. */
@@ -108,7 +115,10 @@ public class CatalogService {
       throw new AccessDeniedException("Only an admin of the model's owner may retire it");
     }
     model.retire(clock.instant());
-    return models.save(model);
+    BaseModel retired = models.save(model);
+    events.publishEvent(
+        new ModelRetired(retired.getOwnerTenantId(), retired.getId(), retired.getName()));
+    return retired;
   }
 
   /** Whether the signed-in user may retire the model: an admin of its owner. */
@@ -167,7 +177,10 @@ public class CatalogService {
           new String(
               folder.read("config.json", 0, found.files().get("config.json").intValue()),
               StandardCharsets.UTF_8);
-      return models.saveAndFlush(new BaseModel(id, request, owner, prefix, config, found));
+      BaseModel saved =
+          models.saveAndFlush(new BaseModel(id, request, owner, prefix, config, found));
+      events.publishEvent(new ModelAdded(owner, saved.getId(), saved.getName()));
+      return saved;
     } catch (IOException e) {
       cleanUp(prefix, ownsObjects);
       throw new UncheckedIOException(e);

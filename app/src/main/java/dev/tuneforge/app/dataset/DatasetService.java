@@ -164,6 +164,9 @@ public class DatasetService {
       }
       DatasetSummary stored =
           store(datasetName, fileName, read, options.split().describe(), originals, tenant, user);
+      publisher.publishEvent(
+          new DatasetUploaded(
+              tenant, stored.versionId(), stored.name(), stored.version(), fileName));
       return new DatasetUpload(stored, report, read.quality());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -396,6 +399,7 @@ public class DatasetService {
         version
             .getObjectKey()
             .substring(0, version.getObjectKey().length() - TRAINING_FILE.length());
+    String name = datasets.findById(version.getDatasetId()).map(d -> d.getName()).orElse("?");
     try {
       transactions.executeWithoutResult(
           status -> {
@@ -411,6 +415,8 @@ public class DatasetService {
           "Version " + version.getVersion() + " is used by a fine-tune or another job; it is kept");
     }
     storage.deleteAll(prefix);
+    publisher.publishEvent(
+        new DatasetVersionDeleted(version.getTenantId(), versionId, name, version.getVersion()));
   }
 
   /** A version of the calling tenant; empty for unknown ids and other tenants' versions. */

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.export;
 
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,39 +28,62 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RestController
 class ExportDownloadController {
   private final ExportService exports;
+  private final ApplicationEventPublisher events;
 
-  ExportDownloadController(ExportService exports) {
+  ExportDownloadController(ExportService exports, ApplicationEventPublisher events) {
     this.exports = exports;
+    this.events = events;
   }
 
   @GetMapping("/finetunes/{jobId}/adapter.zip")
   ResponseEntity<StreamingResponseBody> adapter(@PathVariable UUID jobId) {
-    return zip(exports.adapter(jobId), "adapter-" + jobId + ".zip");
+    return downloaded(
+        jobId, "adapter.zip", zip(exports.adapter(jobId), "adapter-" + jobId + ".zip"));
   }
 
   @GetMapping("/finetunes/{jobId}/model.zip")
   ResponseEntity<StreamingResponseBody> tunedModel(@PathVariable UUID jobId) {
-    return zip(exports.tunedModel(jobId), "model-" + jobId + ".zip");
+    return downloaded(
+        jobId, "model.zip", zip(exports.tunedModel(jobId), "model-" + jobId + ".zip"));
   }
 
   @GetMapping("/finetunes/{jobId}/merged.zip")
   ResponseEntity<StreamingResponseBody> mergedModel(@PathVariable UUID jobId) {
-    return zip(exports.mergedModel(jobId), "merged-" + jobId + ".zip");
+    return downloaded(
+        jobId, "merged.zip", zip(exports.mergedModel(jobId), "merged-" + jobId + ".zip"));
   }
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_F16)
   ResponseEntity<StreamingResponseBody> ggufF16(@PathVariable UUID jobId) {
-    return file(exports.localRuntimeFile(jobId, JobFolder.GGUF_F16), "application/octet-stream");
+    return downloaded(
+        jobId,
+        JobFolder.GGUF_F16,
+        file(exports.localRuntimeFile(jobId, JobFolder.GGUF_F16), "application/octet-stream"));
   }
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_Q8_0)
   ResponseEntity<StreamingResponseBody> ggufQ80(@PathVariable UUID jobId) {
-    return file(exports.localRuntimeFile(jobId, JobFolder.GGUF_Q8_0), "application/octet-stream");
+    return downloaded(
+        jobId,
+        JobFolder.GGUF_Q8_0,
+        file(exports.localRuntimeFile(jobId, JobFolder.GGUF_Q8_0), "application/octet-stream"));
   }
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.MODELFILE)
   ResponseEntity<StreamingResponseBody> modelfile(@PathVariable UUID jobId) {
-    return file(exports.localRuntimeFile(jobId, JobFolder.MODELFILE), "text/plain;charset=UTF-8");
+    return downloaded(
+        jobId,
+        JobFolder.MODELFILE,
+        file(exports.localRuntimeFile(jobId, JobFolder.MODELFILE), "text/plain;charset=UTF-8"));
+  }
+
+  /** Publishes a download the caller is answered with, for the audit log. */
+  private <T> ResponseEntity<T> downloaded(UUID jobId, String file, ResponseEntity<T> answer) {
+    if (answer.getStatusCode().is2xxSuccessful()) {
+      TenantContext.currentTenant()
+          .ifPresent(tenant -> events.publishEvent(new ArtifactDownloaded(tenant, jobId, file)));
+    }
+    return answer;
   }
 
   /**

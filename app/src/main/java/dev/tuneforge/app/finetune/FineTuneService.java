@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,6 +43,7 @@ public class FineTuneService {
   private final EstimateService estimates;
   private final Continuations continuations;
   private final Clock clock;
+  private final ApplicationEventPublisher publisher;
 
   FineTuneService(
       FineTuneRepository jobs,
@@ -52,7 +54,8 @@ public class FineTuneService {
       TransactionTemplate transactions,
       EstimateService estimates,
       Continuations continuations,
-      Clock clock) {
+      Clock clock,
+      ApplicationEventPublisher publisher) {
     this.jobs = jobs;
     this.events = events;
     this.catalog = catalog;
@@ -62,6 +65,7 @@ public class FineTuneService {
     this.estimates = estimates;
     this.continuations = continuations;
     this.clock = clock;
+    this.publisher = publisher;
   }
 
   /**
@@ -149,6 +153,7 @@ public class FineTuneService {
     String key = datasets.trainingFileKey(dataset.versionId()).orElseThrow();
     boolean filesPresent = storage.exists(key) && !catalog.files(model).isEmpty();
     recordEstimate(job);
+    publisher.publishEvent(new FineTuneLaunched(job.getTenantId(), job.getId(), job.getLabel()));
     return change(
             job.getId(),
             (created, at) ->
@@ -328,7 +333,11 @@ public class FineTuneService {
    * heartbeat. A finished job stays as it ended.
    */
   public void cancel(UUID jobId) {
-    change(jobId, (job, now) -> job.cancel(now));
+    change(jobId, (job, now) -> job.cancel(now))
+        .ifPresent(
+            job ->
+                publisher.publishEvent(
+                    new FineTuneCancelled(job.getTenantId(), job.getId(), job.getLabel())));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.account.AccessRefused.Endpoint;
+import dev.tuneforge.app.account.ClientThrottle;
 import dev.tuneforge.app.export.ExportLeasing;
 import dev.tuneforge.app.export.MergedExport;
 import dev.tuneforge.app.finetune.FineTuneJob;
@@ -17,6 +19,7 @@ import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.MergedFiles;
 import dev.tuneforge.protocol.NodeApi;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -24,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -46,6 +50,7 @@ class NodeApiController {
   private final Metering metering;
   private final BudgetService budgets;
   private final Clock clock;
+  private final ClientThrottle throttle;
 
   NodeApiController(
       NodeService nodes,
@@ -56,7 +61,8 @@ class NodeApiController {
       NodeProperties properties,
       Metering metering,
       BudgetService budgets,
-      Clock clock) {
+      Clock clock,
+      ClientThrottle throttle) {
     this.nodes = nodes;
     this.leasing = leasing;
     this.merges = merges;
@@ -66,11 +72,35 @@ class NodeApiController {
     this.metering = metering;
     this.budgets = budgets;
     this.clock = clock;
+    this.throttle = throttle;
   }
 
+  /**
+   * Unknown tokens are throttled per client (IPv6 per /64) as sign-ins are: after a few, the next
+   * enrolment from that client answers 429 with {@code Retry-After}, its token unchecked.
+   */
   @PostMapping(NodeApi.ENROL)
-  EnrolResponse enrol(@RequestBody EnrolRequest request) {
-    return nodes.enrol(request);
+  ResponseEntity<?> enrol(@RequestBody EnrolRequest request, HttpServletRequest http) {
+    String address = Objects.requireNonNullElse(http.getRemoteAddr(), "");
+    String name = Objects.requireNonNullElse(request.name(), "");
+    Optional<ClientThrottle.Refused> refused =
+        throttle.attempt(Endpoint.NODE_ENROLMENT, name, address);
+    if (refused.isPresent()) {
+      return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(refused.get().seconds()))
+          .body(Map.of("error", refused.get().message()));
+    }
+    try {
+      EnrolResponse enrolled = nodes.enrol(request);
+      throttle.succeeded(Endpoint.NODE_ENROLMENT, name, address);
+      return ResponseEntity.ok(enrolled);
+    } catch (UnknownEnrolmentTokenException guess) {
+      throttle.failed(Endpoint.NODE_ENROLMENT, name, address, "unknown enrolment token");
+      throw guess;
+    } catch (RuntimeException other) {
+      throttle.succeeded(Endpoint.NODE_ENROLMENT, name, address);
+      throw other;
+    }
   }
 
   @PostMapping(NodeApi.HEARTBEAT)

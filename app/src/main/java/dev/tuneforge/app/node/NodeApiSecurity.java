@@ -3,14 +3,12 @@ package dev.tuneforge.app.node;
 import dev.tuneforge.protocol.NodeApi;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -29,10 +27,8 @@ class NodeApiSecurity {
   @Bean
   @Order(1)
   SecurityFilterChain nodeApiFilterChain(
-      HttpSecurity http, NodeService nodes, ObjectProvider<SecurityContextHolderStrategy> contexts)
+      HttpSecurity http, NodeService nodes, SecurityContextHolderStrategy strategy)
       throws Exception {
-    SecurityContextHolderStrategy strategy =
-        contexts.getIfUnique(SecurityContextHolder::getContextHolderStrategy);
     // Errors of node API calls are dispatched to /error: they stay in this chain, so that a node
     // gets the status and a JSON body, never the sign-in page's redirect.
     RequestMatcher nodeApi = PathPatternRequestMatcher.withDefaults().matcher(NodeApi.BASE + "/**");

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,28 +25,35 @@ import org.springframework.transaction.annotation.Transactional;
 @EnableConfigurationProperties(NodeProperties.class)
 public class NodeService {
   static final Duration TOKEN_VALIDITY = Duration.ofHours(24);
+  private static final String UNUSABLE_TOKEN = "The enrolment token is unknown, used or expired";
 
   private final NodeRepository nodes;
   private final EnrolmentTokenRepository tokens;
   private final NodeProperties properties;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
   NodeService(
       NodeRepository nodes,
       EnrolmentTokenRepository tokens,
       NodeProperties properties,
-      Clock clock) {
+      Clock clock,
+      ApplicationEventPublisher events) {
     this.nodes = nodes;
     this.tokens = tokens;
     this.properties = properties;
     this.clock = clock;
+    this.events = events;
   }
 
   /** A new one-time enrolment token, shown once; valid for 24 hours. */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
   public String issueEnrolmentToken() {
-    return issueToken();
+    String token = issueToken();
+    events.publishEvent(
+        new NodeChanged(null, "", NodeChanged.Change.TOKEN_ISSUED, "valid " + TOKEN_VALIDITY));
+    return token;
   }
 
   /** For the local launcher, which enrols its own node before anyone signs in. */
@@ -94,8 +102,9 @@ public class NodeService {
             .filter(t -> t.usable(now))
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
-                        "The enrolment token is unknown, used or expired"));
+                    tokens.findByTokenHash(Secrets.hash(request.token())).isPresent()
+                        ? new IllegalArgumentException(UNUSABLE_TOKEN)
+                        : new UnknownEnrolmentTokenException(UNUSABLE_TOKEN));
     String credential = Secrets.newSecret("tfn_");
     NodeResources resources = request.resources();
     String name =
@@ -114,6 +123,9 @@ public class NodeService {
     node.speaks(version);
     node.credentialExpiresAt(now.plus(properties.credentialLifetime()));
     token.use(node.getId(), now);
+    events.publishEvent(
+        new NodeChanged(
+            node.getId(), node.getName(), NodeChanged.Change.ENROLLED, resources.device()));
     return new EnrolResponse(node.getId(), credential);
   }
 
@@ -130,20 +142,25 @@ public class NodeService {
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
   public void revoke(UUID nodeId) {
-    nodes
-        .findById(nodeId)
-        .orElseThrow(() -> new IllegalArgumentException("No such node"))
-        .revoke(clock.instant());
+    TrainingNode node =
+        nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
+    node.revoke(clock.instant());
+    events.publishEvent(new NodeChanged(nodeId, node.getName(), NodeChanged.Change.REVOKED, ""));
   }
 
   /** Drains a node (it finishes what it holds and gets no new lease), or ends a drain. */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
   public void drain(UUID nodeId, boolean drain) {
-    nodes
-        .findById(nodeId)
-        .orElseThrow(() -> new IllegalArgumentException("No such node"))
-        .drain(drain);
+    TrainingNode node =
+        nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
+    node.drain(drain);
+    events.publishEvent(
+        new NodeChanged(
+            nodeId,
+            node.getName(),
+            drain ? NodeChanged.Change.DRAINED : NodeChanged.Change.UNDRAINED,
+            ""));
   }
 
   /** The node of a node API call, by the id its credential gave. */
@@ -202,6 +219,12 @@ public class NodeService {
     TrainingNode node =
         nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
     node.price(perGpuHour == null ? null : perGpuHour.setScale(4, RoundingMode.HALF_UP));
+    events.publishEvent(
+        new NodeChanged(
+            nodeId,
+            node.getName(),
+            NodeChanged.Change.PRICE,
+            perGpuHour == null ? "no price" : perGpuHour.toPlainString() + " per GPU-hour"));
     return nodes.save(node);
   }
 
@@ -212,6 +235,9 @@ public class NodeService {
     TrainingNode node =
         nodes.findById(nodeId).orElseThrow(() -> new IllegalArgumentException("No such node"));
     node.serve(policy);
+    events.publishEvent(
+        new NodeChanged(
+            nodeId, node.getName(), NodeChanged.Change.SERVING_POLICY, String.valueOf(policy)));
     return nodes.save(node);
   }
 

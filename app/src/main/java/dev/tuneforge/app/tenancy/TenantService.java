@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -13,9 +14,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class TenantService {
   private final TenantRepository tenants;
+  private final ApplicationEventPublisher events;
 
-  TenantService(TenantRepository tenants) {
+  TenantService(TenantRepository tenants, ApplicationEventPublisher events) {
     this.tenants = tenants;
+    this.events = events;
   }
 
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
@@ -28,7 +31,10 @@ public class TenantService {
     if (tenants.existsByNameIgnoreCase(trimmed)) {
       throw new IllegalArgumentException("A tenant named '" + trimmed + "' already exists");
     }
-    return tenants.save(new Tenant(trimmed));
+    Tenant created = tenants.save(new Tenant(trimmed));
+    events.publishEvent(
+        new TenantChanged(created.getId(), created.getName(), TenantChanged.Change.CREATED, ""));
+    return created;
   }
 
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
@@ -55,7 +61,16 @@ public class TenantService {
         tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
     tenant.setMonthlyBudget(
         budget == null ? null : budget.setScale(2, java.math.RoundingMode.HALF_UP));
-    return tenants.save(tenant);
+    Tenant saved = tenants.save(tenant);
+    events.publishEvent(
+        new TenantChanged(
+            saved.getId(),
+            saved.getName(),
+            TenantChanged.Change.BUDGET,
+            saved.getMonthlyBudget() == null
+                ? "no limit"
+                : saved.getMonthlyBudget().toPlainString() + " a month"));
+    return saved;
   }
 
   /**
@@ -69,7 +84,14 @@ public class TenantService {
   public Tenant setSsoGroup(UUID id, @Nullable String group) {
     Tenant tenant =
         tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
-    return tenants.save(withSsoGroup(tenant, group));
+    Tenant saved = tenants.save(withSsoGroup(tenant, group));
+    events.publishEvent(
+        new TenantChanged(
+            saved.getId(),
+            saved.getName(),
+            TenantChanged.Change.SSO_GROUP,
+            saved.getSsoGroup() == null ? "local accounts" : "group " + saved.getSsoGroup()));
+    return saved;
   }
 
   /**

@@ -2,16 +2,9 @@ package dev.tuneforge.app.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.FormSignIn;
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
-import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +28,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 class SignInThrottleIT {
-  private static final Pattern CSRF = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"");
   private static final String PASSWORD = "the-right-password";
 
   @LocalServerPort int port;
@@ -96,15 +86,15 @@ class SignInThrottleIT {
   @Test
   void guessesSentAllAtOnceAreCheckedNoMoreOftenThanOneByOne() throws Exception {
     String user = account();
-    List<Browser> browsers = new ArrayList<>();
+    List<FormSignIn> browsers = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      browsers.add(new Browser("127.0.0.7"));
+      browsers.add(new FormSignIn(port, "127.0.0.7"));
     }
     List<String> answers;
     try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<String>> sent = new ArrayList<>();
       for (int i = 0; i < browsers.size(); i++) {
-        Browser browser = browsers.get(i);
+        FormSignIn browser = browsers.get(i);
         String guess = "parallel-guess-" + i;
         sent.add(parallel.submit(() -> browser.signIn(user, guess)));
       }
@@ -149,54 +139,6 @@ class SignInThrottleIT {
 
   /** Where the sign-in POST sends the browser. */
   private String signIn(String username, String password, String from) throws Exception {
-    return new Browser(from).signIn(username, password);
-  }
-
-  /** A browser with the sign-in page open: its own address, session and CSRF token. */
-  private final class Browser {
-    private final HttpClient http;
-    private final String token;
-
-    Browser(String from) throws Exception {
-      http =
-          HttpClient.newBuilder()
-              .localAddress(InetAddress.getByName(from))
-              .cookieHandler(new CookieManager())
-              .build();
-      Matcher csrf = CSRF.matcher(http.send(request("/login").GET().build(), body()).body());
-      assertThat(csrf.find()).as("the sign-in page carries a CSRF token").isTrue();
-      token = csrf.group(1);
-    }
-
-    String signIn(String username, String password) throws Exception {
-      String form =
-          "username="
-              + encode(username)
-              + "&password="
-              + encode(password)
-              + "&_csrf="
-              + encode(token);
-      HttpResponse<String> answer =
-          http.send(
-              request("/login")
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString(form))
-                  .build(),
-              body());
-      assertThat(answer.statusCode()).isEqualTo(302);
-      return answer.headers().firstValue("Location").orElseThrow();
-    }
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-  }
-
-  private static HttpResponse.BodyHandler<String> body() {
-    return HttpResponse.BodyHandlers.ofString();
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return new FormSignIn(port, from).signIn(username, password);
   }
 }

@@ -36,12 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * jobs are created, listed, paged, paused, resumed and cancelled, and every object of one tenant
  * answers 404 to another tenant's key.
  */
-// Its own application context: each context installs its own Vaadin security-context strategy as
-// the JVM's, so a cached context reused after a newer one was started would authenticate keys into
-// a strategy the tenant look-up no longer reads (one context per JVM in production).
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.application.name=tuneforge-openai-api-it")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class OpenAiApiIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
