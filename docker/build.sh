@@ -183,6 +183,9 @@ if [ -n "$cuda_base" ]; then
     --build-arg "BASE=$cuda_base" --build-arg "RUNTIME=localhost/tuneforge-base:$version"
 fi
 
+# The images these replaced (and the node's intermediate stage) are left untagged: drop ours only.
+podman image prune -f --filter "label=org.opencontainers.image.vendor=Tuneforge" >/dev/null || true
+
 echo
 echo "Images (version $version, revision ${revision:0:12}):"
 printf '  %s\n' "${report[@]}"

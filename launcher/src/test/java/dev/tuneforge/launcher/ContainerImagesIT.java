@@ -86,7 +86,7 @@ class ContainerImagesIT {
     System.out.printf(
         "docker/build.sh --skip-maven took %d s:%n%s%n",
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-        build.output().lines().filter(l -> l.contains("localhost/")).toList());
+        build.output().lines().filter(l -> l.contains(" MB ")).toList());
   }
 
   @Test
@@ -232,7 +232,7 @@ class ContainerImagesIT {
                                             .batchSize(2)
                                             .putAdditionalProperty("max_steps", JsonValue.from(3))
                                             .putAdditionalProperty(
-                                                "max_sequence_length", JsonValue.from(512))
+                                                "max_sequence_length", JsonValue.from(1024))
                                             .putAdditionalProperty(
                                                 "evaluation_examples", JsonValue.from(0))
                                             .build())

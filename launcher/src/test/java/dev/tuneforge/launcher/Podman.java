@@ -132,7 +132,7 @@ final class Podman {
   /** Removes containers and volumes quietly: for clean-up after a test, passed or not. */
   void removeQuietly(List<String> containers, List<String> volumes) {
     for (String container : containers) {
-      run(Duration.ofMinutes(1), Map.of(), "rm", "-f", "-t", "5", container);
+      run(Duration.ofMinutes(1), Map.of(), "rm", "-f", "-v", "-t", "5", container);
     }
     for (String volume : volumes) {
       run(Duration.ofMinutes(1), Map.of(), "volume", "rm", "-f", volume);
