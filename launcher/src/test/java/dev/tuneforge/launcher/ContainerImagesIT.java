@@ -10,13 +10,9 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
-import com.openai.models.finetuning.jobs.JobCreateParams;
-import com.openai.models.finetuning.methods.SupervisedHyperparameters;
-import com.openai.models.finetuning.methods.SupervisedMethod;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -33,12 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,19 +109,39 @@ class ContainerImagesIT {
       }
     }
     assertThat(sbom("localhost/tuneforge-app:latest"))
+        .extracting(Component::id)
         .contains(
             "org.springframework.boot:spring-boot",
             "com.vaadin:flow-server",
             "org.quartz-scheduler:quartz");
-    assertThat(sbom("localhost/tuneforge-node:latest"))
+    List<Component> node = sbom("localhost/tuneforge-node:latest");
+    assertThat(node)
+        .extracting(Component::id)
         .contains("ai.djl:api", "ai.djl.pytorch:pytorch-engine");
+    // Every jar the image's lib/ was made from is a component: name-version[-classifier].jar.
+    try (Stream<Path> jars = Files.list(Podman.REPOSITORY.resolve("training-node/target/lib"))) {
+      assertThat(jars.map(jar -> jar.getFileName().toString()).toList())
+          .isNotEmpty()
+          .allSatisfy(
+              jar ->
+                  assertThat(node)
+                      .as("the node's SBOM names %s", jar)
+                      .anySatisfy(c -> assertThat(jar).startsWith(c.name() + "-" + c.version())));
+    }
+  }
+
+  /** A component of a CycloneDX SBOM. */
+  private record Component(String group, String name, String version) {
+    String id() {
+      return group + ":" + name;
+    }
   }
 
   /**
-   * The group:name of every component in the image's /opt/tuneforge/sbom.cdx.json, read by copying
-   * it out of a created (never started) container: the images have no shell to cat it with.
+   * The components in the image's /opt/tuneforge/sbom.cdx.json, read by copying it out of a created
+   * (never started) container: the images have no shell to cat it with.
    */
-  private List<String> sbom(String image) throws IOException {
+  private List<Component> sbom(String image) throws IOException {
     String container = "tf-sbom-" + suffix + "-" + containers.size();
     containers.add(container);
     podman.ok("create", "--name", container, image);
@@ -136,7 +152,12 @@ class ContainerImagesIT {
     assertThat(bom.path("specVersion").asString()).isNotBlank();
     return bom.path("components")
         .valueStream()
-        .map(c -> c.path("group").asString() + ":" + c.path("name").asString())
+        .map(
+            c ->
+                new Component(
+                    c.path("group").asString(),
+                    c.path("name").asString(),
+                    c.path("version").asString()))
         .toList();
   }
 
@@ -158,17 +179,28 @@ class ContainerImagesIT {
     String adminPassword = "admin-" + PlatformTestSupport.suffix();
     String adminKey = "tf_" + (suffix + suffix + suffix + suffix + suffix).replace("-", "");
 
-    Map<String, String> appEnvironment = new LinkedHashMap<>();
-    appEnvironment.put("SERVER_PORT", Integer.toString(port));
-    appEnvironment.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
-    appEnvironment.put("SPRING_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-    appEnvironment.put("SPRING_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-    appEnvironment.put("TUNEFORGE_STORAGE_ENDPOINT", s3.endpoint());
-    appEnvironment.put("TUNEFORGE_STORAGE_ACCESS_KEY", ACCESS_KEY);
-    appEnvironment.put("TUNEFORGE_STORAGE_SECRET_KEY", SECRET_KEY);
-    appEnvironment.put("TUNEFORGE_SECRETS_KEY", "secrets-key-" + suffix + suffix + suffix + suffix);
-    appEnvironment.put("TUNEFORGE_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
-    appEnvironment.put("TUNEFORGE_BOOTSTRAP_ADMIN_API_KEY", adminKey);
+    Map<String, String> appEnvironment =
+        Map.of(
+            "SERVER_PORT",
+            Integer.toString(port),
+            "SPRING_DATASOURCE_URL",
+            database.jdbcUrl(),
+            "SPRING_DATASOURCE_USERNAME",
+            EmbeddedDatabase.USER,
+            "SPRING_DATASOURCE_PASSWORD",
+            EmbeddedDatabase.PASSWORD,
+            "TUNEFORGE_STORAGE_ENDPOINT",
+            s3.endpoint(),
+            "TUNEFORGE_STORAGE_ACCESS_KEY",
+            ACCESS_KEY,
+            "TUNEFORGE_STORAGE_SECRET_KEY",
+            SECRET_KEY,
+            "TUNEFORGE_SECRETS_KEY",
+            "secrets-key-" + suffix + suffix + suffix + suffix,
+            "TUNEFORGE_BOOTSTRAP_ADMIN_PASSWORD",
+            adminPassword,
+            "TUNEFORGE_BOOTSTRAP_ADMIN_API_KEY",
+            adminKey);
     String app = "tf-app-" + suffix;
     long started = System.nanoTime();
     containers.add(app);
@@ -204,8 +236,7 @@ class ContainerImagesIT {
             .maxRetries(0)
             .build();
     Path rows = dataDir.resolve("receipts.jsonl");
-    try (java.util.stream.Stream<String> lines =
-        Files.lines(PlatformTestSupport.sroieTrainingFile())) {
+    try (Stream<String> lines = Files.lines(PlatformTestSupport.sroieTrainingFile())) {
       Files.write(rows, lines.limit(12).toList());
     }
     String file =
@@ -213,33 +244,22 @@ class ContainerImagesIT {
             .files()
             .create(FileCreateParams.builder().file(rows).purpose(FilePurpose.FINE_TUNE).build())
             .id();
-    FineTuningJob created =
-        client
-            .fineTuning()
-            .jobs()
-            .create(
-                JobCreateParams.builder()
-                    .model(DemoModel.NAME)
-                    .trainingFile(file)
-                    .method(
-                        JobCreateParams.Method.builder()
-                            .type(JobCreateParams.Method.Type.SUPERVISED)
-                            .supervised(
-                                SupervisedMethod.builder()
-                                    .hyperparameters(
-                                        SupervisedHyperparameters.builder()
-                                            .nEpochs(1)
-                                            .batchSize(2)
-                                            .putAdditionalProperty("max_steps", JsonValue.from(3))
-                                            .putAdditionalProperty(
-                                                "max_sequence_length", JsonValue.from(1024))
-                                            .putAdditionalProperty(
-                                                "evaluation_examples", JsonValue.from(0))
-                                            .build())
-                                    .build())
-                            .build())
-                    .build());
-    FineTuningJob job = created;
+    // Three steps of the demo model: Tuneforge's extensions beside OpenAI's hyperparameters.
+    String jobId =
+        JSON.readTree(
+                send(
+                    baseUrl,
+                    memberKey,
+                    "/v1/fine_tuning/jobs",
+                    """
+                    {"model": "%s", "training_file": "%s", "method": {"type": "supervised",
+                      "supervised": {"hyperparameters": {"n_epochs": 1, "batch_size": 2,
+                        "max_steps": 3, "max_sequence_length": 1024, "evaluation_examples": 0}}}}
+                    """
+                        .formatted(DemoModel.NAME, file)))
+            .path("id")
+            .asString();
+    FineTuningJob job = client.fineTuning().jobs().retrieve(jobId);
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (!List.of("succeeded", "failed", "cancelled").contains(job.status().asString())) {
       if (System.nanoTime() > deadline || !podman.running(node)) {
@@ -250,7 +270,7 @@ class ContainerImagesIT {
                 + podman.logTail(node, 60));
       }
       Ports.sleep(Duration.ofSeconds(1));
-      job = client.fineTuning().jobs().retrieve(created.id());
+      job = client.fineTuning().jobs().retrieve(jobId);
     }
     long trained = System.nanoTime();
     assertThat(job.status()).as(podman.logTail(node, 60)).isEqualTo(FineTuningJob.Status.SUCCEEDED);
@@ -352,7 +372,7 @@ class ContainerImagesIT {
     Path folder = Files.createTempDirectory("tuneforge-demo-model");
     DemoModelWriter.write(folder, DemoModel.SEED);
     MinioClient storage = storage(s3Endpoint);
-    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+    try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           storage.putObject(
