@@ -1,26 +1,14 @@
 package dev.tuneforge.launcher;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
-import dev.tuneforge.trainingnode.model.DemoModelWriter;
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.minio.Result;
-import io.minio.messages.Item;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,9 +196,11 @@ class ContainerImagesIT {
     awaitReady(app, baseUrl + "/actuator/health/readiness");
     long appReady = System.nanoTime();
 
-    String token = enrolmentTokenFromTheNodesPage(baseUrl, adminPassword);
-    registerDemoModel(s3.endpoint(), baseUrl, adminKey);
-    String memberKey = memberKey(baseUrl, adminKey, "images-" + suffix);
+    AppFromOutside outside =
+        new AppFromOutside(baseUrl, adminKey, s3.endpoint(), ACCESS_KEY, SECRET_KEY);
+    String token = outside.enrolmentTokenFromTheNodesPage(adminPassword);
+    outside.registerDemoModel();
+    String memberKey = outside.memberKey("images-" + suffix);
 
     String node = "tf-node-" + suffix;
     String volume = node + "-state";
@@ -247,8 +235,7 @@ class ContainerImagesIT {
     // Three steps of the demo model: Tuneforge's extensions beside OpenAI's hyperparameters.
     String jobId =
         JSON.readTree(
-                send(
-                    baseUrl,
+                outside.send(
                     memberKey,
                     "/v1/fine_tuning/jobs",
                     """
@@ -274,7 +261,7 @@ class ContainerImagesIT {
     }
     long trained = System.nanoTime();
     assertThat(job.status()).as(podman.logTail(node, 60)).isEqualTo(FineTuningJob.Status.SUCCEEDED);
-    assertThat(adapterKeys(s3.endpoint()))
+    assertThat(outside.adapterKeys())
         .as("the adapter in the bucket")
         .anySatisfy(key -> assertThat(key).endsWith("/adapter/adapter_model.safetensors"))
         .anySatisfy(key -> assertThat(key).endsWith("/adapter/adapter_config.json"));
@@ -340,115 +327,6 @@ class ContainerImagesIT {
       Thread.sleep(1000);
     }
     fail(url + " did not answer in 5 min; the log ends with:\n" + podman.logTail(container, 80));
-  }
-
-  /** Signs in as the admin on the sign-in page the image serves and issues a token on /nodes. */
-  private static String enrolmentTokenFromTheNodesPage(String baseUrl, String adminPassword) {
-    try (Playwright playwright = BrowserSupport.playwright();
-        Browser browser = BrowserSupport.chromium(playwright)) {
-      Page page = browser.newPage();
-      page.navigate(baseUrl + "/login");
-      // The first page of a freshly started app loads its bundle on a busy machine: allow a minute.
-      assertThat(page.locator("vaadin-login-form"))
-          .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
-      BrowserSupport.signIn(page, baseUrl, "admin", adminPassword);
-      page.navigate(baseUrl + "/nodes");
-      page.locator("#issue-token").click();
-      assertThat(page.locator("#enrolment-token"))
-          .containsText(
-              "TUNEFORGE_ENROL_TOKEN=",
-              new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-      Matcher token =
-          Pattern.compile("TUNEFORGE_ENROL_TOKEN=(\\S+)")
-              .matcher(page.locator("#enrolment-token").textContent());
-      assertThat(token.find()).isTrue();
-      return token.group(1);
-    }
-  }
-
-  /** The tiny demo Llama, written to the bucket and registered as a platform model over /api. */
-  private static void registerDemoModel(String s3Endpoint, String baseUrl, String adminKey)
-      throws Exception {
-    Path folder = Files.createTempDirectory("tuneforge-demo-model");
-    DemoModelWriter.write(folder, DemoModel.SEED);
-    MinioClient storage = storage(s3Endpoint);
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path file : files.toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          storage.putObject(
-              PutObjectArgs.builder()
-                  .bucket("tuneforge")
-                  .object("models/demo/" + file.getFileName())
-                  .stream(in, Files.size(file), 16L * 1024 * 1024)
-                  .build());
-        }
-        Files.delete(file);
-      }
-    }
-    Files.delete(folder);
-    send(
-        baseUrl,
-        adminKey,
-        "/api/v1/models",
-        "{\"name\":\"" + DemoModel.NAME + "\",\"prefix\":\"models/demo/\"}");
-  }
-
-  /** A new tenant with a member and their API key, provisioned with the admin's key. */
-  private static String memberKey(String baseUrl, String adminKey, String tenant) {
-    send(baseUrl, adminKey, "/api/tenants", "{\"name\":\"" + tenant + "\"}");
-    send(
-        baseUrl,
-        adminKey,
-        "/api/tenants/" + tenant + "/users",
-        "{\"username\":\"member\",\"role\":\"MEMBER\",\"password\":\"correct-horse-9\"}");
-    return JSON.readTree(
-            send(
-                baseUrl,
-                adminKey,
-                "/api/tenants/" + tenant + "/users/member/api-keys",
-                "{\"name\":\"images\"}"))
-        .path("key")
-        .asString();
-  }
-
-  private static String send(String baseUrl, String key, String path, String json) {
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(baseUrl + path))
-                      .header("Authorization", "Bearer " + key)
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString(json))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(path + ": " + response.body()).isBetween(200, 299);
-      return response.body();
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(path, e);
-    }
-  }
-
-  private static List<String> adapterKeys(String s3Endpoint) throws Exception {
-    List<String> keys = new ArrayList<>();
-    for (Result<Item> item :
-        storage(s3Endpoint)
-            .listObjects(
-                ListObjectsArgs.builder()
-                    .bucket("tuneforge")
-                    .prefix("tenants/")
-                    .recursive(true)
-                    .build())) {
-      String key = item.get().objectName();
-      if (key.contains("/adapter/")) {
-        keys.add(key);
-      }
-    }
-    return keys;
-  }
-
-  private static MinioClient storage(String endpoint) {
-    return MinioClient.builder().endpoint(endpoint).credentials(ACCESS_KEY, SECRET_KEY).build();
   }
 
   @AfterAll
