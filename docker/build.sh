@@ -34,8 +34,8 @@ if [ -n "$cuda_base" ] && [ ! -d "$cuda_lib" ]; then
   echo "--cuda-base needs --cuda-lib DIR: the training node's lib/ folder with DJL's CUDA natives" >&2
   exit 2
 fi
-for tool in podman mmdebstrap jlink; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is missing: apt-get install -y podman buildah runc mmdebstrap" >&2; exit 1; }
+for tool in podman mmdebstrap jlink unzip; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is missing: apt-get install -y podman buildah runc mmdebstrap unzip" >&2; exit 1; }
 done
 
 out=docker/target
@@ -66,6 +66,37 @@ fi
 app_jar=$(ls app/target/app-*-exec.jar 2>/dev/null | head -n 1)
 [ -f "$app_jar" ] || { echo "No app/target/app-*-exec.jar: build without --skip-maven" >&2; exit 1; }
 [ -f training-node/target/training-node.jar ] || { echo "No training-node/target/training-node.jar" >&2; exit 1; }
+
+# What the images are made of; images labelled with the same digest are reused as they are. Jars
+# count by their entries' names and CRCs (not their dates), so a repackaged but unchanged jar
+# does not rebuild the images.
+suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+inputs=$(
+  {
+    cat docker/build.sh docker/HealthCheck.java docker/*/Containerfile
+    echo "suite=$suite java=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
+    for jar in "$app_jar" training-node/target/training-node.jar training-node/target/lib/*.jar; do
+      echo "$(basename "$jar")"
+      unzip -lv "$jar" | awk 'NR > 3 && NF >= 8 { print $1, $7, $8 }'
+    done
+  } | sha256sum | cut -c1-32
+)
+if [ -z "$cuda_base" ] && [ "${TUNEFORGE_IMAGE_REBUILD:-false}" != true ]; then
+  reusable=true
+  for name in tuneforge-base tuneforge-app tuneforge-node; do
+    label=$(podman image inspect --format '{{index .Labels "dev.tuneforge.build-inputs"}}' "localhost/$name:$version" 2>/dev/null || true)
+    [ "$label" = "$inputs" ] || reusable=false
+  done
+  if [ "$reusable" = true ]; then
+    echo "Images of these jars exist (inputs $inputs): reused (TUNEFORGE_IMAGE_REBUILD=true rebuilds them)."
+    for name in tuneforge-base tuneforge-app tuneforge-node; do
+      size=$(podman image inspect --format '{{.Size}}' "localhost/$name:$version")
+      printf '  %-28s %8.1f MB  reused\n' "localhost/$name" "$(awk "BEGIN{print $size/1000000}")"
+    done
+    exit 0
+  fi
+fi
+
 # The SBOMs: cyclonedx-maven-plugin's makeBom refuses Maven's offline mode, but needs nothing
 # beyond what the offline build above has already resolved.
 echo "Writing the CycloneDX SBOMs ..."
@@ -78,7 +109,6 @@ elapsed() { echo $(( $(date +%s) - $1 )); }
 report=()
 
 # 1. The root file system: glibc, libstdc++, zlib and libgomp (PyTorch), nothing else: no shell.
-suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 rootfs=$cache/rootfs-$suite.tar
 if [ ! -f "$rootfs" ]; then
   echo "Making the $suite root file system with mmdebstrap (once) ..."
@@ -126,6 +156,7 @@ labels=(
   --label "org.opencontainers.image.created=$created"
   --label "org.opencontainers.image.licenses=Apache-2.0"
   --label "org.opencontainers.image.vendor=Tuneforge"
+  --label "dev.tuneforge.build-inputs=$inputs"
 )
 
 build() { # name title folder [podman build arguments]
@@ -151,6 +182,9 @@ if [ -n "$cuda_base" ]; then
   build tuneforge-node-cuda "Tuneforge training node (CUDA)" "$ctx/node" \
     --build-arg "BASE=$cuda_base" --build-arg "RUNTIME=localhost/tuneforge-base:$version"
 fi
+
+# The images these replaced (and the node's intermediate stage) are left untagged: drop ours only.
+podman image prune -f --filter "label=org.opencontainers.image.vendor=Tuneforge" >/dev/null || true
 
 echo
 echo "Images (version $version, revision ${revision:0:12}):"

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
@@ -78,6 +81,25 @@ class ComposeFileTest {
       assertThat(service.path("read_only").asBoolean()).as("%s read_only", name).isTrue();
       assertThat(service.path("cap_drop").toString()).as("%s cap_drop", name).contains("ALL");
     }
+  }
+
+  /**
+   * Debian's podman-compose (1.0.3) leaves {@code ${VAR:-}} (an empty default) in place as text:
+   * the node would enrol with the literal token and the metrics would take it as their password.
+   * Plain {@code ${VAR}} is empty when unset in both it and Docker Compose.
+   */
+  @Test
+  void everyVariableIsInAFormPodmanComposeInterpolates() throws IOException {
+    String text = Files.readString(COMPOSE);
+    Matcher references = Pattern.compile("\\$\\{[^}]*}").matcher(text);
+    List<String> found = references.results().map(MatchResult::group).toList();
+    assertThat(found)
+        .isNotEmpty()
+        .allSatisfy(
+            reference ->
+                assertThat(reference)
+                    .as("a variable podman-compose 1.0.3 substitutes")
+                    .matches("\\$\\{[_A-Za-z][_A-Za-z0-9]*(:?[-?][^}]+)?}"));
   }
 
   private static List<String> errors(JsonNode compose) throws IOException {

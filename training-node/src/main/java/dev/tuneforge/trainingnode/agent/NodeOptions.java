@@ -106,6 +106,19 @@ record NodeOptions(
   private static final Pattern SIMULATED = Pattern.compile("(\\d+)x(.+)");
 
   NodeOptions withChildMainClass(String mainClass) {
+    return changed(mainClass, simulatedGpus, serving);
+  }
+
+  NodeOptions withServing(Serving serving) {
+    return changed(childMainClass, simulatedGpus, serving);
+  }
+
+  NodeOptions withSimulatedGpus(List<Gpu> gpus) {
+    return changed(childMainClass, gpus, serving);
+  }
+
+  /** A copy with the settings that tests and the flags change after parsing; the rest kept. */
+  private NodeOptions changed(String mainClass, List<Gpu> gpus, Serving newServing) {
     return new NodeOptions(
         server,
         workDir,
@@ -116,41 +129,9 @@ record NodeOptions(
         childHeap,
         mainClass,
         leaseTimeout,
-        simulatedGpus,
-        childMemoryLimit,
-        serving);
-  }
-
-  NodeOptions withServing(Serving serving) {
-    return new NodeOptions(
-        server,
-        workDir,
-        token,
-        name,
-        heartbeatInterval,
-        device,
-        childHeap,
-        childMainClass,
-        leaseTimeout,
-        simulatedGpus,
-        childMemoryLimit,
-        serving);
-  }
-
-  NodeOptions withSimulatedGpus(List<Gpu> gpus) {
-    return new NodeOptions(
-        server,
-        workDir,
-        token,
-        name,
-        heartbeatInterval,
-        device,
-        childHeap,
-        childMainClass,
-        leaseTimeout,
         gpus,
         childMemoryLimit,
-        serving);
+        newServing);
   }
 
   Path credentialFile() {
