@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.PlaywrightException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,9 +101,26 @@ class ApiKeysBrowserIT {
     List<String> console = new ArrayList<>();
     page.onConsoleMessage(message -> console.add(message.type() + ": " + message.text()));
     page.onPageError(error -> console.add("error: " + error));
+    page.onRequestFailed(request -> console.add("failed: " + request.url()));
+    page.onResponse(
+        response -> {
+          if (response.status() >= 400) {
+            console.add(response.status() + ": " + response.url());
+          }
+        });
     page.navigate(env.platform().baseUrl() + "/swagger-ui/index.html");
-    assertThat(page.locator(".opblock-summary-path[data-path='/api/tenants']").first())
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+    try {
+      page.waitForSelector(
+          ".opblock-summary-path[data-path='/api/tenants']",
+          new Page.WaitForSelectorOptions().setTimeout(30_000));
+    } catch (PlaywrightException e) {
+      throw new AssertionError(
+          "The page shows no operations; the browser said: "
+              + console
+              + "; the page: "
+              + page.locator("body").innerText(),
+          e);
+    }
     assertThat(page.locator(".opblock-summary-path[data-path='/v1/fine_tuning/jobs']").first())
         .isVisible();
     assertThat(console)

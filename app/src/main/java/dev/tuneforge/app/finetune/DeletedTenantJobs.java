@@ -32,16 +32,16 @@ class DeletedTenantJobs {
     TenantContext.runAs(
         scheduled.tenantId(),
         () -> {
-          int cancelled = 0;
+          int stopped = 0;
           for (FineTuneJob job : jobs.findAllByOrderByCreatedAtDesc()) {
             if (!job.getStatus().finished()) {
               service.cancel(job.getId());
-              cancelled++;
+              stopped++;
             }
           }
           log.info(
-              "Cancelled {} jobs of tenant '{}', scheduled for deletion",
-              cancelled,
+              "Stopped {} unfinished jobs of tenant '{}', scheduled for deletion",
+              stopped,
               scheduled.name());
         });
   }
