@@ -108,11 +108,15 @@ class ApiKeysBrowserIT {
             console.add(response.status() + ": " + response.url());
           }
         });
+    long start = System.nanoTime();
     page.navigate(env.platform().baseUrl() + "/swagger-ui/index.html");
     try {
       page.waitForSelector(
           ".opblock-summary-path[data-path='/api/tenants']",
-          new Page.WaitForSelectorOptions().setTimeout(30_000));
+          new Page.WaitForSelectorOptions().setTimeout(90_000));
+      System.out.printf(
+          "API documentation page: operations shown %d ms after navigating; browser said %s%n",
+          (System.nanoTime() - start) / 1_000_000, console);
     } catch (PlaywrightException e) {
       throw new AssertionError(
           "The page shows no operations; the browser said: "

@@ -128,31 +128,24 @@ class TenantRemoval {
       String rowsOfTenant =
           "select %s from " + quoted(table.name()) + " where " + quoted(table.column()) + " = ?";
       for (TenantTables.Dependent dependent : table.dependents()) {
+        String referenced = rowsOfTenant.formatted(quoted(dependent.referenced()));
         rows +=
-            jdbc.sql(
-                    "delete from "
-                        + quoted(dependent.table())
-                        + " where "
-                        + quoted(dependent.column())
-                        + " in ("
-                        + rowsOfTenant.formatted(quoted(dependent.referenced()))
-                        + ")")
-                .param(tenantId)
-                .update();
+            delete(
+                dependent.table(),
+                quoted(dependent.column()) + " in (" + referenced + ")",
+                tenantId);
       }
-      rows +=
-          jdbc.sql(
-                  "delete from "
-                      + quoted(table.name())
-                      + " where "
-                      + quoted(table.column())
-                      + " = ?")
-              .param(tenantId)
-              .update();
+      rows += delete(table.name(), quoted(table.column()) + " = ?", tenantId);
     }
-    rows += jdbc.sql("delete from tenant where id = ?").param(tenantId).update();
+    rows += delete(TenantTables.TENANT, "id = ?", tenantId);
     events.publishEvent(new TenantDeleted(tenantId, name, now));
     return rows;
+  }
+
+  private int delete(String table, String condition, UUID tenantId) {
+    return jdbc.sql("delete from " + quoted(table) + " where " + condition)
+        .param(tenantId)
+        .update();
   }
 
   private static String quoted(String identifier) {

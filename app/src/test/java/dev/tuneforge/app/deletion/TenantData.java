@@ -38,6 +38,83 @@ final class TenantData {
     this.dir = dir;
   }
 
+  /**
+   * One row in each feature's tables, as SQL with named parameters: {@code :tenant}, {@code :user},
+   * {@code :username}, {@code :model}, {@code :version}, {@code :queued}, {@code :running}, {@code
+   * :node}, ids of rows others refer to, and the keys of two unfinished uploads.
+   */
+  private static final String ROWS =
+      """
+      insert into job_event (tenant_id, job_id, at, type, message)
+        values (:tenant, :running, now(), 'log', 'step 5');
+      insert into evaluation (job_id, tenant_id, status, kind, examples, decoding, max_new_tokens,
+          seconds, generated_tokens, generations_key, created_at)
+        values (:running, :tenant, 'succeeded', 'extraction', 1, 'greedy', 8, 1, 8, 'k', now());
+      insert into teacher_endpoint (id, tenant_id, name, base_url, model, api_key_ciphertext,
+          api_key_last_four, created_by, created_at)
+        values (:endpoint, :tenant, 'teacher', 'https://teacher.example', 'm', 'x', 'abcd', :user,
+          now());
+      insert into teacher_run (id, tenant_id, endpoint_id, name, teacher_model, domain,
+          extraction_schema, categories, subtopics_per_category, documents_per_subtopic,
+          temperature, seed, status, created_by, created_by_username, created_at)
+        values (:teacherRun, :tenant, :endpoint, 'run', 'm', 'receipts', '{}', 1, 1, 1, 0.5, 1,
+          'QUEUED', :user, :username, now());
+      insert into teacher_item (id, tenant_id, run_id, stage, ordinal, status, updated_at)
+        values (gen_random_uuid(), :tenant, :teacherRun, 'CATEGORIES', 0, 'PENDING', now());
+      insert into judge_run (id, tenant_id, job_id, endpoint_id, endpoint_name, judge_model,
+          prompt_id, status, examples_total, created_by, created_by_username, created_at)
+        values (:judgeRun, :tenant, :running, :endpoint, 'teacher', 'm', 'p', 'SUCCEEDED', 1,
+          :user, :username, now());
+      insert into judgement (id, tenant_id, run_id, example_index, base_first, tuned_first,
+          preference, base_first_answer, tuned_first_answer, prompt_tokens, completion_tokens)
+        values (gen_random_uuid(), :tenant, :judgeRun, 0, 'A', 'B', 'TUNED', 'a', 'b', 1, 1);
+      insert into usage_record (id, tenant_id, job_id, job_name, user_id, base_model_id,
+          base_model_name, node_id, node_name, node_class, price_per_gpu_hour, kind, started_at)
+        values (gen_random_uuid(), :tenant, :running, 'running', :user, :model, 'm', :node, 'n',
+          'cpu', 1, 'training', now());
+      insert into served_tokens (id, tenant_id, model, base_model_id, job_id, node_id, node_name,
+          caller, prompt_tokens, completion_tokens, price_per_1k, cost, served_at)
+        values (gen_random_uuid(), :tenant, 'm', :model, :running, :node, 'n', :username, 1, 1, 0,
+          0, now());
+      insert into job_estimate (tenant_id, job_id, node_class, base_model_params, method, steps,
+          trained_tokens, evaluation_examples, generated_tokens, seconds, cost, currency, basis,
+          created_at)
+        values (:tenant, :queued, 'cpu', 1, 'lora', 1, 1, 0, 0, 1, 0, 'USD', 'test', now());
+      insert into generation_job (id, tenant_id, dataset_name, document_kind, fields, row_count,
+          seed, noise, status, created_by, created_by_username, created_at)
+        values (gen_random_uuid(), :tenant, 'synthetic', 'receipt', '[]', 1, 1, 0, 'QUEUED', :user,
+          :username, now());
+      insert into dataset_token_lengths (id, tenant_id, dataset_version_id, base_model_id,
+          base_model_name, max_length, status, created_at)
+        values (gen_random_uuid(), :tenant, :version, :model, 'm', 512, 'QUEUED', now());
+      insert into merged_export (id, tenant_id, job_id, status, created_by, created_at)
+        values (gen_random_uuid(), :tenant, :running, 'queued', :user, now());
+      insert into openai_job_metadata (job_id, tenant_id, metadata) values (:queued, :tenant, '{}');
+      insert into openai_idempotency_key (id, tenant_id, idempotency_key, endpoint, request_hash,
+          response_status, response_body, created_at)
+        values (gen_random_uuid(), :tenant, 'k', 'jobs', 'h', 200, '{}', now());
+      insert into api_key (id, tenant_id, user_id, name, prefix, secret_hash, created_at)
+        values (gen_random_uuid(), :tenant, :user, 'ci', 'tf_x', md5(:username), now());
+      insert into webhook_endpoint (id, tenant_id, url, events, secret, created_by, created_at,
+          secret_set_at)
+        values (:webhook, :tenant, 'https://hooks.example', 'fine_tuning.job.succeeded', 's', :user,
+          now(), now());
+      insert into webhook_delivery (id, tenant_id, endpoint_id, event_type, payload, status,
+          created_at)
+        values (gen_random_uuid(), :tenant, :webhook, 'fine_tuning.job.succeeded', '{}',
+          'pending', now());
+      insert into staged_upload (id, tenant_id, file_name, size_bytes, part_size, object_key,
+          upload_id, created_by, created_at)
+        values (gen_random_uuid(), :tenant, 'big.jsonl', 10, 10, :stagedKey, :stagedUpload, :user,
+          now());
+      insert into model_upload (id, owner_tenant_id, object_prefix, name, created_by, created_at,
+          last_active_at)
+        values (:upload, :tenant, :uploadPrefix, 'uploaded', :user, now(), now());
+      insert into model_upload_file (model_upload_id, name, size_bytes, part_size,
+          multipart_upload_id)
+        values (:upload, 'model.safetensors', 10, 10, :modelUpload)
+      """;
+
   Tenant create(String prefix) {
     UUID tenant = rows.tenant(prefix);
     String name =
@@ -53,455 +130,33 @@ final class TenantData {
     UUID node = rows.node("cpu", "test CPU");
     UUID running = rows.job(tenant, user, model, version, "running", "running");
     jdbc.sql(
-            "update fine_tune_job set node_id = ?, lease_expires_at = now() + interval '1 hour', last_checkpoint_step = 5 where id = ?")
+            "update fine_tune_job set node_id = ?, lease_expires_at = now() + interval '1 hour',"
+                + " last_checkpoint_step = 5 where id = ?")
         .params(node, running)
         .update();
-    insert(
-        "job_event",
-        Map.of(
-            "tenant_id",
-            tenant,
-            "job_id",
-            running,
-            "at",
-            now(),
-            "type",
-            "log",
-            "message",
-            "step 5"));
-    insert(
-        "evaluation",
-        map(
-            "job_id",
-            running,
-            "tenant_id",
-            tenant,
-            "status",
-            "succeeded",
-            "kind",
-            "extraction",
-            "examples",
-            1,
-            "decoding",
-            "greedy",
-            "max_new_tokens",
-            8,
-            "seconds",
-            1.0,
-            "generated_tokens",
-            8L,
-            "generations_key",
-            ObjectKeys.jobEvaluation(tenant, running) + "generations.jsonl",
-            "created_at",
-            now()));
-    UUID endpoint = UUID.randomUUID();
-    insert(
-        "teacher_endpoint",
-        map(
-            "id",
-            endpoint,
-            "tenant_id",
-            tenant,
-            "name",
-            "teacher",
-            "base_url",
-            "https://teacher.example",
-            "model",
-            "m",
-            "api_key_ciphertext",
-            "x",
-            "api_key_last_four",
-            "abcd",
-            "created_by",
-            user,
-            "created_at",
-            now()));
-    UUID teacherRun = UUID.randomUUID();
-    insert(
-        "teacher_run",
-        map(
-            "id",
-            teacherRun,
-            "tenant_id",
-            tenant,
-            "endpoint_id",
-            endpoint,
-            "name",
-            "run",
-            "teacher_model",
-            "m",
-            "domain",
-            "receipts",
-            "extraction_schema",
-            "{}",
-            "categories",
-            1,
-            "subtopics_per_category",
-            1,
-            "documents_per_subtopic",
-            1,
-            "temperature",
-            0.5,
-            "seed",
-            1L,
-            "status",
-            "QUEUED",
-            "created_by",
-            user,
-            "created_by_username",
-            username,
-            "created_at",
-            now()));
-    insert(
-        "teacher_item",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "run_id",
-            teacherRun,
-            "stage",
-            "CATEGORIES",
-            "ordinal",
-            0,
-            "status",
-            "PENDING",
-            "updated_at",
-            now()));
-    UUID judgeRun = UUID.randomUUID();
-    insert(
-        "judge_run",
-        map(
-            "id",
-            judgeRun,
-            "tenant_id",
-            tenant,
-            "job_id",
-            running,
-            "endpoint_id",
-            endpoint,
-            "endpoint_name",
-            "teacher",
-            "judge_model",
-            "m",
-            "prompt_id",
-            "p",
-            "status",
-            "SUCCEEDED",
-            "examples_total",
-            1,
-            "created_by",
-            user,
-            "created_by_username",
-            username,
-            "created_at",
-            now()));
-    insert(
-        "judgement",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "run_id",
-            judgeRun,
-            "example_index",
-            0,
-            "base_first",
-            "A",
-            "tuned_first",
-            "B",
-            "preference",
-            "TUNED",
-            "base_first_answer",
-            "a",
-            "tuned_first_answer",
-            "b",
-            "prompt_tokens",
-            1L,
-            "completion_tokens",
-            1L));
-    insert(
-        "usage_record",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "job_id",
-            running,
-            "job_name",
-            "running",
-            "user_id",
-            user,
-            "base_model_id",
-            model,
-            "base_model_name",
-            "m",
-            "node_id",
-            node,
-            "node_name",
-            "n",
-            "node_class",
-            "cpu",
-            "price_per_gpu_hour",
-            1,
-            "kind",
-            "training",
-            "started_at",
-            now()));
-    insert(
-        "served_tokens",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "model",
-            "m",
-            "base_model_id",
-            model,
-            "job_id",
-            running,
-            "node_id",
-            node,
-            "node_name",
-            "n",
-            "caller",
-            username,
-            "prompt_tokens",
-            1L,
-            "completion_tokens",
-            1L,
-            "price_per_1k",
-            0,
-            "cost",
-            0,
-            "served_at",
-            now()));
-    insert(
-        "job_estimate",
-        map(
-            "tenant_id",
-            tenant,
-            "job_id",
-            queued,
-            "node_class",
-            "cpu",
-            "base_model_params",
-            1L,
-            "method",
-            "lora",
-            "steps",
-            1,
-            "trained_tokens",
-            1L,
-            "evaluation_examples",
-            0,
-            "generated_tokens",
-            0L,
-            "seconds",
-            1L,
-            "cost",
-            0,
-            "currency",
-            "USD",
-            "basis",
-            "test",
-            "created_at",
-            now()));
-    insert(
-        "generation_job",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "dataset_name",
-            "synthetic",
-            "document_kind",
-            "receipt",
-            "fields",
-            "[]",
-            "row_count",
-            1,
-            "seed",
-            1L,
-            "noise",
-            0.0,
-            "status",
-            "QUEUED",
-            "created_by",
-            user,
-            "created_by_username",
-            username,
-            "created_at",
-            now()));
-    insert(
-        "dataset_token_lengths",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "dataset_version_id",
-            version,
-            "base_model_id",
-            model,
-            "base_model_name",
-            "m",
-            "max_length",
-            512,
-            "status",
-            "QUEUED",
-            "created_at",
-            now()));
-    insert(
-        "merged_export",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "job_id",
-            running,
-            "status",
-            "queued",
-            "created_by",
-            user,
-            "created_at",
-            now()));
-    insert("openai_job_metadata", map("job_id", queued, "tenant_id", tenant, "metadata", "{}"));
-    insert(
-        "openai_idempotency_key",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "idempotency_key",
-            "k",
-            "endpoint",
-            "jobs",
-            "request_hash",
-            "h",
-            "response_status",
-            200,
-            "response_body",
-            "{}",
-            "created_at",
-            now()));
-    insert(
-        "api_key",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "user_id",
-            user,
-            "name",
-            "ci",
-            "prefix",
-            "tf_x",
-            "secret_hash",
-            UUID.randomUUID().toString().replace("-", ""),
-            "created_at",
-            now()));
-    UUID webhook = UUID.randomUUID();
-    insert(
-        "webhook_endpoint",
-        map(
-            "id",
-            webhook,
-            "tenant_id",
-            tenant,
-            "url",
-            "https://hooks.example",
-            "events",
-            "fine_tuning.job.succeeded",
-            "secret",
-            "s",
-            "created_by",
-            user,
-            "created_at",
-            now(),
-            "secret_set_at",
-            now()));
-    insert(
-        "webhook_delivery",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "endpoint_id",
-            webhook,
-            "event_type",
-            "fine_tuning.job.succeeded",
-            "payload",
-            "{}",
-            "status",
-            "pending",
-            "created_at",
-            now()));
-
     String stagedKey = ObjectKeys.stagedUpload(tenant, UUID.randomUUID(), "big.jsonl");
-    insert(
-        "staged_upload",
-        map(
-            "id",
-            UUID.randomUUID(),
-            "tenant_id",
-            tenant,
-            "file_name",
-            "big.jsonl",
-            "size_bytes",
-            10L,
-            "part_size",
-            10L,
-            "object_key",
-            stagedKey,
-            "upload_id",
-            multipart.create(stagedKey),
-            "created_by",
-            user,
-            "created_at",
-            now()));
-    UUID upload = UUID.randomUUID();
     String uploadPrefix = ObjectKeys.tenantModel(tenant, UUID.randomUUID());
-    insert(
-        "model_upload",
-        map(
-            "id",
-            upload,
-            "owner_tenant_id",
-            tenant,
-            "object_prefix",
-            uploadPrefix,
-            "name",
-            "uploaded",
-            "created_by",
-            user,
-            "created_at",
-            now(),
-            "last_active_at",
-            now()));
-    insert(
-        "model_upload_file",
-        map(
-            "model_upload_id",
-            upload,
-            "name",
-            "model.safetensors",
-            "size_bytes",
-            10L,
-            "part_size",
-            10L,
-            "multipart_upload_id",
-            multipart.create(uploadPrefix + "model.safetensors")));
-
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.putAll(
+        Map.of(
+            "tenant", tenant,
+            "user", user,
+            "username", username,
+            "model", model,
+            "version", version,
+            "queued", queued,
+            "running", running,
+            "node", node));
+    for (String id : new String[] {"endpoint", "teacherRun", "judgeRun", "webhook", "upload"}) {
+      values.put(id, UUID.randomUUID());
+    }
+    values.put("stagedKey", stagedKey);
+    values.put("stagedUpload", multipart.create(stagedKey));
+    values.put("uploadPrefix", uploadPrefix);
+    values.put("modelUpload", multipart.create(uploadPrefix + "model.safetensors"));
+    for (String statement : ROWS.split(";\n")) {
+      jdbc.sql(statement).params(values).update();
+    }
     for (String key :
         new String[] {
           ObjectKeys.datasetVersion(tenant, UUID.randomUUID(), 1) + "train.jsonl",
@@ -572,25 +227,5 @@ final class TenantData {
         .collect(
             Collectors.toMap(
                 Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
-  }
-
-  private void insert(String table, Map<String, Object> values) {
-    String columns = String.join(", ", values.keySet());
-    String marks = values.keySet().stream().map(c -> "?").collect(Collectors.joining(", "));
-    jdbc.sql("insert into " + table + " (" + columns + ") values (" + marks + ")")
-        .params(values.values().stream().toList())
-        .update();
-  }
-
-  private static Map<String, Object> map(Object... pairs) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      values.put((String) pairs[i], pairs[i + 1]);
-    }
-    return values;
-  }
-
-  private static java.sql.Timestamp now() {
-    return new java.sql.Timestamp(System.currentTimeMillis());
   }
 }
