@@ -16,6 +16,12 @@ public class TuneforgeApplication {
    * and month boundaries, upload expiry, enrolment tokens), so that tests move time instead of
    * sleeping. UTC: months and days of usage are UTC ones.
    */
+  /** Stops a start without the database's or the object store's credentials. */
+  @Bean
+  static RequiredSettings requiredSettings() {
+    return new RequiredSettings();
+  }
+
   @Bean
   Clock clock() {
     return Clock.systemUTC();

@@ -35,6 +35,8 @@ public final class TestDatabase
             "spring.datasource.username=postgres",
             "spring.datasource.password=postgres",
             "tuneforge.storage.endpoint=http://127.0.0.1:1",
+            "tuneforge.storage.access-key=" + TestObjectStorage.ACCESS_KEY,
+            "tuneforge.storage.secret-key=" + TestObjectStorage.SECRET_KEY,
             "tuneforge.bootstrap.admin-password=admin-password-for-tests")
         .applyTo(context);
     if (context instanceof GenericApplicationContext beans) {

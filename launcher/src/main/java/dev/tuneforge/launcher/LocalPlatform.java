@@ -424,6 +424,8 @@ public final class LocalPlatform implements AutoCloseable {
         Usage: java -jar tuneforge-local.jar [options]
           --data DIR            data folder (env TUNEFORGE_DATA, -Dtuneforge.data; default ./data)
           --port N              web port (env TUNEFORGE_PORT; default 8080)
+          --address ADDR        address the web port listens on (env TUNEFORGE_ADDRESS; default
+                                127.0.0.1, this machine only; 0.0.0.0 for every interface)
           --postgres-port N     embedded PostgreSQL port (env TUNEFORGE_POSTGRES_PORT; default 15432)
           --s3-port N           S3Proxy port (env TUNEFORGE_S3_PORT; default 19000)
           --child-heap SIZE     -Xmx of each training JVM (env TUNEFORGE_CHILD_HEAP; default 2g)
@@ -454,7 +456,7 @@ public final class LocalPlatform implements AutoCloseable {
           setting("tuneforge.child-heap", "TUNEFORGE_CHILD_HEAP", "2g"),
           // the local node also serves (playground, chat completions) while it trains nothing
           Map.of("TUNEFORGE_SERVE", setting("tuneforge.serve", "TUNEFORGE_SERVE", "true")),
-          Map.of());
+          Map.of("server.address", setting("tuneforge.address", "TUNEFORGE_ADDRESS", "127.0.0.1")));
     }
 
     /**
@@ -557,6 +559,11 @@ public final class LocalPlatform implements AutoCloseable {
             switch (flag) {
               case "--data" -> result.withDataDir(Path.of(value));
               case "--port" -> result.withHttpPort(port(flag, value));
+              case "--address" -> {
+                Map<String, String> properties = new LinkedHashMap<>(result.appProperties);
+                properties.put("server.address", value);
+                yield result.withAppProperties(properties);
+              }
               case "--postgres-port" ->
                   new Settings(
                       result.dataDir,

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,43 @@ class ApiKeysBrowserIT {
     assertThat(JSON.readTree(refused.body()).path("code").asString()).isEqualTo("invalid_api_key");
     kim.reload();
     assertThat(kim.locator("#keys-grid")).containsText("revoked");
+  }
+
+  @Test
+  void theApiDocumentationPageShowsTheApisOperations() {
+    Page page = env.browser().newContext().newPage();
+    List<String> console = new ArrayList<>();
+    page.onConsoleMessage(message -> console.add(message.type() + ": " + message.text()));
+    page.onPageError(error -> console.add("error: " + error));
+    page.onRequestFailed(request -> console.add("failed: " + request.url()));
+    page.onResponse(
+        response -> {
+          if (response.status() >= 400) {
+            console.add(response.status() + ": " + response.url());
+          }
+        });
+    long start = System.nanoTime();
+    page.navigate(env.platform().baseUrl() + "/swagger-ui/index.html");
+    try {
+      page.waitForSelector(
+          ".opblock-summary-path[data-path='/api/tenants']",
+          new Page.WaitForSelectorOptions().setTimeout(90_000));
+      System.out.printf(
+          "API documentation page: operations shown %d ms after navigating; browser said %s%n",
+          (System.nanoTime() - start) / 1_000_000, console);
+    } catch (PlaywrightException e) {
+      throw new AssertionError(
+          "The page shows no operations; the browser said: "
+              + console
+              + "; the page: "
+              + page.locator("body").innerText(),
+          e);
+    }
+    assertThat(page.locator(".opblock-summary-path[data-path='/v1/fine_tuning/jobs']").first())
+        .isVisible();
+    assertThat(console)
+        .as("the page runs under its Content-Security-Policy without violations")
+        .noneMatch(line -> line.contains("Content Security Policy"));
   }
 
   private HttpResponse<String> call(String method, String path, String key, Object body)

@@ -43,8 +43,14 @@ public class AccountService implements UserDetailsService {
   public UserDetails loadUserByUsername(String username) {
     return users
         .findByUsernameIgnoreCase(username)
-        .map(SignedInUser::of)
+        .map(
+            user -> inActiveTenant(user) ? SignedInUser.of(user) : SignedInUser.of(user).disabled())
         .orElseThrow(() -> new UsernameNotFoundException("no such user"));
+  }
+
+  /** Members of a tenant scheduled for deletion cannot sign in, and their keys are refused. */
+  private boolean inActiveTenant(AppUser user) {
+    return user.getTenantId() == null || tenants.isActive(user.getTenantId());
   }
 
   @Transactional
@@ -144,13 +150,13 @@ public class AccountService implements UserDetailsService {
 
   /**
    * The user as they stand now, for the check on every request; empty once they are disabled or
-   * deleted.
+   * deleted, or their tenant is scheduled for deletion.
    */
   @Transactional(readOnly = true)
   public Optional<SignedInUser> current(UUID userId) {
     return users
         .findById(userId)
-        .filter(user -> user.isEnabled() && !user.isDeleted())
+        .filter(user -> user.isEnabled() && !user.isDeleted() && inActiveTenant(user))
         .map(SignedInUser::of);
   }
 }

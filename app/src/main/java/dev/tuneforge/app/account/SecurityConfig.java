@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -20,6 +21,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
@@ -109,13 +111,24 @@ class SecurityConfig {
                     "/finetunes/*/Modelfile",
                     "/audit/export.csv")
                 .authenticated());
+    // Written before the request goes on, so a response Vaadin writes and commits itself (the
+    // sign-in page's first HTML) carries them too, and Vaadin keeps our X-Frame-Options.
     http.headers(
-        headers ->
-            headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy()))
-                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
-                .httpStrictTransportSecurity(
-                    hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(365L * 24 * 3600)));
+        headers -> {
+          headers.addObjectPostProcessor(
+              new ObjectPostProcessor<HeaderWriterFilter>() {
+                @Override
+                public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                  filter.setShouldWriteHeadersEagerly(true);
+                  return filter;
+                }
+              });
+          headers
+              .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy()))
+              .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+              .httpStrictTransportSecurity(
+                  hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(365L * 24 * 3600));
+        });
     // Vaadin's own CSRF setup exempts the sign-in POST; ours exempts only Vaadin's internal
     // requests (they carry Vaadin's own token), so a sign-in needs the page's token.
     // The provider's back-channel logout is a signed token posted server to server.

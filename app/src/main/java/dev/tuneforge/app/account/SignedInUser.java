@@ -31,6 +31,11 @@ public record SignedInUser(
         user.isEnabled());
   }
 
+  /** This user, not allowed to sign in. */
+  SignedInUser disabled() {
+    return new SignedInUser(userId, tenantId, username, displayName, role, passwordHash, false);
+  }
+
   @Override
   public Collection<? extends GrantedAuthority> getAuthorities() {
     return List.of(new SimpleGrantedAuthority("ROLE_" + role.name()));

@@ -19,6 +19,8 @@ public enum AuditAction {
   TENANT_CREATED("Tenant created"),
   BUDGET_CHANGED("Budget changed"),
   SSO_GROUP_CHANGED("Single sign-on group changed"),
+  TENANT_DELETION_SCHEDULED("Tenant deletion scheduled"),
+  TENANT_DELETION_UNDONE("Tenant deletion undone"),
   TENANT_DELETED("Tenant deleted"),
   USER_CREATED("User created"),
   USER_ENABLED("User enabled"),

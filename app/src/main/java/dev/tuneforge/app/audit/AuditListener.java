@@ -16,6 +16,8 @@ import dev.tuneforge.app.finetune.FineTuneLaunched;
 import dev.tuneforge.app.node.NodeChanged;
 import dev.tuneforge.app.tenancy.TenantChanged;
 import dev.tuneforge.app.tenancy.TenantDeleted;
+import dev.tuneforge.app.tenancy.TenantDeletionScheduled;
+import dev.tuneforge.app.tenancy.TenantDeletionUndone;
 import java.util.Objects;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
@@ -171,12 +173,26 @@ class AuditListener {
   }
 
   @EventListener
+  void on(TenantDeletionScheduled event) {
+    log.record(
+        AuditAction.TENANT_DELETION_SCHEDULED,
+        event.tenantId(),
+        "tenant " + event.name(),
+        "removed at " + event.dueAt());
+  }
+
+  @EventListener
+  void on(TenantDeletionUndone event) {
+    log.record(AuditAction.TENANT_DELETION_UNDONE, event.tenantId(), "tenant " + event.name(), "");
+  }
+
+  @EventListener
   void on(TenantDeleted event) {
     log.record(
         AuditAction.TENANT_DELETED,
         event.tenantId(),
         "tenant " + event.name(),
-        "" + event.tenantId());
+        "every row and object removed at " + event.at());
   }
 
   @EventListener

@@ -17,6 +17,7 @@ public class Tenant {
   private Instant createdAt;
   private @Nullable BigDecimal monthlyBudget;
   private @Nullable String ssoGroup;
+  private @Nullable Instant deletionDueAt;
 
   protected Tenant() {}
 
@@ -57,5 +58,21 @@ public class Tenant {
 
   void setSsoGroup(@Nullable String group) {
     ssoGroup = group;
+  }
+
+  /**
+   * When a tenant scheduled for deletion is removed for good; null for a tenant in use. While set,
+   * its members cannot sign in and its API keys are refused.
+   */
+  public @Nullable Instant getDeletionDueAt() {
+    return deletionDueAt;
+  }
+
+  public boolean isScheduledForDeletion() {
+    return deletionDueAt != null;
+  }
+
+  void setDeletionDueAt(@Nullable Instant dueAt) {
+    deletionDueAt = dueAt;
   }
 }

@@ -1,6 +1,7 @@
 package dev.tuneforge.app.tenancy;
 
+import java.time.Instant;
 import java.util.UUID;
 
-/** A tenant was deleted with its data; the audit log keeps its records. */
-public record TenantDeleted(UUID tenantId, String name) {}
+/** Every row and object of a tenant was removed after its grace period, at {@code at}. */
+public record TenantDeleted(UUID tenantId, String name, Instant at) {}

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.tenancy;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,4 +14,6 @@ interface TenantRepository extends JpaRepository<Tenant, UUID> {
   List<Tenant> findAllByOrderByName();
 
   Optional<Tenant> findBySsoGroup(String ssoGroup);
+
+  List<Tenant> findByDeletionDueAtLessThanEqualOrderByDeletionDueAt(Instant now);
 }

@@ -1,24 +1,42 @@
 package dev.tuneforge.app.tenancy;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creates and lists tenants; platform admins only. */
+/** Creates, lists and deletes tenants; platform admins only. */
 @Service
 public class TenantService {
   private final TenantRepository tenants;
+  private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final Duration deletionGracePeriod;
 
-  TenantService(TenantRepository tenants, ApplicationEventPublisher events) {
+  /**
+   * @param deletionGracePeriod how long a deleted tenant can still be restored before its rows and
+   *     objects are removed for good
+   */
+  TenantService(
+      TenantRepository tenants,
+      Clock clock,
+      ApplicationEventPublisher events,
+      @Value("${tuneforge.tenants.deletion-grace-period:7d}") Duration deletionGracePeriod) {
     this.tenants = tenants;
+    this.clock = clock;
     this.events = events;
+    this.deletionGracePeriod = deletionGracePeriod;
   }
 
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
@@ -57,8 +75,7 @@ public class TenantService {
     if (budget != null && budget.precision() - budget.scale() > 12) {
       throw new IllegalArgumentException("A monthly budget has at most 12 digits before the point");
     }
-    Tenant tenant =
-        tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+    Tenant tenant = existing(id);
     tenant.setMonthlyBudget(
         budget == null ? null : budget.setScale(2, java.math.RoundingMode.HALF_UP));
     Tenant saved = tenants.save(tenant);
@@ -82,8 +99,7 @@ public class TenantService {
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
   public Tenant setSsoGroup(UUID id, @Nullable String group) {
-    Tenant tenant =
-        tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+    Tenant tenant = existing(id);
     Tenant saved = tenants.save(withSsoGroup(tenant, group));
     events.publishEvent(
         new TenantChanged(
@@ -110,10 +126,14 @@ public class TenantService {
                         group)));
   }
 
-  /** The SSO tenant of the first of {@code groups} that one has, in the given order. */
+  /**
+   * The SSO tenant of the first of {@code groups} that one has, in the given order; a tenant
+   * scheduled for deletion takes no sign-ins.
+   */
   public Optional<Tenant> findBySsoGroup(Iterable<String> groups) {
     for (String group : groups) {
-      Optional<Tenant> tenant = tenants.findBySsoGroup(group);
+      Optional<Tenant> tenant =
+          tenants.findBySsoGroup(group).filter(t -> !t.isScheduledForDeletion());
       if (tenant.isPresent()) {
         return tenant;
       }
@@ -135,6 +155,78 @@ public class TenantService {
     }
     tenant.setSsoGroup(name);
     return tenant;
+  }
+
+  /**
+   * Schedules the tenant's deletion: from now its members cannot sign in and its API keys are
+   * refused; features stop its jobs on {@link TenantDeletionScheduled}; after the grace period its
+   * rows and objects are removed. {@code typedName} must be the tenant's name, as a confirmation.
+   *
+   * @throws IllegalArgumentException for an unknown tenant, a name that does not match, or a tenant
+   *     already scheduled
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public Tenant scheduleDeletion(UUID id, String typedName) {
+    Tenant tenant = existing(id);
+    if (!tenant.getName().equals(typedName.strip())) {
+      throw new IllegalArgumentException(
+          "Type the tenant's name '" + tenant.getName() + "' to confirm its deletion");
+    }
+    if (tenant.isScheduledForDeletion()) {
+      throw new IllegalArgumentException(
+          "Tenant '" + tenant.getName() + "' is already scheduled for deletion");
+    }
+    Instant due = clock.instant().plus(deletionGracePeriod);
+    tenant.setDeletionDueAt(due);
+    events.publishEvent(new TenantDeletionScheduled(id, tenant.getName(), due, actor()));
+    return tenants.save(tenant);
+  }
+
+  /**
+   * Undoes a scheduled deletion during the grace period: members sign in and keys work again; jobs
+   * cancelled by the deletion stay cancelled.
+   *
+   * @throws IllegalArgumentException for an unknown tenant, one not scheduled for deletion, or one
+   *     whose grace period is over (its removal is under way)
+   */
+  @PreAuthorize("hasRole('PLATFORM_ADMIN')")
+  @Transactional
+  public Tenant undoDeletion(UUID id) {
+    Tenant tenant = existing(id);
+    Instant due = tenant.getDeletionDueAt();
+    if (due == null) {
+      throw new IllegalArgumentException(
+          "Tenant '" + tenant.getName() + "' is not scheduled for deletion");
+    }
+    if (!due.isAfter(clock.instant())) {
+      throw new IllegalArgumentException(
+          "The grace period of tenant '"
+              + tenant.getName()
+              + "' is over; its removal is under way");
+    }
+    tenant.setDeletionDueAt(null);
+    events.publishEvent(new TenantDeletionUndone(id, tenant.getName(), actor()));
+    return tenants.save(tenant);
+  }
+
+  /** Tenants whose grace period is over at {@code now}: the background removal's work. */
+  public List<Tenant> dueForRemoval(Instant now) {
+    return tenants.findByDeletionDueAtLessThanEqualOrderByDeletionDueAt(now);
+  }
+
+  /** Whether the tenant is in use: it exists and is not scheduled for deletion. */
+  public boolean isActive(UUID id) {
+    return tenants.findById(id).map(t -> !t.isScheduledForDeletion()).orElse(false);
+  }
+
+  private Tenant existing(UUID id) {
+    return tenants.findById(id).orElseThrow(() -> new IllegalArgumentException("No such tenant"));
+  }
+
+  private static String actor() {
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    return auth == null ? "system" : auth.getName();
   }
 
   public Optional<Tenant> find(UUID id) {

@@ -61,6 +61,25 @@ class BrowserSecurityIT {
   }
 
   @Test
+  void theSignInPagesFirstResponseCarriesEveryHeader() throws Exception {
+    HttpResponse<String> first =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                    .header("Accept", "text/html")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).containsIgnoringCase("<html");
+    assertThat(first.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("frame-ancestors 'none'"));
+    assertThat(first.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+    assertThat(first.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(first.headers().allValues("X-Frame-Options")).containsExactly("DENY");
+  }
+
+  @Test
   void aLoginPostWithoutTheCsrfTokenIsRefusedEvenWithTheRightPassword() throws Exception {
     get("/login");
     HttpResponse<String> forged =

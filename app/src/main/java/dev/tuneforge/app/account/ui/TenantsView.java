@@ -90,6 +90,7 @@ public class TenantsView extends VerticalLayout {
       tenantGrid
           .addColumn(t -> t.getSsoGroup() == null ? "local accounts" : "SSO: " + t.getSsoGroup())
           .setHeader("Sign-in");
+      tenantGrid.addColumn(TenantDeletionActions::status).setHeader("Status");
       tenantGrid.setAllRowsVisible(true);
       HorizontalLayout row = new HorizontalLayout(tenantName, createTenant);
       row.setAlignItems(Alignment.BASELINE);
@@ -137,7 +138,12 @@ public class TenantsView extends VerticalLayout {
       saveSso.setId("save-tenant-sso-group");
       HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget, ssoGroup, saveSso);
       budgetRow.setAlignItems(Alignment.BASELINE);
-      add(row, tenantGrid, budgetRow);
+      add(
+          row,
+          tenantGrid,
+          budgetRow,
+          new TenantDeletionActions(
+              tenants, () -> tenantGrid.asSingleSelect().getValue(), this::refresh));
     } else if (me.tenantId() != null) {
       Paragraph budget =
           new Paragraph(
