@@ -15,7 +15,6 @@ import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.upload.UploadCorpus.DatasetFile;
 import dev.tuneforge.app.upload.UploadCorpus.Outcome;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -272,13 +271,9 @@ class UploadCorpusIT {
       for (JsonNode url : urls) {
         int from = (int) (part * partSize);
         int to = (int) Math.min(bytes.length, from + partSize);
-        HttpResponse<Void> put =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create(url.asString()))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, from, to - from))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        assertThat(put.statusCode()).as("part %d of %s", part + 1, file).isEqualTo(200);
+        assertThat(TestObjectStorage.put(url.asString(), bytes, from, to - from))
+            .as("part %d of %s", part + 1, file)
+            .isEqualTo(200);
         part++;
       }
     }

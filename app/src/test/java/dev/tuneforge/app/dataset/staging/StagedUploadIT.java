@@ -19,10 +19,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +44,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class StagedUploadIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Autowired StagedUploads uploads;
   @Autowired DatasetService datasets;
@@ -314,30 +309,11 @@ class StagedUploadIT {
       in.seek(offset);
       in.readFully(bytes);
     }
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return response.statusCode();
+    return putBytes(url, bytes);
   }
 
-  /**
-   * PUTs {@code bytes} to {@code url}; returns the HTTP status, or 0 where storage closed the
-   * connection before the body was sent.
-   */
   private static int putBytes(String url, byte[] bytes) throws InterruptedException {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException refused) {
-      return 0;
-    }
+    return TestObjectStorage.put(url, bytes, 0, bytes.length);
   }
 
   /** A chat JSONL file of {@code rows} distinct receipts, about 1 KB each. */
