@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +25,7 @@ public final class TestObjectStorage
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
   public static final String ACCESS_KEY = "test-access";
   public static final String SECRET_KEY = "test-secret-key";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static String endpoint;
 
   /** The S3 endpoint, starting S3Proxy if it is not running yet. */
@@ -39,6 +44,25 @@ public final class TestObjectStorage
       storage.put(key, file, "application/octet-stream");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * PUTs {@code length} bytes of {@code bytes} from {@code offset} to a presigned {@code url}, as a
+   * browser or script does; returns the HTTP status, or 0 where storage closed the connection
+   * before the body was sent.
+   */
+  public static int put(String url, byte[] bytes, int offset, int length)
+      throws InterruptedException {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, offset, length))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException refused) {
+      return 0;
     }
   }
 

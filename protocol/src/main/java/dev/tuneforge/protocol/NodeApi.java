@@ -50,6 +50,15 @@ public final class NodeApi {
   public static final String CHECKPOINT_COMPLETE = CHECKPOINT + "/complete";
 
   /**
+   * Fresh presigned PUT URLs for a training lease's {@link Lease#outputs()} (no body; answered with
+   * {@link CheckpointUrls}), for the node that holds the lease now; any other node gets 409. Upload
+   * URLs live about as long as a lease, so a node asks for these when it is about to upload, and a
+   * node that lost its lease can no longer write a job's outputs. An app without this call answers
+   * 404: the lease's own URLs are used then.
+   */
+  public static final String OUTPUTS = BASE + "/jobs/{jobId}/outputs";
+
+  /**
    * For a merge lease: a {@link MergedFiles} naming the files of the merged model (no path)
    * answered with a presigned PUT URL per name ({@link CheckpointUrls}); only the node holding the
    * merge gets them.

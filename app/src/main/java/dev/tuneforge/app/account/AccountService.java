@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -110,11 +111,27 @@ public class AccountService implements UserDetailsService {
     if (password.isEmpty()) {
       throw new IllegalArgumentException("A password is required");
     }
+    // Hashed before the name is checked, so a taken name is refused as slowly as a free one is
+    // stored: the answer's time tells nothing either.
+    String hash = passwordEncoder.encode(password);
     if (users.existsByUsernameIgnoreCase(name)) {
-      throw new IllegalArgumentException("The username '" + name + "' is taken");
+      throw nameNotAvailable(name);
     }
     String shown = displayName.isBlank() ? name : displayName.strip();
-    return users.save(new AppUser(tenantId, name, shown, passwordEncoder.encode(password), role));
+    try {
+      return users.saveAndFlush(new AppUser(tenantId, name, shown, hash, role));
+    } catch (DataIntegrityViolationException raced) {
+      throw nameNotAvailable(name);
+    }
+  }
+
+  /**
+   * User names are one namespace for the whole platform (the sign-in form asks for no tenant), so a
+   * name taken anywhere is refused with the same words whichever tenant holds it.
+   */
+  private static IllegalArgumentException nameNotAvailable(String name) {
+    return new IllegalArgumentException(
+        "The username '" + name + "' is not available; choose another");
   }
 
   /** The platform admin {@code username}; empty if there is no such platform admin. */

@@ -140,6 +140,12 @@ class ModelApiController {
     return uploads.sentParts(id, file.name());
   }
 
+  /** Fresh part URLs for one file, for a client whose URLs ran out (they last minutes). */
+  @PostMapping("/uploads/{id}/part-urls")
+  List<String> partUrls(@PathVariable UUID id, @RequestBody ModelUploads.SentFile file) {
+    return uploads.partUrls(id, file.name(), 1, Integer.MAX_VALUE);
+  }
+
   @PostMapping("/uploads/{id}/complete")
   ResponseEntity<ModelJson> completeUpload(@PathVariable UUID id) {
     return ResponseEntity.status(HttpStatus.CREATED).body(ModelJson.of(uploads.complete(id)));

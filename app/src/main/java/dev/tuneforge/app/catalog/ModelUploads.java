@@ -42,7 +42,13 @@ public class ModelUploads implements AbandonedUploads {
   static final long MIN_PART_SIZE = 64L * 1024 * 1024;
 
   private static final int MAX_PARTS = 10_000;
-  private static final Duration URL_VALIDITY = Duration.ofHours(6);
+
+  /**
+   * Part URLs are fetched again when they run out ({@link #partUrls}), so they need last only
+   * minutes.
+   */
+  static final Duration URL_VALIDITY = Duration.ofMinutes(15);
+
   private static final Pattern FILE_NAME =
       Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
   private static final Pattern MODEL_KEY =
@@ -184,6 +190,19 @@ public class ModelUploads implements AbandonedUploads {
     return parts;
   }
 
+  /**
+   * Fresh URLs for the parts of one file of the upload, each signed for its part's exact length;
+   * {@code first} to {@code last} (inclusive, within the file's parts) or all of them.
+   */
+  public List<String> partUrls(UUID id, String name, int first, int last) {
+    ModelUpload upload = find(id);
+    FolderFile file = file(upload, name);
+    String key = upload.getObjectPrefix() + name;
+    return IntStream.rangeClosed(Math.max(1, first), Math.min(last, file.partCount()))
+        .mapToObj(n -> presign(key, file, n))
+        .toList();
+  }
+
   /** Counts a part of {@code size} bytes the client has sent, for {@link #pending}'s figures. */
   public void partSent(UUID id, String name, long size) {
     file(find(id), name);
@@ -289,12 +308,15 @@ public class ModelUploads implements AbandonedUploads {
     for (FolderFile file : files) {
       String key = prefix + file.name();
       List<String> urls =
-          IntStream.rangeClosed(1, file.partCount())
-              .mapToObj(n -> multipart.presignPart(key, file.multipartUploadId(), n, URL_VALIDITY))
-              .toList();
+          IntStream.rangeClosed(1, file.partCount()).mapToObj(n -> presign(key, file, n)).toList();
       plans.add(new FilePlan(file.name(), file.multipartUploadId(), file.partSize(), urls));
     }
     return new UploadPlan(id, plans);
+  }
+
+  private String presign(String key, FolderFile file, int part) {
+    return multipart.presignPart(
+        key, file.multipartUploadId(), file.sizeBytes(), file.partSize(), part, URL_VALIDITY);
   }
 
   private static String prefix(@Nullable UUID owner, UUID id) {

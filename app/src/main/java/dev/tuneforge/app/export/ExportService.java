@@ -7,6 +7,7 @@ import dev.tuneforge.app.evaluation.EvaluationService;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,8 @@ class ExportService {
               List<String> present = catalog.files(model);
               for (String file : TOKENIZER_FILES) {
                 if (present.contains(file)) {
-                  parts.add(new ZipPart(file, storage.open(model.getObjectPrefix() + file)));
+                  String key = model.getObjectPrefix() + file;
+                  parts.add(new ZipPart(file, () -> storage.open(key)));
                 }
               }
             });
@@ -100,7 +102,7 @@ class ExportService {
     return merges.mergedFiles(jobId).stream()
         .filter(key -> fileName(key).equals(file) && JobFolder.LOCAL_RUNTIME_FILES.contains(file))
         .findFirst()
-        .map(key -> new ZipPart(file, storage.tenantOpen(key)));
+        .map(key -> tenantPart(file, key));
   }
 
   private static String fileName(String key) {
@@ -123,7 +125,7 @@ class ExportService {
     for (String key : keys) {
       String name = fileName(key);
       if (!name.equals(JobFolder.MODEL_CARD)) {
-        parts.add(new ZipPart(name, storage.tenantOpen(key)));
+        parts.add(tenantPart(name, key));
       }
     }
     return parts;
@@ -145,7 +147,13 @@ class ExportService {
                 evaluations.find(job.getId()).orElse(null),
                 kind)
             .markdown();
-    return new ZipPart(
-        JobFolder.MODEL_CARD, new ByteArrayInputStream(markdown.getBytes(StandardCharsets.UTF_8)));
+    byte[] bytes = markdown.getBytes(StandardCharsets.UTF_8);
+    return new ZipPart(JobFolder.MODEL_CARD, () -> new ByteArrayInputStream(bytes));
+  }
+
+  /** A part opened later (as the zip is written) in the calling tenant's name. */
+  private ZipPart tenantPart(String name, String key) {
+    UUID tenant = TenantContext.requireTenant();
+    return new ZipPart(name, () -> TenantContext.callAs(tenant, () -> storage.tenantOpen(key)));
   }
 }

@@ -55,7 +55,15 @@ class LeaseFactory {
           "merges.txt",
           "tokenizer.model");
 
+  /** Downloads: a node reads its inputs once, at the start of a lease. */
   private static final Duration URL_VALIDITY = Duration.ofHours(6);
+
+  /**
+   * Uploads outlive the lease they were signed for by this much at most: a node asks for fresh ones
+   * when it uploads ({@link #outputUploads}, {@link #checkpointUploads}), so one that lost its
+   * lease cannot overwrite what the job's next node or its result wrote.
+   */
+  static final Duration UPLOAD_SLACK = Duration.ofMinutes(2);
 
   private final CatalogService catalog;
   private final DatasetService datasets;
@@ -116,37 +124,58 @@ class LeaseFactory {
                 datasets.trainingFileKey(job.getRetentionDatasetVersionId()).orElseThrow();
             inputs.put(JobFolder.RETENTION_DATA, storage.presignGet(retention, URL_VALIDITY));
           }
-          Map<String, String> outputs = new LinkedHashMap<>();
-          if (job.isFullFineTuning()) {
-            String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
-            for (String file : tunedModelFiles(catalog.files(model))) {
-              outputs.put(
-                  JobFolder.TUNED_MODEL + file,
-                  storage.presignPut(modelPrefix + file, URL_VALIDITY));
-            }
-          } else {
-            String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
-            for (String file : JobFolder.ADAPTER_FILES) {
-              outputs.put(
-                  JobFolder.ADAPTER + file, storage.presignPut(adapterPrefix + file, URL_VALIDITY));
-            }
-          }
-          if (evaluate) {
-            String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
-            for (String file : JobFolder.EVALUATION_FILES) {
-              outputs.put(
-                  JobFolder.EVALUATION + file,
-                  storage.presignPut(evaluationPrefix + file, URL_VALIDITY));
-            }
-            if (job.getRetention() != null) {
-              outputs.put(
-                  JobFolder.EVALUATION + JobFolder.RETENTION,
-                  storage.presignPut(evaluationPrefix + JobFolder.RETENTION, URL_VALIDITY));
-            }
-          }
+          Map<String, String> outputs = outputs(job, model, evaluate);
           TrainingSpec spec = spec(job, model, trainingOptions(job, evaluate));
           return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
         });
+  }
+
+  /**
+   * Fresh PUT URLs for the outputs of the lease of {@code job}, as {@link #build} signed them, each
+   * valid for about a lease.
+   */
+  Map<String, String> outputUploads(FineTuneJob job) {
+    return TenantContext.callAs(
+        job.getTenantId(),
+        () -> {
+          BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
+          boolean evaluate =
+              job.getEvaluationExamples() > 0
+                  && (job.getEvaluationDatasetVersionId() != null
+                      || datasets.validationFileKey(job.getDatasetVersionId()).isPresent());
+          return outputs(job, model, evaluate);
+        });
+  }
+
+  private Map<String, String> outputs(FineTuneJob job, BaseModel model, boolean evaluate) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    if (job.isFullFineTuning()) {
+      String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
+      for (String file : tunedModelFiles(catalog.files(model))) {
+        outputs.put(JobFolder.TUNED_MODEL + file, upload(modelPrefix + file));
+      }
+    } else {
+      String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+      for (String file : JobFolder.ADAPTER_FILES) {
+        outputs.put(JobFolder.ADAPTER + file, upload(adapterPrefix + file));
+      }
+    }
+    if (evaluate) {
+      String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
+      for (String file : JobFolder.EVALUATION_FILES) {
+        outputs.put(JobFolder.EVALUATION + file, upload(evaluationPrefix + file));
+      }
+      if (job.getRetention() != null) {
+        outputs.put(
+            JobFolder.EVALUATION + JobFolder.RETENTION,
+            upload(evaluationPrefix + JobFolder.RETENTION));
+      }
+    }
+    return outputs;
+  }
+
+  private String upload(String key) {
+    return storage.presignPut(key, properties.leaseDuration().plus(UPLOAD_SLACK));
   }
 
   /**
@@ -183,7 +212,7 @@ class LeaseFactory {
     String prefix = ObjectKeys.jobMerged(merge.getTenantId(), merge.getJobId());
     Map<String, String> urls = new LinkedHashMap<>();
     for (String file : files) {
-      urls.put(file, storage.presignPut(prefix + file, URL_VALIDITY));
+      urls.put(file, upload(prefix + file));
     }
     return urls;
   }
@@ -284,7 +313,7 @@ class LeaseFactory {
     String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), step);
     Map<String, String> urls = new LinkedHashMap<>();
     for (String file : files) {
-      urls.put(file, storage.presignPut(prefix + file, URL_VALIDITY));
+      urls.put(file, upload(prefix + file));
     }
     return urls;
   }

@@ -240,6 +240,19 @@ class NodeApiController {
   }
 
   /**
+   * Fresh upload URLs for the outputs of the job this node holds the lease of; 409 for any other
+   * node, such as one whose lease ran out and whose job another node now runs or finished.
+   */
+  @PostMapping(NodeApi.OUTPUTS)
+  ResponseEntity<?> outputs(@AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId) {
+    return leasing
+        .runningOn(node.nodeId(), jobId)
+        .<ResponseEntity<?>>map(
+            job -> ResponseEntity.ok(new CheckpointUrls(leases.outputUploads(job))))
+        .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
+  }
+
+  /**
    * Records the checkpoint once all its files are in storage, so a resume never meets a partial
    * one.
    */

@@ -3,16 +3,14 @@ package dev.tuneforge.app.storage;
 import io.minio.AbortMultipartUploadArgs;
 import io.minio.CompleteMultipartUploadArgs;
 import io.minio.CreateMultipartUploadArgs;
-import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.Http.Method;
 import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListPartsArgs;
 import io.minio.MinioAsyncClient;
-import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.ListMultipartUploadsResult;
 import io.minio.messages.ListPartsResult;
 import io.minio.messages.Part;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,14 +24,15 @@ import org.springframework.stereotype.Service;
 /**
  * S3 multipart uploads that a browser fills: the app creates the upload, presigns each part's PUT
  * for the browser-facing endpoint, and completes it from the parts storage holds (so the browser
- * never reads ETags). Methods named {@code tenant…} refuse keys outside the calling tenant's
- * prefix.
+ * never reads ETags). A part URL is signed for that part's exact length, so storage refuses a body
+ * of any other size and an upload never holds more than the size declared for it. Methods named
+ * {@code tenant…} refuse keys outside the calling tenant's prefix.
  */
 @Service
 public class MultipartStorage {
   private final ObjectStorage storage;
   private final MinioAsyncClient client;
-  private final MinioClient browserSigner;
+  private final UrlSigner browserSigner;
   private final String bucket;
 
   MultipartStorage(ObjectStorage storage, StorageProperties properties) {
@@ -44,14 +43,14 @@ public class MultipartStorage {
             .region(properties.region())
             .credentials(properties.accessKey(), properties.secretKey())
             .build();
-    // Signing needs no request when the region is known, so this client never has to reach its
-    // endpoint.
+    // Signed at storage's time, the system's, not at the app's clock (which tests move).
     this.browserSigner =
-        MinioClient.builder()
-            .endpoint(properties.browserEndpoint())
-            .region(properties.region())
-            .credentials(properties.accessKey(), properties.secretKey())
-            .build();
+        new UrlSigner(
+            properties.browserEndpoint(),
+            properties.region(),
+            properties.accessKey(),
+            properties.secretKey(),
+            Clock.systemUTC());
     this.bucket = properties.bucket();
   }
 
@@ -87,32 +86,41 @@ public class MultipartStorage {
   }
 
   /**
-   * A URL the browser PUTs part {@code partNumber} (1 to 10,000) to, valid for {@code validFor}.
+   * The length of part {@code partNumber} of a file of {@code size} bytes sent in parts of {@code
+   * partSize}: every part but the last is full.
+   *
+   * @throws IllegalArgumentException for a part number the file does not have
    */
-  public String tenantPresignPart(String key, String uploadId, int partNumber, Duration validFor) {
+  public static long partLength(long size, long partSize, int partNumber) {
+    int count = partCount(size, partSize);
+    if (partNumber < 1 || partNumber > count) {
+      throw new IllegalArgumentException(
+          "The upload has parts 1 to " + count + ", not " + partNumber);
+    }
+    return partNumber < count ? partSize : size - (count - 1) * partSize;
+  }
+
+  /**
+   * A URL the browser PUTs part {@code partNumber} of a file of {@code size} bytes to, accepted by
+   * storage only with that part's exact length and only for {@code validFor}.
+   */
+  public String tenantPresignPart(
+      String key, String uploadId, long size, long partSize, int partNumber, Duration validFor) {
     ObjectStorage.requireTenantKey(key);
-    return presignPart(key, uploadId, partNumber, validFor);
+    return presignPart(key, uploadId, size, partSize, partNumber, validFor);
   }
 
   /** A part URL for any key's upload (the caller has checked the key). */
-  public String presignPart(String key, String uploadId, int partNumber, Duration validFor) {
-    if (partNumber < 1 || partNumber > 10_000) {
-      throw new IllegalArgumentException(
-          "A part number lies between 1 and 10000, not " + partNumber);
-    }
-    try {
-      return browserSigner.getPresignedObjectUrl(
-          GetPresignedObjectUrlArgs.builder()
-              .method(Method.PUT)
-              .bucket(bucket)
-              .object(key)
-              .extraQueryParams(
-                  Map.of("uploadId", uploadId, "partNumber", Integer.toString(partNumber)))
-              .expiry((int) validFor.toSeconds())
-              .build());
-    } catch (Exception e) {
-      throw new ObjectStorage.StorageException("Could not sign a part URL for " + key, e);
-    }
+  public String presignPart(
+      String key, String uploadId, long size, long partSize, int partNumber, Duration validFor) {
+    long length = partLength(size, partSize, partNumber);
+    return browserSigner.presign(
+        "PUT",
+        bucket,
+        key,
+        Map.of("uploadId", uploadId, "partNumber", Integer.toString(partNumber)),
+        Map.of("content-length", Long.toString(length)),
+        validFor);
   }
 
   /** The parts storage holds for the calling tenant's upload, in part order. */

@@ -14,6 +14,7 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
@@ -40,6 +42,7 @@ public class ObjectStorage {
 
   private final MinioClient client;
   private final String bucket;
+  private final AtomicInteger openStreams = new AtomicInteger();
   private volatile boolean bucketReady;
 
   ObjectStorage(StorageProperties properties) {
@@ -66,12 +69,35 @@ public class ObjectStorage {
     }
   }
 
+  /**
+   * Opens an object for reading; the stream holds a connection to storage until it is closed, so
+   * every caller closes it, whatever happens to the reader.
+   */
   public InputStream open(String key) {
+    InputStream in;
     try {
-      return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+      in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
     } catch (Exception e) {
       throw new StorageException("Could not read " + key, e);
     }
+    openStreams.incrementAndGet();
+    return new FilterInputStream(in) {
+      private boolean closed;
+
+      @Override
+      public void close() throws IOException {
+        if (!closed) {
+          closed = true;
+          openStreams.decrementAndGet();
+        }
+        super.close();
+      }
+    };
+  }
+
+  /** How many streams {@link #open} handed out are not closed yet (each holds a connection). */
+  public int openStreams() {
+    return openStreams.get();
   }
 
   /**

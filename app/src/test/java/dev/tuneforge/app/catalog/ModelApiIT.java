@@ -11,9 +11,6 @@ import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +46,6 @@ class ModelApiIT {
   @Autowired ApiKeys keys;
   @TempDir Path temp;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private String platformAdmin;
   private String adminA;
   private String adminB;
@@ -164,13 +160,7 @@ class ModelApiIT {
       for (JsonNode url : file.path("partUrls")) {
         int from = (int) (part * partSize);
         int to = (int) Math.min(bytes.length, from + partSize);
-        HttpResponse<Void> put =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url.asString()))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, from, to - from))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(TestObjectStorage.put(url.asString(), bytes, from, to - from)).isEqualTo(200);
         part++;
       }
       sent.add(

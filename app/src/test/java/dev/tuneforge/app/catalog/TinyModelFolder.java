@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * weights of the exact shapes the config implies, a loadable word-level tokenizer, its config with
  * a chat template, the generation config), zero weights.
  */
-final class TinyModelFolder {
-  static final String CONFIG =
+public final class TinyModelFolder {
+  public static final String CONFIG =
       """
       {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 16,
        "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
@@ -46,7 +46,7 @@ final class TinyModelFolder {
   private TinyModelFolder() {}
 
   /** Writes the folder into {@code directory}; returns the number of weights it holds. */
-  static long write(Path directory) {
+  public static long write(Path directory) {
     try {
       Files.createDirectories(directory);
       Files.writeString(directory.resolve("config.json"), CONFIG);

@@ -20,6 +20,8 @@ import dev.tuneforge.protocol.JobResult;
 import dev.tuneforge.protocol.NodeApi;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,10 +52,11 @@ import org.yaml.snakeyaml.Yaml;
  * files and chat template, and a model card whose front matter names the base by its Hugging Face
  * id and whose body holds the base-vs-tuned table field by field; the merged export queues for a
  * node, goes back to the queue when its node is lost, and once merged downloads with its card; its
- * time on a node leased over the node API is metered like training. No other tenant downloads or
- * starts anything of it: 404, as for a job that does not exist. Other test classes share the
- * database: the merge tests first take their nodes offline and their waiting work out of the queue,
- * so that no other node takes this test's merge and this test's node takes nothing else.
+ * time on a node leased over the node API is metered like training; a browser that aborts a zip
+ * midway leaves no storage stream open. No other tenant downloads or starts anything of it: 404, as
+ * for a job that does not exist. Other test classes share the database: the merge tests first take
+ * their nodes offline and their waiting work out of the queue, so that no other node takes this
+ * test's merge and this test's node takes nothing else.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -173,6 +176,27 @@ class ExportIT {
     assertThat(as(other, otherUser, () -> downloads.tunedModel(job)).getStatusCode().value())
         .as("a LoRA job has no tuned model")
         .isEqualTo(404);
+  }
+
+  @Test
+  void aBrowserThatAbortsTheZipMidwayLeavesNoStorageStreamOpen() throws Exception {
+    int before = storage.openStreams();
+    ResponseEntity<StreamingResponseBody> response = as(tenant, user, () -> downloads.adapter(job));
+
+    OutputStream goneMidway =
+        new OutputStream() {
+          private int written;
+
+          @Override
+          public void write(int b) throws IOException {
+            if (++written > 200) {
+              throw new IOException("Broken pipe (the browser closed the download)");
+            }
+          }
+        };
+    assertThatThrownBy(() -> response.getBody().writeTo(goneMidway))
+        .isInstanceOf(IOException.class);
+    assertThat(storage.openStreams()).as("every storage stream closed").isEqualTo(before);
   }
 
   @Test

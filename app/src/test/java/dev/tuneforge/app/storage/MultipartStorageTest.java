@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Part URLs handed to browsers are signed for the public endpoint when one is set (nodes keep the
- * internal one), carry the upload id and part number, and exist only for the caller's own keys.
+ * internal one), carry the upload id and part number, are signed for the part's exact length and
+ * last minutes, and exist only for the caller's own keys and the parts the declared size implies.
  * Signing needs no storage server.
  */
 class MultipartStorageTest {
@@ -25,11 +26,16 @@ class MultipartStorageTest {
 
     String url =
         TenantContext.callAs(
-            TENANT, () -> multipart.tenantPresignPart(key, "upload-1", 3, Duration.ofMinutes(5)));
+            TENANT,
+            () ->
+                multipart.tenantPresignPart(
+                    key, "upload-1", 2_500, 1_000, 3, Duration.ofMinutes(5)));
     assertThat(url)
         .startsWith("https://s3.tuneforge.example.com/tuneforge/" + key + "?")
         .contains("uploadId=upload-1")
         .contains("partNumber=3")
+        .contains("X-Amz-Expires=300")
+        .contains("X-Amz-SignedHeaders=content-length%3Bhost")
         .contains("X-Amz-Signature=");
     assertThat(storage.presignGet(key, Duration.ofMinutes(5)))
         .as("node URLs keep the internal endpoint")
@@ -43,7 +49,8 @@ class MultipartStorageTest {
     String key = ObjectKeys.stagedUpload(TENANT, UUID.randomUUID(), "receipts.jsonl");
     assertThat(
             TenantContext.callAs(
-                TENANT, () -> multipart.tenantPresignPart(key, "u", 1, Duration.ofMinutes(5))))
+                TENANT,
+                () -> multipart.tenantPresignPart(key, "u", 10, 10, 1, Duration.ofMinutes(5))))
         .startsWith("http://minio.internal:9000/");
   }
 
@@ -56,15 +63,27 @@ class MultipartStorageTest {
             () ->
                 TenantContext.callAs(
                     TENANT,
-                    () -> multipart.tenantPresignPart(theirs, "u", 1, Duration.ofMinutes(5))))
+                    () ->
+                        multipart.tenantPresignPart(theirs, "u", 10, 10, 1, Duration.ofMinutes(5))))
         .isInstanceOf(SecurityException.class);
     String mine = ObjectKeys.stagedUpload(TENANT, UUID.randomUUID(), "x.jsonl");
     assertThatThrownBy(
             () ->
                 TenantContext.callAs(
                     TENANT,
-                    () -> multipart.tenantPresignPart(mine, "u", 10_001, Duration.ofMinutes(5))))
-        .hasMessage("A part number lies between 1 and 10000, not 10001");
+                    () ->
+                        multipart.tenantPresignPart(
+                            mine, "u", 3_000, 1_000, 4, Duration.ofMinutes(5))))
+        .hasMessage("The upload has parts 1 to 3, not 4");
+  }
+
+  @Test
+  void everyPartButTheLastIsFull() {
+    assertThat(MultipartStorage.partLength(2_500, 1_000, 1)).isEqualTo(1_000);
+    assertThat(MultipartStorage.partLength(2_500, 1_000, 3)).isEqualTo(500);
+    assertThat(MultipartStorage.partLength(3_000, 1_000, 3)).isEqualTo(1_000);
+    assertThatThrownBy(() -> MultipartStorage.partLength(2_500, 1_000, 0))
+        .hasMessage("The upload has parts 1 to 3, not 0");
   }
 
   private static StorageProperties properties(String publicEndpoint) {

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +84,25 @@ final class AppClient {
     HttpResponse<String> response =
         post(NodeApi.forJob(NodeApi.MERGED_FILES, mergeId), files, CALL_TIMEOUT, true);
     return Json.MAPPER.readValue(response.body(), CheckpointUrls.class);
+  }
+
+  /**
+   * Fresh upload URLs for the outputs of the lease this node holds on {@code jobId}; empty from an
+   * app that signs none (it answers 404), so the lease's own URLs are used.
+   *
+   * @throws AppResponseException with status 409 when the node no longer holds the lease
+   */
+  Optional<Map<String, String>> outputUrls(UUID jobId) throws IOException, InterruptedException {
+    try {
+      HttpResponse<String> response =
+          post(NodeApi.forJob(NodeApi.OUTPUTS, jobId), null, CALL_TIMEOUT, true);
+      return Optional.of(Json.MAPPER.readValue(response.body(), CheckpointUrls.class).urls());
+    } catch (AppResponseException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   void checkpointComplete(UUID jobId, int step) throws IOException, InterruptedException {

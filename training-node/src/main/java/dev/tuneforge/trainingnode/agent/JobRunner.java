@@ -274,7 +274,15 @@ final class JobRunner {
 
   private @Nullable String uploadOutputs(Lease lease, Path jobDir, EventRelay relay)
       throws InterruptedException {
-    for (Map.Entry<String, String> output : lease.outputs().entrySet()) {
+    // The lease's upload URLs live about as long as the lease: fresh ones come now, and only while
+    // this node still holds the lease.
+    Map<String, String> outputs;
+    try {
+      outputs = app.outputUrls(lease.jobId()).orElse(lease.outputs());
+    } catch (IOException e) {
+      return "could not get upload URLs for the outputs: " + e.getMessage();
+    }
+    for (Map.Entry<String, String> output : outputs.entrySet()) {
       try {
         Path source = Transfers.resolveInside(jobDir, output.getKey());
         // The evaluation's outputs are optional: a job without them still delivers its adapter.
@@ -294,7 +302,7 @@ final class JobRunner {
         return "could not upload " + output.getKey() + ": " + e.getMessage();
       }
     }
-    Log.info("job " + lease.jobId() + ": uploaded " + lease.outputs().size() + " outputs");
+    Log.info("job " + lease.jobId() + ": uploaded " + outputs.size() + " outputs");
     return null;
   }
 

@@ -79,6 +79,12 @@ final class FakeApp implements AutoCloseable {
 
   volatile boolean rejectCredential;
 
+  /**
+   * How {@link NodeApi#OUTPUTS} answers: absent, 404 as an app without the call; 200 with fresh
+   * URLs under {@code fresh/}; or this status (409: the node lost its lease).
+   */
+  volatile @Nullable Integer outputsStatus;
+
   /** The one protocol version enrolment takes, as the app checks it; another gets 409. */
   volatile int protocolVersion = NodeApi.PROTOCOL_VERSION;
 
@@ -241,6 +247,19 @@ final class FakeApp implements AutoCloseable {
       jobCalls.add("merged-files " + files.files());
       Map<String, String> urls = new LinkedHashMap<>();
       files.files().forEach(file -> urls.put(file, fileUrl("merged/" + file)));
+      respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
+    } else if (path.endsWith("/outputs") && outputsStatus != null) {
+      exchange.getRequestBody().readAllBytes();
+      jobCalls.add("outputs " + outputsStatus);
+      if (outputsStatus != 200) {
+        respond(exchange, outputsStatus, "");
+        return;
+      }
+      Map<String, String> urls = new LinkedHashMap<>();
+      for (String name :
+          List.of("adapter/adapter_config.json", "adapter/adapter_model.safetensors")) {
+        urls.put(name, fileUrl("fresh/" + name));
+      }
       respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
     } else if (path.endsWith("/result")) {
       jobCalls.add("result");

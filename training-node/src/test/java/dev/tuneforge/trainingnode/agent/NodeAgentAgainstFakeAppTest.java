@@ -246,6 +246,35 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   @Test
+  void uploadsOutputsThroughFreshUrlsAndNothingOnceTheLeaseIsLost() throws Exception {
+    app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
+    Map<String, String> outputs =
+        Map.of(
+            "adapter/adapter_config.json", app.fileUrl("stale/adapter_config.json"),
+            "adapter/adapter_model.safetensors", app.fileUrl("stale/adapter_model.safetensors"));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    app.outputsStatus = 200;
+    app.leases.add(lease(Map.of("data/train.jsonl", app.fileUrl("d")), outputs));
+    agent.pollOnce();
+    assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(1, 64));
+    assertThat(app.storage)
+        .containsKey("fresh/adapter/adapter_model.safetensors")
+        .doesNotContainKey("stale/adapter_model.safetensors");
+
+    app.outputsStatus = 409;
+    app.leases.add(lease(Map.of("data/train.jsonl", app.fileUrl("d")), outputs));
+    agent.pollOnce();
+    assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
+        .startsWith("could not get upload URLs for the outputs: ")
+        .contains("409");
+    assertThat(app.storage)
+        .as("a node that lost its lease writes no output")
+        .doesNotContainKey("stale/adapter_model.safetensors");
+  }
+
+  @Test
   void failsTheJobWhenAnOutputIsMissing() throws Exception {
     app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
     app.leases.add(

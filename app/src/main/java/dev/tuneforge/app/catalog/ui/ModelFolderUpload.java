@@ -137,6 +137,16 @@ class ModelFolderUpload extends Div {
         uploads.sentParts(upload.id(), name).stream().map(p -> p.number()).toList());
   }
 
+  /** A fresh URL for one part, asked for just before it is sent: part URLs last minutes. */
+  @ClientCallable
+  String partUrl(String name, int part) {
+    Current upload = current;
+    if (upload == null) {
+      return "";
+    }
+    return uploads.partUrls(upload.id(), name, part, part).getFirst();
+  }
+
   @ClientCallable
   void partSent(String name, double size) {
     Current upload = current;

@@ -39,7 +39,10 @@ public class StagedUploads implements AbandonedUploads {
   static final long MIN_PART_SIZE = 8L * 1024 * 1024;
 
   private static final int MAX_PARTS = 10_000;
-  private static final Duration URL_VALIDITY = Duration.ofHours(1);
+
+  /** The browser asks for part URLs in batches just before it sends them: minutes suffice. */
+  static final Duration URL_VALIDITY = Duration.ofMinutes(15);
+
   private static final Pattern STAGED_KEY =
       Pattern.compile("^tenants/[^/]+/" + ObjectKeys.UPLOADS + ".+");
   private static final Logger log = LoggerFactory.getLogger(StagedUploads.class);
@@ -109,7 +112,12 @@ public class StagedUploads implements AbandonedUploads {
     for (int part = first; part <= last; part++) {
       urls.add(
           multipart.tenantPresignPart(
-              upload.getObjectKey(), upload.getUploadId(), part, URL_VALIDITY));
+              upload.getObjectKey(),
+              upload.getUploadId(),
+              upload.getSizeBytes(),
+              upload.getPartSize(),
+              part,
+              URL_VALIDITY));
     }
     return urls;
   }

@@ -39,18 +39,21 @@ function send(files) {
     for (const filePlan of plan.files) {
       const sent = new Set(JSON.parse(await host.$server.sentParts(filePlan.name)));
       const file = byName.get(filePlan.name);
-      filePlan.partUrls.forEach((url, i) => {
+      filePlan.partUrls.forEach((_, i) => {
         const n = i + 1;
         const blob = file.slice((n - 1) * filePlan.partSize, Math.min(n * filePlan.partSize, file.size));
         const key = filePlan.name + '#' + n;
         if (sent.has(n)) {
           upload.loaded.set(key, blob.size);
         } else {
-          jobs.push({ name: filePlan.name, key, url, blob });
+          jobs.push({ name: filePlan.name, n, key, blob });
         }
       });
     }
+    // Part URLs last minutes and are signed for the part's exact length: each is fetched just
+    // before its part is sent.
     await inParallel(upload, jobs.length, PARALLEL, async i => {
+      jobs[i].url = await host.$server.partUrl(jobs[i].name, jobs[i].n);
       await putPart(upload, jobs[i]);
       host.$server.partSent(jobs[i].name, jobs[i].blob.size);
     });

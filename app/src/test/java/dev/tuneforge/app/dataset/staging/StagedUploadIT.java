@@ -19,14 +19,12 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +44,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class StagedUploadIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Autowired StagedUploads uploads;
   @Autowired DatasetService datasets;
@@ -124,7 +121,7 @@ class StagedUploadIT {
                     bob,
                     () ->
                         multipart.tenantPresignPart(
-                            key, uploadId, 1, java.time.Duration.ofMinutes(1))))
+                            key, uploadId, size, plan.partSize(), 1, Duration.ofMinutes(1))))
         .isInstanceOf(SecurityException.class);
     assertThatThrownBy(() -> as(bob, () -> multipart.tenantListParts(key, uploadId)))
         .isInstanceOf(SecurityException.class);
@@ -147,6 +144,47 @@ class StagedUploadIT {
     StagedUploads.StagedFile staged = as(alice, () -> uploads.finish(plan.id()));
     Files.deleteIfExists(staged.file());
     assertNothingStaged(alice);
+  }
+
+  @Test
+  void storageRefusesAPartLargerThanDeclaredAndAUsedUrlChangesNothing() throws Exception {
+    SignedInUser grace = member("grace");
+    Path file = chatJsonl(dir.resolve("small.jsonl"), 3);
+    long size = Files.size(file);
+    StagedUploads.UploadPlan plan = as(grace, () -> uploads.start("small.jsonl", size));
+    assertThat(plan.partCount()).isOne();
+    String url = as(grace, () -> uploads.partUrls(plan.id(), 1, 20)).getFirst();
+    assertThat(url)
+        .contains("X-Amz-SignedHeaders=content-length%3Bhost")
+        .contains("X-Amz-Expires=" + StagedUploads.URL_VALIDITY.toSeconds());
+    assertThat(StagedUploads.URL_VALIDITY).isLessThanOrEqualTo(Duration.ofMinutes(15));
+    assertThatThrownBy(() -> as(grace, () -> uploads.partUrls(plan.id(), 2, 1)))
+        .hasMessage("The upload has parts 1 to 1, not 2");
+
+    assertThat(putBytes(url, new byte[20 * 1024 * 1024]))
+        .as("20 MiB into the part of a %d-byte file", size)
+        .isNotEqualTo(200);
+    assertThat(putBytes(url, new byte[(int) size - 1])).as("one byte short").isNotEqualTo(200);
+    assertThat(
+            as(grace, () -> multipart.tenantListParts(stagedKey(plan.id()), uploadId(plan.id()))))
+        .as("storage holds nothing of the refused bodies")
+        .isEmpty();
+
+    assertThat(put(url, file, plan, 1)).isEqualTo(200);
+    StagedUploads.StagedFile staged = as(grace, () -> uploads.finish(plan.id()));
+    try {
+      assertThat(Files.mismatch(staged.file(), file)).isEqualTo(-1);
+    } finally {
+      Files.deleteIfExists(staged.file());
+    }
+    Map<String, Long> before = storage.sizes("");
+    int reused = putBytes(url, Files.readAllBytes(file));
+    // MinIO and S3 answer NoSuchUpload; S3Proxy takes the part of an upload that no longer exists,
+    // and it shows up nowhere.
+    assertThat(reused == 200 ? storage.sizes("") : before)
+        .as("the URL used again after the upload finished (%d) changed no object", reused)
+        .isEqualTo(before);
+    assertNothingStaged(grace);
   }
 
   @Test
@@ -271,13 +309,11 @@ class StagedUploadIT {
       in.seek(offset);
       in.readFully(bytes);
     }
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return response.statusCode();
+    return putBytes(url, bytes);
+  }
+
+  private static int putBytes(String url, byte[] bytes) throws InterruptedException {
+    return TestObjectStorage.put(url, bytes, 0, bytes.length);
   }
 
   /** A chat JSONL file of {@code rows} distinct receipts, about 1 KB each. */
