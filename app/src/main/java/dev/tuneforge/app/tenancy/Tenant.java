@@ -17,6 +17,11 @@ public class Tenant {
   private Instant createdAt;
   private @Nullable BigDecimal monthlyBudget;
   private @Nullable String ssoGroup;
+  private @Nullable Integer maxRunningJobs;
+  private @Nullable Integer maxQueuedJobs;
+  private @Nullable Long maxStorageBytes;
+  private @Nullable Integer maxBackgroundWork;
+  private int dispatchWeight = 1;
 
   protected Tenant() {}
 
@@ -57,5 +62,19 @@ public class Tenant {
 
   void setSsoGroup(@Nullable String group) {
     ssoGroup = group;
+  }
+
+  /** The quotas an admin set for this tenant; null fields take the platform's defaults. */
+  public QuotaOverrides getQuotaOverrides() {
+    return new QuotaOverrides(
+        maxRunningJobs, maxQueuedJobs, maxStorageBytes, maxBackgroundWork, dispatchWeight);
+  }
+
+  void setQuotaOverrides(QuotaOverrides overrides) {
+    maxRunningJobs = overrides.runningJobs();
+    maxQueuedJobs = overrides.queuedJobs();
+    maxStorageBytes = overrides.storageBytes();
+    maxBackgroundWork = overrides.backgroundWork();
+    dispatchWeight = overrides.dispatchWeight();
   }
 }

@@ -189,6 +189,11 @@ class WorkRunnerIT {
     Probe probe() {
       return new Probe();
     }
+
+    @Bean
+    BackgroundPoolIT.Blocker blocker() {
+      return new BackgroundPoolIT.Blocker();
+    }
   }
 
   /** A kind limited to one run at a time that does what its run's dataset name says. */
