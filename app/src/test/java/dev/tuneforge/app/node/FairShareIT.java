@@ -14,8 +14,11 @@ import dev.tuneforge.app.tenancy.TenantQuotas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,12 +38,15 @@ class FairShareIT {
   @Autowired NodeService nodes;
   @Autowired TenantQuotas quotas;
   @Autowired JdbcClient jdbc;
+  @Autowired Scheduler scheduler;
 
   private TestRows rows;
   private UUID model;
 
   @BeforeEach
-  void noOtherNodesOrJobs() {
+  void noOtherNodesOrJobs() throws Exception {
+    // dispatch runs only when this test calls it, not also at Quartz's tick (cluster-wide pause)
+    scheduler.pauseJob(JobKey.jobKey(DispatchJob.NAME));
     // other classes' nodes and queued jobs share this database; this test dispatches alone
     jdbc.sql("update training_node set state = 'offline'").update();
     jdbc.sql(
@@ -49,6 +55,11 @@ class FairShareIT {
         .update();
     rows = new TestRows(jdbc);
     model = rows.model("fair-" + UUID.randomUUID());
+  }
+
+  @AfterEach
+  void dispatchAtTheTickAgain() throws Exception {
+    scheduler.resumeJob(JobKey.jobKey(DispatchJob.NAME));
   }
 
   @Test
