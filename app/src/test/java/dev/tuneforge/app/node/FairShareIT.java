@@ -164,39 +164,32 @@ class FairShareIT {
   }
 
   private UUID holder(UUID job) {
-    return jdbc.sql("select node_id from fine_tune_job where id = ?")
-        .param(job)
-        .query(UUID.class)
-        .optional()
-        .orElse(null);
+    return column("node_id", job, UUID.class);
   }
 
   private String holdReason(UUID job) {
-    return jdbc.sql("select hold_reason from fine_tune_job where id = ?")
-        .param(job)
-        .query(String.class)
-        .single();
+    return column("hold_reason", job, String.class);
   }
 
   private UUID creator(UUID job) {
-    return jdbc.sql("select created_by from fine_tune_job where id = ?")
-        .param(job)
-        .query(UUID.class)
-        .single();
+    return column("created_by", job, UUID.class);
   }
 
   private UUID version(UUID job) {
-    return jdbc.sql("select dataset_version_id from fine_tune_job where id = ?")
-        .param(job)
-        .query(UUID.class)
-        .single();
+    return column("dataset_version_id", job, UUID.class);
   }
 
   private UUID tenantOf(UUID job) {
-    return jdbc.sql("select tenant_id from fine_tune_job where id = ?")
+    return column("tenant_id", job, UUID.class);
+  }
+
+  /** One column of the job's row; null when it holds none. */
+  private <T> T column(String name, UUID job, Class<T> type) {
+    return jdbc.sql("select " + name + " from fine_tune_job where id = ?")
         .param(job)
-        .query(UUID.class)
-        .single();
+        .query(type)
+        .optional()
+        .orElse(null);
   }
 
   private UUID heldBy(UUID node) {

@@ -46,16 +46,18 @@ import tools.jackson.databind.json.JsonMapper;
     properties = "spring.application.name=tuneforge-quota-it")
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class TenantQuotaIT {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Two receipts, a few hundred bytes once stored with the original. */
   private static final String ROWS =
       """
-      {"messages":[{"role":"user","content":"Total of: 3.50 CASH"},{"role":"assistant","content":"{\\"total\\":\\"3.50\\"}"}]}
-      {"messages":[{"role":"user","content":"Total of: 9.10 CARD"},{"role":"assistant","content":"{\\"total\\":\\"9.10\\"}"}]}
+      {"messages":[{"role":"user","content":"Shop A, paid 12.00"},{"role":"assistant","content":"{\\"total\\":\\"12.00\\"}"}]}
+      {"messages":[{"role":"user","content":"Shop B, paid 4.20"},{"role":"assistant","content":"{\\"total\\":\\"4.20\\"}"}]}
       """;
 
-  @LocalServerPort int port;
-  @Autowired JdbcClient jdbc;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   @Autowired ApiKeys keys;
+  @Autowired JdbcClient jdbc;
+  @LocalServerPort int port;
   @Autowired TenantQuotas quotas;
   @Autowired DatasetService datasets;
   @Autowired StagedUploads staged;
