@@ -1,6 +1,8 @@
 package dev.tuneforge.app.apikey;
 
+import dev.tuneforge.app.tenancy.QuotaExceeded;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -11,7 +13,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * What the services' exceptions mean to an API client: a refused value 400, a forbidden action 403,
- * an object that is not there (or another tenant's) 404.
+ * an object that is not there (or another tenant's) 404, a tenant's quota reached 429 (the body
+ * names the quota, its limit and the use).
  */
 @RestControllerAdvice(annotations = PublicApi.class)
 class ApiExceptionHandler {
@@ -20,6 +23,24 @@ class ApiExceptionHandler {
   ResponseEntity<Object> invalid(HttpServletRequest request, IllegalArgumentException e) {
     return ApiErrors.response(
         request, HttpStatus.BAD_REQUEST, "invalid_value", String.valueOf(e.getMessage()));
+  }
+
+  @ExceptionHandler(QuotaExceeded.class)
+  ResponseEntity<Object> overQuota(HttpServletRequest request, QuotaExceeded e) {
+    ResponseEntity<Object> answer =
+        ApiErrors.response(
+            request,
+            HttpStatus.TOO_MANY_REQUESTS,
+            "quota_exceeded",
+            String.valueOf(e.getMessage()));
+    if (answer.getBody() instanceof Map<?, ?> problem) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> body = (Map<String, Object>) problem;
+      body.put("quota", e.quota().id());
+      body.put("limit", e.limit());
+      body.put("used", e.used());
+    }
+    return answer;
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)

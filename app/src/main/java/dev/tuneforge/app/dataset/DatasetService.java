@@ -11,6 +11,7 @@ import dev.tuneforge.app.dataset.version.DatasetVersion;
 import dev.tuneforge.app.dataset.version.DatasetVersionRepository;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.storage.StorageQuota;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public class DatasetService {
   private final DatasetVersionRepository versions;
   private final ObjectStorage storage;
   private final DatasetProperties properties;
+  private final StorageQuota quota;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher publisher;
   private final Clock clock;
@@ -70,9 +72,11 @@ public class DatasetService {
       DatasetVersionRepository versions,
       ObjectStorage storage,
       DatasetProperties properties,
+      StorageQuota quota,
       TransactionTemplate transactions,
       ApplicationEventPublisher publisher,
       Clock clock) {
+    this.quota = quota;
     this.datasets = datasets;
     this.versions = versions;
     this.storage = storage;
@@ -220,6 +224,11 @@ public class DatasetService {
     String key = prefix + TRAINING_FILE;
     String validationKey = read.validationRows() > 0 ? prefix + VALIDATION_FILE : null;
     long size = Files.size(read.train());
+    long adding = size + (validationKey != null ? Files.size(read.validation()) : 0);
+    for (Path original : originals.values()) {
+      adding += Files.size(original);
+    }
+    quota.check(0, adding);
     List<String> written = new ArrayList<>();
     DatasetVersion saved;
     try {

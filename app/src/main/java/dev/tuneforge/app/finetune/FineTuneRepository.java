@@ -36,4 +36,14 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
   boolean existsByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
 
   long countByNodeIdAndStatusIn(UUID nodeId, Collection<JobStatus> statuses);
+
+  /** Jobs in these states that no node holds, of the calling tenant. */
+  @Query("select count(j) from FineTuneJob j where j.status in :statuses and j.nodeId is null")
+  long countWaiting(Collection<JobStatus> statuses);
+
+  /** Per tenant, how many of its jobs in these states a node holds (tenant id, count). */
+  @Query(
+      "select j.tenantId, count(j) from FineTuneJob j where j.nodeId is not null"
+          + " and j.status in :statuses group by j.tenantId")
+  List<Object[]> countHeldByTenant(Collection<JobStatus> statuses);
 }

@@ -7,6 +7,8 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.tenancy.Quota;
+import dev.tuneforge.app.tenancy.TenantQuotas;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.chat.ChatTemplate;
 import java.time.Clock;
@@ -42,6 +44,7 @@ public class FineTuneService {
   private final TransactionTemplate transactions;
   private final EstimateService estimates;
   private final Continuations continuations;
+  private final TenantQuotas quotas;
   private final Clock clock;
   private final ApplicationEventPublisher publisher;
 
@@ -54,8 +57,10 @@ public class FineTuneService {
       TransactionTemplate transactions,
       EstimateService estimates,
       Continuations continuations,
+      TenantQuotas quotas,
       Clock clock,
       ApplicationEventPublisher publisher) {
+    this.quotas = quotas;
     this.jobs = jobs;
     this.events = events;
     this.catalog = catalog;
@@ -126,6 +131,13 @@ public class FineTuneService {
         && datasets.findVersion(request.retentionDatasetVersionId()).isEmpty()) {
       throw new IllegalArgumentException("Choose one of your datasets for the retention check");
     }
+    quotas
+        .current()
+        .check(
+            Quota.QUEUED_JOBS,
+            jobs.countWaiting(List.of(JobStatus.VALIDATING_FILES, JobStatus.QUEUED)),
+            1,
+            "launch again when one has started, or cancel one");
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =

@@ -7,7 +7,9 @@ import dev.tuneforge.protocol.JobResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -40,6 +42,17 @@ public class JobLeasing {
   /** Queued jobs no node holds, oldest first. */
   public List<FineTuneJob> waiting() {
     return system(() -> jobs.findByStatusAndNodeIdIsNullOrderByCreatedAt(JobStatus.QUEUED));
+  }
+
+  /**
+   * Per tenant, how many of its jobs nodes hold (assigned or running); tenants with none absent.
+   */
+  public Map<UUID, Integer> heldByTenant() {
+    Map<UUID, Integer> held = new HashMap<>();
+    for (Object[] row : system(() -> jobs.countHeldByTenant(HELD))) {
+      held.put((UUID) row[0], ((Number) row[1]).intValue());
+    }
+    return held;
   }
 
   public boolean holdsAJob(UUID nodeId) {

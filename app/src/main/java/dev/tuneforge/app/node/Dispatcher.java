@@ -7,8 +7,11 @@ import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneQueued;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.finetune.JobMemory;
+import dev.tuneforge.app.tenancy.QuotaLimits;
+import dev.tuneforge.app.tenancy.TenantQuotas;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.EstimateService;
+import dev.tuneforge.app.usage.RecentNodeTime;
 import dev.tuneforge.modelformat.memory.MemoryEstimate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,11 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -33,11 +38,12 @@ import org.springframework.transaction.annotation.Propagation;
 
 /**
  * Matches queued jobs to nodes with a free slot (one per GPU, one on a CPU node) whose free memory
- * fits the job's {@link MemoryEstimate}, oldest job first; a job that fits no node even idle waits
- * with the reason shown. Holds back jobs that would take their tenant over its monthly budget, and
- * puts paused jobs back in the queue once the budget allows them again (raised, or a new month).
- * Runs inside the clustered Quartz job {@link DispatchJob}, so with several app replicas only one
- * dispatches at a time.
+ * fits the job's {@link MemoryEstimate}, in {@link FairShare}'s order (tenants take turns by recent
+ * node time, each tenant's oldest job first); a job that fits no node even idle waits with the
+ * reason shown, as does one whose tenant holds as many nodes as its running-jobs quota. Holds back
+ * jobs that would take their tenant over its monthly budget, and puts paused jobs back in the queue
+ * once the budget allows them again (raised, or a new month). Runs inside the clustered Quartz job
+ * {@link DispatchJob}, so with several app replicas only one dispatches at a time.
  */
 @Component
 class Dispatcher {
@@ -52,6 +58,8 @@ class Dispatcher {
   private final EstimateService estimates;
   private final NodePricing pricing;
   private final JobMemory memory;
+  private final TenantQuotas quotas;
+  private final RecentNodeTime recent;
   private final Clock clock;
   private final Timer dispatchLatency;
 
@@ -65,8 +73,12 @@ class Dispatcher {
       EstimateService estimates,
       NodePricing pricing,
       JobMemory memory,
+      TenantQuotas quotas,
+      RecentNodeTime recent,
       Clock clock,
       MeterRegistry registry) {
+    this.quotas = quotas;
+    this.recent = recent;
     this.leasing = leasing;
     this.merges = merges;
     this.nodes = nodes;
@@ -98,9 +110,21 @@ class Dispatcher {
       }
     }
     int assigned = 0;
-    for (FineTuneJob job : leasing.waiting()) {
+    Map<UUID, QuotaLimits> limits = new HashMap<>();
+    Map<UUID, Integer> held = leasing.heldByTenant();
+    for (FineTuneJob job : inFairShareOrder(limits, held)) {
       if (freeSlots.isEmpty()) {
         break;
+      }
+      int running = held.getOrDefault(job.getTenantId(), 0);
+      int allowed = limits.get(job.getTenantId()).runningJobs();
+      if (running >= allowed) {
+        leasing.hold(
+            job.getId(),
+            "the team's quota of "
+                + allowed
+                + " running fine-tunes is in use; it starts after one");
+        continue;
       }
       Optional<MemoryEstimate> need = memory.of(job);
       Optional<TrainingNode> fitting =
@@ -127,6 +151,7 @@ class Dispatcher {
           dispatchLatency.record(Duration.between(job.getCreatedAt(), clock.instant()));
         }
         assigned++;
+        held.merge(job.getTenantId(), 1, Integer::sum);
         freeSlots.computeIfPresent(node, (n, free) -> free > 1 ? free - 1 : null);
       }
     }
@@ -139,6 +164,21 @@ class Dispatcher {
           }
         });
     return assigned + dispatchMerges(idle);
+  }
+
+  /** The waiting jobs as {@link FairShare} orders them; fills in each tenant's limits. */
+  private List<FineTuneJob> inFairShareOrder(
+      Map<UUID, QuotaLimits> limits, Map<UUID, Integer> held) {
+    List<FineTuneJob> waiting = leasing.waiting();
+    if (waiting.isEmpty()) {
+      return waiting;
+    }
+    for (FineTuneJob job : waiting) {
+      limits.computeIfAbsent(job.getTenantId(), quotas::of);
+    }
+    var now = clock.instant();
+    Map<UUID, Double> used = recent.between(now.minus(quotas.defaults().fairShareWindow()), now);
+    return FairShare.order(waiting, used, held, tenant -> limits.get(tenant).dispatchWeight());
   }
 
   /**

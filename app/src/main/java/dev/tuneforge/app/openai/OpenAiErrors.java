@@ -2,6 +2,7 @@ package dev.tuneforge.app.openai;
 
 import dev.tuneforge.app.apikey.ApiErrors;
 import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.tenancy.QuotaExceeded;
 import dev.tuneforge.app.tenancy.TenantContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import org.springframework.web.multipart.MultipartException;
 /**
  * Every refusal of the {@code /v1} controllers as OpenAI's error object: what the services refuse
  * is the caller's to fix (400, or 409 for a conflict with the object's state; 403 for a user of no
- * tenant, a platform admin); anything else is a 500 that says no more than that.
+ * tenant, a platform admin; 429 {@code insufficient_quota} when the tenant's quota is reached, the
+ * quota's id as the code); anything else is a 500 that says no more than that.
  */
 @RestControllerAdvice(basePackageClasses = OpenAiErrors.class)
 class OpenAiErrors {
@@ -42,6 +44,17 @@ class OpenAiErrors {
     return refused(
         new OpenAiException(
             HttpStatus.BAD_REQUEST, "invalid_request_error", message, "file", "invalid_file"));
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ApiErrors.OpenAiError> overQuota(QuotaExceeded e) {
+    return refused(
+        new OpenAiException(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "insufficient_quota",
+            e.getMessage(),
+            null,
+            e.quota().id()));
   }
 
   @ExceptionHandler

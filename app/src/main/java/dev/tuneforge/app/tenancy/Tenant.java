@@ -18,6 +18,11 @@ public class Tenant {
   private @Nullable BigDecimal monthlyBudget;
   private @Nullable String ssoGroup;
   private @Nullable Instant deletionDueAt;
+  private @Nullable Integer maxRunningJobs;
+  private @Nullable Integer maxQueuedJobs;
+  private @Nullable Long maxStorageBytes;
+  private @Nullable Integer maxBackgroundWork;
+  private int dispatchWeight = 1;
 
   protected Tenant() {}
 
@@ -74,5 +79,19 @@ public class Tenant {
 
   void setDeletionDueAt(@Nullable Instant dueAt) {
     deletionDueAt = dueAt;
+  }
+
+  /** The quotas an admin set for this tenant; null fields take the platform's defaults. */
+  public QuotaOverrides getQuotaOverrides() {
+    return new QuotaOverrides(
+        maxRunningJobs, maxQueuedJobs, maxStorageBytes, maxBackgroundWork, dispatchWeight);
+  }
+
+  void setQuotaOverrides(QuotaOverrides overrides) {
+    maxRunningJobs = overrides.runningJobs();
+    maxQueuedJobs = overrides.queuedJobs();
+    maxStorageBytes = overrides.storageBytes();
+    maxBackgroundWork = overrides.backgroundWork();
+    dispatchWeight = overrides.dispatchWeight();
   }
 }

@@ -2,6 +2,7 @@ package dev.tuneforge.app.work;
 
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.tenancy.TenantQuotas;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one run of any kind as its tenant: starts it (or ends it if a cancellation came first),
  * hands it to its kind and records how it failed. Each kind's concurrency limit is a semaphore of
- * this instance, taken without waiting, so a busy kind never holds Quartz threads idle.
+ * this instance, taken without waiting, so a busy kind never holds Quartz threads idle; so is each
+ * tenant's share of the background threads (its background-work quota), so that one tenant's many
+ * runs leave threads to the others.
  */
 @Component
 class WorkExecution {
@@ -30,15 +33,19 @@ class WorkExecution {
   private final WorkRows rows;
   private final AccountService accounts;
   private final Clock clock;
+  private final TenantQuotas quotas;
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+  private final Map<UUID, Integer> tenantRuns = new ConcurrentHashMap<>();
   private volatile @Nullable Map<String, TenantWork<?>> kinds;
 
   WorkExecution(
       ObjectProvider<TenantWork<?>> registered,
       WorkRows rows,
       AccountService accounts,
+      TenantQuotas quotas,
       Clock clock) {
     this.registered = registered;
+    this.quotas = quotas;
     this.rows = rows;
     this.accounts = accounts;
     this.clock = clock;
@@ -81,12 +88,38 @@ class WorkExecution {
       return Optional.of(limits.retryAfter());
     }
     try {
-      return TenantContext.callAs(tenantId, () -> run(kind, runId));
+      if (!tenantSlot(tenantId)) {
+        return Optional.of(limits.retryAfter());
+      }
+      try {
+        return TenantContext.callAs(tenantId, () -> run(kind, runId));
+      } finally {
+        tenantRuns.computeIfPresent(tenantId, (tenant, runs) -> runs > 1 ? runs - 1 : null);
+      }
     } finally {
       if (free != null) {
         free.release();
       }
     }
+  }
+
+  /** Takes one of the tenant's background slots on this instance, if its quota leaves one. */
+  private boolean tenantSlot(UUID tenantId) {
+    int limit = quotas.of(tenantId).backgroundWork();
+    boolean[] taken = {false};
+    tenantRuns.compute(
+        tenantId,
+        (tenant, runs) -> {
+          int now = runs == null ? 0 : runs;
+          taken[0] = now < limit;
+          return taken[0] ? now + 1 : runs;
+        });
+    return taken[0];
+  }
+
+  /** How many runs of the tenant work on this instance now. */
+  int running(UUID tenantId) {
+    return tenantRuns.getOrDefault(tenantId, 0);
   }
 
   /** Runs the run on this thread, as the thread's tenant. */

@@ -20,8 +20,8 @@ public class WorkRunner {
   private final WorkExecution execution;
   private final Clock clock;
 
-  WorkRunner(Scheduler scheduler, WorkExecution execution, Clock clock) {
-    this.scheduler = scheduler;
+  WorkRunner(BackgroundScheduler background, WorkExecution execution, Clock clock) {
+    this.scheduler = background.scheduler();
     this.execution = execution;
     this.clock = clock;
   }

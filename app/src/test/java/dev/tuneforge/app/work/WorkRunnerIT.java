@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,7 +32,9 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The runner on real PostgreSQL and Quartz, with a probe kind whose runs are generation-job rows
- * (any {@link WorkRun} table serves): what the probe does is named by the row's dataset name.
+ * (any {@link WorkRun} table serves): what the probe does is named by the row's dataset name. Its
+ * own bounded pool (3 threads, each tenant at most 2 of them by default) is proven with a kind
+ * whose runs hold their thread: node liveness still runs on time, tenants share the threads.
  */
 @SpringBootTest
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -43,6 +46,7 @@ class WorkRunnerIT {
   @Autowired WorkExecution execution;
   @Autowired SyntheticDataService synthetic;
   @Autowired Probe probe;
+  @Autowired Blocker blocker;
   @Autowired JdbcClient jdbc;
 
   @Test
@@ -138,6 +142,67 @@ class WorkRunnerIT {
     assertThat(probe.tries.get(run)).isEqualTo(2);
   }
 
+  @Test
+  void livenessRunsOnTimeWhileEveryBackgroundThreadIsBusyAndTenantsShareThePool() throws Exception {
+    TestRows rows = new TestRows(jdbc);
+    SignedInUser many = rows.member("pool-many");
+    SignedInUser one = rows.member("pool-one");
+    blocker.release = new CountDownLatch(1);
+    List<UUID> manyRuns =
+        List.of(row(many, "block"), row(many, "block"), row(many, "block"), row(many, "block"));
+    as(
+        many,
+        () -> {
+          manyRuns.forEach(run -> runner.submit(Blocker.KIND, run));
+          return null;
+        });
+    until(() -> execution.running(many.tenantId()) == 2, "two of the first tenant's runs work");
+    UUID oneRun = row(one, "block");
+    as(
+        one,
+        () -> {
+          runner.submit(Blocker.KIND, oneRun);
+          return null;
+        });
+    until(
+        () -> execution.running(one.tenantId()) == 1,
+        "the other tenant's run takes the thread left");
+
+    // Every background thread is held now; a node that went silent is still marked offline.
+    UUID node = rows.node("cpu", "CPU");
+    until(
+        () ->
+            "offline"
+                .equals(
+                    jdbc.sql("select state from training_node where id = ?")
+                        .param(node)
+                        .query(String.class)
+                        .single()),
+        "liveness marks the silent node offline within its 10 s tick");
+    assertThat(blocker.threads.values())
+        .hasSize(3)
+        .allMatch(name -> name.startsWith(BackgroundScheduler.THREAD_PREFIX));
+    assertThat(manyRuns.stream().filter(run -> status(many, run) == GenerationStatus.QUEUED))
+        .as("runs beyond the tenant's share of 2 wait")
+        .hasSize(2);
+
+    blocker.release.countDown();
+    for (UUID run : manyRuns) {
+      until(() -> status(many, run).finished(), "every run ends");
+    }
+    until(() -> status(one, oneRun).finished(), "every run ends");
+  }
+
+  private static void until(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Not within " + TIMEOUT + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   private UUID row(SignedInUser user, String mode) {
     UUID id = UUID.randomUUID();
     jdbc.sql(
@@ -188,6 +253,11 @@ class WorkRunnerIT {
     @Bean
     Probe probe() {
       return new Probe();
+    }
+
+    @Bean
+    Blocker blocker() {
+      return new Blocker();
     }
   }
 
@@ -241,6 +311,28 @@ class WorkRunnerIT {
       } finally {
         running.decrementAndGet();
       }
+    }
+  }
+
+  /**
+   * The probe as a kind with no limit of its own (runs on {@code block} hold their thread until
+   * released), recording which thread each run had.
+   */
+  static class Blocker extends Probe {
+    static final WorkKind<GenerationJob> KIND =
+        WorkKind.of("pool-blocker", GenerationJob.class).limitedTo(100, RETRY);
+
+    final Map<UUID, String> threads = new ConcurrentHashMap<>();
+
+    @Override
+    public WorkKind<GenerationJob> kind() {
+      return KIND;
+    }
+
+    @Override
+    public void run(WorkContext<GenerationJob> work) throws Exception {
+      threads.put(work.runId(), Thread.currentThread().getName());
+      super.run(work);
     }
   }
 }

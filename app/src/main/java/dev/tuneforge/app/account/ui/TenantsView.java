@@ -26,6 +26,7 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.account.UserLifecycleService;
 import dev.tuneforge.app.tenancy.Tenant;
+import dev.tuneforge.app.tenancy.TenantQuotas;
 import dev.tuneforge.app.tenancy.TenantService;
 import jakarta.annotation.security.RolesAllowed;
 import java.math.BigDecimal;
@@ -60,6 +61,7 @@ public class TenantsView extends VerticalLayout {
       TenantService tenants,
       AccountService accounts,
       UserLifecycleService lifecycle,
+      TenantQuotas quotas,
       @Value("${tuneforge.usage.currency:USD}") String currency) {
     this.tenants = tenants;
     this.accounts = accounts;
@@ -138,10 +140,13 @@ public class TenantsView extends VerticalLayout {
       saveSso.setId("save-tenant-sso-group");
       HorizontalLayout budgetRow = new HorizontalLayout(budget, saveBudget, ssoGroup, saveSso);
       budgetRow.setAlignItems(Alignment.BASELINE);
+      TenantQuotaForm quotaForm = new TenantQuotaForm(quotas, this::selectedTenant, this::attempt);
+      tenantGrid.asSingleSelect().addValueChangeListener(e -> quotaForm.show(e.getValue()));
       add(
           row,
           tenantGrid,
           budgetRow,
+          quotaForm,
           new TenantDeletionActions(
               tenants, () -> tenantGrid.asSingleSelect().getValue(), this::refresh));
     } else if (me.tenantId() != null) {

@@ -8,6 +8,7 @@ import dev.tuneforge.app.storage.AbandonedUploads;
 import dev.tuneforge.app.storage.MultipartStorage;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.storage.StorageQuota;
 import dev.tuneforge.app.tenancy.TenantContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ public class StagedUploads implements AbandonedUploads {
   private final MultipartStorage multipart;
   private final ObjectStorage storage;
   private final DatasetProperties properties;
+  private final StorageQuota quota;
   private final Clock clock;
 
   StagedUploads(
@@ -58,7 +60,9 @@ public class StagedUploads implements AbandonedUploads {
       MultipartStorage multipart,
       ObjectStorage storage,
       DatasetProperties properties,
+      StorageQuota quota,
       Clock clock) {
+    this.quota = quota;
     this.uploads = uploads;
     this.multipart = multipart;
     this.storage = storage;
@@ -87,6 +91,7 @@ public class StagedUploads implements AbandonedUploads {
       throw DatasetRejected.because(fileName + " is empty");
     }
     properties.checkUploadSize(fileName, size);
+    quota.check(uploads.findAll().stream().mapToLong(StagedUpload::getSizeBytes).sum(), size);
     long partSize = partSize(size);
     UUID id = UUID.randomUUID();
     String key = ObjectKeys.stagedUpload(tenant, id, fileName);

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +39,7 @@ import org.springframework.stereotype.Component;
  * progress, and stores the summary. A failure is stored with its reason; nothing else changes.
  */
 @Component
+@EnableConfigurationProperties(TokenLengthLimits.class)
 class TokenLengthWork implements TenantWork<TokenLengthStats> {
   static final WorkKind<TokenLengthStats> KIND =
       WorkKind.of("token-lengths", TokenLengthStats.class);
@@ -48,12 +51,15 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   private final CatalogService catalog;
   private final ObjectStorage storage;
   private final ApplicationEventPublisher publisher;
+  private final TokenLengthLimits limits;
 
   TokenLengthWork(
       DatasetService datasets,
       CatalogService catalog,
       ObjectStorage storage,
-      ApplicationEventPublisher publisher) {
+      ApplicationEventPublisher publisher,
+      TokenLengthLimits limits) {
+    this.limits = limits;
     this.datasets = datasets;
     this.catalog = catalog;
     this.storage = storage;
@@ -81,6 +87,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
           datasets
               .trainingFileKey(found.getDatasetVersionId())
               .orElseThrow(() -> new IllegalStateException("The dataset version no longer exists"));
+      limits.checkSize(storage.sizes(key).getOrDefault(key, 0L));
       Path train = folder.resolve("train.jsonl");
       try (InputStream in = storage.tenantOpen(key)) {
         Files.copy(in, train, StandardCopyOption.REPLACE_EXISTING);
@@ -103,7 +110,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
           summary.truncatedRows(),
           found.getMaxLength(),
           summary.droppedRows());
-    } catch (DatasetException | ModelFileException e) {
+    } catch (DatasetException | ModelFileException | TokenLengthLimits.TooLarge e) {
       throw new WorkFailed(String.valueOf(e.getMessage()));
     } finally {
       deleteQuietly(folder);
@@ -131,7 +138,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       int rows,
       int maxLength,
       boolean pairs)
-      throws IOException {
+      throws IOException, TokenLengthLimits.TooLarge {
     try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
       try {
         return count(work, counter, train, rows, maxLength, pairs);
@@ -151,7 +158,8 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
       int rows,
       int maxLength,
       boolean pairs)
-      throws IOException {
+      throws IOException, TokenLengthLimits.TooLarge {
+    Instant started = work.now();
     Tally tally = new Tally(rows, maxLength, pairs);
     List<Conversation> batch = new ArrayList<>();
     long chars = 0;
@@ -178,9 +186,11 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
           chars = 0;
           int progress = tally.done;
           work.progress(s -> s.progress(progress));
+          limits.checkTime(started, work.now(), progress, rows);
         }
       }
     }
+    limits.checkTime(started, work.now(), tally.done, rows);
     if (!batch.isEmpty()) {
       tally.add(counter.measureAll(batch, maxLength));
     }

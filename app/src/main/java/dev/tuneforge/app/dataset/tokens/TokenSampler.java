@@ -13,6 +13,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,8 @@ import org.springframework.stereotype.Service;
 /**
  * Bytes per token of a dataset version under a base model, measured with the model's real tokenizer
  * and chat template on the version's first rows: what a cost estimate uses while the exact count is
- * not there. Versions and models do not change, so each answer is kept.
+ * not there. Versions and models do not change, so each answer is kept; so is a failure, which is
+ * not tried again for a while ({@link SamplingBackoff}), as dispatch asks on every tick.
  */
 @Service
 public class TokenSampler {
@@ -39,11 +42,14 @@ public class TokenSampler {
   private final CatalogService catalog;
   private final ObjectStorage storage;
   private final Map<List<UUID>, Double> measured = new ConcurrentHashMap<>();
+  private final SamplingBackoff<List<UUID>> failed;
 
-  TokenSampler(DatasetService datasets, CatalogService catalog, ObjectStorage storage) {
+  TokenSampler(
+      DatasetService datasets, CatalogService catalog, ObjectStorage storage, Clock clock) {
     this.datasets = datasets;
     this.catalog = catalog;
     this.storage = storage;
+    this.failed = new SamplingBackoff<>(clock);
   }
 
   /**
@@ -56,6 +62,9 @@ public class TokenSampler {
     if (known != null) {
       return OptionalDouble.of(known);
     }
+    if (!failed.mayTry(key)) {
+      return OptionalDouble.empty();
+    }
     Optional<String> file = datasets.trainingFileKey(versionId);
     Optional<BaseModel> model = catalog.find(baseModelId);
     if (file.isEmpty() || model.isEmpty()) {
@@ -64,10 +73,16 @@ public class TokenSampler {
     try {
       double ratio = measure(file.get(), model.get());
       measured.put(key, ratio);
+      failed.succeeded(key);
       return OptionalDouble.of(ratio);
     } catch (IOException | RuntimeException e) {
       // Storage out of reach or a row the template refuses: the estimate falls back, never fails.
-      log.warn("Could not sample the tokens of dataset version {}", versionId, e);
+      Duration backoff = failed.failed(key);
+      log.warn(
+          "Could not sample the tokens of dataset version {}; not tried again for {}",
+          versionId,
+          backoff,
+          e);
       return OptionalDouble.empty();
     }
   }

@@ -1,0 +1,221 @@
+package dev.tuneforge.app.tenancy;
+
+import static dev.tuneforge.app.TestRows.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tuneforge.app.TestApi;
+import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestObjectStorage;
+import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.account.Role;
+import dev.tuneforge.app.account.SignedInUser;
+import dev.tuneforge.app.apikey.ApiKeys;
+import dev.tuneforge.app.dataset.DatasetService;
+import dev.tuneforge.app.dataset.staging.StagedUploads;
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.storage.StorageQuota;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Tenants' quotas as users meet them: a launch over the queued-jobs quota and an upload over the
+ * storage quota are refused at once, in the service (the forms' message) and over {@code /v1} (429
+ * naming the quota and the use), and nothing is stored; each tenant is measured on its own data
+ * only, and only a platform admin sets quotas.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.application.name=tuneforge-quota-it")
+@ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
+class TenantQuotaIT {
+  /** Two receipts, a few hundred bytes once stored with the original. */
+  private static final String ROWS =
+      """
+      {"messages":[{"role":"user","content":"Shop A, paid 12.00"},{"role":"assistant","content":"{\\"total\\":\\"12.00\\"}"}]}
+      {"messages":[{"role":"user","content":"Shop B, paid 4.20"},{"role":"assistant","content":"{\\"total\\":\\"4.20\\"}"}]}
+      """;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Autowired ApiKeys keys;
+  @Autowired JdbcClient jdbc;
+  @LocalServerPort int port;
+  @Autowired TenantQuotas quotas;
+  @Autowired DatasetService datasets;
+  @Autowired StagedUploads staged;
+  @Autowired StorageQuota storageQuota;
+  @Autowired ObjectStorage storage;
+  @TempDir Path files;
+
+  private TestRows rows;
+  private SignedInUser alice;
+  private SignedInUser bob;
+  private String model;
+  private UUID modelId;
+
+  @BeforeEach
+  void tenants() {
+    rows = new TestRows(jdbc);
+    alice = rows.member("quota-a");
+    bob = rows.member("quota-b");
+    model = "quota-base-" + UUID.randomUUID();
+    modelId = rows.model(model);
+  }
+
+  @Test
+  void aLaunchOverTheQueuedJobsQuotaIsRefusedWith429AndAnotherTenantIsNotCounted()
+      throws Exception {
+    setQuotas(alice.tenantId(), new QuotaOverrides(null, 1, null, null, 1));
+    UUID version = upload(alice, "a.jsonl");
+    rows.job(alice.tenantId(), alice.userId(), modelId, version, "waiting", "queued");
+    String fileA = "file-" + version;
+    String keyA = TestApi.key(keys, alice.userId(), alice.tenantId(), Role.MEMBER);
+
+    HttpResponse<String> refused = createJob(keyA, fileA);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    JsonNode error = JSON.readTree(refused.body()).path("error");
+    assertThat(error.path("type").asString()).isEqualTo("insufficient_quota");
+    assertThat(error.path("code").asString()).isEqualTo("queued_jobs");
+    assertThat(error.path("message").asString())
+        .startsWith(
+            "Your team's quota of 1 queued fine-tunes is reached (1 queued fine-tunes in use)");
+    assertThat(jobs(alice.tenantId())).as("the refused launch stored nothing").isEqualTo(1);
+
+    // Bob's tenant, with the same quota, does not count Alice's queued job.
+    setQuotas(bob.tenantId(), new QuotaOverrides(null, 1, null, null, 1));
+    String keyB = TestApi.key(keys, bob.userId(), bob.tenantId(), Role.MEMBER);
+    String fileB = "file-" + upload(bob, "b.jsonl");
+    HttpResponse<String> accepted = createJob(keyB, fileB);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+  }
+
+  @Test
+  void anUploadOverTheStorageQuotaIsRefusedAtTheStartAndAtTheEndAndStoresNothing()
+      throws Exception {
+    upload(alice, "first.jsonl");
+    long held = storageQuota.used(alice.tenantId());
+    var objects = storage.list(ObjectKeys.tenantPrefix(alice.tenantId()));
+    assertThat(held).isGreaterThan(ROWS.length());
+    setQuotas(alice.tenantId(), new QuotaOverrides(null, null, held + 10, null, 1));
+
+    // An upload announced larger than what is left is refused before a byte is sent.
+    assertThatThrownBy(() -> as(alice, () -> staged.start("big.jsonl", 1_000_000)))
+        .isInstanceOf(QuotaExceeded.class)
+        .hasMessageContaining("quota of ")
+        .hasMessageContaining(" of storage is reached (" + held + " bytes of storage in use)")
+        .satisfies(
+            e -> {
+              QuotaExceeded over = (QuotaExceeded) e;
+              assertThat(over.quota()).isEqualTo(Quota.STORAGE);
+              assertThat(over.used()).isEqualTo(held);
+            });
+
+    // The same rows again need as much as the first upload: refused when the file is in, over /v1.
+    String key = TestApi.key(keys, alice.userId(), alice.tenantId(), Role.MEMBER);
+    HttpResponse<String> refused = uploadOverApi(key, "second.jsonl");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    JsonNode error = JSON.readTree(refused.body()).path("error");
+    assertThat(error.path("code").asString()).isEqualTo("storage_bytes");
+    assertThat(error.path("message").asString()).contains(held + " bytes of storage in use");
+    assertThat(storageQuota.used(alice.tenantId())).as("nothing more stored").isEqualTo(held);
+    assertThat(storage.list(ObjectKeys.tenantPrefix(alice.tenantId()))).isEqualTo(objects);
+
+    // Bob's uploads are measured against his tenant's own storage, not Alice's.
+    assertThat(storageQuota.used(bob.tenantId())).isZero();
+    assertThat(
+            uploadOverApi(TestApi.key(keys, bob.userId(), bob.tenantId(), Role.MEMBER), "b.jsonl")
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void onlyAPlatformAdminSetsQuotasAndEmptyFieldsTakeTheDefaults() {
+    assertThatThrownBy(
+            () ->
+                as(
+                    alice,
+                    () -> quotas.set(alice.tenantId(), new QuotaOverrides(100, 100, null, 9, 5))))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(
+            () -> setQuotas(alice.tenantId(), new QuotaOverrides(-1, null, null, null, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("A quota is zero or more");
+    assertThatThrownBy(
+            () -> setQuotas(alice.tenantId(), new QuotaOverrides(null, null, null, null, 101)))
+        .hasMessage("A dispatch weight is 1 to 100, not 101");
+
+    setQuotas(alice.tenantId(), new QuotaOverrides(3, null, 5L << 30, null, 2));
+    QuotaLimits limits = quotas.of(alice.tenantId());
+    assertThat(limits.runningJobs()).isEqualTo(3);
+    assertThat(limits.queuedJobs()).isEqualTo(quotas.defaults().queuedJobs());
+    assertThat(limits.storageBytes()).isEqualTo(5L << 30);
+    assertThat(limits.backgroundWork()).isEqualTo(quotas.defaults().backgroundWork());
+    assertThat(limits.dispatchWeight()).isEqualTo(2);
+    assertThat(quotas.of(bob.tenantId()).runningJobs()).isEqualTo(quotas.defaults().runningJobs());
+  }
+
+  private void setQuotas(UUID tenant, QuotaOverrides overrides) {
+    SignedInUser admin =
+        new SignedInUser(UUID.randomUUID(), null, "admin", "admin", Role.PLATFORM_ADMIN, "x", true);
+    as(admin, () -> quotas.set(tenant, overrides));
+  }
+
+  private UUID upload(SignedInUser user, String name) throws Exception {
+    Path file = Files.writeString(files.resolve(UUID.randomUUID() + ".jsonl"), ROWS);
+    return as(
+        user,
+        () ->
+            TenantContext.callAs(
+                user.tenantId(), () -> datasets.upload(name, name, file).versionId()));
+  }
+
+  private HttpResponse<String> createJob(String key, String file) throws Exception {
+    return new TestApi(port)
+        .call("POST", "/v1/fine_tuning/jobs", key, Map.of("model", model, "training_file", file));
+  }
+
+  private HttpResponse<String> uploadOverApi(String key, String fileName) throws Exception {
+    String boundary = "quota-" + UUID.randomUUID();
+    String part = "--%s\r\nContent-Disposition: form-data; name=\"%s\"%s\r\n\r\n%s\r\n";
+    String body =
+        part.formatted(boundary, "purpose", "", "fine-tune")
+            + part.formatted(boundary, "file", "; filename=\"" + fileName + "\"", ROWS)
+            + "--"
+            + boundary
+            + "--\r\n";
+    return HttpClient.newHttpClient()
+        .send(
+            new TestApi(port)
+                .request("/v1/files")
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int jobs(UUID tenant) {
+    return jdbc.sql("select count(*) from fine_tune_job where tenant_id = ?")
+        .param(tenant)
+        .query(Integer.class)
+        .single();
+  }
+}
