@@ -11,6 +11,8 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.tenancy.QuotaOverrides;
 import dev.tuneforge.app.tenancy.TenantQuotas;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +41,7 @@ class FairShareIT {
   @Autowired TenantQuotas quotas;
   @Autowired JdbcClient jdbc;
   @Autowired Scheduler scheduler;
+  @Autowired Clock clock;
 
   private TestRows rows;
   private UUID model;
@@ -207,14 +210,20 @@ class FairShareIT {
     finish(job, 600);
   }
 
+  /**
+   * Meters {@code seconds} of node time ending now on the app's clock (which other test classes
+   * sharing this context may have moved), then ends the job.
+   */
   private void finish(UUID job, int seconds) {
+    Timestamp end = Timestamp.from(clock.instant());
     jdbc.sql(
             "insert into usage_record (id, tenant_id, job_id, job_name, user_id, base_model_id,"
                 + " base_model_name, node_id, node_name, node_class, price_per_gpu_hour, kind,"
                 + " started_at, ended_at, seconds) select ?, j.tenant_id, j.id, j.name,"
                 + " j.created_by, j.base_model_id, 'm', j.node_id, 'n', 'cpu', 0, 'training',"
-                + " now() - make_interval(secs => ?), now(), ? from fine_tune_job j where j.id = ?")
-        .params(UUID.randomUUID(), seconds, seconds, job)
+                + " ?::timestamptz - make_interval(secs => ?), ?, ? from fine_tune_job j"
+                + " where j.id = ?")
+        .params(UUID.randomUUID(), end, seconds, end, seconds, job)
         .update();
     jdbc.sql("update fine_tune_job set status = 'succeeded', node_id = null where id = ?")
         .param(job)
