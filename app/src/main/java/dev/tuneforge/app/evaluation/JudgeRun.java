@@ -1,12 +1,8 @@
 package dev.tuneforge.app.evaluation;
 
-import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.work.ActingUser;
-import dev.tuneforge.app.work.UserRun;
-import dev.tuneforge.app.work.WorkState;
+import dev.tuneforge.app.work.ResumableRun;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,20 +14,15 @@ import org.jspecify.annotations.Nullable;
  */
 @Entity
 @Table(name = "judge_run")
-public class JudgeRun extends UserRun {
+public class JudgeRun extends ResumableRun {
   private UUID jobId;
   private UUID endpointId;
   private String endpointName;
   private String judgeModel;
   private String promptId;
-
-  @Enumerated(EnumType.STRING)
-  private RunStatus status;
-
   private int examplesDone;
   private int examplesTotal;
   private @Nullable String results;
-  private @Nullable Instant startedAt;
 
   protected JudgeRun() {}
 
@@ -50,28 +41,6 @@ public class JudgeRun extends UserRun {
     this.judgeModel = judgeModel;
     this.promptId = JudgePrompt.ID;
     this.examplesTotal = examplesTotal;
-    this.status = RunStatus.QUEUED;
-  }
-
-  @Override
-  public boolean isActive() {
-    return status.active();
-  }
-
-  @Override
-  protected void moveTo(WorkState state, Instant now) {
-    status = RunStatus.valueOf(state.name());
-    if (state != WorkState.RUNNING) {
-      forgetCancelRequest();
-    } else if (startedAt == null) {
-      startedAt = now;
-    }
-  }
-
-  void queue() {
-    status = RunStatus.QUEUED;
-    forgetCancelRequest();
-    reopened();
   }
 
   void progressed(int done) {
@@ -104,10 +73,6 @@ public class JudgeRun extends UserRun {
     return promptId;
   }
 
-  public RunStatus getStatus() {
-    return status;
-  }
-
   public int getExamplesDone() {
     return examplesDone;
   }
@@ -118,9 +83,5 @@ public class JudgeRun extends UserRun {
 
   @Nullable String getResults() {
     return results;
-  }
-
-  public @Nullable Instant getStartedAt() {
-    return startedAt;
   }
 }

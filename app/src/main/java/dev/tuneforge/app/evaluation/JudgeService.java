@@ -3,15 +3,23 @@ package dev.tuneforge.app.evaluation;
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneService;
-import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherService;
+import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.Money;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.RunStatus;
 import dev.tuneforge.app.work.WorkRunner;
+import dev.tuneforge.protocol.EvaluationExample;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,6 +37,8 @@ public class JudgeService {
   private final TeacherService teacher;
   private final WorkRunner runner;
   private final TransactionTemplate transactions;
+  private final BudgetService budgets;
+  private final TokenCharges charges;
   private final Clock clock;
 
   JudgeService(
@@ -39,6 +49,8 @@ public class JudgeService {
       TeacherService teacher,
       WorkRunner runner,
       TransactionTemplate transactions,
+      BudgetService budgets,
+      TokenCharges charges,
       Clock clock) {
     this.runs = runs;
     this.judgements = judgements;
@@ -47,6 +59,8 @@ public class JudgeService {
     this.teacher = teacher;
     this.runner = runner;
     this.transactions = transactions;
+    this.budgets = budgets;
+    this.charges = charges;
     this.clock = clock;
   }
 
@@ -61,22 +75,24 @@ public class JudgeService {
    * run starts.
    *
    * @throws IllegalArgumentException naming what is wrong: no such fine-tune, no evaluation, not
-   *     the caller's endpoint, or a run under way
+   *     the caller's endpoint, a run under way, or (for a priced endpoint) a monthly budget its
+   *     estimate would exceed
    */
   public JudgeRun launch(UUID jobId, UUID endpointId) {
     SignedInUser user = CurrentUser.require();
     fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
-    StoredEvaluation evaluation =
-        evaluations
-            .find(jobId)
-            .filter(e -> e.base() != null)
-            .orElseThrow(
-                () -> new IllegalArgumentException("This fine-tune has no evaluation to judge"));
-    TeacherEndpoint endpoint =
-        teacher
-            .endpoint(endpointId)
-            .orElseThrow(
-                () -> new IllegalArgumentException("Choose one of your teacher endpoints"));
+    StoredEvaluation evaluation = judgeable(jobId);
+    TeacherEndpoint endpoint = endpoint(endpointId);
+    JudgeEstimate estimate = estimate(evaluation, endpoint);
+    if (estimate.priced()) {
+      budgets
+          .problem(TenantContext.requireTenant(), estimate.cost(), "this judge run's estimate")
+          .ifPresent(
+              reason -> {
+                throw new IllegalArgumentException(
+                    "Not started: " + reason + " (" + estimate.describe() + ")");
+              });
+    }
     return transactions.execute(
         status -> {
           Optional<JudgeRun> latest = runs.findFirstByJobIdOrderByCreatedAtDesc(jobId);
@@ -103,6 +119,62 @@ public class JudgeService {
           runner.submit(JudgeWork.KIND, saved.getId());
           return saved;
         });
+  }
+
+  /**
+   * What judging the fine-tune's evaluation with the endpoint would cost now: the examples a run
+   * with that endpoint left unjudged, or all of them.
+   *
+   * @throws IllegalArgumentException when the fine-tune has no evaluation or the endpoint is not
+   *     the caller's
+   */
+  public JudgeEstimate estimate(UUID jobId, UUID endpointId) {
+    StoredEvaluation evaluation = judgeable(jobId);
+    return estimate(evaluation, endpoint(endpointId));
+  }
+
+  private StoredEvaluation judgeable(UUID jobId) {
+    return evaluations
+        .find(jobId)
+        .filter(e -> e.base() != null)
+        .orElseThrow(
+            () -> new IllegalArgumentException("This fine-tune has no evaluation to judge"));
+  }
+
+  private TeacherEndpoint endpoint(UUID endpointId) {
+    return teacher
+        .endpoint(endpointId)
+        .orElseThrow(() -> new IllegalArgumentException("Choose one of your teacher endpoints"));
+  }
+
+  private JudgeEstimate estimate(StoredEvaluation evaluation, TeacherEndpoint endpoint) {
+    UUID jobId = evaluation.row().getJobId();
+    List<Judgement> judged =
+        runs.findByJobId(jobId).stream()
+            .flatMap(r -> judgements.findByRunIdOrderByExampleIndex(r.getId()).stream())
+            .toList();
+    Set<Integer> skipped =
+        runs.findFirstByJobIdOrderByCreatedAtDesc(jobId)
+            .filter(r -> r.getStatus() != RunStatus.SUCCEEDED)
+            .filter(r -> r.getEndpointId().equals(endpoint.getId()))
+            .map(
+                r ->
+                    judgements.findByRunIdOrderByExampleIndex(r.getId()).stream()
+                        .map(Judgement::getExampleIndex)
+                        .collect(Collectors.toSet()))
+            .orElse(Set.of());
+    List<EvaluationExample> generations = evaluations.generations(evaluation.row());
+    List<EvaluationExample> left =
+        IntStream.range(0, generations.size())
+            .filter(i -> !skipped.contains(i))
+            .mapToObj(generations::get)
+            .toList();
+    return JudgeEstimate.of(left, judged, endpoint.getPrices(), charges.currency());
+  }
+
+  /** What a run bought from its endpoint so far, in money. */
+  public String cost(JudgeRun run) {
+    return Money.format(charges.costOf(run.getId()), charges.currency());
   }
 
   /** The fine-tune's latest judge run, if it has one and is the caller's. */

@@ -1,16 +1,22 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherReply;
 import dev.tuneforge.app.teacher.TeacherService;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
 import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.protocol.EvaluationExample;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -36,11 +42,20 @@ class JudgeWork implements TenantWork<JudgeRun> {
   private final EvaluationService evaluations;
   private final TeacherService teacher;
   private final JudgementRepository judgements;
+  private final TokenCharges charges;
+  private final BudgetService budgets;
 
-  JudgeWork(EvaluationService evaluations, TeacherService teacher, JudgementRepository judgements) {
+  JudgeWork(
+      EvaluationService evaluations,
+      TeacherService teacher,
+      JudgementRepository judgements,
+      TokenCharges charges,
+      BudgetService budgets) {
     this.evaluations = evaluations;
     this.teacher = teacher;
     this.judgements = judgements;
+    this.charges = charges;
+    this.budgets = budgets;
   }
 
   @Override
@@ -68,6 +83,16 @@ class JudgeWork implements TenantWork<JudgeRun> {
         work.update(r -> r.cancel("Cancelled; start it again to judge the rest", work.now()));
         return;
       }
+      TokenCharge.Prices prices = prices(run);
+      Optional<String> spent =
+          prices.priced() ? budgets.runningProblem(run.getTenantId()) : Optional.empty();
+      if (spent.isPresent()) {
+        work.update(
+            r ->
+                r.cancel(
+                    "Stopped: " + spent.get() + "; start it again to judge the rest", work.now()));
+        return;
+      }
       EvaluationExample example = generations.get(i);
       TeacherReply baseFirst = ask(run, example, example.baseOutput(), example.tunedOutput());
       TeacherReply tunedFirst = ask(run, example, example.tunedOutput(), example.baseOutput());
@@ -80,6 +105,7 @@ class JudgeWork implements TenantWork<JudgeRun> {
                   tunedFirst.text(),
                   baseFirst.promptTokens() + tunedFirst.promptTokens(),
                   baseFirst.completionTokens() + tunedFirst.completionTokens()));
+      charge(run, judgement, prices, work.now());
       done.put(i, judgement);
       int count = done.size();
       work.progress(r -> r.progressed(count));
@@ -87,6 +113,30 @@ class JudgeWork implements TenantWork<JudgeRun> {
     List<Judgement> all = judgements.findByRunIdOrderByExampleIndex(run.getId());
     JudgeResults results = results(all, exact(evaluation, generations));
     work.update(r -> r.succeed(JSON.writeValueAsString(results), work.now()));
+  }
+
+  /** The endpoint's prices now: a price set during a run applies from the next example on. */
+  private TokenCharge.Prices prices(JudgeRun run) {
+    return teacher
+        .endpoint(run.getEndpointId())
+        .map(TeacherEndpoint::getPrices)
+        .orElse(TokenCharge.Prices.NONE);
+  }
+
+  private void charge(JudgeRun run, Judgement judgement, TokenCharge.Prices prices, Instant now) {
+    charges.charge(
+        new TokenCharge.Charged(
+            TokenCharge.JUDGE,
+            run.getId(),
+            run.getJobId(),
+            run.getEndpointName(),
+            run.getJudgeModel(),
+            run.actingUser().userId(),
+            run.actingUser().username(),
+            judgement.getPromptTokens(),
+            judgement.getCompletionTokens(),
+            prices,
+            now));
   }
 
   private TeacherReply ask(JudgeRun run, EvaluationExample example, String first, String second)

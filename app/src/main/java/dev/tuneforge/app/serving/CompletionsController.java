@@ -172,6 +172,20 @@ class CompletionsController {
     return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "no_node_serves");
   }
 
+  /** As OpenAI answers a spent quota: 429, type and code {@code insufficient_quota}. */
+  @ExceptionHandler(BudgetSpentException.class)
+  ResponseEntity<ApiErrors.OpenAiError> budgetSpent(BudgetSpentException e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(
+            new ApiErrors.OpenAiError(
+                new ApiErrors.OpenAiError.Detail(
+                    String.valueOf(e.getMessage()),
+                    "insufficient_quota",
+                    null,
+                    "insufficient_quota")));
+  }
+
   @ExceptionHandler(OpenAiRequest.InvalidRequest.class)
   ResponseEntity<ApiErrors.OpenAiError> invalid(OpenAiRequest.InvalidRequest e) {
     return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.param, "invalid_request");

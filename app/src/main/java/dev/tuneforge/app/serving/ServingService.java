@@ -1,6 +1,7 @@
 package dev.tuneforge.app.serving;
 
 import dev.tuneforge.app.node.TrainingNode;
+import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.ServedTokens;
 import dev.tuneforge.app.usage.ServingMeter;
 import dev.tuneforge.protocol.GenerationChunk;
@@ -28,6 +29,7 @@ public class ServingService {
   private final GenerationRouter router;
   private final ServingProperties properties;
   private final ServingMeter meter;
+  private final BudgetService budgets;
   private final Clock clock;
 
   ServingService(
@@ -35,11 +37,13 @@ public class ServingService {
       GenerationRouter router,
       ServingProperties properties,
       ServingMeter meter,
+      BudgetService budgets,
       Clock clock) {
     this.models = models;
     this.router = router;
     this.properties = properties;
     this.meter = meter;
+    this.budgets = budgets;
     this.clock = clock;
   }
 
@@ -64,6 +68,7 @@ public class ServingService {
    * Queues a chat generation.
    *
    * @throws IllegalArgumentException for settings no node takes (the reason says which)
+   * @throws BudgetSpentException when the tenant's monthly budget is spent
    */
   public Generation chat(
       ServedModel model, List<PromptMessage> messages, GenerationSettings settings, String caller) {
@@ -82,6 +87,12 @@ public class ServingService {
       @Nullable String prompt,
       GenerationSettings settings,
       String caller) {
+    budgets
+        .runningProblem(model.tenantId())
+        .ifPresent(
+            reason -> {
+              throw new BudgetSpentException("Not served: " + reason);
+            });
     GenerationRequest request =
         new GenerationRequest(
             UUID.randomUUID(),

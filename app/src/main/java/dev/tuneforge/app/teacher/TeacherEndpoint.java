@@ -1,11 +1,15 @@
 package dev.tuneforge.app.teacher;
 
+import dev.tuneforge.app.usage.TokenCharge;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenAI-compatible chat endpoint of one tenant. The API key is stored only encrypted; what is
@@ -23,6 +27,12 @@ public class TeacherEndpoint {
   private String apiKeyLastFour;
   private UUID createdBy;
   private Instant createdAt;
+
+  @Column(name = "price_per_1k_prompt")
+  private @Nullable BigDecimal pricePer1kPrompt;
+
+  @Column(name = "price_per_1k_completion")
+  private @Nullable BigDecimal pricePer1kCompletion;
 
   protected TeacherEndpoint() {}
 
@@ -75,5 +85,15 @@ public class TeacherEndpoint {
 
   public Instant getCreatedAt() {
     return createdAt;
+  }
+
+  /** What the endpoint's provider charges per 1,000 tokens; zero where no price is set. */
+  public TokenCharge.Prices getPrices() {
+    return TokenCharge.Prices.of(pricePer1kPrompt, pricePer1kCompletion);
+  }
+
+  void price(@Nullable BigDecimal prompt, @Nullable BigDecimal completion) {
+    this.pricePer1kPrompt = prompt;
+    this.pricePer1kCompletion = completion;
   }
 }

@@ -1,11 +1,8 @@
 package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.work.ActingUser;
-import dev.tuneforge.app.work.UserRun;
-import dev.tuneforge.app.work.WorkState;
+import dev.tuneforge.app.work.ResumableRun;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /** One run of the pipeline against one endpoint; its work is in {@link TeacherItem}s. */
 @Entity
 @Table(name = "teacher_run")
-public class TeacherRun extends UserRun {
+public class TeacherRun extends ResumableRun {
   private UUID endpointId;
   private String name;
   private String teacherModel;
@@ -25,12 +22,7 @@ public class TeacherRun extends UserRun {
   private int documentsPerSubtopic;
   private double temperature;
   private long seed;
-
-  @Enumerated(EnumType.STRING)
-  private RunStatus status;
-
   private @Nullable UUID datasetVersionId;
-  private @Nullable Instant startedAt;
 
   protected TeacherRun() {}
 
@@ -50,32 +42,6 @@ public class TeacherRun extends UserRun {
     this.documentsPerSubtopic = request.documentsPerSubtopic();
     this.temperature = request.temperature();
     this.seed = request.seed();
-    this.status = RunStatus.QUEUED;
-  }
-
-  void queue() {
-    status = RunStatus.QUEUED;
-    forgetCancelRequest();
-    reopened();
-  }
-
-  @Override
-  public boolean isActive() {
-    return status.active();
-  }
-
-  /**
-   * Started again after a cancel or a restart, it keeps when it first started; an end clears a
-   * cancel request.
-   */
-  @Override
-  protected void moveTo(WorkState state, Instant now) {
-    status = RunStatus.valueOf(state.name());
-    if (state != WorkState.RUNNING) {
-      forgetCancelRequest();
-    } else if (startedAt == null) {
-      startedAt = now;
-    }
   }
 
   void succeed(UUID versionId, Instant now) {
@@ -128,15 +94,7 @@ public class TeacherRun extends UserRun {
     return seed;
   }
 
-  public RunStatus getStatus() {
-    return status;
-  }
-
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
-  }
-
-  public @Nullable Instant getStartedAt() {
-    return startedAt;
   }
 }

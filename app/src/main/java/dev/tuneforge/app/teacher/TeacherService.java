@@ -3,8 +3,11 @@ package dev.tuneforge.app.teacher;
 import dev.tuneforge.app.account.CurrentUser;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.outbound.OutboundRequests;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.ActingUser;
+import dev.tuneforge.app.work.RunStatus;
 import dev.tuneforge.app.work.WorkRunner;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,6 +38,7 @@ public class TeacherService {
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final OutboundRequests outbound;
+  private final TokenCharges charges;
 
   TeacherService(
       TeacherEndpointRepository endpoints,
@@ -44,7 +49,8 @@ public class TeacherService {
       WorkRunner runner,
       TransactionTemplate transactions,
       Clock clock,
-      OutboundRequests outbound) {
+      OutboundRequests outbound,
+      TokenCharges charges) {
     this.endpoints = endpoints;
     this.runs = runs;
     this.items = items;
@@ -54,6 +60,7 @@ public class TeacherService {
     this.transactions = transactions;
     this.clock = clock;
     this.outbound = outbound;
+    this.charges = charges;
   }
 
   public List<TeacherEndpoint> endpoints() {
@@ -93,6 +100,45 @@ public class TeacherService {
     return endpoints.save(
         new TeacherEndpoint(
             id, shownName, url, model.strip(), cipher.encrypt(key, id.toString()), lastFour, user));
+  }
+
+  /**
+   * Sets what the endpoint's provider charges per 1,000 prompt and completion tokens (null: no
+   * price), so that the judge's calls through it are costed, metered and held to the budget.
+   *
+   * @throws IllegalArgumentException for a price below 0, above 1,000 or finer than a millionth, or
+   *     an endpoint that is not the caller's
+   */
+  public TeacherEndpoint price(
+      UUID endpointId, @Nullable BigDecimal prompt, @Nullable BigDecimal completion) {
+    checkPrice("prompt", prompt);
+    checkPrice("completion", completion);
+    TeacherEndpoint endpoint =
+        endpoints
+            .findById(endpointId)
+            .orElseThrow(() -> new IllegalArgumentException("No such teacher endpoint"));
+    endpoint.price(prompt, completion);
+    return endpoints.save(endpoint);
+  }
+
+  private static void checkPrice(String what, @Nullable BigDecimal price) {
+    if (price != null
+        && (price.signum() < 0
+            || price.compareTo(MAX_PRICE) > 0
+            || price.stripTrailingZeros().scale() > 6)) {
+      throw new IllegalArgumentException(
+          "The price per 1,000 "
+              + what
+              + " tokens must be between 0 and 1000, to the millionth; not "
+              + price.toPlainString());
+    }
+  }
+
+  private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1000);
+
+  /** The currency prices are in, as usage reports them. */
+  public String currency() {
+    return charges.currency();
   }
 
   /**

@@ -56,11 +56,16 @@ public class BudgetService {
     return tenants.find(tenantId).map(Tenant::getMonthlyBudget);
   }
 
-  /** What the tenant spent in {@code month}, with segments still open counted up to now. */
+  /**
+   * What the tenant spent in {@code month}: node time, with segments still open counted up to now,
+   * tokens served and tokens bought from its teacher endpoints.
+   */
   public BigDecimal spend(UUID tenantId, YearMonth month) {
     return jdbc.sql(
             "select "
                 + SPEND
+                + " + "
+                + TOKENS.replace("t.id", ":tenant")
                 + " from usage_record u where u.tenant_id = :tenant"
                 + " and u.started_at >= :from and u.started_at < :to")
         .param("tenant", tenantId)
@@ -75,6 +80,14 @@ public class BudgetService {
    * Why a job estimated to cost {@code estimate} more must wait; empty when the budget allows it.
    */
   public Optional<String> dispatchProblem(UUID tenantId, BigDecimal estimate) {
+    return problem(tenantId, estimate, "this job's estimate");
+  }
+
+  /**
+   * Why work estimated to cost {@code estimate} more must not start, {@code what} naming the
+   * estimate ("this judge run's estimate"); empty when the budget allows it.
+   */
+  public Optional<String> problem(UUID tenantId, BigDecimal estimate, String what) {
     Optional<BigDecimal> budget = budget(tenantId);
     if (budget.isEmpty()) {
       return Optional.empty();
@@ -91,7 +104,9 @@ public class BudgetService {
             + money(spent)
             + " spent in "
             + MONTH.format(month)
-            + " plus this job's estimate of "
+            + " plus "
+            + what
+            + " of "
             + money(estimate));
   }
 
@@ -122,6 +137,8 @@ public class BudgetService {
     return jdbc.sql(
             "select t.id, t.name, t.monthly_budget, "
                 + SPEND
+                + " + "
+                + TOKENS
                 + ", coalesce(sum(u.seconds), 0) as seconds,"
                 + " coalesce(sum(u.trained_tokens), 0) as tokens from tenant t left join usage_record u on u.tenant_id = t.id"
                 + " and u.started_at >= :from and u.started_at < :to group by t.id, t.name, t.monthly_budget order by t.name")
@@ -148,6 +165,13 @@ public class BudgetService {
       "coalesce(sum(case when u.ended_at is null"
           + " then u.price_per_gpu_hour * greatest(0, extract(epoch from (cast(:now as timestamptz) - u.started_at))) / 3600"
           + " else u.cost end), 0)";
+
+  /** Tokens served to tenant {@code t.id} and bought for it in the month, as one amount. */
+  private static final String TOKENS =
+      "(select coalesce(sum(s.cost), 0) from served_tokens s where s.tenant_id = t.id"
+          + " and s.served_at >= :from and s.served_at < :to)"
+          + " + (select coalesce(sum(c.cost), 0) from token_charge c where c.tenant_id = t.id"
+          + " and c.charged_at >= :from and c.charged_at < :to)";
 
   static Instant start(YearMonth month) {
     return month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);

@@ -109,11 +109,8 @@ public class EstimateService {
    */
   public List<Estimate> record(UUID jobId, JobWork work) {
     List<Estimate> all = estimates(work);
-    long parameters = parameters(work.baseModelId());
-    int examples = shape(work).examples();
-    all.forEach(
-        e ->
-            stored.save(jobId, JobEstimates.Moment.LAUNCH, e, parameters, work.method(), examples));
+    Work shape = shape(work);
+    all.forEach(e -> stored.save(jobId, JobEstimates.Moment.LAUNCH, e, shape.stored()));
     return all;
   }
 
@@ -133,9 +130,7 @@ public class EstimateService {
               jobId,
               JobEstimates.Moment.DISPATCH,
               estimate(shape, 0, nodeClass, price),
-              shape.parameters(),
-              work.method(),
-              shape.examples());
+              shape.stored());
         });
   }
 
@@ -156,15 +151,24 @@ public class EstimateService {
         tenantId, () -> estimate(shape(work), work.trainedTokens(), nodeClass, price).cost());
   }
 
-  /** A job's work in the estimate's terms: steps, trained tokens, evaluated examples. */
+  /**
+   * A job's work in the estimate's terms: steps, trained tokens and what each takes ({@link
+   * TokenWork}), evaluated examples.
+   */
   private record Work(
       JobWork job,
       long parameters,
+      double workPerToken,
       int steps,
       long tokens,
       String tokensBasis,
       int examples,
-      double assistantTokensPerRow) {}
+      double assistantTokensPerRow) {
+
+    JobEstimates.Shape stored() {
+      return new JobEstimates.Shape(parameters, job.method(), examples, workPerToken);
+    }
+  }
 
   private Work shape(JobWork work) {
     DatasetTokens.Pass pass =
@@ -176,9 +180,12 @@ public class EstimateService {
     long fullEpochs = steps / stepsPerEpoch;
     long examples =
         fullEpochs * rows + Math.min(rows, (steps % stepsPerEpoch) * work.examplesPerStep());
+    BaseModel model = model(work.baseModelId());
     return new Work(
         work,
-        parameters(work.baseModelId()),
+        model.getParameters(),
+        TokenWork.perToken(
+            model.getConfigJson(), model.getParameters(), work.method(), pass.tokensPerRow()),
         (int) steps,
         Math.round(examples * pass.tokensPerRow()),
         pass.basis(),
@@ -203,16 +210,16 @@ public class EstimateService {
     return Math.min(work.evaluationExamples(), available);
   }
 
-  private long parameters(UUID baseModelId) {
+  private BaseModel model(UUID baseModelId) {
     return catalog
         .find(baseModelId)
-        .map(BaseModel::getParameters)
-        .filter(p -> p > 0)
+        .filter(m -> m.getParameters() > 0)
         .orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
   }
 
   private Estimate estimate(Work work, long trainedAlready, String nodeClass, BigDecimal price) {
-    PastJobs.Speeds speeds = past.speeds(nodeClass, work.parameters(), work.job().method());
+    PastJobs.Speeds speeds =
+        past.speeds(nodeClass, work.parameters(), work.job().method(), work.workPerToken());
     boolean trainedBefore = !Double.isNaN(speeds.tokensPerSecond());
     double perSecond =
         trainedBefore ? speeds.tokensPerSecond() : properties.assumedTokensPerSecond(nodeClass);

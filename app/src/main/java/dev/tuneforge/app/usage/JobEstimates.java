@@ -32,14 +32,20 @@ class JobEstimates {
     }
   }
 
+  /**
+   * What an estimate was of, for later estimates to scale from: the model's size, the method, the
+   * held-out examples and the multiply-adds per trained token ({@link TokenWork}).
+   */
+  record Shape(long parameters, String method, int examples, double workPerToken) {}
+
   /** Stores the estimate; the first one of a job, moment and node class is kept. */
-  void save(UUID jobId, Moment moment, Estimate e, long parameters, String method, int examples) {
+  void save(UUID jobId, Moment moment, Estimate e, Shape shape) {
     jdbc.sql(
             """
             insert into job_estimate (tenant_id, job_id, moment, node_class, base_model_params,
                 method, steps, trained_tokens, evaluation_examples, generated_tokens, seconds,
-                cost, currency, basis, created_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                cost, currency, basis, created_at, work_per_token)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (job_id, moment, node_class) do nothing
             """)
         .params(
@@ -47,17 +53,18 @@ class JobEstimates {
             jobId,
             moment.code(),
             e.nodeClass(),
-            parameters,
-            method,
+            shape.parameters(),
+            shape.method(),
             e.steps(),
             e.tokens(),
-            examples,
+            shape.examples(),
             e.generatedTokens(),
             e.seconds(),
             e.cost(),
             e.currency(),
             clip(e.describe()),
-            java.sql.Timestamp.from(clock.instant()))
+            java.sql.Timestamp.from(clock.instant()),
+            shape.workPerToken())
         .update();
   }
 

@@ -19,6 +19,24 @@ public final class Money {
     return amount.setScale(scale, RoundingMode.HALF_UP).toPlainString();
   }
 
+  /**
+   * {@code prompt} and {@code completion} tokens at their prices per 1,000 tokens, to the
+   * millionth.
+   *
+   * @throws IllegalArgumentException for a negative count of tokens
+   */
+  public static BigDecimal tokens(
+      long prompt, long completion, BigDecimal promptPer1k, BigDecimal completionPer1k) {
+    if (prompt < 0 || completion < 0) {
+      throw new IllegalArgumentException(
+          "Tokens are never negative, not " + prompt + " and " + completion);
+    }
+    return promptPer1k
+        .multiply(BigDecimal.valueOf(prompt))
+        .add(completionPer1k.multiply(BigDecimal.valueOf(completion)))
+        .divide(BigDecimal.valueOf(1000), 6, RoundingMode.HALF_UP);
+  }
+
   /** {@code price} per hour for {@code seconds}, to the millionth. */
   static BigDecimal cost(BigDecimal pricePerHour, long seconds) {
     return pricePerHour

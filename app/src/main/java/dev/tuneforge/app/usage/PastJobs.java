@@ -20,26 +20,22 @@ class PastJobs {
   /** How many recent jobs of a class the statistics look at. */
   static final int RECENT = 20;
 
-  /** Work per trained token and parameter: forward and backward, and full's weight gradients. */
-  static double flopsPerParameter(String method) {
-    return "full".equals(method) ? 6 : 4;
-  }
-
-  /** One finished job's figures; generation figures are NaN without an evaluation. */
+  /**
+   * One finished job's figures; generation figures are NaN without an evaluation. {@code
+   * workPerToken} is what one of its trained tokens took ({@link TokenWork}).
+   */
   record Job(
       long parameters,
       String method,
+      double workPerToken,
       double tokensPerSecond,
       double overheadSeconds,
       double generatedPerSecond,
       double generatedPerExample) {
 
-    /** Trained tokens per second scaled to a model of {@code parameters} trained by {@code m}. */
-    double tokensPerSecondFor(long params, String m) {
-      return tokensPerSecond
-          * parameters
-          * flopsPerParameter(method)
-          / ((double) params * flopsPerParameter(m));
+    /** Trained tokens per second scaled to a job whose tokens take {@code work} each. */
+    double tokensPerSecondFor(double work) {
+      return tokensPerSecond * workPerToken / work;
     }
 
     double generatedPerSecondFor(long params) {
@@ -48,9 +44,9 @@ class PastJobs {
   }
 
   /**
-   * What the recent jobs say for a job of {@code parameters} by {@code method}: medians over the
-   * jobs most like it (same size and method, else same size, else any), each scaled to it; NaN
-   * where no job says anything.
+   * What the recent jobs say for a job of {@code parameters} by {@code method} whose tokens take
+   * {@code work} each: medians over the jobs most like it (same size and method, else same size,
+   * else any), each scaled to it; NaN where no job says anything.
    */
   record Speeds(
       double tokensPerSecond,
@@ -68,11 +64,11 @@ class PastJobs {
     this.spans = spans;
   }
 
-  Speeds speeds(String nodeClass, long parameters, String method) {
-    return speeds(recent(nodeClass), parameters, method);
+  Speeds speeds(String nodeClass, long parameters, String method, double work) {
+    return speeds(recent(nodeClass), parameters, method, work);
   }
 
-  static Speeds speeds(List<Job> jobs, long parameters, String method) {
+  static Speeds speeds(List<Job> jobs, long parameters, String method, double work) {
     List<Job> training =
         closest(jobs, j -> j.parameters == parameters && j.method.equals(method), parameters);
     List<Job> evaluated =
@@ -82,7 +78,7 @@ class PastJobs {
             parameters);
     List<Job> timed = training.stream().filter(j -> !Double.isNaN(j.overheadSeconds)).toList();
     return new Speeds(
-        median(training, j -> j.tokensPerSecondFor(parameters, method)),
+        median(training, j -> j.tokensPerSecondFor(work)),
         median(timed, Job::overheadSeconds),
         median(evaluated, j -> j.generatedPerSecondFor(parameters)),
         median(
@@ -114,10 +110,11 @@ class PastJobs {
     return jdbc.sql(
             """
             select e.job_id, e.base_model_params, e.method, e.evaluation_examples,
-                   t.seconds, t.trained_tokens, v.seconds, v.trained_tokens
-            from (select distinct job_id, node_class, base_model_params, method,
-                         evaluation_examples
-                  from job_estimate) e
+                   t.seconds, t.trained_tokens, v.seconds, v.trained_tokens, e.work_per_token
+            from (select job_id, node_class, max(base_model_params) as base_model_params,
+                         max(method) as method, max(evaluation_examples) as evaluation_examples,
+                         max(work_per_token) as work_per_token
+                  from job_estimate group by job_id, node_class) e
             join usage_record t on t.job_id = e.job_id and t.node_class = e.node_class
                  and t.kind = 'training' and t.ended_at is not null and t.trained_tokens > 0
                  and t.seconds > 0
@@ -140,7 +137,8 @@ class PastJobs {
                     rs.getLong(5),
                     rs.getLong(6),
                     rs.getLong(7),
-                    rs.getLong(8)))
+                    rs.getLong(8),
+                    rs.getObject(9, Double.class)))
         .list();
   }
 
@@ -152,7 +150,8 @@ class PastJobs {
       long seconds,
       long tokens,
       long evaluationSeconds,
-      long generated) {
+      long generated,
+      @Nullable Double workPerToken) {
     StepSpans.@Nullable StepSpan span =
         spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
     double stepSeconds = span == null ? Double.NaN : span.duration().toMillis() / 1000.0;
@@ -164,6 +163,8 @@ class PastJobs {
     return new Job(
         parameters,
         method,
+        // An estimate stored without its work per token is scaled by its parameters alone.
+        workPerToken != null ? workPerToken : TokenWork.perToken(null, parameters, method, 0),
         timed ? span.tokens() / stepSeconds : (double) tokens / seconds,
         timed ? Math.max(0, seconds - stepSeconds) : Double.NaN,
         generatedPerSecond,

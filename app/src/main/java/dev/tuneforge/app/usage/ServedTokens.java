@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.TenantId;
@@ -45,10 +44,7 @@ public class ServedTokens {
     this.promptTokens = served.promptTokens();
     this.completionTokens = served.completionTokens();
     this.pricePer1k = pricePer1k;
-    this.cost =
-        pricePer1k
-            .multiply(BigDecimal.valueOf(promptTokens + completionTokens))
-            .divide(BigDecimal.valueOf(1000), 6, RoundingMode.HALF_UP);
+    this.cost = Money.tokens(promptTokens, completionTokens, pricePer1k, pricePer1k);
     this.servedAt = served.at();
   }
 

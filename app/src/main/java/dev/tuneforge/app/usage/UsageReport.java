@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One tenant's spend in one month: the total next to the budget, and the same money by day (every
- * day of the month, zero included), by user and by base model (largest first), with the segments.
+ * day of the month, zero included), by kind (training, evaluation, merge, serving, judge), by user
+ * and by base model (node time only; largest first), with the node-time segments and the tokens
+ * served or bought.
  */
 public record UsageReport(
     YearMonth month,
@@ -17,9 +19,24 @@ public record UsageReport(
     BigDecimal total,
     @Nullable BigDecimal budget,
     Map<LocalDate, BigDecimal> byDay,
+    Map<String, BigDecimal> byKind,
     Map<String, BigDecimal> byUser,
     Map<String, BigDecimal> byModel,
-    List<Line> lines) {
+    List<Line> lines,
+    List<TokenLine> tokenLines) {
+
+  /**
+   * Tokens served ({@code serving}: one generation, {@code what} the model) or bought from a
+   * teacher endpoint ({@code judge}: one judged example, {@code what} the endpoint and its model).
+   */
+  public record TokenLine(
+      String at,
+      String kind,
+      String what,
+      String user,
+      long promptTokens,
+      long completionTokens,
+      BigDecimal cost) {}
 
   /**
    * A segment as reports and the CSV export show it; open segments are costed up to now. A job's

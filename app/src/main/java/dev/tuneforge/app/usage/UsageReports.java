@@ -30,6 +30,8 @@ public class UsageReports {
   private final AccountService accounts;
   private final UsageProperties properties;
   private final JobEstimates estimates;
+  private final ServingMeter served;
+  private final TokenCharges charges;
   private final Clock clock;
 
   UsageReports(
@@ -38,12 +40,16 @@ public class UsageReports {
       AccountService accounts,
       UsageProperties properties,
       JobEstimates estimates,
+      ServingMeter served,
+      TokenCharges charges,
       Clock clock) {
     this.records = records;
     this.budgets = budgets;
     this.accounts = accounts;
     this.properties = properties;
     this.estimates = estimates;
+    this.served = served;
+    this.charges = charges;
     this.clock = clock;
   }
 
@@ -73,10 +79,12 @@ public class UsageReports {
         .forEach(r -> lastBilled.put(r.getJobId(), r));
     List<UsageReport.Line> lines = new ArrayList<>();
     BigDecimal total = BigDecimal.ZERO;
+    Map<String, BigDecimal> byKind = new LinkedHashMap<>();
     for (UsageRecord r : rows) {
       BigDecimal cost = r.costAt(now);
       total = total.add(cost);
       byDay.merge(LocalDate.ofInstant(r.getStartedAt(), ZoneOffset.UTC), cost, BigDecimal::add);
+      byKind.merge(r.getKind().wire(), cost, BigDecimal::add);
       lines.add(
           new UsageReport.Line(
               TIME.format(r.getStartedAt()),
@@ -93,15 +101,56 @@ public class UsageReports {
               cost,
               lastBilled.get(r.getJobId()) == r ? compared.get(r.getJobId()) : null));
     }
+    List<UsageReport.TokenLine> tokenLines = tokenLines(month);
+    Map<String, BigDecimal> byUser = new LinkedHashMap<>();
+    lines.forEach(l -> byUser.merge(l.user(), l.cost(), BigDecimal::add));
+    for (UsageReport.TokenLine t : tokenLines) {
+      total = total.add(t.cost());
+      byDay.merge(
+          LocalDate.ofInstant(Instant.parse(t.at()), ZoneOffset.UTC), t.cost(), BigDecimal::add);
+      byKind.merge(t.kind(), t.cost(), BigDecimal::add);
+      byUser.merge(t.user(), t.cost(), BigDecimal::add);
+    }
     return new UsageReport(
         month,
         properties.currency(),
         total,
         budgets.budget(tenant).orElse(null),
         byDay,
-        sum(lines, UsageReport.Line::user),
-        sum(lines, UsageReport.Line::baseModel),
-        lines);
+        largestFirst(byKind),
+        largestFirst(byUser),
+        largestFirst(sum(lines, UsageReport.Line::baseModel)),
+        lines,
+        tokenLines);
+  }
+
+  /** The month's generations served and tokens bought for the judge, oldest first. */
+  private List<UsageReport.TokenLine> tokenLines(YearMonth month) {
+    List<UsageReport.TokenLine> tokens = new ArrayList<>();
+    for (ServedTokens s : served.inMonth(month)) {
+      tokens.add(
+          new UsageReport.TokenLine(
+              TIME.format(s.getServedAt()),
+              "serving",
+              s.getModel(),
+              s.getCaller(),
+              s.getPromptTokens(),
+              s.getCompletionTokens(),
+              s.getCost()));
+    }
+    for (TokenCharge c : charges.inMonth(month)) {
+      tokens.add(
+          new UsageReport.TokenLine(
+              TIME.format(c.getChargedAt()),
+              c.getKind(),
+              c.getEndpointName() + " · " + c.getModel(),
+              c.getUsername(),
+              c.getPromptTokens(),
+              c.getCompletionTokens(),
+              c.getCost()));
+    }
+    tokens.sort(Comparator.comparing(UsageReport.TokenLine::at));
+    return tokens;
   }
 
   /**
@@ -113,7 +162,8 @@ public class UsageReports {
     StringBuilder out =
         new StringBuilder(
             "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency,estimate,error_percent\r\n");
-    for (UsageReport.Line l : report(month).lines()) {
+    UsageReport report = report(month);
+    for (UsageReport.Line l : report.lines()) {
       out.append(
               String.join(
                   ",",
@@ -134,6 +184,27 @@ public class UsageReports {
                   l.estimate() == null ? "" : l.estimate().errorCell()))
           .append("\r\n");
     }
+    for (UsageReport.TokenLine t : report.tokenLines()) {
+      out.append(
+              String.join(
+                  ",",
+                  t.at(),
+                  t.at(),
+                  t.kind(),
+                  quote(t.what()),
+                  quote(t.user()),
+                  "",
+                  "",
+                  "",
+                  "",
+                  "0",
+                  Long.toString(t.promptTokens() + t.completionTokens()),
+                  t.cost().toPlainString(),
+                  properties.currency(),
+                  "",
+                  ""))
+          .append("\r\n");
+    }
     return out.toString();
   }
 
@@ -143,8 +214,10 @@ public class UsageReports {
 
   private static Map<String, BigDecimal> sum(
       List<UsageReport.Line> lines, Function<UsageReport.Line, String> key) {
-    Map<String, BigDecimal> sums =
-        lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
+    return lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
+  }
+
+  private static Map<String, BigDecimal> largestFirst(Map<String, BigDecimal> sums) {
     return sums.entrySet().stream()
         .sorted(Map.Entry.<String, BigDecimal>comparingByValue(Comparator.reverseOrder()))
         .collect(

@@ -1,6 +1,7 @@
 /**
- * Cost: metering of the time each job holds a node (training and evaluation), estimates before
- * launch, tenants' monthly budgets, and the usage pages and CSV export.
+ * Cost: metering of the time each job holds a node (training and evaluation), of tokens served and
+ * of tokens bought for the LLM judge, estimates before launch, tenants' monthly budgets, and the
+ * usage pages and CSV export.
  */
 @NullMarked
 package dev.tuneforge.app.usage;

@@ -10,14 +10,20 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.teacher.FakeOpenAiEndpoint;
-import dev.tuneforge.app.teacher.RunStatus;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherService;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.Money;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.UsageReport;
+import dev.tuneforge.app.usage.UsageReports;
+import dev.tuneforge.app.work.RunStatus;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +62,8 @@ class JudgeIT {
   @Autowired TeacherService teacher;
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
+  @Autowired BudgetService budgets;
+  @Autowired UsageReports reports;
   @TempDir Path temp;
 
   private FakeOpenAiEndpoint fake;
@@ -194,6 +202,51 @@ class JudgeIT {
         new TestRows(jdbc).job(a.tenant, a.user.userId(), a.model, a.version, "bare", "succeeded");
     assertThatThrownBy(() -> a.call(() -> judge.launch(bare, a.endpoint)))
         .hasMessage("This fine-tune has no evaluation to judge");
+  }
+
+  @Test
+  void aPricedEndpointsJudgementsAreChargedCountedAndHeldToTheBudget() throws Exception {
+    Setup a = setup("priced");
+    a.call(() -> teacher.price(a.endpoint, new BigDecimal("0.5"), new BigDecimal("1.5")));
+    JudgeEstimate before = a.call(() -> judge.estimate(a.job, a.endpoint));
+    assertThat(before.examples()).isEqualTo(6);
+    assertThat(before.priced()).isTrue();
+    assertThat(before.cost()).isPositive();
+
+    JudgeRun done = awaitEnded(a, a.call(() -> judge.launch(a.job, a.endpoint)).getId());
+    assertThat(done.getStatus()).as(done.getError()).isEqualTo(RunStatus.SUCCEEDED);
+    JudgeResults results = a.call(() -> judge.results(done)).orElseThrow();
+    BigDecimal cost =
+        new BigDecimal("0.5")
+            .multiply(BigDecimal.valueOf(results.promptTokens()))
+            .add(new BigDecimal("1.5").multiply(BigDecimal.valueOf(results.completionTokens())))
+            .divide(BigDecimal.valueOf(1000), 6, java.math.RoundingMode.HALF_UP);
+    assertThat(a.call(() -> judge.cost(done))).isEqualTo(Money.format(cost, "USD"));
+    assertThat(budgets.spend(a.tenant, budgets.currentMonth()))
+        .as("the judge's tokens count against the budget")
+        .isEqualByComparingTo(cost);
+    UsageReport report = a.call(() -> reports.report(budgets.currentMonth()));
+    assertThat(report.byKind().get(TokenCharge.JUDGE)).isEqualByComparingTo(cost);
+    assertThat(report.tokenLines())
+        .hasSize(6)
+        .allMatch(l -> l.what().equals("judge · judge-model"));
+
+    // Budgets are in cents: the spend rounded up leaves less than another run's cost.
+    jdbc.sql("update tenant set monthly_budget = ? where id = ?")
+        .params(cost.setScale(2, java.math.RoundingMode.UP), a.tenant)
+        .update();
+    assertThatThrownBy(() -> a.call(() -> judge.launch(a.job, a.endpoint)))
+        .as("judged again, the run would cost what the first did: beyond the budget")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Not started: the tenant's monthly budget of")
+        .hasMessageContaining("plus this judge run's estimate of")
+        .hasMessageContaining("6 examples");
+
+    Setup b = setup("unpriced");
+    assertThat(budgets.spend(b.tenant, budgets.currentMonth()))
+        .as("another tenant pays nothing of it")
+        .isEqualByComparingTo(BigDecimal.ZERO);
+    assertThat(b.call(() -> reports.report(budgets.currentMonth())).tokenLines()).isEmpty();
   }
 
   private JudgeRun awaitEnded(Setup who, UUID runId) throws InterruptedException {

@@ -15,8 +15,11 @@ import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.node.ServingPolicy;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.ServedTokens;
 import dev.tuneforge.app.usage.ServingMeter;
+import dev.tuneforge.app.usage.UsageReport;
+import dev.tuneforge.app.usage.UsageReports;
 import dev.tuneforge.protocol.GenerationChunk;
 import dev.tuneforge.protocol.NodeApi;
 import dev.tuneforge.protocol.PromptMessage;
@@ -52,7 +55,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"tuneforge.serving.pickup-timeout=3s", "tuneforge.serving.poll-wait=1s"})
+    properties = {
+      "tuneforge.serving.pickup-timeout=3s",
+      "tuneforge.serving.poll-wait=1s",
+      "tuneforge.usage.served-price-per1k-tokens=1"
+    })
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class ServingIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -64,6 +71,8 @@ class ServingIT {
   @Autowired NodeService nodes;
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
+  @Autowired BudgetService budgets;
+  @Autowired UsageReports reports;
   @TempDir Path dir;
 
   private final AtomicBoolean nodeRuns = new AtomicBoolean(true);
@@ -240,6 +249,62 @@ class ServingIT {
     assertThat(v1("/v1/chat/completions", null, chat.formatted(aliceModel, "")).statusCode())
         .as("no key")
         .isEqualTo(401);
+  }
+
+  @Test
+  void servedTokensCountInTheReportAndAgainstTheBudgetAndASpentBudgetRefusesWith429()
+      throws Exception {
+    String key =
+        "Bearer " + TestRows.as(alice, () -> keys.issue(alice.userId(), "budget", null)).text();
+    String chat =
+        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Total?\"}],\"max_tokens\":16%s}";
+    assertThat(v1("/v1/chat/completions", key, chat.formatted(aliceModel, "")).statusCode())
+        .isEqualTo(200);
+    YearMonth month = budgets.currentMonth();
+    BigDecimal one = meter.pricePer1k().multiply(BigDecimal.valueOf(13)).movePointLeft(3);
+    BigDecimal spent =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> budgets.spend(alice.tenantId(), month), s -> s.signum() > 0);
+    assertThat(spent).as("11 + 2 tokens at the price per 1,000").isEqualByComparingTo(one);
+    UsageReport report = TestRows.as(alice, () -> reports.report(month));
+    assertThat(report.total()).isEqualByComparingTo(one);
+    assertThat(report.byKind().get("serving")).isEqualByComparingTo(one);
+    assertThat(report.tokenLines())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.kind()).isEqualTo("serving");
+              assertThat(l.what()).isEqualTo(aliceModel);
+              assertThat(l.promptTokens()).isEqualTo(11);
+              assertThat(l.completionTokens()).isEqualTo(2);
+            });
+    assertThat(TestRows.as(alice, () -> reports.csv(month)).lines())
+        .anyMatch(l -> l.contains(",serving," + aliceModel + ",") && l.contains(",13,"));
+    assertThat(TestRows.as(bob, () -> reports.report(month)).tokenLines())
+        .as("the other tenant's report")
+        .isEmpty();
+
+    // Budgets are in cents: 0.01 is below the 0.013 spent.
+    jdbc.sql("update tenant set monthly_budget = 0.01 where id = ?")
+        .param(alice.tenantId())
+        .update();
+    for (String stream : List.of("", ",\"stream\":true")) {
+      HttpResponse<String> refused =
+          v1("/v1/chat/completions", key, chat.formatted(aliceModel, stream));
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+      JsonNode error = JSON.readTree(refused.body()).path("error");
+      assertThat(error.path("type").asString()).isEqualTo("insufficient_quota");
+      assertThat(error.path("code").asString()).isEqualTo("insufficient_quota");
+      assertThat(error.path("message").asString())
+          .startsWith("Not served: the tenant's monthly budget of")
+          .contains("is spent");
+    }
+    assertThatThrownBy(() -> ask(alice, baseName))
+        .as("the playground's generations too")
+        .isInstanceOf(BudgetSpentException.class)
+        .hasMessageContaining("monthly budget");
+    assertThat(ask(bob, bobModel)).as("the other tenant is served").startsWith("adapter ");
   }
 
   private HttpResponse<String> v1(String path, String authorization, String json) throws Exception {

@@ -8,6 +8,7 @@ import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.outbound.OutboundFailed;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.work.RunStatus;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -15,37 +15,40 @@ class PastJobsTest {
   void theMedianOfTheJobsMostLikeTheNewOneStandsAndAnOutlierDoesNotMoveIt() {
     List<PastJobs.Job> jobs =
         List.of(
-            new PastJobs.Job(1_000, "lora", 100, 10, 20, 64),
-            new PastJobs.Job(1_000, "lora", 110, 12, 22, 60),
-            new PastJobs.Job(1_000, "lora", 5, 300, NONE, NONE),
-            new PastJobs.Job(1_000, "full", 50, 14, NONE, NONE),
-            new PastJobs.Job(2_000, "lora", 40, 30, 8, 200));
+            new PastJobs.Job(1_000, "lora", 2_000, 100, 10, 20, 64),
+            new PastJobs.Job(1_000, "lora", 2_000, 110, 12, 22, 60),
+            new PastJobs.Job(1_000, "lora", 2_000, 5, 300, NONE, NONE),
+            new PastJobs.Job(1_000, "full", 3_000, 50, 14, NONE, NONE),
+            new PastJobs.Job(2_000, "lora", 4_000, 40, 30, 8, 200));
 
-    PastJobs.Speeds lora = PastJobs.speeds(jobs, 1_000, "lora");
+    PastJobs.Speeds lora = PastJobs.speeds(jobs, 1_000, "lora", 2_000);
     assertThat(lora.tokensPerSecond()).as("median of 100, 110 and 5").isEqualTo(100);
     assertThat(lora.overheadSeconds()).isEqualTo(12);
     assertThat(lora.generatedPerSecond()).as("same size only: 20 and 22").isEqualTo(21);
     assertThat(lora.generatedPerExample()).isEqualTo(62);
     assertThat(lora.trainingJobs()).isEqualTo(3);
 
-    assertThat(PastJobs.speeds(jobs, 1_000, "full").tokensPerSecond())
+    assertThat(PastJobs.speeds(jobs, 1_000, "full", 3_000).tokensPerSecond())
         .as("the full fine-tune of the same size")
         .isEqualTo(50);
   }
 
   @Test
   void withoutAJobOfTheSameSizeOrMethodSpeedsAreScaledByTheWorkPerToken() {
-    List<PastJobs.Job> lora = List.of(new PastJobs.Job(1_000, "lora", 120, 10, 30, 50));
-    assertThat(PastJobs.speeds(lora, 1_000, "full").tokensPerSecond())
-        .as("full does 6 units of work per parameter and token where LoRA does 4")
+    List<PastJobs.Job> lora = List.of(new PastJobs.Job(1_000, "lora", 2_000, 120, 10, 30, 50));
+    assertThat(PastJobs.speeds(lora, 1_000, "full", 3_000).tokensPerSecond())
+        .as("full does 3 multiply-adds per weight and token where LoRA does 2")
         .isEqualTo(80);
-    PastJobs.Speeds bigger = PastJobs.speeds(lora, 3_000, "lora");
+    assertThat(PastJobs.speeds(lora, 1_000, "full", 2_400).tokensPerSecond())
+        .as("a token of the full job that takes 1.2 times the LoRA one's work")
+        .isEqualTo(100);
+    PastJobs.Speeds bigger = PastJobs.speeds(lora, 3_000, "lora", 6_000);
     assertThat(bigger.tokensPerSecond()).isEqualTo(40);
     assertThat(bigger.generatedPerSecond()).isEqualTo(10);
     assertThat(bigger.generatedPerExample())
         .as("answers' lengths are not carried over from another model")
         .isNaN();
-    assertThat(PastJobs.speeds(List.of(), 1_000, "lora").tokensPerSecond()).isNaN();
+    assertThat(PastJobs.speeds(List.of(), 1_000, "lora", 2_000).tokensPerSecond()).isNaN();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation.ui;
 
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Anchor;
@@ -12,7 +13,7 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import dev.tuneforge.app.base.ui.Polling;
+import com.vaadin.flow.shared.Registration;
 import dev.tuneforge.app.evaluation.JudgePrompt;
 import dev.tuneforge.app.evaluation.JudgeResults;
 import dev.tuneforge.app.evaluation.JudgeRun;
@@ -20,6 +21,7 @@ import dev.tuneforge.app.evaluation.JudgeService;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The LLM judge on the evaluation page: off until a member chooses one of the tenant's teacher
@@ -27,6 +29,8 @@ import java.util.UUID;
  * field F1, what it cost in tokens, and the prompt it was given.
  */
 class JudgeSection extends VerticalLayout {
+  private static final int POLL_MILLIS = 2000;
+
   private final JudgeService judge;
   private final UUID jobId;
   private final boolean extraction;
@@ -34,7 +38,9 @@ class JudgeSection extends VerticalLayout {
   private final Button start = new Button("Judge base vs tuned");
   private final Button cancel = new Button("Cancel");
   private final Paragraph status = new Paragraph();
+  private final Paragraph estimate = new Paragraph();
   private final VerticalLayout figures = new VerticalLayout();
+  private @Nullable Registration polling;
 
   JudgeSection(JudgeService judge, UUID jobId, boolean extraction) {
     this.judge = judge;
@@ -47,8 +53,9 @@ class JudgeSection extends VerticalLayout {
         new Paragraph(
             "Optional, off until you start it: a teacher endpoint compares the base and the tuned"
                 + " answer of every example, twice with the answers' order swapped; a model wins an"
-                + " example only when both orders prefer it, otherwise it is a tie. The endpoint's"
-                + " provider bills the tokens shown below."));
+                + " example only when both orders prefer it, otherwise it is a tie. The tokens are"
+                + " billed by the endpoint's provider; where the endpoint has prices, they count"
+                + " in usage and against the monthly budget."));
     endpoint.setId("judge-endpoint");
     endpoint.setLabel("Judge with");
     endpoint.setPlaceholder("Choose a teacher endpoint");
@@ -58,7 +65,12 @@ class JudgeSection extends VerticalLayout {
     endpoint.setMinWidth("18em");
     start.setId("judge-start");
     start.setEnabled(false);
-    endpoint.addValueChangeListener(e -> start.setEnabled(e.getValue() != null));
+    estimate.setId("judge-estimate");
+    endpoint.addValueChangeListener(
+        e -> {
+          start.setEnabled(e.getValue() != null);
+          showEstimate();
+        });
     start.addClickListener(e -> launch());
     cancel.setId("judge-cancel");
     cancel.addClickListener(e -> judge.latest(jobId).ifPresent(run -> judge.cancel(run.getId())));
@@ -71,7 +83,7 @@ class JudgeSection extends VerticalLayout {
               "No teacher endpoint yet: add one under Datasets → Teacher to judge with it."),
           new Anchor("datasets/teacher", "Teacher endpoints"));
     } else {
-      add(controls);
+      add(controls, estimate);
     }
     status.setId("judge-status");
     figures.setPadding(false);
@@ -83,7 +95,34 @@ class JudgeSection extends VerticalLayout {
     shown.setOpened(true);
     add(status, figures, shown);
     refresh();
-    Polling.whileAttached(this, 2000, this::refresh);
+    addAttachListener(e -> refresh());
+    addDetachListener(e -> follow(false));
+  }
+
+  /** Polls the run's progress while it is queued or running, and stops once it ended. */
+  private void follow(boolean active) {
+    Optional<UI> ui = getUI();
+    if (active && polling == null && ui.isPresent()) {
+      ui.get().setPollInterval(POLL_MILLIS);
+      polling = ui.get().addPollListener(poll -> refresh());
+    } else if (!active && polling != null) {
+      polling.remove();
+      polling = null;
+      ui.ifPresent(u -> u.setPollInterval(-1));
+    }
+  }
+
+  private void showEstimate() {
+    TeacherEndpoint chosen = endpoint.getValue();
+    if (chosen == null) {
+      estimate.setText("");
+      return;
+    }
+    try {
+      estimate.setText("Estimate: " + judge.estimate(jobId, chosen.getId()).describe() + ".");
+    } catch (IllegalArgumentException e) {
+      estimate.setText(e.getMessage());
+    }
   }
 
   private void launch() {
@@ -98,6 +137,7 @@ class JudgeSection extends VerticalLayout {
 
   private void refresh() {
     Optional<JudgeRun> latest = judge.latest(jobId);
+    follow(latest.map(JudgeRun::isActive).orElse(false));
     cancel.setVisible(latest.map(JudgeRun::isActive).orElse(false));
     start.setVisible(!cancel.isVisible());
     figures.removeAll();
@@ -118,7 +158,9 @@ class JudgeSection extends VerticalLayout {
                   + run.getExamplesDone()
                   + " of "
                   + run.getExamplesTotal()
-                  + " examples.");
+                  + " examples, "
+                  + judge.cost(run)
+                  + " so far.");
       case SUCCEEDED -> status.setText("Judged" + by + ".");
       case FAILED, CANCELLED ->
           status.setText(
@@ -129,10 +171,11 @@ class JudgeSection extends VerticalLayout {
                   + run.getExamplesTotal()
                   + " judged; start it again to go on)");
     }
-    judge.results(run).ifPresent(this::show);
+    judge.results(run).ifPresent(results -> show(results, judge.cost(run)));
+    showEstimate();
   }
 
-  private void show(JudgeResults results) {
+  private void show(JudgeResults results, String cost) {
     Paragraph verdict = line("judge-verdict", results.sentence());
     verdict.getStyle().set("font-weight", "600");
     figures.add(verdict);
@@ -157,10 +200,10 @@ class JudgeSection extends VerticalLayout {
                 : extraction
                     ? "No field F1 to compare with."
                     : "Free-text answers have no exact metric to compare the judge with."));
-    figures.add(line("judge-cost", "Cost: " + results.cost() + "."));
+    figures.add(line("judge-cost", "Cost: " + cost + " for " + results.cost() + "."));
   }
 
-  private static Paragraph line(@org.jspecify.annotations.Nullable String id, String text) {
+  private static Paragraph line(@Nullable String id, String text) {
     Paragraph line = new Paragraph(text);
     if (id != null) {
       line.setId(id);

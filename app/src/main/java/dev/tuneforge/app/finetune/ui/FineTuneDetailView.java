@@ -71,6 +71,7 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
           "No field F1 yet: it is measured with each validation loss when the answers are JSON");
   private final Div sample = new Div();
   private final Anchor evaluation = new Anchor();
+  private final Anchor judge = new Anchor();
   private final Anchor playground = new Anchor();
   private final Grid<JobEventRecord> log = new Grid<>(JobEventRecord.class, false);
   private final Anchor download = new Anchor();
@@ -113,6 +114,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
         .set("overflow", "auto");
     evaluation.setId("open-evaluation");
     evaluation.setText("Evaluation: base vs tuned");
+    judge.setId("open-judge");
+    judge.setText("Judge with an LLM");
     playground.setId("open-playground");
     playground.setText("Playground");
     log.setId("job-events");
@@ -125,7 +128,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
 
     add(
         title,
-        new HorizontalLayout(new Span("Status:"), status, cancel, download, evaluation, playground),
+        new HorizontalLayout(
+            new Span("Status:"), status, cancel, download, evaluation, judge, playground),
         method,
         summary,
         progress,
@@ -220,6 +224,8 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     }
     evaluation.setVisible(done && job.getEvaluationExamples() > 0 && !job.isDpo());
     evaluation.setHref("finetunes/" + job.getId() + "/evaluation");
+    judge.setVisible(evaluation.isVisible());
+    judge.setHref("finetunes/" + job.getId() + "/evaluation#judge");
     playground.setVisible(done);
     playground.setHref("finetunes/" + job.getId() + "/playground");
     sections.forEach(section -> section.show(job));

@@ -17,6 +17,7 @@ import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.account.CurrentUser;
+import dev.tuneforge.app.serving.BudgetSpentException;
 import dev.tuneforge.app.serving.Generation;
 import dev.tuneforge.app.serving.GenerationSettings;
 import dev.tuneforge.app.serving.Playground;
@@ -129,6 +130,22 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             jsonOnly.getValue());
     String caller = CurrentUser.get().map(u -> u.getUsername()).orElse("playground");
     UI ui = UI.getCurrent();
+    try {
+      start(current, messages, settings, caller, reference, ui);
+    } catch (BudgetSpentException e) {
+      stopAll();
+      tuned.problem(String.valueOf(e.getMessage()));
+      base.problem(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private void start(
+      Playground.Setup current,
+      List<PromptMessage> messages,
+      GenerationSettings settings,
+      String caller,
+      @Nullable String reference,
+      UI ui) {
     for (AnswerPanel panel : List.of(tuned, base)) {
       panel.start();
       running.add(

@@ -5,13 +5,18 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.tuneforge.app.teacher.TeacherEndpoint;
 import dev.tuneforge.app.teacher.TeacherService;
+import dev.tuneforge.app.usage.TokenCharge;
+import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /** The tenant's teacher endpoints: add one (the key is never shown again) and test a connection. */
 class EndpointsPanel extends VerticalLayout {
@@ -22,6 +27,8 @@ class EndpointsPanel extends VerticalLayout {
   private final TextField baseUrl = new TextField("Base URL");
   private final TextField model = new TextField("Model");
   private final PasswordField apiKey = new PasswordField("API key");
+  private final BigDecimalField promptPrice = new BigDecimalField();
+  private final BigDecimalField completionPrice = new BigDecimalField();
   private final Div message = new Div();
 
   EndpointsPanel(TeacherService teacher, Runnable changed) {
@@ -45,6 +52,9 @@ class EndpointsPanel extends VerticalLayout {
     grid.addColumn(TeacherEndpoint::getBaseUrl).setHeader("Base URL").setAutoWidth(true);
     grid.addColumn(TeacherEndpoint::getModel).setHeader("Model").setAutoWidth(true);
     grid.addColumn(TeacherEndpoint::getMaskedKey).setHeader("API key").setAutoWidth(true);
+    grid.addColumn(e -> prices(e, teacher.currency()))
+        .setHeader("Price per 1,000 tokens (prompt / completion)")
+        .setAutoWidth(true);
     grid.setAllRowsVisible(true);
     Button test =
         new Button(
@@ -52,13 +62,44 @@ class EndpointsPanel extends VerticalLayout {
             e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::test));
     test.setId("test-connection");
     test.setEnabled(false);
-    grid.addSelectionListener(e -> test.setEnabled(e.getFirstSelectedItem().isPresent()));
+    promptPrice.setLabel("Prompt price per 1,000 tokens (" + teacher.currency() + ")");
+    promptPrice.setId("endpoint-prompt-price");
+    completionPrice.setLabel("Completion price per 1,000 tokens (" + teacher.currency() + ")");
+    completionPrice.setId("endpoint-completion-price");
+    Button price =
+        new Button(
+            "Set prices", e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::price));
+    price.setId("set-endpoint-prices");
+    price.setEnabled(false);
+    grid.addSelectionListener(
+        e -> {
+          test.setEnabled(e.getFirstSelectedItem().isPresent());
+          price.setEnabled(e.getFirstSelectedItem().isPresent());
+          e.getFirstSelectedItem()
+              .ifPresent(
+                  selected -> {
+                    promptPrice.setValue(positive(selected.getPrices().prompt()));
+                    completionPrice.setValue(positive(selected.getPrices().completion()));
+                  });
+        });
     message.setId("endpoint-message");
 
     HorizontalLayout form = new HorizontalLayout(name, baseUrl, model, apiKey, save);
     form.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
     form.setWrap(true);
-    add(new H3("Teacher endpoints"), form, grid, test, message);
+    HorizontalLayout pricing = new HorizontalLayout(promptPrice, completionPrice, price);
+    pricing.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+    pricing.setWrap(true);
+    add(
+        new H3("Teacher endpoints"),
+        form,
+        grid,
+        test,
+        new Paragraph(
+            "Prices are what the endpoint's provider charges: with them the LLM judge's calls"
+                + " are costed, counted in usage and held to the monthly budget."),
+        pricing,
+        message);
     refresh();
   }
 
@@ -86,6 +127,32 @@ class EndpointsPanel extends VerticalLayout {
     } catch (IllegalStateException e) {
       show(e.getMessage(), true);
     }
+  }
+
+  private void price(TeacherEndpoint endpoint) {
+    try {
+      TeacherEndpoint priced =
+          teacher.price(endpoint.getId(), promptPrice.getValue(), completionPrice.getValue());
+      show("Prices of " + priced.getName() + ": " + prices(priced, teacher.currency()), false);
+      refresh();
+    } catch (IllegalArgumentException e) {
+      show(e.getMessage(), true);
+    }
+  }
+
+  private static String prices(TeacherEndpoint endpoint, String currency) {
+    TokenCharge.Prices prices = endpoint.getPrices();
+    return prices.priced()
+        ? prices.prompt().stripTrailingZeros().toPlainString()
+            + " / "
+            + prices.completion().stripTrailingZeros().toPlainString()
+            + " "
+            + currency
+        : "not priced";
+  }
+
+  private static @Nullable BigDecimal positive(BigDecimal price) {
+    return price.signum() > 0 ? price : null;
   }
 
   private void show(String text, boolean error) {

@@ -15,6 +15,7 @@ import com.vaadin.flow.server.streams.DownloadHandler;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.Money;
 import dev.tuneforge.app.usage.ServingMeter;
+import dev.tuneforge.app.usage.TokenCharge;
 import dev.tuneforge.app.usage.UsageReport;
 import dev.tuneforge.app.usage.UsageReports;
 import jakarta.annotation.security.RolesAllowed;
@@ -39,11 +40,13 @@ public class UsageView extends VerticalLayout {
   private final Paragraph total = new Paragraph();
   private final Paragraph budget = new Paragraph();
   private final BarChart byDay = BarChart.columns("usage-by-day", "Spend by day");
+  private final BarChart byKind = BarChart.bars("usage-by-kind", "Spend by kind");
   private final BarChart byUser = BarChart.bars("usage-by-user", "Spend by user");
   private final BarChart byModel = BarChart.bars("usage-by-model", "Spend by base model");
   private final Grid<UsageReport.Line> grid = new Grid<>();
   private final Anchor csv = new Anchor();
   private final ServedTokensSection served;
+  private final Grid<UsageReport.TokenLine> judged = new Grid<>();
 
   public UsageView(UsageReports reports, BudgetService budgets, ServingMeter meter) {
     this.reports = reports;
@@ -69,6 +72,17 @@ public class UsageView extends VerticalLayout {
         .setTooltipGenerator(l -> l.estimate() == null ? "" : l.estimate().describe())
         .setAutoWidth(true);
     grid.setAllRowsVisible(true);
+    judged.setId("judge-charges-grid");
+    judged.addColumn(UsageReport.TokenLine::at).setHeader("At (UTC)").setAutoWidth(true);
+    judged.addColumn(UsageReport.TokenLine::what).setHeader("Endpoint").setFlexGrow(1);
+    judged.addColumn(UsageReport.TokenLine::user).setHeader("User").setAutoWidth(true);
+    judged.addColumn(UsageReport.TokenLine::promptTokens).setHeader("Prompt tokens");
+    judged.addColumn(UsageReport.TokenLine::completionTokens).setHeader("Completion tokens");
+    judged
+        .addColumn(l -> Money.format(l.cost(), reports.currency()))
+        .setHeader("Cost")
+        .setAutoWidth(true);
+    judged.setAllRowsVisible(true);
     month.addValueChangeListener(e -> refresh());
 
     HorizontalLayout top = new HorizontalLayout(month, csv);
@@ -80,13 +94,17 @@ public class UsageView extends VerticalLayout {
         budget,
         new H3("By day"),
         byDay,
+        new H3("By kind"),
+        byKind,
         new H3("By user"),
         byUser,
         new H3("By base model"),
         byModel,
         new H3("Node time"),
         grid,
-        served);
+        served,
+        new H3("Tokens bought for the LLM judge"),
+        judged);
     refresh();
   }
 
@@ -101,7 +119,9 @@ public class UsageView extends VerticalLayout {
             + Months.LABEL.format(selected)
             + " ("
             + report.lines().size()
-            + " metered segments)");
+            + " metered segments, "
+            + report.tokenLines().size()
+            + " generations served or examples judged)");
     BigDecimal limit = report.budget();
     Double used = report.budgetUsedPercent();
     budget.setText(
@@ -121,9 +141,12 @@ public class UsageView extends VerticalLayout {
                         e.getValue().doubleValue(),
                         Money.format(e.getValue(), currency)))
             .toList());
+    byKind.show(bars(report.byKind(), currency));
     byUser.show(bars(report.byUser(), currency));
     byModel.show(bars(report.byModel(), currency));
     grid.setItems(report.lines());
+    judged.setItems(
+        report.tokenLines().stream().filter(t -> t.kind().equals(TokenCharge.JUDGE)).toList());
     served.show(selected);
     String file = "usage-" + selected + ".csv";
     csv.setHref(

@@ -1,6 +1,6 @@
-package dev.tuneforge.app.teacher;
+package dev.tuneforge.app.work;
 
-/** Where a teacher run is; a cancelled or failed run can be resumed. */
+/** Where a user's run is ({@link ResumableRun}); a cancelled or failed run can be resumed. */
 public enum RunStatus {
   QUEUED,
   RUNNING,
