@@ -68,6 +68,11 @@ final class TenantData {
       insert into judgement (id, tenant_id, run_id, example_index, base_first, tuned_first,
           preference, base_first_answer, tuned_first_answer, prompt_tokens, completion_tokens)
         values (gen_random_uuid(), :tenant, :judgeRun, 0, 'A', 'B', 'TUNED', 'a', 'b', 1, 1);
+      insert into token_charge (id, tenant_id, kind, run_id, job_id, endpoint_name, model, user_id,
+          username, prompt_tokens, completion_tokens, price_per_1k_prompt,
+          price_per_1k_completion, cost, charged_at)
+        values (gen_random_uuid(), :tenant, 'judge', :judgeRun, :running, 'teacher', 'm', :user,
+          :username, 1, 1, 0.001, 0.002, 0.000003, now());
       insert into usage_record (id, tenant_id, job_id, job_name, user_id, base_model_id,
           base_model_name, node_id, node_name, node_class, price_per_gpu_hour, kind, started_at)
         values (gen_random_uuid(), :tenant, :running, 'running', :user, :model, 'm', :node, 'n',
