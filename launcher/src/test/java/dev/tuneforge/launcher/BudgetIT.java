@@ -29,7 +29,6 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +39,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -63,18 +62,16 @@ class BudgetIT {
   private ApplicationContext app;
   private SignedInUser admin;
   private SignedInUser member;
-  private boolean passed;
 
-  @AfterEach
-  void stopPlatform() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
-  }
+  @RegisterExtension
+  final PlatformTestSupport.RunningPlatform running =
+      new PlatformTestSupport.RunningPlatform("tuneforge-budget-");
 
   @Test
   void aJobThatReachesItsBudgetStopsAtACheckpointAndResumesFromItWhenTheBudgetIsRaised()
       throws IOException {
-    dataDir = Files.createTempDirectory("tuneforge-budget-");
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir));
+    platform = running.start();
+    dataDir = running.dataDir();
     app = platform.context();
     admin = principal(app, platform.adminUsername());
     Tenant tenant =
@@ -225,7 +222,6 @@ class BudgetIT {
             + " segments, "
             + spent.toPlainString()
             + " USD");
-    passed = true;
   }
 
   private void setBudget(Tenant tenant, BigDecimal budget) {

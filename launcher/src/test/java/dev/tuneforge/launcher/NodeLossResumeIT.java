@@ -24,7 +24,6 @@ import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +34,9 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -56,25 +55,23 @@ class NodeLossResumeIT {
   private LocalPlatform platform;
   private ApplicationContext app;
   private SignedInUser member;
-  private boolean passed;
 
-  @AfterEach
-  void stopPlatform() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
-  }
+  @RegisterExtension
+  final PlatformTestSupport.RunningPlatform running =
+      new PlatformTestSupport.RunningPlatform("tuneforge-resume-");
 
   @Test
   void aJobWhoseNodeDiesResumesOnTheNextNodeFromItsLastUploadedCheckpoint() throws IOException {
     long started = System.nanoTime();
-    dataDir = Files.createTempDirectory("tuneforge-resume-");
     // Short leases so that a dead node's job is back in the queue within ~25 s, not minutes.
     platform =
-        LocalPlatform.start(
-            LocalPlatform.Settings.forTests(dataDir)
-                .withAppProperties(
+        running.start(
+            settings ->
+                settings.withAppProperties(
                     Map.of(
                         "tuneforge.nodes.lease-duration", "12s",
                         "tuneforge.nodes.heartbeat-timeout", "12s")));
+    dataDir = running.dataDir();
     app = platform.context();
     SignedInUser admin = principal(app, platform.adminUsername());
     Tenant tenant =
@@ -219,7 +216,6 @@ class NodeLossResumeIT {
             + "; the whole run took "
             + Duration.ofNanos(System.nanoTime() - started).toSeconds()
             + " s");
-    passed = true;
   }
 
   private FineTuneJob await(UUID jobId, String what, Predicate<FineTuneJob> condition) {
