@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.BaseModel;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -85,20 +83,8 @@ class BudgetIT {
     member = principal(app, username);
 
     DatasetSummary dataset = PlatformTestSupport.uploadReceipts(app, member, dataDir, 40);
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request =
-        FineTuneRequest.builder()
-            .setBaseModel(demo.getId())
-            .setDatasetVersion(dataset.versionId())
-            .optLora(4, 8, 0.0)
-            .optTargetModules(List.of("q_proj", "v_proj"))
-            .optEpochs(10)
-            .optLearningRate(2e-3)
-            .optBatchSize(2)
-            .optMaxSequenceLength(1024)
-            .optMaxSteps(STEPS)
-            .optCheckpointEvery(CHECKPOINT_EVERY)
-            .build();
+        PlatformTestSupport.checkpointedRun(app, dataset, STEPS, CHECKPOINT_EVERY).build();
     UUID jobId = as(member, () -> app.getBean(FineTuneService.class).create(request)).getId();
 
     await(

@@ -4,7 +4,6 @@ import static dev.tuneforge.launcher.PlatformTestSupport.as;
 import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
 
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -97,22 +96,11 @@ final class NodeKills {
         PlatformTestSupport.memberOfNewTenant(app, "Kills Ltd " + suffix(), "kim-" + suffix());
     DatasetSummary dataset =
         PlatformTestSupport.uploadReceipts(app, member, platform.dataDir(), 24);
-    UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     List<Kill> done = new ArrayList<>();
     for (int job = 0; done.size() < kills; job++) {
       FineTuneRequest request =
-          FineTuneRequest.builder()
-              .setBaseModel(demo)
-              .setDatasetVersion(dataset.versionId())
-              .optLora(4, 8, 0.0)
-              .optTargetModules(List.of("q_proj", "v_proj"))
-              .optEpochs(10)
-              .optLearningRate(2e-3)
-              .optBatchSize(2)
-              .optMaxSequenceLength(1024)
-              .optMaxSteps(STEPS)
-              .optCheckpointEvery(CHECKPOINT_EVERY)
+          PlatformTestSupport.checkpointedRun(app, dataset, STEPS, CHECKPOINT_EVERY)
               .optEvaluation(null, 0)
               .build();
       UUID id = as(member, () -> fineTunes.create(request)).getId();

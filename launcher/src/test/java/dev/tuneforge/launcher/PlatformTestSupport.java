@@ -249,6 +249,26 @@ final class PlatformTestSupport {
     return as(member, () -> app.getBean(FineTuneService.class).create(request));
   }
 
+  /**
+   * A short LoRA run of the demo model on {@code dataset}, {@code steps} steps with a checkpoint
+   * every {@code checkpointEvery}: what the tests that stop, kill or pause its node train.
+   */
+  static FineTuneRequest.Builder checkpointedRun(
+      ApplicationContext app, DatasetSummary dataset, int steps, int checkpointEvery) {
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    return FineTuneRequest.builder()
+        .setBaseModel(demo.getId())
+        .setDatasetVersion(dataset.versionId())
+        .optLora(4, 8, 0.0)
+        .optTargetModules(List.of("q_proj", "v_proj"))
+        .optEpochs(10)
+        .optLearningRate(2e-3)
+        .optBatchSize(2)
+        .optMaxSequenceLength(1024)
+        .optMaxSteps(steps)
+        .optCheckpointEvery(checkpointEvery);
+  }
+
   /** A new tenant, created by the platform's admin, with one member; returns the member. */
   static SignedInUser memberOfNewTenant(
       ApplicationContext app, String tenantName, String username) {

@@ -5,7 +5,6 @@ import static dev.tuneforge.launcher.PlatformTestSupport.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -14,7 +13,6 @@ import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.protocol.JobEvent;
 import java.time.Duration;
-import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -32,7 +30,7 @@ import org.springframework.context.ApplicationContext;
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class RestartsMidRunIT {
-  private static final int STEPS = 60;
+  private static final int STEPS = 40;
   private static final int CHECKPOINT_EVERY = 5;
   private static final Duration DOWNTIME = Duration.ofSeconds(10);
   private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
@@ -52,19 +50,8 @@ class RestartsMidRunIT {
         PlatformTestSupport.memberOfNewTenant(app, "Restart Ltd " + suffix(), "rai-" + suffix());
     DatasetSummary dataset =
         PlatformTestSupport.uploadReceipts(app, member, platform.dataDir(), 40);
-    UUID demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow().getId();
     FineTuneRequest request =
-        FineTuneRequest.builder()
-            .setBaseModel(demo)
-            .setDatasetVersion(dataset.versionId())
-            .optLora(4, 8, 0.0)
-            .optTargetModules(List.of("q_proj", "v_proj"))
-            .optEpochs(10)
-            .optLearningRate(2e-3)
-            .optBatchSize(2)
-            .optMaxSequenceLength(1024)
-            .optMaxSteps(STEPS)
-            .optCheckpointEvery(CHECKPOINT_EVERY)
+        PlatformTestSupport.checkpointedRun(app, dataset, STEPS, CHECKPOINT_EVERY)
             .optEvaluation(null, 0)
             .build();
     FineTuneService fineTunes = app.getBean(FineTuneService.class);

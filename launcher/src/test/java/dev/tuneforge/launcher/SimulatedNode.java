@@ -36,6 +36,7 @@ final class SimulatedNode implements Runnable {
   private static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
 
   private final HttpClient http;
   private final String server;
@@ -44,7 +45,7 @@ final class SimulatedNode implements Runnable {
   private volatile boolean stopping;
   private @Nullable String credential;
   private final AtomicInteger leases = new AtomicInteger();
-  private final Queue<String> refusals = new ConcurrentLinkedQueue<>();
+  private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
   private final Queue<UUID> abandoned = new ConcurrentLinkedQueue<>();
 
   SimulatedNode(HttpClient http, String server, String name, int diesAfterLeases) {
@@ -70,7 +71,7 @@ final class SimulatedNode implements Runnable {
           work(JSON.readValue(answer.body(), Lease.class));
         }
       } catch (IOException | RuntimeException e) {
-        refusals.add("lease: " + e.getMessage());
+        // a lease poll that times out on a loaded app is polled again, as the real node does
         sleep(Duration.ofSeconds(1));
       } catch (InterruptedException e) {
         return;
@@ -85,7 +86,31 @@ final class SimulatedNode implements Runnable {
       stopping = true;
       return;
     }
-    expect(post(NodeApi.HEARTBEAT, new Heartbeat("busy", job), true), "heartbeat", job);
+    // heartbeats renew the lease while the job runs, as the real node's do
+    Thread heartbeats = Thread.ofVirtual().name(name + "-heartbeat").start(() -> heartbeat(job));
+    try {
+      report(lease);
+    } finally {
+      heartbeats.interrupt();
+      heartbeats.join();
+    }
+  }
+
+  private void heartbeat(UUID job) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        expect(post(NodeApi.HEARTBEAT, new Heartbeat("busy", job), true), "heartbeat", job);
+        Thread.sleep(HEARTBEAT_EVERY);
+      }
+    } catch (IOException | RuntimeException e) {
+      refusals.add(new Refusal(job, "heartbeat of " + job + ": " + e.getMessage()));
+    } catch (InterruptedException e) {
+      // the job is reported
+    }
+  }
+
+  private void report(Lease lease) throws IOException, InterruptedException {
+    UUID job = lease.jobId();
     List<JobEvent> events = new java.util.ArrayList<>();
     events.add(JobEvent.log("simulated by " + name));
     for (int step = 1; step <= STEPS; step++) {
@@ -103,11 +128,12 @@ final class SimulatedNode implements Runnable {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() / 100 != 2) {
-          refusals.add("PUT " + output.getKey() + " of " + job + ": HTTP " + put.statusCode());
+          refusals.add(
+              new Refusal(
+                  job, "PUT " + output.getKey() + " of " + job + ": HTTP " + put.statusCode()));
         }
       }
     }
-    expect(post(NodeApi.HEARTBEAT, new Heartbeat("busy", job), true), "heartbeat", job);
     expect(
         post(NodeApi.forJob(NodeApi.RESULT, job), JobResult.succeeded(STEPS, STEPS * 100L), true),
         "result",
@@ -116,7 +142,9 @@ final class SimulatedNode implements Runnable {
 
   private void expect(HttpResponse<String> answer, String call, UUID job) {
     if (answer.statusCode() / 100 != 2) {
-      refusals.add(call + " of " + job + ": HTTP " + answer.statusCode() + " " + answer.body());
+      refusals.add(
+          new Refusal(
+              job, call + " of " + job + ": HTTP " + answer.statusCode() + " " + answer.body()));
     }
   }
 
@@ -156,8 +184,11 @@ final class SimulatedNode implements Runnable {
     return leases.get();
   }
 
-  /** What the app refused or failed to answer, one line each; empty for a healthy run. */
-  List<String> refusals() {
+  /** A call about {@code job} that the app refused or did not answer. */
+  record Refusal(@Nullable UUID job, String what) {}
+
+  /** What the app refused or failed to answer; empty for a healthy run. */
+  List<Refusal> refusals() {
     return List.copyOf(refusals);
   }
 
