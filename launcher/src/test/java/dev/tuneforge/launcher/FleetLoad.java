@@ -244,7 +244,13 @@ final class FleetLoad {
         byReplica.merge(replicaName, node.leases(), Integer::sum);
       }
       return new Figures(
-          jobs, nodes, releases, Duration.between(firstQueued, lastFinished), latencies, byReplica);
+          jobs,
+          nodes,
+          releases,
+          lapsed,
+          Duration.between(firstQueued, lastFinished),
+          latencies,
+          byReplica);
     }
   }
 
