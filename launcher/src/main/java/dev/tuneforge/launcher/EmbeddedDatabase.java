@@ -86,21 +86,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             "--locale=C",
             "--no-instructions");
       }
-      run(
-          binaries,
-          log,
-          Duration.ofMinutes(3),
-          "pg_ctl",
-          "-D",
-          dataDir.toString(),
-          "-l",
-          log.toString(),
-          "-w",
-          "-t",
-          "150",
-          "-o",
-          "-p " + port + " -c listen_addresses=127.0.0.1 -c timezone=UTC",
-          "start");
+      pgCtlStart(binaries, dataDir, log, port);
     } catch (IOException e) {
       throw new UncheckedIOException("PostgreSQL did not start; see " + log, e);
     }
@@ -127,6 +113,23 @@ final class EmbeddedDatabase implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Stops the server as an operator's restart would (fast shutdown: clients are disconnected),
+   * waits {@code downtime} and starts it again on the same port and data.
+   */
+  synchronized void restart(Duration downtime) {
+    if (!running) {
+      throw new IllegalStateException("PostgreSQL is not running");
+    }
+    try {
+      pgCtlStop(binaries, dataDir, log);
+      Ports.sleep(downtime);
+      pgCtlStart(binaries, dataDir, log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("PostgreSQL did not restart; see " + log, e);
+    }
+  }
+
   @Override
   public synchronized void close() {
     if (!running) {
@@ -134,22 +137,45 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
     running = false;
     try {
-      run(
-          binaries,
-          log,
-          Duration.ofSeconds(60),
-          "pg_ctl",
-          "-D",
-          dataDir.toString(),
-          "-m",
-          "fast",
-          "-w",
-          "-t",
-          "45",
-          "stop");
+      pgCtlStop(binaries, dataDir, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void pgCtlStart(Path binaries, Path dataDir, Path log, int port)
+      throws IOException {
+    run(
+        binaries,
+        log,
+        Duration.ofMinutes(3),
+        "pg_ctl",
+        "-D",
+        dataDir.toString(),
+        "-l",
+        log.toString(),
+        "-w",
+        "-t",
+        "150",
+        "-o",
+        "-p " + port + " -c listen_addresses=127.0.0.1 -c timezone=UTC",
+        "start");
+  }
+
+  private static void pgCtlStop(Path binaries, Path dataDir, Path log) throws IOException {
+    run(
+        binaries,
+        log,
+        Duration.ofSeconds(60),
+        "pg_ctl",
+        "-D",
+        dataDir.toString(),
+        "-m",
+        "fast",
+        "-w",
+        "-t",
+        "45",
+        "stop");
   }
 
   @Override

@@ -41,6 +41,9 @@ public final class LocalPlatform implements AutoCloseable {
   private @Nullable FileLock dataLock;
   private @Nullable ConfigurableApplicationContext context;
   private @Nullable TrainingNodeProcess node;
+  private @Nullable EmbeddedDatabase database;
+  private @Nullable S3ProxyServer storage;
+  private List<String> appArguments = List.of();
   private String baseUrl = "";
   private String adminPassword = "";
   private String adminApiKey = "";
@@ -115,6 +118,7 @@ public final class LocalPlatform implements AutoCloseable {
             data.resolve("logs/postgres.log"),
             "TUNEFORGE_POSTGRES_PORT");
     own(database);
+    this.database = database;
     if (database.created()) {
       // A new, empty database knows no node: a credential kept from an older one would be refused.
       deleteIfExists(TrainingNodeProcess.credentialFile(data));
@@ -131,6 +135,7 @@ public final class LocalPlatform implements AutoCloseable {
             STORAGE_SECRET_KEY,
             "TUNEFORGE_S3_PORT");
     own(s3);
+    storage = s3;
 
     adminPassword = AdminPassword.loadOrCreate(data.resolve("admin-password.txt"));
     adminApiKey = AdminPassword.loadOrCreateApiKey(data.resolve("admin-api-key.txt"));
@@ -209,6 +214,7 @@ public final class LocalPlatform implements AutoCloseable {
     // Command-line arguments outrank application.yml; builder "properties" would not.
     List<String> args = new ArrayList<>();
     properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+    appArguments = List.copyOf(args);
     return new SpringApplicationBuilder(TuneforgeApplication.class)
         .registerShutdownHook(false)
         .run(args.toArray(String[]::new));
@@ -240,6 +246,33 @@ public final class LocalPlatform implements AutoCloseable {
 
   public Path dataDir() {
     return settings.dataDir();
+  }
+
+  /**
+   * The command-line arguments the app was started with (database, storage, secrets, its port and
+   * log file), for another replica of it on the same database and storage.
+   */
+  public List<String> appArguments() {
+    return appArguments;
+  }
+
+  /**
+   * Restarts the platform's PostgreSQL, down for {@code downtime}, as an operator's restart would;
+   * the app and the node stay up and have to ride it out.
+   */
+  public void restartDatabase(Duration downtime) {
+    if (database == null) {
+      throw new IllegalStateException("the platform is not running");
+    }
+    database.restart(downtime);
+  }
+
+  /** Restarts the platform's object store (S3Proxy), down for {@code downtime}; objects stay. */
+  public void restartStorage(Duration downtime) {
+    if (storage == null) {
+      throw new IllegalStateException("the platform is not running");
+    }
+    storage.restart(downtime);
   }
 
   /** Whether the local training node's process is running (false when started without one). */

@@ -14,11 +14,15 @@ import java.util.Map;
  * open so that the browser can PUT upload parts to it from the app's page.
  */
 final class S3ProxyServer implements AutoCloseable {
-  private final ManagedProcess process;
+  private ManagedProcess process;
+  private final List<String> command;
+  private final Path dataDir;
   private final int port;
 
-  private S3ProxyServer(ManagedProcess process, int port) {
+  private S3ProxyServer(ManagedProcess process, List<String> command, Path dataDir, int port) {
     this.process = process;
+    this.command = command;
+    this.dataDir = dataDir;
     this.port = port;
   }
 
@@ -61,21 +65,27 @@ final class S3ProxyServer implements AutoCloseable {
     }
     ManagedProcess.stopLeftOver("s3proxy", runDir, "s3proxy.jar");
     Ports.requireFree(port, "S3Proxy", portSetting);
+    List<String> command =
+        List.of(
+            Artifacts.java().toString(),
+            "-Xmx384m",
+            "-XX:TieredStopAtLevel=1",
+            "-DLOG_LEVEL=warn",
+            "-jar",
+            jar.toString(),
+            "--properties",
+            properties.toAbsolutePath().toString());
+    return new S3ProxyServer(launch(command, dataDir, port), command, dataDir, port);
+  }
+
+  private static ManagedProcess launch(List<String> command, Path dataDir, int port) {
     ManagedProcess process =
         ManagedProcess.start(
             "s3proxy",
-            List.of(
-                Artifacts.java().toString(),
-                "-Xmx384m",
-                "-XX:TieredStopAtLevel=1",
-                "-DLOG_LEVEL=warn",
-                "-jar",
-                jar.toString(),
-                "--properties",
-                properties.toAbsolutePath().toString()),
+            command,
             Map.of(),
             dataDir,
-            runDir,
+            dataDir.resolve("run"),
             dataDir.resolve("logs/s3proxy.log"),
             "s3proxy.jar");
     try {
@@ -86,7 +96,17 @@ final class S3ProxyServer implements AutoCloseable {
       throw new IllegalStateException(
           e.getMessage() + "; its log " + process.log() + " ends with:\n" + tail, e);
     }
-    return new S3ProxyServer(process, port);
+    return process;
+  }
+
+  /**
+   * Stops the server (its objects stay on disk), waits {@code downtime} and starts it again on the
+   * same port, as an operator's restart of the object store would.
+   */
+  synchronized void restart(Duration downtime) {
+    process.stop(Duration.ofSeconds(10));
+    Ports.sleep(downtime);
+    process = launch(command, dataDir, port);
   }
 
   String endpoint() {
@@ -94,7 +114,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     process.stop(Duration.ofSeconds(10));
   }
 }

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.BaseModel;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -29,7 +27,6 @@ import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +37,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -63,18 +60,16 @@ class BudgetIT {
   private ApplicationContext app;
   private SignedInUser admin;
   private SignedInUser member;
-  private boolean passed;
 
-  @AfterEach
-  void stopPlatform() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
-  }
+  @RegisterExtension
+  final PlatformTestSupport.RunningPlatform running =
+      new PlatformTestSupport.RunningPlatform("tuneforge-budget-");
 
   @Test
   void aJobThatReachesItsBudgetStopsAtACheckpointAndResumesFromItWhenTheBudgetIsRaised()
       throws IOException {
-    dataDir = Files.createTempDirectory("tuneforge-budget-");
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir));
+    platform = running.start();
+    dataDir = running.dataDir();
     app = platform.context();
     admin = principal(app, platform.adminUsername());
     Tenant tenant =
@@ -88,20 +83,8 @@ class BudgetIT {
     member = principal(app, username);
 
     DatasetSummary dataset = PlatformTestSupport.uploadReceipts(app, member, dataDir, 40);
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request =
-        FineTuneRequest.builder()
-            .setBaseModel(demo.getId())
-            .setDatasetVersion(dataset.versionId())
-            .optLora(4, 8, 0.0)
-            .optTargetModules(List.of("q_proj", "v_proj"))
-            .optEpochs(10)
-            .optLearningRate(2e-3)
-            .optBatchSize(2)
-            .optMaxSequenceLength(1024)
-            .optMaxSteps(STEPS)
-            .optCheckpointEvery(CHECKPOINT_EVERY)
-            .build();
+        PlatformTestSupport.checkpointedRun(app, dataset, STEPS, CHECKPOINT_EVERY).build();
     UUID jobId = as(member, () -> app.getBean(FineTuneService.class).create(request)).getId();
 
     await(
@@ -225,7 +208,6 @@ class BudgetIT {
             + " segments, "
             + spent.toPlainString()
             + " USD");
-    passed = true;
   }
 
   private void setBudget(Tenant tenant, BigDecimal budget) {

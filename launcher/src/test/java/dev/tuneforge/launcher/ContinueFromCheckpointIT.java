@@ -19,15 +19,14 @@ import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.protocol.JobEvent;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -44,18 +43,16 @@ class ContinueFromCheckpointIT {
 
   private Path dataDir;
   private LocalPlatform platform;
-  private boolean passed;
 
-  @AfterEach
-  void stopPlatform() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
-  }
+  @RegisterExtension
+  final PlatformTestSupport.RunningPlatform running =
+      new PlatformTestSupport.RunningPlatform("tuneforge-continue-");
 
   @Test
   void aContinuedJobStartsAtItsSourcesStepAndLossAndDeliversAnAdapterThatLoads()
       throws IOException {
-    dataDir = Files.createTempDirectory("tuneforge-continue-");
-    platform = LocalPlatform.start(LocalPlatform.Settings.forTests(dataDir));
+    platform = running.start();
+    dataDir = running.dataDir();
     ApplicationContext app = platform.context();
     SignedInUser member =
         PlatformTestSupport.memberOfNewTenant(app, "Continue Ltd " + suffix(), "dora-" + suffix());
@@ -144,7 +141,6 @@ class ContinueFromCheckpointIT {
     assertThat(merge.getStatus())
         .as("the node merged the continued job's adapter into its base: %s", merge.getError())
         .isEqualTo(MergedExport.SUCCEEDED);
-    passed = true;
   }
 
   private List<JobEventRecord> metrics(SignedInUser user, UUID job) {

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tuneforge.app.account.AccountService;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.BaseModel;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneRequest;
@@ -24,7 +22,6 @@ import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.protocol.JobEvent;
 import dev.tuneforge.protocol.JobFolder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +32,9 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -56,25 +53,23 @@ class NodeLossResumeIT {
   private LocalPlatform platform;
   private ApplicationContext app;
   private SignedInUser member;
-  private boolean passed;
 
-  @AfterEach
-  void stopPlatform() throws IOException {
-    PlatformTestSupport.closeAndClean(platform, dataDir, passed);
-  }
+  @RegisterExtension
+  final PlatformTestSupport.RunningPlatform running =
+      new PlatformTestSupport.RunningPlatform("tuneforge-resume-");
 
   @Test
   void aJobWhoseNodeDiesResumesOnTheNextNodeFromItsLastUploadedCheckpoint() throws IOException {
     long started = System.nanoTime();
-    dataDir = Files.createTempDirectory("tuneforge-resume-");
     // Short leases so that a dead node's job is back in the queue within ~25 s, not minutes.
     platform =
-        LocalPlatform.start(
-            LocalPlatform.Settings.forTests(dataDir)
-                .withAppProperties(
+        running.start(
+            settings ->
+                settings.withAppProperties(
                     Map.of(
                         "tuneforge.nodes.lease-duration", "12s",
                         "tuneforge.nodes.heartbeat-timeout", "12s")));
+    dataDir = running.dataDir();
     app = platform.context();
     SignedInUser admin = principal(app, platform.adminUsername());
     Tenant tenant =
@@ -88,20 +83,8 @@ class NodeLossResumeIT {
     member = principal(app, username);
 
     DatasetSummary dataset = PlatformTestSupport.uploadReceipts(app, member, dataDir, 40);
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request =
-        FineTuneRequest.builder()
-            .setBaseModel(demo.getId())
-            .setDatasetVersion(dataset.versionId())
-            .optLora(4, 8, 0.0)
-            .optTargetModules(List.of("q_proj", "v_proj"))
-            .optEpochs(10)
-            .optLearningRate(2e-3)
-            .optBatchSize(2)
-            .optMaxSequenceLength(1024)
-            .optMaxSteps(STEPS)
-            .optCheckpointEvery(CHECKPOINT_EVERY)
-            .build();
+        PlatformTestSupport.checkpointedRun(app, dataset, STEPS, CHECKPOINT_EVERY).build();
     UUID jobId = as(member, () -> app.getBean(FineTuneService.class).create(request)).getId();
 
     FineTuneJob beforeKill =
@@ -219,7 +202,6 @@ class NodeLossResumeIT {
             + "; the whole run took "
             + Duration.ofNanos(System.nanoTime() - started).toSeconds()
             + " s");
-    passed = true;
   }
 
   private FineTuneJob await(UUID jobId, String what, Predicate<FineTuneJob> condition) {

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.springframework.context.ApplicationContext;
@@ -240,12 +242,22 @@ final class PlatformTestSupport {
    */
   static DatasetSummary uploadReceipts(
       ApplicationContext app, SignedInUser user, Path dataDir, int rows) throws IOException {
-    String name = "sroie-first-" + rows + ".jsonl";
-    Path subset = dataDir.resolve(name);
+    return uploadReceipts(app, user, dataDir, rows, "receipts");
+  }
+
+  /**
+   * The first {@code rows} receipts of the SROIE training file, written to {@code dir} and uploaded
+   * by {@code user} as the dataset {@code datasetName}.
+   */
+  static DatasetSummary uploadReceipts(
+      ApplicationContext app, SignedInUser user, Path dir, int rows, String datasetName)
+      throws IOException {
+    String name = datasetName + "-first-" + rows + ".jsonl";
+    Path subset = dir.resolve(name);
     try (java.util.stream.Stream<String> lines = Files.lines(sroieTrainingFile())) {
       Files.write(subset, lines.limit(rows).toList());
     }
-    return as(user, () -> app.getBean(DatasetService.class).upload("receipts", name, subset));
+    return as(user, () -> app.getBean(DatasetService.class).upload(datasetName, name, subset));
   }
 
   /**
@@ -255,17 +267,30 @@ final class PlatformTestSupport {
   static FineTuneJob queuedJob(
       ApplicationContext app, SignedInUser member, Path dir, String datasetName)
       throws IOException {
-    Path subset = dir.resolve(datasetName + ".jsonl");
-    Files.write(subset, Files.readAllLines(sroieTrainingFile()).subList(0, 20));
-    DatasetSummary dataset =
-        as(
-            member,
-            () ->
-                app.getBean(DatasetService.class)
-                    .upload(datasetName, subset.getFileName().toString(), subset));
+    DatasetSummary dataset = uploadReceipts(app, member, dir, 20, datasetName);
     BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest request = FineTuneRequest.defaults(demo.getId(), dataset.versionId());
     return as(member, () -> app.getBean(FineTuneService.class).create(request));
+  }
+
+  /**
+   * A short LoRA run of the demo model on {@code dataset}, {@code steps} steps with a checkpoint
+   * every {@code checkpointEvery}: what the tests that stop, kill or pause its node train.
+   */
+  static FineTuneRequest.Builder checkpointedRun(
+      ApplicationContext app, DatasetSummary dataset, int steps, int checkpointEvery) {
+    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
+    return FineTuneRequest.builder()
+        .setBaseModel(demo.getId())
+        .setDatasetVersion(dataset.versionId())
+        .optLora(4, 8, 0.0)
+        .optTargetModules(List.of("q_proj", "v_proj"))
+        .optEpochs(10)
+        .optLearningRate(2e-3)
+        .optBatchSize(2)
+        .optMaxSequenceLength(1024)
+        .optMaxSteps(steps)
+        .optCheckpointEvery(checkpointEvery);
   }
 
   /** A new tenant, created by the platform's admin, with one member; returns the member. */
@@ -306,6 +331,62 @@ final class PlatformTestSupport {
 
     boolean any() {
       return any;
+    }
+  }
+
+  /**
+   * The platform of one test, as a field registered with {@code @RegisterExtension}: {@link #start}
+   * starts it in a new temporary data folder; after the test it is stopped, and its data folder
+   * deleted when the test passed or kept for a look (logs, database) when it failed.
+   */
+  static final class RunningPlatform implements AfterEachCallback {
+    private final String prefix;
+    private @Nullable Path dataDir;
+    private @Nullable LocalPlatform platform;
+
+    /** {@code prefix} names the temporary data folder, e.g. {@code tuneforge-resume-}. */
+    RunningPlatform(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** The test platform with a node. */
+    LocalPlatform start() throws IOException {
+      return start(UnaryOperator.identity());
+    }
+
+    /**
+     * The test platform with its {@link LocalPlatform.Settings#forTests} changed by {@code how}.
+     */
+    LocalPlatform start(UnaryOperator<LocalPlatform.Settings> how) throws IOException {
+      Path data = Files.createTempDirectory(prefix);
+      dataDir = data;
+      LocalPlatform started = LocalPlatform.start(how.apply(LocalPlatform.Settings.forTests(data)));
+      platform = started;
+      return started;
+    }
+
+    LocalPlatform platform() {
+      if (platform == null) {
+        throw new IllegalStateException("the test's platform is not started");
+      }
+      return platform;
+    }
+
+    Path dataDir() {
+      if (dataDir == null) {
+        throw new IllegalStateException("the test's platform is not started");
+      }
+      return dataDir;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+      try {
+        closeAndClean(platform, dataDir, context.getExecutionException().isEmpty());
+      } finally {
+        platform = null;
+        dataDir = null;
+      }
     }
   }
 
