@@ -43,16 +43,7 @@ cache=${TUNEFORGE_IMAGE_CACHE:-$HOME/.cache/tuneforge/images}
 mkdir -p "$out" "$cache"
 
 # podman run/build need runc and raised ulimits on these machines.
-if [ -z "${CONTAINERS_CONF:-}" ]; then
-  cat >"$out/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-
-[engine]
-runtime = "runc"
-CONF
-  export CONTAINERS_CONF=$PWD/$out/containers.conf
-fi
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/docker/containers.conf}
 
 version=$(sed -n '/<artifactId>tuneforge<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The podman command line as the image tests use it: with the {@code containers.conf} that
- * docker/build.sh writes (runc, raised ulimits), secrets passed through podman's environment rather
- * than its arguments.
+ * The podman command line as the image tests use it: with {@code docker/containers.conf}, as
+ * docker/build.sh uses it (runc, raised ulimits), secrets passed through podman's environment
+ * rather than its arguments.
  */
 final class Podman {
   static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
@@ -36,7 +36,7 @@ final class Podman {
     String containersConf =
         System.getenv()
             .getOrDefault(
-                "CONTAINERS_CONF", REPOSITORY.resolve("docker/target/containers.conf").toString());
+                "CONTAINERS_CONF", REPOSITORY.resolve("docker/containers.conf").toString());
     Podman podman = new Podman(Map.of("CONTAINERS_CONF", containersConf));
     String problem;
     try {
