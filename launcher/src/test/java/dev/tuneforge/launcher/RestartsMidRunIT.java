@@ -23,14 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The platform's PostgreSQL and then its object store restarted while the real node trains a job:
+ * The platform's object store and then its PostgreSQL restarted while the real node trains a job:
  * the app and the node ride both out (the node keeps its events and retries its calls), the job's
  * progress stops reaching the app while the database is down and resumes after, and the job
  * succeeds with every step recorded. Prints how long the job's progress paused.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class RestartsMidRunIT {
-  private static final int STEPS = 40;
+  private static final int STEPS = 60;
   private static final int CHECKPOINT_EVERY = 5;
   private static final Duration DOWNTIME = Duration.ofSeconds(10);
   private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
@@ -57,11 +57,15 @@ class RestartsMidRunIT {
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     UUID id = as(member, () -> fineTunes.create(request)).getId();
 
-    Duration databasePause = pauseAcross(id, 3, () -> platform.restartDatabase(DOWNTIME));
-    // down from the step before a checkpoint on, so that the checkpoint's upload meets the outage
-    int beforeCheckpoint = (maxStep(id) / CHECKPOINT_EVERY + 2) * CHECKPOINT_EVERY - 1;
+    // The object store first, down from the step before a checkpoint on, so that the checkpoint's
+    // upload meets the outage; then the database, while the job still has steps to go (a node
+    // keeps training while the database is down, and on an idle machine it may finish meanwhile).
+    int beforeCheckpoint = CHECKPOINT_EVERY - 1;
     Duration storagePause =
         pauseAcross(id, beforeCheckpoint, () -> platform.restartStorage(DOWNTIME));
+    int databaseStep = Math.min(maxStep(id) + 1, STEPS - 1);
+    Duration databasePause =
+        pauseAcross(id, databaseStep, () -> platform.restartDatabase(DOWNTIME));
 
     FineTuneJob finished =
         PlatformTestSupport.awaitFinished(platform, member, id, PHASE_TIMEOUT, platform.dataDir());
