@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.MediaType;
@@ -122,14 +123,20 @@ public class OutboundRequests {
         // OkHttp connects to a literal address without asking the Dns.
         dns.lookup(host);
       }
-      try (Response response = client.newCall(request.build()).execute()) {
+      Call call = client.newCall(request.build());
+      try (Response response = call.execute()) {
         long declared = response.body().contentLength();
         if (declared > cap) {
+          call.cancel();
           throw failed(url, "answer of " + declared + " bytes exceeds the cap", false);
         }
         byte[] body;
         try (InputStream in = response.body().byteStream()) {
           body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+          if (body.length > cap) {
+            // closing an unfinished body would read on (up to 100 ms) to reuse the connection
+            call.cancel();
+          }
         }
         if (body.length > cap) {
           throw failed(url, "answer exceeds the cap of " + cap + " bytes", false);
