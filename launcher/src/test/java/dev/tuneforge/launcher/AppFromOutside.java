@@ -8,7 +8,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tuneforge.trainingnode.model.DemoModelWriter;
+import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
@@ -65,6 +67,11 @@ record AppFromOutside(
     Path folder = Files.createTempDirectory("tuneforge-demo-model");
     DemoModelWriter.write(folder, DemoModel.SEED);
     MinioClient storage = storage();
+    // The app makes its bucket on its first use of storage, which may not have come yet: an
+    // operator copying a model in first makes it as well.
+    if (!storage.bucketExists(BucketExistsArgs.builder().bucket("tuneforge").build())) {
+      storage.makeBucket(MakeBucketArgs.builder().bucket("tuneforge").build());
+    }
     try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.toList()) {
         try (InputStream in = Files.newInputStream(file)) {
