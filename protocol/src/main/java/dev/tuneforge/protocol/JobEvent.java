@@ -65,19 +65,13 @@ public record JobEvent(
       double learningRate,
       double tokensPerSecond,
       long tokens) {
-    return new JobEvent(
-        Type.METRIC,
-        Instant.now(),
-        step,
-        totalSteps,
-        loss,
-        learningRate,
-        tokensPerSecond,
-        tokens,
-        null);
+    return metric(step, totalSteps, loss, learningRate, tokensPerSecond, tokens, null);
   }
 
-  /** A DPO step: the metric event whose message holds the step's {@link PreferenceMetrics}. */
+  /**
+   * A training step; a DPO step's message holds its {@link PreferenceMetrics}, other steps have
+   * none.
+   */
   public static JobEvent metric(
       int step,
       int totalSteps,
@@ -85,7 +79,7 @@ public record JobEvent(
       double learningRate,
       double tokensPerSecond,
       long tokens,
-      PreferenceMetrics rewards) {
+      @Nullable PreferenceMetrics rewards) {
     return new JobEvent(
         Type.METRIC,
         Instant.now(),
@@ -95,7 +89,7 @@ public record JobEvent(
         learningRate,
         tokensPerSecond,
         tokens,
-        rewards.message());
+        rewards == null ? null : rewards.message());
   }
 
   public static JobEvent validation(int step, int totalSteps, double loss, String message) {

@@ -33,10 +33,7 @@ record Checkpoint(Map<String, StoredTensor> tensors, String source, long bytes) 
     if (files.has(INDEX)) {
       return sharded(files, weightFiles);
     }
-    if (!files.has(SINGLE)) {
-      throw new ModelRejectedException(
-          SINGLE, "missing, and there is no " + INDEX + " naming shards instead");
-    }
+    weightFiles(files);
     for (String other : weightFiles) {
       if (!other.equals(SINGLE)) {
         throw new ModelRejectedException(
@@ -50,15 +47,35 @@ record Checkpoint(Map<String, StoredTensor> tensors, String source, long bytes) 
     return new Checkpoint(tensors, SINGLE, files.size(SINGLE));
   }
 
-  private static Checkpoint sharded(FolderFiles files, TreeSet<String> weightFiles)
-      throws IOException {
-    Map<String, String> weightMap = weightMap(files);
+  /**
+   * The files that hold the weights: the shards the index lists, else {@code model.safetensors};
+   * only the index is read.
+   */
+  static List<String> weightFiles(FolderFiles files) throws IOException {
+    if (files.has(INDEX)) {
+      return List.copyOf(shards(files, weightMap(files)));
+    }
+    if (!files.has(SINGLE)) {
+      throw new ModelRejectedException(
+          SINGLE, "missing, and there is no " + INDEX + " naming shards instead");
+    }
+    return List.of(SINGLE);
+  }
+
+  private static TreeSet<String> shards(FolderFiles files, Map<String, String> weightMap) {
     TreeSet<String> shards = new TreeSet<>(weightMap.values());
     for (String shard : shards) {
       if (!files.has(shard)) {
         throw new ModelRejectedException(shard, "named in " + INDEX + " but missing");
       }
     }
+    return shards;
+  }
+
+  private static Checkpoint sharded(FolderFiles files, TreeSet<String> weightFiles)
+      throws IOException {
+    Map<String, String> weightMap = weightMap(files);
+    TreeSet<String> shards = shards(files, weightMap);
     for (String file : weightFiles) {
       if (!shards.contains(file)) {
         throw new ModelRejectedException(

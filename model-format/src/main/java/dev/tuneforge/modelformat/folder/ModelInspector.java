@@ -3,6 +3,7 @@ package dev.tuneforge.modelformat.folder;
 import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.modelformat.UnsupportedModelException;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Checks a model folder before anything is registered and describes it. Every file name must stay
@@ -51,5 +52,16 @@ public final class ModelInspector {
         tokens.eosTokenIds(),
         tokens.padTokenId(),
         files.sizes());
+  }
+
+  /**
+   * The safetensors files that hold the folder's weights, found as inspection finds them: the
+   * shards {@code model.safetensors.index.json} lists, else {@code model.safetensors}. Only the
+   * index is read.
+   *
+   * @throws ModelRejectedException naming the file and the reason when they cannot be found
+   */
+  public static List<String> weightFiles(ModelFolder folder) throws IOException {
+    return Checkpoint.weightFiles(FolderFiles.list(folder));
   }
 }

@@ -102,12 +102,31 @@ final class Transfers {
         last = e;
       }
       if (i < ATTEMPTS) {
-        Log.warn(what + " failed (" + last.getMessage() + "), retrying");
+        Log.warn(what + " failed (" + describe(last) + "), retrying");
         Thread.sleep(RETRY_PAUSE.toMillis());
       }
     }
     throw new IOException(
-        what + " failed after " + ATTEMPTS + " attempts: " + last.getMessage(), last);
+        what + " failed after " + ATTEMPTS + " attempts: " + describe(last), last);
+  }
+
+  /**
+   * The exception's class and message, then each cause's: a refused connection is a {@code
+   * ConnectException} with no message of its own.
+   */
+  static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 8; t = t.getCause(), depth++) {
+      if (!text.isEmpty()) {
+        text.append(", caused by ");
+      }
+      text.append(t.getClass().getName());
+      if (t.getMessage() != null) {
+        text.append(": ").append(t.getMessage());
+      }
+    }
+    return text.toString();
   }
 
   private static final class TransferStatusException extends IOException {

@@ -1,23 +1,20 @@
 package dev.tuneforge.trainingnode.model;
 
 import dev.tuneforge.modelformat.UnsupportedModelException;
+import dev.tuneforge.modelformat.folder.ModelFolder;
+import dev.tuneforge.modelformat.folder.ModelInspector;
+import dev.tuneforge.modelformat.folder.ModelRejectedException;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The base weights of a Hugging Face directory, single-file or sharded, all as fp32. */
 final class HfWeights {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Map<String, Tensor> tensors;
 
@@ -25,36 +22,20 @@ final class HfWeights {
     this.tensors = tensors;
   }
 
+  /**
+   * Reads the files that model-format's inspection names as the weights; a folder it would refuse
+   * for want of them is refused with its reason.
+   */
   static HfWeights read(Path directory) throws IOException {
-    Path single = directory.resolve("model.safetensors");
-    if (Files.isRegularFile(single)) {
-      return new HfWeights(new HashMap<>(SafeTensors.read(single).tensors()));
-    }
-    Path index = directory.resolve("model.safetensors.index.json");
-    if (!Files.isRegularFile(index)) {
-      throw new UnsupportedModelException(
-          directory + " has neither model.safetensors nor model.safetensors.index.json");
-    }
-    JsonNode weightMap;
+    List<String> files;
     try {
-      weightMap = JSON.readTree(Files.readString(index)).path("weight_map");
-    } catch (JacksonException e) {
-      throw new UnsupportedModelException(
-          "model.safetensors.index.json is not valid JSON: " + e.getOriginalMessage());
-    }
-    TreeSet<String> shards = new TreeSet<>();
-    weightMap.properties().forEach(e -> shards.add(e.getValue().asString()));
-    if (shards.isEmpty()) {
-      throw new UnsupportedModelException("model.safetensors.index.json has no weight_map entries");
+      files = ModelInspector.weightFiles(ModelFolder.of(directory));
+    } catch (ModelRejectedException e) {
+      throw new UnsupportedModelException(e.getMessage());
     }
     Map<String, Tensor> tensors = new HashMap<>();
-    for (String shard : shards) {
-      Path file = directory.resolve(shard).normalize();
-      if (!file.startsWith(directory.normalize()) || !Files.isRegularFile(file)) {
-        throw new UnsupportedModelException(
-            "shard " + shard + " named in model.safetensors.index.json is missing");
-      }
-      tensors.putAll(SafeTensors.read(file).tensors());
+    for (String file : files) {
+      tensors.putAll(SafeTensors.read(directory.resolve(file)).tensors());
     }
     return new HfWeights(tensors);
   }

@@ -222,10 +222,7 @@ public final class Trainer {
         long stepTokens = microBatches.stream().mapToLong(TokenBatch::realTokens).sum();
         progress.advance(loss, stepTokens, end, indices.size());
         double speed = stepTokens / seconds;
-        listener.accept(
-            rewards == null
-                ? JobEvent.metric(step, total, loss, rate, speed, progress.tokens)
-                : JobEvent.metric(step, total, loss, rate, speed, progress.tokens, rewards));
+        listener.accept(JobEvent.metric(step, total, loss, rate, speed, progress.tokens, rewards));
         boolean last = step == total;
         if (!validationExamples.isEmpty()
             && (last || (validationEvery > 0 && step % validationEvery == 0))) {

@@ -11,6 +11,7 @@ import dev.tuneforge.modelformat.safetensors.Tensor;
 import dev.tuneforge.trainingnode.model.LlamaModel;
 import dev.tuneforge.trainingnode.model.ReferenceCase;
 import dev.tuneforge.trainingnode.model.TestEngine;
+import dev.tuneforge.trainingnode.reference.TorchPython;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,11 +55,8 @@ class GreedyReferenceTest {
 
   @BeforeAll
   static void findPythonWithTorch() {
-    python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
-    torchProblem = torchProblem(python);
-    if (torchProblem != null && Boolean.getBoolean("tuneforge.reference.required")) {
-      fail("the PyTorch reference is required but " + torchProblem);
-    }
+    python = TorchPython.path();
+    torchProblem = TorchPython.problem();
   }
 
   @ParameterizedTest
@@ -169,24 +167,5 @@ class GreedyReferenceTest {
       fail("the PyTorch reference failed:\n" + output);
     }
     return SafeTensors.read(caseDir.resolve("reference.safetensors")).tensors();
-  }
-
-  private static @Nullable String torchProblem(String python) {
-    if (!Files.isExecutable(Path.of(python))) {
-      return python + " does not exist";
-    }
-    try {
-      Process process =
-          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return python
-            + " cannot import torch: "
-            + output.strip().lines().reduce((a, b) -> b).orElse("");
-      }
-      return null;
-    } catch (IOException | InterruptedException e) {
-      return python + " could not be run: " + e.getMessage();
-    }
   }
 }

@@ -221,7 +221,7 @@ class ModelArchitecturesTest {
     assertThatThrownBy(() -> LlamaModel.load(dir.resolve("sharded"), LORA, 1))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessage(
-            "shard model-00002-of-00002.safetensors named in model.safetensors.index.json is missing");
+            "model-00002-of-00002.safetensors: named in model.safetensors.index.json but missing");
     assertThatThrownBy(() -> LlamaModel.load(dir.resolve("truncated"), LORA, 1))
         .isInstanceOf(SafeTensorsException.class)
         .hasMessageContaining("inconsistent data_offsets");

@@ -85,12 +85,8 @@ class PyTorchReferenceTest {
 
   @BeforeAll
   static void findPythonWithTorch() {
-    python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
-    boolean required = Boolean.getBoolean("tuneforge.reference.required");
-    torchProblem = torchProblem(python);
-    if (torchProblem != null && required) {
-      fail("the PyTorch reference is required but " + torchProblem);
-    }
+    python = TorchPython.path();
+    torchProblem = TorchPython.problem();
   }
 
   @ParameterizedTest
@@ -402,25 +398,6 @@ class PyTorchReferenceTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       fail("the PyTorch reference " + script.getFileName() + " failed:\n" + output);
-    }
-  }
-
-  private static @Nullable String torchProblem(String python) {
-    if (!Files.isExecutable(Path.of(python))) {
-      return python + " does not exist";
-    }
-    try {
-      Process process =
-          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return python
-            + " cannot import torch: "
-            + output.strip().lines().reduce((a, b) -> b).orElse("");
-      }
-      return null;
-    } catch (IOException | InterruptedException e) {
-      return python + " could not be run: " + e.getMessage();
     }
   }
 
