@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
-import dev.tuneforge.app.catalog.BaseModel;
-import dev.tuneforge.app.catalog.CatalogService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.export.MergedExport;
 import dev.tuneforge.app.export.MergedExportService;
@@ -60,19 +58,10 @@ class ContinueFromCheckpointIT {
         PlatformTestSupport.userOfNewTenant(
             app, "Other Ltd " + suffix(), "eve-" + suffix(), Role.MEMBER);
     DatasetSummary dataset = PlatformTestSupport.uploadReceipts(app, member, dataDir, 40);
-    BaseModel demo = app.getBean(CatalogService.class).findByName(DemoModel.NAME).orElseThrow();
     FineTuneRequest.Builder settings =
-        FineTuneRequest.builder()
-            .setBaseModel(demo.getId())
-            .setDatasetVersion(dataset.versionId())
-            .optLora(4, 8, 0.0)
-            .optTargetModules(List.of("q_proj", "v_proj"))
-            .optEpochs(10)
+        PlatformTestSupport.checkpointedRun(app, dataset, SOURCE_STEPS, 10)
             .optLearningRate(5e-3)
             .optWarmupRatio(0)
-            .optBatchSize(2)
-            .optMaxSequenceLength(1024)
-            .optCheckpointEvery(10)
             .optEvaluation(null, 0);
     FineTuneService fineTunes = app.getBean(FineTuneService.class);
     UUID source =

@@ -7,6 +7,7 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.protocol.JobFolder;
 import java.time.Clock;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ public class MergedExportService {
   private final ObjectStorage storage;
   private final ApplicationEventPublisher events;
   private final TransactionTemplate transactions;
+  private final BudgetService budgets;
   private final Clock clock;
 
   MergedExportService(
@@ -36,8 +38,10 @@ public class MergedExportService {
       ObjectStorage storage,
       ApplicationEventPublisher events,
       TransactionTemplate transactions,
+      BudgetService budgets,
       Clock clock) {
     this.merges = merges;
+    this.budgets = budgets;
     this.fineTunes = fineTunes;
     this.storage = storage;
     this.events = events;
@@ -49,7 +53,8 @@ public class MergedExportService {
    * Queues the merge of the job's adapter into its base for the next free training node; a merge
    * already queued, running or done is returned as it is, a failed one starts again.
    *
-   * @throws IllegalArgumentException when the caller's tenant has no succeeded LoRA job of that id
+   * @throws IllegalArgumentException when the caller's tenant has no succeeded LoRA job of that id,
+   *     or (for a merge not yet queued) its monthly budget is spent: a merge takes node time
    */
   public MergedExport start(UUID jobId) {
     FineTuneJob job =
@@ -68,6 +73,12 @@ public class MergedExportService {
               if (existing.isPresent() && !existing.get().restart(user, clock.instant())) {
                 return existing.get();
               }
+              budgets
+                  .runningProblem(job.getTenantId())
+                  .ifPresent(
+                      reason -> {
+                        throw new IllegalArgumentException("Not started: " + reason);
+                      });
               MergedExport merge =
                   existing.orElseGet(() -> new MergedExport(job.getId(), user, clock.instant()));
               events.publishEvent(new MergedExportQueued(merge.getId()));

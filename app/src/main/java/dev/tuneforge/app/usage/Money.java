@@ -5,7 +5,8 @@ import java.math.RoundingMode;
 
 /**
  * Amounts as people read them: cents for large amounts, four decimals for the small ones CPU nodes
- * cost.
+ * cost, and more where the amount has them (costs are kept to the millionth, so a few bought tokens
+ * show before they add up to a cent).
  */
 public final class Money {
   private Money() {}
@@ -15,7 +16,8 @@ public final class Money {
   }
 
   public static String plain(BigDecimal amount) {
-    int scale = amount.abs().compareTo(BigDecimal.ONE) >= 0 || amount.signum() == 0 ? 2 : 4;
+    int least = amount.abs().compareTo(BigDecimal.ONE) >= 0 || amount.signum() == 0 ? 2 : 4;
+    int scale = Math.max(least, Math.min(6, amount.stripTrailingZeros().scale()));
     return amount.setScale(scale, RoundingMode.HALF_UP).toPlainString();
   }
 

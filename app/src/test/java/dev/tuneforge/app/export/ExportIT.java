@@ -272,6 +272,21 @@ class ExportIT {
     assertThat(as(other, otherUser, () -> merges.localRuntimeFiles(job))).isEmpty();
   }
 
+  @Test
+  void aMergeIsNotQueuedOnceTheTenantsBudgetIsSpent() {
+    jdbc.sql("update tenant set monthly_budget = 0 where id = ?").param(tenant).update();
+
+    assertThatThrownBy(() -> as(tenant, user, () -> merges.start(job)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Not started: the tenant's monthly budget of 0.00 USD is spent");
+    assertThat(as(tenant, user, () -> merges.find(job))).as("nothing queued").isEmpty();
+
+    jdbc.sql("update tenant set monthly_budget = null where id = ?").param(tenant).update();
+    assertThat(as(tenant, user, () -> merges.start(job)).getStatus())
+        .isEqualTo(MergedExport.QUEUED);
+    nothingElseOnlineOrWaiting();
+  }
+
   private static String body(ResponseEntity<StreamingResponseBody> response) throws Exception {
     assertThat(response.getStatusCode().value()).isEqualTo(200);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

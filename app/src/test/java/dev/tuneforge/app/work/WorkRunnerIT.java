@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -140,6 +141,27 @@ class WorkRunnerIT {
     GenerationJob done = awaitFinished(dave, run);
     assertThat(done.getError()).isEqualTo("The probe broke on purpose");
     assertThat(probe.tries.get(run)).isEqualTo(2);
+  }
+
+  @Test
+  void aRunWhoseRowIsDeletedBeforeItsLastSaveEndsQuietly() {
+    SignedInUser erin = new TestRows(jdbc).member("erin");
+    UUID run = row(erin, "deleted-meanwhile");
+    probe.deleteElsewhere =
+        id ->
+            CompletableFuture.runAsync(
+                    () -> jdbc.sql("delete from generation_job where id = ?").param(id).update())
+                .join();
+
+    assertThat(execution.runIfFree(Probe.KIND.name(), erin.tenantId(), run)).isEmpty();
+
+    assertThat(probe.lastSave.get(run)).as("the work's last save, as it saw it").isEqualTo("gone");
+    assertThat(
+            jdbc.sql("select count(*) from generation_job where id = ?")
+                .param(run)
+                .query(Long.class)
+                .single())
+        .isZero();
   }
 
   @Test
@@ -269,6 +291,8 @@ class WorkRunnerIT {
 
     final Map<UUID, String> seen = new ConcurrentHashMap<>();
     final Map<UUID, Integer> tries = new ConcurrentHashMap<>();
+    final Map<UUID, String> lastSave = new ConcurrentHashMap<>();
+    volatile Consumer<UUID> deleteElsewhere = id -> {};
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
     volatile CountDownLatch started = new CountDownLatch(1);
@@ -305,6 +329,15 @@ class WorkRunnerIT {
               Thread.sleep(20);
             }
             work.update(run -> run.cancel("The probe saw the cancel", work.now()));
+          }
+          case "deleted-meanwhile" -> {
+            GenerationJob saved =
+                work.update(
+                    run -> {
+                      deleteElsewhere.accept(run.getId());
+                      run.cancel("Saved over a deleted row", work.now());
+                    });
+            lastSave.put(id, saved == null ? "gone" : "saved");
           }
           default -> throw new IllegalArgumentException(work.run().getDatasetName());
         }

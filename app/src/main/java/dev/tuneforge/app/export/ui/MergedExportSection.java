@@ -54,8 +54,11 @@ class MergedExportSection implements JobPageSection {
     start.addClickListener(
         click -> {
           if (jobId != null) {
-            MergedExport merge = merges.start(jobId);
-            showMerge(Optional.of(merge));
+            try {
+              showMerge(Optional.of(merges.start(jobId)));
+            } catch (IllegalArgumentException refused) {
+              state.setText(refused.getMessage());
+            }
           }
         });
     HorizontalLayout localRuntimeLinks = new HorizontalLayout();

@@ -190,11 +190,7 @@ class StagedUploadIT {
   @Test
   void anAbortedUploadLeavesNothing() throws Exception {
     SignedInUser carol = member("carol");
-    Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
-    long size = Files.size(file);
-    StagedUploads.UploadPlan plan = as(carol, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(carol, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
-        .isEqualTo(200);
+    StagedUploads.UploadPlan plan = onlyFirstPartSent(carol);
     assertThat(incomplete(carol)).hasSize(1);
 
     as(
@@ -209,11 +205,8 @@ class StagedUploadIT {
   @Test
   void anUploadWithMissingPartsIsRefusedAndLeavesNothing() throws Exception {
     SignedInUser dave = member("dave");
-    Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
-    long size = Files.size(file);
-    StagedUploads.UploadPlan plan = as(dave, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(dave, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
-        .isEqualTo(200);
+    StagedUploads.UploadPlan plan = onlyFirstPartSent(dave);
+    long size = Files.size(dir.resolve("big.jsonl"));
 
     assertThatThrownBy(() -> as(dave, () -> uploads.finish(plan.id())))
         .isInstanceOf(DatasetRejected.class)
@@ -229,11 +222,7 @@ class StagedUploadIT {
   @Test
   void theCleanUpAbortsUploadsABrowserAbandoned() throws Exception {
     SignedInUser erin = member("erin");
-    Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
-    long size = Files.size(file);
-    StagedUploads.UploadPlan plan = as(erin, () -> uploads.start("big.jsonl", size));
-    assertThat(put(as(erin, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
-        .isEqualTo(200);
+    StagedUploads.UploadPlan plan = onlyFirstPartSent(erin);
     String orphanKey =
         ObjectKeys.stagedUpload(erin.tenantId(), UUID.randomUUID(), "no-record.jsonl");
     as(erin, () -> multipart.tenantCreate(orphanKey));
@@ -266,6 +255,19 @@ class StagedUploadIT {
         .isInstanceOf(DatasetRejected.class)
         .hasMessage("empty.jsonl is empty");
     assertNothingStaged(frank);
+  }
+
+  /**
+   * Starts the upload of a {@code big.jsonl} of several parts as {@code user}; sends only part 1.
+   */
+  private StagedUploads.UploadPlan onlyFirstPartSent(SignedInUser user) throws Exception {
+    Path file = chatJsonl(dir.resolve("big.jsonl"), 17_000);
+    long size = Files.size(file);
+    StagedUploads.UploadPlan plan = as(user, () -> uploads.start("big.jsonl", size));
+    assertThat(plan.partCount()).isGreaterThan(1);
+    assertThat(put(as(user, () -> uploads.partUrls(plan.id(), 1, 1)).getFirst(), file, plan, 1))
+        .isEqualTo(200);
+    return plan;
   }
 
   private void assertNothingStaged(SignedInUser user) {
