@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * names; one signed by another key, for another issuer or client, expired, or carrying another
  * sign-in's nonce signs no one in, provisions no one, and is refused with a reason on the sign-in
  * page and in the audit log. A back-channel logout token ends the session it names at that
- * session's next request and no other; a forged one ends none.
+ * session's next request and no other; a forged one ends none. The provider's tokens open no API.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -75,6 +75,21 @@ class SsoTokensIT {
     assertThat(gusBrowser.signedIn()).isTrue();
     assertThat(account(ana)).containsExactly(acme + " MEMBER");
     assertThat(account(gus)).containsExactly(globex + " TENANT_ADMIN");
+
+    // The APIs take API keys only: the provider's tokens are no credential there.
+    for (String token : provider.tokens(gus)) {
+      for (String path : List.of("/v1/models", "/api/datasets")) {
+        HttpResponse<String> answer =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(app(path))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("%s with a provider's token", path).isEqualTo(401);
+      }
+    }
   }
 
   @ParameterizedTest

@@ -78,6 +78,7 @@ final class StandInOidcProvider implements AutoCloseable {
   private final Map<String, Pending> codes = new ConcurrentHashMap<>();
   private final Map<String, Person> accessTokens = new ConcurrentHashMap<>();
   private final Map<String, String> sessionIds = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> issuedTokens = new ConcurrentHashMap<>();
   private volatile Person next = Person.member("nobody", "none");
   private volatile Forgery nextForgery = Forgery.NONE;
 
@@ -124,6 +125,11 @@ final class StandInOidcProvider implements AutoCloseable {
       throw new IllegalStateException(person.username() + " has not signed in");
     }
     return sid;
+  }
+
+  /** The ID token and the access token of the person's latest sign-in. */
+  List<String> tokens(Person person) {
+    return issuedTokens.getOrDefault(person.subject(), List.of());
   }
 
   /** A back-channel logout token for the person's latest session, signed by the provider. */
@@ -221,7 +227,9 @@ final class StandInOidcProvider implements AutoCloseable {
     answer.put("token_type", "Bearer");
     answer.put("expires_in", 3600);
     answer.put("scope", "openid profile email");
-    answer.put("id_token", idToken(person, pending, sid));
+    String idToken = idToken(person, pending, sid);
+    issuedTokens.put(person.subject(), List.of(idToken, accessToken));
+    answer.put("id_token", idToken);
     send(exchange, 200, json.writeValueAsString(answer));
   }
 
