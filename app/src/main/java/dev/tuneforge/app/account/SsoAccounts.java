@@ -3,20 +3,25 @@ package dev.tuneforge.app.account;
 import dev.tuneforge.app.tenancy.Tenant;
 import dev.tuneforge.app.tenancy.TenantService;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Accounts of single sign-on users: provisioned into the tenant the provider's token names at the
  * first sign-in, and brought up to date (tenant, role, name) whenever the provider's claims are
  * read again. A token naming no SSO tenant, or no role of ours, is refused with a reason the
- * sign-in page shows ({@link Refusal}).
+ * sign-in page shows ({@link Refusal}). Two first sign-ins racing (two tabs, or two replicas) end
+ * in one account: the database's unique user name and subject decide, and the loser reads the
+ * winner's row.
  */
 @Component
 class SsoAccounts {
@@ -40,11 +45,17 @@ class SsoAccounts {
   private final UserRepository users;
   private final TenantService tenants;
   private final SsoProperties properties;
+  private final TransactionTemplate transactions;
 
-  SsoAccounts(UserRepository users, TenantService tenants, SsoProperties properties) {
+  SsoAccounts(
+      UserRepository users,
+      TenantService tenants,
+      SsoProperties properties,
+      PlatformTransactionManager transactions) {
     this.users = users;
     this.tenants = tenants;
     this.properties = properties;
+    this.transactions = new TransactionTemplate(transactions);
   }
 
   /**
@@ -52,8 +63,24 @@ class SsoAccounts {
    *
    * @throws OAuth2AuthenticationException with a {@link Refusal}'s code as its error code
    */
-  @Transactional
   SignedInUser signIn(String issuer, String subject, Map<String, Object> claims) {
+    try {
+      return inTransaction(issuer, subject, claims);
+    } catch (DataIntegrityViolationException raced) {
+      // Another first sign-in inserted this subject or this user name after our look-up; it has
+      // committed (PostgreSQL holds our insert until then), so a second look-up sees its row.
+      log.info(
+          "A concurrent SSO sign-in of subject {} provisioned first; reading its account", subject);
+      return inTransaction(issuer, subject, claims);
+    }
+  }
+
+  private SignedInUser inTransaction(String issuer, String subject, Map<String, Object> claims) {
+    return Objects.requireNonNull(
+        transactions.execute(status -> signInOnce(issuer, subject, claims)));
+  }
+
+  private SignedInUser signInOnce(String issuer, String subject, Map<String, Object> claims) {
     Set<String> groups = SsoClaims.tenantNames(claims, properties.tenantClaim());
     Tenant tenant =
         tenants
@@ -82,7 +109,8 @@ class SsoAccounts {
     user.moveTo(tenant.getId());
     user.setRole(role);
     user.setDisplayName(display);
-    return SignedInUser.of(users.save(user));
+    // Flushed here, so that a raced insert fails inside the attempt and is told apart from others.
+    return SignedInUser.of(users.saveAndFlush(user));
   }
 
   private static String username(Map<String, Object> claims, String subject) {

@@ -38,6 +38,14 @@ class SsoSecurity {
   private static final Set<String> REFUSALS =
       Set.of("no-tenant", "no-role", "disabled", "name-taken");
 
+  /**
+   * Spring Security's errors for an ID token it could not trust: a bad signature, another issuer or
+   * audience, expired, or a nonce of another sign-in.
+   */
+  private static final Set<String> UNTRUSTED_TOKEN = Set.of("invalid_id_token", "invalid_nonce");
+
+  private static final String INVALID_TOKEN = "invalid-token";
+
   private final SsoProperties properties;
   private final SsoClientRegistrations registrations;
   private final SsoAccounts accounts;
@@ -132,11 +140,12 @@ class SsoSecurity {
   private void refused(
       HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
-    String code =
-        e instanceof OAuth2AuthenticationException oauth
-                && REFUSALS.contains(oauth.getError().getErrorCode())
-            ? oauth.getError().getErrorCode()
-            : "failed";
+    String code = "failed";
+    if (e instanceof OAuth2AuthenticationException oauth) {
+      String error = oauth.getError().getErrorCode();
+      code =
+          REFUSALS.contains(error) ? error : UNTRUSTED_TOKEN.contains(error) ? INVALID_TOKEN : code;
+    }
     String who =
         e instanceof OAuth2AuthenticationException oauth
                 && oauth.getError().getDescription() != null

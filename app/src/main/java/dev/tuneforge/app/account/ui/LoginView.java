@@ -94,6 +94,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
               + " admin). Ask your administrator for one.";
       case "disabled" -> "Your account here is disabled. Ask your team's admin.";
       case "name-taken" -> "Your user name is taken by another account here. Ask a platform admin.";
+      case "invalid-token" ->
+          "The sign-in provider's answer could not be verified (not signed by the provider,"
+              + " expired, or meant for another application), so you are not signed in. Try"
+              + " again; if it happens again, tell your administrator.";
       default -> "Single sign-on did not complete. Try again.";
     };
   }

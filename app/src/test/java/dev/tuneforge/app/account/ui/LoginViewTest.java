@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What the sign-in page says when the throttle sent the browser back to it. */
+/**
+ * What the sign-in page says when the throttle or a refused single sign-on sent the browser back.
+ */
 class LoginViewTest {
   @Test
   void aLockedAccountIsShownAsLockedWithTheMinutesLeft() {
@@ -30,5 +32,12 @@ class LoginViewTest {
   void anythingElseInTheAddressIsNotEchoed() {
     assertThat(LoginView.refusal(Map.of("locked", List.of("<b>soon</b>")))).isEmpty();
     assertThat(LoginView.refusal(Map.of("error", List.of("")))).isEmpty();
+  }
+
+  @Test
+  void aTokenTheAppCouldNotTrustIsToldApartFromAFailedSignIn() {
+    assertThat(LoginView.ssoRefusal("invalid-token"))
+        .startsWith("The sign-in provider's answer could not be verified")
+        .isNotEqualTo(LoginView.ssoRefusal("failed"));
   }
 }
