@@ -32,11 +32,18 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   /** Extraction and judging want the teacher's best answer, not variety. */
   private static final double PRECISE = 0.0;
 
+  /**
+   * The second extraction of a run making preference pairs: the teacher sampled as chat models are
+   * by default, so that it differs from the first where the teacher is unsure.
+   */
+  static final double SAMPLED = 1.0;
+
   private final TeacherItemRepository items;
   private final TeacherEndpointRepository endpoints;
   private final SecretCipher cipher;
   private final TeacherClient client;
   private final TeacherDataset dataset;
+  private final TeacherPairs pairs;
   private final TransactionTemplate transactions;
   private final WorkRunner runner;
   private final TeacherProperties properties;
@@ -47,6 +54,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       SecretCipher cipher,
       TeacherClient client,
       TeacherDataset dataset,
+      TeacherPairs pairs,
       TransactionTemplate transactions,
       WorkRunner runner,
       TeacherProperties properties) {
@@ -55,6 +63,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     this.cipher = cipher;
     this.client = client;
     this.dataset = dataset;
+    this.pairs = pairs;
     this.transactions = transactions;
     this.runner = runner;
     this.properties = properties;
@@ -123,7 +132,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   private void process(
       TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
       throws InterruptedException {
-    String prompt = promptId(item.getStage());
+    String prompt = promptId(run, item.getStage());
     List<TeacherItem> children = new ArrayList<>();
     try {
       switch (item.getStage()) {
@@ -193,33 +202,34 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
           children.add(
               item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          if (run.isPreferencePairs()) {
+            children.add(
+                item.child(
+                    Stage.SAMPLE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          }
           item.done(extraction, prompt);
         }
         case JUDGE -> {
-          String extraction = require(parent(item).getOutput());
-          String answer =
-              client.complete(
-                  target,
-                  TeacherPrompts.SYSTEM,
-                  TeacherPrompts.judge(schema, document(item), extraction),
-                  PRECISE,
-                  seed(run, item));
-          TeacherAnswers.Verdict verdict = TeacherAnswers.verdict(answer);
-          ObjectNode recorded =
-              TeacherAnswers.JSON
-                  .createObjectNode()
-                  .put("verdict", verdict.accepted() ? "accept" : "reject")
-                  .put("reason", verdict.reason());
+          TeacherAnswers.Verdict verdict = judge(run, target, schema, item);
           if (verdict.accepted()) {
             children.add(
                 item.child(
                     Stage.FILTER, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
-            item.done(TeacherAnswers.JSON.writeValueAsString(recorded), prompt);
+            item.done(verdict.toJson(), prompt);
           } else {
-            item.rejected(
-                TeacherAnswers.JSON.writeValueAsString(recorded), verdict.reason(), prompt);
+            item.rejected(verdict.toJson(), verdict.reason(), prompt);
           }
         }
+        case SAMPLE -> {
+          String answer =
+              client.complete(
+                  target, schema.systemPrompt(), document(item), SAMPLED, seed(run, item));
+          String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
+          children.add(
+              item.child(Stage.SCORE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          item.done(extraction, prompt);
+        }
+        case SCORE -> item.done(judge(run, target, schema, item).toJson(), prompt);
         case FILTER -> {
           TeacherItem extraction = parent(parent(item));
           String problem = TeacherAnswers.filterProblem(require(extraction.getOutput()), schema);
@@ -239,6 +249,24 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           items.save(item);
           items.saveAll(children);
         });
+  }
+
+  /**
+   * The judge's verdict on the extraction this item follows; with a score when the run makes
+   * preference pairs.
+   */
+  private TeacherAnswers.Verdict judge(
+      TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+      throws TeacherCallFailed, InterruptedException {
+    String extraction = require(parent(item).getOutput());
+    String user =
+        run.isPreferencePairs()
+            ? TeacherPrompts.scoredJudge(schema, document(item), extraction)
+            : TeacherPrompts.judge(schema, document(item), extraction);
+    String answer = client.complete(target, TeacherPrompts.SYSTEM, user, PRECISE, seed(run, item));
+    return run.isPreferencePairs()
+        ? TeacherAnswers.scoredVerdict(answer)
+        : TeacherAnswers.verdict(answer);
   }
 
   private String call(
@@ -296,6 +324,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     }
     UUID version;
     try {
+      storePairs(work);
       version = dataset.store(work, kept);
     } catch (DatasetRejected e) {
       throw new WorkFailed(
@@ -312,14 +341,33 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     work.update(current -> current.succeed(version, work.now()));
   }
 
-  private static String promptId(Stage stage) {
+  /**
+   * Stores the run's preference pairs, once: a resumed run whose pairs are stored goes on to its
+   * chat rows. Ties and documents without an acceptable answer are left out, which can leave none.
+   */
+  private void storePairs(WorkContext<TeacherRun> work) {
+    TeacherRun run = work.run();
+    if (!run.isPreferencePairs() || run.getPreferenceVersionId() != null) {
+      return;
+    }
+    List<TeacherPairs.Pair> made = pairs.pairs(run);
+    if (made.isEmpty()) {
+      return;
+    }
+    UUID version = pairs.store(work, made);
+    work.update(current -> current.recordPreferenceVersion(version));
+  }
+
+  private static String promptId(TeacherRun run, Stage stage) {
     return switch (stage) {
       case CATEGORIES -> TeacherPrompts.CATEGORIES;
       case SUBTOPICS -> TeacherPrompts.SUBTOPICS;
       case DOCUMENTS -> TeacherPrompts.DOCUMENTS;
       case EXTRACTION -> TeacherPrompts.EXTRACTION;
-      case JUDGE -> TeacherPrompts.JUDGE;
+      case JUDGE -> run.isPreferencePairs() ? TeacherPrompts.SCORED_JUDGE : TeacherPrompts.JUDGE;
       case FILTER -> TeacherPrompts.FILTER;
+      case SAMPLE -> TeacherPrompts.SAMPLE;
+      case SCORE -> TeacherPrompts.SCORED_JUDGE;
     };
   }
 
