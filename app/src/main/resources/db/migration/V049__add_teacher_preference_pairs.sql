@@ -14,3 +14,7 @@ ALTER TABLE teacher_item DROP CONSTRAINT ck_teacher_item_stage;
 ALTER TABLE teacher_item ADD CONSTRAINT ck_teacher_item_stage
     CHECK (stage IN ('CATEGORIES', 'SUBTOPICS', 'DOCUMENTS', 'EXTRACTION', 'JUDGE', 'FILTER',
                      'SAMPLE', 'SCORE'));
+
+-- Teacher pipeline calls through a priced endpoint are charged as the judge's are.
+ALTER TABLE token_charge DROP CONSTRAINT ck_token_charge_kind;
+ALTER TABLE token_charge ADD CONSTRAINT ck_token_charge_kind CHECK (kind IN ('judge', 'teacher'));

@@ -1,12 +1,16 @@
 package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
 import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.app.work.WorkRunner;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +51,8 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   private final TransactionTemplate transactions;
   private final WorkRunner runner;
   private final TeacherProperties properties;
+  private final TokenCharges charges;
+  private final BudgetService budgets;
 
   TeacherPipeline(
       TeacherItemRepository items,
@@ -57,7 +63,9 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       TeacherPairs pairs,
       TransactionTemplate transactions,
       WorkRunner runner,
-      TeacherProperties properties) {
+      TeacherProperties properties,
+      TokenCharges charges,
+      BudgetService budgets) {
     this.items = items;
     this.endpoints = endpoints;
     this.cipher = cipher;
@@ -67,6 +75,8 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     this.transactions = transactions;
     this.runner = runner;
     this.properties = properties;
+    this.charges = charges;
+    this.budgets = budgets;
   }
 
   @Override
@@ -98,11 +108,14 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
               .findById(run.getEndpointId())
               .orElseThrow(
                   () -> new IllegalStateException("The run's teacher endpoint no longer exists"));
-      TeacherClient.Target target =
-          new TeacherClient.Target(
-              endpoint.getBaseUrl(),
-              run.getTeacherModel(),
-              cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
+      Teacher teacher =
+          new Teacher(
+              new TeacherClient.Target(
+                  endpoint.getBaseUrl(),
+                  run.getTeacherModel(),
+                  cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString())),
+              endpoint.getName(),
+              endpoint.getPrices());
       ExtractionSchema schema = run.getSchema();
       for (Stage stage : Stage.values()) {
         Optional<TeacherItem> next;
@@ -117,7 +130,17 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
                         "Cancelled; resume to continue with the items not yet done", work.now()));
             return;
           }
-          process(run, target, schema, next.get());
+          Optional<String> spent =
+              teacher.prices().priced()
+                  ? budgets.runningProblem(run.getTenantId())
+                  : Optional.empty();
+          if (spent.isPresent()) {
+            work.update(
+                current ->
+                    current.cancel("Stopped: " + spent.get() + "; resume to continue", work.now()));
+            return;
+          }
+          process(run, teacher, schema, next.get());
         }
       }
       complete(work);
@@ -129,8 +152,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     }
   }
 
-  private void process(
-      TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+  private void process(TeacherRun run, Teacher teacher, ExtractionSchema schema, TeacherItem item)
       throws InterruptedException {
     String prompt = promptId(run, item.getStage());
     List<TeacherItem> children = new ArrayList<>();
@@ -140,7 +162,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String answer =
               call(
                   run,
-                  target,
+                  teacher,
                   TeacherPrompts.SYSTEM,
                   TeacherPrompts.categories(run.getDomain(), schema, run.getCategories()),
                   item);
@@ -155,7 +177,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String answer =
               call(
                   run,
-                  target,
+                  teacher,
                   TeacherPrompts.SYSTEM,
                   TeacherPrompts.subtopics(
                       run.getDomain(), category, run.getSubtopicsPerCategory()),
@@ -176,7 +198,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String document =
               call(
                       run,
-                      target,
+                      teacher,
                       TeacherPrompts.SYSTEM,
                       TeacherPrompts.document(
                           run.getDomain(),
@@ -196,9 +218,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           item.done(document, prompt);
         }
         case EXTRACTION -> {
-          String answer =
-              client.complete(
-                  target, schema.systemPrompt(), document(item), PRECISE, seed(run, item));
+          String answer = ask(run, teacher, schema.systemPrompt(), document(item), PRECISE, item);
           String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
           children.add(
               item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
@@ -210,7 +230,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           item.done(extraction, prompt);
         }
         case JUDGE -> {
-          TeacherAnswers.Verdict verdict = judge(run, target, schema, item);
+          TeacherAnswers.Verdict verdict = judge(run, teacher, schema, item);
           if (verdict.accepted()) {
             children.add(
                 item.child(
@@ -221,15 +241,13 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           }
         }
         case SAMPLE -> {
-          String answer =
-              client.complete(
-                  target, schema.systemPrompt(), document(item), SAMPLED, seed(run, item));
+          String answer = ask(run, teacher, schema.systemPrompt(), document(item), SAMPLED, item);
           String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
           children.add(
               item.child(Stage.SCORE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
           item.done(extraction, prompt);
         }
-        case SCORE -> item.done(judge(run, target, schema, item).toJson(), prompt);
+        case SCORE -> item.done(judge(run, teacher, schema, item).toJson(), prompt);
         case FILTER -> {
           TeacherItem extraction = parent(parent(item));
           String problem = TeacherAnswers.filterProblem(require(extraction.getOutput()), schema);
@@ -256,24 +274,56 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
    * preference pairs.
    */
   private TeacherAnswers.Verdict judge(
-      TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+      TeacherRun run, Teacher teacher, ExtractionSchema schema, TeacherItem item)
       throws TeacherCallFailed, InterruptedException {
     String extraction = require(parent(item).getOutput());
     String user =
         run.isPreferencePairs()
             ? TeacherPrompts.scoredJudge(schema, document(item), extraction)
             : TeacherPrompts.judge(schema, document(item), extraction);
-    String answer = client.complete(target, TeacherPrompts.SYSTEM, user, PRECISE, seed(run, item));
+    String answer = ask(run, teacher, TeacherPrompts.SYSTEM, user, PRECISE, item);
     return run.isPreferencePairs()
         ? TeacherAnswers.scoredVerdict(answer)
         : TeacherAnswers.verdict(answer);
   }
 
-  private String call(
-      TeacherRun run, TeacherClient.Target target, String system, String user, TeacherItem item)
+  private String call(TeacherRun run, Teacher teacher, String system, String user, TeacherItem item)
       throws TeacherCallFailed, InterruptedException {
-    return client.complete(target, system, user, run.getTemperature(), seed(run, item));
+    return ask(run, teacher, system, user, run.getTemperature(), item);
   }
+
+  /**
+   * One teacher call; the tokens it took are charged to the tenant at the endpoint's prices, as the
+   * LLM judge's are.
+   */
+  private String ask(
+      TeacherRun run,
+      Teacher teacher,
+      String system,
+      String user,
+      double temperature,
+      TeacherItem item)
+      throws TeacherCallFailed, InterruptedException {
+    TeacherReply reply = client.reply(teacher.target(), system, user, temperature, seed(run, item));
+    charges.charge(
+        new TokenCharge.Charged(
+            TokenCharge.TEACHER,
+            run.getId(),
+            null,
+            teacher.endpointName(),
+            run.getTeacherModel(),
+            run.actingUser().userId(),
+            run.actingUser().username(),
+            reply.promptTokens(),
+            reply.completionTokens(),
+            teacher.prices(),
+            Instant.now()));
+    return reply.text();
+  }
+
+  /** Where the run's calls go, and what the endpoint charges for them. */
+  private record Teacher(
+      TeacherClient.Target target, String endpointName, TokenCharge.Prices prices) {}
 
   /** Each call's own seed, so a rerun with the same seed asks the same questions. */
   private static long seed(TeacherRun run, TeacherItem item) {

@@ -83,7 +83,9 @@ class ToolCallScoringTest {
    */
   @Test
   void aCallAsQwen3sRealTemplateWritesItMatches() throws IOException {
-    ChatTemplate template = ChatTemplate.load(fetched(RealTokenizers.QWEN3));
+    Optional<Path> qwen3 = RealTokenizers.QWEN3.findOrFailWhereRequired();
+    assumeTrue(qwen3.isPresent(), "needs bin/fetch-tokenizers");
+    ChatTemplate template = ChatTemplate.load(qwen3.get());
     List<ChatMessage> prompt = List.of(ChatMessage.of("user", "Weather in Rome?"));
     ChatMessage call =
         new ChatMessage(
@@ -105,14 +107,5 @@ class ToolCallScoringTest {
     assertThat(scores.base().objectMatch()).as(generated).isEqualTo(1.0);
     assertThat(scores.base().textMatch()).as(generated).isEqualTo(1.0);
     assertThat(scores.tuned().objectMatch()).isZero();
-  }
-
-  private static Path fetched(RealTokenizers family) {
-    Optional<Path> model = family.find();
-    if (model.isEmpty() && RealTokenizers.required()) {
-      return family.require();
-    }
-    assumeTrue(model.isPresent(), "needs bin/fetch-tokenizers");
-    return model.get();
   }
 }

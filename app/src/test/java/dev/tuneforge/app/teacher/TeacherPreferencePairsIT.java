@@ -11,14 +11,19 @@ import dev.tuneforge.app.catalog.TinyModelFolder;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.tenancy.TenantContext;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.RunStatus;
 import dev.tuneforge.chat.ChatEncoder;
 import dev.tuneforge.chat.EncodedExample;
 import dev.tuneforge.chat.PreferenceDataset;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +41,8 @@ import tools.jackson.databind.JsonNode;
  * for the third-party teacher), real PostgreSQL and S3: every document is extracted twice and both
  * extractions are judged; the pairs whose scores differ by the margin are stored through the
  * dataset upload as a preference version that the DPO trainer's encoding accepts, ties are dropped
- * and counted, and another tenant sees none of it.
+ * and counted, every call is charged at the endpoint's prices and held to the budget, and another
+ * tenant sees none of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource("classpath:fake-teacher.properties")
@@ -49,6 +55,8 @@ class TeacherPreferencePairsIT {
   @Autowired TeacherPipeline pipeline;
   @Autowired DatasetService datasets;
   @Autowired JdbcClient jdbc;
+  @Autowired TokenCharges charges;
+  @Autowired BudgetService budgets;
 
   private FakeOpenAiEndpoint fake;
 
@@ -72,38 +80,31 @@ class TeacherPreferencePairsIT {
     fake.wrongSampledTotalFor(doc -> doc.contains("#1"))
         .wrongFirstTotalFor(doc -> doc.contains("#2"))
         .rejectFor(doc -> doc.contains("#4"));
-    TeacherRun run =
-        as(
-            alice,
-            () -> {
-              TeacherEndpoint endpoint =
-                  teacher.addEndpoint("fake", fake.baseUrl(), "fake-model", "sk-test-key");
-              return teacher.prepare(
-                  new TeacherRunRequest(
-                      endpoint.getId(),
-                      "receipts",
-                      "Shop receipts",
-                      SCHEMA,
-                      1,
-                      1,
-                      4,
-                      0.7,
-                      42,
-                      true,
-                      2));
-            });
-
-    as(
-        alice,
-        () -> {
-          pipeline.run(run.getId());
-          return null;
-        });
+    TeacherRun run = runToEnd(alice, "receipts", 4, new BigDecimal("0.5"), new BigDecimal("1.5"));
 
     TeacherRun done = as(alice, () -> teacher.find(run.getId()).orElseThrow());
     assertThat(done.getStatus()).as(String.valueOf(done.getError())).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(fake.calls("extraction")).as("each document extracted twice").isEqualTo(8);
     assertThat(fake.calls("judge")).as("both extractions judged").isEqualTo(8);
+    // Every call is charged at the endpoint's prices: 1 + 1 + 4 documents + 8 + 8.
+    List<TokenCharge> charged =
+        as(alice, () -> charges.inMonth(budgets.currentMonth())).stream()
+            .filter(c -> c.getRunId().equals(run.getId()))
+            .toList();
+    assertThat(charged).hasSize(22).allMatch(c -> c.getKind().equals(TokenCharge.TEACHER));
+    BigDecimal expectedCost =
+        charged.stream()
+            .map(
+                c ->
+                    new BigDecimal(c.getPromptTokens())
+                        .multiply(new BigDecimal("0.5"))
+                        .add(
+                            new BigDecimal(c.getCompletionTokens()).multiply(new BigDecimal("1.5")))
+                        .divide(new BigDecimal(1000)))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertThat(as(alice, () -> charges.costOf(run.getId())))
+        .isPositive()
+        .isEqualByComparingTo(expectedCost);
     assertThat(as(alice, () -> teacher.progress(run.getId())).stages())
         .extracting(StageProgress::stage, StageProgress::done, StageProgress::expected)
         .contains(
@@ -161,33 +162,7 @@ class TeacherPreferencePairsIT {
   @Test
   void aRunWhoseExtractionsAllTieStoresItsRowsAndNoPairs() {
     SignedInUser carol = new TestRows(jdbc).member("ties");
-    TeacherRun run =
-        as(
-            carol,
-            () -> {
-              TeacherEndpoint endpoint =
-                  teacher.addEndpoint("fake", fake.baseUrl(), "fake-model", "sk-test-key");
-              return teacher.prepare(
-                  new TeacherRunRequest(
-                      endpoint.getId(),
-                      "ties",
-                      "Shop receipts",
-                      SCHEMA,
-                      1,
-                      1,
-                      2,
-                      0.7,
-                      42,
-                      true,
-                      2));
-            });
-
-    as(
-        carol,
-        () -> {
-          pipeline.run(run.getId());
-          return null;
-        });
+    TeacherRun run = runToEnd(carol, "ties", 2, null, null);
 
     TeacherRun done = as(carol, () -> teacher.find(run.getId()).orElseThrow());
     assertThat(done.getStatus()).isEqualTo(RunStatus.SUCCEEDED);
@@ -198,6 +173,61 @@ class TeacherPreferencePairsIT {
     assertThat(as(carol, () -> datasets.list()))
         .extracting(DatasetSummary::name)
         .containsExactly("ties");
+  }
+
+  @Test
+  void aRunThroughAPricedEndpointStopsWhenTheBudgetIsSpent() {
+    SignedInUser dan = new TestRows(jdbc).member("budget");
+    jdbc.sql("update tenant set monthly_budget = 0.01 where id = ?").param(dan.tenantId()).update();
+    TeacherRun run = runToEnd(dan, "spent", 2, new BigDecimal("100"), new BigDecimal("100"));
+
+    TeacherRun stopped = as(dan, () -> teacher.find(run.getId()).orElseThrow());
+    assertThat(stopped.getStatus()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(stopped.getError())
+        .startsWith("Stopped: the tenant's monthly budget")
+        .endsWith("; resume to continue");
+    assertThat(fake.calls("categories")).as("one call spent the budget").isEqualTo(1);
+    assertThat(fake.calls("subtopics")).isZero();
+  }
+
+  /**
+   * Launches a 1 × 1 × {@code documents} run making pairs (margin 2) through a new endpoint with
+   * these prices, and works it to its end here.
+   */
+  private TeacherRun runToEnd(
+      SignedInUser user,
+      String name,
+      int documents,
+      @Nullable BigDecimal promptPrice,
+      @Nullable BigDecimal completionPrice) {
+    TeacherRun run =
+        as(
+            user,
+            () -> {
+              TeacherEndpoint endpoint =
+                  teacher.addEndpoint("fake", fake.baseUrl(), "fake-model", "sk-test-key");
+              teacher.price(endpoint.getId(), promptPrice, completionPrice);
+              return teacher.prepare(
+                  new TeacherRunRequest(
+                      endpoint.getId(),
+                      name,
+                      "Shop receipts",
+                      SCHEMA,
+                      1,
+                      1,
+                      documents,
+                      0.7,
+                      42,
+                      true,
+                      2));
+            });
+    as(
+        user,
+        () -> {
+          pipeline.run(run.getId());
+          return null;
+        });
+    return run;
   }
 
   private static String answer(JsonNode pair, String which) {
