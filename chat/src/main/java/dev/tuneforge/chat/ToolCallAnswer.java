@@ -87,15 +87,30 @@ public record ToolCallAnswer(String content, List<ToolCall> calls) {
     if (read.calls().isEmpty()) {
       return answer;
     }
-    StringBuilder text = new StringBuilder(read.content());
+    List<ToolCall> compact = new ArrayList<>();
     for (ToolCall call : read.calls()) {
+      compact.add(
+          new ToolCall(
+              call.id(), call.name(), JSON.writeValueAsString(JSON.readTree(call.arguments()))));
+    }
+    return write(read.content(), compact);
+  }
+
+  /**
+   * An answer's text followed by each call on a line of its own as {@code {"name": "get_weather",
+   * "arguments": {…}}}, the arguments as the call holds them: how evaluation writes the expected
+   * answer of a turn that calls tools.
+   */
+  public static String write(String content, List<ToolCall> calls) {
+    StringBuilder text = new StringBuilder(content);
+    for (ToolCall call : calls) {
       if (!text.isEmpty()) {
         text.append('\n');
       }
       text.append("{\"name\": ")
           .append(JSON.writeValueAsString(call.name()))
           .append(", \"arguments\": ")
-          .append(JSON.writeValueAsString(JSON.readTree(call.arguments())))
+          .append(call.arguments())
           .append('}');
     }
     return text.toString();
