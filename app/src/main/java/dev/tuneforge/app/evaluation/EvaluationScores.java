@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.chat.ToolCallAnswer;
 import dev.tuneforge.fieldmetrics.JsonOutput;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.EvaluationSummary;
@@ -56,9 +57,9 @@ public record EvaluationScores(
     boolean extraction = true;
     for (var g : generations) {
       String id = Integer.toString(g.index());
-      base.add(new ModelAnswer(id, g.expected(), g.baseOutput()));
-      tuned.add(new ModelAnswer(id, g.expected(), g.tunedOutput()));
-      extraction &= JsonOutput.parse(g.expected()).valid();
+      base.add(answer(id, g.expected(), g.baseOutput()));
+      tuned.add(answer(id, g.expected(), g.tunedOutput()));
+      extraction &= JsonOutput.parse(base.getLast().expected()).valid();
     }
     if (!extraction) {
       Confidence confidence =
@@ -97,6 +98,19 @@ public record EvaluationScores(
         comparison,
         confidence,
         NormalisationRules.of(comparison.base()));
+  }
+
+  /**
+   * A model's answer to score. Where the expected answer calls tools, both are read back into text
+   * and calls (whatever tags the model's chat template wraps its calls in) and written alike, so
+   * exact match and field F1 compare the calls, not the tags.
+   */
+  static ModelAnswer answer(String id, String expected, String output) {
+    if (ToolCallAnswer.read(expected).calls().isEmpty()) {
+      return new ModelAnswer(id, expected, output);
+    }
+    return new ModelAnswer(
+        id, ToolCallAnswer.normalised(expected), ToolCallAnswer.normalised(output));
   }
 
   /** The headline figures are the bootstrap's values over all examples, so the two never differ. */

@@ -25,8 +25,24 @@ final class TeacherAnswers {
 
   private TeacherAnswers() {}
 
-  /** The judge's decision. */
-  record Verdict(boolean accepted, String reason) {}
+  /** The judge's decision, and its score (1 to 10) where it was asked for one. */
+  record Verdict(boolean accepted, String reason, @Nullable Integer score) {
+    Verdict(boolean accepted, String reason) {
+      this(accepted, reason, null);
+    }
+
+    /** As the pipeline records it with the item. */
+    String toJson() {
+      var node =
+          JSON.createObjectNode()
+              .put("verdict", accepted ? "accept" : "reject")
+              .put("reason", reason);
+      if (score != null) {
+        node.put("score", score);
+      }
+      return JSON.writeValueAsString(node);
+    }
+  }
 
   static JsonNode object(String answer) throws TeacherCallFailed {
     String body = answer.strip();
@@ -83,6 +99,20 @@ final class TeacherAnswers {
     return new Verdict(
         accepted,
         reason.isEmpty() ? (accepted ? "accepted" : "rejected without a reason") : reason);
+  }
+
+  /** The verdict with its score, which must be a whole number from 1 to 10. */
+  static Verdict scoredVerdict(String answer) throws TeacherCallFailed {
+    Verdict verdict = verdict(answer);
+    JsonNode score = object(answer).path("score");
+    if (!score.isNumber()
+        || score.asDouble() != Math.rint(score.asDouble())
+        || score.asDouble() < 1
+        || score.asDouble() > 10) {
+      throw new TeacherCallFailed(
+          "The judge's score is not a whole number from 1 to 10: " + excerpt(answer));
+    }
+    return new Verdict(verdict.accepted(), verdict.reason(), score.asInt());
   }
 
   /**

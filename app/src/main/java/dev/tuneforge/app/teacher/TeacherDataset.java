@@ -58,6 +58,21 @@ class TeacherDataset {
    */
   UUID store(WorkContext<TeacherRun> work, List<TeacherItem> kept) {
     TeacherRun run = work.run();
+    return upload(
+        work, run.getName(), "teacher-run-" + run.getId() + ".jsonl", out -> write(run, kept, out));
+  }
+
+  /** What writes a dataset file's lines. */
+  interface Lines {
+    void write(Writer out) throws IOException;
+  }
+
+  /**
+   * Writes a JSONL file and stores it through {@link DatasetService#upload} as the next version of
+   * {@code name}, in the name of the user who launched the run, with the upload's validation;
+   * returns the version's id.
+   */
+  UUID upload(WorkContext<TeacherRun> work, String name, String fileName, Lines lines) {
     Path file;
     try {
       file = Files.createTempFile("tuneforge-teacher-", ".jsonl");
@@ -66,13 +81,9 @@ class TeacherDataset {
     }
     try {
       try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        write(run, kept, out);
+        lines.write(out);
       }
-      return work.asActingUser(
-          () ->
-              datasets
-                  .upload(run.getName(), "teacher-run-" + run.getId() + ".jsonl", file)
-                  .versionId());
+      return work.asActingUser(() -> datasets.upload(name, fileName, file).versionId());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.teacher;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,8 @@ interface TeacherItemRepository extends JpaRepository<TeacherItem, UUID> {
       UUID runId, Stage stage, ItemStatus status);
 
   List<TeacherItem> findByRunIdAndStatus(UUID runId, ItemStatus status);
+
+  List<TeacherItem> findByRunIdAndStageIn(UUID runId, Collection<Stage> stages);
 
   boolean existsByRunId(UUID runId);
 

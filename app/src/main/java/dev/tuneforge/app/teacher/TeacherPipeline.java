@@ -1,12 +1,16 @@
 package dev.tuneforge.app.teacher;
 
 import dev.tuneforge.app.dataset.DatasetRejected;
+import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.work.TenantWork;
 import dev.tuneforge.app.work.WorkContext;
 import dev.tuneforge.app.work.WorkFailed;
 import dev.tuneforge.app.work.WorkKind;
 import dev.tuneforge.app.work.WorkRunner;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,14 +36,23 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
   /** Extraction and judging want the teacher's best answer, not variety. */
   private static final double PRECISE = 0.0;
 
+  /**
+   * The second extraction of a run making preference pairs: the teacher sampled as chat models are
+   * by default, so that it differs from the first where the teacher is unsure.
+   */
+  static final double SAMPLED = 1.0;
+
   private final TeacherItemRepository items;
   private final TeacherEndpointRepository endpoints;
   private final SecretCipher cipher;
   private final TeacherClient client;
   private final TeacherDataset dataset;
+  private final TeacherPairs pairs;
   private final TransactionTemplate transactions;
   private final WorkRunner runner;
   private final TeacherProperties properties;
+  private final TokenCharges charges;
+  private final BudgetService budgets;
 
   TeacherPipeline(
       TeacherItemRepository items,
@@ -47,17 +60,23 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
       SecretCipher cipher,
       TeacherClient client,
       TeacherDataset dataset,
+      TeacherPairs pairs,
       TransactionTemplate transactions,
       WorkRunner runner,
-      TeacherProperties properties) {
+      TeacherProperties properties,
+      TokenCharges charges,
+      BudgetService budgets) {
     this.items = items;
     this.endpoints = endpoints;
     this.cipher = cipher;
     this.client = client;
     this.dataset = dataset;
+    this.pairs = pairs;
     this.transactions = transactions;
     this.runner = runner;
     this.properties = properties;
+    this.charges = charges;
+    this.budgets = budgets;
   }
 
   @Override
@@ -89,11 +108,14 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
               .findById(run.getEndpointId())
               .orElseThrow(
                   () -> new IllegalStateException("The run's teacher endpoint no longer exists"));
-      TeacherClient.Target target =
-          new TeacherClient.Target(
-              endpoint.getBaseUrl(),
-              run.getTeacherModel(),
-              cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString()));
+      Teacher teacher =
+          new Teacher(
+              new TeacherClient.Target(
+                  endpoint.getBaseUrl(),
+                  run.getTeacherModel(),
+                  cipher.decrypt(endpoint.getApiKeyCiphertext(), endpoint.getId().toString())),
+              endpoint.getName(),
+              endpoint.getPrices());
       ExtractionSchema schema = run.getSchema();
       for (Stage stage : Stage.values()) {
         Optional<TeacherItem> next;
@@ -108,7 +130,17 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
                         "Cancelled; resume to continue with the items not yet done", work.now()));
             return;
           }
-          process(run, target, schema, next.get());
+          Optional<String> spent =
+              teacher.prices().priced()
+                  ? budgets.runningProblem(run.getTenantId())
+                  : Optional.empty();
+          if (spent.isPresent()) {
+            work.update(
+                current ->
+                    current.cancel("Stopped: " + spent.get() + "; resume to continue", work.now()));
+            return;
+          }
+          process(run, teacher, schema, next.get());
         }
       }
       complete(work);
@@ -120,10 +152,9 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     }
   }
 
-  private void process(
-      TeacherRun run, TeacherClient.Target target, ExtractionSchema schema, TeacherItem item)
+  private void process(TeacherRun run, Teacher teacher, ExtractionSchema schema, TeacherItem item)
       throws InterruptedException {
-    String prompt = promptId(item.getStage());
+    String prompt = promptId(run, item.getStage());
     List<TeacherItem> children = new ArrayList<>();
     try {
       switch (item.getStage()) {
@@ -131,7 +162,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String answer =
               call(
                   run,
-                  target,
+                  teacher,
                   TeacherPrompts.SYSTEM,
                   TeacherPrompts.categories(run.getDomain(), schema, run.getCategories()),
                   item);
@@ -146,7 +177,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String answer =
               call(
                   run,
-                  target,
+                  teacher,
                   TeacherPrompts.SYSTEM,
                   TeacherPrompts.subtopics(
                       run.getDomain(), category, run.getSubtopicsPerCategory()),
@@ -167,7 +198,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           String document =
               call(
                       run,
-                      target,
+                      teacher,
                       TeacherPrompts.SYSTEM,
                       TeacherPrompts.document(
                           run.getDomain(),
@@ -187,39 +218,36 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
           item.done(document, prompt);
         }
         case EXTRACTION -> {
-          String answer =
-              client.complete(
-                  target, schema.systemPrompt(), document(item), PRECISE, seed(run, item));
+          String answer = ask(run, teacher, schema.systemPrompt(), document(item), PRECISE, item);
           String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
           children.add(
               item.child(Stage.JUDGE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          if (run.isPreferencePairs()) {
+            children.add(
+                item.child(
+                    Stage.SAMPLE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          }
           item.done(extraction, prompt);
         }
         case JUDGE -> {
-          String extraction = require(parent(item).getOutput());
-          String answer =
-              client.complete(
-                  target,
-                  TeacherPrompts.SYSTEM,
-                  TeacherPrompts.judge(schema, document(item), extraction),
-                  PRECISE,
-                  seed(run, item));
-          TeacherAnswers.Verdict verdict = TeacherAnswers.verdict(answer);
-          ObjectNode recorded =
-              TeacherAnswers.JSON
-                  .createObjectNode()
-                  .put("verdict", verdict.accepted() ? "accept" : "reject")
-                  .put("reason", verdict.reason());
+          TeacherAnswers.Verdict verdict = judge(run, teacher, schema, item);
           if (verdict.accepted()) {
             children.add(
                 item.child(
                     Stage.FILTER, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
-            item.done(TeacherAnswers.JSON.writeValueAsString(recorded), prompt);
+            item.done(verdict.toJson(), prompt);
           } else {
-            item.rejected(
-                TeacherAnswers.JSON.writeValueAsString(recorded), verdict.reason(), prompt);
+            item.rejected(verdict.toJson(), verdict.reason(), prompt);
           }
         }
+        case SAMPLE -> {
+          String answer = ask(run, teacher, schema.systemPrompt(), document(item), SAMPLED, item);
+          String extraction = TeacherAnswers.JSON.writeValueAsString(TeacherAnswers.object(answer));
+          children.add(
+              item.child(Stage.SCORE, item.getOrdinal(), item.getCategory(), item.getSubtopic()));
+          item.done(extraction, prompt);
+        }
+        case SCORE -> item.done(judge(run, teacher, schema, item).toJson(), prompt);
         case FILTER -> {
           TeacherItem extraction = parent(parent(item));
           String problem = TeacherAnswers.filterProblem(require(extraction.getOutput()), schema);
@@ -241,11 +269,61 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
         });
   }
 
-  private String call(
-      TeacherRun run, TeacherClient.Target target, String system, String user, TeacherItem item)
+  /**
+   * The judge's verdict on the extraction this item follows; with a score when the run makes
+   * preference pairs.
+   */
+  private TeacherAnswers.Verdict judge(
+      TeacherRun run, Teacher teacher, ExtractionSchema schema, TeacherItem item)
       throws TeacherCallFailed, InterruptedException {
-    return client.complete(target, system, user, run.getTemperature(), seed(run, item));
+    String extraction = require(parent(item).getOutput());
+    String user =
+        run.isPreferencePairs()
+            ? TeacherPrompts.scoredJudge(schema, document(item), extraction)
+            : TeacherPrompts.judge(schema, document(item), extraction);
+    String answer = ask(run, teacher, TeacherPrompts.SYSTEM, user, PRECISE, item);
+    return run.isPreferencePairs()
+        ? TeacherAnswers.scoredVerdict(answer)
+        : TeacherAnswers.verdict(answer);
   }
+
+  private String call(TeacherRun run, Teacher teacher, String system, String user, TeacherItem item)
+      throws TeacherCallFailed, InterruptedException {
+    return ask(run, teacher, system, user, run.getTemperature(), item);
+  }
+
+  /**
+   * One teacher call; the tokens it took are charged to the tenant at the endpoint's prices, as the
+   * LLM judge's are.
+   */
+  private String ask(
+      TeacherRun run,
+      Teacher teacher,
+      String system,
+      String user,
+      double temperature,
+      TeacherItem item)
+      throws TeacherCallFailed, InterruptedException {
+    TeacherReply reply = client.reply(teacher.target(), system, user, temperature, seed(run, item));
+    charges.charge(
+        new TokenCharge.Charged(
+            TokenCharge.TEACHER,
+            run.getId(),
+            null,
+            teacher.endpointName(),
+            run.getTeacherModel(),
+            run.actingUser().userId(),
+            run.actingUser().username(),
+            reply.promptTokens(),
+            reply.completionTokens(),
+            teacher.prices(),
+            Instant.now()));
+    return reply.text();
+  }
+
+  /** Where the run's calls go, and what the endpoint charges for them. */
+  private record Teacher(
+      TeacherClient.Target target, String endpointName, TokenCharge.Prices prices) {}
 
   /** Each call's own seed, so a rerun with the same seed asks the same questions. */
   private static long seed(TeacherRun run, TeacherItem item) {
@@ -296,6 +374,7 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     }
     UUID version;
     try {
+      storePairs(work);
       version = dataset.store(work, kept);
     } catch (DatasetRejected e) {
       throw new WorkFailed(
@@ -312,14 +391,33 @@ class TeacherPipeline implements TenantWork<TeacherRun> {
     work.update(current -> current.succeed(version, work.now()));
   }
 
-  private static String promptId(Stage stage) {
+  /**
+   * Stores the run's preference pairs, once: a resumed run whose pairs are stored goes on to its
+   * chat rows. Ties and documents without an acceptable answer are left out, which can leave none.
+   */
+  private void storePairs(WorkContext<TeacherRun> work) {
+    TeacherRun run = work.run();
+    if (!run.isPreferencePairs() || run.getPreferenceVersionId() != null) {
+      return;
+    }
+    List<TeacherPairs.Pair> made = pairs.pairs(run);
+    if (made.isEmpty()) {
+      return;
+    }
+    UUID version = pairs.store(work, made);
+    work.update(current -> current.recordPreferenceVersion(version));
+  }
+
+  private static String promptId(TeacherRun run, Stage stage) {
     return switch (stage) {
       case CATEGORIES -> TeacherPrompts.CATEGORIES;
       case SUBTOPICS -> TeacherPrompts.SUBTOPICS;
       case DOCUMENTS -> TeacherPrompts.DOCUMENTS;
       case EXTRACTION -> TeacherPrompts.EXTRACTION;
-      case JUDGE -> TeacherPrompts.JUDGE;
+      case JUDGE -> run.isPreferencePairs() ? TeacherPrompts.SCORED_JUDGE : TeacherPrompts.JUDGE;
       case FILTER -> TeacherPrompts.FILTER;
+      case SAMPLE -> TeacherPrompts.SAMPLE;
+      case SCORE -> TeacherPrompts.SCORED_JUDGE;
     };
   }
 

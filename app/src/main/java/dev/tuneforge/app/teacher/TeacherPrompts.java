@@ -14,6 +14,15 @@ final class TeacherPrompts {
   static final String JUDGE = "judge/v1";
   static final String FILTER = "filter/v1";
 
+  /**
+   * The judge of a run that makes preference pairs: the same check, with a score, so that the two
+   * extractions of a document can be compared on one scale.
+   */
+  static final String SCORED_JUDGE = "judge-scored/v1";
+
+  /** The second extraction: the extraction prompt, sampled. */
+  static final String SAMPLE = "extraction-sample/v1";
+
   private TeacherPrompts() {}
 
   static String categories(String domain, ExtractionSchema schema, int count) {
@@ -66,6 +75,23 @@ final class TeacherPrompts {
   }
 
   static String judge(ExtractionSchema schema, String document, String extraction) {
+    return check(schema, document, extraction)
+        + "Answer with JSON only: {\"verdict\": \"accept\" or \"reject\", \"reason\": \"one sentence\"}";
+  }
+
+  /**
+   * The judge's check with a score from 1 (wrong or invented values) to 10 (every field right), for
+   * runs that make preference pairs. Each extraction is scored on its own, never beside the other,
+   * so the order in which they are shown cannot sway the judge.
+   */
+  static String scoredJudge(ExtractionSchema schema, String document, String extraction) {
+    return check(schema, document, extraction)
+        + "Score the extraction from 1 (values wrong or invented) to 10 (every field right).\n"
+        + "Answer with JSON only: {\"verdict\": \"accept\" or \"reject\", \"score\": 1 to 10,"
+        + " \"reason\": \"one sentence\"}";
+  }
+
+  private static String check(ExtractionSchema schema, String document, String extraction) {
     return "A model was asked to extract these fields from a document:\n"
         + schema.toText()
         + "\n"
@@ -76,7 +102,6 @@ final class TeacherPrompts {
         + extraction
         + "\n\n"
         + "Check every field against the document: a value must be stated in the document (null where it is not),"
-        + " and nothing may be invented.\n"
-        + "Answer with JSON only: {\"verdict\": \"accept\" or \"reject\", \"reason\": \"one sentence\"}";
+        + " and nothing may be invented.\n";
   }
 }

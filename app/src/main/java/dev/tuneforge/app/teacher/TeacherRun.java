@@ -5,6 +5,7 @@ import dev.tuneforge.app.work.ResumableRun;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,9 @@ public class TeacherRun extends ResumableRun {
   private double temperature;
   private long seed;
   private @Nullable UUID datasetVersionId;
+  private boolean preferencePairs;
+  private int preferenceMargin;
+  private @Nullable UUID preferenceVersionId;
 
   protected TeacherRun() {}
 
@@ -42,6 +46,13 @@ public class TeacherRun extends ResumableRun {
     this.documentsPerSubtopic = request.documentsPerSubtopic();
     this.temperature = request.temperature();
     this.seed = request.seed();
+    this.preferencePairs = request.preferencePairs();
+    this.preferenceMargin = request.preferenceMargin();
+  }
+
+  /** Stored before the chat rows, so that a resumed run does not store its pairs twice. */
+  void recordPreferenceVersion(UUID versionId) {
+    preferenceVersionId = versionId;
   }
 
   void succeed(UUID versionId, Instant now) {
@@ -96,5 +107,26 @@ public class TeacherRun extends ResumableRun {
 
   public @Nullable UUID getDatasetVersionId() {
     return datasetVersionId;
+  }
+
+  /** Whether the run makes preference pairs besides its chat rows. */
+  public boolean isPreferencePairs() {
+    return preferencePairs;
+  }
+
+  /** By how many points (of 10) the judge's scores must differ for a pair to be kept. */
+  public int getPreferenceMargin() {
+    return preferenceMargin;
+  }
+
+  /** The preference dataset version the run stored; null when it stored none (yet). */
+  public @Nullable UUID getPreferenceVersionId() {
+    return preferenceVersionId;
+  }
+
+  /** The stages this run goes through. */
+  public List<Stage> stages() {
+    List<Stage> all = List.of(Stage.values());
+    return preferencePairs ? all : all.subList(0, Stage.FILTER.ordinal() + 1);
   }
 }

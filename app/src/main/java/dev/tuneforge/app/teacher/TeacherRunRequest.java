@@ -3,7 +3,11 @@ package dev.tuneforge.app.teacher;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** What a user asks of a run: which endpoint, what to write about, what to extract, how much. */
+/**
+ * What a user asks of a run: which endpoint, what to write about, what to extract, how much, and
+ * whether to make preference pairs (a second sampled extraction per document, both scored by the
+ * judge; a pair is kept when the scores differ by at least {@code preferenceMargin} points of 10).
+ */
 public record TeacherRunRequest(
     UUID endpointId,
     String name,
@@ -13,8 +17,38 @@ public record TeacherRunRequest(
     int subtopicsPerCategory,
     int documentsPerSubtopic,
     double temperature,
-    long seed) {
+    long seed,
+    boolean preferencePairs,
+    int preferenceMargin) {
   static final int MAX_DOCUMENTS = 10_000;
+
+  /** Scores differ by at least this many points for a pair to be kept, unless the user says. */
+  public static final int DEFAULT_MARGIN = 2;
+
+  /** A run without preference pairs. */
+  public TeacherRunRequest(
+      UUID endpointId,
+      String name,
+      String domain,
+      ExtractionSchema schema,
+      int categories,
+      int subtopicsPerCategory,
+      int documentsPerSubtopic,
+      double temperature,
+      long seed) {
+    this(
+        endpointId,
+        name,
+        domain,
+        schema,
+        categories,
+        subtopicsPerCategory,
+        documentsPerSubtopic,
+        temperature,
+        seed,
+        false,
+        DEFAULT_MARGIN);
+  }
 
   /** The first thing wrong with the request, in words for the user; null when it is fine. */
   @Nullable String problem() {
@@ -35,6 +69,9 @@ public record TeacherRunRequest(
     }
     if (!(temperature >= 0 && temperature <= 2)) {
       return "Temperature must be between 0 and 2";
+    }
+    if (preferencePairs && (preferenceMargin < 1 || preferenceMargin > 9)) {
+      return "The preference margin must be between 1 and 9 points (the judge scores 1 to 10)";
     }
     return null;
   }

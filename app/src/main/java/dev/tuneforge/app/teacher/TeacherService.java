@@ -39,6 +39,7 @@ public class TeacherService {
   private final Clock clock;
   private final OutboundRequests outbound;
   private final TokenCharges charges;
+  private final TeacherPairs pairs;
 
   TeacherService(
       TeacherEndpointRepository endpoints,
@@ -50,7 +51,8 @@ public class TeacherService {
       TransactionTemplate transactions,
       Clock clock,
       OutboundRequests outbound,
-      TokenCharges charges) {
+      TokenCharges charges,
+      TeacherPairs pairs) {
     this.endpoints = endpoints;
     this.runs = runs;
     this.items = items;
@@ -61,6 +63,7 @@ public class TeacherService {
     this.clock = clock;
     this.outbound = outbound;
     this.charges = charges;
+    this.pairs = pairs;
   }
 
   public List<TeacherEndpoint> endpoints() {
@@ -280,13 +283,15 @@ public class TeacherService {
     List<StageProgress> stages = new ArrayList<>();
     long expected = 1;
     double sum = 0;
-    for (Stage stage : Stage.values()) {
+    for (Stage stage : run.stages()) {
       long[] c = counts.get(stage);
       expected =
           switch (stage) {
             case CATEGORIES -> 1;
             case SUBTOPICS -> run.getCategories();
             case DOCUMENTS -> run.getPlannedDocuments();
+            // Every extraction that the teacher answered is sampled a second time.
+            case SAMPLE -> stages.get(Stage.EXTRACTION.ordinal()).done();
             default -> expected;
           };
       StageProgress progress =
@@ -302,8 +307,15 @@ public class TeacherService {
       // What fails or is rejected here never reaches the next stage.
       expected = Math.max(0, expected - progress.failed() - progress.rejected());
     }
-    double fraction = run.getStatus() == RunStatus.SUCCEEDED ? 1.0 : sum / Stage.values().length;
+    double fraction = run.getStatus() == RunStatus.SUCCEEDED ? 1.0 : sum / run.stages().size();
     return new RunProgress(stages, fraction);
+  }
+
+  /**
+   * How the run's documents turned out as preference pairs so far; empty for a run that makes none.
+   */
+  public Optional<PreferencePairs> preferencePairs(UUID runId) {
+    return runs.findById(runId).filter(TeacherRun::isPreferencePairs).map(pairs::counts);
   }
 
   public List<Rejection> rejections(UUID runId) {

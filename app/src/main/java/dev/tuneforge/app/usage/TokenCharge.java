@@ -12,13 +12,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tokens a tenant bought from one of its teacher endpoints for work the platform ran in its name
- * (the LLM judge, one row per judged example), priced at the endpoint's prices then.
+ * (the LLM judge, one row per judged example; the teacher pipeline, one row per call), priced at
+ * the endpoint's prices then.
  */
 @Entity
 @Table(name = "token_charge")
 public class TokenCharge {
-  /** The work that bought the tokens. */
+  /** The work that bought the tokens: the LLM judge. */
   public static final String JUDGE = "judge";
+
+  /** The work that bought the tokens: a teacher pipeline run, one row per call. */
+  public static final String TEACHER = "teacher";
 
   @Id private UUID id;
   @TenantId private UUID tenantId;

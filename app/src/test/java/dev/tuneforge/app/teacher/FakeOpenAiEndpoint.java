@@ -22,8 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
  * A fake of a third-party OpenAI-compatible chat endpoint (we cannot run a real teacher model in
  * tests). It answers each stage's prompt deterministically, and the evaluation judge's pairwise
  * prompts as its {@link PairJudge} decides, and can be told to fail: HTTP 500s, JSON that is not
- * JSON, extractions with wrong keys, and judge rejections. Every answer reports its usage: a token
- * per four characters of the prompt and of the answer.
+ * JSON, extractions with wrong keys, wrong totals in the first or the sampled (temperature 1)
+ * extraction, and judge rejections. The judge scores an extraction 9 when its total is the
+ * document's, 4 when not, 2 when it rejects it. Every answer reports its usage: a token per four
+ * characters of the prompt and of the answer.
  */
 public final class FakeOpenAiEndpoint implements AutoCloseable {
   /** How the fake judges a pair of answers against the reference: "A", "B" or "tie". */
@@ -54,6 +56,8 @@ public final class FakeOpenAiEndpoint implements AutoCloseable {
   private volatile Predicate<String> badJsonFor = document -> false;
   private volatile Predicate<String> wrongKeysFor = document -> false;
   private volatile Predicate<String> rejectFor = document -> false;
+  private volatile Predicate<String> wrongFirstTotalFor = document -> false;
+  private volatile Predicate<String> wrongSampledTotalFor = document -> false;
   private volatile IntConsumer afterCall = n -> {};
   private volatile long delayMillis;
   private volatile PairJudge pairJudge = MATCHES_REFERENCE;
@@ -99,6 +103,18 @@ public final class FakeOpenAiEndpoint implements AutoCloseable {
 
   FakeOpenAiEndpoint rejectFor(Predicate<String> document) {
     rejectFor = document;
+    return this;
+  }
+
+  /** Extractions at temperature 0 of matching documents give a wrong total. */
+  FakeOpenAiEndpoint wrongFirstTotalFor(Predicate<String> document) {
+    wrongFirstTotalFor = document;
+    return this;
+  }
+
+  /** Sampled extractions (temperature 1 and above) of matching documents give a wrong total. */
+  FakeOpenAiEndpoint wrongSampledTotalFor(Predicate<String> document) {
+    wrongSampledTotalFor = document;
     return this;
   }
 
@@ -164,13 +180,13 @@ public final class FakeOpenAiEndpoint implements AutoCloseable {
     }
     count(stage);
     prompts.add(system + "\n" + user);
-    String answer = answer(stage, user, document);
+    String answer = answer(stage, user, document, request.path("temperature").asDouble(0) >= 1);
     // Before the answer goes out, so that what the hook does is seen before the caller's next call.
     afterCall.accept(calls.incrementAndGet());
     send(exchange, 200, completion(answer, (system.length() + user.length()) / 4));
   }
 
-  private String answer(String stage, String user, String document) {
+  private String answer(String stage, String user, String document, boolean sampled) {
     return switch (stage) {
       case "categories" -> list("categories", "Category", requested(user));
       case "subtopics" -> list("subtopics", field(user, "Category") + " topic", requested(user));
@@ -193,8 +209,10 @@ public final class FakeOpenAiEndpoint implements AutoCloseable {
         String company = document.lines().skip(1).findFirst().orElse("");
         String total = document.substring(document.indexOf("TOTAL: ") + 7);
         ObjectNode json = JSON.createObjectNode().put("company", company);
+        boolean wrongTotal =
+            sampled ? wrongSampledTotalFor.test(document) : wrongFirstTotalFor.test(document);
         if (!wrongKeysFor.test(document)) {
-          json.put("total", total);
+          json.put("total", wrongTotal ? "1.00" : total);
         }
         yield "```json\n" + JSON.writeValueAsString(json) + "\n```";
       }
@@ -205,10 +223,18 @@ public final class FakeOpenAiEndpoint implements AutoCloseable {
                   between(user, "[Answer A]\n", "\n\n[Answer B]\n"),
                   between(user, "[Answer B]\n", "\n\nWhich answer is better?"))
               + "\", \"reason\": \"decided by the fake\"}";
-      case "judge" ->
-          rejectFor.test(document)
-              ? "{\"verdict\": \"reject\", \"reason\": \"The total is not stated in the document\"}"
-              : "{\"verdict\": \"accept\", \"reason\": \"Every field matches the document\"}";
+      case "judge" -> {
+        if (rejectFor.test(document)) {
+          yield "{\"verdict\": \"reject\", \"score\": 2,"
+              + " \"reason\": \"The total is not stated in the document\"}";
+        }
+        String total = document.substring(document.indexOf("TOTAL: ") + 7);
+        String written = between(user, "Extraction:\n", "\n\nCheck every");
+        JsonNode extraction = written.isEmpty() ? JSON.createObjectNode() : JSON.readTree(written);
+        yield total.equals(extraction.path("total").asString(""))
+            ? "{\"verdict\": \"accept\", \"score\": 9, \"reason\": \"Every field matches the document\"}"
+            : "{\"verdict\": \"accept\", \"score\": 4, \"reason\": \"The total looks off\"}";
+      }
       default -> "ok";
     };
   }

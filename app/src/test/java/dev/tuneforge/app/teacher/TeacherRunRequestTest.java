@@ -21,6 +21,15 @@ class TeacherRunRequestTest {
     assertThat(request("r", "receipts", 2, 2, 2, 2.5).problem())
         .isEqualTo("Temperature must be between 0 and 2");
     assertThat(request("r", "receipts", 2, 2, 2, 0.7).problem()).isNull();
+    assertThat(
+            new TeacherRunRequest(UUID.randomUUID(), "r", "d", SCHEMA, 1, 1, 1, 0.7, 1, true, 10)
+                .problem())
+        .isEqualTo(
+            "The preference margin must be between 1 and 9 points (the judge scores 1 to 10)");
+    assertThat(
+            new TeacherRunRequest(UUID.randomUUID(), "r", "d", SCHEMA, 1, 1, 1, 0.7, 1, true, 1)
+                .problem())
+        .isNull();
   }
 
   private static TeacherRunRequest request(

@@ -2,11 +2,10 @@ package dev.tuneforge.trainingnode.evaluate;
 
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.chat.Conversation;
-import dev.tuneforge.chat.ToolCall;
+import dev.tuneforge.chat.ToolCallAnswer;
 import dev.tuneforge.protocol.PromptMessage;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One conversation of an evaluation set split at its last assistant turn: the messages before it
@@ -17,8 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record EvaluationCase(
     int index, Conversation conversation, List<ChatMessage> prompt, String expected) {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   public EvaluationCase {
     prompt = List.copyOf(prompt);
@@ -45,18 +42,7 @@ public record EvaluationCase(
   }
 
   private static String expected(ChatMessage answer) {
-    StringBuilder text = new StringBuilder(answer.content());
-    for (ToolCall call : answer.toolCalls()) {
-      if (!text.isEmpty()) {
-        text.append('\n');
-      }
-      text.append("{\"name\": ")
-          .append(JSON.writeValueAsString(call.name()))
-          .append(", \"arguments\": ")
-          .append(call.arguments())
-          .append('}');
-    }
-    return text.toString();
+    return ToolCallAnswer.write(answer.content(), answer.toolCalls());
   }
 
   List<PromptMessage> promptMessages() {

@@ -2,6 +2,7 @@ package dev.tuneforge.app.teacher.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
@@ -18,7 +19,10 @@ import dev.tuneforge.app.teacher.TeacherRun;
 import dev.tuneforge.app.teacher.TeacherRunRequest;
 import dev.tuneforge.app.teacher.TeacherService;
 
-/** The form that launches a run: endpoint, domain, schema, counts, temperature and seed. */
+/**
+ * The form that launches a run: endpoint, domain, schema, counts, temperature, seed and whether to
+ * make preference pairs.
+ */
 class RunLauncher extends VerticalLayout {
   private final TeacherService teacher;
   private final Select<TeacherEndpoint> endpoint = new Select<>();
@@ -32,6 +36,9 @@ class RunLauncher extends VerticalLayout {
   private final NumberField temperature =
       new NumberField("Temperature (categories, subtopics, documents)");
   private final IntegerField seed = integer("Seed", "run-seed", 42);
+  private final Checkbox pairs = new Checkbox("Also make preference pairs (DPO)");
+  private final IntegerField margin =
+      integer("Pair margin (points of 10)", "run-pair-margin", TeacherRunRequest.DEFAULT_MARGIN);
   private final Div problem = new Div();
 
   RunLauncher(TeacherService teacher) {
@@ -55,6 +62,14 @@ class RunLauncher extends VerticalLayout {
     temperature.setMin(0);
     temperature.setMax(2);
     temperature.setStep(0.1);
+    pairs.setId("run-pairs");
+    pairs.setTooltipText(
+        "Extract every document a second time at temperature 1 and let the judge score both;"
+            + " where the scores differ by the margin, the better is chosen and the worse rejected."
+            + " Doubles the extraction and judge calls.");
+    margin.setMax(9);
+    margin.setEnabled(false);
+    pairs.addValueChangeListener(e -> margin.setEnabled(e.getValue()));
     problem.setId("run-problem");
     problem.getStyle().set("color", "var(--lumo-error-text-color)");
     Button launch = new Button("Launch run", e -> launch());
@@ -63,7 +78,17 @@ class RunLauncher extends VerticalLayout {
 
     FormLayout form =
         new FormLayout(
-            endpoint, name, domain, schema, categories, subtopics, documents, temperature, seed);
+            endpoint,
+            name,
+            domain,
+            schema,
+            categories,
+            subtopics,
+            documents,
+            temperature,
+            seed,
+            pairs,
+            margin);
     form.setColspan(domain, 2);
     form.setColspan(schema, 2);
     add(new H3("New run"), form, launch, problem);
@@ -83,7 +108,8 @@ class RunLauncher extends VerticalLayout {
         || subtopics.getValue() == null
         || documents.getValue() == null
         || temperature.getValue() == null
-        || seed.getValue() == null) {
+        || seed.getValue() == null
+        || margin.getValue() == null) {
       problem.setText("Fill in every number");
       return;
     }
@@ -99,7 +125,9 @@ class RunLauncher extends VerticalLayout {
                   subtopics.getValue(),
                   documents.getValue(),
                   temperature.getValue(),
-                  seed.getValue()));
+                  seed.getValue(),
+                  pairs.getValue(),
+                  margin.getValue()));
       problem.setText("");
       getUI()
           .ifPresent(

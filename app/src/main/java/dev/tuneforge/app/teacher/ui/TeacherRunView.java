@@ -57,6 +57,8 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
   private final Button cancel = new Button("Cancel");
   private final Button resume = new Button("Resume");
   private final Anchor dataset = new Anchor();
+  private final Anchor pairsDataset = new Anchor();
+  private final Div pairs = new Div();
   private final Grid<StageProgress> stages = new Grid<>(StageProgress.class, false);
   private final Grid<Rejection> rejections = new Grid<>(Rejection.class, false);
   private final Grid<TeacherItem> failures = new Grid<>(TeacherItem.class, false);
@@ -90,6 +92,8 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     resume.setId("resume-run");
     resume.addClickListener(e -> act(() -> teacher.resume(requireRun())));
     dataset.setId("run-dataset");
+    pairsDataset.setId("run-pairs-dataset");
+    pairs.setId("run-pairs");
 
     stages.setId("run-stages");
     stages.addColumn(s -> s.stage().label()).setHeader("Stage").setAutoWidth(true);
@@ -152,12 +156,20 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     progress.setWidth("320px");
     HorizontalLayout bar =
         new HorizontalLayout(
-            new Span("Status:"), status, progress, progressLabel, cancel, resume, dataset);
+            new Span("Status:"),
+            status,
+            progress,
+            progressLabel,
+            cancel,
+            resume,
+            dataset,
+            pairsDataset);
     bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
     add(
         title,
         bar,
         error,
+        pairs,
         new H3("Stages"),
         stages,
         new H3("Rejected by the judge"),
@@ -211,6 +223,17 @@ public class TeacherRunView extends VerticalLayout implements BeforeEnterObserve
     dataset.setVisible(label.isPresent());
     dataset.setText(label.orElse(""));
     dataset.setHref("datasets");
+    Optional<String> pairsLabel =
+        Optional.ofNullable(run.getPreferenceVersionId())
+            .flatMap(datasets::findVersion)
+            .map(v -> "Preference pairs: " + v.label());
+    pairsDataset.setVisible(pairsLabel.isPresent());
+    pairsDataset.setText(pairsLabel.orElse(""));
+    pairsDataset.setHref("datasets");
+    Optional<String> pairCounts =
+        teacher.preferencePairs(run.getId()).map(p -> "Preference pairs so far: " + p.summary());
+    pairs.setVisible(pairCounts.isPresent());
+    pairs.setText(pairCounts.orElse(""));
     stages.setItems(current.stages());
     rejections.setItems(teacher.rejections(run.getId(), SHOWN));
     failures.setItems(teacher.failures(run.getId()).stream().limit(SHOWN).toList());
