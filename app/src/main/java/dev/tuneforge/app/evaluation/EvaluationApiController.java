@@ -68,7 +68,7 @@ class EvaluationApiController {
       description =
           "filter: all, tuned_worse, tuned_better, both_wrong or invalid_json, as the page's table"
               + " filters")
-  ApiPage<EvaluationJson.Example> examples(
+  ApiPage<EvaluationJson.EvaluatedExample> evaluationExamples(
       @PathVariable UUID jobId,
       @RequestParam(defaultValue = "all") String filter,
       @RequestParam(defaultValue = "0") int offset,
@@ -80,10 +80,10 @@ class EvaluationApiController {
           "The evaluation failed, so it has no examples: " + stored.row().getError());
     }
     List<EvaluationExample> generations = evaluations.generations(stored.row());
-    List<EvaluationJson.Example> rows =
+    List<EvaluationJson.EvaluatedExample> rows =
         ExampleRow.of(generations, evaluations.recompute(stored.row(), generations)).stream()
             .filter(chosen.keeps)
-            .map(EvaluationJson.Example::of)
+            .map(EvaluationJson.EvaluatedExample::of)
             .toList();
     return ApiPage.of(rows, offset, limit);
   }

@@ -33,7 +33,7 @@ record EvaluationJson(
    * One example of the side-by-side table: the prompt, the expected answer, both answers, each
    * model's score (example-level field F1, or ROUGE-L for free text) and marks per field.
    */
-  record Example(
+  record EvaluatedExample(
       int index,
       List<PromptMessage> prompt,
       String expected,
@@ -45,10 +45,10 @@ record EvaluationJson(
       boolean tunedValidJson,
       boolean baseRight,
       boolean tunedRight,
-      List<Mark> baseMarks,
-      List<Mark> tunedMarks) {
-    static Example of(ExampleRow row) {
-      return new Example(
+      List<FieldMark> baseMarks,
+      List<FieldMark> tunedMarks) {
+    static EvaluatedExample of(ExampleRow row) {
+      return new EvaluatedExample(
           row.example().index(),
           row.example().prompt(),
           row.example().expected(),
@@ -60,20 +60,20 @@ record EvaluationJson(
           row.tunedValid(),
           row.baseRight(),
           row.tunedRight(),
-          row.baseMarks().stream().map(Mark::of).toList(),
-          row.tunedMarks().stream().map(Mark::of).toList());
+          row.baseMarks().stream().map(FieldMark::of).toList(),
+          row.tunedMarks().stream().map(FieldMark::of).toList());
     }
   }
 
   /** One field of one answer: {@code status} is CORRECT, WRONG, MISSING or EXTRA. */
-  record Mark(
+  record FieldMark(
       String path,
       @Nullable String expected,
       @Nullable String predicted,
       boolean exactMatch,
       String status) {
-    static Mark of(FieldOutcome outcome) {
-      return new Mark(
+    static FieldMark of(FieldOutcome outcome) {
+      return new FieldMark(
           outcome.path(),
           outcome.expected(),
           outcome.predicted(),

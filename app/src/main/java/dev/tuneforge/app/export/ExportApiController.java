@@ -83,7 +83,7 @@ class ExportApiController {
 
   @GetMapping("/api/fine-tunes/{jobId}/model")
   @Operation(summary = "A full fine-tune's model with the base's tokenizer files and a model card")
-  ResponseEntity<StreamingResponseBody> model(@PathVariable UUID jobId) {
+  ResponseEntity<StreamingResponseBody> fullModel(@PathVariable UUID jobId) {
     FineTuneJob job = succeeded(jobId);
     if (!job.isFullFineTuning()) {
       throw new ApiConflict(
@@ -102,7 +102,7 @@ class ExportApiController {
 
   @GetMapping("/api/fine-tunes/{jobId}/merged")
   @Operation(summary = "The adapter merged into its base, once a merged export succeeded")
-  ResponseEntity<StreamingResponseBody> merged(@PathVariable UUID jobId) {
+  ResponseEntity<StreamingResponseBody> mergedModel(@PathVariable UUID jobId) {
     succeeded(jobId);
     return responses.downloaded(
         jobId,
@@ -113,7 +113,7 @@ class ExportApiController {
   @GetMapping("/api/fine-tunes/{jobId}/gguf")
   @Operation(
       summary = "The merged model as one GGUF file for llama.cpp",
-      description = "type: the quantisation the merge wrote, f16 or q8_0 (default)")
+      description = "type: a quantisation the merge wrote, such as q8_0 (the default) or f16")
   ResponseEntity<StreamingResponseBody> gguf(
       @PathVariable UUID jobId, @RequestParam(defaultValue = "q8_0") String type) {
     String file = "model-" + type.strip().toLowerCase(Locale.ROOT) + ".gguf";
@@ -136,7 +136,7 @@ class ExportApiController {
 
   @GetMapping("/api/fine-tunes/{jobId}/exports")
   @Operation(summary = "The merged export's state and the files it wrote")
-  ExportsJson exports(@PathVariable UUID jobId) {
+  ExportsJson exportState(@PathVariable UUID jobId) {
     job(jobId);
     return exportsJson(jobId);
   }

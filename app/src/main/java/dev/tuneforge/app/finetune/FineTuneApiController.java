@@ -54,23 +54,23 @@ class FineTuneApiController {
 
   @GetMapping("/api/fine-tunes")
   @Operation(summary = "The team's fine-tunes, newest first, a page at a time")
-  ApiPage<FineTuneJson.Summary> list(
+  ApiPage<FineTuneJson.FineTuneLine> fineTunes(
       @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "20") int limit) {
     ApiCaller.requireTeam();
     return ApiPage.of(
-        fineTunes.list().stream().map(FineTuneJson.Summary::of).toList(), offset, limit);
+        fineTunes.list().stream().map(FineTuneJson.FineTuneLine::of).toList(), offset, limit);
   }
 
   @GetMapping("/api/fine-tunes/{jobId}")
   @Operation(summary = "One fine-tune: status, settings, lineage and cost")
-  FineTuneJson job(@PathVariable UUID jobId) {
+  FineTuneJson fineTune(@PathVariable UUID jobId) {
     ApiCaller.requireTeam();
     FineTuneJob job = fineTunes.find(jobId).orElseThrow(FineTuneApiController::notFound);
-    List<FineTuneJson.Continuation> continuedBy =
+    List<FineTuneJson.JobContinuation> continuedBy =
         fineTunes.continuedBy(jobId).stream()
             .map(
                 next ->
-                    new FineTuneJson.Continuation(
+                    new FineTuneJson.JobContinuation(
                         next.getId(), next.getLabel(), next.getContinuedFromStep()))
             .toList();
     return new FineTuneJson(
@@ -90,16 +90,16 @@ class FineTuneApiController {
         job.getCreatedAt(),
         job.getStartedAt(),
         job.getFinishedAt(),
-        FineTuneJson.Settings.of(job),
-        new FineTuneJson.Lineage(
+        FineTuneJson.TrainingSettings.of(job),
+        new FineTuneJson.JobLineage(
             job.getContinuedFromJobId(), job.getContinuedFromStep(), continuedBy),
         cost(jobId));
   }
 
-  private FineTuneJson.Cost cost(UUID jobId) {
+  private FineTuneJson.JobCost cost(UUID jobId) {
     Instant now = clock.instant();
     List<UsageRecord> segments = usage.segments(jobId);
-    return new FineTuneJson.Cost(
+    return new FineTuneJson.JobCost(
         usageProperties.currency(),
         segments.stream().map(s -> s.costAt(now)).reduce(BigDecimal.ZERO, BigDecimal::add),
         segments.stream().mapToLong(s -> s.secondsAt(now)).sum(),

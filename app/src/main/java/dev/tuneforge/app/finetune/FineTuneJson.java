@@ -28,12 +28,12 @@ record FineTuneJson(
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt,
-    Settings settings,
-    Lineage lineage,
-    Cost cost) {
+    TrainingSettings settings,
+    JobLineage lineage,
+    JobCost cost) {
 
   /** The training settings the job was launched with. */
-  record Settings(
+  record TrainingSettings(
       String method,
       boolean fullFineTuning,
       int loraR,
@@ -55,8 +55,8 @@ record FineTuneJson(
       int checkpointEvery,
       int evaluationExamples,
       @Nullable Double dpoBeta) {
-    static Settings of(FineTuneJob job) {
-      return new Settings(
+    static TrainingSettings of(FineTuneJob job) {
+      return new TrainingSettings(
           job.getMethod(),
           job.isFullFineTuning(),
           job.getLoraR(),
@@ -82,26 +82,26 @@ record FineTuneJson(
   }
 
   /** The job it continued from (and at which step), and the jobs continued from it. */
-  record Lineage(
+  record JobLineage(
       @Nullable UUID continuedFromJobId,
       @Nullable Integer continuedFromStep,
-      List<Continuation> continuedBy) {}
+      List<JobContinuation> continuedBy) {}
 
   /** A job that started from this one's checkpoint {@code fromStep}. */
-  record Continuation(UUID id, String name, @Nullable Integer fromStep) {}
+  record JobContinuation(UUID id, String name, @Nullable Integer fromStep) {}
 
   /**
    * Node time metered so far (open stretches up to now), and once the job holds no node its
    * estimate next to the metered training and evaluation, as the job's page shows it.
    */
-  record Cost(
+  record JobCost(
       String currency,
       BigDecimal metered,
       long meteredSeconds,
       @Nullable EstimateComparison estimate) {}
 
   /** One line of the list. */
-  record Summary(
+  record FineTuneLine(
       UUID id,
       String name,
       String status,
@@ -110,8 +110,8 @@ record FineTuneJson(
       int steps,
       Instant createdAt,
       @Nullable Instant finishedAt) {
-    static Summary of(FineTuneJob job) {
-      return new Summary(
+    static FineTuneLine of(FineTuneJob job) {
+      return new FineTuneLine(
           job.getId(),
           job.getLabel(),
           job.getStatus().wire(),

@@ -57,7 +57,7 @@ class UsageApiController {
           "from and to are months (YYYY-MM, UTC), both included, at most "
               + MAX_MONTHS
               + " apart; both default to the current month")
-  UsageJson.Usage usage(
+  UsageJson.UsageSpend usage(
       @RequestParam(required = false) @Nullable String from,
       @RequestParam(required = false) @Nullable String to) {
     ApiCaller.requireTeam();
@@ -72,7 +72,7 @@ class UsageApiController {
     Map<String, BigDecimal> byJob = new LinkedHashMap<>();
     Map<String, BigDecimal> byUser = new LinkedHashMap<>();
     Map<String, BigDecimal> byModel = new LinkedHashMap<>();
-    List<UsageJson.Month> months = new ArrayList<>();
+    List<UsageJson.MonthSpend> months = new ArrayList<>();
     List<UsageReport.Line> lines = new ArrayList<>();
     List<UsageReport.TokenLine> tokenLines = new ArrayList<>();
     for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
@@ -82,11 +82,11 @@ class UsageApiController {
       report.byUser().forEach((k, v) -> byUser.merge(k, v, BigDecimal::add));
       report.byModel().forEach((k, v) -> byModel.merge(k, v, BigDecimal::add));
       report.lines().forEach(l -> byJob.merge(l.job(), l.cost(), BigDecimal::add));
-      months.add(new UsageJson.Month(month.toString(), report.total(), report.budget()));
+      months.add(new UsageJson.MonthSpend(month.toString(), report.total(), report.budget()));
       lines.addAll(report.lines());
       tokenLines.addAll(report.tokenLines());
     }
-    return new UsageJson.Usage(
+    return new UsageJson.UsageSpend(
         first.toString(),
         last.toString(),
         reports.currency(),
@@ -102,7 +102,7 @@ class UsageApiController {
 
   @GetMapping(value = "/api/usage/csv", produces = "text/csv")
   @Operation(summary = "One month's usage as the usage page's CSV download")
-  ResponseEntity<String> csv(@RequestParam(required = false) @Nullable String month) {
+  ResponseEntity<String> usageCsv(@RequestParam(required = false) @Nullable String month) {
     ApiCaller.requireTeam();
     YearMonth chosen = month("month", month);
     return ResponseEntity.ok()
@@ -113,7 +113,7 @@ class UsageApiController {
 
   @GetMapping("/api/budget")
   @Operation(summary = "The team's monthly budget and this month's spend")
-  UsageJson.Budget budget() {
+  UsageJson.TeamBudget budget() {
     UUID tenant = ApiCaller.requireTeam();
     return budget(tenant, budgets.budget(tenant).orElse(null));
   }
@@ -122,7 +122,7 @@ class UsageApiController {
   @Operation(
       summary = "Sets a tenant's monthly budget (platform admins, as on the tenants page)",
       description = "tenant is the tenant's id or name; a null monthlyBudget removes the limit")
-  UsageJson.Budget setBudget(
+  UsageJson.TeamBudget setBudget(
       @PathVariable String tenant, @RequestBody UsageJson.BudgetChange change) {
     if (CurrentUser.require().role() != Role.PLATFORM_ADMIN) {
       throw new AccessDeniedException("Only platform admins set a tenant's monthly budget");
@@ -136,10 +136,10 @@ class UsageApiController {
     return budget(saved.getId(), saved.getMonthlyBudget());
   }
 
-  private UsageJson.Budget budget(UUID tenant, @Nullable BigDecimal budget) {
+  private UsageJson.TeamBudget budget(UUID tenant, @Nullable BigDecimal budget) {
     YearMonth month = budgets.currentMonth();
     BigDecimal spent = budgets.spend(tenant, month);
-    return new UsageJson.Budget(
+    return new UsageJson.TeamBudget(
         tenant,
         month.toString(),
         reports.currency(),

@@ -15,7 +15,7 @@ final class UsageJson {
    * total and the same money by kind, job, user and base model (largest first), each month's total
    * against its budget, and the segments and token lines of the usage page and its CSV.
    */
-  record Usage(
+  record UsageSpend(
       String from,
       String to,
       String currency,
@@ -24,15 +24,15 @@ final class UsageJson {
       Map<String, BigDecimal> byJob,
       Map<String, BigDecimal> byUser,
       Map<String, BigDecimal> byModel,
-      List<Month> months,
+      List<MonthSpend> months,
       List<UsageReport.Line> lines,
       List<UsageReport.TokenLine> tokenLines) {}
 
   /** One month's total, next to the budget (null: unlimited). */
-  record Month(String month, BigDecimal total, @Nullable BigDecimal budget) {}
+  record MonthSpend(String month, BigDecimal total, @Nullable BigDecimal budget) {}
 
   /** A team's monthly budget (null: unlimited) and its spend in the current month. */
-  record Budget(
+  record TeamBudget(
       UUID tenantId,
       String month,
       String currency,
