@@ -1,5 +1,7 @@
 package dev.tuneforge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.apikey.ApiKeys;
@@ -45,6 +47,12 @@ public final class TestApi {
 
   public HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  /** The body of an answer that must be 200 OK; the assertion shows the body otherwise. */
+  public static String ok(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
   }
 
   /** A new key of {@code user}, issued by that user. */

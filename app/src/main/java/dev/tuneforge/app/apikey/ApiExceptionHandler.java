@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * What the services' exceptions mean to an API client: a refused value 400, a forbidden action 403,
- * an object that is not there (or another tenant's) 404, a tenant's quota reached 429 (the body
- * names the quota, its limit and the use).
+ * an object that is not there (or another tenant's) 404, a state that does not allow it yet 409, a
+ * tenant's quota reached 429 (the body names the quota, its limit and the use).
  */
 @RestControllerAdvice(annotations = PublicApi.class)
 class ApiExceptionHandler {
@@ -41,6 +41,12 @@ class ApiExceptionHandler {
       body.put("used", e.used());
     }
     return answer;
+  }
+
+  @ExceptionHandler(ApiConflict.class)
+  ResponseEntity<Object> conflict(HttpServletRequest request, ApiConflict e) {
+    return ApiErrors.response(
+        request, HttpStatus.CONFLICT, e.code(), String.valueOf(e.getMessage()));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)

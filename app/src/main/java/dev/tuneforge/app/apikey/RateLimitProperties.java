@@ -5,8 +5,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Per-key request limits ({@code tuneforge.api.rate-limit.*}): a bucket of {@code burst} requests
- * per key, refilled at {@code requests-per-minute}. Kept in each app replica's memory, so with n
- * replicas behind a balancer a key gets up to n times this.
+ * per key, refilled at {@code requests-per-minute}. The buckets are rows in PostgreSQL, so every
+ * app replica behind a balancer takes from the same one.
  */
 @ConfigurationProperties("tuneforge.api.rate-limit")
 record RateLimitProperties(

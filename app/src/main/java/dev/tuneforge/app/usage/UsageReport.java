@@ -61,11 +61,16 @@ public record UsageReport(
 
   /** The share of the budget spent, in percent; null without a budget. */
   public @Nullable Double budgetUsedPercent() {
+    return usedPercent(total, budget);
+  }
+
+  /** The share of {@code budget} that {@code spent} is, in percent; null without a budget. */
+  static @Nullable Double usedPercent(BigDecimal spent, @Nullable BigDecimal budget) {
     if (budget == null) {
       return null;
     }
     return budget.signum() == 0
-        ? (total.signum() > 0 ? 100.0 : 0.0)
-        : total.doubleValue() * 100 / budget.doubleValue();
+        ? (spent.signum() > 0 ? 100.0 : 0.0)
+        : spent.doubleValue() * 100 / budget.doubleValue();
   }
 }

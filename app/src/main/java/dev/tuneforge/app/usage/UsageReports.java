@@ -217,7 +217,7 @@ public class UsageReports {
     return lines.stream().collect(Collectors.toMap(key, UsageReport.Line::cost, BigDecimal::add));
   }
 
-  private static Map<String, BigDecimal> largestFirst(Map<String, BigDecimal> sums) {
+  static Map<String, BigDecimal> largestFirst(Map<String, BigDecimal> sums) {
     return sums.entrySet().stream()
         .sorted(Map.Entry.<String, BigDecimal>comparingByValue(Comparator.reverseOrder()))
         .collect(

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.evaluation.EvaluationScores;
 import dev.tuneforge.app.evaluation.EvaluationService;
+import dev.tuneforge.app.evaluation.ExampleRow;
 import dev.tuneforge.app.evaluation.FieldMetrics;
 import dev.tuneforge.app.evaluation.Headline;
 import dev.tuneforge.app.evaluation.JudgeService;

@@ -1,10 +1,5 @@
-package dev.tuneforge.app.evaluation.ui;
+package dev.tuneforge.app.evaluation;
 
-import dev.tuneforge.app.evaluation.Comparison;
-import dev.tuneforge.app.evaluation.EvaluationScores;
-import dev.tuneforge.app.evaluation.ExamplePair;
-import dev.tuneforge.app.evaluation.FieldOutcome;
-import dev.tuneforge.app.evaluation.RougeL;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.PromptMessage;
 import java.util.ArrayList;
@@ -14,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A row of the side-by-side table: one prompt, the expected answer, both outputs, and each model's
- * marks and score (example-level field F1 for extraction, ROUGE-L for free text).
+ * marks and score (example-level field F1 for extraction, ROUGE-L for free text). The evaluation
+ * page's table and the API's examples are both made of these.
  */
-record ExampleRow(
+public record ExampleRow(
     EvaluationExample example,
     List<FieldOutcome> baseMarks,
     List<FieldOutcome> tunedMarks,
@@ -28,15 +24,15 @@ record ExampleRow(
     boolean tunedRight) {
 
   /** The filters of the table, each with what it keeps. */
-  enum Filter {
+  public enum Filter {
     ALL("All examples", r -> true),
     TUNED_WORSE("Tuned got worse", r -> r.tunedScore < r.baseScore),
     TUNED_BETTER("Tuned got better", r -> r.tunedScore > r.baseScore),
     BOTH_WRONG("Both wrong", r -> !r.baseRight && !r.tunedRight),
     INVALID_JSON("Invalid JSON", r -> !r.baseValid || !r.tunedValid);
 
-    final String label;
-    final Predicate<ExampleRow> keeps;
+    public final String label;
+    public final Predicate<ExampleRow> keeps;
 
     Filter(String label, Predicate<ExampleRow> keeps) {
       this.label = label;
@@ -44,7 +40,7 @@ record ExampleRow(
     }
   }
 
-  static List<ExampleRow> of(List<EvaluationExample> generations, EvaluationScores scores) {
+  public static List<ExampleRow> of(List<EvaluationExample> generations, EvaluationScores scores) {
     List<ExampleRow> rows = new ArrayList<>();
     Comparison comparison = scores.comparison();
     for (int i = 0; i < generations.size(); i++) {
@@ -79,7 +75,7 @@ record ExampleRow(
   }
 
   /** The last user message: what a reader scans the table by. */
-  String input() {
+  public String input() {
     List<PromptMessage> prompt = example.prompt();
     for (int i = prompt.size() - 1; i >= 0; i--) {
       if ("user".equals(prompt.get(i).role())) {
