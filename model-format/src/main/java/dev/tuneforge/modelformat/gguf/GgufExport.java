@@ -91,20 +91,27 @@ public final class GgufExport {
   }
 
   /**
-   * Writes the GGUF file.
+   * Writes the GGUF file with every weight matrix in one type.
    *
    * @param type F16 or Q8_0 for the weight matrices (a matrix whose rows Q8_0 cannot block stays
    *     F16)
    * @param name {@code general.name}
    */
   public void write(Path file, GgufType type, String name) throws IOException {
-    if (type == GgufType.F32) {
-      throw new IllegalArgumentException("GGUF export writes F16 or Q8_0 weights");
-    }
+    write(file, GgufFileType.of(type), name);
+  }
+
+  /**
+   * Writes the GGUF file.
+   *
+   * @param fileType the weight matrices' types, chosen per tensor as llama.cpp's quantiser does
+   * @param name {@code general.name}
+   */
+  public void write(Path file, GgufFileType fileType, String name) throws IOException {
     GgufWriter gguf = new GgufWriter();
     gguf.put("general.architecture", architecture);
     gguf.put("general.name", name);
-    gguf.put("general.file_type", type == GgufType.Q8_0 ? 7 : 1);
+    gguf.put("general.file_type", fileType.id());
     gguf.put("general.quantization_version", 2);
     String arch = architecture + ".";
     gguf.put(arch + "vocab_size", config.vocabSize());
@@ -139,10 +146,9 @@ public final class GgufExport {
             ggufName.contains("attn_q") ? config.numAttentionHeads() : config.numKeyValueHeads();
         values = permuteRotaryRows(values, heads, config.headDim());
       }
-      GgufType stored = tensor.shape().length < 2 ? GgufType.F32 : type;
-      if (stored == GgufType.Q8_0 && tensor.shape()[1] % GgufType.Q8_0.blockSize() != 0) {
-        stored = GgufType.F16;
-      }
+      GgufType stored =
+          fileType.tensorType(
+              ggufName, tensor.shape(), config.numHiddenLayers(), config.tieWordEmbeddings());
       gguf.addTensor(ggufName, tensor.shape(), values, stored);
     }
     gguf.write(file);

@@ -222,9 +222,22 @@ class GgufExportTest {
 
   /** The hub model's config made narrow (depth 2), with its real tokenizer files. */
   private Path write(HubModel model, Path tokenizer, boolean untie) throws IOException {
+    return write(dir, model, tokenizer, untie, HIDDEN, FEED_FORWARD, LAYERS);
+  }
+
+  /** The hub model's config with these widths and depth, and its real tokenizer files. */
+  static Path write(
+      Path dir,
+      HubModel model,
+      Path tokenizer,
+      boolean untie,
+      int hidden,
+      int feedForward,
+      int layers)
+      throws IOException {
     ObjectNode config = (ObjectNode) JSON.readTree(model.configJson());
-    config.put("hidden_size", HIDDEN);
-    config.put("intermediate_size", FEED_FORWARD);
+    config.put("hidden_size", hidden);
+    config.put("intermediate_size", feedForward);
     config.put("num_attention_heads", HEADS);
     config.put("num_key_value_heads", KV_HEADS);
     config.put("head_dim", HEAD_DIM);
@@ -233,13 +246,13 @@ class GgufExportTest {
     }
     return ModelFolderWriter.builder()
         .setConfig(JSON.writeValueAsString(config))
-        .optLayers(LAYERS)
+        .optLayers(layers)
         .optFilesFrom(tokenizer)
         .build()
         .write(dir.resolve(model.name()));
   }
 
-  private static Path requireReady(HubModel model) {
+  static Path requireReady(HubModel model) {
     RealTokenizers tokenizer = model.tokenizer().orElseThrow();
     boolean ready =
         tokenizer.find().isPresent()
@@ -254,7 +267,7 @@ class GgufExportTest {
     return tokenizer.require();
   }
 
-  private static List<JsonNode> readWithHuggingFace(Path... files) throws Exception {
+  static List<JsonNode> readWithHuggingFace(Path... files) throws Exception {
     List<String> command = new ArrayList<>();
     command.add("node");
     command.add(Path.of("src/test/node/read-gguf.mjs").toAbsolutePath().toString());
