@@ -178,12 +178,17 @@ class GgufExportTest {
   }
 
   @Test
-  void aModelGgufExportCannotTakeIsRefusedNamingWhy() throws Exception {
+  void aGemmaThatLlamaCppWouldRunOtherwiseIsRefusedNamingWhy() throws Exception {
     Path tokenizer = requireReady(HubModel.GEMMA3_270M);
     Path folder = write(HubModel.GEMMA3_270M, tokenizer, false);
-    assertThatThrownBy(() -> GgufExport.read(folder))
+    Path config = folder.resolve("config.json");
+    ObjectNode scaled = (ObjectNode) JSON.readTree(Files.readString(config));
+    Files.writeString(config, JSON.writeValueAsString(scaled.put("query_pre_attn_scalar", 256)));
+    assertThatThrownBy(
+            () -> GgufExport.read(folder).write(dir.resolve("m.gguf"), GgufType.F16, "m"))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessageContaining("Gemma3ForCausalLM");
+        .hasMessageContaining("query_pre_attn_scalar");
+    assertThat(dir.resolve("m.gguf")).doesNotExist();
   }
 
   /** llama.cpp's tensors for the architecture, ggml's dims (innermost first). */
@@ -243,6 +248,10 @@ class GgufExportTest {
     config.put("head_dim", HEAD_DIM);
     if (untie) {
       config.put("tie_word_embeddings", false);
+    }
+    if (config.has("query_pre_attn_scalar")) {
+      // Gemma scales attention by it: head_dim^-0.5 in the hub model, so in the narrow one too.
+      config.put("query_pre_attn_scalar", HEAD_DIM);
     }
     return ModelFolderWriter.builder()
         .setConfig(JSON.writeValueAsString(config))

