@@ -277,17 +277,24 @@ class GgufExportTest {
   }
 
   static List<JsonNode> readWithHuggingFace(Path... files) throws Exception {
+    List<String> arguments = new ArrayList<>();
+    arguments.add(READER.toString());
+    for (Path file : files) {
+      arguments.add(file.toString());
+    }
+    return runNode("read-gguf.mjs", arguments);
+  }
+
+  /** Runs one of src/test/node's scripts; returns the elements of the JSON array it prints. */
+  static List<JsonNode> runNode(String script, List<String> arguments) throws Exception {
     List<String> command = new ArrayList<>();
     command.add("node");
-    command.add(Path.of("src/test/node/read-gguf.mjs").toAbsolutePath().toString());
-    command.add(READER.toString());
-    for (Path file : files) {
-      command.add(file.toString());
-    }
+    command.add(Path.of("src/test/node", script).toAbsolutePath().toString());
+    command.addAll(arguments);
     Process node =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     byte[] output = node.getInputStream().readAllBytes();
-    assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.waitFor(300, TimeUnit.SECONDS)).isTrue();
     assertThat(node.exitValue()).as("node's exit status").isZero();
     List<JsonNode> results = new ArrayList<>();
     JSON.readTree(output).forEach(results::add);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -83,58 +84,64 @@ class KQuantsTest {
 
   @Test
   void q4KKeepsEveryValueWithinHalfAStepOfItsSubBlock() {
-    float[] values = weights(7);
-    ByteBuffer bytes = encode(GgufType.Q4_K, values);
-    assertThat(bytes.limit()).isEqualTo(BLOCKS * 144);
-    float[] restored =
-        GgufType.Q4_K.decode(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), values.length);
-    double worst = 0;
-    for (int block = 0; block < BLOCKS; block++) {
-      float d = Float.float16ToFloat(bytes.getShort(block * 144));
-      float dmin = Float.float16ToFloat(bytes.getShort(block * 144 + 2));
-      byte[] packed = new byte[12];
-      bytes.get(block * 144 + 4, packed);
-      for (int j = 0; j < 8; j++) {
-        int from = block * 256 + 32 * j;
-        float step = d * KQuants.scale(packed, j);
-        float min = 0;
-        float max = 0;
-        for (int i = from; i < from + 32; i++) {
-          min = Math.min(min, values[i]);
-          max = Math.max(max, values[i]);
-          double error = Math.abs(values[i] - restored[i]);
-          assertThat(error).as("value %d", i).isLessThanOrEqualTo(step * (0.5 + 1e-5));
-          worst = Math.max(worst, step == 0 ? 0 : error / step);
-        }
-        assertThat(step)
-            .as("block %d, sub-block %d", block, j)
-            .isLessThanOrEqualTo((max - min + dmin) / 15 + d);
-      }
-    }
-    assertThat(worst).isGreaterThan(0.4);
+    assertWithinHalfAStep(
+        GgufType.Q4_K,
+        32,
+        (block, j, values) -> {
+          float d = Float.float16ToFloat(block.getShort(0));
+          float dmin = Float.float16ToFloat(block.getShort(2));
+          byte[] packed = new byte[12];
+          block.get(4, packed);
+          float min = 0;
+          float max = 0;
+          for (float value : values) {
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+          }
+          return new double[] {d * KQuants.scale(packed, j), (max - min + dmin) / 15 + d};
+        });
   }
 
   @Test
   void q6KKeepsEveryValueWithinHalfAStepOfItsSubBlock() {
-    float[] values = weights(8);
-    ByteBuffer bytes = encode(GgufType.Q6_K, values);
-    assertThat(bytes.limit()).isEqualTo(BLOCKS * 210);
-    float[] restored =
-        GgufType.Q6_K.decode(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), values.length);
+    assertWithinHalfAStep(
+        GgufType.Q6_K,
+        16,
+        (block, j, values) -> {
+          float d = Float.float16ToFloat(block.getShort(208));
+          float max = 0;
+          for (float value : values) {
+            max = Math.max(max, Math.abs(value));
+          }
+          return new double[] {d * block.get(192 + j), max / 31 + d};
+        });
+  }
+
+  /** A sub-block's step as its block stores it, and the coarsest step the bound allows. */
+  private interface SubBlockStep {
+    double[] stepAndBound(ByteBuffer block, int subBlock, float[] values);
+  }
+
+  private static void assertWithinHalfAStep(GgufType type, int subBlock, SubBlockStep steps) {
+    float[] values = weights(type.id());
+    ByteBuffer bytes = encode(type, values);
+    int blockBytes = (int) type.bytes(256);
+    assertThat(bytes.limit()).isEqualTo(BLOCKS * blockBytes);
+    float[] restored = type.decode(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), values.length);
     double worst = 0;
     for (int block = 0; block < BLOCKS; block++) {
-      float d = Float.float16ToFloat(bytes.getShort(block * 210 + 208));
-      for (int j = 0; j < 16; j++) {
-        int from = block * 256 + 16 * j;
-        float step = d * bytes.get(block * 210 + 192 + j);
-        float max = 0;
-        for (int i = from; i < from + 16; i++) {
-          max = Math.max(max, Math.abs(values[i]));
+      ByteBuffer stored =
+          bytes.slice(block * blockBytes, blockBytes).order(ByteOrder.LITTLE_ENDIAN);
+      for (int j = 0; j < 256 / subBlock; j++) {
+        int from = block * 256 + subBlock * j;
+        double[] step =
+            steps.stepAndBound(stored, j, Arrays.copyOfRange(values, from, from + subBlock));
+        for (int i = from; i < from + subBlock; i++) {
           double error = Math.abs(values[i] - restored[i]);
-          assertThat(error).as("value %d", i).isLessThanOrEqualTo(step * (0.5 + 1e-5));
-          worst = Math.max(worst, step == 0 ? 0 : error / step);
+          assertThat(error).as("value %d", i).isLessThanOrEqualTo(step[0] * (0.5 + 1e-5));
+          worst = Math.max(worst, step[0] == 0 ? 0 : error / step[0]);
         }
-        assertThat(step).as("block %d, sub-block %d", block, j).isLessThanOrEqualTo(max / 31 + d);
+        assertThat(step[0]).as("block %d, sub-block %d", block, j).isLessThanOrEqualTo(step[1]);
       }
     }
     assertThat(worst).isGreaterThan(0.4);
