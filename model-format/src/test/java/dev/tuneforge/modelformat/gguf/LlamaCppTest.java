@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,6 +70,17 @@ class LlamaCppTest {
       ours = new ChatEncoder(tokens, 4096).ids(SAMPLE);
     }
     double[] f16 = JSON.convertValue(runs.getFirst().path("logits"), double[].class);
+    double[] reference = referenceLogits(folder, ours);
+    if (reference != null) {
+      double error = relativeError(f16, reference);
+      System.out.printf(
+          "llama.cpp, %s model-f16.gguf: logits off PyTorch's by %.4f of their spread; its next"
+              + " token ranks %d there%n",
+          exported, error, rank(f16, argmax(reference)));
+      assertThat(error)
+          .as("the F16 file's logits in llama.cpp against PyTorch's of the Hugging Face folder")
+          .isLessThan(0.02);
+    }
     for (int i = 0; i < files.size(); i++) {
       JsonNode run = runs.get(i);
       String file = files.get(i).getFileName().toString();
@@ -97,6 +110,36 @@ class LlamaCppTest {
       best = values[i] > values[best] ? i : best;
     }
     return best;
+  }
+
+  /**
+   * The training node's PyTorch reference of the folder's next-token logits after {@code ids}; null
+   * without torch unless the reference is required.
+   */
+  private static double @Nullable [] referenceLogits(Path folder, long[] ids) throws Exception {
+    String python = System.getProperty("tuneforge.reference.python", "/usr/bin/python3");
+    Process probe = new ProcessBuilder(python, "-c", "import torch").start();
+    boolean torch = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    if (!torch && Boolean.getBoolean("tuneforge.reference.required")) {
+      throw new IllegalStateException(python + " has no torch; install Debian's python3-torch");
+    }
+    if (!torch) {
+      return null;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(python);
+    command.add(Path.of("src/test/python/reference_logits.py").toAbsolutePath().toString());
+    command.add(Path.of("../training-node/src/test/python").toAbsolutePath().toString());
+    command.add(folder.toString());
+    for (long id : ids) {
+      command.add(String.valueOf(id));
+    }
+    Process reference =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] output = reference.getInputStream().readAllBytes();
+    assertThat(reference.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(reference.exitValue()).as("the PyTorch reference's exit status").isZero();
+    return JSON.readValue(output, double[].class);
   }
 
   /** How many logits are above the one of {@code token}. */
