@@ -41,6 +41,7 @@ fi
 export TUNEFORGE_TOKENIZERS=${TUNEFORGE_TOKENIZERS:-$HOME/.cache/tuneforge/tokenizers}
 bin/fetch-tokenizers || echo "Real tokenizers are missing; the tests that need them skip (and fail under CI=true)." >&2
 bin/fetch-gguf-reader || echo "The reference GGUF reader is missing; the GGUF reader test skips (and fails under CI=true)." >&2
+bin/fetch-llama-cpp || echo "llama.cpp (npm's node-llama-cpp) is missing; the test that loads GGUF exports in it skips (and fails under CI=true)." >&2
 # The official OpenAI Node client (npm's openai) and a Node it supports, for the OpenAI-compatible
 # API's test; fetched once into a cache like the tokenizers.
 export TUNEFORGE_OPENAI_NODE=${TUNEFORGE_OPENAI_NODE:-$HOME/.cache/tuneforge/openai-node}

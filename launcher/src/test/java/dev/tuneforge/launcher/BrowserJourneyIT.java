@@ -177,6 +177,7 @@ class BrowserJourneyIT {
     Path local = data.resolve("ollama");
     Files.createDirectories(local);
     assertThat(member.locator("#download-gguf-f16")).isVisible();
+    assertThat(member.locator("#download-gguf-q4_k_m")).isVisible();
     Download gguf = member.waitForDownload(() -> member.locator("#download-gguf-q8_0").click());
     assertThat(gguf.suggestedFilename()).isEqualTo("model-q8_0.gguf");
     gguf.saveAs(local.resolve("model-q8_0.gguf"));

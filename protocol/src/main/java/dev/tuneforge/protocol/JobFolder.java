@@ -90,11 +90,18 @@ public final class JobFolder {
   /** The same GGUF with its weight matrices in Q8_0. */
   public static final String GGUF_Q8_0 = "model-q8_0.gguf";
 
+  /**
+   * The same GGUF in llama.cpp's Q4_K_M mix: Q4_K matrices, Q6_K for the output and half the
+   * layers' attn_v and ffn_down.
+   */
+  public static final String GGUF_Q4_K_M = "model-q4_k_m.gguf";
+
   /** An Ollama Modelfile for {@value #GGUF_Q8_0} in the same folder. */
   public static final String MODELFILE = "Modelfile";
 
   /** The files for local runtimes beside a merged model; none is part of the Hugging Face model. */
-  public static final List<String> LOCAL_RUNTIME_FILES = List.of(GGUF_F16, GGUF_Q8_0, MODELFILE);
+  public static final List<String> LOCAL_RUNTIME_FILES =
+      List.of(GGUF_F16, GGUF_Q8_0, GGUF_Q4_K_M, MODELFILE);
 
   /** The index of a sharded model's weights. */
   public static final String WEIGHTS_INDEX = "model.safetensors.index.json";

@@ -108,6 +108,7 @@ class SecurityConfig {
                     "/finetunes/*/merged.zip",
                     "/finetunes/*/model-f16.gguf",
                     "/finetunes/*/model-q8_0.gguf",
+                    "/finetunes/*/model-q4_k_m.gguf",
                     "/finetunes/*/Modelfile",
                     "/audit/export.csv")
                 .authenticated());

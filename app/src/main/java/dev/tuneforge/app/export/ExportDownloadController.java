@@ -50,28 +50,27 @@ class ExportDownloadController {
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_F16)
   ResponseEntity<StreamingResponseBody> ggufF16(@PathVariable UUID jobId) {
-    return responses.downloaded(
-        jobId,
-        JobFolder.GGUF_F16,
-        ExportResponses.file(
-            exports.localRuntimeFile(jobId, JobFolder.GGUF_F16), "application/octet-stream"));
+    return localRuntimeFile(jobId, JobFolder.GGUF_F16, "application/octet-stream");
   }
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_Q8_0)
   ResponseEntity<StreamingResponseBody> ggufQ80(@PathVariable UUID jobId) {
-    return responses.downloaded(
-        jobId,
-        JobFolder.GGUF_Q8_0,
-        ExportResponses.file(
-            exports.localRuntimeFile(jobId, JobFolder.GGUF_Q8_0), "application/octet-stream"));
+    return localRuntimeFile(jobId, JobFolder.GGUF_Q8_0, "application/octet-stream");
+  }
+
+  @GetMapping("/finetunes/{jobId}/" + JobFolder.GGUF_Q4_K_M)
+  ResponseEntity<StreamingResponseBody> ggufQ4KM(@PathVariable UUID jobId) {
+    return localRuntimeFile(jobId, JobFolder.GGUF_Q4_K_M, "application/octet-stream");
   }
 
   @GetMapping("/finetunes/{jobId}/" + JobFolder.MODELFILE)
   ResponseEntity<StreamingResponseBody> modelfile(@PathVariable UUID jobId) {
+    return localRuntimeFile(jobId, JobFolder.MODELFILE, "text/plain;charset=UTF-8");
+  }
+
+  private ResponseEntity<StreamingResponseBody> localRuntimeFile(
+      UUID jobId, String name, String contentType) {
     return responses.downloaded(
-        jobId,
-        JobFolder.MODELFILE,
-        ExportResponses.file(
-            exports.localRuntimeFile(jobId, JobFolder.MODELFILE), "text/plain;charset=UTF-8"));
+        jobId, name, ExportResponses.file(exports.localRuntimeFile(jobId, name), contentType));
   }
 }

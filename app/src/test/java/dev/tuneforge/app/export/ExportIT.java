@@ -241,6 +241,7 @@ class ExportIT {
     put(merged + "config.json", "{}");
     put(merged + "tokenizer.json", "{}");
     put(merged + "model-q8_0.gguf", "GGUF q8");
+    put(merged + "model-q4_k_m.gguf", "GGUF q4_k_m");
     put(merged + "Modelfile", "FROM ./model-q8_0.gguf\n");
     assertThat(as(tenant, user, () -> merges.localRuntimeFiles(job))).isEmpty();
     assertThat(leasing.complete(second, merge.getId(), JobResult.succeeded(0, 0))).isTrue();
@@ -257,17 +258,23 @@ class ExportIT {
 
     // The GGUF and the Modelfile download one by one, under the names the Modelfile uses.
     assertThat(as(tenant, user, () -> merges.localRuntimeFiles(job)))
-        .containsExactly("model-q8_0.gguf", "Modelfile");
+        .containsExactly("model-q8_0.gguf", "model-q4_k_m.gguf", "Modelfile");
     ResponseEntity<StreamingResponseBody> gguf = as(tenant, user, () -> downloads.ggufQ80(job));
     assertThat(gguf.getHeaders().getFirst("Content-Disposition"))
         .isEqualTo("attachment; filename=\"model-q8_0.gguf\"");
     assertThat(body(gguf)).isEqualTo("GGUF q8");
+    ResponseEntity<StreamingResponseBody> q4 = as(tenant, user, () -> downloads.ggufQ4KM(job));
+    assertThat(q4.getHeaders().getFirst("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"model-q4_k_m.gguf\"");
+    assertThat(body(q4)).isEqualTo("GGUF q4_k_m");
     assertThat(body(as(tenant, user, () -> downloads.modelfile(job))))
         .isEqualTo("FROM ./model-q8_0.gguf\n");
     assertThat(as(tenant, user, () -> downloads.ggufF16(job)).getStatusCode().value())
         .as("a file the merge did not write")
         .isEqualTo(404);
     assertThat(as(other, otherUser, () -> downloads.ggufQ80(job)).getStatusCode().value())
+        .isEqualTo(404);
+    assertThat(as(other, otherUser, () -> downloads.ggufQ4KM(job)).getStatusCode().value())
         .isEqualTo(404);
     assertThat(as(other, otherUser, () -> merges.localRuntimeFiles(job))).isEmpty();
   }

@@ -1,5 +1,6 @@
 package dev.tuneforge.modelformat.gguf;
 
+import dev.tuneforge.modelformat.DecoderStyle;
 import dev.tuneforge.modelformat.ModelConfig;
 import dev.tuneforge.modelformat.RopeScaling;
 import dev.tuneforge.modelformat.UnsupportedModelException;
@@ -16,13 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Hugging Face model folder (Llama, Mistral, Qwen2, Qwen3 with a byte-level BPE tokenizer) as one
- * GGUF file that llama.cpp and Ollama load: llama.cpp's architecture names, metadata keys and
- * tensor names, the tokenizer and chat template in the metadata, weight matrices in F16 or Q8_0,
- * norms and biases in F32. For the {@code llama} architecture the q and k rows are permuted from
- * Hugging Face's rotary layout (halves) to ggml's (interleaved pairs), as llama.cpp's converter
- * does; Qwen keeps Hugging Face's layout (llama.cpp rotates it NeoX-style). Reads the weights once;
- * each {@link #write} writes one file.
+ * A Hugging Face model folder (Llama, Mistral, Qwen2, Qwen3 with a byte-level BPE tokenizer; Gemma
+ * 3 text models with SentencePiece's) as one GGUF file that llama.cpp and Ollama load: llama.cpp's
+ * architecture names, metadata keys and tensor names, the tokenizer and chat template in the
+ * metadata, weight matrices in F16, Q8_0 or Q4_K_M, norms and biases in F32. For the {@code llama}
+ * architecture the q and k rows are permuted from Hugging Face's rotary layout (halves) to ggml's
+ * (interleaved pairs), as llama.cpp's converter does; Qwen and Gemma keep Hugging Face's layout
+ * (llama.cpp rotates them NeoX-style). Gemma's norm weights are stored plus one, as llama.cpp's
+ * converter stores them. Reads the weights once; each {@link #write} writes one file.
  */
 public final class GgufExport {
 
@@ -40,6 +42,14 @@ public final class GgufExport {
           Map.entry("mlp.gate_proj", "ffn_gate"),
           Map.entry("mlp.up_proj", "ffn_up"),
           Map.entry("mlp.down_proj", "ffn_down"));
+  // Gemma's four norms a layer: llama.cpp's ffn_norm is the one before the MLP there.
+  private static final Map<String, String> GEMMA_NORMS =
+      Map.of(
+          "post_attention_layernorm", "post_attention_norm",
+          "pre_feedforward_layernorm", "ffn_norm",
+          "post_feedforward_layernorm", "post_ffw_norm");
+  private static final int GEMMA_LOCAL_ROPE_BASE = 10_000;
+  private static final int GEMMA_GLOBAL_EVERY = 6;
 
   private final Path folder;
   private final ModelConfig config;
@@ -83,28 +93,36 @@ public final class GgufExport {
       case "LlamaForCausalLM", "MistralForCausalLM" -> "llama";
       case "Qwen2ForCausalLM" -> "qwen2";
       case "Qwen3ForCausalLM" -> "qwen3";
+      case "Gemma3ForCausalLM" -> "gemma3";
       default ->
           throw new UnsupportedModelException(
-              "GGUF export takes Llama, Mistral, Qwen2 and Qwen3 models, not "
+              "GGUF export takes Llama, Mistral, Qwen2, Qwen3 and Gemma 3 models, not "
                   + config.architecture());
     };
   }
 
   /**
-   * Writes the GGUF file.
+   * Writes the GGUF file with every weight matrix in one type.
    *
    * @param type F16 or Q8_0 for the weight matrices (a matrix whose rows Q8_0 cannot block stays
    *     F16)
    * @param name {@code general.name}
    */
   public void write(Path file, GgufType type, String name) throws IOException {
-    if (type == GgufType.F32) {
-      throw new IllegalArgumentException("GGUF export writes F16 or Q8_0 weights");
-    }
+    write(file, GgufFileType.of(type), name);
+  }
+
+  /**
+   * Writes the GGUF file.
+   *
+   * @param fileType the weight matrices' types, chosen per tensor as llama.cpp's quantiser does
+   * @param name {@code general.name}
+   */
+  public void write(Path file, GgufFileType fileType, String name) throws IOException {
     GgufWriter gguf = new GgufWriter();
     gguf.put("general.architecture", architecture);
     gguf.put("general.name", name);
-    gguf.put("general.file_type", type == GgufType.Q8_0 ? 7 : 1);
+    gguf.put("general.file_type", fileType.id());
     gguf.put("general.quantization_version", 2);
     String arch = architecture + ".";
     gguf.put(arch + "vocab_size", config.vocabSize());
@@ -119,6 +137,9 @@ public final class GgufExport {
     gguf.put(arch + "rope.dimension_count", config.headDim());
     gguf.put(arch + "rope.freq_base", (float) config.ropeTheta());
     gguf.put(arch + "attention.layer_norm_rms_epsilon", (float) config.rmsNormEps());
+    if (gemma()) {
+      putGemma(gguf);
+    }
     GgufVocabulary.put(gguf, folder, config.vocabSize(), preTokenizer());
     RopeScaling scaling = config.ropeScaling();
     if (scaling != null) {
@@ -130,30 +151,91 @@ public final class GgufExport {
           "rope_freqs.weight", new long[] {config.headDim() / 2}, ropeFactors(), GgufType.F32);
     }
     for (Map.Entry<String, Tensor> entry : new TreeMap<>(weights).entrySet()) {
-      String ggufName = tensorName(entry.getKey());
+      String ggufName = tensorName(entry.getKey(), gemma());
       Tensor tensor = entry.getValue();
       float[] values = tensor.values();
+      if (gemma() && ggufName.endsWith("norm.weight")) {
+        values = plusOne(values);
+      }
       if (architecture.equals("llama")
           && ggufName.matches("blk\\.\\d+\\.attn_[qk]\\.(weight|bias)")) {
         int heads =
             ggufName.contains("attn_q") ? config.numAttentionHeads() : config.numKeyValueHeads();
         values = permuteRotaryRows(values, heads, config.headDim());
       }
-      GgufType stored = tensor.shape().length < 2 ? GgufType.F32 : type;
-      if (stored == GgufType.Q8_0 && tensor.shape()[1] % GgufType.Q8_0.blockSize() != 0) {
-        stored = GgufType.F16;
-      }
+      GgufType stored =
+          fileType.tensorType(
+              ggufName, tensor.shape(), config.numHiddenLayers(), config.tieWordEmbeddings());
       gguf.addTensor(ggufName, tensor.shape(), values, stored);
     }
     gguf.write(file);
   }
 
+  private boolean gemma() {
+    return architecture.equals("gemma3");
+  }
+
   /**
-   * llama.cpp's tensor name for a Hugging Face one.
+   * What llama.cpp's gemma3 takes from the file, and what it fixes: a sliding-window layer every
+   * layer but each sixth, whose rotary base is 10000; attention scaled by head_dim^-0.5; no
+   * soft-capping. A model that differs would run differently there, so it is refused.
+   */
+  private void putGemma(GgufWriter gguf) {
+    DecoderStyle style = config.style();
+    for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+      boolean global = (layer + 1) % GEMMA_GLOBAL_EVERY == 0 || config.slidingWindow() == 0;
+      if (global != config.layerTypes().get(layer).equals(ModelConfig.FULL)) {
+        throw new UnsupportedModelException(
+            "config.json: layer_types "
+                + config.layerTypes()
+                + " is not llama.cpp's Gemma 3 pattern (every sixth layer full_attention)");
+      }
+    }
+    if (config.slidingWindow() > 0 && style.localRopeTheta() != GEMMA_LOCAL_ROPE_BASE) {
+      throw new UnsupportedModelException(
+          "config.json: rope_local_base_freq "
+              + style.localRopeTheta()
+              + " is not the 10000 llama.cpp's Gemma 3 uses");
+    }
+    if (Math.abs(style.queryScale() * Math.sqrt(config.headDim()) - 1) > 1e-9) {
+      throw new UnsupportedModelException(
+          "config.json: query_pre_attn_scalar is not head_dim "
+              + config.headDim()
+              + ", which llama.cpp's Gemma 3 scales attention by");
+    }
+    if (style.attnLogitSoftcapping() > 0 || style.finalLogitSoftcapping() > 0) {
+      throw new UnsupportedModelException(
+          "config.json: llama.cpp's Gemma 3 does not soft-cap logits");
+    }
+    if (config.slidingWindow() > 0) {
+      gguf.put("gemma3.attention.sliding_window", config.slidingWindow());
+    }
+  }
+
+  /** Gemma's RMSNorm multiplies by {@code 1 + weight}; llama.cpp's by the stored weight. */
+  private static float[] plusOne(float[] values) {
+    float[] shifted = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      shifted[i] = values[i] + 1;
+    }
+    return shifted;
+  }
+
+  /**
+   * llama.cpp's tensor name for a Hugging Face one of a Llama, Mistral or Qwen model.
    *
    * @throws UnsupportedModelException for a tensor llama.cpp has no name for
    */
   static String tensorName(String huggingFace) {
+    return tensorName(huggingFace, false);
+  }
+
+  /**
+   * llama.cpp's tensor name for a Hugging Face one, of a Gemma 3 model where {@code gemma}.
+   *
+   * @throws UnsupportedModelException for a tensor llama.cpp has no name for
+   */
+  static String tensorName(String huggingFace, boolean gemma) {
     switch (huggingFace) {
       case "model.embed_tokens.weight" -> {
         return "token_embd.weight";
@@ -170,7 +252,11 @@ public final class GgufExport {
     if (layer.matches()) {
       String rest = layer.group(2);
       int dot = rest.lastIndexOf('.');
-      String mapped = LAYER_TENSORS.get(rest.substring(0, dot));
+      String module = rest.substring(0, dot);
+      String mapped =
+          gemma && GEMMA_NORMS.containsKey(module)
+              ? GEMMA_NORMS.get(module)
+              : LAYER_TENSORS.get(module);
       if (mapped != null) {
         return "blk." + layer.group(1) + "." + mapped + rest.substring(dot);
       }
@@ -214,6 +300,9 @@ public final class GgufExport {
    * SmolLM2's (a Llama architecture) is GPT-2's.
    */
   private String preTokenizer() throws IOException {
+    if (gemma()) {
+      return "default";
+    }
     if (!architecture.equals("llama")) {
       return "qwen2";
     }

@@ -3,14 +3,16 @@ package dev.tuneforge.modelformat.gguf;
 import java.nio.ByteBuffer;
 
 /**
- * The tensor types this platform writes, with ggml's type ids: F32, F16 and Q8_0 (blocks of 32
- * values: an f16 scale {@code d >= max|x| / 127} and 32 int8 {@code q = round(x / d)}, read back as
- * {@code q * d}).
+ * The tensor types this platform writes, with ggml's type ids: F32, F16, Q8_0 (blocks of 32 values:
+ * an f16 scale {@code d >= max|x| / 127} and 32 int8 {@code q = round(x / d)}, read back as {@code
+ * q * d}), and the k-quants Q4_K and Q6_K of llama.cpp's Q4_K_M ({@link KQuants}).
  */
 public enum GgufType {
   F32(0, 1, 4),
   F16(1, 1, 2),
-  Q8_0(8, 32, 34);
+  Q8_0(8, 32, 34),
+  Q4_K(12, KQuants.SUPER_BLOCK, KQuants.Q4_K_BYTES),
+  Q6_K(14, KQuants.SUPER_BLOCK, KQuants.Q6_K_BYTES);
 
   private final int id;
   private final int blockSize;
@@ -67,16 +69,23 @@ public enum GgufType {
           }
           // The scale is rounded up to the next f16, and values are quantised against it as
           // stored: none is clipped, so each is within half a step (d / 2) of its original.
-          short scale = Float.floatToFloat16(max / 127);
-          if (Float.float16ToFloat(scale) < max / 127) {
-            scale++;
-          }
+          short scale = KQuants.roundedUpHalf(max / 127);
           float d = Float.float16ToFloat(scale);
           float inverse = d == 0 ? 0 : 1 / d;
           out.putShort(scale);
           for (int i = block; i < block + blockSize; i++) {
             out.put((byte) Math.clamp(Math.round(values[i] * inverse), -127, 127));
           }
+        }
+      }
+      case Q4_K -> {
+        for (int block = from; block < from + count; block += blockSize) {
+          KQuants.encodeQ4K(values, block, out);
+        }
+      }
+      case Q6_K -> {
+        for (int block = from; block < from + count; block += blockSize) {
+          KQuants.encodeQ6K(values, block, out);
         }
       }
     }
@@ -102,6 +111,16 @@ public enum GgufType {
           for (int i = block; i < block + blockSize; i++) {
             values[i] = in.get() * d;
           }
+        }
+      }
+      case Q4_K -> {
+        for (int block = 0; block < count; block += blockSize) {
+          KQuants.decodeQ4K(in, values, block);
+        }
+      }
+      case Q6_K -> {
+        for (int block = 0; block < count; block += blockSize) {
+          KQuants.decodeQ6K(in, values, block);
         }
       }
     }

@@ -4,7 +4,7 @@ import dev.tuneforge.modelformat.fixtures.HubModel;
 import dev.tuneforge.modelformat.fixtures.ModelFolderWriter;
 import dev.tuneforge.modelformat.fixtures.RealTokenizers;
 import dev.tuneforge.modelformat.gguf.GgufExport;
-import dev.tuneforge.modelformat.gguf.GgufType;
+import dev.tuneforge.modelformat.gguf.GgufFileType;
 import dev.tuneforge.modelformat.safetensors.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,8 +41,8 @@ public final class GgufBenchmark {
       long start = System.nanoTime();
       GgufExport export = GgufExport.read(folder);
       System.out.printf("read the folder's weights and config: %.1f s%n", seconds(start));
-      for (GgufType type : new GgufType[] {GgufType.F16, GgufType.Q8_0}) {
-        Path file = out.resolve("model-" + type.name().toLowerCase() + ".gguf");
+      for (GgufFileType type : GgufFileType.values()) {
+        Path file = out.resolve("model-" + type.suffix() + ".gguf");
         start = System.nanoTime();
         export.write(file, type, "benchmark");
         System.out.printf(

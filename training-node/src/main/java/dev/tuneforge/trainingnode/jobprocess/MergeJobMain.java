@@ -3,6 +3,7 @@ package dev.tuneforge.trainingnode.jobprocess;
 import dev.tuneforge.chat.ChatTemplate;
 import dev.tuneforge.modelformat.UnsupportedModelException;
 import dev.tuneforge.modelformat.gguf.GgufExport;
+import dev.tuneforge.modelformat.gguf.GgufFileType;
 import dev.tuneforge.modelformat.gguf.GgufType;
 import dev.tuneforge.modelformat.gguf.OllamaModelfile;
 import dev.tuneforge.modelformat.safetensors.DataType;
@@ -102,9 +103,9 @@ public final class MergeJobMain {
   }
 
   /**
-   * Beside the merged model: GGUF in F16 and Q8_0 and an Ollama Modelfile for the Q8_0 file. A
-   * model GGUF export cannot take (an architecture or tokenizer llama.cpp names otherwise) keeps
-   * its merged model and says why it has no GGUF.
+   * Beside the merged model: GGUF in F16, Q8_0 and Q4_K_M and an Ollama Modelfile for the Q8_0
+   * file. A model GGUF export cannot take (an architecture or tokenizer llama.cpp names otherwise)
+   * keeps its merged model and says why it has no GGUF.
    */
   static void writeLocalRuntimeFiles(Path merged, PrintStream events) throws IOException {
     String name = "Tuneforge merged model " + merged.toAbsolutePath().getParent().getFileName();
@@ -114,6 +115,8 @@ public final class MergeJobMain {
       gguf.write(merged.resolve(JobFolder.GGUF_F16), GgufType.F16, name);
       emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_Q8_0));
       gguf.write(merged.resolve(JobFolder.GGUF_Q8_0), GgufType.Q8_0, name);
+      emit(events, JobEvent.log("writing GGUF: " + JobFolder.GGUF_Q4_K_M));
+      gguf.write(merged.resolve(JobFolder.GGUF_Q4_K_M), GgufFileType.Q4_K_M, name);
       Files.writeString(
           merged.resolve(JobFolder.MODELFILE),
           OllamaModelfile.of(JobFolder.GGUF_Q8_0, ChatTemplate.load(merged)));
@@ -124,7 +127,7 @@ public final class MergeJobMain {
       emit(events, JobEvent.log("no GGUF export for this model: " + e.getMessage()));
       return;
     }
-    emit(events, JobEvent.log("wrote GGUF (F16, Q8_0) and an Ollama Modelfile"));
+    emit(events, JobEvent.log("wrote GGUF (F16, Q8_0, Q4_K_M) and an Ollama Modelfile"));
   }
 
   private static void emit(PrintStream events, JobEvent event) {

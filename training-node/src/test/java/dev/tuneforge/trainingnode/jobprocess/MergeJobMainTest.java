@@ -43,7 +43,7 @@ class MergeJobMainTest {
     assertThat(JobFolder.LOCAL_RUNTIME_FILES)
         .allSatisfy(file -> assertThat(merged.resolve(file)).isNotEmptyFile())
         .allSatisfy(file -> assertThat(JobFolder.isMergedModelFile(file)).isTrue());
-    assertThat(events).contains("wrote GGUF (F16, Q8_0) and an Ollama Modelfile");
+    assertThat(events).contains("wrote GGUF (F16, Q8_0, Q4_K_M) and an Ollama Modelfile");
     assertThat(Files.readString(merged.resolve(JobFolder.MODELFILE)))
         .startsWith("FROM ./" + JobFolder.GGUF_Q8_0 + "\n")
         .contains("TEMPLATE \"\"\"", "PARAMETER stop");
@@ -74,7 +74,7 @@ class MergeJobMainTest {
   @Test
   void aModelGgufCannotTakeKeepsItsMergeAndSaysWhy() throws Exception {
     writeBaseAndAdapter(5);
-    // A tokenizer that is not byte-level BPE, as Gemma's is not.
+    // A tokenizer neither byte-level BPE nor SentencePiece's.
     Path tokenizer = job.resolve(JobFolder.BASE_MODEL).resolve("tokenizer.json");
     Files.writeString(
         tokenizer, Files.readString(tokenizer).replace("\"ByteLevel\"", "\"Metaspace\""));

@@ -64,6 +64,7 @@ class MergedExportSection implements JobPageSection {
     HorizontalLayout localRuntimeLinks = new HorizontalLayout();
     localRuntime.put(JobFolder.GGUF_F16, link("download-gguf-f16", "GGUF (F16)"));
     localRuntime.put(JobFolder.GGUF_Q8_0, link("download-gguf-q8_0", "GGUF (Q8_0)"));
+    localRuntime.put(JobFolder.GGUF_Q4_K_M, link("download-gguf-q4_k_m", "GGUF (Q4_K_M)"));
     localRuntime.put(JobFolder.MODELFILE, link("download-modelfile", "Ollama Modelfile"));
     localRuntime.values().forEach(localRuntimeLinks::add);
     layout.add(new HorizontalLayout(start, download), localRuntimeLinks, state, bar);
