@@ -17,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * of another tenant sees only their own team's default.
  */
 class QuotaBrowserIT {
-  private static final String STORAGE = "#quota-storage_bytes";
-
   @TempDir static Path data;
 
   @RegisterExtension
@@ -51,9 +49,7 @@ class QuotaBrowserIT {
 
       Page member = memberContext.newPage();
       BrowserSupport.signIn(member, base, "quinn", "quinn-password-1");
-      member.navigate(base + "/quotas");
-      assertThat(member.locator(STORAGE))
-          .hasText("0 bytes of storage in use; the quota is 1.0 KiB of storage", text());
+      assertStorageQuota(member, "1.0 KiB");
       assertThat(member.locator("#quota-queued_jobs"))
           .hasText("0 queued fine-tunes in use; the quota is 100 queued fine-tunes", text());
 
@@ -65,16 +61,19 @@ class QuotaBrowserIT {
       assertThat(member.locator("#upload-problems"))
           .containsText("Your team's quota of 1.0 KiB of storage is reached", contains());
       // Nothing of the refused upload is stored.
-      member.navigate(base + "/quotas");
-      assertThat(member.locator(STORAGE))
-          .hasText("0 bytes of storage in use; the quota is 1.0 KiB of storage", text());
+      assertStorageQuota(member, "1.0 KiB");
 
       Page other = otherContext.newPage();
       BrowserSupport.signIn(other, base, "otto", "otto-password-1");
-      other.navigate(base + "/quotas");
-      assertThat(other.locator(STORAGE))
-          .hasText("0 bytes of storage in use; the quota is 100.0 GiB of storage", text());
+      assertStorageQuota(other, "100.0 GiB");
     }
+  }
+
+  /** The member's quotas page shows nothing stored and the storage quota {@code limit}. */
+  private static void assertStorageQuota(Page page, String limit) {
+    page.navigate(env.platform().baseUrl() + "/quotas");
+    assertThat(page.locator("#quota-storage_bytes"))
+        .hasText("0 bytes of storage in use; the quota is " + limit + " of storage", text());
   }
 
   private static void signInAdmin(Page page) {
