@@ -12,9 +12,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * The sign-in form's brute-force protection for other endpoints that check a secret: the password
- * change (per account and per client, the client's count shared with sign-in) and the node
- * enrolment (per client). An attempt is counted before its secret is checked and taken back once it
- * turns out not to be a guess; refusals and failures are published as {@link AccessRefused}.
+ * change (per account and per client, the client's count shared with sign-in), the node enrolment
+ * (per client), and admins' password resets (per admin; each reset counts, none is taken back). An
+ * attempt is counted before its secret is checked and taken back once it turns out not to be a
+ * guess; refusals and failures are published as {@link AccessRefused}.
  */
 @Service
 public class ClientThrottle {
@@ -91,6 +92,7 @@ public class ClientThrottle {
           List.of(new Claim(Subject.ACCOUNT, who), new Claim(Subject.ADDRESS, address));
       case PASSWORD_CHANGE ->
           List.of(new Claim(Subject.PASSWORD, who), new Claim(Subject.ADDRESS, address));
+      case PASSWORD_RESET -> List.of(new Claim(Subject.RESET, who));
       case NODE_ENROLMENT -> List.of(new Claim(Subject.ENROLMENT, address));
     };
   }

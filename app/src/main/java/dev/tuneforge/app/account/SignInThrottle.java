@@ -50,6 +50,11 @@ class SignInThrottle {
     ADDRESS("address:", 20, 100, true),
     /** Wrong current passwords given to the password change, per account. */
     PASSWORD("password:", 5, 10, false),
+    /**
+     * Passwords an admin resets, per admin: every reset counts, since it checks no secret; a run of
+     * them (a stolen admin session taking over accounts) slows down, then stops.
+     */
+    RESET("reset:", 10, 30, false),
     /** Unknown tokens sent to the node enrolment, per client. */
     ENROLMENT("enrolment:", 5, 10, true);
 
@@ -201,7 +206,9 @@ class SignInThrottle {
             (refused.locked() ? "locked" : "delayed")
                 + " for "
                 + Math.max(1, Math.ceilDiv(refused.remaining().toMillis(), 1000))
-                + " s after too many failures"));
+                + (endpoint == AccessRefused.Endpoint.PASSWORD_RESET
+                    ? " s after too many resets"
+                    : " s after too many failures")));
   }
 
   /**

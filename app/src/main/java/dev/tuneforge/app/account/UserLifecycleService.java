@@ -88,6 +88,13 @@ public class UserLifecycleService {
           user.getUsername() + " signs in through single sign-on and has no password here");
     }
     PasswordPolicy.check(user.getUsername(), password);
+    throttle
+        .attempt(Endpoint.PASSWORD_RESET, CurrentUser.require().username(), ClientAddress.current())
+        .ifPresent(
+            refused -> {
+              throw new IllegalArgumentException(
+                  "Too many password resets in a row; try again in " + refused.seconds() + " s");
+            });
     user.setPasswordHash(passwordEncoder.encode(password));
     users.save(user);
     log.info("{} reset the password of user '{}'", who(), user.getUsername());

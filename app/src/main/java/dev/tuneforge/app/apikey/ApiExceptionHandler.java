@@ -1,6 +1,7 @@
 package dev.tuneforge.app.apikey;
 
 import dev.tuneforge.app.tenancy.QuotaExceeded;
+import dev.tuneforge.app.tenancy.TenantStateConflict;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -13,8 +14,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * What the services' exceptions mean to an API client: a refused value 400, a forbidden action 403,
- * an object that is not there (or another tenant's) 404, a state that does not allow it yet 409, a
- * tenant's quota reached 429 (the body names the quota, its limit and the use).
+ * an object that is not there (or another tenant's) 404, a state that does not allow it yet (or a
+ * tenant not in the state an action needs) 409, a tenant's quota reached 429 (the body names the
+ * quota, its limit and the use).
  */
 @RestControllerAdvice(annotations = PublicApi.class)
 class ApiExceptionHandler {
@@ -23,6 +25,12 @@ class ApiExceptionHandler {
   ResponseEntity<Object> invalid(HttpServletRequest request, IllegalArgumentException e) {
     return ApiErrors.response(
         request, HttpStatus.BAD_REQUEST, "invalid_value", String.valueOf(e.getMessage()));
+  }
+
+  @ExceptionHandler(TenantStateConflict.class)
+  ResponseEntity<Object> conflict(HttpServletRequest request, TenantStateConflict e) {
+    return ApiErrors.response(
+        request, HttpStatus.CONFLICT, "tenant_state", String.valueOf(e.getMessage()));
   }
 
   @ExceptionHandler(QuotaExceeded.class)

@@ -44,9 +44,19 @@ class ProvisioningController {
 
   record NewTenant(String name) {}
 
-  record TenantJson(UUID id, String name, Instant createdAt) {
+  /**
+   * A tenant: {@code status} is {@code active}, or {@code deletion_scheduled} until {@code
+   * deletionDueAt}, when its rows and objects are removed unless the deletion is undone.
+   */
+  record TenantJson(
+      UUID id, String name, Instant createdAt, String status, @Nullable Instant deletionDueAt) {
     static TenantJson of(Tenant t) {
-      return new TenantJson(t.getId(), t.getName(), t.getCreatedAt());
+      return new TenantJson(
+          t.getId(),
+          t.getName(),
+          t.getCreatedAt(),
+          t.isScheduledForDeletion() ? "deletion_scheduled" : "active",
+          t.getDeletionDueAt());
     }
   }
 
@@ -165,7 +175,7 @@ class ProvisioningController {
   /** The tenant {@code ref} (id or name) if the caller administers it; 404 otherwise. */
   private Tenant administered(String ref) {
     SignedInUser caller = CurrentUser.require();
-    Optional<Tenant> found = parseId(ref).flatMap(tenants::find).or(() -> tenants.findByName(ref));
+    Optional<Tenant> found = find(tenants, ref);
     boolean admin =
         caller.role() == Role.PLATFORM_ADMIN
             || (caller.role() == Role.TENANT_ADMIN
@@ -181,6 +191,11 @@ class ProvisioningController {
     return accounts
         .member(administered(tenant).getId(), username)
         .orElseThrow(() -> new NoSuchElementException("No such user"));
+  }
+
+  /** The tenant {@code ref} names, by id or by name. */
+  static Optional<Tenant> find(TenantService tenants, String ref) {
+    return parseId(ref).flatMap(tenants::find).or(() -> tenants.findByName(ref));
   }
 
   private static Optional<UUID> parseId(String ref) {

@@ -6,6 +6,7 @@ public enum AuditAction {
   SIGN_IN_FAILED("Sign-in failed or refused"),
   SSO_SIGN_IN_REFUSED("Single sign-on refused"),
   PASSWORD_CHANGE_FAILED("Password change failed or refused"),
+  PASSWORD_RESET_REFUSED("Password reset refused"),
   NODE_ENROLMENT_FAILED("Node enrolment failed or refused"),
   DATASET_UPLOADED("Dataset uploaded"),
   DATASET_DELETED("Dataset version deleted"),

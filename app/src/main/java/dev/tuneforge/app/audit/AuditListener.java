@@ -69,6 +69,7 @@ class AuditListener {
           case SIGN_IN -> AuditAction.SIGN_IN_FAILED;
           case SSO_SIGN_IN -> AuditAction.SSO_SIGN_IN_REFUSED;
           case PASSWORD_CHANGE -> AuditAction.PASSWORD_CHANGE_FAILED;
+          case PASSWORD_RESET -> AuditAction.PASSWORD_RESET_REFUSED;
           case NODE_ENROLMENT -> AuditAction.NODE_ENROLMENT_FAILED;
         };
     log.record(

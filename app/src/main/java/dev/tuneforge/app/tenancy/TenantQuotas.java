@@ -1,6 +1,11 @@
 package dev.tuneforge.app.tenancy;
 
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -16,10 +21,12 @@ import org.springframework.transaction.annotation.Transactional;
 public class TenantQuotas {
   private final TenantRepository tenants;
   private final QuotaProperties defaults;
+  private final ObjectProvider<QuotaUse> uses;
 
-  TenantQuotas(TenantRepository tenants, QuotaProperties defaults) {
+  TenantQuotas(TenantRepository tenants, QuotaProperties defaults, ObjectProvider<QuotaUse> uses) {
     this.tenants = tenants;
     this.defaults = defaults;
+    this.uses = uses;
   }
 
   /** The tenant's limits; the defaults for a tenant that is not there. */
@@ -37,6 +44,20 @@ public class TenantQuotas {
   /** The calling tenant's limits. */
   public QuotaLimits current() {
     return of(TenantContext.requireTenant());
+  }
+
+  /**
+   * The calling tenant's quotas with its use of each, in the order of {@link Quota}: only ever the
+   * caller's own tenant, whose id comes from the request, never from the caller.
+   */
+  public List<QuotaUsage> usage() {
+    UUID tenant = TenantContext.requireTenant();
+    QuotaLimits limits = of(tenant);
+    Map<Quota, Long> used = new EnumMap<>(Quota.class);
+    uses.orderedStream().forEach(use -> used.put(use.quota(), use.used(tenant)));
+    return Arrays.stream(Quota.values())
+        .map(quota -> new QuotaUsage(quota, limits.limit(quota), used.get(quota)))
+        .toList();
   }
 
   public QuotaProperties defaults() {

@@ -162,8 +162,8 @@ public class TenantService {
    * refused; features stop its jobs on {@link TenantDeletionScheduled}; after the grace period its
    * rows and objects are removed. {@code typedName} must be the tenant's name, as a confirmation.
    *
-   * @throws IllegalArgumentException for an unknown tenant, a name that does not match, or a tenant
-   *     already scheduled
+   * @throws IllegalArgumentException for an unknown tenant or a name that does not match
+   * @throws TenantStateConflict for a tenant already scheduled
    */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
@@ -174,7 +174,7 @@ public class TenantService {
           "Type the tenant's name '" + tenant.getName() + "' to confirm its deletion");
     }
     if (tenant.isScheduledForDeletion()) {
-      throw new IllegalArgumentException(
+      throw new TenantStateConflict(
           "Tenant '" + tenant.getName() + "' is already scheduled for deletion");
     }
     Instant due = clock.instant().plus(deletionGracePeriod);
@@ -187,8 +187,9 @@ public class TenantService {
    * Undoes a scheduled deletion during the grace period: members sign in and keys work again; jobs
    * cancelled by the deletion stay cancelled.
    *
-   * @throws IllegalArgumentException for an unknown tenant, one not scheduled for deletion, or one
-   *     whose grace period is over (its removal is under way)
+   * @throws IllegalArgumentException for an unknown tenant
+   * @throws TenantStateConflict for one not scheduled for deletion, or one whose grace period is
+   *     over (its removal is under way)
    */
   @PreAuthorize("hasRole('PLATFORM_ADMIN')")
   @Transactional
@@ -196,11 +197,11 @@ public class TenantService {
     Tenant tenant = existing(id);
     Instant due = tenant.getDeletionDueAt();
     if (due == null) {
-      throw new IllegalArgumentException(
+      throw new TenantStateConflict(
           "Tenant '" + tenant.getName() + "' is not scheduled for deletion");
     }
     if (!due.isAfter(clock.instant())) {
-      throw new IllegalArgumentException(
+      throw new TenantStateConflict(
           "The grace period of tenant '"
               + tenant.getName()
               + "' is over; its removal is under way");

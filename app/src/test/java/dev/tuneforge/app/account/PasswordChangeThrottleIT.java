@@ -9,6 +9,7 @@ import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.AccessRefused.Endpoint;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * Guessing the current password on the password change, from an IPv6 client: five wrong guesses,
  * then even the right one is refused unchecked until the delay is over; clients are counted per
  * /64, so rotating addresses inside one network does not help. Every failure is audited with the
- * client's address.
+ * client's address. An admin's password resets, which check no secret, are counted per admin.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -77,6 +78,46 @@ class PasswordChangeThrottleIT {
   }
 
   @Test
+  void anAdminResettingPasswordInARunIsSlowedDownAndAudited() {
+    TestRows rows = new TestRows(jdbc);
+    SignedInUser member = rows.member("reset-target");
+    UUID adminId = rows.user(member.tenantId(), "reset-admin-" + UUID.randomUUID());
+    jdbc.sql("update app_user set role = 'TENANT_ADMIN' where id = ?").param(adminId).update();
+    String adminName =
+        jdbc.sql("select username from app_user where id = ?")
+            .param(adminId)
+            .query(String.class)
+            .single();
+    SignedInUser admin =
+        new SignedInUser(
+            adminId, member.tenantId(), adminName, adminName, Role.TENANT_ADMIN, "x", true);
+    from("192.0.2.77");
+    // The clock stands still between resets, so a loaded machine cannot outwait a delay.
+    Instant start = Instant.now();
+    for (int reset = 1; reset <= 10; reset++) {
+      clock.set(start);
+      reset(admin, member);
+    }
+    clock.set(start);
+    assertThatThrownBy(() -> reset(admin, member))
+        .hasMessageStartingWith("Too many password resets in a row; try again in");
+
+    clock.set(start.plus(Duration.ofSeconds(2)));
+    reset(admin, member);
+    assertThat(
+            jdbc.sql(
+                    "select action || ' ' || detail from audit_record where actor_name = ?"
+                        + " and client_address = '192.0.2.77' order by id")
+                .param(adminName)
+                .query(String.class)
+                .list())
+        .hasSize(12)
+        .contains("PASSWORD_RESET_REFUSED delayed for 1 s after too many resets")
+        .filteredOn(line -> line.startsWith("PASSWORD_RESET "))
+        .hasSize(11);
+  }
+
+  @Test
   void clientsAreCountedPerSlash64() {
     String network = "2001:db8:" + Integer.toHexString(UUID.randomUUID().hashCode() & 0xffff);
     for (int guess = 1; guess <= 5; guess++) {
@@ -99,6 +140,15 @@ class PasswordChangeThrottleIT {
         user,
         () -> {
           lifecycle.changeOwnPassword(current, "a-new-password-" + UUID.randomUUID());
+          return null;
+        });
+  }
+
+  private void reset(SignedInUser admin, SignedInUser member) {
+    TestRows.as(
+        admin,
+        () -> {
+          lifecycle.resetPassword(member.userId(), "a-reset-password-" + UUID.randomUUID());
           return null;
         });
   }

@@ -60,6 +60,7 @@ class AuditIT {
   @Autowired DatasetService datasets;
   @Autowired TenantService tenants;
   @Autowired TransactionTemplate transactions;
+  @Autowired AuditRetention retention;
   @TempDir Path dir;
 
   @Test
@@ -205,6 +206,82 @@ class AuditIT {
           .rootCause()
           .hasMessageContaining("permission denied for table audit_record");
     }
+  }
+
+  @Test
+  void recordsOlderThanTheRetentionGoAndRecentOnesCannotBeRemoved() {
+    String run = suffix();
+    for (int days : List.of(401, 100, 1)) {
+      jdbc.sql(
+              "INSERT INTO audit_record (occurred_at, actor_name, action, target, detail,"
+                  + " client_address) VALUES (now() - make_interval(days => ?), ?, 'SIGN_IN',"
+                  + " 'x', '', '')")
+          .params(days, "aged-" + days + "-" + run)
+          .update();
+    }
+
+    assertThat(retention.removeExpired()).isPositive();
+    assertThat(aged(run)).as("past the default 400 days").containsExactly(100, 1);
+
+    // The app's role, not the owner, as production runs it: only the function removes records,
+    // only those past the retention it names, and never one younger than 90 days.
+    String role = "audit_retention_app_" + suffix();
+    jdbc.sql("CREATE ROLE " + role + " NOLOGIN").update();
+    jdbc.sql("GRANT SELECT, INSERT ON audit_record TO " + role).update();
+    assertThatThrownBy(() -> asRole(role, "SELECT delete_expired_audit_records(30)"))
+        .rootCause()
+        .hasMessageContaining("kept at least 90 days");
+    assertThatThrownBy(
+            () ->
+                asRole(
+                    role,
+                    "SELECT set_config('tuneforge.audit_expiry_cutoff', now()::text, true)",
+                    "DELETE FROM audit_record WHERE actor_name LIKE 'aged-%'"))
+        .rootCause()
+        .hasMessageContaining("permission denied for table audit_record");
+    assertThatThrownBy(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      jdbc.sql("SELECT set_config('tuneforge.audit_expiry_cutoff', ?, true)")
+                          .param(java.time.OffsetDateTime.now().toString())
+                          .query(String.class)
+                          .single();
+                      jdbc.sql("DELETE FROM audit_record WHERE actor_name = ?")
+                          .param("aged-1-" + run)
+                          .update();
+                    }))
+        .as("not even the owner deletes a recent record by setting the cut-off")
+        .rootCause()
+        .hasMessageContaining("audit_record is append-only");
+    assertThat(aged(run)).containsExactly(100, 1);
+
+    asRole(role, "SELECT delete_expired_audit_records(90)");
+    assertThat(aged(run)).as("the app's role removes through the function").containsExactly(1);
+  }
+
+  private void asRole(String role, String... statements) {
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.sql("SET LOCAL ROLE " + role).update();
+          for (String sql : statements) {
+            if (sql.startsWith("SELECT")) {
+              jdbc.sql(sql).query().listOfRows();
+            } else {
+              jdbc.sql(sql).update();
+            }
+          }
+        });
+  }
+
+  /** The ages in days of this test's records still there, oldest first. */
+  private List<Integer> aged(String run) {
+    return jdbc.sql(
+            "SELECT split_part(actor_name, '-', 2)::int FROM audit_record"
+                + " WHERE actor_name LIKE 'aged-%-' || ? ORDER BY occurred_at")
+        .param(run)
+        .query(Integer.class)
+        .list();
   }
 
   private long count() {

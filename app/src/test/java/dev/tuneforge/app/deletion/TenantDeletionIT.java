@@ -2,8 +2,10 @@ package dev.tuneforge.app.deletion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import dev.tuneforge.app.TestApi;
 import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestObjectStorage;
@@ -15,13 +17,23 @@ import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.storage.MultipartStorage;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.synthetic.GenerationJob;
 import dev.tuneforge.app.tenancy.TenantService;
+import dev.tuneforge.app.work.TenantWork;
+import dev.tuneforge.app.work.TryLater;
+import dev.tuneforge.app.work.WorkContext;
+import dev.tuneforge.app.work.WorkKind;
+import dev.tuneforge.app.work.WorkRunner;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,18 +44,24 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A platform admin deletes a tenant: at once its members and keys are refused and its jobs
  * cancelled; after the grace period nothing of it is left in any table (found from the database's
  * catalogue) or in the bucket, and another tenant's data is untouched. Undone in time, everything
- * works again and nothing is removed.
+ * works again and nothing is removed. The same over {@code /api}, and the removal leaves no Quartz
+ * job of the tenant's runs to fire later.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
+@Import(TenantDeletionIT.ComeBackLater.class)
 class TenantDeletionIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SignedInUser ROOT =
       new SignedInUser(UUID.randomUUID(), null, "root", "Root", Role.PLATFORM_ADMIN, "x", true);
 
@@ -56,6 +74,7 @@ class TenantDeletionIT {
   @Autowired ApiKeys keys;
   @Autowired TenantRemoval removal;
   @Autowired TestClock clock;
+  @Autowired WorkRunner runner;
   @TempDir Path dir;
   private TenantData data;
 
@@ -155,6 +174,35 @@ class TenantDeletionIT {
   }
 
   @Test
+  void theRemovalTakesTheTenantsWaitingRunsOutOfQuartz() throws Exception {
+    TestRows rows = new TestRows(jdbc);
+    SignedInUser doomed = rows.member("quartz-doomed");
+    SignedInUser kept = rows.member("quartz-kept");
+    UUID doomedRun = laterRun(doomed);
+    UUID keptRun = laterRun(kept);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(List.of(waitingTriggers(doomedRun), waitingTriggers(keptRun)))
+                    .as("each run tried once and waits an hour for its next try")
+                    .containsOnly(1));
+    String name =
+        jdbc.sql("select name from tenant where id = ?")
+            .param(doomed.tenantId())
+            .query(String.class)
+            .single();
+
+    asRoot(() -> tenants.scheduleDeletion(doomed.tenantId(), name));
+    clock.advance(Duration.ofDays(7).plusMinutes(1));
+    removal.removeDue();
+
+    assertThat(quartzRows(doomedRun)).as("rows in qrtz_* naming the removed tenant's run").isZero();
+    assertThat(quartzRows(keptRun)).as("the other tenant's run still waits").isPositive();
+    TestRows.as(kept, () -> runner.unschedule(ComeBackLater.KIND, keptRun));
+  }
+
+  @Test
   void onlyPlatformAdminsDeleteTenants() {
     TenantData.Tenant tenant = data.create("guarded");
     SignedInUser admin =
@@ -164,6 +212,124 @@ class TenantDeletionIT {
             () -> TestRows.as(admin, () -> tenants.scheduleDeletion(tenant.id(), tenant.name())))
         .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
     assertThat(tenants.isActive(tenant.id())).isTrue();
+  }
+
+  @Test
+  void overTheApiAPlatformAdminDeletesAndRestoresAndRefusalsAreProblems() throws Exception {
+    TestRows rows = new TestRows(jdbc);
+    UUID tenant = rows.tenant("api-deleted");
+    String name =
+        jdbc.sql("select name from tenant where id = ?").param(tenant).query(String.class).single();
+    UUID user = rows.user(tenant, "api-member-" + tenant);
+    String member = TestApi.key(keys, user, tenant, Role.MEMBER);
+    UUID admin = UUID.randomUUID();
+    jdbc.sql(
+            "insert into app_user (id, username, display_name, password_hash, role, created_at)"
+                + " values (?, ?, 'Root', 'x', 'PLATFORM_ADMIN', now())")
+        .params(admin, "api-root-" + admin)
+        .update();
+    String root = TestApi.key(keys, admin, null, Role.PLATFORM_ADMIN);
+    TestApi api = new TestApi(port);
+    String path = "/api/tenants/" + tenant;
+    String confirmed = path + "?confirm=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+
+    assertProblem(api.call("DELETE", confirmed, member, null), 403, "Only platform admins");
+    assertProblem(
+        api.call("DELETE", "/api/tenants/" + UUID.randomUUID() + "?confirm=x", root, null),
+        404,
+        "No such tenant");
+    assertProblem(api.call("DELETE", path, root, null), 400, "?confirm=");
+    assertProblem(api.call("DELETE", path + "?confirm=other", root, null), 400, name);
+    assertProblem(api.call("POST", path + "/restore", root, null), 409, "not scheduled");
+    assertThat(get("/v1/models", member)).isEqualTo(200);
+
+    HttpResponse<String> deleted = api.call("DELETE", confirmed, root, null);
+    assertThat(deleted.statusCode()).isEqualTo(202);
+    JsonNode scheduled = JSON.readTree(deleted.body());
+    assertThat(scheduled.path("status").asString()).isEqualTo("deletion_scheduled");
+    assertThat(Instant.parse(scheduled.path("deletionDueAt").asString()))
+        .isCloseTo(
+            jdbc.sql("select deletion_due_at from tenant where id = ?")
+                .param(tenant)
+                .query(java.sql.Timestamp.class)
+                .single()
+                .toInstant(),
+            within(1, ChronoUnit.MILLIS));
+    assertThat(JSON.readTree(api.call("GET", path, root, null).body()).path("status").asString())
+        .isEqualTo("deletion_scheduled");
+    assertThat(get("/v1/models", member)).as("the tenant's keys stop at once").isEqualTo(401);
+    assertProblem(api.call("DELETE", confirmed, root, null), 409, "already scheduled");
+
+    HttpResponse<String> restored = api.call("POST", path + "/restore", root, null);
+    assertThat(restored.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(restored.body()).path("status").asString()).isEqualTo("active");
+    assertThat(JSON.readTree(restored.body()).path("deletionDueAt").isNull()).isTrue();
+    assertThat(get("/v1/models", member)).isEqualTo(200);
+
+    assertThat(api.call("DELETE", confirmed, root, null).statusCode()).isEqualTo(202);
+    clock.advance(Duration.ofDays(7).plusMinutes(1));
+    assertProblem(api.call("POST", path + "/restore", root, null), 409, "removal is under way");
+    removal.removeDue();
+    assertProblem(api.call("GET", path, root, null), 404, "No such tenant");
+    assertThat(
+            jdbc.sql(
+                    "select action || ' ' || actor_name from audit_record where tenant_id = ?"
+                        + " order by id")
+                .param(tenant)
+                .query(String.class)
+                .list())
+        .as("audited as the page's actions are")
+        .containsSubsequence(
+            "TENANT_DELETION_SCHEDULED api-root-" + admin,
+            "TENANT_DELETION_UNDONE api-root-" + admin,
+            "TENANT_DELETION_SCHEDULED api-root-" + admin,
+            "TENANT_DELETED system");
+  }
+
+  /** A run of {@link ComeBackLater}, queued as its member would. */
+  private UUID laterRun(SignedInUser member) {
+    UUID id = UUID.randomUUID();
+    jdbc.sql(
+            "insert into generation_job (id, tenant_id, dataset_name, document_kind, fields,"
+                + " row_count, seed, noise, status, created_by, created_by_username, created_at)"
+                + " values (?, ?, 'later', 'RECEIPT', '[]', 1, 1, 0, 'QUEUED', ?, ?, now())")
+        .params(id, member.tenantId(), member.userId(), member.username())
+        .update();
+    TestRows.as(
+        member,
+        () -> {
+          runner.submit(ComeBackLater.KIND, id);
+          return null;
+        });
+    return id;
+  }
+
+  private int waitingTriggers(UUID run) {
+    return jdbc.sql("select count(*) from qrtz_triggers where job_name = ? and next_fire_time > ?")
+        .params(run.toString(), System.currentTimeMillis() + Duration.ofMinutes(30).toMillis())
+        .query(Integer.class)
+        .single();
+  }
+
+  private int quartzRows(UUID run) {
+    String name = run.toString();
+    return jdbc.sql(
+            """
+            select (select count(*) from qrtz_job_details where job_name = :run)
+                 + (select count(*) from qrtz_triggers where job_name = :run)
+                 + (select count(*) from qrtz_simple_triggers where trigger_name like :prefix)
+                 + (select count(*) from qrtz_fired_triggers where job_name = :run)
+            """)
+        .param("run", name)
+        .param("prefix", name + "%")
+        .query(Integer.class)
+        .single();
+  }
+
+  private static void assertProblem(HttpResponse<String> answer, int status, String detail) {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(JSON.readTree(answer.body()).path("detail").asString()).contains(detail);
   }
 
   /**
@@ -216,5 +382,22 @@ class TenantDeletionIT {
 
   private static <T> T asRoot(java.util.function.Supplier<T> work) {
     return TestRows.as(ROOT, work);
+  }
+
+  /**
+   * Background work whose every run asks to be tried again in an hour, as a backing-off run does.
+   */
+  static class ComeBackLater implements TenantWork<GenerationJob> {
+    static final WorkKind<GenerationJob> KIND = WorkKind.of("come-back-later", GenerationJob.class);
+
+    @Override
+    public WorkKind<GenerationJob> kind() {
+      return KIND;
+    }
+
+    @Override
+    public void run(WorkContext<GenerationJob> work) throws TryLater {
+      throw new TryLater("not yet", Duration.ofHours(1));
+    }
   }
 }

@@ -147,6 +147,35 @@ class TenantQuotaIT {
   }
 
   @Test
+  void eachMemberSeesTheirOwnTeamsUseAndLimits() throws Exception {
+    setQuotas(alice.tenantId(), new QuotaOverrides(2, 5, 1L << 30, null, 1));
+    UUID version = upload(alice, "a.jsonl");
+    rows.job(alice.tenantId(), alice.userId(), modelId, version, "waiting", "queued");
+    rows.job(alice.tenantId(), alice.userId(), modelId, version, "waiting", "validating_files");
+
+    Map<Quota, QuotaUsage> seen = usage(alice);
+    assertThat(seen.get(Quota.QUEUED_JOBS)).isEqualTo(new QuotaUsage(Quota.QUEUED_JOBS, 5, 2L));
+    assertThat(seen.get(Quota.RUNNING_JOBS)).isEqualTo(new QuotaUsage(Quota.RUNNING_JOBS, 2, 0L));
+    assertThat(seen.get(Quota.STORAGE))
+        .isEqualTo(new QuotaUsage(Quota.STORAGE, 1L << 30, storageQuota.used(alice.tenantId())));
+    assertThat(seen.get(Quota.STORAGE).used()).isPositive();
+    assertThat(seen.get(Quota.BACKGROUND_WORK).limit())
+        .isEqualTo(quotas.defaults().backgroundWork());
+
+    // Bob's page shows his empty tenant under the defaults, nothing of Alice's.
+    Map<Quota, QuotaUsage> his = usage(bob);
+    assertThat(his.get(Quota.QUEUED_JOBS))
+        .isEqualTo(new QuotaUsage(Quota.QUEUED_JOBS, quotas.defaults().queuedJobs(), 0L));
+    assertThat(his.get(Quota.STORAGE).used()).isZero();
+    assertThat(his.get(Quota.RUNNING_JOBS).limit()).isEqualTo(quotas.defaults().runningJobs());
+  }
+
+  private Map<Quota, QuotaUsage> usage(SignedInUser member) {
+    return as(member, () -> TenantContext.callAs(member.tenantId(), () -> quotas.usage())).stream()
+        .collect(java.util.stream.Collectors.toMap(QuotaUsage::quota, usage -> usage));
+  }
+
+  @Test
   void onlyAPlatformAdminSetsQuotasAndEmptyFieldsTakeTheDefaults() {
     assertThatThrownBy(
             () ->
