@@ -7,6 +7,9 @@ import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.protocol.NodeApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +21,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,7 +31,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * A node that asks for work gets a queued job from dispatch run on its poll, with Quartz's tick
  * paused and no Quartz trigger made for it; and while another replica dispatches (holds the
- * dispatch lock) this one waits for it rather than dispatching alongside.
+ * dispatch lock) this one waits for it rather than dispatching alongside; a node that starts again
+ * under its identity has the job it ran put back in the queue at once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -41,23 +44,19 @@ class DispatchOnPollIT {
   @Autowired Scheduler scheduler;
   @Autowired DataSource dataSource;
 
+  private DispatchAlone alone;
   private TestRows rows;
 
   @BeforeEach
   void noOtherNodesOrJobs() throws Exception {
-    scheduler.pauseJob(JobKey.jobKey(DispatchJob.NAME));
-    // other classes' nodes and queued jobs share this database; this test dispatches alone
-    jdbc.sql("update training_node set state = 'offline'").update();
-    jdbc.sql(
-            "update fine_tune_job set status = 'cancelled', node_id = null"
-                + " where status in ('queued', 'running')")
-        .update();
+    alone = new DispatchAlone(scheduler, jdbc);
+    alone.begin();
     rows = new TestRows(jdbc);
   }
 
   @AfterEach
   void dispatchAtTheTickAgain() throws Exception {
-    scheduler.resumeJob(JobKey.jobKey(DispatchJob.NAME));
+    alone.end();
   }
 
   @Test
@@ -97,6 +96,48 @@ class DispatchOnPollIT {
     assertThat(holder(job)).isNotNull();
   }
 
+  @Test
+  void aNodeThatStartsAgainHasTheJobItRanBackInTheQueueAtOnce() throws Exception {
+    UUID job = queued("restart");
+    String credential = enrol("restart-node");
+    HttpResponse<String> lease = call(NodeApi.LEASE, credential, "boot-1", "{}");
+    assertThat(lease.statusCode()).as(lease.body()).isEqualTo(200);
+    String running = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";
+    assertThat(call(NodeApi.HEARTBEAT, credential, "boot-1", running).statusCode()).isEqualTo(200);
+    assertThat(status(job)).as("the same process heartbeats on").isEqualTo("running");
+
+    // the node's agent was killed and started again: a new boot id, no job of its own
+    HttpResponse<String> idle =
+        call(NodeApi.HEARTBEAT, credential, "boot-2", "{\"state\":\"idle\"}");
+    assertThat(idle.statusCode()).isEqualTo(200);
+    assertThat(status(job))
+        .as("back in the queue, not after the lease runs out")
+        .isEqualTo("queued");
+    assertThat(
+            jdbc.sql("select message from job_event where job_id = ? order by id")
+                .param(job)
+                .query(String.class)
+                .list())
+        .contains("Its node started again; back in the queue");
+
+    HttpResponse<String> again = call(NodeApi.LEASE, credential, "boot-2", "{}");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(again.body()).contains(job.toString());
+  }
+
+  private HttpResponse<String> call(String path, String credential, String boot, String json)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + credential)
+                .header(NodeApi.BOOT_HEADER, boot)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   private void awaitWaiterOnTheLock() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (jdbc.sql(
@@ -120,13 +161,7 @@ class DispatchOnPollIT {
   }
 
   private String enrol(String name) throws Exception {
-    return new TestNodeApi(port)
-        .enrol(
-            nodes.issueEnrolmentTokenForLocalNode(),
-            name + "-" + UUID.randomUUID(),
-            "{\"device\":\"cpu\",\"deviceName\":\"CPU\",\"memoryBytes\":"
-                + (64L << 30)
-                + ",\"cpuCores\":8}");
+    return DispatchAlone.enrolCpuNode(port, nodes, name);
   }
 
   private int triggers() {
@@ -134,17 +169,10 @@ class DispatchOnPollIT {
   }
 
   private String status(UUID job) {
-    return jdbc.sql("select status from fine_tune_job where id = ?")
-        .param(job)
-        .query(String.class)
-        .single();
+    return alone.column("status", job, String.class);
   }
 
   private UUID holder(UUID job) {
-    return jdbc.sql("select node_id from fine_tune_job where id = ?")
-        .param(job)
-        .query(UUID.class)
-        .optional()
-        .orElse(null);
+    return alone.column("node_id", job, UUID.class);
   }
 }
