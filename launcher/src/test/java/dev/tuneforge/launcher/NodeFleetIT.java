@@ -2,7 +2,10 @@ package dev.tuneforge.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Two app replicas (the platform's app and a second JVM on the same PostgreSQL and S3) and a fleet
  * of simulated nodes speaking the node API over HTTP, half to each replica, work off a few hundred
  * jobs of two tenants while three nodes die holding a job: every job succeeds, none is leased while
- * its lease still runs, and the dead nodes' jobs are leased again. Prints the dispatch latency and
- * the throughput; {@code bin/bench-load} runs the same with more jobs.
+ * its lease still runs, the dead nodes' jobs are leased again, and neither replica's Quartz lost a
+ * race for a trigger (dispatch makes none). Prints the dispatch latency and the throughput; {@code
+ * bin/bench-load} runs the same with more jobs.
  */
 @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class NodeFleetIT {
@@ -38,5 +42,18 @@ class NodeFleetIT {
         .as("both replicas served leases")
         .containsOnlyKeys("A", "B");
     assertThat(figures.leasesByReplica().values()).allMatch(leases -> leases > 0);
+    try (Stream<Path> logs = Files.list(platform.dataDir().resolve("logs"))) {
+      for (Path log : logs.filter(NodeFleetIT::appLog).toList()) {
+        assertThat(Files.readString(log))
+            .as("a replica's Quartz lost a race for a trigger and paused (%s)", log.getFileName())
+            .doesNotContain("Couldn't acquire next trigger");
+      }
+    }
+  }
+
+  /** The platform's app's log and the second replica's. */
+  private static boolean appLog(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith("app") && name.endsWith(".log");
   }
 }

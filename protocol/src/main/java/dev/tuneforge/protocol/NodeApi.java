@@ -25,6 +25,13 @@ public final class NodeApi {
   public static final String BASE = "/api/node/v1";
 
   /**
+   * A header on every call of a node: an id its agent picks when it starts. A lease poll or
+   * heartbeat with another id than the node's last one tells the app the node started again, so the
+   * jobs it ran before go back in the queue at once instead of when their leases run out.
+   */
+  public static final String BOOT_HEADER = "Tuneforge-Node-Boot";
+
+  /**
    * 200 with an {@link EnrolResponse}; 403 for a bad token, 409 for a node of another protocol
    * version.
    */

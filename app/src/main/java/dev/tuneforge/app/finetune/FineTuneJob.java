@@ -394,6 +394,21 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   }
 
   /**
+   * Its node started again and so no longer runs the job: back in the queue at once, from its last
+   * checkpoint, as when the lease runs out.
+   */
+  Transition nodeRestarted(UUID node, Instant now) {
+    if (!runningOn(node)) {
+      return refused("requeue after its node's restart");
+    }
+    leaseEnded(node, trainedTokens, now);
+    status = JobStatus.QUEUED;
+    nodeId = null;
+    leaseExpiresAt = null;
+    return Transition.logged("Its node started again; back in the queue");
+  }
+
+  /**
    * Its node stopped renewing the lease: once the lease ran out, the job goes back in the queue.
    */
   Transition expireLease(Instant now) {

@@ -23,6 +23,8 @@ interface FineTuneRepository extends JpaRepository<FineTuneJob, UUID> {
 
   List<FineTuneJob> findByNodeIdIsNotNullAndLeaseExpiresAtBefore(Instant now);
 
+  List<FineTuneJob> findByNodeIdAndStatus(UUID nodeId, JobStatus status);
+
   /** The job, locked until the transaction ends, so that transitions of one job take turns. */
   @Lock(LockModeType.PESSIMISTIC_WRITE)
   @Query("select j from FineTuneJob j where j.id = :id")

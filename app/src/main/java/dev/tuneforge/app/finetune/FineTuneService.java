@@ -7,7 +7,9 @@ import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.dataset.QualityReport;
 import dev.tuneforge.app.storage.ObjectStorage;
+import dev.tuneforge.app.storage.StorageQuota;
 import dev.tuneforge.app.tenancy.Quota;
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.app.tenancy.TenantQuotas;
 import dev.tuneforge.app.usage.EstimateService;
 import dev.tuneforge.chat.ChatTemplate;
@@ -45,6 +47,7 @@ public class FineTuneService {
   private final EstimateService estimates;
   private final Continuations continuations;
   private final TenantQuotas quotas;
+  private final StorageQuota storageQuota;
   private final Clock clock;
   private final ApplicationEventPublisher publisher;
 
@@ -58,9 +61,11 @@ public class FineTuneService {
       EstimateService estimates,
       Continuations continuations,
       TenantQuotas quotas,
+      StorageQuota storageQuota,
       Clock clock,
       ApplicationEventPublisher publisher) {
     this.quotas = quotas;
+    this.storageQuota = storageQuota;
     this.jobs = jobs;
     this.events = events;
     this.catalog = catalog;
@@ -138,6 +143,7 @@ public class FineTuneService {
             jobs.countWaiting(List.of(JobStatus.VALIDATING_FILES, JobStatus.QUEUED)),
             1,
             "launch again when one has started, or cancel one");
+    storageQuota.checkRoomLeft(TenantContext.requireTenant());
     String name = model.getName() + " on " + dataset.name() + " v" + dataset.version();
     Instant now = clock.instant();
     FineTuneJob job =

@@ -203,6 +203,14 @@ public class JobLeasing {
             .count();
   }
 
+  /** Puts the jobs a node ran before it started again back in the queue; how many. */
+  public int requeueAfterRestart(UUID nodeId, Instant now) {
+    return (int)
+        system(() -> jobs.findByNodeIdAndStatus(nodeId, JobStatus.RUNNING)).stream()
+            .filter(held -> change(held, (job, at) -> job.nodeRestarted(nodeId, now)).isPresent())
+            .count();
+  }
+
   /** Applies a transition as the job's tenant; empty when there is no such job or it refused. */
   private Optional<FineTuneJob> change(
       UUID jobId, BiFunction<FineTuneJob, Instant, Transition> transition) {

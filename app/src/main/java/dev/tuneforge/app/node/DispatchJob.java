@@ -4,7 +4,10 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 
-/** Quartz's periodic dispatch; also triggered on every submission. */
+/**
+ * Quartz's periodic dispatch, for what no poll or event asked for (a budget raised, a new month);
+ * the clustered store fires it on one replica per tick.
+ */
 @DisallowConcurrentExecution
 class DispatchJob implements Job {
   static final String NAME = "dispatch";
@@ -17,6 +20,6 @@ class DispatchJob implements Job {
 
   @Override
   public void execute(JobExecutionContext context) {
-    dispatcher.dispatch();
+    dispatcher.dispatchExclusively();
   }
 }

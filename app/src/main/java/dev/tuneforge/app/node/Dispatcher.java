@@ -15,6 +15,7 @@ import dev.tuneforge.app.usage.RecentNodeTime;
 import dev.tuneforge.modelformat.memory.MemoryEstimate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -42,8 +44,12 @@ import org.springframework.transaction.annotation.Propagation;
  * node time, each tenant's oldest job first); a job that fits no node even idle waits with the
  * reason shown, as does one whose tenant holds as many nodes as its running-jobs quota. Holds back
  * jobs that would take their tenant over its monthly budget, and puts paused jobs back in the queue
- * once the budget allows them again (raised, or a new month). Runs inside the clustered Quartz job
- * {@link DispatchJob}, so with several app replicas only one dispatches at a time.
+ * once the budget allows them again (raised, or a new month).
+ *
+ * <p>Runs when a node polls for work, when a job is queued, finishes or loses its node, and at
+ * {@link DispatchJob}'s tick: each replica coalesces the requests it gets into one run at a time on
+ * a thread of its own, and {@link DispatchLock} lets one replica dispatch at a time. No Quartz
+ * trigger is made per request, so replicas never race for one.
  */
 @Component
 class Dispatcher {
@@ -53,7 +59,7 @@ class Dispatcher {
   private final ExportLeasing merges;
   private final NodeService nodes;
   private final NodeProperties properties;
-  private final Scheduler scheduler;
+  private final DispatchLock lock;
   private final BudgetService budgets;
   private final EstimateService estimates;
   private final NodePricing pricing;
@@ -62,13 +68,16 @@ class Dispatcher {
   private final RecentNodeTime recent;
   private final Clock clock;
   private final Timer dispatchLatency;
+  private final AtomicBoolean requested = new AtomicBoolean();
+  private final ExecutorService soon =
+      Executors.newSingleThreadExecutor(Thread.ofVirtual().name("dispatch").factory());
 
   Dispatcher(
       JobLeasing leasing,
       ExportLeasing merges,
       NodeService nodes,
       NodeProperties properties,
-      Scheduler scheduler,
+      DispatchLock lock,
       BudgetService budgets,
       EstimateService estimates,
       NodePricing pricing,
@@ -83,7 +92,7 @@ class Dispatcher {
     this.merges = merges;
     this.nodes = nodes;
     this.properties = properties;
-    this.scheduler = scheduler;
+    this.lock = lock;
     this.budgets = budgets;
     this.estimates = estimates;
     this.pricing = pricing;
@@ -261,16 +270,40 @@ class Dispatcher {
     return budgets.dispatchProblem(job.getTenantId(), estimate);
   }
 
-  /** Asks Quartz to run dispatch now instead of at its next tick. */
+  /**
+   * Asks for a dispatch on this replica's dispatch thread; requests made while one waits to run are
+   * answered by that one.
+   */
   void dispatchSoon() {
-    try {
-      scheduler.triggerJob(JobKey.jobKey(DispatchJob.NAME));
-    } catch (SchedulerException e) {
-      log.warn("Could not trigger dispatch now; it runs at its next tick", e);
+    if (requested.compareAndSet(false, true)) {
+      try {
+        soon.execute(this::dispatchRequested);
+      } catch (RejectedExecutionException shutDown) {
+        requested.set(false);
+      }
     }
   }
 
-  /** After the job's queueing commits; no transaction needed to ask Quartz for a run. */
+  private void dispatchRequested() {
+    requested.set(false);
+    try {
+      dispatchExclusively();
+    } catch (RuntimeException e) {
+      log.warn("Dispatch failed; it runs again at the next poll or tick", e);
+    }
+  }
+
+  /** Dispatches once no other replica does, and returns how many leases it wrote. */
+  int dispatchExclusively() {
+    return lock.exclusively(this::dispatch);
+  }
+
+  @PreDestroy
+  void stop() {
+    soon.shutdownNow();
+  }
+
+  /** After the job's queueing commits; no transaction needed to ask for a dispatch. */
   @ApplicationModuleListener(
       id = "node.dispatch.fine-tune-queued",
       propagation = Propagation.NOT_SUPPORTED)

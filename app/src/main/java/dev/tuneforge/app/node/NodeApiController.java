@@ -6,6 +6,7 @@ import dev.tuneforge.app.export.ExportLeasing;
 import dev.tuneforge.app.export.MergedExport;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
+import dev.tuneforge.app.storage.StorageQuota;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.protocol.CheckpointUpload;
 import dev.tuneforge.protocol.CheckpointUrls;
@@ -51,6 +52,8 @@ class NodeApiController {
   private final BudgetService budgets;
   private final Clock clock;
   private final ClientThrottle throttle;
+  private final StorageQuota storageQuota;
+  private final NodeRestarts restarts;
 
   NodeApiController(
       NodeService nodes,
@@ -62,7 +65,11 @@ class NodeApiController {
       Metering metering,
       BudgetService budgets,
       Clock clock,
-      ClientThrottle throttle) {
+      ClientThrottle throttle,
+      StorageQuota storageQuota,
+      NodeRestarts restarts) {
+    this.storageQuota = storageQuota;
+    this.restarts = restarts;
     this.nodes = nodes;
     this.leasing = leasing;
     this.merges = merges;
@@ -105,12 +112,22 @@ class NodeApiController {
 
   @PostMapping(NodeApi.HEARTBEAT)
   HeartbeatReply heartbeat(
-      @AuthenticationPrincipal NodePrincipal node, @RequestBody Heartbeat heartbeat) {
+      @AuthenticationPrincipal NodePrincipal node,
+      @RequestBody Heartbeat heartbeat,
+      HttpServletRequest http) {
+    noticeRestart(node, http);
     Optional<TrainingNode> known = nodes.authenticatedNode(node.nodeId());
     known.ifPresent(n -> nodes.heartbeat(n, heartbeat.state(), heartbeat.gpus()));
     HeartbeatReply reply = jobReply(node, heartbeat);
     String policy = known.map(n -> n.getServingPolicy().wire()).orElse(null);
     return new HeartbeatReply(reply.cancelCurrentJob(), reply.stopCurrentJob(), policy);
+  }
+
+  /** A node that started again no longer runs what it held: that goes back in the queue now. */
+  private void noticeRestart(NodePrincipal node, HttpServletRequest http) {
+    if (restarts.requeueIfRestarted(node.nodeId(), http.getHeader(NodeApi.BOOT_HEADER)) > 0) {
+      dispatcher.dispatchSoon();
+    }
   }
 
   private HeartbeatReply jobReply(NodePrincipal node, Heartbeat heartbeat) {
@@ -139,8 +156,9 @@ class NodeApiController {
 
   /** Long poll: answers as soon as a job is assigned to this node, or with 204 after the wait. */
   @PostMapping(NodeApi.LEASE)
-  ResponseEntity<Lease> lease(@AuthenticationPrincipal NodePrincipal node)
+  ResponseEntity<Lease> lease(@AuthenticationPrincipal NodePrincipal node, HttpServletRequest http)
       throws InterruptedException {
+    noticeRestart(node, http);
     nodes.authenticatedNode(node.nodeId()).ifPresent(n -> nodes.heartbeat(n, "idle"));
     dispatcher.dispatchSoon();
     long deadline = System.nanoTime() + properties.leasePollWait().toNanos();
@@ -235,7 +253,8 @@ class NodeApiController {
         .<ResponseEntity<?>>map(
             job ->
                 ResponseEntity.ok(
-                    new CheckpointUrls(leases.checkpointUploads(job, step, upload.files()))))
+                    new CheckpointUrls(
+                        leases.checkpointUploads(roomLeft(job), step, upload.files()))))
         .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
   }
 
@@ -248,7 +267,7 @@ class NodeApiController {
     return leasing
         .runningOn(node.nodeId(), jobId)
         .<ResponseEntity<?>>map(
-            job -> ResponseEntity.ok(new CheckpointUrls(leases.outputUploads(job))))
+            job -> ResponseEntity.ok(new CheckpointUrls(leases.outputUploads(roomLeft(job)))))
         .orElseGet(() -> ResponseEntity.status(HttpStatus.CONFLICT).build());
   }
 
@@ -278,6 +297,16 @@ class NodeApiController {
     return leasing.checkpointed(node.nodeId(), jobId, step)
         ? ResponseEntity.ok().build()
         : ResponseEntity.status(HttpStatus.CONFLICT).build();
+  }
+
+  /**
+   * The job, unless its tenant holds its whole storage quota: then the upload is refused (403,
+   * naming the quota), so a checkpoint is skipped and the job's outputs fail it with that reason;
+   * what it stored before stays.
+   */
+  private FineTuneJob roomLeft(FineTuneJob job) {
+    storageQuota.checkRoomLeft(job.getTenantId());
+    return job;
   }
 
   private static @Nullable String checkpointProblem(int step, CheckpointUpload upload) {

@@ -38,7 +38,20 @@ public class StorageQuota {
    * @throws dev.tuneforge.app.tenancy.QuotaExceeded naming the quota and the use
    */
   public void check(long pending, long adding) {
-    UUID tenant = TenantContext.requireTenant();
+    check(TenantContext.requireTenant(), pending, adding);
+  }
+
+  /**
+   * Refuses new work that will store files (a fine-tune's checkpoints and adapter, a node's upload)
+   * once the tenant holds its whole storage quota.
+   *
+   * @throws dev.tuneforge.app.tenancy.QuotaExceeded naming the quota and the use
+   */
+  public void checkRoomLeft(UUID tenantId) {
+    check(tenantId, 0, 1);
+  }
+
+  private void check(UUID tenant, long pending, long adding) {
     quotas.of(tenant).check(Quota.STORAGE, used(tenant) + pending, adding, ADVICE);
   }
 }

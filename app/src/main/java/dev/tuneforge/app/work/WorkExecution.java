@@ -21,9 +21,10 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one run of any kind as its tenant: starts it (or ends it if a cancellation came first),
  * hands it to its kind and records how it failed. Each kind's concurrency limit is a semaphore of
- * this instance, taken without waiting, so a busy kind never holds Quartz threads idle; so is each
- * tenant's share of the background threads (its background-work quota), so that one tenant's many
- * runs leave threads to the others.
+ * this instance, taken without waiting, so a busy kind never holds Quartz threads idle. Each
+ * tenant's background-work quota is a set of {@link BackgroundSlots} in the database, also taken
+ * without waiting, so that one tenant's many runs leave threads to the others on every replica
+ * together.
  */
 @Component
 class WorkExecution {
@@ -35,7 +36,7 @@ class WorkExecution {
   private final Clock clock;
   private final TenantQuotas quotas;
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
-  private final Map<UUID, Integer> tenantRuns = new ConcurrentHashMap<>();
+  private final BackgroundSlots tenantSlots;
   private volatile @Nullable Map<String, TenantWork<?>> kinds;
 
   WorkExecution(
@@ -43,8 +44,10 @@ class WorkExecution {
       WorkRows rows,
       AccountService accounts,
       TenantQuotas quotas,
+      BackgroundSlots tenantSlots,
       Clock clock) {
     this.registered = registered;
+    this.tenantSlots = tenantSlots;
     this.quotas = quotas;
     this.rows = rows;
     this.accounts = accounts;
@@ -88,13 +91,13 @@ class WorkExecution {
       return Optional.of(limits.retryAfter());
     }
     try {
-      if (!tenantSlot(tenantId)) {
+      Optional<BackgroundSlots.Slot> slot =
+          tenantSlots.take(tenantId, quotas.of(tenantId).backgroundWork());
+      if (slot.isEmpty()) {
         return Optional.of(limits.retryAfter());
       }
-      try {
+      try (BackgroundSlots.Slot held = slot.get()) {
         return TenantContext.callAs(tenantId, () -> run(kind, runId));
-      } finally {
-        tenantRuns.computeIfPresent(tenantId, (tenant, runs) -> runs > 1 ? runs - 1 : null);
       }
     } finally {
       if (free != null) {
@@ -103,23 +106,9 @@ class WorkExecution {
     }
   }
 
-  /** Takes one of the tenant's background slots on this instance, if its quota leaves one. */
-  private boolean tenantSlot(UUID tenantId) {
-    int limit = quotas.of(tenantId).backgroundWork();
-    boolean[] taken = {false};
-    tenantRuns.compute(
-        tenantId,
-        (tenant, runs) -> {
-          int now = runs == null ? 0 : runs;
-          taken[0] = now < limit;
-          return taken[0] ? now + 1 : runs;
-        });
-    return taken[0];
-  }
-
-  /** How many runs of the tenant work on this instance now. */
+  /** How many runs of the tenant work now, on every replica. */
   int running(UUID tenantId) {
-    return tenantRuns.getOrDefault(tenantId, 0);
+    return tenantSlots.held(tenantId, quotas.of(tenantId).backgroundWork());
   }
 
   /** Runs the run on this thread, as the thread's tenant. */

@@ -4,7 +4,6 @@ import static dev.tuneforge.app.TestRows.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.TestDatabase;
-import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.Role;
@@ -19,7 +18,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,26 +41,22 @@ class FairShareIT {
   @Autowired Scheduler scheduler;
   @Autowired Clock clock;
 
+  private DispatchAlone alone;
   private TestRows rows;
   private UUID model;
 
   @BeforeEach
   void noOtherNodesOrJobs() throws Exception {
-    // dispatch runs only when this test calls it, not also at Quartz's tick (cluster-wide pause)
-    scheduler.pauseJob(JobKey.jobKey(DispatchJob.NAME));
-    // other classes' nodes and queued jobs share this database; this test dispatches alone
-    jdbc.sql("update training_node set state = 'offline'").update();
-    jdbc.sql(
-            "update fine_tune_job set status = 'cancelled', node_id = null"
-                + " where status in ('queued', 'running')")
-        .update();
+    // the test dispatches under the lock, so one asked for by liveness waits for the test's
+    alone = new DispatchAlone(scheduler, jdbc);
+    alone.begin();
     rows = new TestRows(jdbc);
     model = rows.model("fair-" + UUID.randomUUID());
   }
 
   @AfterEach
   void dispatchAtTheTickAgain() throws Exception {
-    scheduler.resumeJob(JobKey.jobKey(DispatchJob.NAME));
+    alone.end();
   }
 
   @Test
@@ -72,11 +66,11 @@ class FairShareIT {
     List<UUID> one = queue("one", 1);
     UUID node = enrol("fair-node");
 
-    assertThat(dispatcher.dispatch()).isEqualTo(1);
+    assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
     assertThat(holder(many.getFirst())).as("the oldest job, both tenants unused").isEqualTo(node);
 
     finish(many.getFirst());
-    assertThat(dispatcher.dispatch()).isEqualTo(1);
+    assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
     assertThat(holder(one.getFirst()))
         .as("the single job takes the next free slot")
         .isEqualTo(node);
@@ -84,7 +78,7 @@ class FairShareIT {
     finish(one.getFirst());
     List<UUID> order = new ArrayList<>();
     for (int i = 1; i < many.size(); i++) {
-      assertThat(dispatcher.dispatch()).isEqualTo(1);
+      assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
       UUID taken = heldBy(node);
       order.add(taken);
       finish(taken);
@@ -114,14 +108,14 @@ class FairShareIT {
     setQuotas(tenantOf(fresh.getFirst()), new QuotaOverrides(1, null, null, null, 1));
 
     UUID first = enrol("fair-a");
-    assertThat(dispatcher.dispatch()).isEqualTo(1);
+    assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
     assertThat(holder(fresh.getFirst()))
         .as("the tenant without recent use first, though the other queued earlier")
         .isEqualTo(first);
     assertThat(holder(busy.getFirst())).isNull();
 
     UUID second = enrol("fair-b");
-    assertThat(dispatcher.dispatch()).isEqualTo(1);
+    assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
     assertThat(holder(fresh.getLast())).as("its running-jobs quota is 1").isNull();
     assertThat(holdReason(fresh.getLast()))
         .isEqualTo("the team's quota of 1 running fine-tunes is in use; it starts after one");
@@ -149,14 +143,7 @@ class FairShareIT {
   private int jobsSoFar;
 
   private UUID enrol(String name) throws Exception {
-    String credential =
-        new TestNodeApi(port)
-            .enrol(
-                nodes.issueEnrolmentTokenForLocalNode(),
-                name + "-" + UUID.randomUUID(),
-                "{\"device\":\"cpu\",\"deviceName\":\"CPU\",\"memoryBytes\":"
-                    + (64L << 30)
-                    + ",\"cpuCores\":8}");
+    String credential = DispatchAlone.enrolCpuNode(port, nodes, name);
     return nodes.authenticate(credential).orElseThrow().getId();
   }
 
@@ -186,13 +173,8 @@ class FairShareIT {
     return column("tenant_id", job, UUID.class);
   }
 
-  /** One column of the job's row; null when it holds none. */
   private <T> T column(String name, UUID job, Class<T> type) {
-    return jdbc.sql("select " + name + " from fine_tune_job where id = ?")
-        .param(job)
-        .query(type)
-        .optional()
-        .orElse(null);
+    return alone.column(name, job, type);
   }
 
   private UUID heldBy(UUID node) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tuneforge.app.TestApi;
 import dev.tuneforge.app.TestDatabase;
+import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
 import dev.tuneforge.app.account.Role;
@@ -13,14 +14,19 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.apikey.ApiKeys;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.staging.StagedUploads;
+import dev.tuneforge.app.finetune.FineTuneRequest;
+import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.app.storage.StorageQuota;
+import dev.tuneforge.protocol.NodeApi;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,10 +42,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tenants' quotas as users meet them: a launch over the queued-jobs quota and an upload over the
- * storage quota are refused at once, in the service (the forms' message) and over {@code /v1} (429
- * naming the quota and the use), and nothing is stored; each tenant is measured on its own data
- * only, and only a platform admin sets quotas.
+ * Tenants' quotas as users meet them: a launch over the queued-jobs quota, an upload over the
+ * storage quota, and a launch or a node's upload once storage is full are refused at once, in the
+ * service (the forms' message) and over {@code /v1} (429 naming the quota and the use), and nothing
+ * is stored; each tenant is measured on its own data only, and only a platform admin sets quotas.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -63,6 +69,8 @@ class TenantQuotaIT {
   @Autowired StagedUploads staged;
   @Autowired StorageQuota storageQuota;
   @Autowired ObjectStorage storage;
+  @Autowired FineTuneService fineTunes;
+  @Autowired NodeService nodes;
   @TempDir Path files;
 
   private TestRows rows;
@@ -173,6 +181,55 @@ class TenantQuotaIT {
   private Map<Quota, QuotaUsage> usage(SignedInUser member) {
     return as(member, () -> TenantContext.callAs(member.tenantId(), () -> quotas.usage())).stream()
         .collect(java.util.stream.Collectors.toMap(QuotaUsage::quota, usage -> usage));
+  }
+
+  @Test
+  void aFullStorageQuotaRefusesALaunchAndANodesUploadsAndKeepsWhatIsStored() throws Exception {
+    UUID version = upload(alice, "full.jsonl");
+    UUID running = rows.job(alice.tenantId(), alice.userId(), modelId, version, "run", "queued");
+    long held = storageQuota.used(alice.tenantId());
+    var objects = storage.list(ObjectKeys.tenantPrefix(alice.tenantId()));
+    setQuotas(alice.tenantId(), new QuotaOverrides(null, null, held, null, 1));
+
+    // In the service, as the launch form shows it, and over /v1 with 429 naming the quota.
+    assertThatThrownBy(
+            () -> as(alice, () -> fineTunes.create(FineTuneRequest.defaults(modelId, version))))
+        .isInstanceOf(QuotaExceeded.class)
+        .hasMessageContaining(" of storage is reached (" + held + " bytes of storage in use)");
+    String key = TestApi.key(keys, alice.userId(), alice.tenantId(), Role.MEMBER);
+    HttpResponse<String> refused = createJob(key, "file-" + version);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    assertThat(JSON.readTree(refused.body()).path("error").path("code").asString())
+        .isEqualTo("storage_bytes");
+    assertThat(jobs(alice.tenantId())).as("only the job from before").isEqualTo(1);
+
+    // The node running her job is refused upload URLs for a checkpoint and for the outputs.
+    TestNodeApi api = new TestNodeApi(port);
+    String credential = api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "quota-node");
+    UUID node = nodes.authenticate(credential).orElseThrow().getId();
+    jdbc.sql(
+            "update fine_tune_job set status = 'running', node_id = ?,"
+                + " lease_expires_at = now() + interval '10 minutes' where id = ?")
+        .params(node, running)
+        .update();
+    for (String path :
+        List.of(
+            NodeApi.forCheckpoint(NodeApi.CHECKPOINT, running, 3),
+            NodeApi.forJob(NodeApi.OUTPUTS, running))) {
+      HttpResponse<String> upload =
+          api.post(path, "Bearer " + credential, "{\"files\":[\"adapter_model.safetensors\"]}");
+      assertThat(upload.statusCode()).as(path + ": " + upload.body()).isEqualTo(403);
+      assertThat(upload.body()).contains("Your team's quota of ", " of storage is reached");
+    }
+    assertThat(storage.list(ObjectKeys.tenantPrefix(alice.tenantId())))
+        .as("what she stored stays")
+        .isEqualTo(objects);
+
+    // Bob's tenant is not counted with hers.
+    setQuotas(bob.tenantId(), new QuotaOverrides(null, null, held * 10, null, 1));
+    String keyB = TestApi.key(keys, bob.userId(), bob.tenantId(), Role.MEMBER);
+    HttpResponse<String> accepted = createJob(keyB, "file-" + upload(bob, "b.jsonl"));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
   }
 
   @Test

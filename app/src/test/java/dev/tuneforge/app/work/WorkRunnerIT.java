@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,7 +36,8 @@ import org.springframework.test.context.ContextConfiguration;
  * The runner on real PostgreSQL and Quartz, with a probe kind whose runs are generation-job rows
  * (any {@link WorkRun} table serves): what the probe does is named by the row's dataset name. Its
  * own bounded pool (3 threads, each tenant at most 2 of them by default) is proven with a kind
- * whose runs hold their thread: node liveness still runs on time, tenants share the threads.
+ * whose runs hold their thread: node liveness still runs on time, tenants share the threads; a
+ * tenant's quota holds across replicas, and a dead replica's share comes back.
  */
 @SpringBootTest
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -49,6 +51,7 @@ class WorkRunnerIT {
   @Autowired Probe probe;
   @Autowired Blocker blocker;
   @Autowired JdbcClient jdbc;
+  @Autowired DataSource dataSource;
 
   @Test
   void aRunWorksAsItsTenantAndUserAndItsFailureIsRecordedWithTheReason() {
@@ -213,6 +216,46 @@ class WorkRunnerIT {
       until(() -> status(many, run).finished(), "every run ends");
     }
     until(() -> status(one, oneRun).finished(), "every run ends");
+  }
+
+  @Test
+  void anotherReplicasRunsCountAgainstTheQuotaAndADeadReplicasSlotsFreeThemselves() {
+    SignedInUser erin = new TestRows(jdbc).member("erin");
+    // a second app replica on this database, working on two of erin's runs (her quota is 2)
+    BackgroundSlots otherReplica = new BackgroundSlots(dataSource);
+    BackgroundSlots.Slot first = otherReplica.take(erin.tenantId(), 2).orElseThrow();
+    BackgroundSlots.Slot second = otherReplica.take(erin.tenantId(), 2).orElseThrow();
+    assertThat(otherReplica.take(erin.tenantId(), 2)).as("a third over the quota").isEmpty();
+    assertThat(execution.running(erin.tenantId())).isEqualTo(2);
+
+    UUID run = row(erin, "fail");
+    assertThat(execution.runIfFree(Probe.KIND.name(), erin.tenantId(), run))
+        .as("this replica's run waits while the other holds her quota")
+        .contains(Probe.RETRY);
+    assertThat(status(erin, run)).isEqualTo(GenerationStatus.QUEUED);
+
+    first.close();
+    assertThat(execution.runIfFree(Probe.KIND.name(), erin.tenantId(), run)).isEmpty();
+    assertThat(status(erin, run))
+        .as("it ran once a slot was free")
+        .isEqualTo(GenerationStatus.FAILED);
+
+    // the other replica takes the slot again and dies: its database sessions end, unlocking nothing
+    BackgroundSlots.Slot again = otherReplica.take(erin.tenantId(), 2).orElseThrow();
+    UUID next = row(erin, "fail");
+    assertThat(execution.runIfFree(Probe.KIND.name(), erin.tenantId(), next)).contains(Probe.RETRY);
+    jdbc.sql(
+            "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory'"
+                + " and granted and objsubid = 1 and (classid::bigint << 32 | objid::bigint) in (?, ?)")
+        .params(BackgroundSlots.key(erin.tenantId(), 0), BackgroundSlots.key(erin.tenantId(), 1))
+        .query()
+        .listOfRows();
+    assertThat(execution.running(erin.tenantId())).isZero();
+    assertThat(execution.runIfFree(Probe.KIND.name(), erin.tenantId(), next)).isEmpty();
+    assertThat(status(erin, next)).isEqualTo(GenerationStatus.FAILED);
+    // the pool drops the dead sessions' connections
+    second.close();
+    again.close();
   }
 
   private static void until(BooleanSupplier condition, String what) throws InterruptedException {

@@ -36,6 +36,9 @@ final class AppClient {
   private final Duration leaseTimeout;
   private volatile @Nullable String credential;
 
+  /** This agent process's id, so the app can tell a restart from a node that runs on. */
+  private final String boot = UUID.randomUUID().toString();
+
   AppClient(HttpClient http, URI server, Duration leaseTimeout) {
     this.http = http;
     this.server = server;
@@ -144,6 +147,7 @@ final class AppClient {
         HttpRequest.newBuilder(URI.create(server + path))
             .timeout(timeout)
             .header("Accept", "application/json")
+            .header(NodeApi.BOOT_HEADER, boot)
             .POST(
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()

@@ -61,7 +61,7 @@ public class QuotaView extends VerticalLayout {
       case RUNNING_JOBS -> "Running fine-tunes";
       case QUEUED_JOBS -> "Queued fine-tunes";
       case STORAGE -> "Storage";
-      case BACKGROUND_WORK -> "Background tasks at once (on each app instance)";
+      case BACKGROUND_WORK -> "Background tasks at once";
     };
   }
 }
