@@ -181,6 +181,50 @@ class GenerationRouterIT {
     assertThat(failed.error()).contains("stopped answering");
   }
 
+  /**
+   * What the shared queue adds, printed: from queueing on B to a poll waiting on A having it, and
+   * from a chunk posted to A (stored, NOTIFY) or to B itself (handed over in memory) to the caller
+   * on B having it; medians of 20, every chunk arriving in order.
+   */
+  @Test
+  void printsTheLatencyOfTakingAndOfChunksThroughAnotherReplica() throws Exception {
+    List<Long> pickup = new java.util.ArrayList<>();
+    List<Long> throughA = new java.util.ArrayList<>();
+    List<Long> onB = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      CompletableFuture<List<GenerationRequest>> waiting =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return replicaA.poll(node, poll(List.of(), 1), WAIT);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(50);
+      long queued = System.nanoTime();
+      Generation generation = submit(replicaB, "models/latency", null);
+      assertThat(waiting.get()).extracting(GenerationRequest::id).containsExactly(generation.id());
+      pickup.add(System.nanoTime() - queued);
+      long posted = System.nanoTime();
+      replicaA.chunk(node, generation.id(), GenerationChunk.text(0, "a", 1));
+      assertThat(generation.next(WAIT, WAIT).delta()).isEqualTo("a");
+      throughA.add(System.nanoTime() - posted);
+      posted = System.nanoTime();
+      replicaB.chunk(node, generation.id(), GenerationChunk.last(1, "b", 1, "stop", null));
+      assertThat(generation.next(WAIT, WAIT).delta()).isEqualTo("b");
+      onB.add(System.nanoTime() - posted);
+    }
+    System.out.printf(
+        "shared queue, median of 20: queued on B to taken on A %.1f ms; chunk via A %.1f ms,"
+            + " chunk on B %.2f ms%n",
+        median(pickup), median(throughA), median(onB));
+  }
+
+  private static double median(List<Long> nanos) {
+    return nanos.stream().sorted().toList().get(nanos.size() / 2) / 1e6;
+  }
+
   private static GenerationRouter router(List<Generation> finished) {
     GenerationRouter router =
         new GenerationRouter(
