@@ -95,15 +95,7 @@ class GenerationRouterIT {
 
   @Test
   void aPollWaitingOnReplicaAWakesForAGenerationQueuedOnReplicaB() throws Exception {
-    CompletableFuture<List<GenerationRequest>> waiting =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return replicaA.poll(node, poll(List.of(), 4), WAIT);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<List<GenerationRequest>> waiting = pollingA(4);
     Thread.sleep(300);
     Generation generation = submit(replicaB, "models/wake-" + UUID.randomUUID(), null);
     assertThat(waiting.get()).extracting(GenerationRequest::id).containsExactly(generation.id());
@@ -192,15 +184,7 @@ class GenerationRouterIT {
     List<Long> throughA = new java.util.ArrayList<>();
     List<Long> onB = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      CompletableFuture<List<GenerationRequest>> waiting =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return replicaA.poll(node, poll(List.of(), 1), WAIT);
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      CompletableFuture<List<GenerationRequest>> waiting = pollingA(1);
       Thread.sleep(50);
       long queued = System.nanoTime();
       Generation generation = submit(replicaB, "models/latency", null);
@@ -219,6 +203,18 @@ class GenerationRouterIT {
         "shared queue, median of 20: queued on B to taken on A %.1f ms; chunk via A %.1f ms,"
             + " chunk on B %.2f ms%n",
         median(pickup), median(throughA), median(onB));
+  }
+
+  /** A node's poll waiting on replica A. */
+  private CompletableFuture<List<GenerationRequest>> pollingA(int capacity) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return replicaA.poll(node, poll(List.of(), capacity), WAIT);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private static double median(List<Long> nanos) {
