@@ -17,7 +17,8 @@ public final class TestDatabase
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
   private static EmbeddedPostgres postgres;
 
-  static synchronized EmbeddedPostgres postgres() {
+  /** The embedded server, for tests that build their own data sources on it (migrated). */
+  public static synchronized EmbeddedPostgres postgres() {
     if (postgres == null) {
       try {
         postgres = EmbeddedPostgres.builder().start();

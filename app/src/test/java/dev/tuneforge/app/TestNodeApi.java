@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.protocol.NodeApi;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +56,17 @@ public final class TestNodeApi {
   /** POSTs {@code json} to {@code path}, with that {@code Authorization} header unless null. */
   public HttpResponse<String> post(String path, @Nullable String authorization, String json)
       throws IOException, InterruptedException {
+    return http.send(request(path, authorization, json), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** As {@link #post}, answered as soon as the headers come, its body read as it streams. */
+  public HttpResponse<InputStream> postStreaming(
+      String path, @Nullable String authorization, String json)
+      throws IOException, InterruptedException {
+    return http.send(request(path, authorization, json), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  private HttpRequest request(String path, @Nullable String authorization, String json) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Content-Type", "application/json")
@@ -62,6 +74,6 @@ public final class TestNodeApi {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return request.build();
   }
 }

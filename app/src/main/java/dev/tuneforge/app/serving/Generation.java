@@ -7,12 +7,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generation as its caller waits for it: queued until a serving node takes it, then its chunks
- * in order as the node posts them. Lives in memory only; a restart of the app loses what is queued
- * or in flight, and its callers get an error.
+ * One generation as its caller waits for it, on the app replica that holds the caller's connection:
+ * queued until a serving node takes it, then its chunks in order as the node posts them (to this
+ * replica or, through the database, to another). A restart of this replica ends its callers'
+ * connections; their rows are swept and their nodes told to stop.
  */
 public final class Generation {
   private final GenerationRequest request;
@@ -21,6 +24,7 @@ public final class Generation {
   private final long submittedNanos = System.nanoTime();
   private final Deque<GenerationChunk> ready = new ArrayDeque<>();
   private final TreeMap<Integer, GenerationChunk> early = new TreeMap<>();
+  private final CountDownLatch settled = new CountDownLatch(1);
   private @Nullable UUID nodeId;
   private int nextIndex;
   private long lastChunkNanos;
@@ -136,6 +140,19 @@ public final class Generation {
       }
     }
     return ready.poll();
+  }
+
+  /** Its replica is done with it: a complete answer is metered, or the generation ended else. */
+  void settle() {
+    settled.countDown();
+  }
+
+  /**
+   * Waits until a complete answer is metered (so that a budget check after it sees its cost), at
+   * most {@code wait}.
+   */
+  public void awaitSettled(Duration wait) throws InterruptedException {
+    settled.await(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The caller went away: chunks that still come are refused, so the node can stop. */

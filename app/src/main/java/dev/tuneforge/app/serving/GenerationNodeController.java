@@ -2,14 +2,12 @@ package dev.tuneforge.app.serving;
 
 import dev.tuneforge.app.node.NodePrincipal;
 import dev.tuneforge.app.node.NodeService;
-import dev.tuneforge.app.node.TrainingNode;
 import dev.tuneforge.protocol.GenerationChunk;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.NodeApi;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,17 +27,12 @@ import org.springframework.web.bind.annotation.RestController;
 class GenerationNodeController {
   private final NodeService nodes;
   private final GenerationRouter router;
-  private final ServingService serving;
   private final ServingProperties properties;
 
   GenerationNodeController(
-      NodeService nodes,
-      GenerationRouter router,
-      ServingService serving,
-      ServingProperties properties) {
+      NodeService nodes, GenerationRouter router, ServingProperties properties) {
     this.nodes = nodes;
     this.router = router;
-    this.serving = serving;
     this.properties = properties;
   }
 
@@ -61,13 +54,7 @@ class GenerationNodeController {
       @AuthenticationPrincipal NodePrincipal node,
       @PathVariable UUID requestId,
       @RequestBody GenerationChunk chunk) {
-    Optional<TrainingNode> serving = nodes.authenticatedNode(node.nodeId());
-    Generation.Accepted accepted =
-        router.chunk(
-            node.nodeId(),
-            requestId,
-            chunk,
-            generation -> serving.ifPresent(n -> this.serving.finished(generation, n)));
+    Generation.Accepted accepted = router.chunk(node.nodeId(), requestId, chunk);
     return accepted == Generation.Accepted.REFUSED
         ? ResponseEntity.notFound().build()
         : ResponseEntity.noContent().build();

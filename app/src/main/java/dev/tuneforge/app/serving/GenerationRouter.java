@@ -3,35 +3,74 @@ package dev.tuneforge.app.serving;
 import dev.tuneforge.protocol.GenerationChunk;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Routes generations to serving nodes, in memory: a queue of generations no node has taken yet,
- * handed to the nodes that poll for work, and the generations nodes run, by id, so that their
- * chunks reach the waiting callers. A poll takes generations of one base model, those of a base the
- * node has loaded first, oldest first; a restart of the app loses both.
+ * Routes generations to serving nodes through PostgreSQL, so that every app replica shares one
+ * queue: a generation is queued as a row ({@link GenerationQueue}) and held here, where its caller
+ * waits; a node polling any replica takes it (those of a base the node has loaded first, oldest
+ * first); its chunks reach this replica directly when the node posts them here, or through the
+ * chunk table and a NOTIFY when it posts them to another replica. One listening connection per
+ * replica wakes the waiting polls and reads the chunks; every few seconds it also touches the rows
+ * this replica holds and sweeps those of replicas that stopped.
  */
-final class GenerationRouter {
-  private final Object lock = new Object();
-  private final LinkedList<Generation> queued = new LinkedList<>();
-  private final Map<UUID, Generation> running = new ConcurrentHashMap<>();
+final class GenerationRouter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GenerationRouter.class);
 
-  /** Queues a generation for the next serving node that polls. */
+  /** A waiting poll looks again this often even without a notification (one may be lost). */
+  private static final long RECHECK_MILLIS = 2000;
+
+  private static final Duration TICK = Duration.ofSeconds(5);
+  private static final Duration STALE = Duration.ofSeconds(60);
+
+  private final GenerationQueue queue;
+  private final DataSource dataSource;
+  private final ServingProperties properties;
+  private final Map<UUID, Generation> held = new ConcurrentHashMap<>();
+  private final Object wake = new Object();
+  private long wakeups;
+  private volatile Consumer<Generation> finished = generation -> {};
+  private volatile boolean closed;
+  private final Thread listener;
+
+  GenerationRouter(DataSource dataSource, ServingProperties properties) {
+    this.queue = new GenerationQueue(JdbcClient.create(dataSource));
+    this.dataSource = dataSource;
+    this.properties = properties;
+    this.listener = Thread.ofPlatform().daemon().name("generation-listener").start(this::listen);
+  }
+
+  /** Called once with each generation this replica holds whose answer is complete. */
+  void onFinished(Consumer<Generation> callback) {
+    this.finished = callback;
+  }
+
+  /** Queues a generation for the next serving node that polls any replica. */
   Generation submit(GenerationRequest request, ServedModel model, String caller) {
     Generation generation = new Generation(request, model, caller);
-    synchronized (lock) {
-      queued.add(generation);
-      lock.notifyAll();
+    held.put(generation.id(), generation);
+    try {
+      queue.add(request, model.tenantId(), properties.pickupTimeout());
+    } catch (RuntimeException e) {
+      held.remove(generation.id());
+      throw e;
     }
+    wakePolls();
     return generation;
   }
 
@@ -42,81 +81,177 @@ final class GenerationRouter {
   List<GenerationRequest> poll(UUID nodeId, GenerationPoll poll, Duration wait)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
-    synchronized (lock) {
-      while (true) {
-        dropAbandoned();
-        List<Generation> taken = take(poll);
-        if (!taken.isEmpty()) {
-          List<GenerationRequest> requests = new ArrayList<>();
-          for (Generation generation : taken) {
+    while (true) {
+      long seen;
+      synchronized (wake) {
+        seen = wakeups;
+      }
+      List<GenerationRequest> taken = queue.take(nodeId, poll);
+      if (!taken.isEmpty()) {
+        for (GenerationRequest request : taken) {
+          Generation generation = held.get(request.id());
+          if (generation != null) {
             generation.takenBy(nodeId);
-            running.put(generation.id(), generation);
-            requests.add(generation.request());
           }
-          return requests;
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return List.of();
+        return taken;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return List.of();
+      }
+      synchronized (wake) {
+        if (wakeups == seen) {
+          wake.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
         }
-        lock.wait(Math.max(1, left / 1_000_000));
       }
     }
-  }
-
-  private List<Generation> take(GenerationPoll poll) {
-    if (queued.isEmpty()) {
-      return List.of();
-    }
-    String base =
-        queued.stream()
-            .map(g -> g.request().baseModel().cacheKey())
-            .filter(poll.loadedBaseModels()::contains)
-            .findFirst()
-            .orElse(queued.getFirst().request().baseModel().cacheKey());
-    List<Generation> taken = new ArrayList<>();
-    for (Iterator<Generation> it = queued.iterator();
-        it.hasNext() && taken.size() < poll.capacity(); ) {
-      Generation generation = it.next();
-      if (generation.request().baseModel().cacheKey().equals(base)) {
-        taken.add(generation);
-        it.remove();
-      }
-    }
-    return taken;
-  }
-
-  private void dropAbandoned() {
-    queued.removeIf(Generation::isAbandoned);
-    running.values().removeIf(Generation::isAbandoned);
   }
 
   /**
    * A chunk from the node running the generation; refused for another node's generation, an unknown
    * one, or one whose caller went away.
-   *
-   * @param finished called once, with the generation, when its answer is complete
    */
-  Generation.Accepted chunk(
-      UUID nodeId, UUID generationId, GenerationChunk chunk, Consumer<Generation> finished) {
-    Generation generation = running.get(generationId);
-    if (generation == null || !Objects.equals(generation.node(), nodeId)) {
+  Generation.Accepted chunk(UUID nodeId, UUID generationId, GenerationChunk chunk) {
+    Generation generation = held.get(generationId);
+    if (generation == null) {
+      return queue.post(nodeId, generationId, chunk)
+          ? Generation.Accepted.TAKEN
+          : Generation.Accepted.REFUSED;
+    }
+    if (generation.node() == null) {
+      queue.takenBy(generationId).ifPresent(generation::takenBy);
+    }
+    if (!nodeId.equals(generation.node())) {
       return Generation.Accepted.REFUSED;
     }
-    Generation.Accepted accepted = generation.accept(chunk);
-    if (accepted != Generation.Accepted.TAKEN) {
-      running.remove(generationId);
+    return settle(generation, generation.accept(chunk));
+  }
+
+  private Generation.Accepted settle(Generation generation, Generation.Accepted accepted) {
+    if (accepted != Generation.Accepted.TAKEN && held.remove(generation.id()) != null) {
+      queue.remove(generation.id());
     }
     if (accepted == Generation.Accepted.FINISHED) {
-      finished.accept(generation);
+      try {
+        finished.accept(generation);
+      } finally {
+        generation.settle();
+      }
+    } else if (accepted == Generation.Accepted.REFUSED) {
+      generation.settle();
     }
     return accepted;
   }
 
-  /** How many generations wait for a node and how many nodes run now. */
-  int[] sizes() {
-    synchronized (lock) {
-      return new int[] {queued.size(), running.size()};
+  /**
+   * The caller went away: its row goes, so that no node takes it and its node's chunks are refused.
+   */
+  void abandon(Generation generation) {
+    generation.abandon();
+    generation.settle();
+    if (held.remove(generation.id()) != null) {
+      queue.remove(generation.id());
     }
+  }
+
+  /** How many generations this replica holds for their callers. */
+  int held() {
+    return held.size();
+  }
+
+  private void wakePolls() {
+    synchronized (wake) {
+      wakeups++;
+      wake.notifyAll();
+    }
+  }
+
+  private void listen() {
+    while (!closed) {
+      try (Connection connection = dataSource.getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("LISTEN " + GenerationQueue.CHANNEL);
+        PGConnection postgres = connection.unwrap(PGConnection.class);
+        long nextTick = 0;
+        while (!closed) {
+          PGNotification[] notifications = postgres.getNotifications(500);
+          if (notifications != null) {
+            for (PGNotification notification : notifications) {
+              handle(notification.getParameter());
+            }
+          }
+          if (System.nanoTime() - nextTick >= 0) {
+            tick();
+            nextTick = System.nanoTime() + TICK.toNanos();
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!closed) {
+          log.warn("Serving lost its database listener, reconnecting: {}", e.getMessage());
+          sleepQuietly();
+        }
+      }
+    }
+  }
+
+  private void handle(String payload) {
+    if (payload.equals("q")) {
+      wakePolls();
+      return;
+    }
+    String[] parts = payload.split(":");
+    Generation generation = held.get(UUID.fromString(parts[1]));
+    if (generation == null) {
+      return;
+    }
+    if (parts[0].equals("t")) {
+      if (generation.node() == null) {
+        generation.takenBy(UUID.fromString(parts[2]));
+      }
+    } else {
+      deliver(generation);
+    }
+  }
+
+  /** Hands the chunks other replicas stored for a generation held here to its caller. */
+  private void deliver(Generation generation) {
+    for (GenerationQueue.Posted posted : queue.drain(generation.id())) {
+      if (generation.node() == null) {
+        generation.takenBy(posted.node());
+      }
+      if (settle(generation, generation.accept(posted.chunk())) != Generation.Accepted.TAKEN) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Drops generations whose callers gave up, reads chunks whose notification was missed, and keeps
+   * this replica's rows from being swept.
+   */
+  private void tick() {
+    for (Generation generation : Set.copyOf(held.values())) {
+      if (generation.isAbandoned()) {
+        abandon(generation);
+      } else if (generation.node() != null) {
+        deliver(generation);
+      }
+    }
+    queue.touchAndSweep(held.keySet(), STALE);
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closed = true;
+    listener.join(Duration.ofSeconds(5));
   }
 }

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.serving;
 
+import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(ServingProperties.class)
 class GenerationRouterConfig {
 
-  @Bean
-  GenerationRouter generationRouter() {
-    return new GenerationRouter();
+  @Bean(destroyMethod = "close")
+  GenerationRouter generationRouter(DataSource dataSource, ServingProperties properties) {
+    return new GenerationRouter(dataSource, properties);
   }
 }

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the playground does for its view: the tuned and the base model of a succeeded fine-tune, its
  * held-out examples to pick from, the prompt for a pasted document (the examples' system message
- * and the document as the user's), both answers streamed from a node, and the per-field marks of an
- * answer against an example's reference.
+ * and the document as the user's), both answers streamed from a node one after the other, each
+ * checked against the budget and charged on its own, and the per-field marks of an answer against
+ * an example's reference.
  */
 @Component
 public class Playground {
@@ -92,45 +93,83 @@ public class Playground {
     return messages;
   }
 
-  /**
-   * Starts a generation and streams its text to {@code onText} (the whole answer so far) from a
-   * background thread, then {@code onEnd} with the last chunk (or a failed one).
-   */
-  public Generation stream(
-      ServedModel model,
-      List<PromptMessage> messages,
-      GenerationSettings settings,
-      String caller,
-      Consumer<String> onText,
-      Consumer<GenerationChunk> onEnd) {
-    Generation generation = serving.chat(model, messages, settings, caller);
-    Thread.ofVirtual()
-        .name("playground-" + generation.id())
-        .start(
-            () -> {
-              StringBuilder text = new StringBuilder();
-              try {
-                GenerationChunk chunk;
-                do {
-                  chunk = serving.next(generation);
-                  if (!chunk.delta().isEmpty()) {
-                    text.append(chunk.delta());
-                    onText.accept(text.toString());
-                  }
-                } while (!chunk.isLast());
-                onEnd.accept(chunk);
-              } catch (NoServingNodeException e) {
-                onEnd.accept(GenerationChunk.failed(0, e.getMessage()));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                serving.abandon(generation);
-              }
-            });
-    return generation;
+  /** One panel of the comparison: the model it asks, where its text and its end go. */
+  public record Panel(
+      ServedModel model, Consumer<String> onText, Consumer<GenerationChunk> onEnd) {}
+
+  /** A comparison running in the background; {@link #stop()} ends it where it is. */
+  public static final class Comparison {
+    private volatile boolean stopped;
+    private volatile @Nullable Generation current;
+    private final ServingService serving;
+
+    private Comparison(ServingService serving) {
+      this.serving = serving;
+    }
+
+    public void stop() {
+      stopped = true;
+      Generation generation = current;
+      if (generation != null) {
+        serving.abandon(generation);
+      }
+    }
   }
 
-  public void stop(Generation generation) {
-    serving.abandon(generation);
+  /**
+   * Asks each panel's model in turn from a background thread, streaming its text to {@code onText}
+   * (the whole answer so far) and then {@code onEnd} with the last chunk (or a failed one). Each
+   * generation is checked against the tenant's budget just before it starts and charged once it
+   * ends, before the next starts, so that a budget the first spends stops the second with the
+   * budget's sentence.
+   */
+  public Comparison compare(
+      List<Panel> panels,
+      List<PromptMessage> messages,
+      GenerationSettings settings,
+      String caller) {
+    Comparison comparison = new Comparison(serving);
+    Thread.ofVirtual()
+        .name("playground")
+        .start(
+            () -> {
+              for (Panel panel : panels) {
+                if (comparison.stopped) {
+                  return;
+                }
+                try {
+                  Generation generation = serving.chat(panel.model(), messages, settings, caller);
+                  comparison.current = generation;
+                  if (comparison.stopped) {
+                    serving.abandon(generation);
+                    return;
+                  }
+                  panel.onEnd().accept(stream(generation, panel.onText()));
+                  generation.awaitSettled(serving.settleWait());
+                } catch (BudgetSpentException | NoServingNodeException e) {
+                  panel.onEnd().accept(GenerationChunk.failed(0, String.valueOf(e.getMessage())));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  comparison.stop();
+                  return;
+                }
+              }
+            });
+    return comparison;
+  }
+
+  private GenerationChunk stream(Generation generation, Consumer<String> onText)
+      throws InterruptedException {
+    StringBuilder text = new StringBuilder();
+    GenerationChunk chunk;
+    do {
+      chunk = serving.next(generation);
+      if (!chunk.delta().isEmpty()) {
+        text.append(chunk.delta());
+        onText.accept(text.toString());
+      }
+    } while (!chunk.isLast());
+    return chunk;
   }
 
   /** One key path of an answer against the reference. */

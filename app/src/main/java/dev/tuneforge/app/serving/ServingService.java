@@ -1,5 +1,6 @@
 package dev.tuneforge.app.serving;
 
+import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.node.TrainingNode;
 import dev.tuneforge.app.usage.BudgetService;
 import dev.tuneforge.app.usage.ServedTokens;
@@ -8,6 +9,7 @@ import dev.tuneforge.protocol.GenerationChunk;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.PromptMessage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +32,7 @@ public class ServingService {
   private final ServingProperties properties;
   private final ServingMeter meter;
   private final BudgetService budgets;
+  private final NodeService nodes;
   private final Clock clock;
 
   ServingService(
@@ -38,13 +41,16 @@ public class ServingService {
       ServingProperties properties,
       ServingMeter meter,
       BudgetService budgets,
+      NodeService nodes,
       Clock clock) {
     this.models = models;
     this.router = router;
     this.properties = properties;
     this.meter = meter;
     this.budgets = budgets;
+    this.nodes = nodes;
     this.clock = clock;
+    router.onFinished(this::finished);
   }
 
   /**
@@ -118,15 +124,22 @@ public class ServingService {
     return generation.next(properties.pickupTimeout(), properties.chunkTimeout());
   }
 
-  /** The caller no longer waits: the generation is dropped from the queue or its node told. */
-  public void abandon(Generation generation) {
-    generation.abandon();
+  /** How long a caller waits for a complete answer to be metered before it goes on. */
+  Duration settleWait() {
+    return Duration.ofSeconds(10);
   }
 
-  /** Meters a complete answer for the tenant it was served to. */
-  void finished(Generation generation, TrainingNode node) {
+  /** The caller no longer waits: the generation is dropped from the queue or its node told. */
+  public void abandon(Generation generation) {
+    router.abandon(generation);
+  }
+
+  /** Meters a complete answer for the tenant it was served to, on the replica that held it. */
+  private void finished(Generation generation) {
     GenerationChunk last = generation.last();
-    if (last == null || last.usage() == null) {
+    UUID nodeId = generation.node();
+    TrainingNode node = nodeId == null ? null : nodes.authenticatedNode(nodeId).orElse(null);
+    if (last == null || last.usage() == null || node == null) {
       return;
     }
     ServedModel model = generation.model();

@@ -15,9 +15,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * A tenant with something in every feature, written as the features write it: a member, a private
  * model, a dataset version, a queued and a running job with events, a checkpoint, an evaluation, a
- * judge run, usage, served tokens, estimates, a generation job, a teacher run, token lengths, a
- * merge, an API key, OpenAI metadata and an idempotency key, a webhook with a delivery, a staged
- * and a model upload (each an unfinished multipart upload), and objects under the tenant's prefix.
+ * judge run, usage, served tokens, a generation in flight with a chunk, estimates, a generation
+ * job, a teacher run, token lengths, a merge, an API key, OpenAI metadata and an idempotency key, a
+ * webhook with a delivery, a staged and a model upload (each an unfinished multipart upload), and
+ * objects under the tenant's prefix.
  */
 final class TenantData {
   /** What one tenant was given. */
@@ -81,6 +82,12 @@ final class TenantData {
           caller, prompt_tokens, completion_tokens, price_per_1k, cost, served_at)
         values (gen_random_uuid(), :tenant, 'm', :model, :running, :node, 'n', :username, 1, 1, 0,
           0, now());
+      insert into generation_request (id, tenant_id, base_model, request, state, taken_by,
+          created_at, pickup_deadline, taken_at, touched_at)
+        values (:generation, :tenant, 'models/m/', '{}', 'taken', :node, now(), now(), now(),
+          now() + interval '1 day');
+      insert into generation_chunk (generation_id, idx, tenant_id, chunk, created_at)
+        values (:generation, 0, :tenant, '{}', now());
       insert into job_estimate (tenant_id, job_id, node_class, base_model_params, method, steps,
           trained_tokens, evaluation_examples, generated_tokens, seconds, cost, currency, basis,
           created_at)
@@ -152,7 +159,8 @@ final class TenantData {
             "queued", queued,
             "running", running,
             "node", node));
-    for (String id : new String[] {"endpoint", "teacherRun", "judgeRun", "webhook", "upload"}) {
+    for (String id :
+        new String[] {"endpoint", "teacherRun", "judgeRun", "webhook", "upload", "generation"}) {
       values.put(id, UUID.randomUUID());
     }
     values.put("stagedKey", stagedKey);

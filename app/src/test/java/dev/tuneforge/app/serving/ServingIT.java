@@ -7,6 +7,7 @@ import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
+import dev.tuneforge.app.TuneforgeApplication;
 import dev.tuneforge.app.account.Role;
 import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.apikey.ApiKeys;
@@ -32,6 +33,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +41,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
@@ -73,6 +78,7 @@ class ServingIT {
   @Autowired JdbcClient jdbc;
   @Autowired BudgetService budgets;
   @Autowired UsageReports reports;
+  @Autowired Playground playground;
   @TempDir Path dir;
 
   private final AtomicBoolean nodeRuns = new AtomicBoolean(true);
@@ -307,6 +313,109 @@ class ServingIT {
     assertThat(ask(bob, bobModel)).as("the other tenant is served").startsWith("adapter ");
   }
 
+  /**
+   * A second replica on the same database: a caller of replica B is answered by the node polling
+   * this one (A), whole and streamed; prints the time to the first streamed event through each.
+   */
+  @Test
+  void aRequestToAnotherReplicaIsAnsweredByTheNodePollingThisOneWholeAndStreamed()
+      throws Exception {
+    String key =
+        "Bearer " + TestRows.as(alice, () -> keys.issue(alice.userId(), "replicas", null)).text();
+    String expected = "adapter " + FineTunedModelName.parse(aliceModel).orElseThrow().jobId();
+    String chat =
+        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Total?\"}],"
+            + "\"max_tokens\":16%s}";
+    try (ConfigurableApplicationContext replicaB =
+        new SpringApplicationBuilder(TuneforgeApplication.class)
+            .initializers(new TestDatabase(), new TestObjectStorage())
+            .properties(
+                "server.port=0",
+                "tuneforge.serving.pickup-timeout=3s",
+                "tuneforge.serving.poll-wait=1s",
+                "tuneforge.usage.served-price-per1k-tokens=1")
+            .run()) {
+      int portB = ((WebServerApplicationContext) replicaB).getWebServer().getPort();
+      TestNodeApi b = new TestNodeApi(portB);
+      HttpResponse<String> whole =
+          b.post("/v1/chat/completions", key, chat.formatted(aliceModel, ""));
+      assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+      assertThat(JSON.readTree(whole.body()).at("/choices/0/message/content").asString())
+          .isEqualTo(expected);
+      HttpResponse<String> streamed =
+          b.post("/v1/chat/completions", key, chat.formatted(aliceModel, ",\"stream\":true"));
+      assertThat(streamed.statusCode()).isEqualTo(200);
+      assertThat(streamed.body()).contains("\"content\":\"adapter \"").endsWith("data: [DONE]\n\n");
+      assertThat(
+              Awaitility.await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(
+                      () -> TestRows.as(alice, () -> meter.inMonth(YearMonth.now(ZoneOffset.UTC))),
+                      rows -> rows.size() == 2))
+          .as("each answer metered once, by the replica that held its caller")
+          .hasSize(2);
+      System.out.printf(
+          "time to first streamed event, median of 10: same replica %d ms, other replica %d ms%n",
+          firstEventMillis(
+              new TestNodeApi(port), key, chat.formatted(aliceModel, ",\"stream\":true")),
+          firstEventMillis(b, key, chat.formatted(aliceModel, ",\"stream\":true")));
+    }
+  }
+
+  private static long firstEventMillis(TestNodeApi replica, String key, String body)
+      throws Exception {
+    List<Long> millis = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      long start = System.nanoTime();
+      HttpResponse<java.io.InputStream> response =
+          replica.postStreaming("/v1/chat/completions", key, body);
+      try (java.io.BufferedReader lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+        String first = lines.readLine();
+        millis.add((System.nanoTime() - start) / 1_000_000);
+        assertThat(first).startsWith("data: ");
+        while (lines.readLine() != null) {
+          // read to the end, so the generation completes
+        }
+      }
+    }
+    return millis.stream().sorted().toList().get(millis.size() / 2);
+  }
+
+  @Test
+  void thePlaygroundChecksAndChargesEachPanelSoABudgetSpentByTheFirstStopsTheSecond() {
+    // Budgets are in cents: 0.01 is below the 0.013 the first answer costs.
+    jdbc.sql("update tenant set monthly_budget = 0.01 where id = ?")
+        .param(alice.tenantId())
+        .update();
+    UUID job = FineTunedModelName.parse(aliceModel).orElseThrow().jobId();
+    Playground.Setup setup = TestRows.as(alice, () -> playground.open(job)).orElseThrow();
+    List<String> texts = new CopyOnWriteArrayList<>();
+    List<GenerationChunk> ends = new CopyOnWriteArrayList<>();
+    TestRows.as(
+        alice,
+        () ->
+            playground.compare(
+                List.of(
+                    new Playground.Panel(setup.tuned(), texts::add, ends::add),
+                    new Playground.Panel(setup.base(), texts::add, ends::add)),
+                List.of(new PromptMessage("user", "Total of the receipt?")),
+                GenerationSettings.greedy(16, false),
+                alice.getUsername()));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ends.size() == 2);
+    assertThat(ends.get(0).error()).isNull();
+    assertThat(texts.getLast()).isEqualTo("adapter " + job);
+    assertThat(ends.get(1).error())
+        .as("the base model's panel")
+        .startsWith("Not served: the tenant's monthly budget of")
+        .contains("is spent");
+    assertThat(budgets.spend(alice.tenantId(), budgets.currentMonth()))
+        .as("only the first answer charged")
+        .isEqualByComparingTo(meter.pricePer1k().multiply(BigDecimal.valueOf(13)).movePointLeft(3));
+  }
+
   private HttpResponse<String> v1(String path, String authorization, String json) throws Exception {
     return new TestNodeApi(port).post(path, authorization, json);
   }
@@ -339,6 +448,8 @@ class ServingIT {
   private void serve(TestNodeApi api) {
     while (nodeRuns.get()) {
       try {
+        // a node that stops heartbeating goes offline, and an offline node serves nothing
+        api.post(NodeApi.HEARTBEAT, bearer, "{\"state\":\"idle\"}");
         HttpResponse<String> polled =
             api.post(
                 NodeApi.GENERATIONS,

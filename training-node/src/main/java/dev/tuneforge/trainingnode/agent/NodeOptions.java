@@ -38,11 +38,13 @@ record NodeOptions(
 
   /**
    * Whether the node serves generation requests ({@code --serve}), how many adapters its serving
-   * process keeps loaded ({@code --adapter-cache}) and how many generations decode together at most
-   * ({@code --max-batch}).
+   * process keeps loaded ({@code --adapter-cache}), how many generations decode together at most
+   * ({@code --max-batch}) and how many bytes of downloaded adapters it keeps on disk ({@code
+   * --adapter-disk-cache}, 10 GiB by default).
    */
-  record Serving(boolean enabled, int adapterCache, int maxBatch) {
-    static final Serving OFF = new Serving(false, 8, 16);
+  record Serving(boolean enabled, int adapterCache, int maxBatch, long adapterDiskBytes) {
+    static final long DEFAULT_ADAPTER_DISK_BYTES = 10L << 30;
+    static final Serving OFF = new Serving(false, 8, 16, DEFAULT_ADAPTER_DISK_BYTES);
   }
 
   /** Options of a node without simulated GPUs or a memory limit. */
@@ -95,6 +97,8 @@ record NodeOptions(
                                  (env TUNEFORGE_SERVE=true)
         --adapter-cache N        adapters the serving JVM keeps loaded (default 8)
         --max-batch N            generations decoded together at most (default 16)
+        --adapter-disk-cache S   bytes of downloaded adapters kept on disk, the least
+                                 recently used deleted first (default 10GiB)
         --simulate-gpus NxSIZE   FOR TESTS ONLY: report N simulated GPUs of SIZE memory each
                                  (e.g. 2x16GiB) and run one job per GPU, training on the CPU
         --child-memory-limit SIZE  FOR TESTS ONLY: the memory each job may use (e.g. 300MiB);
@@ -164,6 +168,7 @@ record NodeOptions(
     String serve = pick(flags, "serve", env, "TUNEFORGE_SERVE");
     String adapterCache = flags.remove("adapter-cache");
     String maxBatch = flags.remove("max-batch");
+    String adapterDisk = flags.remove("adapter-disk-cache");
     if (!flags.isEmpty()) {
       throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
     }
@@ -201,7 +206,10 @@ record NodeOptions(
         new Serving(
             "true".equalsIgnoreCase(serve),
             adapterCache == null ? 8 : positiveInt("adapter-cache", adapterCache),
-            maxBatch == null ? 16 : positiveInt("max-batch", maxBatch)));
+            maxBatch == null ? 16 : positiveInt("max-batch", maxBatch),
+            adapterDisk == null
+                ? Serving.DEFAULT_ADAPTER_DISK_BYTES
+                : bytes("adapter-disk-cache", adapterDisk)));
   }
 
   /** {@code 2x16GiB}: two simulated GPUs of 16 GiB, free, named as simulated. */

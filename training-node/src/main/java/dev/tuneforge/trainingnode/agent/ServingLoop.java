@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -40,6 +41,7 @@ final class ServingLoop {
   private final BooleanSupplier training;
   private final Path folder;
   private final Map<UUID, ChunkRelay> inFlight = new ConcurrentHashMap<>();
+  private final Map<UUID, List<Path>> pinned = new ConcurrentHashMap<>();
   private final Set<String> loadedBases = ConcurrentHashMap.newKeySet();
   private final Set<String> loadedAdapters = ConcurrentHashMap.newKeySet();
   private volatile @Nullable String policy;
@@ -50,7 +52,7 @@ final class ServingLoop {
     this.options = options;
     this.app = app;
     this.folder = options.workDir().resolve("serving");
-    this.files = new ServedFiles(folder, transfers);
+    this.files = new ServedFiles(folder, transfers, options.serving().adapterDiskBytes());
     this.training = training;
   }
 
@@ -104,7 +106,16 @@ final class ServingLoop {
   private void prepare(GenerationRequest request) {
     try {
       Path base = files.fetch("models", request.baseModel());
-      Path adapter = request.adapter() == null ? null : files.fetch("adapters", request.adapter());
+      pinned.computeIfAbsent(request.id(), id -> new CopyOnWriteArrayList<>()).add(base);
+      Path adapter =
+          request.adapter() == null ? null : files.fetch(ServedFiles.ADAPTERS, request.adapter());
+      if (adapter != null) {
+        pinned.computeIfAbsent(request.id(), id -> new CopyOnWriteArrayList<>()).add(adapter);
+      }
+      if (!inFlight.containsKey(request.id())) {
+        unpin(request.id());
+        return;
+      }
       send(
           ServingCommand.generate(
               request, base.toString(), adapter == null ? null : adapter.toString()));
@@ -165,6 +176,7 @@ final class ServingLoop {
             relay.offer(output.chunk());
             if (output.chunk().isLast()) {
               inFlight.remove(output.id());
+              unpin(output.id());
             }
           }
         } catch (JacksonException e) {
@@ -179,7 +191,16 @@ final class ServingLoop {
     }
   }
 
+  /** The generation no longer needs its files on disk: they may be trimmed. */
+  private void unpin(UUID id) {
+    List<Path> folders = pinned.remove(id);
+    if (folders != null) {
+      folders.forEach(files::release);
+    }
+  }
+
   private void finish(UUID id, GenerationChunk chunk) {
+    unpin(id);
     ChunkRelay relay = inFlight.remove(id);
     if (relay != null) {
       relay.offer(chunk);
@@ -189,6 +210,7 @@ final class ServingLoop {
   /** The app no longer waits for {@code id}: the child stops generating it. */
   private void cancel(UUID id) {
     inFlight.remove(id);
+    unpin(id);
     try {
       send(ServingCommand.cancel(id));
     } catch (IOException e) {

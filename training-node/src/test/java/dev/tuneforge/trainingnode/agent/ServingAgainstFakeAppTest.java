@@ -190,7 +190,9 @@ class ServingAgainstFakeAppTest {
                     "1g",
                     trainer.getName(),
                     Duration.ofSeconds(5))
-                .withServing(new NodeOptions.Serving(true, 1, 4)));
+                .withServing(
+                    new NodeOptions.Serving(
+                        true, 1, 4, NodeOptions.Serving.DEFAULT_ADAPTER_DISK_BYTES)));
     running =
         Thread.ofPlatform()
             .start(

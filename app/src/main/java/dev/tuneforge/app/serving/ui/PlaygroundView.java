@@ -17,8 +17,6 @@ import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.tuneforge.app.account.CurrentUser;
-import dev.tuneforge.app.serving.BudgetSpentException;
-import dev.tuneforge.app.serving.Generation;
 import dev.tuneforge.app.serving.GenerationSettings;
 import dev.tuneforge.app.serving.Playground;
 import dev.tuneforge.protocol.PromptMessage;
@@ -30,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The playground of a succeeded fine-tune: paste a document or pick a held-out example, and the
- * tuned and the base model answer side by side as they stream from a serving node, with per-field
- * marks against the example's reference when the task is extraction.
+ * tuned and then the base model answer side by side as they stream from a serving node, each
+ * checked against the budget and charged on its own, with per-field marks against the example's
+ * reference when the task is extraction.
  */
 @Route("finetunes/:jobId/playground")
 @PageTitle("Playground · Tuneforge")
@@ -46,7 +45,7 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
   private final Button generate = new Button("Generate");
   private final AnswerPanel tuned = new AnswerPanel("tuned", "Tuned model");
   private final AnswerPanel base = new AnswerPanel("base", "Base model");
-  private final List<Generation> running = new ArrayList<>();
+  private final List<Playground.Comparison> running = new ArrayList<>();
   private Playground.@Nullable Setup setup;
 
   public PlaygroundView(Playground playground) {
@@ -130,30 +129,12 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             jsonOnly.getValue());
     String caller = CurrentUser.get().map(u -> u.getUsername()).orElse("playground");
     UI ui = UI.getCurrent();
-    try {
-      start(current, messages, settings, caller, reference, ui);
-    } catch (BudgetSpentException e) {
-      stopAll();
-      tuned.problem(String.valueOf(e.getMessage()));
-      base.problem(String.valueOf(e.getMessage()));
-    }
-  }
-
-  private void start(
-      Playground.Setup current,
-      List<PromptMessage> messages,
-      GenerationSettings settings,
-      String caller,
-      @Nullable String reference,
-      UI ui) {
+    List<Playground.Panel> panels = new ArrayList<>();
     for (AnswerPanel panel : List.of(tuned, base)) {
       panel.start();
-      running.add(
-          playground.stream(
+      panels.add(
+          new Playground.Panel(
               panel == tuned ? current.tuned() : current.base(),
-              messages,
-              settings,
-              caller,
               text -> ui.access(() -> panel.text(text)),
               last ->
                   ui.access(
@@ -164,10 +145,11 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
                                   ? List.of()
                                   : Playground.marks(reference, panel.answer())))));
     }
+    running.add(playground.compare(panels, messages, settings, caller));
   }
 
   private void stopAll() {
-    running.forEach(playground::stop);
+    running.forEach(Playground.Comparison::stop);
     running.clear();
   }
 
