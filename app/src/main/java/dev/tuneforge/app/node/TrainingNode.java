@@ -9,11 +9,17 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
 
-/** An enrolled training node. The app keeps only a hash of its credential. */
+/**
+ * An enrolled training node. The app keeps only a hash of its credential. Updates write only the
+ * columns that changed, so a heartbeat (state, time, GPUs) never writes back an admin's change to
+ * the serving policy, price or draining that committed while it was under way.
+ */
 @Entity
 @Table(name = "training_node")
+@DynamicUpdate
 public class TrainingNode {
   @Id private UUID id;
   private String name;
