@@ -48,6 +48,20 @@ final class EventRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends every event queued so far and waits for that, up to {@code wait}, on the flusher thread
+   * so that batches keep their order; false when not all of them could be sent.
+   */
+  boolean sendQueued(java.time.Duration wait) throws InterruptedException {
+    try {
+      return flusher.submit(this::flush).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException
+        | java.util.concurrent.RejectedExecutionException e) {
+      return false;
+    }
+  }
+
   private void flushQuietly() {
     try {
       flush();
