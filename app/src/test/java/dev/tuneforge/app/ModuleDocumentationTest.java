@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModuleDependency;
@@ -21,8 +22,10 @@ import org.springframework.modulith.docs.Documenter;
 /**
  * The module diagrams and canvases in {@code docs/modules} are generated from the Modulith model by
  * its {@link Documenter}, never drawn by hand: this test fails when the committed files differ from
- * what the code's modules give now. Run it with {@code -Dtuneforge.docs.update=true} to write them
- * anew. The same holds for the Mermaid module graph in {@code docs/architecture.md}.
+ * what the code's modules give now, byte for byte once the parts the Documenter writes in no fixed
+ * order are sorted ({@link #canonical}), so that every run and every branch writes the same files.
+ * Run it with {@code -Dtuneforge.docs.update=true} to write them anew. The same holds for the
+ * Mermaid module graph in {@code docs/architecture.md}.
  */
 class ModuleDocumentationTest {
   private static final Path COMMITTED = Path.of("..", "docs", "modules");
@@ -41,6 +44,10 @@ class ModuleDocumentationTest {
         .writeIndividualModulesAsPlantUml()
         .writeModuleCanvases();
     List<String> generated = names(GENERATED);
+    for (String name : generated) {
+      Path file = GENERATED.resolve(name);
+      Files.writeString(file, canonical(Files.readString(file)));
+    }
     if (Boolean.getBoolean("tuneforge.docs.update")) {
       Files.createDirectories(COMMITTED);
       for (String stale : names(COMMITTED)) {
@@ -55,9 +62,9 @@ class ModuleDocumentationTest {
             "docs/modules lists one file per generated one; regenerate with -Dtuneforge.docs.update=true")
         .isEqualTo(generated);
     for (String name : generated) {
-      assertThat(sortedLines(COMMITTED.resolve(name)))
+      assertThat(Files.readString(COMMITTED.resolve(name)))
           .as("docs/modules/%s is out of date; regenerate with -Dtuneforge.docs.update=true", name)
-          .isEqualTo(sortedLines(GENERATED.resolve(name)));
+          .isEqualTo(Files.readString(GENERATED.resolve(name)));
     }
   }
 
@@ -129,17 +136,58 @@ class ModuleDocumentationTest {
     return module.getIdentifier().toString();
   }
 
-  /** The Documenter writes relations in no fixed order; their set is what the diagram says. */
   /**
-   * The file's lines in order of text, a cell's first list item without its cell mark ({@code |* x}
-   * reads {@code * x}): which item comes first follows an order the model does not fix (listeners
-   * of one class, for one).
+   * The Documenter's text with its unordered runs sorted, so that one model always gives the same
+   * bytes: it writes the components and relations of a diagram and the items of a canvas cell in an
+   * order the model does not fix (set iteration, listeners of one class). A run is a stretch of
+   * lines of one kind: {@code Rel(...)} lines, {@code Component(...)} lines at one indentation, or
+   * the list items of one cell (the first carries the cell mark, {@code |* x}, which stays on the
+   * first after sorting). Everything else keeps its place.
    */
-  private static List<String> sortedLines(Path file) throws IOException {
-    return Files.readAllLines(file).stream()
-        .map(line -> line.startsWith("|* ") ? line.substring(1) : line)
-        .sorted()
-        .toList();
+  static String canonical(String text) {
+    List<String> lines = List.of(text.split("\n", -1));
+    List<String> out = new ArrayList<>(lines.size());
+    int i = 0;
+    while (i < lines.size()) {
+      String kind = runKind(lines.get(i), true);
+      int end = i + 1;
+      if (kind != null) {
+        while (end < lines.size() && kind.equals(runKind(lines.get(end), false))) {
+          end++;
+        }
+      }
+      List<String> run = new ArrayList<>(lines.subList(i, end));
+      boolean cellMark = run.getFirst().startsWith("|* ");
+      if (cellMark) {
+        run.set(0, run.getFirst().substring(1));
+      }
+      run.sort(null);
+      if (cellMark) {
+        run.set(0, "|" + run.getFirst());
+      }
+      out.addAll(run);
+      i = end;
+    }
+    return String.join("\n", out);
+  }
+
+  /**
+   * The kind of run a line belongs to, or null for a line that keeps its place: {@code *} for a
+   * list item (a cell's first, {@code |* }, only opens a run), else the indentation and the macro
+   * name of a PlantUML line such as {@code Rel(} or {@code Component(}.
+   */
+  private static @Nullable String runKind(String line, boolean first) {
+    if (line.startsWith("* ") || (first && line.startsWith("|* "))) {
+      return "*";
+    }
+    String stripped = line.stripLeading();
+    int paren = stripped.indexOf('(');
+    if (paren > 0
+        && stripped.endsWith(")")
+        && stripped.substring(0, paren).chars().allMatch(Character::isLetterOrDigit)) {
+      return line.substring(0, line.length() - stripped.length()) + stripped.substring(0, paren);
+    }
+    return null;
   }
 
   private static List<String> names(Path folder) throws IOException {
