@@ -1,5 +1,8 @@
 package dev.tuneforge.modelformat.safetensors;
 
+import dev.tuneforge.modelformat.folder.ModelFolder;
+import dev.tuneforge.modelformat.folder.ModelInspector;
+import dev.tuneforge.modelformat.folder.ModelRejectedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,31 +74,19 @@ public final class SafeTensors {
   }
 
   /**
-   * Every weight of a Hugging Face folder: {@code model.safetensors}, or the shards that {@code
-   * model.safetensors.index.json} names (none outside the folder).
+   * Every weight of a Hugging Face folder, read from the files model-format's inspection names as
+   * its weights ({@link ModelInspector#weightFiles}): the shards {@code
+   * model.safetensors.index.json} lists, else {@code model.safetensors}; any other safetensors file
+   * beside them (a {@code consolidated.safetensors}, an optimizer's state) is not read.
+   *
+   * @throws ModelRejectedException naming the file and the reason when the folder has no weights
+   *     inspection would accept (no index and no {@code model.safetensors}, a shard missing or
+   *     outside the folder)
    */
   public static Map<String, Tensor> readFolder(Path directory) throws IOException {
-    Path single = directory.resolve("model.safetensors");
-    if (Files.isRegularFile(single)) {
-      return new HashMap<>(read(single).tensors());
-    }
-    Path index = directory.resolve("model.safetensors.index.json");
-    if (!Files.isRegularFile(index)) {
-      throw new IOException(
-          directory + " has neither model.safetensors nor model.safetensors.index.json");
-    }
-    TreeSet<String> shards = new TreeSet<>();
-    JSON.readTree(Files.readString(index))
-        .path("weight_map")
-        .properties()
-        .forEach(e -> shards.add(e.getValue().asString()));
     Map<String, Tensor> weights = new HashMap<>();
-    for (String shard : shards) {
-      Path file = directory.resolve(shard).normalize();
-      if (!file.startsWith(directory.normalize())) {
-        throw new IOException("shard " + shard + " lies outside the model directory");
-      }
-      weights.putAll(read(file).tensors());
+    for (String file : ModelInspector.weightFiles(ModelFolder.of(directory))) {
+      weights.putAll(read(directory.resolve(file)).tensors());
     }
     return weights;
   }

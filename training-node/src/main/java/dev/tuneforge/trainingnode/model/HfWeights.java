@@ -1,16 +1,12 @@
 package dev.tuneforge.trainingnode.model;
 
 import dev.tuneforge.modelformat.UnsupportedModelException;
-import dev.tuneforge.modelformat.folder.ModelFolder;
-import dev.tuneforge.modelformat.folder.ModelInspector;
 import dev.tuneforge.modelformat.folder.ModelRejectedException;
 import dev.tuneforge.modelformat.safetensors.SafeTensors;
 import dev.tuneforge.modelformat.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The base weights of a Hugging Face directory, single-file or sharded, all as fp32. */
@@ -23,21 +19,15 @@ final class HfWeights {
   }
 
   /**
-   * Reads the files that model-format's inspection names as the weights; a folder it would refuse
-   * for want of them is refused with its reason.
+   * Reads the files that model-format's inspection names as the weights ({@link
+   * SafeTensors#readFolder}); a folder it would refuse for want of them is refused with its reason.
    */
   static HfWeights read(Path directory) throws IOException {
-    List<String> files;
     try {
-      files = ModelInspector.weightFiles(ModelFolder.of(directory));
+      return new HfWeights(SafeTensors.readFolder(directory));
     } catch (ModelRejectedException e) {
       throw new UnsupportedModelException(e.getMessage());
     }
-    Map<String, Tensor> tensors = new HashMap<>();
-    for (String file : files) {
-      tensors.putAll(SafeTensors.read(directory.resolve(file)).tensors());
-    }
-    return new HfWeights(tensors);
   }
 
   boolean has(String name) {
