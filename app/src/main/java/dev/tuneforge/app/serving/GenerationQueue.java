@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Serving's rows in PostgreSQL, shared by the app's replicas (V048): generations waiting for a
  * node, taken by a polling node with {@code FOR UPDATE SKIP LOCKED} so that two replicas never hand
  * one out twice, and the chunks a node posted to a replica other than the one holding the caller.
- * Each change is announced on {@link #CHANNEL} ({@code q}, {@code t:id:node}, {@code c:id}).
+ * Each change is announced on {@link #CHANNEL}: {@code q:base} (a generation of that base model's
+ * cache key queued), {@code t:id:node} (taken), {@code c:id} (a chunk stored).
  */
 final class GenerationQueue {
   static final String CHANNEL = "tuneforge_generation";
@@ -43,7 +45,7 @@ final class GenerationQueue {
             JSON.writeValueAsString(request),
             pickupTimeout.toMillis() + " milliseconds")
         .update();
-    notify("q");
+    notify("q:" + request.baseModel().cacheKey());
   }
 
   /**
@@ -133,6 +135,23 @@ final class GenerationQueue {
         .stream()
         .sorted((a, b) -> Integer.compare(a.chunk().index(), b.chunk().index()))
         .toList();
+  }
+
+  /**
+   * Which of {@code generationIds} have chunks stored, in one query: the fallback for notifications
+   * a replica missed.
+   */
+  Set<UUID> withChunks(Collection<UUID> generationIds) {
+    if (generationIds.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(
+        jdbc.sql(
+                "select distinct generation_id from generation_chunk"
+                    + " where generation_id = any(?::uuid[])")
+            .param(generationIds.stream().map(UUID::toString).toArray(String[]::new))
+            .query(UUID.class)
+            .list());
   }
 
   /** Removes a generation and its chunks: its answer is complete or its caller went away. */

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,14 +27,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * waits; a node polling any replica takes it (those of a base the node has loaded first, oldest
  * first); its chunks reach this replica directly when the node posts them here, or through the
  * chunk table and a NOTIFY when it posts them to another replica. One listening connection per
- * replica wakes the waiting polls and reads the chunks; every few seconds it also touches the rows
- * this replica holds and sweeps those of replicas that stopped.
+ * replica wakes one waiting poll per queued generation ({@link WaitingPolls}) and reads the chunks;
+ * every few seconds it also touches the rows this replica holds, reads the chunks of any whose
+ * notification was missed (one query for all), and sweeps the rows of replicas that stopped.
  */
 final class GenerationRouter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GenerationRouter.class);
 
   /** A waiting poll looks again this often even without a notification (one may be lost). */
-  private static final long RECHECK_MILLIS = 2000;
+  private static final Duration RECHECK = Duration.ofSeconds(2);
 
   private static final Duration TICK = Duration.ofSeconds(5);
   private static final Duration STALE = Duration.ofSeconds(60);
@@ -42,16 +44,22 @@ final class GenerationRouter implements AutoCloseable {
   private final DataSource dataSource;
   private final ServingProperties properties;
   private final Map<UUID, Generation> held = new ConcurrentHashMap<>();
-  private final Object wake = new Object();
-  private long wakeups;
+  private final WaitingPolls waiting = new WaitingPolls();
+  private final long recheckMillis;
   private volatile Consumer<Generation> finished = generation -> {};
   private volatile boolean closed;
   private final Thread listener;
 
   GenerationRouter(DataSource dataSource, ServingProperties properties) {
+    this(dataSource, properties, RECHECK);
+  }
+
+  /** With waiting polls looking again every {@code recheck} without a notification. */
+  GenerationRouter(DataSource dataSource, ServingProperties properties, Duration recheck) {
     this.queue = new GenerationQueue(JdbcClient.create(dataSource));
     this.dataSource = dataSource;
     this.properties = properties;
+    this.recheckMillis = recheck.toMillis();
     this.listener = Thread.ofPlatform().daemon().name("generation-listener").start(this::listen);
   }
 
@@ -60,7 +68,10 @@ final class GenerationRouter implements AutoCloseable {
     this.finished = callback;
   }
 
-  /** Queues a generation for the next serving node that polls any replica. */
+  /**
+   * Queues a generation for the next serving node that polls any replica; its NOTIFY wakes one
+   * waiting poll on each replica, this one included.
+   */
   Generation submit(GenerationRequest request, ServedModel model, String caller) {
     Generation generation = new Generation(request, model, caller);
     held.put(generation.id(), generation);
@@ -70,7 +81,6 @@ final class GenerationRouter implements AutoCloseable {
       held.remove(generation.id());
       throw e;
     }
-    wakePolls();
     return generation;
   }
 
@@ -81,31 +91,40 @@ final class GenerationRouter implements AutoCloseable {
   List<GenerationRequest> poll(UUID nodeId, GenerationPoll poll, Duration wait)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      long seen;
-      synchronized (wake) {
-        seen = wakeups;
-      }
-      List<GenerationRequest> taken = queue.take(nodeId, poll);
-      if (!taken.isEmpty()) {
-        for (GenerationRequest request : taken) {
-          Generation generation = held.get(request.id());
-          if (generation != null) {
-            generation.takenBy(nodeId);
+    WaitingPolls.Waiter waiter = waiting.join(poll.loadedBaseModels());
+    List<GenerationRequest> taken = List.of();
+    try {
+      while (true) {
+        waiter.arm();
+        taken = queue.take(nodeId, poll);
+        if (!taken.isEmpty()) {
+          for (GenerationRequest request : taken) {
+            Generation generation = held.get(request.id());
+            if (generation != null) {
+              generation.takenBy(nodeId);
+            }
           }
+          return taken;
         }
-        return taken;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return List.of();
-      }
-      synchronized (wake) {
-        if (wakeups == seen) {
-          wake.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return taken;
         }
+        waiter.await(Math.max(1, Math.min(recheckMillis, left / 1_000_000)));
       }
+    } finally {
+      waiter.leave(taken.stream().map(request -> request.baseModel().cacheKey()).toList());
     }
+  }
+
+  /** How many waiting polls queued generations woke on this replica, for tests. */
+  long wakeups() {
+    return waiting.wakeups();
+  }
+
+  /** How many polls wait on this replica now. */
+  int waitingPolls() {
+    return waiting.size();
   }
 
   /**
@@ -160,13 +179,6 @@ final class GenerationRouter implements AutoCloseable {
     return held.size();
   }
 
-  private void wakePolls() {
-    synchronized (wake) {
-      wakeups++;
-      wake.notifyAll();
-    }
-  }
-
   private void listen() {
     while (!closed) {
       try (Connection connection = dataSource.getConnection();
@@ -197,7 +209,11 @@ final class GenerationRouter implements AutoCloseable {
 
   private void handle(String payload) {
     if (payload.equals("q")) {
-      wakePolls();
+      waiting.wakeOne(null);
+      return;
+    }
+    if (payload.startsWith("q:")) {
+      waiting.wakeOne(payload.substring(2));
       return;
     }
     String[] parts = payload.split(":");
@@ -231,10 +247,17 @@ final class GenerationRouter implements AutoCloseable {
    * this replica's rows from being swept.
    */
   private void tick() {
+    List<UUID> taken = new ArrayList<>();
     for (Generation generation : Set.copyOf(held.values())) {
       if (generation.isAbandoned()) {
         abandon(generation);
       } else if (generation.node() != null) {
+        taken.add(generation.id());
+      }
+    }
+    for (UUID id : queue.withChunks(taken)) {
+      Generation generation = held.get(id);
+      if (generation != null) {
         deliver(generation);
       }
     }

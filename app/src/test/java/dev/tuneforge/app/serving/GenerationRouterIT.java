@@ -11,11 +11,16 @@ import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.ModelFiles;
 import dev.tuneforge.protocol.PromptMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Routing through PostgreSQL with two replicas' routers on one database, as two app pods have: a
@@ -31,7 +37,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * wakes for it), generations of one base (a loaded one first) up to the node's capacity, never
  * twice; the chunks the node posts to A reach the caller on B in order, a repeat once, and the end
  * is metered once, on B; only the taking node feeds a generation, a caller that went away refuses
- * what still comes on either replica, and nothing is left in the tables.
+ * what still comes on either replica, and nothing is left in the tables. A queued generation wakes
+ * one waiting poll per replica (one with its base loaded first), not all of them; the polls never
+ * look again on their own during a test, so every pickup here comes through a notification; chunks
+ * whose notification was missed reach the caller through the tick's one query.
  */
 class GenerationRouterIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -99,6 +108,80 @@ class GenerationRouterIT {
     Thread.sleep(300);
     Generation generation = submit(replicaB, "models/wake-" + UUID.randomUUID(), null);
     assertThat(waiting.get()).extracting(GenerationRequest::id).containsExactly(generation.id());
+  }
+
+  @Test
+  void aQueuedGenerationWakesOneWaitingPollTheOneWithItsBaseLoadedFirst() throws Exception {
+    String base = "models/herd-" + UUID.randomUUID();
+    ExecutorService nodes = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      List<Future<List<GenerationRequest>>> others = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        others.add(nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(), 1), WAIT)));
+      }
+      Awaitility.await().atMost(WAIT).until(() -> replicaA.waitingPolls() == 3);
+      Future<List<GenerationRequest>> loaded =
+          nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(base), 1), WAIT));
+      Awaitility.await().atMost(WAIT).until(() -> replicaA.waitingPolls() == 4);
+      long before = replicaA.wakeups();
+
+      Generation first = submit(replicaB, base, null);
+      assertThat(loaded.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .extracting(GenerationRequest::id)
+          .containsExactly(first.id());
+      Thread.sleep(300);
+      assertThat(replicaA.wakeups() - before).as("polls woken for one generation").isEqualTo(1);
+      assertThat(others).noneMatch(Future::isDone);
+
+      Generation second = submit(replicaB, "models/unloaded-" + UUID.randomUUID(), null);
+      Awaitility.await("one of the others takes it")
+          .atMost(WAIT)
+          .until(() -> others.stream().filter(Future::isDone).count() == 1);
+      Thread.sleep(300);
+      assertThat(replicaA.wakeups() - before).as("polls woken for two generations").isEqualTo(2);
+      List<GenerationRequest> tookSecond =
+          others.stream().filter(Future::isDone).findFirst().orElseThrow().get();
+      assertThat(tookSecond).extracting(GenerationRequest::id).containsExactly(second.id());
+      assertThat(replicaA.waitingPolls()).isEqualTo(2);
+    } finally {
+      nodes.shutdownNow();
+      assertThat(nodes.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(replicaA.waitingPolls()).as("interrupted polls stop waiting").isZero();
+  }
+
+  @Test
+  void aChunkWhoseNotificationWasMissedReachesTheCallerThroughTheTick() throws Exception {
+    Generation generation = submit(replicaB, "models/missed-" + UUID.randomUUID(), null);
+    replicaA.poll(node, poll(List.of(), 1), WAIT);
+    // stored as a replica would store it, but without the NOTIFY
+    JdbcClient.create(database)
+        .sql(
+            "insert into generation_chunk (generation_id, idx, tenant_id, chunk, created_at)"
+                + " values (?, 0, ?, ?::jsonb, clock_timestamp())")
+        .params(
+            generation.id(),
+            tenant,
+            JsonMapper.builder().build().writeValueAsString(GenerationChunk.text(0, "late", 1)))
+        .update();
+    assertThat(generation.next(WAIT, WAIT).delta()).isEqualTo("late");
+  }
+
+  @Test
+  void theChunkFallbackFindsTheGenerationsWithStoredChunksInOneQuery() throws Exception {
+    String base = "models/with-chunks-" + UUID.randomUUID();
+    Generation a = submit(replicaB, base, null);
+    Generation b = submit(replicaB, base, null);
+    assertThat(replicaA.poll(node, poll(List.of(), 2), WAIT)).hasSize(2);
+    replicaB.close(); // so that nothing drains the chunk before the query sees it
+    GenerationQueue queue = new GenerationQueue(JdbcClient.create(database));
+    assertThat(queue.post(node, a.id(), GenerationChunk.text(0, "x", 1))).isTrue();
+
+    assertThat(queue.withChunks(List.of(a.id(), b.id(), UUID.randomUUID())))
+        .containsExactly(a.id());
+    assertThat(queue.withChunks(List.of())).isEmpty();
+    queue.remove(a.id());
+    queue.remove(b.id());
   }
 
   @Test
@@ -180,9 +263,9 @@ class GenerationRouterIT {
    */
   @Test
   void printsTheLatencyOfTakingAndOfChunksThroughAnotherReplica() throws Exception {
-    List<Long> pickup = new java.util.ArrayList<>();
-    List<Long> throughA = new java.util.ArrayList<>();
-    List<Long> onB = new java.util.ArrayList<>();
+    List<Long> pickup = new ArrayList<>();
+    List<Long> throughA = new ArrayList<>();
+    List<Long> onB = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       CompletableFuture<List<GenerationRequest>> waiting = pollingA(1);
       Thread.sleep(50);
@@ -226,7 +309,8 @@ class GenerationRouterIT {
         new GenerationRouter(
             TestDatabase.postgres().getPostgresDatabase(),
             new ServingProperties(
-                Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)));
+                Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)),
+            Duration.ofMinutes(10));
     router.onFinished(finished::add);
     return router;
   }
