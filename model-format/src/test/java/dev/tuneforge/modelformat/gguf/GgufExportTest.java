@@ -285,11 +285,26 @@ class GgufExportTest {
     return runNode("read-gguf.mjs", arguments);
   }
 
+  /**
+   * {@code relative}, a path from the repository's root, found from the working directory up: the
+   * tests run from the module's folder under Maven and from the root in an IDE.
+   */
+  static Path inRepository(String relative) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(relative);
+      if (Files.exists(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "No " + relative + " in " + Path.of("").toAbsolutePath() + " or a folder above it");
+  }
+
   /** Runs one of src/test/node's scripts; returns the elements of the JSON array it prints. */
   static List<JsonNode> runNode(String script, List<String> arguments) throws Exception {
     List<String> command = new ArrayList<>();
     command.add("node");
-    command.add(Path.of("src/test/node", script).toAbsolutePath().toString());
+    command.add(inRepository("model-format/src/test/node/" + script).toString());
     command.addAll(arguments);
     Process node =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -128,8 +128,9 @@ class LlamaCppTest {
     }
     List<String> command = new ArrayList<>();
     command.add(python);
-    command.add(Path.of("src/test/python/reference_logits.py").toAbsolutePath().toString());
-    command.add(Path.of("../training-node/src/test/python").toAbsolutePath().toString());
+    command.add(
+        GgufExportTest.inRepository("model-format/src/test/python/reference_logits.py").toString());
+    command.add(GgufExportTest.inRepository("training-node/src/test/python").toString());
     command.add(folder.toString());
     for (long id : ids) {
       command.add(String.valueOf(id));

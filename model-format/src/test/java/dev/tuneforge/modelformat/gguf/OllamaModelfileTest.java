@@ -180,7 +180,8 @@ class OllamaModelfileTest {
   }
 
   private static List<JsonNode> reference(List<Map<String, Object>> cases) throws Exception {
-    Path script = Path.of("src/test/node/render-chat-templates.mjs").toAbsolutePath();
+    Path script =
+        GgufExportTest.inRepository("model-format/src/test/node/render-chat-templates.mjs");
     Process node =
         new ProcessBuilder("node", script.toString(), RENDERER.toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
