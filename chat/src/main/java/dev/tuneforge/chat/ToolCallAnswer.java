@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -94,6 +95,50 @@ public record ToolCallAnswer(String content, List<ToolCall> calls) {
               call.id(), call.name(), JSON.writeValueAsString(JSON.readTree(call.arguments()))));
     }
     return write(read.content(), compact);
+  }
+
+  /**
+   * The answer as a JSON object that field scoring compares key path by key path: a single call as
+   * {@code {"name": "get_weather", "arguments": {"city": "Rome"}}} (paths {@code name}, {@code
+   * arguments.city}), several as {@code {"calls": [{"name", "arguments"}, …]}} (paths {@code
+   * calls[0].name} …), with the answer's text as {@code "content"} first where it has any; the
+   * answer unchanged when it holds no call, so that it scores as the text it is.
+   */
+  public static String forScoring(String answer) {
+    ToolCallAnswer read = read(answer);
+    if (read.calls().isEmpty()) {
+      return answer;
+    }
+    ObjectNode scored = JSON.createObjectNode();
+    if (!read.content().isEmpty()) {
+      scored.put("content", read.content());
+    }
+    if (read.calls().size() == 1) {
+      scoring(read.calls().getFirst(), scored);
+    } else {
+      ArrayNode calls = scored.putArray("calls");
+      read.calls().forEach(call -> scoring(call, calls.addObject()));
+    }
+    return JSON.writeValueAsString(scored);
+  }
+
+  /**
+   * An expected answer and a model's as field scoring compares them: where the expected one calls
+   * tools, both {@link #forScoring} objects; otherwise both as written, as an extraction's are.
+   */
+  public static Scored forScoring(String expected, String output) {
+    if (read(expected).calls().isEmpty()) {
+      return new Scored(expected, output);
+    }
+    return new Scored(forScoring(expected), forScoring(output));
+  }
+
+  /** An expected answer and a model's, ready for field scoring. */
+  public record Scored(String expected, String output) {}
+
+  private static void scoring(ToolCall call, ObjectNode into) {
+    into.put("name", call.name());
+    into.set("arguments", JSON.readTree(call.arguments()));
   }
 
   /**

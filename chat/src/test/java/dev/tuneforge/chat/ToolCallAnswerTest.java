@@ -80,4 +80,24 @@ class ToolCallAnswerTest {
     assertThat(ToolCallAnswer.normalised("<tool_call>not json</tool_call>"))
         .isEqualTo("<tool_call>not json</tool_call>");
   }
+
+  @Test
+  void forScoringGivesTheCallsNameAndArgumentsAsOneObject() {
+    assertThat(
+            ToolCallAnswer.forScoring(
+                "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Rome\","
+                    + " \"days\": 3}}\n</tool_call>"))
+        .isEqualTo("{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Rome\",\"days\":3}}");
+    assertThat(ToolCallAnswer.forScoring("Let me see.\n" + EXPECTED + "\n" + EXPECTED))
+        .isEqualTo(
+            "{\"content\":\"Let me see.\",\"calls\":[{\"name\":\"get_weather\",\"arguments\":"
+                + "{\"city\":\"Rome\"}},{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Rome\"}}]}");
+    assertThat(ToolCallAnswer.forScoring("It is sunny in Rome.")).isEqualTo("It is sunny in Rome.");
+    assertThat(ToolCallAnswer.forScoring("{\"total\": \"9.90\"}", "{\"total\": 9.9}"))
+        .as("an extraction's answers are compared as written")
+        .isEqualTo(new ToolCallAnswer.Scored("{\"total\": \"9.90\"}", "{\"total\": 9.9}"));
+    assertThat(ToolCallAnswer.forScoring(EXPECTED, "It is sunny.").output())
+        .as("a model that answered without calling is compared as its text")
+        .isEqualTo("It is sunny.");
+  }
 }

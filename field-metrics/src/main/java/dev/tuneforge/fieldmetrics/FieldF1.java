@@ -1,15 +1,11 @@
 package dev.tuneforge.fieldmetrics;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The micro field F1 of answers against expected JSON objects, by the marks of docs/evaluation.md:
- * per key path of either side, a normalised match is a true positive, a different value both a
- * false positive and a false negative, an expected path not given a false negative, a path given
- * but not expected a false positive; an invalid answer gives nothing. F1 = 2TP / (2TP + FP + FN).
+ * The micro field F1 of answers against expected JSON objects, each compared by {@link
+ * FieldComparison}: F1 = 2TP / (2TP + FP + FN) over all their key paths.
  */
 public final class FieldF1 {
 
@@ -37,19 +33,10 @@ public final class FieldF1 {
         throw new IllegalArgumentException(
             "expected answer " + i + " is not a JSON object: " + expected.problem());
       }
-      ParsedOutput predicted = JsonOutput.parse(answers.get(i).output());
-      Set<String> paths = new LinkedHashSet<>(expected.fields().keySet());
-      paths.addAll(predicted.fields().keySet());
-      for (String path : paths) {
-        String e = expected.fields().get(path);
-        String p = predicted.fields().get(path);
-        if (e != null && p != null && ValueNormaliser.sameValue(e, p)) {
-          truePositives++;
-        } else {
-          // Missing or extra: one error; a wrong value is a false positive and a false negative.
-          errors += e != null && p != null ? 2 : 1;
-        }
-      }
+      FieldComparison fields =
+          FieldComparison.of(expected, JsonOutput.parse(answers.get(i).output()));
+      truePositives += fields.truePositives();
+      errors += fields.falsePositives() + fields.falseNegatives();
     }
     long denominator = 2 * truePositives + errors;
     return denominator == 0 ? null : 2.0 * truePositives / denominator;

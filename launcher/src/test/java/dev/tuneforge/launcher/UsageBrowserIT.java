@@ -14,8 +14,11 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.node.NodeService;
 import dev.tuneforge.app.tenancy.Tenant;
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.app.tenancy.TenantService;
 import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.TokenCharge;
+import dev.tuneforge.app.usage.TokenCharges;
 import dev.tuneforge.app.usage.UsageSegment;
 import dev.tuneforge.app.usage.UsageService;
 import dev.tuneforge.protocol.EnrolRequest;
@@ -38,8 +41,9 @@ import org.springframework.context.ApplicationContext;
  * The usage pages in a real browser against the local env.platform(). Two members of one team have
  * metered node time (written through the metering service, as the node API writes it), another team
  * too. The admin prices the node and sets the team's budget; a member sees the team's spend by day,
- * by user and by base model, the estimate on the launch form, and downloads a CSV with exactly the
- * team's rows; the admin sees every team on the platform-wide page.
+ * by kind, by job and by user and base model, the tokens bought from its teacher endpoint (a judged
+ * example and a teacher call, each with its kind), the estimate on the launch form, and downloads a
+ * CSV with exactly the team's rows; the admin sees every team on the platform-wide page.
  */
 class UsageBrowserIT {
   // 3.60 per hour is 0.001 per second.
@@ -78,6 +82,10 @@ class UsageBrowserIT {
     meter(app, unasJob, node, dayTwo, 100, 4_000);
     meter(app, ulfsJob, node, dayTwo.plus(Duration.ofDays(1)), 200, 9_000);
     meter(app, olgasJob, node, dayTwo, 500, 20_000);
+    // Tokens bought from the team's teacher endpoint: one judged example, one teacher call (free
+    // endpoints, so the sums above stay as they are).
+    charge(app, una, TokenCharge.JUDGE, unasJob.getId(), dayTwo.plusSeconds(600));
+    charge(app, ulf, TokenCharge.TEACHER, null, dayTwo.plusSeconds(900));
 
     // Generous waits: the build machine is shared and a cold Vaadin page can take seconds.
     com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
@@ -126,6 +134,17 @@ class UsageBrowserIT {
     signIn(page, "una", "una-password");
     page.navigate(env.platform().baseUrl() + "/usage");
     assertThat(page.locator("#usage-total")).containsText("Spent 0.3000 USD");
+    assertThat(page.locator("#usage-total"))
+        .containsText(
+            "2 metered segments, 0 generations served, 1 example judged, 1 teacher generation");
+    assertThat(page.locator("#token-charges-grid")).containsText("LLM judge");
+    assertThat(page.locator("#token-charges-grid")).containsText("Teacher pipeline");
+    assertThat(page.locator("#token-charges-grid")).containsText("teacher-api · gpt-judge");
+    assertThat(page.locator("#usage-by-job rect.bar")).hasCount(2);
+    assertThat(page.locator("#usage-by-job rect[data-label='" + unasJob.getLabel() + "']"))
+        .hasAttribute("data-value", "0.1000 USD");
+    assertThat(page.locator("#usage-by-job rect[data-label='" + ulfsJob.getLabel() + "']"))
+        .hasAttribute("data-value", "0.2000 USD");
     assertThat(page.locator("#usage-budget")).containsText("Monthly budget 1.00 USD: 30.0 % used");
     assertThat(page.locator("#usage-by-day")).hasAttribute("data-bars", "2");
     assertThat(page.locator("#usage-by-day rect[data-label='2']"))
@@ -158,8 +177,10 @@ class UsageBrowserIT {
     download.saveAs(csv);
     List<String> rows = Files.readAllLines(csv);
     assertThat(rows.getFirst())
-        .startsWith("started_at,ended_at,kind,job,user,base_model,node,node_class");
-    assertThat(rows).hasSize(3);
+        .startsWith("started_at,ended_at,kind,job,job_id,user,base_model,node,node_class");
+    assertThat(rows).as("two segments, one judged example, one teacher call").hasSize(5);
+    assertThat(String.join("\n", rows))
+        .contains("," + unasJob.getId() + ",una,", ",judge,", ",teacher,");
     assertThat(String.join("\n", rows))
         .contains("una,", "ulf,", ",100,4000,0.100000,USD", ",200,9000,0.200000,USD")
         .doesNotContain("olga");
@@ -213,6 +234,30 @@ class UsageBrowserIT {
             0,
             start));
     usage.close(job.getId(), tokens, start.plusSeconds(seconds));
+  }
+
+  /**
+   * Tokens bought from the team's (free) teacher endpoint, as the judge and pipeline record them.
+   */
+  private static void charge(
+      ApplicationContext app, SignedInUser user, String kind, UUID job, Instant at) {
+    TenantContext.callAs(
+        user.tenantId(),
+        () ->
+            app.getBean(TokenCharges.class)
+                .charge(
+                    new TokenCharge.Charged(
+                        kind,
+                        UUID.randomUUID(),
+                        job,
+                        "teacher-api",
+                        "gpt-judge",
+                        user.userId(),
+                        user.username(),
+                        120,
+                        8,
+                        TokenCharge.Prices.NONE,
+                        at)));
   }
 
   private static void signIn(Page page, String username, String password) {

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.protocol.PromptMessage;
 import java.time.Instant;
 import java.util.List;
@@ -72,7 +73,7 @@ record EvaluationJson(
       @Nullable String predicted,
       boolean exactMatch,
       String status) {
-    static FieldMark of(FieldOutcome outcome) {
+    static FieldMark of(FieldComparison.Outcome outcome) {
       return new FieldMark(
           outcome.path(),
           outcome.expected(),

@@ -1,13 +1,12 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.fieldmetrics.JsonOutput;
 import dev.tuneforge.fieldmetrics.ParsedOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,7 +31,7 @@ public class EvaluationMetrics {
     Map<String, FieldStats> fields = new LinkedHashMap<>();
     FieldCounts micro = FieldCounts.ZERO;
     for (ExampleScore score : scores) {
-      for (FieldOutcome outcome : score.fields()) {
+      for (FieldComparison.Outcome outcome : score.fields()) {
         fields.put(
             outcome.path(),
             fields.getOrDefault(outcome.path(), FieldStats.empty(outcome.path())).plus(outcome));
@@ -57,19 +56,12 @@ public class EvaluationMetrics {
               + ") is unusable: "
               + expected.problem());
     }
-    ParsedOutput predicted = JsonOutput.parse(example.output());
-    Set<String> paths = new LinkedHashSet<>(expected.fields().keySet());
-    paths.addAll(predicted.fields().keySet());
-    List<FieldOutcome> outcomes = new ArrayList<>();
-    for (String path : paths) {
-      outcomes.add(
-          FieldOutcome.of(path, expected.fields().get(path), predicted.fields().get(path)));
-    }
+    FieldComparison fields = FieldComparison.of(expected, JsonOutput.parse(example.output()));
     return new ExampleScore(
         index,
         example,
-        predicted.valid(),
-        outcomes,
+        fields.validJson(),
+        fields.fields(),
         RougeL.score(example.output(), example.expected()));
   }
 

@@ -102,15 +102,13 @@ public record EvaluationScores(
 
   /**
    * A model's answer to score. Where the expected answer calls tools, both are read back into text
-   * and calls (whatever tags the model's chat template wraps its calls in) and written alike, so
-   * exact match and field F1 compare the calls, not the tags.
+   * and calls (whatever tags the model's chat template wraps its calls in) and written as the same
+   * JSON object ({@link ToolCallAnswer#forScoring}), so exact match and field F1 compare the
+   * function's name and arguments, not the tags.
    */
   static ModelAnswer answer(String id, String expected, String output) {
-    if (ToolCallAnswer.read(expected).calls().isEmpty()) {
-      return new ModelAnswer(id, expected, output);
-    }
-    return new ModelAnswer(
-        id, ToolCallAnswer.normalised(expected), ToolCallAnswer.normalised(output));
+    ToolCallAnswer.Scored scored = ToolCallAnswer.forScoring(expected, output);
+    return new ModelAnswer(id, scored.expected(), scored.output());
   }
 
   /** The headline figures are the bootstrap's values over all examples, so the two never differ. */

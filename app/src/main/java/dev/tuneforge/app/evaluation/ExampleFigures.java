@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.fieldmetrics.JsonOutput;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,9 +25,9 @@ record ExampleFigures(
 
   static ExampleFigures of(ExampleScore score, Set<String> expectedPaths) {
     Map<String, FieldCounts> fields = new HashMap<>();
-    for (FieldOutcome outcome : score.fields()) {
+    for (FieldComparison.Outcome outcome : score.fields()) {
       if (expectedPaths.contains(outcome.path())) {
-        fields.put(outcome.path(), outcome.counts());
+        fields.put(outcome.path(), FieldCounts.of(outcome));
       }
     }
     return new ExampleFigures(

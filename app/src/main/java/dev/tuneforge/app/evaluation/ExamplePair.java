@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,15 +11,15 @@ public record ExamplePair(int index, ExampleScore base, ExampleScore tuned) {
   public List<String> regressedFields() {
     Set<String> tunedRight = correct(tuned);
     return base.fields().stream()
-        .filter(f -> f.status() == FieldOutcome.Status.CORRECT && !tunedRight.contains(f.path()))
-        .map(FieldOutcome::path)
+        .filter(f -> f.status() == FieldComparison.Status.CORRECT && !tunedRight.contains(f.path()))
+        .map(FieldComparison.Outcome::path)
         .toList();
   }
 
   private static Set<String> correct(ExampleScore score) {
     return score.fields().stream()
-        .filter(f -> f.status() == FieldOutcome.Status.CORRECT)
-        .map(FieldOutcome::path)
+        .filter(f -> f.status() == FieldComparison.Status.CORRECT)
+        .map(FieldComparison.Outcome::path)
         .collect(Collectors.toSet());
   }
 }

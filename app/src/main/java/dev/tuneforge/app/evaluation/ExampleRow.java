@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.protocol.EvaluationExample;
 import dev.tuneforge.protocol.PromptMessage;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record ExampleRow(
     EvaluationExample example,
-    List<FieldOutcome> baseMarks,
-    List<FieldOutcome> tunedMarks,
+    List<FieldComparison.Outcome> baseMarks,
+    List<FieldComparison.Outcome> tunedMarks,
     double baseScore,
     double tunedScore,
     boolean baseValid,

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import java.util.List;
 
 /**
@@ -7,19 +8,23 @@ import java.util.List;
  * path with its mark, in the expected order followed by the extra keys.
  */
 public record ExampleScore(
-    int index, ModelAnswer answer, boolean validJson, List<FieldOutcome> fields, double rougeL) {
+    int index,
+    ModelAnswer answer,
+    boolean validJson,
+    List<FieldComparison.Outcome> fields,
+    double rougeL) {
   public ExampleScore {
     fields = List.copyOf(fields);
   }
 
   public FieldCounts counts() {
-    return fields.stream().map(FieldOutcome::counts).reduce(FieldCounts.ZERO, FieldCounts::plus);
+    return fields.stream().map(FieldCounts::of).reduce(FieldCounts.ZERO, FieldCounts::plus);
   }
 
   /**
    * Whole-object match after normalisation: valid JSON, every expected field right, no extra keys.
    */
   public boolean objectMatch() {
-    return validJson && fields.stream().allMatch(f -> f.status() == FieldOutcome.Status.CORRECT);
+    return validJson && fields.stream().allMatch(f -> f.status() == FieldComparison.Status.CORRECT);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,6 +10,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record FieldCounts(int truePositives, int falsePositives, int falseNegatives) {
   public static final FieldCounts ZERO = new FieldCounts(0, 0, 0);
+
+  /** What one key path of one answer counts as. */
+  public static FieldCounts of(FieldComparison.Outcome outcome) {
+    FieldComparison.Status status = outcome.status();
+    return new FieldCounts(status.truePositives, status.falsePositives, status.falseNegatives);
+  }
 
   public FieldCounts plus(FieldCounts other) {
     return new FieldCounts(

@@ -1,5 +1,7 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
+
 /**
  * One key path over all examples. {@code support} is the number of examples that expect it; the
  * match rates are over those examples (0.0 when none does).
@@ -10,14 +12,14 @@ public record FieldStats(
     return new FieldStats(path, 0, 0, 0, FieldCounts.ZERO);
   }
 
-  FieldStats plus(FieldOutcome outcome) {
+  FieldStats plus(FieldComparison.Outcome outcome) {
     boolean expected = outcome.expected() != null;
     return new FieldStats(
         path,
         support + (expected ? 1 : 0),
         exactMatches + (outcome.exactMatch() ? 1 : 0),
         normalisedMatches + (outcome.normalisedMatch() ? 1 : 0),
-        counts.plus(outcome.counts()));
+        counts.plus(FieldCounts.of(outcome)));
   }
 
   public double exactMatchRate() {

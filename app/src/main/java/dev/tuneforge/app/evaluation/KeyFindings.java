@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +45,13 @@ public record KeyFindings(
       }
       Set<String> invented =
           example.fields().stream()
-              .map(FieldOutcome::path)
+              .map(FieldComparison.Outcome::path)
               .filter(p -> !expectedPaths.contains(p))
               .collect(Collectors.toSet());
       Set<String> left =
           example.fields().stream()
-              .filter(f -> f.status() == FieldOutcome.Status.MISSING)
-              .map(FieldOutcome::path)
+              .filter(f -> f.status() == FieldComparison.Status.MISSING)
+              .map(FieldComparison.Outcome::path)
               .collect(Collectors.toSet());
       invented.forEach(p -> unexpected.merge(p, 1, Integer::sum));
       left.forEach(p -> missing.merge(p, 1, Integer::sum));

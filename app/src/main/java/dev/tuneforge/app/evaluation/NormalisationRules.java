@@ -1,5 +1,6 @@
 package dev.tuneforge.app.evaluation;
 
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.fieldmetrics.ValueNormaliser;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ final class NormalisationRules {
     Map<String, Map<ValueNormaliser.Rule, Integer>> counts = new LinkedHashMap<>();
     report.expectedPaths().forEach(p -> counts.put(p, new EnumMap<>(ValueNormaliser.Rule.class)));
     for (ExampleScore example : report.examples()) {
-      for (FieldOutcome field : example.fields()) {
+      for (FieldComparison.Outcome field : example.fields()) {
         if (field.expected() != null) {
           counts.get(field.path()).merge(ValueNormaliser.rule(field.expected()), 1, Integer::sum);
         }

@@ -69,7 +69,7 @@ class UsageApiController {
     }
     BigDecimal total = BigDecimal.ZERO;
     Map<String, BigDecimal> byKind = new LinkedHashMap<>();
-    Map<String, BigDecimal> byJob = new LinkedHashMap<>();
+    Map<UUID, JobSpend> byJob = new LinkedHashMap<>();
     Map<String, BigDecimal> byUser = new LinkedHashMap<>();
     Map<String, BigDecimal> byModel = new LinkedHashMap<>();
     List<UsageJson.MonthSpend> months = new ArrayList<>();
@@ -81,7 +81,7 @@ class UsageApiController {
       report.byKind().forEach((k, v) -> byKind.merge(k, v, BigDecimal::add));
       report.byUser().forEach((k, v) -> byUser.merge(k, v, BigDecimal::add));
       report.byModel().forEach((k, v) -> byModel.merge(k, v, BigDecimal::add));
-      report.lines().forEach(l -> byJob.merge(l.job(), l.cost(), BigDecimal::add));
+      report.byJob().forEach(j -> byJob.merge(j.id(), j, (a, b) -> a.plus(b.cost())));
       months.add(new UsageJson.MonthSpend(month.toString(), report.total(), report.budget()));
       lines.addAll(report.lines());
       tokenLines.addAll(report.tokenLines());
@@ -92,7 +92,7 @@ class UsageApiController {
         reports.currency(),
         total,
         UsageReports.largestFirst(byKind),
-        UsageReports.largestFirst(byJob),
+        UsageReports.largestFirst(byJob.values()),
         UsageReports.largestFirst(byUser),
         UsageReports.largestFirst(byModel),
         months,

@@ -12,8 +12,9 @@ final class UsageJson {
 
   /**
    * The team's spend over whole months {@code from} to {@code to} (both {@code YYYY-MM}, UTC): the
-   * total and the same money by kind, job, user and base model (largest first), each month's total
-   * against its budget, and the segments and token lines of the usage page and its CSV.
+   * total and the same money by kind, job (node time, one entry per job id), user and base model
+   * (largest first), each month's total against its budget, and the segments and token lines of the
+   * usage page and its CSV.
    */
   record UsageSpend(
       String from,
@@ -21,7 +22,7 @@ final class UsageJson {
       String currency,
       BigDecimal total,
       Map<String, BigDecimal> byKind,
-      Map<String, BigDecimal> byJob,
+      List<JobSpend> byJob,
       Map<String, BigDecimal> byUser,
       Map<String, BigDecimal> byModel,
       List<MonthSpend> months,

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One tenant's spend in one month: the total next to the budget, and the same money by day (every
- * day of the month, zero included), by kind (training, evaluation, merge, serving, judge), by user
- * and by base model (node time only; largest first), with the node-time segments and the tokens
- * served or bought.
+ * day of the month, zero included), by kind (training, evaluation, merge, serving, judge, teacher),
+ * by job (node time, keyed by the job's id), by user, and by base model (node time only; largest
+ * first), with the node-time segments and the tokens served or bought.
  */
 public record UsageReport(
     YearMonth month,
@@ -20,6 +20,7 @@ public record UsageReport(
     @Nullable BigDecimal budget,
     Map<LocalDate, BigDecimal> byDay,
     Map<String, BigDecimal> byKind,
+    List<JobSpend> byJob,
     Map<String, BigDecimal> byUser,
     Map<String, BigDecimal> byModel,
     List<Line> lines,
@@ -27,7 +28,8 @@ public record UsageReport(
 
   /**
    * Tokens served ({@code serving}: one generation, {@code what} the model) or bought from a
-   * teacher endpoint ({@code judge}: one judged example, {@code what} the endpoint and its model).
+   * teacher endpoint ({@code judge}: one judged example; {@code teacher}: one call of a teacher
+   * pipeline run; {@code what} the endpoint and its model).
    */
   public record TokenLine(
       String at,
@@ -42,13 +44,14 @@ public record UsageReport(
    * A segment as reports and the CSV export show it; open segments are costed up to now. A job's
    * last training or evaluation segment, once the job holds no node, carries the job's estimate at
    * launch and its error against the metered training and evaluation ({@code estimate} null
-   * elsewhere).
+   * elsewhere). {@code job} is the job's name as metered, {@code jobId} its id.
    */
   public record Line(
       String started,
       String ended,
       String kind,
       String job,
+      String jobId,
       String user,
       String baseModel,
       String node,

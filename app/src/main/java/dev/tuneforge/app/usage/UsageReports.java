@@ -11,6 +11,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ public class UsageReports {
   private final JobEstimates estimates;
   private final ServingMeter served;
   private final TokenCharges charges;
+  private final JobLabels labels;
   private final Clock clock;
 
   UsageReports(
@@ -42,6 +44,7 @@ public class UsageReports {
       JobEstimates estimates,
       ServingMeter served,
       TokenCharges charges,
+      JobLabels labels,
       Clock clock) {
     this.records = records;
     this.budgets = budgets;
@@ -50,6 +53,7 @@ public class UsageReports {
     this.estimates = estimates;
     this.served = served;
     this.charges = charges;
+    this.labels = labels;
     this.clock = clock;
   }
 
@@ -91,6 +95,7 @@ public class UsageReports {
               r.getEndedAt() == null ? "" : TIME.format(r.getEndedAt()),
               r.getKind().wire(),
               r.getJobName(),
+              r.getJobId().toString(),
               users.getOrDefault(r.getUserId(), r.getUserId().toString()),
               r.getBaseModelName(),
               r.getNodeName(),
@@ -118,13 +123,40 @@ public class UsageReports {
         budgets.budget(tenant).orElse(null),
         byDay,
         largestFirst(byKind),
+        byJob(lines),
         largestFirst(byUser),
         largestFirst(sum(lines, UsageReport.Line::baseModel)),
         lines,
         tokenLines);
   }
 
-  /** The month's generations served and tokens bought for the judge, oldest first. */
+  /**
+   * Node-time spend by job id, largest first, labelled as the job's pages label it now (the metered
+   * name for a job deleted since).
+   */
+  private List<JobSpend> byJob(List<UsageReport.Line> lines) {
+    Map<UUID, String> labelled =
+        labels.of(lines.stream().map(l -> UUID.fromString(l.jobId())).distinct().toList());
+    Map<UUID, JobSpend> byJob = new LinkedHashMap<>();
+    for (UsageReport.Line l : lines) {
+      UUID id = UUID.fromString(l.jobId());
+      byJob.merge(
+          id,
+          new JobSpend(id, l.job(), labelled.getOrDefault(id, l.job()), l.cost()),
+          (a, b) -> a.plus(b.cost()));
+    }
+    return largestFirst(byJob.values());
+  }
+
+  /** Spend by job, largest first. */
+  static List<JobSpend> largestFirst(Collection<JobSpend> jobs) {
+    return jobs.stream().sorted(Comparator.comparing(JobSpend::cost).reversed()).toList();
+  }
+
+  /**
+   * The month's generations served and tokens bought from teacher endpoints (the judge's and the
+   * teacher pipeline's), oldest first.
+   */
   private List<UsageReport.TokenLine> tokenLines(YearMonth month) {
     List<UsageReport.TokenLine> tokens = new ArrayList<>();
     for (ServedTokens s : served.inMonth(month)) {
@@ -161,7 +193,7 @@ public class UsageReports {
   public String csv(YearMonth month) {
     StringBuilder out =
         new StringBuilder(
-            "started_at,ended_at,kind,job,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency,estimate,error_percent\r\n");
+            "started_at,ended_at,kind,job,job_id,user,base_model,node,node_class,price_per_gpu_hour,seconds,tokens,cost,currency,estimate,error_percent\r\n");
     UsageReport report = report(month);
     for (UsageReport.Line l : report.lines()) {
       out.append(
@@ -171,6 +203,7 @@ public class UsageReports {
                   l.ended(),
                   l.kind(),
                   quote(l.job()),
+                  l.jobId(),
                   quote(l.user()),
                   quote(l.baseModel()),
                   quote(l.node()),
@@ -192,6 +225,7 @@ public class UsageReports {
                   t.at(),
                   t.kind(),
                   quote(t.what()),
+                  "",
                   quote(t.user()),
                   "",
                   "",

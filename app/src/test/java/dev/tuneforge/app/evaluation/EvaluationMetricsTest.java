@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.tuneforge.app.evaluation.FieldOutcome.Status;
+import dev.tuneforge.fieldmetrics.FieldComparison;
+import dev.tuneforge.fieldmetrics.FieldComparison.Status;
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class EvaluationMetricsTest {
   private static final Offset<Double> EPS = within(1e-9);
   private static final String EXPECTED =
-      "{\"company\": \"ACME SDN BHD\", \"date\": \"21/11/2016\", \"address\": \"NO. 1, JALAN 2\", \"total\": \"31.80\"}";
+      "{\"company\": \"ACME SDN BHD\", \"date\": \"21/11/2016\", \"address\": \"NO. 1, JALAN 2\","
+          + " \"total\": \"31.80\"}";
 
   private final EvaluationMetrics metrics = new EvaluationMetrics();
 
@@ -22,7 +24,7 @@ class EvaluationMetricsTest {
   }
 
   private static List<Status> statuses(ExampleScore score) {
-    return score.fields().stream().map(FieldOutcome::status).toList();
+    return score.fields().stream().map(FieldComparison.Outcome::status).toList();
   }
 
   @Test
@@ -30,11 +32,13 @@ class EvaluationMetricsTest {
     ExampleScore s =
         score(
             EXPECTED,
-            "```json\n{\"company\": \"Acme Sdn. Bhd.\", \"date\": \"2016-11-21\", \"address\": \"no 1 jalan 2\","
-                + " \"total\": 31.8}\n```");
+            "```json\n"
+                + "{\"company\": \"Acme Sdn. Bhd.\", \"date\": \"2016-11-21\", \"address\": \"no 1"
+                + " jalan 2\", \"total\": 31.8}\n"
+                + "```");
     assertThat(s.validJson()).isTrue();
     assertThat(statuses(s)).containsOnly(Status.CORRECT);
-    assertThat(s.fields()).noneMatch(FieldOutcome::exactMatch);
+    assertThat(s.fields()).noneMatch(FieldComparison.Outcome::exactMatch);
     assertThat(s.counts()).isEqualTo(new FieldCounts(4, 0, 0));
     assertThat(s.objectMatch()).isTrue();
   }
@@ -61,7 +65,7 @@ class EvaluationMetricsTest {
   void anExtraKeyIsAFalsePositiveAndSpoilsTheObjectMatch() {
     ExampleScore s = score("{\"total\": \"1.00\"}", "{\"total\": \"1\", \"tax\": \"0.06\"}");
     assertThat(s.fields())
-        .extracting(FieldOutcome::path, FieldOutcome::status)
+        .extracting(FieldComparison.Outcome::path, FieldComparison.Outcome::status)
         .containsExactly(tuple("total", Status.CORRECT), tuple("tax", Status.EXTRA));
     assertThat(s.counts()).isEqualTo(new FieldCounts(1, 1, 0));
     assertThat(s.objectMatch()).isFalse();
@@ -103,10 +107,10 @@ class EvaluationMetricsTest {
     ExampleScore s =
         score(
             expected,
-            "{\"shop\": {\"name\": \"a\"}, \"items\": [{\"name\": \"tea\", \"price\": 1.5}, {\"name\": \"Noodles\"},"
-                + " {\"name\": \"Rice\"}]}");
+            "{\"shop\": {\"name\": \"a\"}, \"items\": [{\"name\": \"tea\", \"price\": 1.5},"
+                + " {\"name\": \"Noodles\"}, {\"name\": \"Rice\"}]}");
     assertThat(s.fields())
-        .extracting(FieldOutcome::path, FieldOutcome::status)
+        .extracting(FieldComparison.Outcome::path, FieldComparison.Outcome::status)
         .containsExactly(
             tuple("shop.name", Status.CORRECT),
             tuple("items[0].name", Status.CORRECT),

@@ -76,6 +76,55 @@ class ToolCallScoringTest {
   }
 
   /**
+   * A turn that says a line and calls a tool is scored field by field, as evaluation during
+   * training scores it ({@code FieldF1SampleTest}): its text, the function's name and each argument
+   * are fields, so one wrong argument of four fields gives 0.75, not the plain-text comparison a
+   * line of text before the call used to force on the whole evaluation.
+   */
+  @Test
+  void aCallAfterALineOfTextIsScoredByItsFields() {
+    String expected =
+        "Checking the weather.\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Rome\","
+            + " \"unit\": \"celsius\"}}";
+    String wrongUnit =
+        "Checking the weather.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\":"
+            + " \"Rome\", \"unit\": \"fahrenheit\"}}\n</tool_call>";
+    EvaluationScores scores =
+        EvaluationScores.compute(List.of(example(0, expected, wrongUnit, expected)), SUMMARY);
+
+    assertThat(scores.kind()).isEqualTo(EvaluationScores.Kind.EXTRACTION);
+    assertThat(scores.fieldsByPath())
+        .containsOnlyKeys("content", "name", "arguments.city", "arguments.unit");
+    // content, name, arguments.city right; arguments.unit wrong (FP + FN): 2·3 / (2·3 + 2)
+    assertThat(scores.base().microF1()).isEqualTo(0.75);
+    assertThat(scores.base().objectMatch()).isZero();
+    assertThat(scores.tuned().microF1()).isEqualTo(1.0);
+  }
+
+  @Test
+  void severalCallsAreScoredCallByCall() {
+    String expected =
+        "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n"
+            + "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Rome\"}}";
+    String oneWrong =
+        "<tool_call>\n"
+            + "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n"
+            + "</tool_call>\n"
+            + "<tool_call>\n"
+            + "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Milan\"}}\n"
+            + "</tool_call>";
+    EvaluationScores scores =
+        EvaluationScores.compute(List.of(example(0, expected, oneWrong, expected)), SUMMARY);
+
+    assertThat(scores.fieldsByPath())
+        .containsOnlyKeys(
+            "calls[0].name", "calls[0].arguments.city", "calls[1].name", "calls[1].arguments.city");
+    // three of four right, calls[1].arguments.city wrong: 2·3 / (2·3 + 2)
+    assertThat(scores.base().microF1()).isEqualTo(0.75);
+    assertThat(scores.tuned().microF1()).isEqualTo(1.0);
+  }
+
+  /**
    * Qwen3's real chat template writes the assistant's call (with its empty reasoning block); that
    * text, as the model would generate it, scores as the expected call. (The Llama tokenizer at hand
    * carries Llama 3's template, which renders no tools: the Llama 3.1 shape is the hand-written one

@@ -28,10 +28,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /api/usage} and budgets over HTTP with API keys: the team's spend by kind and job equals
- * the usage page's report and its CSV, over one month or several; another team's key sees none of
- * it; only a platform admin sets a budget, with the tenants page's validation and audit record. The
- * clock stands mid-month, so the spend lies in "this month" whatever the day the tests run.
+ * {@code /api/usage} and budgets over HTTP with API keys: the team's spend by kind and job (by the
+ * job's id: two jobs of one name stay apart) equals the usage page's report and its CSV, over one
+ * month or several; another team's key sees none of it; only a platform admin sets a budget, with
+ * the tenants page's validation and audit record. The clock stands mid-month, so the spend lies in
+ * "this month" whatever the day the tests run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -61,6 +62,11 @@ class UsageApiIT {
     segment(tenant, job, member.userId(), model, node, "training", now.minusSeconds(7200), "3.60");
     segment(
         tenant, job, member.userId(), model, node, "evaluation", now.minusSeconds(3600), "0.40");
+    // A second job of the same generated name, given its own name since: spend by job keeps the
+    // two apart, by id, and shows each as its pages label it.
+    UUID twin = rows.job(tenant, member.userId(), model, version, "receipts", "succeeded");
+    jdbc.sql("update fine_tune_job set suffix = 'receipts-v2' where id = ?").param(twin).update();
+    segment(tenant, twin, member.userId(), model, node, "training", now.minusSeconds(1800), "1.00");
     String key = TestApi.key(keys, member.userId(), tenant, Role.MEMBER);
     YearMonth month = budgets.currentMonth();
 
@@ -70,18 +76,28 @@ class UsageApiIT {
     assertThat(usage.path("from").asString()).isEqualTo(month.toString());
     assertThat(usage.path("total").decimalValue())
         .isEqualByComparingTo(page.total())
-        .isEqualByComparingTo("4.00");
-    assertThat(usage.path("byKind").path("training").decimalValue()).isEqualByComparingTo("3.60");
+        .isEqualByComparingTo("5.00");
+    assertThat(usage.path("byKind").path("training").decimalValue()).isEqualByComparingTo("4.60");
     assertThat(usage.path("byKind").path("evaluation").decimalValue()).isEqualByComparingTo("0.40");
-    assertThat(usage.path("byJob").path("receipts").decimalValue()).isEqualByComparingTo("4.00");
-    assertThat(usage.path("lines").size()).isEqualTo(page.lines().size()).isEqualTo(2);
+    JsonNode byJob = usage.path("byJob");
+    assertThat(byJob.size()).isEqualTo(page.byJob().size()).isEqualTo(2);
+    assertThat(byJob.get(0).path("id").asString()).isEqualTo(job.toString());
+    assertThat(byJob.get(0).path("name").asString()).isEqualTo("receipts");
+    assertThat(byJob.get(0).path("label").asString()).isEqualTo("receipts");
+    assertThat(byJob.get(0).path("cost").decimalValue()).isEqualByComparingTo("4.00");
+    assertThat(byJob.get(1).path("id").asString()).isEqualTo(twin.toString());
+    assertThat(byJob.get(1).path("name").asString()).isEqualTo("receipts");
+    assertThat(byJob.get(1).path("label").asString()).isEqualTo("receipts-v2 (receipts)");
+    assertThat(byJob.get(1).path("cost").decimalValue()).isEqualByComparingTo("1.00");
+    assertThat(usage.path("lines").size()).isEqualTo(page.lines().size()).isEqualTo(3);
     JsonNode twoMonths =
         JSON.readTree(
             TestApi.ok(
                 api.call(
                     "GET", "/api/usage?from=" + month.minusMonths(1) + "&to=" + month, key, null)));
     assertThat(twoMonths.path("months").size()).isEqualTo(2);
-    assertThat(twoMonths.path("total").decimalValue()).isEqualByComparingTo("4.00");
+    assertThat(twoMonths.path("total").decimalValue()).isEqualByComparingTo("5.00");
+    assertThat(twoMonths.path("byJob").size()).isEqualTo(2);
     assertThat(api.call("GET", "/api/usage?from=2026-13", key, null).statusCode()).isEqualTo(400);
     assertThat(
             api.call("GET", "/api/usage?from=" + month + "&to=" + month.minusMonths(1), key, null)
@@ -93,6 +109,11 @@ class UsageApiIT {
     assertThat(csv.body())
         .isEqualTo(
             TestRows.as(member, () -> TenantContext.callAs(tenant, () -> reports.csv(month))));
+    assertThat(csv.body().lines().findFirst().orElseThrow())
+        .startsWith("started_at,ended_at,kind,job,job_id,user,");
+    assertThat(csv.body())
+        .contains(",training,receipts," + job + ",")
+        .contains(",training,receipts," + twin + ",");
 
     SignedInUser stranger = rows.member("usage-api-other");
     String otherKey = TestApi.key(keys, stranger.userId(), stranger.tenantId(), Role.MEMBER);
@@ -103,7 +124,7 @@ class UsageApiIT {
 
     JsonNode budget = JSON.readTree(TestApi.ok(api.call("GET", "/api/budget", key, null)));
     assertThat(budget.path("monthlyBudget").isNull()).isTrue();
-    assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo("4.00");
+    assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo("5.00");
 
     String path = "/api/tenants/" + tenant + "/budget";
     Map<String, Object> five = Map.of("monthlyBudget", 5);
@@ -121,7 +142,7 @@ class UsageApiIT {
     assertThat(JSON.readTree(negative.body()).path("detail").asString()).contains("zero or more");
     JsonNode set = JSON.readTree(TestApi.ok(api.call("PUT", path, rootKey, five)));
     assertThat(set.path("monthlyBudget").decimalValue()).isEqualByComparingTo("5.00");
-    assertThat(set.path("usedPercent").asDouble()).isEqualTo(80.0);
+    assertThat(set.path("usedPercent").asDouble()).isEqualTo(100.0);
     assertThat(
             JSON.readTree(TestApi.ok(api.call("GET", "/api/budget", key, null)))
                 .path("monthlyBudget")

@@ -284,7 +284,7 @@ class UsageMeteringIT {
 
     String csv = a.signedIn(() -> reports.csv(budgets.currentMonth()));
     List<String> lines = csv.lines().toList();
-    assertThat(lines.getFirst()).startsWith("started_at,ended_at,kind,job,user,base_model");
+    assertThat(lines.getFirst()).startsWith("started_at,ended_at,kind,job,job_id,user,base_model");
     assertThat(lines).hasSize(3);
     assertThat(lines.get(1)).contains(",training,", a.username, "0.040000", ",40,100,");
     assertThat(csv).doesNotContain(b.jobName, b.username);

@@ -32,6 +32,7 @@ import dev.tuneforge.app.evaluation.RetentionScores;
 import dev.tuneforge.app.evaluation.StoredEvaluation;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import dev.tuneforge.protocol.PromptMessage;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
@@ -88,8 +89,8 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
       status.setText(
           job.getEvaluationExamples() == 0
               ? "This fine-tune was launched without an evaluation."
-              : "No evaluation yet: it runs on the training node right after training, on the validation split or "
-                  + "the held-out dataset chosen at launch.");
+              : "No evaluation yet: it runs on the training node right after training, on the"
+                  + " validation split or the held-out dataset chosen at launch.");
       return;
     }
     StoredEvaluation evaluation = found.get();
@@ -101,8 +102,9 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     status.setText(
         String.format(
             Locale.ROOT,
-            "%d examples; the base model and the tuned model answered the same prompts, %s decoding, up to %d new tokens;"
-                + " %.0f s and %d generated tokens on the training node.%s",
+            "%d examples; the base model and the tuned model answered the same prompts, %s"
+                + " decoding, up to %d new tokens; %.0f s and %d generated tokens on the training"
+                + " node.%s",
             evaluation.row().getExamples(),
             evaluation.row().getDecoding(),
             evaluation.row().getMaxNewTokens(),
@@ -123,10 +125,10 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
             "evaluation-intervals",
             String.format(
                 Locale.ROOT,
-                "In brackets: 95 %% confidence intervals from a paired bootstrap, %d resamples of the"
-                    + " %d examples (seed %d), both models scored on the same resampled examples."
-                    + " Loss, perplexity and token accuracy have none: the node reports only their"
-                    + " means.",
+                "In brackets: 95 %% confidence intervals from a paired bootstrap, %d resamples of"
+                    + " the %d examples (seed %d), both models scored on the same resampled"
+                    + " examples. Loss, perplexity and token accuracy have none: the node reports"
+                    + " only their means.",
                 scores.confidence().resamples(),
                 generations.size(),
                 scores.confidence().seed())));
@@ -328,8 +330,7 @@ public class EvaluationView extends VerticalLayout implements BeforeEnterObserve
     shown.getElement().setAttribute("data-count", Integer.toString(kept.size()));
   }
 
-  private static Component output(
-      String text, List<dev.tuneforge.app.evaluation.FieldOutcome> marks, String css) {
+  private static Component output(String text, List<FieldComparison.Outcome> marks, String css) {
     Div cell = new Div(new Span(clip(text, 200)));
     if (!marks.isEmpty()) {
       cell.add(Marks.of(marks, css));

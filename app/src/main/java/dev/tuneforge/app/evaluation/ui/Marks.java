@@ -2,22 +2,22 @@ package dev.tuneforge.app.evaluation.ui;
 
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
-import dev.tuneforge.app.evaluation.FieldOutcome;
+import dev.tuneforge.fieldmetrics.FieldComparison;
 import java.util.List;
 
 /** Per-field right and wrong marks as small coloured badges, one per key path. */
 final class Marks {
   private Marks() {}
 
-  static Div of(List<FieldOutcome> outcomes, String cssClass) {
+  static Div of(List<FieldComparison.Outcome> outcomes, String cssClass) {
     Div marks = new Div();
     marks.addClassName(cssClass);
-    for (FieldOutcome outcome : outcomes) {
+    for (FieldComparison.Outcome outcome : outcomes) {
       Span mark = new Span(label(outcome));
       mark.getElement().getThemeList().add("badge");
       mark.getElement()
           .getThemeList()
-          .add(outcome.status() == FieldOutcome.Status.CORRECT ? "success" : "error");
+          .add(outcome.status() == FieldComparison.Status.CORRECT ? "success" : "error");
       mark.getElement().setAttribute("title", detail(outcome));
       mark.getElement()
           .setAttribute("data-status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -27,7 +27,7 @@ final class Marks {
     return marks;
   }
 
-  static String label(FieldOutcome outcome) {
+  static String label(FieldComparison.Outcome outcome) {
     return switch (outcome.status()) {
       case CORRECT -> "✓ " + outcome.path();
       case WRONG -> "✗ " + outcome.path();
@@ -36,7 +36,7 @@ final class Marks {
     };
   }
 
-  static String detail(FieldOutcome outcome) {
+  static String detail(FieldComparison.Outcome outcome) {
     return switch (outcome.status()) {
       case CORRECT ->
           outcome.path()

@@ -13,6 +13,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import dev.tuneforge.app.usage.BudgetService;
+import dev.tuneforge.app.usage.JobSpend;
 import dev.tuneforge.app.usage.Money;
 import dev.tuneforge.app.usage.ServingMeter;
 import dev.tuneforge.app.usage.TokenCharge;
@@ -22,13 +23,16 @@ import jakarta.annotation.security.RolesAllowed;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The team's spend in a month: total against the budget, by day, user and base model, a CSV export,
- * and the tokens served.
+ * The team's spend in a month: total against the budget, by day, kind, job, user and base model, a
+ * CSV export, the tokens served and the tokens bought from teacher endpoints (judge and teacher
+ * pipeline).
  */
 @Route("usage")
 @PageTitle("Usage · Tuneforge")
@@ -41,12 +45,13 @@ public class UsageView extends VerticalLayout {
   private final Paragraph budget = new Paragraph();
   private final BarChart byDay = BarChart.columns("usage-by-day", "Spend by day");
   private final BarChart byKind = BarChart.bars("usage-by-kind", "Spend by kind");
+  private final BarChart byJob = BarChart.bars("usage-by-job", "Spend by job");
   private final BarChart byUser = BarChart.bars("usage-by-user", "Spend by user");
   private final BarChart byModel = BarChart.bars("usage-by-model", "Spend by base model");
   private final Grid<UsageReport.Line> grid = new Grid<>();
   private final Anchor csv = new Anchor();
   private final ServedTokensSection served;
-  private final Grid<UsageReport.TokenLine> judged = new Grid<>();
+  private final Grid<UsageReport.TokenLine> bought = new Grid<>();
 
   public UsageView(UsageReports reports, BudgetService budgets, ServingMeter meter) {
     this.reports = reports;
@@ -72,17 +77,18 @@ public class UsageView extends VerticalLayout {
         .setTooltipGenerator(l -> l.estimate() == null ? "" : l.estimate().describe())
         .setAutoWidth(true);
     grid.setAllRowsVisible(true);
-    judged.setId("judge-charges-grid");
-    judged.addColumn(UsageReport.TokenLine::at).setHeader("At (UTC)").setAutoWidth(true);
-    judged.addColumn(UsageReport.TokenLine::what).setHeader("Endpoint").setFlexGrow(1);
-    judged.addColumn(UsageReport.TokenLine::user).setHeader("User").setAutoWidth(true);
-    judged.addColumn(UsageReport.TokenLine::promptTokens).setHeader("Prompt tokens");
-    judged.addColumn(UsageReport.TokenLine::completionTokens).setHeader("Completion tokens");
-    judged
+    bought.setId("token-charges-grid");
+    bought.addColumn(UsageReport.TokenLine::at).setHeader("At (UTC)").setAutoWidth(true);
+    bought.addColumn(UsageView::kindLabel).setHeader("Kind").setAutoWidth(true);
+    bought.addColumn(UsageReport.TokenLine::what).setHeader("Endpoint").setFlexGrow(1);
+    bought.addColumn(UsageReport.TokenLine::user).setHeader("User").setAutoWidth(true);
+    bought.addColumn(UsageReport.TokenLine::promptTokens).setHeader("Prompt tokens");
+    bought.addColumn(UsageReport.TokenLine::completionTokens).setHeader("Completion tokens");
+    bought
         .addColumn(l -> Money.format(l.cost(), reports.currency()))
         .setHeader("Cost")
         .setAutoWidth(true);
-    judged.setAllRowsVisible(true);
+    bought.setAllRowsVisible(true);
     month.addValueChangeListener(e -> refresh());
 
     HorizontalLayout top = new HorizontalLayout(month, csv);
@@ -96,6 +102,8 @@ public class UsageView extends VerticalLayout {
         byDay,
         new H3("By kind"),
         byKind,
+        new H3("By job"),
+        byJob,
         new H3("By user"),
         byUser,
         new H3("By base model"),
@@ -103,8 +111,8 @@ public class UsageView extends VerticalLayout {
         new H3("Node time"),
         grid,
         served,
-        new H3("Tokens bought for the LLM judge"),
-        judged);
+        new H3("Tokens bought from teacher endpoints"),
+        bought);
     refresh();
   }
 
@@ -118,10 +126,14 @@ public class UsageView extends VerticalLayout {
             + " in "
             + Months.LABEL.format(selected)
             + " ("
-            + report.lines().size()
-            + " metered segments, "
-            + report.tokenLines().size()
-            + " generations served or examples judged)");
+            + count(report.lines().size(), "metered segment")
+            + ", "
+            + count(tokens(report, "serving"), "generation")
+            + " served, "
+            + count(tokens(report, TokenCharge.JUDGE), "example")
+            + " judged, "
+            + count(tokens(report, TokenCharge.TEACHER), "teacher generation")
+            + ")");
     BigDecimal limit = report.budget();
     Double used = report.budgetUsedPercent();
     budget.setText(
@@ -145,8 +157,16 @@ public class UsageView extends VerticalLayout {
     byUser.show(bars(report.byUser(), currency));
     byModel.show(bars(report.byModel(), currency));
     grid.setItems(report.lines());
-    judged.setItems(
-        report.tokenLines().stream().filter(t -> t.kind().equals(TokenCharge.JUDGE)).toList());
+    byJob.show(
+        jobLabels(report.byJob()).entrySet().stream()
+            .map(
+                e ->
+                    new BarChart.Bar(
+                        e.getValue(),
+                        e.getKey().cost().doubleValue(),
+                        Money.format(e.getKey().cost(), currency)))
+            .toList());
+    bought.setItems(report.tokenLines().stream().filter(t -> !t.kind().equals("serving")).toList());
     served.show(selected);
     String file = "usage-" + selected + ".csv";
     csv.setHref(
@@ -159,6 +179,33 @@ public class UsageView extends VerticalLayout {
                   "text/csv;charset=UTF-8",
                   bytes.length);
             }));
+  }
+
+  /** The jobs' labels, a short id added where two jobs share one. */
+  static Map<JobSpend, String> jobLabels(List<JobSpend> jobs) {
+    Map<String, Long> uses =
+        jobs.stream().collect(Collectors.groupingBy(JobSpend::label, Collectors.counting()));
+    Map<JobSpend, String> labels = new LinkedHashMap<>();
+    for (JobSpend job : jobs) {
+      labels.put(
+          job,
+          uses.get(job.label()) > 1
+              ? job.label() + " · " + job.id().toString().substring(0, 8)
+              : job.label());
+    }
+    return labels;
+  }
+
+  private static long tokens(UsageReport report, String kind) {
+    return report.tokenLines().stream().filter(t -> t.kind().equals(kind)).count();
+  }
+
+  private static String count(long n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  private static String kindLabel(UsageReport.TokenLine line) {
+    return line.kind().equals(TokenCharge.JUDGE) ? "LLM judge" : "Teacher pipeline";
   }
 
   private static List<BarChart.Bar> bars(Map<String, BigDecimal> sums, String currency) {
