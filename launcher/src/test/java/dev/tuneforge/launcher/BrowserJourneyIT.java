@@ -81,13 +81,18 @@ class BrowserJourneyIT {
             .setFullPage(true));
 
     member.navigate(env.platform().baseUrl() + "/finetunes/new");
+    // The form's first render waits for the catalogue and datasets: slow under load.
     assertThat(member.locator("#base-model input"))
-        .hasValue(Pattern.compile("tuneforge-demo-llama.*"));
+        .hasValue(
+            Pattern.compile("tuneforge-demo-llama.*"),
+            new LocatorAssertions.HasValueOptions().setTimeout(60_000));
     assertThat(member.locator("#dataset input")).hasValue(Pattern.compile("receipts.*"));
     member.locator("#epochs input").fill("3");
     member.locator("#max-steps input").fill("24");
     member.locator("#max-seq-length input").fill("1024");
     member.locator("#learning-rate input").fill("0.002");
+    assertThat(member.locator("#evaluation-max-new-tokens input")).hasValue("256");
+    member.locator("#evaluation-max-new-tokens input").fill("64");
     Locator accumulation = member.locator("#gradient-accumulation");
     assertThat(accumulation).not().isVisible();
     member.getByText("Advanced training options").click();
@@ -110,6 +115,7 @@ class BrowserJourneyIT {
 
     Locator status = member.locator("#job-status");
     assertThat(status).containsText(Pattern.compile("queued|running|succeeded"));
+    assertThat(member.locator("#job-summary")).containsText("at most 64 new tokens per answer");
     assertThat(member.locator("#loss-chart"))
         .hasAttribute(
             "data-points",

@@ -219,6 +219,7 @@ class ProtocolExamplesTest {
             JobFolder.LORA_CHECKPOINT_FILES.stream().map(f -> JobFolder.RESUME + f).toList());
     assertThat(lease.spec().resolvedOptions().checkpointEvery()).isEqualTo(20);
     assertThat(lease.spec().resolvedOptions().schedule()).isEqualTo("linear");
+    assertThat(lease.spec().resolvedOptions().evaluationMaxNewTokens()).isEqualTo(64);
   }
 
   @Test

@@ -50,6 +50,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private int checkpointEvery;
   private @Nullable UUID evaluationDatasetVersionId;
   private int evaluationExamples;
+  private int evaluationMaxNewTokens = FineTuneRequest.DEFAULT_EVALUATION_MAX_NEW_TOKENS;
   private boolean useRslora;
   private boolean packing;
   private String schedule;
@@ -104,6 +105,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     this.checkpointEvery = request.checkpointEvery();
     this.evaluationDatasetVersionId = request.evaluationDatasetVersionId();
     this.evaluationExamples = request.evaluationExamples();
+    this.evaluationMaxNewTokens = request.evaluationMaxNewTokens();
     this.useRslora = request.useRslora();
     this.packing = request.packing();
     this.schedule = request.schedule();
@@ -573,6 +575,11 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     return evaluationExamples;
   }
 
+  /** The most tokens each model generates per evaluation answer (and per training sample). */
+  public int getEvaluationMaxNewTokens() {
+    return evaluationMaxNewTokens;
+  }
+
   /** Whether the adapter is scaled by alpha / sqrt(r) (rsLoRA) rather than alpha / r. */
   public boolean isUseRslora() {
     return useRslora;
@@ -722,6 +729,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
         maxSeqLength,
         evaluationDatasetVersionId,
         evaluationExamples,
+        evaluationMaxNewTokens,
         trainedTokens);
   }
 

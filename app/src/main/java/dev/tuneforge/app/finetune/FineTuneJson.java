@@ -54,6 +54,7 @@ record FineTuneJson(
       int maxSteps,
       int checkpointEvery,
       int evaluationExamples,
+      int evaluationMaxNewTokens,
       @Nullable Double dpoBeta) {
     static TrainingSettings of(FineTuneJob job) {
       return new TrainingSettings(
@@ -77,6 +78,7 @@ record FineTuneJson(
           job.getMaxSteps(),
           job.getCheckpointEvery(),
           job.getEvaluationExamples(),
+          job.getEvaluationMaxNewTokens(),
           job.isDpo() ? job.getDpoBeta() : null);
     }
   }

@@ -13,11 +13,12 @@ import org.jspecify.annotations.Nullable;
  * between checkpoints (0: only at the end); a job that loses its node resumes from the last one.
  * After training, the base and the tuned model answer up to {@code evaluationExamples} prompts (0:
  * no evaluation) of {@code evaluationDatasetVersionId}, or of the training dataset's validation
- * split when that is null. {@code useRslora} scales the adapter by alpha / sqrt(r) instead of alpha
- * / r; {@code packing} packs several examples into each row of {@code maxSequenceLength} tokens
- * (same loss, less padding computed). {@code method} is {@value #LORA} (null: the same), {@value
- * #QLORA} (LoRA over the base kept in 4-bit NF4) or {@value #FULL}, which trains every weight,
- * ignores the LoRA settings and delivers a whole model instead of an adapter.
+ * split when that is null; each model generates at most {@code evaluationMaxNewTokens} tokens per
+ * answer (1 to {@value #MAX_EVALUATION_NEW_TOKENS}). {@code useRslora} scales the adapter by alpha
+ * / sqrt(r) instead of alpha / r; {@code packing} packs several examples into each row of {@code
+ * maxSequenceLength} tokens (same loss, less padding computed). {@code method} is {@value #LORA}
+ * (null: the same), {@value #QLORA} (LoRA over the base kept in 4-bit NF4) or {@value #FULL}, which
+ * trains every weight, ignores the LoRA settings and delivers a whole model instead of an adapter.
  *
  * <p>The trainer's options, with the trainer's defaults ({@link TrainingOptions#DEFAULTS}): the
  * learning rate warms up linearly over {@code warmupRatio} of the steps, then decays by {@code
@@ -53,6 +54,7 @@ public record FineTuneRequest(
     int checkpointEvery,
     @Nullable UUID evaluationDatasetVersionId,
     int evaluationExamples,
+    int evaluationMaxNewTokens,
     boolean useRslora,
     boolean packing,
     @Nullable String method,
@@ -78,6 +80,12 @@ public record FineTuneRequest(
 
   public static final int DEFAULT_EVALUATION_EXAMPLES =
       TrainingOptions.DEFAULTS.evaluationExamples();
+
+  public static final int DEFAULT_EVALUATION_MAX_NEW_TOKENS =
+      TrainingOptions.DEFAULTS.evaluationMaxNewTokens();
+
+  /** The most tokens one evaluation answer may be given. */
+  public static final int MAX_EVALUATION_NEW_TOKENS = 4096;
 
   public static final int DEFAULT_CHECKPOINT_EVERY = TrainingOptions.DEFAULTS.checkpointEvery();
 
@@ -119,6 +127,7 @@ public record FineTuneRequest(
         .optMaxSteps(maxSteps)
         .optCheckpointEvery(checkpointEvery)
         .optEvaluation(evaluationDatasetVersionId, evaluationExamples)
+        .optEvaluationMaxNewTokens(evaluationMaxNewTokens)
         .optRslora(useRslora)
         .optPacking(packing)
         .optMethod(method)
@@ -152,6 +161,7 @@ public record FineTuneRequest(
         maxSequenceLength,
         evaluationDatasetVersionId,
         evaluationExamples,
+        evaluationMaxNewTokens,
         0);
   }
 
@@ -212,6 +222,11 @@ public record FineTuneRequest(
     if (checkpointEvery < 0) return "Checkpoint every N steps cannot be negative";
     if (evaluationExamples < 0 || evaluationExamples > 10_000)
       return "Evaluation examples must be between 0 and 10000";
+    if (evaluationMaxNewTokens < 1 || evaluationMaxNewTokens > MAX_EVALUATION_NEW_TOKENS)
+      return "Max new tokens per evaluation answer must be between 1 and "
+          + MAX_EVALUATION_NEW_TOKENS
+          + ", not "
+          + evaluationMaxNewTokens;
     if (datasetVersionId.equals(evaluationDatasetVersionId)) {
       return "Evaluate on held-out data, not on the training dataset itself";
     }
@@ -270,6 +285,7 @@ public record FineTuneRequest(
     private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
     private @Nullable UUID evaluationDatasetVersionId;
     private int evaluationExamples = DEFAULT_EVALUATION_EXAMPLES;
+    private int evaluationMaxNewTokens = DEFAULT_EVALUATION_MAX_NEW_TOKENS;
     private boolean useRslora;
     private boolean packing;
     private @Nullable String method;
@@ -358,6 +374,15 @@ public record FineTuneRequest(
     public Builder optEvaluation(@Nullable UUID datasetVersionId, int examples) {
       evaluationDatasetVersionId = datasetVersionId;
       evaluationExamples = examples;
+      return this;
+    }
+
+    /**
+     * The most tokens each model generates per held-out example (1 to {@value
+     * #MAX_EVALUATION_NEW_TOKENS}); fewer is faster and cheaper but may cut long answers.
+     */
+    public Builder optEvaluationMaxNewTokens(int tokens) {
+      evaluationMaxNewTokens = tokens;
       return this;
     }
 
@@ -456,6 +481,7 @@ public record FineTuneRequest(
           checkpointEvery,
           evaluationDatasetVersionId,
           evaluationExamples,
+          evaluationMaxNewTokens,
           useRslora,
           packing,
           method,

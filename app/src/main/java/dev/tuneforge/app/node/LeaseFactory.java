@@ -267,6 +267,7 @@ class LeaseFactory {
         .optWeightDecay(job.getWeightDecay())
         .optMaxGradNorm(job.getMaxGradNorm() > 0 ? job.getMaxGradNorm() : Double.MAX_VALUE)
         .optEvaluationExamples(evaluate ? job.getEvaluationExamples() : 0)
+        .optEvaluationMaxNewTokens(job.getEvaluationMaxNewTokens())
         .optPacking(job.isPacking())
         .optEarlyStoppingMetric(job.getEarlyStoppingMetric())
         .optRetention(evaluate ? job.getRetention() : null)

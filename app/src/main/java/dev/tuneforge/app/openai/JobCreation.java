@@ -37,6 +37,7 @@ record JobCreation(
           "max_sequence_length",
           "checkpoint_every",
           "evaluation_examples",
+          "evaluation_max_new_tokens",
           "use_rslora",
           "packing",
           "warmup_ratio",
@@ -219,6 +220,9 @@ record JobCreation(
       if (every != null) builder.optCheckpointEvery(every);
       Integer examples = h.integer("evaluation_examples", 0, 10_000);
       if (examples != null) builder.optEvaluation(defaults.evaluationDatasetVersionId(), examples);
+      Integer maxNewTokens =
+          h.integer("evaluation_max_new_tokens", 1, FineTuneRequest.MAX_EVALUATION_NEW_TOKENS);
+      if (maxNewTokens != null) builder.optEvaluationMaxNewTokens(maxNewTokens);
       Boolean rslora = h.bool("use_rslora");
       if (rslora != null) builder.optRslora(rslora);
       Boolean packing = h.bool("packing");

@@ -61,6 +61,7 @@ record JobObject(
       @JsonProperty("max_sequence_length") int maxSequenceLength,
       @JsonProperty("checkpoint_every") int checkpointEvery,
       @JsonProperty("evaluation_examples") int evaluationExamples,
+      @JsonProperty("evaluation_max_new_tokens") int evaluationMaxNewTokens,
       int steps,
       @JsonProperty("hold_reason") @Nullable String holdReason) {}
 
@@ -113,6 +114,7 @@ record JobObject(
             job.getMaxSeqLength(),
             job.getCheckpointEvery(),
             job.getEvaluationExamples(),
+            job.getEvaluationMaxNewTokens(),
             job.getSteps(),
             job.getHoldReason()));
   }

@@ -24,9 +24,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class EstimateService {
-  /** Tokens one held-out answer may generate at most, as the node's evaluation allows. */
-  static final int MAX_NEW_TOKENS = 256;
-
   /** Trained tokens over metered seconds of one node class. */
   public record Throughput(String nodeClass, long tokens, long seconds) {
     public double tokensPerSecond() {
@@ -217,6 +214,18 @@ public class EstimateService {
         .orElseThrow(() -> new IllegalArgumentException("Choose a base model"));
   }
 
+  /**
+   * Tokens both models generate per held-out example when each may generate at most {@code
+   * maxNewTokens}: what recent jobs of this size generated per example ({@code past}, NaN when none
+   * did), capped at twice the limit; without them twice the dataset's answer length ({@code
+   * answerTokens}), each capped at the limit.
+   */
+  static double generatedPerExample(double past, int maxNewTokens, double answerTokens) {
+    return Double.isNaN(past)
+        ? 2 * Math.min(maxNewTokens, answerTokens)
+        : Math.min(2.0 * maxNewTokens, past);
+  }
+
   private Estimate estimate(Work work, long trainedAlready, String nodeClass, BigDecimal price) {
     PastJobs.Speeds speeds =
         past.speeds(nodeClass, work.parameters(), work.job().method(), work.workPerToken());
@@ -232,9 +241,10 @@ public class EstimateService {
             ? properties.assumedGeneratedPerSecond(nodeClass)
             : speeds.generatedPerSecond();
     double perExample =
-        Double.isNaN(speeds.generatedPerExample())
-            ? 2 * Math.min(MAX_NEW_TOKENS, work.assistantTokensPerRow())
-            : speeds.generatedPerExample();
+        generatedPerExample(
+            speeds.generatedPerExample(),
+            work.job().evaluationMaxNewTokens(),
+            work.assistantTokensPerRow());
     long generated = Math.round(work.examples() * perExample);
     long toTrain = Math.max(0, work.tokens() - trainedAlready);
     long seconds =

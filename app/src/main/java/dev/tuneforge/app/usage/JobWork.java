@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * data ({@code examplesPerStep} is batch size × gradient accumulation, what one optimiser step
  * learns from), the maximum sequence length rows are truncated to, the held-out examples both
  * models answer afterwards (of {@code evaluationDatasetVersionId}, or of the training dataset's
- * validation split when it is null), and what it already trained.
+ * validation split when it is null) with at most {@code evaluationMaxNewTokens} generated tokens
+ * per answer, and what it already trained.
  */
 public record JobWork(
     UUID datasetVersionId,
@@ -20,6 +21,7 @@ public record JobWork(
     int maxSequenceLength,
     @Nullable UUID evaluationDatasetVersionId,
     int evaluationExamples,
+    int evaluationMaxNewTokens,
     long trainedTokens) {
 
   public JobWork {

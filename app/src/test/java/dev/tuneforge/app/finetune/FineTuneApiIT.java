@@ -48,6 +48,9 @@ class FineTuneApiIT {
                 + " continued_from_job_id = ?, continued_from_step = 10 where id = ?")
         .params(first, second)
         .update();
+    jdbc.sql("update fine_tune_job set evaluation_max_new_tokens = 48 where id = ?")
+        .params(first)
+        .update();
     UUID node = rows.node("cpu", "test cpu");
     jdbc.sql(
             "insert into usage_record (id, tenant_id, job_id, job_name, user_id, base_model_id,"
@@ -73,6 +76,7 @@ class FineTuneApiIT {
         JSON.readTree(TestApi.ok(api.call("GET", "/api/fine-tunes/" + first, key, null)));
     assertThat(job.path("status").asString()).isEqualTo("succeeded");
     assertThat(job.path("settings").path("loraR").asInt()).isEqualTo(8);
+    assertThat(job.path("settings").path("evaluationMaxNewTokens").asInt()).isEqualTo(48);
     assertThat(job.path("settings").path("targetModules").get(0).asString()).isEqualTo("q_proj");
     assertThat(job.path("lineage").path("continuedBy").get(0).path("id").asString())
         .isEqualTo(second.toString());

@@ -21,9 +21,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The trainer's options chosen for a fine-tune (V016) reach its node in the lease exactly, none
- * left absent; a job that chose none, and a row from before V016, train with the trainer's defaults
- * and validate at each checkpoint as before; out-of-range options are refused with the reason.
+ * The trainer's options chosen for a fine-tune (V016, V050) reach its node in the lease exactly,
+ * none left absent; a job that chose none, and a row from before V016, train with the trainer's
+ * defaults and validate at each checkpoint as before; out-of-range options are refused with the
+ * reason.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -62,6 +63,7 @@ class LeaseTrainingOptionsIT {
                         .optValidationEvery(10)
                         .optEarlyStoppingPatience(3)
                         .optEarlyStoppingMetric(FineTuneRequest.FIELD_F1)
+                        .optEvaluationMaxNewTokens(64)
                         .optRetention(FineTuneRequest.RETENTION_BUILTIN, null)));
     // No evaluation set here (the version has no validation split), so no retention check.
     assertThat(sent)
@@ -76,7 +78,7 @@ class LeaseTrainingOptionsIT {
                 0.01,
                 0.5,
                 0,
-                null,
+                64,
                 null,
                 false,
                 null,
@@ -104,7 +106,7 @@ class LeaseTrainingOptionsIT {
             d.weightDecay(),
             d.maxGradNorm(),
             0,
-            null,
+            d.evaluationMaxNewTokens(),
             null,
             false,
             null,
@@ -134,6 +136,12 @@ class LeaseTrainingOptionsIT {
     assertRefused(
         b -> b.optEarlyStoppingMetric("accuracy"),
         "Early stopping watches one of [validation_loss, field_f1], not \"accuracy\"");
+    assertRefused(
+        b -> b.optEvaluationMaxNewTokens(0),
+        "Max new tokens per evaluation answer must be between 1 and 4096, not 0");
+    assertRefused(
+        b -> b.optEvaluationMaxNewTokens(4097),
+        "Max new tokens per evaluation answer must be between 1 and 4096, not 4097");
     assertRefused(
         b -> b.optRetention(FineTuneRequest.RETENTION_DATASET, null),
         "Choose the dataset of the retention check");

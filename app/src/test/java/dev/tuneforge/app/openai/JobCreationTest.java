@@ -76,13 +76,15 @@ class JobCreationTest {
                 {"model":"tuneforge-demo-llama","training_file":"file-train",
                  "method":{"type":"supervised","supervised":{"hyperparameters":{
                    "n_epochs":2,"training_method":"full","max_steps":6,"checkpoint_every":2,
-                   "evaluation_examples":0,"max_sequence_length":128}}}}""")
+                   "evaluation_examples":0,"max_sequence_length":128,
+                   "evaluation_max_new_tokens":64}}}}""")
             .request();
     assertThat(full.fullFineTuning()).isTrue();
     assertThat(full.maxSteps()).isEqualTo(6);
     assertThat(full.checkpointEvery()).isEqualTo(2);
     assertThat(full.evaluationExamples()).isZero();
     assertThat(full.maxSequenceLength()).isEqualTo(128);
+    assertThat(full.evaluationMaxNewTokens()).isEqualTo(64);
 
     FineTuneRequest lora =
         read("""
@@ -92,6 +94,7 @@ class JobCreationTest {
     assertThat(lora.loraR()).isEqualTo(16);
     assertThat(lora.loraAlpha()).isEqualTo(32);
     assertThat(lora.targetModules()).containsExactly("q_proj", "o_proj");
+    assertThat(lora.evaluationMaxNewTokens()).as("the default").isEqualTo(256);
 
     FineTuneRequest dpo =
         read("""
@@ -141,6 +144,13 @@ class JobCreationTest {
         {"model":"tuneforge-demo-llama","training_file":"file-train","hyperparameters":{"warp":1}}""",
         "hyperparameters.warp",
         "Unknown hyperparameter: 'warp'");
+    assertRefused(
+        """
+        {"model":"tuneforge-demo-llama","training_file":"file-train",
+         "hyperparameters":{"evaluation_max_new_tokens":4097}}""",
+        "hyperparameters.evaluation_max_new_tokens",
+        "hyperparameters.evaluation_max_new_tokens must be 'auto' or a whole number from 1 to"
+            + " 4096, not 4097");
   }
 
   @Test

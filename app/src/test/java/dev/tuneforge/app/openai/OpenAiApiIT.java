@@ -178,7 +178,15 @@ class OpenAiApiIT {
                     "metadata",
                     Map.of("team", "ocr"),
                     "hyperparameters",
-                    Map.of("n_epochs", 2, "batch_size", "auto", "lora_r", 4)),
+                    Map.of(
+                        "n_epochs",
+                        2,
+                        "batch_size",
+                        "auto",
+                        "lora_r",
+                        4,
+                        "evaluation_max_new_tokens",
+                        32)),
                 null),
             200);
     String id = created.path("id").asString();
@@ -189,6 +197,7 @@ class OpenAiApiIT {
     assertThat(created.path("hyperparameters").path("n_epochs").asInt()).isEqualTo(2);
     assertThat(created.path("metadata").path("team").asString()).isEqualTo("ocr");
     assertThat(created.path("tuneforge").path("lora_r").asInt()).isEqualTo(4);
+    assertThat(created.path("tuneforge").path("evaluation_max_new_tokens").asInt()).isEqualTo(32);
 
     int jobs = jobs();
     assertThat(

@@ -180,7 +180,7 @@ class UsageMeteringIT {
 
   /** Rows of 400,000 bytes: a maximum length of 131,072 tokens truncates none of them. */
   private static JobWork work(UUID version, UUID model, long trained) {
-    return new JobWork(version, model, "lora", 2, 5, 2, 131_072, null, 0, trained);
+    return new JobWork(version, model, "lora", 2, 5, 2, 131_072, null, 0, 256, trained);
   }
 
   private void metric(UUID tenant, UUID job, int step, Instant at, long tokens, double perSecond) {

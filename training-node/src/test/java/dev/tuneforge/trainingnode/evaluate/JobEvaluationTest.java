@@ -173,6 +173,44 @@ class JobEvaluationTest {
   }
 
   @Test
+  void theLeasesMaxNewTokensBoundsEveryEvaluationAnswer() throws IOException {
+    List<String> receipts =
+        Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();
+    prepare(
+        receipts.subList(0, 2),
+        TrainingOptions.builder()
+            .optCheckpointEvery(0)
+            .optEvaluationExamples(2)
+            .optEvaluationMaxNewTokens(5)
+            .optSamplesPerValidation(0)
+            .optFieldF1Examples(0)
+            .build());
+    Files.write(job.resolve("data/evaluation.jsonl"), receipts.subList(3, 5));
+
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JobResult result =
+        TrainingJobMain.run(job, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+
+    assertThat(result.status()).as(result.reason()).isEqualTo(JobResult.Status.SUCCEEDED);
+    EvaluationSummary summary = summary();
+    assertThat(summary.error()).isNull();
+    assertThat(summary.maxNewTokens()).isEqualTo(5);
+    List<EvaluationExample> examples = generations();
+    assertThat(examples).hasSize(2);
+    assertThat(examples)
+        .allSatisfy(
+            e -> {
+              assertThat(e.baseOutputTokens()).isBetween(1, 5);
+              assertThat(e.tunedOutputTokens()).isBetween(1, 5);
+            });
+    // A receipt's JSON answer is far longer than 5 tokens: some answer is cut at the limit.
+    assertThat(examples)
+        .flatExtracting(EvaluationExample::baseStop, EvaluationExample::tunedStop)
+        .contains("length");
+    assertThat(summary.generatedTokens()).isLessThanOrEqualTo(2 * 2 * 5);
+  }
+
+  @Test
   void anEvaluationThatFailsLeavesItsErrorInTheSummaryAndTheJobSucceeds() throws IOException {
     List<String> receipts =
         Files.readAllLines(SROIE).stream().filter(line -> !line.isBlank()).toList();

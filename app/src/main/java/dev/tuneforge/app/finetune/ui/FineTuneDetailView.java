@@ -198,13 +198,21 @@ public class FineTuneDetailView extends VerticalLayout implements BeforeEnterObs
     summary.setText(
         String.format(
             Locale.ROOT,
-            "%s · %d epochs, lr %s, batch %d, max length %d, seed %d · %d steps, %d trained tokens · %s",
+            "%s · %d epochs, lr %s, batch %d, max length %d, seed %d · %s · %d steps, %d trained"
+                + " tokens · %s",
             trained,
             job.getEpochs(),
             job.getLearningRate(),
             job.getBatchSize(),
             job.getMaxSeqLength(),
             job.getSeed(),
+            job.getEvaluationExamples() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "evaluates %d examples, at most %d new tokens per answer",
+                    job.getEvaluationExamples(),
+                    job.getEvaluationMaxNewTokens())
+                : "no evaluation",
             job.getSteps(),
             job.getTrainedTokens(),
             job.getLastCheckpointStep() == null

@@ -62,6 +62,12 @@ public class NewFineTuneView extends VerticalLayout {
   private final ComboBox<DatasetSummary> evaluationDataset = new ComboBox<>("Evaluate on");
   private final IntegerField evaluationExamples =
       integer("Examples to evaluate (0 = no evaluation)", "evaluation-examples", 0, 10_000);
+  private final IntegerField evaluationMaxNewTokens =
+      integer(
+          "Max new tokens per answer",
+          "evaluation-max-new-tokens",
+          1,
+          FineTuneRequest.MAX_EVALUATION_NEW_TOKENS);
 
   private final ComboBox<String> schedule = new ComboBox<>("Learning-rate schedule");
   private final NumberField warmupRatio = number("Warm-up ratio", "warmup-ratio");
@@ -180,6 +186,10 @@ public class NewFineTuneView extends VerticalLayout {
     maxSteps.setValue(d.maxSteps());
     checkpointEvery.setValue(d.checkpointEvery());
     evaluationExamples.setValue(d.evaluationExamples());
+    evaluationMaxNewTokens.setValue(d.evaluationMaxNewTokens());
+    evaluationMaxNewTokens.setHelperText(
+        "Evaluation generates at most this many tokens per held-out example; fewer is faster and"
+            + " cheaper but may cut long answers");
     useRslora.setValue(d.useRslora());
     packing.setValue(d.packing());
     Details advanced = advancedOptions(d);
@@ -232,6 +242,7 @@ public class NewFineTuneView extends VerticalLayout {
     maxSeqLength.addValueChangeListener(e -> showEstimate());
     evaluationDataset.addValueChangeListener(e -> showEstimate());
     evaluationExamples.addValueChangeListener(e -> showEstimate());
+    evaluationMaxNewTokens.addValueChangeListener(e -> showEstimate());
     dataset.addValueChangeListener(e -> showEstimate());
     dataset.addValueChangeListener(e -> preference.offerMethods(method, e.getValue()));
     preference.offerMethods(method, dataset.getValue());
@@ -246,7 +257,12 @@ public class NewFineTuneView extends VerticalLayout {
     showMethod();
 
     FormLayout evaluation =
-        new FormLayout(evaluationDataset, evaluationExamples, retention.check, retention.dataset);
+        new FormLayout(
+            evaluationDataset,
+            evaluationExamples,
+            evaluationMaxNewTokens,
+            retention.check,
+            retention.dataset);
 
     add(
         new H2("New fine-tune"),
@@ -416,6 +432,7 @@ public class NewFineTuneView extends VerticalLayout {
         .optEvaluation(
             evaluationDataset.getValue() == null ? null : evaluationDataset.getValue().versionId(),
             value(evaluationExamples))
+        .optEvaluationMaxNewTokens(value(evaluationMaxNewTokens))
         .optRslora(useRslora.getValue())
         .optPacking(packing.getValue())
         .optMethod(method.getValue() == null ? FineTuneRequest.LORA : method.getValue())
