@@ -129,6 +129,8 @@ class PreTokenCountsTest {
     Path model = fetched(family);
     PreTokenCounts counts = PreTokenCounts.of(model.resolve("tokenizer.json"));
     assertThat(counts).isNotNull();
+    // New words are encoded joined by this added token, not one text each.
+    assertThat(counts.separator()).isNotNull();
     Random random = new Random(14);
     List<String> corpus = new ArrayList<>(Arrays.asList(TEXTS));
     for (int t = 0; t < 1200; t++) {
