@@ -66,6 +66,38 @@ class ChatTemplateRenderingTest {
         .hasMessageStartingWith("the chat_template failed at line 1");
   }
 
+  /**
+   * Jinja2 prints a message's text as it is: placeholders and tags inside content are data, not
+   * template, so they reach the rendering, the labels and the token counts byte for byte.
+   */
+  @Test
+  void templateSyntaxInsideMessageContentIsKeptLiterally() {
+    String user =
+        "Dear {{name}}, {{ x }} {% if x %}yes{% endif %} {# note #} {{ raise_exception('no') }}";
+    String assistant = "{% for i in range(3) %}{{ i }}{% endfor %} and {{- y -}} {%- raw %}";
+    List<ChatMessage> chat =
+        List.of(ChatMessage.of("user", user), ChatMessage.of("assistant", assistant));
+
+    assertThat(ChatTemplate.chatMl().render(chat, false))
+        .isEqualTo(
+            "<|im_start|>user\n"
+                + user
+                + "<|im_end|>\n<|im_start|>assistant\n"
+                + assistant
+                + "<|im_end|>\n");
+    assertThat(new ChatTemplate(LLAMA3, "<s>", "</s>").render(chat, true))
+        .isEqualTo(
+            "<s><|start_header_id|>user<|end_header_id|>\n\n"
+                + user
+                + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
+                + assistant
+                + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    assertThat(new ChatTemplate(MISTRAL, "<s>", "</s>").render(chat, false))
+        .isEqualTo("<s>[INST] " + user + " [/INST]" + assistant + "</s> ");
+    assertThat(ChatTemplate.chatMl().segments(chat))
+        .contains(new ChatTemplate.Segment(assistant + "<|im_end|>", true));
+  }
+
   private static String jinjava(
       String source, List<ChatMessage> messages, boolean addGenerationPrompt) {
     Jinjava plain = TransformersJinja.newJinjava();

@@ -26,10 +26,15 @@ import java.util.stream.Stream;
  * boolean)}) of the same rendered text in batches of the same rows. Not a test: run it by hand
  * (docs/datasets.md, "Token lengths").
  *
- * <p>Arguments: the JSONL file (default the shared SROIE training file), a Hugging Face model
- * directory (default the demo model, written to a temporary folder), the passes to time (default
- * 5), how many times the file's rows are repeated in a pass (default 4); an empty argument takes
- * its default.
+ * <p>Each pass also prints where the counter's time went ({@link TokenLengthCounter#phases()}:
+ * rendering, cutting into words, native encoding) and the time to load the counter (tokenizer and
+ * template); the load average is printed before and after, since this machine is shared.
+ *
+ * <p>Arguments: the JSONL file (default the shared SROIE training file; {@code mixed} writes {@link
+ * TokenLengthCorpus}'s SROIE and Markdown rows to a temporary file and takes that), a Hugging Face
+ * model directory (default the demo model, written to a temporary folder), the passes to time
+ * (default 5), how many times the file's rows are repeated in a pass (default 4); an empty argument
+ * takes its default.
  */
 public final class TokenLengthBenchmark {
   private static final int BATCH_ROWS = 256;
@@ -37,10 +42,19 @@ public final class TokenLengthBenchmark {
   private TokenLengthBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    Path file =
-        args.length > 0 && !args[0].isBlank()
-            ? Path.of(args[0])
-            : PlatformTestSupport.sroieTrainingFile();
+    Path corpus = null;
+    Path file;
+    if (args.length > 0 && args[0].equals("mixed")) {
+      corpus = Files.createTempFile("tuneforge-token-corpus-", ".jsonl");
+      TokenLengthCorpus.write(PlatformTestSupport.sroieTrainingFile(), corpus);
+      file = corpus;
+    } else {
+      file =
+          args.length > 0 && !args[0].isBlank()
+              ? Path.of(args[0])
+              : PlatformTestSupport.sroieTrainingFile();
+    }
+    System.out.println("load average before: " + loadAverage());
     Path written = null;
     Path modelDir;
     if (args.length > 1 && !args[1].isBlank()) {
@@ -76,7 +90,7 @@ public final class TokenLengthBenchmark {
           modelDir,
           Runtime.getRuntime().availableProcessors());
       try (HuggingFaceTokenizer tokenizer = TokenLengthCounter.loadTokenizer(modelDir)) {
-        long tokens = counterPass(modelDir, rows);
+        long tokens = counterPass(modelDir, rows, new long[4]);
         long encoded = tokenizerPass(tokenizer, rendered);
         System.out.printf(
             "warm-up done, %d tokens (%.1f per row; the tokenizer alone: %d)%n",
@@ -87,7 +101,8 @@ public final class TokenLengthBenchmark {
           // Alternated, so that both see the same load on a shared machine.
           long started = System.nanoTime();
           long cpu = processCpu();
-          counterPass(modelDir, rows);
+          long[] phases = new long[4];
+          counterPass(modelDir, rows, phases);
           counter[i] = (System.nanoTime() - started) / 1e9;
           double counterCpu = (processCpu() - cpu) / 1e9;
           started = System.nanoTime();
@@ -109,6 +124,16 @@ public final class TokenLengthBenchmark {
               renderedMegabytes / own[i],
               ownCpu,
               counter[i] / own[i]);
+          System.out.printf(
+              "  counter phases: load %.3f s, render %.3f s, pre-tokenize %.3f s, encode %.3f s;"
+                  + " without loading %.2f MB/s of JSONL, %.2f MB/s rendered, ratio %.2f%n",
+              phases[0] / 1e9,
+              phases[1] / 1e9,
+              phases[2] / 1e9,
+              phases[3] / 1e9,
+              megabytes / (counter[i] - phases[0] / 1e9),
+              renderedMegabytes / (counter[i] - phases[0] / 1e9),
+              (counter[i] - phases[0] / 1e9) / own[i]);
         }
         double[] ratios = new double[passes];
         for (int i = 0; i < passes; i++) {
@@ -129,7 +154,11 @@ public final class TokenLengthBenchmark {
             "counter time ÷ tokenizer time: median %.2f (%.2f–%.2f)%n",
             median(ratios), min(ratios), max(ratios));
       }
+      System.out.println("load average after: " + loadAverage());
     } finally {
+      if (corpus != null) {
+        Files.deleteIfExists(corpus);
+      }
       if (written != null) {
         try (Stream<Path> files = Files.walk(written)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -138,10 +167,16 @@ public final class TokenLengthBenchmark {
     }
   }
 
-  /** One count as the background job makes it: a new counter, the rows in batches. */
-  private static long counterPass(Path modelDir, List<Conversation> rows) throws IOException {
+  /**
+   * One count as the background job makes it: a new counter, the rows in batches; {@code phases}
+   * gets the nanoseconds spent loading the counter, rendering, cutting into words and encoding.
+   */
+  private static long counterPass(Path modelDir, List<Conversation> rows, long[] phases)
+      throws IOException {
     long tokens = 0;
+    long loading = System.nanoTime();
     try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
+      phases[0] = System.nanoTime() - loading;
       for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
         for (TokenLengthCounter.Row row :
             counter.measureAll(
@@ -149,6 +184,10 @@ public final class TokenLengthBenchmark {
           tokens += row.length();
         }
       }
+      TokenLengthCounter.Phases spent = counter.phases();
+      phases[1] = spent.renderNanos();
+      phases[2] = spent.preTokenizeNanos();
+      phases[3] = spent.encodeNanos();
     }
     return tokens;
   }
@@ -176,6 +215,17 @@ public final class TokenLengthBenchmark {
       }
     }
     return tokens;
+  }
+
+  /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return String.format(
+          "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
   }
 
   private static long processCpu() {

@@ -19,6 +19,10 @@ import jinjava.javax.el.ExpressionFactory;
  * left-stripped, {@code {{-}} and {@code -}}} trimming expressions too, Python's operator
  * precedence, keyword arguments, slices with steps, {@code str} methods and transformers' {@code
  * tojson}. Templates are Jinja; this is the one place that bends Jinjava towards it.
+ *
+ * <p>Jinja2 prints a value as it is; Jinjava by default renders a printed value again when it holds
+ * {@code {{}} or {@code {%}, so a message whose text contains {@code {{name}}} would be rendered
+ * (and trained and counted) differently from transformers. Nested interpretation is off.
  */
 public final class TransformersJinja {
 
@@ -32,6 +36,7 @@ public final class TransformersJinja {
         JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
             .withLstripBlocks(true)
+            .withNestedInterpretationEnabled(false)
             .withElResolver(resolver)
             .withLegacyOverrides(
                 LegacyOverrides.newBuilder()

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -32,6 +33,9 @@ final class PreTokenCounts {
   /** Words remembered; the map starts afresh beyond this, which costs speed, never exactness. */
   static final int MAX_WORDS = 1 << 20;
 
+  /** Text, in chars, from which a batch is cut into words on all cores rather than on one. */
+  static final int PARALLEL_CHARS = 64 << 10;
+
   /** ByteLevel's own splitting, as the tokenizers library's byte_level.rs has it. */
   private static final String GPT2_SPLIT =
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
@@ -43,6 +47,11 @@ final class PreTokenCounts {
   private final Pattern split;
   private final boolean nfc;
   private final Map<Character, List<String>> addedByFirst;
+  private final @Nullable String separator;
+
+  /** The chars an added token starts with, as bits: most chars start none, told in one look. */
+  private final long[] addedFirstChars = new long[1024];
+
   private final Map<String, Integer> words = new HashMap<>();
 
   private PreTokenCounts(Pattern split, boolean nfc, List<String> added) {
@@ -54,6 +63,10 @@ final class PreTokenCounts {
     }
     byFirst.values().forEach(l -> l.sort(Comparator.comparingInt(String::length).reversed()));
     this.addedByFirst = byFirst;
+    this.separator = added.isEmpty() ? null : added.getFirst();
+    for (char c : byFirst.keySet()) {
+      addedFirstChars[c >>> 6] |= 1L << c;
+    }
   }
 
   /**
@@ -156,20 +169,42 @@ final class PreTokenCounts {
   }
 
   /**
+   * An added token, which the tokenizer cuts texts at before anything else, so the words between
+   * two of them are tokenized as each would be alone; null when the tokenizer has none.
+   */
+  @Nullable String separator() {
+    return separator;
+  }
+
+  /**
    * The token count of each text; {@code encode} counts the words met for the first time (each on
-   * its own, in one batch).
+   * its own, in one batch). A large batch's texts are cut into words on all cores: the map of known
+   * words is only read meanwhile, and the words met for the first time are gathered afterwards, in
+   * the texts' order.
    */
   int[] counts(String[] texts, Function<String[], int[]> encode) {
     int[] counts = new int[texts.length];
-    List<List<String>> pieces = new ArrayList<>(texts.length);
+    @SuppressWarnings("unchecked")
+    List<String>[] pieces = new List[texts.length];
+    long chars = 0;
+    for (String text : texts) {
+      chars += text.length();
+    }
+    IntStream rows = IntStream.range(0, texts.length);
+    if (chars >= PARALLEL_CHARS && texts.length > 1) {
+      rows = rows.parallel();
+    }
+    rows.forEach(
+        i -> {
+          List<String> unknown = new ArrayList<>();
+          counts[i] = known(texts[i], unknown);
+          pieces[i] = unknown;
+        });
     Map<String, Integer> missing = new HashMap<>();
-    for (int i = 0; i < texts.length; i++) {
-      List<String> unknown = new ArrayList<>();
-      counts[i] = known(texts[i], unknown);
+    for (List<String> unknown : pieces) {
       for (String word : unknown) {
         missing.putIfAbsent(word, missing.size());
       }
-      pieces.add(unknown);
     }
     if (!missing.isEmpty()) {
       String[] batch = new String[missing.size()];
@@ -182,7 +217,7 @@ final class PreTokenCounts {
         words.put(batch[at], encoded[at]);
       }
       for (int i = 0; i < texts.length; i++) {
-        for (String word : pieces.get(i)) {
+        for (String word : pieces[i]) {
           counts[i] += encoded[missing.get(word)];
         }
       }
@@ -209,7 +244,11 @@ final class PreTokenCounts {
 
   /** The longest added token at {@code at}, as the tokenizer's leftmost-longest match finds it. */
   private @Nullable String addedAt(String text, int at) {
-    List<String> candidates = addedByFirst.get(text.charAt(at));
+    char c = text.charAt(at);
+    if ((addedFirstChars[c >>> 6] & (1L << c)) == 0) {
+      return null;
+    }
+    List<String> candidates = addedByFirst.get(c);
     if (candidates != null) {
       for (String token : candidates) {
         if (text.startsWith(token, at)) {

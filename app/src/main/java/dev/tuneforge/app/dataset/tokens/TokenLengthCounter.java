@@ -9,6 +9,7 @@ import dev.tuneforge.chat.DatasetException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -32,12 +33,23 @@ public final class TokenLengthCounter implements AutoCloseable {
   /** After the first, every this many segments' word-by-word counts are compared. */
   static final int CHECK_EVERY = 64;
 
+  /** Words joined into one text for the native tokenizer (see {@link #wordCounts}). */
+  static final int WORDS_PER_TEXT = 512;
+
   private final HuggingFaceTokenizer tokenizer;
   private final ChatTemplate template;
   private final TemplateShapes shapes;
+
+  /** The word counter's separator and its one token's id; null when words are encoded apart. */
+  private final @Nullable String separator;
+
+  private final long separatorId;
   private boolean splicing = true;
   private @Nullable PreTokenCounts words;
   private long counted;
+  private long renderNanos;
+  private long preTokenizeNanos;
+  private long encodeNanos;
 
   private TokenLengthCounter(
       HuggingFaceTokenizer tokenizer, ChatTemplate template, @Nullable PreTokenCounts words) {
@@ -45,6 +57,14 @@ public final class TokenLengthCounter implements AutoCloseable {
     this.template = template;
     this.shapes = new TemplateShapes(template);
     this.words = words;
+    String between = words != null ? words.separator() : null;
+    long id = -1;
+    if (between != null) {
+      long[] ids = tokenIds(new String[] {between})[0];
+      id = ids.length == 1 ? ids[0] : -1;
+    }
+    this.separator = id >= 0 ? between : null;
+    this.separatorId = id;
   }
 
   /**
@@ -95,10 +115,15 @@ public final class TokenLengthCounter implements AutoCloseable {
   public List<Row> measureAll(List<Conversation> conversations, int maxLength) {
     List<List<ChatTemplate.Segment>> rows = new ArrayList<>(conversations.size());
     int texts = 0;
-    for (Conversation conversation : conversations) {
-      List<ChatTemplate.Segment> segments = segments(conversation);
-      rows.add(segments);
-      texts += segments.size();
+    long started = System.nanoTime();
+    try {
+      for (Conversation conversation : conversations) {
+        List<ChatTemplate.Segment> segments = segments(conversation);
+        rows.add(segments);
+        texts += segments.size();
+      }
+    } finally {
+      renderNanos += System.nanoTime() - started;
     }
     String[] batch = new String[texts];
     int at = 0;
@@ -156,9 +181,12 @@ public final class TokenLengthCounter implements AutoCloseable {
   private int[] counts(String[] texts) {
     PreTokenCounts known = words;
     if (known == null) {
-      return tokenCounts(texts);
+      return timedTokenCounts(texts);
     }
-    int[] counts = known.counts(texts, this::tokenCounts);
+    long started = System.nanoTime();
+    long encodedBefore = encodeNanos;
+    int[] counts = known.counts(texts, this::wordCounts);
+    preTokenizeNanos += System.nanoTime() - started - (encodeNanos - encodedBefore);
     boolean allChecked = counted + texts.length <= CHECKED_FIRST;
     List<Integer> checked = new ArrayList<>();
     for (int i = 0; i < texts.length; i++) {
@@ -168,17 +196,75 @@ public final class TokenLengthCounter implements AutoCloseable {
       }
     }
     counted += texts.length;
-    int[] exact = tokenCounts(checked.stream().map(i -> texts[i]).toArray(String[]::new));
+    int[] exact = timedTokenCounts(checked.stream().map(i -> texts[i]).toArray(String[]::new));
     for (int c = 0; c < exact.length; c++) {
       if (exact[c] != counts[checked.get(c)]) {
         words = null;
         if (!allChecked) {
           throw new SplicingFailed();
         }
-        return tokenCounts(texts);
+        return timedTokenCounts(texts);
       }
     }
     return counts;
+  }
+
+  /**
+   * The token count of each word (each as the tokenizer tokenizes it alone). With a separator,
+   * {@link #WORDS_PER_TEXT} words at a time are joined by it into one text, and a word's count is
+   * the number of tokens between two separator tokens: the tokenizer cuts at the separator first,
+   * so each word is tokenized exactly as alone, and a native call costs one text, not one per word.
+   * The texts of a batch are still spread over all cores.
+   */
+  int[] wordCounts(String[] words) {
+    if (separator == null) {
+      return timedTokenCounts(words);
+    }
+    long started = System.nanoTime();
+    try {
+      int texts = (words.length + WORDS_PER_TEXT - 1) / WORDS_PER_TEXT;
+      String[] joined = new String[texts];
+      for (int t = 0; t < texts; t++) {
+        joined[t] =
+            String.join(
+                separator,
+                Arrays.asList(words)
+                    .subList(t * WORDS_PER_TEXT, Math.min(words.length, (t + 1) * WORDS_PER_TEXT)));
+      }
+      long[][] ids = tokenIds(joined);
+      int[] counts = new int[words.length];
+      int word = 0;
+      for (long[] text : ids) {
+        int tokens = 0;
+        for (long id : text) {
+          if (id != separatorId) {
+            tokens++;
+          } else if (word < counts.length) {
+            counts[word++] = tokens;
+            tokens = 0;
+          } else {
+            return tokenCounts(words);
+          }
+        }
+        if (word == counts.length) {
+          return tokenCounts(words);
+        }
+        counts[word++] = tokens;
+      }
+      // Cut otherwise than expected: counted apart.
+      return word == words.length ? counts : tokenCounts(words);
+    } finally {
+      encodeNanos += System.nanoTime() - started;
+    }
+  }
+
+  private int[] timedTokenCounts(String[] texts) {
+    long started = System.nanoTime();
+    try {
+      return tokenCounts(texts);
+    } finally {
+      encodeNanos += System.nanoTime() - started;
+    }
   }
 
   /**
@@ -187,19 +273,28 @@ public final class TokenLengthCounter implements AutoCloseable {
    * cross back, not every token's text, offsets and masks.
    */
   int[] tokenCounts(String[] texts) {
+    long[][] ids = tokenIds(texts);
+    int[] counts = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      counts[i] = ids[i].length;
+    }
+    return counts;
+  }
+
+  private long[][] tokenIds(String[] texts) {
     TokenizersLibrary library = TokenizersLibrary.LIB;
     long[] encodings = library.batchEncode(tokenizer.getHandle(), texts, false);
-    int[] counts = new int[encodings.length];
+    long[][] ids = new long[encodings.length][];
     try {
       for (int i = 0; i < encodings.length; i++) {
-        counts[i] = library.getTokenIds(encodings[i]).length;
+        ids[i] = library.getTokenIds(encodings[i]);
       }
     } finally {
       for (long encoding : encodings) {
         library.deleteEncoding(encoding);
       }
     }
-    return counts;
+    return ids;
   }
 
   /**
@@ -213,6 +308,19 @@ public final class TokenLengthCounter implements AutoCloseable {
         + " spliced, "
         + (words != null ? "counted word by word" : "tokenized whole");
   }
+
+  /**
+   * Where this counter's time went so far, in wall-clock nanoseconds: rendering the rows' segments
+   * (template shapes spliced, or rendered in full), cutting texts into words and looking them up,
+   * and native encoding (the words met for the first time, the texts checked, or whole texts where
+   * words are not counted).
+   */
+  public Phases phases() {
+    return new Phases(renderNanos, preTokenizeNanos, encodeNanos);
+  }
+
+  /** Wall-clock nanoseconds spent in each phase of a count. */
+  public record Phases(long renderNanos, long preTokenizeNanos, long encodeNanos) {}
 
   @Override
   public void close() {
