@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -100,8 +99,7 @@ class LeaseFactory {
   Map<String, String> inputDownloads(FineTuneJob job) {
     return TenantContext.callAs(
         job.getTenantId(),
-        () ->
-            inputs(job, catalog.find(job.getBaseModelId()).orElseThrow(), evaluates(job)));
+        () -> inputs(job, catalog.find(job.getBaseModelId()).orElseThrow(), evaluates(job)));
   }
 
   /** Whether the job's lease evaluates: it asks for examples and has a set to take them from. */
@@ -217,7 +215,10 @@ class LeaseFactory {
         });
   }
 
-  /** Fresh GET URLs for the inputs of the lease of {@code merge}, as {@link #buildMerge} signed them. */
+  /**
+   * Fresh GET URLs for the inputs of the lease of {@code merge}, as {@link #buildMerge} signed
+   * them.
+   */
   Map<String, String> mergeInputDownloads(MergedExport merge) {
     return TenantContext.callAs(
         merge.getTenantId(),

@@ -8,10 +8,10 @@ import org.springframework.util.unit.DataSize;
 /**
  * How long a node may stay silent before it is offline, how long a lease lasts without a heartbeat,
  * how long a lease request waits for work, above what size a merged model is sharded (default
- * Hugging Face's 5 GB), how long a node's credential lasts before it must enrol again, and how
- * long a presigned URL of a lease outlives the lease it was signed for ({@code url-slack}: the
- * lease's inputs and outputs, checkpoint and merged-file uploads are valid for the lease's duration
- * plus this).
+ * Hugging Face's 5 GB), how long a node's credential lasts before it must enrol again, and how long
+ * a presigned URL of a lease outlives the lease it was signed for ({@code url-slack}: the lease's
+ * inputs and outputs, checkpoint and merged-file uploads are valid for the lease's duration plus
+ * this).
  */
 @ConfigurationProperties("tuneforge.nodes")
 record NodeProperties(

@@ -28,7 +28,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,8 +77,11 @@ class LeaseUrlsIT {
 
     List<String> urls = new ArrayList<>(lease.inputs().values());
     urls.addAll(lease.outputs().values());
-    urls.addAll(leases.checkpointUploads(leasing.runningOn(node, job).orElseThrow(), 3, List.of(
-        "adapter_model.safetensors")).values());
+    urls.addAll(
+        leases
+            .checkpointUploads(
+                leasing.runningOn(node, job).orElseThrow(), 3, List.of("adapter_model.safetensors"))
+            .values());
     assertThat(lease.inputs()).containsKey(JobFolder.TRAINING_DATA);
     assertThat(lease.outputs()).containsKey(JobFolder.ADAPTER + "adapter_model.safetensors");
     for (String url : urls) {
@@ -109,8 +111,7 @@ class LeaseUrlsIT {
     String dataUrl = freshUrls.path(JobFolder.TRAINING_DATA).asString();
     assertThat(dataUrl).contains(datasetKey);
     assertThat(expiry(dataUrl))
-        .isCloseTo(
-            Instant.now().plus(properties.urlValidity()), within(5, ChronoUnit.SECONDS));
+        .isCloseTo(Instant.now().plus(properties.urlValidity()), within(5, ChronoUnit.SECONDS));
     assertThat(get(dataUrl)).isEqualTo("{\"text\":\"fresh\"}\n");
 
     HttpResponse<String> notHolder = api.post(NodeApi.forJob(NodeApi.INPUTS, job), other, "");
