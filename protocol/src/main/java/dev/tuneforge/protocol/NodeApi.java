@@ -66,6 +66,16 @@ public final class NodeApi {
   public static final String OUTPUTS = BASE + "/jobs/{jobId}/outputs";
 
   /**
+   * Fresh presigned GET URLs for a lease's {@link Lease#inputs()} (no body; answered with {@link
+   * CheckpointUrls} keyed as the lease's inputs), for the node that holds the lease now; any other
+   * node, and a job the app does not know, gets 409 with an error body. Download URLs live about as
+   * long as a lease, so a node whose download storage refused (403) asks for these once and tries
+   * again, and a node that lost its lease can no longer read a job's inputs. An app without this
+   * call answers 404: the download fails then.
+   */
+  public static final String INPUTS = BASE + "/jobs/{jobId}/inputs";
+
+  /**
    * For a merge lease: a {@link MergedFiles} naming the files of the merged model (no path)
    * answered with a presigned PUT URL per name ({@link CheckpointUrls}); only the node holding the
    * merge gets them.

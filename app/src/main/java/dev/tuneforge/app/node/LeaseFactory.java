@@ -16,13 +16,11 @@ import dev.tuneforge.protocol.LoraSettings;
 import dev.tuneforge.protocol.PreferenceSettings;
 import dev.tuneforge.protocol.TrainingOptions;
 import dev.tuneforge.protocol.TrainingSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +32,12 @@ import org.springframework.stereotype.Component;
  * continues from (as {@code continue/…}), evaluation set, adapter (for a full fine-tune: the whole
  * tuned model, {@code tuned-model/…}) and evaluation outputs; and signs the uploads of the job's
  * checkpoints. Validation loss (and a generated sample) is measured at every checkpoint.
+ *
+ * <p>Every URL of a lease, download or upload, is valid for a lease's duration plus {@code
+ * tuneforge.nodes.url-slack} from when it is signed ({@link NodeProperties#urlValidity()}). A node
+ * asks for fresh ones while it holds the lease ({@link #inputDownloads}, {@link #outputUploads},
+ * {@link #checkpointUploads}), so one that lost its lease can, once its URLs ran out, neither read
+ * the job's inputs nor overwrite what the job's next node or its result wrote.
  */
 @Component
 class LeaseFactory {
@@ -54,16 +58,6 @@ class LeaseFactory {
           "vocab.json",
           "merges.txt",
           "tokenizer.model");
-
-  /** Downloads: a node reads its inputs once, at the start of a lease. */
-  private static final Duration URL_VALIDITY = Duration.ofHours(6);
-
-  /**
-   * Uploads outlive the lease they were signed for by this much at most: a node asks for fresh ones
-   * when it uploads ({@link #outputUploads}, {@link #checkpointUploads}), so one that lost its
-   * lease cannot overwrite what the job's next node or its result wrote.
-   */
-  static final Duration UPLOAD_SLACK = Duration.ofMinutes(2);
 
   private final CatalogService catalog;
   private final DatasetService datasets;
@@ -89,45 +83,64 @@ class LeaseFactory {
         job.getTenantId(),
         () -> {
           BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
-          String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
-          Map<String, String> inputs = new LinkedHashMap<>();
-          inputs.put(JobFolder.TRAINING_DATA, storage.presignGet(datasetKey, URL_VALIDITY));
-          inputs.putAll(modelInputs(model));
-          Integer checkpoint = job.getLastCheckpointStep();
-          if (checkpoint != null) {
-            String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
-            for (String file : checkpointFiles(job)) {
-              inputs.put(JobFolder.RESUME + file, storage.presignGet(prefix + file, URL_VALIDITY));
-            }
-          }
-          UUID source = job.getContinuedFromJobId();
-          Integer sourceStep = job.getContinuedFromStep();
-          if (source != null && sourceStep != null) {
-            String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), source, sourceStep);
-            for (String file : checkpointFiles(job)) {
-              inputs.put(
-                  JobFolder.CONTINUE + file, storage.presignGet(prefix + file, URL_VALIDITY));
-            }
-          }
-          Optional<String> validation = datasets.validationFileKey(job.getDatasetVersionId());
-          validation.ifPresent(
-              key -> inputs.put(JobFolder.VALIDATION_DATA, storage.presignGet(key, URL_VALIDITY)));
-          boolean evaluate = job.getEvaluationExamples() > 0 && validation.isPresent();
-          if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
-            String heldOut =
-                datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
-            inputs.put(JobFolder.EVALUATION_DATA, storage.presignGet(heldOut, URL_VALIDITY));
-            evaluate = true;
-          }
-          if (evaluate && job.getRetentionDatasetVersionId() != null) {
-            String retention =
-                datasets.trainingFileKey(job.getRetentionDatasetVersionId()).orElseThrow();
-            inputs.put(JobFolder.RETENTION_DATA, storage.presignGet(retention, URL_VALIDITY));
-          }
+          boolean evaluate = evaluates(job);
+          Map<String, String> inputs = inputs(job, model, evaluate);
           Map<String, String> outputs = outputs(job, model, evaluate);
           TrainingSpec spec = spec(job, model, trainingOptions(job, evaluate));
           return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
         });
+  }
+
+  /**
+   * Fresh GET URLs for the inputs of the lease of {@code job}, as {@link #build} signed them, each
+   * valid for about a lease: a node whose first URLs ran out before it had read every input asks
+   * for these.
+   */
+  Map<String, String> inputDownloads(FineTuneJob job) {
+    return TenantContext.callAs(
+        job.getTenantId(),
+        () -> inputs(job, catalog.find(job.getBaseModelId()).orElseThrow(), evaluates(job)));
+  }
+
+  /** Whether the job's lease evaluates: it asks for examples and has a set to take them from. */
+  private boolean evaluates(FineTuneJob job) {
+    return job.getEvaluationExamples() > 0
+        && (job.getEvaluationDatasetVersionId() != null
+            || datasets.validationFileKey(job.getDatasetVersionId()).isPresent());
+  }
+
+  private Map<String, String> inputs(FineTuneJob job, BaseModel model, boolean evaluate) {
+    String datasetKey = datasets.trainingFileKey(job.getDatasetVersionId()).orElseThrow();
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put(JobFolder.TRAINING_DATA, download(datasetKey));
+    inputs.putAll(modelInputs(model));
+    Integer checkpoint = job.getLastCheckpointStep();
+    if (checkpoint != null) {
+      String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), job.getId(), checkpoint);
+      for (String file : checkpointFiles(job)) {
+        inputs.put(JobFolder.RESUME + file, download(prefix + file));
+      }
+    }
+    UUID source = job.getContinuedFromJobId();
+    Integer sourceStep = job.getContinuedFromStep();
+    if (source != null && sourceStep != null) {
+      String prefix = ObjectKeys.jobCheckpoint(job.getTenantId(), source, sourceStep);
+      for (String file : checkpointFiles(job)) {
+        inputs.put(JobFolder.CONTINUE + file, download(prefix + file));
+      }
+    }
+    datasets
+        .validationFileKey(job.getDatasetVersionId())
+        .ifPresent(key -> inputs.put(JobFolder.VALIDATION_DATA, download(key)));
+    if (job.getEvaluationExamples() > 0 && job.getEvaluationDatasetVersionId() != null) {
+      String heldOut = datasets.trainingFileKey(job.getEvaluationDatasetVersionId()).orElseThrow();
+      inputs.put(JobFolder.EVALUATION_DATA, download(heldOut));
+    }
+    if (evaluate && job.getRetentionDatasetVersionId() != null) {
+      String retention = datasets.trainingFileKey(job.getRetentionDatasetVersionId()).orElseThrow();
+      inputs.put(JobFolder.RETENTION_DATA, download(retention));
+    }
+    return inputs;
   }
 
   /**
@@ -139,11 +152,7 @@ class LeaseFactory {
         job.getTenantId(),
         () -> {
           BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
-          boolean evaluate =
-              job.getEvaluationExamples() > 0
-                  && (job.getEvaluationDatasetVersionId() != null
-                      || datasets.validationFileKey(job.getDatasetVersionId()).isPresent());
-          return outputs(job, model, evaluate);
+          return outputs(job, model, evaluates(job));
         });
   }
 
@@ -175,7 +184,11 @@ class LeaseFactory {
   }
 
   private String upload(String key) {
-    return storage.presignPut(key, properties.leaseDuration().plus(UPLOAD_SLACK));
+    return storage.presignPut(key, properties.urlValidity());
+  }
+
+  private String download(String key) {
+    return storage.presignGet(key, properties.urlValidity());
   }
 
   /**
@@ -189,12 +202,7 @@ class LeaseFactory {
         () -> {
           FineTuneJob job = fineTunes.find(merge.getJobId()).orElseThrow();
           BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
-          Map<String, String> inputs = modelInputs(model);
-          String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
-          for (String file : JobFolder.ADAPTER_FILES) {
-            inputs.put(
-                JobFolder.ADAPTER + file, storage.presignGet(adapterPrefix + file, URL_VALIDITY));
-          }
+          Map<String, String> inputs = mergeInputs(job, model);
           return new Lease(
               UUID.randomUUID(),
               merge.getId(),
@@ -205,6 +213,28 @@ class LeaseFactory {
               Lease.MERGE,
               properties.mergeMaxShardSize().toBytes());
         });
+  }
+
+  /**
+   * Fresh GET URLs for the inputs of the lease of {@code merge}, as {@link #buildMerge} signed
+   * them.
+   */
+  Map<String, String> mergeInputDownloads(MergedExport merge) {
+    return TenantContext.callAs(
+        merge.getTenantId(),
+        () -> {
+          FineTuneJob job = fineTunes.find(merge.getJobId()).orElseThrow();
+          return mergeInputs(job, catalog.find(job.getBaseModelId()).orElseThrow());
+        });
+  }
+
+  private Map<String, String> mergeInputs(FineTuneJob job, BaseModel model) {
+    Map<String, String> inputs = modelInputs(model);
+    String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+    for (String file : JobFolder.ADAPTER_FILES) {
+      inputs.put(JobFolder.ADAPTER + file, download(adapterPrefix + file));
+    }
+    return inputs;
   }
 
   /** PUT URLs for the named files of the job's merged model. */
@@ -220,9 +250,7 @@ class LeaseFactory {
   private Map<String, String> modelInputs(BaseModel model) {
     Map<String, String> inputs = new LinkedHashMap<>();
     for (String file : trainerFiles(catalog.files(model))) {
-      inputs.put(
-          JobFolder.BASE_MODEL + file,
-          storage.presignGet(model.getObjectPrefix() + file, URL_VALIDITY));
+      inputs.put(JobFolder.BASE_MODEL + file, download(model.getObjectPrefix() + file));
     }
     return inputs;
   }

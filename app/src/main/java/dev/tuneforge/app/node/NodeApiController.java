@@ -272,6 +272,30 @@ class NodeApiController {
   }
 
   /**
+   * Fresh download URLs for the inputs of the job or merge this node holds the lease of, keyed as
+   * in the lease; 409 with an error for any other node, such as one whose lease ran out and whose
+   * job another node now runs or finished, and for a job the app does not know.
+   */
+  @PostMapping(NodeApi.INPUTS)
+  ResponseEntity<?> inputs(@AuthenticationPrincipal NodePrincipal node, @PathVariable UUID jobId) {
+    Optional<Map<String, String>> urls =
+        leasing
+            .runningOn(node.nodeId(), jobId)
+            .map(leases::inputDownloads)
+            .or(() -> merges.runningOn(node.nodeId(), jobId).map(leases::mergeInputDownloads));
+    return urls.<ResponseEntity<?>>map(inputs -> ResponseEntity.ok(new CheckpointUrls(inputs)))
+        .orElseGet(
+            () ->
+                ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(
+                        Map.of(
+                            "error",
+                            "this node holds no lease of job "
+                                + jobId
+                                + ": its inputs go only to the node that holds it")));
+  }
+
+  /**
    * Records the checkpoint once all its files are in storage, so a resume never meets a partial
    * one.
    */

@@ -67,7 +67,7 @@ class LeaseUploadsIT {
 
     Lease lease = leases.build(take(job, firstNode, "first"), leaseUntil());
     String adapterUrl = lease.outputs().get(JobFolder.ADAPTER + "adapter_model.safetensors");
-    long validFor = properties.leaseDuration().plus(LeaseFactory.UPLOAD_SLACK).toSeconds();
+    long validFor = properties.urlValidity().toSeconds();
     assertThat(adapterUrl).contains("X-Amz-Expires=" + validFor + "&");
     HttpResponse<String> fresh = api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first, "");
     assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);

@@ -108,6 +108,25 @@ final class AppClient {
     }
   }
 
+  /**
+   * Fresh download URLs for the inputs of the lease this node holds on {@code jobId}, keyed as the
+   * lease's inputs; empty from an app that signs none (it answers 404).
+   *
+   * @throws AppResponseException with status 409 when the node no longer holds the lease
+   */
+  Optional<Map<String, String>> inputUrls(UUID jobId) throws IOException, InterruptedException {
+    try {
+      HttpResponse<String> response =
+          post(NodeApi.forJob(NodeApi.INPUTS, jobId), null, CALL_TIMEOUT, true);
+      return Optional.of(Json.MAPPER.readValue(response.body(), CheckpointUrls.class).urls());
+    } catch (AppResponseException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   void checkpointComplete(UUID jobId, int step) throws IOException, InterruptedException {
     post(NodeApi.forCheckpoint(NodeApi.CHECKPOINT_COMPLETE, jobId, step), null, CALL_TIMEOUT, true);
   }

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -179,14 +181,51 @@ final class JobRunner {
     return result;
   }
 
+  /**
+   * Downloads the lease's inputs. Their URLs live about as long as a lease: when storage refuses
+   * one (403, such as after a long download of the files before it), the node asks the app once for
+   * fresh URLs, which it gives only while this node holds the lease, and tries that file again.
+   */
   private @Nullable String downloadInputs(Lease lease, Path jobDir) throws InterruptedException {
+    Map<String, String> urls = new LinkedHashMap<>(lease.inputs());
     long total = 0;
-    for (Map.Entry<String, String> input : lease.inputs().entrySet()) {
+    for (String input : lease.inputs().keySet()) {
       try {
-        Path target = Transfers.resolveInside(jobDir, input.getKey());
-        total += transfers.download(URI.create(input.getValue()), target);
-      } catch (IOException | IllegalArgumentException e) {
-        return "could not download input " + input.getKey() + ": " + e.getMessage();
+        total +=
+            transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
+        continue;
+      } catch (IllegalArgumentException e) {
+        return "could not download input " + input + ": " + e.getMessage();
+      } catch (IOException e) {
+        if (!Transfers.refused(e)) {
+          return "could not download input " + input + ": " + e.getMessage();
+        }
+        Log.warn(
+            "job "
+                + lease.jobId()
+                + ": storage refused input "
+                + input
+                + ", asking the app for fresh URLs");
+        try {
+          Optional<Map<String, String>> fresh = app.inputUrls(lease.jobId());
+          if (fresh.isEmpty()) {
+            return "could not download input " + input + ": " + e.getMessage();
+          }
+          urls.putAll(fresh.get());
+        } catch (IOException asked) {
+          return "could not download input "
+              + input
+              + ": "
+              + e.getMessage()
+              + ", and the app gave no fresh URLs: "
+              + asked.getMessage();
+        }
+      }
+      try {
+        total +=
+            transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
+      } catch (IOException e) {
+        return "could not download input " + input + " with a fresh URL: " + e.getMessage();
       }
     }
     Log.info(

@@ -111,6 +111,20 @@ final class Transfers {
   }
 
   /**
+   * Whether storage refused a transfer with 403, as it answers a presigned URL past its lifetime:
+   * fresh URLs from the app may work where asking again with this one cannot.
+   */
+  static boolean refused(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 8; t = t.getCause(), depth++) {
+      if (t instanceof TransferStatusException status && status.status == 403) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The exception's class and message, then each cause's: a refused connection is a {@code
    * ConnectException} with no message of its own.
    */

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +85,18 @@ final class FakeApp implements AutoCloseable {
    * URLs under {@code fresh/}; or this status (409: the node lost its lease).
    */
   volatile @Nullable Integer outputsStatus;
+
+  /**
+   * How {@link NodeApi#INPUTS} answers: absent, 404 as an app without the call; 200 with {@link
+   * #freshInputs}; or this status (409: the node lost its lease).
+   */
+  volatile @Nullable Integer inputsStatus;
+
+  /** The fresh input URLs {@link NodeApi#INPUTS} answers with 200. */
+  final Map<String, String> freshInputs = new ConcurrentHashMap<>();
+
+  /** Keys under {@code /files/} that storage refuses (403), as it does a URL past its lifetime. */
+  final Set<String> expiredFiles = ConcurrentHashMap.newKeySet();
 
   /** The one protocol version enrolment takes, as the app checks it; another gets 409. */
   volatile int protocolVersion = NodeApi.PROTOCOL_VERSION;
@@ -261,6 +274,14 @@ final class FakeApp implements AutoCloseable {
         urls.put(name, fileUrl("fresh/" + name));
       }
       respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));
+    } else if (path.endsWith("/inputs") && inputsStatus != null) {
+      exchange.getRequestBody().readAllBytes();
+      jobCalls.add("inputs " + inputsStatus);
+      if (inputsStatus != 200) {
+        respond(exchange, inputsStatus, "{\"error\":\"this node holds no lease of the job\"}");
+        return;
+      }
+      respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(freshInputs)));
     } else if (path.endsWith("/result")) {
       jobCalls.add("result");
       resultPaths.add(path);
@@ -276,6 +297,10 @@ final class FakeApp implements AutoCloseable {
     if (exchange.getRequestMethod().equals("PUT")) {
       storage.put(key, exchange.getRequestBody().readAllBytes());
       respond(exchange, 200, "");
+      return;
+    }
+    if (expiredFiles.contains(key)) {
+      respond(exchange, 403, "<Error><Code>AccessDenied</Code></Error>");
       return;
     }
     byte[] content = storage.get(key);

@@ -275,6 +275,49 @@ class NodeAgentAgainstFakeAppTest {
   }
 
   @Test
+  void asksOnceForFreshInputUrlsWhenStorageRefusesOneAndRetriesIt() throws Exception {
+    app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
+    app.storage.put("m", "{}".getBytes(StandardCharsets.UTF_8));
+    app.expiredFiles.add("expired/m");
+    app.freshInputs.put("data/train.jsonl", app.fileUrl("d"));
+    app.freshInputs.put("model/config.json", app.fileUrl("m"));
+    Map<String, String> inputs = new java.util.LinkedHashMap<>();
+    inputs.put("data/train.jsonl", app.fileUrl("d"));
+    inputs.put("model/config.json", app.fileUrl("expired/m"));
+    NodeAgent agent = new NodeAgent(options(FakeApp.TOKEN, FakeTrainingJobMain.class));
+    agent.connect();
+
+    app.inputsStatus = 200;
+    app.leases.add(lease(inputs, adapterOutputs()));
+    agent.pollOnce();
+    assertThat(app.results.poll(1, TimeUnit.SECONDS)).isEqualTo(JobResult.succeeded(1, 64));
+    assertThat(app.jobCalls).containsExactly("inputs 200", "result");
+
+    app.jobCalls.clear();
+    app.expiredFiles.add("m");
+    app.leases.add(lease(inputs, adapterOutputs()));
+    agent.pollOnce();
+    assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
+        .as("a fresh URL storage refuses too is not asked for again")
+        .isEqualTo(
+            "could not download input model/config.json with a fresh URL: "
+                + "download to config.json failed: HTTP 403");
+    assertThat(app.jobCalls).containsExactly("inputs 200", "result");
+
+    app.jobCalls.clear();
+    app.inputsStatus = 409;
+    app.leases.add(lease(inputs, adapterOutputs()));
+    agent.pollOnce();
+    assertThat(app.results.poll(1, TimeUnit.SECONDS).reason())
+        .as("a node that lost its lease gets no fresh URLs")
+        .startsWith(
+            "could not download input model/config.json: download to config.json failed: HTTP 403,"
+                + " and the app gave no fresh URLs: ")
+        .contains("409");
+    assertThat(app.jobCalls).containsExactly("inputs 409", "result");
+  }
+
+  @Test
   void failsTheJobWhenAnOutputIsMissing() throws Exception {
     app.storage.put("d", "x\n".getBytes(StandardCharsets.UTF_8));
     app.leases.add(
