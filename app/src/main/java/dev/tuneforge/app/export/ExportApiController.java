@@ -215,7 +215,7 @@ class ExportApiController {
               "No merged export yet: request one with POST /api/fine-tunes/" + jobId + "/exports";
           case MergedExport.FAILED, MergedExport.CANCELLED ->
               "The merged export "
-                  + state
+                  + (MergedExport.FAILED.equals(state) ? "failed" : "was cancelled")
                   + "; request it again with POST /api/fine-tunes/"
                   + jobId
                   + "/exports";

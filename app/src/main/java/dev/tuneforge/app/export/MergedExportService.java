@@ -115,9 +115,9 @@ public class MergedExportService {
               boolean wasRequested = merge.isCancelRequested();
               if (!merge.cancel(clock.instant())) {
                 throw new IllegalStateException(
-                    "The merged export has "
+                    "The merged export already ended ("
                         + merge.getStatus()
-                        + "; only a queued or running one is cancelled");
+                        + "); only a queued or running one can be cancelled");
               }
               if (!wasRequested) {
                 events.publishEvent(
