@@ -14,6 +14,7 @@ public enum AuditAction {
   MODEL_RETIRED("Base model retired"),
   FINE_TUNE_LAUNCHED("Fine-tune launched"),
   FINE_TUNE_CANCELLED("Fine-tune cancelled"),
+  MERGE_CANCELLED("Merged export cancelled"),
   DOWNLOADED("Downloaded"),
   API_KEY_ISSUED("API key created"),
   API_KEY_REVOKED("API key revoked"),

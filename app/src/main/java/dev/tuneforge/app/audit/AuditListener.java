@@ -11,6 +11,7 @@ import dev.tuneforge.app.catalog.ModelRetired;
 import dev.tuneforge.app.dataset.DatasetUploaded;
 import dev.tuneforge.app.dataset.DatasetVersionDeleted;
 import dev.tuneforge.app.export.ArtifactDownloaded;
+import dev.tuneforge.app.export.MergedExportCancelled;
 import dev.tuneforge.app.finetune.FineTuneCancelled;
 import dev.tuneforge.app.finetune.FineTuneLaunched;
 import dev.tuneforge.app.node.NodeChanged;
@@ -137,6 +138,15 @@ class AuditListener {
         event.tenantId(),
         "fine-tune " + event.label(),
         "job " + event.jobId());
+  }
+
+  @EventListener
+  void on(MergedExportCancelled event) {
+    log.record(
+        AuditAction.MERGE_CANCELLED,
+        event.tenantId(),
+        "merged export of fine-tune " + event.label(),
+        event.detail() + ", job " + event.jobId());
   }
 
   @EventListener

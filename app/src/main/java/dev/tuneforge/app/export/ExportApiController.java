@@ -29,13 +29,15 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * A fine-tune's downloads for scripts, streamed as the job page's links stream them and audited
  * alike: the adapter, a full fine-tune's model, the merged model, its GGUF files and Modelfile. A
  * download that is not there yet answers 409 saying how to get it (a merge is requested with {@code
- * POST .../exports}); another tenant's job answers 404, like one that does not exist.
+ * POST .../exports}, cancelled with {@code POST .../exports/cancel}); another tenant's job answers
+ * 404, like one that does not exist.
  */
 @RestController
 @PublicApi
 @Tag(name = "Downloads", description = "Adapters, tuned and merged models, GGUF files")
 class ExportApiController {
   static final String NOT_READY = "export_not_ready";
+  static final String NOT_CANCELLABLE = "export_not_cancellable";
 
   private final FineTuneService fineTunes;
   private final ExportService exports;
@@ -53,7 +55,10 @@ class ExportApiController {
     this.responses = responses;
   }
 
-  /** The merged export's state and the local-runtime files it wrote ({@code none}: not asked). */
+  /**
+   * The merged export's state and the local-runtime files it wrote ({@code none}: not asked);
+   * {@code cancelRequested} while a running merge's node is being stopped.
+   */
   record ExportsJson(
       UUID jobId,
       String merged,
@@ -62,6 +67,7 @@ class ExportApiController {
       @Nullable String message,
       @Nullable String error,
       @Nullable Instant requestedAt,
+      boolean cancelRequested,
       List<String> files) {}
 
   @GetMapping("/api/fine-tunes/{jobId}/adapter")
@@ -153,6 +159,24 @@ class ExportApiController {
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(exportsJson(jobId));
   }
 
+  @PostMapping("/api/fine-tunes/{jobId}/exports/cancel")
+  @Operation(
+      summary = "Cancels the merged export of a fine-tune",
+      description =
+          "As the job page's Cancel merge: a queued merge ends cancelled at once; a running one"
+              + " stops on its training node before it uploads, and ends cancelled with whatever it"
+              + " uploaded removed (merged shows running until then). 409 export_not_cancellable"
+              + " when no merge is queued or running")
+  ResponseEntity<ExportsJson> cancelExport(@PathVariable UUID jobId) {
+    job(jobId);
+    try {
+      merges.cancel(jobId);
+    } catch (IllegalStateException nothing) {
+      throw new ApiConflict(NOT_CANCELLABLE, nothing.getMessage());
+    }
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(exportsJson(jobId));
+  }
+
   private ExportsJson exportsJson(UUID jobId) {
     Optional<MergedExport> merge = merges.find(jobId);
     return new ExportsJson(
@@ -163,6 +187,7 @@ class ExportApiController {
         merge.map(MergedExport::getMessage).orElse(null),
         merge.map(MergedExport::getError).orElse(null),
         merge.map(MergedExport::getCreatedAt).orElse(null),
+        merge.map(MergedExport::isCancelRequested).orElse(false),
         merges.localRuntimeFiles(jobId));
   }
 
@@ -188,8 +213,10 @@ class ExportApiController {
         switch (state) {
           case "none" ->
               "No merged export yet: request one with POST /api/fine-tunes/" + jobId + "/exports";
-          case MergedExport.FAILED ->
-              "The merged export failed; request it again with POST /api/fine-tunes/"
+          case MergedExport.FAILED, MergedExport.CANCELLED ->
+              "The merged export "
+                  + (MergedExport.FAILED.equals(state) ? "failed" : "was cancelled")
+                  + "; request it again with POST /api/fine-tunes/"
                   + jobId
                   + "/exports";
           default ->

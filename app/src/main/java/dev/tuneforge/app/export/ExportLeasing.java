@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The merge side of dispatch, for the node feature, as {@code JobLeasing} is the fine-tune side:
  * giving queued merges to free nodes, starting them, recording their progress and result, and
- * putting merges of lost nodes back in the queue. A node touches only the merge it holds. Each
+ * putting merges of lost or restarted nodes back in the queue (or ending them cancelled, when their
+ * users asked for that). A node touches only the merge it holds. Each
  * change runs as the merge's tenant, locked, and nudges the open pages of its job.
  */
 @Service
@@ -64,7 +65,10 @@ public class ExportLeasing {
             assigned -> change(assigned.getId(), (m, now) -> m.start(nodeId, leaseUntil, now)));
   }
 
-  /** Renews the lease of the node's running merge; empty when this node does not run it. */
+  /**
+   * Renews the lease of the node's running merge; empty when this node does not run it. The merge
+   * says whether its user asked to cancel it, which the heartbeat passes on to the node.
+   */
   public Optional<MergedExport> renew(UUID nodeId, @Nullable UUID mergeId, Instant leaseUntil) {
     return mergeId == null
         ? Optional.empty()
@@ -91,7 +95,7 @@ public class ExportLeasing {
                 nodeId.equals(merge.getNodeId()) && MergedExport.RUNNING.equals(merge.getStatus()));
   }
 
-  /** Ends the node's merge as it reports. */
+  /** Ends the node's merge as it reports; one its user asked to cancel ends cancelled. */
   public boolean complete(UUID nodeId, UUID mergeId, JobResult result) {
     boolean succeeded = result.status() == JobResult.Status.SUCCEEDED;
     return change(
@@ -110,6 +114,19 @@ public class ExportLeasing {
                     change(
                             stale.getId(),
                             (merge, at) -> merge.expire(now) && leaseEnded(merge, now))
+                        .isPresent())
+            .count();
+  }
+
+  /** Puts the merges a node ran before it started again back in the queue at once; how many. */
+  public int requeueAfterRestart(UUID nodeId, Instant now) {
+    return (int)
+        system(() -> merges.findByNodeIdAndStatus(nodeId, MergedExport.RUNNING)).stream()
+            .filter(
+                held ->
+                    change(
+                            held.getId(),
+                            (merge, at) -> merge.nodeRestarted(nodeId, now) && leaseEnded(merge, now))
                         .isPresent())
             .count();
   }
@@ -136,6 +153,10 @@ public class ExportLeasing {
                                   }
                                   events.publishEvent(
                                       new FineTuneProgressed(tenant, merge.getJobId()));
+                                  if (MergedExport.CANCELLED.equals(merge.getStatus())) {
+                                    events.publishEvent(
+                                        new MergeEndedCancelled(tenant, merge.getJobId()));
+                                  }
                                   return merges.save(merge);
                                 }))));
   }

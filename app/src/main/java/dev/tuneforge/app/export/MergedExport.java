@@ -11,8 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The merged model of one LoRA job, computed on a training node: {@value #QUEUED} until dispatch
  * gives it to a free node, {@value #RUNNING} while the node holds its lease (renewed by heartbeats;
- * a lost node puts it back in the queue), then {@value #SUCCEEDED} or {@value #FAILED}. A failed
- * one can be started again. Each change checks the state and, for a node, that it holds the merge.
+ * a lost or restarted node puts it back in the queue), then {@value #SUCCEEDED} or {@value #FAILED}.
+ * The user can cancel it: a queued one ends {@value #CANCELLED} at once, a running one is marked
+ * {@code cancelRequested} (its node hears so with its next heartbeat) and ends {@value #CANCELLED}
+ * when its node reports, whatever it reports, or loses its lease. A failed or cancelled one can be
+ * started again. Each change checks the state and, for a node, that it holds the merge.
  */
 @Entity
 @Table(name = "merged_export")
@@ -21,6 +24,8 @@ public class MergedExport {
   public static final String RUNNING = "running";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+  public static final String CANCELLED = "cancelled";
+  private static final String WAITING = "Waiting for a free training node";
 
   @Id private UUID id;
   @TenantId private UUID tenantId;
@@ -36,6 +41,7 @@ public class MergedExport {
   private Instant createdAt;
   private @Nullable Instant startedAt;
   private @Nullable Instant finishedAt;
+  private boolean cancelRequested;
 
   protected MergedExport() {}
 
@@ -45,21 +51,22 @@ public class MergedExport {
     this.createdBy = createdBy;
     this.status = QUEUED;
     this.createdAt = now;
-    this.message = "Waiting for a free training node";
+    this.message = WAITING;
   }
 
-  /** A failed merge starts over; false for one queued, running or done. */
+  /** A failed or cancelled merge starts over; false for one queued, running or done. */
   boolean restart(UUID by, Instant now) {
-    if (!FAILED.equals(status)) {
+    if (!FAILED.equals(status) && !CANCELLED.equals(status)) {
       return false;
     }
+    cancelRequested = false;
     status = QUEUED;
     createdBy = by;
     createdAt = now;
     error = null;
     done = 0;
     total = 0;
-    message = "Waiting for a free training node";
+    message = WAITING;
     startedAt = null;
     finishedAt = null;
     return true;
@@ -105,9 +112,14 @@ public class MergedExport {
     return true;
   }
 
+  /** The node's report; a merge the user asked to cancel ends cancelled, whatever it reports. */
   boolean finish(UUID node, boolean succeeded, @Nullable String reason, Instant now) {
     if (!node.equals(nodeId) || !(QUEUED.equals(status) || RUNNING.equals(status))) {
       return false;
+    }
+    if (cancelRequested) {
+      cancelled(now);
+      return true;
     }
     status = succeeded ? SUCCEEDED : FAILED;
     error = succeeded ? null : fit(reason == null ? "the merge failed" : reason);
@@ -118,17 +130,66 @@ public class MergedExport {
     return true;
   }
 
-  /** Its node stopped answering: back in the queue for the next free node. */
+  /**
+   * Its node stopped answering: back in the queue for the next free node, or cancelled when the
+   * user asked for that.
+   */
   boolean expire(Instant now) {
     if (nodeId == null || leaseExpiresAt == null || !leaseExpiresAt.isBefore(now)) {
       return false;
+    }
+    return requeue("Its node stopped answering; waiting for another training node", now);
+  }
+
+  /**
+   * Its node started again and no longer runs it: back in the queue at once rather than when the
+   * lease runs out, or cancelled when the user asked for that.
+   */
+  boolean nodeRestarted(UUID node, Instant now) {
+    if (!runningOn(node)) {
+      return false;
+    }
+    return requeue("Its node started again; waiting for a training node", now);
+  }
+
+  private boolean requeue(String why, Instant now) {
+    if (cancelRequested) {
+      cancelled(now);
+      return true;
     }
     status = QUEUED;
     nodeId = null;
     leaseExpiresAt = null;
     done = 0;
-    message = "Its node stopped answering; waiting for another training node";
+    message = why;
     return true;
+  }
+
+  /**
+   * The user's cancel: a queued merge (one assigned to a node that has not started it too) ends
+   * at once; a running one is marked, and its node is told to stop with its next heartbeat. False
+   * for a merge that already ended.
+   */
+  boolean cancel(Instant now) {
+    if (QUEUED.equals(status)) {
+      cancelled(now);
+      return true;
+    }
+    if (!RUNNING.equals(status)) {
+      return false;
+    }
+    cancelRequested = true;
+    message = "Cancelling: its training node stops before uploading the merged model";
+    return true;
+  }
+
+  private void cancelled(Instant now) {
+    status = CANCELLED;
+    message = "Cancelled";
+    error = null;
+    nodeId = null;
+    leaseExpiresAt = null;
+    finishedAt = now;
   }
 
   private boolean runningOn(UUID node) {
@@ -156,7 +217,12 @@ public class MergedExport {
   }
 
   public boolean finished() {
-    return SUCCEEDED.equals(status) || FAILED.equals(status);
+    return SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
+  }
+
+  /** The user cancelled it while it ran; its node stops with its next heartbeat. */
+  public boolean isCancelRequested() {
+    return cancelRequested;
   }
 
   public @Nullable UUID getNodeId() {

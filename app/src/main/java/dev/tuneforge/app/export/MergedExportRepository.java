@@ -18,6 +18,8 @@ interface MergedExportRepository extends JpaRepository<MergedExport, UUID> {
 
   List<MergedExport> findByNodeIdIsNotNullAndLeaseExpiresAtBefore(Instant now);
 
+  List<MergedExport> findByNodeIdAndStatus(UUID nodeId, String status);
+
   boolean existsByNodeIdAndStatusIn(UUID nodeId, List<String> statuses);
 
   /** The merge, locked until the transaction ends, so that its changes take turns. */

@@ -12,6 +12,7 @@ import dev.tuneforge.protocol.JobFolder;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -19,8 +20,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What users do with merged exports: start one for a succeeded LoRA job, watch it, download it.
- * Runs as the caller's tenant: another tenant's job is not found.
+ * What users do with merged exports: start one for a succeeded LoRA job, watch it, cancel it,
+ * download it. Runs as the caller's tenant: another tenant's job is not found.
  */
 @Service
 public class MergedExportService {
@@ -86,6 +87,55 @@ public class MergedExportService {
               return merges.save(merge);
             });
     return java.util.Objects.requireNonNull(started);
+  }
+
+  /**
+   * Cancels the job's merge: a queued one ends cancelled at once; a running one is marked, its node
+   * hears so with its next heartbeat and stops before it uploads the merged model, and the merge
+   * ends cancelled when the node reports (or its lease lapses). Files its node uploaded are then
+   * removed. Cancelling a running merge again changes nothing. Audited as the caller's.
+   *
+   * @return the merge as it is now: cancelled, or running with its cancel requested
+   * @throws NoSuchElementException when the caller's tenant has no fine-tune of that id
+   * @throws IllegalStateException when it has no merge queued or running
+   */
+  public MergedExport cancel(UUID jobId) {
+    FineTuneJob job =
+        fineTunes.find(jobId).orElseThrow(() -> new NoSuchElementException("No such fine-tune"));
+    MergedExport cancelled =
+        transactions.execute(
+            status -> {
+              MergedExport merge =
+                  merges
+                      .findByJobId(jobId)
+                      .flatMap(found -> merges.findForUpdate(found.getId()))
+                      .orElseThrow(
+                          () -> new IllegalStateException("The fine-tune has no merged export"));
+              boolean wasRunning = MergedExport.RUNNING.equals(merge.getStatus());
+              boolean wasRequested = merge.isCancelRequested();
+              if (!merge.cancel(clock.instant())) {
+                throw new IllegalStateException(
+                    "The merged export already ended ("
+                        + merge.getStatus()
+                        + "); only a queued or running one can be cancelled");
+              }
+              if (!wasRequested) {
+                events.publishEvent(
+                    new MergedExportCancelled(
+                        job.getTenantId(),
+                        jobId,
+                        job.getLabel(),
+                        wasRunning
+                            ? "running merge: its node stops before uploading"
+                            : "queued merge: cancelled at once"));
+              }
+              if (MergedExport.CANCELLED.equals(merge.getStatus())) {
+                events.publishEvent(new MergeEndedCancelled(job.getTenantId(), jobId));
+              }
+              events.publishEvent(new FineTuneProgressed(job.getTenantId(), jobId));
+              return merges.save(merge);
+            });
+    return java.util.Objects.requireNonNull(cancelled);
   }
 
   /** The job's merge, if one was started. */

@@ -135,9 +135,13 @@ class NodeApiController {
     FineTuneJob running =
         leasing.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil).orElse(null);
     if (running == null) {
-      // a merge holds no cancel or stop request; its renewal is all there is
-      merges.renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil);
-      return new HeartbeatReply(false);
+      // a merge holds no stop request; its user's cancel reaches its node as a job's does
+      boolean cancel =
+          merges
+              .renew(node.nodeId(), heartbeat.currentJobId(), leaseUntil)
+              .map(MergedExport::isCancelRequested)
+              .orElse(false);
+      return new HeartbeatReply(cancel);
     }
     if (running.isCancelRequested()) {
       return new HeartbeatReply(true);
@@ -210,7 +214,7 @@ class NodeApiController {
 
   /**
    * Upload URLs for the files of a merged model: only names a merged model has, only for the node
-   * running the merge.
+   * running the merge, and not once its user asked to cancel it.
    */
   @PostMapping(NodeApi.MERGED_FILES)
   ResponseEntity<?> mergedFiles(
@@ -228,6 +232,7 @@ class NodeApiController {
     }
     return merges
         .runningOn(node.nodeId(), jobId)
+        .filter(merge -> !merge.isCancelRequested())
         .<ResponseEntity<?>>map(
             merge ->
                 ResponseEntity.ok(new CheckpointUrls(leases.mergedUploads(merge, files.files()))))

@@ -1,7 +1,9 @@
 package dev.tuneforge.app.node;
 
+import dev.tuneforge.app.export.ExportLeasing;
 import dev.tuneforge.app.finetune.JobLeasing;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -9,9 +11,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Notices a node that started again under its identity, by the boot id its agent sends on each call
- * ({@code Tuneforge-Node-Boot}), and puts the jobs it ran before back in the queue at once, from
- * their last checkpoint as a lapsed lease does, instead of when their leases run out. A node's
- * first boot id after enrolment (or after an app upgrade) requeues nothing.
+ * ({@code Tuneforge-Node-Boot}), and puts the jobs and merges it ran before back in the queue at
+ * once, jobs from their last checkpoint as a lapsed lease does, instead of when their leases run
+ * out (a merge whose user asked to cancel it ends cancelled instead). A node's first boot id after
+ * enrolment (or after an app upgrade) requeues nothing.
  */
 @Component
 class NodeRestarts {
@@ -19,18 +22,21 @@ class NodeRestarts {
 
   private final JdbcClient jdbc;
   private final JobLeasing leasing;
+  private final ExportLeasing merges;
   private final Clock clock;
 
-  NodeRestarts(JdbcClient jdbc, JobLeasing leasing, Clock clock) {
+  NodeRestarts(JdbcClient jdbc, JobLeasing leasing, ExportLeasing merges, Clock clock) {
     this.jdbc = jdbc;
     this.leasing = leasing;
+    this.merges = merges;
     this.clock = clock;
   }
 
   /**
-   * Records the call's boot id; when it replaces another, requeues the node's running jobs.
+   * Records the call's boot id; when it replaces another, requeues the node's running jobs and
+   * merges.
    *
-   * @return how many jobs went back in the queue
+   * @return how many jobs and merges went back in the queue (or ended, cancelled)
    */
   int requeueIfRestarted(UUID nodeId, @Nullable String boot) {
     if (boot == null || boot.isBlank() || boot.length() > LONGEST_BOOT_ID) {
@@ -48,6 +54,10 @@ class NodeRestarts {
             .query(Boolean.class)
             .optional()
             .orElse(false);
-    return restarted ? leasing.requeueAfterRestart(nodeId, clock.instant()) : 0;
+    if (!restarted) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    return leasing.requeueAfterRestart(nodeId, now) + merges.requeueAfterRestart(nodeId, now);
   }
 }

@@ -36,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A fine-tune's downloads over {@code /api} with API keys, on real PostgreSQL and S3: the adapter
  * streams as the page's zip and is audited as a download; the merged model and its GGUF answer 409
  * until a merge, requested with {@code POST .../exports}, succeeded, and then stream; another
- * tenant's key gets 404 for every download and starts no merge.
+ * tenant's key gets 404 for every download and starts no merge. A merge is cancelled with {@code
+ * POST .../exports/cancel}: at once while queued, at its node's next heartbeat while running, 409
+ * once there is nothing to cancel, 404 for another tenant.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -132,6 +134,75 @@ class ExportApiIT {
         api.call("GET", "/api/fine-tunes/" + running + "/adapter", key, null);
     assertThat(early.statusCode()).isEqualTo(409);
     assertThat(JSON.readTree(early.body()).path("detail").asString()).contains("running");
+  }
+
+  @Test
+  void aMergeIsCancelledOverTheApiOnlyByItsTeamAndOnlyWhileItWaitsOrRuns() throws Exception {
+    TestApi api = new TestApi(port);
+    TestRows rows = new TestRows(jdbc);
+    SignedInUser member = rows.member("export-cancel");
+    UUID tenant = member.tenantId();
+    UUID model = rows.model("export-cancel-model-" + UUID.randomUUID());
+    UUID version = rows.datasetVersion(tenant, member.userId(), 10, 100);
+    UUID job = rows.job(tenant, member.userId(), model, version, "receipts", "succeeded");
+    String key = TestApi.key(keys, member.userId(), tenant, Role.MEMBER);
+    String cancel = "/api/fine-tunes/" + job + "/exports/cancel";
+
+    HttpResponse<String> nothing = api.call("POST", cancel, key, null);
+    assertThat(nothing.statusCode()).as("no merge yet").isEqualTo(409);
+    assertThat(JSON.readTree(nothing.body()).path("code").asString())
+        .isEqualTo("export_not_cancellable");
+
+    // no node of another test takes the merge between the two calls
+    jdbc.sql("update training_node set state = 'offline' where state <> 'offline'").update();
+    assertThat(api.call("POST", "/api/fine-tunes/" + job + "/exports", key, null).statusCode())
+        .isEqualTo(202);
+    SignedInUser stranger = rows.member("export-cancel-other");
+    String otherKey = TestApi.key(keys, stranger.userId(), stranger.tenantId(), Role.MEMBER);
+    HttpResponse<String> hidden = api.call("POST", cancel, otherKey, null);
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(hidden.body()).path("code").asString()).isEqualTo("not_found");
+    assertThat(mergeStatus(job)).as("another tenant cancels nothing").isEqualTo("queued");
+
+    HttpResponse<String> cancelled = api.call("POST", cancel, key, null);
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+    assertThat(JSON.readTree(cancelled.body()).path("merged").asString()).isEqualTo("cancelled");
+    assertThat(mergeStatus(job)).isEqualTo("cancelled");
+    HttpResponse<String> again = api.call("POST", cancel, key, null);
+    assertThat(again.statusCode()).as("a cancelled merge has nothing to cancel").isEqualTo(409);
+    assertThat(JSON.readTree(again.body()).path("code").asString())
+        .isEqualTo("export_not_cancellable");
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from audit_record where tenant_id = ?"
+                        + " and action = 'MERGE_CANCELLED'")
+                .param(tenant)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+
+    // a running merge: its node hears the cancel, the merge says so until the node reports
+    UUID node = rows.node("cpu", "cpu");
+    jdbc.sql(
+            "update merged_export set status = 'running', node_id = ?,"
+                + " lease_expires_at = now() + interval '1 minute' where job_id = ?")
+        .params(node, job)
+        .update();
+    HttpResponse<String> stopping = api.call("POST", cancel, key, null);
+    assertThat(stopping.statusCode()).isEqualTo(202);
+    JsonNode state = JSON.readTree(stopping.body());
+    assertThat(state.path("merged").asString()).isEqualTo("running");
+    assertThat(state.path("cancelRequested").asBoolean()).isTrue();
+    jdbc.sql("update merged_export set status = 'cancelled', node_id = null where job_id = ?")
+        .param(job)
+        .update();
+  }
+
+  private String mergeStatus(UUID job) {
+    return jdbc.sql("select status from merged_export where job_id = ?")
+        .param(job)
+        .query(String.class)
+        .single();
   }
 
   private HttpResponse<byte[]> bytes(TestApi api, String path, String key) throws Exception {

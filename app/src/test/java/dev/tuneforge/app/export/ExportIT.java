@@ -51,7 +51,9 @@ import org.yaml.snakeyaml.Yaml;
  * The downloads of a finished LoRA job: the adapter zip holds the adapter, the base's tokenizer
  * files and chat template, and a model card whose front matter names the base by its Hugging Face
  * id and whose body holds the base-vs-tuned table field by field; the merged export queues for a
- * node, goes back to the queue when its node is lost, and once merged downloads with its card; its
+ * node, goes back to the queue when its node is lost or starts again, can be cancelled (a running
+ * one at its node's next heartbeat, its uploaded files removed), and once merged downloads with its
+ * card; its
  * time on a node leased over the node API is metered like training; a browser that aborts a zip
  * midway leaves no storage stream open. No other tenant downloads or starts anything of it: 404, as
  * for a job that does not exist. Other test classes share the database: the merge tests first take
@@ -342,6 +344,116 @@ class ExportIT {
     assertThat(as(other, otherUser, () -> usage.segments(job))).isEmpty();
     assertThat(as(tenant, user, () -> merges.find(job)).orElseThrow().getError())
         .isEqualTo("disk full");
+  }
+
+  @Test
+  void aRunningMergeCancelledStopsAtItsNodesNextHeartbeatAndLeavesNoFiles() throws Exception {
+    nothingElseOnlineOrWaiting();
+    TestNodeApi api = new TestNodeApi(port);
+    String bearer = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "cancel-node");
+    MergedExport merge = as(tenant, user, () -> merges.start(job));
+    HttpResponse<String> lease = api.post(NodeApi.LEASE, bearer, "{}");
+    assertThat(lease.body()).contains("\"jobId\":\"" + merge.getId() + "\"");
+    String heartbeat = "{\"state\":\"busy\",\"currentJobId\":\"" + merge.getId() + "\"}";
+    assertThat(api.post(NodeApi.HEARTBEAT, bearer, heartbeat).body())
+        .contains("\"cancelCurrentJob\":false");
+    // what the node uploaded before it heard of the cancel
+    String merged = ObjectKeys.jobMerged(tenant, job);
+    put(merged + "config.json", "{}");
+    put(merged + "model-00001-of-00002.safetensors", "half the weights");
+
+    MergedExport cancelling = as(tenant, user, () -> merges.cancel(job));
+    assertThat(cancelling.getStatus()).isEqualTo(MergedExport.RUNNING);
+    assertThat(cancelling.isCancelRequested()).isTrue();
+    assertThat(as(tenant, user, () -> merges.cancel(job)).isCancelRequested())
+        .as("a second click changes nothing")
+        .isTrue();
+    assertThat(api.post(NodeApi.HEARTBEAT, bearer, heartbeat).body())
+        .contains("\"cancelCurrentJob\":true");
+    assertThat(
+            api.post(
+                    NodeApi.forJob(NodeApi.MERGED_FILES, merge.getId()),
+                    bearer,
+                    "{\"files\":[\"config.json\"]}")
+                .statusCode())
+        .as("no upload URLs once cancelled")
+        .isEqualTo(409);
+    assertThat(
+            api.post(
+                    NodeApi.forJob(NodeApi.RESULT, merge.getId()),
+                    bearer,
+                    "{\"status\":\"failed\",\"reason\":\"cancelled\",\"steps\":0,\"trainedTokens\":0}")
+                .statusCode())
+        .isEqualTo(200);
+
+    MergedExport ended = as(tenant, user, () -> merges.find(job)).orElseThrow();
+    assertThat(ended.getStatus()).isEqualTo(MergedExport.CANCELLED);
+    assertThat(ended.getError()).isNull();
+    assertThat(storage.list(merged)).as("the uploaded files removed").isEmpty();
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from audit_record where tenant_id = ?"
+                        + " and action = 'MERGE_CANCELLED'")
+                .param(tenant)
+                .query(Long.class)
+                .single())
+        .as("one audit record for the two clicks")
+        .isEqualTo(1);
+    assertThatThrownBy(() -> as(tenant, user, () -> merges.cancel(job)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> as(other, otherUser, () -> merges.cancel(job)))
+        .isInstanceOf(java.util.NoSuchElementException.class);
+
+    MergedExport again = as(tenant, user, () -> merges.start(job));
+    assertThat(again.getStatus()).as("a cancelled merge starts again").isEqualTo(MergedExport.QUEUED);
+    assertThat(again.isCancelRequested()).isFalse();
+    assertThat(as(tenant, user, () -> merges.cancel(job)).getStatus())
+        .as("a queued merge ends at once")
+        .isEqualTo(MergedExport.CANCELLED);
+  }
+
+  @Test
+  void aMergeOfANodeThatStartsAgainGoesBackInTheQueueAtOnce() throws Exception {
+    nothingElseOnlineOrWaiting();
+    String credential = new TestNodeApi(port).enrol(nodes.issueEnrolmentTokenForLocalNode(), "boot");
+    MergedExport merge = as(tenant, user, () -> merges.start(job));
+    HttpResponse<String> lease = call(NodeApi.LEASE, credential, "boot-1", "{}");
+    assertThat(lease.body()).contains("\"jobId\":\"" + merge.getId() + "\"");
+    String running = "{\"state\":\"busy\",\"currentJobId\":\"" + merge.getId() + "\"}";
+    assertThat(call(NodeApi.HEARTBEAT, credential, "boot-1", running).statusCode()).isEqualTo(200);
+    assertThat(as(tenant, user, () -> merges.find(job)).orElseThrow().getStatus())
+        .isEqualTo(MergedExport.RUNNING);
+
+    // the node's agent was killed and started again: a new boot id, no merge of its own
+    assertThat(call(NodeApi.HEARTBEAT, credential, "boot-2", "{\"state\":\"idle\"}").statusCode())
+        .isEqualTo(200);
+    MergedExport requeued = as(tenant, user, () -> merges.find(job)).orElseThrow();
+    assertThat(requeued.getStatus())
+        .as("back in the queue, not after the lease runs out")
+        .isEqualTo(MergedExport.QUEUED);
+    assertThat(requeued.getMessage()).startsWith("Its node started again");
+    HttpResponse<String> again = call(NodeApi.LEASE, credential, "boot-2", "{}");
+    assertThat(again.body()).contains("\"jobId\":\"" + merge.getId() + "\"");
+
+    // cancelled while its node was away: it ends when the node comes back, not in the queue
+    as(tenant, user, () -> merges.cancel(job));
+    call(NodeApi.HEARTBEAT, credential, "boot-3", "{\"state\":\"idle\"}");
+    assertThat(as(tenant, user, () -> merges.find(job)).orElseThrow().getStatus())
+        .isEqualTo(MergedExport.CANCELLED);
+  }
+
+  private HttpResponse<String> call(String path, String credential, String boot, String json)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + credential)
+                .header(NodeApi.BOOT_HEADER, boot)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /**

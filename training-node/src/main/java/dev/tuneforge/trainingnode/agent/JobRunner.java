@@ -125,7 +125,9 @@ final class JobRunner {
 
   /**
    * Merges the adapter into its base in a child JVM ({@value #MERGE_MAIN}), then asks the app for
-   * upload URLs for exactly the files it wrote and uploads them.
+   * upload URLs for exactly the files it wrote and uploads them. A cancel (the app's heartbeat
+   * reply) kills the child; one that comes after the child finished stops the merge before it asks
+   * for URLs or before its next file, so a cancelled merge uploads nothing more.
    */
   private JobResult merge(Lease lease, Path jobDir, EventRelay relay)
       throws IOException, InterruptedException {
@@ -141,7 +143,7 @@ final class JobRunner {
     TrainingChild.pump(process, jobDir, relay::add);
     int exitCode = process.waitFor();
     if (current.cancelled()) {
-      return JobResult.failed("cancelled", 0, 0);
+      return mergeCancelled(lease, "while merging");
     }
     JobResult result = outcome(jobDir, exitCode);
     if (result.status() != JobResult.Status.SUCCEEDED) {
@@ -156,6 +158,9 @@ final class JobRunner {
               .sorted()
               .toList();
     }
+    if (current.cancelled()) {
+      return mergeCancelled(lease, "before uploading the merged model");
+    }
     Map<String, String> urls;
     try {
       urls = app.mergedFileUrls(lease.jobId(), new MergedFiles(files)).urls();
@@ -169,6 +174,9 @@ final class JobRunner {
       if (url == null) {
         return JobResult.failed("the app gave no upload URL for " + file, 0, 0);
       }
+      if (current.cancelled()) {
+        return mergeCancelled(lease, "before uploading " + file);
+      }
       try {
         bytes += Files.size(merged.resolve(file));
         transfers.upload(merged.resolve(file), URI.create(url));
@@ -179,6 +187,11 @@ final class JobRunner {
     relay.add(
         JobEvent.log("uploaded the merged model: " + files.size() + " files, " + bytes + " bytes"));
     return result;
+  }
+
+  private static JobResult mergeCancelled(Lease lease, String when) {
+    Log.info("merge " + lease.jobId() + " cancelled " + when);
+    return JobResult.failed("cancelled", 0, 0);
   }
 
   /**

@@ -81,6 +81,13 @@ final class FakeApp implements AutoCloseable {
   volatile boolean rejectCredential;
 
   /**
+   * When set, a request for a merge's upload URLs is the user's cancel: every heartbeat from then
+   * on asks the node to cancel, and the URLs are answered once the node has had such a reply (two
+   * heartbeats later, as it beats one at a time).
+   */
+  volatile boolean cancelOnMergedFiles;
+
+  /**
    * How {@link NodeApi#OUTPUTS} answers: absent, 404 as an app without the call; 200 with fresh
    * URLs under {@code fresh/}; or this status (409: the node lost its lease).
    */
@@ -258,6 +265,14 @@ final class FakeApp implements AutoCloseable {
     } else if (path.endsWith("/merged-files")) {
       MergedFiles files = read(exchange, MergedFiles.class);
       jobCalls.add("merged-files " + files.files());
+      if (cancelOnMergedFiles) {
+        cancel.set(true);
+        int seen = heartbeats.size();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (heartbeats.size() < seen + 2 && System.nanoTime() < deadline) {
+          sleep(20);
+        }
+      }
       Map<String, String> urls = new LinkedHashMap<>();
       files.files().forEach(file -> urls.put(file, fileUrl("merged/" + file)));
       respond(exchange, 200, Json.MAPPER.writeValueAsString(new CheckpointUrls(urls)));

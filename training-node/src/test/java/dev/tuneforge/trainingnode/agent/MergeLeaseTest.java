@@ -35,9 +35,12 @@ import tools.jackson.databind.JsonNode;
  * A merge lease through the agent against the faked app: the node merges the adapter into a BF16
  * base in a child JVM, reports its progress, asks for upload URLs for exactly the files it wrote
  * (shards and index above the shard size, tokenizer files, config in the base's dtype) and uploads
- * weights equal to {@code W + alpha/r * B A}.
+ * weights equal to {@code W + alpha/r * B A}; a merge cancelled once merged uploads nothing.
  */
 class MergeLeaseTest {
+  private static final LoraSettings LORA = new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj"));
+  private static final long SHARD_BYTES = 40_000;
+
   @TempDir Path workDir;
   private FakeApp app;
 
@@ -53,42 +56,11 @@ class MergeLeaseTest {
 
   @Test
   void mergesTheAdapterIntoTheBaseInItsDtypeShardedAndUploadsIt() throws Exception {
-    Path base = workDir.resolve("base");
-    DemoModelWriter.builder()
-        .optSeed(5)
-        .optHiddenSize(32)
-        .optIntermediateSize(64)
-        .optLayers(2)
-        .optDataType(DataType.BF16)
-        .build()
-        .writeTo(base);
-    Files.writeString(base.resolve("README.md"), "---\nlicense: apache-2.0\n---\nthe base's card");
-    LoraSettings lora = new LoraSettings(4, 8, 0, List.of("q_proj", "v_proj"));
-    Map<String, Tensor> adapterWeights = randomAdapter(base, lora, 2);
-    Path adapter = workDir.resolve("adapter");
-    PeftAdapterWriter.write(adapter, lora, "org/demo", "main", adapterWeights);
-    Map<String, String> inputs = new HashMap<>();
-    put(base, "model/", inputs);
-    put(adapter, "adapter/", inputs);
+    Path base = base();
+    Map<String, Tensor> adapterWeights = randomAdapter(base, LORA, 2);
     UUID mergeId = UUID.randomUUID();
-    TrainingSpec spec =
-        new TrainingSpec(
-            UUID.randomUUID().toString(),
-            "org/demo",
-            lora,
-            new Hyperparameters(1, 1e-4, 1, 64, 42, 1),
-            null);
-    long shardBytes = 40_000;
-    app.leases.add(
-        new Lease(
-            UUID.randomUUID(),
-            mergeId,
-            Instant.now().plusSeconds(600),
-            spec,
-            inputs,
-            Map.of(),
-            Lease.MERGE,
-            shardBytes));
+    LoraSettings lora = LORA;
+    app.leases.add(lease(base, adapterWeights, mergeId));
 
     NodeAgent agent = new NodeAgent(options());
     agent.connect();
@@ -165,6 +137,82 @@ class MergeLeaseTest {
     assertThat(largest).as("the adapter changes the weight").isGreaterThan(0.01);
     assertThat(mergedWeights.get("model.layers.0.mlp.up_proj.weight"))
         .isEqualTo(baseWeights.get("model.layers.0.mlp.up_proj.weight"));
+  }
+
+  @Test
+  void aMergeCancelledAfterItMergedStopsBeforeUploadingAnything() throws Exception {
+    Path base = base();
+    UUID mergeId = UUID.randomUUID();
+    app.leases.add(lease(base, randomAdapter(base, LORA, 2), mergeId));
+    // the user cancels as the node asks for upload URLs: the URLs come once the node heard it
+    app.cancelOnMergedFiles = true;
+
+    NodeAgent agent = new NodeAgent(options());
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    agent.run();
+                  } catch (Throwable ignored) {
+                    // the assertions below say what went wrong
+                  }
+                });
+    try {
+      JobResult result = app.results.poll(60, TimeUnit.SECONDS);
+      assertThat(result).isEqualTo(JobResult.failed("cancelled", 0, 0));
+      assertThat(app.resultPaths).singleElement().asString().contains(mergeId.toString());
+      assertThat(app.jobCalls).first().asString().startsWith("merged-files");
+      assertThat(app.jobCalls).last().isEqualTo("result");
+      assertThat(app.storage.keySet())
+          .as("nothing of the merged model uploaded")
+          .noneMatch(key -> key.startsWith("merged/"));
+    } finally {
+      agent.stop();
+      loop.interrupt();
+      loop.join(10_000);
+    }
+  }
+
+  /** A small BF16 demo base with a model card. */
+  private Path base() throws Exception {
+    Path base = workDir.resolve("base");
+    DemoModelWriter.builder()
+        .optSeed(5)
+        .optHiddenSize(32)
+        .optIntermediateSize(64)
+        .optLayers(2)
+        .optDataType(DataType.BF16)
+        .build()
+        .writeTo(base);
+    Files.writeString(base.resolve("README.md"), "---\nlicense: apache-2.0\n---\nthe base's card");
+    return base;
+  }
+
+  /** The merge lease of the base and adapter, both put into the faked storage. */
+  private Lease lease(Path base, Map<String, Tensor> adapterWeights, UUID mergeId)
+      throws Exception {
+    Path adapter = workDir.resolve("adapter");
+    PeftAdapterWriter.write(adapter, LORA, "org/demo", "main", adapterWeights);
+    Map<String, String> inputs = new HashMap<>();
+    put(base, "model/", inputs);
+    put(adapter, "adapter/", inputs);
+    TrainingSpec spec =
+        new TrainingSpec(
+            UUID.randomUUID().toString(),
+            "org/demo",
+            LORA,
+            new Hyperparameters(1, 1e-4, 1, 64, 42, 1),
+            null);
+    return new Lease(
+        UUID.randomUUID(),
+        mergeId,
+        Instant.now().plusSeconds(600),
+        spec,
+        inputs,
+        Map.of(),
+        Lease.MERGE,
+        SHARD_BYTES);
   }
 
   private static Map<String, Tensor> randomAdapter(Path base, LoraSettings lora, int layers)

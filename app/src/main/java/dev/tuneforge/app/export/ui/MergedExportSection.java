@@ -2,6 +2,8 @@ package dev.tuneforge.app.export.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -24,8 +26,8 @@ import org.springframework.context.annotation.Scope;
 
 /**
  * On a succeeded LoRA job's page: "Export merged model" queues the merge for a training node; the
- * section then shows where it stands (waiting, merging with its progress, failed with the reason)
- * and, once done, the download of the merged model and, for an architecture llama.cpp runs, its
+ * section then shows where it stands (waiting, merging with its progress, failed with the reason),
+ * offers "Cancel merge" (confirmed in a dialog) while it waits or runs, and, once done, the download of the merged model and, for an architecture llama.cpp runs, its
  * GGUF files (F16, Q8_0) and an Ollama Modelfile.
  */
 @SpringComponent
@@ -34,6 +36,7 @@ class MergedExportSection implements JobPageSection {
   private final MergedExportService merges;
   private final VerticalLayout layout = new VerticalLayout();
   private final Button start = new Button("Export merged model");
+  private final Button cancel = new Button("Cancel merge");
   private final Paragraph state = new Paragraph();
   private final ProgressBar bar = new ProgressBar();
   private final Anchor download = new Anchor();
@@ -61,13 +64,51 @@ class MergedExportSection implements JobPageSection {
             }
           }
         });
+    cancel.setId("cancel-merge");
+    cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    cancel.setVisible(false);
+    cancel.addClickListener(click -> confirmCancel());
     HorizontalLayout localRuntimeLinks = new HorizontalLayout();
     localRuntime.put(JobFolder.GGUF_F16, link("download-gguf-f16", "GGUF (F16)"));
     localRuntime.put(JobFolder.GGUF_Q8_0, link("download-gguf-q8_0", "GGUF (Q8_0)"));
     localRuntime.put(JobFolder.GGUF_Q4_K_M, link("download-gguf-q4_k_m", "GGUF (Q4_K_M)"));
     localRuntime.put(JobFolder.MODELFILE, link("download-modelfile", "Ollama Modelfile"));
     localRuntime.values().forEach(localRuntimeLinks::add);
-    layout.add(new HorizontalLayout(start, download), localRuntimeLinks, state, bar);
+    layout.add(new HorizontalLayout(start, cancel, download), localRuntimeLinks, state, bar);
+  }
+
+  /** Asks before cancelling: a cancelled merge's work is lost and it must be started again. */
+  private void confirmCancel() {
+    UUID job = jobId;
+    if (job == null) {
+      return;
+    }
+    Dialog dialog = new Dialog();
+    dialog.setId("cancel-merge-dialog");
+    dialog.setHeaderTitle("Cancel the merge?");
+    dialog.add(
+        new Paragraph(
+            "A waiting merge ends now; a running one stops on its training node before it uploads"
+                + " the merged model, and anything already uploaded is removed. You can export"
+                + " the merged model again later."));
+    Button confirm =
+        new Button(
+            "Cancel merge",
+            click -> {
+              dialog.close();
+              try {
+                showMerge(Optional.of(merges.cancel(job)));
+              } catch (IllegalStateException ended) {
+                showMerge(merges.find(job));
+                state.setText(ended.getMessage());
+              }
+            });
+    confirm.setId("cancel-merge-confirm");
+    confirm.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    Button keep = new Button("Keep merging", click -> dialog.close());
+    keep.setId("cancel-merge-keep");
+    dialog.getFooter().add(keep, confirm);
+    dialog.open();
   }
 
   private static Anchor link(String id, String text) {
@@ -99,7 +140,11 @@ class MergedExportSection implements JobPageSection {
   private void showMerge(Optional<MergedExport> found) {
     MergedExport merge = found.orElse(null);
     String status = merge == null ? null : merge.getStatus();
-    start.setVisible(merge == null || MergedExport.FAILED.equals(status));
+    start.setVisible(
+        merge == null
+            || MergedExport.FAILED.equals(status)
+            || MergedExport.CANCELLED.equals(status));
+    cancel.setVisible(merge != null && !merge.finished() && !merge.isCancelRequested());
     start.setText(merge == null ? "Export merged model" : "Export merged model again");
     download.setVisible(MergedExport.SUCCEEDED.equals(status));
     List<String> written =
@@ -129,13 +174,16 @@ class MergedExportSection implements JobPageSection {
         switch (status) {
           case MergedExport.QUEUED -> "Merged export: " + line;
           case MergedExport.RUNNING ->
-              "Merged export running"
-                  + (merge.getTotal() > 0
-                      ? " (" + merge.getDone() + " of " + merge.getTotal() + " weights)"
-                      : "")
-                  + ": "
-                  + line;
+              merge.isCancelRequested()
+                  ? "Merged export cancelling: its training node stops before it uploads"
+                  : "Merged export running"
+                      + (merge.getTotal() > 0
+                          ? " (" + merge.getDone() + " of " + merge.getTotal() + " weights)"
+                          : "")
+                      + ": "
+                      + line;
           case MergedExport.FAILED -> "Merged export failed: " + merge.getError();
+          case MergedExport.CANCELLED -> "Merged export cancelled";
           default -> "Merged export ready";
         });
   }

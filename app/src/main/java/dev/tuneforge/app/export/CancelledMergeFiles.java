@@ -1,0 +1,34 @@
+package dev.tuneforge.app.export;
+
+import dev.tuneforge.app.storage.ObjectKeys;
+import dev.tuneforge.app.storage.ObjectStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Removes the merged model files of a cancelled merge once its end is committed, so that a merge
+ * cancelled after (or while) its node uploaded leaves nothing to download or pay storage for. A
+ * failure is logged: the merge stays cancelled and a later merge of the job overwrites the files.
+ */
+@Component
+class CancelledMergeFiles {
+  private static final Logger log = LoggerFactory.getLogger(CancelledMergeFiles.class);
+
+  private final ObjectStorage storage;
+
+  CancelledMergeFiles(ObjectStorage storage) {
+    this.storage = storage;
+  }
+
+  @TransactionalEventListener(fallbackExecution = true)
+  void on(MergeEndedCancelled cancelled) {
+    String folder = ObjectKeys.jobMerged(cancelled.tenantId(), cancelled.jobId());
+    try {
+      storage.deleteAll(folder);
+    } catch (RuntimeException e) {
+      log.warn("Could not remove the files of the cancelled merge under {}", folder, e);
+    }
+  }
+}
