@@ -15,6 +15,7 @@ import org.springdoc.core.service.GenericResponseService;
 import org.springdoc.core.service.OpenAPIService;
 import org.springdoc.core.service.OperationService;
 import org.springframework.beans.factory.ObjectFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -54,7 +55,11 @@ class ApiDocumentation {
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
   }
 
-  /** springdoc's document resource, built at start-up: it takes the place of springdoc's own. */
+  /**
+   * springdoc's document resource, built at start-up unless {@code
+   * tuneforge.api-docs.prepare-at-start-up} is false (tests that do not read it): it takes the
+   * place of springdoc's own.
+   */
   @Bean
   PreparedOpenApiResource preparedOpenApiResource(
       ObjectFactory<OpenAPIService> openApiBuilder,
@@ -63,7 +68,8 @@ class ApiDocumentation {
       OperationService operationParser,
       SpringDocConfigProperties properties,
       SpringDocProviders providers,
-      SpringDocCustomizers customizers) {
+      SpringDocCustomizers customizers,
+      @Value("${tuneforge.api-docs.prepare-at-start-up:true}") boolean prepareAtStartUp) {
     return new PreparedOpenApiResource(
         openApiBuilder,
         requestBuilder,
@@ -71,7 +77,8 @@ class ApiDocumentation {
         operationParser,
         properties,
         providers,
-        customizers);
+        customizers,
+        prepareAtStartUp);
   }
 
   @Bean

@@ -36,6 +36,7 @@ class PreparedOpenApiResource extends OpenApiWebMvcResource {
   private static final Logger log = LoggerFactory.getLogger(PreparedOpenApiResource.class);
 
   private final Locale documentLocale;
+  private final boolean prepareAtStartUp;
   private volatile byte @Nullable [] prepared;
 
   PreparedOpenApiResource(
@@ -45,7 +46,8 @@ class PreparedOpenApiResource extends OpenApiWebMvcResource {
       OperationService operationParser,
       SpringDocConfigProperties properties,
       SpringDocProviders providers,
-      SpringDocCustomizers customizers) {
+      SpringDocCustomizers customizers,
+      boolean prepareAtStartUp) {
     super(
         openApiBuilder,
         requestBuilder,
@@ -54,6 +56,7 @@ class PreparedOpenApiResource extends OpenApiWebMvcResource {
         properties,
         providers,
         customizers);
+    this.prepareAtStartUp = prepareAtStartUp;
     this.documentLocale =
         properties.getAllowedLocales() == null || properties.getAllowedLocales().isEmpty()
             ? Locale.getDefault()
@@ -62,6 +65,9 @@ class PreparedOpenApiResource extends OpenApiWebMvcResource {
 
   @EventListener(ApplicationReadyEvent.class)
   void prepareInBackground() {
+    if (!prepareAtStartUp) {
+      return;
+    }
     Thread.ofPlatform().daemon().name("openapi-document").start(this::prepare);
   }
 

@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * page's first load does not wait for it: the first and second GET's times are printed (a figure,
  * not an assertion: the build may still be under way when the test asks).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestDatabase.PREPARE_API_DOCS + "=true")
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
 class OpenApiDocumentIT {
   private static final Path COMMITTED = Path.of("..", "docs", "openapi.json");
