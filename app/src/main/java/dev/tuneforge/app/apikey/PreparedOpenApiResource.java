@@ -25,12 +25,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /**
  * springdoc's {@code /v3/api-docs}, built once in the background when the app is ready rather than
- * by the first request: springdoc inspects every controller to build it, which took 9 s on an idle
- * 2-core machine and 44 s under load, and the API page waited that long. The document is
- * springdoc's own (same build, same writer, the one locale {@code springdoc.allowed-locales}
- * leaves; its servers are set by {@link ApiDocumentation}, not taken from the request), and its
- * bytes are served from then on. A request that comes before it is ready waits for the build under
- * way instead of starting another.
+ * by the first request: springdoc inspects every controller to build it (about 9 s on an idle
+ * 2-core machine, 11 to 16 s under load), and the API page's first load waited for it. It is
+ * springdoc's own document (same build, same writer, the one locale {@code
+ * springdoc.allowed-locales} leaves; its servers are set by {@link ApiDocumentation}, not taken
+ * from the request), and its bytes are served from then on. A request that comes before it is ready
+ * waits for the build under way instead of starting another.
  */
 class PreparedOpenApiResource extends OpenApiWebMvcResource {
   private static final Logger log = LoggerFactory.getLogger(PreparedOpenApiResource.class);
