@@ -11,10 +11,16 @@ import org.springframework.context.support.GenericApplicationContext;
 /**
  * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first use.
  * Storage points at a port nothing listens on; tests here do not reach object storage. The app's
- * clock is a {@link TestClock} that tests move.
+ * clock is a {@link TestClock} that tests move. The OpenAPI document is not built at start-up
+ * unless a test sets {@link #PREPARE_API_DOCS}.
  */
 public final class TestDatabase
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+  /**
+   * Whether the app builds its OpenAPI document at start-up; false here unless a test says true.
+   */
+  public static final String PREPARE_API_DOCS = "tuneforge.api-docs.prepare-at-start-up";
+
   private static EmbeddedPostgres postgres;
 
   /** The embedded server, for tests that build their own data sources on it (migrated). */
@@ -40,6 +46,10 @@ public final class TestDatabase
             "tuneforge.storage.secret-key=" + TestObjectStorage.SECRET_KEY,
             "tuneforge.bootstrap.admin-password=admin-password-for-tests")
         .applyTo(context);
+    // Only the tests that read the API document want springdoc's seconds-long build at start-up.
+    if (!context.getEnvironment().containsProperty(PREPARE_API_DOCS)) {
+      TestPropertyValues.of(PREPARE_API_DOCS + "=false").applyTo(context);
+    }
     if (context instanceof GenericApplicationContext beans) {
       beans.registerBean(
           TestClock.class, TestClock::new, definition -> definition.setPrimary(true));

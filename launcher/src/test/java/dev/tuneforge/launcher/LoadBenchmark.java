@@ -12,7 +12,9 @@ import java.util.stream.Stream;
  * a platform of its own in a temporary folder, printing their figures. Not a test: {@code
  * bin/bench-load} runs it (docs/operations.md, "Load and faults").
  *
- * <p>Arguments: jobs (default 500), simulated nodes (default 40), kills (default 20).
+ * <p>Arguments: jobs (default 500), simulated nodes (default 40), kills (default 20). The
+ * platforms' folders are made under {@code -Dtuneforge.bench.dir} (default: the temporary folder),
+ * which {@code bin/bench-load} deletes also when its time bound stops the benchmark.
  */
 public final class LoadBenchmark {
   private LoadBenchmark() {}
@@ -21,8 +23,10 @@ public final class LoadBenchmark {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     int kills = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    Path folder =
+        Path.of(System.getProperty("tuneforge.bench.dir", System.getProperty("java.io.tmpdir")));
     String fleet;
-    Path fleetData = Files.createTempDirectory("tuneforge-bench-fleet-");
+    Path fleetData = Files.createTempDirectory(folder, "tuneforge-bench-fleet-");
     try (LocalPlatform platform =
         LocalPlatform.start(
             LocalPlatform.Settings.forTests(fleetData)
@@ -32,7 +36,7 @@ public final class LoadBenchmark {
     }
     delete(fleetData);
     System.out.println(fleet);
-    Path killData = Files.createTempDirectory("tuneforge-bench-kills-");
+    Path killData = Files.createTempDirectory(folder, "tuneforge-bench-kills-");
     String killed;
     try (LocalPlatform platform =
         LocalPlatform.start(

@@ -7,6 +7,15 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.util.List;
+import org.springdoc.core.customizers.SpringDocCustomizers;
+import org.springdoc.core.properties.SpringDocConfigProperties;
+import org.springdoc.core.providers.SpringDocProviders;
+import org.springdoc.core.service.AbstractRequestService;
+import org.springdoc.core.service.GenericResponseService;
+import org.springdoc.core.service.OpenAPIService;
+import org.springdoc.core.service.OperationService;
+import org.springframework.beans.factory.ObjectFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -17,7 +26,8 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * The API's OpenAPI 3.1 document ({@code /v3/api-docs}) and its browsable page ({@code
  * /swagger-ui/index.html}): open to anyone, since they hold no data, in their own stateless chain
- * with a Content-Security-Policy that allows only the page's own scripts.
+ * with a Content-Security-Policy that allows only the page's own scripts. The document is built at
+ * start-up ({@link PreparedOpenApiResource}), so the page's first load does not wait for it.
  */
 @Configuration
 class ApiDocumentation {
@@ -43,6 +53,32 @@ class ApiDocumentation {
                         .scheme("bearer")
                         .description("An API key: tf_ and 43 letters and digits")))
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
+  }
+
+  /**
+   * springdoc's document resource, built at start-up unless {@code
+   * tuneforge.api-docs.prepare-at-start-up} is false (tests that do not read it): it takes the
+   * place of springdoc's own.
+   */
+  @Bean
+  PreparedOpenApiResource preparedOpenApiResource(
+      ObjectFactory<OpenAPIService> openApiBuilder,
+      AbstractRequestService requestBuilder,
+      GenericResponseService responseBuilder,
+      OperationService operationParser,
+      SpringDocConfigProperties properties,
+      SpringDocProviders providers,
+      SpringDocCustomizers customizers,
+      @Value("${tuneforge.api-docs.prepare-at-start-up:true}") boolean prepareAtStartUp) {
+    return new PreparedOpenApiResource(
+        openApiBuilder,
+        requestBuilder,
+        responseBuilder,
+        operationParser,
+        properties,
+        providers,
+        customizers,
+        prepareAtStartUp);
   }
 
   @Bean

@@ -2,6 +2,7 @@ package dev.tuneforge.app.export;
 
 import dev.tuneforge.app.apikey.ApiCaller;
 import dev.tuneforge.app.apikey.ApiConflict;
+import dev.tuneforge.app.apikey.Download;
 import dev.tuneforge.app.apikey.PublicApi;
 import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.FineTuneService;
@@ -71,6 +72,7 @@ class ExportApiController {
       List<String> files) {}
 
   @GetMapping("/api/fine-tunes/{jobId}/adapter")
+  @Download("application/zip")
   @Operation(summary = "The LoRA adapter (PEFT) with the base's tokenizer files and a model card")
   ResponseEntity<StreamingResponseBody> adapter(@PathVariable UUID jobId) {
     FineTuneJob job = succeeded(jobId);
@@ -88,6 +90,7 @@ class ExportApiController {
   }
 
   @GetMapping("/api/fine-tunes/{jobId}/model")
+  @Download("application/zip")
   @Operation(summary = "A full fine-tune's model with the base's tokenizer files and a model card")
   ResponseEntity<StreamingResponseBody> fullModel(@PathVariable UUID jobId) {
     FineTuneJob job = succeeded(jobId);
@@ -107,6 +110,7 @@ class ExportApiController {
   }
 
   @GetMapping("/api/fine-tunes/{jobId}/merged")
+  @Download("application/zip")
   @Operation(summary = "The adapter merged into its base, once a merged export succeeded")
   ResponseEntity<StreamingResponseBody> mergedModel(@PathVariable UUID jobId) {
     succeeded(jobId);
@@ -117,6 +121,7 @@ class ExportApiController {
   }
 
   @GetMapping("/api/fine-tunes/{jobId}/gguf")
+  @Download("application/octet-stream")
   @Operation(
       summary = "The merged model as one GGUF file for llama.cpp",
       description = "type: a quantisation the merge wrote, such as q8_0 (the default) or f16")
@@ -135,6 +140,7 @@ class ExportApiController {
   }
 
   @GetMapping("/api/fine-tunes/{jobId}/modelfile")
+  @Download("text/plain")
   @Operation(summary = "An Ollama Modelfile for the Q8_0 GGUF downloaded beside it")
   ResponseEntity<StreamingResponseBody> modelfile(@PathVariable UUID jobId) {
     return localRuntimeFile(jobId, JobFolder.MODELFILE, "text/plain;charset=UTF-8");

@@ -1,5 +1,6 @@
 package dev.tuneforge.app.openai;
 
+import dev.tuneforge.app.apikey.Download;
 import dev.tuneforge.app.dataset.DatasetService;
 import dev.tuneforge.app.dataset.DatasetSummary;
 import dev.tuneforge.app.storage.ObjectStorage;
@@ -101,6 +102,7 @@ class FilesController {
   }
 
   @GetMapping("/{fileId}/content")
+  @Download(MediaType.APPLICATION_OCTET_STREAM_VALUE)
   ResponseEntity<InputStreamResource> content(@PathVariable String fileId) {
     DatasetSummary version = version(fileId);
     String objectKey = datasets.uploadedFileKey(version.versionId()).orElseThrow();
