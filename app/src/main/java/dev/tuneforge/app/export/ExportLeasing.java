@@ -20,8 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The merge side of dispatch, for the node feature, as {@code JobLeasing} is the fine-tune side:
  * giving queued merges to free nodes, starting them, recording their progress and result, and
  * putting merges of lost or restarted nodes back in the queue (or ending them cancelled, when their
- * users asked for that). A node touches only the merge it holds. Each
- * change runs as the merge's tenant, locked, and nudges the open pages of its job.
+ * users asked for that). A node touches only the merge it holds. Each change runs as the merge's
+ * tenant, locked, and nudges the open pages of its job.
  */
 @Service
 public class ExportLeasing {
@@ -126,7 +126,8 @@ public class ExportLeasing {
                 held ->
                     change(
                             held.getId(),
-                            (merge, at) -> merge.nodeRestarted(nodeId, now) && leaseEnded(merge, now))
+                            (merge, at) ->
+                                merge.nodeRestarted(nodeId, now) && leaseEnded(merge, now))
                         .isPresent())
             .count();
   }

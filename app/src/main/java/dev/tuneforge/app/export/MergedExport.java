@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The merged model of one LoRA job, computed on a training node: {@value #QUEUED} until dispatch
  * gives it to a free node, {@value #RUNNING} while the node holds its lease (renewed by heartbeats;
- * a lost or restarted node puts it back in the queue), then {@value #SUCCEEDED} or {@value #FAILED}.
- * The user can cancel it: a queued one ends {@value #CANCELLED} at once, a running one is marked
- * {@code cancelRequested} (its node hears so with its next heartbeat) and ends {@value #CANCELLED}
- * when its node reports, whatever it reports, or loses its lease. A failed or cancelled one can be
- * started again. Each change checks the state and, for a node, that it holds the merge.
+ * a lost or restarted node puts it back in the queue), then {@value #SUCCEEDED} or {@value
+ * #FAILED}. The user can cancel it: a queued one ends {@value #CANCELLED} at once, a running one is
+ * marked {@code cancelRequested} (its node hears so with its next heartbeat) and ends {@value
+ * #CANCELLED} when its node reports, whatever it reports, or loses its lease. A failed or cancelled
+ * one can be started again. Each change checks the state and, for a node, that it holds the merge.
  */
 @Entity
 @Table(name = "merged_export")
@@ -166,9 +166,9 @@ public class MergedExport {
   }
 
   /**
-   * The user's cancel: a queued merge (one assigned to a node that has not started it too) ends
-   * at once; a running one is marked, and its node is told to stop with its next heartbeat. False
-   * for a merge that already ended.
+   * The user's cancel: a queued merge (one assigned to a node that has not started it too) ends at
+   * once; a running one is marked, and its node is told to stop with its next heartbeat. False for
+   * a merge that already ended.
    */
   boolean cancel(Instant now) {
     if (QUEUED.equals(status)) {

@@ -53,12 +53,11 @@ import org.yaml.snakeyaml.Yaml;
  * id and whose body holds the base-vs-tuned table field by field; the merged export queues for a
  * node, goes back to the queue when its node is lost or starts again, can be cancelled (a running
  * one at its node's next heartbeat, its uploaded files removed), and once merged downloads with its
- * card; its
- * time on a node leased over the node API is metered like training; a browser that aborts a zip
- * midway leaves no storage stream open. No other tenant downloads or starts anything of it: 404, as
- * for a job that does not exist. Other test classes share the database: the merge tests first take
- * their nodes offline and their waiting work out of the queue, so that no other node takes this
- * test's merge and this test's node takes nothing else.
+ * card; its time on a node leased over the node API is metered like training; a browser that aborts
+ * a zip midway leaves no storage stream open. No other tenant downloads or starts anything of it:
+ * 404, as for a job that does not exist. Other test classes share the database: the merge tests
+ * first take their nodes offline and their waiting work out of the queue, so that no other node
+ * takes this test's merge and this test's node takes nothing else.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = {TestDatabase.class, TestObjectStorage.class})
@@ -405,7 +404,9 @@ class ExportIT {
         .isInstanceOf(java.util.NoSuchElementException.class);
 
     MergedExport again = as(tenant, user, () -> merges.start(job));
-    assertThat(again.getStatus()).as("a cancelled merge starts again").isEqualTo(MergedExport.QUEUED);
+    assertThat(again.getStatus())
+        .as("a cancelled merge starts again")
+        .isEqualTo(MergedExport.QUEUED);
     assertThat(again.isCancelRequested()).isFalse();
     assertThat(as(tenant, user, () -> merges.cancel(job)).getStatus())
         .as("a queued merge ends at once")
@@ -415,7 +416,8 @@ class ExportIT {
   @Test
   void aMergeOfANodeThatStartsAgainGoesBackInTheQueueAtOnce() throws Exception {
     nothingElseOnlineOrWaiting();
-    String credential = new TestNodeApi(port).enrol(nodes.issueEnrolmentTokenForLocalNode(), "boot");
+    String credential =
+        new TestNodeApi(port).enrol(nodes.issueEnrolmentTokenForLocalNode(), "boot");
     MergedExport merge = as(tenant, user, () -> merges.start(job));
     HttpResponse<String> lease = call(NodeApi.LEASE, credential, "boot-1", "{}");
     assertThat(lease.body()).contains("\"jobId\":\"" + merge.getId() + "\"");

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A merge's cancel and its node's restart: a queued merge ends at once, a running one when its node
- * reports (whatever it reports), loses its lease or starts again; a restarted node's merge goes back
- * in the queue; a cancelled merge starts again afresh; an ended one cannot be cancelled.
+ * reports (whatever it reports), loses its lease or starts again; a restarted node's merge goes
+ * back in the queue; a cancelled merge starts again afresh; an ended one cannot be cancelled.
  */
 class MergedExportTest {
   private static final Instant NOW = Instant.parse("2026-12-04T07:00:00Z");
@@ -24,7 +24,9 @@ class MergedExportTest {
 
     assertThat(merge.getStatus()).isEqualTo(MergedExport.CANCELLED);
     assertThat(merge.getNodeId()).isNull();
-    assertThat(merge.start(node, NOW.plusSeconds(60), NOW)).as("its node cannot start it").isFalse();
+    assertThat(merge.start(node, NOW.plusSeconds(60), NOW))
+        .as("its node cannot start it")
+        .isFalse();
     assertThat(merge.cancel(NOW)).as("nothing left to cancel").isFalse();
   }
 

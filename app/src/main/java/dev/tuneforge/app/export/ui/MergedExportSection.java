@@ -27,8 +27,9 @@ import org.springframework.context.annotation.Scope;
 /**
  * On a succeeded LoRA job's page: "Export merged model" queues the merge for a training node; the
  * section then shows where it stands (waiting, merging with its progress, failed with the reason),
- * offers "Cancel merge" (confirmed in a dialog) while it waits or runs, and, once done, the download of the merged model and, for an architecture llama.cpp runs, its
- * GGUF files (F16, Q8_0) and an Ollama Modelfile.
+ * offers "Cancel merge" (confirmed in a dialog) while it waits or runs, and, once done, the
+ * download of the merged model and, for an architecture llama.cpp runs, its GGUF files (F16, Q8_0)
+ * and an Ollama Modelfile.
  */
 @SpringComponent
 @Scope("prototype")
