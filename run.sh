@@ -29,7 +29,7 @@ for arg in "${args[@]}"; do
     archive="$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/26.7.3/keycloak-quarkus-dist-26.7.3.tar.gz"
     if [ ! -f "$archive" ]; then
       echo "Fetching Keycloak 26.7.3 (176 MB) from Maven Central ..."
-      ./mvnw -B -q dependency:get -Dartifact=org.keycloak:keycloak-quarkus-dist:26.7.3:tar.gz
+      ./mvnw -B -q dependency:get -Dtransitive=false -Dartifact=org.keycloak:keycloak-quarkus-dist:26.7.3:tar.gz
     fi
   fi
 done

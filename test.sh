@@ -47,6 +47,14 @@ bin/fetch-llama-cpp || echo "llama.cpp (npm's node-llama-cpp) is missing; the te
 export TUNEFORGE_OPENAI_NODE=${TUNEFORGE_OPENAI_NODE:-$HOME/.cache/tuneforge/openai-node}
 bin/fetch-openai-node || echo "The OpenAI Node client is missing; its test skips (and fails under CI=true)." >&2
 
+# KeycloakSsoIT runs the real Keycloak from its Maven Central archive, fetched once into ~/.m2.
+keycloak_archive="$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/26.7.3/keycloak-quarkus-dist-26.7.3.tar.gz"
+if [ ! -f "$keycloak_archive" ]; then
+  echo "Fetching Keycloak 26.7.3 (176 MB) from Maven Central for the Keycloak sign-in test ..."
+  ./mvnw -B -q dependency:get -Dtransitive=false -Dartifact=org.keycloak:keycloak-quarkus-dist:26.7.3:tar.gz \
+    || echo "Keycloak could not be fetched; KeycloakSsoIT fails." >&2
+fi
+
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "Testing with $JAVA_HOME"
 # Formatting is checked first: ./mvnw spotless:apply formats the tree as the build expects.

@@ -89,9 +89,12 @@ if [ -z "$cuda_base" ] && [ "${TUNEFORGE_IMAGE_REBUILD:-false}" != true ]; then
 fi
 
 # The SBOMs: cyclonedx-maven-plugin's makeBom refuses Maven's offline mode, but needs nothing
-# beyond what the offline build above has already resolved.
+# beyond what the offline build above has already resolved. With -am the project's own modules
+# (chat, protocol, ...) and their dependencies come from this tree, not from whatever snapshot an
+# earlier install left in ~/.m2 (or, on a fresh machine, none at all, which dropped their
+# dependencies from the SBOM).
 echo "Writing the CycloneDX SBOMs ..."
-./mvnw -q -B -pl app,training-node org.cyclonedx:cyclonedx-maven-plugin:makeBom
+./mvnw -q -B -pl app,training-node -am org.cyclonedx:cyclonedx-maven-plugin:makeBom
 for sbom in app/target/bom.json training-node/target/bom.json; do
   [ -f "$sbom" ] || { echo "No CycloneDX SBOM $sbom" >&2; exit 1; }
 done
