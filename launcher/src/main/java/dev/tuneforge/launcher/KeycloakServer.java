@@ -169,7 +169,7 @@ public final class KeycloakServer implements AutoCloseable {
       throw new IllegalStateException(
           "The Keycloak archive is missing at "
               + archive
-              + "; fetch it with ./mvnw dependency:get"
+              + "; fetch it with ./mvnw dependency:get -Dtransitive=false"
               + " -Dartifact=org.keycloak:keycloak-quarkus-dist:"
               + VERSION
               + ":tar.gz");
