@@ -194,6 +194,11 @@ final class JobRunner {
     return JobResult.failed("cancelled", 0, 0);
   }
 
+  private long download(Map<String, String> urls, String input, Path jobDir)
+      throws IOException, InterruptedException {
+    return transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
+  }
+
   /**
    * Downloads the lease's inputs. Their URLs live about as long as a lease: when storage refuses
    * one (403, such as after a long download of the files before it), the node asks the app once for
@@ -204,8 +209,7 @@ final class JobRunner {
     long total = 0;
     for (String input : lease.inputs().keySet()) {
       try {
-        total +=
-            transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
+        total += download(urls, input, jobDir);
         continue;
       } catch (IllegalArgumentException e) {
         return "could not download input " + input + ": " + e.getMessage();
@@ -235,8 +239,7 @@ final class JobRunner {
         }
       }
       try {
-        total +=
-            transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
+        total += download(urls, input, jobDir);
       } catch (IOException e) {
         return "could not download input " + input + " with a fresh URL: " + e.getMessage();
       }
