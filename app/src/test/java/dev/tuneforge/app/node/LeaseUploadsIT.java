@@ -6,8 +6,6 @@ import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
-import dev.tuneforge.app.TestRows;
-import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
@@ -16,9 +14,11 @@ import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,55 +45,58 @@ class LeaseUploadsIT {
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
   @Autowired TestClock clock;
+  @Autowired Scheduler scheduler;
+  private LeaseFixture fixture;
+
+  @BeforeEach
+  void dispatchAlone() throws Exception {
+    fixture = new LeaseFixture(port, nodes, leasing, properties, storage, jdbc, clock, scheduler);
+    fixture.begin();
+  }
+
+  @AfterEach
+  void dispatchAgain() throws Exception {
+    fixture.end();
+  }
 
   @Test
   void aNodeThatLostItsLeaseGetsNoUploadUrlsAndItsOldOnesRunOut() throws Exception {
-    TestNodeApi api = new TestNodeApi(port);
-    String first = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "first");
-    String second = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "second");
-    UUID firstNode = nodes.authenticate(first.substring(7)).orElseThrow().getId();
-    UUID secondNode = nodes.authenticate(second.substring(7)).orElseThrow().getId();
-    TestRows rows = new TestRows(jdbc);
-    UUID tenant = rows.tenant("lease-uploads");
-    UUID user = rows.user(tenant, "lease-uploads-" + UUID.randomUUID());
-    UUID job =
-        rows.job(
-            tenant,
-            user,
-            rows.model("lease-uploads-" + UUID.randomUUID()),
-            rows.datasetVersion(tenant, user, 1, 1),
-            "lease uploads",
-            "queued");
+    TestNodeApi api = fixture.api();
+    LeaseFixture.Node first = fixture.enrol("first");
+    LeaseFixture.Node second = fixture.enrol("second");
+    LeaseFixture.Job queued = fixture.queuedJob("lease-uploads");
+    UUID job = queued.id();
 
-    Lease lease = leases.build(take(job, firstNode, "first"), leaseUntil());
+    Lease lease = leases.build(fixture.take(job, first.id()), fixture.leaseUntil());
     String adapterUrl = lease.outputs().get(JobFolder.ADAPTER + "adapter_model.safetensors");
     long validFor = properties.urlValidity().toSeconds();
     assertThat(adapterUrl).contains("X-Amz-Expires=" + validFor + "&");
-    HttpResponse<String> fresh = api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first, "");
+    HttpResponse<String> fresh = api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first.bearer(), "");
     assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
     assertThat(JSON.readTree(fresh.body()).path("urls").propertyNames())
         .containsExactlyInAnyOrderElementsOf(lease.outputs().keySet());
 
-    assertThat(leasing.requeueExpired(leaseUntil().plusSeconds(1)))
+    assertThat(leasing.requeueExpired(fixture.leaseUntil().plusSeconds(1)))
         .as("the first node's lease lapsed")
         .isPositive();
-    take(job, secondNode, "second");
+    fixture.take(job, second.id());
 
-    assertThat(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first, "").statusCode())
+    assertThat(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first.bearer(), "").statusCode())
         .as("fresh output URLs for the node that lost the lease")
         .isEqualTo(409);
     assertThat(
             api.post(
                     NodeApi.forCheckpoint(NodeApi.CHECKPOINT, job, 5),
-                    first,
+                    first.bearer(),
                     "{\"files\":[\"trainer_state.json\"]}")
                 .statusCode())
         .as("checkpoint URLs for the node that lost the lease")
         .isEqualTo(409);
-    HttpResponse<String> holder = api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), second, "");
+    HttpResponse<String> holder =
+        api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), second.bearer(), "");
     assertThat(holder.statusCode()).isEqualTo(200);
     JsonNode urls = JSON.readTree(holder.body()).path("urls");
-    String adapterKey = ObjectKeys.jobAdapter(tenant, job) + "adapter_model.safetensors";
+    String adapterKey = ObjectKeys.jobAdapter(queued.tenant(), job) + "adapter_model.safetensors";
     assertThat(put(urls.path(JobFolder.ADAPTER + "adapter_model.safetensors").asString(), "B"))
         .isEqualTo(200);
     assertThat(storage.exists(adapterKey)).isTrue();
@@ -106,15 +109,6 @@ class LeaseUploadsIT {
     try (var in = storage.open(adapterKey)) {
       assertThat(new String(in.readAllBytes())).isEqualTo("B");
     }
-  }
-
-  private FineTuneJob take(UUID job, UUID node, String name) {
-    assertThat(leasing.assign(job, node, name, leaseUntil())).isTrue();
-    return leasing.start(node, leaseUntil()).orElseThrow();
-  }
-
-  private Instant leaseUntil() {
-    return clock.instant().plus(properties.leaseDuration());
   }
 
   private static int put(String url, String body) throws Exception {

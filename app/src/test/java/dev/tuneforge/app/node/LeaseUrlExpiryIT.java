@@ -6,8 +6,6 @@ import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
-import dev.tuneforge.app.TestRows;
-import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
@@ -15,13 +13,15 @@ import dev.tuneforge.protocol.JobFolder;
 import dev.tuneforge.protocol.Lease;
 import dev.tuneforge.protocol.NodeApi;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -51,76 +51,72 @@ class LeaseUrlExpiryIT {
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
   @Autowired TestClock clock;
+  @Autowired Scheduler scheduler;
   @TempDir Path dir;
+  private LeaseFixture fixture;
+
+  @BeforeEach
+  void dispatchAlone() throws Exception {
+    fixture = new LeaseFixture(port, nodes, leasing, properties, storage, jdbc, clock, scheduler);
+    fixture.begin();
+  }
+
+  @AfterEach
+  void dispatchAgain() throws Exception {
+    fixture.end();
+  }
 
   @Test
   void aNodeWhoseLeaseLapsedCanNeitherReadTheDatasetNorWriteTheAdapterWithItsOldUrls()
       throws Exception {
     assertThat(properties.urlValidity()).isEqualTo(Duration.ofSeconds(3));
-    TestNodeApi api = new TestNodeApi(port);
-    String first = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "lapsed");
-    String second = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "next");
-    UUID firstNode = nodes.authenticate(first.substring(7)).orElseThrow().getId();
-    UUID secondNode = nodes.authenticate(second.substring(7)).orElseThrow().getId();
-    TestRows rows = new TestRows(jdbc);
-    UUID tenant = rows.tenant("url-expiry");
-    UUID user = rows.user(tenant, "url-expiry-" + UUID.randomUUID());
-    UUID version = rows.datasetVersion(tenant, user, 1, 1);
-    UUID job =
-        rows.job(
-            tenant,
-            user,
-            rows.model("url-expiry-" + UUID.randomUUID()),
-            version,
-            "url expiry",
-            "queued");
-    String datasetKey = "datasets/" + job + "/train.jsonl";
-    jdbc.sql("update dataset_version set object_key = ? where id = ?")
-        .params(datasetKey, version)
-        .update();
-    storage.put(
-        datasetKey, Files.writeString(dir.resolve("train.jsonl"), "secret\n"), "application/jsonl");
-    String adapterKey = ObjectKeys.jobAdapter(tenant, job) + "adapter_model.safetensors";
+    TestNodeApi api = fixture.api();
+    LeaseFixture.Node lapsed = fixture.enrol("lapsed");
+    LeaseFixture.Node next = fixture.enrol("next");
+    LeaseFixture.Job queued = fixture.queuedJob("url-expiry");
+    UUID job = queued.id();
+    fixture.datasetObject(job, "secret\n", dir);
+    String adapterKey = ObjectKeys.jobAdapter(queued.tenant(), job) + "adapter_model.safetensors";
 
-    Lease old = leases.build(take(job, firstNode), leaseUntil());
+    Lease old = leases.build(fixture.take(job, lapsed.id()), fixture.leaseUntil());
     String oldData = old.inputs().get(JobFolder.TRAINING_DATA);
     String oldAdapter = old.outputs().get(ADAPTER);
     assertThat(LeaseUrlsIT.get(oldData)).as("while it holds the lease").isEqualTo("secret\n");
     assertThat(put(oldAdapter, "first")).isEqualTo(200);
     Instant oldUrlsEnd = LeaseUrlsIT.expiry(oldData);
 
-    assertThat(leasing.requeueExpired(leaseUntil().plusSeconds(1)))
+    assertThat(leasing.requeueExpired(fixture.leaseUntil().plusSeconds(1)))
         .as("the first node's lease lapsed")
         .isPositive();
-    take(job, secondNode);
-    assertThat(api.post(NodeApi.forJob(NodeApi.INPUTS, job), first, "").statusCode())
+    fixture.take(job, next.id());
+    assertThat(api.post(NodeApi.forJob(NodeApi.INPUTS, job), lapsed.bearer(), "").statusCode())
         .as("fresh input URLs for the node that lost the lease")
         .isEqualTo(409);
-    assertThat(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first, "").statusCode())
+    assertThat(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), lapsed.bearer(), "").statusCode())
         .as("fresh output URLs for the node that lost the lease")
         .isEqualTo(409);
 
     // the second node works on, heartbeating, until the first node's URLs ran out
     String beat = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";
     while (Instant.now().isBefore(oldUrlsEnd.plusSeconds(2))) {
-      assertThat(api.post(NodeApi.HEARTBEAT, second, beat).statusCode()).isEqualTo(200);
+      assertThat(api.post(NodeApi.HEARTBEAT, next.bearer(), beat).statusCode()).isEqualTo(200);
       Thread.sleep(300);
     }
-    assertThat(leasing.runningOn(secondNode, job)).as("the second node holds the job").isPresent();
+    assertThat(leasing.runningOn(next.id(), job)).as("the second node holds the job").isPresent();
 
     assertThat(LeaseUrlsIT.get(oldData))
         .as("the dataset through the lapsed lease's URL")
-        .isEqualTo("HTTP 403");
+        .startsWith("HTTP 403");
     assertThat(put(oldAdapter, "overwritten by the lapsed node"))
         .as("the adapter through the lapsed lease's URL")
         .isEqualTo(403);
 
     JsonNode outputs =
-        JSON.readTree(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), second, "").body())
+        JSON.readTree(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), next.bearer(), "").body())
             .path("urls");
     assertThat(put(outputs.path(ADAPTER).asString(), "second")).isEqualTo(200);
     JsonNode inputs =
-        JSON.readTree(api.post(NodeApi.forJob(NodeApi.INPUTS, job), second, "").body())
+        JSON.readTree(api.post(NodeApi.forJob(NodeApi.INPUTS, job), next.bearer(), "").body())
             .path("urls");
     assertThat(LeaseUrlsIT.get(inputs.path(JobFolder.TRAINING_DATA).asString()))
         .as("the holder reads the dataset with fresh URLs")
@@ -129,15 +125,6 @@ class LeaseUrlExpiryIT {
     try (var in = storage.open(adapterKey)) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
     }
-  }
-
-  private FineTuneJob take(UUID job, UUID node) {
-    assertThat(leasing.assign(job, node, "node", leaseUntil())).isTrue();
-    return leasing.start(node, leaseUntil()).orElseThrow();
-  }
-
-  private Instant leaseUntil() {
-    return clock.instant().plus(properties.leaseDuration());
   }
 
   private static int put(String url, String body) throws Exception {

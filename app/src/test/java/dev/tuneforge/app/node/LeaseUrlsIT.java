@@ -7,8 +7,6 @@ import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
-import dev.tuneforge.app.TestRows;
-import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.storage.ObjectStorage;
 import dev.tuneforge.protocol.JobFolder;
@@ -18,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +28,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -62,18 +62,29 @@ class LeaseUrlsIT {
   @Autowired ObjectStorage storage;
   @Autowired JdbcClient jdbc;
   @Autowired TestClock clock;
+  @Autowired Scheduler scheduler;
   @TempDir Path dir;
+  private LeaseFixture fixture;
+
+  @BeforeEach
+  void dispatchAlone() throws Exception {
+    fixture = new LeaseFixture(port, nodes, leasing, properties, storage, jdbc, clock, scheduler);
+    fixture.begin();
+  }
+
+  @AfterEach
+  void dispatchAgain() throws Exception {
+    fixture.end();
+  }
 
   @Test
   void everyUrlOfALeaseExpiresWithTheLeasePlusTheSlack() throws Exception {
-    TestNodeApi api = new TestNodeApi(port);
-    String credential = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "urls");
-    UUID node = nodes.authenticate(credential.substring(7)).orElseThrow().getId();
-    UUID job = queuedJob("lease-urls");
+    UUID node = fixture.enrol("urls").id();
+    UUID job = fixture.queuedJob("lease-urls").id();
     assertThat(properties.urlSlack()).as("the default slack").isEqualTo(Duration.ofMinutes(2));
 
-    Instant until = leaseUntil();
-    Lease lease = leases.build(take(job, node), until);
+    Instant until = fixture.leaseUntil();
+    Lease lease = leases.build(fixture.take(job, node), until);
 
     List<String> urls = new ArrayList<>(lease.inputs().values());
     urls.addAll(lease.outputs().values());
@@ -94,13 +105,13 @@ class LeaseUrlsIT {
 
   @Test
   void theHolderGetsFreshInputUrlsAndNoOtherNodeDoes() throws Exception {
-    TestNodeApi api = new TestNodeApi(port);
-    String holder = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "holder");
-    String other = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "other");
-    UUID holderNode = nodes.authenticate(holder.substring(7)).orElseThrow().getId();
-    UUID job = queuedJob("fresh-inputs");
-    String datasetKey = datasetObject(job, "{\"text\":\"fresh\"}\n");
-    Lease lease = leases.build(take(job, holderNode), leaseUntil());
+    TestNodeApi api = fixture.api();
+    LeaseFixture.Node holderNode = fixture.enrol("holder");
+    String holder = holderNode.bearer();
+    String other = fixture.enrol("other").bearer();
+    UUID job = fixture.queuedJob("fresh-inputs").id();
+    String datasetKey = fixture.datasetObject(job, "{\"text\":\"fresh\"}\n", dir);
+    Lease lease = leases.build(fixture.take(job, holderNode.id()), fixture.leaseUntil());
 
     HttpResponse<String> fresh = api.post(NodeApi.forJob(NodeApi.INPUTS, job), holder, "");
     assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
@@ -142,46 +153,20 @@ class LeaseUrlsIT {
         .plusSeconds(Long.parseLong(valid.group(1)));
   }
 
-  private UUID queuedJob(String name) {
-    TestRows rows = new TestRows(jdbc);
-    UUID tenant = rows.tenant(name);
-    UUID user = rows.user(tenant, name + "-" + UUID.randomUUID());
-    return rows.job(
-        tenant,
-        user,
-        rows.model(name + "-" + UUID.randomUUID()),
-        rows.datasetVersion(tenant, user, 1, 1),
-        name,
-        "queued");
-  }
-
-  /** Stores {@code text} as the training file of the job's dataset version; returns its key. */
-  private String datasetObject(UUID job, String text) throws Exception {
-    String key = "datasets/" + job + "/train.jsonl";
-    jdbc.sql(
-            "update dataset_version set object_key = ? where id = (select dataset_version_id"
-                + " from fine_tune_job where id = ?)")
-        .params(key, job)
-        .update();
-    Path file = Files.writeString(dir.resolve(job + ".jsonl"), text);
-    storage.put(key, file, "application/jsonl");
-    return key;
-  }
-
-  private FineTuneJob take(UUID job, UUID node) {
-    assertThat(leasing.assign(job, node, "node", leaseUntil())).isTrue();
-    return leasing.start(node, leaseUntil()).orElseThrow();
-  }
-
-  private Instant leaseUntil() {
-    return clock.instant().plus(properties.leaseDuration());
-  }
-
   static String get(String url) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(url)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() == 200 ? response.body() : "HTTP " + response.statusCode();
+    return response.statusCode() == 200
+        ? response.body()
+        : "HTTP " + response.statusCode() + errorCode(response.body());
+  }
+
+  /** The S3 error code in an error answer's body (" NoSuchKey"), to tell failures apart. */
+  private static String errorCode(String body) {
+    int start = body.indexOf("<Code>");
+    int end = body.indexOf("</Code>");
+    return start < 0 || end < start ? "" : " " + body.substring(start + 6, end);
   }
 }
