@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * A finished job's steps in time, from its first and last step metrics (stamped by the node's
- * clock): the first step began its own duration (tokens ÷ tokens per second) before its metric.
- * Across tenants, for estimates that learn speeds from every job of a node class; a span says
- * nothing about the job's data. Spans of finished jobs do not change, so each is kept.
+ * clock): its steady steps, after the first (see {@link #span(Metric, Metric)}). Across tenants,
+ * for estimates that learn speeds from every job of a node class; a span says nothing about the
+ * job's data. Spans of finished jobs do not change, so each is kept.
  */
 @Component
 class JobStepSpans implements StepSpans {
@@ -25,7 +25,10 @@ class JobStepSpans implements StepSpans {
     this.jdbc = jdbc;
   }
 
-  private record Metric(Instant at, int step, long tokens, double tokensPerSecond) {}
+  /**
+   * A step's metric: when the node sent it, the step, tokens trained so far and the step's speed.
+   */
+  record Metric(Instant at, int step, long tokens, double tokensPerSecond) {}
 
   @Override
   public Optional<StepSpan> of(UUID jobId) {
@@ -43,16 +46,29 @@ class JobStepSpans implements StepSpans {
   private Optional<StepSpan> span(UUID jobId) {
     Optional<Metric> first = metric(jobId, "asc");
     Optional<Metric> last = metric(jobId, "desc");
-    if (first.isEmpty() || last.isEmpty() || first.get().step() != 1) {
+    return first.isEmpty() || last.isEmpty() ? Optional.empty() : span(first.get(), last.get());
+  }
+
+  /**
+   * The steady part of a run that began at step 1: from the end of the first step to the end of the
+   * last, with the tokens trained in between. The first step is left out, as it also warms the
+   * engine up (allocations, kernels chosen on first use) and takes longer than the others; its
+   * extra time counts as start-up. A run of one step spans that step, from when it began.
+   */
+  static Optional<StepSpan> span(Metric first, Metric last) {
+    if (first.step() != 1) {
       return Optional.empty();
     }
-    Metric start = first.get();
-    if (!(start.tokensPerSecond() > 0)) {
+    if (last.step() > first.step()) {
+      return Optional.of(
+          new StepSpan(Duration.between(first.at(), last.at()), last.tokens() - first.tokens()));
+    }
+    if (!(first.tokensPerSecond() > 0)) {
       return Optional.empty();
     }
     Instant began =
-        start.at().minusMillis(Math.round(start.tokens() / start.tokensPerSecond() * 1000));
-    return Optional.of(new StepSpan(Duration.between(began, last.get().at()), last.get().tokens()));
+        first.at().minusMillis(Math.round(first.tokens() / first.tokensPerSecond() * 1000));
+    return Optional.of(new StepSpan(Duration.between(began, first.at()), first.tokens()));
   }
 
   private Optional<Metric> metric(UUID jobId, String order) {

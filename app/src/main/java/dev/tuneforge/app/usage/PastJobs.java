@@ -154,8 +154,38 @@ class PastJobs {
       @Nullable Double workPerToken) {
     StepSpans.@Nullable StepSpan span =
         spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
+    return job(
+        parameters,
+        method,
+        examples,
+        seconds,
+        tokens,
+        evaluationSeconds,
+        generated,
+        workPerToken,
+        span);
+  }
+
+  /**
+   * One job's figures from its metered training ({@code seconds}, {@code tokens}) and evaluation,
+   * and its steps' span when known: the training speed is the span's, and the time around the steps
+   * is what the metered seconds hold beyond every trained token at that speed; without a span the
+   * speed is the metered one and the time around the steps unknown (NaN).
+   */
+  static Job job(
+      long parameters,
+      String method,
+      int examples,
+      long seconds,
+      long tokens,
+      long evaluationSeconds,
+      long generated,
+      @Nullable Double workPerToken,
+      StepSpans.@Nullable StepSpan span) {
     double stepSeconds = span == null ? Double.NaN : span.duration().toMillis() / 1000.0;
-    boolean timed = span != null && stepSeconds > 0 && stepSeconds <= seconds + 1;
+    boolean timed =
+        span != null && span.tokens() > 0 && stepSeconds > 0 && stepSeconds <= seconds + 1;
+    double speed = timed ? span.tokens() / stepSeconds : (double) tokens / seconds;
     double generatedPerSecond =
         evaluationSeconds > 0 && generated > 0
             ? (double) generated / evaluationSeconds
@@ -165,8 +195,8 @@ class PastJobs {
         method,
         // An estimate stored without its work per token is scaled by its parameters alone.
         workPerToken != null ? workPerToken : TokenWork.perToken(null, parameters, method, 0),
-        timed ? span.tokens() / stepSeconds : (double) tokens / seconds,
-        timed ? Math.max(0, seconds - stepSeconds) : Double.NaN,
+        speed,
+        timed ? Math.max(0, seconds - tokens / speed) : Double.NaN,
         generatedPerSecond,
         examples > 0 && generated > 0 ? (double) generated / examples : Double.NaN);
   }

@@ -11,8 +11,9 @@ import java.util.UUID;
 public interface StepSpans {
 
   /**
-   * From the start of the first step to the end of the last, with the tokens trained between;
-   * validation and checkpoints between steps are inside it.
+   * The steps at their steady speed, from the end of the first step to the end of the last (of a
+   * run of one step: that step), with the tokens trained between; validation and checkpoints
+   * between steps are inside it.
    */
   record StepSpan(Duration duration, long tokens) {}
 

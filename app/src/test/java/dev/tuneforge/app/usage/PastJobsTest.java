@@ -3,6 +3,7 @@ package dev.tuneforge.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.app.dataset.tokens.TokenLengths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,30 @@ class PastJobsTest {
         .as("answers' lengths are not carried over from another model")
         .isNaN();
     assertThat(PastJobs.speeds(List.of(), 1_000, "lora", 2_000).tokensPerSecond()).isNaN();
+  }
+
+  @Test
+  void theSpeedIsTheSteadyStepsAndStartUpIsWhatTheMeteredTimeHoldsBeyondThem() {
+    // metered 20 s for 1,000 tokens; after the first step, 900 tokens in 9 s
+    PastJobs.Job job =
+        PastJobs.job(
+            1_000,
+            "lora",
+            0,
+            20,
+            1_000,
+            0,
+            0,
+            2_000.0,
+            new StepSpans.StepSpan(Duration.ofSeconds(9), 900));
+    assertThat(job.tokensPerSecond()).isEqualTo(100);
+    assertThat(job.overheadSeconds())
+        .as("20 s less the 10 s all 1,000 tokens take at the steady speed")
+        .isEqualTo(10);
+
+    PastJobs.Job untimed = PastJobs.job(1_000, "lora", 0, 20, 1_000, 0, 0, 2_000.0, null);
+    assertThat(untimed.tokensPerSecond()).as("the metered speed").isEqualTo(50);
+    assertThat(untimed.overheadSeconds()).isNaN();
   }
 
   @Test

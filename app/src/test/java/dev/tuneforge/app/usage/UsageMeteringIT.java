@@ -85,19 +85,20 @@ class UsageMeteringIT {
         .as("without step times: 400,000 tokens in 40 s and the assumed start-up, 30 + 100 s")
         .isEqualByComparingTo("0.13");
 
-    // Its steps ran from 9 s to 37 s after the start: 28 s for 280,000 tokens, 12 s around them.
-    metric(tenant, past, 1, start.plusSeconds(10), 1_000, 1_000);
-    metric(tenant, past, 28, start.plusSeconds(37), 280_000, 10_000);
+    // Its first step, warming up, ended 6 s after the start; the other 39 trained 390,000 tokens
+    // in 19.5 s, 20,000 tokens/s. The 40 s metered hold 20 s beyond its 400,000 tokens at that speed.
+    metric(tenant, past, 1, start.plusSeconds(6), 10_000, 2_500);
+    metric(tenant, past, 40, start.plusMillis(25_500), 400_000, 20_000);
     Estimate shown =
         TenantContext.callAs(tenant, () -> estimates.estimates(work)).stream()
             .filter(e -> e.nodeClass().equals(measuredClass))
             .findFirst()
             .orElseThrow();
-    assertThat(shown.overheadSeconds()).isEqualTo(12);
-    assertThat(shown.tokensPerSecond()).isEqualTo(10_000.0);
-    assertThat(shown.seconds()).isEqualTo(112);
+    assertThat(shown.overheadSeconds()).isEqualTo(20);
+    assertThat(shown.tokensPerSecond()).isEqualTo(20_000.0);
+    assertThat(shown.seconds()).as("20 s and 1,000,000 tokens at 20,000 tokens/s").isEqualTo(70);
     assertThat(shown.describe())
-        .contains("12 s start-up", "5 steps of 1,000,000 tokens (4 bytes per token, assumed)")
+        .contains("20 s start-up", "5 steps of 1,000,000 tokens (4 bytes per token, assumed)")
         .contains("speeds measured on 1 recent job trained");
 
     EstimateComparison compared =
@@ -186,7 +187,7 @@ class UsageMeteringIT {
   private void metric(UUID tenant, UUID job, int step, Instant at, long tokens, double perSecond) {
     jdbc.sql(
             "insert into job_event (tenant_id, job_id, at, type, step, total_steps, loss, tokens_per_second, tokens)"
-                + " values (?, ?, ?, 'metric', ?, 28, 1.0, ?, ?)")
+                + " values (?, ?, ?, 'metric', ?, 40, 1.0, ?, ?)")
         .params(tenant, job, java.sql.Timestamp.from(at), step, perSecond, tokens)
         .update();
   }
