@@ -110,6 +110,11 @@ public class TokenCharge {
     return runId;
   }
 
+  /** The fine-tune the tokens were bought for (the judge's), or null (a teacher run's). */
+  public @Nullable UUID getJobId() {
+    return jobId;
+  }
+
   public String getEndpointName() {
     return endpointName;
   }

@@ -16,9 +16,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Service;
 
 /** The calling tenant's usage: reports by day, user and base model, and the CSV export. */
@@ -106,7 +108,8 @@ public class UsageReports {
               cost,
               lastBilled.get(r.getJobId()) == r ? compared.get(r.getJobId()) : null));
     }
-    List<UsageReport.TokenLine> tokenLines = tokenLines(month);
+    List<TokenCharge> bought = charges.inMonth(month);
+    List<UsageReport.TokenLine> tokenLines = tokenLines(month, bought);
     Map<String, BigDecimal> byUser = new LinkedHashMap<>();
     lines.forEach(l -> byUser.merge(l.user(), l.cost(), BigDecimal::add));
     for (UsageReport.TokenLine t : tokenLines) {
@@ -123,7 +126,7 @@ public class UsageReports {
         budgets.budget(tenant).orElse(null),
         byDay,
         largestFirst(byKind),
-        byJob(lines),
+        byJob(lines, bought),
         largestFirst(byUser),
         largestFirst(sum(lines, UsageReport.Line::baseModel)),
         lines,
@@ -131,12 +134,17 @@ public class UsageReports {
   }
 
   /**
-   * Node-time spend by job id, largest first, labelled as the job's pages label it now (the metered
-   * name for a job deleted since).
+   * Spend by job id, largest first: its node time and the tokens bought for it (the judge's),
+   * labelled as the job's pages label it now (the metered name for a job deleted since).
    */
-  private List<JobSpend> byJob(List<UsageReport.Line> lines) {
-    Map<UUID, String> labelled =
-        labels.of(lines.stream().map(l -> UUID.fromString(l.jobId())).distinct().toList());
+  private List<JobSpend> byJob(List<UsageReport.Line> lines, List<TokenCharge> bought) {
+    List<UUID> ids =
+        Stream.concat(
+                lines.stream().map(l -> UUID.fromString(l.jobId())),
+                bought.stream().map(TokenCharge::getJobId).filter(Objects::nonNull))
+            .distinct()
+            .toList();
+    Map<UUID, String> labelled = labels.of(ids);
     Map<UUID, JobSpend> byJob = new LinkedHashMap<>();
     for (UsageReport.Line l : lines) {
       UUID id = UUID.fromString(l.jobId());
@@ -144,6 +152,13 @@ public class UsageReports {
           id,
           new JobSpend(id, l.job(), labelled.getOrDefault(id, l.job()), l.cost()),
           (a, b) -> a.plus(b.cost()));
+    }
+    for (TokenCharge c : bought) {
+      UUID id = c.getJobId();
+      if (id != null) {
+        String label = labelled.getOrDefault(id, id.toString());
+        byJob.merge(id, new JobSpend(id, label, label, c.getCost()), (a, b) -> a.plus(b.cost()));
+      }
     }
     return largestFirst(byJob.values());
   }
@@ -157,7 +172,7 @@ public class UsageReports {
    * The month's generations served and tokens bought from teacher endpoints (the judge's and the
    * teacher pipeline's), oldest first.
    */
-  private List<UsageReport.TokenLine> tokenLines(YearMonth month) {
+  private List<UsageReport.TokenLine> tokenLines(YearMonth month, List<TokenCharge> bought) {
     List<UsageReport.TokenLine> tokens = new ArrayList<>();
     for (ServedTokens s : served.inMonth(month)) {
       tokens.add(
@@ -170,7 +185,7 @@ public class UsageReports {
               s.getCompletionTokens(),
               s.getCost()));
     }
-    for (TokenCharge c : charges.inMonth(month)) {
+    for (TokenCharge c : bought) {
       tokens.add(
           new UsageReport.TokenLine(
               TIME.format(c.getChargedAt()),

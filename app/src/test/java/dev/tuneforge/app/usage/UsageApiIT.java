@@ -67,6 +67,8 @@ class UsageApiIT {
     UUID twin = rows.job(tenant, member.userId(), model, version, "receipts", "succeeded");
     jdbc.sql("update fine_tune_job set suffix = 'receipts-v2' where id = ?").param(twin).update();
     segment(tenant, twin, member.userId(), model, node, "training", now.minusSeconds(1800), "1.00");
+    // The LLM judge's tokens bought for the twin count in its spend by job.
+    judged(tenant, twin, member.userId(), now.minusSeconds(900), "0.50");
     String key = TestApi.key(keys, member.userId(), tenant, Role.MEMBER);
     YearMonth month = budgets.currentMonth();
 
@@ -76,9 +78,10 @@ class UsageApiIT {
     assertThat(usage.path("from").asString()).isEqualTo(month.toString());
     assertThat(usage.path("total").decimalValue())
         .isEqualByComparingTo(page.total())
-        .isEqualByComparingTo("5.00");
+        .isEqualByComparingTo("5.50");
     assertThat(usage.path("byKind").path("training").decimalValue()).isEqualByComparingTo("4.60");
     assertThat(usage.path("byKind").path("evaluation").decimalValue()).isEqualByComparingTo("0.40");
+    assertThat(usage.path("byKind").path("judge").decimalValue()).isEqualByComparingTo("0.50");
     JsonNode byJob = usage.path("byJob");
     assertThat(byJob.size()).isEqualTo(page.byJob().size()).isEqualTo(2);
     assertThat(byJob.get(0).path("id").asString()).isEqualTo(job.toString());
@@ -88,7 +91,9 @@ class UsageApiIT {
     assertThat(byJob.get(1).path("id").asString()).isEqualTo(twin.toString());
     assertThat(byJob.get(1).path("name").asString()).isEqualTo("receipts");
     assertThat(byJob.get(1).path("label").asString()).isEqualTo("receipts-v2 (receipts)");
-    assertThat(byJob.get(1).path("cost").decimalValue()).isEqualByComparingTo("1.00");
+    assertThat(byJob.get(1).path("cost").decimalValue())
+        .as("its node time and the judge's tokens")
+        .isEqualByComparingTo("1.50");
     assertThat(usage.path("lines").size()).isEqualTo(page.lines().size()).isEqualTo(3);
     JsonNode twoMonths =
         JSON.readTree(
@@ -96,7 +101,7 @@ class UsageApiIT {
                 api.call(
                     "GET", "/api/usage?from=" + month.minusMonths(1) + "&to=" + month, key, null)));
     assertThat(twoMonths.path("months").size()).isEqualTo(2);
-    assertThat(twoMonths.path("total").decimalValue()).isEqualByComparingTo("5.00");
+    assertThat(twoMonths.path("total").decimalValue()).isEqualByComparingTo("5.50");
     assertThat(twoMonths.path("byJob").size()).isEqualTo(2);
     assertThat(api.call("GET", "/api/usage?from=2026-13", key, null).statusCode()).isEqualTo(400);
     assertThat(
@@ -124,7 +129,7 @@ class UsageApiIT {
 
     JsonNode budget = JSON.readTree(TestApi.ok(api.call("GET", "/api/budget", key, null)));
     assertThat(budget.path("monthlyBudget").isNull()).isTrue();
-    assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo("5.00");
+    assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo("5.50");
 
     String path = "/api/tenants/" + tenant + "/budget";
     Map<String, Object> five = Map.of("monthlyBudget", 5);
@@ -142,7 +147,7 @@ class UsageApiIT {
     assertThat(JSON.readTree(negative.body()).path("detail").asString()).contains("zero or more");
     JsonNode set = JSON.readTree(TestApi.ok(api.call("PUT", path, rootKey, five)));
     assertThat(set.path("monthlyBudget").decimalValue()).isEqualByComparingTo("5.00");
-    assertThat(set.path("usedPercent").asDouble()).isEqualTo(100.0);
+    assertThat(set.path("usedPercent").asDouble()).isEqualTo(110.0);
     assertThat(
             JSON.readTree(TestApi.ok(api.call("GET", "/api/budget", key, null)))
                 .path("monthlyBudget")
@@ -170,6 +175,24 @@ class UsageApiIT {
         .params(admin, "usage-api-root-" + admin)
         .update();
     return admin;
+  }
+
+  private void judged(UUID tenant, UUID job, UUID user, Instant at, String cost) {
+    jdbc.sql(
+            "insert into token_charge (id, tenant_id, kind, run_id, job_id, endpoint_name, model,"
+                + " user_id, username, prompt_tokens, completion_tokens, price_per_1k_prompt,"
+                + " price_per_1k_completion, cost, charged_at)"
+                + " values (?, ?, 'judge', ?, ?, 'judge endpoint', 'judge-model', ?, 'u', 1000,"
+                + " 100, 0.1, 0.1, ?, ?)")
+        .params(
+            UUID.randomUUID(),
+            tenant,
+            UUID.randomUUID(),
+            job,
+            user,
+            new BigDecimal(cost),
+            java.sql.Timestamp.from(at))
+        .update();
   }
 
   private void segment(
