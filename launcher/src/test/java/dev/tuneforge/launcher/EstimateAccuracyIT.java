@@ -91,22 +91,22 @@ class EstimateAccuracyIT {
               .optMaxSequenceLength(1024)
               .optCheckpointEvery(0)
               .optEvaluation(evaluation.versionId(), HELD_OUT)
-              .optMaxSteps(12)
+              .optMaxSteps(24)
               .build();
       run(platform, member, "calibration", lora);
       List<String> report = new ArrayList<>();
       List<Double> errors = new ArrayList<>();
       for (var shape :
           List.of(
-              new Shape("lora-with-evaluation", lora.toBuilder().optMaxSteps(20).build()),
+              new Shape("lora-with-evaluation", lora.toBuilder().optMaxSteps(40).build()),
               new Shape(
                   "lora-without-evaluation",
-                  lora.toBuilder().optMaxSteps(30).optEvaluation(null, 0).build()),
+                  lora.toBuilder().optMaxSteps(60).optEvaluation(null, 0).build()),
               new Shape(
                   "full-fine-tune",
                   lora.toBuilder()
                       .optMethod(FineTuneRequest.FULL)
-                      .optMaxSteps(16)
+                      .optMaxSteps(48)
                       .optEvaluation(null, 0)
                       .build()))) {
         EstimateComparison c = run(platform, member, shape.name(), shape.request());
@@ -121,6 +121,7 @@ class EstimateAccuracyIT {
                 c.meteredSeconds(),
                 c.meteredCost().toPlainString(),
                 c.errorPercent()));
+        report.add("    " + detail(app.getBean(JdbcClient.class), c.jobId()));
       }
       System.out.println(
           "ESTIMATE VS METERED ("
@@ -138,6 +139,39 @@ class EstimateAccuracyIT {
   }
 
   private record Shape(String name, FineTuneRequest request) {}
+
+  /**
+   * Where an error comes from: the estimate's terms as stored at dispatch, and what was metered
+   * (training and evaluation seconds, trained tokens) and measured (the steady steps' speed).
+   */
+  private static String detail(JdbcClient jdbc, UUID job) {
+    String basis =
+        jdbc.sql(
+                "select basis from job_estimate where job_id = ? order by moment = 'dispatch' desc")
+            .param(job)
+            .query(String.class)
+            .list()
+            .getFirst();
+    String metered =
+        String.join(
+            ", ",
+            jdbc.sql(
+                    "select kind || ' ' || seconds || ' s, ' || trained_tokens || ' tokens'"
+                        + " from usage_record where job_id = ? order by started_at")
+                .param(job)
+                .query(String.class)
+                .list());
+    String steady =
+        jdbc.sql(
+                "select (max(tokens) - min(tokens)) / nullif(extract(epoch from max(at) - min(at)), 0)"
+                    + " from job_event where job_id = ? and type = 'metric' and tokens is not null")
+            .param(job)
+            .query(Double.class)
+            .optional()
+            .map(v -> String.format(Locale.ROOT, "%,.0f tokens/s", v))
+            .orElse("?");
+    return "estimated " + basis + "; metered " + metered + "; steady steps " + steady;
+  }
 
   private DatasetSummary upload(
       DatasetService datasets, SignedInUser member, String name, List<String> lines)

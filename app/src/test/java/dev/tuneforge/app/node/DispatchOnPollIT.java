@@ -101,7 +101,7 @@ class DispatchOnPollIT {
     UUID job = queued("restart");
     String credential = enrol("restart-node");
     HttpResponse<String> lease = call(NodeApi.LEASE, credential, "boot-1", "{}");
-    assertThat(lease.statusCode()).as(lease.body()).isEqualTo(200);
+    assertThat(lease.statusCode()).as("%s; %s", lease.body(), dispatchState(job)).isEqualTo(200);
     String running = "{\"state\":\"busy\",\"currentJobId\":\"" + job + "\"}";
     assertThat(call(NodeApi.HEARTBEAT, credential, "boot-1", running).statusCode()).isEqualTo(200);
     assertThat(status(job)).as("the same process heartbeats on").isEqualTo("running");
@@ -166,6 +166,19 @@ class DispatchOnPollIT {
 
   private int triggers() {
     return jdbc.sql("select count(*) from qrtz_triggers").query(Integer.class).single();
+  }
+
+  /** What dispatch saw, for a failure's message: the job's row and the nodes not offline. */
+  private String dispatchState(UUID job) {
+    return "the job: "
+        + jdbc.sql("select status, node_id, hold_reason from fine_tune_job where id = ?")
+            .param(job)
+            .query((rs, row) -> rs.getString(1) + " on " + rs.getString(2) + ", " + rs.getString(3))
+            .single()
+        + "; nodes not offline: "
+        + jdbc.sql("select name || ' ' || state from training_node where state <> 'offline'")
+            .query(String.class)
+            .list();
   }
 
   private String status(UUID job) {

@@ -86,7 +86,8 @@ class UsageMeteringIT {
         .isEqualByComparingTo("0.13");
 
     // Its first step, warming up, ended 6 s after the start; the other 39 trained 390,000 tokens
-    // in 19.5 s, 20,000 tokens/s. The 40 s metered hold 20 s beyond its 400,000 tokens at that speed.
+    // in 19.5 s, 20,000 tokens/s. The 40 s metered hold 20 s beyond its 400,000 tokens at that
+    // speed.
     metric(tenant, past, 1, start.plusSeconds(6), 10_000, 2_500);
     metric(tenant, past, 40, start.plusMillis(25_500), 400_000, 20_000);
     Estimate shown =
