@@ -38,8 +38,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * evaluation, LoRA without and a full fine-tune, each of another length than the calibration, are
  * estimated at launch and metered. The figures are printed against the 25 % goal; the test fails
  * when an estimate is off by more than {@value #BOUND_PERCENT} % (the estimate this replaced was
- * 3–5× off). On an idle machine these jobs last seconds, so a second of rounding or start-up is
- * already 10 %: docs/usage.md has the measured errors.
+ * 3–5× off). The jobs last about a minute on an idle 2-core CPU, so a second of metering moves an
+ * error by 2 % at most; a machine whose speed changes between the jobs moves it more. docs/usage.md
+ * has the measured errors.
  */
 @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
 class EstimateAccuracyIT {

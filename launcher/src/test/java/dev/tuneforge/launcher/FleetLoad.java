@@ -12,6 +12,8 @@ import dev.tuneforge.app.finetune.FineTuneService;
 import dev.tuneforge.app.finetune.JobEventRecord;
 import dev.tuneforge.app.finetune.JobStatus;
 import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.tenancy.QuotaOverrides;
+import dev.tuneforge.app.tenancy.TenantQuotas;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -102,6 +104,16 @@ final class FleetLoad {
           List.of(
               PlatformTestSupport.memberOfNewTenant(app, "Fleet A " + suffix(), "fa-" + suffix()),
               PlatformTestSupport.memberOfNewTenant(app, "Fleet B " + suffix(), "fb-" + suffix()));
+      // The fleet, not the default quotas, bounds the load: each tenant may queue all its jobs and
+      // run one on every node.
+      SignedInUser admin = PlatformTestSupport.principal(app, platform.adminUsername());
+      for (SignedInUser member : members) {
+        as(
+            admin,
+            () ->
+                app.getBean(TenantQuotas.class)
+                    .set(member.tenantId(), new QuotaOverrides(nodes, jobs, null, null, 1)));
+      }
       List<DatasetSummary> datasets = new ArrayList<>();
       for (SignedInUser member : members) {
         datasets.add(

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,9 +37,50 @@ public final class TokenLengthCounter implements AutoCloseable {
   /** Words joined into one text for the native tokenizer (see {@link #wordCounts}). */
   static final int WORDS_PER_TEXT = 512;
 
+  /**
+   * A model's tokenizer files loaded: the native tokenizer, the chat template and the word counts
+   * ({@link PreTokenCounts}, which remembers the words it met). A counter uses it alone while it
+   * counts; {@link LoadedTokenizers} keeps it between counts.
+   */
+  static final class Tokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final @Nullable PreTokenCounts words;
+
+    private Tokenizer(
+        HuggingFaceTokenizer tokenizer, ChatTemplate template, @Nullable PreTokenCounts words) {
+      this.tokenizer = tokenizer;
+      this.template = template;
+      this.words = words;
+    }
+
+    /** Loads the files of {@code modelDirectory} ({@link #MODEL_FILES}). */
+    static Tokenizer load(Path modelDirectory) throws IOException {
+      HuggingFaceTokenizer tokenizer = loadTokenizer(modelDirectory);
+      try {
+        return new Tokenizer(
+            tokenizer,
+            ChatTemplate.load(modelDirectory),
+            PreTokenCounts.of(modelDirectory.resolve("tokenizer.json")));
+      } catch (IOException | RuntimeException e) {
+        tokenizer.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      tokenizer.close();
+    }
+  }
+
+  private final Tokenizer loaded;
   private final HuggingFaceTokenizer tokenizer;
   private final ChatTemplate template;
   private final TemplateShapes shapes;
+
+  /** Called with the tokenizer when the counter is closed; null when the counter owns it. */
+  private final @Nullable Consumer<Tokenizer> giveBack;
 
   /** The word counter's separator and its one token's id; null when words are encoded apart. */
   private final @Nullable String separator;
@@ -51,12 +93,13 @@ public final class TokenLengthCounter implements AutoCloseable {
   private long preTokenizeNanos;
   private long encodeNanos;
 
-  private TokenLengthCounter(
-      HuggingFaceTokenizer tokenizer, ChatTemplate template, @Nullable PreTokenCounts words) {
-    this.tokenizer = tokenizer;
-    this.template = template;
+  private TokenLengthCounter(Tokenizer loaded, @Nullable Consumer<Tokenizer> giveBack) {
+    this.loaded = loaded;
+    this.tokenizer = loaded.tokenizer;
+    this.template = loaded.template;
+    this.giveBack = giveBack;
     this.shapes = new TemplateShapes(template);
-    this.words = words;
+    this.words = loaded.words;
     String between = words != null ? words.separator() : null;
     long id = -1;
     if (between != null) {
@@ -69,19 +112,25 @@ public final class TokenLengthCounter implements AutoCloseable {
 
   /**
    * A counter for the model in {@code modelDirectory} (a Hugging Face layout; tokenizer files
-   * suffice).
+   * suffice); closing it closes the tokenizer.
    */
   public static TokenLengthCounter forModel(Path modelDirectory) throws IOException {
-    HuggingFaceTokenizer tokenizer = loadTokenizer(modelDirectory);
+    Tokenizer loaded = Tokenizer.load(modelDirectory);
     try {
-      return new TokenLengthCounter(
-          tokenizer,
-          ChatTemplate.load(modelDirectory),
-          PreTokenCounts.of(modelDirectory.resolve("tokenizer.json")));
-    } catch (IOException | RuntimeException e) {
-      tokenizer.close();
+      return new TokenLengthCounter(loaded, null);
+    } catch (RuntimeException e) {
+      loaded.close();
       throw e;
     }
+  }
+
+  /**
+   * A counter on a tokenizer loaded before, as a fresh one counts (templates checked and the first
+   * texts compared with the native tokenizer again), with the words it already knows; closing it
+   * hands the tokenizer to {@code giveBack}, open.
+   */
+  static TokenLengthCounter lent(Tokenizer loaded, Consumer<Tokenizer> giveBack) {
+    return new TokenLengthCounter(loaded, giveBack);
   }
 
   /**
@@ -324,7 +373,11 @@ public final class TokenLengthCounter implements AutoCloseable {
 
   @Override
   public void close() {
-    tokenizer.close();
+    if (giveBack != null) {
+      giveBack.accept(loaded);
+    } else {
+      loaded.close();
+    }
   }
 
   /**

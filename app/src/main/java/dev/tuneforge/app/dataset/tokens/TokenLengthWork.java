@@ -34,9 +34,10 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one count: fetches the model's tokenizer files and the version's training file into a
- * temporary folder, measures every row with {@link TokenLengthCounter} in batches, reporting
- * progress, and stores the summary. A failure is stored with its reason; nothing else changes.
+ * Runs one count: takes the model's tokenizer ({@link LoadedTokenizers}), fetches the version's
+ * training file into a temporary folder, measures every row with {@link TokenLengthCounter} in
+ * batches, reporting progress, and stores the summary. A failure is stored with its reason; nothing
+ * else changes.
  */
 @Component
 @EnableConfigurationProperties(TokenLengthLimits.class)
@@ -52,14 +53,17 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
   private final ObjectStorage storage;
   private final ApplicationEventPublisher publisher;
   private final TokenLengthLimits limits;
+  private final LoadedTokenizers tokenizers;
 
   TokenLengthWork(
       DatasetService datasets,
       CatalogService catalog,
       ObjectStorage storage,
       ApplicationEventPublisher publisher,
-      TokenLengthLimits limits) {
+      TokenLengthLimits limits,
+      LoadedTokenizers tokenizers) {
     this.limits = limits;
+    this.tokenizers = tokenizers;
     this.datasets = datasets;
     this.catalog = catalog;
     this.storage = storage;
@@ -81,8 +85,6 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
               .find(found.getBaseModelId())
               .orElseThrow(
                   () -> new IllegalStateException("The base model is no longer in the catalogue"));
-      Path modelDir = Files.createDirectory(folder.resolve("model"));
-      fetchTokenizer(storage, model, modelDir);
       String key =
           datasets
               .trainingFileKey(found.getDatasetVersionId())
@@ -99,8 +101,7 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
               .orElse(false);
       int rows = rowCount(train);
       work.update(s -> s.counting(rows));
-      TokenLengths.Summary summary =
-          count(work, modelDir, train, rows, found.getMaxLength(), pairs);
+      TokenLengths.Summary summary = count(work, model, train, rows, found.getMaxLength(), pairs);
       work.update(s -> s.succeed(summary, work.now()));
       log.info(
           "Token lengths of version {} under {}: {} rows, {} over {} tokens, {} left out",
@@ -133,13 +134,13 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
    */
   private TokenLengths.Summary count(
       WorkContext<TokenLengthStats> work,
-      Path modelDir,
+      BaseModel model,
       Path train,
       int rows,
       int maxLength,
       boolean pairs)
       throws IOException, TokenLengthLimits.TooLarge {
-    try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir)) {
+    try (TokenLengthCounter counter = tokenizers.counter(model)) {
       try {
         return count(work, counter, train, rows, maxLength, pairs);
       } catch (TokenLengthCounter.SplicingFailed e) {

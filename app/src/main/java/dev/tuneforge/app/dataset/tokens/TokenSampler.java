@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +41,15 @@ public class TokenSampler {
   private final ObjectStorage storage;
   private final Map<List<UUID>, Double> measured = new ConcurrentHashMap<>();
   private final SamplingBackoff<List<UUID>> failed;
+  private final LoadedTokenizers tokenizers;
 
   TokenSampler(
-      DatasetService datasets, CatalogService catalog, ObjectStorage storage, Clock clock) {
+      DatasetService datasets,
+      CatalogService catalog,
+      ObjectStorage storage,
+      Clock clock,
+      LoadedTokenizers tokenizers) {
+    this.tokenizers = tokenizers;
     this.datasets = datasets;
     this.catalog = catalog;
     this.storage = storage;
@@ -88,36 +92,29 @@ public class TokenSampler {
   }
 
   private double measure(String fileKey, BaseModel model) throws IOException {
-    Path folder = Files.createTempDirectory("tuneforge-token-sample-");
-    try {
-      Path modelDir = Files.createDirectory(folder.resolve("model"));
-      TokenLengthWork.fetchTokenizer(storage, model, modelDir);
-      long bytes = 0;
-      long tokens = 0;
-      try (TokenLengthCounter counter = TokenLengthCounter.forModel(modelDir);
-          InputStream in = storage.tenantOpen(fileKey);
-          BufferedReader reader =
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        int number = 0;
-        int rows = 0;
-        for (String line = reader.readLine();
-            line != null && rows < SAMPLE_ROWS;
-            line = reader.readLine()) {
-          number++;
-          if (line.isBlank()) {
-            continue;
-          }
-          tokens += counter.measure(ChatDataset.parse(number, line), Integer.MAX_VALUE).length();
-          bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
-          rows++;
+    long bytes = 0;
+    long tokens = 0;
+    try (TokenLengthCounter counter = tokenizers.counter(model);
+        InputStream in = storage.tenantOpen(fileKey);
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      int number = 0;
+      int rows = 0;
+      for (String line = reader.readLine();
+          line != null && rows < SAMPLE_ROWS;
+          line = reader.readLine()) {
+        number++;
+        if (line.isBlank()) {
+          continue;
         }
+        tokens += counter.measure(ChatDataset.parse(number, line), Integer.MAX_VALUE).length();
+        bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+        rows++;
       }
-      if (tokens == 0) {
-        throw new DatasetException("the dataset has no examples");
-      }
-      return (double) bytes / tokens;
-    } finally {
-      TokenLengthWork.deleteQuietly(folder);
     }
+    if (tokens == 0) {
+      throw new DatasetException("the dataset has no examples");
+    }
+    return (double) bytes / tokens;
   }
 }
