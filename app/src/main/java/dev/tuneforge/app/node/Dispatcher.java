@@ -67,6 +67,7 @@ class Dispatcher {
   private final TenantQuotas quotas;
   private final RecentNodeTime recent;
   private final Clock clock;
+  private final LeaseWaits waits;
   private final Timer dispatchLatency;
   private final AtomicBoolean requested = new AtomicBoolean();
   private final ExecutorService soon =
@@ -85,7 +86,9 @@ class Dispatcher {
       TenantQuotas quotas,
       RecentNodeTime recent,
       Clock clock,
+      LeaseWaits waits,
       MeterRegistry registry) {
+    this.waits = waits;
     this.quotas = quotas;
     this.recent = recent;
     this.leasing = leasing;
@@ -295,7 +298,11 @@ class Dispatcher {
 
   /** Dispatches once no other replica does, and returns how many leases it wrote. */
   int dispatchExclusively() {
-    return lock.exclusively(this::dispatch);
+    int leased = lock.exclusively(this::dispatch);
+    if (leased > 0) {
+      waits.leased();
+    }
+    return leased;
   }
 
   @PreDestroy

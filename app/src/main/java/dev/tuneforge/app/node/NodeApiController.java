@@ -54,6 +54,7 @@ class NodeApiController {
   private final ClientThrottle throttle;
   private final StorageQuota storageQuota;
   private final NodeRestarts restarts;
+  private final LeaseWaits waits;
 
   NodeApiController(
       NodeService nodes,
@@ -67,7 +68,9 @@ class NodeApiController {
       Clock clock,
       ClientThrottle throttle,
       StorageQuota storageQuota,
-      NodeRestarts restarts) {
+      NodeRestarts restarts,
+      LeaseWaits waits) {
+    this.waits = waits;
     this.storageQuota = storageQuota;
     this.restarts = restarts;
     this.nodes = nodes;
@@ -167,6 +170,7 @@ class NodeApiController {
     dispatcher.dispatchSoon();
     long deadline = System.nanoTime() + properties.leasePollWait().toNanos();
     do {
+      long seen = waits.seen();
       Instant expires = clock.instant().plus(properties.leaseDuration());
       var started = leasing.start(node.nodeId(), expires);
       if (started.isPresent()) {
@@ -182,7 +186,7 @@ class NodeApiController {
             .ifPresent(n -> metering.mergeStarted(merge.get(), n));
         return ResponseEntity.ok(lease);
       }
-      Thread.sleep(250);
+      waits.await(seen, LeaseWaits.next(deadline));
     } while (System.nanoTime() < deadline);
     return ResponseEntity.noContent().build();
   }
