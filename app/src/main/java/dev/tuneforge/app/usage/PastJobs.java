@@ -130,7 +130,6 @@ class PastJobs {
         .query(
             (rs, row) ->
                 job(
-                    rs.getObject(1, UUID.class),
                     rs.getLong(2),
                     rs.getString(3),
                     rs.getInt(4),
@@ -138,32 +137,13 @@ class PastJobs {
                     rs.getLong(6),
                     rs.getLong(7),
                     rs.getLong(8),
-                    rs.getObject(9, Double.class)))
+                    rs.getObject(9, Double.class),
+                    span(rs.getObject(1, UUID.class))))
         .list();
   }
 
-  private Job job(
-      UUID jobId,
-      long parameters,
-      String method,
-      int examples,
-      long seconds,
-      long tokens,
-      long evaluationSeconds,
-      long generated,
-      @Nullable Double workPerToken) {
-    StepSpans.@Nullable StepSpan span =
-        spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
-    return job(
-        parameters,
-        method,
-        examples,
-        seconds,
-        tokens,
-        evaluationSeconds,
-        generated,
-        workPerToken,
-        span);
+  private StepSpans.@Nullable StepSpan span(UUID jobId) {
+    return spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
   }
 
   /**

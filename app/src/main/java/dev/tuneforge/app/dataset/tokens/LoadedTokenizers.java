@@ -3,6 +3,7 @@ package dev.tuneforge.app.dataset.tokens;
 import dev.tuneforge.app.catalog.BaseModel;
 import dev.tuneforge.app.storage.ObjectStorage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -98,7 +99,7 @@ class LoadedTokenizers implements DisposableBean {
     Path folder = Files.createTempDirectory("tuneforge-tokenizer-");
     try {
       Path modelDir = Files.createDirectory(folder.resolve("model"));
-      TokenLengthWork.fetchTokenizer(storage, model, modelDir);
+      fetchTokenizer(model, modelDir);
       TokenLengthCounter.Tokenizer loaded = TokenLengthCounter.Tokenizer.load(modelDir);
       synchronized (this) {
         loads++;
@@ -106,6 +107,22 @@ class LoadedTokenizers implements DisposableBean {
       return loaded;
     } finally {
       TokenLengthWork.deleteQuietly(folder);
+    }
+  }
+
+  /**
+   * The tokenizer files under the model's prefix in the shared catalogue; the weights stay where
+   * they are.
+   */
+  private void fetchTokenizer(BaseModel model, Path modelDir) throws IOException {
+    for (String file : TokenLengthCounter.MODEL_FILES) {
+      String key = model.getObjectPrefix() + file;
+      if (!storage.exists(key)) {
+        continue;
+      }
+      try (InputStream in = storage.open(key)) {
+        Files.copy(in, modelDir.resolve(file));
+      }
     }
   }
 

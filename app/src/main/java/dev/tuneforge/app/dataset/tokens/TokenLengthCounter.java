@@ -87,6 +87,7 @@ public final class TokenLengthCounter implements AutoCloseable {
 
   private final long separatorId;
   private boolean splicing = true;
+  private boolean closed;
   private @Nullable PreTokenCounts words;
   private long counted;
   private long renderNanos;
@@ -371,8 +372,13 @@ public final class TokenLengthCounter implements AutoCloseable {
   /** Wall-clock nanoseconds spent in each phase of a count. */
   public record Phases(long renderNanos, long preTokenizeNanos, long encodeNanos) {}
 
+  /** Closes or gives back the tokenizer once: a second close must not lend it out twice. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (giveBack != null) {
       giveBack.accept(loaded);
     } else {

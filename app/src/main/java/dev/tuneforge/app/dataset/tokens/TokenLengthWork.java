@@ -268,23 +268,6 @@ class TokenLengthWork implements TenantWork<TokenLengthStats> {
     return rows;
   }
 
-  /**
-   * The tokenizer files under the model's prefix in the shared catalogue; the weights stay where
-   * they are.
-   */
-  static void fetchTokenizer(ObjectStorage storage, BaseModel model, Path modelDir)
-      throws IOException {
-    for (String file : TokenLengthCounter.MODEL_FILES) {
-      String key = model.getObjectPrefix() + file;
-      if (!storage.exists(key)) {
-        continue;
-      }
-      try (InputStream in = storage.open(key)) {
-        Files.copy(in, modelDir.resolve(file));
-      }
-    }
-  }
-
   static void deleteQuietly(Path folder) {
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
