@@ -11,8 +11,9 @@ import org.springframework.context.support.GenericApplicationContext;
 /**
  * Real PostgreSQL for integration tests: one embedded server per test JVM, started on first use.
  * Storage points at a port nothing listens on; tests here do not reach object storage. The app's
- * clock is a {@link TestClock} that tests move. The OpenAPI document is not built at start-up
- * unless a test sets {@link #PREPARE_API_DOCS}.
+ * clock is a {@link TestClock} that tests move, and {@code NestedConnections} reports where a
+ * thread takes a second database connection. The OpenAPI document is not built at start-up unless a
+ * test sets {@link #PREPARE_API_DOCS}.
  */
 public final class TestDatabase
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -44,7 +45,9 @@ public final class TestDatabase
             "tuneforge.storage.endpoint=http://127.0.0.1:1",
             "tuneforge.storage.access-key=" + TestObjectStorage.ACCESS_KEY,
             "tuneforge.storage.secret-key=" + TestObjectStorage.SECRET_KEY,
-            "tuneforge.bootstrap.admin-password=admin-password-for-tests")
+            "tuneforge.bootstrap.admin-password=admin-password-for-tests",
+            // every test notes where a thread takes a second connection (OneConnectionAtATimeIT)
+            "tuneforge.database.report-nested-connections=true")
         .applyTo(context);
     // Only the tests that read the API document want springdoc's seconds-long build at start-up.
     if (!context.getEnvironment().containsProperty(PREPARE_API_DOCS)) {

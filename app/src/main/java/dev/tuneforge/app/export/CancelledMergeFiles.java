@@ -1,16 +1,19 @@
 package dev.tuneforge.app.export;
 
+import dev.tuneforge.app.database.AfterCommit;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Removes the merged model files of a cancelled merge once its end is committed, so that a merge
  * cancelled after (or while) its node uploaded leaves nothing to download or pay storage for. A
- * failure is logged: the merge stays cancelled and a later merge of the job overwrites the files.
+ * failure is logged: the merge stays cancelled and a later merge of the job overwrites the files. A
+ * plain listener that deletes after commit ({@link AfterCommit}), with no record of its event:
+ * files a crash leaves behind are overwritten alike.
  */
 @Component
 class CancelledMergeFiles {
@@ -22,8 +25,12 @@ class CancelledMergeFiles {
     this.storage = storage;
   }
 
-  @TransactionalEventListener(fallbackExecution = true)
+  @EventListener
   void on(MergeEndedCancelled cancelled) {
+    AfterCommit.run(() -> remove(cancelled));
+  }
+
+  private void remove(MergeEndedCancelled cancelled) {
     String folder = ObjectKeys.jobMerged(cancelled.tenantId(), cancelled.jobId());
     try {
       storage.deleteAll(folder);

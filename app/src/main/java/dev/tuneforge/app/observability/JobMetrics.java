@@ -1,5 +1,6 @@
 package dev.tuneforge.app.observability;
 
+import dev.tuneforge.app.database.AfterCommit;
 import dev.tuneforge.app.dataset.DatasetVersionStored;
 import dev.tuneforge.app.finetune.FineTuneFinished;
 import dev.tuneforge.app.finetune.JobStatus;
@@ -10,14 +11,16 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Counts what happened on this replica once it is committed: how long finished fine-tunes took
  * ({@code tuneforge_finetune_duration_seconds}, by final status) and how many bytes of dataset
  * versions were stored ({@code tuneforge_dataset_stored_bytes}). Prometheus sums the replicas.
+ * Plain listeners that count after commit ({@link AfterCommit}): a count needs no record of its
+ * event, and one lost in a crash is lost with the replica's other counts.
  */
 @Component
 class JobMetrics {
@@ -45,12 +48,15 @@ class JobMetrics {
             .register(registry);
   }
 
-  @TransactionalEventListener(fallbackExecution = true)
+  @EventListener
   void finished(FineTuneFinished event) {
     Timer timer = durations.get(event.status());
-    if (timer == null) {
-      return;
+    if (timer != null) {
+      AfterCommit.run(() -> record(event, timer));
     }
+  }
+
+  private void record(FineTuneFinished event, Timer timer) {
     // From its start on a node; a job that never started counts from its submission.
     jdbc.sql("select coalesce(started_at, created_at), finished_at from fine_tune_job where id = ?")
         .param(event.jobId())
@@ -66,8 +72,12 @@ class JobMetrics {
         .ifPresent(timer::record);
   }
 
-  @TransactionalEventListener(fallbackExecution = true)
+  @EventListener
   void datasetStored(DatasetVersionStored event) {
+    AfterCommit.run(() -> record(event));
+  }
+
+  private void record(DatasetVersionStored event) {
     jdbc.sql("select size_bytes from dataset_version where id = ?")
         .param(event.versionId())
         .query(Long.class)

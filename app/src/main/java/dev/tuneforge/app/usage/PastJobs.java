@@ -107,7 +107,8 @@ class PastJobs {
   }
 
   private List<Job> recent(String nodeClass) {
-    return jdbc.sql(
+    return jdbc
+        .sql(
             """
             select e.job_id, e.base_model_params, e.method, e.evaluation_examples,
                    t.seconds, t.trained_tokens, v.seconds, v.trained_tokens, e.work_per_token
@@ -129,7 +130,8 @@ class PastJobs {
         .params(nodeClass, RECENT)
         .query(
             (rs, row) ->
-                job(
+                new Metered(
+                    rs.getObject(1, UUID.class),
                     rs.getLong(2),
                     rs.getString(3),
                     rs.getInt(4),
@@ -137,10 +139,37 @@ class PastJobs {
                     rs.getLong(6),
                     rs.getLong(7),
                     rs.getLong(8),
-                    rs.getObject(9, Double.class),
-                    span(rs.getObject(1, UUID.class))))
-        .list();
+                    rs.getObject(9, Double.class)))
+        .list()
+        // spans are looked up once the rows are read: a look-up from inside the row mapper would
+        // take a second database connection while the query still holds the first
+        .stream()
+        .map(
+            m ->
+                job(
+                    m.parameters,
+                    m.method,
+                    m.examples,
+                    m.seconds,
+                    m.tokens,
+                    m.evaluationSeconds,
+                    m.generated,
+                    m.workPerToken,
+                    span(m.jobId)))
+        .toList();
   }
+
+  /** A row of {@link #recent}: what was metered of a job, before its steps' span is known. */
+  private record Metered(
+      UUID jobId,
+      long parameters,
+      String method,
+      int examples,
+      long seconds,
+      long tokens,
+      long evaluationSeconds,
+      long generated,
+      @Nullable Double workPerToken) {}
 
   private StepSpans.@Nullable StepSpan span(UUID jobId) {
     return spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
