@@ -144,23 +144,15 @@ class PastJobs {
         // spans are looked up once the rows are read: a look-up from inside the row mapper would
         // take a second database connection while the query still holds the first
         .stream()
-        .map(
-            m ->
-                job(
-                    m.parameters,
-                    m.method,
-                    m.examples,
-                    m.seconds,
-                    m.tokens,
-                    m.evaluationSeconds,
-                    m.generated,
-                    m.workPerToken,
-                    span(m.jobId)))
+        .map(metered -> job(metered, span(metered.jobId())))
         .toList();
   }
 
-  /** A row of {@link #recent}: what was metered of a job, before its steps' span is known. */
-  private record Metered(
+  /**
+   * What was metered of a job: its training ({@code seconds}, {@code tokens}) and evaluation, and
+   * the shape of its work.
+   */
+  record Metered(
       UUID jobId,
       long parameters,
       String method,
@@ -181,24 +173,21 @@ class PastJobs {
    * is what the metered seconds hold beyond every trained token at that speed; without a span the
    * speed is the metered one and the time around the steps unknown (NaN).
    */
-  static Job job(
-      long parameters,
-      String method,
-      int examples,
-      long seconds,
-      long tokens,
-      long evaluationSeconds,
-      long generated,
-      @Nullable Double workPerToken,
-      StepSpans.@Nullable StepSpan span) {
+  static Job job(Metered metered, StepSpans.@Nullable StepSpan span) {
+    long seconds = metered.seconds();
+    long tokens = metered.tokens();
+    long parameters = metered.parameters();
+    long generated = metered.generated();
     double stepSeconds = span == null ? Double.NaN : span.duration().toMillis() / 1000.0;
     boolean timed =
         span != null && span.tokens() > 0 && stepSeconds > 0 && stepSeconds <= seconds + 1;
     double speed = timed ? span.tokens() / stepSeconds : (double) tokens / seconds;
     double generatedPerSecond =
-        evaluationSeconds > 0 && generated > 0
-            ? (double) generated / evaluationSeconds
+        metered.evaluationSeconds() > 0 && generated > 0
+            ? (double) generated / metered.evaluationSeconds()
             : Double.NaN;
+    String method = metered.method();
+    Double workPerToken = metered.workPerToken();
     return new Job(
         parameters,
         method,
@@ -207,7 +196,9 @@ class PastJobs {
         speed,
         timed ? Math.max(0, seconds - tokens / speed) : Double.NaN,
         generatedPerSecond,
-        examples > 0 && generated > 0 ? (double) generated / examples : Double.NaN);
+        metered.examples() > 0 && generated > 0
+            ? (double) generated / metered.examples()
+            : Double.NaN);
   }
 
   static String describe(Speeds s) {

@@ -6,6 +6,7 @@ import dev.tuneforge.app.dataset.tokens.TokenLengths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The statistics an estimate takes from recent jobs, on hand-made jobs. */
@@ -56,22 +57,13 @@ class PastJobsTest {
   void theSpeedIsTheSteadyStepsAndStartUpIsWhatTheMeteredTimeHoldsBeyondThem() {
     // metered 20 s for 1,000 tokens; after the first step, 900 tokens in 9 s
     PastJobs.Job job =
-        PastJobs.job(
-            1_000,
-            "lora",
-            0,
-            20,
-            1_000,
-            0,
-            0,
-            2_000.0,
-            new StepSpans.StepSpan(Duration.ofSeconds(9), 900));
+        PastJobs.job(metered(20, 1_000), new StepSpans.StepSpan(Duration.ofSeconds(9), 900));
     assertThat(job.tokensPerSecond()).isEqualTo(100);
     assertThat(job.overheadSeconds())
         .as("20 s less the 10 s all 1,000 tokens take at the steady speed")
         .isEqualTo(10);
 
-    PastJobs.Job untimed = PastJobs.job(1_000, "lora", 0, 20, 1_000, 0, 0, 2_000.0, null);
+    PastJobs.Job untimed = PastJobs.job(metered(20, 1_000), null);
     assertThat(untimed.tokensPerSecond()).as("the metered speed").isEqualTo(50);
     assertThat(untimed.overheadSeconds()).isNaN();
   }
@@ -97,5 +89,11 @@ class PastJobsTest {
     assertThat(DatasetTokens.truncated(summary, 200))
         .as("the long row taken at its bin's middle, (256 + 301) / 2, less 200")
         .isEqualTo(600 - 78);
+  }
+
+  /** A LoRA job of a 1,000-parameter model, not evaluated, metered {@code seconds} for tokens. */
+  private static PastJobs.Metered metered(long seconds, long tokens) {
+    return new PastJobs.Metered(
+        UUID.randomUUID(), 1_000, "lora", 0, seconds, tokens, 0, 0, 2_000.0);
   }
 }
