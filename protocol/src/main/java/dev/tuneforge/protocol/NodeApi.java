@@ -98,6 +98,16 @@ public final class NodeApi {
    */
   public static final String GENERATION_CHUNKS = GENERATIONS + "/{requestId}/chunks";
 
+  /**
+   * Fresh presigned GET URLs for the files of the generation {@code {requestId}} (no body; answered
+   * with {@link GenerationFiles}), for the node that took it while its caller still waits; any
+   * other node, a generation that ended, and a model no longer served get 409 with an error body. A
+   * request's download URLs live about as long as a lease, so a node whose download storage refused
+   * (403), such as a later file of a large model, asks for these once and tries again. An app
+   * without this call answers 404: the download fails then.
+   */
+  public static final String GENERATION_FILES = GENERATIONS + "/{requestId}/files";
+
   private NodeApi() {}
 
   public static String forGeneration(String template, Object requestId) {

@@ -330,6 +330,17 @@ class ProtocolExamplesTest {
   }
 
   @Test
+  void aGenerationsFilesSignedAgainKeepTheirCacheKeysAndNames() throws IOException {
+    GenerationFiles files = read("generation-files.json", GenerationFiles.class);
+    assertThat(files.baseModel().cacheKey()).isEqualTo("models/demo-tiny/");
+    assertThat(files.baseModel().files()).containsKeys("config.json", "model.safetensors");
+    assertThat(files.adapter()).as("the base model served alone").isNull();
+    assertThat(
+            NodeApi.forGeneration(NodeApi.GENERATION_FILES, "0c2e9d41-5a7b-4c3f-8e16-b9d0f4a27e58"))
+        .isEqualTo("/api/node/v1/generations/0c2e9d41-5a7b-4c3f-8e16-b9d0f4a27e58/files");
+  }
+
+  @Test
   void chunksStreamTheAnswerAndTheLastCarriesUsage() throws IOException {
     GenerationChunk first = read("generation-chunk.json", GenerationChunk.class);
     assertThat(first.isLast()).isFalse();

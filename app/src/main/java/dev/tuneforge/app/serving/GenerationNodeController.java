@@ -2,12 +2,15 @@ package dev.tuneforge.app.serving;
 
 import dev.tuneforge.app.node.NodePrincipal;
 import dev.tuneforge.app.node.NodeService;
+import dev.tuneforge.app.tenancy.TenantContext;
 import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationFiles;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.NodeApi;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -27,12 +30,17 @@ import org.springframework.web.bind.annotation.RestController;
 class GenerationNodeController {
   private final NodeService nodes;
   private final GenerationRouter router;
+  private final ServedModels models;
   private final ServingProperties properties;
 
   GenerationNodeController(
-      NodeService nodes, GenerationRouter router, ServingProperties properties) {
+      NodeService nodes,
+      GenerationRouter router,
+      ServedModels models,
+      ServingProperties properties) {
     this.nodes = nodes;
     this.router = router;
+    this.models = models;
     this.properties = properties;
   }
 
@@ -58,6 +66,28 @@ class GenerationNodeController {
     return accepted == Generation.Accepted.REFUSED
         ? ResponseEntity.notFound().build()
         : ResponseEntity.noContent().build();
+  }
+
+  /**
+   * The files of a generation this node took, signed again as its tenant from the model its caller
+   * named, so a model deleted or retired since gets none.
+   */
+  @PostMapping(NodeApi.GENERATION_FILES)
+  ResponseEntity<?> files(
+      @AuthenticationPrincipal NodePrincipal node, @PathVariable UUID requestId) {
+    Optional<GenerationQueue.AskedOf> asked = router.askedOf(node.nodeId(), requestId);
+    if (asked.isEmpty()) {
+      return ResponseEntity.status(HttpStatus.CONFLICT)
+          .body(Map.of("error", "this node runs no such generation"));
+    }
+    try {
+      ServedModel model =
+          TenantContext.callAs(asked.get().tenantId(), () -> models.resolve(asked.get().model()));
+      return ResponseEntity.ok(new GenerationFiles(model.base(), model.adapter()));
+    } catch (ModelNotFoundException e) {
+      return ResponseEntity.status(HttpStatus.CONFLICT)
+          .body(Map.of("error", "the generation's model is no longer served"));
+    }
   }
 
   @ExceptionHandler({HttpMessageNotReadableException.class, IllegalArgumentException.class})

@@ -33,15 +33,19 @@ final class GenerationQueue {
     this.jdbc = jdbc;
   }
 
-  void add(GenerationRequest request, UUID tenantId, Duration pickupTimeout) {
+  /** Whose generation it is and the model its caller named, as {@link #add} stored them. */
+  record AskedOf(UUID tenantId, String model) {}
+
+  void add(GenerationRequest request, UUID tenantId, String model, Duration pickupTimeout) {
     jdbc.sql(
-            "insert into generation_request (id, tenant_id, base_model, request, state,"
-                + " created_at, pickup_deadline, touched_at) values (?, ?, ?, ?::jsonb, 'queued',"
+            "insert into generation_request (id, tenant_id, base_model, model, request, state,"
+                + " created_at, pickup_deadline, touched_at) values (?, ?, ?, ?, ?::jsonb, 'queued',"
                 + " clock_timestamp(), clock_timestamp() + ?::interval, clock_timestamp())")
         .params(
             request.id(),
             tenantId,
             request.baseModel().cacheKey(),
+            model,
             JSON.writeValueAsString(request),
             pickupTimeout.toMillis() + " milliseconds")
         .update();
@@ -96,6 +100,19 @@ final class GenerationQueue {
     return jdbc.sql("select taken_by from generation_request where id = ? and state = 'taken'")
         .param(generationId)
         .query(UUID.class)
+        .optional();
+  }
+
+  /**
+   * The tenant and model of a generation {@code node} took; empty for another node's, one still
+   * queued, one that ended, or one queued before the model was stored.
+   */
+  Optional<AskedOf> askedOf(UUID node, UUID generationId) {
+    return jdbc.sql(
+            "select tenant_id, model from generation_request where id = ? and state = 'taken'"
+                + " and taken_by = ? and model is not null")
+        .params(generationId, node)
+        .query((rs, row) -> new AskedOf(rs.getObject(1, UUID.class), rs.getString(2)))
         .optional();
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,7 @@ final class GenerationRouter implements AutoCloseable {
     Generation generation = new Generation(request, model, caller);
     held.put(generation.id(), generation);
     try {
-      queue.add(request, model.tenantId(), properties.pickupTimeout());
+      queue.add(request, model.tenantId(), model.name(), properties.pickupTimeout());
     } catch (RuntimeException e) {
       held.remove(generation.id());
       throw e;
@@ -115,6 +116,14 @@ final class GenerationRouter implements AutoCloseable {
     } finally {
       waiter.leave(taken.stream().map(request -> request.baseModel().cacheKey()).toList());
     }
+  }
+
+  /**
+   * The tenant and model of a generation the node took, to sign its files again; empty for any
+   * other node's, or one that ended.
+   */
+  Optional<GenerationQueue.AskedOf> askedOf(UUID nodeId, UUID generationId) {
+    return queue.askedOf(nodeId, generationId);
   }
 
   /** How many waiting polls queued generations woke on this replica, for tests. */

@@ -31,8 +31,10 @@ import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
@@ -82,6 +84,10 @@ class ServingIT {
   @TempDir Path dir;
 
   private final AtomicBoolean nodeRuns = new AtomicBoolean(true);
+
+  /** What the serving node got when it asked for each generation's files again, as it took it. */
+  private final Map<String, HttpResponse<String>> filesSignedAgain = new ConcurrentHashMap<>();
+
   private SignedInUser alice;
   private SignedInUser bob;
   private String aliceModel;
@@ -137,6 +143,44 @@ class ServingIT {
     assertThat(forBob.get())
         .isEqualTo("adapter " + FineTunedModelName.parse(bobModel).orElseThrow().jobId());
     assertThat(ask(alice, baseName)).isEqualTo("base alone");
+  }
+
+  @Test
+  void theNodeThatTookAGenerationGetsItsFilesSignedAgainForALeaseAndNoOtherNodeDoes()
+      throws Exception {
+    TestNodeApi api = new TestNodeApi(port);
+    String other = "Bearer " + api.enrol(nodes.issueEnrolmentTokenForLocalNode(), "other-server");
+    UUID job = FineTunedModelName.parse(aliceModel).orElseThrow().jobId();
+    assertThat(ask(alice, aliceModel)).isEqualTo("adapter " + job);
+
+    String id =
+        filesSignedAgain.entrySet().stream()
+            .filter(taken -> taken.getValue().body().contains(job.toString()))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("signed again: " + filesSignedAgain));
+    HttpResponse<String> again = filesSignedAgain.get(id);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    JsonNode files = JSON.readTree(again.body());
+    assertThat(files.path("adapter").path("cacheKey").asString()).isEqualTo(job.toString());
+    String adapterUrl =
+        files.path("adapter").path("files").path("adapter_model.safetensors").asString();
+    assertThat(Integer.parseInt(adapterUrl.replaceAll(".*X-Amz-Expires=(\\d+).*", "$1")))
+        .as("seconds the URL lives: a lease and its slack (3 min), not an hour")
+        .isBetween(60, 600);
+    assertThat(get(adapterUrl)).isEqualTo("lora");
+    assertThat(get(files.path("baseModel").path("files").path("model.safetensors").asString()))
+        .isEqualTo("weights");
+
+    String path = NodeApi.forGeneration(NodeApi.GENERATION_FILES, id);
+    assertThat(api.post(path, other, "").statusCode())
+        .as("another node, for a generation it did not take")
+        .isEqualTo(409);
+    HttpResponse<String> ended =
+        Awaitility.await("the generation's row gone once its caller read the answer")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> api.post(path, bearer, ""), response -> response.statusCode() == 409);
+    assertThat(ended.body()).contains("this node runs no such generation");
   }
 
   @Test
@@ -459,8 +503,10 @@ class ServingIT {
           continue;
         }
         for (JsonNode request : JSON.readTree(polled.body())) {
-          String chunks =
-              NodeApi.forGeneration(NodeApi.GENERATION_CHUNKS, request.path("id").asString());
+          String id = request.path("id").asString();
+          filesSignedAgain.put(
+              id, api.post(NodeApi.forGeneration(NodeApi.GENERATION_FILES, id), bearer, ""));
+          String chunks = NodeApi.forGeneration(NodeApi.GENERATION_CHUNKS, id);
           JsonNode adapter = request.path("adapter");
           String first = adapter.isObject() ? "adapter " : "base";
           String second = adapter.isObject() ? adapter.path("cacheKey").asString() : " alone";
@@ -507,6 +553,16 @@ class ServingIT {
   private static SignedInUser admin() {
     return new SignedInUser(
         UUID.randomUUID(), null, "root", "root", Role.PLATFORM_ADMIN, "x", true);
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
   }
 
   private void put(String key, String text) {

@@ -5,6 +5,7 @@ import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationFiles;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.Heartbeat;
@@ -143,6 +144,28 @@ final class AppClient {
       return List.of();
     }
     return List.of(Json.MAPPER.readValue(response.body(), GenerationRequest[].class));
+  }
+
+  /**
+   * Fresh download URLs for the files of a generation this node took; empty from an app that signs
+   * none (it answers 404).
+   *
+   * @throws AppResponseException with the app's reason when it gives none (409: the generation
+   *     ended, another node took it, or its model is no longer served)
+   */
+  Optional<GenerationFiles> generationFiles(UUID requestId)
+      throws IOException, InterruptedException {
+    try {
+      HttpResponse<String> response =
+          post(
+              NodeApi.forGeneration(NodeApi.GENERATION_FILES, requestId), null, CALL_TIMEOUT, true);
+      return Optional.of(Json.MAPPER.readValue(response.body(), GenerationFiles.class));
+    } catch (AppResponseException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** Posts a chunk of a generation; false when the app answers 404: nobody waits for it. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * disk: past {@code adapterBytes}, the least recently used adapter folders (by their marker's time,
  * which every use renews, so the order survives a restart) are deleted, never one that a generation
  * in flight uses ({@link #fetch} pins a folder until {@link #release}); a deleted adapter is
- * downloaded again at its next use.
+ * downloaded again at its next use. The URLs live about as long as a lease: a file storage refuses
+ * (403, such as a later file of a large model) is tried once more with URLs the app signs again.
  */
 final class ServedFiles {
   static final String ADAPTERS = "adapters";
@@ -44,21 +46,31 @@ final class ServedFiles {
     this.adapterBytes = adapterBytes;
   }
 
+  /** Fresh URLs for the files being fetched, from the app; empty when it signs none. */
+  @FunctionalInterface
+  interface FreshUrls {
+    Optional<ModelFiles> get() throws IOException, InterruptedException;
+  }
+
+  /** {@link #fetch(String, ModelFiles, FreshUrls)} with no fresh URLs to ask for. */
+  Path fetch(String kind, ModelFiles files) throws IOException, InterruptedException {
+    return fetch(kind, files, Optional::empty);
+  }
+
   /**
    * The folder of {@code files} under {@code kind} ({@code models}, {@code adapters}), fetched and
-   * pinned until {@link #release}d.
+   * pinned until {@link #release}d; a file storage refuses is tried again, once, with {@code fresh}
+   * URLs.
    */
-  Path fetch(String kind, ModelFiles files) throws IOException, InterruptedException {
+  Path fetch(String kind, ModelFiles files, FreshUrls fresh)
+      throws IOException, InterruptedException {
     Path folder = root.resolve(kind).resolve(folderName(files.cacheKey()));
     pin(folder);
     try {
       synchronized (locks.computeIfAbsent(kind + "/" + files.cacheKey(), key -> new Object())) {
         Path marker = folder.resolve(COMPLETE);
         if (!Files.exists(marker)) {
-          for (Map.Entry<String, String> file : files.files().entrySet()) {
-            transfers.download(
-                URI.create(file.getValue()), Transfers.resolveInside(folder, file.getKey()));
-          }
+          download(files, folder, fresh);
           Files.writeString(marker, files.cacheKey());
         }
         Files.setLastModifiedTime(marker, FileTime.from(Instant.now()));
@@ -71,6 +83,49 @@ final class ServedFiles {
       release(folder);
       throw e;
     }
+  }
+
+  private void download(ModelFiles files, Path folder, FreshUrls fresh)
+      throws IOException, InterruptedException {
+    Map<String, String> urls = new HashMap<>(files.files());
+    for (String name : files.files().keySet()) {
+      Path target = Transfers.resolveInside(folder, name);
+      try {
+        transfers.download(URI.create(urls.get(name)), target);
+        continue;
+      } catch (IOException e) {
+        if (!Transfers.refused(e)) {
+          throw e;
+        }
+        Log.warn("storage refused " + name + " of " + files.cacheKey() + "; asking the app again");
+        urls.putAll(freshUrls(files, name, e, fresh));
+      }
+      transfers.download(URI.create(urls.get(name)), target);
+    }
+  }
+
+  private static Map<String, String> freshUrls(
+      ModelFiles files, String name, IOException refused, FreshUrls fresh)
+      throws IOException, InterruptedException {
+    Optional<ModelFiles> again;
+    try {
+      again = fresh.get();
+    } catch (IOException e) {
+      throw new IOException(
+          "storage refused "
+              + name
+              + " ("
+              + refused.getMessage()
+              + ") and the app signed it no fresh URL: "
+              + e.getMessage(),
+          e);
+    }
+    if (again.isEmpty()
+        || !again.get().cacheKey().equals(files.cacheKey())
+        || !again.get().files().containsKey(name)) {
+      throw refused;
+    }
+    return again.get().files();
   }
 
   private synchronized void pin(Path folder) {

@@ -1,6 +1,7 @@
 package dev.tuneforge.trainingnode.agent;
 
 import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationFiles;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.HeartbeatReply;
@@ -105,10 +106,19 @@ final class ServingLoop {
 
   private void prepare(GenerationRequest request) {
     try {
-      Path base = files.fetch("models", request.baseModel());
+      Path base =
+          files.fetch(
+              "models",
+              request.baseModel(),
+              () -> app.generationFiles(request.id()).map(GenerationFiles::baseModel));
       pinned.computeIfAbsent(request.id(), id -> new CopyOnWriteArrayList<>()).add(base);
       Path adapter =
-          request.adapter() == null ? null : files.fetch(ServedFiles.ADAPTERS, request.adapter());
+          request.adapter() == null
+              ? null
+              : files.fetch(
+                  ServedFiles.ADAPTERS,
+                  request.adapter(),
+                  () -> app.generationFiles(request.id()).map(GenerationFiles::adapter));
       if (adapter != null) {
         pinned.computeIfAbsent(request.id(), id -> new CopyOnWriteArrayList<>()).add(adapter);
       }

@@ -8,6 +8,7 @@ import dev.tuneforge.protocol.CheckpointUrls;
 import dev.tuneforge.protocol.EnrolRequest;
 import dev.tuneforge.protocol.EnrolResponse;
 import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationFiles;
 import dev.tuneforge.protocol.GenerationPoll;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.Heartbeat;
@@ -113,6 +114,15 @@ final class FakeApp implements AutoCloseable {
 
   final List<GenerationPoll> generationPolls = new CopyOnWriteArrayList<>();
 
+  /**
+   * What {@link NodeApi#GENERATION_FILES} answers with 200, per generation; any other generation
+   * gets 409, as a generation that ended does.
+   */
+  final Map<UUID, GenerationFiles> generationFiles = new ConcurrentHashMap<>();
+
+  /** The generations whose files the node asked for again, in the order it asked. */
+  final List<UUID> generationFilesAsked = new CopyOnWriteArrayList<>();
+
   /** The chunks posted per generation, in the order they came. */
   final Map<UUID, List<GenerationChunk>> chunks = new ConcurrentHashMap<>();
 
@@ -206,6 +216,18 @@ final class FakeApp implements AutoCloseable {
 
   private void generations(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    if (path.endsWith("/files")) {
+      exchange.getRequestBody().readAllBytes();
+      UUID id = UUID.fromString(path.split("/")[path.split("/").length - 2]);
+      generationFilesAsked.add(id);
+      GenerationFiles fresh = generationFiles.get(id);
+      if (fresh == null) {
+        respond(exchange, 409, "{\"error\":\"this node runs no such generation\"}");
+      } else {
+        respond(exchange, 200, Json.MAPPER.writeValueAsString(fresh));
+      }
+      return;
+    }
     if (path.endsWith("/chunks")) {
       UUID id = UUID.fromString(path.split("/")[path.split("/").length - 2]);
       chunks

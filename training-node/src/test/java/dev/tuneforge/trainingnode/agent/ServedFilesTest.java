@@ -1,14 +1,17 @@
 package dev.tuneforge.trainingnode.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tuneforge.protocol.ModelFiles;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +41,12 @@ class ServedFilesTest {
         exchange -> {
           String name = exchange.getRequestURI().getPath().substring(1);
           downloads.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+          if (name.startsWith("expired/")) {
+            // as storage answers a presigned URL past its lifetime
+            exchange.sendResponseHeaders(403, -1);
+            exchange.close();
+            return;
+          }
           byte[] body = (name + "-").repeat(ADAPTER_BYTES).substring(0, ADAPTER_BYTES).getBytes();
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -97,6 +106,53 @@ class ServedFilesTest {
       use(name);
     }
     assertThat(base.resolve("m")).exists();
+  }
+
+  @Test
+  void aFileStorageRefusesIsFetchedWithTheUrlTheAppSignsAgainOrFailsWithBothReasons()
+      throws Exception {
+    ModelFiles stale =
+        new ModelFiles(
+            "models/large/",
+            Map.of("config.json", url("c"), "model.safetensors", url("expired/m")));
+    AtomicInteger asked = new AtomicInteger();
+    Path folder =
+        files.fetch(
+            "models",
+            stale,
+            () -> {
+              asked.incrementAndGet();
+              return Optional.of(
+                  new ModelFiles(
+                      "models/large/",
+                      Map.of("config.json", url("c"), "model.safetensors", url("m"))));
+            });
+    assertThat(Files.readString(folder.resolve("model.safetensors"))).startsWith("m-m-");
+    assertThat(asked).as("asked once, for the refused file").hasValue(1);
+    files.release(folder);
+
+    ModelFiles ended =
+        new ModelFiles("job-ended", Map.of("adapter_model.safetensors", url("expired/e")));
+    assertThatThrownBy(
+            () ->
+                files.fetch(
+                    ServedFiles.ADAPTERS,
+                    ended,
+                    () -> {
+                      throw new IOException("HTTP 409: this node runs no such generation");
+                    }))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("storage refused adapter_model.safetensors")
+        .hasMessageContaining("this node runs no such generation");
+    assertThatThrownBy(() -> files.fetch(ServedFiles.ADAPTERS, ended))
+        .as("an app that signs none: storage's refusal")
+        .isInstanceOf(IOException.class);
+    assertThat(
+            root.resolve(ServedFiles.ADAPTERS)
+                .resolve(ServedFiles.folderName("job-ended"))
+                .resolve(".complete"))
+        .as("nothing marked complete")
+        .doesNotExist();
   }
 
   /** A generation fetches the adapter, uses it and ends. */

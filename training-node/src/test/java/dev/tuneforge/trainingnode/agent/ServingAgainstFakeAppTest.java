@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tuneforge.chat.ChatMessage;
 import dev.tuneforge.protocol.GenerationChunk;
+import dev.tuneforge.protocol.GenerationFiles;
 import dev.tuneforge.protocol.GenerationRequest;
 import dev.tuneforge.protocol.HeartbeatReply;
 import dev.tuneforge.protocol.LoraSettings;
@@ -138,6 +139,33 @@ class ServingAgainstFakeAppTest {
         .isNotEqualTo(app.generated(requests.get(1).id()));
     waitUntil(() -> app.generationPolls.getLast().loadedAdapters().size() == 2, 10);
     assertThat(app.generationPolls.getLast().loadedBaseModels()).containsExactly("models/demo/");
+  }
+
+  @Test
+  void aModelFileStorageRefusesIsDownloadedWithTheFilesTheAppSignsAgain() throws Exception {
+    Path model = files.resolve("model");
+    DemoModelWriter.write(model, 11);
+    ModelFiles fresh = store("models/refused/", model);
+    Map<String, String> stale = new HashMap<>(fresh.files());
+    // the weights' URL ran out while the files before it downloaded
+    stale.put("model.safetensors", app.fileUrl("stale/model.safetensors"));
+    app.expiredFiles.add("stale/model.safetensors");
+    GenerationRequest request =
+        GenerationRequest.chat(
+            UUID.randomUUID(),
+            new ModelFiles(fresh.cacheKey(), stale),
+            null,
+            List.of(new PromptMessage("user", "TOTAL 12.50 CASH")),
+            4,
+            0);
+    app.generationFiles.put(request.id(), new GenerationFiles(fresh, null));
+    app.generations.add(List.of(request));
+    start();
+
+    waitUntil(() -> app.lastChunk(request.id()) != null, 180);
+    assertThat(app.lastChunk(request.id()).error()).isNull();
+    assertThat(app.generated(request.id())).isNotEmpty();
+    assertThat(app.generationFilesAsked).containsExactly(request.id());
   }
 
   @Test
