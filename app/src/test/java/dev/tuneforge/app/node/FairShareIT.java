@@ -101,16 +101,24 @@ class FairShareIT {
             version(busy.getFirst()),
             "past",
             "queued");
-    jdbc.sql("update fine_tune_job set node_id = ? where id = ?")
-        .params(rows.node("cpu", "CPU"), past)
-        .update();
+    // the past job's node is gone: offline, so that no dispatch of any test context, whose clock
+    // may read an hour earlier and find its heartbeat fresh, gives it a job
+    UUID pastNode = rows.node("cpu", "CPU");
+    jdbc.sql("update training_node set state = 'offline' where id = ?").param(pastNode).update();
+    jdbc.sql("update fine_tune_job set node_id = ? where id = ?").params(pastNode, past).update();
     finish(past, 7200);
     setQuotas(tenantOf(fresh.getFirst()), new QuotaOverrides(1, null, null, null, 1));
 
     UUID first = enrol("fair-a");
     assertThat(dispatcher.dispatchExclusively()).isEqualTo(1);
     assertThat(holder(fresh.getFirst()))
-        .as("the tenant without recent use first, though the other queued earlier")
+        .as(
+            "the tenant without recent use first, though the other queued earlier; nodes: %s",
+            jdbc.sql(
+                    "select id || ' ' || name || ' ' || state from training_node"
+                        + " where state <> 'offline'")
+                .query(String.class)
+                .list())
         .isEqualTo(first);
     assertThat(holder(busy.getFirst())).isNull();
 
