@@ -1,7 +1,11 @@
 package dev.tuneforge.app.node;
 
 import dev.tuneforge.app.TestNodeApi;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -33,7 +37,37 @@ final class DispatchAlone {
   }
 
   void end() throws SchedulerException {
-    scheduler.resumeJob(JobKey.jobKey(DispatchJob.NAME));
+    try {
+      if (lock != null) {
+        // a pooled connection's session outlives its close, so the lock is let go first
+        try (Connection held = lock;
+            Statement statement = held.createStatement()) {
+          statement.execute("select pg_advisory_unlock(" + DispatchLock.KEY + ")");
+        } catch (SQLException e) {
+          throw new IllegalStateException("Could not let the dispatch lock go", e);
+        } finally {
+          lock = null;
+        }
+      }
+    } finally {
+      scheduler.resumeJob(JobKey.jobKey(DispatchJob.NAME));
+    }
+  }
+
+  private @Nullable Connection lock;
+
+  /**
+   * Until {@link #end()}, no dispatch of any test context runs: the test holds the dispatch lock in
+   * a session of its own and dispatches with {@link Dispatcher#dispatch()} itself. Other contexts
+   * sharing the database dispatch when a node of theirs polls or their liveness check finds a
+   * silent node, and with their own clock (which other test classes may have moved) they may take
+   * the test's queued jobs or find a node the test wrote fresh.
+   */
+  void holdTheDispatchLock(DataSource dataSource) throws SQLException {
+    lock = dataSource.getConnection();
+    try (Statement statement = lock.createStatement()) {
+      statement.execute("select pg_advisory_lock(" + DispatchLock.KEY + ")");
+    }
   }
 
   /** Enrols a CPU node with 64 GiB; its credential. */

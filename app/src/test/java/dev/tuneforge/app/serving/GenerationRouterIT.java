@@ -113,15 +113,18 @@ class GenerationRouterIT {
   @Test
   void aQueuedGenerationWakesOneWaitingPollTheOneWithItsBaseLoadedFirst() throws Exception {
     String base = "models/herd-" + UUID.randomUUID();
+    // the polls outlast the test (which interrupts them at its end), so none of them ends empty
+    // however slowly the machine runs
+    Duration polls = Duration.ofMinutes(5);
     ExecutorService nodes = Executors.newVirtualThreadPerTaskExecutor();
     try {
       List<Future<List<GenerationRequest>>> others = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        others.add(nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(), 1), WAIT)));
+        others.add(nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(), 1), polls)));
       }
       Awaitility.await().atMost(WAIT).until(() -> replicaA.waitingPolls() == 3);
       Future<List<GenerationRequest>> loaded =
-          nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(base), 1), WAIT));
+          nodes.submit(() -> replicaA.poll(UUID.randomUUID(), poll(List.of(base), 1), polls));
       Awaitility.await().atMost(WAIT).until(() -> replicaA.waitingPolls() == 4);
       long before = replicaA.wakeups();
 
