@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -194,65 +192,30 @@ final class JobRunner {
     return JobResult.failed("cancelled", 0, 0);
   }
 
-  private long download(Map<String, String> urls, String input, Path jobDir)
-      throws IOException, InterruptedException {
-    return transfers.download(URI.create(urls.get(input)), Transfers.resolveInside(jobDir, input));
-  }
-
   /**
-   * Downloads the lease's inputs. Their URLs live about as long as a lease: when storage refuses
-   * one (403, such as after a long download of the files before it), the node asks the app once for
-   * fresh URLs, which it gives only while this node holds the lease, and tries that file again.
+   * Downloads the lease's inputs; storage refusing one (its URL outlived) is asked of the app once
+   * more, which signs fresh URLs only while this node holds the lease. Null, or why not.
    */
   private @Nullable String downloadInputs(Lease lease, Path jobDir) throws InterruptedException {
-    Map<String, String> urls = new LinkedHashMap<>(lease.inputs());
-    long total = 0;
-    for (String input : lease.inputs().keySet()) {
-      try {
-        total += download(urls, input, jobDir);
-        continue;
-      } catch (IllegalArgumentException e) {
-        return "could not download input " + input + ": " + e.getMessage();
-      } catch (IOException e) {
-        if (!Transfers.refused(e)) {
-          return "could not download input " + input + ": " + e.getMessage();
-        }
-        Log.warn(
-            "job "
-                + lease.jobId()
-                + ": storage refused input "
-                + input
-                + ", asking the app for fresh URLs");
-        try {
-          Optional<Map<String, String>> fresh = app.inputUrls(lease.jobId());
-          if (fresh.isEmpty()) {
-            return "could not download input " + input + ": " + e.getMessage();
-          }
-          urls.putAll(fresh.get());
-        } catch (IOException asked) {
-          return "could not download input "
-              + input
-              + ": "
-              + e.getMessage()
-              + ", and the app gave no fresh URLs: "
-              + asked.getMessage();
-        }
-      }
-      try {
-        total += download(urls, input, jobDir);
-      } catch (IOException e) {
-        return "could not download input " + input + " with a fresh URL: " + e.getMessage();
-      }
+    try {
+      long total =
+          transfers.downloadAll(
+              input -> "input " + input,
+              lease.inputs(),
+              jobDir,
+              () -> app.inputUrls(lease.jobId()));
+      Log.info(
+          "job "
+              + lease.jobId()
+              + ": downloaded "
+              + lease.inputs().size()
+              + " inputs, "
+              + total
+              + " bytes");
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
     }
-    Log.info(
-        "job "
-            + lease.jobId()
-            + ": downloaded "
-            + lease.inputs().size()
-            + " inputs, "
-            + total
-            + " bytes");
-    return null;
   }
 
   private int runChild(

@@ -2,7 +2,6 @@ package dev.tuneforge.trainingnode.agent;
 
 import dev.tuneforge.protocol.ModelFiles;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,45 +86,15 @@ final class ServedFiles {
 
   private void download(ModelFiles files, Path folder, FreshUrls fresh)
       throws IOException, InterruptedException {
-    Map<String, String> urls = new HashMap<>(files.files());
-    for (String name : files.files().keySet()) {
-      Path target = Transfers.resolveInside(folder, name);
-      try {
-        transfers.download(URI.create(urls.get(name)), target);
-        continue;
-      } catch (IOException e) {
-        if (!Transfers.refused(e)) {
-          throw e;
-        }
-        Log.warn("storage refused " + name + " of " + files.cacheKey() + "; asking the app again");
-        urls.putAll(freshUrls(files, name, e, fresh));
-      }
-      transfers.download(URI.create(urls.get(name)), target);
-    }
-  }
-
-  private static Map<String, String> freshUrls(
-      ModelFiles files, String name, IOException refused, FreshUrls fresh)
-      throws IOException, InterruptedException {
-    Optional<ModelFiles> again;
-    try {
-      again = fresh.get();
-    } catch (IOException e) {
-      throw new IOException(
-          "storage refused "
-              + name
-              + " ("
-              + refused.getMessage()
-              + ") and the app signed it no fresh URL: "
-              + e.getMessage(),
-          e);
-    }
-    if (again.isEmpty()
-        || !again.get().cacheKey().equals(files.cacheKey())
-        || !again.get().files().containsKey(name)) {
-      throw refused;
-    }
-    return again.get().files();
+    transfers.downloadAll(
+        name -> name + " of " + files.cacheKey(),
+        files.files(),
+        folder,
+        () ->
+            fresh
+                .get()
+                .filter(again -> again.cacheKey().equals(files.cacheKey()))
+                .map(ModelFiles::files));
   }
 
   private synchronized void pin(Path folder) {

@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Moves job files through presigned URLs. Files are streamed, never held in memory: base models run
@@ -46,6 +50,72 @@ final class Transfers {
       throw new IllegalArgumentException("refusing file path '" + relative + "'");
     }
     return resolved;
+  }
+
+  /** Fresh URLs by file name, signed again by the app; empty when it signs none. */
+  @FunctionalInterface
+  interface FreshUrls {
+    Optional<Map<String, String>> get() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Downloads each file of {@code urls}, named by its path inside {@code folder}, and returns the
+   * bytes. The URLs live about as long as a lease: when storage refuses one (403, such as after a
+   * long download of the files before it), the app is asked for {@code fresh} URLs and that file is
+   * tried once more with its fresh one; the files after it use the fresh URLs too.
+   *
+   * @throws IOException {@code "could not download <file>: …"}, the file as {@code naming} names
+   *     it, saying too when a fresh URL failed as well or the app gave none
+   */
+  long downloadAll(
+      UnaryOperator<String> naming, Map<String, String> urls, Path folder, FreshUrls fresh)
+      throws IOException, InterruptedException {
+    Map<String, String> current = new LinkedHashMap<>(urls);
+    long total = 0;
+    for (String name : urls.keySet()) {
+      String failed = "could not download " + naming.apply(name);
+      try {
+        Path target = resolveInside(folder, name);
+        try {
+          total += download(URI.create(current.get(name)), target);
+        } catch (IOException e) {
+          if (!refused(e)) {
+            throw new IOException(failed + ": " + e.getMessage(), e);
+          }
+          Log.warn("storage refused " + naming.apply(name) + "; asking the app for fresh URLs");
+          current.putAll(freshUrls(failed, name, e, fresh));
+          try {
+            total += download(URI.create(current.get(name)), target);
+          } catch (IOException again) {
+            throw new IOException(failed + " with a fresh URL: " + again.getMessage(), again);
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IOException(failed + ": " + e.getMessage(), e);
+      }
+    }
+    return total;
+  }
+
+  private static Map<String, String> freshUrls(
+      String failed, String name, IOException refused, FreshUrls fresh)
+      throws IOException, InterruptedException {
+    Optional<Map<String, String>> again;
+    try {
+      again = fresh.get();
+    } catch (IOException e) {
+      throw new IOException(
+          failed
+              + ": "
+              + refused.getMessage()
+              + ", and the app gave no fresh URLs: "
+              + e.getMessage(),
+          e);
+    }
+    if (again.isEmpty() || !again.get().containsKey(name)) {
+      throw new IOException(failed + ": " + refused.getMessage(), refused);
+    }
+    return again.get();
   }
 
   long download(URI url, Path target) throws IOException, InterruptedException {

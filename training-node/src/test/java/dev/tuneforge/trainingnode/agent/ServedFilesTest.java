@@ -142,7 +142,8 @@ class ServedFilesTest {
                       throw new IOException("HTTP 409: this node runs no such generation");
                     }))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("storage refused adapter_model.safetensors")
+        .hasMessageContaining("could not download adapter_model.safetensors of job-ended")
+        .hasMessageContaining("HTTP 403")
         .hasMessageContaining("this node runs no such generation");
     assertThatThrownBy(() -> files.fetch(ServedFiles.ADAPTERS, ended))
         .as("an app that signs none: storage's refusal")
