@@ -1,8 +1,15 @@
 package dev.tuneforge.app.finetune;
 
 import dev.tuneforge.app.usage.StepSpans;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,12 +21,13 @@ import org.springframework.stereotype.Component;
  * A finished job's steps in time, from its first and last step metrics (stamped by the node's
  * clock): its steady steps, after the first (see {@link #span(Metric, Metric)}). Across tenants,
  * for estimates that learn speeds from every job of a node class; a span says nothing about the
- * job's data. Spans of finished jobs do not change, so each is kept.
+ * job's data. Spans of finished jobs do not change, so each found is kept; those not yet known are
+ * read in one query.
  */
 @Component
 class JobStepSpans implements StepSpans {
   private final JdbcClient jdbc;
-  private final Map<UUID, Optional<StepSpan>> known = new ConcurrentHashMap<>();
+  private final Map<UUID, StepSpan> known = new ConcurrentHashMap<>();
 
   JobStepSpans(JdbcClient jdbc) {
     this.jdbc = jdbc;
@@ -31,22 +39,29 @@ class JobStepSpans implements StepSpans {
   record Metric(Instant at, int step, long tokens, double tokensPerSecond) {}
 
   @Override
-  public Optional<StepSpan> of(UUID jobId) {
-    Optional<StepSpan> found = known.get(jobId);
-    if (found != null) {
-      return found;
+  public Map<UUID, StepSpan> of(Collection<UUID> jobIds) {
+    Map<UUID, StepSpan> spans = new HashMap<>();
+    List<UUID> unknown = new ArrayList<>();
+    for (UUID job : new LinkedHashSet<>(jobIds)) {
+      StepSpan span = known.get(job);
+      if (span != null) {
+        spans.put(job, span);
+      } else {
+        unknown.add(job);
+      }
     }
-    Optional<StepSpan> span = span(jobId);
-    if (span.isPresent()) {
-      known.put(jobId, span);
+    if (!unknown.isEmpty()) {
+      firstAndLastMetrics(unknown)
+          .forEach(
+              (job, ends) ->
+                  span(ends.getFirst(), ends.getLast())
+                      .ifPresent(
+                          span -> {
+                            known.put(job, span);
+                            spans.put(job, span);
+                          }));
     }
-    return span;
-  }
-
-  private Optional<StepSpan> span(UUID jobId) {
-    Optional<Metric> first = metric(jobId, "asc");
-    Optional<Metric> last = metric(jobId, "desc");
-    return first.isEmpty() || last.isEmpty() ? Optional.empty() : span(first.get(), last.get());
+    return spans;
   }
 
   /**
@@ -71,17 +86,34 @@ class JobStepSpans implements StepSpans {
     return Optional.of(new StepSpan(Duration.between(began, first.at()), first.tokens()));
   }
 
-  private Optional<Metric> metric(UUID jobId, String order) {
-    return jdbc.sql(
-            "select at, step, tokens, tokens_per_second from job_event where job_id = ?"
-                + " and type = 'metric' and tokens is not null order by id "
-                + order
-                + " limit 1")
-        .param(jobId)
+  /** The first and last step metric of each of the jobs that has any, in one query. */
+  private Map<UUID, List<Metric>> firstAndLastMetrics(List<UUID> jobIds) {
+    Map<UUID, List<Metric>> ends = new HashMap<>();
+    jdbc.sql(
+            """
+            select j.id, f.at, f.step, f.tokens, f.tokens_per_second,
+                   l.at, l.step, l.tokens, l.tokens_per_second
+            from unnest(?::uuid[]) as j(id)
+            cross join lateral (select at, step, tokens, tokens_per_second from job_event
+                                where job_id = j.id and type = 'metric' and tokens is not null
+                                order by id limit 1) f
+            cross join lateral (select at, step, tokens, tokens_per_second from job_event
+                                where job_id = j.id and type = 'metric' and tokens is not null
+                                order by id desc limit 1) l
+            """)
+        .param(jobIds.stream().map(UUID::toString).toArray(String[]::new))
         .query(
-            (rs, row) ->
-                new Metric(
-                    rs.getTimestamp(1).toInstant(), rs.getInt(2), rs.getLong(3), rs.getDouble(4)))
-        .optional();
+            rs -> {
+              ends.put(rs.getObject(1, UUID.class), List.of(metric(rs, 2), metric(rs, 6)));
+            });
+    return ends;
+  }
+
+  private static Metric metric(ResultSet rs, int from) throws SQLException {
+    return new Metric(
+        rs.getTimestamp(from).toInstant(),
+        rs.getInt(from + 1),
+        rs.getLong(from + 2),
+        rs.getDouble(from + 3));
   }
 }

@@ -1,7 +1,9 @@
 package dev.tuneforge.app.usage;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -107,9 +109,9 @@ class PastJobs {
   }
 
   private List<Job> recent(String nodeClass) {
-    return jdbc
-        .sql(
-            """
+    List<Metered> rows =
+        jdbc.sql(
+                """
             select e.job_id, e.base_model_params, e.method, e.evaluation_examples,
                    t.seconds, t.trained_tokens, v.seconds, v.trained_tokens, e.work_per_token
             from (select job_id, node_class, max(base_model_params) as base_model_params,
@@ -127,25 +129,28 @@ class PastJobs {
             order by t.ended_at desc
             limit ?
             """)
-        .params(nodeClass, RECENT)
-        .query(
-            (rs, row) ->
-                new Metered(
-                    rs.getObject(1, UUID.class),
-                    rs.getLong(2),
-                    rs.getString(3),
-                    rs.getInt(4),
-                    rs.getLong(5),
-                    rs.getLong(6),
-                    rs.getLong(7),
-                    rs.getLong(8),
-                    rs.getObject(9, Double.class)))
-        .list()
-        // spans are looked up once the rows are read: a look-up from inside the row mapper would
-        // take a second database connection while the query still holds the first
-        .stream()
-        .map(metered -> job(metered, span(metered.jobId())))
-        .toList();
+            .params(nodeClass, RECENT)
+            .query(
+                (rs, row) ->
+                    new Metered(
+                        rs.getObject(1, UUID.class),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getObject(9, Double.class)))
+            .list();
+    // spans are looked up once the rows are read, all in one go: a look-up from inside the row
+    // mapper would take a second database connection while the query still holds the first
+    Map<UUID, StepSpans.StepSpan> found = new HashMap<>();
+    List<UUID> ids = rows.stream().map(Metered::jobId).toList();
+    for (StepSpans known : spans) {
+      known.of(ids).forEach(found::putIfAbsent);
+    }
+    return rows.stream().map(metered -> job(metered, found.get(metered.jobId()))).toList();
   }
 
   /**
@@ -162,10 +167,6 @@ class PastJobs {
       long evaluationSeconds,
       long generated,
       @Nullable Double workPerToken) {}
-
-  private StepSpans.@Nullable StepSpan span(UUID jobId) {
-    return spans.stream().flatMap(s -> s.of(jobId).stream()).findFirst().orElse(null);
-  }
 
   /**
    * One job's figures from its metered training ({@code seconds}, {@code tokens}) and evaluation,

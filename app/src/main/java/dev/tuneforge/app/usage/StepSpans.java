@@ -1,7 +1,8 @@
 package dev.tuneforge.app.usage;
 
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,9 @@ public interface StepSpans {
    */
   record StepSpan(Duration duration, long tokens) {}
 
-  /** The span of a job that ran its steps in one stretch; empty when unknown or resumed. */
-  Optional<StepSpan> of(UUID jobId);
+  /**
+   * The spans of those of {@code jobIds} that ran their steps in one stretch, by job; a job whose
+   * span is unknown, or that resumed, is left out.
+   */
+  Map<UUID, StepSpan> of(Collection<UUID> jobIds);
 }

@@ -3,6 +3,7 @@ package dev.tuneforge.app.node;
 import static dev.tuneforge.app.TestRows.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestObjectStorage;
 import dev.tuneforge.app.TestRows;
@@ -11,7 +12,6 @@ import dev.tuneforge.app.account.SignedInUser;
 import dev.tuneforge.app.tenancy.QuotaOverrides;
 import dev.tuneforge.app.tenancy.TenantQuotas;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,7 +40,7 @@ class FairShareIT {
   @Autowired TenantQuotas quotas;
   @Autowired JdbcClient jdbc;
   @Autowired Scheduler scheduler;
-  @Autowired Clock clock;
+  @Autowired TestClock clock;
   @Autowired DataSource dataSource;
 
   private DispatchAlone alone;
@@ -49,6 +49,8 @@ class FairShareIT {
 
   @BeforeEach
   void noOtherNodesOrJobs() throws Exception {
+    // metered time ends now on the database's clock too, whatever a test before moved
+    clock.reset();
     alone = new DispatchAlone(scheduler, jdbc);
     alone.holdTheDispatchLock(dataSource);
     alone.begin();
