@@ -9,13 +9,16 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.TestContext;
+import org.springframework.test.context.TestExecutionListener;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * The app's clock in integration tests: the system's time, shifted by what a test moved it. Tests
  * of rules that depend on the time (months, budgets, leases, liveness, token expiry) set or advance
- * it instead of reading the wall clock or sleeping, and {@link #reset()} it afterwards, since test
- * classes share one application context.
+ * it instead of reading the wall clock or sleeping; test classes share one application context, and
+ * every context shares one database, so {@link ResetAfterEachTest} puts every context's clock back
+ * after each test.
  */
 public final class TestClock extends Clock {
   private volatile Duration offset = Duration.ZERO;
@@ -63,6 +66,35 @@ public final class TestClock extends Clock {
 
     private static TestClock clock(ExtensionContext context) {
       return SpringExtension.getApplicationContext(context).getBean(TestClock.class);
+    }
+  }
+
+  /**
+   * Every test context's clock back to the system's time after each test, however the test ended
+   * and whether or not it reset the clock itself: test contexts share one database, so a clock left
+   * moved in one context would let its Quartz jobs (node liveness, expired leases) and dispatch
+   * judge the next test's nodes and leases by another time. Registered for every Spring test in
+   * {@code META-INF/spring.factories}.
+   */
+  public static final class ResetAfterEachTest implements TestExecutionListener {
+    @Override
+    public void afterTestMethod(TestContext context) {
+      reset(context);
+    }
+
+    @Override
+    public void afterTestClass(TestContext context) {
+      reset(context);
+    }
+
+    private static void reset(TestContext context) {
+      if (context.hasApplicationContext()) {
+        context
+            .getApplicationContext()
+            .getBeansOfType(TestClock.class)
+            .values()
+            .forEach(TestClock::reset);
+      }
     }
   }
 
