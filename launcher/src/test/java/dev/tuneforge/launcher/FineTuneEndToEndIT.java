@@ -390,7 +390,9 @@ class FineTuneEndToEndIT {
     FineTuneJob finished = awaitSucceeded(fullJobOfA, "full fine-tune");
     assertThat(finished.getMethod()).isEqualTo("full");
     assertThat(finished.getSteps()).isEqualTo(FULL_STEPS);
-    assertThat(finished.getAdapterPrefix()).endsWith("/jobs/" + finished.getId() + "/model/");
+    assertThat(finished.getAdapterPrefix())
+        .as("the model its holding delivered")
+        .endsWith("/jobs/" + finished.getId() + "/leases/" + finished.getLeaseId() + "/model/");
     Map<String, byte[]> tuned =
         as(
             memberOfA,

@@ -157,7 +157,7 @@ class LabelsFitBrowserIT {
                   null,
                   null)));
     }
-    String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
+    String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId(), job.getLeaseId());
     ObjectStorage storage = app.getBean(ObjectStorage.class);
     Path generations = data.resolve("generations.jsonl");
     Files.writeString(generations, String.join("\n", lines) + "\n");

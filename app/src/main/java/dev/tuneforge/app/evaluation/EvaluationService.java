@@ -116,7 +116,7 @@ public class EvaluationService {
   public Optional<StoredEvaluation> ingest(UUID jobId) {
     FineTuneJob job =
         fineTunes.find(jobId).orElseThrow(() -> new IllegalArgumentException("No such fine-tune"));
-    String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), jobId);
+    String prefix = ObjectKeys.jobEvaluation(job.getTenantId(), jobId, job.getLeaseId());
     if (job.getEvaluationExamples() == 0 || !storage.exists(prefix + JobFolder.SUMMARY)) {
       return Optional.empty();
     }

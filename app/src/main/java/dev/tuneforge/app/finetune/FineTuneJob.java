@@ -14,11 +14,11 @@ import org.springframework.data.domain.AbstractAggregateRoot;
 
 /**
  * A fine-tune of one base model on one dataset version, and the one place that says which change of
- * its state is legal when. While a node holds it, {@code nodeId} and {@code leaseExpiresAt} form
- * its lease; heartbeats renew the lease. Each transition checks the current state and answers with
- * a {@link Transition}: the line for the job's event log, or why it was refused. The module events
- * a transition registers are published when the repository saves the job, inside the transaction of
- * the change.
+ * its state is legal when. While a node holds it, {@code nodeId}, {@code leaseId} and {@code
+ * leaseExpiresAt} form its lease; heartbeats renew the lease. Each transition checks the current
+ * state and answers with a {@link Transition}: the line for the job's event log, or why it was
+ * refused. The module events a transition registers are published when the repository saves the
+ * job, inside the transaction of the change.
  */
 @Entity
 @Table(name = "fine_tune_job")
@@ -68,6 +68,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
   private @Nullable Integer lastCheckpointStep;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
+  private @Nullable UUID leaseId;
   private boolean cancelRequested;
   private @Nullable String error;
   private int steps;
@@ -178,6 +179,7 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
     holdReason = null;
     nodeId = node;
     leaseExpiresAt = leaseUntil;
+    leaseId = UUID.randomUUID();
     progressed();
     return Transition.logged("Assigned to node " + nodeName);
   }
@@ -673,6 +675,15 @@ public class FineTuneJob extends AbstractAggregateRoot<FineTuneJob> {
 
   public @Nullable String getAdapterPrefix() {
     return adapterPrefix;
+  }
+
+  /**
+   * The holding its node has, or the last one it had: new at each assignment; its outputs go to
+   * {@code ObjectKeys.jobOutputs}. Null for a job never assigned, or assigned before holdings had
+   * ids.
+   */
+  public @Nullable UUID getLeaseId() {
+    return leaseId;
   }
 
   public Instant getCreatedAt() {

@@ -157,10 +157,11 @@ public class JobLeasing {
         .isPresent();
   }
 
+  /** What the holding whose result is taken delivered; another holding's folder is not read. */
   private static String delivered(FineTuneJob job) {
     return job.isFullFineTuning()
-        ? ObjectKeys.jobModel(job.getTenantId(), job.getId())
-        : ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+        ? ObjectKeys.jobModel(job.getTenantId(), job.getId(), job.getLeaseId())
+        : ObjectKeys.jobAdapter(job.getTenantId(), job.getId(), job.getLeaseId());
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -87,7 +88,13 @@ class LeaseFactory {
           Map<String, String> inputs = inputs(job, model, evaluate);
           Map<String, String> outputs = outputs(job, model, evaluate);
           TrainingSpec spec = spec(job, model, trainingOptions(job, evaluate));
-          return new Lease(UUID.randomUUID(), job.getId(), expiresAt, spec, inputs, outputs);
+          return new Lease(
+              Objects.requireNonNullElseGet(job.getLeaseId(), UUID::randomUUID),
+              job.getId(),
+              expiresAt,
+              spec,
+              inputs,
+              outputs);
         });
   }
 
@@ -159,18 +166,20 @@ class LeaseFactory {
   private Map<String, String> outputs(FineTuneJob job, BaseModel model, boolean evaluate) {
     Map<String, String> outputs = new LinkedHashMap<>();
     if (job.isFullFineTuning()) {
-      String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
+      String modelPrefix = ObjectKeys.jobModel(job.getTenantId(), job.getId(), job.getLeaseId());
       for (String file : tunedModelFiles(catalog.files(model))) {
         outputs.put(JobFolder.TUNED_MODEL + file, upload(modelPrefix + file));
       }
     } else {
-      String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+      String adapterPrefix =
+          ObjectKeys.jobAdapter(job.getTenantId(), job.getId(), job.getLeaseId());
       for (String file : JobFolder.ADAPTER_FILES) {
         outputs.put(JobFolder.ADAPTER + file, upload(adapterPrefix + file));
       }
     }
     if (evaluate) {
-      String evaluationPrefix = ObjectKeys.jobEvaluation(job.getTenantId(), job.getId());
+      String evaluationPrefix =
+          ObjectKeys.jobEvaluation(job.getTenantId(), job.getId(), job.getLeaseId());
       for (String file : JobFolder.EVALUATION_FILES) {
         outputs.put(JobFolder.EVALUATION + file, upload(evaluationPrefix + file));
       }
@@ -230,7 +239,7 @@ class LeaseFactory {
 
   private Map<String, String> mergeInputs(FineTuneJob job, BaseModel model) {
     Map<String, String> inputs = modelInputs(model);
-    String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+    String adapterPrefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId(), job.getLeaseId());
     for (String file : JobFolder.ADAPTER_FILES) {
       inputs.put(JobFolder.ADAPTER + file, download(adapterPrefix + file));
     }

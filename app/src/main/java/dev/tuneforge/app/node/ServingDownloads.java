@@ -43,7 +43,7 @@ public class ServingDownloads {
 
   /** A succeeded LoRA job's adapter in PEFT's layout. */
   public ModelFiles adapter(FineTuneJob job) {
-    String prefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId());
+    String prefix = ObjectKeys.jobAdapter(job.getTenantId(), job.getId(), job.getLeaseId());
     Map<String, String> files = new LinkedHashMap<>();
     for (String file : JobFolder.ADAPTER_FILES) {
       files.put(file, storage.presignGet(prefix + file, urlValidity));
@@ -53,7 +53,7 @@ public class ServingDownloads {
 
   /** A succeeded full fine-tune's model, served as a base model of its own. */
   public ModelFiles tunedModel(FineTuneJob job, BaseModel base) {
-    String prefix = ObjectKeys.jobModel(job.getTenantId(), job.getId());
+    String prefix = ObjectKeys.jobModel(job.getTenantId(), job.getId(), job.getLeaseId());
     Map<String, String> files = new LinkedHashMap<>();
     for (String file : LeaseFactory.tunedModelFiles(catalog.files(base))) {
       files.put(file, storage.presignGet(prefix + file, urlValidity));

@@ -2,6 +2,7 @@ package dev.tuneforge.app.storage;
 
 import dev.tuneforge.protocol.JobFolder;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** The object layout: tenant first, so one prefix holds all of a tenant's data. */
 public final class ObjectKeys {
@@ -23,13 +24,26 @@ public final class ObjectKeys {
     return tenantPrefix(tenantId) + "jobs/" + jobId + "/";
   }
 
-  public static String jobAdapter(UUID tenantId, UUID jobId) {
-    return job(tenantId, jobId) + JobFolder.ADAPTER;
+  /**
+   * Where one holding of a job (its {@code leaseId}) writes its outputs: a folder of its own, so a
+   * node that lost the job cannot write over what the holding whose result was taken delivered (its
+   * upload URLs outlive the lease by the slack). A job assigned before holdings had ids (null) has
+   * its outputs in its own folder.
+   */
+  public static String jobOutputs(UUID tenantId, UUID jobId, @Nullable UUID leaseId) {
+    return leaseId == null
+        ? job(tenantId, jobId)
+        : job(tenantId, jobId) + "leases/" + leaseId + "/";
+  }
+
+  /** A LoRA job's adapter, as the holding {@code leaseId} delivers it. */
+  public static String jobAdapter(UUID tenantId, UUID jobId, @Nullable UUID leaseId) {
+    return jobOutputs(tenantId, jobId, leaseId) + JobFolder.ADAPTER;
   }
 
   /** A full fine-tune's model in Hugging Face layout, where a LoRA job has its adapter. */
-  public static String jobModel(UUID tenantId, UUID jobId) {
-    return job(tenantId, jobId) + JobFolder.STORED_TUNED_MODEL;
+  public static String jobModel(UUID tenantId, UUID jobId, @Nullable UUID leaseId) {
+    return jobOutputs(tenantId, jobId, leaseId) + JobFolder.STORED_TUNED_MODEL;
   }
 
   /** A LoRA job's merged model in Hugging Face layout, {@link JobFolder#MERGED_MODEL}. */
@@ -47,9 +61,9 @@ public final class ObjectKeys {
     return job(tenantId, jobId) + JobFolder.checkpoint(step);
   }
 
-  /** The node's evaluation files, {@link JobFolder#EVALUATION_FILES}. */
-  public static String jobEvaluation(UUID tenantId, UUID jobId) {
-    return job(tenantId, jobId) + JobFolder.EVALUATION;
+  /** The node's evaluation files, {@link JobFolder#EVALUATION_FILES}, of the holding. */
+  public static String jobEvaluation(UUID tenantId, UUID jobId, @Nullable UUID leaseId) {
+    return jobOutputs(tenantId, jobId, leaseId) + JobFolder.EVALUATION;
   }
 
   /**

@@ -174,8 +174,8 @@ final class TenantData {
         new String[] {
           ObjectKeys.datasetVersion(tenant, UUID.randomUUID(), 1) + "train.jsonl",
           ObjectKeys.jobCheckpoint(tenant, running, 5) + "adapter_model.safetensors",
-          ObjectKeys.jobAdapter(tenant, running) + "adapter_config.json",
-          ObjectKeys.jobEvaluation(tenant, running) + "generations.jsonl",
+          ObjectKeys.jobAdapter(tenant, running, UUID.randomUUID()) + "adapter_config.json",
+          ObjectKeys.jobEvaluation(tenant, running, null) + "generations.jsonl",
           ObjectKeys.tenantModel(tenant, model) + "config.json"
         }) {
       TestObjectStorage.putText(storage, dir, key, "{\"of\":\"" + name + "\"}");

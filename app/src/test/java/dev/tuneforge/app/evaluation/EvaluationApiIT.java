@@ -60,7 +60,7 @@ class EvaluationApiIT {
     UUID version = rows.datasetVersion(member.tenantId(), member.userId(), 10, 1000);
     UUID job =
         rows.job(member.tenantId(), member.userId(), model, version, "receipts", "succeeded");
-    String prefix = ObjectKeys.jobEvaluation(member.tenantId(), job);
+    String prefix = ObjectKeys.jobEvaluation(member.tenantId(), job, null);
     List<EvaluationExample> generations =
         List.of(
             EvaluationScoresTest.example(0, EXPECTED, WRONG, EXPECTED),

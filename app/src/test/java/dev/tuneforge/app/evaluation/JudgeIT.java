@@ -268,7 +268,7 @@ class JudgeIT {
     UUID version = db.datasetVersion(user.tenantId(), user.userId(), 10, 1000);
     UUID job = db.job(user.tenantId(), user.userId(), model, version, name + " job", "succeeded");
     Setup setup = new Setup(user.tenantId(), user, model, version, job, null);
-    String prefix = ObjectKeys.jobEvaluation(user.tenantId(), job);
+    String prefix = ObjectKeys.jobEvaluation(user.tenantId(), job, null);
     put(prefix + JobFolder.GENERATIONS, lines(generations()));
     put(
         prefix + JobFolder.SUMMARY,

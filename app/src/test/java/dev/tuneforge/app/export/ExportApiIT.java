@@ -60,7 +60,7 @@ class ExportApiIT {
     UUID model = rows.model("export-api-model-" + UUID.randomUUID());
     UUID version = rows.datasetVersion(tenant, member.userId(), 10, 100);
     UUID job = rows.job(tenant, member.userId(), model, version, "receipts", "succeeded");
-    String adapter = ObjectKeys.jobAdapter(tenant, job);
+    String adapter = ObjectKeys.jobAdapter(tenant, job, null);
     jdbc.sql("update fine_tune_job set adapter_prefix = ?, steps = 40 where id = ?")
         .params(adapter, job)
         .update();

@@ -103,7 +103,7 @@ class ExportIT {
     modelFiles.forEach((name, text) -> put(modelPrefix + name, text));
     UUID version = rows.datasetVersion(tenant, user, 10, 100);
     job = rows.job(tenant, user, model, version, "receipts", "succeeded");
-    String adapter = ObjectKeys.jobAdapter(tenant, job);
+    String adapter = ObjectKeys.jobAdapter(tenant, job, null);
     jdbc.sql("update fine_tune_job set adapter_prefix = ?, steps = 40 where id = ?")
         .params(adapter, job)
         .update();

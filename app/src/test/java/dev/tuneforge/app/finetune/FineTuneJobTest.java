@@ -176,6 +176,17 @@ class FineTuneJobTest {
         .contains(new JobLeaseEnded(job.getId(), NODE, 200, AFTER_LEASE));
   }
 
+  @Test
+  void eachAssignmentIsAHoldingOfItsOwnWhoseIdOutlastsIt() {
+    FineTuneJob job = Given.RUNNING.job();
+    UUID first = job.getLeaseId();
+    assertThat(first).as("assigned").isNotNull();
+    job.expireLease(AFTER_LEASE);
+    assertThat(job.getLeaseId()).as("the last holding, once it ended").isEqualTo(first);
+    job.assign(NODE, "node-1", AFTER_LEASE.plusSeconds(60));
+    assertThat(job.getLeaseId()).as("the next assignment").isNotNull().isNotEqualTo(first);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -309,6 +320,7 @@ class FineTuneJobTest {
       JobStatus status,
       @Nullable UUID node,
       @Nullable Instant lease,
+      @Nullable UUID holding,
       @Nullable String hold,
       boolean cancel,
       int steps,
@@ -321,6 +333,7 @@ class FineTuneJobTest {
           job.getStatus(),
           job.getNodeId(),
           job.getLeaseExpiresAt(),
+          job.getLeaseId(),
           job.getHoldReason(),
           job.isCancelRequested(),
           job.getSteps(),

@@ -79,7 +79,7 @@ class LeaseUploadsIT {
     assertThat(leasing.requeueExpired(fixture.leaseUntil().plusSeconds(1)))
         .as("the first node's lease lapsed")
         .isPositive();
-    fixture.take(job, second.id());
+    UUID holding = fixture.take(job, second.id()).getLeaseId();
 
     assertThat(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), first.bearer(), "").statusCode())
         .as("fresh output URLs for the node that lost the lease")
@@ -96,7 +96,8 @@ class LeaseUploadsIT {
         api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), second.bearer(), "");
     assertThat(holder.statusCode()).isEqualTo(200);
     JsonNode urls = JSON.readTree(holder.body()).path("urls");
-    String adapterKey = ObjectKeys.jobAdapter(queued.tenant(), job) + "adapter_model.safetensors";
+    String adapterKey =
+        ObjectKeys.jobAdapter(queued.tenant(), job, holding) + "adapter_model.safetensors";
     assertThat(put(urls.path(JobFolder.ADAPTER + "adapter_model.safetensors").asString(), "B"))
         .isEqualTo(200);
     assertThat(storage.exists(adapterKey)).isTrue();

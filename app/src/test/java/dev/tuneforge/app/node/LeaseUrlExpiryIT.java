@@ -6,6 +6,7 @@ import dev.tuneforge.app.TestClock;
 import dev.tuneforge.app.TestDatabase;
 import dev.tuneforge.app.TestNodeApi;
 import dev.tuneforge.app.TestObjectStorage;
+import dev.tuneforge.app.finetune.FineTuneJob;
 import dev.tuneforge.app.finetune.JobLeasing;
 import dev.tuneforge.app.storage.ObjectKeys;
 import dev.tuneforge.app.storage.ObjectStorage;
@@ -32,8 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The attack of a node that lost its lease: its job was leased to another node, and it tries to
- * read the job's dataset and overwrite its adapter with the URLs of its old lease. A short lease
- * and slack stand in for the default minutes; object storage enforces the URLs' lifetimes.
+ * read the job's dataset and overwrite its adapter with the URLs of its old lease. Past the URLs'
+ * lifetime storage refuses them; inside it (the slack), what the node writes lands in its own
+ * holding's folder, never over what the holding whose result was taken delivered. A short lease and
+ * slack stand in for the default minutes; object storage enforces the URLs' lifetimes.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -76,8 +79,6 @@ class LeaseUrlExpiryIT {
     LeaseFixture.Job queued = fixture.queuedJob("url-expiry");
     UUID job = queued.id();
     fixture.datasetObject(job, "secret\n", dir);
-    String adapterKey = ObjectKeys.jobAdapter(queued.tenant(), job) + "adapter_model.safetensors";
-
     Lease old = leases.build(fixture.take(job, lapsed.id()), fixture.leaseUntil());
     String oldData = old.inputs().get(JobFolder.TRAINING_DATA);
     String oldAdapter = old.outputs().get(ADAPTER);
@@ -88,7 +89,9 @@ class LeaseUrlExpiryIT {
     assertThat(leasing.requeueExpired(fixture.leaseUntil().plusSeconds(1)))
         .as("the first node's lease lapsed")
         .isPositive();
-    fixture.take(job, next.id());
+    UUID holding = fixture.take(job, next.id()).getLeaseId();
+    String adapterKey =
+        ObjectKeys.jobAdapter(queued.tenant(), job, holding) + "adapter_model.safetensors";
     assertThat(api.post(NodeApi.forJob(NodeApi.INPUTS, job), lapsed.bearer(), "").statusCode())
         .as("fresh input URLs for the node that lost the lease")
         .isEqualTo(409);
@@ -124,6 +127,49 @@ class LeaseUrlExpiryIT {
     assertThat(put(oldAdapter, "overwritten by the lapsed node")).isEqualTo(403);
     try (var in = storage.open(adapterKey)) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
+    }
+  }
+
+  @Test
+  void whatANodeThatLostItsLeaseWritesWithinTheSlackLandsBesideTheDeliveredAdapterNotOverIt()
+      throws Exception {
+    TestNodeApi api = fixture.api();
+    LeaseFixture.Node lapsed = fixture.enrol("slack-lapsed");
+    LeaseFixture.Node next = fixture.enrol("slack-next");
+    LeaseFixture.Job queued = fixture.queuedJob("slack");
+    UUID job = queued.id();
+
+    FineTuneJob lost = fixture.take(job, lapsed.id());
+    assertThat(leasing.requeueExpired(fixture.leaseUntil().plusSeconds(1))).isPositive();
+    FineTuneJob holding = fixture.take(job, next.id());
+    assertThat(holding.getLeaseId()).as("a new holding").isNotEqualTo(lost.getLeaseId());
+    JsonNode outputs =
+        JSON.readTree(api.post(NodeApi.forJob(NodeApi.OUTPUTS, job), next.bearer(), "").body())
+            .path("urls");
+    assertThat(put(outputs.path(ADAPTER).asString(), "delivered")).isEqualTo(200);
+    assertThat(
+            api.post(
+                    NodeApi.forJob(NodeApi.RESULT, job),
+                    next.bearer(),
+                    "{\"status\":\"succeeded\",\"steps\":4,\"trainedTokens\":4000}")
+                .statusCode())
+        .isEqualTo(200);
+
+    // the lapsed node's upload URL, signed while it held the job, is still inside its lifetime
+    String stillValid = leases.outputUploads(lost).get(ADAPTER);
+    assertThat(put(stillValid, "overwritten by the lapsed node")).isEqualTo(200);
+
+    String delivered =
+        jdbc.sql("select adapter_prefix from fine_tune_job where id = ?")
+            .param(job)
+            .query(String.class)
+            .single();
+    assertThat(delivered)
+        .isEqualTo(ObjectKeys.jobAdapter(queued.tenant(), job, holding.getLeaseId()));
+    try (var in = storage.open(delivered + "adapter_model.safetensors")) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .as("the adapter the job delivered")
+          .isEqualTo("delivered");
     }
   }
 

@@ -529,7 +529,7 @@ class ServingIT {
   private String tunedModel(TestRows rows, SignedInUser user, UUID model) {
     UUID version = rows.datasetVersion(user.tenantId(), user.userId(), 10, 100);
     UUID job = rows.job(user.tenantId(), user.userId(), model, version, "receipts", "succeeded");
-    String adapter = ObjectKeys.jobAdapter(user.tenantId(), job);
+    String adapter = ObjectKeys.jobAdapter(user.tenantId(), job, null);
     jdbc.sql("update fine_tune_job set adapter_prefix = ?, suffix = 'receipts' where id = ?")
         .params(adapter, job)
         .update();
