@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Removes the merged model files of a cancelled merge once its end is committed, so that a merge
  * cancelled after (or while) its node uploaded leaves nothing to download or pay storage for. A
- * failure is logged: the merge stays cancelled and a later merge of the job overwrites the files. A
- * plain listener that deletes after commit ({@link AfterCommit}), with no record of its event:
- * files a crash leaves behind are overwritten alike.
+ * failure is logged: the merge stays cancelled, and a later merge of the job writes a folder of its
+ * own, the only one its download reads. A plain listener that deletes after commit ({@link
+ * AfterCommit}), with no record of its event: files a crash leaves behind are left alike.
  */
 @Component
 class CancelledMergeFiles {
@@ -31,6 +31,7 @@ class CancelledMergeFiles {
   }
 
   private void remove(MergeEndedCancelled cancelled) {
+    // every holding's: what a node that lost the merge wrote goes too
     String folder = ObjectKeys.jobMerged(cancelled.tenantId(), cancelled.jobId());
     try {
       storage.deleteAll(folder);

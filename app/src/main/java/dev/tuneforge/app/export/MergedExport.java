@@ -33,6 +33,7 @@ public class MergedExport {
   private String status;
   private @Nullable UUID nodeId;
   private @Nullable Instant leaseExpiresAt;
+  private @Nullable UUID leaseId;
   private int done;
   private int total;
   private @Nullable String message;
@@ -78,6 +79,7 @@ public class MergedExport {
     }
     nodeId = node;
     leaseExpiresAt = leaseUntil;
+    leaseId = UUID.randomUUID();
     return true;
   }
 
@@ -223,6 +225,15 @@ public class MergedExport {
   /** The user cancelled it while it ran; its node stops with its next heartbeat. */
   public boolean isCancelRequested() {
     return cancelRequested;
+  }
+
+  /**
+   * The holding its node has, or the last one it had: new at each assignment; the merged files go
+   * to its folder ({@code ObjectKeys.jobMerged}). Null for a merge never assigned, or assigned
+   * before holdings had ids.
+   */
+  public @Nullable UUID getLeaseId() {
+    return leaseId;
   }
 
   public @Nullable UUID getNodeId() {

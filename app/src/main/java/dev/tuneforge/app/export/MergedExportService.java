@@ -155,11 +155,17 @@ public class MergedExportService {
         .toList();
   }
 
-  /** Keys of the merged model's files, once the merge succeeded; empty otherwise. */
+  /**
+   * Keys of the merged model's files as the holding that succeeded wrote them, once the merge
+   * succeeded; empty otherwise.
+   */
   List<String> mergedFiles(UUID jobId) {
     return find(jobId)
         .filter(merge -> MergedExport.SUCCEEDED.equals(merge.getStatus()))
-        .map(merge -> storage.tenantList(ObjectKeys.jobMerged(merge.getTenantId(), jobId)))
+        .map(
+            merge ->
+                storage.tenantList(
+                    ObjectKeys.jobMerged(merge.getTenantId(), jobId, merge.getLeaseId())))
         .orElse(List.of());
   }
 }

@@ -213,7 +213,7 @@ class LeaseFactory {
           BaseModel model = catalog.find(job.getBaseModelId()).orElseThrow();
           Map<String, String> inputs = mergeInputs(job, model);
           return new Lease(
-              UUID.randomUUID(),
+              Objects.requireNonNullElseGet(merge.getLeaseId(), UUID::randomUUID),
               merge.getId(),
               expiresAt,
               spec(job, model, null),
@@ -248,7 +248,7 @@ class LeaseFactory {
 
   /** PUT URLs for the named files of the job's merged model. */
   Map<String, String> mergedUploads(MergedExport merge, List<String> files) {
-    String prefix = ObjectKeys.jobMerged(merge.getTenantId(), merge.getJobId());
+    String prefix = ObjectKeys.jobMerged(merge.getTenantId(), merge.getJobId(), merge.getLeaseId());
     Map<String, String> urls = new LinkedHashMap<>();
     for (String file : files) {
       urls.put(file, upload(prefix + file));

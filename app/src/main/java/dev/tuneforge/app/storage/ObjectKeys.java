@@ -46,9 +46,23 @@ public final class ObjectKeys {
     return jobOutputs(tenantId, jobId, leaseId) + JobFolder.STORED_TUNED_MODEL;
   }
 
-  /** A LoRA job's merged model in Hugging Face layout, {@link JobFolder#MERGED_MODEL}. */
+  /**
+   * The folder of a LoRA job's merged models in Hugging Face layout, {@link
+   * JobFolder#MERGED_MODEL}, every holding's of its merge.
+   */
   public static String jobMerged(UUID tenantId, UUID jobId) {
     return job(tenantId, jobId) + JobFolder.MERGED_MODEL;
+  }
+
+  /**
+   * The merged model as the merge's holding {@code leaseId} writes it: a folder of its own, as for
+   * a job's outputs ({@link #jobOutputs}); a merge assigned before holdings had ids (null) writes
+   * straight into {@link #jobMerged(UUID, UUID)}.
+   */
+  public static String jobMerged(UUID tenantId, UUID jobId, @Nullable UUID leaseId) {
+    return leaseId == null
+        ? jobMerged(tenantId, jobId)
+        : jobMerged(tenantId, jobId) + "leases/" + leaseId + "/";
   }
 
   /** The folder of all a job's checkpoints. */

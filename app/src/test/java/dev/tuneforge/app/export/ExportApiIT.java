@@ -105,7 +105,7 @@ class ExportApiIT {
     assertThat(merges(job)).isEqualTo(1);
     // The merge as a node would finish it, so that no node of another test takes it.
     jdbc.sql("update merged_export set status = 'succeeded' where job_id = ?").param(job).update();
-    String merged = ObjectKeys.jobMerged(tenant, job);
+    String merged = ObjectKeys.jobMerged(tenant, job, null);
     put(merged + "config.json", "{}");
     put(merged + "model.safetensors", "merged");
     put(merged + "model-q8_0.gguf", "GGUF q8");

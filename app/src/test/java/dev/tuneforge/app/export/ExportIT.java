@@ -224,6 +224,7 @@ class ExportIT {
     MergedExport running = as(tenant, user, () -> merges.find(job)).orElseThrow();
     assertThat(running.getDone()).isEqualTo(3);
     assertThat(running.getTotal()).isEqualTo(8);
+    String lostHolding = ObjectKeys.jobMerged(tenant, job, running.getLeaseId());
 
     clock.advance(Duration.ofSeconds(61));
     // the liveness job may get there first; either way the merge waits again
@@ -237,7 +238,10 @@ class ExportIT {
     assertThat(leasing.complete(node, merge.getId(), JobResult.succeeded(0, 0)))
         .as("the lost node no longer holds it")
         .isFalse();
-    String merged = ObjectKeys.jobMerged(tenant, job);
+    UUID holding = as(tenant, user, () -> merges.find(job)).orElseThrow().getLeaseId();
+    assertThat(holding).as("the second node's holding").isNotNull();
+    String merged = ObjectKeys.jobMerged(tenant, job, holding);
+    assertThat(merged).isNotEqualTo(lostHolding);
     put(merged + "model.safetensors", "merged weights");
     put(merged + "config.json", "{}");
     put(merged + "tokenizer.json", "{}");
@@ -246,11 +250,16 @@ class ExportIT {
     put(merged + "Modelfile", "FROM ./model-q8_0.gguf\n");
     assertThat(as(tenant, user, () -> merges.localRuntimeFiles(job))).isEmpty();
     assertThat(leasing.complete(second, merge.getId(), JobResult.succeeded(0, 0))).isTrue();
+    // the lost node, its upload URLs not yet run out, writes too: into its own holding's folder
+    put(lostHolding + "model.safetensors", "the lost node's weights");
 
     Map<String, String> zip = unzip(as(tenant, user, () -> downloads.mergedModel(job)));
     assertThat(zip.keySet())
         .containsExactlyInAnyOrder(
             "model.safetensors", "config.json", "tokenizer.json", "README.md");
+    assertThat(zip.get("model.safetensors"))
+        .as("the weights of the holding that succeeded")
+        .isEqualTo("merged weights");
     Map<String, Object> front = new Yaml().load(zip.get("README.md").split("---\n")[1]);
     assertThat(front).containsEntry("library_name", "transformers");
     assertThat(zip.get("README.md")).contains("merged into");
@@ -357,7 +366,8 @@ class ExportIT {
     assertThat(api.post(NodeApi.HEARTBEAT, bearer, heartbeat).body())
         .contains("\"cancelCurrentJob\":false");
     // what the node uploaded before it heard of the cancel
-    String merged = ObjectKeys.jobMerged(tenant, job);
+    UUID holding = as(tenant, user, () -> merges.find(job)).orElseThrow().getLeaseId();
+    String merged = ObjectKeys.jobMerged(tenant, job, holding);
     put(merged + "config.json", "{}");
     put(merged + "model-00001-of-00002.safetensors", "half the weights");
 
@@ -389,6 +399,7 @@ class ExportIT {
     assertThat(ended.getStatus()).isEqualTo(MergedExport.CANCELLED);
     assertThat(ended.getError()).isNull();
     assertThat(storage.list(merged)).as("the uploaded files removed").isEmpty();
+    assertThat(storage.list(ObjectKeys.jobMerged(tenant, job))).as("every holding's").isEmpty();
     assertThat(
             jdbc.sql(
                     "select count(*) from audit_record where tenant_id = ?"

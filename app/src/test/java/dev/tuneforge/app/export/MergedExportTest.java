@@ -68,6 +68,11 @@ class MergedExportTest {
     assertThat(merge.getStatus()).isEqualTo(MergedExport.QUEUED);
     assertThat(merge.getNodeId()).isNull();
     assertThat(merge.getMessage()).startsWith("Its node started again");
+
+    UUID lost = merge.getLeaseId();
+    assertThat(lost).as("the holding it had").isNotNull();
+    assertThat(merge.assign(node, NOW.plusSeconds(60))).isTrue();
+    assertThat(merge.getLeaseId()).as("a new holding, with a folder of its own").isNotEqualTo(lost);
   }
 
   @Test
